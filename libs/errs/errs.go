@@ -17,17 +17,18 @@ type Kind int
 // The kinds of error. Internal is the zero value on purpose: an error that
 // nobody classified is treated as a server fault.
 const (
-	Internal           Kind = iota // a fault on our side
-	Invalid                        // the request is malformed or fails validation
-	Unauthenticated                // no or bad credentials
-	Forbidden                      // authenticated but not allowed
-	NotFound                       // no such resource (or not visible to the caller)
-	Conflict                       // the request conflicts with existing state
-	PreconditionFailed             // If-Match or similar did not hold
-	TooLarge                       // the body exceeds the limit
-	RateLimited                    // too many requests
-	Unavailable                    // a dependency is down; try again later
-	Gone                           // the resource existed and was removed for good
+	Internal             Kind = iota // a fault on our side
+	Invalid                          // the request is malformed or fails validation
+	Unauthenticated                  // no or bad credentials
+	Forbidden                        // authenticated but not allowed
+	NotFound                         // no such resource (or not visible to the caller)
+	Conflict                         // the request conflicts with existing state
+	PreconditionFailed               // If-Match or similar did not hold
+	TooLarge                         // the body exceeds the limit
+	RateLimited                      // too many requests
+	Unavailable                      // a dependency is down; try again later
+	Gone                             // the resource existed and was removed for good
+	UnsupportedMediaType             // the body's Content-Type is not one we accept
 )
 
 var kindNames = map[Kind]string{
@@ -35,6 +36,7 @@ var kindNames = map[Kind]string{
 	Forbidden: "forbidden", NotFound: "not-found", Conflict: "conflict",
 	PreconditionFailed: "precondition-failed", TooLarge: "too-large",
 	RateLimited: "rate-limited", Unavailable: "unavailable", Gone: "gone",
+	UnsupportedMediaType: "unsupported-media-type",
 }
 
 // String returns the kind's slug, e.g. "not-found".

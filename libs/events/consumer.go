@@ -1,0 +1,229 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// Handler applies one event inside tx, the transaction that also records the
+// event in the inbox. Returning an error rolls both back; the event is then
+// retried and, after MaxAttempts, dead-lettered.
+type Handler func(ctx context.Context, tx *sqlx.Tx, ev Event) error
+
+// Metrics is what the consumer reports; *obs.Metrics implements it.
+type Metrics interface {
+	ConsumerLag(topic, group string, lag int64)
+	DeadLettered(topic string)
+}
+
+// ConsumerConfig configures a Consumer. Brokers, Group, Topics, DB and Handler
+// are required.
+type ConsumerConfig struct {
+	Brokers []string
+	Group   string
+	Topics  []string
+	DB      *sqlx.DB
+	Handler Handler
+	// MaxAttempts bounds how often one event is tried before it goes to the
+	// dead-letter topic (default 5). Backoff is the first wait between
+	// attempts, doubled each time (default 100ms).
+	MaxAttempts int
+	Backoff     time.Duration
+	Logger      *slog.Logger
+	Metrics     Metrics
+}
+
+// Consumer runs a consumer group whose handler writes and inbox insert share
+// one transaction; the Kafka offset is committed only after that transaction
+// commits, so a crash in between leads to a redelivery the inbox skips.
+type Consumer struct {
+	cfg    ConsumerConfig
+	reader *kafka.Reader
+	dlq    *Publisher
+
+	mu  sync.Mutex
+	lag map[string]map[int]int64 // topic → partition → lag
+
+	// afterApply, when set by tests, runs between the handler's commit and the
+	// offset commit; returning an error stops Run there, as a crash would.
+	afterApply func(Event) error
+}
+
+// NewConsumer validates cfg and returns a consumer; Run starts it.
+func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
+	switch {
+	case len(cfg.Brokers) == 0:
+		return nil, errors.New("events: consumer needs brokers")
+	case cfg.Group == "":
+		return nil, errors.New("events: consumer needs a group")
+	case len(cfg.Topics) == 0:
+		return nil, errors.New("events: consumer needs topics")
+	case cfg.DB == nil || cfg.Handler == nil:
+		return nil, errors.New("events: consumer needs a database and a handler")
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 5
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = 100 * time.Millisecond
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:        cfg.Brokers,
+		GroupID:        cfg.Group,
+		GroupTopics:    cfg.Topics,
+		MinBytes:       1,
+		MaxBytes:       10 << 20,
+		MaxWait:        100 * time.Millisecond,
+		CommitInterval: 0, // synchronous commits, after the transaction
+		StartOffset:    kafka.FirstOffset,
+		// A quick rebalance keeps a restarted consumer's redelivery prompt.
+		HeartbeatInterval: time.Second,
+		SessionTimeout:    6 * time.Second,
+		RebalanceTimeout:  6 * time.Second,
+		ReadBackoffMin:    10 * time.Millisecond,
+		ReadBackoffMax:    100 * time.Millisecond,
+	})
+	return &Consumer{cfg: cfg, reader: r, dlq: NewPublisher(cfg.Brokers), lag: map[string]map[int]int64{}}, nil
+}
+
+// Run consumes until ctx ends or a commit fails. It returns nil on a clean
+// stop.
+func (c *Consumer) Run(ctx context.Context) error {
+	defer c.reader.Close()
+	defer c.dlq.Close()
+	for {
+		m, err := c.reader.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("events: fetch: %w", err)
+		}
+		c.reportLag(m)
+		if err := c.process(ctx, m); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if err := c.reader.CommitMessages(ctx, m); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("events: commit offset %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+		}
+	}
+}
+
+// process applies m with retries, or dead-letters it. It returns an error only
+// when the consumer must stop (ctx ended, the dead-letter topic is unwritable).
+func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
+	ev, err := Parse(m)
+	if err == nil && ev.TenantID == "" {
+		err = errors.New("events: ce_tenantid missing")
+	}
+	if err != nil {
+		return c.deadLetter(ctx, m, err, 0)
+	}
+	wait := c.cfg.Backoff
+	for attempt := 1; ; attempt++ {
+		err = c.apply(ctx, ev)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		c.cfg.Logger.WarnContext(ctx, "event handler failed", "topic", m.Topic, "event_id", ev.ID, "type", ev.Type, "attempt", attempt, "error", err.Error())
+		if attempt >= c.cfg.MaxAttempts {
+			return c.deadLetter(ctx, m, err, attempt)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+	if c.afterApply != nil {
+		if err := c.afterApply(ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply runs the handler and the inbox insert in one tenant transaction; an
+// event already in the inbox is skipped without calling the handler.
+func (c *Consumer) apply(ctx context.Context, ev Event) error {
+	return pg.WithTenantTx(ctx, c.cfg.DB, ev.TenantID, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO inbox (tenant_id, source, id, type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+			ev.TenantID, ev.Source, ev.ID, ev.Type)
+		if err != nil {
+			return fmt.Errorf("events: inbox insert: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			c.cfg.Logger.DebugContext(ctx, "duplicate event skipped", "event_id", ev.ID, "type", ev.Type)
+			return nil
+		}
+		return c.cfg.Handler(ctx, tx, ev)
+	})
+}
+
+// deadLetter copies m to its topic's DLQ with the error and attempt count in
+// headers, so the partition can move on.
+func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, cause error, attempts int) error {
+	dl := kafka.Message{
+		Topic: DLQ(m.Topic),
+		Key:   m.Key,
+		Value: m.Value,
+		Headers: append(append([]kafka.Header{}, m.Headers...),
+			kafka.Header{Key: HeaderError, Value: []byte(cause.Error())},
+			kafka.Header{Key: HeaderAttempts, Value: []byte(strconv.Itoa(attempts))},
+			kafka.Header{Key: HeaderOrigin, Value: []byte(fmt.Sprintf("%s/%d@%d", m.Topic, m.Partition, m.Offset))},
+		),
+	}
+	if err := c.dlq.Publish(ctx, dl); err != nil {
+		return fmt.Errorf("events: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+	}
+	c.cfg.Logger.ErrorContext(ctx, "event dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "attempts", attempts, "error", cause.Error())
+	if c.cfg.Metrics != nil {
+		c.cfg.Metrics.DeadLettered(m.Topic)
+	}
+	return nil
+}
+
+// reportLag records how far this partition is behind its high watermark and
+// reports the topic's total.
+func (c *Consumer) reportLag(m kafka.Message) {
+	if c.cfg.Metrics == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	parts := c.lag[m.Topic]
+	if parts == nil {
+		parts = map[int]int64{}
+		c.lag[m.Topic] = parts
+	}
+	parts[m.Partition] = max(m.HighWaterMark-m.Offset-1, 0)
+	var total int64
+	for _, l := range parts {
+		total += l
+	}
+	c.cfg.Metrics.ConsumerLag(m.Topic, c.cfg.Group, total)
+}

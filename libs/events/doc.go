@@ -1,0 +1,5 @@
+// Package events carries Rapport's domain events over Kafka: the CloudEvents
+// 1.0 binary-mode envelope (DESIGN §5), topic names, a publisher, and a
+// consumer-group runner that applies each event exactly once to the
+// consumer's database through an inbox table.
+package events

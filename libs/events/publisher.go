@@ -1,0 +1,45 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// Publisher writes records to Kafka, waiting for acknowledgement from all
+// in-sync replicas, keyed so one entity's events stay in one partition.
+type Publisher struct {
+	w *kafka.Writer
+}
+
+// NewPublisher returns a publisher for brokers. Records go to the topic each
+// message names.
+func NewPublisher(brokers []string) *Publisher {
+	return &Publisher{w: &kafka.Writer{
+		Addr:         kafka.TCP(brokers...),
+		Balancer:     &kafka.Hash{},
+		RequiredAcks: kafka.RequireAll,
+		BatchSize:    1000,
+		BatchBytes:   16 << 20,
+		BatchTimeout: time.Millisecond,
+		MaxAttempts:  3,
+		WriteTimeout: 10 * time.Second,
+		ReadTimeout:  10 * time.Second,
+	}}
+}
+
+// Publish writes msgs and returns once every one is acknowledged.
+func (p *Publisher) Publish(ctx context.Context, msgs ...kafka.Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	if err := p.w.WriteMessages(ctx, msgs...); err != nil {
+		return fmt.Errorf("events: publish %d records: %w", len(msgs), err)
+	}
+	return nil
+}
+
+// Close flushes and closes the underlying writer.
+func (p *Publisher) Close() error { return p.w.Close() }

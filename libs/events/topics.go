@@ -1,0 +1,24 @@
+package events
+
+// Bounded contexts that own a topic.
+const (
+	Contacts  = "contacts"
+	Sales     = "sales"
+	Marketing = "marketing"
+	Support   = "support"
+)
+
+// Contexts lists every context with a topic, in a stable order.
+var Contexts = []string{Contacts, Sales, Marketing, Support}
+
+// Topic names a context's topic: "<prefix>rapport.<context>.v1". The prefix is
+// empty for the shared tier and "t.<tenant>." for a dedicated tenant.
+func Topic(prefix, context string) string {
+	return prefix + "rapport." + context + ".v1"
+}
+
+// DLQ names the dead-letter topic of topic.
+func DLQ(topic string) string { return topic + ".dlq" }
+
+// TenantPrefix is the topic prefix of a dedicated tenant.
+func TenantPrefix(tenant string) string { return "t." + tenant + "." }

@@ -1,0 +1,45 @@
+package outbox
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// Channel is the NOTIFY channel that wakes the relay.
+const Channel = "rapport_outbox"
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations is the outbox table's schema, for pg.Migrate.
+func Migrations() pg.Source {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory always exists
+	}
+	return pg.Source{Name: "outbox", FS: sub}
+}
+
+// Add stores ev for topic in tx, the transaction of the change it describes.
+// It becomes visible to the relay, and is published, only if tx commits.
+// tx must be a tenant transaction of ev.TenantID (pg.WithTenantTx).
+func Add(ctx context.Context, tx *sqlx.Tx, topic string, ev events.Event) error {
+	_, err := tx.ExecContext(ctx, `
+		WITH ins AS (
+			INSERT INTO outbox (tenant_id, topic, event_id, source, type, subject, time, data)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		)
+		SELECT pg_notify($9, '')`,
+		ev.TenantID, topic, ev.ID, ev.Source, ev.Type, ev.Subject, ev.Time, []byte(ev.Data), Channel)
+	if err != nil {
+		return fmt.Errorf("outbox: add %s: %w", ev.Type, pg.MapError(err))
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// relayLockKey serialises relays of one database so one key's events are
+// never published out of order by two replicas.
+const relayLockKey = 0x6f7574626f78 // "outbox"
+
+// Publisher is what the relay publishes with; *events.Publisher implements it.
+type Publisher interface {
+	Publish(ctx context.Context, msgs ...kafka.Message) error
+}
+
+// Metrics is what the relay reports; *obs.Metrics implements it.
+type Metrics interface {
+	OutboxBacklog(n int)
+	Published(n int)
+}
+
+// RelayConfig configures a Relay. DB, DSN (for LISTEN) and Publisher are
+// required.
+type RelayConfig struct {
+	DB        *sqlx.DB
+	DSN       string
+	Publisher Publisher
+	// BatchSize is the most rows published at once (default 500).
+	BatchSize int
+	// Poll is the fallback wake-up when no notification arrives (default 1s).
+	Poll time.Duration
+	// MaxBackoff caps the wait after a failed publish (default 5s).
+	MaxBackoff time.Duration
+	Logger     *slog.Logger
+	Metrics    Metrics
+}
+
+// Relay publishes committed outbox rows to Kafka and deletes them.
+type Relay struct {
+	cfg RelayConfig
+	// afterPublish, when set by tests, runs between publishing a batch and
+	// deleting it; returning an error abandons the batch there, as a crash would.
+	afterPublish func(n int) error
+}
+
+// NewRelay validates cfg and returns a relay; Run starts it.
+func NewRelay(cfg RelayConfig) (*Relay, error) {
+	if cfg.DB == nil || cfg.DSN == "" || cfg.Publisher == nil {
+		return nil, errors.New("outbox: relay needs DB, DSN and Publisher")
+	}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 500
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.MaxBackoff <= 0 {
+		cfg.MaxBackoff = 5 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Relay{cfg: cfg}, nil
+}
+
+// Run relays until ctx ends. Failures (database or broker down) are logged and
+// retried with back-off; rows stay in the outbox until they are published.
+func (r *Relay) Run(ctx context.Context) error {
+	listener := pq.NewListener(r.cfg.DSN, 100*time.Millisecond, 5*time.Second, func(ev pq.ListenerEventType, err error) {
+		if err != nil {
+			r.cfg.Logger.WarnContext(ctx, "outbox listener", "event", int(ev), "error", err.Error())
+		}
+	})
+	defer listener.Close()
+	if err := listener.Listen(Channel); err != nil {
+		r.cfg.Logger.WarnContext(ctx, "outbox listen failed; polling until it reconnects", "error", err.Error())
+	}
+
+	backoff := 100 * time.Millisecond
+	poll := time.NewTicker(r.cfg.Poll)
+	defer poll.Stop()
+	backlogTick := time.NewTicker(5 * time.Second)
+	defer backlogTick.Stop()
+	for {
+		if err := r.drain(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			r.cfg.Logger.WarnContext(ctx, "outbox relay failed; retrying", "retry_in", backoff.String(), "error", err.Error())
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, r.cfg.MaxBackoff)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-listener.Notify:
+			coalesce(listener.Notify)
+		case <-poll.C:
+		case <-backlogTick.C:
+			r.reportBacklog(ctx)
+		}
+	}
+}
+
+// drain publishes batches until the outbox is empty.
+func (r *Relay) drain(ctx context.Context) error {
+	for {
+		n, err := r.relayBatch(ctx)
+		if err != nil {
+			return err
+		}
+		if n < r.cfg.BatchSize {
+			return nil
+		}
+	}
+}
+
+type row struct {
+	Seq      int64     `db:"seq"`
+	TenantID string    `db:"tenant_id"`
+	Topic    string    `db:"topic"`
+	EventID  string    `db:"event_id"`
+	Source   string    `db:"source"`
+	Type     string    `db:"type"`
+	Subject  string    `db:"subject"`
+	Time     time.Time `db:"time"`
+	Data     []byte    `db:"data"`
+}
+
+// relayBatch publishes up to BatchSize rows in id order and deletes them, in
+// one transaction holding the relay lock. It returns how many it relayed.
+func (r *Relay) relayBatch(ctx context.Context) (int, error) {
+	var n int
+	err := pg.WithTx(ctx, r.cfg.DB, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('app.outbox_relay', 'on', true), pg_advisory_xact_lock($1)`, relayLockKey); err != nil {
+			return fmt.Errorf("outbox: lock: %w", err)
+		}
+		var rows []row
+		if err := tx.SelectContext(ctx, &rows, `
+			SELECT seq, tenant_id, topic, event_id, source, type, subject, time, data
+			FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`, r.cfg.BatchSize); err != nil {
+			return fmt.Errorf("outbox: select: %w", err)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		msgs := make([]kafka.Message, len(rows))
+		seqs := make([]int64, len(rows))
+		for i, rw := range rows {
+			ev := events.Event{ID: rw.EventID, Source: rw.Source, Type: rw.Type, Subject: rw.Subject,
+				TenantID: rw.TenantID, Time: rw.Time, Data: rw.Data}
+			msgs[i] = ev.Message(rw.Topic)
+			seqs[i] = rw.Seq
+		}
+		if err := r.cfg.Publisher.Publish(ctx, msgs...); err != nil {
+			return err
+		}
+		if r.afterPublish != nil {
+			if err := r.afterPublish(len(rows)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ANY($1)`, pq.Array(seqs)); err != nil {
+			return fmt.Errorf("outbox: delete: %w", err)
+		}
+		n = len(rows)
+		return nil
+	})
+	if err == nil && n > 0 && r.cfg.Metrics != nil {
+		r.cfg.Metrics.Published(n)
+	}
+	return n, err
+}
+
+// reportBacklog sets the backlog gauge to the number of waiting rows.
+func (r *Relay) reportBacklog(ctx context.Context) {
+	if r.cfg.Metrics == nil {
+		return
+	}
+	var n int
+	err := pg.WithTx(ctx, r.cfg.DB, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('app.outbox_relay', 'on', true)`); err != nil {
+			return err
+		}
+		return tx.GetContext(ctx, &n, `SELECT count(*) FROM outbox`)
+	})
+	if err != nil {
+		r.cfg.Logger.WarnContext(ctx, "outbox backlog", "error", err.Error())
+		return
+	}
+	r.cfg.Metrics.OutboxBacklog(n)
+}
+
+// coalesce discards notifications already queued: one drain covers them all.
+func coalesce(ch <-chan *pq.Notification) {
+	for {
+		select {
+		case <-ch:
+		default:
+			return
+		}
+	}
+}

@@ -1,0 +1,322 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+type fixture struct {
+	db     *sqlx.DB
+	dsn    string
+	tenant string
+	topic  string
+}
+
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	db := testkit.Postgres(t)
+	admin := testkit.Open(t, db.AdminURL)
+	if err := pg.Migrate(context.Background(), admin.DB, quiet, db.AppRole, Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	return fixture{db: testkit.Open(t, db.AppURL), dsn: db.AppURL, tenant: uuid.NewString(), topic: events.Topic("", "test")}
+}
+
+// write commits one event with key and a payload carrying seq, and returns its id.
+func (f fixture) write(t testing.TB, key string, seq int) string {
+	t.Helper()
+	ev, err := events.New("/rapport/test", "dev.rapport.test.thing.updated.v1", key, f.tenant, map[string]int{"seq": seq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = pg.WithTenantTx(context.Background(), f.db, f.tenant, func(tx *sqlx.Tx) error {
+		return Add(context.Background(), tx, f.topic, ev)
+	})
+	if err != nil {
+		t.Fatalf("write: %v", err)
+	}
+	return ev.ID
+}
+
+// pending counts the rows still in the outbox.
+func (f fixture) pending(t *testing.T) int {
+	t.Helper()
+	var n int
+	err := pg.WithTx(context.Background(), f.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.Exec(`SELECT set_config('app.outbox_relay', 'on', true)`); err != nil {
+			return err
+		}
+		return tx.Get(&n, `SELECT count(*) FROM outbox`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (f fixture) startRelay(t *testing.T, brokers []string, mutate func(*Relay)) (stop func()) {
+	t.Helper()
+	pub := events.NewPublisher(brokers)
+	r, err := NewRelay(RelayConfig{DB: f.db, DSN: f.dsn, Publisher: pub, Logger: quiet, MaxBackoff: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mutate != nil {
+		mutate(r)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = r.Run(ctx) }()
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done; pub.Close() }) }
+	t.Cleanup(stop)
+	return stop
+}
+
+func ids(recs []*kgo.Record) map[string]int {
+	out := map[string]int{}
+	for _, r := range recs {
+		for _, h := range r.Headers {
+			if h.Key == events.HeaderID {
+				out[string(h.Value)]++
+			}
+		}
+	}
+	return out
+}
+
+func TestConcurrentWritersAllPublishedInKeyOrder(t *testing.T) {
+	f := newFixture(t)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, f.topic))
+	f.startRelay(t, brokers, nil)
+
+	const writers, perWriter = 8, 1000
+	var wg sync.WaitGroup
+	written := make([][]string, writers)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				written[w] = append(written[w], f.write(t, "key-"+strconv.Itoa(w), i))
+			}
+		}()
+	}
+	wg.Wait()
+
+	recs := testkit.ReadTopic(t, brokers, f.topic, writers*perWriter, 60*time.Second)
+	got := ids(recs)
+	for w := range writers {
+		for _, id := range written[w] {
+			if got[id] == 0 {
+				t.Fatalf("event %s of writer %d never published (got %d records)", id, w, len(recs))
+			}
+		}
+	}
+	// Per key, the payload sequence must only go up.
+	last := map[string]int{}
+	for _, r := range recs {
+		var seq int
+		if _, err := fmt.Sscanf(string(r.Value), `{"seq":%d}`, &seq); err != nil {
+			t.Fatalf("payload %q: %v", r.Value, err)
+		}
+		k := string(r.Key)
+		if prev, ok := last[k]; ok && seq <= prev {
+			t.Fatalf("key %s: seq %d published after %d", k, seq, prev)
+		}
+		last[k] = seq
+	}
+	if n := f.pending(t); n != 0 {
+		t.Errorf("rows left in the outbox: got %d, want 0", n)
+	}
+}
+
+func TestRelayStoppedMidBatchLosesNothing(t *testing.T) {
+	f := newFixture(t)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, f.topic))
+	var want []string
+	for i := range 1200 {
+		want = append(want, f.write(t, "k"+strconv.Itoa(i%10), i))
+	}
+	crashed := make(chan struct{})
+	stop := f.startRelay(t, brokers, func(r *Relay) {
+		r.afterPublish = func(int) error {
+			select {
+			case <-crashed:
+			default:
+				close(crashed)
+			}
+			return errors.New("simulated crash after publish, before delete")
+		}
+	})
+	<-crashed
+	stop()
+	if n := f.pending(t); n != len(want) {
+		t.Fatalf("rows after the crash: got %d, want %d (nothing deleted)", n, len(want))
+	}
+	f.startRelay(t, brokers, nil)
+	recs := testkit.ReadTopic(t, brokers, f.topic, len(want)+500, 30*time.Second)
+	got := ids(recs)
+	for _, id := range want {
+		if got[id] == 0 {
+			t.Fatalf("event %s lost", id)
+		}
+	}
+	waitFor(t, func() bool { return f.pending(t) == 0 }, "outbox to empty")
+}
+
+func TestBrokerDownKeepsRowsUntilItReturns(t *testing.T) {
+	f := newFixture(t)
+	port := freePort(t)
+	dataDir := t.TempDir()
+	start := func() *kfake.Cluster {
+		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port), kfake.DataDir(dataDir),
+			kfake.AllowAutoTopicCreation(), kfake.SeedTopics(3, f.topic))
+		if err != nil {
+			t.Fatalf("kfake: %v", err)
+		}
+		return c
+	}
+	c := start()
+	brokers := c.ListenAddrs()
+	f.startRelay(t, brokers, nil)
+	first := f.write(t, "k", 0)
+	if got := ids(testkit.ReadTopic(t, brokers, f.topic, 1, 15*time.Second)); got[first] == 0 {
+		t.Fatalf("first event not published while the broker was up")
+	}
+
+	c.Close()
+	var want []string
+	for i := range 50 {
+		want = append(want, f.write(t, "k", i+1))
+	}
+	time.Sleep(10 * time.Second) // the broker stays unreachable for 10 s
+	if n := f.pending(t); n != len(want) {
+		t.Fatalf("rows while the broker is down: got %d, want %d", n, len(want))
+	}
+
+	c = start()
+	defer c.Close()
+	waitFor(t, func() bool { return f.pending(t) == 0 }, "outbox to drain after the broker returned")
+	got := ids(testkit.ReadTopic(t, brokers, f.topic, len(want)+1, 30*time.Second))
+	for _, id := range want {
+		if got[id] == 0 {
+			t.Fatalf("event %s written while the broker was down was never published", id)
+		}
+	}
+}
+
+func TestRolledBackTransactionPublishesNothing(t *testing.T) {
+	f := newFixture(t)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, f.topic))
+	f.startRelay(t, brokers, nil)
+	ev, err := events.New("/rapport/test", "dev.rapport.test.thing.created.v1", "same-key", f.tenant, map[string]int{"seq": 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rollback := errors.New("business rule failed")
+	err = pg.WithTenantTx(context.Background(), f.db, f.tenant, func(tx *sqlx.Tx) error {
+		if err := Add(context.Background(), tx, f.topic, ev); err != nil {
+			return err
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatalf("got %v, want the rollback error", err)
+	}
+	marker := f.write(t, "same-key", 1) // same key, same partition, after the rolled-back one
+	recs := testkit.ReadTopic(t, brokers, f.topic, 1, 15*time.Second)
+	got := ids(recs)
+	if got[marker] != 1 {
+		t.Fatalf("committed marker not published: %v", got)
+	}
+	if got[ev.ID] != 0 {
+		t.Errorf("rolled-back event %s was published", ev.ID)
+	}
+	if len(recs) != 1 {
+		t.Errorf("records on the topic: got %d, want 1", len(recs))
+	}
+}
+
+func TestRelayIsWokenByNotify(t *testing.T) {
+	f := newFixture(t)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, f.topic))
+	pub := events.NewPublisher(brokers)
+	defer pub.Close()
+	r, err := NewRelay(RelayConfig{DB: f.db, DSN: f.dsn, Publisher: pub, Logger: quiet, Poll: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = r.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	time.Sleep(300 * time.Millisecond) // let the first (empty) drain and LISTEN happen
+	id := f.write(t, "k", 0)
+	// With the poll an hour away, only a notification can deliver it in time.
+	if got := ids(testkit.ReadTopic(t, brokers, f.topic, 1, 10*time.Second)); got[id] != 1 {
+		t.Fatalf("event not delivered without a poll: %v", got)
+	}
+}
+
+func TestTenantTransactionCannotReadTheQueue(t *testing.T) {
+	f := newFixture(t)
+	f.write(t, "k", 0)
+	var n int
+	err := pg.WithTenantTx(context.Background(), f.db, f.tenant, func(tx *sqlx.Tx) error {
+		return tx.Get(&n, `SELECT count(*) FROM outbox`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("outbox rows visible to a tenant transaction: got %d, want 0", n)
+	}
+	err = pg.WithTenantTx(context.Background(), f.db, uuid.NewString(), func(tx *sqlx.Tx) error {
+		ev, _ := events.New("/rapport/test", "dev.rapport.test.thing.created.v1", "k", f.tenant, nil)
+		return Add(context.Background(), tx, f.topic, ev) // tenant of the event ≠ tenant of the transaction
+	})
+	if err == nil {
+		t.Errorf("adding an event of another tenant: got nil, want a refusal")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}

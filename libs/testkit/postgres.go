@@ -1,0 +1,163 @@
+package testkit
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// DefaultPostgresURL is the local server tests use when TEST_DATABASE_URL is
+// not set and it answers.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// PG is a fresh database made for one test. AdminURL connects as the owner
+// (a superuser: use it for migrations and fixtures); AppURL connects as
+// AppRole, a login role without SUPERUSER or BYPASSRLS, as services do.
+type PG struct {
+	Name     string
+	AdminURL string
+	AppURL   string
+	AppRole  string
+}
+
+// Postgres creates a fresh database and an application role on the test
+// server, and drops both when the test ends. The server is TEST_DATABASE_URL,
+// else the local server if it answers, else a throwaway cluster started from
+// the system's PostgreSQL binaries (once per test binary).
+func Postgres(t testing.TB) PG {
+	t.Helper()
+	server, err := testServerURL()
+	if err != nil {
+		t.Fatalf("testkit: no PostgreSQL for tests: %v", err)
+	}
+	admin, err := sql.Open("postgres", server)
+	if err != nil {
+		t.Fatalf("testkit: open %s: %v", redact(server), err)
+	}
+	defer admin.Close()
+
+	suffix := randomHex(6)
+	name := "rt_" + suffix
+	role := name + "_app"
+	password := randomHex(12)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, q := range []string{
+		"CREATE DATABASE " + name,
+		"CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD " + pq.QuoteLiteral(password),
+		"REVOKE CONNECT ON DATABASE " + name + " FROM PUBLIC",
+		"GRANT CONNECT ON DATABASE " + name + " TO " + role,
+	} {
+		if _, err := admin.ExecContext(ctx, q); err != nil {
+			t.Fatalf("testkit: %s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("postgres", server)
+		if err != nil {
+			t.Errorf("testkit: drop %s: %v", name, err)
+			return
+		}
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, q := range []string{"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				t.Errorf("testkit: %s: %v", q, err)
+			}
+		}
+	})
+	return PG{
+		Name:     name,
+		AdminURL: withDatabase(server, name, "", ""),
+		AppURL:   withDatabase(server, name, role, password),
+		AppRole:  role,
+	}
+}
+
+// Open connects to url and closes the pool when the test ends.
+func Open(t testing.TB, url string) *sqlx.DB {
+	t.Helper()
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		t.Fatalf("testkit: open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+var (
+	serverOnce sync.Once
+	serverURL  string
+	serverErr  error
+)
+
+// testServerURL picks the PostgreSQL server tests use (see Postgres).
+func testServerURL() (string, error) {
+	serverOnce.Do(func() {
+		if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+			serverURL, serverErr = u, ping(u)
+			if serverErr != nil {
+				serverErr = fmt.Errorf("TEST_DATABASE_URL: %w", serverErr)
+			}
+			return
+		}
+		if ping(DefaultPostgresURL) == nil {
+			serverURL = DefaultPostgresURL
+			return
+		}
+		serverURL, serverErr = throwawayServer()
+	})
+	return serverURL, serverErr
+}
+
+func ping(u string) error {
+	db, err := sql.Open("postgres", u)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	return db.PingContext(ctx)
+}
+
+// withDatabase rewrites a server URL to database db and, when user is set,
+// to that user and password.
+func withDatabase(server, db, user, password string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		panic(fmt.Sprintf("testkit: bad server url: %v", err))
+	}
+	u.Path = "/" + db
+	if user != "" {
+		u.User = url.UserPassword(user, password)
+	}
+	return u.String()
+}
+
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "<unparseable url>"
+	}
+	return p.Redacted()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
