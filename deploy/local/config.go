@@ -1,0 +1,225 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the launcher's whole configuration, read from the environment
+// once at start by LoadConfig.
+type Config struct {
+	// RepoRoot is the directory holding go.work (RAPPORT_REPO_ROOT, default:
+	// found by walking up from the working directory).
+	RepoRoot string
+	// StateDir holds the throwaway cluster and generated passwords
+	// (RAPPORT_STATE_DIR, default <RepoRoot>/.local).
+	StateDir string
+	// DatabaseURL is the admin DSN of an existing PostgreSQL (DATABASE_URL);
+	// nil means start a throwaway cluster.
+	DatabaseURL *url.URL
+	// LocalPGPort is the throwaway cluster's port (RAPPORT_LOCAL_PG_PORT).
+	LocalPGPort int
+	// KafkaBrokers are the brokers of a real cluster (KAFKA_BROKERS); empty
+	// means run the in-process kfake.
+	KafkaBrokers []string
+	// LocalKafkaPort is the in-process Kafka's port (RAPPORT_LOCAL_KAFKA_PORT).
+	LocalKafkaPort int
+	// ConsulAddr is passed through to services (CONSUL_HTTP_ADDR).
+	ConsulAddr string
+	// HTTPBasePort is the first service port (RAPPORT_HTTP_BASE_PORT).
+	HTTPBasePort int
+	// LogLevel is passed to services as LOG_LEVEL.
+	LogLevel string
+	// Services restricts which services run (RAPPORT_SERVICES); nil means all.
+	Services []string
+	// ReadyTimeout bounds the wait for each service's /readyz
+	// (RAPPORT_READY_TIMEOUT).
+	ReadyTimeout time.Duration
+}
+
+// Defaults of the optional variables.
+const (
+	defaultLocalPGPort    = 55432
+	defaultLocalKafkaPort = 9092
+	defaultHTTPBasePort   = 8081
+	defaultLogLevel       = "info"
+	defaultReadyTimeout   = 60 * time.Second
+)
+
+// ConfigError is a missing or malformed variable; its message names it.
+type ConfigError struct {
+	Var string // the environment variable
+	Msg string // what is wrong, e.g. `"abc" is not a port`
+}
+
+func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
+
+// LoadConfig parses the environment (read through getenv) into a Config.
+// findRoot is called only when RAPPORT_REPO_ROOT is unset. The first bad
+// variable stops parsing with a *ConfigError.
+func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Config, error) {
+	c := Config{
+		LocalPGPort:    defaultLocalPGPort,
+		LocalKafkaPort: defaultLocalKafkaPort,
+		HTTPBasePort:   defaultHTTPBasePort,
+		LogLevel:       defaultLogLevel,
+		ReadyTimeout:   defaultReadyTimeout,
+	}
+	var err error
+	if c.RepoRoot, err = dirVar(getenv, "RAPPORT_REPO_ROOT"); err != nil {
+		return Config{}, err
+	}
+	if c.RepoRoot == "" {
+		if c.RepoRoot, err = findRoot(); err != nil {
+			return Config{}, &ConfigError{"RAPPORT_REPO_ROOT", "unset and " + err.Error()}
+		}
+	}
+	if c.StateDir, err = dirVar(getenv, "RAPPORT_STATE_DIR"); err != nil {
+		return Config{}, err
+	}
+	if c.StateDir == "" {
+		c.StateDir = filepath.Join(c.RepoRoot, ".local")
+	}
+	if c.DatabaseURL, err = postgresURLVar(getenv, "DATABASE_URL"); err != nil {
+		return Config{}, err
+	}
+	if err := portVar(getenv, "RAPPORT_LOCAL_PG_PORT", &c.LocalPGPort); err != nil {
+		return Config{}, err
+	}
+	if c.KafkaBrokers, err = brokersVar(getenv, "KAFKA_BROKERS"); err != nil {
+		return Config{}, err
+	}
+	if err := portVar(getenv, "RAPPORT_LOCAL_KAFKA_PORT", &c.LocalKafkaPort); err != nil {
+		return Config{}, err
+	}
+	c.ConsulAddr = strings.TrimSpace(getenv("CONSUL_HTTP_ADDR"))
+	if err := portVar(getenv, "RAPPORT_HTTP_BASE_PORT", &c.HTTPBasePort); err != nil {
+		return Config{}, err
+	}
+	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
+		switch l := strings.ToLower(v); l {
+		case "debug", "info", "warn", "error":
+			c.LogLevel = l
+		default:
+			return Config{}, &ConfigError{"LOG_LEVEL", fmt.Sprintf("%q is not one of debug, info, warn, error", v)}
+		}
+	}
+	if c.Services, err = namesVar(getenv, "RAPPORT_SERVICES"); err != nil {
+		return Config{}, err
+	}
+	if v := strings.TrimSpace(getenv("RAPPORT_READY_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return Config{}, &ConfigError{"RAPPORT_READY_TIMEOUT", fmt.Sprintf("%q is not a positive duration (e.g. 60s, 2m)", v)}
+		}
+		c.ReadyTimeout = d
+	}
+	return c, nil
+}
+
+func dirVar(getenv func(string) string, name string) (string, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return "", nil
+	}
+	abs, err := filepath.Abs(v)
+	if err != nil {
+		return "", &ConfigError{name, fmt.Sprintf("%q is not a usable path: %v", v, err)}
+	}
+	return abs, nil
+}
+
+func portVar(getenv func(string) string, name string, dst *int) error {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return nil
+	}
+	p, err := parsePort(v)
+	if err != nil {
+		return &ConfigError{name, fmt.Sprintf("%q is not a port", v)}
+	}
+	*dst = p
+	return nil
+}
+
+func parsePort(s string) (int, error) {
+	p, err := strconv.Atoi(s)
+	if err != nil || p < 1 || p > 65535 {
+		return 0, fmt.Errorf("%q is not a port", s)
+	}
+	return p, nil
+}
+
+// postgresURLVar accepts a postgres:// or postgresql:// URL with a host; the
+// launcher derives per-service DSNs from it, so the key=value form is refused.
+func postgresURLVar(getenv func(string) string, name string) (*url.URL, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		return nil, &ConfigError{name, fmt.Sprintf("%q is not a postgres://user@host:port/db URL", redactDSN(v))}
+	}
+	return u, nil
+}
+
+// redactDSN hides a password in a malformed DSN before it is printed.
+func redactDSN(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			return u.Redacted()
+		}
+		return s
+	}
+	return kvPassword.ReplaceAllString(s, "${1}xxxxx")
+}
+
+// kvPassword finds the password of a key=value DSN.
+var kvPassword = regexp.MustCompile(`(password\s*=\s*)('[^']*'|\S+)`)
+
+func brokersVar(getenv func(string) string, name string) ([]string, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return nil, nil
+	}
+	var brokers []string
+	for _, b := range strings.Split(v, ",") {
+		b = strings.TrimSpace(b)
+		host, port, err := net.SplitHostPort(b)
+		if err != nil || host == "" {
+			return nil, &ConfigError{name, fmt.Sprintf("%q is not a host:port", b)}
+		}
+		if _, err := parsePort(port); err != nil {
+			return nil, &ConfigError{name, fmt.Sprintf("%q has a bad port", b)}
+		}
+		brokers = append(brokers, b)
+	}
+	return brokers, nil
+}
+
+// serviceName is what a directory under services/ may be called; it is used
+// as a database and role name, so it is kept to safe identifiers.
+var serviceName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
+
+func namesVar(getenv func(string) string, name string) ([]string, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return nil, nil
+	}
+	var names []string
+	for _, n := range strings.Split(v, ",") {
+		n = strings.TrimSpace(n)
+		if !serviceName.MatchString(n) {
+			return nil, &ConfigError{name, fmt.Sprintf("%q is not a service name", n)}
+		}
+		names = append(names, n)
+	}
+	return names, nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// contexts are the bounded contexts that publish events (DESIGN §5).
+var contexts = []string{"contacts", "sales", "marketing", "support"}
+
+// topicPartitions is the partition count of every topic the launcher creates.
+const topicPartitions = 3
+
+// topics returns the shared tier's topics and their dead-letter topics.
+func topics() []string {
+	var ts []string
+	for _, c := range contexts {
+		t := "rapport." + c + ".v1"
+		ts = append(ts, t, t+".dlq")
+	}
+	return ts
+}
+
+// kafka is the event bus the services use.
+type kafka struct {
+	Brokers []string
+	fake    *kfake.Cluster // nil when KAFKA_BROKERS was given
+}
+
+// startKafka runs the in-process Kafka with the topics seeded, or, when
+// cfg.KafkaBrokers is set, checks that cluster answers and creates any missing
+// topic on it.
+func startKafka(ctx context.Context, cfg Config) (*kafka, error) {
+	if len(cfg.KafkaBrokers) > 0 {
+		if err := ensureTopics(ctx, cfg.KafkaBrokers); err != nil {
+			return nil, fmt.Errorf("Kafka at %v (KAFKA_BROKERS): %w", cfg.KafkaBrokers, err)
+		}
+		return &kafka{Brokers: cfg.KafkaBrokers}, nil
+	}
+	c, err := kfake.NewCluster(
+		kfake.Ports(cfg.LocalKafkaPort),
+		kfake.AllowAutoTopicCreation(),
+		kfake.SeedTopics(topicPartitions, topics()...),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("in-process Kafka on 127.0.0.1:%d (RAPPORT_LOCAL_KAFKA_PORT): %w", cfg.LocalKafkaPort, err)
+	}
+	return &kafka{Brokers: []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.LocalKafkaPort))}, fake: c}, nil
+}
+
+// ensureTopics creates the platform's topics on a real cluster, leaving those
+// that exist alone.
+func ensureTopics(ctx context.Context, brokers []string) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := cl.Ping(ctx); err != nil {
+		return fmt.Errorf("ping: %w", err)
+	}
+	req := kmsg.NewPtrCreateTopicsRequest()
+	req.TimeoutMillis = 10_000
+	for _, name := range topics() {
+		t := kmsg.NewCreateTopicsRequestTopic()
+		t.Topic = name
+		t.NumPartitions = -1     // the broker's default
+		t.ReplicationFactor = -1 // the broker's default
+		req.Topics = append(req.Topics, t)
+	}
+	resp, err := req.RequestWith(ctx, cl)
+	if err != nil {
+		return fmt.Errorf("create topics: %w", err)
+	}
+	var errs []error
+	for _, t := range resp.Topics {
+		if err := kerr.ErrorForCode(t.ErrorCode); err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			errs = append(errs, fmt.Errorf("create topic %s: %w", t.Topic, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Stop closes the in-process Kafka, if we started one; its port is closed
+// when Stop returns.
+func (k *kafka) Stop() {
+	if k.fake != nil {
+		k.fake.Close()
+	}
+}

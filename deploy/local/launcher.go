@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// stopGrace is how long services get between SIGTERM and SIGKILL.
+const stopGrace = 10 * time.Second
+
+// launcher runs the platform: infrastructure first, then every service.
+type launcher struct {
+	cfg      Config
+	con      *console
+	services []Service
+
+	pg       *postgres
+	kafka    *kafka
+	children []*child
+}
+
+// logf prints a launcher line.
+func (l *launcher) logf(format string, args ...any) { l.con.Printf(format, args...) }
+
+// start brings everything up and returns once every service is ready. On
+// error, whatever was started is left for stop to tear down.
+func (l *launcher) start(ctx context.Context) error {
+	if err := checkPortsFree(l.services); err != nil {
+		return err
+	}
+	if len(l.services) > 0 {
+		l.logf("building %s", names(l.services))
+		if err := buildServices(ctx, l.cfg.RepoRoot, l.services); err != nil {
+			return err
+		}
+	}
+	// Starting PostgreSQL is not interrupted half-way: stop() then finds a
+	// cluster it can shut down rather than an orphaned server.
+	pg, err := startPostgres(context.WithoutCancel(ctx), l.cfg, l.logf)
+	if err != nil {
+		return err
+	}
+	l.pg = pg
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	k, err := startKafka(ctx, l.cfg)
+	if err != nil {
+		return err
+	}
+	l.kafka = k
+
+	for i, svc := range l.services {
+		env, err := l.serviceEnv(ctx, svc)
+		if err != nil {
+			return err
+		}
+		c, err := startChild(svc, l.cfg.RepoRoot, env, l.con.lineWriter(svc.Name, i+1))
+		if err != nil {
+			return err
+		}
+		l.children = append(l.children, c)
+	}
+	for _, c := range l.children {
+		if err := waitReady(ctx, c, l.cfg.ReadyTimeout); err != nil {
+			return err
+		}
+		l.logf("%s is ready", c.svc.Name)
+	}
+	return nil
+}
+
+// serviceEnv provisions svc's database and returns its environment: ours,
+// overridden by the service's settings (DESIGN §7).
+func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error) {
+	pw, err := rolePassword(l.cfg.StateDir, appRole(svc.Name))
+	if err != nil {
+		return nil, err
+	}
+	db, err := provisionDatabase(ctx, l.pg.DB, l.pg.AdminURL, svc.Name, pw)
+	if err != nil {
+		return nil, err
+	}
+	env := append(os.Environ(),
+		"SERVICE_NAME="+svc.Name,
+		"HTTP_ADDR="+svc.Addr(),
+		"DATABASE_URL="+db.AppURL,
+		"DATABASE_MIGRATE_URL="+db.MigrateURL,
+		"KAFKA_BROKERS="+strings.Join(l.kafka.Brokers, ","),
+		"TOPIC_PREFIX=",
+		"LOG_LEVEL="+l.cfg.LogLevel,
+		"STATIC_UPSTREAMS="+staticUpstreams(l.services),
+	)
+	if l.cfg.ConsulAddr != "" {
+		env = append(env, "CONSUL_HTTP_ADDR="+l.cfg.ConsulAddr)
+	}
+	return env, nil
+}
+
+// printWelcome says what runs where, ending with the "ready" line.
+func (l *launcher) printWelcome() {
+	if len(l.services) == 0 {
+		l.logf("no services under services/ yet: PostgreSQL and Kafka are up; add services/<name>/cmd/<name>/main.go and run again")
+	}
+	for _, s := range l.services {
+		l.logf("%-10s %s", s.Name, s.URL())
+	}
+	l.logf("PostgreSQL %s", l.pg.AdminURL.Redacted())
+	l.logf("Kafka      %s (topics %s)", strings.Join(l.kafka.Brokers, ","), strings.Join(topics(), ", "))
+	l.logf("ready; press Ctrl-C to stop")
+}
+
+// watchChildren reports a service that exits while the platform runs; the
+// others keep running.
+func (l *launcher) watchChildren(ctx context.Context) {
+	for _, c := range l.children {
+		go func() {
+			select {
+			case <-c.done:
+				if ctx.Err() == nil {
+					l.logf("%s exited: %v (the others keep running; Ctrl-C stops all)", c.svc.Name, exitText(c.err))
+				}
+			case <-ctx.Done():
+			}
+		}()
+	}
+}
+
+func exitText(err error) string {
+	if err == nil {
+		return "exit status 0"
+	}
+	return err.Error()
+}
+
+// stop tears down in reverse order: services, then Kafka, then PostgreSQL.
+func (l *launcher) stop(force <-chan struct{}) error {
+	if len(l.children) > 0 {
+		l.logf("stopping services")
+	}
+	stopChildren(l.children, stopGrace, force, l.logf)
+	if l.kafka != nil {
+		l.kafka.Stop()
+	}
+	var errs []error
+	if l.pg != nil {
+		if err := l.pg.Stop(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func names(services []Service) string {
+	n := make([]string, len(services))
+	for i, s := range services {
+		n[i] = s.Name
+	}
+	return strings.Join(n, ", ")
+}
+
+// nameWidth is the prefix width fitting the launcher's and every service's name.
+func nameWidth(services []Service) int {
+	w := len(launcherName)
+	for _, s := range services {
+		w = max(w, len(s.Name))
+	}
+	return w
+}
+
+// failLine formats the single line printed when the launcher cannot go on.
+func failLine(err error) string { return fmt.Sprintf("rapport-local: %v", err) }

@@ -1,0 +1,83 @@
+// Command rapport-local runs the whole Rapport platform on one machine: a
+// PostgreSQL (DATABASE_URL or a throwaway cluster), an in-process Kafka
+// (or KAFKA_BROKERS), and every service under services/ as its own process.
+// Ctrl-C stops everything. It is what `make run` starts; see DESIGN §7.
+//
+// Environment (all optional):
+//
+//	DATABASE_URL              admin DSN (postgres://...) of an existing server; unset: throwaway cluster in <state>/pg
+//	RAPPORT_LOCAL_PG_PORT     port of the throwaway cluster (55432)
+//	KAFKA_BROKERS             host:port,... of a real Kafka; unset: in-process kfake
+//	RAPPORT_LOCAL_KAFKA_PORT  port of the in-process Kafka (9092)
+//	CONSUL_HTTP_ADDR          passed through to the services
+//	RAPPORT_HTTP_BASE_PORT    first service port (8081); contacts, sales, marketing, support, reporting, gateway, then others
+//	RAPPORT_SERVICES          comma-separated subset of services to run (all)
+//	RAPPORT_READY_TIMEOUT     wait for each service's /readyz (60s)
+//	RAPPORT_STATE_DIR         throwaway cluster and generated passwords (<repo>/.local)
+//	RAPPORT_REPO_ROOT         repository root (found by walking up to go.work)
+//	LOG_LEVEL                 passed to the services: debug, info, warn, error (info)
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() { os.Exit(run()) }
+
+// run wires the launcher and returns the exit code: 0 after a clean stop on
+// SIGINT/SIGTERM, 1 when something failed, 2 for bad configuration.
+func run() int {
+	cfg, err := LoadConfig(os.Getenv, findRepoRoot)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, failLine(err))
+		return 2
+	}
+	services, err := discoverServices(cfg.RepoRoot, cfg.HTTPBasePort, cfg.Services)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, failLine(err))
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			return 2
+		}
+		return 1
+	}
+
+	// The first SIGINT/SIGTERM cancels ctx (graceful stop); a second one
+	// closes force (skip the grace period).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	force := make(chan struct{})
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		cancel()
+		<-sigs
+		close(force)
+	}()
+
+	l := &launcher{cfg: cfg, con: newConsole(os.Stdout, nameWidth(services)), services: services}
+	code := 0
+	if err := l.start(ctx); err != nil {
+		if ctx.Err() == nil {
+			l.logf("%s", failLine(err))
+			code = 1
+		}
+	} else {
+		l.printWelcome()
+		l.watchChildren(ctx)
+		<-ctx.Done()
+	}
+	l.logf("stopping")
+	if err := l.stop(force); err != nil {
+		l.logf("%s", failLine(err))
+		code = 1
+	}
+	l.logf("stopped")
+	return code
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Service is one service the launcher runs.
+type Service struct {
+	Name string // directory name under services/, also its database name
+	Port int    // HTTP port on 127.0.0.1
+	Bin  string // built binary
+}
+
+// Addr returns the service's listen address.
+func (s Service) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)) }
+
+// URL returns the service's base URL.
+func (s Service) URL() string { return "http://" + s.Addr() }
+
+// portOrder fixes each known service's offset from the base port, so a port
+// does not move when another service is added. Services not listed follow in
+// alphabetical order.
+var portOrder = []string{"contacts", "sales", "marketing", "support", "reporting", "gateway"}
+
+// discoverServices returns the services present as
+// services/<name>/cmd/<name>/main.go under root, ordered by portOrder then
+// name, with ports from base. only, if not empty, restricts the set; naming a
+// service that does not exist is an error.
+func discoverServices(root string, base int, only []string) ([]Service, error) {
+	mains, err := filepath.Glob(filepath.Join(root, "services", "*", "cmd", "*", "main.go"))
+	if err != nil {
+		return nil, fmt.Errorf("look for services: %w", err)
+	}
+	var names []string
+	for _, m := range mains {
+		cmdDir := filepath.Dir(m)
+		name := filepath.Base(cmdDir)
+		if filepath.Base(filepath.Dir(filepath.Dir(cmdDir))) != name {
+			continue // services/a/cmd/b: a helper command, not the service
+		}
+		if !serviceName.MatchString(name) {
+			return nil, fmt.Errorf("services/%s: the name must match %s (it names a database and a role)", name, serviceName)
+		}
+		names = append(names, name)
+	}
+	found := slices.Clone(names)
+	for _, n := range only {
+		if !slices.Contains(names, n) {
+			return nil, &ConfigError{"RAPPORT_SERVICES", fmt.Sprintf("%q is not under services/ (found: %s)", n, strings.Join(found, ", "))}
+		}
+	}
+	if len(only) > 0 {
+		names = slices.DeleteFunc(names, func(n string) bool { return !slices.Contains(only, n) })
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		ra, rb := rank(a), rank(b)
+		if ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a, b)
+	})
+	// Ports follow the full order, not the filtered one, so RAPPORT_SERVICES
+	// never moves a service to another port.
+	services := make([]Service, 0, len(names))
+	offsets := portOffsets(found)
+	for _, n := range names {
+		port := base + offsets[n]
+		if port > 65535 {
+			return nil, &ConfigError{"RAPPORT_HTTP_BASE_PORT", fmt.Sprintf("%d leaves no port for %s", base, n)}
+		}
+		services = append(services, Service{Name: n, Port: port, Bin: filepath.Join(root, "bin", n)})
+	}
+	return services, nil
+}
+
+// portOffsets numbers every service found: the known ones by their place in
+// portOrder, the rest after them alphabetically.
+func portOffsets(found []string) map[string]int {
+	off := make(map[string]int)
+	for i, n := range portOrder {
+		off[n] = i
+	}
+	var extra []string
+	for _, n := range found {
+		if _, known := off[n]; !known && !slices.Contains(extra, n) {
+			extra = append(extra, n)
+		}
+	}
+	slices.Sort(extra)
+	for i, n := range extra {
+		off[n] = len(portOrder) + i
+	}
+	return off
+}
+
+func rank(name string) int {
+	if i := slices.Index(portOrder, name); i >= 0 {
+		return i
+	}
+	return len(portOrder)
+}
+
+// buildServices compiles every service into bin/<name> with one go build, in
+// the workspace at root.
+func buildServices(ctx context.Context, root string, services []Service) error {
+	if len(services) == 0 {
+		return nil
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return errors.New("build services: the go command is not in PATH")
+	}
+	args := []string{"build", "-o", filepath.Join(root, "bin") + string(filepath.Separator)}
+	for _, s := range services {
+		args = append(args, "./"+filepath.ToSlash(filepath.Join("services", s.Name, "cmd", s.Name)))
+	}
+	cmd := exec.CommandContext(ctx, goBin, args...)
+	cmd.Dir = root
+	cmd.Stdout = os.Stderr
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("build services (go %s): %w", strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// checkPortsFree fails early, naming the service, when a port is taken (often
+// by a service left over from an earlier run).
+func checkPortsFree(services []Service) error {
+	for _, s := range services {
+		ln, err := net.Listen("tcp", s.Addr())
+		if err != nil {
+			return fmt.Errorf("%s: port %d is in use (set RAPPORT_HTTP_BASE_PORT to move all services): %w", s.Name, s.Port, err)
+		}
+		ln.Close()
+	}
+	return nil
+}
+
+// staticUpstreams renders the STATIC_UPSTREAMS map: contacts=127.0.0.1:8081,...
+func staticUpstreams(services []Service) string {
+	parts := make([]string, len(services))
+	for i, s := range services {
+		parts[i] = s.Name + "=" + s.Addr()
+	}
+	return strings.Join(parts, ",")
+}
