@@ -1,0 +1,81 @@
+// Package discovery registers services in Consul and finds them again by
+// service name and tenant.
+//
+// Every instance carries a tenant tag: "shared" for the multi-tenant
+// deployment, "tenant-<slug>" for a dedicated tenant's own deployment.
+// Callers ask a Resolver for (service, tenant) and get only the healthy
+// instances serving that tenant. Consul is the resolver of the platform;
+// Static stands in for it on one machine (`make run`) from an environment
+// string.
+package discovery
+
+import (
+	"context"
+	"sync"
+
+	"github.com/rapport-crm/rapport/libs/errs"
+)
+
+// SharedTag tags instances of the shared, multi-tenant deployment.
+const SharedTag = "shared"
+
+// tenantTagPrefix prefixes the slug in a dedicated tenant's tag.
+const tenantTagPrefix = "tenant-"
+
+// ErrNoInstances means no healthy instance serves the service for the tenant.
+var ErrNoInstances = errs.New(errs.Unavailable, "no-instances", "no healthy instance of the service")
+
+// Instance is one running instance of a service.
+type Instance struct {
+	ID      string   // unique id the instance registered with
+	Address string   // "host:port" to dial
+	Tags    []string // tags it registered with, including the tenant tag
+}
+
+// Resolver finds the healthy instances of a service for a tenant.
+type Resolver interface {
+	// Resolve returns the instances of service serving tenant (see
+	// TenantTag). It returns an error matching ErrNoInstances when there is
+	// none.
+	Resolve(ctx context.Context, service, tenant string) ([]Instance, error)
+}
+
+// TenantTag returns the tag of the instances serving tenant: SharedTag for
+// "" or "shared", otherwise "tenant-<tenant>".
+func TenantTag(tenant string) string {
+	if tenant == "" || tenant == SharedTag {
+		return SharedTag
+	}
+	return tenantTagPrefix + tenant
+}
+
+// RoundRobin spreads calls over the instances a Resolver returns, taking
+// them in turn for each (service, tenant). It is safe for concurrent use.
+type RoundRobin struct {
+	resolver Resolver
+
+	mu   sync.Mutex
+	next map[string]uint64
+}
+
+// NewRoundRobin returns a RoundRobin picking from r's instances.
+func NewRoundRobin(r Resolver) *RoundRobin {
+	return &RoundRobin{resolver: r, next: make(map[string]uint64)}
+}
+
+// Pick returns the next instance of service for tenant.
+func (rr *RoundRobin) Pick(ctx context.Context, service, tenant string) (Instance, error) {
+	instances, err := rr.resolver.Resolve(ctx, service, tenant)
+	if err != nil {
+		return Instance{}, err
+	}
+	if len(instances) == 0 {
+		return Instance{}, ErrNoInstances.WithDetail("no healthy instance of %s for tag %s", service, TenantTag(tenant))
+	}
+	key := service + "\x00" + TenantTag(tenant)
+	rr.mu.Lock()
+	n := rr.next[key]
+	rr.next[key] = n + 1
+	rr.mu.Unlock()
+	return instances[n%uint64(len(instances))], nil
+}

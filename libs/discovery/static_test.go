@@ -1,0 +1,76 @@
+package discovery_test
+
+import (
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/rapport-crm/rapport/libs/discovery"
+)
+
+func TestParseStatic(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    map[string]string // service → address
+		wantErr string            // substring of the error; "" for none
+	}{
+		{
+			name: "two services",
+			in:   "contacts=127.0.0.1:8081,sales=127.0.0.1:8082",
+			want: map[string]string{"contacts": "127.0.0.1:8081", "sales": "127.0.0.1:8082"},
+		},
+		{
+			name: "blanks and trailing comma",
+			in:   " contacts = localhost:8081 , sales=[::1]:8082, ",
+			want: map[string]string{"contacts": "localhost:8081", "sales": "[::1]:8082"},
+		},
+		{name: "empty", in: "", wantErr: "lists no service"},
+		{name: "only commas", in: " , ,", wantErr: "lists no service"},
+		{name: "missing equals", in: "contacts=127.0.0.1:8081,sales127.0.0.1:8082", wantErr: `entry 2 "sales127.0.0.1:8082"`},
+		{name: "missing service", in: "=127.0.0.1:8081", wantErr: `entry 1 "=127.0.0.1:8081": want service=host:port`},
+		{name: "missing address", in: "contacts=", wantErr: `entry 1 "contacts="`},
+		{name: "missing port", in: "contacts=127.0.0.1", wantErr: `entry 1 "contacts=127.0.0.1": address`},
+		{name: "missing host", in: "contacts=:8081", wantErr: "has no host"},
+		{name: "bad port", in: "contacts=127.0.0.1:http", wantErr: `port "http"`},
+		{name: "port out of range", in: "contacts=127.0.0.1:70000", wantErr: `port "70000"`},
+		{name: "duplicate", in: "contacts=a:1,contacts=b:2", wantErr: "service contacts listed twice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := discovery.ParseStatic(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("ParseStatic(%q) error = %v, want one containing %q", tt.in, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseStatic(%q): %v", tt.in, err)
+			}
+			got := make(map[string]string)
+			for service := range tt.want {
+				instances, err := r.Resolve(t.Context(), service, "acme")
+				if err != nil {
+					t.Fatalf("Resolve(%q): %v", service, err)
+				}
+				if len(instances) != 1 {
+					t.Fatalf("Resolve(%q) = %v, want one instance", service, instances)
+				}
+				got[service] = instances[0].Address
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("ParseStatic(%q) resolves %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStaticResolveUnknown(t *testing.T) {
+	r := discovery.NewStatic(map[string]string{"contacts": "127.0.0.1:8081"})
+	_, err := r.Resolve(t.Context(), "sales", "")
+	if !errors.Is(err, discovery.ErrNoInstances) {
+		t.Errorf("Resolve(sales) error = %v, want ErrNoInstances", err)
+	}
+}
