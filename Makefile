@@ -1,0 +1,35 @@
+# Rapport — the two commands a newcomer runs are `make run` and `make test`.
+# Everything else they need, these targets install or build.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Every module of the workspace, as ./dir/... patterns (go.work lists them).
+PKGS = $(shell go list -m -f '{{.Dir}}' | sed "s|^$(CURDIR)|.|; s|$$|/...|")
+
+.PHONY: help run test build lint bench tools
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+run: ## start the whole platform on this machine (Ctrl-C stops it)
+	@mkdir -p bin
+	go build -o bin/rapport-local ./deploy/local
+	exec ./bin/rapport-local
+
+test: ## run every test of every module against real PostgreSQL, Kafka protocol, kube-apiserver and Consul
+	bash scripts/test.sh
+
+build: ## build every program into bin/
+	@mkdir -p bin
+	go build -o bin/ ./deploy/local $(wildcard ./services/*/cmd/*)
+
+lint: ## gofmt check and go vet over every module
+	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet $(PKGS)
+
+bench: ## measure throughput and latency against raw baselines; writes bench/results.md
+	go run ./bench
+
+tools: ## build kube-apiserver, etcd and the Consul agent into the cache outside the repo
+	bash scripts/tools.sh
