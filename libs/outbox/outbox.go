@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 
 	"github.com/jmoiron/sqlx"
 
@@ -19,13 +18,7 @@ const Channel = "rapport_outbox"
 var migrationFiles embed.FS
 
 // Migrations is the outbox table's schema, for pg.Migrate.
-func Migrations() pg.Source {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded directory always exists
-	}
-	return pg.Source{Name: "outbox", FS: sub}
-}
+func Migrations() pg.Source { return pg.EmbeddedSource("outbox", migrationFiles, "migrations") }
 
 // Add stores ev for topic in tx, the transaction of the change it describes.
 // It becomes visible to the relay, and is published, only if tx commits.

@@ -24,6 +24,16 @@ type Source struct {
 	FS   fs.FS
 }
 
+// EmbeddedSource is the Source of the migrations in directory dir of fsys
+// (usually an embed.FS holding dir/*.sql). dir must exist in fsys.
+func EmbeddedSource(name string, fsys fs.FS, dir string) Source {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(fmt.Sprintf("pg: migrations %s: %v", name, err)) // a bad constant path, found by the first test
+	}
+	return Source{Name: name, FS: sub}
+}
+
 // Migrate applies every source in order while holding a session advisory lock.
 // A second migrator waits for the lock and then finds nothing to do. When
 // grantTo is not empty, DML on every table and sequence of the public schema
