@@ -21,7 +21,7 @@ func NewPublisher(brokers []string) *Publisher {
 		Addr:         kafka.TCP(brokers...),
 		Balancer:     &kafka.Hash{},
 		RequiredAcks: kafka.RequireAll,
-		BatchSize:    1000,
+		BatchSize:    2000,
 		BatchBytes:   16 << 20,
 		BatchTimeout: time.Millisecond,
 		MaxAttempts:  3,

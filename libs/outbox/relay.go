@@ -19,6 +19,10 @@ import (
 // never published out of order by two replicas.
 const relayLockKey = 0x6f7574626f78 // "outbox"
 
+// DefaultBatchSize is the most rows a relay publishes at once unless
+// RelayConfig.BatchSize says otherwise.
+const DefaultBatchSize = 2000
+
 // Publisher is what the relay publishes with; *events.Publisher implements it.
 type Publisher interface {
 	Publish(ctx context.Context, msgs ...kafka.Message) error
@@ -36,7 +40,7 @@ type RelayConfig struct {
 	DB        *sqlx.DB
 	DSN       string
 	Publisher Publisher
-	// BatchSize is the most rows published at once (default 500).
+	// BatchSize is the most rows published at once (DefaultBatchSize).
 	BatchSize int
 	// Poll is the fallback wake-up when no notification arrives (default 1s).
 	Poll time.Duration
@@ -60,7 +64,7 @@ func NewRelay(cfg RelayConfig) (*Relay, error) {
 		return nil, errors.New("outbox: relay needs DB, DSN and Publisher")
 	}
 	if cfg.BatchSize <= 0 {
-		cfg.BatchSize = 500
+		cfg.BatchSize = DefaultBatchSize
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second

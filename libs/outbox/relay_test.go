@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -319,4 +320,39 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestRelayQueryWalksThePrimaryKey guards the relay's plan: under row-level
+// security its batch query must read the oldest rows through the primary key,
+// not scan and sort the whole outbox (which makes draining a backlog
+// quadratic).
+func TestRelayQueryWalksThePrimaryKey(t *testing.T) {
+	db := testkit.Postgres(t)
+	admin := testkit.Open(t, db.AdminURL)
+	if err := pg.Migrate(context.Background(), admin.DB, quiet, db.AppRole, Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`INSERT INTO outbox (tenant_id, topic, event_id, source, type, subject, time, data)
+		SELECT gen_random_uuid(), 't', gen_random_uuid(), 's', 'x', 'k', now(), '\x7b7d'::bytea FROM generate_series(1, 20000)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`ANALYZE outbox`); err != nil {
+		t.Fatal(err)
+	}
+	app := testkit.Open(t, db.AppURL)
+	var plan []string
+	err := pg.WithTx(context.Background(), app, func(tx *sqlx.Tx) error {
+		if _, err := tx.Exec(`SELECT set_config('app.outbox_relay', 'on', true)`); err != nil {
+			return err
+		}
+		return tx.Select(&plan, `EXPLAIN SELECT seq, tenant_id, topic, event_id, source, type, subject, time, data
+			FROM outbox ORDER BY seq LIMIT 2000 FOR UPDATE SKIP LOCKED`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(plan, "\n")
+	if !strings.Contains(text, "Index Scan using outbox_pkey") || strings.Contains(text, "Sort") {
+		t.Errorf("relay plan: want an index scan on outbox_pkey and no sort, got\n%s", text)
+	}
 }

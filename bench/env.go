@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// defaultServerURL is the PostgreSQL server used when neither
+// BENCH_DATABASE_URL nor TEST_DATABASE_URL is set.
+const defaultServerURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// serverURL picks the PostgreSQL server the benchmark creates its database on.
+func serverURL() string {
+	for _, k := range []string{"BENCH_DATABASE_URL", "TEST_DATABASE_URL"} {
+		if u := os.Getenv(k); u != "" {
+			return u
+		}
+	}
+	return defaultServerURL
+}
+
+// scratchDB is a database and login role made for one run, like
+// testkit.Postgres: AdminURL connects as the server's superuser, AppURL as
+// AppRole (no SUPERUSER, no BYPASSRLS), so row-level security applies.
+type scratchDB struct {
+	AdminURL, AppURL, AppRole string
+	drop                      func() error
+}
+
+// newScratchDB creates the database and role on server. The caller must call
+// Drop, also on failure.
+func newScratchDB(ctx context.Context, server string) (*scratchDB, error) {
+	admin, err := sql.Open("postgres", server)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close()
+	name := "bench_" + randomHex(6)
+	role, password := name+"_app", randomHex(12)
+	drop := func() error {
+		db, err := sql.Open("postgres", server)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var errs []error
+		for _, q := range []string{"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", q, err))
+			}
+		}
+		return errors.Join(errs...)
+	}
+	for _, q := range []string{
+		"CREATE DATABASE " + name,
+		"CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD " + pq.QuoteLiteral(password),
+		"REVOKE CONNECT ON DATABASE " + name + " FROM PUBLIC",
+		"GRANT CONNECT ON DATABASE " + name + " TO " + role,
+	} {
+		if _, err := admin.ExecContext(ctx, q); err != nil {
+			return nil, errors.Join(fmt.Errorf("%s: %w", q, err), drop())
+		}
+	}
+	return &scratchDB{
+		AdminURL: withDatabase(server, name, "", ""),
+		AppURL:   withDatabase(server, name, role, password),
+		AppRole:  role,
+		drop:     drop,
+	}, nil
+}
+
+// Drop removes the database and the role.
+func (s *scratchDB) Drop() error { return s.drop() }
+
+// withDatabase rewrites a server URL to database db and, when user is set, to
+// that user and password.
+func withDatabase(server, db, user, password string) string {
+	u, err := url.Parse(server)
+	if err != nil {
+		panic(fmt.Sprintf("bench: bad server url: %v", err))
+	}
+	u.Path = "/" + db
+	if user != "" {
+		u.User = url.UserPassword(user, password)
+	}
+	return u.String()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// repoRoot walks up from the working directory to the directory holding
+// go.work.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("bench: no go.work above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// machine describes where the numbers were measured.
+type machine struct {
+	CPUs     int
+	CPUModel string
+	Go       string
+	Postgres string
+}
+
+// describeMachine collects the machine description; db is any connection to
+// the server.
+func describeMachine(ctx context.Context, db *sql.DB) machine {
+	m := machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), CPUModel: cpuModel()}
+	if err := db.QueryRowContext(ctx, `SELECT version()`).Scan(&m.Postgres); err != nil {
+		m.Postgres = "unknown: " + err.Error()
+	}
+	return m
+}
+
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if k, v, ok := strings.Cut(s.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}

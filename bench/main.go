@@ -1,0 +1,132 @@
+// Command bench measures the transactional outbox (libs/outbox) against raw
+// kafka-go and raw PostgreSQL baselines on this machine, and writes
+// bench/results.md. Run it with `make bench` or `go run ./bench` from the
+// repository root; it needs PostgreSQL (BENCH_DATABASE_URL, else
+// TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres) and
+// starts its own in-process Kafka (kfake).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+func main() {
+	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+// run sets up a scratch database, measures, and writes the report to out.
+func run(ctx context.Context, out string) (err error) {
+	if out == "" {
+		root, err := repoRoot()
+		if err != nil {
+			return err
+		}
+		out = filepath.Join(root, "bench", "results.md")
+	}
+	began := time.Now()
+	sdb, err := newScratchDB(ctx, serverURL())
+	if err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	defer func() {
+		if derr := sdb.Drop(); derr != nil && err == nil {
+			err = fmt.Errorf("drop database: %w", derr)
+		}
+	}()
+	admin, err := pg.Open(sdb.AdminURL, pg.Options{})
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, plainTableDDL); err != nil {
+		return err
+	}
+	if err := pg.Migrate(ctx, admin.DB, quiet, sdb.AppRole, outbox.Migrations()); err != nil {
+		return err
+	}
+	app, err := pg.Open(sdb.AppURL, pg.Options{})
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	if err := pg.CheckRole(ctx, app.DB); err != nil {
+		return err
+	}
+
+	r := results{Date: began, Machine: describeMachine(ctx, admin.DB)}
+	run := func(name string, fn func() error) error {
+		fmt.Fprintf(os.Stderr, "bench: %s…\n", name)
+		t := time.Now()
+		if err := fn(); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(os.Stderr, "bench: %s took %s\n", name, time.Since(t).Round(time.Millisecond))
+		// Leave each run a clean table, as a steadily relayed outbox is.
+		_, err := admin.ExecContext(ctx, `VACUUM ANALYZE outbox`)
+		return err
+	}
+	t := &r.Through
+	steps := []step{
+		{"raw produce", func() (err error) { t.RawProduce, err = rawProduce(ctx); return }},
+		{"outbox drain", func() (err error) { t.Drain, err = outboxDrain(ctx, app, sdb.AppURL, 0); return }},
+		{"outbox drain, big batches", func() (err error) { t.BigDrain, err = outboxDrain(ctx, app, sdb.AppURL, bigBatch); return }},
+		{"raw inserts", func() (err error) { t.RawInserts, err = rawInserts(ctx, app, plainInsert, false); return }},
+		{"tenant inserts", func() (err error) { t.TenantInserts, err = rawInserts(ctx, app, plainInsert, true); return }},
+		{"notify inserts", func() (err error) { t.NotifyInserts, err = rawInserts(ctx, app, notifyInsert, false); return }},
+		{"end-to-end", func() (err error) { t.E2ECommitted, t.E2EPublished, err = endToEnd(ctx, app, sdb.AppURL); return }},
+	}
+	r.Latency = make([]latencyPair, len(maxWaits))
+	for i, mw := range maxWaits {
+		lp := &r.Latency[i]
+		lp.MaxWait = mw
+		steps = append(steps,
+			step{"raw latency, MaxWait " + mw.String(), func() (err error) { lp.Raw, err = rawLatency(ctx, mw); return }},
+			step{"outbox latency, MaxWait " + mw.String(), func() (err error) { lp.Outbox, err = outboxLatency(ctx, app, sdb.AppURL, mw); return }},
+		)
+	}
+	for _, s := range steps {
+		if err := run(s.name, s.fn); err != nil {
+			return err
+		}
+	}
+	r.Took = time.Since(began)
+
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	writeMarkdown(f, r)
+	if err := f.Close(); err != nil {
+		return err
+	}
+	writeSummary(os.Stdout, r)
+	fmt.Printf("wrote %s\n", out)
+	return nil
+}
+
+// step is one named measurement.
+type step struct {
+	name string
+	fn   func() error
+}
+
+// bigBatch is the relay BatchSize of the second drain, which shows what a
+// larger batch buys.
+const bigBatch = 5000

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/outbox"
+)
+
+// maxWaits are the group reader MaxWait settings the latency runs use: the
+// smallest that works well with kafka-go, and events.Consumer's.
+var maxWaits = []time.Duration{10 * time.Millisecond, 100 * time.Millisecond}
+
+// latencyPair is a raw and an outbox latency run with one reader setting.
+type latencyPair struct {
+	MaxWait     time.Duration
+	Raw, Outbox latency
+}
+
+// results is everything one run measured.
+type results struct {
+	Date    time.Time
+	Took    time.Duration
+	Machine machine
+	Through throughput
+	Latency []latencyPair
+}
+
+// Goals the outbox is held to.
+const (
+	goalDrainRatio = 0.5
+	goalP99        = 10 * time.Millisecond
+)
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+// writeMarkdown renders r as bench/results.md.
+func writeMarkdown(w io.Writer, r results) {
+	t, m := r.Through, r.Machine
+	fmt.Fprintf(w, "# Outbox benchmark\n\n")
+	fmt.Fprintf(w, "Measured %s by `make bench` (`go run ./bench`), in %s. Every outbox number is set beside a raw baseline measured in the same run on the same broker and database.\n\n",
+		r.Date.Format("2006-01-02 15:04 MST"), r.Took.Round(time.Second))
+	fmt.Fprintf(w, "| machine | |\n|---|---|\n| CPUs (nproc) | %d (%s) |\n| Go | %s |\n| PostgreSQL | %s |\n| Kafka | in-process kfake, 1 broker, %d partitions per topic |\n\n",
+		m.CPUs, m.CPUModel, m.Go, m.Postgres, partitions)
+
+	fmt.Fprintf(w, "## 1. Throughput, commit → Kafka ack\n\n")
+	fmt.Fprintf(w, "| measurement | outbox | raw baseline | ratio | goal |\n|---|---:|---:|---:|---|\n")
+	for _, d := range []drain{t.Drain, t.BigDrain} {
+		ratio := d.Rate / t.RawProduce
+		goal := fmt.Sprintf("≥ %.1f %s", goalDrainRatio, verdict(ratio >= goalDrainRatio))
+		name := fmt.Sprintf("default relay (BatchSize %d)", outbox.DefaultBatchSize)
+		if d.BatchSize != 0 {
+			name, goal = fmt.Sprintf("relay BatchSize %d (not the default)", d.BatchSize), "—"
+		}
+		fmt.Fprintf(w, "| drain of %d committed events, %s, vs events.NewPublisher WriteMessages of %d | %.0f records/s | %.0f records/s | %.2f | %s |\n",
+			drainN, name, produceBatch, d.Rate, t.RawProduce, ratio, goal)
+	}
+	fmt.Fprintf(w, "| %d writers × %d one-event transactions, relay running: committed, vs plain one-row INSERT transactions at concurrency %d | %.0f tx/s | %.0f tx/s | %.2f | — |\n",
+		e2eWriters, e2ePerWriter, e2eWriters, t.E2ECommitted, t.RawInserts, t.E2ECommitted/t.RawInserts)
+	fmt.Fprintf(w, "| the same events: published (until the last ack) | %.0f events/s | %.0f tx/s | %.2f | — |\n\n",
+		t.E2EPublished, t.RawInserts, t.E2EPublished/t.RawInserts)
+
+	fmt.Fprintf(w, "Where the drain's time goes (time inside `Publisher.Publish` is Kafka; the rest is the relay's PostgreSQL work: lock, SELECT … FOR UPDATE, DELETE, COMMIT):\n\n")
+	fmt.Fprintf(w, "| relay BatchSize | batches | drain time | in Publish | in PostgreSQL | per batch: Publish / PostgreSQL |\n|---:|---:|---:|---:|---:|---:|\n")
+	for _, d := range []drain{t.Drain, t.BigDrain} {
+		bs, db := d.BatchSize, d.Took-d.Publish
+		if bs == 0 {
+			bs = outbox.DefaultBatchSize
+		}
+		fmt.Fprintf(w, "| %d | %d | %s | %s | %s | %s / %s |\n", bs, d.Batches, ms(d.Took), ms(d.Publish), ms(db),
+			ms(d.Publish/time.Duration(max(d.Batches, 1))), ms(db/time.Duration(max(d.Batches, 1))))
+	}
+	fmt.Fprintf(w, "\nWhat a one-event business transaction costs, %d writers × %d transactions into a plain table (no RLS):\n\n", e2eWriters, e2ePerWriter)
+	fmt.Fprintf(w, "| transaction | tx/s | vs plain INSERT |\n|---|---:|---:|\n")
+	for _, row := range []struct {
+		name string
+		rate float64
+	}{
+		{"BEGIN; INSERT; COMMIT (pg.WithTx)", t.RawInserts},
+		{"+ set_config tenant (pg.WithTenantTx)", t.TenantInserts},
+		{"INSERT with pg_notify, as outbox.Add does (pg.WithTx)", t.NotifyInserts},
+		{"outbox: pg.WithTenantTx + outbox.Add, relay running", t.E2ECommitted},
+	} {
+		fmt.Fprintf(w, "| %s | %.0f | %.2f |\n", row.name, row.rate, row.rate/t.RawInserts)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Events carry a ~300-byte JSON payload and %d distinct keys; outbox transactions run as the application role (RLS applies) through `pg.WithTenantTx` + `outbox.Add` (%d events per transaction to fill the outbox, untimed). The plain table has no RLS, no trigger and no NOTIFY; a business transaction with the outbox pays `set_config` + the outbox INSERT + `pg_notify`.\n\n",
+		keys, fillPerTx)
+
+	fmt.Fprintf(w, "## 2. Latency, commit → group consumer\n\n")
+	fmt.Fprintf(w, "%d records sent one at a time, one every %s. Raw: events.NewPublisher, one record per WriteMessages, measured from just before the call. Outbox: one event per `pg.WithTenantTx`, relay running (defaults: LISTEN/NOTIFY wake-up, Poll 1s), measured from just after the commit returned. Reader: kafka-go `Reader` with a GroupID, MinBytes 1, ReadBackoffMin 10ms, other settings as events.Consumer, `FetchMessage` without commits.\n\n",
+		latencyN, latencyInterval)
+	fmt.Fprintf(w, "| reader MaxWait | path | p50 | p99 | max | received | p50 ratio | p99 ratio | goal p99 ≤ %s |\n|---:|---|---:|---:|---:|---:|---:|---:|---|\n", ms(goalP99))
+	for _, p := range r.Latency {
+		fmt.Fprintf(w, "| %s | raw produce → consume | %s | %s | %s | %d/%d | 1 | 1 | |\n",
+			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Raw.Max), p.Raw.Samples, latencyN)
+		fmt.Fprintf(w, "| %s | outbox commit → consume | %s | %s | %s | %d/%d | %.2f | %.2f | %s |\n",
+			p.MaxWait, ms(p.Outbox.P50), ms(p.Outbox.P99), ms(p.Outbox.Max), p.Outbox.Samples, latencyN,
+			float64(p.Outbox.P50)/float64(p.Raw.P50), float64(p.Outbox.P99)/float64(p.Raw.P99), verdict(p.Outbox.P99 <= goalP99))
+	}
+	fmt.Fprintln(w)
+}
+
+// writeSummary prints the headline numbers.
+func writeSummary(w io.Writer, r results) {
+	t := r.Through
+	fmt.Fprintf(w, "throughput: raw produce %.0f rec/s, outbox drain %.0f rec/s (ratio %.2f, goal ≥ %.1f); with BatchSize %d %.0f rec/s (ratio %.2f)\n",
+		t.RawProduce, t.Drain.Rate, t.Drain.Rate/t.RawProduce, goalDrainRatio, t.BigDrain.BatchSize, t.BigDrain.Rate, t.BigDrain.Rate/t.RawProduce)
+	fmt.Fprintf(w, "drain time split: %s publish / %s PostgreSQL over %d batches\n", ms(t.Drain.Publish), ms(t.Drain.Took-t.Drain.Publish), t.Drain.Batches)
+	fmt.Fprintf(w, "tx/s at concurrency %d: plain %.0f, +set_config %.0f, +pg_notify %.0f, outbox %.0f\n",
+		e2eWriters, t.RawInserts, t.TenantInserts, t.NotifyInserts, t.E2ECommitted)
+	fmt.Fprintf(w, "end-to-end: %.0f tx/s committed, %.0f ev/s published; plain INSERT %.0f tx/s (ratio %.2f)\n",
+		t.E2ECommitted, t.E2EPublished, t.RawInserts, t.E2ECommitted/t.RawInserts)
+	for _, p := range r.Latency {
+		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
+			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
+	}
+}
