@@ -34,6 +34,9 @@ type Config struct {
 	ConsulAddr string
 	// HTTPBasePort is the first service port (RAPPORT_HTTP_BASE_PORT).
 	HTTPBasePort int
+	// DevIssuerPort is where the stand-in token issuer listens while there is
+	// no gateway (RAPPORT_DEV_ISSUER_PORT).
+	DevIssuerPort int
 	// LogLevel is passed to services as LOG_LEVEL.
 	LogLevel string
 	// Services restricts which services run (RAPPORT_SERVICES); nil means all.
@@ -48,6 +51,7 @@ const (
 	defaultLocalPGPort    = 55432
 	defaultLocalKafkaPort = 9092
 	defaultHTTPBasePort   = 8081
+	defaultDevIssuerPort  = 8080
 	defaultLogLevel       = "info"
 	defaultReadyTimeout   = 60 * time.Second
 )
@@ -68,6 +72,7 @@ func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Co
 		LocalPGPort:    defaultLocalPGPort,
 		LocalKafkaPort: defaultLocalKafkaPort,
 		HTTPBasePort:   defaultHTTPBasePort,
+		DevIssuerPort:  defaultDevIssuerPort,
 		LogLevel:       defaultLogLevel,
 		ReadyTimeout:   defaultReadyTimeout,
 	}
@@ -100,6 +105,9 @@ func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Co
 	}
 	c.ConsulAddr = strings.TrimSpace(getenv("CONSUL_HTTP_ADDR"))
 	if err := portVar(getenv, "RAPPORT_HTTP_BASE_PORT", &c.HTTPBasePort); err != nil {
+		return Config{}, err
+	}
+	if err := portVar(getenv, "RAPPORT_DEV_ISSUER_PORT", &c.DevIssuerPort); err != nil {
 		return Config{}, err
 	}
 	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {

@@ -20,6 +20,7 @@ type launcher struct {
 
 	pg       *postgres
 	kafka    *kafka
+	issuer   *devIssuer // nil when a gateway issues tokens
 	children []*child
 }
 
@@ -53,6 +54,11 @@ func (l *launcher) start(ctx context.Context) error {
 		return err
 	}
 	l.kafka = k
+	if len(l.services) > 0 && l.gateway() == nil {
+		if l.issuer, err = startDevIssuer(l.cfg.DevIssuerPort, serviceNames(l.services)); err != nil {
+			return err
+		}
+	}
 
 	for i, svc := range l.services {
 		env, err := l.serviceEnv(ctx, svc)
@@ -85,6 +91,10 @@ func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error
 	if err != nil {
 		return nil, err
 	}
+	cursorKey, err := secret(l.cfg.StateDir, svc.Name+".cursor-key")
+	if err != nil {
+		return nil, err
+	}
 	env := append(os.Environ(),
 		"SERVICE_NAME="+svc.Name,
 		"HTTP_ADDR="+svc.Addr(),
@@ -94,11 +104,32 @@ func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error
 		"TOPIC_PREFIX=",
 		"LOG_LEVEL="+l.cfg.LogLevel,
 		"STATIC_UPSTREAMS="+staticUpstreams(l.services),
+		"AUTH_JWKS_URL="+l.jwksURL(),
+		"CURSOR_KEY="+cursorKey,
 	)
 	if l.cfg.ConsulAddr != "" {
 		env = append(env, "CONSUL_HTTP_ADDR="+l.cfg.ConsulAddr)
 	}
 	return env, nil
+}
+
+// gateway returns the gateway among the services, if it is there.
+func (l *launcher) gateway() *Service {
+	for i := range l.services {
+		if l.services[i].Name == "gateway" {
+			return &l.services[i]
+		}
+	}
+	return nil
+}
+
+// jwksURL is where services fetch the keys of their internal tokens: the
+// gateway's, or the stand-in issuer's while there is no gateway.
+func (l *launcher) jwksURL() string {
+	if g := l.gateway(); g != nil {
+		return g.URL() + "/.well-known/jwks.json"
+	}
+	return l.issuer.JWKSURL()
 }
 
 // printWelcome says what runs where, ending with the "ready" line.
@@ -108,6 +139,11 @@ func (l *launcher) printWelcome() {
 	}
 	for _, s := range l.services {
 		l.logf("%-10s %s", s.Name, s.URL())
+	}
+	if l.issuer != nil && len(l.services) > 0 {
+		first := l.services[0]
+		l.logf("no gateway yet: a stand-in issuer on %s mints 10-minute tokens of the demo tenant's admin; try", l.issuer.addr)
+		l.logf("  TOKEN=$(curl -s '%s'); curl -H \"Authorization: Bearer $TOKEN\" %s/v1/%s", l.issuer.TokenURL(first.Name), first.URL(), first.Name)
 	}
 	l.logf("PostgreSQL %s", l.pg.AdminURL.Redacted())
 	l.logf("Kafka      %s (topics %s)", strings.Join(l.kafka.Brokers, ","), strings.Join(topics(), ", "))
@@ -143,10 +179,15 @@ func (l *launcher) stop(force <-chan struct{}) error {
 		l.logf("stopping services")
 	}
 	stopChildren(l.children, stopGrace, force, l.logf)
+	var errs []error
+	if l.issuer != nil {
+		if err := l.issuer.stop(); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if l.kafka != nil {
 		l.kafka.Stop()
 	}
-	var errs []error
 	if l.pg != nil {
 		if err := l.pg.Stop(); err != nil {
 			errs = append(errs, err)
@@ -155,13 +196,17 @@ func (l *launcher) stop(force <-chan struct{}) error {
 	return errors.Join(errs...)
 }
 
-func names(services []Service) string {
+// serviceNames lists the services' names in order.
+func serviceNames(services []Service) []string {
 	n := make([]string, len(services))
 	for i, s := range services {
 		n[i] = s.Name
 	}
-	return strings.Join(n, ", ")
+	return n
 }
+
+// names is serviceNames as one line.
+func names(services []Service) string { return strings.Join(serviceNames(services), ", ") }
 
 // nameWidth is the prefix width fitting the launcher's and every service's name.
 func nameWidth(services []Service) int {

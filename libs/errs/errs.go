@@ -29,6 +29,7 @@ const (
 	Unavailable                      // a dependency is down; try again later
 	Gone                             // the resource existed and was removed for good
 	UnsupportedMediaType             // the body's Content-Type is not one we accept
+	PreconditionRequired             // the request must be conditional (If-Match) and is not
 )
 
 var kindNames = map[Kind]string{
@@ -36,7 +37,7 @@ var kindNames = map[Kind]string{
 	Forbidden: "forbidden", NotFound: "not-found", Conflict: "conflict",
 	PreconditionFailed: "precondition-failed", TooLarge: "too-large",
 	RateLimited: "rate-limited", Unavailable: "unavailable", Gone: "gone",
-	UnsupportedMediaType: "unsupported-media-type",
+	UnsupportedMediaType: "unsupported-media-type", PreconditionRequired: "precondition-required",
 }
 
 // String returns the kind's slug, e.g. "not-found".

@@ -56,6 +56,8 @@ func StatusCode(k errs.Kind) int {
 		return http.StatusGone
 	case errs.UnsupportedMediaType:
 		return http.StatusUnsupportedMediaType
+	case errs.PreconditionRequired:
+		return http.StatusPreconditionRequired
 	default:
 		return http.StatusInternalServerError
 	}

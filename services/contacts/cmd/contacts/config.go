@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
+)
+
+// config is the service's configuration, read from the environment.
+type config struct {
+	ServiceName string     // SERVICE_NAME, default "contacts"; also the token audience
+	HTTPAddr    string     // HTTP_ADDR, default ":8080"
+	DatabaseURL string     // DATABASE_URL (required): the app role, no RLS bypass
+	MigrateURL  string     // DATABASE_MIGRATE_URL (required): the owner, runs migrations
+	AppRole     string     // the user of DATABASE_URL, granted DML by the migrations
+	Brokers     []string   // KAFKA_BROKERS (required), comma-separated
+	TopicPrefix string     // TOPIC_PREFIX, "" for the shared tier
+	LogLevel    slog.Level // LOG_LEVEL, default info
+	JWKSURL     string     // AUTH_JWKS_URL (required): the gateway's JWKS
+	CursorKey   []byte     // CURSOR_KEY, at least 32 bytes; random per process when unset
+}
+
+// parseConfig reads the configuration through getenv; the error names the
+// first missing or malformed variable.
+func parseConfig(getenv func(string) string) (config, error) {
+	c := config{
+		ServiceName: or(getenv("SERVICE_NAME"), "contacts"),
+		HTTPAddr:    or(getenv("HTTP_ADDR"), ":8080"),
+		DatabaseURL: getenv("DATABASE_URL"),
+		MigrateURL:  getenv("DATABASE_MIGRATE_URL"),
+		TopicPrefix: getenv("TOPIC_PREFIX"),
+		JWKSURL:     getenv("AUTH_JWKS_URL"),
+		CursorKey:   []byte(getenv("CURSOR_KEY")),
+	}
+	for _, v := range []struct{ name, value string }{
+		{"DATABASE_URL", c.DatabaseURL}, {"DATABASE_MIGRATE_URL", c.MigrateURL}, {"AUTH_JWKS_URL", c.JWKSURL},
+	} {
+		u, err := url.Parse(v.value)
+		if v.value == "" {
+			return c, fmt.Errorf("%s is required", v.name)
+		}
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return c, fmt.Errorf("%s is not a URL", v.name)
+		}
+		if v.name == "DATABASE_URL" {
+			c.AppRole = u.User.Username()
+		}
+	}
+	if c.AppRole == "" {
+		return c, fmt.Errorf("DATABASE_URL names no user (the application role)")
+	}
+	for _, b := range strings.Split(getenv("KAFKA_BROKERS"), ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			c.Brokers = append(c.Brokers, b)
+		}
+	}
+	if len(c.Brokers) == 0 {
+		return c, fmt.Errorf("KAFKA_BROKERS is required")
+	}
+	level, err := obs.ParseLevel(getenv("LOG_LEVEL"))
+	if err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	c.LogLevel = level
+	if len(c.CursorKey) > 0 && len(c.CursorKey) < kitx.MinCursorKeyLen {
+		return c, fmt.Errorf("CURSOR_KEY must be at least %d bytes", kitx.MinCursorKeyLen)
+	}
+	return c, nil
+}
+
+// or returns s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

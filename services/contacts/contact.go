@@ -1,0 +1,98 @@
+package contacts
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"time"
+)
+
+// Contact is a person the tenant does business with.
+type Contact struct {
+	Meta
+	FirstName   string `json:"firstName,omitempty" db:"first_name"`
+	LastName    string `json:"lastName,omitempty" db:"last_name"`
+	DisplayName string `json:"displayName" db:"display_name"`
+	// DisplayNameManual is true when the user set DisplayName; otherwise it
+	// is recomputed from the names on every write.
+	DisplayNameManual bool     `json:"-" db:"display_name_manual"`
+	Emails            Emails   `json:"emails" db:"emails"`
+	Phones            Phones   `json:"phones" db:"phones"`
+	JobTitle          string   `json:"jobTitle,omitempty" db:"job_title"`
+	AccountID         *string  `json:"accountId,omitempty" db:"account_id"`
+	LifecycleStage    string   `json:"lifecycleStage,omitempty" db:"lifecycle_stage"`
+	Source            string   `json:"source,omitempty" db:"source"`
+	Address           *Address `json:"address,omitempty" db:"address"`
+	Consent           *Consent `json:"consent,omitempty" db:"consent"`
+}
+
+// LifecycleStages are the stages a contact can be in, in funnel order.
+var LifecycleStages = []string{"subscriber", "lead", "marketingQualified", "salesQualified",
+	"opportunity", "customer", "evangelist", "churned", "other"}
+
+// Email is one of a contact's email addresses, stored lower-cased.
+type Email struct {
+	Address string `json:"address"`
+	Label   string `json:"label,omitempty"`
+	Primary bool   `json:"primary"`
+}
+
+// Phone is one of a contact's phone numbers: Number as typed, E164 as
+// normalised with the tenant's default region.
+type Phone struct {
+	Number  string `json:"number"`
+	E164    string `json:"e164"`
+	Label   string `json:"label,omitempty"`
+	Primary bool   `json:"primary"`
+}
+
+// Emails is the jsonb list of a contact's emails.
+type Emails []Email
+
+// Phones is the jsonb list of a contact's phones.
+type Phones []Phone
+
+// Consent records a contact's consent per channel.
+type Consent struct {
+	Email *ChannelConsent `json:"email,omitempty"`
+	SMS   *ChannelConsent `json:"sms,omitempty"`
+	Phone *ChannelConsent `json:"phone,omitempty"`
+}
+
+// ChannelConsent is the consent for one channel: granted, denied or unknown,
+// when it was given and where (a form, an import, a call).
+type ChannelConsent struct {
+	Status string     `json:"status"`
+	At     *time.Time `json:"at,omitempty"`
+	Source string     `json:"source,omitempty"`
+}
+
+// ConsentStatuses are the values of ChannelConsent.Status.
+var ConsentStatuses = []string{"granted", "denied", "unknown"}
+
+// Value implements driver.Valuer.
+func (e Emails) Value() (driver.Value, error) {
+	if e == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(e)
+}
+
+// Scan implements sql.Scanner.
+func (e *Emails) Scan(src any) error { return scanJSON(src, e) }
+
+// Value implements driver.Valuer.
+func (p Phones) Value() (driver.Value, error) {
+	if p == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(p)
+}
+
+// Scan implements sql.Scanner.
+func (p *Phones) Scan(src any) error { return scanJSON(src, p) }
+
+// Value implements driver.Valuer.
+func (c Consent) Value() (driver.Value, error) { return json.Marshal(c) }
+
+// Scan implements sql.Scanner.
+func (c *Consent) Scan(src any) error { return scanJSON(src, c) }

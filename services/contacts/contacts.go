@@ -1,0 +1,64 @@
+// Package contacts is the customer-data service of Rapport: accounts
+// (companies), contacts (people), the per-tenant tag catalogue, custom field
+// definitions and tenant settings. Every read and write runs in a tenant
+// transaction under row-level security and respects the caller's record scope
+// for the "contacts" module; every change is published through the outbox.
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/rapport-crm/rapport/libs/errs"
+)
+
+// Service is the contacts service's business API. Patches are JSON merge
+// patches (RFC 7396); ifMatch is the version the caller last saw (0: none).
+type Service interface {
+	CreateContact(ctx context.Context, c Contact) (*Contact, error)
+	GetContact(ctx context.Context, id string) (*Contact, error)
+	UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Contact, error)
+	DeleteContact(ctx context.Context, id string, ifMatch int64) error
+	RestoreContact(ctx context.Context, id string) (*Contact, error)
+	ListContacts(ctx context.Context, q ListQuery) (Page[Contact], error)
+	TagContacts(ctx context.Context, req BulkTag) (BulkTagResult, error)
+
+	CreateAccount(ctx context.Context, a Account) (*Account, error)
+	GetAccount(ctx context.Context, id string) (*Account, error)
+	UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Account, error)
+	DeleteAccount(ctx context.Context, id string, ifMatch int64) error
+	RestoreAccount(ctx context.Context, id string) (*Account, error)
+	ListAccounts(ctx context.Context, q ListQuery) (Page[Account], error)
+	TagAccounts(ctx context.Context, req BulkTag) (BulkTagResult, error)
+
+	CreateTag(ctx context.Context, t Tag) (*Tag, error)
+	GetTag(ctx context.Context, id string) (*Tag, error)
+	UpdateTag(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Tag, error)
+	DeleteTag(ctx context.Context, id string) error
+	ListTags(ctx context.Context) ([]Tag, error)
+
+	CreateCustomField(ctx context.Context, d CustomField) (*CustomField, error)
+	GetCustomField(ctx context.Context, id string) (*CustomField, error)
+	UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*CustomField, error)
+	DeleteCustomField(ctx context.Context, id string) error
+	ListCustomFields(ctx context.Context, entity string) ([]CustomField, error)
+
+	GetSettings(ctx context.Context) (*Settings, error)
+	PutSettings(ctx context.Context, s Settings) (*Settings, error)
+}
+
+// The service's domain errors; libs/kitx maps their kinds to HTTP statuses.
+var (
+	ErrContactNotFound     = errs.New(errs.NotFound, "contact-not-found", "contact not found")
+	ErrAccountNotFound     = errs.New(errs.NotFound, "account-not-found", "account not found")
+	ErrTagNotFound         = errs.New(errs.NotFound, "tag-not-found", "tag not found")
+	ErrCustomFieldNotFound = errs.New(errs.NotFound, "custom-field-not-found", "custom field not found")
+	ErrIfMatchRequired     = errs.New(errs.PreconditionRequired, "if-match-required", "this update needs an If-Match header with the ETag you last read")
+	ErrVersionMismatch     = errs.New(errs.PreconditionFailed, "version-mismatch", "the record changed since you read it; read it again and retry")
+	ErrOutOfScope          = errs.New(errs.Forbidden, "out-of-scope", "the owner and team would put the record outside your record scope")
+	ErrTagExists           = errs.New(errs.Conflict, "tag-exists", "a tag with this name already exists")
+	ErrCustomFieldExists   = errs.New(errs.Conflict, "custom-field-exists", "a custom field with this key already exists")
+	ErrIdempotencyMismatch = errs.New(errs.Conflict, "idempotency-key-reused", "this Idempotency-Key was used with a different request")
+	ErrIdempotencyInFlight = errs.New(errs.Conflict, "idempotency-key-in-flight", "a request with this Idempotency-Key is still being processed")
+	ErrNotDeleted          = errs.New(errs.Conflict, "not-deleted", "the record is not deleted")
+)

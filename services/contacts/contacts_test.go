@@ -1,0 +1,161 @@
+package contacts_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+func TestContactLifecycle(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{
+		"firstName": "伟", "lastName": "张",
+		"emails": []any{map[string]any{"address": " Wei.Zhang@Example.COM "}},
+		"phones": []any{map[string]any{"number": "(415) 555-2671", "label": "work"}},
+	}), http.StatusCreated)
+	id := r.body["id"].(string)
+	if r.body["displayName"] != "张伟" || r.header.Get("ETag") != `"1"` || r.header.Get("Location") != "/v1/contacts/"+id {
+		t.Fatalf("created %s with headers %v", r.raw, r.header)
+	}
+	email := r.body["emails"].([]any)[0].(map[string]any)
+	phone := r.body["phones"].([]any)[0].(map[string]any)
+	if email["address"] != "wei.zhang@example.com" || email["primary"] != true || phone["e164"] != "+14155552671" || phone["number"] != "(415) 555-2671" {
+		t.Errorf("emails/phones not normalised: %s", r.raw)
+	}
+	if r.body["ownerId"] != u.id {
+		t.Errorf("ownerId = %v, want the caller %s", r.body["ownerId"], u.id)
+	}
+	e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
+
+	patch := map[string]any{"firstName": "小明", "lastName": "王"}
+	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch), http.StatusPreconditionRequired)
+	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"7"`), http.StatusPreconditionFailed)
+	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"1"`), http.StatusOK)
+	if r.body["displayName"] != "王小明" || r.header.Get("ETag") != `"2"` {
+		t.Errorf("patched: %s, ETag %s", r.raw, r.header.Get("ETag"))
+	}
+	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"displayName": "Wang", "jobTitle": nil}, "If-Match", `"2"`), http.StatusOK)
+	if r.body["displayName"] != "Wang" {
+		t.Errorf("display name set alone: %s", r.raw)
+	}
+
+	e.want(e.do(u, "DELETE", "/v1/contacts/"+id, nil), http.StatusNoContent)
+	e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusNotFound)
+	if items := e.want(e.do(u, "GET", "/v1/contacts", nil), http.StatusOK).body["items"].([]any); len(items) != 0 {
+		t.Errorf("live list holds a deleted contact: %v", items)
+	}
+	if items := e.want(e.do(u, "GET", "/v1/contacts?deleted=true", nil), http.StatusOK).body["items"].([]any); len(items) != 1 {
+		t.Errorf("deleted list has %d items, want 1", len(items))
+	}
+	e.want(e.do(u, "POST", "/v1/contacts/"+id+"/restore", nil), http.StatusOK)
+	e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
+
+	types, payloads := e.outboxEvents()
+	want := []string{"created", "updated", "updated", "deleted", "restored"}
+	if len(types) != len(want) {
+		t.Fatalf("events %v, want %d contact events", types, len(want))
+	}
+	for i, v := range want {
+		if types[i] != "dev.rapport.contacts.contact."+v+".v1" {
+			t.Errorf("event %d is %s, want contact.%s", i, types[i], v)
+		}
+	}
+	if got := payloads[1]["changed"]; len(got.([]any)) != 3 {
+		t.Errorf("changed = %v, want displayName, firstName, lastName", got)
+	}
+	validateEvents(t, e)
+}
+
+func TestDisplayNameAlone(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"displayName": "张伟"}), http.StatusCreated)
+	if r.body["displayName"] != "张伟" || r.body["firstName"] != nil {
+		t.Errorf("got %s", r.raw)
+	}
+}
+
+func TestValidationNamesEveryField(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	tests := []struct {
+		name   string
+		body   any
+		fields []string
+	}{
+		{"bad email and phone", map[string]any{"firstName": "A",
+			"emails": []any{map[string]any{"address": "nope"}},
+			"phones": []any{map[string]any{"number": "12"}}}, []string{"emails/0/address", "phones/0/number"}},
+		{"two primaries", map[string]any{"firstName": "A", "emails": []any{
+			map[string]any{"address": "a@example.com", "primary": true}, map[string]any{"address": "b@example.com", "primary": true}}}, []string{"emails"}},
+		{"stage and country", map[string]any{"firstName": "A", "lifecycleStage": "hot", "address": map[string]any{"country": "XX"}},
+			[]string{"lifecycleStage", "address/country"}},
+		{"no name at all", map[string]any{"jobTitle": "CEO"}, []string{"displayName"}},
+		{"unknown field", map[string]any{"firstName": "A", "nickname": "x"}, []string{"nickname"}},
+		{"read-only field", map[string]any{"firstName": "A", "version": 3}, []string{"version"}},
+		{"missing account", map[string]any{"firstName": "A", "accountId": uuid.NewString()}, []string{"accountId"}},
+		{"unknown custom field", map[string]any{"firstName": "A", "customFields": map[string]any{"tier": "x"}}, []string{"customFields/tier"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.want(e.do(u, "POST", "/v1/contacts", tt.body), http.StatusBadRequest)
+			for _, f := range tt.fields {
+				if r.field(f) == "" {
+					t.Errorf("problem does not name %s: %s", f, r.raw)
+				}
+			}
+		})
+	}
+}
+
+func TestTenantIsolationAndScope(t *testing.T) {
+	e := newEnv(t)
+	tenant := uuid.NewString()
+	admin := newUser(tenant)
+	owner := user{tenant: tenant, id: uuid.NewString(), scope: "own", perms: []string{"contacts:*"}}
+	teammate := user{tenant: tenant, id: uuid.NewString(), scope: "team", teams: []string{"t1"}, perms: []string{"contacts:*"}}
+	outsider := user{tenant: tenant, id: uuid.NewString(), scope: "team", teams: []string{"t2"}, perms: []string{"contacts:*"}}
+	reader := user{tenant: tenant, id: uuid.NewString(), scope: "all", perms: []string{"contacts:read"}}
+	other := newUser(uuid.NewString())
+
+	id := e.want(e.do(owner, "POST", "/v1/contacts", map[string]any{"firstName": "A", "teamId": "t1"}), http.StatusCreated).body["id"].(string)
+	for _, tt := range []struct {
+		name string
+		u    user
+		want int
+	}{
+		{"owner", owner, 200}, {"all", admin, 200}, {"same team", teammate, 200},
+		{"other team", outsider, 404}, {"other tenant", other, 404}, {"read-only", reader, 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e.want(e.do(tt.u, "GET", "/v1/contacts/"+id, nil), tt.want)
+			n := len(e.want(e.do(tt.u, "GET", "/v1/contacts", nil), 200).body["items"].([]any))
+			if want := map[bool]int{true: 1, false: 0}[tt.want == 200]; n != want {
+				t.Errorf("list has %d items, want %d", n, want)
+			}
+		})
+	}
+	e.want(e.do(other, "DELETE", "/v1/contacts/"+id, nil), http.StatusNotFound)
+	e.want(e.do(outsider, "PATCH", "/v1/contacts/"+id, map[string]any{"jobTitle": "x"}, "If-Match", `"1"`), http.StatusNotFound)
+	e.want(e.do(reader, "POST", "/v1/contacts", map[string]any{"firstName": "B"}), http.StatusForbidden)
+	e.want(e.do(owner, "POST", "/v1/contacts", map[string]any{"firstName": "B", "ownerId": "someone-else"}), http.StatusForbidden)
+	e.want(e.do(user{}, "GET", "/v1/contacts", nil), http.StatusUnauthorized)
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	body := map[string]any{"name": "Acme", "domain": "HTTPS://Acme.COM/about"}
+	first := e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k1"), http.StatusCreated)
+	again := e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k1"), http.StatusCreated)
+	if first.body["id"] != again.body["id"] || again.header.Get("ETag") != `"1"` || first.body["domain"] != "acme.com" {
+		t.Errorf("replay differs: %s vs %s", first.raw, again.raw)
+	}
+	e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "Other"}, "Idempotency-Key", "k1"), http.StatusConflict)
+	e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k2"), http.StatusCreated)
+	if n := len(e.want(e.do(u, "GET", "/v1/accounts", nil), 200).body["items"].([]any)); n != 2 {
+		t.Errorf("%d accounts, want 2", n)
+	}
+}

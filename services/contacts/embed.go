@@ -1,0 +1,52 @@
+package contacts
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+//go:embed api/openapi.yaml
+var openapiYAML []byte
+
+// Migrations is the service's schema, for pg.Migrate.
+func Migrations() pg.Source {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // the embedded directory always exists
+	}
+	return pg.Source{Name: "contacts", FS: sub}
+}
+
+// OpenAPI loads and validates the embedded api/openapi.yaml.
+func OpenAPI(ctx context.Context) (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(openapiYAML)
+	if err != nil {
+		return nil, fmt.Errorf("load openapi.yaml: %w", err)
+	}
+	if err := doc.Validate(ctx); err != nil {
+		return nil, fmt.Errorf("validate openapi.yaml: %w", err)
+	}
+	return doc, nil
+}
+
+// OpenAPIHandler serves the API contract as JSON (GET /openapi.json).
+func OpenAPIHandler(doc *openapi3.T) (http.Handler, error) {
+	body, err := doc.MarshalJSON()
+	if err != nil {
+		return nil, fmt.Errorf("encode openapi.json: %w", err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}), nil
+}

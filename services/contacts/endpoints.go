@@ -1,0 +1,250 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+
+	"github.com/go-kit/kit/endpoint"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/kitx"
+)
+
+// idRequest names one resource.
+type idRequest struct {
+	ID      string
+	IfMatch int64
+}
+
+// patchRequest is a merge patch of one resource at version IfMatch.
+type patchRequest struct {
+	ID      string
+	IfMatch int64
+	Patch   json.RawMessage
+}
+
+// listRequest asks for a page of records, or the custom fields of an entity.
+type listRequest struct {
+	Query  ListQuery
+	Entity string
+}
+
+// response is a resource with its status, ETag and Location.
+type response struct {
+	body     any
+	status   int
+	version  int64
+	location string
+}
+
+// MarshalJSON encodes the resource.
+func (r response) MarshalJSON() ([]byte, error) { return json.Marshal(r.body) }
+
+// StatusCode implements kitx.StatusCoder.
+func (r response) StatusCode() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}
+
+// ETag implements kitx.ETagger.
+func (r response) ETag() string {
+	if r.version == 0 {
+		return ""
+	}
+	return kitx.ETag(r.version)
+}
+
+// noContent is the response of a delete.
+type noContent struct{}
+
+// StatusCode implements kitx.StatusCoder.
+func (noContent) StatusCode() int { return http.StatusNoContent }
+
+// listBody is the body of list responses that are not paged.
+type listBody[T any] struct {
+	Items []T `json:"items"`
+}
+
+// ok wraps a resource for a 200 response, or returns err.
+func ok[T any](v *T, version int64, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return response{body: v, version: version}, nil
+}
+
+// created wraps a new resource for a 201 response with its Location.
+func created[T any](v *T, version int64, location string, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return response{body: v, status: http.StatusCreated, version: version, location: location}, nil
+}
+
+// Endpoints are the service's go-kit endpoints by route name.
+type Endpoints map[string]endpoint.Endpoint
+
+// MakeEndpoints returns the endpoints of s, each behind the permission its
+// route needs.
+func MakeEndpoints(s Service) Endpoints {
+	e := Endpoints{
+		"createContact": func(ctx context.Context, r any) (any, error) {
+			c, err := s.CreateContact(ctx, r.(Contact))
+			return created(c, version(c, err), "/v1/contacts/"+id(c, err), err)
+		},
+		"getContact": func(ctx context.Context, r any) (any, error) {
+			c, err := s.GetContact(ctx, r.(idRequest).ID)
+			return ok(c, version(c, err), err)
+		},
+		"updateContact": func(ctx context.Context, r any) (any, error) {
+			req := r.(patchRequest)
+			c, err := s.UpdateContact(ctx, req.ID, req.IfMatch, req.Patch)
+			return ok(c, version(c, err), err)
+		},
+		"deleteContact": func(ctx context.Context, r any) (any, error) {
+			return noContent{}, s.DeleteContact(ctx, r.(idRequest).ID, r.(idRequest).IfMatch)
+		},
+		"restoreContact": func(ctx context.Context, r any) (any, error) {
+			c, err := s.RestoreContact(ctx, r.(idRequest).ID)
+			return ok(c, version(c, err), err)
+		},
+		"listContacts": func(ctx context.Context, r any) (any, error) {
+			p, err := s.ListContacts(ctx, r.(listRequest).Query)
+			return ok(&p, 0, err)
+		},
+		"tagContacts": func(ctx context.Context, r any) (any, error) {
+			res, err := s.TagContacts(ctx, r.(BulkTag))
+			return ok(&res, 0, err)
+		},
+		"createAccount": func(ctx context.Context, r any) (any, error) {
+			a, err := s.CreateAccount(ctx, r.(Account))
+			return created(a, version(a, err), "/v1/accounts/"+id(a, err), err)
+		},
+		"getAccount": func(ctx context.Context, r any) (any, error) {
+			a, err := s.GetAccount(ctx, r.(idRequest).ID)
+			return ok(a, version(a, err), err)
+		},
+		"updateAccount": func(ctx context.Context, r any) (any, error) {
+			req := r.(patchRequest)
+			a, err := s.UpdateAccount(ctx, req.ID, req.IfMatch, req.Patch)
+			return ok(a, version(a, err), err)
+		},
+		"deleteAccount": func(ctx context.Context, r any) (any, error) {
+			return noContent{}, s.DeleteAccount(ctx, r.(idRequest).ID, r.(idRequest).IfMatch)
+		},
+		"restoreAccount": func(ctx context.Context, r any) (any, error) {
+			a, err := s.RestoreAccount(ctx, r.(idRequest).ID)
+			return ok(a, version(a, err), err)
+		},
+		"listAccounts": func(ctx context.Context, r any) (any, error) {
+			p, err := s.ListAccounts(ctx, r.(listRequest).Query)
+			return ok(&p, 0, err)
+		},
+		"tagAccounts": func(ctx context.Context, r any) (any, error) {
+			res, err := s.TagAccounts(ctx, r.(BulkTag))
+			return ok(&res, 0, err)
+		},
+		"createTag": func(ctx context.Context, r any) (any, error) {
+			t, err := s.CreateTag(ctx, r.(Tag))
+			if err != nil {
+				return nil, err
+			}
+			return created(t, t.Version, "/v1/tags/"+t.ID, nil)
+		},
+		"getTag": func(ctx context.Context, r any) (any, error) {
+			t, err := s.GetTag(ctx, r.(idRequest).ID)
+			if err != nil {
+				return nil, err
+			}
+			return ok(t, t.Version, nil)
+		},
+		"updateTag": func(ctx context.Context, r any) (any, error) {
+			req := r.(patchRequest)
+			t, err := s.UpdateTag(ctx, req.ID, req.IfMatch, req.Patch)
+			if err != nil {
+				return nil, err
+			}
+			return ok(t, t.Version, nil)
+		},
+		"deleteTag": func(ctx context.Context, r any) (any, error) {
+			return noContent{}, s.DeleteTag(ctx, r.(idRequest).ID)
+		},
+		"listTags": func(ctx context.Context, _ any) (any, error) {
+			tags, err := s.ListTags(ctx)
+			return ok(&listBody[Tag]{Items: tags}, 0, err)
+		},
+		"createCustomField": func(ctx context.Context, r any) (any, error) {
+			d, err := s.CreateCustomField(ctx, r.(CustomField))
+			if err != nil {
+				return nil, err
+			}
+			return created(d, d.Version, "/v1/custom-fields/"+d.ID, nil)
+		},
+		"getCustomField": func(ctx context.Context, r any) (any, error) {
+			d, err := s.GetCustomField(ctx, r.(idRequest).ID)
+			if err != nil {
+				return nil, err
+			}
+			return ok(d, d.Version, nil)
+		},
+		"updateCustomField": func(ctx context.Context, r any) (any, error) {
+			req := r.(patchRequest)
+			d, err := s.UpdateCustomField(ctx, req.ID, req.IfMatch, req.Patch)
+			if err != nil {
+				return nil, err
+			}
+			return ok(d, d.Version, nil)
+		},
+		"deleteCustomField": func(ctx context.Context, r any) (any, error) {
+			return noContent{}, s.DeleteCustomField(ctx, r.(idRequest).ID)
+		},
+		"listCustomFields": func(ctx context.Context, r any) (any, error) {
+			defs, err := s.ListCustomFields(ctx, r.(listRequest).Entity)
+			return ok(&listBody[CustomField]{Items: defs}, 0, err)
+		},
+		"getSettings": func(ctx context.Context, _ any) (any, error) {
+			st, err := s.GetSettings(ctx)
+			return ok(st, 0, err)
+		},
+		"putSettings": func(ctx context.Context, r any) (any, error) {
+			st, err := s.PutSettings(ctx, r.(Settings))
+			return ok(st, 0, err)
+		},
+	}
+	for name, ep := range e {
+		e[name] = auth.RequirePermission(permissions[name])(ep)
+	}
+	return e
+}
+
+// permissions maps each endpoint to the permission it requires.
+var permissions = map[string]string{
+	"getContact": PermRead, "listContacts": PermRead, "getAccount": PermRead, "listAccounts": PermRead,
+	"getTag": PermRead, "listTags": PermRead, "getCustomField": PermRead, "listCustomFields": PermRead,
+	"getSettings":   PermRead,
+	"createContact": PermWrite, "updateContact": PermWrite, "deleteContact": PermWrite, "restoreContact": PermWrite,
+	"tagContacts": PermWrite, "createAccount": PermWrite, "updateAccount": PermWrite, "deleteAccount": PermWrite,
+	"restoreAccount": PermWrite, "tagAccounts": PermWrite, "createTag": PermWrite, "updateTag": PermWrite,
+	"deleteTag":         PermWrite,
+	"createCustomField": PermAdmin, "updateCustomField": PermAdmin, "deleteCustomField": PermAdmin,
+	"putSettings": PermAdmin,
+}
+
+// version returns the version of a record, 0 on error.
+func version(rec record, err error) int64 {
+	if err != nil || rec == nil {
+		return 0
+	}
+	return rec.meta().Version
+}
+
+// id returns the id of a record, "" on error.
+func id(rec record, err error) string {
+	if err != nil || rec == nil {
+		return ""
+	}
+	return rec.meta().ID
+}

@@ -1,0 +1,102 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/outbox"
+)
+
+// EventSource is the CloudEvents source of every event this service publishes.
+const EventSource = "/rapport/contacts"
+
+// The verbs of the events this service publishes.
+const (
+	VerbCreated  = "created"
+	VerbUpdated  = "updated"
+	VerbDeleted  = "deleted"
+	VerbRestored = "restored"
+)
+
+// EventType returns the CloudEvents type of entity ("contact", "account",
+// "tag") and verb: "dev.rapport.contacts.contact.created.v1".
+func EventType(entity, verb string) string {
+	return "dev.rapport.contacts." + entity + "." + verb + ".v1"
+}
+
+// emit adds the event of a change to the outbox in tx: the entity's full
+// state after the change, plus "changed" (the top-level fields that changed)
+// on updates.
+func (s *service) emit(ctx context.Context, tx *sqlx.Tx, tenant, entity, verb, subject string, state any, changed []string) error {
+	data := state
+	if verb == VerbUpdated {
+		m, err := toMap(state)
+		if err != nil {
+			return err
+		}
+		m["changed"] = changed
+		data = m
+	}
+	ev, err := events.New(EventSource, EventType(entity, verb), subject, tenant, data)
+	if err != nil {
+		return err
+	}
+	return outbox.Add(ctx, tx, s.topic, ev)
+}
+
+// changedFields names the top-level JSON fields that differ between before
+// and after, leaving out the bookkeeping fields updatedAt and version.
+func changedFields(before, after any) ([]string, error) {
+	b, err := toRawMap(before)
+	if err != nil {
+		return nil, err
+	}
+	a, err := toRawMap(after)
+	if err != nil {
+		return nil, err
+	}
+	changed := []string{}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			b[k] = nil
+		}
+	}
+	for _, k := range sortedKeys(b) {
+		if k != "updatedAt" && k != "version" && string(b[k]) != string(a[k]) {
+			changed = append(changed, k)
+		}
+	}
+	slices.Sort(changed)
+	return changed, nil
+}
+
+// toMap returns v's JSON object as a map.
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode state: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("decode state: %w", err)
+	}
+	return m, nil
+}
+
+// toRawMap returns v's JSON object with each field's encoding.
+func toRawMap(v any) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode state: %w", err)
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("decode state: %w", err)
+	}
+	return m, nil
+}

@@ -1,0 +1,177 @@
+package contacts_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
+)
+
+// validateEvents checks every event in the outbox against its schema in
+// api/events.
+func validateEvents(t *testing.T, e *env) {
+	t.Helper()
+	types, payloads := e.outboxEvents()
+	c := jsonschema.NewCompiler()
+	for i, typ := range types {
+		path, _ := filepath.Abs(filepath.Join("api", "events", typ+".json"))
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("event type %s has no schema: %v", typ, err)
+			continue
+		}
+		sch, err := c.Compile(path)
+		if err != nil {
+			t.Fatalf("compile %s: %v", path, err)
+		}
+		raw, _ := json.Marshal(payloads[i])
+		v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err := sch.Validate(v); err != nil {
+			t.Errorf("%s payload does not match its schema: %v\n%s", typ, err, raw)
+		}
+	}
+}
+
+func TestTagsAndCustomFields(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "VIP", "colour": "#ff0000"}), http.StatusCreated)
+	e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "vip"}), http.StatusConflict)
+	e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "x", "colour": "red"}), http.StatusBadRequest)
+
+	def := e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{
+		"entity": "contact", "key": "tier", "label": "Tier", "type": "singleSelect", "options": []string{"gold"}}), http.StatusCreated)
+	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "Bad-Key", "label": "x", "type": "text"}), http.StatusBadRequest)
+	e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "customFields": map[string]any{"tier": "silver"}}), http.StatusBadRequest)
+
+	c := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "tags": []string{"vip", "New Tag"},
+		"customFields": map[string]any{"tier": "gold"}}), http.StatusCreated)
+	id := c.body["id"].(string)
+	if tags := c.body["tags"].([]any); len(tags) != 2 || tags[0] != "VIP" || tags[1] != "New Tag" {
+		t.Errorf("tags = %v, want [VIP New Tag]", tags)
+	}
+
+	// A rename keeps the assignment; extending options touches nothing.
+	e.want(e.do(u, "PATCH", "/v1/tags/"+tag.body["id"].(string), map[string]any{"name": "Key Account"}, "If-Match", `"1"`), http.StatusOK)
+	e.want(e.do(u, "PATCH", "/v1/custom-fields/"+def.body["id"].(string), map[string]any{"options": []string{"gold", "silver"}}, "If-Match", `"1"`), http.StatusOK)
+	e.want(e.do(u, "PATCH", "/v1/custom-fields/"+def.body["id"].(string), map[string]any{"options": []string{"silver"}}, "If-Match", `"2"`), http.StatusBadRequest)
+	got := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
+	if tags := got.body["tags"].([]any); tags[0] != "Key Account" {
+		t.Errorf("after rename tags = %v", tags)
+	}
+
+	// Bulk: add to two contacts, one of them unknown.
+	other := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "B"}), http.StatusCreated).body["id"].(string)
+	missing := uuid.NewString()
+	r := e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"ids": []string{id, other, missing}, "add": []string{"key account"}, "remove": []string{"New Tag"}}), http.StatusOK)
+	if r.body["updated"] != 2.0 || len(r.body["notFound"].([]any)) != 1 {
+		t.Errorf("bulk result %s", r.raw)
+	}
+	got = e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
+	if tags := got.body["tags"].([]any); len(tags) != 1 || tags[0] != "Key Account" {
+		t.Errorf("after bulk tags = %v", tags)
+	}
+
+	// Deleting the definition hides the value; re-creating it shows it again.
+	e.want(e.do(u, "DELETE", "/v1/custom-fields/"+def.body["id"].(string), nil), http.StatusNoContent)
+	if cf := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), 200).body["customFields"].(map[string]any); len(cf) != 0 {
+		t.Errorf("deleted definition still shows %v", cf)
+	}
+	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "tier", "label": "Tier", "type": "singleSelect", "options": []string{"gold"}}), http.StatusCreated)
+	if cf := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), 200).body["customFields"].(map[string]any); cf["tier"] != "gold" {
+		t.Errorf("re-created definition shows %v", cf)
+	}
+	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "score", "label": "Score", "type": "number", "required": true}), http.StatusCreated)
+	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"jobTitle": "CTO"}, "If-Match", `"2"`), http.StatusBadRequest)
+	if r.field("customFields/score") == "" {
+		t.Errorf("required field not named: %s", r.raw)
+	}
+	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"customFields": map[string]any{"score": 3}}, "If-Match", `"2"`), http.StatusOK)
+	e.want(e.do(u, "DELETE", "/v1/tags/"+tag.body["id"].(string), nil), http.StatusNoContent)
+	validateEvents(t, e)
+}
+
+func TestAccountsParentsAndPaging(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	a := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "A", "sizeBand": "11-50",
+		"annualRevenue": map[string]any{"amountMinor": 100000, "currency": "EUR"}}), http.StatusCreated).body["id"].(string)
+	b := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "B", "parentAccountId": a}), http.StatusCreated).body["id"].(string)
+	r := e.want(e.do(u, "PATCH", "/v1/accounts/"+a, map[string]any{"parentAccountId": b}, "If-Match", `"1"`), http.StatusBadRequest)
+	if r.field("parentAccountId") == "" {
+		t.Errorf("cycle not reported: %s", r.raw)
+	}
+	e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "C", "annualRevenue": map[string]any{"amountMinor": 1, "currency": "XYZ"}}), http.StatusBadRequest)
+	e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "accountId": a}), http.StatusCreated)
+	e.want(e.do(u, "PUT", "/v1/settings", map[string]any{"defaultRegion": "CN"}), http.StatusOK)
+	p := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"phones": []any{map[string]any{"number": "138 1234 5678"}}}), http.StatusCreated)
+	if ph := p.body["phones"].([]any)[0].(map[string]any); ph["e164"] != "+8613812345678" {
+		t.Errorf("CN default region: %v", ph)
+	}
+
+	seen := map[string]bool{}
+	cursor := ""
+	for page := 0; page < 5; page++ {
+		r := e.want(e.do(u, "GET", "/v1/accounts?limit=1"+cursor, nil), http.StatusOK)
+		for _, it := range r.body["items"].([]any) {
+			seen[it.(map[string]any)["id"].(string)] = true
+		}
+		next, _ := r.body["nextCursor"].(string)
+		if next == "" {
+			break
+		}
+		cursor = "&cursor=" + next
+	}
+	if len(seen) != 2 {
+		t.Errorf("paged through %d accounts, want 2", len(seen))
+	}
+	e.want(e.do(u, "GET", "/v1/accounts?limit=500", nil), http.StatusBadRequest)
+	e.want(e.do(u, "GET", "/v1/accounts?cursor=forged", nil), http.StatusBadRequest)
+	validateEvents(t, e)
+
+	tables, err := pg.TablesWithoutRLS(context.Background(), e.admin.DB)
+	if err != nil || len(tables) != 0 {
+		t.Errorf("tables without RLS: %v %v", tables, err)
+	}
+}
+
+func TestRelayPublishesEvents(t *testing.T) {
+	e := newEnv(t)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, events.Topic("", events.Contacts)))
+	pub := events.NewPublisher(brokers)
+	t.Cleanup(func() { pub.Close() })
+	relay, err := outbox.NewRelay(outbox.RelayConfig{DB: e.app, DSN: e.appURL, Publisher: pub, Logger: quiet, Poll: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { _ = relay.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	u := newUser(uuid.NewString())
+	id := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada"}), http.StatusCreated).body["id"].(string)
+	recs := testkit.ReadTopic(t, brokers, events.Topic("", events.Contacts), 1, 20*time.Second)
+	if len(recs) != 1 {
+		t.Fatalf("read %d records, want 1", len(recs))
+	}
+	h := map[string]string{}
+	for _, kv := range recs[0].Headers {
+		h[kv.Key] = string(kv.Value)
+	}
+	if string(recs[0].Key) != id || h["ce_type"] != "dev.rapport.contacts.contact.created.v1" || h["ce_source"] != "/rapport/contacts" || h["ce_tenantid"] != u.tenant {
+		t.Errorf("record key %s headers %v", recs[0].Key, h)
+	}
+}

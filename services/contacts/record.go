@@ -1,0 +1,103 @@
+package contacts
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// Meta holds the fields every account and contact shares: identity,
+// ownership, tags, custom fields and the bookkeeping columns.
+type Meta struct {
+	ID      string `json:"id" db:"id"`
+	OwnerID string `json:"ownerId" db:"owner_id"`
+	TeamID  string `json:"teamId,omitempty" db:"team_id"`
+	// Tags are the tag names shown by the API; TagIDs are what the row stores.
+	Tags   []string       `json:"tags" db:"-"`
+	TagIDs pq.StringArray `json:"-" db:"tag_ids"`
+	// CustomFields are the values of defined fields shown by the API;
+	// StoredFields is the column, which keeps values of deleted definitions.
+	CustomFields map[string]any `json:"customFields" db:"-"`
+	StoredFields JSONMap        `json:"-" db:"custom_fields"`
+	CreatedAt    time.Time      `json:"createdAt" db:"created_at"`
+	UpdatedAt    time.Time      `json:"updatedAt" db:"updated_at"`
+	Version      int64          `json:"version" db:"version"`
+	DeletedAt    *time.Time     `json:"deletedAt,omitempty" db:"deleted_at"`
+}
+
+// meta returns the record's shared fields.
+func (m *Meta) meta() *Meta { return m }
+
+// utc puts the timestamps read from the database in UTC.
+func (m *Meta) utc() {
+	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
+	if m.DeletedAt != nil {
+		t := m.DeletedAt.UTC()
+		m.DeletedAt = &t
+	}
+}
+
+// record is an account or a contact.
+type record interface {
+	meta() *Meta
+}
+
+// readOnlyFields are record fields a request body may not set.
+var readOnlyFields = []string{"id", "createdAt", "updatedAt", "version", "deletedAt"}
+
+// Address is a postal address; Country is an ISO 3166-1 alpha-2 code.
+type Address struct {
+	Street     string `json:"street,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+	Country    string `json:"country,omitempty"`
+}
+
+// Money is an amount in minor units of an ISO 4217 currency.
+type Money struct {
+	AmountMinor int64  `json:"amountMinor"`
+	Currency    string `json:"currency"`
+}
+
+// JSONMap is a jsonb object column.
+type JSONMap map[string]any
+
+// Value implements driver.Valuer.
+func (m JSONMap) Value() (driver.Value, error) {
+	if m == nil {
+		return []byte("{}"), nil
+	}
+	return json.Marshal(m)
+}
+
+// Scan implements sql.Scanner.
+func (m *JSONMap) Scan(src any) error { return scanJSON(src, m) }
+
+// Value implements driver.Valuer.
+func (a Address) Value() (driver.Value, error) { return json.Marshal(a) }
+
+// Scan implements sql.Scanner.
+func (a *Address) Scan(src any) error { return scanJSON(src, a) }
+
+// Value implements driver.Valuer.
+func (m Money) Value() (driver.Value, error) { return json.Marshal(m) }
+
+// Scan implements sql.Scanner.
+func (m *Money) Scan(src any) error { return scanJSON(src, m) }
+
+// scanJSON decodes a jsonb column into dst.
+func scanJSON(src, dst any) error {
+	switch v := src.(type) {
+	case []byte:
+		return json.Unmarshal(v, dst)
+	case string:
+		return json.Unmarshal([]byte(v), dst)
+	case nil:
+		return nil
+	}
+	return fmt.Errorf("contacts: cannot scan %T as JSON", src)
+}

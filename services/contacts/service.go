@@ -1,0 +1,471 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/kitx"
+)
+
+// ListQuery selects a page of accounts or contacts.
+type ListQuery struct {
+	Limit  int
+	Cursor string
+	// Deleted lists the soft-deleted records instead of the live ones.
+	Deleted bool
+	// Where holds extra conditions ANDed to the query: the seam where
+	// filters and search add theirs.
+	Where []Cond
+}
+
+// Page is one page of a list and the cursor of the next ("" at the end).
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+type service struct {
+	store   *Store
+	cursors *kitx.Cursors
+	topic   string
+	now     func() time.Time
+}
+
+// NewService returns the Service on store, signing list cursors with cursors
+// and publishing events to topic through the outbox.
+func NewService(store *Store, cursors *kitx.Cursors, topic string) Service {
+	return &service{store: store, cursors: cursors, topic: topic, now: time.Now}
+}
+
+// principal returns the caller of ctx.
+func principal(ctx context.Context) (auth.Principal, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return auth.Principal{}, auth.ErrUnauthenticated
+	}
+	return p, nil
+}
+
+// timestamp is the current time as PostgreSQL stores it.
+func (s *service) timestamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// newID returns a fresh UUIDv7.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// validID reports whether id is a UUID; other ids are simply not found.
+func validID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil
+}
+
+// liveConds selects the live records p may see.
+func liveConds(p auth.Principal) []Cond {
+	conds := []Cond{{SQL: "deleted_at IS NULL"}}
+	if c, ok := scopeCond(p); ok {
+		conds = append(conds, c)
+	}
+	return conds
+}
+
+// present fills the API view of records: tag names from their ids and the
+// values of defined custom fields.
+func present(ctx context.Context, tx *sqlx.Tx, k *kind, recs ...record) error {
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.meta().TagIDs...)
+	}
+	names, err := tagNames(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	defs, err := customFieldDefs(ctx, tx, k.entity)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		m := r.meta()
+		m.Tags = []string{}
+		for _, id := range m.TagIDs {
+			if n, ok := names[id]; ok {
+				m.Tags = append(m.Tags, n)
+			}
+		}
+		m.CustomFields = visibleCustomFields(defs, m.StoredFields, "")
+	}
+	return nil
+}
+
+// prepare normalises and validates rec before it is written by p, resolves
+// its tag names (creating unknown ones) and folds its custom fields into the
+// stored ones, keeping the hidden values of old.
+func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record, old JSONMap) error {
+	settings, err := getSettings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defs, err := customFieldDefs(ctx, tx, k.entity)
+	if err != nil {
+		return err
+	}
+	v := kitx.NewValidator()
+	m := rec.meta()
+	m.normalizeOwnership(v, p.UserID)
+	switch r := rec.(type) {
+	case *Contact:
+		r.normalize(v, settings.DefaultRegion)
+	case *Account:
+		r.normalize(v)
+	}
+	m.Tags = checkTagNames(v, "tags", m.Tags)
+	if m.CustomFields == nil {
+		m.CustomFields = map[string]any{}
+	}
+	checkCustomFields(v, defs, m.CustomFields, settings.DefaultRegion)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if err := checkReferences(ctx, tx, rec); err != nil {
+		return err
+	}
+	if !inScope(p, m) {
+		return ErrOutOfScope
+	}
+	ids, created, err := tagIDs(ctx, tx, m.Tags, true, m.UpdatedAt)
+	if err != nil {
+		return err
+	}
+	for _, t := range created {
+		if err := s.emit(ctx, tx, p.TenantID, "tag", VerbCreated, t.ID, t, nil); err != nil {
+			return err
+		}
+	}
+	m.TagIDs = append(pq.StringArray{}, ids...)
+	visible := visibleCustomFields(defs, old, "")
+	m.StoredFields = JSONMap{}
+	for key, val := range old {
+		if _, shown := visible[key]; !shown {
+			m.StoredFields[key] = val
+		}
+	}
+	for key, val := range m.CustomFields {
+		m.StoredFields[key] = val
+	}
+	return nil
+}
+
+// checkReferences checks that a contact's account and an account's parent
+// exist in the tenant, and that an account's parents form no cycle.
+func checkReferences(ctx context.Context, tx *sqlx.Tx, rec record) error {
+	v := kitx.NewValidator()
+	switch r := rec.(type) {
+	case *Contact:
+		if r.AccountID != nil {
+			_, err := getRecord(ctx, tx, accountKind, *r.AccountID, false, Cond{SQL: "deleted_at IS NULL"})
+			if err != nil && err != ErrAccountNotFound {
+				return err
+			}
+			v.Check(err == nil, "accountId", "no such account")
+		}
+	case *Account:
+		if r.ParentAccountID != nil {
+			_, err := getRecord(ctx, tx, accountKind, *r.ParentAccountID, false, Cond{SQL: "deleted_at IS NULL"})
+			if err != nil && err != ErrAccountNotFound {
+				return err
+			}
+			v.Check(err == nil, "parentAccountId", "no such account")
+			if err == nil {
+				cycle, err := parentChainHas(ctx, tx, *r.ParentAccountID, r.ID)
+				if err != nil {
+					return err
+				}
+				v.Check(!cycle, "parentAccountId", "would make the account its own ancestor")
+			}
+		}
+	}
+	return v.Err()
+}
+
+// checkTagNames trims names and drops case-insensitive duplicates.
+func checkTagNames(v *kitx.Validator, field string, names []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for i, n := range names {
+		n = strings.TrimSpace(n)
+		v.Check(n != "" && len([]rune(n)) <= maxLabel, fmt.Sprintf("%s/%d", field, i), fmt.Sprintf("must be a tag name of 1 to %d characters", maxLabel))
+		if key := strings.ToLower(n); !seen[key] {
+			seen[key] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// create validates and stores a new record and emits its created event.
+func (s *service) create(ctx context.Context, k *kind, rec record) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.timestamp()
+	m := rec.meta()
+	m.ID, m.CreatedAt, m.UpdatedAt, m.Version, m.DeletedAt = newID(), now, now, 1, nil
+	if c, ok := rec.(*Contact); ok {
+		c.DisplayNameManual = strings.TrimSpace(c.DisplayName) != ""
+	}
+	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if err := s.prepare(ctx, tx, k, p, rec, nil); err != nil {
+			return err
+		}
+		if err := insertRecord(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		if err := present(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, k.entity, VerbCreated, m.ID, rec, nil)
+	})
+}
+
+// get reads a live record the caller may see.
+func (s *service) get(ctx context.Context, k *kind, id string) (rec record, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validID(id) {
+		return nil, k.notFound
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if rec, err = getRecord(ctx, tx, k, id, false, liveConds(p)...); err != nil {
+			return err
+		}
+		return present(ctx, tx, k, rec)
+	})
+	return rec, err
+}
+
+// update applies a merge patch to a live record at version ifMatch.
+func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage) (rec record, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validID(id) {
+		return nil, k.notFound
+	}
+	if ifMatch == 0 {
+		return nil, ErrIfMatchRequired
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		old, err := getRecord(ctx, tx, k, id, true, liveConds(p)...)
+		if err != nil {
+			return err
+		}
+		if old.meta().Version != ifMatch {
+			return ErrVersionMismatch
+		}
+		if err := present(ctx, tx, k, old); err != nil {
+			return err
+		}
+		rec = k.newRecord()
+		if err := applyPatch(old, patch, readOnlyFields, rec); err != nil {
+			return err
+		}
+		m, om := rec.meta(), old.meta()
+		m.ID, m.CreatedAt, m.UpdatedAt, m.Version = om.ID, om.CreatedAt, s.timestamp(), om.Version+1
+		if c, ok := rec.(*Contact); ok {
+			c.DisplayNameManual = patchedDisplayName(patch, old.(*Contact))
+		}
+		if err := s.prepare(ctx, tx, k, p, rec, om.StoredFields); err != nil {
+			return err
+		}
+		if err := present(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		changed, err := changedFields(old, rec)
+		if err != nil || len(changed) == 0 {
+			rec = old
+			return err
+		}
+		if err := updateRecord(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, k.entity, VerbUpdated, id, rec, changed)
+	})
+	return rec, err
+}
+
+// patchedDisplayName tells whether the display name is set by hand after
+// patch: the patch sets it (true) or nulls it (false), else it stays as in old.
+func patchedDisplayName(patch json.RawMessage, old *Contact) bool {
+	var p map[string]json.RawMessage
+	_ = json.Unmarshal(patch, &p) // applyPatch has already rejected a malformed patch
+	raw, ok := p["displayName"]
+	if !ok {
+		return old.DisplayNameManual
+	}
+	var name *string
+	return json.Unmarshal(raw, &name) == nil && name != nil && strings.TrimSpace(*name) != ""
+}
+
+// remove soft-deletes a live record, checking ifMatch when it is not 0.
+func (s *service) remove(ctx context.Context, k *kind, id string, ifMatch int64) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if !validID(id) {
+		return k.notFound
+	}
+	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		rec, err := getRecord(ctx, tx, k, id, true, liveConds(p)...)
+		if err != nil {
+			return err
+		}
+		m := rec.meta()
+		if ifMatch != 0 && m.Version != ifMatch {
+			return ErrVersionMismatch
+		}
+		now := s.timestamp()
+		m.DeletedAt, m.UpdatedAt, m.Version = &now, now, m.Version+1
+		if err := updateRecord(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		if err := present(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, k.entity, VerbDeleted, id, rec, nil)
+	})
+}
+
+// restore undeletes a soft-deleted record.
+func (s *service) restore(ctx context.Context, k *kind, id string) (rec record, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validID(id) {
+		return nil, k.notFound
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		conds := liveConds(p)[1:]
+		if rec, err = getRecord(ctx, tx, k, id, true, conds...); err != nil {
+			return err
+		}
+		m := rec.meta()
+		if m.DeletedAt == nil {
+			return ErrNotDeleted
+		}
+		m.DeletedAt, m.UpdatedAt, m.Version = nil, s.timestamp(), m.Version+1
+		if err := updateRecord(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		if err := present(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, k.entity, VerbRestored, id, rec, nil)
+	})
+	return rec, err
+}
+
+// list returns a page of the records the caller may see.
+func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []record, next string, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	var after *position
+	if q.Cursor != "" {
+		after = &position{}
+		if err := s.cursors.DecodeCursor(q.Cursor, after); err != nil {
+			return nil, "", err
+		}
+	}
+	if q.Limit <= 0 || q.Limit > kitx.MaxLimit {
+		q.Limit = kitx.DefaultLimit
+	}
+	conds := liveConds(p)
+	if q.Deleted {
+		conds[0] = Cond{SQL: "deleted_at IS NOT NULL"}
+	}
+	conds = append(conds, q.Where...)
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if recs, err = listRecords(ctx, tx, k, conds, after, q.Limit+1); err != nil {
+			return err
+		}
+		if len(recs) > q.Limit {
+			last := recs[q.Limit-1].meta()
+			recs, next = recs[:q.Limit], s.cursors.EncodeCursor(position{last.CreatedAt, last.ID})
+		}
+		return present(ctx, tx, k, recs...)
+	})
+	return recs, next, err
+}
+
+// bulkTag adds and removes tags on many live records the caller may see.
+func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagResult, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return BulkTagResult{}, err
+	}
+	v := kitx.NewValidator()
+	v.Check(len(req.IDs) > 0 && len(req.IDs) <= MaxBulkIDs, "ids", fmt.Sprintf("must name 1 to %d records", MaxBulkIDs))
+	for i, id := range req.IDs {
+		v.Check(validID(id), fmt.Sprintf("ids/%d", i), "must be a UUID")
+	}
+	add, remove := checkTagNames(v, "add", req.Add), checkTagNames(v, "remove", req.Remove)
+	v.Check(len(add)+len(remove) > 0, "add", "add or remove must name at least one tag")
+	if err := v.Err(); err != nil {
+		return BulkTagResult{}, err
+	}
+	res := BulkTagResult{NotFound: []string{}}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		scope := liveConds(p)[1:]
+		found, err := visibleIDs(ctx, tx, k, req.IDs, scope)
+		if err != nil {
+			return err
+		}
+		for _, id := range req.IDs {
+			if !found[strings.ToLower(id)] && !found[id] {
+				res.NotFound = append(res.NotFound, id)
+			}
+		}
+		now := s.timestamp()
+		addIDs, created, err := tagIDs(ctx, tx, add, true, now)
+		if err != nil {
+			return err
+		}
+		for _, t := range created {
+			if err := s.emit(ctx, tx, p.TenantID, "tag", VerbCreated, t.ID, t, nil); err != nil {
+				return err
+			}
+		}
+		removeIDs, _, err := tagIDs(ctx, tx, remove, false, now)
+		if err != nil {
+			return err
+		}
+		changed, err := retagRecords(ctx, tx, k, req.IDs, addIDs, removeIDs, now, scope)
+		if err != nil {
+			return err
+		}
+		if err := present(ctx, tx, k, changed...); err != nil {
+			return err
+		}
+		for _, rec := range changed {
+			if err := s.emit(ctx, tx, p.TenantID, k.entity, VerbUpdated, rec.meta().ID, rec, []string{"tags"}); err != nil {
+				return err
+			}
+		}
+		res.Updated = len(changed)
+		return nil
+	})
+	return res, err
+}

@@ -1,0 +1,110 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// CreateContact implements Service.
+func (s *service) CreateContact(ctx context.Context, c Contact) (*Contact, error) {
+	if err := s.create(ctx, contactKind, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// GetContact implements Service.
+func (s *service) GetContact(ctx context.Context, id string) (*Contact, error) {
+	rec, err := s.get(ctx, contactKind, id)
+	return asContact(rec), err
+}
+
+// UpdateContact implements Service.
+func (s *service) UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Contact, error) {
+	rec, err := s.update(ctx, contactKind, id, ifMatch, patch)
+	return asContact(rec), err
+}
+
+// DeleteContact implements Service.
+func (s *service) DeleteContact(ctx context.Context, id string, ifMatch int64) error {
+	return s.remove(ctx, contactKind, id, ifMatch)
+}
+
+// RestoreContact implements Service.
+func (s *service) RestoreContact(ctx context.Context, id string) (*Contact, error) {
+	rec, err := s.restore(ctx, contactKind, id)
+	return asContact(rec), err
+}
+
+// ListContacts implements Service.
+func (s *service) ListContacts(ctx context.Context, q ListQuery) (Page[Contact], error) {
+	recs, next, err := s.list(ctx, contactKind, q)
+	page := Page[Contact]{Items: make([]Contact, 0, len(recs)), NextCursor: next}
+	for _, r := range recs {
+		page.Items = append(page.Items, *asContact(r))
+	}
+	return page, err
+}
+
+// TagContacts implements Service.
+func (s *service) TagContacts(ctx context.Context, req BulkTag) (BulkTagResult, error) {
+	return s.bulkTag(ctx, contactKind, req)
+}
+
+// CreateAccount implements Service.
+func (s *service) CreateAccount(ctx context.Context, a Account) (*Account, error) {
+	if err := s.create(ctx, accountKind, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// GetAccount implements Service.
+func (s *service) GetAccount(ctx context.Context, id string) (*Account, error) {
+	rec, err := s.get(ctx, accountKind, id)
+	return asAccount(rec), err
+}
+
+// UpdateAccount implements Service.
+func (s *service) UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Account, error) {
+	rec, err := s.update(ctx, accountKind, id, ifMatch, patch)
+	return asAccount(rec), err
+}
+
+// DeleteAccount implements Service.
+func (s *service) DeleteAccount(ctx context.Context, id string, ifMatch int64) error {
+	return s.remove(ctx, accountKind, id, ifMatch)
+}
+
+// RestoreAccount implements Service.
+func (s *service) RestoreAccount(ctx context.Context, id string) (*Account, error) {
+	rec, err := s.restore(ctx, accountKind, id)
+	return asAccount(rec), err
+}
+
+// ListAccounts implements Service.
+func (s *service) ListAccounts(ctx context.Context, q ListQuery) (Page[Account], error) {
+	recs, next, err := s.list(ctx, accountKind, q)
+	page := Page[Account]{Items: make([]Account, 0, len(recs)), NextCursor: next}
+	for _, r := range recs {
+		page.Items = append(page.Items, *asAccount(r))
+	}
+	return page, err
+}
+
+// TagAccounts implements Service.
+func (s *service) TagAccounts(ctx context.Context, req BulkTag) (BulkTagResult, error) {
+	return s.bulkTag(ctx, accountKind, req)
+}
+
+// asContact returns rec as a contact (nil for nil).
+func asContact(rec record) *Contact {
+	c, _ := rec.(*Contact)
+	return c
+}
+
+// asAccount returns rec as an account (nil for nil).
+func asAccount(rec record) *Account {
+	a, _ := rec.(*Account)
+	return a
+}

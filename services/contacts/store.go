@@ -1,0 +1,204 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// currentTenant is the SQL value of the transaction's tenant.
+const currentTenant = "CAST(NULLIF(current_setting('app.tenant_id', true), '') AS uuid)"
+
+// kind describes how accounts or contacts are stored.
+type kind struct {
+	entity    string // "contact" or "account": the event entity and custom field entity
+	table     string
+	columns   []string
+	notFound  *errs.Error
+	newRecord func() record
+}
+
+var contactKind = &kind{
+	entity: EntityContact, table: "contacts", notFound: ErrContactNotFound,
+	columns: []string{"id", "first_name", "last_name", "display_name", "display_name_manual", "emails", "phones",
+		"job_title", "account_id", "owner_id", "team_id", "lifecycle_stage", "source", "address", "consent",
+		"tag_ids", "custom_fields", "created_at", "updated_at", "version", "deleted_at"},
+	newRecord: func() record { return &Contact{} },
+}
+
+var accountKind = &kind{
+	entity: EntityAccount, table: "accounts", notFound: ErrAccountNotFound,
+	columns: []string{"id", "name", "domain", "industry", "size_band", "annual_revenue", "owner_id", "team_id",
+		"parent_account_id", "billing_address", "shipping_address", "tag_ids", "custom_fields",
+		"created_at", "updated_at", "version", "deleted_at"},
+	newRecord: func() record { return &Account{} },
+}
+
+// position is a place in the (created_at, id) order of a list; cursors
+// encode it.
+type position struct {
+	CreatedAt time.Time `json:"c"`
+	ID        string    `json:"i"`
+}
+
+// Store reads and writes the service's tables inside tenant transactions.
+type Store struct {
+	db *sqlx.DB
+}
+
+// NewStore returns a Store on db, a pool of the application role.
+func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+
+// inTx runs fn in a transaction of tenant.
+func (s *Store) inTx(ctx context.Context, tenant string, fn func(tx *sqlx.Tx) error) error {
+	return pg.WithTenantTx(ctx, s.db, tenant, fn)
+}
+
+// selectRecords is the query of k's rows matching conds, ANDed.
+func selectRecords(k *kind, conds []Cond, suffix string) (string, []any) {
+	var where []string
+	var args []any
+	for _, c := range conds {
+		if c.SQL != "" {
+			where = append(where, "("+c.SQL+")")
+			args = append(args, c.Args...)
+		}
+	}
+	q := "SELECT " + strings.Join(k.columns, ", ") + " FROM " + k.table
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	return sqlx.Rebind(sqlx.DOLLAR, q+" "+suffix), args
+}
+
+// getRecord reads one record by id matching conds, locking it when
+// forUpdate; a missing row is k.notFound.
+func getRecord(ctx context.Context, tx *sqlx.Tx, k *kind, id string, forUpdate bool, conds ...Cond) (record, error) {
+	suffix := ""
+	if forUpdate {
+		suffix = "FOR UPDATE"
+	}
+	q, args := selectRecords(k, append([]Cond{{"id = ?", []any{id}}}, conds...), suffix)
+	rec := k.newRecord()
+	if err := tx.GetContext(ctx, rec, q, args...); err != nil {
+		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
+			return nil, k.notFound
+		}
+		return nil, fmt.Errorf("get %s: %w", k.entity, pg.MapError(err))
+	}
+	rec.meta().utc()
+	return rec, nil
+}
+
+// listRecords returns up to limit records of k matching conds, after the
+// position after (nil: from the start), in (created_at, id) order. It is the
+// query builder that filters and search extend with more conditions.
+func listRecords(ctx context.Context, tx *sqlx.Tx, k *kind, conds []Cond, after *position, limit int) ([]record, error) {
+	if after != nil {
+		conds = append(conds, Cond{"(created_at, id) > (?, ?)", []any{after.CreatedAt, after.ID}})
+	}
+	q, args := selectRecords(k, conds, fmt.Sprintf("ORDER BY created_at, id LIMIT %d", limit))
+	return queryRecords(ctx, tx, k, q, args...)
+}
+
+// queryRecords runs a query returning k's columns.
+func queryRecords(ctx context.Context, tx *sqlx.Tx, k *kind, q string, args ...any) ([]record, error) {
+	rows, err := tx.QueryxContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", k.table, pg.MapError(err))
+	}
+	defer rows.Close()
+	var out []record
+	for rows.Next() {
+		rec := k.newRecord()
+		if err := rows.StructScan(rec); err != nil {
+			return nil, fmt.Errorf("scan %s: %w", k.entity, err)
+		}
+		rec.meta().utc()
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+// insertRecord stores a new record of k in the transaction's tenant.
+func insertRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec record) error {
+	q := "INSERT INTO " + k.table + " (tenant_id, " + strings.Join(k.columns, ", ") + ") VALUES (" +
+		currentTenant + ", :" + strings.Join(k.columns, ", :") + ")"
+	if _, err := tx.NamedExecContext(ctx, q, rec); err != nil {
+		return fmt.Errorf("insert %s: %w", k.entity, pg.MapError(err))
+	}
+	return nil
+}
+
+// updateRecord writes every column of rec over its row.
+func updateRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec record) error {
+	sets := make([]string, 0, len(k.columns))
+	for _, c := range k.columns[1:] {
+		sets = append(sets, c+" = :"+c)
+	}
+	q := "UPDATE " + k.table + " SET " + strings.Join(sets, ", ") + " WHERE tenant_id = " + currentTenant + " AND id = :id"
+	if _, err := tx.NamedExecContext(ctx, q, rec); err != nil {
+		return fmt.Errorf("update %s: %w", k.entity, pg.MapError(err))
+	}
+	return nil
+}
+
+// visibleIDs returns which of ids name live records of k matching conds.
+func visibleIDs(ctx context.Context, tx *sqlx.Tx, k *kind, ids []string, conds []Cond) (map[string]bool, error) {
+	conds = append([]Cond{{"id = ANY(?::uuid[]) AND deleted_at IS NULL", []any{pq.StringArray(ids)}}}, conds...)
+	q, args := selectRecords(k, conds, "")
+	q = strings.Replace(q, "SELECT "+strings.Join(k.columns, ", "), "SELECT id", 1)
+	var found []string
+	if err := tx.SelectContext(ctx, &found, q, args...); err != nil {
+		return nil, fmt.Errorf("find %s: %w", k.table, pg.MapError(err))
+	}
+	set := make(map[string]bool, len(found))
+	for _, id := range found {
+		set[id] = true
+	}
+	return set, nil
+}
+
+// retagRecords adds and removes tag ids on the live records ids of k matching
+// conds, bumping the version of each record that changes, and returns those.
+func retagRecords(ctx context.Context, tx *sqlx.Tx, k *kind, ids, add, remove []string, now time.Time, conds []Cond) ([]record, error) {
+	set := Cond{`tag_ids = ARRAY(SELECT x FROM unnest(tag_ids || ?::uuid[]) WITH ORDINALITY AS u(x, n)
+		WHERE x <> ALL(?::uuid[]) GROUP BY x ORDER BY min(n)), version = version + 1, updated_at = ?`,
+		[]any{pq.StringArray(add), pq.StringArray(remove), now}}
+	conds = append([]Cond{{"id = ANY(?::uuid[]) AND deleted_at IS NULL AND (NOT tag_ids @> ?::uuid[] OR tag_ids && ?::uuid[])",
+		[]any{pq.StringArray(ids), pq.StringArray(add), pq.StringArray(remove)}}}, conds...)
+	var where []string
+	args := set.Args
+	for _, c := range conds {
+		where = append(where, "("+c.SQL+")")
+		args = append(args, c.Args...)
+	}
+	q := sqlx.Rebind(sqlx.DOLLAR, "UPDATE "+k.table+" SET "+set.SQL+" WHERE "+strings.Join(where, " AND ")+
+		" RETURNING "+strings.Join(k.columns, ", "))
+	return queryRecords(ctx, tx, k, q, args...)
+}
+
+// parentChainHas reports whether walking up from account id (inclusive)
+// through parent_account_id reaches target: setting target's parent to id
+// would then make a cycle.
+func parentChainHas(ctx context.Context, tx *sqlx.Tx, id, target string) (bool, error) {
+	var found bool
+	err := tx.GetContext(ctx, &found, `
+		WITH RECURSIVE chain(id, parent, depth) AS (
+			SELECT id, parent_account_id, 1 FROM accounts WHERE id = $1
+			UNION ALL
+			SELECT a.id, a.parent_account_id, c.depth + 1 FROM accounts a JOIN chain c ON a.id = c.parent WHERE c.depth < 1000
+		)
+		SELECT EXISTS (SELECT 1 FROM chain WHERE id = $2)`, id, target)
+	if err != nil {
+		return false, fmt.Errorf("walk account parents: %w", pg.MapError(err))
+	}
+	return found, nil
+}

@@ -1,0 +1,157 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"mime"
+	"net/http"
+	"slices"
+
+	kithttp "github.com/go-kit/kit/transport/http"
+
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/kitx"
+)
+
+// MergePatchContentType is the media type PATCH bodies must have.
+const MergePatchContentType = "application/merge-patch+json"
+
+// ErrNotMergePatch is returned for a PATCH whose body is not a merge patch.
+var ErrNotMergePatch = errs.New(errs.UnsupportedMediaType, "not-merge-patch", "PATCH bodies must be "+MergePatchContentType)
+
+// ErrBadDeleted is returned for a "deleted" query parameter that is not a boolean.
+var ErrBadDeleted = errs.New(errs.Invalid, "invalid-deleted", "deleted must be true or false")
+
+// route is one HTTP route of the API.
+type route struct {
+	pattern  string
+	endpoint string
+	decode   kithttp.DecodeRequestFunc
+}
+
+// routes lists the API's routes; api/openapi.yaml documents each.
+var routes = []route{
+	{"GET /v1/contacts", "listContacts", decodeList},
+	{"POST /v1/contacts", "createContact", decodeBody[Contact](readOnlyFields)},
+	{"POST /v1/contacts/tags", "tagContacts", decodeBody[BulkTag](nil)},
+	{"GET /v1/contacts/{id}", "getContact", decodeID},
+	{"PATCH /v1/contacts/{id}", "updateContact", decodePatch},
+	{"DELETE /v1/contacts/{id}", "deleteContact", decodeID},
+	{"POST /v1/contacts/{id}/restore", "restoreContact", decodeID},
+	{"GET /v1/accounts", "listAccounts", decodeList},
+	{"POST /v1/accounts", "createAccount", decodeBody[Account](readOnlyFields)},
+	{"POST /v1/accounts/tags", "tagAccounts", decodeBody[BulkTag](nil)},
+	{"GET /v1/accounts/{id}", "getAccount", decodeID},
+	{"PATCH /v1/accounts/{id}", "updateAccount", decodePatch},
+	{"DELETE /v1/accounts/{id}", "deleteAccount", decodeID},
+	{"POST /v1/accounts/{id}/restore", "restoreAccount", decodeID},
+	{"GET /v1/tags", "listTags", decodeNone},
+	{"POST /v1/tags", "createTag", decodeBody[Tag](readOnlyFields)},
+	{"GET /v1/tags/{id}", "getTag", decodeID},
+	{"PATCH /v1/tags/{id}", "updateTag", decodePatch},
+	{"DELETE /v1/tags/{id}", "deleteTag", decodeID},
+	{"GET /v1/custom-fields", "listCustomFields", decodeList},
+	{"POST /v1/custom-fields", "createCustomField", decodeBody[CustomField](readOnlyFields)},
+	{"GET /v1/custom-fields/{id}", "getCustomField", decodeID},
+	{"PATCH /v1/custom-fields/{id}", "updateCustomField", decodePatch},
+	{"DELETE /v1/custom-fields/{id}", "deleteCustomField", decodeID},
+	{"GET /v1/settings", "getSettings", decodeNone},
+	{"PUT /v1/settings", "putSettings", decodeBody[Settings]([]string{"updatedAt", "version"})},
+}
+
+// NewHandler returns the API's routes for s. Every POST honours
+// Idempotency-Key through store. The caller wraps it in auth.Middleware.
+func NewHandler(s Service, store *Store, logger *slog.Logger) http.Handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	eps := MakeEndpoints(s)
+	opts := kitx.ServerOptions(logger)
+	mux := http.NewServeMux()
+	for _, r := range routes {
+		var h http.Handler = kithttp.NewServer(eps[r.endpoint], r.decode, encodeResponse, opts...)
+		if r.pattern[:4] == "POST" {
+			h = idempotent(store, logger, h)
+		}
+		mux.Handle(r.pattern, h)
+	}
+	return mux
+}
+
+// decodeBody returns a decoder of a JSON body of type T that rejects the
+// readOnly fields and unknown ones.
+func decodeBody[T any](readOnly []string) kithttp.DecodeRequestFunc {
+	return func(_ context.Context, r *http.Request) (any, error) {
+		var raw map[string]json.RawMessage
+		if err := kitx.Decode(r, &raw, 0); err != nil {
+			return nil, err
+		}
+		v := kitx.NewValidator()
+		for _, k := range sortedKeys(raw) {
+			v.Check(!slices.Contains(readOnly, k), k, "is read-only")
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
+		}
+		body, err := json.Marshal(raw)
+		if err != nil {
+			return nil, err
+		}
+		var t T
+		return t, decodeStrict(body, &t)
+	}
+}
+
+// decodeID reads the {id} path value and an optional If-Match.
+func decodeID(_ context.Context, r *http.Request) (any, error) {
+	v, _, err := kitx.ParseIfMatch(r)
+	return idRequest{ID: r.PathValue("id"), IfMatch: v}, err
+}
+
+// decodePatch reads a merge patch with its If-Match.
+func decodePatch(_ context.Context, r *http.Request) (any, error) {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != MergePatchContentType {
+		return nil, ErrNotMergePatch
+	}
+	v, _, err := kitx.ParseIfMatch(r)
+	if err != nil {
+		return nil, err
+	}
+	var patch json.RawMessage
+	if err := kitx.Decode(r, &patch, 0); err != nil {
+		return nil, err
+	}
+	return patchRequest{ID: r.PathValue("id"), IfMatch: v, Patch: patch}, nil
+}
+
+// decodeList reads limit, cursor, deleted and entity.
+func decodeList(_ context.Context, r *http.Request) (any, error) {
+	limit, err := kitx.Limit(r)
+	if err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	req := listRequest{Query: ListQuery{Limit: limit, Cursor: q.Get("cursor")}, Entity: q.Get("entity")}
+	switch q.Get("deleted") {
+	case "", "false":
+	case "true":
+		req.Query.Deleted = true
+	default:
+		e := ErrBadDeleted.WithDetail("deleted %q must be true or false", q.Get("deleted"))
+		e.Fields = []errs.FieldError{{Field: "deleted", Reason: "must be true or false"}}
+		return nil, e
+	}
+	return req, nil
+}
+
+// decodeNone is the decoder of routes without input.
+func decodeNone(context.Context, *http.Request) (any, error) { return nil, nil }
+
+// encodeResponse is kitx.EncodeJSON plus the Location of created resources.
+func encodeResponse(ctx context.Context, w http.ResponseWriter, resp any) error {
+	if r, ok := resp.(response); ok && r.location != "" {
+		w.Header().Set("Location", r.location)
+	}
+	return kitx.EncodeJSON(ctx, w, resp)
+}
