@@ -2,9 +2,11 @@
 // Add writes the event into the outbox table inside the caller's transaction,
 // and the Relay publishes committed rows to Kafka and deletes them (DESIGN §5).
 //
-// The relay drains rows in commit-safe id order under a transaction-scoped
-// advisory lock, so several replicas never interleave one key's events; it is
-// woken by LISTEN/NOTIFY on commit, with a slow poll as a fallback. Delivery
+// The relay drains rows in id order under a transaction-scoped advisory lock,
+// so several replicas never interleave one key's events. It is woken when a
+// writer commits: directly when the writer runs in the same process (the
+// usual case: every replica runs a relay), else by LISTEN/NOTIFY, with a slow
+// poll as a fallback. Delivery
 // is at least once: a relay stopped after publishing and before deleting
 // publishes the batch again.
 package outbox

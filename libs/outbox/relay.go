@@ -90,6 +90,8 @@ func (r *Relay) Run(ctx context.Context) error {
 	if err := listener.Listen(Channel); err != nil {
 		r.cfg.Logger.WarnContext(ctx, "outbox listen failed; polling until it reconnects", "error", err.Error())
 	}
+	woken, unregister := localRelays.add()
+	defer unregister()
 
 	backoff := 100 * time.Millisecond
 	poll := time.NewTicker(r.cfg.Poll)
@@ -111,13 +113,28 @@ func (r *Relay) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = 100 * time.Millisecond
+		if !r.wait(ctx, woken, listener.Notify, poll.C, backlogTick.C) {
+			return nil
+		}
+	}
+}
+
+// wait blocks until something may have been committed to the outbox (a
+// wake-up, a notification, the fallback poll) and reports false when ctx
+// ends. The backlog tick only reports the backlog and waits on.
+func (r *Relay) wait(ctx context.Context, woken <-chan struct{}, notified <-chan *pq.Notification, poll, backlog <-chan time.Time) bool {
+	for {
 		select {
 		case <-ctx.Done():
-			return nil
-		case <-listener.Notify:
-			coalesce(listener.Notify)
-		case <-poll.C:
-		case <-backlogTick.C:
+			return false
+		case <-woken:
+			return true
+		case <-notified:
+			coalesce(notified)
+			return true
+		case <-poll:
+			return true
+		case <-backlog:
 			r.reportBacklog(ctx)
 		}
 	}

@@ -258,11 +258,11 @@ func TestRolledBackTransactionPublishesNothing(t *testing.T) {
 	}
 }
 
-func TestRelayIsWokenByNotify(t *testing.T) {
-	f := newFixture(t)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(3, f.topic))
+// startSlowPollRelay runs a relay whose poll is an hour away, so only a
+// wake-up can deliver an event in time.
+func (f fixture) startSlowPollRelay(t *testing.T, brokers []string) {
+	t.Helper()
 	pub := events.NewPublisher(brokers)
-	defer pub.Close()
 	r, err := NewRelay(RelayConfig{DB: f.db, DSN: f.dsn, Publisher: pub, Logger: quiet, Poll: time.Hour})
 	if err != nil {
 		t.Fatal(err)
@@ -270,12 +270,46 @@ func TestRelayIsWokenByNotify(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = r.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	t.Cleanup(func() { cancel(); <-done; pub.Close() })
 	time.Sleep(300 * time.Millisecond) // let the first (empty) drain and LISTEN happen
+}
+
+func TestRelayIsWokenInProcessOnCommit(t *testing.T) {
+	f := newFixture(t)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, f.topic))
+	f.startSlowPollRelay(t, brokers)
 	id := f.write(t, "k", 0)
-	// With the poll an hour away, only a notification can deliver it in time.
 	if got := ids(testkit.ReadTopic(t, brokers, f.topic, 1, 10*time.Second)); got[id] != 1 {
 		t.Fatalf("event not delivered without a poll: %v", got)
+	}
+}
+
+// TestRelayIsWokenByNotify writes the way a process without a relay does —
+// a transaction not run by pg.WithTx, so no in-process wake-up is possible —
+// and expects NOTIFY to wake the relay.
+func TestRelayIsWokenByNotify(t *testing.T) {
+	f := newFixture(t)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, f.topic))
+	f.startSlowPollRelay(t, brokers)
+	ev, err := events.New("/rapport/test", "dev.rapport.test.thing.created.v1", "k", f.tenant, map[string]int{"seq": 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := f.db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`SELECT set_config('app.tenant_id', $1, true)`, f.tenant); err != nil {
+		t.Fatal(err)
+	}
+	if err := Add(context.Background(), tx, f.topic, ev); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(testkit.ReadTopic(t, brokers, f.topic, 1, 10*time.Second)); got[ev.ID] != 1 {
+		t.Fatalf("event not delivered by NOTIFY: %v", got)
 	}
 }
 

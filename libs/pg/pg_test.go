@@ -271,3 +271,38 @@ func TestMapError(t *testing.T) {
 		t.Errorf("no rows: got %v, want ErrNotFound", got)
 	}
 }
+
+func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
+	_, app := setup(t)
+	ctx := context.Background()
+	var ran []string
+	if err := pg.WithTx(ctx, app, func(tx *sqlx.Tx) error {
+		if !pg.OnCommit(tx, func() { ran = append(ran, "committed") }) {
+			t.Error("OnCommit on a WithTx transaction: got false, want true")
+		}
+		if len(ran) != 0 {
+			t.Error("hook ran before the commit")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rollback := errors.New("roll back")
+	if err := pg.WithTx(ctx, app, func(tx *sqlx.Tx) error {
+		pg.OnCommit(tx, func() { ran = append(ran, "rolled back") })
+		return rollback
+	}); !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	if len(ran) != 1 || ran[0] != "committed" {
+		t.Errorf("hooks that ran: got %v, want [committed]", ran)
+	}
+	tx, err := app.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if pg.OnCommit(tx, func() {}) {
+		t.Error("OnCommit on a transaction WithTx does not run: got true, want false")
+	}
+}

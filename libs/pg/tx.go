@@ -3,6 +3,7 @@ package pg
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
@@ -13,14 +14,35 @@ import (
 // ErrNoTenant is returned by WithTenantTx when the tenant id is not a UUID.
 var ErrNoTenant = errs.New(errs.Unauthenticated, "no-tenant", "no valid tenant in the request")
 
+// commitHooks holds the functions OnCommit registered, per transaction that
+// WithTx manages.
+var commitHooks sync.Map // *sqlx.Tx → *[]func()
+
+// OnCommit arranges for fn to run after tx commits, and reports whether it
+// could: only transactions run by WithTx (or WithTenantTx) have hooks. A
+// rolled-back transaction runs none.
+func OnCommit(tx *sqlx.Tx, fn func()) bool {
+	v, ok := commitHooks.Load(tx)
+	if !ok {
+		return false
+	}
+	hooks := v.(*[]func())
+	*hooks = append(*hooks, fn) // a transaction is used by one goroutine at a time
+	return true
+}
+
 // WithTx runs fn in a transaction, committing when fn returns nil and rolling
-// back otherwise (also on panic, which it re-raises).
+// back otherwise (also on panic, which it re-raises). Functions registered
+// with OnCommit run after a successful commit.
 func WithTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) (err error) {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("pg: begin: %w", MapError(err))
 	}
+	hooks := &[]func(){}
+	commitHooks.Store(tx, hooks)
 	defer func() {
+		commitHooks.Delete(tx)
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
 			panic(p)
@@ -34,6 +56,9 @@ func WithTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) (err e
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("pg: commit: %w", MapError(err))
+	}
+	for _, h := range *hooks {
+		h()
 	}
 	return nil
 }
