@@ -33,7 +33,7 @@ func Add(ctx context.Context, tx *sqlx.Tx, topic string, ev events.Event) error 
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO outbox (tenant_id, topic, event_id, source, type, subject, time, data)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		ev.TenantID, topic, ev.ID, ev.Source, ev.Type, ev.Subject, ev.Time, []byte(ev.Data))
+		ev.TenantID, topic, ev.ID, ev.Source, ev.Type, ev.Subject, ev.Time, string(ev.Data))
 	if err == nil && notify {
 		_, err = tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, Channel)
 	}

@@ -1,10 +1,12 @@
 package outbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -165,30 +167,35 @@ type row struct {
 	Data     []byte    `db:"data"`
 }
 
-// relayBatch publishes up to BatchSize rows in id order and deletes them, in
-// one transaction holding the relay lock. It returns how many it relayed.
+// relayBatch takes up to BatchSize rows out of the outbox in id order,
+// publishes them and commits, in one transaction holding the relay lock: a
+// failed publish rolls the rows back into the queue. The lock makes this relay
+// the only reader of the outbox until it commits, so rows are not also locked
+// one by one. It returns how many it relayed.
 func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 	var n int
 	err := pg.WithTx(ctx, r.cfg.DB, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `SELECT set_config('app.outbox_relay', 'on', true), pg_advisory_xact_lock($1)`, relayLockKey); err != nil {
+		// Losing this transaction's commit in a crash only re-publishes the
+		// batch (delivery is at least once), so it need not wait for the disk.
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('app.outbox_relay', 'on', true),
+			set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock($1)`, relayLockKey); err != nil {
 			return fmt.Errorf("outbox: lock: %w", err)
 		}
 		var rows []row
 		if err := tx.SelectContext(ctx, &rows, `
-			SELECT seq, tenant_id, topic, event_id, source, type, subject, time, data
-			FROM outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`, r.cfg.BatchSize); err != nil {
-			return fmt.Errorf("outbox: select: %w", err)
+			DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT $1)
+			RETURNING seq, tenant_id, topic, event_id, source, type, subject, time, data`, r.cfg.BatchSize); err != nil {
+			return fmt.Errorf("outbox: take batch: %w", err)
 		}
 		if len(rows) == 0 {
 			return nil
 		}
+		slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(a.Seq, b.Seq) }) // RETURNING has no order
 		msgs := make([]kafka.Message, len(rows))
-		seqs := make([]int64, len(rows))
 		for i, rw := range rows {
 			ev := events.Event{ID: rw.EventID, Source: rw.Source, Type: rw.Type, Subject: rw.Subject,
 				TenantID: rw.TenantID, Time: rw.Time, Data: rw.Data}
 			msgs[i] = ev.Message(rw.Topic)
-			seqs[i] = rw.Seq
 		}
 		if err := r.cfg.Publisher.Publish(ctx, msgs...); err != nil {
 			return err
@@ -197,9 +204,6 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 			if err := r.afterPublish(len(rows)); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE seq = ANY($1)`, pq.Array(seqs)); err != nil {
-			return fmt.Errorf("outbox: delete: %w", err)
 		}
 		n = len(rows)
 		return nil

@@ -367,7 +367,7 @@ func TestRelayQueryWalksThePrimaryKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := admin.Exec(`INSERT INTO outbox (tenant_id, topic, event_id, source, type, subject, time, data)
-		SELECT gen_random_uuid(), 't', gen_random_uuid(), 's', 'x', 'k', now(), '\x7b7d'::bytea FROM generate_series(1, 20000)`); err != nil {
+		SELECT gen_random_uuid(), 't', gen_random_uuid(), 's', 'x', 'k', now(), '{}' FROM generate_series(1, 20000)`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := admin.Exec(`ANALYZE outbox`); err != nil {
@@ -379,14 +379,14 @@ func TestRelayQueryWalksThePrimaryKey(t *testing.T) {
 		if _, err := tx.Exec(`SELECT set_config('app.outbox_relay', 'on', true)`); err != nil {
 			return err
 		}
-		return tx.Select(&plan, `EXPLAIN SELECT seq, tenant_id, topic, event_id, source, type, subject, time, data
-			FROM outbox ORDER BY seq LIMIT 2000 FOR UPDATE SKIP LOCKED`)
+		return tx.Select(&plan, `EXPLAIN DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT 2000)
+			RETURNING seq, tenant_id, topic, event_id, source, type, subject, time, data`)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := strings.Join(plan, "\n")
-	if !strings.Contains(text, "Index Scan using outbox_pkey") || strings.Contains(text, "Sort") {
+	if !strings.Contains(text, "Index Only Scan using outbox_pkey") && !strings.Contains(text, "Index Scan using outbox_pkey") || strings.Contains(text, "Seq Scan") || strings.Contains(text, "Sort") {
 		t.Errorf("relay plan: want an index scan on outbox_pkey and no sort, got\n%s", text)
 	}
 }

@@ -9,10 +9,10 @@ CREATE TABLE outbox (
     type       text        NOT NULL,
     subject    text        NOT NULL,
     time       timestamptz NOT NULL,
-    data       bytea       NOT NULL
+    data       text        NOT NULL
 );
 -- Tenant transactions may only add rows of their own tenant and never read
--- the queue; the relay (app.outbox_relay = on) reads, locks and deletes every
+-- the queue; the relay (app.outbox_relay = on) reads and deletes every
 -- row. The relay test is a function the planner cannot inline: written inline,
 -- current_setting(...) = 'on' is estimated to keep 0.5% of rows, and the
 -- relay's ORDER BY seq LIMIT n then scans and sorts the whole table instead
@@ -30,8 +30,6 @@ CREATE POLICY tenant_adds ON outbox FOR INSERT
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
 CREATE POLICY relay_reads ON outbox FOR SELECT USING (outbox_relay_on());
 CREATE POLICY relay_deletes ON outbox FOR DELETE USING (outbox_relay_on());
--- SELECT ... FOR UPDATE also applies UPDATE policies.
-CREATE POLICY relay_locks ON outbox FOR UPDATE USING (outbox_relay_on());
 
 -- +goose Down
 DROP TABLE outbox;
