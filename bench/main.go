@@ -1,6 +1,6 @@
-// Command bench measures the transactional outbox (libs/outbox) against raw
-// kafka-go and raw PostgreSQL baselines on this machine, and writes
-// bench/results.md. Run it with `make bench` or `go run ./bench` from the
+// Command bench measures the transactional outbox (libs/outbox) and the
+// contacts service's create path against raw kafka-go and raw PostgreSQL
+// baselines on this machine, and writes bench/results.md. Run it with `make bench` or `go run ./bench` from the
 // repository root; it needs PostgreSQL (BENCH_DATABASE_URL, else
 // TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres) and
 // starts its own in-process Kafka (kfake).
@@ -33,11 +33,11 @@ func main() {
 
 // run sets up a scratch database, measures, and writes the report to out.
 func run(ctx context.Context, out string) (err error) {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
 	if out == "" {
-		root, err := repoRoot()
-		if err != nil {
-			return err
-		}
 		out = filepath.Join(root, "bench", "results.md")
 	}
 	began := time.Now()
@@ -101,6 +101,10 @@ func run(ctx context.Context, out string) (err error) {
 			step{"outbox latency, MaxWait " + mw.String(), func() (err error) { lp.Outbox, err = outboxLatency(ctx, app, sdb.AppURL, mw); return }},
 		)
 	}
+	steps = append(steps, step{"contacts create over HTTP", func() (err error) {
+		r.Contacts, err = measureContactsCreate(ctx, root, app)
+		return
+	}})
 	for _, s := range steps {
 		if err := run(s.name, s.fn); err != nil {
 			return err

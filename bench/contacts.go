@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// Sizes of the contacts create run (issue 3: concurrency 16).
+const (
+	createWriters   = 16
+	createPerWriter = 1_000
+)
+
+// contactsCreate holds the results of part 3.
+type contactsCreate struct {
+	Rate       float64 // contacts created/s over HTTP
+	RawInserts float64 // plain single-row INSERT transactions/s, same concurrency and count
+	Latency    latency // per create request
+}
+
+// measureContactsCreate starts the real contacts binary on a scratch
+// database and an in-process Kafka, creates createWriters×createPerWriter
+// contacts over HTTP (duplicate checks, validation, outbox and relay
+// included), and measures plain INSERT transactions of the same server at the
+// same concurrency.
+func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (contactsCreate, error) {
+	var res contactsCreate
+	sdb, err := newScratchDB(ctx, serverURL())
+	if err != nil {
+		return res, err
+	}
+	defer sdb.Drop() //nolint:errcheck // best effort; the report does not depend on it
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, events.Topic("", events.Contacts), events.DLQ(events.Topic("", events.Contacts))))
+	if err != nil {
+		return res, err
+	}
+	defer cluster.Close()
+	signer, err := auth.NewSigner()
+	if err != nil {
+		return res, err
+	}
+	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		b, _ := signer.PublicJWKS()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b) //nolint:errcheck
+	}))
+	defer jwks.Close()
+
+	base, stop, err := startContacts(ctx, root, []string{
+		"DATABASE_URL=" + sdb.AppURL, "DATABASE_MIGRATE_URL=" + sdb.AdminURL,
+		"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "AUTH_JWKS_URL=" + jwks.URL,
+		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
+	})
+	if err != nil {
+		return res, err
+	}
+	defer stop()
+
+	p := auth.Principal{TenantID: newTenant(), UserID: newTenant(), Roles: []string{"admin"},
+		Permissions: []string{"*"}, RecordScope: map[string]auth.Scope{"*": auth.ScopeAll}}
+	token := func() (string, error) { return signer.Sign(p, "contacts", auth.DefaultTTL) }
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: createWriters}, Timeout: 30 * time.Second}
+	var mu sync.Mutex
+	var took []time.Duration
+	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	for w := range createWriters {
+		g.Go(func() error {
+			mine := make([]time.Duration, 0, createPerWriter)
+			for i := range createPerWriter {
+				n := w*createPerWriter + i
+				t := time.Now()
+				if err := createContact(gctx, client, base, token, n); err != nil {
+					return err
+				}
+				mine = append(mine, time.Since(t))
+			}
+			mu.Lock()
+			took = append(took, mine...)
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return res, err
+	}
+	res.Rate = float64(createWriters*createPerWriter) / time.Since(start).Seconds()
+	slices.Sort(took)
+	res.Latency = latency{P50: quantile(took, 0.50), P99: quantile(took, 0.99), Max: took[len(took)-1], Samples: len(took)}
+	res.RawInserts, err = plainInserts(ctx, raw, createWriters, createPerWriter)
+	return res, err
+}
+
+// createContact posts contact n: a distinct name, email and phone, so the
+// duplicate check runs and finds nothing.
+func createContact(ctx context.Context, c *http.Client, base string, token func() (string, error), n int) error {
+	body := fmt.Sprintf(`{"firstName":%q,"lastName":%q,"emails":[{"address":"bench.%d@example.com","primary":true}],`+
+		`"phones":[{"number":"+1 212 %03d %04d"}],"lifecycleStage":"lead","source":"bench"}`,
+		pseudoWord(uint64(n)*2+1), pseudoWord(uint64(n)*2+2), n, 200+n/10000%800, n%10000)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/contacts", strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	tok, err := token() // a fresh 60-second token per request, as the gateway mints
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		return fmt.Errorf("create contact %d: %d %s", n, res.StatusCode, b)
+	}
+	return nil
+}
+
+// pseudoWord is a capitalised 8-letter word determined by seed; words of
+// different seeds share few trigrams, as real names mostly do.
+func pseudoWord(seed uint64) string {
+	x := seed*0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019
+	b := make([]byte, 8)
+	for i := range b {
+		x ^= x >> 29
+		x *= 0xBF58476D1CE4E5B9
+		b[i] = 'a' + byte(x%26)
+	}
+	b[0] -= 'a' - 'A'
+	return string(b)
+}
+
+// plainInserts runs writers×perWriter one-row INSERT transactions into the
+// plain table and returns transactions/s.
+func plainInserts(ctx context.Context, db *sqlx.DB, writers, perWriter int) (float64, error) {
+	tenant := newTenant()
+	data := []byte(newEvent(tenant, 0).Data)
+	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	for range writers {
+		g.Go(func() error {
+			for range perWriter {
+				if err := pg.WithTx(gctx, db, func(tx *sqlx.Tx) error {
+					_, err := tx.ExecContext(gctx, plainInsert, tenant, data)
+					return err
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, fmt.Errorf("plain inserts: %w", err)
+	}
+	return float64(writers*perWriter) / time.Since(start).Seconds(), nil
+}
+
+// startContacts builds services/contacts and starts it with env on a free
+// loopback port, waiting for /readyz; stop ends it.
+func startContacts(ctx context.Context, root string, env []string) (base string, stop func(), err error) {
+	bin := filepath.Join(os.TempDir(), "rapport-bench-contacts-"+randomHex(4))
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./services/contacts/cmd/contacts")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", nil, fmt.Errorf("build contacts: %w\n%s", err, out)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := l.Addr().String()
+	l.Close()
+	var logs bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), append(env, "HTTP_ADDR="+addr, "SERVICE_NAME=contacts")...)
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop = func() {
+		cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck
+		cmd.Wait()                          //nolint:errcheck
+		os.Remove(bin)
+	}
+	base = "http://" + addr
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return base, stop, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return "", nil, errors.Join(errors.New("contacts never became ready"), errors.New(logs.String()))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
