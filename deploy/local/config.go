@@ -34,9 +34,12 @@ type Config struct {
 	ConsulAddr string
 	// HTTPBasePort is the first service port (RAPPORT_HTTP_BASE_PORT).
 	HTTPBasePort int
-	// DevIssuerPort is where the stand-in token issuer listens while there is
-	// no gateway (RAPPORT_DEV_ISSUER_PORT).
-	DevIssuerPort int
+	// GatewayPort is the public door (RAPPORT_GATEWAY_PORT): the gateway's
+	// port, or the stand-in token issuer's while there is no gateway.
+	GatewayPort int
+	// DemoPassword is the demo administrator's password
+	// (RAPPORT_DEMO_PASSWORD); empty means generate one and keep it.
+	DemoPassword string
 	// LogLevel is passed to services as LOG_LEVEL.
 	LogLevel string
 	// Services restricts which services run (RAPPORT_SERVICES); nil means all.
@@ -51,7 +54,7 @@ const (
 	defaultLocalPGPort    = 55432
 	defaultLocalKafkaPort = 9092
 	defaultHTTPBasePort   = 8081
-	defaultDevIssuerPort  = 8080
+	defaultGatewayPort    = 8080
 	defaultLogLevel       = "info"
 	defaultReadyTimeout   = 60 * time.Second
 )
@@ -72,7 +75,7 @@ func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Co
 		LocalPGPort:    defaultLocalPGPort,
 		LocalKafkaPort: defaultLocalKafkaPort,
 		HTTPBasePort:   defaultHTTPBasePort,
-		DevIssuerPort:  defaultDevIssuerPort,
+		GatewayPort:    defaultGatewayPort,
 		LogLevel:       defaultLogLevel,
 		ReadyTimeout:   defaultReadyTimeout,
 	}
@@ -107,8 +110,11 @@ func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Co
 	if err := portVar(getenv, "RAPPORT_HTTP_BASE_PORT", &c.HTTPBasePort); err != nil {
 		return Config{}, err
 	}
-	if err := portVar(getenv, "RAPPORT_DEV_ISSUER_PORT", &c.DevIssuerPort); err != nil {
+	if err := portVar(getenv, "RAPPORT_GATEWAY_PORT", &c.GatewayPort); err != nil {
 		return Config{}, err
+	}
+	if c.DemoPassword = getenv("RAPPORT_DEMO_PASSWORD"); c.DemoPassword != "" && len(c.DemoPassword) < 10 {
+		return Config{}, &ConfigError{"RAPPORT_DEMO_PASSWORD", "must be at least 10 characters"}
 	}
 	if v := strings.TrimSpace(getenv("LOG_LEVEL")); v != "" {
 		switch l := strings.ToLower(v); l {

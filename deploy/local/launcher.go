@@ -21,6 +21,7 @@ type launcher struct {
 	pg       *postgres
 	kafka    *kafka
 	issuer   *devIssuer // nil when a gateway issues tokens
+	demo     demoLogin  // the demo tenant's sign-in, when a gateway runs
 	children []*child
 }
 
@@ -55,7 +56,7 @@ func (l *launcher) start(ctx context.Context) error {
 	}
 	l.kafka = k
 	if len(l.services) > 0 && l.gateway() == nil {
-		if l.issuer, err = startDevIssuer(l.cfg.DevIssuerPort, serviceNames(l.services)); err != nil {
+		if l.issuer, err = startDevIssuer(l.cfg.GatewayPort, serviceNames(l.services)); err != nil {
 			return err
 		}
 	}
@@ -76,6 +77,21 @@ func (l *launcher) start(ctx context.Context) error {
 			return err
 		}
 		l.logf("%s is ready", c.svc.Name)
+	}
+	if g := l.gateway(); g != nil {
+		password := l.cfg.DemoPassword
+		if password == "" {
+			if password, err = secret(l.cfg.StateDir, "demo-admin.password"); err != nil {
+				return err
+			}
+		}
+		platform, err := platformToken(l.cfg.StateDir)
+		if err != nil {
+			return err
+		}
+		if l.demo, err = bootstrapDemo(ctx, g.URL(), platform, password); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -110,6 +126,13 @@ func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error
 	if l.cfg.ConsulAddr != "" {
 		env = append(env, "CONSUL_HTTP_ADDR="+l.cfg.ConsulAddr)
 	}
+	if svc.Name == "gateway" {
+		extra, err := gatewayEnv(l.cfg.StateDir, svc.Addr())
+		if err != nil {
+			return nil, err
+		}
+		env = append(env, extra...)
+	}
 	return env, nil
 }
 
@@ -139,6 +162,12 @@ func (l *launcher) printWelcome() {
 	}
 	for _, s := range l.services {
 		l.logf("%-10s %s", s.Name, s.URL())
+	}
+	if g := l.gateway(); g != nil {
+		l.logf("talk to the gateway, %s: tenant %q, %s, password %s", g.URL(), demoSlug, demoAdminEmail, l.demo.Password)
+		l.logf("  TOKEN=$(curl -s %s/v1/auth/login -H 'Content-Type: application/json' -d '{\"tenant\":\"%s\",\"email\":\"%s\",\"password\":\"%s\"}' | sed -E 's/.*\"accessToken\":\"([^\"]+)\".*/\\1/')",
+			g.URL(), demoSlug, demoAdminEmail, l.demo.Password)
+		l.logf("  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/contacts", g.URL())
 	}
 	if l.issuer != nil && len(l.services) > 0 {
 		first := l.services[0]

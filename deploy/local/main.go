@@ -10,7 +10,9 @@
 //	KAFKA_BROKERS             host:port,... of a real Kafka; unset: in-process kfake
 //	RAPPORT_LOCAL_KAFKA_PORT  port of the in-process Kafka (9092)
 //	CONSUL_HTTP_ADDR          passed through to the services
-//	RAPPORT_HTTP_BASE_PORT    first service port (8081); contacts, sales, marketing, support, reporting, gateway, then others
+//	RAPPORT_HTTP_BASE_PORT    first service port (8081); contacts, sales, marketing, support, reporting, then others
+//	RAPPORT_GATEWAY_PORT      the public door (8080): the gateway, or a stand-in token issuer while there is none
+//	RAPPORT_DEMO_PASSWORD     password of admin@demo.rapport.local in tenant demo (generated and kept in <state>/secrets)
 //	RAPPORT_SERVICES          comma-separated subset of services to run (all)
 //	RAPPORT_READY_TIMEOUT     wait for each service's /readyz (60s)
 //	RAPPORT_STATE_DIR         throwaway cluster and generated passwords (<repo>/.local)
@@ -46,6 +48,7 @@ func run() int {
 		}
 		return 1
 	}
+	placeGateway(services, cfg.GatewayPort)
 
 	// The first SIGINT/SIGTERM cancels ctx (graceful stop); a second one
 	// closes force (skip the grace period).

@@ -29,7 +29,7 @@ func secret(stateDir, name string) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create secrets dir: %w", err)
 	}
-	raw := make([]byte, 24)
+	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", fmt.Errorf("generate secret %s: %w", name, err)
 	}

@@ -28,8 +28,19 @@ func (s Service) URL() string { return "http://" + s.Addr() }
 
 // portOrder fixes each known service's offset from the base port, so a port
 // does not move when another service is added. Services not listed follow in
-// alphabetical order.
+// alphabetical order. The gateway is listed last and then moved to the public
+// door's port by placeGateway.
 var portOrder = []string{"contacts", "sales", "marketing", "support", "reporting", "gateway"}
+
+// placeGateway puts the gateway, when present, on port: the one address a
+// user of the local stack talks to.
+func placeGateway(services []Service, port int) {
+	for i := range services {
+		if services[i].Name == "gateway" {
+			services[i].Port = port
+		}
+	}
+}
 
 // discoverServices returns the services present as
 // services/<name>/cmd/<name>/main.go under root, ordered by portOrder then
