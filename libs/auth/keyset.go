@@ -77,19 +77,29 @@ func (s *keySet) refresh(ctx context.Context) error {
 	return s.fetchLocked(ctx)
 }
 
-// run refreshes the set every interval until ctx is done.
+// run refreshes the set every interval until ctx is done. While the last
+// fetch failed it retries sooner, from retryMin doubling up to interval, so a
+// service that started before its key server becomes ready soon after it.
 func (s *keySet) run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	retry := retryMin
 	for {
+		wait := interval
+		if s.status() != nil {
+			wait, retry = min(retry, interval), min(retry*2, interval)
+		} else {
+			retry = retryMin
+		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-time.After(wait):
 			_ = s.refresh(ctx) // recorded in lastErr, reported by status
 		}
 	}
 }
+
+// retryMin is the first wait before fetching a key set again after a failure.
+const retryMin = 250 * time.Millisecond
 
 func (s *keySet) get(kid string) (verifyKey, bool) {
 	s.mu.RLock()

@@ -10,7 +10,8 @@ import (
 // Middleware authenticates every request by its "Authorization: Bearer"
 // internal token and puts the Principal in the request context; a request
 // without a valid token gets a 401 problem. Identity headers (X-Tenant-*,
-// X-User-*) are never trusted: they are removed before the request goes on.
+// X-User-*, X-Internal-*) are never trusted: they are removed before the
+// request goes on.
 func Middleware(v *Verifier) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +44,7 @@ func bearerToken(r *http.Request) (string, bool) {
 // stripIdentityHeaders deletes headers that claim an identity.
 func stripIdentityHeaders(h http.Header) {
 	for name := range h {
-		if strings.HasPrefix(name, "X-Tenant-") || strings.HasPrefix(name, "X-User-") {
+		if strings.HasPrefix(name, "X-Tenant-") || strings.HasPrefix(name, "X-User-") || strings.HasPrefix(name, "X-Internal-") {
 			delete(h, name)
 		}
 	}

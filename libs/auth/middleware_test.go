@@ -42,7 +42,7 @@ func newProtectedServer(t *testing.T, v *Verifier) *httptest.Server {
 		p, _ := PrincipalFrom(r.Context())
 		_ = json.NewEncoder(w).Encode(seen{
 			Tenant: p.TenantID, User: p.UserID,
-			TenantHdr: r.Header.Get("X-Tenant-Id"), UserHdr: r.Header.Get("X-User-Id"),
+			TenantHdr: r.Header.Get("X-Tenant-Id"), UserHdr: r.Header.Get("X-User-Id") + r.Header.Get("X-Internal-Caller"),
 		})
 	})
 	opts := kitx.ServerOptions(nil)
@@ -71,7 +71,7 @@ func TestMiddleware(t *testing.T) {
 		{"valid token", "/whoami", map[string]string{"Authorization": "Bearer " + token}, 200, ""},
 		{"lowercase scheme", "/whoami", map[string]string{"Authorization": "bearer " + token}, 200, ""},
 		{"identity headers ignored beside a token", "/whoami", map[string]string{
-			"Authorization": "Bearer " + token, "X-Tenant-Id": "evil-tenant", "X-User-Id": "evil-user"}, 200, ""},
+			"Authorization": "Bearer " + token, "X-Tenant-Id": "evil-tenant", "X-User-Id": "evil-user", "X-Internal-Caller": "evil"}, 200, ""},
 		{"no credentials", "/whoami", nil, 401, "unauthenticated"},
 		{"only identity headers", "/whoami", map[string]string{
 			"X-Tenant-Id": testPrincipal.TenantID, "X-User-Id": testPrincipal.UserID, "X-User-Roles": "admin"}, 401, "unauthenticated"},

@@ -1,10 +1,13 @@
 package auth
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"net"
+	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -264,5 +267,47 @@ func TestNewVerifierArguments(t *testing.T) {
 				t.Errorf("NewVerifier got nil error, want one")
 			}
 		})
+	}
+}
+
+// TestVerifierBecomesReadyWhenTheKeyServerComesUpLate starts a verifier
+// before its JWKS is served and expects it to recover on its own, without a
+// token arriving and well before the periodic refresh.
+func TestVerifierBecomesReadyWhenTheKeyServerComesUpLate(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens yet
+	signer, err := NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	v, err := NewVerifier(ctx, "http://"+addr+"/jwks", "contacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Ready() == nil {
+		t.Fatal("Ready before the key server exists: got nil, want an error")
+	}
+	l, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		b, _ := signer.PublicJWKS()
+		w.Write(b) //nolint:errcheck
+	})}
+	go srv.Serve(l) //nolint:errcheck
+	defer srv.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for v.Ready() != nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("still not ready 10 s after the key server came up: %v", v.Ready())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
