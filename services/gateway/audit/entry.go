@@ -1,0 +1,46 @@
+package audit
+
+import (
+	"time"
+)
+
+// Kind says what an Entry records.
+type Kind string
+
+// The kinds of entry.
+const (
+	KindRequest      Kind = "request"       // a mutating API request
+	KindLoginSuccess Kind = "login_success" // a successful login (password, SSO, refresh)
+	KindLoginFailure Kind = "login_failure" // a failed login
+)
+
+// valid reports whether k is one of the kinds.
+func (k Kind) valid() bool {
+	return k == KindRequest || k == KindLoginSuccess || k == KindLoginFailure
+}
+
+// NoTenant is the tenant id of entries that belong to no known tenant, such
+// as a login failure for an unknown tenant slug.
+const NoTenant = "00000000-0000-0000-0000-000000000000"
+
+// Entry is one audit record.
+type Entry struct {
+	ID       string    `json:"id"`       // UUIDv7, set by Record
+	Time     time.Time `json:"time"`     // when the request arrived; now if zero
+	TenantID string    `json:"tenantId"` // NoTenant if unknown
+	Kind     Kind      `json:"kind"`     // KindRequest if empty
+	// UserID is the acting user; APIKeyID the API key used, if any.
+	UserID   string `json:"userId,omitempty"`
+	APIKeyID string `json:"apiKeyId,omitempty"`
+	// Subject is the login name tried, for login entries.
+	Subject    string `json:"subject,omitempty"`
+	ClientAddr string `json:"clientAddr,omitempty"`
+	Method     string `json:"method,omitempty"`
+	Path       string `json:"path,omitempty"`
+	Status     int    `json:"status,omitempty"`
+	// ResourceID is the id of the resource acted on: from the response's
+	// Location header, else the last id in the path.
+	ResourceID string `json:"resourceId,omitempty"`
+	RequestID  string `json:"requestId,omitempty"`
+	LatencyMS  int64  `json:"latencyMs"`
+}

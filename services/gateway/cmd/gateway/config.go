@@ -1,0 +1,148 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/services/gateway/audit"
+	"github.com/rapport-crm/rapport/services/gateway/identity"
+	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
+)
+
+// config is the gateway's configuration, read from the environment.
+type config struct {
+	Addr            string        // GATEWAY_ADDR, default :8080
+	DatabaseURL     string        // DATABASE_URL: the runtime role (no BYPASSRLS)
+	MigrateURL      string        // DATABASE_MIGRATE_URL: the owner; migrations run when set
+	SigningKeys     string        // GATEWAY_SIGNING_KEYS: PEM path(s), comma-separated, current first; or PEM text
+	DataKey         []byte        // GATEWAY_DATA_KEY: 32 bytes, base64
+	PlatformToken   string        // GATEWAY_PLATFORM_TOKEN: the operator's token for /admin/v1 (at least 32 characters)
+	PublicURL       string        // GATEWAY_PUBLIC_URL, default http://127.0.0.1:8080
+	LogLevel        slog.Level    // LOG_LEVEL
+	ShutdownTimeout time.Duration // GATEWAY_SHUTDOWN_TIMEOUT, default 20s
+
+	StaticUpstreams string          // STATIC_UPSTREAMS: name=host:port,… when there is no Consul
+	ConsulAddr      string          // CONSUL_HTTP_ADDR: resolve upstreams in Consul by tenant tag
+	RedisURL        string          // REDIS_URL: share rate limits across replicas
+	TenantLimit     ratelimit.Limit // RATE_LIMIT_TENANT, RATE:BURST, default 100:200
+	APIKeyLimit     ratelimit.Limit // RATE_LIMIT_API_KEY, RATE:BURST, default 20:40
+	AuditRetention  time.Duration   // AUDIT_RETENTION, default 400d
+	DialTimeout     time.Duration   // UPSTREAM_DIAL_TIMEOUT, default 2s
+	HeaderTimeout   time.Duration   // UPSTREAM_RESPONSE_HEADER_TIMEOUT, default 30s
+	Retries         int             // UPSTREAM_RETRIES, default 2
+	BreakerFailures int             // BREAKER_FAILURES, default 5
+	BreakerCoolDown time.Duration   // BREAKER_COOLDOWN, default 10s
+	OpenAPIRefresh  time.Duration   // OPENAPI_REFRESH, default 5m
+}
+
+// loadConfig reads the environment; an error names the variable at fault.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Addr:            orDefault(getenv("GATEWAY_ADDR"), ":8080"),
+		DatabaseURL:     getenv("DATABASE_URL"),
+		MigrateURL:      getenv("DATABASE_MIGRATE_URL"),
+		SigningKeys:     getenv("GATEWAY_SIGNING_KEYS"),
+		PlatformToken:   getenv("GATEWAY_PLATFORM_TOKEN"),
+		PublicURL:       orDefault(getenv("GATEWAY_PUBLIC_URL"), "http://127.0.0.1:8080"),
+		ShutdownTimeout: 20 * time.Second,
+	}
+	if c.DatabaseURL == "" {
+		return c, fmt.Errorf("DATABASE_URL is required")
+	}
+	if _, err := url.Parse(c.DatabaseURL); err != nil {
+		return c, fmt.Errorf("DATABASE_URL is not a URL: %v", err)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(getenv("GATEWAY_DATA_KEY")))
+	if err != nil || len(key) != identity.DataKeyLen {
+		return c, fmt.Errorf("GATEWAY_DATA_KEY must be %d random bytes in base64 (openssl rand -base64 32)", identity.DataKeyLen)
+	}
+	c.DataKey = key
+	if len(c.PlatformToken) < 32 {
+		return c, fmt.Errorf("GATEWAY_PLATFORM_TOKEN must be at least 32 characters")
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return c, fmt.Errorf("GATEWAY_PUBLIC_URL must be an absolute http(s) URL")
+	}
+	if c.LogLevel, err = obs.ParseLevel(getenv("LOG_LEVEL")); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %v", err)
+	}
+	if v := getenv("GATEWAY_SHUTDOWN_TIMEOUT"); v != "" {
+		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout <= 0 {
+			return c, fmt.Errorf("GATEWAY_SHUTDOWN_TIMEOUT must be a positive duration such as 20s")
+		}
+	}
+	return c, loadEdgeConfig(getenv, &c)
+}
+
+// loadEdgeConfig reads the settings of the proxy, the rate limits and the
+// audit log.
+func loadEdgeConfig(getenv func(string) string, c *config) error {
+	c.StaticUpstreams = strings.TrimSpace(getenv("STATIC_UPSTREAMS"))
+	c.ConsulAddr = strings.TrimSpace(getenv("CONSUL_HTTP_ADDR"))
+	c.RedisURL = strings.TrimSpace(getenv("REDIS_URL"))
+	if c.StaticUpstreams == "" && c.ConsulAddr == "" {
+		return fmt.Errorf("STATIC_UPSTREAMS or CONSUL_HTTP_ADDR is required: the gateway must find the services")
+	}
+	var err error
+	for _, l := range []struct {
+		name string
+		dst  *ratelimit.Limit
+		def  ratelimit.Limit
+	}{{"RATE_LIMIT_TENANT", &c.TenantLimit, ratelimit.DefaultTenantLimit}, {"RATE_LIMIT_API_KEY", &c.APIKeyLimit, ratelimit.DefaultAPIKeyLimit}} {
+		*l.dst = l.def
+		if v := getenv(l.name); v != "" {
+			if *l.dst, err = ratelimit.ParseLimit(v); err != nil {
+				return fmt.Errorf("%s: %v", l.name, err)
+			}
+		}
+	}
+	c.AuditRetention = audit.DefaultRetention
+	if v := getenv("AUDIT_RETENTION"); v != "" {
+		if c.AuditRetention, err = audit.ParseRetention(v); err != nil {
+			return fmt.Errorf("AUDIT_RETENTION: %v", err)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{
+		{"UPSTREAM_DIAL_TIMEOUT", &c.DialTimeout, 2 * time.Second},
+		{"UPSTREAM_RESPONSE_HEADER_TIMEOUT", &c.HeaderTimeout, 30 * time.Second},
+		{"BREAKER_COOLDOWN", &c.BreakerCoolDown, 10 * time.Second},
+		{"OPENAPI_REFRESH", &c.OpenAPIRefresh, 5 * time.Minute},
+	} {
+		*d.dst = d.def
+		if v := getenv(d.name); v != "" {
+			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
+				return fmt.Errorf("%s: %q is not a positive duration such as 2s", d.name, v)
+			}
+		}
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+		def  int
+	}{{"UPSTREAM_RETRIES", &c.Retries, 2}, {"BREAKER_FAILURES", &c.BreakerFailures, 5}} {
+		*n.dst = n.def
+		if v := getenv(n.name); v != "" {
+			if *n.dst, err = strconv.Atoi(v); err != nil || *n.dst < 0 {
+				return fmt.Errorf("%s: %q is not a whole number ≥ 0", n.name, v)
+			}
+		}
+	}
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLoadConfig(t *testing.T) {
+	valid := map[string]string{
+		"DATABASE_URL":           "postgres://gateway@127.0.0.1/gateway",
+		"GATEWAY_DATA_KEY":       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		"GATEWAY_PLATFORM_TOKEN": strings.Repeat("p", 32),
+		"STATIC_UPSTREAMS":       "contacts=127.0.0.1:8081",
+	}
+	tests := []struct {
+		name     string
+		override map[string]string
+		wantErr  string // the variable the error must name; "" for none
+	}{
+		{"valid", nil, ""},
+		{"no database", map[string]string{"DATABASE_URL": ""}, "DATABASE_URL"},
+		{"short data key", map[string]string{"GATEWAY_DATA_KEY": "c2hvcnQ="}, "GATEWAY_DATA_KEY"},
+		{"short platform token", map[string]string{"GATEWAY_PLATFORM_TOKEN": "short"}, "GATEWAY_PLATFORM_TOKEN"},
+		{"bad public url", map[string]string{"GATEWAY_PUBLIC_URL": "ftp:/x"}, "GATEWAY_PUBLIC_URL"},
+		{"bad log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{"bad shutdown timeout", map[string]string{"GATEWAY_SHUTDOWN_TIMEOUT": "soon"}, "GATEWAY_SHUTDOWN_TIMEOUT"},
+		{"no upstreams", map[string]string{"STATIC_UPSTREAMS": ""}, "STATIC_UPSTREAMS"},
+		{"consul instead of static", map[string]string{"STATIC_UPSTREAMS": "", "CONSUL_HTTP_ADDR": "127.0.0.1:8500"}, ""},
+		{"bad tenant limit", map[string]string{"RATE_LIMIT_TENANT": "fast"}, "RATE_LIMIT_TENANT"},
+		{"bad api key limit", map[string]string{"RATE_LIMIT_API_KEY": "1:x"}, "RATE_LIMIT_API_KEY"},
+		{"bad retention", map[string]string{"AUDIT_RETENTION": "forever"}, "AUDIT_RETENTION"},
+		{"bad dial timeout", map[string]string{"UPSTREAM_DIAL_TIMEOUT": "-1s"}, "UPSTREAM_DIAL_TIMEOUT"},
+		{"bad retries", map[string]string{"UPSTREAM_RETRIES": "many"}, "UPSTREAM_RETRIES"},
+		{"bad breaker", map[string]string{"BREAKER_FAILURES": "-2"}, "BREAKER_FAILURES"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			for k, v := range valid {
+				env[k] = v
+			}
+			for k, v := range tt.override {
+				env[k] = v
+			}
+			cfg, err := loadConfig(func(k string) string { return env[k] })
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("got error %v, want none", err)
+			case tt.wantErr != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.wantErr)):
+				t.Fatalf("got error %v, want one naming %s", err, tt.wantErr)
+			case tt.wantErr == "" && (cfg.Addr != ":8080" || len(cfg.DataKey) != 32):
+				t.Errorf("defaults: %+v", cfg)
+			}
+		})
+	}
+}

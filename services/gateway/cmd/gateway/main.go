@@ -1,0 +1,197 @@
+// Command gateway is Rapport's public entry: identity, tokens and (mounted by
+// the edge packages) the proxy to the services. main is wiring only.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/gateway/api"
+	"github.com/rapport-crm/rapport/services/gateway/audit"
+	"github.com/rapport-crm/rapport/services/gateway/identity"
+	"github.com/rapport-crm/rapport/services/gateway/migrations"
+	"github.com/rapport-crm/rapport/services/gateway/proxy"
+	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
+	"github.com/rapport-crm/rapport/services/gateway/specmerge"
+)
+
+func main() {
+	cfg, err := loadConfig(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gateway: configuration:", err)
+		os.Exit(2)
+	}
+	logger := slog.New(kitx.LogHandler(obs.NewLogger("gateway", os.Stderr, cfg.LogLevel).Handler()))
+	slog.SetDefault(logger)
+	if err := run(cfg, logger); err != nil {
+		logger.Error("gateway stopped", "error", err.Error())
+		os.Exit(1)
+	}
+}
+
+func run(cfg config, logger *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	db, err := pg.Open(cfg.DatabaseURL, pg.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := pg.WaitReady(ctx, db, logger, pg.Options{}); err != nil {
+		return err
+	}
+	if cfg.MigrateURL != "" {
+		sources := []pg.Source{pg.EmbeddedSource("gateway", migrations.FS, "."), audit.Migrations()}
+		if err := migrate(ctx, cfg.MigrateURL, logger, db.DB, sources...); err != nil {
+			return err
+		}
+	}
+	if err := pg.CheckRole(ctx, db.DB); err != nil {
+		return err
+	}
+
+	keys, err := signingKeys(cfg, logger)
+	if err != nil {
+		return err
+	}
+	// The audit log is written in batches by its own goroutine, which drains
+	// what is left after the server stops.
+	auditStore := audit.NewStore(db)
+	auditWriter := audit.NewWriter(auditStore, audit.WriterConfig{Logger: logger})
+	auditCtx, stopAudit := context.WithCancel(context.Background())
+	auditDone := make(chan struct{})
+	go func() { defer close(auditDone); auditWriter.Run(auditCtx) }()
+	defer func() { stopAudit(); <-auditDone }()
+	go audit.RunRetention(ctx, auditStore, cfg.AuditRetention, 6*time.Hour, logger)
+
+	ids, err := identity.New(identity.Config{
+		DB: db, Keys: keys, DataKey: cfg.DataKey, PublicURL: cfg.PublicURL,
+		PlatformToken: cfg.PlatformToken, Logger: logger, OnLogin: auditLogins(auditWriter),
+	})
+	if err != nil {
+		return err
+	}
+	go ids.Run(ctx, 30*time.Second)
+
+	health := obs.NewHealth()
+	health.AddCheck("db", obs.PingDB(db.DB))
+	metrics := obs.NewMetrics("gateway")
+
+	limiter, limiterCloser, redisPing, err := ratelimit.Open(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	defer limiterCloser.Close()
+	if redisPing != nil {
+		health.AddCheck("redis", redisPing)
+	}
+	upstreams, closeUpstreams, err := resolver(cfg)
+	if err != nil {
+		return err
+	}
+	defer closeUpstreams() //nolint:errcheck // nothing left to do at exit
+	ph, err := proxy.New(proxy.Config{
+		Authenticator: ids, Tenants: proxy.CachedTenants(ids, 30*time.Second),
+		Resolver: upstreams, Signer: ids.Keys().Signer(),
+		DialTimeout: cfg.DialTimeout, ResponseHeaderTimeout: cfg.HeaderTimeout, Retries: cfg.Retries,
+		Breaker: proxy.BreakerConfig{Failures: cfg.BreakerFailures, CoolDown: cfg.BreakerCoolDown},
+		Logger:  logger,
+	})
+	if err != nil {
+		return err
+	}
+	defer ph.Close()
+	specs, err := specmerge.New(specmerge.Config{Gateway: api.OpenAPI, Resolver: upstreams,
+		Services: []string{"contacts", "sales", "marketing", "support", "reporting"}, Logger: logger})
+	if err != nil {
+		return err
+	}
+	go specs.Run(ctx, cfg.OpenAPIRefresh)
+
+	// A signed-in request is rate limited, then audited, then served.
+	limited := ratelimit.Middleware(ratelimit.Config{Limiter: limiter, Tenant: cfg.TenantLimit, APIKey: cfg.APIKeyLimit, Logger: logger})
+	guard := func(h http.Handler) http.Handler { return limited(audit.Middleware(auditWriter)(h)) }
+	authn := proxy.Authenticate(ids)
+
+	mux := http.NewServeMux()
+	obs.Mount(mux, health, metrics)
+	identity.Mount(mux, ids, guard)
+	mux.Handle("GET "+specmerge.SpecPath, specs)
+	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
+	mux.Handle("/", authn(guard(ph))) // every other path goes to the services
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           kitx.RequestID(metrics.InstrumentMux(mux)),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() {
+		logger.Info("gateway listening", "addr", cfg.Addr, "keys", keys.KeyIDs())
+		errc <- srv.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return ids.FlushLastUsed(sctx)
+}
+
+// migrate applies the gateway's migrations as the owner (ownerURL) and
+// grants DML on them to the runtime role that app connects as.
+func migrate(ctx context.Context, ownerURL string, logger *slog.Logger, app *sql.DB, sources ...pg.Source) error {
+	var role string
+	if err := app.QueryRowContext(ctx, `SELECT current_user`).Scan(&role); err != nil {
+		return fmt.Errorf("runtime role: %w", err)
+	}
+	owner, err := pg.Connect(ctx, ownerURL, logger, pg.Options{MaxOpenConns: 2})
+	if err != nil {
+		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
+	}
+	defer owner.Close()
+	if role == ownerRole(ctx, owner.DB) {
+		role = "" // one role for both: nothing to grant (CheckRole still applies)
+	}
+	return pg.Migrate(ctx, owner.DB, logger, role, sources...)
+}
+
+// ownerRole returns the role db connects as.
+func ownerRole(ctx context.Context, db *sql.DB) string {
+	var r string
+	_ = db.QueryRowContext(ctx, `SELECT current_user`).Scan(&r)
+	return r
+}
+
+// signingKeys loads GATEWAY_SIGNING_KEYS, or generates a key for a single
+// replica.
+func signingKeys(cfg config, logger *slog.Logger) (*identity.Keys, error) {
+	if cfg.SigningKeys == "" {
+		logger.Warn("GATEWAY_SIGNING_KEYS is not set: using a generated key; replicas will not accept each other's tokens")
+		return identity.GenerateKeys()
+	}
+	keys, err := identity.LoadKeys(cfg.SigningKeys)
+	if err != nil {
+		return nil, fmt.Errorf("GATEWAY_SIGNING_KEYS: %w", err)
+	}
+	return keys, nil
+}

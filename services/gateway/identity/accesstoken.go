@@ -1,0 +1,145 @@
+package identity
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/lestrrat-go/jwx/v3/jws"
+	"github.com/lestrrat-go/jwx/v3/jwt"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+)
+
+// UserAudience is the aud of user access tokens. Internal tokens carry the
+// name of a service instead, so neither kind is accepted in place of the
+// other (and a user token's 15 minutes exceed auth.MaxTTL, which services
+// refuse as well).
+const UserAudience = "rapport"
+
+// AccessTokenTTL is the lifetime of a user access token.
+const AccessTokenTTL = 15 * time.Minute
+
+// maxTokenLen bounds a bearer token before any parsing.
+const maxTokenLen = 16 << 10
+
+// tokenLeeway is the clock skew tolerated on exp, nbf and iat.
+const tokenLeeway = 5 * time.Second
+
+// accessClaims are the private claims of a user access token; the names match
+// the internal token's (libs/auth).
+type accessClaims struct {
+	Subject      string                `json:"sub"`
+	TenantID     string                `json:"tid"`
+	Roles        []string              `json:"roles,omitempty"`
+	Teams        []string              `json:"teams,omitempty"`
+	Subordinates []string              `json:"subteams,omitempty"`
+	Permissions  []string              `json:"perms,omitempty"`
+	RecordScope  map[string]auth.Scope `json:"rscope,omitempty"`
+}
+
+// signAccessToken returns a user access token for p signed with the current
+// key, and its lifetime in seconds.
+func (k *Keys) signAccessToken(p auth.Principal, now time.Time) (string, error) {
+	jti, err := uuid.NewV7()
+	if err != nil {
+		return "", err
+	}
+	now = now.Truncate(time.Second)
+	b := jwt.NewBuilder().
+		Issuer(auth.Issuer).
+		Subject(p.UserID).
+		Audience([]string{UserAudience}).
+		IssuedAt(now).
+		NotBefore(now).
+		Expiration(now.Add(AccessTokenTTL)).
+		JwtID(jti.String()).
+		Claim("tid", p.TenantID)
+	for name, v := range map[string][]string{
+		"roles": p.Roles, "teams": p.Teams, "subteams": p.Subordinates, "perms": p.Permissions,
+	} {
+		if len(v) > 0 {
+			b = b.Claim(name, v)
+		}
+	}
+	if len(p.RecordScope) > 0 {
+		b = b.Claim("rscope", p.RecordScope)
+	}
+	tok, err := b.Build()
+	if err != nil {
+		return "", fmt.Errorf("identity: build access token: %w", err)
+	}
+	key := k.private[k.signers[0].KeyID()]
+	alg := k.public[k.signers[0].KeyID()].alg
+	signed, err := jwt.Sign(tok, jwt.WithKey(alg, key))
+	if err != nil {
+		return "", fmt.Errorf("identity: sign access token: %w", err)
+	}
+	return string(signed), nil
+}
+
+// verifyAccessToken checks a user access token: compact ES256 or EdDSA JWS
+// whose kid is one of ours and whose algorithm matches that key, issued by
+// auth.Issuer for UserAudience, within exp and nbf. It returns the principal
+// the claims carry. Every failure is auth.ErrInvalidToken.
+func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, error) {
+	if len(token) > maxTokenLen || strings.Count(token, ".") != 2 {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
+	}
+	msg, err := jws.ParseString(token)
+	if err != nil || len(msg.Signatures()) != 1 {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
+	}
+	hdr := msg.Signatures()[0].ProtectedHeaders()
+	alg, _ := hdr.Algorithm()
+	kid, _ := hdr.KeyID()
+	vk, ok := k.public[kid]
+	if !ok {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token's key id is unknown")
+	}
+	if alg.String() != vk.alg.String() {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token's algorithm %q is not accepted", alg.String())
+	}
+	_, err = jwt.ParseString(token,
+		jwt.WithKey(vk.alg, vk.key),
+		jwt.WithValidate(true),
+		jwt.WithClock(jwt.ClockFunc(func() time.Time { return now })),
+		jwt.WithIssuer(auth.Issuer),
+		jwt.WithAudience(UserAudience),
+		jwt.WithAcceptableSkew(tokenLeeway),
+		jwt.WithRequiredClaim(jwt.ExpirationKey),
+		jwt.WithMaxDelta(AccessTokenTTL, jwt.ExpirationKey, jwt.IssuedAtKey),
+	)
+	if err != nil {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("%s", tokenProblem(err)).Wrap(err)
+	}
+	var c accessClaims
+	if err := json.Unmarshal(msg.Payload(), &c); err != nil || c.Subject == "" || c.TenantID == "" {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token's claims are malformed")
+	}
+	return auth.Principal{
+		TenantID: c.TenantID, UserID: c.Subject, Roles: c.Roles, Teams: c.Teams,
+		Subordinates: c.Subordinates, Permissions: c.Permissions, RecordScope: c.RecordScope,
+	}, nil
+}
+
+// tokenProblem describes a jwt validation error without internals.
+func tokenProblem(err error) string {
+	switch {
+	case isErr(err, jwt.TokenExpiredError()):
+		return "the token has expired"
+	case isErr(err, jwt.TokenNotYetValidError()), isErr(err, jwt.InvalidIssuedAtError()):
+		return "the token is not valid yet"
+	case isErr(err, jwt.InvalidIssuerError()):
+		return "the token's issuer is not accepted"
+	case isErr(err, jwt.InvalidAudienceError()):
+		return "the token is not a user access token"
+	case isErr(err, jwt.ValidateError()):
+		return "the token's claims are not valid"
+	default:
+		return "the token's signature does not verify"
+	}
+}

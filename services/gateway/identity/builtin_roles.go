@@ -1,0 +1,46 @@
+package identity
+
+import "github.com/rapport-crm/rapport/libs/auth"
+
+// The management permissions the gateway itself checks.
+const (
+	PermUsersRead     = "users:read"
+	PermUsersManage   = "users:manage"
+	PermTeamsRead     = "teams:read"
+	PermTeamsManage   = "teams:manage"
+	PermRolesRead     = "roles:read"
+	PermRolesManage   = "roles:manage"
+	PermAPIKeysManage = "api-keys:manage"
+	PermSSOManage     = "sso:manage"
+)
+
+// AdminRole is the built-in role given to a tenant's first user.
+const AdminRole = "admin"
+
+// BuiltinRoles are created with every tenant; the README's table documents
+// them. They cannot be changed or deleted; tenants add custom roles instead.
+var BuiltinRoles = []Role{
+	{Name: AdminRole, Description: "Everything, including users, roles, API keys and single sign-on.",
+		Permissions: []string{"*"}, RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
+	{Name: "manager", Description: "Runs a team: full CRM access to the records of their teams and the teams under them.",
+		Permissions:  []string{"contacts:*", "sales:*", "support:*", "marketing:read", "reporting:read", PermUsersRead, PermTeamsRead, PermRolesRead},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeTeam}},
+	{Name: "sales_rep", Description: "Works their own accounts, contacts, leads and deals.",
+		Permissions:  []string{"contacts:read", "contacts:write", "sales:read", "sales:write", "reporting:read"},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeOwn}},
+	{Name: "marketer", Description: "Runs campaigns and segments over every contact.",
+		Permissions:  []string{"contacts:read", "marketing:*", "reporting:read"},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
+	{Name: "support_agent", Description: "Works cases for their team; reads and updates contacts.",
+		Permissions:  []string{"contacts:read", "contacts:write", "support:read", "support:write"},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeTeam, "contacts": auth.ScopeAll}},
+	{Name: "analyst", Description: "Reads every module and builds reports.",
+		Permissions:  []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:*"},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
+	{Name: "read_only", Description: "Reads every module, changes nothing.",
+		Permissions:  []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:read"},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
+	{Name: "integration", Description: "For the owners of API keys: reads and writes CRM data of every module.",
+		Permissions:  []string{"contacts:*", "sales:*", "marketing:*", "support:*", "reporting:read"},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
+}

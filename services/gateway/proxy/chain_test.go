@@ -1,0 +1,170 @@
+package proxy_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/discovery"
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
+	"github.com/rapport-crm/rapport/services/gateway/audit"
+	"github.com/rapport-crm/rapport/services/gateway/proxy"
+	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
+)
+
+const chainTenant = "0190c5e6-0000-7000-8000-0000000000c1"
+
+// TestChain runs the order cmd/gateway wires: request id, authentication,
+// rate limit, audit, proxy; against a real PostgreSQL for the audit log and
+// an upstream that verifies the internal token.
+func TestChain(t *testing.T) {
+	quiet := slog.New(slog.DiscardHandler)
+	signer := newSigner(t)   // the identity package's access tokens
+	internal := newSigner(t) // the gateway's internal tokens
+	userVerifier := newVerifier(t, signer, "gateway")
+	upstreamVerifier := newVerifier(t, internal, "contacts")
+
+	const created = "0190c5e6-2222-7000-8000-000000000001"
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if _, err := upstreamVerifier.Verify(r.Context(), tok); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Location", "/v1/contacts/"+created)
+		w.WriteHeader(http.StatusCreated)
+	}))
+	t.Cleanup(up.Close)
+
+	db := testkit.Postgres(t)
+	admin := testkit.Open(t, db.AdminURL)
+	if err := pg.Migrate(t.Context(), admin.DB, quiet, db.AppRole, audit.Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	store := audit.NewStore(testkit.Open(t, db.AppURL))
+	writer := audit.NewWriter(store, audit.WriterConfig{FlushInterval: 10 * time.Millisecond, Logger: quiet})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { writer.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	authn := proxy.AuthenticatorFunc(func(ctx context.Context, r *http.Request) (auth.Principal, error) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			return auth.Principal{}, auth.ErrUnauthenticated
+		}
+		return userVerifier.Verify(ctx, tok)
+	})
+	tenants := proxy.CachedTenants(tenantDir{}, time.Minute)
+	ph, err := proxy.New(proxy.Config{
+		Tenants:  tenants,
+		Resolver: discovery.NewStatic(map[string]string{"contacts": up.Listener.Addr().String()}),
+		Signer:   internal,
+		Logger:   quiet,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ph.Close)
+	limiter := ratelimit.Middleware(ratelimit.Config{Limiter: ratelimit.NewMemory(), Tenant: ratelimit.Limit{Rate: 0.001, Burst: 3}, Logger: quiet})
+	chain := kitx.RequestID(proxy.Authenticate(authn)(limiter(audit.Middleware(writer)(ph))))
+	gw := httptest.NewServer(chain)
+	t.Cleanup(gw.Close)
+
+	token, err := signer.Sign(auth.Principal{TenantID: chainTenant, UserID: "u-1", Permissions: []string{"contacts:*"}}, "gateway", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name          string
+		token         string
+		wantStatus    int
+		wantRemaining string
+	}{
+		{"created", token, 201, "2"},
+		{"created again", token, 201, "1"},
+		{"no credentials", "", 401, ""},
+		{"last of the burst", token, 201, "0"},
+		{"limited", token, 429, "0"},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, gw.URL+"/v1/contacts", strings.NewReader(`{}`))
+			if s.token != "" {
+				req.Header.Set("Authorization", "Bearer "+s.token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != s.wantStatus {
+				t.Fatalf("status = %d, want %d", resp.StatusCode, s.wantStatus)
+			}
+			if got := resp.Header.Get("RateLimit-Remaining"); got != s.wantRemaining {
+				t.Errorf("RateLimit-Remaining = %q, want %q", got, s.wantRemaining)
+			}
+			if resp.Header.Get("X-Request-Id") == "" {
+				t.Error("no X-Request-Id")
+			}
+		})
+	}
+
+	// The three requests that reached the service are audited; the 401 and
+	// the 429 never got that far.
+	deadline := time.Now().Add(5 * time.Second)
+	var entries []audit.Entry
+	for len(entries) < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		if entries, _, err = store.List(t.Context(), chainTenant, audit.Filter{Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(entries) != 3 {
+		t.Fatalf("audit entries = %d, want 3", len(entries))
+	}
+	for _, e := range entries {
+		if e.UserID != "u-1" || e.Status != 201 || e.ResourceID != created || e.RequestID == "" || e.Method != "POST" {
+			t.Errorf("entry %+v", e)
+		}
+	}
+}
+
+// tenantDir knows one shared tenant.
+type tenantDir struct{}
+
+func (tenantDir) Tenant(context.Context, string) (string, bool, error) { return "chain", false, nil }
+
+func newSigner(t *testing.T) *auth.Signer {
+	t.Helper()
+	s, err := auth.NewSigner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// newVerifier verifies tokens of s for audience, with s's JWKS served over HTTP.
+func newVerifier(t *testing.T, s *auth.Signer, audience string) *auth.Verifier {
+	t.Helper()
+	jwks, err := s.PublicJWKS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(jwks) }))
+	t.Cleanup(srv.Close)
+	v, err := auth.NewVerifier(t.Context(), srv.URL, audience)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

@@ -1,0 +1,101 @@
+package proxy
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+)
+
+// Route maps a path prefix to the service that owns it and the permission
+// module guarding it. A request is a read (permission "<module>:read") when
+// its method is GET or HEAD and a write ("<module>:write") otherwise.
+type Route struct {
+	// Prefix is a path prefix matched on segment boundaries: "/v1/contacts"
+	// matches "/v1/contacts" and "/v1/contacts/123", not "/v1/contactsx".
+	Prefix string
+	// Service is the discovery name of the owning service ("contacts").
+	Service string
+	// Module names the permission; it defaults to Service.
+	Module string
+}
+
+// Permission returns the permission a request with method needs on r.
+func (r Route) Permission(method string) string {
+	module := r.Module
+	if module == "" {
+		module = r.Service
+	}
+	if IsRead(method) {
+		return module + ":read"
+	}
+	return module + ":write"
+}
+
+// IsRead reports whether method only reads (GET or HEAD).
+func IsRead(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
+}
+
+// DefaultRoutes returns the routes of the public API to the services, as of
+// the services that exist or are planned (DESIGN §1).
+func DefaultRoutes() []Route {
+	var routes []Route
+	add := func(service string, prefixes ...string) {
+		for _, p := range prefixes {
+			routes = append(routes, Route{Prefix: p, Service: service})
+		}
+	}
+	add("contacts", "/v1/contacts", "/v1/accounts", "/v1/tags", "/v1/custom-fields", "/v1/settings", "/v1/saved-views")
+	add("sales", "/v1/leads", "/v1/opportunities", "/v1/pipelines", "/v1/products", "/v1/quotes")
+	add("marketing", "/v1/segments", "/v1/campaigns")
+	add("support", "/v1/cases", "/v1/kb")
+	add("reporting", "/v1/reports")
+	return routes
+}
+
+// Table finds the Route of a request path; the longest matching prefix wins.
+// It is immutable and safe for concurrent use.
+type Table struct {
+	routes []Route // longest prefix first
+}
+
+// NewTable checks routes and returns their Table. Every prefix must start
+// with "/", not end with "/" and appear once; every route needs a service.
+func NewTable(routes []Route) (*Table, error) {
+	seen := make(map[string]bool, len(routes))
+	sorted := make([]Route, 0, len(routes))
+	for i, r := range routes {
+		switch {
+		case !strings.HasPrefix(r.Prefix, "/") || (len(r.Prefix) > 1 && strings.HasSuffix(r.Prefix, "/")):
+			return nil, fmt.Errorf("proxy: route %d: prefix %q must start and not end with /", i, r.Prefix)
+		case r.Service == "":
+			return nil, fmt.Errorf("proxy: route %d (%s): no service", i, r.Prefix)
+		case seen[r.Prefix]:
+			return nil, fmt.Errorf("proxy: route %d: prefix %s listed twice", i, r.Prefix)
+		}
+		seen[r.Prefix] = true
+		sorted = append(sorted, r)
+	}
+	sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i].Prefix) > len(sorted[j].Prefix) })
+	return &Table{routes: sorted}, nil
+}
+
+// Match returns the route owning path, if any.
+func (t *Table) Match(path string) (Route, bool) {
+	for _, r := range t.routes {
+		if hasPathPrefix(path, r.Prefix) {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// hasPathPrefix reports whether prefix is path or a run of its leading
+// segments.
+func hasPathPrefix(path, prefix string) bool {
+	if prefix == "/" {
+		return strings.HasPrefix(path, "/")
+	}
+	return path == prefix || strings.HasPrefix(path, prefix) && path[len(prefix)] == '/'
+}

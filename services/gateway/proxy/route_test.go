@@ -1,0 +1,120 @@
+package proxy
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestTableMatch(t *testing.T) {
+	table, err := NewTable(append(DefaultRoutes(), Route{Prefix: "/v1/contacts/imports", Service: "imports"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		method, path string
+		wantOK       bool
+		wantService  string
+		wantPerm     string
+	}{
+		{"POST", "/v1/contacts", true, "contacts", "contacts:write"},
+		{"GET", "/v1/contacts", true, "contacts", "contacts:read"},
+		{"HEAD", "/v1/contacts/0190c5e6", true, "contacts", "contacts:read"},
+		{"PATCH", "/v1/accounts/1", true, "contacts", "contacts:write"},
+		{"DELETE", "/v1/tags/1", true, "contacts", "contacts:write"},
+		{"GET", "/v1/custom-fields", true, "contacts", "contacts:read"},
+		{"PUT", "/v1/settings", true, "contacts", "contacts:write"},
+		{"GET", "/v1/saved-views/7", true, "contacts", "contacts:read"},
+		{"GET", "/v1/leads", true, "sales", "sales:read"},
+		{"POST", "/v1/opportunities", true, "sales", "sales:write"},
+		{"GET", "/v1/pipelines", true, "sales", "sales:read"},
+		{"GET", "/v1/products", true, "sales", "sales:read"},
+		{"POST", "/v1/quotes/1/approve", true, "sales", "sales:write"},
+		{"GET", "/v1/segments", true, "marketing", "marketing:read"},
+		{"POST", "/v1/campaigns", true, "marketing", "marketing:write"},
+		{"GET", "/v1/cases", true, "support", "support:read"},
+		{"GET", "/v1/kb/articles", true, "support", "support:read"},
+		{"GET", "/v1/reports/funnel", true, "reporting", "reporting:read"},
+		{"OPTIONS", "/v1/reports", true, "reporting", "reporting:write"},
+		{"POST", "/v1/contacts/imports", true, "imports", "imports:write"}, // longest prefix wins
+		{"GET", "/v1/contacts/imports/9", true, "imports", "imports:read"},
+		{"GET", "/v1/contactsx", false, "", ""},
+		{"GET", "/v1/users", false, "", ""},
+		{"GET", "/v1", false, "", ""},
+		{"GET", "/", false, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			got, ok := table.Match(tt.path)
+			if ok != tt.wantOK {
+				t.Fatalf("Match ok = %v, want %v", ok, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			if got.Service != tt.wantService {
+				t.Errorf("service = %q, want %q", got.Service, tt.wantService)
+			}
+			if perm := got.Permission(tt.method); perm != tt.wantPerm {
+				t.Errorf("permission = %q, want %q", perm, tt.wantPerm)
+			}
+		})
+	}
+}
+
+func TestNewTableRejects(t *testing.T) {
+	tests := []struct {
+		name   string
+		routes []Route
+	}{
+		{"no leading slash", []Route{{Prefix: "v1/x", Service: "x"}}},
+		{"trailing slash", []Route{{Prefix: "/v1/x/", Service: "x"}}},
+		{"no service", []Route{{Prefix: "/v1/x"}}},
+		{"duplicate", []Route{{Prefix: "/v1/x", Service: "x"}, {Prefix: "/v1/x", Service: "y"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := NewTable(tt.routes); err == nil {
+				t.Error("NewTable = nil error, want one")
+			}
+		})
+	}
+}
+
+func TestRoutePermissionModule(t *testing.T) {
+	r := Route{Prefix: "/v1/settings", Service: "contacts", Module: "settings"}
+	if got, want := r.Permission(http.MethodPut), "settings:write"; got != want {
+		t.Errorf("Permission = %q, want %q", got, want)
+	}
+}
+
+func TestAPIKeyID(t *testing.T) {
+	tests := []struct {
+		name   string
+		header map[string]string
+		wantID bool
+	}{
+		{"bearer api key", map[string]string{"Authorization": "Bearer rpk_abc_secret"}, true},
+		{"x-api-key", map[string]string{"X-Api-Key": "rpk_abc_secret"}, true},
+		{"user jwt", map[string]string{"Authorization": "Bearer eyJhbGciOi"}, false},
+		{"nothing", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := http.NewRequest(http.MethodGet, "/", nil)
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			got := APIKeyID(r)
+			if (got != "") != tt.wantID {
+				t.Errorf("APIKeyID = %q, want an id: %v", got, tt.wantID)
+			}
+		})
+	}
+	a, _ := http.NewRequest(http.MethodGet, "/", nil)
+	a.Header.Set("Authorization", "Bearer rpk_abc_secret")
+	b, _ := http.NewRequest(http.MethodGet, "/", nil)
+	b.Header.Set("X-Api-Key", "rpk_abc_secret")
+	if APIKeyID(a) != APIKeyID(b) {
+		t.Error("the same key gets two ids")
+	}
+}

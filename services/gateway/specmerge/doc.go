@@ -1,0 +1,15 @@
+// Package specmerge builds the one OpenAPI document integrators read at
+// GET /openapi.json: the gateway's own contract plus the contract of every
+// service behind it.
+//
+// Merge unions the paths (a path two documents define is an error naming
+// it) and the components; a component name that two documents define
+// differently is prefixed with the service's name in that service's copy
+// ("Problem" → "SalesProblem"), and that document's $refs are rewritten to
+// follow. The result is OpenAPI 3.0.3 with the gateway's info, servers and
+// security, and it is validated with kin-openapi before it is served.
+//
+// Handler serves the merged document and keeps it current: with a
+// discovery.Resolver it fetches each service's /openapi.json at start and
+// periodically, keeping a service's last good document when a fetch fails.
+package specmerge

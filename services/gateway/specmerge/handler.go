@@ -1,0 +1,188 @@
+package specmerge
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/discovery"
+)
+
+// SpecPath is where every service serves its own document, and where the
+// gateway serves the merged one.
+const SpecPath = "/openapi.json"
+
+// maxSpecSize bounds a fetched service document.
+const maxSpecSize = 8 << 20
+
+// Config configures a Handler.
+type Config struct {
+	// Gateway is the gateway's own document (required).
+	Gateway []byte
+	// Specs are service documents known at construction (service →
+	// document); fetched documents replace them.
+	Specs map[string][]byte
+	// Resolver, when set, is asked for an instance of each of Services
+	// (shared deployment) whose /openapi.json Refresh fetches.
+	Resolver discovery.Resolver
+	Services []string
+	// Client fetches the documents (default: 5 s timeout).
+	Client *http.Client
+	// Logger receives fetch failures (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// document is one merged document as served.
+type document struct {
+	body []byte
+	etag string
+}
+
+// Handler serves the merged document at GET /openapi.json. It is safe for
+// concurrent use.
+type Handler struct {
+	cfg Config
+	doc atomic.Pointer[document]
+
+	mu    sync.Mutex        // serialises Refresh
+	specs map[string][]byte // the last good document of each service
+}
+
+// New merges cfg.Gateway with cfg.Specs and returns a Handler serving the
+// result; call Refresh or Run to add the fetched documents.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: 5 * time.Second}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	h := &Handler{cfg: cfg, specs: maps.Clone(cfg.Specs)}
+	if h.specs == nil {
+		h.specs = map[string][]byte{}
+	}
+	if err := h.publish(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// publish merges the current documents and serves the result.
+func (h *Handler) publish() error {
+	body, err := Merge(h.cfg.Gateway, h.specs)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	h.doc.Store(&document{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`})
+	return nil
+}
+
+// Refresh fetches every service's document, keeps those that are valid on
+// their own, and serves the new merge. A service whose fetch fails keeps its
+// last good document (or stays out); the error lists every failure.
+func (h *Handler) Refresh(ctx context.Context) error {
+	if h.cfg.Resolver == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var failures []error
+	changed := false
+	for _, svc := range h.cfg.Services {
+		b, err := h.fetch(ctx, svc)
+		if err == nil {
+			_, err = Merge(h.cfg.Gateway, map[string][]byte{svc: b})
+		}
+		if err != nil {
+			failures = append(failures, fmt.Errorf("%s: %w", svc, err))
+			continue
+		}
+		if string(h.specs[svc]) != string(b) {
+			h.specs[svc], changed = b, true
+		}
+	}
+	if changed {
+		if err := h.publish(); err != nil {
+			failures = append(failures, err)
+		}
+	}
+	return errors.Join(failures...)
+}
+
+// fetch gets one service's document from one of its shared instances.
+func (h *Handler) fetch(ctx context.Context, service string) ([]byte, error) {
+	instances, err := h.cfg.Resolver.Resolve(ctx, service, "")
+	if err != nil {
+		return nil, err
+	}
+	if len(instances) == 0 {
+		return nil, discovery.ErrNoInstances
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+instances[0].Address+SpecPath, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := h.cfg.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", req.URL, resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxSpecSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxSpecSize {
+		return nil, fmt.Errorf("GET %s: larger than %d bytes", req.URL, maxSpecSize)
+	}
+	return b, nil
+}
+
+// Run refreshes now and then every interval until ctx is done, logging
+// failures.
+func (h *Handler) Run(ctx context.Context, interval time.Duration) {
+	for {
+		if err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
+			h.cfg.Logger.WarnContext(ctx, "openapi: some service documents could not be refreshed", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
+
+// Document returns the merged document being served.
+func (h *Handler) Document() []byte { return h.doc.Load().body }
+
+// ServeHTTP serves the merged document, with an ETag for conditional GETs.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	d := h.doc.Load()
+	w.Header().Set("ETag", d.etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if r.Header.Get("If-None-Match") == d.etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(d.body)
+}
