@@ -85,33 +85,9 @@ func randomString(n int) string {
 	return string(b)
 }
 
-// APIKeyPage is one page of API keys.
-type APIKeyPage struct {
-	Items      []APIKey `json:"items"`
-	NextCursor string   `json:"nextCursor,omitempty"`
-}
-
 // ListAPIKeys returns a page of the tenant's API keys (needs api-keys:manage).
 func (s *Service) ListAPIKeys(ctx context.Context, cursor string, limit int) (APIKeyPage, error) {
-	p, err := caller(ctx, PermAPIKeysManage)
-	if err != nil {
-		return APIKeyPage{}, err
-	}
-	after, err := s.decodeCursor(cursor)
-	if err != nil {
-		return APIKeyPage{}, err
-	}
-	var page APIKeyPage
-	err = s.tenantTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		items, err := listAPIKeys(ctx, tx, after, limit+1)
-		page.Items = items
-		if len(items) > limit {
-			page.Items = items[:limit]
-			page.NextCursor = s.cursors.EncodeCursor(items[limit-1].ID)
-		}
-		return err
-	})
-	return page, err
+	return listPage(ctx, s, PermAPIKeysManage, cursor, limit, listAPIKeys, func(x APIKey) string { return x.ID })
 }
 
 // GetAPIKey returns an API key without its secret (needs api-keys:manage).

@@ -76,33 +76,9 @@ func (s *Service) CreateRole(ctx context.Context, req RoleRequest) (Role, error)
 	return r, err
 }
 
-// RolePage is one page of roles.
-type RolePage struct {
-	Items      []Role `json:"items"`
-	NextCursor string `json:"nextCursor,omitempty"`
-}
-
 // ListRoles returns a page of roles, built-in and custom (needs roles:read).
 func (s *Service) ListRoles(ctx context.Context, cursor string, limit int) (RolePage, error) {
-	p, err := caller(ctx, PermRolesRead)
-	if err != nil {
-		return RolePage{}, err
-	}
-	after, err := s.decodeCursor(cursor)
-	if err != nil {
-		return RolePage{}, err
-	}
-	var page RolePage
-	err = s.tenantTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		items, err := listRoles(ctx, tx, after, limit+1)
-		page.Items = items
-		if len(items) > limit {
-			page.Items = items[:limit]
-			page.NextCursor = s.cursors.EncodeCursor(items[limit-1].ID)
-		}
-		return err
-	})
-	return page, err
+	return listPage(ctx, s, PermRolesRead, cursor, limit, listRoles, func(x Role) string { return x.ID })
 }
 
 // GetRole returns a role (needs roles:read).

@@ -76,33 +76,9 @@ func (s *Service) applyTeam(ctx context.Context, tx *sqlx.Tx, t *Team, req TeamR
 	return nil
 }
 
-// TeamPage is one page of teams.
-type TeamPage struct {
-	Items      []Team `json:"items"`
-	NextCursor string `json:"nextCursor,omitempty"`
-}
-
 // ListTeams returns a page of teams (needs teams:read).
 func (s *Service) ListTeams(ctx context.Context, cursor string, limit int) (TeamPage, error) {
-	p, err := caller(ctx, PermTeamsRead)
-	if err != nil {
-		return TeamPage{}, err
-	}
-	after, err := s.decodeCursor(cursor)
-	if err != nil {
-		return TeamPage{}, err
-	}
-	var page TeamPage
-	err = s.tenantTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		items, err := listTeams(ctx, tx, after, limit+1)
-		page.Items = items
-		if len(items) > limit {
-			page.Items = items[:limit]
-			page.NextCursor = s.cursors.EncodeCursor(items[limit-1].ID)
-		}
-		return err
-	})
-	return page, err
+	return listPage(ctx, s, PermTeamsRead, cursor, limit, listTeams, func(x Team) string { return x.ID })
 }
 
 // GetTeam returns a team (needs teams:read).

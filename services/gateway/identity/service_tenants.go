@@ -102,12 +102,6 @@ func (s *Service) GetTenant(ctx context.Context, id string) (Tenant, error) {
 	return tenantByID(ctx, s.db, id)
 }
 
-// TenantPage is one page of tenants.
-type TenantPage struct {
-	Items      []Tenant `json:"items"`
-	NextCursor string   `json:"nextCursor,omitempty"`
-}
-
 // ListTenants returns a page of tenants in id order.
 func (s *Service) ListTenants(ctx context.Context, cursor string, limit int) (TenantPage, error) {
 	after, err := s.decodeCursor(cursor)
@@ -118,12 +112,7 @@ func (s *Service) ListTenants(ctx context.Context, cursor string, limit int) (Te
 	if err != nil {
 		return TenantPage{}, err
 	}
-	page := TenantPage{Items: items}
-	if len(items) > limit {
-		page.Items = items[:limit]
-		page.NextCursor = s.cursors.EncodeCursor(items[limit-1].ID)
-	}
-	return page, nil
+	return paginate(s, items, limit, func(t Tenant) string { return t.ID }), nil
 }
 
 // UpdateTenantRequest is the body of PATCH /admin/v1/tenants/{id}; absent

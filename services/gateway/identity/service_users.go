@@ -92,36 +92,9 @@ func (s *Service) createUser(ctx context.Context, tx *sqlx.Tx, tenantID string, 
 	return Invitation{User: user, InvitationToken: token, InvitationLink: s.invitationLink(token)}, nil
 }
 
-// UserPage is one page of users.
-type UserPage struct {
-	Items      []User `json:"items"`
-	NextCursor string `json:"nextCursor,omitempty"`
-}
-
 // ListUsers returns a page of the tenant's users (needs users:read).
 func (s *Service) ListUsers(ctx context.Context, cursor string, limit int) (UserPage, error) {
-	p, err := caller(ctx, PermUsersRead)
-	if err != nil {
-		return UserPage{}, err
-	}
-	after, err := s.decodeCursor(cursor)
-	if err != nil {
-		return UserPage{}, err
-	}
-	var page UserPage
-	err = s.tenantTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		items, err := listUsers(ctx, tx, after, limit+1)
-		if err != nil {
-			return err
-		}
-		page.Items = items
-		if len(items) > limit {
-			page.Items = items[:limit]
-			page.NextCursor = s.cursors.EncodeCursor(items[limit-1].ID)
-		}
-		return nil
-	})
-	return page, err
+	return listPage(ctx, s, PermUsersRead, cursor, limit, listUsers, func(x User) string { return x.ID })
 }
 
 // GetUser returns a user of the caller's tenant (needs users:read).
