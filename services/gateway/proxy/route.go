@@ -9,7 +9,8 @@ import (
 
 // Route maps a path prefix to the service that owns it and the permission
 // module guarding it. A request is a read (permission "<module>:read") when
-// its method is GET or HEAD and a write ("<module>:write") otherwise.
+// its method is GET or HEAD, or when the route is a Query, and a write
+// ("<module>:write") otherwise.
 type Route struct {
 	// Prefix is a path prefix matched on segment boundaries: "/v1/contacts"
 	// matches "/v1/contacts" and "/v1/contacts/123", not "/v1/contactsx".
@@ -18,6 +19,9 @@ type Route struct {
 	Service string
 	// Module names the permission; it defaults to Service.
 	Module string
+	// Query marks a route whose POST only reads: a search whose criteria are
+	// too long for a URL (POST /v1/contacts/search).
+	Query bool
 }
 
 // Permission returns the permission a request with method needs on r.
@@ -26,7 +30,7 @@ func (r Route) Permission(method string) string {
 	if module == "" {
 		module = r.Service
 	}
-	if IsRead(method) {
+	if IsRead(method) || r.Query && method == http.MethodPost {
 		return module + ":read"
 	}
 	return module + ":write"
@@ -47,6 +51,9 @@ func DefaultRoutes() []Route {
 		}
 	}
 	add("contacts", "/v1/contacts", "/v1/accounts", "/v1/tags", "/v1/custom-fields", "/v1/settings", "/v1/saved-views")
+	for _, p := range []string{"/v1/contacts/search", "/v1/accounts/search"} {
+		routes = append(routes, Route{Prefix: p, Service: "contacts", Query: true})
+	}
 	add("sales", "/v1/leads", "/v1/opportunities", "/v1/pipelines", "/v1/products", "/v1/quotes")
 	add("marketing", "/v1/segments", "/v1/campaigns")
 	add("support", "/v1/cases", "/v1/kb")

@@ -152,18 +152,44 @@ func (h *Handler) fetch(ctx context.Context, service string) ([]byte, error) {
 }
 
 // Run refreshes now and then every interval until ctx is done, logging
-// failures.
+// failures. While a running service's document could not be fetched (it
+// started after the gateway, say), it tries again sooner: from a second,
+// doubling up to interval. Services with no instance at all wait the full
+// interval.
 func (h *Handler) Run(ctx context.Context, interval time.Duration) {
+	retry := time.Second
 	for {
+		wait := interval
 		if err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
 			h.cfg.Logger.WarnContext(ctx, "openapi: some service documents could not be refreshed", "error", err.Error())
+			if h.missingRunning() {
+				wait, retry = min(retry, interval), min(retry*2, interval)
+			}
+		} else {
+			retry = time.Second
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(interval):
+		case <-time.After(wait):
 		}
 	}
+}
+
+// missingRunning reports whether a service that has an instance has no
+// document yet.
+func (h *Handler) missingRunning() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, svc := range h.cfg.Services {
+		if _, ok := h.specs[svc]; ok {
+			continue
+		}
+		if _, err := h.cfg.Resolver.Resolve(context.Background(), svc, ""); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Document returns the merged document being served.

@@ -189,3 +189,35 @@ func TestRunRefreshesPeriodically(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestRunRetriesSoonForAServiceThatStartsLate serves contacts' document only
+// after the first refresh failed, with the periodic refresh an hour away: the
+// document must still appear within seconds. sales has no instance at all and
+// must not make the handler spin.
+func TestRunRetriesSoonForAServiceThatStartsLate(t *testing.T) {
+	contacts := newSpecServer(t, "")
+	h, err := New(Config{
+		Gateway:  []byte(gatewaySpec),
+		Resolver: discovery.NewStatic(map[string]string{"contacts": contacts.addr()}),
+		Services: []string{"contacts", "sales"},
+		Logger:   slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { h.Run(t.Context(), time.Hour); close(done) }()
+	t.Cleanup(func() { <-done })
+	time.Sleep(100 * time.Millisecond) // the first refresh fails
+	contacts.set(contactsSpec)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(pathsOf(t, h)) != 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the late service's document never appeared")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if h.missingRunning() {
+		t.Error("missingRunning after contacts' document arrived: got true, want false (sales has no instance)")
+	}
+}
