@@ -15,7 +15,10 @@ import (
 // Service is the contacts service's business API. Patches are JSON merge
 // patches (RFC 7396); ifMatch is the version the caller last saw (0: none).
 type Service interface {
-	CreateContact(ctx context.Context, c Contact) (*Contact, error)
+	Deduplicator
+	ViewService
+
+	CreateContact(ctx context.Context, c Contact, opts CreateOptions) (*Contact, error)
 	GetContact(ctx context.Context, id string) (*Contact, error)
 	UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Contact, error)
 	DeleteContact(ctx context.Context, id string, ifMatch int64) error
@@ -23,7 +26,7 @@ type Service interface {
 	ListContacts(ctx context.Context, q ListQuery) (Page[Contact], error)
 	TagContacts(ctx context.Context, req BulkTag) (BulkTagResult, error)
 
-	CreateAccount(ctx context.Context, a Account) (*Account, error)
+	CreateAccount(ctx context.Context, a Account, opts CreateOptions) (*Account, error)
 	GetAccount(ctx context.Context, id string) (*Account, error)
 	UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Account, error)
 	DeleteAccount(ctx context.Context, id string, ifMatch int64) error
@@ -61,4 +64,19 @@ var (
 	ErrIdempotencyMismatch = errs.New(errs.Conflict, "idempotency-key-reused", "this Idempotency-Key was used with a different request")
 	ErrIdempotencyInFlight = errs.New(errs.Conflict, "idempotency-key-in-flight", "a request with this Idempotency-Key is still being processed")
 	ErrNotDeleted          = errs.New(errs.Conflict, "not-deleted", "the record is not deleted")
+)
+
+// The errors of duplicate detection, merges and duplicate scans. A read of a
+// merged record is ErrContactMerged or ErrAccountMerged wrapped in a
+// *MergedError, and a create that finds duplicates is ErrDuplicateContact or
+// ErrDuplicateAccount wrapped in a *DuplicatesError: the transport turns them
+// into a 301 redirect and a 409 problem listing the candidates.
+var (
+	ErrDuplicateContact = errs.New(errs.Conflict, "duplicate-contact", "the contact looks like a duplicate of existing ones; send allowDuplicate=true to create it anyway")
+	ErrDuplicateAccount = errs.New(errs.Conflict, "duplicate-account", "the account looks like a duplicate of existing ones; send allowDuplicate=true to create it anyway")
+	ErrContactMerged    = errs.New(errs.Gone, "contact-merged", "the contact was merged into another")
+	ErrAccountMerged    = errs.New(errs.Gone, "account-merged", "the account was merged into another")
+	ErrMergeSelf        = errs.New(errs.Invalid, "merge-self", "a record cannot be merged into itself")
+	ErrAlreadyMerged    = errs.New(errs.Conflict, "already-merged", "the loser has already been merged into another record")
+	ErrScanNotFound     = errs.New(errs.NotFound, "duplicate-scan-not-found", "duplicate scan not found")
 )

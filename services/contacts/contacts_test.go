@@ -154,7 +154,8 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Errorf("replay differs: %s vs %s", first.raw, again.raw)
 	}
 	e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "Other"}, "Idempotency-Key", "k1"), http.StatusConflict)
-	e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k2"), http.StatusCreated)
+	e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k2"), http.StatusConflict) // a duplicate of the first
+	e.want(e.do(u, "POST", "/v1/accounts?allowDuplicate=true", body, "Idempotency-Key", "k2"), http.StatusCreated)
 	if n := len(e.want(e.do(u, "GET", "/v1/accounts", nil), 200).body["items"].([]any)); n != 2 {
 		t.Errorf("%d accounts, want 2", n)
 	}

@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 
 	"github.com/go-kit/kit/endpoint"
@@ -92,7 +93,8 @@ type Endpoints map[string]endpoint.Endpoint
 func MakeEndpoints(s Service) Endpoints {
 	e := Endpoints{
 		"createContact": func(ctx context.Context, r any) (any, error) {
-			c, err := s.CreateContact(ctx, r.(Contact))
+			req := r.(createRequest[Contact])
+			c, err := s.CreateContact(ctx, req.Record, req.Opts)
 			return created(c, version(c, err), "/v1/contacts/"+id(c, err), err)
 		},
 		"getContact": func(ctx context.Context, r any) (any, error) {
@@ -120,7 +122,8 @@ func MakeEndpoints(s Service) Endpoints {
 			return ok(&res, 0, err)
 		},
 		"createAccount": func(ctx context.Context, r any) (any, error) {
-			a, err := s.CreateAccount(ctx, r.(Account))
+			req := r.(createRequest[Account])
+			a, err := s.CreateAccount(ctx, req.Record, req.Opts)
 			return created(a, version(a, err), "/v1/accounts/"+id(a, err), err)
 		},
 		"getAccount": func(ctx context.Context, r any) (any, error) {
@@ -214,6 +217,8 @@ func MakeEndpoints(s Service) Endpoints {
 			return ok(st, 0, err)
 		},
 	}
+	maps.Copy(e, dedupEndpoints(s))
+	maps.Copy(e, viewEndpoints(s))
 	for name, ep := range e {
 		e[name] = auth.RequirePermission(permissions[name])(ep)
 	}

@@ -29,6 +29,10 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// noRedirects is the test client: it returns redirects (the 301 of a merged
+// record) instead of following them.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 // env is the service on a fresh database behind its real HTTP handler, with
 // a gateway signer whose JWKS the verifier fetches over HTTP.
 type env struct {
@@ -168,7 +172,7 @@ func (e *env) do(u user, method, path string, body any, headers ...string) reply
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
 	reqErr := openapi3filter.ValidateRequest(context.Background(), in)
 	req.Body = io.NopCloser(bytes.NewReader(raw))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := noRedirects.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}

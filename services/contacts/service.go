@@ -21,9 +21,16 @@ type ListQuery struct {
 	Cursor string
 	// Deleted lists the soft-deleted records instead of the live ones.
 	Deleted bool
-	// Where holds extra conditions ANDed to the query: the seam where
-	// filters and search add theirs.
+	// Where holds extra conditions ANDed to the query.
 	Where []Cond
+	// Q is a search text over names, emails, phones and the account name
+	// (search.go); Filter a filter in the libs/filter language; Sort a sort
+	// specification ("-updatedAt"); View the id of a saved view whose q,
+	// filter and sort apply where these are empty (service_views.go).
+	Q      string
+	Filter json.RawMessage
+	Sort   string
+	View   string
 }
 
 // Page is one page of a list and the cursor of the next ("" at the end).
@@ -50,6 +57,19 @@ func principal(ctx context.Context) (auth.Principal, error) {
 	p, ok := auth.PrincipalFrom(ctx)
 	if !ok {
 		return auth.Principal{}, auth.ErrUnauthenticated
+	}
+	return p, nil
+}
+
+// callerOf returns the caller of a request naming record id, or notFound
+// when id cannot name a record (it is not a UUID).
+func callerOf(ctx context.Context, id string, notFound error) (auth.Principal, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return p, err
+	}
+	if !validID(id) {
+		return p, notFound
 	}
 	return p, nil
 }
@@ -208,8 +228,9 @@ func checkTagNames(v *kitx.Validator, field string, names []string) []string {
 	return out
 }
 
-// create validates and stores a new record and emits its created event.
-func (s *service) create(ctx context.Context, k *kind, rec record) error {
+// create validates and stores a new record and emits its created event;
+// unless opts.AllowDuplicate, a record with duplicates is refused.
+func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOptions) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -224,6 +245,11 @@ func (s *service) create(ctx context.Context, k *kind, rec record) error {
 		if err := s.prepare(ctx, tx, k, p, rec, nil); err != nil {
 			return err
 		}
+		if !opts.AllowDuplicate {
+			if err := checkDuplicates(ctx, tx, k, p, rec); err != nil {
+				return err
+			}
+		}
 		if err := insertRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
@@ -236,12 +262,9 @@ func (s *service) create(ctx context.Context, k *kind, rec record) error {
 
 // get reads a live record the caller may see.
 func (s *service) get(ctx context.Context, k *kind, id string) (rec record, err error) {
-	p, err := principal(ctx)
+	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, err
-	}
-	if !validID(id) {
-		return nil, k.notFound
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		if rec, err = getRecord(ctx, tx, k, id, false, liveConds(p)...); err != nil {
@@ -254,12 +277,9 @@ func (s *service) get(ctx context.Context, k *kind, id string) (rec record, err 
 
 // update applies a merge patch to a live record at version ifMatch.
 func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage) (rec record, err error) {
-	p, err := principal(ctx)
+	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, err
-	}
-	if !validID(id) {
-		return nil, k.notFound
 	}
 	if ifMatch == 0 {
 		return nil, ErrIfMatchRequired
@@ -348,15 +368,12 @@ func (s *service) remove(ctx context.Context, k *kind, id string, ifMatch int64)
 
 // restore undeletes a soft-deleted record.
 func (s *service) restore(ctx context.Context, k *kind, id string) (rec record, err error) {
-	p, err := principal(ctx)
+	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, err
 	}
-	if !validID(id) {
-		return nil, k.notFound
-	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		conds := liveConds(p)[1:]
+		conds := append(liveConds(p)[1:], Cond{SQL: "merged_into IS NULL"}) // a merged tombstone stays deleted
 		if rec, err = getRecord(ctx, tx, k, id, true, conds...); err != nil {
 			return err
 		}
@@ -376,45 +393,16 @@ func (s *service) restore(ctx context.Context, k *kind, id string) (rec record, 
 	return rec, err
 }
 
-// list returns a page of the records the caller may see.
-func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []record, next string, err error) {
-	p, err := principal(ctx)
-	if err != nil {
-		return nil, "", err
-	}
-	var after *position
-	if q.Cursor != "" {
-		after = &position{}
-		if err := s.cursors.DecodeCursor(q.Cursor, after); err != nil {
-			return nil, "", err
-		}
-	}
-	if q.Limit <= 0 || q.Limit > kitx.MaxLimit {
-		q.Limit = kitx.DefaultLimit
-	}
-	conds := liveConds(p)
-	if q.Deleted {
-		conds[0] = Cond{SQL: "deleted_at IS NOT NULL"}
-	}
-	conds = append(conds, q.Where...)
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		if recs, err = listRecords(ctx, tx, k, conds, after, q.Limit+1); err != nil {
-			return err
-		}
-		if len(recs) > q.Limit {
-			last := recs[q.Limit-1].meta()
-			recs, next = recs[:q.Limit], s.cursors.EncodeCursor(position{last.CreatedAt, last.ID})
-		}
-		return present(ctx, tx, k, recs...)
-	})
-	return recs, next, err
-}
+// list (service_search.go) returns a page of the records the caller may see.
 
 // bulkTag adds and removes tags on many live records the caller may see.
 func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagResult, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return BulkTagResult{}, err
+	}
+	if len(req.Filter) > 0 || req.Q != "" {
+		return s.bulkTagMatching(ctx, k, p, req) // bulktag_filter.go
 	}
 	v := kitx.NewValidator()
 	v.Check(len(req.IDs) > 0 && len(req.IDs) <= MaxBulkIDs, "ids", fmt.Sprintf("must name 1 to %d records", MaxBulkIDs))

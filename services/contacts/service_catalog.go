@@ -59,12 +59,9 @@ func (s *service) CreateTag(ctx context.Context, t Tag) (*Tag, error) {
 
 // GetTag implements Service.
 func (s *service) GetTag(ctx context.Context, id string) (t *Tag, err error) {
-	p, err := principal(ctx)
+	p, err := callerOf(ctx, id, ErrTagNotFound)
 	if err != nil {
 		return nil, err
-	}
-	if !validID(id) {
-		return nil, ErrTagNotFound
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		t, err = getTag(ctx, tx, id, false)
@@ -75,12 +72,9 @@ func (s *service) GetTag(ctx context.Context, id string) (t *Tag, err error) {
 
 // UpdateTag implements Service: a rename keeps every assignment.
 func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (t *Tag, err error) {
-	p, err := principal(ctx)
+	p, err := callerOf(ctx, id, ErrTagNotFound)
 	if err != nil {
 		return nil, err
-	}
-	if !validID(id) {
-		return nil, ErrTagNotFound
 	}
 	if ifMatch == 0 {
 		return nil, ErrIfMatchRequired
@@ -203,12 +197,9 @@ func (s *service) CreateCustomField(ctx context.Context, d CustomField) (*Custom
 
 // GetCustomField implements Service.
 func (s *service) GetCustomField(ctx context.Context, id string) (d *CustomField, err error) {
-	p, err := principal(ctx)
+	p, err := callerOf(ctx, id, ErrCustomFieldNotFound)
 	if err != nil {
 		return nil, err
-	}
-	if !validID(id) {
-		return nil, ErrCustomFieldNotFound
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		d, err = getCustomField(ctx, tx, id, false)
@@ -220,12 +211,9 @@ func (s *service) GetCustomField(ctx context.Context, id string) (d *CustomField
 // UpdateCustomField implements Service: the label, the required flag and
 // (extending only) the options can change; no record is touched.
 func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (d *CustomField, err error) {
-	p, err := principal(ctx)
+	p, err := callerOf(ctx, id, ErrCustomFieldNotFound)
 	if err != nil {
 		return nil, err
-	}
-	if !validID(id) {
-		return nil, ErrCustomFieldNotFound
 	}
 	if ifMatch == 0 {
 		return nil, ErrIfMatchRequired

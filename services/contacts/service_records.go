@@ -6,8 +6,8 @@ import (
 )
 
 // CreateContact implements Service.
-func (s *service) CreateContact(ctx context.Context, c Contact) (*Contact, error) {
-	if err := s.create(ctx, contactKind, &c); err != nil {
+func (s *service) CreateContact(ctx context.Context, c Contact, opts CreateOptions) (*Contact, error) {
+	if err := s.create(ctx, contactKind, &c, opts); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -16,7 +16,7 @@ func (s *service) CreateContact(ctx context.Context, c Contact) (*Contact, error
 // GetContact implements Service.
 func (s *service) GetContact(ctx context.Context, id string) (*Contact, error) {
 	rec, err := s.get(ctx, contactKind, id)
-	return asContact(rec), err
+	return asContact(rec), s.followMerge(ctx, contactKind, id, err)
 }
 
 // UpdateContact implements Service.
@@ -52,8 +52,8 @@ func (s *service) TagContacts(ctx context.Context, req BulkTag) (BulkTagResult, 
 }
 
 // CreateAccount implements Service.
-func (s *service) CreateAccount(ctx context.Context, a Account) (*Account, error) {
-	if err := s.create(ctx, accountKind, &a); err != nil {
+func (s *service) CreateAccount(ctx context.Context, a Account, opts CreateOptions) (*Account, error) {
+	if err := s.create(ctx, accountKind, &a, opts); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -62,7 +62,7 @@ func (s *service) CreateAccount(ctx context.Context, a Account) (*Account, error
 // GetAccount implements Service.
 func (s *service) GetAccount(ctx context.Context, id string) (*Account, error) {
 	rec, err := s.get(ctx, accountKind, id)
-	return asAccount(rec), err
+	return asAccount(rec), s.followMerge(ctx, accountKind, id, err)
 }
 
 // UpdateAccount implements Service.

@@ -41,13 +41,6 @@ var accountKind = &kind{
 	newRecord: func() record { return &Account{} },
 }
 
-// position is a place in the (created_at, id) order of a list; cursors
-// encode it.
-type position struct {
-	CreatedAt time.Time `json:"c"`
-	ID        string    `json:"i"`
-}
-
 // Store reads and writes the service's tables inside tenant transactions.
 type Store struct {
 	db *sqlx.DB
@@ -97,16 +90,8 @@ func getRecord(ctx context.Context, tx *sqlx.Tx, k *kind, id string, forUpdate b
 	return rec, nil
 }
 
-// listRecords returns up to limit records of k matching conds, after the
-// position after (nil: from the start), in (created_at, id) order. It is the
-// query builder that filters and search extend with more conditions.
-func listRecords(ctx context.Context, tx *sqlx.Tx, k *kind, conds []Cond, after *position, limit int) ([]record, error) {
-	if after != nil {
-		conds = append(conds, Cond{"(created_at, id) > (?, ?)", []any{after.CreatedAt, after.ID}})
-	}
-	q, args := selectRecords(k, conds, fmt.Sprintf("ORDER BY created_at, id LIMIT %d", limit))
-	return queryRecords(ctx, tx, k, q, args...)
-}
+// Lists (filters, search, sorts and their keyset cursors) are built by
+// listPlan in store_search.go.
 
 // queryRecords runs a query returning k's columns.
 func queryRecords(ctx context.Context, tx *sqlx.Tx, k *kind, q string, args ...any) ([]record, error) {
@@ -169,6 +154,9 @@ func visibleIDs(ctx context.Context, tx *sqlx.Tx, k *kind, ids []string, conds [
 // retagRecords adds and removes tag ids on the live records ids of k matching
 // conds, bumping the version of each record that changes, and returns those.
 func retagRecords(ctx context.Context, tx *sqlx.Tx, k *kind, ids, add, remove []string, now time.Time, conds []Cond) ([]record, error) {
+	// A nil pq.StringArray binds as NULL, and "x <> ALL(NULL)" would drop
+	// every tag: bind empty arrays instead.
+	add, remove = append([]string{}, add...), append([]string{}, remove...)
 	set := Cond{`tag_ids = ARRAY(SELECT x FROM unnest(tag_ids || ?::uuid[]) WITH ORDINALITY AS u(x, n)
 		WHERE x <> ALL(?::uuid[]) GROUP BY x ORDER BY min(n)), version = version + 1, updated_at = ?`,
 		[]any{pq.StringArray(add), pq.StringArray(remove), now}}

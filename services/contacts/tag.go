@@ -1,6 +1,9 @@
 package contacts
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Tag is an entry of the tenant's tag catalogue. Names are unique per tenant
 // regardless of case; records refer to tags by id, so a rename keeps every
@@ -21,10 +24,16 @@ const DefaultTagColour = "#9E9E9E"
 
 // BulkTag adds and removes tags (by name) on many records at once. Names to
 // add that are not in the catalogue are created with DefaultTagColour.
+//
+// Instead of ids a request may give a filter and/or a search text q: the
+// records in the caller's scope matching them are tagged (at most
+// MaxBulkIDs; more is ErrTooManyMatches; bulktag_filter.go).
 type BulkTag struct {
-	IDs    []string `json:"ids"`
-	Add    []string `json:"add,omitempty"`
-	Remove []string `json:"remove,omitempty"`
+	IDs    []string        `json:"ids,omitempty"`
+	Filter json.RawMessage `json:"filter,omitempty"`
+	Q      string          `json:"q,omitempty"`
+	Add    []string        `json:"add,omitempty"`
+	Remove []string        `json:"remove,omitempty"`
 }
 
 // MaxBulkIDs is the most records one bulk tag request may name.

@@ -33,14 +33,14 @@ type route struct {
 // routes lists the API's routes; api/openapi.yaml documents each.
 var routes = []route{
 	{"GET /v1/contacts", "listContacts", decodeList},
-	{"POST /v1/contacts", "createContact", decodeBody[Contact](readOnlyFields)},
+	{"POST /v1/contacts", "createContact", decodeCreate[Contact](readOnlyFields)},
 	{"POST /v1/contacts/tags", "tagContacts", decodeBody[BulkTag](nil)},
 	{"GET /v1/contacts/{id}", "getContact", decodeID},
 	{"PATCH /v1/contacts/{id}", "updateContact", decodePatch},
 	{"DELETE /v1/contacts/{id}", "deleteContact", decodeID},
 	{"POST /v1/contacts/{id}/restore", "restoreContact", decodeID},
 	{"GET /v1/accounts", "listAccounts", decodeList},
-	{"POST /v1/accounts", "createAccount", decodeBody[Account](readOnlyFields)},
+	{"POST /v1/accounts", "createAccount", decodeCreate[Account](readOnlyFields)},
 	{"POST /v1/accounts/tags", "tagAccounts", decodeBody[BulkTag](nil)},
 	{"GET /v1/accounts/{id}", "getAccount", decodeID},
 	{"PATCH /v1/accounts/{id}", "updateAccount", decodePatch},
@@ -58,6 +58,20 @@ var routes = []route{
 	{"DELETE /v1/custom-fields/{id}", "deleteCustomField", decodeID},
 	{"GET /v1/settings", "getSettings", decodeNone},
 	{"PUT /v1/settings", "putSettings", decodeBody[Settings]([]string{"updatedAt", "version"})},
+	{"GET /v1/contacts/{id}/duplicates", "contactDuplicates", decodeID},
+	{"POST /v1/contacts/{id}/merge", "mergeContacts", decodeMerge},
+	{"GET /v1/accounts/{id}/duplicates", "accountDuplicates", decodeID},
+	{"POST /v1/accounts/{id}/merge", "mergeAccounts", decodeMerge},
+	{"POST /v1/duplicate-scans", "startDuplicateScan", decodeBody[ScanRequest](nil)},
+	{"GET /v1/duplicate-scans/{id}", "getDuplicateScan", decodeID},
+	{"GET /v1/duplicate-scans/{id}/pairs", "listDuplicatePairs", decodePairs},
+	{"POST /v1/contacts/search", "searchContacts", decodeSearch},
+	{"POST /v1/accounts/search", "searchAccounts", decodeSearch},
+	{"GET /v1/saved-views", "listViews", decodeList},
+	{"POST /v1/saved-views", "createView", decodeBody[SavedView](viewReadOnlyFields)},
+	{"GET /v1/saved-views/{id}", "getView", decodeID},
+	{"PATCH /v1/saved-views/{id}", "updateView", decodePatch},
+	{"DELETE /v1/saved-views/{id}", "deleteView", decodeID},
 }
 
 // NewHandler returns the API's routes for s. Every POST honours
@@ -67,7 +81,7 @@ func NewHandler(s Service, store *Store, logger *slog.Logger) http.Handler {
 		logger = slog.Default()
 	}
 	eps := MakeEndpoints(s)
-	opts := kitx.ServerOptions(logger)
+	opts := append(kitx.ServerOptions(logger), kithttp.ServerErrorEncoder(encodeError(logger))) // see transport_errors.go
 	mux := http.NewServeMux()
 	for _, r := range routes {
 		var h http.Handler = kithttp.NewServer(eps[r.endpoint], r.decode, encodeResponse, opts...)
@@ -133,6 +147,10 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 	}
 	q := r.URL.Query()
 	req := listRequest{Query: ListQuery{Limit: limit, Cursor: q.Get("cursor")}, Entity: q.Get("entity")}
+	req.Query.Q, req.Query.Sort, req.Query.View = q.Get("q"), q.Get("sort"), q.Get("view") // search.go, service_views.go
+	if f := q.Get("filter"); f != "" {
+		req.Query.Filter = json.RawMessage(f)
+	}
 	switch q.Get("deleted") {
 	case "", "false":
 	case "true":

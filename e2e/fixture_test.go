@@ -1,0 +1,60 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/rapport-crm/rapport/e2e/stack"
+)
+
+// fixture is what a tenant's administrator creates: a tag, a custom field,
+// an account and two contacts, every text field carrying a unique marker.
+type fixture struct {
+	TagID, FieldID, AccountID, ContactID, Contact2ID string
+	FirstName, Email, AccountName, Domain            string
+	// Markers are strings only this tenant's records contain; no response
+	// to another tenant may contain any of them.
+	Markers []string
+}
+
+// IDs are the fixture's record ids.
+func (f fixture) IDs() []string {
+	return []string{f.TagID, f.FieldID, f.AccountID, f.ContactID, f.Contact2ID}
+}
+
+// newFixture creates the records through the gateway with token.
+func newFixture(t *testing.T, base, token string) fixture {
+	t.Helper()
+	m := letters(10)
+	f := fixture{
+		FirstName:   "Fn" + m,
+		Email:       "mail." + m + "@" + m + ".example",
+		AccountName: "Acct" + m,
+		Domain:      "dom" + m + ".example",
+	}
+	tagName, fieldKey, fieldValue := "tag"+m, "cf_"+m, "cfvalue"+m
+	lastName, lastName2, jobTitle, industry := "Ln"+m, "Other"+m, "Job"+m, "Industry"+m
+	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry}
+
+	post := func(path string, body any) string {
+		var rec struct {
+			ID string `json:"id"`
+		}
+		stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + path, Token: token, Body: body}, http.StatusCreated, &rec)
+		return rec.ID
+	}
+	f.TagID = post("/v1/tags", map[string]any{"name": tagName, "colour": "#123456", "description": "Desc" + m})
+	f.FieldID = post("/v1/custom-fields", map[string]any{"entity": "contact", "key": fieldKey, "label": "Label" + m, "type": "text"})
+	f.AccountID = post("/v1/accounts", map[string]any{"name": f.AccountName, "domain": f.Domain, "industry": industry, "tags": []string{tagName}})
+	f.ContactID = post("/v1/contacts", map[string]any{
+		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,
+		"emails": []map[string]any{{"address": f.Email, "primary": true}}, "tags": []string{tagName},
+		"customFields": map[string]any{fieldKey: fieldValue}, "lifecycleStage": "lead",
+	})
+	f.Contact2ID = post("/v1/contacts", map[string]any{
+		"firstName": "Second" + strings.ToUpper(m[:1]) + m[1:], "lastName": lastName2,
+		"emails": []map[string]any{{"address": "second." + m + "@other" + m + ".example"}},
+	})
+	return f
+}

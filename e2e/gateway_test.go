@@ -1,0 +1,25 @@
+package e2e
+
+import "testing"
+
+// TestGateway runs every end-to-end check on one stack with tenants A and B.
+func TestGateway(t *testing.T) {
+	w := newWorld(t)
+	t.Run("controls", func(t *testing.T) {
+		for _, s := range []*side{w.a, w.b} {
+			t.Run(s.name, func(t *testing.T) { testControls(t, w.st, s) })
+		}
+	})
+	t.Run("isolation", func(t *testing.T) {
+		t.Run("B on A", func(t *testing.T) { testIsolation(t, w.st, w.b, w.a) })
+		t.Run("A on B", func(t *testing.T) { testIsolation(t, w.st, w.a, w.b) })
+	})
+	t.Run("intact", func(t *testing.T) {
+		for _, s := range []*side{w.a, w.b} {
+			t.Run(s.name, func(t *testing.T) { testIntact(t, w.st, s) })
+		}
+	})
+	t.Run("unauthorised", func(t *testing.T) { testUnauthorised(t, w) })
+	t.Run("events", func(t *testing.T) { testEvents(t, w) })
+	t.Run("audit", func(t *testing.T) { testAudit(t, w) })
+}

@@ -1,0 +1,190 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/rapport-crm/rapport/e2e/stack"
+)
+
+// probe is one attempt of a caller of one tenant on the victim tenant's
+// records.
+type probe struct {
+	name   string
+	method string
+	path   string // with the victim's ids filled in
+	body   any
+	header map[string]string
+	gate   string // permission the gateway checks
+	svc    string // permission the service checks ("" = none beyond gate)
+	want   int    // status when the caller holds both
+	// echoes is set when the request names the victim's ids, which the
+	// answer may repeat (a 404's instance, a bulk result's notFound):
+	// then only the markers are checked, not the ids.
+	echoes bool
+	// check inspects a successful answer beyond the markers.
+	check func(t *testing.T, body []byte)
+}
+
+const (
+	read  = "contacts:read"
+	write = "contacts:write"
+	admin = "contacts:admin"
+)
+
+// probes lists what a caller tries on victim v's fixture.
+func probes(v fixture) []probe {
+	ifMatch := map[string]string{"If-Match": `"1"`} // the victim's records are at version 1
+	q := url.QueryEscape
+	filter := func(field, value string) string {
+		b, _ := json.Marshal(map[string]string{"field": field, "op": "eq", "value": value})
+		return q(string(b))
+	}
+	none := func(t *testing.T, body []byte) { // a bulk change must touch nothing
+		var r struct {
+			Updated int `json:"updated"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil || r.Updated != 0 {
+			t.Errorf("bulk answer %s: updated %d, want 0", body, r.Updated)
+		}
+	}
+	return []probe{
+		{name: "get contact", method: "GET", path: "/v1/contacts/" + v.ContactID, gate: read, want: 404, echoes: true},
+		{name: "get account", method: "GET", path: "/v1/accounts/" + v.AccountID, gate: read, want: 404, echoes: true},
+		{name: "get tag", method: "GET", path: "/v1/tags/" + v.TagID, gate: read, want: 404, echoes: true},
+		{name: "get custom field", method: "GET", path: "/v1/custom-fields/" + v.FieldID, gate: read, want: 404, echoes: true},
+		{name: "contact duplicates", method: "GET", path: "/v1/contacts/" + v.ContactID + "/duplicates", gate: read, want: 404, echoes: true},
+		{name: "list contacts", method: "GET", path: "/v1/contacts?limit=200", gate: read, want: 200},
+		{name: "list deleted contacts", method: "GET", path: "/v1/contacts?deleted=true&limit=200", gate: read, want: 200},
+		{name: "list accounts", method: "GET", path: "/v1/accounts?limit=200", gate: read, want: 200},
+		{name: "list tags", method: "GET", path: "/v1/tags", gate: read, want: 200},
+		{name: "list custom fields", method: "GET", path: "/v1/custom-fields", gate: read, want: 200},
+		{name: "search contacts by name", method: "GET", path: "/v1/contacts?q=" + q(v.FirstName), gate: read, want: 200, echoes: true},
+		{name: "search contacts by email", method: "GET", path: "/v1/contacts?q=" + q(v.Email), gate: read, want: 200, echoes: true},
+		{name: "search accounts by name", method: "GET", path: "/v1/accounts?q=" + q(v.AccountName), gate: read, want: 200, echoes: true},
+		{name: "filter contacts by email", method: "GET", path: "/v1/contacts?filter=" + filter("email", v.Email), gate: read, want: 200, echoes: true},
+		{name: "filter accounts by domain", method: "GET", path: "/v1/accounts?filter=" + filter("domain", v.Domain), gate: read, want: 200, echoes: true},
+		{name: "search body contacts", method: "POST", path: "/v1/contacts/search", body: map[string]any{"q": v.FirstName}, gate: read, want: 200, echoes: true},
+		{name: "search body accounts", method: "POST", path: "/v1/accounts/search", body: map[string]any{"q": v.AccountName}, gate: read, want: 200, echoes: true},
+		{name: "patch contact", method: "PATCH", path: "/v1/contacts/" + v.ContactID, body: map[string]any{"jobTitle": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "delete contact", method: "DELETE", path: "/v1/contacts/" + v.ContactID, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "restore contact", method: "POST", path: "/v1/contacts/" + v.ContactID + "/restore", gate: write, want: 404, echoes: true},
+		{name: "merge contacts", method: "POST", path: "/v1/contacts/" + v.ContactID + "/merge", body: map[string]any{"loserId": v.Contact2ID}, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "bulk tag contacts by id", method: "POST", path: "/v1/contacts/tags", body: map[string]any{"ids": []string{v.ContactID}, "add": []string{"pwned"}}, gate: write, want: 200, echoes: true, check: none},
+		{name: "bulk tag contacts by q", method: "POST", path: "/v1/contacts/tags", body: map[string]any{"q": v.FirstName, "add": []string{"pwned"}}, gate: write, want: 200, echoes: true, check: none},
+		{name: "patch account", method: "PATCH", path: "/v1/accounts/" + v.AccountID, body: map[string]any{"industry": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "delete account", method: "DELETE", path: "/v1/accounts/" + v.AccountID, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "patch tag", method: "PATCH", path: "/v1/tags/" + v.TagID, body: map[string]any{"description": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "delete tag", method: "DELETE", path: "/v1/tags/" + v.TagID, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "patch custom field", method: "PATCH", path: "/v1/custom-fields/" + v.FieldID, body: map[string]any{"label": "pwned"}, header: ifMatch, gate: write, svc: admin, want: 404, echoes: true},
+		{name: "delete custom field", method: "DELETE", path: "/v1/custom-fields/" + v.FieldID, header: ifMatch, gate: write, svc: admin, want: 404, echoes: true},
+	}
+}
+
+// wantStatus is what c should get for p: 403 when the gateway or the
+// service refuses the permission, else p.want.
+func (p probe) wantStatus(c caller) int {
+	if !c.perms.Can(p.gate) || p.svc != "" && !c.perms.Can(p.svc) {
+		return http.StatusForbidden
+	}
+	return p.want
+}
+
+// testIsolation runs every probe as every caller of attacker against
+// victim's records (issue 4): status as wanted, and not one of the victim's
+// markers (nor, where the request did not name them, its ids) in any answer.
+func testIsolation(t *testing.T, st *stack.Stack, attacker, victim *side) {
+	for _, c := range attacker.callers {
+		t.Run(c.name, func(t *testing.T) {
+			for _, p := range probes(victim.fixture) {
+				t.Run(p.name, func(t *testing.T) {
+					res := stack.Do(t, stack.Request{Method: p.method, URL: st.GatewayURL + p.path, Token: c.token, Body: p.body, Header: p.header})
+					if got, want := res.Status, p.wantStatus(c); got != want {
+						t.Errorf("status = %d, want %d; body %s", got, want, res.Body)
+					}
+					assertNoLeak(t, res.Body, victim.fixture, !p.echoes)
+					if p.check != nil && res.Status/100 == 2 {
+						p.check(t, res.Body)
+					}
+				})
+			}
+		})
+	}
+}
+
+// assertNoLeak fails when body holds one of f's markers, or one of its ids
+// when ids is set.
+func assertNoLeak(t *testing.T, body []byte, f fixture, ids bool) {
+	t.Helper()
+	secrets := f.Markers
+	if ids {
+		secrets = append(secrets[:len(secrets):len(secrets)], f.IDs()...)
+	}
+	for _, s := range secrets {
+		if strings.Contains(strings.ToLower(string(body)), strings.ToLower(s)) {
+			t.Errorf("answer leaks %q of the other tenant: %s", s, body)
+		}
+	}
+}
+
+// testControls checks the probes can see something at all: a tenant's own
+// administrator finds its own records with the same reads.
+func testControls(t *testing.T, st *stack.Stack, s *side) {
+	f := s.fixture
+	q := url.QueryEscape
+	tests := []struct {
+		name, method, path string
+		body               any
+		want               string // an id the answer must hold
+	}{
+		{"get contact", "GET", "/v1/contacts/" + f.ContactID, nil, f.ContactID},
+		{"get account", "GET", "/v1/accounts/" + f.AccountID, nil, f.AccountID},
+		{"list contacts", "GET", "/v1/contacts?limit=200", nil, f.ContactID},
+		{"list accounts", "GET", "/v1/accounts?limit=200", nil, f.AccountID},
+		{"list tags", "GET", "/v1/tags", nil, f.TagID},
+		{"list custom fields", "GET", "/v1/custom-fields", nil, f.FieldID},
+		{"search contacts by name", "GET", "/v1/contacts?q=" + q(f.FirstName), nil, f.ContactID},
+		{"search contacts by email", "GET", "/v1/contacts?q=" + q(f.Email), nil, f.ContactID},
+		{"search accounts by name", "GET", "/v1/accounts?q=" + q(f.AccountName), nil, f.AccountID},
+		{"filter contacts by email", "GET", "/v1/contacts?filter=" + q(fmt.Sprintf(`{"field":"email","op":"eq","value":%q}`, f.Email)), nil, f.ContactID},
+		{"filter accounts by domain", "GET", "/v1/accounts?filter=" + q(fmt.Sprintf(`{"field":"domain","op":"eq","value":%q}`, f.Domain)), nil, f.AccountID},
+		{"search body contacts", "POST", "/v1/contacts/search", map[string]any{"q": f.FirstName}, f.ContactID},
+		{"search body accounts", "POST", "/v1/accounts/search", map[string]any{"q": f.AccountName}, f.AccountID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := stack.Do(t, stack.Request{Method: tt.method, URL: st.GatewayURL + tt.path, Token: s.tenant.Admin.Token, Body: tt.body})
+			if res.Status != http.StatusOK || !strings.Contains(string(res.Body), tt.want) {
+				t.Errorf("got %d %s, want 200 holding %s", res.Status, res.Body, tt.want)
+			}
+		})
+	}
+}
+
+// testIntact checks the victim's records came through unchanged.
+func testIntact(t *testing.T, st *stack.Stack, s *side) {
+	f := s.fixture
+	tests := []struct{ name, path string }{
+		{"contact", "/v1/contacts/" + f.ContactID},
+		{"second contact", "/v1/contacts/" + f.Contact2ID},
+		{"account", "/v1/accounts/" + f.AccountID},
+		{"tag", "/v1/tags/" + f.TagID},
+		{"custom field", "/v1/custom-fields/" + f.FieldID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rec struct {
+				Version   int     `json:"version"`
+				DeletedAt *string `json:"deletedAt"`
+			}
+			res := stack.Must(t, stack.Request{Method: "GET", URL: st.GatewayURL + tt.path, Token: s.tenant.Admin.Token}, http.StatusOK, &rec)
+			if rec.Version != 1 || rec.DeletedAt != nil || strings.Contains(string(res.Body), "pwned") {
+				t.Errorf("got %s, want version 1, not deleted, nothing pwned", res.Body)
+			}
+		})
+	}
+}

@@ -1,0 +1,94 @@
+package stack
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Response is an HTTP answer read in full.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Decode unmarshals the body into v, failing the test when it cannot.
+func (r Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Request is one call: Token is sent as a bearer token when set; Body is
+// sent as JSON (merge-patch JSON for PATCH) unless nil; Header adds headers.
+type Request struct {
+	Method, URL, Token string
+	Body               any
+	Header             map[string]string
+}
+
+// client never follows redirects, so a 301 is seen as such.
+var client = &http.Client{
+	Timeout:       30 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+// Do sends r and returns the answer, failing the test on transport errors.
+func Do(t testing.TB, r Request) Response {
+	t.Helper()
+	var body io.Reader
+	if r.Body != nil {
+		b, err := json.Marshal(r.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(r.Method, r.URL, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Body != nil {
+		ct := "application/json"
+		if r.Method == http.MethodPatch && !strings.Contains(r.URL, "/v1/users/") {
+			ct = "application/merge-patch+json" // the services' PATCH is a JSON merge patch
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", r.Method, r.URL, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read: %v", r.Method, r.URL, err)
+	}
+	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
+}
+
+// Must is Do failing the test unless the status is want; it decodes the
+// body into out when out is not nil.
+func Must(t testing.TB, r Request, want int, out any) Response {
+	t.Helper()
+	res := Do(t, r)
+	if res.Status != want {
+		t.Fatalf("%s %s = %d %s, want %d", r.Method, r.URL, res.Status, res.Body, want)
+	}
+	if out != nil {
+		res.Decode(t, out)
+	}
+	return res
+}

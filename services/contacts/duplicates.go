@@ -1,0 +1,201 @@
+package contacts
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
+)
+
+// Deduplicator is the part of Service that finds and merges duplicates.
+type Deduplicator interface {
+	// ContactDuplicates lists the candidates duplicating a live contact.
+	ContactDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error)
+	// AccountDuplicates lists the candidates duplicating a live account.
+	AccountDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error)
+	// MergeContacts merges req.LoserID into the contact winnerID, which must
+	// be at version ifMatch.
+	MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Contact, error)
+	// MergeAccounts merges req.LoserID into the account winnerID, which must
+	// be at version ifMatch, re-pointing the loser's contacts and children.
+	MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Account, error)
+	// StartDuplicateScan starts a tenant-wide scan of entity ("contact" or
+	// "account") in the background and returns it running.
+	StartDuplicateScan(ctx context.Context, entity string) (*DuplicateScan, error)
+	// GetDuplicateScan reads a scan.
+	GetDuplicateScan(ctx context.Context, id string) (*DuplicateScan, error)
+	// ListDuplicatePairs returns a page of a scan's pairs, best score first.
+	ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (Page[DuplicatePair], error)
+}
+
+// CreateOptions modify a create: AllowDuplicate skips the duplicate check.
+type CreateOptions struct {
+	AllowDuplicate bool
+}
+
+// What a duplicate candidate matched on.
+const (
+	MatchEmail  = "email"
+	MatchPhone  = "phone"
+	MatchName   = "name"
+	MatchDomain = "domain"
+)
+
+// NameSimilarity is the pg_trgm similarity from which two names are similar.
+const NameSimilarity = 0.6
+
+// maxCandidates bounds the candidates one check returns; nameCandidates
+// bounds the rows a name check reads per group (the contacts of an account,
+// or sharing an email domain or an account name word) to compute their
+// similarity: a larger group is only partly compared, which keeps the check
+// within a few milliseconds.
+const (
+	maxCandidates  = 20
+	nameCandidates = 200
+)
+
+// DuplicateCandidate is an existing record that looks like a duplicate:
+// DisplayName is a contact's display name or an account's name; Score is 1
+// for exact matches (email, phone, domain), else the names' similarity.
+type DuplicateCandidate struct {
+	ID          string   `json:"id"`
+	DisplayName string   `json:"displayName"`
+	MatchedOn   []string `json:"matchedOn"`
+	Score       float64  `json:"score"`
+}
+
+// DuplicatesError is a create refused because of Candidates; it unwraps to
+// ErrDuplicateContact or ErrDuplicateAccount.
+type DuplicatesError struct {
+	Err        *errs.Error
+	Candidates []DuplicateCandidate
+}
+
+// Error implements error.
+func (e *DuplicatesError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the domain error.
+func (e *DuplicatesError) Unwrap() error { return e.Err }
+
+// duplicateErr returns the error of k's duplicates.
+func duplicateErr(k *kind) *errs.Error {
+	if k == accountKind {
+		return ErrDuplicateAccount
+	}
+	return ErrDuplicateContact
+}
+
+// checkDuplicates refuses rec, normalised and about to be written by p, when
+// it has duplicates p may see. It first takes transaction locks on rec's
+// exact keys (emails, phones, domain), so two concurrent creates of the same
+// email cannot both pass; similar names are not serialised.
+func checkDuplicates(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record) error {
+	if err := lockExactKeys(ctx, tx, p.TenantID, exactKeys(rec)); err != nil {
+		return err
+	}
+	found, err := findDuplicates(ctx, tx, p, rec)
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	return &DuplicatesError{Err: duplicateErr(k), Candidates: found}
+}
+
+// findDuplicates runs the duplicate queries of rec and folds their hits into
+// one candidate per record, best score first.
+func findDuplicates(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record) ([]DuplicateCandidate, error) {
+	var queries []dupQuery
+	switch r := rec.(type) {
+	case *Contact:
+		queries = contactDupQueries(p, r)
+	case *Account:
+		queries = accountDupQueries(p, r)
+	}
+	hits, err := runDupQueries(ctx, tx, queries)
+	if err != nil {
+		return nil, err
+	}
+	return foldCandidates(hits), nil
+}
+
+// foldCandidates merges the hits on one record, keeping its best score and
+// every reason, and sorts them by score, then name.
+func foldCandidates(hits []dupHit) []DuplicateCandidate {
+	byID := map[string]*DuplicateCandidate{}
+	var out []*DuplicateCandidate
+	for _, h := range hits {
+		c, ok := byID[h.ID]
+		if !ok {
+			c = &DuplicateCandidate{ID: h.ID, DisplayName: h.Name, MatchedOn: []string{}}
+			byID[h.ID] = c
+			out = append(out, c)
+		}
+		if !slices.Contains(c.MatchedOn, h.Matched) {
+			c.MatchedOn = append(c.MatchedOn, h.Matched)
+		}
+		c.Score = max(c.Score, h.Score)
+	}
+	slices.SortFunc(out, func(a, b *DuplicateCandidate) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.DisplayName, b.DisplayName), cmp.Compare(a.ID, b.ID))
+	})
+	res := make([]DuplicateCandidate, 0, min(len(out), maxCandidates))
+	for _, c := range out[:min(len(out), maxCandidates)] {
+		slices.Sort(c.MatchedOn)
+		res = append(res, *c)
+	}
+	return res
+}
+
+// ContactDuplicates implements Deduplicator.
+func (s *service) ContactDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error) {
+	return s.duplicatesOf(ctx, contactKind, id)
+}
+
+// AccountDuplicates implements Deduplicator.
+func (s *service) AccountDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error) {
+	return s.duplicatesOf(ctx, accountKind, id)
+}
+
+// duplicatesOf lists the candidates of a live record the caller may see.
+func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found []DuplicateCandidate, err error) {
+	p, err := callerOf(ctx, id, k.notFound)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		rec, err := getRecord(ctx, tx, k, id, false, liveConds(p)...)
+		if err != nil {
+			return err
+		}
+		found, err = findDuplicates(ctx, tx, p, rec)
+		return err
+	})
+	return found, err
+}
+
+// exactKeys returns the exact-match keys of rec, sorted: "email:<address>",
+// "phone:<e164>" or "domain:<domain>".
+func exactKeys(rec record) []string {
+	var keys []string
+	switch r := rec.(type) {
+	case *Contact:
+		for _, e := range r.Emails {
+			keys = append(keys, MatchEmail+":"+strings.ToLower(strings.TrimSpace(e.Address)))
+		}
+		for _, ph := range r.Phones {
+			if ph.E164 != "" {
+				keys = append(keys, MatchPhone+":"+ph.E164)
+			}
+		}
+	case *Account:
+		if r.Domain != "" {
+			keys = append(keys, MatchDomain+":"+r.Domain)
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}

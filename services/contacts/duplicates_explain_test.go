@@ -1,0 +1,94 @@
+package contacts_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/contacts"
+)
+
+// seed inserts accounts and contacts (half of them in an account, 300 email
+// domains) into tenant as the admin, with generate_series.
+func seed(t *testing.T, admin *sqlx.DB, tenant string, accounts, people int) {
+	t.Helper()
+	for _, q := range []string{`INSERT INTO accounts (tenant_id, id, name, domain, owner_id, created_at, updated_at, version)
+		SELECT $1::uuid, md5($1 || 'a' || g)::uuid,
+			(ARRAY['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Wonka', 'Cyberdyne', 'Tyrell'])[1 + g % 10]
+			|| ' ' || substr(md5(g::text), 1, 6) || ' Holdings', 'acct' || g || '.example', 'owner-' || (g % 50), now(), now(), 1
+		FROM generate_series(1, $2::int) g`,
+		`INSERT INTO contacts (tenant_id, id, first_name, last_name, display_name, emails, phones, account_id, owner_id, created_at, updated_at, version)
+		SELECT $1::uuid, gen_random_uuid(), 'First' || g, 'Last' || g, 'First' || g || ' Last' || g,
+			jsonb_build_array(jsonb_build_object('address', 'user' || g || '@domain' || (g % 300) || '.example', 'primary', true)),
+			jsonb_build_array(jsonb_build_object('number', '+1415' || lpad(g::text, 7, '0'), 'e164', '+1415' || lpad(g::text, 7, '0'), 'primary', true)),
+			CASE WHEN g % 2 = 0 THEN md5($1 || 'a' || (g % $2::int + 1))::uuid END, 'owner-' || (g % 50), now(), now(), 1
+		FROM generate_series(1, $3::int) g`,
+	} {
+		args := []any{tenant, accounts}
+		if strings.Contains(q, "contacts") {
+			args = append(args, people)
+		}
+		if _, err := admin.Exec(q, args...); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+	}
+}
+
+// TestDuplicateChecksUseIndexes seeds 20,000 contacts and 2,000 accounts
+// (plus another tenant's), and checks that every duplicate-check query, as
+// the application role under row-level security, is planned on indexes.
+func TestDuplicateChecksUseIndexes(t *testing.T) {
+	e := newEnv(t)
+	tenant := uuid.NewString()
+	seed(t, e.admin, tenant, 2000, 20000)
+	seed(t, e.admin, uuid.NewString(), 200, 2000)
+	if _, err := e.admin.Exec("ANALYZE accounts, contacts, contact_match_keys"); err != nil {
+		t.Fatal(err)
+	}
+	var acct, acctName string
+	if err := e.admin.Get(&acct, "SELECT account_id FROM contacts WHERE tenant_id = $1 AND first_name = 'First18'", tenant); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.admin.Get(&acctName, "SELECT name FROM accounts WHERE tenant_id = $1 AND domain = 'acct17.example'", tenant); err != nil {
+		t.Fatal(err)
+	}
+	withAccount := &contacts.Contact{Meta: contacts.Meta{ID: uuid.NewString()}, DisplayName: "First18 Last18", AccountID: &acct,
+		Emails: contacts.Emails{{Address: "user18@domain18.example"}}, Phones: contacts.Phones{{E164: "+14150000018"}}}
+	alone := &contacts.Contact{Meta: contacts.Meta{ID: uuid.NewString()}, DisplayName: "First17 Last17",
+		Emails: contacts.Emails{{Address: "someone@domain17.example"}}}
+	account := &contacts.Account{Meta: contacts.Meta{ID: uuid.NewString()}, Name: acctName + "s", Domain: "acct17.example"}
+	all := auth.Principal{TenantID: tenant, UserID: "owner-1", RecordScope: map[string]auth.Scope{"contacts": auth.ScopeAll}}
+	own := auth.Principal{TenantID: tenant, UserID: "owner-1", RecordScope: map[string]auth.Scope{"contacts": "own"}}
+
+	var checks []contacts.DuplicateCheck
+	for _, p := range []auth.Principal{all, own} {
+		checks = append(checks, contacts.DuplicateChecks(p, withAccount, account)...)
+		checks = append(checks, contacts.DuplicateChecks(p, alone, &contacts.Account{})...)
+	}
+	if len(checks) != 12 {
+		t.Fatalf("%d checks, want 12", len(checks))
+	}
+	for _, c := range checks {
+		err := pg.WithTenantTx(context.Background(), e.app, tenant, func(tx *sqlx.Tx) error {
+			var plan []string
+			if err := tx.Select(&plan, "EXPLAIN (ANALYZE, COSTS OFF) "+c.SQL, c.Args...); err != nil {
+				return err
+			}
+			text := strings.Join(plan, "\n")
+			t.Logf("%s:\n%s", c.Name, text)
+			if strings.Contains(text, "Seq Scan") || !strings.Contains(text, "Index") {
+				t.Errorf("%s is not planned on indexes:\n%s", c.Name, text)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("explain %s: %v", c.Name, err)
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package contacts_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// created posts body to path as u, wants a 201 and returns the new id.
+func (e *env) created(u user, path string, body any) string {
+	e.t.Helper()
+	return e.want(e.do(u, "POST", path, body), http.StatusCreated).body["id"].(string)
+}
+
+// duplicates returns the candidates of a 409 duplicate problem, or of a
+// duplicates list, by id.
+func duplicates(t *testing.T, r reply, key string) map[string]map[string]any {
+	t.Helper()
+	list, _ := r.body[key].([]any)
+	out := map[string]map[string]any{}
+	for _, c := range list {
+		m := c.(map[string]any)
+		out[m["id"].(string)] = m
+	}
+	return out
+}
+
+// matched returns the reasons of a candidate, joined.
+func matched(c map[string]any) string {
+	var out []string
+	for _, m := range c["matchedOn"].([]any) {
+		out = append(out, m.(string))
+	}
+	return strings.Join(out, ",")
+}
+
+func TestCreateContactDuplicates(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	ada := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace",
+		"emails": []any{map[string]any{"address": "ada@example.com"}},
+		"phones": []any{map[string]any{"number": "(415) 555-2671"}}})
+
+	// Email, case-insensitive.
+	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Someone",
+		"emails": []any{map[string]any{"address": "other@example.org"}, map[string]any{"address": " ADA@Example.COM"}}}), http.StatusConflict)
+	if r.body["type"] != "https://rapport.dev/problems/duplicate-contact" {
+		t.Errorf("problem type %v", r.body["type"])
+	}
+	got := duplicates(t, r, "duplicates")
+	if c := got[ada]; len(got) != 1 || c == nil || matched(c) != "email" || c["score"] != 1.0 || c["displayName"] != "Ada Lovelace" {
+		t.Errorf("candidates %s", r.raw)
+	}
+
+	// Phone in another format with the same E.164.
+	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Else",
+		"phones": []any{map[string]any{"number": "+1 415.555.2671"}}}), http.StatusConflict)
+	if c := duplicates(t, r, "duplicates")[ada]; c == nil || matched(c) != "phone" {
+		t.Errorf("phone candidates %s", r.raw)
+	}
+
+	// Similar name in the same account; the same name elsewhere is no match.
+	acct := e.created(u, "/v1/accounts", map[string]any{"name": "Navy"})
+	grace := e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper", "accountId": acct})
+	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hoper", "accountId": acct}), http.StatusConflict)
+	c := duplicates(t, r, "duplicates")[grace]
+	if c == nil || matched(c) != "name" || c["score"].(float64) >= 1 || c["score"].(float64) < 0.5 {
+		t.Errorf("name candidates %s", r.raw)
+	}
+	e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper"})
+
+	// Without an account: a similar name needs a shared email domain.
+	alan := e.created(u, "/v1/contacts", map[string]any{"firstName": "Alan", "lastName": "Turing",
+		"emails": []any{map[string]any{"address": "alan@bletchley.org"}}})
+	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Alan M.", "lastName": "Turing",
+		"emails": []any{map[string]any{"address": "a.turing@bletchley.org"}}}), http.StatusConflict)
+	if c := duplicates(t, r, "duplicates")[alan]; c == nil || matched(c) != "name" {
+		t.Errorf("name and domain candidates %s", r.raw)
+	}
+	e.created(u, "/v1/contacts", map[string]any{"firstName": "Alan", "lastName": "Turing",
+		"emails": []any{map[string]any{"address": "alan@manchester.ac.uk"}}})
+
+	// allowDuplicate creates it anyway; the duplicates of both show.
+	e.want(e.do(u, "POST", "/v1/contacts?allowDuplicate=maybe", map[string]any{"firstName": "A"}), http.StatusBadRequest)
+	twin := e.created(u, "/v1/contacts?allowDuplicate=true", map[string]any{"firstName": "Ada", "lastName": "Lovelace",
+		"emails": []any{map[string]any{"address": "ada@example.com"}}})
+	r = e.want(e.do(u, "GET", "/v1/contacts/"+ada+"/duplicates", nil), http.StatusOK)
+	if c := duplicates(t, r, "items")[twin]; c == nil || matched(c) != "email,name" || c["score"] != 1.0 {
+		t.Errorf("duplicates of ada: %s", r.raw)
+	}
+	if _, self := duplicates(t, r, "items")[ada]; self {
+		t.Errorf("a contact is listed as its own duplicate: %s", r.raw)
+	}
+	e.want(e.do(u, "GET", "/v1/contacts/"+uuid.NewString()+"/duplicates", nil), http.StatusNotFound)
+	e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/contacts/"+ada+"/duplicates", nil), http.StatusNotFound)
+
+	// Candidates outside the caller's record scope are not shown (nor block).
+	own := user{tenant: u.tenant, id: uuid.NewString(), scope: "own", perms: []string{"contacts:*"}}
+	e.created(own, "/v1/contacts", map[string]any{"firstName": "Ada", "emails": []any{map[string]any{"address": "ada@example.com"}}})
+	validateEvents(t, e)
+}
+
+func TestCreateAccountDuplicates(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	acme := e.created(u, "/v1/accounts", map[string]any{"name": "Acme Corporation", "domain": "acme.com"})
+	r := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "Roadrunner Supplies", "domain": "https://ACME.com/about"}), http.StatusConflict)
+	if c := duplicates(t, r, "duplicates")[acme]; c == nil || matched(c) != "domain" || r.body["type"] != "https://rapport.dev/problems/duplicate-account" {
+		t.Errorf("domain candidates %s", r.raw)
+	}
+	r = e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "ACME Corporation Ltd"}), http.StatusConflict)
+	if c := duplicates(t, r, "duplicates")[acme]; c == nil || matched(c) != "name" || c["score"].(float64) < 0.5 {
+		t.Errorf("name candidates %s", r.raw)
+	}
+	e.created(u, "/v1/accounts", map[string]any{"name": "Globex"})
+	other := e.created(u, "/v1/accounts?allowDuplicate=true", map[string]any{"name": "Acme Corporation", "domain": "acme.com"})
+	r = e.want(e.do(u, "GET", "/v1/accounts/"+acme+"/duplicates", nil), http.StatusOK)
+	if c := duplicates(t, r, "items")[other]; len(r.body["items"].([]any)) != 1 || c == nil || matched(c) != "domain,name" || c["score"] != 1.0 {
+		t.Errorf("duplicates of acme: %s", r.raw)
+	}
+	validateEvents(t, e)
+}
+
+// sortedIDs returns ids sorted, as scan pairs order them.
+func sortedIDs(ids ...string) []string {
+	slices.Sort(ids)
+	return ids
+}
+
+func TestConcurrentDuplicateCreates(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	const n = 4
+	statuses := make(chan int, n)
+	for i := range n {
+		go func() {
+			statuses <- e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Racer " + strings.Repeat("x", i),
+				"emails": []any{map[string]any{"address": "race@example.com"}}}).status
+		}()
+	}
+	got := map[int]int{}
+	for range n {
+		got[<-statuses]++
+	}
+	if got[http.StatusCreated] != 1 || got[http.StatusConflict] != n-1 {
+		t.Errorf("statuses %v, want one 201 and %d 409", got, n-1)
+	}
+}

@@ -1,0 +1,58 @@
+package contacts
+
+import (
+	"context"
+	"maps"
+	"net/http"
+)
+
+// dedupEndpoints are the endpoints of duplicate detection, merges and scans.
+func dedupEndpoints(s Service) Endpoints {
+	return Endpoints{
+		"contactDuplicates": func(ctx context.Context, r any) (any, error) {
+			found, err := s.ContactDuplicates(ctx, r.(idRequest).ID)
+			return ok(&listBody[DuplicateCandidate]{Items: found}, 0, err)
+		},
+		"accountDuplicates": func(ctx context.Context, r any) (any, error) {
+			found, err := s.AccountDuplicates(ctx, r.(idRequest).ID)
+			return ok(&listBody[DuplicateCandidate]{Items: found}, 0, err)
+		},
+		"mergeContacts": func(ctx context.Context, r any) (any, error) {
+			req := r.(mergeRequest)
+			c, err := s.MergeContacts(ctx, req.ID, req.IfMatch, req.Body)
+			return ok(c, version(c, err), err)
+		},
+		"mergeAccounts": func(ctx context.Context, r any) (any, error) {
+			req := r.(mergeRequest)
+			a, err := s.MergeAccounts(ctx, req.ID, req.IfMatch, req.Body)
+			return ok(a, version(a, err), err)
+		},
+		"startDuplicateScan": func(ctx context.Context, r any) (any, error) {
+			scan, err := s.StartDuplicateScan(ctx, r.(ScanRequest).Entity)
+			if err != nil {
+				return nil, err
+			}
+			return response{body: scan, status: http.StatusAccepted, location: "/v1/duplicate-scans/" + scan.ID}, nil
+		},
+		"getDuplicateScan": func(ctx context.Context, r any) (any, error) {
+			scan, err := s.GetDuplicateScan(ctx, r.(idRequest).ID)
+			return ok(scan, 0, err)
+		},
+		"listDuplicatePairs": func(ctx context.Context, r any) (any, error) {
+			req := r.(pairsRequest)
+			page, err := s.ListDuplicatePairs(ctx, req.ScanID, req.Limit, req.Cursor)
+			return ok(&page, 0, err)
+		},
+	}
+}
+
+// Duplicate checks read with contacts:read and merges write with
+// contacts:write; scans see every record of the tenant whatever the caller's
+// record scope, so they need contacts:admin.
+func init() {
+	maps.Copy(permissions, map[string]string{
+		"contactDuplicates": PermRead, "accountDuplicates": PermRead,
+		"mergeContacts": PermWrite, "mergeAccounts": PermWrite,
+		"startDuplicateScan": PermAdmin, "getDuplicateScan": PermAdmin, "listDuplicatePairs": PermAdmin,
+	})
+}

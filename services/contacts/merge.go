@@ -1,0 +1,256 @@
+package contacts
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/kitx"
+)
+
+// VerbMerged is the verb of a merge's event. It alone carries the winner's
+// full state: a merge emits no updated event for the winner and no deleted
+// event for the loser.
+const VerbMerged = "merged"
+
+// The choices of MergeRequest.Fields.
+const (
+	KeepWinner = "winner"
+	KeepLoser  = "loser"
+)
+
+// customFieldPrefix prefixes a custom field key in MergeRequest.Fields.
+const customFieldPrefix = "customFields."
+
+// MergeRequest names the record merged into the winner and, per field, whose
+// value the winner keeps: KeepWinner (the default) or KeepLoser. Keys are the
+// top-level fields of mergeableFields or "customFields.<key>". Tags, emails
+// and phones are always unioned; the loser's custom field values fill the
+// winner's gaps.
+type MergeRequest struct {
+	LoserID string            `json:"loserId"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// mergeableFields are the fields a merge may take from the loser, per entity.
+var mergeableFields = map[string][]string{
+	EntityContact: {"firstName", "lastName", "displayName", "jobTitle", "accountId", "lifecycleStage", "source",
+		"address", "consent", "ownerId", "teamId"},
+	EntityAccount: {"name", "domain", "industry", "sizeBand", "annualRevenue", "parentAccountId",
+		"billingAddress", "shippingAddress", "ownerId", "teamId"},
+}
+
+// MergedError is a read of a record that was merged into WinnerID (the end
+// of the chain of merges); it unwraps to ErrContactMerged or ErrAccountMerged.
+type MergedError struct {
+	Err      *errs.Error
+	Entity   string
+	WinnerID string
+}
+
+// Error implements error.
+func (e *MergedError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the domain error.
+func (e *MergedError) Unwrap() error { return e.Err }
+
+// mergedEvent is the payload of a merged event.
+type mergedEvent struct {
+	Winner       record   `json:"winner"`
+	LoserID      string   `json:"loserId"`
+	MergedFields []string `json:"mergedFields"`
+}
+
+// mergedErr returns the error of a read of a merged record of k.
+func mergedErr(k *kind) *errs.Error {
+	if k == accountKind {
+		return ErrAccountMerged
+	}
+	return ErrContactMerged
+}
+
+// followMerge turns err, the not-found of reading id, into a *MergedError
+// when id is a merged record the caller may see; other errors pass.
+func (s *service) followMerge(ctx context.Context, k *kind, id string, err error) error {
+	if !errors.Is(err, k.notFound) || !validID(id) {
+		return err
+	}
+	p, perr := principal(ctx)
+	if perr != nil {
+		return perr
+	}
+	var winner string
+	if terr := s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) (e error) {
+		winner, e = finalWinner(ctx, tx, k, id, liveConds(p)[1:])
+		return e
+	}); terr != nil {
+		return terr
+	}
+	if winner == "" {
+		return err
+	}
+	return &MergedError{Err: mergedErr(k), Entity: k.entity, WinnerID: winner}
+}
+
+// MergeContacts implements Deduplicator.
+func (s *service) MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Contact, error) {
+	rec, err := s.merge(ctx, contactKind, winnerID, ifMatch, req)
+	return asContact(rec), err
+}
+
+// MergeAccounts implements Deduplicator.
+func (s *service) MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Account, error) {
+	rec, err := s.merge(ctx, accountKind, winnerID, ifMatch, req)
+	return asAccount(rec), err
+}
+
+// checkMergeRequest validates the loser id and the field choices.
+func checkMergeRequest(k *kind, req MergeRequest) error {
+	v := kitx.NewValidator()
+	v.Check(validID(req.LoserID), "loserId", "must be a UUID")
+	for _, f := range sortedKeys(req.Fields) {
+		key, custom := strings.CutPrefix(f, customFieldPrefix)
+		v.Check(custom && key != "" || slices.Contains(mergeableFields[k.entity], f), "fields/"+f,
+			"is not a field a merge can choose: one of "+strings.Join(mergeableFields[k.entity], ", ")+" or customFields.<key>")
+		v.Check(req.Fields[f] == KeepWinner || req.Fields[f] == KeepLoser, "fields/"+f, "must be winner or loser")
+	}
+	return v.Err()
+}
+
+// merge merges req.LoserID into winnerID in one transaction: the winner takes
+// the chosen fields and the unions, the loser becomes a tombstone, an
+// account's contacts and child accounts move to the winner, and one merged
+// event carries the winner's new state.
+func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch int64, req MergeRequest) (rec record, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !validID(winnerID) {
+		return nil, k.notFound
+	}
+	if err := checkMergeRequest(k, req); err != nil {
+		return nil, err
+	}
+	winnerID, req.LoserID = strings.ToLower(winnerID), strings.ToLower(req.LoserID)
+	if winnerID == req.LoserID {
+		return nil, ErrMergeSelf
+	}
+	if ifMatch == 0 {
+		return nil, ErrIfMatchRequired
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		winner, loser, err := lockMergePair(ctx, tx, k, p, winnerID, req.LoserID)
+		if err != nil {
+			return err
+		}
+		if winner.meta().Version != ifMatch {
+			return ErrVersionMismatch
+		}
+		if err := present(ctx, tx, k, winner, loser); err != nil {
+			return err
+		}
+		if rec, err = combine(k, winner, loser, req.Fields); err != nil {
+			return err
+		}
+		now := s.timestamp()
+		m, wm := rec.meta(), winner.meta()
+		m.ID, m.CreatedAt, m.UpdatedAt, m.Version = wm.ID, wm.CreatedAt, now, wm.Version+1
+		lm := loser.meta()
+		lm.DeletedAt, lm.UpdatedAt, lm.Version = &now, now, lm.Version+1
+		if err := updateRecord(ctx, tx, k, loser); err != nil {
+			return err
+		}
+		if err := setMergedInto(ctx, tx, k, lm.ID, wm.ID); err != nil {
+			return err
+		}
+		if k == accountKind {
+			if err := s.repoint(ctx, tx, p, lm.ID, wm.ID, now); err != nil {
+				return err
+			}
+		}
+		if err := s.prepare(ctx, tx, k, p, rec, wm.StoredFields); err != nil {
+			return err
+		}
+		if err := present(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		merged, err := changedFields(winner, rec)
+		if err != nil {
+			return err
+		}
+		if err := updateRecord(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, k.entity, VerbMerged, wm.ID, mergedEvent{Winner: rec, LoserID: lm.ID, MergedFields: merged}, nil)
+	})
+	return rec, err
+}
+
+// lockMergePair reads and locks, in id order, the live winner and the loser
+// p may see. A loser merged before is ErrAlreadyMerged; a deleted one is not
+// found.
+func lockMergePair(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, winnerID, loserID string) (winner, loser record, err error) {
+	ids := []string{winnerID, loserID}
+	slices.Sort(ids)
+	for _, id := range ids {
+		rec, err := getRecord(ctx, tx, k, id, true, liveConds(p)[1:]...)
+		if err != nil {
+			return nil, nil, err
+		}
+		if id == winnerID {
+			winner = rec
+		} else {
+			loser = rec
+		}
+	}
+	if winner.meta().DeletedAt != nil {
+		return nil, nil, k.notFound
+	}
+	if loser.meta().DeletedAt != nil {
+		into, err := finalWinner(ctx, tx, k, loserID, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if into != "" {
+			return nil, nil, ErrAlreadyMerged
+		}
+		return nil, nil, k.notFound
+	}
+	return winner, loser, nil
+}
+
+// repoint moves the contacts and child accounts of the merged account from
+// to the winner to, emitting contact.updated (changed accountId) and
+// account.updated (changed parentAccountId) for each. It ignores the
+// caller's scope: no record may point at a tombstone.
+func (s *service) repoint(ctx context.Context, tx *sqlx.Tx, p auth.Principal, from, to string, now time.Time) error {
+	for _, r := range []struct {
+		k      *kind
+		column string
+		field  string
+	}{{contactKind, "account_id", "accountId"}, {accountKind, "parent_account_id", "parentAccountId"}} {
+		moved, err := repointRecords(ctx, tx, r.k, r.column, from, to, now)
+		if err != nil {
+			return err
+		}
+		if len(moved) == 0 {
+			continue
+		}
+		if err := present(ctx, tx, r.k, moved...); err != nil {
+			return err
+		}
+		for _, rec := range moved {
+			if err := s.emit(ctx, tx, p.TenantID, r.k.entity, VerbUpdated, rec.meta().ID, rec, []string{r.field}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

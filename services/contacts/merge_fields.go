@@ -1,0 +1,110 @@
+package contacts
+
+import (
+	"cmp"
+	"encoding/json"
+	"slices"
+	"strings"
+)
+
+// combine returns the winner after the merge, not yet normalised: the fields
+// chosen from the loser, the union of tags (and of emails and phones), and
+// the custom fields of both, the winner's (or the chosen side's) first.
+func combine(k *kind, winner, loser record, fields map[string]string) (record, error) {
+	w, err := toMap(winner)
+	if err != nil {
+		return nil, err
+	}
+	l, err := toMap(loser)
+	if err != nil {
+		return nil, err
+	}
+	lm, wm := loser.meta(), winner.meta()
+	custom := map[string]any{}
+	for key, val := range lm.CustomFields {
+		custom[key] = val
+	}
+	for key, val := range wm.CustomFields {
+		custom[key] = val
+	}
+	for f, choice := range fields {
+		if choice != KeepLoser {
+			continue
+		}
+		if key, ok := strings.CutPrefix(f, customFieldPrefix); ok {
+			takeOrDrop(custom, key, lm.CustomFields)
+		} else {
+			takeOrDrop(w, f, l)
+		}
+	}
+	w["customFields"] = custom
+	w["tags"] = append(slices.Clone(wm.Tags), lm.Tags...)
+	body, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	rec := k.newRecord()
+	if err := decodeStrict(body, rec); err != nil {
+		return nil, err
+	}
+	switch r := rec.(type) {
+	case *Contact:
+		unionContact(r, winner.(*Contact), loser.(*Contact), fields["displayName"] == KeepLoser)
+	case *Account:
+		fixParent(r, loser.(*Account))
+	}
+	return rec, nil
+}
+
+// takeOrDrop sets dst[key] to src[key], or removes it when src has none.
+func takeOrDrop[V any](dst map[string]any, key string, src map[string]V) {
+	if val, ok := src[key]; ok {
+		dst[key] = val
+	} else {
+		delete(dst, key)
+	}
+}
+
+// unionContact appends the loser's emails and phones that the winner lacks
+// (by normalised value, never primary). The display name stays computed
+// unless the winner's was set by hand or the loser's is chosen and differs
+// from the one the merged names give.
+func unionContact(c, winner, loser *Contact, loserName bool) {
+	c.DisplayNameManual = winner.DisplayNameManual
+	if loserName {
+		c.DisplayNameManual = loser.DisplayNameManual || c.DisplayName != DisplayName(c.FirstName, c.LastName)
+	}
+	seen := map[string]bool{}
+	for _, e := range c.Emails {
+		seen[strings.ToLower(strings.TrimSpace(e.Address))] = true
+	}
+	for _, e := range loser.Emails {
+		if key := strings.ToLower(strings.TrimSpace(e.Address)); !seen[key] {
+			seen[key] = true
+			e.Primary = false
+			c.Emails = append(c.Emails, e)
+		}
+	}
+	seen = map[string]bool{}
+	for _, ph := range c.Phones {
+		seen[cmp.Or(ph.E164, ph.Number)] = true
+	}
+	for _, ph := range loser.Phones {
+		if key := cmp.Or(ph.E164, ph.Number); !seen[key] {
+			seen[key] = true
+			ph.Primary = false
+			c.Phones = append(c.Phones, ph)
+		}
+	}
+}
+
+// fixParent keeps a merged account from having the loser (about to be a
+// tombstone) or itself as parent: the loser's parent takes the loser's place.
+func fixParent(a, loser *Account) {
+	if a.ParentAccountID != nil && *a.ParentAccountID == loser.ID {
+		a.ParentAccountID = loser.ParentAccountID
+	}
+	if a.ParentAccountID != nil && *a.ParentAccountID == a.ID {
+		a.ParentAccountID = nil
+	}
+}

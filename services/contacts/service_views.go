@@ -1,0 +1,225 @@
+package contacts
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/filter"
+	"github.com/rapport-crm/rapport/libs/kitx"
+)
+
+// maxViewName bounds a saved view's name, in characters.
+const maxViewName = 100
+
+// viewReadOnlyFields are the fields of a saved view a request may not set.
+var viewReadOnlyFields = []string{"id", "ownerId", "builtin", "createdAt", "updatedAt", "version"}
+
+// kindOf returns the kind of entity ("contact" or "account").
+func kindOf(entity string) *kind {
+	if entity == EntityAccount {
+		return accountKind
+	}
+	return contactKind
+}
+
+// checkView validates v against its entity's fields: the filter compiles,
+// q parses, the sort and the columns name known fields.
+func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
+	val := kitx.NewValidator()
+	v.Name = strings.TrimSpace(v.Name)
+	val.Check(v.Entity == EntityContact || v.Entity == EntityAccount, "entity", "must be contact or account")
+	val.Check(v.Name != "" && utf8.RuneCountInString(v.Name) <= maxViewName, "name", fmt.Sprintf("must be 1 to %d characters", maxViewName))
+	val.Check(v.Visibility == VisibilityPrivate || v.Visibility == VisibilityShared, "visibility", "must be private or shared")
+	val.Check(len(v.Columns) <= MaxViewColumns, "columns", fmt.Sprintf("must list at most %d fields", MaxViewColumns))
+	if err := val.Err(); err != nil {
+		return err
+	}
+	if string(v.Filter) == "null" {
+		v.Filter = nil
+	}
+	k := kindOf(v.Entity)
+	defs, err := customFieldDefs(ctx, tx, k.entity)
+	if err != nil {
+		return err
+	}
+	schema := schemaFor(k, defs)
+	if node, err := parseFilter(v.Filter); err != nil {
+		return err
+	} else if node != nil {
+		if _, _, err := filter.Compile(node, schema, 1); err != nil {
+			return err
+		}
+	}
+	if _, err := parseSearch(v.Q); err != nil {
+		return err
+	}
+	if _, err := filter.ParseSort(v.Sort, schema); err != nil {
+		return err
+	}
+	if v.Columns == nil {
+		v.Columns = []string{}
+	}
+	for i, c := range v.Columns {
+		_, found, err := schema.Lookup(c)
+		if err != nil {
+			return err
+		}
+		val.Check(found, fmt.Sprintf("columns/%d", i), fmt.Sprintf("unknown field %q", c))
+	}
+	return val.Err()
+}
+
+// mayChange reports whether p may change or delete v.
+func mayChange(p auth.Principal, v *SavedView) bool {
+	return !v.Builtin && (v.OwnerID == p.UserID || v.Visibility == VisibilityShared && p.Can(PermAdmin))
+}
+
+// CreateView implements ViewService: the caller owns the new view.
+func (s *service) CreateView(ctx context.Context, v SavedView) (*SavedView, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.timestamp()
+	v.ID, v.OwnerID, v.Builtin, v.CreatedAt, v.UpdatedAt, v.Version = newID(), p.UserID, false, now, now, 1
+	if v.Visibility == "" {
+		v.Visibility = VisibilityPrivate
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if err := checkView(ctx, tx, &v); err != nil {
+			return err
+		}
+		return saveView(ctx, tx, &v, true)
+	})
+	return &v, err
+}
+
+// GetView implements ViewService.
+func (s *service) GetView(ctx context.Context, id string) (v *SavedView, err error) {
+	p, err := callerOf(ctx, id, ErrViewNotFound)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if err := ensureBuiltinViews(ctx, tx, p.TenantID); err != nil {
+			return err
+		}
+		v, err = getView(ctx, tx, id, p.UserID, false)
+		return err
+	})
+	return v, err
+}
+
+// UpdateView implements ViewService: a merge patch at version ifMatch.
+func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (v *SavedView, err error) {
+	p, err := callerOf(ctx, id, ErrViewNotFound)
+	if err != nil {
+		return nil, err
+	}
+	if ifMatch == 0 {
+		return nil, ErrIfMatchRequired
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		old, err := getView(ctx, tx, id, p.UserID, true)
+		if err != nil {
+			return err
+		}
+		if !mayChange(p, old) {
+			return ErrViewReadOnly
+		}
+		if old.Version != ifMatch {
+			return ErrVersionMismatch
+		}
+		v = &SavedView{}
+		if err := applyPatch(old, patch, append([]string{"entity"}, viewReadOnlyFields...), v); err != nil {
+			return err
+		}
+		v.ID, v.Entity, v.OwnerID, v.CreatedAt = old.ID, old.Entity, old.OwnerID, old.CreatedAt
+		v.UpdatedAt, v.Version = s.timestamp(), old.Version+1
+		if err := checkView(ctx, tx, v); err != nil {
+			return err
+		}
+		return saveView(ctx, tx, v, false)
+	})
+	return v, err
+}
+
+// DeleteView implements ViewService.
+func (s *service) DeleteView(ctx context.Context, id string) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	if !validID(id) {
+		return ErrViewNotFound
+	}
+	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		v, err := getView(ctx, tx, id, p.UserID, true)
+		if err != nil {
+			return err
+		}
+		if !mayChange(p, v) {
+			return ErrViewReadOnly
+		}
+		return deleteView(ctx, tx, id)
+	})
+}
+
+// ListViews implements ViewService.
+func (s *service) ListViews(ctx context.Context, entity string) (out []SavedView, err error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if err := ensureBuiltinViews(ctx, tx, p.TenantID); err != nil {
+			return err
+		}
+		out, err = listViews(ctx, tx, entity, p.UserID)
+		return err
+	})
+	return out, err
+}
+
+// applyView fills q's empty search, filter and sort from its saved view.
+func (s *service) applyView(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, q *ListQuery) error {
+	if q.View == "" {
+		return nil
+	}
+	notFound := func() error {
+		e := ErrViewNotFound.WithDetail("saved view %q not found", q.View)
+		e.Fields = []errs.FieldError{{Field: "view", Reason: "no such saved view"}}
+		return e
+	}
+	if !validID(q.View) {
+		return notFound()
+	}
+	if err := ensureBuiltinViews(ctx, tx, p.TenantID); err != nil {
+		return err
+	}
+	v, err := getView(ctx, tx, q.View, p.UserID, false)
+	if err == ErrViewNotFound {
+		return notFound()
+	} else if err != nil {
+		return err
+	}
+	if v.Entity != k.entity {
+		e := ErrViewEntity.WithDetail("saved view %q lists %ss", v.ID, v.Entity)
+		e.Fields = []errs.FieldError{{Field: "view", Reason: "lists " + v.Entity + "s"}}
+		return e
+	}
+	if len(q.Filter) == 0 {
+		q.Filter = v.Filter
+	}
+	q.Q = cmp.Or(q.Q, v.Q)
+	q.Sort = cmp.Or(q.Sort, v.Sort)
+	return nil
+}

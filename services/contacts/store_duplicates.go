@@ -1,0 +1,154 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// dupQuery is one duplicate-check query: its rows are dupHits. Name says
+// what it checks (the EXPLAIN test reports it).
+type dupQuery struct {
+	Name string
+	SQL  string
+	Args []any
+}
+
+// dupHit is one reason a record looks like a duplicate.
+type dupHit struct {
+	ID      string  `db:"id"`
+	Name    string  `db:"name"`
+	Matched string  `db:"matched"`
+	Score   float64 `db:"score"`
+}
+
+// The duplicate checks. Under row-level security only leakproof operators
+// (text and uuid equality) can use an index, so every check starts with a
+// btree equality lookup — contact_match_keys, contacts_account,
+// account_name_keys, accounts_domain — reads at most nameCandidates rows per
+// looked-up value (an account, an email domain, a name word: a rare word is
+// always compared in full, a common one in part), and computes pg_trgm
+// similarity on those only (the keys tables carry the name, so that needs no
+// heap visit). Scope and self exclusion apply last.
+const (
+	contactKeysSQL = `SELECT c.id, c.display_name AS name, h.matched, 1.0::float8 AS score
+		FROM (SELECT contact_id, kind AS matched FROM contact_match_keys WHERE kind = 'email' AND value = ANY(?::text[])
+			UNION ALL
+			SELECT contact_id, kind FROM contact_match_keys WHERE kind = 'phone' AND value = ANY(?::text[])) h
+		JOIN contacts c ON c.id = h.contact_id
+		WHERE c.deleted_at IS NULL AND c.id <> ?`
+	contactNameInAccountSQL = `SELECT n.id, n.display_name AS name, 'name' AS matched, similarity(n.display_name, ?)::float8 AS score
+		FROM (SELECT id, display_name, owner_id, team_id FROM contacts
+			WHERE account_id = ? AND deleted_at IS NULL LIMIT ?) n
+		WHERE similarity(n.display_name, ?) >= ? AND n.id <> ?`
+	contactNameByDomainSQL = `SELECT c.id, c.display_name AS name, 'name' AS matched, k.score
+		FROM (SELECT DISTINCT d.contact_id, similarity(d.name, ?)::float8 AS score
+			FROM unnest(?::text[]) q(domain)
+			CROSS JOIN LATERAL (SELECT contact_id, name FROM contact_match_keys
+				WHERE kind = 'domain' AND value = q.domain LIMIT ?) d
+			WHERE similarity(d.name, ?) >= ?) k
+		JOIN contacts c ON c.id = k.contact_id
+		WHERE c.deleted_at IS NULL AND c.id <> ?`
+	accountDomainSQL = `SELECT id, name, 'domain' AS matched, 1.0::float8 AS score
+		FROM accounts WHERE domain = ? AND deleted_at IS NULL AND id <> ?`
+	accountNameSQL = `SELECT a.id, a.name, 'name' AS matched, k.score
+		FROM (SELECT DISTINCT w.account_id, similarity(w.name, ?)::float8 AS score
+			FROM unnest(account_name_words(?)) q(word)
+			CROSS JOIN LATERAL (SELECT account_id, name FROM account_name_keys WHERE word = q.word LIMIT ?) w
+			WHERE similarity(w.name, ?) >= ?) k
+		JOIN accounts a ON a.id = k.account_id
+		WHERE a.deleted_at IS NULL AND a.id <> ?`
+)
+
+// contactDupQueries are the checks of contact c for p: any email or phone
+// equal to another live contact's; a similar display name in the same
+// account; without an account, a similar display name sharing an email
+// domain (not a free-mail one: contact_match_values leaves those out).
+func contactDupQueries(p auth.Principal, c *Contact) []dupQuery {
+	var emails, phones, domains []string
+	for _, e := range c.Emails {
+		addr := strings.ToLower(strings.TrimSpace(e.Address))
+		emails = append(emails, addr)
+		if _, domain, ok := strings.Cut(addr, "@"); ok {
+			domains = append(domains, domain)
+		}
+	}
+	for _, ph := range c.Phones {
+		if ph.E164 != "" {
+			phones = append(phones, ph.E164)
+		}
+	}
+	var qs []dupQuery
+	if len(emails)+len(phones) > 0 {
+		qs = append(qs, scoped(p, "contact email and phone", contactKeysSQL, pq.StringArray(emails), pq.StringArray(phones), c.ID))
+	}
+	name := c.DisplayName
+	switch {
+	case name == "":
+	case c.AccountID != nil:
+		qs = append(qs, scoped(p, "contact name in account", contactNameInAccountSQL,
+			name, *c.AccountID, nameCandidates, name, NameSimilarity, c.ID))
+	case len(domains) > 0:
+		qs = append(qs, scoped(p, "contact name and email domain", contactNameByDomainSQL,
+			name, pq.StringArray(domains), nameCandidates, name, NameSimilarity, c.ID))
+	}
+	return qs
+}
+
+// accountDupQueries are the checks of account a for p: the same domain, or a
+// similar name sharing a word (account_name_words: not a legal form).
+func accountDupQueries(p auth.Principal, a *Account) []dupQuery {
+	var qs []dupQuery
+	if a.Domain != "" {
+		qs = append(qs, scoped(p, "account domain", accountDomainSQL, a.Domain, a.ID))
+	}
+	if a.Name != "" {
+		qs = append(qs, scoped(p, "account name", accountNameSQL, a.Name, a.Name, nameCandidates, a.Name, NameSimilarity, a.ID))
+	}
+	return qs
+}
+
+// scoped returns the query q with args, restricted to the records p may see
+// and to the maxCandidates best, in PostgreSQL's placeholders.
+func scoped(p auth.Principal, name, q string, args ...any) dupQuery {
+	if c, ok := scopeCond(p); ok {
+		q += " AND " + c.SQL
+		args = append(args, c.Args...)
+	}
+	q += fmt.Sprintf(" ORDER BY score DESC LIMIT %d", maxCandidates)
+	return dupQuery{Name: name, SQL: sqlx.Rebind(sqlx.DOLLAR, q), Args: args}
+}
+
+// runDupQueries runs the checks and returns all their hits.
+func runDupQueries(ctx context.Context, tx *sqlx.Tx, qs []dupQuery) ([]dupHit, error) {
+	var hits []dupHit
+	for _, q := range qs {
+		var rows []dupHit
+		if err := tx.SelectContext(ctx, &rows, q.SQL, q.Args...); err != nil {
+			return nil, fmt.Errorf("duplicate check %s: %w", q.Name, pg.MapError(err))
+		}
+		hits = append(hits, rows...)
+	}
+	return hits, nil
+}
+
+// lockExactKeys takes a transaction-scoped advisory lock on each of the
+// tenant's keys, in the order given (sorted, so concurrent callers cannot
+// deadlock).
+func lockExactKeys(ctx context.Context, tx *sqlx.Tx, tenant string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || k, 0)) FROM unnest($2::text[]) k`,
+		tenant, pq.StringArray(keys))
+	if err != nil {
+		return fmt.Errorf("lock duplicate keys: %w", pg.MapError(err))
+	}
+	return nil
+}

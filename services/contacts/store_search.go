@@ -1,0 +1,264 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/jmoiron/sqlx/reflectx"
+
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// sqlArgs numbers the bind parameters of one query ($1, $2, ...); a
+// placeholder may appear in the text more than once.
+type sqlArgs struct {
+	args []any
+}
+
+// bind adds v and returns its placeholder.
+func (b *sqlArgs) bind(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+// next is the number the next bound parameter gets.
+func (b *sqlArgs) next() int { return len(b.args) + 1 }
+
+// cond renders c, binding its "?" placeholders in order. Cond SQL never
+// holds a literal "?" (the jsonb operator): selectRecords has the same rule.
+func (b *sqlArgs) cond(c Cond) string {
+	var sb strings.Builder
+	i := 0
+	for _, r := range c.SQL {
+		if r == '?' && i < len(c.Args) {
+			sb.WriteString(b.bind(c.Args[i]))
+			i++
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}
+
+// orderKey is one key of a list's order. The cursor of a page holds each
+// key's value as text, which is compared back after a cast to typ.
+type orderKey struct {
+	expr     string
+	typ      string
+	desc     bool
+	nullable bool
+}
+
+// listPlan is a list query over k: conditions ANDed (bound through args),
+// an optional search, and the order. The record id always ends the order.
+type listPlan struct {
+	k      *kind
+	args   sqlArgs
+	where  []string
+	search *searchSQL
+	order  []orderKey
+}
+
+// newListPlan returns an empty plan over k.
+func newListPlan(k *kind) *listPlan { return &listPlan{k: k} }
+
+// add ANDs a condition with "?" placeholders.
+func (p *listPlan) add(c Cond) {
+	if c.SQL != "" {
+		p.where = append(p.where, "("+p.args.cond(c)+")")
+	}
+}
+
+// addBound ANDs a condition already numbered from p.args.next() with args.
+func (p *listPlan) addBound(sql string, args []any) {
+	p.where = append(p.where, "("+sql+")")
+	p.args.args = append(p.args.args, args...)
+}
+
+// idKey is the final key of every order.
+func (p *listPlan) idKey() orderKey {
+	desc := len(p.order) > 0 && p.order[0].desc
+	return orderKey{expr: alias(p.k) + ".id", typ: "uuid", desc: desc}
+}
+
+// keys returns the order with the id appended.
+func (p *listPlan) keys() []orderKey { return append(append([]orderKey{}, p.order...), p.idKey()) }
+
+// from is the FROM clause item of k's table with its alias.
+func (p *listPlan) from() string { return p.k.table + " " + alias(p.k) }
+
+// whereSQL joins the plan's conditions and extra ones with AND.
+func whereSQL(conds []string, extra ...string) string {
+	all := append(append([]string{}, conds...), extra...)
+	if len(all) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(all, " AND ")
+}
+
+// candidates is the subquery of the ids a search may return: prefix
+// matches through the btree key indexes and nearest neighbours through the
+// trigram GiST index, each within the plan's conditions.
+func (p *listPlan) candidates() string {
+	a := alias(p.k)
+	prefix := "(SELECT " + a + ".id FROM " + p.from() + " WHERE " + whereSQL(p.where, p.search.prefix) +
+		" LIMIT " + strconv.Itoa(maxPrefixCandidates) + ")"
+	if p.search.distance == "" {
+		return prefix
+	}
+	return prefix + " UNION ALL (SELECT " + a + ".id FROM " + p.from() + " WHERE " + whereSQL(p.where) +
+		" ORDER BY " + p.search.distance + " LIMIT " + strconv.Itoa(maxFuzzyCandidates) + ")"
+}
+
+// after is the keyset condition selecting the rows after the one whose key
+// values (as text, nil for NULL) are vals, in the order keys.
+func (p *listPlan) after(keys []orderKey, vals []*string) string {
+	if rowComparable(keys, vals) {
+		left, right := make([]string, len(keys)), make([]string, len(keys))
+		for i, k := range keys {
+			left[i], right[i] = k.expr, p.args.bind(*vals[i])+"::"+k.typ
+		}
+		op := " > "
+		if keys[0].desc {
+			op = " < "
+		}
+		return "(" + strings.Join(left, ", ") + ")" + op + "(" + strings.Join(right, ", ") + ")"
+	}
+	var ors []string
+	var eqs []string
+	for i, k := range keys {
+		var v string
+		if vals[i] != nil {
+			v = p.args.bind(*vals[i]) + "::" + k.typ
+		}
+		var gt string
+		switch {
+		case vals[i] == nil && k.desc: // NULLS FIRST: every value follows
+			gt = k.expr + " IS NOT NULL"
+		case vals[i] == nil: // NULLS LAST: nothing follows
+		case k.desc:
+			gt = k.expr + " < " + v
+		case k.nullable:
+			gt = "(" + k.expr + " > " + v + " OR " + k.expr + " IS NULL)"
+		default:
+			gt = k.expr + " > " + v
+		}
+		if gt != "" {
+			ors = append(ors, "("+whereSQL(eqs, gt)+")")
+		}
+		if vals[i] == nil {
+			eqs = append(eqs, k.expr+" IS NULL")
+		} else {
+			eqs = append(eqs, k.expr+" = "+v)
+		}
+	}
+	if len(ors) == 0 {
+		return "FALSE"
+	}
+	return "(" + strings.Join(ors, " OR ") + ")"
+}
+
+// rowComparable reports whether keys can be compared as one row value: all
+// in one direction and no NULLs possible.
+func rowComparable(keys []orderKey, vals []*string) bool {
+	for i, k := range keys {
+		if k.nullable || k.desc != keys[0].desc || vals[i] == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// query renders the plan's SELECT of up to limit rows after vals (nil: from
+// the start), each with its key values as a JSON array in column "_keys".
+func (p *listPlan) query(vals []*string, limit int) string {
+	a := alias(p.k)
+	keys := p.keys()
+	cols := make([]string, len(p.k.columns))
+	for i, c := range p.k.columns {
+		cols[i] = a + "." + c
+	}
+	keyText, orderBy := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		keyText[i] = "(" + k.expr + ")::text"
+		orderBy[i] = k.expr + map[bool]string{false: " ASC", true: " DESC"}[k.desc]
+	}
+	where := append([]string{}, p.where...)
+	if p.search != nil {
+		where = append(where, a+".id IN ("+p.candidates()+")", p.search.match)
+	}
+	if vals != nil {
+		where = append(where, p.after(keys, vals))
+	}
+	return "SELECT " + strings.Join(cols, ", ") + ", jsonb_build_array(" + strings.Join(keyText, ", ") + ") AS _keys FROM " +
+		p.from() + " WHERE " + whereSQL(where) + " ORDER BY " + strings.Join(orderBy, ", ") + " LIMIT " + strconv.Itoa(limit)
+}
+
+// run returns up to limit records of the plan after vals, with the key
+// values of each.
+func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]record, [][]*string, error) {
+	q := p.query(vals, limit)
+	rows, err := tx.QueryxContext(ctx, q, p.args.args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list %s: %w", p.k.table, pg.MapError(err))
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
+	var recs []record
+	var keys [][]*string
+	for rows.Next() {
+		rec := p.k.newRecord()
+		var raw []byte
+		v := reflect.ValueOf(rec)
+		dest := make([]any, len(cols))
+		for i, t := range tx.Mapper.TraversalsByName(v.Type(), cols) {
+			if cols[i] == "_keys" {
+				dest[i] = &raw
+				continue
+			}
+			dest[i] = reflectx.FieldByIndexes(v.Elem(), t).Addr().Interface()
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, fmt.Errorf("scan %s: %w", p.k.entity, err)
+		}
+		var kv []*string
+		if err := json.Unmarshal(raw, &kv); err != nil {
+			return nil, nil, fmt.Errorf("scan %s keys: %w", p.k.entity, err)
+		}
+		rec.meta().utc()
+		recs, keys = append(recs, rec), append(keys, kv)
+	}
+	return recs, keys, rows.Err()
+}
+
+// ids returns the ids of up to limit records of the plan, in its order.
+func (p *listPlan) ids(ctx context.Context, tx *sqlx.Tx, limit int) ([]string, error) {
+	a := alias(p.k)
+	where := append([]string{}, p.where...)
+	if p.search != nil {
+		where = append(where, a+".id IN ("+p.candidates()+")", p.search.match)
+	}
+	q := "SELECT " + a + ".id FROM " + p.from() + " WHERE " + whereSQL(where) + " LIMIT " + strconv.Itoa(limit)
+	var out []string
+	if err := tx.SelectContext(ctx, &out, q, p.args.args...); err != nil {
+		return nil, fmt.Errorf("match %s: %w", p.k.table, pg.MapError(err))
+	}
+	return out, nil
+}
+
+// explain returns PostgreSQL's plan of the plan's first page, for tests.
+func (p *listPlan) explain(ctx context.Context, tx *sqlx.Tx, limit int) (string, error) {
+	var lines []string
+	if err := tx.SelectContext(ctx, &lines, "EXPLAIN "+p.query(nil, limit), p.args.args...); err != nil {
+		return "", fmt.Errorf("explain: %w", pg.MapError(err))
+	}
+	return strings.Join(lines, "\n"), nil
+}
