@@ -1,21 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -68,7 +62,22 @@ func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (cont
 	}))
 	defer jwks.Close()
 
-	base, stop, err := startContacts(ctx, root, []string{
+	dir, err := os.MkdirTemp("", "rapport-bench-")
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
+	bin, err := buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts")
+	if err != nil {
+		return res, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return res, err
+	}
+	base := "http://" + addr
+	stop, err := bin.start(ctx, base, []string{
+		"SERVICE_NAME=contacts", "HTTP_ADDR=" + addr,
 		"DATABASE_URL=" + sdb.AppURL, "DATABASE_MIGRATE_URL=" + sdb.AdminURL,
 		"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "AUTH_JWKS_URL=" + jwks.URL,
 		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
@@ -179,49 +188,4 @@ func plainInserts(ctx context.Context, db *sqlx.DB, writers, perWriter int) (flo
 		return 0, fmt.Errorf("plain inserts: %w", err)
 	}
 	return float64(writers*perWriter) / time.Since(start).Seconds(), nil
-}
-
-// startContacts builds services/contacts and starts it with env on a free
-// loopback port, waiting for /readyz; stop ends it.
-func startContacts(ctx context.Context, root string, env []string) (base string, stop func(), err error) {
-	bin := filepath.Join(os.TempDir(), "rapport-bench-contacts-"+randomHex(4))
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./services/contacts/cmd/contacts")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return "", nil, fmt.Errorf("build contacts: %w\n%s", err, out)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	addr := l.Addr().String()
-	l.Close()
-	var logs bytes.Buffer
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), append(env, "HTTP_ADDR="+addr, "SERVICE_NAME=contacts")...)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop = func() {
-		cmd.Process.Signal(syscall.SIGTERM) //nolint:errcheck
-		cmd.Wait()                          //nolint:errcheck
-		os.Remove(bin)
-	}
-	base = "http://" + addr
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return base, stop, nil
-			}
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return "", nil, errors.Join(errors.New("contacts never became ready"), errors.New(logs.String()))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

@@ -21,10 +21,20 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *out); err != nil {
+	fn := func() error { return run(ctx, *out) }
+	switch *only {
+	case "":
+	case "gateway":
+		fn = func() error { return runGatewayOnly(ctx) }
+	default:
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the only step that runs alone is \"gateway\"\n", *only)
+		os.Exit(2)
+	}
+	if err := fn(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		stop()
 		os.Exit(1)
@@ -105,6 +115,10 @@ func run(ctx context.Context, out string) (err error) {
 		r.Contacts, err = measureContactsCreate(ctx, root, app)
 		return
 	}})
+	steps = append(steps, step{"gateway overhead", func() (err error) {
+		r.Gateway, err = measureGatewayOverhead(ctx, root)
+		return
+	}})
 	for _, s := range steps {
 		if err := run(s.name, s.fn); err != nil {
 			return err
@@ -122,6 +136,21 @@ func run(ctx context.Context, out string) (err error) {
 	}
 	writeSummary(os.Stdout, r)
 	fmt.Printf("wrote %s\n", out)
+	return nil
+}
+
+// runGatewayOnly measures part 4 alone and prints its section; results.md
+// is left as it is.
+func runGatewayOnly(ctx context.Context) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	g, err := measureGatewayOverhead(ctx, root)
+	if err != nil {
+		return err
+	}
+	writeGatewaySection(os.Stdout, g)
 	return nil
 }
 

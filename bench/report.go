@@ -27,6 +27,8 @@ type results struct {
 	Latency []latencyPair
 	// Contacts is part 3, the contacts service's create path.
 	Contacts contactsCreate
+	// Gateway is part 4, what the gateway adds to a read.
+	Gateway gatewayOverhead
 }
 
 // Goals the outbox is held to.
@@ -119,6 +121,7 @@ func writeMarkdown(w io.Writer, r results) {
 	ratio := c.Rate / c.RawInserts
 	fmt.Fprintf(w, "| creates/s at concurrency %d | %.0f | %.0f INSERT tx/s | %.2f | ≥ %.1f %s |\n", createWriters, c.Rate, c.RawInserts, ratio, goalCreateRatio, verdict(ratio >= goalCreateRatio))
 	fmt.Fprintf(w, "| create latency p50 / p99 / max | %s / %s / %s | | | |\n\n", ms(c.Latency.P50), ms(c.Latency.P99), ms(c.Latency.Max))
+	writeGatewaySection(w, r.Gateway)
 }
 
 // writeSummary prints the headline numbers.
@@ -133,6 +136,9 @@ func writeSummary(w io.Writer, r results) {
 		t.E2ECommitted, t.E2EPublished, t.RawInserts, t.E2ECommitted/t.RawInserts)
 	fmt.Fprintf(w, "contacts: %.0f creates/s over HTTP vs %.0f INSERT tx/s at concurrency %d (ratio %.2f, goal ≥ %.1f); p99 %s\n",
 		r.Contacts.Rate, r.Contacts.RawInserts, createWriters, r.Contacts.Rate/r.Contacts.RawInserts, goalCreateRatio, ms(r.Contacts.Latency.P99))
+	g := r.Gateway
+	fmt.Fprintf(w, "gateway: p50 %s through vs %s direct (added %s, goal ≤ %s); %.0f vs %.0f req/s (ratio %.2f, goal ≥ %.1f); login p50 %s\n",
+		ms(g.Via.P50), ms(g.Direct.P50), ms(g.Added()), ms(goalGatewayAdded), g.ViaRate, g.DirectRate, g.Ratio(), goalGatewayRatio, ms(g.Login.P50))
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/rapport-crm/rapport/libs/events"
+)
+
+// gatewayStack is the gateway in front of contacts, each on a scratch
+// database, with an in-process Kafka: the local launcher's wiring.
+type gatewayStack struct {
+	Gateway, Contacts string // base URLs
+	Platform          string // GATEWAY_PLATFORM_TOKEN
+	Key               *ecdsa.PrivateKey
+	close             []func()
+}
+
+// Close stops the services and drops what startGatewayStack made.
+func (s *gatewayStack) Close() {
+	for i := len(s.close) - 1; i >= 0; i-- {
+		s.close[i]()
+	}
+}
+
+// startGatewayStack builds and starts both binaries. The caller must Close
+// the stack, also on error.
+func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) {
+	s := &gatewayStack{Platform: randomHex(24)}
+	dir, err := os.MkdirTemp("", "rapport-bench-gateway-")
+	if err != nil {
+		return s, err
+	}
+	s.close = append(s.close, func() { os.RemoveAll(dir) })
+	gw, err := buildBinary(ctx, root, dir, "./services/gateway/cmd/gateway")
+	if err != nil {
+		return s, err
+	}
+	ct, err := buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts")
+	if err != nil {
+		return s, err
+	}
+	var dbs [2]*scratchDB
+	for i := range dbs {
+		if dbs[i], err = newScratchDB(ctx, serverURL()); err != nil {
+			return s, err
+		}
+		db := dbs[i]
+		s.close = append(s.close, func() { db.Drop() }) //nolint:errcheck // best effort
+	}
+	topic := events.Topic("", events.Contacts)
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic, events.DLQ(topic)))
+	if err != nil {
+		return s, err
+	}
+	s.close = append(s.close, cluster.Close)
+	key, keyFile, err := writeSigningKey(dir)
+	if err != nil {
+		return s, err
+	}
+	s.Key = key
+	gAddr, err := freeAddr()
+	if err != nil {
+		return s, err
+	}
+	cAddr, err := freeAddr()
+	if err != nil {
+		return s, err
+	}
+	s.Gateway, s.Contacts = "http://"+gAddr, "http://"+cAddr
+	dataKey, _ := hex.DecodeString(randomHex(32)) // 32 random bytes
+	common := []string{"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "TOPIC_PREFIX=", "LOG_LEVEL=error"}
+	stop, err := gw.start(ctx, s.Gateway, append(common, "SERVICE_NAME=gateway",
+		"DATABASE_URL="+dbs[0].AppURL, "DATABASE_MIGRATE_URL="+dbs[0].AdminURL,
+		"GATEWAY_ADDR="+gAddr, "GATEWAY_PUBLIC_URL="+s.Gateway,
+		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(dataKey),
+		"GATEWAY_PLATFORM_TOKEN="+s.Platform, "GATEWAY_SIGNING_KEYS="+keyFile,
+		"STATIC_UPSTREAMS=contacts="+cAddr,
+		// Out of the way: the default 100 requests/s per tenant would
+		// measure the limiter, not the gateway.
+		"RATE_LIMIT_TENANT=1000000:1000000"))
+	if err != nil {
+		return s, err
+	}
+	s.close = append(s.close, stop)
+	stop, err = ct.start(ctx, s.Contacts, append(common, "SERVICE_NAME=contacts", "HTTP_ADDR="+cAddr,
+		"DATABASE_URL="+dbs[1].AppURL, "DATABASE_MIGRATE_URL="+dbs[1].AdminURL,
+		"AUTH_JWKS_URL="+s.Gateway+"/.well-known/jwks.json", "CURSOR_KEY="+randomHex(32)))
+	if err != nil {
+		return s, err
+	}
+	s.close = append(s.close, stop)
+	return s, nil
+}
+
+// benchTenant is the tenant the benchmark signs in to.
+type benchTenant struct {
+	ID, Slug, AdminID, Email, Password string
+}
+
+// createTenant makes a tenant through the admin API and activates its
+// administrator, as deploy/local's bootstrap does.
+func (s *gatewayStack) createTenant(ctx context.Context) (benchTenant, error) {
+	t := benchTenant{Slug: "bench-" + randomHex(4), Password: "pw-" + randomHex(12)}
+	t.Email = "admin@" + t.Slug + ".test"
+	var created struct {
+		Tenant struct {
+			ID string `json:"id"`
+		} `json:"tenant"`
+		Admin struct {
+			User struct {
+				ID string `json:"id"`
+			} `json:"user"`
+			InvitationToken string `json:"invitationToken"`
+		} `json:"admin"`
+	}
+	err := call(ctx, http.MethodPost, s.Gateway+"/admin/v1/tenants", s.Platform, map[string]any{
+		"slug": t.Slug, "name": "Bench", "tier": "shared", "domains": []string{},
+		"admin": map[string]string{"email": t.Email, "name": "Bench Admin"},
+	}, http.StatusCreated, &created)
+	if err != nil {
+		return t, err
+	}
+	t.ID, t.AdminID = created.Tenant.ID, created.Admin.User.ID
+	err = call(ctx, http.MethodPost, s.Gateway+"/v1/auth/accept-invitation", "",
+		map[string]string{"token": created.Admin.InvitationToken, "password": t.Password}, http.StatusOK, nil)
+	return t, err
+}
+
+// login signs in as the tenant's administrator and returns the access token.
+func (s *gatewayStack) login(ctx context.Context, t benchTenant) (string, error) {
+	var pair struct {
+		AccessToken string `json:"accessToken"`
+	}
+	err := call(ctx, http.MethodPost, s.Gateway+"/v1/auth/login", "",
+		map[string]string{"tenant": t.Slug, "email": t.Email, "password": t.Password}, http.StatusOK, &pair)
+	return pair.AccessToken, err
+}
+
+// kid returns the key id the gateway publishes first in its JWKS.
+func (s *gatewayStack) kid(ctx context.Context) (string, error) {
+	var set struct {
+		Keys []struct {
+			Kid string `json:"kid"`
+		} `json:"keys"`
+	}
+	if err := call(ctx, http.MethodGet, s.Gateway+"/.well-known/jwks.json", "", nil, http.StatusOK, &set); err != nil {
+		return "", err
+	}
+	if len(set.Keys) == 0 {
+		return "", errors.New("the gateway publishes no key")
+	}
+	return set.Keys[0].Kid, nil
+}
+
+// call sends body as JSON with an optional bearer token, wants status and
+// decodes the answer into out when out is not nil.
+func call(ctx context.Context, method, url, bearer string, body any, want int, out any) error {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != want {
+		return fmt.Errorf("%s %s: %d %s, want %d", method, url, res.StatusCode, b, want)
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
