@@ -114,13 +114,7 @@ func writeMarkdown(w io.Writer, r results) {
 			float64(p.Outbox.P50)/float64(p.Raw.P50), float64(p.Outbox.P99)/float64(p.Raw.P99), verdict(p.Outbox.P99 <= goalP99))
 	}
 	fmt.Fprintln(w)
-	c := r.Contacts
-	fmt.Fprintf(w, "## 3. Contacts: create over HTTP\n\n")
-	fmt.Fprintf(w, "The real `services/contacts` binary on its own scratch database and in-process Kafka; %d clients × %d `POST /v1/contacts` (validation, E.164, duplicate check, insert, outbox, relay running), each contact with a distinct name, email and phone. Baseline: plain one-row INSERT transactions of the same server, same concurrency and count.\n\n", createWriters, createPerWriter)
-	fmt.Fprintf(w, "| measurement | contacts | raw baseline | ratio | goal |\n|---|---:|---:|---:|---|\n")
-	ratio := c.Rate / c.RawInserts
-	fmt.Fprintf(w, "| creates/s at concurrency %d | %.0f | %.0f INSERT tx/s | %.2f | ≥ %.1f %s |\n", createWriters, c.Rate, c.RawInserts, ratio, goalCreateRatio, verdict(ratio >= goalCreateRatio))
-	fmt.Fprintf(w, "| create latency p50 / p99 / max | %s / %s / %s | | | |\n\n", ms(c.Latency.P50), ms(c.Latency.P99), ms(c.Latency.Max))
+	writeContactsSection(w, r.Contacts)
 	writeGatewaySection(w, r.Gateway)
 }
 
@@ -143,4 +137,14 @@ func writeSummary(w io.Writer, r results) {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
 	}
+}
+
+// writeContactsSection renders part 3 of bench/results.md.
+func writeContactsSection(w io.Writer, c contactsCreate) {
+	fmt.Fprintf(w, "## 3. Contacts: create over HTTP\n\n")
+	fmt.Fprintf(w, "The real `services/contacts` binary on its own scratch database and in-process Kafka; %d clients × %d `POST /v1/contacts` (validation, E.164, duplicate check, insert, outbox, relay running), each contact with a distinct name, email and phone. Baseline: plain one-row INSERT transactions of the same server, same concurrency and count.\n\n", createWriters, createPerWriter)
+	fmt.Fprintf(w, "| measurement | contacts | raw baseline | ratio | goal |\n|---|---:|---:|---:|---|\n")
+	ratio := c.Rate / c.RawInserts
+	fmt.Fprintf(w, "| creates/s at concurrency %d | %.0f | %.0f INSERT tx/s | %.2f | ≥ %.1f %s |\n", createWriters, c.Rate, c.RawInserts, ratio, goalCreateRatio, verdict(ratio >= goalCreateRatio))
+	fmt.Fprintf(w, "| create latency p50 / p99 / max | %s / %s / %s | | | |\n\n", ms(c.Latency.P50), ms(c.Latency.P99), ms(c.Latency.Max))
 }
