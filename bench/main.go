@@ -21,7 +21,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway" or "contacts"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts" or "scale"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -32,8 +32,10 @@ func main() {
 		fn = func() error { return runGatewayOnly(ctx) }
 	case "contacts":
 		fn = func() error { return runContactsOnly(ctx) }
+	case "scale":
+		fn = func() error { return runScaleOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\" and \"contacts\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\" and \"scale\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -121,6 +123,10 @@ func run(ctx context.Context, out string) (err error) {
 		r.Gateway, err = measureGatewayOverhead(ctx, root)
 		return
 	}})
+	steps = append(steps, step{"contacts at scale", func() (err error) {
+		r.Scale, err = measureContactsScale(ctx, root)
+		return
+	}})
 	for _, s := range steps {
 		if err := run(s.name, s.fn); err != nil {
 			return err
@@ -202,3 +208,18 @@ type step struct {
 // bigBatch is the relay BatchSize of the second drain, which shows what a
 // larger batch buys.
 const bigBatch = 5000
+
+// runScaleOnly measures part 5 alone and prints its section; results.md is
+// left as it is.
+func runScaleOnly(ctx context.Context) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	s, err := measureContactsScale(ctx, root)
+	if err != nil {
+		return err
+	}
+	writeScaleSection(os.Stdout, s)
+	return nil
+}

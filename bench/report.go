@@ -29,6 +29,8 @@ type results struct {
 	Contacts contactsCreate
 	// Gateway is part 4, what the gateway adds to a read.
 	Gateway gatewayOverhead
+	// Scale is part 5, contacts search, filters and creates at 1M rows.
+	Scale contactsScale
 }
 
 // Goals the outbox is held to.
@@ -116,6 +118,7 @@ func writeMarkdown(w io.Writer, r results) {
 	fmt.Fprintln(w)
 	writeContactsSection(w, r.Contacts)
 	writeGatewaySection(w, r.Gateway)
+	writeScaleSection(w, r.Scale)
 }
 
 // writeSummary prints the headline numbers.
