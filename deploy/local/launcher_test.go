@@ -46,9 +46,6 @@ func buildLauncher(t *testing.T) string {
 // (no services) against the local PostgreSQL and the in-process Kafka on a
 // free port, then stops it with SIGTERM.
 func TestLauncherInfrastructureOnly(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the launcher")
-	}
 	bin := buildLauncher(t)
 	root := t.TempDir() // an empty repository: go.work and no services/
 	if err := os.WriteFile(filepath.Join(root, "go.work"), []byte("go 1.26.0\n"), 0o644); err != nil {
@@ -176,9 +173,6 @@ func (s *syncBuffer) String() string {
 // TestLauncherBadConfig checks a malformed variable stops the launcher with
 // one line naming it.
 func TestLauncherBadConfig(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the launcher")
-	}
 	cmd := exec.Command(buildLauncher(t))
 	cmd.Env = append(os.Environ(), "RAPPORT_HTTP_BASE_PORT=abc")
 	out, err := cmd.CombinedOutput()
