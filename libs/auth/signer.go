@@ -78,19 +78,35 @@ func (s *Signer) KeyID() string { return s.kid }
 // Sign returns an internal token for p, for the service audience, valid for
 // ttl (DefaultTTL is what the gateway uses).
 func (s *Signer) Sign(p Principal, audience string, ttl time.Duration) (string, error) {
+	if ttl > MaxTTL {
+		return "", fmt.Errorf("auth: sign: ttl %v is outside (0, %v]", ttl, MaxTTL)
+	}
+	return s.sign(p, audience, ttl, s.now())
+}
+
+// SignAccess returns a user access token for p: the same claims and key as
+// Sign, for the gateway's own audience and a lifetime that may exceed MaxTTL,
+// issued at now. A service's Verifier refuses such a token (audience,
+// lifetime), so it never stands in for an internal one.
+func (s *Signer) SignAccess(p Principal, audience string, ttl time.Duration, now time.Time) (string, error) {
+	return s.sign(p, audience, ttl, now)
+}
+
+// sign builds and signs the token of Sign and SignAccess.
+func (s *Signer) sign(p Principal, audience string, ttl time.Duration, now time.Time) (string, error) {
 	switch {
 	case p.UserID == "" || p.TenantID == "":
 		return "", errors.New("auth: sign: the principal needs a user and a tenant id")
 	case audience == "":
 		return "", errors.New("auth: sign: the audience is empty")
-	case ttl <= 0 || ttl > MaxTTL:
-		return "", fmt.Errorf("auth: sign: ttl %v is outside (0, %v]", ttl, MaxTTL)
+	case ttl <= 0:
+		return "", fmt.Errorf("auth: sign: ttl %v is not positive", ttl)
 	}
 	jti, err := uuid.NewV7()
 	if err != nil {
 		return "", fmt.Errorf("auth: sign: token id: %w", err)
 	}
-	now := s.now().Truncate(time.Second)
+	now = now.Truncate(time.Second)
 	b := jwt.NewBuilder().
 		Issuer(Issuer).
 		Subject(p.UserID).

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 
 	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/lestrrat-go/jwx/v3/jwt"
@@ -42,43 +41,13 @@ type accessClaims struct {
 }
 
 // signAccessToken returns a user access token for p signed with the current
-// key, and its lifetime in seconds.
+// key, issued at now.
 func (k *Keys) signAccessToken(p auth.Principal, now time.Time) (string, error) {
-	jti, err := uuid.NewV7()
-	if err != nil {
-		return "", err
-	}
-	now = now.Truncate(time.Second)
-	b := jwt.NewBuilder().
-		Issuer(auth.Issuer).
-		Subject(p.UserID).
-		Audience([]string{UserAudience}).
-		IssuedAt(now).
-		NotBefore(now).
-		Expiration(now.Add(AccessTokenTTL)).
-		JwtID(jti.String()).
-		Claim("tid", p.TenantID)
-	for name, v := range map[string][]string{
-		"roles": p.Roles, "teams": p.Teams, "subteams": p.Subordinates, "perms": p.Permissions,
-	} {
-		if len(v) > 0 {
-			b = b.Claim(name, v)
-		}
-	}
-	if len(p.RecordScope) > 0 {
-		b = b.Claim("rscope", p.RecordScope)
-	}
-	tok, err := b.Build()
-	if err != nil {
-		return "", fmt.Errorf("identity: build access token: %w", err)
-	}
-	key := k.private[k.signers[0].KeyID()]
-	alg := k.public[k.signers[0].KeyID()].alg
-	signed, err := jwt.Sign(tok, jwt.WithKey(alg, key))
+	tok, err := k.signers[0].SignAccess(p, UserAudience, AccessTokenTTL, now)
 	if err != nil {
 		return "", fmt.Errorf("identity: sign access token: %w", err)
 	}
-	return string(signed), nil
+	return tok, nil
 }
 
 // verifyAccessToken checks a user access token: compact ES256 or EdDSA JWS

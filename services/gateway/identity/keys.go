@@ -25,9 +25,8 @@ import (
 // published in the JWKS (and still verify user tokens) while a rotation is
 // under way. Every gateway replica must load the same keys.
 type Keys struct {
-	signers []*auth.Signer     // signers[0] is current
-	private map[string]jwk.Key // by kid: private keys for user tokens
-	public  map[string]verifyKey
+	signers []*auth.Signer       // signers[0] is current
+	public  map[string]verifyKey // by kid
 	jwks    []byte
 }
 
@@ -44,7 +43,7 @@ func NewKeys(keys ...crypto.Signer) (*Keys, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("identity: no signing keys")
 	}
-	ks := &Keys{private: map[string]jwk.Key{}, public: map[string]verifyKey{}}
+	ks := &Keys{public: map[string]verifyKey{}}
 	for _, k := range keys {
 		s, err := auth.NewSignerFromKey(k, "")
 		if err != nil {
@@ -68,11 +67,10 @@ func NewKeys(keys ...crypto.Signer) (*Keys, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, dup := ks.private[s.KeyID()]; dup {
+		if _, dup := ks.public[s.KeyID()]; dup {
 			continue
 		}
 		ks.signers = append(ks.signers, s)
-		ks.private[s.KeyID()] = jk
 		ks.public[s.KeyID()] = verifyKey{alg: alg, key: pub}
 	}
 	jwks, err := auth.JWKS(ks.signers...)
