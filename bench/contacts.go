@@ -5,19 +5,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/twmb/franz-go/pkg/kfake"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -41,55 +37,16 @@ type contactsCreate struct {
 // same concurrency.
 func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (contactsCreate, error) {
 	var res contactsCreate
-	sdb, err := newScratchDB(ctx, serverURL())
+	stack, err := startContactsStack(ctx, root)
 	if err != nil {
 		return res, err
 	}
-	defer sdb.Drop() //nolint:errcheck // best effort; the report does not depend on it
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, events.Topic("", events.Contacts), events.DLQ(events.Topic("", events.Contacts))))
-	if err != nil {
-		return res, err
-	}
-	defer cluster.Close()
-	signer, err := auth.NewSigner()
-	if err != nil {
-		return res, err
-	}
-	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b, _ := signer.PublicJWKS()
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b) //nolint:errcheck
-	}))
-	defer jwks.Close()
-
-	dir, err := os.MkdirTemp("", "rapport-bench-")
-	if err != nil {
-		return res, err
-	}
-	defer os.RemoveAll(dir)
-	bin, err := buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts")
-	if err != nil {
-		return res, err
-	}
-	addr, err := freeAddr()
-	if err != nil {
-		return res, err
-	}
-	base := "http://" + addr
-	stop, err := bin.start(ctx, base, []string{
-		"SERVICE_NAME=contacts", "HTTP_ADDR=" + addr,
-		"DATABASE_URL=" + sdb.AppURL, "DATABASE_MIGRATE_URL=" + sdb.AdminURL,
-		"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "AUTH_JWKS_URL=" + jwks.URL,
-		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
-	})
-	if err != nil {
-		return res, err
-	}
-	defer stop()
+	defer stack.Close()
+	base := stack.base
 
 	p := auth.Principal{TenantID: newTenant(), UserID: newTenant(), Roles: []string{"admin"},
 		Permissions: []string{"*"}, RecordScope: map[string]auth.Scope{"*": auth.ScopeAll}}
-	token := func() (string, error) { return signer.Sign(p, "contacts", auth.DefaultTTL) }
+	token := stack.tokens(p)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: createWriters}, Timeout: 30 * time.Second}
 	var mu sync.Mutex
 	var took []time.Duration

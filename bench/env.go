@@ -7,15 +7,12 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
 
-	"github.com/lib/pq"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // defaultServerURL is the PostgreSQL server used when neither
@@ -32,74 +29,26 @@ func serverURL() string {
 	return defaultServerURL
 }
 
-// scratchDB is a database and login role made for one run, like
-// testkit.Postgres: AdminURL connects as the server's superuser, AppURL as
-// AppRole (no SUPERUSER, no BYPASSRLS), so row-level security applies.
+// scratchDB is a database and login role made for one run by
+// testkit.CreateDatabase: AdminURL connects as the server's superuser, AppURL
+// as AppRole (no SUPERUSER, no BYPASSRLS), so row-level security applies.
 type scratchDB struct {
-	AdminURL, AppURL, AppRole string
-	drop                      func() error
+	testkit.PG
+	drop func() error
 }
 
 // newScratchDB creates the database and role on server. The caller must call
 // Drop, also on failure.
 func newScratchDB(ctx context.Context, server string) (*scratchDB, error) {
-	admin, err := sql.Open("postgres", server)
+	db, drop, err := testkit.CreateDatabase(ctx, server, "bench_")
 	if err != nil {
 		return nil, err
 	}
-	defer admin.Close()
-	name := "bench_" + randomHex(6)
-	role, password := name+"_app", randomHex(12)
-	drop := func() error {
-		db, err := sql.Open("postgres", server)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		var errs []error
-		for _, q := range []string{"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role} {
-			if _, err := db.ExecContext(ctx, q); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", q, err))
-			}
-		}
-		return errors.Join(errs...)
-	}
-	for _, q := range []string{
-		"CREATE DATABASE " + name,
-		"CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD " + pq.QuoteLiteral(password),
-		"REVOKE CONNECT ON DATABASE " + name + " FROM PUBLIC",
-		"GRANT CONNECT ON DATABASE " + name + " TO " + role,
-	} {
-		if _, err := admin.ExecContext(ctx, q); err != nil {
-			return nil, errors.Join(fmt.Errorf("%s: %w", q, err), drop())
-		}
-	}
-	return &scratchDB{
-		AdminURL: withDatabase(server, name, "", ""),
-		AppURL:   withDatabase(server, name, role, password),
-		AppRole:  role,
-		drop:     drop,
-	}, nil
+	return &scratchDB{PG: db, drop: drop}, nil
 }
 
 // Drop removes the database and the role.
 func (s *scratchDB) Drop() error { return s.drop() }
-
-// withDatabase rewrites a server URL to database db and, when user is set, to
-// that user and password.
-func withDatabase(server, db, user, password string) string {
-	u, err := url.Parse(server)
-	if err != nil {
-		panic(fmt.Sprintf("bench: bad server url: %v", err))
-	}
-	u.Path = "/" + db
-	if user != "" {
-		u.User = url.UserPassword(user, password)
-	}
-	return u.String()
-}
 
 func randomHex(n int) string {
 	b := make([]byte, n)

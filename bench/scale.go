@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
@@ -13,10 +12,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -138,51 +135,12 @@ func loadTenant(ctx context.Context, admin *sqlx.DB, tenant string, from, rows i
 // measureContactsScale loads the tenants, starts the contacts binary and
 // measures search, filter and create requests of the big tenant.
 func measureContactsScale(ctx context.Context, root string) (res contactsScale, err error) {
-	sdb, err := newScratchDB(ctx, serverURL())
+	stack, err := startContactsStack(ctx, root)
 	if err != nil {
 		return res, err
 	}
-	defer sdb.Drop() //nolint:errcheck // best effort
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, events.Topic("", events.Contacts), events.DLQ(events.Topic("", events.Contacts))))
-	if err != nil {
-		return res, err
-	}
-	defer cluster.Close()
-	signer, err := auth.NewSigner()
-	if err != nil {
-		return res, err
-	}
-	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b, _ := signer.PublicJWKS()
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b) //nolint:errcheck
-	}))
-	defer jwks.Close()
-	dir, err := os.MkdirTemp("", "rapport-bench-")
-	if err != nil {
-		return res, err
-	}
-	defer os.RemoveAll(dir)
-	bin, err := buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts")
-	if err != nil {
-		return res, err
-	}
-	addr, err := freeAddr()
-	if err != nil {
-		return res, err
-	}
-	base := "http://" + addr
-	// Started on the empty database, the binary migrates it.
-	stop, err := bin.start(ctx, base, []string{
-		"SERVICE_NAME=contacts", "HTTP_ADDR=" + addr,
-		"DATABASE_URL=" + sdb.AppURL, "DATABASE_MIGRATE_URL=" + sdb.AdminURL,
-		"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "AUTH_JWKS_URL=" + jwks.URL,
-		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
-	})
-	if err != nil {
-		return res, err
-	}
-	defer stop()
+	defer stack.Close()
+	sdb, base := stack.db, stack.base
 
 	admin, err := pg.Open(sdb.AdminURL, pg.Options{})
 	if err != nil {
@@ -222,7 +180,7 @@ func measureContactsScale(ctx context.Context, root string) (res contactsScale, 
 
 	p := auth.Principal{TenantID: big, UserID: "user-1", Roles: []string{"admin"},
 		Permissions: []string{"*"}, RecordScope: map[string]auth.Scope{"*": auth.ScopeAll}}
-	token := func() (string, error) { return signer.Sign(p, "contacts", auth.DefaultTTL) }
+	token := stack.tokens(p)
 	client := &http.Client{Timeout: 30 * time.Second}
 	list := func(q url.Values) func(int) (int, error) {
 		return func(int) (int, error) {

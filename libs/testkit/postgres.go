@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -40,18 +41,48 @@ func Postgres(t testing.TB) PG {
 	if err != nil {
 		t.Fatalf("testkit: no PostgreSQL for tests: %v", err)
 	}
-	admin, err := sql.Open("postgres", server)
-	if err != nil {
-		t.Fatalf("testkit: open %s: %v", redact(server), err)
-	}
-	defer admin.Close()
-
-	suffix := randomHex(6)
-	name := "rt_" + suffix
-	role := name + "_app"
-	password := randomHex(12)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	db, drop, err := CreateDatabase(ctx, server, "rt_")
+	if err != nil {
+		t.Fatalf("testkit: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Errorf("testkit: %v", err)
+		}
+	})
+	return db
+}
+
+// CreateDatabase makes a fresh database named prefix plus random hex, and its
+// application role, on server (an admin DSN); drop removes both. Postgres
+// uses it for tests; programs such as the benchmarks call it directly.
+func CreateDatabase(ctx context.Context, server, prefix string) (db PG, drop func() error, err error) {
+	admin, err := sql.Open("postgres", server)
+	if err != nil {
+		return PG{}, nil, fmt.Errorf("open %s: %w", redact(server), err)
+	}
+	defer admin.Close()
+	name := prefix + randomHex(6)
+	role := name + "_app"
+	password := randomHex(12)
+	drop = func() error {
+		db, err := sql.Open("postgres", server)
+		if err != nil {
+			return fmt.Errorf("drop %s: %w", name, err)
+		}
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var errs []error
+		for _, q := range []string{"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role} {
+			if _, err := db.ExecContext(ctx, q); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", q, err))
+			}
+		}
+		return errors.Join(errs...)
+	}
 	for _, q := range []string{
 		"CREATE DATABASE " + name,
 		"CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD " + pq.QuoteLiteral(password),
@@ -59,30 +90,15 @@ func Postgres(t testing.TB) PG {
 		"GRANT CONNECT ON DATABASE " + name + " TO " + role,
 	} {
 		if _, err := admin.ExecContext(ctx, q); err != nil {
-			t.Fatalf("testkit: %s: %v", q, err)
+			return PG{}, nil, errors.Join(fmt.Errorf("%s: %w", q, err), drop())
 		}
 	}
-	t.Cleanup(func() {
-		db, err := sql.Open("postgres", server)
-		if err != nil {
-			t.Errorf("testkit: drop %s: %v", name, err)
-			return
-		}
-		defer db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		for _, q := range []string{"DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", "DROP ROLE IF EXISTS " + role} {
-			if _, err := db.ExecContext(ctx, q); err != nil {
-				t.Errorf("testkit: %s: %v", q, err)
-			}
-		}
-	})
 	return PG{
 		Name:     name,
 		AdminURL: withDatabase(server, name, "", ""),
 		AppURL:   withDatabase(server, name, role, password),
 		AppRole:  role,
-	}
+	}, drop, nil
 }
 
 // Open connects to url and closes the pool when the test ends.

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/events"
+)
+
+// contactsStack is the real contacts binary on a scratch database of its own
+// (which it migrates at start) and an in-process Kafka, verifying tokens of
+// signer. Close tears it all down.
+type contactsStack struct {
+	db     *scratchDB
+	base   string // http://host:port of the service
+	signer *auth.Signer
+	undo   []func()
+}
+
+// startContactsStack builds services/contacts from the repository at root and
+// starts it.
+func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err error) {
+	s := &contactsStack{}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if s.db, err = newScratchDB(ctx, serverURL()); err != nil {
+		return nil, err
+	}
+	s.undo = append(s.undo, func() { s.db.Drop() }) //nolint:errcheck // best effort; the report does not depend on it
+	topic := events.Topic("", events.Contacts)
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic, events.DLQ(topic)))
+	if err != nil {
+		return nil, err
+	}
+	s.undo = append(s.undo, cluster.Close)
+	if s.signer, err = auth.NewSigner(); err != nil {
+		return nil, err
+	}
+	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		b, _ := s.signer.PublicJWKS()
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b) //nolint:errcheck
+	}))
+	s.undo = append(s.undo, jwks.Close)
+	dir, err := os.MkdirTemp("", "rapport-bench-")
+	if err != nil {
+		return nil, err
+	}
+	s.undo = append(s.undo, func() { os.RemoveAll(dir) })
+	bin, err := buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts")
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	s.base = "http://" + addr
+	stop, err := bin.start(ctx, s.base, []string{
+		"SERVICE_NAME=contacts", "HTTP_ADDR=" + addr,
+		"DATABASE_URL=" + s.db.AppURL, "DATABASE_MIGRATE_URL=" + s.db.AdminURL,
+		"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "AUTH_JWKS_URL=" + jwks.URL,
+		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.undo = append(s.undo, stop)
+	return s, nil
+}
+
+// tokens returns a source of fresh internal tokens of p for contacts, as the
+// gateway mints one per request.
+func (s *contactsStack) tokens(p auth.Principal) func() (string, error) {
+	return func() (string, error) { return s.signer.Sign(p, "contacts", auth.DefaultTTL) }
+}
+
+// Close stops everything started, newest first.
+func (s *contactsStack) Close() {
+	for i := len(s.undo) - 1; i >= 0; i-- {
+		s.undo[i]()
+	}
+}
