@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -85,24 +83,8 @@ func createContact(ctx context.Context, c *http.Client, base string, token func(
 	body := fmt.Sprintf(`{"firstName":%q,"lastName":%q,"emails":[{"address":"bench.%d@example.com","primary":true}],`+
 		`"phones":[{"number":"+1 212 %03d %04d"}],"lifecycleStage":"lead","source":"bench"}`,
 		pseudoWord(uint64(n)*2+1), pseudoWord(uint64(n)*2+2), n, 200+n/10000%800, n%10000)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/contacts", strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	tok, err := token() // a fresh 60-second token per request, as the gateway mints
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated {
-		return fmt.Errorf("create contact %d: %d %s", n, res.StatusCode, b)
+	if err := postContact(ctx, c, base, token, body); err != nil {
+		return fmt.Errorf("create contact %d: %w", n, err)
 	}
 	return nil
 }

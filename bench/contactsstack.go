@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -89,4 +91,29 @@ func (s *contactsStack) Close() {
 	for i := len(s.undo) - 1; i >= 0; i-- {
 		s.undo[i]()
 	}
+}
+
+// postContact creates a contact from the JSON body with a fresh token (as
+// the gateway mints one per request) and wants 201.
+func postContact(ctx context.Context, c *http.Client, base string, token func() (string, error), body string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/contacts", strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	tok, err := token()
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated {
+		return fmt.Errorf("POST /v1/contacts: %d %s", res.StatusCode, b)
+	}
+	return nil
 }

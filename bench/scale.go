@@ -266,26 +266,7 @@ func scaleCreate(ctx context.Context, c *http.Client, token func() (string, erro
 	body := fmt.Sprintf(`{"firstName":%q,"lastName":%q,"emails":[{"address":"new.%s.%d@company%d.com","primary":true}],`+
 		`"phones":[{"number":"+44 20 7%03d %04d"}],"lifecycleStage":"lead","source":"bench"}`,
 		pseudoWord(uint64(i)*2+11), pseudoWord(uint64(i)*2+12), run, i, (i*7919)%(rows/10), i%1000, len(run)*1000+i)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/contacts", strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	tok, err := token()
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated {
-		return fmt.Errorf("create: %d %s", res.StatusCode, b)
-	}
-	return nil
+	return postContact(ctx, c, base, token, body)
 }
 
 // scaleExplain runs EXPLAIN ANALYZE, as the application role under RLS, of
