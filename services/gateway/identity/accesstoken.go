@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/lestrrat-go/jwx/v3/jws"
 	"github.com/lestrrat-go/jwx/v3/jwt"
 
