@@ -137,7 +137,7 @@ func updateRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec record) error {
 
 // visibleIDs returns which of ids name live records of k matching conds.
 func visibleIDs(ctx context.Context, tx *sqlx.Tx, k *kind, ids []string, conds []Cond) (map[string]bool, error) {
-	conds = append([]Cond{{"id = ANY(?::uuid[]) AND deleted_at IS NULL", []any{pq.StringArray(ids)}}}, conds...)
+	conds = append([]Cond{{"id IN (SELECT unnest(?::uuid[])) AND deleted_at IS NULL", []any{pq.StringArray(ids)}}}, conds...)
 	q, args := selectRecords(k, conds, "")
 	q = strings.Replace(q, "SELECT "+strings.Join(k.columns, ", "), "SELECT id", 1)
 	var found []string
@@ -160,7 +160,7 @@ func retagRecords(ctx context.Context, tx *sqlx.Tx, k *kind, ids, add, remove []
 	set := Cond{`tag_ids = ARRAY(SELECT x FROM unnest(tag_ids || ?::uuid[]) WITH ORDINALITY AS u(x, n)
 		WHERE x <> ALL(?::uuid[]) GROUP BY x ORDER BY min(n)), version = version + 1, updated_at = ?`,
 		[]any{pq.StringArray(add), pq.StringArray(remove), now}}
-	conds = append([]Cond{{"id = ANY(?::uuid[]) AND deleted_at IS NULL AND (NOT tag_ids @> ?::uuid[] OR tag_ids && ?::uuid[])",
+	conds = append([]Cond{{"id IN (SELECT unnest(?::uuid[])) AND deleted_at IS NULL AND (NOT tag_ids @> ?::uuid[] OR tag_ids && ?::uuid[])",
 		[]any{pq.StringArray(ids), pq.StringArray(add), pq.StringArray(remove)}}}, conds...)
 	var where []string
 	args := set.Args

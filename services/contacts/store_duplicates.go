@@ -35,35 +35,50 @@ type dupHit struct {
 // looked-up value (an account, an email domain, a name word: a rare word is
 // always compared in full, a common one in part), and computes pg_trgm
 // similarity on those only (the keys tables carry the name, so that needs no
-// heap visit). Scope and self exclusion apply last.
+// heap visit). Each candidate is then read by primary key (liveContact,
+// liveAccount), and scope and self exclusion apply last.
+//
+// The plans must not depend on statistics, which a young tenant's tables do
+// not have yet: a list of values is unnested and each value looked up in a
+// LATERAL subquery with a LIMIT, and each candidate row too, because
+// PostgreSQL neither uses `= ANY(array)` as an index condition under
+// row-level security nor keeps a flattened join parameterised without
+// statistics — it filters the whole tenant instead.
 const (
+	liveContact = `CROSS JOIN LATERAL (SELECT id, display_name, owner_id, team_id FROM contacts
+			WHERE id = h.contact_id AND deleted_at IS NULL OFFSET 0) c`
+	liveAccount = `CROSS JOIN LATERAL (SELECT id, name, owner_id, team_id FROM accounts
+			WHERE id = h.account_id AND deleted_at IS NULL OFFSET 0) a`
+
 	contactKeysSQL = `SELECT c.id, c.display_name AS name, h.matched, 1.0::float8 AS score
-		FROM (SELECT contact_id, kind AS matched FROM contact_match_keys WHERE kind = 'email' AND value = ANY(?::text[])
+		FROM (SELECT k.contact_id, k.kind AS matched FROM unnest(?::text[]) q(v)
+				CROSS JOIN LATERAL (SELECT contact_id, kind FROM contact_match_keys WHERE kind = 'email' AND value = q.v LIMIT ?) k
 			UNION ALL
-			SELECT contact_id, kind FROM contact_match_keys WHERE kind = 'phone' AND value = ANY(?::text[])) h
-		JOIN contacts c ON c.id = h.contact_id
-		WHERE c.deleted_at IS NULL AND c.id <> ?`
+			SELECT k.contact_id, k.kind FROM unnest(?::text[]) q(v)
+				CROSS JOIN LATERAL (SELECT contact_id, kind FROM contact_match_keys WHERE kind = 'phone' AND value = q.v LIMIT ?) k) h
+		` + liveContact + `
+		WHERE c.id <> ?`
 	contactNameInAccountSQL = `SELECT n.id, n.display_name AS name, 'name' AS matched, similarity(n.display_name, ?)::float8 AS score
 		FROM (SELECT id, display_name, owner_id, team_id FROM contacts
 			WHERE account_id = ? AND deleted_at IS NULL LIMIT ?) n
 		WHERE similarity(n.display_name, ?) >= ? AND n.id <> ?`
-	contactNameByDomainSQL = `SELECT c.id, c.display_name AS name, 'name' AS matched, k.score
+	contactNameByDomainSQL = `SELECT c.id, c.display_name AS name, 'name' AS matched, h.score
 		FROM (SELECT DISTINCT d.contact_id, similarity(d.name, ?)::float8 AS score
 			FROM unnest(?::text[]) q(domain)
 			CROSS JOIN LATERAL (SELECT contact_id, name FROM contact_match_keys
 				WHERE kind = 'domain' AND value = q.domain LIMIT ?) d
-			WHERE similarity(d.name, ?) >= ?) k
-		JOIN contacts c ON c.id = k.contact_id
-		WHERE c.deleted_at IS NULL AND c.id <> ?`
+			WHERE similarity(d.name, ?) >= ?) h
+		` + liveContact + `
+		WHERE c.id <> ?`
 	accountDomainSQL = `SELECT id, name, 'domain' AS matched, 1.0::float8 AS score
 		FROM accounts WHERE domain = ? AND deleted_at IS NULL AND id <> ?`
-	accountNameSQL = `SELECT a.id, a.name, 'name' AS matched, k.score
+	accountNameSQL = `SELECT a.id, a.name, 'name' AS matched, h.score
 		FROM (SELECT DISTINCT w.account_id, similarity(w.name, ?)::float8 AS score
 			FROM unnest(account_name_words(?)) q(word)
 			CROSS JOIN LATERAL (SELECT account_id, name FROM account_name_keys WHERE word = q.word LIMIT ?) w
-			WHERE similarity(w.name, ?) >= ?) k
-		JOIN accounts a ON a.id = k.account_id
-		WHERE a.deleted_at IS NULL AND a.id <> ?`
+			WHERE similarity(w.name, ?) >= ?) h
+		` + liveAccount + `
+		WHERE a.id <> ?`
 )
 
 // contactDupQueries are the checks of contact c for p: any email or phone
@@ -86,7 +101,8 @@ func contactDupQueries(p auth.Principal, c *Contact) []dupQuery {
 	}
 	var qs []dupQuery
 	if len(emails)+len(phones) > 0 {
-		qs = append(qs, scoped(p, "contact email and phone", contactKeysSQL, pq.StringArray(emails), pq.StringArray(phones), c.ID))
+		qs = append(qs, scoped(p, "contact email and phone", contactKeysSQL,
+			pq.StringArray(emails), maxCandidates, pq.StringArray(phones), maxCandidates, c.ID))
 	}
 	name := c.DisplayName
 	switch {
