@@ -20,7 +20,7 @@ type Service interface {
 
 	CreateContact(ctx context.Context, c Contact, opts CreateOptions) (*Contact, error)
 	GetContact(ctx context.Context, id string) (*Contact, error)
-	UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Contact, error)
+	UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Contact, error)
 	DeleteContact(ctx context.Context, id string, ifMatch int64) error
 	RestoreContact(ctx context.Context, id string) (*Contact, error)
 	ListContacts(ctx context.Context, q ListQuery) (Page[Contact], error)
@@ -28,7 +28,7 @@ type Service interface {
 
 	CreateAccount(ctx context.Context, a Account, opts CreateOptions) (*Account, error)
 	GetAccount(ctx context.Context, id string) (*Account, error)
-	UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Account, error)
+	UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Account, error)
 	DeleteAccount(ctx context.Context, id string, ifMatch int64) error
 	RestoreAccount(ctx context.Context, id string) (*Account, error)
 	ListAccounts(ctx context.Context, q ListQuery) (Page[Account], error)
@@ -72,8 +72,8 @@ var (
 // ErrDuplicateAccount wrapped in a *DuplicatesError: the transport turns them
 // into a 301 redirect and a 409 problem listing the candidates.
 var (
-	ErrDuplicateContact = errs.New(errs.Conflict, "duplicate-contact", "the contact looks like a duplicate of existing ones; send allowDuplicate=true to create it anyway")
-	ErrDuplicateAccount = errs.New(errs.Conflict, "duplicate-account", "the account looks like a duplicate of existing ones; send allowDuplicate=true to create it anyway")
+	ErrDuplicateContact = errs.New(errs.Conflict, "duplicate-contact", "the contact looks like a duplicate of existing ones; send allowDuplicate=true to save it anyway")
+	ErrDuplicateAccount = errs.New(errs.Conflict, "duplicate-account", "the account looks like a duplicate of existing ones; send allowDuplicate=true to save it anyway")
 	ErrContactMerged    = errs.New(errs.Gone, "contact-merged", "the contact was merged into another")
 	ErrAccountMerged    = errs.New(errs.Gone, "account-merged", "the account was merged into another")
 	ErrMergeSelf        = errs.New(errs.Invalid, "merge-self", "a record cannot be merged into itself")

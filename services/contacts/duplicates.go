@@ -33,9 +33,25 @@ type Deduplicator interface {
 	ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (Page[DuplicatePair], error)
 }
 
-// CreateOptions modify a create: AllowDuplicate skips the duplicate check.
+// CreateOptions modify a create or an update of an account or contact:
+// AllowDuplicate skips the duplicate check.
 type CreateOptions struct {
 	AllowDuplicate bool
+}
+
+// identityFields are the API fields the duplicate checks compare: an update
+// changing one of them is checked like a create.
+var identityFields = []string{"emails", "phones", "displayName", "firstName", "lastName", "accountId", "name", "domain"}
+
+// changesIdentity reports whether changed, an update's changed fields,
+// names one of identityFields.
+func changesIdentity(changed []string) bool {
+	for _, f := range changed {
+		if slices.Contains(identityFields, f) {
+			return true
+		}
+	}
+	return false
 }
 
 // What a duplicate candidate matched on.

@@ -149,3 +149,41 @@ func TestConcurrentDuplicateCreates(t *testing.T) {
 		t.Errorf("statuses %v, want one 201 and %d 409", got, n-1)
 	}
 }
+
+func TestUpdateChecksDuplicates(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	ada := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace",
+		"emails": []any{map[string]any{"address": "ada@example.com"}}})
+	bob := e.created(u, "/v1/contacts", map[string]any{"firstName": "Bob", "lastName": "Byron",
+		"emails": []any{map[string]any{"address": "bob@example.org"}}})
+	ifMatch := func(id string) string { return e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag") }
+
+	// Changing an email to another contact's is refused with the candidate,
+	// and the contact is left as it was.
+	takeAda := map[string]any{"emails": []any{map[string]any{"address": "ADA@example.com"}}}
+	r := e.want(e.do(u, "PATCH", "/v1/contacts/"+bob, takeAda, "If-Match", ifMatch(bob)), http.StatusConflict)
+	if c := duplicates(t, r, "duplicates")[ada]; c == nil || matched(c) != "email" {
+		t.Errorf("candidates %s", r.raw)
+	}
+	got := e.want(e.do(u, "GET", "/v1/contacts/"+bob, nil), http.StatusOK)
+	if emails := got.body["emails"].([]any); emails[0].(map[string]any)["address"] != "bob@example.org" {
+		t.Errorf("refused patch changed the contact: %s", got.raw)
+	}
+
+	// allowDuplicate=true saves it; a later change of another field is not
+	// checked again, one of an identity field is.
+	e.want(e.do(u, "PATCH", "/v1/contacts/"+bob+"?allowDuplicate=true", takeAda, "If-Match", ifMatch(bob)), http.StatusOK)
+	e.want(e.do(u, "PATCH", "/v1/contacts/"+bob, map[string]any{"jobTitle": "Poet"}, "If-Match", ifMatch(bob)), http.StatusOK)
+	e.want(e.do(u, "PATCH", "/v1/contacts/"+bob, map[string]any{"lastName": "Lord Byron"}, "If-Match", ifMatch(bob)), http.StatusConflict)
+	e.want(e.do(u, "PATCH", "/v1/contacts/"+bob+"?allowDuplicate=maybe", map[string]any{"jobTitle": "Lord"}, "If-Match", ifMatch(bob)), http.StatusBadRequest)
+
+	// Accounts: renaming to another account's domain is refused.
+	e.created(u, "/v1/accounts", map[string]any{"name": "Initech", "domain": "initech.example"})
+	globex := e.created(u, "/v1/accounts", map[string]any{"name": "Globex", "domain": "globex.example"})
+	etag := e.want(e.do(u, "GET", "/v1/accounts/"+globex, nil), http.StatusOK).header.Get("ETag")
+	r = e.want(e.do(u, "PATCH", "/v1/accounts/"+globex, map[string]any{"domain": "initech.example"}, "If-Match", etag), http.StatusConflict)
+	if r.body["type"] != "https://rapport.dev/problems/duplicate-account" {
+		t.Errorf("problem %s", r.raw)
+	}
+}

@@ -23,6 +23,8 @@ type patchRequest struct {
 	ID      string
 	IfMatch int64
 	Patch   json.RawMessage
+	// Opts apply to accounts and contacts only.
+	Opts CreateOptions
 }
 
 // listRequest asks for a page of records, or the custom fields of an entity.
@@ -103,7 +105,7 @@ func MakeEndpoints(s Service) Endpoints {
 		},
 		"updateContact": func(ctx context.Context, r any) (any, error) {
 			req := r.(patchRequest)
-			c, err := s.UpdateContact(ctx, req.ID, req.IfMatch, req.Patch)
+			c, err := s.UpdateContact(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
 			return ok(c, version(c, err), err)
 		},
 		"deleteContact": func(ctx context.Context, r any) (any, error) {
@@ -132,7 +134,7 @@ func MakeEndpoints(s Service) Endpoints {
 		},
 		"updateAccount": func(ctx context.Context, r any) (any, error) {
 			req := r.(patchRequest)
-			a, err := s.UpdateAccount(ctx, req.ID, req.IfMatch, req.Patch)
+			a, err := s.UpdateAccount(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
 			return ok(a, version(a, err), err)
 		},
 		"deleteAccount": func(ctx context.Context, r any) (any, error) {

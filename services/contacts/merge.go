@@ -175,10 +175,11 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 				return err
 			}
 		}
-		if err := s.prepare(ctx, tx, k, p, rec, wm.StoredFields); err != nil {
+		defs, err := s.prepare(ctx, tx, k, p, rec, wm.StoredFields)
+		if err != nil {
 			return err
 		}
-		if err := present(ctx, tx, k, rec); err != nil {
+		if err := presentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
 		merged, err := changedFields(winner, rec)

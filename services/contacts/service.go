@@ -98,15 +98,20 @@ func liveConds(p auth.Principal) []Cond {
 // present fills the API view of records: tag names from their ids and the
 // values of defined custom fields.
 func present(ctx context.Context, tx *sqlx.Tx, k *kind, recs ...record) error {
+	defs, err := customFieldDefs(ctx, tx, k.entity)
+	if err != nil {
+		return err
+	}
+	return presentWith(ctx, tx, defs, recs...)
+}
+
+// presentWith is present with the custom field definitions already read.
+func presentWith(ctx context.Context, tx *sqlx.Tx, defs map[string]CustomField, recs ...record) error {
 	var ids []string
 	for _, r := range recs {
 		ids = append(ids, r.meta().TagIDs...)
 	}
 	names, err := tagNames(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	defs, err := customFieldDefs(ctx, tx, k.entity)
 	if err != nil {
 		return err
 	}
@@ -125,15 +130,16 @@ func present(ctx context.Context, tx *sqlx.Tx, k *kind, recs ...record) error {
 
 // prepare normalises and validates rec before it is written by p, resolves
 // its tag names (creating unknown ones) and folds its custom fields into the
-// stored ones, keeping the hidden values of old.
-func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record, old JSONMap) error {
+// stored ones, keeping the hidden values of old. It returns the custom field
+// definitions it checked against, for presentWith.
+func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record, old JSONMap) (map[string]CustomField, error) {
 	settings, err := getSettings(ctx, tx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defs, err := customFieldDefs(ctx, tx, k.entity)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	v := kitx.NewValidator()
 	m := rec.meta()
@@ -150,21 +156,21 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 	}
 	checkCustomFields(v, defs, m.CustomFields, settings.DefaultRegion)
 	if err := v.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkReferences(ctx, tx, rec); err != nil {
-		return err
+		return nil, err
 	}
 	if !inScope(p, m) {
-		return ErrOutOfScope
+		return nil, ErrOutOfScope
 	}
 	ids, created, err := tagIDs(ctx, tx, m.Tags, true, m.UpdatedAt)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, t := range created {
 		if err := s.emit(ctx, tx, p.TenantID, "tag", VerbCreated, t.ID, t, nil); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	m.TagIDs = append(pq.StringArray{}, ids...)
@@ -178,7 +184,7 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 	for key, val := range m.CustomFields {
 		m.StoredFields[key] = val
 	}
-	return nil
+	return defs, nil
 }
 
 // checkReferences checks that a contact's account and an account's parent
@@ -242,7 +248,8 @@ func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOp
 		c.DisplayNameManual = strings.TrimSpace(c.DisplayName) != ""
 	}
 	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		if err := s.prepare(ctx, tx, k, p, rec, nil); err != nil {
+		defs, err := s.prepare(ctx, tx, k, p, rec, nil)
+		if err != nil {
 			return err
 		}
 		if !opts.AllowDuplicate {
@@ -253,7 +260,7 @@ func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOp
 		if err := insertRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
-		if err := present(ctx, tx, k, rec); err != nil {
+		if err := presentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, p.TenantID, k.entity, VerbCreated, m.ID, rec, nil)
@@ -275,8 +282,10 @@ func (s *service) get(ctx context.Context, k *kind, id string) (rec record, err 
 	return rec, err
 }
 
-// update applies a merge patch to a live record at version ifMatch.
-func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage) (rec record, err error) {
+// update applies a merge patch to a live record at version ifMatch; unless
+// opts.AllowDuplicate, a patch that changes what identifies the record
+// (changesIdentity) is refused when the result has duplicates.
+func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (rec record, err error) {
 	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, err
@@ -304,16 +313,22 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 		if c, ok := rec.(*Contact); ok {
 			c.DisplayNameManual = patchedDisplayName(patch, old.(*Contact))
 		}
-		if err := s.prepare(ctx, tx, k, p, rec, om.StoredFields); err != nil {
+		defs, err := s.prepare(ctx, tx, k, p, rec, om.StoredFields)
+		if err != nil {
 			return err
 		}
-		if err := present(ctx, tx, k, rec); err != nil {
+		if err := presentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
 		changed, err := changedFields(old, rec)
 		if err != nil || len(changed) == 0 {
 			rec = old
 			return err
+		}
+		if !opts.AllowDuplicate && changesIdentity(changed) {
+			if err := checkDuplicates(ctx, tx, k, p, rec); err != nil {
+				return err
+			}
 		}
 		if err := updateRecord(ctx, tx, k, rec); err != nil {
 			return err

@@ -20,8 +20,8 @@ func (s *service) GetContact(ctx context.Context, id string) (*Contact, error) {
 }
 
 // UpdateContact implements Service.
-func (s *service) UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Contact, error) {
-	rec, err := s.update(ctx, contactKind, id, ifMatch, patch)
+func (s *service) UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Contact, error) {
+	rec, err := s.update(ctx, contactKind, id, ifMatch, patch, opts)
 	return asContact(rec), err
 }
 
@@ -66,8 +66,8 @@ func (s *service) GetAccount(ctx context.Context, id string) (*Account, error) {
 }
 
 // UpdateAccount implements Service.
-func (s *service) UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Account, error) {
-	rec, err := s.update(ctx, accountKind, id, ifMatch, patch)
+func (s *service) UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Account, error) {
+	rec, err := s.update(ctx, accountKind, id, ifMatch, patch, opts)
 	return asAccount(rec), err
 }
 

@@ -77,6 +77,9 @@ func deleteTag(ctx context.Context, tx *sqlx.Tx, id string) error {
 
 // tagNames maps the given tag ids to their names.
 func tagNames(ctx context.Context, tx *sqlx.Tx, ids []string) (map[string]string, error) {
+	if len(ids) == 0 {
+		return map[string]string{}, nil
+	}
 	var rows []struct{ ID, Name string }
 	if err := tx.SelectContext(ctx, &rows, "SELECT id, name FROM tags WHERE id = ANY($1::uuid[])", pq.StringArray(ids)); err != nil {
 		return nil, fmt.Errorf("tag names: %w", pg.MapError(err))

@@ -40,14 +40,9 @@ func decodeCreate[T any](readOnly []string) kithttp.DecodeRequestFunc {
 	body := decodeBody[T](readOnly)
 	return func(ctx context.Context, r *http.Request) (any, error) {
 		var req createRequest[T]
-		switch v := r.URL.Query().Get("allowDuplicate"); v {
-		case "", "false":
-		case "true":
-			req.Opts.AllowDuplicate = true
-		default:
-			e := ErrBadAllowDuplicate.WithDetail("allowDuplicate %q must be true or false", v)
-			e.Fields = []errs.FieldError{{Field: "allowDuplicate", Reason: "must be true or false"}}
-			return nil, e
+		var err error
+		if req.Opts, err = decodeCreateOptions(r); err != nil {
+			return nil, err
 		}
 		rec, err := body(ctx, r)
 		if err != nil {
@@ -55,6 +50,36 @@ func decodeCreate[T any](readOnly []string) kithttp.DecodeRequestFunc {
 		}
 		req.Record = rec.(T)
 		return req, nil
+	}
+}
+
+// decodeRecordPatch reads an account's or a contact's merge patch (see
+// decodePatch) and the allowDuplicate query parameter.
+func decodeRecordPatch(ctx context.Context, r *http.Request) (any, error) {
+	opts, err := decodeCreateOptions(r)
+	if err != nil {
+		return nil, err
+	}
+	req, err := decodePatch(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	patch := req.(patchRequest)
+	patch.Opts = opts
+	return patch, nil
+}
+
+// decodeCreateOptions reads the allowDuplicate query parameter.
+func decodeCreateOptions(r *http.Request) (CreateOptions, error) {
+	switch v := r.URL.Query().Get("allowDuplicate"); v {
+	case "", "false":
+		return CreateOptions{}, nil
+	case "true":
+		return CreateOptions{AllowDuplicate: true}, nil
+	default:
+		e := ErrBadAllowDuplicate.WithDetail("allowDuplicate %q must be true or false", v)
+		e.Fields = []errs.FieldError{{Field: "allowDuplicate", Reason: "must be true or false"}}
+		return CreateOptions{}, e
 	}
 }
 
