@@ -157,7 +157,9 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 		"emails": []any{map[string]any{"address": "ada@example.com"}}})
 	bob := e.created(u, "/v1/contacts", map[string]any{"firstName": "Bob", "lastName": "Byron",
 		"emails": []any{map[string]any{"address": "bob@example.org"}}})
-	ifMatch := func(id string) string { return e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag") }
+	ifMatch := func(id string) string {
+		return e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag")
+	}
 
 	// Changing an email to another contact's is refused with the candidate,
 	// and the contact is left as it was.
