@@ -130,6 +130,7 @@ func (p *listPlan) sortBy(spec string, schema filter.Schema, searching bool) err
 		}
 	case searching:
 		p.order = []orderKey{{expr: p.search.rank, typ: "int"}, {expr: p.search.score, typ: "float8", desc: true}}
+		p.byRelevance = true
 	default:
 		p.order = []orderKey{{expr: a + ".created_at", typ: "timestamptz"}}
 	}
@@ -203,7 +204,7 @@ func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []record
 			return badCursor("it does not fit this order")
 		}
 		var keys [][]*string
-		if recs, keys, err = plan.run(ctx, tx, after, q.Limit+1); err != nil {
+		if recs, keys, err = plan.page(ctx, tx, after, q.Limit+1); err != nil {
 			return err
 		}
 		if len(recs) > q.Limit {

@@ -62,6 +62,8 @@ type listPlan struct {
 	where  []string
 	search *searchSQL
 	order  []orderKey
+	// byRelevance tells that order is the search's relevance (rank, score).
+	byRelevance bool
 }
 
 // newListPlan returns an empty plan over k.
@@ -197,6 +199,26 @@ func (p *listPlan) query(vals []*string, limit int) string {
 	}
 	return "SELECT " + strings.Join(cols, ", ") + ", jsonb_build_array(" + strings.Join(keyText, ", ") + ") AS _keys FROM " +
 		p.from() + " WHERE " + whereSQL(where) + " ORDER BY " + strings.Join(orderBy, ", ") + " LIMIT " + strconv.Itoa(limit)
+}
+
+// page is run, sparing the nearest-neighbour scan where it cannot change the
+// answer. In relevance order every prefix match (rank 0 or 1) comes before
+// every substring or typo match (rank 2), so when the prefix candidates alone
+// fill the page, that page is the answer; only otherwise does the trigram
+// GiST scan run, which is the slow part of a search in a large tenant.
+func (p *listPlan) page(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]record, [][]*string, error) {
+	if p.search == nil || p.search.distance == "" || !p.byRelevance {
+		return p.run(ctx, tx, vals, limit)
+	}
+	prefixOnly := *p
+	s := *p.search
+	s.distance = ""
+	prefixOnly.search = &s
+	recs, keys, err := prefixOnly.run(ctx, tx, vals, limit)
+	if err != nil || len(recs) == limit {
+		return recs, keys, err
+	}
+	return p.run(ctx, tx, vals, limit)
 }
 
 // run returns up to limit records of the plan after vals, with the key
