@@ -14,9 +14,12 @@ const MaxQueryLen = 200
 // Search tuning. A search reads candidates through the indexes, at most
 // maxPrefixCandidates prefix matches and maxFuzzyCandidates nearest
 // neighbours by word similarity, and keeps those that match; so a search
-// finds at most their sum, the most relevant first.
+// finds at most their sum, the most relevant first. Each candidate costs a
+// row read and a similarity, so the bounds keep a broad prefix ("kathe" in a
+// million contacts) within a few milliseconds; listing every match of a
+// prefix is a filter (startsWith), not a search.
 const (
-	maxPrefixCandidates = 1000
+	maxPrefixCandidates = 300
 	maxFuzzyCandidates  = 200
 	// minWordSimilarity is how close q must come to a word sequence of the
 	// record's text to match as a typo (pg_trgm word_similarity).

@@ -37,7 +37,7 @@ func TestSearchPageMatchesFullSearch(t *testing.T) {
 		q        string
 		minTotal int
 	}{
-		{"first1", 1000}, // First1, First10..., First1000...: prefix matches fill every page
+		{"first1", maxPrefixCandidates}, // First1, First10..., First1000...: prefix matches fill every page
 		{"first299", 11}, // First299 and First2990-2999, then typos such as First2899
 		{"frist2999", 1}, // typo matches only
 	} {
