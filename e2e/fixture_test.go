@@ -35,7 +35,8 @@ func newFixture(t *testing.T, base, token string) fixture {
 	}
 	tagName, fieldKey, fieldValue := "tag"+m, "cf_"+m, "cfvalue"+m
 	lastName, lastName2, jobTitle, industry := "Ln"+m, "Other"+m, "Job"+m, "Industry"+m
-	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry}
+	consentSource := "Src" + m
+	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -51,6 +52,7 @@ func newFixture(t *testing.T, base, token string) fixture {
 		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,
 		"emails": []map[string]any{{"address": f.Email, "primary": true}}, "tags": []string{tagName},
 		"customFields": map[string]any{fieldKey: fieldValue}, "lifecycleStage": "lead",
+		"consent": map[string]any{"email": map[string]any{"status": "granted", "source": consentSource}},
 	})
 	f.Contact2ID = post("/v1/contacts", map[string]any{
 		"firstName": "Second" + strings.ToUpper(m[:1]) + m[1:], "lastName": lastName2,

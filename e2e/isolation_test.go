@@ -58,6 +58,7 @@ func probes(v fixture) []probe {
 		{name: "get tag", method: "GET", path: "/v1/tags/" + v.TagID, gate: read, want: 404, echoes: true},
 		{name: "get custom field", method: "GET", path: "/v1/custom-fields/" + v.FieldID, gate: read, want: 404, echoes: true},
 		{name: "contact duplicates", method: "GET", path: "/v1/contacts/" + v.ContactID + "/duplicates", gate: read, want: 404, echoes: true},
+		{name: "contact consent history", method: "GET", path: "/v1/contacts/" + v.ContactID + "/consent-history", gate: read, want: 404, echoes: true},
 		{name: "list contacts", method: "GET", path: "/v1/contacts?limit=200", gate: read, want: 200},
 		{name: "list deleted contacts", method: "GET", path: "/v1/contacts?deleted=true&limit=200", gate: read, want: 200},
 		{name: "list accounts", method: "GET", path: "/v1/accounts?limit=200", gate: read, want: 200},
@@ -143,6 +144,7 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 	}{
 		{"get contact", "GET", "/v1/contacts/" + f.ContactID, nil, f.ContactID},
 		{"get account", "GET", "/v1/accounts/" + f.AccountID, nil, f.AccountID},
+		{"contact consent history", "GET", "/v1/contacts/" + f.ContactID + "/consent-history", nil, f.ContactID},
 		{"list contacts", "GET", "/v1/contacts?limit=200", nil, f.ContactID},
 		{"list accounts", "GET", "/v1/accounts?limit=200", nil, f.AccountID},
 		{"list tags", "GET", "/v1/tags", nil, f.TagID},

@@ -23,6 +23,10 @@ type Contact struct {
 	Source            string   `json:"source,omitempty" db:"source"`
 	Address           *Address `json:"address,omitempty" db:"address"`
 	Consent           *Consent `json:"consent,omitempty" db:"consent"`
+	// LastActivityAt is when the contact's latest activity (a call, an
+	// email, a meeting logged by other services) happened; requests never
+	// set it (activity.go).
+	LastActivityAt *UTCTime `json:"lastActivityAt,omitempty" db:"last_activity_at"`
 }
 
 // LifecycleStages are the stages a contact can be in, in funnel order.

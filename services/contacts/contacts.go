@@ -17,6 +17,7 @@ import (
 type Service interface {
 	Deduplicator
 	ViewService
+	ConsentHistorian
 
 	CreateContact(ctx context.Context, c Contact, opts CreateOptions) (*Contact, error)
 	GetContact(ctx context.Context, id string) (*Contact, error)

@@ -221,6 +221,7 @@ func MakeEndpoints(s Service) Endpoints {
 	}
 	maps.Copy(e, dedupEndpoints(s))
 	maps.Copy(e, viewEndpoints(s))
+	maps.Copy(e, consentEndpoints(s))
 	for name, ep := range e {
 		e[name] = auth.RequirePermission(permissions[name])(ep)
 	}

@@ -29,10 +29,34 @@ func EventType(entity, verb string) string {
 	return "dev.rapport.contacts." + entity + "." + verb + ".v1"
 }
 
+// eventVerbs are the verbs of the events this service publishes, per
+// entity: the catalogue that api/asyncapi.yaml and the schemas in
+// api/events/ document. emit publishes no other event.
+var eventVerbs = map[string][]string{
+	EntityContact: {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
+	EntityAccount: {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
+	"tag":         {VerbCreated, VerbUpdated, VerbDeleted},
+}
+
+// EventTypes returns the type of every event this service publishes, sorted.
+func EventTypes() []string {
+	var types []string
+	for entity, verbs := range eventVerbs {
+		for _, verb := range verbs {
+			types = append(types, EventType(entity, verb))
+		}
+	}
+	slices.Sort(types)
+	return types
+}
+
 // emit adds the event of a change to the outbox in tx: the entity's full
 // state after the change, plus "changed" (the top-level fields that changed)
-// on updates.
+// on updates. An event missing from eventVerbs is an error.
 func (s *service) emit(ctx context.Context, tx *sqlx.Tx, tenant, entity, verb, subject string, state any, changed []string) error {
+	if !slices.Contains(eventVerbs[entity], verb) {
+		return fmt.Errorf("contacts: event %s is not in the catalogue (eventVerbs, api/asyncapi.yaml)", EventType(entity, verb))
+	}
 	data := state
 	if verb == VerbUpdated {
 		m, err := toMap(state)

@@ -48,10 +48,13 @@ var mergeableFields = map[string][]string{
 
 // MergedError is a read of a record that was merged into WinnerID (the end
 // of the chain of merges); it unwraps to ErrContactMerged or ErrAccountMerged.
+// Sub is the path below the record that the read asked for ("" for the
+// record itself, "/consent-history"), which the redirect keeps.
 type MergedError struct {
 	Err      *errs.Error
 	Entity   string
 	WinnerID string
+	Sub      string
 }
 
 // Error implements error.
@@ -187,6 +190,9 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 			return err
 		}
 		if err := updateRecord(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		if err := recordConsent(ctx, tx, p, winner, rec, ConsentMerged); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, p.TenantID, k.entity, VerbMerged, wm.ID, mergedEvent{Winner: rec, LoserID: lm.ID, MergedFields: merged}, nil)

@@ -66,10 +66,12 @@ func takeOrDrop[V any](dst map[string]any, key string, src map[string]V) {
 }
 
 // unionContact appends the loser's emails and phones that the winner lacks
-// (by normalised value, never primary). The display name stays computed
-// unless the winner's was set by hand or the loser's is chosen and differs
-// from the one the merged names give.
+// (by normalised value, never primary) and keeps the later of the two last
+// activities. The display name stays computed unless the winner's was set by
+// hand or the loser's is chosen and differs from the one the merged names
+// give.
 func unionContact(c, winner, loser *Contact, loserName bool) {
+	c.LastActivityAt = laterActivity(winner.LastActivityAt, loser.LastActivityAt)
 	c.DisplayNameManual = winner.DisplayNameManual
 	if loserName {
 		c.DisplayNameManual = loser.DisplayNameManual || c.DisplayName != DisplayName(c.FirstName, c.LastName)

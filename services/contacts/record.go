@@ -45,8 +45,9 @@ type record interface {
 	meta() *Meta
 }
 
-// readOnlyFields are record fields a request body may not set.
-var readOnlyFields = []string{"id", "createdAt", "updatedAt", "version", "deletedAt"}
+// readOnlyFields are record fields a request body may not set; a contact's
+// lastActivityAt is kept by activities (activity.go).
+var readOnlyFields = []string{"id", "createdAt", "updatedAt", "version", "deletedAt", "lastActivityAt"}
 
 // Address is a postal address; Country is an ISO 3166-1 alpha-2 code.
 type Address struct {
@@ -76,6 +77,23 @@ func (m JSONMap) Value() (driver.Value, error) {
 
 // Scan implements sql.Scanner.
 func (m *JSONMap) Scan(src any) error { return scanJSON(src, m) }
+
+// UTCTime is a nullable timestamptz column, read in UTC like every time the
+// API shows; it encodes as time.Time does.
+type UTCTime struct{ time.Time }
+
+// Scan implements sql.Scanner.
+func (t *UTCTime) Scan(src any) error {
+	v, ok := src.(time.Time)
+	if !ok {
+		return fmt.Errorf("contacts: cannot scan %T as a time", src)
+	}
+	t.Time = v.UTC()
+	return nil
+}
+
+// Value implements driver.Valuer.
+func (t UTCTime) Value() (driver.Value, error) { return t.Time, nil }
 
 // Value implements driver.Valuer.
 func (a Address) Value() (driver.Value, error) { return json.Marshal(a) }

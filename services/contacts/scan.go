@@ -2,7 +2,9 @@ package contacts
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -18,8 +20,22 @@ const (
 	ScanFailed  = "failed"
 )
 
-// scanTimeout bounds a scan's background work.
-const scanTimeout = time.Hour
+// The reasons a scan failed (DuplicateScan.FailureReason).
+const (
+	// ScanInterrupted: the process running it stopped (a restart, a crash).
+	ScanInterrupted = "interrupted"
+	// ScanTimedOut: it ran longer than scanTimeout.
+	ScanTimedOut = "timedOut"
+	// ScanError: the database refused its work; the service's log says why.
+	ScanError = "error"
+)
+
+// scanTimeout bounds a scan's background work; failTimeout bounds marking
+// it failed afterwards.
+const (
+	scanTimeout = time.Hour
+	failTimeout = 10 * time.Second
+)
 
 // ScanRequest asks for a tenant-wide duplicate scan of Entity.
 type ScanRequest struct {
@@ -27,15 +43,17 @@ type ScanRequest struct {
 }
 
 // DuplicateScan is a tenant-wide search for duplicate pairs of one entity;
-// it runs in the background and ends done (PairCount pairs) or failed.
+// it runs in the background and ends done (PairCount pairs) or failed, with
+// a FailureReason (see readScan for scans whose process stopped).
 type DuplicateScan struct {
-	ID         string     `json:"id" db:"id"`
-	Entity     string     `json:"entity" db:"entity"`
-	Status     string     `json:"status" db:"status"`
-	PairCount  int        `json:"pairCount" db:"pair_count"`
-	CreatedBy  string     `json:"createdBy" db:"created_by"`
-	CreatedAt  time.Time  `json:"createdAt" db:"created_at"`
-	FinishedAt *time.Time `json:"finishedAt,omitempty" db:"finished_at"`
+	ID            string     `json:"id" db:"id"`
+	Entity        string     `json:"entity" db:"entity"`
+	Status        string     `json:"status" db:"status"`
+	FailureReason string     `json:"failureReason,omitempty" db:"failure_reason"`
+	PairCount     int        `json:"pairCount" db:"pair_count"`
+	CreatedBy     string     `json:"createdBy" db:"created_by"`
+	CreatedAt     time.Time  `json:"createdAt" db:"created_at"`
+	FinishedAt    *time.Time `json:"finishedAt,omitempty" db:"finished_at"`
 }
 
 // DuplicatePair is two records a scan found alike (AID < BID), with their
@@ -59,7 +77,9 @@ type pairPosition struct {
 
 // StartDuplicateScan implements Deduplicator. The scan is always run in the
 // background, in a transaction of its own, so a large tenant never holds the
-// request; the caller polls GetDuplicateScan.
+// request; the caller polls GetDuplicateScan. It answers once that
+// transaction holds the scan's row, so no read can take the new scan for an
+// interrupted one.
 func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*DuplicateScan, error) {
 	p, err := principal(ctx)
 	if err != nil {
@@ -75,32 +95,76 @@ func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*Dupli
 		return nil, err
 	}
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), scanTimeout)
+	claimed := make(chan error, 1)
 	go func() {
 		defer cancel()
-		s.runScan(bg, p.TenantID, *scan)
+		s.runScan(bg, p.TenantID, *scan, claimed)
 	}()
+	if err := <-claimed; err != nil {
+		return nil, err
+	}
 	return scan, nil
 }
 
-// runScan finds and stores the pairs of scan, then marks it done; on an
-// error it marks it failed.
-func (s *service) runScan(ctx context.Context, tenant string, scan DuplicateScan) {
+// runScan locks the row of scan, reports on claimed whether it could, finds
+// and stores the pairs and marks the scan done, all in one transaction; on
+// an error it marks the scan failed.
+func (s *service) runScan(ctx context.Context, tenant string, scan DuplicateScan, claimed chan<- error) {
+	var once sync.Once
+	claim := func(err error) { once.Do(func() { claimed <- err }) }
 	err := s.store.inTx(ctx, tenant, func(tx *sqlx.Tx) error {
+		if err := lockScan(ctx, tx, scan.ID); err != nil {
+			return err
+		}
+		claim(nil)
 		n, err := insertPairs(ctx, tx, scan)
 		if err != nil {
 			return err
 		}
-		return finishScan(ctx, tx, scan.ID, ScanDone, n, s.timestamp())
+		return finishScan(ctx, tx, scan.ID, ScanDone, "", n, s.timestamp())
 	})
+	claim(err)
 	if err == nil {
 		return
 	}
-	slog.Default().ErrorContext(ctx, "duplicate scan failed", "scan", scan.ID, "error", err.Error())
-	if err := s.store.inTx(ctx, tenant, func(tx *sqlx.Tx) error {
-		return finishScan(ctx, tx, scan.ID, ScanFailed, 0, s.timestamp())
-	}); err != nil {
-		slog.Default().ErrorContext(ctx, "duplicate scan not marked failed", "scan", scan.ID, "error", err.Error())
+	reason := ScanError
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		reason = ScanTimedOut
 	}
+	slog.Default().ErrorContext(ctx, "duplicate scan failed", "scan", scan.ID, "reason", reason, "error", err.Error())
+	// ctx may be what ended the scan: mark it failed with a context of its own.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
+	defer cancel()
+	if err := s.store.inTx(fctx, tenant, func(tx *sqlx.Tx) error {
+		return finishScan(fctx, tx, scan.ID, ScanFailed, reason, 0, s.timestamp())
+	}); err != nil {
+		slog.Default().ErrorContext(ctx, "duplicate scan not marked failed; its next read marks it interrupted",
+			"scan", scan.ID, "error", err.Error())
+	}
+}
+
+// readScan reads scan id, first marking it failed when it was interrupted.
+//
+// A scan runs in one transaction that locks the scan's row until it ends
+// (runScan), so the lock tells whether a scan is being worked on: a scan left
+// running whose row nobody locks was interrupted. The process running it
+// stopped (a restart, a crash, a lost connection) and its transaction, with
+// every pair found so far, was rolled back; PostgreSQL notices a vanished
+// client when the running statement ends, or sooner with
+// client_connection_check_interval. Every read marks such a scan failed with
+// reason ScanInterrupted, so a stale "running" is never shown.
+//
+// An interrupted scan is not resumed: its work is one statement that cannot
+// go on where it stopped, and re-running it unasked after a restart could
+// repeat the very scan that brought the service down; the caller starts a
+// new one. Nor is there a sweep at start: it would have to cross tenants
+// under row-level security, and it could not tell another replica's live
+// scan from a dead one, which the lock can.
+func (s *service) readScan(ctx context.Context, tx *sqlx.Tx, id string) (*DuplicateScan, error) {
+	if err := failInterrupted(ctx, tx, id, s.timestamp()); err != nil {
+		return nil, err
+	}
+	return getScan(ctx, tx, id)
 }
 
 // GetDuplicateScan implements Deduplicator.
@@ -110,7 +174,7 @@ func (s *service) GetDuplicateScan(ctx context.Context, id string) (scan *Duplic
 		return nil, err
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		scan, err = getScan(ctx, tx, id)
+		scan, err = s.readScan(ctx, tx, id)
 		return err
 	})
 	return scan, err
@@ -136,7 +200,7 @@ func (s *service) ListDuplicatePairs(ctx context.Context, scanID string, limit i
 		limit = kitx.DefaultLimit
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		scan, err := getScan(ctx, tx, scanID)
+		scan, err := s.readScan(ctx, tx, scanID)
 		if err != nil {
 			return err
 		}

@@ -38,8 +38,8 @@ func TestSearchPageMatchesFullSearch(t *testing.T) {
 		minTotal int
 	}{
 		{"first1", maxPrefixCandidates}, // First1, First10..., First1000...: prefix matches fill every page
-		{"first299", 11}, // First299 and First2990-2999, then typos such as First2899
-		{"frist2999", 1}, // typo matches only
+		{"first299", 11},                // First299 and First2990-2999, then typos such as First2899
+		{"frist2999", 1},                // typo matches only
 	} {
 		t.Run(tt.q, func(t *testing.T) {
 			var got, want []string

@@ -260,6 +260,9 @@ func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOp
 		if err := insertRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
+		if err := recordConsent(ctx, tx, p, nil, rec, ConsentCreated); err != nil {
+			return err
+		}
 		if err := presentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
@@ -331,6 +334,9 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 			}
 		}
 		if err := updateRecord(ctx, tx, k, rec); err != nil {
+			return err
+		}
+		if err := recordConsent(ctx, tx, p, old, rec, ConsentUpdated); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, p.TenantID, k.entity, VerbUpdated, id, rec, changed)

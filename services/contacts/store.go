@@ -29,7 +29,7 @@ var contactKind = &kind{
 	entity: EntityContact, table: "contacts", notFound: ErrContactNotFound,
 	columns: []string{"id", "first_name", "last_name", "display_name", "display_name_manual", "emails", "phones",
 		"job_title", "account_id", "owner_id", "team_id", "lifecycle_stage", "source", "address", "consent",
-		"tag_ids", "custom_fields", "created_at", "updated_at", "version", "deleted_at"},
+		"tag_ids", "custom_fields", "created_at", "updated_at", "version", "deleted_at", "last_activity_at"},
 	newRecord: func() record { return &Contact{} },
 }
 

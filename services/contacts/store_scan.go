@@ -11,7 +11,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
-const scanColumns = "id, entity, status, pair_count, created_by, created_at, finished_at"
+const scanColumns = "id, entity, status, failure_reason, pair_count, created_by, created_at, finished_at"
 
 // The scans' pair queries: $1 is the scan id, $2 NameSimilarity, $3
 // scanGroupCap. They join equal keys — contact_match_keys (email, phone; email
@@ -75,7 +75,7 @@ const scanGroupCap = 1000
 // insertScan stores a new scan.
 func insertScan(ctx context.Context, tx *sqlx.Tx, scan *DuplicateScan) error {
 	_, err := tx.NamedExecContext(ctx, `INSERT INTO duplicate_scans (tenant_id, `+scanColumns+`)
-		VALUES (`+currentTenant+`, :id, :entity, :status, :pair_count, :created_by, :created_at, :finished_at)`, scan)
+		VALUES (`+currentTenant+`, :id, :entity, :status, :failure_reason, :pair_count, :created_by, :created_at, :finished_at)`, scan)
 	if err != nil {
 		return fmt.Errorf("insert duplicate scan: %w", pg.MapError(err))
 	}
@@ -99,12 +99,40 @@ func getScan(ctx context.Context, tx *sqlx.Tx, id string) (*DuplicateScan, error
 	return &scan, nil
 }
 
-// finishScan records the end of a scan.
-func finishScan(ctx context.Context, tx *sqlx.Tx, id, status string, pairs int, now time.Time) error {
-	_, err := tx.ExecContext(ctx, "UPDATE duplicate_scans SET status = $2, pair_count = $3, finished_at = $4 WHERE id = $1",
-		id, status, pairs, now)
+// lockScan locks the row of the running scan id until the transaction ends:
+// the lock is what tells readers that the scan is being worked on.
+func lockScan(ctx context.Context, tx *sqlx.Tx, id string) error {
+	var found string
+	err := tx.GetContext(ctx, &found, "SELECT id FROM duplicate_scans WHERE id = $1 AND status = $2 FOR UPDATE", id, ScanRunning)
+	if err != nil {
+		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
+			return ErrScanNotFound
+		}
+		return fmt.Errorf("lock duplicate scan: %w", pg.MapError(err))
+	}
+	return nil
+}
+
+// finishScan records the end of a running scan: status, the failure reason
+// ("" when done), the pairs found and when.
+func finishScan(ctx context.Context, tx *sqlx.Tx, id, status, reason string, pairs int, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE duplicate_scans SET status = $2, failure_reason = $3, pair_count = $4, finished_at = $5
+		WHERE id = $1 AND status = $6`, id, status, reason, pairs, now, ScanRunning)
 	if err != nil {
 		return fmt.Errorf("finish duplicate scan: %w", pg.MapError(err))
+	}
+	return nil
+}
+
+// failInterrupted marks scan id failed with reason ScanInterrupted when it
+// is running but no transaction holds its row (lockScan). A row whose scan
+// commits meanwhile is checked again as committed, and no longer matches.
+func failInterrupted(ctx context.Context, tx *sqlx.Tx, id string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE duplicate_scans SET status = $2, failure_reason = $3, finished_at = $4
+		WHERE id = (SELECT id FROM duplicate_scans WHERE id = $1 AND status = $5 FOR UPDATE SKIP LOCKED)`,
+		id, ScanFailed, ScanInterrupted, now, ScanRunning)
+	if err != nil {
+		return fmt.Errorf("fail interrupted duplicate scan: %w", pg.MapError(err))
 	}
 	return nil
 }

@@ -39,6 +39,7 @@ var routes = []route{
 	{"PATCH /v1/contacts/{id}", "updateContact", decodeRecordPatch},
 	{"DELETE /v1/contacts/{id}", "deleteContact", decodeID},
 	{"POST /v1/contacts/{id}/restore", "restoreContact", decodeID},
+	{"GET /v1/contacts/{id}/consent-history", "contactConsentHistory", decodeConsentHistory},
 	{"GET /v1/accounts", "listAccounts", decodeList},
 	{"POST /v1/accounts", "createAccount", decodeCreate[Account](readOnlyFields)},
 	{"POST /v1/accounts/tags", "tagAccounts", decodeBody[BulkTag](nil)},

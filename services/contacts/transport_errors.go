@@ -18,7 +18,8 @@ import (
 // a kind-to-status mapping cannot express. It is the one place they are made:
 //
 //   - a *MergedError (a read of a merged record) is a 301 to the final
-//     winner, Location /v1/contacts/{id} or /v1/accounts/{id}, without a body;
+//     winner, Location /v1/contacts/{id} or /v1/accounts/{id} (and the
+//     path below it that was read), without a body;
 //   - a *DuplicatesError (a create with duplicates) is kitx's 409 problem
 //     with the extension member "duplicates" listing the candidates.
 func encodeError(logger *slog.Logger) kithttp.ErrorEncoder {
@@ -29,7 +30,7 @@ func encodeError(logger *slog.Logger) kithttp.ErrorEncoder {
 			if id := kitx.RequestIDFrom(ctx); id != "" {
 				w.Header().Set(kitx.RequestIDHeader, id)
 			}
-			w.Header().Set("Location", "/v1/"+moved.Entity+"s/"+moved.WinnerID)
+			w.Header().Set("Location", "/v1/"+moved.Entity+"s/"+moved.WinnerID+moved.Sub)
 			w.WriteHeader(http.StatusMovedPermanently)
 			return
 		}

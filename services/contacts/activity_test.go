@@ -1,0 +1,71 @@
+package contacts_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+func TestLastActivityAt(t *testing.T) {
+	e := newEnv(t)
+	// Sessions in another time zone: the API still answers in UTC.
+	if _, err := e.admin.Exec(`DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), 'Asia/Shanghai'); END $$`); err != nil {
+		t.Fatal(err)
+	}
+	u := newUser(uuid.NewString())
+	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace"})
+	if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK); r.body["lastActivityAt"] != nil {
+		t.Errorf("a new contact has lastActivityAt: %s", r.raw)
+	}
+
+	// Activities set it; reads, lists and filters show it.
+	setActivityAt := func(id, at string) {
+		t.Helper()
+		if _, err := e.admin.Exec("UPDATE contacts SET last_activity_at = $2 WHERE id = $1", id, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setActivityAt(id, "2026-03-01 10:00:00+02")
+	const want = "2026-03-01T08:00:00Z"
+	if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK); r.body["lastActivityAt"] != want {
+		t.Errorf("lastActivityAt = %v, want %s", r.body["lastActivityAt"], want)
+	}
+	r := e.want(e.do(u, "GET", "/v1/contacts?sort=-lastActivityAt&filter="+urlQuery(`{"field":"lastActivityAt","op":"gte","value":"2026-01-01T00:00:00Z"}`), nil), http.StatusOK)
+	if items := r.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["lastActivityAt"] != want {
+		t.Errorf("filtered list: %s", r.raw)
+	}
+
+	// Requests may not set it.
+	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "B", "lastActivityAt": want}), http.StatusBadRequest)
+	if r.field("lastActivityAt") == "" {
+		t.Errorf("create does not name lastActivityAt: %s", r.raw)
+	}
+	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"lastActivityAt": nil}, "If-Match", `"1"`), http.StatusBadRequest)
+	if r.field("lastActivityAt") == "" {
+		t.Errorf("patch does not name lastActivityAt: %s", r.raw)
+	}
+
+	// An update keeps it, and its event carries it.
+	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"jobTitle": "Analyst"}, "If-Match", `"1"`), http.StatusOK)
+	if r.body["lastActivityAt"] != want {
+		t.Errorf("after an update lastActivityAt = %v, want %s", r.body["lastActivityAt"], want)
+	}
+	updated := e.eventsOf("contact.updated")
+	if len(updated) != 1 || updated[0]["lastActivityAt"] != want || !slices.Equal(updated[0]["changed"].([]any), []any{"jobTitle"}) {
+		t.Errorf("contact.updated events %v", updated)
+	}
+
+	// A merge keeps the later of the two.
+	loser := e.created(u, "/v1/contacts", map[string]any{"firstName": "Augusta", "lastName": "King"})
+	setActivityAt(loser, "2026-04-02 12:30:00+00")
+	r = e.want(e.do(u, "POST", "/v1/contacts/"+id+"/merge", map[string]any{"loserId": loser}, "If-Match", `"2"`), http.StatusOK)
+	if r.body["lastActivityAt"] != "2026-04-02T12:30:00Z" {
+		t.Errorf("merged lastActivityAt = %v, want the loser's later one", r.body["lastActivityAt"])
+	}
+	if merged := e.eventsOf("contact.merged"); len(merged) != 1 || !slices.Contains(merged[0]["mergedFields"].([]any), "lastActivityAt") {
+		t.Errorf("contact.merged events %v", merged)
+	}
+	validateEvents(t, e)
+}

@@ -1,0 +1,169 @@
+package contacts
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/kitx"
+)
+
+// The writes that change a contact's consent (ConsentChange.Cause).
+const (
+	ConsentCreated = "created"
+	ConsentUpdated = "updated"
+	ConsentMerged  = "merged"
+)
+
+// ConsentChannels are the channels of a contact's consent, as Consent and
+// the history name them.
+var ConsentChannels = []string{"email", "sms", "phone"}
+
+// ConsentHistorian reads the consent history of contacts.
+type ConsentHistorian interface {
+	// ContactConsentHistory returns a page of the consent history of contact
+	// id, with that of the contacts merged into it, newest first. The contact
+	// is read as GetContact reads it: outside the caller's scope or tenant it
+	// is not found, and a merged one is a *MergedError.
+	ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (Page[ConsentChange], error)
+}
+
+// ConsentHistoryQuery selects a page of a consent history: up to Limit
+// entries after Cursor, of Channel ("" for every channel).
+type ConsentHistoryQuery struct {
+	Channel string
+	Limit   int
+	Cursor  string
+}
+
+// ConsentChange is one entry of a contact's consent history: the consent on
+// Channel after a write changed its status, time or source (Status "" when
+// the write removed it), the status before (PreviousStatus "" when there was
+// none), who made the write (ChangedBy), when (ChangedAt, the contact's
+// updatedAt of that write) and which write (Cause). ContactID is the contact
+// it was recorded on: entries of a contact merged into the one read keep the
+// merged contact's id.
+type ConsentChange struct {
+	ID             string   `json:"id" db:"id"`
+	ContactID      string   `json:"contactId" db:"contact_id"`
+	Channel        string   `json:"channel" db:"channel"`
+	Status         string   `json:"status,omitempty" db:"status"`
+	PreviousStatus string   `json:"previousStatus,omitempty" db:"previous_status"`
+	At             *UTCTime `json:"at,omitempty" db:"consent_at"`
+	Source         string   `json:"source,omitempty" db:"source"`
+	Cause          string   `json:"cause" db:"cause"`
+	ChangedBy      string   `json:"changedBy" db:"changed_by"`
+	ChangedAt      UTCTime  `json:"changedAt" db:"changed_at"`
+}
+
+// consentPosition is a place in the (changedAt desc, id desc) order of a
+// consent history.
+type consentPosition struct {
+	At time.Time `json:"t"`
+	ID string    `json:"i"`
+}
+
+// recordConsent adds to the consent history what a write by p changed in a
+// contact's consent, from before (nil for a create) to after. Accounts have
+// no consent: for them it does nothing.
+func recordConsent(ctx context.Context, tx *sqlx.Tx, p auth.Principal, before, after record, cause string) error {
+	c, ok := after.(*Contact)
+	if !ok {
+		return nil
+	}
+	old, _ := before.(*Contact)
+	return insertConsentChanges(ctx, tx, consentChanges(old, c, cause, p.UserID))
+}
+
+// consentChanges returns the history entries of a write by user that took a
+// contact from before (nil: none) to after: one per channel whose consent
+// differs.
+func consentChanges(before, after *Contact, cause, user string) []ConsentChange {
+	old, cur := channelConsents(before), channelConsents(after)
+	var out []ConsentChange
+	for i, channel := range ConsentChannels {
+		if sameConsent(old[i], cur[i]) {
+			continue
+		}
+		c := ConsentChange{ID: newID(), ContactID: after.ID, Channel: channel, Cause: cause, ChangedBy: user,
+			ChangedAt: UTCTime{after.UpdatedAt.UTC()}}
+		if old[i] != nil {
+			c.PreviousStatus = old[i].Status
+		}
+		if now := cur[i]; now != nil {
+			c.Status, c.Source = now.Status, now.Source
+			if now.At != nil {
+				c.At = &UTCTime{now.At.UTC()}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// channelConsents returns c's consent per channel in ConsentChannels order,
+// nil where it has none.
+func channelConsents(c *Contact) []*ChannelConsent {
+	if c == nil || c.Consent == nil {
+		return make([]*ChannelConsent, len(ConsentChannels))
+	}
+	return []*ChannelConsent{c.Consent.Email, c.Consent.SMS, c.Consent.Phone}
+}
+
+// sameConsent reports whether a and b (nil: none) have the same status,
+// time and source.
+func sameConsent(a, b *ChannelConsent) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	sameTime := a.At == nil && b.At == nil || a.At != nil && b.At != nil && a.At.Equal(*b.At)
+	return a.Status == b.Status && a.Source == b.Source && sameTime
+}
+
+// ContactConsentHistory implements ConsentHistorian.
+func (s *service) ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (page Page[ConsentChange], err error) {
+	p, err := callerOf(ctx, id, ErrContactNotFound)
+	if err != nil {
+		return page, err
+	}
+	v := kitx.NewValidator()
+	v.Check(q.Channel == "" || slices.Contains(ConsentChannels, q.Channel), "channel", "must be email, sms or phone")
+	if err := v.Err(); err != nil {
+		return page, err
+	}
+	var after *consentPosition
+	if q.Cursor != "" {
+		after = &consentPosition{}
+		if err := s.cursors.DecodeCursor(q.Cursor, after); err != nil {
+			return page, err
+		}
+	}
+	if q.Limit <= 0 || q.Limit > kitx.MaxLimit {
+		q.Limit = kitx.DefaultLimit
+	}
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if _, err := getRecord(ctx, tx, contactKind, id, false, liveConds(p)...); err != nil {
+			return err
+		}
+		items, err := listConsentHistory(ctx, tx, id, q.Channel, after, q.Limit+1)
+		if err != nil {
+			return err
+		}
+		if len(items) > q.Limit {
+			last := items[q.Limit-1]
+			items, page.NextCursor = items[:q.Limit], s.cursors.EncodeCursor(consentPosition{last.ChangedAt.Time, last.ID})
+		}
+		page.Items = items
+		return nil
+	})
+	err = s.followMerge(ctx, contactKind, id, err)
+	var moved *MergedError
+	if errors.As(err, &moved) {
+		moved.Sub = "/consent-history"
+	}
+	return page, err
+}

@@ -1,0 +1,17 @@
+package contacts
+
+import "context"
+
+// consentEndpoints are the endpoints of the consent history.
+func consentEndpoints(s Service) Endpoints {
+	return Endpoints{
+		"contactConsentHistory": func(ctx context.Context, r any) (any, error) {
+			req := r.(consentHistoryRequest)
+			page, err := s.ContactConsentHistory(ctx, req.ID, req.Query)
+			return ok(&page, 0, err)
+		},
+	}
+}
+
+// A contact's consent history is read with contacts:read, as the contact is.
+func init() { permissions["contactConsentHistory"] = PermRead }
