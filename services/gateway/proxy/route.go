@@ -50,7 +50,8 @@ func DefaultRoutes() []Route {
 			routes = append(routes, Route{Prefix: p, Service: service})
 		}
 	}
-	add("contacts", "/v1/contacts", "/v1/accounts", "/v1/tags", "/v1/custom-fields", "/v1/settings", "/v1/saved-views")
+	add("contacts", "/v1/contacts", "/v1/accounts", "/v1/tags", "/v1/custom-fields", "/v1/settings", "/v1/saved-views",
+		"/v1/duplicate-scans")
 	for _, p := range []string{"/v1/contacts/search", "/v1/accounts/search"} {
 		routes = append(routes, Route{Prefix: p, Service: "contacts", Query: true})
 	}

@@ -24,6 +24,7 @@ func TestTableMatch(t *testing.T) {
 		{"GET", "/v1/custom-fields", true, "contacts", "contacts:read"},
 		{"PUT", "/v1/settings", true, "contacts", "contacts:write"},
 		{"GET", "/v1/saved-views/7", true, "contacts", "contacts:read"},
+		{"POST", "/v1/duplicate-scans", true, "contacts", "contacts:write"},
 		{"POST", "/v1/contacts/search", true, "contacts", "contacts:read"}, // a query, not a write
 		{"POST", "/v1/accounts/search", true, "contacts", "contacts:read"},
 		{"DELETE", "/v1/contacts/search", true, "contacts", "contacts:write"},
