@@ -23,6 +23,7 @@ test: ## run every test of every module against real PostgreSQL, Kafka protocol,
 build: ## build every program into bin/
 	@mkdir -p bin
 	go build -o bin/ ./deploy/local $(wildcard ./services/*/cmd/*)
+	go build -o bin/rapport-operator ./operator/cmd
 
 lint: ## gofmt check and go vet over every module
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -31,5 +32,5 @@ lint: ## gofmt check and go vet over every module
 bench: ## measure throughput and latency against raw baselines; writes bench/results.md
 	go run ./bench
 
-tools: ## build kube-apiserver, etcd and the Consul agent into the cache outside the repo
+tools: ## build kube-apiserver, etcd, the Consul agent and controller-gen into the cache outside the repo
 	bash scripts/tools.sh

@@ -21,7 +21,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts" or "scale"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale" or "operator"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -34,8 +34,10 @@ func main() {
 		fn = func() error { return runContactsOnly(ctx) }
 	case "scale":
 		fn = func() error { return runScaleOnly(ctx) }
+	case "operator":
+		fn = func() error { return runOperatorOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\" and \"scale\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\" and \"operator\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -125,6 +127,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"contacts at scale", func() (err error) {
 		r.Scale, err = measureContactsScale(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"operator", func() (err error) {
+		r.Operator, err = measureOperator(ctx, root)
 		return
 	}})
 	for _, s := range steps {

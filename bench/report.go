@@ -31,6 +31,8 @@ type results struct {
 	Gateway gatewayOverhead
 	// Scale is part 5, contacts search, filters and creates at 1M rows.
 	Scale contactsScale
+	// Operator is part 6, tenants from kubectl apply to Ready.
+	Operator operatorRun
 }
 
 // Goals the outbox is held to.
@@ -119,6 +121,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeContactsSection(w, r.Contacts)
 	writeGatewaySection(w, r.Gateway)
 	writeScaleSection(w, r.Scale)
+	writeOperatorSection(w, r.Operator)
 }
 
 // writeSummary prints the headline numbers.
@@ -136,6 +139,9 @@ func writeSummary(w io.Writer, r results) {
 	g := r.Gateway
 	fmt.Fprintf(w, "gateway: p50 %s through vs %s direct (added %s, goal ≤ %s); %.0f vs %.0f req/s (ratio %.2f, goal ≥ %.1f); login p50 %s\n",
 		ms(g.Via.P50), ms(g.Direct.P50), ms(g.Added()), ms(goalGatewayAdded), g.ViaRate, g.DirectRate, g.Ratio(), goalGatewayRatio, ms(g.Login.P50))
+	o := r.Operator
+	fmt.Fprintf(w, "operator: 1 tenant apply → Ready %s (goal ≤ %s); %d tenants %s (goal ≤ %s)\n",
+		ms(o.One), goalOneTenant, operatorTenants, ms(o.Many), goalManyTenants)
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))

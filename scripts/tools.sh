@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # tools.sh builds the pinned test binaries (kube-apiserver and etcd for
-# envtest, the Consul agent) from their Go modules into a cache outside the
-# repository. `make tools` runs it; libs/testkit finds the binaries there.
+# envtest, the Consul agent) and controller-gen (the operator's code and
+# manifest generator) from their Go modules into a cache outside the
+# repository. `make tools` runs it; libs/testkit and operator/Makefile find
+# the binaries there.
 #
 # Layout of the cache ($RAPPORT_TOOLS_DIR, default
 # ${XDG_CACHE_HOME:-$HOME/.cache}/rapport/tools):
 #
 #   envtest/kube-apiserver   envtest/etcd   (KUBEBUILDER_ASSETS=envtest/)
 #   consul/consul
+#   controller-gen/controller-gen
 #
 # Each binary has a stamp file next to it (.<name>.version) holding the
 # pinned version and a hash of its helper module; a binary whose stamp
@@ -79,3 +82,4 @@ done
 build kube-apiserver kube-apiserver k8s.io/kubernetes k8s.io/kubernetes/cmd/kube-apiserver envtest "$kube_ldflags"
 build etcd etcd go.etcd.io/etcd/server/v3 go.etcd.io/etcd/server/v3 envtest
 build consul consul github.com/hashicorp/consul github.com/hashicorp/consul consul
+build controller-gen controller-gen sigs.k8s.io/controller-tools sigs.k8s.io/controller-tools/cmd/controller-gen controller-gen

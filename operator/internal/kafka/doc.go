@@ -1,0 +1,3 @@
+// Package kafka creates and deletes a dedicated tenant's topics through the
+// Kafka admin protocol (franz-go's kadm).
+package kafka
