@@ -71,6 +71,10 @@ func probes(v fixture) []probe {
 		{name: "filter accounts by domain", method: "GET", path: "/v1/accounts?filter=" + filter("domain", v.Domain), gate: read, want: 200, echoes: true},
 		{name: "search body contacts", method: "POST", path: "/v1/contacts/search", body: map[string]any{"q": v.FirstName}, gate: read, want: 200, echoes: true},
 		{name: "search body accounts", method: "POST", path: "/v1/accounts/search", body: map[string]any{"q": v.AccountName}, gate: read, want: 200, echoes: true},
+		{name: "export contacts", method: "GET", path: "/v1/contacts/export", gate: read, want: 200},
+		{name: "export contacts as NDJSON", method: "GET", path: "/v1/contacts/export?format=ndjson", gate: read, want: 200},
+		{name: "export contacts by name", method: "GET", path: "/v1/contacts/export?q=" + q(v.FirstName), gate: read, want: 200, echoes: true},
+		{name: "export accounts", method: "GET", path: "/v1/accounts/export", gate: read, want: 200},
 		{name: "patch contact", method: "PATCH", path: "/v1/contacts/" + v.ContactID, body: map[string]any{"jobTitle": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "delete contact", method: "DELETE", path: "/v1/contacts/" + v.ContactID, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "restore contact", method: "POST", path: "/v1/contacts/" + v.ContactID + "/restore", gate: write, want: 404, echoes: true},
@@ -156,6 +160,10 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"filter accounts by domain", "GET", "/v1/accounts?filter=" + q(fmt.Sprintf(`{"field":"domain","op":"eq","value":%q}`, f.Domain)), nil, f.AccountID},
 		{"search body contacts", "POST", "/v1/contacts/search", map[string]any{"q": f.FirstName}, f.ContactID},
 		{"search body accounts", "POST", "/v1/accounts/search", map[string]any{"q": f.AccountName}, f.AccountID},
+		{"export contacts", "GET", "/v1/contacts/export", nil, f.ContactID},
+		{"export contacts as NDJSON", "GET", "/v1/contacts/export?format=ndjson", nil, f.ContactID},
+		{"export contacts by name", "GET", "/v1/contacts/export?q=" + q(f.FirstName), nil, f.ContactID},
+		{"export accounts", "GET", "/v1/accounts/export", nil, f.AccountID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

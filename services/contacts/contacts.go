@@ -18,6 +18,7 @@ type Service interface {
 	Deduplicator
 	ViewService
 	ConsentHistorian
+	Exporter
 
 	CreateContact(ctx context.Context, c Contact, opts CreateOptions) (*Contact, error)
 	GetContact(ctx context.Context, id string) (*Contact, error)

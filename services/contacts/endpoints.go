@@ -222,6 +222,7 @@ func MakeEndpoints(s Service) Endpoints {
 	maps.Copy(e, dedupEndpoints(s))
 	maps.Copy(e, viewEndpoints(s))
 	maps.Copy(e, consentEndpoints(s))
+	maps.Copy(e, exportEndpoints(s))
 	for name, ep := range e {
 		e[name] = auth.RequirePermission(permissions[name])(ep)
 	}
@@ -232,7 +233,7 @@ func MakeEndpoints(s Service) Endpoints {
 var permissions = map[string]string{
 	"getContact": PermRead, "listContacts": PermRead, "getAccount": PermRead, "listAccounts": PermRead,
 	"getTag": PermRead, "listTags": PermRead, "getCustomField": PermRead, "listCustomFields": PermRead,
-	"getSettings":   PermRead,
+	"getSettings":   PermRead, "exportContacts": PermRead, "exportAccounts": PermRead,
 	"createContact": PermWrite, "updateContact": PermWrite, "deleteContact": PermWrite, "restoreContact": PermWrite,
 	"tagContacts": PermWrite, "createAccount": PermWrite, "updateAccount": PermWrite, "deleteAccount": PermWrite,
 	"restoreAccount": PermWrite, "tagAccounts": PermWrite, "createTag": PermWrite, "updateTag": PermWrite,

@@ -33,6 +33,7 @@ type route struct {
 // routes lists the API's routes; api/openapi.yaml documents each.
 var routes = []route{
 	{"GET /v1/contacts", "listContacts", decodeList},
+	{"GET /v1/contacts/export", "exportContacts", decodeExport},
 	{"POST /v1/contacts", "createContact", decodeCreate[Contact](readOnlyFields)},
 	{"POST /v1/contacts/tags", "tagContacts", decodeBody[BulkTag](nil)},
 	{"GET /v1/contacts/{id}", "getContact", decodeID},
@@ -41,6 +42,7 @@ var routes = []route{
 	{"POST /v1/contacts/{id}/restore", "restoreContact", decodeID},
 	{"GET /v1/contacts/{id}/consent-history", "contactConsentHistory", decodeConsentHistory},
 	{"GET /v1/accounts", "listAccounts", decodeList},
+	{"GET /v1/accounts/export", "exportAccounts", decodeExport},
 	{"POST /v1/accounts", "createAccount", decodeCreate[Account](readOnlyFields)},
 	{"POST /v1/accounts/tags", "tagAccounts", decodeBody[BulkTag](nil)},
 	{"GET /v1/accounts/{id}", "getAccount", decodeID},
@@ -167,8 +169,15 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 // decodeNone is the decoder of routes without input.
 func decodeNone(context.Context, *http.Request) (any, error) { return nil, nil }
 
-// encodeResponse is kitx.EncodeJSON plus the Location of created resources.
+// encodeResponse is kitx.EncodeJSON plus the Location of created resources;
+// exports are streamed (transport_export.go).
 func encodeResponse(ctx context.Context, w http.ResponseWriter, resp any) error {
+	switch e := resp.(type) {
+	case contactExport:
+		return streamExport(w, "contacts", e.Format, contactColumns, e.Run)
+	case accountExport:
+		return streamExport(w, "accounts", e.Format, accountColumns, e.Run)
+	}
 	if r, ok := resp.(response); ok && r.location != "" {
 		w.Header().Set("Location", r.location)
 	}

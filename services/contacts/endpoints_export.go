@@ -1,0 +1,42 @@
+package contacts
+
+import "context"
+
+// exportRequest asks for every record of a list query in a format
+// (ExportCSV or ExportNDJSON).
+type exportRequest struct {
+	Query  ListQuery
+	Format string
+}
+
+// contactExport is a contacts export for the encoder to stream: Run calls
+// ExportContacts with the encoder's callbacks.
+type contactExport struct {
+	Format string
+	Run    func(start func([]CustomField) error, each func(*Contact) error) error
+}
+
+// accountExport is contactExport for accounts.
+type accountExport struct {
+	Format string
+	Run    func(start func([]CustomField) error, each func(*Account) error) error
+}
+
+// exportEndpoints are the endpoints of exports. Nothing is read until the
+// encoder runs the export, so the service's errors reach the encoder.
+func exportEndpoints(s Service) Endpoints {
+	return Endpoints{
+		"exportContacts": func(ctx context.Context, r any) (any, error) {
+			req := r.(exportRequest)
+			return contactExport{Format: req.Format, Run: func(start func([]CustomField) error, each func(*Contact) error) error {
+				return s.ExportContacts(ctx, req.Query, start, each)
+			}}, nil
+		},
+		"exportAccounts": func(ctx context.Context, r any) (any, error) {
+			req := r.(exportRequest)
+			return accountExport{Format: req.Format, Run: func(start func([]CustomField) error, each func(*Account) error) error {
+				return s.ExportAccounts(ctx, req.Query, start, each)
+			}}, nil
+		},
+	}
+}

@@ -1,0 +1,97 @@
+package contacts
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// exportBatch is how many records an export reads per query.
+const exportBatch = 500
+
+// Exporter streams every record of a list query, for exports.
+type Exporter interface {
+	// ExportContacts calls start with the contact custom field definitions
+	// (by key) once q is known to be valid, then each with every contact
+	// the caller may see that matches q, in q's order. An error of start
+	// or each stops the export and is returned.
+	ExportContacts(ctx context.Context, q ListQuery, start func(fields []CustomField) error, each func(*Contact) error) error
+	// ExportAccounts is ExportContacts for accounts.
+	ExportAccounts(ctx context.Context, q ListQuery, start func(fields []CustomField) error, each func(*Account) error) error
+}
+
+// ExportContacts implements Exporter.
+func (s *service) ExportContacts(ctx context.Context, q ListQuery, start func([]CustomField) error, each func(*Contact) error) error {
+	return s.export(ctx, contactKind, q, start, func(r record) error { return each(asContact(r)) })
+}
+
+// ExportAccounts implements Exporter.
+func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]CustomField) error, each func(*Account) error) error {
+	return s.export(ctx, accountKind, q, start, func(r record) error { return each(asAccount(r)) })
+}
+
+// export reads the records of q as list does, page after page of
+// exportBatch in one transaction, so it holds one page in memory whatever
+// the size of the result. Pages follow each other by keyset, so a record
+// changed during the export is exported once, with the values its page read.
+func (s *service) export(ctx context.Context, k *kind, q ListQuery, start func([]CustomField) error, each func(record) error) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	q.Cursor, q.Limit = "", exportBatch
+	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if err := s.applyView(ctx, tx, k, p, &q); err != nil {
+			return err
+		}
+		// A plan binds the keyset values of the page it reads, so each page
+		// is planned anew; the first plan checks q before anything is sent.
+		plan, err := planList(ctx, tx, k, p, q)
+		if err != nil {
+			return err
+		}
+		defs, err := customFieldDefs(ctx, tx, k.entity)
+		if err != nil {
+			return err
+		}
+		if err := start(sortedFields(defs)); err != nil {
+			return err
+		}
+		var after []*string
+		for {
+			if after != nil {
+				if plan, err = planList(ctx, tx, k, p, q); err != nil {
+					return err
+				}
+			}
+			recs, keys, err := plan.page(ctx, tx, after, exportBatch)
+			if err != nil {
+				return err
+			}
+			if err := presentWith(ctx, tx, defs, recs...); err != nil {
+				return err
+			}
+			for _, r := range recs {
+				if err := each(r); err != nil {
+					return err
+				}
+			}
+			if len(recs) < exportBatch {
+				return nil
+			}
+			after = keys[len(keys)-1]
+		}
+	})
+}
+
+// sortedFields returns the definitions of defs ordered by key.
+func sortedFields(defs map[string]CustomField) []CustomField {
+	out := make([]CustomField, 0, len(defs))
+	for _, d := range defs {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b CustomField) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}

@@ -1,0 +1,234 @@
+package contacts
+
+import (
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/errs"
+)
+
+// The export formats.
+const (
+	// ExportCSV is RFC 4180 CSV in UTF-8 with a byte order mark (so that
+	// spreadsheets read Chinese names right), one row per record.
+	ExportCSV = "csv"
+	// ExportNDJSON is one record per line, as the API shows it.
+	ExportNDJSON = "ndjson"
+)
+
+// ErrBadExportFormat is returned for an unknown format parameter.
+var ErrBadExportFormat = errs.New(errs.Invalid, "invalid-export-format", "format must be csv or ndjson")
+
+// decodeExport reads an export: the list parameters but limit and cursor
+// (see decodeList), and format.
+func decodeExport(ctx context.Context, r *http.Request) (any, error) {
+	format := r.URL.Query().Get("format")
+	switch format {
+	case "":
+		format = ExportCSV
+	case ExportCSV, ExportNDJSON:
+	default:
+		e := ErrBadExportFormat.WithDetail("format %q must be csv or ndjson", format)
+		e.Fields = []errs.FieldError{{Field: "format", Reason: "must be csv or ndjson"}}
+		return nil, e
+	}
+	list, err := decodeList(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return exportRequest{Query: list.(listRequest).Query, Format: format}, nil
+}
+
+// column is one CSV column of records of type T.
+type column[T any] struct {
+	name  string
+	value func(*T) string
+}
+
+// contactColumns are the CSV columns of a contact, before its custom fields.
+var contactColumns = []column[Contact]{
+	{"id", func(c *Contact) string { return c.ID }},
+	{"displayName", func(c *Contact) string { return c.DisplayName }},
+	{"firstName", func(c *Contact) string { return c.FirstName }},
+	{"lastName", func(c *Contact) string { return c.LastName }},
+	{"emails", func(c *Contact) string { return joinEach(c.Emails, func(e Email) string { return e.Address }) }},
+	{"phones", func(c *Contact) string {
+		return joinEach(c.Phones, func(p Phone) string { return cmp.Or(p.E164, p.Number) })
+	}},
+	{"jobTitle", func(c *Contact) string { return c.JobTitle }},
+	{"accountId", func(c *Contact) string { return deref(c.AccountID) }},
+	{"ownerId", func(c *Contact) string { return c.OwnerID }},
+	{"teamId", func(c *Contact) string { return c.TeamID }},
+	{"lifecycleStage", func(c *Contact) string { return c.LifecycleStage }},
+	{"source", func(c *Contact) string { return c.Source }},
+	{"tags", func(c *Contact) string { return strings.Join(c.Tags, ";") }},
+	{"consentEmail", func(c *Contact) string { return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Email }) }},
+	{"consentSms", func(c *Contact) string { return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.SMS }) }},
+	{"consentPhone", func(c *Contact) string { return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Phone }) }},
+	{"lastActivityAt", func(c *Contact) string {
+		if c.LastActivityAt == nil {
+			return ""
+		}
+		return timeText(c.LastActivityAt.Time)
+	}},
+	{"createdAt", func(c *Contact) string { return timeText(c.CreatedAt) }},
+	{"updatedAt", func(c *Contact) string { return timeText(c.UpdatedAt) }},
+}
+
+// accountColumns are the CSV columns of an account, before its custom fields.
+var accountColumns = []column[Account]{
+	{"id", func(a *Account) string { return a.ID }},
+	{"name", func(a *Account) string { return a.Name }},
+	{"domain", func(a *Account) string { return a.Domain }},
+	{"industry", func(a *Account) string { return a.Industry }},
+	{"sizeBand", func(a *Account) string { return a.SizeBand }},
+	{"annualRevenueMinor", func(a *Account) string {
+		if a.AnnualRevenue == nil {
+			return ""
+		}
+		return strconv.FormatInt(a.AnnualRevenue.AmountMinor, 10)
+	}},
+	{"annualRevenueCurrency", func(a *Account) string {
+		if a.AnnualRevenue == nil {
+			return ""
+		}
+		return a.AnnualRevenue.Currency
+	}},
+	{"parentAccountId", func(a *Account) string { return deref(a.ParentAccountID) }},
+	{"ownerId", func(a *Account) string { return a.OwnerID }},
+	{"teamId", func(a *Account) string { return a.TeamID }},
+	{"tags", func(a *Account) string { return strings.Join(a.Tags, ";") }},
+	{"createdAt", func(a *Account) string { return timeText(a.CreatedAt) }},
+	{"updatedAt", func(a *Account) string { return timeText(a.UpdatedAt) }},
+}
+
+// streamExport writes the export that run produces as format: in CSV the
+// columns, then one "custom.<key>" column per custom field. *T is a record. Nothing is written before
+// the service calls start, so an invalid query is still a problem response;
+// an error after that aborts the response, so that a client never takes a
+// cut-off export for a whole one.
+func streamExport[T any](w http.ResponseWriter, name, format string, cols []column[T],
+	run func(start func([]CustomField) error, each func(*T) error) error) error {
+	var fields []CustomField
+	var out *csv.Writer
+	enc := json.NewEncoder(w)
+	started := false
+	start := func(fs []CustomField) error {
+		fields, started = fs, true
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		if format == ExportNDJSON {
+			h.Set("Content-Type", "application/x-ndjson")
+			h.Set("Content-Disposition", `attachment; filename="`+name+`.ndjson"`)
+			w.WriteHeader(http.StatusOK)
+			return nil
+		}
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		w.WriteHeader(http.StatusOK)
+		if _, err := w.Write([]byte("\uFEFF")); err != nil {
+			return err
+		}
+		out = csv.NewWriter(w)
+		header := make([]string, 0, len(cols)+len(fields))
+		for _, c := range cols {
+			header = append(header, c.name)
+		}
+		for _, f := range fields {
+			header = append(header, "custom."+f.Key)
+		}
+		return out.Write(header)
+	}
+	each := func(rec *T) error {
+		if format == ExportNDJSON {
+			return enc.Encode(rec)
+		}
+		row := make([]string, 0, len(cols)+len(fields))
+		for _, c := range cols {
+			row = append(row, cellText(c.value(rec)))
+		}
+		custom := any(rec).(record).meta().CustomFields
+		for _, f := range fields {
+			row = append(row, cellText(customText(custom[f.Key])))
+		}
+		return out.Write(row)
+	}
+	err := run(start, each)
+	if err == nil && out != nil {
+		out.Flush()
+		err = out.Error()
+	}
+	if err != nil && started {
+		panic(http.ErrAbortHandler)
+	}
+	return err
+}
+
+// cellText defuses a cell a spreadsheet would run as a formula (OWASP CSV
+// injection): one starting with =, +, -, @, a tab or a carriage return gets
+// a leading apostrophe.
+func cellText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// customText renders a custom field value: options of a multi select
+// joined by ";", other values as they print.
+func customText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case []string:
+		return strings.Join(x, ";")
+	case []any:
+		parts := make([]string, len(x))
+		for i, p := range x {
+			parts[i] = fmt.Sprint(p)
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, ";")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return fmt.Sprint(v)
+}
+
+// consentStatus is the status of one channel of c ("" when not recorded).
+func consentStatus(c *Consent, channel func(*Consent) *ChannelConsent) string {
+	if c == nil || channel(c) == nil {
+		return ""
+	}
+	return channel(c).Status
+}
+
+// joinEach joins f of every item with ";".
+func joinEach[T any](items []T, f func(T) string) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = f(it)
+	}
+	return strings.Join(parts, ";")
+}
+
+// deref returns *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// timeText formats t as the API does (RFC 3339 in UTC).
+func timeText(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
