@@ -233,7 +233,7 @@ func MakeEndpoints(s Service) Endpoints {
 var permissions = map[string]string{
 	"getContact": PermRead, "listContacts": PermRead, "getAccount": PermRead, "listAccounts": PermRead,
 	"getTag": PermRead, "listTags": PermRead, "getCustomField": PermRead, "listCustomFields": PermRead,
-	"getSettings":   PermRead, "exportContacts": PermRead, "exportAccounts": PermRead,
+	"getSettings": PermRead, "exportContacts": PermRead, "exportAccounts": PermRead,
 	"createContact": PermWrite, "updateContact": PermWrite, "deleteContact": PermWrite, "restoreContact": PermWrite,
 	"tagContacts": PermWrite, "createAccount": PermWrite, "updateAccount": PermWrite, "deleteAccount": PermWrite,
 	"restoreAccount": PermWrite, "tagAccounts": PermWrite, "createTag": PermWrite, "updateTag": PermWrite,

@@ -70,9 +70,15 @@ var contactColumns = []column[Contact]{
 	{"lifecycleStage", func(c *Contact) string { return c.LifecycleStage }},
 	{"source", func(c *Contact) string { return c.Source }},
 	{"tags", func(c *Contact) string { return strings.Join(c.Tags, ";") }},
-	{"consentEmail", func(c *Contact) string { return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Email }) }},
-	{"consentSms", func(c *Contact) string { return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.SMS }) }},
-	{"consentPhone", func(c *Contact) string { return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Phone }) }},
+	{"consentEmail", func(c *Contact) string {
+		return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Email })
+	}},
+	{"consentSms", func(c *Contact) string {
+		return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.SMS })
+	}},
+	{"consentPhone", func(c *Contact) string {
+		return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Phone })
+	}},
 	{"lastActivityAt", func(c *Contact) string {
 		if c.LastActivityAt == nil {
 			return ""
