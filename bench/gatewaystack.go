@@ -12,7 +12,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
@@ -200,4 +202,32 @@ func call(ctx context.Context, method, url, bearer string, body any, want int, o
 		return json.Unmarshal(b, out)
 	}
 	return nil
+}
+
+// processCPU returns the CPU time (user and system) the service at base has
+// used, from process_cpu_seconds_total on its /metrics.
+func processCPU(ctx context.Context, base string) (time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
+	if err != nil {
+		return 0, err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "process_cpu_seconds_total "); ok {
+			s, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return 0, fmt.Errorf("%s/metrics: process_cpu_seconds_total: %w", base, err)
+			}
+			return time.Duration(s * float64(time.Second)), nil
+		}
+	}
+	return 0, fmt.Errorf("%s/metrics has no process_cpu_seconds_total", base)
 }

@@ -137,8 +137,9 @@ func writeSummary(w io.Writer, r results) {
 	fmt.Fprintf(w, "contacts: %.0f creates/s over HTTP vs %.0f INSERT tx/s at concurrency %d (ratio %.2f, goal ≥ %.1f); p99 %s\n",
 		r.Contacts.Rate, r.Contacts.RawInserts, createWriters, r.Contacts.Rate/r.Contacts.RawInserts, goalCreateRatio, ms(r.Contacts.Latency.P99))
 	g := r.Gateway
-	fmt.Fprintf(w, "gateway: p50 %s through vs %s direct (added %s, goal ≤ %s); %.0f vs %.0f req/s (ratio %.2f, goal ≥ %.1f); login p50 %s\n",
-		ms(g.Via.P50), ms(g.Direct.P50), ms(g.Added()), ms(goalGatewayAdded), g.ViaRate, g.DirectRate, g.Ratio(), goalGatewayRatio, ms(g.Login.P50))
+	fmt.Fprintf(w, "gateway: p50 added %s paced at %.0f req/s (goal ≤ %s), %s at concurrency %d (%s through vs %s direct); %.0f vs %.0f req/s (ratio %.2f, goal ≥ %.1f); %s gateway CPU per request; login p50 %s\n",
+		ms(g.AddedPaced()), g.PacedRate, ms(goalGatewayAdded), ms(g.Added()), gatewayClients, ms(g.Via.P50), ms(g.Direct.P50),
+		g.ViaRate, g.DirectRate, g.Ratio(), goalGatewayRatio, g.GatewayCPU, ms(g.Login.P50))
 	o := r.Operator
 	fmt.Fprintf(w, "operator: 1 tenant apply → Ready %s (goal ≤ %s); %d tenants %s (goal ≤ %s)\n",
 		ms(o.One), goalOneTenant, operatorTenants, ms(o.Many), goalManyTenants)

@@ -52,26 +52,27 @@ func (k *Keys) signAccessToken(p auth.Principal, now time.Time) (string, error) 
 // verifyAccessToken checks a user access token: compact ES256 or EdDSA JWS
 // whose kid is one of ours and whose algorithm matches that key, issued by
 // auth.Issuer for UserAudience, within exp and nbf. It returns the principal
-// the claims carry. Every failure is auth.ErrInvalidToken.
-func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, error) {
+// the claims carry and the token's expiry. Every failure is
+// auth.ErrInvalidToken.
+func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, time.Time, error) {
 	if len(token) > maxTokenLen || strings.Count(token, ".") != 2 {
-		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
+		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
 	}
 	msg, err := jws.ParseString(token)
 	if err != nil || len(msg.Signatures()) != 1 {
-		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
+		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
 	}
 	hdr := msg.Signatures()[0].ProtectedHeaders()
 	alg, _ := hdr.Algorithm()
 	kid, _ := hdr.KeyID()
 	vk, ok := k.public[kid]
 	if !ok {
-		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token's key id is unknown")
+		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token's key id is unknown")
 	}
 	if alg.String() != vk.alg.String() {
-		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token's algorithm %q is not accepted", alg.String())
+		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token's algorithm %q is not accepted", alg.String())
 	}
-	_, err = jwt.ParseString(token,
+	tok, err := jwt.ParseString(token,
 		jwt.WithKey(vk.alg, vk.key),
 		jwt.WithValidate(true),
 		jwt.WithClock(jwt.ClockFunc(func() time.Time { return now })),
@@ -82,16 +83,17 @@ func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, e
 		jwt.WithMaxDelta(AccessTokenTTL, jwt.ExpirationKey, jwt.IssuedAtKey),
 	)
 	if err != nil {
-		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("%s", tokenProblem(err)).Wrap(err)
+		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("%s", tokenProblem(err)).Wrap(err)
 	}
+	expires, _ := tok.Expiration() // required above
 	var c accessClaims
 	if err := json.Unmarshal(msg.Payload(), &c); err != nil || c.Subject == "" || c.TenantID == "" {
-		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the token's claims are malformed")
+		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token's claims are malformed")
 	}
 	return auth.Principal{
 		TenantID: c.TenantID, UserID: c.Subject, Roles: c.Roles, Teams: c.Teams,
 		Subordinates: c.Subordinates, Permissions: c.Permissions, RecordScope: c.RecordScope,
-	}, nil
+	}, expires, nil
 }
 
 // tokenProblem describes a jwt validation error without internals.

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -40,12 +41,35 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request) (auth.Princ
 	if strings.HasPrefix(token, APIKeyPrefix) {
 		return s.authenticateAPIKey(ctx, token)
 	}
-	p, err := s.keys.verifyAccessToken(token, s.now())
+	p, err := s.authenticateAccessToken(token, s.now())
 	if err != nil {
 		return auth.Principal{}, err
 	}
 	if err := s.tenants.active(ctx, p.TenantID); err != nil {
 		return auth.Principal{}, err
+	}
+	return p, nil
+}
+
+// authenticateAccessToken returns the principal of a user access token:
+// from the cache when this replica verified the token before, else verified
+// and then cached until the token expires. A disabled user's token is
+// refused either way.
+func (s *Service) authenticateAccessToken(token string, now time.Time) (auth.Principal, error) {
+	k := keyOf(token)
+	p, hit := s.accessTokens.get(k, now)
+	var expires time.Time
+	if !hit {
+		var err error
+		if p, expires, err = s.keys.verifyAccessToken(token, now); err != nil {
+			return auth.Principal{}, err
+		}
+	}
+	if s.accessTokens.refused(p.UserID, now) {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the user has been disabled")
+	}
+	if !hit {
+		s.accessTokens.put(k, p, expires)
 	}
 	return p, nil
 }

@@ -25,7 +25,7 @@ import (
 func TestForgedTokensAreRefused(t *testing.T) {
 	e := setup(t)
 	tenant, pair := e.tenant(t, "acme")
-	p, err := e.s.keys.verifyAccessToken(pair.AccessToken, time.Now())
+	p, _, err := e.s.keys.verifyAccessToken(pair.AccessToken, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestJWKSDuringRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rotated.verifyAccessToken(old, time.Now()); err != nil {
+	if _, _, err := rotated.verifyAccessToken(old, time.Now()); err != nil {
 		t.Errorf("token of the previous key: %v", err)
 	}
 	// Services verify internal tokens against the same JWKS.

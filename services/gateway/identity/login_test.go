@@ -125,7 +125,7 @@ func TestLoginEvents(t *testing.T) {
 	}
 	var pair TokenPair
 	e.c.call(t, "POST", "/v1/auth/login", nil, map[string]string{"tenant": "acme", "email": "Admin@acme.test", "password": "admin-password-1"}, 200, &pair)
-	me, err := e.s.keys.verifyAccessToken(pair.AccessToken, time.Now())
+	me, _, err := e.s.keys.verifyAccessToken(pair.AccessToken, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestReplicasShareKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := e.s.keys.verifyAccessToken(pair.AccessToken, time.Now()); p.UserID != want.UserID || p.TenantID != want.TenantID || !p.Can("users:manage") {
+	if want, _, _ := e.s.keys.verifyAccessToken(pair.AccessToken, time.Now()); p.UserID != want.UserID || p.TenantID != want.TenantID || !p.Can("users:manage") {
 		t.Errorf("principal on the other replica = %+v", p)
 	}
 	alone, _ := GenerateKeys()

@@ -63,6 +63,7 @@ type Service struct {
 	accounts      *Throttle // failed logins per account
 	addresses     *Throttle // failed logins per client address
 	tenants       *tenantCache
+	accessTokens  *accessTokenCache
 	apiKeys       *apiKeyCache
 	lastUsed      *lastUsed
 	httpClient    *http.Client
@@ -103,6 +104,7 @@ func New(cfg Config) (*Service, error) {
 		accounts: NewThrottle(), addresses: addressThrottle(), httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin, now: nowUTC,
 	}
 	s.tenants = newTenantCache(cfg.DB, 5*time.Second)
+	s.accessTokens = newAccessTokenCache(accessTokenCacheSize)
 	s.apiKeys = newAPIKeyCache(10 * time.Second)
 	s.lastUsed = newLastUsed(cfg.DB, cfg.Logger)
 	return s, nil

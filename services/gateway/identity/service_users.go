@@ -179,7 +179,8 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserReque
 }
 
 // DisableUser disables a user and revokes their refresh tokens (needs
-// users:manage). Their API keys stop working at once.
+// users:manage). Their API keys stop working at once; their access tokens
+// stop at once on this replica and within AccessTokenTTL on the others.
 func (s *Service) DisableUser(ctx context.Context, id string) (User, error) {
 	p, err := caller(ctx, PermUsersManage)
 	if err != nil {
@@ -207,6 +208,7 @@ func (s *Service) DisableUser(ctx context.Context, id string) (User, error) {
 	})
 	if err == nil {
 		s.apiKeys.forgetUser(id)
+		s.accessTokens.disable(id, s.now())
 	}
 	return out, err
 }

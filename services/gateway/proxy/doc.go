@@ -7,10 +7,12 @@
 // "tenant-<slug>" deployment for a dedicated one (TenantDirectory tells
 // which), as found by a discovery.Resolver.
 //
-// Each forwarded request carries a fresh internal JWT (audience = service,
-// 60 s) and nothing the client could use to impersonate anyone: inbound
-// credentials and X-Tenant-*, X-User-* and X-Internal-* headers are
-// stripped. Bodies stream both ways without buffering. Idempotent methods
-// are retried on connection errors, on another instance when there is one,
-// and every upstream instance sits behind its own circuit breaker.
+// Each forwarded request carries an internal JWT (audience = service, 60 s),
+// minted for its principal and service and reused for that pair during the
+// first half of its lifetime, and nothing the client could use to
+// impersonate anyone: inbound credentials and X-Tenant-*, X-User-* and
+// X-Internal-* headers are stripped. Bodies stream both ways without
+// buffering. Idempotent methods are retried on connection errors, on another
+// instance when there is one, and every upstream instance sits behind its
+// own circuit breaker.
 package proxy

@@ -27,7 +27,9 @@ type Config struct {
 	Resolver      discovery.Resolver
 	Signer        *auth.Signer
 
-	// TokenTTL is the lifetime of the internal token (default auth.DefaultTTL).
+	// TokenTTL is the lifetime of the internal token (default auth.DefaultTTL);
+	// a token is reused for the same principal and service during the first
+	// half of it.
 	TokenTTL time.Duration
 	// DialTimeout bounds connecting to an upstream (default 2 s).
 	DialTimeout time.Duration
@@ -50,8 +52,7 @@ type Handler struct {
 	authn    Authenticator
 	tenants  TenantDirectory
 	resolver discovery.Resolver
-	signer   *auth.Signer
-	ttl      time.Duration
+	tokens   *internalTokens
 	retries  int
 	logger   *slog.Logger
 
@@ -60,8 +61,11 @@ type Handler struct {
 	rp       *httputil.ReverseProxy
 
 	mu   sync.Mutex
-	next map[string]uint64 // round-robin position per service and tenant tag
+	next map[rotation]uint64 // round-robin position per service and tenant
 }
+
+// rotation names the instances a round-robin position is kept for.
+type rotation struct{ service, tenant string }
 
 // New returns a Handler for cfg.
 func New(cfg Config) (*Handler, error) {
@@ -102,12 +106,11 @@ func New(cfg Config) (*Handler, error) {
 		authn:    cfg.Authenticator,
 		tenants:  cfg.Tenants,
 		resolver: cfg.Resolver,
-		signer:   cfg.Signer,
-		ttl:      cfg.TokenTTL,
+		tokens:   newInternalTokens(cfg.Signer, cfg.TokenTTL),
 		retries:  cfg.Retries,
 		logger:   cfg.Logger,
 		breakers: newBreakers(cfg.Breaker),
-		next:     make(map[string]uint64),
+		next:     make(map[rotation]uint64),
 	}
 	h.base = &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -119,9 +122,14 @@ func New(cfg Config) (*Handler, error) {
 		DisableCompression:    true, // bodies pass through as the upstream encoded them
 	}
 	h.rp = &httputil.ReverseProxy{
-		Rewrite:       rewrite,
-		Transport:     &transport{base: h.base, breakers: h.breakers},
-		FlushInterval: -1, // flush every write: streams and server-sent events pass at once
+		Rewrite:   rewrite,
+		Transport: &transport{base: h.base, breakers: h.breakers},
+		// ReverseProxy itself flushes every write of a response of unknown
+		// length (a stream) or of server-sent events, so those pass at once;
+		// a response of known length goes through the server's write buffer,
+		// and a small one leaves in one write.
+		FlushInterval: 0,
+		BufferPool:    copyBuffers,
 		ErrorHandler:  h.upstreamError,
 		ErrorLog:      slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 		ModifyResponse: func(res *http.Response) error {
@@ -190,7 +198,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		kitx.WriteProblem(w, r, err)
 		return
 	}
-	token, err := h.signer.Sign(p, route.Service, h.ttl)
+	token, err := h.tokens.token(p, route.Service)
 	if err != nil {
 		kitx.WriteProblem(w, r, err)
 		return
@@ -220,7 +228,7 @@ func (h *Handler) match(p string) (Route, bool) {
 // attempts returns the instances to try, in order: 1 + h.retries of them,
 // starting at the round-robin position and wrapping around.
 func (h *Handler) attempts(service, tenant string, instances []discovery.Instance) []discovery.Instance {
-	key := service + "\x00" + discovery.TenantTag(tenant)
+	key := rotation{service, tenant}
 	h.mu.Lock()
 	start := h.next[key]
 	h.next[key] = start + 1

@@ -155,36 +155,47 @@ func TestHandlerStreamsDownload(t *testing.T) {
 }
 
 func TestHandlerFlushesStreamedResponses(t *testing.T) {
-	e := newEnv(t)
-	next := make(chan struct{})
-	up := newUpstream(t, e, "contacts", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		_, _ = io.WriteString(w, "data: first\n\n")
-		w.(http.Flusher).Flush()
-		<-next
-		_, _ = io.WriteString(w, "data: second\n\n")
-	})
-	_, gw := newGateway(t, e, Config{Resolver: instances(up.addr())})
-	resp := do(t, http.MethodGet, gw.URL+"/v1/contacts/events", writer(), e, nil, nil)
-	buf := make([]byte, len("data: first\n\n"))
-	got := make(chan string, 1)
-	go func() {
-		_, err := io.ReadFull(resp.Body, buf)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		got <- string(buf)
-	}()
-	select {
-	case s := <-got:
-		if s != "data: first\n\n" {
-			t.Errorf("first event = %q", s)
-		}
-	case <-time.After(3 * time.Second):
-		t.Error("the first event did not arrive before the upstream finished: the gateway buffers")
+	tests := []struct {
+		name        string
+		contentType string
+	}{
+		{"server-sent events", "text/event-stream"},
+		{"a stream of unknown length", "application/x-ndjson"},
 	}
-	close(next)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			next := make(chan struct{})
+			up := newUpstream(t, e, "contacts", func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", tt.contentType)
+				_, _ = io.WriteString(w, "data: first\n\n")
+				w.(http.Flusher).Flush()
+				<-next
+				_, _ = io.WriteString(w, "data: second\n\n")
+			})
+			_, gw := newGateway(t, e, Config{Resolver: instances(up.addr())})
+			resp := do(t, http.MethodGet, gw.URL+"/v1/contacts/events", writer(), e, nil, nil)
+			buf := make([]byte, len("data: first\n\n"))
+			got := make(chan string, 1)
+			go func() {
+				_, err := io.ReadFull(resp.Body, buf)
+				if err != nil {
+					got <- err.Error()
+					return
+				}
+				got <- string(buf)
+			}()
+			select {
+			case s := <-got:
+				if want := "data: first\n\n"; s != want {
+					t.Errorf("first event = %q, want %q", s, want)
+				}
+			case <-time.After(3 * time.Second):
+				t.Error("the first event did not arrive before the upstream finished: the gateway buffers")
+			}
+			close(next)
+		})
+	}
 }
 
 func mb(n uint64) float64 { return float64(n) / (1 << 20) }

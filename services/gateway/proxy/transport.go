@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -60,9 +61,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = &guardedBody{rc: req.Body}
 	}
 	var (
-		lastErr error
-		wait    time.Duration = -1
-		tried                 = make(map[string]bool, len(pl.attempts))
+		lastErr  error
+		wait     time.Duration = -1
+		triedBuf [4]string
+		tried    = triedBuf[:0] // addresses attempted, in order
 	)
 	for _, inst := range pl.attempts {
 		ok, w := t.breakers.allow(inst.Address)
@@ -72,7 +74,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			continue
 		}
-		if tried[inst.Address] {
+		if slices.Contains(tried, inst.Address) {
 			select {
 			case <-time.After(retryPause):
 			case <-req.Context().Done():
@@ -80,7 +82,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				return nil, req.Context().Err()
 			}
 		}
-		tried[inst.Address] = true
+		tried = append(tried, inst.Address)
 		out := *req
 		u := *req.URL
 		u.Host = inst.Address
