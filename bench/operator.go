@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-logr/logr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -23,6 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
@@ -59,6 +61,8 @@ var tenantsGVR = schema.GroupVersionResource{Group: "crm.rapport.dev", Version: 
 // default concurrency, and times dedicated tenants from `kubectl apply` to
 // Ready: one alone, then operatorTenants at once, then their deletion.
 func measureOperator(ctx context.Context, root string) (res operatorRun, err error) {
+	// envtest logs through controller-runtime; the bench prints only its report.
+	ctrllog.SetLogger(logr.Discard())
 	dir, err := os.MkdirTemp("", "rapport-bench-operator-")
 	if err != nil {
 		return res, err
