@@ -43,6 +43,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Logger logs (slog.Default() if nil).
 	Logger *slog.Logger
+	// Throttles slow failed logins; the zero value means MemoryThrottles
+	// (per replica). RedisThrottles shares them across replicas.
+	Throttles LoginThrottles
 	// OnLogin, if set, is told of every password or SSO sign-in attempt,
 	// successful or not, after it completes (the audit log's hook). It runs
 	// on the request's goroutine: it must hand the event off, not write it.
@@ -60,8 +63,7 @@ type Service struct {
 	platformToken []byte
 	params        Argon2Params
 	dummyHash     string
-	accounts      *Throttle // failed logins per account
-	addresses     *Throttle // failed logins per client address
+	throttles     LoginThrottles // failed logins per account and per client address
 	tenants       *tenantCache
 	accessTokens  *accessTokenCache
 	apiKeys       *apiKeyCache
@@ -98,10 +100,13 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Throttles.Accounts == nil || cfg.Throttles.Addresses == nil {
+		cfg.Throttles = MemoryThrottles()
+	}
 	s := &Service{
 		db: cfg.DB, keys: cfg.Keys, box: box, cursors: cursors, publicURL: cfg.PublicURL,
 		platformToken: []byte(cfg.PlatformToken), params: cfg.Argon2, dummyHash: dummy,
-		accounts: NewThrottle(), addresses: addressThrottle(), httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin, now: nowUTC,
+		throttles: cfg.Throttles, httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin, now: nowUTC,
 	}
 	s.tenants = newTenantCache(cfg.DB, 5*time.Second)
 	s.accessTokens = newAccessTokenCache(accessTokenCacheSize)

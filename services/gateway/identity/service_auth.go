@@ -36,22 +36,40 @@ func (s *Service) Login(ctx context.Context, req LoginRequest, clientAddr string
 	acct := "acct:" + strings.ToLower(req.Tenant) + "/" + strings.ToLower(req.Email)
 	addr := "addr:" + clientAddr
 	ev := LoginEvent{Method: LoginPassword, TenantSlug: req.Tenant, Email: strings.ToLower(req.Email), ClientAddr: clientAddr}
-	if wait := max(s.accounts.Wait(acct), s.addresses.Wait(addr)); wait > 0 {
+	if wait := s.throttleWait(ctx, acct, addr); wait > 0 {
 		err := ErrTooManyAttempts.WithDetail("too many failed logins; try again in %d seconds", int(wait.Seconds()+0.999))
 		s.recordLogin(ctx, ev, err)
 		return TokenPair{}, err
 	}
 	pair, err := s.login(ctx, req, &ev)
 	if isErr(err, ErrBadCredentials) {
-		s.accounts.Fail(acct)
-		s.addresses.Fail(addr)
+		s.throttleNote(ctx, s.throttles.Accounts.Fail(ctx, acct))
+		s.throttleNote(ctx, s.throttles.Addresses.Fail(ctx, addr))
 		err = ErrBadCredentials
 	}
 	if err == nil {
-		s.accounts.Succeed(acct)
+		s.throttleNote(ctx, s.throttles.Accounts.Succeed(ctx, acct))
 	}
 	s.recordLogin(ctx, ev, err)
 	return pair, err
+}
+
+// throttleWait is how long a login of account acct from address addr must
+// wait. A throttle that cannot answer (Redis down) is logged and lets the
+// login through, as the rate limiter does: argon2id still bounds guessing.
+func (s *Service) throttleWait(ctx context.Context, acct, addr string) time.Duration {
+	a, err := s.throttles.Accounts.Wait(ctx, acct)
+	s.throttleNote(ctx, err)
+	b, err := s.throttles.Addresses.Wait(ctx, addr)
+	s.throttleNote(ctx, err)
+	return max(a, b)
+}
+
+// throttleNote logs a throttle's error.
+func (s *Service) throttleNote(ctx context.Context, err error) {
+	if err != nil {
+		s.logger.ErrorContext(ctx, "login throttle failed; login let through", "error", err.Error())
+	}
 }
 
 // login checks the password; it fills in ev's tenant and user ids as they

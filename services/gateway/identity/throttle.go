@@ -1,15 +1,39 @@
 package identity
 
 import (
+	"context"
 	"sync"
 	"time"
 )
 
-// Throttle slows password guessing. Each key (an account, a client address)
-// may fail FreeAttempts times; every further failure locks the key for a
-// window that doubles from BaseDelay up to MaxDelay. A success clears the
-// key. State is in memory, per gateway replica; entries idle for longer than
-// MaxDelay are dropped.
+// LoginThrottle slows password guessing. Each key (an account, a client
+// address) may fail a number of times free; every further failure locks the
+// key for a window that doubles up to a maximum. A success clears the key.
+type LoginThrottle interface {
+	// Wait returns how long the longest-locked of keys remains locked
+	// (zero when none is).
+	Wait(ctx context.Context, keys ...string) (time.Duration, error)
+	// Fail records a failure for every key.
+	Fail(ctx context.Context, keys ...string) error
+	// Succeed clears key.
+	Succeed(ctx context.Context, key string) error
+}
+
+// LoginThrottles are the throttles of failed logins per account and per
+// client address. The zero value means MemoryThrottles.
+type LoginThrottles struct {
+	Accounts, Addresses LoginThrottle
+}
+
+// MemoryThrottles are LoginThrottles kept in this process: each gateway
+// replica counts the failures it sees.
+func MemoryThrottles() LoginThrottles {
+	return LoginThrottles{Accounts: NewThrottle(), Addresses: addressThrottle()}
+}
+
+// Throttle is a LoginThrottle in memory: each key may fail FreeAttempts
+// times, then every failure locks it for a window doubling from BaseDelay up
+// to MaxDelay. Entries idle for longer than MaxDelay are dropped.
 type Throttle struct {
 	FreeAttempts int
 	BaseDelay    time.Duration
@@ -43,9 +67,8 @@ func addressThrottle() *Throttle {
 	return t
 }
 
-// Wait returns how long the longest-locked of keys remains locked (zero when
-// none is).
-func (t *Throttle) Wait(keys ...string) time.Duration {
+// Wait implements LoginThrottle.
+func (t *Throttle) Wait(_ context.Context, keys ...string) (time.Duration, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
@@ -55,11 +78,11 @@ func (t *Throttle) Wait(keys ...string) time.Duration {
 			wait = max(wait, e.lockedUntil.Sub(now))
 		}
 	}
-	return wait
+	return wait, nil
 }
 
-// Fail records a failure for every key.
-func (t *Throttle) Fail(keys ...string) {
+// Fail implements LoginThrottle.
+func (t *Throttle) Fail(_ context.Context, keys ...string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()
@@ -77,13 +100,15 @@ func (t *Throttle) Fail(keys ...string) {
 			e.lockedUntil = now.Add(min(d, t.MaxDelay))
 		}
 	}
+	return nil
 }
 
-// Succeed clears key.
-func (t *Throttle) Succeed(key string) {
+// Succeed implements LoginThrottle.
+func (t *Throttle) Succeed(_ context.Context, key string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	delete(t.entries, key)
+	return nil
 }
 
 // sweepLocked drops idle entries at most once a minute.

@@ -29,7 +29,7 @@ type config struct {
 
 	StaticUpstreams string          // STATIC_UPSTREAMS: name=host:port,… when there is no Consul
 	ConsulAddr      string          // CONSUL_HTTP_ADDR: resolve upstreams in Consul by tenant tag
-	RedisURL        string          // REDIS_URL: share rate limits across replicas
+	RedisURL        string          // REDIS_URL: share rate limits and the login throttle across replicas
 	TenantLimit     ratelimit.Limit // RATE_LIMIT_TENANT, RATE:BURST, default 100:200
 	APIKeyLimit     ratelimit.Limit // RATE_LIMIT_API_KEY, RATE:BURST, default 20:40
 	AuditRetention  time.Duration   // AUDIT_RETENTION, default 400d

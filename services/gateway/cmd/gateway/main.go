@@ -76,9 +76,21 @@ func run(cfg config, logger *slog.Logger) error {
 	defer func() { stopAudit(); <-auditDone }()
 	go audit.RunRetention(ctx, auditStore, cfg.AuditRetention, 6*time.Hour, logger)
 
+	// With REDIS_URL, rate limits and the failed-login throttle are shared
+	// by every replica; without, each replica keeps its own in memory.
+	rdb, err := openRedis(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	limiter, throttles := ratelimit.Limiter(ratelimit.NewMemory()), identity.MemoryThrottles()
+	if rdb != nil {
+		defer rdb.Close()
+		limiter, throttles = ratelimit.NewRedis(rdb, rateLimitPrefix), identity.RedisThrottles(rdb, loginThrottlePrefix)
+	}
+
 	ids, err := identity.New(identity.Config{
 		DB: db, Keys: keys, DataKey: cfg.DataKey, PublicURL: cfg.PublicURL,
-		PlatformToken: cfg.PlatformToken, Logger: logger, OnLogin: auditLogins(auditWriter),
+		PlatformToken: cfg.PlatformToken, Logger: logger, OnLogin: auditLogins(auditWriter), Throttles: throttles,
 	})
 	if err != nil {
 		return err
@@ -89,13 +101,8 @@ func run(cfg config, logger *slog.Logger) error {
 	health.AddCheck("db", obs.PingDB(db.DB))
 	metrics := obs.NewMetrics("gateway")
 
-	limiter, limiterCloser, redisPing, err := ratelimit.Open(cfg.RedisURL)
-	if err != nil {
-		return fmt.Errorf("REDIS_URL: %w", err)
-	}
-	defer limiterCloser.Close()
-	if redisPing != nil {
-		health.AddCheck("redis", redisPing)
+	if rdb != nil {
+		health.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
 	}
 	upstreams, closeUpstreams, err := resolver(cfg)
 	if err != nil {
