@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -78,12 +79,38 @@ func (r *TenantReconciler) gatewayTenant(ctx context.Context, t *v1alpha1.Tenant
 		Admin: gateway.Admin{Email: t.Spec.Admin.Email, Name: t.Spec.Admin.Name},
 	})
 	if errors.Is(err, gateway.ErrSlugTaken) {
-		return r.gateway.FindBySlug(ctx, t.Name)
+		return r.adopt(ctx, t)
 	}
 	if err != nil {
 		return gt, err
 	}
 	r.event(t, corev1.EventTypeNormal, "Registered", "Provision", "created gateway tenant %s and invited %s", gt.ID, t.Spec.Admin.Email)
+	return gt, r.keepInvitation(ctx, t, inv)
+}
+
+// adopt returns the gateway's tenant holding t's slug, which an earlier
+// pass created but did not record (the operator stopped, or keeping the
+// invitation failed). When the invitation's Secret is missing, the gateway
+// issues a new one while the administrator has not joined, so that it is
+// never lost.
+func (r *TenantReconciler) adopt(ctx context.Context, t *v1alpha1.Tenant) (gateway.Tenant, error) {
+	gt, err := r.gateway.FindBySlug(ctx, t.Name)
+	if err != nil || gt.Status == gateway.StatusDeleted {
+		return gt, err
+	}
+	sec := &corev1.Secret{}
+	err = r.APIReader.Get(ctx, types.NamespacedName{Namespace: r.Config.Namespace, Name: InvitationSecret(t.Name)}, sec)
+	if !apierrors.IsNotFound(err) {
+		return gt, err
+	}
+	inv, err := r.gateway.Reinvite(ctx, gt.ID)
+	if errors.Is(err, gateway.ErrAdminJoined) {
+		return gt, nil
+	}
+	if err != nil {
+		return gt, err
+	}
+	r.event(t, corev1.EventTypeNormal, "Reinvited", "Provision", "issued a new invitation for %s in gateway tenant %s", t.Spec.Admin.Email, gt.ID)
 	return gt, r.keepInvitation(ctx, t, inv)
 }
 

@@ -3,6 +3,7 @@ package controller_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"maps"
 	"net/url"
 	"os"
@@ -46,6 +47,7 @@ func TestOperator(t *testing.T) {
 	t.Run("a domain another tenant holds", w.testDomainConflict)
 	t.Run("missing or unreachable dependencies are retried with back-off", w.testUnreachable)
 	t.Run("a restarted operator redoes nothing", w.testRestart)
+	t.Run("a gateway record created but not recorded is adopted, its invitation issued again", w.testAdoptLostInvitation)
 	t.Run("the generated RBAC role is all the operator needs", w.testLeastPrivilege)
 }
 
@@ -825,4 +827,47 @@ func metaItems(l client.ObjectList) ([]client.Object, error) {
 		out = append(out, o.(client.Object))
 	}
 	return out, nil
+}
+
+// testAdoptLostInvitation plays an operator that created the gateway's
+// tenant and stopped before keeping the invitation: the record exists, the
+// Tenant's status does not name it and no invitation Secret exists. The
+// operator adopts the record and keeps a new invitation, which lets the
+// administrator in while the lost one no longer does.
+func (w *world) testAdoptLostInvitation(t *testing.T) {
+	w.startOperator(t, nil)
+	ctx := context.Background()
+	name := uniqueName("lost")
+	tn := shared(name)
+	gt, lost, err := w.gwc.Create(ctx, gateway.NewTenant{Slug: name, Name: tn.Spec.DisplayName, Domains: tn.Spec.Domains,
+		Tier: string(tn.Spec.Tier), Admin: gateway.Admin{Email: tn.Spec.Admin.Email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.mustCreate(t, tn)
+	got := w.waitPhase(t, name, v1alpha1.PhaseReady)
+	if got.Status.GatewayID != gt.ID {
+		t.Errorf("status names gateway tenant %q, want the existing %q", got.Status.GatewayID, gt.ID)
+	}
+	var inv corev1.Secret
+	w.get(t, operatorNS, controller.InvitationSecret(name), &inv)
+	token := string(inv.Data["token"])
+	if token == "" || token == lost.Token {
+		t.Fatalf("invitation Secret token %q, want a new one", token)
+	}
+	accept := func(token string) int {
+		body := strings.NewReader(`{"token":"` + token + `","password":"a-long-enough-password-1"}`)
+		resp, err := http.Post(w.gw.URL+"/v1/auth/accept-invitation", "application/json", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := accept(lost.Token); got != http.StatusBadRequest {
+		t.Errorf("the lost invitation answers %d, want 400", got)
+	}
+	if got := accept(token); got != http.StatusOK {
+		t.Errorf("the kept invitation answers %d, want 200", got)
+	}
 }

@@ -85,6 +85,15 @@ func (c *Client) Create(ctx context.Context, t NewTenant) (Tenant, Invitation, e
 	return out.Tenant, out.Admin, err
 }
 
+// Reinvite issues a new invitation for the first administrator of the
+// tenant with the gateway id id, while they have not joined (else
+// ErrAdminJoined); earlier invitations stop working.
+func (c *Client) Reinvite(ctx context.Context, id string) (Invitation, error) {
+	var inv Invitation
+	err := c.do(ctx, http.MethodPost, "/admin/v1/tenants/"+url.PathEscape(id)+"/invitation", nil, &inv)
+	return inv, err
+}
+
 // Get returns the tenant with the gateway id id.
 func (c *Client) Get(ctx context.Context, id string) (Tenant, error) {
 	var t Tenant

@@ -17,6 +17,9 @@ var (
 	ErrNotFound = errors.New("gateway: tenant not found")
 	// ErrSlugTaken: another tenant, maybe a deleted one, holds the slug.
 	ErrSlugTaken = errors.New("gateway: slug taken")
+	// ErrAdminJoined: the tenant's first administrator has already joined,
+	// so there is no invitation to issue again.
+	ErrAdminJoined = errors.New("gateway: first administrator joined")
 	// ErrRejected: the gateway refused the request (a bad platform token,
 	// a field it does not accept).
 	ErrRejected = errors.New("gateway: request rejected")
@@ -46,6 +49,8 @@ func (p problem) err(method, path string, status int) error {
 		kind = ErrNotFound
 	case status == http.StatusConflict && strings.HasSuffix(p.Type, "/slug-taken"):
 		kind = ErrSlugTaken
+	case status == http.StatusConflict && strings.HasSuffix(p.Type, "/admin-joined"):
+		kind = ErrAdminJoined
 	case status >= 500 || status == http.StatusTooManyRequests:
 		kind = ErrUnreachable
 	default:

@@ -21,6 +21,7 @@ type Endpoints struct {
 
 	CreateTenant, ListTenants, GetTenant, UpdateTenant endpoint.Endpoint
 	SuspendTenant, ResumeTenant, DeleteTenant          endpoint.Endpoint
+	ReinviteAdmin                                      endpoint.Endpoint
 }
 
 // loginRequest is a LoginRequest with the client's address.
@@ -133,6 +134,7 @@ func MakeEndpoints(s *Service) Endpoints {
 			r := req.(patchRequest[UpdateTenantRequest])
 			return s.UpdateTenant(ctx, r.ID, r.Body, r.IfMatch)
 		},
+		ReinviteAdmin: func(ctx context.Context, req any) (any, error) { return s.ReinviteAdmin(ctx, req.(idRequest).ID) },
 		SuspendTenant: func(ctx context.Context, req any) (any, error) {
 			return s.SetTenantStatus(ctx, req.(idRequest).ID, TenantSuspended)
 		},

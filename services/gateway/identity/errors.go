@@ -31,6 +31,7 @@ var (
 	ErrTeamHasMembers  = errs.New(errs.Conflict, "team-not-empty", "the team still has members or sub-teams")
 	ErrVersionMismatch = errs.New(errs.PreconditionFailed, "version-mismatch", "the resource changed since you read it; fetch it again")
 	ErrSelfDisable     = errs.New(errs.Conflict, "cannot-disable-self", "you cannot disable your own user")
+	ErrAdminJoined     = errs.New(errs.Conflict, "admin-joined", "the tenant's first administrator has already accepted an invitation")
 
 	ErrScopeNotHeld = errs.New(errs.Forbidden, "scope-not-held", "an API key cannot hold a permission its creator lacks")
 	ErrSSOFailed    = errs.New(errs.Unauthenticated, "sso-failed", "single sign-on failed")

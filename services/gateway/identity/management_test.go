@@ -261,12 +261,22 @@ func TestAdminAPI(t *testing.T) {
 	if len(page.Items) != 1 {
 		t.Errorf("tenants = %+v", page)
 	}
+	// A lost invitation is issued again; the earlier one stops working.
+	var again Invitation
+	e.c.call(t, "POST", "/admin/v1/tenants/"+created.Tenant.ID+"/invitation", nil, nil, 401, nil)
+	e.c.call(t, "POST", "/admin/v1/tenants/"+created.Tenant.ID+"/invitation", platformAuth(), nil, 201, &again)
+	if again.InvitationToken == "" || again.InvitationToken == created.Admin.InvitationToken || again.User.ID != created.Admin.User.ID {
+		t.Errorf("new invitation = %+v", again)
+	}
+	e.c.call(t, "POST", "/v1/auth/accept-invitation", nil, map[string]string{"token": created.Admin.InvitationToken, "password": "admin-password-1"}, 400, nil)
 	// A tenant user's token is no platform token.
 	var pair TokenPair
-	e.c.call(t, "POST", "/v1/auth/accept-invitation", nil, map[string]string{"token": created.Admin.InvitationToken, "password": "admin-password-1"}, 200, &pair)
+	e.c.call(t, "POST", "/v1/auth/accept-invitation", nil, map[string]string{"token": again.InvitationToken, "password": "admin-password-1"}, 200, &pair)
+	e.c.call(t, "POST", "/admin/v1/tenants/"+created.Tenant.ID+"/invitation", platformAuth(), nil, 409, nil)
+	e.c.call(t, "POST", "/admin/v1/tenants/00000000-0000-0000-0000-000000000000/invitation", platformAuth(), nil, 404, nil)
 	e.c.call(t, "GET", "/admin/v1/tenants", bearer(pair.AccessToken), nil, 401, nil)
 	// An invitation works once.
-	e.c.call(t, "POST", "/v1/auth/accept-invitation", nil, map[string]string{"token": created.Admin.InvitationToken, "password": "admin-password-2"}, 400, nil)
+	e.c.call(t, "POST", "/v1/auth/accept-invitation", nil, map[string]string{"token": again.InvitationToken, "password": "admin-password-2"}, 400, nil)
 }
 
 // TestTenantIsolation: tenant A's admin never sees tenant B's identities.

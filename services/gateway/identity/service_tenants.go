@@ -97,6 +97,47 @@ func (s *Service) CreateTenant(ctx context.Context, req CreateTenantRequest) (Cr
 	return out, err
 }
 
+// ReinviteAdmin issues a new invitation for tenant id's first
+// administrator while they have not joined, for an operator that lost the
+// one CreateTenant returned; earlier unaccepted invitations of that user
+// stop working. Once the administrator has joined it is ErrAdminJoined.
+func (s *Service) ReinviteAdmin(ctx context.Context, id string) (Invitation, error) {
+	t, err := tenantByID(ctx, s.db, id)
+	if err != nil {
+		return Invitation{}, err
+	}
+	if t.Status == TenantDeleted {
+		return Invitation{}, ErrTenantNotFound.WithDetail("the tenant has been deleted")
+	}
+	var out Invitation
+	err = s.tenantTx(ctx, t.ID, func(tx *sqlx.Tx) error {
+		var userID, status string
+		err := tx.QueryRowxContext(ctx, `SELECT u.id, u.status FROM users u
+			JOIN user_roles ur ON ur.user_id = u.id JOIN roles r ON r.id = ur.role_id
+			WHERE r.name = $1 ORDER BY u.created_at, u.id LIMIT 1`, AdminRole).Scan(&userID, &status)
+		if err != nil {
+			return pg.MapError(err)
+		}
+		if status != UserInvited {
+			return ErrAdminJoined
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM invitations WHERE user_id = $1 AND accepted_at IS NULL`, userID); err != nil {
+			return pg.MapError(err)
+		}
+		token, err := s.invite(ctx, tx, t.ID, userID)
+		if err != nil {
+			return err
+		}
+		user, err := userByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		out = Invitation{User: user, InvitationToken: token, InvitationLink: s.invitationLink(token)}
+		return nil
+	})
+	return out, err
+}
+
 // GetTenant returns a tenant.
 func (s *Service) GetTenant(ctx context.Context, id string) (Tenant, error) {
 	return tenantByID(ctx, s.db, id)

@@ -75,6 +75,7 @@ func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler
 	admin("GET /admin/v1/tenants/{id}", server(e.GetTenant, decodeID))
 	admin("PATCH /admin/v1/tenants/{id}", server(e.UpdateTenant, decodePatch[UpdateTenantRequest]))
 	admin("POST /admin/v1/tenants/{id}/suspend", server(e.SuspendTenant, decodeID))
+	admin("POST /admin/v1/tenants/{id}/invitation", server(e.ReinviteAdmin, decodeID))
 	admin("POST /admin/v1/tenants/{id}/resume", server(e.ResumeTenant, decodeID))
 	admin("DELETE /admin/v1/tenants/{id}", server(e.DeleteTenant, decodeID))
 }
