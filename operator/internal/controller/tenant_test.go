@@ -3,8 +3,8 @@ package controller_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"maps"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
