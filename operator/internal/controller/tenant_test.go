@@ -653,7 +653,7 @@ func (w *world) testRestart(t *testing.T) {
 	stop := w.startOperator(t, nil)
 	name := uniqueName("again")
 	w.mustCreate(t, dedicated(name))
-	before := w.waitPhase(t, name, v1alpha1.PhaseReady)
+	w.waitPhase(t, name, v1alpha1.PhaseReady)
 	ns := controller.Namespace(name)
 	ctx := context.Background()
 	children := func() map[string]string {
@@ -673,10 +673,13 @@ func (w *world) testRestart(t *testing.T) {
 		}
 		return out
 	}
+	// The baseline is what the first operator left once it has stopped: a
+	// pass it had under way when Ready was first seen may still write.
+	stop()
+	before := w.tenant(t, name)
 	oldChildren := children()
 	oldEvents := len(w.eventReasons(t, name))
 	secret := w.databaseSecret(t, name, "contacts")
-	stop()
 
 	// The new operator lists every Tenant at start and reconciles each.
 	baseline := reconciles(t, "success")
