@@ -305,7 +305,7 @@ func scaleExplain(ctx context.Context, appURL, tenant string) (a, d string, err 
 	}
 	d, err = explain(`SELECT c.id, c.display_name FROM contacts c
 		WHERE c.deleted_at IS NULL AND c.lifecycle_stage <> $1 AND c.last_activity_at >= now() - interval '90 days'
-		AND c.tag_ids::text[] @> ARRAY[(SELECT id::text FROM tags WHERE lower(name) = 'purchase-intent')]
+		AND c.tag_ids::text[] @> ARRAY[(SELECT id::text FROM tags WHERE name_key = 'purchase-intent')]
 		ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 51`, "customer")
 	return a, d, err
 }

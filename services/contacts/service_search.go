@@ -92,7 +92,8 @@ func resolveFilterTags(ctx context.Context, tx *sqlx.Tx, n *filter.Node) error {
 		return nil
 	}
 	var rows []struct{ ID, Name string }
-	err := tx.SelectContext(ctx, &rows, "SELECT id, lower(name) AS name FROM tags WHERE lower(name) = ANY($1::text[])",
+	err := tx.SelectContext(ctx, &rows, `SELECT t.id, t.name_key AS name FROM unnest($1::text[]) q(k)
+		CROSS JOIN LATERAL (SELECT id, name_key FROM tags WHERE name_key = q.k LIMIT 1) t`,
 		pq.StringArray(lowerAll(names)))
 	if err != nil {
 		return err

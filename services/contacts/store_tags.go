@@ -15,6 +15,10 @@ import (
 
 const tagColumns = "id, name, colour, description, created_at, updated_at, version"
 
+// tagByNameSQL finds a tag by name, case-insensitively, through the stored
+// key column (0006_tag_name_key.sql).
+const tagByNameSQL = "SELECT id FROM tags WHERE name_key = lower($1)"
+
 // getTag reads one tag, locking it when forUpdate.
 func getTag(ctx context.Context, tx *sqlx.Tx, id string, forUpdate bool) (*Tag, error) {
 	q := "SELECT " + tagColumns + " FROM tags WHERE id = $1"
@@ -35,7 +39,7 @@ func getTag(ctx context.Context, tx *sqlx.Tx, id string, forUpdate bool) (*Tag, 
 // listTags returns the whole catalogue by name.
 func listTags(ctx context.Context, tx *sqlx.Tx) ([]Tag, error) {
 	out := []Tag{}
-	if err := tx.SelectContext(ctx, &out, "SELECT "+tagColumns+" FROM tags ORDER BY lower(name), id"); err != nil {
+	if err := tx.SelectContext(ctx, &out, "SELECT "+tagColumns+" FROM tags ORDER BY name_key, id"); err != nil {
 		return nil, fmt.Errorf("list tags: %w", pg.MapError(err))
 	}
 	for i := range out {
@@ -97,7 +101,7 @@ func tagNames(ctx context.Context, tx *sqlx.Tx, ids []string) (map[string]string
 func tagIDs(ctx context.Context, tx *sqlx.Tx, names []string, create bool, now time.Time) (ids []string, created []Tag, err error) {
 	for _, name := range names {
 		var id string
-		err := tx.GetContext(ctx, &id, "SELECT id FROM tags WHERE lower(name) = lower($1)", name)
+		err := tx.GetContext(ctx, &id, tagByNameSQL, name)
 		switch {
 		case err == nil:
 			ids = append(ids, id)
