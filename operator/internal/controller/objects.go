@@ -43,6 +43,8 @@ func (r *TenantReconciler) podTemplate(t *v1alpha1.Tenant, svc string, s v1alpha
 		{Name: "TOPIC_PREFIX", Value: events.TenantPrefix(t.Name)},
 		{Name: "AUTH_JWKS_URL", Value: r.Config.JWKSURL},
 		{Name: "CONSUL_SERVICE_TAGS", Value: consulTag(t)},
+		// The address the gateway dials, which the service registers in Consul.
+		{Name: "SERVICE_ADDRESS", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.podIP"}}},
 	}
 	if r.Config.ConsulAddr != "" {
 		env = append(env, corev1.EnvVar{Name: "CONSUL_HTTP_ADDR", Value: r.Config.ConsulAddr})

@@ -165,6 +165,8 @@ func (w *world) testProvision(t *testing.T) {
 			{"topic prefix", env["TOPIC_PREFIX"].Value, "t." + acme + "."},
 			{"database secret", env["DATABASE_URL"].ValueFrom.SecretKeyRef.Name, controller.DatabaseSecret("contacts")},
 			{"consul tag", dep.Spec.Template.Annotations["consul.hashicorp.com/service-tags"], "tenant-" + acme},
+			{"consul tag in the environment", env["CONSUL_SERVICE_TAGS"].Value, "tenant-" + acme},
+			{"address to register", env["SERVICE_ADDRESS"].ValueFrom.FieldRef.FieldPath, "status.podIP"},
 			{"cpu request", c.Resources.Requests.Cpu().String(), "100m"},
 			{"service account", dep.Spec.Template.Spec.ServiceAccountName, "contacts"},
 		}

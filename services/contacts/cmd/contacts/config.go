@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/discovery"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
 )
@@ -22,6 +23,15 @@ type config struct {
 	LogLevel    slog.Level // LOG_LEVEL, default info
 	JWKSURL     string     // AUTH_JWKS_URL (required): the gateway's JWKS
 	CursorKey   []byte     // CURSOR_KEY, at least 32 bytes; random per process when unset
+	// ConsulAddr (CONSUL_HTTP_ADDR) is the Consul agent to register with
+	// (consul.go); unset, the instance does not register.
+	ConsulAddr string
+	// ConsulTags (CONSUL_SERVICE_TAGS, comma-separated, default "shared")
+	// carry the tenant tag the gateway resolves by.
+	ConsulTags []string
+	// ServiceAddress (SERVICE_ADDRESS, required with CONSUL_HTTP_ADDR) is
+	// the address others dial, e.g. the pod's IP.
+	ServiceAddress string
 }
 
 // parseConfig reads the configuration through getenv; the error names the
@@ -60,6 +70,15 @@ func parseConfig(getenv func(string) string) (config, error) {
 	}
 	if len(c.Brokers) == 0 {
 		return c, fmt.Errorf("KAFKA_BROKERS is required")
+	}
+	c.ConsulAddr, c.ServiceAddress = strings.TrimSpace(getenv("CONSUL_HTTP_ADDR")), strings.TrimSpace(getenv("SERVICE_ADDRESS"))
+	for _, tag := range strings.Split(or(getenv("CONSUL_SERVICE_TAGS"), discovery.SharedTag), ",") {
+		if tag = strings.TrimSpace(tag); tag != "" {
+			c.ConsulTags = append(c.ConsulTags, tag)
+		}
+	}
+	if c.ConsulAddr != "" && c.ServiceAddress == "" {
+		return c, fmt.Errorf("SERVICE_ADDRESS is required with CONSUL_HTTP_ADDR: the address the gateway dials")
 	}
 	level, err := obs.ParseLevel(getenv("LOG_LEVEL"))
 	if err != nil {

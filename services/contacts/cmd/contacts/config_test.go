@@ -19,6 +19,7 @@ func TestParseConfigNamesTheBadVariable(t *testing.T) {
 		{"missing jwks", "AUTH_JWKS_URL", ""},
 		{"bad log level", "LOG_LEVEL", "loud"},
 		{"short cursor key", "CURSOR_KEY", "short"},
+		{"consul without an address to dial", "CONSUL_HTTP_ADDR", "127.0.0.1:8500"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,8 +30,12 @@ func TestParseConfigNamesTheBadVariable(t *testing.T) {
 				}
 				return valid[k]
 			})
-			if err == nil || !strings.Contains(err.Error(), tt.variable) {
-				t.Errorf("error %v does not name %s", err, tt.variable)
+			want := tt.variable
+			if tt.variable == "CONSUL_HTTP_ADDR" {
+				want = "SERVICE_ADDRESS"
+			}
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %v does not name %s", err, want)
 			}
 		})
 	}

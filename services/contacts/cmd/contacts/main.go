@@ -94,6 +94,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	go func() { errc <- srv.ListenAndServe() }()
 	go func() { errc <- startDatabase(ctx, cfg, db, logger, &started, metrics, publisher) }()
 	logger.Info("contacts listening", "addr", cfg.HTTPAddr)
+	deregister, err := register(ctx, cfg)
+	if err != nil {
+		return err
+	}
 
 	select {
 	case <-ctx.Done():
@@ -104,6 +108,9 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
+	if derr := deregister(shutdown); derr != nil {
+		logger.Warn("not deregistered from Consul; it removes the instance once its health check fails", "error", derr.Error())
+	}
 	if serr := srv.Shutdown(shutdown); serr != nil && err == nil {
 		err = serr
 	}
