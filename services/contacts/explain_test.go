@@ -18,6 +18,19 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
+// migratedDB returns a fresh database with the service's schema: a
+// connection as its owner and one as the application role.
+func migratedDB(t *testing.T) (admin, app *sqlx.DB) {
+	t.Helper()
+	db := testkit.Postgres(t)
+	admin = testkit.Open(t, db.AdminURL)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := pg.Migrate(context.Background(), admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	return admin, testkit.Open(t, db.AppURL)
+}
+
 // seedContacts inserts n generated contacts of tenant, each third with an
 // account, every tenth tagged tag, every seventh active recently.
 func seedContacts(t *testing.T, admin *sqlx.DB, tenant, tag string, n int) {
@@ -54,19 +67,13 @@ func seedContacts(t *testing.T, admin *sqlx.DB, tenant, tag string, n int) {
 // under FORCE ROW LEVEL SECURITY.
 func TestQueryPlansUseIndexes(t *testing.T) {
 	ctx := context.Background()
-	db := testkit.Postgres(t)
-	admin := testkit.Open(t, db.AdminURL)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), Migrations()); err != nil {
-		t.Fatal(err)
-	}
+	admin, app := migratedDB(t)
 	tenant := uuid.NewString()
 	seedContacts(t, admin, tenant, uuid.NewString(), 20000)
 	seedContacts(t, admin, uuid.NewString(), uuid.NewString(), 20000)
 	if _, err := admin.Exec("ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
-	app := testkit.Open(t, db.AppURL)
 	p := auth.Principal{TenantID: tenant, UserID: "owner1", RecordScope: map[string]auth.Scope{Module: auth.ScopeAll}}
 	issue := json.RawMessage(`{"and": [{"field": "tags", "op": "contains", "value": "purchase-intent"},
 		{"field": "lastActivityAt", "op": "within", "value": "90d"}, {"field": "lifecycleStage", "op": "ne", "value": "customer"}]}`)

@@ -2,8 +2,6 @@ package contacts
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 
@@ -11,10 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/events"
-	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
-	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // TestSearchPageMatchesFullSearch checks that page, which skips the
@@ -23,15 +18,9 @@ import (
 // (typo matches follow them), and with none (typos only).
 func TestSearchPageMatchesFullSearch(t *testing.T) {
 	ctx := context.Background()
-	db := testkit.Postgres(t)
-	admin := testkit.Open(t, db.AdminURL)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), Migrations()); err != nil {
-		t.Fatal(err)
-	}
+	admin, app := migratedDB(t)
 	tenant := uuid.NewString()
 	seedContacts(t, admin, tenant, uuid.NewString(), 3000)
-	app := testkit.Open(t, db.AppURL)
 	p := auth.Principal{TenantID: tenant, UserID: "owner1", RecordScope: map[string]auth.Scope{Module: auth.ScopeAll}}
 	for _, tt := range []struct {
 		q        string

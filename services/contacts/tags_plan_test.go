@@ -2,18 +2,13 @@ package contacts
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/rapport-crm/rapport/libs/events"
-	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
-	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // TestTagLookupUsesIndex checks that finding a tag by name, as the
@@ -21,11 +16,7 @@ import (
 // index, not a read of the tenant's whole catalogue.
 func TestTagLookupUsesIndex(t *testing.T) {
 	ctx := context.Background()
-	db := testkit.Postgres(t)
-	admin := testkit.Open(t, db.AdminURL)
-	if err := pg.Migrate(ctx, admin.DB, slog.New(slog.NewTextHandler(io.Discard, nil)), db.AppRole, outbox.Migrations(), events.InboxMigrations(), Migrations()); err != nil {
-		t.Fatal(err)
-	}
+	admin, app := migratedDB(t)
 	tenant := uuid.NewString()
 	for _, tn := range []string{tenant, uuid.NewString()} {
 		if _, err := admin.Exec(`INSERT INTO tags (tenant_id, id, name, colour, created_at, updated_at, version)
@@ -33,7 +24,6 @@ func TestTagLookupUsesIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	app := testkit.Open(t, db.AppURL)
 	var plan []string
 	err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
 		return tx.Select(&plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+tagByNameSQL, "TAG 4321")
