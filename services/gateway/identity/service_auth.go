@@ -8,7 +8,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -279,6 +278,3 @@ func (s *Service) invitationLink(token string) string {
 
 // nullString wraps s as a nullable column value.
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
-
-// errsIs reports whether err has the kind k.
-func errsIs(err error, k errs.Kind) bool { return err != nil && errs.KindOf(err) == k }

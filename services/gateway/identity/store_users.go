@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"database/sql"
-	"errors"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -222,9 +221,6 @@ func loadGrants(ctx context.Context, tx *sqlx.Tx, userID string) (grants, error)
 	}
 	return g, nil
 }
-
-// isNoRows reports whether err is sql.ErrNoRows.
-func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 // uniq returns the distinct strings of s in order.
 func uniq(s []string) []string {

@@ -51,10 +51,21 @@ type throttleEntry struct {
 	last        time.Time
 }
 
+// The login throttles' limits: an account may fail accountFreeAttempts
+// times, a client address (which may sit in front of many users, an
+// office's NAT) addressFreeAttempts; then each failure locks the key for
+// throttleBaseDelay, doubling up to throttleMaxDelay.
+const (
+	accountFreeAttempts = 5
+	addressFreeAttempts = 30
+	throttleBaseDelay   = time.Second
+	throttleMaxDelay    = 15 * time.Minute
+)
+
 // NewThrottle returns a Throttle allowing 5 free failures, then locking for
 // 1 s, 2 s, 4 s, ... up to 15 minutes.
 func NewThrottle() *Throttle {
-	return &Throttle{FreeAttempts: 5, BaseDelay: time.Second, MaxDelay: 15 * time.Minute,
+	return &Throttle{FreeAttempts: accountFreeAttempts, BaseDelay: throttleBaseDelay, MaxDelay: throttleMaxDelay,
 		entries: map[string]*throttleEntry{}, now: time.Now}
 }
 
@@ -63,7 +74,7 @@ func NewThrottle() *Throttle {
 // doubling lock.
 func addressThrottle() *Throttle {
 	t := NewThrottle()
-	t.FreeAttempts = 30
+	t.FreeAttempts = addressFreeAttempts
 	return t
 }
 

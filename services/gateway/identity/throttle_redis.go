@@ -31,12 +31,11 @@ type RedisThrottle struct {
 // RedisThrottles are LoginThrottles in client under keys starting with
 // prefix (e.g. "rapport:login:"), with the limits of MemoryThrottles.
 func RedisThrottles(client redis.Cmdable, prefix string) LoginThrottles {
-	mem := MemoryThrottles()
-	at := func(scope string, t *Throttle) *RedisThrottle {
-		return &RedisThrottle{FreeAttempts: t.FreeAttempts, BaseDelay: t.BaseDelay, MaxDelay: t.MaxDelay,
+	at := func(scope string, free int) *RedisThrottle {
+		return &RedisThrottle{FreeAttempts: free, BaseDelay: throttleBaseDelay, MaxDelay: throttleMaxDelay,
 			client: client, prefix: prefix + scope + ":", fail: redis.NewScript(throttleFailScript)}
 	}
-	return LoginThrottles{Accounts: at("acct", mem.Accounts.(*Throttle)), Addresses: at("addr", mem.Addresses.(*Throttle))}
+	return LoginThrottles{Accounts: at("acct", accountFreeAttempts), Addresses: at("addr", addressFreeAttempts)}
 }
 
 // Wait implements LoginThrottle.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/rapport-crm/rapport/libs/discovery"
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -63,7 +62,7 @@ func BenchmarkChainRead(b *testing.B) {
 	}))
 	b.Cleanup(up.Close)
 	ph, err := proxy.New(proxy.Config{
-		Authenticator: ids, Tenants: proxy.CachedTenants(ids, time.Minute),
+		Authenticator: ids, Tenants: ids,
 		Resolver: discovery.NewStatic(map[string]string{"contacts": up.Listener.Addr().String()}),
 		Signer:   keys.Signer(), Logger: quiet,
 	})

@@ -192,9 +192,6 @@ func (h *Handler) missingRunning() bool {
 	return false
 }
 
-// Document returns the merged document being served.
-func (h *Handler) Document() []byte { return h.doc.Load().body }
-
 // ServeHTTP serves the merged document, with an ETag for conditional GETs.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -129,13 +129,17 @@ func loadEdgeConfig(getenv func(string) string, c *config) error {
 		name string
 		dst  *int
 		def  int
-	}{{"UPSTREAM_RETRIES", &c.Retries, 2}, {"BREAKER_FAILURES", &c.BreakerFailures, 5}} {
+		min  int
+	}{{"UPSTREAM_RETRIES", &c.Retries, 2, 0}, {"BREAKER_FAILURES", &c.BreakerFailures, 5, 1}} {
 		*n.dst = n.def
 		if v := getenv(n.name); v != "" {
-			if *n.dst, err = strconv.Atoi(v); err != nil || *n.dst < 0 {
-				return fmt.Errorf("%s: %q is not a whole number ≥ 0", n.name, v)
+			if *n.dst, err = strconv.Atoi(v); err != nil || *n.dst < n.min {
+				return fmt.Errorf("%s: %q is not a whole number ≥ %d", n.name, v, n.min)
 			}
 		}
+	}
+	if c.Retries == 0 {
+		c.Retries = -1 // proxy.Config's "none"; its zero value means the default
 	}
 	return nil
 }

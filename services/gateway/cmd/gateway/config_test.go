@@ -5,13 +5,18 @@ import (
 	"testing"
 )
 
-func TestLoadConfig(t *testing.T) {
-	valid := map[string]string{
+// validEnv is a complete, valid environment.
+func validEnv() map[string]string {
+	return map[string]string{
 		"DATABASE_URL":           "postgres://gateway@127.0.0.1/gateway",
 		"GATEWAY_DATA_KEY":       "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 		"GATEWAY_PLATFORM_TOKEN": strings.Repeat("p", 32),
 		"STATIC_UPSTREAMS":       "contacts=127.0.0.1:8081",
 	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	valid := validEnv()
 	tests := []struct {
 		name     string
 		override map[string]string
@@ -32,6 +37,7 @@ func TestLoadConfig(t *testing.T) {
 		{"bad dial timeout", map[string]string{"UPSTREAM_DIAL_TIMEOUT": "-1s"}, "UPSTREAM_DIAL_TIMEOUT"},
 		{"bad retries", map[string]string{"UPSTREAM_RETRIES": "many"}, "UPSTREAM_RETRIES"},
 		{"bad breaker", map[string]string{"BREAKER_FAILURES": "-2"}, "BREAKER_FAILURES"},
+		{"breaker that never opens", map[string]string{"BREAKER_FAILURES": "0"}, "BREAKER_FAILURES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +56,24 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("got error %v, want one naming %s", err, tt.wantErr)
 			case tt.wantErr == "" && (cfg.Addr != ":8080" || len(cfg.DataKey) != 32):
 				t.Errorf("defaults: %+v", cfg)
+			}
+		})
+	}
+}
+
+// TestRetriesZeroMeansNone: UPSTREAM_RETRIES=0 must reach the proxy as "no
+// retries", not as its zero value, which means the default.
+func TestRetriesZeroMeansNone(t *testing.T) {
+	env := validEnv()
+	for _, tt := range []struct {
+		value string
+		want  int
+	}{{"", 2}, {"0", -1}, {"3", 3}} {
+		t.Run(tt.value, func(t *testing.T) {
+			env["UPSTREAM_RETRIES"] = tt.value
+			cfg, err := loadConfig(func(k string) string { return env[k] })
+			if err != nil || cfg.Retries != tt.want {
+				t.Errorf("Retries = %d (%v), want %d", cfg.Retries, err, tt.want)
 			}
 		})
 	}

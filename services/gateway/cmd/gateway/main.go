@@ -110,7 +110,7 @@ func run(cfg config, logger *slog.Logger) error {
 	}
 	defer closeUpstreams() //nolint:errcheck // nothing left to do at exit
 	ph, err := proxy.New(proxy.Config{
-		Authenticator: ids, Tenants: proxy.CachedTenants(ids, 30*time.Second),
+		Authenticator: ids, Tenants: ids, // identity caches tenants itself
 		Resolver: upstreams, Signer: ids.Keys().Signer(),
 		DialTimeout: cfg.DialTimeout, ResponseHeaderTimeout: cfg.HeaderTimeout, Retries: cfg.Retries,
 		Breaker: proxy.BreakerConfig{Failures: cfg.BreakerFailures, CoolDown: cfg.BreakerCoolDown},
