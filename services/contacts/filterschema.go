@@ -88,10 +88,19 @@ func schemaFor(k *kind, defs map[string]CustomField) filter.Schema {
 	return s
 }
 
-// customFilterField is the filter field of a custom field definition d.
-// Decimals are stored as strings and currencies as {amountMinor, currency};
-// a currency field filters on its amount in minor units.
+// customFilterField is the filter field of a custom field definition d,
+// sortable like the standard fields but for multi selects (a set has no
+// order). Records without a value sort as NULLs do (last ascending).
 func customFilterField(name, column string, d CustomField) filter.Field {
+	f := customValueField(name, column, d)
+	f.Sortable = d.Type != "multiSelect"
+	return f
+}
+
+// customValueField is the field reading d's value. Decimals are stored as
+// strings and currencies as {amountMinor, currency}; a currency field
+// filters and sorts on its amount in minor units.
+func customValueField(name, column string, d CustomField) filter.Field {
 	switch d.Type {
 	case "number":
 		return filter.JSONBField(name, column, d.Key, filter.Decimal)

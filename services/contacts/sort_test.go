@@ -73,3 +73,41 @@ func TestSortPaging(t *testing.T) {
 		t.Errorf("filter and sort by 2: %v, want %v", got, want)
 	}
 }
+
+// TestSortByCustomField pages through contacts sorted by custom fields of
+// several types, both ways, each page size giving the order of one page of
+// all; records without a value come last.
+func TestSortByCustomField(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	for _, f := range []map[string]any{
+		{"entity": "contact", "key": "budget", "label": "Budget", "type": "number"},
+		{"entity": "contact", "key": "renewal", "label": "Renewal", "type": "date"},
+		{"entity": "contact", "key": "segment", "label": "Segment", "type": "singleSelect", "options": []string{"smb", "mid", "ent"}},
+	} {
+		e.want(e.do(u, "POST", "/v1/custom-fields", f), 201)
+	}
+	budgets := []any{300, nil, 100, 200, 100, nil, 50}
+	for i, b := range budgets {
+		custom := map[string]any{"renewal": fmt.Sprintf("2027-0%d-01", 1+i%3), "segment": []string{"smb", "mid", "ent"}[i%3]}
+		if b != nil {
+			custom["budget"] = b
+		}
+		e.create(u, "contacts", map[string]any{"firstName": fmt.Sprintf("P%02d", i), "customFields": custom})
+	}
+	got := names(e.list(u, "/v1/contacts", "sort", "custom.budget", "limit", "200"))
+	if want := []string{"P06", "P02", "P04", "P03", "P00", "P01", "P05"}; !slices.Equal(got, want) {
+		t.Errorf("sort custom.budget: %v, want %v", got, want)
+	}
+	for _, sort := range []string{"custom.budget", "-custom.budget", "custom.renewal,custom.budget", "-custom.segment"} {
+		want := names(e.list(u, "/v1/contacts", "sort", sort, "limit", "200"))
+		if len(want) != len(budgets) {
+			t.Fatalf("sort %s: %d contacts", sort, len(want))
+		}
+		for _, limit := range []int{1, 2, 3} {
+			if got := e.pageAll(u, "/v1/contacts", limit, "sort", sort); !slices.Equal(got, want) {
+				t.Errorf("sort %s by %d: %v, want %v", sort, limit, got, want)
+			}
+		}
+	}
+}
