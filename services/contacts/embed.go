@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -19,13 +18,7 @@ var migrationFiles embed.FS
 var openapiYAML []byte
 
 // Migrations is the service's schema, for pg.Migrate.
-func Migrations() pg.Source {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded directory always exists
-	}
-	return pg.Source{Name: "contacts", FS: sub}
-}
+func Migrations() pg.Source { return pg.EmbeddedSource("contacts", migrationFiles, "migrations") }
 
 // OpenAPI loads and validates the embedded api/openapi.yaml.
 func OpenAPI(ctx context.Context) (*openapi3.T, error) {

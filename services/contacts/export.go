@@ -52,10 +52,7 @@ func (s *service) export(ctx context.Context, k *kind, q ListQuery, start func([
 		if err != nil {
 			return err
 		}
-		defs, err := customFieldDefs(ctx, tx, k.entity)
-		if err != nil {
-			return err
-		}
+		defs := plan.defs
 		if err := start(sortedFields(defs)); err != nil {
 			return err
 		}

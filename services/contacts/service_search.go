@@ -50,6 +50,7 @@ func planList(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, q Lis
 	}
 	schema := schemaFor(k, defs)
 	plan := newListPlan(k)
+	plan.defs = defs
 	conds := liveConds(p)
 	if q.Deleted {
 		conds[0] = Cond{SQL: "deleted_at IS NOT NULL"}
@@ -212,7 +213,7 @@ func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []record
 			recs = recs[:q.Limit]
 			next = s.cursors.EncodeCursor(listCursor{Order: orderSignature(q), Keys: keys[q.Limit-1]})
 		}
-		return present(ctx, tx, k, recs...)
+		return presentWith(ctx, tx, plan.defs, recs...)
 	})
 	return recs, next, err
 }

@@ -64,6 +64,9 @@ type listPlan struct {
 	order  []orderKey
 	// byRelevance tells that order is the search's relevance (rank, score).
 	byRelevance bool
+	// defs are k's custom field definitions the plan was made with, for
+	// presentWith.
+	defs map[string]CustomField
 }
 
 // newListPlan returns an empty plan over k.
