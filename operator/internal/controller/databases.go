@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -45,9 +44,7 @@ func (r *TenantReconciler) ensureDatabases(ctx context.Context, t *v1alpha1.Tena
 		if made {
 			created = append(created, d.Name)
 		}
-		if !slices.Contains(t.Status.Databases, d.Name) {
-			t.Status.Databases = append(t.Status.Databases, d.Name)
-		}
+		t.Status.Databases = union(t.Status.Databases, []string{d.Name})
 	}
 	if len(created) > 0 {
 		r.event(t, corev1.EventTypeNormal, "DatabasesCreated", "Provision", "created %s", strings.Join(created, ", "))

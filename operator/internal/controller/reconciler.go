@@ -97,7 +97,9 @@ func (r *TenantReconciler) setupWithManager(mgr ctrl.Manager) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(Name).
 		For(&v1alpha1.Tenant{}, builder.WithPredicates(specOrDeletionChanged)).
-		Watches(&v1alpha1.Tenant{}, handler.EnqueueRequestsFromMapFunc(r.domainRivals)).
+		// Who holds a domain depends on specs, creation and deletion only,
+		// so the status writes of every pass need not list all Tenants.
+		Watches(&v1alpha1.Tenant{}, handler.EnqueueRequestsFromMapFunc(r.domainRivals), builder.WithPredicates(specOrDeletionChanged)).
 		WithOptions(controller.Options{
 			MaxConcurrentReconciles: r.Config.MaxConcurrentReconciles,
 			RateLimiter:             workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](r.Config.RetryBaseDelay, r.Config.RetryMaxDelay),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -26,11 +25,7 @@ func (r *TenantReconciler) ensureTopics(ctx context.Context, t *v1alpha1.Tenant)
 		}
 		return "", failure(reason, err)
 	}
-	for _, name := range topics {
-		if !slices.Contains(t.Status.Topics, name) {
-			t.Status.Topics = append(t.Status.Topics, name)
-		}
-	}
+	t.Status.Topics = union(t.Status.Topics, topics)
 	if len(created) > 0 {
 		r.event(t, corev1.EventTypeNormal, "TopicsCreated", "Provision", "created %s", strings.Join(created, ", "))
 	}

@@ -52,8 +52,8 @@ var specOrDeletionChanged = predicate.Or[client.Object](
 	}},
 )
 
-// domainRivals maps any change of a Tenant to the Tenants that went Failed
-// over a domain: the change may have freed it.
+// domainRivals maps a change of a Tenant's spec, its creation or deletion to
+// the Tenants that went Failed over a domain: the change may have freed it.
 func (r *TenantReconciler) domainRivals(ctx context.Context, obj client.Object) []reconcile.Request {
 	var list v1alpha1.TenantList
 	if err := r.List(ctx, &list); err != nil {
