@@ -15,8 +15,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 )
 
-// Until services/gateway exists, the local stack has nobody to issue the
-// internal tokens services verify. devIssuer stands in on loopback: it serves
+// When RAPPORT_SERVICES leaves the gateway out, the local stack has nobody to
+// issue the internal tokens services verify. devIssuer stands in on loopback: it serves
 // the JWKS the services fetch (AUTH_JWKS_URL) and mints a short-lived token
 // of the demo tenant's administrator for one service on
 // GET /dev/token?service=<name>. It never runs beside a gateway.

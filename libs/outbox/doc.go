@@ -7,6 +7,6 @@
 // writer commits: directly when the writer runs in the same process (the
 // usual case: every replica runs a relay), else by LISTEN/NOTIFY, with a slow
 // poll as a fallback. Delivery
-// is at least once: a relay stopped after publishing and before deleting
-// publishes the batch again.
+// is at least once: a relay stopped after publishing and before its
+// transaction commits publishes the batch again.
 package outbox
