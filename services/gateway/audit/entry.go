@@ -10,7 +10,7 @@ type Kind string
 // The kinds of entry.
 const (
 	KindRequest      Kind = "request"       // a mutating API request
-	KindLoginSuccess Kind = "login_success" // a successful login (password, SSO, refresh)
+	KindLoginSuccess Kind = "login_success" // a successful login (password or SSO)
 	KindLoginFailure Kind = "login_failure" // a failed login
 )
 
