@@ -1,6 +1,7 @@
 package contacts_test
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -188,4 +189,25 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 	if r.body["type"] != "https://rapport.dev/problems/duplicate-account" {
 		t.Errorf("problem %s", r.raw)
 	}
+}
+
+// A big company's contacts are more than a name check reads for one key
+// (nameCandidates): a similar name is found wherever it is among them,
+// because the keys are the domain with the start of a name word.
+func TestSimilarNameInABigCompany(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	email := func(local string) []any { return []any{map[string]any{"address": local + "@bigco.example"}} }
+	for i := range 210 {
+		e.created(u, "/v1/contacts?allowDuplicate=true", map[string]any{"firstName": "Staff", "lastName": fmt.Sprintf("Member%03d", i),
+			"emails": email(fmt.Sprintf("staff%03d", i))})
+	}
+	grace := e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper", "emails": email("grace")})
+	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hoper",
+		"emails": email("g.hoper")}), http.StatusConflict)
+	if c := duplicates(t, r, "duplicates")[grace]; c == nil || matched(c) != "name" {
+		t.Errorf("candidates of Grace Hoper at bigco: %s", r.raw)
+	}
+	// A name sharing no word start with another is not compared with it.
+	e.created(u, "/v1/contacts", map[string]any{"firstName": "Walter", "lastName": "Smith", "emails": email("walter")})
 }

@@ -32,8 +32,9 @@ type dupHit struct {
 // (text and uuid equality) can use an index, so every check starts with a
 // btree equality lookup — contact_match_keys, contacts_account,
 // account_name_keys, accounts_domain — reads at most nameCandidates rows per
-// looked-up value (an account, an email domain, a name word: a rare word is
-// always compared in full, a common one in part), and computes pg_trgm
+// looked-up value (an account; an email domain with the first three letters
+// of a name word; an account name word: a rare key is always compared in
+// full, a common one in part), and computes pg_trgm
 // similarity on those only (the keys tables carry the name, so that needs no
 // heap visit). Each candidate is then read by primary key (liveContact,
 // liveAccount), and scope and self exclusion apply last.
@@ -64,9 +65,10 @@ const (
 		WHERE similarity(n.display_name, ?) >= ? AND n.id <> ?`
 	contactNameByDomainSQL = `SELECT c.id, c.display_name AS name, 'name' AS matched, h.score
 		FROM (SELECT DISTINCT d.contact_id, similarity(d.name, ?)::float8 AS score
-			FROM unnest(?::text[]) q(domain)
+			FROM (SELECT q.domain || ' ' || p.prefix AS v FROM unnest(?::text[]) q(domain),
+				unnest(contact_name_prefixes(?)) p(prefix) OFFSET 0) k
 			CROSS JOIN LATERAL (SELECT contact_id, name FROM contact_match_keys
-				WHERE kind = 'domain' AND value = q.domain LIMIT ?) d
+				WHERE kind = 'domain_name' AND value = k.v LIMIT ?) d
 			WHERE similarity(d.name, ?) >= ?) h
 		` + liveContact + `
 		WHERE c.id <> ?`
@@ -84,7 +86,8 @@ const (
 // contactDupQueries are the checks of contact c for p: any email or phone
 // equal to another live contact's; a similar display name in the same
 // account; without an account, a similar display name sharing an email
-// domain (not a free-mail one: contact_match_values leaves those out).
+// domain (not a free-mail one: contact_match_values leaves those out) and the
+// start of a name word (contact_name_prefixes).
 func contactDupQueries(p auth.Principal, c *Contact) []dupQuery {
 	var emails, phones, domains []string
 	for _, e := range c.Emails {
@@ -112,7 +115,7 @@ func contactDupQueries(p auth.Principal, c *Contact) []dupQuery {
 			name, *c.AccountID, nameCandidates, name, NameSimilarity, c.ID))
 	case len(domains) > 0:
 		qs = append(qs, scoped(p, "contact name and email domain", contactNameByDomainSQL,
-			name, pq.StringArray(domains), nameCandidates, name, NameSimilarity, c.ID))
+			name, pq.StringArray(domains), name, nameCandidates, name, NameSimilarity, c.ID))
 	}
 	return qs
 }

@@ -15,7 +15,8 @@ const scanColumns = "id, entity, status, failure_reason, pair_count, created_by,
 
 // The scans' pair queries: $1 is the scan id, $2 NameSimilarity, $3
 // scanGroupCap. They join equal keys — contact_match_keys (email, phone; email
-// domain for similar names where a contact has no account), contacts'
+// domain and name word start for similar names where a contact has no
+// account), contacts'
 // account_id (similar names in an account), accounts.domain,
 // account_name_keys (similar names sharing a word) — and compare the records
 // within each group. A group larger than scanGroupCap (a placeholder email
@@ -38,7 +39,7 @@ const (
 			WHERE n BETWEEN 2 AND $3),
 		dom AS MATERIALIZED (
 			SELECT k.value, k.contact_id, k.name, c.account_id IS NULL AS alone
-			FROM k JOIN contacts c ON c.id = k.contact_id WHERE k.kind = 'domain')
+			FROM k JOIN contacts c ON c.id = k.contact_id WHERE k.kind = 'domain_name')
 		SELECT x.contact_id AS a, y.contact_id AS b, 1.0::float8 AS score, x.kind AS matched
 		FROM k x JOIN k y ON y.kind = x.kind AND y.value = x.value AND y.contact_id > x.contact_id
 		WHERE x.kind IN ('email', 'phone')
