@@ -105,7 +105,7 @@ func explainCheck(t *testing.T, app *sqlx.DB, tenant string, c contacts.Duplicat
 	t.Helper()
 	var plan []string
 	err := pg.WithTenantTx(context.Background(), app, tenant, func(tx *sqlx.Tx) error {
-		return tx.Select(&plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+c.SQL, c.Args...)
+		return tx.Select(&plan, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+sqlx.Rebind(sqlx.DOLLAR, c.SQL), c.Args...)
 	})
 	if err != nil {
 		t.Fatalf("explain %s: %v", c.Name, err)

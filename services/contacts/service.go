@@ -133,11 +133,7 @@ func presentWith(ctx context.Context, tx *sqlx.Tx, defs map[string]CustomField, 
 // stored ones, keeping the hidden values of old. It returns the custom field
 // definitions it checked against, for presentWith.
 func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record, old JSONMap) (map[string]CustomField, error) {
-	settings, err := getSettings(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	defs, err := customFieldDefs(ctx, tx, k.entity)
+	region, defs, err := writeRules(ctx, tx, k.entity)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +142,7 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 	m.normalizeOwnership(v, p.UserID)
 	switch r := rec.(type) {
 	case *Contact:
-		r.normalize(v, settings.DefaultRegion)
+		r.normalize(v, region)
 	case *Account:
 		r.normalize(v)
 	}
@@ -154,7 +150,7 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 	if m.CustomFields == nil {
 		m.CustomFields = map[string]any{}
 	}
-	checkCustomFields(v, defs, m.CustomFields, settings.DefaultRegion)
+	checkCustomFields(v, defs, m.CustomFields, region)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

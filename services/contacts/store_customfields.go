@@ -1,7 +1,10 @@
 package contacts
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -83,6 +86,35 @@ func deleteCustomField(ctx context.Context, tx *sqlx.Tx, id string) error {
 		return ErrCustomFieldNotFound
 	}
 	return nil
+}
+
+// writeRules returns what a write of entity is checked against, read in one
+// statement: the tenant's default phone region and entity's custom field
+// definitions by key.
+func writeRules(ctx context.Context, tx *sqlx.Tx, entity string) (region string, defs map[string]CustomField, err error) {
+	var row struct {
+		Region sql.NullString `db:"region"`
+		Defs   []byte         `db:"defs"`
+	}
+	err = tx.GetContext(ctx, &row, `SELECT (SELECT default_region FROM settings) AS region,
+		(SELECT json_agg(json_build_object('id', id, 'entity', entity, 'key', key, 'label', label, 'type', type,
+			'options', options, 'required', required, 'createdAt', created_at, 'updatedAt', updated_at, 'version', version))
+			FROM custom_fields WHERE entity = $1) AS defs`, entity)
+	if err != nil {
+		return "", nil, fmt.Errorf("read write rules: %w", pg.MapError(err))
+	}
+	var list []CustomField
+	if row.Defs != nil {
+		if err := json.Unmarshal(row.Defs, &list); err != nil {
+			return "", nil, fmt.Errorf("read write rules: custom fields: %w", err)
+		}
+	}
+	defs = make(map[string]CustomField, len(list))
+	for _, d := range list {
+		d.utc()
+		defs[d.Key] = d
+	}
+	return cmp.Or(row.Region.String, DefaultRegion), defs, nil
 }
 
 // getSettings returns the tenant's settings, or the defaults.

@@ -12,8 +12,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
-// dupQuery is one duplicate-check query: its rows are dupHits. Name says
-// what it checks (the EXPLAIN test reports it).
+// dupQuery is one duplicate-check query, with ? placeholders: its rows are
+// dupHits. Name says what it checks (the EXPLAIN test reports it).
 type dupQuery struct {
 	Name string
 	SQL  string
@@ -133,26 +133,32 @@ func accountDupQueries(p auth.Principal, a *Account) []dupQuery {
 	return qs
 }
 
-// scoped returns the query q with args, restricted to the records p may see
-// and to the maxCandidates best, in PostgreSQL's placeholders.
+// scoped returns the query q with args (? placeholders), restricted to the
+// records p may see and to the maxCandidates best.
 func scoped(p auth.Principal, name, q string, args ...any) dupQuery {
 	if c, ok := scopeCond(p); ok {
 		q += " AND " + c.SQL
 		args = append(args, c.Args...)
 	}
 	q += fmt.Sprintf(" ORDER BY score DESC LIMIT %d", maxCandidates)
-	return dupQuery{Name: name, SQL: sqlx.Rebind(sqlx.DOLLAR, q), Args: args}
+	return dupQuery{Name: name, SQL: q, Args: args}
 }
 
-// runDupQueries runs the checks and returns all their hits.
+// runDupQueries runs the checks as one statement (one round trip) and
+// returns all their hits.
 func runDupQueries(ctx context.Context, tx *sqlx.Tx, qs []dupQuery) ([]dupHit, error) {
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	parts := make([]string, len(qs))
+	var args []any
+	for i, q := range qs {
+		parts[i] = "(" + q.SQL + ")"
+		args = append(args, q.Args...)
+	}
 	var hits []dupHit
-	for _, q := range qs {
-		var rows []dupHit
-		if err := tx.SelectContext(ctx, &rows, q.SQL, q.Args...); err != nil {
-			return nil, fmt.Errorf("duplicate check %s: %w", q.Name, pg.MapError(err))
-		}
-		hits = append(hits, rows...)
+	if err := tx.SelectContext(ctx, &hits, sqlx.Rebind(sqlx.DOLLAR, strings.Join(parts, " UNION ALL ")), args...); err != nil {
+		return nil, fmt.Errorf("duplicate checks: %w", pg.MapError(err))
 	}
 	return hits, nil
 }
