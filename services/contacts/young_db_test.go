@@ -1,41 +1,117 @@
 package contacts_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/services/contacts"
 )
 
-// A new database has no statistics until autovacuum's first ANALYZE, about
-// a minute in. A plan cached then (a referential check's, a trigger's) ties
-// the primary key with every other index on tenant_id and may keep reading
-// the tenant's whole contacts through one of them on every create. Creating
-// contacts on a new database must read contacts through the primary key
-// only: the duplicate checks' candidates, never a scan of the tenant.
+// A new database has no statistics until its first ANALYZE. A plan kept
+// then (a referential check's, a trigger's) ties the primary key with every
+// other index on tenant_id and may read the tenant's whole table through one
+// of them on every write. Creating contacts with no account or consent on a
+// new database reads contacts through the primary key only: the duplicate
+// checks' candidates, never a scan of the tenant (migration 0008).
 func TestCreatesOnANewDatabaseScanNoContacts(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	const n = 300
 	for i := range n {
-		id := uuid.New()
-		e.want(e.do(u, "POST", "/v1/contacts", map[string]any{
-			"firstName": fmt.Sprintf("F%x", id[0:4]), "lastName": fmt.Sprintf("L%x", id[4:8]),
-			"emails": []any{map[string]any{"address": fmt.Sprintf("c%d@young.example", i)}},
-			"phones": []any{map[string]any{"number": fmt.Sprintf("+1 212 555 %04d", i)}}}), http.StatusCreated)
+		e.want(e.do(u, "POST", "/v1/contacts", youngContact(i, "", false)), http.StatusCreated)
 	}
-	// A connection reports its counters when it ends (else when idle, up to
-	// 10 s later); once every insert shows, so do the reads of the same
-	// transactions.
-	e.app.SetMaxIdleConns(0)
-	var inserted, scanned, viaOthers int64
+	e.flushStats(t, n)
+	if scanned, others := e.reads(t, "contacts"); scanned > 0 || others > 0 {
+		t.Errorf("%d creates on a new database read %d contacts by sequential scans and %d through indexes other than the primary key, want none",
+			n, scanned, others)
+	}
+}
+
+// Contacts with an account and consent are checked against accounts and
+// contacts by foreign keys. Once AnalyzeNewTables (which the service calls
+// every few seconds) has given the new tables statistics, those checks read
+// their row through the primary key (migration 0010).
+func TestANewDatabaseIsAnalyzedOnceWritten(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	store := contacts.NewStore(e.app)
+	accounts := make([]string, contacts.NewTableChanges)
+	for i := range accounts {
+		id := uuid.New()
+		accounts[i] = e.created(u, "/v1/accounts", map[string]any{"name": fmt.Sprintf("A%x Holdings", id[:6])})
+	}
+	const first, then = 300, 200
+	for i := range first {
+		e.want(e.do(u, "POST", "/v1/contacts", youngContact(i, accounts[i%len(accounts)], true)), http.StatusCreated)
+	}
+	var analyzed []string
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if err := e.admin.QueryRow(`SELECT t.n_tup_ins, COALESCE(t.seq_tup_read, 0),
-				(SELECT COALESCE(sum(i.idx_tup_read), 0) FROM pg_stat_user_indexes i
-					WHERE i.relid = t.relid AND i.indexrelname <> 'contacts_pkey')
-			FROM pg_stat_user_tables t WHERE t.relname = 'contacts'`).Scan(&inserted, &scanned, &viaOthers); err != nil {
+		e.flushStats(t, first)
+		tables, err := store.AnalyzeNewTables(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		analyzed = append(analyzed, tables...)
+		if (slices.Contains(analyzed, "accounts") && slices.Contains(analyzed, "contacts")) || time.Now().After(deadline) {
+			break
+		}
+	}
+	if !slices.Contains(analyzed, "accounts") || !slices.Contains(analyzed, "contacts") {
+		t.Fatalf("AnalyzeNewTables analyzed %v, want accounts and contacts among them", analyzed)
+	}
+	if again, err := store.AnalyzeNewTables(context.Background()); err != nil || len(again) > 0 {
+		t.Errorf("AnalyzeNewTables again: %v, %v; want nothing left to analyze", again, err)
+	}
+	_, contactsBefore := e.reads(t, "contacts", "contacts_account")
+	_, accountsBefore := e.reads(t, "accounts")
+	for i := first; i < first+then; i++ {
+		e.want(e.do(u, "POST", "/v1/contacts", youngContact(i, accounts[i%len(accounts)], true)), http.StatusCreated)
+	}
+	e.flushStats(t, first+then)
+	if _, after := e.reads(t, "contacts", "contacts_account"); after != contactsBefore {
+		t.Errorf("%d creates after the ANALYZE read %d contacts through indexes other than the primary key and contacts_account, want none",
+			then, after-contactsBefore)
+	}
+	if _, after := e.reads(t, "accounts"); after != accountsBefore {
+		t.Errorf("%d creates after the ANALYZE read %d accounts through indexes other than the primary key, want none",
+			then, after-accountsBefore)
+	}
+}
+
+// youngContact is the body of contact i: a random name, its own email and
+// phone, account (if any) and, with consent, granted email consent.
+func youngContact(i int, account string, consent bool) map[string]any {
+	id := uuid.New()
+	c := map[string]any{"firstName": fmt.Sprintf("F%x", id[0:4]), "lastName": fmt.Sprintf("L%x", id[4:8]),
+		"emails": []any{map[string]any{"address": fmt.Sprintf("c%d@young.example", i)}},
+		"phones": []any{map[string]any{"number": fmt.Sprintf("+1 212 555 %04d", i)}}}
+	if account != "" {
+		c["accountId"] = account
+	}
+	if consent {
+		c["consent"] = map[string]any{"email": map[string]any{"status": "granted", "source": "form"}}
+	}
+	return c
+}
+
+// flushStats ends the service's idle sessions, which report their counters
+// as they end (else when idle, up to 10 s later), and waits until the
+// statistics show n contacts inserted: the reads of the same transactions
+// show with them.
+func (e *env) flushStats(t *testing.T, n int64) {
+	t.Helper()
+	e.app.SetMaxIdleConns(0)
+	e.app.SetMaxIdleConns(2)
+	var inserted int64
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if err := e.admin.Get(&inserted, `SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'contacts'`); err != nil {
 			t.Fatal(err)
 		}
 		if inserted >= n || time.Now().After(deadline) {
@@ -45,8 +121,18 @@ func TestCreatesOnANewDatabaseScanNoContacts(t *testing.T) {
 	if inserted < n {
 		t.Fatalf("the statistics show %d of %d inserts", inserted, n)
 	}
-	if scanned > 0 || viaOthers > 0 {
-		t.Errorf("%d creates on a new database read %d contacts by sequential scans and %d through indexes other than the primary key, want none",
-			n, scanned, viaOthers)
+}
+
+// reads returns the rows of table read by sequential scans and through its
+// indexes other than its primary key and except.
+func (e *env) reads(t *testing.T, table string, except ...string) (scanned, others int64) {
+	t.Helper()
+	err := e.admin.QueryRow(`SELECT COALESCE(t.seq_tup_read, 0),
+			(SELECT COALESCE(sum(i.idx_tup_read), 0) FROM pg_stat_user_indexes i
+				WHERE i.relid = t.relid AND i.indexrelname <> $2 AND NOT i.indexrelname = ANY($3))
+		FROM pg_stat_user_tables t WHERE t.relname = $1`, table, table+"_pkey", pq.StringArray(except)).Scan(&scanned, &others)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return scanned, others
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -17,10 +18,10 @@ import (
 )
 
 // startDatabase waits for the database, migrates it as the owner, checks the
-// app role, marks the service started and runs the outbox relay until ctx
-// ends. It returns an error only for what a restart would not fix.
-func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, logger *slog.Logger, started *atomic.Bool,
-	metrics *obs.Metrics, publisher *events.Publisher) error {
+// app role, marks the service started, keeps a new database's tables
+// analyzed (analyzeNewTables) and runs the outbox relay until ctx ends. It returns an error only for what a restart would not fix.
+func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, store *contacts.Store, logger *slog.Logger,
+	started *atomic.Bool, metrics *obs.Metrics, publisher *events.Publisher) error {
 	owner, err := pg.Connect(ctx, cfg.MigrateURL, logger, pg.Options{MaxOpenConns: 2})
 	if err != nil {
 		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
@@ -37,6 +38,7 @@ func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, logger *slog.L
 		return err
 	}
 	started.Store(true)
+	go analyzeNewTables(ctx, store, logger)
 	relay, err := outbox.NewRelay(outbox.RelayConfig{DB: app, DSN: cfg.DatabaseURL, Publisher: publisher, Logger: logger, Metrics: metrics})
 	if err != nil {
 		return err
@@ -45,4 +47,29 @@ func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, logger *slog.L
 		return err
 	}
 	return nil
+}
+
+// newTablesEvery is how often analyzeNewTables looks for tables to analyze.
+const newTablesEvery = 5 * time.Second
+
+// analyzeNewTables calls store.AnalyzeNewTables every newTablesEvery until
+// ctx ends, so a new database's plans are made with statistics within
+// seconds of its first writes rather than after autovacuum's first ANALYZE.
+func analyzeNewTables(ctx context.Context, store *contacts.Store, logger *slog.Logger) {
+	tick := time.NewTicker(newTablesEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		tables, err := store.AnalyzeNewTables(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("analyzing new tables failed; autovacuum will in time", "error", err.Error())
+		case len(tables) > 0:
+			logger.Info("analyzed new tables", "tables", tables)
+		}
+	}
 }

@@ -92,7 +92,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 
 	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
-	go func() { errc <- startDatabase(ctx, cfg, db, logger, &started, metrics, publisher) }()
+	go func() { errc <- startDatabase(ctx, cfg, db, store, logger, &started, metrics, publisher) }()
 	logger.Info("contacts listening", "addr", cfg.HTTPAddr)
 	deregister, err := register(ctx, cfg)
 	if err != nil {
