@@ -110,7 +110,7 @@ func duplicateErr(k *kind) *errs.Error {
 // it has duplicates p may see. It first takes transaction locks on rec's
 // exact keys (emails, phones, domain), so two concurrent creates of the same
 // email cannot both pass; similar names are not serialised.
-func checkDuplicates(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record) error {
+func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, rec record) error {
 	if err := lockExactKeys(ctx, tx, p.TenantID, exactKeys(rec)); err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func checkDuplicates(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal
 
 // findDuplicates runs the duplicate queries of rec and folds their hits into
 // one candidate per record, best score first.
-func findDuplicates(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record) ([]DuplicateCandidate, error) {
+func findDuplicates(ctx context.Context, tx sqlx.ExtContext, p auth.Principal, rec record) ([]DuplicateCandidate, error) {
 	var queries []dupQuery
 	switch r := rec.(type) {
 	case *Contact:

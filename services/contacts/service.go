@@ -133,7 +133,7 @@ func presentWith(ctx context.Context, tx *sqlx.Tx, defs map[string]CustomField, 
 // stored ones, keeping the hidden values of old. It returns the custom field
 // definitions it checked against, for presentWith.
 func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record, old JSONMap) (map[string]CustomField, error) {
-	region, defs, err := writeRules(ctx, tx, k.entity)
+	region, defs, err := writeRules(ctx, s.store.prepared(tx), k.entity)
 	if err != nil {
 		return nil, err
 	}
@@ -249,11 +249,11 @@ func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOp
 			return err
 		}
 		if !opts.AllowDuplicate {
-			if err := checkDuplicates(ctx, tx, k, p, rec); err != nil {
+			if err := checkDuplicates(ctx, s.store.prepared(tx), k, p, rec); err != nil {
 				return err
 			}
 		}
-		if err := insertRecord(ctx, tx, k, rec); err != nil {
+		if err := insertRecord(ctx, s.store.prepared(tx), k, rec); err != nil {
 			return err
 		}
 		if err := recordConsent(ctx, tx, p, nil, rec, ConsentCreated); err != nil {
@@ -325,7 +325,7 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 			return err
 		}
 		if !opts.AllowDuplicate && changesIdentity(changed) {
-			if err := checkDuplicates(ctx, tx, k, p, rec); err != nil {
+			if err := checkDuplicates(ctx, s.store.prepared(tx), k, p, rec); err != nil {
 				return err
 			}
 		}

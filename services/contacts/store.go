@@ -43,11 +43,25 @@ var accountKind = &kind{
 
 // Store reads and writes the service's tables inside tenant transactions.
 type Store struct {
-	db *sqlx.DB
+	db    *sqlx.DB
+	stmts *pg.Statements // the write path's statements (prepared)
 }
 
+// preparedStatements bounds the distinct queries a Store prepares: the write
+// path's, in each scope's variant.
+const preparedStatements = 64
+
 // NewStore returns a Store on db, a pool of the application role.
-func NewStore(db *sqlx.DB) *Store { return &Store{db: db} }
+func NewStore(db *sqlx.DB) *Store {
+	return &Store{db: db, stmts: pg.NewStatements(db, preparedStatements)}
+}
+
+// prepared returns tx running its queries as prepared statements. Only
+// queries whose best plan does not depend on their parameters' values go
+// through it (pg.Statements): the duplicate checks (their plans' shapes are
+// fixed by LATERAL and LIMIT), the INSERT of a record, the write rules and
+// the key locks — never a search.
+func (s *Store) prepared(tx *sqlx.Tx) sqlx.ExtContext { return s.stmts.In(tx) }
 
 // inTx runs fn in a transaction of tenant.
 func (s *Store) inTx(ctx context.Context, tenant string, fn func(tx *sqlx.Tx) error) error {
@@ -113,10 +127,10 @@ func queryRecords(ctx context.Context, tx *sqlx.Tx, k *kind, q string, args ...a
 }
 
 // insertRecord stores a new record of k in the transaction's tenant.
-func insertRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec record) error {
+func insertRecord(ctx context.Context, tx sqlx.ExtContext, k *kind, rec record) error {
 	q := "INSERT INTO " + k.table + " (tenant_id, " + strings.Join(k.columns, ", ") + ") VALUES (" +
 		currentTenant + ", :" + strings.Join(k.columns, ", :") + ")"
-	if _, err := tx.NamedExecContext(ctx, q, rec); err != nil {
+	if _, err := sqlx.NamedExecContext(ctx, tx, q, rec); err != nil {
 		return fmt.Errorf("insert %s: %w", k.entity, pg.MapError(err))
 	}
 	return nil

@@ -91,12 +91,12 @@ func deleteCustomField(ctx context.Context, tx *sqlx.Tx, id string) error {
 // writeRules returns what a write of entity is checked against, read in one
 // statement: the tenant's default phone region and entity's custom field
 // definitions by key.
-func writeRules(ctx context.Context, tx *sqlx.Tx, entity string) (region string, defs map[string]CustomField, err error) {
+func writeRules(ctx context.Context, tx sqlx.ExtContext, entity string) (region string, defs map[string]CustomField, err error) {
 	var row struct {
 		Region sql.NullString `db:"region"`
 		Defs   []byte         `db:"defs"`
 	}
-	err = tx.GetContext(ctx, &row, `SELECT (SELECT default_region FROM settings) AS region,
+	err = sqlx.GetContext(ctx, tx, &row, `SELECT (SELECT default_region FROM settings) AS region,
 		(SELECT json_agg(json_build_object('id', id, 'entity', entity, 'key', key, 'label', label, 'type', type,
 			'options', options, 'required', required, 'createdAt', created_at, 'updatedAt', updated_at, 'version', version))
 			FROM custom_fields WHERE entity = $1) AS defs`, entity)

@@ -146,7 +146,7 @@ func scoped(p auth.Principal, name, q string, args ...any) dupQuery {
 
 // runDupQueries runs the checks as one statement (one round trip) and
 // returns all their hits.
-func runDupQueries(ctx context.Context, tx *sqlx.Tx, qs []dupQuery) ([]dupHit, error) {
+func runDupQueries(ctx context.Context, tx sqlx.ExtContext, qs []dupQuery) ([]dupHit, error) {
 	if len(qs) == 0 {
 		return nil, nil
 	}
@@ -157,7 +157,7 @@ func runDupQueries(ctx context.Context, tx *sqlx.Tx, qs []dupQuery) ([]dupHit, e
 		args = append(args, q.Args...)
 	}
 	var hits []dupHit
-	if err := tx.SelectContext(ctx, &hits, sqlx.Rebind(sqlx.DOLLAR, strings.Join(parts, " UNION ALL ")), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, tx, &hits, sqlx.Rebind(sqlx.DOLLAR, strings.Join(parts, " UNION ALL ")), args...); err != nil {
 		return nil, fmt.Errorf("duplicate checks: %w", pg.MapError(err))
 	}
 	return hits, nil
@@ -166,7 +166,7 @@ func runDupQueries(ctx context.Context, tx *sqlx.Tx, qs []dupQuery) ([]dupHit, e
 // lockExactKeys takes a transaction-scoped advisory lock on each of the
 // tenant's keys, in the order given (sorted, so concurrent callers cannot
 // deadlock).
-func lockExactKeys(ctx context.Context, tx *sqlx.Tx, tenant string, keys []string) error {
+func lockExactKeys(ctx context.Context, tx sqlx.ExtContext, tenant string, keys []string) error {
 	if len(keys) == 0 {
 		return nil
 	}
