@@ -165,12 +165,16 @@ func runDupQueries(ctx context.Context, tx sqlx.ExtContext, qs []dupQuery) ([]du
 
 // lockExactKeys takes a transaction-scoped advisory lock on each of the
 // tenant's keys, in the order given (sorted, so concurrent callers cannot
-// deadlock).
+// deadlock), and has the rest of the transaction use the plans its prepared
+// statements keep (plan_cache_mode force_generic_plan): PostgreSQL would
+// otherwise plan the duplicate checks for every call, because a kept plan
+// assumes 100 values in each list they unnest and so looks dearer than one
+// made for the one or two a record has, though its shape — fixed by LATERAL
+// and LIMIT — is the same. What follows in a write is an INSERT or an UPDATE
+// by key.
 func lockExactKeys(ctx context.Context, tx sqlx.ExtContext, tenant string, keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || k, 0)) FROM unnest($2::text[]) k`,
+	_, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'force_generic_plan', true),
+		(SELECT count(pg_advisory_xact_lock(hashtextextended($1 || ':' || k, 0))) FROM unnest($2::text[]) k)`,
 		tenant, pq.StringArray(keys))
 	if err != nil {
 		return fmt.Errorf("lock duplicate keys: %w", pg.MapError(err))
