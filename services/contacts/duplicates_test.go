@@ -192,15 +192,18 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 }
 
 // A big company's contacts are more than a name check reads for one key
-// (nameCandidates): a similar name is found wherever it is among them,
-// because the keys are the domain with the start of a name word.
+// (nameCandidates): a similar name is found wherever it is among them, in
+// its account or sharing its email domain, because the keys are the account
+// or the domain with the start of a name word.
 func TestSimilarNameInABigCompany(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	email := func(local string) []any { return []any{map[string]any{"address": local + "@bigco.example"}} }
-	for i := range 210 {
-		e.created(u, "/v1/contacts?allowDuplicate=true", map[string]any{"firstName": "Staff", "lastName": fmt.Sprintf("Member%03d", i),
+	acct := e.created(u, "/v1/accounts", map[string]any{"name": "BigCo"})
+	for i := range 210 { // names of random letters: none like another
+		e.created(u, "/v1/contacts", map[string]any{"firstName": randomWord(), "lastName": randomWord(),
 			"emails": email(fmt.Sprintf("staff%03d", i))})
+		e.created(u, "/v1/contacts", map[string]any{"firstName": randomWord(), "lastName": randomWord(), "accountId": acct})
 	}
 	grace := e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper", "emails": email("grace")})
 	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hoper",
@@ -208,6 +211,37 @@ func TestSimilarNameInABigCompany(t *testing.T) {
 	if c := duplicates(t, r, "duplicates")[grace]; c == nil || matched(c) != "name" {
 		t.Errorf("candidates of Grace Hoper at bigco: %s", r.raw)
 	}
+	ada := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace", "accountId": acct})
+	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelance", "accountId": acct}),
+		http.StatusConflict)
+	if c := duplicates(t, r, "duplicates")[ada]; c == nil || matched(c) != "name" {
+		t.Errorf("candidates of Ada Lovelance in BigCo: %s", r.raw)
+	}
 	// A name sharing no word start with another is not compared with it.
 	e.created(u, "/v1/contacts", map[string]any{"firstName": "Walter", "lastName": "Smith", "emails": email("walter")})
+	e.created(u, "/v1/contacts", map[string]any{"firstName": "Walter", "lastName": "Smith", "accountId": acct})
+
+	// A scan pairs them, though their groups (the domain, the account) are
+	// bigger than a scan compares whole.
+	hoper := e.created(u, "/v1/contacts?allowDuplicate=true", map[string]any{"firstName": "Grace", "lastName": "Hoper",
+		"emails": email("g.hoper")})
+	lovelance := e.created(u, "/v1/contacts?allowDuplicate=true", map[string]any{"firstName": "Ada", "lastName": "Lovelance",
+		"accountId": acct})
+	pairs := e.scanPairs(u, "contact", 100)
+	for _, want := range [][2]string{{grace, hoper}, {ada, lovelance}} {
+		a, b := min(want[0], want[1]), max(want[0], want[1])
+		if !slices.ContainsFunc(pairs, func(p string) bool { return strings.HasPrefix(p, a+" "+b+" ") && strings.HasSuffix(p, " name") }) {
+			t.Errorf("the scan did not pair %s and %s by name: %v", a, b, pairs)
+		}
+	}
+}
+
+// randomWord is a capitalised word of 8 random letters.
+func randomWord() string {
+	b := []byte(strings.ReplaceAll(uuid.NewString(), "-", ""))[:8]
+	for i, c := range b {
+		b[i] = 'a' + c%26
+	}
+	b[0] -= 'a' - 'A'
+	return string(b)
 }

@@ -30,11 +30,11 @@ type dupHit struct {
 
 // The duplicate checks. Under row-level security only leakproof operators
 // (text and uuid equality) can use an index, so every check starts with a
-// btree equality lookup — contact_match_keys, contacts_account,
-// account_name_keys, accounts_domain — reads at most nameCandidates rows per
-// looked-up value (an account; an email domain with the first three letters
-// of a name word; an account name word: a rare key is always compared in
-// full, a common one in part), and computes pg_trgm
+// btree equality lookup — contact_match_keys, account_name_keys,
+// accounts_domain — reads at most nameCandidates rows per looked-up value (an
+// account or an email domain with the first three letters of a name word; an
+// account name word: a rare key is always compared in full, a common one in
+// part), and computes pg_trgm
 // similarity on those only (the keys tables carry the name, so that needs no
 // heap visit). Each candidate is then read by primary key (liveContact,
 // liveAccount), and scope and self exclusion apply last.
@@ -59,16 +59,16 @@ const (
 				CROSS JOIN LATERAL (SELECT contact_id, kind FROM contact_match_keys WHERE kind = 'phone' AND value = q.v LIMIT ?) k) h
 		` + liveContact + `
 		WHERE c.id <> ?`
-	contactNameInAccountSQL = `SELECT n.id, n.display_name AS name, 'name' AS matched, similarity(n.display_name, ?)::float8 AS score
-		FROM (SELECT id, display_name, owner_id, team_id FROM contacts
-			WHERE account_id = ? AND deleted_at IS NULL LIMIT ?) n
-		WHERE similarity(n.display_name, ?) >= ? AND n.id <> ?`
-	contactNameByDomainSQL = `SELECT c.id, c.display_name AS name, 'name' AS matched, h.score
+	// contactNameSQL compares a name with the contacts sharing a name key:
+	// kind 'account_name' (the first argument an account id) or
+	// 'domain_name' (email domains), with a word start of the name
+	// (contact_name_prefixes).
+	contactNameSQL = `SELECT c.id, c.display_name AS name, 'name' AS matched, h.score
 		FROM (SELECT DISTINCT d.contact_id, similarity(d.name, ?)::float8 AS score
-			FROM (SELECT q.domain || ' ' || p.prefix AS v FROM unnest(?::text[]) q(domain),
+			FROM (SELECT q.scope || ' ' || p.prefix AS v FROM unnest(?::text[]) q(scope),
 				unnest(contact_name_prefixes(?)) p(prefix) OFFSET 0) k
 			CROSS JOIN LATERAL (SELECT contact_id, name FROM contact_match_keys
-				WHERE kind = 'domain_name' AND value = k.v LIMIT ?) d
+				WHERE kind = ? AND value = k.v LIMIT ?) d
 			WHERE similarity(d.name, ?) >= ?) h
 		` + liveContact + `
 		WHERE c.id <> ?`
@@ -86,8 +86,8 @@ const (
 // contactDupQueries are the checks of contact c for p: any email or phone
 // equal to another live contact's; a similar display name in the same
 // account; without an account, a similar display name sharing an email
-// domain (not a free-mail one: contact_match_values leaves those out) and the
-// start of a name word (contact_name_prefixes).
+// domain (not a free-mail one: contact_match_values leaves those out). A
+// similar name must share the start of a word (contact_name_prefixes).
 func contactDupQueries(p auth.Principal, c *Contact) []dupQuery {
 	var emails, phones, domains []string
 	for _, e := range c.Emails {
@@ -111,11 +111,11 @@ func contactDupQueries(p auth.Principal, c *Contact) []dupQuery {
 	switch {
 	case name == "":
 	case c.AccountID != nil:
-		qs = append(qs, scoped(p, "contact name in account", contactNameInAccountSQL,
-			name, *c.AccountID, nameCandidates, name, NameSimilarity, c.ID))
+		qs = append(qs, scoped(p, "contact name in account", contactNameSQL,
+			name, pq.StringArray{*c.AccountID}, name, "account_name", nameCandidates, name, NameSimilarity, c.ID))
 	case len(domains) > 0:
-		qs = append(qs, scoped(p, "contact name and email domain", contactNameByDomainSQL,
-			name, pq.StringArray(domains), name, nameCandidates, name, NameSimilarity, c.ID))
+		qs = append(qs, scoped(p, "contact name and email domain", contactNameSQL,
+			name, pq.StringArray(domains), name, "domain_name", nameCandidates, name, NameSimilarity, c.ID))
 	}
 	return qs
 }

@@ -14,10 +14,9 @@ import (
 const scanColumns = "id, entity, status, failure_reason, pair_count, created_by, created_at, finished_at"
 
 // The scans' pair queries: $1 is the scan id, $2 NameSimilarity, $3
-// scanGroupCap. They join equal keys — contact_match_keys (email, phone; email
-// domain and name word start for similar names where a contact has no
-// account), contacts'
-// account_id (similar names in an account), accounts.domain,
+// scanGroupCap. They join equal keys — contact_match_keys (email, phone; a
+// name word's start with the account, for similar names in an account, or
+// with an email domain, where a contact has no account), accounts.domain,
 // account_name_keys (similar names sharing a word) — and compare the records
 // within each group. A group larger than scanGroupCap (a placeholder email
 // shared by thousands, a very common name word) is left out: its pairs would
@@ -32,11 +31,6 @@ const (
 			SELECT kind, value, contact_id, name FROM (
 				SELECT kind, value, contact_id, name, count(*) OVER (PARTITION BY kind, value) AS n FROM contact_match_keys) g
 			WHERE n BETWEEN 2 AND $3),
-		acct AS MATERIALIZED (
-			SELECT id, account_id, display_name FROM (
-				SELECT id, account_id, display_name, count(*) OVER (PARTITION BY account_id) AS n FROM contacts
-				WHERE account_id IS NOT NULL AND deleted_at IS NULL) g
-			WHERE n BETWEEN 2 AND $3),
 		dom AS MATERIALIZED (
 			SELECT k.value, k.contact_id, k.name, c.account_id IS NULL AS alone
 			FROM k JOIN contacts c ON c.id = k.contact_id WHERE k.kind = 'domain_name')
@@ -44,9 +38,9 @@ const (
 		FROM k x JOIN k y ON y.kind = x.kind AND y.value = x.value AND y.contact_id > x.contact_id
 		WHERE x.kind IN ('email', 'phone')
 		UNION ALL
-		SELECT x.id, y.id, similarity(x.display_name, y.display_name)::float8, 'name'
-		FROM acct x JOIN acct y ON y.account_id = x.account_id AND y.id > x.id
-		WHERE similarity(x.display_name, y.display_name) >= $2
+		SELECT x.contact_id, y.contact_id, similarity(x.name, y.name)::float8, 'name'
+		FROM k x JOIN k y ON y.kind = x.kind AND y.value = x.value AND y.contact_id > x.contact_id
+		WHERE x.kind = 'account_name' AND similarity(x.name, y.name) >= $2
 		UNION ALL
 		SELECT x.contact_id, y.contact_id, similarity(x.name, y.name)::float8, 'name'
 		FROM dom x JOIN dom y ON y.value = x.value AND y.contact_id > x.contact_id

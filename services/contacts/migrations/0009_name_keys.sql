@@ -1,15 +1,18 @@
 -- +goose Up
--- A contact without an account is checked for a similar name among the
--- contacts sharing an email domain (0003). Their 'domain' keys made every
--- contact of a company one group, which the check read up to 200 rows of,
--- computing each one's similarity: a company with more contacts was only
--- partly compared, and each create of a big company's contact paid for 200
--- comparisons. The keys are now 'domain_name': the domain and the first
--- three letters of a word of the display name ("acme.com kat"). Two names
--- similar enough to be duplicates (NameSimilarity, 0.6) share the start of a
--- word, so a create compares only the few contacts of the domain whose name
--- shares one, wherever they are in a big company, and a scan compares within
--- those groups. A name with no word separators (张伟) is one word.
+-- Similar names are found through keys of a name's word starts (0003 had
+-- whole groups). A contact was checked for a similar name among up to 200
+-- contacts of its account, or, without an account, of its email domain
+-- ('domain' keys): an account or company with more contacts was only partly
+-- compared, every create in it paid for 200 comparisons, and a scan left out
+-- every group over 1000. The keys are now, per word of the display name,
+-- its first three letters with
+--   'account_name': the contact's account ("<account id> kat");
+--   'domain_name':  each email domain, not a free-mail one ("acme.com kat").
+-- Two names similar enough to be duplicates (NameSimilarity, 0.6) share the
+-- start of a word, so a create compares only the few contacts of its account
+-- or domain whose name shares one, wherever they are in a big company, and a
+-- scan compares within those groups. A name with no word separators (张伟)
+-- is one word.
 --
 -- The keys are inserted without ON CONFLICT: contact_match_values returns
 -- each (kind, value) once (UNION) and contact_id is in the primary key, so
@@ -24,7 +27,8 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION contact_match_values(emails jsonb, phones jsonb, name text) RETURNS TABLE (kind text, value text)
+CREATE FUNCTION contact_match_values(emails jsonb, phones jsonb, name text, account_id uuid)
+RETURNS TABLE (kind text, value text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT 'email', lower(btrim(e->>'address')) FROM jsonb_array_elements(emails) e
     WHERE COALESCE(btrim(e->>'address'), '') <> ''
@@ -37,6 +41,9 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         'proton.me', 'protonmail.com', 'gmx.de', 'gmx.net', 'web.de', 'qq.com', '163.com', '126.com', 'yeah.net',
         'sina.com', 'mail.ru', 'yandex.ru')
     UNION
+    SELECT 'account_name', account_id::text || ' ' || p.prefix FROM unnest(contact_name_prefixes(name)) p(prefix)
+    WHERE account_id IS NOT NULL
+    UNION
     SELECT 'phone', p->>'e164' FROM jsonb_array_elements(phones) p
     WHERE COALESCE(p->>'e164', '') <> ''
 $$;
@@ -47,6 +54,7 @@ CREATE OR REPLACE FUNCTION contact_match_keys_sync() RETURNS trigger LANGUAGE pl
 BEGIN
     IF TG_OP = 'UPDATE' THEN
         IF NEW.emails = OLD.emails AND NEW.phones = OLD.phones AND NEW.display_name = OLD.display_name
+            AND NEW.account_id IS NOT DISTINCT FROM OLD.account_id
             AND (NEW.deleted_at IS NULL) = (OLD.deleted_at IS NULL) THEN
             RETURN NULL;
         END IF;
@@ -55,12 +63,15 @@ BEGIN
     IF NEW.deleted_at IS NULL THEN
         INSERT INTO contact_match_keys (tenant_id, kind, value, contact_id, name)
         SELECT NEW.tenant_id, k.kind, k.value, NEW.id, NEW.display_name
-        FROM contact_match_values(NEW.emails, NEW.phones, NEW.display_name) k;
+        FROM contact_match_values(NEW.emails, NEW.phones, NEW.display_name, NEW.account_id) k;
     END IF;
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
 
+DROP TRIGGER contact_match_keys_sync ON contacts;
+CREATE TRIGGER contact_match_keys_sync AFTER INSERT OR UPDATE OF emails, phones, display_name, account_id, deleted_at
+    ON contacts FOR EACH ROW EXECUTE FUNCTION contact_match_keys_sync();
 DROP FUNCTION contact_match_values(jsonb, jsonb);
 
 -- Rewrite the keys of existing contacts, with FORCE lifted as in 0003.
@@ -69,9 +80,8 @@ ALTER TABLE contact_match_keys NO FORCE ROW LEVEL SECURITY;
 DELETE FROM contact_match_keys WHERE kind = 'domain';
 INSERT INTO contact_match_keys (tenant_id, kind, value, contact_id, name)
 SELECT c.tenant_id, k.kind, k.value, c.id, c.display_name
-FROM contacts c, contact_match_values(c.emails, c.phones, c.display_name) k
-WHERE c.deleted_at IS NULL AND k.kind = 'domain_name'
-ON CONFLICT DO NOTHING;
+FROM contacts c, contact_match_values(c.emails, c.phones, c.display_name, c.account_id) k
+WHERE c.deleted_at IS NULL AND k.kind IN ('domain_name', 'account_name');
 ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
 ALTER TABLE contact_match_keys FORCE ROW LEVEL SECURITY;
 
@@ -112,11 +122,14 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
-DROP FUNCTION contact_match_values(jsonb, jsonb, text);
+DROP TRIGGER contact_match_keys_sync ON contacts;
+CREATE TRIGGER contact_match_keys_sync AFTER INSERT OR UPDATE OF emails, phones, display_name, deleted_at ON contacts
+    FOR EACH ROW EXECUTE FUNCTION contact_match_keys_sync();
+DROP FUNCTION contact_match_values(jsonb, jsonb, text, uuid);
 DROP FUNCTION contact_name_prefixes(text);
 ALTER TABLE contacts NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE contact_match_keys NO FORCE ROW LEVEL SECURITY;
-DELETE FROM contact_match_keys WHERE kind = 'domain_name';
+DELETE FROM contact_match_keys WHERE kind IN ('domain_name', 'account_name');
 INSERT INTO contact_match_keys (tenant_id, kind, value, contact_id, name)
 SELECT c.tenant_id, k.kind, k.value, c.id, c.display_name
 FROM contacts c, contact_match_values(c.emails, c.phones) k
