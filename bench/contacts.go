@@ -26,6 +26,8 @@ type contactsCreate struct {
 	Rate       float64 // contacts created/s over HTTP
 	RawInserts float64 // plain single-row INSERT transactions/s, same concurrency and count
 	Latency    latency // per create request
+	WALCreate  float64 // bytes of WAL the server wrote per create (the relay's included)
+	WALInsert  float64 // bytes of WAL per plain INSERT transaction
 }
 
 // measureContactsCreate starts the real contacts binary on a scratch
@@ -48,6 +50,10 @@ func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (cont
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: createWriters}, Timeout: 30 * time.Second}
 	var mu sync.Mutex
 	var took []time.Duration
+	walStart, err := walPosition(ctx, raw)
+	if err != nil {
+		return res, err
+	}
 	start := time.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	for w := range createWriters {
@@ -73,8 +79,36 @@ func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (cont
 	res.Rate = float64(createWriters*createPerWriter) / time.Since(start).Seconds()
 	slices.Sort(took)
 	res.Latency = latency{P50: quantile(took, 0.50), P99: quantile(took, 0.99), Max: took[len(took)-1], Samples: len(took)}
-	res.RawInserts, err = plainInserts(ctx, raw, createWriters, createPerWriter)
+	if res.WALCreate, err = walSince(ctx, raw, walStart, createWriters*createPerWriter); err != nil {
+		return res, err
+	}
+	if walStart, err = walPosition(ctx, raw); err != nil {
+		return res, err
+	}
+	if res.RawInserts, err = plainInserts(ctx, raw, createWriters, createPerWriter); err != nil {
+		return res, err
+	}
+	res.WALInsert, err = walSince(ctx, raw, walStart, createWriters*createPerWriter)
 	return res, err
+}
+
+// walPosition returns the server's current WAL insert position.
+func walPosition(ctx context.Context, db *sqlx.DB) (string, error) {
+	var lsn string
+	if err := db.GetContext(ctx, &lsn, "SELECT pg_current_wal_insert_lsn()::text"); err != nil {
+		return "", fmt.Errorf("WAL position: %w", err)
+	}
+	return lsn, nil
+}
+
+// walSince returns the bytes of WAL written since the position from, per
+// one of n writes.
+func walSince(ctx context.Context, db *sqlx.DB, from string, n int) (float64, error) {
+	var bytes float64
+	if err := db.GetContext(ctx, &bytes, "SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::float8", from); err != nil {
+		return 0, fmt.Errorf("WAL written: %w", err)
+	}
+	return bytes / float64(n), nil
 }
 
 // createContact posts contact n: a distinct name, email and phone, so the

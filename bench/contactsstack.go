@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
@@ -80,10 +82,25 @@ func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err
 	return s, nil
 }
 
-// tokens returns a source of fresh internal tokens of p for contacts, as the
-// gateway mints one per request.
+// tokens returns a source of internal tokens of p for contacts, used as the
+// gateway uses them: one token per principal, replaced once half its
+// lifetime has passed (services/gateway/proxy/tokens.go).
 func (s *contactsStack) tokens(p auth.Principal) func() (string, error) {
-	return func() (string, error) { return s.signer.Sign(p, "contacts", auth.DefaultTTL) }
+	var mu sync.Mutex
+	var tok string
+	var renew time.Time
+	return func() (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if now := time.Now(); tok == "" || !now.Before(renew) {
+			t, err := s.signer.Sign(p, "contacts", auth.DefaultTTL)
+			if err != nil {
+				return "", err
+			}
+			tok, renew = t, now.Add(auth.DefaultTTL/2)
+		}
+		return tok, nil
+	}
 }
 
 // Close stops everything started, newest first.
@@ -93,8 +110,8 @@ func (s *contactsStack) Close() {
 	}
 }
 
-// postContact creates a contact from the JSON body with a fresh token (as
-// the gateway mints one per request) and wants 201.
+// postContact creates a contact from the JSON body with a token of token
+// and wants 201.
 func postContact(ctx context.Context, c *http.Client, base string, token func() (string, error), body string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/contacts", strings.NewReader(body))
 	if err != nil {
