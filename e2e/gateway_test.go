@@ -22,4 +22,5 @@ func TestGateway(t *testing.T) {
 	t.Run("unauthorised", func(t *testing.T) { testUnauthorised(t, w) })
 	t.Run("events", func(t *testing.T) { testEvents(t, w) })
 	t.Run("audit", func(t *testing.T) { testAudit(t, w) })
+	t.Run("statistics", func(t *testing.T) { testStatistics(t, w) })
 }

@@ -32,6 +32,7 @@ type Stack struct {
 	Topic         string   // the contacts topic, rapport.contacts.v1
 	PlatformToken string   // the operator's token for /admin/v1
 	SigningKey    crypto.Signer
+	ContactsDB    string // the contacts database's owner URL, to read its catalog
 }
 
 // Start builds nothing (see Build): it provisions two databases and Kafka,
@@ -47,7 +48,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	gAddr, cAddr := freeAddr(t), freeAddr(t)
 	s := &Stack{
 		GatewayURL: "http://" + gAddr, ContactsURL: "http://" + cAddr,
-		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key,
+		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
 	gw := start(t, "gateway", bins.Gateway, dir, append(common,

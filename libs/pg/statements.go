@@ -24,9 +24,8 @@ type Statements struct {
 	db  *sqlx.DB
 	max int
 
-	mu     sync.Mutex
-	stmts  map[string]*sqlx.Stmt // nil: being prepared, or not preparable
-	closed bool
+	mu    sync.Mutex
+	stmts map[string]*sqlx.Stmt // nil: being prepared
 }
 
 // prepareTimeout bounds the wait of a background preparation for a free
@@ -46,35 +45,19 @@ func (s *Statements) In(tx *sqlx.Tx) sqlx.ExtContext {
 	return &preparedTx{Tx: tx, stmts: s}
 }
 
-// Close releases every prepared statement.
-func (s *Statements) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-	var first error
-	for q, st := range s.stmts {
-		if st != nil {
-			if err := st.Close(); err != nil && first == nil {
-				first = err
-			}
-		}
-		delete(s.stmts, q)
-	}
-	return first
-}
-
 // statement returns the prepared statement of query, or nil to run it
 // unprepared this time. A query met for the first time is prepared on the
 // pool in the background (the pool prepares it again on each connection at
 // its first use there): preparing it in line would wait for a free
 // connection while the caller holds one, and callers holding every
-// connection would wait for each other. A query that fails to prepare, or
-// one beyond max, always runs unprepared.
+// connection would wait for each other. A query that failed to prepare is
+// tried again at its next use; one beyond max always runs unprepared. The
+// statements live as long as the pool: closing it closes them.
 func (s *Statements) statement(query string) *sqlx.Stmt {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, known := s.stmts[query]
-	if known || s.closed || len(s.stmts) >= s.max {
+	if known || len(s.stmts) >= s.max {
 		return st
 	}
 	s.stmts[query] = nil
@@ -87,13 +70,10 @@ func (s *Statements) prepare(query string) {
 	ctx, cancel := context.WithTimeout(context.Background(), prepareTimeout)
 	defer cancel()
 	st, err := s.db.PreparexContext(ctx, query)
-	if err != nil {
-		return // it stays nil: unprepared
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		_ = st.Close()
+	if err != nil {
+		delete(s.stmts, query) // unprepared until its next use tries again
 		return
 	}
 	s.stmts[query] = st

@@ -20,7 +20,6 @@ func TestStatementsPrepareInTheBackground(t *testing.T) {
 	_, app := setup(t)
 	app.SetMaxOpenConns(1)
 	stmts := pg.NewStatements(app, 2)
-	t.Cleanup(func() { _ = stmts.Close() })
 	ctx := context.Background()
 	tenant := uuid.NewString()
 	const (
