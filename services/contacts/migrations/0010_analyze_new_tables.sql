@@ -6,7 +6,7 @@
 -- and a plan a session keeps — a foreign key's check, a trigger's statement
 -- — may read the tenant's whole table through one of them on every write,
 -- until that ANALYZE invalidates it: an import into a new tenant's database
--- slows down with every row it adds (0008 has the numbers).
+-- slows down with every row it adds (0008 describes the case it fixed).
 --
 -- analyze_new_tables analyzes every table of this schema that its owner
 -- owns, has never been analyzed and has had at least min_changes rows
