@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -88,17 +87,6 @@ func (p *process) waitReady(base string) error {
 		case <-tick.C:
 		}
 	}
-}
-
-// freeAddr returns a loopback address with a port free at the moment.
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("stack: free port: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // tail returns up to the last n bytes of the file at path.

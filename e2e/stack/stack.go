@@ -45,7 +45,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic)))
 	dir := t.TempDir()
 	key, keyFile := signingKey(t, dir)
-	gAddr, cAddr := freeAddr(t), freeAddr(t)
+	gAddr, cAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
 	s := &Stack{
 		GatewayURL: "http://" + gAddr, ContactsURL: "http://" + cAddr,
 		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,

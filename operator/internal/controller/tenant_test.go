@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
 
+	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
 	"github.com/rapport-crm/rapport/operator/internal/gateway"
@@ -442,7 +443,7 @@ func (w *world) testDeletion(t *testing.T) {
 		w.putSecret(t, secret, w.pgAdmin)
 		w.mustCreate(t, dedicated(name, func(tn *v1alpha1.Tenant) { tn.Spec.Database.Server.Name = secret }))
 		w.waitPhase(t, name, v1alpha1.PhaseReady)
-		w.putSecret(t, secret, "postgres://postgres@"+testenv.ClosedAddr(t)+"/postgres?sslmode=disable&connect_timeout=2")
+		w.putSecret(t, secret, "postgres://postgres@"+testkit.FreeAddr(t)+"/postgres?sslmode=disable&connect_timeout=2")
 		if err := w.c.Delete(context.Background(), &v1alpha1.Tenant{ObjectMeta: metav1.ObjectMeta{Name: name}}); err != nil {
 			t.Fatal(err)
 		}
@@ -585,7 +586,7 @@ func (w *world) testUnreachable(t *testing.T) {
 		{
 			name: "database",
 			breakIt: func(t *testing.T, _ *controller.Config, tn *v1alpha1.Tenant) {
-				w.putSecret(t, "pg-"+tn.Name, "postgres://postgres@"+testenv.ClosedAddr(t)+"/postgres?sslmode=disable&connect_timeout=2")
+				w.putSecret(t, "pg-"+tn.Name, "postgres://postgres@"+testkit.FreeAddr(t)+"/postgres?sslmode=disable&connect_timeout=2")
 				tn.Spec.Database.Server.Name = "pg-" + tn.Name
 			},
 			condition: v1alpha1.ConditionDatabases, wantReason: v1alpha1.ReasonDatabaseUnreachable,
@@ -602,7 +603,7 @@ func (w *world) testUnreachable(t *testing.T) {
 		{
 			name: "kafka",
 			breakIt: func(t *testing.T, cfg *controller.Config, _ *v1alpha1.Tenant) {
-				cfg.KafkaBrokers = []string{testenv.ClosedAddr(t)}
+				cfg.KafkaBrokers = []string{testkit.FreeAddr(t)}
 				cfg.StepTimeout = time.Second
 			},
 			condition: v1alpha1.ConditionTopics, wantReason: v1alpha1.ReasonKafkaUnreachable, healByRestart: true,
@@ -610,7 +611,7 @@ func (w *world) testUnreachable(t *testing.T) {
 		{
 			name: "gateway",
 			breakIt: func(t *testing.T, cfg *controller.Config, _ *v1alpha1.Tenant) {
-				cfg.GatewayURL = "http://" + testenv.ClosedAddr(t)
+				cfg.GatewayURL = "http://" + testkit.FreeAddr(t)
 			},
 			condition: v1alpha1.ConditionRegistered, wantReason: v1alpha1.ReasonGatewayUnreachable, healByRestart: true,
 		},

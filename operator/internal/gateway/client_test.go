@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/internal/gateway"
 	"github.com/rapport-crm/rapport/operator/internal/testenv"
 )
@@ -101,7 +102,7 @@ func TestClientAgainstTheGateway(t *testing.T) {
 	})
 
 	t.Run("nothing listening", func(t *testing.T) {
-		_, err := gateway.New("http://"+testenv.ClosedAddr(t), g.Token, 5*time.Second).Get(ctx, created.ID)
+		_, err := gateway.New("http://"+testkit.FreeAddr(t), g.Token, 5*time.Second).Get(ctx, created.ID)
 		if !errors.Is(err, gateway.ErrUnreachable) {
 			t.Errorf("got %v, want %v", err, gateway.ErrUnreachable)
 		}

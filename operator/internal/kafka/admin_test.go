@@ -12,7 +12,6 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/internal/kafka"
-	"github.com/rapport-crm/rapport/operator/internal/testenv"
 )
 
 func TestEnsureAndDelete(t *testing.T) {
@@ -80,7 +79,7 @@ func TestEnsureAndDelete(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	a, err := kafka.NewAdmin([]string{testenv.ClosedAddr(t)})
+	a, err := kafka.NewAdmin([]string{testkit.FreeAddr(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

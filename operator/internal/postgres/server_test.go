@@ -153,7 +153,7 @@ func TestFailures(t *testing.T) {
 	if _, err := pool.Server("mysql://x"); !errors.Is(err, postgres.ErrBadDSN) {
 		t.Errorf("Server(mysql://x) = %v, want %v", err, postgres.ErrBadDSN)
 	}
-	srv, err := pool.Server("postgres://postgres@" + testenv.ClosedAddr(t) + "/postgres?sslmode=disable&connect_timeout=2")
+	srv, err := pool.Server("postgres://postgres@" + testkit.FreeAddr(t) + "/postgres?sslmode=disable&connect_timeout=2")
 	if err != nil {
 		t.Fatal(err)
 	}

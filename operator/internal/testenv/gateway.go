@@ -36,7 +36,7 @@ func StartGateway(t testing.TB) Gateway {
 		t.Fatalf("testenv: build the gateway: %v\n%s", err, out)
 	}
 	db := testkit.Postgres(t)
-	addr := ClosedAddr(t)
+	addr := testkit.FreeAddr(t)
 	g := Gateway{URL: "http://" + addr, Token: randomHex(24)}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
@@ -52,7 +52,7 @@ func StartGateway(t testing.TB) Gateway {
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(key),
 		"GATEWAY_PLATFORM_TOKEN="+g.Token,
 		// No service runs behind it: the operator's tests use the admin API.
-		"STATIC_UPSTREAMS=contacts="+ClosedAddr(t),
+		"STATIC_UPSTREAMS=contacts="+testkit.FreeAddr(t),
 		"LOG_LEVEL=warn",
 	)
 	cmd.Stdout, cmd.Stderr = logFile, logFile

@@ -6,7 +6,6 @@ package testenv
 
 import (
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,16 +53,4 @@ func Kube(t testing.TB) *envtest.Environment {
 		}
 	})
 	return env
-}
-
-// ClosedAddr returns a loopback address where nothing listens.
-func ClosedAddr(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/discovery"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 func TestHandlerForwardsWithInternalToken(t *testing.T) {
@@ -163,7 +164,7 @@ func TestHandlerRoutesDedicatedTenants(t *testing.T) {
 func TestHandlerRetriesIdempotentOnConnectionErrors(t *testing.T) {
 	e := newEnv(t)
 	live := newUpstream(t, e, "contacts", nil)
-	dead := deadAddr(t)
+	dead := testkit.FreeAddr(t)
 	_, gw := newGateway(t, e, Config{
 		Resolver: instances(dead, live.addr()),
 		Breaker:  BreakerConfig{Failures: 1000}, // keep the dead instance in rotation
@@ -206,7 +207,7 @@ func TestHandlerRetriesIdempotentOnConnectionErrors(t *testing.T) {
 
 func TestHandlerRetriesOneInstanceAndCountsFailures(t *testing.T) {
 	e := newEnv(t)
-	dead := deadAddr(t)
+	dead := testkit.FreeAddr(t)
 	tests := []struct {
 		method       string
 		retries      int

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -195,18 +194,6 @@ func newUpstream(t *testing.T, e *env, audience string, respond http.HandlerFunc
 	}))
 	t.Cleanup(u.Close)
 	return u
-}
-
-// deadAddr returns an address nothing listens on.
-func deadAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }
 
 // newGateway starts the proxy over cfg, filling in the env's parts.
