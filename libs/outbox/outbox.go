@@ -4,8 +4,10 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -20,25 +22,39 @@ var migrationFiles embed.FS
 // Migrations is the outbox table's schema, for pg.Migrate.
 func Migrations() pg.Source { return pg.EmbeddedSource("outbox", migrationFiles, "migrations") }
 
-// Add stores ev for topic in tx, the transaction of the change it describes.
-// It becomes visible to the relay, and is published, only if tx commits.
-// tx must be a tenant transaction of ev.TenantID (pg.WithTenantTx).
+// Add stores evs for topic in tx, the transaction of the change they
+// describe, in one statement and in their order. They become visible to the
+// relay, and are published, only if tx commits. tx must be a tenant
+// transaction of every event's TenantID (pg.WithTenantTx).
 //
 // The relay is woken when tx commits: in process, when a relay runs here and
 // tx is run by pg.WithTx; otherwise by NOTIFY on Channel, which every relay
 // of the database listens to. NOTIFY makes PostgreSQL serialise the commits
 // of notifying transactions, so the in-process wake-up is preferred.
-func Add(ctx context.Context, tx *sqlx.Tx, topic string, ev events.Event) error {
+func Add(ctx context.Context, tx *sqlx.Tx, topic string, evs ...events.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	n := len(evs)
+	tenants, ids, sources, types := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	subjects, times, data := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	for i, ev := range evs {
+		tenants[i], ids[i], sources[i], types[i] = ev.TenantID, ev.ID, ev.Source, ev.Type
+		subjects[i], times[i], data[i] = ev.Subject, ev.Time.Format(time.RFC3339Nano), string(ev.Data)
+	}
 	notify := !(localRelays.running() && pg.OnCommit(tx, localRelays.wake))
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO outbox (tenant_id, topic, event_id, source, type, subject, time, data)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		ev.TenantID, topic, ev.ID, ev.Source, ev.Type, ev.Subject, ev.Time, string(ev.Data))
+		SELECT e.tenant_id, $1, e.event_id, e.source, e.type, e.subject, e.time, e.data
+		FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+			WITH ORDINALITY e(tenant_id, event_id, source, type, subject, time, data, n)
+		ORDER BY e.n`,
+		topic, tenants, ids, sources, types, subjects, times, data)
 	if err == nil && notify {
 		_, err = tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, Channel)
 	}
 	if err != nil {
-		return fmt.Errorf("outbox: add %s: %w", ev.Type, pg.MapError(err))
+		return fmt.Errorf("outbox: add %s: %w", evs[0].Type, pg.MapError(err))
 	}
 	return nil
 }

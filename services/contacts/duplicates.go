@@ -106,36 +106,71 @@ func duplicateErr(k *kind) *errs.Error {
 	return ErrDuplicateContact
 }
 
-// checkDuplicates refuses rec, normalised and about to be written by p, when
-// it has duplicates p may see. It first takes transaction locks on rec's
-// exact keys (emails, phones, domain), so two concurrent creates of the same
-// email cannot both pass; similar names are not serialised.
-func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, rec record) error {
-	if err := lockExactKeys(ctx, tx, p.TenantID, exactKeys(rec)); err != nil {
-		return err
+// checkDuplicates returns, for each of recs (all of k, normalised, about to
+// be written by p in this order), the error refusing it for its duplicates
+// p may see, or nil: existing records, and the records before it in recs
+// that are written — those with no duplicates, or whose allow is set (allow
+// nil: none is). It first takes transaction locks on the exact keys (emails,
+// phones, domain) of recs, so two concurrent creates of the same email
+// cannot both pass; similar names are not serialised.
+func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, recs []record, allow []bool) ([]error, error) {
+	if err := lockExactKeys(ctx, tx, p.TenantID, exactKeys(recs)); err != nil {
+		return nil, err
 	}
-	found, err := findDuplicates(ctx, tx, p, rec)
-	if err != nil || len(found) == 0 {
-		return err
-	}
-	return &DuplicatesError{Err: duplicateErr(k), Candidates: found}
-}
-
-// findDuplicates runs the duplicate queries of rec and folds their hits into
-// one candidate per record, best score first.
-func findDuplicates(ctx context.Context, tx sqlx.ExtContext, p auth.Principal, rec record) ([]DuplicateCandidate, error) {
-	var queries []dupQuery
-	switch r := rec.(type) {
-	case *Contact:
-		queries = contactDupQueries(p, r)
-	case *Account:
-		queries = accountDupQueries(p, r)
-	}
-	hits, err := runDupQueries(ctx, tx, queries)
+	found, err := findDuplicates(ctx, tx, k, p, recs, allow)
 	if err != nil {
 		return nil, err
 	}
-	return foldCandidates(hits), nil
+	refused := make([]error, len(recs))
+	for i, f := range found {
+		if len(f) > 0 && (allow == nil || !allow[i]) {
+			refused[i] = &DuplicatesError{Err: duplicateErr(k), Candidates: f}
+		}
+	}
+	return refused, nil
+}
+
+// findDuplicates runs the duplicate check of recs, all of k, for p, and
+// returns the candidates of each, one per record, best score first: existing
+// records, and the records before it in recs that are written (see
+// checkDuplicates).
+func findDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, recs []record, allow []bool) ([][]DuplicateCandidate, error) {
+	var q dupQuery
+	if k == accountKind {
+		as := make([]*Account, len(recs))
+		for i, r := range recs {
+			as[i] = r.(*Account)
+		}
+		q = accountDupQuery(p, as)
+	} else {
+		cs := make([]*Contact, len(recs))
+		for i, r := range recs {
+			cs[i] = r.(*Contact)
+		}
+		var err error
+		if q, err = contactDupQuery(p, cs); err != nil {
+			return nil, err
+		}
+	}
+	hits, err := runDupQuery(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	byItem := make([][]dupHit, len(recs))
+	for _, h := range hits {
+		byItem[h.Item] = append(byItem[h.Item], h)
+	}
+	found := make([][]DuplicateCandidate, len(recs))
+	for i, hs := range byItem {
+		var counted []dupHit
+		for _, h := range hs {
+			if h.Earlier < 0 || len(found[h.Earlier]) == 0 || allow != nil && allow[h.Earlier] {
+				counted = append(counted, h)
+			}
+		}
+		found[i] = foldCandidates(counted)
+	}
+	return found, nil
 }
 
 // foldCandidates merges the hits on one record, keeping its best score and
@@ -187,15 +222,28 @@ func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found [
 		if err != nil {
 			return err
 		}
-		found, err = findDuplicates(ctx, tx, p, rec)
+		all, err := findDuplicates(ctx, tx, k, p, []record{rec}, nil)
+		if err == nil {
+			found = all[0]
+		}
 		return err
 	})
 	return found, err
 }
 
-// exactKeys returns the exact-match keys of rec, sorted: "email:<address>",
-// "phone:<e164>" or "domain:<domain>".
-func exactKeys(rec record) []string {
+// exactKeys returns the exact-match keys of recs, sorted and without
+// repeats: "email:<address>", "phone:<e164>" or "domain:<domain>".
+func exactKeys(recs []record) []string {
+	var keys []string
+	for _, rec := range recs {
+		keys = append(keys, exactKeysOf(rec)...)
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// exactKeysOf returns the exact-match keys of rec.
+func exactKeysOf(rec record) []string {
 	var keys []string
 	switch r := rec.(type) {
 	case *Contact:
@@ -212,6 +260,5 @@ func exactKeys(rec record) []string {
 			keys = append(keys, MatchDomain+":"+r.Domain)
 		}
 	}
-	slices.Sort(keys)
-	return slices.Compact(keys)
+	return keys
 }

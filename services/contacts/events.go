@@ -50,27 +50,32 @@ func EventTypes() []string {
 	return types
 }
 
-// emit adds the event of a change to the outbox in tx: the entity's full
-// state after the change, plus "changed" (the top-level fields that changed)
-// on updates. An event missing from eventVerbs is an error.
+// emit adds the event of a change to the outbox in tx (newEvent).
 func (s *service) emit(ctx context.Context, tx *sqlx.Tx, tenant, entity, verb, subject string, state any, changed []string) error {
+	ev, err := newEvent(tenant, entity, verb, subject, state, changed)
+	if err != nil {
+		return err
+	}
+	return outbox.Add(ctx, tx, s.topic, ev)
+}
+
+// newEvent returns the event of a change: the entity's full state after the
+// change, plus "changed" (the top-level fields that changed) on updates. An
+// event missing from eventVerbs is an error.
+func newEvent(tenant, entity, verb, subject string, state any, changed []string) (events.Event, error) {
 	if !slices.Contains(eventVerbs[entity], verb) {
-		return fmt.Errorf("contacts: event %s is not in the catalogue (eventVerbs, api/asyncapi.yaml)", EventType(entity, verb))
+		return events.Event{}, fmt.Errorf("contacts: event %s is not in the catalogue (eventVerbs, api/asyncapi.yaml)", EventType(entity, verb))
 	}
 	data := state
 	if verb == VerbUpdated {
 		m, err := toMap(state)
 		if err != nil {
-			return err
+			return events.Event{}, err
 		}
 		m["changed"] = changed
 		data = m
 	}
-	ev, err := events.New(EventSource, EventType(entity, verb), subject, tenant, data)
-	if err != nil {
-		return err
-	}
-	return outbox.Add(ctx, tx, s.topic, ev)
+	return events.New(EventSource, EventType(entity, verb), subject, tenant, data)
 }
 
 // changedFields names the top-level JSON fields that differ between before

@@ -1,12 +1,41 @@
 package contacts
 
-import "github.com/rapport-crm/rapport/libs/auth"
+import (
+	"context"
 
-// DuplicateCheck is one duplicate-check query: Name, SQL and Args.
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+)
+
+// DuplicateCheck is the duplicate check of a batch: Name, SQL and Args.
 type DuplicateCheck = dupQuery
 
-// DuplicateChecks returns the queries that check c and a for duplicates as
-// p does on create, for the EXPLAIN test.
-func DuplicateChecks(p auth.Principal, c *Contact, a *Account) []DuplicateCheck {
-	return append(contactDupQueries(p, c), accountDupQueries(p, a)...)
+// DuplicateChecks returns the queries that check the batch cs and the
+// account a for duplicates as p does on create, for the EXPLAIN test.
+func DuplicateChecks(p auth.Principal, cs []*Contact, a *Account) ([]DuplicateCheck, error) {
+	c, err := contactDupQuery(p, cs)
+	return []DuplicateCheck{c, accountDupQuery(p, []*Account{a})}, err
+}
+
+// CheckBatch runs the duplicate check of recs (normalised contacts or
+// accounts, all of one kind), written in this order by p, in a transaction
+// of p's tenant, as a batch of creates does: allow says which skip it. It
+// returns each record's refusal (nil: none).
+func CheckBatch(ctx context.Context, store *Store, p auth.Principal, allow []bool, recs ...any) ([]error, error) {
+	k := contactKind
+	rs := make([]record, len(recs))
+	for i, r := range recs {
+		rs[i] = r.(record)
+		if _, ok := r.(*Account); ok {
+			k = accountKind
+		}
+	}
+	var refused []error
+	err := store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		var err error
+		refused, err = checkDuplicates(ctx, tx, k, p, rs, allow)
+		return err
+	})
+	return refused, err
 }

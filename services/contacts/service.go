@@ -44,12 +44,15 @@ type service struct {
 	cursors *kitx.Cursors
 	topic   string
 	now     func() time.Time
+	batches *batcher // creates (service_create.go)
 }
 
 // NewService returns the Service on store, signing list cursors with cursors
 // and publishing events to topic through the outbox.
 func NewService(store *Store, cursors *kitx.Cursors, topic string) Service {
-	return &service{store: store, cursors: cursors, topic: topic, now: time.Now}
+	s := &service{store: store, cursors: cursors, topic: topic, now: time.Now}
+	s.batches = newBatcher(s.runBatch)
+	return s
 }
 
 // principal returns the caller of ctx.
@@ -137,6 +140,16 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 	if err != nil {
 		return nil, err
 	}
+	if err := admit(ctx, tx, p, rec, region, defs); err != nil {
+		return nil, err
+	}
+	return defs, s.resolve(ctx, tx, p, rec, defs, old)
+}
+
+// admit normalises and validates rec against the tenant's default phone
+// region and the custom field definitions defs, checks its references and
+// that p may see it once written. It writes nothing.
+func admit(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record, region string, defs map[string]CustomField) error {
 	v := kitx.NewValidator()
 	m := rec.meta()
 	m.normalizeOwnership(v, p.UserID)
@@ -152,21 +165,29 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 	}
 	checkCustomFields(v, defs, m.CustomFields, region)
 	if err := v.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkReferences(ctx, tx, rec); err != nil {
-		return nil, err
+		return err
 	}
 	if !inScope(p, m) {
-		return nil, ErrOutOfScope
+		return ErrOutOfScope
 	}
+	return nil
+}
+
+// resolve turns the tag names of rec, admitted, into ids (creating unknown
+// tags) and folds its custom fields into the stored ones, keeping the
+// values of old that defs hide.
+func (s *service) resolve(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record, defs map[string]CustomField, old JSONMap) error {
+	m := rec.meta()
 	ids, created, err := tagIDs(ctx, tx, m.Tags, true, m.UpdatedAt)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, t := range created {
 		if err := s.emit(ctx, tx, p.TenantID, "tag", VerbCreated, t.ID, t, nil); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	m.TagIDs = append(pq.StringArray{}, ids...)
@@ -180,7 +201,7 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 	for key, val := range m.CustomFields {
 		m.StoredFields[key] = val
 	}
-	return defs, nil
+	return nil
 }
 
 // checkReferences checks that a contact's account and an account's parent
@@ -228,42 +249,6 @@ func checkTagNames(v *kitx.Validator, field string, names []string) []string {
 		}
 	}
 	return out
-}
-
-// create validates and stores a new record and emits its created event;
-// unless opts.AllowDuplicate, a record with duplicates is refused.
-func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOptions) error {
-	p, err := principal(ctx)
-	if err != nil {
-		return err
-	}
-	now := s.timestamp()
-	m := rec.meta()
-	m.ID, m.CreatedAt, m.UpdatedAt, m.Version, m.DeletedAt = newID(), now, now, 1, nil
-	if c, ok := rec.(*Contact); ok {
-		c.DisplayNameManual = strings.TrimSpace(c.DisplayName) != ""
-	}
-	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		defs, err := s.prepare(ctx, tx, k, p, rec, nil)
-		if err != nil {
-			return err
-		}
-		if !opts.AllowDuplicate {
-			if err := checkDuplicates(ctx, s.store.prepared(tx), k, p, rec); err != nil {
-				return err
-			}
-		}
-		if err := insertRecord(ctx, s.store.prepared(tx), k, rec); err != nil {
-			return err
-		}
-		if err := recordConsent(ctx, tx, p, nil, rec, ConsentCreated); err != nil {
-			return err
-		}
-		if err := presentWith(ctx, tx, defs, rec); err != nil {
-			return err
-		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, VerbCreated, m.ID, rec, nil)
-	})
 }
 
 // get reads a live record the caller may see.
@@ -325,8 +310,12 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 			return err
 		}
 		if !opts.AllowDuplicate && changesIdentity(changed) {
-			if err := checkDuplicates(ctx, s.store.prepared(tx), k, p, rec); err != nil {
+			refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, p, []record{rec}, nil)
+			if err != nil {
 				return err
+			}
+			if refused[0] != nil {
+				return refused[0]
 			}
 		}
 		if err := updateRecord(ctx, tx, k, rec); err != nil {

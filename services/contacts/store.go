@@ -126,11 +126,21 @@ func queryRecords(ctx context.Context, tx *sqlx.Tx, k *kind, q string, args ...a
 	return out, rows.Err()
 }
 
-// insertRecord stores a new record of k in the transaction's tenant.
-func insertRecord(ctx context.Context, tx sqlx.ExtContext, k *kind, rec record) error {
-	q := "INSERT INTO " + k.table + " (tenant_id, " + strings.Join(k.columns, ", ") + ") VALUES (" +
-		currentTenant + ", :" + strings.Join(k.columns, ", :") + ")"
-	if _, err := sqlx.NamedExecContext(ctx, tx, q, rec); err != nil {
+// insertRecords stores new records of k in the transaction's tenant, in one
+// statement.
+func insertRecords(ctx context.Context, tx sqlx.ExtContext, k *kind, recs []record) error {
+	row := "(" + currentTenant + ", :" + strings.Join(k.columns, ", :") + ")"
+	rows := make([]string, len(recs))
+	var args []any
+	for i, rec := range recs {
+		q, a, err := sqlx.Named(row, rec)
+		if err != nil {
+			return fmt.Errorf("insert %s: %w", k.entity, err)
+		}
+		rows[i], args = q, append(args, a...)
+	}
+	q := "INSERT INTO " + k.table + " (tenant_id, " + strings.Join(k.columns, ", ") + ") VALUES " + strings.Join(rows, ", ")
+	if _, err := tx.ExecContext(ctx, sqlx.Rebind(sqlx.DOLLAR, q), args...); err != nil {
 		return fmt.Errorf("insert %s: %w", k.entity, pg.MapError(err))
 	}
 	return nil

@@ -3,7 +3,6 @@ package contacts
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -12,152 +11,181 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
-// dupQuery is one duplicate-check query, with ? placeholders: its rows are
-// dupHits. Name says what it checks (the EXPLAIN test reports it).
+// dupQuery is the duplicate check of a batch of records, with ? placeholders:
+// its rows are dupHits. Name says what it checks (the EXPLAIN test reports
+// it).
 type dupQuery struct {
 	Name string
 	SQL  string
 	Args []any
 }
 
-// dupHit is one reason a record looks like a duplicate.
+// dupHit is one reason the record at Item of a checked batch looks like a
+// duplicate: of an existing record (Earlier -1), or of the record at Earlier
+// of the same batch, which must then be written too for the hit to count.
 type dupHit struct {
+	Item    int     `db:"item"`
+	Earlier int     `db:"earlier"`
 	ID      string  `db:"id"`
 	Name    string  `db:"name"`
 	Matched string  `db:"matched"`
 	Score   float64 `db:"score"`
 }
 
-// The duplicate checks. Under row-level security only leakproof operators
-// (text and uuid equality) can use an index, so every check starts with a
-// btree equality lookup — contact_match_keys, account_name_keys,
-// accounts_domain — reads at most nameCandidates rows per looked-up value (an
-// account or an email domain with the first three letters of a name word; an
-// account name word: a rare key is always compared in full, a common one in
-// part), and computes pg_trgm
-// similarity on those only (the keys tables carry the name, so that needs no
-// heap visit). Each candidate is then read by primary key (liveContact,
-// liveAccount), and scope and self exclusion apply last.
+// The duplicate checks take a batch of records as parallel arrays (item,
+// the record's own id, its fields) and return, in one statement, the hits of
+// every record on existing ones and on the records before it in the batch.
+//
+// Under row-level security only leakproof operators (text and uuid equality)
+// can use an index, so every check against the tables starts with a btree
+// equality lookup — contact_match_keys, account_name_keys, accounts_domain —
+// reads at most a bounded number of rows per looked-up value (an exact key;
+// an account or an email domain with the first three letters of a name word;
+// an account name word: a rare key is always compared in full, a common one
+// in part), and computes pg_trgm similarity on those only (the keys tables
+// carry the name, so that needs no heap visit). Each candidate is then read
+// by primary key (liveContact, liveAccount), and scope and self exclusion
+// apply last. A record's keys are computed by the functions the keys
+// triggers use (contact_match_values, account_name_words), so the batch's
+// records are compared with each other exactly as with stored ones.
 //
 // The plans must not depend on statistics, which a young tenant's tables do
-// not have yet: a list of values is unnested and each value looked up in a
-// LATERAL subquery with a LIMIT, and each candidate row too, because
-// PostgreSQL neither uses `= ANY(array)` as an index condition under
-// row-level security nor keeps a flattened join parameterised without
-// statistics — it filters the whole tenant instead.
+// not have yet: each value is looked up in a LATERAL subquery with a LIMIT,
+// and each candidate row too, because PostgreSQL neither uses
+// `= ANY(array)` as an index condition under row-level security nor keeps a
+// flattened join parameterised without statistics — it filters the whole
+// tenant instead.
 const (
 	liveContact = `CROSS JOIN LATERAL (SELECT id, display_name, owner_id, team_id FROM contacts
 			WHERE id = h.contact_id AND deleted_at IS NULL OFFSET 0) c`
 	liveAccount = `CROSS JOIN LATERAL (SELECT id, name, owner_id, team_id FROM accounts
 			WHERE id = h.account_id AND deleted_at IS NULL OFFSET 0) a`
 
-	contactKeysSQL = `SELECT c.id, c.display_name AS name, h.matched, 1.0::float8 AS score
-		FROM (SELECT k.contact_id, k.kind AS matched FROM unnest(?::text[]) q(v)
-				CROSS JOIN LATERAL (SELECT contact_id, kind FROM contact_match_keys WHERE kind = 'email' AND value = q.v LIMIT ?) k
-			UNION ALL
-			SELECT k.contact_id, k.kind FROM unnest(?::text[]) q(v)
-				CROSS JOIN LATERAL (SELECT contact_id, kind FROM contact_match_keys WHERE kind = 'phone' AND value = q.v LIMIT ?) k) h
+	// contactKeysCTE holds each record's keys: its emails and phones, and its
+	// name's word starts with each non-free-mail email domain
+	// ('domain_name') and with its account ('account_name'). A record looks
+	// up its exact keys and, for similar names, its account's keys or, with
+	// no account, its domains'.
+	contactKeysCTE = `WITH k AS MATERIALIZED (
+			SELECT DISTINCT q.item, q.self, q.name, x.kind, x.value,
+				x.kind IN ('email', 'phone') OR x.kind = CASE WHEN a.account_id IS NULL THEN 'domain_name' ELSE 'account_name' END AS looked_up
+			FROM unnest(?::int[], ?::uuid[], ?::text[], ?::jsonb[], ?::jsonb[], ?::text[]) q(item, self, name, emails, phones, account),
+				LATERAL (SELECT CAST(NULLIF(q.account, '') AS uuid) AS account_id) a,
+				contact_match_values(q.emails, q.phones, q.name, a.account_id) m,
+				unnest(m.kinds, m.vals) x(kind, value))
+		`
+	contactStoredSQL = `SELECT h.item, -1 AS earlier, c.id, c.display_name AS name, h.matched, h.score
+		FROM (SELECT DISTINCT k.item, k.self, d.contact_id,
+				CASE WHEN k.kind IN ('email', 'phone') THEN k.kind ELSE 'name' END AS matched,
+				CASE WHEN k.kind IN ('email', 'phone') THEN 1.0 ELSE similarity(d.name, k.name) END::float8 AS score
+			FROM k CROSS JOIN LATERAL (SELECT contact_id, name FROM contact_match_keys
+				WHERE kind = k.kind AND value = k.value LIMIT CASE WHEN k.kind IN ('email', 'phone') THEN CAST(? AS int) ELSE CAST(? AS int) END) d
+			WHERE k.looked_up AND (k.kind IN ('email', 'phone') OR similarity(d.name, k.name) >= ?)) h
 		` + liveContact + `
-		WHERE c.id <> ?`
-	// contactNameSQL compares a name with the contacts sharing a name key:
-	// kind 'account_name' (the first argument an account id) or
-	// 'domain_name' (email domains), with a word start of the name
-	// (contact_name_prefixes).
-	contactNameSQL = `SELECT c.id, c.display_name AS name, 'name' AS matched, h.score
-		FROM (SELECT DISTINCT d.contact_id, similarity(d.name, ?)::float8 AS score
-			FROM (SELECT q.scope || ' ' || p.prefix AS v FROM unnest(?::text[]) q(scope),
-				unnest(contact_name_prefixes(?)) p(prefix) OFFSET 0) k
-			CROSS JOIN LATERAL (SELECT contact_id, name FROM contact_match_keys
-				WHERE kind = ? AND value = k.v LIMIT ?) d
-			WHERE similarity(d.name, ?) >= ?) h
-		` + liveContact + `
-		WHERE c.id <> ?`
-	accountDomainSQL = `SELECT id, name, 'domain' AS matched, 1.0::float8 AS score
-		FROM accounts WHERE domain = ? AND deleted_at IS NULL AND id <> ?`
-	accountNameSQL = `SELECT a.id, a.name, 'name' AS matched, h.score
-		FROM (SELECT DISTINCT w.account_id, similarity(w.name, ?)::float8 AS score
-			FROM unnest(account_name_words(?)) q(word)
-			CROSS JOIN LATERAL (SELECT account_id, name FROM account_name_keys WHERE word = q.word LIMIT ?) w
-			WHERE similarity(w.name, ?) >= ?) h
+		WHERE c.id <> h.self`
+	contactBatchSQL = `SELECT DISTINCT b.item, a.item AS earlier, a.self AS id, a.name,
+			CASE WHEN a.kind IN ('email', 'phone') THEN a.kind ELSE 'name' END AS matched,
+			CASE WHEN a.kind IN ('email', 'phone') THEN 1.0 ELSE similarity(a.name, b.name) END::float8 AS score
+		FROM k a JOIN k b ON b.kind = a.kind AND b.value = a.value AND b.item > a.item
+		WHERE b.looked_up AND (a.kind IN ('email', 'phone') OR similarity(a.name, b.name) >= ?)`
+
+	// accountKeysCTE holds each record's domain and the words of its name
+	// (account_name_words: not a legal form).
+	accountKeysCTE = `WITH q AS MATERIALIZED (
+			SELECT * FROM unnest(?::int[], ?::uuid[], ?::text[], ?::text[]) q(item, self, name, domain)),
+		w AS MATERIALIZED (
+			SELECT DISTINCT q.item, q.self, q.name, x.word FROM q, unnest(account_name_words(q.name)) x(word))
+		`
+	accountDomainSQL = `SELECT q.item, -1 AS earlier, a.id, a.name, 'domain' AS matched, 1.0::float8 AS score
+		FROM q CROSS JOIN LATERAL (SELECT id, name, owner_id, team_id FROM accounts
+			WHERE domain = q.domain AND deleted_at IS NULL AND id <> q.self %s LIMIT ?) a
+		WHERE q.domain <> ''`
+	accountNameSQL = `SELECT h.item, -1 AS earlier, a.id, a.name, 'name' AS matched, h.score
+		FROM (SELECT DISTINCT w.item, w.self, n.account_id, similarity(n.name, w.name)::float8 AS score
+			FROM w CROSS JOIN LATERAL (SELECT account_id, name FROM account_name_keys WHERE word = w.word LIMIT ?) n
+			WHERE similarity(n.name, w.name) >= ?) h
 		` + liveAccount + `
-		WHERE a.id <> ?`
+		WHERE a.id <> h.self`
+	accountBatchSQL = `SELECT b.item, a.item AS earlier, a.self AS id, a.name, 'domain' AS matched, 1.0::float8 AS score
+		FROM q a JOIN q b ON b.domain = a.domain AND b.item > a.item
+		WHERE a.domain <> ''
+		UNION ALL
+		SELECT DISTINCT b.item, a.item, a.self, a.name, 'name', similarity(a.name, b.name)::float8
+		FROM w a JOIN w b ON b.word = a.word AND b.item > a.item
+		WHERE similarity(a.name, b.name) >= ?`
 )
 
-// contactDupQueries are the checks of contact c for p: any email or phone
-// equal to another live contact's; a similar display name in the same
-// account; without an account, a similar display name sharing an email
-// domain (not a free-mail one: contact_match_values leaves those out). A
-// similar name must share the start of a word (contact_name_prefixes).
-func contactDupQueries(p auth.Principal, c *Contact) []dupQuery {
-	var emails, phones, domains []string
-	for _, e := range c.Emails {
-		addr := strings.ToLower(strings.TrimSpace(e.Address))
-		emails = append(emails, addr)
-		if _, domain, ok := strings.Cut(addr, "@"); ok {
-			domains = append(domains, domain)
+// contactDupQuery is the check of contacts cs, in that order, for p: any
+// email or phone equal to another live contact's; a similar display name in
+// the same account; without an account, a similar display name sharing an
+// email domain (not a free-mail one). A similar name must share the start of
+// a word (contact_name_prefixes).
+func contactDupQuery(p auth.Principal, cs []*Contact) (dupQuery, error) {
+	n := len(cs)
+	items, selves, names := make(pq.Int64Array, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	emails, phones, accounts := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	for i, c := range cs {
+		items[i], selves[i], names[i] = int64(i), c.ID, c.DisplayName
+		if c.AccountID != nil {
+			accounts[i] = *c.AccountID
 		}
-	}
-	for _, ph := range c.Phones {
-		if ph.E164 != "" {
-			phones = append(phones, ph.E164)
+		e, err := c.Emails.Value()
+		if err != nil {
+			return dupQuery{}, fmt.Errorf("duplicate check: emails: %w", err)
 		}
+		ph, err := c.Phones.Value()
+		if err != nil {
+			return dupQuery{}, fmt.Errorf("duplicate check: phones: %w", err)
+		}
+		emails[i], phones[i] = string(e.([]byte)), string(ph.([]byte))
 	}
-	var qs []dupQuery
-	if len(emails)+len(phones) > 0 {
-		qs = append(qs, scoped(p, "contact email and phone", contactKeysSQL,
-			pq.StringArray(emails), maxCandidates, pq.StringArray(phones), maxCandidates, c.ID))
-	}
-	name := c.DisplayName
-	switch {
-	case name == "":
-	case c.AccountID != nil:
-		qs = append(qs, scoped(p, "contact name in account", contactNameSQL,
-			name, pq.StringArray{*c.AccountID}, name, "account_name", nameCandidates, name, NameSimilarity, c.ID))
-	case len(domains) > 0:
-		qs = append(qs, scoped(p, "contact name and email domain", contactNameSQL,
-			name, pq.StringArray(domains), name, "domain_name", nameCandidates, name, NameSimilarity, c.ID))
-	}
-	return qs
+	q, args := scoped(p, contactStoredSQL, maxCandidates, nameCandidates, NameSimilarity)
+	return dupQuery{
+		Name: "contacts",
+		SQL:  contactKeysCTE + q + " UNION ALL " + contactBatchSQL,
+		Args: append(append([]any{items, selves, names, emails, phones, accounts}, args...), NameSimilarity),
+	}, nil
 }
 
-// accountDupQueries are the checks of account a for p: the same domain, or a
-// similar name sharing a word (account_name_words: not a legal form).
-func accountDupQueries(p auth.Principal, a *Account) []dupQuery {
-	var qs []dupQuery
-	if a.Domain != "" {
-		qs = append(qs, scoped(p, "account domain", accountDomainSQL, a.Domain, a.ID))
+// accountDupQuery is the check of accounts as, in that order, for p: the
+// same domain, or a similar name sharing a word (account_name_words: not a
+// legal form).
+func accountDupQuery(p auth.Principal, as []*Account) dupQuery {
+	n := len(as)
+	items, selves, names, domains := make(pq.Int64Array, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
+	for i, a := range as {
+		items[i], selves[i], names[i], domains[i] = int64(i), a.ID, a.Name, a.Domain
 	}
-	if a.Name != "" {
-		qs = append(qs, scoped(p, "account name", accountNameSQL, a.Name, a.Name, nameCandidates, a.Name, NameSimilarity, a.ID))
+	args := []any{items, selves, names, domains}
+	scope := ""
+	if c, ok := scopeCond(p); ok {
+		scope = " AND " + c.SQL
+		args = append(args, c.Args...)
 	}
-	return qs
+	args = append(args, maxCandidates)
+	named, nameArgs := scoped(p, accountNameSQL, nameCandidates, NameSimilarity)
+	args = append(append(args, nameArgs...), NameSimilarity)
+	return dupQuery{
+		Name: "accounts",
+		SQL:  accountKeysCTE + fmt.Sprintf(accountDomainSQL, scope) + " UNION ALL " + named + " UNION ALL " + accountBatchSQL,
+		Args: args,
+	}
 }
 
-// scoped returns the query q with args (? placeholders), restricted to the
-// records p may see and to the maxCandidates best.
-func scoped(p auth.Principal, name, q string, args ...any) dupQuery {
+// scoped returns q with args (? placeholders) restricted to the records p
+// may see.
+func scoped(p auth.Principal, q string, args ...any) (string, []any) {
 	if c, ok := scopeCond(p); ok {
 		q += " AND " + c.SQL
 		args = append(args, c.Args...)
 	}
-	q += fmt.Sprintf(" ORDER BY score DESC LIMIT %d", maxCandidates)
-	return dupQuery{Name: name, SQL: q, Args: args}
+	return q, args
 }
 
-// runDupQueries runs the checks as one statement (one round trip) and
-// returns all their hits.
-func runDupQueries(ctx context.Context, tx sqlx.ExtContext, qs []dupQuery) ([]dupHit, error) {
-	if len(qs) == 0 {
-		return nil, nil
-	}
-	parts := make([]string, len(qs))
-	var args []any
-	for i, q := range qs {
-		parts[i] = "(" + q.SQL + ")"
-		args = append(args, q.Args...)
-	}
+// runDupQuery runs a check (one round trip) and returns its hits.
+func runDupQuery(ctx context.Context, tx sqlx.ExtContext, q dupQuery) ([]dupHit, error) {
 	var hits []dupHit
-	if err := sqlx.SelectContext(ctx, tx, &hits, sqlx.Rebind(sqlx.DOLLAR, strings.Join(parts, " UNION ALL ")), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, tx, &hits, sqlx.Rebind(sqlx.DOLLAR, q.SQL), q.Args...); err != nil {
 		return nil, fmt.Errorf("duplicate checks: %w", pg.MapError(err))
 	}
 	return hits, nil
@@ -169,9 +197,9 @@ func runDupQueries(ctx context.Context, tx sqlx.ExtContext, qs []dupQuery) ([]du
 // statements keep (plan_cache_mode force_generic_plan): PostgreSQL would
 // otherwise plan the duplicate checks for every call, because a kept plan
 // assumes 100 values in each list they unnest and so looks dearer than one
-// made for the one or two a record has, though its shape — fixed by LATERAL
-// and LIMIT — is the same. What follows in a write is an INSERT or an UPDATE
-// by key.
+// made for the few a batch has, though its shape — fixed by LATERAL and
+// LIMIT — is the same. What follows in a write is an INSERT or an UPDATE by
+// key.
 func lockExactKeys(ctx context.Context, tx sqlx.ExtContext, tenant string, keys []string) error {
 	_, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'force_generic_plan', true),
 		(SELECT count(pg_advisory_xact_lock(hashtextextended($1 || ':' || k, 0))) FROM unnest($2::text[]) k)`,

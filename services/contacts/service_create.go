@@ -1,0 +1,135 @@
+package contacts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/outbox"
+)
+
+// batchTimeout bounds the transaction of a batch of creates. A batch runs
+// on after the request that started it is cancelled: it carries others.
+const batchTimeout = 30 * time.Second
+
+// create validates and stores a new record and emits its created event;
+// unless opts.AllowDuplicate, a record with duplicates is refused.
+// Concurrent creates of a tenant share transactions (batch.go).
+func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOptions) error {
+	p, err := principal(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.timestamp()
+	m := rec.meta()
+	m.ID, m.CreatedAt, m.UpdatedAt, m.Version, m.DeletedAt = newID(), now, now, 1, nil
+	if c, ok := rec.(*Contact); ok {
+		c.DisplayNameManual = strings.TrimSpace(c.DisplayName) != ""
+	}
+	scope, _ := scopeCond(p)
+	key := batchKey{tenant: p.TenantID, kind: k, scope: fmt.Sprint(scope.SQL, scope.Args)}
+	return s.batches.do(ctx, key, rec, opts)
+}
+
+// runBatch creates the records of items, all of key, in one transaction
+// (createBatch). When that transaction fails, each record is created again
+// in one of its own, so a record that makes a write fail fails alone.
+func (s *service) runBatch(key batchKey, items []*pendingCreate) {
+	var live []*pendingCreate
+	for _, it := range items {
+		if it.err = it.ctx.Err(); it.err == nil {
+			live = append(live, it)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(live[0].ctx), batchTimeout)
+	defer cancel()
+	if len(live) > 1 {
+		if err := s.createBatch(ctx, key, live); err == nil {
+			return
+		}
+	}
+	for _, it := range live {
+		if err := s.createBatch(ctx, key, []*pendingCreate{it}); err != nil && it.err == nil {
+			it.err = err
+		}
+	}
+}
+
+// createBatch creates the records of items in one transaction of the
+// tenant, with one statement per step for all of them: it reads the write
+// rules, admits each record (validation, references, scope), refuses those
+// with duplicates — existing records or records before them in items —
+// resolves tags, inserts the rest, records their consent and adds their
+// created events to the outbox. A refused record's err is set and the others
+// go on; an error returned fails them all, and the transaction writes
+// nothing.
+func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendingCreate) error {
+	k := key.kind
+	return s.store.inTx(ctx, key.tenant, func(tx *sqlx.Tx) error {
+		region, defs, err := writeRules(ctx, s.store.prepared(tx), k.entity)
+		if err != nil {
+			return err
+		}
+		var admitted []*pendingCreate
+		for _, it := range items {
+			p, _ := principal(it.ctx) // create has read it
+			if it.err = admit(ctx, tx, p, it.rec, region, defs); it.err == nil {
+				admitted = append(admitted, it)
+			}
+		}
+		if len(admitted) == 0 {
+			return nil
+		}
+		recs, allow := make([]record, len(admitted)), make([]bool, len(admitted))
+		for i, it := range admitted {
+			recs[i], allow[i] = it.rec, it.opts.AllowDuplicate
+		}
+		p, _ := principal(admitted[0].ctx) // the batch's callers share their scope
+		refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, p, recs, allow)
+		if err != nil {
+			return err
+		}
+		recs = recs[:0]
+		var written []*pendingCreate
+		for i, it := range admitted {
+			if it.err = refused[i]; it.err == nil {
+				written, recs = append(written, it), append(recs, it.rec)
+			}
+		}
+		if len(written) == 0 {
+			return nil
+		}
+		for _, it := range written {
+			p, _ := principal(it.ctx)
+			if err := s.resolve(ctx, tx, p, it.rec, defs, nil); err != nil {
+				return err
+			}
+		}
+		if err := insertRecords(ctx, s.store.prepared(tx), k, recs); err != nil {
+			return err
+		}
+		for _, it := range written {
+			p, _ := principal(it.ctx)
+			if err := recordConsent(ctx, tx, p, nil, it.rec, ConsentCreated); err != nil {
+				return err
+			}
+		}
+		if err := presentWith(ctx, tx, defs, recs...); err != nil {
+			return err
+		}
+		evs := make([]events.Event, len(recs))
+		for i, rec := range recs {
+			if evs[i], err = newEvent(key.tenant, k.entity, VerbCreated, rec.meta().ID, rec, nil); err != nil {
+				return err
+			}
+		}
+		return outbox.Add(ctx, tx, s.topic, evs...)
+	})
+}
