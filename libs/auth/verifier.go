@@ -33,6 +33,8 @@ type Verifier struct {
 	audience        string
 	refreshInterval time.Duration
 	keys            *keySet
+	verified        verifiedTokens
+	now             func() time.Time
 }
 
 // Option configures a Verifier.
@@ -72,6 +74,7 @@ func NewVerifier(ctx context.Context, jwksURL, audience string, opts ...Option) 
 			client:      http.DefaultClient,
 			minInterval: DefaultMinRefreshInterval,
 		},
+		now: time.Now,
 	}
 	for _, o := range opts {
 		o(v)
@@ -97,8 +100,14 @@ func (v *Verifier) Ready() error {
 // compact ES256 or EdDSA tokens whose kid is in the JWKS, issued by Issuer
 // for the Verifier's audience, within exp and nbf (give or take a few
 // seconds), and living at most MaxTTL. Failures are ErrInvalidToken, or
-// ErrKeysUnavailable when no keys could be fetched at all.
+// ErrKeysUnavailable when no keys could be fetched at all. A token accepted
+// before is not checked again until it expires or its key leaves the JWKS
+// (verifiedTokens).
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
+	now := v.now()
+	if p, ok := v.verified.get(token, now, v.keys); ok {
+		return p, nil
+	}
 	if len(token) > maxTokenLen || strings.Count(token, ".") != 2 {
 		return Principal{}, ErrInvalidToken.WithDetail("the token is not a compact JWS")
 	}
@@ -122,12 +131,13 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if key.alg.String() != alg.String() {
 		return Principal{}, ErrInvalidToken.WithDetail("the token's algorithm %q does not match its key", alg.String())
 	}
-	_, err = jwt.ParseString(token,
+	tok, err := jwt.ParseString(token,
 		jwt.WithKey(key.alg, key.key),
 		jwt.WithValidate(true),
 		jwt.WithIssuer(Issuer),
 		jwt.WithAudience(v.audience),
 		jwt.WithAcceptableSkew(leeway),
+		jwt.WithClock(jwt.ClockFunc(v.now)),
 		jwt.WithRequiredClaim(jwt.ExpirationKey),
 		jwt.WithMaxDelta(MaxTTL, jwt.ExpirationKey, jwt.IssuedAtKey),
 	)
@@ -142,7 +152,11 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if c.Subject == "" || c.TenantID == "" {
 		return Principal{}, ErrInvalidToken.WithDetail("the token has no subject or tenant")
 	}
-	return c.principal(), nil
+	p := c.principal()
+	if exp, ok := tok.Expiration(); ok {
+		v.verified.put(token, verifiedToken{principal: p, kid: kid, exp: exp}, now)
+	}
+	return p, nil
 }
 
 // tokenProblem describes a jwt validation error without internals.

@@ -311,3 +311,42 @@ func TestVerifierBecomesReadyWhenTheKeyServerComesUpLate(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestAcceptedTokenIsRemembered checks the memory of accepted tokens: a
+// token is checked in full once, then answered from memory with a principal
+// of its own, until it expires or its key leaves the JWKS.
+func TestAcceptedTokenIsRemembered(t *testing.T) {
+	old, next := newTestSigner(t), newTestSigner(t)
+	srv := newJWKSServer(t, old)
+	v := newTestVerifier(t, srv.URL, WithMinRefreshInterval(0))
+	tok := mustSign(t, old)
+	p, err := v.Verify(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := v.verified.tokens[tok]; !ok {
+		t.Fatal("an accepted token is not remembered")
+	}
+	p.Teams[0], p.RecordScope["contacts"] = "changed", ScopeAll
+	again, err := v.Verify(t.Context(), tok)
+	if err != nil || !reflect.DeepEqual(again, testPrincipal) {
+		t.Fatalf("remembered token: %+v, %v; want %+v", again, err, testPrincipal)
+	}
+
+	// Past its expiry, the token is refused.
+	clock := v.now
+	v.now = func() time.Time { return clock().Add(DefaultTTL + time.Minute) }
+	if _, err := v.Verify(t.Context(), tok); errs.KindOf(err) != errs.Unauthenticated {
+		t.Errorf("expired remembered token: err %v, want unauthenticated", err)
+	}
+	v.now = clock
+
+	// Once its key is retired, the token is refused.
+	srv.serve(t, next)
+	if _, err := v.Verify(t.Context(), mustSign(t, next)); err != nil { // makes the verifier fetch the JWKS
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(t.Context(), tok); errs.KindOf(err) != errs.Unauthenticated {
+		t.Errorf("token of a retired key: err %v, want unauthenticated", err)
+	}
+}
