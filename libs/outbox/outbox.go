@@ -25,13 +25,14 @@ func Migrations() pg.Source { return pg.EmbeddedSource("outbox", migrationFiles,
 // Add stores evs for topic in tx, the transaction of the change they
 // describe, in one statement and in their order. They become visible to the
 // relay, and are published, only if tx commits. tx must be a tenant
-// transaction of every event's TenantID (pg.WithTenantTx).
+// transaction of every event's TenantID (pg.WithTenantTx), possibly running
+// prepared statements (pg.Statements.In).
 //
 // The relay is woken when tx commits: in process, when a relay runs here and
 // tx is run by pg.WithTx; otherwise by NOTIFY on Channel, which every relay
 // of the database listens to. NOTIFY makes PostgreSQL serialise the commits
 // of notifying transactions, so the in-process wake-up is preferred.
-func Add(ctx context.Context, tx *sqlx.Tx, topic string, evs ...events.Event) error {
+func Add(ctx context.Context, tx sqlx.ExtContext, topic string, evs ...events.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}

@@ -21,6 +21,10 @@ import (
 // never published out of order by two replicas.
 const relayLockKey = 0x6f7574626f78 // "outbox"
 
+// relayStatements is how many statements a relay prepares: its lock and its
+// DELETE of a batch.
+const relayStatements = 2
+
 // DefaultBatchSize is the most rows a relay publishes at once unless
 // RelayConfig.BatchSize says otherwise.
 const DefaultBatchSize = 2000
@@ -54,7 +58,8 @@ type RelayConfig struct {
 
 // Relay publishes committed outbox rows to Kafka and deletes them.
 type Relay struct {
-	cfg RelayConfig
+	cfg   RelayConfig
+	stmts *pg.Statements // the lock and the DELETE of a batch, prepared
 	// afterPublish, when set by tests, runs between publishing a batch and
 	// deleting it; returning an error abandons the batch there, as a crash would.
 	afterPublish func(n int) error
@@ -77,7 +82,7 @@ func NewRelay(cfg RelayConfig) (*Relay, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Relay{cfg: cfg}, nil
+	return &Relay{cfg: cfg, stmts: pg.NewStatements(cfg.DB, relayStatements)}, nil
 }
 
 // Run relays until ctx ends. Failures (database or broker down) are logged and
@@ -174,7 +179,8 @@ type row struct {
 // one by one. It returns how many it relayed.
 func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 	var n int
-	err := pg.WithTx(ctx, r.cfg.DB, func(tx *sqlx.Tx) error {
+	err := pg.WithTx(ctx, r.cfg.DB, func(t *sqlx.Tx) error {
+		tx := r.stmts.In(t)
 		// Losing this transaction's commit in a crash only re-publishes the
 		// batch (delivery is at least once), so it need not wait for the disk.
 		if _, err := tx.ExecContext(ctx, `SELECT set_config('app.outbox_relay', 'on', true),
@@ -182,7 +188,7 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 			return fmt.Errorf("outbox: lock: %w", err)
 		}
 		var rows []row
-		if err := tx.SelectContext(ctx, &rows, `
+		if err := sqlx.SelectContext(ctx, tx, &rows, `
 			DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox ORDER BY seq LIMIT $1)
 			RETURNING seq, tenant_id, topic, event_id, source, type, subject, time, data`, r.cfg.BatchSize); err != nil {
 			return fmt.Errorf("outbox: take batch: %w", err)

@@ -19,9 +19,13 @@ var ErrNoTenant = errs.New(errs.Unauthenticated, "no-tenant", "no valid tenant i
 var commitHooks sync.Map // *sqlx.Tx → *[]func()
 
 // OnCommit arranges for fn to run after tx commits, and reports whether it
-// could: only transactions run by WithTx (or WithTenantTx) have hooks. A
+// could: only transactions run by WithTx (or WithTenantTx), or such a
+// transaction running prepared statements (Statements.In), have hooks. A
 // rolled-back transaction runs none.
-func OnCommit(tx *sqlx.Tx, fn func()) bool {
+func OnCommit(tx sqlx.ExtContext, fn func()) bool {
+	if p, ok := tx.(*preparedTx); ok {
+		tx = p.Tx
+	}
 	v, ok := commitHooks.Load(tx)
 	if !ok {
 		return false

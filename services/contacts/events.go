@@ -56,7 +56,7 @@ func (s *service) emit(ctx context.Context, tx *sqlx.Tx, tenant, entity, verb, s
 	if err != nil {
 		return err
 	}
-	return outbox.Add(ctx, tx, s.topic, ev)
+	return outbox.Add(ctx, s.store.prepared(tx), s.topic, ev)
 }
 
 // newEvent returns the event of a change: the entity's full state after the

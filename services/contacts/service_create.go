@@ -130,6 +130,6 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 				return err
 			}
 		}
-		return outbox.Add(ctx, tx, s.topic, evs...)
+		return outbox.Add(ctx, s.store.prepared(tx), s.topic, evs...)
 	})
 }

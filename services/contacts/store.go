@@ -48,7 +48,8 @@ type Store struct {
 }
 
 // preparedStatements bounds the distinct queries a Store prepares: the write
-// path's, in each scope's variant.
+// path's, in each scope's variant, the INSERT of each batch size up to
+// maxBatch and the outbox INSERT.
 const preparedStatements = 64
 
 // NewStore returns a Store on db, a pool of the application role.
@@ -59,8 +60,8 @@ func NewStore(db *sqlx.DB) *Store {
 // prepared returns tx running its queries as prepared statements. Only
 // queries whose best plan does not depend on their parameters' values go
 // through it (pg.Statements): the duplicate checks (their plans' shapes are
-// fixed by LATERAL and LIMIT), the INSERT of a record, the write rules and
-// the key locks — never a search.
+// fixed by LATERAL and LIMIT), the INSERT of records, the write rules, the
+// key locks and the outbox INSERT — never a search.
 func (s *Store) prepared(tx *sqlx.Tx) sqlx.ExtContext { return s.stmts.In(tx) }
 
 // inTx runs fn in a transaction of tenant.
