@@ -16,12 +16,18 @@ type Publisher struct {
 
 // NewPublisher returns a publisher for brokers. Records go to the topic each
 // message names.
+//
+// BatchSize bounds the records of one produce request to one partition, and
+// kafka-go allocates room for that many in every partition's batch of every
+// call: at 2,000, an outbox relay publishing a few events at a time
+// allocated about 300 KB per partition per call, and its garbage collection
+// took a tenth of the contacts service's CPU under load.
 func NewPublisher(brokers []string) *Publisher {
 	return &Publisher{w: &kafka.Writer{
 		Addr:         kafka.TCP(brokers...),
 		Balancer:     &kafka.Hash{},
 		RequiredAcks: kafka.RequireAll,
-		BatchSize:    2000,
+		BatchSize:    256,
 		BatchBytes:   16 << 20,
 		BatchTimeout: time.Millisecond,
 		MaxAttempts:  3,
