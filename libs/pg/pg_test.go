@@ -276,9 +276,13 @@ func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
 	_, app := setup(t)
 	ctx := context.Background()
 	var ran []string
+	stmts := pg.NewStatements(app, 1)
 	if err := pg.WithTx(ctx, app, func(tx *sqlx.Tx) error {
 		if !pg.OnCommit(tx, func() { ran = append(ran, "committed") }) {
 			t.Error("OnCommit on a WithTx transaction: got false, want true")
+		}
+		if !pg.OnCommit(stmts.In(tx), func() { ran = append(ran, "committed, prepared") }) {
+			t.Error("OnCommit on a WithTx transaction running prepared statements: got false, want true")
 		}
 		if len(ran) != 0 {
 			t.Error("hook ran before the commit")
@@ -294,8 +298,8 @@ func TestOnCommitRunsOnlyAfterACommit(t *testing.T) {
 	}); !errors.Is(err, rollback) {
 		t.Fatal(err)
 	}
-	if len(ran) != 1 || ran[0] != "committed" {
-		t.Errorf("hooks that ran: got %v, want [committed]", ran)
+	if len(ran) != 2 || ran[0] != "committed" || ran[1] != "committed, prepared" {
+		t.Errorf("hooks that ran: got %v, want [committed committed, prepared]", ran)
 	}
 	tx, err := app.Beginx()
 	if err != nil {
