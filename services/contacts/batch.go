@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"context"
+	"fmt"
 	"sync"
 )
 
@@ -91,19 +92,29 @@ func (b *batcher) take(q *batchQueue) []*pendingCreate {
 
 // runAndNext runs batch, then starts the next batch of key, if creates are
 // waiting, in a goroutine of its own: the creates of this one are answered
-// at once.
+// at once. A panic of run (a bug) fails the batch's unanswered creates
+// instead of leaving them, and every later create of key, waiting forever.
 func (b *batcher) runAndNext(key batchKey, batch []*pendingCreate) {
+	defer func() {
+		if r := recover(); r != nil {
+			for _, it := range batch {
+				if it.err == nil {
+					it.err = fmt.Errorf("contacts: a batch of creates failed: %v", r)
+				}
+			}
+		}
+		for _, it := range batch {
+			close(it.done)
+		}
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		q := b.queues[key]
+		q.running--
+		if next := b.take(q); next != nil {
+			go b.runAndNext(key, next)
+		} else if q.running == 0 && len(q.waiting) == 0 {
+			delete(b.queues, key)
+		}
+	}()
 	b.run(key, batch)
-	for _, it := range batch {
-		close(it.done)
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	q := b.queues[key]
-	q.running--
-	if next := b.take(q); next != nil {
-		go b.runAndNext(key, next)
-	} else if q.running == 0 && len(q.waiting) == 0 {
-		delete(b.queues, key)
-	}
 }
