@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/rapport-crm/rapport/libs/auth"
 )
 
 // Group commit of creates. A create done in its own transaction pays for a
@@ -28,10 +30,11 @@ type batchKey struct {
 	scope  string
 }
 
-// pendingCreate is one create waiting for its batch; err is its outcome,
-// set before done is closed.
+// pendingCreate is one create by p waiting for its batch; err is its
+// outcome, set before done is closed.
 type pendingCreate struct {
 	ctx  context.Context
+	p    auth.Principal
 	rec  record
 	opts CreateOptions
 	err  error
@@ -58,9 +61,9 @@ func newBatcher(run func(key batchKey, items []*pendingCreate)) *batcher {
 	return &batcher{run: run, queues: map[batchKey]*batchQueue{}}
 }
 
-// do runs the create rec of key in a batch and returns its outcome.
-func (b *batcher) do(ctx context.Context, key batchKey, rec record, opts CreateOptions) error {
-	it := &pendingCreate{ctx: ctx, rec: rec, opts: opts, done: make(chan struct{})}
+// do runs the create rec of key by p in a batch and returns its outcome.
+func (b *batcher) do(ctx context.Context, key batchKey, p auth.Principal, rec record, opts CreateOptions) error {
+	it := &pendingCreate{ctx: ctx, p: p, rec: rec, opts: opts, done: make(chan struct{})}
 	b.mu.Lock()
 	q := b.queues[key]
 	if q == nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"testing"
+
+	"github.com/rapport-crm/rapport/libs/auth"
 )
 
 // TestBatcherSurvivesAPanic checks that a batch whose run panics fails its
@@ -24,10 +26,10 @@ func TestBatcherSurvivesAPanic(t *testing.T) {
 		}
 	})
 	key := batchKey{tenant: "t", kind: contactKind}
-	if err := b.do(context.Background(), key, &Contact{}, CreateOptions{}); err == nil {
+	if err := b.do(context.Background(), key, auth.Principal{}, &Contact{}, CreateOptions{}); err == nil {
 		t.Fatal("the create of a panicking batch: nil error, want one")
 	}
-	if err := b.do(context.Background(), key, &Contact{}, CreateOptions{}); err != nil {
+	if err := b.do(context.Background(), key, auth.Principal{}, &Contact{}, CreateOptions{}); err != nil {
 		t.Fatalf("the create after a panic: %v", err)
 	}
 	if len(b.queues) != 0 {

@@ -32,7 +32,7 @@ func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOp
 	}
 	scope, _ := scopeCond(p)
 	key := batchKey{tenant: p.TenantID, kind: k, scope: fmt.Sprint(scope.SQL, scope.Args)}
-	return s.batches.do(ctx, key, rec, opts)
+	return s.batches.do(ctx, key, p, rec, opts)
 }
 
 // runBatch creates the records of items, all of key, in one transaction
@@ -79,8 +79,7 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 		}
 		var admitted []*pendingCreate
 		for _, it := range items {
-			p, _ := principal(it.ctx) // create has read it
-			if it.err = admit(ctx, tx, p, it.rec, region, defs); it.err == nil {
+			if it.err = admit(ctx, tx, it.p, it.rec, region, defs); it.err == nil {
 				admitted = append(admitted, it)
 			}
 		}
@@ -91,8 +90,8 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 		for i, it := range admitted {
 			recs[i], allow[i] = it.rec, it.opts.AllowDuplicate
 		}
-		p, _ := principal(admitted[0].ctx) // the batch's callers share their scope
-		refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, p, recs, allow)
+		// The batch's callers share their scope (batchKey).
+		refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, admitted[0].p, recs, allow)
 		if err != nil {
 			return err
 		}
@@ -107,8 +106,7 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 			return nil
 		}
 		for _, it := range written {
-			p, _ := principal(it.ctx)
-			if err := s.resolve(ctx, tx, p, it.rec, defs, nil); err != nil {
+			if err := s.resolve(ctx, tx, it.p, it.rec, defs, nil); err != nil {
 				return err
 			}
 		}
@@ -116,8 +114,7 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 			return err
 		}
 		for _, it := range written {
-			p, _ := principal(it.ctx)
-			if err := recordConsent(ctx, tx, p, nil, it.rec, ConsentCreated); err != nil {
+			if err := recordConsent(ctx, tx, it.p, nil, it.rec, ConsentCreated); err != nil {
 				return err
 			}
 		}

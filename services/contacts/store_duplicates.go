@@ -156,15 +156,9 @@ func accountDupQuery(p auth.Principal, as []*Account) dupQuery {
 	for i, a := range as {
 		items[i], selves[i], names[i], domains[i] = int64(i), a.ID, a.Name, a.Domain
 	}
-	args := []any{items, selves, names, domains}
-	scope := ""
-	if c, ok := scopeCond(p); ok {
-		scope = " AND " + c.SQL
-		args = append(args, c.Args...)
-	}
-	args = append(args, maxCandidates)
+	scope, args := scoped(p, "", items, selves, names, domains)
 	named, nameArgs := scoped(p, accountNameSQL, nameCandidates, NameSimilarity)
-	args = append(append(args, nameArgs...), NameSimilarity)
+	args = append(append(append(args, maxCandidates), nameArgs...), NameSimilarity)
 	return dupQuery{
 		Name: "accounts",
 		SQL:  accountKeysCTE + fmt.Sprintf(accountDomainSQL, scope) + " UNION ALL " + named + " UNION ALL " + accountBatchSQL,

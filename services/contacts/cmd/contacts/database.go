@@ -19,7 +19,8 @@ import (
 
 // startDatabase waits for the database, migrates it as the owner, checks the
 // app role, marks the service started, keeps a new database's tables
-// analyzed (analyzeNewTables) and runs the outbox relay until ctx ends. It returns an error only for what a restart would not fix.
+// analyzed (analyzeNewTables) and runs the outbox relay until ctx ends. It
+// returns an error only for what a restart would not fix.
 func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, store *contacts.Store, logger *slog.Logger,
 	started *atomic.Bool, metrics *obs.Metrics, publisher *events.Publisher) error {
 	owner, err := pg.Connect(ctx, cfg.MigrateURL, logger, pg.Options{MaxOpenConns: 2})
