@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -110,14 +109,18 @@ func duplicateErr(k *kind) *errs.Error {
 // be written by p in this order), the error refusing it for its duplicates
 // p may see, or nil: existing records, and the records before it in recs
 // that are written — those with no duplicates, or whose allow is set (allow
-// nil: none is). It first takes transaction locks on the exact keys (emails,
-// phones, domain) of recs, so two concurrent creates of the same email
-// cannot both pass; similar names are not serialised.
+// nil: none is). It first locks every key of recs (lockKeys), so that of two
+// concurrent writes of duplicates — the same email, or similar names — the
+// second is checked after the first commits and is refused.
 func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, recs []record, allow []bool) ([]error, error) {
-	if err := lockExactKeys(ctx, tx, p.TenantID, exactKeys(recs)); err != nil {
+	q, err := dupQueryOf(k, p, recs)
+	if err != nil {
 		return nil, err
 	}
-	found, err := findDuplicates(ctx, tx, k, p, recs, allow)
+	if err := lockKeys(ctx, tx, q); err != nil {
+		return nil, err
+	}
+	found, err := runDuplicates(ctx, tx, q, len(recs), allow)
 	if err != nil {
 		return nil, err
 	}
@@ -130,37 +133,36 @@ func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Pr
 	return refused, nil
 }
 
-// findDuplicates runs the duplicate check of recs, all of k, for p, and
-// returns the candidates of each, one per record, best score first: existing
-// records, and the records before it in recs that are written (see
-// checkDuplicates).
-func findDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, recs []record, allow []bool) ([][]DuplicateCandidate, error) {
-	var q dupQuery
+// dupQueryOf returns the duplicate check of recs, all of k, for p.
+func dupQueryOf(k *kind, p auth.Principal, recs []record) (dupQuery, error) {
 	if k == accountKind {
 		as := make([]*Account, len(recs))
 		for i, r := range recs {
 			as[i] = r.(*Account)
 		}
-		q = accountDupQuery(p, as)
-	} else {
-		cs := make([]*Contact, len(recs))
-		for i, r := range recs {
-			cs[i] = r.(*Contact)
-		}
-		var err error
-		if q, err = contactDupQuery(p, cs); err != nil {
-			return nil, err
-		}
+		return accountDupQuery(p, as), nil
 	}
+	cs := make([]*Contact, len(recs))
+	for i, r := range recs {
+		cs[i] = r.(*Contact)
+	}
+	return contactDupQuery(p, cs)
+}
+
+// runDuplicates runs q, the check of a batch of n records, and returns the
+// candidates of each, one per record, best score first: existing records,
+// and the records before it in the batch that are written (see
+// checkDuplicates).
+func runDuplicates(ctx context.Context, tx sqlx.ExtContext, q dupQuery, n int, allow []bool) ([][]DuplicateCandidate, error) {
 	hits, err := runDupQuery(ctx, tx, q)
 	if err != nil {
 		return nil, err
 	}
-	byItem := make([][]dupHit, len(recs))
+	byItem := make([][]dupHit, n)
 	for _, h := range hits {
 		byItem[h.Item] = append(byItem[h.Item], h)
 	}
-	found := make([][]DuplicateCandidate, len(recs))
+	found := make([][]DuplicateCandidate, n)
 	for i, hs := range byItem {
 		var counted []dupHit
 		for _, h := range hs {
@@ -222,43 +224,15 @@ func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found [
 		if err != nil {
 			return err
 		}
-		all, err := findDuplicates(ctx, tx, k, p, []record{rec}, nil)
+		q, err := dupQueryOf(k, p, []record{rec})
+		if err != nil {
+			return err
+		}
+		all, err := runDuplicates(ctx, tx, q, 1, nil)
 		if err == nil {
 			found = all[0]
 		}
 		return err
 	})
 	return found, err
-}
-
-// exactKeys returns the exact-match keys of recs, sorted and without
-// repeats: "email:<address>", "phone:<e164>" or "domain:<domain>".
-func exactKeys(recs []record) []string {
-	var keys []string
-	for _, rec := range recs {
-		keys = append(keys, exactKeysOf(rec)...)
-	}
-	slices.Sort(keys)
-	return slices.Compact(keys)
-}
-
-// exactKeysOf returns the exact-match keys of rec.
-func exactKeysOf(rec record) []string {
-	var keys []string
-	switch r := rec.(type) {
-	case *Contact:
-		for _, e := range r.Emails {
-			keys = append(keys, MatchEmail+":"+strings.ToLower(strings.TrimSpace(e.Address)))
-		}
-		for _, ph := range r.Phones {
-			if ph.E164 != "" {
-				keys = append(keys, MatchPhone+":"+ph.E164)
-			}
-		}
-	case *Account:
-		if r.Domain != "" {
-			keys = append(keys, MatchDomain+":"+r.Domain)
-		}
-	}
-	return keys
 }

@@ -13,11 +13,14 @@ import (
 
 // dupQuery is the duplicate check of a batch of records, with ? placeholders:
 // its rows are dupHits. Name says what it checks (the EXPLAIN test reports
-// it).
+// it). Lock, with LockArgs, takes the transaction locks on every key of the
+// batch (lockKeys).
 type dupQuery struct {
-	Name string
-	SQL  string
-	Args []any
+	Name     string
+	SQL      string
+	Args     []any
+	Lock     string
+	LockArgs []any
 }
 
 // dupHit is one reason the record at Item of a checked batch looks like a
@@ -106,6 +109,25 @@ const (
 			WHERE similarity(n.name, w.name) >= ?) h
 		` + liveAccount + `
 		WHERE a.id <> h.self`
+	// contactLockSQL and accountLockSQL lock each key of a batch — every
+	// key a stored record of it would have, exact or name, whichever kind
+	// its check looks up — in sorted order (a sorted subquery feeds the
+	// aggregate), so concurrent transactions cannot deadlock on them.
+	contactLockSQL = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true),
+		(SELECT count(pg_advisory_xact_lock(hashtextextended(CAST(? AS text) || ':' || s.key, 0)))
+		FROM (SELECT DISTINCT x.kind || ':' || x.value AS key
+			FROM unnest(?::jsonb[], ?::jsonb[], ?::text[], ?::text[]) q(emails, phones, name, account),
+				contact_match_values(q.emails, q.phones, q.name, CAST(NULLIF(q.account, '') AS uuid)) m,
+				unnest(m.kinds, m.vals) x(kind, value)
+			ORDER BY 1) s)`
+	accountLockSQL = `SELECT set_config('plan_cache_mode', 'force_generic_plan', true),
+		(SELECT count(pg_advisory_xact_lock(hashtextextended(CAST(? AS text) || ':' || s.key, 0)))
+		FROM (SELECT DISTINCT k.key
+			FROM unnest(?::text[], ?::text[]) q(name, domain),
+				LATERAL (SELECT 'domain:' || q.domain WHERE q.domain <> ''
+					UNION ALL SELECT 'word:' || w FROM unnest(account_name_words(q.name)) w) k(key)
+			ORDER BY 1) s)`
+
 	accountBatchSQL = `SELECT b.item, a.item AS earlier, a.self AS id, a.name, 'domain' AS matched, 1.0::float8 AS score
 		FROM q a JOIN q b ON b.domain = a.domain AND b.item > a.item
 		WHERE a.domain <> ''
@@ -141,9 +163,11 @@ func contactDupQuery(p auth.Principal, cs []*Contact) (dupQuery, error) {
 	}
 	q, args := scoped(p, contactStoredSQL, maxCandidates, nameCandidates, NameSimilarity)
 	return dupQuery{
-		Name: "contacts",
-		SQL:  contactKeysCTE + q + " UNION ALL " + contactBatchSQL,
-		Args: append(append([]any{items, selves, names, emails, phones, accounts}, args...), NameSimilarity),
+		Name:     "contacts",
+		SQL:      contactKeysCTE + q + " UNION ALL " + contactBatchSQL,
+		Args:     append(append([]any{items, selves, names, emails, phones, accounts}, args...), NameSimilarity),
+		Lock:     contactLockSQL,
+		LockArgs: []any{p.TenantID, emails, phones, names, accounts},
 	}, nil
 }
 
@@ -160,9 +184,11 @@ func accountDupQuery(p auth.Principal, as []*Account) dupQuery {
 	named, nameArgs := scoped(p, accountNameSQL, nameCandidates, NameSimilarity)
 	args = append(append(append(args, maxCandidates), nameArgs...), NameSimilarity)
 	return dupQuery{
-		Name: "accounts",
-		SQL:  accountKeysCTE + fmt.Sprintf(accountDomainSQL, scope) + " UNION ALL " + named + " UNION ALL " + accountBatchSQL,
-		Args: args,
+		Name:     "accounts",
+		SQL:      accountKeysCTE + fmt.Sprintf(accountDomainSQL, scope) + " UNION ALL " + named + " UNION ALL " + accountBatchSQL,
+		Args:     args,
+		Lock:     accountLockSQL,
+		LockArgs: []any{p.TenantID, names, domains},
 	}
 }
 
@@ -185,20 +211,20 @@ func runDupQuery(ctx context.Context, tx sqlx.ExtContext, q dupQuery) ([]dupHit,
 	return hits, nil
 }
 
-// lockExactKeys takes a transaction-scoped advisory lock on each of the
-// tenant's keys, in the order given (sorted, so concurrent callers cannot
-// deadlock), and has the rest of the transaction use the plans its prepared
-// statements keep (plan_cache_mode force_generic_plan): PostgreSQL would
-// otherwise plan the duplicate checks for every call, because a kept plan
-// assumes 100 values in each list they unnest and so looks dearer than one
-// made for the few a batch has, though its shape — fixed by LATERAL and
-// LIMIT — is the same. What follows in a write is an INSERT or an UPDATE by
-// key.
-func lockExactKeys(ctx context.Context, tx sqlx.ExtContext, tenant string, keys []string) error {
-	_, err := tx.ExecContext(ctx, `SELECT set_config('plan_cache_mode', 'force_generic_plan', true),
-		(SELECT count(pg_advisory_xact_lock(hashtextextended($1 || ':' || k, 0))) FROM unnest($2::text[]) k)`,
-		tenant, pq.StringArray(keys))
-	if err != nil {
+// lockKeys takes a transaction-scoped advisory lock on each key of q's
+// batch (q.Lock), so that two concurrent transactions writing records that
+// share a key — an email, a phone, a domain, or a word start of a name in
+// one account or email domain, which every pair of similar names the check
+// finds shares — run their checks one after the other, the second seeing
+// what the first wrote. It also has the rest of the transaction use the
+// plans its prepared statements keep (plan_cache_mode force_generic_plan):
+// PostgreSQL would otherwise plan the duplicate checks for every call,
+// because a kept plan assumes 100 values in each list they unnest and so
+// looks dearer than one made for the few a batch has, though its shape —
+// fixed by LATERAL and LIMIT — is the same. What follows in a write is an
+// INSERT or an UPDATE by key.
+func lockKeys(ctx context.Context, tx sqlx.ExtContext, q dupQuery) error {
+	if _, err := tx.ExecContext(ctx, sqlx.Rebind(sqlx.DOLLAR, q.Lock), q.LockArgs...); err != nil {
 		return fmt.Errorf("lock duplicate keys: %w", pg.MapError(err))
 	}
 	return nil
