@@ -22,11 +22,15 @@ var migrationFiles embed.FS
 // Migrations is the outbox table's schema, for pg.Migrate.
 func Migrations() pg.Source { return pg.EmbeddedSource("outbox", migrationFiles, "migrations") }
 
+// addChunk is the most events one statement of Add writes: a bulk change's
+// events go in statements of that many, not one each nor all in one.
+const addChunk = 1000
+
 // Add stores evs for topic in tx, the transaction of the change they
-// describe, in one statement and in their order. They become visible to the
-// relay, and are published, only if tx commits. tx must be a tenant
-// transaction of every event's TenantID (pg.WithTenantTx), possibly running
-// prepared statements (pg.Statements.In).
+// describe, in their order, in one statement per addChunk events. They
+// become visible to the relay, and are published, only if tx commits. tx
+// must be a tenant transaction of every event's TenantID (pg.WithTenantTx),
+// possibly running prepared statements (pg.Statements.In).
 //
 // The relay is woken when tx commits: in process, when a relay runs here and
 // tx is run by pg.WithTx; otherwise by NOTIFY on Channel, which every relay
@@ -36,6 +40,26 @@ func Add(ctx context.Context, tx sqlx.ExtContext, topic string, evs ...events.Ev
 	if len(evs) == 0 {
 		return nil
 	}
+	for len(evs) > addChunk {
+		if err := insert(ctx, tx, topic, evs[:addChunk]); err != nil {
+			return err
+		}
+		evs = evs[addChunk:]
+	}
+	if err := insert(ctx, tx, topic, evs); err != nil {
+		return err
+	}
+	if localRelays.running() && pg.OnCommit(tx, localRelays.wake) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, Channel); err != nil {
+		return fmt.Errorf("outbox: add %s: %w", evs[0].Type, pg.MapError(err))
+	}
+	return nil
+}
+
+// insert writes evs for topic in one statement.
+func insert(ctx context.Context, tx sqlx.ExtContext, topic string, evs []events.Event) error {
 	n := len(evs)
 	tenants, ids, sources, types := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
 	subjects, times, data := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
@@ -43,7 +67,6 @@ func Add(ctx context.Context, tx sqlx.ExtContext, topic string, evs ...events.Ev
 		tenants[i], ids[i], sources[i], types[i] = ev.TenantID, ev.ID, ev.Source, ev.Type
 		subjects[i], times[i], data[i] = ev.Subject, ev.Time.Format(time.RFC3339Nano), string(ev.Data)
 	}
-	notify := !(localRelays.running() && pg.OnCommit(tx, localRelays.wake))
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO outbox (tenant_id, topic, event_id, source, type, subject, time, data)
 		SELECT e.tenant_id, $1, e.event_id, e.source, e.type, e.subject, e.time, e.data
@@ -51,9 +74,6 @@ func Add(ctx context.Context, tx sqlx.ExtContext, topic string, evs ...events.Ev
 			WITH ORDINALITY e(tenant_id, event_id, source, type, subject, time, data, n)
 		ORDER BY e.n`,
 		topic, tenants, ids, sources, types, subjects, times, data)
-	if err == nil && notify {
-		_, err = tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, Channel)
-	}
 	if err != nil {
 		return fmt.Errorf("outbox: add %s: %w", evs[0].Type, pg.MapError(err))
 	}

@@ -59,6 +59,20 @@ func (s *service) emit(ctx context.Context, tx *sqlx.Tx, tenant, entity, verb, s
 	return outbox.Add(ctx, s.store.prepared(tx), s.topic, ev)
 }
 
+// emitAll adds the events of verb on recs, all of entity, to the outbox of
+// tx, with changed as each one's changed fields: one statement for many
+// records (outbox.Add), where emit would take one each.
+func (s *service) emitAll(ctx context.Context, tx *sqlx.Tx, tenant, entity, verb string, recs []record, changed []string) error {
+	evs := make([]events.Event, len(recs))
+	for i, rec := range recs {
+		var err error
+		if evs[i], err = newEvent(tenant, entity, verb, rec.meta().ID, rec, changed); err != nil {
+			return err
+		}
+	}
+	return outbox.Add(ctx, s.store.prepared(tx), s.topic, evs...)
+}
+
 // newEvent returns the event of a change: the entity's full state after the
 // change, plus "changed" (the top-level fields that changed) on updates. An
 // event missing from eventVerbs is an error.

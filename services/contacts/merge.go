@@ -253,10 +253,8 @@ func (s *service) repoint(ctx context.Context, tx *sqlx.Tx, p auth.Principal, fr
 		if err := present(ctx, tx, r.k, moved...); err != nil {
 			return err
 		}
-		for _, rec := range moved {
-			if err := s.emit(ctx, tx, p.TenantID, r.k.entity, VerbUpdated, rec.meta().ID, rec, []string{r.field}); err != nil {
-				return err
-			}
+		if err := s.emitAll(ctx, tx, p.TenantID, r.k.entity, VerbUpdated, moved, []string{r.field}); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -453,13 +453,8 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 		if err := present(ctx, tx, k, changed...); err != nil {
 			return err
 		}
-		for _, rec := range changed {
-			if err := s.emit(ctx, tx, p.TenantID, k.entity, VerbUpdated, rec.meta().ID, rec, []string{"tags"}); err != nil {
-				return err
-			}
-		}
 		res.Updated = len(changed)
-		return nil
+		return s.emitAll(ctx, tx, p.TenantID, k.entity, VerbUpdated, changed, []string{"tags"})
 	})
 	return res, err
 }

@@ -7,9 +7,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-
-	"github.com/rapport-crm/rapport/libs/events"
-	"github.com/rapport-crm/rapport/libs/outbox"
 )
 
 // batchTimeout bounds the transaction of a batch of creates. A batch runs
@@ -121,12 +118,6 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 		if err := presentWith(ctx, tx, defs, recs...); err != nil {
 			return err
 		}
-		evs := make([]events.Event, len(recs))
-		for i, rec := range recs {
-			if evs[i], err = newEvent(key.tenant, k.entity, VerbCreated, rec.meta().ID, rec, nil); err != nil {
-				return err
-			}
-		}
-		return outbox.Add(ctx, s.store.prepared(tx), s.topic, evs...)
+		return s.emitAll(ctx, tx, key.tenant, k.entity, VerbCreated, recs, nil)
 	})
 }

@@ -160,9 +160,22 @@ func updateRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec record) error {
 	return nil
 }
 
+// byIDs is the condition "the row's id is one of ids" for k's table,
+// written so that each id is looked up through the primary key and the rows
+// are then read by their TIDs, whatever the table's statistics say. Written
+// id IN (SELECT unnest(…)), a new database's planner — no statistics yet,
+// an array of 10,000 ids estimated as 10 — joined the ids to a scan of the
+// tenant's records in a nested loop: seconds for a bulk tag of 10,000 where
+// this takes milliseconds. An UPDATE by these TIDs follows a row updated
+// concurrently to its newest version, as one by id does.
+func byIDs(k *kind, ids []string) Cond {
+	return Cond{"ctid = ANY(ARRAY(SELECT r.ctid FROM unnest(?::uuid[]) q(id) CROSS JOIN LATERAL (SELECT ctid FROM " +
+		k.table + " WHERE id = q.id OFFSET 0) r))", []any{pq.StringArray(ids)}}
+}
+
 // visibleIDs returns which of ids name live records of k matching conds.
 func visibleIDs(ctx context.Context, tx *sqlx.Tx, k *kind, ids []string, conds []Cond) (map[string]bool, error) {
-	conds = append([]Cond{{"id IN (SELECT unnest(?::uuid[])) AND deleted_at IS NULL", []any{pq.StringArray(ids)}}}, conds...)
+	conds = append([]Cond{byIDs(k, ids), {"deleted_at IS NULL", nil}}, conds...)
 	q, args := selectRecords(k, conds, "")
 	q = strings.Replace(q, "SELECT "+strings.Join(k.columns, ", "), "SELECT id", 1)
 	var found []string
@@ -185,8 +198,8 @@ func retagRecords(ctx context.Context, tx *sqlx.Tx, k *kind, ids, add, remove []
 	set := Cond{`tag_ids = ARRAY(SELECT x FROM unnest(tag_ids || ?::uuid[]) WITH ORDINALITY AS u(x, n)
 		WHERE x <> ALL(?::uuid[]) GROUP BY x ORDER BY min(n)), version = version + 1, updated_at = ?`,
 		[]any{pq.StringArray(add), pq.StringArray(remove), now}}
-	conds = append([]Cond{{"id IN (SELECT unnest(?::uuid[])) AND deleted_at IS NULL AND (NOT tag_ids @> ?::uuid[] OR tag_ids && ?::uuid[])",
-		[]any{pq.StringArray(ids), pq.StringArray(add), pq.StringArray(remove)}}}, conds...)
+	conds = append([]Cond{byIDs(k, ids), {"deleted_at IS NULL AND (NOT tag_ids @> ?::uuid[] OR tag_ids && ?::uuid[])",
+		[]any{pq.StringArray(add), pq.StringArray(remove)}}}, conds...)
 	var where []string
 	args := set.Args
 	for _, c := range conds {
