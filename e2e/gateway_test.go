@@ -23,4 +23,5 @@ func TestGateway(t *testing.T) {
 	t.Run("events", func(t *testing.T) { testEvents(t, w) })
 	t.Run("audit", func(t *testing.T) { testAudit(t, w) })
 	t.Run("statistics", func(t *testing.T) { testStatistics(t, w) })
+	t.Run("deleted tags", func(t *testing.T) { testDeletedTags(t, w) })
 }

@@ -108,7 +108,9 @@ func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch
 	return t, err
 }
 
-// DeleteTag implements Service: the tag leaves the catalogue and every record.
+// DeleteTag implements Service: the tag leaves the catalogue, and so every
+// record's tags, at once; its id leaves the rows afterwards
+// (StripDeletedTags).
 func (s *service) DeleteTag(ctx context.Context, id string) error {
 	p, err := principal(ctx)
 	if err != nil {
@@ -122,7 +124,7 @@ func (s *service) DeleteTag(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := deleteTag(ctx, tx, id); err != nil {
+		if err := deleteTag(ctx, tx, id, s.timestamp()); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, p.TenantID, "tag", VerbDeleted, id, t, nil)

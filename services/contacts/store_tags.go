@@ -16,8 +16,11 @@ import (
 const tagColumns = "id, name, colour, description, created_at, updated_at, version"
 
 // tagByNameSQL finds a tag by name, case-insensitively, through the stored
-// key column (0006_tag_name_key.sql).
-const tagByNameSQL = "SELECT id FROM tags WHERE name_key = lower($1)"
+// key column (0006_tag_name_key.sql), for a write that assigns it: the key
+// share lock makes deleting the tag wait for the write, so that every
+// record given the tag is committed before the deleted tag is stripped
+// (StripDeletedTags) and none keeps it.
+const tagByNameSQL = "SELECT id FROM tags WHERE name_key = lower($1) FOR KEY SHARE"
 
 // getTag reads one tag, locking it when forUpdate.
 func getTag(ctx context.Context, tx *sqlx.Tx, id string, forUpdate bool) (*Tag, error) {
@@ -65,16 +68,14 @@ func saveTag(ctx context.Context, tx *sqlx.Tx, t *Tag, insert bool) error {
 	return nil
 }
 
-// deleteTag removes a tag from the catalogue and from every record.
-func deleteTag(ctx context.Context, tx *sqlx.Tx, id string) error {
-	for _, q := range []string{
-		"UPDATE contacts SET tag_ids = array_remove(tag_ids, $1::uuid) WHERE tag_ids @> ARRAY[$1::uuid]",
-		"UPDATE accounts SET tag_ids = array_remove(tag_ids, $1::uuid) WHERE tag_ids @> ARRAY[$1::uuid]",
-		"DELETE FROM tags WHERE id = $1",
-	} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
-			return fmt.Errorf("delete tag: %w", pg.MapError(err))
-		}
+// deleteTag removes a tag from the catalogue and lists it for
+// StripDeletedTags to remove from the records (migration 0013).
+func deleteTag(ctx context.Context, tx *sqlx.Tx, id string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM tags WHERE id = $1", id); err != nil {
+		return fmt.Errorf("delete tag: %w", pg.MapError(err))
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO deleted_tags (tenant_id, id, deleted_at) VALUES ("+currentTenant+", $1, $2)", id, now); err != nil {
+		return fmt.Errorf("delete tag: %w", pg.MapError(err))
 	}
 	return nil
 }

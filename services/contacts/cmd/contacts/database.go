@@ -18,8 +18,8 @@ import (
 )
 
 // startDatabase waits for the database, migrates it as the owner, checks the
-// app role, marks the service started, keeps a new database's tables
-// analyzed (analyzeNewTables) and runs the outbox relay until ctx ends. It
+// app role, marks the service started, runs the store's housekeeping
+// (analyzeNewTables, stripDeletedTags) and the outbox relay until ctx ends. It
 // returns an error only for what a restart would not fix.
 func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, store *contacts.Store, logger *slog.Logger,
 	started *atomic.Bool, metrics *obs.Metrics, publisher *events.Publisher) error {
@@ -39,7 +39,8 @@ func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, store *contact
 		return err
 	}
 	started.Store(true)
-	go analyzeNewTables(ctx, store, logger)
+	go repeat(ctx, newTablesEvery, analyzeNewTables(store, logger))
+	go repeat(ctx, deletedTagsEvery, stripDeletedTags(store, logger))
 	relay, err := outbox.NewRelay(outbox.RelayConfig{DB: app, DSN: cfg.DatabaseURL, Publisher: publisher, Logger: logger, Metrics: metrics})
 	if err != nil {
 		return err
@@ -50,27 +51,52 @@ func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, store *contact
 	return nil
 }
 
-// newTablesEvery is how often analyzeNewTables looks for tables to analyze.
-const newTablesEvery = 5 * time.Second
+// How often the store's housekeeping runs: analyzing a new database's
+// tables, stripping deleted tags from records.
+const (
+	newTablesEvery   = 5 * time.Second
+	deletedTagsEvery = 2 * time.Second
+)
 
-// analyzeNewTables calls store.AnalyzeNewTables every newTablesEvery until
-// ctx ends, so a new database's plans are made with statistics within
-// seconds of its first writes rather than after autovacuum's first ANALYZE.
-func analyzeNewTables(ctx context.Context, store *contacts.Store, logger *slog.Logger) {
-	tick := time.NewTicker(newTablesEvery)
+// repeat calls fn every period until ctx ends.
+func repeat(ctx context.Context, period time.Duration, fn func(context.Context)) {
+	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			fn(ctx)
 		}
+	}
+}
+
+// analyzeNewTables calls store.AnalyzeNewTables, so a new database's plans
+// are made with statistics within seconds of its first writes rather than
+// after autovacuum's first ANALYZE.
+func analyzeNewTables(store *contacts.Store, logger *slog.Logger) func(context.Context) {
+	return func(ctx context.Context) {
 		tables, err := store.AnalyzeNewTables(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			logger.Warn("analyzing new tables failed; autovacuum will in time", "error", err.Error())
 		case len(tables) > 0:
 			logger.Info("analyzed new tables", "tables", tables)
+		}
+	}
+}
+
+// stripDeletedTags calls store.StripDeletedTags, which removes deleted
+// tags' ids from the records; a failure is retried at the next call.
+func stripDeletedTags(store *contacts.Store, logger *slog.Logger) func(context.Context) {
+	return func(ctx context.Context) {
+		n, err := store.StripDeletedTags(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("stripping deleted tags failed; retrying", "error", err.Error())
+		case n > 0:
+			logger.Info("stripped deleted tags", "records", n)
 		}
 	}
 }
