@@ -3,22 +3,16 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 func TestDevIssuerTokensVerifyAgainstItsJWKS(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	d, err := startDevIssuer(port, []string{"contacts"})
+	d, err := startDevIssuer(testkit.FreePort(t), []string{"contacts"})
 	if err != nil {
 		t.Fatal(err)
 	}

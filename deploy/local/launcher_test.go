@@ -19,17 +19,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
-)
 
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+	"github.com/rapport-crm/rapport/libs/testkit"
+)
 
 // buildLauncher compiles this package into a temporary binary.
 func buildLauncher(t *testing.T) string {
@@ -51,7 +43,7 @@ func TestLauncherInfrastructureOnly(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(root, "go.work"), []byte("go 1.26.0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	kafkaPort := freePort(t)
+	kafkaPort := testkit.FreePort(t)
 	kafkaAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(kafkaPort))
 
 	cmd := exec.Command(bin)

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // script writes an executable shell script standing in for a service binary.
@@ -19,7 +21,7 @@ func script(t *testing.T, body string) Service {
 	if err := os.WriteFile(bin, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return Service{Name: "svc", Port: freePort(t), Bin: bin}
+	return Service{Name: "svc", Port: testkit.FreePort(t), Bin: bin}
 }
 
 func TestWaitReadyNamesAServiceThatExits(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 func TestVerifyValidToken(t *testing.T) {
@@ -274,12 +275,7 @@ func TestNewVerifierArguments(t *testing.T) {
 // before its JWKS is served and expects it to recover on its own, without a
 // token arriving and well before the periodic refresh.
 func TestVerifierBecomesReadyWhenTheKeyServerComesUpLate(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close() // nothing listens yet
+	addr := testkit.FreeAddr(t) // nothing listens yet
 	signer, err := NewSigner()
 	if err != nil {
 		t.Fatal(err)
@@ -293,7 +289,7 @@ func TestVerifierBecomesReadyWhenTheKeyServerComesUpLate(t *testing.T) {
 	if v.Ready() == nil {
 		t.Fatal("Ready before the key server exists: got nil, want an error")
 	}
-	l, err = net.Listen("tcp", addr)
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // testDSN is the real PostgreSQL the tests use; TEST_DATABASE_URL overrides it.
@@ -50,14 +51,7 @@ func newKafka(t *testing.T) *kfake.Cluster {
 // closedPort returns a local port nothing listens on.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	_, port, _ := net.SplitHostPort(addr)
-	return port
+	return strconv.Itoa(testkit.FreePort(t))
 }
 
 func getReady(t *testing.T, srv *httptest.Server) (int, obs.Report) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -187,7 +186,7 @@ func TestRelayStoppedMidBatchLosesNothing(t *testing.T) {
 
 func TestBrokerDownKeepsRowsUntilItReturns(t *testing.T) {
 	f := newFixture(t)
-	port := freePort(t)
+	port := testkit.FreePort(t)
 	dataDir := t.TempDir()
 	start := func() *kfake.Cluster {
 		c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(port), kfake.DataDir(dataDir),
@@ -344,16 +343,6 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // TestRelayQueryWalksThePrimaryKey guards the relay's plan: under row-level

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"strings"
 	"sync"
@@ -213,12 +212,7 @@ func TestConcurrentMigratorsApplyOnce(t *testing.T) {
 func TestWaitReadyRetriesUntilDatabaseIsUp(t *testing.T) {
 	db := testkit.Postgres(t)
 	// A port nothing listens on yet; a forwarder to the real server opens on it later.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := testkit.FreeAddr(t)
 	target := hostOf(t, db.AppURL)
 	dsn := strings.Replace(db.AppURL, target, addr, 1)
 

@@ -14,18 +14,8 @@ import (
 	_ "github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/pgcluster"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
-
-// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
 
 // dataDir returns a fresh directory for a cluster. t.TempDir is mode 0700 and
 // owned by the test's user; when that is root the server runs as postgres and
@@ -56,7 +46,7 @@ func selectOne(ctx context.Context, url string) error {
 func TestStartStop(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir, port := dataDir(t), freePort(t)
+	dir, port := dataDir(t), testkit.FreePort(t)
 
 	var logs []string
 	logf := func(f string, a ...any) {
@@ -111,12 +101,12 @@ func TestStartRestartsAStrayServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := dataDir(t)
-	first, err := pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Port: freePort(t)})
+	first, err := pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Port: testkit.FreePort(t)})
 	if err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	// A crashed launcher leaves the server running; the next Start takes it over.
-	second, err := pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Port: freePort(t), Logf: t.Logf})
+	second, err := pgcluster.Start(ctx, pgcluster.Options{Dir: dir, Port: testkit.FreePort(t), Logf: t.Logf})
 	if err != nil {
 		first.Stop()
 		t.Fatalf("Start over a running server: %v", err)
@@ -139,7 +129,7 @@ func TestStartRefusesForeignDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := pgcluster.Start(context.Background(), pgcluster.Options{Dir: dir, Port: freePort(t)})
+	_, err := pgcluster.Start(context.Background(), pgcluster.Options{Dir: dir, Port: testkit.FreePort(t)})
 	if err == nil || !strings.Contains(err.Error(), "neither empty nor") {
 		t.Fatalf("got %v, want a refusal to initialise over a non-empty directory", err)
 	}
