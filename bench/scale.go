@@ -53,6 +53,7 @@ type contactsScale struct {
 	Load, Analyze                  time.Duration
 	Cases                          []scaleCase // a, b, c, d, e (create), floor (GET by id)
 	ExplainA, ExplainD             string
+	TagDelete                      tagDelete // after the requests (scaletags.go)
 }
 
 // scaleLoad loads rows contacts (and rows/10 accounts, 4 tags) into tenant
@@ -248,7 +249,10 @@ func measureContactsScale(ctx context.Context, root string) (res contactsScale, 
 		res.Cases = append(res.Cases, scaleCase{Name: c.name, Rows: rows,
 			Latency: latency{P50: quantile(took, 0.50), P99: quantile(took, 0.99), Max: took[len(took)-1], Samples: len(took)}})
 	}
-	res.ExplainA, res.ExplainD, err = scaleExplain(ctx, sdb.AppURL, big)
+	if res.ExplainA, res.ExplainD, err = scaleExplain(ctx, sdb.AppURL, big); err != nil {
+		return res, err
+	}
+	res.TagDelete, err = scaleDeleteTag(ctx, client, token, base, admin, big)
 	return res, err
 }
 
@@ -347,6 +351,9 @@ func writeScaleSection(w io.Writer, s contactsScale) {
 	}
 	if s.ExplainA != "" {
 		fmt.Fprintf(w, "EXPLAIN ANALYZE as the application role (RLS forced, app.tenant_id = the big tenant) of hand-written SQL of the shape `store_search.go` renders (columns trimmed to id, display_name):\n\n(a):\n\n```\n%s\n```\n\n(d):\n\n```\n%s\n```\n\n", s.ExplainA, s.ExplainD)
+	}
+	if s.TagDelete.Carriers > 0 {
+		writeTagDelete(w, s.TagDelete)
 	}
 }
 
