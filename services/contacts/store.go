@@ -3,6 +3,7 @@ package contacts
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -166,11 +167,34 @@ func updateRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec record) error {
 // id IN (SELECT unnest(…)), a new database's planner — no statistics yet,
 // an array of 10,000 ids estimated as 10 — joined the ids to a scan of the
 // tenant's records in a nested loop: seconds for a bulk tag of 10,000 where
-// this takes milliseconds. An UPDATE by these TIDs follows a row updated
-// concurrently to its newest version, as one by id does.
+// this takes milliseconds; id = ANY(…) is no index condition under row-level
+// security. A TID names one version of a row: an UPDATE by byIDs must come
+// after lockByIDs, or it skips the rows changed since its snapshot.
 func byIDs(k *kind, ids []string) Cond {
 	return Cond{"ctid = ANY(ARRAY(SELECT r.ctid FROM unnest(?::uuid[]) q(id) CROSS JOIN LATERAL (SELECT ctid FROM " +
 		k.table + " WHERE id = q.id OFFSET 0) r))", []any{pq.StringArray(ids)}}
+}
+
+// lockByIDs locks the rows of k that ids name, each looked up by primary
+// key, in the order of their ids (so two callers cannot deadlock), waiting
+// for their writers to commit. A later statement of the transaction sees
+// their current versions, and no one else changes them.
+func lockByIDs(ctx context.Context, tx *sqlx.Tx, k *kind, ids []string) error {
+	sorted := make([]string, len(ids))
+	for i, id := range ids {
+		sorted[i] = strings.ToLower(id)
+	}
+	slices.Sort(sorted)
+	if _, err := tx.ExecContext(ctx, lockByIDsSQL(k), pq.StringArray(sorted)); err != nil {
+		return fmt.Errorf("lock %s: %w", k.table, pg.MapError(err))
+	}
+	return nil
+}
+
+// lockByIDsSQL is lockByIDs's statement for k: $1 is the sorted ids.
+func lockByIDsSQL(k *kind) string {
+	return `SELECT count(*) FROM unnest($1::uuid[]) q(id)
+		CROSS JOIN LATERAL (SELECT 1 FROM ` + k.table + ` WHERE id = q.id FOR UPDATE) r`
 }
 
 // visibleIDs returns which of ids name live records of k matching conds.
@@ -192,6 +216,9 @@ func visibleIDs(ctx context.Context, tx *sqlx.Tx, k *kind, ids []string, conds [
 // retagRecords adds and removes tag ids on the live records ids of k matching
 // conds, bumping the version of each record that changes, and returns those.
 func retagRecords(ctx context.Context, tx *sqlx.Tx, k *kind, ids, add, remove []string, now time.Time, conds []Cond) ([]record, error) {
+	if err := lockByIDs(ctx, tx, k, ids); err != nil {
+		return nil, err
+	}
 	// A nil pq.StringArray binds as NULL, and "x <> ALL(NULL)" would drop
 	// every tag: bind empty arrays instead.
 	add, remove = append([]string{}, add...), append([]string{}, remove...)

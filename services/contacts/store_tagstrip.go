@@ -75,12 +75,14 @@ func (s *Store) stripStep(ctx context.Context, t pendingTag) (changed int, more 
 			k = accountKind
 		}
 		var last sql.NullString
-		// The chunk's rows are updated by TID, whatever a young table's
-		// statistics would make of a join (byIDs).
-		err = tx.QueryRowxContext(ctx, `WITH chunk AS MATERIALIZED (SELECT id, ctid FROM `+k.table+` WHERE id > $1 ORDER BY id LIMIT $3),
+		// The rows are updated by an id range, not by TID: an UPDATE
+		// skips a row changed since its snapshot when it looks the row up
+		// by TID, and takes its newest version when by id.
+		err = tx.QueryRowxContext(ctx, `WITH chunk AS MATERIALIZED (SELECT id FROM `+k.table+` WHERE id > $1 ORDER BY id LIMIT $3),
+				last AS MATERIALIZED (SELECT id FROM chunk ORDER BY id DESC LIMIT 1),
 				stripped AS (UPDATE `+k.table+` SET tag_ids = array_remove(tag_ids, $2::uuid)
-					WHERE ctid = ANY(ARRAY(SELECT ctid FROM chunk)) AND tag_ids @> ARRAY[$2::uuid] RETURNING 1)
-			SELECT (SELECT id FROM chunk ORDER BY id DESC LIMIT 1), (SELECT count(*) FROM stripped)`,
+					WHERE id > $1 AND id <= (SELECT id FROM last) AND tag_ids @> ARRAY[$2::uuid] RETURNING 1)
+			SELECT (SELECT id FROM last), (SELECT count(*) FROM stripped)`,
 			at.After, t.ID, stripChunk).Scan(&last, &changed)
 		if err != nil {
 			return err

@@ -220,3 +220,54 @@ func TestStrippingListsEveryTenantsTags(t *testing.T) {
 		t.Errorf("%d contacts keep a deleted tag (%v)", left, err)
 	}
 }
+
+// TestStrippingWaitsForAConcurrentUpdate strips a deleted tag while another
+// transaction holds an update of a contact carrying it: the stripping waits,
+// then strips the row as updated. An UPDATE that found its rows by TID
+// skipped a row changed since its snapshot, and the tag stayed on it.
+func TestStrippingWaitsForAConcurrentUpdate(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	store := contacts.NewStore(e.app)
+	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Expo"}), http.StatusCreated).body["id"].(string)
+	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ken", "tags": []string{"Expo"}})
+	e.want(e.do(u, "DELETE", "/v1/tags/"+tag, nil), http.StatusNoContent)
+	writer, err := e.admin.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Rollback() //nolint:errcheck // committed below
+	if _, err := writer.Exec(`UPDATE contacts SET job_title = 'Speaker' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	stripped := make(chan int, 1)
+	go func() {
+		n, err := store.StripDeletedTags(context.Background())
+		if err != nil {
+			t.Error(err)
+		}
+		stripped <- n
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var waiting int
+		if err := e.admin.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stripping never waited for the update")
+		}
+	}
+	if err := writer.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if n := <-stripped; n != 1 {
+		t.Errorf("StripDeletedTags changed %d records, want the 1 updated meanwhile", n)
+	}
+	if n := e.carrying("contacts", tag); n != 0 {
+		t.Errorf("%d contacts keep the deleted tag", n)
+	}
+}

@@ -1,0 +1,48 @@
+package contacts_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+// TestBulkTagWaitsForAConcurrentUpdate tags a contact by id while an update
+// of it is held open (a trigger sleeps in its UPDATE): the bulk tag, which
+// finds its rows by TID (byIDs), waits for the update and then tags the row
+// as updated, so both changes stay. A TID that stopped matching once the row
+// had a newer version would have skipped it.
+func TestBulkTagWaitsForAConcurrentUpdate(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Linus", "jobTitle": "Engineer"})
+	for _, q := range []string{
+		`CREATE FUNCTION hold_update() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.job_title = 'hold' THEN PERFORM pg_sleep(2); END IF;
+			RETURN NEW;
+		END $$`,
+		`CREATE TRIGGER hold_update BEFORE UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION hold_update()`,
+	} {
+		if _, err := e.admin.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	patched := make(chan reply, 1)
+	go func() {
+		patched <- e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"jobTitle": "hold"}, "If-Match", `"1"`)
+	}()
+	e.waitForSleep()
+	r := e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"ids": []string{id}, "add": []string{"kernel"}}), http.StatusOK)
+	if r.body["updated"] != float64(1) {
+		t.Errorf("bulk tag: %s, want the contact updated", r.raw)
+	}
+	e.want(<-patched, http.StatusOK)
+	got := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
+	if tags, _ := got.body["tags"].([]any); got.body["jobTitle"] != "hold" || len(tags) != 1 || tags[0] != "kernel" {
+		t.Errorf("after both: %s, want jobTitle hold and the tag kernel", got.raw)
+	}
+	if got.header.Get("ETag") != `"3"` {
+		t.Errorf("ETag %s, want \"3\": the update and the tag each a version", got.header.Get("ETag"))
+	}
+}
