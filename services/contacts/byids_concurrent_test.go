@@ -16,18 +16,7 @@ func TestBulkTagWaitsForAConcurrentUpdate(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Linus", "jobTitle": "Engineer"})
-	for _, q := range []string{
-		`CREATE FUNCTION hold_update() RETURNS trigger LANGUAGE plpgsql AS $$
-		BEGIN
-			IF NEW.job_title = 'hold' THEN PERFORM pg_sleep(2); END IF;
-			RETURN NEW;
-		END $$`,
-		`CREATE TRIGGER hold_update BEFORE UPDATE ON contacts FOR EACH ROW EXECUTE FUNCTION hold_update()`,
-	} {
-		if _, err := e.admin.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.hold("UPDATE", "contacts", "job_title")
 	patched := make(chan reply, 1)
 	go func() {
 		patched <- e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"jobTitle": "hold"}, "If-Match", `"1"`)

@@ -3,6 +3,7 @@ package contacts_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,18 +34,7 @@ func TestSimilarNamesAcrossTransactions(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.table, func(t *testing.T) {
 			e := newEnv(t)
-			for _, q := range []string{
-				fmt.Sprintf(`CREATE FUNCTION hold_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-				BEGIN
-					IF NEW.%s = 'hold' THEN PERFORM pg_sleep(2); END IF;
-					RETURN NEW;
-				END $$`, c.column),
-				fmt.Sprintf(`CREATE TRIGGER hold_insert BEFORE INSERT ON %s FOR EACH ROW EXECUTE FUNCTION hold_insert()`, c.table),
-			} {
-				if _, err := e.admin.Exec(q); err != nil {
-					t.Fatal(err)
-				}
-			}
+			e.hold("INSERT", c.table, c.column)
 			u := newUser(uuid.NewString())
 			held := make(chan reply, 1)
 			go func() { held <- e.do(u, "POST", c.path, c.first) }()
@@ -58,6 +48,25 @@ func TestSimilarNamesAcrossTransactions(t *testing.T) {
 				t.Errorf("the similar record is refused without naming the held one: %s", second.raw)
 			}
 		})
+	}
+}
+
+// hold makes each op ("INSERT" or "UPDATE") of a row of table whose column
+// is 'hold' sleep 2 s in a trigger, so that its transaction stays open.
+func (e *env) hold(op, table, column string) {
+	e.t.Helper()
+	name := strings.ToLower("hold_" + op + "_" + table)
+	for _, q := range []string{
+		fmt.Sprintf(`CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.%s = 'hold' THEN PERFORM pg_sleep(2); END IF;
+			RETURN NEW;
+		END $$`, name, column),
+		fmt.Sprintf(`CREATE TRIGGER %[1]s BEFORE %[2]s ON %[3]s FOR EACH ROW EXECUTE FUNCTION %[1]s()`, name, op, table),
+	} {
+		if _, err := e.admin.Exec(q); err != nil {
+			e.t.Fatal(err)
+		}
 	}
 }
 

@@ -125,18 +125,7 @@ func TestDeleteTagWaitsForWritesAssigningIt(t *testing.T) {
 	u := newUser(uuid.NewString())
 	store := contacts.NewStore(e.app)
 	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Fair 2026"}), http.StatusCreated).body["id"].(string)
-	for _, q := range []string{
-		`CREATE FUNCTION hold_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-		BEGIN
-			IF NEW.job_title = 'hold' THEN PERFORM pg_sleep(2); END IF;
-			RETURN NEW;
-		END $$`,
-		`CREATE TRIGGER hold_insert BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION hold_insert()`,
-	} {
-		if _, err := e.admin.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.hold("INSERT", "contacts", "job_title")
 	created := make(chan reply, 1)
 	go func() {
 		created <- e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "jobTitle": "hold", "tags": []string{"Fair 2026"}})
