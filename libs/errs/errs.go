@@ -30,6 +30,7 @@ const (
 	Gone                             // the resource existed and was removed for good
 	UnsupportedMediaType             // the body's Content-Type is not one we accept
 	PreconditionRequired             // the request must be conditional (If-Match) and is not
+	NotImplemented                   // the feature is not installed on this deployment
 )
 
 var kindNames = map[Kind]string{
@@ -38,6 +39,7 @@ var kindNames = map[Kind]string{
 	PreconditionFailed: "precondition-failed", TooLarge: "too-large",
 	RateLimited: "rate-limited", Unavailable: "unavailable", Gone: "gone",
 	UnsupportedMediaType: "unsupported-media-type", PreconditionRequired: "precondition-required",
+	NotImplemented: "not-implemented",
 }
 
 // String returns the kind's slug, e.g. "not-found".

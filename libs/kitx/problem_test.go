@@ -28,6 +28,7 @@ func TestKindToStatusThroughServer(t *testing.T) {
 		{errs.TooLarge, 413},
 		{errs.RateLimited, 429},
 		{errs.Internal, 500},
+		{errs.NotImplemented, 501},
 		{errs.Unavailable, 503},
 		{errs.Kind(99), 500},
 	}
