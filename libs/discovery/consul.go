@@ -110,9 +110,10 @@ type watchKey struct{ service, tag string }
 type watch struct {
 	ready chan struct{} // closed once the first answer (or error) is in
 
-	mu        sync.RWMutex
-	instances []Instance
-	err       error // last error while no answer was ever received
+	mu         sync.RWMutex
+	instances  []Instance
+	registered bool  // Consul holds some registration of the service, whatever its tags and health
+	err        error // last error while no answer was ever received
 }
 
 // NewConsul returns a resolver reading the catalog through client.
@@ -128,8 +129,10 @@ func NewConsul(client *api.Client) *Consul {
 }
 
 // Resolve returns the passing instances of service tagged for tenant, in ID
-// order. The first call for a (service, tenant) waits for the catalog's
-// answer; later ones are served from the cache.
+// order; with none, its error is ErrNotDeployed when the catalog holds no
+// registration of service at all, else ErrNoInstances. The first call for a
+// (service, tenant) waits for the catalog's answer; later ones are served
+// from the cache.
 func (c *Consul) Resolve(ctx context.Context, service, tenant string) ([]Instance, error) {
 	tag := TenantTag(tenant)
 	w, err := c.watch(service, tag)
@@ -145,6 +148,9 @@ func (c *Consul) Resolve(ctx context.Context, service, tenant string) ([]Instanc
 	defer w.mu.RUnlock()
 	if w.err != nil {
 		return nil, fmt.Errorf("discovery: resolve %s for %s: %w", service, tag, w.err)
+	}
+	if len(w.instances) == 0 && !w.registered {
+		return nil, ErrNotDeployed.WithDetail("Consul has no registration of service %s", service)
 	}
 	if len(w.instances) == 0 {
 		return nil, ErrNoInstances.WithDetail("no healthy instance of %s for tag %s", service, tag)
@@ -217,11 +223,20 @@ func (c *Consul) run(key watchKey, w *watch) {
 			index = meta.LastIndex
 		}
 		instances := toInstances(entries)
+		registered := len(instances) > 0 || c.registered(key.service)
 		w.mu.Lock()
-		w.instances, w.err = instances, nil
+		w.instances, w.registered, w.err = instances, registered, nil
 		w.mu.Unlock()
 		markReady()
 	}
+}
+
+// registered reports whether the catalog holds any registration of service,
+// whatever its tags and health. It says yes when the catalog cannot tell, so
+// that a failing Consul reads as an outage, never as a service not deployed.
+func (c *Consul) registered(service string) bool {
+	nodes, _, err := c.client.Catalog().Service(service, "", (&api.QueryOptions{}).WithContext(c.ctx))
+	return err != nil || len(nodes) > 0
 }
 
 // toInstances turns catalog entries into instances sorted by ID, so that

@@ -75,6 +75,31 @@ func TestConsulResolveByTenant(t *testing.T) {
 	waitResolve(t, r, "contacts", "shared", "contacts-shared")
 }
 
+// TestConsulResolveNotDeployed tells a service Consul has never seen (not
+// deployed) from one registered but failing its checks (an outage).
+func TestConsulResolveNotDeployed(t *testing.T) {
+	client := consulClient(t)
+	r := discovery.NewConsul(client)
+	t.Cleanup(func() { r.Close() })
+	waitResolveError(t, r, "sales", "", discovery.ErrNotDeployed)
+
+	down := newHealthServer(t)
+	down.healthy.Store(false)
+	deregister := register(t, client, discovery.Registration{
+		Service: "sales", ID: "sales-down",
+		Address: "127.0.0.1", Port: down.port,
+		Tags: []string{discovery.SharedTag}, HealthURL: down.url, Interval: time.Second,
+	})
+	waitResolveError(t, r, "sales", "", discovery.ErrNoInstances)
+	// Registered for other tenants only: still deployed, not for this one.
+	waitResolveError(t, r, "sales", "globex", discovery.ErrNoInstances)
+
+	if err := deregister(t.Context()); err != nil {
+		t.Fatalf("deregister: %v", err)
+	}
+	waitResolveError(t, r, "sales", "", discovery.ErrNotDeployed)
+}
+
 func TestConsulResolveAfterClose(t *testing.T) {
 	r := discovery.NewConsul(consulClient(t))
 	if err := r.Close(); err != nil {
@@ -180,6 +205,24 @@ func waitResolve(t *testing.T, r discovery.Resolver, service, tenant string, wan
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("Resolve(%q, %q) = %v, %v; want %v within %s", service, tenant, gotIDs, err, wantIDs, settle)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitResolveError polls r until Resolve(service, tenant) fails with an
+// error matching want (and not the other of ErrNotDeployed and
+// ErrNoInstances), failing after settle.
+func waitResolveError(t *testing.T, r discovery.Resolver, service, tenant string, want error) {
+	t.Helper()
+	deadline := time.Now().Add(settle)
+	for {
+		_, err := r.Resolve(t.Context(), service, tenant)
+		if errors.Is(err, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Resolve(%q, %q) error = %v; want %v within %s", service, tenant, err, want, settle)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

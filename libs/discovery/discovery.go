@@ -25,6 +25,11 @@ const tenantTagPrefix = "tenant-"
 // ErrNoInstances means no healthy instance serves the service for the tenant.
 var ErrNoInstances = errs.New(errs.Unavailable, "no-instances", "no healthy instance of the service")
 
+// ErrNotDeployed means the service is not deployed at all: the static table
+// does not list it, or Consul has no registration of it, healthy or not. It
+// is not an outage but a service this installation does not run.
+var ErrNotDeployed = errs.New(errs.NotFound, "service-not-deployed", "the service is not deployed")
+
 // Instance is one running instance of a service.
 type Instance struct {
 	ID      string   // unique id the instance registered with
@@ -35,8 +40,9 @@ type Instance struct {
 // Resolver finds the healthy instances of a service for a tenant.
 type Resolver interface {
 	// Resolve returns the instances of service serving tenant (see
-	// TenantTag). It returns an error matching ErrNoInstances when there is
-	// none.
+	// TenantTag). It returns an error matching ErrNotDeployed when the
+	// service is not deployed at all, else one matching ErrNoInstances when
+	// no healthy instance serves the tenant.
 	Resolve(ctx context.Context, service, tenant string) ([]Instance, error)
 }
 

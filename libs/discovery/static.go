@@ -67,11 +67,12 @@ func parseStaticEntry(entry string) (service, addr string, err error) {
 }
 
 // Resolve returns the one instance of service; tenant is ignored, as the
-// single deployment serves every tenant.
+// single deployment serves every tenant. A service the table does not list
+// is not deployed (ErrNotDeployed).
 func (s *Static) Resolve(_ context.Context, service, _ string) ([]Instance, error) {
 	addr, ok := s.addrs[service]
 	if !ok {
-		return nil, ErrNoInstances.WithDetail("no address for service %s in the static table", service)
+		return nil, ErrNotDeployed.WithDetail("service %s is not in the static table", service)
 	}
 	return []Instance{{ID: service + "@" + addr, Address: addr, Tags: []string{SharedTag}}}, nil
 }

@@ -70,7 +70,7 @@ func TestParseStatic(t *testing.T) {
 func TestStaticResolveUnknown(t *testing.T) {
 	r := discovery.NewStatic(map[string]string{"contacts": "127.0.0.1:8081"})
 	_, err := r.Resolve(t.Context(), "sales", "")
-	if !errors.Is(err, discovery.ErrNoInstances) {
-		t.Errorf("Resolve(sales) error = %v, want ErrNoInstances", err)
+	if !errors.Is(err, discovery.ErrNotDeployed) {
+		t.Errorf("Resolve(sales) error = %v, want ErrNotDeployed", err)
 	}
 }

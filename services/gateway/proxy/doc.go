@@ -5,7 +5,10 @@
 // checked with Principal.Can, and sent to an instance of the owning service
 // for the caller's tenant: the shared deployment for a shared tenant, the
 // "tenant-<slug>" deployment for a dedicated one (TenantDirectory tells
-// which), as found by a discovery.Resolver.
+// which), as found by a discovery.Resolver. A route whose service is not
+// deployed at all (discovery.ErrNotDeployed: planned services such as sales
+// before they exist) answers 501 feature-not-installed; a deployed service
+// with no healthy instance answers 503.
 //
 // Each forwarded request carries an internal JWT (audience = service, 60 s),
 // minted for its principal and service and reused for that pair during the

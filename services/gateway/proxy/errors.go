@@ -6,6 +6,7 @@ import "github.com/rapport-crm/rapport/libs/errs"
 // HTTP statuses.
 var (
 	ErrNoRoute             = errs.New(errs.NotFound, "route-not-found", "no API route matches this path")
+	ErrNotInstalled        = errs.New(errs.NotImplemented, "feature-not-installed", "this feature is not installed on this server")
 	ErrNoTenant            = errs.New(errs.Forbidden, "no-tenant", "the caller does not belong to a tenant")
 	ErrUpstreamUnavailable = errs.New(errs.Unavailable, "upstream-unavailable", "the service is unavailable; try again later")
 	ErrUpstreamTimeout     = errs.New(errs.Unavailable, "upstream-timeout", "the service did not answer in time; try again later")

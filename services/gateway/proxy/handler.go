@@ -191,6 +191,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		tenant = slug
 	}
 	instances, err := h.resolver.Resolve(ctx, route.Service, tenant)
+	if errors.Is(err, discovery.ErrNotDeployed) {
+		kitx.WriteProblem(w, r, ErrNotInstalled.WithDetail("%s is served by the %s service, which is not installed here", route.Prefix, route.Service))
+		return
+	}
 	if err == nil && len(instances) == 0 {
 		err = discovery.ErrNoInstances.WithDetail("no healthy instance of %s for tag %s", route.Service, discovery.TenantTag(tenant))
 	}

@@ -70,8 +70,15 @@ func TestHandlerAnswers(t *testing.T) {
 	e := newEnv(t)
 	up := newUpstream(t, e, "contacts", nil)
 	sales := newUpstream(t, e, "sales", nil)
-	_, gw := newGateway(t, e, Config{Resolver: discovery.NewStatic(map[string]string{"contacts": up.addr(), "sales": sales.addr()})})
+	static := discovery.NewStatic(map[string]string{"contacts": up.addr(), "sales": sales.addr(), "reporting": testkit.FreeAddr(t)})
+	_, gw := newGateway(t, e, Config{Resolver: resolverFunc(func(ctx context.Context, service, tenant string) ([]discovery.Instance, error) {
+		if service == "support" { // deployed, but no instance passes its checks
+			return nil, discovery.ErrNoInstances
+		}
+		return static.Resolve(ctx, service, tenant)
+	})})
 
+	admin := &auth.Principal{TenantID: acmeID, UserID: "u", Permissions: []string{"*"}}
 	reader := &auth.Principal{TenantID: acmeID, UserID: "u-reader", Permissions: []string{"contacts:read", "sales:read"}}
 	noTenant := &auth.Principal{TenantID: "0190c5e6-0000-7000-8000-0000000000ff", UserID: "u-x", Permissions: []string{"*"}}
 	tests := []struct {
@@ -93,7 +100,9 @@ func TestHandlerAnswers(t *testing.T) {
 		{"unknown route unauthenticated", http.MethodGet, "/v1/nothing", nil, 404, "route-not-found"},
 		{"dot segments", http.MethodGet, "/v1/contacts/../users", writer(), 404, "route-not-found"},
 		{"tenant unknown to the directory", http.MethodGet, "/v1/contacts", noTenant, 403, "forbidden"},
-		{"no instance of the service", http.MethodGet, "/v1/cases", &auth.Principal{TenantID: acmeID, UserID: "u", Permissions: []string{"*"}}, 503, "no-instances"},
+		{"service not deployed", http.MethodGet, "/v1/campaigns", admin, 501, "feature-not-installed"},
+		{"service deployed but down", http.MethodGet, "/v1/reports", admin, 503, "upstream-unavailable"},
+		{"service deployed, no healthy instance", http.MethodGet, "/v1/cases", admin, 503, "no-instances"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

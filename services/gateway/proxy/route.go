@@ -3,6 +3,7 @@ package proxy
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -42,7 +43,8 @@ func IsRead(method string) bool {
 }
 
 // DefaultRoutes returns the routes of the public API to the services, as of
-// the services that exist or are planned (DESIGN §1).
+// the services that exist or are planned (DESIGN §1). A route of a service
+// that is not deployed answers 501 (ErrNotInstalled).
 func DefaultRoutes() []Route {
 	var routes []Route
 	add := func(service string, prefixes ...string) {
@@ -87,6 +89,19 @@ func NewTable(routes []Route) (*Table, error) {
 	}
 	sort.SliceStable(sorted, func(i, j int) bool { return len(sorted[i].Prefix) > len(sorted[j].Prefix) })
 	return &Table{routes: sorted}, nil
+}
+
+// Services returns the services the routes lead to, each once, in name
+// order.
+func (t *Table) Services() []string {
+	var out []string
+	for _, r := range t.routes {
+		if !slices.Contains(out, r.Service) {
+			out = append(out, r.Service)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Match returns the route owning path, if any.

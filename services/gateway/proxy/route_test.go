@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -62,6 +63,16 @@ func TestTableMatch(t *testing.T) {
 				t.Errorf("permission = %q, want %q", perm, tt.wantPerm)
 			}
 		})
+	}
+}
+
+func TestTableServices(t *testing.T) {
+	table, err := NewTable(DefaultRoutes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := table.Services(), []string{"contacts", "marketing", "reporting", "sales", "support"}; !slices.Equal(got, want) {
+		t.Errorf("Services() = %v, want %v", got, want)
 	}
 }
 

@@ -32,7 +32,8 @@ type Config struct {
 	// document); fetched documents replace them.
 	Specs map[string][]byte
 	// Resolver, when set, is asked for an instance of each of Services
-	// (shared deployment) whose /openapi.json Refresh fetches.
+	// (shared deployment) whose /openapi.json Refresh fetches. Services may
+	// name services not deployed here; they are left out quietly.
 	Resolver discovery.Resolver
 	Services []string
 	// Client fetches the documents (default: 5 s timeout).
@@ -89,7 +90,9 @@ func (h *Handler) publish() error {
 
 // Refresh fetches every service's document, keeps those that are valid on
 // their own, and serves the new merge. A service whose fetch fails keeps its
-// last good document (or stays out); the error lists every failure.
+// last good document (or stays out); the error lists every failure. A
+// service that is not deployed (discovery.ErrNotDeployed) is no failure: it
+// stays out of the merge.
 func (h *Handler) Refresh(ctx context.Context) error {
 	if h.cfg.Resolver == nil {
 		return nil
@@ -100,6 +103,15 @@ func (h *Handler) Refresh(ctx context.Context) error {
 	changed := false
 	for _, svc := range h.cfg.Services {
 		b, err := h.fetch(ctx, svc)
+		if errors.Is(err, discovery.ErrNotDeployed) {
+			// Not a failure: this installation does not run svc, so its
+			// document leaves the merge.
+			if _, had := h.specs[svc]; had {
+				delete(h.specs, svc)
+				changed = true
+			}
+			continue
+		}
 		if err == nil {
 			_, err = Merge(h.cfg.Gateway, map[string][]byte{svc: b})
 		}

@@ -1,6 +1,7 @@
 package specmerge
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -67,13 +68,24 @@ func pathsOf(t *testing.T, h http.Handler) map[string]any {
 	return doc["paths"].(map[string]any)
 }
 
+// resolverFunc adapts a function to discovery.Resolver.
+type resolverFunc func(ctx context.Context, service, tenant string) ([]discovery.Instance, error)
+
+func (f resolverFunc) Resolve(ctx context.Context, service, tenant string) ([]discovery.Instance, error) {
+	return f(ctx, service, tenant)
+}
+
 func TestHandlerFetchesAndRefreshes(t *testing.T) {
 	contacts := newSpecServer(t, yamlToJSON(t, contactsSpec))
 	sales := newSpecServer(t, "") // not up yet
+	var resolver atomic.Pointer[discovery.Static]
+	resolver.Store(discovery.NewStatic(map[string]string{"contacts": contacts.addr(), "sales": sales.addr()}))
 	h, err := New(Config{
-		Gateway:  []byte(gatewaySpec),
-		Resolver: discovery.NewStatic(map[string]string{"contacts": contacts.addr(), "sales": sales.addr()}),
-		Services: []string{"contacts", "sales", "support"}, // support has no instance
+		Gateway: []byte(gatewaySpec),
+		Resolver: resolverFunc(func(ctx context.Context, service, tenant string) ([]discovery.Instance, error) {
+			return resolver.Load().Resolve(ctx, service, tenant)
+		}),
+		Services: []string{"contacts", "sales", "support"}, // support is not deployed
 		Logger:   slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -89,16 +101,20 @@ func TestHandlerFetchesAndRefreshes(t *testing.T) {
 		wantErrOn []string // services named in Refresh's error
 		wantPaths []string
 	}{
-		{"first refresh: sales down, support unknown", func() {}, []string{"sales", "support"},
+		{"first refresh: sales down, support not deployed (no failure)", func() {}, []string{"sales"},
 			[]string{"/v1/auth/login", "/v1/contacts", "/v1/contacts/{contactId}"}},
-		{"sales comes up", func() { sales.set(salesSpec) }, []string{"support"},
+		{"sales comes up", func() { sales.set(salesSpec) }, nil,
 			[]string{"/v1/auth/login", "/v1/contacts", "/v1/contacts/{contactId}", "/v1/leads"}},
-		{"contacts breaks: its last good document stays", func() { contacts.set("") }, []string{"contacts", "support"},
+		{"contacts breaks: its last good document stays", func() { contacts.set("") }, []string{"contacts"},
 			[]string{"/v1/auth/login", "/v1/contacts", "/v1/contacts/{contactId}", "/v1/leads"}},
-		{"sales publishes an invalid document: kept out", func() { sales.set(`{"openapi": "3.0.3"}`) }, []string{"contacts", "sales", "support"},
+		{"sales publishes an invalid document: kept out", func() { sales.set(`{"openapi": "3.0.3"}`) }, []string{"contacts", "sales"},
 			[]string{"/v1/auth/login", "/v1/contacts", "/v1/contacts/{contactId}", "/v1/leads"}},
-		{"sales changes", func() { sales.set(strings.Replace(salesSpec, "/v1/leads", "/v1/opportunities", 1)) }, []string{"contacts", "support"},
+		{"sales changes", func() { sales.set(strings.Replace(salesSpec, "/v1/leads", "/v1/opportunities", 1)) }, []string{"contacts"},
 			[]string{"/v1/auth/login", "/v1/contacts", "/v1/contacts/{contactId}", "/v1/opportunities"}},
+		{"sales is no longer deployed: its paths leave", func() {
+			resolver.Store(discovery.NewStatic(map[string]string{"contacts": contacts.addr()}))
+		}, []string{"contacts"},
+			[]string{"/v1/auth/login", "/v1/contacts", "/v1/contacts/{contactId}"}},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {

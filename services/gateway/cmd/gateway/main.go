@@ -109,8 +109,12 @@ func run(cfg config, logger *slog.Logger) error {
 		return err
 	}
 	defer closeUpstreams() //nolint:errcheck // nothing left to do at exit
+	routes, err := proxy.NewTable(proxy.DefaultRoutes())
+	if err != nil {
+		return err
+	}
 	ph, err := proxy.New(proxy.Config{
-		Authenticator: ids, Tenants: ids, // identity caches tenants itself
+		Routes: routes, Authenticator: ids, Tenants: ids, // identity caches tenants itself
 		Resolver: upstreams, Signer: ids.Keys().Signer(),
 		DialTimeout: cfg.DialTimeout, ResponseHeaderTimeout: cfg.HeaderTimeout, Retries: cfg.Retries,
 		Breaker: proxy.BreakerConfig{Failures: cfg.BreakerFailures, CoolDown: cfg.BreakerCoolDown},
@@ -120,8 +124,10 @@ func run(cfg config, logger *slog.Logger) error {
 		return err
 	}
 	defer ph.Close()
+	// The merged document takes in every service the routes lead to that is
+	// deployed here; the others are left out without a warning.
 	specs, err := specmerge.New(specmerge.Config{Gateway: api.OpenAPI, Resolver: upstreams,
-		Services: []string{"contacts", "sales", "marketing", "support", "reporting"}, Logger: logger})
+		Services: routes.Services(), Logger: logger})
 	if err != nil {
 		return err
 	}
