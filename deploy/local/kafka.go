@@ -14,18 +14,19 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
-// contexts are the bounded contexts that publish events (DESIGN §5).
-var contexts = []string{"contacts", "sales", "marketing", "support"}
-
 // topicPartitions is the partition count of every topic the launcher creates.
 const topicPartitions = 3
 
-// topics returns the shared tier's topics and their dead-letter topics.
-func topics() []string {
+// topics returns the shared tier's topic of each service that publishes
+// events (Service.Events: the services in this repository, not the planned
+// ones), each followed by its dead-letter topic.
+func topics(services []Service) []string {
 	var ts []string
-	for _, c := range contexts {
-		t := "rapport." + c + ".v1"
-		ts = append(ts, t, t+".dlq")
+	for _, s := range services {
+		if s.Events {
+			t := "rapport." + s.Name + ".v1"
+			ts = append(ts, t, t+".dlq")
+		}
 	}
 	return ts
 }
@@ -33,33 +34,34 @@ func topics() []string {
 // kafka is the event bus the services use.
 type kafka struct {
 	Brokers []string
+	Topics  []string       // the topics the launcher seeded or made sure of
 	fake    *kfake.Cluster // nil when KAFKA_BROKERS was given
 }
 
-// startKafka runs the in-process Kafka with the topics seeded, or, when
-// cfg.KafkaBrokers is set, checks that cluster answers and creates any missing
-// topic on it.
-func startKafka(ctx context.Context, cfg Config) (*kafka, error) {
+// startKafka runs the in-process Kafka with topics seeded, or, when
+// cfg.KafkaBrokers is set, checks that cluster answers and creates any of
+// topics it lacks.
+func startKafka(ctx context.Context, cfg Config, topics []string) (*kafka, error) {
 	if len(cfg.KafkaBrokers) > 0 {
-		if err := ensureTopics(ctx, cfg.KafkaBrokers); err != nil {
+		if err := ensureTopics(ctx, cfg.KafkaBrokers, topics); err != nil {
 			return nil, fmt.Errorf("Kafka at %v (KAFKA_BROKERS): %w", cfg.KafkaBrokers, err)
 		}
-		return &kafka{Brokers: cfg.KafkaBrokers}, nil
+		return &kafka{Brokers: cfg.KafkaBrokers, Topics: topics}, nil
 	}
 	c, err := kfake.NewCluster(
 		kfake.Ports(cfg.LocalKafkaPort),
 		kfake.AllowAutoTopicCreation(),
-		kfake.SeedTopics(topicPartitions, topics()...),
+		kfake.SeedTopics(topicPartitions, topics...),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("in-process Kafka on 127.0.0.1:%d (RAPPORT_LOCAL_KAFKA_PORT): %w", cfg.LocalKafkaPort, err)
 	}
-	return &kafka{Brokers: []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.LocalKafkaPort))}, fake: c}, nil
+	return &kafka{Brokers: []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.LocalKafkaPort))}, Topics: topics, fake: c}, nil
 }
 
-// ensureTopics creates the platform's topics on a real cluster, leaving those
-// that exist alone.
-func ensureTopics(ctx context.Context, brokers []string) error {
+// ensureTopics creates topics on a real cluster, leaving those that exist
+// alone.
+func ensureTopics(ctx context.Context, brokers, topics []string) error {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
@@ -70,9 +72,12 @@ func ensureTopics(ctx context.Context, brokers []string) error {
 	if err := cl.Ping(ctx); err != nil {
 		return fmt.Errorf("ping: %w", err)
 	}
+	if len(topics) == 0 {
+		return nil
+	}
 	req := kmsg.NewPtrCreateTopicsRequest()
 	req.TimeoutMillis = 10_000
-	for _, name := range topics() {
+	for _, name := range topics {
 		t := kmsg.NewCreateTopicsRequestTopic()
 		t.Topic = name
 		t.NumPartitions = -1     // the broker's default

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,7 +51,7 @@ func (l *launcher) start(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	k, err := startKafka(ctx, l.cfg)
+	k, err := startKafka(ctx, l.cfg, topics(l.services))
 	if err != nil {
 		return err
 	}
@@ -175,7 +176,7 @@ func (l *launcher) printWelcome() {
 		l.logf("  TOKEN=$(curl -s '%s'); curl -H \"Authorization: Bearer $TOKEN\" %s/v1/%s", l.issuer.TokenURL(first.Name), first.URL(), first.Name)
 	}
 	l.logf("PostgreSQL %s", l.pg.AdminURL.Redacted())
-	l.logf("Kafka      %s (topics %s)", strings.Join(l.kafka.Brokers, ","), strings.Join(topics(), ", "))
+	l.logf("Kafka      %s (topics %s)", strings.Join(l.kafka.Brokers, ","), cmp.Or(strings.Join(l.kafka.Topics, ", "), "none yet"))
 	l.logf("ready; press Ctrl-C to stop")
 }
 

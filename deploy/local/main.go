@@ -10,7 +10,7 @@
 //	KAFKA_BROKERS             host:port,... of a real Kafka; unset: in-process kfake
 //	RAPPORT_LOCAL_KAFKA_PORT  port of the in-process Kafka (9092)
 //	CONSUL_HTTP_ADDR          passed through to the services
-//	RAPPORT_HTTP_BASE_PORT    first service port (8081); contacts, sales, marketing, support, reporting, then others
+//	RAPPORT_HTTP_BASE_PORT    first service port (8081); the services take ports in name order
 //	RAPPORT_GATEWAY_PORT      the public door (8080): the gateway, or a stand-in token issuer while there is none
 //	RAPPORT_DEMO_PASSWORD     password of admin@demo.rapport.local in tenant demo (generated and kept in <state>/secrets)
 //	RAPPORT_SERVICES          comma-separated subset of services to run (all)

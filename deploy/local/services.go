@@ -18,6 +18,9 @@ type Service struct {
 	Name string // directory name under services/, also its database name
 	Port int    // HTTP port on 127.0.0.1
 	Bin  string // built binary
+	// Events says the service publishes events: it documents them in
+	// services/<name>/api/asyncapi.yaml, and its topics are created.
+	Events bool
 }
 
 // Addr returns the service's listen address.
@@ -25,12 +28,6 @@ func (s Service) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 
 // URL returns the service's base URL.
 func (s Service) URL() string { return "http://" + s.Addr() }
-
-// portOrder fixes each known service's offset from the base port, so a port
-// does not move when another service is added. Services not listed follow in
-// alphabetical order. The gateway is listed last and then moved to the public
-// door's port by placeGateway.
-var portOrder = []string{"contacts", "sales", "marketing", "support", "reporting", "gateway"}
 
 // placeGateway puts the gateway, when present, on port: the one address a
 // user of the local stack talks to.
@@ -43,9 +40,9 @@ func placeGateway(services []Service, port int) {
 }
 
 // discoverServices returns the services present as
-// services/<name>/cmd/<name>/main.go under root, ordered by portOrder then
-// name, with ports from base. only, if not empty, restricts the set; naming a
-// service that does not exist is an error.
+// services/<name>/cmd/<name>/main.go under root, in name order with the
+// gateway last, with ports from base in that order. only, if not empty,
+// restricts the set; naming a service that does not exist is an error.
 func discoverServices(root string, base int, only []string) ([]Service, error) {
 	mains, err := filepath.Glob(filepath.Join(root, "services", "*", "cmd", "*", "main.go"))
 	if err != nil {
@@ -63,61 +60,37 @@ func discoverServices(root string, base int, only []string) ([]Service, error) {
 		}
 		names = append(names, name)
 	}
-	found := slices.Clone(names)
-	for _, n := range only {
-		if !slices.Contains(names, n) {
-			return nil, &ConfigError{"RAPPORT_SERVICES", fmt.Sprintf("%q is not under services/ (found: %s)", n, strings.Join(found, ", "))}
-		}
-	}
-	if len(only) > 0 {
-		names = slices.DeleteFunc(names, func(n string) bool { return !slices.Contains(only, n) })
-	}
+	// The gateway comes last: placeGateway moves it to the public door's
+	// port, so the others keep consecutive ports from base.
 	slices.SortFunc(names, func(a, b string) int {
-		ra, rb := rank(a), rank(b)
-		if ra != rb {
-			return ra - rb
+		if (a == "gateway") != (b == "gateway") {
+			if a == "gateway" {
+				return 1
+			}
+			return -1
 		}
 		return strings.Compare(a, b)
 	})
+	for _, n := range only {
+		if !slices.Contains(names, n) {
+			return nil, &ConfigError{"RAPPORT_SERVICES", fmt.Sprintf("%q is not under services/ (found: %s)", n, strings.Join(names, ", "))}
+		}
+	}
 	// Ports follow the full order, not the filtered one, so RAPPORT_SERVICES
 	// never moves a service to another port.
 	services := make([]Service, 0, len(names))
-	offsets := portOffsets(found)
-	for _, n := range names {
-		port := base + offsets[n]
+	for i, n := range names {
+		if len(only) > 0 && !slices.Contains(only, n) {
+			continue
+		}
+		port := base + i
 		if port > 65535 {
 			return nil, &ConfigError{"RAPPORT_HTTP_BASE_PORT", fmt.Sprintf("%d leaves no port for %s", base, n)}
 		}
-		services = append(services, Service{Name: n, Port: port, Bin: filepath.Join(root, "bin", n)})
+		_, err := os.Stat(filepath.Join(root, "services", n, "api", "asyncapi.yaml"))
+		services = append(services, Service{Name: n, Port: port, Bin: filepath.Join(root, "bin", n), Events: err == nil})
 	}
 	return services, nil
-}
-
-// portOffsets numbers every service found: the known ones by their place in
-// portOrder, the rest after them alphabetically.
-func portOffsets(found []string) map[string]int {
-	off := make(map[string]int)
-	for i, n := range portOrder {
-		off[n] = i
-	}
-	var extra []string
-	for _, n := range found {
-		if _, known := off[n]; !known && !slices.Contains(extra, n) {
-			extra = append(extra, n)
-		}
-	}
-	slices.Sort(extra)
-	for i, n := range extra {
-		off[n] = len(portOrder) + i
-	}
-	return off
-}
-
-func rank(name string) int {
-	if i := slices.Index(portOrder, name); i >= 0 {
-		return i
-	}
-	return len(portOrder)
 }
 
 // buildServices compiles every service into bin/<name> with one go build, in

@@ -24,10 +24,23 @@ func serviceTree(t *testing.T, mains map[string]string) string {
 	return root
 }
 
+// asyncAPI gives service an AsyncAPI document: it publishes events.
+func asyncAPI(t *testing.T, root, service string) {
+	t.Helper()
+	dir := filepath.Join(root, "services", service, "api")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "asyncapi.yaml"), []byte("asyncapi: 3.0.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestDiscoverServices(t *testing.T) {
 	root := serviceTree(t, map[string]string{
 		"gateway": "gateway", "contacts": "contacts", "billing": "billing", "sales": "seed", // sales has only a helper command
 	})
+	asyncAPI(t, root, "contacts")
 	type svc struct {
 		Name string
 		Port int
@@ -44,8 +57,8 @@ func TestDiscoverServices(t *testing.T) {
 		only []string
 		want []svc
 	}{
-		{"all", nil, []svc{{"contacts", 8081}, {"gateway", 8086}, {"billing", 8087}}},
-		{"filtered keeps ports", []string{"gateway"}, []svc{{"gateway", 8086}}},
+		{"all", nil, []svc{{"billing", 8081}, {"contacts", 8082}, {"gateway", 8083}}},
+		{"filtered keeps ports", []string{"gateway", "contacts"}, []svc{{"contacts", 8082}, {"gateway", 8083}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := discoverServices(root, 8081, tc.only)
@@ -57,9 +70,18 @@ func TestDiscoverServices(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := discoverServices(root, 8081, nil); got[0].Bin != filepath.Join(root, "bin", "contacts") {
-		t.Errorf("Bin: got %s", got[0].Bin)
+	if got, _ := discoverServices(root, 8081, nil); got[1].Bin != filepath.Join(root, "bin", "contacts") {
+		t.Errorf("Bin: got %s", got[1].Bin)
 	}
+	t.Run("topics of the services that publish events, none planned", func(t *testing.T) {
+		services, err := discoverServices(root, 8081, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := topics(services), []string{"rapport.contacts.v1", "rapport.contacts.v1.dlq"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("topics = %v, want %v", got, want)
+		}
+	})
 
 	t.Run("unknown name in RAPPORT_SERVICES", func(t *testing.T) {
 		_, err := discoverServices(root, 8081, []string{"support"})
@@ -75,7 +97,7 @@ func TestDiscoverServices(t *testing.T) {
 		}
 	})
 	t.Run("base port too high", func(t *testing.T) {
-		_, err := discoverServices(root, 65530, nil)
+		_, err := discoverServices(root, 65534, nil)
 		var ce *ConfigError
 		if !errors.As(err, &ce) || ce.Var != "RAPPORT_HTTP_BASE_PORT" {
 			t.Fatalf("got %v, want an error naming RAPPORT_HTTP_BASE_PORT", err)
