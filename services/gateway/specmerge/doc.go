@@ -7,7 +7,10 @@
 // differently is prefixed with the service's name in that service's copy
 // ("Problem" → "SalesProblem"), and that document's $refs are rewritten to
 // follow. The result is OpenAPI 3.0.3 with the gateway's info, servers and
-// security, and it is validated with kin-openapi before it is served.
+// security, and it is validated with kin-openapi before it is served. A
+// service's own top-level security (how the gateway calls it) stays out:
+// its operations are secured as the gateway's document says, unless one
+// names a requirement of its own, whose schemes come along.
 //
 // Handler serves the merged document and keeps it current: with a
 // discovery.Resolver it fetches each service's /openapi.json at start and

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -44,6 +45,7 @@ func Merge(gateway []byte, services map[string][]byte) ([]byte, error) {
 		if docs[name], err = load(name, services[name]); err != nil {
 			return nil, err
 		}
+		dropUnnamedSchemes(docs[name])
 	}
 
 	renames := planRenames(out, names, docs)
@@ -185,8 +187,9 @@ func collides(kind, cname string, v any, svc string, gateway map[string]any, nam
 	return false
 }
 
-// prefixed returns cname prefixed with the service's name in PascalCase:
-// ("custom-fields", "Problem") → "CustomFieldsProblem".
+// prefixed returns cname prefixed with the service's name in PascalCase,
+// its own first letter upper-cased: ("custom-fields", "Problem") →
+// "CustomFieldsProblem", ("contacts", "limit") → "ContactsLimit".
 func prefixed(service, cname string) string {
 	var b strings.Builder
 	upper := true
@@ -201,7 +204,8 @@ func prefixed(service, cname string) string {
 		}
 		b.WriteRune(r)
 	}
-	return b.String() + cname
+	first, size := utf8.DecodeRuneInString(cname)
+	return b.String() + string(unicode.ToUpper(first)) + cname[size:]
 }
 
 // rewriteRefs points every local $ref in v at the renamed components.
@@ -243,6 +247,34 @@ func renameRef(ref string, renames map[string]map[string]string) string {
 	}
 	parts[1] = strings.NewReplacer("~", "~0", "/", "~1").Replace(n)
 	return "#/components/" + strings.Join(parts, "/")
+}
+
+// dropUnnamedSchemes drops the security schemes of a service's document
+// that none of its operations names. The document's top-level security says
+// how the gateway calls the service (its internal token); behind the gateway
+// an operation without a requirement of its own is secured as the gateway's
+// document says, so that scheme means nothing to the merged document's
+// readers.
+func dropUnnamedSchemes(doc map[string]any) {
+	named := map[string]bool{}
+	for _, item := range obj(doc, "paths") {
+		pi, _ := item.(map[string]any)
+		for _, m := range httpMethods {
+			op, _ := pi[m].(map[string]any)
+			for _, req := range arr(op, "security") {
+				rm, _ := req.(map[string]any)
+				for n := range rm {
+					named[n] = true
+				}
+			}
+		}
+	}
+	schemes := obj(obj(doc, "components"), "securitySchemes")
+	for n := range schemes {
+		if !named[n] {
+			delete(schemes, n)
+		}
+	}
 }
 
 // renameSecurity renames security schemes in the requirements of a path

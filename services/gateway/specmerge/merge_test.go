@@ -287,6 +287,7 @@ func TestPrefixed(t *testing.T) {
 		{"sales", "Item", "SalesItem"},
 		{"custom-fields", "Problem", "CustomFieldsProblem"},
 		{"kb_v2", "Article", "KbV2Article"},
+		{"contacts", "limit", "ContactsLimit"},
 	}
 	for _, tt := range tests {
 		if got := prefixed(tt.service, tt.name); got != tt.want {
