@@ -48,6 +48,9 @@ func TestCompile(t *testing.T) {
 		{"decimal lt", `{"field":"revenue","op":"lt","value":100}`, `revenue < $1`, []any{"100"}},
 		{"decimal gte precise", `{"field":"revenue","op":"gte","value":12345678901234567890.123456789}`, `revenue >= $1`, []any{"12345678901234567890.123456789"}},
 		{"decimal in", `{"field":"revenue","op":"in","value":[1.5,2]}`, `revenue IN ($1, $2)`, []any{"1.5", "2"}},
+		{"decimal string", `{"field":"revenue","op":"gte","value":"10000"}`, `revenue >= $1`, []any{"10000"}},
+		{"decimal string precise", `{"field":"revenue","op":"eq","value":"12345678901234567890.123456789"}`, `revenue = $1`, []any{"12345678901234567890.123456789"}},
+		{"decimal strings in", `{"field":"revenue","op":"in","value":["1.5",2,"-2e3"]}`, `revenue IN ($1, $2, $3)`, []any{"1.5", "2", "-2e3"}},
 		// Bool
 		{"bool eq", `{"field":"vip","op":"eq","value":true}`, `vip = $1`, []any{true}},
 		{"bool ne", `{"field":"vip","op":"ne","value":true}`, `vip IS DISTINCT FROM $1`, []any{true}},

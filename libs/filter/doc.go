@@ -55,7 +55,7 @@
 //	UUID         eq ne in isEmpty                            UUID string
 //	Bool         eq ne isEmpty                               true or false
 //	Number       eq ne lt lte gt gte in isEmpty              whole number
-//	Decimal      eq ne lt lte gt gte in isEmpty              number
+//	Decimal      eq ne lt lte gt gte in isEmpty              number, or a string holding one ("10000.50")
 //	Time         eq ne lt lte gt gte within isEmpty          RFC 3339 time ("2026-05-01T09:30:00Z";
 //	                                                         "2026-05-01" means midnight UTC)
 //	Date         eq ne lt lte gt gte within isEmpty          "YYYY-MM-DD"

@@ -18,7 +18,9 @@ const (
 	// numeric holding whole numbers); values must be integers.
 	Number
 	// Decimal is a numeric or floating-point column; values are any JSON
-	// number and are bound as decimal text, so no precision is lost.
+	// number, or a string holding one in JSON's number syntax ("10000.50",
+	// as arbitrary-precision decimals are often sent), and are bound as
+	// decimal text, so no precision is lost.
 	Decimal
 	// Bool is a boolean column.
 	Bool

@@ -102,7 +102,11 @@ func scalar(v any, f Field, path string) (any, error) {
 	case Decimal:
 		d, ok := decimal(v)
 		if !ok {
-			return nil, invalid(path, "field %s wants a number, got %s", quote(f.Name), describe(v))
+			got := describe(v)
+			if s, isString := v.(string); isString {
+				got = quote(s)
+			}
+			return nil, invalid(path, "field %s wants a number or a string holding one, got %s", quote(f.Name), got)
 		}
 		return d, nil
 	case Time:
@@ -176,9 +180,19 @@ func wholeNumber(v any) (int64, bool) {
 	return 0, false
 }
 
-// decimal converts a JSON or Go number to its decimal text.
+// numberText is JSON's number syntax, which a Decimal field also takes in a
+// string ("10000.50"): no NaN, infinity, hex or leading plus.
+var numberText = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$`)
+
+// decimal converts a JSON or Go number, or a string holding a JSON number,
+// to its decimal text.
 func decimal(v any) (string, bool) {
 	switch x := v.(type) {
+	case string:
+		if !numberText.MatchString(x) {
+			return "", false
+		}
+		return decimal(json.Number(x))
 	case json.Number:
 		f, err := strconv.ParseFloat(string(x), 64)
 		if err != nil || math.IsInf(f, 0) {

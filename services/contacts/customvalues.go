@@ -1,10 +1,10 @@
 package contacts
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -18,8 +18,6 @@ const (
 	maxText     = 1000
 	maxLongText = 65535
 )
-
-var decimalValue = regexp.MustCompile(`^-?[0-9]{1,30}(\.[0-9]{1,10})?$`)
 
 // checkCustomFields validates values against the definitions defs (by key)
 // and normalises them in place: unknown keys, wrong types, options outside
@@ -74,15 +72,15 @@ func customValue(d CustomField, val any, region string) (any, string) {
 		}
 		return s, ""
 	case "number":
-		f, ok := val.(float64)
-		if !ok || math.IsInf(f, 0) || math.IsNaN(f) {
+		f, ok := jsonNumber(val)
+		if !ok {
 			return nil, "must be a number"
 		}
 		return f, ""
 	case "decimal":
-		s, ok := val.(string)
-		if !ok || !decimalValue.MatchString(s) {
-			return nil, `must be a decimal number in a string, such as "12.50"`
+		s, ok := decimalText(val)
+		if !ok {
+			return nil, decimalReason
 		}
 		return s, ""
 	case "date":
@@ -166,12 +164,24 @@ func currencyValue(val any) (any, string) {
 	if !ok || len(obj) != 2 {
 		return nil, reason
 	}
-	amount, ok := obj["amountMinor"].(float64)
+	amount, ok := jsonNumber(obj["amountMinor"])
 	code, ok2 := obj["currency"].(string)
 	if !ok || !ok2 || amount != math.Trunc(amount) || math.Abs(amount) > 1<<53 || !validCurrency(code) {
 		return nil, reason
 	}
 	return map[string]any{"amountMinor": amount, "currency": code}, ""
+}
+
+// jsonNumber returns a finite JSON number as a float64: val decoded as
+// json.Number (customFields) or float64 (stored values).
+func jsonNumber(val any) (float64, bool) {
+	f, ok := val.(float64)
+	if n, isNumber := val.(json.Number); isNumber {
+		var err error
+		f, err = n.Float64()
+		ok = err == nil
+	}
+	return f, ok && !math.IsInf(f, 0) && !math.IsNaN(f)
 }
 
 // sortedKeys returns m's keys in order, for deterministic error lists.

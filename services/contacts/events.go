@@ -118,14 +118,15 @@ func changedFields(before, after any) ([]string, error) {
 	return changed, nil
 }
 
-// toMap returns v's JSON object as a map.
+// toMap returns v's JSON object as a map, its numbers as json.Number so
+// that they encode again exactly as they were.
 func toMap(v any) (map[string]any, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("encode state: %w", err)
 	}
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := decodeNumbers(b, &m); err != nil {
 		return nil, fmt.Errorf("decode state: %w", err)
 	}
 	return m, nil

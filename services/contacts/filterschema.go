@@ -97,17 +97,24 @@ func customFilterField(name, column string, d CustomField) filter.Field {
 	return f
 }
 
+// decimalSQL matches the stored text a decimal field reads as numeric: its
+// canonical strings, the JSON numbers of a key retyped to decimal, and
+// nothing a cast could fail on (quantifiers are bounded, numeric's range
+// is far larger).
+const decimalSQL = `'^-?[0-9]{1,255}(\.[0-9]{1,255})?([eE][-+]?[0-9]{1,4})?$'`
+
 // customValueField is the field reading d's value. Decimals are stored as
-// strings and currencies as {amountMinor, currency}; a currency field
-// filters and sorts on its amount in minor units.
+// canonical strings (decimalText) and compared as numeric, so filters and
+// sorts are numeric; currencies are stored as {amountMinor, currency}, and
+// a currency field filters and sorts on its amount in minor units.
 func customValueField(name, column string, d CustomField) filter.Field {
 	switch d.Type {
 	case "number":
 		return filter.JSONBField(name, column, d.Key, filter.Decimal)
 	case "decimal":
+		value := column + "->>" + filter.ArgMarker + "::text"
 		return filter.Field{Name: name, Type: filter.Decimal, ColumnArgs: []any{d.Key, d.Key},
-			Column: "CASE WHEN jsonb_typeof(" + column + "->" + filter.ArgMarker + "::text) = 'string' THEN (" +
-				column + "->>" + filter.ArgMarker + "::text)::numeric END"}
+			Column: "CASE WHEN " + value + " ~ " + decimalSQL + " THEN (" + value + ")::numeric END"}
 	case "currency":
 		return filter.Field{Name: name, Type: filter.Number, ColumnArgs: []any{d.Key, d.Key},
 			Column: "CASE WHEN jsonb_typeof(" + column + "->" + filter.ArgMarker + "::text->'amountMinor') = 'number' THEN (" +

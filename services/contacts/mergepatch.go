@@ -18,7 +18,7 @@ var ErrPatchNotObject = errs.New(errs.Invalid, "patch-not-object", "a merge patc
 // not appear in the patch.
 func applyPatch(current any, patch json.RawMessage, readOnly []string, dst any) error {
 	var p map[string]any
-	if err := json.Unmarshal(patch, &p); err != nil || p == nil {
+	if err := decodeNumbers(patch, &p); err != nil || p == nil {
 		return ErrPatchNotObject
 	}
 	v := kitx.NewValidator()

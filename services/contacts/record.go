@@ -20,12 +20,12 @@ type Meta struct {
 	TagIDs pq.StringArray `json:"-" db:"tag_ids"`
 	// CustomFields are the values of defined fields shown by the API;
 	// StoredFields is the column, which keeps values of deleted definitions.
-	CustomFields map[string]any `json:"customFields" db:"-"`
-	StoredFields JSONMap        `json:"-" db:"custom_fields"`
-	CreatedAt    time.Time      `json:"createdAt" db:"created_at"`
-	UpdatedAt    time.Time      `json:"updatedAt" db:"updated_at"`
-	Version      int64          `json:"version" db:"version"`
-	DeletedAt    *time.Time     `json:"deletedAt,omitempty" db:"deleted_at"`
+	CustomFields CustomValues `json:"customFields" db:"-"`
+	StoredFields JSONMap      `json:"-" db:"custom_fields"`
+	CreatedAt    time.Time    `json:"createdAt" db:"created_at"`
+	UpdatedAt    time.Time    `json:"updatedAt" db:"updated_at"`
+	Version      int64        `json:"version" db:"version"`
+	DeletedAt    *time.Time   `json:"deletedAt,omitempty" db:"deleted_at"`
 }
 
 // meta returns the record's shared fields.
