@@ -25,9 +25,10 @@ build: ## build every program into bin/
 	go build -o bin/ ./deploy/local $(wildcard ./services/*/cmd/*)
 	go build -o bin/rapport-operator ./operator/cmd
 
-lint: ## gofmt check and go vet over every module
+lint: ## gofmt check and go vet over every module; Redocly CLI lints each OpenAPI document and the merged /openapi.json
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet $(PKGS)
+	bash scripts/lint-openapi.sh
 
 bench: ## measure throughput and latency against raw baselines; writes bench/results.md
 	go run ./bench

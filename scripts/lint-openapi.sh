@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# lint-openapi.sh lints the OpenAPI documents with Redocly CLI's recommended
+# rules, all of them errors (tools/redocly/redocly.yaml): the gateway's and
+# every service's api/openapi.yaml, and the merged document the gateway serves
+# at /openapi.json, which services/gateway/cmd/openapi-merge writes from those
+# files to bin/openapi.json (no running stack needed). `make lint` runs it.
+#
+# Redocly CLI is pinned by tools/redocly/package.json and package-lock.json
+# and installed with `npm ci` into the tools cache outside the repository
+# ($RAPPORT_TOOLS_DIR, default ${XDG_CACHE_HOME:-$HOME/.cache}/rapport/tools,
+# as scripts/tools.sh's), again only when the pin changes: later runs are
+# offline. Node.js and npm come from the distribution's packages when they
+# are missing and the script runs as root.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+pin="$root/tools/redocly"
+dir="${RAPPORT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rapport/tools}/redocly"
+redocly="$dir/node_modules/.bin/redocly"
+
+# need_node makes sure node and npm are there, in a version Redocly CLI runs on.
+need_node() {
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null; then
+			echo "lint: Redocly CLI needs Node.js (20.19 or later) and npm; install them" >&2
+			return 1
+		fi
+		echo "lint: installing nodejs and npm from the distribution's packages…"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+	fi
+	if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1)'; then
+		echo "lint: Redocly CLI needs Node.js 20.19+ or 22.12+, this is $(node --version)" >&2
+		return 1
+	fi
+}
+
+# install puts the pinned Redocly CLI into the cache unless it is there.
+install() {
+	local stamp
+	stamp="$(cat "$pin/package.json" "$pin/package-lock.json" | sha256sum | cut -c1-16)"
+	if [[ -x "$redocly" && "$(cat "$dir/.stamp" 2>/dev/null)" == "$stamp" ]]; then
+		return 0
+	fi
+	echo "lint: installing Redocly CLI into $dir…"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$pin/package.json" "$pin/package-lock.json" "$dir/"
+	(cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+	echo "$stamp" >"$dir/.stamp"
+}
+
+need_node
+install
+
+docs=("$root/services/gateway/api/openapi.yaml")
+services=()
+for f in "$root"/services/*/api/openapi.yaml; do
+	name="$(basename "$(dirname "$(dirname "$f")")")"
+	[[ "$name" == gateway ]] && continue
+	docs+=("$f")
+	services+=("$name=$f")
+done
+mkdir -p "$root/bin"
+(cd "$root" && go run ./services/gateway/cmd/openapi-merge -o bin/openapi.json "${docs[0]}" "${services[@]}")
+docs+=("$root/bin/openapi.json")
+
+# Redocly CLI says nothing when it may not send telemetry or look for
+# updates; on Node.js 20 it prints a boxed deprecation notice, dropped here.
+export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+{ "$redocly" lint --config "$pin/redocly.yaml" --format=stylish "${docs[@]}" 2>&1 >&3 | sed '/╔/,/╚/d' >&2; } 3>&1
