@@ -81,12 +81,16 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 	if err != nil {
 		return s, err
 	}
+	mAddr, err := freeAddr()
+	if err != nil {
+		return s, err
+	}
 	s.Gateway, s.Contacts = "http://"+gAddr, "http://"+cAddr
 	dataKey, _ := hex.DecodeString(randomHex(32)) // 32 random bytes
 	common := []string{"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "TOPIC_PREFIX=", "LOG_LEVEL=error"}
 	stop, err := gw.start(ctx, s.Gateway, append(common, "SERVICE_NAME=gateway",
 		"DATABASE_URL="+dbs[0].AppURL, "DATABASE_MIGRATE_URL="+dbs[0].AdminURL,
-		"GATEWAY_ADDR="+gAddr, "GATEWAY_PUBLIC_URL="+s.Gateway,
+		"GATEWAY_ADDR="+gAddr, "GATEWAY_METRICS_ADDR="+mAddr, "GATEWAY_PUBLIC_URL="+s.Gateway,
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(dataKey),
 		"GATEWAY_PLATFORM_TOKEN="+s.Platform, "GATEWAY_SIGNING_KEYS="+keyFile,
 		"STATIC_UPSTREAMS=contacts="+cAddr,

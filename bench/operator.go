@@ -120,11 +120,15 @@ func measureOperator(ctx context.Context, root string) (res operatorRun, err err
 	if err != nil {
 		return res, err
 	}
+	mAddr, err := freeAddr()
+	if err != nil {
+		return res, err
+	}
 	gateway, platform := "http://"+gAddr, randomHex(24)
 	dataKey, _ := hex.DecodeString(randomHex(32))
 	stop, err := gw.start(ctx, gateway, []string{"LOG_LEVEL=error",
 		"DATABASE_URL=" + gdb.AppURL, "DATABASE_MIGRATE_URL=" + gdb.AdminURL,
-		"GATEWAY_ADDR=" + gAddr, "GATEWAY_PUBLIC_URL=" + gateway,
+		"GATEWAY_ADDR=" + gAddr, "GATEWAY_METRICS_ADDR=" + mAddr, "GATEWAY_PUBLIC_URL=" + gateway,
 		"GATEWAY_DATA_KEY=" + base64.StdEncoding.EncodeToString(dataKey),
 		"GATEWAY_PLATFORM_TOKEN=" + platform, "STATIC_UPSTREAMS=contacts=127.0.0.1:1"})
 	if err != nil {

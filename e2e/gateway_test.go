@@ -24,4 +24,5 @@ func TestGateway(t *testing.T) {
 	t.Run("audit", func(t *testing.T) { testAudit(t, w) })
 	t.Run("statistics", func(t *testing.T) { testStatistics(t, w) })
 	t.Run("deleted tags", func(t *testing.T) { testDeletedTags(t, w) })
+	t.Run("public port", func(t *testing.T) { testPublicPort(t, w) })
 }

@@ -37,6 +37,9 @@ type Config struct {
 	// GatewayPort is the public door (RAPPORT_GATEWAY_PORT): the gateway's
 	// port, or the stand-in token issuer's while there is no gateway.
 	GatewayPort int
+	// GatewayMetricsPort is where the gateway serves /metrics, on loopback
+	// (RAPPORT_GATEWAY_METRICS_PORT); the public door does not serve them.
+	GatewayMetricsPort int
 	// DemoPassword is the demo administrator's password
 	// (RAPPORT_DEMO_PASSWORD); empty means generate one and keep it.
 	DemoPassword string
@@ -55,6 +58,7 @@ const (
 	defaultLocalKafkaPort = 9092
 	defaultHTTPBasePort   = 8081
 	defaultGatewayPort    = 8080
+	defaultMetricsPort    = 9090
 	defaultLogLevel       = "info"
 	defaultReadyTimeout   = 60 * time.Second
 )
@@ -72,12 +76,13 @@ func (e *ConfigError) Error() string { return e.Var + ": " + e.Msg }
 // variable stops parsing with a *ConfigError.
 func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Config, error) {
 	c := Config{
-		LocalPGPort:    defaultLocalPGPort,
-		LocalKafkaPort: defaultLocalKafkaPort,
-		HTTPBasePort:   defaultHTTPBasePort,
-		GatewayPort:    defaultGatewayPort,
-		LogLevel:       defaultLogLevel,
-		ReadyTimeout:   defaultReadyTimeout,
+		LocalPGPort:        defaultLocalPGPort,
+		LocalKafkaPort:     defaultLocalKafkaPort,
+		HTTPBasePort:       defaultHTTPBasePort,
+		GatewayPort:        defaultGatewayPort,
+		GatewayMetricsPort: defaultMetricsPort,
+		LogLevel:           defaultLogLevel,
+		ReadyTimeout:       defaultReadyTimeout,
 	}
 	var err error
 	if c.RepoRoot, err = dirVar(getenv, "RAPPORT_REPO_ROOT"); err != nil {
@@ -112,6 +117,12 @@ func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Co
 	}
 	if err := portVar(getenv, "RAPPORT_GATEWAY_PORT", &c.GatewayPort); err != nil {
 		return Config{}, err
+	}
+	if err := portVar(getenv, "RAPPORT_GATEWAY_METRICS_PORT", &c.GatewayMetricsPort); err != nil {
+		return Config{}, err
+	}
+	if c.GatewayMetricsPort == c.GatewayPort {
+		return Config{}, &ConfigError{"RAPPORT_GATEWAY_METRICS_PORT", fmt.Sprintf("%d is the gateway's public port (RAPPORT_GATEWAY_PORT); metrics need their own", c.GatewayMetricsPort)}
 	}
 	if c.DemoPassword = getenv("RAPPORT_DEMO_PASSWORD"); c.DemoPassword != "" && len(c.DemoPassword) < 10 {
 		return Config{}, &ConfigError{"RAPPORT_DEMO_PASSWORD", "must be at least 10 characters"}

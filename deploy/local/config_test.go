@@ -21,14 +21,15 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{
-		RepoRoot:       "/repo",
-		StateDir:       filepath.Join("/repo", ".local"),
-		LocalPGPort:    55432,
-		LocalKafkaPort: 9092,
-		HTTPBasePort:   8081,
-		GatewayPort:    8080,
-		LogLevel:       "info",
-		ReadyTimeout:   60 * time.Second,
+		RepoRoot:           "/repo",
+		StateDir:           filepath.Join("/repo", ".local"),
+		LocalPGPort:        55432,
+		LocalKafkaPort:     9092,
+		HTTPBasePort:       8081,
+		GatewayPort:        8080,
+		GatewayMetricsPort: 9090,
+		LogLevel:           "info",
+		ReadyTimeout:       60 * time.Second,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
@@ -37,18 +38,19 @@ func TestLoadConfigDefaults(t *testing.T) {
 
 func TestLoadConfigValues(t *testing.T) {
 	got, err := LoadConfig(envOf(map[string]string{
-		"RAPPORT_REPO_ROOT":        "/src/rapport",
-		"RAPPORT_STATE_DIR":        "/var/tmp/rapport",
-		"DATABASE_URL":             "postgres://admin:secret@db.local:5433/postgres?sslmode=disable",
-		"RAPPORT_LOCAL_PG_PORT":    "6000",
-		"KAFKA_BROKERS":            "k1:9092, k2:9093",
-		"RAPPORT_LOCAL_KAFKA_PORT": "19092",
-		"CONSUL_HTTP_ADDR":         "127.0.0.1:8500",
-		"RAPPORT_HTTP_BASE_PORT":   "9000",
-		"RAPPORT_GATEWAY_PORT":     "7070",
-		"LOG_LEVEL":                "DEBUG",
-		"RAPPORT_SERVICES":         "contacts,gateway",
-		"RAPPORT_READY_TIMEOUT":    "2m",
+		"RAPPORT_REPO_ROOT":            "/src/rapport",
+		"RAPPORT_STATE_DIR":            "/var/tmp/rapport",
+		"DATABASE_URL":                 "postgres://admin:secret@db.local:5433/postgres?sslmode=disable",
+		"RAPPORT_LOCAL_PG_PORT":        "6000",
+		"KAFKA_BROKERS":                "k1:9092, k2:9093",
+		"RAPPORT_LOCAL_KAFKA_PORT":     "19092",
+		"CONSUL_HTTP_ADDR":             "127.0.0.1:8500",
+		"RAPPORT_HTTP_BASE_PORT":       "9000",
+		"RAPPORT_GATEWAY_PORT":         "7070",
+		"RAPPORT_GATEWAY_METRICS_PORT": "7071",
+		"LOG_LEVEL":                    "DEBUG",
+		"RAPPORT_SERVICES":             "contacts,gateway",
+		"RAPPORT_READY_TIMEOUT":        "2m",
 	}), func() (string, error) { return "", errors.New("must not be called") })
 	if err != nil {
 		t.Fatal(err)
@@ -58,17 +60,18 @@ func TestLoadConfigValues(t *testing.T) {
 	}
 	got.DatabaseURL = nil
 	want := Config{
-		RepoRoot:       "/src/rapport",
-		StateDir:       "/var/tmp/rapport",
-		LocalPGPort:    6000,
-		KafkaBrokers:   []string{"k1:9092", "k2:9093"},
-		LocalKafkaPort: 19092,
-		ConsulAddr:     "127.0.0.1:8500",
-		HTTPBasePort:   9000,
-		GatewayPort:    7070,
-		LogLevel:       "debug",
-		Services:       []string{"contacts", "gateway"},
-		ReadyTimeout:   2 * time.Minute,
+		RepoRoot:           "/src/rapport",
+		StateDir:           "/var/tmp/rapport",
+		LocalPGPort:        6000,
+		KafkaBrokers:       []string{"k1:9092", "k2:9093"},
+		LocalKafkaPort:     19092,
+		ConsulAddr:         "127.0.0.1:8500",
+		HTTPBasePort:       9000,
+		GatewayPort:        7070,
+		GatewayMetricsPort: 7071,
+		LogLevel:           "debug",
+		Services:           []string{"contacts", "gateway"},
+		ReadyTimeout:       2 * time.Minute,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
@@ -84,6 +87,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"RAPPORT_HTTP_BASE_PORT", "0", `RAPPORT_HTTP_BASE_PORT: "0" is not a port`},
 		{"RAPPORT_HTTP_BASE_PORT", "70000", `RAPPORT_HTTP_BASE_PORT: "70000" is not a port`},
 		{"RAPPORT_GATEWAY_PORT", "x", `RAPPORT_GATEWAY_PORT: "x" is not a port`},
+		{"RAPPORT_GATEWAY_METRICS_PORT", "x", `RAPPORT_GATEWAY_METRICS_PORT: "x" is not a port`},
+		{"RAPPORT_GATEWAY_METRICS_PORT", "8080", `RAPPORT_GATEWAY_METRICS_PORT: 8080 is the gateway's public port (RAPPORT_GATEWAY_PORT); metrics need their own`},
 		{"RAPPORT_DEMO_PASSWORD", "short", `RAPPORT_DEMO_PASSWORD: must be at least 10 characters`},
 		{"RAPPORT_LOCAL_PG_PORT", "-1", `RAPPORT_LOCAL_PG_PORT: "-1" is not a port`},
 		{"RAPPORT_LOCAL_KAFKA_PORT", "9092x", `RAPPORT_LOCAL_KAFKA_PORT: "9092x" is not a port`},

@@ -27,9 +27,10 @@ const (
 )
 
 // gatewayEnv is what the gateway gets beyond every service's environment:
-// its data key, platform token and signing key, kept under <state>/secrets
-// so tokens, encrypted secrets and cursors survive a restart.
-func gatewayEnv(stateDir, addr string) ([]string, error) {
+// its metrics listener, and its data key, platform token and signing key,
+// kept under <state>/secrets so tokens, encrypted secrets and cursors
+// survive a restart.
+func gatewayEnv(stateDir, addr, metricsAddr string) ([]string, error) {
 	dataKey, err := secret(stateDir, "gateway.data-key")
 	if err != nil {
 		return nil, err
@@ -48,6 +49,7 @@ func gatewayEnv(stateDir, addr string) ([]string, error) {
 	}
 	return []string{
 		"GATEWAY_ADDR=" + addr,
+		"GATEWAY_METRICS_ADDR=" + metricsAddr,
 		"GATEWAY_PUBLIC_URL=http://" + addr,
 		"GATEWAY_DATA_KEY=" + base64.StdEncoding.EncodeToString(raw[:32]),
 		"GATEWAY_PLATFORM_TOKEN=" + platform,

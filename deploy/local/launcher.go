@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -34,6 +36,11 @@ func (l *launcher) logf(format string, args ...any) { l.con.Printf(format, args.
 func (l *launcher) start(ctx context.Context) error {
 	if err := checkPortsFree(l.services); err != nil {
 		return err
+	}
+	if l.gateway() != nil {
+		if err := checkPortFree(l.metricsAddr(), "gateway metrics", "RAPPORT_GATEWAY_METRICS_PORT"); err != nil {
+			return err
+		}
 	}
 	if len(l.services) > 0 {
 		l.logf("building %s", names(l.services))
@@ -128,7 +135,7 @@ func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error
 		env = append(env, "CONSUL_HTTP_ADDR="+l.cfg.ConsulAddr)
 	}
 	if svc.Name == "gateway" {
-		extra, err := gatewayEnv(l.cfg.StateDir, svc.Addr())
+		extra, err := gatewayEnv(l.cfg.StateDir, svc.Addr(), l.metricsAddr())
 		if err != nil {
 			return nil, err
 		}
@@ -145,6 +152,12 @@ func (l *launcher) gateway() *Service {
 		}
 	}
 	return nil
+}
+
+// metricsAddr is where the gateway serves /metrics: loopback, apart from
+// the public door.
+func (l *launcher) metricsAddr() string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(l.cfg.GatewayMetricsPort))
 }
 
 // jwksURL is where services fetch the keys of their internal tokens: the
@@ -169,6 +182,7 @@ func (l *launcher) printWelcome() {
 		l.logf("  TOKEN=$(curl -s %s/v1/auth/login -H 'Content-Type: application/json' -d '{\"tenant\":\"%s\",\"email\":\"%s\",\"password\":\"%s\"}' | sed -E 's/.*\"accessToken\":\"([^\"]+)\".*/\\1/')",
 			g.URL(), demoSlug, demoAdminEmail, l.demo.Password)
 		l.logf("  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/contacts", g.URL())
+		l.logf("gateway metrics http://%s/metrics (not on the public port)", l.metricsAddr())
 	}
 	if l.issuer != nil && len(l.services) > 0 {
 		first := l.services[0]

@@ -12,6 +12,7 @@
 //	CONSUL_HTTP_ADDR          passed through to the services
 //	RAPPORT_HTTP_BASE_PORT    first service port (8081); the services take ports in name order
 //	RAPPORT_GATEWAY_PORT      the public door (8080): the gateway, or a stand-in token issuer while there is none
+//	RAPPORT_GATEWAY_METRICS_PORT  the gateway's /metrics on 127.0.0.1 (9090), apart from the public door
 //	RAPPORT_DEMO_PASSWORD     password of admin@demo.rapport.local in tenant demo (generated and kept in <state>/secrets)
 //	RAPPORT_SERVICES          comma-separated subset of services to run (all)
 //	RAPPORT_READY_TIMEOUT     wait for each service's /readyz (60s)

@@ -121,13 +121,21 @@ func buildServices(ctx context.Context, root string, services []Service) error {
 // by a service left over from an earlier run).
 func checkPortsFree(services []Service) error {
 	for _, s := range services {
-		ln, err := net.Listen("tcp", s.Addr())
-		if err != nil {
-			return fmt.Errorf("%s: port %d is in use (set RAPPORT_HTTP_BASE_PORT to move all services): %w", s.Name, s.Port, err)
+		if err := checkPortFree(s.Addr(), s.Name, "RAPPORT_HTTP_BASE_PORT to move all services"); err != nil {
+			return err
 		}
-		ln.Close()
 	}
 	return nil
+}
+
+// checkPortFree fails, naming what wants addr and the variable that moves
+// it, when addr is taken.
+func checkPortFree(addr, what, moveWith string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s: %s is in use (set %s): %w", what, addr, moveWith, err)
+	}
+	return ln.Close()
 }
 
 // staticUpstreams renders the STATIC_UPSTREAMS map: contacts=127.0.0.1:8081,...

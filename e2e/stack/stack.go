@@ -27,6 +27,7 @@ import (
 // Stack is a running gateway in front of a running contacts service.
 type Stack struct {
 	GatewayURL    string   // http://127.0.0.1:port
+	MetricsURL    string   // the gateway's internal listener (GATEWAY_METRICS_ADDR)
 	ContactsURL   string   // the contacts service itself, bypassing the gateway
 	Brokers       []string // the Kafka the contacts service publishes to
 	Topic         string   // the contacts topic, rapport.contacts.v1
@@ -45,16 +46,16 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic)))
 	dir := t.TempDir()
 	key, keyFile := signingKey(t, dir)
-	gAddr, cAddr := testkit.FreeAddr(t), testkit.FreeAddr(t)
+	gAddr, mAddr, cAddr := testkit.FreeAddr(t), testkit.FreeAddr(t), testkit.FreeAddr(t)
 	s := &Stack{
-		GatewayURL: "http://" + gAddr, ContactsURL: "http://" + cAddr,
+		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr,
 		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
 	gw := start(t, "gateway", bins.Gateway, dir, append(common,
 		"SERVICE_NAME=gateway",
 		"DATABASE_URL="+gdb.AppURL, "DATABASE_MIGRATE_URL="+gdb.AdminURL,
-		"GATEWAY_ADDR="+gAddr, "GATEWAY_PUBLIC_URL="+s.GatewayURL,
+		"GATEWAY_ADDR="+gAddr, "GATEWAY_METRICS_ADDR="+mAddr, "GATEWAY_PUBLIC_URL="+s.GatewayURL,
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"GATEWAY_PLATFORM_TOKEN="+s.PlatformToken,
 		"GATEWAY_SIGNING_KEYS="+keyFile,

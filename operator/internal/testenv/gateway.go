@@ -48,7 +48,7 @@ func StartGateway(t testing.TB) Gateway {
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(),
 		"DATABASE_URL="+db.AppURL, "DATABASE_MIGRATE_URL="+db.AdminURL,
-		"GATEWAY_ADDR="+addr, "GATEWAY_PUBLIC_URL="+g.URL,
+		"GATEWAY_ADDR="+addr, "GATEWAY_METRICS_ADDR="+testkit.FreeAddr(t), "GATEWAY_PUBLIC_URL="+g.URL,
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(key),
 		"GATEWAY_PLATFORM_TOKEN="+g.Token,
 		// No service runs behind it: the operator's tests use the admin API.

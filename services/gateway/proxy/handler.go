@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httputil"
-	"path"
 	"strconv"
 	"sync"
 	"time"
@@ -156,7 +155,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	route, ok := h.match(r.URL.Path)
+	route, ok := h.routes.Lookup(r.URL.Path)
 	if !ok {
 		kitx.WriteProblem(w, r, ErrNoRoute.WithDetail("no API route matches %s", r.URL.Path))
 		return
@@ -214,19 +213,6 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		attempts:  h.attempts(route.Service, tenant, instances),
 	}
 	h.rp.ServeHTTP(w, r.WithContext(withPlan(ctx, pl)))
-}
-
-// match returns the route of a clean path; a path that path.Clean would
-// change ("/v1/contacts/../users") matches nothing.
-func (h *Handler) match(p string) (Route, bool) {
-	trimmed := p
-	if len(p) > 1 && p[len(p)-1] == '/' {
-		trimmed = p[:len(p)-1]
-	}
-	if path.Clean(trimmed) != trimmed {
-		return Route{}, false
-	}
-	return h.routes.Match(p)
 }
 
 // attempts returns the instances to try, in order: 1 + h.retries of them,

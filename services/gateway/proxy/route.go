@@ -3,9 +3,12 @@ package proxy
 import (
 	"fmt"
 	"net/http"
+	"path"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // Route maps a path prefix to the service that owns it and the permission
@@ -102,6 +105,34 @@ func (t *Table) Services() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Lookup returns the route of a request path: as Match, except that a path
+// that path.Clean would change ("/v1/contacts/../users") matches nothing.
+func (t *Table) Lookup(p string) (Route, bool) {
+	trimmed := p
+	if len(p) > 1 && p[len(p)-1] == '/' {
+		trimmed = p[:len(p)-1]
+	}
+	if path.Clean(trimmed) != trimmed {
+		return Route{}, false
+	}
+	return t.Match(p)
+}
+
+// RequireRoute is middleware that answers 404 route-not-found, before any
+// authentication, to a request whose path no route of t leads to (Lookup),
+// so an unknown path on the public port is not found whoever asks.
+func RequireRoute(t *Table) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, ok := t.Lookup(r.URL.Path); !ok {
+				kitx.WriteProblem(w, r, ErrNoRoute.WithDetail("no API route matches %s", r.URL.Path))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // Match returns the route owning path, if any.

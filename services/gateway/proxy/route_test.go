@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 )
@@ -73,6 +74,31 @@ func TestTableServices(t *testing.T) {
 	}
 	if got, want := table.Services(), []string{"contacts", "marketing", "reporting", "sales", "support"}; !slices.Equal(got, want) {
 		t.Errorf("Services() = %v, want %v", got, want)
+	}
+}
+
+func TestRequireRoute(t *testing.T) {
+	table, err := NewTable(DefaultRoutes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := RequireRoute(table)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized) // as the authentication behind it would
+	}))
+	for path, want := range map[string]int{
+		"/v1/contacts/1":        http.StatusUnauthorized,
+		"/metrics":              http.StatusNotFound,
+		"/v1/nothing":           http.StatusNotFound,
+		"/v1/contacts/../users": http.StatusNotFound,
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		if w.Code != want {
+			t.Errorf("GET %s = %d, want %d", path, w.Code, want)
+		}
+		if want == http.StatusNotFound && w.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("GET %s: Content-Type %q, want application/problem+json", path, w.Header().Get("Content-Type"))
+		}
 	}
 }
 

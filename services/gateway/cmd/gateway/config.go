@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 // config is the gateway's configuration, read from the environment.
 type config struct {
 	Addr            string        // GATEWAY_ADDR, default :8080
+	MetricsAddr     string        // GATEWAY_METRICS_ADDR, default 127.0.0.1:9090: /metrics (and the probes), never on Addr
 	DatabaseURL     string        // DATABASE_URL: the runtime role (no BYPASSRLS)
 	MigrateURL      string        // DATABASE_MIGRATE_URL: the owner; migrations run when set
 	SigningKeys     string        // GATEWAY_SIGNING_KEYS: PEM path(s), comma-separated, current first; or PEM text
@@ -45,6 +47,7 @@ type config struct {
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		Addr:            orDefault(getenv("GATEWAY_ADDR"), ":8080"),
+		MetricsAddr:     orDefault(getenv("GATEWAY_METRICS_ADDR"), "127.0.0.1:9090"),
 		DatabaseURL:     getenv("DATABASE_URL"),
 		MigrateURL:      getenv("DATABASE_MIGRATE_URL"),
 		SigningKeys:     getenv("GATEWAY_SIGNING_KEYS"),
@@ -65,6 +68,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.DataKey = key
 	if len(c.PlatformToken) < 32 {
 		return c, fmt.Errorf("GATEWAY_PLATFORM_TOKEN must be at least 32 characters")
+	}
+	if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+		return c, fmt.Errorf("GATEWAY_METRICS_ADDR must be host:port, such as 127.0.0.1:9090 or :9090: %v", err)
+	}
+	if c.MetricsAddr == c.Addr {
+		return c, fmt.Errorf("GATEWAY_METRICS_ADDR must differ from GATEWAY_ADDR: metrics are not served on the public port")
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return c, fmt.Errorf("GATEWAY_PUBLIC_URL must be an absolute http(s) URL")

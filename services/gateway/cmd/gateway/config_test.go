@@ -28,6 +28,8 @@ func TestLoadConfig(t *testing.T) {
 		{"short platform token", map[string]string{"GATEWAY_PLATFORM_TOKEN": "short"}, "GATEWAY_PLATFORM_TOKEN"},
 		{"bad public url", map[string]string{"GATEWAY_PUBLIC_URL": "ftp:/x"}, "GATEWAY_PUBLIC_URL"},
 		{"bad log level", map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
+		{"bad metrics address", map[string]string{"GATEWAY_METRICS_ADDR": "9090"}, "GATEWAY_METRICS_ADDR"},
+		{"metrics on the public port", map[string]string{"GATEWAY_ADDR": ":8080", "GATEWAY_METRICS_ADDR": ":8080"}, "GATEWAY_METRICS_ADDR"},
 		{"bad shutdown timeout", map[string]string{"GATEWAY_SHUTDOWN_TIMEOUT": "soon"}, "GATEWAY_SHUTDOWN_TIMEOUT"},
 		{"no upstreams", map[string]string{"STATIC_UPSTREAMS": ""}, "STATIC_UPSTREAMS"},
 		{"consul instead of static", map[string]string{"STATIC_UPSTREAMS": "", "CONSUL_HTTP_ADDR": "127.0.0.1:8500"}, ""},
@@ -54,7 +56,7 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("got error %v, want none", err)
 			case tt.wantErr != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.wantErr)):
 				t.Fatalf("got error %v, want one naming %s", err, tt.wantErr)
-			case tt.wantErr == "" && (cfg.Addr != ":8080" || len(cfg.DataKey) != 32):
+			case tt.wantErr == "" && (cfg.Addr != ":8080" || cfg.MetricsAddr != "127.0.0.1:9090" || len(cfg.DataKey) != 32):
 				t.Errorf("defaults: %+v", cfg)
 			}
 		})

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -34,16 +33,17 @@ func main() {
 	}
 	logger := slog.New(kitx.LogHandler(obs.NewLogger("gateway", os.Stderr, cfg.LogLevel).Handler()))
 	slog.SetDefault(logger)
-	if err := run(cfg, logger); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err = run(ctx, cfg, logger)
+	stop()
+	if err != nil {
 		logger.Error("gateway stopped", "error", err.Error())
 		os.Exit(1)
 	}
 }
 
-func run(cfg config, logger *slog.Logger) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
+// run serves until ctx ends (SIGINT or SIGTERM), then stops gracefully.
+func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	db, err := pg.Open(cfg.DatabaseURL, pg.Options{})
 	if err != nil {
 		return err
@@ -138,33 +138,28 @@ func run(cfg config, logger *slog.Logger) error {
 	guard := func(h http.Handler) http.Handler { return limited(audit.Middleware(auditWriter)(h)) }
 	authn := proxy.Authenticate(ids)
 
+	// The public port serves the probes but not /metrics (served on the
+	// internal listener, see listen): a path no route leads to, /metrics
+	// included, is 404 route-not-found before any authentication.
 	mux := http.NewServeMux()
-	obs.Mount(mux, health, metrics)
+	obs.Mount(mux, health, nil)
 	identity.Mount(mux, ids, guard)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
-	mux.Handle("/", authn(guard(ph))) // every other path goes to the services
+	mux.Handle("/", proxy.RequireRoute(routes)(authn(guard(ph)))) // every other path goes to the services
 
-	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           kitx.RequestID(metrics.InstrumentMux(mux)),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
-	errc := make(chan error, 1)
-	go func() {
-		logger.Info("gateway listening", "addr", cfg.Addr, "keys", keys.KeyIDs())
-		errc <- srv.ListenAndServe()
-	}()
-	select {
-	case err := <-errc:
+	servers, err := listen(cfg, kitx.RequestID(metrics.InstrumentMux(mux)), obs.Mux(health, metrics))
+	if err != nil {
 		return err
-	case <-ctx.Done():
+	}
+	logger.Info("gateway listening", "addr", servers.public.Addr().String(), "metrics_addr", servers.internal.Addr().String(), "keys", keys.KeyIDs())
+	if err := servers.serve(ctx); err != nil {
+		return err
 	}
 	logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := servers.shutdown(sctx); err != nil {
 		return err
 	}
 	return ids.FlushLastUsed(sctx)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/testkit"
+)
+
+// TestMetricsOnlyOnInternalListener runs the gateway in process and checks
+// that /metrics is served on GATEWAY_METRICS_ADDR and answers 404
+// problem+json on the public port, while the probes answer on both.
+func TestMetricsOnlyOnInternalListener(t *testing.T) {
+	db := testkit.Postgres(t)
+	public, internal := testkit.FreeAddr(t), testkit.FreeAddr(t)
+	env := validEnv()
+	env["DATABASE_URL"], env["DATABASE_MIGRATE_URL"] = db.AppURL, db.AdminURL
+	env["GATEWAY_ADDR"], env["GATEWAY_METRICS_ADDR"] = public, internal
+	env["STATIC_UPSTREAMS"] = "contacts=" + testkit.FreeAddr(t)
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, slog.New(slog.DiscardHandler)) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run: %v", err)
+		}
+	})
+	waitReady(t, "http://"+public+"/readyz", done)
+
+	get := func(url string) (*http.Response, string) {
+		t.Helper()
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, string(b)
+	}
+	if resp, _ := get("http://" + public + "/metrics"); resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("public GET /metrics = %d %s, want 404 application/problem+json", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	resp, body := get("http://" + internal + "/metrics")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "rapport_http_request_duration_seconds") {
+		t.Errorf("metrics GET /metrics = %d, want 200 with the request durations:\n%.500s", resp.StatusCode, body)
+	}
+	for _, probe := range []string{"http://" + public + "/healthz", "http://" + internal + "/healthz", "http://" + internal + "/readyz"} {
+		if resp, _ := get(probe); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s = %d, want 200", probe, resp.StatusCode)
+		}
+	}
+}
+
+// waitReady polls url until it answers 200, failing if run ends first or
+// after a minute.
+func waitReady(t *testing.T, url string, done <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("the gateway stopped before it was ready: %v", err)
+		default:
+		}
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s not ready within a minute", url)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
