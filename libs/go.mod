@@ -3,6 +3,7 @@ module github.com/rapport-crm/rapport/libs
 go 1.26.0
 
 require (
+	github.com/go-json-experiment/json v1.27.2
 	github.com/go-kit/kit v0.13.0
 	github.com/google/uuid v1.6.0
 	github.com/hashicorp/consul/api v1.34.0

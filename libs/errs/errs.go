@@ -31,6 +31,7 @@ const (
 	UnsupportedMediaType             // the body's Content-Type is not one we accept
 	PreconditionRequired             // the request must be conditional (If-Match) and is not
 	NotImplemented                   // the feature is not installed on this deployment
+	MethodNotAllowed                 // the resource does not take the request's method
 )
 
 var kindNames = map[Kind]string{
@@ -39,7 +40,7 @@ var kindNames = map[Kind]string{
 	PreconditionFailed: "precondition-failed", TooLarge: "too-large",
 	RateLimited: "rate-limited", Unavailable: "unavailable", Gone: "gone",
 	UnsupportedMediaType: "unsupported-media-type", PreconditionRequired: "precondition-required",
-	NotImplemented: "not-implemented",
+	NotImplemented: "not-implemented", MethodNotAllowed: "method-not-allowed",
 }
 
 // String returns the kind's slug, e.g. "not-found".

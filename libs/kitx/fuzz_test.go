@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -31,7 +33,7 @@ func FuzzDecode(f *testing.F) {
 	for _, seed := range []string{
 		`{"name":"Ada","age":36,"score":1.5,"active":true,"tags":["a"],"custom":{"x":[1,{"y":null}]},"labels":{"a":"b"},"at":"2026-01-02T03:04:05Z","address":{"city":"Oslo"},"contacts":[{"city":"x"}]}`,
 		`{"name":1}`, `{"foo":1}`, `{"at":"yesterday"}`, `{"age":1e400}`, `[]`, `null`, ``, `{`, `{}{}`, `{} x`,
-		`{"contacts":[{"town":"x"}]}`, "\xff\xfe", `{"name":"\ud800"}`,
+		`{"contacts":[{"town":"x"}]}`, "\xff\xfe", `{"name":"\ud800"}`, `{"name":"a\u0000"}`, `{"name":"a","name":"b"}`, `{"custom":{"k\u0001":1}}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -41,6 +43,9 @@ func FuzzDecode(f *testing.F) {
 		var dst fuzzTarget
 		err := kitx.Decode(r, &dst, 512)
 		if err == nil {
+			if strings.ContainsRune(dst.Name, 0) || !utf8.ValidString(dst.Name) {
+				t.Fatalf("Decode(%q) accepted name %q, which PostgreSQL text cannot hold", body, dst.Name)
+			}
 			return
 		}
 		e, ok := errs.As(err)

@@ -63,6 +63,8 @@ type createRequest struct {
 	Email   string   `json:"email"`
 	Age     int      `json:"age"`
 	Address *address `json:"address,omitempty"`
+	// Places checks that errors name array elements by index.
+	Places []address `json:"places,omitempty"`
 }
 
 type createResponse struct {

@@ -58,6 +58,8 @@ func StatusCode(k errs.Kind) int {
 		return http.StatusUnsupportedMediaType
 	case errs.PreconditionRequired:
 		return http.StatusPreconditionRequired
+	case errs.MethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	case errs.NotImplemented:
 		return http.StatusNotImplemented
 	default:

@@ -25,6 +25,7 @@ func TestKindToStatusThroughServer(t *testing.T) {
 		{errs.Conflict, 409},
 		{errs.Gone, 410},
 		{errs.PreconditionFailed, 412},
+		{errs.MethodNotAllowed, 405},
 		{errs.TooLarge, 413},
 		{errs.RateLimited, 429},
 		{errs.Internal, 500},

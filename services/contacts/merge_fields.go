@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // combine returns the winner after the merge, not yet normalised: the fields
@@ -44,7 +46,7 @@ func combine(k *kind, winner, loser record, fields map[string]string) (record, e
 		return nil, err
 	}
 	rec := k.newRecord()
-	if err := decodeStrict(body, rec); err != nil {
+	if err := kitx.DecodeJSON(body, rec); err != nil {
 		return nil, err
 	}
 	switch r := rec.(type) {

@@ -1,9 +1,7 @@
 package contacts
 
 import (
-	"bytes"
 	"encoding/json"
-	"net/http"
 	"slices"
 
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -36,7 +34,7 @@ func applyPatch(current any, patch json.RawMessage, readOnly []string, dst any) 
 	if err != nil {
 		return err
 	}
-	return decodeStrict(merged, dst)
+	return kitx.DecodeJSON(merged, dst)
 }
 
 // mergeValue merges patch into target as RFC 7396 describes.
@@ -57,15 +55,4 @@ func mergeValue(target, patch any) any {
 		}
 	}
 	return t
-}
-
-// decodeStrict decodes JSON into dst with kitx.Decode's rules and errors
-// (unknown fields and wrong types name the field).
-func decodeStrict(data []byte, dst any) error {
-	r, err := http.NewRequest(http.MethodPost, "/", bytes.NewReader(data))
-	if err != nil {
-		return err
-	}
-	r.Header.Set("Content-Type", "application/json")
-	return kitx.Decode(r, dst, int64(len(data))+1)
 }
