@@ -77,7 +77,8 @@ var routes = []route{
 	{"DELETE /v1/saved-views/{id}", "deleteView", decodeID},
 }
 
-// NewHandler returns the API's routes for s. Every POST honours
+// NewHandler returns the API's routes for s, answering as kitx.Routes does
+// (problem+json for unknown paths and methods, no-store). Every POST honours
 // Idempotency-Key through store. The caller wraps it in auth.Middleware.
 func NewHandler(s Service, store *Store, logger *slog.Logger) http.Handler {
 	if logger == nil {
@@ -93,7 +94,7 @@ func NewHandler(s Service, store *Store, logger *slog.Logger) http.Handler {
 		}
 		mux.Handle(r.pattern, h)
 	}
-	return mux
+	return kitx.Routes(mux)
 }
 
 // decodeBody returns a decoder of a JSON body of type T that rejects the
@@ -116,7 +117,7 @@ func decodeBody[T any](readOnly []string) kithttp.DecodeRequestFunc {
 			return nil, err
 		}
 		var t T
-		return t, decodeStrict(body, &t)
+		return t, kitx.DecodeJSON(body, &t)
 	}
 }
 

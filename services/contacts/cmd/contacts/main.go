@@ -88,7 +88,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	mux := obs.Mux(health, metrics)
 	mux.Handle("GET /openapi.json", spec)
 	mux.Handle("/v1/", auth.Middleware(verifier)(contacts.NewHandler(svc, store, logger)))
-	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: kitx.RequestID(metrics.InstrumentMux(mux)), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: kitx.RequestID(metrics.InstrumentMux(kitx.Routes(mux))), ReadHeaderTimeout: 10 * time.Second}
 
 	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
