@@ -1,0 +1,98 @@
+package pg_test
+
+import (
+	"context"
+	"database/sql"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
+)
+
+// scratch returns a pool on the test server as its admin, a prefix no other
+// test's database names start with, and a function that opens database name
+// on that server; databases named through it are dropped when the test ends.
+func scratch(t *testing.T) (admin *sql.DB, prefix string, open func(name string) *sql.DB) {
+	t.Helper()
+	base := testkit.Postgres(t)
+	admin = testkit.Open(t, base.AdminURL).DB
+	return admin, base.Name, func(name string) *sql.DB {
+		t.Cleanup(func() {
+			if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`); err != nil {
+				t.Errorf("drop %s: %v", name, err)
+			}
+		})
+		u, err := url.Parse(base.AdminURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Path = "/" + name
+		return testkit.Open(t, u.String()).DB
+	}
+}
+
+func TestCreateDatabaseClassifiesCJKText(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix, open := scratch(t)
+	name := prefix + "_utf8"
+	db := open(name)
+	if err := pg.CreateDatabase(ctx, admin, name, ""); err != nil {
+		t.Fatal(err)
+	}
+	var collate, ctype string
+	if err := admin.QueryRow(`SELECT datcollate, datctype FROM pg_database WHERE datname = $1`, name).Scan(&collate, &ctype); err != nil {
+		t.Fatal(err)
+	}
+	if collate != pg.Collation || ctype != pg.CType {
+		t.Errorf("LC_COLLATE %q, LC_CTYPE %q; want %q, %q", collate, ctype, pg.Collation, pg.CType)
+	}
+	if err := pg.CheckTextClassification(ctx, db); err != nil {
+		t.Errorf("without pg_trgm: %v", err)
+	}
+	if _, err := db.Exec(`CREATE EXTENSION pg_trgm`); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.CheckTextClassification(ctx, db); err != nil {
+		t.Errorf("with pg_trgm: %v", err)
+	}
+	if err := pg.CreateDatabase(ctx, admin, name, ""); err == nil || !strings.Contains(err.Error(), name) {
+		t.Errorf("creating it again: %v, want an error naming it", err)
+	}
+}
+
+func TestCheckTextClassificationRefusesCtypeC(t *testing.T) {
+	ctx := context.Background()
+	admin, prefix, open := scratch(t)
+	for _, tt := range []struct {
+		suffix, create, want string
+	}{
+		{"_c", `ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`, `has LC_CTYPE "C", which does not classify non-ASCII text`},
+		{"_c_trgm", `ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`, `has LC_CTYPE "C", which does not classify non-ASCII text`},
+		{"_sql_ascii", `ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'`, `has encoding SQL_ASCII, not UTF8`},
+	} {
+		t.Run(tt.suffix, func(t *testing.T) {
+			name := prefix + tt.suffix
+			db := open(name)
+			if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE template0 ` + tt.create); err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasSuffix(name, "_trgm") {
+				if _, err := db.Exec(`CREATE EXTENSION pg_trgm`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := pg.CheckTextClassification(ctx, db)
+			want := `database "` + name + `" ` + tt.want
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "'"+pg.CType+"'") {
+				t.Errorf("got %v, want an error with %q naming LC_CTYPE '%s'", err, want, pg.CType)
+			}
+			if err != nil && strings.Contains(err.Error(), "\n") {
+				t.Errorf("the error is more than one line: %q", err)
+			}
+		})
+	}
+}
