@@ -23,8 +23,17 @@ const (
 	VerbRestored = "restored"
 )
 
+// The event entities of the tenant's catalogue of custom field definitions
+// and of its saved views (tags' is "tag", records' EntityContact and
+// EntityAccount).
+const (
+	eventCustomField = "custom_field"
+	eventSavedView   = "saved_view"
+)
+
 // EventType returns the CloudEvents type of entity ("contact", "account",
-// "tag") and verb: "dev.rapport.contacts.contact.created.v1".
+// "tag", "custom_field", "saved_view") and verb:
+// "dev.rapport.contacts.contact.created.v1".
 func EventType(entity, verb string) string {
 	return "dev.rapport.contacts." + entity + "." + verb + ".v1"
 }
@@ -33,9 +42,11 @@ func EventType(entity, verb string) string {
 // entity: the catalogue that api/asyncapi.yaml and the schemas in
 // api/events/ document. emit publishes no other event.
 var eventVerbs = map[string][]string{
-	EntityContact: {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
-	EntityAccount: {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
-	"tag":         {VerbCreated, VerbUpdated, VerbDeleted},
+	EntityContact:    {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
+	EntityAccount:    {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
+	"tag":            {VerbCreated, VerbUpdated, VerbDeleted},
+	eventCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
+	eventSavedView:   {VerbCreated, VerbUpdated, VerbDeleted},
 }
 
 // EventTypes returns the type of every event this service publishes, sorted.

@@ -74,5 +74,29 @@ var builtinViews = []SavedView{{
 	Sort:    "-lastActivityAt", Visibility: VisibilityShared, OwnerID: "system", Builtin: true,
 }}
 
-// utc puts the timestamps read from the database in UTC.
-func (v *SavedView) utc() { v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC() }
+// read puts a view read from the database in the form the API shows: its
+// timestamps in UTC and its filter canonical.
+func (v *SavedView) read() {
+	v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
+	v.Filter = canonicalFilter(v.Filter)
+}
+
+// canonicalFilter returns a view's filter compact with its keys sorted, as
+// a write and a read of the same filter show it alike (jsonb orders keys its
+// own way), so that an update names the filter changed only when it did.
+// JSON null and an absent filter are nil; a filter that is not JSON is left
+// for the filter's parser to refuse.
+func canonicalFilter(f json.RawMessage) json.RawMessage {
+	var v any
+	if len(f) == 0 || decodeNumbers(f, &v) != nil {
+		return f
+	}
+	if v == nil {
+		return nil
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return f
+	}
+	return out
+}

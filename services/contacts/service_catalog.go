@@ -193,7 +193,12 @@ func (s *service) CreateCustomField(ctx context.Context, d CustomField) (*Custom
 	}
 	now := s.timestamp()
 	d.ID, d.CreatedAt, d.UpdatedAt, d.Version = newID(), now, now, 1
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error { return saveCustomField(ctx, tx, &d, true) })
+	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		if err := saveCustomField(ctx, tx, &d, true); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, eventCustomField, VerbCreated, d.ID, d, nil)
+	})
 	return &d, err
 }
 
@@ -211,7 +216,8 @@ func (s *service) GetCustomField(ctx context.Context, id string) (d *CustomField
 }
 
 // UpdateCustomField implements Service: the label, the required flag and
-// (extending only) the options can change; no record is touched.
+// (extending only) the options can change; no record is touched. A patch
+// that changes nothing keeps the version and publishes nothing.
 func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (d *CustomField, err error) {
 	p, err := callerOf(ctx, id, ErrCustomFieldNotFound)
 	if err != nil {
@@ -236,7 +242,15 @@ func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int6
 			return err
 		}
 		d.ID, d.CreatedAt, d.UpdatedAt, d.Version = old.ID, old.CreatedAt, s.timestamp(), old.Version+1
-		return saveCustomField(ctx, tx, d, false)
+		changed, err := changedFields(old, d)
+		if err != nil || len(changed) == 0 {
+			d = old
+			return err
+		}
+		if err := saveCustomField(ctx, tx, d, false); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, eventCustomField, VerbUpdated, id, d, changed)
 	})
 	return d, err
 }
@@ -250,7 +264,16 @@ func (s *service) DeleteCustomField(ctx context.Context, id string) error {
 	if !validID(id) {
 		return ErrCustomFieldNotFound
 	}
-	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error { return deleteCustomField(ctx, tx, id) })
+	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+		d, err := getCustomField(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := deleteCustomField(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, eventCustomField, VerbDeleted, id, d, nil)
+	})
 }
 
 // ListCustomFields implements Service; entity "" lists both entities.

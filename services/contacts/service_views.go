@@ -42,9 +42,7 @@ func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
 	if err := val.Err(); err != nil {
 		return err
 	}
-	if string(v.Filter) == "null" {
-		v.Filter = nil
-	}
+	v.Filter = canonicalFilter(v.Filter)
 	k := kindOf(v.Entity)
 	defs, err := customFieldDefs(ctx, tx, k.entity)
 	if err != nil {
@@ -97,7 +95,10 @@ func (s *service) CreateView(ctx context.Context, v SavedView) (*SavedView, erro
 		if err := checkView(ctx, tx, &v); err != nil {
 			return err
 		}
-		return saveView(ctx, tx, &v, true)
+		if err := saveView(ctx, tx, &v, true); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, eventSavedView, VerbCreated, v.ID, v, nil)
 	})
 	return &v, err
 }
@@ -118,7 +119,8 @@ func (s *service) GetView(ctx context.Context, id string) (v *SavedView, err err
 	return v, err
 }
 
-// UpdateView implements ViewService: a merge patch at version ifMatch.
+// UpdateView implements ViewService: a merge patch at version ifMatch. A
+// patch that changes nothing keeps the version and publishes nothing.
 func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (v *SavedView, err error) {
 	p, err := callerOf(ctx, id, ErrViewNotFound)
 	if err != nil {
@@ -147,7 +149,15 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 		if err := checkView(ctx, tx, v); err != nil {
 			return err
 		}
-		return saveView(ctx, tx, v, false)
+		changed, err := changedFields(old, v)
+		if err != nil || len(changed) == 0 {
+			v = old
+			return err
+		}
+		if err := saveView(ctx, tx, v, false); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, eventSavedView, VerbUpdated, id, v, changed)
 	})
 	return v, err
 }
@@ -169,7 +179,10 @@ func (s *service) DeleteView(ctx context.Context, id string) error {
 		if !mayChange(p, v) {
 			return ErrViewReadOnly
 		}
-		return deleteView(ctx, tx, id)
+		if err := deleteView(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.emit(ctx, tx, p.TenantID, eventSavedView, VerbDeleted, id, v, nil)
 	})
 }
 

@@ -60,7 +60,7 @@ func getView(ctx context.Context, tx *sqlx.Tx, id, user string, forUpdate bool) 
 		}
 		return nil, fmt.Errorf("get saved view: %w", pg.MapError(err))
 	}
-	v.utc()
+	v.read()
 	return &v, nil
 }
 
@@ -73,7 +73,7 @@ func listViews(ctx context.Context, tx *sqlx.Tx, entity, user string) ([]SavedVi
 		return nil, fmt.Errorf("list saved views: %w", pg.MapError(err))
 	}
 	for i := range out {
-		out[i].utc()
+		out[i].read()
 	}
 	return out, nil
 }
