@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // Options configures Start.
@@ -138,9 +140,12 @@ func (c *Cluster) checkVersion(major string) error {
 	return nil
 }
 
+// initdb initialises the data directory with collation C and the LC_CTYPE
+// of pg.CreateDatabase, so the template databases and postgres classify
+// non-ASCII text too: under LC_CTYPE C pg_trgm finds no trigrams in CJK text.
 func (c *Cluster) initdb(ctx context.Context) error {
 	c.logf("pgcluster: initialising %s with %s", c.dir, c.binDir)
-	_, err := c.run(ctx, "initdb", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync", "-D", c.dir)
+	_, err := c.run(ctx, "initdb", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--lc-ctype="+pg.CType, "--no-sync", "-D", c.dir)
 	return err
 }
 

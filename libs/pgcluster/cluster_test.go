@@ -13,6 +13,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgcluster"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
@@ -43,6 +44,27 @@ func selectOne(ctx context.Context, url string) error {
 	return db.QueryRowContext(ctx, "select 1").Scan(&one)
 }
 
+// checkTextClassification fails the test unless the cluster's databases,
+// templates included, classify CJK text (pg.CheckTextClassification).
+func checkTextClassification(ctx context.Context, t *testing.T, url string) {
+	t.Helper()
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := pg.CheckTextClassification(ctx, db); err != nil {
+		t.Error(err)
+	}
+	var ctype string
+	if err := db.QueryRowContext(ctx, `SELECT datctype FROM pg_database WHERE datname = 'template1'`).Scan(&ctype); err != nil {
+		t.Fatal(err)
+	}
+	if ctype != pg.CType {
+		t.Errorf("template1 has LC_CTYPE %q, want %q", ctype, pg.CType)
+	}
+}
+
 func TestStartStop(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -70,6 +92,7 @@ func TestStartStop(t *testing.T) {
 	if err := selectOne(ctx, c.URL("postgres")); err != nil {
 		t.Fatalf("select 1: %v", err)
 	}
+	checkTextClassification(ctx, t, c.URL("postgres"))
 	if err := c.Stop(); err != nil {
 		t.Fatalf("Stop: %v", err)
 	}
