@@ -15,6 +15,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // DefaultPostgresURL is the local server tests use when TEST_DATABASE_URL is
@@ -55,7 +57,8 @@ func Postgres(t testing.TB) PG {
 	return db
 }
 
-// CreateDatabase makes a fresh database named prefix plus random hex, and its
+// CreateDatabase makes a fresh database named prefix plus random hex (by
+// pg.CreateDatabase, as the launcher and the operator do), and its
 // application role, on server (an admin DSN); drop removes both. Postgres
 // uses it for tests; programs such as the benchmarks call it directly.
 func CreateDatabase(ctx context.Context, server, prefix string) (db PG, drop func() error, err error) {
@@ -83,8 +86,10 @@ func CreateDatabase(ctx context.Context, server, prefix string) (db PG, drop fun
 		}
 		return errors.Join(errs...)
 	}
+	if err := pg.CreateDatabase(ctx, admin, name, ""); err != nil {
+		return PG{}, nil, errors.Join(err, drop())
+	}
 	for _, q := range []string{
-		"CREATE DATABASE " + name,
 		"CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD " + pq.QuoteLiteral(password),
 		"REVOKE CONNECT ON DATABASE " + name + " FROM PUBLIC",
 		"GRANT CONNECT ON DATABASE " + name + " TO " + role,
