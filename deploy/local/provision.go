@@ -7,6 +7,8 @@ import (
 	"net/url"
 
 	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // serviceDB is what a service receives about its database.
@@ -21,7 +23,10 @@ func appRole(service string) string { return service + "_app" }
 // provisionDatabase makes sure database name and its login role <name>_app
 // exist on the server behind admin (an open pool on the admin DSN), sets the
 // role's password, and lets only that role (and superusers) connect. It is
-// idempotent.
+// idempotent. A missing database is made by pg.CreateDatabase; an existing
+// one is kept as it is, and the service refuses it at start if it cannot
+// classify non-ASCII text (one made by a launcher before pg.CreateDatabase,
+// on a cluster initialised with LC_CTYPE C).
 func provisionDatabase(ctx context.Context, admin *sql.DB, adminURL *url.URL, name, password string) (serviceDB, error) {
 	role := appRole(name)
 	var exists bool
@@ -29,8 +34,8 @@ func provisionDatabase(ctx context.Context, admin *sql.DB, adminURL *url.URL, na
 		return serviceDB{}, fmt.Errorf("database %s: look up: %w", name, err)
 	}
 	if !exists {
-		if _, err := admin.ExecContext(ctx, `create database `+pq.QuoteIdentifier(name)); err != nil {
-			return serviceDB{}, fmt.Errorf("database %s: create: %w", name, err)
+		if err := pg.CreateDatabase(ctx, admin, name, ""); err != nil {
+			return serviceDB{}, err
 		}
 	}
 	if err := admin.QueryRowContext(ctx, `select exists(select 1 from pg_roles where rolname = $1)`, role).Scan(&exists); err != nil {

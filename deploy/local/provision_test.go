@@ -11,6 +11,9 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // testAdminURL is the real PostgreSQL the tests use; TEST_DATABASE_URL overrides it.
@@ -89,5 +92,46 @@ func TestProvisionDatabase(t *testing.T) {
 	}
 	if canConnect {
 		t.Errorf("PUBLIC may still connect to %s", name)
+	}
+}
+
+// TestProvisionOnTheThrowawayCluster provisions a service database as `make
+// run` does without DATABASE_URL: on the launcher's own cluster. Chinese
+// names must have trigrams there (pg.CheckTextClassification), whatever
+// locale the server defaults to.
+func TestProvisionOnTheThrowawayCluster(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	state, err := os.MkdirTemp("", "rapport-local-state-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(state) })
+	if err := os.Chmod(state, 0o755); err != nil { // the postgres OS user must reach it when we are root
+		t.Fatal(err)
+	}
+	server, err := startPostgres(ctx, Config{StateDir: state, LocalPGPort: testkit.FreePort(t)}, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := server.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	got, err := provisionDatabase(ctx, server.DB, server.AdminURL, "contacts", "a-password")
+	if err != nil {
+		t.Fatalf("provision: %v", err)
+	}
+	db, err := sql.Open("postgres", got.MigrateURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `create extension pg_trgm`); err != nil {
+		t.Fatal(err)
+	}
+	if err := pg.CheckTextClassification(ctx, db); err != nil {
+		t.Error(err)
 	}
 }
