@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // Credentials are the passwords of a Database's two roles.
@@ -73,7 +75,9 @@ type Server struct {
 
 // Ensure makes d exist: both roles (LOGIN, no SUPERUSER, BYPASSRLS,
 // CREATEDB or CREATEROLE) with the passwords of c, the database owned by
-// d.Owner, and CONNECT on it for d.App but not for PUBLIC. It creates only
+// d.Owner (made by pg.CreateDatabase: UTF-8 character classification
+// whatever the server's default locale), and CONNECT on it for d.App but not
+// for PUBLIC. It creates only
 // what is missing; resetPasswords also sets the passwords of roles that
 // already exist (when their Secret was lost). created reports whether a
 // role or the database was made.
@@ -114,7 +118,7 @@ func (s *Server) Ensure(ctx context.Context, d Database, c Credentials, resetPas
 		return created, classify("look up database "+d.Name, err)
 	}
 	if !exists {
-		if _, err := s.db.ExecContext(ctx, `CREATE DATABASE `+pq.QuoteIdentifier(d.Name)+` OWNER `+pq.QuoteIdentifier(d.Owner)); err != nil {
+		if err := pg.CreateDatabase(ctx, s.db, d.Name, d.Owner); err != nil {
 			return created, classify("create database "+d.Name, err)
 		}
 		created = true

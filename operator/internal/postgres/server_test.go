@@ -11,6 +11,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 	"github.com/rapport-crm/rapport/operator/internal/testenv"
@@ -90,6 +91,20 @@ func TestEnsureAndDrop(t *testing.T) {
 		var owner string
 		if err := db.QueryRow(`SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1`, a.Name).Scan(&owner); err != nil || owner != a.Owner {
 			t.Errorf("owner of %s = %q (%v), want %s", a.Name, owner, err, a.Owner)
+		}
+	})
+
+	t.Run("the database classifies CJK text whatever the server's default", func(t *testing.T) {
+		db := testkit.Open(t, srv.URL(a.Name, a.Owner, ca.OwnerPassword))
+		var collate, ctype string
+		if err := db.QueryRow(`SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()`).Scan(&collate, &ctype); err != nil {
+			t.Fatal(err)
+		}
+		if collate != pg.Collation || ctype != pg.CType {
+			t.Errorf("LC_COLLATE %q, LC_CTYPE %q; want %q, %q (pg.CreateDatabase)", collate, ctype, pg.Collation, pg.CType)
+		}
+		if err := pg.CheckTextClassification(ctx, db.DB); err != nil {
+			t.Error(err)
 		}
 	})
 
