@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -38,9 +39,12 @@ type kafka struct {
 	fake    *kfake.Cluster // nil when KAFKA_BROKERS was given
 }
 
-// startKafka runs the in-process Kafka with topics seeded, or, when
-// cfg.KafkaBrokers is set, checks that cluster answers and creates any of
-// topics it lacks.
+// startKafka runs the in-process Kafka, or, when cfg.KafkaBrokers is set,
+// checks that cluster answers; either way it creates any of topics missing.
+//
+// The in-process Kafka keeps its topics, events and consumer offsets under
+// cfg.StateDir (kafkaDir), beside the throwaway PostgreSQL, so a second
+// `make run` finds the events of the databases it finds.
 func startKafka(ctx context.Context, cfg Config, topics []string) (*kafka, error) {
 	if len(cfg.KafkaBrokers) > 0 {
 		if err := ensureTopics(ctx, cfg.KafkaBrokers, topics); err != nil {
@@ -48,16 +52,30 @@ func startKafka(ctx context.Context, cfg Config, topics []string) (*kafka, error
 		}
 		return &kafka{Brokers: cfg.KafkaBrokers, Topics: topics}, nil
 	}
+	dir := kafkaDir(cfg)
 	c, err := kfake.NewCluster(
 		kfake.Ports(cfg.LocalKafkaPort),
+		kfake.DataDir(dir),
+		kfake.DefaultNumPartitions(topicPartitions),
 		kfake.AllowAutoTopicCreation(),
 		kfake.SeedTopics(topicPartitions, topics...),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("in-process Kafka on 127.0.0.1:%d (RAPPORT_LOCAL_KAFKA_PORT): %w", cfg.LocalKafkaPort, err)
+		return nil, fmt.Errorf("in-process Kafka on 127.0.0.1:%d (RAPPORT_LOCAL_KAFKA_PORT) with its data in %s (remove it to start with no events): %w",
+			cfg.LocalKafkaPort, dir, err)
 	}
-	return &kafka{Brokers: []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.LocalKafkaPort))}, Topics: topics, fake: c}, nil
+	k := &kafka{Brokers: []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.LocalKafkaPort))}, Topics: topics, fake: c}
+	// Data kept from an earlier run is loaded instead of the seed: the
+	// topics of a service added since are made here.
+	if err := ensureTopics(ctx, k.Brokers, topics); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("in-process Kafka: %w", err)
+	}
+	return k, nil
 }
+
+// kafkaDir is where the in-process Kafka keeps its data.
+func kafkaDir(cfg Config) string { return filepath.Join(cfg.StateDir, "kafka") }
 
 // ensureTopics creates topics on a real cluster, leaving those that exist
 // alone.

@@ -63,6 +63,9 @@ func (l *launcher) start(ctx context.Context) error {
 		return err
 	}
 	l.kafka = k
+	if k.fake != nil {
+		l.logf("in-process Kafka on %s keeps its topics, events and offsets in %s", k.Brokers[0], kafkaDir(l.cfg))
+	}
 	if len(l.services) > 0 && l.gateway() == nil {
 		if l.issuer, err = startDevIssuer(l.cfg.GatewayPort, serviceNames(l.services)); err != nil {
 			return err
