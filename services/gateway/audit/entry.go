@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -10,13 +12,26 @@ type Kind string
 // The kinds of entry.
 const (
 	KindRequest      Kind = "request"       // a mutating API request
+	KindRead         Kind = "read"          // a read of personal data: one record, what hangs under it, or a search
+	KindBulkRead     Kind = "bulk_read"     // a page of personal records larger than the bulk-read limit
+	KindExport       Kind = "export"        // an export of personal records
 	KindLoginSuccess Kind = "login_success" // a successful login (password or SSO)
 	KindLoginFailure Kind = "login_failure" // a failed login
 )
 
+// kinds are the valid kinds, in the order the API documents them.
+var kinds = []Kind{KindRequest, KindRead, KindBulkRead, KindExport, KindLoginSuccess, KindLoginFailure}
+
 // valid reports whether k is one of the kinds.
-func (k Kind) valid() bool {
-	return k == KindRequest || k == KindLoginSuccess || k == KindLoginFailure
+func (k Kind) valid() bool { return slices.Contains(kinds, k) }
+
+// kindList names the kinds for an error message: "request, read, …".
+func kindList() string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
 }
 
 // NoTenant is the tenant id of entries that belong to no known tenant, such
@@ -41,6 +56,9 @@ type Entry struct {
 	// ResourceID is the id of the resource acted on: from the response's
 	// Location header, else the last id in the path.
 	ResourceID string `json:"resourceId,omitempty"`
-	RequestID  string `json:"requestId,omitempty"`
-	LatencyMS  int64  `json:"latencyMs"`
+	// ChangedFields names the fields an update changed, as the service
+	// reported them (proxy.Upstream): names, never values.
+	ChangedFields []string `json:"changedFields,omitempty"`
+	RequestID     string   `json:"requestId,omitempty"`
+	LatencyMS     int64    `json:"latencyMs"`
 }

@@ -92,7 +92,7 @@ func parseFilter(r *http.Request, cursors *kitx.Cursors) (Filter, error) {
 		f.Status = n
 	}
 	if f.Kind != "" && !f.Kind.valid() {
-		bad = append(bad, errs.FieldError{Field: "kind", Reason: "must be request, login_success or login_failure"})
+		bad = append(bad, errs.FieldError{Field: "kind", Reason: "must be one of " + kindList()})
 	}
 	if len(bad) > 0 {
 		e := ErrBadFilter.WithDetail("the audit filter has %d invalid parameter(s)", len(bad))

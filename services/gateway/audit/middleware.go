@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,20 +16,73 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 )
 
-// Middleware records every mutating request (any method but GET, HEAD and
-// OPTIONS) whose caller proxy.Authenticate identified, once the response is
-// written. The request itself only pays for queueing the entry.
-func Middleware(rec Recorder) func(http.Handler) http.Handler {
+// DefaultBulkReadLimit is the largest list page of personal records that is
+// not audited: a page asking for more (its limit) is a bulk read.
+const DefaultBulkReadLimit = 100
+
+// Policy says which reads Middleware records besides every change.
+type Policy struct {
+	// Routes tells what data a path serves (proxy.Route.Data); nil records
+	// changes only.
+	Routes *proxy.Table
+	// BulkReadLimit is the largest page of a personal collection that is not
+	// a bulk read (its limit, kitx.DefaultLimit when the request names none);
+	// 0 records every page.
+	BulkReadLimit int
+}
+
+// kind returns what entry r makes under p, if any: KindRequest for a
+// change; for a route of personal data, KindRead for a search (a Query
+// route) or for one record or what hangs under it, KindBulkRead for a list
+// page above BulkReadLimit; KindExport for an export.
+func (p Policy) kind(r *http.Request) (Kind, bool) {
+	var route proxy.Route
+	routed := false
+	if p.Routes != nil {
+		route, routed = p.Routes.Lookup(r.URL.Path)
+	}
+	personal := routed && route.Data != proxy.PlainData
+	switch {
+	case personal && route.Query && r.Method == http.MethodPost:
+		return KindRead, true
+	case mutating(r.Method):
+		return KindRequest, true
+	case !personal || !proxy.IsRead(r.Method):
+		return "", false
+	case route.Data == proxy.ExportData:
+		return KindExport, true
+	case strings.TrimSuffix(r.URL.Path, "/") != route.Prefix:
+		return KindRead, true
+	}
+	limit := kitx.DefaultLimit
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return "", false // refused by the service: no record is read
+		}
+		limit = n
+	}
+	return KindBulkRead, limit > p.BulkReadLimit
+}
+
+// Middleware records, once the response is written, every mutating request
+// (any method but GET, HEAD and OPTIONS) and the reads of personal data that
+// p names, of a caller proxy.Authenticate identified. An update records the
+// names of the fields it changed, as the service reported them to the proxy
+// (proxy.Upstream). The request itself only pays for queueing the entry.
+func Middleware(rec Recorder, p Policy) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !mutating(r.Method) {
+			kind, audited := p.kind(r)
+			if !audited {
 				next.ServeHTTP(w, r)
 				return
 			}
 			start := time.Now()
 			sw := &statusWriter{ResponseWriter: w}
-			next.ServeHTTP(sw, r)
-			p, ok := auth.PrincipalFrom(r.Context())
+			var up proxy.Upstream
+			next.ServeHTTP(sw, r.WithContext(proxy.WithUpstream(r.Context(), &up)))
+			principal, ok := auth.PrincipalFrom(r.Context())
 			if !ok {
 				return // not authenticated: answered 401 before reaching a service
 			}
@@ -39,18 +93,19 @@ func Middleware(rec Recorder) func(http.Handler) http.Handler {
 			// The request is over; a full buffer may still make Record wait its
 			// moment even if the client has gone.
 			rec.Record(context.WithoutCancel(r.Context()), Entry{
-				Time:       start,
-				TenantID:   p.TenantID,
-				Kind:       KindRequest,
-				UserID:     p.UserID,
-				APIKeyID:   proxy.APIKeyID(r),
-				ClientAddr: ClientAddr(r),
-				Method:     r.Method,
-				Path:       r.URL.Path,
-				Status:     sw.status(),
-				ResourceID: ResourceID(w.Header().Get("Location"), r.URL.Path),
-				RequestID:  requestID,
-				LatencyMS:  time.Since(start).Milliseconds(),
+				Time:          start,
+				TenantID:      principal.TenantID,
+				Kind:          kind,
+				UserID:        principal.UserID,
+				APIKeyID:      proxy.APIKeyID(r),
+				ClientAddr:    ClientAddr(r),
+				Method:        r.Method,
+				Path:          r.URL.Path,
+				Status:        sw.status(),
+				ResourceID:    ResourceID(w.Header().Get("Location"), r.URL.Path),
+				ChangedFields: up.ChangedFields,
+				RequestID:     requestID,
+				LatencyMS:     time.Since(start).Milliseconds(),
 			})
 		})
 	}

@@ -55,7 +55,7 @@ func insertRows(ctx context.Context, tx *sqlx.Tx, es []Entry) error {
 	var (
 		tenants, ids, kinds, users, keys, subjects, addrs = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		methods, paths, resources, requests               = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		ats                                               = make([]string, n)
+		ats, changed                                      = make([]string, n), make([]string, n)
 		statuses, latencies                               = make([]int64, n), make([]int64, n)
 	)
 	for i, e := range es {
@@ -63,16 +63,27 @@ func insertRows(ctx context.Context, tx *sqlx.Tx, es []Entry) error {
 		methods[i], paths[i], resources[i], requests[i] = e.Method, e.Path, e.ResourceID, e.RequestID
 		ats[i] = e.Time.Format(time.RFC3339Nano)
 		statuses[i], latencies[i] = int64(e.Status), e.LatencyMS
+		// One array literal per row: a PostgreSQL array of arrays cannot hold
+		// arrays of different lengths.
+		changed[i] = "{}"
+		if len(e.ChangedFields) > 0 {
+			lit, err := pq.StringArray(e.ChangedFields).Value()
+			if err != nil {
+				return fmt.Errorf("audit: changed fields: %w", err)
+			}
+			changed[i] = lit.(string)
+		}
 	}
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO audit_log (tenant_id, at, id, kind, user_id, api_key_id, subject, client_addr,
-		                       method, path, status, resource_id, request_id, latency_ms)
-		SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::text[],
-		                     $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[],
-		                     $13::text[], $14::int[])`,
+		                       method, path, status, resource_id, request_id, latency_ms, changed_fields)
+		SELECT t, a, i, k, u, ak, s, ca, m, p, st, r, rq, l, cf::text[]
+		FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::text[],
+		            $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[],
+		            $13::text[], $14::int[], $15::text[]) AS x(t, a, i, k, u, ak, s, ca, m, p, st, r, rq, l, cf)`,
 		pq.Array(tenants), pq.Array(ats), pq.Array(ids), pq.Array(kinds), pq.Array(users), pq.Array(keys),
 		pq.Array(subjects), pq.Array(addrs), pq.Array(methods), pq.Array(paths), pq.Array(statuses),
-		pq.Array(resources), pq.Array(requests), pq.Array(latencies))
+		pq.Array(resources), pq.Array(requests), pq.Array(latencies), pq.Array(changed))
 	if err != nil {
 		return fmt.Errorf("audit: insert %d entries: %w", n, err)
 	}
@@ -147,7 +158,7 @@ func (s *Store) List(ctx context.Context, tenantID string, f Filter) ([]Entry, *
 		where = append(where, "(at, id) < ("+arg(f.After.Time)+", "+arg(f.After.ID)+"::uuid)")
 	}
 	q := `SELECT tenant_id, at, id, kind, user_id, api_key_id, subject, client_addr, method, path,
-	             status, resource_id, request_id, latency_ms
+	             status, resource_id, request_id, latency_ms, changed_fields
 	      FROM audit_log`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -164,11 +175,15 @@ func (s *Store) List(ctx context.Context, tenantID string, f Filter) ([]Entry, *
 		for rows.Next() {
 			var e Entry
 			var kind string
+			var changed pq.StringArray
 			if err := rows.Scan(&e.TenantID, &e.Time, &e.ID, &kind, &e.UserID, &e.APIKeyID, &e.Subject, &e.ClientAddr,
-				&e.Method, &e.Path, &e.Status, &e.ResourceID, &e.RequestID, &e.LatencyMS); err != nil {
+				&e.Method, &e.Path, &e.Status, &e.ResourceID, &e.RequestID, &e.LatencyMS, &changed); err != nil {
 				return fmt.Errorf("audit: list: %w", err)
 			}
 			e.Kind, e.Time = Kind(kind), e.Time.UTC()
+			if len(changed) > 0 {
+				e.ChangedFields = changed
+			}
 			out = append(out, e)
 		}
 		return rows.Err()

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -99,6 +100,42 @@ func TestListFilters(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadKindsAndChangedFields stores the kinds of reads and an update's
+// changed field names, and lists them back as they were.
+func TestReadKindsAndChangedFields(t *testing.T) {
+	d := newTestDB(t)
+	changed := []string{"emails", "firstName", `odd "name" {x}`}
+	seed(t, d,
+		Entry{TenantID: tenantA, Time: at(0), Kind: KindRead, Method: "GET", Path: "/v1/contacts/1", Status: 200},
+		Entry{TenantID: tenantA, Time: at(1), Kind: KindBulkRead, Method: "GET", Path: "/v1/contacts", Status: 200},
+		Entry{TenantID: tenantA, Time: at(2), Kind: KindExport, Method: "GET", Path: "/v1/contacts/export", Status: 200},
+		Entry{TenantID: tenantA, Time: at(3), Method: "PATCH", Path: "/v1/contacts/1", Status: 200, ChangedFields: changed},
+	)
+	all, _, err := d.store.List(t.Context(), tenantA, Filter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []Kind
+	for _, e := range all {
+		kinds = append(kinds, e.Kind)
+	}
+	if want := []Kind{KindRequest, KindExport, KindBulkRead, KindRead}; !slices.Equal(kinds, want) {
+		t.Fatalf("kinds %v, want %v", kinds, want)
+	}
+	if !slices.Equal(all[0].ChangedFields, changed) {
+		t.Errorf("changed fields %q, want %q", all[0].ChangedFields, changed)
+	}
+	for _, e := range all[1:] {
+		if e.ChangedFields != nil {
+			t.Errorf("%s %s: changed fields %q, want none", e.Kind, e.Path, e.ChangedFields)
+		}
+	}
+	exports, _, err := d.store.List(t.Context(), tenantA, Filter{Kind: KindExport, Limit: 10})
+	if err != nil || len(exports) != 1 || exports[0].Path != "/v1/contacts/export" {
+		t.Errorf("kind export lists %+v, %v; want the export", exports, err)
 	}
 }
 

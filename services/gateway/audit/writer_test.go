@@ -29,7 +29,7 @@ func TestMigrationsForceRowLevelSecurity(t *testing.T) {
 func TestWriterBatchesRequests(t *testing.T) {
 	d := newTestDB(t)
 	w := startWriter(t, d, WriterConfig{BatchSize: 100, FlushInterval: 50 * time.Millisecond})
-	h := asPrincipal(auth.Principal{TenantID: tenantA, UserID: "u1"}, Middleware(w)(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	h := asPrincipal(auth.Principal{TenantID: tenantA, UserID: "u1"}, Middleware(w, Policy{})(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	})))
 	tests := []struct {
@@ -66,7 +66,7 @@ func TestWriterDoesNotSlowRequestsWhileTheDatabaseStalls(t *testing.T) {
 	w := startWriter(t, d, WriterConfig{BatchSize: 50, FlushInterval: 10 * time.Millisecond})
 	app := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	bare := asPrincipal(auth.Principal{TenantID: tenantA, UserID: "u1"}, app)
-	audited := asPrincipal(auth.Principal{TenantID: tenantA, UserID: "u1"}, Middleware(w)(app))
+	audited := asPrincipal(auth.Principal{TenantID: tenantA, UserID: "u1"}, Middleware(w, Policy{})(app))
 
 	// Stall the writer: an open transaction holds a SHARE lock on the table, which blocks
 	// inserts but not reads.

@@ -72,7 +72,7 @@ func BenchmarkChainRead(b *testing.B) {
 	b.Cleanup(ph.Close)
 	writer := audit.NewWriter(audit.NewStore(app), audit.WriterConfig{Logger: quiet})
 	limited := ratelimit.Middleware(ratelimit.Config{Limiter: ratelimit.NewMemory(), Tenant: ratelimit.Limit{Rate: 1e9, Burst: 1 << 30}, Logger: quiet})
-	gw := httptest.NewServer(kitx.RequestID(proxy.Authenticate(ids)(limited(audit.Middleware(writer)(ph)))))
+	gw := httptest.NewServer(kitx.RequestID(proxy.Authenticate(ids)(limited(audit.Middleware(writer, audit.Policy{})(ph)))))
 	b.Cleanup(gw.Close)
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,11 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
 )
 
-const chainTenant = "0190c5e6-0000-7000-8000-0000000000c1"
+// The tenants of TestChain.
+const (
+	chainTenant  = "0190c5e6-0000-7000-8000-0000000000c1"
+	chainTenant2 = "0190c5e6-0000-7000-8000-0000000000c2"
+)
 
 // TestChain runs the order cmd/gateway wires: request id, authentication,
 // rate limit, audit, proxy; against a real PostgreSQL for the audit log and
@@ -37,6 +42,11 @@ func TestChain(t *testing.T) {
 		tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if _, err := upstreamVerifier.Verify(r.Context(), tok); err != nil {
 			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		if r.Method == http.MethodPatch {
+			w.Header().Set(kitx.ChangedFieldsHeader, "emails,firstName")
+			w.WriteHeader(http.StatusOK)
 			return
 		}
 		w.Header().Set("Location", "/v1/contacts/"+created)
@@ -75,7 +85,7 @@ func TestChain(t *testing.T) {
 	}
 	t.Cleanup(ph.Close)
 	limiter := ratelimit.Middleware(ratelimit.Config{Limiter: ratelimit.NewMemory(), Tenant: ratelimit.Limit{Rate: 0.001, Burst: 3}, Logger: quiet})
-	chain := kitx.RequestID(proxy.Authenticate(authn)(limiter(audit.Middleware(writer)(ph))))
+	chain := kitx.RequestID(proxy.Authenticate(authn)(limiter(audit.Middleware(writer, audit.Policy{})(ph))))
 	gw := httptest.NewServer(chain)
 	t.Cleanup(gw.Close)
 
@@ -136,6 +146,32 @@ func TestChain(t *testing.T) {
 		if e.UserID != "u-1" || e.Status != 201 || e.ResourceID != created || e.RequestID == "" || e.Method != "POST" {
 			t.Errorf("entry %+v", e)
 		}
+	}
+
+	// An update's changed fields, as the service names them, reach the
+	// audit entry and never the client (another tenant: a fresh rate limit).
+	other, err := signer.Sign(auth.Principal{TenantID: chainTenant2, UserID: "u-2", Permissions: []string{"contacts:*"}}, "gateway", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPatch, gw.URL+"/v1/contacts/"+created, strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer "+other)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if v, ok := resp.Header[kitx.ChangedFieldsHeader]; resp.StatusCode != http.StatusOK || ok {
+		t.Errorf("PATCH = %d with %s %q, want 200 without it", resp.StatusCode, kitx.ChangedFieldsHeader, v)
+	}
+	for entries = nil; len(entries) == 0 && time.Now().Before(deadline.Add(5*time.Second)); {
+		time.Sleep(20 * time.Millisecond)
+		if entries, _, err = store.List(t.Context(), chainTenant2, audit.Filter{Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(entries) != 1 || !slices.Equal(entries[0].ChangedFields, []string{"emails", "firstName"}) {
+		t.Errorf("audit entries of the update = %+v, want one naming emails and firstName", entries)
 	}
 }
 

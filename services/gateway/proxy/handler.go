@@ -135,6 +135,7 @@ func New(cfg Config) (*Handler, error) {
 			// The gateway answers with its own request id (the one it sent
 			// upstream); the upstream's copy would repeat the header.
 			res.Header.Del(kitx.RequestIDHeader)
+			takeUpstream(res)
 			return nil
 		},
 	}

@@ -26,7 +26,28 @@ type Route struct {
 	// Query marks a route whose POST only reads: a search whose criteria are
 	// too long for a URL (POST /v1/contacts/search).
 	Query bool
+	// Data says what the route's records hold, which decides what the audit
+	// log records of reading them.
+	Data Data
 }
+
+// Data is what a route's records hold, for the audit log: every change is
+// audited, reads only of personal data.
+type Data int
+
+// The kinds of Data.
+const (
+	// PlainData holds no personal data (settings, tags, field definitions):
+	// reads are not audited.
+	PlainData Data = iota
+	// PersonalData is records of people: reading one record or what hangs
+	// under it (GET <prefix>/…), or searching (a Query route), is audited, and
+	// so is a large page of the collection (GET <prefix>).
+	PersonalData
+	// ExportData streams a whole collection of personal records out: every
+	// read is audited.
+	ExportData
+)
 
 // Permission returns the permission a request with method needs on r.
 func (r Route) Permission(method string) string {
@@ -55,10 +76,12 @@ func DefaultRoutes() []Route {
 			routes = append(routes, Route{Prefix: p, Service: service})
 		}
 	}
-	add("contacts", "/v1/contacts", "/v1/accounts", "/v1/tags", "/v1/custom-fields", "/v1/settings", "/v1/saved-views",
-		"/v1/duplicate-scans")
-	for _, p := range []string{"/v1/contacts/search", "/v1/accounts/search"} {
-		routes = append(routes, Route{Prefix: p, Service: "contacts", Query: true})
+	add("contacts", "/v1/tags", "/v1/custom-fields", "/v1/settings", "/v1/saved-views", "/v1/duplicate-scans")
+	for _, p := range []string{"/v1/contacts", "/v1/accounts"} {
+		routes = append(routes,
+			Route{Prefix: p, Service: "contacts", Data: PersonalData},
+			Route{Prefix: p + "/search", Service: "contacts", Query: true, Data: PersonalData},
+			Route{Prefix: p + "/export", Service: "contacts", Data: ExportData})
 	}
 	add("sales", "/v1/leads", "/v1/opportunities", "/v1/pipelines", "/v1/products", "/v1/quotes")
 	add("marketing", "/v1/segments", "/v1/campaigns")

@@ -77,6 +77,30 @@ func TestTableServices(t *testing.T) {
 	}
 }
 
+func TestDefaultRoutesData(t *testing.T) {
+	table, err := NewTable(DefaultRoutes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]Data{
+		"/v1/contacts":                   PersonalData,
+		"/v1/contacts/1/consent-history": PersonalData,
+		"/v1/accounts/1/duplicates":      PersonalData,
+		"/v1/contacts/search":            PersonalData,
+		"/v1/accounts/export":            ExportData,
+		"/v1/contacts/export":            ExportData,
+		"/v1/tags/1":                     PlainData,
+		"/v1/custom-fields":              PlainData,
+		"/v1/settings":                   PlainData,
+		"/v1/saved-views":                PlainData,
+		"/v1/leads/1":                    PlainData,
+	} {
+		if got, ok := table.Match(path); !ok || got.Data != want {
+			t.Errorf("%s: data %v (found %v), want %v", path, got.Data, ok, want)
+		}
+	}
+}
+
 func TestRequireRoute(t *testing.T) {
 	table, err := NewTable(DefaultRoutes())
 	if err != nil {

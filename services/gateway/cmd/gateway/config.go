@@ -35,6 +35,7 @@ type config struct {
 	TenantLimit     ratelimit.Limit // RATE_LIMIT_TENANT, RATE:BURST, default 100:200
 	APIKeyLimit     ratelimit.Limit // RATE_LIMIT_API_KEY, RATE:BURST, default 20:40
 	AuditRetention  time.Duration   // AUDIT_RETENTION, default 400d
+	AuditBulkRead   int             // AUDIT_BULK_READ_LIMIT: larger pages of personal records are audited, default 100
 	DialTimeout     time.Duration   // UPSTREAM_DIAL_TIMEOUT, default 2s
 	HeaderTimeout   time.Duration   // UPSTREAM_RESPONSE_HEADER_TIMEOUT, default 30s
 	Retries         int             // UPSTREAM_RETRIES, default 2
@@ -139,7 +140,10 @@ func loadEdgeConfig(getenv func(string) string, c *config) error {
 		dst  *int
 		def  int
 		min  int
-	}{{"UPSTREAM_RETRIES", &c.Retries, 2, 0}, {"BREAKER_FAILURES", &c.BreakerFailures, 5, 1}} {
+	}{
+		{"UPSTREAM_RETRIES", &c.Retries, 2, 0}, {"BREAKER_FAILURES", &c.BreakerFailures, 5, 1},
+		{"AUDIT_BULK_READ_LIMIT", &c.AuditBulkRead, audit.DefaultBulkReadLimit, 0},
+	} {
 		*n.dst = n.def
 		if v := getenv(n.name); v != "" {
 			if *n.dst, err = strconv.Atoi(v); err != nil || *n.dst < n.min {

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/rapport-crm/rapport/services/gateway/audit"
 )
 
 // validEnv is a complete, valid environment.
@@ -36,6 +38,7 @@ func TestLoadConfig(t *testing.T) {
 		{"bad tenant limit", map[string]string{"RATE_LIMIT_TENANT": "fast"}, "RATE_LIMIT_TENANT"},
 		{"bad api key limit", map[string]string{"RATE_LIMIT_API_KEY": "1:x"}, "RATE_LIMIT_API_KEY"},
 		{"bad retention", map[string]string{"AUDIT_RETENTION": "forever"}, "AUDIT_RETENTION"},
+		{"bad bulk read limit", map[string]string{"AUDIT_BULK_READ_LIMIT": "-1"}, "AUDIT_BULK_READ_LIMIT"},
 		{"bad dial timeout", map[string]string{"UPSTREAM_DIAL_TIMEOUT": "-1s"}, "UPSTREAM_DIAL_TIMEOUT"},
 		{"bad retries", map[string]string{"UPSTREAM_RETRIES": "many"}, "UPSTREAM_RETRIES"},
 		{"bad breaker", map[string]string{"BREAKER_FAILURES": "-2"}, "BREAKER_FAILURES"},
@@ -56,7 +59,7 @@ func TestLoadConfig(t *testing.T) {
 				t.Fatalf("got error %v, want none", err)
 			case tt.wantErr != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.wantErr)):
 				t.Fatalf("got error %v, want one naming %s", err, tt.wantErr)
-			case tt.wantErr == "" && (cfg.Addr != ":8080" || cfg.MetricsAddr != "127.0.0.1:9090" || len(cfg.DataKey) != 32):
+			case tt.wantErr == "" && (cfg.Addr != ":8080" || cfg.MetricsAddr != "127.0.0.1:9090" || cfg.AuditBulkRead != audit.DefaultBulkReadLimit || len(cfg.DataKey) != 32):
 				t.Errorf("defaults: %+v", cfg)
 			}
 		})

@@ -61,6 +61,9 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err := pg.CheckRole(ctx, db.DB); err != nil {
 		return err
 	}
+	if err := pg.CheckTextClassification(ctx, db.DB); err != nil {
+		return err
+	}
 
 	keys, err := signingKeys(cfg, logger)
 	if err != nil {
@@ -133,9 +136,11 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	go specs.Run(ctx, cfg.OpenAPIRefresh)
 
-	// A signed-in request is rate limited, then audited, then served.
+	// A signed-in request is rate limited, then audited (every change, and
+	// the reads of the routes of personal data), then served.
 	limited := ratelimit.Middleware(ratelimit.Config{Limiter: limiter, Tenant: cfg.TenantLimit, APIKey: cfg.APIKeyLimit, Logger: logger})
-	guard := func(h http.Handler) http.Handler { return limited(audit.Middleware(auditWriter)(h)) }
+	audited := audit.Middleware(auditWriter, audit.Policy{Routes: routes, BulkReadLimit: cfg.AuditBulkRead})
+	guard := func(h http.Handler) http.Handler { return limited(audited(h)) }
 	authn := proxy.Authenticate(ids)
 
 	// The public port serves the probes but not /metrics (served on the
