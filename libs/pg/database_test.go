@@ -66,33 +66,35 @@ func TestCreateDatabaseClassifiesCJKText(t *testing.T) {
 
 func TestCheckTextClassificationRefusesCtypeC(t *testing.T) {
 	ctx := context.Background()
+	db := testkit.PostgresCTypeC(t)
+	admin, app := testkit.Open(t, db.AdminURL).DB, testkit.Open(t, db.AppURL).DB
+	want := `pg: database "` + db.Name + `" has LC_CTYPE "C", which does not classify non-ASCII text`
+	check := func(what string) {
+		t.Helper()
+		err := pg.CheckTextClassification(ctx, app)
+		if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "LC_CTYPE '"+pg.CType+"'") {
+			t.Errorf("%s: got %v, want %q… naming LC_CTYPE '%s'", what, err, want, pg.CType)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: the error is more than one line: %q", what, err)
+		}
+	}
+	check("without pg_trgm")
+	if _, err := admin.Exec(`CREATE EXTENSION pg_trgm`); err != nil {
+		t.Fatal(err)
+	}
+	check("with pg_trgm")
+}
+
+func TestCheckTextClassificationRefusesSQLASCII(t *testing.T) {
 	admin, prefix, open := scratch(t)
-	for _, tt := range []struct {
-		suffix, create, want string
-	}{
-		{"_c", `ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`, `has LC_CTYPE "C", which does not classify non-ASCII text`},
-		{"_c_trgm", `ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`, `has LC_CTYPE "C", which does not classify non-ASCII text`},
-		{"_sql_ascii", `ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'`, `has encoding SQL_ASCII, not UTF8`},
-	} {
-		t.Run(tt.suffix, func(t *testing.T) {
-			name := prefix + tt.suffix
-			db := open(name)
-			if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE template0 ` + tt.create); err != nil {
-				t.Fatal(err)
-			}
-			if strings.HasSuffix(name, "_trgm") {
-				if _, err := db.Exec(`CREATE EXTENSION pg_trgm`); err != nil {
-					t.Fatal(err)
-				}
-			}
-			err := pg.CheckTextClassification(ctx, db)
-			want := `database "` + name + `" ` + tt.want
-			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "'"+pg.CType+"'") {
-				t.Errorf("got %v, want an error with %q naming LC_CTYPE '%s'", err, want, pg.CType)
-			}
-			if err != nil && strings.Contains(err.Error(), "\n") {
-				t.Errorf("the error is more than one line: %q", err)
-			}
-		})
+	name := prefix + "_sql_ascii"
+	db := open(name)
+	if _, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'`); err != nil {
+		t.Fatal(err)
+	}
+	want := `pg: database "` + name + `" has encoding SQL_ASCII, not UTF8`
+	if err := pg.CheckTextClassification(context.Background(), db); err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got %v, want %q…", err, want)
 	}
 }

@@ -39,13 +39,34 @@ type PG struct {
 // the system's PostgreSQL binaries (once per test binary).
 func Postgres(t testing.TB) PG {
 	t.Helper()
+	return postgres(t, pg.CreateDatabase)
+}
+
+// PostgresCTypeC is Postgres with the database created with LC_CTYPE C, as
+// a cluster initialised with --locale=C made them by default (`make run`'s
+// did before pg.CreateDatabase): CJK characters are no letters there and
+// pg_trgm finds no trigrams in them. For tests of what refuses it.
+func PostgresCTypeC(t testing.TB) PG {
+	t.Helper()
+	return postgres(t, func(ctx context.Context, admin *sql.DB, name, _ string) error {
+		_, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'")
+		return err
+	})
+}
+
+// createFunc creates database name owned by owner, as pg.CreateDatabase.
+type createFunc func(ctx context.Context, admin *sql.DB, name, owner string) error
+
+// postgres is Postgres with the database made by create.
+func postgres(t testing.TB, create createFunc) PG {
+	t.Helper()
 	server, err := testServerURL()
 	if err != nil {
 		t.Fatalf("testkit: no PostgreSQL for tests: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, drop, err := CreateDatabase(ctx, server, "rt_")
+	db, drop, err := createDatabase(ctx, server, "rt_", create)
 	if err != nil {
 		t.Fatalf("testkit: %v", err)
 	}
@@ -62,6 +83,11 @@ func Postgres(t testing.TB) PG {
 // application role, on server (an admin DSN); drop removes both. Postgres
 // uses it for tests; programs such as the benchmarks call it directly.
 func CreateDatabase(ctx context.Context, server, prefix string) (db PG, drop func() error, err error) {
+	return createDatabase(ctx, server, prefix, pg.CreateDatabase)
+}
+
+// createDatabase is CreateDatabase with the database made by create.
+func createDatabase(ctx context.Context, server, prefix string, create createFunc) (db PG, drop func() error, err error) {
 	admin, err := sql.Open("postgres", server)
 	if err != nil {
 		return PG{}, nil, fmt.Errorf("open %s: %w", redact(server), err)
@@ -86,7 +112,7 @@ func CreateDatabase(ctx context.Context, server, prefix string) (db PG, drop fun
 		}
 		return errors.Join(errs...)
 	}
-	if err := pg.CreateDatabase(ctx, admin, name, ""); err != nil {
+	if err := create(ctx, admin, name, ""); err != nil {
 		return PG{}, nil, errors.Join(err, drop())
 	}
 	for _, q := range []string{
