@@ -13,6 +13,7 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
 
 run: ## start the whole platform on this machine (Ctrl-C stops it)
+	@[ -n "$$DATABASE_URL" ] || bash scripts/pg-binaries.sh
 	@mkdir -p bin
 	go build -o bin/rapport-local ./deploy/local
 	exec ./bin/rapport-local

@@ -35,15 +35,7 @@ if [ -n "${TEST_DATABASE_URL:-}" ]; then
 elif answers 5432; then
 	echo "test.sh: PostgreSQL on 127.0.0.1:5432"
 else
-	if [ -z "$(pg_bindir)" ] && ! command -v initdb >/dev/null; then
-		if [ "$(id -u)" != 0 ]; then
-			echo "test.sh: no PostgreSQL server answers and its binaries are missing; install the 'postgresql' package or set TEST_DATABASE_URL" >&2
-			exit 1
-		fi
-		echo "test.sh: installing PostgreSQL from the distribution's packages"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-	fi
+	bash scripts/pg-binaries.sh
 	echo "test.sh: no server on 127.0.0.1:5432; tests start a throwaway cluster in $throwaway_dir"
 	trap stop_throwaway EXIT
 fi
