@@ -22,7 +22,9 @@ type Service interface {
 
 	CreateContact(ctx context.Context, c Contact, opts CreateOptions) (*Contact, error)
 	GetContact(ctx context.Context, id string) (*Contact, error)
-	UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Contact, error)
+	// UpdateContact applies a merge patch and returns the contact and the
+	// names of the top-level fields the patch changed (none: nothing did).
+	UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Contact, []string, error)
 	DeleteContact(ctx context.Context, id string, ifMatch int64) error
 	RestoreContact(ctx context.Context, id string) (*Contact, error)
 	ListContacts(ctx context.Context, q ListQuery) (Page[Contact], error)
@@ -30,7 +32,8 @@ type Service interface {
 
 	CreateAccount(ctx context.Context, a Account, opts CreateOptions) (*Account, error)
 	GetAccount(ctx context.Context, id string) (*Account, error)
-	UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Account, error)
+	// UpdateAccount is UpdateContact for an account.
+	UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Account, []string, error)
 	DeleteAccount(ctx context.Context, id string, ifMatch int64) error
 	RestoreAccount(ctx context.Context, id string) (*Account, error)
 	ListAccounts(ctx context.Context, q ListQuery) (Page[Account], error)

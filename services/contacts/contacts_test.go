@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 func TestContactLifecycle(t *testing.T) {
@@ -35,6 +37,14 @@ func TestContactLifecycle(t *testing.T) {
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"1"`), http.StatusOK)
 	if r.body["displayName"] != "王小明" || r.header.Get("ETag") != `"2"` {
 		t.Errorf("patched: %s, ETag %s", r.raw, r.header.Get("ETag"))
+	}
+	// The gateway's audit log learns which fields changed: names, not values.
+	if got := r.header.Get(kitx.ChangedFieldsHeader); got != "displayName,firstName,lastName" {
+		t.Errorf("%s = %q, want displayName,firstName,lastName", kitx.ChangedFieldsHeader, got)
+	}
+	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"2"`), http.StatusOK)
+	if v, ok := r.header[kitx.ChangedFieldsHeader]; ok || r.header.Get("ETag") != `"2"` {
+		t.Errorf("a patch changing nothing: %s %q, ETag %s; want no header, version 2", kitx.ChangedFieldsHeader, v, r.header.Get("ETag"))
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"displayName": "Wang", "jobTitle": nil}, "If-Match", `"2"`), http.StatusOK)
 	if r.body["displayName"] != "Wang" {

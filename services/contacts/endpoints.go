@@ -33,12 +33,14 @@ type listRequest struct {
 	Entity string
 }
 
-// response is a resource with its status, ETag and Location.
+// response is a resource with its status, ETag and Location, and for an
+// update the fields it changed (for the gateway's audit log: names only).
 type response struct {
 	body     any
 	status   int
 	version  int64
 	location string
+	changed  []string
 }
 
 // MarshalJSON encodes the resource.
@@ -79,6 +81,15 @@ func ok[T any](v *T, version int64, err error) (any, error) {
 	return response{body: v, version: version}, nil
 }
 
+// updated wraps an updated resource for a 200 response naming the fields
+// the update changed.
+func updated[T any](v *T, version int64, changed []string, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return response{body: v, version: version, changed: changed}, nil
+}
+
 // created wraps a new resource for a 201 response with its Location.
 func created[T any](v *T, version int64, location string, err error) (any, error) {
 	if err != nil {
@@ -105,8 +116,8 @@ func MakeEndpoints(s Service) Endpoints {
 		},
 		"updateContact": func(ctx context.Context, r any) (any, error) {
 			req := r.(patchRequest)
-			c, err := s.UpdateContact(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
-			return ok(c, version(c, err), err)
+			c, changed, err := s.UpdateContact(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
+			return updated(c, version(c, err), changed, err)
 		},
 		"deleteContact": func(ctx context.Context, r any) (any, error) {
 			return noContent{}, s.DeleteContact(ctx, r.(idRequest).ID, r.(idRequest).IfMatch)
@@ -134,8 +145,8 @@ func MakeEndpoints(s Service) Endpoints {
 		},
 		"updateAccount": func(ctx context.Context, r any) (any, error) {
 			req := r.(patchRequest)
-			a, err := s.UpdateAccount(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
-			return ok(a, version(a, err), err)
+			a, changed, err := s.UpdateAccount(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
+			return updated(a, version(a, err), changed, err)
 		},
 		"deleteAccount": func(ctx context.Context, r any) (any, error) {
 			return noContent{}, s.DeleteAccount(ctx, r.(idRequest).ID, r.(idRequest).IfMatch)

@@ -266,16 +266,18 @@ func (s *service) get(ctx context.Context, k *kind, id string) (rec record, err 
 	return rec, err
 }
 
-// update applies a merge patch to a live record at version ifMatch; unless
-// opts.AllowDuplicate, a patch that changes what identifies the record
-// (changesIdentity) is refused when the result has duplicates.
-func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (rec record, err error) {
+// update applies a merge patch to a live record at version ifMatch and
+// returns the record and the top-level fields it changed (changedFields, as
+// its event says); unless opts.AllowDuplicate, a patch that changes what
+// identifies the record (changesIdentity) is refused when the result has
+// duplicates.
+func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (rec record, changed []string, err error) {
 	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if ifMatch == 0 {
-		return nil, ErrIfMatchRequired
+		return nil, nil, ErrIfMatchRequired
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		old, err := getRecord(ctx, tx, k, id, true, liveConds(p)...)
@@ -304,7 +306,7 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 		if err := presentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
-		changed, err := changedFields(old, rec)
+		changed, err = changedFields(old, rec)
 		if err != nil || len(changed) == 0 {
 			rec = old
 			return err
@@ -326,7 +328,7 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 		}
 		return s.emit(ctx, tx, p.TenantID, k.entity, VerbUpdated, id, rec, changed)
 	})
-	return rec, err
+	return rec, changed, err
 }
 
 // patchedDisplayName tells whether the display name is set by hand after

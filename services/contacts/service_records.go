@@ -20,9 +20,9 @@ func (s *service) GetContact(ctx context.Context, id string) (*Contact, error) {
 }
 
 // UpdateContact implements Service.
-func (s *service) UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Contact, error) {
-	rec, err := s.update(ctx, contactKind, id, ifMatch, patch, opts)
-	return asContact(rec), err
+func (s *service) UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Contact, []string, error) {
+	rec, changed, err := s.update(ctx, contactKind, id, ifMatch, patch, opts)
+	return asContact(rec), changed, err
 }
 
 // DeleteContact implements Service.
@@ -66,9 +66,9 @@ func (s *service) GetAccount(ctx context.Context, id string) (*Account, error) {
 }
 
 // UpdateAccount implements Service.
-func (s *service) UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Account, error) {
-	rec, err := s.update(ctx, accountKind, id, ifMatch, patch, opts)
-	return asAccount(rec), err
+func (s *service) UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*Account, []string, error) {
+	rec, changed, err := s.update(ctx, accountKind, id, ifMatch, patch, opts)
+	return asAccount(rec), changed, err
 }
 
 // DeleteAccount implements Service.

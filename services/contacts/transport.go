@@ -170,8 +170,9 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 // decodeNone is the decoder of routes without input.
 func decodeNone(context.Context, *http.Request) (any, error) { return nil, nil }
 
-// encodeResponse is kitx.EncodeJSON plus the Location of created resources;
-// exports are streamed (transport_export.go).
+// encodeResponse is kitx.EncodeJSON plus the Location of created resources
+// and the fields an update changed (kitx.ChangedFieldsHeader, for the
+// gateway's audit log); exports are streamed (transport_export.go).
 func encodeResponse(ctx context.Context, w http.ResponseWriter, resp any) error {
 	switch e := resp.(type) {
 	case contactExport:
@@ -179,8 +180,11 @@ func encodeResponse(ctx context.Context, w http.ResponseWriter, resp any) error 
 	case accountExport:
 		return streamExport(w, "accounts", e.Format, accountColumns, e.Run)
 	}
-	if r, ok := resp.(response); ok && r.location != "" {
-		w.Header().Set("Location", r.location)
+	if r, ok := resp.(response); ok {
+		if r.location != "" {
+			w.Header().Set("Location", r.location)
+		}
+		kitx.SetChangedFields(w.Header(), r.changed)
 	}
 	return kitx.EncodeJSON(ctx, w, resp)
 }
