@@ -22,6 +22,7 @@ func TestGateway(t *testing.T) {
 	t.Run("unauthorised", func(t *testing.T) { testUnauthorised(t, w) })
 	t.Run("events", func(t *testing.T) { testEvents(t, w) })
 	t.Run("audit", func(t *testing.T) { testAudit(t, w) })
+	t.Run("audit of reads", func(t *testing.T) { testAuditReads(t, w.st) })
 	t.Run("statistics", func(t *testing.T) { testStatistics(t, w) })
 	t.Run("deleted tags", func(t *testing.T) { testDeletedTags(t, w) })
 	t.Run("public port", func(t *testing.T) { testPublicPort(t, w) })
