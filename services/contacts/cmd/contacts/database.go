@@ -18,9 +18,10 @@ import (
 )
 
 // startDatabase waits for the database, migrates it as the owner, checks the
-// app role, marks the service started, runs the store's housekeeping
-// (analyzeNewTables, stripDeletedTags) and the outbox relay until ctx ends. It
-// returns an error only for what a restart would not fix.
+// app role and that the database classifies CJK text (duplicate checks and
+// search rest on pg_trgm), marks the service started, runs the store's
+// housekeeping (analyzeNewTables, stripDeletedTags) and the outbox relay
+// until ctx ends. It returns an error only for what a restart would not fix.
 func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, store *contacts.Store, logger *slog.Logger,
 	started *atomic.Bool, metrics *obs.Metrics, publisher *events.Publisher) error {
 	owner, err := pg.Connect(ctx, cfg.MigrateURL, logger, pg.Options{MaxOpenConns: 2})
@@ -36,6 +37,9 @@ func startDatabase(ctx context.Context, cfg config, app *sqlx.DB, store *contact
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
 	if err := pg.CheckRole(ctx, app.DB); err != nil {
+		return err
+	}
+	if err := pg.CheckTextClassification(ctx, app.DB); err != nil {
 		return err
 	}
 	started.Store(true)
