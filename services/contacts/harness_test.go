@@ -60,8 +60,13 @@ func newUser(tenant string) user {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, testkit.Postgres(t))
+}
+
+// newEnvOn is newEnv on database db.
+func newEnvOn(t *testing.T, db testkit.PG) *env {
+	t.Helper()
 	ctx := context.Background()
-	db := testkit.Postgres(t)
 	admin := testkit.Open(t, db.AdminURL)
 	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), contacts.Migrations()); err != nil {
 		t.Fatalf("migrate: %v", err)
