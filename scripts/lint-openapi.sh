@@ -22,15 +22,15 @@ redocly="$dir/node_modules/.bin/redocly"
 need_node() {
 	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 		if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null; then
-			echo "lint: Redocly CLI needs Node.js (20.19 or later) and npm; install them" >&2
+			echo "lint: Redocly CLI needs Node.js (18.17 or later) and npm; install them" >&2
 			return 1
 		fi
 		echo "lint: installing nodejs and npm from the distribution's packages…"
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 	fi
-	if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) || (a === 20 && b >= 19) ? 0 : 1)'; then
-		echo "lint: Redocly CLI needs Node.js 20.19+ or 22.12+, this is $(node --version)" >&2
+	if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 17) ? 0 : 1)'; then
+		echo "lint: Redocly CLI needs Node.js 18.17 or later (Debian 12's own), this is $(node --version)" >&2
 		return 1
 	fi
 }
