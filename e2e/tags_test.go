@@ -31,7 +31,7 @@ func testDeletedTags(t *testing.T, w *world) {
 	if len(contact.Tags) != 0 {
 		t.Errorf("the contact's tags after the delete: %v", contact.Tags)
 	}
-	filter := url.QueryEscape(`{"and": [{"field": "email", "op": "eq", "value": "` + email + `"}, {"field": "tags", "op": "isEmpty"}]}`)
+	filter := url.QueryEscape(`{"and": [{"field": "emails", "op": "eq", "value": "` + email + `"}, {"field": "tags", "op": "isEmpty"}]}`)
 	var page struct{ Items []struct{ ID string } }
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
 		stack.Must(t, stack.Request{Method: http.MethodGet, URL: w.st.GatewayURL + "/v1/contacts?filter=" + filter, Token: token}, http.StatusOK, &page)

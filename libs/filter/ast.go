@@ -53,7 +53,7 @@ type Node struct {
 	Not *Node
 
 	// Field is the API name of the field a condition tests ("lifecycleStage",
-	// "custom.budget").
+	// "customFields.budget").
 	Field string
 	// Op is the condition's operator.
 	Op Op

@@ -30,8 +30,8 @@
 //
 //	{"and": [
 //	  {"field": "ownerId", "op": "in", "value": ["0190c2b4-...", "0190c2b5-..."]},
-//	  {"field": "custom.budget", "op": "gte", "value": 10000.50},
-//	  {"not": {"field": "email", "op": "isEmpty"}}
+//	  {"field": "customFields.budget", "op": "gte", "value": "10000.50"},
+//	  {"not": {"field": "emails", "op": "isEmpty"}}
 //	]}
 //
 // # Operators
@@ -126,7 +126,7 @@
 //
 //	s := contactFields
 //	s.CustomField = func(name string) (filter.Field, bool) {
-//		key, ok := strings.CutPrefix(name, "custom.")
+//		key, ok := strings.CutPrefix(name, "customFields.")
 //		def, found := defs[key] // the tenant's custom field definitions
 //		if !ok || !found {
 //			return filter.Field{}, false

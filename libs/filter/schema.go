@@ -99,7 +99,7 @@ type Field struct {
 }
 
 // CustomFieldFunc resolves a field name that is not among Schema.Fields,
-// typically "custom.<key>" from a tenant's custom field definitions, usually
+// typically "customFields.<key>" from a tenant's custom field definitions, usually
 // by returning JSONBField(name, "custom_fields", key, typ). It reports false
 // for an unknown name.
 type CustomFieldFunc func(name string) (Field, bool)
@@ -174,7 +174,7 @@ func (f Field) Validate() error {
 }
 
 // JSONBField returns a field read from key of the jsonb column column, cast
-// to typ, for custom fields: JSONBField("custom.budget", "c.custom_fields",
+// to typ, for custom fields: JSONBField("customFields.budget", "c.custom_fields",
 // "budget", Decimal). The key is bound as a parameter, never spliced into the
 // SQL. A stored value of the wrong JSON type (a string where a number is
 // expected) reads as missing rather than failing the query; strings that do

@@ -75,7 +75,7 @@ func TestDecimalCustomFields(t *testing.T) {
 
 	// Filters: "10000" and 10000 match the same records, compared as numbers
 	// (as text, "9.5" would be above "10000").
-	const field = "custom.budget"
+	const field = "customFields.budget"
 	want := []string{"Exact", "Number", "Padded", "Round"}
 	for _, value := range []any{"10000", json.Number("10000"), json.Number("1e4"), "10000.000"} {
 		got := names(e.list(u, "/v1/contacts", "filter", filterJSON(t, cond(field, "gte", value)), "sort", "displayName"))

@@ -76,7 +76,7 @@ func TestExportContacts(t *testing.T) {
 
 	header, rows := e.exportCSV(u, "/v1/contacts/export")
 	if want := []string{"id", "displayName", "firstName", "lastName", "emails", "phones"}; !slices.Equal(header[:6], want) ||
-		header[len(header)-1] != "custom.budget" {
+		header[len(header)-1] != "customFields.budget" {
 		t.Errorf("header %v", header)
 	}
 	got := map[string]map[string]string{}
@@ -89,7 +89,7 @@ func TestExportContacts(t *testing.T) {
 	a := got[ada]
 	for col, want := range map[string]string{"displayName": "Ada Lovelace", "emails": "ada@example.com;ada@home.example",
 		"phones": "'+442079460018", "jobTitle": "'=HYPERLINK(\"x\")", "tags": "vip;speaker", "lifecycleStage": "customer",
-		"consentEmail": "granted", "custom.budget": "1200"} {
+		"consent.email.status": "granted", "customFields.budget": "1200"} {
 		if a[col] != want {
 			t.Errorf("%s = %q, want %q", col, a[col], want)
 		}
@@ -173,7 +173,7 @@ func TestExportPagesThroughEveryRecord(t *testing.T) {
 		t.Fatalf("accounts %v", rows)
 	}
 	got := byColumn(header, rows)[0]
-	if got["annualRevenueMinor"] != "123456" || got["annualRevenueCurrency"] != "EUR" || got["domain"] != "initech.example" {
+	if got["annualRevenue.amountMinor"] != "123456" || got["annualRevenue.currency"] != "EUR" || got["domain"] != "initech.example" {
 		t.Errorf("account row %v", got)
 	}
 }

@@ -98,7 +98,7 @@ func TestFilterOperators(t *testing.T) {
 		{"string in", cond("address.country", "in", []string{"GB", "US"}), []string{"Ada Lovelace", "Bob Builder"}},
 		{"isEmpty", cond("jobTitle", "isEmpty", true), []string{"Cy Young"}},
 		{"not empty", cond("address.city", "isEmpty", false), []string{"Ada Lovelace", "Bob Builder"}},
-		{"email", cond("email", "eq", "ada@acme.com"), []string{"Ada Lovelace"}},
+		{"emails", cond("emails", "eq", "ada@acme.com"), []string{"Ada Lovelace"}},
 		{"enum", cond("lifecycleStage", "in", []string{"lead", "opportunity"}), []string{"Ada Lovelace", "Cy Young"}},
 		{"uuid", cond("accountId", "eq", acme), []string{"Ada Lovelace"}},
 		{"account name", cond("accountName", "startsWith", "ac"), []string{"Ada Lovelace"}},
@@ -110,13 +110,13 @@ func TestFilterOperators(t *testing.T) {
 		{"tags all of", cond("tags", "contains", []string{"VIPs", "purchase-intent"}), []string{"Ada Lovelace"}},
 		{"tags any of", cond("tags", "in", []string{"VIPs", "purchase-intent", "nope"}), []string{"Ada Lovelace", "Bob Builder"}},
 		{"tags empty", cond("tags", "isEmpty", true), []string{"Cy Young"}},
-		{"custom number", cond("custom.budget", "gte", 1000), []string{"Ada Lovelace"}},
-		{"custom decimal", cond("custom.price", "lt", 50), []string{"Bob Builder"}},
-		{"custom enum", cond("custom.tier", "eq", "silver"), []string{"Bob Builder"}},
-		{"custom bool", cond("custom.vip", "eq", true), []string{"Ada Lovelace"}},
-		{"custom date", cond("custom.renewal", "gt", "2026-06-01"), []string{"Bob Builder"}},
-		{"custom empty", cond("custom.tier", "isEmpty", true), []string{"Cy Young"}},
-		{"or", map[string]any{"or": []any{cond("firstName", "eq", "Cy"), cond("custom.vip", "eq", false)}}, []string{"Bob Builder", "Cy Young"}},
+		{"custom number", cond("customFields.budget", "gte", 1000), []string{"Ada Lovelace"}},
+		{"custom decimal", cond("customFields.price", "lt", 50), []string{"Bob Builder"}},
+		{"custom enum", cond("customFields.tier", "eq", "silver"), []string{"Bob Builder"}},
+		{"custom bool", cond("customFields.vip", "eq", true), []string{"Ada Lovelace"}},
+		{"custom date", cond("customFields.renewal", "gt", "2026-06-01"), []string{"Bob Builder"}},
+		{"custom empty", cond("customFields.tier", "isEmpty", true), []string{"Cy Young"}},
+		{"or", map[string]any{"or": []any{cond("firstName", "eq", "Cy"), cond("customFields.vip", "eq", false)}}, []string{"Bob Builder", "Cy Young"}},
 		{"not", map[string]any{"not": cond("lifecycleStage", "eq", "customer")}, []string{"Ada Lovelace", "Cy Young"}},
 		{"the issue's example", map[string]any{"and": []any{cond("tags", "contains", "purchase-intent"),
 			cond("lastActivityAt", "within", "90d"), cond("lifecycleStage", "ne", "customer")}}, []string{"Ada Lovelace"}},
@@ -127,8 +127,8 @@ func TestFilterOperators(t *testing.T) {
 		}
 	}
 
-	r := e.want(e.do(u, "GET", "/v1/contacts?filter="+filterJSON(t, cond("custom.gone", "eq", "x")), nil), http.StatusBadRequest)
-	if !strings.Contains(r.field("filter/field"), "custom.gone") {
+	r := e.want(e.do(u, "GET", "/v1/contacts?filter="+filterJSON(t, cond("customFields.gone", "eq", "x")), nil), http.StatusBadRequest)
+	if !strings.Contains(r.field("filter/field"), "customFields.gone") {
 		t.Errorf("a deleted custom field: %s", r.raw)
 	}
 
@@ -146,7 +146,7 @@ func TestFilterOperators(t *testing.T) {
 	}{
 		{cond("sizeBand", "eq", "51-200"), []string{"Globex"}},
 		{cond("annualRevenue.amountMinor", "gt", 100000), []string{"Globex"}},
-		{cond("currency", "eq", "EUR"), []string{"Globex"}},
+		{cond("annualRevenue.currency", "eq", "EUR"), []string{"Globex"}},
 		{cond("name", "startsWith", "ac"), []string{"Acme"}},
 	} {
 		if got := names(e.list(u, "/v1/accounts", "filter", filterJSON(t, tt.filter))); !slices.Equal(got, tt.want) {

@@ -6,12 +6,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/filter"
 )
 
-// The table aliases list queries use; filter columns are qualified with them.
-const (
-	contactAlias = "c"
-	accountAlias = "a"
-)
-
 // alias returns the alias of k's table in list queries.
 func alias(k *kind) string {
 	if k == accountKind {
@@ -20,57 +14,10 @@ func alias(k *kind) string {
 	return contactAlias
 }
 
-// tagsColumn is appended to a tag_ids column for the "tags" filter field:
-// the record's tag ids as text. Filters name tags; resolveTagNames rewrites
-// the names to ids before compiling, so a renamed tag keeps matching without
-// touching any record. (Array @> is not leakproof, so under FORCE ROW LEVEL
-// SECURITY no index serves it; the other conditions and the sort pick the
-// index, as for the example, where lastActivityAt within 90d does.)
-const tagsColumn = "::text[]"
-
-// contactFields are the fixed filter fields of contacts. Sortable fields
-// each have a (tenant_id, column, id) index (migrations/0002_search.sql).
-var contactFields = filter.Schema{Fields: []filter.Field{
-	{Name: "firstName", Column: "c.first_name", Type: filter.String},
-	{Name: "lastName", Column: "c.last_name", Type: filter.String, Sortable: true},
-	{Name: "displayName", Column: "c.display_name", Type: filter.String, Sortable: true},
-	{Name: "email", Column: "c.primary_email", Type: filter.String, Sortable: true},
-	{Name: "phone", Column: "c.primary_phone", Type: filter.String},
-	{Name: "jobTitle", Column: "c.job_title", Type: filter.String},
-	{Name: "accountId", Column: "c.account_id", Type: filter.UUID},
-	{Name: "accountName", Column: "c.account_name", Type: filter.String},
-	{Name: "ownerId", Column: "c.owner_id", Type: filter.String},
-	{Name: "teamId", Column: "c.team_id", Type: filter.String},
-	{Name: "lifecycleStage", Column: "c.lifecycle_stage", Type: filter.Enum, Values: LifecycleStages},
-	{Name: "source", Column: "c.source", Type: filter.String},
-	{Name: "address.country", Column: "c.address->>'country'", Type: filter.String},
-	{Name: "address.city", Column: "c.address->>'city'", Type: filter.String},
-	{Name: "createdAt", Column: "c.created_at", Type: filter.Time, Sortable: true},
-	{Name: "updatedAt", Column: "c.updated_at", Type: filter.Time, Sortable: true},
-	{Name: "lastActivityAt", Column: "c.last_activity_at", Type: filter.Time, Sortable: true},
-	{Name: "tags", Column: "c.tag_ids" + tagsColumn, Type: filter.StringArray},
-}}
-
-// accountFields are the fixed filter fields of accounts.
-var accountFields = filter.Schema{Fields: []filter.Field{
-	{Name: "name", Column: "a.name", Type: filter.String, Sortable: true},
-	{Name: "domain", Column: "a.domain", Type: filter.String},
-	{Name: "industry", Column: "a.industry", Type: filter.String},
-	{Name: "sizeBand", Column: "a.size_band", Type: filter.Enum, Values: SizeBands},
-	{Name: "annualRevenue.amountMinor", Column: "(a.annual_revenue->>'amountMinor')::bigint", Type: filter.Number},
-	{Name: "currency", Column: "a.annual_revenue->>'currency'", Type: filter.String},
-	{Name: "ownerId", Column: "a.owner_id", Type: filter.String},
-	{Name: "teamId", Column: "a.team_id", Type: filter.String},
-	{Name: "parentAccountId", Column: "a.parent_account_id", Type: filter.UUID},
-	{Name: "createdAt", Column: "a.created_at", Type: filter.Time, Sortable: true},
-	{Name: "updatedAt", Column: "a.updated_at", Type: filter.Time, Sortable: true},
-	{Name: "tags", Column: "a.tag_ids" + tagsColumn, Type: filter.StringArray},
-}}
-
-// schemaFor returns k's filter schema with the custom fields defs (the
-// tenant's live definitions of k's entity, by key) as "custom.<key>".
-// Deleted definitions are not in defs, so their stored values are not
-// filterable.
+// schemaFor returns k's filter schema (the filterable names of its
+// vocabulary) with the custom fields defs (the tenant's live definitions of
+// k's entity, by key) as "customFields.<key>". Deleted definitions are not
+// in defs, so their stored values are not filterable.
 func schemaFor(k *kind, defs map[string]CustomField) filter.Schema {
 	s := contactFields
 	if k == accountKind {
@@ -78,7 +25,7 @@ func schemaFor(k *kind, defs map[string]CustomField) filter.Schema {
 	}
 	column := alias(k) + ".custom_fields"
 	s.CustomField = func(name string) (filter.Field, bool) {
-		key, ok := strings.CutPrefix(name, "custom.")
+		key, ok := strings.CutPrefix(name, customFieldPrefix)
 		d, found := defs[key]
 		if !ok || !found {
 			return filter.Field{}, false

@@ -37,9 +37,9 @@ func checkListQuery(k *kind, q ListQuery) error {
 func FuzzListQuery(f *testing.F) {
 	for _, s := range []string{
 		"", "limit=10&cursor=abc", "q=%E5%BC%A0", "q=wei.zhang@", "q=%2B1%20415", "sort=-lastActivityAt,displayName",
-		"sort=custom.budget", "deleted=maybe", "limit=0", "limit=999999999999999999999",
+		"sort=customFields.budget", "deleted=maybe", "limit=0", "limit=999999999999999999999",
 		`filter={"and":[{"field":"tags","op":"contains","value":"vip"},{"field":"lastActivityAt","op":"within","value":"90d"}]}`,
-		`filter={"field":"custom.budget","op":"gte","value":1e400}`, `filter={"not":{"not":{"not":{}}}}`,
+		`filter={"field":"customFields.budget","op":"gte","value":1e400}`, `filter={"not":{"not":{"not":{}}}}`,
 		`filter={"field":"tags","op":"in","value":["vip",1,null]}`, "filter=[", "filter=null", "sort=,,,", "q=%ff%fe",
 		"view=x&q=%00", `filter={"or":[]}`, `filter={"field":"createdAt","op":"within","value":"99999999y"}`,
 	} {

@@ -25,9 +25,6 @@ const (
 	KeepLoser  = "loser"
 )
 
-// customFieldPrefix prefixes a custom field key in MergeRequest.Fields.
-const customFieldPrefix = "customFields."
-
 // MergeRequest names the record merged into the winner and, per field, whose
 // value the winner keeps: KeepWinner (the default) or KeepLoser. Keys are the
 // top-level fields of mergeableFields or "customFields.<key>". Tags, emails

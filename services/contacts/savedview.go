@@ -70,7 +70,7 @@ var builtinViews = []SavedView{{
 		{"field": "tags", "op": "contains", "value": "purchase-intent"},
 		{"field": "lastActivityAt", "op": "within", "value": "90d"},
 		{"field": "lifecycleStage", "op": "ne", "value": "customer"}]}`),
-	Columns: pq.StringArray{"displayName", "email", "accountName", "lifecycleStage", "lastActivityAt", "tags"},
+	Columns: pq.StringArray{"displayName", "emails", "accountName", "lifecycleStage", "lastActivityAt", "tags"},
 	Sort:    "-lastActivityAt", Visibility: VisibilityShared, OwnerID: "system", Builtin: true,
 }}
 

@@ -154,7 +154,7 @@ func (p *listPlan) column(f filter.Field) string {
 
 // nullableField reports whether a sortable field can be NULL.
 func nullableField(name string) bool {
-	return name == "lastActivityAt" || strings.HasPrefix(name, "custom.")
+	return name == "lastActivityAt" || strings.HasPrefix(name, customFieldPrefix)
 }
 
 // sqlType is the SQL type a cursor value of a field of type t is cast to.

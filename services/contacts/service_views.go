@@ -30,8 +30,9 @@ func kindOf(entity string) *kind {
 	return contactKind
 }
 
-// checkView validates v against its entity's fields: the filter compiles,
-// q parses, the sort and the columns name known fields.
+// checkView validates v against its entity's vocabulary (fields.go): the
+// filter compiles, q parses, the sort names sortable fields and the columns
+// any field.
 func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
 	val := kitx.NewValidator()
 	v.Name = strings.TrimSpace(v.Name)
@@ -66,11 +67,7 @@ func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
 		v.Columns = []string{}
 	}
 	for i, c := range v.Columns {
-		_, found, err := schema.Lookup(c)
-		if err != nil {
-			return err
-		}
-		val.Check(found, fmt.Sprintf("columns/%d", i), fmt.Sprintf("unknown field %q", c))
+		val.Check(knownName(k, defs, c), fmt.Sprintf("columns/%d", i), fmt.Sprintf("unknown field %q of %ss", c, k.entity))
 	}
 	return val.Err()
 }

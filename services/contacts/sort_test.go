@@ -42,7 +42,7 @@ func TestSortPaging(t *testing.T) {
 			e.setActivity(id, &d)
 		}
 	}
-	for _, sort := range []string{"lastName", "-lastName", "lastName,-createdAt", "-lastActivityAt", "lastActivityAt,lastName", "-updatedAt", "email,displayName"} {
+	for _, sort := range []string{"lastName", "-lastName", "lastName,-createdAt", "-lastActivityAt", "lastActivityAt,lastName", "-updatedAt", "emails,displayName"} {
 		all := e.list(u, "/v1/contacts", "sort", sort, "limit", "200")
 		want := names(all)
 		if len(want) != len(lastNames) {
@@ -95,11 +95,11 @@ func TestSortByCustomField(t *testing.T) {
 		}
 		e.create(u, "contacts", map[string]any{"firstName": fmt.Sprintf("P%02d", i), "customFields": custom})
 	}
-	got := names(e.list(u, "/v1/contacts", "sort", "custom.budget", "limit", "200"))
+	got := names(e.list(u, "/v1/contacts", "sort", "customFields.budget", "limit", "200"))
 	if want := []string{"P06", "P02", "P04", "P03", "P00", "P01", "P05"}; !slices.Equal(got, want) {
-		t.Errorf("sort custom.budget: %v, want %v", got, want)
+		t.Errorf("sort customFields.budget: %v, want %v", got, want)
 	}
-	for _, sort := range []string{"custom.budget", "-custom.budget", "custom.renewal,custom.budget", "-custom.segment"} {
+	for _, sort := range []string{"customFields.budget", "-customFields.budget", "customFields.renewal,customFields.budget", "-customFields.segment"} {
 		want := names(e.list(u, "/v1/contacts", "sort", sort, "limit", "200"))
 		if len(want) != len(budgets) {
 			t.Fatalf("sort %s: %d contacts", sort, len(want))

@@ -176,9 +176,9 @@ func decodeNone(context.Context, *http.Request) (any, error) { return nil, nil }
 func encodeResponse(ctx context.Context, w http.ResponseWriter, resp any) error {
 	switch e := resp.(type) {
 	case contactExport:
-		return streamExport(w, "contacts", e.Format, contactColumns, e.Run)
+		return streamExport(w, "contacts", e.Format, contactVocabulary, e.Run)
 	case accountExport:
-		return streamExport(w, "accounts", e.Format, accountColumns, e.Run)
+		return streamExport(w, "accounts", e.Format, accountVocabulary, e.Run)
 	}
 	if r, ok := resp.(response); ok {
 		if r.location != "" {

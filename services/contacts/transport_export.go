@@ -1,7 +1,6 @@
 package contacts
 
 import (
-	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -47,82 +46,20 @@ func decodeExport(ctx context.Context, r *http.Request) (any, error) {
 	return exportRequest{Query: list.(listRequest).Query, Format: format}, nil
 }
 
-// column is one CSV column of records of type T.
-type column[T any] struct {
-	name  string
-	value func(*T) string
-}
-
-// contactColumns are the CSV columns of a contact, before its custom fields.
-var contactColumns = []column[Contact]{
-	{"id", func(c *Contact) string { return c.ID }},
-	{"displayName", func(c *Contact) string { return c.DisplayName }},
-	{"firstName", func(c *Contact) string { return c.FirstName }},
-	{"lastName", func(c *Contact) string { return c.LastName }},
-	{"emails", func(c *Contact) string { return joinEach(c.Emails, func(e Email) string { return e.Address }) }},
-	{"phones", func(c *Contact) string {
-		return joinEach(c.Phones, func(p Phone) string { return cmp.Or(p.E164, p.Number) })
-	}},
-	{"jobTitle", func(c *Contact) string { return c.JobTitle }},
-	{"accountId", func(c *Contact) string { return deref(c.AccountID) }},
-	{"ownerId", func(c *Contact) string { return c.OwnerID }},
-	{"teamId", func(c *Contact) string { return c.TeamID }},
-	{"lifecycleStage", func(c *Contact) string { return c.LifecycleStage }},
-	{"source", func(c *Contact) string { return c.Source }},
-	{"tags", func(c *Contact) string { return strings.Join(c.Tags, ";") }},
-	{"consentEmail", func(c *Contact) string {
-		return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Email })
-	}},
-	{"consentSms", func(c *Contact) string {
-		return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.SMS })
-	}},
-	{"consentPhone", func(c *Contact) string {
-		return consentStatus(c.Consent, func(k *Consent) *ChannelConsent { return k.Phone })
-	}},
-	{"lastActivityAt", func(c *Contact) string {
-		if c.LastActivityAt == nil {
-			return ""
-		}
-		return timeText(c.LastActivityAt.Time)
-	}},
-	{"createdAt", func(c *Contact) string { return timeText(c.CreatedAt) }},
-	{"updatedAt", func(c *Contact) string { return timeText(c.UpdatedAt) }},
-}
-
-// accountColumns are the CSV columns of an account, before its custom fields.
-var accountColumns = []column[Account]{
-	{"id", func(a *Account) string { return a.ID }},
-	{"name", func(a *Account) string { return a.Name }},
-	{"domain", func(a *Account) string { return a.Domain }},
-	{"industry", func(a *Account) string { return a.Industry }},
-	{"sizeBand", func(a *Account) string { return a.SizeBand }},
-	{"annualRevenueMinor", func(a *Account) string {
-		if a.AnnualRevenue == nil {
-			return ""
-		}
-		return strconv.FormatInt(a.AnnualRevenue.AmountMinor, 10)
-	}},
-	{"annualRevenueCurrency", func(a *Account) string {
-		if a.AnnualRevenue == nil {
-			return ""
-		}
-		return a.AnnualRevenue.Currency
-	}},
-	{"parentAccountId", func(a *Account) string { return deref(a.ParentAccountID) }},
-	{"ownerId", func(a *Account) string { return a.OwnerID }},
-	{"teamId", func(a *Account) string { return a.TeamID }},
-	{"tags", func(a *Account) string { return strings.Join(a.Tags, ";") }},
-	{"createdAt", func(a *Account) string { return timeText(a.CreatedAt) }},
-	{"updatedAt", func(a *Account) string { return timeText(a.UpdatedAt) }},
-}
-
-// streamExport writes the export that run produces as format: in CSV the
-// columns, then one "custom.<key>" column per custom field. *T is a record. Nothing is written before
-// the service calls start, so an invalid query is still a problem response;
-// an error after that aborts the response, so that a client never takes a
+// streamExport writes the export that run produces as format: in CSV a
+// column per exported name of the vocabulary, then one "customFields.<key>"
+// column per custom field. *T is a record. Nothing is written before the
+// service calls start, so an invalid query is still a problem response; an
+// error after that aborts the response, so that a client never takes a
 // cut-off export for a whole one.
-func streamExport[T any](w http.ResponseWriter, name, format string, cols []column[T],
+func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary []field,
 	run func(start func([]CustomField) error, each func(*T) error) error) error {
+	var cols []field
+	for _, f := range vocabulary {
+		if f.export != nil {
+			cols = append(cols, f)
+		}
+	}
 	var fields []CustomField
 	var out *csv.Writer
 	enc := json.NewEncoder(w)
@@ -149,7 +86,7 @@ func streamExport[T any](w http.ResponseWriter, name, format string, cols []colu
 			header = append(header, c.name)
 		}
 		for _, f := range fields {
-			header = append(header, "custom."+f.Key)
+			header = append(header, customFieldPrefix+f.Key)
 		}
 		return out.Write(header)
 	}
@@ -158,10 +95,11 @@ func streamExport[T any](w http.ResponseWriter, name, format string, cols []colu
 			return enc.Encode(rec)
 		}
 		row := make([]string, 0, len(cols)+len(fields))
+		r := any(rec).(record)
 		for _, c := range cols {
-			row = append(row, cellText(c.value(rec)))
+			row = append(row, cellText(c.export(r)))
 		}
-		custom := any(rec).(record).meta().CustomFields
+		custom := r.meta().CustomFields
 		for _, f := range fields {
 			row = append(row, cellText(customText(custom[f.Key])))
 		}
@@ -209,14 +147,6 @@ func customText(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
-}
-
-// consentStatus is the status of one channel of c ("" when not recorded).
-func consentStatus(c *Consent, channel func(*Consent) *ChannelConsent) string {
-	if c == nil || channel(c) == nil {
-		return ""
-	}
-	return channel(c).Status
 }
 
 // joinEach joins f of every item with ";".
