@@ -26,4 +26,5 @@ func TestGateway(t *testing.T) {
 	t.Run("statistics", func(t *testing.T) { testStatistics(t, w) })
 	t.Run("deleted tags", func(t *testing.T) { testDeletedTags(t, w) })
 	t.Run("public port", func(t *testing.T) { testPublicPort(t, w) })
+	t.Run("answers", func(t *testing.T) { testAnswers(t, w) })
 }

@@ -133,8 +133,12 @@ func New(cfg Config) (*Handler, error) {
 		ErrorLog:      slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 		ModifyResponse: func(res *http.Response) error {
 			// The gateway answers with its own request id (the one it sent
-			// upstream); the upstream's copy would repeat the header.
+			// upstream) and its own no-store and nosniff (serve): the
+			// upstream's copies would repeat the headers, and no upstream
+			// may make an authenticated answer cacheable.
 			res.Header.Del(kitx.RequestIDHeader)
+			res.Header.Del("X-Content-Type-Options")
+			res.Header.Del("Cache-Control")
 			takeUpstream(res)
 			return nil
 		},
@@ -156,6 +160,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	// A service's answer is a tenant's data: nothing may cache it, whatever
+	// the service said (ModifyResponse drops its copies of these).
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	route, ok := h.routes.Lookup(r.URL.Path)
 	if !ok {
 		kitx.WriteProblem(w, r, ErrNoRoute.WithDetail("no API route matches %s", r.URL.Path))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -333,5 +334,35 @@ func TestHandlerPassesStatusAndBody(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != http.StatusCreated || string(body) != `echo:{"name":"Ada"}` || resp.Header.Get("Location") != "/v1/contacts/99" {
 		t.Errorf("got %d %q Location %q, want 201 echo:{\"name\":\"Ada\"} /v1/contacts/99", resp.StatusCode, body, resp.Header.Get("Location"))
+	}
+}
+
+// TestHandlerAnswersAreNeverCached checks that what a service answers leaves
+// the gateway with no-store and nosniff, once each, whatever the service
+// said: a tenant's data must not stay in a shared or browser cache.
+func TestHandlerAnswersAreNeverCached(t *testing.T) {
+	e := newEnv(t)
+	up := newUpstream(t, e, "contacts", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/contacts/cacheable" {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		} else {
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+		}
+		_, _ = w.Write([]byte(`{"id":"1"}`))
+	})
+	_, gw := newGateway(t, e, Config{Resolver: instances(up.addr())})
+	for _, path := range []string{"/v1/contacts/1", "/v1/contacts/cacheable"} {
+		resp := do(t, http.MethodGet, gw.URL+path, writer(), e, nil, nil)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, resp.StatusCode)
+		}
+		if got := resp.Header.Values("Cache-Control"); !slices.Equal(got, []string{"no-store"}) {
+			t.Errorf("GET %s: Cache-Control %q, want no-store once", path, got)
+		}
+		if got := resp.Header.Values("X-Content-Type-Options"); !slices.Equal(got, []string{"nosniff"}) {
+			t.Errorf("GET %s: X-Content-Type-Options %q, want nosniff once", path, got)
+		}
 	}
 }

@@ -153,7 +153,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
 	mux.Handle("/", proxy.RequireRoute(routes)(authn(guard(ph)))) // every other path goes to the services
 
-	servers, err := listen(cfg, kitx.RequestID(metrics.InstrumentMux(mux)), obs.Mux(health, metrics))
+	// kitx.Routes: every answer says nosniff and no-store (unless its handler
+	// sets a Cache-Control, as the JWKS does), and a bad path or query is a
+	// 400 before anything reads it.
+	servers, err := listen(cfg, kitx.RequestID(metrics.InstrumentMux(kitx.Routes(mux))), obs.Mux(health, metrics))
 	if err != nil {
 		return err
 	}
