@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,7 +88,8 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		{"latin prefix", contactKind, ListQuery{Q: "first123"}, auth.ScopeAll, []string{"contacts_name_key", "contacts_search"}},
 		{"typo", contactKind, ListQuery{Q: "frist1234"}, auth.ScopeAll, []string{"contacts_search"}},
 		{"cjk prefix", contactKind, ListQuery{Q: "张"}, auth.ScopeAll, []string{"contacts_name_key", "contacts_account_key"}},
-		{"email prefix", contactKind, ListQuery{Q: "user123@"}, auth.ScopeAll, []string{"contacts_primary_email"}},
+		// Under collation C (pg.CreateDatabase) the sort index on the email serves a prefix as well.
+		{"email prefix", contactKind, ListQuery{Q: "user123@"}, auth.ScopeAll, []string{"contacts_primary_email|contacts_email_sort"}},
 		{"phone digits", contactKind, ListQuery{Q: "555 0123"}, auth.ScopeAll, []string{"contacts_phone_key", "contacts_phone_rkey"}},
 		{"search in own scope", contactKind, ListQuery{Q: "first12"}, auth.ScopeOwn, []string{"contacts_owner"}},
 		{"issue filter, recent first", contactKind, ListQuery{Filter: issue, Sort: "-lastActivityAt"}, auth.ScopeAll, []string{"contacts_last_activity"}},
@@ -113,8 +115,8 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			if strings.Contains(plan, "Seq Scan on "+tt.k.table) {
 				t.Errorf("sequential scan:\n%s", plan)
 			}
-			for _, idx := range tt.want {
-				if !strings.Contains(plan, idx) {
+			for _, idx := range tt.want { // "a|b": a or b
+				if !slices.ContainsFunc(strings.Split(idx, "|"), func(i string) bool { return strings.Contains(plan, i) }) {
 					t.Errorf("plan does not use %s:\n%s", idx, plan)
 				}
 			}
