@@ -170,6 +170,22 @@ func (e *env) do(u user, method, path string, body any, headers ...string) reply
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
 	reqErr := openapi3filter.ValidateRequest(context.Background(), in)
 	req.Body = io.NopCloser(bytes.NewReader(raw))
+	out := e.send(req)
+	if reqErr != nil && out.status < 400 {
+		e.t.Errorf("%s %s: the contract rejects the request (%v) but the service answered %d", method, path, reqErr, out.status)
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: out.status, Header: out.header,
+		Body: io.NopCloser(bytes.NewReader(out.raw)), Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	}); err != nil {
+		e.t.Errorf("%s %s: response %d does not match api/openapi.yaml: %v\n%s", method, path, out.status, err, out.raw)
+	}
+	return out
+}
+
+// send sends req and reads its reply.
+func (e *env) send(req *http.Request) reply {
+	e.t.Helper()
 	resp, err := noRedirects.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
@@ -178,15 +194,6 @@ func (e *env) do(u user, method, path string, body any, headers ...string) reply
 	out := reply{status: resp.StatusCode, header: resp.Header}
 	if out.raw, err = io.ReadAll(resp.Body); err != nil {
 		e.t.Fatal(err)
-	}
-	if reqErr != nil && resp.StatusCode < 400 {
-		e.t.Errorf("%s %s: the contract rejects the request (%v) but the service answered %d", method, path, reqErr, resp.StatusCode)
-	}
-	if err := openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
-		Body: io.NopCloser(bytes.NewReader(out.raw)), Options: &openapi3filter.Options{IncludeResponseStatus: true},
-	}); err != nil {
-		e.t.Errorf("%s %s: response %d does not match api/openapi.yaml: %v\n%s", method, path, resp.StatusCode, err, out.raw)
 	}
 	if len(out.raw) > 0 {
 		_ = json.Unmarshal(out.raw, &out.body)
@@ -217,17 +224,7 @@ func (e *env) raw(u user, method, path string) reply {
 		e.t.Fatal(err)
 	}
 	e.authorize(req, u)
-	resp, err := noRedirects.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out := reply{status: resp.StatusCode, header: resp.Header}
-	if out.raw, err = io.ReadAll(resp.Body); err != nil {
-		e.t.Fatal(err)
-	}
-	_ = json.Unmarshal(out.raw, &out.body)
-	return out
+	return e.send(req)
 }
 
 // want fails the test unless r has status.

@@ -52,34 +52,34 @@ func TestOneVocabulary(t *testing.T) {
 			"filter": map[string]any{"and": []any{cond("annualRevenue.currency", "eq", "EUR"), cond("billingAddress.city", "eq", "Lyon"),
 				cond("customFields.tier", "eq", "gold")}}}},
 	} {
-		names := contacts.Vocabulary(tt.entity)
-		all := append(slices.Clone(names.All), tt.custom)
+		vocabulary := contacts.Vocabulary(tt.entity)
+		all := append(slices.Clone(vocabulary.All), tt.custom)
 
 		// A view takes every name as a column, and the view's own names
 		// filter and sort the list.
 		e.want(e.do(u, "POST", "/v1/saved-views", map[string]any{"entity": tt.entity, "name": "All", "columns": all}), http.StatusCreated)
 		tt.view["entity"], tt.view["name"] = tt.entity, "Mine"
 		id := e.want(e.do(u, "POST", "/v1/saved-views", tt.view), http.StatusCreated).body["id"].(string)
-		if got := listed(e.list(u, tt.path, "view", id)); !slices.Equal(got, tt.found) {
+		if got := names(e.list(u, tt.path, "view", id)); !slices.Equal(got, tt.found) {
 			t.Errorf("%s view %v found %v, want %v", tt.entity, tt.view, got, tt.found)
 		}
 
 		// Every filterable name filters, every sortable one sorts.
-		for _, name := range append(slices.Clone(names.Filterable), tt.custom) {
+		for _, name := range append(slices.Clone(vocabulary.Filterable), tt.custom) {
 			e.list(u, tt.path, "filter", filterJSON(t, map[string]any{"field": name, "op": "isEmpty", "value": false}))
 		}
-		for _, name := range append(slices.Clone(names.Sortable), tt.custom) {
+		for _, name := range append(slices.Clone(vocabulary.Sortable), tt.custom) {
 			e.list(u, tt.path, "sort", "-"+name)
 		}
-		for _, name := range names.All {
-			if !slices.Contains(names.Filterable, name) {
+		for _, name := range vocabulary.All {
+			if !slices.Contains(vocabulary.Filterable, name) {
 				e.want(e.do(u, "GET", tt.path+"?filter="+filterJSON(t, map[string]any{"field": name, "op": "isEmpty"}), nil), http.StatusBadRequest)
 			}
 		}
 
 		// The export's columns are names of the vocabulary, in its order.
 		header, _ := e.exportCSV(u, tt.path+"/export")
-		if want := append(slices.Clone(names.Exported), tt.custom); !slices.Equal(header, want) {
+		if want := append(slices.Clone(vocabulary.Exported), tt.custom); !slices.Equal(header, want) {
 			t.Errorf("%s export columns %v, want %v", tt.entity, header, want)
 		}
 		for _, col := range header {
@@ -109,20 +109,6 @@ func TestOneVocabulary(t *testing.T) {
 	}
 }
 
-// listed returns the display names or names of a list's items.
-func listed(r reply) []string {
-	var out []string
-	for _, it := range r.body["items"].([]any) {
-		m := it.(map[string]any)
-		if n, ok := m["displayName"].(string); ok {
-			out = append(out, n)
-		} else {
-			out = append(out, m["name"].(string))
-		}
-	}
-	return out
-}
-
 // TestOpenAPIListsTheVocabulary checks that api/openapi.yaml lists each
 // entity's vocabulary as the service has it: ContactField and AccountField
 // enumerate the names, x-filterable, x-sortable and x-exported the names of
@@ -136,16 +122,16 @@ func TestOpenAPIListsTheVocabulary(t *testing.T) {
 		{"contact", "ContactField", "/v1/contacts/export"},
 		{"account", "AccountField", "/v1/accounts/export"},
 	} {
-		names := contacts.Vocabulary(tt.entity)
+		vocabulary := contacts.Vocabulary(tt.entity)
 		s := doc.Components.Schemas[tt.schema].Value
 		var enum []string
 		for _, v := range s.AnyOf[0].Value.Enum {
 			enum = append(enum, v.(string))
 		}
-		if !slices.Equal(enum, names.All) {
-			t.Errorf("%s enumerates %v, the service %v", tt.schema, enum, names.All)
+		if !slices.Equal(enum, vocabulary.All) {
+			t.Errorf("%s enumerates %v, the service %v", tt.schema, enum, vocabulary.All)
 		}
-		for ext, want := range map[string][]string{"x-filterable": names.Filterable, "x-sortable": names.Sortable, "x-exported": names.Exported} {
+		for ext, want := range map[string][]string{"x-filterable": vocabulary.Filterable, "x-sortable": vocabulary.Sortable, "x-exported": vocabulary.Exported} {
 			var got []string
 			for _, v := range s.Extensions[ext].([]any) {
 				got = append(got, v.(string))
@@ -154,7 +140,7 @@ func TestOpenAPIListsTheVocabulary(t *testing.T) {
 				t.Errorf("%s %s: %v, the service %v", tt.schema, ext, got, want)
 			}
 		}
-		if d := doc.Paths.Value(tt.export).Get.Description; !strings.Contains(d, strings.Join(names.Exported, ", ")+", then customFields.<key>") {
+		if d := doc.Paths.Value(tt.export).Get.Description; !strings.Contains(d, strings.Join(vocabulary.Exported, ", ")+", then customFields.<key>") {
 			t.Errorf("%s does not list the export's columns: %s", tt.export, d)
 		}
 	}
