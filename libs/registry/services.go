@@ -1,0 +1,53 @@
+package registry
+
+// The services' names.
+const (
+	Contacts  = "contacts"
+	Sales     = "sales"
+	Marketing = "marketing"
+	Support   = "support"
+	Reporting = "reporting"
+	Gateway   = "gateway"
+)
+
+// Default is Rapport's registry (DESIGN §1): the services that exist and
+// those planned, in the launcher's port order, the gateway last. Each call
+// returns a fresh copy, which a test may extend without touching another's.
+func Default() Registry {
+	return Registry{
+		{Name: Contacts, Context: "contacts", Built: true, Routes: []Route{
+			{Prefix: "/v1/tags"},
+			{Prefix: "/v1/custom-fields"},
+			{Prefix: "/v1/settings"},
+			{Prefix: "/v1/saved-views"},
+			{Prefix: "/v1/duplicate-scans"},
+			{Prefix: "/v1/contacts", Data: PersonalData},
+			{Prefix: "/v1/contacts/search", Query: true, Data: PersonalData},
+			{Prefix: "/v1/contacts/export", Data: ExportData},
+			{Prefix: "/v1/accounts", Data: PersonalData},
+			{Prefix: "/v1/accounts/search", Query: true, Data: PersonalData},
+			{Prefix: "/v1/accounts/export", Data: ExportData},
+		}},
+		{Name: Sales, Context: "sales", Routes: []Route{
+			{Prefix: "/v1/leads"},
+			{Prefix: "/v1/opportunities"},
+			{Prefix: "/v1/pipelines"},
+			{Prefix: "/v1/products"},
+			{Prefix: "/v1/quotes"},
+		}},
+		{Name: Marketing, Context: "marketing", Routes: []Route{
+			{Prefix: "/v1/segments"},
+			{Prefix: "/v1/campaigns"},
+		}},
+		{Name: Support, Context: "support", Routes: []Route{
+			{Prefix: "/v1/cases"},
+			{Prefix: "/v1/kb"},
+		}},
+		// Reporting consumes every topic into its read models and publishes
+		// none of its own.
+		{Name: Reporting, Routes: []Route{
+			{Prefix: "/v1/reports"},
+		}},
+		{Name: Gateway, Entry: true, Built: true},
+	}
+}
