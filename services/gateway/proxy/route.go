@@ -9,44 +9,32 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // Route maps a path prefix to the service that owns it and the permission
-// module guarding it. A request is a read (permission "<module>:read") when
-// its method is GET or HEAD, or when the route is a Query, and a write
-// ("<module>:write") otherwise.
+// module guarding it: a registry.Route with its service's name. A request is
+// a read (permission "<module>:read") when its method is GET or HEAD, or when
+// the route is a Query, and a write ("<module>:write") otherwise.
 type Route struct {
-	// Prefix is a path prefix matched on segment boundaries: "/v1/contacts"
-	// matches "/v1/contacts" and "/v1/contacts/123", not "/v1/contactsx".
+	// Prefix, Module, Query and Data are as in registry.Route; Module
+	// defaults to Service.
 	Prefix string
+	Module string
+	Query  bool
+	Data   Data
 	// Service is the discovery name of the owning service ("contacts").
 	Service string
-	// Module names the permission; it defaults to Service.
-	Module string
-	// Query marks a route whose POST only reads: a search whose criteria are
-	// too long for a URL (POST /v1/contacts/search).
-	Query bool
-	// Data says what the route's records hold, which decides what the audit
-	// log records of reading them.
-	Data Data
 }
 
-// Data is what a route's records hold, for the audit log: every change is
-// audited, reads only of personal data.
-type Data int
+// Data is what a route's records hold, for the audit log (registry.Data).
+type Data = registry.Data
 
-// The kinds of Data.
+// The kinds of Data, as the registry declares them.
 const (
-	// PlainData holds no personal data (settings, tags, field definitions):
-	// reads are not audited.
-	PlainData Data = iota
-	// PersonalData is records of people: reading one record or what hangs
-	// under it (GET <prefix>/…), or searching (a Query route), is audited, and
-	// so is a large page of the collection (GET <prefix>).
-	PersonalData
-	// ExportData streams a whole collection of personal records out: every
-	// read is audited.
-	ExportData
+	PlainData    = registry.PlainData
+	PersonalData = registry.PersonalData
+	ExportData   = registry.ExportData
 )
 
 // Permission returns the permission a request with method needs on r.
@@ -66,27 +54,19 @@ func IsRead(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead
 }
 
-// DefaultRoutes returns the routes of the public API to the services, as of
-// the services that exist or are planned (DESIGN §1). A route of a service
-// that is not deployed answers 501 (ErrNotInstalled).
-func DefaultRoutes() []Route {
+// DefaultRoutes returns the routes of the public API to the services of
+// the registry, built and planned (DESIGN §1). A route of a service that is
+// not deployed answers 501 (ErrNotInstalled).
+func DefaultRoutes() []Route { return Routes(registry.Default()) }
+
+// Routes returns the routes the services of reg declare.
+func Routes(reg registry.Registry) []Route {
 	var routes []Route
-	add := func(service string, prefixes ...string) {
-		for _, p := range prefixes {
-			routes = append(routes, Route{Prefix: p, Service: service})
+	for _, s := range reg {
+		for _, r := range s.Routes {
+			routes = append(routes, Route{Prefix: r.Prefix, Service: s.Name, Module: r.Module, Query: r.Query, Data: r.Data})
 		}
 	}
-	add("contacts", "/v1/tags", "/v1/custom-fields", "/v1/settings", "/v1/saved-views", "/v1/duplicate-scans")
-	for _, p := range []string{"/v1/contacts", "/v1/accounts"} {
-		routes = append(routes,
-			Route{Prefix: p, Service: "contacts", Data: PersonalData},
-			Route{Prefix: p + "/search", Service: "contacts", Query: true, Data: PersonalData},
-			Route{Prefix: p + "/export", Service: "contacts", Data: ExportData})
-	}
-	add("sales", "/v1/leads", "/v1/opportunities", "/v1/pipelines", "/v1/products", "/v1/quotes")
-	add("marketing", "/v1/segments", "/v1/campaigns")
-	add("support", "/v1/cases", "/v1/kb")
-	add("reporting", "/v1/reports")
 	return routes
 }
 

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
+
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 func TestTableMatch(t *testing.T) {
@@ -181,5 +183,36 @@ func TestAPIKeyID(t *testing.T) {
 	b.Header.Set("X-Api-Key", "rpk_abc_secret")
 	if APIKeyID(a) != APIKeyID(b) {
 		t.Error("the same key gets two ids")
+	}
+}
+
+// TestRoutesFollowRegistry adds a service to a copy of the registry: the
+// gateway's table routes its prefixes to it, with its permission module and
+// audit kinds, and lists it among the services the spec merge takes in.
+func TestRoutesFollowRegistry(t *testing.T) {
+	reg := append(registry.Default(), registry.Service{Name: "billing", Context: "billing", Routes: []registry.Route{
+		{Prefix: "/v1/invoices", Data: registry.PersonalData},
+		{Prefix: "/v1/invoices/search", Module: "invoices", Query: true, Data: registry.PersonalData},
+	}})
+	table, err := NewTable(Routes(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		method, path, perm string
+		data               Data
+	}{
+		{http.MethodGet, "/v1/invoices/7", "billing:read", PersonalData},
+		{http.MethodPost, "/v1/invoices", "billing:write", PersonalData},
+		{http.MethodPost, "/v1/invoices/search", "invoices:read", PersonalData},
+		{http.MethodGet, "/v1/tags", "contacts:read", PlainData},
+	} {
+		r, ok := table.Match(tt.path)
+		if !ok || r.Permission(tt.method) != tt.perm || r.Data != tt.data {
+			t.Errorf("%s %s: route %+v (found %v), want permission %s and data %v", tt.method, tt.path, r, ok, tt.perm, tt.data)
+		}
+	}
+	if got, want := table.Services(), []string{"billing", "contacts", "marketing", "reporting", "sales", "support"}; !slices.Equal(got, want) {
+		t.Errorf("Services() = %v, want %v", got, want)
 	}
 }
