@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // Config is the launcher's whole configuration, read from the environment
@@ -229,10 +231,6 @@ func brokersVar(getenv func(string) string, name string) ([]string, error) {
 	return brokers, nil
 }
 
-// serviceName is what a directory under services/ may be called; it is used
-// as a database and role name, so it is kept to safe identifiers.
-var serviceName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,40}$`)
-
 func namesVar(getenv func(string) string, name string) ([]string, error) {
 	v := strings.TrimSpace(getenv(name))
 	if v == "" {
@@ -241,7 +239,7 @@ func namesVar(getenv func(string) string, name string) ([]string, error) {
 	var names []string
 	for _, n := range strings.Split(v, ",") {
 		n = strings.TrimSpace(n)
-		if !serviceName.MatchString(n) {
+		if !registry.ValidName(n) {
 			return nil, &ConfigError{name, fmt.Sprintf("%q is not a service name", n)}
 		}
 		names = append(names, n)

@@ -13,20 +13,21 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/rapport-crm/rapport/libs/events"
 )
 
 // topicPartitions is the partition count of every topic the launcher creates.
 const topicPartitions = 3
 
 // topics returns the shared tier's topic of each service that publishes
-// events (Service.Events: the services in this repository, not the planned
-// ones), each followed by its dead-letter topic.
+// events (Service.Topic: built services of the registry with a context, not
+// the planned ones), each followed by its dead-letter topic.
 func topics(services []Service) []string {
 	var ts []string
 	for _, s := range services {
-		if s.Events {
-			t := "rapport." + s.Name + ".v1"
-			ts = append(ts, t, t+".dlq")
+		if s.Topic != "" {
+			ts = append(ts, s.Topic, events.DLQ(s.Topic))
 		}
 	}
 	return ts

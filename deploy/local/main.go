@@ -1,6 +1,7 @@
 // Command rapport-local runs the whole Rapport platform on one machine: a
 // PostgreSQL (DATABASE_URL or a throwaway cluster), an in-process Kafka
-// (or KAFKA_BROKERS), and every service under services/ as its own process.
+// (or KAFKA_BROKERS), and every service of libs/registry built under
+// services/ as its own process.
 // Ctrl-C stops everything. It is what `make run` starts; see DESIGN §7.
 //
 // Environment (all optional):
@@ -10,7 +11,7 @@
 //	KAFKA_BROKERS             host:port,... of a real Kafka; unset: in-process kfake
 //	RAPPORT_LOCAL_KAFKA_PORT  port of the in-process Kafka (9092)
 //	CONSUL_HTTP_ADDR          passed through to the services
-//	RAPPORT_HTTP_BASE_PORT    first service port (8081); the services take ports in name order
+//	RAPPORT_HTTP_BASE_PORT    first service port (8081); the services take ports in the registry's order
 //	RAPPORT_GATEWAY_PORT      the public door (8080): the gateway, or a stand-in token issuer while there is none
 //	RAPPORT_GATEWAY_METRICS_PORT  the gateway's /metrics on 127.0.0.1 (9090), apart from the public door
 //	RAPPORT_DEMO_PASSWORD     password of admin@demo.rapport.local in tenant demo (generated and kept in <state>/secrets)
@@ -28,6 +29,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 func main() { os.Exit(run()) }
@@ -40,7 +43,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, failLine(err))
 		return 2
 	}
-	services, err := discoverServices(cfg.RepoRoot, cfg.HTTPBasePort, cfg.Services)
+	services, err := discoverServices(registry.Default(), cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, failLine(err))
 		var ce *ConfigError
@@ -49,7 +52,6 @@ func run() int {
 		}
 		return 1
 	}
-	placeGateway(services, cfg.GatewayPort)
 
 	// The first SIGINT/SIGTERM cancels ctx (graceful stop); a second one
 	// closes force (skip the grace period).

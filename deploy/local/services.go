@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // Service is one service the launcher runs.
@@ -18,9 +21,9 @@ type Service struct {
 	Name string // directory name under services/, also its database name
 	Port int    // HTTP port on 127.0.0.1
 	Bin  string // built binary
-	// Events says the service publishes events: it documents them in
-	// services/<name>/api/asyncapi.yaml, and its topics are created.
-	Events bool
+	// Topic is the shared tier's topic the service publishes to, which the
+	// launcher creates; empty for a service that publishes no events.
+	Topic string
 }
 
 // Addr returns the service's listen address.
@@ -29,66 +32,46 @@ func (s Service) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 // URL returns the service's base URL.
 func (s Service) URL() string { return "http://" + s.Addr() }
 
-// placeGateway puts the gateway, when present, on port: the one address a
-// user of the local stack talks to.
-func placeGateway(services []Service, port int) {
-	for i := range services {
-		if services[i].Name == "gateway" {
-			services[i].Port = port
+// discoverServices returns the services of reg the launcher runs: those
+// built and present as services/<name>/cmd/<name>/main.go under
+// cfg.RepoRoot, in the registry's order. The entry (the gateway) takes
+// cfg.GatewayPort, the public door; every other service its port from
+// cfg.HTTPBasePort by its place in the registry, planned ones included, so
+// neither building a service nor RAPPORT_SERVICES moves another. cfg.Services,
+// if not empty, restricts the set; naming a service that is not there is an
+// error.
+func discoverServices(reg registry.Registry, cfg Config) ([]Service, error) {
+	var found []Service
+	next := cfg.HTTPBasePort
+	for _, s := range reg {
+		port := cfg.GatewayPort
+		if !s.Entry {
+			port, next = next, next+1
 		}
-	}
-}
-
-// discoverServices returns the services present as
-// services/<name>/cmd/<name>/main.go under root, in name order with the
-// gateway last, with ports from base in that order. only, if not empty,
-// restricts the set; naming a service that does not exist is an error.
-func discoverServices(root string, base int, only []string) ([]Service, error) {
-	mains, err := filepath.Glob(filepath.Join(root, "services", "*", "cmd", "*", "main.go"))
-	if err != nil {
-		return nil, fmt.Errorf("look for services: %w", err)
-	}
-	var names []string
-	for _, m := range mains {
-		cmdDir := filepath.Dir(m)
-		name := filepath.Base(cmdDir)
-		if filepath.Base(filepath.Dir(filepath.Dir(cmdDir))) != name {
-			continue // services/a/cmd/b: a helper command, not the service
-		}
-		if !serviceName.MatchString(name) {
-			return nil, fmt.Errorf("services/%s: the name must match %s (it names a database and a role)", name, serviceName)
-		}
-		names = append(names, name)
-	}
-	// The gateway comes last: placeGateway moves it to the public door's
-	// port, so the others keep consecutive ports from base.
-	slices.SortFunc(names, func(a, b string) int {
-		if (a == "gateway") != (b == "gateway") {
-			if a == "gateway" {
-				return 1
-			}
-			return -1
-		}
-		return strings.Compare(a, b)
-	})
-	for _, n := range only {
-		if !slices.Contains(names, n) {
-			return nil, &ConfigError{"RAPPORT_SERVICES", fmt.Sprintf("%q is not under services/ (found: %s)", n, strings.Join(names, ", "))}
-		}
-	}
-	// Ports follow the full order, not the filtered one, so RAPPORT_SERVICES
-	// never moves a service to another port.
-	services := make([]Service, 0, len(names))
-	for i, n := range names {
-		if len(only) > 0 && !slices.Contains(only, n) {
+		if !s.Built {
 			continue
 		}
-		port := base + i
-		if port > 65535 {
-			return nil, &ConfigError{"RAPPORT_HTTP_BASE_PORT", fmt.Sprintf("%d leaves no port for %s", base, n)}
+		if _, err := os.Stat(filepath.Join(cfg.RepoRoot, "services", s.Name, "cmd", s.Name, "main.go")); errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("look for service %s: %w", s.Name, err)
 		}
-		_, err := os.Stat(filepath.Join(root, "services", n, "api", "asyncapi.yaml"))
-		services = append(services, Service{Name: n, Port: port, Bin: filepath.Join(root, "bin", n), Events: err == nil})
+		found = append(found, Service{Name: s.Name, Port: port, Bin: filepath.Join(cfg.RepoRoot, "bin", s.Name), Topic: s.Topic("")})
+	}
+	for _, n := range cfg.Services {
+		if !slices.ContainsFunc(found, func(s Service) bool { return s.Name == n }) {
+			return nil, &ConfigError{"RAPPORT_SERVICES", fmt.Sprintf("%q is not under services/ (found: %s)", n, names(found))}
+		}
+	}
+	services := make([]Service, 0, len(found))
+	for _, s := range found {
+		if len(cfg.Services) > 0 && !slices.Contains(cfg.Services, s.Name) {
+			continue
+		}
+		if s.Port > 65535 {
+			return nil, &ConfigError{"RAPPORT_HTTP_BASE_PORT", fmt.Sprintf("%d leaves no port for %s", cfg.HTTPBasePort, s.Name)}
+		}
+		services = append(services, s)
 	}
 	return services, nil
 }
