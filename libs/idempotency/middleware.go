@@ -1,0 +1,112 @@
+package idempotency
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/kitx"
+)
+
+// ReplayedHeaders are the response headers kept and replayed with the body.
+var ReplayedHeaders = []string{"Content-Type", "ETag", "Location"}
+
+// Middleware makes a route honour Idempotency-Key through keys: the first
+// request with a key runs and its successful response is kept for 24 hours;
+// a retry with the same key and body gets that response again (with
+// Idempotent-Replayed: true), one with another body is ErrMismatch, and one
+// while the first is still running is ErrInFlight. Failed requests keep
+// nothing, so they can be retried. A request without a key, or without a
+// principal (auth.Middleware runs first), passes through.
+func Middleware(keys Keys, logger *slog.Logger) func(http.Handler) http.Handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			key := r.Header.Get(Header)
+			p, ok := auth.PrincipalFrom(r.Context())
+			if key == "" || !ok {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if len(key) > MaxKeyLen {
+				kitx.WriteProblem(w, r, ErrBadKey)
+				return
+			}
+			body, err := io.ReadAll(io.LimitReader(r.Body, kitx.DefaultBodyLimit+1))
+			if err != nil {
+				kitx.WriteProblem(w, r, kitx.ErrMalformedJSON.WithDetail("the request body could not be read"))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			sum := sha256.Sum256(append([]byte(r.Header.Get("Content-Type")+"\n"), body...))
+			hash, route := hex.EncodeToString(sum[:]), r.Method+" "+r.URL.Path
+			prev, err := keys.Claim(r.Context(), p.TenantID, route, key, hash)
+			switch {
+			case err != nil:
+				kitx.WriteProblem(w, r, err)
+				return
+			case prev != nil:
+				replay(w, prev)
+				return
+			}
+			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(rec, r)
+			ctx := context.WithoutCancel(r.Context())
+			if rec.status >= 200 && rec.status < 300 {
+				err = keys.Complete(ctx, p.TenantID, route, key, rec.response())
+			} else {
+				err = keys.Release(ctx, p.TenantID, route, key)
+			}
+			if err != nil {
+				logger.ErrorContext(ctx, "idempotency key not recorded", "error", err.Error())
+			}
+		})
+	}
+}
+
+// replay writes a kept response.
+func replay(w http.ResponseWriter, prev *Response) {
+	for k, v := range prev.Headers {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Idempotent-Replayed", "true")
+	w.WriteHeader(prev.Status)
+	_, _ = w.Write(prev.Body)
+}
+
+// recorder passes a response through and keeps a copy.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+// WriteHeader implements http.ResponseWriter.
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// Write implements http.ResponseWriter.
+func (r *recorder) Write(b []byte) (int, error) {
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+// response is what rec saw, to keep.
+func (r *recorder) response() Response {
+	h := map[string]string{}
+	for _, name := range ReplayedHeaders {
+		if v := r.Header().Get(name); v != "" {
+			h[name] = v
+		}
+	}
+	return Response{Status: r.status, Headers: h, Body: r.body.Bytes()}
+}

@@ -1,0 +1,104 @@
+package starter
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/rapport-crm/rapport/libs/discovery"
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
+)
+
+// Config is what every service reads from the environment (the README's
+// "Every service" table).
+type Config struct {
+	Name        string     // SERVICE_NAME, default the Service's name; also the token audience
+	HTTPAddr    string     // HTTP_ADDR, default ":8080"
+	DatabaseURL string     // DATABASE_URL (required): the app role, no RLS bypass
+	MigrateURL  string     // DATABASE_MIGRATE_URL (required): the owner, runs migrations
+	AppRole     string     // the user of DATABASE_URL, granted DML by the migrations
+	Brokers     []string   // KAFKA_BROKERS (required), comma-separated
+	TopicPrefix string     // TOPIC_PREFIX, "" for the shared tier
+	LogLevel    slog.Level // LOG_LEVEL, default info
+	JWKSURL     string     // AUTH_JWKS_URL (required): the gateway's JWKS
+	CursorKey   []byte     // CURSOR_KEY, at least 32 bytes; random per process when unset
+	// ConsulAddr (CONSUL_HTTP_ADDR) is the Consul agent to register with;
+	// unset, the instance does not register.
+	ConsulAddr string
+	// ConsulTags (CONSUL_SERVICE_TAGS, comma-separated, default "shared")
+	// carry the tenant tag the gateway resolves by.
+	ConsulTags []string
+	// ServiceAddress (SERVICE_ADDRESS, required with CONSUL_HTTP_ADDR) is
+	// the address others dial, e.g. the pod's IP.
+	ServiceAddress string
+}
+
+// ParseConfig reads the configuration of service name through getenv; the
+// error names the first missing or malformed variable.
+func ParseConfig(name string, getenv func(string) string) (Config, error) {
+	c := Config{
+		Name:        or(getenv("SERVICE_NAME"), name),
+		HTTPAddr:    or(getenv("HTTP_ADDR"), ":8080"),
+		DatabaseURL: getenv("DATABASE_URL"),
+		MigrateURL:  getenv("DATABASE_MIGRATE_URL"),
+		TopicPrefix: getenv("TOPIC_PREFIX"),
+		JWKSURL:     getenv("AUTH_JWKS_URL"),
+		CursorKey:   []byte(getenv("CURSOR_KEY")),
+	}
+	for _, v := range []struct{ name, value string }{
+		{"DATABASE_URL", c.DatabaseURL}, {"DATABASE_MIGRATE_URL", c.MigrateURL}, {"AUTH_JWKS_URL", c.JWKSURL},
+	} {
+		u, err := url.Parse(v.value)
+		if v.value == "" {
+			return c, fmt.Errorf("%s is required", v.name)
+		}
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return c, fmt.Errorf("%s is not a URL", v.name)
+		}
+		if v.name == "DATABASE_URL" {
+			c.AppRole = u.User.Username()
+		}
+	}
+	if c.AppRole == "" {
+		return c, fmt.Errorf("DATABASE_URL names no user (the application role)")
+	}
+	c.Brokers = list(getenv("KAFKA_BROKERS"))
+	if len(c.Brokers) == 0 {
+		return c, fmt.Errorf("KAFKA_BROKERS is required")
+	}
+	c.ConsulAddr, c.ServiceAddress = strings.TrimSpace(getenv("CONSUL_HTTP_ADDR")), strings.TrimSpace(getenv("SERVICE_ADDRESS"))
+	c.ConsulTags = list(or(getenv("CONSUL_SERVICE_TAGS"), discovery.SharedTag))
+	if c.ConsulAddr != "" && c.ServiceAddress == "" {
+		return c, fmt.Errorf("SERVICE_ADDRESS is required with CONSUL_HTTP_ADDR: the address the gateway dials")
+	}
+	level, err := obs.ParseLevel(getenv("LOG_LEVEL"))
+	if err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	c.LogLevel = level
+	if len(c.CursorKey) > 0 && len(c.CursorKey) < kitx.MinCursorKeyLen {
+		return c, fmt.Errorf("CURSOR_KEY must be at least %d bytes", kitx.MinCursorKeyLen)
+	}
+	return c, nil
+}
+
+// list splits a comma-separated value, dropping blanks.
+func list(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// or returns s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

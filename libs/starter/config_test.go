@@ -1,0 +1,46 @@
+package starter
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseConfigNamesTheBadVariable(t *testing.T) {
+	valid := map[string]string{
+		"DATABASE_URL":         "postgres://contacts_app:pw@127.0.0.1:5432/contacts",
+		"DATABASE_MIGRATE_URL": "postgres://postgres@127.0.0.1:5432/contacts",
+		"KAFKA_BROKERS":        "127.0.0.1:9092",
+		"AUTH_JWKS_URL":        "http://127.0.0.1:8080/.well-known/jwks.json",
+	}
+	tests := []struct{ name, variable, value string }{
+		{"missing database", "DATABASE_URL", ""},
+		{"malformed migrate url", "DATABASE_MIGRATE_URL", "not a url"},
+		{"missing brokers", "KAFKA_BROKERS", ""},
+		{"missing jwks", "AUTH_JWKS_URL", ""},
+		{"bad log level", "LOG_LEVEL", "loud"},
+		{"short cursor key", "CURSOR_KEY", "short"},
+		{"consul without an address to dial", "CONSUL_HTTP_ADDR", "127.0.0.1:8500"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{tt.variable: tt.value}
+			_, err := ParseConfig("contacts", func(k string) string {
+				if v, ok := env[k]; ok {
+					return v
+				}
+				return valid[k]
+			})
+			want := tt.variable
+			if tt.variable == "CONSUL_HTTP_ADDR" {
+				want = "SERVICE_ADDRESS"
+			}
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("error %v does not name %s", err, want)
+			}
+		})
+	}
+	c, err := ParseConfig("contacts", func(k string) string { return valid[k] })
+	if err != nil || c.AppRole != "contacts_app" || c.HTTPAddr != ":8080" || len(c.Brokers) != 1 {
+		t.Errorf("valid config: %+v, %v", c, err)
+	}
+}

@@ -1,0 +1,158 @@
+package starter
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/idempotency"
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// ShutdownTimeout bounds a graceful stop: requests in flight get this long
+// to finish.
+const ShutdownTimeout = 15 * time.Second
+
+// Instance is a running service.
+type Instance struct {
+	addr string
+	done chan struct{}
+	err  error
+}
+
+// Addr is the address the instance's HTTP server listens on.
+func (in *Instance) Addr() string { return in.addr }
+
+// Wait returns once the instance has stopped: after its context ended, or
+// after a failure a restart would not fix (which it returns).
+func (in *Instance) Wait() error {
+	<-in.done
+	return in.err
+}
+
+// Run starts s and serves until ctx ends, then stops gracefully.
+func Run(ctx context.Context, cfg Config, s Service, logger *slog.Logger) error {
+	in, err := Start(ctx, cfg, s, logger)
+	if err != nil {
+		return err
+	}
+	return in.Wait()
+}
+
+// Start starts s as the package documentation describes and returns once
+// its HTTP server listens; the database work goes on in the background, and
+// /readyz answers 200 once it is done. The instance stops when ctx ends.
+func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger) (*Instance, error) {
+	if len(cfg.CursorKey) == 0 {
+		cfg.CursorKey = make([]byte, kitx.MinCursorKeyLen)
+		_, _ = rand.Read(cfg.CursorKey) // crypto/rand.Read never fails
+		logger.Warn("CURSOR_KEY is not set: list cursors are valid only in this process")
+	}
+	cursors, err := kitx.NewCursors(cfg.CursorKey)
+	if err != nil {
+		return nil, err
+	}
+	db, err := pg.Open(cfg.DatabaseURL, pg.Options{})
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := auth.NewVerifier(ctx, cfg.JWKSURL, cfg.Name)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	env := Env{Config: cfg, Logger: logger, DB: db, Cursors: cursors, Metrics: obs.NewMetrics(cfg.Name),
+		Topic: events.Topic(cfg.TopicPrefix, or(s.Context, s.Name))}
+	api, err := s.Build(ctx, env)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s: %w", s.Name, err)
+	}
+
+	var migrated atomic.Bool
+	health := obs.NewHealth()
+	health.AddCheck("db", obs.PingDB(db.DB))
+	health.AddCheck("kafka", obs.PingKafka(cfg.Brokers))
+	health.AddCheck("auth", func(context.Context) error { return verifier.Ready() })
+	health.AddCheck("migrations", func(context.Context) error {
+		if !migrated.Load() {
+			return errors.New("database not migrated yet")
+		}
+		return nil
+	})
+	mux := http.NewServeMux()
+	obs.Mount(mux, health, env.Metrics)
+	mux.Handle("GET /openapi.json", openAPIHandler(api.OpenAPI))
+	mountRoutes(mux, api, verifier, idempotency.NewStore(db), logger)
+	srv := &http.Server{Handler: kitx.RequestID(env.Metrics.InstrumentMux(kitx.Routes(mux))), ReadHeaderTimeout: 10 * time.Second}
+
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("HTTP_ADDR: %w", err)
+	}
+	publisher := events.NewPublisher(cfg.Brokers)
+	w := &worker{cfg: cfg, s: s, api: api, env: env, publisher: publisher, migrated: &migrated}
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+	var background sync.WaitGroup
+	background.Go(func() {
+		if err := w.run(bg, &background); err != nil {
+			errc <- err
+		}
+	})
+	logger.Info(cfg.Name+" listening", "addr", ln.Addr().String())
+	deregister, err := register(ctx, cfg, ln.Addr().(*net.TCPAddr).Port)
+	if err != nil {
+		deregister = func(context.Context) error { return nil }
+		errc <- err
+	}
+
+	in := &Instance{addr: ln.Addr().String(), done: make(chan struct{})}
+	go func() {
+		defer close(in.done)
+		select {
+		case <-ctx.Done():
+		case err := <-errc:
+			if !errors.Is(err, http.ErrServerClosed) {
+				in.err = err
+			}
+		}
+		// Stop being found, stop taking requests and finish those in
+		// flight, then stop the background work, then close what it used.
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+		defer cancel()
+		if err := deregister(shutdown); err != nil {
+			logger.Warn("not deregistered from Consul; it removes the instance once its health check fails", "error", err.Error())
+		}
+		if err := srv.Shutdown(shutdown); err != nil && in.err == nil {
+			in.err = err
+		}
+		stopBG()
+		background.Wait()
+		_ = publisher.Close() // nothing is published any more
+		_ = db.Close()
+		logger.Info(cfg.Name + " stopped serving")
+	}()
+	return in, nil
+}
+
+// openAPIHandler serves the service's contract.
+func openAPIHandler(doc []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(doc)
+	})
+}

@@ -1,0 +1,95 @@
+package starter
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/idempotency"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// worker is a service's background work: the database first, then the
+// relay, the consumers and the jobs.
+type worker struct {
+	cfg       Config
+	s         Service
+	api       API
+	env       Env
+	publisher *events.Publisher
+	migrated  *atomic.Bool
+}
+
+// run migrates and checks the database, marks the service migrated, then
+// runs the jobs and consumers (in group) and the outbox relay until ctx
+// ends. It returns an error only for what a restart would not fix.
+func (w *worker) run(ctx context.Context, group *sync.WaitGroup) error {
+	if err := w.migrate(ctx); err != nil {
+		return err
+	}
+	db, logger := w.env.DB, w.env.Logger
+	if err := pg.WaitReady(ctx, db, logger, pg.Options{}); err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	if err := pg.CheckRole(ctx, db.DB); err != nil {
+		return err
+	}
+	if err := pg.CheckTextClassification(ctx, db.DB); err != nil {
+		return err
+	}
+	w.migrated.Store(true)
+	for _, job := range append([]Job{analyzeNewTables(db, logger)}, w.api.Jobs...) {
+		group.Go(func() { repeat(ctx, job, logger) })
+	}
+	for _, c := range w.api.Consumers {
+		consumer, err := w.consumer(c)
+		if err != nil {
+			return err
+		}
+		group.Go(func() {
+			if err := consumer.Run(ctx); err != nil {
+				logger.Error("consumer stopped; the service keeps serving without it until restarted", "group", c.Group, "error", err.Error())
+			}
+		})
+	}
+	relay, err := outbox.NewRelay(outbox.RelayConfig{DB: db, DSN: w.cfg.DatabaseURL, Publisher: w.publisher, Logger: logger, Metrics: w.env.Metrics})
+	if err != nil {
+		return err
+	}
+	if err := relay.Run(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
+}
+
+// migrate applies the shared and the service's migrations as the owner and
+// grants DML to the runtime role. The idempotency keys and the statistics
+// upkeep come after the service's own: contacts made both itself before they
+// were shared, and their migrations find what it made.
+func (w *worker) migrate(ctx context.Context) error {
+	owner, err := pg.Connect(ctx, w.cfg.MigrateURL, w.env.Logger, pg.Options{MaxOpenConns: 2})
+	if err != nil {
+		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
+	}
+	defer owner.Close()
+	sources := append([]pg.Source{outbox.Migrations(), events.InboxMigrations()}, w.s.Migrations...)
+	sources = append(sources, idempotency.Migrations(), pg.UpkeepMigrations())
+	return pg.Migrate(ctx, owner.DB, w.env.Logger, w.cfg.AppRole, sources...)
+}
+
+// consumer builds the events consumer of c.
+func (w *worker) consumer(c Consumer) (*events.Consumer, error) {
+	topics := make([]string, len(c.Contexts))
+	for i, ctxName := range c.Contexts {
+		topics[i] = events.Topic(w.cfg.TopicPrefix, ctxName)
+	}
+	consumer, err := events.NewConsumer(events.ConsumerConfig{Brokers: w.cfg.Brokers, Group: c.Group, Topics: topics,
+		DB: w.env.DB, Handler: c.Handler, Logger: w.env.Logger, Metrics: w.env.Metrics})
+	if err != nil {
+		return nil, fmt.Errorf("consumer %s: %w", c.Group, err)
+	}
+	return consumer, nil
+}
