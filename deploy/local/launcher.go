@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rapport-crm/rapport/libs/proc"
 )
 
 // stopGrace is how long services get between SIGTERM and SIGKILL.
@@ -23,9 +25,9 @@ type launcher struct {
 
 	pg       *postgres
 	kafka    *kafka
-	issuer   *devIssuer // nil when a gateway issues tokens
-	demo     demoLogin  // the demo tenant's sign-in, when a gateway runs
-	children []*child
+	issuer   *devIssuer      // nil when a gateway issues tokens
+	demo     demoLogin       // the demo tenant's sign-in, when a gateway runs
+	children []*proc.Process // one per service, in order
 }
 
 // logf prints a launcher line.
@@ -83,11 +85,11 @@ func (l *launcher) start(ctx context.Context) error {
 		}
 		l.children = append(l.children, c)
 	}
-	for _, c := range l.children {
-		if err := waitReady(ctx, c, l.cfg.ReadyTimeout); err != nil {
+	for i, c := range l.children {
+		if err := waitReady(ctx, c, l.services[i], l.cfg.ReadyTimeout); err != nil {
 			return err
 		}
-		l.logf("%s is ready", c.svc.Name)
+		l.logf("%s is ready", c.Name())
 	}
 	if g := l.gateway(); g != nil {
 		password := l.cfg.DemoPassword
@@ -203,9 +205,9 @@ func (l *launcher) watchChildren(ctx context.Context) {
 	for _, c := range l.children {
 		go func() {
 			select {
-			case <-c.done:
+			case <-c.Done():
 				if ctx.Err() == nil {
-					l.logf("%s exited: %v (the others keep running; Ctrl-C stops all)", c.svc.Name, exitText(c.err))
+					l.logf("%s exited: %v (the others keep running; Ctrl-C stops all)", c.Name(), exitText(c.Err()))
 				}
 			case <-ctx.Done():
 			}
@@ -225,7 +227,7 @@ func (l *launcher) stop(force <-chan struct{}) error {
 	if len(l.children) > 0 {
 		l.logf("stopping services")
 	}
-	stopChildren(l.children, stopGrace, force, l.logf)
+	proc.StopAll(l.children, stopGrace, force, l.logf)
 	var errs []error
 	if l.issuer != nil {
 		if err := l.issuer.stop(); err != nil {

@@ -30,6 +30,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
@@ -38,7 +39,7 @@ func main() { os.Exit(run()) }
 // run wires the launcher and returns the exit code: 0 after a clean stop on
 // SIGINT/SIGTERM, 1 when something failed, 2 for bad configuration.
 func run() int {
-	cfg, err := LoadConfig(os.Getenv, findRepoRoot)
+	cfg, err := LoadConfig(os.Getenv, proc.RepoRoot)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, failLine(err))
 		return 2

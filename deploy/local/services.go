@@ -7,12 +7,12 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
@@ -82,20 +82,12 @@ func buildServices(ctx context.Context, root string, services []Service) error {
 	if len(services) == 0 {
 		return nil
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return errors.New("build services: the go command is not in PATH")
+	pkgs := make([]string, len(services))
+	for i, s := range services {
+		pkgs[i] = "./" + filepath.ToSlash(filepath.Join("services", s.Name, "cmd", s.Name))
 	}
-	args := []string{"build", "-o", filepath.Join(root, "bin") + string(filepath.Separator)}
-	for _, s := range services {
-		args = append(args, "./"+filepath.ToSlash(filepath.Join("services", s.Name, "cmd", s.Name)))
-	}
-	cmd := exec.CommandContext(ctx, goBin, args...)
-	cmd.Dir = root
-	cmd.Stdout = os.Stderr
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("build services (go %s): %w", strings.Join(args, " "), err)
+	if err := proc.Build(ctx, root, filepath.Join(root, "bin"), pkgs...); err != nil {
+		return fmt.Errorf("build services: %w", err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
@@ -157,7 +158,7 @@ func TestLauncherFollowsRegistry(t *testing.T) {
 // exists, and a built one publishes events (has a context, so the launcher
 // creates its topic) exactly when it documents them in api/asyncapi.yaml.
 func TestRegistryMatchesTree(t *testing.T) {
-	root, err := findRepoRoot()
+	root, err := proc.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
