@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
 )
 
@@ -23,8 +23,9 @@ type config struct {
 }
 
 // loadConfig reads the environment through getenv; the error names the
-// first variable that is missing or malformed.
-func loadConfig(getenv func(string) string) (config, error) {
+// first variable that is missing or malformed. TENANT_SERVICES may name the
+// services of reg behind the gateway, and defaults to those built.
+func loadConfig(getenv func(string) string, reg registry.Registry) (config, error) {
 	env := func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
@@ -45,12 +46,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cc.GatewayNamespace = env("GATEWAY_NAMESPACE", cc.Namespace)
 	cc.ConsulAddr = env("CONSUL_HTTP_ADDR", "")
 	cc.DefaultResources = controller.DefaultResources()
-	cc.Services = list(env("TENANT_SERVICES", "contacts"))
+	known := reg.Domain()
+	cc.Services = list(env("TENANT_SERVICES", strings.Join(known.Built().Names(), ",")))
 	cc.KafkaBrokers = list(env("KAFKA_BROKERS", ""))
 
 	for _, s := range cc.Services {
-		if !slices.Contains(controller.KnownServices, s) {
-			return c, fmt.Errorf("TENANT_SERVICES: %q is not one of %s", s, strings.Join(controller.KnownServices, ", "))
+		if _, ok := known.Lookup(s); !ok {
+			return c, fmt.Errorf("TENANT_SERVICES: %q is not one of %s", s, strings.Join(known.Names(), ", "))
 		}
 	}
 	switch {

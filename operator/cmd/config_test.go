@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // valid is the smallest environment the operator starts with.
@@ -19,7 +21,7 @@ func valid() map[string]string {
 
 func TestLoadConfigDefaults(t *testing.T) {
 	env := valid()
-	got, err := loadConfig(func(k string) string { return env[k] })
+	got, err := loadConfig(func(k string) string { return env[k] }, registry.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func TestLoadConfigSettings(t *testing.T) {
 	} {
 		env[k] = v
 	}
-	got, err := loadConfig(func(k string) string { return env[k] })
+	got, err := loadConfig(func(k string) string { return env[k] }, registry.Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +85,7 @@ func TestLoadConfigErrors(t *testing.T) {
 		{name: "gateway not a URL", set: map[string]string{"GATEWAY_URL": "gateway:8080"}, wantName: "GATEWAY_URL"},
 		{name: "short token", set: map[string]string{"GATEWAY_PLATFORM_TOKEN": "short"}, wantName: "GATEWAY_PLATFORM_TOKEN"},
 		{name: "unknown service", set: map[string]string{"TENANT_SERVICES": "contacts,billing"}, wantName: "TENANT_SERVICES"},
+		{name: "the gateway as a tenant's service", set: map[string]string{"TENANT_SERVICES": "gateway"}, wantName: "TENANT_SERVICES"},
 		{name: "bad labels", set: map[string]string{"GATEWAY_POD_LABELS": "gateway"}, wantName: "GATEWAY_POD_LABELS"},
 		{name: "zero concurrency", set: map[string]string{"MAX_CONCURRENT_RECONCILES": "0"}, wantName: "MAX_CONCURRENT_RECONCILES"},
 		{name: "bad timeout", set: map[string]string{"STEP_TIMEOUT": "soon"}, wantName: "STEP_TIMEOUT"},
@@ -99,10 +102,32 @@ func TestLoadConfigErrors(t *testing.T) {
 			for k, v := range tt.set {
 				env[k] = v
 			}
-			_, err := loadConfig(func(k string) string { return env[k] })
+			_, err := loadConfig(func(k string) string { return env[k] }, registry.Default())
 			if err == nil || !strings.HasPrefix(err.Error(), tt.wantName) {
 				t.Errorf("loadConfig error = %v, want one starting with %s", err, tt.wantName)
 			}
 		})
+	}
+}
+
+// TestLoadConfigFollowsRegistry adds a built and a planned service to a copy
+// of the registry: a tenant runs the built one by default and may be given
+// either.
+func TestLoadConfigFollowsRegistry(t *testing.T) {
+	reg := registry.Default()
+	reg = slices.Insert(reg, len(reg)-1,
+		registry.Service{Name: "billing", Context: "billing", Built: true},
+		registry.Service{Name: "ledger"})
+	env := valid()
+	got, err := loadConfig(func(k string) string { return env[k] }, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"contacts", "billing"}; !slices.Equal(got.Controller.Services, want) {
+		t.Errorf("default services = %v, want %v", got.Controller.Services, want)
+	}
+	env["TENANT_SERVICES"] = "ledger,sales"
+	if got, err = loadConfig(func(k string) string { return env[k] }, reg); err != nil || !slices.Equal(got.Controller.Services, []string{"ledger", "sales"}) {
+		t.Errorf("TENANT_SERVICES=ledger,sales: services %v, error %v", got.Controller.Services, err)
 	}
 }

@@ -14,11 +14,12 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
 )
 
 func main() {
-	cfg, err := loadConfig(os.Getenv)
+	cfg, err := loadConfig(os.Getenv, registry.Default())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "operator: configuration:", err)
 		os.Exit(2)

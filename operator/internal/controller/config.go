@@ -13,7 +13,8 @@ type Config struct {
 	// Namespace is the operator's own: it holds the Secrets with the admin
 	// DSNs that tenants name, and the first administrators' invitations.
 	Namespace string
-	// Services are the services a dedicated tenant runs, e.g. contacts.
+	// Services are the services a dedicated tenant runs, e.g. contacts:
+	// services of libs/registry behind the gateway (operator/cmd checks).
 	Services []string
 	// ImageRepository prefixes the images: <repository>/<service>:<version>.
 	ImageRepository string
@@ -75,7 +76,3 @@ func DefaultResources() corev1.ResourceRequirements {
 		},
 	}
 }
-
-// KnownServices are the services a dedicated tenant can run; the CRD admits
-// the same names as keys of spec.services.
-var KnownServices = []string{"contacts", "sales", "marketing", "support", "reporting"}

@@ -1,10 +1,9 @@
 package controller
 
 import (
-	"slices"
-
 	"github.com/rapport-crm/rapport/libs/discovery"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 )
 
@@ -54,16 +53,10 @@ func DatabaseSecret(service string) string { return service + "-database" }
 func InvitationSecret(tenant string) string { return "tenant-" + tenant + "-invitation" }
 
 // Topics lists a dedicated tenant's topics for services: each service that
-// owns an event context gets its topic and dead-letter topic.
+// owns an event context in libs/registry gets its topic and dead-letter
+// topic.
 func Topics(tenant string, services []string) []string {
-	var out []string
-	for _, s := range services {
-		if slices.Contains(events.Contexts, s) {
-			topic := events.Topic(events.TenantPrefix(tenant), s)
-			out = append(out, topic, events.DLQ(topic))
-		}
-	}
-	return out
+	return registry.Default().Topics(events.TenantPrefix(tenant), services)
 }
 
 // tenantLabels marks the objects made for t.
