@@ -15,6 +15,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // contactsStack is the real contacts binary on a scratch database of its own
@@ -40,7 +41,7 @@ func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err
 		return nil, err
 	}
 	s.undo = append(s.undo, func() { s.db.Drop() }) //nolint:errcheck // best effort; the report does not depend on it
-	topic := events.Topic("", events.Contacts)
+	topic := registry.MustTopic("", registry.Contacts)
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic, events.DLQ(topic)))
 	if err != nil {
 		return nil, err

@@ -19,6 +19,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // gatewayStack is the gateway in front of contacts, each on a scratch
@@ -62,7 +63,7 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		db := dbs[i]
 		s.close = append(s.close, func() { db.Drop() }) //nolint:errcheck // best effort
 	}
-	topic := events.Topic("", events.Contacts)
+	topic := registry.MustTopic("", registry.Contacts)
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic, events.DLQ(topic)))
 	if err != nil {
 		return s, err

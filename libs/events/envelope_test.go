@@ -15,7 +15,7 @@ func TestMessageCarriesCloudEventsBinaryMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := ev.Message(Topic("", Contacts))
+	m := ev.Message(Topic("", "contacts"))
 	if got, want := m.Topic, "rapport.contacts.v1"; got != want {
 		t.Errorf("topic: got %q, want %q", got, want)
 	}
@@ -87,8 +87,8 @@ func TestParseRejectsBadRecords(t *testing.T) {
 
 func TestTopicNames(t *testing.T) {
 	tests := []struct{ prefix, context, want string }{
-		{"", Contacts, "rapport.contacts.v1"},
-		{TenantPrefix("acme"), Support, "t.acme.rapport.support.v1"},
+		{"", "contacts", "rapport.contacts.v1"},
+		{TenantPrefix("acme"), "support", "t.acme.rapport.support.v1"},
 	}
 	for _, tt := range tests {
 		if got := Topic(tt.prefix, tt.context); got != tt.want {

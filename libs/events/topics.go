@@ -1,18 +1,8 @@
 package events
 
-// Bounded contexts that own a topic.
-const (
-	Contacts  = "contacts"
-	Sales     = "sales"
-	Marketing = "marketing"
-	Support   = "support"
-)
-
-// Contexts lists every context with a topic, in a stable order.
-var Contexts = []string{Contacts, Sales, Marketing, Support}
-
 // Topic names a context's topic: "<prefix>rapport.<context>.v1". The prefix is
-// empty for the shared tier and "t.<tenant>." for a dedicated tenant.
+// empty for the shared tier and "t.<tenant>." for a dedicated tenant. The
+// contexts with a topic are those of libs/registry's services.
 func Topic(prefix, context string) string {
 	return prefix + "rapport." + context + ".v1"
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/oasdiff/yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/registry"
 
 	"github.com/rapport-crm/rapport/services/contacts"
 )
@@ -118,8 +118,8 @@ func TestAsyncAPIDocumentsEveryEvent(t *testing.T) {
 
 	channel, _ := pointer(doc, "/channels/contacts")
 	ch, _ := channel.(map[string]any)
-	if ch == nil || ch["address"] != events.Topic("", events.Contacts) {
-		t.Fatalf("channel contacts is %v, want the address %s", channel, events.Topic("", events.Contacts))
+	if ch == nil || ch["address"] != registry.MustTopic("", registry.Contacts) {
+		t.Fatalf("channel contacts is %v, want the address %s", channel, registry.MustTopic("", registry.Contacts))
 	}
 	op, _ := pointer(doc, "/operations/publishContactsEvents")
 	operation, _ := op.(map[string]any)

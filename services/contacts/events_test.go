@@ -17,6 +17,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
@@ -149,7 +150,7 @@ func TestAccountsParentsAndPaging(t *testing.T) {
 
 func TestRelayPublishesEvents(t *testing.T) {
 	e := newEnv(t)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(3, events.Topic("", events.Contacts)))
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, registry.MustTopic("", registry.Contacts)))
 	pub := events.NewPublisher(brokers)
 	t.Cleanup(func() { pub.Close() })
 	relay, err := outbox.NewRelay(outbox.RelayConfig{DB: e.app, DSN: e.appURL, Publisher: pub, Logger: quiet, Poll: 100 * time.Millisecond})
@@ -163,7 +164,7 @@ func TestRelayPublishesEvents(t *testing.T) {
 
 	u := newUser(uuid.NewString())
 	id := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada"}), http.StatusCreated).body["id"].(string)
-	recs := testkit.ReadTopic(t, brokers, events.Topic("", events.Contacts), 1, 20*time.Second)
+	recs := testkit.ReadTopic(t, brokers, registry.MustTopic("", registry.Contacts), 1, 20*time.Second)
 	if len(recs) != 1 {
 		t.Fatalf("read %d records, want 1", len(recs))
 	}
