@@ -21,6 +21,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
@@ -42,7 +43,7 @@ type Stack struct {
 func Start(t testing.TB, bins Binaries) *Stack {
 	t.Helper()
 	gdb, cdb := testkit.Postgres(t), testkit.Postgres(t)
-	topic := events.Topic("", events.Contacts)
+	topic := registry.MustTopic("", registry.Contacts)
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic)))
 	dir := t.TempDir()
 	key, keyFile := signingKey(t, dir)

@@ -34,19 +34,16 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // record) instead of following them.
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// env is the service as libs/starter runs it in production, on a fresh
-// database and an in-process Kafka, with a gateway signer whose JWKS the
-// service fetches over HTTP. Its periodic jobs do not run: the tests run
-// them when they choose.
+// env is the service on a fresh database behind its real HTTP handler, with
+// a gateway signer whose JWKS the verifier fetches over HTTP.
 type env struct {
-	t       *testing.T
-	base    string // the service's URL
-	signer  *auth.Signer
-	router  routers.Router
-	admin   *sqlx.DB
-	app     *sqlx.DB
-	appURL  string
-	brokers []string
+	t      *testing.T
+	srv    *httptest.Server
+	signer *auth.Signer
+	router routers.Router
+	admin  *sqlx.DB
+	app    *sqlx.DB
+	appURL string
 }
 
 // user is a caller: a principal of a tenant.
@@ -70,8 +67,12 @@ func newEnv(t *testing.T) *env {
 // newEnvOn is newEnv on database db.
 func newEnvOn(t *testing.T, db testkit.PG) *env {
 	t.Helper()
-	topic := registry.MustTopic("", registry.Contacts)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topic, events.DLQ(topic))) // one partition: events in order
+	ctx := context.Background()
+	admin := testkit.Open(t, db.AdminURL)
+	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), contacts.Migrations()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	app := testkit.Open(t, db.AppURL)
 	signer, err := auth.NewSigner()
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +83,19 @@ func newEnvOn(t *testing.T, db testkit.PG) *env {
 	}
 	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(jwks) }))
 	t.Cleanup(keys.Close)
-	doc, err := contacts.OpenAPI(context.Background())
+	verifier, err := auth.NewVerifier(t.Context(), keys.URL, "contacts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cursors, err := kitx.NewCursors(bytes.Repeat([]byte("k"), 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := contacts.OpenAPI(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := contacts.OpenAPIHandler(doc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,44 +103,14 @@ func newEnvOn(t *testing.T, db testkit.PG) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	cfg := starter.Config{Name: registry.Contacts, HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
-		AppRole: db.AppRole, Brokers: brokers, JWKSURL: keys.URL, CursorKey: bytes.Repeat([]byte("k"), 32)}
-	in, err := starter.Start(ctx, cfg, contacts.Starter(), quiet, starter.WithoutJobs())
-	if err != nil {
-		stop()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stop()
-		if err := in.Wait(); err != nil {
-			t.Errorf("the service stopped with %v", err)
-		}
-	})
-	e := &env{t: t, base: "http://" + in.Addr(), signer: signer, router: router,
-		admin: testkit.Open(t, db.AdminURL), app: testkit.Open(t, db.AppURL), appURL: db.AppURL, brokers: brokers}
-	e.waitReady(ctx)
-	return e
-}
-
-// waitReady waits until the service's /readyz answers 200: its database is
-// migrated.
-func (e *env) waitReady(ctx context.Context) {
-	e.t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		resp, err := http.Get(e.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			e.t.Fatalf("the service was not ready within a minute: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	store := contacts.NewStore(app)
+	svc := contacts.NewService(store, cursors, registry.MustTopic("", registry.Contacts))
+	mux := http.NewServeMux()
+	mux.Handle("GET /openapi.json", spec)
+	mux.Handle("/v1/", auth.Middleware(verifier)(contacts.NewHandler(svc, store, quiet)))
+	srv := httptest.NewServer(kitx.RequestID(mux))
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, signer: signer, router: router, admin: admin, app: app, appURL: db.AppURL}
 }
 
 // reply is a response with its decoded JSON body.
@@ -166,7 +149,7 @@ func (e *env) do(u user, method, path string, body any, headers ...string) reply
 			e.t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(method, e.base+path, bytes.NewReader(raw))
+	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(raw))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -237,7 +220,7 @@ func (e *env) authorize(req *http.Request, u user) {
 // api/openapi.yaml does not describe, such as a path that does not exist.
 func (e *env) raw(u user, method, path string) reply {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.base+path, nil)
+	req, err := http.NewRequest(method, e.srv.URL+path, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
