@@ -20,6 +20,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
 
 	"github.com/rapport-crm/rapport/services/contacts"
 )
@@ -84,7 +85,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	})
 
 	store := contacts.NewStore(db)
-	svc := contacts.NewService(store, cursors, events.Topic(cfg.TopicPrefix, events.Contacts))
+	svc := contacts.NewService(store, cursors, registry.MustTopic(cfg.TopicPrefix, registry.Contacts))
 	mux := obs.Mux(health, metrics)
 	mux.Handle("GET /openapi.json", spec)
 	mux.Handle("/v1/", auth.Middleware(verifier)(contacts.NewHandler(svc, store, logger)))
