@@ -16,6 +16,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 )
 
@@ -39,8 +40,11 @@ CREATE POLICY tenant_isolation ON notes
 -- +goose Down
 DROP TABLE notes;
 `
+	reg := append(registry.Default(), registry.Service{Name: "notes", Context: "notes", Built: true,
+		Routes: []registry.Route{{Prefix: "/v1/notes"}}})
 	return starter.Service{
 		Name:       "notes",
+		Registry:   reg,
 		Migrations: []pg.Source{{Name: "notes", FS: fstest.MapFS{"0001_notes.sql": {Data: []byte(migration)}}}},
 		Build: func(_ context.Context, env starter.Env) (starter.API, error) {
 			return starter.API{
@@ -49,7 +53,7 @@ DROP TABLE notes;
 					{Name: "createNote", Method: "POST", Path: "/v1/notes", Permission: "notes:write",
 						Decode: decodeNote, Endpoint: createNote(env)},
 					{Name: "getNote", Method: "GET", Path: "/v1/notes/{id}", Permission: "notes:read",
-						Decode: func(_ context.Context, r *http.Request) (any, error) { return r.PathValue("id"), nil },
+						Decode:   func(_ context.Context, r *http.Request) (any, error) { return r.PathValue("id"), nil },
 						Endpoint: getNote(env)},
 				},
 				Jobs: []starter.Job{{Name: "tick", Every: 50 * time.Millisecond, Run: func(context.Context) error {

@@ -5,25 +5,26 @@ import (
 	"log/slog"
 	"time"
 
-	kithttp "github.com/go-kit/kit/transport/http"
 	"github.com/go-kit/kit/endpoint"
+	kithttp "github.com/go-kit/kit/transport/http"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // Service is what a service tells the starter about itself.
 type Service struct {
-	// Name is the service's name: its directory under services/, its
-	// database, its discovery name and its tokens' audience (SERVICE_NAME
-	// overrides it).
+	// Name is the service's name in the registry: its directory under
+	// services/, its database, its discovery name and its tokens' audience
+	// (SERVICE_NAME overrides it).
 	Name string
-	// Context is the bounded context whose topic the service publishes to
-	// (rapport.<context>.v1); it defaults to Name.
-	Context string
+	// Registry lists the services; nil is registry.Default(). The service's
+	// entry there gives its topic.
+	Registry registry.Registry
 	// Migrations are the service's own; the starter adds the shared ones.
 	Migrations []pg.Source
 	// Build wires the service on what the starter opened. It runs before
@@ -38,7 +39,7 @@ type Env struct {
 	DB      *sqlx.DB      // the runtime role's pool
 	Cursors *kitx.Cursors // signs list cursors (CURSOR_KEY)
 	Metrics *obs.Metrics
-	Topic   string // the service's own topic, with the tier's prefix
+	Topic   string // the service's own topic, with the tier's prefix; "" when it publishes none
 }
 
 // API is what a service serves and runs.

@@ -18,6 +18,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // ShutdownTimeout bounds a graceful stop: requests in flight get this long
@@ -41,6 +42,15 @@ func (in *Instance) Wait() error {
 	return in.err
 }
 
+// Option changes how Start runs a service, for tests.
+type Option func(*options)
+
+type options struct{ noJobs bool }
+
+// WithoutJobs leaves out the periodic jobs, the service's and the shared
+// statistics upkeep, for tests that run them themselves when they choose.
+func WithoutJobs() Option { return func(o *options) { o.noJobs = true } }
+
 // Run starts s and serves until ctx ends, then stops gracefully.
 func Run(ctx context.Context, cfg Config, s Service, logger *slog.Logger) error {
 	in, err := Start(ctx, cfg, s, logger)
@@ -53,7 +63,11 @@ func Run(ctx context.Context, cfg Config, s Service, logger *slog.Logger) error 
 // Start starts s as the package documentation describes and returns once
 // its HTTP server listens; the database work goes on in the background, and
 // /readyz answers 200 once it is done. The instance stops when ctx ends.
-func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger) (*Instance, error) {
+func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts ...Option) (*Instance, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if len(cfg.CursorKey) == 0 {
 		cfg.CursorKey = make([]byte, kitx.MinCursorKeyLen)
 		_, _ = rand.Read(cfg.CursorKey) // crypto/rand.Read never fails
@@ -72,8 +86,17 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger) (*In
 		db.Close()
 		return nil, err
 	}
+	reg := s.Registry
+	if reg == nil {
+		reg = registry.Default()
+	}
+	entry, ok := reg.Lookup(s.Name)
+	if !ok {
+		db.Close()
+		return nil, fmt.Errorf("%s is not in the service registry (libs/registry): add it there", s.Name)
+	}
 	env := Env{Config: cfg, Logger: logger, DB: db, Cursors: cursors, Metrics: obs.NewMetrics(cfg.Name),
-		Topic: events.Topic(cfg.TopicPrefix, or(s.Context, s.Name))}
+		Topic: entry.Topic(cfg.TopicPrefix)}
 	api, err := s.Build(ctx, env)
 	if err != nil {
 		db.Close()
@@ -103,7 +126,7 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger) (*In
 		return nil, fmt.Errorf("HTTP_ADDR: %w", err)
 	}
 	publisher := events.NewPublisher(cfg.Brokers)
-	w := &worker{cfg: cfg, s: s, api: api, env: env, publisher: publisher, migrated: &migrated}
+	w := &worker{cfg: cfg, s: s, api: api, env: env, publisher: publisher, migrated: &migrated, noJobs: o.noJobs}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()

@@ -21,6 +21,7 @@ type worker struct {
 	env       Env
 	publisher *events.Publisher
 	migrated  *atomic.Bool
+	noJobs    bool // WithoutJobs
 }
 
 // run migrates and checks the database, marks the service migrated, then
@@ -41,8 +42,10 @@ func (w *worker) run(ctx context.Context, group *sync.WaitGroup) error {
 		return err
 	}
 	w.migrated.Store(true)
-	for _, job := range append([]Job{analyzeNewTables(db, logger)}, w.api.Jobs...) {
-		group.Go(func() { repeat(ctx, job, logger) })
+	if !w.noJobs {
+		for _, job := range append([]Job{analyzeNewTables(db, logger)}, w.api.Jobs...) {
+			group.Go(func() { repeat(ctx, job, logger) })
+		}
 	}
 	for _, c := range w.api.Consumers {
 		consumer, err := w.consumer(c)

@@ -1,7 +1,6 @@
 package contacts_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"reflect"
 	"testing"
@@ -9,35 +8,12 @@ import (
 	"github.com/google/uuid"
 )
 
-// published is one event of the outbox: its type, subject, tenant, topic
-// and payload.
-type published struct {
-	typ, subject, tenant, topic string
-	data                        map[string]any
-}
-
-// eventsAfter returns the outbox's events after seq, and the last seq.
-func (e *env) eventsAfter(seq int64) ([]published, int64) {
+// eventsAfter returns the events the service published after the first
+// seen of them, and how many it has published in all.
+func (e *env) eventsAfter(seen int64) ([]published, int64) {
 	e.t.Helper()
-	rows, err := e.admin.Query("SELECT seq, type, subject, tenant_id, topic, data FROM outbox WHERE seq > $1 ORDER BY seq", seq)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []published
-	for rows.Next() {
-		var p published
-		var data []byte
-		if err := rows.Scan(&seq, &p.typ, &p.subject, &p.tenant, &p.topic, &data); err != nil {
-			e.t.Fatal(err)
-		}
-		p.data = map[string]any{}
-		if err := json.Unmarshal(data, &p.data); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, p)
-	}
-	return out, seq
+	all := e.published()
+	return all[seen:], int64(len(all))
 }
 
 // wantEvent checks that evs is one event of typ about the resource r, whose

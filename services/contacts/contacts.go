@@ -66,8 +66,6 @@ var (
 	ErrOutOfScope          = errs.New(errs.Forbidden, "out-of-scope", "the owner and team would put the record outside your record scope")
 	ErrTagExists           = errs.New(errs.Conflict, "tag-exists", "a tag with this name already exists")
 	ErrCustomFieldExists   = errs.New(errs.Conflict, "custom-field-exists", "a custom field with this key already exists")
-	ErrIdempotencyMismatch = errs.New(errs.Conflict, "idempotency-key-reused", "this Idempotency-Key was used with a different request")
-	ErrIdempotencyInFlight = errs.New(errs.Conflict, "idempotency-key-in-flight", "a request with this Idempotency-Key is still being processed")
 	ErrNotDeleted          = errs.New(errs.Conflict, "not-deleted", "the record is not deleted")
 )
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -30,16 +29,4 @@ func OpenAPI(ctx context.Context) (*openapi3.T, error) {
 		return nil, fmt.Errorf("validate openapi.yaml: %w", err)
 	}
 	return doc, nil
-}
-
-// OpenAPIHandler serves the API contract as JSON (GET /openapi.json).
-func OpenAPIHandler(doc *openapi3.T) (http.Handler, error) {
-	body, err := doc.MarshalJSON()
-	if err != nil {
-		return nil, fmt.Errorf("encode openapi.json: %w", err)
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
-	}), nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
-	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -98,13 +97,13 @@ func created[T any](v *T, version int64, location string, err error) (any, error
 	return response{body: v, status: http.StatusCreated, version: version, location: location}, nil
 }
 
-// Endpoints are the service's go-kit endpoints by route name.
-type Endpoints map[string]endpoint.Endpoint
+// endpoints are the service's go-kit endpoints by route name.
+type endpoints map[string]endpoint.Endpoint
 
-// MakeEndpoints returns the endpoints of s, each behind the permission its
-// route needs.
-func MakeEndpoints(s Service) Endpoints {
-	e := Endpoints{
+// makeEndpoints returns the endpoints of s; Routes puts each behind the
+// permission its route needs.
+func makeEndpoints(s Service) endpoints {
+	e := endpoints{
 		"createContact": func(ctx context.Context, r any) (any, error) {
 			req := r.(createRequest[Contact])
 			c, err := s.CreateContact(ctx, req.Record, req.Opts)
@@ -234,9 +233,6 @@ func MakeEndpoints(s Service) Endpoints {
 	maps.Copy(e, viewEndpoints(s))
 	maps.Copy(e, consentEndpoints(s))
 	maps.Copy(e, exportEndpoints(s))
-	for name, ep := range e {
-		e[name] = auth.RequirePermission(permissions[name])(ep)
-	}
 	return e
 }
 

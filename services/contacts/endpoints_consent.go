@@ -3,8 +3,8 @@ package contacts
 import "context"
 
 // consentEndpoints are the endpoints of the consent history.
-func consentEndpoints(s Service) Endpoints {
-	return Endpoints{
+func consentEndpoints(s Service) endpoints {
+	return endpoints{
 		"contactConsentHistory": func(ctx context.Context, r any) (any, error) {
 			req := r.(consentHistoryRequest)
 			page, err := s.ContactConsentHistory(ctx, req.ID, req.Query)

@@ -7,8 +7,8 @@ import (
 )
 
 // dedupEndpoints are the endpoints of duplicate detection, merges and scans.
-func dedupEndpoints(s Service) Endpoints {
-	return Endpoints{
+func dedupEndpoints(s Service) endpoints {
+	return endpoints{
 		"contactDuplicates": func(ctx context.Context, r any) (any, error) {
 			found, err := s.ContactDuplicates(ctx, r.(idRequest).ID)
 			return ok(&listBody[DuplicateCandidate]{Items: found}, 0, err)

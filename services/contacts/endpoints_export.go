@@ -24,8 +24,8 @@ type accountExport struct {
 
 // exportEndpoints are the endpoints of exports. Nothing is read until the
 // encoder runs the export, so the service's errors reach the encoder.
-func exportEndpoints(s Service) Endpoints {
-	return Endpoints{
+func exportEndpoints(s Service) endpoints {
+	return endpoints{
 		"exportContacts": func(ctx context.Context, r any) (any, error) {
 			req := r.(exportRequest)
 			return contactExport{Format: req.Format, Run: func(start func([]CustomField) error, each func(*Contact) error) error {

@@ -6,8 +6,8 @@ import (
 )
 
 // viewEndpoints are the endpoints of saved views and of searching by body.
-func viewEndpoints(s Service) Endpoints {
-	return Endpoints{
+func viewEndpoints(s Service) endpoints {
+	return endpoints{
 		"searchContacts": func(ctx context.Context, r any) (any, error) {
 			p, err := s.ListContacts(ctx, r.(listRequest).Query)
 			return ok(&p, 0, err)

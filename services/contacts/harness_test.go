@@ -16,13 +16,14 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
-	"github.com/rapport-crm/rapport/libs/kitx"
-	"github.com/rapport-crm/rapport/libs/outbox"
-	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
+	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/contacts"
@@ -34,16 +35,19 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // record) instead of following them.
 var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-// env is the service on a fresh database behind its real HTTP handler, with
-// a gateway signer whose JWKS the verifier fetches over HTTP.
+// env is the service as libs/starter runs it in production, on a fresh
+// database and an in-process Kafka, with a gateway signer whose JWKS the
+// service fetches over HTTP. Its periodic jobs do not run: the tests run
+// them when they choose.
 type env struct {
-	t      *testing.T
-	srv    *httptest.Server
-	signer *auth.Signer
-	router routers.Router
-	admin  *sqlx.DB
-	app    *sqlx.DB
-	appURL string
+	t       *testing.T
+	base    string // the service's URL
+	signer  *auth.Signer
+	router  routers.Router
+	admin   *sqlx.DB
+	app     *sqlx.DB
+	appURL  string
+	brokers []string
 }
 
 // user is a caller: a principal of a tenant.
@@ -67,12 +71,8 @@ func newEnv(t *testing.T) *env {
 // newEnvOn is newEnv on database db.
 func newEnvOn(t *testing.T, db testkit.PG) *env {
 	t.Helper()
-	ctx := context.Background()
-	admin := testkit.Open(t, db.AdminURL)
-	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), contacts.Migrations()); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	app := testkit.Open(t, db.AppURL)
+	topic := registry.MustTopic("", registry.Contacts)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topic, events.DLQ(topic))) // one partition: events in order
 	signer, err := auth.NewSigner()
 	if err != nil {
 		t.Fatal(err)
@@ -83,19 +83,7 @@ func newEnvOn(t *testing.T, db testkit.PG) *env {
 	}
 	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(jwks) }))
 	t.Cleanup(keys.Close)
-	verifier, err := auth.NewVerifier(t.Context(), keys.URL, "contacts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cursors, err := kitx.NewCursors(bytes.Repeat([]byte("k"), 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := contacts.OpenAPI(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, err := contacts.OpenAPIHandler(doc)
+	doc, err := contacts.OpenAPI(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,14 +91,44 @@ func newEnvOn(t *testing.T, db testkit.PG) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store := contacts.NewStore(app)
-	svc := contacts.NewService(store, cursors, registry.MustTopic("", registry.Contacts))
-	mux := http.NewServeMux()
-	mux.Handle("GET /openapi.json", spec)
-	mux.Handle("/v1/", auth.Middleware(verifier)(contacts.NewHandler(svc, store, quiet)))
-	srv := httptest.NewServer(kitx.RequestID(mux))
-	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, signer: signer, router: router, admin: admin, app: app, appURL: db.AppURL}
+	ctx, stop := context.WithCancel(context.Background())
+	cfg := starter.Config{Name: registry.Contacts, HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
+		AppRole: db.AppRole, Brokers: brokers, JWKSURL: keys.URL, CursorKey: bytes.Repeat([]byte("k"), 32)}
+	in, err := starter.Start(ctx, cfg, contacts.Starter(), quiet, starter.WithoutJobs())
+	if err != nil {
+		stop()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stop()
+		if err := in.Wait(); err != nil {
+			t.Errorf("the service stopped with %v", err)
+		}
+	})
+	e := &env{t: t, base: "http://" + in.Addr(), signer: signer, router: router,
+		admin: testkit.Open(t, db.AdminURL), app: testkit.Open(t, db.AppURL), appURL: db.AppURL, brokers: brokers}
+	e.waitReady(ctx)
+	return e
+}
+
+// waitReady waits until the service's /readyz answers 200: its database is
+// migrated.
+func (e *env) waitReady(ctx context.Context) {
+	e.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get(e.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			e.t.Fatalf("the service was not ready within a minute: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // reply is a response with its decoded JSON body.
@@ -149,7 +167,7 @@ func (e *env) do(u user, method, path string, body any, headers ...string) reply
 			e.t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(method, e.srv.URL+path, bytes.NewReader(raw))
+	req, err := http.NewRequest(method, e.base+path, bytes.NewReader(raw))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -220,7 +238,7 @@ func (e *env) authorize(req *http.Request, u user) {
 // api/openapi.yaml does not describe, such as a path that does not exist.
 func (e *env) raw(u user, method, path string) reply {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, nil)
+	req, err := http.NewRequest(method, e.base+path, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -237,25 +255,75 @@ func (e *env) want(r reply, status int) reply {
 	return r
 }
 
-// outboxEvents returns the types and payloads in the outbox, in order.
+// outboxEvents returns the types and payloads of the events the service has
+// published so far, in order.
 func (e *env) outboxEvents() (types []string, payloads []map[string]any) {
 	e.t.Helper()
-	rows, err := e.admin.Query("SELECT type, data FROM outbox ORDER BY seq")
+	for _, p := range e.published() {
+		types, payloads = append(types, p.typ), append(payloads, p.data)
+	}
+	return types, payloads
+}
+
+// published is one event the service published: its type, subject, tenant,
+// topic and payload.
+type published struct {
+	typ, subject, tenant, topic string
+	data                        map[string]any
+}
+
+// published returns every event the service has published so far, in
+// order: it waits until the outbox relay has emptied the outbox, then reads
+// the service's topic (of one partition) from its start to its end.
+func (e *env) published() []published {
+	e.t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var left int
+		if err := e.admin.Get(&left, "SELECT count(*) FROM outbox"); err != nil {
+			e.t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("%d events still in the outbox after 30 s", left)
+		}
+	}
+	topic := registry.MustTopic("", registry.Contacts)
+	ends, err := kadm.NewClient(e.kafka()).ListEndOffsets(context.Background(), topic)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var typ string
-		var data []byte
-		if err := rows.Scan(&typ, &data); err != nil {
+	var n int64
+	ends.Each(func(o kadm.ListedOffset) { n += o.Offset })
+	var out []published
+	for _, r := range testkit.ReadTopic(e.t, e.brokers, topic, int(n), 30*time.Second) {
+		p := published{topic: r.Topic, data: map[string]any{}}
+		for _, h := range r.Headers {
+			switch h.Key {
+			case "ce_type":
+				p.typ = string(h.Value)
+			case "ce_subject":
+				p.subject = string(h.Value)
+			case "ce_tenantid":
+				p.tenant = string(h.Value)
+			}
+		}
+		if err := json.Unmarshal(r.Value, &p.data); err != nil {
 			e.t.Fatal(err)
 		}
-		var m map[string]any
-		if err := json.Unmarshal(data, &m); err != nil {
-			e.t.Fatal(err)
-		}
-		types, payloads = append(types, typ), append(payloads, m)
+		out = append(out, p)
 	}
-	return types, payloads
+	return out
+}
+
+// kafka is a client of the service's Kafka, closed at the end of the test.
+func (e *env) kafka() *kgo.Client {
+	e.t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(e.brokers...))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(cl.Close)
+	return cl
 }

@@ -3,15 +3,16 @@ package contacts
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"mime"
 	"net/http"
 	"slices"
+	"strings"
 
 	kithttp "github.com/go-kit/kit/transport/http"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/starter"
 )
 
 // MergePatchContentType is the media type PATCH bodies must have.
@@ -77,24 +78,18 @@ var routes = []route{
 	{"DELETE /v1/saved-views/{id}", "deleteView", decodeID},
 }
 
-// NewHandler returns the API's routes for s, answering as kitx.Routes does
-// (problem+json for unknown paths and methods, no-store). Every POST honours
-// Idempotency-Key through store. The caller wraps it in auth.Middleware.
-func NewHandler(s Service, store *Store, logger *slog.Logger) http.Handler {
-	if logger == nil {
-		logger = slog.Default()
-	}
-	eps := MakeEndpoints(s)
-	opts := append(kitx.ServerOptions(logger), kithttp.ServerErrorEncoder(encodeError(logger))) // see transport_errors.go
-	mux := http.NewServeMux()
+// Routes returns the API's routes for s, for libs/starter: each with the
+// permission its endpoint needs and contacts' encoder, which streams exports
+// and sets Location.
+func Routes(s Service) []starter.Route {
+	eps := makeEndpoints(s)
+	out := make([]starter.Route, 0, len(routes))
 	for _, r := range routes {
-		var h http.Handler = kithttp.NewServer(eps[r.endpoint], r.decode, encodeResponse, opts...)
-		if r.pattern[:4] == "POST" {
-			h = idempotent(store, logger, h)
-		}
-		mux.Handle(r.pattern, h)
+		method, path, _ := strings.Cut(r.pattern, " ")
+		out = append(out, starter.Route{Name: r.endpoint, Method: method, Path: path, Permission: permissions[r.endpoint],
+			Endpoint: eps[r.endpoint], Decode: r.decode, Encode: encodeResponse})
 	}
-	return kitx.Routes(mux)
+	return out
 }
 
 // decodeBody returns a decoder of a JSON body of type T that rejects the

@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 
-	"github.com/rapport-crm/rapport/services/contacts"
+	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // A new database has no statistics until its first ANALYZE. A plan kept
@@ -39,14 +39,13 @@ func TestCreatesOnANewDatabaseScanNoContacts(t *testing.T) {
 }
 
 // Contacts with an account and consent are checked against accounts and
-// contacts by foreign keys. Once AnalyzeNewTables (which the service calls
+// contacts by foreign keys. Once pg.AnalyzeNewTables (which the service calls
 // every few seconds) has given the new tables statistics, those checks read
 // their row through the primary key (migration 0010).
 func TestANewDatabaseIsAnalyzedOnceWritten(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	store := contacts.NewStore(e.app)
-	accounts := make([]string, contacts.NewTableChanges)
+	accounts := make([]string, pg.NewTableChanges)
 	for i := range accounts {
 		id := uuid.New()
 		accounts[i] = e.created(u, "/v1/accounts", map[string]any{"name": fmt.Sprintf("A%x Holdings", id[:6])})
@@ -58,7 +57,7 @@ func TestANewDatabaseIsAnalyzedOnceWritten(t *testing.T) {
 	var analyzed []string
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		e.flushStats(t, first)
-		tables, err := store.AnalyzeNewTables(context.Background())
+		tables, err := pg.AnalyzeNewTables(context.Background(), e.app)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +69,7 @@ func TestANewDatabaseIsAnalyzedOnceWritten(t *testing.T) {
 	if !slices.Contains(analyzed, "accounts") || !slices.Contains(analyzed, "contacts") {
 		t.Fatalf("AnalyzeNewTables analyzed %v, want accounts and contacts among them", analyzed)
 	}
-	if again, err := store.AnalyzeNewTables(context.Background()); err != nil || len(again) > 0 {
+	if again, err := pg.AnalyzeNewTables(context.Background(), e.app); err != nil || len(again) > 0 {
 		t.Errorf("AnalyzeNewTables again: %v, %v; want nothing left to analyze", again, err)
 	}
 	_, contactsBefore := e.reads(t, "contacts", "contacts_account")
