@@ -18,7 +18,6 @@ type Config struct {
 	HTTPAddr    string     // HTTP_ADDR, default ":8080"
 	DatabaseURL string     // DATABASE_URL (required): the app role, no RLS bypass
 	MigrateURL  string     // DATABASE_MIGRATE_URL (required): the owner, runs migrations
-	AppRole     string     // the user of DATABASE_URL, granted DML by the migrations
 	Brokers     []string   // KAFKA_BROKERS (required), comma-separated
 	TopicPrefix string     // TOPIC_PREFIX, "" for the shared tier
 	LogLevel    slog.Level // LOG_LEVEL, default info
@@ -57,12 +56,9 @@ func ParseConfig(name string, getenv func(string) string) (Config, error) {
 		if err != nil || u.Scheme == "" || u.Host == "" {
 			return c, fmt.Errorf("%s is not a URL", v.name)
 		}
-		if v.name == "DATABASE_URL" {
-			c.AppRole = u.User.Username()
+		if v.name == "DATABASE_URL" && u.User.Username() == "" {
+			return c, fmt.Errorf("DATABASE_URL names no user (the application role)")
 		}
-	}
-	if c.AppRole == "" {
-		return c, fmt.Errorf("DATABASE_URL names no user (the application role)")
 	}
 	c.Brokers = list(getenv("KAFKA_BROKERS"))
 	if len(c.Brokers) == 0 {

@@ -40,7 +40,7 @@ func TestParseConfigNamesTheBadVariable(t *testing.T) {
 		})
 	}
 	c, err := ParseConfig("contacts", func(k string) string { return valid[k] })
-	if err != nil || c.AppRole != "contacts_app" || c.HTTPAddr != ":8080" || len(c.Brokers) != 1 {
+	if err != nil || c.Name != "contacts" || c.HTTPAddr != ":8080" || len(c.Brokers) != 1 {
 		t.Errorf("valid config: %+v, %v", c, err)
 	}
 }

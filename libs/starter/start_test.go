@@ -45,7 +45,7 @@ func started(t *testing.T, s starter.Service, db testkit.PG, brokers []string, j
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := starter.Config{Name: s.Name, HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
-		AppRole: db.AppRole, Brokers: brokers, JWKSURL: jwks, CursorKey: bytes.Repeat([]byte("k"), 32)}
+		Brokers: brokers, JWKSURL: jwks, CursorKey: bytes.Repeat([]byte("k"), 32)}
 	in, err := starter.Start(ctx, cfg, s, quiet)
 	if err != nil {
 		cancel()
@@ -210,7 +210,7 @@ func TestStarterRefusesCtypeC(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cfg := starter.Config{Name: "notes", HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
-		AppRole: db.AppRole, Brokers: brokers, JWKSURL: jwks}
+		Brokers: brokers, JWKSURL: jwks}
 	in, err := starter.Start(ctx, cfg, notes(make(chan struct{}, 1)), quiet)
 	if err != nil {
 		t.Fatal(err)
@@ -219,5 +219,23 @@ func TestStarterRefusesCtypeC(t *testing.T) {
 	want := `database "` + db.Name + `" has LC_CTYPE "C"`
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("the service stopped with %v, want an error saying %s", err, want)
+	}
+}
+
+// TestStartRefusesAServiceOutsideTheRegistry checks that a service must be
+// in the registry, which gives its topic and which every other part reads.
+func TestStartRefusesAServiceOutsideTheRegistry(t *testing.T) {
+	jwks, _ := gatewayKeys(t)
+	s := notes(make(chan struct{}, 1))
+	s.Registry = nil // the default registry has no notes service
+	cfg := starter.Config{Name: "notes", HTTPAddr: "127.0.0.1:0", DatabaseURL: "postgres://notes_app@127.0.0.1:1/notes",
+		JWKSURL: jwks, Brokers: []string{"127.0.0.1:1"}}
+	in, err := starter.Start(t.Context(), cfg, s, quiet)
+	if err == nil {
+		_ = in.Wait()
+		t.Fatal("Start accepted a service the registry does not list")
+	}
+	if !strings.Contains(err.Error(), "registry") {
+		t.Errorf("error %q does not say to add the service to the registry", err)
 	}
 }

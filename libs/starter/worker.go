@@ -28,17 +28,13 @@ type worker struct {
 // runs the jobs and consumers (in group) and the outbox relay until ctx
 // ends. It returns an error only for what a restart would not fix.
 func (w *worker) run(ctx context.Context, group *sync.WaitGroup) error {
-	if err := w.migrate(ctx); err != nil {
-		return err
-	}
+	// The idempotency keys and the statistics upkeep come after the
+	// service's own migrations: contacts made both itself before they were
+	// shared, and their migrations find what it made.
+	sources := append([]pg.Source{outbox.Migrations(), events.InboxMigrations()}, w.s.Migrations...)
+	sources = append(sources, idempotency.Migrations(), pg.UpkeepMigrations())
 	db, logger := w.env.DB, w.env.Logger
-	if err := pg.WaitReady(ctx, db, logger, pg.Options{}); err != nil {
-		return fmt.Errorf("DATABASE_URL: %w", err)
-	}
-	if err := pg.CheckRole(ctx, db.DB); err != nil {
-		return err
-	}
-	if err := pg.CheckTextClassification(ctx, db.DB); err != nil {
+	if err := PrepareDatabase(ctx, db, w.cfg.MigrateURL, logger, sources...); err != nil {
 		return err
 	}
 	w.migrated.Store(true)
@@ -66,21 +62,6 @@ func (w *worker) run(ctx context.Context, group *sync.WaitGroup) error {
 		return err
 	}
 	return nil
-}
-
-// migrate applies the shared and the service's migrations as the owner and
-// grants DML to the runtime role. The idempotency keys and the statistics
-// upkeep come after the service's own: contacts made both itself before they
-// were shared, and their migrations find what it made.
-func (w *worker) migrate(ctx context.Context) error {
-	owner, err := pg.Connect(ctx, w.cfg.MigrateURL, w.env.Logger, pg.Options{MaxOpenConns: 2})
-	if err != nil {
-		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
-	}
-	defer owner.Close()
-	sources := append([]pg.Source{outbox.Migrations(), events.InboxMigrations()}, w.s.Migrations...)
-	sources = append(sources, idempotency.Migrations(), pg.UpkeepMigrations())
-	return pg.Migrate(ctx, owner.DB, w.env.Logger, w.cfg.AppRole, sources...)
 }
 
 // consumer builds the events consumer of c.

@@ -93,7 +93,7 @@ func newEnvOn(t *testing.T, db testkit.PG) *env {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	cfg := starter.Config{Name: registry.Contacts, HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
-		AppRole: db.AppRole, Brokers: brokers, JWKSURL: keys.URL, CursorKey: bytes.Repeat([]byte("k"), 32)}
+		Brokers: brokers, JWKSURL: keys.URL, CursorKey: bytes.Repeat([]byte("k"), 32)}
 	in, err := starter.Start(ctx, cfg, contacts.Starter(), quiet, starter.WithoutJobs())
 	if err != nil {
 		stop()
