@@ -118,7 +118,7 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 	obs.Mount(mux, health, env.Metrics)
 	mux.Handle("GET /openapi.json", openAPIHandler(api.OpenAPI))
 	mountRoutes(mux, api, verifier, idempotency.NewStore(db), logger)
-	srv := &http.Server{Handler: kitx.RequestID(env.Metrics.InstrumentMux(kitx.Routes(mux))), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: Handler(mux, env.Metrics), ReadHeaderTimeout: 10 * time.Second}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -90,6 +91,21 @@ func GenerateKeys() (*Keys, error) {
 		return nil, fmt.Errorf("identity: generate key: %w", err)
 	}
 	return NewKeys(k)
+}
+
+// LoadOrGenerateKeys is the gateway's key set: LoadKeys(spec) when
+// GATEWAY_SIGNING_KEYS is set, else a generated key, with a warning, for a
+// single replica.
+func LoadOrGenerateKeys(spec string, logger *slog.Logger) (*Keys, error) {
+	if spec == "" {
+		logger.Warn("GATEWAY_SIGNING_KEYS is not set: using a generated key; replicas will not accept each other's tokens")
+		return GenerateKeys()
+	}
+	keys, err := LoadKeys(spec)
+	if err != nil {
+		return nil, fmt.Errorf("GATEWAY_SIGNING_KEYS: %w", err)
+	}
+	return keys, nil
 }
 
 // LoadKeys reads the keys named by spec, the value of GATEWAY_SIGNING_KEYS:

@@ -4,18 +4,15 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
-	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/services/gateway/api"
 	"github.com/rapport-crm/rapport/services/gateway/audit"
 	"github.com/rapport-crm/rapport/services/gateway/identity"
@@ -31,15 +28,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "gateway: configuration:", err)
 		os.Exit(2)
 	}
-	logger := slog.New(kitx.LogHandler(obs.NewLogger("gateway", os.Stderr, cfg.LogLevel).Handler()))
-	slog.SetDefault(logger)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err = run(ctx, cfg, logger)
-	stop()
-	if err != nil {
-		logger.Error("gateway stopped", "error", err.Error())
-		os.Exit(1)
-	}
+	starter.Exec("gateway", cfg.LogLevel, func(ctx context.Context, logger *slog.Logger) error { return run(ctx, cfg, logger) })
 }
 
 // run serves until ctx ends (SIGINT or SIGTERM), then stops gracefully.
@@ -49,23 +38,12 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	if err := pg.WaitReady(ctx, db, logger, pg.Options{}); err != nil {
-		return err
-	}
-	if cfg.MigrateURL != "" {
-		sources := []pg.Source{pg.EmbeddedSource("gateway", migrations.FS, "."), audit.Migrations()}
-		if err := migrate(ctx, cfg.MigrateURL, logger, db.DB, sources...); err != nil {
-			return err
-		}
-	}
-	if err := pg.CheckRole(ctx, db.DB); err != nil {
-		return err
-	}
-	if err := pg.CheckTextClassification(ctx, db.DB); err != nil {
+	if err := starter.PrepareDatabase(ctx, db, cfg.MigrateURL, logger,
+		pg.EmbeddedSource("gateway", migrations.FS, "."), audit.Migrations()); err != nil {
 		return err
 	}
 
-	keys, err := signingKeys(cfg, logger)
+	keys, err := identity.LoadOrGenerateKeys(cfg.SigningKeys, logger)
 	if err != nil {
 		return err
 	}
@@ -153,10 +131,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
 	mux.Handle("/", proxy.RequireRoute(routes)(authn(guard(ph)))) // every other path goes to the services
 
-	// kitx.Routes: every answer says nosniff and no-store (unless its handler
+	// starter.Handler: every answer says nosniff and no-store (unless its handler
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a
 	// 400 before anything reads it.
-	servers, err := listen(cfg, kitx.RequestID(metrics.InstrumentMux(kitx.Routes(mux))), obs.Mux(health, metrics))
+	servers, err := listen(cfg, starter.Handler(mux, metrics), obs.Mux(health, metrics))
 	if err != nil {
 		return err
 	}
@@ -171,43 +149,4 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	return ids.FlushLastUsed(sctx)
-}
-
-// migrate applies the gateway's migrations as the owner (ownerURL) and
-// grants DML on them to the runtime role that app connects as.
-func migrate(ctx context.Context, ownerURL string, logger *slog.Logger, app *sql.DB, sources ...pg.Source) error {
-	var role string
-	if err := app.QueryRowContext(ctx, `SELECT current_user`).Scan(&role); err != nil {
-		return fmt.Errorf("runtime role: %w", err)
-	}
-	owner, err := pg.Connect(ctx, ownerURL, logger, pg.Options{MaxOpenConns: 2})
-	if err != nil {
-		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
-	}
-	defer owner.Close()
-	if role == ownerRole(ctx, owner.DB) {
-		role = "" // one role for both: nothing to grant (CheckRole still applies)
-	}
-	return pg.Migrate(ctx, owner.DB, logger, role, sources...)
-}
-
-// ownerRole returns the role db connects as.
-func ownerRole(ctx context.Context, db *sql.DB) string {
-	var r string
-	_ = db.QueryRowContext(ctx, `SELECT current_user`).Scan(&r)
-	return r
-}
-
-// signingKeys loads GATEWAY_SIGNING_KEYS, or generates a key for a single
-// replica.
-func signingKeys(cfg config, logger *slog.Logger) (*identity.Keys, error) {
-	if cfg.SigningKeys == "" {
-		logger.Warn("GATEWAY_SIGNING_KEYS is not set: using a generated key; replicas will not accept each other's tokens")
-		return identity.GenerateKeys()
-	}
-	keys, err := identity.LoadKeys(cfg.SigningKeys)
-	if err != nil {
-		return nil, fmt.Errorf("GATEWAY_SIGNING_KEYS: %w", err)
-	}
-	return keys, nil
 }
