@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
+	"github.com/rapport-crm/rapport/libs/proc"
 )
 
 // bins are the service binaries, built once per test binary by TestMain.
@@ -28,7 +29,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	root, err := stack.RepoRoot()
+	root, err := proc.RepoRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)
 		return 1

@@ -53,7 +53,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
-	gw := start(t, "gateway", bins.Gateway, dir, append(common,
+	start(t, "gateway", bins.Gateway, s.GatewayURL, append(common,
 		"SERVICE_NAME=gateway",
 		"DATABASE_URL="+gdb.AppURL, "DATABASE_MIGRATE_URL="+gdb.AdminURL,
 		"GATEWAY_ADDR="+gAddr, "GATEWAY_METRICS_ADDR="+mAddr, "GATEWAY_PUBLIC_URL="+s.GatewayURL,
@@ -65,18 +65,12 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		// the default 100/s per tenant would turn them into 429s.
 		"RATE_LIMIT_TENANT=100000:100000", "RATE_LIMIT_API_KEY=100000:100000",
 	))
-	if err := gw.waitReady(s.GatewayURL); err != nil {
-		t.Fatal(err)
-	}
-	ct := start(t, "contacts", bins.Contacts, dir, append(common,
+	start(t, "contacts", bins.Contacts, s.ContactsURL, append(common,
 		"SERVICE_NAME=contacts", "HTTP_ADDR="+cAddr,
 		"DATABASE_URL="+cdb.AppURL, "DATABASE_MIGRATE_URL="+cdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
 	))
-	if err := ct.waitReady(s.ContactsURL); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
