@@ -1,26 +1,29 @@
 package testkit
 
 import (
-	"net"
-	"strconv"
 	"testing"
+
+	"github.com/rapport-crm/rapport/libs/proc"
 )
 
 // FreePort returns a loopback TCP port nothing listened on a moment ago:
 // for a server the test starts to take.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := proc.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // FreeAddr returns a loopback host:port nothing listens on: for a server the
 // test starts to take, or for a client to fail to reach.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t)))
+	addr, err := proc.FreeAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addr
 }

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -21,13 +22,23 @@ func Kafka(t testing.TB, opts ...kfake.Opt) []string {
 // restart the broker.
 func KafkaCluster(t testing.TB, opts ...kfake.Opt) *kfake.Cluster {
 	t.Helper()
-	all := append([]kfake.Opt{kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(3)}, opts...)
-	c, err := kfake.NewCluster(all...)
+	c, err := NewKafka(opts...)
 	if err != nil {
-		t.Fatalf("testkit: start kfake: %v", err)
+		t.Fatalf("testkit: %v", err)
 	}
 	t.Cleanup(c.Close)
 	return c
+}
+
+// NewKafka is KafkaCluster for what outlives one test, such as the
+// environment a TestMain shares between tests: the caller must Close it.
+func NewKafka(opts ...kfake.Opt) (*kfake.Cluster, error) {
+	all := append([]kfake.Opt{kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(3)}, opts...)
+	c, err := kfake.NewCluster(all...)
+	if err != nil {
+		return nil, fmt.Errorf("start kfake: %w", err)
+	}
+	return c, nil
 }
 
 // ReadTopic consumes topic from its start until want records arrived or

@@ -60,13 +60,7 @@ type createFunc func(ctx context.Context, admin *sql.DB, name, owner string) err
 // postgres is Postgres with the database made by create.
 func postgres(t testing.TB, create createFunc) PG {
 	t.Helper()
-	server, err := testServerURL()
-	if err != nil {
-		t.Fatalf("testkit: no PostgreSQL for tests: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	db, drop, err := createDatabase(ctx, server, "rt_", create)
+	db, drop, err := newPostgres(create)
 	if err != nil {
 		t.Fatalf("testkit: %v", err)
 	}
@@ -76,6 +70,23 @@ func postgres(t testing.TB, create createFunc) PG {
 		}
 	})
 	return db
+}
+
+// NewPostgres is Postgres for what outlives one test, such as the
+// environment a TestMain shares between tests: the caller must call drop.
+func NewPostgres() (db PG, drop func() error, err error) {
+	return newPostgres(pg.CreateDatabase)
+}
+
+// newPostgres makes a fresh database on the test server by create.
+func newPostgres(create createFunc) (PG, func() error, error) {
+	server, err := testServerURL()
+	if err != nil {
+		return PG{}, nil, fmt.Errorf("no PostgreSQL for tests: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return createDatabase(ctx, server, "rt_", create)
 }
 
 // CreateDatabase makes a fresh database named prefix plus random hex (by
