@@ -1,4 +1,5 @@
 // Package testkit gives tests the real components they run against: a fresh
 // PostgreSQL database, an in-process Kafka cluster speaking the real protocol,
-// the kube-apiserver and etcd binaries for envtest, and a Consul agent.
+// a Consul agent, and where `make tools` builds the binaries tests run
+// (ToolsDir; the operator's tests start envtest from there).
 package testkit

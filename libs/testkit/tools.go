@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,30 +25,23 @@ func ToolsDir() string {
 	return filepath.Join(cache, "rapport", "tools")
 }
 
-// kubeBinaries are the files envtest needs in its assets directory.
-var kubeBinaries = []string{"kube-apiserver", "etcd"}
-
-// KubeAssets returns the envtest assets directory (kube-apiserver and etcd
-// built by `make tools`) and points KUBEBUILDER_ASSETS at it for the rest of
-// the test. It fails the test, never skips it, when a binary is missing.
-func KubeAssets(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join(ToolsDir(), "envtest")
-	for _, name := range kubeBinaries {
-		requireTool(t, filepath.Join(dir, name))
+// CheckTool returns nil if path is an executable file, else an error
+// saying to run `make tools`.
+func CheckTool(path string) error {
+	info, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s not built: run `make tools` (%v)", filepath.Base(path), err)
+	case info.IsDir() || info.Mode().Perm()&0o111 == 0:
+		return fmt.Errorf("%s is not an executable file: run `make tools`", path)
 	}
-	t.Setenv("KUBEBUILDER_ASSETS", dir)
-	return dir
+	return nil
 }
 
 // requireTool fails the test unless path is an executable file.
 func requireTool(t testing.TB, path string) {
 	t.Helper()
-	info, err := os.Stat(path)
-	switch {
-	case err != nil:
-		t.Fatalf("testkit: %s not built: run `make tools` (%v)", filepath.Base(path), err)
-	case info.IsDir() || info.Mode().Perm()&0o111 == 0:
-		t.Fatalf("testkit: %s is not an executable file: run `make tools`", path)
+	if err := CheckTool(path); err != nil {
+		t.Fatalf("testkit: %v", err)
 	}
 }

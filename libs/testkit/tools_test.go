@@ -1,24 +1,17 @@
 package testkit_test
 
 import (
-	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
-
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes/scheme"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
-func TestKubeToolsDir(t *testing.T) {
+func TestToolsDir(t *testing.T) {
 	tests := []struct {
 		name             string
 		tools, xdg, home string
@@ -40,58 +33,27 @@ func TestKubeToolsDir(t *testing.T) {
 	}
 }
 
-func TestKubeAssets(t *testing.T) {
-	dir := testkit.KubeAssets(t)
-
-	env := &envtest.Environment{BinaryAssetsDirectory: dir}
-	cfg, err := env.Start()
-	if err != nil {
-		t.Fatalf("start envtest: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := env.Stop(); err != nil {
-			t.Errorf("stop envtest: %v", err)
+func TestCheckTool(t *testing.T) {
+	dir := t.TempDir()
+	exe, plain := filepath.Join(dir, "exe"), filepath.Join(dir, "plain")
+	for path, mode := range map[string]os.FileMode{exe: 0o755, plain: 0o644} {
+		if err := os.WriteFile(path, nil, mode); err != nil {
+			t.Fatal(err)
 		}
-	})
-
-	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
-	if err != nil {
-		t.Fatalf("new client: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-
-	want := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
-		Name:   "tenant-acme",
-		Labels: map[string]string{"crm.rapport.dev/tenant": "acme"},
-	}}
-	if err := c.Create(ctx, want); err != nil {
-		t.Fatalf("create namespace: %v", err)
+	tests := []struct {
+		path, want string
+	}{
+		{exe, ""},
+		{plain, "plain is not an executable file: run `make tools`"},
+		{dir, "is not an executable file: run `make tools`"},
+		{filepath.Join(dir, "kube-apiserver"), "kube-apiserver not built: run `make tools`"},
 	}
-
-	var got corev1.Namespace
-	if err := c.Get(ctx, client.ObjectKey{Name: want.Name}, &got); err != nil {
-		t.Fatalf("get namespace: %v", err)
-	}
-	if got.Labels["crm.rapport.dev/tenant"] != "acme" {
-		t.Errorf("namespace labels = %v, want crm.rapport.dev/tenant=acme", got.Labels)
-	}
-	if got.UID == "" {
-		t.Errorf("namespace UID is empty, want one assigned by the API server")
-	}
-}
-
-func TestKubeAssetsMissing(t *testing.T) {
-	t.Setenv("RAPPORT_TOOLS_DIR", t.TempDir())
-	rec := &fatalRecorder{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		testkit.KubeAssets(rec)
-	}()
-	<-done
-	if want := "kube-apiserver not built: run `make tools`"; !strings.Contains(rec.msg, want) {
-		t.Errorf("KubeAssets failure = %q, want it to contain %q", rec.msg, want)
+	for _, tt := range tests {
+		err := testkit.CheckTool(tt.path)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("CheckTool(%s) = %v, want %q", tt.path, err, tt.want)
+		}
 	}
 }
 

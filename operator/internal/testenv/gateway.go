@@ -5,15 +5,14 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
@@ -21,87 +20,95 @@ import (
 type Gateway struct {
 	URL   string
 	Token string
+	p     *proc.Process
+	undo  []func() error // newest last
 }
 
-// StartGateway builds services/gateway/cmd/gateway, starts it on a fresh
-// database (migrations as the owner, running as a role under RLS), waits
-// until it answers /readyz, and stops it when the test ends.
-func StartGateway(t testing.TB) Gateway {
+// StartGateway is NewGateway for one test: closed when the test ends, its
+// log shown if the test failed.
+func StartGateway(t testing.TB) *Gateway {
 	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "gateway")
-	build := exec.Command("go", "build", "-o", bin, "./services/gateway/cmd/gateway")
-	build.Dir = RepoRoot(t)
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("testenv: build the gateway: %v\n%s", err, out)
-	}
-	db := testkit.Postgres(t)
-	addr := testkit.FreeAddr(t)
-	g := Gateway{URL: "http://" + addr, Token: randomHex(24)}
-	key := make([]byte, 32)
-	_, _ = rand.Read(key)
-	logPath := filepath.Join(dir, "gateway.log")
-	logFile, err := os.Create(logPath)
+	g, err := NewGateway(context.Background())
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("testenv: %v", err)
 	}
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(),
-		"DATABASE_URL="+db.AppURL, "DATABASE_MIGRATE_URL="+db.AdminURL,
-		"GATEWAY_ADDR="+addr, "GATEWAY_METRICS_ADDR="+testkit.FreeAddr(t), "GATEWAY_PUBLIC_URL="+g.URL,
-		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(key),
-		"GATEWAY_PLATFORM_TOKEN="+g.Token,
-		// No service runs behind it: the operator's tests use the admin API.
-		"STATIC_UPSTREAMS=contacts="+testkit.FreeAddr(t),
-		"LOG_LEVEL=warn",
-	)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("testenv: start the gateway: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); logFile.Close(); close(exited) }()
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
 		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			t.Logf("gateway log:\n%s", b)
+			t.Logf("gateway log:\n%s", g.Log())
+		}
+		if err := g.Close(); err != nil {
+			t.Errorf("testenv: %v", err)
 		}
 	})
-	if err := waitReady(g.URL, exited); err != nil {
-		b, _ := os.ReadFile(logPath)
-		t.Fatalf("testenv: %v\n%s", err, b)
-	}
 	return g
 }
 
-// waitReady polls base/readyz until it answers 200, the process exits or a
-// minute passes.
-func waitReady(base string, exited <-chan struct{}) error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
-		if res, err := http.DefaultClient.Do(req); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
+// NewGateway builds services/gateway/cmd/gateway, starts it on a fresh
+// database (migrations as the owner, running as a role under RLS) and waits
+// until it answers /readyz. The caller must Close it.
+func NewGateway(ctx context.Context) (_ *Gateway, err error) {
+	g := &Gateway{Token: randomHex(24)}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, g.Close())
 		}
-		select {
-		case <-exited:
-			return fmt.Errorf("the gateway exited before it was ready")
-		case <-ctx.Done():
-			return fmt.Errorf("the gateway was not ready within a minute")
-		case <-time.After(50 * time.Millisecond):
+	}()
+	dir, err := os.MkdirTemp("", "rapport-testenv-")
+	if err != nil {
+		return nil, err
+	}
+	g.undo = append(g.undo, func() error { return os.RemoveAll(dir) })
+	root, err := proc.RepoRoot()
+	if err != nil {
+		return nil, err
+	}
+	if err := proc.Build(ctx, root, dir, "./services/gateway/cmd/gateway"); err != nil {
+		return nil, fmt.Errorf("build the gateway: %w", err)
+	}
+	db, drop, err := testkit.NewPostgres()
+	if err != nil {
+		return nil, err
+	}
+	g.undo = append(g.undo, drop)
+	var addrs [3]string
+	for i := range addrs {
+		if addrs[i], err = proc.FreeAddr(); err != nil {
+			return nil, err
 		}
 	}
+	g.URL = "http://" + addrs[0]
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	g.p, err = proc.Start(proc.Config{Name: "gateway", Path: filepath.Join(dir, "gateway"), Env: append(os.Environ(),
+		"DATABASE_URL="+db.AppURL, "DATABASE_MIGRATE_URL="+db.AdminURL,
+		"GATEWAY_ADDR="+addrs[0], "GATEWAY_METRICS_ADDR="+addrs[1], "GATEWAY_PUBLIC_URL="+g.URL,
+		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(key),
+		"GATEWAY_PLATFORM_TOKEN="+g.Token,
+		// No service runs behind it: the operator's tests use the admin API.
+		"STATIC_UPSTREAMS=contacts="+addrs[2],
+		"LOG_LEVEL=warn",
+	)})
+	if err != nil {
+		return nil, err
+	}
+	g.undo = append(g.undo, func() error { g.p.Stop(10 * time.Second); return nil })
+	if err := g.p.WaitReady(ctx, g.URL, time.Minute); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// Log returns what the gateway wrote, for a failure's report.
+func (g *Gateway) Log() string { return g.p.Tail(0) }
+
+// Close stops the gateway and drops its database.
+func (g *Gateway) Close() error {
+	var errs []error
+	for i := len(g.undo) - 1; i >= 0; i-- {
+		errs = append(errs, g.undo[i]())
+	}
+	g.undo = nil
+	return errors.Join(errs...)
 }
 
 func randomHex(n int) string {
