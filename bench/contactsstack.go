@@ -15,6 +15,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
@@ -65,7 +66,7 @@ func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err
 	if err != nil {
 		return nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := proc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}

@@ -6,9 +6,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -56,25 +54,6 @@ func randomHex(n int) string {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
-}
-
-// repoRoot walks up from the working directory to the directory holding
-// go.work.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("bench: no go.work above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // machine describes where the numbers were measured.

@@ -19,6 +19,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
@@ -74,15 +75,15 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		return s, err
 	}
 	s.Key = key
-	gAddr, err := freeAddr()
+	gAddr, err := proc.FreeAddr()
 	if err != nil {
 		return s, err
 	}
-	cAddr, err := freeAddr()
+	cAddr, err := proc.FreeAddr()
 	if err != nil {
 		return s, err
 	}
-	mAddr, err := freeAddr()
+	mAddr, err := proc.FreeAddr()
 	if err != nil {
 		return s, err
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/proc"
 )
 
 func main() {
@@ -49,7 +50,7 @@ func main() {
 
 // run sets up a scratch database, measures, and writes the report to out.
 func run(ctx context.Context, out string) (err error) {
-	root, err := repoRoot()
+	root, err := proc.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -156,7 +157,7 @@ func run(ctx context.Context, out string) (err error) {
 // runGatewayOnly measures part 4 alone and prints its section; results.md
 // is left as it is.
 func runGatewayOnly(ctx context.Context) error {
-	root, err := repoRoot()
+	root, err := proc.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -171,7 +172,7 @@ func runGatewayOnly(ctx context.Context) error {
 // runContactsOnly measures part 3 alone (with its own raw baseline) and
 // prints its section; results.md is left as it is.
 func runContactsOnly(ctx context.Context) (err error) {
-	root, err := repoRoot()
+	root, err := proc.RepoRoot()
 	if err != nil {
 		return err
 	}
@@ -218,7 +219,7 @@ const bigBatch = 5000
 // runScaleOnly measures part 5 alone and prints its section; results.md is
 // left as it is.
 func runScaleOnly(ctx context.Context) error {
-	root, err := repoRoot()
+	root, err := proc.RepoRoot()
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
@@ -116,11 +117,11 @@ func measureOperator(ctx context.Context, root string) (res operatorRun, err err
 		return res, err
 	}
 	cleanup = append(cleanup, func() { gdb.Drop() }) //nolint:errcheck // best effort
-	gAddr, err := freeAddr()
+	gAddr, err := proc.FreeAddr()
 	if err != nil {
 		return res, err
 	}
-	mAddr, err := freeAddr()
+	mAddr, err := proc.FreeAddr()
 	if err != nil {
 		return res, err
 	}
@@ -142,7 +143,7 @@ func measureOperator(ctx context.Context, root string) (res operatorRun, err err
 	if _, err := kc.run(ctx, nil, "-n", "rapport-system", "create", "secret", "generic", "pg-admin", "--from-literal=dsn="+serverURL()); err != nil {
 		return res, err
 	}
-	hAddr, err := freeAddr()
+	hAddr, err := proc.FreeAddr()
 	if err != nil {
 		return res, err
 	}
@@ -335,7 +336,7 @@ func (r *readiness) await(ctx context.Context, names []string, limit time.Durati
 // runOperatorOnly measures part 6 alone and prints its section; results.md
 // is left as it is.
 func runOperatorOnly(ctx context.Context) error {
-	root, err := repoRoot()
+	root, err := proc.RepoRoot()
 	if err != nil {
 		return err
 	}
