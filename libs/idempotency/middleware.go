@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
 )
 
 // ReplayedHeaders are the response headers kept and replayed with the body.
@@ -56,10 +57,10 @@ func Middleware(keys Keys, logger *slog.Logger) func(http.Handler) http.Handler 
 				replay(w, prev)
 				return
 			}
-			rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+			rec := &recorder{StatusWriter: obs.StatusWriter{ResponseWriter: w}}
 			next.ServeHTTP(rec, r)
 			ctx := context.WithoutCancel(r.Context())
-			if rec.status >= 200 && rec.status < 300 {
+			if status := rec.Status(); status >= 200 && status < 300 {
 				err = keys.Complete(ctx, p.TenantID, route, key, rec.response())
 			} else {
 				err = keys.Release(ctx, p.TenantID, route, key)
@@ -83,21 +84,14 @@ func replay(w http.ResponseWriter, prev *Response) {
 
 // recorder passes a response through and keeps a copy.
 type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-// WriteHeader implements http.ResponseWriter.
-func (r *recorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
+	obs.StatusWriter
+	body bytes.Buffer
 }
 
 // Write implements http.ResponseWriter.
 func (r *recorder) Write(b []byte) (int, error) {
 	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
+	return r.StatusWriter.Write(b)
 }
 
 // response is what rec saw, to keep.
@@ -108,5 +102,5 @@ func (r *recorder) response() Response {
 			h[name] = v
 		}
 	}
-	return Response{Status: r.status, Headers: h, Body: r.body.Bytes()}
+	return Response{Status: r.Status(), Headers: h, Body: r.body.Bytes()}
 }

@@ -50,48 +50,12 @@ func (m *Metrics) instrument(h http.Handler, route func(*http.Request) string) h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &StatusWriter{ResponseWriter: w}
 		defer func() {
-			status := sw.status
-			if status == 0 {
-				status = http.StatusOK
-			}
 			m.httpDuration.
-				WithLabelValues(route(r), r.Method, strconv.Itoa(status)).
+				WithLabelValues(route(r), r.Method, strconv.Itoa(sw.Status())).
 				Observe(time.Since(start).Seconds())
 		}()
 		h.ServeHTTP(sw, r)
 	})
 }
-
-// statusWriter remembers the status code written through it. Unwrap lets
-// http.ResponseController reach the underlying writer (Flush, deadlines).
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 && code >= 200 { // 1xx are informational, not the final status
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		if w.status == 0 {
-			w.status = http.StatusOK
-		}
-		f.Flush()
-	}
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 )
 
@@ -79,7 +80,7 @@ func Middleware(rec Recorder, p Policy) func(http.Handler) http.Handler {
 				return
 			}
 			start := time.Now()
-			sw := &statusWriter{ResponseWriter: w}
+			sw := &obs.StatusWriter{ResponseWriter: w}
 			var up proxy.Upstream
 			next.ServeHTTP(sw, r.WithContext(proxy.WithUpstream(r.Context(), &up)))
 			principal, ok := auth.PrincipalFrom(r.Context())
@@ -101,7 +102,7 @@ func Middleware(rec Recorder, p Policy) func(http.Handler) http.Handler {
 				ClientAddr:    ClientAddr(r),
 				Method:        r.Method,
 				Path:          r.URL.Path,
-				Status:        sw.status(),
+				Status:        sw.Status(),
 				ResourceID:    ResourceID(w.Header().Get("Location"), r.URL.Path),
 				ChangedFields: up.ChangedFields,
 				RequestID:     requestID,
@@ -155,43 +156,4 @@ func lastSegment(p string) string {
 		return p[i+1:]
 	}
 	return p
-}
-
-// statusWriter remembers the status of a response. It passes Flush and
-// the rest through Unwrap, so streamed responses still stream.
-type statusWriter struct {
-	http.ResponseWriter
-	code int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.code == 0 && code >= 200 {
-		w.code = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.code == 0 {
-		w.code = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Flush implements http.Flusher.
-func (w *statusWriter) Flush() {
-	if w.code == 0 {
-		w.code = http.StatusOK
-	}
-	http.NewResponseController(w.ResponseWriter).Flush() //nolint:errcheck // nothing to do if it cannot
-}
-
-// Unwrap returns the wrapped writer, for http.ResponseController.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) status() int {
-	if w.code == 0 {
-		return http.StatusOK
-	}
-	return w.code
 }
