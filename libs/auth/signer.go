@@ -12,10 +12,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jwk"
 	"github.com/lestrrat-go/jwx/v3/jwt"
+
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // Signer issues internal tokens. The gateway holds one (or, while rotating,
@@ -102,10 +103,6 @@ func (s *Signer) sign(p Principal, audience string, ttl time.Duration, now time.
 	case ttl <= 0:
 		return "", fmt.Errorf("auth: sign: ttl %v is not positive", ttl)
 	}
-	jti, err := uuid.NewV7()
-	if err != nil {
-		return "", fmt.Errorf("auth: sign: token id: %w", err)
-	}
 	now = now.Truncate(time.Second)
 	b := jwt.NewBuilder().
 		Issuer(Issuer).
@@ -114,7 +111,7 @@ func (s *Signer) sign(p Principal, audience string, ttl time.Duration, now time.
 		IssuedAt(now).
 		NotBefore(now).
 		Expiration(now.Add(ttl)).
-		JwtID(jti.String()).
+		JwtID(ids.New()).
 		Claim("tid", p.TenantID)
 	for name, v := range map[string][]string{
 		"roles": p.Roles, "teams": p.Teams, "subteams": p.Subordinates,

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/segmentio/kafka-go"
+
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // SpecVersion is the CloudEvents version of every Rapport event.
@@ -44,16 +45,12 @@ type Event struct {
 // "/rapport/<service>", typ "dev.rapport.<context>.<entity>.<verb>.v1",
 // subject the entity id (also the record key), data anything JSON-encodable.
 func New(source, typ, subject, tenantID string, data any) (Event, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return Event{}, fmt.Errorf("events: new id: %w", err)
-	}
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return Event{}, fmt.Errorf("events: encode %s: %w", typ, err)
 	}
 	return Event{
-		ID: id.String(), Source: source, Type: typ, Subject: subject,
+		ID: ids.New(), Source: source, Type: typ, Subject: subject,
 		TenantID: tenantID, Time: time.Now().UTC(), Data: raw,
 	}, nil
 }
@@ -93,11 +90,11 @@ func Parse(m kafka.Message) (Event, error) {
 			return Event{}, fmt.Errorf("events: header %s missing", k)
 		}
 	}
-	if _, err := uuid.Parse(h[HeaderID]); err != nil {
+	if !ids.Valid(h[HeaderID]) {
 		return Event{}, fmt.Errorf("events: %s %q is not a UUID", HeaderID, h[HeaderID])
 	}
 	if t := h[HeaderTenantID]; t != "" {
-		if _, err := uuid.Parse(t); err != nil {
+		if !ids.Valid(t) {
 			return Event{}, fmt.Errorf("events: %s %q is not a UUID", HeaderTenantID, t)
 		}
 	}

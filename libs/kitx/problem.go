@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // ProblemTypeBase prefixes every problem type; the error's slug completes it.
@@ -113,7 +114,7 @@ func writeProblem(ctx context.Context, w http.ResponseWriter, r *http.Request, e
 		id = w.Header().Get(RequestIDHeader)
 	}
 	if id == "" {
-		id = newRequestID()
+		id = ids.New()
 	}
 	w.Header().Set(RequestIDHeader, id)
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/google/uuid"
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // RequestIDHeader carries the request id in requests and responses.
@@ -44,17 +44,7 @@ func inboundOrNewRequestID(r *http.Request) string {
 	if id := r.Header.Get(RequestIDHeader); validRequestID(id) {
 		return id
 	}
-	return newRequestID()
-}
-
-// newRequestID mints a UUIDv7, falling back to a random UUID should the
-// clock-based generator fail.
-func newRequestID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return uuid.NewString()
-	}
-	return id.String()
+	return ids.New()
 }
 
 // validRequestID reports whether id is safe to echo and log.

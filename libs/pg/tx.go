@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // ErrNoTenant is returned by WithTenantTx when the tenant id is not a UUID.
@@ -71,7 +71,7 @@ func WithTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) (err e
 // tenantID: app.tenant_id is set with set_config(..., true), so it lasts for
 // this transaction only and never leaks to the next user of the connection.
 func WithTenantTx(ctx context.Context, db *sqlx.DB, tenantID string, fn func(tx *sqlx.Tx) error) error {
-	if _, err := uuid.Parse(tenantID); err != nil {
+	if !ids.Valid(tenantID) {
 		return ErrNoTenant
 	}
 	return WithTx(ctx, db, func(tx *sqlx.Tx) error {

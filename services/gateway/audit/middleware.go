@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
@@ -143,7 +142,7 @@ func ResourceID(location, path string) string {
 	}
 	segs := strings.Split(path, "/")
 	for i := len(segs) - 1; i >= 0; i-- {
-		if _, err := uuid.Parse(segs[i]); err == nil && len(segs[i]) == 36 {
+		if len(segs[i]) == 36 && ids.Valid(segs[i]) {
 			return segs[i]
 		}
 	}

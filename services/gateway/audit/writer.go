@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // Recorder takes audit entries. Writer implements it; the login handlers
@@ -223,11 +223,7 @@ func (w *Writer) drain(batch []Entry) {
 // normalize fills in an entry's id, time, kind and tenant.
 func normalize(e Entry) Entry {
 	if e.ID == "" {
-		id, err := uuid.NewV7()
-		if err != nil {
-			id = uuid.New()
-		}
-		e.ID = id.String()
+		e.ID = ids.New()
 	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
@@ -239,7 +235,7 @@ func normalize(e Entry) Entry {
 	for _, f := range []*string{&e.UserID, &e.APIKeyID, &e.Subject, &e.ClientAddr, &e.Method, &e.Path, &e.ResourceID, &e.RequestID} {
 		*f = clean(*f)
 	}
-	if _, err := uuid.Parse(e.TenantID); err != nil {
+	if !ids.Valid(e.TenantID) {
 		e.TenantID = NoTenant
 	}
 	return e

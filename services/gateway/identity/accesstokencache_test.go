@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // authenticate calls s.Authenticate with token as the bearer credential.
@@ -39,7 +40,7 @@ func TestAuthenticateCachesAccessTokens(t *testing.T) {
 	tenant, admin := e.tenant(t, "acme")
 	member, pair := e.member(t, admin, "rep@acme.test", []string{"sales_rep"}, nil)
 	tampered := pair.AccessToken[:len(pair.AccessToken)-2] + "AA"
-	now := nowUTC()
+	now := pg.Now()
 	at := func(d time.Duration) func() time.Time { return func() time.Time { return now.Add(d) } }
 
 	steps := []struct {
@@ -72,7 +73,7 @@ func TestAuthenticateCachesAccessTokens(t *testing.T) {
 				s.before(t)
 			}
 			e.s.now = s.clock
-			defer func() { e.s.now = nowUTC }()
+			defer func() { e.s.now = pg.Now }()
 			p, err := authenticate(e.s, s.token)
 			if got := message(err); got != s.wantDetail || (err == nil) != (s.wantDetail == "") {
 				t.Fatalf("Authenticate: error %v, want detail %q", err, s.wantDetail)

@@ -191,9 +191,9 @@ func TestAPIKeys(t *testing.T) {
 		"name": "short", "scopes": []string{"contacts:read"}, "expiresAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, 201, &short)
 	e.c.call(t, "GET", "/v1/me", bearer(short.Secret), nil, 200, nil)
 	e.s.apiKeys.forget(short.ID)
-	e.s.now = func() time.Time { return nowUTC().Add(2 * time.Hour) }
+	e.s.now = func() time.Time { return pg.Now().Add(2 * time.Hour) }
 	e.c.call(t, "GET", "/v1/me", bearer(short.Secret), nil, 401, nil)
-	e.s.now = nowUTC
+	e.s.now = pg.Now
 
 	// A key cannot hold what its creator lacks.
 	_, rep := e.member(t, admin, "rep@acme.test", []string{"sales_rep", "integration"}, nil)

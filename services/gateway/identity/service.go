@@ -106,7 +106,7 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{
 		db: cfg.DB, keys: cfg.Keys, box: box, cursors: cursors, publicURL: cfg.PublicURL,
 		platformToken: []byte(cfg.PlatformToken), params: cfg.Argon2, dummyHash: dummy,
-		throttles: cfg.Throttles, httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin, now: nowUTC,
+		throttles: cfg.Throttles, httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin, now: pg.Now,
 	}
 	s.tenants = newTenantCache(cfg.DB, 5*time.Second)
 	s.accessTokens = newAccessTokenCache(accessTokenCacheSize)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -58,12 +59,12 @@ func (s *Service) CreateAPIKey(ctx context.Context, req CreateAPIKeyRequest) (Cr
 	prefix := APIKeyPrefix + randomString(8)
 	key := prefix + "_" + randomToken(32)
 	row := apiKeyRow{
-		APIKey: APIKey{ID: newID(), Name: req.Name, Prefix: prefix, UserID: p.UserID,
+		APIKey: APIKey{ID: ids.New(), Name: req.Name, Prefix: prefix, UserID: p.UserID,
 			Scopes: uniq(req.Scopes), ExpiresAt: req.ExpiresAt, CreatedAt: now},
 		TenantID: p.TenantID, SecretHash: []byte(hashToken(key)),
 	}
 	if row.ExpiresAt != nil {
-		e := row.ExpiresAt.UTC().Truncate(time.Microsecond)
+		e := pg.Timestamp(*row.ExpiresAt)
 		row.ExpiresAt = &e
 	}
 	err = s.tenantTx(ctx, p.TenantID, func(tx *sqlx.Tx) error { return insertAPIKey(ctx, tx, row) })

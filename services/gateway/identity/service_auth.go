@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -108,7 +109,7 @@ func (s *Service) login(ctx context.Context, req LoginRequest, ev *LoginEvent) (
 		if err := updateUser(ctx, tx, u); err != nil {
 			return err
 		}
-		pair, err = s.issue(ctx, tx, t.ID, u.ID, newID())
+		pair, err = s.issue(ctx, tx, t.ID, u.ID, ids.New())
 		return err
 	})
 	return pair, err
@@ -259,7 +260,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, req AcceptInvitationRequ
 		if err := acceptInvitation(ctx, tx, inv.ID, now); err != nil {
 			return err
 		}
-		pair, err = s.issue(ctx, tx, inv.TenantID, u.ID, newID())
+		pair, err = s.issue(ctx, tx, inv.TenantID, u.ID, ids.New())
 		return err
 	})
 	return pair, err

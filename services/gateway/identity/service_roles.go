@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -68,7 +69,7 @@ func (s *Service) CreateRole(ctx context.Context, req RoleRequest) (Role, error)
 		return Role{}, err
 	}
 	now := s.now()
-	r := Role{ID: newID(), Permissions: []string{}, CreatedAt: now, UpdatedAt: now, Version: 1}
+	r := Role{ID: ids.New(), Permissions: []string{}, CreatedAt: now, UpdatedAt: now, Version: 1}
 	if err := applyRole(&r, req, true); err != nil {
 		return Role{}, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -31,7 +32,7 @@ func (s *Service) CreateTeam(ctx context.Context, req TeamRequest) (Team, error)
 	var out Team
 	err = s.tenantTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		now := s.now()
-		t := Team{ID: newID(), CreatedAt: now, UpdatedAt: now, Version: 1}
+		t := Team{ID: ids.New(), CreatedAt: now, UpdatedAt: now, Version: 1}
 		if err := s.applyTeam(ctx, tx, &t, req, true); err != nil {
 			return err
 		}

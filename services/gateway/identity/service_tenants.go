@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -70,7 +71,7 @@ func (s *Service) CreateTenant(ctx context.Context, req CreateTenantRequest) (Cr
 		return CreatedTenant{}, err
 	}
 	now := s.now()
-	t := Tenant{ID: newID(), Slug: req.Slug, Name: req.Name, Domains: nonNil(req.Domains), Tier: req.Tier,
+	t := Tenant{ID: ids.New(), Slug: req.Slug, Name: req.Name, Domains: nonNil(req.Domains), Tier: req.Tier,
 		Status: TenantActive, CreatedAt: now, UpdatedAt: now, Version: 1}
 	var out CreatedTenant
 	err := s.tenantTx(ctx, t.ID, func(tx *sqlx.Tx) error {
@@ -78,7 +79,7 @@ func (s *Service) CreateTenant(ctx context.Context, req CreateTenantRequest) (Cr
 			return err
 		}
 		for _, r := range BuiltinRoles {
-			r.ID, r.Builtin, r.CreatedAt, r.UpdatedAt, r.Version = newID(), true, now, now, 1
+			r.ID, r.Builtin, r.CreatedAt, r.UpdatedAt, r.Version = ids.New(), true, now, now, 1
 			if err := insertRole(ctx, tx, t.ID, r); err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -69,7 +70,7 @@ func (s *Service) createUser(ctx context.Context, tx *sqlx.Tx, tenantID string, 
 		return Invitation{}, err
 	}
 	now := s.now()
-	u := userRow{User: User{ID: newID(), Email: req.Email, Name: req.Name, Status: UserInvited,
+	u := userRow{User: User{ID: ids.New(), Email: req.Email, Name: req.Name, Status: UserInvited,
 		Locale: orDefault(req.Locale, "en"), TimeZone: orDefault(req.TimeZone, "UTC"),
 		CreatedAt: now, UpdatedAt: now, Version: 1}}
 	if err := insertUser(ctx, tx, tenantID, u); err != nil {

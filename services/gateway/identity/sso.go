@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/oauth2"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -284,7 +285,7 @@ func (s *Service) ssoCallback(ctx context.Context, cookieValue, state, code, pro
 			if !validEmail(email) {
 				return ErrSSOFailed.WithDetail("the identity provider sent no email address")
 			}
-			u = userRow{User: User{ID: newID(), Email: email, Name: orDefault(name, email), Status: UserActive,
+			u = userRow{User: User{ID: ids.New(), Email: email, Name: orDefault(name, email), Status: UserActive,
 				Locale: "en", TimeZone: "UTC", CreatedAt: now, UpdatedAt: now, Version: 1}}
 			u.OIDCSubject = nullString(subject)
 			if err := insertUser(ctx, tx, st.TenantID, u); err != nil {
@@ -307,7 +308,7 @@ func (s *Service) ssoCallback(ctx context.Context, cookieValue, state, code, pro
 		if err := updateUser(ctx, tx, u); err != nil {
 			return err
 		}
-		pair, err = s.issue(ctx, tx, st.TenantID, u.ID, newID())
+		pair, err = s.issue(ctx, tx, st.TenantID, u.ID, ids.New())
 		return err
 	})
 	return pair, err

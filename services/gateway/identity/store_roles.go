@@ -10,6 +10,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -61,7 +62,7 @@ func scopesMap(s map[string]auth.Scope) jsonMap {
 const roleCols = `id, name, description, permissions, record_scopes, builtin, created_at, updated_at, version`
 
 func roleByID(ctx context.Context, tx *sqlx.Tx, id string) (Role, error) {
-	if !validUUID(id) {
+	if !ids.Valid(id) {
 		return Role{}, ErrRoleNotFound
 	}
 	var r roleRow

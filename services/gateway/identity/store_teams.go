@@ -5,13 +5,14 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 const teamCols = `id, name, parent_id, created_at, updated_at, version`
 
 func teamByID(ctx context.Context, tx *sqlx.Tx, id string) (Team, error) {
-	if !validUUID(id) {
+	if !ids.Valid(id) {
 		return Team{}, ErrTeamNotFound
 	}
 	var t Team

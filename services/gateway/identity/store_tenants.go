@@ -6,6 +6,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -35,7 +36,7 @@ func tenantBySlug(ctx context.Context, q sqlx.QueryerContext, slug string) (Tena
 
 // tenantByID reads a tenant by id.
 func tenantByID(ctx context.Context, q sqlx.QueryerContext, id string) (Tenant, error) {
-	if !validUUID(id) {
+	if !ids.Valid(id) {
 		return Tenant{}, ErrTenantNotFound
 	}
 	var r tenantRow

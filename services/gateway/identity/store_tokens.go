@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -54,7 +55,7 @@ func refreshByHash(ctx context.Context, tx *sqlx.Tx, hash string) (refreshRow, e
 
 func insertRefresh(ctx context.Context, tx *sqlx.Tx, tenantID, userID, familyID, hash string, now time.Time, ttl time.Duration) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO refresh_tokens (tenant_id, id, user_id, family_id, token_hash, expires_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantID, newID(), userID, familyID, hash, now.Add(ttl), now)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantID, ids.New(), userID, familyID, hash, now.Add(ttl), now)
 	return pg.MapError(err)
 }
 
@@ -95,7 +96,7 @@ type invitationRow struct {
 
 func insertInvitation(ctx context.Context, tx *sqlx.Tx, tenantID, userID, hash string, now time.Time, ttl time.Duration) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO invitations (tenant_id, id, user_id, token_hash, expires_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, tenantID, newID(), userID, hash, now.Add(ttl), now)
+		VALUES ($1, $2, $3, $4, $5, $6)`, tenantID, ids.New(), userID, hash, now.Add(ttl), now)
 	return pg.MapError(err)
 }
 
@@ -140,7 +141,7 @@ func apiKeyByPrefix(ctx context.Context, tx *sqlx.Tx, prefix string) (apiKeyRow,
 }
 
 func apiKeyByID(ctx context.Context, tx *sqlx.Tx, id string) (apiKeyRow, error) {
-	if !validUUID(id) {
+	if !ids.Valid(id) {
 		return apiKeyRow{}, ErrAPIKeyNotFound
 	}
 	var r apiKeyRow

@@ -8,6 +8,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -43,7 +44,7 @@ func userByOIDCSubject(ctx context.Context, tx *sqlx.Tx, subject string) (userRo
 }
 
 func userRowByID(ctx context.Context, tx *sqlx.Tx, id string) (userRow, error) {
-	if !validUUID(id) {
+	if !ids.Valid(id) {
 		return userRow{}, ErrUserNotFound
 	}
 	var u userRow
@@ -161,7 +162,7 @@ func setUserTeams(ctx context.Context, tx *sqlx.Tx, tenantID, userID string, tea
 		return pg.MapError(err)
 	}
 	for _, m := range teams {
-		if !validUUID(m.TeamID) {
+		if !ids.Valid(m.TeamID) {
 			return ErrTeamNotFound
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO user_teams (tenant_id, user_id, team_id, manager)
