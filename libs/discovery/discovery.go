@@ -69,19 +69,27 @@ func NewRoundRobin(r Resolver) *RoundRobin {
 	return &RoundRobin{resolver: r, next: make(map[string]uint64)}
 }
 
-// Pick returns the next instance of service for tenant.
-func (rr *RoundRobin) Pick(ctx context.Context, service, tenant string) (Instance, error) {
+// Next returns the instances of service for tenant in the order to try
+// them: the one whose turn it is, then those after it, wrapping around; n
+// of them, or every instance when there are more (so that a caller skipping
+// some still has them all). Each call moves the turn on by one. An error of
+// the resolver comes back as it is; no instance at all is ErrNoInstances.
+func (rr *RoundRobin) Next(ctx context.Context, service, tenant string, n int) ([]Instance, error) {
 	instances, err := rr.resolver.Resolve(ctx, service, tenant)
 	if err != nil {
-		return Instance{}, err
+		return nil, err
 	}
 	if len(instances) == 0 {
-		return Instance{}, ErrNoInstances.WithDetail("no healthy instance of %s for tag %s", service, TenantTag(tenant))
+		return nil, ErrNoInstances.WithDetail("no healthy instance of %s for tag %s", service, TenantTag(tenant))
 	}
 	key := service + "\x00" + TenantTag(tenant)
 	rr.mu.Lock()
-	n := rr.next[key]
-	rr.next[key] = n + 1
+	start := rr.next[key]
+	rr.next[key] = start + 1
 	rr.mu.Unlock()
-	return instances[n%uint64(len(instances))], nil
+	out := make([]Instance, max(n, len(instances)))
+	for i := range out {
+		out[i] = instances[(start+uint64(i))%uint64(len(instances))]
+	}
+	return out, nil
 }

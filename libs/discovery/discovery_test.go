@@ -3,6 +3,7 @@ package discovery_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/rapport-crm/rapport/libs/discovery"
@@ -33,7 +34,7 @@ func (f resolverFunc) Resolve(ctx context.Context, service, tenant string) ([]di
 	return f(ctx, service, tenant)
 }
 
-func TestDiscoveryRoundRobinPick(t *testing.T) {
+func TestDiscoveryRoundRobinNext(t *testing.T) {
 	r := resolverFunc(func(_ context.Context, service, tenant string) ([]discovery.Instance, error) {
 		switch {
 		case service == "contacts" && tenant == "acme":
@@ -42,6 +43,8 @@ func TestDiscoveryRoundRobinPick(t *testing.T) {
 			return []discovery.Instance{{ID: "s"}}, nil
 		case service == "empty":
 			return nil, nil
+		case service == "absent":
+			return nil, discovery.ErrNotDeployed
 		}
 		return nil, discovery.ErrNoInstances
 	})
@@ -50,30 +53,38 @@ func TestDiscoveryRoundRobinPick(t *testing.T) {
 	tests := []struct {
 		name            string
 		service, tenant string
-		want            []string // IDs of successive picks
+		n               int
+		want            []string // IDs of successive calls, "+" between the instances of one
 	}{
-		{name: "cycles", service: "contacts", tenant: "acme", want: []string{"a", "b", "c", "a", "b"}},
-		{name: "one instance", service: "sales", tenant: "acme", want: []string{"s", "s"}},
-		{name: "own counter per service", service: "contacts", tenant: "acme", want: []string{"c", "a"}},
+		{name: "cycles", service: "contacts", tenant: "acme", n: 1, want: []string{"a+b+c", "b+c+a", "c+a+b", "a+b+c", "b+c+a"}},
+		{name: "one instance", service: "sales", tenant: "acme", n: 1, want: []string{"s", "s"}},
+		{name: "own counter per service", service: "contacts", tenant: "acme", n: 1, want: []string{"c+a+b", "a+b+c"}},
+		{name: "n wraps around", service: "contacts", tenant: "acme", n: 4, want: []string{"b+c+a+b", "c+a+b+c"}},
+		{name: "at least every instance", service: "contacts", tenant: "acme", n: 2, want: []string{"a+b+c"}},
+		{name: "retries of one instance", service: "sales", tenant: "acme", n: 3, want: []string{"s+s+s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for i, want := range tt.want {
-				got, err := rr.Pick(t.Context(), tt.service, tt.tenant)
+				got, err := rr.Next(t.Context(), tt.service, tt.tenant, tt.n)
 				if err != nil {
-					t.Fatalf("pick %d: %v", i, err)
+					t.Fatalf("call %d: %v", i, err)
 				}
-				if got.ID != want {
-					t.Errorf("pick %d = %q, want %q", i, got.ID, want)
+				ids := make([]string, len(got))
+				for j, in := range got {
+					ids[j] = in.ID
+				}
+				if s := strings.Join(ids, "+"); s != want {
+					t.Errorf("call %d = %s, want %s", i, s, want)
 				}
 			}
 		})
 	}
 
-	for _, service := range []string{"empty", "unknown"} {
+	for service, want := range map[string]error{"empty": discovery.ErrNoInstances, "unknown": discovery.ErrNoInstances, "absent": discovery.ErrNotDeployed} {
 		t.Run("no instances/"+service, func(t *testing.T) {
-			if _, err := rr.Pick(t.Context(), service, ""); !errors.Is(err, discovery.ErrNoInstances) {
-				t.Errorf("Pick(%s) error = %v, want ErrNoInstances", service, err)
+			if _, err := rr.Next(t.Context(), service, "", 1); !errors.Is(err, want) {
+				t.Errorf("Next(%s) error = %v, want %v", service, err, want)
 			}
 		})
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -50,7 +49,7 @@ type Handler struct {
 	routes   *Table
 	authn    Authenticator
 	tenants  TenantDirectory
-	resolver discovery.Resolver
+	balancer *discovery.RoundRobin // the instances of a service, in turn
 	tokens   *internalTokens
 	retries  int
 	logger   *slog.Logger
@@ -58,13 +57,7 @@ type Handler struct {
 	base     *http.Transport
 	breakers *breakers
 	rp       *httputil.ReverseProxy
-
-	mu   sync.Mutex
-	next map[rotation]uint64 // round-robin position per service and tenant
 }
-
-// rotation names the instances a round-robin position is kept for.
-type rotation struct{ service, tenant string }
 
 // New returns a Handler for cfg.
 func New(cfg Config) (*Handler, error) {
@@ -104,12 +97,11 @@ func New(cfg Config) (*Handler, error) {
 		routes:   cfg.Routes,
 		authn:    cfg.Authenticator,
 		tenants:  cfg.Tenants,
-		resolver: cfg.Resolver,
+		balancer: discovery.NewRoundRobin(cfg.Resolver),
 		tokens:   newInternalTokens(cfg.Signer, cfg.TokenTTL),
 		retries:  cfg.Retries,
 		logger:   cfg.Logger,
 		breakers: newBreakers(cfg.Breaker),
-		next:     make(map[rotation]uint64),
 	}
 	h.base = &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -198,13 +190,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	if dedicated {
 		tenant = slug
 	}
-	instances, err := h.resolver.Resolve(ctx, route.Service, tenant)
+	// 1 + h.retries instances, starting at the round-robin position; every
+	// one when there are more, as an open circuit is skipped.
+	attempts, err := h.balancer.Next(ctx, route.Service, tenant, 1+h.retries)
 	if errors.Is(err, discovery.ErrNotDeployed) {
 		kitx.WriteProblem(w, r, ErrNotInstalled.WithDetail("%s is served by the %s service, which is not installed here", route.Prefix, route.Service))
 		return
-	}
-	if err == nil && len(instances) == 0 {
-		err = discovery.ErrNoInstances.WithDetail("no healthy instance of %s for tag %s", route.Service, discovery.TenantTag(tenant))
 	}
 	if err != nil {
 		kitx.WriteProblem(w, r, err)
@@ -219,28 +210,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		service:   route.Service,
 		token:     token,
 		requestID: kitx.RequestIDFrom(ctx),
-		attempts:  h.attempts(route.Service, tenant, instances),
+		attempts:  attempts,
 	}
 	h.rp.ServeHTTP(w, r.WithContext(withPlan(ctx, pl)))
-}
-
-// attempts returns the instances to try, in order: 1 + h.retries of them,
-// starting at the round-robin position and wrapping around.
-func (h *Handler) attempts(service, tenant string, instances []discovery.Instance) []discovery.Instance {
-	key := rotation{service, tenant}
-	h.mu.Lock()
-	start := h.next[key]
-	h.next[key] = start + 1
-	h.mu.Unlock()
-	n := 1 + h.retries
-	if n < len(instances) {
-		n = len(instances) // an open circuit is skipped, so offer every instance
-	}
-	out := make([]discovery.Instance, n)
-	for i := range out {
-		out[i] = instances[(start+uint64(i))%uint64(len(instances))]
-	}
-	return out
 }
 
 // rewrite builds the outbound request: the upstream is set by the transport;
