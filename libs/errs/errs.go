@@ -3,7 +3,8 @@
 // Domain packages declare their errors once with New (for example
 // ErrContactNotFound = errs.New(errs.NotFound, "contact-not-found", "contact not found")),
 // and libs/kitx maps each Kind to an HTTP status in exactly one place. Nothing
-// outside the transport layer knows about HTTP.
+// outside the transport layer knows about HTTP. A Validator collects the
+// invalid fields of a request into one Invalid error.
 package errs
 
 import (

@@ -1,7 +1,7 @@
 // Package kitx holds the go-kit HTTP transport helpers every Rapport service
 // shares: server options, RFC 9457 problem+json errors, strict JSON request
-// decoding with a size limit, validation details, opaque list cursors and page
-// limits, request ids, and the JSON response encoder with ETags.
+// decoding with a size limit, opaque list cursors and page limits, request
+// ids, and the JSON response encoder with ETags.
 //
 // A service's transport.go typically reads:
 //

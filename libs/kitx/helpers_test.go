@@ -109,7 +109,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *syncBuffer) {
 	create := kithttp.NewServer(
 		func(ctx context.Context, request any) (any, error) {
 			req := request.(createRequest)
-			v := kitx.NewValidator()
+			v := errs.NewValidator()
 			v.Check(req.Name != "", "name", "required")
 			v.Check(strings.Contains(req.Email, "@"), "email", "must be an email address")
 			v.Check(req.Age >= 0, "age", "must not be negative")

@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -130,7 +131,7 @@ func (s *service) ContactConsentHistory(ctx context.Context, id string, q Consen
 	if err != nil {
 		return page, err
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(q.Channel == "" || slices.Contains(ConsentChannels, q.Channel), "channel", "must be email, sms or phone")
 	if err := v.Err(); err != nil {
 		return page, err

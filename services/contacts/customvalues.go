@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/errs"
 )
 
 // Length limits of custom field values, in characters.
@@ -23,7 +23,7 @@ const (
 // and normalises them in place: unknown keys, wrong types, options outside
 // the definition and missing required values are recorded in v; null values
 // are dropped (a merge patch's way of removing a value).
-func checkCustomFields(v *kitx.Validator, defs map[string]CustomField, values map[string]any, region string) {
+func checkCustomFields(v *errs.Validator, defs map[string]CustomField, values map[string]any, region string) {
 	for _, key := range sortedKeys(values) {
 		val, path := values[key], "customFields/"+key
 		if val == nil {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // VerbMerged is the verb of a merge's event. It alone carries the winner's
@@ -112,7 +111,7 @@ func (s *service) MergeAccounts(ctx context.Context, winnerID string, ifMatch in
 
 // checkMergeRequest validates the loser id and the field choices.
 func checkMergeRequest(k *kind, req MergeRequest) error {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(validID(req.LoserID), "loserId", "must be a UUID")
 	for _, f := range sortedKeys(req.Fields) {
 		key, custom := strings.CutPrefix(f, customFieldPrefix)

@@ -19,7 +19,7 @@ func applyPatch(current any, patch json.RawMessage, readOnly []string, dst any) 
 	if err := decodeNumbers(patch, &p); err != nil || p == nil {
 		return ErrPatchNotObject
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	for _, k := range sortedKeys(p) {
 		v.Check(!slices.Contains(readOnly, k), k, "is read-only")
 	}

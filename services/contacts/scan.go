@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -85,7 +86,7 @@ func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*Dupli
 	if err != nil {
 		return nil, err
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(entity == EntityContact || entity == EntityAccount, "entity", "must be contact or account")
 	if err := v.Err(); err != nil {
 		return nil, err

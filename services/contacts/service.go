@@ -12,6 +12,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -150,7 +151,7 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 // region and the custom field definitions defs, checks its references and
 // that p may see it once written. It writes nothing.
 func admit(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record, region string, defs map[string]CustomField) error {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	m := rec.meta()
 	m.normalizeOwnership(v, p.UserID)
 	switch r := rec.(type) {
@@ -207,7 +208,7 @@ func (s *service) resolve(ctx context.Context, tx *sqlx.Tx, p auth.Principal, re
 // checkReferences checks that a contact's account and an account's parent
 // exist in the tenant, and that an account's parents form no cycle.
 func checkReferences(ctx context.Context, tx *sqlx.Tx, rec record) error {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	switch r := rec.(type) {
 	case *Contact:
 		if r.AccountID != nil {
@@ -237,7 +238,7 @@ func checkReferences(ctx context.Context, tx *sqlx.Tx, rec record) error {
 }
 
 // checkTagNames trims names and drops case-insensitive duplicates.
-func checkTagNames(v *kitx.Validator, field string, names []string) []string {
+func checkTagNames(v *errs.Validator, field string, names []string) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for i, n := range names {
@@ -412,7 +413,7 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 	if len(req.Filter) > 0 || req.Q != "" {
 		return s.bulkTagMatching(ctx, k, p, req) // bulktag_filter.go
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(len(req.IDs) > 0 && len(req.IDs) <= MaxBulkIDs, "ids", fmt.Sprintf("must name 1 to %d records", MaxBulkIDs))
 	for i, id := range req.IDs {
 		v.Check(validID(id), fmt.Sprintf("ids/%d", i), "must be a UUID")

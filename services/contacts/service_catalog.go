@@ -12,7 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
-	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/errs"
 )
 
 var (
@@ -25,7 +25,7 @@ const maxDescription = 500
 
 // normalize validates a tag and fills its default colour.
 func (t *Tag) normalize() error {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	t.Name, t.Description = strings.TrimSpace(t.Name), strings.TrimSpace(t.Description)
 	v.Check(t.Name != "" && utf8.RuneCountInString(t.Name) <= maxLabel, "name", fmt.Sprintf("must be 1 to %d characters", maxLabel))
 	if t.Colour == "" {
@@ -151,7 +151,7 @@ func isSelect(typ string) bool { return typ == "singleSelect" || typ == "multiSe
 // on updates, whose key, entity and type are immutable and whose options may
 // only be extended.
 func (d *CustomField) validate(old *CustomField) error {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	d.Label = strings.TrimSpace(d.Label)
 	v.Check(d.Entity == EntityContact || d.Entity == EntityAccount, "entity", "must be contact or account")
 	v.Check(keyPattern.MatchString(d.Key), "key", "must match [a-z][a-z0-9_]{0,62}")
@@ -282,7 +282,7 @@ func (s *service) ListCustomFields(ctx context.Context, entity string) (defs []C
 	if err != nil {
 		return nil, err
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(entity == "" || entity == EntityContact || entity == EntityAccount, "entity", "must be contact or account")
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -313,7 +313,7 @@ func (s *service) PutSettings(ctx context.Context, st Settings) (*Settings, erro
 	if err != nil {
 		return nil, err
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(validPhoneRegion(st.DefaultRegion), "defaultRegion", "must be one of "+strings.Join(PhoneRegions, ", "))
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -13,7 +13,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // maxViewName bounds a saved view's name, in characters.
@@ -34,7 +33,7 @@ func kindOf(entity string) *kind {
 // filter compiles, q parses, the sort names sortable fields and the columns
 // any field.
 func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
-	val := kitx.NewValidator()
+	val := errs.NewValidator()
 	v.Name = strings.TrimSpace(v.Name)
 	val.Check(v.Entity == EntityContact || v.Entity == EntityAccount, "entity", "must be contact or account")
 	val.Check(v.Name != "" && utf8.RuneCountInString(v.Name) <= maxViewName, "name", fmt.Sprintf("must be 1 to %d characters", maxViewName))

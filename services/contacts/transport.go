@@ -100,7 +100,7 @@ func decodeBody[T any](readOnly []string) kithttp.DecodeRequestFunc {
 		if err := kitx.Decode(r, &raw, 0); err != nil {
 			return nil, err
 		}
-		v := kitx.NewValidator()
+		v := errs.NewValidator()
 		for _, k := range sortedKeys(raw) {
 			v.Check(!slices.Contains(readOnly, k), k, "is read-only")
 		}

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 
-	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/errs"
 )
 
 // Field length limits, in characters.
@@ -25,7 +25,7 @@ const (
 // normalize trims and normalises c in place (lower-cased emails, E.164
 // phones read in region, computed display name) and records every invalid
 // field in v. References (accountId) are checked by the service.
-func (c *Contact) normalize(v *kitx.Validator, region string) {
+func (c *Contact) normalize(v *errs.Validator, region string) {
 	c.FirstName, c.LastName = strings.TrimSpace(c.FirstName), strings.TrimSpace(c.LastName)
 	c.DisplayName = strings.TrimSpace(c.DisplayName)
 	checkLen(v, "firstName", c.FirstName, maxName)
@@ -61,7 +61,7 @@ func (c *Contact) normalize(v *kitx.Validator, region string) {
 
 // normalizeEmails lower-cases and validates the emails and makes the first
 // one primary when none is.
-func (c *Contact) normalizeEmails(v *kitx.Validator) {
+func (c *Contact) normalizeEmails(v *errs.Validator) {
 	seen := map[string]bool{}
 	for i := range c.Emails {
 		e := &c.Emails[i]
@@ -77,7 +77,7 @@ func (c *Contact) normalizeEmails(v *kitx.Validator) {
 
 // normalizePhones fills each phone's E.164 form and makes the first one
 // primary when none is.
-func (c *Contact) normalizePhones(v *kitx.Validator, region string) {
+func (c *Contact) normalizePhones(v *errs.Validator, region string) {
 	for i := range c.Phones {
 		p := &c.Phones[i]
 		p.Number = strings.TrimSpace(p.Number)
@@ -95,7 +95,7 @@ func (c *Contact) normalizePhones(v *kitx.Validator, region string) {
 
 // markPrimary checks that at most one of n items is primary and makes the
 // first primary when none is.
-func markPrimary(v *kitx.Validator, field string, n int, primary func(i int) *bool) {
+func markPrimary(v *errs.Validator, field string, n int, primary func(i int) *bool) {
 	count := 0
 	for i := range n {
 		if *primary(i) {
@@ -120,7 +120,7 @@ func primaryIndex(n int, primary func(i int) bool) int {
 
 // normalize trims and normalises a in place and records every invalid field
 // in v. References (parentAccountId) are checked by the service.
-func (a *Account) normalize(v *kitx.Validator) {
+func (a *Account) normalize(v *errs.Validator) {
 	a.Name = strings.TrimSpace(a.Name)
 	v.Check(a.Name != "", "name", "is required")
 	checkLen(v, "name", a.Name, maxName)
@@ -139,7 +139,7 @@ func (a *Account) normalize(v *kitx.Validator) {
 }
 
 // normalizeOwnership trims owner and team; ownerId defaults to user.
-func (m *Meta) normalizeOwnership(v *kitx.Validator, user string) {
+func (m *Meta) normalizeOwnership(v *errs.Validator, user string) {
 	m.OwnerID, m.TeamID = strings.TrimSpace(m.OwnerID), strings.TrimSpace(m.TeamID)
 	if m.OwnerID == "" {
 		m.OwnerID = user
@@ -202,7 +202,7 @@ func validCountry(s string) bool {
 }
 
 // checkAddress validates an address's lengths and country code.
-func checkAddress(v *kitx.Validator, path string, a *Address) {
+func checkAddress(v *errs.Validator, path string, a *Address) {
 	if a == nil {
 		return
 	}
@@ -214,7 +214,7 @@ func checkAddress(v *kitx.Validator, path string, a *Address) {
 }
 
 // checkConsent validates each channel's consent status.
-func checkConsent(v *kitx.Validator, c *Consent) {
+func checkConsent(v *errs.Validator, c *Consent) {
 	if c == nil {
 		return
 	}
@@ -236,7 +236,7 @@ func checkConsent(v *kitx.Validator, c *Consent) {
 }
 
 // checkRef validates an optional reference to another record's id.
-func checkRef(v *kitx.Validator, field string, id *string) {
+func checkRef(v *errs.Validator, field string, id *string) {
 	if id != nil {
 		_, err := uuid.Parse(*id)
 		v.Check(err == nil, field, "must be a UUID")
@@ -244,6 +244,6 @@ func checkRef(v *kitx.Validator, field string, id *string) {
 }
 
 // checkLen records field as too long when s has more than limit characters.
-func checkLen(v *kitx.Validator, field, s string, limit int) {
+func checkLen(v *errs.Validator, field, s string, limit int) {
 	v.Check(utf8.RuneCountInString(s) <= limit, field, fmt.Sprintf("must be at most %d characters", limit))
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -41,7 +41,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, req CreateAPIKeyRequest) (Cr
 		return CreatedAPIKey{}, err
 	}
 	now := s.now()
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(strings.TrimSpace(req.Name) != "" && len(req.Name) <= 200, "name", "required, at most 200 characters")
 	v.Check(len(req.Scopes) > 0, "scopes", "at least one permission")
 	for _, sc := range req.Scopes {

@@ -8,8 +8,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -25,7 +25,7 @@ type LoginRequest struct {
 // unknown tenant or email still costs one argon2id verification (against a
 // dummy hash). Failures are throttled per account and per client address.
 func (s *Service) Login(ctx context.Context, req LoginRequest, clientAddr string) (TokenPair, error) {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(req.Tenant != "", "tenant", "required")
 	v.Check(req.Email != "", "email", "required")
 	v.Check(req.Password != "", "password", "required")
@@ -221,7 +221,7 @@ type AcceptInvitationRequest struct {
 // AcceptInvitation sets the invited user's password, activates them and
 // signs them in.
 func (s *Service) AcceptInvitation(ctx context.Context, req AcceptInvitationRequest) (TokenPair, error) {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(req.Token != "", "token", "required")
 	v.Check(len(req.Password) >= MinPasswordLen, "password", "at least 10 characters")
 	v.Check(len(req.Password) <= maxPasswordLen, "password", "at most 256 characters")

@@ -8,8 +8,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 var (
@@ -27,7 +27,7 @@ type RoleRequest struct {
 
 // applyRole validates req and applies it to r.
 func applyRole(r *Role, req RoleRequest, create bool) error {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	if req.Name != nil || create {
 		if req.Name != nil {
 			r.Name = strings.TrimSpace(*req.Name)

@@ -7,8 +7,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // TeamRequest is the body of POST /v1/teams and PATCH /v1/teams/{id}.
@@ -44,7 +44,7 @@ func (s *Service) CreateTeam(ctx context.Context, req TeamRequest) (Team, error)
 
 // applyTeam validates req and applies it to t, refusing cycles.
 func (s *Service) applyTeam(ctx context.Context, tx *sqlx.Tx, t *Team, req TeamRequest, create bool) error {
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	if req.Name != nil || create {
 		name := ""
 		if req.Name != nil {

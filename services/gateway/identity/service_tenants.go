@@ -8,8 +8,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -62,7 +62,7 @@ func (s *Service) CreateTenant(ctx context.Context, req CreateTenantRequest) (Cr
 	if req.Tier == "" {
 		req.Tier = TierShared
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(slugRE.MatchString(req.Slug), "slug", "lower-case letters, digits and dashes, at most 40")
 	v.Check(strings.TrimSpace(req.Name) != "" && len(req.Name) <= 200, "name", "required, at most 200 characters")
 	v.Check(req.Tier == TierShared || req.Tier == TierDedicated, "tier", "shared or dedicated")
@@ -168,7 +168,7 @@ type UpdateTenantRequest struct {
 // UpdateTenant changes a tenant's name, domains or tier.
 func (s *Service) UpdateTenant(ctx context.Context, id string, req UpdateTenantRequest, ifMatch *int64) (Tenant, error) {
 	return s.changeTenant(ctx, id, ifMatch, func(t *Tenant) error {
-		v := kitx.NewValidator()
+		v := errs.NewValidator()
 		if req.Name != nil {
 			v.Check(strings.TrimSpace(*req.Name) != "" && len(*req.Name) <= 200, "name", "required, at most 200 characters")
 			t.Name = *req.Name

@@ -8,8 +8,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // caller returns the principal of ctx after checking permission.
@@ -49,7 +49,7 @@ func (s *Service) InviteUser(ctx context.Context, req InviteUserRequest) (Invita
 	return out, err
 }
 
-func checkProfile(v *kitx.Validator, name, locale, tz string) {
+func checkProfile(v *errs.Validator, name, locale, tz string) {
 	v.Check(strings.TrimSpace(name) != "" && len(name) <= 200, "name", "required, at most 200 characters")
 	v.Check(locale == "" || len(locale) <= 35, "locale", "a BCP 47 language tag")
 	if tz != "" {
@@ -63,7 +63,7 @@ func (s *Service) createUser(ctx context.Context, tx *sqlx.Tx, tenantID string, 
 	if req.Name == "" {
 		req.Name = req.Email
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	v.Check(validEmail(req.Email), "email", "a valid email address")
 	checkProfile(v, req.Name, req.Locale, req.TimeZone)
 	if err := v.Err(); err != nil {
@@ -148,7 +148,7 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserReque
 		if req.TimeZone != nil {
 			u.TimeZone = *req.TimeZone
 		}
-		v := kitx.NewValidator()
+		v := errs.NewValidator()
 		checkProfile(v, u.Name, u.Locale, u.TimeZone)
 		if err := v.Err(); err != nil {
 			return err

@@ -15,8 +15,8 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/oauth2"
 
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // SSOCallbackPath is the redirect URI path registered with every provider.
@@ -48,7 +48,7 @@ func (s *Service) PutSSO(ctx context.Context, req PutSSORequest) (SSOConfig, err
 	if err != nil {
 		return SSOConfig{}, err
 	}
-	v := kitx.NewValidator()
+	v := errs.NewValidator()
 	u, perr := url.Parse(req.Issuer)
 	v.Check(perr == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "", "issuer", "an absolute URL")
 	v.Check(req.ClientID != "", "clientId", "required")
@@ -75,7 +75,7 @@ func (s *Service) PutSSO(ctx context.Context, req PutSSORequest) (SSOConfig, err
 		if req.ClientSecret != "" {
 			row.ClientSecret = s.box.seal(req.ClientSecret)
 		} else if !exists {
-			v := kitx.NewValidator()
+			v := errs.NewValidator()
 			v.Check(false, "clientSecret", "required")
 			return v.Err()
 		}

@@ -1,20 +1,16 @@
-package kitx
+package errs
 
-import (
-	"strings"
-
-	"github.com/rapport-crm/rapport/libs/errs"
-)
+import "strings"
 
 // Validator collects invalid fields of a request so that one error lists
 // them all:
 //
-//	v := kitx.NewValidator()
+//	v := errs.NewValidator()
 //	v.Check(req.Name != "", "name", "required")
 //	v.Check(len(req.Name) <= 200, "name", "at most 200 characters")
 //	return v.Err()
 type Validator struct {
-	fields []errs.FieldError
+	fields []FieldError
 }
 
 // NewValidator returns an empty Validator.
@@ -25,7 +21,7 @@ func NewValidator() *Validator {
 // Check records field as invalid for reason unless ok holds.
 func (v *Validator) Check(ok bool, field, reason string) {
 	if !ok {
-		v.fields = append(v.fields, errs.FieldError{Field: field, Reason: reason})
+		v.fields = append(v.fields, FieldError{Field: field, Reason: reason})
 	}
 }
 
@@ -43,5 +39,5 @@ func (v *Validator) Err() error {
 			names = append(names, f.Field)
 		}
 	}
-	return errs.Invalidf(v.fields, "invalid fields: %s", strings.Join(names, ", "))
+	return Invalidf(v.fields, "invalid fields: %s", strings.Join(names, ", "))
 }

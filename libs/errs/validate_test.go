@@ -1,11 +1,10 @@
-package kitx_test
+package errs_test
 
 import (
 	"slices"
 	"testing"
 
 	"github.com/rapport-crm/rapport/libs/errs"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 func TestValidator(t *testing.T) {
@@ -28,7 +27,7 @@ func TestValidator(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := kitx.NewValidator()
+			v := errs.NewValidator()
 			for _, c := range tt.checks {
 				v.Check(c.ok, c.field, c.reason)
 			}
