@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -198,7 +199,8 @@ func TestBrokerDownKeepsRowsUntilItReturns(t *testing.T) {
 	}
 	c := start()
 	brokers := c.ListenAddrs()
-	f.startRelay(t, brokers, nil)
+	failures := &countingHandler{msg: "outbox relay failed; retrying"}
+	f.startRelay(t, brokers, func(r *Relay) { r.cfg.Logger = slog.New(failures) })
 	first := f.write(t, "k", 0)
 	if got := ids(testkit.ReadTopic(t, brokers, f.topic, 1, 15*time.Second)); got[first] == 0 {
 		t.Fatalf("first event not published while the broker was up")
@@ -209,7 +211,11 @@ func TestBrokerDownKeepsRowsUntilItReturns(t *testing.T) {
 	for i := range 50 {
 		want = append(want, f.write(t, "k", i+1))
 	}
-	time.Sleep(10 * time.Second) // the broker stays unreachable for 10 s
+	// The broker stays away while the relay fails five times more, each
+	// attempt after the first taking every row written, and its back-off
+	// reaches its cap (100 ms doubling to 500 ms).
+	before := failures.n.Load()
+	waitFor(t, func() bool { return failures.n.Load() >= before+5 }, "five failed publishes while the broker is down")
 	if n := f.pending(t); n != len(want) {
 		t.Fatalf("rows while the broker is down: got %d, want %d", n, len(want))
 	}
@@ -270,7 +276,37 @@ func (f fixture) startSlowPollRelay(t *testing.T, brokers []string) {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = r.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; pub.Close() })
-	time.Sleep(300 * time.Millisecond) // let the first (empty) drain and LISTEN happen
+	waitFor(t, func() bool { return localRelays.running() && f.listening(t) }, "the relay to LISTEN and take wake-ups")
+}
+
+// listening reports whether a session of the fixture's database listens
+// on Channel.
+func (f fixture) listening(t *testing.T) bool {
+	t.Helper()
+	var n int
+	err := f.db.Get(&n, `SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid() AND query = 'LISTEN "' || $1 || '"'`, Channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
+
+// countingHandler is a slog.Handler counting the records whose message is msg.
+type countingHandler struct {
+	msg string
+	n   atomic.Int32
+}
+
+func (h *countingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *countingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *countingHandler) WithGroup(string) slog.Handler            { return h }
+
+func (h *countingHandler) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.n.Add(1)
+	}
+	return nil
 }
 
 func TestRelayIsWokenInProcessOnCommit(t *testing.T) {

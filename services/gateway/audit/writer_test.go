@@ -149,7 +149,13 @@ func TestWriterDrainsOnStop(t *testing.T) {
 	for range 25 {
 		w.Record(t.Context(), Entry{TenantID: tenantB, Kind: KindLoginFailure, Subject: "eve@example.com"})
 	}
-	time.Sleep(50 * time.Millisecond) // let the writer take them into its batch
+	// Stop once the writer took them all into its batch.
+	for deadline := time.Now().Add(5 * time.Second); w.Pending() > 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := w.Pending(); n > 0 {
+		t.Fatalf("%d entries still queued, want the writer to have taken them", n)
+	}
 	cancel()
 	<-done
 	if got := d.count(t); got != 25 {

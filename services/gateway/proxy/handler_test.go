@@ -287,8 +287,14 @@ func TestHandlerCircuitBreaker(t *testing.T) {
 	mu.Lock()
 	failing = false
 	mu.Unlock()
-	time.Sleep(350 * time.Millisecond)
-	if resp := get(); resp.StatusCode != http.StatusNoContent {
+	// Refused until the cool-down is over; then one request is the
+	// half-open probe.
+	resp = get()
+	for deadline := time.Now().Add(5 * time.Second); resp.StatusCode == http.StatusServiceUnavailable &&
+		problemType(t, resp) == "circuit-open" && time.Now().Before(deadline); resp = get() {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("half-open probe: status = %d, want 204", resp.StatusCode)
 	}
 	if resp := get(); resp.StatusCode != http.StatusNoContent {

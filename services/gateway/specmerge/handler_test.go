@@ -19,7 +19,8 @@ import (
 // an empty document answers 503.
 type specServer struct {
 	*httptest.Server
-	body atomic.Pointer[string]
+	body    atomic.Pointer[string]
+	refused atomic.Int32 // requests answered 503
 }
 
 func newSpecServer(t *testing.T, body string) *specServer {
@@ -29,6 +30,7 @@ func newSpecServer(t *testing.T, body string) *specServer {
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := *s.body.Load()
 		if r.URL.Path != SpecPath || b == "" {
+			s.refused.Add(1)
 			http.Error(w, "unavailable", http.StatusServiceUnavailable)
 			return
 		}
@@ -224,8 +226,12 @@ func TestRunRetriesSoonForAServiceThatStartsLate(t *testing.T) {
 	done := make(chan struct{})
 	go func() { h.Run(t.Context(), time.Hour); close(done) }()
 	t.Cleanup(func() { <-done })
-	time.Sleep(100 * time.Millisecond) // the first refresh fails
-	contacts.set(contactsSpec)
+	for deadline := time.Now().Add(10 * time.Second); contacts.refused.Load() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first refresh never asked contacts")
+		}
+	}
+	contacts.set(contactsSpec) // after the first refresh was refused
 	deadline := time.Now().Add(10 * time.Second)
 	for len(pathsOf(t, h)) != 3 {
 		if time.Now().After(deadline) {
