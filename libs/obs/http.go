@@ -11,20 +11,28 @@ import (
 // scanners probing random paths cannot blow up the series count.
 const UnmatchedRoute = "unmatched"
 
-// InstrumentHTTP wraps h, recording the duration of each request in
-// rapport_http_request_duration_seconds under the given route template (for
-// example "/v1/contacts/{id}"; never the raw path), the method and the status.
-func (m *Metrics) InstrumentHTTP(route string, h http.Handler) http.Handler {
-	return m.instrument(h, func(*http.Request) string { return route })
-}
-
 // InstrumentMux wraps a handler that routes with http.ServeMux patterns and
-// takes the route label from the pattern that matched (r.Pattern, set by
-// ServeMux), without the method and host parts: "GET /v1/contacts/{id}" is
-// recorded as route "/v1/contacts/{id}". Requests that matched no pattern are
-// recorded as UnmatchedRoute.
+// records the duration of each request in
+// rapport_http_request_duration_seconds under its method, status and route:
+// the pattern that matched (r.Pattern, set by ServeMux, read once the
+// request is served) without the method and host parts, so
+// "GET /v1/contacts/{id}" is recorded as route "/v1/contacts/{id}", never
+// the raw path. Requests that matched no pattern are recorded as
+// UnmatchedRoute. A nil m records nothing.
 func (m *Metrics) InstrumentMux(h http.Handler) http.Handler {
-	return m.instrument(h, func(r *http.Request) string { return RouteOf(r.Pattern) })
+	if m == nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &StatusWriter{ResponseWriter: w}
+		defer func() {
+			m.httpDuration.
+				WithLabelValues(RouteOf(r.Pattern), r.Method, strconv.Itoa(sw.Status())).
+				Observe(time.Since(start).Seconds())
+		}()
+		h.ServeHTTP(sw, r)
+	})
 }
 
 // RouteOf returns the path part of a ServeMux pattern ("GET example.com/x/{id}"
@@ -40,22 +48,4 @@ func RouteOf(pattern string) string {
 		pattern = pattern[i:]
 	}
 	return pattern
-}
-
-// instrument records the request after h has served it; route is asked only
-// then, so it can read what a router stored on the request.
-func (m *Metrics) instrument(h http.Handler, route func(*http.Request) string) http.Handler {
-	if m == nil {
-		return h
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &StatusWriter{ResponseWriter: w}
-		defer func() {
-			m.httpDuration.
-				WithLabelValues(route(r), r.Method, strconv.Itoa(sw.Status())).
-				Observe(time.Since(start).Seconds())
-		}()
-		h.ServeHTTP(sw, r)
-	})
 }

@@ -35,18 +35,14 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		io.WriteString(w, "{}")
 	})
+	api.HandleFunc("POST /v1/accounts", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusCreated) })
 	srv := httptest.NewServer(m.InstrumentMux(api))
 	defer srv.Close()
-	single := httptest.NewServer(m.InstrumentHTTP("/v1/accounts", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.WriteHeader(http.StatusCreated)
-	})))
-	defer single.Close()
 
 	for _, u := range []string{
 		srv.URL + "/v1/contacts/0190a1b2-0000-7000-8000-000000000001",
 		srv.URL + "/v1/contacts/missing",
 		srv.URL + "/no/such/route",
-		single.URL + "/v1/accounts",
 	} {
 		resp, err := http.Get(u)
 		if err != nil {
@@ -54,6 +50,11 @@ func TestMetricsScrape(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
+	resp, err := http.Post(srv.URL+"/v1/accounts", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
 	m.OutboxBacklog(7)
 	m.Published(3)
 	m.ConsumerLag("rapport.sales.v1", "reporting", 42)
@@ -64,7 +65,7 @@ func TestMetricsScrape(t *testing.T) {
 		`rapport_http_request_duration_seconds_count{method="GET",route="/v1/contacts/{id}",service="contacts",status="200"} 1`,
 		`rapport_http_request_duration_seconds_count{method="GET",route="/v1/contacts/{id}",service="contacts",status="404"} 1`,
 		`rapport_http_request_duration_seconds_count{method="GET",route="unmatched",service="contacts",status="404"} 1`,
-		`rapport_http_request_duration_seconds_bucket{method="GET",route="/v1/accounts",service="contacts",status="201",le="+Inf"} 1`,
+		`rapport_http_request_duration_seconds_bucket{method="POST",route="/v1/accounts",service="contacts",status="201",le="+Inf"} 1`,
 		`rapport_outbox_backlog{service="contacts"} 7`,
 		`rapport_outbox_published_total{service="contacts"} 3`,
 		`rapport_consumer_lag{group="reporting",service="contacts",topic="rapport.sales.v1"} 42`,
@@ -88,8 +89,8 @@ func TestNilMetricsIsNoop(t *testing.T) {
 	m.ConsumerLag("t", "g", 1)
 	m.DeadLettered("t")
 	h := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
-	if got := m.InstrumentHTTP("/x", h); got == nil {
-		t.Error("InstrumentHTTP on nil Metrics returned nil")
+	if got := m.InstrumentMux(h); got == nil {
+		t.Error("InstrumentMux on nil Metrics returned nil")
 	}
 }
 
