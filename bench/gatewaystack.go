@@ -12,12 +12,14 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
@@ -70,7 +72,8 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		return s, err
 	}
 	s.close = append(s.close, cluster.Close)
-	key, keyFile, err := writeSigningKey(dir)
+	keyFile := filepath.Join(dir, "signing-key.pem")
+	key, err := auth.WriteKeyFile(keyFile)
 	if err != nil {
 		return s, err
 	}

@@ -2,11 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"time"
@@ -39,19 +34,4 @@ func (b binary) start(ctx context.Context, base string, env []string) (stop func
 		return nil, err
 	}
 	return stop, nil
-}
-
-// writeSigningKey generates an ES256 key and stores it as a PKCS #8 PEM
-// file in dir, for GATEWAY_SIGNING_KEYS.
-func writeSigningKey(dir string) (*ecdsa.PrivateKey, string, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, "", err
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, "", err
-	}
-	path := filepath.Join(dir, "signing-key.pem")
-	return key, path, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
 }

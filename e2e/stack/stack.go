@@ -6,20 +6,16 @@ package stack
 
 import (
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/pem"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -46,7 +42,11 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	topic := registry.MustTopic("", registry.Contacts)
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic)))
 	dir := t.TempDir()
-	key, keyFile := signingKey(t, dir)
+	keyFile := filepath.Join(dir, "signing-key.pem")
+	key, err := auth.WriteKeyFile(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	gAddr, mAddr, cAddr := testkit.FreeAddr(t), testkit.FreeAddr(t), testkit.FreeAddr(t)
 	s := &Stack{
 		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr,
@@ -72,24 +72,6 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"CURSOR_KEY="+randomHex(32),
 	))
 	return s
-}
-
-// signingKey generates the gateway's ES256 key as a PKCS #8 PEM file in dir.
-func signingKey(t testing.TB, dir string) (crypto.Signer, string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "signing-key.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return key, path
 }
 
 func randomBytes(n int) []byte {
