@@ -22,6 +22,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -174,7 +175,7 @@ func (e *env) do(u user, method, path string, body any, headers ...string) reply
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 		if method == http.MethodPatch {
-			req.Header.Set("Content-Type", contacts.MergePatchContentType)
+			req.Header.Set("Content-Type", mergepatch.ContentType)
 		}
 	}
 	for i := 0; i+1 < len(headers); i += 2 {

@@ -14,6 +14,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/mergepatch"
 )
 
 // ListQuery selects a page of accounts or contacts.
@@ -292,7 +293,7 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 			return err
 		}
 		rec = k.newRecord()
-		if err := applyPatch(old, patch, readOnlyFields, rec); err != nil {
+		if err := mergepatch.Apply(old, patch, readOnlyFields, rec); err != nil {
 			return err
 		}
 		m, om := rec.meta(), old.meta()

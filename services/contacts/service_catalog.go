@@ -13,6 +13,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/mergepatch"
 )
 
 var (
@@ -88,7 +89,7 @@ func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch
 			return ErrVersionMismatch
 		}
 		t = &Tag{}
-		if err := applyPatch(old, patch, readOnlyFields, t); err != nil {
+		if err := mergepatch.Apply(old, patch, readOnlyFields, t); err != nil {
 			return err
 		}
 		if err := t.normalize(); err != nil {
@@ -235,7 +236,7 @@ func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int6
 			return ErrVersionMismatch
 		}
 		d = &CustomField{}
-		if err := applyPatch(old, patch, readOnlyFields, d); err != nil {
+		if err := mergepatch.Apply(old, patch, readOnlyFields, d); err != nil {
 			return err
 		}
 		if err := d.validate(old); err != nil {

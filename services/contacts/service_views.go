@@ -13,6 +13,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
+	"github.com/rapport-crm/rapport/libs/mergepatch"
 )
 
 // maxViewName bounds a saved view's name, in characters.
@@ -137,7 +138,7 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 			return ErrVersionMismatch
 		}
 		v = &SavedView{}
-		if err := applyPatch(old, patch, append([]string{"entity"}, viewReadOnlyFields...), v); err != nil {
+		if err := mergepatch.Apply(old, patch, append([]string{"entity"}, viewReadOnlyFields...), v); err != nil {
 			return err
 		}
 		v.ID, v.Entity, v.OwnerID, v.CreatedAt = old.ID, old.Entity, old.OwnerID, old.CreatedAt

@@ -3,7 +3,6 @@ package contacts
 import (
 	"context"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,14 +11,9 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/starter"
 )
-
-// MergePatchContentType is the media type PATCH bodies must have.
-const MergePatchContentType = "application/merge-patch+json"
-
-// ErrNotMergePatch is returned for a PATCH whose body is not a merge patch.
-var ErrNotMergePatch = errs.New(errs.UnsupportedMediaType, "not-merge-patch", "PATCH bodies must be "+MergePatchContentType)
 
 // ErrBadDeleted is returned for a "deleted" query parameter that is not a boolean.
 var ErrBadDeleted = errs.New(errs.Invalid, "invalid-deleted", "deleted must be true or false")
@@ -124,8 +118,8 @@ func decodeID(_ context.Context, r *http.Request) (any, error) {
 
 // decodePatch reads a merge patch with its If-Match.
 func decodePatch(_ context.Context, r *http.Request) (any, error) {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != MergePatchContentType {
-		return nil, ErrNotMergePatch
+	if err := mergepatch.CheckContentType(r); err != nil {
+		return nil, err
 	}
 	v, _, err := kitx.ParseIfMatch(r)
 	if err != nil {
