@@ -21,6 +21,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
@@ -31,6 +32,7 @@ type gatewayStack struct {
 	Gateway, Contacts string // base URLs
 	Platform          string // GATEWAY_PLATFORM_TOKEN
 	Key               *ecdsa.PrivateKey
+	admin             *gatewayadmin.Client // the admin API with Platform
 	close             []func()
 }
 
@@ -91,6 +93,7 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		return s, err
 	}
 	s.Gateway, s.Contacts = "http://"+gAddr, "http://"+cAddr
+	s.admin = gatewayadmin.New(s.Gateway, s.Platform, time.Minute)
 	dataKey, _ := hex.DecodeString(randomHex(32)) // 32 random bytes
 	common := []string{"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "TOPIC_PREFIX=", "LOG_LEVEL=error"}
 	stop, err := gw.start(ctx, s.Gateway, append(common, "SERVICE_NAME=gateway",
@@ -126,38 +129,20 @@ type benchTenant struct {
 func (s *gatewayStack) createTenant(ctx context.Context) (benchTenant, error) {
 	t := benchTenant{Slug: "bench-" + randomHex(4), Password: "pw-" + randomHex(12)}
 	t.Email = "admin@" + t.Slug + ".test"
-	var created struct {
-		Tenant struct {
-			ID string `json:"id"`
-		} `json:"tenant"`
-		Admin struct {
-			User struct {
-				ID string `json:"id"`
-			} `json:"user"`
-			InvitationToken string `json:"invitationToken"`
-		} `json:"admin"`
-	}
-	err := call(ctx, http.MethodPost, s.Gateway+"/admin/v1/tenants", s.Platform, map[string]any{
-		"slug": t.Slug, "name": "Bench", "tier": "shared", "domains": []string{},
-		"admin": map[string]string{"email": t.Email, "name": "Bench Admin"},
-	}, http.StatusCreated, &created)
+	created, inv, err := s.admin.Create(ctx, gatewayadmin.NewTenant{Slug: t.Slug, Name: "Bench", Tier: "shared",
+		Admin: gatewayadmin.Admin{Email: t.Email, Name: "Bench Admin"}})
 	if err != nil {
 		return t, err
 	}
-	t.ID, t.AdminID = created.Tenant.ID, created.Admin.User.ID
-	err = call(ctx, http.MethodPost, s.Gateway+"/v1/auth/accept-invitation", "",
-		map[string]string{"token": created.Admin.InvitationToken, "password": t.Password}, http.StatusOK, nil)
+	t.ID, t.AdminID = created.ID, inv.User.ID
+	_, err = s.admin.Activate(ctx, inv.Token, t.Password)
 	return t, err
 }
 
 // login signs in as the tenant's administrator and returns the access token.
 func (s *gatewayStack) login(ctx context.Context, t benchTenant) (string, error) {
-	var pair struct {
-		AccessToken string `json:"accessToken"`
-	}
-	err := call(ctx, http.MethodPost, s.Gateway+"/v1/auth/login", "",
-		map[string]string{"tenant": t.Slug, "email": t.Email, "password": t.Password}, http.StatusOK, &pair)
-	return pair.AccessToken, err
+	tokens, err := s.admin.Login(ctx, t.Slug, t.Email, t.Password)
+	return tokens.AccessToken, err
 }
 
 // kid returns the key id the gateway publishes first in its JWKS.

@@ -1,20 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 )
 
 // The demo tenant `make run` creates through the gateway's admin API.
@@ -83,69 +80,23 @@ type demoLogin struct {
 // with password; a tenant that already exists is left as it is. It then
 // checks the administrator can sign in.
 func bootstrapDemo(ctx context.Context, gatewayURL, platform, password string) (demoLogin, error) {
-	var created struct {
-		Admin struct {
-			InvitationToken string `json:"invitationToken"`
-		} `json:"admin"`
-	}
-	status, err := postJSON(ctx, gatewayURL+"/admin/v1/tenants", platform, map[string]any{
-		"slug": demoSlug, "name": "Demo", "tier": "shared", "domains": []string{},
-		"admin": map[string]string{"email": demoAdminEmail, "name": "Demo Admin"},
-	}, &created)
-	isNew := status == http.StatusCreated
+	gw := gatewayadmin.New(gatewayURL, platform, 30*time.Second)
+	_, inv, err := gw.Create(ctx, gatewayadmin.NewTenant{Slug: demoSlug, Name: "Demo", Tier: "shared",
+		Admin: gatewayadmin.Admin{Email: demoAdminEmail, Name: "Demo Admin"}})
+	isNew := err == nil
 	switch {
+	case errors.Is(err, gatewayadmin.ErrSlugTaken):
+		// made by an earlier run; its administrator keeps that run's password
 	case err != nil:
 		return demoLogin{}, fmt.Errorf("create tenant %s: %w", demoSlug, err)
-	case status == http.StatusConflict:
-		// made by an earlier run; its administrator keeps that run's password
-	case status == http.StatusCreated:
-		status, err = postJSON(ctx, gatewayURL+"/v1/auth/accept-invitation", "",
-			map[string]string{"token": created.Admin.InvitationToken, "password": password}, nil)
-		if err != nil || status != http.StatusOK {
-			return demoLogin{}, fmt.Errorf("activate %s: status %d: %v", demoAdminEmail, status, err)
-		}
 	default:
-		return demoLogin{}, fmt.Errorf("create tenant %s: status %d", demoSlug, status)
+		if _, err := gw.Activate(ctx, inv.Token, password); err != nil {
+			return demoLogin{}, fmt.Errorf("activate %s: %w", demoAdminEmail, err)
+		}
 	}
-	status, err = postJSON(ctx, gatewayURL+"/v1/auth/login", "",
-		map[string]string{"tenant": demoSlug, "email": demoAdminEmail, "password": password}, nil)
-	if err != nil || status != http.StatusOK {
-		return demoLogin{}, fmt.Errorf("sign in as %s: status %d: %v (is RAPPORT_DEMO_PASSWORD not the password tenant %s was created with?)",
-			demoAdminEmail, status, err, demoSlug)
+	if _, err := gw.Login(ctx, demoSlug, demoAdminEmail, password); err != nil {
+		return demoLogin{}, fmt.Errorf("sign in as %s: %w (is RAPPORT_DEMO_PASSWORD not the password tenant %s was created with?)",
+			demoAdminEmail, err, demoSlug)
 	}
 	return demoLogin{Password: password, Created: isNew}, nil
-}
-
-// postJSON posts body as JSON (with a bearer token when one is given),
-// decodes a 2xx answer into out when out is not nil, and returns the status.
-func postJSON(ctx context.Context, url, bearer string, body, out any) (int, error) {
-	b, err := json.Marshal(body)
-	if err != nil {
-		return 0, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(b))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		return res.StatusCode, err
-	}
-	if out != nil && res.StatusCode/100 == 2 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			return res.StatusCode, errors.Join(fmt.Errorf("decode %s", url), err)
-		}
-	}
-	return res.StatusCode, nil
 }

@@ -1,4 +1,4 @@
-package gateway
+package gatewayadmin
 
 import (
 	"bytes"
@@ -11,53 +11,6 @@ import (
 	"strings"
 	"time"
 )
-
-// Tenant statuses in the gateway.
-const (
-	StatusActive    = "active"
-	StatusSuspended = "suspended"
-	StatusDeleted   = "deleted"
-)
-
-// Tenant is the gateway's record of a tenant.
-type Tenant struct {
-	ID      string   `json:"id"`
-	Slug    string   `json:"slug"`
-	Name    string   `json:"name"`
-	Domains []string `json:"domains"`
-	Tier    string   `json:"tier"`
-	Status  string   `json:"status"`
-}
-
-// NewTenant is a tenant to create, with its first administrator.
-type NewTenant struct {
-	Slug    string   `json:"slug"`
-	Name    string   `json:"name"`
-	Domains []string `json:"domains"`
-	Tier    string   `json:"tier"`
-	Admin   Admin    `json:"admin"`
-}
-
-// Admin names a tenant's first administrator.
-type Admin struct {
-	Email string `json:"email"`
-	Name  string `json:"name,omitempty"`
-}
-
-// Invitation is what activates the first administrator: the token that
-// POST /v1/auth/accept-invitation exchanges for a password, and the link
-// carrying it.
-type Invitation struct {
-	Token string `json:"invitationToken"`
-	Link  string `json:"invitationLink"`
-}
-
-// Changes are the fields of a tenant to update; nil leaves one as it is.
-type Changes struct {
-	Name    *string   `json:"name,omitempty"`
-	Domains *[]string `json:"domains,omitempty"`
-	Tier    *string   `json:"tier,omitempty"`
-}
 
 // Client calls the admin API of one gateway.
 type Client struct {
@@ -156,9 +109,36 @@ func (c *Client) Delete(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodDelete, "/admin/v1/tenants/"+url.PathEscape(id), nil, nil)
 }
 
+// Activate accepts the invitation whose token is token, setting the
+// invited user's password, and returns their first tokens. It is a public
+// call: the platform token is not sent.
+func (c *Client) Activate(ctx context.Context, token, password string) (Tokens, error) {
+	var out Tokens
+	err := c.public(ctx, "/v1/auth/accept-invitation", acceptInvitation{Token: token, Password: password}, &out)
+	return out, err
+}
+
+// Login signs in to the tenant with slug tenant with a password. It is a
+// public call: the platform token is not sent.
+func (c *Client) Login(ctx context.Context, tenant, email, password string) (Tokens, error) {
+	var out Tokens
+	err := c.public(ctx, "/v1/auth/login", login{Tenant: tenant, Email: email, Password: password}, &out)
+	return out, err
+}
+
 // do sends body (JSON, unless nil) with the platform token and decodes a 2xx
 // answer into out (unless nil); any other answer becomes an error.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	return c.send(ctx, method, path, c.token, body, out)
+}
+
+// public posts body to a route that takes no platform token.
+func (c *Client) public(ctx context.Context, path string, body, out any) error {
+	return c.send(ctx, http.MethodPost, path, "", body, out)
+}
+
+// send is do with the bearer token given ("" for none).
+func (c *Client) send(ctx context.Context, method, path, bearer string, body, out any) error {
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -171,7 +151,9 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrRejected, err)
 	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		ct := "application/json"

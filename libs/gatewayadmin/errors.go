@@ -1,4 +1,4 @@
-package gateway
+package gatewayadmin
 
 import (
 	"errors"
@@ -21,7 +21,7 @@ var (
 	// so there is no invitation to issue again.
 	ErrAdminJoined = errors.New("gateway: first administrator joined")
 	// ErrRejected: the gateway refused the request (a bad platform token,
-	// a field it does not accept).
+	// a field it does not accept, a wrong password or invitation token).
 	ErrRejected = errors.New("gateway: request rejected")
 )
 

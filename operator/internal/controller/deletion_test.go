@@ -9,10 +9,10 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 )
 
@@ -51,7 +51,7 @@ func TestDeletionDropsTheDatabasesUnlessRetained(t *testing.T) {
 			if got := w.partitions(t, controller.Topics(name, []string{"contacts", "sales"})...); len(got) != 0 {
 				t.Errorf("topics left: %v", got)
 			}
-			if gt, err := w.gwc.Get(ctx, tn.Status.GatewayID); err != nil || gt.Status != gateway.StatusDeleted {
+			if gt, err := w.gwc.Get(ctx, tn.Status.GatewayID); err != nil || gt.Status != gatewayadmin.StatusDeleted {
 				t.Errorf("gateway tenant = %+v, %v; want deleted", gt, err)
 			}
 			var ns corev1.Namespace

@@ -12,8 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 	"github.com/rapport-crm/rapport/operator/internal/kafka"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 )
@@ -83,7 +83,7 @@ func (r *TenantReconciler) bounded(ctx context.Context, t *v1alpha1.Tenant, fn f
 
 // unregister marks t deleted in the gateway, which keeps its slug reserved.
 func (r *TenantReconciler) unregister(ctx context.Context, t *v1alpha1.Tenant) error {
-	var gt gateway.Tenant
+	var gt gatewayadmin.Tenant
 	var err error
 	if id := t.Status.GatewayID; id != "" {
 		gt, err = r.gateway.Get(ctx, id)
@@ -91,14 +91,14 @@ func (r *TenantReconciler) unregister(ctx context.Context, t *v1alpha1.Tenant) e
 		gt, err = r.gateway.FindBySlug(ctx, t.Name)
 	}
 	switch {
-	case errors.Is(err, gateway.ErrNotFound):
+	case errors.Is(err, gatewayadmin.ErrNotFound):
 		return nil
 	case err != nil:
 		return gatewayFailure(err)
-	case gt.Status == gateway.StatusDeleted:
+	case gt.Status == gatewayadmin.StatusDeleted:
 		return nil
 	}
-	if err := r.gateway.Delete(ctx, gt.ID); err != nil && !errors.Is(err, gateway.ErrNotFound) {
+	if err := r.gateway.Delete(ctx, gt.ID); err != nil && !errors.Is(err, gatewayadmin.ErrNotFound) {
 		return gatewayFailure(err)
 	}
 	r.event(t, corev1.EventTypeNormal, "Unregistered", "Delete", "deleted gateway tenant %s", gt.ID)

@@ -14,9 +14,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 	"github.com/rapport-crm/rapport/operator/internal/testenv"
 )
@@ -55,7 +55,7 @@ func TestSuspendScalesToZeroAndResumeBack(t *testing.T) {
 				t.Errorf("%s replicas = %d, want 0", svc, *d.Spec.Replicas)
 			}
 		}
-		if gt, err := w.gwc.Get(ctx, tn.Status.GatewayID); err != nil || gt.Status != gateway.StatusSuspended {
+		if gt, err := w.gwc.Get(ctx, tn.Status.GatewayID); err != nil || gt.Status != gatewayadmin.StatusSuspended {
 			t.Errorf("gateway tenant = %+v, %v; want suspended", gt, err)
 		}
 	})
@@ -66,7 +66,7 @@ func TestSuspendScalesToZeroAndResumeBack(t *testing.T) {
 		if got := *deployment(t, name, "contacts").Spec.Replicas; got != 2 {
 			t.Errorf("replicas = %d, want 2", got)
 		}
-		if gt, err := w.gwc.Get(ctx, tn.Status.GatewayID); err != nil || gt.Status != gateway.StatusActive {
+		if gt, err := w.gwc.Get(ctx, tn.Status.GatewayID); err != nil || gt.Status != gatewayadmin.StatusActive {
 			t.Errorf("gateway tenant = %+v, %v; want active", gt, err)
 		}
 	})

@@ -19,9 +19,9 @@ import (
 
 	_ "github.com/lib/pq" // the tests' PostgreSQL driver
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 	"github.com/rapport-crm/rapport/operator/internal/testenv"
 )
 
@@ -43,7 +43,7 @@ type world struct {
 	pgAdmin string // superuser DSN of the tenants' PostgreSQL server
 	brokers []string
 	gw      *testenv.Gateway
-	gwc     *gateway.Client
+	gwc     *gatewayadmin.Client
 }
 
 // w is the world, shared by every test; each test starts its own operator
@@ -113,7 +113,7 @@ func newWorld(ctx context.Context) (_ *world, stop func() error, err error) {
 		return nil, nil, err
 	}
 	undo = append(undo, w.gw.Close)
-	w.gwc = gateway.New(w.gw.URL, w.gw.Token, 5*time.Second)
+	w.gwc = gatewayadmin.New(w.gw.URL, w.gw.Token, 5*time.Second)
 	if w.scheme, err = controller.NewScheme(); err != nil {
 		return nil, nil, err
 	}

@@ -24,10 +24,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 )
 
 // databaseExists reports whether database name exists on the test server.
@@ -168,7 +168,7 @@ func metric(t *testing.T, name string, labels map[string]string) float64 {
 
 // isNotFound reports whether err says the object does not exist.
 func isNotFound(err error) bool {
-	return apierrors.IsNotFound(err) || errors.Is(err, gateway.ErrNotFound)
+	return apierrors.IsNotFound(err) || errors.Is(err, gatewayadmin.ErrNotFound)
 }
 
 // kubectl runs kubectl against the test API server as a cluster admin.

@@ -2,8 +2,8 @@ package controller_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -19,9 +19,9 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 	"github.com/rapport-crm/rapport/operator/internal/testenv"
 )
@@ -190,7 +190,7 @@ func TestDedicatedTenantsAreProvisionedAndIsolated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if gt.Slug != acme || gt.Tier != "dedicated" || gt.Status != gateway.StatusActive || !slices.Equal(gt.Domains, tn.Spec.Domains) || gt.Name != tn.Spec.DisplayName {
+		if gt.Slug != acme || gt.Tier != "dedicated" || gt.Status != gatewayadmin.StatusActive || !slices.Equal(gt.Domains, tn.Spec.Domains) || gt.Name != tn.Spec.DisplayName {
 			t.Errorf("gateway tenant = %+v, want an active dedicated %s with the spec's name and domains", gt, acme)
 		}
 		var inv corev1.Secret
@@ -252,7 +252,7 @@ func TestSharedTenantGetsOnlyTheGatewayRecord(t *testing.T) {
 		t.Errorf("topics %v, want none", got)
 	}
 	gt, err := w.gwc.FindBySlug(context.Background(), name)
-	if err != nil || gt.Tier != "shared" || gt.Status != gateway.StatusActive {
+	if err != nil || gt.Tier != "shared" || gt.Status != gatewayadmin.StatusActive {
 		t.Errorf("gateway tenant = %+v, %v; want an active shared tenant", gt, err)
 	}
 }
@@ -267,8 +267,8 @@ func TestLostInvitationIsIssuedAgain(t *testing.T) {
 	ctx := context.Background()
 	name := uniqueName("lost")
 	tn := shared(name)
-	gt, lost, err := w.gwc.Create(ctx, gateway.NewTenant{Slug: name, Name: tn.Spec.DisplayName, Domains: tn.Spec.Domains,
-		Tier: string(tn.Spec.Tier), Admin: gateway.Admin{Email: tn.Spec.Admin.Email}})
+	gt, lost, err := w.gwc.Create(ctx, gatewayadmin.NewTenant{Slug: name, Name: tn.Spec.DisplayName, Domains: tn.Spec.Domains,
+		Tier: string(tn.Spec.Tier), Admin: gatewayadmin.Admin{Email: tn.Spec.Admin.Email}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,19 +283,11 @@ func TestLostInvitationIsIssuedAgain(t *testing.T) {
 	if token == "" || token == lost.Token {
 		t.Fatalf("invitation Secret token %q, want a new one", token)
 	}
-	accept := func(token string) int {
-		body := strings.NewReader(`{"token":"` + token + `","password":"a-long-enough-password-1"}`)
-		resp, err := http.Post(w.gw.URL+"/v1/auth/accept-invitation", "application/json", body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+	const password = "a-long-enough-password-1"
+	if _, err := w.gwc.Activate(ctx, lost.Token, password); !errors.Is(err, gatewayadmin.ErrRejected) {
+		t.Errorf("the lost invitation: %v, want %v", err, gatewayadmin.ErrRejected)
 	}
-	if got := accept(lost.Token); got != http.StatusBadRequest {
-		t.Errorf("the lost invitation answers %d, want 400", got)
-	}
-	if got := accept(token); got != http.StatusOK {
-		t.Errorf("the kept invitation answers %d, want 200", got)
+	if _, err := w.gwc.Activate(ctx, token, password); err != nil {
+		t.Errorf("the kept invitation: %v", err)
 	}
 }

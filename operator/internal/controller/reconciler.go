@@ -24,8 +24,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 	"github.com/rapport-crm/rapport/operator/internal/kafka"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 )
@@ -46,7 +46,7 @@ type TenantReconciler struct {
 
 	databases *postgres.Pool
 	topics    *kafka.Admin
-	gateway   *gateway.Client
+	gateway   *gatewayadmin.Client
 }
 
 // NewScheme returns a scheme with the built-in kinds and Tenant.
@@ -77,7 +77,7 @@ func Setup(mgr ctrl.Manager, cfg Config) (*TenantReconciler, error) {
 		Config:    cfg,
 		databases: postgres.NewPool(),
 		topics:    topics,
-		gateway:   gateway.New(cfg.GatewayURL, cfg.GatewayToken, cfg.StepTimeout),
+		gateway:   gatewayadmin.New(cfg.GatewayURL, cfg.GatewayToken, cfg.StepTimeout),
 	}
 	if err := r.setupWithManager(mgr); err != nil {
 		return nil, errors.Join(err, r.Close())

@@ -13,8 +13,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
-	"github.com/rapport-crm/rapport/operator/internal/gateway"
 )
 
 // register makes the gateway hold t: created with its first administrator's
@@ -26,7 +26,7 @@ func (r *TenantReconciler) register(ctx context.Context, t *v1alpha1.Tenant) (st
 	if err != nil {
 		return "", gatewayFailure(err)
 	}
-	if gt.Status == gateway.StatusDeleted {
+	if gt.Status == gatewayadmin.StatusDeleted {
 		return "", permanentf(v1alpha1.ReasonSlugTaken, "the gateway keeps slug %s for a deleted tenant (%s); give the Tenant another name", t.Name, gt.ID)
 	}
 	if t.Status.GatewayID != gt.ID {
@@ -34,7 +34,7 @@ func (r *TenantReconciler) register(ctx context.Context, t *v1alpha1.Tenant) (st
 			return "", err
 		}
 	}
-	var ch gateway.Changes
+	var ch gatewayadmin.Changes
 	if gt.Name != t.Spec.DisplayName {
 		ch.Name = &t.Spec.DisplayName
 	}
@@ -44,19 +44,19 @@ func (r *TenantReconciler) register(ctx context.Context, t *v1alpha1.Tenant) (st
 	if tier := string(t.Spec.Tier); gt.Tier != tier {
 		ch.Tier = &tier
 	}
-	if ch != (gateway.Changes{}) {
+	if ch != (gatewayadmin.Changes{}) {
 		if gt, err = r.gateway.Update(ctx, gt.ID, ch); err != nil {
 			return "", gatewayFailure(err)
 		}
 		r.event(t, corev1.EventTypeNormal, "GatewayUpdated", "Provision", "updated the gateway's tenant %s", gt.ID)
 	}
 	switch {
-	case t.Spec.Suspended && gt.Status == gateway.StatusActive:
+	case t.Spec.Suspended && gt.Status == gatewayadmin.StatusActive:
 		if gt, err = r.gateway.Suspend(ctx, gt.ID); err != nil {
 			return "", gatewayFailure(err)
 		}
 		r.event(t, corev1.EventTypeNormal, "Suspended", "Suspend", "the gateway refuses tenant %s", t.Name)
-	case !t.Spec.Suspended && gt.Status == gateway.StatusSuspended:
+	case !t.Spec.Suspended && gt.Status == gatewayadmin.StatusSuspended:
 		if gt, err = r.gateway.Resume(ctx, gt.ID); err != nil {
 			return "", gatewayFailure(err)
 		}
@@ -67,18 +67,18 @@ func (r *TenantReconciler) register(ctx context.Context, t *v1alpha1.Tenant) (st
 
 // gatewayTenant returns the gateway's record of t: the one its status
 // names, else a new one, else the one holding its slug.
-func (r *TenantReconciler) gatewayTenant(ctx context.Context, t *v1alpha1.Tenant) (gateway.Tenant, error) {
+func (r *TenantReconciler) gatewayTenant(ctx context.Context, t *v1alpha1.Tenant) (gatewayadmin.Tenant, error) {
 	if id := t.Status.GatewayID; id != "" {
 		gt, err := r.gateway.Get(ctx, id)
-		if !errors.Is(err, gateway.ErrNotFound) {
+		if !errors.Is(err, gatewayadmin.ErrNotFound) {
 			return gt, err
 		}
 	}
-	gt, inv, err := r.gateway.Create(ctx, gateway.NewTenant{
+	gt, inv, err := r.gateway.Create(ctx, gatewayadmin.NewTenant{
 		Slug: t.Name, Name: t.Spec.DisplayName, Domains: t.Spec.Domains, Tier: string(t.Spec.Tier),
-		Admin: gateway.Admin{Email: t.Spec.Admin.Email, Name: t.Spec.Admin.Name},
+		Admin: gatewayadmin.Admin{Email: t.Spec.Admin.Email, Name: t.Spec.Admin.Name},
 	})
-	if errors.Is(err, gateway.ErrSlugTaken) {
+	if errors.Is(err, gatewayadmin.ErrSlugTaken) {
 		return r.adopt(ctx, t)
 	}
 	if err != nil {
@@ -93,9 +93,9 @@ func (r *TenantReconciler) gatewayTenant(ctx context.Context, t *v1alpha1.Tenant
 // invitation failed). When the invitation's Secret is missing, the gateway
 // issues a new one while the administrator has not joined, so that it is
 // never lost.
-func (r *TenantReconciler) adopt(ctx context.Context, t *v1alpha1.Tenant) (gateway.Tenant, error) {
+func (r *TenantReconciler) adopt(ctx context.Context, t *v1alpha1.Tenant) (gatewayadmin.Tenant, error) {
 	gt, err := r.gateway.FindBySlug(ctx, t.Name)
-	if err != nil || gt.Status == gateway.StatusDeleted {
+	if err != nil || gt.Status == gatewayadmin.StatusDeleted {
 		return gt, err
 	}
 	sec := &corev1.Secret{}
@@ -104,7 +104,7 @@ func (r *TenantReconciler) adopt(ctx context.Context, t *v1alpha1.Tenant) (gatew
 		return gt, err
 	}
 	inv, err := r.gateway.Reinvite(ctx, gt.ID)
-	if errors.Is(err, gateway.ErrAdminJoined) {
+	if errors.Is(err, gatewayadmin.ErrAdminJoined) {
 		return gt, nil
 	}
 	if err != nil {
@@ -117,7 +117,7 @@ func (r *TenantReconciler) adopt(ctx context.Context, t *v1alpha1.Tenant) (gatew
 // keepInvitation stores the first administrator's invitation in a Secret
 // of the operator's namespace, owned by t, for the platform team to hand
 // over: the gateway sends no email.
-func (r *TenantReconciler) keepInvitation(ctx context.Context, t *v1alpha1.Tenant, inv gateway.Invitation) error {
+func (r *TenantReconciler) keepInvitation(ctx context.Context, t *v1alpha1.Tenant, inv gatewayadmin.Invitation) error {
 	sec := &corev1.Secret{}
 	sec.Namespace, sec.Name = r.Config.Namespace, InvitationSecret(t.Name)
 	_, err := controllerutil.CreateOrUpdate(ctx, r.Client, sec, func() error {
@@ -148,7 +148,7 @@ func (r *TenantReconciler) recordGatewayID(ctx context.Context, t *v1alpha1.Tena
 
 // gatewayFailure gives a gateway error its condition reason.
 func gatewayFailure(err error) error {
-	if errors.Is(err, gateway.ErrUnreachable) {
+	if errors.Is(err, gatewayadmin.ErrUnreachable) {
 		return failure(v1alpha1.ReasonGatewayUnreachable, err)
 	}
 	return failure(v1alpha1.ReasonGatewayRejected, err)
