@@ -36,7 +36,8 @@ type Service struct {
 
 // Route is a path prefix of the public API and what the gateway needs to
 // know of it: the permission module guarding it, whether its POST only
-// reads, and what its records hold for the audit log.
+// reads or its writes change only the caller's own things, and what its
+// records hold for the audit log.
 type Route struct {
 	// Prefix is a path prefix matched on segment boundaries: "/v1/contacts"
 	// matches "/v1/contacts" and "/v1/contacts/123", not "/v1/contactsx".
@@ -46,6 +47,12 @@ type Route struct {
 	// Query marks a route whose POST only reads: a search whose criteria are
 	// too long for a URL (POST /v1/contacts/search).
 	Query bool
+	// OwnWrites marks a route whose writes change only what the caller owns,
+	// which the service checks (saved views: a caller's own saved queries;
+	// a shared one also needs <module>:admin there): every method needs only
+	// <module>:read at the gateway, so that it never refuses what the
+	// service allows.
+	OwnWrites bool
 	// Data says what the route's records hold, which decides what the audit
 	// log records of reading them.
 	Data Data

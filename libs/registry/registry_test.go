@@ -37,6 +37,9 @@ func TestDefaultIsConsistent(t *testing.T) {
 			if !strings.HasPrefix(r.Prefix, "/v1/") || strings.HasSuffix(r.Prefix, "/") {
 				t.Errorf("service %s: prefix %q must start with /v1/ and not end with /", s.Name, r.Prefix)
 			}
+			if r.Query && r.OwnWrites {
+				t.Errorf("service %s: prefix %s is both Query and OwnWrites (OwnWrites already makes its POST a read)", s.Name, r.Prefix)
+			}
 			if owner, ok := prefixes[r.Prefix]; ok {
 				t.Errorf("prefix %s owned by %s and %s", r.Prefix, owner, s.Name)
 			}
@@ -45,6 +48,24 @@ func TestDefaultIsConsistent(t *testing.T) {
 	}
 	if entries != 1 || !reg[len(reg)-1].Entry {
 		t.Errorf("want exactly one entry, last in port order; got %d", entries)
+	}
+}
+
+// TestOwnWrites: saved views are a caller's own saved queries, which the
+// contacts service lets anyone with contacts:read create, change and delete
+// (their own; a shared one also needs contacts:admin), so the gateway must
+// not ask for contacts:write; no other route of Default is of that kind.
+func TestOwnWrites(t *testing.T) {
+	var got []string
+	for _, s := range registry.Default() {
+		for _, r := range s.Routes {
+			if r.OwnWrites {
+				got = append(got, s.Name+" "+r.Prefix)
+			}
+		}
+	}
+	if want := []string{"contacts /v1/saved-views"}; !slices.Equal(got, want) {
+		t.Errorf("routes with OwnWrites = %v, want %v", got, want)
 	}
 }
 

@@ -19,7 +19,7 @@ func Default() Registry {
 			{Prefix: "/v1/tags"},
 			{Prefix: "/v1/custom-fields"},
 			{Prefix: "/v1/settings"},
-			{Prefix: "/v1/saved-views"},
+			{Prefix: "/v1/saved-views", OwnWrites: true},
 			{Prefix: "/v1/duplicate-scans"},
 			{Prefix: "/v1/contacts", Data: PersonalData},
 			{Prefix: "/v1/contacts/search", Query: true, Data: PersonalData},

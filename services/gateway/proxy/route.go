@@ -13,16 +13,18 @@ import (
 )
 
 // Route maps a path prefix to the service that owns it and the permission
-// module guarding it: a registry.Route with its service's name. A request is
-// a read (permission "<module>:read") when its method is GET or HEAD, or when
-// the route is a Query, and a write ("<module>:write") otherwise.
+// module guarding it: a registry.Route with its service's name. A request
+// needs "<module>:read" when its method is GET or HEAD, when it is the POST
+// of a Query route, or whatever its method on an OwnWrites route (the
+// service checks whose things it changes); any other needs "<module>:write".
 type Route struct {
-	// Prefix, Module, Query and Data are as in registry.Route; Module
-	// defaults to Service.
-	Prefix string
-	Module string
-	Query  bool
-	Data   Data
+	// Prefix, Module, Query, OwnWrites and Data are as in registry.Route;
+	// Module defaults to Service.
+	Prefix    string
+	Module    string
+	Query     bool
+	OwnWrites bool
+	Data      Data
 	// Service is the discovery name of the owning service ("contacts").
 	Service string
 }
@@ -43,7 +45,7 @@ func (r Route) Permission(method string) string {
 	if module == "" {
 		module = r.Service
 	}
-	if IsRead(method) || r.Query && method == http.MethodPost {
+	if IsRead(method) || r.Query && method == http.MethodPost || r.OwnWrites {
 		return module + ":read"
 	}
 	return module + ":write"
@@ -64,7 +66,7 @@ func Routes(reg registry.Registry) []Route {
 	var routes []Route
 	for _, s := range reg {
 		for _, r := range s.Routes {
-			routes = append(routes, Route{Prefix: r.Prefix, Service: s.Name, Module: r.Module, Query: r.Query, Data: r.Data})
+			routes = append(routes, Route{Prefix: r.Prefix, Service: s.Name, Module: r.Module, Query: r.Query, OwnWrites: r.OwnWrites, Data: r.Data})
 		}
 	}
 	return routes

@@ -28,6 +28,9 @@ func TestTableMatch(t *testing.T) {
 		{"GET", "/v1/custom-fields", true, "contacts", "contacts:read"},
 		{"PUT", "/v1/settings", true, "contacts", "contacts:write"},
 		{"GET", "/v1/saved-views/7", true, "contacts", "contacts:read"},
+		{"POST", "/v1/saved-views", true, "contacts", "contacts:read"}, // a caller's own saved query
+		{"PATCH", "/v1/saved-views/7", true, "contacts", "contacts:read"},
+		{"DELETE", "/v1/saved-views/7", true, "contacts", "contacts:read"},
 		{"POST", "/v1/duplicate-scans", true, "contacts", "contacts:write"},
 		{"POST", "/v1/contacts/search", true, "contacts", "contacts:read"}, // a query, not a write
 		{"POST", "/v1/accounts/search", true, "contacts", "contacts:read"},
@@ -154,6 +157,26 @@ func TestRoutePermissionModule(t *testing.T) {
 	}
 }
 
+// TestRoutePermissionOwnWrites: on a route of the caller's own things every
+// method needs only the module's read permission; the service checks the
+// owner.
+func TestRoutePermissionOwnWrites(t *testing.T) {
+	own := Route{Prefix: "/v1/bookmarks", Service: "contacts", Module: "bookmarks", OwnWrites: true}
+	plain := Route{Prefix: "/v1/bookmarks", Service: "contacts", Module: "bookmarks"}
+	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if got := own.Permission(method); got != "bookmarks:read" {
+			t.Errorf("own %s: Permission = %q, want bookmarks:read", method, got)
+		}
+		want := "bookmarks:write"
+		if IsRead(method) {
+			want = "bookmarks:read"
+		}
+		if got := plain.Permission(method); got != want {
+			t.Errorf("plain %s: Permission = %q, want %q", method, got, want)
+		}
+	}
+}
+
 func TestAPIKeyID(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -187,12 +210,13 @@ func TestAPIKeyID(t *testing.T) {
 }
 
 // TestRoutesFollowRegistry adds a service to a copy of the registry: the
-// gateway's table routes its prefixes to it, with its permission module and
-// audit kinds, and lists it among the services the spec merge takes in.
+// gateway's table routes its prefixes to it, with its permission module,
+// query and own-writes marks and audit kinds, and lists it among the services the spec merge takes in.
 func TestRoutesFollowRegistry(t *testing.T) {
 	reg := append(registry.Default(), registry.Service{Name: "billing", Context: "billing", Routes: []registry.Route{
 		{Prefix: "/v1/invoices", Data: registry.PersonalData},
 		{Prefix: "/v1/invoices/search", Module: "invoices", Query: true, Data: registry.PersonalData},
+		{Prefix: "/v1/invoice-views", OwnWrites: true},
 	}})
 	table, err := NewTable(Routes(reg))
 	if err != nil {
@@ -205,6 +229,7 @@ func TestRoutesFollowRegistry(t *testing.T) {
 		{http.MethodGet, "/v1/invoices/7", "billing:read", PersonalData},
 		{http.MethodPost, "/v1/invoices", "billing:write", PersonalData},
 		{http.MethodPost, "/v1/invoices/search", "invoices:read", PersonalData},
+		{http.MethodDelete, "/v1/invoice-views/3", "billing:read", PlainData},
 		{http.MethodGet, "/v1/tags", "contacts:read", PlainData},
 	} {
 		r, ok := table.Match(tt.path)
