@@ -113,7 +113,7 @@ func measureGatewayOverhead(ctx context.Context, root string) (gatewayOverhead, 
 	}
 	direct := newTarget("direct", st.Contacts+"/v1/contacts/"+contact.ID, internal, nil)
 	via := newTarget("through the gateway", st.Gateway+"/v1/contacts/"+contact.ID, userToken, func(ctx context.Context) (time.Duration, error) {
-		return processCPU(ctx, st.Gateway)
+		return processCPU(ctx, st.GatewayMetrics)
 	})
 	for _, t := range []*target{direct, via} {
 		if _, err := closedLoop(ctx, t, gatewayClients, gatewayWarmup, gatewayFor); err != nil {

@@ -30,6 +30,7 @@ import (
 // database, with an in-process Kafka: the local launcher's wiring.
 type gatewayStack struct {
 	Gateway, Contacts string // base URLs
+	GatewayMetrics    string // base URL of the gateway's internal listener (/metrics)
 	Platform          string // GATEWAY_PLATFORM_TOKEN
 	Key               *ecdsa.PrivateKey
 	admin             *gatewayadmin.Client // the admin API with Platform
@@ -92,7 +93,7 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 	if err != nil {
 		return s, err
 	}
-	s.Gateway, s.Contacts = "http://"+gAddr, "http://"+cAddr
+	s.Gateway, s.Contacts, s.GatewayMetrics = "http://"+gAddr, "http://"+cAddr, "http://"+mAddr
 	s.admin = gatewayadmin.New(s.Gateway, s.Platform, time.Minute)
 	dataKey, _ := hex.DecodeString(randomHex(32)) // 32 random bytes
 	common := []string{"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "TOPIC_PREFIX=", "LOG_LEVEL=error"}
