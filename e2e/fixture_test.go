@@ -9,18 +9,20 @@ import (
 )
 
 // fixture is what a tenant's administrator creates: a tag, a custom field,
-// an account and two contacts, every text field carrying a unique marker.
+// an account, two contacts and a shared saved view finding the first, every
+// text field carrying a unique marker; and a duplicate scan of contacts.
 type fixture struct {
-	TagID, FieldID, AccountID, ContactID, Contact2ID string
-	FirstName, Email, AccountName, Domain            string
+	TagID, FieldID, AccountID, ContactID, Contact2ID, ViewID string
+	ScanID                                                   string
+	FirstName, Email, AccountName, Domain                    string
 	// Markers are strings only this tenant's records contain; no response
 	// to another tenant may contain any of them.
 	Markers []string
 }
 
-// IDs are the fixture's record ids.
+// IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.AccountID, f.ContactID, f.Contact2ID}
+	return []string{f.TagID, f.FieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -35,8 +37,8 @@ func newFixture(t *testing.T, base, token string) fixture {
 	}
 	tagName, fieldKey, fieldValue := "tag"+m, "cf_"+m, "cfvalue"+m
 	lastName, lastName2, jobTitle, industry := "Ln"+m, "Other"+m, "Job"+m, "Industry"+m
-	consentSource := "Src" + m
-	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource}
+	consentSource, viewName := "Src"+m, "View"+m
+	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -58,5 +60,12 @@ func newFixture(t *testing.T, base, token string) fixture {
 		"firstName": "Second" + strings.ToUpper(m[:1]) + m[1:], "lastName": lastName2,
 		"emails": []map[string]any{{"address": "second." + m + "@other" + m + ".example"}},
 	})
+	f.ViewID = post("/v1/saved-views", map[string]any{"entity": "contact", "name": viewName, "visibility": "shared",
+		"filter": map[string]any{"field": "emails", "op": "eq", "value": f.Email}})
+	var scan struct {
+		ID string `json:"id"`
+	}
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/duplicate-scans", Token: token, Body: map[string]any{"entity": "contact"}}, http.StatusAccepted, &scan)
+	f.ScanID = scan.ID
 	return f
 }

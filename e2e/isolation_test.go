@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // probe is one attempt of a caller of one tenant on the victim tenant's
@@ -20,7 +21,7 @@ type probe struct {
 	body   any
 	header map[string]string
 	gate   string // permission the gateway checks
-	svc    string // permission the service checks ("" = none beyond gate)
+	svc    string // permission the service checks ("" = the gate's, none beyond it)
 	want   int    // status when the caller holds both
 	// echoes is set when the request names the victim's ids, which the
 	// answer may repeat (a 404's instance, a bulk result's notFound):
@@ -36,14 +37,19 @@ const (
 	admin = "contacts:admin"
 )
 
-// probes lists what a caller tries on victim v's fixture.
+// probes lists what a caller tries on victim v's fixture: every operation
+// of every service's api/openapi.yaml at least once (TestProbesCoverRoutes).
+// A create names new records afresh on each call, as each caller runs its
+// own probes.
 func probes(v fixture) []probe {
+	m := letters(8)
 	ifMatch := map[string]string{"If-Match": `"1"`} // the victim's records are at version 1
 	q := url.QueryEscape
 	filter := func(field, value string) string {
 		b, _ := json.Marshal(map[string]string{"field": field, "op": "eq", "value": value})
 		return q(string(b))
 	}
+	lead := map[string]any{"field": "lifecycleStage", "op": "eq", "value": "lead"}
 	none := func(t *testing.T, body []byte) { // a bulk change must touch nothing
 		var r struct {
 			Updated int `json:"updated"`
@@ -57,13 +63,21 @@ func probes(v fixture) []probe {
 		{name: "get account", method: "GET", path: "/v1/accounts/" + v.AccountID, gate: read, want: 404, echoes: true},
 		{name: "get tag", method: "GET", path: "/v1/tags/" + v.TagID, gate: read, want: 404, echoes: true},
 		{name: "get custom field", method: "GET", path: "/v1/custom-fields/" + v.FieldID, gate: read, want: 404, echoes: true},
+		{name: "get saved view", method: "GET", path: "/v1/saved-views/" + v.ViewID, gate: read, want: 404, echoes: true},
+		{name: "get duplicate scan", method: "GET", path: "/v1/duplicate-scans/" + v.ScanID, gate: read, svc: admin, want: 404, echoes: true},
+		{name: "duplicate scan pairs", method: "GET", path: "/v1/duplicate-scans/" + v.ScanID + "/pairs", gate: read, svc: admin, want: 404, echoes: true},
 		{name: "contact duplicates", method: "GET", path: "/v1/contacts/" + v.ContactID + "/duplicates", gate: read, want: 404, echoes: true},
+		{name: "account duplicates", method: "GET", path: "/v1/accounts/" + v.AccountID + "/duplicates", gate: read, want: 404, echoes: true},
 		{name: "contact consent history", method: "GET", path: "/v1/contacts/" + v.ContactID + "/consent-history", gate: read, want: 404, echoes: true},
 		{name: "list contacts", method: "GET", path: "/v1/contacts?limit=200", gate: read, want: 200},
 		{name: "list deleted contacts", method: "GET", path: "/v1/contacts?deleted=true&limit=200", gate: read, want: 200},
 		{name: "list accounts", method: "GET", path: "/v1/accounts?limit=200", gate: read, want: 200},
 		{name: "list tags", method: "GET", path: "/v1/tags", gate: read, want: 200},
 		{name: "list custom fields", method: "GET", path: "/v1/custom-fields", gate: read, want: 200},
+		{name: "list saved views", method: "GET", path: "/v1/saved-views", gate: read, want: 200},
+		{name: "get settings", method: "GET", path: "/v1/settings", gate: read, want: 200},
+		{name: "list contacts through the view", method: "GET", path: "/v1/contacts?view=" + v.ViewID, gate: read, want: 404, echoes: true},
+		{name: "export contacts through the view", method: "GET", path: "/v1/contacts/export?view=" + v.ViewID, gate: read, want: 404, echoes: true},
 		{name: "search contacts by name", method: "GET", path: "/v1/contacts?q=" + q(v.FirstName), gate: read, want: 200, echoes: true},
 		{name: "search contacts by email", method: "GET", path: "/v1/contacts?q=" + q(v.Email), gate: read, want: 200, echoes: true},
 		{name: "search accounts by name", method: "GET", path: "/v1/accounts?q=" + q(v.AccountName), gate: read, want: 200, echoes: true},
@@ -75,6 +89,16 @@ func probes(v fixture) []probe {
 		{name: "export contacts as NDJSON", method: "GET", path: "/v1/contacts/export?format=ndjson", gate: read, want: 200},
 		{name: "export contacts by name", method: "GET", path: "/v1/contacts/export?q=" + q(v.FirstName), gate: read, want: 200, echoes: true},
 		{name: "export accounts", method: "GET", path: "/v1/accounts/export", gate: read, want: 200},
+		// Creates in the caller's own tenant: references to the victim's
+		// records are unknown there. A saved view is its owner's saved query:
+		// the service lets a reader create, change and delete its own.
+		{name: "create contact on the account", method: "POST", path: "/v1/contacts", body: map[string]any{"firstName": "Probe" + m, "accountId": v.AccountID}, gate: write, want: 400, echoes: true},
+		{name: "create account under the account", method: "POST", path: "/v1/accounts", body: map[string]any{"name": "Probe" + m, "parentAccountId": v.AccountID}, gate: write, want: 400, echoes: true},
+		{name: "create tag", method: "POST", path: "/v1/tags", body: map[string]any{"name": "probe" + m}, gate: write, want: 201},
+		{name: "create custom field", method: "POST", path: "/v1/custom-fields", body: map[string]any{"entity": "contact", "key": "probe_" + m, "label": "Probe", "type": "text"}, gate: write, svc: admin, want: 201},
+		{name: "create saved view", method: "POST", path: "/v1/saved-views", body: map[string]any{"entity": "contact", "name": "Probe " + m, "filter": lead}, gate: read, svc: read, want: 201},
+		{name: "put settings", method: "PUT", path: "/v1/settings", body: map[string]any{"defaultRegion": "US"}, gate: write, svc: admin, want: 200}, // as they were
+		{name: "start duplicate scan", method: "POST", path: "/v1/duplicate-scans", body: map[string]any{"entity": "contact"}, gate: write, svc: admin, want: 202},
 		{name: "patch contact", method: "PATCH", path: "/v1/contacts/" + v.ContactID, body: map[string]any{"jobTitle": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "delete contact", method: "DELETE", path: "/v1/contacts/" + v.ContactID, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "restore contact", method: "POST", path: "/v1/contacts/" + v.ContactID + "/restore", gate: write, want: 404, echoes: true},
@@ -83,33 +107,47 @@ func probes(v fixture) []probe {
 		{name: "bulk tag contacts by q", method: "POST", path: "/v1/contacts/tags", body: map[string]any{"q": v.FirstName, "add": []string{"pwned"}}, gate: write, want: 200, echoes: true, check: none},
 		{name: "patch account", method: "PATCH", path: "/v1/accounts/" + v.AccountID, body: map[string]any{"industry": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "delete account", method: "DELETE", path: "/v1/accounts/" + v.AccountID, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "restore account", method: "POST", path: "/v1/accounts/" + v.AccountID + "/restore", gate: write, want: 404, echoes: true},
+		{name: "merge accounts", method: "POST", path: "/v1/accounts/" + v.AccountID + "/merge", body: map[string]any{"loserId": ids.New()}, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "bulk tag accounts by id", method: "POST", path: "/v1/accounts/tags", body: map[string]any{"ids": []string{v.AccountID}, "add": []string{"pwned"}}, gate: write, want: 200, echoes: true, check: none},
 		{name: "patch tag", method: "PATCH", path: "/v1/tags/" + v.TagID, body: map[string]any{"description": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "delete tag", method: "DELETE", path: "/v1/tags/" + v.TagID, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "patch custom field", method: "PATCH", path: "/v1/custom-fields/" + v.FieldID, body: map[string]any{"label": "pwned"}, header: ifMatch, gate: write, svc: admin, want: 404, echoes: true},
 		{name: "delete custom field", method: "DELETE", path: "/v1/custom-fields/" + v.FieldID, header: ifMatch, gate: write, svc: admin, want: 404, echoes: true},
+		{name: "patch saved view", method: "PATCH", path: "/v1/saved-views/" + v.ViewID, body: map[string]any{"name": "pwned"}, header: ifMatch, gate: read, svc: read, want: 404, echoes: true},
+		{name: "delete saved view", method: "DELETE", path: "/v1/saved-views/" + v.ViewID, gate: read, svc: read, want: 404, echoes: true},
 	}
 }
 
 // wantStatus is what c should get for p: 403 when the gateway or the
-// service refuses the permission, else p.want.
-func (p probe) wantStatus(c caller) int {
-	if !c.perms.Can(p.gate) || p.svc != "" && !c.perms.Can(p.svc) {
-		return http.StatusForbidden
+// service refuses a permission c lacks, which the refusal names, else
+// p.want.
+func (p probe) wantStatus(c caller) (status int, missing string) {
+	switch {
+	case !c.perms.Can(p.gate):
+		return http.StatusForbidden, p.gate
+	case p.svc != "" && !c.perms.Can(p.svc):
+		return http.StatusForbidden, p.svc
 	}
-	return p.want
+	return p.want, ""
 }
 
 // testIsolation runs every probe as every caller of attacker against
-// victim's records (issue 4): status as wanted, and not one of the victim's
-// markers (nor, where the request did not name them, its ids) in any answer.
+// victim's records (issue 4): status as wanted, a refusal naming the
+// permission missing (so the gateway asks for gate and the service for svc,
+// not more), and not one of the victim's markers (nor, where the request did
+// not name them, its ids) in any answer.
 func testIsolation(t *testing.T, st *stack.Stack, attacker, victim *side) {
 	for _, c := range attacker.callers {
 		t.Run(c.name, func(t *testing.T) {
 			for _, p := range probes(victim.fixture) {
 				t.Run(p.name, func(t *testing.T) {
 					res := stack.Do(t, stack.Request{Method: p.method, URL: st.GatewayURL + p.path, Token: c.token, Body: p.body, Header: p.header})
-					if got, want := res.Status, p.wantStatus(c); got != want {
-						t.Errorf("status = %d, want %d; body %s", got, want, res.Body)
+					want, missing := p.wantStatus(c)
+					if res.Status != want {
+						t.Errorf("status = %d, want %d; body %s", res.Status, want, res.Body)
+					} else if missing != "" && !strings.Contains(string(res.Body), missing) {
+						t.Errorf("refusal %s does not name the permission missing, %s", res.Body, missing)
 					}
 					assertNoLeak(t, res.Body, victim.fixture, !p.echoes)
 					if p.check != nil && res.Status/100 == 2 {
@@ -122,12 +160,13 @@ func testIsolation(t *testing.T, st *stack.Stack, attacker, victim *side) {
 }
 
 // assertNoLeak fails when body holds one of f's markers, or one of its ids
-// when ids is set.
-func assertNoLeak(t *testing.T, body []byte, f fixture, ids bool) {
+// when withIDs is set.
+func assertNoLeak(t *testing.T, body []byte, f fixture, withIDs bool) {
 	t.Helper()
 	secrets := f.Markers
-	if ids {
+	if withIDs {
 		secrets = append(secrets[:len(secrets):len(secrets)], f.IDs()...)
+		secrets = append(secrets, f.ScanID)
 	}
 	for _, s := range secrets {
 		if strings.Contains(strings.ToLower(string(body)), strings.ToLower(s)) {
@@ -164,6 +203,11 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"export contacts as NDJSON", "GET", "/v1/contacts/export?format=ndjson", nil, f.ContactID},
 		{"export contacts by name", "GET", "/v1/contacts/export?q=" + q(f.FirstName), nil, f.ContactID},
 		{"export accounts", "GET", "/v1/accounts/export", nil, f.AccountID},
+		{"get saved view", "GET", "/v1/saved-views/" + f.ViewID, nil, f.ViewID},
+		{"list saved views", "GET", "/v1/saved-views", nil, f.ViewID},
+		{"list contacts through the view", "GET", "/v1/contacts?view=" + f.ViewID, nil, f.ContactID},
+		{"export contacts through the view", "GET", "/v1/contacts/export?view=" + f.ViewID, nil, f.ContactID},
+		{"get duplicate scan", "GET", "/v1/duplicate-scans/" + f.ScanID, nil, f.ScanID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,6 +228,7 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"account", "/v1/accounts/" + f.AccountID},
 		{"tag", "/v1/tags/" + f.TagID},
 		{"custom field", "/v1/custom-fields/" + f.FieldID},
+		{"saved view", "/v1/saved-views/" + f.ViewID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
