@@ -19,6 +19,7 @@ func TestGateway(t *testing.T) {
 			t.Run(s.name, func(t *testing.T) { testIntact(t, w.st, s) })
 		}
 	})
+	t.Run("own saved views", func(t *testing.T) { testOwnViews(t, w) })
 	t.Run("unauthorised", func(t *testing.T) { testUnauthorised(t, w) })
 	t.Run("events", func(t *testing.T) { testEvents(t, w) })
 	t.Run("audit", func(t *testing.T) { testAudit(t, w) })
