@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/rapport-crm/rapport/libs/auth"
 )
 
@@ -35,7 +37,7 @@ type batchKey struct {
 type pendingCreate struct {
 	ctx  context.Context
 	p    auth.Principal
-	rec  record
+	rec  customer.Record
 	opts CreateOptions
 	err  error
 	done chan struct{}
@@ -62,7 +64,7 @@ func newBatcher(run func(key batchKey, items []*pendingCreate)) *batcher {
 }
 
 // do runs the create rec of key by p in a batch and returns its outcome.
-func (b *batcher) do(ctx context.Context, key batchKey, p auth.Principal, rec record, opts CreateOptions) error {
+func (b *batcher) do(ctx context.Context, key batchKey, p auth.Principal, rec customer.Record, opts CreateOptions) error {
 	it := &pendingCreate{ctx: ctx, p: p, rec: rec, opts: opts, done: make(chan struct{})}
 	b.mu.Lock()
 	q := b.queues[key]

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/rapport-crm/rapport/libs/auth"
 )
 
@@ -26,10 +28,10 @@ func TestBatcherSurvivesAPanic(t *testing.T) {
 		}
 	})
 	key := batchKey{tenant: "t", kind: contactKind}
-	if err := b.do(context.Background(), key, auth.Principal{}, &Contact{}, CreateOptions{}); err == nil {
+	if err := b.do(context.Background(), key, auth.Principal{}, &customer.Contact{}, CreateOptions{}); err == nil {
 		t.Fatal("the create of a panicking batch: nil error, want one")
 	}
-	if err := b.do(context.Background(), key, auth.Principal{}, &Contact{}, CreateOptions{}); err != nil {
+	if err := b.do(context.Background(), key, auth.Principal{}, &customer.Contact{}, CreateOptions{}); err != nil {
 		t.Fatalf("the create after a panic: %v", err)
 	}
 	if len(b.queues) != 0 {

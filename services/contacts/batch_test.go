@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -18,7 +20,7 @@ import (
 // refusedFor returns, by record id, what the candidates of a refusal matched
 // on ("" when err is not a duplicates refusal).
 func refusedFor(err error) map[string]string {
-	var dup *contacts.DuplicatesError
+	var dup *customer.DuplicatesError
 	if !errors.As(err, &dup) {
 		return nil
 	}
@@ -40,17 +42,17 @@ func TestBatchCheckSeesEarlierRecords(t *testing.T) {
 		"emails": []any{map[string]any{"address": "stored@acme.example"}}})
 	store := contacts.NewStore(e.app)
 	p := auth.Principal{TenantID: u.tenant, UserID: u.id, RecordScope: map[string]auth.Scope{"contacts": auth.ScopeAll}}
-	contact := func(name, email, phone string) *contacts.Contact {
-		c := &contacts.Contact{Meta: contacts.Meta{ID: uuid.NewString()}, DisplayName: name}
+	contact := func(name, email, phone string) *customer.Contact {
+		c := &customer.Contact{Meta: customer.Meta{ID: uuid.NewString()}, DisplayName: name}
 		if email != "" {
-			c.Emails = contacts.Emails{{Address: email}}
+			c.Emails = customer.Emails{{Address: email}}
 		}
 		if phone != "" {
-			c.Phones = contacts.Phones{{Number: phone, E164: phone}}
+			c.Phones = customer.Phones{{Number: phone, E164: phone}}
 		}
 		return c
 	}
-	batch := []*contacts.Contact{
+	batch := []*customer.Contact{
 		0: contact("Katherine Moreau", "kmoreau@acme.example", "+14155550100"),
 		1: contact("Quentin Albarn", "KMoreau@acme.example", ""),          // 0's email
 		2: contact("Katherine Moreaux", "katherine@acme.example", ""),     // 0's name, same company
@@ -89,10 +91,10 @@ func TestBatchCheckSeesEarlierRecords(t *testing.T) {
 	}
 
 	// Accounts: the same domain, or a similar name sharing a word.
-	account := func(name, domain string) *contacts.Account {
-		return &contacts.Account{Meta: contacts.Meta{ID: uuid.NewString()}, Name: name, Domain: domain}
+	account := func(name, domain string) *customer.Account {
+		return &customer.Account{Meta: customer.Meta{ID: uuid.NewString()}, Name: name, Domain: domain}
 	}
-	accounts := []*contacts.Account{
+	accounts := []*customer.Account{
 		0: account("Globex Holdings", "globex.example"),
 		1: account("Initech", "globex.example"),
 		2: account("Globex Holding", "globex-holding.example"),
@@ -155,7 +157,7 @@ func TestConcurrentCreatesShareTransactions(t *testing.T) {
 	}
 	types, payloads := e.outboxEvents()
 	for i, typ := range types {
-		if typ == contacts.EventType("contact", "created") {
+		if typ == customer.EventType("contact", "created") {
 			delete(ids, payloads[i]["id"].(string))
 		}
 	}

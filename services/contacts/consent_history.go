@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -20,17 +22,13 @@ const (
 	ConsentMerged  = "merged"
 )
 
-// ConsentChannels are the channels of a contact's consent, as Consent and
-// the history name them.
-var ConsentChannels = []string{"email", "sms", "phone"}
-
 // ConsentHistorian reads the consent history of contacts.
 type ConsentHistorian interface {
 	// ContactConsentHistory returns a page of the consent history of contact
 	// id, with that of the contacts merged into it, newest first. The contact
 	// is read as GetContact reads it: outside the caller's scope or tenant it
 	// is not found, and a merged one is a *MergedError.
-	ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (Page[ConsentChange], error)
+	ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (customer.Page[ConsentChange], error)
 }
 
 // ConsentHistoryQuery selects a page of a consent history: up to Limit
@@ -49,16 +47,16 @@ type ConsentHistoryQuery struct {
 // it was recorded on: entries of a contact merged into the one read keep the
 // merged contact's id.
 type ConsentChange struct {
-	ID             string   `json:"id" db:"id"`
-	ContactID      string   `json:"contactId" db:"contact_id"`
-	Channel        string   `json:"channel" db:"channel"`
-	Status         string   `json:"status,omitempty" db:"status"`
-	PreviousStatus string   `json:"previousStatus,omitempty" db:"previous_status"`
-	At             *UTCTime `json:"at,omitempty" db:"consent_at"`
-	Source         string   `json:"source,omitempty" db:"source"`
-	Cause          string   `json:"cause" db:"cause"`
-	ChangedBy      string   `json:"changedBy" db:"changed_by"`
-	ChangedAt      UTCTime  `json:"changedAt" db:"changed_at"`
+	ID             string            `json:"id" db:"id"`
+	ContactID      string            `json:"contactId" db:"contact_id"`
+	Channel        string            `json:"channel" db:"channel"`
+	Status         string            `json:"status,omitempty" db:"status"`
+	PreviousStatus string            `json:"previousStatus,omitempty" db:"previous_status"`
+	At             *customer.UTCTime `json:"at,omitempty" db:"consent_at"`
+	Source         string            `json:"source,omitempty" db:"source"`
+	Cause          string            `json:"cause" db:"cause"`
+	ChangedBy      string            `json:"changedBy" db:"changed_by"`
+	ChangedAt      customer.UTCTime  `json:"changedAt" db:"changed_at"`
 }
 
 // consentPosition is a place in the (changedAt desc, id desc) order of a
@@ -71,34 +69,34 @@ type consentPosition struct {
 // recordConsent adds to the consent history what a write by p changed in a
 // contact's consent, from before (nil for a create) to after. Accounts have
 // no consent: for them it does nothing.
-func recordConsent(ctx context.Context, tx *sqlx.Tx, p auth.Principal, before, after record, cause string) error {
-	c, ok := after.(*Contact)
+func recordConsent(ctx context.Context, tx *sqlx.Tx, p auth.Principal, before, after customer.Record, cause string) error {
+	c, ok := after.(*customer.Contact)
 	if !ok {
 		return nil
 	}
-	old, _ := before.(*Contact)
+	old, _ := before.(*customer.Contact)
 	return insertConsentChanges(ctx, tx, consentChanges(old, c, cause, p.UserID))
 }
 
 // consentChanges returns the history entries of a write by user that took a
 // contact from before (nil: none) to after: one per channel whose consent
 // differs.
-func consentChanges(before, after *Contact, cause, user string) []ConsentChange {
-	old, cur := channelConsents(before), channelConsents(after)
+func consentChanges(before, after *customer.Contact, cause, user string) []ConsentChange {
+	old, cur := customer.ChannelConsents(before), customer.ChannelConsents(after)
 	var out []ConsentChange
-	for i, channel := range ConsentChannels {
+	for i, channel := range customer.ConsentChannels {
 		if sameConsent(old[i], cur[i]) {
 			continue
 		}
 		c := ConsentChange{ID: newID(), ContactID: after.ID, Channel: channel, Cause: cause, ChangedBy: user,
-			ChangedAt: UTCTime{after.UpdatedAt.UTC()}}
+			ChangedAt: customer.UTCTime{Time: after.UpdatedAt.UTC()}}
 		if old[i] != nil {
 			c.PreviousStatus = old[i].Status
 		}
 		if now := cur[i]; now != nil {
 			c.Status, c.Source = now.Status, now.Source
 			if now.At != nil {
-				c.At = &UTCTime{now.At.UTC()}
+				c.At = &customer.UTCTime{Time: now.At.UTC()}
 			}
 		}
 		out = append(out, c)
@@ -106,18 +104,9 @@ func consentChanges(before, after *Contact, cause, user string) []ConsentChange 
 	return out
 }
 
-// channelConsents returns c's consent per channel in ConsentChannels order,
-// nil where it has none.
-func channelConsents(c *Contact) []*ChannelConsent {
-	if c == nil || c.Consent == nil {
-		return make([]*ChannelConsent, len(ConsentChannels))
-	}
-	return []*ChannelConsent{c.Consent.Email, c.Consent.SMS, c.Consent.Phone}
-}
-
 // sameConsent reports whether a and b (nil: none) have the same status,
 // time and source.
-func sameConsent(a, b *ChannelConsent) bool {
+func sameConsent(a, b *customer.ChannelConsent) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
@@ -126,13 +115,13 @@ func sameConsent(a, b *ChannelConsent) bool {
 }
 
 // ContactConsentHistory implements ConsentHistorian.
-func (s *service) ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (page Page[ConsentChange], err error) {
-	p, err := callerOf(ctx, id, ErrContactNotFound)
+func (s *service) ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (page customer.Page[ConsentChange], err error) {
+	p, err := callerOf(ctx, id, customer.ErrContactNotFound)
 	if err != nil {
 		return page, err
 	}
 	v := errs.NewValidator()
-	v.Check(q.Channel == "" || slices.Contains(ConsentChannels, q.Channel), "channel", "must be email, sms or phone")
+	v.Check(q.Channel == "" || slices.Contains(customer.ConsentChannels, q.Channel), "channel", "must be email, sms or phone")
 	if err := v.Err(); err != nil {
 		return page, err
 	}
@@ -162,7 +151,7 @@ func (s *service) ContactConsentHistory(ctx context.Context, id string, q Consen
 		return nil
 	})
 	err = s.followMerge(ctx, contactKind, id, err)
-	var moved *MergedError
+	var moved *customer.MergedError
 	if errors.As(err, &moved) {
 		moved.Sub = "/consent-history"
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"slices"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -14,22 +16,22 @@ import (
 // Deduplicator is the part of Service that finds and merges duplicates.
 type Deduplicator interface {
 	// ContactDuplicates lists the candidates duplicating a live contact.
-	ContactDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error)
+	ContactDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error)
 	// AccountDuplicates lists the candidates duplicating a live account.
-	AccountDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error)
+	AccountDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error)
 	// MergeContacts merges req.LoserID into the contact winnerID, which must
 	// be at version ifMatch.
-	MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Contact, error)
+	MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Contact, error)
 	// MergeAccounts merges req.LoserID into the account winnerID, which must
 	// be at version ifMatch, re-pointing the loser's contacts and children.
-	MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Account, error)
+	MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Account, error)
 	// StartDuplicateScan starts a tenant-wide scan of entity ("contact" or
 	// "account") in the background and returns it running.
 	StartDuplicateScan(ctx context.Context, entity string) (*DuplicateScan, error)
 	// GetDuplicateScan reads a scan.
 	GetDuplicateScan(ctx context.Context, id string) (*DuplicateScan, error)
 	// ListDuplicatePairs returns a page of a scan's pairs, best score first.
-	ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (Page[DuplicatePair], error)
+	ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (customer.Page[DuplicatePair], error)
 }
 
 // CreateOptions modify a create or an update of an account or contact:
@@ -53,14 +55,6 @@ func changesIdentity(changed []string) bool {
 	return false
 }
 
-// What a duplicate candidate matched on.
-const (
-	MatchEmail  = "email"
-	MatchPhone  = "phone"
-	MatchName   = "name"
-	MatchDomain = "domain"
-)
-
 // NameSimilarity is the pg_trgm similarity from which two names are similar.
 const NameSimilarity = 0.6
 
@@ -74,35 +68,12 @@ const (
 	nameCandidates = 200
 )
 
-// DuplicateCandidate is an existing record that looks like a duplicate:
-// DisplayName is a contact's display name or an account's name; Score is 1
-// for exact matches (email, phone, domain), else the names' similarity.
-type DuplicateCandidate struct {
-	ID          string   `json:"id"`
-	DisplayName string   `json:"displayName"`
-	MatchedOn   []string `json:"matchedOn"`
-	Score       float64  `json:"score"`
-}
-
-// DuplicatesError is a create refused because of Candidates; it unwraps to
-// ErrDuplicateContact or ErrDuplicateAccount.
-type DuplicatesError struct {
-	Err        *errs.Error
-	Candidates []DuplicateCandidate
-}
-
-// Error implements error.
-func (e *DuplicatesError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the domain error.
-func (e *DuplicatesError) Unwrap() error { return e.Err }
-
 // duplicateErr returns the error of k's duplicates.
 func duplicateErr(k *kind) *errs.Error {
 	if k == accountKind {
-		return ErrDuplicateAccount
+		return customer.ErrDuplicateAccount
 	}
-	return ErrDuplicateContact
+	return customer.ErrDuplicateContact
 }
 
 // checkDuplicates returns, for each of recs (all of k, normalised, about to
@@ -112,7 +83,7 @@ func duplicateErr(k *kind) *errs.Error {
 // nil: none is). It first locks every key of recs (lockKeys), so that of two
 // concurrent writes of duplicates — the same email, or similar names — the
 // second is checked after the first commits and is refused.
-func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, recs []record, allow []bool) ([]error, error) {
+func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, recs []customer.Record, allow []bool) ([]error, error) {
 	q, err := dupQueryOf(k, p, recs)
 	if err != nil {
 		return nil, err
@@ -127,24 +98,24 @@ func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Pr
 	refused := make([]error, len(recs))
 	for i, f := range found {
 		if len(f) > 0 && (allow == nil || !allow[i]) {
-			refused[i] = &DuplicatesError{Err: duplicateErr(k), Candidates: f}
+			refused[i] = &customer.DuplicatesError{Err: duplicateErr(k), Candidates: f}
 		}
 	}
 	return refused, nil
 }
 
 // dupQueryOf returns the duplicate check of recs, all of k, for p.
-func dupQueryOf(k *kind, p auth.Principal, recs []record) (dupQuery, error) {
+func dupQueryOf(k *kind, p auth.Principal, recs []customer.Record) (dupQuery, error) {
 	if k == accountKind {
-		as := make([]*Account, len(recs))
+		as := make([]*customer.Account, len(recs))
 		for i, r := range recs {
-			as[i] = r.(*Account)
+			as[i] = r.(*customer.Account)
 		}
 		return accountDupQuery(p, as), nil
 	}
-	cs := make([]*Contact, len(recs))
+	cs := make([]*customer.Contact, len(recs))
 	for i, r := range recs {
-		cs[i] = r.(*Contact)
+		cs[i] = r.(*customer.Contact)
 	}
 	return contactDupQuery(p, cs)
 }
@@ -153,7 +124,7 @@ func dupQueryOf(k *kind, p auth.Principal, recs []record) (dupQuery, error) {
 // candidates of each, one per record, best score first: existing records,
 // and the records before it in the batch that are written (see
 // checkDuplicates).
-func runDuplicates(ctx context.Context, tx sqlx.ExtContext, q dupQuery, n int, allow []bool) ([][]DuplicateCandidate, error) {
+func runDuplicates(ctx context.Context, tx sqlx.ExtContext, q dupQuery, n int, allow []bool) ([][]customer.DuplicateCandidate, error) {
 	hits, err := runDupQuery(ctx, tx, q)
 	if err != nil {
 		return nil, err
@@ -162,7 +133,7 @@ func runDuplicates(ctx context.Context, tx sqlx.ExtContext, q dupQuery, n int, a
 	for _, h := range hits {
 		byItem[h.Item] = append(byItem[h.Item], h)
 	}
-	found := make([][]DuplicateCandidate, n)
+	found := make([][]customer.DuplicateCandidate, n)
 	for i, hs := range byItem {
 		var counted []dupHit
 		for _, h := range hs {
@@ -177,13 +148,13 @@ func runDuplicates(ctx context.Context, tx sqlx.ExtContext, q dupQuery, n int, a
 
 // foldCandidates merges the hits on one record, keeping its best score and
 // every reason, and sorts them by score, then name.
-func foldCandidates(hits []dupHit) []DuplicateCandidate {
-	byID := map[string]*DuplicateCandidate{}
-	var out []*DuplicateCandidate
+func foldCandidates(hits []dupHit) []customer.DuplicateCandidate {
+	byID := map[string]*customer.DuplicateCandidate{}
+	var out []*customer.DuplicateCandidate
 	for _, h := range hits {
 		c, ok := byID[h.ID]
 		if !ok {
-			c = &DuplicateCandidate{ID: h.ID, DisplayName: h.Name, MatchedOn: []string{}}
+			c = &customer.DuplicateCandidate{ID: h.ID, DisplayName: h.Name, MatchedOn: []string{}}
 			byID[h.ID] = c
 			out = append(out, c)
 		}
@@ -192,10 +163,10 @@ func foldCandidates(hits []dupHit) []DuplicateCandidate {
 		}
 		c.Score = max(c.Score, h.Score)
 	}
-	slices.SortFunc(out, func(a, b *DuplicateCandidate) int {
+	slices.SortFunc(out, func(a, b *customer.DuplicateCandidate) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.DisplayName, b.DisplayName), cmp.Compare(a.ID, b.ID))
 	})
-	res := make([]DuplicateCandidate, 0, min(len(out), maxCandidates))
+	res := make([]customer.DuplicateCandidate, 0, min(len(out), maxCandidates))
 	for _, c := range out[:min(len(out), maxCandidates)] {
 		slices.Sort(c.MatchedOn)
 		res = append(res, *c)
@@ -204,17 +175,17 @@ func foldCandidates(hits []dupHit) []DuplicateCandidate {
 }
 
 // ContactDuplicates implements Deduplicator.
-func (s *service) ContactDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error) {
+func (s *service) ContactDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error) {
 	return s.duplicatesOf(ctx, contactKind, id)
 }
 
 // AccountDuplicates implements Deduplicator.
-func (s *service) AccountDuplicates(ctx context.Context, id string) ([]DuplicateCandidate, error) {
+func (s *service) AccountDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error) {
 	return s.duplicatesOf(ctx, accountKind, id)
 }
 
 // duplicatesOf lists the candidates of a live record the caller may see.
-func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found []DuplicateCandidate, err error) {
+func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found []customer.DuplicateCandidate, err error) {
 	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, err
@@ -224,7 +195,7 @@ func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found [
 		if err != nil {
 			return err
 		}
-		q, err := dupQueryOf(k, p, []record{rec})
+		q, err := dupQueryOf(k, p, []customer.Record{rec})
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
@@ -69,11 +71,11 @@ func TestDuplicateChecksUseIndexes(t *testing.T) {
 	if err := e.admin.Get(&acctName, "SELECT name FROM accounts WHERE tenant_id = $1 AND domain = 'acct17.example'", tenant); err != nil {
 		t.Fatal(err)
 	}
-	withAccount := &contacts.Contact{Meta: contacts.Meta{ID: uuid.NewString()}, DisplayName: "First18 Last18", AccountID: &acct,
-		Emails: contacts.Emails{{Address: "user18@domain18.example"}}, Phones: contacts.Phones{{E164: "+14150000018"}}}
-	alone := &contacts.Contact{Meta: contacts.Meta{ID: uuid.NewString()}, DisplayName: "First17 Last17",
-		Emails: contacts.Emails{{Address: "someone@domain17.example"}}}
-	account := &contacts.Account{Meta: contacts.Meta{ID: uuid.NewString()}, Name: acctName + "s", Domain: "acct17.example"}
+	withAccount := &customer.Contact{Meta: customer.Meta{ID: uuid.NewString()}, DisplayName: "First18 Last18", AccountID: &acct,
+		Emails: customer.Emails{{Address: "user18@domain18.example"}}, Phones: customer.Phones{{E164: "+14150000018"}}}
+	alone := &customer.Contact{Meta: customer.Meta{ID: uuid.NewString()}, DisplayName: "First17 Last17",
+		Emails: customer.Emails{{Address: "someone@domain17.example"}}}
+	account := &customer.Account{Meta: customer.Meta{ID: uuid.NewString()}, Name: acctName + "s", Domain: "acct17.example"}
 	all := auth.Principal{TenantID: tenant, UserID: "owner-1", RecordScope: map[string]auth.Scope{"contacts": auth.ScopeAll}}
 	own := auth.Principal{TenantID: tenant, UserID: "owner-1", RecordScope: map[string]auth.Scope{"contacts": "own"}}
 
@@ -81,12 +83,12 @@ func TestDuplicateChecksUseIndexes(t *testing.T) {
 	var checks []contacts.DuplicateCheck
 	records := map[string]int{}
 	for _, p := range []auth.Principal{all, own} {
-		batch, err := contacts.DuplicateChecks(p, []*contacts.Contact{withAccount, alone}, account)
+		batch, err := contacts.DuplicateChecks(p, []*customer.Contact{withAccount, alone}, account)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i := range batch {
-			batch[i].Name += "/" + string(p.ScopeFor(contacts.Module))
+			batch[i].Name += "/" + string(p.ScopeFor(customer.Module))
 			records[batch[i].Name] = 2 - i
 		}
 		checks = append(checks, batch...)

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"net/http"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/go-kit/kit/endpoint"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -105,7 +107,7 @@ type endpoints map[string]endpoint.Endpoint
 func makeEndpoints(s Service) endpoints {
 	e := endpoints{
 		"createContact": func(ctx context.Context, r any) (any, error) {
-			req := r.(createRequest[Contact])
+			req := r.(createRequest[customer.Contact])
 			c, err := s.CreateContact(ctx, req.Record, req.Opts)
 			return created(c, version(c, err), "/v1/contacts/"+id(c, err), err)
 		},
@@ -134,7 +136,7 @@ func makeEndpoints(s Service) endpoints {
 			return ok(&res, 0, err)
 		},
 		"createAccount": func(ctx context.Context, r any) (any, error) {
-			req := r.(createRequest[Account])
+			req := r.(createRequest[customer.Account])
 			a, err := s.CreateAccount(ctx, req.Record, req.Opts)
 			return created(a, version(a, err), "/v1/accounts/"+id(a, err), err)
 		},
@@ -192,7 +194,7 @@ func makeEndpoints(s Service) endpoints {
 			return ok(&listBody[Tag]{Items: tags}, 0, err)
 		},
 		"createCustomField": func(ctx context.Context, r any) (any, error) {
-			d, err := s.CreateCustomField(ctx, r.(CustomField))
+			d, err := s.CreateCustomField(ctx, r.(customer.CustomField))
 			if err != nil {
 				return nil, err
 			}
@@ -218,7 +220,7 @@ func makeEndpoints(s Service) endpoints {
 		},
 		"listCustomFields": func(ctx context.Context, r any) (any, error) {
 			defs, err := s.ListCustomFields(ctx, r.(listRequest).Entity)
-			return ok(&listBody[CustomField]{Items: defs}, 0, err)
+			return ok(&listBody[customer.CustomField]{Items: defs}, 0, err)
 		},
 		"getSettings": func(ctx context.Context, _ any) (any, error) {
 			st, err := s.GetSettings(ctx)
@@ -238,29 +240,29 @@ func makeEndpoints(s Service) endpoints {
 
 // permissions maps each endpoint to the permission it requires.
 var permissions = map[string]string{
-	"getContact": PermRead, "listContacts": PermRead, "getAccount": PermRead, "listAccounts": PermRead,
-	"getTag": PermRead, "listTags": PermRead, "getCustomField": PermRead, "listCustomFields": PermRead,
-	"getSettings": PermRead, "exportContacts": PermRead, "exportAccounts": PermRead,
-	"createContact": PermWrite, "updateContact": PermWrite, "deleteContact": PermWrite, "restoreContact": PermWrite,
-	"tagContacts": PermWrite, "createAccount": PermWrite, "updateAccount": PermWrite, "deleteAccount": PermWrite,
-	"restoreAccount": PermWrite, "tagAccounts": PermWrite, "createTag": PermWrite, "updateTag": PermWrite,
-	"deleteTag":         PermWrite,
-	"createCustomField": PermAdmin, "updateCustomField": PermAdmin, "deleteCustomField": PermAdmin,
-	"putSettings": PermAdmin,
+	"getContact": customer.PermRead, "listContacts": customer.PermRead, "getAccount": customer.PermRead, "listAccounts": customer.PermRead,
+	"getTag": customer.PermRead, "listTags": customer.PermRead, "getCustomField": customer.PermRead, "listCustomFields": customer.PermRead,
+	"getSettings": customer.PermRead, "exportContacts": customer.PermRead, "exportAccounts": customer.PermRead,
+	"createContact": customer.PermWrite, "updateContact": customer.PermWrite, "deleteContact": customer.PermWrite, "restoreContact": customer.PermWrite,
+	"tagContacts": customer.PermWrite, "createAccount": customer.PermWrite, "updateAccount": customer.PermWrite, "deleteAccount": customer.PermWrite,
+	"restoreAccount": customer.PermWrite, "tagAccounts": customer.PermWrite, "createTag": customer.PermWrite, "updateTag": customer.PermWrite,
+	"deleteTag":         customer.PermWrite,
+	"createCustomField": customer.PermAdmin, "updateCustomField": customer.PermAdmin, "deleteCustomField": customer.PermAdmin,
+	"putSettings": customer.PermAdmin,
 }
 
 // version returns the version of a record, 0 on error.
-func version(rec record, err error) int64 {
+func version(rec customer.Record, err error) int64 {
 	if err != nil || rec == nil {
 		return 0
 	}
-	return rec.meta().Version
+	return rec.Base().Version
 }
 
 // id returns the id of a record, "" on error.
-func id(rec record, err error) string {
+func id(rec customer.Record, err error) string {
 	if err != nil || rec == nil {
 		return ""
 	}
-	return rec.meta().ID
+	return rec.Base().ID
 }

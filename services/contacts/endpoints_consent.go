@@ -1,6 +1,10 @@
 package contacts
 
-import "context"
+import (
+	"context"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+)
 
 // consentEndpoints are the endpoints of the consent history.
 func consentEndpoints(s Service) endpoints {
@@ -14,4 +18,4 @@ func consentEndpoints(s Service) endpoints {
 }
 
 // A contact's consent history is read with contacts:read, as the contact is.
-func init() { permissions["contactConsentHistory"] = PermRead }
+func init() { permissions["contactConsentHistory"] = customer.PermRead }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"net/http"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // dedupEndpoints are the endpoints of duplicate detection, merges and scans.
@@ -11,11 +13,11 @@ func dedupEndpoints(s Service) endpoints {
 	return endpoints{
 		"contactDuplicates": func(ctx context.Context, r any) (any, error) {
 			found, err := s.ContactDuplicates(ctx, r.(idRequest).ID)
-			return ok(&listBody[DuplicateCandidate]{Items: found}, 0, err)
+			return ok(&listBody[customer.DuplicateCandidate]{Items: found}, 0, err)
 		},
 		"accountDuplicates": func(ctx context.Context, r any) (any, error) {
 			found, err := s.AccountDuplicates(ctx, r.(idRequest).ID)
-			return ok(&listBody[DuplicateCandidate]{Items: found}, 0, err)
+			return ok(&listBody[customer.DuplicateCandidate]{Items: found}, 0, err)
 		},
 		"mergeContacts": func(ctx context.Context, r any) (any, error) {
 			req := r.(mergeRequest)
@@ -51,8 +53,8 @@ func dedupEndpoints(s Service) endpoints {
 // record scope, so they need contacts:admin.
 func init() {
 	maps.Copy(permissions, map[string]string{
-		"contactDuplicates": PermRead, "accountDuplicates": PermRead,
-		"mergeContacts": PermWrite, "mergeAccounts": PermWrite,
-		"startDuplicateScan": PermAdmin, "getDuplicateScan": PermAdmin, "listDuplicatePairs": PermAdmin,
+		"contactDuplicates": customer.PermRead, "accountDuplicates": customer.PermRead,
+		"mergeContacts": customer.PermWrite, "mergeAccounts": customer.PermWrite,
+		"startDuplicateScan": customer.PermAdmin, "getDuplicateScan": customer.PermAdmin, "listDuplicatePairs": customer.PermAdmin,
 	})
 }

@@ -1,6 +1,10 @@
 package contacts
 
-import "context"
+import (
+	"context"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+)
 
 // exportRequest asks for every record of a list query in a format
 // (ExportCSV or ExportNDJSON).
@@ -13,13 +17,13 @@ type exportRequest struct {
 // ExportContacts with the encoder's callbacks.
 type contactExport struct {
 	Format string
-	Run    func(start func([]CustomField) error, each func(*Contact) error) error
+	Run    func(start func([]customer.CustomField) error, each func(*customer.Contact) error) error
 }
 
 // accountExport is contactExport for accounts.
 type accountExport struct {
 	Format string
-	Run    func(start func([]CustomField) error, each func(*Account) error) error
+	Run    func(start func([]customer.CustomField) error, each func(*customer.Account) error) error
 }
 
 // exportEndpoints are the endpoints of exports. Nothing is read until the
@@ -28,13 +32,13 @@ func exportEndpoints(s Service) endpoints {
 	return endpoints{
 		"exportContacts": func(ctx context.Context, r any) (any, error) {
 			req := r.(exportRequest)
-			return contactExport{Format: req.Format, Run: func(start func([]CustomField) error, each func(*Contact) error) error {
+			return contactExport{Format: req.Format, Run: func(start func([]customer.CustomField) error, each func(*customer.Contact) error) error {
 				return s.ExportContacts(ctx, req.Query, start, each)
 			}}, nil
 		},
 		"exportAccounts": func(ctx context.Context, r any) (any, error) {
 			req := r.(exportRequest)
-			return accountExport{Format: req.Format, Run: func(start func([]CustomField) error, each func(*Account) error) error {
+			return accountExport{Format: req.Format, Run: func(start func([]customer.CustomField) error, each func(*customer.Account) error) error {
 				return s.ExportAccounts(ctx, req.Query, start, each)
 			}}, nil
 		},

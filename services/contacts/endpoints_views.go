@@ -3,6 +3,8 @@ package contacts
 import (
 	"context"
 	"maps"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // viewEndpoints are the endpoints of saved views and of searching by body.
@@ -53,7 +55,7 @@ func viewEndpoints(s Service) endpoints {
 // owner (or, for a shared one, contacts:admin) change it.
 func init() {
 	maps.Copy(permissions, map[string]string{
-		"searchContacts": PermRead, "searchAccounts": PermRead,
-		"listViews": PermRead, "createView": PermRead, "getView": PermRead, "updateView": PermRead, "deleteView": PermRead,
+		"searchContacts": customer.PermRead, "searchAccounts": customer.PermRead,
+		"listViews": customer.PermRead, "createView": customer.PermRead, "getView": customer.PermRead, "updateView": customer.PermRead, "deleteView": customer.PermRead,
 	})
 }

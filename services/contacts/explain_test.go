@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/migrations"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
@@ -26,7 +30,7 @@ func migratedDB(t *testing.T) (admin, app *sqlx.DB) {
 	db := testkit.Postgres(t)
 	admin = testkit.Open(t, db.AdminURL)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := pg.Migrate(context.Background(), admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), Migrations()); err != nil {
+	if err := pg.Migrate(context.Background(), admin.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), migrations.Source()); err != nil {
 		t.Fatal(err)
 	}
 	return admin, testkit.Open(t, db.AppURL)
@@ -75,7 +79,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	if _, err := admin.Exec("ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
-	p := auth.Principal{TenantID: tenant, UserID: "owner1", RecordScope: map[string]auth.Scope{Module: auth.ScopeAll}}
+	p := auth.Principal{TenantID: tenant, UserID: "owner1", RecordScope: map[string]auth.Scope{customer.Module: auth.ScopeAll}}
 	issue := json.RawMessage(`{"and": [{"field": "tags", "op": "contains", "value": "purchase-intent"},
 		{"field": "lastActivityAt", "op": "within", "value": "90d"}, {"field": "lifecycleStage", "op": "ne", "value": "customer"}]}`)
 	for _, tt := range []struct {
@@ -99,7 +103,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		{"account search", accountKind, ListQuery{Q: "company 12"}, auth.ScopeAll, []string{"accounts_name_key", "accounts_search"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			p.RecordScope[Module] = tt.scope
+			p.RecordScope[customer.Module] = tt.scope
 			var plan string
 			err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
 				lp, err := planList(ctx, tx, tt.k, p, tt.q)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 )
 
@@ -17,26 +19,26 @@ type Exporter interface {
 	// (by key) once q is known to be valid, then each with every contact
 	// the caller may see that matches q, in q's order. An error of start
 	// or each stops the export and is returned.
-	ExportContacts(ctx context.Context, q ListQuery, start func(fields []CustomField) error, each func(*Contact) error) error
+	ExportContacts(ctx context.Context, q ListQuery, start func(fields []customer.CustomField) error, each func(*customer.Contact) error) error
 	// ExportAccounts is ExportContacts for accounts.
-	ExportAccounts(ctx context.Context, q ListQuery, start func(fields []CustomField) error, each func(*Account) error) error
+	ExportAccounts(ctx context.Context, q ListQuery, start func(fields []customer.CustomField) error, each func(*customer.Account) error) error
 }
 
 // ExportContacts implements Exporter.
-func (s *service) ExportContacts(ctx context.Context, q ListQuery, start func([]CustomField) error, each func(*Contact) error) error {
-	return s.export(ctx, contactKind, q, start, func(r record) error { return each(asContact(r)) })
+func (s *service) ExportContacts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Contact) error) error {
+	return s.export(ctx, contactKind, q, start, func(r customer.Record) error { return each(asContact(r)) })
 }
 
 // ExportAccounts implements Exporter.
-func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]CustomField) error, each func(*Account) error) error {
-	return s.export(ctx, accountKind, q, start, func(r record) error { return each(asAccount(r)) })
+func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Account) error) error {
+	return s.export(ctx, accountKind, q, start, func(r customer.Record) error { return each(asAccount(r)) })
 }
 
 // export reads the records of q as list does, page after page of
 // exportBatch in one transaction, so it holds one page in memory whatever
 // the size of the result. Pages follow each other by keyset, so a record
 // changed during the export is exported once, with the values its page read.
-func (s *service) export(ctx context.Context, k *kind, q ListQuery, start func([]CustomField) error, each func(record) error) error {
+func (s *service) export(ctx context.Context, k *kind, q ListQuery, start func([]customer.CustomField) error, each func(customer.Record) error) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -84,11 +86,11 @@ func (s *service) export(ctx context.Context, k *kind, q ListQuery, start func([
 }
 
 // sortedFields returns the definitions of defs ordered by key.
-func sortedFields(defs map[string]CustomField) []CustomField {
-	out := make([]CustomField, 0, len(defs))
+func sortedFields(defs map[string]customer.CustomField) []customer.CustomField {
+	out := make([]customer.CustomField, 0, len(defs))
 	for _, d := range defs {
 		out = append(out, d)
 	}
-	slices.SortFunc(out, func(a, b CustomField) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b customer.CustomField) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }

@@ -3,6 +3,8 @@ package contacts
 import (
 	"context"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -13,9 +15,9 @@ type DuplicateCheck = dupQuery
 
 // DuplicateChecks returns the queries that check the batch cs and the
 // account a for duplicates as p does on create, for the EXPLAIN test.
-func DuplicateChecks(p auth.Principal, cs []*Contact, a *Account) ([]DuplicateCheck, error) {
+func DuplicateChecks(p auth.Principal, cs []*customer.Contact, a *customer.Account) ([]DuplicateCheck, error) {
 	c, err := contactDupQuery(p, cs)
-	return []DuplicateCheck{c, accountDupQuery(p, []*Account{a})}, err
+	return []DuplicateCheck{c, accountDupQuery(p, []*customer.Account{a})}, err
 }
 
 // CheckBatch runs the duplicate check of recs (normalised contacts or
@@ -24,10 +26,10 @@ func DuplicateChecks(p auth.Principal, cs []*Contact, a *Account) ([]DuplicateCh
 // returns each record's refusal (nil: none).
 func CheckBatch(ctx context.Context, store *Store, p auth.Principal, allow []bool, recs ...any) ([]error, error) {
 	k := contactKind
-	rs := make([]record, len(recs))
+	rs := make([]customer.Record, len(recs))
 	for i, r := range recs {
-		rs[i] = r.(record)
-		if _, ok := r.(*Account); ok {
+		rs[i] = r.(customer.Record)
+		if _, ok := r.(*customer.Account); ok {
 			k = accountKind
 		}
 	}

@@ -3,6 +3,8 @@ package contacts
 import (
 	"strings"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/rapport-crm/rapport/libs/filter"
 )
 
@@ -18,14 +20,14 @@ func alias(k *kind) string {
 // vocabulary) with the custom fields defs (the tenant's live definitions of
 // k's entity, by key) as "customFields.<key>". Deleted definitions are not
 // in defs, so their stored values are not filterable.
-func schemaFor(k *kind, defs map[string]CustomField) filter.Schema {
+func schemaFor(k *kind, defs map[string]customer.CustomField) filter.Schema {
 	s := contactFields
 	if k == accountKind {
 		s = accountFields
 	}
 	column := alias(k) + ".custom_fields"
 	s.CustomField = func(name string) (filter.Field, bool) {
-		key, ok := strings.CutPrefix(name, customFieldPrefix)
+		key, ok := strings.CutPrefix(name, customer.CustomFieldPrefix)
 		d, found := defs[key]
 		if !ok || !found {
 			return filter.Field{}, false
@@ -38,7 +40,7 @@ func schemaFor(k *kind, defs map[string]CustomField) filter.Schema {
 // customFilterField is the filter field of a custom field definition d,
 // sortable like the standard fields but for multi selects (a set has no
 // order). Records without a value sort as NULLs do (last ascending).
-func customFilterField(name, column string, d CustomField) filter.Field {
+func customFilterField(name, column string, d customer.CustomField) filter.Field {
 	f := customValueField(name, column, d)
 	f.Sortable = d.Type != "multiSelect"
 	return f
@@ -54,7 +56,7 @@ const decimalSQL = `'^-?[0-9]{1,255}(\.[0-9]{1,255})?([eE][-+]?[0-9]{1,4})?$'`
 // canonical strings (decimalText) and compared as numeric, so filters and
 // sorts are numeric; currencies are stored as {amountMinor, currency}, and
 // a currency field filters and sorts on its amount in minor units.
-func customValueField(name, column string, d CustomField) filter.Field {
+func customValueField(name, column string, d customer.CustomField) filter.Field {
 	switch d.Type {
 	case "number":
 		return filter.JSONBField(name, column, d.Key, filter.Decimal)

@@ -3,20 +3,18 @@ package contacts
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 )
-
-// VerbMerged is the verb of a merge's event. It alone carries the winner's
-// full state: a merge emits no updated event for the winner and no deleted
-// event for the loser.
-const VerbMerged = "merged"
 
 // The choices of MergeRequest.Fields.
 const (
@@ -36,42 +34,25 @@ type MergeRequest struct {
 
 // mergeableFields are the fields a merge may take from the loser, per entity.
 var mergeableFields = map[string][]string{
-	EntityContact: {"firstName", "lastName", "displayName", "jobTitle", "accountId", "lifecycleStage", "source",
+	customer.EntityContact: {"firstName", "lastName", "displayName", "jobTitle", "accountId", "lifecycleStage", "source",
 		"address", "consent", "ownerId", "teamId"},
-	EntityAccount: {"name", "domain", "industry", "sizeBand", "annualRevenue", "parentAccountId",
+	customer.EntityAccount: {"name", "domain", "industry", "sizeBand", "annualRevenue", "parentAccountId",
 		"billingAddress", "shippingAddress", "ownerId", "teamId"},
 }
 
-// MergedError is a read of a record that was merged into WinnerID (the end
-// of the chain of merges); it unwraps to ErrContactMerged or ErrAccountMerged.
-// Sub is the path below the record that the read asked for ("" for the
-// record itself, "/consent-history"), which the redirect keeps.
-type MergedError struct {
-	Err      *errs.Error
-	Entity   string
-	WinnerID string
-	Sub      string
-}
-
-// Error implements error.
-func (e *MergedError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the domain error.
-func (e *MergedError) Unwrap() error { return e.Err }
-
 // mergedEvent is the payload of a merged event.
 type mergedEvent struct {
-	Winner       record   `json:"winner"`
-	LoserID      string   `json:"loserId"`
-	MergedFields []string `json:"mergedFields"`
+	Winner       customer.Record `json:"winner"`
+	LoserID      string          `json:"loserId"`
+	MergedFields []string        `json:"mergedFields"`
 }
 
 // mergedErr returns the error of a read of a merged record of k.
 func mergedErr(k *kind) *errs.Error {
 	if k == accountKind {
-		return ErrAccountMerged
+		return customer.ErrAccountMerged
 	}
-	return ErrContactMerged
+	return customer.ErrContactMerged
 }
 
 // followMerge turns err, the not-found of reading id, into a *MergedError
@@ -94,17 +75,17 @@ func (s *service) followMerge(ctx context.Context, k *kind, id string, err error
 	if winner == "" {
 		return err
 	}
-	return &MergedError{Err: mergedErr(k), Entity: k.entity, WinnerID: winner}
+	return &customer.MergedError{Err: mergedErr(k), Entity: k.entity, WinnerID: winner}
 }
 
 // MergeContacts implements Deduplicator.
-func (s *service) MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Contact, error) {
+func (s *service) MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Contact, error) {
 	rec, err := s.merge(ctx, contactKind, winnerID, ifMatch, req)
 	return asContact(rec), err
 }
 
 // MergeAccounts implements Deduplicator.
-func (s *service) MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*Account, error) {
+func (s *service) MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Account, error) {
 	rec, err := s.merge(ctx, accountKind, winnerID, ifMatch, req)
 	return asAccount(rec), err
 }
@@ -113,8 +94,8 @@ func (s *service) MergeAccounts(ctx context.Context, winnerID string, ifMatch in
 func checkMergeRequest(k *kind, req MergeRequest) error {
 	v := errs.NewValidator()
 	v.Check(validID(req.LoserID), "loserId", "must be a UUID")
-	for _, f := range sortedKeys(req.Fields) {
-		key, custom := strings.CutPrefix(f, customFieldPrefix)
+	for _, f := range slices.Sorted(maps.Keys(req.Fields)) {
+		key, custom := strings.CutPrefix(f, customer.CustomFieldPrefix)
 		v.Check(custom && key != "" || slices.Contains(mergeableFields[k.entity], f), "fields/"+f,
 			"is not a field a merge can choose: one of "+strings.Join(mergeableFields[k.entity], ", ")+" or customFields.<key>")
 		v.Check(req.Fields[f] == KeepWinner || req.Fields[f] == KeepLoser, "fields/"+f, "must be winner or loser")
@@ -126,7 +107,7 @@ func checkMergeRequest(k *kind, req MergeRequest) error {
 // the chosen fields and the unions, the loser becomes a tombstone, an
 // account's contacts and child accounts move to the winner, and one merged
 // event carries the winner's new state.
-func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch int64, req MergeRequest) (rec record, err error) {
+func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch int64, req MergeRequest) (rec customer.Record, err error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -142,15 +123,15 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 		return nil, ErrMergeSelf
 	}
 	if ifMatch == 0 {
-		return nil, ErrIfMatchRequired
+		return nil, customer.ErrIfMatchRequired
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		winner, loser, err := lockMergePair(ctx, tx, k, p, winnerID, req.LoserID)
 		if err != nil {
 			return err
 		}
-		if winner.meta().Version != ifMatch {
-			return ErrVersionMismatch
+		if winner.Base().Version != ifMatch {
+			return customer.ErrVersionMismatch
 		}
 		if err := present(ctx, tx, k, winner, loser); err != nil {
 			return err
@@ -159,9 +140,9 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 			return err
 		}
 		now := s.timestamp()
-		m, wm := rec.meta(), winner.meta()
+		m, wm := rec.Base(), winner.Base()
 		m.ID, m.CreatedAt, m.UpdatedAt, m.Version = wm.ID, wm.CreatedAt, now, wm.Version+1
-		lm := loser.meta()
+		lm := loser.Base()
 		lm.DeletedAt, lm.UpdatedAt, lm.Version = &now, now, lm.Version+1
 		if err := updateRecord(ctx, tx, k, loser); err != nil {
 			return err
@@ -181,7 +162,7 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 		if err := presentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
-		merged, err := changedFields(winner, rec)
+		merged, err := customer.ChangedFields(winner, rec)
 		if err != nil {
 			return err
 		}
@@ -191,7 +172,7 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 		if err := recordConsent(ctx, tx, p, winner, rec, ConsentMerged); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, VerbMerged, wm.ID, mergedEvent{Winner: rec, LoserID: lm.ID, MergedFields: merged}, nil)
+		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbMerged, wm.ID, mergedEvent{Winner: rec, LoserID: lm.ID, MergedFields: merged}, nil)
 	})
 	return rec, err
 }
@@ -199,7 +180,7 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 // lockMergePair reads and locks, in id order, the live winner and the loser
 // p may see. A loser merged before is ErrAlreadyMerged; a deleted one is not
 // found.
-func lockMergePair(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, winnerID, loserID string) (winner, loser record, err error) {
+func lockMergePair(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, winnerID, loserID string) (winner, loser customer.Record, err error) {
 	ids := []string{winnerID, loserID}
 	slices.Sort(ids)
 	for _, id := range ids {
@@ -213,10 +194,10 @@ func lockMergePair(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, 
 			loser = rec
 		}
 	}
-	if winner.meta().DeletedAt != nil {
+	if winner.Base().DeletedAt != nil {
 		return nil, nil, k.notFound
 	}
-	if loser.meta().DeletedAt != nil {
+	if loser.Base().DeletedAt != nil {
 		into, err := finalWinner(ctx, tx, k, loserID, nil)
 		if err != nil {
 			return nil, nil, err
@@ -249,7 +230,7 @@ func (s *service) repoint(ctx context.Context, tx *sqlx.Tx, p auth.Principal, fr
 		if err := present(ctx, tx, r.k, moved...); err != nil {
 			return err
 		}
-		if err := s.emitAll(ctx, tx, p.TenantID, r.k.entity, VerbUpdated, moved, []string{r.field}); err != nil {
+		if err := s.emitAll(ctx, tx, p.TenantID, r.k.entity, customer.VerbUpdated, moved, []string{r.field}); err != nil {
 			return err
 		}
 	}

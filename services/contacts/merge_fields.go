@@ -6,22 +6,24 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // combine returns the winner after the merge, not yet normalised: the fields
 // chosen from the loser, the union of tags (and of emails and phones), and
 // the custom fields of both, the winner's (or the chosen side's) first.
-func combine(k *kind, winner, loser record, fields map[string]string) (record, error) {
-	w, err := toMap(winner)
+func combine(k *kind, winner, loser customer.Record, fields map[string]string) (customer.Record, error) {
+	w, err := customer.ToMap(winner)
 	if err != nil {
 		return nil, err
 	}
-	l, err := toMap(loser)
+	l, err := customer.ToMap(loser)
 	if err != nil {
 		return nil, err
 	}
-	lm, wm := loser.meta(), winner.meta()
+	lm, wm := loser.Base(), winner.Base()
 	custom := map[string]any{}
 	for key, val := range lm.CustomFields {
 		custom[key] = val
@@ -33,7 +35,7 @@ func combine(k *kind, winner, loser record, fields map[string]string) (record, e
 		if choice != KeepLoser {
 			continue
 		}
-		if key, ok := strings.CutPrefix(f, customFieldPrefix); ok {
+		if key, ok := strings.CutPrefix(f, customer.CustomFieldPrefix); ok {
 			takeOrDrop(custom, key, lm.CustomFields)
 		} else {
 			takeOrDrop(w, f, l)
@@ -50,10 +52,10 @@ func combine(k *kind, winner, loser record, fields map[string]string) (record, e
 		return nil, err
 	}
 	switch r := rec.(type) {
-	case *Contact:
-		unionContact(r, winner.(*Contact), loser.(*Contact), fields["displayName"] == KeepLoser)
-	case *Account:
-		fixParent(r, loser.(*Account))
+	case *customer.Contact:
+		unionContact(r, winner.(*customer.Contact), loser.(*customer.Contact), fields["displayName"] == KeepLoser)
+	case *customer.Account:
+		fixParent(r, loser.(*customer.Account))
 	}
 	return rec, nil
 }
@@ -72,11 +74,11 @@ func takeOrDrop[V any](dst map[string]any, key string, src map[string]V) {
 // activities. The display name stays computed unless the winner's was set by
 // hand or the loser's is chosen and differs from the one the merged names
 // give.
-func unionContact(c, winner, loser *Contact, loserName bool) {
-	c.LastActivityAt = laterActivity(winner.LastActivityAt, loser.LastActivityAt)
+func unionContact(c, winner, loser *customer.Contact, loserName bool) {
+	c.LastActivityAt = customer.LaterActivity(winner.LastActivityAt, loser.LastActivityAt)
 	c.DisplayNameManual = winner.DisplayNameManual
 	if loserName {
-		c.DisplayNameManual = loser.DisplayNameManual || c.DisplayName != DisplayName(c.FirstName, c.LastName)
+		c.DisplayNameManual = loser.DisplayNameManual || c.DisplayName != customer.DisplayName(c.FirstName, c.LastName)
 	}
 	seen := map[string]bool{}
 	for _, e := range c.Emails {
@@ -104,7 +106,7 @@ func unionContact(c, winner, loser *Contact, loserName bool) {
 
 // fixParent keeps a merged account from having the loser (about to be a
 // tombstone) or itself as parent: the loser's parent takes the loser's place.
-func fixParent(a, loser *Account) {
+func fixParent(a, loser *customer.Account) {
 	if a.ParentAccountID != nil && *a.ParentAccountID == loser.ID {
 		a.ParentAccountID = loser.ParentAccountID
 	}

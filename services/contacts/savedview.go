@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -65,7 +67,7 @@ var (
 // builtinViews are the views every tenant has, by a fixed name; their ids
 // derive from the tenant (builtinViewID).
 var builtinViews = []SavedView{{
-	Entity: EntityContact, Name: "Purchase intent, active in the last 3 months, not yet customers",
+	Entity: customer.EntityContact, Name: "Purchase intent, active in the last 3 months, not yet customers",
 	Filter: json.RawMessage(`{"and": [
 		{"field": "tags", "op": "contains", "value": "purchase-intent"},
 		{"field": "lastActivityAt", "op": "within", "value": "90d"},
@@ -88,7 +90,7 @@ func (v *SavedView) read() {
 // for the filter's parser to refuse.
 func canonicalFilter(f json.RawMessage) json.RawMessage {
 	var v any
-	if len(f) == 0 || decodeNumbers(f, &v) != nil {
+	if len(f) == 0 || customer.DecodeNumbers(f, &v) != nil {
 		return f
 	}
 	if v == nil {

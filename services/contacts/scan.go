@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -87,7 +89,7 @@ func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*Dupli
 		return nil, err
 	}
 	v := errs.NewValidator()
-	v.Check(entity == EntityContact || entity == EntityAccount, "entity", "must be contact or account")
+	v.Check(entity == customer.EntityContact || entity == customer.EntityAccount, "entity", "must be contact or account")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -182,7 +184,7 @@ func (s *service) GetDuplicateScan(ctx context.Context, id string) (scan *Duplic
 }
 
 // ListDuplicatePairs implements Deduplicator.
-func (s *service) ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (page Page[DuplicatePair], err error) {
+func (s *service) ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (page customer.Page[DuplicatePair], err error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return page, err

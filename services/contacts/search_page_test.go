@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
@@ -21,7 +23,7 @@ func TestSearchPageMatchesFullSearch(t *testing.T) {
 	admin, app := migratedDB(t)
 	tenant := uuid.NewString()
 	seedContacts(t, admin, tenant, uuid.NewString(), 3000)
-	p := auth.Principal{TenantID: tenant, UserID: "owner1", RecordScope: map[string]auth.Scope{Module: auth.ScopeAll}}
+	p := auth.Principal{TenantID: tenant, UserID: "owner1", RecordScope: map[string]auth.Scope{customer.Module: auth.ScopeAll}}
 	for _, tt := range []struct {
 		q        string
 		minTotal int
@@ -56,7 +58,7 @@ func TestSearchPageMatchesFullSearch(t *testing.T) {
 // allPages reads every page of 50 of a relevance search for q with read and
 // returns the ids in order.
 func allPages(ctx context.Context, tx *sqlx.Tx, p auth.Principal, q string,
-	read func(*listPlan, context.Context, *sqlx.Tx, []*string, int) ([]record, [][]*string, error)) ([]string, error) {
+	read func(*listPlan, context.Context, *sqlx.Tx, []*string, int) ([]customer.Record, [][]*string, error)) ([]string, error) {
 	var ids []string
 	var after []*string
 	for {
@@ -69,7 +71,7 @@ func allPages(ctx context.Context, tx *sqlx.Tx, p auth.Principal, q string,
 			return nil, err
 		}
 		for _, r := range recs[:min(len(recs), 50)] {
-			ids = append(ids, r.meta().ID)
+			ids = append(ids, r.Base().ID)
 		}
 		if len(recs) <= 50 {
 			return ids, nil

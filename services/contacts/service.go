@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -33,12 +35,6 @@ type ListQuery struct {
 	Filter json.RawMessage
 	Sort   string
 	View   string
-}
-
-// Page is one page of a list and the cursor of the next ("" at the end).
-type Page[T any] struct {
-	Items      []T    `json:"items"`
-	NextCursor string `json:"nextCursor,omitempty"`
 }
 
 type service struct {
@@ -102,7 +98,7 @@ func liveConds(p auth.Principal) []Cond {
 
 // present fills the API view of records: tag names from their ids and the
 // values of defined custom fields.
-func present(ctx context.Context, tx *sqlx.Tx, k *kind, recs ...record) error {
+func present(ctx context.Context, tx *sqlx.Tx, k *kind, recs ...customer.Record) error {
 	defs, err := customFieldDefs(ctx, tx, k.entity)
 	if err != nil {
 		return err
@@ -111,24 +107,24 @@ func present(ctx context.Context, tx *sqlx.Tx, k *kind, recs ...record) error {
 }
 
 // presentWith is present with the custom field definitions already read.
-func presentWith(ctx context.Context, tx *sqlx.Tx, defs map[string]CustomField, recs ...record) error {
+func presentWith(ctx context.Context, tx *sqlx.Tx, defs map[string]customer.CustomField, recs ...customer.Record) error {
 	var ids []string
 	for _, r := range recs {
-		ids = append(ids, r.meta().TagIDs...)
+		ids = append(ids, r.Base().TagIDs...)
 	}
 	names, err := tagNames(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
 	for _, r := range recs {
-		m := r.meta()
+		m := r.Base()
 		m.Tags = []string{}
 		for _, id := range m.TagIDs {
 			if n, ok := names[id]; ok {
 				m.Tags = append(m.Tags, n)
 			}
 		}
-		m.CustomFields = visibleCustomFields(defs, m.StoredFields, "")
+		m.CustomFields = customer.VisibleCustomFields(defs, m.StoredFields, "")
 	}
 	return nil
 }
@@ -137,7 +133,7 @@ func presentWith(ctx context.Context, tx *sqlx.Tx, defs map[string]CustomField, 
 // its tag names (creating unknown ones) and folds its custom fields into the
 // stored ones, keeping the hidden values of old. It returns the custom field
 // definitions it checked against, for presentWith.
-func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec record, old JSONMap) (map[string]CustomField, error) {
+func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec customer.Record, old customer.JSONMap) (map[string]customer.CustomField, error) {
 	region, defs, err := writeRules(ctx, s.store.prepared(tx), k.entity)
 	if err != nil {
 		return nil, err
@@ -151,29 +147,29 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 // admit normalises and validates rec against the tenant's default phone
 // region and the custom field definitions defs, checks its references and
 // that p may see it once written. It writes nothing.
-func admit(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record, region string, defs map[string]CustomField) error {
+func admit(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec customer.Record, region string, defs map[string]customer.CustomField) error {
 	v := errs.NewValidator()
-	m := rec.meta()
-	m.normalizeOwnership(v, p.UserID)
+	m := rec.Base()
+	m.NormalizeOwnership(v, p.UserID)
 	switch r := rec.(type) {
-	case *Contact:
-		r.normalize(v, region)
-	case *Account:
-		r.normalize(v)
+	case *customer.Contact:
+		r.Normalize(v, region)
+	case *customer.Account:
+		r.Normalize(v)
 	}
-	m.Tags = checkTagNames(v, "tags", m.Tags)
+	m.Tags = customer.CheckTagNames(v, "tags", m.Tags)
 	if m.CustomFields == nil {
 		m.CustomFields = map[string]any{}
 	}
-	checkCustomFields(v, defs, m.CustomFields, region)
+	customer.CheckCustomFields(v, defs, m.CustomFields, region)
 	if err := v.Err(); err != nil {
 		return err
 	}
 	if err := checkReferences(ctx, tx, rec); err != nil {
 		return err
 	}
-	if !inScope(p, m) {
-		return ErrOutOfScope
+	if !customer.InScope(p, m) {
+		return customer.ErrOutOfScope
 	}
 	return nil
 }
@@ -181,20 +177,20 @@ func admit(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record, regio
 // resolve turns the tag names of rec, admitted, into ids (creating unknown
 // tags) and folds its custom fields into the stored ones, keeping the
 // values of old that defs hide.
-func (s *service) resolve(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec record, defs map[string]CustomField, old JSONMap) error {
-	m := rec.meta()
+func (s *service) resolve(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec customer.Record, defs map[string]customer.CustomField, old customer.JSONMap) error {
+	m := rec.Base()
 	ids, created, err := tagIDs(ctx, tx, m.Tags, true, m.UpdatedAt)
 	if err != nil {
 		return err
 	}
 	for _, t := range created {
-		if err := s.emit(ctx, tx, p.TenantID, "tag", VerbCreated, t.ID, t, nil); err != nil {
+		if err := s.emit(ctx, tx, p.TenantID, "tag", customer.VerbCreated, t.ID, t, nil); err != nil {
 			return err
 		}
 	}
 	m.TagIDs = append(pq.StringArray{}, ids...)
-	visible := visibleCustomFields(defs, old, "")
-	m.StoredFields = JSONMap{}
+	visible := customer.VisibleCustomFields(defs, old, "")
+	m.StoredFields = customer.JSONMap{}
 	for key, val := range old {
 		if _, shown := visible[key]; !shown {
 			m.StoredFields[key] = val
@@ -208,21 +204,21 @@ func (s *service) resolve(ctx context.Context, tx *sqlx.Tx, p auth.Principal, re
 
 // checkReferences checks that a contact's account and an account's parent
 // exist in the tenant, and that an account's parents form no cycle.
-func checkReferences(ctx context.Context, tx *sqlx.Tx, rec record) error {
+func checkReferences(ctx context.Context, tx *sqlx.Tx, rec customer.Record) error {
 	v := errs.NewValidator()
 	switch r := rec.(type) {
-	case *Contact:
+	case *customer.Contact:
 		if r.AccountID != nil {
 			_, err := getRecord(ctx, tx, accountKind, *r.AccountID, false, Cond{SQL: "deleted_at IS NULL"})
-			if err != nil && err != ErrAccountNotFound {
+			if err != nil && err != customer.ErrAccountNotFound {
 				return err
 			}
 			v.Check(err == nil, "accountId", "no such account")
 		}
-	case *Account:
+	case *customer.Account:
 		if r.ParentAccountID != nil {
 			_, err := getRecord(ctx, tx, accountKind, *r.ParentAccountID, false, Cond{SQL: "deleted_at IS NULL"})
-			if err != nil && err != ErrAccountNotFound {
+			if err != nil && err != customer.ErrAccountNotFound {
 				return err
 			}
 			v.Check(err == nil, "parentAccountId", "no such account")
@@ -238,23 +234,8 @@ func checkReferences(ctx context.Context, tx *sqlx.Tx, rec record) error {
 	return v.Err()
 }
 
-// checkTagNames trims names and drops case-insensitive duplicates.
-func checkTagNames(v *errs.Validator, field string, names []string) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for i, n := range names {
-		n = strings.TrimSpace(n)
-		v.Check(n != "" && len([]rune(n)) <= maxLabel, fmt.Sprintf("%s/%d", field, i), fmt.Sprintf("must be a tag name of 1 to %d characters", maxLabel))
-		if key := strings.ToLower(n); !seen[key] {
-			seen[key] = true
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 // get reads a live record the caller may see.
-func (s *service) get(ctx context.Context, k *kind, id string) (rec record, err error) {
+func (s *service) get(ctx context.Context, k *kind, id string) (rec customer.Record, err error) {
 	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, err
@@ -273,33 +254,33 @@ func (s *service) get(ctx context.Context, k *kind, id string) (rec record, err 
 // its event says); unless opts.AllowDuplicate, a patch that changes what
 // identifies the record (changesIdentity) is refused when the result has
 // duplicates.
-func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (rec record, changed []string, err error) {
+func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (rec customer.Record, changed []string, err error) {
 	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, nil, err
 	}
 	if ifMatch == 0 {
-		return nil, nil, ErrIfMatchRequired
+		return nil, nil, customer.ErrIfMatchRequired
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		old, err := getRecord(ctx, tx, k, id, true, liveConds(p)...)
 		if err != nil {
 			return err
 		}
-		if old.meta().Version != ifMatch {
-			return ErrVersionMismatch
+		if old.Base().Version != ifMatch {
+			return customer.ErrVersionMismatch
 		}
 		if err := present(ctx, tx, k, old); err != nil {
 			return err
 		}
 		rec = k.newRecord()
-		if err := mergepatch.Apply(old, patch, readOnlyFields, rec); err != nil {
+		if err := mergepatch.Apply(old, patch, customer.ReadOnlyFields, rec); err != nil {
 			return err
 		}
-		m, om := rec.meta(), old.meta()
+		m, om := rec.Base(), old.Base()
 		m.ID, m.CreatedAt, m.UpdatedAt, m.Version = om.ID, om.CreatedAt, s.timestamp(), om.Version+1
-		if c, ok := rec.(*Contact); ok {
-			c.DisplayNameManual = patchedDisplayName(patch, old.(*Contact))
+		if c, ok := rec.(*customer.Contact); ok {
+			c.DisplayNameManual = patchedDisplayName(patch, old.(*customer.Contact))
 		}
 		defs, err := s.prepare(ctx, tx, k, p, rec, om.StoredFields)
 		if err != nil {
@@ -308,13 +289,13 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 		if err := presentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
-		changed, err = changedFields(old, rec)
+		changed, err = customer.ChangedFields(old, rec)
 		if err != nil || len(changed) == 0 {
 			rec = old
 			return err
 		}
 		if !opts.AllowDuplicate && changesIdentity(changed) {
-			refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, p, []record{rec}, nil)
+			refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, p, []customer.Record{rec}, nil)
 			if err != nil {
 				return err
 			}
@@ -328,14 +309,14 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 		if err := recordConsent(ctx, tx, p, old, rec, ConsentUpdated); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, VerbUpdated, id, rec, changed)
+		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbUpdated, id, rec, changed)
 	})
 	return rec, changed, err
 }
 
 // patchedDisplayName tells whether the display name is set by hand after
 // patch: the patch sets it (true) or nulls it (false), else it stays as in old.
-func patchedDisplayName(patch json.RawMessage, old *Contact) bool {
+func patchedDisplayName(patch json.RawMessage, old *customer.Contact) bool {
 	var p map[string]json.RawMessage
 	_ = json.Unmarshal(patch, &p) // applyPatch has already rejected a malformed patch
 	raw, ok := p["displayName"]
@@ -360,9 +341,9 @@ func (s *service) remove(ctx context.Context, k *kind, id string, ifMatch int64)
 		if err != nil {
 			return err
 		}
-		m := rec.meta()
+		m := rec.Base()
 		if ifMatch != 0 && m.Version != ifMatch {
-			return ErrVersionMismatch
+			return customer.ErrVersionMismatch
 		}
 		now := s.timestamp()
 		m.DeletedAt, m.UpdatedAt, m.Version = &now, now, m.Version+1
@@ -372,12 +353,12 @@ func (s *service) remove(ctx context.Context, k *kind, id string, ifMatch int64)
 		if err := present(ctx, tx, k, rec); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, VerbDeleted, id, rec, nil)
+		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbDeleted, id, rec, nil)
 	})
 }
 
 // restore undeletes a soft-deleted record.
-func (s *service) restore(ctx context.Context, k *kind, id string) (rec record, err error) {
+func (s *service) restore(ctx context.Context, k *kind, id string) (rec customer.Record, err error) {
 	p, err := callerOf(ctx, id, k.notFound)
 	if err != nil {
 		return nil, err
@@ -387,9 +368,9 @@ func (s *service) restore(ctx context.Context, k *kind, id string) (rec record, 
 		if rec, err = getRecord(ctx, tx, k, id, true, conds...); err != nil {
 			return err
 		}
-		m := rec.meta()
+		m := rec.Base()
 		if m.DeletedAt == nil {
-			return ErrNotDeleted
+			return customer.ErrNotDeleted
 		}
 		m.DeletedAt, m.UpdatedAt, m.Version = nil, s.timestamp(), m.Version+1
 		if err := updateRecord(ctx, tx, k, rec); err != nil {
@@ -398,7 +379,7 @@ func (s *service) restore(ctx context.Context, k *kind, id string) (rec record, 
 		if err := present(ctx, tx, k, rec); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, VerbRestored, id, rec, nil)
+		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbRestored, id, rec, nil)
 	})
 	return rec, err
 }
@@ -419,7 +400,7 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 	for i, id := range req.IDs {
 		v.Check(validID(id), fmt.Sprintf("ids/%d", i), "must be a UUID")
 	}
-	add, remove := checkTagNames(v, "add", req.Add), checkTagNames(v, "remove", req.Remove)
+	add, remove := customer.CheckTagNames(v, "add", req.Add), customer.CheckTagNames(v, "remove", req.Remove)
 	v.Check(len(add)+len(remove) > 0, "add", "add or remove must name at least one tag")
 	if err := v.Err(); err != nil {
 		return BulkTagResult{}, err
@@ -442,7 +423,7 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 			return err
 		}
 		for _, t := range created {
-			if err := s.emit(ctx, tx, p.TenantID, "tag", VerbCreated, t.ID, t, nil); err != nil {
+			if err := s.emit(ctx, tx, p.TenantID, "tag", customer.VerbCreated, t.ID, t, nil); err != nil {
 				return err
 			}
 		}
@@ -458,7 +439,7 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 			return err
 		}
 		res.Updated = len(changed)
-		return s.emitAll(ctx, tx, p.TenantID, k.entity, VerbUpdated, changed, []string{"tags"})
+		return s.emitAll(ctx, tx, p.TenantID, k.entity, customer.VerbUpdated, changed, []string{"tags"})
 	})
 	return res, err
 }

@@ -5,21 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 )
 
-var (
-	colourPattern = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
-	keyPattern    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-)
+var colourPattern = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
 
 // maxDescription bounds a tag's description, in characters.
 const maxDescription = 500
@@ -28,13 +25,13 @@ const maxDescription = 500
 func (t *Tag) normalize() error {
 	v := errs.NewValidator()
 	t.Name, t.Description = strings.TrimSpace(t.Name), strings.TrimSpace(t.Description)
-	v.Check(t.Name != "" && utf8.RuneCountInString(t.Name) <= maxLabel, "name", fmt.Sprintf("must be 1 to %d characters", maxLabel))
+	v.Check(t.Name != "" && utf8.RuneCountInString(t.Name) <= customer.MaxLabel, "name", fmt.Sprintf("must be 1 to %d characters", customer.MaxLabel))
 	if t.Colour == "" {
 		t.Colour = DefaultTagColour
 	}
 	t.Colour = strings.ToUpper(t.Colour)
 	v.Check(colourPattern.MatchString(t.Colour), "colour", "must be a colour such as #1E88E5")
-	checkLen(v, "description", t.Description, maxDescription)
+	customer.CheckLen(v, "description", t.Description, maxDescription)
 	return v.Err()
 }
 
@@ -53,7 +50,7 @@ func (s *service) CreateTag(ctx context.Context, t Tag) (*Tag, error) {
 		if err := saveTag(ctx, tx, &t, true); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, "tag", VerbCreated, t.ID, t, nil)
+		return s.emit(ctx, tx, p.TenantID, "tag", customer.VerbCreated, t.ID, t, nil)
 	})
 	return &t, err
 }
@@ -78,7 +75,7 @@ func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch
 		return nil, err
 	}
 	if ifMatch == 0 {
-		return nil, ErrIfMatchRequired
+		return nil, customer.ErrIfMatchRequired
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		old, err := getTag(ctx, tx, id, true)
@@ -86,17 +83,17 @@ func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch
 			return err
 		}
 		if old.Version != ifMatch {
-			return ErrVersionMismatch
+			return customer.ErrVersionMismatch
 		}
 		t = &Tag{}
-		if err := mergepatch.Apply(old, patch, readOnlyFields, t); err != nil {
+		if err := mergepatch.Apply(old, patch, customer.ReadOnlyFields, t); err != nil {
 			return err
 		}
 		if err := t.normalize(); err != nil {
 			return err
 		}
 		t.ID, t.CreatedAt, t.UpdatedAt, t.Version = old.ID, old.CreatedAt, s.timestamp(), old.Version+1
-		changed, err := changedFields(old, t)
+		changed, err := customer.ChangedFields(old, t)
 		if err != nil || len(changed) == 0 {
 			t = old
 			return err
@@ -104,7 +101,7 @@ func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch
 		if err := saveTag(ctx, tx, t, false); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, "tag", VerbUpdated, id, t, changed)
+		return s.emit(ctx, tx, p.TenantID, "tag", customer.VerbUpdated, id, t, changed)
 	})
 	return t, err
 }
@@ -128,7 +125,7 @@ func (s *service) DeleteTag(ctx context.Context, id string) error {
 		if err := deleteTag(ctx, tx, id, s.timestamp()); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, "tag", VerbDeleted, id, t, nil)
+		return s.emit(ctx, tx, p.TenantID, "tag", customer.VerbDeleted, id, t, nil)
 	})
 }
 
@@ -145,51 +142,13 @@ func (s *service) ListTags(ctx context.Context) (tags []Tag, err error) {
 	return tags, err
 }
 
-// isSelect reports whether a custom field type has options.
-func isSelect(typ string) bool { return typ == "singleSelect" || typ == "multiSelect" }
-
-// validate checks a custom field definition; old is the stored definition
-// on updates, whose key, entity and type are immutable and whose options may
-// only be extended.
-func (d *CustomField) validate(old *CustomField) error {
-	v := errs.NewValidator()
-	d.Label = strings.TrimSpace(d.Label)
-	v.Check(d.Entity == EntityContact || d.Entity == EntityAccount, "entity", "must be contact or account")
-	v.Check(keyPattern.MatchString(d.Key), "key", "must match [a-z][a-z0-9_]{0,62}")
-	v.Check(d.Label != "" && utf8.RuneCountInString(d.Label) <= maxShort, "label", fmt.Sprintf("must be 1 to %d characters", maxShort))
-	v.Check(slices.Contains(CustomFieldTypes, d.Type), "type", "must be one of "+strings.Join(CustomFieldTypes, ", "))
-	if isSelect(d.Type) {
-		v.Check(len(d.Options) > 0, "options", "a select field needs at least one option")
-	} else {
-		v.Check(len(d.Options) == 0, "options", "only select fields have options")
-	}
-	if d.Options == nil {
-		d.Options = pq.StringArray{}
-	}
-	seen := map[string]bool{}
-	for i, o := range d.Options {
-		v.Check(o != "" && utf8.RuneCountInString(o) <= maxShort && !seen[o], fmt.Sprintf("options/%d", i),
-			fmt.Sprintf("must be a distinct option of 1 to %d characters", maxShort))
-		seen[o] = true
-	}
-	if old != nil {
-		v.Check(d.Key == old.Key, "key", "is immutable")
-		v.Check(d.Entity == old.Entity, "entity", "is immutable")
-		v.Check(d.Type == old.Type, "type", "is immutable")
-		for _, o := range old.Options {
-			v.Check(seen[o], "options", fmt.Sprintf("options can be added but not removed (missing %q)", o))
-		}
-	}
-	return v.Err()
-}
-
 // CreateCustomField implements Service.
-func (s *service) CreateCustomField(ctx context.Context, d CustomField) (*CustomField, error) {
+func (s *service) CreateCustomField(ctx context.Context, d customer.CustomField) (*customer.CustomField, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.validate(nil); err != nil {
+	if err := d.Validate(nil); err != nil {
 		return nil, err
 	}
 	now := s.timestamp()
@@ -198,13 +157,13 @@ func (s *service) CreateCustomField(ctx context.Context, d CustomField) (*Custom
 		if err := saveCustomField(ctx, tx, &d, true); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, eventCustomField, VerbCreated, d.ID, d, nil)
+		return s.emit(ctx, tx, p.TenantID, customer.EventCustomField, customer.VerbCreated, d.ID, d, nil)
 	})
 	return &d, err
 }
 
 // GetCustomField implements Service.
-func (s *service) GetCustomField(ctx context.Context, id string) (d *CustomField, err error) {
+func (s *service) GetCustomField(ctx context.Context, id string) (d *customer.CustomField, err error) {
 	p, err := callerOf(ctx, id, ErrCustomFieldNotFound)
 	if err != nil {
 		return nil, err
@@ -219,13 +178,13 @@ func (s *service) GetCustomField(ctx context.Context, id string) (d *CustomField
 // UpdateCustomField implements Service: the label, the required flag and
 // (extending only) the options can change; no record is touched. A patch
 // that changes nothing keeps the version and publishes nothing.
-func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (d *CustomField, err error) {
+func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (d *customer.CustomField, err error) {
 	p, err := callerOf(ctx, id, ErrCustomFieldNotFound)
 	if err != nil {
 		return nil, err
 	}
 	if ifMatch == 0 {
-		return nil, ErrIfMatchRequired
+		return nil, customer.ErrIfMatchRequired
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		old, err := getCustomField(ctx, tx, id, true)
@@ -233,17 +192,17 @@ func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int6
 			return err
 		}
 		if old.Version != ifMatch {
-			return ErrVersionMismatch
+			return customer.ErrVersionMismatch
 		}
-		d = &CustomField{}
-		if err := mergepatch.Apply(old, patch, readOnlyFields, d); err != nil {
+		d = &customer.CustomField{}
+		if err := mergepatch.Apply(old, patch, customer.ReadOnlyFields, d); err != nil {
 			return err
 		}
-		if err := d.validate(old); err != nil {
+		if err := d.Validate(old); err != nil {
 			return err
 		}
 		d.ID, d.CreatedAt, d.UpdatedAt, d.Version = old.ID, old.CreatedAt, s.timestamp(), old.Version+1
-		changed, err := changedFields(old, d)
+		changed, err := customer.ChangedFields(old, d)
 		if err != nil || len(changed) == 0 {
 			d = old
 			return err
@@ -251,7 +210,7 @@ func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int6
 		if err := saveCustomField(ctx, tx, d, false); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, eventCustomField, VerbUpdated, id, d, changed)
+		return s.emit(ctx, tx, p.TenantID, customer.EventCustomField, customer.VerbUpdated, id, d, changed)
 	})
 	return d, err
 }
@@ -273,18 +232,18 @@ func (s *service) DeleteCustomField(ctx context.Context, id string) error {
 		if err := deleteCustomField(ctx, tx, id); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, eventCustomField, VerbDeleted, id, d, nil)
+		return s.emit(ctx, tx, p.TenantID, customer.EventCustomField, customer.VerbDeleted, id, d, nil)
 	})
 }
 
 // ListCustomFields implements Service; entity "" lists both entities.
-func (s *service) ListCustomFields(ctx context.Context, entity string) (defs []CustomField, err error) {
+func (s *service) ListCustomFields(ctx context.Context, entity string) (defs []customer.CustomField, err error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
 	v := errs.NewValidator()
-	v.Check(entity == "" || entity == EntityContact || entity == EntityAccount, "entity", "must be contact or account")
+	v.Check(entity == "" || entity == customer.EntityContact || entity == customer.EntityAccount, "entity", "must be contact or account")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -315,7 +274,7 @@ func (s *service) PutSettings(ctx context.Context, st Settings) (*Settings, erro
 		return nil, err
 	}
 	v := errs.NewValidator()
-	v.Check(validPhoneRegion(st.DefaultRegion), "defaultRegion", "must be one of "+strings.Join(PhoneRegions, ", "))
+	v.Check(customer.ValidPhoneRegion(st.DefaultRegion), "defaultRegion", "must be one of "+strings.Join(customer.PhoneRegions, ", "))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

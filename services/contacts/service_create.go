@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 )
 
@@ -16,15 +18,15 @@ const batchTimeout = 30 * time.Second
 // create validates and stores a new record and emits its created event;
 // unless opts.AllowDuplicate, a record with duplicates is refused.
 // Concurrent creates of a tenant share transactions (batch.go).
-func (s *service) create(ctx context.Context, k *kind, rec record, opts CreateOptions) error {
+func (s *service) create(ctx context.Context, k *kind, rec customer.Record, opts CreateOptions) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
 	}
 	now := s.timestamp()
-	m := rec.meta()
+	m := rec.Base()
 	m.ID, m.CreatedAt, m.UpdatedAt, m.Version, m.DeletedAt = newID(), now, now, 1, nil
-	if c, ok := rec.(*Contact); ok {
+	if c, ok := rec.(*customer.Contact); ok {
 		c.DisplayNameManual = strings.TrimSpace(c.DisplayName) != ""
 	}
 	scope, _ := scopeCond(p)
@@ -83,7 +85,7 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 		if len(admitted) == 0 {
 			return nil
 		}
-		recs, allow := make([]record, len(admitted)), make([]bool, len(admitted))
+		recs, allow := make([]customer.Record, len(admitted)), make([]bool, len(admitted))
 		for i, it := range admitted {
 			recs[i], allow[i] = it.rec, it.opts.AllowDuplicate
 		}
@@ -118,6 +120,6 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 		if err := presentWith(ctx, tx, defs, recs...); err != nil {
 			return err
 		}
-		return s.emitAll(ctx, tx, key.tenant, k.entity, VerbCreated, recs, nil)
+		return s.emitAll(ctx, tx, key.tenant, k.entity, customer.VerbCreated, recs, nil)
 	})
 }

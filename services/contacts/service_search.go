@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -154,7 +156,7 @@ func (p *listPlan) column(f filter.Field) string {
 
 // nullableField reports whether a sortable field can be NULL.
 func nullableField(name string) bool {
-	return name == "lastActivityAt" || strings.HasPrefix(name, customFieldPrefix)
+	return name == "lastActivityAt" || strings.HasPrefix(name, customer.CustomFieldPrefix)
 }
 
 // sqlType is the SQL type a cursor value of a field of type t is cast to.
@@ -175,7 +177,7 @@ func sqlType(t filter.Type) string {
 }
 
 // list returns a page of the records the caller may see that match q.
-func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []record, next string, err error) {
+func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []customer.Record, next string, err error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -24,7 +26,7 @@ var viewReadOnlyFields = []string{"id", "ownerId", "builtin", "createdAt", "upda
 
 // kindOf returns the kind of entity ("contact" or "account").
 func kindOf(entity string) *kind {
-	if entity == EntityAccount {
+	if entity == customer.EntityAccount {
 		return accountKind
 	}
 	return contactKind
@@ -36,7 +38,7 @@ func kindOf(entity string) *kind {
 func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
 	val := errs.NewValidator()
 	v.Name = strings.TrimSpace(v.Name)
-	val.Check(v.Entity == EntityContact || v.Entity == EntityAccount, "entity", "must be contact or account")
+	val.Check(v.Entity == customer.EntityContact || v.Entity == customer.EntityAccount, "entity", "must be contact or account")
 	val.Check(v.Name != "" && utf8.RuneCountInString(v.Name) <= maxViewName, "name", fmt.Sprintf("must be 1 to %d characters", maxViewName))
 	val.Check(v.Visibility == VisibilityPrivate || v.Visibility == VisibilityShared, "visibility", "must be private or shared")
 	val.Check(len(v.Columns) <= MaxViewColumns, "columns", fmt.Sprintf("must list at most %d fields", MaxViewColumns))
@@ -74,7 +76,7 @@ func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
 
 // mayChange reports whether p may change or delete v.
 func mayChange(p auth.Principal, v *SavedView) bool {
-	return !v.Builtin && (v.OwnerID == p.UserID || v.Visibility == VisibilityShared && p.Can(PermAdmin))
+	return !v.Builtin && (v.OwnerID == p.UserID || v.Visibility == VisibilityShared && p.Can(customer.PermAdmin))
 }
 
 // CreateView implements ViewService: the caller owns the new view.
@@ -95,7 +97,7 @@ func (s *service) CreateView(ctx context.Context, v SavedView) (*SavedView, erro
 		if err := saveView(ctx, tx, &v, true); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, eventSavedView, VerbCreated, v.ID, v, nil)
+		return s.emit(ctx, tx, p.TenantID, customer.EventSavedView, customer.VerbCreated, v.ID, v, nil)
 	})
 	return &v, err
 }
@@ -124,7 +126,7 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 		return nil, err
 	}
 	if ifMatch == 0 {
-		return nil, ErrIfMatchRequired
+		return nil, customer.ErrIfMatchRequired
 	}
 	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
 		old, err := getView(ctx, tx, id, p.UserID, true)
@@ -135,7 +137,7 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 			return ErrViewReadOnly
 		}
 		if old.Version != ifMatch {
-			return ErrVersionMismatch
+			return customer.ErrVersionMismatch
 		}
 		v = &SavedView{}
 		if err := mergepatch.Apply(old, patch, append([]string{"entity"}, viewReadOnlyFields...), v); err != nil {
@@ -146,7 +148,7 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 		if err := checkView(ctx, tx, v); err != nil {
 			return err
 		}
-		changed, err := changedFields(old, v)
+		changed, err := customer.ChangedFields(old, v)
 		if err != nil || len(changed) == 0 {
 			v = old
 			return err
@@ -154,7 +156,7 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 		if err := saveView(ctx, tx, v, false); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, eventSavedView, VerbUpdated, id, v, changed)
+		return s.emit(ctx, tx, p.TenantID, customer.EventSavedView, customer.VerbUpdated, id, v, changed)
 	})
 	return v, err
 }
@@ -179,7 +181,7 @@ func (s *service) DeleteView(ctx context.Context, id string) error {
 		if err := deleteView(ctx, tx, id); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, eventSavedView, VerbDeleted, id, v, nil)
+		return s.emit(ctx, tx, p.TenantID, customer.EventSavedView, customer.VerbDeleted, id, v, nil)
 	})
 }
 

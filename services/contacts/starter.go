@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/migrations"
+
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -14,7 +16,7 @@ import (
 // Starter is the contacts service as libs/starter runs it: cmd/contacts
 // starts it, and so do the tests.
 func Starter() starter.Service {
-	return starter.Service{Name: registry.Contacts, Migrations: []pg.Source{Migrations()}, Build: build}
+	return starter.Service{Name: registry.Contacts, Migrations: []pg.Source{migrations.Source()}, Build: build}
 }
 
 // stripDeletedTagsEvery is how often the service strips deleted tags' ids

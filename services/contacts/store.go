@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -23,23 +25,23 @@ type kind struct {
 	table     string
 	columns   []string
 	notFound  *errs.Error
-	newRecord func() record
+	newRecord func() customer.Record
 }
 
 var contactKind = &kind{
-	entity: EntityContact, table: "contacts", notFound: ErrContactNotFound,
+	entity: customer.EntityContact, table: "contacts", notFound: customer.ErrContactNotFound,
 	columns: []string{"id", "first_name", "last_name", "display_name", "display_name_manual", "emails", "phones",
 		"job_title", "account_id", "owner_id", "team_id", "lifecycle_stage", "source", "address", "consent",
 		"tag_ids", "custom_fields", "created_at", "updated_at", "version", "deleted_at", "last_activity_at"},
-	newRecord: func() record { return &Contact{} },
+	newRecord: func() customer.Record { return &customer.Contact{} },
 }
 
 var accountKind = &kind{
-	entity: EntityAccount, table: "accounts", notFound: ErrAccountNotFound,
+	entity: customer.EntityAccount, table: "accounts", notFound: customer.ErrAccountNotFound,
 	columns: []string{"id", "name", "domain", "industry", "size_band", "annual_revenue", "owner_id", "team_id",
 		"parent_account_id", "billing_address", "shipping_address", "tag_ids", "custom_fields",
 		"created_at", "updated_at", "version", "deleted_at"},
-	newRecord: func() record { return &Account{} },
+	newRecord: func() customer.Record { return &customer.Account{} },
 }
 
 // Store reads and writes the service's tables inside tenant transactions.
@@ -89,7 +91,7 @@ func selectRecords(k *kind, conds []Cond, suffix string) (string, []any) {
 
 // getRecord reads one record by id matching conds, locking it when
 // forUpdate; a missing row is k.notFound.
-func getRecord(ctx context.Context, tx *sqlx.Tx, k *kind, id string, forUpdate bool, conds ...Cond) (record, error) {
+func getRecord(ctx context.Context, tx *sqlx.Tx, k *kind, id string, forUpdate bool, conds ...Cond) (customer.Record, error) {
 	suffix := ""
 	if forUpdate {
 		suffix = "FOR UPDATE"
@@ -102,7 +104,7 @@ func getRecord(ctx context.Context, tx *sqlx.Tx, k *kind, id string, forUpdate b
 		}
 		return nil, fmt.Errorf("get %s: %w", k.entity, pg.MapError(err))
 	}
-	rec.meta().utc()
+	rec.Base().UTC()
 	return rec, nil
 }
 
@@ -110,19 +112,19 @@ func getRecord(ctx context.Context, tx *sqlx.Tx, k *kind, id string, forUpdate b
 // listPlan in store_search.go.
 
 // queryRecords runs a query returning k's columns.
-func queryRecords(ctx context.Context, tx *sqlx.Tx, k *kind, q string, args ...any) ([]record, error) {
+func queryRecords(ctx context.Context, tx *sqlx.Tx, k *kind, q string, args ...any) ([]customer.Record, error) {
 	rows, err := tx.QueryxContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", k.table, pg.MapError(err))
 	}
 	defer rows.Close()
-	var out []record
+	var out []customer.Record
 	for rows.Next() {
 		rec := k.newRecord()
 		if err := rows.StructScan(rec); err != nil {
 			return nil, fmt.Errorf("scan %s: %w", k.entity, err)
 		}
-		rec.meta().utc()
+		rec.Base().UTC()
 		out = append(out, rec)
 	}
 	return out, rows.Err()
@@ -130,7 +132,7 @@ func queryRecords(ctx context.Context, tx *sqlx.Tx, k *kind, q string, args ...a
 
 // insertRecords stores new records of k in the transaction's tenant, in one
 // statement.
-func insertRecords(ctx context.Context, tx sqlx.ExtContext, k *kind, recs []record) error {
+func insertRecords(ctx context.Context, tx sqlx.ExtContext, k *kind, recs []customer.Record) error {
 	row := "(" + currentTenant + ", :" + strings.Join(k.columns, ", :") + ")"
 	rows := make([]string, len(recs))
 	var args []any
@@ -149,7 +151,7 @@ func insertRecords(ctx context.Context, tx sqlx.ExtContext, k *kind, recs []reco
 }
 
 // updateRecord writes every column of rec over its row.
-func updateRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec record) error {
+func updateRecord(ctx context.Context, tx *sqlx.Tx, k *kind, rec customer.Record) error {
 	sets := make([]string, 0, len(k.columns))
 	for _, c := range k.columns[1:] {
 		sets = append(sets, c+" = :"+c)
@@ -215,7 +217,7 @@ func visibleIDs(ctx context.Context, tx *sqlx.Tx, k *kind, ids []string, conds [
 
 // retagRecords adds and removes tag ids on the live records ids of k matching
 // conds, bumping the version of each record that changes, and returns those.
-func retagRecords(ctx context.Context, tx *sqlx.Tx, k *kind, ids, add, remove []string, now time.Time, conds []Cond) ([]record, error) {
+func retagRecords(ctx context.Context, tx *sqlx.Tx, k *kind, ids, add, remove []string, now time.Time, conds []Cond) ([]customer.Record, error) {
 	if err := lockByIDs(ctx, tx, k, ids); err != nil {
 		return nil, err
 	}

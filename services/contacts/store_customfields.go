@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -16,43 +18,43 @@ import (
 const customFieldColumns = "id, entity, key, label, type, options, required, created_at, updated_at, version"
 
 // getCustomField reads one definition, locking it when forUpdate.
-func getCustomField(ctx context.Context, tx *sqlx.Tx, id string, forUpdate bool) (*CustomField, error) {
+func getCustomField(ctx context.Context, tx *sqlx.Tx, id string, forUpdate bool) (*customer.CustomField, error) {
 	q := "SELECT " + customFieldColumns + " FROM custom_fields WHERE id = $1"
 	if forUpdate {
 		q += " FOR UPDATE"
 	}
-	var d CustomField
+	var d customer.CustomField
 	if err := tx.GetContext(ctx, &d, q, id); err != nil {
 		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
 			return nil, ErrCustomFieldNotFound
 		}
 		return nil, fmt.Errorf("get custom field: %w", pg.MapError(err))
 	}
-	d.utc()
+	d.UTC()
 	return &d, nil
 }
 
 // listCustomFields returns the definitions of entity ("" for all) by key.
-func listCustomFields(ctx context.Context, tx *sqlx.Tx, entity string) ([]CustomField, error) {
-	out := []CustomField{}
+func listCustomFields(ctx context.Context, tx *sqlx.Tx, entity string) ([]customer.CustomField, error) {
+	out := []customer.CustomField{}
 	err := tx.SelectContext(ctx, &out, "SELECT "+customFieldColumns+
 		" FROM custom_fields WHERE $1 = '' OR entity = $1 ORDER BY entity, key", entity)
 	if err != nil {
 		return nil, fmt.Errorf("list custom fields: %w", pg.MapError(err))
 	}
 	for i := range out {
-		out[i].utc()
+		out[i].UTC()
 	}
 	return out, nil
 }
 
 // customFieldDefs returns entity's definitions by key.
-func customFieldDefs(ctx context.Context, tx *sqlx.Tx, entity string) (map[string]CustomField, error) {
+func customFieldDefs(ctx context.Context, tx *sqlx.Tx, entity string) (map[string]customer.CustomField, error) {
 	list, err := listCustomFields(ctx, tx, entity)
 	if err != nil {
 		return nil, err
 	}
-	defs := make(map[string]CustomField, len(list))
+	defs := make(map[string]customer.CustomField, len(list))
 	for _, d := range list {
 		defs[d.Key] = d
 	}
@@ -60,7 +62,7 @@ func customFieldDefs(ctx context.Context, tx *sqlx.Tx, entity string) (map[strin
 }
 
 // saveCustomField inserts or updates d; a duplicate key is ErrCustomFieldExists.
-func saveCustomField(ctx context.Context, tx *sqlx.Tx, d *CustomField, insert bool) error {
+func saveCustomField(ctx context.Context, tx *sqlx.Tx, d *customer.CustomField, insert bool) error {
 	q := `UPDATE custom_fields SET label = :label, options = :options, required = :required,
 		updated_at = :updated_at, version = :version WHERE tenant_id = ` + currentTenant + ` AND id = :id`
 	if insert {
@@ -91,7 +93,7 @@ func deleteCustomField(ctx context.Context, tx *sqlx.Tx, id string) error {
 // writeRules returns what a write of entity is checked against, read in one
 // statement: the tenant's default phone region and entity's custom field
 // definitions by key.
-func writeRules(ctx context.Context, tx sqlx.ExtContext, entity string) (region string, defs map[string]CustomField, err error) {
+func writeRules(ctx context.Context, tx sqlx.ExtContext, entity string) (region string, defs map[string]customer.CustomField, err error) {
 	var row struct {
 		Region sql.NullString `db:"region"`
 		Defs   []byte         `db:"defs"`
@@ -103,15 +105,15 @@ func writeRules(ctx context.Context, tx sqlx.ExtContext, entity string) (region 
 	if err != nil {
 		return "", nil, fmt.Errorf("read write rules: %w", pg.MapError(err))
 	}
-	var list []CustomField
+	var list []customer.CustomField
 	if row.Defs != nil {
 		if err := json.Unmarshal(row.Defs, &list); err != nil {
 			return "", nil, fmt.Errorf("read write rules: custom fields: %w", err)
 		}
 	}
-	defs = make(map[string]CustomField, len(list))
+	defs = make(map[string]customer.CustomField, len(list))
 	for _, d := range list {
-		d.utc()
+		d.UTC()
 		defs[d.Key] = d
 	}
 	return cmp.Or(row.Region.String, DefaultRegion), defs, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
@@ -142,7 +144,7 @@ const (
 // the same account; without an account, a similar display name sharing an
 // email domain (not a free-mail one). A similar name must share the start of
 // a word (contact_name_prefixes).
-func contactDupQuery(p auth.Principal, cs []*Contact) (dupQuery, error) {
+func contactDupQuery(p auth.Principal, cs []*customer.Contact) (dupQuery, error) {
 	n := len(cs)
 	items, selves, names := make(pq.Int64Array, n), make(pq.StringArray, n), make(pq.StringArray, n)
 	emails, phones, accounts := make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
@@ -174,7 +176,7 @@ func contactDupQuery(p auth.Principal, cs []*Contact) (dupQuery, error) {
 // accountDupQuery is the check of accounts as, in that order, for p: the
 // same domain, or a similar name sharing a word (account_name_words: not a
 // legal form).
-func accountDupQuery(p auth.Principal, as []*Account) dupQuery {
+func accountDupQuery(p auth.Principal, as []*customer.Account) dupQuery {
 	n := len(as)
 	items, selves, names, domains := make(pq.Int64Array, n), make(pq.StringArray, n), make(pq.StringArray, n), make(pq.StringArray, n)
 	for i, a := range as {

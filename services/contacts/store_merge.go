@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -56,7 +58,7 @@ func finalWinner(ctx context.Context, tx *sqlx.Tx, k *kind, id string, conds []C
 // repointRecords sets column (a reference to an account) from from to to on
 // every record of k but the account to itself, bumping their versions, and
 // returns them.
-func repointRecords(ctx context.Context, tx *sqlx.Tx, k *kind, column, from, to string, now time.Time) ([]record, error) {
+func repointRecords(ctx context.Context, tx *sqlx.Tx, k *kind, column, from, to string, now time.Time) ([]customer.Record, error) {
 	q := "UPDATE " + k.table + " SET " + column + " = $2, version = version + 1, updated_at = $3 WHERE " +
 		column + " = $1 AND id <> $2 RETURNING " + strings.Join(k.columns, ", ")
 	return queryRecords(ctx, tx, k, q, from, to, now)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -135,7 +137,7 @@ func failInterrupted(ctx context.Context, tx *sqlx.Tx, id string, now time.Time)
 // insertPairs finds and stores the pairs of scan and returns how many.
 func insertPairs(ctx context.Context, tx *sqlx.Tx, scan DuplicateScan) (int, error) {
 	found := contactPairsSQL
-	if scan.Entity == EntityAccount {
+	if scan.Entity == customer.EntityAccount {
 		found = accountPairsSQL
 	}
 	res, err := tx.ExecContext(ctx, fmt.Sprintf(pairsInsert, found), scan.ID, NameSimilarity, scanGroupCap)
@@ -150,7 +152,7 @@ func insertPairs(ctx context.Context, tx *sqlx.Tx, scan DuplicateScan) (int, err
 // (nil: from the start), best score first, with the records' current names.
 func listPairs(ctx context.Context, tx *sqlx.Tx, scan *DuplicateScan, after *pairPosition, limit int) ([]DuplicatePair, error) {
 	table, name := "contacts", "display_name"
-	if scan.Entity == EntityAccount {
+	if scan.Entity == customer.EntityAccount {
 		table, name = "accounts", "name"
 	}
 	args := []any{scan.ID}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 	"github.com/jmoiron/sqlx/reflectx"
 
@@ -66,7 +68,7 @@ type listPlan struct {
 	byRelevance bool
 	// defs are k's custom field definitions the plan was made with, for
 	// presentWith.
-	defs map[string]CustomField
+	defs map[string]customer.CustomField
 }
 
 // newListPlan returns an empty plan over k.
@@ -209,7 +211,7 @@ func (p *listPlan) query(vals []*string, limit int) string {
 // every substring or typo match (rank 2), so when the prefix candidates alone
 // fill the page, that page is the answer; only otherwise does the trigram
 // GiST scan run, which is the slow part of a search in a large tenant.
-func (p *listPlan) page(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]record, [][]*string, error) {
+func (p *listPlan) page(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]customer.Record, [][]*string, error) {
 	if p.search == nil || p.search.distance == "" || !p.byRelevance {
 		return p.run(ctx, tx, vals, limit)
 	}
@@ -226,7 +228,7 @@ func (p *listPlan) page(ctx context.Context, tx *sqlx.Tx, vals []*string, limit 
 
 // run returns up to limit records of the plan after vals, with the key
 // values of each.
-func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]record, [][]*string, error) {
+func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]customer.Record, [][]*string, error) {
 	q := p.query(vals, limit)
 	rows, err := tx.QueryxContext(ctx, q, p.args.args...)
 	if err != nil {
@@ -237,7 +239,7 @@ func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit i
 	if err != nil {
 		return nil, nil, err
 	}
-	var recs []record
+	var recs []customer.Record
 	var keys [][]*string
 	for rows.Next() {
 		rec := p.k.newRecord()
@@ -258,7 +260,7 @@ func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit i
 		if err := json.Unmarshal(raw, &kv); err != nil {
 			return nil, nil, fmt.Errorf("scan %s keys: %w", p.k.entity, err)
 		}
-		rec.meta().utc()
+		rec.Base().UTC()
 		recs, keys = append(recs, rec), append(keys, kv)
 	}
 	return recs, keys, rows.Err()

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -71,7 +73,7 @@ func (s *Store) stripStep(ctx context.Context, t pendingTag) (changed int, more 
 			return err
 		}
 		k := contactKind
-		if at.Entity == EntityAccount {
+		if at.Entity == customer.EntityAccount {
 			k = accountKind
 		}
 		var last sql.NullString
@@ -92,7 +94,7 @@ func (s *Store) stripStep(ctx context.Context, t pendingTag) (changed int, more 
 			_, err = tx.ExecContext(ctx, `UPDATE deleted_tags SET after = $2 WHERE id = $1`, t.ID, last.String)
 			more = true
 		case k == contactKind:
-			_, err = tx.ExecContext(ctx, `UPDATE deleted_tags SET entity = $2, after = $3 WHERE id = $1`, t.ID, EntityAccount, noID)
+			_, err = tx.ExecContext(ctx, `UPDATE deleted_tags SET entity = $2, after = $3 WHERE id = $1`, t.ID, customer.EntityAccount, noID)
 			more = true
 		default:
 			_, err = tx.ExecContext(ctx, `DELETE FROM deleted_tags WHERE id = $1`, t.ID)

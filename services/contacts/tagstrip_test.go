@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/migrations"
+
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -178,7 +180,7 @@ func TestStrippingListsEveryTenantsTags(t *testing.T) {
 	}
 	ownerURL.User = url.UserPassword(owner, "owner")
 	migrator := testkit.Open(t, ownerURL.String())
-	if err := pg.Migrate(ctx, migrator.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), contacts.Migrations()); err != nil {
+	if err := pg.Migrate(ctx, migrator.DB, quiet, db.AppRole, outbox.Migrations(), events.InboxMigrations(), migrations.Source()); err != nil {
 		t.Fatal(err)
 	}
 	if err := migrator.Close(); err != nil {

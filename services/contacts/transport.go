@@ -3,9 +3,12 @@ package contacts
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	kithttp "github.com/go-kit/kit/transport/http"
 
@@ -29,7 +32,7 @@ type route struct {
 var routes = []route{
 	{"GET /v1/contacts", "listContacts", decodeList},
 	{"GET /v1/contacts/export", "exportContacts", decodeExport},
-	{"POST /v1/contacts", "createContact", decodeCreate[Contact](readOnlyFields)},
+	{"POST /v1/contacts", "createContact", decodeCreate[customer.Contact](customer.ReadOnlyFields)},
 	{"POST /v1/contacts/tags", "tagContacts", decodeBody[BulkTag](nil)},
 	{"GET /v1/contacts/{id}", "getContact", decodeID},
 	{"PATCH /v1/contacts/{id}", "updateContact", decodeRecordPatch},
@@ -38,19 +41,19 @@ var routes = []route{
 	{"GET /v1/contacts/{id}/consent-history", "contactConsentHistory", decodeConsentHistory},
 	{"GET /v1/accounts", "listAccounts", decodeList},
 	{"GET /v1/accounts/export", "exportAccounts", decodeExport},
-	{"POST /v1/accounts", "createAccount", decodeCreate[Account](readOnlyFields)},
+	{"POST /v1/accounts", "createAccount", decodeCreate[customer.Account](customer.ReadOnlyFields)},
 	{"POST /v1/accounts/tags", "tagAccounts", decodeBody[BulkTag](nil)},
 	{"GET /v1/accounts/{id}", "getAccount", decodeID},
 	{"PATCH /v1/accounts/{id}", "updateAccount", decodeRecordPatch},
 	{"DELETE /v1/accounts/{id}", "deleteAccount", decodeID},
 	{"POST /v1/accounts/{id}/restore", "restoreAccount", decodeID},
 	{"GET /v1/tags", "listTags", decodeNone},
-	{"POST /v1/tags", "createTag", decodeBody[Tag](readOnlyFields)},
+	{"POST /v1/tags", "createTag", decodeBody[Tag](customer.ReadOnlyFields)},
 	{"GET /v1/tags/{id}", "getTag", decodeID},
 	{"PATCH /v1/tags/{id}", "updateTag", decodePatch},
 	{"DELETE /v1/tags/{id}", "deleteTag", decodeID},
 	{"GET /v1/custom-fields", "listCustomFields", decodeList},
-	{"POST /v1/custom-fields", "createCustomField", decodeBody[CustomField](readOnlyFields)},
+	{"POST /v1/custom-fields", "createCustomField", decodeBody[customer.CustomField](customer.ReadOnlyFields)},
 	{"GET /v1/custom-fields/{id}", "getCustomField", decodeID},
 	{"PATCH /v1/custom-fields/{id}", "updateCustomField", decodePatch},
 	{"DELETE /v1/custom-fields/{id}", "deleteCustomField", decodeID},
@@ -95,7 +98,7 @@ func decodeBody[T any](readOnly []string) kithttp.DecodeRequestFunc {
 			return nil, err
 		}
 		v := errs.NewValidator()
-		for _, k := range sortedKeys(raw) {
+		for _, k := range slices.Sorted(maps.Keys(raw)) {
 			v.Check(!slices.Contains(readOnly, k), k, "is read-only")
 		}
 		if err := v.Err(); err != nil {

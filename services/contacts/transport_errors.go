@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	kithttp "github.com/go-kit/kit/transport/http"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -25,7 +27,7 @@ import (
 func encodeError(logger *slog.Logger) kithttp.ErrorEncoder {
 	problem := kitx.ErrorEncoder(logger)
 	return func(ctx context.Context, err error, w http.ResponseWriter) {
-		var moved *MergedError
+		var moved *customer.MergedError
 		if errors.As(err, &moved) {
 			if id := kitx.RequestIDFrom(ctx); id != "" {
 				w.Header().Set(kitx.RequestIDHeader, id)
@@ -34,7 +36,7 @@ func encodeError(logger *slog.Logger) kithttp.ErrorEncoder {
 			w.WriteHeader(http.StatusMovedPermanently)
 			return
 		}
-		var dup *DuplicatesError
+		var dup *customer.DuplicatesError
 		if !errors.As(err, &dup) {
 			problem(ctx, err, w)
 			return

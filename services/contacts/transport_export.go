@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/rapport-crm/rapport/libs/errs"
 )
 
@@ -53,18 +55,18 @@ func decodeExport(ctx context.Context, r *http.Request) (any, error) {
 // error after that aborts the response, so that a client never takes a
 // cut-off export for a whole one.
 func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary []field,
-	run func(start func([]CustomField) error, each func(*T) error) error) error {
+	run func(start func([]customer.CustomField) error, each func(*T) error) error) error {
 	var cols []field
 	for _, f := range vocabulary {
 		if f.export != nil {
 			cols = append(cols, f)
 		}
 	}
-	var fields []CustomField
+	var fields []customer.CustomField
 	var out *csv.Writer
 	enc := json.NewEncoder(w)
 	started := false
-	start := func(fs []CustomField) error {
+	start := func(fs []customer.CustomField) error {
 		fields, started = fs, true
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
@@ -86,7 +88,7 @@ func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary 
 			header = append(header, c.name)
 		}
 		for _, f := range fields {
-			header = append(header, customFieldPrefix+f.Key)
+			header = append(header, customer.CustomFieldPrefix+f.Key)
 		}
 		return out.Write(header)
 	}
@@ -95,11 +97,11 @@ func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary 
 			return enc.Encode(rec)
 		}
 		row := make([]string, 0, len(cols)+len(fields))
-		r := any(rec).(record)
+		r := any(rec).(customer.Record)
 		for _, c := range cols {
 			row = append(row, cellText(c.export(r)))
 		}
-		custom := r.meta().CustomFields
+		custom := r.Base().CustomFields
 		for _, f := range fields {
 			row = append(row, cellText(customText(custom[f.Key])))
 		}

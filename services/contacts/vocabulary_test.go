@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/rapport-crm/rapport/services/contacts/migrations"
+
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 
@@ -152,7 +154,7 @@ func TestVocabularyMigration(t *testing.T) {
 	ctx := context.Background()
 	db := testkit.Postgres(t)
 	admin := testkit.Open(t, db.AdminURL)
-	all := contacts.Migrations()
+	all := migrations.Source()
 	before := fstest.MapFS{}
 	files, err := fs.Glob(all.FS, "*.sql")
 	if err != nil {

@@ -1,4 +1,9 @@
-package contacts
+// Package customer is the contacts service's domain: the accounts
+// (companies) and contacts (people) a tenant does business with, their
+// custom fields, how they are validated and normalised, who may see them,
+// the errors and events of their changes. It holds no SQL and no HTTP; the
+// application packages (records, duplicates, search, catalog) build on it.
+package customer
 
 import (
 	"database/sql/driver"
@@ -7,6 +12,13 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+)
+
+// The entities of the service: what custom fields are defined for, and the
+// entities of the records' events.
+const (
+	EntityContact = "contact"
+	EntityAccount = "account"
 )
 
 // Meta holds the fields every account and contact shares: identity,
@@ -28,11 +40,11 @@ type Meta struct {
 	DeletedAt    *time.Time   `json:"deletedAt,omitempty" db:"deleted_at"`
 }
 
-// meta returns the record's shared fields.
-func (m *Meta) meta() *Meta { return m }
+// Base returns the record's shared fields.
+func (m *Meta) Base() *Meta { return m }
 
-// utc puts the timestamps read from the database in UTC.
-func (m *Meta) utc() {
+// UTC puts the timestamps read from the database in UTC.
+func (m *Meta) UTC() {
 	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
 	if m.DeletedAt != nil {
 		t := m.DeletedAt.UTC()
@@ -40,14 +52,17 @@ func (m *Meta) utc() {
 	}
 }
 
-// record is an account or a contact.
-type record interface {
-	meta() *Meta
+// SetTagIDs sets the ids of the record's tags, in order.
+func (m *Meta) SetTagIDs(ids []string) { m.TagIDs = append(pq.StringArray{}, ids...) }
+
+// Record is an account or a contact.
+type Record interface {
+	Base() *Meta
 }
 
-// readOnlyFields are record fields a request body may not set; a contact's
-// lastActivityAt is kept by activities (activity.go).
-var readOnlyFields = []string{"id", "createdAt", "updatedAt", "version", "deletedAt", "lastActivityAt"}
+// ReadOnlyFields are record fields a request body may not set; a contact's
+// lastActivityAt is kept by activities (Contact.LastActivityAt).
+var ReadOnlyFields = []string{"id", "createdAt", "updatedAt", "version", "deletedAt", "lastActivityAt"}
 
 // Address is a postal address; Country is an ISO 3166-1 alpha-2 code.
 type Address struct {
@@ -118,4 +133,10 @@ func scanJSON(src, dst any) error {
 		return nil
 	}
 	return fmt.Errorf("contacts: cannot scan %T as JSON", src)
+}
+
+// Page is one page of a list and the cursor of the next ("" at the end).
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
 }

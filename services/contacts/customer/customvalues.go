@@ -1,8 +1,9 @@
-package contacts
+package customer
 
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/url"
 	"slices"
@@ -19,12 +20,12 @@ const (
 	maxLongText = 65535
 )
 
-// checkCustomFields validates values against the definitions defs (by key)
+// CheckCustomFields validates values against the definitions defs (by key)
 // and normalises them in place: unknown keys, wrong types, options outside
 // the definition and missing required values are recorded in v; null values
 // are dropped (a merge patch's way of removing a value).
-func checkCustomFields(v *errs.Validator, defs map[string]CustomField, values map[string]any, region string) {
-	for _, key := range sortedKeys(values) {
+func CheckCustomFields(v *errs.Validator, defs map[string]CustomField, values map[string]any, region string) {
+	for _, key := range slices.Sorted(maps.Keys(values)) {
 		val, path := values[key], "customFields/"+key
 		if val == nil {
 			delete(values, key)
@@ -39,16 +40,16 @@ func checkCustomFields(v *errs.Validator, defs map[string]CustomField, values ma
 		v.Check(reason == "", path, reason)
 		values[key] = norm
 	}
-	for _, key := range sortedKeys(defs) {
+	for _, key := range slices.Sorted(maps.Keys(defs)) {
 		if _, ok := values[key]; defs[key].Required && !ok {
 			v.Check(false, "customFields/"+key, "is required")
 		}
 	}
 }
 
-// visibleCustomFields returns the values of stored that have a definition
+// VisibleCustomFields returns the values of stored that have a definition
 // they are valid for; the others (deleted or retyped definitions) are hidden.
-func visibleCustomFields(defs map[string]CustomField, stored map[string]any, region string) map[string]any {
+func VisibleCustomFields(defs map[string]CustomField, stored map[string]any, region string) map[string]any {
 	out := map[string]any{}
 	for key, val := range stored {
 		if d, ok := defs[key]; ok {
@@ -121,7 +122,7 @@ func customValue(d CustomField, val any, region string) (any, string) {
 	case "email":
 		s, ok := val.(string)
 		s = strings.ToLower(strings.TrimSpace(s))
-		if !ok || !validEmail(s) {
+		if !ok || !ValidEmail(s) {
 			return nil, "must be an email address"
 		}
 		return s, ""
@@ -182,14 +183,4 @@ func jsonNumber(val any) (float64, bool) {
 		ok = err == nil
 	}
 	return f, ok && !math.IsInf(f, 0) && !math.IsNaN(f)
-}
-
-// sortedKeys returns m's keys in order, for deterministic error lists.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -1,4 +1,4 @@
-package contacts
+package customer
 
 // Account is a company the tenant does business with.
 type Account struct {

@@ -1,4 +1,4 @@
-package contacts
+package customer
 
 import (
 	"encoding/json"

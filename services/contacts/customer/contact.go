@@ -1,4 +1,4 @@
-package contacts
+package customer
 
 import (
 	"database/sql/driver"
@@ -24,8 +24,10 @@ type Contact struct {
 	Address           *Address `json:"address,omitempty" db:"address"`
 	Consent           *Consent `json:"consent,omitempty" db:"consent"`
 	// LastActivityAt is when the contact's latest activity (a call, an
-	// email, a meeting logged by other services) happened; requests never
-	// set it (activity.go).
+	// email, a meeting logged by other services) happened: the column
+	// last_activity_at that filters and sorts know as lastActivityAt. It is
+	// kept by those activities, never by a request (ReadOnlyFields), and
+	// written back as read, under the row lock of the write.
 	LastActivityAt *UTCTime `json:"lastActivityAt,omitempty" db:"last_activity_at"`
 }
 
@@ -72,6 +74,27 @@ type ChannelConsent struct {
 
 // ConsentStatuses are the values of ChannelConsent.Status.
 var ConsentStatuses = []string{"granted", "denied", "unknown"}
+
+// ConsentChannels are the channels of a contact's consent, as Consent and
+// the consent history name them.
+var ConsentChannels = []string{"email", "sms", "phone"}
+
+// ChannelConsents returns c's consent per channel in ConsentChannels order,
+// nil where it has none.
+func ChannelConsents(c *Contact) []*ChannelConsent {
+	if c == nil || c.Consent == nil {
+		return make([]*ChannelConsent, len(ConsentChannels))
+	}
+	return []*ChannelConsent{c.Consent.Email, c.Consent.SMS, c.Consent.Phone}
+}
+
+// LaterActivity returns the later of two last-activity times (nil: none).
+func LaterActivity(a, b *UTCTime) *UTCTime {
+	if a == nil || b != nil && b.After(a.Time) {
+		return b
+	}
+	return a
+}
 
 // Value implements driver.Valuer.
 func (e Emails) Value() (driver.Value, error) {

@@ -1,4 +1,4 @@
-package contacts
+package customer
 
 import (
 	"bytes"
@@ -79,7 +79,7 @@ func (c *CustomValues) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	var m map[string]any
-	if len(data) == 0 || data[0] != '{' || decodeNumbers(data, &m) != nil {
+	if len(data) == 0 || data[0] != '{' || DecodeNumbers(data, &m) != nil {
 		e := kitx.ErrWrongType.WithDetail(`field "customFields" must be an object`)
 		e.Fields = []errs.FieldError{{Field: "customFields", Reason: "must be an object"}}
 		return e
@@ -88,8 +88,8 @@ func (c *CustomValues) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// decodeNumbers decodes JSON into v with numbers as json.Number.
-func decodeNumbers(data []byte, v any) error {
+// DecodeNumbers decodes JSON into v with numbers as json.Number.
+func DecodeNumbers(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	return dec.Decode(v)

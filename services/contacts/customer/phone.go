@@ -1,4 +1,4 @@
-package contacts
+package customer
 
 import (
 	"errors"
@@ -112,5 +112,5 @@ func nationalSignificant(cc, d string, intl bool) (string, bool) {
 	return "", false
 }
 
-// validPhoneRegion reports whether r is one of PhoneRegions.
-func validPhoneRegion(r string) bool { return slices.Contains(PhoneRegions, r) }
+// ValidPhoneRegion reports whether r is one of PhoneRegions.
+func ValidPhoneRegion(r string) bool { return slices.Contains(PhoneRegions, r) }

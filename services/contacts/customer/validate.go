@@ -1,4 +1,4 @@
-package contacts
+package customer
 
 import (
 	"fmt"
@@ -15,23 +15,24 @@ import (
 	"github.com/rapport-crm/rapport/libs/errs"
 )
 
-// Field length limits, in characters.
+// Field length limits, in characters: MaxLabel bounds a label or a tag's
+// name.
 const (
 	maxName  = 200
-	maxLabel = 50
+	MaxLabel = 50
 	maxShort = 100
 )
 
-// normalize trims and normalises c in place (lower-cased emails, E.164
+// Normalize trims and normalises c in place (lower-cased emails, E.164
 // phones read in region, computed display name) and records every invalid
 // field in v. References (accountId) are checked by the service.
-func (c *Contact) normalize(v *errs.Validator, region string) {
+func (c *Contact) Normalize(v *errs.Validator, region string) {
 	c.FirstName, c.LastName = strings.TrimSpace(c.FirstName), strings.TrimSpace(c.LastName)
 	c.DisplayName = strings.TrimSpace(c.DisplayName)
-	checkLen(v, "firstName", c.FirstName, maxName)
-	checkLen(v, "lastName", c.LastName, maxName)
-	checkLen(v, "jobTitle", c.JobTitle, maxName)
-	checkLen(v, "source", c.Source, maxShort)
+	CheckLen(v, "firstName", c.FirstName, maxName)
+	CheckLen(v, "lastName", c.LastName, maxName)
+	CheckLen(v, "jobTitle", c.JobTitle, maxName)
+	CheckLen(v, "source", c.Source, maxShort)
 	v.Check(c.LifecycleStage == "" || slices.Contains(LifecycleStages, c.LifecycleStage),
 		"lifecycleStage", "must be one of "+strings.Join(LifecycleStages, ", "))
 	if c.Emails == nil {
@@ -56,7 +57,7 @@ func (c *Contact) normalize(v *errs.Validator, region string) {
 		c.DisplayName = c.Phones[primaryIndex(len(c.Phones), func(i int) bool { return c.Phones[i].Primary })].Number
 	}
 	v.Check(c.DisplayName != "", "displayName", "required when there is no firstName, lastName, email or phone")
-	checkLen(v, "displayName", c.DisplayName, maxName)
+	CheckLen(v, "displayName", c.DisplayName, maxName)
 }
 
 // normalizeEmails lower-cases and validates the emails and makes the first
@@ -67,10 +68,10 @@ func (c *Contact) normalizeEmails(v *errs.Validator) {
 		e := &c.Emails[i]
 		e.Address = strings.ToLower(strings.TrimSpace(e.Address))
 		path := fmt.Sprintf("emails/%d/", i)
-		v.Check(validEmail(e.Address), path+"address", "must be an email address such as name@example.com")
+		v.Check(ValidEmail(e.Address), path+"address", "must be an email address such as name@example.com")
 		v.Check(!seen[e.Address], path+"address", "appears twice")
 		seen[e.Address] = true
-		checkLen(v, path+"label", e.Label, maxLabel)
+		CheckLen(v, path+"label", e.Label, MaxLabel)
 	}
 	markPrimary(v, "emails", len(c.Emails), func(i int) *bool { return &c.Emails[i].Primary })
 }
@@ -88,7 +89,7 @@ func (c *Contact) normalizePhones(v *errs.Validator, region string) {
 		}
 		v.Check(err == nil, path+"number", fmt.Sprint(err))
 		p.E164 = e164
-		checkLen(v, path+"label", p.Label, maxLabel)
+		CheckLen(v, path+"label", p.Label, MaxLabel)
 	}
 	markPrimary(v, "phones", len(c.Phones), func(i int) *bool { return &c.Phones[i].Primary })
 }
@@ -118,15 +119,15 @@ func primaryIndex(n int, primary func(i int) bool) int {
 	return 0
 }
 
-// normalize trims and normalises a in place and records every invalid field
+// Normalize trims and normalises a in place and records every invalid field
 // in v. References (parentAccountId) are checked by the service.
-func (a *Account) normalize(v *errs.Validator) {
+func (a *Account) Normalize(v *errs.Validator) {
 	a.Name = strings.TrimSpace(a.Name)
 	v.Check(a.Name != "", "name", "is required")
-	checkLen(v, "name", a.Name, maxName)
+	CheckLen(v, "name", a.Name, maxName)
 	a.Domain = normalizeDomain(a.Domain)
 	v.Check(a.Domain == "" || validDomain(a.Domain), "domain", "must be a website domain such as example.com")
-	checkLen(v, "industry", a.Industry, maxShort)
+	CheckLen(v, "industry", a.Industry, maxShort)
 	v.Check(a.SizeBand == "" || slices.Contains(SizeBands, a.SizeBand), "sizeBand", "must be one of "+strings.Join(SizeBands, ", "))
 	if m := a.AnnualRevenue; m != nil {
 		v.Check(m.AmountMinor >= 0, "annualRevenue/amountMinor", "must not be negative")
@@ -138,14 +139,14 @@ func (a *Account) normalize(v *errs.Validator) {
 	checkAddress(v, "shippingAddress", a.ShippingAddress)
 }
 
-// normalizeOwnership trims owner and team; ownerId defaults to user.
-func (m *Meta) normalizeOwnership(v *errs.Validator, user string) {
+// NormalizeOwnership trims owner and team; ownerId defaults to user.
+func (m *Meta) NormalizeOwnership(v *errs.Validator, user string) {
 	m.OwnerID, m.TeamID = strings.TrimSpace(m.OwnerID), strings.TrimSpace(m.TeamID)
 	if m.OwnerID == "" {
 		m.OwnerID = user
 	}
-	checkLen(v, "ownerId", m.OwnerID, maxShort)
-	checkLen(v, "teamId", m.TeamID, maxShort)
+	CheckLen(v, "ownerId", m.OwnerID, maxShort)
+	CheckLen(v, "teamId", m.TeamID, maxShort)
 }
 
 // normalizeDomain lower-cases a website domain and strips a scheme, path
@@ -179,8 +180,8 @@ func validDomain(d string) bool {
 	return len(tld) >= 2 && strings.Trim(tld, "abcdefghijklmnopqrstuvwxyz") == ""
 }
 
-// validEmail reports whether s is a bare address with a dotted domain.
-func validEmail(s string) bool {
+// ValidEmail reports whether s is a bare address with a dotted domain.
+func ValidEmail(s string) bool {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || len(s) > 254 {
 		return false
@@ -206,10 +207,10 @@ func checkAddress(v *errs.Validator, path string, a *Address) {
 	if a == nil {
 		return
 	}
-	checkLen(v, path+"/street", a.Street, maxName)
-	checkLen(v, path+"/city", a.City, maxName)
-	checkLen(v, path+"/region", a.Region, maxName)
-	checkLen(v, path+"/postalCode", a.PostalCode, maxName)
+	CheckLen(v, path+"/street", a.Street, maxName)
+	CheckLen(v, path+"/city", a.City, maxName)
+	CheckLen(v, path+"/region", a.Region, maxName)
+	CheckLen(v, path+"/postalCode", a.PostalCode, maxName)
 	v.Check(a.Country == "" || validCountry(a.Country), path+"/country", "must be an ISO 3166-1 alpha-2 code such as DE")
 }
 
@@ -227,7 +228,7 @@ func checkConsent(v *errs.Validator, c *Consent) {
 			continue
 		}
 		v.Check(slices.Contains(ConsentStatuses, cc.Status), "consent/"+ch.name+"/status", "must be one of granted, denied, unknown")
-		checkLen(v, "consent/"+ch.name+"/source", cc.Source, maxShort)
+		CheckLen(v, "consent/"+ch.name+"/source", cc.Source, maxShort)
 		if cc.At != nil {
 			t := cc.At.UTC()
 			cc.At = &t
@@ -243,7 +244,23 @@ func checkRef(v *errs.Validator, field string, id *string) {
 	}
 }
 
-// checkLen records field as too long when s has more than limit characters.
-func checkLen(v *errs.Validator, field, s string, limit int) {
+// CheckLen records field as too long when s has more than limit characters.
+func CheckLen(v *errs.Validator, field, s string, limit int) {
 	v.Check(utf8.RuneCountInString(s) <= limit, field, fmt.Sprintf("must be at most %d characters", limit))
+}
+
+// CheckTagNames trims the tag names of field and drops case-insensitive
+// duplicates, recording invalid names in v.
+func CheckTagNames(v *errs.Validator, field string, names []string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for i, n := range names {
+		n = strings.TrimSpace(n)
+		v.Check(n != "" && len([]rune(n)) <= MaxLabel, fmt.Sprintf("%s/%d", field, i), fmt.Sprintf("must be a tag name of 1 to %d characters", MaxLabel))
+		if key := strings.ToLower(n); !seen[key] {
+			seen[key] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
