@@ -5,5 +5,7 @@
 // StopAll): SIGTERM to its process group, SIGKILL after a grace period.
 //
 // The local launcher (deploy/local), the end-to-end tests (e2e/stack), the
-// operator's tests and the benchmarks all start services through it.
+// operator's tests and the benchmarks all start services through it. The
+// package's WaitReady waits alike for any server's /readyz, such as one a
+// test runs in process.
 package proc

@@ -16,11 +16,12 @@ var ErrNotReady = errors.New("not ready")
 // pollEvery is how often WaitReady asks again.
 const pollEvery = 100 * time.Millisecond
 
-// WaitReady polls GET base/readyz until it answers 200. It fails, naming
-// the process, when the process exits (with its exit status), when timeout
-// passes (matching ErrNotReady, with the last answer) or when ctx ends; the
-// tail of the kept output follows the message when proc kept it.
-func (p *Process) WaitReady(ctx context.Context, base string, timeout time.Duration) error {
+// WaitReady polls GET base/readyz until it answers 200: for a server this
+// program or test started, in process or not. It fails when timeout passes
+// (matching ErrNotReady, naming the URL and its last answer) or when ctx
+// ends, with ctx's cause: a caller that knows the server stopped cancels
+// ctx with a cause saying so.
+func WaitReady(ctx context.Context, base string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	client := &http.Client{Timeout: 3 * time.Second}
@@ -29,7 +30,7 @@ func (p *Process) WaitReady(ctx context.Context, base string, timeout time.Durat
 	for {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 		if err != nil {
-			return fmt.Errorf("%s: %w", p.name, err)
+			return err
 		}
 		resp, err := client.Do(req)
 		if err == nil {
@@ -39,19 +40,46 @@ func (p *Process) WaitReady(ctx context.Context, base string, timeout time.Durat
 				return nil
 			}
 			last = fmt.Sprintf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
-		} else {
+		} else if ctx.Err() == nil {
 			last = err.Error()
 		}
 		select {
-		case <-p.done:
-			return errors.New(p.withTail(fmt.Sprintf("%s exited before it was ready: %v", p.name, exitText(p.err))))
 		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return &notReadyError{msg: p.withTail(fmt.Sprintf("%s: not ready after %v; last GET %s: %s", p.name, timeout, url, last))}
+			if cause := context.Cause(ctx); !errors.Is(cause, context.DeadlineExceeded) {
+				return cause
 			}
-			return fmt.Errorf("%s: %w", p.name, ctx.Err())
+			return &notReadyError{msg: fmt.Sprintf("not ready after %v; last GET %s: %s", timeout, url, last)}
 		case <-time.After(pollEvery):
 		}
+	}
+}
+
+// errExited cancels a process's WaitReady when the process exits.
+var errExited = errors.New("exited")
+
+// WaitReady is the package's WaitReady for the process's server, naming
+// the process; it also fails when the process exits, with its exit status.
+// The tail of the kept output follows the message when proc kept it.
+func (p *Process) WaitReady(ctx context.Context, base string, timeout time.Duration) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go func() {
+		select {
+		case <-p.done:
+			cancel(errExited)
+		case <-ctx.Done():
+		}
+	}()
+	var notReady *notReadyError
+	switch err := WaitReady(ctx, base, timeout); {
+	case err == nil:
+		return nil
+	case errors.Is(err, errExited):
+		return errors.New(p.withTail(fmt.Sprintf("%s exited before it was ready: %v", p.name, exitText(p.err))))
+	case errors.As(err, &notReady):
+		return &notReadyError{msg: p.withTail(p.name + ": " + notReady.msg)}
+	default:
+		return fmt.Errorf("%s: %w", p.name, err)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
@@ -123,10 +124,9 @@ func TestANewServiceThroughTheStarter(t *testing.T) {
 	if resp, _ := call(t, signer, nil, "GET", base+"/healthz", ""); resp.StatusCode != http.StatusOK {
 		t.Fatalf("/healthz: %d", resp.StatusCode)
 	}
-	waitFor(t, "/readyz", func() bool {
-		resp, _ := call(t, signer, nil, "GET", base+"/readyz", "")
-		return resp.StatusCode == http.StatusOK
-	})
+	if err := proc.WaitReady(context.Background(), base, time.Minute); err != nil {
+		t.Fatal(err)
+	}
 	if resp, body := call(t, signer, nil, "GET", base+"/openapi.json", ""); resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"title":"notes"`)) {
 		t.Errorf("/openapi.json: %d %s", resp.StatusCode, body)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
@@ -27,15 +29,22 @@ func TestMetricsOnlyOnInternalListener(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	waiting, stopWaiting := context.WithCancelCause(ctx)
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, slog.New(slog.DiscardHandler)) }()
+	go func() {
+		err := run(ctx, cfg, slog.New(slog.DiscardHandler))
+		stopWaiting(fmt.Errorf("the gateway stopped before it was ready: %v", err))
+		done <- err
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("run: %v", err)
 		}
 	})
-	waitReady(t, "http://"+public+"/readyz", done)
+	if err := proc.WaitReady(waiting, "http://"+public, time.Minute); err != nil {
+		t.Fatal(err)
+	}
 
 	get := func(url string) (*http.Response, string) {
 		t.Helper()
@@ -61,29 +70,5 @@ func TestMetricsOnlyOnInternalListener(t *testing.T) {
 		if resp, _ := get(probe); resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s = %d, want 200", probe, resp.StatusCode)
 		}
-	}
-}
-
-// waitReady polls url until it answers 200, failing if run ends first or
-// after a minute.
-func waitReady(t *testing.T, url string, done <-chan error) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		select {
-		case err := <-done:
-			t.Fatalf("the gateway stopped before it was ready: %v", err)
-		default:
-		}
-		if resp, err := http.Get(url); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s not ready within a minute", url)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
