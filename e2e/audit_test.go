@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // auditEntry is the part of an audit entry the tests read.
@@ -54,12 +56,10 @@ func testAuditReads(t *testing.T, st *stack.Stack) {
 	}
 
 	var log []auditEntry
-	if !eventually(10*time.Second, func() bool {
+	testkit.Eventually(t, 10*time.Second, "the update in the audit log", func() (bool, string) {
 		log = readAudit(t, st, token)
-		return slices.ContainsFunc(log, func(e auditEntry) bool { return e.Method == "PATCH" })
-	}) {
-		t.Fatalf("the update never reached the audit log: %+v", log)
-	}
+		return slices.ContainsFunc(log, func(e auditEntry) bool { return e.Method == "PATCH" }), fmt.Sprintf("%+v", log)
+	})
 	type seen struct{ kind, method, path string }
 	var got []seen
 	for _, e := range log {
@@ -92,13 +92,10 @@ func testAudit(t *testing.T, w *world) {
 		t.Run(tt.own.name, func(t *testing.T) {
 			var log []auditEntry
 			// The writer batches: wait for the last fixture create.
-			found := eventually(10*time.Second, func() bool {
+			testkit.Eventually(t, 10*time.Second, fmt.Sprintf("the create of contact %s in the audit of %s", tt.own.fixture.Contact2ID, tt.own.name), func() (bool, string) {
 				log = readAudit(t, w.st, tt.own.tenant.Admin.Token)
-				return slices.ContainsFunc(log, func(e auditEntry) bool { return e.ResourceID == tt.own.fixture.Contact2ID })
+				return slices.ContainsFunc(log, func(e auditEntry) bool { return e.ResourceID == tt.own.fixture.Contact2ID }), fmt.Sprintf("%d entries", len(log))
 			})
-			if !found {
-				t.Fatalf("audit of %s never listed the create of contact %s (%d entries)", tt.own.name, tt.own.fixture.Contact2ID, len(log))
-			}
 			for _, id := range tt.own.fixture.IDs() {
 				if !slices.ContainsFunc(log, func(e auditEntry) bool { return e.ResourceID == id && e.Method == "POST" && e.Status == 201 }) {
 					t.Errorf("audit lists no 201 POST creating %s", id)

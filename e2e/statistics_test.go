@@ -22,13 +22,11 @@ func testStatistics(t *testing.T, w *world) {
 			http.StatusCreated, nil)
 	}
 	db := testkit.Open(t, w.st.ContactsDB)
-	var analyzed bool
-	for deadline := time.Now().Add(40 * time.Second); !analyzed && time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+	testkit.Eventually(t, 40*time.Second, "the service analyzed the contacts table after 110 contacts were created", func() (bool, string) {
+		var analyzed bool
 		if err := db.Get(&analyzed, `SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'contacts'`); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if !analyzed {
-		t.Error("40 s after 110 contacts were created, the service had not analyzed the contacts table")
-	}
+		return analyzed, ""
+	})
 }

@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
 	"time"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // testDeletedTags: a tag deleted through the gateway leaves the contact it
@@ -33,11 +35,8 @@ func testDeletedTags(t *testing.T, w *world) {
 	}
 	filter := url.QueryEscape(`{"and": [{"field": "emails", "op": "eq", "value": "` + email + `"}, {"field": "tags", "op": "isEmpty"}]}`)
 	var page struct{ Items []struct{ ID string } }
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+	testkit.Eventually(t, 30*time.Second, "the contact's row without the deleted tag's id", func() (bool, string) {
 		stack.Must(t, stack.Request{Method: http.MethodGet, URL: w.st.GatewayURL + "/v1/contacts?filter=" + filter, Token: token}, http.StatusOK, &page)
-		if len(page.Items) == 1 {
-			return
-		}
-	}
-	t.Error("30 s after its tag was deleted, the contact's row still held the tag's id")
+		return len(page.Items) == 1, fmt.Sprintf("%d contacts match", len(page.Items))
+	})
 }

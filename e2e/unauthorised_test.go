@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -108,18 +107,4 @@ func merge(a, b map[string]string) map[string]string {
 		m[k] = v
 	}
 	return m
-}
-
-// eventually retries check every 200 ms until it returns true or d passed.
-func eventually(d time.Duration, check func() bool) bool {
-	deadline := time.Now().Add(d)
-	for {
-		if check() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }

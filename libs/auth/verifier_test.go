@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
+	"fmt"
 	"net"
 	"net/http"
 	"reflect"
@@ -217,17 +218,10 @@ func TestPeriodicRefresh(t *testing.T) {
 	v := newTestVerifier(t, srv.URL, WithRefreshInterval(20*time.Millisecond), WithMinRefreshInterval(time.Hour))
 	srv.serve(t, next)
 	tok := mustSign(t, next)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testkit.Eventually(t, 5*time.Second, "the new key verifies", func() (bool, string) {
 		_, err := v.Verify(t.Context(), tok)
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("new key never verified: %v", err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return err == nil, fmt.Sprint(err)
+	})
 }
 
 // TestVerifierStartsBeforeGateway checks that a verifier whose first fetch
@@ -299,13 +293,10 @@ func TestVerifierBecomesReadyWhenTheKeyServerComesUpLate(t *testing.T) {
 	})}
 	go srv.Serve(l) //nolint:errcheck
 	defer srv.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for v.Ready() != nil {
-		if time.Now().After(deadline) {
-			t.Fatalf("still not ready 10 s after the key server came up: %v", v.Ready())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testkit.Eventually(t, 10*time.Second, "ready after the key server came up", func() (bool, string) {
+		err := v.Ready()
+		return err == nil, fmt.Sprint(err)
+	})
 }
 
 // TestAcceptedTokenIsRemembered checks the memory of accepted tokens: a

@@ -3,6 +3,7 @@ package discovery_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -194,20 +195,12 @@ func register(t *testing.T, client *api.Client, reg discovery.Registration) func
 // instances wantIDs (none: an ErrNoInstances error), failing after settle.
 func waitResolve(t *testing.T, r discovery.Resolver, service, tenant string, wantIDs ...string) {
 	t.Helper()
-	deadline := time.Now().Add(settle)
-	for {
+	testkit.Eventually(t, settle, fmt.Sprintf("Resolve(%q, %q) = %v", service, tenant, wantIDs), func() (bool, string) {
 		gotIDs, err := resolveIDs(t.Context(), r, service, tenant)
-		switch {
-		case err != nil && !errors.Is(err, discovery.ErrNoInstances):
-			// A transient failure: keep polling until the deadline.
-		case slices.Equal(gotIDs, wantIDs):
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Resolve(%q, %q) = %v, %v; want %v within %s", service, tenant, gotIDs, err, wantIDs, settle)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		// Another failure than no instances is transient: keep polling.
+		ok := (err == nil || errors.Is(err, discovery.ErrNoInstances)) && slices.Equal(gotIDs, wantIDs)
+		return ok, fmt.Sprintf("%v, %v", gotIDs, err)
+	})
 }
 
 // waitResolveError polls r until Resolve(service, tenant) fails with an
@@ -215,17 +208,10 @@ func waitResolve(t *testing.T, r discovery.Resolver, service, tenant string, wan
 // ErrNoInstances), failing after settle.
 func waitResolveError(t *testing.T, r discovery.Resolver, service, tenant string, want error) {
 	t.Helper()
-	deadline := time.Now().Add(settle)
-	for {
+	testkit.Eventually(t, settle, fmt.Sprintf("Resolve(%q, %q) error %v", service, tenant, want), func() (bool, string) {
 		_, err := r.Resolve(t.Context(), service, tenant)
-		if errors.Is(err, want) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Resolve(%q, %q) error = %v; want %v within %s", service, tenant, err, want, settle)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return errors.Is(err, want), fmt.Sprint(err)
+	})
 }
 
 // resolveIDs returns the IDs of the instances r resolves.

@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -122,7 +123,7 @@ func TestConsumerAppliesEachEventOnce(t *testing.T) {
 	for range n {
 		f.publish(t, "dev.rapport.test.thing.created.v1")
 	}
-	waitUntil(t, func() bool { return f.effects(t) == n }, "every event applied")
+	f.waitEffects(t, n, "every event applied")
 	if got := calls.Load(); got != n {
 		t.Errorf("handler calls: got %d, want %d", got, n)
 	}
@@ -208,7 +209,7 @@ func TestPoisonEventGoesToDLQAfterBoundedRetries(t *testing.T) {
 
 	poison := f.publish(t, "dev.rapport.test.poison.created.v1")
 	after := f.publish(t, "dev.rapport.test.thing.created.v1")
-	waitUntil(t, func() bool { return f.effects(t) == 1 }, "the event after the poison to be applied")
+	f.waitEffects(t, 1, "the event after the poison to be applied")
 
 	recs := testkit.ReadTopic(t, f.brokers, DLQ(f.topic), 1, 15*time.Second)
 	if len(recs) != 1 {
@@ -262,7 +263,7 @@ func TestConsumerLagIsReported(t *testing.T) {
 	metrics := &lagRecorder{dlq: map[string]int{}}
 	var calls atomic.Int64
 	f.run(t, ConsumerConfig{Handler: f.recordEffect(&calls), Metrics: metrics}, nil)
-	waitUntil(t, func() bool { return f.effects(t) == 50 }, "every event applied")
+	f.waitEffects(t, 50, "every event applied")
 	metrics.mu.Lock()
 	defer metrics.mu.Unlock()
 	var peak int64
@@ -277,13 +278,11 @@ func TestConsumerLagIsReported(t *testing.T) {
 	}
 }
 
-func waitUntil(t *testing.T, cond func() bool, what string) {
+// waitEffects waits until the handler has applied n events.
+func (f consumerFixture) waitEffects(t *testing.T, n int, what string) {
 	t.Helper()
-	deadline := time.Now().Add(45 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testkit.Eventually(t, 45*time.Second, what, func() (bool, string) {
+		got := f.effects(t)
+		return got == n, fmt.Sprintf("%d applied", got)
+	})
 }

@@ -182,7 +182,7 @@ func TestRelayStoppedMidBatchLosesNothing(t *testing.T) {
 			t.Fatalf("event %s lost", id)
 		}
 	}
-	waitFor(t, func() bool { return f.pending(t) == 0 }, "outbox to empty")
+	f.waitPending(t, 0, "outbox to empty")
 }
 
 func TestBrokerDownKeepsRowsUntilItReturns(t *testing.T) {
@@ -215,14 +215,17 @@ func TestBrokerDownKeepsRowsUntilItReturns(t *testing.T) {
 	// attempt after the first taking every row written, and its back-off
 	// reaches its cap (100 ms doubling to 500 ms).
 	before := failures.n.Load()
-	waitFor(t, func() bool { return failures.n.Load() >= before+5 }, "five failed publishes while the broker is down")
+	testkit.Eventually(t, 30*time.Second, "five failed publishes while the broker is down", func() (bool, string) {
+		n := failures.n.Load() - before
+		return n >= 5, fmt.Sprintf("%d failed", n)
+	})
 	if n := f.pending(t); n != len(want) {
 		t.Fatalf("rows while the broker is down: got %d, want %d", n, len(want))
 	}
 
 	c = start()
 	defer c.Close()
-	waitFor(t, func() bool { return f.pending(t) == 0 }, "outbox to drain after the broker returned")
+	f.waitPending(t, 0, "outbox to drain after the broker returned")
 	got := ids(testkit.ReadTopic(t, brokers, f.topic, len(want)+1, 30*time.Second))
 	for _, id := range want {
 		if got[id] == 0 {
@@ -276,7 +279,10 @@ func (f fixture) startSlowPollRelay(t *testing.T, brokers []string) {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = r.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; pub.Close() })
-	waitFor(t, func() bool { return localRelays.running() && f.listening(t) }, "the relay to LISTEN and take wake-ups")
+	testkit.Eventually(t, 30*time.Second, "the relay to LISTEN and take wake-ups", func() (bool, string) {
+		running, listening := localRelays.running(), f.listening(t)
+		return running && listening, fmt.Sprintf("running %v, listening %v", running, listening)
+	})
 }
 
 // listening reports whether a session of the fixture's database listens
@@ -370,15 +376,13 @@ func TestTenantTransactionCannotReadTheQueue(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool, what string) {
+// waitPending waits until the outbox holds n rows.
+func (f fixture) waitPending(t *testing.T, n int, what string) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testkit.Eventually(t, 30*time.Second, what, func() (bool, string) {
+		got := f.pending(t)
+		return got == n, fmt.Sprintf("%d rows", got)
+	})
 }
 
 // TestRelayQueryWalksThePrimaryKey guards the relay's plan: under row-level

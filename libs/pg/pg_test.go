@@ -231,13 +231,10 @@ func TestWaitReadyRetriesUntilDatabaseIsUp(t *testing.T) {
 	}()
 
 	// Wait until it has logged at least two failed attempts, then bring the database "up".
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(logs.String(), "database unavailable, retrying") < 2 {
-		if time.Now().After(deadline) {
-			t.Fatalf("no retry log lines; logs:\n%s", logs.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 10*time.Second, "two retry log lines", func() (bool, string) {
+		out := logs.String()
+		return strings.Count(out, "database unavailable, retrying") >= 2, "logs:\n" + out
+	})
 	forward(t, addr, target)
 	if err := <-done; err != nil {
 		t.Fatalf("WaitReady: %v", err)

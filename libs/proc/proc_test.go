@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/proc"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // serveEnv, when set, makes the test binary a stand-in service instead:
@@ -138,13 +139,11 @@ func TestStopKillsTheGroup(t *testing.T) {
 	pidFile := filepath.Join(t.TempDir(), "grandchild.pid")
 	p := start(t, proc.Config{Path: script(t, `trap '' TERM; sleep 60 & echo $! > `+pidFile+`; while :; do sleep 1; done`)})
 	var grandchild int
-	for deadline := time.Now().Add(5 * time.Second); grandchild == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	testkit.Eventually(t, 5*time.Second, "the grandchild started", func() (bool, string) {
 		b, _ := os.ReadFile(pidFile)
 		grandchild, _ = strconv.Atoi(strings.TrimSpace(string(b)))
-	}
-	if grandchild == 0 {
-		t.Fatal("grandchild did not start")
-	}
+		return grandchild != 0, ""
+	})
 
 	start := time.Now()
 	var logged []string
@@ -162,14 +161,9 @@ func TestStopKillsTheGroup(t *testing.T) {
 		t.Errorf("logged %q, want %q", logged, want)
 	}
 	// The grandchild was reparented to init, which reaps it; give it a moment.
-	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if !alive(grandchild) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("grandchild %d survived", grandchild)
-		}
-	}
+	testkit.Eventually(t, 3*time.Second, fmt.Sprintf("grandchild %d gone", grandchild), func() (bool, string) {
+		return !alive(grandchild), ""
+	})
 }
 
 // TestStopAllForce: a closed force channel cuts the grace period short.

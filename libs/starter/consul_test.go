@@ -2,6 +2,7 @@ package starter
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -58,9 +59,10 @@ func TestRegisterInConsul(t *testing.T) {
 		}
 		return addrs
 	}
-	for ctx.Err() == nil && !slices.Contains(resolve("acme"), want) {
-		time.Sleep(100 * time.Millisecond)
-	}
+	testkit.Eventually(t, time.Minute, "tenant acme resolves to "+want, func() (bool, string) {
+		got := resolve("acme")
+		return slices.Contains(got, want), fmt.Sprint(got)
+	})
 	if got := resolve("acme"); !slices.Equal(got, []string{want}) {
 		t.Fatalf("tenant acme resolves to %v, want [%s]", got, want)
 	}
@@ -72,9 +74,10 @@ func TestRegisterInConsul(t *testing.T) {
 	if err := deregister(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for ctx.Err() == nil && len(resolve("acme")) != 0 {
-		time.Sleep(100 * time.Millisecond)
-	}
+	testkit.Eventually(t, time.Minute, "tenant acme resolves to nothing after deregistering", func() (bool, string) {
+		got := resolve("acme")
+		return len(got) == 0, fmt.Sprint(got)
+	})
 	if got := resolve("acme"); len(got) != 0 {
 		t.Errorf("after deregistering acme resolves to %v", got)
 	}

@@ -93,18 +93,6 @@ func call(t *testing.T, signer *auth.Signer, p *auth.Principal, method, url, bod
 	return resp, b
 }
 
-// waitFor polls cond until it holds or the test's minute is up.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("waited a minute for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestANewServiceThroughTheStarter starts a service the starter has never
 // seen — its own migrations, routes, event, consumer and job — and checks
 // everything the starter promises it: probes and readiness after the
@@ -184,9 +172,9 @@ func TestANewServiceThroughTheStarter(t *testing.T) {
 	if err := pub.Publish(ctx, ev.Message(contactsTopic)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the consumed event's note", func() bool {
+	testkit.Eventually(t, time.Minute, "the consumed event's note", func() (bool, string) {
 		resp, _ := call(t, signer, reader, "GET", base+"/v1/notes/"+ev.Subject, "")
-		return resp.StatusCode == http.StatusOK
+		return resp.StatusCode == http.StatusOK, resp.Status
 	})
 
 	select {

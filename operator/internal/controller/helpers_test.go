@@ -14,6 +14,7 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 )
 
@@ -52,22 +53,6 @@ func (w *world) update(t *testing.T, name string, fn func(*v1alpha1.Tenant)) {
 	t.Fatalf("update tenant %s: conflicts all along", name)
 }
 
-// eventually polls cond every 50 ms until it holds or waitFor passes, and
-// then fails the test with what describes the last state.
-func eventually(t *testing.T, what string, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(waitFor)
-	var last string
-	for time.Now().Before(deadline) {
-		var ok bool
-		if ok, last = cond(); ok {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s: not within %s; last: %s", what, waitFor, last)
-}
-
 // consistently checks cond every 50 ms for d and fails the test, with what
 // describes the state, as soon as it does not hold: for what must not
 // happen, which no condition can announce.
@@ -85,7 +70,7 @@ func consistently(t *testing.T, what string, d time.Duration, cond func() (bool,
 func (w *world) waitPhase(t *testing.T, name string, phase v1alpha1.Phase) *v1alpha1.Tenant {
 	t.Helper()
 	var tn *v1alpha1.Tenant
-	eventually(t, fmt.Sprintf("tenant %s %s", name, phase), func() (bool, string) {
+	testkit.Eventually(t, waitFor, fmt.Sprintf("tenant %s %s", name, phase), func() (bool, string) {
 		tn = w.tenant(t, name)
 		return tn.Status.Phase == phase && tn.Status.ObservedGeneration == tn.Generation, describe(tn)
 	})
@@ -97,7 +82,7 @@ func (w *world) waitPhase(t *testing.T, name string, phase v1alpha1.Phase) *v1al
 func (w *world) waitCondition(t *testing.T, name, typ string, status metav1.ConditionStatus, reason string) *v1alpha1.Tenant {
 	t.Helper()
 	var tn *v1alpha1.Tenant
-	eventually(t, fmt.Sprintf("tenant %s %s=%s (%s)", name, typ, status, reason), func() (bool, string) {
+	testkit.Eventually(t, waitFor, fmt.Sprintf("tenant %s %s=%s (%s)", name, typ, status, reason), func() (bool, string) {
 		tn = w.tenant(t, name)
 		for _, c := range tn.Status.Conditions {
 			if c.Type == typ {

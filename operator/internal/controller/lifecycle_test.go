@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rapport-crm/rapport/libs/gatewayadmin"
+	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
@@ -107,7 +108,7 @@ func TestDeletedChildrenAreRecreated(t *testing.T) {
 		if err := w.c.Delete(ctx, obj); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, fmt.Sprintf("%T recreated", obj), func() (bool, string) {
+		testkit.Eventually(t, waitFor, fmt.Sprintf("%T recreated", obj), func() (bool, string) {
 			err := w.c.Get(ctx, client.ObjectKey{Namespace: ns, Name: "sales"}, obj)
 			return err == nil && obj.GetUID() != old && obj.GetDeletionTimestamp().IsZero(), fmt.Sprint(err)
 		})
@@ -122,7 +123,7 @@ func TestDeletedDatabaseSecretComesBackWithNewPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fresh *corev1.Secret
-	eventually(t, "database Secret recreated", func() (bool, string) {
+	testkit.Eventually(t, waitFor, "database Secret recreated", func() (bool, string) {
 		var s corev1.Secret
 		err := w.c.Get(ctx, client.ObjectKeyFromObject(sec), &s)
 		fresh = &s

@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/rapport-crm/rapport/libs/gatewayadmin"
+	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
@@ -202,7 +203,7 @@ func TestDedicatedTenantsAreProvisionedAndIsolated(t *testing.T) {
 
 	t.Run("events", func(t *testing.T) {
 		want := []string{"NamespaceCreated", "DatabasesCreated", "TopicsCreated", "WorkloadsApplied", "Registered", "PhaseReady"}
-		eventually(t, "events of "+acme, func() (bool, string) {
+		testkit.Eventually(t, waitFor, "events of "+acme, func() (bool, string) {
 			got := w.eventReasons(t, acme)
 			for _, r := range want {
 				if !slices.Contains(got, r) {

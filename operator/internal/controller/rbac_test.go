@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
 
+	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 	"github.com/rapport-crm/rapport/operator/internal/testenv"
@@ -49,7 +50,7 @@ func TestGeneratedRoleIsAllTheOperatorNeeds(t *testing.T) {
 	name := uniqueName("rbac")
 	w.mustCreate(t, dedicated(name))
 	w.waitPhase(t, name, v1alpha1.PhaseReady)
-	eventually(t, "events written by the restricted operator", func() (bool, string) {
+	testkit.Eventually(t, waitFor, "events written by the restricted operator", func() (bool, string) {
 		got := w.eventReasons(t, name)
 		return slices.Contains(got, "PhaseReady"), fmt.Sprint(got)
 	})

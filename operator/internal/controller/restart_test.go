@@ -15,6 +15,7 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/controller"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
@@ -58,7 +59,7 @@ func TestRestartedOperatorRedoesNothing(t *testing.T) {
 	// The new operator lists every Tenant at start and reconciles each.
 	baseline, queued := reconciles(t, "success"), queueDepth(t)
 	w.startOperator(t, nil)
-	eventually(t, "the new operator reconciled and has nothing left to do", func() (bool, string) {
+	testkit.Eventually(t, waitFor, "the new operator reconciled and has nothing left to do", func() (bool, string) {
 		n := reconciles(t, "success") - baseline
 		return n > 0 && idle(t, queued), fmt.Sprintf("%v successful reconciles, idle %v", n, idle(t, queued))
 	})

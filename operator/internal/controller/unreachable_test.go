@@ -79,14 +79,14 @@ func TestUnreachableDependenciesAreRetriedWithBackOff(t *testing.T) {
 			// reconciles by well over a second; a hot loop would fail four
 			// times in milliseconds.
 			before, start := reconciles(t, "error"), time.Now()
-			eventually(t, "four more failed reconciles", func() (bool, string) {
+			testkit.Eventually(t, waitFor, "four more failed reconciles", func() (bool, string) {
 				n := reconciles(t, "error") - before
 				return n >= 4, fmt.Sprintf("%v failed reconciles", n)
 			})
 			if took := time.Since(start); took < 700*time.Millisecond {
 				t.Errorf("four more failed reconciles within %v, want them spaced by back-off (700 ms or more)", took)
 			}
-			eventually(t, "an event "+tt.wantReason, func() (bool, string) {
+			testkit.Eventually(t, waitFor, "an event "+tt.wantReason, func() (bool, string) {
 				reasons := w.eventReasons(t, name)
 				return slices.Contains(reasons, tt.wantReason), fmt.Sprint(reasons)
 			})

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -56,17 +57,10 @@ func (d *testDB) count(t *testing.T) int {
 // waitRows waits until audit_log holds want rows.
 func (d *testDB) waitRows(t *testing.T, want int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.Eventually(t, 10*time.Second, fmt.Sprintf("%d rows in audit_log", want), func() (bool, string) {
 		got := d.count(t)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("audit_log has %d rows, want %d", got, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return got == want, fmt.Sprintf("%d rows", got)
+	})
 }
 
 // startWriter runs a Writer until the test ends.

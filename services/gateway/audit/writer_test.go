@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 func TestMigrationsForceRowLevelSecurity(t *testing.T) {
@@ -47,13 +48,11 @@ func TestWriterBatchesRequests(t *testing.T) {
 			}
 			total += tt.n
 			d.waitRows(t, total)
-			deadline := time.Now().Add(5 * time.Second)
-			for w.Written() != int64(total) && time.Now().Before(deadline) {
-				time.Sleep(5 * time.Millisecond) // the counter follows the commit
-			}
-			if got := w.Written(); got != int64(total) {
-				t.Errorf("Written = %d, want %d", got, total)
-			}
+			// The counter follows the commit.
+			testkit.Eventually(t, 5*time.Second, fmt.Sprintf("Written = %d", total), func() (bool, string) {
+				got := w.Written()
+				return got == int64(total), fmt.Sprint(got)
+			})
 		})
 	}
 	if w.Dropped() != 0 || w.Lost() != 0 {
@@ -150,12 +149,10 @@ func TestWriterDrainsOnStop(t *testing.T) {
 		w.Record(t.Context(), Entry{TenantID: tenantB, Kind: KindLoginFailure, Subject: "eve@example.com"})
 	}
 	// Stop once the writer took them all into its batch.
-	for deadline := time.Now().Add(5 * time.Second); w.Pending() > 0 && time.Now().Before(deadline); {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if n := w.Pending(); n > 0 {
-		t.Fatalf("%d entries still queued, want the writer to have taken them", n)
-	}
+	testkit.Eventually(t, 5*time.Second, "the writer took every entry", func() (bool, string) {
+		n := w.Pending()
+		return n == 0, fmt.Sprintf("%d still queued", n)
+	})
 	cancel()
 	<-done
 	if got := d.count(t); got != 25 {
@@ -170,10 +167,9 @@ func TestWriterIsolatesMalformedEntries(t *testing.T) {
 	w.Record(t.Context(), Entry{TenantID: tenantA, Path: "/bad", LatencyMS: 1 << 40}) // overflows integer
 	w.Record(t.Context(), Entry{TenantID: tenantA, Path: "/ok/2\x00with-nul"})
 	d.waitRows(t, 2)
-	deadline := time.Now().Add(5 * time.Second)
-	for w.Lost() != 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testkit.Eventually(t, 5*time.Second, "the malformed entry lost", func() (bool, string) {
+		return w.Lost() == 1, fmt.Sprintf("lost %d", w.Lost())
+	})
 	if w.Lost() != 1 || w.Written() != 2 {
 		t.Errorf("lost %d written %d, want 1 and 2", w.Lost(), w.Written())
 	}

@@ -2,6 +2,7 @@ package proxy_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -131,14 +132,7 @@ func TestChain(t *testing.T) {
 
 	// The three requests that reached the service are audited; the 401 and
 	// the 429 never got that far.
-	deadline := time.Now().Add(5 * time.Second)
-	var entries []audit.Entry
-	for len(entries) < 3 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		if entries, _, err = store.List(t.Context(), chainTenant, audit.Filter{Limit: 10}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	entries := waitAudit(t, store, chainTenant, 3)
 	if len(entries) != 3 {
 		t.Fatalf("audit entries = %d, want 3", len(entries))
 	}
@@ -164,15 +158,25 @@ func TestChain(t *testing.T) {
 	if v, ok := resp.Header[kitx.ChangedFieldsHeader]; resp.StatusCode != http.StatusOK || ok {
 		t.Errorf("PATCH = %d with %s %q, want 200 without it", resp.StatusCode, kitx.ChangedFieldsHeader, v)
 	}
-	for entries = nil; len(entries) == 0 && time.Now().Before(deadline.Add(5*time.Second)); {
-		time.Sleep(20 * time.Millisecond)
-		if entries, _, err = store.List(t.Context(), chainTenant2, audit.Filter{Limit: 10}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	entries = waitAudit(t, store, chainTenant2, 1)
 	if len(entries) != 1 || !slices.Equal(entries[0].ChangedFields, []string{"emails", "firstName"}) {
 		t.Errorf("audit entries of the update = %+v, want one naming emails and firstName", entries)
 	}
+}
+
+// waitAudit waits until tenant's audit log lists at least n entries, and
+// returns the first ten.
+func waitAudit(t *testing.T, store *audit.Store, tenant string, n int) []audit.Entry {
+	t.Helper()
+	var entries []audit.Entry
+	testkit.Eventually(t, 5*time.Second, fmt.Sprintf("%d audit entries of %s", n, tenant), func() (bool, string) {
+		var err error
+		if entries, _, err = store.List(t.Context(), tenant, audit.Filter{Limit: 10}); err != nil {
+			t.Fatal(err)
+		}
+		return len(entries) >= n, fmt.Sprintf("%d entries", len(entries))
+	})
+	return entries
 }
 
 // tenantDir knows one shared tenant.

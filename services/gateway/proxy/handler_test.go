@@ -289,11 +289,10 @@ func TestHandlerCircuitBreaker(t *testing.T) {
 	mu.Unlock()
 	// Refused until the cool-down is over; then one request is the
 	// half-open probe.
-	resp = get()
-	for deadline := time.Now().Add(5 * time.Second); resp.StatusCode == http.StatusServiceUnavailable &&
-		problemType(t, resp) == "circuit-open" && time.Now().Before(deadline); resp = get() {
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 5*time.Second, "the cool-down over", func() (bool, string) {
+		resp = get()
+		return resp.StatusCode != http.StatusServiceUnavailable || problemType(t, resp) != "circuit-open", "circuit-open"
+	})
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("half-open probe: status = %d, want 204", resp.StatusCode)
 	}

@@ -3,6 +3,7 @@ package specmerge
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/discovery"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // specServer serves a document at /openapi.json that the test can change;
@@ -199,13 +201,17 @@ func TestRunRefreshesPeriodically(t *testing.T) {
 	go func() { h.Run(t.Context(), 20*time.Millisecond); close(done) }()
 	t.Cleanup(func() { <-done }) // the test's context ends before cleanups run
 	contacts.set(contactsSpec)
-	deadline := time.Now().Add(5 * time.Second)
-	for len(pathsOf(t, h)) != 3 {
-		if time.Now().After(deadline) {
-			t.Fatal("Run never picked up the contacts document")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitPaths(t, h, 5*time.Second, "Run picked up the contacts document")
+}
+
+// waitPaths waits until h's merged document has the three paths of the
+// gateway's and contacts' documents.
+func waitPaths(t *testing.T, h *Handler, timeout time.Duration, what string) {
+	t.Helper()
+	testkit.Eventually(t, timeout, what, func() (bool, string) {
+		paths := pathsOf(t, h)
+		return len(paths) == 3, fmt.Sprint(paths)
+	})
 }
 
 // TestRunRetriesSoonForAServiceThatStartsLate serves contacts' document only
@@ -226,19 +232,11 @@ func TestRunRetriesSoonForAServiceThatStartsLate(t *testing.T) {
 	done := make(chan struct{})
 	go func() { h.Run(t.Context(), time.Hour); close(done) }()
 	t.Cleanup(func() { <-done })
-	for deadline := time.Now().Add(10 * time.Second); contacts.refused.Load() == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the first refresh never asked contacts")
-		}
-	}
+	testkit.Eventually(t, 10*time.Second, "the first refresh asked contacts", func() (bool, string) {
+		return contacts.refused.Load() > 0, ""
+	})
 	contacts.set(contactsSpec) // after the first refresh was refused
-	deadline := time.Now().Add(10 * time.Second)
-	for len(pathsOf(t, h)) != 3 {
-		if time.Now().After(deadline) {
-			t.Fatal("the late service's document never appeared")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitPaths(t, h, 10*time.Second, "the late service's document appeared")
 	if h.missingRunning() {
 		t.Error("missingRunning after contacts' document arrived: got true, want false (sales has no instance)")
 	}
