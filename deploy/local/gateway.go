@@ -69,34 +69,27 @@ func signingKeyFile(stateDir string) (string, error) {
 	return path, nil
 }
 
-// demoLogin is how a developer signs in to the demo tenant.
-type demoLogin struct {
-	Password string
-	Created  bool // the tenant was created by this run
-}
-
 // bootstrapDemo makes sure tenant demo exists with its administrator active:
 // it creates the tenant through the admin API and accepts the invitation
 // with password; a tenant that already exists is left as it is. It then
 // checks the administrator can sign in.
-func bootstrapDemo(ctx context.Context, gatewayURL, platform, password string) (demoLogin, error) {
+func bootstrapDemo(ctx context.Context, gatewayURL, platform, password string) error {
 	gw := gatewayadmin.New(gatewayURL, platform, 30*time.Second)
 	_, inv, err := gw.Create(ctx, gatewayadmin.NewTenant{Slug: demoSlug, Name: "Demo", Tier: "shared",
 		Admin: gatewayadmin.Admin{Email: demoAdminEmail, Name: "Demo Admin"}})
-	isNew := err == nil
 	switch {
 	case errors.Is(err, gatewayadmin.ErrSlugTaken):
 		// made by an earlier run; its administrator keeps that run's password
 	case err != nil:
-		return demoLogin{}, fmt.Errorf("create tenant %s: %w", demoSlug, err)
+		return fmt.Errorf("create tenant %s: %w", demoSlug, err)
 	default:
 		if _, err := gw.Activate(ctx, inv.Token, password); err != nil {
-			return demoLogin{}, fmt.Errorf("activate %s: %w", demoAdminEmail, err)
+			return fmt.Errorf("activate %s: %w", demoAdminEmail, err)
 		}
 	}
 	if _, err := gw.Login(ctx, demoSlug, demoAdminEmail, password); err != nil {
-		return demoLogin{}, fmt.Errorf("sign in as %s: %w (is RAPPORT_DEMO_PASSWORD not the password tenant %s was created with?)",
+		return fmt.Errorf("sign in as %s: %w (is RAPPORT_DEMO_PASSWORD not the password tenant %s was created with?)",
 			demoAdminEmail, err, demoSlug)
 	}
-	return demoLogin{Password: password, Created: isNew}, nil
+	return nil
 }

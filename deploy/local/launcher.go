@@ -26,7 +26,7 @@ type launcher struct {
 	pg       *postgres
 	kafka    *kafka
 	issuer   *devIssuer      // nil when a gateway issues tokens
-	demo     demoLogin       // the demo tenant's sign-in, when a gateway runs
+	demoPass string          // the demo administrator's password, when a gateway runs
 	children []*proc.Process // one per service, in order
 }
 
@@ -102,9 +102,10 @@ func (l *launcher) start(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if l.demo, err = bootstrapDemo(ctx, g.URL(), platform, password); err != nil {
+		if err := bootstrapDemo(ctx, g.URL(), platform, password); err != nil {
 			return err
 		}
+		l.demoPass = password
 	}
 	return nil
 }
@@ -183,9 +184,9 @@ func (l *launcher) printWelcome() {
 		l.logf("%-10s %s", s.Name, s.URL())
 	}
 	if g := l.gateway(); g != nil {
-		l.logf("talk to the gateway, %s: tenant %q, %s, password %s", g.URL(), demoSlug, demoAdminEmail, l.demo.Password)
+		l.logf("talk to the gateway, %s: tenant %q, %s, password %s", g.URL(), demoSlug, demoAdminEmail, l.demoPass)
 		l.logf("  TOKEN=$(curl -s %s/v1/auth/login -H 'Content-Type: application/json' -d '{\"tenant\":\"%s\",\"email\":\"%s\",\"password\":\"%s\"}' | sed -E 's/.*\"accessToken\":\"([^\"]+)\".*/\\1/')",
-			g.URL(), demoSlug, demoAdminEmail, l.demo.Password)
+			g.URL(), demoSlug, demoAdminEmail, l.demoPass)
 		l.logf("  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/contacts", g.URL())
 		l.logf("gateway metrics http://%s/metrics (not on the public port)", l.metricsAddr())
 	}
