@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 )
@@ -28,7 +29,7 @@ const (
 // candidates by it).
 type batchKey struct {
 	tenant string
-	kind   *kind
+	kind   *pgstore.Table
 	scope  string
 }
 

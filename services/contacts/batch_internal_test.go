@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -27,7 +29,7 @@ func TestBatcherSurvivesAPanic(t *testing.T) {
 			it.err = nil
 		}
 	})
-	key := batchKey{tenant: "t", kind: contactKind}
+	key := batchKey{tenant: "t", kind: pgstore.Contacts}
 	if err := b.do(context.Background(), key, auth.Principal{}, &customer.Contact{}, CreateOptions{}); err == nil {
 		t.Fatal("the create of a panicking batch: nil error, want one")
 	}

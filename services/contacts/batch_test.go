@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	"github.com/google/uuid"
@@ -40,7 +42,7 @@ func TestBatchCheckSeesEarlierRecords(t *testing.T) {
 	u := newUser(uuid.NewString())
 	stored := e.created(u, "/v1/contacts", map[string]any{"firstName": "Stored", "lastName": "Person",
 		"emails": []any{map[string]any{"address": "stored@acme.example"}}})
-	store := contacts.NewStore(e.app)
+	store := pgstore.New(e.app, "")
 	p := auth.Principal{TenantID: u.tenant, UserID: u.id, RecordScope: map[string]auth.Scope{"contacts": auth.ScopeAll}}
 	contact := func(name, email, phone string) *customer.Contact {
 		c := &customer.Contact{Meta: customer.Meta{ID: uuid.NewString()}, DisplayName: name}

@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // The errors of bulk tagging by filter.
@@ -20,14 +19,14 @@ var (
 // filter and q. It refuses, changing nothing, when more than MaxBulkIDs
 // match: the caller narrows the filter (say by createdAt) and repeats.
 // Matching records are then retagged by id, with the scope checked again.
-func (s *service) bulkTagMatching(ctx context.Context, k *kind, p auth.Principal, req BulkTag) (BulkTagResult, error) {
+func (s *service) bulkTagMatching(ctx context.Context, k *pgstore.Table, p auth.Principal, req BulkTag) (BulkTagResult, error) {
 	if len(req.IDs) > 0 {
 		e := ErrIDsAndFilter.WithDetail("%s", ErrIDsAndFilter.Message)
 		e.Fields = []errs.FieldError{{Field: "ids", Reason: "must be absent with filter or q"}}
 		return BulkTagResult{}, e
 	}
 	var ids []string
-	err := s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		plan, err := planList(ctx, tx, k, p, ListQuery{Filter: req.Filter, Q: req.Q})
 		if err != nil {
 			return err

@@ -6,10 +6,11 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
+
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-
-	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // planScan is a node of EXPLAIN (FORMAT JSON): its type, the relation and
@@ -45,23 +46,23 @@ var errRolledBack = errors.New("rolled back")
 // every contact: seconds per request.
 func TestByIDsReadsEachIDByKey(t *testing.T) {
 	ctx := context.Background()
-	admin, app := migratedDB(t)
+	admin, app := testdb.Migrated(t)
 	tenant := uuid.NewString()
 	const n = MaxBulkIDs
-	seedContacts(t, admin, tenant, uuid.NewString(), n)
+	testdb.SeedContacts(t, admin, tenant, uuid.NewString(), n)
 	var ids []string
 	if err := admin.Select(&ids, `SELECT id FROM contacts WHERE tenant_id = $1`, tenant); err != nil {
 		t.Fatal(err)
 	}
-	cond := byIDs(contactKind, ids)
+	cond := byIDs(pgstore.Contacts, ids)
 	for _, q := range []string{
-		lockByIDsSQL(contactKind),
+		lockByIDsSQL(pgstore.Contacts),
 		"SELECT id FROM contacts WHERE " + cond.SQL,
 		"UPDATE contacts SET version = version + 1 WHERE " + cond.SQL,
 	} {
 		var out []byte
-		err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
-			if err := tx.Get(&out, sqlx.Rebind(sqlx.DOLLAR, "EXPLAIN (ANALYZE, FORMAT JSON) "+q), cond.Args...); err != nil {
+		err := pgstore.New(app, "").InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+			if err := tx.SQL().Get(&out, sqlx.Rebind(sqlx.DOLLAR, "EXPLAIN (ANALYZE, FORMAT JSON) "+q), cond.Args...); err != nil {
 				return err
 			}
 			return errRolledBack

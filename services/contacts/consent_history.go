@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -69,7 +68,7 @@ type consentPosition struct {
 // recordConsent adds to the consent history what a write by p changed in a
 // contact's consent, from before (nil for a create) to after. Accounts have
 // no consent: for them it does nothing.
-func recordConsent(ctx context.Context, tx *sqlx.Tx, p auth.Principal, before, after customer.Record, cause string) error {
+func recordConsent(ctx context.Context, tx *pgstore.Tx, p auth.Principal, before, after customer.Record, cause string) error {
 	c, ok := after.(*customer.Contact)
 	if !ok {
 		return nil
@@ -135,8 +134,8 @@ func (s *service) ContactConsentHistory(ctx context.Context, id string, q Consen
 	if q.Limit <= 0 || q.Limit > kitx.MaxLimit {
 		q.Limit = kitx.DefaultLimit
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		if _, err := getRecord(ctx, tx, contactKind, id, false, liveConds(p)...); err != nil {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
+		if _, err := pgstore.GetRecord(ctx, tx, pgstore.Contacts, id, false, pgstore.LiveConds(p)...); err != nil {
 			return err
 		}
 		items, err := listConsentHistory(ctx, tx, id, q.Channel, after, q.Limit+1)
@@ -150,7 +149,7 @@ func (s *service) ContactConsentHistory(ctx context.Context, id string, q Consen
 		page.Items = items
 		return nil
 	})
-	err = s.followMerge(ctx, contactKind, id, err)
+	err = s.followMerge(ctx, pgstore.Contacts, id, err)
 	var moved *customer.MergedError
 	if errors.As(err, &moved) {
 		moved.Sub = "/consent-history"

@@ -40,31 +40,7 @@ type Service interface {
 	RestoreAccount(ctx context.Context, id string) (*customer.Account, error)
 	ListAccounts(ctx context.Context, q ListQuery) (customer.Page[customer.Account], error)
 	TagAccounts(ctx context.Context, req BulkTag) (BulkTagResult, error)
-
-	CreateTag(ctx context.Context, t Tag) (*Tag, error)
-	GetTag(ctx context.Context, id string) (*Tag, error)
-	UpdateTag(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Tag, error)
-	DeleteTag(ctx context.Context, id string) error
-	ListTags(ctx context.Context) ([]Tag, error)
-
-	CreateCustomField(ctx context.Context, d customer.CustomField) (*customer.CustomField, error)
-	GetCustomField(ctx context.Context, id string) (*customer.CustomField, error)
-	UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*customer.CustomField, error)
-	DeleteCustomField(ctx context.Context, id string) error
-	ListCustomFields(ctx context.Context, entity string) ([]customer.CustomField, error)
-
-	GetSettings(ctx context.Context) (*Settings, error)
-	PutSettings(ctx context.Context, s Settings) (*Settings, error)
 }
-
-// The errors of the tenant's catalogue; libs/kitx maps their kinds to HTTP
-// statuses.
-var (
-	ErrTagNotFound         = errs.New(errs.NotFound, "tag-not-found", "tag not found")
-	ErrCustomFieldNotFound = errs.New(errs.NotFound, "custom-field-not-found", "custom field not found")
-	ErrTagExists           = errs.New(errs.Conflict, "tag-exists", "a tag with this name already exists")
-	ErrCustomFieldExists   = errs.New(errs.Conflict, "custom-field-exists", "a custom field with this key already exists")
-)
 
 // The errors of merges and duplicate scans.
 var (

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/jmoiron/sqlx"
 
@@ -69,8 +70,8 @@ const (
 )
 
 // duplicateErr returns the error of k's duplicates.
-func duplicateErr(k *kind) *errs.Error {
-	if k == accountKind {
+func duplicateErr(k *pgstore.Table) *errs.Error {
+	if k == pgstore.Accounts {
 		return customer.ErrDuplicateAccount
 	}
 	return customer.ErrDuplicateContact
@@ -83,7 +84,7 @@ func duplicateErr(k *kind) *errs.Error {
 // nil: none is). It first locks every key of recs (lockKeys), so that of two
 // concurrent writes of duplicates — the same email, or similar names — the
 // second is checked after the first commits and is refused.
-func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Principal, recs []customer.Record, allow []bool) ([]error, error) {
+func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *pgstore.Table, p auth.Principal, recs []customer.Record, allow []bool) ([]error, error) {
 	q, err := dupQueryOf(k, p, recs)
 	if err != nil {
 		return nil, err
@@ -105,8 +106,8 @@ func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *kind, p auth.Pr
 }
 
 // dupQueryOf returns the duplicate check of recs, all of k, for p.
-func dupQueryOf(k *kind, p auth.Principal, recs []customer.Record) (dupQuery, error) {
-	if k == accountKind {
+func dupQueryOf(k *pgstore.Table, p auth.Principal, recs []customer.Record) (dupQuery, error) {
+	if k == pgstore.Accounts {
 		as := make([]*customer.Account, len(recs))
 		for i, r := range recs {
 			as[i] = r.(*customer.Account)
@@ -176,22 +177,22 @@ func foldCandidates(hits []dupHit) []customer.DuplicateCandidate {
 
 // ContactDuplicates implements Deduplicator.
 func (s *service) ContactDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error) {
-	return s.duplicatesOf(ctx, contactKind, id)
+	return s.duplicatesOf(ctx, pgstore.Contacts, id)
 }
 
 // AccountDuplicates implements Deduplicator.
 func (s *service) AccountDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error) {
-	return s.duplicatesOf(ctx, accountKind, id)
+	return s.duplicatesOf(ctx, pgstore.Accounts, id)
 }
 
 // duplicatesOf lists the candidates of a live record the caller may see.
-func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found []customer.DuplicateCandidate, err error) {
-	p, err := callerOf(ctx, id, k.notFound)
+func (s *service) duplicatesOf(ctx context.Context, k *pgstore.Table, id string) (found []customer.DuplicateCandidate, err error) {
+	p, err := callerOf(ctx, id, k.NotFound)
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		rec, err := getRecord(ctx, tx, k, id, false, liveConds(p)...)
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
+		rec, err := pgstore.GetRecord(ctx, tx, k, id, false, pgstore.LiveConds(p)...)
 		if err != nil {
 			return err
 		}
@@ -199,7 +200,7 @@ func (s *service) duplicatesOf(ctx context.Context, k *kind, id string) (found [
 		if err != nil {
 			return err
 		}
-		all, err := runDuplicates(ctx, tx, q, 1, nil)
+		all, err := runDuplicates(ctx, tx.SQL(), q, 1, nil)
 		if err == nil {
 			found = all[0]
 		}

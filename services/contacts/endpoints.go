@@ -164,72 +164,6 @@ func makeEndpoints(s Service) endpoints {
 			res, err := s.TagAccounts(ctx, r.(BulkTag))
 			return ok(&res, 0, err)
 		},
-		"createTag": func(ctx context.Context, r any) (any, error) {
-			t, err := s.CreateTag(ctx, r.(Tag))
-			if err != nil {
-				return nil, err
-			}
-			return created(t, t.Version, "/v1/tags/"+t.ID, nil)
-		},
-		"getTag": func(ctx context.Context, r any) (any, error) {
-			t, err := s.GetTag(ctx, r.(idRequest).ID)
-			if err != nil {
-				return nil, err
-			}
-			return ok(t, t.Version, nil)
-		},
-		"updateTag": func(ctx context.Context, r any) (any, error) {
-			req := r.(patchRequest)
-			t, err := s.UpdateTag(ctx, req.ID, req.IfMatch, req.Patch)
-			if err != nil {
-				return nil, err
-			}
-			return ok(t, t.Version, nil)
-		},
-		"deleteTag": func(ctx context.Context, r any) (any, error) {
-			return noContent{}, s.DeleteTag(ctx, r.(idRequest).ID)
-		},
-		"listTags": func(ctx context.Context, _ any) (any, error) {
-			tags, err := s.ListTags(ctx)
-			return ok(&listBody[Tag]{Items: tags}, 0, err)
-		},
-		"createCustomField": func(ctx context.Context, r any) (any, error) {
-			d, err := s.CreateCustomField(ctx, r.(customer.CustomField))
-			if err != nil {
-				return nil, err
-			}
-			return created(d, d.Version, "/v1/custom-fields/"+d.ID, nil)
-		},
-		"getCustomField": func(ctx context.Context, r any) (any, error) {
-			d, err := s.GetCustomField(ctx, r.(idRequest).ID)
-			if err != nil {
-				return nil, err
-			}
-			return ok(d, d.Version, nil)
-		},
-		"updateCustomField": func(ctx context.Context, r any) (any, error) {
-			req := r.(patchRequest)
-			d, err := s.UpdateCustomField(ctx, req.ID, req.IfMatch, req.Patch)
-			if err != nil {
-				return nil, err
-			}
-			return ok(d, d.Version, nil)
-		},
-		"deleteCustomField": func(ctx context.Context, r any) (any, error) {
-			return noContent{}, s.DeleteCustomField(ctx, r.(idRequest).ID)
-		},
-		"listCustomFields": func(ctx context.Context, r any) (any, error) {
-			defs, err := s.ListCustomFields(ctx, r.(listRequest).Entity)
-			return ok(&listBody[customer.CustomField]{Items: defs}, 0, err)
-		},
-		"getSettings": func(ctx context.Context, _ any) (any, error) {
-			st, err := s.GetSettings(ctx)
-			return ok(st, 0, err)
-		},
-		"putSettings": func(ctx context.Context, r any) (any, error) {
-			st, err := s.PutSettings(ctx, r.(Settings))
-			return ok(st, 0, err)
-		},
 	}
 	maps.Copy(e, dedupEndpoints(s))
 	maps.Copy(e, viewEndpoints(s))
@@ -240,15 +174,10 @@ func makeEndpoints(s Service) endpoints {
 
 // permissions maps each endpoint to the permission it requires.
 var permissions = map[string]string{
-	"getContact": customer.PermRead, "listContacts": customer.PermRead, "getAccount": customer.PermRead, "listAccounts": customer.PermRead,
-	"getTag": customer.PermRead, "listTags": customer.PermRead, "getCustomField": customer.PermRead, "listCustomFields": customer.PermRead,
-	"getSettings": customer.PermRead, "exportContacts": customer.PermRead, "exportAccounts": customer.PermRead,
+	"getContact": customer.PermRead, "listContacts": customer.PermRead, "getAccount": customer.PermRead, "listAccounts": customer.PermRead, "exportContacts": customer.PermRead, "exportAccounts": customer.PermRead,
 	"createContact": customer.PermWrite, "updateContact": customer.PermWrite, "deleteContact": customer.PermWrite, "restoreContact": customer.PermWrite,
 	"tagContacts": customer.PermWrite, "createAccount": customer.PermWrite, "updateAccount": customer.PermWrite, "deleteAccount": customer.PermWrite,
-	"restoreAccount": customer.PermWrite, "tagAccounts": customer.PermWrite, "createTag": customer.PermWrite, "updateTag": customer.PermWrite,
-	"deleteTag":         customer.PermWrite,
-	"createCustomField": customer.PermAdmin, "updateCustomField": customer.PermAdmin, "deleteCustomField": customer.PermAdmin,
-	"putSettings": customer.PermAdmin,
+	"restoreAccount": customer.PermWrite, "tagAccounts": customer.PermWrite,
 }
 
 // version returns the version of a record, 0 on error.

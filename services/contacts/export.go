@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // exportBatch is how many records an export reads per query.
@@ -26,25 +26,25 @@ type Exporter interface {
 
 // ExportContacts implements Exporter.
 func (s *service) ExportContacts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Contact) error) error {
-	return s.export(ctx, contactKind, q, start, func(r customer.Record) error { return each(asContact(r)) })
+	return s.export(ctx, pgstore.Contacts, q, start, func(r customer.Record) error { return each(asContact(r)) })
 }
 
 // ExportAccounts implements Exporter.
 func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Account) error) error {
-	return s.export(ctx, accountKind, q, start, func(r customer.Record) error { return each(asAccount(r)) })
+	return s.export(ctx, pgstore.Accounts, q, start, func(r customer.Record) error { return each(asAccount(r)) })
 }
 
 // export reads the records of q as list does, page after page of
 // exportBatch in one transaction, so it holds one page in memory whatever
 // the size of the result. Pages follow each other by keyset, so a record
 // changed during the export is exported once, with the values its page read.
-func (s *service) export(ctx context.Context, k *kind, q ListQuery, start func([]customer.CustomField) error, each func(customer.Record) error) error {
+func (s *service) export(ctx context.Context, k *pgstore.Table, q ListQuery, start func([]customer.CustomField) error, each func(customer.Record) error) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
 	}
 	q.Cursor, q.Limit = "", exportBatch
-	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		if err := s.applyView(ctx, tx, k, p, &q); err != nil {
 			return err
 		}
@@ -69,7 +69,7 @@ func (s *service) export(ctx context.Context, k *kind, q ListQuery, start func([
 			if err != nil {
 				return err
 			}
-			if err := presentWith(ctx, tx, defs, recs...); err != nil {
+			if err := catalog.PresentWith(ctx, tx, defs, recs...); err != nil {
 				return err
 			}
 			for _, r := range recs {

@@ -3,9 +3,9 @@ package contacts
 import (
 	"context"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 )
@@ -24,19 +24,19 @@ func DuplicateChecks(p auth.Principal, cs []*customer.Contact, a *customer.Accou
 // accounts, all of one kind), written in this order by p, in a transaction
 // of p's tenant, as a batch of creates does: allow says which skip it. It
 // returns each record's refusal (nil: none).
-func CheckBatch(ctx context.Context, store *Store, p auth.Principal, allow []bool, recs ...any) ([]error, error) {
-	k := contactKind
+func CheckBatch(ctx context.Context, db *pgstore.DB, p auth.Principal, allow []bool, recs ...any) ([]error, error) {
+	k := pgstore.Contacts
 	rs := make([]customer.Record, len(recs))
 	for i, r := range recs {
 		rs[i] = r.(customer.Record)
 		if _, ok := r.(*customer.Account); ok {
-			k = accountKind
+			k = pgstore.Accounts
 		}
 	}
 	var refused []error
-	err := store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err := db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		var err error
-		refused, err = checkDuplicates(ctx, tx, k, p, rs, allow)
+		refused, err = checkDuplicates(ctx, tx.Prepared(), k, p, rs, allow)
 		return err
 	})
 	return refused, err

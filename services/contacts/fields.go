@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/filter"
 )
@@ -24,13 +25,6 @@ type field struct {
 	// is no export column (an object, whose fields are).
 	export func(customer.Record) string
 }
-
-// The aliases of contacts' and accounts' tables in list queries; filter
-// columns are qualified with them.
-const (
-	contactAlias = "c"
-	accountAlias = "a"
-)
 
 // tagsColumn is appended to a tag_ids column for the "tags" filter field:
 // the record's tag ids as text. Filters name tags; resolveTagNames rewrites
@@ -170,8 +164,8 @@ func concat(lists ...[]field) []field {
 }
 
 // vocabulary returns k's vocabulary.
-func vocabulary(k *kind) []field {
-	if k == accountKind {
+func vocabulary(k *pgstore.Table) []field {
+	if k == pgstore.Accounts {
 		return accountVocabulary
 	}
 	return contactVocabulary
@@ -223,7 +217,7 @@ func Vocabulary(entity string) FieldNames {
 
 // knownName reports whether name is in k's vocabulary with the custom field
 // definitions defs (by key).
-func knownName(k *kind, defs map[string]customer.CustomField, name string) bool {
+func knownName(k *pgstore.Table, defs map[string]customer.CustomField, name string) bool {
 	if key, ok := strings.CutPrefix(name, customer.CustomFieldPrefix); ok {
 		_, found := defs[key]
 		return found

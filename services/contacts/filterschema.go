@@ -4,28 +4,21 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/filter"
 )
-
-// alias returns the alias of k's table in list queries.
-func alias(k *kind) string {
-	if k == accountKind {
-		return accountAlias
-	}
-	return contactAlias
-}
 
 // schemaFor returns k's filter schema (the filterable names of its
 // vocabulary) with the custom fields defs (the tenant's live definitions of
 // k's entity, by key) as "customFields.<key>". Deleted definitions are not
 // in defs, so their stored values are not filterable.
-func schemaFor(k *kind, defs map[string]customer.CustomField) filter.Schema {
+func schemaFor(k *pgstore.Table, defs map[string]customer.CustomField) filter.Schema {
 	s := contactFields
-	if k == accountKind {
+	if k == pgstore.Accounts {
 		s = accountFields
 	}
-	column := alias(k) + ".custom_fields"
+	column := k.Alias + ".custom_fields"
 	s.CustomField = func(name string) (filter.Field, bool) {
 		key, ok := strings.CutPrefix(name, customer.CustomFieldPrefix)
 		d, found := defs[key]

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -15,7 +17,7 @@ import (
 
 // checkListQuery runs the database-free part of planList over q: the
 // search, the filter compiled against k's fixed fields, and the sort.
-func checkListQuery(k *kind, q ListQuery) error {
+func checkListQuery(k *pgstore.Table, q ListQuery) error {
 	if _, err := parseSearch(q.Q); err != nil {
 		return err
 	}
@@ -54,7 +56,7 @@ func FuzzListQuery(f *testing.F) {
 			wantBadRequest(t, raw, err)
 			return
 		}
-		for _, k := range []*kind{contactKind, accountKind} {
+		for _, k := range []*pgstore.Table{pgstore.Contacts, pgstore.Accounts} {
 			if err := checkListQuery(k, req.(listRequest).Query); err != nil {
 				wantBadRequest(t, raw, err)
 			}

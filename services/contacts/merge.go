@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -48,8 +48,8 @@ type mergedEvent struct {
 }
 
 // mergedErr returns the error of a read of a merged record of k.
-func mergedErr(k *kind) *errs.Error {
-	if k == accountKind {
+func mergedErr(k *pgstore.Table) *errs.Error {
+	if k == pgstore.Accounts {
 		return customer.ErrAccountMerged
 	}
 	return customer.ErrContactMerged
@@ -57,8 +57,8 @@ func mergedErr(k *kind) *errs.Error {
 
 // followMerge turns err, the not-found of reading id, into a *MergedError
 // when id is a merged record the caller may see; other errors pass.
-func (s *service) followMerge(ctx context.Context, k *kind, id string, err error) error {
-	if !errors.Is(err, k.notFound) || !validID(id) {
+func (s *service) followMerge(ctx context.Context, k *pgstore.Table, id string, err error) error {
+	if !errors.Is(err, k.NotFound) || !validID(id) {
 		return err
 	}
 	p, perr := principal(ctx)
@@ -66,8 +66,8 @@ func (s *service) followMerge(ctx context.Context, k *kind, id string, err error
 		return perr
 	}
 	var winner string
-	if terr := s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) (e error) {
-		winner, e = finalWinner(ctx, tx, k, id, liveConds(p)[1:])
+	if terr := s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) (e error) {
+		winner, e = pgstore.FinalWinner(ctx, tx, k, id, pgstore.LiveConds(p)[1:])
 		return e
 	}); terr != nil {
 		return terr
@@ -75,29 +75,29 @@ func (s *service) followMerge(ctx context.Context, k *kind, id string, err error
 	if winner == "" {
 		return err
 	}
-	return &customer.MergedError{Err: mergedErr(k), Entity: k.entity, WinnerID: winner}
+	return &customer.MergedError{Err: mergedErr(k), Entity: k.Entity, WinnerID: winner}
 }
 
 // MergeContacts implements Deduplicator.
 func (s *service) MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Contact, error) {
-	rec, err := s.merge(ctx, contactKind, winnerID, ifMatch, req)
+	rec, err := s.merge(ctx, pgstore.Contacts, winnerID, ifMatch, req)
 	return asContact(rec), err
 }
 
 // MergeAccounts implements Deduplicator.
 func (s *service) MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Account, error) {
-	rec, err := s.merge(ctx, accountKind, winnerID, ifMatch, req)
+	rec, err := s.merge(ctx, pgstore.Accounts, winnerID, ifMatch, req)
 	return asAccount(rec), err
 }
 
 // checkMergeRequest validates the loser id and the field choices.
-func checkMergeRequest(k *kind, req MergeRequest) error {
+func checkMergeRequest(k *pgstore.Table, req MergeRequest) error {
 	v := errs.NewValidator()
 	v.Check(validID(req.LoserID), "loserId", "must be a UUID")
 	for _, f := range slices.Sorted(maps.Keys(req.Fields)) {
 		key, custom := strings.CutPrefix(f, customer.CustomFieldPrefix)
-		v.Check(custom && key != "" || slices.Contains(mergeableFields[k.entity], f), "fields/"+f,
-			"is not a field a merge can choose: one of "+strings.Join(mergeableFields[k.entity], ", ")+" or customFields.<key>")
+		v.Check(custom && key != "" || slices.Contains(mergeableFields[k.Entity], f), "fields/"+f,
+			"is not a field a merge can choose: one of "+strings.Join(mergeableFields[k.Entity], ", ")+" or customFields.<key>")
 		v.Check(req.Fields[f] == KeepWinner || req.Fields[f] == KeepLoser, "fields/"+f, "must be winner or loser")
 	}
 	return v.Err()
@@ -107,13 +107,13 @@ func checkMergeRequest(k *kind, req MergeRequest) error {
 // the chosen fields and the unions, the loser becomes a tombstone, an
 // account's contacts and child accounts move to the winner, and one merged
 // event carries the winner's new state.
-func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch int64, req MergeRequest) (rec customer.Record, err error) {
+func (s *service) merge(ctx context.Context, k *pgstore.Table, winnerID string, ifMatch int64, req MergeRequest) (rec customer.Record, err error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !validID(winnerID) {
-		return nil, k.notFound
+		return nil, k.NotFound
 	}
 	if err := checkMergeRequest(k, req); err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 	if ifMatch == 0 {
 		return nil, customer.ErrIfMatchRequired
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		winner, loser, err := lockMergePair(ctx, tx, k, p, winnerID, req.LoserID)
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 		if winner.Base().Version != ifMatch {
 			return customer.ErrVersionMismatch
 		}
-		if err := present(ctx, tx, k, winner, loser); err != nil {
+		if err := catalog.Present(ctx, tx, k.Entity, winner, loser); err != nil {
 			return err
 		}
 		if rec, err = combine(k, winner, loser, req.Fields); err != nil {
@@ -144,13 +144,13 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 		m.ID, m.CreatedAt, m.UpdatedAt, m.Version = wm.ID, wm.CreatedAt, now, wm.Version+1
 		lm := loser.Base()
 		lm.DeletedAt, lm.UpdatedAt, lm.Version = &now, now, lm.Version+1
-		if err := updateRecord(ctx, tx, k, loser); err != nil {
+		if err := pgstore.UpdateRecord(ctx, tx, k, loser); err != nil {
 			return err
 		}
 		if err := setMergedInto(ctx, tx, k, lm.ID, wm.ID); err != nil {
 			return err
 		}
-		if k == accountKind {
+		if k == pgstore.Accounts {
 			if err := s.repoint(ctx, tx, p, lm.ID, wm.ID, now); err != nil {
 				return err
 			}
@@ -159,20 +159,20 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 		if err != nil {
 			return err
 		}
-		if err := presentWith(ctx, tx, defs, rec); err != nil {
+		if err := catalog.PresentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
 		merged, err := customer.ChangedFields(winner, rec)
 		if err != nil {
 			return err
 		}
-		if err := updateRecord(ctx, tx, k, rec); err != nil {
+		if err := pgstore.UpdateRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		if err := recordConsent(ctx, tx, p, winner, rec, ConsentMerged); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbMerged, wm.ID, mergedEvent{Winner: rec, LoserID: lm.ID, MergedFields: merged}, nil)
+		return tx.Emit(ctx, k.Entity, customer.VerbMerged, wm.ID, mergedEvent{Winner: rec, LoserID: lm.ID, MergedFields: merged}, nil)
 	})
 	return rec, err
 }
@@ -180,11 +180,11 @@ func (s *service) merge(ctx context.Context, k *kind, winnerID string, ifMatch i
 // lockMergePair reads and locks, in id order, the live winner and the loser
 // p may see. A loser merged before is ErrAlreadyMerged; a deleted one is not
 // found.
-func lockMergePair(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, winnerID, loserID string) (winner, loser customer.Record, err error) {
+func lockMergePair(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Principal, winnerID, loserID string) (winner, loser customer.Record, err error) {
 	ids := []string{winnerID, loserID}
 	slices.Sort(ids)
 	for _, id := range ids {
-		rec, err := getRecord(ctx, tx, k, id, true, liveConds(p)[1:]...)
+		rec, err := pgstore.GetRecord(ctx, tx, k, id, true, pgstore.LiveConds(p)[1:]...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -195,17 +195,17 @@ func lockMergePair(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, 
 		}
 	}
 	if winner.Base().DeletedAt != nil {
-		return nil, nil, k.notFound
+		return nil, nil, k.NotFound
 	}
 	if loser.Base().DeletedAt != nil {
-		into, err := finalWinner(ctx, tx, k, loserID, nil)
+		into, err := pgstore.FinalWinner(ctx, tx, k, loserID, nil)
 		if err != nil {
 			return nil, nil, err
 		}
 		if into != "" {
 			return nil, nil, ErrAlreadyMerged
 		}
-		return nil, nil, k.notFound
+		return nil, nil, k.NotFound
 	}
 	return winner, loser, nil
 }
@@ -214,12 +214,12 @@ func lockMergePair(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, 
 // to the winner to, emitting contact.updated (changed accountId) and
 // account.updated (changed parentAccountId) for each. It ignores the
 // caller's scope: no record may point at a tombstone.
-func (s *service) repoint(ctx context.Context, tx *sqlx.Tx, p auth.Principal, from, to string, now time.Time) error {
+func (s *service) repoint(ctx context.Context, tx *pgstore.Tx, p auth.Principal, from, to string, now time.Time) error {
 	for _, r := range []struct {
-		k      *kind
+		k      *pgstore.Table
 		column string
 		field  string
-	}{{contactKind, "account_id", "accountId"}, {accountKind, "parent_account_id", "parentAccountId"}} {
+	}{{pgstore.Contacts, "account_id", "accountId"}, {pgstore.Accounts, "parent_account_id", "parentAccountId"}} {
 		moved, err := repointRecords(ctx, tx, r.k, r.column, from, to, now)
 		if err != nil {
 			return err
@@ -227,10 +227,10 @@ func (s *service) repoint(ctx context.Context, tx *sqlx.Tx, p auth.Principal, fr
 		if len(moved) == 0 {
 			continue
 		}
-		if err := present(ctx, tx, r.k, moved...); err != nil {
+		if err := catalog.Present(ctx, tx, r.k.Entity, moved...); err != nil {
 			return err
 		}
-		if err := s.emitAll(ctx, tx, p.TenantID, r.k.entity, customer.VerbUpdated, moved, []string{r.field}); err != nil {
+		if err := tx.EmitAll(ctx, r.k.Entity, customer.VerbUpdated, moved, []string{r.field}); err != nil {
 			return err
 		}
 	}

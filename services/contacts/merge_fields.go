@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
@@ -14,7 +15,7 @@ import (
 // combine returns the winner after the merge, not yet normalised: the fields
 // chosen from the loser, the union of tags (and of emails and phones), and
 // the custom fields of both, the winner's (or the chosen side's) first.
-func combine(k *kind, winner, loser customer.Record, fields map[string]string) (customer.Record, error) {
+func combine(k *pgstore.Table, winner, loser customer.Record, fields map[string]string) (customer.Record, error) {
 	w, err := customer.ToMap(winner)
 	if err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func combine(k *kind, winner, loser customer.Record, fields map[string]string) (
 	if err != nil {
 		return nil, err
 	}
-	rec := k.newRecord()
+	rec := k.New()
 	if err := kitx.DecodeJSON(body, rec); err != nil {
 		return nil, err
 	}

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -94,7 +94,7 @@ func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*Dupli
 		return nil, err
 	}
 	scan := &DuplicateScan{ID: newID(), Entity: entity, Status: ScanRunning, CreatedBy: p.UserID, CreatedAt: s.timestamp()}
-	if err := s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error { return insertScan(ctx, tx, scan) }); err != nil {
+	if err := s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error { return insertScan(ctx, tx, scan) }); err != nil {
 		return nil, err
 	}
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), scanTimeout)
@@ -115,7 +115,7 @@ func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*Dupli
 func (s *service) runScan(ctx context.Context, tenant string, scan DuplicateScan, claimed chan<- error) {
 	var once sync.Once
 	claim := func(err error) { once.Do(func() { claimed <- err }) }
-	err := s.store.inTx(ctx, tenant, func(tx *sqlx.Tx) error {
+	err := s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
 		if err := lockScan(ctx, tx, scan.ID); err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func (s *service) runScan(ctx context.Context, tenant string, scan DuplicateScan
 	// ctx may be what ended the scan: mark it failed with a context of its own.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), failTimeout)
 	defer cancel()
-	if err := s.store.inTx(fctx, tenant, func(tx *sqlx.Tx) error {
+	if err := s.db.InTx(fctx, tenant, func(tx *pgstore.Tx) error {
 		return finishScan(fctx, tx, scan.ID, ScanFailed, reason, 0, s.timestamp())
 	}); err != nil {
 		slog.Default().ErrorContext(ctx, "duplicate scan not marked failed; its next read marks it interrupted",
@@ -163,7 +163,7 @@ func (s *service) runScan(ctx context.Context, tenant string, scan DuplicateScan
 // new one. Nor is there a sweep at start: it would have to cross tenants
 // under row-level security, and it could not tell another replica's live
 // scan from a dead one, which the lock can.
-func (s *service) readScan(ctx context.Context, tx *sqlx.Tx, id string) (*DuplicateScan, error) {
+func (s *service) readScan(ctx context.Context, tx *pgstore.Tx, id string) (*DuplicateScan, error) {
 	if err := failInterrupted(ctx, tx, id, s.timestamp()); err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (s *service) GetDuplicateScan(ctx context.Context, id string) (scan *Duplic
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		scan, err = s.readScan(ctx, tx, id)
 		return err
 	})
@@ -202,7 +202,7 @@ func (s *service) ListDuplicatePairs(ctx context.Context, scanID string, limit i
 	if limit <= 0 || limit > kitx.MaxLimit {
 		limit = kitx.DefaultLimit
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		scan, err := s.readScan(ctx, tx, scanID)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // MaxQueryLen is the longest search text q, in characters.
@@ -105,20 +106,20 @@ type searchSQL struct {
 }
 
 // render builds the SQL of s over k's alias a.
-func (s *search) render(k *kind, b *sqlArgs) searchSQL {
-	a := alias(k) + "."
-	term := b.bind(s.term())
+func (s *search) render(k *pgstore.Table, b *pgstore.Args) searchSQL {
+	a := k.Alias + "."
+	term := b.Bind(s.term())
 	out := searchSQL{score: "word_similarity(" + term + "::text, " + a + "search_text)::float8"}
 	if s.fuzzy() {
 		out.distance = term + "::text <<-> " + a + "search_text"
 	}
 	contains := "strpos(" + a + "search_text, " + term + "::text) > 0"
-	if k == accountKind {
-		text := b.bind(s.text)
+	if k == pgstore.Accounts {
+		text := b.Bind(s.text)
 		out.prefix = "(" + a + "name_key ^@ " + text + "::text OR " + a + "domain ^@ " + text + "::text)"
 		out.match = out.prefix
 		if s.fuzzy() {
-			out.match = "(" + out.prefix + " OR " + contains + " OR " + out.score + " >= " + b.bind(minWordSimilarity) + ")"
+			out.match = "(" + out.prefix + " OR " + contains + " OR " + out.score + " >= " + b.Bind(minWordSimilarity) + ")"
 		}
 		out.rank = "CASE WHEN " + a + "name_key = " + text + "::text OR " + a + "domain = " + text + "::text THEN 0 WHEN " +
 			out.prefix + " THEN 1 ELSE 2 END"
@@ -126,7 +127,7 @@ func (s *search) render(k *kind, b *sqlArgs) searchSQL {
 	}
 	switch {
 	case s.digits != "":
-		d, rd := term, b.bind(reverse(s.digits))
+		d, rd := term, b.Bind(reverse(s.digits))
 		out.prefix = "(" + a + "phone_key ^@ " + d + "::text OR " + a + "phone_rkey ^@ " + rd + "::text)"
 		out.match = out.prefix
 		exact := a + "phone_key = " + d + "::text"
@@ -135,17 +136,17 @@ func (s *search) render(k *kind, b *sqlArgs) searchSQL {
 		}
 		out.rank = "CASE WHEN " + exact + " THEN 0 WHEN " + out.prefix + " THEN 1 ELSE 2 END"
 	case s.email:
-		text := b.bind(s.text)
+		text := b.Bind(s.text)
 		out.prefix = "(" + a + "primary_email ^@ " + text + "::text)"
 		out.match = out.prefix
 		out.rank = "CASE WHEN " + a + "primary_email = " + text + "::text THEN 0 WHEN " + out.prefix + " THEN 1 ELSE 2 END"
 	default:
-		text := b.bind(s.text)
+		text := b.Bind(s.text)
 		out.prefix = "(" + a + "name_key ^@ " + text + "::text OR " + a + "account_key ^@ " + text + "::text OR " +
 			a + "primary_email ^@ " + text + "::text)"
 		out.match = out.prefix
 		if s.fuzzy() {
-			out.match = "(" + out.prefix + " OR " + contains + " OR " + out.score + " >= " + b.bind(minWordSimilarity) + ")"
+			out.match = "(" + out.prefix + " OR " + contains + " OR " + out.score + " >= " + b.Bind(minWordSimilarity) + ")"
 		}
 		out.rank = "CASE WHEN " + a + "name_key = " + text + "::text OR " + a + "primary_email = " + text + "::text THEN 0 WHEN " +
 			out.prefix + " THEN 1 ELSE 2 END"

@@ -5,13 +5,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // TestSearchPageMatchesFullSearch checks that page, which skips the
@@ -20,9 +21,9 @@ import (
 // (typo matches follow them), and with none (typos only).
 func TestSearchPageMatchesFullSearch(t *testing.T) {
 	ctx := context.Background()
-	admin, app := migratedDB(t)
+	admin, app := testdb.Migrated(t)
 	tenant := uuid.NewString()
-	seedContacts(t, admin, tenant, uuid.NewString(), 3000)
+	testdb.SeedContacts(t, admin, tenant, uuid.NewString(), 3000)
 	p := auth.Principal{TenantID: tenant, UserID: "owner1", RecordScope: map[string]auth.Scope{customer.Module: auth.ScopeAll}}
 	for _, tt := range []struct {
 		q        string
@@ -34,7 +35,7 @@ func TestSearchPageMatchesFullSearch(t *testing.T) {
 	} {
 		t.Run(tt.q, func(t *testing.T) {
 			var got, want []string
-			err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
+			err := pgstore.New(app, "").InTx(ctx, tenant, func(tx *pgstore.Tx) error {
 				var err error
 				if got, err = allPages(ctx, tx, p, tt.q, (*listPlan).page); err != nil {
 					return err
@@ -57,12 +58,12 @@ func TestSearchPageMatchesFullSearch(t *testing.T) {
 
 // allPages reads every page of 50 of a relevance search for q with read and
 // returns the ids in order.
-func allPages(ctx context.Context, tx *sqlx.Tx, p auth.Principal, q string,
-	read func(*listPlan, context.Context, *sqlx.Tx, []*string, int) ([]customer.Record, [][]*string, error)) ([]string, error) {
+func allPages(ctx context.Context, tx *pgstore.Tx, p auth.Principal, q string,
+	read func(*listPlan, context.Context, *pgstore.Tx, []*string, int) ([]customer.Record, [][]*string, error)) ([]string, error) {
 	var ids []string
 	var after []*string
 	for {
-		plan, err := planList(ctx, tx, contactKind, p, ListQuery{Q: q})
+		plan, err := planList(ctx, tx, pgstore.Contacts, p, ListQuery{Q: q})
 		if err != nil {
 			return nil, err
 		}

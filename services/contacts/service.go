@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -26,7 +26,7 @@ type ListQuery struct {
 	// Deleted lists the soft-deleted records instead of the live ones.
 	Deleted bool
 	// Where holds extra conditions ANDed to the query.
-	Where []Cond
+	Where []pgstore.Cond
 	// Q is a search text over names, emails, phones and the account name
 	// (search.go); Filter a filter in the libs/filter language; Sort a sort
 	// specification ("-updatedAt"); View the id of a saved view whose q,
@@ -38,17 +38,15 @@ type ListQuery struct {
 }
 
 type service struct {
-	store   *Store
+	db      *pgstore.DB
 	cursors *kitx.Cursors
-	topic   string
 	now     func() time.Time
 	batches *batcher // creates (service_create.go)
 }
 
-// NewService returns the Service on store, signing list cursors with cursors
-// and publishing events to topic through the outbox.
-func NewService(store *Store, cursors *kitx.Cursors, topic string) Service {
-	s := &service{store: store, cursors: cursors, topic: topic, now: time.Now}
+// NewService returns the Service on db, signing list cursors with cursors.
+func NewService(db *pgstore.DB, cursors *kitx.Cursors) Service {
+	s := &service{db: db, cursors: cursors, now: time.Now}
 	s.batches = newBatcher(s.runBatch)
 	return s
 }
@@ -87,54 +85,12 @@ func validID(id string) bool {
 	return err == nil
 }
 
-// liveConds selects the live records p may see.
-func liveConds(p auth.Principal) []Cond {
-	conds := []Cond{{SQL: "deleted_at IS NULL"}}
-	if c, ok := scopeCond(p); ok {
-		conds = append(conds, c)
-	}
-	return conds
-}
-
-// present fills the API view of records: tag names from their ids and the
-// values of defined custom fields.
-func present(ctx context.Context, tx *sqlx.Tx, k *kind, recs ...customer.Record) error {
-	defs, err := customFieldDefs(ctx, tx, k.entity)
-	if err != nil {
-		return err
-	}
-	return presentWith(ctx, tx, defs, recs...)
-}
-
-// presentWith is present with the custom field definitions already read.
-func presentWith(ctx context.Context, tx *sqlx.Tx, defs map[string]customer.CustomField, recs ...customer.Record) error {
-	var ids []string
-	for _, r := range recs {
-		ids = append(ids, r.Base().TagIDs...)
-	}
-	names, err := tagNames(ctx, tx, ids)
-	if err != nil {
-		return err
-	}
-	for _, r := range recs {
-		m := r.Base()
-		m.Tags = []string{}
-		for _, id := range m.TagIDs {
-			if n, ok := names[id]; ok {
-				m.Tags = append(m.Tags, n)
-			}
-		}
-		m.CustomFields = customer.VisibleCustomFields(defs, m.StoredFields, "")
-	}
-	return nil
-}
-
 // prepare normalises and validates rec before it is written by p, resolves
 // its tag names (creating unknown ones) and folds its custom fields into the
 // stored ones, keeping the hidden values of old. It returns the custom field
 // definitions it checked against, for presentWith.
-func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, rec customer.Record, old customer.JSONMap) (map[string]customer.CustomField, error) {
-	region, defs, err := writeRules(ctx, s.store.prepared(tx), k.entity)
+func (s *service) prepare(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Principal, rec customer.Record, old customer.JSONMap) (map[string]customer.CustomField, error) {
+	region, defs, err := catalog.WriteRules(ctx, tx, k.Entity)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +103,7 @@ func (s *service) prepare(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Prin
 // admit normalises and validates rec against the tenant's default phone
 // region and the custom field definitions defs, checks its references and
 // that p may see it once written. It writes nothing.
-func admit(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec customer.Record, region string, defs map[string]customer.CustomField) error {
+func admit(ctx context.Context, tx *pgstore.Tx, p auth.Principal, rec customer.Record, region string, defs map[string]customer.CustomField) error {
 	v := errs.NewValidator()
 	m := rec.Base()
 	m.NormalizeOwnership(v, p.UserID)
@@ -177,18 +133,13 @@ func admit(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec customer.Reco
 // resolve turns the tag names of rec, admitted, into ids (creating unknown
 // tags) and folds its custom fields into the stored ones, keeping the
 // values of old that defs hide.
-func (s *service) resolve(ctx context.Context, tx *sqlx.Tx, p auth.Principal, rec customer.Record, defs map[string]customer.CustomField, old customer.JSONMap) error {
+func (s *service) resolve(ctx context.Context, tx *pgstore.Tx, p auth.Principal, rec customer.Record, defs map[string]customer.CustomField, old customer.JSONMap) error {
 	m := rec.Base()
-	ids, created, err := tagIDs(ctx, tx, m.Tags, true, m.UpdatedAt)
+	ids, err := catalog.ResolveTags(ctx, tx, m.Tags, true, m.UpdatedAt)
 	if err != nil {
 		return err
 	}
-	for _, t := range created {
-		if err := s.emit(ctx, tx, p.TenantID, "tag", customer.VerbCreated, t.ID, t, nil); err != nil {
-			return err
-		}
-	}
-	m.TagIDs = append(pq.StringArray{}, ids...)
+	m.SetTagIDs(ids)
 	visible := customer.VisibleCustomFields(defs, old, "")
 	m.StoredFields = customer.JSONMap{}
 	for key, val := range old {
@@ -204,12 +155,12 @@ func (s *service) resolve(ctx context.Context, tx *sqlx.Tx, p auth.Principal, re
 
 // checkReferences checks that a contact's account and an account's parent
 // exist in the tenant, and that an account's parents form no cycle.
-func checkReferences(ctx context.Context, tx *sqlx.Tx, rec customer.Record) error {
+func checkReferences(ctx context.Context, tx *pgstore.Tx, rec customer.Record) error {
 	v := errs.NewValidator()
 	switch r := rec.(type) {
 	case *customer.Contact:
 		if r.AccountID != nil {
-			_, err := getRecord(ctx, tx, accountKind, *r.AccountID, false, Cond{SQL: "deleted_at IS NULL"})
+			_, err := pgstore.GetRecord(ctx, tx, pgstore.Accounts, *r.AccountID, false, pgstore.Cond{SQL: "deleted_at IS NULL"})
 			if err != nil && err != customer.ErrAccountNotFound {
 				return err
 			}
@@ -217,7 +168,7 @@ func checkReferences(ctx context.Context, tx *sqlx.Tx, rec customer.Record) erro
 		}
 	case *customer.Account:
 		if r.ParentAccountID != nil {
-			_, err := getRecord(ctx, tx, accountKind, *r.ParentAccountID, false, Cond{SQL: "deleted_at IS NULL"})
+			_, err := pgstore.GetRecord(ctx, tx, pgstore.Accounts, *r.ParentAccountID, false, pgstore.Cond{SQL: "deleted_at IS NULL"})
 			if err != nil && err != customer.ErrAccountNotFound {
 				return err
 			}
@@ -235,16 +186,16 @@ func checkReferences(ctx context.Context, tx *sqlx.Tx, rec customer.Record) erro
 }
 
 // get reads a live record the caller may see.
-func (s *service) get(ctx context.Context, k *kind, id string) (rec customer.Record, err error) {
-	p, err := callerOf(ctx, id, k.notFound)
+func (s *service) get(ctx context.Context, k *pgstore.Table, id string) (rec customer.Record, err error) {
+	p, err := callerOf(ctx, id, k.NotFound)
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		if rec, err = getRecord(ctx, tx, k, id, false, liveConds(p)...); err != nil {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
+		if rec, err = pgstore.GetRecord(ctx, tx, k, id, false, pgstore.LiveConds(p)...); err != nil {
 			return err
 		}
-		return present(ctx, tx, k, rec)
+		return catalog.Present(ctx, tx, k.Entity, rec)
 	})
 	return rec, err
 }
@@ -254,26 +205,26 @@ func (s *service) get(ctx context.Context, k *kind, id string) (rec customer.Rec
 // its event says); unless opts.AllowDuplicate, a patch that changes what
 // identifies the record (changesIdentity) is refused when the result has
 // duplicates.
-func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (rec customer.Record, changed []string, err error) {
-	p, err := callerOf(ctx, id, k.notFound)
+func (s *service) update(ctx context.Context, k *pgstore.Table, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (rec customer.Record, changed []string, err error) {
+	p, err := callerOf(ctx, id, k.NotFound)
 	if err != nil {
 		return nil, nil, err
 	}
 	if ifMatch == 0 {
 		return nil, nil, customer.ErrIfMatchRequired
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		old, err := getRecord(ctx, tx, k, id, true, liveConds(p)...)
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
+		old, err := pgstore.GetRecord(ctx, tx, k, id, true, pgstore.LiveConds(p)...)
 		if err != nil {
 			return err
 		}
 		if old.Base().Version != ifMatch {
 			return customer.ErrVersionMismatch
 		}
-		if err := present(ctx, tx, k, old); err != nil {
+		if err := catalog.Present(ctx, tx, k.Entity, old); err != nil {
 			return err
 		}
-		rec = k.newRecord()
+		rec = k.New()
 		if err := mergepatch.Apply(old, patch, customer.ReadOnlyFields, rec); err != nil {
 			return err
 		}
@@ -286,7 +237,7 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 		if err != nil {
 			return err
 		}
-		if err := presentWith(ctx, tx, defs, rec); err != nil {
+		if err := catalog.PresentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
 		changed, err = customer.ChangedFields(old, rec)
@@ -295,7 +246,7 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 			return err
 		}
 		if !opts.AllowDuplicate && changesIdentity(changed) {
-			refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, p, []customer.Record{rec}, nil)
+			refused, err := checkDuplicates(ctx, tx.Prepared(), k, p, []customer.Record{rec}, nil)
 			if err != nil {
 				return err
 			}
@@ -303,13 +254,13 @@ func (s *service) update(ctx context.Context, k *kind, id string, ifMatch int64,
 				return refused[0]
 			}
 		}
-		if err := updateRecord(ctx, tx, k, rec); err != nil {
+		if err := pgstore.UpdateRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
 		if err := recordConsent(ctx, tx, p, old, rec, ConsentUpdated); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbUpdated, id, rec, changed)
+		return tx.Emit(ctx, k.Entity, customer.VerbUpdated, id, rec, changed)
 	})
 	return rec, changed, err
 }
@@ -328,16 +279,16 @@ func patchedDisplayName(patch json.RawMessage, old *customer.Contact) bool {
 }
 
 // remove soft-deletes a live record, checking ifMatch when it is not 0.
-func (s *service) remove(ctx context.Context, k *kind, id string, ifMatch int64) error {
+func (s *service) remove(ctx context.Context, k *pgstore.Table, id string, ifMatch int64) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
 	}
 	if !validID(id) {
-		return k.notFound
+		return k.NotFound
 	}
-	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		rec, err := getRecord(ctx, tx, k, id, true, liveConds(p)...)
+	return s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
+		rec, err := pgstore.GetRecord(ctx, tx, k, id, true, pgstore.LiveConds(p)...)
 		if err != nil {
 			return err
 		}
@@ -347,25 +298,25 @@ func (s *service) remove(ctx context.Context, k *kind, id string, ifMatch int64)
 		}
 		now := s.timestamp()
 		m.DeletedAt, m.UpdatedAt, m.Version = &now, now, m.Version+1
-		if err := updateRecord(ctx, tx, k, rec); err != nil {
+		if err := pgstore.UpdateRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
-		if err := present(ctx, tx, k, rec); err != nil {
+		if err := catalog.Present(ctx, tx, k.Entity, rec); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbDeleted, id, rec, nil)
+		return tx.Emit(ctx, k.Entity, customer.VerbDeleted, id, rec, nil)
 	})
 }
 
 // restore undeletes a soft-deleted record.
-func (s *service) restore(ctx context.Context, k *kind, id string) (rec customer.Record, err error) {
-	p, err := callerOf(ctx, id, k.notFound)
+func (s *service) restore(ctx context.Context, k *pgstore.Table, id string) (rec customer.Record, err error) {
+	p, err := callerOf(ctx, id, k.NotFound)
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		conds := append(liveConds(p)[1:], Cond{SQL: "merged_into IS NULL"}) // a merged tombstone stays deleted
-		if rec, err = getRecord(ctx, tx, k, id, true, conds...); err != nil {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
+		conds := append(pgstore.LiveConds(p)[1:], pgstore.Cond{SQL: "merged_into IS NULL"}) // a merged tombstone stays deleted
+		if rec, err = pgstore.GetRecord(ctx, tx, k, id, true, conds...); err != nil {
 			return err
 		}
 		m := rec.Base()
@@ -373,13 +324,13 @@ func (s *service) restore(ctx context.Context, k *kind, id string) (rec customer
 			return customer.ErrNotDeleted
 		}
 		m.DeletedAt, m.UpdatedAt, m.Version = nil, s.timestamp(), m.Version+1
-		if err := updateRecord(ctx, tx, k, rec); err != nil {
+		if err := pgstore.UpdateRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
-		if err := present(ctx, tx, k, rec); err != nil {
+		if err := catalog.Present(ctx, tx, k.Entity, rec); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, k.entity, customer.VerbRestored, id, rec, nil)
+		return tx.Emit(ctx, k.Entity, customer.VerbRestored, id, rec, nil)
 	})
 	return rec, err
 }
@@ -387,7 +338,7 @@ func (s *service) restore(ctx context.Context, k *kind, id string) (rec customer
 // list (service_search.go) returns a page of the records the caller may see.
 
 // bulkTag adds and removes tags on many live records the caller may see.
-func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagResult, error) {
+func (s *service) bulkTag(ctx context.Context, k *pgstore.Table, req BulkTag) (BulkTagResult, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return BulkTagResult{}, err
@@ -406,8 +357,8 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 		return BulkTagResult{}, err
 	}
 	res := BulkTagResult{NotFound: []string{}}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		scope := liveConds(p)[1:]
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
+		scope := pgstore.LiveConds(p)[1:]
 		found, err := visibleIDs(ctx, tx, k, req.IDs, scope)
 		if err != nil {
 			return err
@@ -418,16 +369,11 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 			}
 		}
 		now := s.timestamp()
-		addIDs, created, err := tagIDs(ctx, tx, add, true, now)
+		addIDs, err := catalog.ResolveTags(ctx, tx, add, true, now)
 		if err != nil {
 			return err
 		}
-		for _, t := range created {
-			if err := s.emit(ctx, tx, p.TenantID, "tag", customer.VerbCreated, t.ID, t, nil); err != nil {
-				return err
-			}
-		}
-		removeIDs, _, err := tagIDs(ctx, tx, remove, false, now)
+		removeIDs, err := catalog.ResolveTags(ctx, tx, remove, false, now)
 		if err != nil {
 			return err
 		}
@@ -435,11 +381,11 @@ func (s *service) bulkTag(ctx context.Context, k *kind, req BulkTag) (BulkTagRes
 		if err != nil {
 			return err
 		}
-		if err := present(ctx, tx, k, changed...); err != nil {
+		if err := catalog.Present(ctx, tx, k.Entity, changed...); err != nil {
 			return err
 		}
 		res.Updated = len(changed)
-		return s.emitAll(ctx, tx, p.TenantID, k.entity, customer.VerbUpdated, changed, []string{"tags"})
+		return tx.EmitAll(ctx, k.Entity, customer.VerbUpdated, changed, []string{"tags"})
 	})
 	return res, err
 }

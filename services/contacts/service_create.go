@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // batchTimeout bounds the transaction of a batch of creates. A batch runs
@@ -18,7 +18,7 @@ const batchTimeout = 30 * time.Second
 // create validates and stores a new record and emits its created event;
 // unless opts.AllowDuplicate, a record with duplicates is refused.
 // Concurrent creates of a tenant share transactions (batch.go).
-func (s *service) create(ctx context.Context, k *kind, rec customer.Record, opts CreateOptions) error {
+func (s *service) create(ctx context.Context, k *pgstore.Table, rec customer.Record, opts CreateOptions) error {
 	p, err := principal(ctx)
 	if err != nil {
 		return err
@@ -29,7 +29,7 @@ func (s *service) create(ctx context.Context, k *kind, rec customer.Record, opts
 	if c, ok := rec.(*customer.Contact); ok {
 		c.DisplayNameManual = strings.TrimSpace(c.DisplayName) != ""
 	}
-	scope, _ := scopeCond(p)
+	scope, _ := pgstore.ScopeCond(p)
 	key := batchKey{tenant: p.TenantID, kind: k, scope: fmt.Sprint(scope.SQL, scope.Args)}
 	return s.batches.do(ctx, key, p, rec, opts)
 }
@@ -71,8 +71,8 @@ func (s *service) runBatch(key batchKey, items []*pendingCreate) {
 // nothing.
 func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendingCreate) error {
 	k := key.kind
-	return s.store.inTx(ctx, key.tenant, func(tx *sqlx.Tx) error {
-		region, defs, err := writeRules(ctx, s.store.prepared(tx), k.entity)
+	return s.db.InTx(ctx, key.tenant, func(tx *pgstore.Tx) error {
+		region, defs, err := catalog.WriteRules(ctx, tx, k.Entity)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 			recs[i], allow[i] = it.rec, it.opts.AllowDuplicate
 		}
 		// The batch's callers share their scope (batchKey).
-		refused, err := checkDuplicates(ctx, s.store.prepared(tx), k, admitted[0].p, recs, allow)
+		refused, err := checkDuplicates(ctx, tx.Prepared(), k, admitted[0].p, recs, allow)
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 				return err
 			}
 		}
-		if err := insertRecords(ctx, s.store.prepared(tx), k, recs); err != nil {
+		if err := insertRecords(ctx, tx.Prepared(), k, recs); err != nil {
 			return err
 		}
 		for _, it := range written {
@@ -117,9 +117,9 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 				return err
 			}
 		}
-		if err := presentWith(ctx, tx, defs, recs...); err != nil {
+		if err := catalog.PresentWith(ctx, tx, defs, recs...); err != nil {
 			return err
 		}
-		return s.emitAll(ctx, tx, key.tenant, k.entity, customer.VerbCreated, recs, nil)
+		return tx.EmitAll(ctx, k.Entity, customer.VerbCreated, recs, nil)
 	})
 }

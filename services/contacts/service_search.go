@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -37,7 +36,7 @@ func orderSignature(q ListQuery) string { return q.Sort + "\x00" + strings.TrimS
 // planList builds the query of q over k for p inside tx: the live (or
 // deleted) records in p's scope, q.Where, the filter, the search and the
 // sort. Errors in the filter, sort or search are errs.Invalid.
-func planList(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, q ListQuery) (*listPlan, error) {
+func planList(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Principal, q ListQuery) (*listPlan, error) {
 	srch, err := parseSearch(q.Q)
 	if err != nil {
 		return nil, err
@@ -46,16 +45,16 @@ func planList(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, q Lis
 	if err != nil {
 		return nil, err
 	}
-	defs, err := customFieldDefs(ctx, tx, k.entity)
+	defs, err := catalog.CustomFieldDefs(ctx, tx, k.Entity)
 	if err != nil {
 		return nil, err
 	}
 	schema := schemaFor(k, defs)
 	plan := newListPlan(k)
 	plan.defs = defs
-	conds := liveConds(p)
+	conds := pgstore.LiveConds(p)
 	if q.Deleted {
-		conds[0] = Cond{SQL: "deleted_at IS NOT NULL"}
+		conds[0] = pgstore.Cond{SQL: "deleted_at IS NOT NULL"}
 	}
 	for _, c := range append(conds, q.Where...) {
 		plan.add(c)
@@ -64,7 +63,7 @@ func planList(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, q Lis
 		if err := resolveFilterTags(ctx, tx, node); err != nil {
 			return nil, err
 		}
-		where, args, err := filter.Compile(node, schema, plan.args.next())
+		where, args, err := filter.Compile(node, schema, plan.args.Next())
 		if err != nil {
 			return nil, err
 		}
@@ -89,33 +88,17 @@ func parseFilter(raw json.RawMessage) (*filter.Node, error) {
 }
 
 // resolveFilterTags rewrites the tag names of n's "tags" conditions to ids.
-func resolveFilterTags(ctx context.Context, tx *sqlx.Tx, n *filter.Node) error {
+func resolveFilterTags(ctx context.Context, tx *pgstore.Tx, n *filter.Node) error {
 	names := tagNamesIn(n)
 	if len(names) == 0 {
 		return nil
 	}
-	var rows []struct{ ID, Name string }
-	err := tx.SelectContext(ctx, &rows, `SELECT t.id, t.name_key AS name FROM unnest($1::text[]) q(k)
-		CROSS JOIN LATERAL (SELECT id, name_key FROM tags WHERE name_key = q.k LIMIT 1) t`,
-		pq.StringArray(lowerAll(names)))
+	ids, err := catalog.TagIDsByName(ctx, tx, names)
 	if err != nil {
 		return err
 	}
-	ids := make(map[string]string, len(rows))
-	for _, r := range rows {
-		ids[r.Name] = r.ID
-	}
 	resolveTagNames(n, ids)
 	return nil
-}
-
-// lowerAll lower-cases every string of list.
-func lowerAll(list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = strings.ToLower(s)
-	}
-	return out
 }
 
 // sortBy sets the plan's order: spec's fields, else relevance when
@@ -125,7 +108,7 @@ func (p *listPlan) sortBy(spec string, schema filter.Schema, searching bool) err
 	if err != nil {
 		return err
 	}
-	a := alias(p.k)
+	a := p.k.Alias
 	switch {
 	case len(keys) > 0:
 		for _, sk := range keys {
@@ -148,7 +131,7 @@ func (p *listPlan) column(f filter.Field) string {
 	for i, part := range parts {
 		sb.WriteString(part)
 		if i < len(f.ColumnArgs) {
-			sb.WriteString(p.args.bind(f.ColumnArgs[i]))
+			sb.WriteString(p.args.Bind(f.ColumnArgs[i]))
 		}
 	}
 	return "(" + sb.String() + ")"
@@ -177,7 +160,7 @@ func sqlType(t filter.Type) string {
 }
 
 // list returns a page of the records the caller may see that match q.
-func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []customer.Record, next string, err error) {
+func (s *service) list(ctx context.Context, k *pgstore.Table, q ListQuery) (recs []customer.Record, next string, err error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, "", err
@@ -185,7 +168,7 @@ func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []custom
 	if q.Limit <= 0 || q.Limit > kitx.MaxLimit {
 		q.Limit = kitx.DefaultLimit
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		if err := s.applyView(ctx, tx, k, p, &q); err != nil {
 			return err
 		}
@@ -215,7 +198,7 @@ func (s *service) list(ctx context.Context, k *kind, q ListQuery) (recs []custom
 			recs = recs[:q.Limit]
 			next = s.cursors.EncodeCursor(listCursor{Order: orderSignature(q), Keys: keys[q.Limit-1]})
 		}
-		return presentWith(ctx, tx, plan.defs, recs...)
+		return catalog.PresentWith(ctx, tx, plan.defs, recs...)
 	})
 	return recs, next, err
 }

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -25,17 +25,17 @@ const maxViewName = 100
 var viewReadOnlyFields = []string{"id", "ownerId", "builtin", "createdAt", "updatedAt", "version"}
 
 // kindOf returns the kind of entity ("contact" or "account").
-func kindOf(entity string) *kind {
+func kindOf(entity string) *pgstore.Table {
 	if entity == customer.EntityAccount {
-		return accountKind
+		return pgstore.Accounts
 	}
-	return contactKind
+	return pgstore.Contacts
 }
 
 // checkView validates v against its entity's vocabulary (fields.go): the
 // filter compiles, q parses, the sort names sortable fields and the columns
 // any field.
-func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
+func checkView(ctx context.Context, tx *pgstore.Tx, v *SavedView) error {
 	val := errs.NewValidator()
 	v.Name = strings.TrimSpace(v.Name)
 	val.Check(v.Entity == customer.EntityContact || v.Entity == customer.EntityAccount, "entity", "must be contact or account")
@@ -47,7 +47,7 @@ func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
 	}
 	v.Filter = canonicalFilter(v.Filter)
 	k := kindOf(v.Entity)
-	defs, err := customFieldDefs(ctx, tx, k.entity)
+	defs, err := catalog.CustomFieldDefs(ctx, tx, k.Entity)
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func checkView(ctx context.Context, tx *sqlx.Tx, v *SavedView) error {
 		v.Columns = []string{}
 	}
 	for i, c := range v.Columns {
-		val.Check(knownName(k, defs, c), fmt.Sprintf("columns/%d", i), fmt.Sprintf("unknown field %q of %ss", c, k.entity))
+		val.Check(knownName(k, defs, c), fmt.Sprintf("columns/%d", i), fmt.Sprintf("unknown field %q of %ss", c, k.Entity))
 	}
 	return val.Err()
 }
@@ -90,14 +90,14 @@ func (s *service) CreateView(ctx context.Context, v SavedView) (*SavedView, erro
 	if v.Visibility == "" {
 		v.Visibility = VisibilityPrivate
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		if err := checkView(ctx, tx, &v); err != nil {
 			return err
 		}
 		if err := saveView(ctx, tx, &v, true); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, customer.EventSavedView, customer.VerbCreated, v.ID, v, nil)
+		return tx.Emit(ctx, customer.EventSavedView, customer.VerbCreated, v.ID, v, nil)
 	})
 	return &v, err
 }
@@ -108,7 +108,7 @@ func (s *service) GetView(ctx context.Context, id string) (v *SavedView, err err
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		if err := ensureBuiltinViews(ctx, tx, p.TenantID); err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 	if ifMatch == 0 {
 		return nil, customer.ErrIfMatchRequired
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		old, err := getView(ctx, tx, id, p.UserID, true)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patc
 		if err := saveView(ctx, tx, v, false); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, customer.EventSavedView, customer.VerbUpdated, id, v, changed)
+		return tx.Emit(ctx, customer.EventSavedView, customer.VerbUpdated, id, v, changed)
 	})
 	return v, err
 }
@@ -170,7 +170,7 @@ func (s *service) DeleteView(ctx context.Context, id string) error {
 	if !validID(id) {
 		return ErrViewNotFound
 	}
-	return s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	return s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		v, err := getView(ctx, tx, id, p.UserID, true)
 		if err != nil {
 			return err
@@ -181,7 +181,7 @@ func (s *service) DeleteView(ctx context.Context, id string) error {
 		if err := deleteView(ctx, tx, id); err != nil {
 			return err
 		}
-		return s.emit(ctx, tx, p.TenantID, customer.EventSavedView, customer.VerbDeleted, id, v, nil)
+		return tx.Emit(ctx, customer.EventSavedView, customer.VerbDeleted, id, v, nil)
 	})
 }
 
@@ -191,7 +191,7 @@ func (s *service) ListViews(ctx context.Context, entity string) (out []SavedView
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.inTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
 		if err := ensureBuiltinViews(ctx, tx, p.TenantID); err != nil {
 			return err
 		}
@@ -202,7 +202,7 @@ func (s *service) ListViews(ctx context.Context, entity string) (out []SavedView
 }
 
 // applyView fills q's empty search, filter and sort from its saved view.
-func (s *service) applyView(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Principal, q *ListQuery) error {
+func (s *service) applyView(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Principal, q *ListQuery) error {
 	if q.View == "" {
 		return nil
 	}
@@ -223,7 +223,7 @@ func (s *service) applyView(ctx context.Context, tx *sqlx.Tx, k *kind, p auth.Pr
 	} else if err != nil {
 		return err
 	}
-	if v.Entity != k.entity {
+	if v.Entity != k.Entity {
 		e := ErrViewEntity.WithDetail("saved view %q lists %ss", v.ID, v.Entity)
 		e.Fields = []errs.FieldError{{Field: "view", Reason: "lists " + v.Entity + "s"}}
 		return e

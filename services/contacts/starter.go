@@ -4,10 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
+
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/services/contacts/migrations"
 
+	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -33,18 +38,18 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, fmt.Errorf("encode openapi.json: %w", err)
 	}
-	store := NewStore(env.DB)
+	db := pgstore.New(env.DB, env.Topic)
 	return starter.API{
-		Routes:       Routes(NewService(store, env.Cursors, env.Topic)),
+		Routes:       routes(db, env.Cursors),
 		ErrorEncoder: encodeError(env.Logger),
 		OpenAPI:      spec,
-		Jobs:         []starter.Job{{Name: "strip deleted tags", Every: stripDeletedTagsEvery, Run: stripDeletedTags(store, env.Logger)}},
+		Jobs:         []starter.Job{{Name: "strip deleted tags", Every: stripDeletedTagsEvery, Run: stripDeletedTags(catalog.NewStore(db), env.Logger)}},
 	}, nil
 }
 
 // stripDeletedTags runs store.StripDeletedTags, which removes deleted tags'
 // ids from the records; a failure is retried at the next turn.
-func stripDeletedTags(store *Store, logger *slog.Logger) func(context.Context) error {
+func stripDeletedTags(store *catalog.Store, logger *slog.Logger) func(context.Context) error {
 	return func(ctx context.Context) error {
 		n, err := store.StripDeletedTags(ctx)
 		if n > 0 {
@@ -52,4 +57,10 @@ func stripDeletedTags(store *Store, logger *slog.Logger) func(context.Context) e
 		}
 		return err
 	}
+}
+
+// routes is the service's route table: every context's, each route with its
+// permission.
+func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
+	return slices.Concat(Routes(NewService(db, cursors)), catalog.Routes(catalog.NewService(catalog.NewStore(db))))
 }

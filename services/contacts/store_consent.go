@@ -5,19 +5,18 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 const consentColumns = "id, contact_id, channel, status, previous_status, consent_at, source, cause, changed_by, changed_at"
 
 // insertConsentChanges adds changes to the consent history.
-func insertConsentChanges(ctx context.Context, tx *sqlx.Tx, changes []ConsentChange) error {
-	q := "INSERT INTO consent_history (tenant_id, " + consentColumns + ") VALUES (" + currentTenant + ", :" +
+func insertConsentChanges(ctx context.Context, tx *pgstore.Tx, changes []ConsentChange) error {
+	q := "INSERT INTO consent_history (tenant_id, " + consentColumns + ") VALUES (" + pgstore.CurrentTenant + ", :" +
 		strings.ReplaceAll(consentColumns, ", ", ", :") + ")"
 	for _, c := range changes {
-		if _, err := tx.NamedExecContext(ctx, q, c); err != nil {
+		if _, err := tx.SQL().NamedExecContext(ctx, q, c); err != nil {
 			return fmt.Errorf("insert consent change: %w", pg.MapError(err))
 		}
 	}
@@ -28,7 +27,7 @@ func insertConsentChanges(ctx context.Context, tx *sqlx.Tx, changes []ConsentCha
 // contact id and of the contacts merged into it (following merges of
 // merges), of channel ("" for all), after the position after (nil: from the
 // start), newest first.
-func listConsentHistory(ctx context.Context, tx *sqlx.Tx, id, channel string, after *consentPosition, limit int) ([]ConsentChange, error) {
+func listConsentHistory(ctx context.Context, tx *pgstore.Tx, id, channel string, after *consentPosition, limit int) ([]ConsentChange, error) {
 	args := []any{id}
 	on := "h.contact_id = m.id"
 	if channel != "" {
@@ -47,9 +46,9 @@ func listConsentHistory(ctx context.Context, tx *sqlx.Tx, id, channel string, af
 		)
 		SELECT h.%s FROM merged m JOIN consent_history h ON %s
 		ORDER BY h.changed_at DESC, h.id DESC LIMIT %d`,
-		maxMergeChain, strings.ReplaceAll(consentColumns, ", ", ", h."), on, limit)
+		pgstore.MaxMergeChain, strings.ReplaceAll(consentColumns, ", ", ", h."), on, limit)
 	out := []ConsentChange{}
-	if err := tx.SelectContext(ctx, &out, q, args...); err != nil {
+	if err := tx.SQL().SelectContext(ctx, &out, q, args...); err != nil {
 		return nil, fmt.Errorf("list consent history: %w", pg.MapError(err))
 	}
 	return out, nil

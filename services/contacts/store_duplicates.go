@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -197,7 +198,7 @@ func accountDupQuery(p auth.Principal, as []*customer.Account) dupQuery {
 // scoped returns q with args (? placeholders) restricted to the records p
 // may see.
 func scoped(p auth.Principal, q string, args ...any) (string, []any) {
-	if c, ok := scopeCond(p); ok {
+	if c, ok := pgstore.ScopeCond(p); ok {
 		q += " AND " + c.SQL
 		args = append(args, c.Args...)
 	}

@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -26,7 +25,7 @@ const scanColumns = "id, entity, status, failure_reason, pair_count, created_by,
 // with its best score, rounded to 4 places, and every reason.
 const (
 	pairsInsert = `INSERT INTO duplicate_pairs (tenant_id, scan_id, a_id, b_id, score, matched_on)
-		SELECT ` + currentTenant + `, $1, a, b, round(max(score)::numeric, 4)::float8, array_agg(DISTINCT matched ORDER BY matched)
+		SELECT ` + pgstore.CurrentTenant + `, $1, a, b, round(max(score)::numeric, 4)::float8, array_agg(DISTINCT matched ORDER BY matched)
 		FROM (%s) found GROUP BY a, b`
 	contactPairsSQL = `
 		WITH k AS MATERIALIZED (
@@ -70,9 +69,9 @@ const (
 const scanGroupCap = 1000
 
 // insertScan stores a new scan.
-func insertScan(ctx context.Context, tx *sqlx.Tx, scan *DuplicateScan) error {
-	_, err := tx.NamedExecContext(ctx, `INSERT INTO duplicate_scans (tenant_id, `+scanColumns+`)
-		VALUES (`+currentTenant+`, :id, :entity, :status, :failure_reason, :pair_count, :created_by, :created_at, :finished_at)`, scan)
+func insertScan(ctx context.Context, tx *pgstore.Tx, scan *DuplicateScan) error {
+	_, err := tx.SQL().NamedExecContext(ctx, `INSERT INTO duplicate_scans (tenant_id, `+scanColumns+`)
+		VALUES (`+pgstore.CurrentTenant+`, :id, :entity, :status, :failure_reason, :pair_count, :created_by, :created_at, :finished_at)`, scan)
 	if err != nil {
 		return fmt.Errorf("insert duplicate scan: %w", pg.MapError(err))
 	}
@@ -80,9 +79,9 @@ func insertScan(ctx context.Context, tx *sqlx.Tx, scan *DuplicateScan) error {
 }
 
 // getScan reads a scan.
-func getScan(ctx context.Context, tx *sqlx.Tx, id string) (*DuplicateScan, error) {
+func getScan(ctx context.Context, tx *pgstore.Tx, id string) (*DuplicateScan, error) {
 	var scan DuplicateScan
-	if err := tx.GetContext(ctx, &scan, "SELECT "+scanColumns+" FROM duplicate_scans WHERE id = $1", id); err != nil {
+	if err := tx.SQL().GetContext(ctx, &scan, "SELECT "+scanColumns+" FROM duplicate_scans WHERE id = $1", id); err != nil {
 		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
 			return nil, ErrScanNotFound
 		}
@@ -98,9 +97,9 @@ func getScan(ctx context.Context, tx *sqlx.Tx, id string) (*DuplicateScan, error
 
 // lockScan locks the row of the running scan id until the transaction ends:
 // the lock is what tells readers that the scan is being worked on.
-func lockScan(ctx context.Context, tx *sqlx.Tx, id string) error {
+func lockScan(ctx context.Context, tx *pgstore.Tx, id string) error {
 	var found string
-	err := tx.GetContext(ctx, &found, "SELECT id FROM duplicate_scans WHERE id = $1 AND status = $2 FOR UPDATE", id, ScanRunning)
+	err := tx.SQL().GetContext(ctx, &found, "SELECT id FROM duplicate_scans WHERE id = $1 AND status = $2 FOR UPDATE", id, ScanRunning)
 	if err != nil {
 		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
 			return ErrScanNotFound
@@ -112,8 +111,8 @@ func lockScan(ctx context.Context, tx *sqlx.Tx, id string) error {
 
 // finishScan records the end of a running scan: status, the failure reason
 // ("" when done), the pairs found and when.
-func finishScan(ctx context.Context, tx *sqlx.Tx, id, status, reason string, pairs int, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE duplicate_scans SET status = $2, failure_reason = $3, pair_count = $4, finished_at = $5
+func finishScan(ctx context.Context, tx *pgstore.Tx, id, status, reason string, pairs int, now time.Time) error {
+	_, err := tx.SQL().ExecContext(ctx, `UPDATE duplicate_scans SET status = $2, failure_reason = $3, pair_count = $4, finished_at = $5
 		WHERE id = $1 AND status = $6`, id, status, reason, pairs, now, ScanRunning)
 	if err != nil {
 		return fmt.Errorf("finish duplicate scan: %w", pg.MapError(err))
@@ -124,8 +123,8 @@ func finishScan(ctx context.Context, tx *sqlx.Tx, id, status, reason string, pai
 // failInterrupted marks scan id failed with reason ScanInterrupted when it
 // is running but no transaction holds its row (lockScan). A row whose scan
 // commits meanwhile is checked again as committed, and no longer matches.
-func failInterrupted(ctx context.Context, tx *sqlx.Tx, id string, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE duplicate_scans SET status = $2, failure_reason = $3, finished_at = $4
+func failInterrupted(ctx context.Context, tx *pgstore.Tx, id string, now time.Time) error {
+	_, err := tx.SQL().ExecContext(ctx, `UPDATE duplicate_scans SET status = $2, failure_reason = $3, finished_at = $4
 		WHERE id = (SELECT id FROM duplicate_scans WHERE id = $1 AND status = $5 FOR UPDATE SKIP LOCKED)`,
 		id, ScanFailed, ScanInterrupted, now, ScanRunning)
 	if err != nil {
@@ -135,12 +134,12 @@ func failInterrupted(ctx context.Context, tx *sqlx.Tx, id string, now time.Time)
 }
 
 // insertPairs finds and stores the pairs of scan and returns how many.
-func insertPairs(ctx context.Context, tx *sqlx.Tx, scan DuplicateScan) (int, error) {
+func insertPairs(ctx context.Context, tx *pgstore.Tx, scan DuplicateScan) (int, error) {
 	found := contactPairsSQL
 	if scan.Entity == customer.EntityAccount {
 		found = accountPairsSQL
 	}
-	res, err := tx.ExecContext(ctx, fmt.Sprintf(pairsInsert, found), scan.ID, NameSimilarity, scanGroupCap)
+	res, err := tx.SQL().ExecContext(ctx, fmt.Sprintf(pairsInsert, found), scan.ID, NameSimilarity, scanGroupCap)
 	if err != nil {
 		return 0, fmt.Errorf("find duplicate pairs: %w", pg.MapError(err))
 	}
@@ -150,7 +149,7 @@ func insertPairs(ctx context.Context, tx *sqlx.Tx, scan DuplicateScan) (int, err
 
 // listPairs returns up to limit pairs of scan after the position after
 // (nil: from the start), best score first, with the records' current names.
-func listPairs(ctx context.Context, tx *sqlx.Tx, scan *DuplicateScan, after *pairPosition, limit int) ([]DuplicatePair, error) {
+func listPairs(ctx context.Context, tx *pgstore.Tx, scan *DuplicateScan, after *pairPosition, limit int) ([]DuplicatePair, error) {
 	table, name := "contacts", "display_name"
 	if scan.Entity == customer.EntityAccount {
 		table, name = "accounts", "name"
@@ -165,7 +164,7 @@ func listPairs(ctx context.Context, tx *sqlx.Tx, scan *DuplicateScan, after *pai
 		FROM duplicate_pairs p LEFT JOIN %[1]s a ON a.id = p.a_id LEFT JOIN %[1]s b ON b.id = p.b_id
 		WHERE %[3]s ORDER BY p.score DESC, p.a_id, p.b_id LIMIT %[4]d`, table, name, where, limit)
 	pairs := []DuplicatePair{}
-	if err := tx.SelectContext(ctx, &pairs, q, args...); err != nil {
+	if err := tx.SQL().SelectContext(ctx, &pairs, q, args...); err != nil {
 		return nil, fmt.Errorf("list duplicate pairs: %w", pg.MapError(err))
 	}
 	return pairs, nil

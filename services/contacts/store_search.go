@@ -9,43 +9,12 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/jmoiron/sqlx/reflectx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
 )
-
-// sqlArgs numbers the bind parameters of one query ($1, $2, ...); a
-// placeholder may appear in the text more than once.
-type sqlArgs struct {
-	args []any
-}
-
-// bind adds v and returns its placeholder.
-func (b *sqlArgs) bind(v any) string {
-	b.args = append(b.args, v)
-	return "$" + strconv.Itoa(len(b.args))
-}
-
-// next is the number the next bound parameter gets.
-func (b *sqlArgs) next() int { return len(b.args) + 1 }
-
-// cond renders c, binding its "?" placeholders in order. Cond SQL never
-// holds a literal "?" (the jsonb operator): selectRecords has the same rule.
-func (b *sqlArgs) cond(c Cond) string {
-	var sb strings.Builder
-	i := 0
-	for _, r := range c.SQL {
-		if r == '?' && i < len(c.Args) {
-			sb.WriteString(b.bind(c.Args[i]))
-			i++
-			continue
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
 
 // orderKey is one key of a list's order. The cursor of a page holds each
 // key's value as text, which is compared back after a cast to typ.
@@ -59,8 +28,8 @@ type orderKey struct {
 // listPlan is a list query over k: conditions ANDed (bound through args),
 // an optional search, and the order. The record id always ends the order.
 type listPlan struct {
-	k      *kind
-	args   sqlArgs
+	k      *pgstore.Table
+	args   pgstore.Args
 	where  []string
 	search *searchSQL
 	order  []orderKey
@@ -72,32 +41,32 @@ type listPlan struct {
 }
 
 // newListPlan returns an empty plan over k.
-func newListPlan(k *kind) *listPlan { return &listPlan{k: k} }
+func newListPlan(k *pgstore.Table) *listPlan { return &listPlan{k: k} }
 
 // add ANDs a condition with "?" placeholders.
-func (p *listPlan) add(c Cond) {
+func (p *listPlan) add(c pgstore.Cond) {
 	if c.SQL != "" {
-		p.where = append(p.where, "("+p.args.cond(c)+")")
+		p.where = append(p.where, "("+p.args.Cond(c)+")")
 	}
 }
 
 // addBound ANDs a condition already numbered from p.args.next() with args.
 func (p *listPlan) addBound(sql string, args []any) {
 	p.where = append(p.where, "("+sql+")")
-	p.args.args = append(p.args.args, args...)
+	p.args.List = append(p.args.List, args...)
 }
 
 // idKey is the final key of every order.
 func (p *listPlan) idKey() orderKey {
 	desc := len(p.order) > 0 && p.order[0].desc
-	return orderKey{expr: alias(p.k) + ".id", typ: "uuid", desc: desc}
+	return orderKey{expr: p.k.Alias + ".id", typ: "uuid", desc: desc}
 }
 
 // keys returns the order with the id appended.
 func (p *listPlan) keys() []orderKey { return append(append([]orderKey{}, p.order...), p.idKey()) }
 
 // from is the FROM clause item of k's table with its alias.
-func (p *listPlan) from() string { return p.k.table + " " + alias(p.k) }
+func (p *listPlan) from() string { return p.k.Name + " " + p.k.Alias }
 
 // whereSQL joins the plan's conditions and extra ones with AND.
 func whereSQL(conds []string, extra ...string) string {
@@ -112,7 +81,7 @@ func whereSQL(conds []string, extra ...string) string {
 // matches through the btree key indexes and nearest neighbours through the
 // trigram GiST index, each within the plan's conditions.
 func (p *listPlan) candidates() string {
-	a := alias(p.k)
+	a := p.k.Alias
 	prefix := "(SELECT " + a + ".id FROM " + p.from() + " WHERE " + whereSQL(p.where, p.search.prefix) +
 		" LIMIT " + strconv.Itoa(maxPrefixCandidates) + ")"
 	if p.search.distance == "" {
@@ -128,7 +97,7 @@ func (p *listPlan) after(keys []orderKey, vals []*string) string {
 	if rowComparable(keys, vals) {
 		left, right := make([]string, len(keys)), make([]string, len(keys))
 		for i, k := range keys {
-			left[i], right[i] = k.expr, p.args.bind(*vals[i])+"::"+k.typ
+			left[i], right[i] = k.expr, p.args.Bind(*vals[i])+"::"+k.typ
 		}
 		op := " > "
 		if keys[0].desc {
@@ -141,7 +110,7 @@ func (p *listPlan) after(keys []orderKey, vals []*string) string {
 	for i, k := range keys {
 		var v string
 		if vals[i] != nil {
-			v = p.args.bind(*vals[i]) + "::" + k.typ
+			v = p.args.Bind(*vals[i]) + "::" + k.typ
 		}
 		var gt string
 		switch {
@@ -184,10 +153,10 @@ func rowComparable(keys []orderKey, vals []*string) bool {
 // query renders the plan's SELECT of up to limit rows after vals (nil: from
 // the start), each with its key values as a JSON array in column "_keys".
 func (p *listPlan) query(vals []*string, limit int) string {
-	a := alias(p.k)
+	a := p.k.Alias
 	keys := p.keys()
-	cols := make([]string, len(p.k.columns))
-	for i, c := range p.k.columns {
+	cols := make([]string, len(p.k.Columns))
+	for i, c := range p.k.Columns {
 		cols[i] = a + "." + c
 	}
 	keyText, orderBy := make([]string, len(keys)), make([]string, len(keys))
@@ -211,7 +180,7 @@ func (p *listPlan) query(vals []*string, limit int) string {
 // every substring or typo match (rank 2), so when the prefix candidates alone
 // fill the page, that page is the answer; only otherwise does the trigram
 // GiST scan run, which is the slow part of a search in a large tenant.
-func (p *listPlan) page(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]customer.Record, [][]*string, error) {
+func (p *listPlan) page(ctx context.Context, tx *pgstore.Tx, vals []*string, limit int) ([]customer.Record, [][]*string, error) {
 	if p.search == nil || p.search.distance == "" || !p.byRelevance {
 		return p.run(ctx, tx, vals, limit)
 	}
@@ -228,11 +197,11 @@ func (p *listPlan) page(ctx context.Context, tx *sqlx.Tx, vals []*string, limit 
 
 // run returns up to limit records of the plan after vals, with the key
 // values of each.
-func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit int) ([]customer.Record, [][]*string, error) {
+func (p *listPlan) run(ctx context.Context, tx *pgstore.Tx, vals []*string, limit int) ([]customer.Record, [][]*string, error) {
 	q := p.query(vals, limit)
-	rows, err := tx.QueryxContext(ctx, q, p.args.args...)
+	rows, err := tx.SQL().QueryxContext(ctx, q, p.args.List...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("list %s: %w", p.k.table, pg.MapError(err))
+		return nil, nil, fmt.Errorf("list %s: %w", p.k.Name, pg.MapError(err))
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
@@ -242,11 +211,11 @@ func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit i
 	var recs []customer.Record
 	var keys [][]*string
 	for rows.Next() {
-		rec := p.k.newRecord()
+		rec := p.k.New()
 		var raw []byte
 		v := reflect.ValueOf(rec)
 		dest := make([]any, len(cols))
-		for i, t := range tx.Mapper.TraversalsByName(v.Type(), cols) {
+		for i, t := range tx.SQL().Mapper.TraversalsByName(v.Type(), cols) {
 			if cols[i] == "_keys" {
 				dest[i] = &raw
 				continue
@@ -254,11 +223,11 @@ func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit i
 			dest[i] = reflectx.FieldByIndexes(v.Elem(), t).Addr().Interface()
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, fmt.Errorf("scan %s: %w", p.k.entity, err)
+			return nil, nil, fmt.Errorf("scan %s: %w", p.k.Entity, err)
 		}
 		var kv []*string
 		if err := json.Unmarshal(raw, &kv); err != nil {
-			return nil, nil, fmt.Errorf("scan %s keys: %w", p.k.entity, err)
+			return nil, nil, fmt.Errorf("scan %s keys: %w", p.k.Entity, err)
 		}
 		rec.Base().UTC()
 		recs, keys = append(recs, rec), append(keys, kv)
@@ -267,24 +236,24 @@ func (p *listPlan) run(ctx context.Context, tx *sqlx.Tx, vals []*string, limit i
 }
 
 // ids returns the ids of up to limit records of the plan, in its order.
-func (p *listPlan) ids(ctx context.Context, tx *sqlx.Tx, limit int) ([]string, error) {
-	a := alias(p.k)
+func (p *listPlan) ids(ctx context.Context, tx *pgstore.Tx, limit int) ([]string, error) {
+	a := p.k.Alias
 	where := append([]string{}, p.where...)
 	if p.search != nil {
 		where = append(where, a+".id IN ("+p.candidates()+")", p.search.match)
 	}
 	q := "SELECT " + a + ".id FROM " + p.from() + " WHERE " + whereSQL(where) + " LIMIT " + strconv.Itoa(limit)
 	var out []string
-	if err := tx.SelectContext(ctx, &out, q, p.args.args...); err != nil {
-		return nil, fmt.Errorf("match %s: %w", p.k.table, pg.MapError(err))
+	if err := tx.SQL().SelectContext(ctx, &out, q, p.args.List...); err != nil {
+		return nil, fmt.Errorf("match %s: %w", p.k.Name, pg.MapError(err))
 	}
 	return out, nil
 }
 
 // explain returns PostgreSQL's plan of the plan's first page, for tests.
-func (p *listPlan) explain(ctx context.Context, tx *sqlx.Tx, limit int) (string, error) {
+func (p *listPlan) explain(ctx context.Context, tx *pgstore.Tx, limit int) (string, error) {
 	var lines []string
-	if err := tx.SelectContext(ctx, &lines, "EXPLAIN "+p.query(nil, limit), p.args.args...); err != nil {
+	if err := tx.SQL().SelectContext(ctx, &lines, "EXPLAIN "+p.query(nil, limit), p.args.List...); err != nil {
 		return "", fmt.Errorf("explain: %w", pg.MapError(err))
 	}
 	return strings.Join(lines, "\n"), nil

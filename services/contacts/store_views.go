@@ -5,10 +5,10 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 const viewColumns = "id, entity, name, filter, q, columns, sort, visibility, owner_id, builtin, created_at, updated_at, version"
@@ -22,10 +22,10 @@ func builtinViewID(tenant string, i int) string {
 }
 
 // ensureBuiltinViews creates the tenant's built-in views if missing.
-func ensureBuiltinViews(ctx context.Context, tx *sqlx.Tx, tenant string) error {
+func ensureBuiltinViews(ctx context.Context, tx *pgstore.Tx, tenant string) error {
 	for i, v := range builtinViews {
 		v.ID, v.Version = builtinViewID(tenant, i), 1
-		_, err := tx.NamedExecContext(ctx, `INSERT INTO saved_views (tenant_id, `+viewColumns+`) VALUES (`+currentTenant+
+		_, err := tx.SQL().NamedExecContext(ctx, `INSERT INTO saved_views (tenant_id, `+viewColumns+`) VALUES (`+pgstore.CurrentTenant+
 			`, :id, :entity, :name, :filter, :q, :columns, :sort, :visibility, :owner_id, :builtin, now(), now(), :version)
 			ON CONFLICT (tenant_id, id) DO NOTHING`, viewRow(v))
 		if err != nil {
@@ -48,13 +48,13 @@ func viewRow(v SavedView) map[string]any {
 
 // getView reads a view user may see (its own or a shared one), locking it
 // when forUpdate.
-func getView(ctx context.Context, tx *sqlx.Tx, id, user string, forUpdate bool) (*SavedView, error) {
+func getView(ctx context.Context, tx *pgstore.Tx, id, user string, forUpdate bool) (*SavedView, error) {
 	q := "SELECT " + viewColumns + " FROM saved_views WHERE id = $1 AND (visibility = 'shared' OR owner_id = $2)"
 	if forUpdate {
 		q += " FOR UPDATE"
 	}
 	var v SavedView
-	if err := tx.GetContext(ctx, &v, q, id, user); err != nil {
+	if err := tx.SQL().GetContext(ctx, &v, q, id, user); err != nil {
 		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
 			return nil, ErrViewNotFound
 		}
@@ -65,9 +65,9 @@ func getView(ctx context.Context, tx *sqlx.Tx, id, user string, forUpdate bool) 
 }
 
 // listViews returns the views of entity ("" for all) user may see, by name.
-func listViews(ctx context.Context, tx *sqlx.Tx, entity, user string) ([]SavedView, error) {
+func listViews(ctx context.Context, tx *pgstore.Tx, entity, user string) ([]SavedView, error) {
 	out := []SavedView{}
-	err := tx.SelectContext(ctx, &out, "SELECT "+viewColumns+` FROM saved_views
+	err := tx.SQL().SelectContext(ctx, &out, "SELECT "+viewColumns+` FROM saved_views
 		WHERE ($1 = '' OR entity = $1) AND (visibility = 'shared' OR owner_id = $2) ORDER BY lower(name), id`, entity, user)
 	if err != nil {
 		return nil, fmt.Errorf("list saved views: %w", pg.MapError(err))
@@ -79,22 +79,22 @@ func listViews(ctx context.Context, tx *sqlx.Tx, entity, user string) ([]SavedVi
 }
 
 // saveView inserts or updates v.
-func saveView(ctx context.Context, tx *sqlx.Tx, v *SavedView, insert bool) error {
+func saveView(ctx context.Context, tx *pgstore.Tx, v *SavedView, insert bool) error {
 	q := `UPDATE saved_views SET name = :name, filter = :filter, q = :q, columns = :columns, sort = :sort,
-		visibility = :visibility, updated_at = :updated_at, version = :version WHERE tenant_id = ` + currentTenant + ` AND id = :id`
+		visibility = :visibility, updated_at = :updated_at, version = :version WHERE tenant_id = ` + pgstore.CurrentTenant + ` AND id = :id`
 	if insert {
-		q = `INSERT INTO saved_views (tenant_id, ` + viewColumns + `) VALUES (` + currentTenant +
+		q = `INSERT INTO saved_views (tenant_id, ` + viewColumns + `) VALUES (` + pgstore.CurrentTenant +
 			`, :id, :entity, :name, :filter, :q, :columns, :sort, :visibility, :owner_id, :builtin, :created_at, :updated_at, :version)`
 	}
-	if _, err := tx.NamedExecContext(ctx, q, viewRow(*v)); err != nil {
+	if _, err := tx.SQL().NamedExecContext(ctx, q, viewRow(*v)); err != nil {
 		return fmt.Errorf("save saved view: %w", pg.MapError(err))
 	}
 	return nil
 }
 
 // deleteView removes a view.
-func deleteView(ctx context.Context, tx *sqlx.Tx, id string) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM saved_views WHERE id = $1", id); err != nil {
+func deleteView(ctx context.Context, tx *pgstore.Tx, id string) error {
+	if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM saved_views WHERE id = $1", id); err != nil {
 		return fmt.Errorf("delete saved view: %w", pg.MapError(err))
 	}
 	return nil

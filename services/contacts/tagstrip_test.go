@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+
 	"github.com/rapport-crm/rapport/services/contacts/migrations"
 
 	"github.com/google/uuid"
@@ -17,12 +20,11 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/testkit"
-	"github.com/rapport-crm/rapport/services/contacts"
 )
 
 // strip runs StripDeletedTags until it has nothing left to do and returns
 // the records it changed.
-func strip(t *testing.T, store *contacts.Store) int {
+func strip(t *testing.T, store *catalog.Store) int {
 	t.Helper()
 	total := 0
 	for {
@@ -56,7 +58,7 @@ func (e *env) carrying(table, tag string) int {
 func TestDeletedTagIsStrippedAfterwards(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	store := contacts.NewStore(e.app)
+	store := catalog.NewStore(pgstore.New(e.app, ""))
 	gone := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Webinar 2025"}), http.StatusCreated).body["id"].(string)
 	kept := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "VIP"}), http.StatusCreated).body["id"].(string)
 	const n = 12000 // more than two of StripDeletedTags's transactions
@@ -125,7 +127,7 @@ func TestDeletedTagIsStrippedAfterwards(t *testing.T) {
 func TestDeleteTagWaitsForWritesAssigningIt(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	store := contacts.NewStore(e.app)
+	store := catalog.NewStore(pgstore.New(e.app, ""))
 	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Fair 2026"}), http.StatusCreated).body["id"].(string)
 	e.hold("INSERT", "contacts", "job_title")
 	created := make(chan reply, 1)
@@ -203,7 +205,7 @@ func TestStrippingListsEveryTenantsTags(t *testing.T) {
 	if err != nil || seen != 1 {
 		t.Errorf("a tenant's transaction sees %d deleted tags (%v), want its own one", seen, err)
 	}
-	if n := strip(t, contacts.NewStore(app)); n != len(tenants) {
+	if n := strip(t, catalog.NewStore(pgstore.New(app, ""))); n != len(tenants) {
 		t.Errorf("StripDeletedTags changed %d records, want %d: one of each tenant", n, len(tenants))
 	}
 	var left int
@@ -219,7 +221,7 @@ func TestStrippingListsEveryTenantsTags(t *testing.T) {
 func TestStrippingWaitsForAConcurrentUpdate(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	store := contacts.NewStore(e.app)
+	store := catalog.NewStore(pgstore.New(e.app, ""))
 	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Expo"}), http.StatusCreated).body["id"].(string)
 	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ken", "tags": []string{"Expo"}})
 	e.want(e.do(u, "DELETE", "/v1/tags/"+tag, nil), http.StatusNoContent)

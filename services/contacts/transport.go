@@ -29,7 +29,7 @@ type route struct {
 }
 
 // routes lists the API's routes; api/openapi.yaml documents each.
-var routes = []route{
+var routeTable = []route{
 	{"GET /v1/contacts", "listContacts", decodeList},
 	{"GET /v1/contacts/export", "exportContacts", decodeExport},
 	{"POST /v1/contacts", "createContact", decodeCreate[customer.Contact](customer.ReadOnlyFields)},
@@ -47,18 +47,6 @@ var routes = []route{
 	{"PATCH /v1/accounts/{id}", "updateAccount", decodeRecordPatch},
 	{"DELETE /v1/accounts/{id}", "deleteAccount", decodeID},
 	{"POST /v1/accounts/{id}/restore", "restoreAccount", decodeID},
-	{"GET /v1/tags", "listTags", decodeNone},
-	{"POST /v1/tags", "createTag", decodeBody[Tag](customer.ReadOnlyFields)},
-	{"GET /v1/tags/{id}", "getTag", decodeID},
-	{"PATCH /v1/tags/{id}", "updateTag", decodePatch},
-	{"DELETE /v1/tags/{id}", "deleteTag", decodeID},
-	{"GET /v1/custom-fields", "listCustomFields", decodeList},
-	{"POST /v1/custom-fields", "createCustomField", decodeBody[customer.CustomField](customer.ReadOnlyFields)},
-	{"GET /v1/custom-fields/{id}", "getCustomField", decodeID},
-	{"PATCH /v1/custom-fields/{id}", "updateCustomField", decodePatch},
-	{"DELETE /v1/custom-fields/{id}", "deleteCustomField", decodeID},
-	{"GET /v1/settings", "getSettings", decodeNone},
-	{"PUT /v1/settings", "putSettings", decodeBody[Settings]([]string{"updatedAt", "version"})},
 	{"GET /v1/contacts/{id}/duplicates", "contactDuplicates", decodeID},
 	{"POST /v1/contacts/{id}/merge", "mergeContacts", decodeMerge},
 	{"GET /v1/accounts/{id}/duplicates", "accountDuplicates", decodeID},
@@ -80,8 +68,8 @@ var routes = []route{
 // and sets Location.
 func Routes(s Service) []starter.Route {
 	eps := makeEndpoints(s)
-	out := make([]starter.Route, 0, len(routes))
-	for _, r := range routes {
+	var out []starter.Route
+	for _, r := range routeTable {
 		method, path, _ := strings.Cut(r.pattern, " ")
 		out = append(out, starter.Route{Name: r.endpoint, Method: method, Path: path, Permission: permissions[r.endpoint],
 			Endpoint: eps[r.endpoint], Decode: r.decode, Encode: encodeResponse})
@@ -158,9 +146,6 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 	}
 	return req, nil
 }
-
-// decodeNone is the decoder of routes without input.
-func decodeNone(context.Context, *http.Request) (any, error) { return nil, nil }
 
 // encodeResponse is kitx.EncodeJSON plus the Location of created resources
 // and the fields an update changed (kitx.ChangedFieldsHeader, for the

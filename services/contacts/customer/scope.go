@@ -1,9 +1,11 @@
 package customer
 
 import (
+	"context"
 	"slices"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // Module is the permission and record-scope module of this service.
@@ -33,4 +35,26 @@ func InScope(p auth.Principal, m *Meta) bool {
 // Teams returns p's teams and the teams under them.
 func Teams(p auth.Principal) []string {
 	return append(slices.Clone(p.Teams), p.Subordinates...)
+}
+
+// Caller returns the caller of ctx.
+func Caller(ctx context.Context) (auth.Principal, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return auth.Principal{}, auth.ErrUnauthenticated
+	}
+	return p, nil
+}
+
+// CallerOf returns the caller of a request naming the resource id, or
+// notFound when id cannot name one (it is not a UUID).
+func CallerOf(ctx context.Context, id string, notFound error) (auth.Principal, error) {
+	p, err := Caller(ctx)
+	if err != nil {
+		return p, err
+	}
+	if !ids.Valid(id) {
+		return p, notFound
+	}
+	return p, nil
 }

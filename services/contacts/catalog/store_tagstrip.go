@@ -1,4 +1,4 @@
-package contacts
+package catalog
 
 import (
 	"context"
@@ -7,8 +7,7 @@ import (
 	"fmt"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/jmoiron/sqlx"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -38,7 +37,7 @@ type pendingTag struct {
 // every few seconds: with nothing to do it is one query.
 func (s *Store) StripDeletedTags(ctx context.Context) (int, error) {
 	var pending []pendingTag
-	if err := s.db.SelectContext(ctx, &pending, "SELECT tenant_id, id FROM pending_tag_deletions($1)", pendingTags); err != nil {
+	if err := s.db.Pool().SelectContext(ctx, &pending, "SELECT tenant_id, id FROM pending_tag_deletions($1)", pendingTags); err != nil {
 		return 0, fmt.Errorf("strip deleted tags: %w", pg.MapError(err))
 	}
 	total := 0
@@ -60,29 +59,26 @@ func (s *Store) StripDeletedTags(ctx context.Context) (int, error) {
 // returns the records it changed and whether t has more to strip; false
 // also when another process holds t.
 func (s *Store) stripStep(ctx context.Context, t pendingTag) (changed int, more bool, err error) {
-	err = s.inTx(ctx, t.TenantID, func(tx *sqlx.Tx) error {
+	err = s.db.InTx(ctx, t.TenantID, func(tx *pgstore.Tx) error {
 		var at struct {
 			Entity string `db:"entity"`
 			After  string `db:"after"`
 		}
-		err := tx.GetContext(ctx, &at, `SELECT entity, after FROM deleted_tags WHERE id = $1 FOR UPDATE SKIP LOCKED`, t.ID)
+		err := tx.SQL().GetContext(ctx, &at, `SELECT entity, after FROM deleted_tags WHERE id = $1 FOR UPDATE SKIP LOCKED`, t.ID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		k := contactKind
-		if at.Entity == customer.EntityAccount {
-			k = accountKind
-		}
+		k := pgstore.TableOf(at.Entity)
 		var last sql.NullString
 		// The rows are updated by an id range, not by TID: an UPDATE
 		// skips a row changed since its snapshot when it looks the row up
 		// by TID, and takes its newest version when by id.
-		err = tx.QueryRowxContext(ctx, `WITH chunk AS MATERIALIZED (SELECT id FROM `+k.table+` WHERE id > $1 ORDER BY id LIMIT $3),
+		err = tx.SQL().QueryRowxContext(ctx, `WITH chunk AS MATERIALIZED (SELECT id FROM `+k.Name+` WHERE id > $1 ORDER BY id LIMIT $3),
 				last AS MATERIALIZED (SELECT id FROM chunk ORDER BY id DESC LIMIT 1),
-				stripped AS (UPDATE `+k.table+` SET tag_ids = array_remove(tag_ids, $2::uuid)
+				stripped AS (UPDATE `+k.Name+` SET tag_ids = array_remove(tag_ids, $2::uuid)
 					WHERE id > $1 AND id <= (SELECT id FROM last) AND tag_ids @> ARRAY[$2::uuid] RETURNING 1)
 			SELECT (SELECT id FROM last), (SELECT count(*) FROM stripped)`,
 			at.After, t.ID, stripChunk).Scan(&last, &changed)
@@ -91,13 +87,13 @@ func (s *Store) stripStep(ctx context.Context, t pendingTag) (changed int, more 
 		}
 		switch {
 		case last.Valid:
-			_, err = tx.ExecContext(ctx, `UPDATE deleted_tags SET after = $2 WHERE id = $1`, t.ID, last.String)
+			_, err = tx.SQL().ExecContext(ctx, `UPDATE deleted_tags SET after = $2 WHERE id = $1`, t.ID, last.String)
 			more = true
-		case k == contactKind:
-			_, err = tx.ExecContext(ctx, `UPDATE deleted_tags SET entity = $2, after = $3 WHERE id = $1`, t.ID, customer.EntityAccount, noID)
+		case k == pgstore.Contacts:
+			_, err = tx.SQL().ExecContext(ctx, `UPDATE deleted_tags SET entity = $2, after = $3 WHERE id = $1`, t.ID, customer.EntityAccount, noID)
 			more = true
 		default:
-			_, err = tx.ExecContext(ctx, `DELETE FROM deleted_tags WHERE id = $1`, t.ID)
+			_, err = tx.SQL().ExecContext(ctx, `DELETE FROM deleted_tags WHERE id = $1`, t.ID)
 		}
 		return err
 	})

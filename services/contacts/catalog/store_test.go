@@ -1,4 +1,4 @@
-package contacts
+package catalog
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
 )
 
 // TestTagLookupUsesIndex checks that finding a tag by name, as the
@@ -16,7 +17,7 @@ import (
 // index, not a read of the tenant's whole catalogue.
 func TestTagLookupUsesIndex(t *testing.T) {
 	ctx := context.Background()
-	admin, app := migratedDB(t)
+	admin, app := testdb.Migrated(t)
 	tenant := uuid.NewString()
 	for _, tn := range []string{tenant, uuid.NewString()} {
 		if _, err := admin.Exec(`INSERT INTO tags (tenant_id, id, name, colour, created_at, updated_at, version)

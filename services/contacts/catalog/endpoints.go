@@ -1,0 +1,89 @@
+package catalog
+
+import (
+	"context"
+
+	"github.com/go-kit/kit/endpoint"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/api"
+)
+
+// Endpoints are the catalogue's endpoints, one per operation.
+type Endpoints struct {
+	CreateTag, GetTag, UpdateTag, DeleteTag, ListTags                                         endpoint.Endpoint
+	CreateCustomField, GetCustomField, UpdateCustomField, DeleteCustomField, ListCustomFields endpoint.Endpoint
+	GetSettings, PutSettings                                                                  endpoint.Endpoint
+}
+
+// MakeEndpoints returns the endpoints of s.
+func MakeEndpoints(s Service) Endpoints {
+	return Endpoints{
+		CreateTag: func(ctx context.Context, r any) (any, error) {
+			t, err := s.CreateTag(ctx, r.(Tag))
+			if err != nil {
+				return nil, err
+			}
+			return api.Created(t, t.Version, "/v1/tags/"+t.ID, nil)
+		},
+		GetTag: func(ctx context.Context, r any) (any, error) {
+			t, err := s.GetTag(ctx, r.(api.IDRequest).ID)
+			if err != nil {
+				return nil, err
+			}
+			return api.OK(t, t.Version, nil)
+		},
+		UpdateTag: func(ctx context.Context, r any) (any, error) {
+			req := r.(api.PatchRequest)
+			t, err := s.UpdateTag(ctx, req.ID, req.IfMatch, req.Patch)
+			if err != nil {
+				return nil, err
+			}
+			return api.OK(t, t.Version, nil)
+		},
+		DeleteTag: func(ctx context.Context, r any) (any, error) {
+			return api.NoContent{}, s.DeleteTag(ctx, r.(api.IDRequest).ID)
+		},
+		ListTags: func(ctx context.Context, _ any) (any, error) {
+			tags, err := s.ListTags(ctx)
+			return api.OK(&api.List[Tag]{Items: tags}, 0, err)
+		},
+		CreateCustomField: func(ctx context.Context, r any) (any, error) {
+			d, err := s.CreateCustomField(ctx, r.(customer.CustomField))
+			if err != nil {
+				return nil, err
+			}
+			return api.Created(d, d.Version, "/v1/custom-fields/"+d.ID, nil)
+		},
+		GetCustomField: func(ctx context.Context, r any) (any, error) {
+			d, err := s.GetCustomField(ctx, r.(api.IDRequest).ID)
+			if err != nil {
+				return nil, err
+			}
+			return api.OK(d, d.Version, nil)
+		},
+		UpdateCustomField: func(ctx context.Context, r any) (any, error) {
+			req := r.(api.PatchRequest)
+			d, err := s.UpdateCustomField(ctx, req.ID, req.IfMatch, req.Patch)
+			if err != nil {
+				return nil, err
+			}
+			return api.OK(d, d.Version, nil)
+		},
+		DeleteCustomField: func(ctx context.Context, r any) (any, error) {
+			return api.NoContent{}, s.DeleteCustomField(ctx, r.(api.IDRequest).ID)
+		},
+		ListCustomFields: func(ctx context.Context, r any) (any, error) {
+			defs, err := s.ListCustomFields(ctx, r.(api.ListParams).Entity)
+			return api.OK(&api.List[customer.CustomField]{Items: defs}, 0, err)
+		},
+		GetSettings: func(ctx context.Context, _ any) (any, error) {
+			st, err := s.GetSettings(ctx)
+			return api.OK(st, 0, err)
+		},
+		PutSettings: func(ctx context.Context, r any) (any, error) {
+			st, err := s.PutSettings(ctx, r.(Settings))
+			return api.OK(st, 0, err)
+		},
+	}
+}
