@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rapport-crm/rapport/services/contacts/search"
+
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -26,12 +28,8 @@ func (s *service) bulkTagMatching(ctx context.Context, k *pgstore.Table, p auth.
 		return BulkTagResult{}, e
 	}
 	var ids []string
-	err := s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
-		plan, err := planList(ctx, tx, k, p, ListQuery{Filter: req.Filter, Q: req.Q})
-		if err != nil {
-			return err
-		}
-		ids, err = plan.ids(ctx, tx, MaxBulkIDs+1)
+	err := s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) (err error) {
+		ids, err = search.MatchingIDs(ctx, tx, k, p, req.Filter, req.Q, MaxBulkIDs+1)
 		return err
 	})
 	if err != nil {

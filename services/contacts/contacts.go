@@ -18,9 +18,7 @@ import (
 // patches (RFC 7396); ifMatch is the version the caller last saw (0: none).
 type Service interface {
 	Deduplicator
-	ViewService
 	ConsentHistorian
-	Exporter
 
 	CreateContact(ctx context.Context, c customer.Contact, opts CreateOptions) (*customer.Contact, error)
 	GetContact(ctx context.Context, id string) (*customer.Contact, error)
@@ -29,7 +27,6 @@ type Service interface {
 	UpdateContact(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*customer.Contact, []string, error)
 	DeleteContact(ctx context.Context, id string, ifMatch int64) error
 	RestoreContact(ctx context.Context, id string) (*customer.Contact, error)
-	ListContacts(ctx context.Context, q ListQuery) (customer.Page[customer.Contact], error)
 	TagContacts(ctx context.Context, req BulkTag) (BulkTagResult, error)
 
 	CreateAccount(ctx context.Context, a customer.Account, opts CreateOptions) (*customer.Account, error)
@@ -38,7 +35,6 @@ type Service interface {
 	UpdateAccount(ctx context.Context, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (*customer.Account, []string, error)
 	DeleteAccount(ctx context.Context, id string, ifMatch int64) error
 	RestoreAccount(ctx context.Context, id string) (*customer.Account, error)
-	ListAccounts(ctx context.Context, q ListQuery) (customer.Page[customer.Account], error)
 	TagAccounts(ctx context.Context, req BulkTag) (BulkTagResult, error)
 }
 

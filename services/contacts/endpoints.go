@@ -28,12 +28,6 @@ type patchRequest struct {
 	Opts CreateOptions
 }
 
-// listRequest asks for a page of records, or the custom fields of an entity.
-type listRequest struct {
-	Query  ListQuery
-	Entity string
-}
-
 // response is a resource with its status, ETag and Location, and for an
 // update the fields it changed (for the gateway's audit log: names only).
 type response struct {
@@ -127,10 +121,7 @@ func makeEndpoints(s Service) endpoints {
 			c, err := s.RestoreContact(ctx, r.(idRequest).ID)
 			return ok(c, version(c, err), err)
 		},
-		"listContacts": func(ctx context.Context, r any) (any, error) {
-			p, err := s.ListContacts(ctx, r.(listRequest).Query)
-			return ok(&p, 0, err)
-		},
+
 		"tagContacts": func(ctx context.Context, r any) (any, error) {
 			res, err := s.TagContacts(ctx, r.(BulkTag))
 			return ok(&res, 0, err)
@@ -156,25 +147,20 @@ func makeEndpoints(s Service) endpoints {
 			a, err := s.RestoreAccount(ctx, r.(idRequest).ID)
 			return ok(a, version(a, err), err)
 		},
-		"listAccounts": func(ctx context.Context, r any) (any, error) {
-			p, err := s.ListAccounts(ctx, r.(listRequest).Query)
-			return ok(&p, 0, err)
-		},
+
 		"tagAccounts": func(ctx context.Context, r any) (any, error) {
 			res, err := s.TagAccounts(ctx, r.(BulkTag))
 			return ok(&res, 0, err)
 		},
 	}
 	maps.Copy(e, dedupEndpoints(s))
-	maps.Copy(e, viewEndpoints(s))
 	maps.Copy(e, consentEndpoints(s))
-	maps.Copy(e, exportEndpoints(s))
 	return e
 }
 
 // permissions maps each endpoint to the permission it requires.
 var permissions = map[string]string{
-	"getContact": customer.PermRead, "listContacts": customer.PermRead, "getAccount": customer.PermRead, "listAccounts": customer.PermRead, "exportContacts": customer.PermRead, "exportAccounts": customer.PermRead,
+	"getContact": customer.PermRead, "getAccount": customer.PermRead,
 	"createContact": customer.PermWrite, "updateContact": customer.PermWrite, "deleteContact": customer.PermWrite, "restoreContact": customer.PermWrite,
 	"tagContacts": customer.PermWrite, "createAccount": customer.PermWrite, "updateAccount": customer.PermWrite, "deleteAccount": customer.PermWrite,
 	"restoreAccount": customer.PermWrite, "tagAccounts": customer.PermWrite,

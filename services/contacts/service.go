@@ -19,24 +19,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 )
 
-// ListQuery selects a page of accounts or contacts.
-type ListQuery struct {
-	Limit  int
-	Cursor string
-	// Deleted lists the soft-deleted records instead of the live ones.
-	Deleted bool
-	// Where holds extra conditions ANDed to the query.
-	Where []pgstore.Cond
-	// Q is a search text over names, emails, phones and the account name
-	// (search.go); Filter a filter in the libs/filter language; Sort a sort
-	// specification ("-updatedAt"); View the id of a saved view whose q,
-	// filter and sort apply where these are empty (service_views.go).
-	Q      string
-	Filter json.RawMessage
-	Sort   string
-	View   string
-}
-
 type service struct {
 	db      *pgstore.DB
 	cursors *kitx.Cursors

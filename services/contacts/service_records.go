@@ -39,16 +39,6 @@ func (s *service) RestoreContact(ctx context.Context, id string) (*customer.Cont
 	return asContact(rec), err
 }
 
-// ListContacts implements Service.
-func (s *service) ListContacts(ctx context.Context, q ListQuery) (customer.Page[customer.Contact], error) {
-	recs, next, err := s.list(ctx, pgstore.Contacts, q)
-	page := customer.Page[customer.Contact]{Items: make([]customer.Contact, 0, len(recs)), NextCursor: next}
-	for _, r := range recs {
-		page.Items = append(page.Items, *asContact(r))
-	}
-	return page, err
-}
-
 // TagContacts implements Service.
 func (s *service) TagContacts(ctx context.Context, req BulkTag) (BulkTagResult, error) {
 	return s.bulkTag(ctx, pgstore.Contacts, req)
@@ -83,16 +73,6 @@ func (s *service) DeleteAccount(ctx context.Context, id string, ifMatch int64) e
 func (s *service) RestoreAccount(ctx context.Context, id string) (*customer.Account, error) {
 	rec, err := s.restore(ctx, pgstore.Accounts, id)
 	return asAccount(rec), err
-}
-
-// ListAccounts implements Service.
-func (s *service) ListAccounts(ctx context.Context, q ListQuery) (customer.Page[customer.Account], error) {
-	recs, next, err := s.list(ctx, pgstore.Accounts, q)
-	page := customer.Page[customer.Account]{Items: make([]customer.Account, 0, len(recs)), NextCursor: next}
-	for _, r := range recs {
-		page.Items = append(page.Items, *asAccount(r))
-	}
-	return page, err
 }
 
 // TagAccounts implements Service.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/search"
+
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
@@ -62,5 +64,6 @@ func stripDeletedTags(store *catalog.Store, logger *slog.Logger) func(context.Co
 // routes is the service's route table: every context's, each route with its
 // permission.
 func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
-	return slices.Concat(Routes(NewService(db, cursors)), catalog.Routes(catalog.NewService(catalog.NewStore(db))))
+	return slices.Concat(Routes(NewService(db, cursors)), catalog.Routes(catalog.NewService(catalog.NewStore(db))),
+		search.Routes(search.NewService(db, cursors)))
 }

@@ -30,8 +30,6 @@ type route struct {
 
 // routes lists the API's routes; api/openapi.yaml documents each.
 var routeTable = []route{
-	{"GET /v1/contacts", "listContacts", decodeList},
-	{"GET /v1/contacts/export", "exportContacts", decodeExport},
 	{"POST /v1/contacts", "createContact", decodeCreate[customer.Contact](customer.ReadOnlyFields)},
 	{"POST /v1/contacts/tags", "tagContacts", decodeBody[BulkTag](nil)},
 	{"GET /v1/contacts/{id}", "getContact", decodeID},
@@ -39,8 +37,6 @@ var routeTable = []route{
 	{"DELETE /v1/contacts/{id}", "deleteContact", decodeID},
 	{"POST /v1/contacts/{id}/restore", "restoreContact", decodeID},
 	{"GET /v1/contacts/{id}/consent-history", "contactConsentHistory", decodeConsentHistory},
-	{"GET /v1/accounts", "listAccounts", decodeList},
-	{"GET /v1/accounts/export", "exportAccounts", decodeExport},
 	{"POST /v1/accounts", "createAccount", decodeCreate[customer.Account](customer.ReadOnlyFields)},
 	{"POST /v1/accounts/tags", "tagAccounts", decodeBody[BulkTag](nil)},
 	{"GET /v1/accounts/{id}", "getAccount", decodeID},
@@ -54,13 +50,6 @@ var routeTable = []route{
 	{"POST /v1/duplicate-scans", "startDuplicateScan", decodeBody[ScanRequest](nil)},
 	{"GET /v1/duplicate-scans/{id}", "getDuplicateScan", decodeID},
 	{"GET /v1/duplicate-scans/{id}/pairs", "listDuplicatePairs", decodePairs},
-	{"POST /v1/contacts/search", "searchContacts", decodeSearch},
-	{"POST /v1/accounts/search", "searchAccounts", decodeSearch},
-	{"GET /v1/saved-views", "listViews", decodeList},
-	{"POST /v1/saved-views", "createView", decodeBody[SavedView](viewReadOnlyFields)},
-	{"GET /v1/saved-views/{id}", "getView", decodeID},
-	{"PATCH /v1/saved-views/{id}", "updateView", decodePatch},
-	{"DELETE /v1/saved-views/{id}", "deleteView", decodeID},
 }
 
 // Routes returns the API's routes for s, for libs/starter: each with the
@@ -123,40 +112,10 @@ func decodePatch(_ context.Context, r *http.Request) (any, error) {
 	return patchRequest{ID: r.PathValue("id"), IfMatch: v, Patch: patch}, nil
 }
 
-// decodeList reads limit, cursor, deleted and entity.
-func decodeList(_ context.Context, r *http.Request) (any, error) {
-	limit, err := kitx.Limit(r)
-	if err != nil {
-		return nil, err
-	}
-	q := r.URL.Query()
-	req := listRequest{Query: ListQuery{Limit: limit, Cursor: q.Get("cursor")}, Entity: q.Get("entity")}
-	req.Query.Q, req.Query.Sort, req.Query.View = q.Get("q"), q.Get("sort"), q.Get("view") // search.go, service_views.go
-	if f := q.Get("filter"); f != "" {
-		req.Query.Filter = json.RawMessage(f)
-	}
-	switch q.Get("deleted") {
-	case "", "false":
-	case "true":
-		req.Query.Deleted = true
-	default:
-		e := ErrBadDeleted.WithDetail("deleted %q must be true or false", q.Get("deleted"))
-		e.Fields = []errs.FieldError{{Field: "deleted", Reason: "must be true or false"}}
-		return nil, e
-	}
-	return req, nil
-}
-
 // encodeResponse is kitx.EncodeJSON plus the Location of created resources
 // and the fields an update changed (kitx.ChangedFieldsHeader, for the
 // gateway's audit log); exports are streamed (transport_export.go).
 func encodeResponse(ctx context.Context, w http.ResponseWriter, resp any) error {
-	switch e := resp.(type) {
-	case contactExport:
-		return streamExport(w, "contacts", e.Format, contactVocabulary, e.Run)
-	case accountExport:
-		return streamExport(w, "accounts", e.Format, accountVocabulary, e.Run)
-	}
 	if r, ok := resp.(response); ok {
 		if r.location != "" {
 			w.Header().Set("Location", r.location)

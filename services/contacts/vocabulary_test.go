@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/rapport-crm/rapport/services/contacts/search"
+
 	"github.com/rapport-crm/rapport/services/contacts/migrations"
 
 	"github.com/google/uuid"
@@ -54,7 +56,7 @@ func TestOneVocabulary(t *testing.T) {
 			"filter": map[string]any{"and": []any{cond("annualRevenue.currency", "eq", "EUR"), cond("billingAddress.city", "eq", "Lyon"),
 				cond("customFields.tier", "eq", "gold")}}}},
 	} {
-		vocabulary := contacts.Vocabulary(tt.entity)
+		vocabulary := search.Vocabulary(tt.entity)
 		all := append(slices.Clone(vocabulary.All), tt.custom)
 
 		// A view takes every name as a column, and the view's own names
@@ -124,7 +126,7 @@ func TestOpenAPIListsTheVocabulary(t *testing.T) {
 		{"contact", "ContactField", "/v1/contacts/export"},
 		{"account", "AccountField", "/v1/accounts/export"},
 	} {
-		vocabulary := contacts.Vocabulary(tt.entity)
+		vocabulary := search.Vocabulary(tt.entity)
 		s := doc.Components.Schemas[tt.schema].Value
 		var enum []string
 		for _, v := range s.AnyOf[0].Value.Enum {

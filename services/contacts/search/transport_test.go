@@ -1,4 +1,4 @@
-package contacts
+package search
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 // checkListQuery runs the database-free part of planList over q: the
 // search, the filter compiled against k's fixed fields, and the sort.
 func checkListQuery(k *pgstore.Table, q ListQuery) error {
-	if _, err := parseSearch(q.Q); err != nil {
+	if _, err := parseText(q.Q); err != nil {
 		return err
 	}
 	node, err := parseFilter(q.Filter)
@@ -57,7 +57,7 @@ func FuzzListQuery(f *testing.F) {
 			return
 		}
 		for _, k := range []*pgstore.Table{pgstore.Contacts, pgstore.Accounts} {
-			if err := checkListQuery(k, req.(listRequest).Query); err != nil {
+			if err := checkListQuery(k, req.(ListQuery)); err != nil {
 				wantBadRequest(t, raw, err)
 			}
 		}

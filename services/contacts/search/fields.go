@@ -1,4 +1,4 @@
-package contacts
+package search
 
 import (
 	"cmp"
@@ -200,7 +200,7 @@ type FieldNames struct {
 // Vocabulary returns the names of entity's vocabulary.
 func Vocabulary(entity string) FieldNames {
 	var n FieldNames
-	for _, f := range vocabulary(kindOf(entity)) {
+	for _, f := range vocabulary(pgstore.TableOf(entity)) {
 		n.All = append(n.All, f.name)
 		if f.filter.Column != "" {
 			n.Filterable = append(n.Filterable, f.name)

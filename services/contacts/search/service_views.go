@@ -1,4 +1,4 @@
-package contacts
+package search
 
 import (
 	"cmp"
@@ -15,6 +15,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 )
 
@@ -23,14 +24,6 @@ const maxViewName = 100
 
 // viewReadOnlyFields are the fields of a saved view a request may not set.
 var viewReadOnlyFields = []string{"id", "ownerId", "builtin", "createdAt", "updatedAt", "version"}
-
-// kindOf returns the kind of entity ("contact" or "account").
-func kindOf(entity string) *pgstore.Table {
-	if entity == customer.EntityAccount {
-		return pgstore.Accounts
-	}
-	return pgstore.Contacts
-}
 
 // checkView validates v against its entity's vocabulary (fields.go): the
 // filter compiles, q parses, the sort names sortable fields and the columns
@@ -46,7 +39,7 @@ func checkView(ctx context.Context, tx *pgstore.Tx, v *SavedView) error {
 		return err
 	}
 	v.Filter = canonicalFilter(v.Filter)
-	k := kindOf(v.Entity)
+	k := pgstore.TableOf(v.Entity)
 	defs, err := catalog.CustomFieldDefs(ctx, tx, k.Entity)
 	if err != nil {
 		return err
@@ -59,7 +52,7 @@ func checkView(ctx context.Context, tx *pgstore.Tx, v *SavedView) error {
 			return err
 		}
 	}
-	if _, err := parseSearch(v.Q); err != nil {
+	if _, err := parseText(v.Q); err != nil {
 		return err
 	}
 	if _, err := filter.ParseSort(v.Sort, schema); err != nil {
@@ -79,14 +72,14 @@ func mayChange(p auth.Principal, v *SavedView) bool {
 	return !v.Builtin && (v.OwnerID == p.UserID || v.Visibility == VisibilityShared && p.Can(customer.PermAdmin))
 }
 
-// CreateView implements ViewService: the caller owns the new view.
+// CreateView implements Service: the caller owns the new view.
 func (s *service) CreateView(ctx context.Context, v SavedView) (*SavedView, error) {
-	p, err := principal(ctx)
+	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := s.timestamp()
-	v.ID, v.OwnerID, v.Builtin, v.CreatedAt, v.UpdatedAt, v.Version = newID(), p.UserID, false, now, now, 1
+	v.ID, v.OwnerID, v.Builtin, v.CreatedAt, v.UpdatedAt, v.Version = ids.New(), p.UserID, false, now, now, 1
 	if v.Visibility == "" {
 		v.Visibility = VisibilityPrivate
 	}
@@ -94,17 +87,14 @@ func (s *service) CreateView(ctx context.Context, v SavedView) (*SavedView, erro
 		if err := checkView(ctx, tx, &v); err != nil {
 			return err
 		}
-		if err := saveView(ctx, tx, &v, true); err != nil {
-			return err
-		}
-		return tx.Emit(ctx, customer.EventSavedView, customer.VerbCreated, v.ID, v, nil)
+		return insertView(ctx, tx, &v)
 	})
 	return &v, err
 }
 
-// GetView implements ViewService.
+// GetView implements Service.
 func (s *service) GetView(ctx context.Context, id string) (v *SavedView, err error) {
-	p, err := callerOf(ctx, id, ErrViewNotFound)
+	p, err := customer.CallerOf(ctx, id, ErrViewNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -118,76 +108,54 @@ func (s *service) GetView(ctx context.Context, id string) (v *SavedView, err err
 	return v, err
 }
 
-// UpdateView implements ViewService: a merge patch at version ifMatch. A
-// patch that changes nothing keeps the version and publishes nothing.
-func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (v *SavedView, err error) {
-	p, err := callerOf(ctx, id, ErrViewNotFound)
+// UpdateView implements Service. A patch that changes nothing keeps the
+// version and publishes nothing.
+func (s *service) UpdateView(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*SavedView, error) {
+	p, err := customer.CallerOf(ctx, id, ErrViewNotFound)
 	if err != nil {
 		return nil, err
 	}
 	if ifMatch == 0 {
 		return nil, customer.ErrIfMatchRequired
 	}
-	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
-		old, err := getView(ctx, tx, id, p.UserID, true)
-		if err != nil {
-			return err
-		}
+	return updateView(ctx, s.db, p, id, func(tx *pgstore.Tx, old *SavedView) (*SavedView, pgstore.Change, error) {
 		if !mayChange(p, old) {
-			return ErrViewReadOnly
+			return nil, pgstore.Change{}, ErrViewReadOnly
 		}
 		if old.Version != ifMatch {
-			return customer.ErrVersionMismatch
+			return nil, pgstore.Change{}, customer.ErrVersionMismatch
 		}
-		v = &SavedView{}
+		v := &SavedView{}
 		if err := mergepatch.Apply(old, patch, append([]string{"entity"}, viewReadOnlyFields...), v); err != nil {
-			return err
+			return nil, pgstore.Change{}, err
 		}
 		v.ID, v.Entity, v.OwnerID, v.CreatedAt = old.ID, old.Entity, old.OwnerID, old.CreatedAt
 		v.UpdatedAt, v.Version = s.timestamp(), old.Version+1
 		if err := checkView(ctx, tx, v); err != nil {
-			return err
+			return nil, pgstore.Change{}, err
 		}
-		changed, err := customer.ChangedFields(old, v)
-		if err != nil || len(changed) == 0 {
-			v = old
-			return err
-		}
-		if err := saveView(ctx, tx, v, false); err != nil {
-			return err
-		}
-		return tx.Emit(ctx, customer.EventSavedView, customer.VerbUpdated, id, v, changed)
+		return pgstore.Updated(old, v)
 	})
-	return v, err
 }
 
-// DeleteView implements ViewService.
+// DeleteView implements Service.
 func (s *service) DeleteView(ctx context.Context, id string) error {
-	p, err := principal(ctx)
+	p, err := customer.CallerOf(ctx, id, ErrViewNotFound)
 	if err != nil {
 		return err
 	}
-	if !validID(id) {
-		return ErrViewNotFound
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
-		v, err := getView(ctx, tx, id, p.UserID, true)
-		if err != nil {
-			return err
-		}
+	_, err = updateView(ctx, s.db, p, id, func(tx *pgstore.Tx, v *SavedView) (*SavedView, pgstore.Change, error) {
 		if !mayChange(p, v) {
-			return ErrViewReadOnly
+			return nil, pgstore.Change{}, ErrViewReadOnly
 		}
-		if err := deleteView(ctx, tx, id); err != nil {
-			return err
-		}
-		return tx.Emit(ctx, customer.EventSavedView, customer.VerbDeleted, id, v, nil)
+		return pgstore.Deleted(tx, v)
 	})
+	return err
 }
 
-// ListViews implements ViewService.
+// ListViews implements Service.
 func (s *service) ListViews(ctx context.Context, entity string) (out []SavedView, err error) {
-	p, err := principal(ctx)
+	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +179,7 @@ func (s *service) applyView(ctx context.Context, tx *pgstore.Tx, k *pgstore.Tabl
 		e.Fields = []errs.FieldError{{Field: "view", Reason: "no such saved view"}}
 		return e
 	}
-	if !validID(q.View) {
+	if !ids.Valid(q.View) {
 		return notFound()
 	}
 	if err := ensureBuiltinViews(ctx, tx, p.TenantID); err != nil {

@@ -1,4 +1,4 @@
-package contacts
+package search
 
 import (
 	"context"
@@ -6,8 +6,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
@@ -76,6 +78,37 @@ func listViews(ctx context.Context, tx *pgstore.Tx, entity, user string) ([]Save
 		out[i].read()
 	}
 	return out, nil
+}
+
+// viewRows is how Update changes the views user may see.
+func viewRows(user string) pgstore.Rows[*SavedView] {
+	return pgstore.Rows[*SavedView]{
+		Entity: customer.EventSavedView,
+		Lock: func(ctx context.Context, tx *pgstore.Tx, id string) (*SavedView, error) {
+			return getView(ctx, tx, id, user, true)
+		},
+		Write: func(ctx context.Context, tx *pgstore.Tx, v *SavedView, verb string) error {
+			if verb == customer.VerbDeleted {
+				return deleteView(ctx, tx, v.ID)
+			}
+			return saveView(ctx, tx, v, false)
+		},
+	}
+}
+
+// updateView changes, or deletes, the view id p may see as change says
+// (pgstore.Update).
+func updateView(ctx context.Context, db *pgstore.DB, p auth.Principal, id string,
+	change func(*pgstore.Tx, *SavedView) (*SavedView, pgstore.Change, error)) (*SavedView, error) {
+	return pgstore.Update(ctx, db, p.TenantID, id, viewRows(p.UserID), change)
+}
+
+// insertView stores a new view and publishes it.
+func insertView(ctx context.Context, tx *pgstore.Tx, v *SavedView) error {
+	if err := saveView(ctx, tx, v, true); err != nil {
+		return err
+	}
+	return tx.Emit(ctx, customer.EventSavedView, customer.VerbCreated, v.ID, v, nil)
 }
 
 // saveView inserts or updates v.

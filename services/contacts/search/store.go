@@ -1,43 +1,82 @@
-package contacts
+package search
 
 import (
 	"context"
 	"encoding/json"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/filter"
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/errs"
-	"github.com/rapport-crm/rapport/libs/filter"
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
-// listCursor is the position a nextCursor encodes: the order it belongs to
-// and the last row's key values as text (nil for NULL), its id last.
-type listCursor struct {
-	Order string    `json:"o"`
-	Keys  []*string `json:"k"`
+// orderKey is one key of a list's order. The cursor of a page holds each
+// key's value as text, which is compared back after a cast to typ.
+type orderKey struct {
+	expr     string
+	typ      string
+	desc     bool
+	nullable bool
 }
 
-// badCursor is kitx.ErrBadCursor naming the cursor parameter.
-func badCursor(reason string) error {
-	e := kitx.ErrBadCursor.WithDetail("invalid cursor: %s", reason)
-	e.Fields = []errs.FieldError{{Field: "cursor", Reason: reason}}
-	return e
+// listPlan is a list query over k: conditions ANDed (bound through args),
+// an optional search, and the order. The record id always ends the order.
+type listPlan struct {
+	k      *pgstore.Table
+	args   pgstore.Args
+	where  []string
+	search *searchSQL
+	order  []orderKey
+	// byRelevance tells that order is the search's relevance (rank, score).
+	byRelevance bool
+	// defs are k's custom field definitions the plan was made with, for
+	// catalog.PresentWith.
+	defs map[string]customer.CustomField
 }
 
-// orderSignature identifies the order of q, so a cursor is only used with
-// the order it was made for.
-func orderSignature(q ListQuery) string { return q.Sort + "\x00" + strings.TrimSpace(q.Q) }
+// newListPlan returns an empty plan over k.
+func newListPlan(k *pgstore.Table) *listPlan { return &listPlan{k: k} }
+
+// add ANDs a condition with "?" placeholders.
+func (p *listPlan) add(c pgstore.Cond) {
+	if c.SQL != "" {
+		p.where = append(p.where, "("+p.args.Cond(c)+")")
+	}
+}
+
+// addBound ANDs a condition already numbered from p.args.next() with args.
+func (p *listPlan) addBound(sql string, args []any) {
+	p.where = append(p.where, "("+sql+")")
+	p.args.List = append(p.args.List, args...)
+}
+
+// idKey is the final key of every order.
+func (p *listPlan) idKey() orderKey {
+	desc := len(p.order) > 0 && p.order[0].desc
+	return orderKey{expr: p.k.Alias + ".id", typ: "uuid", desc: desc}
+}
+
+// keys returns the order with the id appended.
+func (p *listPlan) keys() []orderKey { return append(append([]orderKey{}, p.order...), p.idKey()) }
+
+// from is the FROM clause item of k's table with its alias.
+func (p *listPlan) from() string { return p.k.Name + " " + p.k.Alias }
+
+// whereSQL joins the plan's conditions and extra ones with AND.
+func whereSQL(conds []string, extra ...string) string {
+	all := append(append([]string{}, conds...), extra...)
+	if len(all) == 0 {
+		return "TRUE"
+	}
+	return strings.Join(all, " AND ")
+}
 
 // planList builds the query of q over k for p inside tx: the live (or
-// deleted) records in p's scope, q.Where, the filter, the search and the
-// sort. Errors in the filter, sort or search are errs.Invalid.
+// deleted) records in p's scope, the filter, the search and the sort. Errors in the filter, sort or search are errs.Invalid.
 func planList(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Principal, q ListQuery) (*listPlan, error) {
-	srch, err := parseSearch(q.Q)
+	srch, err := parseText(q.Q)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +95,7 @@ func planList(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Prin
 	if q.Deleted {
 		conds[0] = pgstore.Cond{SQL: "deleted_at IS NOT NULL"}
 	}
-	for _, c := range append(conds, q.Where...) {
+	for _, c := range conds {
 		plan.add(c)
 	}
 	if node != nil {
@@ -77,14 +116,6 @@ func planList(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Prin
 		return nil, err
 	}
 	return plan, nil
-}
-
-// parseFilter reads a filter's JSON; empty is none.
-func parseFilter(raw json.RawMessage) (*filter.Node, error) {
-	if len(strings.TrimSpace(string(raw))) == 0 {
-		return nil, nil
-	}
-	return filter.Parse(raw)
 }
 
 // resolveFilterTags rewrites the tag names of n's "tags" conditions to ids.
@@ -159,46 +190,13 @@ func sqlType(t filter.Type) string {
 	return "text"
 }
 
-// list returns a page of the records the caller may see that match q.
-func (s *service) list(ctx context.Context, k *pgstore.Table, q ListQuery) (recs []customer.Record, next string, err error) {
-	p, err := principal(ctx)
+// MatchingIDs returns the ids of up to limit live records of t in p's scope
+// that match filter and the search text q, in tx (for records' bulk tagging
+// by filter). Errors in the filter or q are errs.Invalid.
+func MatchingIDs(ctx context.Context, tx *pgstore.Tx, t *pgstore.Table, p auth.Principal, filter json.RawMessage, q string, limit int) ([]string, error) {
+	plan, err := planList(ctx, tx, t, p, ListQuery{Filter: filter, Q: q})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	if q.Limit <= 0 || q.Limit > kitx.MaxLimit {
-		q.Limit = kitx.DefaultLimit
-	}
-	err = s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error {
-		if err := s.applyView(ctx, tx, k, p, &q); err != nil {
-			return err
-		}
-		var after []*string
-		if q.Cursor != "" {
-			var c listCursor
-			if err := s.cursors.DecodeCursor(q.Cursor, &c); err != nil {
-				return err
-			}
-			if c.Order != orderSignature(q) {
-				return badCursor("it was made for another sort or search")
-			}
-			after = c.Keys
-		}
-		plan, err := planList(ctx, tx, k, p, q)
-		if err != nil {
-			return err
-		}
-		if after != nil && len(after) != len(plan.keys()) {
-			return badCursor("it does not fit this order")
-		}
-		var keys [][]*string
-		if recs, keys, err = plan.page(ctx, tx, after, q.Limit+1); err != nil {
-			return err
-		}
-		if len(recs) > q.Limit {
-			recs = recs[:q.Limit]
-			next = s.cursors.EncodeCursor(listCursor{Order: orderSignature(q), Keys: keys[q.Limit-1]})
-		}
-		return catalog.PresentWith(ctx, tx, plan.defs, recs...)
-	})
-	return recs, next, err
+	return plan.ids(ctx, tx, limit)
 }

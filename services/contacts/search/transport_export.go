@@ -1,4 +1,4 @@
-package contacts
+package search
 
 import (
 	"context"
@@ -41,11 +41,22 @@ func decodeExport(ctx context.Context, r *http.Request) (any, error) {
 		e.Fields = []errs.FieldError{{Field: "format", Reason: "must be csv or ndjson"}}
 		return nil, e
 	}
-	list, err := decodeList(ctx, r)
+	q, err := decodeList(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return exportRequest{Query: list.(listRequest).Query, Format: format}, nil
+	return exportRequest{Query: q.(ListQuery), Format: format}, nil
+}
+
+// encodeExport streams an export (streamExport).
+func encodeExport(_ context.Context, w http.ResponseWriter, resp any) error {
+	switch e := resp.(type) {
+	case contactExport:
+		return streamExport(w, "contacts", e.Format, contactVocabulary, e.Run)
+	case accountExport:
+		return streamExport(w, "accounts", e.Format, accountVocabulary, e.Run)
+	}
+	return fmt.Errorf("contacts: %T is no export", resp)
 }
 
 // streamExport writes the export that run produces as format: in CSV a

@@ -1,4 +1,4 @@
-package contacts
+package search
 
 import (
 	"context"
@@ -8,88 +8,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
 	"github.com/jmoiron/sqlx/reflectx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
-
-// orderKey is one key of a list's order. The cursor of a page holds each
-// key's value as text, which is compared back after a cast to typ.
-type orderKey struct {
-	expr     string
-	typ      string
-	desc     bool
-	nullable bool
-}
-
-// listPlan is a list query over k: conditions ANDed (bound through args),
-// an optional search, and the order. The record id always ends the order.
-type listPlan struct {
-	k      *pgstore.Table
-	args   pgstore.Args
-	where  []string
-	search *searchSQL
-	order  []orderKey
-	// byRelevance tells that order is the search's relevance (rank, score).
-	byRelevance bool
-	// defs are k's custom field definitions the plan was made with, for
-	// presentWith.
-	defs map[string]customer.CustomField
-}
-
-// newListPlan returns an empty plan over k.
-func newListPlan(k *pgstore.Table) *listPlan { return &listPlan{k: k} }
-
-// add ANDs a condition with "?" placeholders.
-func (p *listPlan) add(c pgstore.Cond) {
-	if c.SQL != "" {
-		p.where = append(p.where, "("+p.args.Cond(c)+")")
-	}
-}
-
-// addBound ANDs a condition already numbered from p.args.next() with args.
-func (p *listPlan) addBound(sql string, args []any) {
-	p.where = append(p.where, "("+sql+")")
-	p.args.List = append(p.args.List, args...)
-}
-
-// idKey is the final key of every order.
-func (p *listPlan) idKey() orderKey {
-	desc := len(p.order) > 0 && p.order[0].desc
-	return orderKey{expr: p.k.Alias + ".id", typ: "uuid", desc: desc}
-}
-
-// keys returns the order with the id appended.
-func (p *listPlan) keys() []orderKey { return append(append([]orderKey{}, p.order...), p.idKey()) }
-
-// from is the FROM clause item of k's table with its alias.
-func (p *listPlan) from() string { return p.k.Name + " " + p.k.Alias }
-
-// whereSQL joins the plan's conditions and extra ones with AND.
-func whereSQL(conds []string, extra ...string) string {
-	all := append(append([]string{}, conds...), extra...)
-	if len(all) == 0 {
-		return "TRUE"
-	}
-	return strings.Join(all, " AND ")
-}
-
-// candidates is the subquery of the ids a search may return: prefix
-// matches through the btree key indexes and nearest neighbours through the
-// trigram GiST index, each within the plan's conditions.
-func (p *listPlan) candidates() string {
-	a := p.k.Alias
-	prefix := "(SELECT " + a + ".id FROM " + p.from() + " WHERE " + whereSQL(p.where, p.search.prefix) +
-		" LIMIT " + strconv.Itoa(maxPrefixCandidates) + ")"
-	if p.search.distance == "" {
-		return prefix
-	}
-	return prefix + " UNION ALL (SELECT " + a + ".id FROM " + p.from() + " WHERE " + whereSQL(p.where) +
-		" ORDER BY " + p.search.distance + " LIMIT " + strconv.Itoa(maxFuzzyCandidates) + ")"
-}
 
 // after is the keyset condition selecting the rows after the one whose key
 // values (as text, nil for NULL) are vals, in the order keys.

@@ -1,4 +1,4 @@
-package contacts
+package search
 
 import (
 	"context"
@@ -13,25 +13,14 @@ import (
 // exportBatch is how many records an export reads per query.
 const exportBatch = 500
 
-// Exporter streams every record of a list query, for exports.
-type Exporter interface {
-	// ExportContacts calls start with the contact custom field definitions
-	// (by key) once q is known to be valid, then each with every contact
-	// the caller may see that matches q, in q's order. An error of start
-	// or each stops the export and is returned.
-	ExportContacts(ctx context.Context, q ListQuery, start func(fields []customer.CustomField) error, each func(*customer.Contact) error) error
-	// ExportAccounts is ExportContacts for accounts.
-	ExportAccounts(ctx context.Context, q ListQuery, start func(fields []customer.CustomField) error, each func(*customer.Account) error) error
-}
-
-// ExportContacts implements Exporter.
+// ExportContacts implements Service.
 func (s *service) ExportContacts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Contact) error) error {
-	return s.export(ctx, pgstore.Contacts, q, start, func(r customer.Record) error { return each(asContact(r)) })
+	return s.export(ctx, pgstore.Contacts, q, start, func(r customer.Record) error { return each(r.(*customer.Contact)) })
 }
 
-// ExportAccounts implements Exporter.
+// ExportAccounts implements Service.
 func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Account) error) error {
-	return s.export(ctx, pgstore.Accounts, q, start, func(r customer.Record) error { return each(asAccount(r)) })
+	return s.export(ctx, pgstore.Accounts, q, start, func(r customer.Record) error { return each(r.(*customer.Account)) })
 }
 
 // export reads the records of q as list does, page after page of
@@ -39,7 +28,7 @@ func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]
 // the size of the result. Pages follow each other by keyset, so a record
 // changed during the export is exported once, with the values its page read.
 func (s *service) export(ctx context.Context, k *pgstore.Table, q ListQuery, start func([]customer.CustomField) error, each func(customer.Record) error) error {
-	p, err := principal(ctx)
+	p, err := customer.Caller(ctx)
 	if err != nil {
 		return err
 	}
