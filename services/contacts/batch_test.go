@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	dupcheck "github.com/rapport-crm/rapport/services/contacts/duplicates"
+
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -15,8 +17,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-
-	"github.com/rapport-crm/rapport/services/contacts"
 )
 
 // refusedFor returns, by record id, what the candidates of a refusal matched
@@ -67,11 +67,11 @@ func TestBatchCheckSeesEarlierRecords(t *testing.T) {
 	}
 	allow := make([]bool, len(batch))
 	allow[6] = true
-	recs := make([]any, len(batch))
+	recs := make([]customer.Record, len(batch))
 	for i, c := range batch {
 		recs[i] = c
 	}
-	refused, err := contacts.CheckBatch(t.Context(), store, p, allow, recs...)
+	refused, err := checkBatch(t, store, p, allow, recs...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestBatchCheckSeesEarlierRecords(t *testing.T) {
 		2: account("Globex Holding", "globex-holding.example"),
 		3: account("Umbrella", ""),
 	}
-	if refused, err = contacts.CheckBatch(t.Context(), store, p, nil, accounts[0], accounts[1], accounts[2], accounts[3]); err != nil {
+	if refused, err = checkBatch(t, store, p, nil, accounts[0], accounts[1], accounts[2], accounts[3]); err != nil {
 		t.Fatal(err)
 	}
 	wantAccounts := []map[string]string{0: nil, 1: {accounts[0].ID: "domain"}, 2: {accounts[0].ID: "name"}, 3: nil}
@@ -111,6 +111,24 @@ func TestBatchCheckSeesEarlierRecords(t *testing.T) {
 			t.Errorf("account %d (%s): refused for %v, want %v", i, accounts[i].Name, got, wantAccounts[i])
 		}
 	}
+}
+
+// checkBatch runs the duplicate check of recs (normalised contacts or
+// accounts, all of one kind), written in this order by p, in a transaction of
+// p's tenant, as a batch of creates does: allow says which skip it. It
+// returns each record's refusal (nil: none).
+func checkBatch(t *testing.T, db *pgstore.DB, p auth.Principal, allow []bool, recs ...customer.Record) ([]error, error) {
+	t.Helper()
+	table := pgstore.Contacts
+	if _, ok := recs[0].(*customer.Account); ok {
+		table = pgstore.Accounts
+	}
+	var refused []error
+	err := db.InTx(t.Context(), p.TenantID, func(tx *pgstore.Tx) (err error) {
+		refused, err = dupcheck.Checker{}.Check(t.Context(), tx, table, p, recs, allow)
+		return err
+	})
+	return refused, err
 }
 
 // createConcurrently posts bodies to path at once, as u, and returns the

@@ -1,3 +1,15 @@
+// Package contacts is the customer-data service of Rapport: accounts
+// (companies), contacts (people), the per-tenant tag catalogue, custom field
+// definitions, saved views and tenant settings. Every read and write runs in
+// a tenant transaction under row-level security and respects the caller's
+// record scope for the "contacts" module; every change is published through
+// the outbox.
+//
+// The service is split by bounded context (README.md has the map): records,
+// duplicates, search and catalog, each with its service, endpoints,
+// transport and store, on the domain package customer. This package wires
+// them (Starter) and holds what spans them: the embedded contract and
+// migrations, and the error encoder of the domain's redirects and conflicts.
 package contacts
 
 import (
@@ -6,6 +18,9 @@ import (
 	"log/slog"
 	"slices"
 	"time"
+
+	"github.com/rapport-crm/rapport/services/contacts/duplicates"
+	"github.com/rapport-crm/rapport/services/contacts/records"
 
 	"github.com/rapport-crm/rapport/services/contacts/search"
 
@@ -61,9 +76,13 @@ func stripDeletedTags(store *catalog.Store, logger *slog.Logger) func(context.Co
 	}
 }
 
-// routes is the service's route table: every context's, each route with its
-// permission.
+// routes is the service's route table, every context's, each route with
+// its permission; the contexts share db.
 func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
-	return slices.Concat(Routes(NewService(db, cursors)), catalog.Routes(catalog.NewService(catalog.NewStore(db))),
-		search.Routes(search.NewService(db, cursors)))
+	return slices.Concat(
+		records.Routes(records.NewService(db, cursors, duplicates.Checker{})),
+		duplicates.Routes(duplicates.NewService(db, cursors)),
+		search.Routes(search.NewService(db, cursors)),
+		catalog.Routes(catalog.NewService(catalog.NewStore(db))),
+	)
 }

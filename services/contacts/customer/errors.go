@@ -1,6 +1,10 @@
 package customer
 
-import "github.com/rapport-crm/rapport/libs/errs"
+import (
+	"slices"
+
+	"github.com/rapport-crm/rapport/libs/errs"
+)
 
 // The errors of reading and writing records; libs/kitx maps their kinds to
 // HTTP statuses.
@@ -32,6 +36,21 @@ const (
 	MatchName   = "name"
 	MatchDomain = "domain"
 )
+
+// identityFields are the API fields the duplicate checks compare: an update
+// changing one of them is checked like a create.
+var identityFields = []string{"emails", "phones", "displayName", "firstName", "lastName", "accountId", "name", "domain"}
+
+// ChangesIdentity reports whether changed, an update's changed fields,
+// names one of the fields the duplicate checks compare.
+func ChangesIdentity(changed []string) bool {
+	for _, f := range changed {
+		if slices.Contains(identityFields, f) {
+			return true
+		}
+	}
+	return false
+}
 
 // DuplicateCandidate is an existing record that looks like a duplicate:
 // DisplayName is a contact's display name or an account's name; Score is 1

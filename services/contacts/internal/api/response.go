@@ -55,7 +55,7 @@ type List[T any] struct {
 }
 
 // OK wraps a resource at version for a 200 response, or returns err.
-func OK[T any](v *T, version int64, err error) (any, error) {
+func OK(v any, version int64, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func OK[T any](v *T, version int64, err error) (any, error) {
 
 // Updated wraps an updated resource for a 200 response naming the fields
 // the update changed.
-func Updated[T any](v *T, version int64, changed []string, err error) (any, error) {
+func Updated(v any, version int64, changed []string, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func Updated[T any](v *T, version int64, changed []string, err error) (any, erro
 }
 
 // Created wraps a new resource for a 201 response with its Location.
-func Created[T any](v *T, version int64, location string, err error) (any, error) {
+func Created(v any, version int64, location string, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,12 @@
-package contacts_test
+package duplicates
 
 import (
 	"context"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 
@@ -13,8 +15,6 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/pg"
-
-	"github.com/rapport-crm/rapport/services/contacts"
 )
 
 // seed inserts accounts and contacts (half of them in an account, 300 email
@@ -60,15 +60,15 @@ const maxCheckBuffers = 600
 // that read a bounded number of buffers — both on fresh tables that have
 // never been analysed (a young tenant) and after ANALYZE.
 func TestDuplicateChecksUseIndexes(t *testing.T) {
-	e := newEnv(t)
+	admin, app := testdb.Migrated(t)
 	tenant := uuid.NewString()
-	seed(t, e.admin, tenant, 2000, 20000)
-	seed(t, e.admin, uuid.NewString(), 200, 2000)
+	seed(t, admin, tenant, 2000, 20000)
+	seed(t, admin, uuid.NewString(), 200, 2000)
 	var acct, acctName string
-	if err := e.admin.Get(&acct, "SELECT account_id FROM contacts WHERE tenant_id = $1 AND first_name = 'First18'", tenant); err != nil {
+	if err := admin.Get(&acct, "SELECT account_id FROM contacts WHERE tenant_id = $1 AND first_name = 'First18'", tenant); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.admin.Get(&acctName, "SELECT name FROM accounts WHERE tenant_id = $1 AND domain = 'acct17.example'", tenant); err != nil {
+	if err := admin.Get(&acctName, "SELECT name FROM accounts WHERE tenant_id = $1 AND domain = 'acct17.example'", tenant); err != nil {
 		t.Fatal(err)
 	}
 	withAccount := &customer.Contact{Meta: customer.Meta{ID: uuid.NewString()}, DisplayName: "First18 Last18", AccountID: &acct,
@@ -80,10 +80,10 @@ func TestDuplicateChecksUseIndexes(t *testing.T) {
 	own := auth.Principal{TenantID: tenant, UserID: "owner-1", RecordScope: map[string]auth.Scope{"contacts": "own"}}
 
 	// The contacts check is of a batch of two, the accounts check of one.
-	var checks []contacts.DuplicateCheck
+	var checks []dupQuery
 	records := map[string]int{}
 	for _, p := range []auth.Principal{all, own} {
-		batch, err := contacts.DuplicateChecks(p, []*customer.Contact{withAccount, alone}, account)
+		batch, err := duplicateChecks(p, []*customer.Contact{withAccount, alone}, account)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,13 +95,13 @@ func TestDuplicateChecksUseIndexes(t *testing.T) {
 	}
 	for _, stats := range []string{"unanalysed", "analysed"} {
 		if stats == "analysed" {
-			if _, err := e.admin.Exec("ANALYZE accounts, contacts, contact_match_keys, account_name_keys"); err != nil {
+			if _, err := admin.Exec("ANALYZE accounts, contacts, contact_match_keys, account_name_keys"); err != nil {
 				t.Fatal(err)
 			}
 		}
 		for _, c := range checks {
 			t.Run(stats+"/"+c.Name, func(t *testing.T) {
-				plan := explainCheck(t, e.app, tenant, c)
+				plan := explainCheck(t, app, tenant, c)
 				if strings.Contains(plan, "Seq Scan") || !strings.Contains(plan, "Index") {
 					t.Errorf("not planned on indexes:\n%s", plan)
 				}
@@ -115,7 +115,7 @@ func TestDuplicateChecksUseIndexes(t *testing.T) {
 
 // explainCheck returns the analysed plan of check c, run by the application
 // role in tenant's transaction.
-func explainCheck(t *testing.T, app *sqlx.DB, tenant string, c contacts.DuplicateCheck) string {
+func explainCheck(t *testing.T, app *sqlx.DB, tenant string, c dupQuery) string {
 	t.Helper()
 	var plan []string
 	err := pg.WithTenantTx(context.Background(), app, tenant, func(tx *sqlx.Tx) error {
@@ -143,4 +143,11 @@ func planBuffers(plan string) int {
 		}
 	}
 	return total
+}
+
+// duplicateChecks returns the queries that check the batch cs and the
+// account a for duplicates as p does on create.
+func duplicateChecks(p auth.Principal, cs []*customer.Contact, a *customer.Account) ([]dupQuery, error) {
+	c, err := contactDupQuery(p, cs)
+	return []dupQuery{c, accountDupQuery(p, []*customer.Account{a})}, err
 }

@@ -1,90 +1,26 @@
-package contacts
+package duplicates
 
 import (
 	"context"
 	"errors"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
-	"github.com/lib/pq"
-
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
-// The states of a duplicate scan.
-const (
-	ScanRunning = "running"
-	ScanDone    = "done"
-	ScanFailed  = "failed"
-)
-
-// The reasons a scan failed (DuplicateScan.FailureReason).
-const (
-	// ScanInterrupted: the process running it stopped (a restart, a crash).
-	ScanInterrupted = "interrupted"
-	// ScanTimedOut: it ran longer than scanTimeout.
-	ScanTimedOut = "timedOut"
-	// ScanError: the database refused its work; the service's log says why.
-	ScanError = "error"
-)
-
-// scanTimeout bounds a scan's background work; failTimeout bounds marking
-// it failed afterwards.
-const (
-	scanTimeout = time.Hour
-	failTimeout = 10 * time.Second
-)
-
-// ScanRequest asks for a tenant-wide duplicate scan of Entity.
-type ScanRequest struct {
-	Entity string `json:"entity"`
-}
-
-// DuplicateScan is a tenant-wide search for duplicate pairs of one entity;
-// it runs in the background and ends done (PairCount pairs) or failed, with
-// a FailureReason (see readScan for scans whose process stopped).
-type DuplicateScan struct {
-	ID            string     `json:"id" db:"id"`
-	Entity        string     `json:"entity" db:"entity"`
-	Status        string     `json:"status" db:"status"`
-	FailureReason string     `json:"failureReason,omitempty" db:"failure_reason"`
-	PairCount     int        `json:"pairCount" db:"pair_count"`
-	CreatedBy     string     `json:"createdBy" db:"created_by"`
-	CreatedAt     time.Time  `json:"createdAt" db:"created_at"`
-	FinishedAt    *time.Time `json:"finishedAt,omitempty" db:"finished_at"`
-}
-
-// DuplicatePair is two records a scan found alike (AID < BID), with their
-// names as they are now (a record merged or deleted since keeps its name),
-// the best score and every reason.
-type DuplicatePair struct {
-	AID       string         `json:"aId" db:"a_id"`
-	AName     string         `json:"aName" db:"a_name"`
-	BID       string         `json:"bId" db:"b_id"`
-	BName     string         `json:"bName" db:"b_name"`
-	Score     float64        `json:"score" db:"score"`
-	MatchedOn pq.StringArray `json:"matchedOn" db:"matched_on"`
-}
-
-// pairPosition is a place in the (score desc, aId, bId) order of pairs.
-type pairPosition struct {
-	Score float64 `json:"s"`
-	A     string  `json:"a"`
-	B     string  `json:"b"`
-}
-
-// StartDuplicateScan implements Deduplicator. The scan is always run in the
+// StartDuplicateScan implements Service. The scan is always run in the
 // background, in a transaction of its own, so a large tenant never holds the
 // request; the caller polls GetDuplicateScan. It answers once that
 // transaction holds the scan's row, so no read can take the new scan for an
 // interrupted one.
 func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*DuplicateScan, error) {
-	p, err := principal(ctx)
+	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +29,7 @@ func (s *service) StartDuplicateScan(ctx context.Context, entity string) (*Dupli
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	scan := &DuplicateScan{ID: newID(), Entity: entity, Status: ScanRunning, CreatedBy: p.UserID, CreatedAt: s.timestamp()}
+	scan := &DuplicateScan{ID: ids.New(), Entity: entity, Status: ScanRunning, CreatedBy: p.UserID, CreatedAt: s.timestamp()}
 	if err := s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) error { return insertScan(ctx, tx, scan) }); err != nil {
 		return nil, err
 	}
@@ -170,9 +106,9 @@ func (s *service) readScan(ctx context.Context, tx *pgstore.Tx, id string) (*Dup
 	return getScan(ctx, tx, id)
 }
 
-// GetDuplicateScan implements Deduplicator.
+// GetDuplicateScan implements Service.
 func (s *service) GetDuplicateScan(ctx context.Context, id string) (scan *DuplicateScan, err error) {
-	p, err := callerOf(ctx, id, ErrScanNotFound)
+	p, err := customer.CallerOf(ctx, id, ErrScanNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -183,13 +119,13 @@ func (s *service) GetDuplicateScan(ctx context.Context, id string) (scan *Duplic
 	return scan, err
 }
 
-// ListDuplicatePairs implements Deduplicator.
+// ListDuplicatePairs implements Service.
 func (s *service) ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (page customer.Page[DuplicatePair], err error) {
-	p, err := principal(ctx)
+	p, err := customer.Caller(ctx)
 	if err != nil {
 		return page, err
 	}
-	if !validID(scanID) {
+	if !ids.Valid(scanID) {
 		return page, ErrScanNotFound
 	}
 	var after *pairPosition

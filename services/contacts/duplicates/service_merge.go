@@ -1,8 +1,7 @@
-package contacts
+package duplicates
 
 import (
 	"context"
-	"errors"
 	"maps"
 	"slices"
 	"strings"
@@ -11,34 +10,12 @@ import (
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/records"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 )
-
-// The choices of MergeRequest.Fields.
-const (
-	KeepWinner = "winner"
-	KeepLoser  = "loser"
-)
-
-// MergeRequest names the record merged into the winner and, per field, whose
-// value the winner keeps: KeepWinner (the default) or KeepLoser. Keys are the
-// top-level fields of mergeableFields or "customFields.<key>". Tags, emails
-// and phones are always unioned; the loser's custom field values fill the
-// winner's gaps.
-type MergeRequest struct {
-	LoserID string            `json:"loserId"`
-	Fields  map[string]string `json:"fields,omitempty"`
-}
-
-// mergeableFields are the fields a merge may take from the loser, per entity.
-var mergeableFields = map[string][]string{
-	customer.EntityContact: {"firstName", "lastName", "displayName", "jobTitle", "accountId", "lifecycleStage", "source",
-		"address", "consent", "ownerId", "teamId"},
-	customer.EntityAccount: {"name", "domain", "industry", "sizeBand", "annualRevenue", "parentAccountId",
-		"billingAddress", "shippingAddress", "ownerId", "teamId"},
-}
 
 // mergedEvent is the payload of a merged event.
 type mergedEvent struct {
@@ -47,53 +24,24 @@ type mergedEvent struct {
 	MergedFields []string        `json:"mergedFields"`
 }
 
-// mergedErr returns the error of a read of a merged record of k.
-func mergedErr(k *pgstore.Table) *errs.Error {
-	if k == pgstore.Accounts {
-		return customer.ErrAccountMerged
-	}
-	return customer.ErrContactMerged
-}
-
-// followMerge turns err, the not-found of reading id, into a *MergedError
-// when id is a merged record the caller may see; other errors pass.
-func (s *service) followMerge(ctx context.Context, k *pgstore.Table, id string, err error) error {
-	if !errors.Is(err, k.NotFound) || !validID(id) {
-		return err
-	}
-	p, perr := principal(ctx)
-	if perr != nil {
-		return perr
-	}
-	var winner string
-	if terr := s.db.InTx(ctx, p.TenantID, func(tx *pgstore.Tx) (e error) {
-		winner, e = pgstore.FinalWinner(ctx, tx, k, id, pgstore.LiveConds(p)[1:])
-		return e
-	}); terr != nil {
-		return terr
-	}
-	if winner == "" {
-		return err
-	}
-	return &customer.MergedError{Err: mergedErr(k), Entity: k.Entity, WinnerID: winner}
-}
-
-// MergeContacts implements Deduplicator.
+// MergeContacts implements Service.
 func (s *service) MergeContacts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Contact, error) {
 	rec, err := s.merge(ctx, pgstore.Contacts, winnerID, ifMatch, req)
-	return asContact(rec), err
+	c, _ := rec.(*customer.Contact)
+	return c, err
 }
 
-// MergeAccounts implements Deduplicator.
+// MergeAccounts implements Service.
 func (s *service) MergeAccounts(ctx context.Context, winnerID string, ifMatch int64, req MergeRequest) (*customer.Account, error) {
 	rec, err := s.merge(ctx, pgstore.Accounts, winnerID, ifMatch, req)
-	return asAccount(rec), err
+	a, _ := rec.(*customer.Account)
+	return a, err
 }
 
 // checkMergeRequest validates the loser id and the field choices.
 func checkMergeRequest(k *pgstore.Table, req MergeRequest) error {
 	v := errs.NewValidator()
-	v.Check(validID(req.LoserID), "loserId", "must be a UUID")
+	v.Check(ids.Valid(req.LoserID), "loserId", "must be a UUID")
 	for _, f := range slices.Sorted(maps.Keys(req.Fields)) {
 		key, custom := strings.CutPrefix(f, customer.CustomFieldPrefix)
 		v.Check(custom && key != "" || slices.Contains(mergeableFields[k.Entity], f), "fields/"+f,
@@ -108,11 +56,11 @@ func checkMergeRequest(k *pgstore.Table, req MergeRequest) error {
 // account's contacts and child accounts move to the winner, and one merged
 // event carries the winner's new state.
 func (s *service) merge(ctx context.Context, k *pgstore.Table, winnerID string, ifMatch int64, req MergeRequest) (rec customer.Record, err error) {
-	p, err := principal(ctx)
+	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !validID(winnerID) {
+	if !ids.Valid(winnerID) {
 		return nil, k.NotFound
 	}
 	if err := checkMergeRequest(k, req); err != nil {
@@ -151,11 +99,11 @@ func (s *service) merge(ctx context.Context, k *pgstore.Table, winnerID string, 
 			return err
 		}
 		if k == pgstore.Accounts {
-			if err := s.repoint(ctx, tx, p, lm.ID, wm.ID, now); err != nil {
+			if err := repoint(ctx, tx, lm.ID, wm.ID, now); err != nil {
 				return err
 			}
 		}
-		defs, err := s.prepare(ctx, tx, k, p, rec, wm.StoredFields)
+		defs, err := records.Prepare(ctx, tx, k, p, rec, wm.StoredFields)
 		if err != nil {
 			return err
 		}
@@ -169,7 +117,7 @@ func (s *service) merge(ctx context.Context, k *pgstore.Table, winnerID string, 
 		if err := pgstore.UpdateRecord(ctx, tx, k, rec); err != nil {
 			return err
 		}
-		if err := recordConsent(ctx, tx, p, winner, rec, ConsentMerged); err != nil {
+		if err := records.RecordConsent(ctx, tx, p, winner, rec, records.ConsentMerged); err != nil {
 			return err
 		}
 		return tx.Emit(ctx, k.Entity, customer.VerbMerged, wm.ID, mergedEvent{Winner: rec, LoserID: lm.ID, MergedFields: merged}, nil)
@@ -181,10 +129,10 @@ func (s *service) merge(ctx context.Context, k *pgstore.Table, winnerID string, 
 // p may see. A loser merged before is ErrAlreadyMerged; a deleted one is not
 // found.
 func lockMergePair(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Principal, winnerID, loserID string) (winner, loser customer.Record, err error) {
-	ids := []string{winnerID, loserID}
-	slices.Sort(ids)
-	for _, id := range ids {
-		rec, err := pgstore.GetRecord(ctx, tx, k, id, true, pgstore.LiveConds(p)[1:]...)
+	pair := []string{winnerID, loserID}
+	slices.Sort(pair)
+	for _, id := range pair {
+		rec, err := pgstore.GetRecord(ctx, tx, k, id, true, pgstore.InScope(p)...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -214,13 +162,12 @@ func lockMergePair(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth
 // to the winner to, emitting contact.updated (changed accountId) and
 // account.updated (changed parentAccountId) for each. It ignores the
 // caller's scope: no record may point at a tombstone.
-func (s *service) repoint(ctx context.Context, tx *pgstore.Tx, p auth.Principal, from, to string, now time.Time) error {
+func repoint(ctx context.Context, tx *pgstore.Tx, from, to string, now time.Time) error {
 	for _, r := range []struct {
-		k      *pgstore.Table
-		column string
-		field  string
-	}{{pgstore.Contacts, "account_id", "accountId"}, {pgstore.Accounts, "parent_account_id", "parentAccountId"}} {
-		moved, err := repointRecords(ctx, tx, r.k, r.column, from, to, now)
+		k     *pgstore.Table
+		field string
+	}{{pgstore.Contacts, "accountId"}, {pgstore.Accounts, "parentAccountId"}} {
+		moved, err := repointRecords(ctx, tx, r.k, from, to, now)
 		if err != nil {
 			return err
 		}

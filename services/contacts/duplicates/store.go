@@ -1,4 +1,4 @@
-package contacts
+package duplicates
 
 import (
 	"context"
@@ -205,10 +205,15 @@ func scoped(p auth.Principal, q string, args ...any) (string, []any) {
 	return q, args
 }
 
-// runDupQuery runs a check (one round trip) and returns its hits.
-func runDupQuery(ctx context.Context, tx sqlx.ExtContext, q dupQuery) ([]dupHit, error) {
+// runDupQuery runs a check (one round trip), as a prepared statement when
+// prepared, and returns its hits.
+func runDupQuery(ctx context.Context, tx *pgstore.Tx, q dupQuery, prepared bool) ([]dupHit, error) {
+	var db sqlx.ExtContext = tx.SQL()
+	if prepared {
+		db = tx.Prepared()
+	}
 	var hits []dupHit
-	if err := sqlx.SelectContext(ctx, tx, &hits, sqlx.Rebind(sqlx.DOLLAR, q.SQL), q.Args...); err != nil {
+	if err := sqlx.SelectContext(ctx, db, &hits, sqlx.Rebind(sqlx.DOLLAR, q.SQL), q.Args...); err != nil {
 		return nil, fmt.Errorf("duplicate checks: %w", pg.MapError(err))
 	}
 	return hits, nil
@@ -226,8 +231,8 @@ func runDupQuery(ctx context.Context, tx sqlx.ExtContext, q dupQuery) ([]dupHit,
 // looks dearer than one made for the few a batch has, though its shape —
 // fixed by LATERAL and LIMIT — is the same. What follows in a write is an
 // INSERT or an UPDATE by key.
-func lockKeys(ctx context.Context, tx sqlx.ExtContext, q dupQuery) error {
-	if _, err := tx.ExecContext(ctx, sqlx.Rebind(sqlx.DOLLAR, q.Lock), q.LockArgs...); err != nil {
+func lockKeys(ctx context.Context, tx *pgstore.Tx, q dupQuery) error {
+	if _, err := tx.Prepared().ExecContext(ctx, sqlx.Rebind(sqlx.DOLLAR, q.Lock), q.LockArgs...); err != nil {
 		return fmt.Errorf("lock duplicate keys: %w", pg.MapError(err))
 	}
 	return nil

@@ -1,4 +1,4 @@
-package contacts
+package records
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -19,18 +20,18 @@ const batchTimeout = 30 * time.Second
 // unless opts.AllowDuplicate, a record with duplicates is refused.
 // Concurrent creates of a tenant share transactions (batch.go).
 func (s *service) create(ctx context.Context, k *pgstore.Table, rec customer.Record, opts CreateOptions) error {
-	p, err := principal(ctx)
+	p, err := customer.Caller(ctx)
 	if err != nil {
 		return err
 	}
 	now := s.timestamp()
 	m := rec.Base()
-	m.ID, m.CreatedAt, m.UpdatedAt, m.Version, m.DeletedAt = newID(), now, now, 1, nil
+	m.ID, m.CreatedAt, m.UpdatedAt, m.Version, m.DeletedAt = ids.New(), now, now, 1, nil
 	if c, ok := rec.(*customer.Contact); ok {
 		c.DisplayNameManual = strings.TrimSpace(c.DisplayName) != ""
 	}
 	scope, _ := pgstore.ScopeCond(p)
-	key := batchKey{tenant: p.TenantID, kind: k, scope: fmt.Sprint(scope.SQL, scope.Args)}
+	key := batchKey{tenant: p.TenantID, table: k, scope: fmt.Sprint(scope.SQL, scope.Args)}
 	return s.batches.do(ctx, key, p, rec, opts)
 }
 
@@ -70,7 +71,7 @@ func (s *service) runBatch(key batchKey, items []*pendingCreate) {
 // go on; an error returned fails them all, and the transaction writes
 // nothing.
 func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendingCreate) error {
-	k := key.kind
+	k := key.table
 	return s.db.InTx(ctx, key.tenant, func(tx *pgstore.Tx) error {
 		region, defs, err := catalog.WriteRules(ctx, tx, k.Entity)
 		if err != nil {
@@ -90,7 +91,7 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 			recs[i], allow[i] = it.rec, it.opts.AllowDuplicate
 		}
 		// The batch's callers share their scope (batchKey).
-		refused, err := checkDuplicates(ctx, tx.Prepared(), k, admitted[0].p, recs, allow)
+		refused, err := s.duplicates.Check(ctx, tx, k, admitted[0].p, recs, allow)
 		if err != nil {
 			return err
 		}
@@ -105,15 +106,15 @@ func (s *service) createBatch(ctx context.Context, key batchKey, items []*pendin
 			return nil
 		}
 		for _, it := range written {
-			if err := s.resolve(ctx, tx, it.p, it.rec, defs, nil); err != nil {
+			if err := resolve(ctx, tx, it.rec, defs, nil); err != nil {
 				return err
 			}
 		}
-		if err := insertRecords(ctx, tx.Prepared(), k, recs); err != nil {
+		if err := insertRecords(ctx, tx, k, recs); err != nil {
 			return err
 		}
 		for _, it := range written {
-			if err := recordConsent(ctx, tx, it.p, nil, it.rec, ConsentCreated); err != nil {
+			if err := RecordConsent(ctx, tx, it.p, nil, it.rec, ConsentCreated); err != nil {
 				return err
 			}
 		}

@@ -1,21 +1,21 @@
-package contacts
+package duplicates
 
 import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/jmoiron/sqlx"
-
-	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/errs"
 )
 
-// Deduplicator is the part of Service that finds and merges duplicates.
-type Deduplicator interface {
+// Service finds and merges duplicates.
+type Service interface {
 	// ContactDuplicates lists the candidates duplicating a live contact.
 	ContactDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error)
 	// AccountDuplicates lists the candidates duplicating a live account.
@@ -35,29 +35,19 @@ type Deduplicator interface {
 	ListDuplicatePairs(ctx context.Context, scanID string, limit int, cursor string) (customer.Page[DuplicatePair], error)
 }
 
-// CreateOptions modify a create or an update of an account or contact:
-// AllowDuplicate skips the duplicate check.
-type CreateOptions struct {
-	AllowDuplicate bool
+type service struct {
+	db      *pgstore.DB
+	cursors *kitx.Cursors
+	now     func() time.Time
 }
 
-// identityFields are the API fields the duplicate checks compare: an update
-// changing one of them is checked like a create.
-var identityFields = []string{"emails", "phones", "displayName", "firstName", "lastName", "accountId", "name", "domain"}
-
-// changesIdentity reports whether changed, an update's changed fields,
-// names one of identityFields.
-func changesIdentity(changed []string) bool {
-	for _, f := range changed {
-		if slices.Contains(identityFields, f) {
-			return true
-		}
-	}
-	return false
+// NewService returns the Service on db, signing pages' cursors with cursors.
+func NewService(db *pgstore.DB, cursors *kitx.Cursors) Service {
+	return &service{db: db, cursors: cursors, now: time.Now}
 }
 
-// NameSimilarity is the pg_trgm similarity from which two names are similar.
-const NameSimilarity = 0.6
+// timestamp is the current time as PostgreSQL stores it.
+func (s *service) timestamp() time.Time { return pg.Timestamp(s.now()) }
 
 // maxCandidates bounds the candidates one check returns; nameCandidates
 // bounds the rows a name check reads per group (the contacts of an account,
@@ -69,45 +59,46 @@ const (
 	nameCandidates = 200
 )
 
-// duplicateErr returns the error of k's duplicates.
-func duplicateErr(k *pgstore.Table) *errs.Error {
-	if k == pgstore.Accounts {
-		return customer.ErrDuplicateAccount
-	}
-	return customer.ErrDuplicateContact
-}
+// Checker is the duplicate check of every write of a record
+// (records.DuplicateChecker).
+type Checker struct{}
 
-// checkDuplicates returns, for each of recs (all of k, normalised, about to
-// be written by p in this order), the error refusing it for its duplicates
-// p may see, or nil: existing records, and the records before it in recs
-// that are written — those with no duplicates, or whose allow is set (allow
-// nil: none is). It first locks every key of recs (lockKeys), so that of two
-// concurrent writes of duplicates — the same email, or similar names — the
-// second is checked after the first commits and is refused.
-func checkDuplicates(ctx context.Context, tx sqlx.ExtContext, k *pgstore.Table, p auth.Principal, recs []customer.Record, allow []bool) ([]error, error) {
-	q, err := dupQueryOf(k, p, recs)
+// Check implements records.DuplicateChecker: it returns, for each of recs
+// (all of t, normalised, about to be written by p in this order), the
+// *customer.DuplicatesError refusing it for its duplicates p may see, or nil:
+// existing records, and the records before it in recs that are written —
+// those with no duplicates, or whose allow is set (allow nil: none is). It
+// first locks every key of recs (lockKeys), so that of two concurrent writes
+// of duplicates — the same email, or similar names — the second is checked
+// after the first commits and is refused.
+func (Checker) Check(ctx context.Context, tx *pgstore.Tx, t *pgstore.Table, p auth.Principal, recs []customer.Record, allow []bool) ([]error, error) {
+	q, err := dupQueryOf(t, p, recs)
 	if err != nil {
 		return nil, err
 	}
 	if err := lockKeys(ctx, tx, q); err != nil {
 		return nil, err
 	}
-	found, err := runDuplicates(ctx, tx, q, len(recs), allow)
+	found, err := runDuplicates(ctx, tx, q, true, len(recs), allow)
 	if err != nil {
 		return nil, err
+	}
+	dup := customer.ErrDuplicateContact
+	if t == pgstore.Accounts {
+		dup = customer.ErrDuplicateAccount
 	}
 	refused := make([]error, len(recs))
 	for i, f := range found {
 		if len(f) > 0 && (allow == nil || !allow[i]) {
-			refused[i] = &customer.DuplicatesError{Err: duplicateErr(k), Candidates: f}
+			refused[i] = &customer.DuplicatesError{Err: dup, Candidates: f}
 		}
 	}
 	return refused, nil
 }
 
-// dupQueryOf returns the duplicate check of recs, all of k, for p.
-func dupQueryOf(k *pgstore.Table, p auth.Principal, recs []customer.Record) (dupQuery, error) {
-	if k == pgstore.Accounts {
+// dupQueryOf returns the duplicate check of recs, all of t, for p.
+func dupQueryOf(t *pgstore.Table, p auth.Principal, recs []customer.Record) (dupQuery, error) {
+	if t == pgstore.Accounts {
 		as := make([]*customer.Account, len(recs))
 		for i, r := range recs {
 			as[i] = r.(*customer.Account)
@@ -121,12 +112,12 @@ func dupQueryOf(k *pgstore.Table, p auth.Principal, recs []customer.Record) (dup
 	return contactDupQuery(p, cs)
 }
 
-// runDuplicates runs q, the check of a batch of n records, and returns the
-// candidates of each, one per record, best score first: existing records,
-// and the records before it in the batch that are written (see
-// checkDuplicates).
-func runDuplicates(ctx context.Context, tx sqlx.ExtContext, q dupQuery, n int, allow []bool) ([][]customer.DuplicateCandidate, error) {
-	hits, err := runDupQuery(ctx, tx, q)
+// runDuplicates runs q, the check of a batch of n records (as a prepared
+// statement when prepared), and returns the candidates of each, one per
+// record, best score first: existing records, and the records before it in
+// the batch that are written (see Checker.Check).
+func runDuplicates(ctx context.Context, tx *pgstore.Tx, q dupQuery, prepared bool, n int, allow []bool) ([][]customer.DuplicateCandidate, error) {
+	hits, err := runDupQuery(ctx, tx, q, prepared)
 	if err != nil {
 		return nil, err
 	}
@@ -175,19 +166,19 @@ func foldCandidates(hits []dupHit) []customer.DuplicateCandidate {
 	return res
 }
 
-// ContactDuplicates implements Deduplicator.
+// ContactDuplicates implements Service.
 func (s *service) ContactDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error) {
 	return s.duplicatesOf(ctx, pgstore.Contacts, id)
 }
 
-// AccountDuplicates implements Deduplicator.
+// AccountDuplicates implements Service.
 func (s *service) AccountDuplicates(ctx context.Context, id string) ([]customer.DuplicateCandidate, error) {
 	return s.duplicatesOf(ctx, pgstore.Accounts, id)
 }
 
 // duplicatesOf lists the candidates of a live record the caller may see.
 func (s *service) duplicatesOf(ctx context.Context, k *pgstore.Table, id string) (found []customer.DuplicateCandidate, err error) {
-	p, err := callerOf(ctx, id, k.NotFound)
+	p, err := customer.CallerOf(ctx, id, k.NotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +191,7 @@ func (s *service) duplicatesOf(ctx context.Context, k *pgstore.Table, id string)
 		if err != nil {
 			return err
 		}
-		all, err := runDuplicates(ctx, tx.SQL(), q, 1, nil)
+		all, err := runDuplicates(ctx, tx, q, false, 1, nil)
 		if err == nil {
 			found = all[0]
 		}

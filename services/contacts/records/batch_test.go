@@ -1,4 +1,4 @@
-package contacts
+package records
 
 import (
 	"context"
@@ -29,7 +29,7 @@ func TestBatcherSurvivesAPanic(t *testing.T) {
 			it.err = nil
 		}
 	})
-	key := batchKey{tenant: "t", kind: pgstore.Contacts}
+	key := batchKey{tenant: "t", table: pgstore.Contacts}
 	if err := b.do(context.Background(), key, auth.Principal{}, &customer.Contact{}, CreateOptions{}); err == nil {
 		t.Fatal("the create of a panicking batch: nil error, want one")
 	}

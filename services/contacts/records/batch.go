@@ -1,4 +1,4 @@
-package contacts
+package records
 
 import (
 	"context"
@@ -24,12 +24,12 @@ const (
 	maxBatchesInFlight = 2
 )
 
-// batchKey is what the creates of one batch share: the tenant, the kind of
+// batchKey is what the creates of one batch share: the tenant, the table of
 // record, and the scope of their callers (the duplicate check filters the
 // candidates by it).
 type batchKey struct {
 	tenant string
-	kind   *pgstore.Table
+	table  *pgstore.Table
 	scope  string
 }
 

@@ -1,4 +1,4 @@
-package contacts
+package records
 
 import (
 	"context"
@@ -15,26 +15,6 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/pg"
 )
-
-// insertRecords stores new records of k in the transaction's tenant, in one
-// statement.
-func insertRecords(ctx context.Context, tx sqlx.ExtContext, k *pgstore.Table, recs []customer.Record) error {
-	row := "(" + pgstore.CurrentTenant + ", :" + strings.Join(k.Columns, ", :") + ")"
-	rows := make([]string, len(recs))
-	var args []any
-	for i, rec := range recs {
-		q, a, err := sqlx.Named(row, rec)
-		if err != nil {
-			return fmt.Errorf("insert %s: %w", k.Entity, err)
-		}
-		rows[i], args = q, append(args, a...)
-	}
-	q := "INSERT INTO " + k.Name + " (tenant_id, " + strings.Join(k.Columns, ", ") + ") VALUES " + strings.Join(rows, ", ")
-	if _, err := tx.ExecContext(ctx, sqlx.Rebind(sqlx.DOLLAR, q), args...); err != nil {
-		return fmt.Errorf("insert %s: %w", k.Entity, pg.MapError(err))
-	}
-	return nil
-}
 
 // byIDs is the condition "the row's id is one of ids" for k's table,
 // written so that each id is looked up through the primary key and the rows
@@ -111,22 +91,4 @@ func retagRecords(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, ids, ad
 	q := sqlx.Rebind(sqlx.DOLLAR, "UPDATE "+k.Name+" SET "+set.SQL+" WHERE "+strings.Join(where, " AND ")+
 		" RETURNING "+strings.Join(k.Columns, ", "))
 	return pgstore.QueryRecords(ctx, tx, k, q, args...)
-}
-
-// parentChainHas reports whether walking up from account id (inclusive)
-// through parent_account_id reaches target: setting target's parent to id
-// would then make a cycle.
-func parentChainHas(ctx context.Context, tx *pgstore.Tx, id, target string) (bool, error) {
-	var found bool
-	err := tx.SQL().GetContext(ctx, &found, `
-		WITH RECURSIVE chain(id, parent, depth) AS (
-			SELECT id, parent_account_id, 1 FROM accounts WHERE id = $1
-			UNION ALL
-			SELECT a.id, a.parent_account_id, c.depth + 1 FROM accounts a JOIN chain c ON a.id = c.parent WHERE c.depth < 1000
-		)
-		SELECT EXISTS (SELECT 1 FROM chain WHERE id = $2)`, id, target)
-	if err != nil {
-		return false, fmt.Errorf("walk account parents: %w", pg.MapError(err))
-	}
-	return found, nil
 }

@@ -1,4 +1,4 @@
-package contacts
+package records
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 
-	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
@@ -20,15 +20,6 @@ const (
 	ConsentUpdated = "updated"
 	ConsentMerged  = "merged"
 )
-
-// ConsentHistorian reads the consent history of contacts.
-type ConsentHistorian interface {
-	// ContactConsentHistory returns a page of the consent history of contact
-	// id, with that of the contacts merged into it, newest first. The contact
-	// is read as GetContact reads it: outside the caller's scope or tenant it
-	// is not found, and a merged one is a *MergedError.
-	ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (customer.Page[ConsentChange], error)
-}
 
 // ConsentHistoryQuery selects a page of a consent history: up to Limit
 // entries after Cursor, of Channel ("" for every channel).
@@ -65,18 +56,6 @@ type consentPosition struct {
 	ID string    `json:"i"`
 }
 
-// recordConsent adds to the consent history what a write by p changed in a
-// contact's consent, from before (nil for a create) to after. Accounts have
-// no consent: for them it does nothing.
-func recordConsent(ctx context.Context, tx *pgstore.Tx, p auth.Principal, before, after customer.Record, cause string) error {
-	c, ok := after.(*customer.Contact)
-	if !ok {
-		return nil
-	}
-	old, _ := before.(*customer.Contact)
-	return insertConsentChanges(ctx, tx, consentChanges(old, c, cause, p.UserID))
-}
-
 // consentChanges returns the history entries of a write by user that took a
 // contact from before (nil: none) to after: one per channel whose consent
 // differs.
@@ -87,7 +66,7 @@ func consentChanges(before, after *customer.Contact, cause, user string) []Conse
 		if sameConsent(old[i], cur[i]) {
 			continue
 		}
-		c := ConsentChange{ID: newID(), ContactID: after.ID, Channel: channel, Cause: cause, ChangedBy: user,
+		c := ConsentChange{ID: ids.New(), ContactID: after.ID, Channel: channel, Cause: cause, ChangedBy: user,
 			ChangedAt: customer.UTCTime{Time: after.UpdatedAt.UTC()}}
 		if old[i] != nil {
 			c.PreviousStatus = old[i].Status
@@ -113,9 +92,9 @@ func sameConsent(a, b *customer.ChannelConsent) bool {
 	return a.Status == b.Status && a.Source == b.Source && sameTime
 }
 
-// ContactConsentHistory implements ConsentHistorian.
+// ContactConsentHistory implements Service.
 func (s *service) ContactConsentHistory(ctx context.Context, id string, q ConsentHistoryQuery) (page customer.Page[ConsentChange], err error) {
-	p, err := callerOf(ctx, id, customer.ErrContactNotFound)
+	p, err := customer.CallerOf(ctx, id, customer.ErrContactNotFound)
 	if err != nil {
 		return page, err
 	}

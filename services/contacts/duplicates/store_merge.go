@@ -1,4 +1,4 @@
-package contacts
+package duplicates
 
 import (
 	"context"
@@ -20,10 +20,14 @@ func setMergedInto(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, id, wi
 	return nil
 }
 
-// repointRecords sets column (a reference to an account) from from to to on
-// every record of k but the account to itself, bumping their versions, and
-// returns them.
-func repointRecords(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, column, from, to string, now time.Time) ([]customer.Record, error) {
+// repointRecords moves the records of k referring to the account from —
+// contacts by account_id, accounts by parent_account_id — to the account
+// to (but to itself), bumping their versions, and returns them.
+func repointRecords(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, from, to string, now time.Time) ([]customer.Record, error) {
+	column := "account_id"
+	if k == pgstore.Accounts {
+		column = "parent_account_id"
+	}
 	q := "UPDATE " + k.Name + " SET " + column + " = $2, version = version + 1, updated_at = $3 WHERE " +
 		column + " = $1 AND id <> $2 RETURNING " + strings.Join(k.Columns, ", ")
 	return pgstore.QueryRecords(ctx, tx, k, q, from, to, now)
