@@ -8,6 +8,19 @@ import (
 	"github.com/google/uuid"
 )
 
+// activity is a contact's lastActivityAt as the API writes it.
+type activity struct {
+	LastActivityAt *string `json:"lastActivityAt"`
+}
+
+// at is the lastActivityAt, "" for none.
+func (a activity) at() string {
+	if a.LastActivityAt == nil {
+		return ""
+	}
+	return *a.LastActivityAt
+}
+
 func TestLastActivityAt(t *testing.T) {
 	e := newEnv(t)
 	// Sessions in another time zone: the API still answers in UTC.
@@ -16,7 +29,7 @@ func TestLastActivityAt(t *testing.T) {
 	}
 	u := newUser(uuid.NewString())
 	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace"})
-	if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK); r.body["lastActivityAt"] != nil {
+	if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK); decode[activity](r).LastActivityAt != nil {
 		t.Errorf("a new contact has lastActivityAt: %s", r.raw)
 	}
 
@@ -29,11 +42,11 @@ func TestLastActivityAt(t *testing.T) {
 	}
 	setActivityAt(id, "2026-03-01 10:00:00+02")
 	const want = "2026-03-01T08:00:00Z"
-	if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK); r.body["lastActivityAt"] != want {
-		t.Errorf("lastActivityAt = %v, want %s", r.body["lastActivityAt"], want)
+	if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK); decode[activity](r).at() != want {
+		t.Errorf("lastActivityAt = %v, want %s", decode[activity](r).at(), want)
 	}
 	r := e.want(e.do(u, "GET", "/v1/contacts?sort=-lastActivityAt&filter="+urlQuery(`{"field":"lastActivityAt","op":"gte","value":"2026-01-01T00:00:00Z"}`), nil), http.StatusOK)
-	if items := r.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["lastActivityAt"] != want {
+	if list := items[activity](r); len(list) != 1 || list[0].at() != want {
 		t.Errorf("filtered list: %s", r.raw)
 	}
 
@@ -49,11 +62,11 @@ func TestLastActivityAt(t *testing.T) {
 
 	// An update keeps it, and its event carries it.
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"jobTitle": "Analyst"}, "If-Match", `"1"`), http.StatusOK)
-	if r.body["lastActivityAt"] != want {
-		t.Errorf("after an update lastActivityAt = %v, want %s", r.body["lastActivityAt"], want)
+	if got := decode[activity](r).at(); got != want {
+		t.Errorf("after an update lastActivityAt = %v, want %s", got, want)
 	}
 	updated := e.eventsOf("contact.updated")
-	if len(updated) != 1 || updated[0]["lastActivityAt"] != want || !slices.Equal(updated[0]["changed"].([]any), []any{"jobTitle"}) {
+	if len(updated) != 1 || decodeEvent[activity](updated[0]).at() != want || !slices.Equal(updated[0].state().Changed, []string{"jobTitle"}) {
 		t.Errorf("contact.updated events %v", updated)
 	}
 
@@ -61,10 +74,10 @@ func TestLastActivityAt(t *testing.T) {
 	loser := e.created(u, "/v1/contacts", map[string]any{"firstName": "Augusta", "lastName": "King"})
 	setActivityAt(loser, "2026-04-02 12:30:00+00")
 	r = e.want(e.do(u, "POST", "/v1/contacts/"+id+"/merge", map[string]any{"loserId": loser}, "If-Match", `"2"`), http.StatusOK)
-	if r.body["lastActivityAt"] != "2026-04-02T12:30:00Z" {
-		t.Errorf("merged lastActivityAt = %v, want the loser's later one", r.body["lastActivityAt"])
+	if got := decode[activity](r).at(); got != "2026-04-02T12:30:00Z" {
+		t.Errorf("merged lastActivityAt = %v, want the loser's later one", got)
 	}
-	if merged := e.eventsOf("contact.merged"); len(merged) != 1 || !slices.Contains(merged[0]["mergedFields"].([]any), "lastActivityAt") {
+	if merged := e.eventsOf("contact.merged"); len(merged) != 1 || !slices.Contains(merged[0].state().MergedFields, "lastActivityAt") {
 		t.Errorf("contact.merged events %v", merged)
 	}
 	validateEvents(t, e)

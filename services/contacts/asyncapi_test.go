@@ -56,10 +56,22 @@ func pointer(doc any, ptr string) (any, bool) {
 	return v, true
 }
 
+// refOf returns the "$ref" of ref ({"$ref": "#/..."}); anything else fails
+// the test.
+func refOf(t *testing.T, ref any) string {
+	t.Helper()
+	m, _ := ref.(map[string]any)
+	r, ok := m["$ref"].(string)
+	if !ok {
+		t.Fatalf("%v is no reference in %s", ref, asyncAPIPath)
+	}
+	return r
+}
+
 // deref returns what ref ({"$ref": "#/..."}) points at in doc.
 func deref(t *testing.T, doc map[string]any, ref any) map[string]any {
 	t.Helper()
-	r, _ := ref.(map[string]any)["$ref"].(string)
+	r := refOf(t, ref)
 	v, ok := pointer(doc, strings.TrimPrefix(r, "#"))
 	m, isMap := v.(map[string]any)
 	if !strings.HasPrefix(r, "#/") || !ok || !isMap {
@@ -126,15 +138,23 @@ func TestAsyncAPIDocumentsEveryEvent(t *testing.T) {
 	if operation == nil || operation["action"] != "send" || deref(t, doc, operation["channel"])["address"] != ch["address"] {
 		t.Fatalf("operation publishContactsEvents is %v, want send on channel contacts", op)
 	}
+	refs, ok := operation["messages"].([]any)
+	if !ok {
+		t.Fatalf("operation publishContactsEvents has no list of messages: %v", operation)
+	}
 	var sent []string
-	for _, ref := range operation["messages"].([]any) {
-		sent = append(sent, ref.(map[string]any)["$ref"].(string))
+	for _, ref := range refs {
+		sent = append(sent, refOf(t, ref))
 	}
 
 	// Each message of the channel is one event type: its name, sent by the
 	// operation, with the payload the type's schema in api/events.
+	messages, ok := ch["messages"].(map[string]any)
+	if !ok {
+		t.Fatalf("channel contacts has no messages: %v", ch)
+	}
 	documented := map[string]bool{}
-	for name, ref := range ch["messages"].(map[string]any) {
+	for name, ref := range messages {
 		documented[name] = true
 		msg := deref(t, doc, ref)
 		if msg["name"] != name {

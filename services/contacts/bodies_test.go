@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 )
 
@@ -16,7 +18,7 @@ func TestHostileBodiesGetNamedErrors(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	contact := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada"}), http.StatusCreated)
-	id, _ := contact.body["id"].(string)
+	id := contact.id()
 	etag := contact.header.Get("ETag")
 	tests := []struct {
 		name, method, path, body string
@@ -49,7 +51,7 @@ func TestHostileBodiesGetNamedErrors(t *testing.T) {
 			if r.status != http.StatusBadRequest {
 				t.Fatalf("status %d, want 400: %s", r.status, r.raw)
 			}
-			if detail, _ := r.body["detail"].(string); !strings.Contains(detail, tt.detail) {
+			if detail := r.problem().Detail; !strings.Contains(detail, tt.detail) {
 				t.Errorf("detail %q does not say %q", detail, tt.detail)
 			}
 			if tt.field != "" && r.field(tt.field) == "" {
@@ -63,8 +65,8 @@ func TestHostileBodiesGetNamedErrors(t *testing.T) {
 		})
 	}
 	list := e.want(e.do(u, "GET", "/v1/contacts", nil), http.StatusOK)
-	if items, _ := list.body["items"].([]any); len(items) != 1 {
-		t.Errorf("%d contacts stored, want only the first: %s", len(items), list.raw)
+	if stored := items[customer.Contact](list); len(stored) != 1 {
+		t.Errorf("%d contacts stored, want only the first: %s", len(stored), list.raw)
 	}
 	if got := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag"); got != etag {
 		t.Errorf("the contact changed (ETag %s, was %s)", got, etag)
@@ -106,7 +108,7 @@ func TestUnknownPathsAndMethodsAreProblems(t *testing.T) {
 			t.Errorf("%s %s: %d %s, want %d problem+json: %s", tt.method, tt.path, r.status, r.header.Get("Content-Type"), tt.status, r.raw)
 			continue
 		}
-		if got, _ := r.body["type"].(string); !strings.HasSuffix(got, "/"+tt.typ) {
+		if got := r.problem().Type; !strings.HasSuffix(got, "/"+tt.typ) {
 			t.Errorf("%s %s: type %q, want %s", tt.method, tt.path, got, tt.typ)
 		}
 		if got := r.header.Get("Allow"); got != tt.allow {

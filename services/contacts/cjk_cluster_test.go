@@ -23,12 +23,12 @@ func TestChineseNamesOnAMakeRunCluster(t *testing.T) {
 	// Two accounts named 华为技术有限公司.
 	huawei := e.created(u, "/v1/accounts", map[string]any{"name": "华为技术有限公司"})
 	r := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "华为技术有限公司"}), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[huawei]; c == nil || matched(c) != "name" || c["score"] != 1.0 {
+	if c, ok := candidates(r, "duplicates")[huawei]; !ok || matched(c) != "name" || c.Score != 1 {
 		t.Errorf("account candidates %s", r.raw)
 	}
 	twin := e.created(u, "/v1/accounts?allowDuplicate=true", map[string]any{"name": "华为技术有限公司"})
 	r = e.want(e.do(u, "GET", "/v1/accounts/"+huawei+"/duplicates", nil), http.StatusOK)
-	if c := duplicates(t, r, "items")[twin]; c == nil || matched(c) != "name" {
+	if c, ok := candidates(r, "items")[twin]; !ok || matched(c) != "name" {
 		t.Errorf("duplicates of the account: %s", r.raw)
 	}
 
@@ -36,13 +36,16 @@ func TestChineseNamesOnAMakeRunCluster(t *testing.T) {
 	zhang := map[string]any{"lastName": "张", "firstName": "伟", "accountId": huawei}
 	first := e.created(u, "/v1/contacts", zhang)
 	r = e.want(e.do(u, "POST", "/v1/contacts", zhang), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[first]; c == nil || matched(c) != "name" || c["score"] != 1.0 {
+	if c, ok := candidates(r, "duplicates")[first]; !ok || matched(c) != "name" || c.Score != 1 {
 		t.Errorf("contact candidates %s", r.raw)
 	}
 	second := e.created(u, "/v1/contacts?allowDuplicate=true", zhang)
 	third := e.created(u, "/v1/contacts?allowDuplicate=true", zhang)
 	r = e.want(e.do(u, "GET", "/v1/contacts/"+first+"/duplicates", nil), http.StatusOK)
-	if got := duplicates(t, r, "items"); len(got) != 2 || got[second] == nil || got[third] == nil {
+	got := candidates(r, "items")
+	_, hasSecond := got[second]
+	_, hasThird := got[third]
+	if len(got) != 2 || !hasSecond || !hasThird {
 		t.Errorf("duplicates of the first 张伟: %s", r.raw)
 	}
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
@@ -23,15 +25,15 @@ func (e *env) consentHistory(u user, id, query string, limit int) []string {
 	cursor := ""
 	for range 20 {
 		r := e.want(e.do(u, "GET", fmt.Sprintf("/v1/contacts/%s/consent-history?limit=%d%s%s", id, limit, query, cursor), nil), http.StatusOK)
-		for _, it := range r.body["items"].([]any) {
-			c := it.(map[string]any)
-			if c["changedAt"] == nil || c["id"] == nil {
-				e.t.Errorf("entry without id or changedAt: %v", c)
+		page := decode[customer.Page[consentEntry]](r)
+		for _, c := range page.Items {
+			if c.ChangedAt == "" || c.ID == "" {
+				e.t.Errorf("entry without id or changedAt: %+v", c)
 			}
-			out = append(out, fmt.Sprintf("%s %s %s>%s %s %s %s %s", c["contactId"], c["channel"], str(c["previousStatus"]),
-				str(c["status"]), str(c["at"]), str(c["source"]), c["cause"], c["changedBy"]))
+			out = append(out, fmt.Sprintf("%s %s %s>%s %s %s %s %s", c.ContactID, c.Channel, str(c.PreviousStatus),
+				str(c.Status), str(c.At), str(c.Source), c.Cause, c.ChangedBy))
 		}
-		next, _ := r.body["nextCursor"].(string)
+		next := page.NextCursor
 		if next == "" {
 			return out
 		}
@@ -41,12 +43,27 @@ func (e *env) consentHistory(u user, id, query string, limit int) []string {
 	return nil
 }
 
-// str returns a JSON string value, or "-" for none.
-func str(v any) string {
-	if s, ok := v.(string); ok {
-		return s
+// consentEntry is an entry of a consent history as the API writes it (its
+// times as the text it sends).
+type consentEntry struct {
+	ID             string `json:"id"`
+	ContactID      string `json:"contactId"`
+	Channel        string `json:"channel"`
+	Status         string `json:"status"`
+	PreviousStatus string `json:"previousStatus"`
+	At             string `json:"at"`
+	Source         string `json:"source"`
+	Cause          string `json:"cause"`
+	ChangedBy      string `json:"changedBy"`
+	ChangedAt      string `json:"changedAt"`
+}
+
+// str returns a string value, or "-" for none.
+func str(s string) string {
+	if s == "" {
+		return "-"
 	}
-	return "-"
+	return s
 }
 
 // sortedLines returns lines sorted, for entries of one write (which share

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -17,17 +19,20 @@ func TestContactLifecycle(t *testing.T) {
 		"emails": []any{map[string]any{"address": " Wei.Zhang@Example.COM "}},
 		"phones": []any{map[string]any{"number": "(415) 555-2671", "label": "work"}},
 	}), http.StatusCreated)
-	id := r.body["id"].(string)
-	if r.body["displayName"] != "张伟" || r.header.Get("ETag") != `"1"` || r.header.Get("Location") != "/v1/contacts/"+id {
+	c := contactOf(r)
+	id := c.ID
+	if c.DisplayName != "张伟" || r.header.Get("ETag") != `"1"` || r.header.Get("Location") != "/v1/contacts/"+id {
 		t.Fatalf("created %s with headers %v", r.raw, r.header)
 	}
-	email := r.body["emails"].([]any)[0].(map[string]any)
-	phone := r.body["phones"].([]any)[0].(map[string]any)
-	if email["address"] != "wei.zhang@example.com" || email["primary"] != true || phone["e164"] != "+14155552671" || phone["number"] != "(415) 555-2671" {
+	if len(c.Emails) != 1 || len(c.Phones) != 1 {
+		t.Fatalf("emails and phones: %s", r.raw)
+	}
+	email, phone := c.Emails[0], c.Phones[0]
+	if email.Address != "wei.zhang@example.com" || !email.Primary || phone.E164 != "+14155552671" || phone.Number != "(415) 555-2671" {
 		t.Errorf("emails/phones not normalised: %s", r.raw)
 	}
-	if r.body["ownerId"] != u.id {
-		t.Errorf("ownerId = %v, want the caller %s", r.body["ownerId"], u.id)
+	if c.OwnerID != u.id {
+		t.Errorf("ownerId = %v, want the caller %s", c.OwnerID, u.id)
 	}
 	e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
 
@@ -35,7 +40,7 @@ func TestContactLifecycle(t *testing.T) {
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch), http.StatusPreconditionRequired)
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"7"`), http.StatusPreconditionFailed)
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"1"`), http.StatusOK)
-	if r.body["displayName"] != "王小明" || r.header.Get("ETag") != `"2"` {
+	if contactOf(r).DisplayName != "王小明" || r.header.Get("ETag") != `"2"` {
 		t.Errorf("patched: %s, ETag %s", r.raw, r.header.Get("ETag"))
 	}
 	// The gateway's audit log learns which fields changed: names, not values.
@@ -47,17 +52,17 @@ func TestContactLifecycle(t *testing.T) {
 		t.Errorf("a patch changing nothing: %s %q, ETag %s; want no header, version 2", kitx.ChangedFieldsHeader, v, r.header.Get("ETag"))
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"displayName": "Wang", "jobTitle": nil}, "If-Match", `"2"`), http.StatusOK)
-	if r.body["displayName"] != "Wang" {
+	if contactOf(r).DisplayName != "Wang" {
 		t.Errorf("display name set alone: %s", r.raw)
 	}
 
 	e.want(e.do(u, "DELETE", "/v1/contacts/"+id, nil), http.StatusNoContent)
 	e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusNotFound)
-	if items := e.want(e.do(u, "GET", "/v1/contacts", nil), http.StatusOK).body["items"].([]any); len(items) != 0 {
-		t.Errorf("live list holds a deleted contact: %v", items)
+	if list := items[customer.Contact](e.want(e.do(u, "GET", "/v1/contacts", nil), http.StatusOK)); len(list) != 0 {
+		t.Errorf("live list holds a deleted contact: %v", list)
 	}
-	if items := e.want(e.do(u, "GET", "/v1/contacts?deleted=true", nil), http.StatusOK).body["items"].([]any); len(items) != 1 {
-		t.Errorf("deleted list has %d items, want 1", len(items))
+	if list := items[customer.Contact](e.want(e.do(u, "GET", "/v1/contacts?deleted=true", nil), http.StatusOK)); len(list) != 1 {
+		t.Errorf("deleted list has %d items, want 1", len(list))
 	}
 	e.want(e.do(u, "POST", "/v1/contacts/"+id+"/restore", nil), http.StatusOK)
 	e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
@@ -72,7 +77,7 @@ func TestContactLifecycle(t *testing.T) {
 			t.Errorf("event %d is %s, want contact.%s", i, types[i], v)
 		}
 	}
-	if got := payloads[1]["changed"]; len(got.([]any)) != 3 {
+	if got := payloads[1].state().Changed; len(got) != 3 {
 		t.Errorf("changed = %v, want displayName, firstName, lastName", got)
 	}
 	validateEvents(t, e)
@@ -82,7 +87,7 @@ func TestDisplayNameAlone(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"displayName": "张伟"}), http.StatusCreated)
-	if r.body["displayName"] != "张伟" || r.body["firstName"] != nil {
+	if c := contactOf(r); c.DisplayName != "张伟" || c.FirstName != "" {
 		t.Errorf("got %s", r.raw)
 	}
 }
@@ -130,7 +135,7 @@ func TestTenantIsolationAndScope(t *testing.T) {
 	reader := user{tenant: tenant, id: uuid.NewString(), scope: "all", perms: []string{"contacts:read"}}
 	other := newUser(uuid.NewString())
 
-	id := e.want(e.do(owner, "POST", "/v1/contacts", map[string]any{"firstName": "A", "teamId": "t1"}), http.StatusCreated).body["id"].(string)
+	id := e.created(owner, "/v1/contacts", map[string]any{"firstName": "A", "teamId": "t1"})
 	for _, tt := range []struct {
 		name string
 		u    user
@@ -141,7 +146,7 @@ func TestTenantIsolationAndScope(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			e.want(e.do(tt.u, "GET", "/v1/contacts/"+id, nil), tt.want)
-			n := len(e.want(e.do(tt.u, "GET", "/v1/contacts", nil), 200).body["items"].([]any))
+			n := len(items[customer.Contact](e.want(e.do(tt.u, "GET", "/v1/contacts", nil), 200)))
 			if want := map[bool]int{true: 1, false: 0}[tt.want == 200]; n != want {
 				t.Errorf("list has %d items, want %d", n, want)
 			}
@@ -160,13 +165,13 @@ func TestIdempotencyKey(t *testing.T) {
 	body := map[string]any{"name": "Acme", "domain": "HTTPS://Acme.COM/about"}
 	first := e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k1"), http.StatusCreated)
 	again := e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k1"), http.StatusCreated)
-	if first.body["id"] != again.body["id"] || again.header.Get("ETag") != `"1"` || first.body["domain"] != "acme.com" {
+	if first.id() != again.id() || again.header.Get("ETag") != `"1"` || accountOf(first).Domain != "acme.com" {
 		t.Errorf("replay differs: %s vs %s", first.raw, again.raw)
 	}
 	e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "Other"}, "Idempotency-Key", "k1"), http.StatusConflict)
 	e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k2"), http.StatusConflict) // a duplicate of the first
 	e.want(e.do(u, "POST", "/v1/accounts?allowDuplicate=true", body, "Idempotency-Key", "k2"), http.StatusCreated)
-	if n := len(e.want(e.do(u, "GET", "/v1/accounts", nil), 200).body["items"].([]any)); n != 2 {
+	if n := len(items[customer.Account](e.want(e.do(u, "GET", "/v1/accounts", nil), 200))); n != 2 {
 		t.Errorf("%d accounts, want 2", n)
 	}
 }

@@ -36,10 +36,11 @@ func TestDecimalCustomFields(t *testing.T) {
 	} {
 		r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"displayName": tt.name,
 			"customFields": map[string]any{"budget": tt.sent}}), http.StatusCreated)
-		if got := r.body["customFields"].(map[string]any)["budget"]; got != tt.want {
+		c := contactOf(r)
+		if got := c.CustomFields["budget"]; got != tt.want {
 			t.Errorf("%s: wrote %v, read %#v, want %q", tt.name, tt.sent, got, tt.want)
 		}
-		ids[tt.name] = r.body["id"].(string)
+		ids[tt.name] = c.ID
 	}
 	for _, bad := range []any{"NaN", "Infinity", "1e", "12,5", "0x10", " 1", "+1", "", true, json.Number("1e40"), "0.12345678901"} {
 		r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"displayName": "Bad",
@@ -59,12 +60,12 @@ func TestDecimalCustomFields(t *testing.T) {
 	// A merge patch takes either form too.
 	r := e.want(e.do(u, "PATCH", "/v1/contacts/"+ids["Round"], map[string]any{"customFields": map[string]any{"budget": json.Number("20000.250")}},
 		"If-Match", `"1"`), http.StatusOK)
-	if got := r.body["customFields"].(map[string]any)["budget"]; got != "20000.25" {
+	if got := contactOf(r).CustomFields["budget"]; got != "20000.25" {
 		t.Errorf("patched with a number: %#v", got)
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+ids["Round"], map[string]any{"customFields": map[string]any{"budget": "10000.00"}},
 		"If-Match", `"2"`), http.StatusOK)
-	if got := r.body["customFields"].(map[string]any)["budget"]; got != "10000" {
+	if got := contactOf(r).CustomFields["budget"]; got != "10000" {
 		t.Errorf("patched with a string: %#v", got)
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+ids["Round"], map[string]any{"customFields": map[string]any{"budget": "ten"}},

@@ -1,17 +1,21 @@
 package contacts_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/google/uuid"
 )
 
 // TestSimilarNamesAcrossTransactions creates a record whose INSERT is held
-// open (a trigger sleeps in it) and, while it is held, a record of a
+// open (a trigger waits in it for the test) and, while it is held, a record of a
 // similar name — in the same email domain for contacts — which the service
 // writes in a transaction of its own, the first one's batch still running.
 // The second must wait for the first to commit and then be refused as its
@@ -34,59 +38,92 @@ func TestSimilarNamesAcrossTransactions(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.table, func(t *testing.T) {
 			e := newEnv(t)
-			e.hold("INSERT", c.table, c.column)
+			release := e.hold("INSERT", c.table, c.column)
 			u := newUser(uuid.NewString())
 			held := make(chan reply, 1)
 			go func() { held <- e.do(u, "POST", c.path, c.first) }()
-			e.waitForSleep()
-			second := e.do(u, "POST", c.path, c.second)
+			e.waitForHeld()
+			similar := make(chan reply, 1)
+			go func() { similar <- e.do(u, "POST", c.path, c.second) }()
+			e.waitForLockWaiters(2, "the similar record waits for the held one", func() bool { return len(similar) > 0 })
+			release()
 			first := e.want(<-held, http.StatusCreated)
+			second := <-similar
 			if second.status != http.StatusConflict {
 				t.Fatalf("the similar record: status %d, want 409: %s", second.status, second.raw)
 			}
-			if _, ok := duplicates(t, second, "duplicates")[first.body["id"].(string)]; !ok {
+			if _, ok := candidates(second, "duplicates")[first.id()]; !ok {
 				t.Errorf("the similar record is refused without naming the held one: %s", second.raw)
 			}
 		})
 	}
 }
 
+// holdKey is the advisory lock a held write waits for (hold).
+const holdKey = 7340001
+
 // hold makes each op ("INSERT" or "UPDATE") of a row of table whose column
-// is 'hold' sleep 2 s in a trigger, so that its transaction stays open.
-func (e *env) hold(op, table, column string) {
+// is 'hold' wait in a trigger, its transaction open, until the test calls
+// the release it returns (or ends): the test holds the advisory lock holdKey
+// on a connection of its own, and the trigger waits to share it.
+func (e *env) hold(op, table, column string) (release func()) {
 	e.t.Helper()
+	ctx := context.Background()
+	conn, err := e.admin.Conn(ctx)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", holdKey); err != nil {
+		e.t.Fatal(err)
+	}
+	release = sync.OnceFunc(func() {
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", holdKey); err != nil {
+			e.t.Error(err)
+		}
+		conn.Close()
+	})
+	e.t.Cleanup(release)
 	name := strings.ToLower("hold_" + op + "_" + table)
 	for _, q := range []string{
 		fmt.Sprintf(`CREATE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
-			IF NEW.%s = 'hold' THEN PERFORM pg_sleep(2); END IF;
+			IF NEW.%s = 'hold' THEN PERFORM pg_advisory_xact_lock_shared(%d); END IF;
 			RETURN NEW;
-		END $$`, name, column),
+		END $$`, name, column, holdKey),
 		fmt.Sprintf(`CREATE TRIGGER %[1]s BEFORE %[2]s ON %[3]s FOR EACH ROW EXECUTE FUNCTION %[1]s()`, name, op, table),
 	} {
 		if _, err := e.admin.Exec(q); err != nil {
 			e.t.Fatal(err)
 		}
 	}
+	return release
 }
 
-// waitForSleep waits until a backend of the test database sleeps in
-// pg_sleep: the held INSERT, with its duplicate check done.
-func (e *env) waitForSleep() {
+// waitForHeld waits until a write waits in hold's trigger: the held write,
+// its duplicate check done.
+func (e *env) waitForHeld() {
 	e.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	testkit.Eventually(e.t, 10*time.Second, "a write is held", func() (bool, string) {
 		var n int
-		if err := e.admin.QueryRow(`SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event = 'PgSleep'`).Scan(&n); err != nil {
+		if err := e.admin.Get(&n, fmt.Sprintf(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND classid = 0 AND objid = %d AND objsubid = 1`, holdKey)); err != nil {
 			e.t.Fatal(err)
 		}
-		if n > 0 {
-			return
+		return n > 0, ""
+	})
+}
+
+// waitForLockWaiters waits until n backends of the test database wait for
+// a lock (a held write among them), or until done (nil: never) reports that
+// what should have waited has finished instead.
+func (e *env) waitForLockWaiters(n int, what string, done func() bool) {
+	e.t.Helper()
+	testkit.Eventually(e.t, 10*time.Second, what, func() (bool, string) {
+		var waiting int
+		if err := e.admin.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			e.t.Fatal(err)
 		}
-		if time.Now().After(deadline) {
-			e.t.Fatal("no INSERT is held")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return waiting >= n || done != nil && done(), fmt.Sprintf("%d waiting for a lock", waiting)
+	})
 }

@@ -7,36 +7,34 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 )
 
 // created posts body to path as u, wants a 201 and returns the new id.
 func (e *env) created(u user, path string, body any) string {
 	e.t.Helper()
-	return e.want(e.do(u, "POST", path, body), http.StatusCreated).body["id"].(string)
+	return e.want(e.do(u, "POST", path, body), http.StatusCreated).id()
 }
 
-// duplicates returns the candidates of a 409 duplicate problem, or of a
-// duplicates list, by id.
-func duplicates(t *testing.T, r reply, key string) map[string]map[string]any {
-	t.Helper()
-	list, _ := r.body[key].([]any)
-	out := map[string]map[string]any{}
+// candidates returns the duplicate candidates of r by id: of a 409 duplicate
+// problem (key "duplicates") or of a duplicates list ("items").
+func candidates(r reply, key string) map[string]customer.DuplicateCandidate {
+	r.t.Helper()
+	list := r.problem().Duplicates
+	if key == "items" {
+		list = items[customer.DuplicateCandidate](r)
+	}
+	out := map[string]customer.DuplicateCandidate{}
 	for _, c := range list {
-		m := c.(map[string]any)
-		out[m["id"].(string)] = m
+		out[c.ID] = c
 	}
 	return out
 }
 
 // matched returns the reasons of a candidate, joined.
-func matched(c map[string]any) string {
-	var out []string
-	for _, m := range c["matchedOn"].([]any) {
-		out = append(out, m.(string))
-	}
-	return strings.Join(out, ",")
-}
+func matched(c customer.DuplicateCandidate) string { return strings.Join(c.MatchedOn, ",") }
 
 func TestCreateContactDuplicates(t *testing.T) {
 	e := newEnv(t)
@@ -48,18 +46,18 @@ func TestCreateContactDuplicates(t *testing.T) {
 	// Email, case-insensitive.
 	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Someone",
 		"emails": []any{map[string]any{"address": "other@example.org"}, map[string]any{"address": " ADA@Example.COM"}}}), http.StatusConflict)
-	if r.body["type"] != "https://rapport.dev/problems/duplicate-contact" {
-		t.Errorf("problem type %v", r.body["type"])
+	if typ := r.problem().Type; typ != "https://rapport.dev/problems/duplicate-contact" {
+		t.Errorf("problem type %v", typ)
 	}
-	got := duplicates(t, r, "duplicates")
-	if c := got[ada]; len(got) != 1 || c == nil || matched(c) != "email" || c["score"] != 1.0 || c["displayName"] != "Ada Lovelace" {
+	got := candidates(r, "duplicates")
+	if c, ok := got[ada]; len(got) != 1 || !ok || matched(c) != "email" || c.Score != 1 || c.DisplayName != "Ada Lovelace" {
 		t.Errorf("candidates %s", r.raw)
 	}
 
 	// Phone in another format with the same E.164.
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Else",
 		"phones": []any{map[string]any{"number": "+1 415.555.2671"}}}), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[ada]; c == nil || matched(c) != "phone" {
+	if c, ok := candidates(r, "duplicates")[ada]; !ok || matched(c) != "phone" {
 		t.Errorf("phone candidates %s", r.raw)
 	}
 
@@ -67,8 +65,8 @@ func TestCreateContactDuplicates(t *testing.T) {
 	acct := e.created(u, "/v1/accounts", map[string]any{"name": "Navy"})
 	grace := e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper", "accountId": acct})
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hoper", "accountId": acct}), http.StatusConflict)
-	c := duplicates(t, r, "duplicates")[grace]
-	if c == nil || matched(c) != "name" || c["score"].(float64) >= 1 || c["score"].(float64) < 0.5 {
+	c, ok := candidates(r, "duplicates")[grace]
+	if !ok || matched(c) != "name" || c.Score >= 1 || c.Score < 0.5 {
 		t.Errorf("name candidates %s", r.raw)
 	}
 	e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper"})
@@ -78,7 +76,7 @@ func TestCreateContactDuplicates(t *testing.T) {
 		"emails": []any{map[string]any{"address": "alan@bletchley.org"}}})
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Alan M.", "lastName": "Turing",
 		"emails": []any{map[string]any{"address": "a.turing@bletchley.org"}}}), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[alan]; c == nil || matched(c) != "name" {
+	if c, ok := candidates(r, "duplicates")[alan]; !ok || matched(c) != "name" {
 		t.Errorf("name and domain candidates %s", r.raw)
 	}
 	e.created(u, "/v1/contacts", map[string]any{"firstName": "Alan", "lastName": "Turing",
@@ -89,10 +87,10 @@ func TestCreateContactDuplicates(t *testing.T) {
 	twin := e.created(u, "/v1/contacts?allowDuplicate=true", map[string]any{"firstName": "Ada", "lastName": "Lovelace",
 		"emails": []any{map[string]any{"address": "ada@example.com"}}})
 	r = e.want(e.do(u, "GET", "/v1/contacts/"+ada+"/duplicates", nil), http.StatusOK)
-	if c := duplicates(t, r, "items")[twin]; c == nil || matched(c) != "email,name" || c["score"] != 1.0 {
+	if c, ok := candidates(r, "items")[twin]; !ok || matched(c) != "email,name" || c.Score != 1 {
 		t.Errorf("duplicates of ada: %s", r.raw)
 	}
-	if _, self := duplicates(t, r, "items")[ada]; self {
+	if _, self := candidates(r, "items")[ada]; self {
 		t.Errorf("a contact is listed as its own duplicate: %s", r.raw)
 	}
 	e.want(e.do(u, "GET", "/v1/contacts/"+uuid.NewString()+"/duplicates", nil), http.StatusNotFound)
@@ -109,17 +107,17 @@ func TestCreateAccountDuplicates(t *testing.T) {
 	u := newUser(uuid.NewString())
 	acme := e.created(u, "/v1/accounts", map[string]any{"name": "Acme Corporation", "domain": "acme.com"})
 	r := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "Roadrunner Supplies", "domain": "https://ACME.com/about"}), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[acme]; c == nil || matched(c) != "domain" || r.body["type"] != "https://rapport.dev/problems/duplicate-account" {
+	if c, ok := candidates(r, "duplicates")[acme]; !ok || matched(c) != "domain" || r.problem().Type != "https://rapport.dev/problems/duplicate-account" {
 		t.Errorf("domain candidates %s", r.raw)
 	}
 	r = e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "ACME Corporation Ltd"}), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[acme]; c == nil || matched(c) != "name" || c["score"].(float64) < 0.5 {
+	if c, ok := candidates(r, "duplicates")[acme]; !ok || matched(c) != "name" || c.Score < 0.5 {
 		t.Errorf("name candidates %s", r.raw)
 	}
 	e.created(u, "/v1/accounts", map[string]any{"name": "Globex"})
 	other := e.created(u, "/v1/accounts?allowDuplicate=true", map[string]any{"name": "Acme Corporation", "domain": "acme.com"})
 	r = e.want(e.do(u, "GET", "/v1/accounts/"+acme+"/duplicates", nil), http.StatusOK)
-	if c := duplicates(t, r, "items")[other]; len(r.body["items"].([]any)) != 1 || c == nil || matched(c) != "domain,name" || c["score"] != 1.0 {
+	if c, ok := candidates(r, "items")[other]; len(items[customer.DuplicateCandidate](r)) != 1 || !ok || matched(c) != "domain,name" || c.Score != 1 {
 		t.Errorf("duplicates of acme: %s", r.raw)
 	}
 	validateEvents(t, e)
@@ -166,11 +164,11 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 	// and the contact is left as it was.
 	takeAda := map[string]any{"emails": []any{map[string]any{"address": "ADA@example.com"}}}
 	r := e.want(e.do(u, "PATCH", "/v1/contacts/"+bob, takeAda, "If-Match", ifMatch(bob)), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[ada]; c == nil || matched(c) != "email" {
+	if c, ok := candidates(r, "duplicates")[ada]; !ok || matched(c) != "email" {
 		t.Errorf("candidates %s", r.raw)
 	}
 	got := e.want(e.do(u, "GET", "/v1/contacts/"+bob, nil), http.StatusOK)
-	if emails := got.body["emails"].([]any); emails[0].(map[string]any)["address"] != "bob@example.org" {
+	if emails(contactOf(got)) != "bob@example.org*" {
 		t.Errorf("refused patch changed the contact: %s", got.raw)
 	}
 
@@ -186,7 +184,7 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 	globex := e.created(u, "/v1/accounts", map[string]any{"name": "Globex", "domain": "globex.example"})
 	etag := e.want(e.do(u, "GET", "/v1/accounts/"+globex, nil), http.StatusOK).header.Get("ETag")
 	r = e.want(e.do(u, "PATCH", "/v1/accounts/"+globex, map[string]any{"domain": "initech.example"}, "If-Match", etag), http.StatusConflict)
-	if r.body["type"] != "https://rapport.dev/problems/duplicate-account" {
+	if r.problem().Type != "https://rapport.dev/problems/duplicate-account" {
 		t.Errorf("problem %s", r.raw)
 	}
 }
@@ -208,13 +206,13 @@ func TestSimilarNameInABigCompany(t *testing.T) {
 	grace := e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper", "emails": email("grace")})
 	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hoper",
 		"emails": email("g.hoper")}), http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[grace]; c == nil || matched(c) != "name" {
+	if c, ok := candidates(r, "duplicates")[grace]; !ok || matched(c) != "name" {
 		t.Errorf("candidates of Grace Hoper at bigco: %s", r.raw)
 	}
 	ada := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace", "accountId": acct})
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelance", "accountId": acct}),
 		http.StatusConflict)
-	if c := duplicates(t, r, "duplicates")[ada]; c == nil || matched(c) != "name" {
+	if c, ok := candidates(r, "duplicates")[ada]; !ok || matched(c) != "name" {
 		t.Errorf("candidates of Ada Lovelance in BigCo: %s", r.raw)
 	}
 	// A name sharing no word start with another is not compared with it.

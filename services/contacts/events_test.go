@@ -3,12 +3,15 @@ package contacts_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/records"
 
 	"github.com/google/uuid"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -34,8 +37,11 @@ func validateEvents(t *testing.T, e *env) {
 		if err != nil {
 			t.Fatalf("compile %s: %v", path, err)
 		}
-		raw, _ := json.Marshal(payloads[i])
-		v, _ := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		raw := payloads[i].data
+		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s payload: %v", typ, err)
+		}
 		if err := sch.Validate(v); err != nil {
 			t.Errorf("%s payload does not match its schema: %v\n%s", typ, err, raw)
 		}
@@ -45,50 +51,50 @@ func validateEvents(t *testing.T, e *env) {
 func TestTagsAndCustomFields(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "VIP", "colour": "#ff0000"}), http.StatusCreated)
+	tag := e.created(u, "/v1/tags", map[string]any{"name": "VIP", "colour": "#ff0000"})
 	e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "vip"}), http.StatusConflict)
 	e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "x", "colour": "red"}), http.StatusBadRequest)
 
-	def := e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{
-		"entity": "contact", "key": "tier", "label": "Tier", "type": "singleSelect", "options": []string{"gold"}}), http.StatusCreated)
+	def := e.created(u, "/v1/custom-fields", map[string]any{
+		"entity": "contact", "key": "tier", "label": "Tier", "type": "singleSelect", "options": []string{"gold"}})
 	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "Bad-Key", "label": "x", "type": "text"}), http.StatusBadRequest)
 	e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "customFields": map[string]any{"tier": "silver"}}), http.StatusBadRequest)
 
-	c := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "tags": []string{"vip", "New Tag"},
-		"customFields": map[string]any{"tier": "gold"}}), http.StatusCreated)
-	id := c.body["id"].(string)
-	if tags := c.body["tags"].([]any); len(tags) != 2 || tags[0] != "VIP" || tags[1] != "New Tag" {
-		t.Errorf("tags = %v, want [VIP New Tag]", tags)
+	c := contactOf(e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "tags": []string{"vip", "New Tag"},
+		"customFields": map[string]any{"tier": "gold"}}), http.StatusCreated))
+	id := c.ID
+	if !slices.Equal(c.Tags, []string{"VIP", "New Tag"}) {
+		t.Errorf("tags = %v, want [VIP New Tag]", c.Tags)
 	}
 
 	// A rename keeps the assignment; extending options touches nothing.
-	e.want(e.do(u, "PATCH", "/v1/tags/"+tag.body["id"].(string), map[string]any{"name": "Key Account"}, "If-Match", `"1"`), http.StatusOK)
-	e.want(e.do(u, "PATCH", "/v1/custom-fields/"+def.body["id"].(string), map[string]any{"options": []string{"gold", "silver"}}, "If-Match", `"1"`), http.StatusOK)
-	e.want(e.do(u, "PATCH", "/v1/custom-fields/"+def.body["id"].(string), map[string]any{"options": []string{"silver"}}, "If-Match", `"2"`), http.StatusBadRequest)
-	got := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
-	if tags := got.body["tags"].([]any); tags[0] != "Key Account" {
-		t.Errorf("after rename tags = %v", tags)
+	e.want(e.do(u, "PATCH", "/v1/tags/"+tag, map[string]any{"name": "Key Account"}, "If-Match", `"1"`), http.StatusOK)
+	e.want(e.do(u, "PATCH", "/v1/custom-fields/"+def, map[string]any{"options": []string{"gold", "silver"}}, "If-Match", `"1"`), http.StatusOK)
+	e.want(e.do(u, "PATCH", "/v1/custom-fields/"+def, map[string]any{"options": []string{"silver"}}, "If-Match", `"2"`), http.StatusBadRequest)
+	got := contactOf(e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK))
+	if len(got.Tags) == 0 || got.Tags[0] != "Key Account" {
+		t.Errorf("after rename tags = %v", got.Tags)
 	}
 
 	// Bulk: add to two contacts, one of them unknown.
-	other := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "B"}), http.StatusCreated).body["id"].(string)
+	other := e.created(u, "/v1/contacts", map[string]any{"firstName": "B"})
 	missing := uuid.NewString()
 	r := e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"ids": []string{id, other, missing}, "add": []string{"key account"}, "remove": []string{"New Tag"}}), http.StatusOK)
-	if r.body["updated"] != 2.0 || len(r.body["notFound"].([]any)) != 1 {
+	if res := decode[records.BulkTagResult](r); res.Updated != 2 || len(res.NotFound) != 1 {
 		t.Errorf("bulk result %s", r.raw)
 	}
-	got = e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
-	if tags := got.body["tags"].([]any); len(tags) != 1 || tags[0] != "Key Account" {
-		t.Errorf("after bulk tags = %v", tags)
+	got = contactOf(e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK))
+	if !slices.Equal(got.Tags, []string{"Key Account"}) {
+		t.Errorf("after bulk tags = %v", got.Tags)
 	}
 
 	// Deleting the definition hides the value; re-creating it shows it again.
-	e.want(e.do(u, "DELETE", "/v1/custom-fields/"+def.body["id"].(string), nil), http.StatusNoContent)
-	if cf := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), 200).body["customFields"].(map[string]any); len(cf) != 0 {
+	e.want(e.do(u, "DELETE", "/v1/custom-fields/"+def, nil), http.StatusNoContent)
+	if cf := contactOf(e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), 200)).CustomFields; len(cf) != 0 {
 		t.Errorf("deleted definition still shows %v", cf)
 	}
 	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "tier", "label": "Tier", "type": "singleSelect", "options": []string{"gold"}}), http.StatusCreated)
-	if cf := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), 200).body["customFields"].(map[string]any); cf["tier"] != "gold" {
+	if cf := contactOf(e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), 200)).CustomFields; cf["tier"] != "gold" {
 		t.Errorf("re-created definition shows %v", cf)
 	}
 	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "score", "label": "Score", "type": "number", "required": true}), http.StatusCreated)
@@ -97,16 +103,16 @@ func TestTagsAndCustomFields(t *testing.T) {
 		t.Errorf("required field not named: %s", r.raw)
 	}
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"customFields": map[string]any{"score": 3}}, "If-Match", `"2"`), http.StatusOK)
-	e.want(e.do(u, "DELETE", "/v1/tags/"+tag.body["id"].(string), nil), http.StatusNoContent)
+	e.want(e.do(u, "DELETE", "/v1/tags/"+tag, nil), http.StatusNoContent)
 	validateEvents(t, e)
 }
 
 func TestAccountsParentsAndPaging(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	a := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "A", "sizeBand": "11-50",
-		"annualRevenue": map[string]any{"amountMinor": 100000, "currency": "EUR"}}), http.StatusCreated).body["id"].(string)
-	b := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "B", "parentAccountId": a}), http.StatusCreated).body["id"].(string)
+	a := e.created(u, "/v1/accounts", map[string]any{"name": "A", "sizeBand": "11-50",
+		"annualRevenue": map[string]any{"amountMinor": 100000, "currency": "EUR"}})
+	b := e.created(u, "/v1/accounts", map[string]any{"name": "B", "parentAccountId": a})
 	r := e.want(e.do(u, "PATCH", "/v1/accounts/"+a, map[string]any{"parentAccountId": b}, "If-Match", `"1"`), http.StatusBadRequest)
 	if r.field("parentAccountId") == "" {
 		t.Errorf("cycle not reported: %s", r.raw)
@@ -114,19 +120,19 @@ func TestAccountsParentsAndPaging(t *testing.T) {
 	e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "C", "annualRevenue": map[string]any{"amountMinor": 1, "currency": "XYZ"}}), http.StatusBadRequest)
 	e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "accountId": a}), http.StatusCreated)
 	e.want(e.do(u, "PUT", "/v1/settings", map[string]any{"defaultRegion": "CN"}), http.StatusOK)
-	p := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"phones": []any{map[string]any{"number": "138 1234 5678"}}}), http.StatusCreated)
-	if ph := p.body["phones"].([]any)[0].(map[string]any); ph["e164"] != "+8613812345678" {
-		t.Errorf("CN default region: %v", ph)
+	p := contactOf(e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"phones": []any{map[string]any{"number": "138 1234 5678"}}}), http.StatusCreated))
+	if len(p.Phones) != 1 || p.Phones[0].E164 != "+8613812345678" {
+		t.Errorf("CN default region: %v", p.Phones)
 	}
 
 	seen := map[string]bool{}
 	cursor := ""
 	for page := 0; page < 5; page++ {
-		r := e.want(e.do(u, "GET", "/v1/accounts?limit=1"+cursor, nil), http.StatusOK)
-		for _, it := range r.body["items"].([]any) {
-			seen[it.(map[string]any)["id"].(string)] = true
+		page := decode[customer.Page[customer.Account]](e.want(e.do(u, "GET", "/v1/accounts?limit=1"+cursor, nil), http.StatusOK))
+		for _, it := range page.Items {
+			seen[it.ID] = true
 		}
-		next, _ := r.body["nextCursor"].(string)
+		next := page.NextCursor
 		if next == "" {
 			break
 		}
@@ -151,7 +157,7 @@ func TestAccountsParentsAndPaging(t *testing.T) {
 func TestRelayPublishesEvents(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	id := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada"}), http.StatusCreated).body["id"].(string)
+	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada"})
 	recs := testkit.ReadTopic(t, e.brokers, registry.MustTopic("", registry.Contacts), 1, 20*time.Second)
 	if len(recs) != 1 {
 		t.Fatalf("read %d records, want 1", len(recs))

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/uuid"
@@ -118,11 +120,11 @@ func TestExportContacts(t *testing.T) {
 	r := e.want(e.do(u, "GET", "/v1/contacts/export?format=ndjson&sort=displayName", nil), http.StatusOK)
 	var ids []string
 	for _, line := range strings.Split(strings.TrimSpace(string(r.raw)), "\n") {
-		var c map[string]any
+		var c customer.Contact
 		if err := json.Unmarshal([]byte(line), &c); err != nil {
 			t.Fatalf("NDJSON line %q: %v", line, err)
 		}
-		ids = append(ids, c["id"].(string))
+		ids = append(ids, c.ID)
 	}
 	if !slices.Equal(ids, []string{ada, zhang}) || r.header.Get("Content-Type") != "application/x-ndjson" {
 		t.Errorf("NDJSON ids %v, Content-Type %q", ids, r.header.Get("Content-Type"))

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 )
 
@@ -72,17 +75,17 @@ func TestFilterOperators(t *testing.T) {
 
 	// The definition of "gone" is deleted: its values stay but are not filterable.
 	var goneID string
-	for _, d := range e.want(e.do(u, "GET", "/v1/custom-fields?entity=contact", nil), 200).body["items"].([]any) {
-		if m := d.(map[string]any); m["key"] == "gone" {
-			goneID = m["id"].(string)
+	for _, d := range items[customer.CustomField](e.want(e.do(u, "GET", "/v1/custom-fields?entity=contact", nil), 200)) {
+		if d.Key == "gone" {
+			goneID = d.ID
 		}
 	}
 	e.want(e.do(u, "DELETE", "/v1/custom-fields/"+goneID, nil), http.StatusNoContent)
 
 	// Renaming a tag keeps filters by its new name working.
-	for _, tg := range e.want(e.do(u, "GET", "/v1/tags", nil), 200).body["items"].([]any) {
-		if m := tg.(map[string]any); m["name"] == "vip-list" {
-			e.want(e.do(u, "PATCH", "/v1/tags/"+m["id"].(string), map[string]any{"name": "VIPs"}, "If-Match", `"1"`), http.StatusOK)
+	for _, tg := range items[catalog.Tag](e.want(e.do(u, "GET", "/v1/tags", nil), 200)) {
+		if tg.Name == "vip-list" {
+			e.want(e.do(u, "PATCH", "/v1/tags/"+tg.ID, map[string]any{"name": "VIPs"}, "If-Match", `"1"`), http.StatusOK)
 		}
 	}
 
@@ -187,11 +190,9 @@ func TestFilterErrors(t *testing.T) {
 			t.Errorf("%s: status %d: %s", tt.name, r.status, r.raw)
 			continue
 		}
-		errsList, _ := r.body["errors"].([]any)
 		found := false
-		for _, fe := range errsList {
-			m := fe.(map[string]any)
-			if (tt.field == "" || m["field"] == tt.field) && strings.Contains(m["reason"].(string), tt.reason) {
+		for _, fe := range r.problem().Errors {
+			if (tt.field == "" || fe.Field == tt.field) && strings.Contains(fe.Reason, tt.reason) {
 				found = true
 			}
 		}

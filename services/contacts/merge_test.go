@@ -6,28 +6,34 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+
 	"github.com/google/uuid"
 )
 
-// addresses returns the emails' addresses and primaries, or the phones'
-// E.164s and primaries, of a record body: "a@x.com*,b@x.com".
-func addresses(body map[string]any, field, key string) string {
+// emails returns a contact's email addresses, the primary one starred:
+// "a@x.com*,b@x.com".
+func emails(c customer.Contact) string {
 	var out []string
-	for _, it := range body[field].([]any) {
-		m := it.(map[string]any)
-		s := m[key].(string)
-		if m["primary"] == true {
-			s += "*"
-		}
-		out = append(out, s)
+	for _, m := range c.Emails {
+		out = append(out, m.Address+map[bool]string{true: "*"}[m.Primary])
 	}
 	return strings.Join(out, ",")
 }
 
-// eventsOf returns the outbox payloads of event type typ.
-func (e *env) eventsOf(typ string) []map[string]any {
+// phones returns a contact's E.164 numbers, the primary one starred.
+func phones(c customer.Contact) string {
+	var out []string
+	for _, p := range c.Phones {
+		out = append(out, p.E164+map[bool]string{true: "*"}[p.Primary])
+	}
+	return strings.Join(out, ",")
+}
+
+// eventsOf returns the published events of type typ.
+func (e *env) eventsOf(typ string) []published {
 	types, payloads := e.outboxEvents()
-	var out []map[string]any
+	var out []published
 	for i, t := range types {
 		if t == "dev.rapport.contacts."+typ+".v1" {
 			out = append(out, payloads[i])
@@ -62,20 +68,21 @@ func TestMergeContacts(t *testing.T) {
 	e.want(e.do(u, "POST", path, map[string]any{"loserId": uuid.NewString()}, "If-Match", `"1"`), http.StatusNotFound)
 
 	r = e.want(e.do(u, "POST", path, body, "If-Match", `"1"`), http.StatusOK)
-	if r.header.Get("ETag") != `"2"` || r.body["firstName"] != "Ada" || r.body["lastName"] != "Lovelace" ||
-		r.body["jobTitle"] != "Countess" || r.body["displayName"] != "Ada Lovelace" {
+	c := contactOf(r)
+	if r.header.Get("ETag") != `"2"` || c.FirstName != "Ada" || c.LastName != "Lovelace" ||
+		c.JobTitle != "Countess" || c.DisplayName != "Ada Lovelace" {
 		t.Errorf("merged fields: %s (ETag %s)", r.raw, r.header.Get("ETag"))
 	}
-	if got := addresses(r.body, "emails", "address"); got != "ada@example.com*,augusta@example.com" {
+	if got := emails(c); got != "ada@example.com*,augusta@example.com" {
 		t.Errorf("emails %s", got)
 	}
-	if got := addresses(r.body, "phones", "e164"); got != "+14155552671*,+442079460958" {
+	if got := phones(c); got != "+14155552671*,+442079460958" {
 		t.Errorf("phones %s", got)
 	}
-	if tags := r.body["tags"].([]any); len(tags) != 2 || tags[0] != "vip" || tags[1] != "royal" {
-		t.Errorf("tags %v", tags)
+	if !slices.Equal(c.Tags, []string{"vip", "royal"}) {
+		t.Errorf("tags %v", c.Tags)
 	}
-	if cf := r.body["customFields"].(map[string]any); cf["tier"] != "silver" || cf["region"] != "EU" {
+	if cf := c.CustomFields; cf["tier"] != "silver" || cf["region"] != "EU" {
 		t.Errorf("custom fields %v", cf)
 	}
 
@@ -87,19 +94,19 @@ func TestMergeContacts(t *testing.T) {
 	e.want(e.do(u, "POST", path, body, "If-Match", `"2"`), http.StatusConflict)
 	e.want(e.do(u, "POST", "/v1/contacts/"+loser+"/restore", nil), http.StatusNotFound)
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+loser, map[string]any{"jobTitle": "x"}, "If-Match", `"2"`), http.StatusNotFound)
-	if items := e.want(e.do(u, "GET", "/v1/contacts", nil), http.StatusOK).body["items"].([]any); len(items) != 1 {
-		t.Errorf("%d live contacts, want the winner alone", len(items))
+	if list := items[customer.Contact](e.want(e.do(u, "GET", "/v1/contacts", nil), http.StatusOK)); len(list) != 1 {
+		t.Errorf("%d live contacts, want the winner alone", len(list))
 	}
 
 	// Chained merges: the old tombstone follows to the final winner.
 	final := e.created(u, "/v1/contacts", map[string]any{"firstName": "Charles", "lastName": "Babbage"})
 	r = e.want(e.do(u, "POST", "/v1/contacts/"+final+"/merge", map[string]any{"loserId": winner,
 		"fields": map[string]any{"displayName": "loser"}}, "If-Match", `"1"`), http.StatusOK)
-	if r.body["firstName"] != "Charles" || r.body["displayName"] != "Ada Lovelace" {
+	if c := contactOf(r); c.FirstName != "Charles" || c.DisplayName != "Ada Lovelace" {
 		t.Errorf("display name chosen from the loser: %s", r.raw)
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+final, map[string]any{"lastName": "B."}, "If-Match", `"2"`), http.StatusOK)
-	if r.body["displayName"] != "Ada Lovelace" {
+	if contactOf(r).DisplayName != "Ada Lovelace" {
 		t.Errorf("a display name taken from the loser is kept: %s", r.raw)
 	}
 	for _, id := range []string{loser, winner} {
@@ -122,14 +129,14 @@ func TestMergeContacts(t *testing.T) {
 	if len(merged) != 2 {
 		t.Fatalf("%d merged events, want 2", len(merged))
 	}
-	first := merged[0]
-	fields := []string{}
-	for _, f := range first["mergedFields"].([]any) {
-		fields = append(fields, f.(string))
-	}
-	if w := first["winner"].(map[string]any); first["loserId"] != loser || w["id"] != winner || w["jobTitle"] != "Countess" ||
-		!slices.Equal(fields, []string{"customFields", "emails", "jobTitle", "phones", "tags"}) {
-		t.Errorf("merged event %v", first)
+	first := decodeEvent[struct {
+		Winner       customer.Contact `json:"winner"`
+		LoserID      string           `json:"loserId"`
+		MergedFields []string         `json:"mergedFields"`
+	}](merged[0])
+	if w := first.Winner; first.LoserID != loser || w.ID != winner || w.JobTitle != "Countess" ||
+		!slices.Equal(first.MergedFields, []string{"customFields", "emails", "jobTitle", "phones", "tags"}) {
+		t.Errorf("merged event %s", merged[0].data)
 	}
 	if n := len(e.eventsOf("contact.deleted")) + len(e.eventsOf("contact.updated")); n != 1 {
 		t.Errorf("%d deleted/updated events, want the PATCH's alone", n)
@@ -149,19 +156,19 @@ func TestMergeAccountsRepointsContacts(t *testing.T) {
 
 	r := e.want(e.do(u, "POST", "/v1/accounts/"+winner+"/merge", map[string]any{"loserId": loser,
 		"fields": map[string]any{"domain": "loser", "name": "winner", "industry": "loser"}}, "If-Match", `"1"`), http.StatusOK)
-	if r.body["name"] != "Acme" || r.body["domain"] != "acme.io" || r.body["industry"] != "Anvils" || r.body["sizeBand"] != nil || len(r.body["tags"].([]any)) != 2 {
+	if a := accountOf(r); a.Name != "Acme" || a.Domain != "acme.io" || a.Industry != "Anvils" || a.SizeBand != "" || len(a.Tags) != 2 {
 		t.Errorf("merged account %s", r.raw)
 	}
 	for _, id := range []string{c1, c2} {
 		c := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
-		if c.body["accountId"] != winner || c.header.Get("ETag") != `"2"` {
+		if account := contactOf(c).AccountID; account == nil || *account != winner || c.header.Get("ETag") != `"2"` {
 			t.Errorf("contact %s after the merge: %s", id, c.raw)
 		}
 	}
 	if c := e.want(e.do(u, "GET", "/v1/contacts/"+stay, nil), http.StatusOK); c.header.Get("ETag") != `"1"` {
 		t.Errorf("the winner's own contact changed: %s", c.raw)
 	}
-	if a := e.want(e.do(u, "GET", "/v1/accounts/"+child, nil), http.StatusOK); a.body["parentAccountId"] != winner {
+	if a := e.want(e.do(u, "GET", "/v1/accounts/"+child, nil), http.StatusOK); orEmpty(accountOf(a).ParentAccountID) != winner {
 		t.Errorf("child account %s", a.raw)
 	}
 	if r := e.want(e.do(u, "GET", "/v1/accounts/"+loser, nil), http.StatusMovedPermanently); r.header.Get("Location") != "/v1/accounts/"+winner {
@@ -174,14 +181,15 @@ func TestMergeAccountsRepointsContacts(t *testing.T) {
 		t.Fatalf("%d contact.updated events, want 2", len(updated))
 	}
 	for _, p := range updated {
-		if ch := p["changed"].([]any); len(ch) != 1 || ch[0] != "accountId" || p["accountId"] != winner {
-			t.Errorf("re-pointed contact event %v", p)
+		if ch := p.state().Changed; !slices.Equal(ch, []string{"accountId"}) || orEmpty(decodeEvent[customer.Contact](p).AccountID) != winner {
+			t.Errorf("re-pointed contact event %s", p.data)
 		}
 	}
-	if acc := e.eventsOf("account.updated"); len(acc) != 1 || acc[0]["id"] != child || acc[0]["changed"].([]any)[0] != "parentAccountId" {
+	if acc := e.eventsOf("account.updated"); len(acc) != 1 || acc[0].state().ID != child || !slices.Equal(acc[0].state().Changed, []string{"parentAccountId"}) {
 		t.Errorf("child account events %v", acc)
 	}
-	if m := e.eventsOf("account.merged"); len(m) != 1 || m[0]["loserId"] != loser || m[0]["winner"].(map[string]any)["domain"] != "acme.io" {
+	if m := e.eventsOf("account.merged"); len(m) != 1 || m[0].state().LoserID != loser ||
+		decodeEvent[struct{ Winner customer.Account }](m[0]).Winner.Domain != "acme.io" {
 		t.Errorf("account.merged events %v", m)
 	}
 	validateEvents(t, e)

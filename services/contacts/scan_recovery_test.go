@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/services/contacts/duplicates"
+
 	"github.com/google/uuid"
 )
 
@@ -30,13 +32,13 @@ func TestInterruptedScansFail(t *testing.T) {
 	orphan := e.runningScan(u)
 	e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/duplicate-scans/"+orphan, nil), http.StatusNotFound)
 	r := e.want(e.do(u, "GET", "/v1/duplicate-scans/"+orphan, nil), http.StatusOK)
-	if r.body["status"] != "failed" || r.body["failureReason"] != "interrupted" || r.body["finishedAt"] == nil {
+	if s := decode[duplicates.DuplicateScan](r); s.Status != duplicates.ScanFailed || s.FailureReason != duplicates.ScanInterrupted || s.FinishedAt == nil {
 		t.Errorf("orphaned scan: %s", r.raw)
 	}
 	// Listing its pairs is a read too.
 	orphan = e.runningScan(u)
-	if items := e.want(e.do(u, "GET", "/v1/duplicate-scans/"+orphan+"/pairs", nil), http.StatusOK).body["items"].([]any); len(items) != 0 {
-		t.Errorf("an interrupted scan lists pairs: %v", items)
+	if pairs := items[duplicates.DuplicatePair](e.want(e.do(u, "GET", "/v1/duplicate-scans/"+orphan+"/pairs", nil), http.StatusOK)); len(pairs) != 0 {
+		t.Errorf("an interrupted scan lists pairs: %v", pairs)
 	}
 	var status, reason string
 	if err := e.admin.QueryRow("SELECT status, failure_reason FROM duplicate_scans WHERE id = $1", orphan).Scan(&status, &reason); err != nil {
@@ -74,23 +76,16 @@ func TestInterruptedScansFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if r := e.want(e.do(u, "GET", "/v1/duplicate-scans/"+live, nil), http.StatusOK); r.body["status"] != "running" || r.body["failureReason"] != nil {
+		r := e.want(e.do(u, "GET", "/v1/duplicate-scans/"+live, nil), http.StatusOK)
+		if s := decode[duplicates.DuplicateScan](r); s.Status != duplicates.ScanRunning || s.FailureReason != "" {
 			t.Fatalf("a scan being worked on: %s", r.raw)
 		}
 	}
 	if _, err := e.admin.Exec("SELECT pg_terminate_backend($1)", pid); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		r = e.want(e.do(u, "GET", "/v1/duplicate-scans/"+live, nil), http.StatusOK)
-		if r.body["status"] != "running" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if r.body["status"] != "failed" || r.body["failureReason"] != "interrupted" {
-		t.Errorf("a scan whose connection died: %s", r.raw)
+	if s := e.scanAfter(u, live, 10*time.Second); s.Status != duplicates.ScanFailed || s.FailureReason != duplicates.ScanInterrupted {
+		t.Errorf("a scan whose connection died: %+v", s)
 	}
 
 	// A scan that ends normally is done, and later reads leave it so.

@@ -7,6 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/testkit"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/duplicates"
+
 	"github.com/google/uuid"
 )
 
@@ -15,39 +19,45 @@ import (
 func (e *env) scanPairs(u user, entity string, limit int) []string {
 	e.t.Helper()
 	r := e.want(e.do(u, "POST", "/v1/duplicate-scans", map[string]any{"entity": entity}), http.StatusAccepted)
-	id := r.body["id"].(string)
-	if r.header.Get("Location") != "/v1/duplicate-scans/"+id || r.body["status"] != "running" {
+	scan := decode[duplicates.DuplicateScan](r)
+	id := scan.ID
+	if r.header.Get("Location") != "/v1/duplicate-scans/"+id || scan.Status != duplicates.ScanRunning {
 		e.t.Fatalf("scan started: %s %v", r.raw, r.header)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		r = e.want(e.do(u, "GET", "/v1/duplicate-scans/"+id, nil), http.StatusOK)
-		if r.body["status"] != "running" || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if r.body["status"] != "done" || r.body["finishedAt"] == nil {
-		e.t.Fatalf("scan did not finish: %s", r.raw)
+	scan = e.scanAfter(u, id, 20*time.Second)
+	if scan.Status != duplicates.ScanDone || scan.FinishedAt == nil {
+		e.t.Fatalf("scan did not finish: %+v", scan)
 	}
 	var out []string
 	cursor := ""
 	for range 50 {
 		page := e.want(e.do(u, "GET", fmt.Sprintf("/v1/duplicate-scans/%s/pairs?limit=%d%s", id, limit, cursor), nil), http.StatusOK)
-		for _, it := range page.body["items"].([]any) {
-			p := it.(map[string]any)
-			out = append(out, fmt.Sprintf("%s %s %v %s", p["aId"], p["bId"], p["score"], matched(p)))
+		pairs := decode[customer.Page[duplicates.DuplicatePair]](page)
+		for _, p := range pairs.Items {
+			out = append(out, fmt.Sprintf("%s %s %v %s", p.AID, p.BID, p.Score, strings.Join(p.MatchedOn, ",")))
 		}
-		next, _ := page.body["nextCursor"].(string)
+		next := pairs.NextCursor
 		if next == "" {
 			break
 		}
 		cursor = "&cursor=" + next
 	}
-	if n := int(r.body["pairCount"].(float64)); n != len(out) {
+	if n := scan.PairCount; n != len(out) {
 		e.t.Errorf("pairCount %d, listed %d pairs", n, len(out))
 	}
 	return out
+}
+
+// scanAfter reads the scan id as u until it is no longer running, for at
+// most timeout, and returns it.
+func (e *env) scanAfter(u user, id string, timeout time.Duration) duplicates.DuplicateScan {
+	e.t.Helper()
+	var scan duplicates.DuplicateScan
+	testkit.Eventually(e.t, timeout, "the scan ends", func() (bool, string) {
+		scan = decode[duplicates.DuplicateScan](e.want(e.do(u, "GET", "/v1/duplicate-scans/"+id, nil), http.StatusOK))
+		return scan.Status != duplicates.ScanRunning, scan.Status
+	})
+	return scan
 }
 
 func TestDuplicateScans(t *testing.T) {

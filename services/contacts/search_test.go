@@ -1,10 +1,13 @@
 package contacts_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"testing"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 
 	"github.com/google/uuid"
 )
@@ -12,22 +15,38 @@ import (
 // create makes a record of kind ("contacts" or "accounts") and returns its id.
 func (e *env) create(u user, kind string, body map[string]any) string {
 	e.t.Helper()
-	return e.want(e.do(u, "POST", "/v1/"+kind+"?allowDuplicate=true", body), http.StatusCreated).body["id"].(string)
+	return e.want(e.do(u, "POST", "/v1/"+kind+"?allowDuplicate=true", body), http.StatusCreated).id()
 }
 
-// names lists the display names (or names) of a page's items, in order.
+// named is what names reads of a page's items: a contact's display name or
+// an account's name.
+type named struct {
+	DisplayName *string `json:"displayName"`
+	Name        *string `json:"name"`
+}
+
+// names lists the display names (or names) of a page's items, in order; an
+// item with neither fails the test.
 func names(r reply) []string {
+	r.t.Helper()
 	out := []string{}
-	items, _ := r.body["items"].([]any)
-	for _, it := range items {
-		m := it.(map[string]any)
-		if n, ok := m["displayName"].(string); ok {
-			out = append(out, n)
-		} else {
-			out = append(out, m["name"].(string))
+	for _, it := range items[named](r) {
+		switch {
+		case it.DisplayName != nil:
+			out = append(out, *it.DisplayName)
+		case it.Name != nil:
+			out = append(out, *it.Name)
+		default:
+			r.t.Fatalf("an item without displayName or name: %s", r.raw)
 		}
 	}
 	return out
+}
+
+// nextCursor returns the cursor of the page after r ("" at the end).
+func nextCursor(r reply) string {
+	r.t.Helper()
+	return decode[customer.Page[json.RawMessage]](r).NextCursor
 }
 
 // list GETs path with the query params (name, value pairs) and wants 200.
@@ -126,7 +145,7 @@ func TestSearchPagesByRelevance(t *testing.T) {
 		}
 		r := e.list(u, "/v1/contacts", params...)
 		paged = append(paged, names(r)...)
-		if cursor, _ = r.body["nextCursor"].(string); cursor == "" {
+		if cursor = nextCursor(r); cursor == "" {
 			break
 		}
 	}

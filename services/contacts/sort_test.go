@@ -20,7 +20,7 @@ func (e *env) pageAll(u user, path string, limit int, params ...string) []string
 		}
 		r := e.list(u, path, p...)
 		out = append(out, names(r)...)
-		if cursor, _ = r.body["nextCursor"].(string); cursor == "" {
+		if cursor = nextCursor(r); cursor == "" {
 			return out
 		}
 	}

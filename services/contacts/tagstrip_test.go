@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
-	"time"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -59,8 +59,8 @@ func TestDeletedTagIsStrippedAfterwards(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	store := catalog.NewStore(pgstore.New(e.app, ""))
-	gone := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Webinar 2025"}), http.StatusCreated).body["id"].(string)
-	kept := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "VIP"}), http.StatusCreated).body["id"].(string)
+	gone := e.created(u, "/v1/tags", map[string]any{"name": "Webinar 2025"})
+	kept := e.created(u, "/v1/tags", map[string]any{"name": "VIP"})
 	const n = 12000 // more than two of StripDeletedTags's transactions
 	if _, err := e.admin.Exec(`INSERT INTO contacts (tenant_id, id, first_name, last_name, display_name, emails, phones,
 			owner_id, tag_ids, created_at, updated_at, version)
@@ -74,14 +74,14 @@ func TestDeletedTagIsStrippedAfterwards(t *testing.T) {
 	account := e.created(u, "/v1/accounts", map[string]any{"name": "Initech", "tags": []string{"Webinar 2025"}})
 
 	e.want(e.do(u, "DELETE", "/v1/tags/"+gone, nil), http.StatusNoContent)
-	if tags := e.want(e.do(u, "GET", "/v1/contacts/"+contact, nil), http.StatusOK).body["tags"].([]any); len(tags) != 1 || tags[0] != "VIP" {
+	if tags := contactOf(e.want(e.do(u, "GET", "/v1/contacts/"+contact, nil), http.StatusOK)).Tags; !slices.Equal(tags, []string{"VIP"}) {
 		t.Errorf("the contact's tags after the delete: %v, want [VIP]", tags)
 	}
-	if tags := e.want(e.do(u, "GET", "/v1/accounts/"+account, nil), http.StatusOK).body["tags"].([]any); len(tags) != 0 {
+	if tags := accountOf(e.want(e.do(u, "GET", "/v1/accounts/"+account, nil), http.StatusOK)).Tags; len(tags) != 0 {
 		t.Errorf("the account's tags after the delete: %v, want none", tags)
 	}
-	if items := e.want(e.do(u, "GET", "/v1/tags", nil), http.StatusOK).body["items"].([]any); len(items) != 1 {
-		t.Errorf("the catalogue after the delete: %v, want VIP alone", items)
+	if list := items[catalog.Tag](e.want(e.do(u, "GET", "/v1/tags", nil), http.StatusOK)); len(list) != 1 || list[0].Name != "VIP" {
+		t.Errorf("the catalogue after the delete: %v, want VIP alone", list)
 	}
 	if e.carrying("contacts", gone) == 0 {
 		t.Fatal("the delete stripped the rows itself; this test wants them stripped afterwards")
@@ -108,18 +108,18 @@ func TestDeletedTagIsStrippedAfterwards(t *testing.T) {
 		t.Errorf("%d deleted tags still listed (%v)", pending, err)
 	}
 
-	again := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Webinar 2025"}), http.StatusCreated).body["id"].(string)
+	again := e.created(u, "/v1/tags", map[string]any{"name": "Webinar 2025"})
 	if again == gone {
 		t.Fatal("the tag created again has the deleted one's id")
 	}
-	if tags := e.want(e.do(u, "GET", "/v1/accounts/"+account, nil), http.StatusOK).body["tags"].([]any); len(tags) != 0 {
+	if tags := accountOf(e.want(e.do(u, "GET", "/v1/accounts/"+account, nil), http.StatusOK)).Tags; len(tags) != 0 {
 		t.Errorf("the account shows the new tag of the old name: %v", tags)
 	}
 	e.want(e.do(u, "DELETE", "/v1/tags/"+gone, nil), http.StatusNotFound)
 }
 
 // TestDeleteTagWaitsForWritesAssigningIt holds a create assigning a tag
-// open (a trigger sleeps in its INSERT) and deletes the tag meanwhile, with
+// open (a trigger waits in its INSERT for the test) and deletes the tag meanwhile, with
 // the stripping running: the delete waits for the create, so the contact is
 // committed before its tag is stripped, and no row keeps the deleted tag.
 // Had the delete not waited, the stripping would have been over before the
@@ -128,21 +128,18 @@ func TestDeleteTagWaitsForWritesAssigningIt(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	store := catalog.NewStore(pgstore.New(e.app, ""))
-	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Fair 2026"}), http.StatusCreated).body["id"].(string)
-	e.hold("INSERT", "contacts", "job_title")
+	tag := e.created(u, "/v1/tags", map[string]any{"name": "Fair 2026"})
+	release := e.hold("INSERT", "contacts", "job_title")
 	created := make(chan reply, 1)
 	go func() {
 		created <- e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "jobTitle": "hold", "tags": []string{"Fair 2026"}})
 	}()
-	e.waitForSleep()
+	e.waitForHeld()
 	deleted := make(chan reply, 1)
 	go func() { deleted <- e.do(u, "DELETE", "/v1/tags/"+tag, nil) }()
-	select {
-	case r := <-deleted:
-		deleted <- r
-	case <-time.After(time.Second):
-	}
+	e.waitForLockWaiters(2, "the delete waits for the create", func() bool { return len(deleted) > 0 })
 	strip(t, store)
+	release()
 	e.want(<-created, http.StatusCreated)
 	e.want(<-deleted, http.StatusNoContent)
 	strip(t, store)
@@ -222,7 +219,7 @@ func TestStrippingWaitsForAConcurrentUpdate(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	store := catalog.NewStore(pgstore.New(e.app, ""))
-	tag := e.want(e.do(u, "POST", "/v1/tags", map[string]any{"name": "Expo"}), http.StatusCreated).body["id"].(string)
+	tag := e.created(u, "/v1/tags", map[string]any{"name": "Expo"})
 	id := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ken", "tags": []string{"Expo"}})
 	e.want(e.do(u, "DELETE", "/v1/tags/"+tag, nil), http.StatusNoContent)
 	writer, err := e.admin.Beginx()
@@ -241,19 +238,7 @@ func TestStrippingWaitsForAConcurrentUpdate(t *testing.T) {
 		}
 		stripped <- n
 	}()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		var waiting int
-		if err := e.admin.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
-			t.Fatal(err)
-		}
-		if waiting > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the stripping never waited for the update")
-		}
-	}
+	e.waitForLockWaiters(1, "the stripping waits for the update", nil)
 	if err := writer.Commit(); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/rapport-crm/rapport/services/contacts/records"
+	"github.com/rapport-crm/rapport/services/contacts/search"
+
 	"github.com/google/uuid"
 )
 
@@ -15,16 +18,16 @@ func TestSavedViews(t *testing.T) {
 	bob.perms = []string{"contacts:read", "contacts:write"}
 
 	// The built-in view exists on first use, shared and read-only.
-	var builtin map[string]any
-	for _, v := range e.want(e.do(bob, "GET", "/v1/saved-views?entity=contact", nil), 200).body["items"].([]any) {
-		if m := v.(map[string]any); m["builtin"] == true {
-			builtin = m
+	var builtin *search.SavedView
+	for _, v := range items[search.SavedView](e.want(e.do(bob, "GET", "/v1/saved-views?entity=contact", nil), 200)) {
+		if v.Builtin {
+			builtin = &v
 		}
 	}
-	if builtin == nil || builtin["visibility"] != "shared" || builtin["name"] != "Purchase intent, active in the last 3 months, not yet customers" {
-		t.Fatalf("no built-in view: %v", builtin)
+	if builtin == nil || builtin.Visibility != "shared" || builtin.Name != "Purchase intent, active in the last 3 months, not yet customers" {
+		t.Fatalf("no built-in view: %+v", builtin)
 	}
-	builtinID := builtin["id"].(string)
+	builtinID := builtin.ID
 	e.want(e.do(alice, "DELETE", "/v1/saved-views/"+builtinID, nil), http.StatusForbidden)
 
 	// The example returns exactly the tagged, recently active non-customers.
@@ -58,8 +61,9 @@ func TestSavedViews(t *testing.T) {
 	// A private view is its owner's alone.
 	r := e.want(e.do(alice, "POST", "/v1/saved-views", map[string]any{"entity": "contact", "name": "Mine",
 		"filter": cond("lifecycleStage", "eq", "lead"), "columns": []string{"displayName", "tags"}, "sort": "-createdAt"}), http.StatusCreated)
-	mine := r.body["id"].(string)
-	if r.body["visibility"] != "private" || r.body["ownerId"] != alice.id {
+	view := decode[search.SavedView](r)
+	mine := view.ID
+	if view.Visibility != "private" || view.OwnerID != alice.id {
 		t.Errorf("created %s", r.raw)
 	}
 	e.want(e.do(bob, "GET", "/v1/saved-views/"+mine, nil), http.StatusNotFound)
@@ -67,8 +71,8 @@ func TestSavedViews(t *testing.T) {
 	if got := names(e.list(alice, "/v1/contacts", "view", mine)); len(got) != 4 {
 		t.Errorf("private view found %v", got)
 	}
-	for _, v := range e.want(e.do(bob, "GET", "/v1/saved-views", nil), 200).body["items"].([]any) {
-		if v.(map[string]any)["id"] == mine {
+	for _, v := range items[search.SavedView](e.want(e.do(bob, "GET", "/v1/saved-views", nil), 200)) {
+		if v.ID == mine {
 			t.Error("bob lists alice's private view")
 		}
 	}
@@ -119,22 +123,22 @@ func TestBulkTagByFilter(t *testing.T) {
 
 	// Only the matching records in the caller's scope change.
 	r := e.want(e.do(own, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("lifecycleStage", "eq", "lead"), "add": []string{"hot"}}), 200)
-	if r.body["updated"] != float64(1) {
+	if decode[records.BulkTagResult](r).Updated != 1 {
 		t.Errorf("own scope tagged %s", r.raw)
 	}
 	r = e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("lifecycleStage", "eq", "lead"), "add": []string{"hot"}}), 200)
-	if r.body["updated"] != float64(2) {
+	if decode[records.BulkTagResult](r).Updated != 2 {
 		t.Errorf("tagged %s", r.raw)
 	}
 	if got := names(e.list(u, "/v1/contacts", "filter", filterJSON(t, cond("tags", "contains", "hot")), "sort", "displayName")); !slices.Equal(got, []string{"Lead One", "Lead Own", "Lead Two"}) {
 		t.Errorf("hot contacts %v", got)
 	}
 	r = e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"q": "two", "remove": []string{"hot"}}), 200)
-	if r.body["updated"] != float64(1) {
+	if decode[records.BulkTagResult](r).Updated != 1 {
 		t.Errorf("untagged by q %s", r.raw)
 	}
 	r = e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("firstName", "eq", "nobody"), "add": []string{"x"}}), 200)
-	if r.body["updated"] != float64(0) {
+	if decode[records.BulkTagResult](r).Updated != 0 {
 		t.Errorf("no match %s", r.raw)
 	}
 	e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"ids": []string{uuid.NewString()}, "filter": cond("firstName", "eq", "x"), "add": []string{"x"}}), 400)

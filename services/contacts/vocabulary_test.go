@@ -63,7 +63,7 @@ func TestOneVocabulary(t *testing.T) {
 		// filter and sort the list.
 		e.want(e.do(u, "POST", "/v1/saved-views", map[string]any{"entity": tt.entity, "name": "All", "columns": all}), http.StatusCreated)
 		tt.view["entity"], tt.view["name"] = tt.entity, "Mine"
-		id := e.want(e.do(u, "POST", "/v1/saved-views", tt.view), http.StatusCreated).body["id"].(string)
+		id := e.created(u, "/v1/saved-views", tt.view)
 		if got := names(e.list(u, tt.path, "view", id)); !slices.Equal(got, tt.found) {
 			t.Errorf("%s view %v found %v, want %v", tt.entity, tt.view, got, tt.found)
 		}
@@ -128,18 +128,12 @@ func TestOpenAPIListsTheVocabulary(t *testing.T) {
 	} {
 		vocabulary := search.Vocabulary(tt.entity)
 		s := doc.Components.Schemas[tt.schema].Value
-		var enum []string
-		for _, v := range s.AnyOf[0].Value.Enum {
-			enum = append(enum, v.(string))
-		}
+		enum := stringsOf(t, tt.schema+" enum", s.AnyOf[0].Value.Enum)
 		if !slices.Equal(enum, vocabulary.All) {
 			t.Errorf("%s enumerates %v, the service %v", tt.schema, enum, vocabulary.All)
 		}
 		for ext, want := range map[string][]string{"x-filterable": vocabulary.Filterable, "x-sortable": vocabulary.Sortable, "x-exported": vocabulary.Exported} {
-			var got []string
-			for _, v := range s.Extensions[ext].([]any) {
-				got = append(got, v.(string))
-			}
+			got := stringsOf(t, tt.schema+" "+ext, s.Extensions[ext])
 			if !slices.Equal(got, want) {
 				t.Errorf("%s %s: %v, the service %v", tt.schema, ext, got, want)
 			}

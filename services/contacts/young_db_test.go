@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/testkit"
+
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 
@@ -55,17 +57,15 @@ func TestANewDatabaseIsAnalyzedOnceWritten(t *testing.T) {
 		e.want(e.do(u, "POST", "/v1/contacts", youngContact(i, accounts[i%len(accounts)], true)), http.StatusCreated)
 	}
 	var analyzed []string
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+	testkit.Eventually(t, 15*time.Second, "AnalyzeNewTables analyzes accounts and contacts", func() (bool, string) {
 		e.flushStats(t, first)
 		tables, err := pg.AnalyzeNewTables(context.Background(), e.app)
 		if err != nil {
 			t.Fatal(err)
 		}
 		analyzed = append(analyzed, tables...)
-		if (slices.Contains(analyzed, "accounts") && slices.Contains(analyzed, "contacts")) || time.Now().After(deadline) {
-			break
-		}
-	}
+		return slices.Contains(analyzed, "accounts") && slices.Contains(analyzed, "contacts"), fmt.Sprint("analyzed ", analyzed)
+	})
 	if !slices.Contains(analyzed, "accounts") || !slices.Contains(analyzed, "contacts") {
 		t.Fatalf("AnalyzeNewTables analyzed %v, want accounts and contacts among them", analyzed)
 	}
@@ -112,18 +112,13 @@ func (e *env) flushStats(t *testing.T, n int64) {
 	t.Helper()
 	e.app.SetMaxIdleConns(0)
 	e.app.SetMaxIdleConns(2)
-	var inserted int64
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+	testkit.Eventually(t, 15*time.Second, fmt.Sprintf("the statistics show %d inserts", n), func() (bool, string) {
+		var inserted int64
 		if err := e.admin.Get(&inserted, `SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'contacts'`); err != nil {
 			t.Fatal(err)
 		}
-		if inserted >= n || time.Now().After(deadline) {
-			break
-		}
-	}
-	if inserted < n {
-		t.Fatalf("the statistics show %d of %d inserts", inserted, n)
-	}
+		return inserted >= n, fmt.Sprintf("%d inserts", inserted)
+	})
 }
 
 // reads returns the rows of table read by sequential scans and through its
