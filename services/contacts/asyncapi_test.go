@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/oasdiff/yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/rapport-crm/rapport/libs/registry"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // asyncAPIPath is the service's AsyncAPI document; the schema files it

@@ -8,15 +8,13 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/duplicates"
-
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/duplicates"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // refusedFor returns, by record id, what the candidates of a refusal matched

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // TestHostileBodiesGetNamedErrors sends what a careless or hostile client

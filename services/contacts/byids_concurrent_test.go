@@ -5,9 +5,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/records"
-
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/services/contacts/records"
 )
 
 // TestBulkTagWaitsForAConcurrentUpdate tags a contact by id while an update

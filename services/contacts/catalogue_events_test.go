@@ -6,10 +6,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/search"
-
-	"github.com/google/uuid"
 )
 
 // eventsAfter returns the events the service published after the first

@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // consentHistory returns the entries of a contact's consent history that u

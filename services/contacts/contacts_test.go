@@ -4,11 +4,11 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 func TestContactLifecycle(t *testing.T) {

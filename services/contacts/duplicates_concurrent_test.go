@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rapport-crm/rapport/libs/testkit"
-
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // TestSimilarNamesAcrossTransactions creates a record whose INSERT is held

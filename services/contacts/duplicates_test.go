@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // created posts body to path as u, wants a 201 and returns the new id.

@@ -8,11 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	kithttp "github.com/go-kit/kit/transport/http"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // encodeError is the error encoder of the contacts API: libs/kitx's

@@ -12,13 +12,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // The contract validator reads an NDJSON export as the string the contract

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -29,7 +27,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/contacts"
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -129,73 +126,6 @@ func (e *env) waitReady(ctx context.Context) {
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK, resp.Status
 	})
-}
-
-// reply is a response: its status, headers and body. Tests read the body
-// as a typed value (decode, id, problem), never as a map with type
-// assertions, so that a wrong answer fails the test instead of panicking.
-type reply struct {
-	t      *testing.T
-	status int
-	header http.Header
-	raw    []byte
-}
-
-// decode returns r's JSON body as a T; a body that does not decode as a T
-// fails the test.
-func decode[T any](r reply) T {
-	r.t.Helper()
-	var v T
-	if err := json.Unmarshal(r.raw, &v); err != nil {
-		r.t.Fatalf("the body (status %d) is no %T: %v\n%s", r.status, v, err, r.raw)
-	}
-	return v
-}
-
-// id returns the id of the resource r holds; none fails the test.
-func (r reply) id() string {
-	r.t.Helper()
-	v := decode[struct {
-		ID string `json:"id"`
-	}](r)
-	if v.ID == "" {
-		r.t.Fatalf("the body (status %d) has no id: %s", r.status, r.raw)
-	}
-	return v.ID
-}
-
-// problemBody is a problem+json body (RFC 9457) with the invalid fields
-// and, for a duplicate, the candidates (contacts' extension member).
-type problemBody struct {
-	Type       string                        `json:"type"`
-	Title      string                        `json:"title"`
-	Status     int                           `json:"status"`
-	Detail     string                        `json:"detail"`
-	Errors     []fieldError                  `json:"errors"`
-	Duplicates []customer.DuplicateCandidate `json:"duplicates"`
-}
-
-// fieldError is one invalid field of a problem.
-type fieldError struct {
-	Field  string `json:"field"`
-	Reason string `json:"reason"`
-}
-
-// problem returns r's body as a problem.
-func (r reply) problem() problemBody {
-	r.t.Helper()
-	return decode[problemBody](r)
-}
-
-// field returns the reasons given for field in a problem's errors.
-func (r reply) field(name string) string {
-	r.t.Helper()
-	for _, e := range r.problem().Errors {
-		if e.Field == name {
-			return e.Reason
-		}
-	}
-	return ""
 }
 
 // do sends a request as u and validates it and its response against
@@ -299,95 +229,6 @@ func (e *env) want(r reply, status int) reply {
 	return r
 }
 
-// outboxEvents returns the types and payloads of the events the service has
-// published so far, in order.
-func (e *env) outboxEvents() (types []string, payloads []published) {
-	e.t.Helper()
-	for _, p := range e.published() {
-		types, payloads = append(types, p.typ), append(payloads, p)
-	}
-	return types, payloads
-}
-
-// published is one event the service published: its type, subject, tenant,
-// topic and payload (read with decodeEvent or state).
-type published struct {
-	t                           *testing.T
-	typ, subject, tenant, topic string
-	data                        json.RawMessage
-}
-
-// decodeEvent returns p's payload as a T; a payload that does not decode as
-// a T fails the test.
-func decodeEvent[T any](p published) T {
-	p.t.Helper()
-	var v T
-	if err := json.Unmarshal(p.data, &v); err != nil {
-		p.t.Fatalf("the payload of %s is no %T: %v\n%s", p.typ, v, err, p.data)
-	}
-	return v
-}
-
-// eventState is what the tests read of an event's payload: the state of
-// the resource (its id, version, owner and visibility), the fields an update
-// changed, and of a merge the winner, the loser and the merged fields.
-type eventState struct {
-	ID           string          `json:"id"`
-	Version      int64           `json:"version"`
-	OwnerID      string          `json:"ownerId"`
-	Visibility   string          `json:"visibility"`
-	Changed      []string        `json:"changed"`
-	Winner       json.RawMessage `json:"winner"`
-	LoserID      string          `json:"loserId"`
-	MergedFields []string        `json:"mergedFields"`
-}
-
-// state returns p's payload as an eventState.
-func (p published) state() eventState {
-	p.t.Helper()
-	return decodeEvent[eventState](p)
-}
-
-// published returns every event the service has published so far, in
-// order: it waits until the outbox relay has emptied the outbox, then reads
-// the service's topic (of one partition) from its start to its end.
-func (e *env) published() []published {
-	e.t.Helper()
-	var left int
-	testkit.Eventually(e.t, 30*time.Second, "the relay empties the outbox", func() (bool, string) {
-		if err := e.admin.Get(&left, "SELECT count(*) FROM outbox"); err != nil {
-			e.t.Fatal(err)
-		}
-		return left == 0, fmt.Sprintf("%d events in the outbox", left)
-	})
-	topic := registry.MustTopic("", registry.Contacts)
-	ends, err := kadm.NewClient(e.kafka()).ListEndOffsets(context.Background(), topic)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var n int64
-	ends.Each(func(o kadm.ListedOffset) { n += o.Offset })
-	var out []published
-	for _, r := range testkit.ReadTopic(e.t, e.brokers, topic, int(n), 30*time.Second) {
-		p := published{t: e.t, topic: r.Topic, data: r.Value}
-		for _, h := range r.Headers {
-			switch h.Key {
-			case "ce_type":
-				p.typ = string(h.Value)
-			case "ce_subject":
-				p.subject = string(h.Value)
-			case "ce_tenantid":
-				p.tenant = string(h.Value)
-			}
-		}
-		if !json.Valid(r.Value) {
-			e.t.Fatalf("the payload of %s is not JSON: %s", p.typ, r.Value)
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 // kafka is a client of the service's Kafka, closed at the end of the test.
 func (e *env) kafka() *kgo.Client {
 	e.t.Helper()
@@ -397,57 +238,4 @@ func (e *env) kafka() *kgo.Client {
 	}
 	e.t.Cleanup(cl.Close)
 	return cl
-}
-
-// items returns the items of a list's body (paged or not) as Ts.
-func items[T any](r reply) []T {
-	r.t.Helper()
-	return decode[customer.Page[T]](r).Items
-}
-
-// contactOf and accountOf return r's body as a contact or an account.
-func contactOf(r reply) customer.Contact {
-	r.t.Helper()
-	return decode[customer.Contact](r)
-}
-
-func accountOf(r reply) customer.Account {
-	r.t.Helper()
-	return decode[customer.Account](r)
-}
-
-// orEmpty returns *s, or "" for nil.
-func orEmpty(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// stringsOf returns v, a list of strings in a decoded document, as
-// []string; anything else fails the test, naming what it is.
-func stringsOf(t *testing.T, what string, v any) []string {
-	t.Helper()
-	list, ok := v.([]any)
-	if !ok {
-		t.Fatalf("%s is %T, want a list of strings", what, v)
-	}
-	out := make([]string, len(list))
-	for i, s := range list {
-		if out[i], ok = s.(string); !ok {
-			t.Fatalf("%s/%d is %T, want a string", what, i, s)
-		}
-	}
-	return out
-}
-
-// object decodes raw, a JSON object, for comparisons of whole documents;
-// anything else fails the test, naming what it is.
-func object(t *testing.T, what string, raw []byte) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		t.Fatalf("%s is no JSON object (%v): %s", what, err, raw)
-	}
-	return m
 }

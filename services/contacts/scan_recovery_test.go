@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rapport-crm/rapport/services/contacts/duplicates"
-
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/services/contacts/duplicates"
 )
 
 // runningScan stores a scan of u's tenant in the state a process leaves it

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/rapport-crm/rapport/libs/testkit"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/duplicates"
-
-	"github.com/google/uuid"
 )
 
 // scanPairs starts a scan of entity as u, waits for it to finish and returns

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // create makes a record of kind ("contacts" or "accounts") and returns its id.

@@ -19,20 +19,17 @@ import (
 	"slices"
 	"time"
 
-	"github.com/rapport-crm/rapport/services/contacts/duplicates"
-	"github.com/rapport-crm/rapport/services/contacts/records"
-
-	"github.com/rapport-crm/rapport/services/contacts/search"
-
-	"github.com/rapport-crm/rapport/services/contacts/catalog"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/services/contacts/migrations"
-
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
+
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/duplicates"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/migrations"
+	"github.com/rapport-crm/rapport/services/contacts/records"
+	"github.com/rapport-crm/rapport/services/contacts/search"
 )
 
 // Starter is the contacts service as libs/starter runs it: cmd/contacts

@@ -7,11 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/catalog"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/services/contacts/migrations"
-
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -20,6 +15,10 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/testkit"
+
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/migrations"
 )
 
 // strip runs StripDeletedTags until it has nothing left to do and returns

@@ -5,10 +5,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/rapport-crm/rapport/services/contacts/records"
 	"github.com/rapport-crm/rapport/services/contacts/search"
-
-	"github.com/google/uuid"
 )
 
 func TestSavedViews(t *testing.T) {

@@ -10,10 +10,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/rapport-crm/rapport/services/contacts/search"
-
-	"github.com/rapport-crm/rapport/services/contacts/migrations"
-
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 
@@ -23,6 +19,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/contacts"
+	"github.com/rapport-crm/rapport/services/contacts/migrations"
+	"github.com/rapport-crm/rapport/services/contacts/search"
 )
 
 // TestOneVocabulary checks that saved views' columns, filters, sorts and

@@ -8,12 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rapport-crm/rapport/libs/testkit"
-
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // A new database has no statistics until its first ANALYZE. A plan kept

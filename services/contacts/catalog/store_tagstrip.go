@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rapport-crm/rapport/libs/pg"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // stripChunk is how many records one transaction of StripDeletedTags reads;

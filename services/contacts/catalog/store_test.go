@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+
 	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
 )
 

@@ -6,10 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/kitx"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/libs/kitx"
 )
 
 // combine returns the winner after the merge, not yet normalised: the fields

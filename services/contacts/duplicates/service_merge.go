@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
+
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/contacts/records"
-
-	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/errs"
-	"github.com/rapport-crm/rapport/libs/ids"
 )
 
 // mergedEvent is the payload of a merged event.

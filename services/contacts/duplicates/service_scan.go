@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // StartDuplicateScan implements Service. The scan is always run in the

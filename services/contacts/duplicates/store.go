@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // dupQuery is the duplicate check of a batch of records, with ? placeholders:

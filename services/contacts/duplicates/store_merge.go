@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/pg"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // setMergedInto marks the record id of k as merged into winner.

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 const scanColumns = "id, entity, status, failure_reason, pair_count, created_by, created_at, finished_at"

@@ -6,15 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
 )
 
 // seed inserts accounts and contacts (half of them in an account, 300 email

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/rapport-crm/rapport/libs/auth"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/libs/auth"
 )
 
 // Group commit of creates. A create done in its own transaction pays for a

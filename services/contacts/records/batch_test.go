@@ -5,11 +5,10 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/auth"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-
-	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // TestBatcherSurvivesAPanic checks that a batch whose run panics fails its

@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rapport-crm/rapport/services/contacts/catalog"
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/search"
-
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/search"
 )
 
 // bulkTag adds and removes tags on many live records the caller may see.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/ids"
+
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"

@@ -7,13 +7,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // byIDs is the condition "the row's id is one of ids" for k's table,

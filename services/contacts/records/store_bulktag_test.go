@@ -6,11 +6,11 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
-
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
 )
 
 // planScan is a node of EXPLAIN (FORMAT JSON): its type, the relation and

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 

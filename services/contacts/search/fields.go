@@ -5,10 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/filter"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/libs/filter"
 )
 
 // field is one name of an entity's vocabulary: a field of the resource as

@@ -3,10 +3,10 @@ package search
 import (
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/filter"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/libs/filter"
 )
 
 // schemaFor returns k's filter schema (the filterable names of its

@@ -8,15 +8,15 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/rapport-crm/rapport/services/contacts/catalog"
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
+
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // maxViewName bounds a saved view's name, in characters.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/filter"
+
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"

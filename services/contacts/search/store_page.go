@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx/reflectx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )

@@ -5,14 +5,13 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
 )
 
 // TestSearchPageMatchesFullSearch checks that page, which skips the

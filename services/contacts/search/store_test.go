@@ -7,14 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
-
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/internal/testdb"
 )
 
 // TestQueryPlansUseIndexes checks, on 2 tenants × 20,000 contacts, that the

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/rapport-crm/rapport/libs/errs"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // The export formats.

@@ -6,13 +6,12 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
 	"github.com/rapport-crm/rapport/libs/kitx"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // checkListQuery runs the database-free part of planList over q: the

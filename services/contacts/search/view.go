@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // SavedView is a named list of contacts or accounts: a filter, a search, the
