@@ -155,3 +155,30 @@ func TestBulkTagByFilter(t *testing.T) {
 		t.Errorf("too many: %s", r.raw)
 	}
 }
+
+// TestViewWithoutFilter checks a view that only picks columns and a sort —
+// no filter — reads back, lists, lists its records, changes and deletes
+// (its NULL filter once failed every read with a 500).
+func TestViewWithoutFilter(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	e.create(u, "contacts", map[string]any{"displayName": "Ada Lovelace"})
+	r := e.want(e.do(u, "POST", "/v1/saved-views", map[string]any{"entity": "contact", "name": "Everyone",
+		"columns": []string{"displayName", "emails"}, "sort": "displayName"}), http.StatusCreated)
+	v := decode[search.SavedView](r)
+	if len(v.Filter) != 0 {
+		t.Errorf("created view has filter %s, want none", v.Filter)
+	}
+	got := decode[search.SavedView](e.want(e.do(u, "GET", "/v1/saved-views/"+v.ID, nil), http.StatusOK))
+	if got.Name != "Everyone" || len(got.Filter) != 0 {
+		t.Errorf("read back %+v", got)
+	}
+	if views := items[search.SavedView](e.want(e.do(u, "GET", "/v1/saved-views?entity=contact", nil), http.StatusOK)); len(views) != 2 {
+		t.Errorf("listed %d views, want the built-in one and Everyone", len(views))
+	}
+	if found := names(e.list(u, "/v1/contacts", "view", v.ID)); !slices.Equal(found, []string{"Ada Lovelace"}) {
+		t.Errorf("the view lists %v", found)
+	}
+	e.want(e.do(u, "PATCH", "/v1/saved-views/"+v.ID, map[string]any{"name": "All of them"}, "If-Match", r.header.Get("ETag")), http.StatusOK)
+	e.want(e.do(u, "DELETE", "/v1/saved-views/"+v.ID, nil), http.StatusNoContent)
+}

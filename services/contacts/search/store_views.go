@@ -16,6 +16,10 @@ import (
 
 const viewColumns = "id, entity, name, filter, q, columns, sort, visibility, owner_id, builtin, created_at, updated_at, version"
 
+// viewSelect reads viewColumns; a view without a filter (stored as NULL,
+// see viewRow) reads as JSON null, which SavedView.read makes no filter.
+const viewSelect = "id, entity, name, COALESCE(filter, 'null') AS filter, q, columns, sort, visibility, owner_id, builtin, created_at, updated_at, version"
+
 // viewNamespace derives the ids of built-in views from the tenant.
 var viewNamespace = uuid.MustParse("6f1d3c52-3d4e-4b7a-9a57-1c0a55a7e0b1")
 
@@ -52,7 +56,7 @@ func viewRow(v SavedView) map[string]any {
 // getView reads a view user may see (its own or a shared one), locking it
 // when forUpdate.
 func getView(ctx context.Context, tx *pgstore.Tx, id, user string, forUpdate bool) (*SavedView, error) {
-	q := "SELECT " + viewColumns + " FROM saved_views WHERE id = $1 AND (visibility = 'shared' OR owner_id = $2)"
+	q := "SELECT " + viewSelect + " FROM saved_views WHERE id = $1 AND (visibility = 'shared' OR owner_id = $2)"
 	if forUpdate {
 		q += " FOR UPDATE"
 	}
@@ -70,7 +74,7 @@ func getView(ctx context.Context, tx *pgstore.Tx, id, user string, forUpdate boo
 // listViews returns the views of entity ("" for all) user may see, by name.
 func listViews(ctx context.Context, tx *pgstore.Tx, entity, user string) ([]SavedView, error) {
 	out := []SavedView{}
-	err := tx.SQL().SelectContext(ctx, &out, "SELECT "+viewColumns+` FROM saved_views
+	err := tx.SQL().SelectContext(ctx, &out, "SELECT "+viewSelect+` FROM saved_views
 		WHERE ($1 = '' OR entity = $1) AND (visibility = 'shared' OR owner_id = $2) ORDER BY lower(name), id`, entity, user)
 	if err != nil {
 		return nil, fmt.Errorf("list saved views: %w", pg.MapError(err))
