@@ -22,6 +22,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -115,17 +116,9 @@ func newEnvOn(t *testing.T, db testkit.PG) *env {
 // migrated.
 func (e *env) waitReady(ctx context.Context) {
 	e.t.Helper()
-	testkit.Eventually(e.t, time.Minute, "the service is ready", func() (bool, string) {
-		if ctx.Err() != nil {
-			e.t.Fatal(ctx.Err())
-		}
-		resp, err := http.Get(e.base + "/readyz")
-		if err != nil {
-			return false, err.Error()
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK, resp.Status
-	})
+	if err := proc.WaitReady(ctx, e.base, time.Minute); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // do sends a request as u and validates it and its response against
