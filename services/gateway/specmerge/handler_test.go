@@ -69,7 +69,11 @@ func pathsOf(t *testing.T, h http.Handler) map[string]any {
 	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	return doc["paths"].(map[string]any)
+	paths, ok := doc["paths"].(map[string]any)
+	if !ok {
+		t.Fatalf("GET /openapi.json: no paths in %s", w.Body.Bytes())
+	}
+	return paths
 }
 
 // resolverFunc adapts a function to discovery.Resolver.

@@ -195,7 +195,6 @@ func TestMerge(t *testing.T) {
 	})
 
 	t.Run("refs rewritten", func(t *testing.T) {
-		paths := raw["paths"].(map[string]any)
 		tests := []struct {
 			path, method, want string
 			ref                func(op map[string]any) string
@@ -214,7 +213,11 @@ func TestMerge(t *testing.T) {
 			}},
 		}
 		for _, tt := range tests {
-			op := paths[tt.path].(map[string]any)[tt.method].(map[string]any)
+			op, ok := node(raw, "paths", tt.path, tt.method).(map[string]any)
+			if !ok {
+				t.Errorf("%s %s: no such operation in the merged document", tt.method, tt.path)
+				continue
+			}
 			if got := tt.ref(op); got != tt.want {
 				t.Errorf("%s %s: $ref %q, want %q", tt.method, tt.path, got, tt.want)
 			}
@@ -298,13 +301,18 @@ func TestPrefixed(t *testing.T) {
 
 // dig follows keys through nested objects and returns the string at the end.
 func dig(v any, keys ...string) string {
+	s, _ := node(v, keys...).(string)
+	return s
+}
+
+// node follows keys down nested JSON objects, nil where one is missing.
+func node(v any, keys ...string) any {
 	for _, k := range keys {
 		m, ok := v.(map[string]any)
 		if !ok {
-			return ""
+			return nil
 		}
 		v = m[k]
 	}
-	s, _ := v.(string)
-	return s
+	return v
 }
