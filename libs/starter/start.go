@@ -128,19 +128,27 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 	publisher := events.NewPublisher(cfg.Brokers)
 	w := &worker{cfg: cfg, s: s, api: api, env: env, publisher: publisher, migrated: &migrated, noJobs: o.noJobs}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
+	// The first failure stops the instance; later ones are dropped.
+	errc := make(chan error, 1)
+	fail := func(err error) {
+		select {
+		case errc <- err:
+		default:
+		}
+	}
+	w.fail = fail
+	go func() { fail(srv.Serve(ln)) }()
 	var background sync.WaitGroup
 	background.Go(func() {
 		if err := w.run(bg, &background); err != nil {
-			errc <- err
+			fail(err)
 		}
 	})
 	logger.Info(cfg.Name+" listening", "addr", ln.Addr().String())
 	deregister, err := register(ctx, cfg, ln.Addr().(*net.TCPAddr).Port)
 	if err != nil {
 		deregister = func(context.Context) error { return nil }
-		errc <- err
+		fail(err)
 	}
 
 	in := &Instance{addr: ln.Addr().String(), done: make(chan struct{})}

@@ -21,7 +21,8 @@ type worker struct {
 	env       Env
 	publisher *events.Publisher
 	migrated  *atomic.Bool
-	noJobs    bool // WithoutJobs
+	noJobs    bool        // WithoutJobs
+	fail      func(error) // stops the instance with an error
 }
 
 // run migrates and checks the database, marks the service migrated, then
@@ -49,8 +50,10 @@ func (w *worker) run(ctx context.Context, group *sync.WaitGroup) error {
 			return err
 		}
 		group.Go(func() {
+			// A consumer stops only when it cannot commit what it applied:
+			// the instance stops too, to be restarted, as for the relay.
 			if err := consumer.Run(ctx); err != nil {
-				logger.Error("consumer stopped; the service keeps serving without it until restarted", "group", c.Group, "error", err.Error())
+				w.fail(fmt.Errorf("consumer %s: %w", c.Group, err))
 			}
 		})
 	}
