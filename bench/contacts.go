@@ -25,16 +25,22 @@ const (
 type contactsCreate struct {
 	Rate       float64 // contacts created/s over HTTP
 	RawInserts float64 // plain single-row INSERT transactions/s, same concurrency and count
-	Latency    latency // per create request
-	WALCreate  float64 // bytes of WAL the server wrote per create (the relay's included)
-	WALInsert  float64 // bytes of WAL per plain INSERT transaction
+	// SchemaInserts is the same-schema ceiling (contactsceiling.go): one-row
+	// INSERT transactions/s of the same contact rows into the service's
+	// contacts table, same concurrency and count.
+	SchemaInserts float64
+	Latency       latency // per create request
+	WALCreate     float64 // bytes of WAL the server wrote per create (the relay's included)
+	WALInsert     float64 // bytes of WAL per plain INSERT transaction
+	WALSchema     float64 // bytes of WAL per same-schema INSERT transaction
 }
 
 // measureContactsCreate starts the real contacts binary on a scratch
 // database and an in-process Kafka, creates createWriters×createPerWriter
 // contacts over HTTP (duplicate checks, validation, outbox and relay
 // included), and measures plain INSERT transactions of the same server at the
-// same concurrency.
+// same concurrency, and then INSERT transactions of the contacts it created
+// into its own contacts table (schemaCeiling).
 func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (contactsCreate, error) {
 	var res contactsCreate
 	stack, err := startContactsStack(ctx, root)
@@ -88,7 +94,25 @@ func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (cont
 	if res.RawInserts, err = plainInserts(ctx, raw, createWriters, createPerWriter); err != nil {
 		return res, err
 	}
-	res.WALInsert, err = walSince(ctx, raw, walStart, createWriters*createPerWriter)
+	if res.WALInsert, err = walSince(ctx, raw, walStart, createWriters*createPerWriter); err != nil {
+		return res, err
+	}
+	app, err := pg.Open(stack.db.AppURL, pg.Options{})
+	if err != nil {
+		return res, err
+	}
+	defer app.Close()
+	created, err := storedContacts(ctx, app, p.TenantID)
+	if err != nil {
+		return res, err
+	}
+	if walStart, err = walPosition(ctx, raw); err != nil {
+		return res, err
+	}
+	if res.SchemaInserts, err = schemaCeiling(ctx, app, created, createWriters, createPerWriter); err != nil {
+		return res, err
+	}
+	res.WALSchema, err = walSince(ctx, raw, walStart, createWriters*createPerWriter)
 	return res, err
 }
 
