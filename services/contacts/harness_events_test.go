@@ -23,12 +23,12 @@ func (e *env) outboxEvents() (types []string, payloads []published) {
 	return types, payloads
 }
 
-// published is one event the service published: its type, subject, tenant,
-// topic and payload (read with decodeEvent or state).
+// published is one event the service published: its id, type, subject,
+// tenant, topic and payload (read with decodeEvent or state).
 type published struct {
-	t                           *testing.T
-	typ, subject, tenant, topic string
-	data                        json.RawMessage
+	t                               *testing.T
+	id, typ, subject, tenant, topic string
+	data                            json.RawMessage
 }
 
 // decodeEvent returns p's payload as a T; a payload that does not decode as
@@ -86,6 +86,8 @@ func (e *env) published() []published {
 		p := published{t: e.t, topic: r.Topic, data: r.Value}
 		for _, h := range r.Headers {
 			switch h.Key {
+			case "ce_id":
+				p.id = string(h.Value)
 			case "ce_type":
 				p.typ = string(h.Value)
 			case "ce_subject":

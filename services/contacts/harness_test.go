@@ -49,6 +49,7 @@ type env struct {
 	app     *sqlx.DB
 	appURL  string
 	brokers []string
+	cfg     starter.Config // the service's, for replicas
 }
 
 // user is a caller: a principal of a tenant.
@@ -107,7 +108,7 @@ func newEnvOn(t *testing.T, db testkit.PG) *env {
 		}
 	})
 	e := &env{t: t, base: "http://" + in.Addr(), signer: signer, router: router,
-		admin: testkit.Open(t, db.AdminURL), app: testkit.Open(t, db.AppURL), appURL: db.AppURL, brokers: brokers}
+		admin: testkit.Open(t, db.AdminURL), app: testkit.Open(t, db.AppURL), appURL: db.AppURL, brokers: brokers, cfg: cfg}
 	e.waitReady(ctx)
 	return e
 }

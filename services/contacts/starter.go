@@ -24,6 +24,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 
+	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/duplicates"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -57,7 +58,10 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		Routes:       routes(db, env.Cursors),
 		ErrorEncoder: encodeError(env.Logger),
 		OpenAPI:      spec,
-		Jobs:         []starter.Job{{Name: "strip deleted tags", Every: stripDeletedTagsEvery, Run: stripDeletedTags(catalog.NewStore(db), env.Logger)}},
+		Jobs: []starter.Job{
+			{Name: "strip deleted tags", Every: stripDeletedTagsEvery, Run: stripDeletedTags(catalog.NewStore(db), env.Logger)},
+			{Name: "fire reminders", Every: activities.FireRemindersEvery, Run: activities.NewReminders(db, env.Logger).Run},
+		},
 	}, nil
 }
 
@@ -81,5 +85,6 @@ func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
 		duplicates.Routes(duplicates.NewService(db, cursors)),
 		search.Routes(search.NewService(db, cursors)),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db))),
+		activities.Routes(activities.NewService(db, cursors)),
 	)
 }

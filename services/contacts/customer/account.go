@@ -11,6 +11,9 @@ type Account struct {
 	ParentAccountID *string  `json:"parentAccountId,omitempty" db:"parent_account_id"`
 	BillingAddress  *Address `json:"billingAddress,omitempty" db:"billing_address"`
 	ShippingAddress *Address `json:"shippingAddress,omitempty" db:"shipping_address"`
+	// LastActivityAt is when the latest activity of the account or of its
+	// contacts happened, kept as a contact's is (Contact.LastActivityAt).
+	LastActivityAt *UTCTime `json:"lastActivityAt,omitempty" db:"last_activity_at"`
 }
 
 // SizeBands are the headcount bands of an account.

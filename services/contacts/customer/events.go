@@ -22,6 +22,10 @@ const (
 	// winner's full state: a merge emits no updated event for the winner and
 	// no deleted event for the loser.
 	VerbMerged = "merged"
+	// VerbCompleted is a task's completion; VerbReminderDue a task's or a
+	// meeting's reminder firing.
+	VerbCompleted   = "completed"
+	VerbReminderDue = "reminder_due"
 )
 
 // The event entities of the tenant's catalogue — its tags, custom field
@@ -30,6 +34,9 @@ const (
 	EventTag         = "tag"
 	EventCustomField = "custom_field"
 	EventSavedView   = "saved_view"
+	// EventActivity is the entity of activities' events: calls, emails,
+	// meetings, notes and tasks.
+	EventActivity = "activity"
 )
 
 // EventType returns the CloudEvents type of entity ("contact", "account",
@@ -48,6 +55,7 @@ var eventVerbs = map[string][]string{
 	EventTag:         {VerbCreated, VerbUpdated, VerbDeleted},
 	EventCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 	EventSavedView:   {VerbCreated, VerbUpdated, VerbDeleted},
+	EventActivity:    {VerbCreated, VerbUpdated, VerbDeleted, VerbCompleted, VerbReminderDue},
 }
 
 // EventTypes returns the type of every event this service publishes, sorted.

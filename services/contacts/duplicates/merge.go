@@ -57,6 +57,7 @@ func combine(k *pgstore.Table, winner, loser customer.Record, fields map[string]
 		unionContact(r, winner.(*customer.Contact), loser.(*customer.Contact), fields["displayName"] == KeepLoser)
 	case *customer.Account:
 		fixParent(r, loser.(*customer.Account))
+		r.LastActivityAt = customer.LaterActivity(winner.(*customer.Account).LastActivityAt, loser.(*customer.Account).LastActivityAt)
 	}
 	return rec, nil
 }

@@ -103,6 +103,12 @@ var accountVocabulary = concat([]field{
 	addressFields("billingAddress", "a.billing_address", func(r customer.Record) *customer.Address { return r.(*customer.Account).BillingAddress }),
 	addressFields("shippingAddress", "a.shipping_address", func(r customer.Record) *customer.Address { return r.(*customer.Account).ShippingAddress }),
 	[]field{
+		{"lastActivityAt", filter.Field{Column: "a.last_activity_at", Type: filter.Time, Sortable: true}, onAccount(func(a *customer.Account) string {
+			if a.LastActivityAt == nil {
+				return ""
+			}
+			return timeText(a.LastActivityAt.Time)
+		})},
 		{"createdAt", filter.Field{Column: "a.created_at", Type: filter.Time, Sortable: true}, func(r customer.Record) string { return timeText(r.Base().CreatedAt) }},
 		{"updatedAt", filter.Field{Column: "a.updated_at", Type: filter.Time, Sortable: true}, func(r customer.Record) string { return timeText(r.Base().UpdatedAt) }},
 	})

@@ -87,3 +87,17 @@ func (t *Tx) EmitAll(ctx context.Context, entity, verb string, recs []customer.R
 	}
 	return outbox.Add(ctx, t.Prepared(), t.db.topic, evs...)
 }
+
+// EmitEach adds the events of verb on entity to the outbox, one per
+// subject with states[i] its state, in one statement (outbox.Add), where
+// Emit would take one each.
+func (t *Tx) EmitEach(ctx context.Context, entity, verb string, subjects []string, states []any) error {
+	evs := make([]events.Event, len(subjects))
+	for i, subject := range subjects {
+		var err error
+		if evs[i], err = customer.NewEvent(t.tenant, entity, verb, subject, states[i], nil); err != nil {
+			return err
+		}
+	}
+	return outbox.Add(ctx, t.Prepared(), t.db.topic, evs...)
+}

@@ -36,7 +36,7 @@ var (
 		Entity: customer.EntityAccount, Name: "accounts", Alias: "a", NotFound: customer.ErrAccountNotFound,
 		Columns: []string{"id", "name", "domain", "industry", "size_band", "annual_revenue", "owner_id", "team_id",
 			"parent_account_id", "billing_address", "shipping_address", "tag_ids", "custom_fields",
-			"created_at", "updated_at", "version", "deleted_at"},
+			"created_at", "updated_at", "version", "deleted_at", "last_activity_at"},
 		New: func() customer.Record { return &customer.Account{} },
 	}
 )
