@@ -31,6 +31,7 @@ import (
 	"github.com/rapport-crm/rapport/services/contacts/migrations"
 	"github.com/rapport-crm/rapport/services/contacts/records"
 	"github.com/rapport-crm/rapport/services/contacts/search"
+	"github.com/rapport-crm/rapport/services/contacts/telephony"
 )
 
 // Starter is the contacts service as libs/starter runs it: cmd/contacts
@@ -86,5 +87,6 @@ func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
 		search.Routes(search.NewService(db, cursors)),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db))),
 		activities.Routes(activities.NewService(db, cursors)),
+		telephony.Routes(telephony.NewService(db, activities.NewService(db, cursors))),
 	)
 }
