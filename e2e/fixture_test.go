@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"crypto/rand"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,12 +11,15 @@ import (
 )
 
 // fixture is what a tenant's administrator creates: a tag, a custom field,
-// an account, two contacts and a shared saved view finding the first, every
-// text field carrying a unique marker; and a duplicate scan of contacts.
+// an account, two contacts (the first with a phone number) and a shared
+// saved view finding the first, a task with a reminder on the first
+// contact, every text field carrying a unique marker; and a duplicate scan
+// of contacts.
 type fixture struct {
 	TagID, FieldID, AccountID, ContactID, Contact2ID, ViewID string
+	ActivityID                                               string
 	ScanID                                                   string
-	FirstName, Email, AccountName, Domain                    string
+	FirstName, Email, AccountName, Domain, Phone, Team       string
 	// Markers are strings only this tenant's records contain; no response
 	// to another tenant may contain any of them.
 	Markers []string
@@ -22,7 +27,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID}
+	return []string{f.TagID, f.FieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -34,11 +39,13 @@ func newFixture(t *testing.T, base, token string) fixture {
 		Email:       "mail." + m + "@" + m + ".example",
 		AccountName: "Acct" + m,
 		Domain:      "dom" + m + ".example",
+		Phone:       phoneNumber(),
+		Team:        "team" + m,
 	}
 	tagName, fieldKey, fieldValue := "tag"+m, "cf_"+m, "cfvalue"+m
 	lastName, lastName2, jobTitle, industry := "Ln"+m, "Other"+m, "Job"+m, "Industry"+m
-	consentSource, viewName := "Src"+m, "View"+m
-	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName}
+	consentSource, viewName, subject := "Src"+m, "View"+m, "Subj"+m
+	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -53,6 +60,7 @@ func newFixture(t *testing.T, base, token string) fixture {
 	f.ContactID = post("/v1/contacts", map[string]any{
 		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,
 		"emails": []map[string]any{{"address": f.Email, "primary": true}}, "tags": []string{tagName},
+		"phones":       []map[string]any{{"number": f.Phone}},
 		"customFields": map[string]any{fieldKey: fieldValue}, "lifecycleStage": "lead",
 		"consent": map[string]any{"email": map[string]any{"status": "granted", "source": consentSource}},
 	})
@@ -62,10 +70,22 @@ func newFixture(t *testing.T, base, token string) fixture {
 	})
 	f.ViewID = post("/v1/saved-views", map[string]any{"entity": "contact", "name": viewName, "visibility": "shared",
 		"filter": map[string]any{"field": "emails", "op": "eq", "value": f.Email}})
+	f.ActivityID = post("/v1/activities", map[string]any{"type": "task", "subject": subject, "body": "Body" + m, "contactId": f.ContactID,
+		"teamId": f.Team, "reminderAt": "2099-01-01T08:00:00Z", "task": map[string]any{"dueAt": "2099-01-01T09:00:00Z"}})
 	var scan struct {
 		ID string `json:"id"`
 	}
 	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/duplicate-scans", Token: token, Body: map[string]any{"entity": "contact"}}, http.StatusAccepted, &scan)
 	f.ScanID = scan.ID
 	return f
+}
+
+// phoneNumber returns a random number of San Francisco's 555 exchange,
+// written with spaces, as people type them.
+func phoneNumber() string {
+	var b [2]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return fmt.Sprintf("+1 415 555 %04d", (int(b[0])<<8|int(b[1]))%10000)
 }

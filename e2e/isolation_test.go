@@ -58,6 +58,24 @@ func probes(v fixture) []probe {
 			t.Errorf("bulk answer %s: updated %d, want 0", body, r.Updated)
 		}
 	}
+	noMatch := func(t *testing.T, body []byte) { // a lookup finds none of the other tenant's records
+		var r struct {
+			Contacts []json.RawMessage `json:"contacts"`
+			Accounts []json.RawMessage `json:"accounts"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil || len(r.Contacts)+len(r.Accounts) != 0 {
+			t.Errorf("lookup answer %s: want no contacts and no accounts", body)
+		}
+	}
+	unlinked := func(t *testing.T, body []byte) { // a call is linked to no record of the other tenant
+		var r struct {
+			ContactID *string `json:"contactId"`
+			AccountID *string `json:"accountId"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil || r.ContactID != nil || r.AccountID != nil {
+			t.Errorf("logged call %s: want it linked to nothing", body)
+		}
+	}
 	return []probe{
 		{name: "get contact", method: "GET", path: "/v1/contacts/" + v.ContactID, gate: read, want: 404, echoes: true},
 		{name: "get account", method: "GET", path: "/v1/accounts/" + v.AccountID, gate: read, want: 404, echoes: true},
@@ -114,6 +132,23 @@ func probes(v fixture) []probe {
 		{name: "delete tag", method: "DELETE", path: "/v1/tags/" + v.TagID, header: ifMatch, gate: write, want: 404, echoes: true},
 		{name: "patch custom field", method: "PATCH", path: "/v1/custom-fields/" + v.FieldID, body: map[string]any{"label": "pwned"}, header: ifMatch, gate: write, svc: admin, want: 404, echoes: true},
 		{name: "delete custom field", method: "DELETE", path: "/v1/custom-fields/" + v.FieldID, header: ifMatch, gate: write, svc: admin, want: 404, echoes: true},
+		{name: "get activity", method: "GET", path: "/v1/activities/" + v.ActivityID, gate: read, want: 404, echoes: true},
+		{name: "list activities", method: "GET", path: "/v1/activities?limit=200", gate: read, want: 200},
+		{name: "list the contact's activities", method: "GET", path: "/v1/activities?contact=" + v.ContactID, gate: read, want: 200, echoes: true},
+		{name: "list the team's activities", method: "GET", path: "/v1/activities?team=" + v.Team, gate: read, want: 200, echoes: true},
+		{name: "my open tasks", method: "GET", path: "/v1/activities/my-tasks", gate: read, want: 200},
+		{name: "the team's overdue tasks", method: "GET", path: "/v1/activities/overdue?team=" + v.Team, gate: read, want: 200, echoes: true},
+		{name: "the team's calendar", method: "GET", path: "/v1/activities/calendar?from=2098-12-01T00:00:00Z&to=2099-02-01T00:00:00Z&team=" + v.Team,
+			gate: read, want: 200, echoes: true},
+		{name: "create activity on the contact", method: "POST", path: "/v1/activities", body: map[string]any{"type": "note", "contactId": v.ContactID},
+			gate: write, want: 400, echoes: true},
+		{name: "patch activity", method: "PATCH", path: "/v1/activities/" + v.ActivityID, body: map[string]any{"subject": "pwned"}, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "delete activity", method: "DELETE", path: "/v1/activities/" + v.ActivityID, header: ifMatch, gate: write, want: 404, echoes: true},
+		{name: "complete task", method: "POST", path: "/v1/activities/" + v.ActivityID + "/complete", gate: write, want: 404, echoes: true},
+		{name: "snooze reminder", method: "POST", path: "/v1/activities/" + v.ActivityID + "/snooze", body: map[string]any{"minutes": 5}, gate: write, want: 404, echoes: true},
+		{name: "look up the contact's phone", method: "GET", path: "/v1/lookup/phone/" + url.PathEscape(v.Phone), gate: read, want: 200, echoes: true, check: noMatch},
+		{name: "log a call from the contact's phone", method: "POST", path: "/v1/calls", body: map[string]any{"externalId": "probe-" + m, "direction": "inbound",
+			"from": v.Phone, "startedAt": "2026-03-02T09:00:00Z"}, gate: write, want: 201, echoes: true, check: unlinked},
 		{name: "patch saved view", method: "PATCH", path: "/v1/saved-views/" + v.ViewID, body: map[string]any{"name": "pwned"}, header: ifMatch, gate: read, svc: read, want: 404, echoes: true},
 		{name: "delete saved view", method: "DELETE", path: "/v1/saved-views/" + v.ViewID, gate: read, svc: read, want: 404, echoes: true},
 	}
@@ -208,6 +243,10 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list contacts through the view", "GET", "/v1/contacts?view=" + f.ViewID, nil, f.ContactID},
 		{"export contacts through the view", "GET", "/v1/contacts/export?view=" + f.ViewID, nil, f.ContactID},
 		{"get duplicate scan", "GET", "/v1/duplicate-scans/" + f.ScanID, nil, f.ScanID},
+		{"get activity", "GET", "/v1/activities/" + f.ActivityID, nil, f.ActivityID},
+		{"list the contact's activities", "GET", "/v1/activities?contact=" + f.ContactID, nil, f.ActivityID},
+		{"the team's calendar", "GET", "/v1/activities/calendar?from=2098-12-01T00:00:00Z&to=2099-02-01T00:00:00Z&team=" + f.Team, nil, f.ActivityID},
+		{"look up the contact's phone", "GET", "/v1/lookup/phone/" + url.PathEscape(f.Phone), nil, f.ContactID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,6 +268,7 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"tag", "/v1/tags/" + f.TagID},
 		{"custom field", "/v1/custom-fields/" + f.FieldID},
 		{"saved view", "/v1/saved-views/" + f.ViewID},
+		{"activity", "/v1/activities/" + f.ActivityID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

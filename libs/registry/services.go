@@ -27,6 +27,9 @@ func Default() Registry {
 			{Prefix: "/v1/accounts", Data: PersonalData},
 			{Prefix: "/v1/accounts/search", Query: true, Data: PersonalData},
 			{Prefix: "/v1/accounts/export", Data: ExportData},
+			{Prefix: "/v1/activities", Data: PersonalData},
+			{Prefix: "/v1/calls", Data: PersonalData},
+			{Prefix: "/v1/lookup", Data: PersonalData},
 		}},
 		{Name: Sales, Context: "sales", Routes: []Route{
 			{Prefix: "/v1/leads"},

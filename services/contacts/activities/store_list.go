@@ -40,6 +40,19 @@ func scopeConds(p auth.Principal) []pgstore.Cond {
 // the position after (nil: from the newest), newest first: each equality
 // of f reads its own index in (occurred_at, id) order.
 func listNewest(ctx context.Context, tx *pgstore.Tx, p auth.Principal, f filter, after *position, n int) ([]Activity, error) {
+	return selectActivities(ctx, tx, newestConds(p, f, after), newest, n)
+}
+
+// The orders of the lists.
+const (
+	newest     = "occurred_at DESC, id DESC"
+	soonestDue = "due_at, id"
+	undatedBy  = "id"
+	byStart    = "occurred_at, id"
+)
+
+// newestConds are the conditions of listNewest.
+func newestConds(p auth.Principal, f filter, after *position) []pgstore.Cond {
 	conds := scopeConds(p)
 	add := func(sql string, arg any) { conds = append(conds, pgstore.Cond{SQL: sql, Args: []any{arg}}) }
 	if len(f.types) > 0 {
@@ -63,42 +76,61 @@ func listNewest(ctx context.Context, tx *pgstore.Tx, p auth.Principal, f filter,
 	if after != nil && after.At != nil {
 		conds = append(conds, pgstore.Cond{SQL: "(occurred_at, id) < (?, ?::uuid)", Args: []any{*after.At, after.ID}})
 	}
-	return selectActivities(ctx, tx, conds, "occurred_at DESC, id DESC", n)
+	return conds
 }
 
 // listOpenTasks returns up to n open tasks p may see of who, due before
 // dueBefore (nil: any time, and those without a due time last), after the
 // position after, soonest due first.
 func listOpenTasks(ctx context.Context, tx *pgstore.Tx, p auth.Principal, who Owners, dueBefore *time.Time, after *position, n int) ([]Activity, error) {
-	conds := slices.Clip(append(scopeConds(p), pgstore.Cond{SQL: "status = '" + StatusOpen + "'"}, ownerCond(who)))
-	dated := append(conds, pgstore.Cond{SQL: "due_at IS NOT NULL"})
-	if dueBefore != nil {
-		dated = append(dated, pgstore.Cond{SQL: "due_at < ?", Args: []any{*dueBefore}})
-	}
+	dated, undated := openTaskConds(p, who, dueBefore, after)
 	var out []Activity
-	if after == nil || after.At != nil {
-		if after != nil {
-			dated = append(dated, pgstore.Cond{SQL: "(due_at, id) > (?, ?::uuid)", Args: []any{*after.At, after.ID}})
-		}
+	if dated != nil {
 		var err error
-		if out, err = selectActivities(ctx, tx, dated, "due_at, id", n); err != nil || len(out) == n || dueBefore != nil {
+		if out, err = selectActivities(ctx, tx, dated, soonestDue, n); err != nil || len(out) == n {
 			return out, err
 		}
 	}
-	undated := append(conds, pgstore.Cond{SQL: "due_at IS NULL"})
-	if after != nil && after.At == nil {
-		undated = append(undated, pgstore.Cond{SQL: "id > ?::uuid", Args: []any{after.ID}})
+	if undated == nil {
+		return out, nil
 	}
-	rest, err := selectActivities(ctx, tx, undated, "id", n-len(out))
+	rest, err := selectActivities(ctx, tx, undated, undatedBy, n-len(out))
 	return append(out, rest...), err
 }
 
+// openTaskConds are the conditions of listOpenTasks: of the tasks with a
+// due time and of those without, nil for a part the list does not read.
+func openTaskConds(p auth.Principal, who Owners, dueBefore *time.Time, after *position) (dated, undated []pgstore.Cond) {
+	conds := slices.Clip(append(scopeConds(p), pgstore.Cond{SQL: "status = '" + StatusOpen + "'"}, ownerCond(who)))
+	if after == nil || after.At != nil {
+		dated = append(conds, pgstore.Cond{SQL: "due_at IS NOT NULL"})
+		if dueBefore != nil {
+			dated = append(dated, pgstore.Cond{SQL: "due_at < ?", Args: []any{*dueBefore}})
+		}
+		if after != nil {
+			dated = append(dated, pgstore.Cond{SQL: "(due_at, id) > (?, ?::uuid)", Args: []any{*after.At, after.ID}})
+		}
+	}
+	if dueBefore == nil {
+		undated = append(conds, pgstore.Cond{SQL: "due_at IS NULL"})
+		if after != nil && after.At == nil {
+			undated = append(undated, pgstore.Cond{SQL: "id > ?::uuid", Args: []any{after.ID}})
+		}
+	}
+	return dated, undated
+}
+
 // listCalendarRange returns up to n activities p may see of who that
-// overlap [from, to), after the position after, by start. An activity
-// lasts at most maxMeeting, so only the index's slice from from less that
-// is read.
+// overlap [from, to), after the position after, by start.
 func listCalendarRange(ctx context.Context, tx *pgstore.Tx, p auth.Principal, who Owners, from, to time.Time, types []string,
 	after *position, n int) ([]Activity, error) {
+	return selectActivities(ctx, tx, calendarConds(p, who, from, to, types, after), byStart, n)
+}
+
+// calendarConds are the conditions of listCalendarRange. An activity
+// lasts at most maxMeeting, so only the index's slice from from less that
+// is read.
+func calendarConds(p auth.Principal, who Owners, from, to time.Time, types []string, after *position) []pgstore.Cond {
 	conds := append(scopeConds(p), ownerCond(who),
 		pgstore.Cond{SQL: "occurred_at >= ? AND occurred_at < ?", Args: []any{from.Add(-maxMeeting), to}},
 		pgstore.Cond{SQL: "(occurred_at >= ? OR ends_at >= ?)", Args: []any{from, from}},
@@ -109,7 +141,7 @@ func listCalendarRange(ctx context.Context, tx *pgstore.Tx, p auth.Principal, wh
 	if after != nil && after.At != nil {
 		conds = append(conds, pgstore.Cond{SQL: "(occurred_at, id) > (?, ?::uuid)", Args: []any{*after.At, after.ID}})
 	}
-	return selectActivities(ctx, tx, conds, "occurred_at, id", n)
+	return conds
 }
 
 // ownerCond selects the activities of who: an assignee's or a team's.
@@ -122,10 +154,15 @@ func ownerCond(who Owners) pgstore.Cond {
 
 // selectActivities returns up to n activities matching conds in order.
 func selectActivities(ctx context.Context, tx *pgstore.Tx, conds []pgstore.Cond, order string, n int) ([]Activity, error) {
+	q, args := selectSQL(conds, order, n)
+	return queryActivities(ctx, tx, q, args...)
+}
+
+// selectSQL is the query of up to n activities matching conds in order.
+func selectSQL(conds []pgstore.Cond, order string, n int) (string, []any) {
 	where, args := pgstore.Where(conds)
 	if where == "" {
 		where = "true"
 	}
-	q := fmt.Sprintf("SELECT %s FROM activities WHERE %s ORDER BY %s LIMIT %d", columns, where, order, n)
-	return queryActivities(ctx, tx, pgstore.Rebind(q), args...)
+	return pgstore.Rebind(fmt.Sprintf("SELECT %s FROM activities WHERE %s ORDER BY %s LIMIT %d", columns, where, order, n)), args
 }

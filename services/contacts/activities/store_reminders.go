@@ -24,7 +24,11 @@ func dueTenants(ctx context.Context, db *pgstore.DB, max int) ([]string, error) 
 // fired, oldest first, skipping those another transaction holds, and
 // returns their activities. The marks are undone if the transaction is.
 func claimDue(ctx context.Context, tx *pgstore.Tx, n int) ([]Activity, error) {
-	q := `WITH due AS (
+	return queryActivities(ctx, tx, claimSQL, n)
+}
+
+// claimSQL is claimDue's statement, $1 the most it claims.
+var claimSQL = `WITH due AS (
 			SELECT activity_id FROM reminders WHERE fired_at IS NULL AND due_at <= now()
 			ORDER BY due_at LIMIT $1 FOR UPDATE SKIP LOCKED
 		), fired AS (
@@ -34,5 +38,3 @@ func claimDue(ctx context.Context, tx *pgstore.Tx, n int) ([]Activity, error) {
 		)
 		SELECT ` + prefixed("a.") + ` FROM fired f JOIN activities a ON a.tenant_id = ` + pgstore.CurrentTenant + ` AND a.id = f.activity_id
 		ORDER BY a.reminder_at, a.id`
-	return queryActivities(ctx, tx, q, n)
-}

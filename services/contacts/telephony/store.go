@@ -39,6 +39,25 @@ type match struct {
 // which duplicate checks read) give the contacts by primary key, each
 // looked up by its own primary key: a few index probes at any size.
 func findByPhone(ctx context.Context, tx *pgstore.Tx, p auth.Principal, e164 string, limit int) ([]Contact, []Account, error) {
+	q, args := phoneSQL(p, e164, limit)
+	var rows []match
+	if err := tx.SQL().SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, nil, fmt.Errorf("find by phone: %w", pg.MapError(err))
+	}
+	contacts, accounts := make([]Contact, 0, len(rows)), []Account{}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		contacts = append(contacts, r.Contact)
+		if id := r.AccID.String; r.AccID.Valid && !seen[id] {
+			seen[id] = true
+			accounts = append(accounts, Account{ID: id, Name: r.AccName, Domain: r.AccDomain, OwnerID: r.AccOwner})
+		}
+	}
+	return contacts, accounts, nil
+}
+
+// phoneSQL is findByPhone's query and its arguments.
+func phoneSQL(p auth.Principal, e164 string, limit int) (string, []any) {
 	args := pgstore.Args{}
 	number := args.Bind(e164)
 	visible := func() string {
@@ -53,18 +72,5 @@ func findByPhone(ctx context.Context, tx *pgstore.Tx, p auth.Principal, e164 str
 			FROM contacts WHERE id = k.contact_id AND %s) c
 		LEFT JOIN LATERAL (SELECT id, name, domain, owner_id FROM accounts WHERE id = c.account_id AND %s) a ON true
 		ORDER BY c.last_activity_at DESC NULLS LAST, c.updated_at DESC, c.id LIMIT %d`, number, visible(), visible(), limit)
-	var rows []match
-	if err := tx.SQL().SelectContext(ctx, &rows, q, args.List...); err != nil {
-		return nil, nil, fmt.Errorf("find by phone: %w", pg.MapError(err))
-	}
-	contacts, accounts := make([]Contact, 0, len(rows)), []Account{}
-	seen := map[string]bool{}
-	for _, r := range rows {
-		contacts = append(contacts, r.Contact)
-		if id := r.AccID.String; r.AccID.Valid && !seen[id] {
-			seen[id] = true
-			accounts = append(accounts, Account{ID: id, Name: r.AccName, Domain: r.AccDomain, OwnerID: r.AccOwner})
-		}
-	}
-	return contacts, accounts, nil
+	return q, args.List
 }
