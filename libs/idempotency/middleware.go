@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -24,6 +25,11 @@ var ReplayedHeaders = []string{"Content-Type", "ETag", "Location"}
 // while the first is still running is ErrInFlight. Failed requests keep
 // nothing, so they can be retried. A request without a key, or without a
 // principal (auth.Middleware runs first), passes through.
+//
+// A body is told from another by its Content-Type and its first
+// kitx.DefaultBodyLimit bytes, and a longer one (a file streamed to an
+// upload route) also by its Content-Length; it reaches the handler whole,
+// read as it streams in, never held in memory.
 func Middleware(keys Keys, logger *slog.Logger) func(http.Handler) http.Handler {
 	if logger == nil {
 		logger = slog.Default()
@@ -45,8 +51,14 @@ func Middleware(keys Keys, logger *slog.Logger) func(http.Handler) http.Handler 
 				kitx.WriteProblem(w, r, kitx.ErrMalformedJSON.WithDetail("the request body could not be read"))
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			sum := sha256.Sum256(append([]byte(r.Header.Get("Content-Type")+"\n"), body...))
+			fingerprint := append([]byte(r.Header.Get("Content-Type")+"\n"), body...)
+			if int64(len(body)) > kitx.DefaultBodyLimit {
+				fingerprint = append(fingerprint, "\n"+strconv.FormatInt(r.ContentLength, 10)...)
+				r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+			} else {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+			}
+			sum := sha256.Sum256(fingerprint)
 			hash, route := hex.EncodeToString(sum[:]), r.Method+" "+r.URL.Path
 			prev, err := keys.Claim(r.Context(), p.TenantID, route, key, hash)
 			switch {
@@ -70,6 +82,12 @@ func Middleware(keys Keys, logger *slog.Logger) func(http.Handler) http.Handler 
 			}
 		})
 	}
+}
+
+// readCloser reads what Reader reads and closes Closer.
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // replay writes a kept response.
