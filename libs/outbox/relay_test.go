@@ -419,3 +419,71 @@ func TestRelayQueryWalksThePrimaryKey(t *testing.T) {
 		t.Errorf("relay plan: want an index scan on outbox_pkey and no sort, got\n%s", text)
 	}
 }
+
+// TestRelayPlansABurstAfterAnIdleOutbox guards the relay's statements as it
+// runs them, takeBatch prepared on one connection (pg.Statements): after
+// many runs on an idle, empty and analysed outbox, a burst of 20,000 rows
+// is still taken by looking each row of the batch up by primary key
+// (beginBatch forces a plan for the outbox of each run), not by
+// PostgreSQL's generic plan of the empty outbox, which rescans the batch
+// for every queued row: 14 s a batch of 2,000 here, a minute at 100,000.
+func TestRelayPlansABurstAfterAnIdleOutbox(t *testing.T) {
+	ctx := context.Background()
+	db := testkit.Postgres(t)
+	admin := testkit.Open(t, db.AdminURL)
+	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`ANALYZE outbox`); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := testkit.Open(t, db.AppURL).Connx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PREPARE take_batch(int) AS "+takeBatch); err != nil {
+		t.Fatal(err)
+	}
+	run := func(stmt string) []string {
+		t.Helper()
+		tx, err := conn.BeginTxx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback() //nolint:errcheck // nothing to keep
+		if _, err := tx.ExecContext(ctx, beginBatch, relayLockKey); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		rows, err := tx.QueryContext(ctx, stmt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var line string
+			if cols, _ := rows.Columns(); len(cols) == 1 {
+				if err := rows.Scan(&line); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out = append(out, line)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for range 10 { // an idle relay polling the empty outbox
+		run("EXECUTE take_batch(2000)")
+	}
+	if _, err := admin.Exec(`INSERT INTO outbox (tenant_id, topic, event_id, source, type, subject, time, data)
+		SELECT gen_random_uuid(), 't', gen_random_uuid(), 's', 'x', 'k', now(), '{}' FROM generate_series(1, 20000)`); err != nil {
+		t.Fatal(err)
+	}
+	plan := strings.Join(run("EXPLAIN EXECUTE take_batch(2000)"), "\n")
+	if !strings.Contains(plan, "Index Scan using outbox_pkey on outbox ") || strings.Contains(plan, "Semi Join") {
+		t.Errorf("the burst's plan: want the batch's rows by outbox_pkey, no semi join rescanning the batch for each row; got\n%s", plan)
+	}
+}
