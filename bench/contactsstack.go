@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,10 +24,13 @@ import (
 // (which it migrates at start) and an in-process Kafka, verifying tokens of
 // signer. Close tears it all down.
 type contactsStack struct {
-	db     *scratchDB
-	base   string // http://host:port of the service
-	signer *auth.Signer
-	undo   []func()
+	db      *scratchDB
+	base    string // http://host:port of the service
+	signer  *auth.Signer
+	brokers []string
+	bin     binary
+	env     []string // the service's environment but HTTP_ADDR
+	undo    []func()
 }
 
 // startContactsStack builds services/contacts from the repository at root and
@@ -62,26 +66,35 @@ func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err
 		return nil, err
 	}
 	s.undo = append(s.undo, func() { os.RemoveAll(dir) })
-	bin, err := buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts")
-	if err != nil {
+	if s.bin, err = buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts"); err != nil {
 		return nil, err
 	}
+	s.brokers = cluster.ListenAddrs()
+	s.env = []string{"SERVICE_NAME=contacts",
+		"DATABASE_URL=" + s.db.AppURL, "DATABASE_MIGRATE_URL=" + s.db.AdminURL,
+		"KAFKA_BROKERS=" + strings.Join(s.brokers, ","), "AUTH_JWKS_URL=" + jwks.URL,
+		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
+	}
+	if s.base, err = s.replica(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// replica starts an instance of the service on the stack's database and
+// Kafka (the first, or another as a replica does) and returns its base URL.
+func (s *contactsStack) replica(ctx context.Context) (string, error) {
 	addr, err := proc.FreeAddr()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	s.base = "http://" + addr
-	stop, err := bin.start(ctx, s.base, []string{
-		"SERVICE_NAME=contacts", "HTTP_ADDR=" + addr,
-		"DATABASE_URL=" + s.db.AppURL, "DATABASE_MIGRATE_URL=" + s.db.AdminURL,
-		"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "AUTH_JWKS_URL=" + jwks.URL,
-		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
-	})
+	base := "http://" + addr
+	stop, err := s.bin.start(ctx, base, append(slices.Clone(s.env), "HTTP_ADDR="+addr))
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	s.undo = append(s.undo, stop)
-	return s, nil
+	return base, nil
 }
 
 // tokens returns a source of internal tokens of p for contacts, used as the

@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale" or "operator"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator" or "reminders"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -37,8 +37,10 @@ func main() {
 		fn = func() error { return runScaleOnly(ctx) }
 	case "operator":
 		fn = func() error { return runOperatorOnly(ctx) }
+	case "reminders":
+		fn = func() error { return runRemindersOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\" and \"operator\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\" and \"reminders\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -132,6 +134,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"operator", func() (err error) {
 		r.Operator, err = measureOperator(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"reminders", func() (err error) {
+		r.Reminders, err = measureReminders(ctx, root)
 		return
 	}})
 	for _, s := range steps {

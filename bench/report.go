@@ -33,6 +33,9 @@ type results struct {
 	Scale contactsScale
 	// Operator is part 6, tenants from kubectl apply to Ready.
 	Operator operatorRun
+	// Reminders is part 7, reminders due in one minute fired by two
+	// replicas.
+	Reminders remindersRun
 }
 
 // Goals the outbox is held to.
@@ -122,6 +125,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeGatewaySection(w, r.Gateway)
 	writeScaleSection(w, r.Scale)
 	writeOperatorSection(w, r.Operator)
+	writeRemindersSection(w, r.Reminders)
 }
 
 // writeSummary prints the headline numbers.

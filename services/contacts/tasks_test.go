@@ -82,6 +82,9 @@ func TestCompletingRecurringTasks(t *testing.T) {
 	if got := activityOf(r); got.Task.Status != "open" || got.Task.CompletedAt != nil {
 		t.Errorf("reopened %+v", got.Task)
 	}
+	if again := e.complete(u, first.ID); again.Task.Task.Status != "completed" || again.Next != nil {
+		t.Errorf("a reopened occurrence completed again: %+v, next %+v (its next exists)", again.Task.Task, again.Next)
+	}
 
 	// Monthly from the 31st skips the months without one (RFC 5545); weekly
 	// keeps its wall-clock time across a change of daylight saving time;

@@ -95,6 +95,10 @@ func TestLogCalls(t *testing.T) {
 	if again := activityOf(e.want(e.do(u, "POST", "/v1/calls", call), http.StatusOK)); again.ID != logged.ID || again.Call.DurationSeconds != 42 {
 		t.Errorf("a repeat logged %+v", again)
 	}
+	// A repeat by a caller who may not see the call is refused.
+	agent := user{tenant: u.tenant, id: "agent-2", scope: auth.ScopeOwn, perms: []string{"contacts:*"}}
+	e.want(e.do(agent, "POST", "/v1/calls", call), http.StatusConflict)
+
 	// So is a concurrent repeat: one call logged, every answer the same.
 	call["externalId"] = "pbx-2"
 	var wg sync.WaitGroup

@@ -164,6 +164,7 @@ var (
 	ErrNotATask         = errs.New(errs.Conflict, "not-a-task", "only a task can be completed")
 	ErrCompleted        = errs.New(errs.Conflict, "task-completed", "the task is already completed")
 	ErrNoReminder       = errs.New(errs.Conflict, "no-reminder", "the activity has no reminder to snooze")
+	ErrExternalIDTaken  = errs.New(errs.Conflict, "external-id-taken", "a call with this external id is logged, outside your record scope")
 	ErrCompleteByPatch  = errs.New(errs.Invalid, "complete-by-patch", "complete a task with POST /v1/activities/{id}/complete")
 	ErrIfMatchRequired  = errs.New(errs.PreconditionRequired, "if-match-required", "this update needs an If-Match header with the ETag you last read")
 	ErrVersionMismatch  = errs.New(errs.PreconditionFailed, "version-mismatch", "the activity changed since you read it; read it again and retry")

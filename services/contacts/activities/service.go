@@ -88,7 +88,7 @@ func (s *service) Create(ctx context.Context, a Activity) (*Activity, bool, erro
 			return err
 		}
 		if !ok {
-			existing, err := activityByExternalID(ctx, tx, a.Call.ExternalID)
+			existing, err := activityByExternalID(ctx, tx, a.Call.ExternalID, scopeConds(p))
 			if err != nil {
 				return err
 			}

@@ -76,7 +76,8 @@ func nextOccurrence(ctx context.Context, tx *pgstore.Tx, done *Activity, now tim
 		r := due.Add(done.ReminderAt.Sub(*t.DueAt))
 		n.ReminderAt = &r
 	}
-	if _, err := insertActivity(ctx, tx, n); err != nil {
+	created, err := insertActivity(ctx, tx, n)
+	if err != nil || !created { // a task reopened and completed again: its next occurrence exists
 		return nil, err
 	}
 	return n, tx.Emit(ctx, customer.EventActivity, customer.VerbCreated, n.ID, n, nil)

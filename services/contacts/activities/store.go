@@ -184,15 +184,17 @@ func queryActivities(ctx context.Context, tx *pgstore.Tx, q string, args ...any)
 	return out, nil
 }
 
-// insertActivity stores a new activity with its keys and reminder. A call
-// whose external id is already logged is not stored: it returns false.
+// insertActivity stores a new activity with its keys and reminder. One
+// that would repeat a unique key — a call whose external id is logged, a
+// recurring task's occurrence that exists — is not stored: it returns
+// false.
 func insertActivity(ctx context.Context, tx *pgstore.Tx, a *Activity) (bool, error) {
 	r, err := toRow(a)
 	if err != nil {
 		return false, err
 	}
 	q := "INSERT INTO activities (tenant_id, " + columns + ") VALUES (" + pgstore.CurrentTenant + ", :" +
-		strings.ReplaceAll(columns, ", ", ", :") + ") ON CONFLICT (tenant_id, external_id) WHERE external_id IS NOT NULL DO NOTHING"
+		strings.ReplaceAll(columns, ", ", ", :") + ") ON CONFLICT DO NOTHING"
 	res, err := tx.SQL().NamedExecContext(ctx, q, r)
 	if err != nil {
 		return false, fmt.Errorf("insert activity: %w", pg.MapError(err))
@@ -206,10 +208,16 @@ func insertActivity(ctx context.Context, tx *pgstore.Tx, a *Activity) (bool, err
 	return true, syncReminder(ctx, tx, a)
 }
 
-// activityByExternalID reads the call logged with external id.
-func activityByExternalID(ctx context.Context, tx *pgstore.Tx, external string) (*Activity, error) {
+// activityByExternalID reads the call logged with external id, which must
+// match conds (the caller's scope): one that does not is
+// ErrExternalIDTaken.
+func activityByExternalID(ctx context.Context, tx *pgstore.Tx, external string, conds []pgstore.Cond) (*Activity, error) {
+	where, args := pgstore.Where(append([]pgstore.Cond{{SQL: "external_id = ?", Args: []any{external}}}, conds...))
 	var r row
-	err := tx.SQL().GetContext(ctx, &r, "SELECT "+columns+" FROM activities WHERE external_id = $1", external)
+	err := tx.SQL().GetContext(ctx, &r, pgstore.Rebind("SELECT "+columns+" FROM activities WHERE "+where), args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrExternalIDTaken
+	}
 	if err != nil {
 		return nil, fmt.Errorf("get call by external id: %w", pg.MapError(err))
 	}
