@@ -23,6 +23,8 @@ type Handler func(ctx context.Context, tx *sqlx.Tx, ev Event) error
 // Metrics is what the consumer reports; *obs.Metrics implements it.
 type Metrics interface {
 	ConsumerLag(topic, group string, lag int64)
+	// TopicMissing says whether a topic of the group does not exist (yet).
+	TopicMissing(topic, group string, missing bool)
 	DeadLettered(topic string)
 }
 
@@ -39,16 +41,23 @@ type ConsumerConfig struct {
 	// attempts, doubled each time (default 100ms).
 	MaxAttempts int
 	Backoff     time.Duration
-	Logger      *slog.Logger
-	Metrics     Metrics
+	// TopicWait is how often the consumer looks again for those of Topics
+	// that do not exist yet (default 5s): it consumes the others meanwhile.
+	TopicWait time.Duration
+	Logger    *slog.Logger
+	Metrics   Metrics
 }
 
 // Consumer runs a consumer group whose handler writes and inbox insert share
 // one transaction; the Kafka offset is committed only after that transaction
 // commits, so a crash in between leads to a redelivery the inbox skips.
+//
+// A topic that does not exist yet (another context's, before its service
+// runs) is no error: the consumer reads those of its topics that exist and
+// joins the others as they appear (topics.go).
 type Consumer struct {
 	cfg    ConsumerConfig
-	reader *kafka.Reader
+	topics *topicWatch
 	dlq    *Publisher
 
 	mu  sync.Mutex
@@ -77,13 +86,21 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = 100 * time.Millisecond
 	}
+	if cfg.TopicWait <= 0 {
+		cfg.TopicWait = 5 * time.Second
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	r := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:        cfg.Brokers,
-		GroupID:        cfg.Group,
-		GroupTopics:    cfg.Topics,
+	return &Consumer{cfg: cfg, topics: newTopicWatch(cfg), dlq: NewPublisher(cfg.Brokers), lag: map[string]map[int]int64{}}, nil
+}
+
+// newReader returns a reader of the group on topics.
+func (c *Consumer) newReader(topics []string) *kafka.Reader {
+	return kafka.NewReader(kafka.ReaderConfig{
+		Brokers:        c.cfg.Brokers,
+		GroupID:        c.cfg.Group,
+		GroupTopics:    topics,
 		MinBytes:       1,
 		MaxBytes:       10 << 20,
 		MaxWait:        100 * time.Millisecond,
@@ -96,18 +113,41 @@ func NewConsumer(cfg ConsumerConfig) (*Consumer, error) {
 		ReadBackoffMin:    10 * time.Millisecond,
 		ReadBackoffMax:    100 * time.Millisecond,
 	})
-	return &Consumer{cfg: cfg, reader: r, dlq: NewPublisher(cfg.Brokers), lag: map[string]map[int]int64{}}, nil
 }
 
 // Run consumes until ctx ends or a commit fails. It returns nil on a clean
-// stop.
+// stop. Topics that do not exist yet never make it fail: it consumes those
+// that do (waiting while there are none) and, when another appears, joins
+// the group again with it.
 func (c *Consumer) Run(ctx context.Context) error {
-	defer c.reader.Close()
 	defer c.dlq.Close()
+	defer c.topics.close()
 	for {
-		m, err := c.reader.FetchMessage(ctx)
+		present, err := c.topics.await(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
+			return nil // ctx ended
+		}
+		if err := c.consume(ctx, present); err != nil || ctx.Err() != nil {
+			return err
+		}
+	}
+}
+
+// consume reads topics until ctx ends (nil), a commit fails (its error) or
+// a topic of the consumer's that was missing comes into being (nil, ctx
+// alive): the reader then leaves the group, and Run joins it again.
+func (c *Consumer) consume(ctx context.Context, topics []string) error {
+	reader := c.newReader(topics)
+	defer reader.Close()
+	fetching, grown := context.WithCancel(ctx)
+	defer grown()
+	if len(topics) < len(c.cfg.Topics) {
+		go c.topics.watch(fetching, topics, grown)
+	}
+	for {
+		m, err := reader.FetchMessage(fetching)
+		if err != nil {
+			if fetching.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("events: fetch: %w", err)
@@ -119,7 +159,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 			}
 			return err
 		}
-		if err := c.reader.CommitMessages(ctx, m); err != nil {
+		if err := reader.CommitMessages(ctx, m); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}

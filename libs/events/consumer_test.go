@@ -43,14 +43,20 @@ type consumerFixture struct {
 
 func newConsumerFixture(t *testing.T) consumerFixture {
 	t.Helper()
+	topic := Topic("", "test")
+	return newConsumerFixtureOn(t, testkit.Kafka(t, kfake.SeedTopics(3, topic, DLQ(topic))), topic)
+}
+
+// newConsumerFixtureOn is newConsumerFixture on the Kafka of brokers,
+// publishing to topic.
+func newConsumerFixtureOn(t *testing.T, brokers []string, topic string) consumerFixture {
+	t.Helper()
 	d := testkit.Postgres(t)
 	admin := testkit.Open(t, d.AdminURL)
 	effects := pg.Source{Name: "effects", FS: mapFS{"0001_effects.sql": effectsSchema}}
 	if err := pg.Migrate(context.Background(), admin.DB, quiet, d.AppRole, InboxMigrations(), effects); err != nil {
 		t.Fatal(err)
 	}
-	topic := Topic("", "test")
-	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, DLQ(topic)))
 	pub := NewPublisher(brokers)
 	t.Cleanup(func() { pub.Close() })
 	return consumerFixture{db: testkit.Open(t, d.AppURL), brokers: brokers, topic: topic, tenant: uuid.NewString(), pub: pub}
@@ -91,7 +97,10 @@ func (f consumerFixture) effects(t *testing.T) int {
 
 func (f consumerFixture) run(t *testing.T, cfg ConsumerConfig, mutate func(*Consumer)) (stop func() error) {
 	t.Helper()
-	cfg.Brokers, cfg.Topics, cfg.DB, cfg.Logger = f.brokers, []string{f.topic}, f.db, quiet
+	cfg.Brokers, cfg.DB, cfg.Logger = f.brokers, f.db, quiet
+	if cfg.Topics == nil {
+		cfg.Topics = []string{f.topic}
+	}
 	if cfg.Group == "" {
 		cfg.Group = "test-group"
 	}
@@ -177,15 +186,25 @@ func TestCrashBetweenCommitAndOffsetCommitHasNoSecondEffect(t *testing.T) {
 }
 
 type lagRecorder struct {
-	mu   sync.Mutex
-	lags []int64
-	dlq  map[string]int
+	mu      sync.Mutex
+	lags    []int64
+	dlq     map[string]int
+	missing map[string]bool
 }
 
 func (r *lagRecorder) ConsumerLag(_, _ string, lag int64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.lags = append(r.lags, lag)
+}
+
+func (r *lagRecorder) TopicMissing(topic, _ string, missing bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.missing == nil {
+		r.missing = map[string]bool{}
+	}
+	r.missing[topic] = missing
 }
 
 func (r *lagRecorder) DeadLettered(topic string) {

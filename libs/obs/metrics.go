@@ -21,6 +21,7 @@ type Metrics struct {
 	outboxBacklog   prometheus.Gauge
 	outboxPublished prometheus.Counter
 	consumerLag     *prometheus.GaugeVec
+	topicMissing    *prometheus.GaugeVec
 	deadLettered    *prometheus.CounterVec
 }
 
@@ -52,6 +53,11 @@ func NewMetrics(service string) *Metrics {
 			Help:        "Records between the group's committed offset and the end of the topic, summed over partitions.",
 			ConstLabels: labels,
 		}, []string{"topic", "group"}),
+		topicMissing: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name:        "rapport_consumer_topic_missing",
+			Help:        "1 while a topic a consumer group reads does not exist (the group consumes the others and looks again), else 0.",
+			ConstLabels: labels,
+		}, []string{"topic", "group"}),
 		deadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name:        "rapport_events_dlq_total",
 			Help:        "Events sent to the dead-letter topic after failed handling, by source topic.",
@@ -61,7 +67,7 @@ func NewMetrics(service string) *Metrics {
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.httpDuration, m.outboxBacklog, m.outboxPublished, m.consumerLag, m.deadLettered,
+		m.httpDuration, m.outboxBacklog, m.outboxPublished, m.consumerLag, m.topicMissing, m.deadLettered,
 	)
 	return m
 }
@@ -100,6 +106,19 @@ func (m *Metrics) ConsumerLag(topic, group string, lag int64) {
 		return
 	}
 	m.consumerLag.WithLabelValues(topic, group).Set(float64(lag))
+}
+
+// TopicMissing records whether topic, which the consumer group reads, does
+// not exist (yet). The event consumer calls it each time it looks.
+func (m *Metrics) TopicMissing(topic, group string, missing bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if missing {
+		v = 1
+	}
+	m.topicMissing.WithLabelValues(topic, group).Set(v)
 }
 
 // DeadLettered counts one event from topic sent to its dead-letter topic.

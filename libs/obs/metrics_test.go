@@ -59,6 +59,7 @@ func TestMetricsScrape(t *testing.T) {
 	m.Published(3)
 	m.ConsumerLag("rapport.sales.v1", "reporting", 42)
 	m.DeadLettered("rapport.sales.v1")
+	m.TopicMissing("rapport.support.v1", "reporting", true)
 
 	body := scrape(t, m)
 	for _, want := range []string{
@@ -70,6 +71,7 @@ func TestMetricsScrape(t *testing.T) {
 		`rapport_outbox_published_total{service="contacts"} 3`,
 		`rapport_consumer_lag{group="reporting",service="contacts",topic="rapport.sales.v1"} 42`,
 		`rapport_events_dlq_total{service="contacts",topic="rapport.sales.v1"} 1`,
+		`rapport_consumer_topic_missing{group="reporting",service="contacts",topic="rapport.support.v1"} 1`,
 		`go_goroutines `,
 		`process_cpu_seconds_total `,
 	} {
@@ -88,6 +90,7 @@ func TestNilMetricsIsNoop(t *testing.T) {
 	m.Published(1)
 	m.ConsumerLag("t", "g", 1)
 	m.DeadLettered("t")
+	m.TopicMissing("t", "g", true)
 	h := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 	if got := m.InstrumentMux(h); got == nil {
 		t.Error("InstrumentMux on nil Metrics returned nil")
