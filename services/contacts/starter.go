@@ -27,6 +27,7 @@ import (
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/duplicates"
+	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/contacts/migrations"
 	"github.com/rapport-crm/rapport/services/contacts/records"
@@ -62,6 +63,7 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		Jobs: []starter.Job{
 			{Name: "strip deleted tags", Every: stripDeletedTagsEvery, Run: stripDeletedTags(catalog.NewStore(db), env.Logger)},
 			{Name: "fire reminders", Every: activities.FireRemindersEvery, Run: activities.NewReminders(db, env.Logger).Run},
+			{Name: "run imports", Every: imports.RunEvery, Run: imports.NewRunner(imports.NewStore(db), env.Logger).Run},
 		},
 	}, nil
 }
@@ -88,5 +90,6 @@ func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
 		catalog.Routes(catalog.NewService(catalog.NewStore(db))),
 		activities.Routes(activities.NewService(db, cursors)),
 		telephony.Routes(telephony.NewService(db, activities.NewService(db, cursors))),
+		imports.Routes(imports.NewService(imports.NewStore(db))),
 	)
 }

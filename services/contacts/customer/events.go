@@ -37,6 +37,9 @@ const (
 	// EventActivity is the entity of activities' events: calls, emails,
 	// meetings, notes and tasks.
 	EventActivity = "activity"
+	// EventImport is the entity of a CSV import's event: import.completed,
+	// published once when the import ends, however it ends.
+	EventImport = "import"
 )
 
 // EventType returns the CloudEvents type of entity ("contact", "account",
@@ -56,6 +59,7 @@ var eventVerbs = map[string][]string{
 	EventCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 	EventSavedView:   {VerbCreated, VerbUpdated, VerbDeleted},
 	EventActivity:    {VerbCreated, VerbUpdated, VerbDeleted, VerbCompleted, VerbReminderDue},
+	EventImport:      {VerbCompleted},
 }
 
 // EventTypes returns the type of every event this service publishes, sorted.

@@ -125,7 +125,7 @@ func (a *Account) Normalize(v *errs.Validator) {
 	a.Name = strings.TrimSpace(a.Name)
 	v.Check(a.Name != "", "name", "is required")
 	CheckLen(v, "name", a.Name, maxName)
-	a.Domain = normalizeDomain(a.Domain)
+	a.Domain = NormalizeDomain(a.Domain)
 	v.Check(a.Domain == "" || validDomain(a.Domain), "domain", "must be a website domain such as example.com")
 	CheckLen(v, "industry", a.Industry, maxShort)
 	v.Check(a.SizeBand == "" || slices.Contains(SizeBands, a.SizeBand), "sizeBand", "must be one of "+strings.Join(SizeBands, ", "))
@@ -149,9 +149,9 @@ func (m *Meta) NormalizeOwnership(v *errs.Validator, user string) {
 	CheckLen(v, "teamId", m.TeamID, maxShort)
 }
 
-// normalizeDomain lower-cases a website domain and strips a scheme, path
+// NormalizeDomain lower-cases a website domain and strips a scheme, path
 // and trailing dot ("https://Acme.com/about" → "acme.com").
-func normalizeDomain(d string) string {
+func NormalizeDomain(d string) string {
 	d = strings.ToLower(strings.TrimSpace(d))
 	if _, rest, ok := strings.Cut(d, "://"); ok {
 		d = rest

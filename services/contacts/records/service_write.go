@@ -2,6 +2,8 @@ package records
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -29,9 +31,22 @@ func Prepare(ctx context.Context, tx *pgstore.Tx, t *pgstore.Table, p auth.Princ
 }
 
 // admit normalises and validates rec against the tenant's default phone
-// region and the custom field definitions defs, checks its references and
-// that p may see it once written. It writes nothing.
+// region and the custom field definitions defs (Admit) and checks its
+// references. It writes nothing.
 func admit(ctx context.Context, tx *pgstore.Tx, p auth.Principal, rec customer.Record, region string, defs map[string]customer.CustomField) error {
+	if err := Admit(p, rec, region, defs); err != nil {
+		return err
+	}
+	return checkReferences(ctx, tx, rec)
+}
+
+// Admit normalises and validates rec, to be written by p, against the
+// tenant's default phone region and the custom field definitions defs
+// (catalog.WriteRules), and checks that p may see it once written: what
+// every write of a record checks but its references (accountId,
+// parentAccountId), which a write through Prepare reads in the database and
+// an import finds itself. It reads and writes nothing.
+func Admit(p auth.Principal, rec customer.Record, region string, defs map[string]customer.CustomField) error {
 	v := errs.NewValidator()
 	m := rec.Base()
 	m.NormalizeOwnership(v, p.UserID)
@@ -47,9 +62,6 @@ func admit(ctx context.Context, tx *pgstore.Tx, p auth.Principal, rec customer.R
 	}
 	customer.CheckCustomFields(v, defs, m.CustomFields, region)
 	if err := v.Err(); err != nil {
-		return err
-	}
-	if err := checkReferences(ctx, tx, rec); err != nil {
 		return err
 	}
 	if !customer.InScope(p, m) {
@@ -68,6 +80,47 @@ func resolve(ctx context.Context, tx *pgstore.Tx, rec customer.Record, defs map[
 		return err
 	}
 	m.SetTagIDs(ids)
+	store(rec, defs, old)
+	return nil
+}
+
+// ResolveNew is resolve for many new records, all admitted (Admit) and
+// timestamped now: their tag names are looked up (and unknown tags created)
+// once for all, and their custom fields become the stored ones.
+func ResolveNew(ctx context.Context, tx *pgstore.Tx, recs []customer.Record, now time.Time) error {
+	var names []string
+	seen := map[string]bool{}
+	for _, rec := range recs {
+		for _, n := range rec.Base().Tags {
+			if key := strings.ToLower(n); !seen[key] {
+				seen[key], names = true, append(names, n)
+			}
+		}
+	}
+	ids, err := catalog.ResolveTags(ctx, tx, names, true, now)
+	if err != nil {
+		return err
+	}
+	byName := make(map[string]string, len(names))
+	for i, n := range names {
+		byName[strings.ToLower(n)] = ids[i]
+	}
+	for _, rec := range recs {
+		m := rec.Base()
+		tagIDs := make([]string, len(m.Tags))
+		for i, n := range m.Tags {
+			tagIDs[i] = byName[strings.ToLower(n)]
+		}
+		m.SetTagIDs(tagIDs)
+		store(rec, nil, nil)
+	}
+	return nil
+}
+
+// store folds rec's custom fields into its stored ones, keeping the values
+// of old that defs hide.
+func store(rec customer.Record, defs map[string]customer.CustomField, old customer.JSONMap) {
+	m := rec.Base()
 	visible := customer.VisibleCustomFields(defs, old, "")
 	m.StoredFields = customer.JSONMap{}
 	for key, val := range old {
@@ -78,7 +131,6 @@ func resolve(ctx context.Context, tx *pgstore.Tx, rec customer.Record, defs map[
 	for key, val := range m.CustomFields {
 		m.StoredFields[key] = val
 	}
-	return nil
 }
 
 // checkReferences checks that a contact's account and an account's parent

@@ -110,11 +110,11 @@ func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary 
 		row := make([]string, 0, len(cols)+len(fields))
 		r := any(rec).(customer.Record)
 		for _, c := range cols {
-			row = append(row, cellText(c.export(r)))
+			row = append(row, CellText(c.export(r)))
 		}
 		custom := r.Base().CustomFields
 		for _, f := range fields {
-			row = append(row, cellText(customText(custom[f.Key])))
+			row = append(row, CellText(customText(custom[f.Key])))
 		}
 		return out.Write(row)
 	}
@@ -129,10 +129,10 @@ func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary 
 	return err
 }
 
-// cellText defuses a cell a spreadsheet would run as a formula (OWASP CSV
+// CellText defuses a cell a spreadsheet would run as a formula (OWASP CSV
 // injection): one starting with =, +, -, @, a tab or a carriage return gets
 // a leading apostrophe.
-func cellText(s string) string {
+func CellText(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}

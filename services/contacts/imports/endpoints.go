@@ -1,0 +1,43 @@
+package imports
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/go-kit/kit/endpoint"
+
+	"github.com/rapport-crm/rapport/services/contacts/internal/api"
+)
+
+// Endpoints are the endpoints of imports, one per operation.
+type Endpoints struct {
+	StartImport, PreviewImport, GetImport, CancelImport, ImportErrors endpoint.Endpoint
+}
+
+// MakeEndpoints returns the endpoints of s.
+func MakeEndpoints(s Service) Endpoints {
+	return Endpoints{
+		StartImport: func(ctx context.Context, r any) (any, error) {
+			im, err := s.Start(ctx, r.(Upload))
+			if err != nil {
+				return nil, err
+			}
+			return api.Response{Body: im, Status: http.StatusAccepted, Location: "/v1/imports/" + im.ID}, nil
+		},
+		PreviewImport: func(ctx context.Context, r any) (any, error) {
+			p, err := s.Preview(ctx, r.(Upload))
+			return api.OK(p, 0, err)
+		},
+		GetImport: func(ctx context.Context, r any) (any, error) {
+			im, err := s.Get(ctx, r.(api.IDRequest).ID)
+			return api.OK(im, 0, err)
+		},
+		CancelImport: func(ctx context.Context, r any) (any, error) {
+			im, err := s.Cancel(ctx, r.(api.IDRequest).ID)
+			return api.OK(im, 0, err)
+		},
+		ImportErrors: func(ctx context.Context, r any) (any, error) {
+			return s.Errors(ctx, r.(api.IDRequest).ID)
+		},
+	}
+}

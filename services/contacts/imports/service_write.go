@@ -1,0 +1,137 @@
+package imports
+
+import (
+	"errors"
+
+	"github.com/rapport-crm/rapport/libs/ids"
+
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/contacts/records"
+)
+
+// create stores the new contacts ts make, with their consent history, and
+// adds their created events to the outbox, all in one statement each.
+func (m *merger) create(ts []*target) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	recs, cs, rows := make([]customer.Record, len(ts)), make([]*customer.Contact, len(ts)), make([]int64, len(ts))
+	var mergedIDs []string
+	var mergedRows []int64
+	for i, t := range ts {
+		c := &t.create.contact
+		c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.DeletedAt = ids.New(), m.now, m.now, 1, nil
+		recs[i], cs[i], rows[i] = c, c, t.create.row
+		for _, d := range t.merged {
+			mergedIDs, mergedRows = append(mergedIDs, c.ID), append(mergedRows, d.row)
+		}
+	}
+	if err := records.ResolveNew(m.ctx, m.tx, recs, m.now); err != nil {
+		return err
+	}
+	if err := insertContacts(m.ctx, m.tx, m.j.tenant, m.j.ID, cs, rows, m.now); err != nil {
+		return err
+	}
+	if err := noteRecords(m.ctx, m.tx, m.j.ID, mergedIDs, mergedRows, customer.VerbUpdated, m.now); err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if err := records.RecordConsent(m.ctx, m.tx, m.j.principal, nil, c, records.ConsentCreated); err != nil {
+			return err
+		}
+	}
+	if err := catalog.PresentWith(m.ctx, m.tx, m.defs, recs...); err != nil {
+		return err
+	}
+	m.t.Created += int64(len(ts))
+	m.t.Updated += int64(len(mergedIDs))
+	return m.tx.EmitAll(m.ctx, customer.EntityContact, customer.VerbCreated, recs, nil)
+}
+
+// update writes the rows of each of ts over the existing contact it
+// matches, in the file's order, through the write path of every update
+// (records.Prepare): a row that would make the contact invalid fails alone;
+// a contact the rows do not change is left as it is (its rows skipped).
+func (m *merger) update(ts []*target) error {
+	p := m.j.principal
+	for _, t := range ts {
+		rec, err := pgstore.GetRecord(m.ctx, m.tx, pgstore.Contacts, t.id, true, pgstore.LiveConds(p)...)
+		if errors.Is(err, customer.ErrContactNotFound) {
+			for _, d := range t.rows {
+				m.fail(RowError{Row: d.row, Reason: "the contact it matches was deleted or merged while the file was imported"})
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		old := rec.(*customer.Contact)
+		if err := catalog.PresentWith(m.ctx, m.tx, m.defs, old); err != nil {
+			return err
+		}
+		next, applied := old, []*draft(nil)
+		for _, d := range t.rows {
+			trial := cloneContact(next)
+			applyRow(trial, d)
+			if err := records.Admit(p, trial, m.region, m.defs); err != nil {
+				if err := m.refuse(d, err); err != nil {
+					return err
+				}
+				continue
+			}
+			next, applied = trial, append(applied, d)
+		}
+		if len(applied) == 0 {
+			continue
+		}
+		if err := m.write(old, next, applied); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write stores next, old changed by the rows applied, as an update does:
+// records.Prepare, the changed fields, the row, the consent history, the
+// updated event; and notes the rows as the import's. Rows that change
+// nothing are skipped.
+func (m *merger) write(old, next *customer.Contact, applied []*draft) error {
+	next.UpdatedAt, next.Version = m.now, old.Version+1
+	defs, err := records.Prepare(m.ctx, m.tx, pgstore.Contacts, m.j.principal, next, old.StoredFields)
+	if err != nil {
+		for _, d := range applied {
+			if err := m.refuse(d, err); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := catalog.PresentWith(m.ctx, m.tx, defs, next); err != nil {
+		return err
+	}
+	next, change, err := pgstore.Updated(old, next)
+	if err != nil {
+		return err
+	}
+	if change.Verb == "" {
+		m.t.Skipped += int64(len(applied))
+		return nil
+	}
+	if err := pgstore.UpdateRecord(m.ctx, m.tx, pgstore.Contacts, next); err != nil {
+		return err
+	}
+	if err := records.RecordConsent(m.ctx, m.tx, m.j.principal, old, next, records.ConsentUpdated); err != nil {
+		return err
+	}
+	ids, rows := make([]string, len(applied)), make([]int64, len(applied))
+	for i, d := range applied {
+		ids[i], rows[i] = next.ID, d.row
+	}
+	if err := noteRecords(m.ctx, m.tx, m.j.ID, ids, rows, customer.VerbUpdated, m.now); err != nil {
+		return err
+	}
+	m.t.Updated += int64(len(applied))
+	return m.tx.Emit(m.ctx, customer.EntityContact, customer.VerbUpdated, next.ID, next, change.Fields)
+}

@@ -1,0 +1,156 @@
+package contacts_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/textproto"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/registry"
+	"github.com/rapport-crm/rapport/libs/starter"
+	"github.com/rapport-crm/rapport/libs/testkit"
+
+	"github.com/rapport-crm/rapport/services/contacts"
+	"github.com/rapport-crm/rapport/services/contacts/imports"
+)
+
+// importEnv is env with instances of the service that run its jobs — the
+// import runner among them — beside env's, which serves the API without
+// them: as replicas share a database and Kafka.
+type importEnv struct {
+	*env
+	db   testkit.PG
+	jwks string
+}
+
+// newImportEnv starts env and, unless runners is 0, instances running
+// jobs.
+func newImportEnv(t *testing.T, runners int) *importEnv {
+	t.Helper()
+	db := testkit.Postgres(t)
+	e := &importEnv{env: newEnvOn(t, db), db: db}
+	jwks, err := e.signer.PublicJWKS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(jwks) }))
+	t.Cleanup(keys.Close)
+	e.jwks = keys.URL
+	for range runners {
+		e.startRunner()
+	}
+	return e
+}
+
+// startRunner starts an instance of the service running its jobs and
+// returns what stops it and waits until it has stopped (also at the end of
+// the test).
+func (e *importEnv) startRunner() (stop func()) {
+	e.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := starter.Config{Name: registry.Contacts, HTTPAddr: "127.0.0.1:0", DatabaseURL: e.db.AppURL, MigrateURL: e.db.AdminURL,
+		Brokers: e.brokers, JWKSURL: e.jwks, CursorKey: bytes.Repeat([]byte("k"), 32)}
+	in, err := starter.Start(ctx, cfg, contacts.Starter(), quiet)
+	if err != nil {
+		cancel()
+		e.t.Fatal(err)
+	}
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := in.Wait(); err != nil {
+			e.t.Errorf("the runner instance stopped with %v", err)
+		}
+	}
+	e.t.Cleanup(stop)
+	return stop
+}
+
+// upload is a multipart body of an options part (JSON, none when nil) and
+// a file part, and its Content-Type.
+func upload(t *testing.T, options any, file []byte) (string, string) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if options != nil {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="options"`)
+		h.Set("Content-Type", "application/json")
+		part, err := w.CreatePart(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.NewEncoder(part).Encode(options); err != nil {
+			t.Fatal(err)
+		}
+	}
+	part, err := w.CreateFormFile("file", "contacts.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = part.Write(file)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return body.String(), w.FormDataContentType()
+}
+
+// startImport uploads file with options as u and wants 202: the import,
+// queued.
+func (e *env) startImport(u user, options any, file []byte) imports.Import {
+	e.t.Helper()
+	body, ct := upload(e.t, options, file)
+	r := e.want(e.do(u, "POST", "/v1/imports", body, "Content-Type", ct), http.StatusAccepted)
+	im := decode[imports.Import](r)
+	if loc := r.header.Get("Location"); loc != "/v1/imports/"+im.ID || im.State != imports.StateQueued {
+		e.t.Fatalf("started import %+v at %q, want one queued at its own Location", im, loc)
+	}
+	return im
+}
+
+// importDone waits until import id has ended and returns it.
+func (e *env) importDone(u user, id string) imports.Import {
+	e.t.Helper()
+	var im imports.Import
+	testkit.Eventually(e.t, 2*time.Minute, "the import ends", func() (bool, string) {
+		im = decode[imports.Import](e.want(e.do(u, "GET", "/v1/imports/"+id, nil), http.StatusOK))
+		return imports.Final(im.State), fmt.Sprintf("%s, %d rows read", im.State, im.RowsRead)
+	})
+	return im
+}
+
+// importErrors downloads the error report of import id as u: its lines
+// after the header.
+func (e *env) importErrors(u user, id string) [][]string {
+	e.t.Helper()
+	r := e.want(e.do(u, "GET", "/v1/imports/"+id+"/errors", nil), http.StatusOK)
+	if ct := r.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		e.t.Errorf("error report Content-Type %q", ct)
+	}
+	text, ok := strings.CutPrefix(string(r.raw), "\uFEFF")
+	if !ok {
+		e.t.Errorf("the error report has no byte order mark")
+	}
+	lines, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil || len(lines) == 0 || strings.Join(lines[0], ",") != "row,column,value,reason" {
+		e.t.Fatalf("error report %q: %v", text, err)
+	}
+	return lines[1:]
+}
+
+// counts are an import's figures, for comparing.
+func counts(im imports.Import) [5]int64 {
+	return [5]int64{im.RowsRead, im.Created, im.Updated, im.Skipped, im.Failed}
+}
