@@ -73,8 +73,15 @@ func newEnv(t *testing.T) *env {
 // newEnvOn is newEnv on database db.
 func newEnvOn(t *testing.T, db testkit.PG) *env {
 	t.Helper()
-	topic := registry.MustTopic("", registry.Contacts)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topic, events.DLQ(topic))) // one partition: events in order
+	// One partition each: events in order. Of the topics the timeline
+	// consumes, marketing's is left out: the service must run without it,
+	// and the timeline's tests create it (timeline_test.go).
+	var topics []string
+	for _, name := range []string{registry.Contacts, registry.Sales, registry.Support} {
+		topic := registry.MustTopic("", name)
+		topics = append(topics, topic, events.DLQ(topic))
+	}
+	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topics...))
 	signer, err := auth.NewSigner()
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ import (
 	"github.com/rapport-crm/rapport/services/contacts/records"
 	"github.com/rapport-crm/rapport/services/contacts/search"
 	"github.com/rapport-crm/rapport/services/contacts/telephony"
+	"github.com/rapport-crm/rapport/services/contacts/timeline"
 )
 
 // Starter is the contacts service as libs/starter runs it: cmd/contacts
@@ -65,6 +66,10 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 			{Name: "fire reminders", Every: activities.FireRemindersEvery, Run: activities.NewReminders(db, env.Logger).Run},
 			{Name: "run imports", Every: imports.RunEvery, Run: imports.NewRunner(imports.NewStore(db), env.Logger).Run},
 		},
+		Consumers: []starter.Consumer{
+			{Group: timeline.ConsumerGroup, Contexts: timeline.Contexts,
+				Handler: timeline.NewRecorder(db, env.Logger, env.Metrics.Registry()).Handle},
+		},
 	}, nil
 }
 
@@ -91,5 +96,6 @@ func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
 		activities.Routes(activities.NewService(db, cursors)),
 		telephony.Routes(telephony.NewService(db, activities.NewService(db, cursors))),
 		imports.Routes(imports.NewService(imports.NewStore(db))),
+		timeline.Routes(timeline.NewService(db, cursors)),
 	)
 }

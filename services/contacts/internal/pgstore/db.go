@@ -65,18 +65,23 @@ func (t *Tx) SQL() *sqlx.Tx { return t.tx }
 func (t *Tx) Prepared() sqlx.ExtContext { return t.db.stmts.In(t.tx) }
 
 // Emit adds the event of a change of the tenant's to the outbox (customer.NewEvent: an event
-// outside the service's catalogue is an error).
+// outside the service's catalogue is an error), and a change of a record to
+// its timeline.
 func (t *Tx) Emit(ctx context.Context, entity, verb, subject string, state any, changed []string) error {
 	ev, err := customer.NewEvent(t.tenant, entity, verb, subject, state, changed)
 	if err != nil {
 		return err
 	}
-	return outbox.Add(ctx, t.Prepared(), t.db.topic, ev)
+	if err := outbox.Add(ctx, t.Prepared(), t.db.topic, ev); err != nil {
+		return err
+	}
+	return t.recordChanges(ctx, entity, verb, []events.Event{ev}, changed)
 }
 
 // EmitAll adds the events of verb on recs, all of entity, to the outbox,
-// with changed as each one's changed fields: one statement for many records
-// (outbox.Add), where Emit would take one each.
+// with changed as each one's changed fields, and the changes to the
+// records' timelines: one statement for many records (outbox.Add), where
+// Emit would take one each.
 func (t *Tx) EmitAll(ctx context.Context, entity, verb string, recs []customer.Record, changed []string) error {
 	evs := make([]events.Event, len(recs))
 	for i, rec := range recs {
@@ -85,7 +90,10 @@ func (t *Tx) EmitAll(ctx context.Context, entity, verb string, recs []customer.R
 			return err
 		}
 	}
-	return outbox.Add(ctx, t.Prepared(), t.db.topic, evs...)
+	if err := outbox.Add(ctx, t.Prepared(), t.db.topic, evs...); err != nil {
+		return err
+	}
+	return t.recordChanges(ctx, entity, verb, evs, changed)
 }
 
 // EmitEach adds the events of verb on entity to the outbox, one per
@@ -99,5 +107,8 @@ func (t *Tx) EmitEach(ctx context.Context, entity, verb string, subjects []strin
 			return err
 		}
 	}
-	return outbox.Add(ctx, t.Prepared(), t.db.topic, evs...)
+	if err := outbox.Add(ctx, t.Prepared(), t.db.topic, evs...); err != nil {
+		return err
+	}
+	return t.recordChanges(ctx, entity, verb, evs, nil)
 }
