@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator" or "reminders"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders" or "timeline"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -39,8 +39,10 @@ func main() {
 		fn = func() error { return runOperatorOnly(ctx) }
 	case "reminders":
 		fn = func() error { return runRemindersOnly(ctx) }
+	case "timeline":
+		fn = func() error { return runTimelineOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\" and \"reminders\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\" and \"timeline\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -138,6 +140,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"reminders", func() (err error) {
 		r.Reminders, err = measureReminders(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"timeline", func() (err error) {
+		r.Timeline, err = measureTimeline(ctx, root)
 		return
 	}})
 	for _, s := range steps {

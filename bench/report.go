@@ -36,6 +36,9 @@ type results struct {
 	// Reminders is part 7, reminders due in one minute fired by two
 	// replicas.
 	Reminders remindersRun
+	// Timeline is part 8, a contact's timeline of 11,000 activities and
+	// events.
+	Timeline timelineRun
 }
 
 // Goals the outbox is held to.
@@ -126,6 +129,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeScaleSection(w, r.Scale)
 	writeOperatorSection(w, r.Operator)
 	writeRemindersSection(w, r.Reminders)
+	writeTimelineSection(w, r.Timeline)
 }
 
 // writeSummary prints the headline numbers.
