@@ -1,24 +1,29 @@
 package e2e
 
 import (
+	"bytes"
 	"crypto/rand"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // fixture is what a tenant's administrator creates: a tag, a custom field,
 // an account, two contacts (the first with a phone number) and a shared
 // saved view finding the first, a task with a reminder on the first
-// contact, every text field carrying a unique marker; and a duplicate scan
-// of contacts.
+// contact, every text field carrying a unique marker; a duplicate scan of
+// contacts, and a CSV import whose one row fails (its error report holds a
+// marker).
 type fixture struct {
 	TagID, FieldID, AccountID, ContactID, Contact2ID, ViewID string
 	ActivityID                                               string
-	ScanID                                                   string
+	ScanID, ImportID                                         string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
 	// Markers are strings only this tenant's records contain; no response
 	// to another tenant may contain any of them.
@@ -77,6 +82,7 @@ func newFixture(t *testing.T, base, token string) fixture {
 	}
 	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/duplicate-scans", Token: token, Body: map[string]any{"entity": "contact"}}, http.StatusAccepted, &scan)
 	f.ScanID = scan.ID
+	f.ImportID = importCSV(t, base, token, "Name,Email\nBad"+m+",not-an-email-"+m+"\n")
 	return f
 }
 
@@ -88,4 +94,33 @@ func phoneNumber() string {
 		panic(err)
 	}
 	return fmt.Sprintf("+1 415 555 %04d", (int(b[0])<<8|int(b[1]))%10000)
+}
+
+// csvUpload is the multipart body of a CSV import of text, Name and Email
+// mapped.
+func csvUpload(text string) stack.Raw {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	options, _ := w.CreateFormField("options")
+	_, _ = options.Write([]byte(`{"mapping":{"Name":"displayName","Email":"emails"}}`))
+	file, _ := w.CreateFormFile("file", "contacts.csv")
+	_, _ = file.Write([]byte(text))
+	_ = w.Close()
+	return stack.Raw{ContentType: w.FormDataContentType(), Data: b.Bytes()}
+}
+
+// importCSV imports text through the gateway with token and waits until
+// the import has ended.
+func importCSV(t *testing.T, base, token, text string) string {
+	t.Helper()
+	var im struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+	}
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/imports", Token: token, Body: csvUpload(text)}, http.StatusAccepted, &im)
+	testkit.Eventually(t, 30*time.Second, "the fixture's import ends", func() (bool, string) {
+		stack.Must(t, stack.Request{Method: http.MethodGet, URL: base + "/v1/imports/" + im.ID, Token: token}, http.StatusOK, &im)
+		return im.State == "completed", im.State
+	})
+	return im.ID
 }

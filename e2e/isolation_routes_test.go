@@ -145,6 +145,6 @@ func placeholderFixture() fixture {
 	return fixture{
 		TagID: ids.New(), FieldID: ids.New(), AccountID: ids.New(), ContactID: ids.New(), Contact2ID: ids.New(),
 		ViewID: ids.New(), ScanID: ids.New(), FirstName: "Fn", Email: "fn@example.com", AccountName: "Acct", Domain: "example.com",
-		ActivityID: ids.New(), Phone: "+1 415 555 0100", Team: "team",
+		ActivityID: ids.New(), Phone: "+1 415 555 0100", Team: "team", ImportID: ids.New(),
 	}
 }

@@ -83,6 +83,14 @@ func probes(v fixture) []probe {
 		{name: "get custom field", method: "GET", path: "/v1/custom-fields/" + v.FieldID, gate: read, want: 404, echoes: true},
 		{name: "get saved view", method: "GET", path: "/v1/saved-views/" + v.ViewID, gate: read, want: 404, echoes: true},
 		{name: "get duplicate scan", method: "GET", path: "/v1/duplicate-scans/" + v.ScanID, gate: read, svc: admin, want: 404, echoes: true},
+		// An import is its creator's (and the tenant's administrators'):
+		// another tenant's is not found; its error report holds the file's
+		// rows.
+		{name: "get import", method: "GET", path: "/v1/imports/" + v.ImportID, gate: read, svc: write, want: 404, echoes: true},
+		{name: "import errors", method: "GET", path: "/v1/imports/" + v.ImportID + "/errors", gate: read, svc: write, want: 404, echoes: true},
+		{name: "cancel import", method: "DELETE", path: "/v1/imports/" + v.ImportID, gate: write, want: 404, echoes: true},
+		{name: "start import", method: "POST", path: "/v1/imports", body: csvUpload("Name,Email\nProbe" + m + ",probe." + m + "@example.com\n"), gate: write, want: 202},
+		{name: "preview import", method: "POST", path: "/v1/imports/preview", body: csvUpload("Name,Email\nProbe,probe@example.com\n"), gate: write, want: 200},
 		{name: "duplicate scan pairs", method: "GET", path: "/v1/duplicate-scans/" + v.ScanID + "/pairs", gate: read, svc: admin, want: 404, echoes: true},
 		{name: "contact duplicates", method: "GET", path: "/v1/contacts/" + v.ContactID + "/duplicates", gate: read, want: 404, echoes: true},
 		{name: "account duplicates", method: "GET", path: "/v1/accounts/" + v.AccountID + "/duplicates", gate: read, want: 404, echoes: true},
@@ -203,7 +211,7 @@ func assertNoLeak(t *testing.T, body []byte, f fixture, withIDs bool) {
 	secrets := f.Markers
 	if withIDs {
 		secrets = append(secrets[:len(secrets):len(secrets)], f.IDs()...)
-		secrets = append(secrets, f.ScanID)
+		secrets = append(secrets, f.ScanID, f.ImportID)
 	}
 	for _, s := range secrets {
 		if strings.Contains(strings.ToLower(string(body)), strings.ToLower(s)) {
@@ -247,6 +255,8 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list contacts through the view", "GET", "/v1/contacts?view=" + f.ViewID, nil, f.ContactID},
 		{"export contacts through the view", "GET", "/v1/contacts/export?view=" + f.ViewID, nil, f.ContactID},
 		{"get duplicate scan", "GET", "/v1/duplicate-scans/" + f.ScanID, nil, f.ScanID},
+		{"get import", "GET", "/v1/imports/" + f.ImportID, nil, f.ImportID},
+		{"import errors", "GET", "/v1/imports/" + f.ImportID + "/errors", nil, "not-an-email"},
 		{"get activity", "GET", "/v1/activities/" + f.ActivityID, nil, f.ActivityID},
 		{"list the contact's activities", "GET", "/v1/activities?contact=" + f.ContactID, nil, f.ActivityID},
 		{"the team's calendar", "GET", "/v1/activities/calendar?from=2098-12-01T00:00:00Z&to=2099-02-01T00:00:00Z&team=" + f.Team, nil, f.ActivityID},

@@ -26,11 +26,19 @@ func (r Response) Decode(t testing.TB, v any) {
 }
 
 // Request is one call: Token is sent as a bearer token when set; Body is
-// sent as JSON (merge-patch JSON for PATCH) unless nil; Header adds headers.
+// sent as JSON (merge-patch JSON for PATCH) unless nil, a Raw body as it
+// is; Header adds headers.
 type Request struct {
 	Method, URL, Token string
 	Body               any
 	Header             map[string]string
+}
+
+// Raw is a request body sent as it is, with its Content-Type: a multipart
+// upload, say.
+type Raw struct {
+	ContentType string
+	Data        []byte
 }
 
 // client never follows redirects, so a 301 is seen as such.
@@ -43,22 +51,26 @@ var client = &http.Client{
 func Do(t testing.TB, r Request) Response {
 	t.Helper()
 	var body io.Reader
-	if r.Body != nil {
-		b, err := json.Marshal(r.Body)
+	ct := "application/json"
+	if r.Method == http.MethodPatch && !strings.Contains(r.URL, "/v1/users/") {
+		ct = "application/merge-patch+json" // the services' PATCH is a JSON merge patch
+	}
+	switch b := r.Body.(type) {
+	case nil:
+	case Raw:
+		body, ct = bytes.NewReader(b.Data), b.ContentType
+	default:
+		data, err := json.Marshal(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		body = bytes.NewReader(b)
+		body = bytes.NewReader(data)
 	}
 	req, err := http.NewRequest(r.Method, r.URL, body)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Body != nil {
-		ct := "application/json"
-		if r.Method == http.MethodPatch && !strings.Contains(r.URL, "/v1/users/") {
-			ct = "application/merge-patch+json" // the services' PATCH is a JSON merge patch
-		}
 		req.Header.Set("Content-Type", ct)
 	}
 	if r.Token != "" {

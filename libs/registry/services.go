@@ -30,6 +30,9 @@ func Default() Registry {
 			{Prefix: "/v1/activities", Data: PersonalData},
 			{Prefix: "/v1/calls", Data: PersonalData},
 			{Prefix: "/v1/lookup", Data: PersonalData},
+			// An import's error report streams rows of the file out: every
+			// read of an import is audited as an export.
+			{Prefix: "/v1/imports", Data: ExportData},
 		}},
 		{Name: Sales, Context: "sales", Routes: []Route{
 			{Prefix: "/v1/leads"},
