@@ -61,3 +61,31 @@ func TestImportReportsBadRows(t *testing.T) {
 		}
 	}
 }
+
+// TestImportARowTheDatabaseRefusesFailsAlone makes the database refuse one
+// row of a chunk that passed validation (a trigger of the test raises a
+// check violation for it): the chunk is committed in halves down to that
+// row, which alone fails, with the database's reason.
+func TestImportARowTheDatabaseRefusesFailsAlone(t *testing.T) {
+	e := newImportEnv(t, 1)
+	u := newUser(uuid.NewString())
+	for _, q := range []string{`CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NEW.first_name = 'hold' THEN RAISE EXCEPTION 'no holds' USING ERRCODE = 'check_violation'; END IF;
+			RETURN NEW;
+		END $$`, `CREATE TRIGGER refuse_row BEFORE INSERT ON contacts FOR EACH ROW EXECUTE FUNCTION refuse_row()`} {
+		if _, err := e.admin.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	im := e.importDone(u, e.startImport(u, map[string]any{"mapping": map[string]string{"First": "firstName", "Email": "emails"}}, numberedFile(1500, 700)).ID)
+	if counts(im) != [5]int64{1500, 1499, 0, 0, 1} {
+		t.Fatalf("import %+v, want one row of 1500 failed", im)
+	}
+	if lines := e.importErrors(u, im.ID); len(lines) != 1 || lines[0][0] != "702" || !strings.Contains(lines[0][3], "the database refused the row") {
+		t.Errorf("error report %q, want row 702 refused by the database", lines)
+	}
+	if got := e.contactCount(u); got != 1499 {
+		t.Errorf("%d contacts, want 1499", got)
+	}
+}

@@ -73,8 +73,8 @@ func newCSVReader(src io.Reader, comma, newline byte, base, firstRow int64) *csv
 	return &csvReader{src: bufio.NewReaderSize(src, 64<<10), comma: comma, newline: newline, offset: base, row: firstRow}
 }
 
-// errRecordTooLong is the problem of a line longer than maxRecordBytes.
-var errRecordTooLong = fmt.Sprintf("the row is longer than %d KiB", maxRecordBytes>>10)
+// tooLong is the problem of a line longer than maxRecordBytes.
+var tooLong = fmt.Sprintf("the row is longer than %d KiB", maxRecordBytes>>10)
 
 // read returns the next record, skipping empty lines, or io.EOF.
 func (r *csvReader) read() (record, error) {
@@ -89,7 +89,7 @@ func (r *csvReader) read() (record, error) {
 			continue
 		}
 		if first.long {
-			return record{row: row, start: first.start, end: first.end, problem: errRecordTooLong, raw: string(first.text)}, nil
+			return record{row: row, start: first.start, end: first.end, problem: tooLong, raw: string(first.text)}, nil
 		}
 		fields, lines, problem, err := r.parse(first)
 		if err != nil {

@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-
-	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 
@@ -278,13 +275,6 @@ func appendNew(ts []*target, t *target) []*target {
 		return ts
 	}
 	return append(ts, t)
-}
-
-// refusedData reports whether err is the database refusing the data of a
-// write (an error of class 22, data exception, or 23, integrity violation).
-func refusedData(err error) bool {
-	var pqErr *pq.Error
-	return errors.As(err, &pqErr) && (strings.HasPrefix(string(pqErr.Code), "22") || strings.HasPrefix(string(pqErr.Code), "23"))
 }
 
 // mergeNew merges the row d into the contact t creates, as an update of it

@@ -3,6 +3,7 @@ package imports
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -198,4 +199,11 @@ func noteRecords(ctx context.Context, tx *pgstore.Tx, importID string, ids []str
 		return fmt.Errorf("note imported contacts: %w", pg.MapError(err))
 	}
 	return nil
+}
+
+// refusedData reports whether err is the database refusing the data of a
+// write (an error of class 22, data exception, or 23, integrity violation).
+func refusedData(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && (strings.HasPrefix(string(pqErr.Code), "22") || strings.HasPrefix(string(pqErr.Code), "23"))
 }
