@@ -25,10 +25,11 @@ type auditEntry struct {
 }
 
 // testAuditReads works in a tenant of its own, so its audit log holds only
-// this test's calls: an export, a read of a contact and a large list page
-// each leave an entry, small list pages do not, and an update names the
-// fields it changed, as the contacts service reported them, and nothing a
-// client sent.
+// this test's calls: an export, a contact's personal data (an export too),
+// a read of a contact and a large list page each leave an entry, small
+// list pages do not, an update names the fields it changed, as the contacts
+// service reported them, and nothing a client sent, and an erasure is a
+// request.
 func testAuditReads(t *testing.T, st *stack.Stack) {
 	tn := st.CreateTenant(t, "e2e-audit-"+letters(6))
 	gw, token := st.GatewayURL, tn.Admin.Token
@@ -45,6 +46,7 @@ func testAuditReads(t *testing.T, st *stack.Stack) {
 		{Method: "GET", URL: gw + "/v1/contacts?limit=20", Header: forged},
 		{Method: "GET", URL: gw + "/v1/contacts"},
 		{Method: "GET", URL: gw + "/v1/contacts/export"},
+		{Method: "GET", URL: gw + contact + "/personal-data"},
 	} {
 		r.Token = token
 		stack.Must(t, r, http.StatusOK, nil)
@@ -54,11 +56,12 @@ func testAuditReads(t *testing.T, st *stack.Stack) {
 	if v, ok := res.Header["Rapport-Changed-Fields"]; ok {
 		t.Errorf("the client received Rapport-Changed-Fields %q", v)
 	}
+	stack.Must(t, stack.Request{Method: "POST", URL: gw + contact + "/erase", Token: token, Body: map[string]any{"reason": "request 1"}}, http.StatusOK, nil)
 
 	var log []auditEntry
 	testkit.Eventually(t, 10*time.Second, "the update in the audit log", func() (bool, string) {
 		log = readAudit(t, st, token)
-		return slices.ContainsFunc(log, func(e auditEntry) bool { return e.Method == "PATCH" }), fmt.Sprintf("%+v", log)
+		return slices.ContainsFunc(log, func(e auditEntry) bool { return e.Path == contact+"/erase" }), fmt.Sprintf("%+v", log)
 	})
 	type seen struct{ kind, method, path string }
 	var got []seen
@@ -72,7 +75,9 @@ func testAuditReads(t *testing.T, st *stack.Stack) {
 		}
 	}
 	want := []seen{ // newest first
+		{"request", "POST", contact + "/erase"},
 		{"request", "PATCH", contact},
+		{"export", "GET", contact + "/personal-data"},
 		{"export", "GET", "/v1/contacts/export"},
 		{"bulk_read", "GET", "/v1/contacts"},
 		{"read", "GET", contact},

@@ -96,6 +96,10 @@ func probes(v fixture) []probe {
 		{name: "account duplicates", method: "GET", path: "/v1/accounts/" + v.AccountID + "/duplicates", gate: read, want: 404, echoes: true},
 		{name: "contact consent history", method: "GET", path: "/v1/contacts/" + v.ContactID + "/consent-history", gate: read, want: 404, echoes: true},
 		{name: "contact timeline", method: "GET", path: "/v1/contacts/" + v.ContactID + "/timeline", gate: read, want: 404, echoes: true},
+		// A data subject's export and erasure are the tenant's
+		// administrators' duties.
+		{name: "contact personal data", method: "GET", path: "/v1/contacts/" + v.ContactID + "/personal-data", gate: read, svc: admin, want: 404, echoes: true},
+		{name: "erase contact", method: "POST", path: "/v1/contacts/" + v.ContactID + "/erase", body: map[string]any{"reason": "probe"}, gate: write, svc: admin, want: 404, echoes: true},
 		{name: "account timeline", method: "GET", path: "/v1/accounts/" + v.AccountID + "/timeline?type=activity,record,sales", gate: read, want: 404, echoes: true},
 		{name: "list contacts", method: "GET", path: "/v1/contacts?limit=200", gate: read, want: 200},
 		{name: "list deleted contacts", method: "GET", path: "/v1/contacts?deleted=true&limit=200", gate: read, want: 200},
@@ -234,6 +238,7 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"get account", "GET", "/v1/accounts/" + f.AccountID, nil, f.AccountID},
 		{"contact consent history", "GET", "/v1/contacts/" + f.ContactID + "/consent-history", nil, f.ContactID},
 		{"contact timeline", "GET", "/v1/contacts/" + f.ContactID + "/timeline", nil, f.ActivityID},
+		{"contact personal data", "GET", "/v1/contacts/" + f.ContactID + "/personal-data", nil, f.ActivityID},
 		{"account timeline", "GET", "/v1/accounts/" + f.AccountID + "/timeline", nil, f.AccountID},
 		{"list contacts", "GET", "/v1/contacts?limit=200", nil, f.ContactID},
 		{"list accounts", "GET", "/v1/accounts?limit=200", nil, f.AccountID},

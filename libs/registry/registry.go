@@ -56,6 +56,10 @@ type Route struct {
 	// Data says what the route's records hold, which decides what the audit
 	// log records of reading them.
 	Data Data
+	// Exports are the sub-resources of one record (<prefix>/{id}/<name>)
+	// that hand everything held about it out at once (a contact's
+	// "personal-data"): every read of one is audited as an export.
+	Exports []string
 }
 
 // Data is what a route's records hold, for the audit log: every change is

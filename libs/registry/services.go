@@ -21,7 +21,7 @@ func Default() Registry {
 			{Prefix: "/v1/settings"},
 			{Prefix: "/v1/saved-views", OwnWrites: true},
 			{Prefix: "/v1/duplicate-scans"},
-			{Prefix: "/v1/contacts", Data: PersonalData},
+			{Prefix: "/v1/contacts", Data: PersonalData, Exports: []string{"personal-data"}},
 			{Prefix: "/v1/contacts/search", Query: true, Data: PersonalData},
 			{Prefix: "/v1/contacts/export", Data: ExportData},
 			{Prefix: "/v1/accounts", Data: PersonalData},

@@ -30,6 +30,7 @@ import (
 	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/contacts/migrations"
+	"github.com/rapport-crm/rapport/services/contacts/privacy"
 	"github.com/rapport-crm/rapport/services/contacts/records"
 	"github.com/rapport-crm/rapport/services/contacts/search"
 	"github.com/rapport-crm/rapport/services/contacts/telephony"
@@ -97,5 +98,6 @@ func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
 		telephony.Routes(telephony.NewService(db, activities.NewService(db, cursors))),
 		imports.Routes(imports.NewService(imports.NewStore(db))),
 		timeline.Routes(timeline.NewService(db, cursors)),
+		privacy.Routes(privacy.NewService(db)),
 	)
 }

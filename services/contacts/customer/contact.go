@@ -29,7 +29,16 @@ type Contact struct {
 	// kept by those activities, never by a request (ReadOnlyFields), and
 	// written back as read, under the row lock of the write.
 	LastActivityAt *UTCTime `json:"lastActivityAt,omitempty" db:"last_activity_at"`
+	// ErasedAt is when the contact's personal data was erased (package
+	// privacy): its names are then ErasedName's placeholder, it has no
+	// emails, phones, address, job title or custom field values, and it is
+	// kept only as a tombstone for reports, which no write may turn back
+	// into a person (ErrContactErased). Nil: never erased.
+	ErasedAt *UTCTime `json:"erasedAt,omitempty" db:"erased_at"`
 }
+
+// ErasedName is the display name of an erased contact.
+const ErasedName = "Erased contact"
 
 // LifecycleStages are the stages a contact can be in, in funnel order.
 var LifecycleStages = []string{"subscriber", "lead", "marketingQualified", "salesQualified",

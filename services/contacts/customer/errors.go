@@ -15,6 +15,10 @@ var (
 	ErrVersionMismatch = errs.New(errs.PreconditionFailed, "version-mismatch", "the record changed since you read it; read it again and retry")
 	ErrOutOfScope      = errs.New(errs.Forbidden, "out-of-scope", "the owner and team would put the record outside your record scope")
 	ErrNotDeleted      = errs.New(errs.Conflict, "not-deleted", "the record is not deleted")
+	// ErrContactErased refuses a write of a contact whose personal data was
+	// erased (Contact.ErasedAt): it is a tombstone for reports, which no
+	// update, merge or second erasure may change.
+	ErrContactErased = errs.New(errs.Conflict, "contact-erased", "the contact's personal data was erased; it is kept only for reports and cannot be changed")
 )
 
 // The errors of duplicates and merges. A read of a merged record is

@@ -26,6 +26,10 @@ const (
 	// meeting's reminder firing.
 	VerbCompleted   = "completed"
 	VerbReminderDue = "reminder_due"
+	// VerbErased is a contact's erasure (package privacy): its payload
+	// names the contact, the tenant, when and by whom, and nothing of the
+	// person, so that other services erase their copies.
+	VerbErased = "erased"
 )
 
 // The event entities of the tenant's catalogue — its tags, custom field
@@ -53,7 +57,7 @@ func EventType(entity, verb string) string {
 // entity: the catalogue that api/asyncapi.yaml and the schemas in
 // api/events/ document. NewEvent makes no other event.
 var eventVerbs = map[string][]string{
-	EntityContact:    {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
+	EntityContact:    {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged, VerbErased},
 	EntityAccount:    {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbMerged},
 	EventTag:         {VerbCreated, VerbUpdated, VerbDeleted},
 	EventCustomField: {VerbCreated, VerbUpdated, VerbDeleted},

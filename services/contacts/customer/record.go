@@ -61,8 +61,9 @@ type Record interface {
 }
 
 // ReadOnlyFields are record fields a request body may not set; a contact's
-// lastActivityAt is kept by activities (Contact.LastActivityAt).
-var ReadOnlyFields = []string{"id", "createdAt", "updatedAt", "version", "deletedAt", "lastActivityAt"}
+// lastActivityAt is kept by activities (Contact.LastActivityAt), its
+// erasedAt by its erasure (Contact.ErasedAt).
+var ReadOnlyFields = []string{"id", "createdAt", "updatedAt", "version", "deletedAt", "lastActivityAt", "erasedAt"}
 
 // Address is a postal address; Country is an ISO 3166-1 alpha-2 code.
 type Address struct {

@@ -127,7 +127,7 @@ func (s *service) merge(ctx context.Context, k *pgstore.Table, winnerID string, 
 
 // lockMergePair reads and locks, in id order, the live winner and the loser
 // p may see. A loser merged before is ErrAlreadyMerged; a deleted one is not
-// found.
+// found; an erased contact, winner or loser, is customer.ErrContactErased.
 func lockMergePair(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth.Principal, winnerID, loserID string) (winner, loser customer.Record, err error) {
 	pair := []string{winnerID, loserID}
 	slices.Sort(pair)
@@ -140,6 +140,11 @@ func lockMergePair(ctx context.Context, tx *pgstore.Tx, k *pgstore.Table, p auth
 			winner = rec
 		} else {
 			loser = rec
+		}
+	}
+	for _, rec := range []customer.Record{winner, loser} {
+		if c, ok := rec.(*customer.Contact); ok && c.ErasedAt != nil {
+			return nil, nil, customer.ErrContactErased
 		}
 	}
 	if winner.Base().DeletedAt != nil {

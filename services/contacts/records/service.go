@@ -189,7 +189,8 @@ func (s *service) followMerge(ctx context.Context, t *pgstore.Table, id string, 
 // returns the record and the top-level fields it changed
 // (customer.ChangedFields, as its event says); unless opts.AllowDuplicate, a
 // patch that changes what identifies the record (customer.ChangesIdentity)
-// is refused when the result has duplicates.
+// is refused when the result has duplicates. An erased contact is refused
+// whatever the patch (customer.ErrContactErased).
 func (s *service) update(ctx context.Context, t *pgstore.Table, id string, ifMatch int64, patch json.RawMessage, opts CreateOptions) (customer.Record, []string, error) {
 	p, err := customer.CallerOf(ctx, id, t.NotFound)
 	if err != nil {
@@ -201,6 +202,9 @@ func (s *service) update(ctx context.Context, t *pgstore.Table, id string, ifMat
 	var changed []string
 	rec, err := updateRecord(ctx, s.db, p.TenantID, t, id, pgstore.LiveConds(p), func(tx *pgstore.Tx, old customer.Record) (customer.Record, pgstore.Change, error) {
 		om := old.Base()
+		if c, ok := old.(*customer.Contact); ok && c.ErasedAt != nil {
+			return nil, pgstore.Change{}, customer.ErrContactErased
+		}
 		if om.Version != ifMatch {
 			return nil, pgstore.Change{}, customer.ErrVersionMismatch
 		}

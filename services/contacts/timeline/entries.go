@@ -60,6 +60,8 @@ func changeSummary(t *pgstore.Table, typ string, d storedDetails) string {
 		return noun(t) + " restored"
 	case TypeMerged:
 		return "Another " + t.Entity + " merged into this one"
+	case TypeErased:
+		return noun(t) + "'s personal data erased"
 	}
 	return typ
 }

@@ -33,10 +33,12 @@ const (
 	TypeDeleted  = pgstore.ChangePrefix + customer.VerbDeleted
 	TypeRestored = pgstore.ChangePrefix + customer.VerbRestored
 	TypeMerged   = pgstore.ChangePrefix + customer.VerbMerged
+	// TypeErased is a contact's erasure (package privacy).
+	TypeErased = pgstore.ChangePrefix + customer.VerbErased
 )
 
 // RecordTypes are the types of a record's own changes.
-var RecordTypes = []string{TypeCreated, TypeUpdated, TypeDeleted, TypeRestored, TypeMerged}
+var RecordTypes = []string{TypeCreated, TypeUpdated, TypeDeleted, TypeRestored, TypeMerged, TypeErased}
 
 // Entry is one item of a timeline. Type is an activity's type (call, email,
 // meeting, note, task), a change's (record.updated, …) or another

@@ -34,7 +34,8 @@ type Policy struct {
 // kind returns what entry r makes under p, if any: KindRequest for a
 // change; for a route of personal data, KindRead for a search (a Query
 // route) or for one record or what hangs under it, KindBulkRead for a list
-// page above BulkReadLimit; KindExport for an export.
+// page above BulkReadLimit; KindExport for an export (an ExportData route, or
+// one of a record's Exports).
 func (p Policy) kind(r *http.Request) (Kind, bool) {
 	var route proxy.Route
 	routed := false
@@ -49,7 +50,7 @@ func (p Policy) kind(r *http.Request) (Kind, bool) {
 		return KindRequest, true
 	case !personal || !proxy.IsRead(r.Method):
 		return "", false
-	case route.Data == proxy.ExportData:
+	case route.Data == proxy.ExportData || route.Exported(r.URL.Path):
 		return KindExport, true
 	case strings.TrimSuffix(r.URL.Path, "/") != route.Prefix:
 		return KindRead, true

@@ -89,6 +89,7 @@ func TestMiddlewareRecords(t *testing.T) {
 		{"search", http.MethodPost, "/v1/contacts/search", true, "", policy, KindRead, id},
 		{"export contacts", http.MethodGet, "/v1/contacts/export", true, "", policy, KindExport, ""},
 		{"export accounts", http.MethodGet, "/v1/accounts/export", true, "", policy, KindExport, ""},
+		{"a contact's personal data", http.MethodGet, "/v1/contacts/" + id + "/personal-data", true, "", policy, KindExport, id},
 		{"large page", http.MethodGet, "/v1/contacts?limit=101", true, "", policy, KindBulkRead, ""},
 		{"page at the limit", http.MethodGet, "/v1/accounts?limit=100", true, "", policy, "", ""},
 		{"page of the default size", http.MethodGet, "/v1/contacts", true, "", policy, "", ""},

@@ -18,13 +18,14 @@ import (
 // of a Query route, or whatever its method on an OwnWrites route (the
 // service checks whose things it changes); any other needs "<module>:write".
 type Route struct {
-	// Prefix, Module, Query, OwnWrites and Data are as in registry.Route;
+	// Prefix, Module, Query, OwnWrites, Data and Exports are as in registry.Route;
 	// Module defaults to Service.
 	Prefix    string
 	Module    string
 	Query     bool
 	OwnWrites bool
 	Data      Data
+	Exports   []string
 	// Service is the discovery name of the owning service ("contacts").
 	Service string
 }
@@ -51,6 +52,17 @@ func (r Route) Permission(method string) string {
 	return module + ":write"
 }
 
+// Exported reports whether path (under r's prefix) is one of the record
+// sub-resources r.Exports names: <prefix>/{id}/<name>.
+func (r Route) Exported(path string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSuffix(path, "/"), r.Prefix+"/")
+	if !ok {
+		return false
+	}
+	id, name, ok := strings.Cut(rest, "/")
+	return ok && id != "" && slices.Contains(r.Exports, name)
+}
+
 // IsRead reports whether method only reads (GET or HEAD).
 func IsRead(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead
@@ -66,7 +78,7 @@ func Routes(reg registry.Registry) []Route {
 	var routes []Route
 	for _, s := range reg {
 		for _, r := range s.Routes {
-			routes = append(routes, Route{Prefix: r.Prefix, Service: s.Name, Module: r.Module, Query: r.Query, OwnWrites: r.OwnWrites, Data: r.Data})
+			routes = append(routes, Route{Prefix: r.Prefix, Service: s.Name, Module: r.Module, Query: r.Query, OwnWrites: r.OwnWrites, Data: r.Data, Exports: r.Exports})
 		}
 	}
 	return routes

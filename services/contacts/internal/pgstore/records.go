@@ -29,7 +29,7 @@ var (
 		Entity: customer.EntityContact, Name: "contacts", Alias: "c", NotFound: customer.ErrContactNotFound,
 		Columns: []string{"id", "first_name", "last_name", "display_name", "display_name_manual", "emails", "phones",
 			"job_title", "account_id", "owner_id", "team_id", "lifecycle_stage", "source", "address", "consent",
-			"tag_ids", "custom_fields", "created_at", "updated_at", "version", "deleted_at", "last_activity_at"},
+			"tag_ids", "custom_fields", "created_at", "updated_at", "version", "deleted_at", "last_activity_at", "erased_at"},
 		New: func() customer.Record { return &customer.Contact{} },
 	}
 	Accounts = &Table{
