@@ -88,6 +88,7 @@ func probes(v fixture) []probe {
 		// rows.
 		{name: "get import", method: "GET", path: "/v1/imports/" + v.ImportID, gate: read, svc: write, want: 404, echoes: true},
 		{name: "import errors", method: "GET", path: "/v1/imports/" + v.ImportID + "/errors", gate: read, svc: write, want: 404, echoes: true},
+		{name: "list imports", method: "GET", path: "/v1/imports?limit=200", gate: read, svc: write, want: 200},
 		{name: "cancel import", method: "DELETE", path: "/v1/imports/" + v.ImportID, gate: write, want: 404, echoes: true},
 		{name: "start import", method: "POST", path: "/v1/imports", body: csvUpload("Name,Email\nProbe" + m + ",probe." + m + "@example.com\n"), gate: write, want: 202},
 		{name: "preview import", method: "POST", path: "/v1/imports/preview", body: csvUpload("Name,Email\nProbe,probe@example.com\n"), gate: write, want: 200},
@@ -262,6 +263,7 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"get duplicate scan", "GET", "/v1/duplicate-scans/" + f.ScanID, nil, f.ScanID},
 		{"get import", "GET", "/v1/imports/" + f.ImportID, nil, f.ImportID},
 		{"import errors", "GET", "/v1/imports/" + f.ImportID + "/errors", nil, "not-an-email"},
+		{"list imports", "GET", "/v1/imports?limit=200", nil, f.ImportID},
 		{"get activity", "GET", "/v1/activities/" + f.ActivityID, nil, f.ActivityID},
 		{"list the contact's activities", "GET", "/v1/activities?contact=" + f.ContactID, nil, f.ActivityID},
 		{"the team's calendar", "GET", "/v1/activities/calendar?from=2098-12-01T00:00:00Z&to=2099-02-01T00:00:00Z&team=" + f.Team, nil, f.ActivityID},

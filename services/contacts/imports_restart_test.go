@@ -3,6 +3,8 @@ package contacts_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -134,4 +136,33 @@ func TestImportIsItsCreators(t *testing.T) {
 	e.want(e.do(other, "DELETE", "/v1/imports/"+im.ID, nil), http.StatusNotFound)
 	admin := user{tenant: u.tenant, id: uuid.NewString(), scope: u.scope, perms: []string{"contacts:read", "contacts:write", "contacts:admin"}}
 	e.want(e.do(admin, "DELETE", "/v1/imports/"+im.ID, nil), http.StatusOK)
+
+	// The list: a writer's own imports, newest first, page by page; an
+	// administrator's, the tenant's; a reader may not list.
+	mapping := map[string]any{"mapping": map[string]string{"First": "firstName", "Email": "emails"}}
+	mine := []string{e.startImport(writer, mapping, numberedFile(1, -1)).ID, e.startImport(writer, mapping, numberedFile(1, -1)).ID}
+	list := func(u user, query string) customer.Page[imports.Import] {
+		return decode[customer.Page[imports.Import]](e.want(e.do(u, "GET", "/v1/imports"+query, nil), http.StatusOK))
+	}
+	ids := func(p customer.Page[imports.Import]) (out []string) {
+		for _, im := range p.Items {
+			out = append(out, im.ID)
+		}
+		return out
+	}
+	first := list(writer, "?limit=1")
+	if !slices.Equal(ids(first), mine[1:]) || first.NextCursor == "" {
+		t.Errorf("the writer's first page %v (next %q), want its newest import %s", ids(first), first.NextCursor, mine[1])
+	}
+	if second := list(writer, "?limit=1&cursor="+url.QueryEscape(first.NextCursor)); !slices.Equal(ids(second), mine[:1]) || second.NextCursor != "" {
+		t.Errorf("the writer's second page %v (next %q), want %s and no more", ids(second), second.NextCursor, mine[0])
+	}
+	if got := ids(list(admin, "")); !slices.Equal(got, []string{mine[1], mine[0], im.ID}) {
+		t.Errorf("the administrator lists %v, want the tenant's three imports newest first", got)
+	}
+	if got := ids(list(other, "")); len(got) != 0 {
+		t.Errorf("another tenant lists %v", got)
+	}
+	e.want(e.do(reader, "GET", "/v1/imports", nil), http.StatusForbidden)
+	e.want(e.do(writer, "GET", "/v1/imports?cursor=forged", nil), http.StatusBadRequest)
 }

@@ -96,7 +96,7 @@ func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
 		catalog.Routes(catalog.NewService(catalog.NewStore(db))),
 		activities.Routes(activities.NewService(db, cursors)),
 		telephony.Routes(telephony.NewService(db, activities.NewService(db, cursors))),
-		imports.Routes(imports.NewService(imports.NewStore(db))),
+		imports.Routes(imports.NewService(imports.NewStore(db), cursors)),
 		timeline.Routes(timeline.NewService(db, cursors)),
 		privacy.Routes(privacy.NewService(db)),
 	)

@@ -11,7 +11,13 @@ import (
 
 // Endpoints are the endpoints of imports, one per operation.
 type Endpoints struct {
-	StartImport, PreviewImport, GetImport, CancelImport, ImportErrors endpoint.Endpoint
+	StartImport, PreviewImport, GetImport, ListImports, CancelImport, ImportErrors endpoint.Endpoint
+}
+
+// listRequest is a page of the imports list.
+type listRequest struct {
+	Limit  int
+	Cursor string
 }
 
 // MakeEndpoints returns the endpoints of s.
@@ -31,6 +37,11 @@ func MakeEndpoints(s Service) Endpoints {
 		GetImport: func(ctx context.Context, r any) (any, error) {
 			im, err := s.Get(ctx, r.(api.IDRequest).ID)
 			return api.OK(im, 0, err)
+		},
+		ListImports: func(ctx context.Context, r any) (any, error) {
+			req := r.(listRequest)
+			page, err := s.List(ctx, req.Limit, req.Cursor)
+			return api.OK(page, 0, err)
 		},
 		CancelImport: func(ctx context.Context, r any) (any, error) {
 			im, err := s.Cancel(ctx, r.(api.IDRequest).ID)

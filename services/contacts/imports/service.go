@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -22,6 +23,9 @@ type Service interface {
 	Preview(ctx context.Context, up Upload) (*Preview, error)
 	// Get reads an import.
 	Get(ctx context.Context, id string) (*Import, error)
+	// List returns a page of the imports the caller may see, newest
+	// first: its own, or every import of the tenant for an administrator.
+	List(ctx context.Context, limit int, cursor string) (customer.Page[Import], error)
 	// Cancel ends a queued or running import: what it imported stays.
 	Cancel(ctx context.Context, id string) (*Import, error)
 	// Errors returns the error report of an import, streamed by its Stream.
@@ -45,13 +49,15 @@ type ErrorReport struct {
 
 type service struct {
 	store   *Store
+	cursors *kitx.Cursors
 	now     func() time.Time
 	maxFile int64 // the largest file taken, MaxFileBytes
 }
 
-// NewService returns the Service on store.
-func NewService(store *Store) Service {
-	return &service{store: store, now: time.Now, maxFile: MaxFileBytes}
+// NewService returns the Service on store, signing list cursors with
+// cursors.
+func NewService(store *Store, cursors *kitx.Cursors) Service {
+	return &service{store: store, cursors: cursors, now: time.Now, maxFile: MaxFileBytes}
 }
 
 // timestamp is the current time as PostgreSQL stores it.

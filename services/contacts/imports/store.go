@@ -160,3 +160,23 @@ func endImport(ctx context.Context, tx *pgstore.Tx, id, state, reason string, no
 	}
 	return im, tx.Emit(ctx, customer.EventImport, customer.VerbCompleted, id, im, nil)
 }
+
+// list reads up to n imports of the tenant newest first, after the import
+// after ("": from the newest), only those creator started unless creator
+// is "".
+func (s *Store) list(ctx context.Context, tenant, creator, after string, n int) (out []Import, err error) {
+	out = []Import{}
+	err = s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+		err := tx.SQL().SelectContext(ctx, &out, `SELECT `+importColumns+` FROM imports
+			WHERE ($1 = '' OR created_by = $1) AND ($2 = '' OR id < $2::uuid)
+			ORDER BY id DESC LIMIT $3`, creator, after, n)
+		if err != nil {
+			return fmt.Errorf("list imports: %w", pg.MapError(err))
+		}
+		return nil
+	})
+	for i := range out {
+		out[i].fill()
+	}
+	return out, err
+}

@@ -30,6 +30,7 @@ func Routes(s Service) []starter.Route {
 			Decode: decodeUpload(true)},
 		starter.Route{Name: "previewImport", Method: "POST", Path: "/v1/imports/preview", Permission: write, Endpoint: e.PreviewImport,
 			Decode: decodeUpload(false)},
+		starter.Route{Name: "listImports", Method: "GET", Path: "/v1/imports", Permission: write, Endpoint: e.ListImports, Decode: decodeList},
 		starter.Route{Name: "getImport", Method: "GET", Path: "/v1/imports/{id}", Permission: write, Endpoint: e.GetImport, Decode: api.DecodeID},
 		starter.Route{Name: "cancelImport", Method: "DELETE", Path: "/v1/imports/{id}", Permission: write, Endpoint: e.CancelImport,
 			Decode: api.DecodeID},
@@ -41,6 +42,12 @@ func Routes(s Service) []starter.Route {
 // multipartOverhead is what a multipart body may hold beside the file: the
 // options part and the parts' headers and boundaries.
 const multipartOverhead = 2 << 20
+
+// decodeList reads a page's limit and cursor.
+func decodeList(_ context.Context, r *http.Request) (any, error) {
+	limit, err := kitx.Limit(r)
+	return listRequest{Limit: limit, Cursor: r.URL.Query().Get("cursor")}, err
+}
 
 // decodeUpload returns the decoder of an upload: a multipart/form-data body
 // of an "options" part (JSON Options; needed when options is set) and then
