@@ -25,15 +25,27 @@ type foreignEntry struct {
 // recordForeign adds e to the timeline of the record id of t and moves the
 // lastActivityAt of the record — of the one it was merged into, if it was
 // — forward to touch (never back). It returns false, writing nothing,
-// when the tenant has no such record.
+// when the tenant has no such record. The entry of an erased contact
+// (package privacy) keeps only its label, as its erasure left the others.
 func recordForeign(ctx context.Context, tx *pgstore.Tx, t *pgstore.Table, id string, e foreignEntry, touch time.Time) (bool, error) {
-	var mergedInto *string
-	err := tx.SQL().GetContext(ctx, &mergedInto, "SELECT merged_into FROM "+t.Name+" WHERE id = $1", id)
+	var rec struct {
+		MergedInto *string `db:"merged_into"`
+		Erased     bool    `db:"erased"`
+	}
+	erased := "false"
+	if t == pgstore.Contacts {
+		erased = "erased_at IS NOT NULL"
+	}
+	err := tx.SQL().GetContext(ctx, &rec, "SELECT merged_into, "+erased+" AS erased FROM "+t.Name+" WHERE id = $1", id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("timeline: read %s %s: %w", t.Entity, id, pg.MapError(err))
+	}
+	mergedInto := rec.MergedInto
+	if rec.Erased {
+		e.Summary = foreignLabels[e.Type]
 	}
 	details, err := json.Marshal(e.Details)
 	if err != nil {
