@@ -30,6 +30,7 @@ type contactsStack struct {
 	brokers []string
 	bin     binary
 	env     []string // the service's environment but HTTP_ADDR
+	procs   []*proc.Process
 	undo    []func()
 }
 
@@ -89,11 +90,12 @@ func (s *contactsStack) replica(ctx context.Context) (string, error) {
 		return "", err
 	}
 	base := "http://" + addr
-	stop, err := s.bin.start(ctx, base, append(slices.Clone(s.env), "HTTP_ADDR="+addr))
+	p, err := s.bin.run(ctx, base, append(slices.Clone(s.env), "HTTP_ADDR="+addr))
 	if err != nil {
 		return "", err
 	}
-	s.undo = append(s.undo, stop)
+	s.procs = append(s.procs, p)
+	s.undo = append(s.undo, func() { p.Stop(10 * time.Second) })
 	return base, nil
 }
 

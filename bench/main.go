@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders" or "timeline"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline" or "import"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -41,8 +41,10 @@ func main() {
 		fn = func() error { return runRemindersOnly(ctx) }
 	case "timeline":
 		fn = func() error { return runTimelineOnly(ctx) }
+	case "import":
+		fn = func() error { return runImportOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\" and \"timeline\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\" and \"import\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -144,6 +146,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"timeline", func() (err error) {
 		r.Timeline, err = measureTimeline(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"import", func() (err error) {
+		r.Import, err = measureImport(ctx, root)
 		return
 	}})
 	for _, s := range steps {

@@ -39,6 +39,8 @@ type results struct {
 	// Timeline is part 8, a contact's timeline of 11,000 activities and
 	// events.
 	Timeline timelineRun
+	// Import is part 9, a CSV import of 1,000,000 contacts.
+	Import importRun
 }
 
 // Goals the outbox is held to.
@@ -130,6 +132,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeOperatorSection(w, r.Operator)
 	writeRemindersSection(w, r.Reminders)
 	writeTimelineSection(w, r.Timeline)
+	writeImportSection(w, r.Import)
 }
 
 // writeSummary prints the headline numbers.
@@ -152,6 +155,9 @@ func writeSummary(w io.Writer, r results) {
 	o := r.Operator
 	fmt.Fprintf(w, "operator: 1 tenant apply → Ready %s (goal ≤ %s); %d tenants %s (goal ≤ %s)\n",
 		ms(o.One), goalOneTenant, operatorTenants, ms(o.Many), goalManyTenants)
+	im := r.Import
+	fmt.Fprintf(w, "import: %.0f rows/s of %d contacts vs %.0f INSERT … SELECT rows/s (ratio %.2f, goal ≥ %.1f), %.0f raw COPY rows/s; memory +%.1f MB (goal < %.0f MB)\n",
+		im.Rate, im.Rows, im.Baseline, im.Rate/im.Baseline, goalImportRatio, im.RawCopy, float64(im.RSSGrowth())/1e6, float64(goalImportRSS)/1e6)
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
