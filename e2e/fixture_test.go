@@ -15,14 +15,16 @@ import (
 )
 
 // fixture is what a tenant's administrator creates: a tag, a custom field,
-// an account, two contacts (the first with a phone number) and a shared
-// saved view finding the first, a task with a reminder on the first
-// contact, every text field carrying a unique marker; a duplicate scan of
-// contacts, and a CSV import whose one row fails (its error report holds a
-// marker).
+// a sales pipeline, an account, two contacts (the first with a phone
+// number) and a shared saved view finding the first, a task with a reminder
+// on the first contact, every text field carrying a unique marker; a
+// duplicate scan of contacts, and a CSV import whose one row fails (its
+// error report holds a marker). Its first request to the sales service
+// made the tenant's default pipeline.
 type fixture struct {
 	TagID, FieldID, AccountID, ContactID, Contact2ID, ViewID string
 	ActivityID                                               string
+	PipelineID, DefaultPipelineID                            string
 	ScanID, ImportID                                         string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
 	// Markers are strings only this tenant's records contain; no response
@@ -32,7 +34,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -50,7 +52,9 @@ func newFixture(t *testing.T, base, token string) fixture {
 	tagName, fieldKey, fieldValue := "tag"+m, "cf_"+m, "cfvalue"+m
 	lastName, lastName2, jobTitle, industry := "Ln"+m, "Other"+m, "Job"+m, "Industry"+m
 	consentSource, viewName, subject := "Src"+m, "View"+m, "Subj"+m
-	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject}
+	pipelineName, stageName := "Pipe"+m, "Stage"+m
+	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject,
+		pipelineName, stageName}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -61,6 +65,24 @@ func newFixture(t *testing.T, base, token string) fixture {
 	}
 	f.TagID = post("/v1/tags", map[string]any{"name": tagName, "colour": "#123456", "description": "Desc" + m})
 	f.FieldID = post("/v1/custom-fields", map[string]any{"entity": "contact", "key": fieldKey, "label": "Label" + m, "type": "text"})
+	f.PipelineID = post("/v1/pipelines", map[string]any{"name": pipelineName, "stages": []map[string]any{
+		{"name": stageName, "kind": "open", "probability": 50, "requiredFields": []string{"amount"}},
+		{"name": "Won", "kind": "won"}, {"name": "Lost", "kind": "lost"}}})
+	var pipelines struct {
+		Items []struct {
+			ID        string `json:"id"`
+			IsDefault bool   `json:"isDefault"`
+		} `json:"items"`
+	}
+	stack.Must(t, stack.Request{Method: http.MethodGet, URL: base + "/v1/pipelines", Token: token}, http.StatusOK, &pipelines)
+	for _, p := range pipelines.Items {
+		if p.IsDefault {
+			f.DefaultPipelineID = p.ID
+		}
+	}
+	if f.DefaultPipelineID == "" {
+		t.Fatal("the tenant has no default pipeline")
+	}
 	f.AccountID = post("/v1/accounts", map[string]any{"name": f.AccountName, "domain": f.Domain, "industry": industry, "tags": []string{tagName}})
 	f.ContactID = post("/v1/contacts", map[string]any{
 		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,

@@ -35,6 +35,10 @@ const (
 	read  = "contacts:read"
 	write = "contacts:write"
 	admin = "contacts:admin"
+
+	salesRead  = "sales:read"
+	salesWrite = "sales:write"
+	salesAdmin = "sales:admin"
 )
 
 // probes lists what a caller tries on victim v's fixture: every operation
@@ -166,6 +170,19 @@ func probes(v fixture) []probe {
 			"from": v.Phone, "startedAt": "2026-03-02T09:00:00Z"}, gate: write, want: 201, echoes: true, check: unlinked},
 		{name: "patch saved view", method: "PATCH", path: "/v1/saved-views/" + v.ViewID, body: map[string]any{"name": "pwned"}, header: ifMatch, gate: read, svc: read, want: 404, echoes: true},
 		{name: "delete saved view", method: "DELETE", path: "/v1/saved-views/" + v.ViewID, gate: read, svc: read, want: 404, echoes: true},
+		// Pipelines are the tenant's sales configuration: read with
+		// sales:read, changed with sales:admin (the gateway asks
+		// sales:write of every write).
+		{name: "list pipelines", method: "GET", path: "/v1/pipelines", gate: salesRead, want: 200},
+		{name: "get pipeline", method: "GET", path: "/v1/pipelines/" + v.PipelineID, gate: salesRead, want: 404, echoes: true},
+		{name: "get default pipeline", method: "GET", path: "/v1/pipelines/" + v.DefaultPipelineID, gate: salesRead, want: 404, echoes: true},
+		{name: "create pipeline", method: "POST", path: "/v1/pipelines", body: map[string]any{"name": "Probe " + m, "stages": []map[string]any{
+			{"name": "Open", "kind": "open", "probability": 10}, {"name": "Won", "kind": "won"}, {"name": "Lost", "kind": "lost"}}},
+			gate: salesWrite, svc: salesAdmin, want: 201},
+		{name: "patch pipeline", method: "PATCH", path: "/v1/pipelines/" + v.PipelineID, body: map[string]any{"name": "pwned"}, header: ifMatch,
+			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete pipeline", method: "DELETE", path: "/v1/pipelines/" + v.PipelineID, header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete default pipeline", method: "DELETE", path: "/v1/pipelines/" + v.DefaultPipelineID, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
 	}
 }
 
@@ -216,7 +233,7 @@ func assertNoLeak(t *testing.T, body []byte, f fixture, withIDs bool) {
 	secrets := f.Markers
 	if withIDs {
 		secrets = append(secrets[:len(secrets):len(secrets)], f.IDs()...)
-		secrets = append(secrets, f.ScanID, f.ImportID)
+		secrets = append(secrets, f.ScanID, f.ImportID, f.DefaultPipelineID)
 	}
 	for _, s := range secrets {
 		if strings.Contains(strings.ToLower(string(body)), strings.ToLower(s)) {
@@ -268,6 +285,9 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list the contact's activities", "GET", "/v1/activities?contact=" + f.ContactID, nil, f.ActivityID},
 		{"the team's calendar", "GET", "/v1/activities/calendar?from=2098-12-01T00:00:00Z&to=2099-02-01T00:00:00Z&team=" + f.Team, nil, f.ActivityID},
 		{"look up the contact's phone", "GET", "/v1/lookup/phone/" + url.PathEscape(f.Phone), nil, f.ContactID},
+		{"list pipelines", "GET", "/v1/pipelines", nil, f.PipelineID},
+		{"get pipeline", "GET", "/v1/pipelines/" + f.PipelineID, nil, f.PipelineID},
+		{"get default pipeline", "GET", "/v1/pipelines/" + f.DefaultPipelineID, nil, f.DefaultPipelineID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,6 +310,8 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"custom field", "/v1/custom-fields/" + f.FieldID},
 		{"saved view", "/v1/saved-views/" + f.ViewID},
 		{"activity", "/v1/activities/" + f.ActivityID},
+		{"pipeline", "/v1/pipelines/" + f.PipelineID},
+		{"default pipeline", "/v1/pipelines/" + f.DefaultPipelineID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

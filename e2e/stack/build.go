@@ -11,12 +11,13 @@ import (
 type Binaries struct {
 	Gateway  string
 	Contacts string
+	Sales    string
 }
 
-// Build compiles services/gateway/cmd/gateway and
-// services/contacts/cmd/contacts from the repository at root (the directory
+// Build compiles services/gateway/cmd/gateway, services/contacts/cmd/contacts
+// and services/sales/cmd/sales from the repository at root (the directory
 // holding go.work) into dir, with one go build.
 func Build(ctx context.Context, root, dir string) (Binaries, error) {
-	b := Binaries{Gateway: filepath.Join(dir, "gateway"), Contacts: filepath.Join(dir, "contacts")}
-	return b, proc.Build(ctx, root, dir, "./services/gateway/cmd/gateway", "./services/contacts/cmd/contacts")
+	b := Binaries{Gateway: filepath.Join(dir, "gateway"), Contacts: filepath.Join(dir, "contacts"), Sales: filepath.Join(dir, "sales")}
+	return b, proc.Build(ctx, root, dir, "./services/gateway/cmd/gateway", "./services/contacts/cmd/contacts", "./services/sales/cmd/sales")
 }

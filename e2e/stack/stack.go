@@ -1,5 +1,5 @@
 // Package stack runs Rapport's real binaries for end-to-end tests: the
-// gateway and the contacts service, each on its own scratch PostgreSQL
+// gateway and the contacts and sales services, each on its own scratch PostgreSQL
 // database (owner for migrations, a runtime role under RLS) and one
 // in-process Kafka, wired as the local launcher (deploy/local) wires them.
 package stack
@@ -21,11 +21,13 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
-// Stack is a running gateway in front of a running contacts service.
+// Stack is a running gateway in front of running contacts and sales
+// services.
 type Stack struct {
 	GatewayURL    string   // http://127.0.0.1:port
 	MetricsURL    string   // the gateway's internal listener (GATEWAY_METRICS_ADDR)
 	ContactsURL   string   // the contacts service itself, bypassing the gateway
+	SalesURL      string   // the sales service itself, bypassing the gateway
 	Brokers       []string // the Kafka the contacts service publishes to
 	Topic         string   // the contacts topic, rapport.contacts.v1
 	PlatformToken string   // the operator's token for /admin/v1
@@ -33,23 +35,24 @@ type Stack struct {
 	ContactsDB    string // the contacts database's owner URL, to read its catalog
 }
 
-// Start builds nothing (see Build): it provisions two databases and Kafka,
-// starts the gateway and then the contacts service from bins, waits until
-// both are ready and stops everything when the test ends.
+// Start builds nothing (see Build): it provisions three databases and
+// Kafka (the contacts and sales topics), starts the gateway and then the
+// services from bins, waits until each is ready and stops everything when
+// the test ends.
 func Start(t testing.TB, bins Binaries) *Stack {
 	t.Helper()
-	gdb, cdb := testkit.Postgres(t), testkit.Postgres(t)
-	topic := registry.MustTopic("", registry.Contacts)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic)))
+	gdb, cdb, sdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
+	topic, salesTopic := registry.MustTopic("", registry.Contacts), registry.MustTopic("", registry.Sales)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic)))
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "signing-key.pem")
 	key, err := auth.WriteKeyFile(keyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gAddr, mAddr, cAddr := testkit.FreeAddr(t), testkit.FreeAddr(t), testkit.FreeAddr(t)
+	gAddr, mAddr, cAddr, sAddr := testkit.FreeAddr(t), testkit.FreeAddr(t), testkit.FreeAddr(t), testkit.FreeAddr(t)
 	s := &Stack{
-		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr,
+		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr, SalesURL: "http://" + sAddr,
 		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
@@ -60,7 +63,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"GATEWAY_PLATFORM_TOKEN="+s.PlatformToken,
 		"GATEWAY_SIGNING_KEYS="+keyFile,
-		"STATIC_UPSTREAMS=contacts="+cAddr,
+		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr,
 		// The matrix sends hundreds of requests per tenant within seconds;
 		// the default 100/s per tenant would turn them into 429s.
 		"RATE_LIMIT_TENANT=100000:100000", "RATE_LIMIT_API_KEY=100000:100000",
@@ -68,6 +71,12 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	start(t, "contacts", bins.Contacts, s.ContactsURL, append(common,
 		"SERVICE_NAME=contacts", "HTTP_ADDR="+cAddr,
 		"DATABASE_URL="+cdb.AppURL, "DATABASE_MIGRATE_URL="+cdb.AdminURL,
+		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
+		"CURSOR_KEY="+randomHex(32),
+	))
+	start(t, "sales", bins.Sales, s.SalesURL, append(common,
+		"SERVICE_NAME=sales", "HTTP_ADDR="+sAddr,
+		"DATABASE_URL="+sdb.AppURL, "DATABASE_MIGRATE_URL="+sdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
 	))

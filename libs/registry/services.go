@@ -34,7 +34,7 @@ func Default() Registry {
 			// read of an import is audited as an export.
 			{Prefix: "/v1/imports", Data: ExportData},
 		}},
-		{Name: Sales, Context: "sales", Routes: []Route{
+		{Name: Sales, Context: "sales", Built: true, Routes: []Route{
 			{Prefix: "/v1/leads"},
 			{Prefix: "/v1/opportunities"},
 			{Prefix: "/v1/pipelines"},

@@ -1,0 +1,80 @@
+package sales_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
+
+	"github.com/rapport-crm/rapport/services/sales/deals"
+)
+
+// TestPipelineBadInput: each bad pipeline is a 400 problem naming every
+// field at fault.
+func TestPipelineBadInput(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	for _, tt := range []struct {
+		name   string
+		body   any
+		fields []string
+	}{
+		{"no name", map[string]any{"name": " ", "stages": threeStages()}, []string{"name"}},
+		{"no lost stage", map[string]any{"name": "P", "stages": []map[string]any{stage("Open", "open", 10), stage("Won", "won", 100)}}, []string{"stages"}},
+		{"no stages", map[string]any{"name": "P", "stages": []map[string]any{}}, []string{"stages"}},
+		{"open without probability", map[string]any{"name": "P", "stages": []map[string]any{{"name": "Open", "kind": "open"}, stage("Won", "won", 100), stage("Lost", "lost", 0)}},
+			[]string{"stages/0/probability"}},
+		{"probability over 100, won below", map[string]any{"name": "P", "stages": []map[string]any{stage("Open", "open", 150), stage("Won", "won", 90), stage("Lost", "lost", 0)}},
+			[]string{"stages/0/probability", "stages/1/probability"}},
+		{"unknown kind", map[string]any{"name": "P", "stages": []map[string]any{stage("Maybe", "maybe", 10), stage("Open", "open", 10), stage("Won", "won", 100), stage("Lost", "lost", 0)}},
+			[]string{"stages/0/kind"}},
+		{"unknown and repeated required fields", map[string]any{"name": "P", "stages": []map[string]any{stage("Open", "open", 10, "amount", "colour", "amount"), stage("Won", "won", 100), stage("Lost", "lost", 0)}},
+			[]string{"stages/0/requiredFields/1", "stages/0/requiredFields/2"}},
+		{"stage names alike", map[string]any{"name": "P", "stages": []map[string]any{stage("Open", "open", 10), stage("OPEN ", "open", 20), stage("Won", "won", 100), stage("Lost", "lost", 0)}},
+			[]string{"stages/1/name"}},
+		{"a stage id on create", map[string]any{"name": "P", "stages": []map[string]any{{"id": uuid.NewString(), "name": "Open", "kind": "open", "probability": 5}, stage("Won", "won", 100), stage("Lost", "lost", 0)}},
+			[]string{"stages/0/id"}},
+		{"read-only field", map[string]any{"name": "P", "isDefault": true, "stages": threeStages()}, []string{"isDefault"}},
+		{"unknown field", map[string]any{"name": "P", "colour": "red", "stages": threeStages()}, []string{"colour"}},
+		{"probability as text", map[string]any{"name": "P", "stages": []map[string]any{{"name": "Open", "kind": "open", "probability": "high"}, stage("Won", "won", 100), stage("Lost", "lost", 0)}},
+			[]string{"stages/0/probability"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.want(e.do(u, "POST", "/v1/pipelines", tt.body), http.StatusBadRequest)
+			if got := r.fields(); !slices.Equal(got, tt.fields) {
+				t.Errorf("fields %v, want %v: %s", got, tt.fields, r.raw)
+			}
+		})
+	}
+
+	p := decode[deals.Pipeline](e.want(e.do(u, "POST", "/v1/pipelines", map[string]any{"name": "P", "stages": threeStages()}), http.StatusCreated))
+	for _, tt := range []struct {
+		name   string
+		patch  any
+		status int
+		fields []string
+	}{
+		{"the won stage removed", map[string]any{"stages": []map[string]any{{"id": p.Stages[0].ID, "name": "Open", "kind": "open", "probability": 30}, {"id": p.Stages[2].ID, "name": "Lost", "kind": "lost"}}},
+			http.StatusBadRequest, []string{"stages"}},
+		{"a stage twice", map[string]any{"stages": []map[string]any{{"id": p.Stages[0].ID, "name": "Open", "kind": "open", "probability": 30}, {"id": p.Stages[0].ID, "name": "Again", "kind": "open", "probability": 30},
+			stage("Won", "won", 100), stage("Lost", "lost", 0)}}, http.StatusBadRequest, []string{"stages/1/id"}},
+		{"an unknown stage id", map[string]any{"stages": []map[string]any{{"id": uuid.NewString(), "name": "Open", "kind": "open", "probability": 30}, stage("Won", "won", 100), stage("Lost", "lost", 0)}},
+			http.StatusBadRequest, []string{"stages/0/id"}},
+		{"version", map[string]any{"version": 9}, http.StatusBadRequest, []string{"version"}},
+		{"the name removed", map[string]any{"name": nil}, http.StatusBadRequest, []string{"name"}},
+		{"not an object", []int{1}, http.StatusBadRequest, nil},
+	} {
+		t.Run("patch "+tt.name, func(t *testing.T) {
+			r := e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, tt.patch, "If-Match", kitx.ETag(1)), tt.status)
+			if got := r.fields(); !slices.Equal(got, tt.fields) {
+				t.Errorf("fields %v, want %v: %s", got, tt.fields, r.raw)
+			}
+		})
+	}
+	if got := decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); got.Version != 1 {
+		t.Errorf("the pipeline is at version %d after refused patches, want 1", got.Version)
+	}
+}

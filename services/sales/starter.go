@@ -1,0 +1,51 @@
+// Package sales is the sales service of Rapport (issue 15): the pipelines
+// of each tenant with their ordered stages, and, to come, leads,
+// opportunities, products, quotes and forecasts. Every read and write runs
+// in a tenant transaction under row-level security; every change is
+// published through the outbox to rapport.sales.v1.
+//
+// The service is split by bounded context (README.md has the map), each
+// package with its service, endpoints, transport and store. This package
+// wires them (Starter) and holds the embedded contract.
+package sales
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
+	"github.com/rapport-crm/rapport/libs/starter"
+
+	"github.com/rapport-crm/rapport/services/sales/deals"
+	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/sales/migrations"
+)
+
+// Starter is the sales service as libs/starter runs it: cmd/sales starts
+// it, and so do the tests.
+func Starter() starter.Service {
+	return starter.Service{Name: registry.Sales, Migrations: []pg.Source{migrations.Source()}, Build: build}
+}
+
+// build wires the service on what the starter opened.
+func build(ctx context.Context, env starter.Env) (starter.API, error) {
+	doc, err := OpenAPI(ctx)
+	if err != nil {
+		return starter.API{}, err
+	}
+	spec, err := doc.MarshalJSON()
+	if err != nil {
+		return starter.API{}, fmt.Errorf("encode openapi.json: %w", err)
+	}
+	return starter.API{Routes: routes(pgstore.New(env.DB, env.Topic)), OpenAPI: spec}, nil
+}
+
+// routes is the service's route table, every context's, each route with
+// its permission; the contexts share db.
+func routes(db *pgstore.DB) []starter.Route {
+	return slices.Concat(
+		deals.Routes(deals.NewService(deals.NewStore(db))),
+	)
+}
