@@ -176,7 +176,7 @@ func TestConcurrentCreatesShareTransactions(t *testing.T) {
 	}
 	types, payloads := e.outboxEvents()
 	for i, typ := range types {
-		if typ == customer.EventType("contact", "created") {
+		if typ == customer.Events.Type("contact", "created") {
 			delete(ids, payloads[i].state().ID)
 		}
 	}

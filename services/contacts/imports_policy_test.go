@@ -92,7 +92,7 @@ func TestImportUpdateAndCreate(t *testing.T) {
 	_, payloads := e.outboxEvents()
 	var changed []string
 	for _, p := range payloads {
-		if p.typ == customer.EventType(customer.EntityContact, customer.VerbUpdated) && p.subject == ada.ID {
+		if p.typ == customer.Events.Type(customer.EntityContact, customer.VerbUpdated) && p.subject == ada.ID {
 			changed = p.state().Changed
 		}
 	}

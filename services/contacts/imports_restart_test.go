@@ -101,7 +101,7 @@ func TestImportCancel(t *testing.T) {
 	_, payloads := e.outboxEvents()
 	ended := map[string]int{}
 	for _, p := range payloads {
-		if p.typ == customer.EventType(customer.EventImport, customer.VerbCompleted) {
+		if p.typ == customer.Events.Type(customer.EventImport, customer.VerbCompleted) {
 			ended[p.subject]++
 			if s := decodeEvent[imports.Import](p); s.State != imports.StateCancelled {
 				t.Errorf("import.completed of %s says %s", p.subject, s.State)

@@ -98,9 +98,9 @@ func TestImportReadsEachEncoding(t *testing.T) {
 	created, completed := 0, 0
 	for _, typ := range types {
 		switch typ {
-		case customer.EventType(customer.EntityContact, customer.VerbCreated):
+		case customer.Events.Type(customer.EntityContact, customer.VerbCreated):
 			created++
-		case customer.EventType(customer.EventImport, customer.VerbCompleted):
+		case customer.Events.Type(customer.EventImport, customer.VerbCompleted):
 			completed++
 		}
 	}

@@ -184,7 +184,7 @@ func TestPersonalDataErasure(t *testing.T) {
 	// event matches its schema.
 	var erased []string
 	for _, ev := range e.published() {
-		if ev.typ == customer.EventType(customer.EntityContact, customer.VerbErased) {
+		if ev.typ == customer.Events.Type(customer.EntityContact, customer.VerbErased) {
 			erased = append(erased, ev.subject)
 			assertErased(t, "contact.erased", ev.data)
 		}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
+	"github.com/rapport-crm/rapport/libs/resource"
 )
 
 // Endpoints are the endpoints of activities, one per operation.
@@ -16,7 +16,7 @@ type Endpoints struct {
 
 // snoozeRequest asks to snooze the reminder of an activity.
 type snoozeRequest struct {
-	api.IDRequest
+	resource.IDRequest
 	Snooze Snooze
 }
 
@@ -38,53 +38,53 @@ func MakeEndpoints(s Service) Endpoints {
 		Create: func(ctx context.Context, r any) (any, error) {
 			a, created, err := s.Create(ctx, r.(Activity))
 			if err != nil || !created {
-				return api.OK(a, version(a), err)
+				return resource.OK(a, version(a), err)
 			}
-			return api.Created(a, a.Version, "/v1/activities/"+a.ID, nil)
+			return resource.Created(a, a.Version, "/v1/activities/"+a.ID, nil)
 		},
 		Get: func(ctx context.Context, r any) (any, error) {
-			a, err := s.Get(ctx, r.(api.IDRequest).ID)
-			return api.OK(a, version(a), err)
+			a, err := s.Get(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(a, version(a), err)
 		},
 		Update: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.PatchRequest)
+			req := r.(resource.PatchRequest)
 			a, changed, err := s.Update(ctx, req.ID, req.IfMatch, req.Patch)
-			return api.Updated(a, version(a), changed, err)
+			return resource.Updated(a, version(a), changed, err)
 		},
 		Delete: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.IDRequest)
-			return api.NoContent{}, s.Delete(ctx, req.ID, req.IfMatch)
+			req := r.(resource.IDRequest)
+			return resource.NoContent{}, s.Delete(ctx, req.ID, req.IfMatch)
 		},
 		Complete: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.IDRequest)
+			req := r.(resource.IDRequest)
 			c, err := s.Complete(ctx, req.ID, req.IfMatch)
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(c, c.Task.Version, nil)
+			return resource.OK(c, c.Task.Version, nil)
 		},
 		Snooze: func(ctx context.Context, r any) (any, error) {
 			req := r.(snoozeRequest)
 			a, err := s.Snooze(ctx, req.ID, req.IfMatch, req.Snooze)
-			return api.OK(a, version(a), err)
+			return resource.OK(a, version(a), err)
 		},
 		List: func(ctx context.Context, r any) (any, error) {
 			page, err := s.List(ctx, r.(Query))
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 		MyTasks: func(ctx context.Context, r any) (any, error) {
 			req := r.(pageRequest)
 			page, err := s.MyTasks(ctx, req.Limit, req.Cursor)
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 		Overdue: func(ctx context.Context, r any) (any, error) {
 			req := r.(overdueRequest)
 			page, err := s.Overdue(ctx, req.Owners, req.Limit, req.Cursor)
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 		Calendar: func(ctx context.Context, r any) (any, error) {
 			page, err := s.Calendar(ctx, r.(CalendarQuery))
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 	}
 }

@@ -9,10 +9,10 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // Routes returns the routes of activities on s, each with the permission
@@ -21,9 +21,9 @@ import (
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
 	read, write := customer.PermRead, customer.PermWrite
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "createActivity", Method: "POST", Path: "/v1/activities", Permission: write, Endpoint: e.Create,
-			Decode: api.DecodeBody[Activity](ReadOnlyFields)},
+			Decode: resource.DecodeBody[Activity](ReadOnlyFields)},
 		starter.Route{Name: "listActivities", Method: "GET", Path: "/v1/activities", Permission: read, Endpoint: e.List, Decode: decodeList},
 		starter.Route{Name: "myOpenTasks", Method: "GET", Path: "/v1/activities/my-tasks", Permission: read, Endpoint: e.MyTasks,
 			Decode: decodePage},
@@ -31,13 +31,13 @@ func Routes(s Service) []starter.Route {
 			Decode: decodeOverdue},
 		starter.Route{Name: "activityCalendar", Method: "GET", Path: "/v1/activities/calendar", Permission: read, Endpoint: e.Calendar,
 			Decode: decodeCalendar},
-		starter.Route{Name: "getActivity", Method: "GET", Path: "/v1/activities/{id}", Permission: read, Endpoint: e.Get, Decode: api.DecodeID},
+		starter.Route{Name: "getActivity", Method: "GET", Path: "/v1/activities/{id}", Permission: read, Endpoint: e.Get, Decode: resource.DecodeID},
 		starter.Route{Name: "updateActivity", Method: "PATCH", Path: "/v1/activities/{id}", Permission: write, Endpoint: e.Update,
-			Decode: api.DecodePatch},
+			Decode: resource.DecodePatch},
 		starter.Route{Name: "deleteActivity", Method: "DELETE", Path: "/v1/activities/{id}", Permission: write, Endpoint: e.Delete,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 		starter.Route{Name: "completeTask", Method: "POST", Path: "/v1/activities/{id}/complete", Permission: write, Endpoint: e.Complete,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 		starter.Route{Name: "snoozeReminder", Method: "POST", Path: "/v1/activities/{id}/snooze", Permission: write, Endpoint: e.Snooze,
 			Decode: decodeSnooze},
 	)
@@ -45,11 +45,11 @@ func Routes(s Service) []starter.Route {
 
 // decodeSnooze reads the id, the If-Match and the snooze.
 func decodeSnooze(ctx context.Context, r *http.Request) (any, error) {
-	id, err := api.DecodeID(ctx, r)
+	id, err := resource.DecodeID(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	req := snoozeRequest{IDRequest: id.(api.IDRequest)}
+	req := snoozeRequest{IDRequest: id.(resource.IDRequest)}
 	return req, kitx.Decode(r, &req.Snooze, 0)
 }
 

@@ -5,6 +5,8 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/rapport-crm/rapport/libs/resource"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
@@ -24,66 +26,66 @@ func MakeEndpoints(s Service) Endpoints {
 			if err != nil {
 				return nil, err
 			}
-			return api.Created(t, t.Version, "/v1/tags/"+t.ID, nil)
+			return resource.Created(t, t.Version, "/v1/tags/"+t.ID, nil)
 		},
 		GetTag: func(ctx context.Context, r any) (any, error) {
-			t, err := s.GetTag(ctx, r.(api.IDRequest).ID)
+			t, err := s.GetTag(ctx, r.(resource.IDRequest).ID)
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(t, t.Version, nil)
+			return resource.OK(t, t.Version, nil)
 		},
 		UpdateTag: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.PatchRequest)
+			req := r.(resource.PatchRequest)
 			t, err := s.UpdateTag(ctx, req.ID, req.IfMatch, req.Patch)
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(t, t.Version, nil)
+			return resource.OK(t, t.Version, nil)
 		},
 		DeleteTag: func(ctx context.Context, r any) (any, error) {
-			return api.NoContent{}, s.DeleteTag(ctx, r.(api.IDRequest).ID)
+			return resource.NoContent{}, s.DeleteTag(ctx, r.(resource.IDRequest).ID)
 		},
 		ListTags: func(ctx context.Context, _ any) (any, error) {
 			tags, err := s.ListTags(ctx)
-			return api.OK(&api.List[Tag]{Items: tags}, 0, err)
+			return resource.OK(&resource.List[Tag]{Items: tags}, 0, err)
 		},
 		CreateCustomField: func(ctx context.Context, r any) (any, error) {
 			d, err := s.CreateCustomField(ctx, r.(customer.CustomField))
 			if err != nil {
 				return nil, err
 			}
-			return api.Created(d, d.Version, "/v1/custom-fields/"+d.ID, nil)
+			return resource.Created(d, d.Version, "/v1/custom-fields/"+d.ID, nil)
 		},
 		GetCustomField: func(ctx context.Context, r any) (any, error) {
-			d, err := s.GetCustomField(ctx, r.(api.IDRequest).ID)
+			d, err := s.GetCustomField(ctx, r.(resource.IDRequest).ID)
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(d, d.Version, nil)
+			return resource.OK(d, d.Version, nil)
 		},
 		UpdateCustomField: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.PatchRequest)
+			req := r.(resource.PatchRequest)
 			d, err := s.UpdateCustomField(ctx, req.ID, req.IfMatch, req.Patch)
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(d, d.Version, nil)
+			return resource.OK(d, d.Version, nil)
 		},
 		DeleteCustomField: func(ctx context.Context, r any) (any, error) {
-			return api.NoContent{}, s.DeleteCustomField(ctx, r.(api.IDRequest).ID)
+			return resource.NoContent{}, s.DeleteCustomField(ctx, r.(resource.IDRequest).ID)
 		},
 		ListCustomFields: func(ctx context.Context, r any) (any, error) {
 			defs, err := s.ListCustomFields(ctx, r.(api.ListParams).Entity)
-			return api.OK(&api.List[customer.CustomField]{Items: defs}, 0, err)
+			return resource.OK(&resource.List[customer.CustomField]{Items: defs}, 0, err)
 		},
 		GetSettings: func(ctx context.Context, _ any) (any, error) {
 			st, err := s.GetSettings(ctx)
-			return api.OK(st, 0, err)
+			return resource.OK(st, 0, err)
 		},
 		PutSettings: func(ctx context.Context, r any) (any, error) {
 			st, err := s.PutSettings(ctx, r.(Settings))
-			return api.OK(st, 0, err)
+			return resource.OK(st, 0, err)
 		},
 	}
 }

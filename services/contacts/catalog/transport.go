@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -15,27 +16,27 @@ import (
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
 	read, write, admin := customer.PermRead, customer.PermWrite, customer.PermAdmin
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "listTags", Method: "GET", Path: "/v1/tags", Permission: read, Endpoint: e.ListTags},
 		starter.Route{Name: "createTag", Method: "POST", Path: "/v1/tags", Permission: write, Endpoint: e.CreateTag,
-			Decode: api.DecodeBody[Tag](customer.ReadOnlyFields)},
-		starter.Route{Name: "getTag", Method: "GET", Path: "/v1/tags/{id}", Permission: read, Endpoint: e.GetTag, Decode: api.DecodeID},
-		starter.Route{Name: "updateTag", Method: "PATCH", Path: "/v1/tags/{id}", Permission: write, Endpoint: e.UpdateTag, Decode: api.DecodePatch},
-		starter.Route{Name: "deleteTag", Method: "DELETE", Path: "/v1/tags/{id}", Permission: write, Endpoint: e.DeleteTag, Decode: api.DecodeID},
+			Decode: resource.DecodeBody[Tag](customer.ReadOnlyFields)},
+		starter.Route{Name: "getTag", Method: "GET", Path: "/v1/tags/{id}", Permission: read, Endpoint: e.GetTag, Decode: resource.DecodeID},
+		starter.Route{Name: "updateTag", Method: "PATCH", Path: "/v1/tags/{id}", Permission: write, Endpoint: e.UpdateTag, Decode: resource.DecodePatch},
+		starter.Route{Name: "deleteTag", Method: "DELETE", Path: "/v1/tags/{id}", Permission: write, Endpoint: e.DeleteTag, Decode: resource.DecodeID},
 
 		starter.Route{Name: "listCustomFields", Method: "GET", Path: "/v1/custom-fields", Permission: read, Endpoint: e.ListCustomFields,
 			Decode: api.DecodeList},
 		starter.Route{Name: "createCustomField", Method: "POST", Path: "/v1/custom-fields", Permission: admin, Endpoint: e.CreateCustomField,
-			Decode: api.DecodeBody[customer.CustomField](customer.ReadOnlyFields)},
+			Decode: resource.DecodeBody[customer.CustomField](customer.ReadOnlyFields)},
 		starter.Route{Name: "getCustomField", Method: "GET", Path: "/v1/custom-fields/{id}", Permission: read, Endpoint: e.GetCustomField,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 		starter.Route{Name: "updateCustomField", Method: "PATCH", Path: "/v1/custom-fields/{id}", Permission: admin, Endpoint: e.UpdateCustomField,
-			Decode: api.DecodePatch},
+			Decode: resource.DecodePatch},
 		starter.Route{Name: "deleteCustomField", Method: "DELETE", Path: "/v1/custom-fields/{id}", Permission: admin, Endpoint: e.DeleteCustomField,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 
 		starter.Route{Name: "getSettings", Method: "GET", Path: "/v1/settings", Permission: read, Endpoint: e.GetSettings},
 		starter.Route{Name: "putSettings", Method: "PUT", Path: "/v1/settings", Permission: admin, Endpoint: e.PutSettings,
-			Decode: api.DecodeBody[Settings]([]string{"updatedAt", "version"})},
+			Decode: resource.DecodeBody[Settings]([]string{"updatedAt", "version"})},
 	)
 }

@@ -6,8 +6,9 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/rapport-crm/rapport/libs/resource"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // Endpoints are the endpoints of duplicate detection, merges and scans, one
@@ -36,12 +37,12 @@ type pairsRequest struct {
 func MakeEndpoints(s Service) Endpoints {
 	return Endpoints{
 		ContactDuplicates: func(ctx context.Context, r any) (any, error) {
-			found, err := s.ContactDuplicates(ctx, r.(api.IDRequest).ID)
-			return api.OK(&api.List[customer.DuplicateCandidate]{Items: found}, 0, err)
+			found, err := s.ContactDuplicates(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(&resource.List[customer.DuplicateCandidate]{Items: found}, 0, err)
 		},
 		AccountDuplicates: func(ctx context.Context, r any) (any, error) {
-			found, err := s.AccountDuplicates(ctx, r.(api.IDRequest).ID)
-			return api.OK(&api.List[customer.DuplicateCandidate]{Items: found}, 0, err)
+			found, err := s.AccountDuplicates(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(&resource.List[customer.DuplicateCandidate]{Items: found}, 0, err)
 		},
 		MergeContacts: func(ctx context.Context, r any) (any, error) {
 			req := r.(mergeRequest)
@@ -49,7 +50,7 @@ func MakeEndpoints(s Service) Endpoints {
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(c, c.Version, nil)
+			return resource.OK(c, c.Version, nil)
 		},
 		MergeAccounts: func(ctx context.Context, r any) (any, error) {
 			req := r.(mergeRequest)
@@ -57,23 +58,23 @@ func MakeEndpoints(s Service) Endpoints {
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(a, a.Version, nil)
+			return resource.OK(a, a.Version, nil)
 		},
 		StartDuplicateScan: func(ctx context.Context, r any) (any, error) {
 			scan, err := s.StartDuplicateScan(ctx, r.(ScanRequest).Entity)
 			if err != nil {
 				return nil, err
 			}
-			return api.Response{Body: scan, Status: http.StatusAccepted, Location: "/v1/duplicate-scans/" + scan.ID}, nil
+			return resource.Response{Body: scan, Status: http.StatusAccepted, Location: "/v1/duplicate-scans/" + scan.ID}, nil
 		},
 		GetDuplicateScan: func(ctx context.Context, r any) (any, error) {
-			scan, err := s.GetDuplicateScan(ctx, r.(api.IDRequest).ID)
-			return api.OK(scan, 0, err)
+			scan, err := s.GetDuplicateScan(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(scan, 0, err)
 		},
 		ListDuplicatePairs: func(ctx context.Context, r any) (any, error) {
 			req := r.(pairsRequest)
 			page, err := s.ListDuplicatePairs(ctx, req.ScanID, req.Limit, req.Cursor)
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/kitx"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -16,11 +17,11 @@ import (
 // chosen from the loser, the union of tags (and of emails and phones), and
 // the custom fields of both, the winner's (or the chosen side's) first.
 func combine(k *pgstore.Table, winner, loser customer.Record, fields map[string]string) (customer.Record, error) {
-	w, err := customer.ToMap(winner)
+	w, err := events.ToMap(winner)
 	if err != nil {
 		return nil, err
 	}
-	l, err := customer.ToMap(loser)
+	l, err := events.ToMap(loser)
 	if err != nil {
 		return nil, err
 	}

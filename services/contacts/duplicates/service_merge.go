@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
@@ -110,7 +111,7 @@ func (s *service) merge(ctx context.Context, k *pgstore.Table, winnerID string, 
 		if err := catalog.PresentWith(ctx, tx, defs, rec); err != nil {
 			return err
 		}
-		merged, err := customer.ChangedFields(winner, rec)
+		merged, err := events.ChangedFields(winner, rec)
 		if err != nil {
 			return err
 		}

@@ -5,10 +5,10 @@ import (
 	"net/http"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // Routes returns the routes of duplicates, merges and scans on s, each with
@@ -19,19 +19,19 @@ import (
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
 	read, write, admin := customer.PermRead, customer.PermWrite, customer.PermAdmin
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "contactDuplicates", Method: "GET", Path: "/v1/contacts/{id}/duplicates", Permission: read,
-			Endpoint: e.ContactDuplicates, Decode: api.DecodeID},
+			Endpoint: e.ContactDuplicates, Decode: resource.DecodeID},
 		starter.Route{Name: "mergeContacts", Method: "POST", Path: "/v1/contacts/{id}/merge", Permission: write,
 			Endpoint: e.MergeContacts, Decode: decodeMerge},
 		starter.Route{Name: "accountDuplicates", Method: "GET", Path: "/v1/accounts/{id}/duplicates", Permission: read,
-			Endpoint: e.AccountDuplicates, Decode: api.DecodeID},
+			Endpoint: e.AccountDuplicates, Decode: resource.DecodeID},
 		starter.Route{Name: "mergeAccounts", Method: "POST", Path: "/v1/accounts/{id}/merge", Permission: write,
 			Endpoint: e.MergeAccounts, Decode: decodeMerge},
 		starter.Route{Name: "startDuplicateScan", Method: "POST", Path: "/v1/duplicate-scans", Permission: admin,
-			Endpoint: e.StartDuplicateScan, Decode: api.DecodeBody[ScanRequest](nil)},
+			Endpoint: e.StartDuplicateScan, Decode: resource.DecodeBody[ScanRequest](nil)},
 		starter.Route{Name: "getDuplicateScan", Method: "GET", Path: "/v1/duplicate-scans/{id}", Permission: admin,
-			Endpoint: e.GetDuplicateScan, Decode: api.DecodeID},
+			Endpoint: e.GetDuplicateScan, Decode: resource.DecodeID},
 		starter.Route{Name: "listDuplicatePairs", Method: "GET", Path: "/v1/duplicate-scans/{id}/pairs", Permission: admin,
 			Endpoint: e.ListDuplicatePairs, Decode: decodePairs},
 	)
@@ -43,7 +43,7 @@ func decodeMerge(ctx context.Context, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := api.DecodeBody[MergeRequest](nil)(ctx, r)
+	body, err := resource.DecodeBody[MergeRequest](nil)(ctx, r)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
+	"github.com/rapport-crm/rapport/libs/resource"
 )
 
 // Endpoints are the endpoints of imports, one per operation.
@@ -28,27 +28,27 @@ func MakeEndpoints(s Service) Endpoints {
 			if err != nil {
 				return nil, err
 			}
-			return api.Response{Body: im, Status: http.StatusAccepted, Location: "/v1/imports/" + im.ID}, nil
+			return resource.Response{Body: im, Status: http.StatusAccepted, Location: "/v1/imports/" + im.ID}, nil
 		},
 		PreviewImport: func(ctx context.Context, r any) (any, error) {
 			p, err := s.Preview(ctx, r.(Upload))
-			return api.OK(p, 0, err)
+			return resource.OK(p, 0, err)
 		},
 		GetImport: func(ctx context.Context, r any) (any, error) {
-			im, err := s.Get(ctx, r.(api.IDRequest).ID)
-			return api.OK(im, 0, err)
+			im, err := s.Get(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(im, 0, err)
 		},
 		ListImports: func(ctx context.Context, r any) (any, error) {
 			req := r.(listRequest)
 			page, err := s.List(ctx, req.Limit, req.Cursor)
-			return api.OK(page, 0, err)
+			return resource.OK(page, 0, err)
 		},
 		CancelImport: func(ctx context.Context, r any) (any, error) {
-			im, err := s.Cancel(ctx, r.(api.IDRequest).ID)
-			return api.OK(im, 0, err)
+			im, err := s.Cancel(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(im, 0, err)
 		},
 		ImportErrors: func(ctx context.Context, r any) (any, error) {
-			return s.Errors(ctx, r.(api.IDRequest).ID)
+			return s.Errors(ctx, r.(resource.IDRequest).ID)
 		},
 	}
 }

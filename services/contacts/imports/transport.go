@@ -11,10 +11,10 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 	"github.com/rapport-crm/rapport/services/contacts/search"
 )
 
@@ -25,17 +25,17 @@ import (
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
 	write := customer.PermWrite
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "startImport", Method: "POST", Path: "/v1/imports", Permission: write, Endpoint: e.StartImport,
 			Decode: decodeUpload(true)},
 		starter.Route{Name: "previewImport", Method: "POST", Path: "/v1/imports/preview", Permission: write, Endpoint: e.PreviewImport,
 			Decode: decodeUpload(false)},
 		starter.Route{Name: "listImports", Method: "GET", Path: "/v1/imports", Permission: write, Endpoint: e.ListImports, Decode: decodeList},
-		starter.Route{Name: "getImport", Method: "GET", Path: "/v1/imports/{id}", Permission: write, Endpoint: e.GetImport, Decode: api.DecodeID},
+		starter.Route{Name: "getImport", Method: "GET", Path: "/v1/imports/{id}", Permission: write, Endpoint: e.GetImport, Decode: resource.DecodeID},
 		starter.Route{Name: "cancelImport", Method: "DELETE", Path: "/v1/imports/{id}", Permission: write, Endpoint: e.CancelImport,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 		starter.Route{Name: "importErrors", Method: "GET", Path: "/v1/imports/{id}/errors", Permission: write, Endpoint: e.ImportErrors,
-			Decode: api.DecodeID, Encode: encodeErrors},
+			Decode: resource.DecodeID, Encode: encodeErrors},
 	)
 }
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
+	"github.com/rapport-crm/rapport/libs/resource"
 )
 
 // Endpoints are the endpoints of personal data, one per operation.
@@ -16,7 +16,7 @@ type Endpoints struct {
 // eraseRequest asks for the erasure of a contact, at the version of an
 // If-Match (0: none).
 type eraseRequest struct {
-	api.IDRequest
+	resource.IDRequest
 	Body EraseRequest
 }
 
@@ -24,13 +24,13 @@ type eraseRequest struct {
 func MakeEndpoints(s Service) Endpoints {
 	return Endpoints{
 		Export: func(ctx context.Context, r any) (any, error) {
-			data, err := s.Export(ctx, r.(api.IDRequest).ID)
-			return api.OK(data, 0, err)
+			data, err := s.Export(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(data, 0, err)
 		},
 		Erase: func(ctx context.Context, r any) (any, error) {
 			req := r.(eraseRequest)
 			e, err := s.Erase(ctx, req.ID, req.IfMatch, req.Body)
-			return api.OK(e, 0, err)
+			return resource.OK(e, 0, err)
 		},
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/rapport-crm/rapport/libs/events"
+
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
@@ -99,7 +101,7 @@ func (p person) redact(a activities.Activity) (activities.Activity, bool) {
 	case out.Meeting != nil:
 		p.redactMeeting(out.Meeting, about)
 	}
-	changed, err := customer.ChangedFields(a, out)
+	changed, err := events.ChangedFields(a, out)
 	return out, err == nil && len(changed) > 0
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
@@ -120,7 +121,7 @@ func redactActivities(ctx context.Context, tx *pgstore.Tx, who person, now time.
 			continue
 		}
 		next.UpdatedAt, next.Version = now, old.Version+1
-		fields, err := customer.ChangedFields(old, &next)
+		fields, err := events.ChangedFields(old, &next)
 		if err != nil {
 			return 0, err
 		}

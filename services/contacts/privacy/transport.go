@@ -5,10 +5,10 @@ import (
 	"net/http"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // Routes returns the routes of personal data on s. Both need
@@ -19,9 +19,9 @@ import (
 // (Name is its operationId).
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "exportPersonalData", Method: "GET", Path: "/v1/contacts/{id}/personal-data", Permission: customer.PermAdmin,
-			Endpoint: e.Export, Decode: api.DecodeID},
+			Endpoint: e.Export, Decode: resource.DecodeID},
 		starter.Route{Name: "eraseContact", Method: "POST", Path: "/v1/contacts/{id}/erase", Permission: customer.PermAdmin,
 			Endpoint: e.Erase, Decode: decodeErase},
 	)
@@ -30,11 +30,11 @@ func Routes(s Service) []starter.Route {
 // decodeErase reads the contact's id, an optional If-Match and the body
 // (a reason), strictly.
 func decodeErase(ctx context.Context, r *http.Request) (any, error) {
-	id, err := api.DecodeID(ctx, r)
+	id, err := resource.DecodeID(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	req := eraseRequest{IDRequest: id.(api.IDRequest)}
+	req := eraseRequest{IDRequest: id.(resource.IDRequest)}
 	if err := kitx.Decode(r, &req.Body, 0); err != nil {
 		return nil, err
 	}

@@ -5,8 +5,9 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/rapport-crm/rapport/libs/resource"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // Endpoints are the endpoints of accounts and contacts, one per operation.
@@ -24,7 +25,7 @@ type createRequest[T any] struct {
 
 // patchRequest is a merge patch of a record with the options of the update.
 type patchRequest struct {
-	api.PatchRequest
+	resource.PatchRequest
 	Opts CreateOptions
 }
 
@@ -43,29 +44,29 @@ func MakeEndpoints(s Service) Endpoints {
 			return created(c, "/v1/contacts/", err)
 		},
 		GetContact: func(ctx context.Context, r any) (any, error) {
-			c, err := s.GetContact(ctx, r.(api.IDRequest).ID)
-			return api.OK(c, version(c, err), err)
+			c, err := s.GetContact(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(c, version(c, err), err)
 		},
 		UpdateContact: func(ctx context.Context, r any) (any, error) {
 			req := r.(patchRequest)
 			c, changed, err := s.UpdateContact(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
-			return api.Updated(c, version(c, err), changed, err)
+			return resource.Updated(c, version(c, err), changed, err)
 		},
 		DeleteContact: func(ctx context.Context, r any) (any, error) {
-			return api.NoContent{}, s.DeleteContact(ctx, r.(api.IDRequest).ID, r.(api.IDRequest).IfMatch)
+			return resource.NoContent{}, s.DeleteContact(ctx, r.(resource.IDRequest).ID, r.(resource.IDRequest).IfMatch)
 		},
 		RestoreContact: func(ctx context.Context, r any) (any, error) {
-			c, err := s.RestoreContact(ctx, r.(api.IDRequest).ID)
-			return api.OK(c, version(c, err), err)
+			c, err := s.RestoreContact(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(c, version(c, err), err)
 		},
 		TagContacts: func(ctx context.Context, r any) (any, error) {
 			res, err := s.TagContacts(ctx, r.(BulkTag))
-			return api.OK(&res, 0, err)
+			return resource.OK(&res, 0, err)
 		},
 		ContactConsentHistory: func(ctx context.Context, r any) (any, error) {
 			req := r.(consentHistoryRequest)
 			page, err := s.ContactConsentHistory(ctx, req.ID, req.Query)
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 		CreateAccount: func(ctx context.Context, r any) (any, error) {
 			req := r.(createRequest[customer.Account])
@@ -73,24 +74,24 @@ func MakeEndpoints(s Service) Endpoints {
 			return created(a, "/v1/accounts/", err)
 		},
 		GetAccount: func(ctx context.Context, r any) (any, error) {
-			a, err := s.GetAccount(ctx, r.(api.IDRequest).ID)
-			return api.OK(a, version(a, err), err)
+			a, err := s.GetAccount(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(a, version(a, err), err)
 		},
 		UpdateAccount: func(ctx context.Context, r any) (any, error) {
 			req := r.(patchRequest)
 			a, changed, err := s.UpdateAccount(ctx, req.ID, req.IfMatch, req.Patch, req.Opts)
-			return api.Updated(a, version(a, err), changed, err)
+			return resource.Updated(a, version(a, err), changed, err)
 		},
 		DeleteAccount: func(ctx context.Context, r any) (any, error) {
-			return api.NoContent{}, s.DeleteAccount(ctx, r.(api.IDRequest).ID, r.(api.IDRequest).IfMatch)
+			return resource.NoContent{}, s.DeleteAccount(ctx, r.(resource.IDRequest).ID, r.(resource.IDRequest).IfMatch)
 		},
 		RestoreAccount: func(ctx context.Context, r any) (any, error) {
-			a, err := s.RestoreAccount(ctx, r.(api.IDRequest).ID)
-			return api.OK(a, version(a, err), err)
+			a, err := s.RestoreAccount(ctx, r.(resource.IDRequest).ID)
+			return resource.OK(a, version(a, err), err)
 		},
 		TagAccounts: func(ctx context.Context, r any) (any, error) {
 			res, err := s.TagAccounts(ctx, r.(BulkTag))
-			return api.OK(&res, 0, err)
+			return resource.OK(&res, 0, err)
 		},
 	}
 }
@@ -101,7 +102,7 @@ func created(rec customer.Record, collection string, err error) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return api.Created(rec, rec.Base().Version, collection+rec.Base().ID, nil)
+	return resource.Created(rec, rec.Base().Version, collection+rec.Base().ID, nil)
 }
 
 // version returns the version of a record, 0 on error.

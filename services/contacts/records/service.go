@@ -187,7 +187,7 @@ func (s *service) followMerge(ctx context.Context, t *pgstore.Table, id string, 
 
 // update applies a merge patch to a live record at version ifMatch and
 // returns the record and the top-level fields it changed
-// (customer.ChangedFields, as its event says); unless opts.AllowDuplicate, a
+// (events.ChangedFields, as its event says); unless opts.AllowDuplicate, a
 // patch that changes what identifies the record (customer.ChangesIdentity)
 // is refused when the result has duplicates. An erased contact is refused
 // whatever the patch (customer.ErrContactErased).

@@ -6,10 +6,10 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // ErrBadAllowDuplicate is returned for an allowDuplicate query parameter that
@@ -23,44 +23,44 @@ var ErrBadAllowDuplicate = errs.New(errs.Invalid, "invalid-allow-duplicate", "al
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
 	read, write := customer.PermRead, customer.PermWrite
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "createContact", Method: "POST", Path: "/v1/contacts", Permission: write, Endpoint: e.CreateContact,
 			Decode: decodeCreate[customer.Contact]},
 		starter.Route{Name: "tagContacts", Method: "POST", Path: "/v1/contacts/tags", Permission: write, Endpoint: e.TagContacts,
-			Decode: api.DecodeBody[BulkTag](nil)},
-		starter.Route{Name: "getContact", Method: "GET", Path: "/v1/contacts/{id}", Permission: read, Endpoint: e.GetContact, Decode: api.DecodeID},
+			Decode: resource.DecodeBody[BulkTag](nil)},
+		starter.Route{Name: "getContact", Method: "GET", Path: "/v1/contacts/{id}", Permission: read, Endpoint: e.GetContact, Decode: resource.DecodeID},
 		starter.Route{Name: "updateContact", Method: "PATCH", Path: "/v1/contacts/{id}", Permission: write, Endpoint: e.UpdateContact,
 			Decode: decodePatch},
 		starter.Route{Name: "deleteContact", Method: "DELETE", Path: "/v1/contacts/{id}", Permission: write, Endpoint: e.DeleteContact,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 		starter.Route{Name: "restoreContact", Method: "POST", Path: "/v1/contacts/{id}/restore", Permission: write, Endpoint: e.RestoreContact,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 		starter.Route{Name: "contactConsentHistory", Method: "GET", Path: "/v1/contacts/{id}/consent-history", Permission: read,
 			Endpoint: e.ContactConsentHistory, Decode: decodeConsentHistory},
 
 		starter.Route{Name: "createAccount", Method: "POST", Path: "/v1/accounts", Permission: write, Endpoint: e.CreateAccount,
 			Decode: decodeCreate[customer.Account]},
 		starter.Route{Name: "tagAccounts", Method: "POST", Path: "/v1/accounts/tags", Permission: write, Endpoint: e.TagAccounts,
-			Decode: api.DecodeBody[BulkTag](nil)},
-		starter.Route{Name: "getAccount", Method: "GET", Path: "/v1/accounts/{id}", Permission: read, Endpoint: e.GetAccount, Decode: api.DecodeID},
+			Decode: resource.DecodeBody[BulkTag](nil)},
+		starter.Route{Name: "getAccount", Method: "GET", Path: "/v1/accounts/{id}", Permission: read, Endpoint: e.GetAccount, Decode: resource.DecodeID},
 		starter.Route{Name: "updateAccount", Method: "PATCH", Path: "/v1/accounts/{id}", Permission: write, Endpoint: e.UpdateAccount,
 			Decode: decodePatch},
 		starter.Route{Name: "deleteAccount", Method: "DELETE", Path: "/v1/accounts/{id}", Permission: write, Endpoint: e.DeleteAccount,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 		starter.Route{Name: "restoreAccount", Method: "POST", Path: "/v1/accounts/{id}/restore", Permission: write, Endpoint: e.RestoreAccount,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 	)
 }
 
 // decodeCreate reads a create: a JSON body of type T without the read-only
-// fields (api.DecodeBody) and the allowDuplicate query parameter.
+// fields (resource.DecodeBody) and the allowDuplicate query parameter.
 func decodeCreate[T any](ctx context.Context, r *http.Request) (any, error) {
 	var req createRequest[T]
 	var err error
 	if req.Opts, err = decodeCreateOptions(r); err != nil {
 		return nil, err
 	}
-	rec, err := api.DecodeBody[T](customer.ReadOnlyFields)(ctx, r)
+	rec, err := resource.DecodeBody[T](customer.ReadOnlyFields)(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -69,17 +69,17 @@ func decodeCreate[T any](ctx context.Context, r *http.Request) (any, error) {
 }
 
 // decodePatch reads an account's or a contact's merge patch
-// (api.DecodePatch) and the allowDuplicate query parameter.
+// (resource.DecodePatch) and the allowDuplicate query parameter.
 func decodePatch(ctx context.Context, r *http.Request) (any, error) {
 	opts, err := decodeCreateOptions(r)
 	if err != nil {
 		return nil, err
 	}
-	req, err := api.DecodePatch(ctx, r)
+	req, err := resource.DecodePatch(ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return patchRequest{PatchRequest: req.(api.PatchRequest), Opts: opts}, nil
+	return patchRequest{PatchRequest: req.(resource.PatchRequest), Opts: opts}, nil
 }
 
 // decodeCreateOptions reads the allowDuplicate query parameter.

@@ -5,6 +5,8 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/rapport-crm/rapport/libs/resource"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
@@ -43,11 +45,11 @@ func MakeEndpoints(s Service) Endpoints {
 	return Endpoints{
 		ListContacts: func(ctx context.Context, r any) (any, error) {
 			p, err := s.ListContacts(ctx, r.(ListQuery))
-			return api.OK(&p, 0, err)
+			return resource.OK(&p, 0, err)
 		},
 		ListAccounts: func(ctx context.Context, r any) (any, error) {
 			p, err := s.ListAccounts(ctx, r.(ListQuery))
-			return api.OK(&p, 0, err)
+			return resource.OK(&p, 0, err)
 		},
 		ExportContacts: func(ctx context.Context, r any) (any, error) {
 			req := r.(exportRequest)
@@ -63,32 +65,32 @@ func MakeEndpoints(s Service) Endpoints {
 		},
 		ListViews: func(ctx context.Context, r any) (any, error) {
 			views, err := s.ListViews(ctx, r.(api.ListParams).Entity)
-			return api.OK(&api.List[SavedView]{Items: views}, 0, err)
+			return resource.OK(&resource.List[SavedView]{Items: views}, 0, err)
 		},
 		CreateView: func(ctx context.Context, r any) (any, error) {
 			v, err := s.CreateView(ctx, r.(SavedView))
 			if err != nil {
 				return nil, err
 			}
-			return api.Created(v, v.Version, "/v1/saved-views/"+v.ID, nil)
+			return resource.Created(v, v.Version, "/v1/saved-views/"+v.ID, nil)
 		},
 		GetView: func(ctx context.Context, r any) (any, error) {
-			v, err := s.GetView(ctx, r.(api.IDRequest).ID)
+			v, err := s.GetView(ctx, r.(resource.IDRequest).ID)
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(v, v.Version, nil)
+			return resource.OK(v, v.Version, nil)
 		},
 		UpdateView: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.PatchRequest)
+			req := r.(resource.PatchRequest)
 			v, err := s.UpdateView(ctx, req.ID, req.IfMatch, req.Patch)
 			if err != nil {
 				return nil, err
 			}
-			return api.OK(v, v.Version, nil)
+			return resource.OK(v, v.Version, nil)
 		},
 		DeleteView: func(ctx context.Context, r any) (any, error) {
-			return api.NoContent{}, s.DeleteView(ctx, r.(api.IDRequest).ID)
+			return resource.NoContent{}, s.DeleteView(ctx, r.(resource.IDRequest).ID)
 		},
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -33,7 +34,7 @@ type searchBody struct {
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
 	read := customer.PermRead
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "listContacts", Method: "GET", Path: "/v1/contacts", Permission: read, Endpoint: e.ListContacts, Decode: decodeList},
 		starter.Route{Name: "searchContacts", Method: "POST", Path: "/v1/contacts/search", Permission: read, Endpoint: e.ListContacts,
 			Decode: decodeSearch},
@@ -47,12 +48,12 @@ func Routes(s Service) []starter.Route {
 
 		starter.Route{Name: "listViews", Method: "GET", Path: "/v1/saved-views", Permission: read, Endpoint: e.ListViews, Decode: api.DecodeList},
 		starter.Route{Name: "createView", Method: "POST", Path: "/v1/saved-views", Permission: read, Endpoint: e.CreateView,
-			Decode: api.DecodeBody[SavedView](viewReadOnlyFields)},
-		starter.Route{Name: "getView", Method: "GET", Path: "/v1/saved-views/{id}", Permission: read, Endpoint: e.GetView, Decode: api.DecodeID},
+			Decode: resource.DecodeBody[SavedView](viewReadOnlyFields)},
+		starter.Route{Name: "getView", Method: "GET", Path: "/v1/saved-views/{id}", Permission: read, Endpoint: e.GetView, Decode: resource.DecodeID},
 		starter.Route{Name: "updateView", Method: "PATCH", Path: "/v1/saved-views/{id}", Permission: read, Endpoint: e.UpdateView,
-			Decode: api.DecodePatch},
+			Decode: resource.DecodePatch},
 		starter.Route{Name: "deleteView", Method: "DELETE", Path: "/v1/saved-views/{id}", Permission: read, Endpoint: e.DeleteView,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 	)
 }
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
+	"github.com/rapport-crm/rapport/libs/resource"
 )
 
 // Endpoints are the endpoints of telephony, one per operation.
@@ -18,7 +18,7 @@ func MakeEndpoints(s Service) Endpoints {
 	return Endpoints{
 		LookupPhone: func(ctx context.Context, r any) (any, error) {
 			m, err := s.LookupPhone(ctx, r.(string))
-			return api.OK(m, 0, err)
+			return resource.OK(m, 0, err)
 		},
 		LogCall: func(ctx context.Context, r any) (any, error) {
 			a, created, err := s.LogCall(ctx, r.(Call))
@@ -26,9 +26,9 @@ func MakeEndpoints(s Service) Endpoints {
 			case err != nil:
 				return nil, err
 			case created:
-				return api.Created(a, a.Version, "/v1/activities/"+a.ID, nil)
+				return resource.Created(a, a.Version, "/v1/activities/"+a.ID, nil)
 			}
-			return api.OK(a, a.Version, nil)
+			return resource.OK(a, a.Version, nil)
 		},
 	}
 }

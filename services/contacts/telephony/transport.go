@@ -4,10 +4,10 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // Routes returns the routes of telephony on s: the lookup needs
@@ -15,11 +15,11 @@ import (
 // each (Name is its operationId).
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "lookupPhone", Method: "GET", Path: "/v1/lookup/phone/{number}", Permission: customer.PermRead,
 			Endpoint: e.LookupPhone, Decode: decodeNumber},
 		starter.Route{Name: "logCall", Method: "POST", Path: "/v1/calls", Permission: customer.PermWrite, Endpoint: e.LogCall,
-			Decode: api.DecodeBody[Call](nil)},
+			Decode: resource.DecodeBody[Call](nil)},
 	)
 }
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
+	"github.com/rapport-crm/rapport/libs/resource"
 )
 
 // Endpoints are the endpoints of timelines, one per operation.
@@ -25,12 +25,12 @@ func MakeEndpoints(s Service) Endpoints {
 		Contact: func(ctx context.Context, r any) (any, error) {
 			req := r.(request)
 			page, err := s.Contact(ctx, req.ID, req.Query)
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 		Account: func(ctx context.Context, r any) (any, error) {
 			req := r.(request)
 			page, err := s.Account(ctx, req.ID, req.Query)
-			return api.OK(&page, 0, err)
+			return resource.OK(&page, 0, err)
 		},
 	}
 }

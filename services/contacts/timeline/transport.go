@@ -6,17 +6,17 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
 // Routes returns the routes of timelines on s, reads with contacts:read.
 // api/openapi.yaml documents each (Name is its operationId).
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "contactTimeline", Method: "GET", Path: "/v1/contacts/{id}/timeline", Permission: customer.PermRead,
 			Endpoint: e.Contact, Decode: decode},
 		starter.Route{Name: "accountTimeline", Method: "GET", Path: "/v1/accounts/{id}/timeline", Permission: customer.PermRead,

@@ -6,7 +6,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/api"
+	"github.com/rapport-crm/rapport/libs/resource"
 )
 
 // Endpoints are the pipelines' endpoints, one per operation.
@@ -22,33 +22,33 @@ func MakeEndpoints(s Service) Endpoints {
 			if err != nil {
 				return nil, err
 			}
-			return api.Response{Body: api.List[Pipeline]{Items: list}}, nil
+			return resource.Response{Body: resource.List[Pipeline]{Items: list}}, nil
 		},
 		CreatePipeline: func(ctx context.Context, r any) (any, error) {
 			p, err := s.CreatePipeline(ctx, r.(Pipeline))
 			if err != nil {
 				return nil, err
 			}
-			return api.Response{Body: p, Status: http.StatusCreated, Version: p.Version, Location: "/v1/pipelines/" + p.ID}, nil
+			return resource.Response{Body: p, Status: http.StatusCreated, Version: p.Version, Location: "/v1/pipelines/" + p.ID}, nil
 		},
 		GetPipeline: func(ctx context.Context, r any) (any, error) {
-			p, err := s.GetPipeline(ctx, r.(api.IDRequest).ID)
+			p, err := s.GetPipeline(ctx, r.(resource.IDRequest).ID)
 			if err != nil {
 				return nil, err
 			}
-			return api.Response{Body: p, Version: p.Version}, nil
+			return resource.Response{Body: p, Version: p.Version}, nil
 		},
 		UpdatePipeline: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.PatchRequest)
+			req := r.(resource.PatchRequest)
 			p, changed, err := s.UpdatePipeline(ctx, req.ID, req.IfMatch, req.Patch)
 			if err != nil {
 				return nil, err
 			}
-			return api.Response{Body: p, Version: p.Version, Changed: changed}, nil
+			return resource.Response{Body: p, Version: p.Version, Changed: changed}, nil
 		},
 		DeletePipeline: func(ctx context.Context, r any) (any, error) {
-			req := r.(api.IDRequest)
-			return api.NoContent{}, s.DeletePipeline(ctx, req.ID, req.IfMatch)
+			req := r.(resource.IDRequest)
+			return resource.NoContent{}, s.DeletePipeline(ctx, req.ID, req.IfMatch)
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -118,7 +119,7 @@ func (s *service) UpdatePipeline(ctx context.Context, id string, ifMatch int64, 
 			return nil, Change{}, err
 		}
 		next.ID, next.IsDefault, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.IsDefault, old.CreatedAt, s.timestamp(), old.Version+1
-		changed, err := pgstore.ChangedFields(old, next)
+		changed, err := events.ChangedFields(old, next)
 		if err != nil || len(changed) == 0 {
 			return old, Change{}, err
 		}

@@ -1,9 +1,8 @@
 package deals
 
 import (
+	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
-
-	"github.com/rapport-crm/rapport/services/sales/internal/api"
 )
 
 // Routes returns the pipelines' routes on s, each with the permission it
@@ -12,14 +11,14 @@ import (
 // api/openapi.yaml documents each (Name is its operationId).
 func Routes(s Service) []starter.Route {
 	e := MakeEndpoints(s)
-	return api.Routes(
+	return resource.Routes(
 		starter.Route{Name: "listPipelines", Method: "GET", Path: "/v1/pipelines", Permission: PermRead, Endpoint: e.ListPipelines},
 		starter.Route{Name: "createPipeline", Method: "POST", Path: "/v1/pipelines", Permission: PermAdmin, Endpoint: e.CreatePipeline,
-			Decode: api.DecodeBody[Pipeline](readOnlyFields)},
-		starter.Route{Name: "getPipeline", Method: "GET", Path: "/v1/pipelines/{id}", Permission: PermRead, Endpoint: e.GetPipeline, Decode: api.DecodeID},
+			Decode: resource.DecodeBody[Pipeline](readOnlyFields)},
+		starter.Route{Name: "getPipeline", Method: "GET", Path: "/v1/pipelines/{id}", Permission: PermRead, Endpoint: e.GetPipeline, Decode: resource.DecodeID},
 		starter.Route{Name: "updatePipeline", Method: "PATCH", Path: "/v1/pipelines/{id}", Permission: PermAdmin, Endpoint: e.UpdatePipeline,
-			Decode: api.DecodePatch},
+			Decode: resource.DecodePatch},
 		starter.Route{Name: "deletePipeline", Method: "DELETE", Path: "/v1/pipelines/{id}", Permission: PermAdmin, Endpoint: e.DeletePipeline,
-			Decode: api.DecodeID},
+			Decode: resource.DecodeID},
 	)
 }

@@ -64,11 +64,11 @@ func (t *Tx) SQL() *sqlx.Tx { return t.tx }
 // search.
 func (t *Tx) Prepared() sqlx.ExtContext { return t.db.stmts.In(t.tx) }
 
-// Emit adds the event of a change of the tenant's to the outbox (customer.NewEvent: an event
+// Emit adds the event of a change of the tenant's to the outbox (customer.Events.New: an event
 // outside the service's catalogue is an error), and a change of a record to
 // its timeline.
 func (t *Tx) Emit(ctx context.Context, entity, verb, subject string, state any, changed []string) error {
-	ev, err := customer.NewEvent(t.tenant, entity, verb, subject, state, changed)
+	ev, err := customer.Events.New(t.tenant, entity, verb, subject, state, changed)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (t *Tx) EmitAll(ctx context.Context, entity, verb string, recs []customer.R
 	evs := make([]events.Event, len(recs))
 	for i, rec := range recs {
 		var err error
-		if evs[i], err = customer.NewEvent(t.tenant, entity, verb, rec.Base().ID, rec, changed); err != nil {
+		if evs[i], err = customer.Events.New(t.tenant, entity, verb, rec.Base().ID, rec, changed); err != nil {
 			return err
 		}
 	}
@@ -103,7 +103,7 @@ func (t *Tx) EmitEach(ctx context.Context, entity, verb string, subjects []strin
 	evs := make([]events.Event, len(subjects))
 	for i, subject := range subjects {
 		var err error
-		if evs[i], err = customer.NewEvent(t.tenant, entity, verb, subject, states[i], nil); err != nil {
+		if evs[i], err = customer.Events.New(t.tenant, entity, verb, subject, states[i], nil); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // TestEmitRefusesEventsOutsideTheCatalogue checks that no event outside the
-// service's catalogue (customer.EventTypes, api/asyncapi.yaml) reaches the
+// service's catalogue (customer.Events, api/asyncapi.yaml) reaches the
 // outbox: Emit refuses it before it writes anything.
 func TestEmitRefusesEventsOutsideTheCatalogue(t *testing.T) {
 	tx := &Tx{tenant: "tenant"} // no transaction: Emit must refuse before it needs one
@@ -16,7 +16,7 @@ func TestEmitRefusesEventsOutsideTheCatalogue(t *testing.T) {
 		{"deal", customer.VerbCreated}, {customer.EventCustomField, customer.VerbRestored}, {customer.EventSavedView, customer.VerbMerged},
 		{"customField", customer.VerbCreated}, {"saved-view", customer.VerbCreated}} {
 		err := tx.Emit(t.Context(), tt.entity, tt.verb, "subject", struct{}{}, nil)
-		if typ := customer.EventType(tt.entity, tt.verb); err == nil || !strings.Contains(err.Error(), typ) {
+		if typ := customer.Events.Type(tt.entity, tt.verb); err == nil || !strings.Contains(err.Error(), typ) {
 			t.Errorf("emit %s: error %v, want one naming it", typ, err)
 		}
 	}

@@ -3,6 +3,8 @@ package pgstore
 import (
 	"context"
 
+	"github.com/rapport-crm/rapport/libs/events"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
@@ -57,10 +59,10 @@ func Update[T any](ctx context.Context, db *DB, tenant, id string, rows Rows[T],
 }
 
 // Updated is the change of an update from old to next (the fields
-// customer.ChangedFields names): next and VerbUpdated, or old and no change
+// events.ChangedFields names): next and VerbUpdated, or old and no change
 // when no field but the bookkeeping changed.
 func Updated[T any](old, next T) (T, Change, error) {
-	changed, err := customer.ChangedFields(old, next)
+	changed, err := events.ChangedFields(old, next)
 	if err != nil || len(changed) == 0 {
 		return old, Change{}, err
 	}

@@ -43,10 +43,10 @@ type Tx struct {
 // SQL returns the transaction, for a store's queries.
 func (t *Tx) SQL() *sqlx.Tx { return t.tx }
 
-// Emit adds the event of a change of the tenant's to the outbox (NewEvent:
+// Emit adds the event of a change of the tenant's to the outbox (Events.New:
 // an event outside the service's catalogue is an error).
 func (t *Tx) Emit(ctx context.Context, entity, verb, subject string, state any, changed []string) error {
-	ev, err := NewEvent(t.tenant, entity, verb, subject, state, changed)
+	ev, err := Events.New(t.tenant, entity, verb, subject, state, changed)
 	if err != nil {
 		return err
 	}

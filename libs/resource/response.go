@@ -1,9 +1,4 @@
-// Package api is what the contexts' transports share: the responses of a
-// resource (status, ETag, Location and the fields an update changed), the
-// decoders of ids, bodies, merge patches and list parameters, and the
-// encoder of the route tables. The error encoder, which knows the domain's
-// redirects and conflicts, is the contacts package's.
-package api
+package resource
 
 import (
 	"context"

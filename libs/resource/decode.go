@@ -1,4 +1,4 @@
-package api
+package resource
 
 import (
 	"context"
@@ -14,9 +14,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 )
 
-// ErrBadDeleted is returned for a "deleted" query parameter that is not a boolean.
-var ErrBadDeleted = errs.New(errs.Invalid, "invalid-deleted", "deleted must be true or false")
-
 // IDRequest names one resource, with the version of an If-Match (0: none).
 type IDRequest struct {
 	ID      string
@@ -31,7 +28,7 @@ type PatchRequest struct {
 }
 
 // DecodeBody returns a decoder of a JSON body of type T that rejects the
-// readOnly fields and unknown ones.
+// readOnly fields and unknown ones, naming them.
 func DecodeBody[T any](readOnly []string) kithttp.DecodeRequestFunc {
 	return func(_ context.Context, r *http.Request) (any, error) {
 		var raw map[string]json.RawMessage
@@ -74,47 +71,4 @@ func DecodePatch(_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	return PatchRequest{ID: r.PathValue("id"), IfMatch: v, Patch: patch}, nil
-}
-
-// ListParams are the query parameters of a list: a page (limit, cursor),
-// live or deleted records, and what to list (q, filter, sort, a saved view,
-// an entity).
-type ListParams struct {
-	Limit   int
-	Cursor  string
-	Deleted bool
-	Q       string
-	Filter  json.RawMessage
-	Sort    string
-	View    string
-	Entity  string
-}
-
-// DecodeList reads the list parameters; limit and deleted are checked here
-// (kitx.Limit), the rest by the service.
-func DecodeList(_ context.Context, r *http.Request) (any, error) {
-	return ReadList(r)
-}
-
-// ReadList reads r's list parameters (DecodeList).
-func ReadList(r *http.Request) (ListParams, error) {
-	limit, err := kitx.Limit(r)
-	if err != nil {
-		return ListParams{}, err
-	}
-	q := r.URL.Query()
-	p := ListParams{Limit: limit, Cursor: q.Get("cursor"), Q: q.Get("q"), Sort: q.Get("sort"), View: q.Get("view"), Entity: q.Get("entity")}
-	if f := q.Get("filter"); f != "" {
-		p.Filter = json.RawMessage(f)
-	}
-	switch q.Get("deleted") {
-	case "", "false":
-	case "true":
-		p.Deleted = true
-	default:
-		e := ErrBadDeleted.WithDetail("deleted %q must be true or false", q.Get("deleted"))
-		e.Fields = []errs.FieldError{{Field: "deleted", Reason: "must be true or false"}}
-		return ListParams{}, e
-	}
-	return p, nil
 }
