@@ -1,18 +1,15 @@
 package contacts_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -21,31 +18,11 @@ import (
 	"github.com/rapport-crm/rapport/services/contacts/records"
 )
 
-// validateEvents checks every event in the outbox against its schema in
-// api/events.
+// validateEvents checks every event the service has published against the
+// JSON Schema of its type in api/events.
 func validateEvents(t *testing.T, e *env) {
 	t.Helper()
-	types, payloads := e.outboxEvents()
-	c := jsonschema.NewCompiler()
-	for i, typ := range types {
-		path, _ := filepath.Abs(filepath.Join("api", "events", typ+".json"))
-		if _, err := os.Stat(path); err != nil {
-			t.Errorf("event type %s has no schema: %v", typ, err)
-			continue
-		}
-		sch, err := c.Compile(path)
-		if err != nil {
-			t.Fatalf("compile %s: %v", path, err)
-		}
-		raw := payloads[i].data
-		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-		if err != nil {
-			t.Fatalf("%s payload: %v", typ, err)
-		}
-		if err := sch.Validate(v); err != nil {
-			t.Errorf("%s payload does not match its schema: %v\n%s", typ, err, raw)
-		}
-	}
+	contracttest.ValidateEvents(t, "api/events", e.events())
 }
 
 func TestTagsAndCustomFields(t *testing.T) {

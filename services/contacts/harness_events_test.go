@@ -1,16 +1,12 @@
 package contacts_test
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"testing"
-	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
-
+	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/registry"
-	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // outboxEvents returns the types and payloads of the events the service has
@@ -62,44 +58,21 @@ func (p published) state() eventState {
 	return decodeEvent[eventState](p)
 }
 
+// events returns every event the service has published so far, in order
+// (contracttest.Published).
+func (e *env) events() []events.Event {
+	e.t.Helper()
+	return contracttest.Published(e.t, e.admin, e.brokers, registry.MustTopic("", registry.Contacts))
+}
+
 // published returns every event the service has published so far, in
-// order: it waits until the outbox relay has emptied the outbox, then reads
-// the service's topic (of one partition) from its start to its end.
+// order, each readable with decodeEvent or state.
 func (e *env) published() []published {
 	e.t.Helper()
-	var left int
-	testkit.Eventually(e.t, 30*time.Second, "the relay empties the outbox", func() (bool, string) {
-		if err := e.admin.Get(&left, "SELECT count(*) FROM outbox"); err != nil {
-			e.t.Fatal(err)
-		}
-		return left == 0, fmt.Sprintf("%d events in the outbox", left)
-	})
 	topic := registry.MustTopic("", registry.Contacts)
-	ends, err := kadm.NewClient(e.kafka()).ListEndOffsets(context.Background(), topic)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var n int64
-	ends.Each(func(o kadm.ListedOffset) { n += o.Offset })
 	var out []published
-	for _, r := range testkit.ReadTopic(e.t, e.brokers, topic, int(n), 30*time.Second) {
-		p := published{t: e.t, topic: r.Topic, data: r.Value}
-		for _, h := range r.Headers {
-			switch h.Key {
-			case "ce_id":
-				p.id = string(h.Value)
-			case "ce_type":
-				p.typ = string(h.Value)
-			case "ce_subject":
-				p.subject = string(h.Value)
-			case "ce_tenantid":
-				p.tenant = string(h.Value)
-			}
-		}
-		if !json.Valid(r.Value) {
-			e.t.Fatalf("the payload of %s is not JSON: %s", p.typ, r.Value)
-		}
-		out = append(out, p)
+	for _, ev := range e.events() {
+		out = append(out, published{t: e.t, id: ev.ID, typ: ev.Type, subject: ev.Subject, tenant: ev.TenantID, topic: topic, data: ev.Data})
 	}
 	return out
 }

@@ -3,6 +3,8 @@ package contacts
 import (
 	"testing"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
@@ -12,41 +14,12 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	}
 }
 
-// TestRoutesAreTheDocumentedOperations checks that code and contract name
-// each endpoint alike: in the service's route table (every context's), each
-// route's name is the operationId of the operation api/openapi.yaml
-// documents at its method and path, each has an endpoint and a permission,
-// and every documented operation is routed once.
+// TestRoutesAreTheDocumentedOperations checks the service's route table
+// against api/openapi.yaml (contracttest.CheckRoutes).
 func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	doc, err := OpenAPI(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	documented := 0
-	for _, item := range doc.Paths.Map() {
-		documented += len(item.Operations())
-	}
-	table := routes(pgstore.New(nil, ""), nil)
-	if documented != len(table) {
-		t.Errorf("api/openapi.yaml documents %d operations, the service routes %d", documented, len(table))
-	}
-	seen := map[string]bool{}
-	for _, r := range table {
-		pattern := r.Method + " " + r.Path
-		if seen[pattern] {
-			t.Errorf("%s is routed twice", pattern)
-		}
-		seen[pattern] = true
-		item := doc.Paths.Value(r.Path)
-		if item == nil || item.GetOperation(r.Method) == nil {
-			t.Errorf("%s is not in api/openapi.yaml", pattern)
-			continue
-		}
-		if id := item.GetOperation(r.Method).OperationID; id != r.Name {
-			t.Errorf("%s: route %s, operationId %q", pattern, r.Name, id)
-		}
-		if r.Endpoint == nil || r.Permission == "" {
-			t.Errorf("%s (%s) has no endpoint or no permission", pattern, r.Name)
-		}
-	}
+	contracttest.CheckRoutes(t, doc, routes(pgstore.New(nil, ""), nil))
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,11 +16,10 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/proc"
@@ -196,53 +194,11 @@ func (e *env) want(r reply, status int) reply {
 	return r
 }
 
-// published is one event the service published: its type, subject, tenant
-// and payload.
-type published struct {
-	typ, subject, tenant string
-	data                 json.RawMessage
-}
-
 // published returns every event the service has published so far, in
-// order: it waits until the outbox relay has emptied the outbox, then reads
-// the service's topic (of one partition) from its start to its end.
-func (e *env) published() []published {
+// order (contracttest.Published).
+func (e *env) published() []events.Event {
 	e.t.Helper()
-	testkit.Eventually(e.t, 30*time.Second, "the relay empties the outbox", func() (bool, string) {
-		var left int
-		if err := e.admin.Get(&left, "SELECT count(*) FROM outbox"); err != nil {
-			e.t.Fatal(err)
-		}
-		return left == 0, fmt.Sprintf("%d events in the outbox", left)
-	})
-	topic := registry.MustTopic("", registry.Sales)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(e.brokers...))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer cl.Close()
-	ends, err := kadm.NewClient(cl).ListEndOffsets(context.Background(), topic)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	var n int64
-	ends.Each(func(o kadm.ListedOffset) { n += o.Offset })
-	var out []published
-	for _, r := range testkit.ReadTopic(e.t, e.brokers, topic, int(n), 30*time.Second) {
-		p := published{data: r.Value}
-		for _, h := range r.Headers {
-			switch h.Key {
-			case "ce_type":
-				p.typ = string(h.Value)
-			case "ce_subject":
-				p.subject = string(h.Value)
-			case "ce_tenantid":
-				p.tenant = string(h.Value)
-			}
-		}
-		out = append(out, p)
-	}
-	return out
+	return contracttest.Published(e.t, e.admin, e.brokers, registry.MustTopic("", registry.Sales))
 }
 
 // reply is a response: its status, headers and body. Tests read the body

@@ -76,8 +76,8 @@ func TestDefaultPipeline(t *testing.T) {
 	e.want(e.do(u, "DELETE", "/v1/pipelines/"+def.ID, nil), http.StatusConflict)
 	var created []string
 	for _, p := range e.published() {
-		if p.typ == "dev.rapport.sales.pipeline.created.v1" && p.tenant == u.tenant {
-			created = append(created, p.subject)
+		if p.Type == "dev.rapport.sales.pipeline.created.v1" && p.TenantID == u.tenant {
+			created = append(created, p.Subject)
 		}
 	}
 	if !slices.Equal(created, []string{def.ID}) {
@@ -155,8 +155,8 @@ func TestDefaultPipelineRace(t *testing.T) {
 	}
 	perTenant := map[string]int{}
 	for _, p := range e.published() {
-		if p.typ == "dev.rapport.sales.pipeline.created.v1" {
-			perTenant[p.tenant]++
+		if p.Type == "dev.rapport.sales.pipeline.created.v1" {
+			perTenant[p.TenantID]++
 		}
 	}
 	for tenant, n := range perTenant {
@@ -234,8 +234,8 @@ func TestPipelineLifecycle(t *testing.T) {
 
 	var mine []string
 	for _, ev := range e.published() {
-		if ev.subject == p.ID {
-			mine = append(mine, ev.typ)
+		if ev.Subject == p.ID {
+			mine = append(mine, ev.Type)
 		}
 	}
 	want := []string{"dev.rapport.sales.pipeline.created.v1", "dev.rapport.sales.pipeline.updated.v1",
