@@ -1,6 +1,8 @@
 // Package outbox makes publishing an event part of the business transaction:
 // Add writes the event into the outbox table inside the caller's transaction,
 // and the Relay publishes committed rows to Kafka and deletes them (DESIGN §5).
+// A service's stores write through a DB: tenant transactions (DB.InTx) whose
+// Tx.Emit adds the event of a change, made by the service's events.Catalogue.
 //
 // The relay drains rows in id order under a transaction-scoped advisory lock,
 // so several replicas never interleave one key's events. It is woken when a

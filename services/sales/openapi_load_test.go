@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/outbox"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -21,5 +22,5 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracttest.CheckRoutes(t, doc, routes(pgstore.New(nil, "")))
+	contracttest.CheckRoutes(t, doc, routes(outbox.NewDB(nil, pgstore.Events, "")))
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -39,12 +40,12 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, fmt.Errorf("encode openapi.json: %w", err)
 	}
-	return starter.API{Routes: routes(pgstore.New(env.DB, env.Topic)), OpenAPI: spec}, nil
+	return starter.API{Routes: routes(outbox.NewDB(env.DB, pgstore.Events, env.Topic)), OpenAPI: spec}, nil
 }
 
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
-func routes(db *pgstore.DB) []starter.Route {
+func routes(db *outbox.DB) []starter.Route {
 	return slices.Concat(
 		deals.Routes(deals.NewService(deals.NewStore(db))),
 	)

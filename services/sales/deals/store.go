@@ -8,6 +8,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -16,11 +17,11 @@ import (
 // Store reads and writes pipelines and their stages; every write publishes
 // its event through the outbox in its transaction.
 type Store struct {
-	db *pgstore.DB
+	db *outbox.DB
 }
 
 // NewStore returns the Store on db.
-func NewStore(db *pgstore.DB) *Store { return &Store{db: db} }
+func NewStore(db *outbox.DB) *Store { return &Store{db: db} }
 
 // pipelineRow is a row of pipelines.
 type pipelineRow struct {
@@ -49,7 +50,7 @@ const pipelineColumns = "id, name, is_default, created_at, updated_at, version"
 // insert; the partial unique index pipelines_default makes the second wait
 // for the first and insert nothing.
 func (s *Store) EnsureDefault(ctx context.Context, tenant string, def func() *Pipeline) error {
-	return s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		var exists bool
 		if err := tx.SQL().GetContext(ctx, &exists, "SELECT EXISTS (SELECT 1 FROM pipelines WHERE is_default)"); err != nil {
 			return fmt.Errorf("find the default pipeline: %w", pg.MapError(err))
@@ -75,7 +76,7 @@ func (s *Store) EnsureDefault(ctx context.Context, tenant string, def func() *Pi
 
 // Create stores a new pipeline and publishes it.
 func (s *Store) Create(ctx context.Context, tenant string, p *Pipeline) error {
-	return s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		if err := savePipeline(ctx, tx, p, true); err != nil {
 			return err
 		}
@@ -88,7 +89,7 @@ func (s *Store) Create(ctx context.Context, tenant string, p *Pipeline) error {
 
 // Pipeline reads a pipeline.
 func (s *Store) Pipeline(ctx context.Context, tenant, id string) (p *Pipeline, err error) {
-	err = s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		p, err = getPipeline(ctx, tx, id, false)
 		return err
 	})
@@ -97,7 +98,7 @@ func (s *Store) Pipeline(ctx context.Context, tenant, id string) (p *Pipeline, e
 
 // Pipelines returns the tenant's pipelines, the default first, then by name.
 func (s *Store) Pipelines(ctx context.Context, tenant string) (out []Pipeline, err error) {
-	err = s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		var rows []pipelineRow
 		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+pipelineColumns+" FROM pipelines ORDER BY is_default DESC, lower(name), id"); err != nil {
 			return fmt.Errorf("list pipelines: %w", pg.MapError(err))
@@ -131,7 +132,7 @@ type Change struct {
 func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Pipeline) (*Pipeline, Change, error)) (*Pipeline, Change, error) {
 	var out *Pipeline
 	var ch Change
-	err := s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		current, err := getPipeline(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -162,7 +163,7 @@ func (s *Store) Update(ctx context.Context, tenant, id string, change func(curre
 }
 
 // getPipeline reads one pipeline with its stages, locking it when lock.
-func getPipeline(ctx context.Context, tx *pgstore.Tx, id string, lock bool) (*Pipeline, error) {
+func getPipeline(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Pipeline, error) {
 	q := "SELECT " + pipelineColumns + " FROM pipelines WHERE id = $1"
 	if lock {
 		q += " FOR UPDATE"
@@ -184,7 +185,7 @@ func getPipeline(ctx context.Context, tx *pgstore.Tx, id string, lock bool) (*Pi
 
 // stagesOf reads the stages of the pipeline id (every pipeline's when id
 // is empty) in order, by pipeline.
-func stagesOf(ctx context.Context, tx *pgstore.Tx, id string) (map[string][]Stage, error) {
+func stagesOf(ctx context.Context, tx *outbox.Tx, id string) (map[string][]Stage, error) {
 	q := "SELECT id, pipeline_id, name, kind, probability, required_fields FROM pipeline_stages"
 	args := []any{}
 	if id != "" {
@@ -205,7 +206,7 @@ func stagesOf(ctx context.Context, tx *pgstore.Tx, id string) (map[string][]Stag
 }
 
 // savePipeline inserts or updates p's row; a name taken is ErrPipelineExists.
-func savePipeline(ctx context.Context, tx *pgstore.Tx, p *Pipeline, insert bool) error {
+func savePipeline(ctx context.Context, tx *outbox.Tx, p *Pipeline, insert bool) error {
 	q := `UPDATE pipelines SET name = :name, updated_at = :updated_at, version = :version
 		WHERE tenant_id = ` + pgstore.CurrentTenant + ` AND id = :id`
 	if insert {
@@ -224,7 +225,7 @@ func savePipeline(ctx context.Context, tx *pgstore.Tx, p *Pipeline, insert bool)
 // saveStages makes p's stages what p says: stages no longer listed are
 // deleted, the others inserted or updated at their positions (checked
 // unique at commit, so stages may swap places).
-func saveStages(ctx context.Context, tx *pgstore.Tx, p *Pipeline) error {
+func saveStages(ctx context.Context, tx *outbox.Tx, p *Pipeline) error {
 	keep := make([]string, len(p.Stages))
 	for i, s := range p.Stages {
 		keep[i] = s.ID

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -28,10 +27,6 @@ type ChangeDetails struct {
 	LoserID      string   `json:"loserId,omitempty"`
 	MergedFields []string `json:"mergedFields,omitempty"`
 }
-
-// With returns tx, a transaction of tenant its caller opened (an event
-// consumer's, which also holds its inbox insert), as a Tx.
-func (d *DB) With(tx *sqlx.Tx, tenant string) *Tx { return &Tx{tx: tx, db: d, tenant: tenant} }
 
 // recordChanges adds to the timeline (timeline_entries, which package
 // timeline reads) an entry per event of evs, all of verb on entity, when

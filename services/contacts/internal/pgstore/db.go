@@ -10,7 +10,6 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
@@ -22,39 +21,38 @@ import (
 // largest batch of creates and the outbox INSERT.
 const preparedStatements = 64
 
-// DB is the service's database: a pool of the application role, the
-// statements it prepares and the topic its events go to.
+// DB is the service's database: libs/outbox's (a pool of the application
+// role, the catalogue of customer.Events and the topic they go to) and the
+// statements it prepares.
 type DB struct {
-	pool  *sqlx.DB
+	*outbox.DB
 	stmts *pg.Statements
-	topic string
 }
 
 // New returns the DB on pool, publishing events to topic through the outbox.
 func New(pool *sqlx.DB, topic string) *DB {
-	return &DB{pool: pool, stmts: pg.NewStatements(pool, preparedStatements), topic: topic}
+	return &DB{DB: outbox.NewDB(pool, customer.Events, topic), stmts: pg.NewStatements(pool, preparedStatements)}
 }
-
-// Pool returns the pool, for the work that crosses tenants (each tenant's
-// part in a transaction of its own).
-func (d *DB) Pool() *sqlx.DB { return d.pool }
 
 // InTx runs fn in a transaction of tenant (pg.WithTenantTx): row-level
 // security shows it the tenant's rows only.
 func (d *DB) InTx(ctx context.Context, tenant string, fn func(tx *Tx) error) error {
-	return pg.WithTenantTx(ctx, d.pool, tenant, func(tx *sqlx.Tx) error { return fn(&Tx{tx: tx, db: d, tenant: tenant}) })
+	return d.DB.InTx(ctx, tenant, func(tx *outbox.Tx) error { return fn(&Tx{Tx: tx, stmts: d.stmts}) })
 }
 
-// Tx is a transaction of one tenant. Services pass it from one store
-// operation to the next; only store files run queries in it.
+// With returns tx, a transaction of tenant its caller opened (an event
+// consumer's, which also holds its inbox insert), as a Tx.
+func (d *DB) With(tx *sqlx.Tx, tenant string) *Tx {
+	return &Tx{Tx: d.DB.With(tx, tenant), stmts: d.stmts}
+}
+
+// Tx is a transaction of one tenant (outbox.Tx) with the service's
+// prepared statements. Services pass it from one store operation to the
+// next; only store files run queries in it.
 type Tx struct {
-	tx     *sqlx.Tx
-	db     *DB
-	tenant string
+	*outbox.Tx
+	stmts *pg.Statements
 }
-
-// SQL returns the transaction, for a store's queries.
-func (t *Tx) SQL() *sqlx.Tx { return t.tx }
 
 // Prepared returns the transaction running its queries as prepared
 // statements. Only queries whose best plan does not depend on their
@@ -62,20 +60,13 @@ func (t *Tx) SQL() *sqlx.Tx { return t.tx }
 // (their plans' shapes are fixed by LATERAL and LIMIT), the INSERT of
 // records, the write rules, the key locks and the outbox INSERT — never a
 // search.
-func (t *Tx) Prepared() sqlx.ExtContext { return t.db.stmts.In(t.tx) }
+func (t *Tx) Prepared() sqlx.ExtContext { return t.stmts.In(t.SQL()) }
 
-// Emit adds the event of a change of the tenant's to the outbox (customer.Events.New: an event
-// outside the service's catalogue is an error), and a change of a record to
-// its timeline.
+// Emit adds the event of a change of the tenant's to the outbox
+// (customer.Events: an event outside the service's catalogue is an error),
+// and a change of a record to its timeline.
 func (t *Tx) Emit(ctx context.Context, entity, verb, subject string, state any, changed []string) error {
-	ev, err := customer.Events.New(t.tenant, entity, verb, subject, state, changed)
-	if err != nil {
-		return err
-	}
-	if err := outbox.Add(ctx, t.Prepared(), t.db.topic, ev); err != nil {
-		return err
-	}
-	return t.recordChanges(ctx, entity, verb, []events.Event{ev}, changed)
+	return t.emit(ctx, entity, verb, []string{subject}, []any{state}, changed)
 }
 
 // EmitAll adds the events of verb on recs, all of entity, to the outbox,
@@ -83,32 +74,28 @@ func (t *Tx) Emit(ctx context.Context, entity, verb, subject string, state any, 
 // records' timelines: one statement for many records (outbox.Add), where
 // Emit would take one each.
 func (t *Tx) EmitAll(ctx context.Context, entity, verb string, recs []customer.Record, changed []string) error {
-	evs := make([]events.Event, len(recs))
+	subjects, states := make([]string, len(recs)), make([]any, len(recs))
 	for i, rec := range recs {
-		var err error
-		if evs[i], err = customer.Events.New(t.tenant, entity, verb, rec.Base().ID, rec, changed); err != nil {
-			return err
-		}
+		subjects[i], states[i] = rec.Base().ID, rec
 	}
-	if err := outbox.Add(ctx, t.Prepared(), t.db.topic, evs...); err != nil {
-		return err
-	}
-	return t.recordChanges(ctx, entity, verb, evs, changed)
+	return t.emit(ctx, entity, verb, subjects, states, changed)
 }
 
 // EmitEach adds the events of verb on entity to the outbox, one per
 // subject with states[i] its state, in one statement (outbox.Add), where
 // Emit would take one each.
 func (t *Tx) EmitEach(ctx context.Context, entity, verb string, subjects []string, states []any) error {
-	evs := make([]events.Event, len(subjects))
-	for i, subject := range subjects {
-		var err error
-		if evs[i], err = customer.Events.New(t.tenant, entity, verb, subject, states[i], nil); err != nil {
-			return err
-		}
-	}
-	if err := outbox.Add(ctx, t.Prepared(), t.db.topic, evs...); err != nil {
+	return t.emit(ctx, entity, verb, subjects, states, nil)
+}
+
+// emit adds the events of verb on entity to the outbox through the
+// prepared statements, one per subject with states[i] its state and
+// changed as each one's changed fields, and the changes of records to
+// their timelines.
+func (t *Tx) emit(ctx context.Context, entity, verb string, subjects []string, states []any, changed []string) error {
+	evs, err := t.Publish(ctx, t.Prepared(), entity, verb, subjects, states, changed)
+	if err != nil {
 		return err
 	}
-	return t.recordChanges(ctx, entity, verb, evs, nil)
+	return t.recordChanges(ctx, entity, verb, evs, changed)
 }

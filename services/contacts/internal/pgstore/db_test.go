@@ -11,7 +11,7 @@ import (
 // service's catalogue (customer.Events, api/asyncapi.yaml) reaches the
 // outbox: Emit refuses it before it writes anything.
 func TestEmitRefusesEventsOutsideTheCatalogue(t *testing.T) {
-	tx := &Tx{tenant: "tenant"} // no transaction: Emit must refuse before it needs one
+	tx := New(nil, "").With(nil, "tenant") // no transaction: Emit must refuse before it needs one
 	for _, tt := range []struct{ entity, verb string }{{customer.EntityContact, "archived"}, {customer.EventTag, customer.VerbRestored},
 		{"deal", customer.VerbCreated}, {customer.EventCustomField, customer.VerbRestored}, {customer.EventSavedView, customer.VerbMerged},
 		{"customField", customer.VerbCreated}, {"saved-view", customer.VerbCreated}} {

@@ -70,7 +70,7 @@ func GetRecord(ctx context.Context, tx *Tx, t *Table, id string, lock bool, cond
 	}
 	q, args := SelectRecords(t, append([]Cond{{"id = ?", []any{id}}}, conds...), suffix)
 	rec := t.New()
-	if err := tx.tx.GetContext(ctx, rec, q, args...); err != nil {
+	if err := tx.SQL().GetContext(ctx, rec, q, args...); err != nil {
 		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
 			return nil, t.NotFound
 		}
@@ -82,7 +82,7 @@ func GetRecord(ctx context.Context, tx *Tx, t *Table, id string, lock bool, cond
 
 // QueryRecords runs a query returning t's columns.
 func QueryRecords(ctx context.Context, tx *Tx, t *Table, q string, args ...any) ([]customer.Record, error) {
-	rows, err := tx.tx.QueryxContext(ctx, q, args...)
+	rows, err := tx.SQL().QueryxContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s: %w", t.Name, pg.MapError(err))
 	}
@@ -106,7 +106,7 @@ func UpdateRecord(ctx context.Context, tx *Tx, t *Table, rec customer.Record) er
 		sets = append(sets, c+" = :"+c)
 	}
 	q := "UPDATE " + t.Name + " SET " + strings.Join(sets, ", ") + " WHERE tenant_id = " + CurrentTenant + " AND id = :id"
-	if _, err := tx.tx.NamedExecContext(ctx, q, rec); err != nil {
+	if _, err := tx.SQL().NamedExecContext(ctx, q, rec); err != nil {
 		return fmt.Errorf("update %s: %w", t.Entity, pg.MapError(err))
 	}
 	return nil
@@ -128,7 +128,7 @@ func FinalWinner(ctx context.Context, tx *Tx, t *Table, id string, conds []Cond)
 		)
 		SELECT id FROM chain WHERE depth > 1 ORDER BY depth DESC LIMIT 1`, t.Name, where, MaxMergeChain)
 	var winner string
-	err := tx.tx.GetContext(ctx, &winner, Rebind(q), args...)
+	err := tx.SQL().GetContext(ctx, &winner, Rebind(q), args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

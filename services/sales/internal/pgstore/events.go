@@ -16,8 +16,8 @@ const (
 )
 
 // Events is the catalogue of the events this service publishes, per entity:
-// what api/asyncapi.yaml and the schemas in api/events/ document. Tx.Emit
-// makes no other event.
+// what api/asyncapi.yaml and the schemas in api/events/ document.
+// outbox.Tx.Emit makes no other event.
 var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs: map[string][]string{
 	EntityPipeline: {VerbCreated, VerbUpdated, VerbDeleted},
 }}

@@ -1,0 +1,78 @@
+package outbox
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// DB is a service's database as its stores write it: a pool of the
+// application role, and the catalogue of the events its changes publish
+// with the topic they go to. Stores run their queries in its tenant
+// transactions (InTx) and publish each change in the transaction of the
+// change (Tx.Emit).
+type DB struct {
+	pool    *sqlx.DB
+	catalog events.Catalogue
+	topic   string
+}
+
+// NewDB returns the DB on pool, publishing the events of catalog to topic.
+func NewDB(pool *sqlx.DB, catalog events.Catalogue, topic string) *DB {
+	return &DB{pool: pool, catalog: catalog, topic: topic}
+}
+
+// Pool returns the pool, for the work that crosses tenants (each tenant's
+// part in a transaction of its own).
+func (d *DB) Pool() *sqlx.DB { return d.pool }
+
+// InTx runs fn in a transaction of tenant (pg.WithTenantTx): row-level
+// security shows it the tenant's rows only.
+func (d *DB) InTx(ctx context.Context, tenant string, fn func(tx *Tx) error) error {
+	return pg.WithTenantTx(ctx, d.pool, tenant, func(tx *sqlx.Tx) error { return fn(d.With(tx, tenant)) })
+}
+
+// With returns tx, a transaction of tenant its caller opened (an event
+// consumer's, which also holds its inbox insert), as a Tx.
+func (d *DB) With(tx *sqlx.Tx, tenant string) *Tx { return &Tx{tx: tx, db: d, tenant: tenant} }
+
+// Tx is a transaction of one tenant. Services pass it from one store
+// operation to the next; only store files run queries in it.
+type Tx struct {
+	tx     *sqlx.Tx
+	db     *DB
+	tenant string
+}
+
+// SQL returns the transaction, for a store's queries.
+func (t *Tx) SQL() *sqlx.Tx { return t.tx }
+
+// Emit adds the event of a change of the tenant's to the outbox: verb on
+// entity, subject's state, and on an update the fields it changed
+// (events.Catalogue.New: an event outside the catalogue is an error).
+func (t *Tx) Emit(ctx context.Context, entity, verb, subject string, state any, changed []string) error {
+	_, err := t.Publish(ctx, t.tx, entity, verb, []string{subject}, []any{state}, changed)
+	return err
+}
+
+// Publish adds the events of verb on entity to the outbox in one
+// statement (Add) run through exec (the transaction, or prepared
+// statements on it: pg.Statements.In), one per subject with states[i] its
+// state and changed as each update's changed fields, and returns them. An
+// event outside the catalogue is an error before anything is written.
+func (t *Tx) Publish(ctx context.Context, exec sqlx.ExtContext, entity, verb string, subjects []string, states []any, changed []string) ([]events.Event, error) {
+	evs := make([]events.Event, len(subjects))
+	for i, subject := range subjects {
+		var err error
+		if evs[i], err = t.db.catalog.New(t.tenant, entity, verb, subject, states[i], changed); err != nil {
+			return nil, err
+		}
+	}
+	if err := Add(ctx, exec, t.db.topic, evs...); err != nil {
+		return nil, err
+	}
+	return evs, nil
+}

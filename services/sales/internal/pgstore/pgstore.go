@@ -1,0 +1,7 @@
+// Package pgstore is what the stores of the sales service's contexts share
+// beyond libs/outbox's tenant transactions: the current tenant in SQL and
+// the catalogue of the events the service publishes.
+package pgstore
+
+// CurrentTenant is the SQL value of the transaction's tenant.
+const CurrentTenant = "CAST(NULLIF(current_setting('app.tenant_id', true), '') AS uuid)"
