@@ -67,18 +67,19 @@ func TestCheckRoutes(t *testing.T) {
 	}
 	endpoint := func(context.Context, any) (any, error) { return nil, nil }
 	get := starter.Route{Name: "getOrder", Method: "GET", Path: "/v1/orders/{id}", Permission: "shop:read", Endpoint: endpoint}
-	if got := failures(t, func(tb testing.TB) { contracttest.CheckRoutes(tb, doc, []starter.Route{get}) }); len(got) != 0 {
+	create := starter.Route{Name: "createOrder", Method: "POST", Path: "/v1/orders", Permission: "shop:write", Endpoint: endpoint}
+	if got := failures(t, func(tb testing.TB) { contracttest.CheckRoutes(tb, doc, []starter.Route{get, create}) }); len(got) != 0 {
 		t.Errorf("the route table fails: %q", got)
 	}
 	renamed, unguarded := get, get
 	renamed.Name, unguarded.Permission = "readOrder", ""
-	wantFailure(t, failures(t, func(tb testing.TB) { contracttest.CheckRoutes(tb, doc, []starter.Route{renamed}) }),
+	wantFailure(t, failures(t, func(tb testing.TB) { contracttest.CheckRoutes(tb, doc, []starter.Route{renamed, create}) }),
 		`route readOrder, operationId "getOrder"`)
-	wantFailure(t, failures(t, func(tb testing.TB) { contracttest.CheckRoutes(tb, doc, []starter.Route{unguarded}) }),
+	wantFailure(t, failures(t, func(tb testing.TB) { contracttest.CheckRoutes(tb, doc, []starter.Route{unguarded, create}) }),
 		"has no endpoint or no permission")
 	del := starter.Route{Name: "deleteOrder", Method: "DELETE", Path: "/v1/orders/{id}", Permission: "shop:write", Endpoint: endpoint}
 	got := failures(t, func(tb testing.TB) { contracttest.CheckRoutes(tb, doc, []starter.Route{get, del, get}) })
-	wantFailure(t, got, "documents 1 operations, the service routes 3")
+	wantFailure(t, got, "documents 2 operations, the service routes 3")
 	wantFailure(t, got, "DELETE /v1/orders/{id} is not in api/openapi.yaml")
 	wantFailure(t, got, "GET /v1/orders/{id} is routed twice")
 }

@@ -9,21 +9,22 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/contracttest"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 )
 
 // activityOf returns r's body as an activity.
 func activityOf(r reply) activities.Activity {
-	r.t.Helper()
-	return decode[activities.Activity](r)
+	r.T.Helper()
+	return contracttest.Decode[activities.Activity](r)
 }
 
 // logActivity creates the activity body as u, wants a 201 and returns it.
 func (e *env) logActivity(u user, body map[string]any) activities.Activity {
 	e.t.Helper()
 	r := e.want(e.do(u, "POST", "/v1/activities", body), http.StatusCreated)
-	if loc := r.header.Get("Location"); loc != "/v1/activities/"+activityOf(r).ID {
+	if loc := r.Header.Get("Location"); loc != "/v1/activities/"+activityOf(r).ID {
 		e.t.Errorf("Location %q", loc)
 	}
 	return activityOf(r)
@@ -31,7 +32,7 @@ func (e *env) logActivity(u user, body map[string]any) activities.Activity {
 
 // ids returns the ids of a page of activities, in order.
 func activityIDs(r reply) []string {
-	r.t.Helper()
+	r.T.Helper()
 	var out []string
 	for _, a := range items[activities.Activity](r) {
 		out = append(out, a.ID)
@@ -43,7 +44,7 @@ func activityIDs(r reply) []string {
 // path ("" for none).
 func (e *env) lastActivity(u user, path string) string {
 	e.t.Helper()
-	return decode[activity](e.want(e.do(u, "GET", path, nil), http.StatusOK)).at()
+	return contracttest.Decode[activity](e.want(e.do(u, "GET", path, nil), http.StatusOK)).at()
 }
 
 func TestActivitiesOfEveryType(t *testing.T) {
@@ -116,7 +117,7 @@ func TestActivitiesOfEveryType(t *testing.T) {
 	e.want(e.do(u, "PATCH", "/v1/activities/"+call.ID, map[string]any{"subject": "x"}, "If-Match", `"1"`), http.StatusPreconditionFailed)
 	e.want(e.do(u, "PATCH", "/v1/activities/"+call.ID, map[string]any{"subject": "x"}), http.StatusPreconditionRequired)
 	if r := e.want(e.do(u, "PATCH", "/v1/activities/"+note.ID, map[string]any{"type": "task"}, "If-Match", `"1"`), http.StatusBadRequest); r.field("type") == "" {
-		t.Errorf("a type change: %s", r.raw)
+		t.Errorf("a type change: %s", r.Raw)
 	}
 
 	// A delete removes it for good.
@@ -189,7 +190,7 @@ func TestActivitiesRefuseBadInput(t *testing.T) {
 			r := e.want(e.do(tt.as, "POST", "/v1/activities", tt.body), http.StatusBadRequest)
 			for _, f := range tt.fields {
 				if r.field(f) == "" {
-					t.Errorf("the problem does not name %s: %s", f, r.raw)
+					t.Errorf("the problem does not name %s: %s", f, r.Raw)
 				}
 			}
 		})

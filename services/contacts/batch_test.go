@@ -208,7 +208,7 @@ func TestConcurrentDuplicatesLeaveNoDuplicates(t *testing.T) {
 	var created []string
 	refusals := 0
 	for _, r := range e.createConcurrently(u, "/v1/contacts", bodies) {
-		switch r.status {
+		switch r.Status {
 		case http.StatusCreated:
 			created = append(created, r.id())
 		case http.StatusConflict:
@@ -217,7 +217,7 @@ func TestConcurrentDuplicatesLeaveNoDuplicates(t *testing.T) {
 				e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
 			}
 		default:
-			t.Fatalf("status %d: %s", r.status, r.raw)
+			t.Fatalf("status %d: %s", r.Status, r.Raw)
 		}
 	}
 	if len(created) < 8 || refusals < 8 {
@@ -226,7 +226,7 @@ func TestConcurrentDuplicatesLeaveNoDuplicates(t *testing.T) {
 	for _, id := range created {
 		r := e.want(e.do(u, "GET", "/v1/contacts/"+id+"/duplicates", nil), http.StatusOK)
 		for _, c := range candidates(r, "items") {
-			t.Errorf("created contact %s has a duplicate on %s: %s", id, matched(c), r.raw)
+			t.Errorf("created contact %s has a duplicate on %s: %s", id, matched(c), r.Raw)
 		}
 	}
 }
@@ -258,10 +258,10 @@ func TestFailingCreateFailsAlone(t *testing.T) {
 	ok := 0
 	for i, r := range e.createConcurrently(u, "/v1/contacts", bodies) {
 		switch {
-		case i == n/2 && r.status != http.StatusInternalServerError:
-			t.Errorf("the doomed contact: status %d, want 500: %s", r.status, r.raw)
-		case i != n/2 && r.status != http.StatusCreated:
-			t.Errorf("contact %d: status %d, want 201: %s", i, r.status, r.raw)
+		case i == n/2 && r.Status != http.StatusInternalServerError:
+			t.Errorf("the doomed contact: status %d, want 500: %s", r.Status, r.Raw)
+		case i != n/2 && r.Status != http.StatusCreated:
+			t.Errorf("contact %d: status %d, want 201: %s", i, r.Status, r.Raw)
 		case i != n/2:
 			ok++
 		}

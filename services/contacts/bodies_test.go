@@ -19,7 +19,7 @@ func TestHostileBodiesGetNamedErrors(t *testing.T) {
 	u := newUser(uuid.NewString())
 	contact := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada"}), http.StatusCreated)
 	id := contact.id()
-	etag := contact.header.Get("ETag")
+	etag := contact.Header.Get("ETag")
 	tests := []struct {
 		name, method, path, body string
 		field, detail            string
@@ -48,27 +48,27 @@ func TestHostileBodiesGetNamedErrors(t *testing.T) {
 			} else {
 				r = e.do(u, tt.method, tt.path, tt.body)
 			}
-			if r.status != http.StatusBadRequest {
-				t.Fatalf("status %d, want 400: %s", r.status, r.raw)
+			if r.Status != http.StatusBadRequest {
+				t.Fatalf("status %d, want 400: %s", r.Status, r.Raw)
 			}
 			if detail := r.problem().Detail; !strings.Contains(detail, tt.detail) {
 				t.Errorf("detail %q does not say %q", detail, tt.detail)
 			}
 			if tt.field != "" && r.field(tt.field) == "" {
-				t.Errorf("problem does not name field %q: %s", tt.field, r.raw)
+				t.Errorf("problem does not name field %q: %s", tt.field, r.Raw)
 			}
 			for _, f := range []string{"Meta", "Contact", "Account"} {
-				if strings.Contains(string(r.raw), f+"/") || strings.Contains(string(r.raw), f+".") {
-					t.Errorf("problem names an internal type %s: %s", f, r.raw)
+				if strings.Contains(string(r.Raw), f+"/") || strings.Contains(string(r.Raw), f+".") {
+					t.Errorf("problem names an internal type %s: %s", f, r.Raw)
 				}
 			}
 		})
 	}
 	list := e.want(e.do(u, "GET", "/v1/contacts", nil), http.StatusOK)
 	if stored := items[customer.Contact](list); len(stored) != 1 {
-		t.Errorf("%d contacts stored, want only the first: %s", len(stored), list.raw)
+		t.Errorf("%d contacts stored, want only the first: %s", len(stored), list.Raw)
 	}
-	if got := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag"); got != etag {
+	if got := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).Header.Get("ETag"); got != etag {
 		t.Errorf("the contact changed (ETag %s, was %s)", got, etag)
 	}
 }
@@ -83,8 +83,8 @@ func TestHostileQueriesGetNamedErrors(t *testing.T) {
 		{"filter=" + url.QueryEscape(`{"field":"firstName","op":"eq","value":"\u0000"}`), "filter/value"},
 	} {
 		r := e.raw(u, "GET", "/v1/contacts?"+tt.query)
-		if r.status != http.StatusBadRequest || r.field(tt.field) == "" {
-			t.Errorf("GET /v1/contacts?%s: %d, want 400 naming %q: %s", tt.query, r.status, tt.field, r.raw)
+		if r.Status != http.StatusBadRequest || r.field(tt.field) == "" {
+			t.Errorf("GET /v1/contacts?%s: %d, want 400 naming %q: %s", tt.query, r.Status, tt.field, r.Raw)
 		}
 	}
 }
@@ -104,14 +104,14 @@ func TestUnknownPathsAndMethodsAreProblems(t *testing.T) {
 		{"GET", "/v1/nothing", "no-such-path", "", http.StatusNotFound},
 	} {
 		r := e.raw(u, tt.method, tt.path)
-		if r.status != tt.status || r.header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("%s %s: %d %s, want %d problem+json: %s", tt.method, tt.path, r.status, r.header.Get("Content-Type"), tt.status, r.raw)
+		if r.Status != tt.status || r.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d %s, want %d problem+json: %s", tt.method, tt.path, r.Status, r.Header.Get("Content-Type"), tt.status, r.Raw)
 			continue
 		}
 		if got := r.problem().Type; !strings.HasSuffix(got, "/"+tt.typ) {
 			t.Errorf("%s %s: type %q, want %s", tt.method, tt.path, got, tt.typ)
 		}
-		if got := r.header.Get("Allow"); got != tt.allow {
+		if got := r.Header.Get("Allow"); got != tt.allow {
 			t.Errorf("%s %s: Allow %q, want %q", tt.method, tt.path, got, tt.allow)
 		}
 	}

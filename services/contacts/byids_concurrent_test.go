@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/records"
 )
 
@@ -32,15 +34,15 @@ func TestBulkTagWaitsForAConcurrentUpdate(t *testing.T) {
 	e.waitForLockWaiters(2, "the bulk tag waits for the update", func() bool { return len(tagged) > 0 })
 	release()
 	r := e.want(<-tagged, http.StatusOK)
-	if decode[records.BulkTagResult](r).Updated != 1 {
-		t.Errorf("bulk tag: %s, want the contact updated", r.raw)
+	if contracttest.Decode[records.BulkTagResult](r).Updated != 1 {
+		t.Errorf("bulk tag: %s, want the contact updated", r.Raw)
 	}
 	e.want(<-patched, http.StatusOK)
 	got := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
 	if c := contactOf(got); c.JobTitle != "hold" || !slices.Equal(c.Tags, []string{"kernel"}) {
-		t.Errorf("after both: %s, want jobTitle hold and the tag kernel", got.raw)
+		t.Errorf("after both: %s, want jobTitle hold and the tag kernel", got.Raw)
 	}
-	if got.header.Get("ETag") != `"3"` {
-		t.Errorf("ETag %s, want \"3\": the update and the tag each a version", got.header.Get("ETag"))
+	if got.Header.Get("ETag") != `"3"` {
+		t.Errorf("ETag %s, want \"3\": the update and the tag each a version", got.Header.Get("ETag"))
 	}
 }

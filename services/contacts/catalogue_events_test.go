@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/search"
 )
@@ -38,7 +40,7 @@ func wantEvent(t *testing.T, evs []published, typ string, u user, r reply, chang
 		}
 		delete(got, "changed")
 	}
-	if want := object(t, "the resource", r.raw); !reflect.DeepEqual(got, want) {
+	if want := object(t, "the resource", r.Raw); !reflect.DeepEqual(got, want) {
 		t.Errorf("%s payload\n\t%v\nwant the resource\n\t%v", typ, got, want)
 	}
 }
@@ -62,8 +64,8 @@ func TestCustomFieldEvents(t *testing.T) {
 
 	// A patch that changes nothing is no change: no new version, no event.
 	same := e.want(e.do(u, "PATCH", "/v1/custom-fields/"+id, map[string]any{"label": "Customer tier"}, "If-Match", `"2"`), http.StatusOK)
-	if evs, _ = e.eventsAfter(seq); len(evs) != 0 || decode[customer.CustomField](same).Version != 2 {
-		t.Errorf("an empty change published %v: %s", evs, same.raw)
+	if evs, _ = e.eventsAfter(seq); len(evs) != 0 || contracttest.Decode[customer.CustomField](same).Version != 2 {
+		t.Errorf("an empty change published %v: %s", evs, same.Raw)
 	}
 
 	e.want(e.do(u, "DELETE", "/v1/custom-fields/"+id, nil), http.StatusNoContent)
@@ -103,8 +105,8 @@ func TestSavedViewEvents(t *testing.T) {
 	view = e.want(e.do(alice, "PATCH", "/v1/saved-views/"+id, map[string]any{"name": "Hot leads"}, "If-Match", `"1"`), http.StatusOK)
 	evs, seq = e.eventsAfter(seq)
 	wantEvent(t, evs, "dev.rapport.contacts.saved_view.updated.v1", alice, view, "name")
-	if got := e.want(e.do(alice, "GET", "/v1/saved-views/"+id, nil), http.StatusOK); !reflect.DeepEqual(object(t, "read back", got.raw), object(t, "updated", view.raw)) {
-		t.Errorf("read back\n\t%s\nthe update answered\n\t%s", got.raw, view.raw)
+	if got := e.want(e.do(alice, "GET", "/v1/saved-views/"+id, nil), http.StatusOK); !reflect.DeepEqual(object(t, "read back", got.Raw), object(t, "updated", view.Raw)) {
+		t.Errorf("read back\n\t%s\nthe update answered\n\t%s", got.Raw, view.Raw)
 	}
 
 	view = e.want(e.do(alice, "PATCH", "/v1/saved-views/"+id, map[string]any{"visibility": "shared", "columns": []string{"displayName"},
@@ -113,8 +115,8 @@ func TestSavedViewEvents(t *testing.T) {
 	wantEvent(t, evs, "dev.rapport.contacts.saved_view.updated.v1", alice, view, "columns", "filter", "visibility")
 
 	same := e.want(e.do(alice, "PATCH", "/v1/saved-views/"+id, map[string]any{"visibility": "shared"}, "If-Match", `"3"`), http.StatusOK)
-	if evs, _ = e.eventsAfter(seq); len(evs) != 0 || decode[search.SavedView](same).Version != 3 {
-		t.Errorf("an empty change published %v: %s", evs, same.raw)
+	if evs, _ = e.eventsAfter(seq); len(evs) != 0 || contracttest.Decode[search.SavedView](same).Version != 3 {
+		t.Errorf("an empty change published %v: %s", evs, same.Raw)
 	}
 
 	// Bob may not delete alice's view: nothing is published.

@@ -24,12 +24,12 @@ func TestChineseNamesOnAMakeRunCluster(t *testing.T) {
 	huawei := e.created(u, "/v1/accounts", map[string]any{"name": "华为技术有限公司"})
 	r := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "华为技术有限公司"}), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[huawei]; !ok || matched(c) != "name" || c.Score != 1 {
-		t.Errorf("account candidates %s", r.raw)
+		t.Errorf("account candidates %s", r.Raw)
 	}
 	twin := e.created(u, "/v1/accounts?allowDuplicate=true", map[string]any{"name": "华为技术有限公司"})
 	r = e.want(e.do(u, "GET", "/v1/accounts/"+huawei+"/duplicates", nil), http.StatusOK)
 	if c, ok := candidates(r, "items")[twin]; !ok || matched(c) != "name" {
-		t.Errorf("duplicates of the account: %s", r.raw)
+		t.Errorf("duplicates of the account: %s", r.Raw)
 	}
 
 	// Three contacts 张伟 in one account.
@@ -37,7 +37,7 @@ func TestChineseNamesOnAMakeRunCluster(t *testing.T) {
 	first := e.created(u, "/v1/contacts", zhang)
 	r = e.want(e.do(u, "POST", "/v1/contacts", zhang), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[first]; !ok || matched(c) != "name" || c.Score != 1 {
-		t.Errorf("contact candidates %s", r.raw)
+		t.Errorf("contact candidates %s", r.Raw)
 	}
 	second := e.created(u, "/v1/contacts?allowDuplicate=true", zhang)
 	third := e.created(u, "/v1/contacts?allowDuplicate=true", zhang)
@@ -46,7 +46,7 @@ func TestChineseNamesOnAMakeRunCluster(t *testing.T) {
 	_, hasSecond := got[second]
 	_, hasThird := got[third]
 	if len(got) != 2 || !hasSecond || !hasThird {
-		t.Errorf("duplicates of the first 张伟: %s", r.raw)
+		t.Errorf("duplicates of the first 张伟: %s", r.Raw)
 	}
 
 	// Search: a prefix, the account's name, a typo (word similarity).

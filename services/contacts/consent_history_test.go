@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -25,7 +26,7 @@ func (e *env) consentHistory(u user, id, query string, limit int) []string {
 	cursor := ""
 	for range 20 {
 		r := e.want(e.do(u, "GET", fmt.Sprintf("/v1/contacts/%s/consent-history?limit=%d%s%s", id, limit, query, cursor), nil), http.StatusOK)
-		page := decode[customer.Page[consentEntry]](r)
+		page := contracttest.Decode[customer.Page[consentEntry]](r)
 		for _, c := range page.Items {
 			if c.ChangedAt == "" || c.ID == "" {
 				e.t.Errorf("entry without id or changedAt: %+v", c)
@@ -116,7 +117,7 @@ func TestConsentHistory(t *testing.T) {
 	} {
 		r := e.want(e.do(u, "GET", "/v1/contacts/"+id+"/consent-history?"+tt.query, nil), http.StatusBadRequest)
 		if r.field(tt.field) == "" {
-			t.Errorf("%s: %s", tt.query, r.raw)
+			t.Errorf("%s: %s", tt.query, r.Raw)
 		}
 	}
 
@@ -155,7 +156,7 @@ func TestConsentHistory(t *testing.T) {
 		t.Errorf("after merge\n%s", strings.Join(got, "\n"))
 	}
 	r := e.want(e.do(u, "GET", "/v1/contacts/"+loser+"/consent-history", nil), http.StatusMovedPermanently)
-	if loc := r.header.Get("Location"); loc != "/v1/contacts/"+id+"/consent-history" {
+	if loc := r.Header.Get("Location"); loc != "/v1/contacts/"+id+"/consent-history" {
 		t.Errorf("Location %q", loc)
 	}
 	e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/contacts/"+loser+"/consent-history", nil), http.StatusNotFound)

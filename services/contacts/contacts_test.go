@@ -21,15 +21,15 @@ func TestContactLifecycle(t *testing.T) {
 	}), http.StatusCreated)
 	c := contactOf(r)
 	id := c.ID
-	if c.DisplayName != "张伟" || r.header.Get("ETag") != `"1"` || r.header.Get("Location") != "/v1/contacts/"+id {
-		t.Fatalf("created %s with headers %v", r.raw, r.header)
+	if c.DisplayName != "张伟" || r.Header.Get("ETag") != `"1"` || r.Header.Get("Location") != "/v1/contacts/"+id {
+		t.Fatalf("created %s with headers %v", r.Raw, r.Header)
 	}
 	if len(c.Emails) != 1 || len(c.Phones) != 1 {
-		t.Fatalf("emails and phones: %s", r.raw)
+		t.Fatalf("emails and phones: %s", r.Raw)
 	}
 	email, phone := c.Emails[0], c.Phones[0]
 	if email.Address != "wei.zhang@example.com" || !email.Primary || phone.E164 != "+14155552671" || phone.Number != "(415) 555-2671" {
-		t.Errorf("emails/phones not normalised: %s", r.raw)
+		t.Errorf("emails/phones not normalised: %s", r.Raw)
 	}
 	if c.OwnerID != u.id {
 		t.Errorf("ownerId = %v, want the caller %s", c.OwnerID, u.id)
@@ -40,20 +40,20 @@ func TestContactLifecycle(t *testing.T) {
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch), http.StatusPreconditionRequired)
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"7"`), http.StatusPreconditionFailed)
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"1"`), http.StatusOK)
-	if contactOf(r).DisplayName != "王小明" || r.header.Get("ETag") != `"2"` {
-		t.Errorf("patched: %s, ETag %s", r.raw, r.header.Get("ETag"))
+	if contactOf(r).DisplayName != "王小明" || r.Header.Get("ETag") != `"2"` {
+		t.Errorf("patched: %s, ETag %s", r.Raw, r.Header.Get("ETag"))
 	}
 	// The gateway's audit log learns which fields changed: names, not values.
-	if got := r.header.Get(kitx.ChangedFieldsHeader); got != "displayName,firstName,lastName" {
+	if got := r.Header.Get(kitx.ChangedFieldsHeader); got != "displayName,firstName,lastName" {
 		t.Errorf("%s = %q, want displayName,firstName,lastName", kitx.ChangedFieldsHeader, got)
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, patch, "If-Match", `"2"`), http.StatusOK)
-	if v, ok := r.header[kitx.ChangedFieldsHeader]; ok || r.header.Get("ETag") != `"2"` {
-		t.Errorf("a patch changing nothing: %s %q, ETag %s; want no header, version 2", kitx.ChangedFieldsHeader, v, r.header.Get("ETag"))
+	if v, ok := r.Header[kitx.ChangedFieldsHeader]; ok || r.Header.Get("ETag") != `"2"` {
+		t.Errorf("a patch changing nothing: %s %q, ETag %s; want no header, version 2", kitx.ChangedFieldsHeader, v, r.Header.Get("ETag"))
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"displayName": "Wang", "jobTitle": nil}, "If-Match", `"2"`), http.StatusOK)
 	if contactOf(r).DisplayName != "Wang" {
-		t.Errorf("display name set alone: %s", r.raw)
+		t.Errorf("display name set alone: %s", r.Raw)
 	}
 
 	e.want(e.do(u, "DELETE", "/v1/contacts/"+id, nil), http.StatusNoContent)
@@ -88,7 +88,7 @@ func TestDisplayNameAlone(t *testing.T) {
 	u := newUser(uuid.NewString())
 	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"displayName": "张伟"}), http.StatusCreated)
 	if c := contactOf(r); c.DisplayName != "张伟" || c.FirstName != "" {
-		t.Errorf("got %s", r.raw)
+		t.Errorf("got %s", r.Raw)
 	}
 }
 
@@ -118,7 +118,7 @@ func TestValidationNamesEveryField(t *testing.T) {
 			r := e.want(e.do(u, "POST", "/v1/contacts", tt.body), http.StatusBadRequest)
 			for _, f := range tt.fields {
 				if r.field(f) == "" {
-					t.Errorf("problem does not name %s: %s", f, r.raw)
+					t.Errorf("problem does not name %s: %s", f, r.Raw)
 				}
 			}
 		})
@@ -165,8 +165,8 @@ func TestIdempotencyKey(t *testing.T) {
 	body := map[string]any{"name": "Acme", "domain": "HTTPS://Acme.COM/about"}
 	first := e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k1"), http.StatusCreated)
 	again := e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k1"), http.StatusCreated)
-	if first.id() != again.id() || again.header.Get("ETag") != `"1"` || accountOf(first).Domain != "acme.com" {
-		t.Errorf("replay differs: %s vs %s", first.raw, again.raw)
+	if first.id() != again.id() || again.Header.Get("ETag") != `"1"` || accountOf(first).Domain != "acme.com" {
+		t.Errorf("replay differs: %s vs %s", first.Raw, again.Raw)
 	}
 	e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "Other"}, "Idempotency-Key", "k1"), http.StatusConflict)
 	e.want(e.do(u, "POST", "/v1/accounts", body, "Idempotency-Key", "k2"), http.StatusConflict) // a duplicate of the first

@@ -46,14 +46,14 @@ func TestDecimalCustomFields(t *testing.T) {
 		r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"displayName": "Bad",
 			"customFields": map[string]any{"budget": bad}}), http.StatusBadRequest)
 		if reason := r.field("customFields/budget"); !strings.Contains(reason, "decimal number") {
-			t.Errorf("budget %#v: reason %q, want one about decimal numbers: %s", bad, reason, r.raw)
+			t.Errorf("budget %#v: reason %q, want one about decimal numbers: %s", bad, reason, r.Raw)
 		}
 	}
 
 	for _, body := range []string{`{"customFields":"x"}`, `{"customFields":[1]}`} {
 		r := e.want(e.do(u, "POST", "/v1/contacts", body), http.StatusBadRequest)
 		if r.field("customFields") != "must be an object" {
-			t.Errorf("%s: %s", body, r.raw)
+			t.Errorf("%s: %s", body, r.Raw)
 		}
 	}
 
@@ -71,7 +71,7 @@ func TestDecimalCustomFields(t *testing.T) {
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+ids["Round"], map[string]any{"customFields": map[string]any{"budget": "ten"}},
 		"If-Match", `"3"`), http.StatusBadRequest)
 	if r.field("customFields/budget") == "" {
-		t.Errorf("patch with text: %s", r.raw)
+		t.Errorf("patch with text: %s", r.Raw)
 	}
 
 	// Filters: "10000" and 10000 match the same records, compared as numbers
@@ -94,7 +94,7 @@ func TestDecimalCustomFields(t *testing.T) {
 	}
 	r = e.want(e.do(u, "GET", "/v1/contacts?filter="+filterJSON(t, cond(field, "gt", "ten")), nil), http.StatusBadRequest)
 	if !strings.Contains(r.field("filter/value"), "number") {
-		t.Errorf("filter with text: %s", r.raw)
+		t.Errorf("filter with text: %s", r.Raw)
 	}
 	got = names(e.list(u, "/v1/contacts", "sort", field))
 	if want := []string{"Negative", "Small", "Exponent", "Round", "Number", "Padded", "Exact"}; !slices.Equal(got, want) {
@@ -111,8 +111,8 @@ func TestDecimalCustomFields(t *testing.T) {
 		t.Errorf("exported %s: %v", field, cells)
 	}
 	nd := e.want(e.do(u, "GET", "/v1/contacts/export?format=ndjson", nil), http.StatusOK)
-	if !strings.Contains(string(nd.raw), `"budget":"`+big+`"`) {
-		t.Errorf("NDJSON export lacks the exact budget: %s", nd.raw)
+	if !strings.Contains(string(nd.Raw), `"budget":"`+big+`"`) {
+		t.Errorf("NDJSON export lacks the exact budget: %s", nd.Raw)
 	}
 	validateEvents(t, e)
 }

@@ -49,11 +49,11 @@ func TestSimilarNamesAcrossTransactions(t *testing.T) {
 			release()
 			first := e.want(<-held, http.StatusCreated)
 			second := <-similar
-			if second.status != http.StatusConflict {
-				t.Fatalf("the similar record: status %d, want 409: %s", second.status, second.raw)
+			if second.Status != http.StatusConflict {
+				t.Fatalf("the similar record: status %d, want 409: %s", second.Status, second.Raw)
 			}
 			if _, ok := candidates(second, "duplicates")[first.id()]; !ok {
-				t.Errorf("the similar record is refused without naming the held one: %s", second.raw)
+				t.Errorf("the similar record is refused without naming the held one: %s", second.Raw)
 			}
 		})
 	}

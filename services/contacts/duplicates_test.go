@@ -21,7 +21,7 @@ func (e *env) created(u user, path string, body any) string {
 // candidates returns the duplicate candidates of r by id: of a 409 duplicate
 // problem (key "duplicates") or of a duplicates list ("items").
 func candidates(r reply, key string) map[string]customer.DuplicateCandidate {
-	r.t.Helper()
+	r.T.Helper()
 	list := r.problem().Duplicates
 	if key == "items" {
 		list = items[customer.DuplicateCandidate](r)
@@ -51,14 +51,14 @@ func TestCreateContactDuplicates(t *testing.T) {
 	}
 	got := candidates(r, "duplicates")
 	if c, ok := got[ada]; len(got) != 1 || !ok || matched(c) != "email" || c.Score != 1 || c.DisplayName != "Ada Lovelace" {
-		t.Errorf("candidates %s", r.raw)
+		t.Errorf("candidates %s", r.Raw)
 	}
 
 	// Phone in another format with the same E.164.
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Else",
 		"phones": []any{map[string]any{"number": "+1 415.555.2671"}}}), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[ada]; !ok || matched(c) != "phone" {
-		t.Errorf("phone candidates %s", r.raw)
+		t.Errorf("phone candidates %s", r.Raw)
 	}
 
 	// Similar name in the same account; the same name elsewhere is no match.
@@ -67,7 +67,7 @@ func TestCreateContactDuplicates(t *testing.T) {
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hoper", "accountId": acct}), http.StatusConflict)
 	c, ok := candidates(r, "duplicates")[grace]
 	if !ok || matched(c) != "name" || c.Score >= 1 || c.Score < 0.5 {
-		t.Errorf("name candidates %s", r.raw)
+		t.Errorf("name candidates %s", r.Raw)
 	}
 	e.created(u, "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hopper"})
 
@@ -77,7 +77,7 @@ func TestCreateContactDuplicates(t *testing.T) {
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Alan M.", "lastName": "Turing",
 		"emails": []any{map[string]any{"address": "a.turing@bletchley.org"}}}), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[alan]; !ok || matched(c) != "name" {
-		t.Errorf("name and domain candidates %s", r.raw)
+		t.Errorf("name and domain candidates %s", r.Raw)
 	}
 	e.created(u, "/v1/contacts", map[string]any{"firstName": "Alan", "lastName": "Turing",
 		"emails": []any{map[string]any{"address": "alan@manchester.ac.uk"}}})
@@ -88,10 +88,10 @@ func TestCreateContactDuplicates(t *testing.T) {
 		"emails": []any{map[string]any{"address": "ada@example.com"}}})
 	r = e.want(e.do(u, "GET", "/v1/contacts/"+ada+"/duplicates", nil), http.StatusOK)
 	if c, ok := candidates(r, "items")[twin]; !ok || matched(c) != "email,name" || c.Score != 1 {
-		t.Errorf("duplicates of ada: %s", r.raw)
+		t.Errorf("duplicates of ada: %s", r.Raw)
 	}
 	if _, self := candidates(r, "items")[ada]; self {
-		t.Errorf("a contact is listed as its own duplicate: %s", r.raw)
+		t.Errorf("a contact is listed as its own duplicate: %s", r.Raw)
 	}
 	e.want(e.do(u, "GET", "/v1/contacts/"+uuid.NewString()+"/duplicates", nil), http.StatusNotFound)
 	e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/contacts/"+ada+"/duplicates", nil), http.StatusNotFound)
@@ -108,17 +108,17 @@ func TestCreateAccountDuplicates(t *testing.T) {
 	acme := e.created(u, "/v1/accounts", map[string]any{"name": "Acme Corporation", "domain": "acme.com"})
 	r := e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "Roadrunner Supplies", "domain": "https://ACME.com/about"}), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[acme]; !ok || matched(c) != "domain" || r.problem().Type != "https://rapport.dev/problems/duplicate-account" {
-		t.Errorf("domain candidates %s", r.raw)
+		t.Errorf("domain candidates %s", r.Raw)
 	}
 	r = e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "ACME Corporation Ltd"}), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[acme]; !ok || matched(c) != "name" || c.Score < 0.5 {
-		t.Errorf("name candidates %s", r.raw)
+		t.Errorf("name candidates %s", r.Raw)
 	}
 	e.created(u, "/v1/accounts", map[string]any{"name": "Globex"})
 	other := e.created(u, "/v1/accounts?allowDuplicate=true", map[string]any{"name": "Acme Corporation", "domain": "acme.com"})
 	r = e.want(e.do(u, "GET", "/v1/accounts/"+acme+"/duplicates", nil), http.StatusOK)
 	if c, ok := candidates(r, "items")[other]; len(items[customer.DuplicateCandidate](r)) != 1 || !ok || matched(c) != "domain,name" || c.Score != 1 {
-		t.Errorf("duplicates of acme: %s", r.raw)
+		t.Errorf("duplicates of acme: %s", r.Raw)
 	}
 	validateEvents(t, e)
 }
@@ -137,7 +137,7 @@ func TestConcurrentDuplicateCreates(t *testing.T) {
 	for i := range n {
 		go func() {
 			statuses <- e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Racer " + strings.Repeat("x", i),
-				"emails": []any{map[string]any{"address": "race@example.com"}}}).status
+				"emails": []any{map[string]any{"address": "race@example.com"}}}).Status
 		}()
 	}
 	got := map[int]int{}
@@ -157,7 +157,7 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 	bob := e.created(u, "/v1/contacts", map[string]any{"firstName": "Bob", "lastName": "Byron",
 		"emails": []any{map[string]any{"address": "bob@example.org"}}})
 	ifMatch := func(id string) string {
-		return e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag")
+		return e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).Header.Get("ETag")
 	}
 
 	// Changing an email to another contact's is refused with the candidate,
@@ -165,11 +165,11 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 	takeAda := map[string]any{"emails": []any{map[string]any{"address": "ADA@example.com"}}}
 	r := e.want(e.do(u, "PATCH", "/v1/contacts/"+bob, takeAda, "If-Match", ifMatch(bob)), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[ada]; !ok || matched(c) != "email" {
-		t.Errorf("candidates %s", r.raw)
+		t.Errorf("candidates %s", r.Raw)
 	}
 	got := e.want(e.do(u, "GET", "/v1/contacts/"+bob, nil), http.StatusOK)
 	if emails(contactOf(got)) != "bob@example.org*" {
-		t.Errorf("refused patch changed the contact: %s", got.raw)
+		t.Errorf("refused patch changed the contact: %s", got.Raw)
 	}
 
 	// allowDuplicate=true saves it; a later change of another field is not
@@ -182,10 +182,10 @@ func TestUpdateChecksDuplicates(t *testing.T) {
 	// Accounts: renaming to another account's domain is refused.
 	e.created(u, "/v1/accounts", map[string]any{"name": "Initech", "domain": "initech.example"})
 	globex := e.created(u, "/v1/accounts", map[string]any{"name": "Globex", "domain": "globex.example"})
-	etag := e.want(e.do(u, "GET", "/v1/accounts/"+globex, nil), http.StatusOK).header.Get("ETag")
+	etag := e.want(e.do(u, "GET", "/v1/accounts/"+globex, nil), http.StatusOK).Header.Get("ETag")
 	r = e.want(e.do(u, "PATCH", "/v1/accounts/"+globex, map[string]any{"domain": "initech.example"}, "If-Match", etag), http.StatusConflict)
 	if r.problem().Type != "https://rapport.dev/problems/duplicate-account" {
-		t.Errorf("problem %s", r.raw)
+		t.Errorf("problem %s", r.Raw)
 	}
 }
 
@@ -207,13 +207,13 @@ func TestSimilarNameInABigCompany(t *testing.T) {
 	r := e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Grace", "lastName": "Hoper",
 		"emails": email("g.hoper")}), http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[grace]; !ok || matched(c) != "name" {
-		t.Errorf("candidates of Grace Hoper at bigco: %s", r.raw)
+		t.Errorf("candidates of Grace Hoper at bigco: %s", r.Raw)
 	}
 	ada := e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace", "accountId": acct})
 	r = e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelance", "accountId": acct}),
 		http.StatusConflict)
 	if c, ok := candidates(r, "duplicates")[ada]; !ok || matched(c) != "name" {
-		t.Errorf("candidates of Ada Lovelance in BigCo: %s", r.raw)
+		t.Errorf("candidates of Ada Lovelance in BigCo: %s", r.Raw)
 	}
 	// A name sharing no word start with another is not compared with it.
 	e.created(u, "/v1/contacts", map[string]any{"firstName": "Walter", "lastName": "Smith", "emails": email("walter")})

@@ -57,8 +57,8 @@ func TestTagsAndCustomFields(t *testing.T) {
 	other := e.created(u, "/v1/contacts", map[string]any{"firstName": "B"})
 	missing := uuid.NewString()
 	r := e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"ids": []string{id, other, missing}, "add": []string{"key account"}, "remove": []string{"New Tag"}}), http.StatusOK)
-	if res := decode[records.BulkTagResult](r); res.Updated != 2 || len(res.NotFound) != 1 {
-		t.Errorf("bulk result %s", r.raw)
+	if res := contracttest.Decode[records.BulkTagResult](r); res.Updated != 2 || len(res.NotFound) != 1 {
+		t.Errorf("bulk result %s", r.Raw)
 	}
 	got = contactOf(e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK))
 	if !slices.Equal(got.Tags, []string{"Key Account"}) {
@@ -77,7 +77,7 @@ func TestTagsAndCustomFields(t *testing.T) {
 	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "score", "label": "Score", "type": "number", "required": true}), http.StatusCreated)
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"jobTitle": "CTO"}, "If-Match", `"2"`), http.StatusBadRequest)
 	if r.field("customFields/score") == "" {
-		t.Errorf("required field not named: %s", r.raw)
+		t.Errorf("required field not named: %s", r.Raw)
 	}
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+id, map[string]any{"customFields": map[string]any{"score": 3}}, "If-Match", `"2"`), http.StatusOK)
 	e.want(e.do(u, "DELETE", "/v1/tags/"+tag, nil), http.StatusNoContent)
@@ -92,7 +92,7 @@ func TestAccountsParentsAndPaging(t *testing.T) {
 	b := e.created(u, "/v1/accounts", map[string]any{"name": "B", "parentAccountId": a})
 	r := e.want(e.do(u, "PATCH", "/v1/accounts/"+a, map[string]any{"parentAccountId": b}, "If-Match", `"1"`), http.StatusBadRequest)
 	if r.field("parentAccountId") == "" {
-		t.Errorf("cycle not reported: %s", r.raw)
+		t.Errorf("cycle not reported: %s", r.Raw)
 	}
 	e.want(e.do(u, "POST", "/v1/accounts", map[string]any{"name": "C", "annualRevenue": map[string]any{"amountMinor": 1, "currency": "XYZ"}}), http.StatusBadRequest)
 	e.want(e.do(u, "POST", "/v1/contacts", map[string]any{"firstName": "A", "accountId": a}), http.StatusCreated)
@@ -105,7 +105,7 @@ func TestAccountsParentsAndPaging(t *testing.T) {
 	seen := map[string]bool{}
 	cursor := ""
 	for page := 0; page < 5; page++ {
-		page := decode[customer.Page[customer.Account]](e.want(e.do(u, "GET", "/v1/accounts?limit=1"+cursor, nil), http.StatusOK))
+		page := contracttest.Decode[customer.Page[customer.Account]](e.want(e.do(u, "GET", "/v1/accounts?limit=1"+cursor, nil), http.StatusOK))
 		for _, it := range page.Items {
 			seen[it.ID] = true
 		}

@@ -36,12 +36,12 @@ func init() {
 func (e *env) exportCSV(u user, path string) (header []string, rows [][]string) {
 	e.t.Helper()
 	r := e.want(e.do(u, "GET", path, nil), http.StatusOK)
-	if ct := r.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		e.t.Fatalf("Content-Type %q", ct)
 	}
-	body, ok := bytes.CutPrefix(r.raw, []byte("\uFEFF"))
+	body, ok := bytes.CutPrefix(r.Raw, []byte("\uFEFF"))
 	if !ok {
-		e.t.Fatalf("no byte order mark: %q", r.raw[:min(len(r.raw), 20)])
+		e.t.Fatalf("no byte order mark: %q", r.Raw[:min(len(r.Raw), 20)])
 	}
 	all, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
 	if err != nil {
@@ -119,15 +119,15 @@ func TestExportContacts(t *testing.T) {
 	}
 	r := e.want(e.do(u, "GET", "/v1/contacts/export?format=ndjson&sort=displayName", nil), http.StatusOK)
 	var ids []string
-	for _, line := range strings.Split(strings.TrimSpace(string(r.raw)), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(string(r.Raw)), "\n") {
 		var c customer.Contact
 		if err := json.Unmarshal([]byte(line), &c); err != nil {
 			t.Fatalf("NDJSON line %q: %v", line, err)
 		}
 		ids = append(ids, c.ID)
 	}
-	if !slices.Equal(ids, []string{ada, zhang}) || r.header.Get("Content-Type") != "application/x-ndjson" {
-		t.Errorf("NDJSON ids %v, Content-Type %q", ids, r.header.Get("Content-Type"))
+	if !slices.Equal(ids, []string{ada, zhang}) || r.Header.Get("Content-Type") != "application/x-ndjson" {
+		t.Errorf("NDJSON ids %v, Content-Type %q", ids, r.Header.Get("Content-Type"))
 	}
 
 	// Bad input is a problem, never a partial file.
@@ -136,8 +136,8 @@ func TestExportContacts(t *testing.T) {
 		{"/v1/contacts/export?filter=" + url.QueryEscape(`{"field": "nope", "op": "eq", "value": 1}`), "filter"},
 	} {
 		r := e.want(e.do(u, "GET", tt.path, nil), http.StatusBadRequest)
-		if !strings.Contains(string(r.raw), tt.field) || r.header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("%s: %s %s", tt.path, r.header.Get("Content-Type"), r.raw)
+		if !strings.Contains(string(r.Raw), tt.field) || r.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s: %s %s", tt.path, r.Header.Get("Content-Type"), r.Raw)
 		}
 	}
 }

@@ -132,7 +132,7 @@ func TestFilterOperators(t *testing.T) {
 
 	r := e.want(e.do(u, "GET", "/v1/contacts?filter="+filterJSON(t, cond("customFields.gone", "eq", "x")), nil), http.StatusBadRequest)
 	if !strings.Contains(r.field("filter/field"), "customFields.gone") {
-		t.Errorf("a deleted custom field: %s", r.raw)
+		t.Errorf("a deleted custom field: %s", r.Raw)
 	}
 
 	// Long filters go in a body; the same filter, the same answer.
@@ -186,8 +186,8 @@ func TestFilterErrors(t *testing.T) {
 		{"unknown view", "view", uuid.NewString(), "view", "no such"},
 	} {
 		r := e.do(u, "GET", "/v1/contacts?"+tt.param+"="+urlQuery(tt.value), nil)
-		if r.status != http.StatusBadRequest && !(tt.param == "view" && r.status == http.StatusNotFound) {
-			t.Errorf("%s: status %d: %s", tt.name, r.status, r.raw)
+		if r.Status != http.StatusBadRequest && !(tt.param == "view" && r.Status == http.StatusNotFound) {
+			t.Errorf("%s: status %d: %s", tt.name, r.Status, r.Raw)
 			continue
 		}
 		found := false
@@ -197,7 +197,7 @@ func TestFilterErrors(t *testing.T) {
 			}
 		}
 		if !found {
-			t.Errorf("%s: errors do not name %s (%s): %s", tt.name, tt.field, tt.reason, r.raw)
+			t.Errorf("%s: errors do not name %s (%s): %s", tt.name, tt.field, tt.reason, r.Raw)
 		}
 	}
 }

@@ -2,41 +2,26 @@ package contacts_test
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
+
+	"github.com/rapport-crm/rapport/libs/contracttest"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
-// reply is a response: its status, headers and body. Tests read the body
-// as a typed value (decode, id, problem), never as a map with type
-// assertions, so that a wrong answer fails the test instead of panicking.
-type reply struct {
-	t      *testing.T
-	status int
-	header http.Header
-	raw    []byte
-}
-
-// decode returns r's JSON body as a T; a body that does not decode as a T
-// fails the test.
-func decode[T any](r reply) T {
-	r.t.Helper()
-	var v T
-	if err := json.Unmarshal(r.raw, &v); err != nil {
-		r.t.Fatalf("the body (status %d) is no %T: %v\n%s", r.status, v, err, r.raw)
-	}
-	return v
-}
+// reply is a response (contracttest.Reply), read as a typed value
+// (contracttest.Decode, id, problem), never as a map with type assertions,
+// so that a wrong answer fails the test instead of panicking.
+type reply struct{ contracttest.Reply }
 
 // id returns the id of the resource r holds; none fails the test.
 func (r reply) id() string {
-	r.t.Helper()
-	v := decode[struct {
+	r.T.Helper()
+	v := contracttest.Decode[struct {
 		ID string `json:"id"`
 	}](r)
 	if v.ID == "" {
-		r.t.Fatalf("the body (status %d) has no id: %s", r.status, r.raw)
+		r.T.Fatalf("the body (status %d) has no id: %s", r.Status, r.Raw)
 	}
 	return v.ID
 }
@@ -60,13 +45,13 @@ type fieldError struct {
 
 // problem returns r's body as a problem.
 func (r reply) problem() problemBody {
-	r.t.Helper()
-	return decode[problemBody](r)
+	r.T.Helper()
+	return contracttest.Decode[problemBody](r)
 }
 
 // field returns the reasons given for field in a problem's errors.
 func (r reply) field(name string) string {
-	r.t.Helper()
+	r.T.Helper()
 	for _, e := range r.problem().Errors {
 		if e.Field == name {
 			return e.Reason
@@ -77,19 +62,19 @@ func (r reply) field(name string) string {
 
 // items returns the items of a list's body (paged or not) as Ts.
 func items[T any](r reply) []T {
-	r.t.Helper()
-	return decode[customer.Page[T]](r).Items
+	r.T.Helper()
+	return contracttest.Decode[customer.Page[T]](r).Items
 }
 
 // contactOf and accountOf return r's body as a contact or an account.
 func contactOf(r reply) customer.Contact {
-	r.t.Helper()
-	return decode[customer.Contact](r)
+	r.T.Helper()
+	return contracttest.Decode[customer.Contact](r)
 }
 
 func accountOf(r reply) customer.Account {
-	r.t.Helper()
-	return decode[customer.Account](r)
+	r.T.Helper()
+	return contracttest.Decode[customer.Account](r)
 }
 
 // orEmpty returns *s, or "" for nil.

@@ -54,7 +54,7 @@ func TestImportRefusesBadInput(t *testing.T) {
 			r := e.want(e.do(u, "POST", "/v1/imports", body, "Content-Type", ct), tt.status)
 			p := r.problem()
 			if !strings.HasSuffix(p.Type, tt.slug) || tt.field != "" && !strings.Contains(r.field(tt.field), tt.reason) {
-				t.Errorf("problem %s, want %s naming %s: %q", r.raw, tt.slug, tt.field, tt.reason)
+				t.Errorf("problem %s, want %s naming %s: %q", r.Raw, tt.slug, tt.field, tt.reason)
 			}
 		})
 	}
@@ -62,7 +62,7 @@ func TestImportRefusesBadInput(t *testing.T) {
 	t.Run("not multipart", func(t *testing.T) {
 		r := e.want(e.do(u, "POST", "/v1/imports", "Name,Email\n", "Content-Type", "text/csv"), http.StatusUnsupportedMediaType)
 		if !strings.HasSuffix(r.problem().Type, "not-multipart") {
-			t.Errorf("problem %s", r.raw)
+			t.Errorf("problem %s", r.Raw)
 		}
 	})
 	for name, body := range map[string]string{
@@ -73,7 +73,7 @@ func TestImportRefusesBadInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := e.want(e.do(u, "POST", "/v1/imports", body, "Content-Type", "multipart/form-data; boundary=b"), http.StatusBadRequest)
 			if p := r.problem(); !strings.HasSuffix(p.Type, "bad-upload") || len(p.Errors) != 1 {
-				t.Errorf("problem %s, want bad-upload naming the part", r.raw)
+				t.Errorf("problem %s, want bad-upload naming the part", r.Raw)
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -113,8 +114,8 @@ func (e *env) startImport(u user, options any, file []byte) imports.Import {
 	e.t.Helper()
 	body, ct := upload(e.t, options, file)
 	r := e.want(e.do(u, "POST", "/v1/imports", body, "Content-Type", ct), http.StatusAccepted)
-	im := decode[imports.Import](r)
-	if loc := r.header.Get("Location"); loc != "/v1/imports/"+im.ID || im.State != imports.StateQueued {
+	im := contracttest.Decode[imports.Import](r)
+	if loc := r.Header.Get("Location"); loc != "/v1/imports/"+im.ID || im.State != imports.StateQueued {
 		e.t.Fatalf("started import %+v at %q, want one queued at its own Location", im, loc)
 	}
 	return im
@@ -125,7 +126,7 @@ func (e *env) importDone(u user, id string) imports.Import {
 	e.t.Helper()
 	var im imports.Import
 	testkit.Eventually(e.t, 2*time.Minute, "the import ends", func() (bool, string) {
-		im = decode[imports.Import](e.want(e.do(u, "GET", "/v1/imports/"+id, nil), http.StatusOK))
+		im = contracttest.Decode[imports.Import](e.want(e.do(u, "GET", "/v1/imports/"+id, nil), http.StatusOK))
 		return imports.Final(im.State), fmt.Sprintf("%s, %d rows read", im.State, im.RowsRead)
 	})
 	return im
@@ -136,10 +137,10 @@ func (e *env) importDone(u user, id string) imports.Import {
 func (e *env) importErrors(u user, id string) [][]string {
 	e.t.Helper()
 	r := e.want(e.do(u, "GET", "/v1/imports/"+id+"/errors", nil), http.StatusOK)
-	if ct := r.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		e.t.Errorf("error report Content-Type %q", ct)
 	}
-	text, ok := strings.CutPrefix(string(r.raw), "\uFEFF")
+	text, ok := strings.CutPrefix(string(r.Raw), "\uFEFF")
 	if !ok {
 		e.t.Errorf("the error report has no byte order mark")
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/imports"
 )
@@ -44,7 +46,7 @@ func TestImportResumesAfterARestart(t *testing.T) {
 	im := e.startImport(u, map[string]any{"mapping": map[string]string{"First": "firstName", "Email": "emails"}}, numberedFile(rows, 1500))
 	e.waitForHeld()
 	stop() // the instance holding the job, its second chunk held
-	mid := decode[imports.Import](e.want(e.do(u, "GET", "/v1/imports/"+im.ID, nil), http.StatusOK))
+	mid := contracttest.Decode[imports.Import](e.want(e.do(u, "GET", "/v1/imports/"+im.ID, nil), http.StatusOK))
 	release()
 	if mid.State != imports.StateRunning || mid.RowsRead != 1000 || mid.Created != 1000 {
 		t.Fatalf("stopped: %+v, want it running with its first chunk of 1000 rows", mid)
@@ -77,7 +79,7 @@ func TestImportCancel(t *testing.T) {
 	running := e.startImport(u, mapping, numberedFile(2500, 0))
 	e.waitForHeld() // its first chunk
 	queued := e.startImport(u, mapping, numberedFile(10, -1))
-	cancelled := decode[imports.Import](e.want(e.do(u, "DELETE", "/v1/imports/"+queued.ID, nil), http.StatusOK))
+	cancelled := contracttest.Decode[imports.Import](e.want(e.do(u, "DELETE", "/v1/imports/"+queued.ID, nil), http.StatusOK))
 	if cancelled.State != imports.StateCancelled || cancelled.FinishedAt == nil {
 		t.Errorf("cancelled %+v", cancelled)
 	}
@@ -87,7 +89,7 @@ func TestImportCancel(t *testing.T) {
 	e.waitForLockWaiters(2, "the cancel waits for the chunk", nil)
 	release()
 	wg.Wait()
-	if got := decode[imports.Import](e.want(r, http.StatusOK)); got.State != imports.StateCancelled || got.Created != 1000 {
+	if got := contracttest.Decode[imports.Import](e.want(r, http.StatusOK)); got.State != imports.StateCancelled || got.Created != 1000 {
 		t.Errorf("cancelled while running: %+v, want its first chunk imported", got)
 	}
 	e.want(e.do(u, "DELETE", "/v1/imports/"+running.ID, nil), http.StatusConflict)
@@ -142,7 +144,7 @@ func TestImportIsItsCreators(t *testing.T) {
 	mapping := map[string]any{"mapping": map[string]string{"First": "firstName", "Email": "emails"}}
 	mine := []string{e.startImport(writer, mapping, numberedFile(1, -1)).ID, e.startImport(writer, mapping, numberedFile(1, -1)).ID}
 	list := func(u user, query string) customer.Page[imports.Import] {
-		return decode[customer.Page[imports.Import]](e.want(e.do(u, "GET", "/v1/imports"+query, nil), http.StatusOK))
+		return contracttest.Decode[customer.Page[imports.Import]](e.want(e.do(u, "GET", "/v1/imports"+query, nil), http.StatusOK))
 	}
 	ids := func(p customer.Page[imports.Import]) (out []string) {
 		for _, im := range p.Items {

@@ -16,6 +16,8 @@ import (
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/imports"
@@ -139,7 +141,7 @@ func TestImportPreview(t *testing.T) {
 		file += fmt.Sprintf("名%d\t姓\tp%d@x.cn\twx%d\tn\r\n", i, i, i)
 	}
 	body, ct := upload(t, nil, encoded(t, file, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder()))
-	p := decode[imports.Preview](e.want(e.do(u, "POST", "/v1/imports/preview", body, "Content-Type", ct), http.StatusOK))
+	p := contracttest.Decode[imports.Preview](e.want(e.do(u, "POST", "/v1/imports/preview", body, "Content-Type", ct), http.StatusOK))
 	want := imports.Mapping{"First Name": "firstName", "Last Name": "lastName", "E-Mail": "emails", "WeChat ID": "customFields.wechat"}
 	if p.Encoding != "utf-16le" || p.Delimiter != "\t" || len(p.Header) != 5 || len(p.Rows) != 10 || p.Rows[3][0] != "名3" || !maps.Equal(p.SuggestedMapping, want) {
 		t.Errorf("preview %+v, want utf-16le, tab, 5 columns, 10 rows and mapping %v", p, want)

@@ -38,7 +38,7 @@ func TestMatchKeysFollowTheContact(t *testing.T) {
 	}
 	patch := func(step string, body map[string]any) {
 		t.Helper()
-		etag := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag")
+		etag := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).Header.Get("ETag")
 		e.want(e.do(u, "PATCH", "/v1/contacts/"+id, body, "If-Match", etag), http.StatusOK)
 		check(step, true)
 	}
@@ -48,7 +48,7 @@ func TestMatchKeysFollowTheContact(t *testing.T) {
 	patch("a name change", map[string]any{"firstName": "Pete"})
 	patch("an account", map[string]any{"accountId": account})
 	patch("no account", map[string]any{"accountId": nil})
-	etag := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).header.Get("ETag")
+	etag := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK).Header.Get("ETag")
 	e.want(e.do(u, "DELETE", "/v1/contacts/"+id, nil, "If-Match", etag), http.StatusNoContent)
 	check("a delete", false)
 	e.want(e.do(u, "POST", "/v1/contacts/"+id+"/restore", nil), http.StatusOK)

@@ -62,16 +62,16 @@ func TestMergeContacts(t *testing.T) {
 	e.want(e.do(u, "POST", path, body, "If-Match", `"7"`), http.StatusPreconditionFailed)
 	r := e.want(e.do(u, "POST", path, map[string]any{"loserId": loser, "fields": map[string]any{"nickname": "loser", "jobTitle": "both"}}, "If-Match", `"1"`), http.StatusBadRequest)
 	if r.field("fields/nickname") == "" || r.field("fields/jobTitle") == "" {
-		t.Errorf("bad fields not named: %s", r.raw)
+		t.Errorf("bad fields not named: %s", r.Raw)
 	}
 	e.want(e.do(u, "POST", path, map[string]any{"loserId": winner}, "If-Match", `"1"`), http.StatusBadRequest)
 	e.want(e.do(u, "POST", path, map[string]any{"loserId": uuid.NewString()}, "If-Match", `"1"`), http.StatusNotFound)
 
 	r = e.want(e.do(u, "POST", path, body, "If-Match", `"1"`), http.StatusOK)
 	c := contactOf(r)
-	if r.header.Get("ETag") != `"2"` || c.FirstName != "Ada" || c.LastName != "Lovelace" ||
+	if r.Header.Get("ETag") != `"2"` || c.FirstName != "Ada" || c.LastName != "Lovelace" ||
 		c.JobTitle != "Countess" || c.DisplayName != "Ada Lovelace" {
-		t.Errorf("merged fields: %s (ETag %s)", r.raw, r.header.Get("ETag"))
+		t.Errorf("merged fields: %s (ETag %s)", r.Raw, r.Header.Get("ETag"))
 	}
 	if got := emails(c); got != "ada@example.com*,augusta@example.com" {
 		t.Errorf("emails %s", got)
@@ -88,8 +88,8 @@ func TestMergeContacts(t *testing.T) {
 
 	// The loser is a tombstone: reads redirect, restore and a second merge fail.
 	r = e.want(e.do(u, "GET", "/v1/contacts/"+loser, nil), http.StatusMovedPermanently)
-	if r.header.Get("Location") != "/v1/contacts/"+winner || len(r.raw) != 0 {
-		t.Errorf("redirect to %q with body %s", r.header.Get("Location"), r.raw)
+	if r.Header.Get("Location") != "/v1/contacts/"+winner || len(r.Raw) != 0 {
+		t.Errorf("redirect to %q with body %s", r.Header.Get("Location"), r.Raw)
 	}
 	e.want(e.do(u, "POST", path, body, "If-Match", `"2"`), http.StatusConflict)
 	e.want(e.do(u, "POST", "/v1/contacts/"+loser+"/restore", nil), http.StatusNotFound)
@@ -103,15 +103,15 @@ func TestMergeContacts(t *testing.T) {
 	r = e.want(e.do(u, "POST", "/v1/contacts/"+final+"/merge", map[string]any{"loserId": winner,
 		"fields": map[string]any{"displayName": "loser"}}, "If-Match", `"1"`), http.StatusOK)
 	if c := contactOf(r); c.FirstName != "Charles" || c.DisplayName != "Ada Lovelace" {
-		t.Errorf("display name chosen from the loser: %s", r.raw)
+		t.Errorf("display name chosen from the loser: %s", r.Raw)
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/contacts/"+final, map[string]any{"lastName": "B."}, "If-Match", `"2"`), http.StatusOK)
 	if contactOf(r).DisplayName != "Ada Lovelace" {
-		t.Errorf("a display name taken from the loser is kept: %s", r.raw)
+		t.Errorf("a display name taken from the loser is kept: %s", r.Raw)
 	}
 	for _, id := range []string{loser, winner} {
-		if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusMovedPermanently); r.header.Get("Location") != "/v1/contacts/"+final {
-			t.Errorf("%s redirects to %s, want the final winner", id, r.header.Get("Location"))
+		if r := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusMovedPermanently); r.Header.Get("Location") != "/v1/contacts/"+final {
+			t.Errorf("%s redirects to %s, want the final winner", id, r.Header.Get("Location"))
 		}
 	}
 
@@ -157,22 +157,22 @@ func TestMergeAccountsRepointsContacts(t *testing.T) {
 	r := e.want(e.do(u, "POST", "/v1/accounts/"+winner+"/merge", map[string]any{"loserId": loser,
 		"fields": map[string]any{"domain": "loser", "name": "winner", "industry": "loser"}}, "If-Match", `"1"`), http.StatusOK)
 	if a := accountOf(r); a.Name != "Acme" || a.Domain != "acme.io" || a.Industry != "Anvils" || a.SizeBand != "" || len(a.Tags) != 2 {
-		t.Errorf("merged account %s", r.raw)
+		t.Errorf("merged account %s", r.Raw)
 	}
 	for _, id := range []string{c1, c2} {
 		c := e.want(e.do(u, "GET", "/v1/contacts/"+id, nil), http.StatusOK)
-		if account := contactOf(c).AccountID; account == nil || *account != winner || c.header.Get("ETag") != `"2"` {
-			t.Errorf("contact %s after the merge: %s", id, c.raw)
+		if account := contactOf(c).AccountID; account == nil || *account != winner || c.Header.Get("ETag") != `"2"` {
+			t.Errorf("contact %s after the merge: %s", id, c.Raw)
 		}
 	}
-	if c := e.want(e.do(u, "GET", "/v1/contacts/"+stay, nil), http.StatusOK); c.header.Get("ETag") != `"1"` {
-		t.Errorf("the winner's own contact changed: %s", c.raw)
+	if c := e.want(e.do(u, "GET", "/v1/contacts/"+stay, nil), http.StatusOK); c.Header.Get("ETag") != `"1"` {
+		t.Errorf("the winner's own contact changed: %s", c.Raw)
 	}
 	if a := e.want(e.do(u, "GET", "/v1/accounts/"+child, nil), http.StatusOK); orEmpty(accountOf(a).ParentAccountID) != winner {
-		t.Errorf("child account %s", a.raw)
+		t.Errorf("child account %s", a.Raw)
 	}
-	if r := e.want(e.do(u, "GET", "/v1/accounts/"+loser, nil), http.StatusMovedPermanently); r.header.Get("Location") != "/v1/accounts/"+winner {
-		t.Errorf("account redirect %v", r.header)
+	if r := e.want(e.do(u, "GET", "/v1/accounts/"+loser, nil), http.StatusMovedPermanently); r.Header.Get("Location") != "/v1/accounts/"+winner {
+		t.Errorf("account redirect %v", r.Header)
 	}
 	e.want(e.do(u, "POST", "/v1/accounts/"+winner+"/merge", map[string]any{"loserId": loser}, "If-Match", `"2"`), http.StatusConflict)
 

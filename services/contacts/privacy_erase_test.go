@@ -12,6 +12,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/privacy"
@@ -43,15 +45,15 @@ func TestPersonalDataErasure(t *testing.T) {
 
 	// Refusals that change nothing: no reason, a writer without
 	// contacts:admin, a stale If-Match, another tenant's caller.
-	if r := e.want(erase(u, p.id, map[string]any{}), http.StatusBadRequest); !strings.Contains(string(r.raw), "reason") {
-		t.Errorf("refusal %s does not name the reason", r.raw)
+	if r := e.want(erase(u, p.id, map[string]any{}), http.StatusBadRequest); !strings.Contains(string(r.Raw), "reason") {
+		t.Errorf("refusal %s does not name the reason", r.Raw)
 	}
 	rep := user{tenant: u.tenant, id: uuid.NewString(), scope: u.scope, perms: []string{"contacts:read", "contacts:write"}}
 	e.want(erase(rep, p.id, map[string]any{"reason": "request 42"}), http.StatusForbidden)
 	e.want(erase(u, p.id, map[string]any{"reason": "request 42"}, "If-Match", `"1"`), http.StatusPreconditionFailed)
 	e.want(erase(newUser(uuid.NewString()), p.id, map[string]any{"reason": "request 42"}), http.StatusNotFound)
-	if got := e.want(e.do(u, "GET", "/v1/contacts/"+p.id, nil), http.StatusOK); !strings.Contains(string(got.raw), "Lovelace") {
-		t.Fatalf("a refused erasure changed the contact: %s", got.raw)
+	if got := e.want(e.do(u, "GET", "/v1/contacts/"+p.id, nil), http.StatusOK); !strings.Contains(string(got.Raw), "Lovelace") {
+		t.Fatalf("a refused erasure changed the contact: %s", got.Raw)
 	}
 
 	// An import that wrote the contact and has not ended still holds her
@@ -59,8 +61,8 @@ func TestPersonalDataErasure(t *testing.T) {
 	if _, err := e.admin.Exec(`UPDATE imports SET state = 'running' WHERE id = $1`, p.importID); err != nil {
 		t.Fatal(err)
 	}
-	if r := e.want(erase(u, p.id, map[string]any{"reason": "request 42"}), http.StatusConflict); !strings.Contains(string(r.raw), p.importID) {
-		t.Errorf("refusal %s does not name the running import", r.raw)
+	if r := e.want(erase(u, p.id, map[string]any{"reason": "request 42"}), http.StatusConflict); !strings.Contains(string(r.Raw), p.importID) {
+		t.Errorf("refusal %s does not name the running import", r.Raw)
 	}
 	if _, err := e.admin.Exec(`UPDATE imports SET state = 'completed' WHERE id = $1`, p.importID); err != nil {
 		t.Fatal(err)
@@ -68,11 +70,11 @@ func TestPersonalDataErasure(t *testing.T) {
 
 	// The merged record's erasure is the winner's.
 	r := e.want(erase(u, p.loser, map[string]any{"reason": "request 42"}), http.StatusMovedPermanently)
-	if loc := r.header.Get("Location"); loc != "/v1/contacts/"+p.id+"/erase" {
+	if loc := r.Header.Get("Location"); loc != "/v1/contacts/"+p.id+"/erase" {
 		t.Errorf("merged contact's erasure redirects to %q", loc)
 	}
 
-	er := decode[privacy.Erasure](e.want(erase(u, p.id, map[string]any{"reason": "  data subject request 42 "}), http.StatusOK))
+	er := contracttest.Decode[privacy.Erasure](e.want(erase(u, p.id, map[string]any{"reason": "  data subject request 42 "}), http.StatusOK))
 	if er.ContactID != p.id || er.ErasedBy != u.id || er.Reason != "data subject request 42" || !slices.Equal(er.MergedIDs, []string{p.loser}) ||
 		er.Activities != 4 || er.ErasedAt.IsZero() {
 		// The meeting names her by her contact alone: nothing to redact.
@@ -81,12 +83,12 @@ func TestPersonalDataErasure(t *testing.T) {
 
 	// The record is a tombstone: what reports need stays, the person goes.
 	got := e.want(e.do(u, "GET", "/v1/contacts/"+p.id, nil), http.StatusOK)
-	assertErased(t, "the contact", got.raw)
-	c := decode[customer.Contact](got)
+	assertErased(t, "the contact", got.Raw)
+	c := contracttest.Decode[customer.Contact](got)
 	if c.DisplayName != customer.ErasedName || c.ErasedAt == nil || len(c.Emails) != 0 || len(c.Phones) != 0 || c.JobTitle != "" ||
 		c.Address != nil || len(c.CustomFields) != 0 || c.LifecycleStage != "customer" || c.AccountID == nil || *c.AccountID != p.account ||
 		!slices.Contains(c.Tags, "vip") || c.Consent == nil || c.Consent.Email == nil || c.Consent.Email.Status != "granted" {
-		t.Errorf("erased contact %s", got.raw)
+		t.Errorf("erased contact %s", got.Raw)
 	}
 	var loser struct {
 		Emails  pq.StringArray `db:"emails"`
@@ -114,12 +116,12 @@ func TestPersonalDataErasure(t *testing.T) {
 		t.Errorf("%d match keys and %d activity keys left of the erased person", keys, activityKeys)
 	}
 	for _, q := range []string{"Lovelace", "ada@example.com", "Augusta"} {
-		if r := e.want(e.do(u, "GET", "/v1/contacts?q="+url.QueryEscape(q), nil), http.StatusOK); strings.Contains(string(r.raw), p.id) {
+		if r := e.want(e.do(u, "GET", "/v1/contacts?q="+url.QueryEscape(q), nil), http.StatusOK); strings.Contains(string(r.Raw), p.id) {
 			t.Errorf("q=%s still finds the erased contact", q)
 		}
 	}
-	if r := e.want(e.do(u, "GET", "/v1/lookup/phone/"+url.PathEscape("+44 20 7946 0018"), nil), http.StatusOK); strings.Contains(string(r.raw), p.id) {
-		t.Errorf("the phone lookup still finds the erased contact: %s", r.raw)
+	if r := e.want(e.do(u, "GET", "/v1/lookup/phone/"+url.PathEscape("+44 20 7946 0018"), nil), http.StatusOK); strings.Contains(string(r.Raw), p.id) {
+		t.Errorf("the phone lookup still finds the erased contact: %s", r.Raw)
 	}
 	e.created(u, "/v1/contacts", map[string]any{"firstName": "Ada", "lastName": "Lovelace", "emails": []any{map[string]any{"address": "ada@example.com"}}})
 
@@ -128,7 +130,7 @@ func TestPersonalDataErasure(t *testing.T) {
 		return activityOf(e.want(e.do(u, "GET", "/v1/activities/"+id, nil), http.StatusOK))
 	}
 	for _, id := range []string{p.note, p.loserNote, p.mail, p.call, p.meeting} {
-		assertErased(t, "activity "+id, e.want(e.do(u, "GET", "/v1/activities/"+id, nil), http.StatusOK).raw)
+		assertErased(t, "activity "+id, e.want(e.do(u, "GET", "/v1/activities/"+id, nil), http.StatusOK).Raw)
 	}
 	if n := act(p.note); n.Subject != "" || n.Body != "" || *n.ContactID != p.id {
 		t.Errorf("note about her %+v, want no subject or body, still hers", n)
@@ -151,7 +153,7 @@ func TestPersonalDataErasure(t *testing.T) {
 	// Her consent history keeps the statuses, not where they came from;
 	// the timeline keeps the case, not its title; the import's error
 	// report loses her row's values.
-	hist := decode[customer.Page[records.ConsentChange]](e.want(e.do(u, "GET", "/v1/contacts/"+p.id+"/consent-history", nil), http.StatusOK))
+	hist := contracttest.Decode[customer.Page[records.ConsentChange]](e.want(e.do(u, "GET", "/v1/contacts/"+p.id+"/consent-history", nil), http.StatusOK))
 	if len(hist.Items) == 0 || slices.ContainsFunc(hist.Items, func(h records.ConsentChange) bool { return h.Source != "" }) {
 		t.Errorf("consent history %+v, want its sources blanked", hist.Items)
 	}
@@ -173,7 +175,7 @@ func TestPersonalDataErasure(t *testing.T) {
 
 	// The export says what is left and who erased it, and why.
 	pd, raw := e.exportOf(u, p.id)
-	assertErased(t, "the export", raw.raw)
+	assertErased(t, "the export", raw.Raw)
 	if pd.Erasure == nil || pd.Erasure.Reason != "data subject request 42" || pd.Erasure.ErasedBy != u.id ||
 		!slices.Equal(activityIDsOf(pd.Activities), sorted(p.note, p.loserNote, p.meeting)) {
 		// The email and the call no longer name her.
@@ -201,8 +203,8 @@ func TestPersonalDataErasure(t *testing.T) {
 	e.want(e.do(u, "PATCH", "/v1/contacts/"+p.id, map[string]any{"firstName": "Ada"}, "If-Match", ver), http.StatusConflict)
 	e.want(e.do(u, "POST", "/v1/contacts/"+p.bob+"/merge", map[string]any{"loserId": p.id}, "If-Match", `"1"`), http.StatusConflict)
 	e.want(e.do(u, "POST", "/v1/contacts/"+p.id+"/merge", map[string]any{"loserId": p.bob}, "If-Match", ver), http.StatusConflict)
-	if r := e.want(erase(u, p.id, map[string]any{"reason": "again"}), http.StatusConflict); !strings.Contains(string(r.raw), "contact-erased") {
-		t.Errorf("second erasure refused with %s", r.raw)
+	if r := e.want(erase(u, p.id, map[string]any{"reason": "again"}), http.StatusConflict); !strings.Contains(string(r.Raw), "contact-erased") {
+		t.Errorf("second erasure refused with %s", r.Raw)
 	}
 	e.want(e.do(u, "DELETE", "/v1/contacts/"+p.id, nil, "If-Match", ver), http.StatusNoContent)
 	e.want(e.do(u, "POST", "/v1/contacts/"+p.id+"/restore", nil), http.StatusOK)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/privacy"
@@ -80,7 +82,7 @@ func newPerson(e *importEnv, u user) person {
 func (e *env) exportOf(u user, id string) (privacy.PersonalData, reply) {
 	e.t.Helper()
 	r := e.want(e.do(u, "GET", "/v1/contacts/"+id+"/personal-data", nil), http.StatusOK)
-	return decode[privacy.PersonalData](r), r
+	return contracttest.Decode[privacy.PersonalData](r), r
 }
 
 // activityIDsOf returns the ids of acts, sorted.
@@ -131,12 +133,12 @@ func TestPersonalDataExport(t *testing.T) {
 	// The merged record's export is the winner's; a data-subject export
 	// needs contacts:admin; another tenant's contact is not found.
 	r := e.want(e.do(u, "GET", "/v1/contacts/"+p.loser+"/personal-data", nil), http.StatusMovedPermanently)
-	if loc := r.header.Get("Location"); loc != "/v1/contacts/"+p.id+"/personal-data" {
+	if loc := r.Header.Get("Location"); loc != "/v1/contacts/"+p.id+"/personal-data" {
 		t.Errorf("merged contact's export redirects to %q", loc)
 	}
 	rep := user{tenant: u.tenant, id: uuid.NewString(), scope: u.scope, perms: []string{"contacts:read", "contacts:write"}}
-	if r := e.want(e.do(rep, "GET", "/v1/contacts/"+p.id+"/personal-data", nil), http.StatusForbidden); !strings.Contains(string(r.raw), "contacts:admin") {
-		t.Errorf("refusal %s does not name contacts:admin", r.raw)
+	if r := e.want(e.do(rep, "GET", "/v1/contacts/"+p.id+"/personal-data", nil), http.StatusForbidden); !strings.Contains(string(r.Raw), "contacts:admin") {
+		t.Errorf("refusal %s does not name contacts:admin", r.Raw)
 	}
 	e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/contacts/"+p.id+"/personal-data", nil), http.StatusNotFound)
 	e.want(e.do(u, "GET", "/v1/contacts/not-an-id/personal-data", nil), http.StatusNotFound)

@@ -94,7 +94,7 @@ func TestRemindersFireAndMove(t *testing.T) {
 		t.Errorf("after the snooze: %q", got)
 	}
 	if r := e.want(e.do(u, "POST", "/v1/activities/"+task.ID+"/snooze", map[string]any{"until": past}), http.StatusBadRequest); r.field("until") == "" {
-		t.Errorf("a snooze into the past: %s", r.raw)
+		t.Errorf("a snooze into the past: %s", r.Raw)
 	}
 	e.want(e.do(u, "POST", "/v1/activities/"+task.ID+"/snooze", map[string]any{"until": future, "minutes": 5}), http.StatusBadRequest)
 	note := e.logActivity(u, map[string]any{"type": "note", "body": "x"})

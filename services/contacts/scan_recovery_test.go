@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/duplicates"
 )
 
@@ -32,8 +34,8 @@ func TestInterruptedScansFail(t *testing.T) {
 	orphan := e.runningScan(u)
 	e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/duplicate-scans/"+orphan, nil), http.StatusNotFound)
 	r := e.want(e.do(u, "GET", "/v1/duplicate-scans/"+orphan, nil), http.StatusOK)
-	if s := decode[duplicates.DuplicateScan](r); s.Status != duplicates.ScanFailed || s.FailureReason != duplicates.ScanInterrupted || s.FinishedAt == nil {
-		t.Errorf("orphaned scan: %s", r.raw)
+	if s := contracttest.Decode[duplicates.DuplicateScan](r); s.Status != duplicates.ScanFailed || s.FailureReason != duplicates.ScanInterrupted || s.FinishedAt == nil {
+		t.Errorf("orphaned scan: %s", r.Raw)
 	}
 	// Listing its pairs is a read too.
 	orphan = e.runningScan(u)
@@ -77,8 +79,8 @@ func TestInterruptedScansFail(t *testing.T) {
 	}
 	for range 2 {
 		r := e.want(e.do(u, "GET", "/v1/duplicate-scans/"+live, nil), http.StatusOK)
-		if s := decode[duplicates.DuplicateScan](r); s.Status != duplicates.ScanRunning || s.FailureReason != "" {
-			t.Fatalf("a scan being worked on: %s", r.raw)
+		if s := contracttest.Decode[duplicates.DuplicateScan](r); s.Status != duplicates.ScanRunning || s.FailureReason != "" {
+			t.Fatalf("a scan being worked on: %s", r.Raw)
 		}
 	}
 	if _, err := e.admin.Exec("SELECT pg_terminate_backend($1)", pid); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -20,10 +21,10 @@ import (
 func (e *env) scanPairs(u user, entity string, limit int) []string {
 	e.t.Helper()
 	r := e.want(e.do(u, "POST", "/v1/duplicate-scans", map[string]any{"entity": entity}), http.StatusAccepted)
-	scan := decode[duplicates.DuplicateScan](r)
+	scan := contracttest.Decode[duplicates.DuplicateScan](r)
 	id := scan.ID
-	if r.header.Get("Location") != "/v1/duplicate-scans/"+id || scan.Status != duplicates.ScanRunning {
-		e.t.Fatalf("scan started: %s %v", r.raw, r.header)
+	if r.Header.Get("Location") != "/v1/duplicate-scans/"+id || scan.Status != duplicates.ScanRunning {
+		e.t.Fatalf("scan started: %s %v", r.Raw, r.Header)
 	}
 	scan = e.scanAfter(u, id, 20*time.Second)
 	if scan.Status != duplicates.ScanDone || scan.FinishedAt == nil {
@@ -33,7 +34,7 @@ func (e *env) scanPairs(u user, entity string, limit int) []string {
 	cursor := ""
 	for range 50 {
 		page := e.want(e.do(u, "GET", fmt.Sprintf("/v1/duplicate-scans/%s/pairs?limit=%d%s", id, limit, cursor), nil), http.StatusOK)
-		pairs := decode[customer.Page[duplicates.DuplicatePair]](page)
+		pairs := contracttest.Decode[customer.Page[duplicates.DuplicatePair]](page)
 		for _, p := range pairs.Items {
 			out = append(out, fmt.Sprintf("%s %s %v %s", p.AID, p.BID, p.Score, strings.Join(p.MatchedOn, ",")))
 		}
@@ -55,7 +56,7 @@ func (e *env) scanAfter(u user, id string, timeout time.Duration) duplicates.Dup
 	e.t.Helper()
 	var scan duplicates.DuplicateScan
 	testkit.Eventually(e.t, timeout, "the scan ends", func() (bool, string) {
-		scan = decode[duplicates.DuplicateScan](e.want(e.do(u, "GET", "/v1/duplicate-scans/"+id, nil), http.StatusOK))
+		scan = contracttest.Decode[duplicates.DuplicateScan](e.want(e.do(u, "GET", "/v1/duplicate-scans/"+id, nil), http.StatusOK))
 		return scan.Status != duplicates.ScanRunning, scan.Status
 	})
 	return scan

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
@@ -28,7 +30,7 @@ type named struct {
 // names lists the display names (or names) of a page's items, in order; an
 // item with neither fails the test.
 func names(r reply) []string {
-	r.t.Helper()
+	r.T.Helper()
 	out := []string{}
 	for _, it := range items[named](r) {
 		switch {
@@ -37,7 +39,7 @@ func names(r reply) []string {
 		case it.Name != nil:
 			out = append(out, *it.Name)
 		default:
-			r.t.Fatalf("an item without displayName or name: %s", r.raw)
+			r.T.Fatalf("an item without displayName or name: %s", r.Raw)
 		}
 	}
 	return out
@@ -45,8 +47,8 @@ func names(r reply) []string {
 
 // nextCursor returns the cursor of the page after r ("" at the end).
 func nextCursor(r reply) string {
-	r.t.Helper()
-	return decode[customer.Page[json.RawMessage]](r).NextCursor
+	r.T.Helper()
+	return contracttest.Decode[customer.Page[json.RawMessage]](r).NextCursor
 }
 
 // list GETs path with the query params (name, value pairs) and wants 200.
@@ -156,8 +158,8 @@ func TestSearchPagesByRelevance(t *testing.T) {
 		t.Errorf("the exact name is not first: %v", all)
 	}
 	r := e.do(u, "GET", "/v1/contacts?sort=lastName&cursor="+url.QueryEscape(cursor), nil)
-	if cursor != "" && r.status != http.StatusBadRequest {
-		t.Errorf("a cursor of another order: %d", r.status)
+	if cursor != "" && r.Status != http.StatusBadRequest {
+		t.Errorf("a cursor of another order: %d", r.Status)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/contracttest"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 )
@@ -26,7 +27,7 @@ func (e *env) task(u user, subject string, task map[string]any, extra ...any) ac
 // complete completes the task id as u and returns what it did.
 func (e *env) complete(u user, id string) activities.Completion {
 	e.t.Helper()
-	return decode[activities.Completion](e.want(e.do(u, "POST", "/v1/activities/"+id+"/complete", nil), http.StatusOK))
+	return contracttest.Decode[activities.Completion](e.want(e.do(u, "POST", "/v1/activities/"+id+"/complete", nil), http.StatusOK))
 }
 
 // due returns a task's due time in RFC 3339, "" for none.
@@ -76,7 +77,7 @@ func TestCompletingRecurringTasks(t *testing.T) {
 	open := e.task(u, "Open", map[string]any{})
 	if r := e.want(e.do(u, "PATCH", "/v1/activities/"+open.ID, map[string]any{"task": map[string]any{"status": "completed"}}, "If-Match", `"1"`),
 		http.StatusBadRequest); r.field("task/status") == "" {
-		t.Errorf("completion by patch: %s", r.raw)
+		t.Errorf("completion by patch: %s", r.Raw)
 	}
 	r := e.want(e.do(u, "PATCH", "/v1/activities/"+first.ID, map[string]any{"task": map[string]any{"status": "open"}}, "If-Match", `"2"`), http.StatusOK)
 	if got := activityOf(r); got.Task.Status != "open" || got.Task.CompletedAt != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/contracttest"
 
 	"github.com/rapport-crm/rapport/services/contacts/telephony"
 )
@@ -17,7 +18,7 @@ import (
 // lookup GETs the phone lookup of number as u and wants 200.
 func (e *env) lookup(u user, number string) telephony.Match {
 	e.t.Helper()
-	return decode[telephony.Match](e.want(e.do(u, "GET", "/v1/lookup/phone/"+url.PathEscape(number), nil), http.StatusOK))
+	return contracttest.Decode[telephony.Match](e.want(e.do(u, "GET", "/v1/lookup/phone/"+url.PathEscape(number), nil), http.StatusOK))
 }
 
 // contactIDs returns the ids of a match's contacts, in order.
@@ -61,7 +62,7 @@ func TestPhoneLookup(t *testing.T) {
 		t.Errorf("an unknown number finds %+v", m)
 	}
 	if r := e.want(e.do(u, "GET", "/v1/lookup/phone/abc", nil), http.StatusBadRequest); r.field("number") == "" {
-		t.Errorf("a bad number: %s", r.raw)
+		t.Errorf("a bad number: %s", r.Raw)
 	}
 	// The caller's record scope applies: someone else's contact is hidden.
 	own := user{tenant: u.tenant, id: "someone", scope: auth.ScopeOwn, perms: []string{"contacts:read"}}
@@ -83,7 +84,7 @@ func TestLogCalls(t *testing.T) {
 	r := e.want(e.do(u, "POST", "/v1/calls", call), http.StatusCreated)
 	logged := activityOf(r)
 	if logged.Type != "call" || logged.ContactID == nil || *logged.ContactID != ada || logged.AccountID == nil || *logged.AccountID != acme ||
-		logged.Call.ExternalID != "pbx-1" || logged.Call.FromE164 != "+14155550100" || r.header.Get("Location") != "/v1/activities/"+logged.ID {
+		logged.Call.ExternalID != "pbx-1" || logged.Call.FromE164 != "+14155550100" || r.Header.Get("Location") != "/v1/activities/"+logged.ID {
 		t.Errorf("logged %+v %+v", logged, logged.Call)
 	}
 	if got := e.lastActivity(u, "/v1/contacts/"+ada); got != "2026-03-02T09:30:00Z" {
@@ -109,7 +110,7 @@ func TestLogCalls(t *testing.T) {
 	wg.Wait()
 	created, ids := 0, map[string]bool{}
 	for _, r := range replies {
-		if r.status == http.StatusCreated {
+		if r.Status == http.StatusCreated {
 			created++
 		}
 		ids[activityOf(r).ID] = true
@@ -127,10 +128,10 @@ func TestLogCalls(t *testing.T) {
 	}
 	e.want(e.do(u, "POST", "/v1/calls", map[string]any{"externalId": "pbx-4", "direction": "outbound", "to": "201", "startedAt": "2026-03-02T10:00:00Z"}), http.StatusCreated)
 	if r := e.want(e.do(u, "POST", "/v1/calls", map[string]any{"externalId": " ", "direction": "up", "startedAt": "2026-03-02T10:00:00Z"}), http.StatusBadRequest); r.field("externalId") == "" {
-		t.Errorf("no external id: %s", r.raw)
+		t.Errorf("no external id: %s", r.Raw)
 	}
 	if r := e.want(e.do(u, "POST", "/v1/calls", map[string]any{"externalId": "pbx-5", "direction": "up", "startedAt": "2026-03-02T10:00:00Z"}), http.StatusBadRequest); r.field("direction") == "" {
-		t.Errorf("a bad direction: %s", r.raw)
+		t.Errorf("a bad direction: %s", r.Raw)
 	}
 	var calls int
 	if err := e.admin.Get(&calls, "SELECT count(*) FROM activities WHERE type = 'call'"); err != nil || calls != 4 {

@@ -58,7 +58,7 @@ func TestTimelineFollowsMerges(t *testing.T) {
 	// The loser's timeline is the winner's, as its GET is.
 	for _, gone := range []string{loser, older} {
 		r := e.want(e.do(u, "GET", "/v1/contacts/"+gone+"/timeline", nil), http.StatusMovedPermanently)
-		if loc := r.header.Get("Location"); loc != path {
+		if loc := r.Header.Get("Location"); loc != path {
 			t.Errorf("Location %q, want %s", loc, path)
 		}
 	}
@@ -89,7 +89,7 @@ func TestAccountTimelineFollowsMerges(t *testing.T) {
 		t.Errorf("meeting entry of %s, want of the loser", x.RecordID)
 	}
 	r := e.want(e.do(u, "GET", "/v1/accounts/"+loser+"/timeline", nil), http.StatusMovedPermanently)
-	if loc := r.header.Get("Location"); loc != "/v1/accounts/"+winner+"/timeline" {
+	if loc := r.Header.Get("Location"); loc != "/v1/accounts/"+winner+"/timeline" {
 		t.Errorf("Location %q", loc)
 	}
 }

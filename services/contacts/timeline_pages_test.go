@@ -85,11 +85,11 @@ func TestTimelinePagesAndTypeFilter(t *testing.T) {
 	// Bad input names the parameter.
 	r := e.want(e.do(u, "GET", path+"?type=note,sales.opportunity.haunted", nil), http.StatusBadRequest)
 	if r.field("type") == "" || !strings.Contains(r.problem().Detail, "sales.opportunity.haunted") {
-		t.Errorf("bad type: %s", r.raw)
+		t.Errorf("bad type: %s", r.Raw)
 	}
 	r = e.want(e.do(u, "GET", "/v1/contacts/"+other+"/timeline?cursor="+notesFirst.NextCursor, nil), http.StatusBadRequest)
 	if r.field("cursor") == "" {
-		t.Errorf("a cursor of another timeline: %s", r.raw)
+		t.Errorf("a cursor of another timeline: %s", r.Raw)
 	}
 	e.want(e.do(u, "GET", path+"?cursor=forged", nil), http.StatusBadRequest)
 	e.want(e.do(u, "GET", path+"?limit=0", nil), http.StatusBadRequest)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -27,7 +28,7 @@ type timelinePage = customer.Page[timeline.Entry]
 // timelineOf reads the page of a timeline at path as u, wanting a 200.
 func (e *env) timelineOf(u user, path string) timelinePage {
 	e.t.Helper()
-	return decode[timelinePage](e.want(e.do(u, "GET", path, nil), http.StatusOK))
+	return contracttest.Decode[timelinePage](e.want(e.do(u, "GET", path, nil), http.StatusOK))
 }
 
 // publishForeign publishes, as the service of context would, an event of
@@ -156,7 +157,7 @@ func TestTimelineMergesActivitiesChangesAndOtherServicesEvents(t *testing.T) {
 
 	// Each skipped event is counted: the sales partition is in order, so
 	// all were handled before the won opportunity.
-	metrics := string(e.raw(user{}, "GET", "/metrics").raw)
+	metrics := string(e.raw(user{}, "GET", "/metrics").Raw)
 	for _, line := range []string{
 		`rapport_timeline_events_total{context="sales",outcome="unknown_type"} 1`,
 		`rapport_timeline_events_total{context="sales",outcome="malformed"} 1`,

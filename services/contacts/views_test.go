@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/contacts/records"
 	"github.com/rapport-crm/rapport/services/contacts/search"
 )
@@ -61,10 +63,10 @@ func TestSavedViews(t *testing.T) {
 	// A private view is its owner's alone.
 	r := e.want(e.do(alice, "POST", "/v1/saved-views", map[string]any{"entity": "contact", "name": "Mine",
 		"filter": cond("lifecycleStage", "eq", "lead"), "columns": []string{"displayName", "tags"}, "sort": "-createdAt"}), http.StatusCreated)
-	view := decode[search.SavedView](r)
+	view := contracttest.Decode[search.SavedView](r)
 	mine := view.ID
 	if view.Visibility != "private" || view.OwnerID != alice.id {
-		t.Errorf("created %s", r.raw)
+		t.Errorf("created %s", r.Raw)
 	}
 	e.want(e.do(bob, "GET", "/v1/saved-views/"+mine, nil), http.StatusNotFound)
 	e.want(e.do(bob, "GET", "/v1/contacts?view="+mine, nil), http.StatusNotFound)
@@ -99,7 +101,7 @@ func TestSavedViews(t *testing.T) {
 	} {
 		r := e.want(e.do(alice, "POST", "/v1/saved-views", tt.body), http.StatusBadRequest)
 		if r.field(tt.field) == "" {
-			t.Errorf("%v: errors do not name %s: %s", tt.body, tt.field, r.raw)
+			t.Errorf("%v: errors do not name %s: %s", tt.body, tt.field, r.Raw)
 		}
 	}
 	e.want(e.do(alice, "PATCH", "/v1/saved-views/"+mine, map[string]any{"filter": cond("nope", "eq", 1)}, "If-Match", `"2"`), http.StatusBadRequest)
@@ -123,23 +125,23 @@ func TestBulkTagByFilter(t *testing.T) {
 
 	// Only the matching records in the caller's scope change.
 	r := e.want(e.do(own, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("lifecycleStage", "eq", "lead"), "add": []string{"hot"}}), 200)
-	if decode[records.BulkTagResult](r).Updated != 1 {
-		t.Errorf("own scope tagged %s", r.raw)
+	if contracttest.Decode[records.BulkTagResult](r).Updated != 1 {
+		t.Errorf("own scope tagged %s", r.Raw)
 	}
 	r = e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("lifecycleStage", "eq", "lead"), "add": []string{"hot"}}), 200)
-	if decode[records.BulkTagResult](r).Updated != 2 {
-		t.Errorf("tagged %s", r.raw)
+	if contracttest.Decode[records.BulkTagResult](r).Updated != 2 {
+		t.Errorf("tagged %s", r.Raw)
 	}
 	if got := names(e.list(u, "/v1/contacts", "filter", filterJSON(t, cond("tags", "contains", "hot")), "sort", "displayName")); !slices.Equal(got, []string{"Lead One", "Lead Own", "Lead Two"}) {
 		t.Errorf("hot contacts %v", got)
 	}
 	r = e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"q": "two", "remove": []string{"hot"}}), 200)
-	if decode[records.BulkTagResult](r).Updated != 1 {
-		t.Errorf("untagged by q %s", r.raw)
+	if contracttest.Decode[records.BulkTagResult](r).Updated != 1 {
+		t.Errorf("untagged by q %s", r.Raw)
 	}
 	r = e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("firstName", "eq", "nobody"), "add": []string{"x"}}), 200)
-	if decode[records.BulkTagResult](r).Updated != 0 {
-		t.Errorf("no match %s", r.raw)
+	if contracttest.Decode[records.BulkTagResult](r).Updated != 0 {
+		t.Errorf("no match %s", r.Raw)
 	}
 	e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"ids": []string{uuid.NewString()}, "filter": cond("firstName", "eq", "x"), "add": []string{"x"}}), 400)
 	e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("colour", "eq", "x"), "add": []string{"x"}}), 400)
@@ -152,7 +154,7 @@ func TestBulkTagByFilter(t *testing.T) {
 	r = e.want(e.do(u, "POST", "/v1/accounts/tags", map[string]any{"filter": cond("name", "eq", "none"), "add": []string{"x"}}), 200)
 	r = e.want(e.do(u, "POST", "/v1/contacts/tags", map[string]any{"filter": cond("lifecycleStage", "eq", "subscriber"), "add": []string{"bulk"}}), 400)
 	if r.field("filter") == "" {
-		t.Errorf("too many: %s", r.raw)
+		t.Errorf("too many: %s", r.Raw)
 	}
 }
 
@@ -165,11 +167,11 @@ func TestViewWithoutFilter(t *testing.T) {
 	e.create(u, "contacts", map[string]any{"displayName": "Ada Lovelace"})
 	r := e.want(e.do(u, "POST", "/v1/saved-views", map[string]any{"entity": "contact", "name": "Everyone",
 		"columns": []string{"displayName", "emails"}, "sort": "displayName"}), http.StatusCreated)
-	v := decode[search.SavedView](r)
+	v := contracttest.Decode[search.SavedView](r)
 	if len(v.Filter) != 0 {
 		t.Errorf("created view has filter %s, want none", v.Filter)
 	}
-	got := decode[search.SavedView](e.want(e.do(u, "GET", "/v1/saved-views/"+v.ID, nil), http.StatusOK))
+	got := contracttest.Decode[search.SavedView](e.want(e.do(u, "GET", "/v1/saved-views/"+v.ID, nil), http.StatusOK))
 	if got.Name != "Everyone" || len(got.Filter) != 0 {
 		t.Errorf("read back %+v", got)
 	}
@@ -179,6 +181,6 @@ func TestViewWithoutFilter(t *testing.T) {
 	if found := names(e.list(u, "/v1/contacts", "view", v.ID)); !slices.Equal(found, []string{"Ada Lovelace"}) {
 		t.Errorf("the view lists %v", found)
 	}
-	e.want(e.do(u, "PATCH", "/v1/saved-views/"+v.ID, map[string]any{"name": "All of them"}, "If-Match", r.header.Get("ETag")), http.StatusOK)
+	e.want(e.do(u, "PATCH", "/v1/saved-views/"+v.ID, map[string]any{"name": "All of them"}, "If-Match", r.Header.Get("ETag")), http.StatusOK)
 	e.want(e.do(u, "DELETE", "/v1/saved-views/"+v.ID, nil), http.StatusNoContent)
 }

@@ -106,7 +106,7 @@ func TestOneVocabulary(t *testing.T) {
 	} {
 		r := e.want(e.do(u, "POST", "/v1/saved-views", tt.body), http.StatusBadRequest)
 		if r.field(tt.field) == "" {
-			t.Errorf("%v: errors do not name %s: %s", tt.body, tt.field, r.raw)
+			t.Errorf("%v: errors do not name %s: %s", tt.body, tt.field, r.Raw)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/kitx"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
@@ -45,12 +46,12 @@ func TestPipelineBadInput(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := e.want(e.do(u, "POST", "/v1/pipelines", tt.body), http.StatusBadRequest)
 			if got := r.fields(); !slices.Equal(got, tt.fields) {
-				t.Errorf("fields %v, want %v: %s", got, tt.fields, r.raw)
+				t.Errorf("fields %v, want %v: %s", got, tt.fields, r.Raw)
 			}
 		})
 	}
 
-	p := decode[deals.Pipeline](e.want(e.do(u, "POST", "/v1/pipelines", map[string]any{"name": "P", "stages": threeStages()}), http.StatusCreated))
+	p := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "POST", "/v1/pipelines", map[string]any{"name": "P", "stages": threeStages()}), http.StatusCreated))
 	for _, tt := range []struct {
 		name   string
 		patch  any
@@ -70,11 +71,11 @@ func TestPipelineBadInput(t *testing.T) {
 		t.Run("patch "+tt.name, func(t *testing.T) {
 			r := e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, tt.patch, "If-Match", kitx.ETag(1)), tt.status)
 			if got := r.fields(); !slices.Equal(got, tt.fields) {
-				t.Errorf("fields %v, want %v: %s", got, tt.fields, r.raw)
+				t.Errorf("fields %v, want %v: %s", got, tt.fields, r.Raw)
 			}
 		})
 	}
-	if got := decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); got.Version != 1 {
+	if got := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); got.Version != 1 {
 		t.Errorf("the pipeline is at version %d after refused patches, want 1", got.Version)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -49,7 +50,7 @@ func names(stages []deals.Stage) []string {
 func TestDefaultPipeline(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	list := decode[pipelineList](e.want(e.do(u.as("sales:read"), "GET", "/v1/pipelines", nil), http.StatusOK)).Items
+	list := contracttest.Decode[pipelineList](e.want(e.do(u.as("sales:read"), "GET", "/v1/pipelines", nil), http.StatusOK)).Items
 	if len(list) != 1 || !list[0].IsDefault || list[0].Name != deals.DefaultPipelineName || list[0].Version != 1 {
 		t.Fatalf("a new tenant's pipelines = %+v, want its default pipeline alone", list)
 	}
@@ -65,11 +66,11 @@ func TestDefaultPipeline(t *testing.T) {
 	if want := []string{"open", "open", "open", "open", "open", "open", "won", "won", "lost"}; !slices.Equal(kinds, want) {
 		t.Errorf("default kinds = %v, want %v", kinds, want)
 	}
-	got := decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+def.ID, nil), http.StatusOK))
+	got := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+def.ID, nil), http.StatusOK))
 	if got.ID != def.ID || len(got.Stages) != len(want) || got.Stages[4].ID != def.Stages[4].ID {
 		t.Errorf("GET the default pipeline = %+v, want %+v", got, def)
 	}
-	again := decode[pipelineList](e.want(e.do(u, "GET", "/v1/pipelines", nil), http.StatusOK)).Items
+	again := contracttest.Decode[pipelineList](e.want(e.do(u, "GET", "/v1/pipelines", nil), http.StatusOK)).Items
 	if len(again) != 1 || again[0].ID != def.ID {
 		t.Errorf("a second list = %+v, want the same default pipeline", again)
 	}
@@ -173,10 +174,10 @@ func TestPipelineLifecycle(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	r := e.want(e.do(u, "POST", "/v1/pipelines", map[string]any{"name": " Renewals ", "stages": threeStages()}), http.StatusCreated)
-	p := decode[deals.Pipeline](r)
-	if p.Name != "Renewals" || p.IsDefault || p.Version != 1 || len(p.Stages) != 3 || r.header.Get("ETag") != kitx.ETag(1) ||
-		r.header.Get("Location") != "/v1/pipelines/"+p.ID {
-		t.Fatalf("created %+v (ETag %s, Location %s)", p, r.header.Get("ETag"), r.header.Get("Location"))
+	p := contracttest.Decode[deals.Pipeline](r)
+	if p.Name != "Renewals" || p.IsDefault || p.Version != 1 || len(p.Stages) != 3 || r.Header.Get("ETag") != kitx.ETag(1) ||
+		r.Header.Get("Location") != "/v1/pipelines/"+p.ID {
+		t.Fatalf("created %+v (ETag %s, Location %s)", p, r.Header.Get("ETag"), r.Header.Get("Location"))
 	}
 	if p.Stages[1].RequiredFields[0] != "amount" || len(p.Stages[0].RequiredFields) != 0 || *p.Stages[2].Probability != 0 {
 		t.Errorf("stages = %+v", p.Stages)
@@ -188,8 +189,8 @@ func TestPipelineLifecycle(t *testing.T) {
 	e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, rename), http.StatusPreconditionRequired)
 	e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, rename, "If-Match", kitx.ETag(7)), http.StatusPreconditionFailed)
 	r = e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, rename, "If-Match", kitx.ETag(1)), http.StatusOK)
-	if got := decode[deals.Pipeline](r); got.Name != "Renewals 2027" || got.Version != 2 || !slices.Equal(kitx.ChangedFields(r.header), []string{"name"}) {
-		t.Errorf("renamed %+v, changed %v", got, kitx.ChangedFields(r.header))
+	if got := contracttest.Decode[deals.Pipeline](r); got.Name != "Renewals 2027" || got.Version != 2 || !slices.Equal(kitx.ChangedFields(r.Header), []string{"name"}) {
+		t.Errorf("renamed %+v, changed %v", got, kitx.ChangedFields(r.Header))
 	}
 	e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, rename, "If-Match", kitx.ETag(1)), http.StatusPreconditionFailed)
 
@@ -202,7 +203,7 @@ func TestPipelineLifecycle(t *testing.T) {
 		{"id": won.ID, "name": "Won", "kind": "won"},
 		stage("Lost", "lost", 0),
 	}}, "If-Match", kitx.ETag(2)), http.StatusOK)
-	got := decode[deals.Pipeline](r)
+	got := contracttest.Decode[deals.Pipeline](r)
 	if !slices.Equal(names(got.Stages), []string{"Qualify", "Propose", "Won", "Lost"}) || got.Version != 3 {
 		t.Fatalf("stages after the patch = %v (version %d)", names(got.Stages), got.Version)
 	}
@@ -210,16 +211,16 @@ func TestPipelineLifecycle(t *testing.T) {
 		*got.Stages[2].Probability != 100 || len(got.Stages[2].RequiredFields) != 0 {
 		t.Errorf("stages = %+v, want the open and won stages' ids kept, new ids for the others", got.Stages)
 	}
-	if again := decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); !slices.Equal(names(again.Stages), names(got.Stages)) ||
+	if again := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); !slices.Equal(names(again.Stages), names(got.Stages)) ||
 		again.Stages[0].ID != got.Stages[0].ID {
 		t.Errorf("read back %+v, want %+v", again.Stages, got.Stages)
 	}
 	// A patch changing nothing keeps the version.
-	if same := decode[deals.Pipeline](e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, map[string]any{"name": "Renewals 2027"}, "If-Match", kitx.ETag(3)), http.StatusOK)); same.Version != 3 {
+	if same := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "PATCH", "/v1/pipelines/"+p.ID, map[string]any{"name": "Renewals 2027"}, "If-Match", kitx.ETag(3)), http.StatusOK)); same.Version != 3 {
 		t.Errorf("an empty change made version %d, want 3", same.Version)
 	}
 
-	list := decode[pipelineList](e.want(e.do(u, "GET", "/v1/pipelines", nil), http.StatusOK)).Items
+	list := contracttest.Decode[pipelineList](e.want(e.do(u, "GET", "/v1/pipelines", nil), http.StatusOK)).Items
 	if len(list) != 2 || !list[0].IsDefault || list[1].ID != p.ID {
 		t.Errorf("list = %+v, want the default pipeline, then %s", list, p.ID)
 	}
@@ -251,7 +252,7 @@ func TestPipelineLifecycle(t *testing.T) {
 func TestConcurrentPatches(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	p := decode[deals.Pipeline](e.want(e.do(u, "POST", "/v1/pipelines", map[string]any{"name": "Partners", "stages": threeStages()}), http.StatusCreated))
+	p := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "POST", "/v1/pipelines", map[string]any{"name": "Partners", "stages": threeStages()}), http.StatusCreated))
 	const n = 8
 	statuses := make(chan int, n)
 	start := make(chan struct{})
@@ -279,7 +280,7 @@ func TestConcurrentPatches(t *testing.T) {
 	if counts[http.StatusOK] != 1 || counts[http.StatusPreconditionFailed] != n-1 {
 		t.Errorf("statuses %v, want one 200 and %d 412", counts, n-1)
 	}
-	if got := decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); got.Version != 2 {
+	if got := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); got.Version != 2 {
 		t.Errorf("version %d after the race, want 2", got.Version)
 	}
 }
@@ -287,7 +288,7 @@ func TestConcurrentPatches(t *testing.T) {
 func TestPipelinePermissionsAndTenants(t *testing.T) {
 	e := newEnv(t)
 	a, b := newUser(uuid.NewString()), newUser(uuid.NewString())
-	p := decode[deals.Pipeline](e.want(e.do(a, "POST", "/v1/pipelines", map[string]any{"name": "Channel", "stages": threeStages()}), http.StatusCreated))
+	p := contracttest.Decode[deals.Pipeline](e.want(e.do(a, "POST", "/v1/pipelines", map[string]any{"name": "Channel", "stages": threeStages()}), http.StatusCreated))
 
 	for _, u := range []user{a.as("sales:read"), a.as("sales:read", "sales:write")} {
 		e.want(e.do(u, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)
@@ -302,19 +303,19 @@ func TestPipelinePermissionsAndTenants(t *testing.T) {
 	e.want(e.do(b, "PATCH", "/v1/pipelines/"+p.ID, map[string]any{"name": "pwned"}, "If-Match", kitx.ETag(1)), http.StatusNotFound)
 	e.want(e.do(b, "DELETE", "/v1/pipelines/"+p.ID, nil), http.StatusNotFound)
 	e.want(e.do(b, "GET", "/v1/pipelines/not-a-uuid", nil), http.StatusNotFound)
-	for _, other := range decode[pipelineList](e.want(e.do(b, "GET", "/v1/pipelines", nil), http.StatusOK)).Items {
+	for _, other := range contracttest.Decode[pipelineList](e.want(e.do(b, "GET", "/v1/pipelines", nil), http.StatusOK)).Items {
 		if other.ID == p.ID || !other.IsDefault {
 			t.Errorf("tenant B lists %+v", other)
 		}
 	}
 	// B cannot take a stage id of A's pipeline for one of its own.
-	bp := decode[deals.Pipeline](e.want(e.do(b, "POST", "/v1/pipelines", map[string]any{"name": "Channel", "stages": threeStages()}), http.StatusCreated))
+	bp := contracttest.Decode[deals.Pipeline](e.want(e.do(b, "POST", "/v1/pipelines", map[string]any{"name": "Channel", "stages": threeStages()}), http.StatusCreated))
 	stolen := []map[string]any{{"id": p.Stages[0].ID, "name": "Open", "kind": "open", "probability": 10}, stage("Won", "won", 100), stage("Lost", "lost", 0)}
 	r := e.want(e.do(b, "PATCH", "/v1/pipelines/"+bp.ID, map[string]any{"stages": stolen}, "If-Match", kitx.ETag(1)), http.StatusBadRequest)
 	if !slices.Equal(r.fields(), []string{"stages/0/id"}) {
 		t.Errorf("fields %v, want stages/0/id", r.fields())
 	}
-	if got := decode[deals.Pipeline](e.want(e.do(a, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); got.Version != 1 || got.Name != "Channel" {
+	if got := contracttest.Decode[deals.Pipeline](e.want(e.do(a, "GET", "/v1/pipelines/"+p.ID, nil), http.StatusOK)); got.Version != 1 || got.Name != "Channel" {
 		t.Errorf("A's pipeline changed: %+v", got)
 	}
 
