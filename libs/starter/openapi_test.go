@@ -2,6 +2,7 @@ package starter_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -18,5 +19,19 @@ func TestLoadOpenAPI(t *testing.T) {
 	}
 	if _, err := starter.LoadOpenAPI(context.Background(), []byte("openapi: 3.0.3\npaths: {}\n")); err == nil || !strings.Contains(err.Error(), "validate openapi.yaml") {
 		t.Errorf("a document without info: %v", err)
+	}
+}
+
+func TestOpenAPIJSON(t *testing.T) {
+	spec, err := starter.OpenAPIJSON(context.Background(), []byte("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"))
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Info    struct{ Title string }
+	}
+	if err != nil || json.Unmarshal(spec, &doc) != nil || doc.OpenAPI != "3.0.3" || doc.Info.Title != "t" {
+		t.Fatalf("spec %s, %v", spec, err)
+	}
+	if _, err := starter.OpenAPIJSON(context.Background(), []byte("openapi: 3.0.3\npaths: {}\n")); err == nil {
+		t.Error("an invalid document was encoded")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -23,22 +23,6 @@ import (
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-// gatewayKeys serves a JWKS as the gateway does and signs internal tokens.
-func gatewayKeys(t *testing.T) (jwksURL string, signer *auth.Signer) {
-	t.Helper()
-	signer, err := auth.NewSigner()
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwks, err := signer.PublicJWKS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(jwks) }))
-	t.Cleanup(srv.Close)
-	return srv.URL, signer
-}
 
 // started starts s on a database of its own and an in-process Kafka, and
 // stops it at the end of the test, which fails unless it stops cleanly.
@@ -104,7 +88,7 @@ func TestANewServiceThroughTheStarter(t *testing.T) {
 	notesTopic, contactsTopic := events.Topic("", "notes"), events.Topic("", "contacts")
 	db := testkit.Postgres(t)
 	brokers := testkit.Kafka(t, kfake.SeedTopics(1, notesTopic, events.DLQ(notesTopic), contactsTopic, events.DLQ(contactsTopic)))
-	jwks, signer := gatewayKeys(t)
+	signer, jwks := contracttest.Gateway(t)
 	jobRuns := make(chan struct{}, 1)
 	in := started(t, notes(jobRuns), db, brokers, jwks)
 	base := "http://" + in.Addr()
@@ -194,7 +178,7 @@ func TestANewServiceThroughTheStarter(t *testing.T) {
 // ready.
 func TestStarterRefusesCtypeC(t *testing.T) {
 	db, brokers := testkit.PostgresCTypeC(t), testkit.Kafka(t)
-	jwks, _ := gatewayKeys(t)
+	_, jwks := contracttest.Gateway(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cfg := starter.Config{Name: "notes", HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
@@ -213,7 +197,7 @@ func TestStarterRefusesCtypeC(t *testing.T) {
 // TestStartRefusesAServiceOutsideTheRegistry checks that a service must be
 // in the registry, which gives its topic and which every other part reads.
 func TestStartRefusesAServiceOutsideTheRegistry(t *testing.T) {
-	jwks, _ := gatewayKeys(t)
+	_, jwks := contracttest.Gateway(t)
 	s := notes(make(chan struct{}, 1))
 	s.Registry = nil // the default registry has no notes service
 	cfg := starter.Config{Name: "notes", HTTPAddr: "127.0.0.1:0", DatabaseURL: "postgres://notes_app@127.0.0.1:1/notes",

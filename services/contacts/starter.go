@@ -14,7 +14,6 @@ package contacts
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 	"time"
@@ -49,13 +48,9 @@ const stripDeletedTagsEvery = 2 * time.Second
 
 // build wires the service on what the starter opened.
 func build(ctx context.Context, env starter.Env) (starter.API, error) {
-	doc, err := OpenAPI(ctx)
+	spec, err := starter.OpenAPIJSON(ctx, openapiYAML)
 	if err != nil {
 		return starter.API{}, err
-	}
-	spec, err := doc.MarshalJSON()
-	if err != nil {
-		return starter.API{}, fmt.Errorf("encode openapi.json: %w", err)
 	}
 	db := pgstore.New(env.DB, env.Topic)
 	return starter.API{

@@ -11,7 +11,6 @@ package sales
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/rapport-crm/rapport/libs/outbox"
@@ -32,13 +31,9 @@ func Starter() starter.Service {
 
 // build wires the service on what the starter opened.
 func build(ctx context.Context, env starter.Env) (starter.API, error) {
-	doc, err := OpenAPI(ctx)
+	spec, err := starter.OpenAPIJSON(ctx, openapiYAML)
 	if err != nil {
 		return starter.API{}, err
-	}
-	spec, err := doc.MarshalJSON()
-	if err != nil {
-		return starter.API{}, fmt.Errorf("encode openapi.json: %w", err)
 	}
 	return starter.API{Routes: routes(outbox.NewDB(env.DB, pgstore.Events, env.Topic)), OpenAPI: spec}, nil
 }
