@@ -33,6 +33,7 @@ const (
 	PreconditionRequired             // the request must be conditional (If-Match) and is not
 	NotImplemented                   // the feature is not installed on this deployment
 	MethodNotAllowed                 // the resource does not take the request's method
+	Unprocessable                    // well-formed, but the resource's rules refuse it in its current state
 )
 
 var kindNames = map[Kind]string{
@@ -41,7 +42,7 @@ var kindNames = map[Kind]string{
 	PreconditionFailed: "precondition-failed", TooLarge: "too-large",
 	RateLimited: "rate-limited", Unavailable: "unavailable", Gone: "gone",
 	UnsupportedMediaType: "unsupported-media-type", PreconditionRequired: "precondition-required",
-	NotImplemented: "not-implemented", MethodNotAllowed: "method-not-allowed",
+	NotImplemented: "not-implemented", MethodNotAllowed: "method-not-allowed", Unprocessable: "unprocessable",
 }
 
 // String returns the kind's slug, e.g. "not-found".

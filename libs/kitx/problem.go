@@ -63,6 +63,8 @@ func StatusCode(k errs.Kind) int {
 		return http.StatusMethodNotAllowed
 	case errs.NotImplemented:
 		return http.StatusNotImplemented
+	case errs.Unprocessable:
+		return http.StatusUnprocessableEntity
 	default:
 		return http.StatusInternalServerError
 	}

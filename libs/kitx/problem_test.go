@@ -26,6 +26,7 @@ func TestKindToStatusThroughServer(t *testing.T) {
 		{errs.Gone, 410},
 		{errs.PreconditionFailed, 412},
 		{errs.MethodNotAllowed, 405},
+		{errs.Unprocessable, 422},
 		{errs.TooLarge, 413},
 		{errs.RateLimited, 429},
 		{errs.Internal, 500},
