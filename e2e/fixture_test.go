@@ -15,7 +15,7 @@ import (
 )
 
 // fixture is what a tenant's administrator creates: a tag, a custom field,
-// a sales pipeline, an account, two contacts (the first with a phone
+// a sales pipeline with an opportunity in it, an account, two contacts (the first with a phone
 // number) and a shared saved view finding the first, a task with a reminder
 // on the first contact, every text field carrying a unique marker; a
 // duplicate scan of contacts, and a CSV import whose one row fails (its
@@ -24,7 +24,8 @@ import (
 type fixture struct {
 	TagID, FieldID, AccountID, ContactID, Contact2ID, ViewID string
 	ActivityID                                               string
-	PipelineID, DefaultPipelineID                            string
+	PipelineID, DefaultPipelineID, OpportunityID             string
+	StageName                                                string
 	ScanID, ImportID                                         string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
 	// Markers are strings only this tenant's records contain; no response
@@ -34,7 +35,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -53,8 +54,10 @@ func newFixture(t *testing.T, base, token string) fixture {
 	lastName, lastName2, jobTitle, industry := "Ln"+m, "Other"+m, "Job"+m, "Industry"+m
 	consentSource, viewName, subject := "Src"+m, "View"+m, "Subj"+m
 	pipelineName, stageName := "Pipe"+m, "Stage"+m
+	opportunityName, nextStep, competitor := "Opp"+m, "Step"+m, "Comp"+m
+	f.StageName = stageName
 	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject,
-		pipelineName, stageName}
+		pipelineName, stageName, opportunityName, nextStep, competitor}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -83,6 +86,8 @@ func newFixture(t *testing.T, base, token string) fixture {
 	if f.DefaultPipelineID == "" {
 		t.Fatal("the tenant has no default pipeline")
 	}
+	f.OpportunityID = post("/v1/opportunities", map[string]any{"name": opportunityName, "pipelineId": f.PipelineID, "nextStep": nextStep,
+		"competitors": []string{competitor}, "amount": map[string]any{"minor": 123456, "currency": "EUR"}})
 	f.AccountID = post("/v1/accounts", map[string]any{"name": f.AccountName, "domain": f.Domain, "industry": industry, "tags": []string{tagName}})
 	f.ContactID = post("/v1/contacts", map[string]any{
 		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,

@@ -146,6 +146,6 @@ func placeholderFixture() fixture {
 		TagID: ids.New(), FieldID: ids.New(), AccountID: ids.New(), ContactID: ids.New(), Contact2ID: ids.New(),
 		ViewID: ids.New(), ScanID: ids.New(), FirstName: "Fn", Email: "fn@example.com", AccountName: "Acct", Domain: "example.com",
 		ActivityID: ids.New(), Phone: "+1 415 555 0100", Team: "team", ImportID: ids.New(),
-		PipelineID: ids.New(), DefaultPipelineID: ids.New(),
+		PipelineID: ids.New(), DefaultPipelineID: ids.New(), OpportunityID: ids.New(), StageName: "Stage",
 	}
 }

@@ -183,6 +183,22 @@ func probes(v fixture) []probe {
 			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
 		{name: "delete pipeline", method: "DELETE", path: "/v1/pipelines/" + v.PipelineID, header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
 		{name: "delete default pipeline", method: "DELETE", path: "/v1/pipelines/" + v.DefaultPipelineID, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "pipeline board", method: "GET", path: "/v1/pipelines/" + v.PipelineID + "/board", gate: salesRead, want: 404, echoes: true},
+		{name: "default pipeline board", method: "GET", path: "/v1/pipelines/" + v.DefaultPipelineID + "/board", gate: salesRead, want: 404, echoes: true},
+		// Opportunities: read with sales:read, changed with sales:write,
+		// within the caller's record scope.
+		{name: "list opportunities", method: "GET", path: "/v1/opportunities?limit=200", gate: salesRead, want: 200},
+		{name: "list deleted opportunities", method: "GET", path: "/v1/opportunities?deleted=true&limit=200", gate: salesRead, want: 200},
+		{name: "list the pipeline's opportunities", method: "GET", path: "/v1/opportunities?pipelineId=" + v.PipelineID, gate: salesRead, want: 200, echoes: true},
+		{name: "get opportunity", method: "GET", path: "/v1/opportunities/" + v.OpportunityID, gate: salesRead, want: 404, echoes: true},
+		{name: "opportunity stage history", method: "GET", path: "/v1/opportunities/" + v.OpportunityID + "/stage-history", gate: salesRead, want: 404, echoes: true},
+		{name: "create opportunity", method: "POST", path: "/v1/opportunities", body: map[string]any{"name": "Probe " + m}, gate: salesWrite, want: 201},
+		{name: "create opportunity in the pipeline", method: "POST", path: "/v1/opportunities", body: map[string]any{"name": "Probe " + m, "pipelineId": v.PipelineID,
+			"amount": map[string]any{"minor": 1, "currency": "EUR"}}, gate: salesWrite, want: 400, echoes: true},
+		{name: "patch opportunity", method: "PATCH", path: "/v1/opportunities/" + v.OpportunityID, body: map[string]any{"name": "pwned"}, header: ifMatch,
+			gate: salesWrite, want: 404, echoes: true},
+		{name: "delete opportunity", method: "DELETE", path: "/v1/opportunities/" + v.OpportunityID, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
+		{name: "restore opportunity", method: "POST", path: "/v1/opportunities/" + v.OpportunityID + "/restore", gate: salesWrite, want: 404, echoes: true},
 	}
 }
 
@@ -288,6 +304,11 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list pipelines", "GET", "/v1/pipelines", nil, f.PipelineID},
 		{"get pipeline", "GET", "/v1/pipelines/" + f.PipelineID, nil, f.PipelineID},
 		{"get default pipeline", "GET", "/v1/pipelines/" + f.DefaultPipelineID, nil, f.DefaultPipelineID},
+		{"pipeline board", "GET", "/v1/pipelines/" + f.PipelineID + "/board", nil, f.OpportunityID},
+		{"list opportunities", "GET", "/v1/opportunities?limit=200", nil, f.OpportunityID},
+		{"list the pipeline's opportunities", "GET", "/v1/opportunities?pipelineId=" + f.PipelineID, nil, f.OpportunityID},
+		{"get opportunity", "GET", "/v1/opportunities/" + f.OpportunityID, nil, f.OpportunityID},
+		{"opportunity stage history", "GET", "/v1/opportunities/" + f.OpportunityID + "/stage-history", nil, f.StageName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -312,6 +333,7 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"activity", "/v1/activities/" + f.ActivityID},
 		{"pipeline", "/v1/pipelines/" + f.PipelineID},
 		{"default pipeline", "/v1/pipelines/" + f.DefaultPipelineID},
+		{"opportunity", "/v1/opportunities/" + f.OpportunityID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

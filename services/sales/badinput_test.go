@@ -79,3 +79,61 @@ func TestPipelineBadInput(t *testing.T) {
 		t.Errorf("the pipeline is at version %d after refused patches, want 1", got.Version)
 	}
 }
+
+// TestOpportunityBadInput: each bad opportunity or list query is a 400
+// problem naming every field at fault.
+func TestOpportunityBadInput(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	for _, tt := range []struct {
+		name   string
+		body   any
+		fields []string
+	}{
+		{"no name", map[string]any{"name": " "}, []string{"name"}},
+		{"unknown currency", map[string]any{"name": "O", "amount": map[string]any{"minor": 1, "currency": "EUX"}}, []string{"amount/currency"}},
+		{"lower-case currency", map[string]any{"name": "O", "amount": map[string]any{"minor": 1, "currency": "eur"}}, []string{"amount/currency"}},
+		{"an X code", map[string]any{"name": "O", "amount": map[string]any{"minor": 1, "currency": "XAU"}}, []string{"amount/currency"}},
+		{"wrong exponent, negative amount", map[string]any{"name": "O", "amount": map[string]any{"minor": -5, "currency": "JPY", "exponent": 2}},
+			[]string{"amount/minor", "amount/exponent"}},
+		{"fractional amount", map[string]any{"name": "O", "amount": map[string]any{"minor": 1.5, "currency": "EUR"}}, []string{"amount/minor"}},
+		{"bad ids and date", map[string]any{"name": "O", "accountId": "acme", "primaryContactId": "x", "closeDate": "2027-02-30"},
+			[]string{"accountId", "primaryContactId", "closeDate"}},
+		{"contact roles", map[string]any{"name": "O", "contactRoles": []map[string]any{{"contactId": "c1", "role": "Buyer"}, {"contactId": "01a24bf2-d4b6-79e2-ae02-3b00a06af6a7", "role": " "}}},
+			[]string{"contactRoles/0/contactId", "contactRoles/1/role"}},
+		{"competitors twice", map[string]any{"name": "O", "competitors": []string{"Initech", "initech "}}, []string{"competitors/1"}},
+		{"probability", map[string]any{"name": "O", "probability": 101}, []string{"probability"}},
+		{"unknown pipeline", map[string]any{"name": "O", "pipelineId": uuid.NewString()}, []string{"pipelineId"}},
+		{"unknown stage", map[string]any{"name": "O", "stageId": uuid.NewString()}, []string{"stageId"}},
+		{"read-only", map[string]any{"name": "O", "status": "won", "version": 3}, []string{"status", "version"}},
+		{"unknown field", map[string]any{"name": "O", "colour": "red"}, []string{"colour"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := e.want(e.do(u, "POST", "/v1/opportunities", tt.body), http.StatusBadRequest)
+			if got := r.fields(); !slices.Equal(got, tt.fields) {
+				t.Errorf("fields %v, want %v: %s", got, tt.fields, r.Raw)
+			}
+		})
+	}
+	for _, tt := range []struct{ query, field string }{
+		{"status=closed", "status"}, {"pipelineId=x", "pipelineId"}, {"closeDateFrom=tomorrow", "closeDateFrom"}, {"limit=0", "limit"},
+		{"deleted=maybe", "deleted"}, {"cursor=forged", "cursor"},
+	} {
+		t.Run("list "+tt.query, func(t *testing.T) {
+			r := e.want(e.do(u, "GET", "/v1/opportunities?"+tt.query, nil), http.StatusBadRequest)
+			if got := r.fields(); !slices.Equal(got, []string{tt.field}) {
+				t.Errorf("fields %v, want %s: %s", got, tt.field, r.Raw)
+			}
+		})
+	}
+	o := createOpportunity(e, u, map[string]any{"name": "O"})
+	r := e.want(e.do(u, "PATCH", "/v1/opportunities/"+o.ID, map[string]any{"name": nil, "closedAt": "2027-01-01T00:00:00Z"}, "If-Match", kitx.ETag(1)), http.StatusBadRequest)
+	if got := r.fields(); !slices.Equal(got, []string{"closedAt"}) {
+		t.Errorf("patch of a read-only field names %v", got)
+	}
+	r = e.want(e.do(u, "PATCH", "/v1/opportunities/"+o.ID, map[string]any{"name": nil}, "If-Match", kitx.ETag(1)), http.StatusBadRequest)
+	if got := r.fields(); !slices.Equal(got, []string{"name"}) {
+		t.Errorf("removing the name names %v", got)
+	}
+	e.want(e.do(u, "GET", "/v1/opportunities/not-a-uuid", nil), http.StatusNotFound)
+}

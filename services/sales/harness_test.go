@@ -37,15 +37,25 @@ type env struct {
 	brokers  []string
 }
 
-// user is a caller: a principal of a tenant with permissions.
+// user is a caller: a principal of a tenant with permissions, a record
+// scope in the sales module and teams.
 type user struct {
 	tenant, id string
 	perms      []string
+	scope      auth.Scope
+	teams      []string
 }
 
 // newUser returns a user of tenant with every sales permission.
 func newUser(tenant string) user {
-	return user{tenant: tenant, id: uuid.NewString(), perms: []string{"sales:*"}}
+	return user{tenant: tenant, id: uuid.NewString(), perms: []string{"sales:*"}, scope: auth.ScopeAll}
+}
+
+// scoped returns another user of u's tenant with u's permissions, the
+// record scope scope and teams.
+func (u user) scoped(scope auth.Scope, teams ...string) user {
+	u.id, u.scope, u.teams = uuid.NewString(), scope, teams
+	return u
 }
 
 // as returns u with perms instead of its own.
@@ -86,8 +96,8 @@ func (e *env) authorize(req *http.Request, u user) {
 	if u.tenant == "" {
 		return
 	}
-	tok, err := e.signer.Sign(auth.Principal{TenantID: u.tenant, UserID: u.id, Permissions: u.perms,
-		RecordScope: map[string]auth.Scope{"sales": auth.ScopeAll}}, registry.Sales, time.Minute)
+	tok, err := e.signer.Sign(auth.Principal{TenantID: u.tenant, UserID: u.id, Permissions: u.perms, Teams: u.teams,
+		RecordScope: map[string]auth.Scope{"sales": u.scope}}, registry.Sales, time.Minute)
 	if err != nil {
 		e.t.Fatal(err)
 	}

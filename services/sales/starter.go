@@ -1,6 +1,6 @@
 // Package sales is the sales service of Rapport (issue 15): the pipelines
-// of each tenant with their ordered stages, and, to come, leads,
-// opportunities, products, quotes and forecasts. Every read and write runs
+// of each tenant with their ordered stages and its opportunities, and, to
+// come, leads, products, quotes and forecasts. Every read and write runs
 // in a tenant transaction under row-level security; every change is
 // published through the outbox to rapport.sales.v1.
 //
@@ -13,6 +13,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
@@ -35,13 +36,15 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: routes(outbox.NewDB(env.DB, pgstore.Events, env.Topic)), OpenAPI: spec}, nil
+	return starter.API{Routes: routes(outbox.NewDB(env.DB, pgstore.Events, env.Topic), env.Cursors), OpenAPI: spec}, nil
 }
 
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
-func routes(db *outbox.DB) []starter.Route {
+func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
+	store := deals.NewStore(db)
 	return slices.Concat(
-		deals.Routes(deals.NewService(deals.NewStore(db))),
+		deals.Routes(deals.NewService(store)),
+		deals.OpportunityRoutes(deals.NewOpportunityService(store, cursors)),
 	)
 }

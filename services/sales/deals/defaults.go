@@ -10,7 +10,7 @@ const DefaultPipelineName = "Sales"
 // English (a tenant renames them at will), and a lost stage, which the
 // seeds leave implicit. 成交 (the deal is closed) is won; 售后
 // (after-sales) follows it and is won too: a deal in after-sales stays
-// won, counted as closed won. Opportunities (the next slice) must have the
+// won, counted as closed won. Opportunities must have the
 // required fields to enter a stage.
 var defaultStages = []struct {
 	name, kind  string

@@ -1,8 +1,10 @@
 // Package deals is the deals context of the sales service: the tenant's
 // pipelines, each an ordered list of stages an opportunity moves through
-// to won or lost. A tenant's default pipeline (DefaultPipeline) is created
-// on its first use; changing pipelines is tenant configuration
-// (sales:admin).
+// to won or lost, and the opportunities with their stage history and each
+// pipeline's board. A tenant's default pipeline (DefaultPipeline) is
+// created on its first use; changing pipelines is tenant configuration
+// (sales:admin), changing opportunities sales:write within the caller's
+// record scope.
 package deals
 
 import (

@@ -146,10 +146,16 @@ func (s *Store) Update(ctx context.Context, tenant, id string, change func(curre
 		case "":
 			return nil
 		case pgstore.VerbDeleted:
+			if err := refuseInUse(ctx, tx, id, nil); err != nil {
+				return err
+			}
 			if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM pipelines WHERE id = $1", id); err != nil {
 				return fmt.Errorf("delete pipeline: %w", pg.MapError(err))
 			}
 		default:
+			if err := refuseInUse(ctx, tx, id, removedStages(current, next)); err != nil {
+				return err
+			}
 			if err := savePipeline(ctx, tx, next, false); err != nil {
 				return err
 			}
@@ -160,6 +166,34 @@ func (s *Store) Update(ctx context.Context, tenant, id string, change func(curre
 		return tx.Emit(ctx, pgstore.EntityPipeline, ch.Verb, id, next, ch.Fields)
 	})
 	return out, ch, err
+}
+
+// refuseInUse is ErrStageInUse, naming how many, when opportunities
+// (deleted ones too: they may be restored) are in the stages of the
+// pipeline id (all of them when stages is nil).
+func refuseInUse(ctx context.Context, tx *outbox.Tx, id string, stages []string) error {
+	if stages != nil && len(stages) == 0 {
+		return nil
+	}
+	n, err := opportunitiesIn(ctx, tx, id, stages)
+	if err != nil || n == 0 {
+		return err
+	}
+	if stages == nil {
+		return ErrStageInUse.WithDetail("%d opportunities are in the pipeline; move or delete them first", n)
+	}
+	return ErrStageInUse.WithDetail("%d opportunities are in the stages removed; move or delete them first", n)
+}
+
+// removedStages returns the ids of the stages of old that next leaves out.
+func removedStages(old, next *Pipeline) []string {
+	out := []string{}
+	for _, s := range old.Stages {
+		if _, ok := next.stageOf(s.ID); !ok {
+			out = append(out, s.ID)
+		}
+	}
+	return out
 }
 
 // getPipeline reads one pipeline with its stages, locking it when lock.

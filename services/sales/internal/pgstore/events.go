@@ -7,17 +7,28 @@ const (
 	VerbCreated = "created"
 	VerbUpdated = events.VerbUpdated
 	VerbDeleted = "deleted"
+	// VerbRestored is a soft-deleted record brought back.
+	VerbRestored = "restored"
+	// VerbStageChanged is an opportunity moved to another stage.
+	VerbStageChanged = "stage_changed"
+	// VerbWon and VerbLost are an opportunity entering a won or a lost
+	// stage from a stage of another kind.
+	VerbWon  = "won"
+	VerbLost = "lost"
 )
 
 // The entities of the events this service publishes.
 const (
 	// EntityPipeline is a pipeline with its stages (package deals).
 	EntityPipeline = "pipeline"
+	// EntityOpportunity is an opportunity (package deals).
+	EntityOpportunity = "opportunity"
 )
 
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
 var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs: map[string][]string{
-	EntityPipeline: {VerbCreated, VerbUpdated, VerbDeleted},
+	EntityPipeline:    {VerbCreated, VerbUpdated, VerbDeleted},
+	EntityOpportunity: {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbStageChanged, VerbWon, VerbLost},
 }}

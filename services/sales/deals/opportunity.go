@@ -1,0 +1,212 @@
+package deals
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/currency"
+
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
+)
+
+// Opportunity is a deal being worked through the stages of a pipeline.
+// Account and contact ids are the contacts service's records, checked for
+// shape only. Status and ClosedAt follow the stage's kind.
+type Opportunity struct {
+	ID               string        `json:"id"`
+	Name             string        `json:"name"`
+	AccountID        string        `json:"accountId,omitempty"`
+	PrimaryContactID string        `json:"primaryContactId,omitempty"`
+	ContactRoles     []ContactRole `json:"contactRoles"`
+	Amount           *Money        `json:"amount,omitempty"`
+	// CloseDate is the expected (or actual) close date, YYYY-MM-DD.
+	CloseDate  string `json:"closeDate,omitempty"`
+	PipelineID string `json:"pipelineId"`
+	StageID    string `json:"stageId"`
+	// Status is the kind of the stage: open, won or lost.
+	Status string `json:"status"`
+	// Probability is in whole percent; the stage's default unless set.
+	Probability *int       `json:"probability"`
+	OwnerID     string     `json:"ownerId"`
+	TeamID      string     `json:"teamId,omitempty"`
+	NextStep    string     `json:"nextStep,omitempty"`
+	LostReason  string     `json:"lostReason,omitempty"`
+	Competitors []string   `json:"competitors"`
+	ClosedAt    *time.Time `json:"closedAt,omitempty"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+	Version     int64      `json:"version"`
+	DeletedAt   *time.Time `json:"deletedAt,omitempty"`
+}
+
+// ContactRole is a contact's part in an opportunity.
+type ContactRole struct {
+	ContactID string `json:"contactId"`
+	Role      string `json:"role"`
+}
+
+// Money is an amount in the minor units of an ISO 4217 currency (cents of
+// EUR, yen of JPY, fils of KWD): never a floating-point number. Exponent is
+// the currency's number of minor-unit digits, set by the service; a request
+// may state it, and then it must be the currency's.
+type Money struct {
+	Minor    int64  `json:"minor"`
+	Currency string `json:"currency"`
+	Exponent *int   `json:"exponent,omitempty"`
+}
+
+// The statuses of an opportunity: the kinds of its stage.
+const (
+	StatusOpen = KindOpen
+	StatusWon  = KindWon
+	StatusLost = KindLost
+)
+
+// The bounds of an opportunity.
+const (
+	maxOpportunityName = 200
+	maxText            = 1000 // characters of nextStep and lostReason
+	maxShort           = 100  // characters of an owner, a team, a role, a competitor
+	maxContactRoles    = 50
+	maxCompetitors     = 20
+)
+
+// opportunityReadOnly are the fields of an Opportunity the service sets.
+var opportunityReadOnly = []string{"id", "status", "closedAt", "createdAt", "updatedAt", "version", "deletedAt"}
+
+// The errors of opportunities.
+var (
+	ErrOpportunityNotFound = errs.New(errs.NotFound, "opportunity-not-found", "opportunity not found")
+	ErrStageRequirements   = errs.New(errs.Unprocessable, "stage-requirements", "the stage needs fields the opportunity does not have")
+	ErrStageInUse          = errs.New(errs.Conflict, "stage-in-use", "opportunities are in the stages; move or delete them first")
+	ErrNotDeleted          = errs.New(errs.Conflict, "not-deleted", "the opportunity is not deleted")
+	ErrOpportunityVersion  = errs.New(errs.PreconditionFailed, "version-mismatch", "the opportunity changed since you read it; read it again and retry")
+)
+
+// currencyExponent returns the number of minor-unit digits of an ISO 4217
+// code, from golang.org/x/text/currency's tables (CLDR), and whether the
+// code is a currency: upper case, known, and not an X code (precious
+// metals, funds, testing, no currency), which has no minor unit of money.
+func currencyExponent(code string) (int, bool) {
+	u, err := currency.ParseISO(code)
+	if err != nil || u.String() != code || strings.HasPrefix(code, "X") {
+		return 0, false
+	}
+	scale, _ := currency.Standard.Rounding(u)
+	return scale, true
+}
+
+// normalize validates o's own fields (not its stage, which needs the
+// pipeline), trimming texts and setting the amount's exponent; owner is the
+// default owner.
+func (o *Opportunity) normalize(owner string) error {
+	v := errs.NewValidator()
+	o.Name = strings.TrimSpace(o.Name)
+	v.Check(o.Name != "" && utf8.RuneCountInString(o.Name) <= maxOpportunityName, "name", fmt.Sprintf("must be 1 to %d characters", maxOpportunityName))
+	v.Check(o.AccountID == "" || ids.Valid(o.AccountID), "accountId", "must be a UUID")
+	v.Check(o.PrimaryContactID == "" || ids.Valid(o.PrimaryContactID), "primaryContactId", "must be a UUID")
+	v.Check(o.PipelineID == "" || ids.Valid(o.PipelineID), "pipelineId", "must be the id of one of the tenant's pipelines")
+	v.Check(o.StageID == "" || ids.Valid(o.StageID), "stageId", "must be the id of a stage of the pipeline")
+	if o.ContactRoles == nil {
+		o.ContactRoles = []ContactRole{}
+	}
+	v.Check(len(o.ContactRoles) <= maxContactRoles, "contactRoles", fmt.Sprintf("at most %d", maxContactRoles))
+	for i := range o.ContactRoles {
+		r := &o.ContactRoles[i]
+		r.Role = strings.TrimSpace(r.Role)
+		v.Check(ids.Valid(r.ContactID) && !slices.ContainsFunc(o.ContactRoles[:i], func(p ContactRole) bool { return p.ContactID == r.ContactID }),
+			fmt.Sprintf("contactRoles/%d/contactId", i), "must be a contact's UUID, once")
+		v.Check(r.Role != "" && utf8.RuneCountInString(r.Role) <= maxShort, fmt.Sprintf("contactRoles/%d/role", i), fmt.Sprintf("must be 1 to %d characters", maxShort))
+	}
+	if o.Amount != nil {
+		exp, ok := currencyExponent(o.Amount.Currency)
+		v.Check(ok, "amount/currency", "must be an ISO 4217 currency code in upper case (not an X code)")
+		v.Check(o.Amount.Minor >= 0, "amount/minor", "must be an integer of minor units, 0 or more")
+		v.Check(!ok || o.Amount.Exponent == nil || *o.Amount.Exponent == exp, "amount/exponent", fmt.Sprintf("must be %d, the minor-unit digits of %s", exp, o.Amount.Currency))
+		o.Amount.Exponent = &exp
+	}
+	if o.CloseDate != "" {
+		_, err := time.Parse(time.DateOnly, o.CloseDate)
+		v.Check(err == nil, "closeDate", "must be a date, YYYY-MM-DD")
+	}
+	v.Check(o.Probability == nil || *o.Probability >= 0 && *o.Probability <= 100, "probability", "must be 0 to 100 (percent)")
+	o.OwnerID, o.TeamID = strings.TrimSpace(o.OwnerID), strings.TrimSpace(o.TeamID)
+	if o.OwnerID == "" {
+		o.OwnerID = owner
+	}
+	v.Check(utf8.RuneCountInString(o.OwnerID) <= maxShort, "ownerId", fmt.Sprintf("at most %d characters", maxShort))
+	v.Check(utf8.RuneCountInString(o.TeamID) <= maxShort, "teamId", fmt.Sprintf("at most %d characters", maxShort))
+	o.NextStep, o.LostReason = strings.TrimSpace(o.NextStep), strings.TrimSpace(o.LostReason)
+	v.Check(utf8.RuneCountInString(o.NextStep) <= maxText, "nextStep", fmt.Sprintf("at most %d characters", maxText))
+	v.Check(utf8.RuneCountInString(o.LostReason) <= maxText, "lostReason", fmt.Sprintf("at most %d characters", maxText))
+	if o.Competitors == nil {
+		o.Competitors = []string{}
+	}
+	v.Check(len(o.Competitors) <= maxCompetitors, "competitors", fmt.Sprintf("at most %d", maxCompetitors))
+	for i := range o.Competitors {
+		o.Competitors[i] = strings.TrimSpace(o.Competitors[i])
+		c := o.Competitors[i]
+		v.Check(c != "" && utf8.RuneCountInString(c) <= maxShort && !slices.ContainsFunc(o.Competitors[:i], func(p string) bool { return strings.EqualFold(p, c) }),
+			fmt.Sprintf("competitors/%d", i), fmt.Sprintf("must be 1 to %d characters, once", maxShort))
+	}
+	return v.Err()
+}
+
+// missing returns the fields stage requires that o lacks, in the order of
+// OpportunityFields; a lost stage requires lostReason whether or not it
+// says so. Line items come with products, later: a stage requiring them
+// cannot be entered yet.
+func (o *Opportunity) missing(stage Stage) []string {
+	have := map[string]bool{
+		"amount": o.Amount != nil, "closeDate": o.CloseDate != "", "accountId": o.AccountID != "",
+		"primaryContactId": o.PrimaryContactID != "", "nextStep": o.NextStep != "", "lostReason": o.LostReason != "",
+		"competitors": len(o.Competitors) > 0, "lineItems": false,
+	}
+	var out []string
+	for _, f := range OpportunityFields {
+		required := slices.Contains(stage.RequiredFields, f) || f == "lostReason" && stage.Kind == KindLost
+		if required && !have[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// enter puts o in stage at now: its status follows the stage's kind, its
+// closedAt is set on closing and cleared on reopening, and its probability
+// becomes the stage's unless keepProbability. A stage missing fields is
+// ErrStageRequirements naming each.
+func (o *Opportunity) enter(stage Stage, now time.Time, keepProbability bool) error {
+	if missing := o.missing(stage); len(missing) > 0 {
+		e := ErrStageRequirements.WithDetail("the stage %q needs %s", stage.Name, strings.Join(missing, ", "))
+		for _, f := range missing {
+			e.Fields = append(e.Fields, errs.FieldError{Field: f, Reason: "required to enter the stage " + stage.Name})
+		}
+		return e
+	}
+	switch {
+	case stage.Kind == KindOpen:
+		o.ClosedAt = nil
+	case o.Status != stage.Kind || o.ClosedAt == nil:
+		o.ClosedAt = &now
+	}
+	o.StageID, o.Status = stage.ID, stage.Kind
+	if !keepProbability || o.Probability == nil {
+		p := *stage.Probability
+		o.Probability = &p
+	}
+	return nil
+}
+
+// stageOf returns the stage id of p.
+func (p *Pipeline) stageOf(id string) (Stage, bool) {
+	i := slices.IndexFunc(p.Stages, func(s Stage) bool { return s.ID == id })
+	if i < 0 {
+		return Stage{}, false
+	}
+	return p.Stages[i], true
+}

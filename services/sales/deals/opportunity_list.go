@@ -1,0 +1,219 @@
+package deals
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// Module is the record-scope module of the sales service.
+const Module = "sales"
+
+// Filter selects opportunities: each set field must match. CloseFrom and
+// CloseTo bound the close date, inclusive (YYYY-MM-DD).
+type Filter struct {
+	PipelineID, StageID, OwnerID, TeamID, Status string
+	CloseFrom, CloseTo                           string
+	// Deleted selects the deleted opportunities instead of the live ones.
+	Deleted bool
+}
+
+// query builds a WHERE clause with numbered parameters.
+type query struct {
+	conds []string
+	args  []any
+}
+
+// add ANDs cond, whose "?" placeholders take args in order.
+func (q *query) add(cond string, args ...any) {
+	for _, a := range args {
+		q.args = append(q.args, a)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
+	}
+	q.conds = append(q.conds, cond)
+}
+
+// where is the clause, "" for none.
+func (q *query) where() string {
+	if len(q.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(q.conds, " AND ")
+}
+
+// InScope reports whether p may see an opportunity owned by owner in team:
+// its own (scope own), its teams' and their subordinate teams' (team) or
+// all. scope is the same rule in SQL.
+func InScope(p auth.Principal, owner, team string) bool {
+	switch p.ScopeFor(Module) {
+	case auth.ScopeAll:
+		return true
+	case auth.ScopeTeam:
+		return owner == p.UserID || team != "" && slices.Contains(teams(p), team)
+	}
+	return owner == p.UserID
+}
+
+// teams returns p's teams and the teams under them.
+func teams(p auth.Principal) []string { return append(slices.Clone(p.Teams), p.Subordinates...) }
+
+// scope ANDs the rule of InScope, on the columns of alias (as "o.").
+func (q *query) scope(p auth.Principal, alias string) {
+	switch p.ScopeFor(Module) {
+	case auth.ScopeAll:
+	case auth.ScopeTeam:
+		q.add("("+alias+"owner_id = ? OR "+alias+"team_id = ANY(?))", p.UserID, pq.StringArray(teams(p)))
+	default:
+		q.add(alias+"owner_id = ?", p.UserID)
+	}
+}
+
+// filter ANDs f's conditions on the columns of alias.
+func (q *query) filter(f Filter, alias string) {
+	if f.Deleted {
+		q.add(alias + "deleted_at IS NOT NULL")
+	} else {
+		q.add(alias + "deleted_at IS NULL")
+	}
+	for _, c := range []struct{ col, v string }{{"pipeline_id", f.PipelineID}, {"stage_id", f.StageID}, {"owner_id", f.OwnerID}, {"team_id", f.TeamID}, {"status", f.Status}} {
+		if c.v != "" {
+			q.add(alias+c.col+" = ?", c.v)
+		}
+	}
+	if f.CloseFrom != "" {
+		q.add(alias+"close_date >= ?::date", f.CloseFrom)
+	}
+	if f.CloseTo != "" {
+		q.add(alias+"close_date <= ?::date", f.CloseTo)
+	}
+}
+
+// Opportunities returns up to limit opportunities p may see that f
+// selects, newest first, after the id after ("" from the first).
+func (s *Store) Opportunities(ctx context.Context, tenant string, p auth.Principal, f Filter, after string, limit int) (out []Opportunity, err error) {
+	q := &query{}
+	q.filter(f, "")
+	q.scope(p, "")
+	if after != "" {
+		q.add("id < ?", after)
+	}
+	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		var rows []opportunityRow
+		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+opportunityColumns+" FROM opportunities"+q.where()+
+			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.args...); err != nil {
+			return fmt.Errorf("list opportunities: %w", pg.MapError(err))
+		}
+		out, err = opportunitiesOf(rows)
+		return err
+	})
+	return out, err
+}
+
+// opportunitiesOf is the Opportunities of rows.
+func opportunitiesOf(rows []opportunityRow) ([]Opportunity, error) {
+	out := make([]Opportunity, len(rows))
+	for i, r := range rows {
+		var err error
+		if out[i], err = r.opportunity(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// Board is a pipeline's opportunities by stage.
+type Board struct {
+	PipelineID string        `json:"pipelineId"`
+	Columns    []BoardColumn `json:"columns"`
+}
+
+// BoardColumn is one stage of a board: how many opportunities the caller
+// may see are in it, their amounts' totals per currency and the newest of
+// them.
+type BoardColumn struct {
+	Stage         Stage         `json:"stage"`
+	Count         int           `json:"count"`
+	Totals        []Total       `json:"totals"`
+	Opportunities []Opportunity `json:"opportunities"`
+}
+
+// Total is a sum of amounts in one currency, in its minor units: an
+// integer of any size (a sum of int64 amounts may exceed one).
+type Total struct {
+	Currency string      `json:"currency"`
+	Minor    json.Number `json:"minor"`
+	Exponent int         `json:"exponent"`
+}
+
+// Board returns the board of the pipeline id: for each of its stages in
+// order, the count and totals of the live opportunities p may see that f
+// selects, and the newest limit of them. Both queries read the index
+// opportunities_board.
+func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id string, f Filter, limit int) (*Board, error) {
+	b := &Board{PipelineID: id}
+	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		pl, err := getPipeline(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		f.PipelineID, f.Deleted = id, false
+		agg := &query{}
+		agg.filter(f, "")
+		agg.scope(p, "")
+		var sums []struct {
+			StageID  string  `db:"stage_id"`
+			Currency *string `db:"currency"`
+			N        int     `db:"n"`
+			Total    *string `db:"total"`
+		}
+		if err := tx.SQL().SelectContext(ctx, &sums, `SELECT stage_id, currency, count(*) AS n, sum(amount_minor)::text AS total
+			FROM opportunities`+agg.where()+" GROUP BY stage_id, currency ORDER BY stage_id, currency", agg.args...); err != nil {
+			return fmt.Errorf("board totals: %w", pg.MapError(err))
+		}
+		cards := &query{}
+		cards.add("o.pipeline_id = s.pipeline_id AND o.stage_id = s.id")
+		cards.filter(f, "o.")
+		cards.scope(p, "o.")
+		var rows []opportunityRow
+		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT o.* FROM pipeline_stages s CROSS JOIN LATERAL (SELECT "+
+			opportunityColumns+" FROM opportunities o"+cards.where()+
+			" ORDER BY o.id DESC LIMIT "+strconv.Itoa(limit)+") o WHERE s.pipeline_id = "+"$"+strconv.Itoa(len(cards.args)+1)+
+			" ORDER BY s.position, o.id DESC", append(cards.args, id)...); err != nil {
+			return fmt.Errorf("board cards: %w", pg.MapError(err))
+		}
+		list, err := opportunitiesOf(rows)
+		if err != nil {
+			return err
+		}
+		for _, st := range pl.Stages {
+			col := BoardColumn{Stage: st, Totals: []Total{}, Opportunities: []Opportunity{}}
+			for _, sum := range sums {
+				if sum.StageID != st.ID {
+					continue
+				}
+				col.Count += sum.N
+				if sum.Currency != nil && sum.Total != nil {
+					exp, _ := currencyExponent(*sum.Currency)
+					col.Totals = append(col.Totals, Total{Currency: *sum.Currency, Minor: json.Number(*sum.Total), Exponent: exp})
+				}
+			}
+			for _, o := range list {
+				if o.StageID == st.ID {
+					col.Opportunities = append(col.Opportunities, o)
+				}
+			}
+			b.Columns = append(b.Columns, col)
+		}
+		return nil
+	})
+	return b, err
+}
