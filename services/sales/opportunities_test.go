@@ -181,8 +181,18 @@ func TestOpportunityMoves(t *testing.T) {
 	if h.Status != "won" || h.ClosedAt == nil || *h.Amount.Exponent != 0 {
 		t.Errorf("created won: %+v", h)
 	}
+	// A probability removed is the stage's again; the pipeline and the
+	// stage cannot be removed.
+	h = contracttest.Decode[deals.Opportunity](patchOpportunity(e, u, h.ID, 1, map[string]any{"probability": 40}, http.StatusOK))
+	h = contracttest.Decode[deals.Opportunity](patchOpportunity(e, u, h.ID, 2, map[string]any{"probability": nil}, http.StatusOK))
+	if *h.Probability != 100 || h.Version != 3 {
+		t.Errorf("probability removed: %d (version %d), want the stage's 100", *h.Probability, h.Version)
+	}
+	if r := patchOpportunity(e, u, h.ID, 3, map[string]any{"pipelineId": nil, "stageId": nil}, http.StatusBadRequest); !slices.Equal(r.fields(), []string{"pipelineId", "stageId"}) {
+		t.Errorf("removing the pipeline and stage names %v", r.fields())
+	}
 	// A change of currency takes the new currency's exponent.
-	h = contracttest.Decode[deals.Opportunity](patchOpportunity(e, u, h.ID, 1, map[string]any{"amount": map[string]any{"minor": 500, "currency": "KWD"}}, http.StatusOK))
+	h = contracttest.Decode[deals.Opportunity](patchOpportunity(e, u, h.ID, 3, map[string]any{"amount": map[string]any{"minor": 500, "currency": "KWD"}}, http.StatusOK))
 	if h.Amount.Currency != "KWD" || *h.Amount.Exponent != 3 || h.Amount.Minor != 500 {
 		t.Errorf("amount in KWD: %+v", h.Amount)
 	}

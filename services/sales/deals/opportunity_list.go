@@ -156,8 +156,8 @@ type Total struct {
 
 // Board returns the board of the pipeline id: for each of its stages in
 // order, the count and totals of the live opportunities p may see that f
-// selects, and the newest limit of them. Both queries read the index
-// opportunities_board.
+// selects, and the newest limit of them: the counts and totals from
+// board_totals, the opportunities from the index opportunities_board.
 func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id string, f Filter, limit int) (*Board, error) {
 	b := &Board{PipelineID: id}
 	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
@@ -167,27 +167,34 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 		}
 		f.PipelineID, f.Deleted = id, false
 		agg := &query{}
-		agg.filter(f, "")
+		agg.add("pipeline_id = ?", id)
+		if f.OwnerID != "" {
+			agg.add("owner_id = ?", f.OwnerID)
+		}
+		if f.TeamID != "" {
+			agg.add("team_id = ?", f.TeamID)
+		}
 		agg.scope(p, "")
 		var sums []struct {
-			StageID  string  `db:"stage_id"`
-			Currency *string `db:"currency"`
-			N        int     `db:"n"`
-			Total    *string `db:"total"`
+			StageID  string `db:"stage_id"`
+			Currency string `db:"currency"`
+			N        int    `db:"n"`
+			Total    string `db:"total"`
 		}
-		if err := tx.SQL().SelectContext(ctx, &sums, `SELECT stage_id, currency, count(*) AS n, sum(amount_minor)::text AS total
-			FROM opportunities`+agg.where()+" GROUP BY stage_id, currency ORDER BY stage_id, currency", agg.args...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &sums, `SELECT stage_id, currency, sum(n) AS n, sum(total)::text AS total
+			FROM board_totals`+agg.where()+" GROUP BY stage_id, currency HAVING sum(n) > 0 ORDER BY stage_id, currency", agg.args...); err != nil {
 			return fmt.Errorf("board totals: %w", pg.MapError(err))
 		}
+		// The newest ids of each stage by an index-only scan (what the
+		// filters and the scope read is in the index), then their rows.
 		cards := &query{}
-		cards.add("o.pipeline_id = s.pipeline_id AND o.stage_id = s.id")
-		cards.filter(f, "o.")
-		cards.scope(p, "o.")
+		cards.add("t.pipeline_id = s.pipeline_id AND t.stage_id = s.id")
+		cards.filter(f, "t.")
+		cards.scope(p, "t.")
 		var rows []opportunityRow
-		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT o.* FROM pipeline_stages s CROSS JOIN LATERAL (SELECT "+
-			opportunityColumns+" FROM opportunities o"+cards.where()+
-			" ORDER BY o.id DESC LIMIT "+strconv.Itoa(limit)+") o WHERE s.pipeline_id = "+"$"+strconv.Itoa(len(cards.args)+1)+
-			" ORDER BY s.position, o.id DESC", append(cards.args, id)...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+opportunityColumns+" FROM opportunities WHERE id IN (SELECT top.id FROM pipeline_stages s"+
+			" CROSS JOIN LATERAL (SELECT t.id FROM opportunities t"+cards.where()+" ORDER BY t.id DESC LIMIT "+strconv.Itoa(limit)+") top"+
+			" WHERE s.pipeline_id = $"+strconv.Itoa(len(cards.args)+1)+") ORDER BY id DESC", append(cards.args, id)...); err != nil {
 			return fmt.Errorf("board cards: %w", pg.MapError(err))
 		}
 		list, err := opportunitiesOf(rows)
@@ -201,9 +208,9 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 					continue
 				}
 				col.Count += sum.N
-				if sum.Currency != nil && sum.Total != nil {
-					exp, _ := currencyExponent(*sum.Currency)
-					col.Totals = append(col.Totals, Total{Currency: *sum.Currency, Minor: json.Number(*sum.Total), Exponent: exp})
+				if sum.Currency != "" {
+					exp, _ := currencyExponent(sum.Currency)
+					col.Totals = append(col.Totals, Total{Currency: sum.Currency, Minor: json.Number(sum.Total), Exponent: exp})
 				}
 			}
 			for _, o := range list {

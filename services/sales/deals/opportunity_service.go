@@ -185,9 +185,25 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 }
 
 // move enters next into its stage when the patch moved it (another stage
-// or pipeline), returning the move; nil when it stays.
+// or pipeline), returning the move; nil when it stays. A probability the
+// patch removed is the stage's again.
 func (s *opportunityService) move(old, next *Opportunity, pipelines Pipelines, now time.Time, keepProbability bool, by string) (*StageMove, error) {
+	v := errs.NewValidator()
+	v.Check(next.PipelineID != "", "pipelineId", "is required")
+	v.Check(next.StageID != "", "stageId", "is required")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	if next.PipelineID == old.PipelineID && next.StageID == old.StageID {
+		if next.Probability == nil { // removed: the stage's again
+			pl, err := pipelines(old.PipelineID)
+			if err != nil {
+				return nil, err
+			}
+			st, _ := pl.stageOf(old.StageID)
+			p := *st.Probability
+			next.Probability = &p
+		}
 		return nil, nil
 	}
 	to, err := pipelines(next.PipelineID)

@@ -176,6 +176,9 @@ func (s *Store) CreateOpportunity(ctx context.Context, tenant string, o *Opportu
 		if err := saveOpportunity(ctx, tx, o, true); err != nil {
 			return err
 		}
+		if err := applyTotals(ctx, tx, nil, o); err != nil {
+			return err
+		}
 		if err := enterStage(ctx, tx, o.ID, st, by, o.CreatedAt); err != nil {
 			return err
 		}
@@ -199,7 +202,8 @@ type Pipelines func(id string) (*Pipeline, error)
 // the one way it is written: it locks and reads it, change returns what
 // it becomes and what happened, and unless nothing did, it is written, a
 // stage move closes the current history entry and opens the next, and the
-// events go to the outbox: the verb's, then for a move stage_changed, and
+// board's totals follow (applyTotals), and the events go to the outbox:
+// the verb's, then for a move stage_changed, and
 // won or lost when it closed the deal so.
 func (s *Store) UpdateOpportunity(ctx context.Context, tenant, id string,
 	change func(current *Opportunity, pipelines Pipelines) (*Opportunity, OpportunityChange, error)) (*Opportunity, OpportunityChange, error) {
@@ -219,6 +223,9 @@ func (s *Store) UpdateOpportunity(ctx context.Context, tenant, id string,
 			return nil
 		}
 		if err := saveOpportunity(ctx, tx, next, false); err != nil {
+			return err
+		}
+		if err := applyTotals(ctx, tx, current, next); err != nil {
 			return err
 		}
 		if err := tx.Emit(ctx, pgstore.EntityOpportunity, ch.Verb, id, next, ch.Fields); err != nil {
