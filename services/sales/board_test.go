@@ -8,7 +8,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/kitx"
+
+	"github.com/rapport-crm/rapport/services/sales/deals"
 )
 
 // TestBoardTotalsFollowWrites: after creates, moves, changes of owner,
@@ -47,5 +50,37 @@ func TestBoardTotalsFollowWrites(t *testing.T) {
 	var stray int
 	if err := e.admin.Get(&stray, "SELECT count(*) FROM board_totals WHERE tenant_id = $1 AND n = 0 AND total <> 0", u.tenant); err != nil || stray != 0 {
 		t.Errorf("%d rows of no opportunity with a total (%v)", stray, fmt.Sprint(err))
+	}
+}
+
+// TestOpportunityFilters: a list selects by pipeline, stage, owner, team,
+// status and close date.
+func TestOpportunityFilters(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	def := defaultPipeline(e, u)
+	other := contracttest.Decode[deals.Pipeline](e.want(e.do(u, "POST", "/v1/pipelines", map[string]any{"name": "Renewals", "stages": threeStages()}), http.StatusCreated))
+	bob := u.scoped("all")
+	march := createOpportunity(e, u, map[string]any{"name": "March", "closeDate": "2027-03-15", "teamId": "emea"})
+	april := createOpportunity(e, bob, map[string]any{"name": "April", "closeDate": "2027-04-02", "stageId": def.Stages[1].ID})
+	won := createOpportunity(e, u, map[string]any{"name": "Won", "pipelineId": other.ID, "stageId": other.Stages[1].ID, "amount": map[string]any{"minor": 1, "currency": "EUR"}})
+	for _, tt := range []struct {
+		query string
+		want  []string
+	}{
+		{"", []string{won.ID, april.ID, march.ID}},
+		{"pipelineId=" + def.ID, []string{april.ID, march.ID}},
+		{"stageId=" + def.Stages[1].ID, []string{april.ID}},
+		{"ownerId=" + bob.id, []string{april.ID}},
+		{"teamId=emea", []string{march.ID}},
+		{"status=won", []string{won.ID}},
+		{"status=open&closeDateFrom=2027-03-15", []string{april.ID, march.ID}},
+		{"closeDateFrom=2027-03-16&closeDateTo=2027-04-02", []string{april.ID}},
+		{"closeDateTo=2027-03-14", nil},
+	} {
+		got := opportunityIDs(contracttest.Decode[opportunityPage](e.want(e.do(u, "GET", "/v1/opportunities?"+tt.query, nil), http.StatusOK)).Items)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q lists %v, want %v", tt.query, got, tt.want)
+		}
 	}
 }

@@ -190,6 +190,15 @@ func TestBoard(t *testing.T) {
 	if got := append(opportunityIDs(page.Items), opportunityIDs(next.Items)...); !slices.Equal(got, first) || next.NextCursor != "" {
 		t.Errorf("pages %v then %v (next %q), want %v", opportunityIDs(page.Items), opportunityIDs(next.Items), next.NextCursor, first)
 	}
+
+	// In close date order: the soonest first, those without one last.
+	soon := createOpportunity(e, u, map[string]any{"name": "Soon", "closeDate": "2027-01-10"})
+	later := createOpportunity(e, u, map[string]any{"name": "Later", "closeDate": "2027-06-30"})
+	byClose := contracttest.Decode[deals.Board](e.want(e.do(u, "GET", "/v1/pipelines/"+def.ID+"/board?order=closeDate&limit=3", nil), http.StatusOK))
+	if got, want := opportunityIDs(byClose.Columns[0].Opportunities), []string{soon.ID, later.ID, first[0]}; !slices.Equal(got, want) {
+		t.Errorf("close date order %v, want %v", got, want)
+	}
+	e.want(e.do(u, "GET", "/v1/pipelines/"+def.ID+"/board?order=name", nil), http.StatusBadRequest)
 }
 
 // TestStageInUse: a pipeline with opportunities, or a stage removed from

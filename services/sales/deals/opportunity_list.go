@@ -130,6 +130,16 @@ func opportunitiesOf(rows []opportunityRow) ([]Opportunity, error) {
 	return out, nil
 }
 
+// BoardOrder is the order of the opportunities of a board's stage.
+type BoardOrder string
+
+// The orders of a board: the newest first, or the soonest close date first
+// (those without one last), then the newest.
+const (
+	OrderNewest    BoardOrder = "newest"
+	OrderCloseDate BoardOrder = "closeDate"
+)
+
 // Board is a pipeline's opportunities by stage.
 type Board struct {
 	PipelineID string        `json:"pipelineId"`
@@ -156,9 +166,10 @@ type Total struct {
 
 // Board returns the board of the pipeline id: for each of its stages in
 // order, the count and totals of the live opportunities p may see that f
-// selects, and the newest limit of them: the counts and totals from
-// board_totals, the opportunities from the index opportunities_board.
-func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id string, f Filter, limit int) (*Board, error) {
+// selects, and the first limit of them in order: the counts and totals
+// from board_totals, the opportunities from the index opportunities_board
+// (or opportunities_board_close).
+func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id string, f Filter, order BoardOrder, limit int) (*Board, error) {
 	b := &Board{PipelineID: id}
 	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		pl, err := getPipeline(ctx, tx, id, false)
@@ -192,9 +203,13 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 		cards.filter(f, "t.")
 		cards.scope(p, "t.")
 		var rows []opportunityRow
+		by := "id DESC"
+		if order == OrderCloseDate {
+			by = "close_date, id DESC" // ascending, nulls last: opportunities_board_close
+		}
 		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+opportunityColumns+" FROM opportunities WHERE id IN (SELECT top.id FROM pipeline_stages s"+
-			" CROSS JOIN LATERAL (SELECT t.id FROM opportunities t"+cards.where()+" ORDER BY t.id DESC LIMIT "+strconv.Itoa(limit)+") top"+
-			" WHERE s.pipeline_id = $"+strconv.Itoa(len(cards.args)+1)+") ORDER BY id DESC", append(cards.args, id)...); err != nil {
+			" CROSS JOIN LATERAL (SELECT t.id FROM opportunities t"+cards.where()+" ORDER BY t."+by+" LIMIT "+strconv.Itoa(limit)+") top"+
+			" WHERE s.pipeline_id = $"+strconv.Itoa(len(cards.args)+1)+") ORDER BY "+by, append(cards.args, id)...); err != nil {
 			return fmt.Errorf("board cards: %w", pg.MapError(err))
 		}
 		list, err := opportunitiesOf(rows)

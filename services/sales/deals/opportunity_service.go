@@ -30,7 +30,7 @@ type OpportunityService interface {
 	DeleteOpportunity(ctx context.Context, id string, ifMatch int64) error
 	RestoreOpportunity(ctx context.Context, id string, ifMatch int64) (*Opportunity, error)
 	StageHistory(ctx context.Context, id string) ([]StageVisit, error)
-	Board(ctx context.Context, pipelineID string, f Filter, limit int) (*Board, error)
+	Board(ctx context.Context, pipelineID string, f Filter, order BoardOrder, limit int) (*Board, error)
 }
 
 // Page is a page of opportunities; NextCursor, when set, reads the next.
@@ -286,10 +286,10 @@ func (s *opportunityService) StageHistory(ctx context.Context, id string) ([]Sta
 }
 
 // Board implements OpportunityService.
-func (s *opportunityService) Board(ctx context.Context, pipelineID string, f Filter, limit int) (*Board, error) {
+func (s *opportunityService) Board(ctx context.Context, pipelineID string, f Filter, order BoardOrder, limit int) (*Board, error) {
 	p, err := s.callerOf(ctx, pipelineID)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.Board(ctx, p.TenantID, p, pipelineID, f, limit)
+	return s.store.Board(ctx, p.TenantID, p, pipelineID, f, order, limit)
 }

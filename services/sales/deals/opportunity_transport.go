@@ -24,6 +24,7 @@ const (
 type listRequest struct {
 	ID     string
 	Filter Filter
+	Order  BoardOrder
 	Cursor string
 	Limit  int
 }
@@ -88,7 +89,7 @@ func OpportunityRoutes(s OpportunityService) []starter.Route {
 		starter.Route{Name: "getPipelineBoard", Method: "GET", Path: "/v1/pipelines/{id}/board", Permission: PermRead, Decode: decodeList(true),
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				req := r.(listRequest)
-				b, err := s.Board(ctx, req.ID, req.Filter, req.Limit)
+				b, err := s.Board(ctx, req.ID, req.Filter, req.Order, req.Limit)
 				return resource.OK(b, 0, err)
 			}},
 	)
@@ -124,6 +125,13 @@ func decodeList(board bool) func(context.Context, *http.Request) (any, error) {
 		if !board {
 			f.Deleted = q.Get("deleted") == "true"
 			v.Check(q.Get("deleted") == "" || q.Get("deleted") == "true" || q.Get("deleted") == "false", "deleted", "must be true or false")
+		}
+		if board {
+			req.Order = BoardOrder(q.Get("order"))
+			if req.Order == "" {
+				req.Order = OrderNewest
+			}
+			v.Check(req.Order == OrderNewest || req.Order == OrderCloseDate, "order", "must be newest or closeDate")
 		}
 		max := kitx.MaxLimit
 		if board {
