@@ -7,10 +7,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/currency"
-
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+
+	"github.com/rapport-crm/rapport/services/sales/money"
 )
 
 // Opportunity is a deal being worked through the stages of a pipeline.
@@ -49,15 +49,9 @@ type ContactRole struct {
 	Role      string `json:"role"`
 }
 
-// Money is an amount in the minor units of an ISO 4217 currency (cents of
-// EUR, yen of JPY, fils of KWD): never a floating-point number. Exponent is
-// the currency's number of minor-unit digits, set by the service; a request
-// may state it, and then it must be the currency's.
-type Money struct {
-	Minor    int64  `json:"minor"`
-	Currency string `json:"currency"`
-	Exponent *int   `json:"exponent,omitempty"`
-}
+// Money is an amount in the minor units of an ISO 4217 currency
+// (package money, shared with the catalogue).
+type Money = money.Money
 
 // The statuses of an opportunity: the kinds of its stage.
 const (
@@ -87,19 +81,6 @@ var (
 	ErrOpportunityVersion  = errs.New(errs.PreconditionFailed, "version-mismatch", "the opportunity changed since you read it; read it again and retry")
 )
 
-// currencyExponent returns the number of minor-unit digits of an ISO 4217
-// code, from golang.org/x/text/currency's tables (CLDR), and whether the
-// code is a currency: upper case, known, and not an X code (precious
-// metals, funds, testing, no currency), which has no minor unit of money.
-func currencyExponent(code string) (int, bool) {
-	u, err := currency.ParseISO(code)
-	if err != nil || u.String() != code || strings.HasPrefix(code, "X") {
-		return 0, false
-	}
-	scale, _ := currency.Standard.Rounding(u)
-	return scale, true
-}
-
 // normalize validates o's own fields (not its stage, which needs the
 // pipeline), trimming texts and setting the amount's exponent; owner is the
 // default owner.
@@ -123,11 +104,7 @@ func (o *Opportunity) normalize(owner string) error {
 		v.Check(r.Role != "" && utf8.RuneCountInString(r.Role) <= maxShort, fmt.Sprintf("contactRoles/%d/role", i), fmt.Sprintf("must be 1 to %d characters", maxShort))
 	}
 	if o.Amount != nil {
-		exp, ok := currencyExponent(o.Amount.Currency)
-		v.Check(ok, "amount/currency", "must be an ISO 4217 currency code in upper case (not an X code)")
-		v.Check(o.Amount.Minor >= 0, "amount/minor", "must be an integer of minor units, 0 or more")
-		v.Check(!ok || o.Amount.Exponent == nil || *o.Amount.Exponent == exp, "amount/exponent", fmt.Sprintf("must be %d, the minor-unit digits of %s", exp, o.Amount.Currency))
-		o.Amount.Exponent = &exp
+		o.Amount.Check(v, "amount")
 	}
 	if o.CloseDate != "" {
 		_, err := time.Parse(time.DateOnly, o.CloseDate)

@@ -13,6 +13,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/sales/money"
 )
 
 // Module is the record-scope module of the sales service.
@@ -224,7 +226,7 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 				}
 				col.Count += sum.N
 				if sum.Currency != "" {
-					exp, _ := currencyExponent(sum.Currency)
+					exp, _ := money.Exponent(sum.Currency)
 					col.Totals = append(col.Totals, Total{Currency: sum.Currency, Minor: json.Number(sum.Total), Exponent: exp})
 				}
 			}

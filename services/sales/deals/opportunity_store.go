@@ -14,6 +14,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/sales/money"
 )
 
 // opportunityRow is a row of opportunities.
@@ -57,7 +58,7 @@ func (r opportunityRow) opportunity() (Opportunity, error) {
 	o.Probability = &p
 	o.AccountID, o.PrimaryContactID, o.CloseDate = deref(r.AccountID), deref(r.PrimaryContactID), deref(r.CloseDate)
 	if r.AmountMinor != nil && r.Currency != nil {
-		exp, _ := currencyExponent(*r.Currency)
+		exp, _ := money.Exponent(*r.Currency)
 		o.Amount = &Money{Minor: *r.AmountMinor, Currency: *r.Currency, Exponent: &exp}
 	}
 	for _, t := range []**time.Time{&r.ClosedAt, &r.DeletedAt} {
