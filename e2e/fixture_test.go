@@ -15,7 +15,8 @@ import (
 )
 
 // fixture is what a tenant's administrator creates: a tag, a custom field,
-// a sales pipeline with an opportunity in it, an account, two contacts (the first with a phone
+// a sales pipeline with an opportunity in it, a product priced in a price
+// book, an account, two contacts (the first with a phone
 // number) and a shared saved view finding the first, a task with a reminder
 // on the first contact, every text field carrying a unique marker; a
 // duplicate scan of contacts, and a CSV import whose one row fails (its
@@ -25,9 +26,11 @@ type fixture struct {
 	TagID, FieldID, AccountID, ContactID, Contact2ID, ViewID string
 	ActivityID                                               string
 	PipelineID, DefaultPipelineID, OpportunityID             string
+	ProductID, PriceBookID                                   string
 	StageName                                                string
 	ScanID, ImportID                                         string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
+	SKU                                                      string
 	// Markers are strings only this tenant's records contain; no response
 	// to another tenant may contain any of them.
 	Markers []string
@@ -35,7 +38,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -55,9 +58,11 @@ func newFixture(t *testing.T, base, token string) fixture {
 	consentSource, viewName, subject := "Src"+m, "View"+m, "Subj"+m
 	pipelineName, stageName := "Pipe"+m, "Stage"+m
 	opportunityName, nextStep, competitor := "Opp"+m, "Step"+m, "Comp"+m
+	productName, priceBookName := "Prod"+m, "Book"+m
+	f.SKU = "Sku" + m
 	f.StageName = stageName
 	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject,
-		pipelineName, stageName, opportunityName, nextStep, competitor}
+		pipelineName, stageName, opportunityName, nextStep, competitor, f.SKU, productName, priceBookName}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -88,6 +93,10 @@ func newFixture(t *testing.T, base, token string) fixture {
 	}
 	f.OpportunityID = post("/v1/opportunities", map[string]any{"name": opportunityName, "pipelineId": f.PipelineID, "nextStep": nextStep,
 		"competitors": []string{competitor}, "amount": map[string]any{"minor": 123456, "currency": "EUR"}})
+	f.ProductID = post("/v1/products", map[string]any{"sku": f.SKU, "name": productName, "family": "Fam" + m, "unit": "each"})
+	f.PriceBookID = post("/v1/price-books", map[string]any{"name": priceBookName, "currency": "EUR", "segment": "Seg" + m})
+	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/price-books/" + f.PriceBookID + "/entries/" + f.ProductID, Token: token,
+		Body: map[string]any{"unitPrice": map[string]any{"minor": 9900}}}, http.StatusCreated, nil)
 	f.AccountID = post("/v1/accounts", map[string]any{"name": f.AccountName, "domain": f.Domain, "industry": industry, "tags": []string{tagName}})
 	f.ContactID = post("/v1/contacts", map[string]any{
 		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,

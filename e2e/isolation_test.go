@@ -199,6 +199,29 @@ func probes(v fixture) []probe {
 			gate: salesWrite, want: 404, echoes: true},
 		{name: "delete opportunity", method: "DELETE", path: "/v1/opportunities/" + v.OpportunityID, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
 		{name: "restore opportunity", method: "POST", path: "/v1/opportunities/" + v.OpportunityID + "/restore", gate: salesWrite, want: 404, echoes: true},
+		// The catalogue is the tenant's sales configuration: read with
+		// sales:read, changed with sales:admin (the gateway asks sales:write
+		// of every write).
+		{name: "list products", method: "GET", path: "/v1/products?limit=200", gate: salesRead, want: 200},
+		{name: "search products by the victim's SKU", method: "GET", path: "/v1/products?q=" + q(v.SKU), gate: salesRead, want: 200},
+		{name: "get product", method: "GET", path: "/v1/products/" + v.ProductID, gate: salesRead, want: 404, echoes: true},
+		{name: "create product", method: "POST", path: "/v1/products", body: map[string]any{"sku": "Probe-" + m, "name": "Probe " + m, "unit": "each"},
+			gate: salesWrite, svc: salesAdmin, want: 201},
+		{name: "patch product", method: "PATCH", path: "/v1/products/" + v.ProductID, body: map[string]any{"name": "pwned"}, header: ifMatch,
+			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete product", method: "DELETE", path: "/v1/products/" + v.ProductID, header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "list price books", method: "GET", path: "/v1/price-books", gate: salesRead, want: 200},
+		{name: "get price book", method: "GET", path: "/v1/price-books/" + v.PriceBookID, gate: salesRead, want: 404, echoes: true},
+		{name: "create price book", method: "POST", path: "/v1/price-books", body: map[string]any{"name": "Probe " + m, "currency": "EUR"},
+			gate: salesWrite, svc: salesAdmin, want: 201},
+		{name: "patch price book", method: "PATCH", path: "/v1/price-books/" + v.PriceBookID, body: map[string]any{"name": "pwned"}, header: ifMatch,
+			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete price book", method: "DELETE", path: "/v1/price-books/" + v.PriceBookID, header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "list price book entries", method: "GET", path: "/v1/price-books/" + v.PriceBookID + "/entries", gate: salesRead, want: 404, echoes: true},
+		{name: "set price book entry", method: "PUT", path: "/v1/price-books/" + v.PriceBookID + "/entries/" + v.ProductID,
+			body: map[string]any{"unitPrice": map[string]any{"minor": 1}}, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete price book entry", method: "DELETE", path: "/v1/price-books/" + v.PriceBookID + "/entries/" + v.ProductID,
+			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
 	}
 }
 
@@ -309,6 +332,11 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list the pipeline's opportunities", "GET", "/v1/opportunities?pipelineId=" + f.PipelineID, nil, f.OpportunityID},
 		{"get opportunity", "GET", "/v1/opportunities/" + f.OpportunityID, nil, f.OpportunityID},
 		{"opportunity stage history", "GET", "/v1/opportunities/" + f.OpportunityID + "/stage-history", nil, f.StageName},
+		{"list products", "GET", "/v1/products?limit=200", nil, f.ProductID},
+		{"get product", "GET", "/v1/products/" + f.ProductID, nil, f.ProductID},
+		{"list price books", "GET", "/v1/price-books", nil, f.PriceBookID},
+		{"get price book", "GET", "/v1/price-books/" + f.PriceBookID, nil, f.PriceBookID},
+		{"list price book entries", "GET", "/v1/price-books/" + f.PriceBookID + "/entries", nil, f.ProductID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -334,6 +362,8 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"pipeline", "/v1/pipelines/" + f.PipelineID},
 		{"default pipeline", "/v1/pipelines/" + f.DefaultPipelineID},
 		{"opportunity", "/v1/opportunities/" + f.OpportunityID},
+		{"product", "/v1/products/" + f.ProductID},
+		{"price book", "/v1/price-books/" + f.PriceBookID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,7 @@ func Default() Registry {
 			{Prefix: "/v1/leads"},
 			{Prefix: "/v1/opportunities"},
 			{Prefix: "/v1/pipelines"},
+			{Prefix: "/v1/price-books"},
 			{Prefix: "/v1/products"},
 			{Prefix: "/v1/quotes"},
 		}},

@@ -34,6 +34,7 @@ type env struct {
 	signer   *auth.Signer
 	contract *contracttest.Contract
 	admin    *sqlx.DB
+	app      string // the service's database URL
 	brokers  []string
 }
 
@@ -77,7 +78,7 @@ func newEnv(t *testing.T) *env {
 	cfg := starter.Config{Name: registry.Sales, HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
 		Brokers: brokers, JWKSURL: jwks, CursorKey: bytes.Repeat([]byte("k"), 32)}
 	return &env{t: t, base: contracttest.Start(t, cfg, sales.Starter(), quiet), signer: signer,
-		contract: contracttest.NewContract(t, doc, nil), admin: testkit.Open(t, db.AdminURL), brokers: brokers}
+		contract: contracttest.NewContract(t, doc, nil), admin: testkit.Open(t, db.AdminURL), app: db.AppURL, brokers: brokers}
 }
 
 // do sends a request as u and validates it and its response against

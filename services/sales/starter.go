@@ -1,6 +1,7 @@
 // Package sales is the sales service of Rapport (issue 15): the pipelines
-// of each tenant with their ordered stages and its opportunities, and, to
-// come, leads, products, quotes and forecasts. Every read and write runs
+// of each tenant with their ordered stages and its opportunities, its
+// catalogue of products and price books, and, to come, leads, quotes and
+// forecasts. Every read and write runs
 // in a tenant transaction under row-level security; every change is
 // published through the outbox to rapport.sales.v1.
 //
@@ -19,6 +20,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 
+	"github.com/rapport-crm/rapport/services/sales/catalog"
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/migrations"
@@ -46,5 +48,6 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 	return slices.Concat(
 		deals.Routes(deals.NewService(store)),
 		deals.OpportunityRoutes(deals.NewOpportunityService(store, cursors)),
+		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
 	)
 }

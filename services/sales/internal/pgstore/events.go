@@ -15,6 +15,11 @@ const (
 	// stage from a stage of another kind.
 	VerbWon  = "won"
 	VerbLost = "lost"
+	// VerbEntrySet and VerbEntryDeleted are a product's price set in, or
+	// removed from, a price book: the entry's own event, the book's
+	// subject, rather than the whole book again.
+	VerbEntrySet     = "entry_set"
+	VerbEntryDeleted = "entry_deleted"
 )
 
 // The entities of the events this service publishes.
@@ -23,6 +28,11 @@ const (
 	EntityPipeline = "pipeline"
 	// EntityOpportunity is an opportunity (package deals).
 	EntityOpportunity = "opportunity"
+	// EntityProduct is a product of the catalogue (package catalog).
+	EntityProduct = "product"
+	// EntityPriceBook is a price book, and its entries' changes (package
+	// catalog).
+	EntityPriceBook = "pricebook"
 )
 
 // Events is the catalogue of the events this service publishes, per entity:
@@ -31,4 +41,6 @@ const (
 var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs: map[string][]string{
 	EntityPipeline:    {VerbCreated, VerbUpdated, VerbDeleted},
 	EntityOpportunity: {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbStageChanged, VerbWon, VerbLost},
+	EntityProduct:     {VerbCreated, VerbUpdated, VerbDeleted},
+	EntityPriceBook:   {VerbCreated, VerbUpdated, VerbDeleted, VerbEntrySet, VerbEntryDeleted},
 }}
