@@ -81,6 +81,9 @@ func TestPriceBookCRUD(t *testing.T) {
 	if eur := contracttest.Decode[priceBookList](e.want(e.do(u, "GET", "/v1/price-books?currency=EUR", nil), http.StatusOK)).Items; len(eur) != 2 {
 		t.Errorf("EUR price books: %d", len(eur))
 	}
+	if r := e.want(e.do(u, "GET", "/v1/price-books?currency=eur", nil), http.StatusBadRequest); !slices.Equal(r.fields(), []string{"currency"}) {
+		t.Errorf("a bad currency names %v", r.fields())
+	}
 
 	// Patches need If-Match; the currency cannot change; null removes a date.
 	e.want(e.do(u, "PATCH", "/v1/price-books/"+edu.ID, map[string]any{"validTo": nil}), http.StatusPreconditionRequired)

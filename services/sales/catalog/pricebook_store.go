@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -203,9 +205,12 @@ func (s *Store) Entries(ctx context.Context, tenant, id, after string, limit int
 		if _, err := getPriceBook(ctx, tx, id, ""); err != nil {
 			return err
 		}
+		if after == "" {
+			after = uuid.Nil.String()
+		}
 		var rows []entryRow
 		q := "SELECT " + entryColumns + ` FROM price_book_entries e JOIN price_books b ON b.id = e.price_book_id
-			WHERE e.price_book_id = $1 AND ($2 = '' OR e.product_id > $2::uuid) ORDER BY e.product_id LIMIT ` + strconv.Itoa(limit)
+			WHERE e.price_book_id = $1 AND e.product_id > $2 ORDER BY e.product_id LIMIT ` + strconv.Itoa(limit)
 		if err := tx.SQL().SelectContext(ctx, &rows, q, id, after); err != nil {
 			return fmt.Errorf("list entries: %w", pg.MapError(err))
 		}

@@ -172,6 +172,8 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 	default:
 		v.Check(false, "active", "must be true or false")
 	}
+	_, known := money.Exponent(req.Currency)
+	v.Check(req.Currency == "" || known, "currency", "must be an ISO 4217 currency code in upper case")
 	limit, err := kitx.Limit(r)
 	v.Check(err == nil, "limit", "must be an integer from 1 to 200")
 	req.Limit = limit
