@@ -1,6 +1,7 @@
 package sales_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
@@ -135,5 +136,15 @@ func TestOpportunityBadInput(t *testing.T) {
 	if got := r.fields(); !slices.Equal(got, []string{"name"}) {
 		t.Errorf("removing the name names %v", got)
 	}
+	// An amount is patched whole: a currency alone would re-read the old
+	// minor units in another currency.
+	priced := createOpportunity(e, u, map[string]any{"name": "P", "amount": map[string]any{"minor": 100000, "currency": "USD"}})
+	for body, field := range map[string]string{`{"currency":"JPY"}`: "amount/minor", `{"minor":5}`: "amount/currency"} {
+		r = e.want(e.do(u, "PATCH", "/v1/opportunities/"+priced.ID, map[string]any{"amount": json.RawMessage(body)}, "If-Match", kitx.ETag(1)), http.StatusBadRequest)
+		if got := r.fields(); !slices.Equal(got, []string{field}) {
+			t.Errorf("patching amount %s names %v, want %s", body, got, field)
+		}
+	}
+	e.want(e.do(u, "PATCH", "/v1/opportunities/"+priced.ID, map[string]any{"amount": map[string]any{"minor": 5, "currency": "JPY"}}, "If-Match", kitx.ETag(1)), http.StatusOK)
 	e.want(e.do(u, "GET", "/v1/opportunities/not-a-uuid", nil), http.StatusNotFound)
 }

@@ -151,6 +151,9 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 	var keys map[string]json.RawMessage
 	_ = json.Unmarshal(patch, &keys) // mergepatch.Apply refuses what is no object
 	_, setsProbability := keys["probability"]
+	if err := checkWholeAmount(keys["amount"]); err != nil {
+		return nil, nil, err
+	}
 	out, ch, err := s.store.UpdateOpportunity(ctx, p.TenantID, id, func(old *Opportunity, pipelines Pipelines) (*Opportunity, OpportunityChange, error) {
 		if old.DeletedAt != nil || !InScope(p, old.OwnerID, old.TeamID) {
 			return nil, OpportunityChange{}, ErrOpportunityNotFound
@@ -292,4 +295,22 @@ func (s *opportunityService) Board(ctx context.Context, pipelineID string, f Fil
 		return nil, err
 	}
 	return s.store.Board(ctx, p.TenantID, p, pipelineID, f, order, limit)
+}
+
+// checkWholeAmount refuses a patch's amount that is an object without both
+// its minor units and its currency: merged into the old amount, a currency
+// alone would re-read the old minor units in another currency (1,000 cents
+// of USD as 1,000 yen), and minor units alone would be taken for the old
+// currency's unseen. null removes the amount; absent leaves it.
+func checkWholeAmount(raw json.RawMessage) error {
+	var amount map[string]json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &amount) != nil || amount == nil {
+		return nil // absent, null, or no object: Apply and normalize judge it
+	}
+	v := errs.NewValidator()
+	for _, field := range []string{"minor", "currency"} {
+		_, ok := amount[field]
+		v.Check(ok, "amount/"+field, "is required: a patch sends the amount whole, its minor units with its currency")
+	}
+	return v.Err()
 }
