@@ -30,17 +30,20 @@ type Opportunity struct {
 	// Status is the kind of the stage: open, won or lost.
 	Status string `json:"status"`
 	// Probability is in whole percent; the stage's default unless set.
-	Probability *int       `json:"probability"`
-	OwnerID     string     `json:"ownerId"`
-	TeamID      string     `json:"teamId,omitempty"`
-	NextStep    string     `json:"nextStep,omitempty"`
-	LostReason  string     `json:"lostReason,omitempty"`
-	Competitors []string   `json:"competitors"`
-	ClosedAt    *time.Time `json:"closedAt,omitempty"`
-	CreatedAt   time.Time  `json:"createdAt"`
-	UpdatedAt   time.Time  `json:"updatedAt"`
-	Version     int64      `json:"version"`
-	DeletedAt   *time.Time `json:"deletedAt,omitempty"`
+	Probability *int `json:"probability"`
+	// ForecastCategory follows the stage (ForecastCategories); on an open
+	// stage it may be set to bestCase or commit.
+	ForecastCategory string     `json:"forecastCategory"`
+	OwnerID          string     `json:"ownerId"`
+	TeamID           string     `json:"teamId,omitempty"`
+	NextStep         string     `json:"nextStep,omitempty"`
+	LostReason       string     `json:"lostReason,omitempty"`
+	Competitors      []string   `json:"competitors"`
+	ClosedAt         *time.Time `json:"closedAt,omitempty"`
+	CreatedAt        time.Time  `json:"createdAt"`
+	UpdatedAt        time.Time  `json:"updatedAt"`
+	Version          int64      `json:"version"`
+	DeletedAt        *time.Time `json:"deletedAt,omitempty"`
 }
 
 // ContactRole is a contact's part in an opportunity.
@@ -59,6 +62,20 @@ const (
 	StatusWon  = KindWon
 	StatusLost = KindLost
 )
+
+// The forecast categories of an opportunity: an open one's is pipeline
+// unless set to bestCase or commit; a won one's closed, a lost one's
+// omitted.
+const (
+	CategoryPipeline = "pipeline"
+	CategoryBestCase = "bestCase"
+	CategoryCommit   = "commit"
+	CategoryClosed   = "closed"
+	CategoryOmitted  = "omitted"
+)
+
+// ForecastCategories are the forecast categories, widest first.
+var ForecastCategories = []string{CategoryPipeline, CategoryBestCase, CategoryCommit, CategoryClosed, CategoryOmitted}
 
 // The bounds of an opportunity.
 const (
@@ -111,6 +128,8 @@ func (o *Opportunity) normalize(owner string) error {
 		v.Check(err == nil, "closeDate", "must be a date, YYYY-MM-DD")
 	}
 	v.Check(o.Probability == nil || *o.Probability >= 0 && *o.Probability <= 100, "probability", "must be 0 to 100 (percent)")
+	v.Check(o.ForecastCategory == "" || slices.Contains(ForecastCategories, o.ForecastCategory), "forecastCategory",
+		"must be pipeline, bestCase, commit, closed or omitted")
 	o.OwnerID, o.TeamID = strings.TrimSpace(o.OwnerID), strings.TrimSpace(o.TeamID)
 	if o.OwnerID == "" {
 		o.OwnerID = owner
@@ -153,11 +172,34 @@ func (o *Opportunity) missing(stage Stage) []string {
 	return out
 }
 
+// settleCategory makes o's forecast category fit its status: a won one's
+// is closed and a lost one's omitted; an open one keeps pipeline, bestCase
+// or commit and otherwise (none, or closed or omitted on reopening) is
+// pipeline. set says the caller chose it: a choice that does not fit is a
+// 400 naming forecastCategory.
+func (o *Opportunity) settleCategory(set bool) error {
+	want := map[string]string{StatusWon: CategoryClosed, StatusLost: CategoryOmitted}[o.Status]
+	open := []string{CategoryPipeline, CategoryBestCase, CategoryCommit}
+	switch {
+	case want == "" && slices.Contains(open, o.ForecastCategory):
+		return nil
+	case want == "":
+		want = CategoryPipeline
+	}
+	if set && o.ForecastCategory != "" && o.ForecastCategory != want {
+		return errs.Invalidf([]errs.FieldError{{Field: "forecastCategory",
+			Reason: "an open opportunity's is pipeline, bestCase or commit; a won one's closed, a lost one's omitted"}}, "the forecast category does not fit the stage")
+	}
+	o.ForecastCategory = want
+	return nil
+}
+
 // enter puts o in stage at now: its status follows the stage's kind, its
-// closedAt is set on closing and cleared on reopening, and its probability
-// becomes the stage's unless keepProbability. A stage missing fields is
-// ErrStageRequirements naming each.
-func (o *Opportunity) enter(stage Stage, now time.Time, keepProbability bool) error {
+// closedAt is set on closing and cleared on reopening, its probability
+// becomes the stage's unless keepProbability, and its forecast category
+// settles (settleCategory; setCategory: the caller chose it). A stage
+// missing fields is ErrStageRequirements naming each.
+func (o *Opportunity) enter(stage Stage, now time.Time, keepProbability, setCategory bool) error {
 	if missing := o.missing(stage); len(missing) > 0 {
 		e := ErrStageRequirements.WithDetail("the stage %q needs %s", stage.Name, strings.Join(missing, ", "))
 		for _, f := range missing {
@@ -176,7 +218,7 @@ func (o *Opportunity) enter(stage Stage, now time.Time, keepProbability bool) er
 		p := *stage.Probability
 		o.Probability = &p
 	}
-	return nil
+	return o.settleCategory(setCategory)
 }
 
 // stageOf returns the stage id of p.

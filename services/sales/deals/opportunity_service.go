@@ -93,7 +93,7 @@ func (s *opportunityService) CreateOpportunity(ctx context.Context, in Opportuni
 		if !ok {
 			return st, errs.Invalidf([]errs.FieldError{{Field: "stageId", Reason: "must be a stage of the pipeline " + pl.ID}}, "no such stage")
 		}
-		return st, in.enter(st, now, in.Probability != nil)
+		return st, in.enter(st, now, in.Probability != nil, in.ForecastCategory != "")
 	}, p.UserID)
 	if errs.KindOf(err) == errs.NotFound {
 		return nil, errs.Invalidf([]errs.FieldError{{Field: "pipelineId", Reason: "must be the id of one of the tenant's pipelines"}}, "no such pipeline")
@@ -151,6 +151,7 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 	var keys map[string]json.RawMessage
 	_ = json.Unmarshal(patch, &keys) // mergepatch.Apply refuses what is no object
 	_, setsProbability := keys["probability"]
+	_, setsCategory := keys["forecastCategory"]
 	if err := checkWholeAmount(keys["amount"]); err != nil {
 		return nil, nil, err
 	}
@@ -174,7 +175,7 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 		}
 		now := s.timestamp()
 		next.ID, next.Status, next.ClosedAt, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.Status, old.ClosedAt, old.CreatedAt, now, old.Version+1
-		move, err := s.move(old, next, pipelines, now, setsProbability, p.UserID)
+		move, err := s.move(old, next, pipelines, now, setsProbability, setsCategory, p.UserID)
 		if err != nil {
 			return nil, OpportunityChange{}, err
 		}
@@ -189,8 +190,9 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 
 // move enters next into its stage when the patch moved it (another stage
 // or pipeline), returning the move; nil when it stays. A probability the
-// patch removed is the stage's again.
-func (s *opportunityService) move(old, next *Opportunity, pipelines Pipelines, now time.Time, keepProbability bool, by string) (*StageMove, error) {
+// patch removed is the stage's again; the forecast category settles
+// (setCategory: the patch set it).
+func (s *opportunityService) move(old, next *Opportunity, pipelines Pipelines, now time.Time, keepProbability, setCategory bool, by string) (*StageMove, error) {
 	v := errs.NewValidator()
 	v.Check(next.PipelineID != "", "pipelineId", "is required")
 	v.Check(next.StageID != "", "stageId", "is required")
@@ -207,7 +209,7 @@ func (s *opportunityService) move(old, next *Opportunity, pipelines Pipelines, n
 			p := *st.Probability
 			next.Probability = &p
 		}
-		return nil, nil
+		return nil, next.settleCategory(setCategory)
 	}
 	to, err := pipelines(next.PipelineID)
 	if errs.KindOf(err) == errs.NotFound {
@@ -225,7 +227,7 @@ func (s *opportunityService) move(old, next *Opportunity, pipelines Pipelines, n
 		return nil, err
 	}
 	fromStage, _ := from.stageOf(old.StageID)
-	if err := next.enter(st, now, keepProbability); err != nil {
+	if err := next.enter(st, now, keepProbability, setCategory); err != nil {
 		return nil, err
 	}
 	return &StageMove{Opportunity: next, MovedBy: by,

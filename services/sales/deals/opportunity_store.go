@@ -31,6 +31,7 @@ type opportunityRow struct {
 	StageID          string         `db:"stage_id"`
 	Status           string         `db:"status"`
 	Probability      int            `db:"probability"`
+	ForecastCategory string         `db:"forecast_category"`
 	OwnerID          string         `db:"owner_id"`
 	TeamID           string         `db:"team_id"`
 	NextStep         string         `db:"next_step"`
@@ -47,11 +48,11 @@ type opportunityRow struct {
 // saveOpportunity binds them.
 const opportunityColumns = `id, name, account_id, primary_contact_id, contact_roles, amount_minor, currency, close_date::text AS close_date,
 	pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, competitors, closed_at,
-	created_at, updated_at, version, deleted_at`
+	created_at, updated_at, version, deleted_at, forecast_category`
 
 // opportunity is the Opportunity of r.
 func (r opportunityRow) opportunity() (Opportunity, error) {
-	o := Opportunity{ID: r.ID, Name: r.Name, PipelineID: r.PipelineID, StageID: r.StageID, Status: r.Status, OwnerID: r.OwnerID,
+	o := Opportunity{ID: r.ID, Name: r.Name, PipelineID: r.PipelineID, StageID: r.StageID, Status: r.Status, ForecastCategory: r.ForecastCategory, OwnerID: r.OwnerID,
 		TeamID: r.TeamID, NextStep: r.NextStep, LostReason: r.LostReason, Competitors: append([]string{}, r.Competitors...),
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	p := r.Probability
@@ -102,16 +103,16 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 	}
 	args := []any{o.ID, o.Name, orNull(o.AccountID), orNull(o.PrimaryContactID), string(roles), minor, cur, orNull(o.CloseDate),
 		o.PipelineID, o.StageID, o.Status, *o.Probability, o.OwnerID, o.TeamID, o.NextStep, o.LostReason, pq.StringArray(o.Competitors),
-		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt}
+		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory}
 	q := `UPDATE opportunities SET name = $2, account_id = $3, primary_contact_id = $4, contact_roles = $5, amount_minor = $6, currency = $7,
 		close_date = $8, pipeline_id = $9, stage_id = $10, status = $11, probability = $12, owner_id = $13, team_id = $14, next_step = $15,
-		lost_reason = $16, competitors = $17, closed_at = $18, created_at = $19, updated_at = $20, version = $21, deleted_at = $22
+		lost_reason = $16, competitors = $17, closed_at = $18, created_at = $19, updated_at = $20, version = $21, deleted_at = $22, forecast_category = $23
 		WHERE id = $1`
 	if insert {
 		q = `INSERT INTO opportunities (tenant_id, id, name, account_id, primary_contact_id, contact_roles, amount_minor, currency, close_date,
 			pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, competitors, closed_at,
-			created_at, updated_at, version, deleted_at)
-			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`
+			created_at, updated_at, version, deleted_at, forecast_category)
+			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`
 	}
 	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("save opportunity: %w", pg.MapError(err))
