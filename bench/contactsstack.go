@@ -20,10 +20,12 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
-// contactsStack is the real contacts binary on a scratch database of its own
-// (which it migrates at start) and an in-process Kafka, verifying tokens of
-// signer. Close tears it all down.
+// contactsStack is the real binary of a service (contacts, unless started
+// by startServiceStack) on a scratch database of its own (which it migrates
+// at start) and an in-process Kafka, verifying tokens of signer. Close tears
+// it all down.
 type contactsStack struct {
+	service string // the service's registry name, the audience of its tokens
 	db      *scratchDB
 	base    string // http://host:port of the service
 	signer  *auth.Signer
@@ -36,8 +38,14 @@ type contactsStack struct {
 
 // startContactsStack builds services/contacts from the repository at root and
 // starts it.
-func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err error) {
-	s := &contactsStack{}
+func startContactsStack(ctx context.Context, root string) (*contactsStack, error) {
+	return startServiceStack(ctx, root, registry.Contacts)
+}
+
+// startServiceStack builds services/<service>/cmd/<service> from the
+// repository at root and starts it with its context's topic.
+func startServiceStack(ctx context.Context, root, service string) (_ *contactsStack, err error) {
+	s := &contactsStack{service: service}
 	defer func() {
 		if err != nil {
 			s.Close()
@@ -47,7 +55,7 @@ func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err
 		return nil, err
 	}
 	s.undo = append(s.undo, func() { s.db.Drop() }) //nolint:errcheck // best effort; the report does not depend on it
-	topic := registry.MustTopic("", registry.Contacts)
+	topic := registry.MustTopic("", service)
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic, events.DLQ(topic)))
 	if err != nil {
 		return nil, err
@@ -67,11 +75,11 @@ func startContactsStack(ctx context.Context, root string) (_ *contactsStack, err
 		return nil, err
 	}
 	s.undo = append(s.undo, func() { os.RemoveAll(dir) })
-	if s.bin, err = buildBinary(ctx, root, dir, "./services/contacts/cmd/contacts"); err != nil {
+	if s.bin, err = buildBinary(ctx, root, dir, "./services/"+service+"/cmd/"+service); err != nil {
 		return nil, err
 	}
 	s.brokers = cluster.ListenAddrs()
-	s.env = []string{"SERVICE_NAME=contacts",
+	s.env = []string{"SERVICE_NAME=" + service,
 		"DATABASE_URL=" + s.db.AppURL, "DATABASE_MIGRATE_URL=" + s.db.AdminURL,
 		"KAFKA_BROKERS=" + strings.Join(s.brokers, ","), "AUTH_JWKS_URL=" + jwks.URL,
 		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
@@ -99,7 +107,7 @@ func (s *contactsStack) replica(ctx context.Context) (string, error) {
 	return base, nil
 }
 
-// tokens returns a source of internal tokens of p for contacts, used as the
+// tokens returns a source of internal tokens of p for the service, used as the
 // gateway uses them: one token per principal, replaced once half its
 // lifetime has passed (services/gateway/proxy/tokens.go).
 func (s *contactsStack) tokens(p auth.Principal) func() (string, error) {
@@ -110,7 +118,7 @@ func (s *contactsStack) tokens(p auth.Principal) func() (string, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if now := time.Now(); tok == "" || !now.Before(renew) {
-			t, err := s.signer.Sign(p, "contacts", auth.DefaultTTL)
+			t, err := s.signer.Sign(p, s.service, auth.DefaultTTL)
 			if err != nil {
 				return "", err
 			}
