@@ -192,23 +192,24 @@ func boardSize(body []byte) (count, cards int, err error) {
 
 // loadOpportunities writes, as the database owner, n opportunities of
 // tenant into the pipeline, the g-th in its (g mod stages)-th stage with
-// the stage's status and probability and every field a stage requires,
-// owned by user-(g mod 50) of team-(g mod 50 mod 10), one every 10 minutes
-// back from now with a UUIDv7 id of that time; amounts in EUR, every fifth
-// in USD, none for a quarter of the first two stages'; close dates over
-// the next 180 days; each one's entry into its stage; and board_totals as
-// the service keeps it.
+// the stage's status, probability and forecast category and every field a
+// stage requires, owned by user-(g mod 50) of team-(g mod 50 mod 10), one
+// every 10 minutes back from now with a UUIDv7 id of that time; amounts in
+// EUR, every fifth in USD, none for a quarter of the first two stages';
+// close dates over the next 180 days; each one's entry into its stage; and
+// board_totals as the service keeps it.
 func loadOpportunities(ctx context.Context, admin *sqlx.DB, tenant, pipeline string, n int) error {
 	return pg.WithTx(ctx, admin, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `WITH st AS (
 				SELECT id, kind, probability, row_number() OVER (ORDER BY position) - 1 AS i, count(*) OVER () AS k
 				FROM pipeline_stages WHERE tenant_id = $1 AND pipeline_id = $2)
 			INSERT INTO opportunities (tenant_id, id, name, account_id, primary_contact_id, amount_minor, currency, close_date,
-				pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, closed_at, created_at, updated_at, version)
+				pipeline_id, stage_id, status, probability, forecast_category, owner_id, team_id, next_step, lost_reason, closed_at, created_at, updated_at, version)
 			SELECT $1::uuid, (lpad(to_hex((extract(epoch FROM o.at) * 1000)::bigint), 12, '0') || '7' || substr(o.h, 1, 3) || '8' || substr(o.h, 4, 15))::uuid,
 				'Opportunity ' || g, md5('account' || (g % 5000))::uuid, md5('contact' || (g % 20000))::uuid,
 				CASE WHEN NOT o.none THEN 1000 * (1 + g % 997) END, CASE WHEN o.none THEN NULL WHEN g % 5 = 0 THEN 'USD' ELSE 'EUR' END,
-				current_date + g % 180, $2::uuid, st.id, st.kind, st.probability, 'user-' || g % $4::int, 'team-' || g % $4::int % $5::int,
+				current_date + g % 180, $2::uuid, st.id, st.kind, st.probability,
+				CASE st.kind WHEN 'open' THEN 'pipeline' WHEN 'won' THEN 'closed' ELSE 'omitted' END, 'user-' || g % $4::int, 'team-' || g % $4::int % $5::int,
 				'Call back', CASE WHEN st.kind = 'lost' THEN 'Price' ELSE '' END, CASE WHEN st.kind <> 'open' THEN o.at END, o.at, o.at, 1
 			FROM generate_series(1, $3::int) g
 			JOIN st ON st.i = g % st.k
@@ -216,17 +217,6 @@ func loadOpportunities(ctx context.Context, admin *sqlx.DB, tenant, pipeline str
 				st.i < 2 AND g % 4 = 0 AS none) o`,
 			tenant, pipeline, n, salesOwners, salesTeams); err != nil {
 			return fmt.Errorf("load opportunities: %w", err)
-		}
-		var forecasts bool
-		if err := tx.GetContext(ctx, &forecasts, `SELECT EXISTS (SELECT FROM information_schema.columns
-			WHERE table_name = 'opportunities' AND column_name = 'forecast_category')`); err != nil {
-			return err
-		}
-		if forecasts { // a closed opportunity's forecast category follows its stage (services/sales/migrations/0006_forecasts.sql)
-			if _, err := tx.ExecContext(ctx, `UPDATE opportunities SET forecast_category = CASE status WHEN 'won' THEN 'closed' ELSE 'omitted' END
-				WHERE tenant_id = $1 AND status <> 'open'`, tenant); err != nil {
-				return fmt.Errorf("forecast categories: %w", err)
-			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO opportunity_stage_history (tenant_id, id, opportunity_id, stage_id, stage_name, entered_at, entered_by)
 			SELECT o.tenant_id, gen_random_uuid(), o.id, o.stage_id, s.name, o.created_at, o.owner_id
