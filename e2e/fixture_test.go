@@ -58,11 +58,11 @@ func newFixture(t *testing.T, base, token string) fixture {
 	consentSource, viewName, subject := "Src"+m, "View"+m, "Subj"+m
 	pipelineName, stageName := "Pipe"+m, "Stage"+m
 	opportunityName, nextStep, competitor := "Opp"+m, "Step"+m, "Comp"+m
-	productName, priceBookName := "Prod"+m, "Book"+m
+	productName, priceBookName, forecastNote := "Prod"+m, "Book"+m, "Fcst"+m
 	f.SKU = "Sku" + m
 	f.StageName = stageName
 	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject,
-		pipelineName, stageName, opportunityName, nextStep, competitor, f.SKU, productName, priceBookName}
+		pipelineName, stageName, opportunityName, nextStep, competitor, f.SKU, productName, priceBookName, forecastNote}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -92,7 +92,12 @@ func newFixture(t *testing.T, base, token string) fixture {
 		t.Fatal("the tenant has no default pipeline")
 	}
 	f.OpportunityID = post("/v1/opportunities", map[string]any{"name": opportunityName, "pipelineId": f.PipelineID, "nextStep": nextStep,
-		"competitors": []string{competitor}, "amount": map[string]any{"minor": 123456, "currency": "EUR"}})
+		"competitors": []string{competitor}, "amount": map[string]any{"minor": 123456, "currency": "EUR"}, "closeDate": "2099-02-15"})
+	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/forecasts/rates", Token: token,
+		Body: map[string]any{"baseCurrency": "EUR", "rates": map[string]string{"USD": "0.9"}}}, http.StatusOK, nil)
+	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/forecasts/overrides", Token: token,
+		Body: map[string]any{"period": "2099-Q1", "teamId": f.Team, "category": "commit", "amount": map[string]any{"minor": 1, "currency": "EUR"}, "note": forecastNote}},
+		http.StatusOK, nil)
 	f.ProductID = post("/v1/products", map[string]any{"sku": f.SKU, "name": productName, "family": "Fam" + m, "unit": "each"})
 	f.PriceBookID = post("/v1/price-books", map[string]any{"name": priceBookName, "currency": "EUR", "segment": "Seg" + m})
 	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/price-books/" + f.PriceBookID + "/entries/" + f.ProductID, Token: token,

@@ -222,6 +222,17 @@ func probes(v fixture) []probe {
 			body: map[string]any{"unitPrice": map[string]any{"minor": 1}}, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
 		{name: "delete price book entry", method: "DELETE", path: "/v1/price-books/" + v.PriceBookID + "/entries/" + v.ProductID,
 			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		// Forecasts: read with sales:read within the record scope; rates and
+		// overrides are set with sales:admin.
+		{name: "the forecast", method: "GET", path: "/v1/forecasts?period=2099-Q1&currency=EUR", gate: salesRead, want: 200},
+		{name: "the forecast by team", method: "GET", path: "/v1/forecasts?period=2099-Q1&currency=EUR&groupBy=team", gate: salesRead, want: 200},
+		{name: "the forecast of the victim's team", method: "GET", path: "/v1/forecasts?period=2099-Q1&currency=USD&groupBy=owner&teamId=" + q(v.Team),
+			gate: salesRead, want: 200, echoes: true},
+		{name: "get forecast rates", method: "GET", path: "/v1/forecasts/rates", gate: salesRead, want: 200},
+		{name: "set forecast rates", method: "PUT", path: "/v1/forecasts/rates", body: map[string]any{"baseCurrency": "EUR", "rates": map[string]string{"USD": "0.9"}},
+			gate: salesWrite, svc: salesAdmin, want: 200},
+		{name: "override a team's forecast", method: "PUT", path: "/v1/forecasts/overrides", body: map[string]any{"period": "2099-Q1", "teamId": "probe" + m,
+			"category": "commit", "amount": map[string]any{"minor": 1, "currency": "EUR"}, "note": "pwned"}, gate: salesWrite, svc: salesAdmin, want: 200},
 	}
 }
 
@@ -337,6 +348,8 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list price books", "GET", "/v1/price-books", nil, f.PriceBookID},
 		{"get price book", "GET", "/v1/price-books/" + f.PriceBookID, nil, f.PriceBookID},
 		{"list price book entries", "GET", "/v1/price-books/" + f.PriceBookID + "/entries", nil, f.ProductID},
+		{"the forecast", "GET", "/v1/forecasts?period=2099-Q1&currency=USD", nil, `"pipeline":137173`},
+		{"the forecast by team", "GET", "/v1/forecasts?period=2099-Q1&currency=EUR&groupBy=team", nil, f.Markers[len(f.Markers)-1]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,7 @@ func Default() Registry {
 			{Prefix: "/v1/imports", Data: ExportData},
 		}},
 		{Name: Sales, Context: "sales", Built: true, Routes: []Route{
+			{Prefix: "/v1/forecasts"},
 			{Prefix: "/v1/leads"},
 			{Prefix: "/v1/opportunities"},
 			{Prefix: "/v1/pipelines"},

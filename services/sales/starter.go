@@ -1,7 +1,7 @@
 // Package sales is the sales service of Rapport (issue 15): the pipelines
 // of each tenant with their ordered stages and its opportunities, its
-// catalogue of products and price books, and, to come, leads, quotes and
-// forecasts. Every read and write runs
+// catalogue of products and price books, its forecasts, and, to come,
+// leads and quotes. Every read and write runs
 // in a tenant transaction under row-level security; every change is
 // published through the outbox to rapport.sales.v1.
 //
@@ -22,6 +22,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/sales/catalog"
 	"github.com/rapport-crm/rapport/services/sales/deals"
+	"github.com/rapport-crm/rapport/services/sales/forecasts"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/migrations"
 )
@@ -49,5 +50,6 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		deals.Routes(deals.NewService(store)),
 		deals.OpportunityRoutes(deals.NewOpportunityService(store, cursors)),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
+		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
 	)
 }

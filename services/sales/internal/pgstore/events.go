@@ -20,6 +20,8 @@ const (
 	// subject, rather than the whole book again.
 	VerbEntrySet     = "entry_set"
 	VerbEntryDeleted = "entry_deleted"
+	// VerbOverridden is a manager's override of a forecast figure set.
+	VerbOverridden = "overridden"
 )
 
 // The entities of the events this service publishes.
@@ -33,6 +35,8 @@ const (
 	// EntityPriceBook is a price book, and its entries' changes (package
 	// catalog).
 	EntityPriceBook = "pricebook"
+	// EntityForecast is a forecast's override (package forecasts).
+	EntityForecast = "forecast"
 )
 
 // Events is the catalogue of the events this service publishes, per entity:
@@ -43,4 +47,5 @@ var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs:
 	EntityOpportunity: {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbStageChanged, VerbWon, VerbLost},
 	EntityProduct:     {VerbCreated, VerbUpdated, VerbDeleted},
 	EntityPriceBook:   {VerbCreated, VerbUpdated, VerbDeleted, VerbEntrySet, VerbEntryDeleted},
+	EntityForecast:    {VerbOverridden},
 }}
