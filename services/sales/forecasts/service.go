@@ -49,8 +49,9 @@ func caller(ctx context.Context) (auth.Principal, error) {
 
 // Forecast implements Service: summed in SQL per group, currency and
 // category, converted and rounded here; the overrides the caller may see
-// (an owner's within the record scope, a team's with scope all or over
-// the team) are given on their owner's or team's group (withOverrides).
+// (deals.InScope of the owner alone or the team alone: an owner's by the
+// owner and scope all, a team's by scope team over it and all) are given
+// on their owner's or team's group (withOverrides).
 func (s *service) Forecast(ctx context.Context, req Request) (*Forecast, error) {
 	p, err := caller(ctx)
 	if err != nil {

@@ -39,20 +39,23 @@ type inputs struct {
 }
 
 // read reads, for p, the sums of the opportunities of req that p may see
-// (aggregated in SQL per group, currency and category), the tenant's rates
+// (aggregated in SQL per group, currency and category, in that order, so
+// that a missing rate is named the same way each time), the tenant's rates
 // (empty when unset) and the period's overrides of req's grouping.
 func (s *Store) read(ctx context.Context, p auth.Principal, req Request) (in inputs, err error) {
 	q := []string{"deleted_at IS NULL", "close_date >= $1::date", "close_date <= $2::date"}
 	args := []any{req.Period.From, req.Period.To}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q = append(q, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	add := func(cond string, vs ...any) { // each "?" takes the next of vs
+		for _, v := range vs {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
+		}
+		q = append(q, cond)
 	}
 	switch p.ScopeFor(deals.Module) {
 	case auth.ScopeAll:
 	case auth.ScopeTeam:
-		args = append(args, p.UserID, pq.StringArray(append(append([]string{}, p.Teams...), p.Subordinates...)))
-		q = append(q, fmt.Sprintf("(owner_id = $%d OR team_id = ANY($%d))", len(args)-1, len(args)))
+		add("(owner_id = ? OR team_id = ANY(?))", p.UserID, pq.StringArray(append(append([]string{}, p.Teams...), p.Subordinates...)))
 	default:
 		add("owner_id = ?", p.UserID)
 	}
