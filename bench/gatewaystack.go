@@ -81,18 +81,11 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		return s, err
 	}
 	s.Key = key
-	gAddr, err := proc.FreeAddr()
+	addrs, err := proc.FreeAddrs(3)
 	if err != nil {
 		return s, err
 	}
-	cAddr, err := proc.FreeAddr()
-	if err != nil {
-		return s, err
-	}
-	mAddr, err := proc.FreeAddr()
-	if err != nil {
-		return s, err
-	}
+	gAddr, cAddr, mAddr := addrs[0], addrs[1], addrs[2]
 	s.Gateway, s.Contacts, s.GatewayMetrics = "http://"+gAddr, "http://"+cAddr, "http://"+mAddr
 	s.admin = gatewayadmin.New(s.Gateway, s.Platform, time.Minute)
 	dataKey, _ := hex.DecodeString(randomHex(32)) // 32 random bytes

@@ -50,7 +50,8 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gAddr, mAddr, cAddr, sAddr := testkit.FreeAddr(t), testkit.FreeAddr(t), testkit.FreeAddr(t), testkit.FreeAddr(t)
+	addrs := testkit.FreeAddrs(t, 4)
+	gAddr, mAddr, cAddr, sAddr := addrs[0], addrs[1], addrs[2], addrs[3]
 	s := &Stack{
 		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr, SalesURL: "http://" + sAddr,
 		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,

@@ -16,6 +16,23 @@ func FreePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// FreeAddrs returns n distinct loopback host:ports nothing listened on a
+// moment ago, for n processes to listen on: every listener is held until
+// all are taken, so the system cannot hand one port out twice (as n calls
+// of FreeAddr may, each port released before the next is asked for).
+func FreeAddrs(n int) ([]string, error) {
+	addrs := make([]string, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer l.Close()
+		addrs = append(addrs, l.Addr().String())
+	}
+	return addrs, nil
+}
+
 // FreeAddr is FreePort as a host:port.
 func FreeAddr() (string, error) {
 	port, err := FreePort()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -228,4 +229,24 @@ func alive(pid int) bool {
 		return s[i+2] != 'Z'
 	}
 	return true
+}
+
+// TestFreeAddrsAreDistinct asks for many addresses at once: each is a
+// loopback address of its own that nothing listens on once they are given.
+func TestFreeAddrsAreDistinct(t *testing.T) {
+	addrs, err := proc.FreeAddrs(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, a := range addrs {
+		if seen[a] || !strings.HasPrefix(a, "127.0.0.1:") {
+			t.Errorf("address %s given twice or not loopback: %v", a, addrs)
+		}
+		seen[a] = true
+		if c, err := net.Dial("tcp", a); err == nil {
+			c.Close()
+			t.Errorf("something still listens on %s", a)
+		}
+	}
 }

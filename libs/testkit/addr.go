@@ -27,3 +27,14 @@ func FreeAddr(t testing.TB) string {
 	}
 	return addr
 }
+
+// FreeAddrs returns n distinct loopback host:ports nothing listens on, for
+// n servers the test starts (proc.FreeAddrs).
+func FreeAddrs(t testing.TB, n int) []string {
+	t.Helper()
+	addrs, err := proc.FreeAddrs(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return addrs
+}

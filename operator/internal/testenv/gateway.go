@@ -70,11 +70,9 @@ func NewGateway(ctx context.Context) (_ *Gateway, err error) {
 		return nil, err
 	}
 	g.undo = append(g.undo, drop)
-	var addrs [3]string
-	for i := range addrs {
-		if addrs[i], err = proc.FreeAddr(); err != nil {
-			return nil, err
-		}
+	addrs, err := proc.FreeAddrs(3)
+	if err != nil {
+		return nil, err
 	}
 	g.URL = "http://" + addrs[0]
 	key := make([]byte, 32)

@@ -17,7 +17,8 @@ func TestRunRefusesCtypeC(t *testing.T) {
 	db := testkit.PostgresCTypeC(t)
 	env := validEnv()
 	env["DATABASE_URL"], env["DATABASE_MIGRATE_URL"] = db.AppURL, db.AdminURL
-	env["GATEWAY_ADDR"], env["GATEWAY_METRICS_ADDR"] = testkit.FreeAddr(t), testkit.FreeAddr(t)
+	addrs := testkit.FreeAddrs(t, 2)
+	env["GATEWAY_ADDR"], env["GATEWAY_METRICS_ADDR"] = addrs[0], addrs[1]
 	cfg, err := loadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)

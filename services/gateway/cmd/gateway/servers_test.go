@@ -19,7 +19,8 @@ import (
 // problem+json on the public port, while the probes answer on both.
 func TestMetricsOnlyOnInternalListener(t *testing.T) {
 	db := testkit.Postgres(t)
-	public, internal := testkit.FreeAddr(t), testkit.FreeAddr(t)
+	addrs := testkit.FreeAddrs(t, 2)
+	public, internal := addrs[0], addrs[1]
 	env := validEnv()
 	env["DATABASE_URL"], env["DATABASE_MIGRATE_URL"] = db.AppURL, db.AdminURL
 	env["GATEWAY_ADDR"], env["GATEWAY_METRICS_ADDR"] = public, internal
