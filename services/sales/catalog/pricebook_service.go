@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -54,23 +53,19 @@ func (s *service) UpdatePriceBook(ctx context.Context, id string, ifMatch int64,
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, Change, error) {
+	out, ch, err := s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, pgstore.Change, error) {
 		if old.Version != ifMatch {
-			return nil, Change{}, ErrVersionMismatch
+			return nil, pgstore.Change{}, ErrVersionMismatch
 		}
 		next := &PriceBook{}
 		if err := mergepatch.Apply(old, patch, priceBookReadOnly, next); err != nil {
-			return nil, Change{}, err
+			return nil, pgstore.Change{}, err
 		}
 		if err := next.normalize(old); err != nil {
-			return nil, Change{}, err
+			return nil, pgstore.Change{}, err
 		}
 		next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
-		changed, err := events.ChangedFields(old, next)
-		if err != nil || len(changed) == 0 {
-			return old, Change{}, err
-		}
-		return next, Change{Verb: pgstore.VerbUpdated, Fields: changed}, nil
+		return pgstore.Updated(old, next)
 	})
 	return out, ch.Fields, err
 }
@@ -81,11 +76,11 @@ func (s *service) DeletePriceBook(ctx context.Context, id string, ifMatch int64)
 	if err != nil {
 		return err
 	}
-	_, _, err = s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, Change, error) {
+	_, _, err = s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, pgstore.Change, error) {
 		if ifMatch != 0 && old.Version != ifMatch {
-			return nil, Change{}, ErrVersionMismatch
+			return nil, pgstore.Change{}, ErrVersionMismatch
 		}
-		return old, Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgstore.Change{Verb: pgstore.VerbDeleted}, nil
 	})
 	return err
 }

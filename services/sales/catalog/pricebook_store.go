@@ -131,36 +131,28 @@ func (s *Store) PriceBooks(ctx context.Context, tenant, currency string) (out []
 	return out, err
 }
 
+// priceBookRows is how pgstore.Update reads, writes and deletes price
+// books (a book's entries go with it).
+var priceBookRows = pgstore.Rows[*PriceBook]{
+	Entity: pgstore.EntityPriceBook,
+	Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*PriceBook, error) {
+		return getPriceBook(ctx, tx, id, "FOR UPDATE")
+	},
+	Write: func(ctx context.Context, tx *outbox.Tx, _, next *PriceBook) error {
+		return savePriceBook(ctx, tx, next, false)
+	},
+	Delete: func(ctx context.Context, tx *outbox.Tx, id string) error {
+		if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM price_books WHERE id = $1", id); err != nil {
+			return fmt.Errorf("delete price book: %w", pg.MapError(err))
+		}
+		return nil
+	},
+}
+
 // UpdatePriceBook changes, or deletes (with its entries), the price book
 // id in a transaction of tenant, as UpdateProduct does products.
-func (s *Store) UpdatePriceBook(ctx context.Context, tenant, id string, change func(current *PriceBook) (*PriceBook, Change, error)) (*PriceBook, Change, error) {
-	var out *PriceBook
-	var ch Change
-	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		current, err := getPriceBook(ctx, tx, id, "FOR UPDATE")
-		if err != nil {
-			return err
-		}
-		next, c, err := change(current)
-		if err != nil {
-			return err
-		}
-		out, ch = next, c
-		switch ch.Verb {
-		case "":
-			return nil
-		case pgstore.VerbDeleted:
-			if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM price_books WHERE id = $1", id); err != nil {
-				return fmt.Errorf("delete price book: %w", pg.MapError(err))
-			}
-		default:
-			if err := savePriceBook(ctx, tx, next, false); err != nil {
-				return err
-			}
-		}
-		return tx.Emit(ctx, pgstore.EntityPriceBook, ch.Verb, id, next, ch.Fields)
-	})
-	return out, ch, err
+func (s *Store) UpdatePriceBook(ctx context.Context, tenant, id string, change func(current *PriceBook) (*PriceBook, pgstore.Change, error)) (*PriceBook, pgstore.Change, error) {
+	return pgstore.Update(ctx, s.db, tenant, id, priceBookRows, change)
 }
 
 // entryRow is a row of price_book_entries.

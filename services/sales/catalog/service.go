@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
@@ -144,23 +143,19 @@ func (s *service) UpdateProduct(ctx context.Context, id string, ifMatch int64, p
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, Change, error) {
+	out, ch, err := s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, pgstore.Change, error) {
 		if old.Version != ifMatch {
-			return nil, Change{}, ErrVersionMismatch
+			return nil, pgstore.Change{}, ErrVersionMismatch
 		}
 		next := &Product{}
 		if err := mergepatch.Apply(old, patch, productReadOnly, next); err != nil {
-			return nil, Change{}, err
+			return nil, pgstore.Change{}, err
 		}
 		if err := next.normalize(); err != nil {
-			return nil, Change{}, err
+			return nil, pgstore.Change{}, err
 		}
 		next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
-		changed, err := events.ChangedFields(old, next)
-		if err != nil || len(changed) == 0 {
-			return old, Change{}, err
-		}
-		return next, Change{Verb: pgstore.VerbUpdated, Fields: changed}, nil
+		return pgstore.Updated(old, next)
 	})
 	return out, ch.Fields, err
 }
@@ -171,11 +166,11 @@ func (s *service) DeleteProduct(ctx context.Context, id string, ifMatch int64) e
 	if err != nil {
 		return err
 	}
-	_, _, err = s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, Change, error) {
+	_, _, err = s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, pgstore.Change, error) {
 		if ifMatch != 0 && old.Version != ifMatch {
-			return nil, Change{}, ErrVersionMismatch
+			return nil, pgstore.Change{}, ErrVersionMismatch
 		}
-		return old, Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgstore.Change{Verb: pgstore.VerbDeleted}, nil
 	})
 	return err
 }

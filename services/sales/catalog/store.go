@@ -153,47 +153,25 @@ func (s *Store) Products(ctx context.Context, tenant string, f ProductFilter, af
 	return out, err
 }
 
-// Change is what a change of a record did: the verb of its event ("" when
-// nothing changed, so that nothing is written or published) and, for an
-// update, the fields it changed.
-type Change struct {
-	Verb   string
-	Fields []string
+// productRows is how pgstore.Update reads, writes and deletes products.
+var productRows = pgstore.Rows[*Product]{
+	Entity: pgstore.EntityProduct,
+	Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*Product, error) {
+		return getProduct(ctx, tx, id, true)
+	},
+	Write: func(ctx context.Context, tx *outbox.Tx, _, next *Product) error {
+		return saveProduct(ctx, tx, next, false)
+	},
+	Delete: deleteProduct,
 }
 
 // UpdateProduct changes, or deletes, the product id in a transaction of
-// tenant: it locks and reads the product, change returns what it becomes
-// and what happened, and unless nothing did, the product is written (or
-// deleted, refused while a price book lists it) and the event goes to the
-// outbox in the same transaction.
-func (s *Store) UpdateProduct(ctx context.Context, tenant, id string, change func(current *Product) (*Product, Change, error)) (*Product, Change, error) {
-	var out *Product
-	var ch Change
-	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		current, err := getProduct(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		next, c, err := change(current)
-		if err != nil {
-			return err
-		}
-		out, ch = next, c
-		switch ch.Verb {
-		case "":
-			return nil
-		case pgstore.VerbDeleted:
-			if err := deleteProduct(ctx, tx, id); err != nil {
-				return err
-			}
-		default:
-			if err := saveProduct(ctx, tx, next, false); err != nil {
-				return err
-			}
-		}
-		return tx.Emit(ctx, pgstore.EntityProduct, ch.Verb, id, next, ch.Fields)
-	})
-	return out, ch, err
+// tenant (pgstore.Update): it locks and reads the product, change returns
+// what it becomes and what happened, and unless nothing did, the product
+// is written (or deleted, refused while a price book lists it) and the
+// event goes to the outbox in the same transaction.
+func (s *Store) UpdateProduct(ctx context.Context, tenant, id string, change func(current *Product) (*Product, pgstore.Change, error)) (*Product, pgstore.Change, error) {
+	return pgstore.Update(ctx, s.db, tenant, id, productRows, change)
 }
 
 // deleteProduct deletes the product id unless price books list it: then

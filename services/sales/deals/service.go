@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -107,23 +106,19 @@ func (s *service) UpdatePipeline(ctx context.Context, id string, ifMatch int64, 
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, Change, error) {
+	out, ch, err := s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, pgstore.Change, error) {
 		if old.Version != ifMatch {
-			return nil, Change{}, ErrVersionMismatch
+			return nil, pgstore.Change{}, ErrVersionMismatch
 		}
 		next := &Pipeline{}
 		if err := mergepatch.Apply(old, patch, readOnlyFields, next); err != nil {
-			return nil, Change{}, err
+			return nil, pgstore.Change{}, err
 		}
 		if err := next.normalize(old.Stages); err != nil {
-			return nil, Change{}, err
+			return nil, pgstore.Change{}, err
 		}
 		next.ID, next.IsDefault, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.IsDefault, old.CreatedAt, s.timestamp(), old.Version+1
-		changed, err := events.ChangedFields(old, next)
-		if err != nil || len(changed) == 0 {
-			return old, Change{}, err
-		}
-		return next, Change{Verb: pgstore.VerbUpdated, Fields: changed}, nil
+		return pgstore.Updated(old, next)
 	})
 	return out, ch.Fields, err
 }
@@ -134,14 +129,14 @@ func (s *service) DeletePipeline(ctx context.Context, id string, ifMatch int64) 
 	if err != nil {
 		return err
 	}
-	_, _, err = s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, Change, error) {
+	_, _, err = s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, pgstore.Change, error) {
 		switch {
 		case ifMatch != 0 && old.Version != ifMatch:
-			return nil, Change{}, ErrVersionMismatch
+			return nil, pgstore.Change{}, ErrVersionMismatch
 		case old.IsDefault:
-			return nil, Change{}, ErrDefaultPipeline
+			return nil, pgstore.Change{}, ErrDefaultPipeline
 		}
-		return old, Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgstore.Change{Verb: pgstore.VerbDeleted}, nil
 	})
 	return err
 }

@@ -116,56 +116,42 @@ func (s *Store) Pipelines(ctx context.Context, tenant string) (out []Pipeline, e
 	return out, err
 }
 
-// Change is what a change of a pipeline did: the verb of its event
-// ("" when nothing changed, so that nothing is written or published) and,
-// for an update, the fields it changed.
-type Change struct {
-	Verb   string
-	Fields []string
+// pipelineRows is how pgstore.Update reads, writes and deletes pipelines:
+// neither a delete nor the removal of stages leaves opportunities in a
+// stage that is gone.
+var pipelineRows = pgstore.Rows[*Pipeline]{
+	Entity: pgstore.EntityPipeline,
+	Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*Pipeline, error) {
+		return getPipeline(ctx, tx, id, true)
+	},
+	Write: func(ctx context.Context, tx *outbox.Tx, current, next *Pipeline) error {
+		if err := refuseInUse(ctx, tx, current.ID, removedStages(current, next)); err != nil {
+			return err
+		}
+		if err := savePipeline(ctx, tx, next, false); err != nil {
+			return err
+		}
+		return saveStages(ctx, tx, next)
+	},
+	Delete: func(ctx context.Context, tx *outbox.Tx, id string) error {
+		if err := refuseInUse(ctx, tx, id, nil); err != nil {
+			return err
+		}
+		if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM pipelines WHERE id = $1", id); err != nil {
+			return fmt.Errorf("delete pipeline: %w", pg.MapError(err))
+		}
+		return nil
+	},
 }
 
 // Update changes, or deletes, the pipeline id in a transaction of tenant,
-// the one way either is written: it locks and reads the pipeline, change
-// returns what it becomes and what happened, and unless nothing did, the
-// pipeline is written (or deleted) and the event of the change goes to the
-// outbox in the same transaction. It returns the pipeline as change left it.
-func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Pipeline) (*Pipeline, Change, error)) (*Pipeline, Change, error) {
-	var out *Pipeline
-	var ch Change
-	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		current, err := getPipeline(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		next, c, err := change(current)
-		if err != nil {
-			return err
-		}
-		out, ch = next, c
-		switch ch.Verb {
-		case "":
-			return nil
-		case pgstore.VerbDeleted:
-			if err := refuseInUse(ctx, tx, id, nil); err != nil {
-				return err
-			}
-			if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM pipelines WHERE id = $1", id); err != nil {
-				return fmt.Errorf("delete pipeline: %w", pg.MapError(err))
-			}
-		default:
-			if err := refuseInUse(ctx, tx, id, removedStages(current, next)); err != nil {
-				return err
-			}
-			if err := savePipeline(ctx, tx, next, false); err != nil {
-				return err
-			}
-			if err := saveStages(ctx, tx, next); err != nil {
-				return err
-			}
-		}
-		return tx.Emit(ctx, pgstore.EntityPipeline, ch.Verb, id, next, ch.Fields)
-	})
-	return out, ch, err
+// the one way either is written (pgstore.Update): it locks and reads the
+// pipeline, change returns what it becomes and what happened, and unless
+// nothing did, the pipeline is written (or deleted) and the event of the
+// change goes to the outbox in the same transaction. It returns the
+// pipeline as change left it.
+func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Pipeline) (*Pipeline, pgstore.Change, error)) (*Pipeline, pgstore.Change, error) {
+	return pgstore.Update(ctx, s.db, tenant, id, pipelineRows, change)
 }
 
 // refuseInUse is ErrStageInUse, naming how many, when opportunities

@@ -1,6 +1,7 @@
 // Package pgstore is what the stores of the sales service's contexts share
-// beyond libs/outbox's tenant transactions: the current tenant in SQL and
-// the catalogue of the events the service publishes.
+// beyond libs/outbox's tenant transactions: the current tenant in SQL, the
+// catalogue of the events the service publishes and the one way a record
+// is changed or deleted (Update).
 package pgstore
 
 // CurrentTenant is the SQL value of the transaction's tenant.
