@@ -2,81 +2,32 @@ package contacts_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/textproto"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
-	"github.com/rapport-crm/rapport/libs/registry"
-	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
-	"github.com/rapport-crm/rapport/services/contacts"
 	"github.com/rapport-crm/rapport/services/contacts/imports"
 )
 
-// importEnv is env with instances of the service that run its jobs — the
-// import runner among them — beside env's, which serves the API without
-// them: as replicas share a database and Kafka.
-type importEnv struct {
-	*env
-	db   testkit.PG
-	jwks string
-}
-
-// newImportEnv starts env and, unless runners is 0, instances running
-// jobs.
-func newImportEnv(t *testing.T, runners int) *importEnv {
+// newImportEnv starts env and, unless runners is 0, replicas of the
+// service running its jobs — the import runner among them — beside env's
+// instance, which serves the API without them.
+func newImportEnv(t *testing.T, runners int) *env {
 	t.Helper()
-	db := testkit.Postgres(t)
-	e := &importEnv{env: newEnvOn(t, db), db: db}
-	jwks, err := e.signer.PublicJWKS()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(jwks) }))
-	t.Cleanup(keys.Close)
-	e.jwks = keys.URL
+	e := newEnv(t)
 	for range runners {
-		e.startRunner()
+		e.replica()
 	}
 	return e
-}
-
-// startRunner starts an instance of the service running its jobs and
-// returns what stops it and waits until it has stopped (also at the end of
-// the test).
-func (e *importEnv) startRunner() (stop func()) {
-	e.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg := starter.Config{Name: registry.Contacts, HTTPAddr: "127.0.0.1:0", DatabaseURL: e.db.AppURL, MigrateURL: e.db.AdminURL,
-		Brokers: e.brokers, JWKSURL: e.jwks, CursorKey: bytes.Repeat([]byte("k"), 32)}
-	in, err := starter.Start(ctx, cfg, contacts.Starter(), quiet)
-	if err != nil {
-		cancel()
-		e.t.Fatal(err)
-	}
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if err := in.Wait(); err != nil {
-			e.t.Errorf("the runner instance stopped with %v", err)
-		}
-	}
-	e.t.Cleanup(stop)
-	return stop
 }
 
 // upload is a multipart body of an options part (JSON, none when nil) and

@@ -105,6 +105,6 @@ func TestImportUpdateAndCreate(t *testing.T) {
 	if counts(created) != [5]int64{6, 6, 0, 0, 0} || e.contactCount(u) != before+6 {
 		t.Errorf("create import %+v, %d contacts after %d, want every row created", created, e.contactCount(u), before)
 	}
-	validateEvents(t, e.env)
+	validateEvents(t, e)
 	e.want(e.do(u, "GET", "/v1/imports/"+created.ID, nil), http.StatusOK)
 }

@@ -41,7 +41,7 @@ func TestImportResumesAfterARestart(t *testing.T) {
 	e := newImportEnv(t, 0)
 	u := newUser(uuid.NewString())
 	const rows = 2500
-	stop := e.startRunner()
+	stop := e.replica()
 	release := e.hold("INSERT", "contacts", "first_name")
 	im := e.startImport(u, map[string]any{"mapping": map[string]string{"First": "firstName", "Email": "emails"}}, numberedFile(rows, 1500))
 	e.waitForHeld()
@@ -51,7 +51,7 @@ func TestImportResumesAfterARestart(t *testing.T) {
 	if mid.State != imports.StateRunning || mid.RowsRead != 1000 || mid.Created != 1000 {
 		t.Fatalf("stopped: %+v, want it running with its first chunk of 1000 rows", mid)
 	}
-	e.startRunner()
+	e.replica()
 	done := e.importDone(u, im.ID)
 	if done.State != imports.StateCompleted || counts(done) != [5]int64{rows, rows, 0, 0, 0} {
 		t.Fatalf("resumed import %+v, want every row created once", done)

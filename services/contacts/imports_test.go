@@ -109,7 +109,7 @@ func TestImportReadsEachEncoding(t *testing.T) {
 	if created != 3*len(files) || completed != len(files) {
 		t.Errorf("%d contact.created and %d import.completed published, want %d and %d", created, completed, 3*len(files), len(files))
 	}
-	validateEvents(t, e.env)
+	validateEvents(t, e)
 }
 
 // TestImportNamedEncoding imports a windows-1252 file, which detection

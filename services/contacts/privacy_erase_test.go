@@ -196,7 +196,7 @@ func TestPersonalDataErasure(t *testing.T) {
 	if !slices.Equal(sorted(erased...), sorted(p.id, p.loser)) {
 		t.Errorf("contact.erased of %v, want Ada and Augusta", erased)
 	}
-	validateEvents(t, e.env)
+	validateEvents(t, e)
 
 	ver := `"` + strconv.FormatInt(c.Version, 10) + `"`
 	// An erased contact is never a person again: no update, merge (either

@@ -39,7 +39,7 @@ const personFile = "Name,Email,Phone,Title,Tags\n" +
 
 // newPerson makes the person of u's tenant in e (whose instances run the
 // import).
-func newPerson(e *importEnv, u user) person {
+func newPerson(e *env, u user) person {
 	e.t.Helper()
 	p := person{user: u}
 	e.want(e.do(u, "POST", "/v1/custom-fields", map[string]any{"entity": "contact", "key": "hobby", "label": "Hobby", "type": "text"}), http.StatusCreated)

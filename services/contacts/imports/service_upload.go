@@ -28,26 +28,11 @@ const uploadLease = 2 * time.Minute
 // holding more than a part), and queues the import. A file over
 // MaxFileBytes is ErrFileTooLarge and leaves nothing behind.
 func (s *service) Start(ctx context.Context, up Upload) (*Import, error) {
-	p, err := customer.Caller(ctx)
+	in, err := s.inspect(ctx, up)
 	if err != nil {
 		return nil, err
 	}
-	policy, enc, delim, err := checkOptions(up.Options)
-	if err != nil {
-		return nil, err
-	}
-	sample, complete, err := readStart(up.File)
-	if err != nil {
-		return nil, err
-	}
-	l, err := sniff(sample, complete, enc, delim)
-	if err != nil {
-		return nil, err
-	}
-	defs, err := s.store.customFieldDefs(ctx, p.TenantID)
-	if err != nil {
-		return nil, err
-	}
+	p, policy, l, defs, sample, complete := in.p, in.policy, in.l, in.defs, in.sample, in.complete
 	if _, err := planImport(l.Header, up.Options.Mapping, policy, defs); err != nil {
 		return nil, err
 	}
@@ -125,32 +110,57 @@ func fill(r io.Reader, buf []byte) (n int, end bool, err error) {
 
 // Preview implements Service.
 func (s *service) Preview(ctx context.Context, up Upload) (*Preview, error) {
-	p, err := customer.Caller(ctx)
+	in, err := s.inspect(ctx, up)
 	if err != nil {
 		return nil, err
 	}
-	_, enc, delim, err := checkOptions(up.Options)
-	if err != nil {
-		return nil, err
-	}
-	sample, complete, err := readStart(up.File)
-	if err != nil {
-		return nil, err
-	}
-	l, err := sniff(sample, complete, enc, delim)
-	if err != nil {
-		return nil, err
-	}
-	defs, err := s.store.customFieldDefs(ctx, p.TenantID)
-	if err != nil {
-		return nil, err
-	}
+	l, defs := in.l, in.defs
 	rows := l.Rows
 	if rows == nil {
 		rows = [][]string{}
 	}
 	return &Preview{Encoding: l.Encoding, Delimiter: string(l.Delimiter), Header: l.Header, Rows: rows,
 		SuggestedMapping: suggestMapping(l.Header, defs), Fields: fieldsFor(defs)}, nil
+}
+
+// inspection is what an upload's first bytes tell, for Start and Preview:
+// the caller, the duplicate policy, the file's layout, the tenant's custom
+// fields, and the bytes read (sample, complete when they are the whole
+// file).
+type inspection struct {
+	p        auth.Principal
+	policy   string
+	l        layout
+	defs     map[string]customer.CustomField
+	sample   []byte
+	complete bool
+}
+
+// inspect checks up's options, reads the first bytes of its file and
+// detects its layout.
+func (s *service) inspect(ctx context.Context, up Upload) (inspection, error) {
+	var in inspection
+	p, err := customer.Caller(ctx)
+	if err != nil {
+		return in, err
+	}
+	policy, enc, delim, err := checkOptions(up.Options)
+	if err != nil {
+		return in, err
+	}
+	sample, complete, err := readStart(up.File)
+	if err != nil {
+		return in, err
+	}
+	l, err := sniff(sample, complete, enc, delim)
+	if err != nil {
+		return in, err
+	}
+	defs, err := s.store.customFieldDefs(ctx, p.TenantID)
+	if err != nil {
+		return in, err
+	}
+	return inspection{p: p, policy: policy, l: l, defs: defs, sample: sample, complete: complete}, nil
 }
 
 // checkOptions checks the options but the mapping (which needs the header)
