@@ -55,22 +55,9 @@ func (k *Keys) signAccessToken(p auth.Principal, now time.Time) (string, error) 
 // the claims carry and the token's expiry. Every failure is
 // auth.ErrInvalidToken.
 func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, time.Time, error) {
-	if len(token) > maxTokenLen || strings.Count(token, ".") != 2 {
-		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
-	}
-	msg, err := jws.ParseString(token)
-	if err != nil || len(msg.Signatures()) != 1 {
-		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
-	}
-	hdr := msg.Signatures()[0].ProtectedHeaders()
-	alg, _ := hdr.Algorithm()
-	kid, _ := hdr.KeyID()
-	vk, ok := k.public[kid]
-	if !ok {
-		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token's key id is unknown")
-	}
-	if alg.String() != vk.alg.String() {
-		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token's algorithm %q is not accepted", alg.String())
+	msg, vk, err := k.signedBy(token)
+	if err != nil {
+		return auth.Principal{}, time.Time{}, err
 	}
 	tok, err := jwt.ParseString(token,
 		jwt.WithKey(vk.alg, vk.key),
@@ -94,6 +81,31 @@ func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, t
 		TenantID: c.TenantID, UserID: c.Subject, Roles: c.Roles, Teams: c.Teams,
 		Subordinates: c.Subordinates, Permissions: c.Permissions, RecordScope: c.RecordScope,
 	}, expires, nil
+}
+
+// signedBy parses a compact ES256 or EdDSA JWS and returns it with the key
+// of the set that signed it, found by kid and matching its algorithm; the
+// signature itself is checked by the caller's jwt.ParseString. Every
+// failure is auth.ErrInvalidToken.
+func (k *Keys) signedBy(token string) (*jws.Message, verifyKey, error) {
+	if len(token) > maxTokenLen || strings.Count(token, ".") != 2 {
+		return nil, verifyKey{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
+	}
+	msg, err := jws.ParseString(token)
+	if err != nil || len(msg.Signatures()) != 1 {
+		return nil, verifyKey{}, auth.ErrInvalidToken.WithDetail("the token is not a compact JWS")
+	}
+	hdr := msg.Signatures()[0].ProtectedHeaders()
+	alg, _ := hdr.Algorithm()
+	kid, _ := hdr.KeyID()
+	vk, ok := k.public[kid]
+	if !ok {
+		return nil, verifyKey{}, auth.ErrInvalidToken.WithDetail("the token's key id is unknown")
+	}
+	if alg.String() != vk.alg.String() {
+		return nil, verifyKey{}, auth.ErrInvalidToken.WithDetail("the token's algorithm %q is not accepted", alg.String())
+	}
+	return msg, vk, nil
 }
 
 // tokenProblem describes a jwt validation error without internals.

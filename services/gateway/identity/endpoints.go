@@ -22,6 +22,9 @@ type Endpoints struct {
 	CreateTenant, ListTenants, GetTenant, UpdateTenant endpoint.Endpoint
 	SuspendTenant, ResumeTenant, DeleteTenant          endpoint.Endpoint
 	ReinviteAdmin                                      endpoint.Endpoint
+
+	// The internal routes of api/internal.yaml.
+	ExchangeToken, DirectoryTeam endpoint.Endpoint
 }
 
 // loginRequest is a LoginRequest with the client's address.
@@ -145,5 +148,8 @@ func MakeEndpoints(s *Service) Endpoints {
 			_, err := s.SetTenantStatus(ctx, req.(idRequest).ID, TenantDeleted)
 			return nil, err
 		},
+
+		ExchangeToken: func(ctx context.Context, req any) (any, error) { return s.ExchangeToken(ctx, req.(ExchangeRequest)) },
+		DirectoryTeam: func(ctx context.Context, req any) (any, error) { return s.DirectoryTeam(ctx, req.(idRequest).ID) },
 	}
 }

@@ -33,6 +33,7 @@ var (
 	ErrSelfDisable     = errs.New(errs.Conflict, "cannot-disable-self", "you cannot disable your own user")
 	ErrAdminJoined     = errs.New(errs.Conflict, "admin-joined", "the tenant's first administrator has already accepted an invitation")
 
-	ErrScopeNotHeld = errs.New(errs.Forbidden, "scope-not-held", "an API key cannot hold a permission its creator lacks")
-	ErrSSOFailed    = errs.New(errs.Unauthenticated, "sso-failed", "single sign-on failed")
+	ErrScopeNotHeld       = errs.New(errs.Forbidden, "scope-not-held", "an API key cannot hold a permission its creator lacks")
+	ErrExchangeNotAllowed = errs.New(errs.Forbidden, "exchange-not-allowed", "this service may not call that one with its caller's authority")
+	ErrSSOFailed          = errs.New(errs.Unauthenticated, "sso-failed", "single sign-on failed")
 )

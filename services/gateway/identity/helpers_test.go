@@ -33,8 +33,9 @@ type env struct {
 	srv *httptest.Server
 	c   *client
 
-	mu     sync.Mutex
-	logins []LoginEvent // what OnLogin was told
+	mu        sync.Mutex
+	logins    []LoginEvent    // what OnLogin was told
+	exchanges []ExchangeEvent // what OnExchange was told
 }
 
 func setup(t *testing.T) *env {
@@ -65,6 +66,11 @@ func setup(t *testing.T) *env {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.logins = append(e.logins, ev)
+		},
+		OnExchange: func(_ context.Context, ev ExchangeEvent) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.exchanges = append(e.exchanges, ev)
 		}})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +104,7 @@ func bearer(token string) http.Header {
 }
 
 // client sends requests and validates both requests and responses against
-// api/openapi.yaml.
+// api/openapi.yaml (newClient) or another document of api/ (newClientFor).
 type client struct {
 	base   string
 	hc     *http.Client
@@ -107,13 +113,18 @@ type client struct {
 
 func newClient(t *testing.T, base string) *client {
 	t.Helper()
+	return newClientFor(t, base, "openapi.yaml")
+}
+
+func newClientFor(t *testing.T, base, document string) *client {
+	t.Helper()
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile("../api/openapi.yaml")
+	doc, err := loader.LoadFromFile("../api/" + document)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("openapi.yaml: %v", err)
+		t.Fatalf("%s: %v", document, err)
 	}
 	doc.Servers = openapi3.Servers{{URL: base}} // the spec's "/" is relative to wherever the gateway runs
 	router, err := legacy.NewRouter(doc)

@@ -50,6 +50,10 @@ type Config struct {
 	// successful or not, after it completes (the audit log's hook). It runs
 	// on the request's goroutine: it must hand the event off, not write it.
 	OnLogin func(context.Context, LoginEvent)
+	// OnExchange, if set, is told of every token exchange an authenticated
+	// service asks (POST /internal/v1/token-exchange), granted or not, for
+	// the audit log; like OnLogin it must hand the event off.
+	OnExchange func(context.Context, ExchangeEvent)
 }
 
 // Service is the gateway's identity: sign-in, tokens, users, teams, roles,
@@ -71,6 +75,7 @@ type Service struct {
 	httpClient    *http.Client
 	logger        *slog.Logger
 	onLogin       func(context.Context, LoginEvent)
+	onExchange    func(context.Context, ExchangeEvent)
 	now           func() time.Time
 }
 
@@ -106,7 +111,8 @@ func New(cfg Config) (*Service, error) {
 	s := &Service{
 		db: cfg.DB, keys: cfg.Keys, box: box, cursors: cursors, publicURL: cfg.PublicURL,
 		platformToken: []byte(cfg.PlatformToken), params: cfg.Argon2, dummyHash: dummy,
-		throttles: cfg.Throttles, httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin, now: pg.Now,
+		throttles: cfg.Throttles, httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin,
+		onExchange: cfg.OnExchange, now: pg.Now,
 	}
 	s.tenants = newTenantCache(cfg.DB, 5*time.Second)
 	s.accessTokens = newAccessTokenCache(accessTokenCacheSize)

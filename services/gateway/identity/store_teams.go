@@ -72,3 +72,13 @@ func deleteTeam(ctx context.Context, tx *sqlx.Tx, id string) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM teams WHERE id = $1`, id)
 	return pg.MapError(err)
 }
+
+// teamManagers returns the ids of the active users who manage team id, in
+// id order.
+func teamManagers(ctx context.Context, tx *sqlx.Tx, id string) ([]string, error) {
+	out := []string{}
+	err := tx.SelectContext(ctx, &out, `SELECT ut.user_id FROM user_teams ut
+		JOIN users u ON u.tenant_id = ut.tenant_id AND u.id = ut.user_id
+		WHERE ut.team_id = $1 AND ut.manager AND u.status = 'active' ORDER BY ut.user_id`, id)
+	return out, pg.MapError(err)
+}

@@ -17,7 +17,8 @@ const bodyLimit = 64 << 10
 
 // Mount registers the identity routes on mux (see api/openapi.yaml):
 // sign-in and tokens, the JWKS, SSO, /v1/me, user, team, role, API-key and
-// SSO management, and the operator's /admin/v1/tenants. guard wraps every
+// SSO management, the operator's /admin/v1/tenants, and the services'
+// internal routes (api/internal.yaml). guard wraps every
 // route that needs a signed-in principal, inside the authentication (the
 // gateway's rate limit and audit log); nil means none.
 func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler) {
@@ -32,6 +33,7 @@ func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler
 	public := func(pattern string, h http.Handler) { mux.Handle(pattern, h) }
 	authed := func(pattern string, h http.Handler) { mux.Handle(pattern, s.requireAuth(guard(h))) }
 	admin := func(pattern string, h http.Handler) { mux.Handle(pattern, s.requirePlatform(h)) }
+	internal := func(pattern string, h http.Handler) { mux.Handle(pattern, s.requireInternal(h)) }
 
 	public("GET /.well-known/jwks.json", jwksHandler(s.keys))
 	public("POST /v1/auth/login", server(e.Login, decodeLogin))
@@ -78,6 +80,9 @@ func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler
 	admin("POST /admin/v1/tenants/{id}/invitation", server(e.ReinviteAdmin, decodeID))
 	admin("POST /admin/v1/tenants/{id}/resume", server(e.ResumeTenant, decodeID))
 	admin("DELETE /admin/v1/tenants/{id}", server(e.DeleteTenant, decodeID))
+
+	internal("POST "+TokenExchangePath, server(e.ExchangeToken, decodeBody[ExchangeRequest]))
+	internal("GET "+TeamDirectoryPath, server(e.DirectoryTeam, decodeID))
 }
 
 // noStore keeps credentials and identities out of caches.
