@@ -17,10 +17,14 @@ const (
 	KindExport       Kind = "export"        // an export of personal records
 	KindLoginSuccess Kind = "login_success" // a successful login (password or SSO)
 	KindLoginFailure Kind = "login_failure" // a failed login
+	// KindTokenExchange is a service's exchange of its caller's internal
+	// token for one addressed to another service, granted or refused: the
+	// call it makes next does not pass the gateway.
+	KindTokenExchange Kind = "token_exchange"
 )
 
 // kinds are the valid kinds, in the order the API documents them.
-var kinds = []Kind{KindRequest, KindRead, KindBulkRead, KindExport, KindLoginSuccess, KindLoginFailure}
+var kinds = []Kind{KindRequest, KindRead, KindBulkRead, KindExport, KindLoginSuccess, KindLoginFailure, KindTokenExchange}
 
 // valid reports whether k is one of the kinds.
 func (k Kind) valid() bool { return slices.Contains(kinds, k) }
@@ -47,7 +51,8 @@ type Entry struct {
 	// UserID is the acting user; APIKeyID the API key used, if any.
 	UserID   string `json:"userId,omitempty"`
 	APIKeyID string `json:"apiKeyId,omitempty"`
-	// Subject is the login name tried, for login entries.
+	// Subject is the login name tried, for login entries; the services of a
+	// token exchange, "sales→contacts".
 	Subject    string `json:"subject,omitempty"`
 	ClientAddr string `json:"clientAddr,omitempty"`
 	Method     string `json:"method,omitempty"`

@@ -103,8 +103,9 @@ func TestListFilters(t *testing.T) {
 	}
 }
 
-// TestReadKindsAndChangedFields stores the kinds of reads and an update's
-// changed field names, and lists them back as they were.
+// TestReadKindsAndChangedFields stores the kinds of reads, an update's
+// changed field names and a token exchange, and lists them back as they
+// were.
 func TestReadKindsAndChangedFields(t *testing.T) {
 	d := newTestDB(t)
 	changed := []string{"emails", "firstName", `odd "name" {x}`}
@@ -113,6 +114,7 @@ func TestReadKindsAndChangedFields(t *testing.T) {
 		Entry{TenantID: tenantA, Time: at(1), Kind: KindBulkRead, Method: "GET", Path: "/v1/contacts", Status: 200},
 		Entry{TenantID: tenantA, Time: at(2), Kind: KindExport, Method: "GET", Path: "/v1/contacts/export", Status: 200},
 		Entry{TenantID: tenantA, Time: at(3), Method: "PATCH", Path: "/v1/contacts/1", Status: 200, ChangedFields: changed},
+		Entry{TenantID: tenantA, Time: at(4), Kind: KindTokenExchange, Subject: "sales→contacts", Method: "POST", Path: "/internal/v1/token-exchange", Status: 403},
 	)
 	all, _, err := d.store.List(t.Context(), tenantA, Filter{Limit: 10})
 	if err != nil {
@@ -122,9 +124,13 @@ func TestReadKindsAndChangedFields(t *testing.T) {
 	for _, e := range all {
 		kinds = append(kinds, e.Kind)
 	}
-	if want := []Kind{KindRequest, KindExport, KindBulkRead, KindRead}; !slices.Equal(kinds, want) {
+	if want := []Kind{KindTokenExchange, KindRequest, KindExport, KindBulkRead, KindRead}; !slices.Equal(kinds, want) {
 		t.Fatalf("kinds %v, want %v", kinds, want)
 	}
+	if x := all[0]; x.Subject != "sales→contacts" || x.Status != 403 {
+		t.Errorf("token exchange listed as %+v", x)
+	}
+	all = all[1:]
 	if !slices.Equal(all[0].ChangedFields, changed) {
 		t.Errorf("changed fields %q, want %q", all[0].ChangedFields, changed)
 	}

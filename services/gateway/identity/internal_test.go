@@ -74,7 +74,7 @@ func TestTokenExchange(t *testing.T) {
 	e.mu.Lock()
 	events := slices.Clone(e.exchanges)
 	e.mu.Unlock()
-	want := ExchangeEvent{TenantID: tenant.ID, UserID: p.UserID, Service: "sales", Audience: "contacts", Success: true}
+	want := ExchangeEvent{TenantID: tenant.ID, UserID: p.UserID, Service: "sales", Audience: "contacts", Success: true, Status: 200}
 	if len(events) != 1 {
 		t.Fatalf("exchange events = %+v, want one", events)
 	}
@@ -162,7 +162,7 @@ func TestTokenExchangeRefusals(t *testing.T) {
 	e.mu.Lock()
 	n := len(e.exchanges)
 	for _, ev := range e.exchanges {
-		if ev.Success || ev.Reason == "" || ev.TenantID != tenant.ID {
+		if ev.Success || ev.Reason == "" || ev.TenantID != tenant.ID || (ev.Status != 400 && ev.Status != 403) {
 			t.Errorf("refused exchange recorded as %+v", ev)
 		}
 	}

@@ -54,7 +54,8 @@ type ExchangeEvent struct {
 	Service          string // whose token was presented
 	Audience         string // what was asked for
 	Success          bool
-	Reason           string
+	Reason           string // the problem slug of a refusal
+	Status           int    // the HTTP status of the answer
 	At               time.Time
 }
 
@@ -106,7 +107,10 @@ func (s *Service) recordExchange(ctx context.Context, ev ExchangeEvent, err erro
 	if s.onExchange == nil {
 		return
 	}
-	ev.At, ev.Success = s.now(), err == nil
+	ev.At, ev.Success, ev.Status = s.now(), err == nil, http.StatusOK
+	if err != nil {
+		ev.Status = kitx.StatusCode(errs.KindOf(err))
+	}
 	if e, ok := errs.As(err); ok {
 		ev.Reason = e.Slug
 	} else if err != nil {

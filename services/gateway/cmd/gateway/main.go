@@ -72,6 +72,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	ids, err := identity.New(identity.Config{
 		DB: db, Keys: keys, DataKey: cfg.DataKey, PublicURL: cfg.PublicURL,
 		PlatformToken: cfg.PlatformToken, Logger: logger, OnLogin: auditLogins(auditWriter), Throttles: throttles,
+		OnExchange: auditExchanges(auditWriter),
 	})
 	if err != nil {
 		return err
