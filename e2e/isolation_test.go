@@ -199,6 +199,9 @@ func probes(v fixture) []probe {
 			gate: salesWrite, want: 404, echoes: true},
 		{name: "delete opportunity", method: "DELETE", path: "/v1/opportunities/" + v.OpportunityID, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
 		{name: "restore opportunity", method: "POST", path: "/v1/opportunities/" + v.OpportunityID + "/restore", gate: salesWrite, want: 404, echoes: true},
+		{name: "opportunity line items", method: "GET", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", gate: salesRead, want: 404, echoes: true},
+		{name: "set opportunity line items", method: "PUT", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", body: map[string]any{"priceBookId": v.PriceBookID,
+			"lineItems": []map[string]any{{"productId": v.ProductID, "quantity": "1"}}}, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
 		// The catalogue is the tenant's sales configuration: read with
 		// sales:read, changed with sales:admin (the gateway asks sales:write
 		// of every write).
@@ -343,6 +346,7 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list the pipeline's opportunities", "GET", "/v1/opportunities?pipelineId=" + f.PipelineID, nil, f.OpportunityID},
 		{"get opportunity", "GET", "/v1/opportunities/" + f.OpportunityID, nil, f.OpportunityID},
 		{"opportunity stage history", "GET", "/v1/opportunities/" + f.OpportunityID + "/stage-history", nil, f.StageName},
+		{"opportunity line items", "GET", "/v1/opportunities/" + f.OpportunityID + "/line-items", nil, f.OpportunityID},
 		{"list products", "GET", "/v1/products?limit=200", nil, f.ProductID},
 		{"get product", "GET", "/v1/products/" + f.ProductID, nil, f.ProductID},
 		{"list price books", "GET", "/v1/price-books", nil, f.PriceBookID},

@@ -46,9 +46,11 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 // its permission; the contexts share db.
 func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 	store := deals.NewStore(db)
+	opportunities := deals.NewOpportunityService(store, cursors)
 	return slices.Concat(
 		deals.Routes(deals.NewService(store)),
-		deals.OpportunityRoutes(deals.NewOpportunityService(store, cursors)),
+		deals.OpportunityRoutes(opportunities),
+		deals.LineItemRoutes(opportunities),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
 	)

@@ -51,3 +51,12 @@ func PriceIn(ctx context.Context, tx *outbox.Tx, id, product string, day time.Ti
 	}
 	return e, err
 }
+
+// ProductIn reads the product id in tx, for a line of an opportunity or a
+// quote: ErrProductNotFound when there is none.
+func ProductIn(ctx context.Context, tx *outbox.Tx, id string) (*Product, error) {
+	if !ids.Valid(id) {
+		return nil, ErrProductNotFound
+	}
+	return getProduct(ctx, tx, id, false)
+}

@@ -33,17 +33,22 @@ type Opportunity struct {
 	Probability *int `json:"probability"`
 	// ForecastCategory follows the stage (ForecastCategories); on an open
 	// stage it may be set to bestCase or commit.
-	ForecastCategory string     `json:"forecastCategory"`
-	OwnerID          string     `json:"ownerId"`
-	TeamID           string     `json:"teamId,omitempty"`
-	NextStep         string     `json:"nextStep,omitempty"`
-	LostReason       string     `json:"lostReason,omitempty"`
-	Competitors      []string   `json:"competitors"`
-	ClosedAt         *time.Time `json:"closedAt,omitempty"`
-	CreatedAt        time.Time  `json:"createdAt"`
-	UpdatedAt        time.Time  `json:"updatedAt"`
-	Version          int64      `json:"version"`
-	DeletedAt        *time.Time `json:"deletedAt,omitempty"`
+	ForecastCategory string   `json:"forecastCategory"`
+	OwnerID          string   `json:"ownerId"`
+	TeamID           string   `json:"teamId,omitempty"`
+	NextStep         string   `json:"nextStep,omitempty"`
+	LostReason       string   `json:"lostReason,omitempty"`
+	Competitors      []string `json:"competitors"`
+	// PriceBookID is the price book the line items were priced from.
+	PriceBookID string `json:"priceBookId,omitempty"`
+	// LineItems are the products it would sell; while it has any, Amount
+	// is their total. They are set as a whole (PUT .../line-items).
+	LineItems []LineItem `json:"lineItems"`
+	ClosedAt  *time.Time `json:"closedAt,omitempty"`
+	CreatedAt time.Time  `json:"createdAt"`
+	UpdatedAt time.Time  `json:"updatedAt"`
+	Version   int64      `json:"version"`
+	DeletedAt *time.Time `json:"deletedAt,omitempty"`
 }
 
 // ContactRole is a contact's part in an opportunity.
@@ -87,7 +92,8 @@ const (
 )
 
 // opportunityReadOnly are the fields of an Opportunity the service sets.
-var opportunityReadOnly = []string{"id", "status", "closedAt", "createdAt", "updatedAt", "version", "deletedAt"}
+// Line items and their price book are set through their own route.
+var opportunityReadOnly = []string{"id", "status", "closedAt", "createdAt", "updatedAt", "version", "deletedAt", "priceBookId", "lineItems"}
 
 // The errors of opportunities.
 var (
@@ -142,6 +148,9 @@ func (o *Opportunity) normalize(owner string) error {
 	if o.Competitors == nil {
 		o.Competitors = []string{}
 	}
+	if o.LineItems == nil {
+		o.LineItems = []LineItem{}
+	}
 	v.Check(len(o.Competitors) <= maxCompetitors, "competitors", fmt.Sprintf("at most %d", maxCompetitors))
 	for i := range o.Competitors {
 		o.Competitors[i] = strings.TrimSpace(o.Competitors[i])
@@ -154,13 +163,12 @@ func (o *Opportunity) normalize(owner string) error {
 
 // missing returns the fields stage requires that o lacks, in the order of
 // OpportunityFields; a lost stage requires lostReason whether or not it
-// says so. Line items come with products, later: a stage requiring them
-// cannot be entered yet.
+// says so, and lineItems is at least one line.
 func (o *Opportunity) missing(stage Stage) []string {
 	have := map[string]bool{
 		"amount": o.Amount != nil, "closeDate": o.CloseDate != "", "accountId": o.AccountID != "",
 		"primaryContactId": o.PrimaryContactID != "", "nextStep": o.NextStep != "", "lostReason": o.LostReason != "",
-		"competitors": len(o.Competitors) > 0, "lineItems": false,
+		"competitors": len(o.Competitors) > 0, "lineItems": len(o.LineItems) > 0,
 	}
 	var out []string
 	for _, f := range OpportunityFields {

@@ -31,6 +31,7 @@ type OpportunityService interface {
 	RestoreOpportunity(ctx context.Context, id string, ifMatch int64) (*Opportunity, error)
 	StageHistory(ctx context.Context, id string) ([]StageVisit, error)
 	Board(ctx context.Context, pipelineID string, f Filter, order BoardOrder, limit int) (*Board, error)
+	LineItemService
 }
 
 // Page is a page of opportunities; NextCursor, when set, reads the next.
@@ -155,12 +156,16 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 	if err := checkWholeAmount(keys["amount"]); err != nil {
 		return nil, nil, err
 	}
+	_, setsAmount := keys["amount"]
 	out, ch, err := s.store.UpdateOpportunity(ctx, p.TenantID, id, func(old *Opportunity, pipelines Pipelines) (*Opportunity, OpportunityChange, error) {
 		if old.DeletedAt != nil || !InScope(p, old.OwnerID, old.TeamID) {
 			return nil, OpportunityChange{}, ErrOpportunityNotFound
 		}
 		if old.Version != ifMatch {
 			return nil, OpportunityChange{}, ErrOpportunityVersion
+		}
+		if setsAmount && len(old.LineItems) > 0 {
+			return nil, OpportunityChange{}, ErrAmountFollowsLines
 		}
 		base := *old
 		if base.Amount != nil {

@@ -42,13 +42,15 @@ type opportunityRow struct {
 	UpdatedAt        time.Time      `db:"updated_at"`
 	Version          int64          `db:"version"`
 	DeletedAt        *time.Time     `db:"deleted_at"`
+	PriceBookID      *string        `db:"price_book_id"`
+	LineItems        []byte         `db:"line_items"`
 }
 
 // opportunityColumns are the columns of an opportunityRow, in the order
 // saveOpportunity binds them.
 const opportunityColumns = `id, name, account_id, primary_contact_id, contact_roles, amount_minor, currency, close_date::text AS close_date,
 	pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, competitors, closed_at,
-	created_at, updated_at, version, deleted_at, forecast_category`
+	created_at, updated_at, version, deleted_at, forecast_category, price_book_id, line_items`
 
 // opportunity is the Opportunity of r.
 func (r opportunityRow) opportunity() (Opportunity, error) {
@@ -57,7 +59,7 @@ func (r opportunityRow) opportunity() (Opportunity, error) {
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	p := r.Probability
 	o.Probability = &p
-	o.AccountID, o.PrimaryContactID, o.CloseDate = deref(r.AccountID), deref(r.PrimaryContactID), deref(r.CloseDate)
+	o.AccountID, o.PrimaryContactID, o.CloseDate, o.PriceBookID = deref(r.AccountID), deref(r.PrimaryContactID), deref(r.CloseDate), deref(r.PriceBookID)
 	if r.AmountMinor != nil && r.Currency != nil {
 		exp, _ := money.Exponent(*r.Currency)
 		o.Amount = &Money{Minor: *r.AmountMinor, Currency: *r.Currency, Exponent: &exp}
@@ -71,6 +73,9 @@ func (r opportunityRow) opportunity() (Opportunity, error) {
 	o.ClosedAt, o.DeletedAt = r.ClosedAt, r.DeletedAt
 	if err := json.Unmarshal(r.ContactRoles, &o.ContactRoles); err != nil {
 		return o, fmt.Errorf("read contact roles: %w", err)
+	}
+	if err := json.Unmarshal(r.LineItems, &o.LineItems); err != nil {
+		return o, fmt.Errorf("read line items: %w", err)
 	}
 	return o, nil
 }
@@ -97,22 +102,26 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 	if err != nil {
 		return err
 	}
+	lines, err := json.Marshal(o.LineItems)
+	if err != nil {
+		return err
+	}
 	var minor, cur any
 	if o.Amount != nil {
 		minor, cur = o.Amount.Minor, o.Amount.Currency
 	}
 	args := []any{o.ID, o.Name, orNull(o.AccountID), orNull(o.PrimaryContactID), string(roles), minor, cur, orNull(o.CloseDate),
 		o.PipelineID, o.StageID, o.Status, *o.Probability, o.OwnerID, o.TeamID, o.NextStep, o.LostReason, pq.StringArray(o.Competitors),
-		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory}
+		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory, orNull(o.PriceBookID), string(lines)}
 	q := `UPDATE opportunities SET name = $2, account_id = $3, primary_contact_id = $4, contact_roles = $5, amount_minor = $6, currency = $7,
 		close_date = $8, pipeline_id = $9, stage_id = $10, status = $11, probability = $12, owner_id = $13, team_id = $14, next_step = $15,
-		lost_reason = $16, competitors = $17, closed_at = $18, created_at = $19, updated_at = $20, version = $21, deleted_at = $22, forecast_category = $23
-		WHERE id = $1`
+		lost_reason = $16, competitors = $17, closed_at = $18, created_at = $19, updated_at = $20, version = $21, deleted_at = $22, forecast_category = $23,
+		price_book_id = $24, line_items = $25 WHERE id = $1`
 	if insert {
 		q = `INSERT INTO opportunities (tenant_id, id, name, account_id, primary_contact_id, contact_roles, amount_minor, currency, close_date,
 			pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, competitors, closed_at,
-			created_at, updated_at, version, deleted_at, forecast_category)
-			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`
+			created_at, updated_at, version, deleted_at, forecast_category, price_book_id, line_items)
+			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`
 	}
 	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("save opportunity: %w", pg.MapError(err))
@@ -209,6 +218,14 @@ type Pipelines func(id string) (*Pipeline, error)
 // won or lost when it closed the deal so.
 func (s *Store) UpdateOpportunity(ctx context.Context, tenant, id string,
 	change func(current *Opportunity, pipelines Pipelines) (*Opportunity, OpportunityChange, error)) (*Opportunity, OpportunityChange, error) {
+	return s.updateOpportunity(ctx, tenant, id, func(tx *outbox.Tx, current *Opportunity) (*Opportunity, OpportunityChange, error) {
+		return change(current, func(pid string) (*Pipeline, error) { return getPipeline(ctx, tx, pid, false) })
+	})
+}
+
+// updateOpportunity is UpdateOpportunity with change given the transaction.
+func (s *Store) updateOpportunity(ctx context.Context, tenant, id string,
+	change func(tx *outbox.Tx, current *Opportunity) (*Opportunity, OpportunityChange, error)) (*Opportunity, OpportunityChange, error) {
 	var out *Opportunity
 	var ch OpportunityChange
 	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
@@ -216,7 +233,7 @@ func (s *Store) UpdateOpportunity(ctx context.Context, tenant, id string,
 		if err != nil {
 			return err
 		}
-		next, c, err := change(current, func(pid string) (*Pipeline, error) { return getPipeline(ctx, tx, pid, false) })
+		next, c, err := change(tx, current)
 		if err != nil {
 			return err
 		}
