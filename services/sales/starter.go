@@ -24,6 +24,7 @@ import (
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/forecasts"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/services/sales/leads"
 	"github.com/rapport-crm/rapport/services/sales/migrations"
 )
 
@@ -53,5 +54,6 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		deals.LineItemRoutes(opportunities),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
+		leads.Routes(leads.NewService(leads.NewStore(db), cursors)),
 	)
 }

@@ -37,6 +37,8 @@ const (
 	EntityPriceBook = "pricebook"
 	// EntityForecast is a forecast's override (package forecasts).
 	EntityForecast = "forecast"
+	// EntityLead is a lead (package leads).
+	EntityLead = "lead"
 )
 
 // Events is the catalogue of the events this service publishes, per entity:
@@ -48,4 +50,5 @@ var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs:
 	EntityProduct:     {VerbCreated, VerbUpdated, VerbDeleted},
 	EntityPriceBook:   {VerbCreated, VerbUpdated, VerbDeleted, VerbEntrySet, VerbEntryDeleted},
 	EntityForecast:    {VerbOverridden},
+	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored},
 }}

@@ -1,0 +1,337 @@
+package leads
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/sales/deals"
+	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+)
+
+// Store reads and writes leads; every write publishes its event through
+// the outbox in its transaction.
+type Store struct {
+	db *outbox.DB
+}
+
+// NewStore returns the Store on db.
+func NewStore(db *outbox.DB) *Store { return &Store{db: db} }
+
+// row is a row of leads.
+type row struct {
+	ID                     string     `db:"id"`
+	FirstName              string     `db:"first_name"`
+	LastName               string     `db:"last_name"`
+	Company                string     `db:"company"`
+	Title                  string     `db:"title"`
+	Email                  string     `db:"email"`
+	Phone                  string     `db:"phone"`
+	PhoneE164              string     `db:"phone_e164"`
+	Source                 string     `db:"source"`
+	CampaignID             *string    `db:"campaign_id"`
+	Status                 string     `db:"status"`
+	DisqualifiedReason     string     `db:"disqualified_reason"`
+	Rating                 string     `db:"rating"`
+	Score                  int        `db:"score"`
+	ScoreReasons           []byte     `db:"score_reasons"`
+	OwnerID                string     `db:"owner_id"`
+	TeamID                 string     `db:"team_id"`
+	AssignedByRuleID       *string    `db:"assigned_by_rule_id"`
+	AssignmentReason       string     `db:"assignment_reason"`
+	ConvertedContactID     *string    `db:"converted_contact_id"`
+	ConvertedAccountID     *string    `db:"converted_account_id"`
+	ConvertedOpportunityID *string    `db:"converted_opportunity_id"`
+	ConvertedAt            *time.Time `db:"converted_at"`
+	CreatedAt              time.Time  `db:"created_at"`
+	UpdatedAt              time.Time  `db:"updated_at"`
+	Version                int64      `db:"version"`
+	DeletedAt              *time.Time `db:"deleted_at"`
+}
+
+// columns are the columns of a row, in the order save binds them.
+const columns = `id, first_name, last_name, company, title, email, phone, phone_e164, source, campaign_id, status, disqualified_reason,
+	rating, score, score_reasons, owner_id, team_id, assigned_by_rule_id, assignment_reason, converted_contact_id, converted_account_id,
+	converted_opportunity_id, converted_at, created_at, updated_at, version, deleted_at`
+
+// deref is *s, or "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// orNull is s, or NULL when empty.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// utc is t in UTC, nil for nil.
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// lead is the Lead of r.
+func (r row) lead() (Lead, error) {
+	l := Lead{ID: r.ID, FirstName: r.FirstName, LastName: r.LastName, Company: r.Company, Title: r.Title, Email: r.Email, Phone: r.Phone,
+		PhoneE164: r.PhoneE164, Source: r.Source, CampaignID: deref(r.CampaignID), Status: r.Status, DisqualifiedReason: r.DisqualifiedReason,
+		Rating: r.Rating, Score: r.Score, OwnerID: r.OwnerID, TeamID: r.TeamID, AssignedByRuleID: deref(r.AssignedByRuleID),
+		AssignmentReason: r.AssignmentReason, ConvertedContactID: deref(r.ConvertedContactID), ConvertedAccountID: deref(r.ConvertedAccountID),
+		ConvertedOpportunityID: deref(r.ConvertedOpportunityID), ConvertedAt: utc(r.ConvertedAt), CreatedAt: r.CreatedAt.UTC(),
+		UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, DeletedAt: utc(r.DeletedAt)}
+	if err := json.Unmarshal(r.ScoreReasons, &l.ScoreReasons); err != nil {
+		return l, fmt.Errorf("read score reasons: %w", err)
+	}
+	return l, nil
+}
+
+// leadsOf is the Leads of rows.
+func leadsOf(rows []row) ([]Lead, error) {
+	out := make([]Lead, len(rows))
+	for i, r := range rows {
+		var err error
+		if out[i], err = r.lead(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// save inserts or updates l's row.
+func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
+	reasons, err := json.Marshal(l.ScoreReasons)
+	if err != nil {
+		return err
+	}
+	args := []any{l.ID, l.FirstName, l.LastName, l.Company, l.Title, l.Email, l.Phone, l.PhoneE164, l.Source, orNull(l.CampaignID), l.Status,
+		l.DisqualifiedReason, l.Rating, l.Score, string(reasons), l.OwnerID, l.TeamID, orNull(l.AssignedByRuleID), l.AssignmentReason,
+		orNull(l.ConvertedContactID), orNull(l.ConvertedAccountID), orNull(l.ConvertedOpportunityID), l.ConvertedAt, l.CreatedAt, l.UpdatedAt,
+		l.Version, l.DeletedAt}
+	q := `UPDATE leads SET first_name = $2, last_name = $3, company = $4, title = $5, email = $6, phone = $7, phone_e164 = $8, source = $9,
+		campaign_id = $10, status = $11, disqualified_reason = $12, rating = $13, score = $14, score_reasons = $15, owner_id = $16, team_id = $17,
+		assigned_by_rule_id = $18, assignment_reason = $19, converted_contact_id = $20, converted_account_id = $21, converted_opportunity_id = $22,
+		converted_at = $23, created_at = $24, updated_at = $25, version = $26, deleted_at = $27 WHERE id = $1`
+	if insert {
+		q = `INSERT INTO leads (tenant_id, ` + columns + `) VALUES (` + pgstore.CurrentTenant +
+			`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`
+	}
+	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("save lead: %w", pg.MapError(err))
+	}
+	return nil
+}
+
+// get reads the lead id, locking it when lock.
+func get(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Lead, error) {
+	q := "SELECT " + columns + " FROM leads WHERE id = $1"
+	if lock {
+		q += " FOR UPDATE"
+	}
+	var r row
+	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
+		if err = pg.MapError(err); errs.KindOf(err) == errs.NotFound {
+			return nil, ErrNotFound
+		}
+		return nil, fmt.Errorf("read lead: %w", err)
+	}
+	l, err := r.lead()
+	return &l, err
+}
+
+// Create stores a new lead and publishes lead.created, returning the ids
+// of the live leads p may see that share its email or phone (Duplicates),
+// newest first.
+func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead) (duplicates []string, err error) {
+	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
+		if err := save(ctx, tx, l, true); err != nil {
+			return err
+		}
+		if duplicates, err = duplicatesOf(ctx, tx, p, l); err != nil {
+			return err
+		}
+		return tx.Emit(ctx, pgstore.EntityLead, pgstore.VerbCreated, l.ID, l, nil)
+	})
+	return duplicates, err
+}
+
+// Lead reads a lead, deleted or not.
+func (s *Store) Lead(ctx context.Context, tenant, id string) (l *Lead, err error) {
+	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		l, err = get(ctx, tx, id, false)
+		return err
+	})
+	return l, err
+}
+
+// Update changes the lead id in a transaction of tenant (pgstore.Update):
+// it locks and reads the lead, change returns what it becomes and what
+// happened (pgstore.Updated for an update; VerbDeleted and VerbRestored
+// for a soft delete and a restore, which write the lead as change left
+// it), and unless nothing did, the lead is written and its event goes to
+// the outbox in the same transaction. It is the one way a lead changes:
+// assignment, scoring and conversion write their fields through it.
+func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Lead) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
+	var next *Lead
+	rows := pgstore.Rows[*Lead]{
+		Entity: pgstore.EntityLead,
+		Lock:   func(ctx context.Context, tx *outbox.Tx, id string) (*Lead, error) { return get(ctx, tx, id, true) },
+		Write:  func(ctx context.Context, tx *outbox.Tx, _, next *Lead) error { return save(ctx, tx, next, false) },
+		// A lead is deleted softly: its deletedAt is written.
+		Delete: func(ctx context.Context, tx *outbox.Tx, _ string) error { return save(ctx, tx, next, false) },
+	}
+	return pgstore.Update(ctx, s.db, tenant, id, rows, func(current *Lead) (*Lead, pgstore.Change, error) {
+		n, ch, err := change(current)
+		next = n
+		return n, ch, err
+	})
+}
+
+// query builds a WHERE clause with numbered parameters.
+type query struct {
+	conds []string
+	args  []any
+}
+
+// add ANDs cond, whose "?" placeholders take args in order.
+func (q *query) add(cond string, args ...any) {
+	for _, a := range args {
+		q.args = append(q.args, a)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
+	}
+	q.conds = append(q.conds, cond)
+}
+
+// scope ANDs the rule of deals.InScope: the caller's own leads (scope
+// own), its teams' and their subordinate teams' (team) or all.
+func (q *query) scope(p auth.Principal) {
+	switch p.ScopeFor(deals.Module) {
+	case auth.ScopeAll:
+	case auth.ScopeTeam:
+		q.add("(owner_id = ? OR team_id = ANY(?))", p.UserID, pq.StringArray(append(append([]string{}, p.Teams...), p.Subordinates...)))
+	default:
+		q.add("owner_id = ?", p.UserID)
+	}
+}
+
+// Filter selects leads: each set field must match; Query is a prefix of
+// the first or last name, the company or the email, regardless of case.
+type Filter struct {
+	Status, OwnerID, TeamID, Source, Rating, Query string
+	// Deleted selects the deleted leads instead of the live ones.
+	Deleted bool
+}
+
+// likePrefix is s as a LIKE pattern of the strings that start with it, in
+// lower case.
+func likePrefix(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(s)) + "%"
+}
+
+// List returns up to limit leads p may see that f selects, newest first,
+// after the id after ("" from the first).
+func (s *Store) List(ctx context.Context, p auth.Principal, f Filter, after string, limit int) (out []Lead, err error) {
+	q := &query{}
+	if f.Deleted {
+		q.add("deleted_at IS NOT NULL")
+	} else {
+		q.add("deleted_at IS NULL")
+	}
+	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"owner_id", f.OwnerID}, {"team_id", f.TeamID}, {"source", f.Source}, {"rating", f.Rating}} {
+		if c.v != "" {
+			q.add(c.col+" = ?", c.v)
+		}
+	}
+	if f.Query != "" {
+		q.add("(lower(last_name) LIKE ? OR lower(first_name) LIKE ? OR lower(company) LIKE ? OR email_key LIKE ?)",
+			likePrefix(f.Query), likePrefix(f.Query), likePrefix(f.Query), likePrefix(f.Query))
+	}
+	q.scope(p)
+	if after != "" {
+		q.add("id < ?", after)
+	}
+	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
+		var rs []row
+		if err := tx.SQL().SelectContext(ctx, &rs, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.conds, " AND ")+
+			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.args...); err != nil {
+			return fmt.Errorf("list leads: %w", pg.MapError(err))
+		}
+		out, err = leadsOf(rs)
+		return err
+	})
+	return out, err
+}
+
+// Duplicates returns the live leads p may see, other than l, that share
+// l's email (regardless of case) or phone (E.164), newest first.
+func (s *Store) Duplicates(ctx context.Context, p auth.Principal, l *Lead) (out []Lead, err error) {
+	out = []Lead{}
+	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
+		q, ok := duplicateQuery(p, l)
+		if !ok {
+			return nil
+		}
+		var rs []row
+		if err := tx.SQL().SelectContext(ctx, &rs, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.conds, " AND ")+
+			" ORDER BY id DESC LIMIT "+strconv.Itoa(maxDuplicates), q.args...); err != nil {
+			return fmt.Errorf("lead duplicates: %w", pg.MapError(err))
+		}
+		out, err = leadsOf(rs)
+		return err
+	})
+	return out, err
+}
+
+// maxDuplicates bounds the duplicates of one lead that are listed.
+const maxDuplicates = 100
+
+// duplicateQuery is the condition of l's duplicates p may see; false when
+// l has neither email nor phone.
+func duplicateQuery(p auth.Principal, l *Lead) (*query, bool) {
+	q := &query{}
+	switch {
+	case l.Email != "" && l.PhoneE164 != "":
+		q.add("(email_key = ? OR phone_e164 = ?)", strings.ToLower(l.Email), l.PhoneE164)
+	case l.Email != "":
+		q.add("email_key = ?", strings.ToLower(l.Email))
+	case l.PhoneE164 != "":
+		q.add("phone_e164 = ?", l.PhoneE164)
+	default:
+		return nil, false
+	}
+	q.add("deleted_at IS NULL")
+	q.add("id <> ?", l.ID)
+	q.scope(p)
+	return q, true
+}
+
+// duplicatesOf returns the ids of l's duplicates p may see, in tx.
+func duplicatesOf(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead) ([]string, error) {
+	out := []string{}
+	q, ok := duplicateQuery(p, l)
+	if !ok {
+		return out, nil
+	}
+	if err := tx.SQL().SelectContext(ctx, &out, "SELECT id FROM leads WHERE "+strings.Join(q.conds, " AND ")+
+		" ORDER BY id DESC LIMIT "+strconv.Itoa(maxDuplicates), q.args...); err != nil {
+		return nil, fmt.Errorf("lead duplicates: %w", pg.MapError(err))
+	}
+	return out, nil
+}
