@@ -8,7 +8,8 @@ import (
 )
 
 // Middleware authenticates every request by its "Authorization: Bearer"
-// internal token and puts the Principal in the request context; a request
+// internal token and puts the Principal and the token in the request
+// context (PrincipalFrom, TokenFrom); a request
 // without a valid token gets a 401 problem. Identity headers (X-Tenant-*,
 // X-User-*, X-Internal-*) are never trusted: they are removed before the
 // request goes on.
@@ -26,7 +27,7 @@ func Middleware(v *Verifier) func(http.Handler) http.Handler {
 				kitx.WriteProblem(w, r, err)
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+			next.ServeHTTP(w, r.WithContext(WithToken(WithPrincipal(r.Context(), p), token)))
 		})
 	}
 }

@@ -23,11 +23,12 @@ type seen struct {
 	TenantHdr  string `json:"tenantHeader"`
 	UserHdr    string `json:"userHeader"`
 	Authorized bool   `json:"authorized"`
+	Token      string `json:"token"` // the token TokenFrom gives the handler
 }
 
 // newProtectedServer serves, behind Middleware:
 //
-//	GET /whoami     the principal and identity headers the handler sees
+//	GET /whoami     the principal, token and identity headers the handler sees
 //	GET /contacts   a go-kit endpoint requiring contacts:read
 //	GET /reports    a go-kit endpoint requiring reports:read
 func newProtectedServer(t *testing.T, v *Verifier) *httptest.Server {
@@ -40,8 +41,9 @@ func newProtectedServer(t *testing.T, v *Verifier) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /whoami", func(w http.ResponseWriter, r *http.Request) {
 		p, _ := PrincipalFrom(r.Context())
+		token, _ := TokenFrom(r.Context())
 		_ = json.NewEncoder(w).Encode(seen{
-			Tenant: p.TenantID, User: p.UserID,
+			Tenant: p.TenantID, User: p.UserID, Token: token,
 			TenantHdr: r.Header.Get("X-Tenant-Id"), UserHdr: r.Header.Get("X-User-Id") + r.Header.Get("X-Internal-Caller"),
 		})
 	})
@@ -121,6 +123,9 @@ func TestMiddleware(t *testing.T) {
 			}
 			if got.Tenant != testPrincipal.TenantID || got.User != testPrincipal.UserID {
 				t.Errorf("principal got (%q, %q), want the token's (%q, %q)", got.Tenant, got.User, testPrincipal.TenantID, testPrincipal.UserID)
+			}
+			if tt.path == "/whoami" && got.Token != token {
+				t.Errorf("TokenFrom got %q, want the request's token", got.Token)
 			}
 			if got.TenantHdr != "" || got.UserHdr != "" {
 				t.Errorf("handler saw identity headers (%q, %q), want none", got.TenantHdr, got.UserHdr)

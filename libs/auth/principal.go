@@ -79,3 +79,20 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(Principal)
 	return p, ok
 }
+
+type tokenKey struct{}
+
+// WithToken returns a copy of ctx carrying the internal token the request
+// was authenticated with. Middleware puts it there, so that a service
+// calling another with its caller's authority exchanges this very token
+// (libs/svcclient).
+func WithToken(ctx context.Context, token string) context.Context {
+	return context.WithValue(ctx, tokenKey{}, token)
+}
+
+// TokenFrom returns the internal token stored in ctx by Middleware or
+// WithToken.
+func TokenFrom(ctx context.Context) (string, bool) {
+	t, ok := ctx.Value(tokenKey{}).(string)
+	return t, ok && t != ""
+}
