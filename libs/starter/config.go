@@ -32,6 +32,15 @@ type Config struct {
 	// ServiceAddress (SERVICE_ADDRESS, required with CONSUL_HTTP_ADDR) is
 	// the address others dial, e.g. the pod's IP.
 	ServiceAddress string
+	// GatewayURL (GATEWAY_URL, default AUTH_JWKS_URL without
+	// /.well-known/jwks.json) is the gateway's base URL for its internal
+	// routes: token exchange and the team directory (libs/svcclient).
+	GatewayURL string
+	// ServiceURLs are the base URLs of the services this one calls directly
+	// with its caller's authority, by name: <NAME>_URL (CONTACTS_URL, …),
+	// by default http://host:port from STATIC_UPSTREAMS; a service with
+	// neither is absent.
+	ServiceURLs map[string]string
 }
 
 // ParseConfig reads the configuration of service name through getenv; the
@@ -77,7 +86,7 @@ func ParseConfig(name string, getenv func(string) string) (Config, error) {
 	if len(c.CursorKey) > 0 && len(c.CursorKey) < kitx.MinCursorKeyLen {
 		return c, fmt.Errorf("CURSOR_KEY must be at least %d bytes", kitx.MinCursorKeyLen)
 	}
-	return c, nil
+	return c, parsePeers(&c, getenv)
 }
 
 // list splits a comma-separated value, dropping blanks.

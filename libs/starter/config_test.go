@@ -1,6 +1,7 @@
 package starter
 
 import (
+	"maps"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,9 @@ func TestParseConfigNamesTheBadVariable(t *testing.T) {
 		{"bad log level", "LOG_LEVEL", "loud"},
 		{"short cursor key", "CURSOR_KEY", "short"},
 		{"consul without an address to dial", "CONSUL_HTTP_ADDR", "127.0.0.1:8500"},
+		{"relative gateway url", "GATEWAY_URL", "/gateway"},
+		{"contacts url with a query", "CONTACTS_URL", "http://contacts:8080?x=1"},
+		{"bad static upstreams", "STATIC_UPSTREAMS", "contacts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,5 +46,32 @@ func TestParseConfigNamesTheBadVariable(t *testing.T) {
 	c, err := ParseConfig("contacts", func(k string) string { return valid[k] })
 	if err != nil || c.Name != "contacts" || c.HTTPAddr != ":8080" || len(c.Brokers) != 1 {
 		t.Errorf("valid config: %+v, %v", c, err)
+	}
+}
+
+func TestParseConfigPeers(t *testing.T) {
+	env := map[string]string{
+		"DATABASE_URL":         "postgres://sales_app:pw@127.0.0.1:5432/sales",
+		"DATABASE_MIGRATE_URL": "postgres://postgres@127.0.0.1:5432/sales",
+		"KAFKA_BROKERS":        "127.0.0.1:9092",
+		"AUTH_JWKS_URL":        "http://127.0.0.1:8080/.well-known/jwks.json",
+		"STATIC_UPSTREAMS":     "contacts=127.0.0.1:8081,sales=127.0.0.1:8082",
+	}
+	c, err := ParseConfig("sales", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"contacts": "http://127.0.0.1:8081", "sales": "http://127.0.0.1:8082"}
+	if c.GatewayURL != "http://127.0.0.1:8080" || !maps.Equal(c.ServiceURLs, want) {
+		t.Errorf("defaults: gateway %q, services %v; want http://127.0.0.1:8080 and %v", c.GatewayURL, c.ServiceURLs, want)
+	}
+	env["GATEWAY_URL"], env["CONTACTS_URL"] = "https://gateway.internal/", "https://contacts.t-acme.svc:8080"
+	delete(env, "STATIC_UPSTREAMS")
+	if c, err = ParseConfig("sales", func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]string{"contacts": "https://contacts.t-acme.svc:8080"}
+	if c.GatewayURL != "https://gateway.internal" || !maps.Equal(c.ServiceURLs, want) {
+		t.Errorf("set: gateway %q, services %v; want https://gateway.internal and %v", c.GatewayURL, c.ServiceURLs, want)
 	}
 }
