@@ -202,6 +202,21 @@ func probes(v fixture) []probe {
 		{name: "opportunity line items", method: "GET", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", gate: salesRead, want: 404, echoes: true},
 		{name: "set opportunity line items", method: "PUT", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", body: map[string]any{"priceBookId": v.PriceBookID,
 			"lineItems": []map[string]any{{"productId": v.ProductID, "quantity": "1"}}}, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
+		// Leads: read with sales:read, changed with sales:write, within the
+		// caller's record scope; their duplicates are found among the
+		// caller's tenant's leads only (the victim's lead has its phone).
+		{name: "list leads", method: "GET", path: "/v1/leads?limit=200", gate: salesRead, want: 200},
+		{name: "list deleted leads", method: "GET", path: "/v1/leads?deleted=true&limit=200", gate: salesRead, want: 200},
+		{name: "search leads by the victim's email", method: "GET", path: "/v1/leads?q=" + q(v.LeadEmail), gate: salesRead, want: 200},
+		{name: "get lead", method: "GET", path: "/v1/leads/" + v.LeadID, gate: salesRead, want: 404, echoes: true},
+		{name: "lead duplicates", method: "GET", path: "/v1/leads/" + v.LeadID + "/duplicates", gate: salesRead, want: 404, echoes: true},
+		{name: "create lead", method: "POST", path: "/v1/leads", body: map[string]any{"lastName": "Probe " + m}, gate: salesWrite, want: 201},
+		{name: "create lead with the victim's phone", method: "POST", path: "/v1/leads", body: map[string]any{"lastName": "Probe " + m, "phone": v.Phone},
+			gate: salesWrite, want: 201},
+		{name: "patch lead", method: "PATCH", path: "/v1/leads/" + v.LeadID, body: map[string]any{"lastName": "pwned"}, header: ifMatch,
+			gate: salesWrite, want: 404, echoes: true},
+		{name: "delete lead", method: "DELETE", path: "/v1/leads/" + v.LeadID, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
+		{name: "restore lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/restore", gate: salesWrite, want: 404, echoes: true},
 		// The catalogue is the tenant's sales configuration: read with
 		// sales:read, changed with sales:admin (the gateway asks sales:write
 		// of every write).
@@ -347,6 +362,10 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"get opportunity", "GET", "/v1/opportunities/" + f.OpportunityID, nil, f.OpportunityID},
 		{"opportunity stage history", "GET", "/v1/opportunities/" + f.OpportunityID + "/stage-history", nil, f.StageName},
 		{"opportunity line items", "GET", "/v1/opportunities/" + f.OpportunityID + "/line-items", nil, f.OpportunityID},
+		{"list leads", "GET", "/v1/leads?limit=200", nil, f.LeadID},
+		{"search leads by email", "GET", "/v1/leads?q=" + q(f.LeadEmail), nil, f.LeadID},
+		{"get lead", "GET", "/v1/leads/" + f.LeadID, nil, f.LeadID},
+		{"lead duplicates", "GET", "/v1/leads/" + f.LeadID + "/duplicates", nil, `"items":[]`},
 		{"list products", "GET", "/v1/products?limit=200", nil, f.ProductID},
 		{"get product", "GET", "/v1/products/" + f.ProductID, nil, f.ProductID},
 		{"list price books", "GET", "/v1/price-books", nil, f.PriceBookID},
@@ -379,6 +398,7 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"pipeline", "/v1/pipelines/" + f.PipelineID},
 		{"default pipeline", "/v1/pipelines/" + f.DefaultPipelineID},
 		{"opportunity", "/v1/opportunities/" + f.OpportunityID},
+		{"lead", "/v1/leads/" + f.LeadID},
 		{"product", "/v1/products/" + f.ProductID},
 		{"price book", "/v1/price-books/" + f.PriceBookID},
 	}

@@ -1,7 +1,7 @@
 // Package sales is the sales service of Rapport (issue 15): the pipelines
 // of each tenant with their ordered stages and its opportunities, its
-// catalogue of products and price books, its forecasts, and, to come,
-// leads and quotes. Every read and write runs
+// catalogue of products and price books, its forecasts, its leads, and,
+// to come, quotes. Every read and write runs
 // in a tenant transaction under row-level security; every change is
 // published through the outbox to rapport.sales.v1.
 //
