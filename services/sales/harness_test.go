@@ -68,8 +68,10 @@ func (u user) as(perms ...string) user {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	db := testkit.Postgres(t)
-	topic := registry.MustTopic("", registry.Sales)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topic, events.DLQ(topic)))
+	// One partition each: events in order. The service consumes contacts'
+	// topic (contactevents_test.go publishes to it).
+	topic, contacts := registry.MustTopic("", registry.Sales), registry.MustTopic("", registry.Contacts)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topic, events.DLQ(topic), contacts, events.DLQ(contacts)))
 	signer, jwks := contracttest.Gateway(t)
 	doc, err := sales.OpenAPI(context.Background())
 	if err != nil {

@@ -12,6 +12,7 @@ package sales
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -21,6 +22,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/sales/catalog"
+	"github.com/rapport-crm/rapport/services/sales/contactevents"
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/forecasts"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -40,7 +42,16 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: routes(outbox.NewDB(env.DB, pgstore.Events, env.Topic), env.Cursors), OpenAPI: spec}, nil
+	db := outbox.NewDB(env.DB, pgstore.Events, env.Topic)
+	return starter.API{Routes: routes(db, env.Cursors), OpenAPI: spec, Consumers: consumers(db, env.Logger)}, nil
+}
+
+// consumers are the service's consumers of other contexts' events: the
+// contacts' merges and erasures, applied to each context naming contacts'
+// records (a contactevents.Referrer).
+func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
+	return []starter.Consumer{{Group: contactevents.ConsumerGroup, Contexts: contactevents.Contexts,
+		Handler: contactevents.NewHandler(db, logger, deals.NewReferences()).Handle}}
 }
 
 // routes is the service's route table, every context's, each route with

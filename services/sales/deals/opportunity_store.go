@@ -228,47 +228,57 @@ func (s *Store) updateOpportunity(ctx context.Context, tenant, id string,
 	change func(tx *outbox.Tx, current *Opportunity) (*Opportunity, OpportunityChange, error)) (*Opportunity, OpportunityChange, error) {
 	var out *Opportunity
 	var ch OpportunityChange
-	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		current, err := getOpportunity(ctx, tx, id, true)
-		if err != nil {
-			return err
-		}
-		next, c, err := change(tx, current)
-		if err != nil {
-			return err
-		}
-		out, ch = next, c
-		if ch.Verb == "" {
-			return nil
-		}
-		if err := saveOpportunity(ctx, tx, next, false); err != nil {
-			return err
-		}
-		if err := applyTotals(ctx, tx, current, next); err != nil {
-			return err
-		}
-		if err := tx.Emit(ctx, pgstore.EntityOpportunity, ch.Verb, id, next, ch.Fields); err != nil {
-			return err
-		}
-		if ch.Move == nil {
-			return nil
-		}
-		if err := leaveStage(ctx, tx, id, next.UpdatedAt); err != nil {
-			return err
-		}
-		to := Stage{ID: ch.Move.To.StageID, Name: ch.Move.To.Name}
-		if err := enterStage(ctx, tx, id, to, ch.Move.MovedBy, next.UpdatedAt); err != nil {
-			return err
-		}
-		if err := tx.Emit(ctx, pgstore.EntityOpportunity, pgstore.VerbStageChanged, id, ch.Move, nil); err != nil {
-			return err
-		}
-		if next.Status != current.Status && next.Status != StatusOpen {
-			return tx.Emit(ctx, pgstore.EntityOpportunity, next.Status, id, next, nil)
-		}
-		return nil
+	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) (err error) {
+		out, ch, err = updateOpportunityIn(ctx, tx, id, change)
+		return err
 	})
 	return out, ch, err
+}
+
+// updateOpportunityIn is updateOpportunity in tx, a transaction of the
+// tenant's that the caller opened (an event consumer's, with its inbox
+// insert).
+func updateOpportunityIn(ctx context.Context, tx *outbox.Tx, id string,
+	change func(tx *outbox.Tx, current *Opportunity) (*Opportunity, OpportunityChange, error)) (*Opportunity, OpportunityChange, error) {
+	current, err := getOpportunity(ctx, tx, id, true)
+	if err != nil {
+		return nil, OpportunityChange{}, err
+	}
+	next, ch, err := change(tx, current)
+	if err != nil {
+		return nil, OpportunityChange{}, err
+	}
+	if ch.Verb == "" {
+		return next, ch, nil
+	}
+	if err := saveOpportunity(ctx, tx, next, false); err != nil {
+		return nil, ch, err
+	}
+	if err := applyTotals(ctx, tx, current, next); err != nil {
+		return nil, ch, err
+	}
+	if err := tx.Emit(ctx, pgstore.EntityOpportunity, ch.Verb, id, next, ch.Fields); err != nil {
+		return nil, ch, err
+	}
+	if ch.Move == nil {
+		return next, ch, nil
+	}
+	if err := leaveStage(ctx, tx, id, next.UpdatedAt); err != nil {
+		return nil, ch, err
+	}
+	to := Stage{ID: ch.Move.To.StageID, Name: ch.Move.To.Name}
+	if err := enterStage(ctx, tx, id, to, ch.Move.MovedBy, next.UpdatedAt); err != nil {
+		return nil, ch, err
+	}
+	if err := tx.Emit(ctx, pgstore.EntityOpportunity, pgstore.VerbStageChanged, id, ch.Move, nil); err != nil {
+		return nil, ch, err
+	}
+	if next.Status != current.Status && next.Status != StatusOpen {
+		if err := tx.Emit(ctx, pgstore.EntityOpportunity, next.Status, id, next, nil); err != nil {
+			return nil, ch, err
+		}
+	}
+	return next, ch, nil
 }
 
 // enterStage opens a stage history entry of the opportunity id.
