@@ -77,6 +77,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	))
 	start(t, "sales", bins.Sales, s.SalesURL, append(common,
 		"SERVICE_NAME=sales", "HTTP_ADDR="+sAddr,
+		"CONTACTS_URL="+s.ContactsURL, // lead conversion calls contacts with its caller's authority
 		"DATABASE_URL="+sdb.AppURL, "DATABASE_MIGRATE_URL="+sdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
