@@ -61,17 +61,20 @@ func salesExplain(ctx context.Context, appURL, tenant, pipeline string) (string,
 
 // writeSalesSection renders part 10.
 func writeSalesSection(w io.Writer, r salesRun) {
-	fmt.Fprintf(w, "## 10. Sales: pipeline board\n\n")
+	fmt.Fprintf(w, "## 10. Sales: pipeline board and forecast\n\n")
 	fmt.Fprintf(w, "The real `services/sales` binary on a scratch database and an in-process Kafka, with internal tokens signed as the gateway signs them. One tenant's default pipeline (%d stages, created by the tenant's first `GET /v1/pipelines`) gets %d opportunities and the default pipelines of %d other tenants %d each, loaded straight in SQL as the database owner (not through the API) in %s: spread evenly over the stages with each stage's status, probability and forecast category and the fields it requires, owned by %d users in %d teams, amounts in EUR (every fifth in USD, none for a quarter of the first two stages'), UUIDv7 ids one every 10 minutes back from now, each one's entry into its stage in the stage history, and `board_totals` filled from the rows as the service keeps it (the scope-all board's count, %d, is checked against the load). Then `VACUUM ANALYZE` and a `CHECKPOINT`; requests sequential, %d each after %d warm-up. The user is user-0 of team-0, with scope all, team (team-0's %d owners: %d opportunities) or own (%d).\n\n",
 		r.Stages, salesOpportunities, salesSmallTenants, salesSmallSize, r.Load.Round(time.Millisecond), salesOwners, salesTeams,
 		salesOpportunities, salesRequests, salesWarmup, salesOwners/salesTeams, salesOpportunities/salesTeams, salesOpportunities/salesOwners)
 	fmt.Fprintf(w, "| request | counted | listed | p50 | p99 | max | goal |\n|---|---:|---:|---:|---:|---:|---|\n")
 	for _, c := range r.Cases {
-		goal := ""
+		goal, limit := "", goalBoardP99
+		if c.Forecast {
+			limit = goalForecastP99
+		}
 		if c.Goal {
-			goal = fmt.Sprintf("p99 ≤ %s %s", ms(goalBoardP99), verdict(c.Latency.P99 <= goalBoardP99))
+			goal = fmt.Sprintf("p99 ≤ %s %s", ms(limit), verdict(c.Latency.P99 <= limit))
 		}
 		fmt.Fprintf(w, "| %s | %d | %d | %s | %s | %s | %s |\n", c.Name, c.Count, c.Cards, ms(c.Latency.P50), ms(c.Latency.P99), ms(c.Latency.Max), goal)
 	}
-	fmt.Fprintf(w, "\nIssue 15's other goals (the forecast, lead assignment, lead creation) come with later slices and are not measured here. A board reads the pipeline and its stages, sums `board_totals` (a row per stage, owner, team and currency) for the counts and totals, and takes the newest ids of each stage by an index-only scan of `opportunities_board` before reading their rows. EXPLAIN ANALYZE as the application role (RLS forced):\n\n```\n%s\n```\n\n", r.Explain)
+	fmt.Fprintf(w, "\nThe forecast's requests (f) to (j) are of %s, the quarter after today's, whose close dates the load covers whole, in EUR after the tenant's first `PUT /v1/forecasts/rates` (USD at a rate); counted is the opportunities it sums (its counts of every category over its groups), listed its groups. Issue 15's other goals (lead assignment, lead creation) come with later slices and are not measured here. A board reads the pipeline and its stages, sums `board_totals` (a row per stage, owner, team and currency) for the counts and totals, and takes the newest ids of each stage by an index-only scan of `opportunities_board` before reading their rows. EXPLAIN ANALYZE as the application role (RLS forced):\n\n```\n%s\n```\n\n", r.Period, r.Explain)
 }
