@@ -32,10 +32,10 @@ const (
 
 // salesCase is one request of part 10 measured.
 type salesCase struct {
-	Name    string
-	Count   int // the opportunities the board counts (0 for the floor)
-	Cards   int // the opportunities it lists
-	Goal    bool
+	Name  string
+	Count int // the opportunities the board counts (0 for the floor)
+	Cards int // the opportunities it lists
+	Goal  bool
 	// Forecast says the request is a forecast: its goal is
 	// goalForecastP99, Count the opportunities it sums and Cards its groups.
 	Forecast bool
