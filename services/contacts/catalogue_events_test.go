@@ -9,8 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/customfields"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/search"
 )
 
@@ -64,7 +64,7 @@ func TestCustomFieldEvents(t *testing.T) {
 
 	// A patch that changes nothing is no change: no new version, no event.
 	same := e.want(e.do(u, "PATCH", "/v1/custom-fields/"+id, map[string]any{"label": "Customer tier"}, "If-Match", `"2"`), http.StatusOK)
-	if evs, _ = e.eventsAfter(seq); len(evs) != 0 || contracttest.Decode[customer.CustomField](same).Version != 2 {
+	if evs, _ = e.eventsAfter(seq); len(evs) != 0 || contracttest.Decode[customfields.Field](same).Version != 2 {
 		t.Errorf("an empty change published %v: %s", evs, same.Raw)
 	}
 

@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/rapport-crm/rapport/services/contacts/catalog"
-	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/libs/customfields"
+	"github.com/rapport-crm/rapport/libs/tags"
 )
 
 // filterJSON encodes a filter for the filter query parameter.
@@ -75,7 +75,7 @@ func TestFilterOperators(t *testing.T) {
 
 	// The definition of "gone" is deleted: its values stay but are not filterable.
 	var goneID string
-	for _, d := range items[customer.CustomField](e.want(e.do(u, "GET", "/v1/custom-fields?entity=contact", nil), 200)) {
+	for _, d := range items[customfields.Field](e.want(e.do(u, "GET", "/v1/custom-fields?entity=contact", nil), 200)) {
 		if d.Key == "gone" {
 			goneID = d.ID
 		}
@@ -83,7 +83,7 @@ func TestFilterOperators(t *testing.T) {
 	e.want(e.do(u, "DELETE", "/v1/custom-fields/"+goneID, nil), http.StatusNoContent)
 
 	// Renaming a tag keeps filters by its new name working.
-	for _, tg := range items[catalog.Tag](e.want(e.do(u, "GET", "/v1/tags", nil), 200)) {
+	for _, tg := range items[tags.Tag](e.want(e.do(u, "GET", "/v1/tags", nil), 200)) {
 		if tg.Name == "vip-list" {
 			e.want(e.do(u, "PATCH", "/v1/tags/"+tg.ID, map[string]any{"name": "VIPs"}, "If-Match", `"1"`), http.StatusOK)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/tags"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
@@ -79,7 +80,7 @@ func TestDeletedTagIsStrippedAfterwards(t *testing.T) {
 	if tags := accountOf(e.want(e.do(u, "GET", "/v1/accounts/"+account, nil), http.StatusOK)).Tags; len(tags) != 0 {
 		t.Errorf("the account's tags after the delete: %v, want none", tags)
 	}
-	if list := items[catalog.Tag](e.want(e.do(u, "GET", "/v1/tags", nil), http.StatusOK)); len(list) != 1 || list[0].Name != "VIP" {
+	if list := items[tags.Tag](e.want(e.do(u, "GET", "/v1/tags", nil), http.StatusOK)); len(list) != 1 || list[0].Name != "VIP" {
 		t.Errorf("the catalogue after the delete: %v, want VIP alone", list)
 	}
 	if e.carrying("contacts", gone) == 0 {

@@ -10,7 +10,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/email"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/phone"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
@@ -129,8 +131,8 @@ func (c *Call) normalize(v *errs.Validator, region string) {
 	c.From, c.To = strings.TrimSpace(c.From), strings.TrimSpace(c.To)
 	customer.CheckLen(v, "call/from", c.From, maxNumber)
 	customer.CheckLen(v, "call/to", c.To, maxNumber)
-	c.FromE164, _ = customer.NormalizePhone(c.From, region)
-	c.ToE164, _ = customer.NormalizePhone(c.To, region)
+	c.FromE164, _ = phone.Normalize(c.From, region)
+	c.ToE164, _ = phone.Normalize(c.To, region)
 	v.Check(!c.StartedAt.IsZero(), "call/startedAt", "is required")
 	c.StartedAt = stamp(c.StartedAt)
 	v.Check(c.DurationSeconds >= 0 && c.DurationSeconds <= maxDuration, "call/durationSeconds", "must be from 0 to 604800 (a week)")
@@ -145,7 +147,7 @@ func (c *Call) normalize(v *errs.Validator, region string) {
 // sending time defaults to now.
 func (e *Email) normalize(v *errs.Validator, now time.Time) {
 	e.From = strings.ToLower(strings.TrimSpace(e.From))
-	v.Check(customer.ValidEmail(e.From), "email/from", "must be an email address such as name@example.com")
+	v.Check(email.Valid(e.From), "email/from", "must be an email address such as name@example.com")
 	v.Check(len(e.To) >= 1, "email/to", "names at least one recipient")
 	e.To = checkAddresses(v, "email/to", e.To)
 	e.Cc = checkAddresses(v, "email/cc", e.Cc)
@@ -163,7 +165,7 @@ func checkAddresses(v *errs.Validator, path string, list []string) []string {
 	v.Check(len(list) <= maxList, path, fmt.Sprintf("names at most %d addresses", maxList))
 	for i := range list {
 		list[i] = strings.ToLower(strings.TrimSpace(list[i]))
-		v.Check(customer.ValidEmail(list[i]), fmt.Sprintf("%s/%d", path, i), "must be an email address such as name@example.com")
+		v.Check(email.Valid(list[i]), fmt.Sprintf("%s/%d", path, i), "must be an email address such as name@example.com")
 	}
 	return list
 }
@@ -190,7 +192,7 @@ func (m *Meeting) normalize(v *errs.Validator) {
 		at.Name, at.Email = strings.TrimSpace(at.Name), strings.ToLower(strings.TrimSpace(at.Email))
 		checkID(v, path+"contactId", at.ContactID)
 		customer.CheckLen(v, path+"name", at.Name, maxShort*2)
-		v.Check(at.Email == "" || customer.ValidEmail(at.Email), path+"email", "must be an email address such as name@example.com")
+		v.Check(at.Email == "" || email.Valid(at.Email), path+"email", "must be an email address such as name@example.com")
 		v.Check(at.ContactID != nil || at.Name != "" || at.Email != "", path[:len(path)-1], "needs a contactId, a name or an email")
 	}
 }

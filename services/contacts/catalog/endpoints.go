@@ -5,9 +5,10 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/resource"
+	"github.com/rapport-crm/rapport/libs/tags"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/api"
 )
 
@@ -22,7 +23,7 @@ type Endpoints struct {
 func MakeEndpoints(s Service) Endpoints {
 	return Endpoints{
 		CreateTag: func(ctx context.Context, r any) (any, error) {
-			t, err := s.CreateTag(ctx, r.(Tag))
+			t, err := s.CreateTag(ctx, r.(tags.Tag))
 			if err != nil {
 				return nil, err
 			}
@@ -47,11 +48,11 @@ func MakeEndpoints(s Service) Endpoints {
 			return resource.NoContent{}, s.DeleteTag(ctx, r.(resource.IDRequest).ID)
 		},
 		ListTags: func(ctx context.Context, _ any) (any, error) {
-			tags, err := s.ListTags(ctx)
-			return resource.OK(&resource.List[Tag]{Items: tags}, 0, err)
+			list, err := s.ListTags(ctx)
+			return resource.OK(&resource.List[tags.Tag]{Items: list}, 0, err)
 		},
 		CreateCustomField: func(ctx context.Context, r any) (any, error) {
-			d, err := s.CreateCustomField(ctx, r.(customer.CustomField))
+			d, err := s.CreateCustomField(ctx, r.(customfields.Field))
 			if err != nil {
 				return nil, err
 			}
@@ -77,7 +78,7 @@ func MakeEndpoints(s Service) Endpoints {
 		},
 		ListCustomFields: func(ctx context.Context, r any) (any, error) {
 			defs, err := s.ListCustomFields(ctx, r.(api.ListParams).Entity)
-			return resource.OK(&resource.List[customer.CustomField]{Items: defs}, 0, err)
+			return resource.OK(&resource.List[customfields.Field]{Items: defs}, 0, err)
 		},
 		GetSettings: func(ctx context.Context, _ any) (any, error) {
 			st, err := s.GetSettings(ctx)

@@ -3,6 +3,8 @@ package catalog
 import (
 	"context"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
@@ -18,7 +20,7 @@ func Present(ctx context.Context, tx *pgstore.Tx, entity string, recs ...custome
 }
 
 // PresentWith is Present with the custom field definitions already read.
-func PresentWith(ctx context.Context, tx *pgstore.Tx, defs map[string]customer.CustomField, recs ...customer.Record) error {
+func PresentWith(ctx context.Context, tx *pgstore.Tx, defs map[string]customfields.Field, recs ...customer.Record) error {
 	var ids []string
 	for _, r := range recs {
 		ids = append(ids, r.Base().TagIDs...)
@@ -35,7 +37,7 @@ func PresentWith(ctx context.Context, tx *pgstore.Tx, defs map[string]customer.C
 				m.Tags = append(m.Tags, n)
 			}
 		}
-		m.CustomFields = customer.VisibleCustomFields(defs, m.StoredFields, "")
+		m.CustomFields = customfields.Visible(defs, m.StoredFields, "")
 	}
 	return nil
 }

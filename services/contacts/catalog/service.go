@@ -3,13 +3,17 @@ package catalog
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/phone"
+	"github.com/rapport-crm/rapport/libs/tags"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -18,26 +22,26 @@ import (
 // Service manages the tenant's catalogue. Patches are JSON merge patches
 // (RFC 7396); ifMatch is the version the caller last saw (0: none).
 type Service interface {
-	CreateTag(ctx context.Context, t Tag) (*Tag, error)
-	GetTag(ctx context.Context, id string) (*Tag, error)
+	CreateTag(ctx context.Context, t tags.Tag) (*tags.Tag, error)
+	GetTag(ctx context.Context, id string) (*tags.Tag, error)
 	// UpdateTag renames or recolours a tag; every assignment stays.
-	UpdateTag(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Tag, error)
+	UpdateTag(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*tags.Tag, error)
 	// DeleteTag removes a tag from the catalogue, and so from every
 	// record's tags, at once; its id leaves the rows afterwards
 	// (Store.StripDeletedTags).
 	DeleteTag(ctx context.Context, id string) error
-	ListTags(ctx context.Context) ([]Tag, error)
+	ListTags(ctx context.Context) ([]tags.Tag, error)
 
-	CreateCustomField(ctx context.Context, d customer.CustomField) (*customer.CustomField, error)
-	GetCustomField(ctx context.Context, id string) (*customer.CustomField, error)
+	CreateCustomField(ctx context.Context, d customfields.Field) (*customfields.Field, error)
+	GetCustomField(ctx context.Context, id string) (*customfields.Field, error)
 	// UpdateCustomField changes the label, the required flag and (extending
 	// only) the options; no record is touched.
-	UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*customer.CustomField, error)
+	UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*customfields.Field, error)
 	// DeleteCustomField removes a definition; the values stay in the
 	// records, hidden.
 	DeleteCustomField(ctx context.Context, id string) error
 	// ListCustomFields lists the definitions of entity ("" for both).
-	ListCustomFields(ctx context.Context, entity string) ([]customer.CustomField, error)
+	ListCustomFields(ctx context.Context, entity string) ([]customfields.Field, error)
 
 	GetSettings(ctx context.Context) (*Settings, error)
 	PutSettings(ctx context.Context, s Settings) (*Settings, error)
@@ -58,12 +62,12 @@ func (s *service) timestamp() time.Time { return pg.Timestamp(s.now()) }
 var unchanged = pgstore.Change{}
 
 // CreateTag implements Service.
-func (s *service) CreateTag(ctx context.Context, t Tag) (*Tag, error) {
+func (s *service) CreateTag(ctx context.Context, t tags.Tag) (*tags.Tag, error) {
 	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := t.normalize(); err != nil {
+	if err := t.Normalize(); err != nil {
 		return nil, err
 	}
 	now := s.timestamp()
@@ -72,7 +76,7 @@ func (s *service) CreateTag(ctx context.Context, t Tag) (*Tag, error) {
 }
 
 // GetTag implements Service.
-func (s *service) GetTag(ctx context.Context, id string) (*Tag, error) {
+func (s *service) GetTag(ctx context.Context, id string) (*tags.Tag, error) {
 	p, err := customer.CallerOf(ctx, id, ErrTagNotFound)
 	if err != nil {
 		return nil, err
@@ -82,7 +86,7 @@ func (s *service) GetTag(ctx context.Context, id string) (*Tag, error) {
 
 // UpdateTag implements Service. A patch that changes nothing keeps the
 // version and publishes nothing.
-func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Tag, error) {
+func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*tags.Tag, error) {
 	p, err := customer.CallerOf(ctx, id, ErrTagNotFound)
 	if err != nil {
 		return nil, err
@@ -90,15 +94,15 @@ func (s *service) UpdateTag(ctx context.Context, id string, ifMatch int64, patch
 	if ifMatch == 0 {
 		return nil, customer.ErrIfMatchRequired
 	}
-	return s.store.UpdateTag(ctx, p.TenantID, id, func(_ *pgstore.Tx, old *Tag) (*Tag, pgstore.Change, error) {
+	return s.store.UpdateTag(ctx, p.TenantID, id, func(_ *pgstore.Tx, old *tags.Tag) (*tags.Tag, pgstore.Change, error) {
 		if old.Version != ifMatch {
 			return nil, unchanged, customer.ErrVersionMismatch
 		}
-		t := &Tag{}
+		t := &tags.Tag{}
 		if err := mergepatch.Apply(old, patch, customer.ReadOnlyFields, t); err != nil {
 			return nil, unchanged, err
 		}
-		if err := t.normalize(); err != nil {
+		if err := t.Normalize(); err != nil {
 			return nil, unchanged, err
 		}
 		t.ID, t.CreatedAt, t.UpdatedAt, t.Version = old.ID, old.CreatedAt, s.timestamp(), old.Version+1
@@ -112,12 +116,12 @@ func (s *service) DeleteTag(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.UpdateTag(ctx, p.TenantID, id, pgstore.Deleted[*Tag])
+	_, err = s.store.UpdateTag(ctx, p.TenantID, id, pgstore.Deleted[*tags.Tag])
 	return err
 }
 
 // ListTags implements Service.
-func (s *service) ListTags(ctx context.Context) ([]Tag, error) {
+func (s *service) ListTags(ctx context.Context) ([]tags.Tag, error) {
 	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
@@ -126,12 +130,12 @@ func (s *service) ListTags(ctx context.Context) ([]Tag, error) {
 }
 
 // CreateCustomField implements Service.
-func (s *service) CreateCustomField(ctx context.Context, d customer.CustomField) (*customer.CustomField, error) {
+func (s *service) CreateCustomField(ctx context.Context, d customfields.Field) (*customfields.Field, error) {
 	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Validate(nil); err != nil {
+	if err := d.Validate(nil, entities...); err != nil {
 		return nil, err
 	}
 	now := s.timestamp()
@@ -140,8 +144,8 @@ func (s *service) CreateCustomField(ctx context.Context, d customer.CustomField)
 }
 
 // GetCustomField implements Service.
-func (s *service) GetCustomField(ctx context.Context, id string) (*customer.CustomField, error) {
-	p, err := customer.CallerOf(ctx, id, ErrCustomFieldNotFound)
+func (s *service) GetCustomField(ctx context.Context, id string) (*customfields.Field, error) {
+	p, err := customer.CallerOf(ctx, id, customfields.ErrNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -150,23 +154,23 @@ func (s *service) GetCustomField(ctx context.Context, id string) (*customer.Cust
 
 // UpdateCustomField implements Service. A patch that changes nothing keeps
 // the version and publishes nothing.
-func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*customer.CustomField, error) {
-	p, err := customer.CallerOf(ctx, id, ErrCustomFieldNotFound)
+func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*customfields.Field, error) {
+	p, err := customer.CallerOf(ctx, id, customfields.ErrNotFound)
 	if err != nil {
 		return nil, err
 	}
 	if ifMatch == 0 {
 		return nil, customer.ErrIfMatchRequired
 	}
-	return s.store.UpdateCustomField(ctx, p.TenantID, id, func(_ *pgstore.Tx, old *customer.CustomField) (*customer.CustomField, pgstore.Change, error) {
+	return s.store.UpdateCustomField(ctx, p.TenantID, id, func(_ *pgstore.Tx, old *customfields.Field) (*customfields.Field, pgstore.Change, error) {
 		if old.Version != ifMatch {
 			return nil, unchanged, customer.ErrVersionMismatch
 		}
-		d := &customer.CustomField{}
+		d := &customfields.Field{}
 		if err := mergepatch.Apply(old, patch, customer.ReadOnlyFields, d); err != nil {
 			return nil, unchanged, err
 		}
-		if err := d.Validate(old); err != nil {
+		if err := d.Validate(old, entities...); err != nil {
 			return nil, unchanged, err
 		}
 		d.ID, d.CreatedAt, d.UpdatedAt, d.Version = old.ID, old.CreatedAt, s.timestamp(), old.Version+1
@@ -176,22 +180,22 @@ func (s *service) UpdateCustomField(ctx context.Context, id string, ifMatch int6
 
 // DeleteCustomField implements Service.
 func (s *service) DeleteCustomField(ctx context.Context, id string) error {
-	p, err := customer.CallerOf(ctx, id, ErrCustomFieldNotFound)
+	p, err := customer.CallerOf(ctx, id, customfields.ErrNotFound)
 	if err != nil {
 		return err
 	}
-	_, err = s.store.UpdateCustomField(ctx, p.TenantID, id, pgstore.Deleted[*customer.CustomField])
+	_, err = s.store.UpdateCustomField(ctx, p.TenantID, id, pgstore.Deleted[*customfields.Field])
 	return err
 }
 
 // ListCustomFields implements Service.
-func (s *service) ListCustomFields(ctx context.Context, entity string) ([]customer.CustomField, error) {
+func (s *service) ListCustomFields(ctx context.Context, entity string) ([]customfields.Field, error) {
 	p, err := customer.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
 	v := errs.NewValidator()
-	v.Check(entity == "" || entity == customer.EntityContact || entity == customer.EntityAccount, "entity", "must be contact or account")
+	v.Check(entity == "" || slices.Contains(entities, entity), "entity", "must be "+strings.Join(entities, " or "))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -214,7 +218,7 @@ func (s *service) PutSettings(ctx context.Context, st Settings) (*Settings, erro
 		return nil, err
 	}
 	v := errs.NewValidator()
-	v.Check(customer.ValidPhoneRegion(st.DefaultRegion), "defaultRegion", "must be one of "+strings.Join(customer.PhoneRegions, ", "))
+	v.Check(phone.ValidRegion(st.DefaultRegion), "defaultRegion", "must be one of "+strings.Join(phone.Regions, ", "))
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

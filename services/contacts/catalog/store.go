@@ -11,6 +11,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/tags"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -37,10 +38,12 @@ const tagByNameSQL = "SELECT id FROM tags WHERE name_key = lower($1) FOR KEY SHA
 
 // tagRows is how Update changes a tag; its delete lists it for
 // StripDeletedTags.
-var tagRows = pgstore.Rows[*Tag]{
+var tagRows = pgstore.Rows[*tags.Tag]{
 	Entity: customer.EventTag,
-	Lock:   func(ctx context.Context, tx *pgstore.Tx, id string) (*Tag, error) { return getTag(ctx, tx, id, true) },
-	Write: func(ctx context.Context, tx *pgstore.Tx, t *Tag, verb string) error {
+	Lock: func(ctx context.Context, tx *pgstore.Tx, id string) (*tags.Tag, error) {
+		return getTag(ctx, tx, id, true)
+	},
+	Write: func(ctx context.Context, tx *pgstore.Tx, t *tags.Tag, verb string) error {
 		if verb == customer.VerbDeleted {
 			return deleteTag(ctx, tx, t.ID, pg.Now())
 		}
@@ -49,7 +52,7 @@ var tagRows = pgstore.Rows[*Tag]{
 }
 
 // CreateTag stores a new tag and publishes it.
-func (s *Store) CreateTag(ctx context.Context, tenant string, t *Tag) error {
+func (s *Store) CreateTag(ctx context.Context, tenant string, t *tags.Tag) error {
 	return s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
 		if err := saveTag(ctx, tx, t, true); err != nil {
 			return err
@@ -59,7 +62,7 @@ func (s *Store) CreateTag(ctx context.Context, tenant string, t *Tag) error {
 }
 
 // Tag reads a tag.
-func (s *Store) Tag(ctx context.Context, tenant, id string) (t *Tag, err error) {
+func (s *Store) Tag(ctx context.Context, tenant, id string) (t *tags.Tag, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
 		t, err = getTag(ctx, tx, id, false)
 		return err
@@ -68,19 +71,19 @@ func (s *Store) Tag(ctx context.Context, tenant, id string) (t *Tag, err error) 
 }
 
 // UpdateTag changes, or deletes, the tag id as change says (pgstore.Update).
-func (s *Store) UpdateTag(ctx context.Context, tenant, id string, change func(*pgstore.Tx, *Tag) (*Tag, pgstore.Change, error)) (*Tag, error) {
+func (s *Store) UpdateTag(ctx context.Context, tenant, id string, change func(*pgstore.Tx, *tags.Tag) (*tags.Tag, pgstore.Change, error)) (*tags.Tag, error) {
 	return pgstore.Update(ctx, s.db, tenant, id, tagRows, change)
 }
 
 // Tags returns the whole catalogue by name.
-func (s *Store) Tags(ctx context.Context, tenant string) (out []Tag, err error) {
+func (s *Store) Tags(ctx context.Context, tenant string) (out []tags.Tag, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
-		out = []Tag{}
+		out = []tags.Tag{}
 		if err := tx.SQL().SelectContext(ctx, &out, "SELECT "+tagColumns+" FROM tags ORDER BY name_key, id"); err != nil {
 			return fmt.Errorf("list tags: %w", pg.MapError(err))
 		}
 		for i := range out {
-			out[i].utc()
+			out[i].UTC()
 		}
 		return nil
 	})
@@ -88,24 +91,24 @@ func (s *Store) Tags(ctx context.Context, tenant string) (out []Tag, err error) 
 }
 
 // getTag reads one tag, locking it when lock.
-func getTag(ctx context.Context, tx *pgstore.Tx, id string, lock bool) (*Tag, error) {
+func getTag(ctx context.Context, tx *pgstore.Tx, id string, lock bool) (*tags.Tag, error) {
 	q := "SELECT " + tagColumns + " FROM tags WHERE id = $1"
 	if lock {
 		q += " FOR UPDATE"
 	}
-	var t Tag
+	var t tags.Tag
 	if err := tx.SQL().GetContext(ctx, &t, q, id); err != nil {
 		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
 			return nil, ErrTagNotFound
 		}
 		return nil, fmt.Errorf("get tag: %w", pg.MapError(err))
 	}
-	t.utc()
+	t.UTC()
 	return &t, nil
 }
 
 // saveTag inserts or updates t; a duplicate name is ErrTagExists.
-func saveTag(ctx context.Context, tx *pgstore.Tx, t *Tag, insert bool) error {
+func saveTag(ctx context.Context, tx *pgstore.Tx, t *tags.Tag, insert bool) error {
 	q := `UPDATE tags SET name = :name, colour = :colour, description = :description, updated_at = :updated_at,
 		version = :version WHERE tenant_id = ` + pgstore.CurrentTenant + ` AND id = :id`
 	if insert {
@@ -152,10 +155,10 @@ func tagNames(ctx context.Context, tx *pgstore.Tx, ids []string) (map[string]str
 // ResolveTags returns the ids of the named tags (matched
 // case-insensitively) in the order of names, for a write that assigns them
 // (tagByNameSQL). When create is set, missing names are created with
-// DefaultTagColour at now and published; else they are left out.
+// tags.DefaultColour at now and published; else they are left out.
 func ResolveTags(ctx context.Context, tx *pgstore.Tx, names []string, create bool, now time.Time) ([]string, error) {
 	var out []string
-	var created []Tag
+	var created []tags.Tag
 	for _, name := range names {
 		var id string
 		err := tx.SQL().GetContext(ctx, &id, tagByNameSQL, name)
@@ -168,7 +171,7 @@ func ResolveTags(ctx context.Context, tx *pgstore.Tx, names []string, create boo
 		case !create:
 			continue
 		}
-		t := Tag{ID: ids.New(), Name: name, Colour: DefaultTagColour, CreatedAt: now, UpdatedAt: now, Version: 1}
+		t := tags.Tag{ID: ids.New(), Name: name, Colour: tags.DefaultColour, CreatedAt: now, UpdatedAt: now, Version: 1}
 		if err := saveTag(ctx, tx, &t, true); err != nil {
 			return nil, err
 		}

@@ -9,16 +9,17 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/phone"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
 // Settings returns the tenant's settings, or the defaults.
 func (s *Store) Settings(ctx context.Context, tenant string) (*Settings, error) {
-	st := Settings{DefaultRegion: DefaultRegion}
+	st := Settings{DefaultRegion: phone.DefaultRegion}
 	err := s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
 		err := tx.SQL().GetContext(ctx, &st, "SELECT default_region, updated_at, version FROM settings")
 		if err != nil && errs.KindOf(pg.MapError(err)) != errs.NotFound {
@@ -49,7 +50,7 @@ func (s *Store) PutSettings(ctx context.Context, tenant string, st *Settings) er
 // WriteRules returns what a write of entity is checked against, read in one
 // statement: the tenant's default phone region and entity's custom field
 // definitions by key.
-func WriteRules(ctx context.Context, tx *pgstore.Tx, entity string) (region string, defs map[string]customer.CustomField, err error) {
+func WriteRules(ctx context.Context, tx *pgstore.Tx, entity string) (region string, defs map[string]customfields.Field, err error) {
 	var row struct {
 		Region sql.NullString `db:"region"`
 		Defs   []byte         `db:"defs"`
@@ -61,16 +62,16 @@ func WriteRules(ctx context.Context, tx *pgstore.Tx, entity string) (region stri
 	if err != nil {
 		return "", nil, fmt.Errorf("read write rules: %w", pg.MapError(err))
 	}
-	var list []customer.CustomField
+	var list []customfields.Field
 	if row.Defs != nil {
 		if err := json.Unmarshal(row.Defs, &list); err != nil {
 			return "", nil, fmt.Errorf("read write rules: custom fields: %w", err)
 		}
 	}
-	defs = make(map[string]customer.CustomField, len(list))
+	defs = make(map[string]customfields.Field, len(list))
 	for _, d := range list {
 		d.UTC()
 		defs[d.Key] = d
 	}
-	return cmp.Or(row.Region.String, DefaultRegion), defs, nil
+	return cmp.Or(row.Region.String, phone.DefaultRegion), defs, nil
 }

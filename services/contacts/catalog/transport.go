@@ -1,8 +1,10 @@
 package catalog
 
 import (
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
+	"github.com/rapport-crm/rapport/libs/tags"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/api"
@@ -19,7 +21,7 @@ func Routes(s Service) []starter.Route {
 	return resource.Routes(
 		starter.Route{Name: "listTags", Method: "GET", Path: "/v1/tags", Permission: read, Endpoint: e.ListTags},
 		starter.Route{Name: "createTag", Method: "POST", Path: "/v1/tags", Permission: write, Endpoint: e.CreateTag,
-			Decode: resource.DecodeBody[Tag](customer.ReadOnlyFields)},
+			Decode: resource.DecodeBody[tags.Tag](customer.ReadOnlyFields)},
 		starter.Route{Name: "getTag", Method: "GET", Path: "/v1/tags/{id}", Permission: read, Endpoint: e.GetTag, Decode: resource.DecodeID},
 		starter.Route{Name: "updateTag", Method: "PATCH", Path: "/v1/tags/{id}", Permission: write, Endpoint: e.UpdateTag, Decode: resource.DecodePatch},
 		starter.Route{Name: "deleteTag", Method: "DELETE", Path: "/v1/tags/{id}", Permission: write, Endpoint: e.DeleteTag, Decode: resource.DecodeID},
@@ -27,7 +29,7 @@ func Routes(s Service) []starter.Route {
 		starter.Route{Name: "listCustomFields", Method: "GET", Path: "/v1/custom-fields", Permission: read, Endpoint: e.ListCustomFields,
 			Decode: api.DecodeList},
 		starter.Route{Name: "createCustomField", Method: "POST", Path: "/v1/custom-fields", Permission: admin, Endpoint: e.CreateCustomField,
-			Decode: resource.DecodeBody[customer.CustomField](customer.ReadOnlyFields)},
+			Decode: resource.DecodeBody[customfields.Field](customer.ReadOnlyFields)},
 		starter.Route{Name: "getCustomField", Method: "GET", Path: "/v1/custom-fields/{id}", Permission: read, Endpoint: e.GetCustomField,
 			Decode: resource.DecodeID},
 		starter.Route{Name: "updateCustomField", Method: "PATCH", Path: "/v1/custom-fields/{id}", Permission: admin, Endpoint: e.UpdateCustomField,

@@ -1,6 +1,7 @@
 // Package customer is the contacts service's domain: the accounts
-// (companies) and contacts (people) a tenant does business with, their
-// custom fields, how they are validated and normalised, who may see them,
+// (companies) and contacts (people) a tenant does business with (their
+// custom fields and tags as libs/customfields and libs/tags hold them), how
+// they are validated and normalised, who may see them,
 // the errors and events of their changes. It holds no SQL and no HTTP; the
 // application packages (records, duplicates, search, catalog) build on it.
 package customer
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"github.com/rapport-crm/rapport/libs/customfields"
 )
 
 // The entities of the service: what custom fields are defined for, and the
@@ -32,12 +35,12 @@ type Meta struct {
 	TagIDs pq.StringArray `json:"-" db:"tag_ids"`
 	// CustomFields are the values of defined fields shown by the API;
 	// StoredFields is the column, which keeps values of deleted definitions.
-	CustomFields CustomValues `json:"customFields" db:"-"`
-	StoredFields JSONMap      `json:"-" db:"custom_fields"`
-	CreatedAt    time.Time    `json:"createdAt" db:"created_at"`
-	UpdatedAt    time.Time    `json:"updatedAt" db:"updated_at"`
-	Version      int64        `json:"version" db:"version"`
-	DeletedAt    *time.Time   `json:"deletedAt,omitempty" db:"deleted_at"`
+	CustomFields customfields.Values `json:"customFields" db:"-"`
+	StoredFields JSONMap             `json:"-" db:"custom_fields"`
+	CreatedAt    time.Time           `json:"createdAt" db:"created_at"`
+	UpdatedAt    time.Time           `json:"updatedAt" db:"updated_at"`
+	Version      int64               `json:"version" db:"version"`
+	DeletedAt    *time.Time          `json:"deletedAt,omitempty" db:"deleted_at"`
 }
 
 // Base returns the record's shared fields.

@@ -2,21 +2,21 @@ package customer
 
 import (
 	"fmt"
-	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
+	"github.com/rapport-crm/rapport/libs/email"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/phone"
 )
 
-// Field length limits, in characters: MaxLabel bounds a label or a tag's
-// name.
+// Field length limits, in characters: MaxLabel bounds the label of an email
+// address or a phone number.
 const (
 	maxName  = 200
 	MaxLabel = 50
@@ -68,7 +68,7 @@ func (c *Contact) normalizeEmails(v *errs.Validator) {
 		e := &c.Emails[i]
 		e.Address = strings.ToLower(strings.TrimSpace(e.Address))
 		path := fmt.Sprintf("emails/%d/", i)
-		v.Check(ValidEmail(e.Address), path+"address", "must be an email address such as name@example.com")
+		v.Check(email.Valid(e.Address), path+"address", "must be an email address such as name@example.com")
 		v.Check(!seen[e.Address], path+"address", "appears twice")
 		seen[e.Address] = true
 		CheckLen(v, path+"label", e.Label, MaxLabel)
@@ -83,7 +83,7 @@ func (c *Contact) normalizePhones(v *errs.Validator, region string) {
 		p := &c.Phones[i]
 		p.Number = strings.TrimSpace(p.Number)
 		path := fmt.Sprintf("phones/%d/", i)
-		e164, err := NormalizePhone(p.Number, region)
+		e164, err := phone.Normalize(p.Number, region)
 		if p.Number == "" {
 			err = fmt.Errorf("is required")
 		}
@@ -126,12 +126,12 @@ func (a *Account) Normalize(v *errs.Validator) {
 	v.Check(a.Name != "", "name", "is required")
 	CheckLen(v, "name", a.Name, maxName)
 	a.Domain = NormalizeDomain(a.Domain)
-	v.Check(a.Domain == "" || validDomain(a.Domain), "domain", "must be a website domain such as example.com")
+	v.Check(a.Domain == "" || email.ValidDomain(a.Domain), "domain", "must be a website domain such as example.com")
 	CheckLen(v, "industry", a.Industry, maxShort)
 	v.Check(a.SizeBand == "" || slices.Contains(SizeBands, a.SizeBand), "sizeBand", "must be one of "+strings.Join(SizeBands, ", "))
 	if m := a.AnnualRevenue; m != nil {
 		v.Check(m.AmountMinor >= 0, "annualRevenue/amountMinor", "must not be negative")
-		v.Check(validCurrency(m.Currency), "annualRevenue/currency", "must be an ISO 4217 currency code such as USD")
+		v.Check(customfields.ValidCurrency(m.Currency), "annualRevenue/currency", "must be an ISO 4217 currency code such as USD")
 	}
 	checkRef(v, "parentAccountId", a.ParentAccountID)
 	v.Check(a.ParentAccountID == nil || *a.ParentAccountID != a.ID, "parentAccountId", "an account cannot be its own parent")
@@ -160,40 +160,6 @@ func NormalizeDomain(d string) string {
 		d = d[:i]
 	}
 	return strings.TrimSuffix(d, ".")
-}
-
-var domainLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
-
-// validDomain reports whether d is an ASCII host name with at least two
-// labels and an alphabetic top-level label.
-func validDomain(d string) bool {
-	labels := strings.Split(d, ".")
-	if len(d) > 253 || len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if !domainLabel.MatchString(l) {
-			return false
-		}
-	}
-	tld := labels[len(labels)-1]
-	return len(tld) >= 2 && strings.Trim(tld, "abcdefghijklmnopqrstuvwxyz") == ""
-}
-
-// ValidEmail reports whether s is a bare address with a dotted domain.
-func ValidEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || len(s) > 254 {
-		return false
-	}
-	_, domain, _ := strings.Cut(s, "@")
-	return validDomain(domain)
-}
-
-// validCurrency reports whether s is an ISO 4217 code.
-func validCurrency(s string) bool {
-	u, err := currency.ParseISO(s)
-	return err == nil && u.String() == s
 }
 
 // validCountry reports whether s is an ISO 3166-1 alpha-2 code.
@@ -247,20 +213,4 @@ func checkRef(v *errs.Validator, field string, id *string) {
 // CheckLen records field as too long when s has more than limit characters.
 func CheckLen(v *errs.Validator, field, s string, limit int) {
 	v.Check(utf8.RuneCountInString(s) <= limit, field, fmt.Sprintf("must be at most %d characters", limit))
-}
-
-// CheckTagNames trims the tag names of field and drops case-insensitive
-// duplicates, recording invalid names in v.
-func CheckTagNames(v *errs.Validator, field string, names []string) []string {
-	out := []string{}
-	seen := map[string]bool{}
-	for i, n := range names {
-		n = strings.TrimSpace(n)
-		v.Check(n != "" && len([]rune(n)) <= MaxLabel, fmt.Sprintf("%s/%d", field, i), fmt.Sprintf("must be a tag name of 1 to %d characters", MaxLabel))
-		if key := strings.ToLower(n); !seen[key] {
-			seen[key] = true
-			out = append(out, n)
-		}
-	}
-	return out
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/kitx"
 
@@ -37,7 +38,7 @@ func combine(k *pgstore.Table, winner, loser customer.Record, fields map[string]
 		if choice != KeepLoser {
 			continue
 		}
-		if key, ok := strings.CutPrefix(f, customer.CustomFieldPrefix); ok {
+		if key, ok := strings.CutPrefix(f, customfields.Prefix); ok {
 			takeOrDrop(custom, key, lm.CustomFields)
 		} else {
 			takeOrDrop(w, f, l)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
@@ -44,7 +45,7 @@ func checkMergeRequest(k *pgstore.Table, req MergeRequest) error {
 	v := errs.NewValidator()
 	v.Check(ids.Valid(req.LoserID), "loserId", "must be a UUID")
 	for _, f := range slices.Sorted(maps.Keys(req.Fields)) {
-		key, custom := strings.CutPrefix(f, customer.CustomFieldPrefix)
+		key, custom := strings.CutPrefix(f, customfields.Prefix)
 		v.Check(custom && key != "" || slices.Contains(mergeableFields[k.Entity], f), "fields/"+f,
 			"is not a field a merge can choose: one of "+strings.Join(mergeableFields[k.Entity], ", ")+" or customFields.<key>")
 		v.Check(req.Fields[f] == KeepWinner || req.Fields[f] == KeepLoser, "fields/"+f, "must be winner or loser")

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
@@ -47,7 +49,7 @@ func applyRow(c *customer.Contact, d *draft) {
 			setConsent(c.Consent, src.Consent, rest)
 		case "customFields":
 			if c.CustomFields == nil {
-				c.CustomFields = customer.CustomValues{}
+				c.CustomFields = customfields.Values{}
 			}
 			c.CustomFields[rest] = src.CustomFields[rest]
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
@@ -36,7 +38,7 @@ func (a accountRef) named() bool { return a.ID != "" || a.Domain != "" || a.Name
 // cell, trimmed and without the apostrophe an export puts before a formula
 // character, fills its field; an empty cell fills nothing. defs are the
 // custom field definitions, at the import's consent time.
-func newDraft(row int64, cells []string, p plan, defs map[string]customer.CustomField, at time.Time) *draft {
+func newDraft(row int64, cells []string, p plan, defs map[string]customfields.Field, at time.Time) *draft {
 	d := &draft{row: row, cells: cells, paths: map[string]int{}}
 	c := &d.contact
 	for _, col := range p.columns {
@@ -96,7 +98,7 @@ func (d *draft) set(path string, col column, cell string) string {
 }
 
 // setNested fills an address field, a consent status or a custom field.
-func (d *draft) setNested(col column, cell string, defs map[string]customer.CustomField, at time.Time) {
+func (d *draft) setNested(col column, cell string, defs map[string]customfields.Field, at time.Time) {
 	c := &d.contact
 	if part, ok := strings.CutPrefix(col.field, "address."); ok {
 		if c.Address == nil {
@@ -126,9 +128,9 @@ func (d *draft) setNested(col column, cell string, defs map[string]customer.Cust
 		}
 		return
 	}
-	key := strings.TrimPrefix(col.field, customer.CustomFieldPrefix)
+	key := strings.TrimPrefix(col.field, customfields.Prefix)
 	if c.CustomFields == nil {
-		c.CustomFields = customer.CustomValues{}
+		c.CustomFields = customfields.Values{}
 	}
 	c.CustomFields[key] = customValue(defs[key], d.set("customFields/"+key, col, cell))
 }
@@ -202,11 +204,11 @@ func consentStatus(cell string) string {
 }
 
 // customValue returns the value a cell gives a custom field of definition
-// d, in the form its API takes (customer.CheckCustomFields then checks and
+// d, in the form its API takes (customfields.Check then checks and
 // normalises it as for any write): a number as a JSON number, a boolean
 // from true/false, yes/no or 1/0, the options of a multi select separated
 // by ";", a currency amount as its JSON object; text as it is.
-func customValue(d customer.CustomField, cell string) any {
+func customValue(d customfields.Field, cell string) any {
 	switch d.Type {
 	case "number":
 		return json.Number(cell)
@@ -225,7 +227,7 @@ func customValue(d customer.CustomField, cell string) any {
 		return list
 	case "currency":
 		var v map[string]any
-		if customer.DecodeNumbers([]byte(cell), &v) == nil {
+		if customfields.DecodeNumbers([]byte(cell), &v) == nil {
 			return v
 		}
 	}

@@ -8,9 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // Mapping maps the names of a file's header to the fields their columns
@@ -76,10 +75,10 @@ type plan struct {
 
 // fieldsFor lists what a column may be mapped to with the custom field
 // definitions defs.
-func fieldsFor(defs map[string]customer.CustomField) []string {
+func fieldsFor(defs map[string]customfields.Field) []string {
 	out := slices.Clone(fieldNames)
 	for _, key := range slices.Sorted(maps.Keys(defs)) {
-		out = append(out, customer.CustomFieldPrefix+key)
+		out = append(out, customfields.Prefix+key)
 	}
 	return out
 }
@@ -90,7 +89,7 @@ func fieldsFor(defs map[string]customer.CustomField) []string {
 // takes one value filled from one column; it must map a column to a name,
 // an email or a phone, to emails unless the policy is create, and to every
 // required custom field. Each fault names its mapping entry.
-func planImport(header []string, m Mapping, policy string, defs map[string]customer.CustomField) (plan, error) {
+func planImport(header []string, m Mapping, policy string, defs map[string]customfields.Field) (plan, error) {
 	v := errs.NewValidator()
 	known := fieldsFor(defs)
 	at := map[string][]int{}
@@ -136,8 +135,8 @@ func planImport(header []string, m Mapping, policy string, defs map[string]custo
 	v.Check(emails || policy == PolicyCreate, "mapping",
 		fmt.Sprintf("duplicatePolicy %s finds existing contacts by email: map a column to emails, or choose create", policy))
 	for _, key := range slices.Sorted(maps.Keys(defs)) {
-		if _, ok := from[customer.CustomFieldPrefix+key]; defs[key].Required && !ok {
-			v.Check(false, "mapping", fmt.Sprintf("%s%s is required: map a column to it", customer.CustomFieldPrefix, key))
+		if _, ok := from[customfields.Prefix+key]; defs[key].Required && !ok {
+			v.Check(false, "mapping", fmt.Sprintf("%s%s is required: map a column to it", customfields.Prefix, key))
 		}
 	}
 	return p, v.Err()

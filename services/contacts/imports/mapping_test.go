@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -29,7 +30,7 @@ func TestFieldNamesAreTheVocabulary(t *testing.T) {
 // its entry.
 func TestPlanImportRefuses(t *testing.T) {
 	header := []string{"Name", "E-Mail", "Phone", "Phone", "Budget"}
-	defs := map[string]customer.CustomField{"budget": {Key: "budget", Type: "number"}, "tier": {Key: "tier", Type: "text", Required: true}}
+	defs := map[string]customfields.Field{"budget": {Key: "budget", Type: "number"}, "tier": {Key: "tier", Type: "text", Required: true}}
 	tests := []struct {
 		name    string
 		mapping Mapping
@@ -70,7 +71,7 @@ func TestPlanImportRefuses(t *testing.T) {
 // TestSuggestMapping checks the suggestions for headers of other tools and
 // of Rapport's own export.
 func TestSuggestMapping(t *testing.T) {
-	defs := map[string]customer.CustomField{"budget": {Key: "budget", Label: "Annual budget", Type: "number"}}
+	defs := map[string]customfields.Field{"budget": {Key: "budget", Label: "Annual budget", Type: "number"}}
 	header := []string{"First Name", "Last Name", "E-mail Address", "Mobile", "公司", "Website", "Annual Budget", "address.city", "Notes", "邮箱"}
 	want := Mapping{"First Name": "firstName", "Last Name": "lastName", "E-mail Address": "emails", "Mobile": "phones",
 		"公司": "accountName", "Website": "accountDomain", "Annual Budget": "customFields.budget", "address.city": "address.city", "邮箱": "emails"}
@@ -90,7 +91,7 @@ func TestSuggestMapping(t *testing.T) {
 // field's type, and each field's column noted.
 func TestNewDraft(t *testing.T) {
 	header := []string{"Name", "Mail", "Tel", "Tags", "VIP", "Stage", "Consent", "Country"}
-	defs := map[string]customer.CustomField{"vip": {Key: "vip", Type: "boolean"}}
+	defs := map[string]customfields.Field{"vip": {Key: "vip", Type: "boolean"}}
 	p, err := planImport(header, Mapping{"Name": "firstName", "Mail": "emails", "Tel": "phones", "Tags": "tags", "VIP": "customFields.vip",
 		"Stage": "lifecycleStage", "Consent": "consent.email.status", "Country": "address.country"}, PolicySkip, defs)
 	if err != nil {

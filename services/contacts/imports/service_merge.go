@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
@@ -89,7 +90,7 @@ type merger struct {
 	j      *job
 	now    time.Time
 	region string
-	defs   map[string]customer.CustomField
+	defs   map[string]customfields.Field
 	t      tally
 	faults []RowError
 }

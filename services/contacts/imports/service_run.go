@@ -12,10 +12,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // How a Runner works: it reads chunkRows rows per transaction, holds a job
@@ -59,7 +58,7 @@ type job struct {
 	tenant    string
 	principal auth.Principal
 	plan      plan
-	defs      map[string]customer.CustomField
+	defs      map[string]customfields.Field
 	stopped   bool // cancelled, or taken by another instance
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
 
@@ -131,7 +132,7 @@ type inspection struct {
 	p        auth.Principal
 	policy   string
 	l        layout
-	defs     map[string]customer.CustomField
+	defs     map[string]customfields.Field
 	sample   []byte
 	complete bool
 }

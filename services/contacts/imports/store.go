@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
 
@@ -28,7 +29,7 @@ const importColumns = `id, state, failure_reason, file_name, size_bytes, text_by
 	next_offset, next_row, busy_ms`
 
 // customFieldDefs reads the tenant's custom field definitions of contacts.
-func (s *Store) customFieldDefs(ctx context.Context, tenant string) (defs map[string]customer.CustomField, err error) {
+func (s *Store) customFieldDefs(ctx context.Context, tenant string) (defs map[string]customfields.Field, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
 		_, defs, err = catalog.WriteRules(ctx, tx, customer.EntityContact)
 		return err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/libs/customfields"
 )
 
 // synonyms are the header names, written as headerKey writes them, that
@@ -53,7 +53,7 @@ func headerKey(name string) string {
 // that field: a synonym, or a custom field's key, label or
 // "customFields.<key>". A field that takes one value goes to the first
 // column suggesting it; the others are left out.
-func suggestMapping(header []string, defs map[string]customer.CustomField) Mapping {
+func suggestMapping(header []string, defs map[string]customfields.Field) Mapping {
 	byKey := map[string]string{}
 	for _, field := range slices.Sorted(maps.Keys(synonyms)) {
 		for _, s := range synonyms[field] {
@@ -61,7 +61,7 @@ func suggestMapping(header []string, defs map[string]customer.CustomField) Mappi
 		}
 	}
 	for _, key := range slices.Sorted(maps.Keys(defs)) {
-		field := customer.CustomFieldPrefix + key
+		field := customfields.Prefix + key
 		for _, s := range []string{key, defs[key].Label, field} {
 			if _, taken := byKey[headerKey(s)]; !taken {
 				byKey[headerKey(s)] = field

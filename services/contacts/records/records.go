@@ -35,7 +35,7 @@ type DuplicateChecker interface {
 }
 
 // BulkTag adds and removes tags (by name) on many records at once. Names to
-// add that are not in the catalogue are created with catalog.DefaultTagColour.
+// add that are not in the catalogue are created with tags.DefaultColour.
 //
 // Instead of ids a request may give a filter and/or a search text q: the
 // records in the caller's scope matching them are tagged (at most

@@ -8,6 +8,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/tags"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -29,7 +30,7 @@ func (s *service) bulkTag(ctx context.Context, k *pgstore.Table, req BulkTag) (B
 	for i, id := range req.IDs {
 		v.Check(ids.Valid(id), fmt.Sprintf("ids/%d", i), "must be a UUID")
 	}
-	add, remove := customer.CheckTagNames(v, "add", req.Add), customer.CheckTagNames(v, "remove", req.Remove)
+	add, remove := tags.Names(v, "add", req.Add), tags.Names(v, "remove", req.Remove)
 	v.Check(len(add)+len(remove) > 0, "add", "add or remove must name at least one tag")
 	if err := v.Err(); err != nil {
 		return BulkTagResult{}, err

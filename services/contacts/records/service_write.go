@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/tags"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -19,7 +21,7 @@ import (
 // the custom field definitions it checked against, for
 // catalog.PresentWith. Every write of a record goes through it: a create's,
 // an update's and a merge's.
-func Prepare(ctx context.Context, tx *pgstore.Tx, t *pgstore.Table, p auth.Principal, rec customer.Record, old customer.JSONMap) (map[string]customer.CustomField, error) {
+func Prepare(ctx context.Context, tx *pgstore.Tx, t *pgstore.Table, p auth.Principal, rec customer.Record, old customer.JSONMap) (map[string]customfields.Field, error) {
 	region, defs, err := catalog.WriteRules(ctx, tx, t.Entity)
 	if err != nil {
 		return nil, err
@@ -33,7 +35,7 @@ func Prepare(ctx context.Context, tx *pgstore.Tx, t *pgstore.Table, p auth.Princ
 // admit normalises and validates rec against the tenant's default phone
 // region and the custom field definitions defs (Admit) and checks its
 // references. It writes nothing.
-func admit(ctx context.Context, tx *pgstore.Tx, p auth.Principal, rec customer.Record, region string, defs map[string]customer.CustomField) error {
+func admit(ctx context.Context, tx *pgstore.Tx, p auth.Principal, rec customer.Record, region string, defs map[string]customfields.Field) error {
 	if err := Admit(p, rec, region, defs); err != nil {
 		return err
 	}
@@ -46,7 +48,7 @@ func admit(ctx context.Context, tx *pgstore.Tx, p auth.Principal, rec customer.R
 // every write of a record checks but its references (accountId,
 // parentAccountId), which a write through Prepare reads in the database and
 // an import finds itself. It reads and writes nothing.
-func Admit(p auth.Principal, rec customer.Record, region string, defs map[string]customer.CustomField) error {
+func Admit(p auth.Principal, rec customer.Record, region string, defs map[string]customfields.Field) error {
 	v := errs.NewValidator()
 	m := rec.Base()
 	m.NormalizeOwnership(v, p.UserID)
@@ -56,11 +58,11 @@ func Admit(p auth.Principal, rec customer.Record, region string, defs map[string
 	case *customer.Account:
 		r.Normalize(v)
 	}
-	m.Tags = customer.CheckTagNames(v, "tags", m.Tags)
+	m.Tags = tags.Names(v, "tags", m.Tags)
 	if m.CustomFields == nil {
 		m.CustomFields = map[string]any{}
 	}
-	customer.CheckCustomFields(v, defs, m.CustomFields, region)
+	customfields.Check(v, defs, m.CustomFields, region)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -73,7 +75,7 @@ func Admit(p auth.Principal, rec customer.Record, region string, defs map[string
 // resolve turns the tag names of rec, admitted, into ids (creating unknown
 // tags) and folds its custom fields into the stored ones, keeping the
 // values of old that defs hide.
-func resolve(ctx context.Context, tx *pgstore.Tx, rec customer.Record, defs map[string]customer.CustomField, old customer.JSONMap) error {
+func resolve(ctx context.Context, tx *pgstore.Tx, rec customer.Record, defs map[string]customfields.Field, old customer.JSONMap) error {
 	m := rec.Base()
 	ids, err := catalog.ResolveTags(ctx, tx, m.Tags, true, m.UpdatedAt)
 	if err != nil {
@@ -119,9 +121,9 @@ func ResolveNew(ctx context.Context, tx *pgstore.Tx, recs []customer.Record, now
 
 // store folds rec's custom fields into its stored ones, keeping the values
 // of old that defs hide.
-func store(rec customer.Record, defs map[string]customer.CustomField, old customer.JSONMap) {
+func store(rec customer.Record, defs map[string]customfields.Field, old customer.JSONMap) {
 	m := rec.Base()
-	visible := customer.VisibleCustomFields(defs, old, "")
+	visible := customfields.Visible(defs, old, "")
 	m.StoredFields = customer.JSONMap{}
 	for key, val := range old {
 		if _, shown := visible[key]; !shown {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-kit/kit/endpoint"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/resource"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -30,13 +31,13 @@ type exportRequest struct {
 // ExportContacts with the encoder's callbacks.
 type contactExport struct {
 	Format string
-	Run    func(start func([]customer.CustomField) error, each func(*customer.Contact) error) error
+	Run    func(start func([]customfields.Field) error, each func(*customer.Contact) error) error
 }
 
 // accountExport is contactExport for accounts.
 type accountExport struct {
 	Format string
-	Run    func(start func([]customer.CustomField) error, each func(*customer.Account) error) error
+	Run    func(start func([]customfields.Field) error, each func(*customer.Account) error) error
 }
 
 // MakeEndpoints returns the endpoints of s. An export's endpoint reads
@@ -53,13 +54,13 @@ func MakeEndpoints(s Service) Endpoints {
 		},
 		ExportContacts: func(ctx context.Context, r any) (any, error) {
 			req := r.(exportRequest)
-			return contactExport{Format: req.Format, Run: func(start func([]customer.CustomField) error, each func(*customer.Contact) error) error {
+			return contactExport{Format: req.Format, Run: func(start func([]customfields.Field) error, each func(*customer.Contact) error) error {
 				return s.ExportContacts(ctx, req.Query, start, each)
 			}}, nil
 		},
 		ExportAccounts: func(ctx context.Context, r any) (any, error) {
 			req := r.(exportRequest)
-			return accountExport{Format: req.Format, Run: func(start func([]customer.CustomField) error, each func(*customer.Account) error) error {
+			return accountExport{Format: req.Format, Run: func(start func([]customfields.Field) error, each func(*customer.Account) error) error {
 				return s.ExportAccounts(ctx, req.Query, start, each)
 			}}, nil
 		},

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/filter"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -223,8 +224,8 @@ func Vocabulary(entity string) FieldNames {
 
 // knownName reports whether name is in k's vocabulary with the custom field
 // definitions defs (by key).
-func knownName(k *pgstore.Table, defs map[string]customer.CustomField, name string) bool {
-	if key, ok := strings.CutPrefix(name, customer.CustomFieldPrefix); ok {
+func knownName(k *pgstore.Table, defs map[string]customfields.Field, name string) bool {
+	if key, ok := strings.CutPrefix(name, customfields.Prefix); ok {
 		_, found := defs[key]
 		return found
 	}

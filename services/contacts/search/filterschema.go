@@ -3,9 +3,9 @@ package search
 import (
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/filter"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
@@ -13,14 +13,14 @@ import (
 // vocabulary) with the custom fields defs (the tenant's live definitions of
 // k's entity, by key) as "customFields.<key>". Deleted definitions are not
 // in defs, so their stored values are not filterable.
-func schemaFor(k *pgstore.Table, defs map[string]customer.CustomField) filter.Schema {
+func schemaFor(k *pgstore.Table, defs map[string]customfields.Field) filter.Schema {
 	s := contactFields
 	if k == pgstore.Accounts {
 		s = accountFields
 	}
 	column := k.Alias + ".custom_fields"
 	s.CustomField = func(name string) (filter.Field, bool) {
-		key, ok := strings.CutPrefix(name, customer.CustomFieldPrefix)
+		key, ok := strings.CutPrefix(name, customfields.Prefix)
 		d, found := defs[key]
 		if !ok || !found {
 			return filter.Field{}, false
@@ -33,7 +33,7 @@ func schemaFor(k *pgstore.Table, defs map[string]customer.CustomField) filter.Sc
 // customFilterField is the filter field of a custom field definition d,
 // sortable like the standard fields but for multi selects (a set has no
 // order). Records without a value sort as NULLs do (last ascending).
-func customFilterField(name, column string, d customer.CustomField) filter.Field {
+func customFilterField(name, column string, d customfields.Field) filter.Field {
 	f := customValueField(name, column, d)
 	f.Sortable = d.Type != "multiSelect"
 	return f
@@ -46,10 +46,10 @@ func customFilterField(name, column string, d customer.CustomField) filter.Field
 const decimalSQL = `'^-?[0-9]{1,255}(\.[0-9]{1,255})?([eE][-+]?[0-9]{1,4})?$'`
 
 // customValueField is the field reading d's value. Decimals are stored as
-// canonical strings (decimalText) and compared as numeric, so filters and
-// sorts are numeric; currencies are stored as {amountMinor, currency}, and
+// canonical strings (libs/customfields) and compared as numeric, so filters
+// and sorts are numeric; currencies are stored as {amountMinor, currency}, and
 // a currency field filters and sorts on its amount in minor units.
-func customValueField(name, column string, d customer.CustomField) filter.Field {
+func customValueField(name, column string, d customfields.Field) filter.Field {
 	switch d.Type {
 	case "number":
 		return filter.JSONBField(name, column, d.Key, filter.Decimal)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -31,9 +32,9 @@ type Service interface {
 	// (by key) once q is known to be valid, then each with every contact
 	// the caller may see that matches q, in q's order. An error of start
 	// or each stops the export and is returned.
-	ExportContacts(ctx context.Context, q ListQuery, start func(fields []customer.CustomField) error, each func(*customer.Contact) error) error
+	ExportContacts(ctx context.Context, q ListQuery, start func(fields []customfields.Field) error, each func(*customer.Contact) error) error
 	// ExportAccounts is ExportContacts for accounts.
-	ExportAccounts(ctx context.Context, q ListQuery, start func(fields []customer.CustomField) error, each func(*customer.Account) error) error
+	ExportAccounts(ctx context.Context, q ListQuery, start func(fields []customfields.Field) error, each func(*customer.Account) error) error
 
 	// CreateView saves a view owned by the caller, checking its filter,
 	// q, sort and columns against the entity's fields.

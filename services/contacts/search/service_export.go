@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
+
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -14,12 +16,12 @@ import (
 const exportBatch = 500
 
 // ExportContacts implements Service.
-func (s *service) ExportContacts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Contact) error) error {
+func (s *service) ExportContacts(ctx context.Context, q ListQuery, start func([]customfields.Field) error, each func(*customer.Contact) error) error {
 	return s.export(ctx, pgstore.Contacts, q, start, func(r customer.Record) error { return each(r.(*customer.Contact)) })
 }
 
 // ExportAccounts implements Service.
-func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]customer.CustomField) error, each func(*customer.Account) error) error {
+func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]customfields.Field) error, each func(*customer.Account) error) error {
 	return s.export(ctx, pgstore.Accounts, q, start, func(r customer.Record) error { return each(r.(*customer.Account)) })
 }
 
@@ -27,7 +29,7 @@ func (s *service) ExportAccounts(ctx context.Context, q ListQuery, start func([]
 // exportBatch in one transaction, so it holds one page in memory whatever
 // the size of the result. Pages follow each other by keyset, so a record
 // changed during the export is exported once, with the values its page read.
-func (s *service) export(ctx context.Context, k *pgstore.Table, q ListQuery, start func([]customer.CustomField) error, each func(customer.Record) error) error {
+func (s *service) export(ctx context.Context, k *pgstore.Table, q ListQuery, start func([]customfields.Field) error, each func(customer.Record) error) error {
 	p, err := customer.Caller(ctx)
 	if err != nil {
 		return err
@@ -75,11 +77,11 @@ func (s *service) export(ctx context.Context, k *pgstore.Table, q ListQuery, sta
 }
 
 // sortedFields returns the definitions of defs ordered by key.
-func sortedFields(defs map[string]customer.CustomField) []customer.CustomField {
-	out := make([]customer.CustomField, 0, len(defs))
+func sortedFields(defs map[string]customfields.Field) []customfields.Field {
+	out := make([]customfields.Field, 0, len(defs))
 	for _, d := range defs {
 		out = append(out, d)
 	}
-	slices.SortFunc(out, func(a, b customer.CustomField) int { return strings.Compare(a.Key, b.Key) })
+	slices.SortFunc(out, func(a, b customfields.Field) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }

@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/filter"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
@@ -34,7 +34,7 @@ type listPlan struct {
 	byRelevance bool
 	// defs are k's custom field definitions the plan was made with, for
 	// catalog.PresentWith.
-	defs map[string]customer.CustomField
+	defs map[string]customfields.Field
 }
 
 // newListPlan returns an empty plan over k.
@@ -171,7 +171,7 @@ func (p *listPlan) column(f filter.Field) string {
 
 // nullableField reports whether a sortable field can be NULL.
 func nullableField(name string) bool {
-	return name == "lastActivityAt" || strings.HasPrefix(name, customer.CustomFieldPrefix)
+	return name == "lastActivityAt" || strings.HasPrefix(name, customfields.Prefix)
 }
 
 // sqlType is the SQL type a cursor value of a field of type t is cast to.

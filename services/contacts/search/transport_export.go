@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -66,18 +67,18 @@ func encodeExport(_ context.Context, w http.ResponseWriter, resp any) error {
 // error after that aborts the response, so that a client never takes a
 // cut-off export for a whole one.
 func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary []field,
-	run func(start func([]customer.CustomField) error, each func(*T) error) error) error {
+	run func(start func([]customfields.Field) error, each func(*T) error) error) error {
 	var cols []field
 	for _, f := range vocabulary {
 		if f.export != nil {
 			cols = append(cols, f)
 		}
 	}
-	var fields []customer.CustomField
+	var fields []customfields.Field
 	var out *csv.Writer
 	enc := json.NewEncoder(w)
 	started := false
-	start := func(fs []customer.CustomField) error {
+	start := func(fs []customfields.Field) error {
 		fields, started = fs, true
 		h := w.Header()
 		h.Set("Cache-Control", "no-store")
@@ -99,7 +100,7 @@ func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary 
 			header = append(header, c.name)
 		}
 		for _, f := range fields {
-			header = append(header, customer.CustomFieldPrefix+f.Key)
+			header = append(header, customfields.Prefix+f.Key)
 		}
 		return out.Write(header)
 	}

@@ -6,11 +6,11 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
 	"github.com/rapport-crm/rapport/libs/kitx"
 
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
@@ -24,7 +24,7 @@ func checkListQuery(k *pgstore.Table, q ListQuery) error {
 	if err != nil {
 		return err
 	}
-	schema := schemaFor(k, map[string]customer.CustomField{"budget": {Key: "budget", Type: "decimal"}})
+	schema := schemaFor(k, map[string]customfields.Field{"budget": {Key: "budget", Type: "decimal"}})
 	if node != nil {
 		resolveTagNames(node, map[string]string{"vip": "0190c2b4-0000-7000-8000-000000000001"})
 		if _, _, err := filter.Compile(node, schema, 3); err != nil {

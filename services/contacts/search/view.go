@@ -7,6 +7,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -90,7 +91,7 @@ func (v *SavedView) read() {
 // for the filter's parser to refuse.
 func canonicalFilter(f json.RawMessage) json.RawMessage {
 	var v any
-	if len(f) == 0 || customer.DecodeNumbers(f, &v) != nil {
+	if len(f) == 0 || customfields.DecodeNumbers(f, &v) != nil {
 		return f
 	}
 	if v == nil {

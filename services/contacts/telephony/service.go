@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/phone"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -44,7 +45,7 @@ func (s *service) LookupPhone(ctx context.Context, number string) (m *Match, err
 		if err != nil {
 			return err
 		}
-		e164, err := customer.NormalizePhone(number, region)
+		e164, err := phone.Normalize(number, region)
 		if err != nil {
 			v := errs.NewValidator()
 			v.Check(false, "number", err.Error())

@@ -8,8 +8,8 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/phone"
 
-	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
@@ -20,7 +20,7 @@ func defaultRegion(ctx context.Context, tx *pgstore.Tx) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read the default region: %w", pg.MapError(err))
 	}
-	return cmp.Or(region.String, catalog.DefaultRegion), nil
+	return cmp.Or(region.String, phone.DefaultRegion), nil
 }
 
 // match is a contact having a number, with its account when the caller

@@ -1,4 +1,10 @@
-package customer
+// Package phone normalises phone numbers to E.164 ("+8613812345678"): a
+// number written with an international prefix ("+", "00", or "011" in North
+// America) is read as such from any country; any other is read in the
+// national numbering plan of a default region, the tenant's choice among
+// Regions (DefaultRegion until it chooses). Services keep the E.164 form
+// beside the number as typed, for duplicate checks and lookups.
+package phone
 
 import (
 	"errors"
@@ -6,15 +12,18 @@ import (
 	"strings"
 )
 
-// PhoneRegions are the regions whose national numbers (typed without an
+// DefaultRegion is the region of a tenant that has not chosen one.
+const DefaultRegion = "US"
+
+// Regions are the regions whose national numbers (typed without an
 // international prefix) can be normalised; numbers with a "+" or "00" prefix
 // are accepted from any country.
-var PhoneRegions = []string{"CA", "CN", "DE", "GB", "US"}
+var Regions = []string{"CA", "CN", "DE", "GB", "US"}
 
-// callingCodes maps each region of PhoneRegions to its country calling code.
+// callingCodes maps each region of Regions to its country calling code.
 var callingCodes = map[string]string{"CA": "1", "US": "1", "CN": "86", "GB": "44", "DE": "49"}
 
-// The reasons NormalizePhone gives for numbers it cannot read.
+// The reasons Normalize gives for numbers it cannot read.
 var (
 	errPhoneChars    = errors.New("may hold only digits, spaces, a leading +, and - . ( ) /")
 	errPhoneLength   = errors.New("is not a valid international number (8 to 15 digits after the country code's +)")
@@ -22,10 +31,10 @@ var (
 	errPhoneRegion   = errors.New("needs an international prefix (+): the default region has no national numbering plan here")
 )
 
-// NormalizePhone returns number in E.164 form ("+8613812345678"). A number
+// Normalize returns number in E.164 form ("+8613812345678"). A number
 // with a "+" or "00" prefix (or "011" in North America) is international;
-// any other is read in region's national plan (one of PhoneRegions).
-func NormalizePhone(number, region string) (string, error) {
+// any other is read in region's national plan (one of Regions).
+func Normalize(number, region string) (string, error) {
 	s := strings.ReplaceAll(strings.TrimSpace(number), "(0)", "")
 	intl := strings.HasPrefix(s, "+")
 	var digits strings.Builder
@@ -112,5 +121,5 @@ func nationalSignificant(cc, d string, intl bool) (string, bool) {
 	return "", false
 }
 
-// ValidPhoneRegion reports whether r is one of PhoneRegions.
-func ValidPhoneRegion(r string) bool { return slices.Contains(PhoneRegions, r) }
+// ValidRegion reports whether r is one of Regions.
+func ValidRegion(r string) bool { return slices.Contains(Regions, r) }

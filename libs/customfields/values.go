@@ -1,4 +1,4 @@
-package customer
+package customfields
 
 import (
 	"encoding/json"
@@ -11,7 +11,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/currency"
+
+	"github.com/rapport-crm/rapport/libs/email"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/phone"
 )
 
 // Length limits of custom field values, in characters.
@@ -20,11 +24,13 @@ const (
 	maxLongText = 65535
 )
 
-// CheckCustomFields validates values against the definitions defs (by key)
-// and normalises them in place: unknown keys, wrong types, options outside
-// the definition and missing required values are recorded in v; null values
-// are dropped (a merge patch's way of removing a value).
-func CheckCustomFields(v *errs.Validator, defs map[string]CustomField, values map[string]any, region string) {
+// Check validates values against the definitions defs (by key) and
+// normalises them in place, reading phone numbers in region
+// (phone.Normalize): unknown keys, wrong types, options outside the
+// definition and missing required values are recorded in v as
+// customFields/<key>; null values are dropped (a merge patch's way of
+// removing a value).
+func Check(v *errs.Validator, defs map[string]Field, values map[string]any, region string) {
 	for _, key := range slices.Sorted(maps.Keys(values)) {
 		val, path := values[key], "customFields/"+key
 		if val == nil {
@@ -36,7 +42,7 @@ func CheckCustomFields(v *errs.Validator, defs map[string]CustomField, values ma
 			v.Check(false, path, "no custom field is defined with this key")
 			continue
 		}
-		norm, reason := customValue(d, val, region)
+		norm, reason := value(d, val, region)
 		v.Check(reason == "", path, reason)
 		values[key] = norm
 	}
@@ -47,13 +53,13 @@ func CheckCustomFields(v *errs.Validator, defs map[string]CustomField, values ma
 	}
 }
 
-// VisibleCustomFields returns the values of stored that have a definition
+// Visible returns the values of stored that have a definition
 // they are valid for; the others (deleted or retyped definitions) are hidden.
-func VisibleCustomFields(defs map[string]CustomField, stored map[string]any, region string) map[string]any {
+func Visible(defs map[string]Field, stored map[string]any, region string) map[string]any {
 	out := map[string]any{}
 	for key, val := range stored {
 		if d, ok := defs[key]; ok {
-			if norm, reason := customValue(d, val, region); reason == "" {
+			if norm, reason := value(d, val, region); reason == "" {
 				out[key] = norm
 			}
 		}
@@ -61,9 +67,9 @@ func VisibleCustomFields(defs map[string]CustomField, stored map[string]any, reg
 	return out
 }
 
-// customValue checks val against d and returns its normalised form, or the
+// value checks val against d and returns its normalised form, or the
 // reason it is invalid.
-func customValue(d CustomField, val any, region string) (any, string) {
+func value(d Field, val any, region string) (any, string) {
 	switch d.Type {
 	case "text", "longText":
 		s, ok := val.(string)
@@ -122,7 +128,7 @@ func customValue(d CustomField, val any, region string) (any, string) {
 	case "email":
 		s, ok := val.(string)
 		s = strings.ToLower(strings.TrimSpace(s))
-		if !ok || !ValidEmail(s) {
+		if !ok || !email.Valid(s) {
 			return nil, "must be an email address"
 		}
 		return s, ""
@@ -131,7 +137,7 @@ func customValue(d CustomField, val any, region string) (any, string) {
 		if !ok {
 			return nil, "must be a phone number in a string"
 		}
-		e164, err := NormalizePhone(s, region)
+		e164, err := phone.Normalize(s, region)
 		if err != nil {
 			return nil, "phone number " + err.Error()
 		}
@@ -141,7 +147,7 @@ func customValue(d CustomField, val any, region string) (any, string) {
 }
 
 // multiSelectValue checks a list of distinct options.
-func multiSelectValue(d CustomField, val any) (any, string) {
+func multiSelectValue(d Field, val any) (any, string) {
 	list, ok := val.([]any)
 	reason := "must be a list of distinct options from: " + strings.Join(d.Options, ", ")
 	if !ok {
@@ -167,7 +173,7 @@ func currencyValue(val any) (any, string) {
 	}
 	amount, ok := jsonNumber(obj["amountMinor"])
 	code, ok2 := obj["currency"].(string)
-	if !ok || !ok2 || amount != math.Trunc(amount) || math.Abs(amount) > 1<<53 || !validCurrency(code) {
+	if !ok || !ok2 || amount != math.Trunc(amount) || math.Abs(amount) > 1<<53 || !ValidCurrency(code) {
 		return nil, reason
 	}
 	return map[string]any{"amountMinor": amount, "currency": code}, ""
@@ -183,4 +189,11 @@ func jsonNumber(val any) (float64, bool) {
 		ok = err == nil
 	}
 	return f, ok && !math.IsInf(f, 0) && !math.IsNaN(f)
+}
+
+// ValidCurrency reports whether s is an ISO 4217 code, as a currency
+// field's value holds.
+func ValidCurrency(s string) bool {
+	u, err := currency.ParseISO(s)
+	return err == nil && u.String() == s
 }

@@ -1,4 +1,4 @@
-package customer
+package customfields
 
 import (
 	"fmt"
@@ -13,12 +13,9 @@ import (
 	"github.com/rapport-crm/rapport/libs/errs"
 )
 
-// CustomField defines a per-tenant field of contacts or accounts. Key is
-// immutable; Label can be renamed and Options extended without touching any
-// record. Deleting a definition hides its values from reads; they stay in
-// the rows and show again if a definition with the same key and a type they
-// are valid for is created.
-type CustomField struct {
+// Field is a tenant's definition of a custom field of one entity ("contact",
+// "lead"…: the service says which entities have custom fields).
+type Field struct {
 	ID        string         `json:"id" db:"id"`
 	Entity    string         `json:"entity" db:"entity"`
 	Key       string         `json:"key" db:"key"`
@@ -31,32 +28,38 @@ type CustomField struct {
 	Version   int64          `json:"version" db:"version"`
 }
 
-// CustomFieldTypes are the types a custom field can have.
-var CustomFieldTypes = []string{"text", "longText", "number", "decimal", "date", "datetime", "boolean",
+// Types are the types a custom field can have.
+var Types = []string{"text", "longText", "number", "decimal", "date", "datetime", "boolean",
 	"singleSelect", "multiSelect", "currency", "url", "email", "phone"}
 
-// CustomFieldPrefix prefixes a custom field's key where a name stands for
-// it ("customFields.budget"), as the resource nests its values.
-const CustomFieldPrefix = "customFields."
+// Prefix prefixes a custom field's key where a name stands for it
+// ("customFields.budget": filters, sorts, import mappings, export columns),
+// as a record's resource nests its values under customFields.
+const Prefix = "customFields."
+
+// MaxLabel bounds a definition's label and each of its options, in
+// characters.
+const MaxLabel = 100
 
 // UTC puts the timestamps read from the database in UTC.
-func (d *CustomField) UTC() { d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC() }
+func (d *Field) UTC() { d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC() }
 
 var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
 // isSelect reports whether a custom field type has options.
 func isSelect(typ string) bool { return typ == "singleSelect" || typ == "multiSelect" }
 
-// Validate checks a custom field definition; old is the stored definition
-// on updates, whose key, entity and type are immutable and whose options may
-// only be extended.
-func (d *CustomField) Validate(old *CustomField) error {
+// Validate trims d's label and checks the definition; entities are the
+// entities that have custom fields; old is the stored definition on updates,
+// whose key, entity and type are immutable and whose options may only be
+// extended. The error is errs.Invalid naming each field.
+func (d *Field) Validate(old *Field, entities ...string) error {
 	v := errs.NewValidator()
 	d.Label = strings.TrimSpace(d.Label)
-	v.Check(d.Entity == EntityContact || d.Entity == EntityAccount, "entity", "must be contact or account")
+	v.Check(slices.Contains(entities, d.Entity), "entity", "must be "+strings.Join(entities, " or "))
 	v.Check(keyPattern.MatchString(d.Key), "key", "must match [a-z][a-z0-9_]{0,62}")
-	v.Check(d.Label != "" && utf8.RuneCountInString(d.Label) <= maxShort, "label", fmt.Sprintf("must be 1 to %d characters", maxShort))
-	v.Check(slices.Contains(CustomFieldTypes, d.Type), "type", "must be one of "+strings.Join(CustomFieldTypes, ", "))
+	v.Check(d.Label != "" && utf8.RuneCountInString(d.Label) <= MaxLabel, "label", fmt.Sprintf("must be 1 to %d characters", MaxLabel))
+	v.Check(slices.Contains(Types, d.Type), "type", "must be one of "+strings.Join(Types, ", "))
 	if isSelect(d.Type) {
 		v.Check(len(d.Options) > 0, "options", "a select field needs at least one option")
 	} else {
@@ -67,8 +70,8 @@ func (d *CustomField) Validate(old *CustomField) error {
 	}
 	seen := map[string]bool{}
 	for i, o := range d.Options {
-		v.Check(o != "" && utf8.RuneCountInString(o) <= maxShort && !seen[o], fmt.Sprintf("options/%d", i),
-			fmt.Sprintf("must be a distinct option of 1 to %d characters", maxShort))
+		v.Check(o != "" && utf8.RuneCountInString(o) <= MaxLabel && !seen[o], fmt.Sprintf("options/%d", i),
+			fmt.Sprintf("must be a distinct option of 1 to %d characters", MaxLabel))
 		seen[o] = true
 	}
 	if old != nil {

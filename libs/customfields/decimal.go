@@ -1,4 +1,4 @@
-package customer
+package customfields
 
 import (
 	"bytes"
@@ -65,14 +65,14 @@ func decimalText(val any) (string, bool) {
 	return d.Text('f'), true
 }
 
-// CustomValues are the custom field values of a record by key. They decode
+// Values are the custom field values of a record by key. They decode
 // numbers as json.Number, so a decimal sent as a JSON number keeps every
 // digit it was written with (decimalText).
-type CustomValues map[string]any
+type Values map[string]any
 
-// UnmarshalJSON implements json.Unmarshaler. CustomValues are a record's
+// UnmarshalJSON implements json.Unmarshaler. Values are a record's
 // customFields, which its type errors name.
-func (c *CustomValues) UnmarshalJSON(data []byte) error {
+func (c *Values) UnmarshalJSON(data []byte) error {
 	data = bytes.TrimSpace(data)
 	if string(data) == "null" {
 		*c = nil

@@ -1,4 +1,4 @@
-package customer
+package customfields
 
 import (
 	"encoding/json"
