@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # lint-openapi.sh lints the OpenAPI documents with Redocly CLI's recommended
 # rules, all of them errors (tools/redocly/redocly.yaml): the gateway's and
-# every service's api/openapi.yaml, and the merged document the gateway serves
+# every service's api/openapi.yaml, the merged document the gateway serves
 # at /openapi.json, which services/gateway/cmd/openapi-merge writes from those
-# files to bin/openapi.json (no running stack needed). `make lint` runs it.
+# files to bin/openapi.json (no running stack needed), and the gateway's
+# internal routes (api/internal.yaml, never merged). `make lint` runs it.
 #
 # Redocly CLI is pinned by tools/redocly/package.json and package-lock.json
 # and installed with `npm ci` into the tools cache outside the repository
@@ -63,7 +64,7 @@ for f in "$root"/services/*/api/openapi.yaml; do
 done
 mkdir -p "$root/bin"
 (cd "$root" && go run ./services/gateway/cmd/openapi-merge -o bin/openapi.json "${docs[0]}" "${services[@]}")
-docs+=("$root/bin/openapi.json")
+docs+=("$root/bin/openapi.json" "$root/services/gateway/api/internal.yaml")
 
 # Redocly CLI says nothing when it may not send telemetry or look for
 # updates; on Node.js 20 it prints a boxed deprecation notice, dropped here.
