@@ -27,7 +27,7 @@ type fixture struct {
 	ActivityID                                               string
 	PipelineID, DefaultPipelineID, OpportunityID             string
 	ProductID, PriceBookID                                   string
-	LeadID, LeadEmail                                        string
+	LeadID, LeadEmail, LeadFieldID, LeadTag                  string
 	StageName                                                string
 	ScanID, ImportID                                         string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
@@ -39,7 +39,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.LeadID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.LeadID, f.LeadFieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -60,12 +60,13 @@ func newFixture(t *testing.T, base, token string) fixture {
 	pipelineName, stageName := "Pipe"+m, "Stage"+m
 	opportunityName, nextStep, competitor := "Opp"+m, "Step"+m, "Comp"+m
 	productName, priceBookName, forecastNote := "Prod"+m, "Book"+m, "Fcst"+m
-	leadName, leadCompany := "Lead"+m, "Co"+m
+	leadName, leadCompany, leadFieldKey, leadFieldValue := "Lead"+m, "Co"+m, "lf_"+m, "Lfv"+m
+	f.LeadTag = "Tag" + m
 	f.LeadEmail = "lead." + m + "@" + m + ".example"
 	f.SKU = "Sku" + m
 	f.StageName = stageName
 	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject,
-		pipelineName, stageName, opportunityName, nextStep, competitor, f.SKU, productName, priceBookName, leadName, leadCompany, f.LeadEmail, forecastNote}
+		pipelineName, stageName, opportunityName, nextStep, competitor, f.SKU, productName, priceBookName, leadName, leadCompany, f.LeadEmail, leadFieldKey, leadFieldValue, forecastNote}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -105,8 +106,9 @@ func newFixture(t *testing.T, base, token string) fixture {
 	f.PriceBookID = post("/v1/price-books", map[string]any{"name": priceBookName, "currency": "EUR", "segment": "Seg" + m})
 	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/price-books/" + f.PriceBookID + "/entries/" + f.ProductID, Token: token,
 		Body: map[string]any{"unitPrice": map[string]any{"minor": 9900}}}, http.StatusCreated, nil)
+	f.LeadFieldID = post("/v1/lead-custom-fields", map[string]any{"key": leadFieldKey, "label": "Label" + m, "type": "text"})
 	f.LeadID = post("/v1/leads", map[string]any{"lastName": leadName, "company": leadCompany, "email": f.LeadEmail, "phone": f.Phone,
-		"source": "Src" + m, "teamId": f.Team})
+		"source": "Src" + m, "teamId": f.Team, "tags": []string{f.LeadTag}, "customFields": map[string]any{leadFieldKey: leadFieldValue}})
 	f.AccountID = post("/v1/accounts", map[string]any{"name": f.AccountName, "domain": f.Domain, "industry": industry, "tags": []string{tagName}})
 	f.ContactID = post("/v1/contacts", map[string]any{
 		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,

@@ -217,6 +217,16 @@ func probes(v fixture) []probe {
 			gate: salesWrite, want: 404, echoes: true},
 		{name: "delete lead", method: "DELETE", path: "/v1/leads/" + v.LeadID, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
 		{name: "restore lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/restore", gate: salesWrite, want: 404, echoes: true},
+		{name: "list leads by the victim's tag", method: "GET", path: "/v1/leads?tag=" + q(v.LeadTag), gate: salesRead, want: 200},
+		// The custom fields of leads are the tenant's sales configuration:
+		// read with sales:read, changed with sales:admin.
+		{name: "list lead custom fields", method: "GET", path: "/v1/lead-custom-fields", gate: salesRead, want: 200},
+		{name: "create lead custom field", method: "POST", path: "/v1/lead-custom-fields", body: map[string]any{"key": "probe_" + m, "label": "Probe", "type": "text"},
+			gate: salesWrite, svc: salesAdmin, want: 201},
+		{name: "patch lead custom field", method: "PATCH", path: "/v1/lead-custom-fields/" + v.LeadFieldID, body: map[string]any{"label": "pwned"}, header: ifMatch,
+			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete lead custom field", method: "DELETE", path: "/v1/lead-custom-fields/" + v.LeadFieldID, header: ifMatch, gate: salesWrite, svc: salesAdmin,
+			want: 404, echoes: true},
 		// The catalogue is the tenant's sales configuration: read with
 		// sales:read, changed with sales:admin (the gateway asks sales:write
 		// of every write).
@@ -366,6 +376,8 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"search leads by email", "GET", "/v1/leads?q=" + q(f.LeadEmail), nil, f.LeadID},
 		{"get lead", "GET", "/v1/leads/" + f.LeadID, nil, f.LeadID},
 		{"lead duplicates", "GET", "/v1/leads/" + f.LeadID + "/duplicates", nil, `"items":[]`},
+		{"list leads by tag", "GET", "/v1/leads?tag=" + q(strings.ToLower(f.LeadTag)), nil, f.LeadID},
+		{"list lead custom fields", "GET", "/v1/lead-custom-fields", nil, f.LeadFieldID},
 		{"list products", "GET", "/v1/products?limit=200", nil, f.ProductID},
 		{"get product", "GET", "/v1/products/" + f.ProductID, nil, f.ProductID},
 		{"list price books", "GET", "/v1/price-books", nil, f.PriceBookID},

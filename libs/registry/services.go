@@ -37,6 +37,7 @@ func Default() Registry {
 		{Name: Sales, Context: "sales", Built: true, Routes: []Route{
 			{Prefix: "/v1/forecasts"},
 			{Prefix: "/v1/leads"},
+			{Prefix: "/v1/lead-custom-fields"},
 			{Prefix: "/v1/opportunities"},
 			{Prefix: "/v1/pipelines"},
 			{Prefix: "/v1/price-books"},

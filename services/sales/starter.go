@@ -57,7 +57,7 @@ func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
 func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
-	store := deals.NewStore(db)
+	store, leadStore := deals.NewStore(db), leads.NewStore(db)
 	opportunities := deals.NewOpportunityService(store, cursors)
 	return slices.Concat(
 		deals.Routes(deals.NewService(store)),
@@ -65,6 +65,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		deals.LineItemRoutes(opportunities),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
-		leads.Routes(leads.NewService(leads.NewStore(db), cursors)),
+		leads.Routes(leads.NewService(leadStore, cursors)),
+		leads.FieldRoutes(leads.NewFieldService(leadStore)),
 	)
 }

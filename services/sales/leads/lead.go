@@ -13,8 +13,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/phone"
+	"github.com/rapport-crm/rapport/libs/tags"
 )
 
 // Lead is a person or company who may become a customer. Score and
@@ -44,6 +47,11 @@ type Lead struct {
 	TeamID             string        `json:"teamId,omitempty"`
 	AssignedByRuleID   string        `json:"assignedByRuleId,omitempty"`
 	AssignmentReason   string        `json:"assignmentReason,omitempty"`
+	// Tags are names, normalised as contacts' (libs/tags).
+	Tags []string `json:"tags"`
+	// CustomFields are the values of the tenant's custom fields of leads
+	// by key (libs/customfields), checked against their definitions.
+	CustomFields customfields.Values `json:"customFields"`
 	// The records the lead became, and when (status converted).
 	ConvertedContactID     string     `json:"convertedContactId,omitempty"`
 	ConvertedAccountID     string     `json:"convertedAccountId,omitempty"`
@@ -98,6 +106,7 @@ const (
 	maxPhone  = 40   // characters of a phone number as given
 	maxShort  = 100  // characters of a source, an owner or a team
 	maxReason = 1000 // characters of a disqualified reason
+	maxTags   = 50   // tags of a lead
 )
 
 // readOnly are the fields of a Lead the service or other parts of it set.
@@ -126,8 +135,9 @@ func text(v *errs.Validator, s *string, field string, max int, required bool) {
 	v.Check(n <= max, field, fmt.Sprintf("at most %d characters", max))
 }
 
-// normalize validates l's own fields, trimming texts and normalising the
-// phone; owner is the default owner. The status is checked by the caller
+// normalize validates l's own fields, trimming texts, normalising the
+// phone and the tags (the custom field values need their definitions:
+// checkFields); owner is the default owner. The status is checked by the caller
 // (checkStatus) once it is one of Statuses; the read-only fields are the
 // service's.
 func (l *Lead) normalize(owner string) error {
@@ -148,9 +158,19 @@ func (l *Lead) normalize(owner string) error {
 	}
 	l.Phone, l.PhoneE164 = strings.TrimSpace(l.Phone), ""
 	if l.Phone != "" {
-		e164, ok := normalizePhone(l.Phone)
-		v.Check(ok && utf8.RuneCountInString(l.Phone) <= maxPhone, "phone", "must be an international number: + and the country code, 8 to 15 digits in all")
+		e164, err := phone.Normalize(l.Phone, phoneRegion)
+		switch {
+		case err != nil:
+			v.Check(false, "phone", err.Error())
+		case utf8.RuneCountInString(l.Phone) > maxPhone:
+			v.Check(false, "phone", fmt.Sprintf("at most %d characters", maxPhone))
+		}
 		l.PhoneE164 = e164
+	}
+	l.Tags = tags.Names(v, "tags", l.Tags)
+	v.Check(len(l.Tags) <= maxTags, "tags", fmt.Sprintf("at most %d", maxTags))
+	if l.CustomFields == nil {
+		l.CustomFields = customfields.Values{}
 	}
 	v.Check(l.FirstName != "" || l.LastName != "" || l.Company != "" || l.Email != "" || l.Phone != "", "lastName",
 		"a lead needs a name, a company, an email or a phone")
@@ -166,27 +186,10 @@ func (l *Lead) normalize(owner string) error {
 	return v.Err()
 }
 
-// normalizePhone returns number in E.164 form: a "+", the country code and
-// the subscriber number, 8 to 15 digits in all, with spaces, dots, dashes,
-// slashes and parentheses between them dropped.
-func normalizePhone(number string) (string, bool) {
-	rest, ok := strings.CutPrefix(number, "+")
-	if !ok {
-		return "", false
-	}
-	var b strings.Builder
-	b.WriteByte('+')
-	for _, r := range rest {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case !strings.ContainsRune(" .-/()", r):
-			return "", false
-		}
-	}
-	digits := b.Len() - 1
-	return b.String(), digits >= 8 && digits <= 15 && b.String()[1] != '0'
-}
+// phoneRegion is the region leads' national numbers would be read in:
+// none, for the sales service knows no tenant region (contacts keep it), so
+// a lead's phone is given with its international prefix (libs/phone).
+const phoneRegion = ""
 
 // checkStatus checks a lead's status as the API sets it (one of Statuses,
 // normalize checked), from (the current status; "" for a create) to

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
@@ -103,11 +105,19 @@ func (s *service) Create(ctx context.Context, in Lead) (*Created, error) {
 	}
 	now := pg.Timestamp(s.now())
 	in.ID, in.CreatedAt, in.UpdatedAt, in.Version = ids.New(), now, now, 1
-	dups, err := s.store.Create(ctx, p, &in)
+	dups, err := s.store.Create(ctx, p, &in, checkFields)
 	if err != nil {
 		return nil, err
 	}
 	return &Created{Lead: in, Duplicates: dups}, nil
+}
+
+// checkFields checks l's custom field values against defs, normalising
+// them (customfields.Check: errors name customFields/<key>).
+func checkFields(l *Lead, defs Fields) error {
+	v := errs.NewValidator()
+	customfields.Check(v, defs, l.CustomFields, phoneRegion)
+	return v.Err()
 }
 
 // Get implements Service.
@@ -150,7 +160,7 @@ func (s *service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.Update(ctx, p.TenantID, id, func(old *Lead) (*Lead, pgstore.Change, error) {
+	out, ch, err := s.store.update(ctx, p.TenantID, id, func(old *Lead, defs Fields) (*Lead, pgstore.Change, error) {
 		switch {
 		case old.DeletedAt != nil || !deals.InScope(p, old.OwnerID, old.TeamID):
 			return nil, pgstore.Change{}, ErrNotFound
@@ -164,6 +174,9 @@ func (s *service) Update(ctx context.Context, id string, ifMatch int64, patch js
 			return nil, pgstore.Change{}, err
 		}
 		if err := next.normalize(p.UserID); err != nil {
+			return nil, pgstore.Change{}, err
+		}
+		if err := checkFields(next, defs); err != nil {
 			return nil, pgstore.Change{}, err
 		}
 		if err := next.checkStatus(old.Status); err != nil {

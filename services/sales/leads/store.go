@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -30,39 +31,41 @@ func NewStore(db *outbox.DB) *Store { return &Store{db: db} }
 
 // row is a row of leads.
 type row struct {
-	ID                     string     `db:"id"`
-	FirstName              string     `db:"first_name"`
-	LastName               string     `db:"last_name"`
-	Company                string     `db:"company"`
-	Title                  string     `db:"title"`
-	Email                  string     `db:"email"`
-	Phone                  string     `db:"phone"`
-	PhoneE164              string     `db:"phone_e164"`
-	Source                 string     `db:"source"`
-	CampaignID             *string    `db:"campaign_id"`
-	Status                 string     `db:"status"`
-	DisqualifiedReason     string     `db:"disqualified_reason"`
-	Rating                 string     `db:"rating"`
-	Score                  int        `db:"score"`
-	ScoreReasons           []byte     `db:"score_reasons"`
-	OwnerID                string     `db:"owner_id"`
-	TeamID                 string     `db:"team_id"`
-	AssignedByRuleID       *string    `db:"assigned_by_rule_id"`
-	AssignmentReason       string     `db:"assignment_reason"`
-	ConvertedContactID     *string    `db:"converted_contact_id"`
-	ConvertedAccountID     *string    `db:"converted_account_id"`
-	ConvertedOpportunityID *string    `db:"converted_opportunity_id"`
-	ConvertedAt            *time.Time `db:"converted_at"`
-	CreatedAt              time.Time  `db:"created_at"`
-	UpdatedAt              time.Time  `db:"updated_at"`
-	Version                int64      `db:"version"`
-	DeletedAt              *time.Time `db:"deleted_at"`
+	ID                     string         `db:"id"`
+	FirstName              string         `db:"first_name"`
+	LastName               string         `db:"last_name"`
+	Company                string         `db:"company"`
+	Title                  string         `db:"title"`
+	Email                  string         `db:"email"`
+	Phone                  string         `db:"phone"`
+	PhoneE164              string         `db:"phone_e164"`
+	Source                 string         `db:"source"`
+	CampaignID             *string        `db:"campaign_id"`
+	Status                 string         `db:"status"`
+	DisqualifiedReason     string         `db:"disqualified_reason"`
+	Rating                 string         `db:"rating"`
+	Score                  int            `db:"score"`
+	ScoreReasons           []byte         `db:"score_reasons"`
+	OwnerID                string         `db:"owner_id"`
+	TeamID                 string         `db:"team_id"`
+	AssignedByRuleID       *string        `db:"assigned_by_rule_id"`
+	AssignmentReason       string         `db:"assignment_reason"`
+	ConvertedContactID     *string        `db:"converted_contact_id"`
+	ConvertedAccountID     *string        `db:"converted_account_id"`
+	ConvertedOpportunityID *string        `db:"converted_opportunity_id"`
+	ConvertedAt            *time.Time     `db:"converted_at"`
+	CreatedAt              time.Time      `db:"created_at"`
+	UpdatedAt              time.Time      `db:"updated_at"`
+	Version                int64          `db:"version"`
+	DeletedAt              *time.Time     `db:"deleted_at"`
+	Tags                   pq.StringArray `db:"tags"`
+	CustomFields           []byte         `db:"custom_fields"`
 }
 
 // columns are the columns of a row, in the order save binds them.
 const columns = `id, first_name, last_name, company, title, email, phone, phone_e164, source, campaign_id, status, disqualified_reason,
 	rating, score, score_reasons, owner_id, team_id, assigned_by_rule_id, assignment_reason, converted_contact_id, converted_account_id,
-	converted_opportunity_id, converted_at, created_at, updated_at, version, deleted_at`
+	converted_opportunity_id, converted_at, created_at, updated_at, version, deleted_at, tags, custom_fields`
 
 // deref is *s, or "" for nil.
 func deref(s *string) string {
@@ -96,21 +99,33 @@ func (r row) lead() (Lead, error) {
 		Rating: r.Rating, Score: r.Score, OwnerID: r.OwnerID, TeamID: r.TeamID, AssignedByRuleID: deref(r.AssignedByRuleID),
 		AssignmentReason: r.AssignmentReason, ConvertedContactID: deref(r.ConvertedContactID), ConvertedAccountID: deref(r.ConvertedAccountID),
 		ConvertedOpportunityID: deref(r.ConvertedOpportunityID), ConvertedAt: utc(r.ConvertedAt), CreatedAt: r.CreatedAt.UTC(),
-		UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, DeletedAt: utc(r.DeletedAt)}
+		UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, DeletedAt: utc(r.DeletedAt), Tags: append([]string{}, r.Tags...)}
 	if err := json.Unmarshal(r.ScoreReasons, &l.ScoreReasons); err != nil {
 		return l, fmt.Errorf("read score reasons: %w", err)
+	}
+	if err := json.Unmarshal(r.CustomFields, &l.CustomFields); err != nil {
+		return l, fmt.Errorf("read custom fields: %w", err)
 	}
 	return l, nil
 }
 
-// leadsOf is the Leads of rows.
-func leadsOf(rows []row) ([]Lead, error) {
+// leadsOf is the Leads of rows as a read shows them: only the custom
+// field values with a definition they are valid for (customfields.Visible),
+// read in tx.
+func leadsOf(ctx context.Context, tx *outbox.Tx, rows []row) ([]Lead, error) {
 	out := make([]Lead, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+	if err != nil {
+		return nil, err
+	}
 	for i, r := range rows {
-		var err error
 		if out[i], err = r.lead(); err != nil {
 			return nil, err
 		}
+		out[i].CustomFields = customfields.Visible(defs, out[i].CustomFields, phoneRegion)
 	}
 	return out, nil
 }
@@ -121,17 +136,27 @@ func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
 	if err != nil {
 		return err
 	}
+	values, err := json.Marshal(l.CustomFields)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(l.Tags))
+	for i, t := range l.Tags {
+		keys[i] = strings.ToLower(t)
+	}
 	args := []any{l.ID, l.FirstName, l.LastName, l.Company, l.Title, l.Email, l.Phone, l.PhoneE164, l.Source, orNull(l.CampaignID), l.Status,
 		l.DisqualifiedReason, l.Rating, l.Score, string(reasons), l.OwnerID, l.TeamID, orNull(l.AssignedByRuleID), l.AssignmentReason,
 		orNull(l.ConvertedContactID), orNull(l.ConvertedAccountID), orNull(l.ConvertedOpportunityID), l.ConvertedAt, l.CreatedAt, l.UpdatedAt,
-		l.Version, l.DeletedAt}
+		l.Version, l.DeletedAt, pq.StringArray(l.Tags), pq.StringArray(keys), string(values)}
 	q := `UPDATE leads SET first_name = $2, last_name = $3, company = $4, title = $5, email = $6, phone = $7, phone_e164 = $8, source = $9,
 		campaign_id = $10, status = $11, disqualified_reason = $12, rating = $13, score = $14, score_reasons = $15, owner_id = $16, team_id = $17,
 		assigned_by_rule_id = $18, assignment_reason = $19, converted_contact_id = $20, converted_account_id = $21, converted_opportunity_id = $22,
-		converted_at = $23, created_at = $24, updated_at = $25, version = $26, deleted_at = $27 WHERE id = $1`
+		converted_at = $23, created_at = $24, updated_at = $25, version = $26, deleted_at = $27, tags = $28, tag_keys = $29,
+		custom_fields = $30 WHERE id = $1`
 	if insert {
-		q = `INSERT INTO leads (tenant_id, ` + columns + `) VALUES (` + pgstore.CurrentTenant +
-			`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`
+		q = `INSERT INTO leads (tenant_id, ` + columns + `, tag_keys) VALUES (` + pgstore.CurrentTenant +
+			`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,
+			$28, $30, $29)`
 	}
 	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("save lead: %w", pg.MapError(err))
@@ -152,15 +177,26 @@ func get(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Lead, error
 		}
 		return nil, fmt.Errorf("read lead: %w", err)
 	}
-	l, err := r.lead()
-	return &l, err
+	l, err := leadsOf(ctx, tx, []row{r})
+	if err != nil {
+		return nil, err
+	}
+	return &l[0], nil
 }
 
 // Create stores a new lead and publishes lead.created, returning the ids
 // of the live leads p may see that share its email or phone (Duplicates),
-// newest first.
-func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead) (duplicates []string, err error) {
+// newest first. check judges the lead against the tenant's custom fields
+// of leads, read in the transaction.
+func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead, check func(*Lead, Fields) error) (duplicates []string, err error) {
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
+		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+		if err != nil {
+			return err
+		}
+		if err := check(l, defs); err != nil {
+			return err
+		}
 		if err := save(ctx, tx, l, true); err != nil {
 			return err
 		}
@@ -189,16 +225,28 @@ func (s *Store) Lead(ctx context.Context, tenant, id string) (l *Lead, err error
 // the outbox in the same transaction. It is the one way a lead changes:
 // assignment, scoring and conversion write their fields through it.
 func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Lead) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
+	return s.update(ctx, tenant, id, func(current *Lead, _ Fields) (*Lead, pgstore.Change, error) { return change(current) })
+}
+
+// update is Update whose change has the tenant's custom fields of leads,
+// read in the transaction.
+func (s *Store) update(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
 	var next *Lead
+	var defs Fields
 	rows := pgstore.Rows[*Lead]{
 		Entity: pgstore.EntityLead,
-		Lock:   func(ctx context.Context, tx *outbox.Tx, id string) (*Lead, error) { return get(ctx, tx, id, true) },
-		Write:  func(ctx context.Context, tx *outbox.Tx, _, next *Lead) error { return save(ctx, tx, next, false) },
+		Lock: func(ctx context.Context, tx *outbox.Tx, id string) (l *Lead, err error) {
+			if defs, err = fieldStore.Defs(ctx, tx.SQL(), EntityLead); err != nil {
+				return nil, err
+			}
+			return get(ctx, tx, id, true)
+		},
+		Write: func(ctx context.Context, tx *outbox.Tx, _, next *Lead) error { return save(ctx, tx, next, false) },
 		// A lead is deleted softly: its deletedAt is written.
 		Delete: func(ctx context.Context, tx *outbox.Tx, _ string) error { return save(ctx, tx, next, false) },
 	}
 	return pgstore.Update(ctx, s.db, tenant, id, rows, func(current *Lead) (*Lead, pgstore.Change, error) {
-		n, ch, err := change(current)
+		n, ch, err := change(current, defs)
 		next = n
 		return n, ch, err
 	})
@@ -235,6 +283,8 @@ func (q *query) scope(p auth.Principal) {
 // the first or last name, the company or the email, regardless of case.
 type Filter struct {
 	Status, OwnerID, TeamID, Source, Rating, Query string
+	// Tag selects the leads with the tag, regardless of case.
+	Tag string
 	// Deleted selects the deleted leads instead of the live ones.
 	Deleted bool
 }
@@ -259,6 +309,9 @@ func (s *Store) List(ctx context.Context, p auth.Principal, f Filter, after stri
 			q.add(c.col+" = ?", c.v)
 		}
 	}
+	if f.Tag != "" {
+		q.add("tag_keys @> ?", pq.StringArray{strings.ToLower(f.Tag)})
+	}
 	if f.Query != "" {
 		q.add("(lower(last_name) LIKE ? OR lower(first_name) LIKE ? OR lower(company) LIKE ? OR email_key LIKE ?)",
 			likePrefix(f.Query), likePrefix(f.Query), likePrefix(f.Query), likePrefix(f.Query))
@@ -273,7 +326,7 @@ func (s *Store) List(ctx context.Context, p auth.Principal, f Filter, after stri
 			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.args...); err != nil {
 			return fmt.Errorf("list leads: %w", pg.MapError(err))
 		}
-		out, err = leadsOf(rs)
+		out, err = leadsOf(ctx, tx, rs)
 		return err
 	})
 	return out, err
@@ -293,7 +346,7 @@ func (s *Store) Duplicates(ctx context.Context, p auth.Principal, l *Lead) (out 
 			" ORDER BY id DESC LIMIT "+strconv.Itoa(maxDuplicates), q.args...); err != nil {
 			return fmt.Errorf("lead duplicates: %w", pg.MapError(err))
 		}
-		out, err = leadsOf(rs)
+		out, err = leadsOf(ctx, tx, rs)
 		return err
 	})
 	return out, err

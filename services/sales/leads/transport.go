@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
+	"github.com/rapport-crm/rapport/libs/tags"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
 )
@@ -79,6 +81,44 @@ func Routes(s Service) []starter.Route {
 	)
 }
 
+// FieldRoutes returns the routes of the custom field definitions of leads
+// on s: listed with sales:read; created, changed and deleted, tenant-wide
+// configuration, with sales:admin. api/openapi.yaml documents each.
+func FieldRoutes(s FieldService) []starter.Route {
+	return resource.Routes(
+		starter.Route{Name: "listLeadCustomFields", Method: "GET", Path: "/v1/lead-custom-fields", Permission: deals.PermRead,
+			Endpoint: func(ctx context.Context, _ any) (any, error) {
+				list, err := s.ListFields(ctx)
+				return resource.OK(resource.List[customfields.Field]{Items: list}, 0, err)
+			}},
+		starter.Route{Name: "createLeadCustomField", Method: "POST", Path: "/v1/lead-custom-fields", Permission: deals.PermAdmin,
+			Decode: resource.DecodeBody[customfields.Field](fieldReadOnly),
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				d, err := s.CreateField(ctx, r.(customfields.Field))
+				if err != nil {
+					return nil, err
+				}
+				return resource.Created(d, d.Version, "/v1/lead-custom-fields/"+d.ID, nil)
+			}},
+		starter.Route{Name: "updateLeadCustomField", Method: "PATCH", Path: "/v1/lead-custom-fields/{id}", Permission: deals.PermAdmin,
+			Decode: resource.DecodePatch,
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				req := r.(resource.PatchRequest)
+				d, changed, err := s.UpdateField(ctx, req.ID, req.IfMatch, req.Patch)
+				if err != nil {
+					return nil, err
+				}
+				return resource.Updated(d, d.Version, changed, nil)
+			}},
+		starter.Route{Name: "deleteLeadCustomField", Method: "DELETE", Path: "/v1/lead-custom-fields/{id}", Permission: deals.PermAdmin,
+			Decode: resource.DecodeID,
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				req := r.(resource.IDRequest)
+				return resource.NoContent{}, s.DeleteField(ctx, req.ID, req.IfMatch)
+			}},
+	)
+}
+
 // decodeList reads a list's query: the filters, limit and cursor, naming
 // each bad parameter.
 func decodeList(_ context.Context, r *http.Request) (any, error) {
@@ -86,10 +126,12 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 	req := listRequest{Cursor: q.Get("cursor"), Limit: kitx.DefaultLimit}
 	f := &req.Filter
 	f.Status, f.OwnerID, f.TeamID, f.Source, f.Rating, f.Query = q.Get("status"), q.Get("ownerId"), q.Get("teamId"), q.Get("source"), q.Get("rating"), q.Get("q")
+	f.Tag = q.Get("tag")
 	v := errs.NewValidator()
 	v.Check(f.Status == "" || slices.Contains(Statuses, f.Status), "status", "must be new, working, nurturing, qualified, disqualified or converted")
 	v.Check(f.Rating == "" || slices.Contains(Ratings, f.Rating), "rating", "must be hot, warm or cold")
 	v.Check(len(f.Query) <= maxName, "q", "at most "+strconv.Itoa(maxName)+" bytes")
+	v.Check(len(f.Tag) <= 4*tags.MaxName, "tag", "must be a tag name")
 	switch q.Get("deleted") {
 	case "", "false":
 	case "true":

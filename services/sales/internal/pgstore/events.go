@@ -39,6 +39,9 @@ const (
 	EntityForecast = "forecast"
 	// EntityLead is a lead (package leads).
 	EntityLead = "lead"
+	// EntityCustomField is a custom field definition of leads (package
+	// leads).
+	EntityCustomField = "custom_field"
 )
 
 // Events is the catalogue of the events this service publishes, per entity:
@@ -51,4 +54,5 @@ var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs:
 	EntityPriceBook:   {VerbCreated, VerbUpdated, VerbDeleted, VerbEntrySet, VerbEntryDeleted},
 	EntityForecast:    {VerbOverridden},
 	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored},
+	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 }}
