@@ -14,6 +14,7 @@ help: ## list the targets
 
 run: ## start the whole platform on this machine (Ctrl-C stops it)
 	@[ -n "$$DATABASE_URL" ] || bash scripts/pg-binaries.sh
+	@bash scripts/sales-packages.sh
 	@mkdir -p bin
 	go build -o bin/rapport-local ./deploy/local
 	exec ./bin/rapport-local

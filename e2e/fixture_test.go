@@ -27,6 +27,7 @@ type fixture struct {
 	ActivityID                                               string
 	PipelineID, DefaultPipelineID, OpportunityID             string
 	ProductID, PriceBookID                                   string
+	QuotedOpportunityID, QuoteID                             string
 	LeadID, LeadEmail, LeadFieldID, LeadTag                  string
 	StageName                                                string
 	ScanID, ImportID                                         string
@@ -39,7 +40,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.LeadID, f.LeadFieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -106,6 +107,11 @@ func newFixture(t *testing.T, base, token string) fixture {
 	f.PriceBookID = post("/v1/price-books", map[string]any{"name": priceBookName, "currency": "EUR", "segment": "Seg" + m})
 	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/price-books/" + f.PriceBookID + "/entries/" + f.ProductID, Token: token,
 		Body: map[string]any{"unitPrice": map[string]any{"minor": 9900}}}, http.StatusCreated, nil)
+	f.QuotedOpportunityID = post("/v1/opportunities", map[string]any{"name": "Quoted" + m})
+	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/opportunities/" + f.QuotedOpportunityID + "/line-items", Token: token,
+		Header: map[string]string{"If-Match": `"1"`}, Body: map[string]any{"priceBookId": f.PriceBookID,
+			"lineItems": []map[string]any{{"productId": f.ProductID, "quantity": "2"}}}}, http.StatusOK, nil)
+	f.QuoteID = post("/v1/quotes", map[string]any{"opportunityId": f.QuotedOpportunityID})
 	f.LeadFieldID = post("/v1/lead-custom-fields", map[string]any{"key": leadFieldKey, "label": "Label" + m, "type": "text"})
 	f.LeadID = post("/v1/leads", map[string]any{"lastName": leadName, "company": leadCompany, "email": f.LeadEmail, "phone": f.Phone,
 		"source": "Src" + m, "teamId": f.Team, "tags": []string{f.LeadTag}, "customFields": map[string]any{leadFieldKey: leadFieldValue}})

@@ -202,6 +202,25 @@ func probes(v fixture) []probe {
 		{name: "opportunity line items", method: "GET", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", gate: salesRead, want: 404, echoes: true},
 		{name: "set opportunity line items", method: "PUT", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", body: map[string]any{"priceBookId": v.PriceBookID,
 			"lineItems": []map[string]any{{"productId": v.ProductID, "quantity": "1"}}}, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
+		// Quotes: read with sales:read, made and moved with sales:write,
+		// within the record scope; the thresholds set with sales:admin.
+		{name: "list quotes", method: "GET", path: "/v1/quotes?limit=200", gate: salesRead, want: 200},
+		{name: "list the victim opportunity's quotes", method: "GET", path: "/v1/quotes?opportunityId=" + v.QuotedOpportunityID, gate: salesRead, want: 200, echoes: true},
+		{name: "create quote of the victim's opportunity", method: "POST", path: "/v1/quotes", body: map[string]any{"opportunityId": v.QuotedOpportunityID},
+			gate: salesWrite, want: 400, echoes: true},
+		{name: "get quote", method: "GET", path: "/v1/quotes/" + v.QuoteID, gate: salesRead, want: 404, echoes: true},
+		{name: "get quote revision", method: "GET", path: "/v1/quotes/" + v.QuoteID + "/revisions/1", gate: salesRead, want: 404, echoes: true},
+		{name: "quote as HTML", method: "GET", path: "/v1/quotes/" + v.QuoteID + "/html", gate: salesRead, want: 404, echoes: true},
+		{name: "quote as PDF", method: "GET", path: "/v1/quotes/" + v.QuoteID + "/pdf", gate: salesRead, want: 404, echoes: true},
+		{name: "revise quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/revise", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
+		{name: "submit quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/submit", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
+		{name: "approve quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/approve", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
+		{name: "reject quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/reject", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
+		{name: "send quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/send", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
+		{name: "accept quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/accept", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
+		{name: "decline quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/decline", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
+		{name: "get quote settings", method: "GET", path: "/v1/quotes/settings", gate: salesRead, want: 200},
+		{name: "set quote settings", method: "PUT", path: "/v1/quotes/settings", body: map[string]any{"discountPercent": "10"}, gate: salesWrite, svc: salesAdmin, want: 200},
 		// Leads: read with sales:read, changed with sales:write, within the
 		// caller's record scope; their duplicates are found among the
 		// caller's tenant's leads only (the victim's lead has its phone).
@@ -372,6 +391,9 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"get opportunity", "GET", "/v1/opportunities/" + f.OpportunityID, nil, f.OpportunityID},
 		{"opportunity stage history", "GET", "/v1/opportunities/" + f.OpportunityID + "/stage-history", nil, f.StageName},
 		{"opportunity line items", "GET", "/v1/opportunities/" + f.OpportunityID + "/line-items", nil, f.OpportunityID},
+		{"list quotes", "GET", "/v1/quotes?limit=200", nil, f.QuoteID},
+		{"get quote", "GET", "/v1/quotes/" + f.QuoteID, nil, f.QuoteID},
+		{"quote as HTML", "GET", "/v1/quotes/" + f.QuoteID + "/html", nil, "Quoted" + f.Markers[0]},
 		{"list leads", "GET", "/v1/leads?limit=200", nil, f.LeadID},
 		{"search leads by email", "GET", "/v1/leads?q=" + q(f.LeadEmail), nil, f.LeadID},
 		{"get lead", "GET", "/v1/leads/" + f.LeadID, nil, f.LeadID},
@@ -413,6 +435,7 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"lead", "/v1/leads/" + f.LeadID},
 		{"product", "/v1/products/" + f.ProductID},
 		{"price book", "/v1/price-books/" + f.PriceBookID},
+		{"quote", "/v1/quotes/" + f.QuoteID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,6 +41,7 @@ else
 fi
 
 bash scripts/tools.sh
+bash scripts/sales-packages.sh --test
 
 pkgs=$(go list -m -f '{{.Dir}}' | sed "s|^$root|.|; s|$|/...|")
 echo "test.sh: go test $pkgs"

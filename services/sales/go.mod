@@ -3,6 +3,7 @@ module github.com/rapport-crm/rapport/services/sales
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/cockroachdb/apd/v3 v3.2.3
 	github.com/getkin/kin-openapi v0.152.0
 	github.com/go-kit/kit v0.13.0

@@ -28,6 +28,7 @@ import (
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/leads"
 	"github.com/rapport-crm/rapport/services/sales/migrations"
+	"github.com/rapport-crm/rapport/services/sales/quotes"
 )
 
 // Starter is the sales service as libs/starter runs it: cmd/sales starts
@@ -65,6 +66,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		deals.LineItemRoutes(opportunities),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
+		quotes.Routes(quotes.NewService(quotes.NewStore(db), nil, cursors)),
 		leads.Routes(leads.NewService(leadStore, cursors)),
 		leads.FieldRoutes(leads.NewFieldService(leadStore)),
 	)

@@ -22,6 +22,15 @@ const (
 	VerbEntryDeleted = "entry_deleted"
 	// VerbOverridden is a manager's override of a forecast figure set.
 	VerbOverridden = "overridden"
+	// The moves of a quote through its states (package quotes): submitted
+	// for approval, a level approved or the quote rejected, sent to the
+	// customer, accepted or declined by them.
+	VerbSubmitted = "submitted"
+	VerbApproved  = "approved"
+	VerbRejected  = "rejected"
+	VerbSent      = "sent"
+	VerbAccepted  = "accepted"
+	VerbDeclined  = "declined"
 )
 
 // The entities of the events this service publishes.
@@ -37,6 +46,8 @@ const (
 	EntityPriceBook = "pricebook"
 	// EntityForecast is a forecast's override (package forecasts).
 	EntityForecast = "forecast"
+	// EntityQuote is a quote (package quotes).
+	EntityQuote = "quote"
 	// EntityLead is a lead (package leads).
 	EntityLead = "lead"
 	// EntityCustomField is a custom field definition of leads (package
@@ -53,6 +64,7 @@ var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs:
 	EntityProduct:     {VerbCreated, VerbUpdated, VerbDeleted},
 	EntityPriceBook:   {VerbCreated, VerbUpdated, VerbDeleted, VerbEntrySet, VerbEntryDeleted},
 	EntityForecast:    {VerbOverridden},
+	EntityQuote:       {VerbCreated, VerbUpdated, VerbSubmitted, VerbApproved, VerbRejected, VerbSent, VerbAccepted, VerbDeclined},
 	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored},
 	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 }}
