@@ -1,11 +1,12 @@
 // Package contactevents is what the sales service consumes of the contacts
 // service's events on rapport.contacts.v1 (issue 15, point 10): a contact
-// or an account merged into another, and a contact erased. It reads their
-// payloads as contacts' api/events schemas give them and hands each to the
-// sales contexts holding references to contacts' records (Referrer), in
-// the consumer's transaction, which also records the event in the inbox:
-// a redelivered event is skipped, and one message's changes are all
-// written or none.
+// or an account merged into another, and a contact erased; and activities
+// logged, changed, completed or deleted. It reads their payloads as
+// contacts' api/events schemas give them and hands each to the sales
+// contexts holding references to contacts' records (Referrer) or following
+// activities (ActivityObserver), in the consumer's transaction, which also
+// records the event in the inbox: a redelivered event is skipped, and one
+// message's changes are all written or none.
 package contactevents
 
 import (
@@ -34,6 +35,11 @@ const (
 	TypeContactMerged = "dev.rapport.contacts.contact.merged.v1"
 	TypeAccountMerged = "dev.rapport.contacts.account.merged.v1"
 	TypeContactErased = "dev.rapport.contacts.contact.erased.v1"
+	// The activity events, each carrying the activity's full state.
+	TypeActivityCreated   = "dev.rapport.contacts.activity.created.v1"
+	TypeActivityUpdated   = "dev.rapport.contacts.activity.updated.v1"
+	TypeActivityCompleted = "dev.rapport.contacts.activity.completed.v1"
+	TypeActivityDeleted   = "dev.rapport.contacts.activity.deleted.v1"
 )
 
 // Referrer is a context of the sales service that names contacts'
@@ -55,17 +61,26 @@ type Referrer interface {
 // dead-letter topic, where an operator sees it, rather than being dropped.
 var errMalformed = errors.New("malformed payload")
 
-// Handler applies contacts' merges and erasures to the Referrers.
+// Handler applies contacts' merges and erasures to the Referrers and
+// hands their activities to the ActivityObservers.
 type Handler struct {
 	db        *outbox.DB
 	logger    *slog.Logger
 	referrers []Referrer
+	observers []ActivityObserver
 }
 
 // NewHandler returns the Handler writing through db, with the referrers
 // in the order they are given.
 func NewHandler(db *outbox.DB, logger *slog.Logger, referrers ...Referrer) *Handler {
 	return &Handler{db: db, logger: logger, referrers: referrers}
+}
+
+// WithActivities has h hand every activity event to observers too, in
+// the order they are given, and returns h.
+func (h *Handler) WithActivities(observers ...ActivityObserver) *Handler {
+	h.observers = append(h.observers, observers...)
+	return h
 }
 
 // merged is the payload of contact.merged and account.merged: the
@@ -110,6 +125,8 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 			return fmt.Errorf("%s %s: %w: id must be a UUID", ev.Type, ev.ID, errMalformed)
 		}
 		apply = func(r Referrer) error { return r.EraseContact(ctx, ptx, e.ID) }
+	case TypeActivityCreated, TypeActivityUpdated, TypeActivityCompleted, TypeActivityDeleted:
+		return h.activity(ctx, ptx, ev)
 	default:
 		return nil
 	}
