@@ -28,4 +28,5 @@ func TestGateway(t *testing.T) {
 	t.Run("deleted tags", func(t *testing.T) { testDeletedTags(t, w) })
 	t.Run("public port", func(t *testing.T) { testPublicPort(t, w) })
 	t.Run("answers", func(t *testing.T) { testAnswers(t, w) })
+	t.Run("quote approvals", func(t *testing.T) { testQuoteApprovals(t, w) })
 }

@@ -13,13 +13,16 @@ package sales
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"slices"
+	"time"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
+	"github.com/rapport-crm/rapport/libs/svcclient"
 
 	"github.com/rapport-crm/rapport/services/sales/catalog"
 	"github.com/rapport-crm/rapport/services/sales/contactevents"
@@ -44,8 +47,30 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		return starter.API{}, err
 	}
 	db := outbox.NewDB(env.DB, pgstore.Events, env.Topic)
-	return starter.API{Routes: routes(db, env.Cursors), OpenAPI: spec, Consumers: consumers(db, env.Logger)}, nil
+	dir, err := directory(env)
+	if err != nil {
+		return starter.API{}, err
+	}
+	return starter.API{Routes: routes(db, env.Cursors, dir), OpenAPI: spec, Consumers: consumers(db, env.Logger)}, nil
 }
+
+// directory is the gateway's team directory, which quote approvals ask
+// with each request's own token (GATEWAY_URL); nil without it, when a
+// quote needing an approval cannot be submitted (503).
+func directory(env starter.Env) (quotes.Directory, error) {
+	if env.Config.GatewayURL == "" {
+		env.Logger.Warn("no gateway URL (GATEWAY_URL): quotes needing an approval cannot be submitted")
+		return nil, nil
+	}
+	c, err := svcclient.New(env.Config.GatewayURL, &http.Client{Timeout: directoryTimeout})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// directoryTimeout bounds one call to the gateway's team directory.
+const directoryTimeout = 10 * time.Second
 
 // consumers are the service's consumers of other contexts' events: the
 // contacts' merges and erasures, applied to each context naming contacts'
@@ -57,7 +82,7 @@ func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
-func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
+func routes(db *outbox.DB, cursors *kitx.Cursors, dir quotes.Directory) []starter.Route {
 	store, leadStore := deals.NewStore(db), leads.NewStore(db)
 	opportunities := deals.NewOpportunityService(store, cursors)
 	return slices.Concat(
@@ -66,7 +91,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		deals.LineItemRoutes(opportunities),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
-		quotes.Routes(quotes.NewService(quotes.NewStore(db), nil, cursors)),
+		quotes.Routes(quotes.NewService(quotes.NewStore(db), dir, cursors)),
 		leads.Routes(leads.NewService(leadStore, cursors)),
 		leads.FieldRoutes(leads.NewFieldService(leadStore)),
 	)

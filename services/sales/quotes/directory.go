@@ -1,18 +1,15 @@
 package quotes
 
-import "context"
+import (
+	"context"
 
-// Team is a team of the tenant as the gateway's directory knows it: its
-// parent ("" at the top) and the users who manage it.
-type Team struct {
-	ID       string
-	ParentID string
-	Managers []string
-}
+	"github.com/rapport-crm/rapport/libs/svcclient"
+)
 
-// Directory finds a team of the caller's tenant, with the caller's
-// authority from ctx: the gateway's teams, where managers are kept. A
-// team it does not know is a nil Team and no error.
+// Directory is the gateway's team directory (libs/svcclient's Client):
+// a team of the caller's tenant, with the caller's authority from ctx,
+// its parent and the active users who manage it. A team the tenant does
+// not have is svcclient.ErrTeamNotFound.
 type Directory interface {
-	Team(ctx context.Context, id string) (*Team, error)
+	Team(ctx context.Context, id string) (svcclient.Team, error)
 }

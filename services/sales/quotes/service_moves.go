@@ -2,11 +2,13 @@ package quotes
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/svcclient"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -91,18 +93,21 @@ func (s *service) approvalFor(ctx context.Context, p auth.Principal, q *Quote) (
 			return nil, noApprover(len(levels)+1, "the quote's owner has no team")
 		}
 		t, err := s.dir.Team(ctx, team)
+		if errors.Is(err, svcclient.ErrTeamNotFound) {
+			return nil, noApprover(len(levels)+1, "the directory does not know the team "+team)
+		}
 		if err != nil {
 			return nil, err
-		}
-		if t == nil {
-			return nil, noApprover(len(levels)+1, "the directory does not know the team "+team)
 		}
 		managers := slices.DeleteFunc(slices.Clone(t.Managers), func(u string) bool { return u == q.OwnerID })
 		if len(managers) == 0 {
 			return nil, noApprover(len(levels)+1, "the team "+team+" has no manager but the quote's owner")
 		}
 		levels = append(levels, managers)
-		team = t.ParentID
+		team = ""
+		if t.ParentID != nil {
+			team = *t.ParentID
+		}
 	}
 	return levels, nil
 }
