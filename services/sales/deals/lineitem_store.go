@@ -18,14 +18,14 @@ import (
 func (s *Store) SetLineItems(ctx context.Context, tenant, id string, day time.Time,
 	change func(current *Opportunity, price Pricer) (*Opportunity, OpportunityChange, error)) (*Opportunity, OpportunityChange, error) {
 	return s.updateOpportunity(ctx, tenant, id, func(tx *outbox.Tx, current *Opportunity) (*Opportunity, OpportunityChange, error) {
-		return change(current, func(book, product string) (*PricedLine, error) { return PriceLine(ctx, tx, book, product, day) })
+		return change(current, func(book, product string) (*PricedLine, error) { return priceLine(ctx, tx, book, product, day) })
 	})
 }
 
-// PriceLine reads, in tx, the product of a line and its price in the
+// priceLine reads, in tx, the product of a line and its price in the
 // price book on day: catalog.ErrNoPrice (naming productId) when the book
 // has no price for it, the product missing included.
-func PriceLine(ctx context.Context, tx *outbox.Tx, book, product string, day time.Time) (*PricedLine, error) {
+func priceLine(ctx context.Context, tx *outbox.Tx, book, product string, day time.Time) (*PricedLine, error) {
 	e, err := catalog.PriceIn(ctx, tx, book, product, day)
 	if err != nil {
 		return nil, err
