@@ -252,3 +252,35 @@ func TestQuoteNumbers(t *testing.T) {
 		t.Errorf("after a rolled-back create the next is %s, want %s", q.Number, quoteNumber(n+1))
 	}
 }
+
+// TestQuoteScope: a quote is seen as its opportunity is, by the owner's
+// team under scope team, and by no other team.
+func TestQuoteScope(t *testing.T) {
+	e := newEnv(t)
+	owner := newUser(uuid.NewString()).scoped(auth.ScopeOwn, "north")
+	admin := owner.scoped(auth.ScopeAll)
+	c := newCatalogue(e, admin)
+	o := createOpportunity(e, owner, map[string]any{"name": "Northern", "teamId": "north"})
+	putLines(e, owner, o.ID, 1, map[string]any{"priceBookId": c.book, "lineItems": []any{line(c.licence, "1", "")}}, http.StatusOK)
+	q := createQuote(e, owner, o.ID)
+	if q.TeamID != "north" || q.OwnerID != owner.id {
+		t.Fatalf("created %+v", q)
+	}
+	for _, tt := range []struct {
+		name string
+		u    user
+		sees bool
+	}{
+		{"the owner", owner, true},
+		{"a teammate", owner.scoped(auth.ScopeTeam, "north"), true},
+		{"another team", owner.scoped(auth.ScopeTeam, "south"), false},
+		{"another owner", owner.scoped(auth.ScopeOwn, "north"), false},
+		{"scope all", admin, true},
+	} {
+		list := contracttest.Decode[quotePage](e.want(e.do(tt.u, "GET", "/v1/quotes", nil), http.StatusOK)).Items
+		status := e.do(tt.u, "GET", "/v1/quotes/"+q.ID, nil).Status
+		if (len(list) == 1) != tt.sees || (status == http.StatusOK) != tt.sees {
+			t.Errorf("%s lists %d and reads %d, sees %v", tt.name, len(list), status, tt.sees)
+		}
+	}
+}
