@@ -36,6 +36,7 @@ type env struct {
 	admin    *sqlx.DB
 	app      string // the service's database URL
 	brokers  []string
+	cfg      starter.Config // what the service runs with; a replica starts with it too
 }
 
 // user is a caller: a principal of a tenant with permissions, a record
@@ -80,7 +81,7 @@ func newEnv(t *testing.T) *env {
 	cfg := starter.Config{Name: registry.Sales, HTTPAddr: "127.0.0.1:0", DatabaseURL: db.AppURL, MigrateURL: db.AdminURL,
 		Brokers: brokers, JWKSURL: jwks, CursorKey: bytes.Repeat([]byte("k"), 32)}
 	return &env{t: t, base: contracttest.Start(t, cfg, sales.Starter(), quiet), signer: signer,
-		contract: contracttest.NewContract(t, doc, nil), admin: testkit.Open(t, db.AdminURL), app: db.AppURL, brokers: brokers}
+		contract: contracttest.NewContract(t, doc, nil), admin: testkit.Open(t, db.AdminURL), app: db.AppURL, brokers: brokers, cfg: cfg}
 }
 
 // do sends a request as u and validates it and its response against

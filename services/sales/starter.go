@@ -51,7 +51,8 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: routes(db, env.Cursors, dir), OpenAPI: spec, Consumers: consumers(db, env.Logger)}, nil
+	return starter.API{Routes: routes(db, env.Cursors, dir), OpenAPI: spec, Consumers: consumers(db, env.Logger),
+		Jobs: jobs(db, env.Logger)}, nil
 }
 
 // directory is the gateway's team directory, which quote approvals ask
@@ -74,10 +75,17 @@ const directoryTimeout = 10 * time.Second
 
 // consumers are the service's consumers of other contexts' events: the
 // contacts' merges and erasures, applied to each context naming contacts'
-// records (a contactevents.Referrer).
+// records (a contactevents.Referrer), and their activities, which touch
+// leads' first-touch deadlines (leads.FirstTouch).
 func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 	return []starter.Consumer{{Group: contactevents.ConsumerGroup, Contexts: contactevents.Contexts,
-		Handler: contactevents.NewHandler(db, logger, deals.NewReferences()).Handle}}
+		Handler: contactevents.NewHandler(db, logger, deals.NewReferences()).WithActivities(leads.NewFirstTouch(db, logger)).Handle}}
+}
+
+// jobs are the service's periodic jobs: the sweep of leads' first-touch
+// deadlines passed (lead.sla_missed), on every instance.
+func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
+	return []starter.Job{{Name: "lead first-touch deadlines", Every: leads.SweepFirstTouchEvery, Run: leads.NewFirstTouch(db, logger).Run}}
 }
 
 // routes is the service's route table, every context's, each route with
@@ -93,6 +101,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, dir quotes.Directory) []starte
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
 		quotes.Routes(quotes.NewService(quotes.NewStore(db), dir, cursors)),
 		leads.Routes(leads.NewService(leadStore, cursors)),
+		leads.AssignmentRoutes(leads.NewAssignmentService(leadStore)),
 		leads.FieldRoutes(leads.NewFieldService(leadStore)),
 	)
 }

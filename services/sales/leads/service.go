@@ -24,7 +24,8 @@ import (
 type Service interface {
 	// Create stores a lead and returns it with the ids of the leads the
 	// caller may see that share its email or phone: duplicates are
-	// reported, never refused.
+	// reported, never refused. The assignment rules give it its owner
+	// when it names none, or when ctx asks for it (WithAssignment).
 	Create(ctx context.Context, l Lead) (*Created, error)
 	Get(ctx context.Context, id string) (*Lead, error)
 	List(ctx context.Context, f Filter, cursor string, limit int) (*Page, error)
@@ -91,11 +92,14 @@ func (s *service) visible(ctx context.Context, id string) (auth.Principal, *Lead
 }
 
 // Create implements Service: a new lead unless the input sets a status,
-// owned by the caller unless it names an owner.
+// owned by the caller unless it names an owner or a rule assigns it.
 func (s *service) Create(ctx context.Context, in Lead) (*Created, error) {
 	p, err := caller(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if in.OwnerID == "" {
+		ctx = WithAssignment(ctx)
 	}
 	if err := in.normalize(p.UserID); err != nil {
 		return nil, err

@@ -187,7 +187,9 @@ func get(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Lead, error
 // Create stores a new lead and publishes lead.created, returning the ids
 // of the live leads p may see that share its email or phone (Duplicates),
 // newest first. check judges the lead against the tenant's custom fields
-// of leads, read in the transaction.
+// of leads, read in the transaction. When ctx asks for it
+// (WithAssignment), the assignment rules give the lead its owner in the
+// transaction, and lead.assigned follows lead.created.
 func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead, check func(*Lead, Fields) error) (duplicates []string, err error) {
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
@@ -200,10 +202,17 @@ func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead, check fun
 		if err := save(ctx, tx, l, true); err != nil {
 			return err
 		}
+		assigned, err := assignCreated(ctx, tx, l)
+		if err != nil {
+			return err
+		}
 		if duplicates, err = duplicatesOf(ctx, tx, p, l); err != nil {
 			return err
 		}
-		return tx.Emit(ctx, pgstore.EntityLead, pgstore.VerbCreated, l.ID, l, nil)
+		if err := tx.Emit(ctx, pgstore.EntityLead, pgstore.VerbCreated, l.ID, l, nil); err != nil {
+			return err
+		}
+		return assigned()
 	})
 	return duplicates, err
 }

@@ -34,9 +34,13 @@ func Routes(s Service) []starter.Route {
 				page, err := s.List(ctx, req.Filter, req.Cursor, req.Limit)
 				return resource.OK(page, 0, err)
 			}},
-		starter.Route{Name: "createLead", Method: "POST", Path: "/v1/leads", Permission: deals.PermWrite, Decode: resource.DecodeBody[Lead](readOnly),
+		starter.Route{Name: "createLead", Method: "POST", Path: "/v1/leads", Permission: deals.PermWrite, Decode: decodeCreate,
 			Endpoint: func(ctx context.Context, r any) (any, error) {
-				c, err := s.Create(ctx, r.(Lead))
+				req := r.(createRequest)
+				if req.Assign {
+					ctx = WithAssignment(ctx)
+				}
+				c, err := s.Create(ctx, req.Lead)
 				if err != nil {
 					return nil, err
 				}

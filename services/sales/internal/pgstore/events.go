@@ -31,6 +31,11 @@ const (
 	VerbSent      = "sent"
 	VerbAccepted  = "accepted"
 	VerbDeclined  = "declined"
+	// VerbAssigned is a lead given an owner by the assignment rules, and
+	// VerbSLAMissed its first-touch deadline passed with no activity
+	// touching it (package leads).
+	VerbAssigned  = "assigned"
+	VerbSLAMissed = "sla_missed"
 )
 
 // The entities of the events this service publishes.
@@ -65,6 +70,6 @@ var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs:
 	EntityPriceBook:   {VerbCreated, VerbUpdated, VerbDeleted, VerbEntrySet, VerbEntryDeleted},
 	EntityForecast:    {VerbOverridden},
 	EntityQuote:       {VerbCreated, VerbUpdated, VerbSubmitted, VerbApproved, VerbRejected, VerbSent, VerbAccepted, VerbDeclined},
-	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored},
+	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbAssigned, VerbSLAMissed},
 	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 }}

@@ -1,0 +1,52 @@
+package leads
+
+import (
+	"encoding/json"
+
+	"github.com/rapport-crm/rapport/libs/filter"
+)
+
+// openStatuses are the statuses of an open lead: what a person's cap and
+// load count.
+var openStatuses = []string{StatusNew, StatusWorking, StatusNurturing, StatusQualified}
+
+// ruleFields are the fields of a lead a rule's condition (and a bulk
+// assignment's filter) may test, over the columns of leads.
+var ruleFields = filter.Schema{Fields: []filter.Field{
+	{Name: "firstName", Column: "first_name", Type: filter.String},
+	{Name: "lastName", Column: "last_name", Type: filter.String},
+	{Name: "company", Column: "company", Type: filter.String},
+	{Name: "title", Column: "title", Type: filter.String},
+	{Name: "email", Column: "email", Type: filter.String},
+	{Name: "phone", Column: "phone", Type: filter.String},
+	{Name: "phoneE164", Column: "phone_e164", Type: filter.String},
+	{Name: "source", Column: "source", Type: filter.String},
+	{Name: "campaignId", Column: "campaign_id", Type: filter.UUID},
+	{Name: "status", Column: "status", Type: filter.Enum, Values: Statuses},
+	{Name: "rating", Column: "rating", Type: filter.Enum, Values: Ratings},
+	{Name: "score", Column: "score", Type: filter.Number},
+	{Name: "ownerId", Column: "owner_id", Type: filter.String},
+	{Name: "teamId", Column: "team_id", Type: filter.String},
+	{Name: "createdAt", Column: "created_at", Type: filter.Time},
+}}
+
+// compileCondition parses and compiles a rule's condition over
+// ruleFields, its parameters numbered from first; errors name
+// condition/….
+func compileCondition(raw json.RawMessage, first int) (string, []any, error) {
+	sql, args, err := compileFilter(raw, first)
+	if err != nil {
+		return "", nil, conditionError(err)
+	}
+	return sql, args, nil
+}
+
+// compileFilter parses and compiles a filter over ruleFields, its
+// parameters numbered from first; errors name filter/….
+func compileFilter(raw json.RawMessage, first int) (string, []any, error) {
+	node, err := filter.Parse(raw)
+	if err != nil {
+		return "", nil, err
+	}
+	return filter.Compile(node, ruleFields, first)
+}
