@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 
-	"github.com/rapport-crm/rapport/services/contacts/imports"
+	"github.com/rapport-crm/rapport/libs/importjob"
 )
 
 // TestImportRefusesBadInput sends what an upload can get wrong, each
@@ -78,8 +78,8 @@ func TestImportRefusesBadInput(t *testing.T) {
 		})
 	}
 	t.Run("a file over the limit", func(t *testing.T) {
-		if status, body := e.announceUpload(u, imports.MaxFileBytes+3<<20); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "file-too-large") {
-			t.Errorf("an upload announcing %d bytes: %d %s, want 413 file-too-large", imports.MaxFileBytes+3<<20, status, body)
+		if status, body := e.announceUpload(u, importjob.MaxFileBytes+3<<20); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "file-too-large") {
+			t.Errorf("an upload announcing %d bytes: %d %s, want 413 file-too-large", importjob.MaxFileBytes+3<<20, status, body)
 		}
 	})
 	var n int

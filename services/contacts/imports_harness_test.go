@@ -13,9 +13,8 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/testkit"
-
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 )
 
 // newImportEnv starts env and, unless runners is 0, replicas of the
@@ -61,24 +60,24 @@ func upload(t *testing.T, options any, file []byte) (string, string) {
 
 // startImport uploads file with options as u and wants 202: the import,
 // queued.
-func (e *env) startImport(u user, options any, file []byte) imports.Import {
+func (e *env) startImport(u user, options any, file []byte) importjob.Import {
 	e.t.Helper()
 	body, ct := upload(e.t, options, file)
 	r := e.want(e.do(u, "POST", "/v1/imports", body, "Content-Type", ct), http.StatusAccepted)
-	im := contracttest.Decode[imports.Import](r)
-	if loc := r.Header.Get("Location"); loc != "/v1/imports/"+im.ID || im.State != imports.StateQueued {
+	im := contracttest.Decode[importjob.Import](r)
+	if loc := r.Header.Get("Location"); loc != "/v1/imports/"+im.ID || im.State != importjob.StateQueued {
 		e.t.Fatalf("started import %+v at %q, want one queued at its own Location", im, loc)
 	}
 	return im
 }
 
 // importDone waits until import id has ended and returns it.
-func (e *env) importDone(u user, id string) imports.Import {
+func (e *env) importDone(u user, id string) importjob.Import {
 	e.t.Helper()
-	var im imports.Import
+	var im importjob.Import
 	testkit.Eventually(e.t, 2*time.Minute, "the import ends", func() (bool, string) {
-		im = contracttest.Decode[imports.Import](e.want(e.do(u, "GET", "/v1/imports/"+id, nil), http.StatusOK))
-		return imports.Final(im.State), fmt.Sprintf("%s, %d rows read", im.State, im.RowsRead)
+		im = contracttest.Decode[importjob.Import](e.want(e.do(u, "GET", "/v1/imports/"+id, nil), http.StatusOK))
+		return importjob.Final(im.State), fmt.Sprintf("%s, %d rows read", im.State, im.RowsRead)
 	})
 	return im
 }
@@ -103,6 +102,6 @@ func (e *env) importErrors(u user, id string) [][]string {
 }
 
 // counts are an import's figures, for comparing.
-func counts(im imports.Import) [5]int64 {
+func counts(im importjob.Import) [5]int64 {
 	return [5]int64{im.RowsRead, im.Created, im.Updated, im.Skipped, im.Failed}
 }

@@ -7,8 +7,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/importjob"
+
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 )
 
 // peopleFile has duplicates within itself — row 4 has row 2's email in
@@ -44,7 +45,7 @@ func TestImportSkipTwiceCreatesNothingNew(t *testing.T) {
 	e.created(u, "/v1/contacts", map[string]any{"displayName": "Existing", "emails": []map[string]any{{"address": "exist@x.io"}}})
 	options := map[string]any{"mapping": peopleMapping, "duplicatePolicy": "skip"}
 	first := e.importDone(u, e.startImport(u, options, []byte(peopleFile)).ID)
-	if first.State != imports.StateCompleted || counts(first) != [5]int64{6, 3, 0, 3, 0} {
+	if first.State != importjob.StateCompleted || counts(first) != [5]int64{6, 3, 0, 3, 0} {
 		t.Fatalf("first import %+v, want 6 rows read, 3 created, 3 skipped", first)
 	}
 	if got := e.contactByEmail(u, "ada@x.io"); got.DisplayName != "Ada Lovelace" || got.JobTitle != "Countess" {

@@ -12,9 +12,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/importjob"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 )
 
 // numberedFile is a file of n contacts, row i (from 0) called "Person i"
@@ -46,14 +46,14 @@ func TestImportResumesAfterARestart(t *testing.T) {
 	im := e.startImport(u, map[string]any{"mapping": map[string]string{"First": "firstName", "Email": "emails"}}, numberedFile(rows, 1500))
 	e.waitForHeld()
 	stop() // the instance holding the job, its second chunk held
-	mid := contracttest.Decode[imports.Import](e.want(e.do(u, "GET", "/v1/imports/"+im.ID, nil), http.StatusOK))
+	mid := contracttest.Decode[importjob.Import](e.want(e.do(u, "GET", "/v1/imports/"+im.ID, nil), http.StatusOK))
 	release()
-	if mid.State != imports.StateRunning || mid.RowsRead != 1000 || mid.Created != 1000 {
+	if mid.State != importjob.StateRunning || mid.RowsRead != 1000 || mid.Created != 1000 {
 		t.Fatalf("stopped: %+v, want it running with its first chunk of 1000 rows", mid)
 	}
 	e.replica()
 	done := e.importDone(u, im.ID)
-	if done.State != imports.StateCompleted || counts(done) != [5]int64{rows, rows, 0, 0, 0} {
+	if done.State != importjob.StateCompleted || counts(done) != [5]int64{rows, rows, 0, 0, 0} {
 		t.Fatalf("resumed import %+v, want every row created once", done)
 	}
 	var n, distinct int
@@ -79,8 +79,8 @@ func TestImportCancel(t *testing.T) {
 	running := e.startImport(u, mapping, numberedFile(2500, 0))
 	e.waitForHeld() // its first chunk
 	queued := e.startImport(u, mapping, numberedFile(10, -1))
-	cancelled := contracttest.Decode[imports.Import](e.want(e.do(u, "DELETE", "/v1/imports/"+queued.ID, nil), http.StatusOK))
-	if cancelled.State != imports.StateCancelled || cancelled.FinishedAt == nil {
+	cancelled := contracttest.Decode[importjob.Import](e.want(e.do(u, "DELETE", "/v1/imports/"+queued.ID, nil), http.StatusOK))
+	if cancelled.State != importjob.StateCancelled || cancelled.FinishedAt == nil {
 		t.Errorf("cancelled %+v", cancelled)
 	}
 	var wg sync.WaitGroup
@@ -89,7 +89,7 @@ func TestImportCancel(t *testing.T) {
 	e.waitForLockWaiters(2, "the cancel waits for the chunk", nil)
 	release()
 	wg.Wait()
-	if got := contracttest.Decode[imports.Import](e.want(r, http.StatusOK)); got.State != imports.StateCancelled || got.Created != 1000 {
+	if got := contracttest.Decode[importjob.Import](e.want(r, http.StatusOK)); got.State != importjob.StateCancelled || got.Created != 1000 {
 		t.Errorf("cancelled while running: %+v, want its first chunk imported", got)
 	}
 	e.want(e.do(u, "DELETE", "/v1/imports/"+running.ID, nil), http.StatusConflict)
@@ -105,7 +105,7 @@ func TestImportCancel(t *testing.T) {
 	for _, p := range payloads {
 		if p.typ == customer.Events.Type(customer.EventImport, customer.VerbCompleted) {
 			ended[p.subject]++
-			if s := decodeEvent[imports.Import](p); s.State != imports.StateCancelled {
+			if s := decodeEvent[importjob.Import](p); s.State != importjob.StateCancelled {
 				t.Errorf("import.completed of %s says %s", p.subject, s.State)
 			}
 		}
@@ -143,10 +143,10 @@ func TestImportIsItsCreators(t *testing.T) {
 	// administrator's, the tenant's; a reader may not list.
 	mapping := map[string]any{"mapping": map[string]string{"First": "firstName", "Email": "emails"}}
 	mine := []string{e.startImport(writer, mapping, numberedFile(1, -1)).ID, e.startImport(writer, mapping, numberedFile(1, -1)).ID}
-	list := func(u user, query string) customer.Page[imports.Import] {
-		return contracttest.Decode[customer.Page[imports.Import]](e.want(e.do(u, "GET", "/v1/imports"+query, nil), http.StatusOK))
+	list := func(u user, query string) customer.Page[importjob.Import] {
+		return contracttest.Decode[customer.Page[importjob.Import]](e.want(e.do(u, "GET", "/v1/imports"+query, nil), http.StatusOK))
 	}
-	ids := func(p customer.Page[imports.Import]) (out []string) {
+	ids := func(p customer.Page[importjob.Import]) (out []string) {
 		for _, im := range p.Items {
 			out = append(out, im.ID)
 		}

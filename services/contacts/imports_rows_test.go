@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
-	"github.com/rapport-crm/rapport/services/contacts/imports"
+	"github.com/rapport-crm/rapport/libs/importjob"
 )
 
 // TestImportReportsBadRows imports a UTF-8 file with a bad row of each kind
@@ -35,7 +35,7 @@ func TestImportReportsBadRows(t *testing.T) {
 		"Good Three,good3@x.io,Acme,,7.5\n"
 	mapping := map[string]string{"Name": "displayName", "Email": "emails", "Company": "accountName", "Country": "address.country", "Score": "customFields.score"}
 	im := e.importDone(u, e.startImport(u, map[string]any{"mapping": mapping}, []byte(file)).ID)
-	if im.State != imports.StateCompleted || counts(im) != [5]int64{10, 3, 0, 0, 7} {
+	if im.State != importjob.StateCompleted || counts(im) != [5]int64{10, 3, 0, 0, 7} {
 		t.Fatalf("import %+v, want 10 rows read, 3 created, 7 failed", im)
 	}
 	for _, email := range []string{"good1@x.io", "good2@x.io", "good3@x.io"} {

@@ -17,10 +17,10 @@ import (
 	"golang.org/x/text/transform"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/importjob"
 
 	"github.com/rapport-crm/rapport/services/contacts"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 )
 
 // chineseFile is a file of three contacts with Chinese names, their emails
@@ -83,7 +83,7 @@ func TestImportReadsEachEncoding(t *testing.T) {
 				t.Errorf("read as %s, delimiter %q, header %q", started.Encoding, started.Delimiter, started.Header)
 			}
 			im := e.importDone(u, started.ID)
-			if im.State != imports.StateCompleted || counts(im) != [5]int64{3, 3, 0, 0, 0} || im.Progress != 1 {
+			if im.State != importjob.StateCompleted || counts(im) != [5]int64{3, 3, 0, 0, 0} || im.Progress != 1 {
 				t.Fatalf("import %+v, want completed with 3 rows created", im)
 			}
 			c := e.contactByEmail(u, "zhang.wei."+f.tag+"@example.cn")
@@ -141,8 +141,8 @@ func TestImportPreview(t *testing.T) {
 		file += fmt.Sprintf("名%d\t姓\tp%d@x.cn\twx%d\tn\r\n", i, i, i)
 	}
 	body, ct := upload(t, nil, encoded(t, file, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder()))
-	p := contracttest.Decode[imports.Preview](e.want(e.do(u, "POST", "/v1/imports/preview", body, "Content-Type", ct), http.StatusOK))
-	want := imports.Mapping{"First Name": "firstName", "Last Name": "lastName", "E-Mail": "emails", "WeChat ID": "customFields.wechat"}
+	p := contracttest.Decode[importjob.Preview](e.want(e.do(u, "POST", "/v1/imports/preview", body, "Content-Type", ct), http.StatusOK))
+	want := importjob.Mapping{"First Name": "firstName", "Last Name": "lastName", "E-Mail": "emails", "WeChat ID": "customFields.wechat"}
 	if p.Encoding != "utf-16le" || p.Delimiter != "\t" || len(p.Header) != 5 || len(p.Rows) != 10 || p.Rows[3][0] != "名3" || !maps.Equal(p.SuggestedMapping, want) {
 		t.Errorf("preview %+v, want utf-16le, tab, 5 columns, 10 rows and mapping %v", p, want)
 	}

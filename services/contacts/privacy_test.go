@@ -10,9 +10,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/importjob"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/privacy"
 	"github.com/rapport-crm/rapport/services/contacts/records"
 )
@@ -119,8 +119,8 @@ func TestPersonalDataExport(t *testing.T) {
 	if !slices.ContainsFunc(pd.ConsentHistory, func(h records.ConsentChange) bool { return h.Source == "Ada's web form" && h.Status == "granted" }) {
 		t.Errorf("consent history %+v, want the granted email consent with its source", pd.ConsentHistory)
 	}
-	if len(pd.Imports) != 1 || pd.Imports[0] != (imports.Provenance{ImportID: p.importID, RecordID: p.id, FileName: "contacts.csv", Row: 2,
-		Action: "updated", At: pd.Imports[0].At, CreatedBy: u.id, State: imports.StateCompleted}) {
+	if len(pd.Imports) != 1 || pd.Imports[0] != (importjob.Provenance{ImportID: p.importID, RecordID: p.id, FileName: "contacts.csv", Row: 2,
+		Action: "updated", At: pd.Imports[0].At, CreatedBy: u.id, State: importjob.StateCompleted}) {
 		t.Errorf("imports %+v, want the import's row 2 updating Ada", pd.Imports)
 	}
 	if len(pd.Timeline) != 1 || pd.Timeline[0].ID != p.caseEntry || pd.Timeline[0].Summary != "Case opened: Ada Lovelace cannot log in" {

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
@@ -25,6 +26,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/duplicates"
 	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
@@ -39,7 +41,7 @@ import (
 // Starter is the contacts service as libs/starter runs it: cmd/contacts
 // starts it, and so do the tests.
 func Starter() starter.Service {
-	return starter.Service{Name: registry.Contacts, Migrations: []pg.Source{migrations.Source()}, Build: build}
+	return starter.Service{Name: registry.Contacts, Migrations: []pg.Source{migrations.Source(), importjob.Migrations()}, Build: build}
 }
 
 // stripDeletedTagsEvery is how often the service strips deleted tags' ids
@@ -60,7 +62,7 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		Jobs: []starter.Job{
 			{Name: "strip deleted tags", Every: stripDeletedTagsEvery, Run: stripDeletedTags(catalog.NewStore(db), env.Logger)},
 			{Name: "fire reminders", Every: activities.FireRemindersEvery, Run: activities.NewReminders(db, env.Logger).Run},
-			{Name: "run imports", Every: imports.RunEvery, Run: imports.NewRunner(imports.NewStore(db), env.Logger).Run},
+			{Name: "run imports", Every: importjob.RunEvery, Run: importjob.NewRunner(importStore(db), imports.NewDomain(db), env.Logger).Run},
 		},
 		Consumers: []starter.Consumer{
 			{Group: timeline.ConsumerGroup, Contexts: timeline.Contexts,
@@ -81,6 +83,12 @@ func stripDeletedTags(store *catalog.Store, logger *slog.Logger) func(context.Co
 	}
 }
 
+// importStore is the store of the contacts' imports on db, ending each
+// with import.completed.
+func importStore(db *pgstore.DB) *importjob.Store {
+	return importjob.NewStore(db.DB, customer.EventImport)
+}
+
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
 func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
@@ -91,7 +99,8 @@ func routes(db *pgstore.DB, cursors *kitx.Cursors) []starter.Route {
 		catalog.Routes(catalog.NewService(catalog.NewStore(db))),
 		activities.Routes(activities.NewService(db, cursors)),
 		telephony.Routes(telephony.NewService(db, activities.NewService(db, cursors))),
-		imports.Routes(imports.NewService(imports.NewStore(db), cursors)),
+		importjob.Routes(importjob.NewService(importStore(db), imports.NewDomain(db), cursors, customer.PermAdmin),
+			importjob.RouteConfig{Path: "/v1/imports", Permission: customer.PermWrite, Operation: "Import"}),
 		timeline.Routes(timeline.NewService(db, cursors)),
 		privacy.Routes(privacy.NewService(db)),
 	)

@@ -1,13 +1,13 @@
 package imports
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/customfields"
+	"github.com/rapport-crm/rapport/libs/importjob"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
@@ -17,11 +17,10 @@ import (
 // the contact came from, so that a fault of a field is reported at its
 // column.
 type draft struct {
-	row     int64
+	row     importjob.Row
 	contact customer.Contact
 	account accountRef
-	cells   []string
-	paths   map[string]int // a path of the validator ("emails/0") → the column's index in the header
+	paths   importjob.Paths
 }
 
 // accountRef is how a row names its contact's account, with the columns it
@@ -34,19 +33,19 @@ type accountRef struct {
 // named reports whether the row names an account.
 func (a accountRef) named() bool { return a.ID != "" || a.Domain != "" || a.Name != "" }
 
-// newDraft makes the draft of the row of cells with plan p: each mapped
+// newDraft makes the draft of row r with plan p: each mapped
 // cell, trimmed and without the apostrophe an export puts before a formula
 // character, fills its field; an empty cell fills nothing. defs are the
 // custom field definitions, at the import's consent time.
-func newDraft(row int64, cells []string, p plan, defs map[string]customfields.Field, at time.Time) *draft {
-	d := &draft{row: row, cells: cells, paths: map[string]int{}}
+func newDraft(r importjob.Row, p importjob.Plan, defs map[string]customfields.Field, at time.Time) *draft {
+	d := &draft{row: r, paths: importjob.Paths{}}
 	c := &d.contact
-	for _, col := range p.columns {
-		cell := cellValue(cells[col.index])
+	for _, col := range p.Columns {
+		cell := importjob.CellValue(r.Cells[col.Index])
 		if cell == "" {
 			continue
 		}
-		switch f := col.field; f {
+		switch f := col.Field; f {
 		case "firstName":
 			c.FirstName = d.set("firstName", col, cell)
 		case "lastName":
@@ -64,26 +63,26 @@ func newDraft(row int64, cells []string, p plan, defs map[string]customfields.Fi
 		case "lifecycleStage":
 			c.LifecycleStage = d.set("lifecycleStage", col, lifecycleStage(cell))
 		case "emails":
-			for _, e := range splitList(cell, ";,") {
-				d.paths[fmt.Sprintf("emails/%d", len(c.Emails))] = col.index
+			for _, e := range importjob.SplitList(cell, ";,") {
+				d.paths[fmt.Sprintf("emails/%d", len(c.Emails))] = col.Index
 				c.Emails = append(c.Emails, customer.Email{Address: e})
 			}
 		case "phones":
-			for _, n := range splitList(cell, ";,") {
-				d.paths[fmt.Sprintf("phones/%d", len(c.Phones))] = col.index
+			for _, n := range importjob.SplitList(cell, ";,") {
+				d.paths[fmt.Sprintf("phones/%d", len(c.Phones))] = col.Index
 				c.Phones = append(c.Phones, customer.Phone{Number: n})
 			}
 		case "tags":
-			for _, t := range splitList(cell, ";") {
-				d.paths[fmt.Sprintf("tags/%d", len(c.Tags))] = col.index
+			for _, t := range importjob.SplitList(cell, ";") {
+				d.paths[fmt.Sprintf("tags/%d", len(c.Tags))] = col.Index
 				c.Tags = append(c.Tags, t)
 			}
 		case fieldAccountID:
-			d.account.ID, d.account.idCol = cell, col.index
+			d.account.ID, d.account.idCol = cell, col.Index
 		case fieldAccountDomain:
-			d.account.Domain, d.account.domainCol = cell, col.index
+			d.account.Domain, d.account.domainCol = cell, col.Index
 		case fieldAccountName:
-			d.account.Name, d.account.nameCol = cell, col.index
+			d.account.Name, d.account.nameCol = cell, col.Index
 		default:
 			d.setNested(col, cell, defs, at)
 		}
@@ -92,15 +91,15 @@ func newDraft(row int64, cells []string, p plan, defs map[string]customfields.Fi
 }
 
 // set notes that path comes from col and returns cell.
-func (d *draft) set(path string, col column, cell string) string {
-	d.paths[path] = col.index
+func (d *draft) set(path string, col importjob.Column, cell string) string {
+	d.paths[path] = col.Index
 	return cell
 }
 
 // setNested fills an address field, a consent status or a custom field.
-func (d *draft) setNested(col column, cell string, defs map[string]customfields.Field, at time.Time) {
+func (d *draft) setNested(col importjob.Column, cell string, defs map[string]customfields.Field, at time.Time) {
 	c := &d.contact
-	if part, ok := strings.CutPrefix(col.field, "address."); ok {
+	if part, ok := strings.CutPrefix(col.Field, "address."); ok {
 		if c.Address == nil {
 			c.Address = &customer.Address{}
 		}
@@ -112,7 +111,7 @@ func (d *draft) setNested(col column, cell string, defs map[string]customfields.
 		*target = d.set("address/"+part, col, cell)
 		return
 	}
-	if channel, ok := strings.CutPrefix(col.field, "consent."); ok {
+	if channel, ok := strings.CutPrefix(col.Field, "consent."); ok {
 		channel = strings.TrimSuffix(channel, ".status")
 		if c.Consent == nil {
 			c.Consent = &customer.Consent{}
@@ -128,50 +127,11 @@ func (d *draft) setNested(col column, cell string, defs map[string]customfields.
 		}
 		return
 	}
-	key := strings.TrimPrefix(col.field, customfields.Prefix)
+	key := strings.TrimPrefix(col.Field, customfields.Prefix)
 	if c.CustomFields == nil {
 		c.CustomFields = customfields.Values{}
 	}
-	c.CustomFields[key] = customValue(defs[key], d.set("customFields/"+key, col, cell))
-}
-
-// column returns the index of the column a field path of the validator
-// ("emails/0/address") came from, the longest prefix that has one, or -1.
-func (d *draft) column(path string) int {
-	for p := path; p != ""; {
-		if i, ok := d.paths[p]; ok {
-			return i
-		}
-		j := strings.LastIndexByte(p, '/')
-		if j < 0 {
-			break
-		}
-		p = p[:j]
-	}
-	return -1
-}
-
-// cellValue trims a cell and drops the apostrophe that exports put before
-// a cell starting with a formula character (search.CellText), so that a
-// file exported from Rapport imports as it was.
-func cellValue(cell string) string {
-	cell = strings.TrimSpace(cell)
-	if len(cell) > 1 && cell[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(cell[1])) {
-		return cell[1:]
-	}
-	return cell
-}
-
-// splitList splits a cell holding several values at any of seps, dropping
-// empty ones.
-func splitList(cell, seps string) []string {
-	var out []string
-	for _, v := range strings.FieldsFunc(cell, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
+	c.CustomFields[key] = customfields.FromCell(defs[key], d.set("customFields/"+key, col, cell))
 }
 
 // lifecycleStage returns the stage a cell names, regardless of case,
@@ -199,37 +159,6 @@ func consentStatus(cell string) string {
 		return "granted"
 	case slices.Contains([]string{"no", "n", "false", "0", "opt-out", "opted out", "unsubscribed", "否"}, s):
 		return "denied"
-	}
-	return cell
-}
-
-// customValue returns the value a cell gives a custom field of definition
-// d, in the form its API takes (customfields.Check then checks and
-// normalises it as for any write): a number as a JSON number, a boolean
-// from true/false, yes/no or 1/0, the options of a multi select separated
-// by ";", a currency amount as its JSON object; text as it is.
-func customValue(d customfields.Field, cell string) any {
-	switch d.Type {
-	case "number":
-		return json.Number(cell)
-	case "boolean":
-		switch strings.ToLower(cell) {
-		case "true", "yes", "y", "1", "是":
-			return true
-		case "false", "no", "n", "0", "否":
-			return false
-		}
-	case "multiSelect":
-		var list []any
-		for _, o := range splitList(cell, ";") {
-			list = append(list, o)
-		}
-		return list
-	case "currency":
-		var v map[string]any
-		if customfields.DecodeNumbers([]byte(cell), &v) == nil {
-			return v
-		}
 	}
 	return cell
 }

@@ -1,153 +1,69 @@
-// Package imports is the CSV import of the contacts service: a file of up
-// to MaxFileBytes streamed into the database with a column mapping and a
-// duplicate policy, then imported in the background as a job that any
-// replica may run and that survives a restart (it resumes after its last
-// committed chunk). Each chunk of rows is read, validated and normalised as
-// the API does (records.Admit), checked for duplicates on email within the
-// file and against the tenant, copied into a staging table and merged into
-// the contacts in one statement, with the created and updated events in the
-// outbox; rows that fail go to the import's error report, and the job's end
-// is published as import.completed.
+// Package imports is the contacts' side of the CSV import (libs/importjob
+// runs the upload, the job and its runner, the error report and the
+// routes): what a column of a file may fill, what a mapping needs, and how
+// a chunk of rows becomes contacts. Each chunk's rows are read, validated
+// and normalised as the API does (records.Admit), given the accounts they
+// name, checked for duplicates on email (or phone) within the file and
+// against the tenant, copied into a staging table and merged into the
+// contacts in one statement, with the created and updated events in the
+// outbox; rows that fail go to the import's error report.
 package imports
 
 import (
-	"time"
+	"context"
+	"slices"
 
-	"github.com/lib/pq"
+	"github.com/rapport-crm/rapport/libs/customfields"
+	"github.com/rapport-crm/rapport/libs/importjob"
+	"github.com/rapport-crm/rapport/libs/outbox"
 
-	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/services/contacts/catalog"
+	"github.com/rapport-crm/rapport/services/contacts/customer"
+	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
-// MaxFileBytes is the largest file an import takes: 1 GiB.
-const MaxFileBytes = 1 << 30
+// Domain is the import of contacts (importjob.Domain).
+type Domain struct{ db *pgstore.DB }
 
-// The states of an import. An upload is stored first (uploading), then the
-// job waits for a runner (queued), runs, and ends completed, failed or
-// cancelled.
-const (
-	StateUploading = "uploading"
-	StateQueued    = "queued"
-	StateRunning   = "running"
-	StateCompleted = "completed"
-	StateFailed    = "failed"
-	StateCancelled = "cancelled"
-)
+// NewDomain returns the import of contacts on db.
+func NewDomain(db *pgstore.DB) Domain { return Domain{db: db} }
 
-// The duplicate policies: what a row does that has an email of a live
-// contact the importer may see, or of an earlier row of the file. skip
-// leaves the contact as it is; update writes the row's non-empty cells over
-// it; create creates a new contact all the same.
-const (
-	PolicySkip   = "skip"
-	PolicyUpdate = "update"
-	PolicyCreate = "create"
-)
-
-// Policies are the duplicate policies.
-var Policies = []string{PolicySkip, PolicyUpdate, PolicyCreate}
-
-// Options are an import's settings: the column mapping (header → field;
-// "" leaves a column out), the duplicate policy (default skip), and the
-// file's encoding and delimiter when they are not to be detected.
-type Options struct {
-	Mapping         map[string]string `json:"mapping"`
-	DuplicatePolicy string            `json:"duplicatePolicy,omitempty"`
-	Encoding        string            `json:"encoding,omitempty"`
-	Delimiter       string            `json:"delimiter,omitempty"`
-}
-
-// Import is an import job as the API shows it.
-type Import struct {
-	ID              string         `json:"id" db:"id"`
-	State           string         `json:"state" db:"state"`
-	FailureReason   string         `json:"failureReason,omitempty" db:"failure_reason"`
-	FileName        string         `json:"fileName" db:"file_name"`
-	SizeBytes       int64          `json:"sizeBytes" db:"size_bytes"`
-	Encoding        string         `json:"encoding" db:"encoding"`
-	Delimiter       string         `json:"delimiter" db:"delimiter"`
-	Header          pq.StringArray `json:"header" db:"header"`
-	Mapping         Mapping        `json:"mapping" db:"mapping"`
-	DuplicatePolicy string         `json:"duplicatePolicy" db:"duplicate_policy"`
-	RowsRead        int64          `json:"rowsRead" db:"rows_read"`
-	Created         int64          `json:"created" db:"created"`
-	Updated         int64          `json:"updated" db:"updated"`
-	Skipped         int64          `json:"skipped" db:"skipped"`
-	Failed          int64          `json:"failed" db:"failed"`
-	RowsPerSecond   float64        `json:"rowsPerSecond" db:"-"`
-	Progress        float64        `json:"progress" db:"-"`
-	CreatedBy       string         `json:"createdBy" db:"created_by"`
-	CreatedAt       time.Time      `json:"createdAt" db:"created_at"`
-	StartedAt       *time.Time     `json:"startedAt,omitempty" db:"started_at"`
-	FinishedAt      *time.Time     `json:"finishedAt,omitempty" db:"finished_at"`
-
-	// What the runner keeps beside what the API shows: the file's line
-	// break, how much text was stored and how far the job has read it (the
-	// offset and row of the next record), and how long it has worked.
-	LineBreak  string `json:"-" db:"line_break"`
-	TextBytes  int64  `json:"-" db:"text_bytes"`
-	NextOffset int64  `json:"-" db:"next_offset"`
-	NextRow    int64  `json:"-" db:"next_row"`
-	BusyMS     int64  `json:"-" db:"busy_ms"`
-}
-
-// fill computes the shown figures from the stored ones.
-func (im *Import) fill() {
-	if im.BusyMS > 0 {
-		im.RowsPerSecond = float64(im.RowsRead) * 1000 / float64(im.BusyMS)
+// Target implements importjob.Domain: the tenant's region and custom field
+// definitions of contacts.
+func (d Domain) Target(ctx context.Context, tx *outbox.Tx, tenant string) (importjob.Target, error) {
+	region, defs, err := catalog.WriteRules(ctx, d.db.With(tx.SQL(), tenant), customer.EntityContact)
+	if err != nil {
+		return nil, err
 	}
-	switch {
-	case im.State == StateCompleted:
-		im.Progress = 1
-	case im.TextBytes > 0:
-		im.Progress = min(1, float64(im.NextOffset)/float64(im.TextBytes))
-	}
-	im.CreatedAt = im.CreatedAt.UTC()
-	for _, t := range []**time.Time{&im.StartedAt, &im.FinishedAt} {
-		if *t != nil {
-			u := (*t).UTC()
-			*t = &u
-		}
-	}
+	return &writeRules{db: d.db, region: region, defs: defs}, nil
 }
 
-// Final reports whether an import in state has ended.
-func Final(state string) bool {
-	return state == StateCompleted || state == StateFailed || state == StateCancelled
+// writeRules are the contacts of a tenant as an import writes them: the
+// tenant's default region and custom field definitions.
+type writeRules struct {
+	db     *pgstore.DB
+	region string
+	defs   map[string]customfields.Field
 }
 
-// Preview is what the first rows of a file say: its encoding, delimiter,
-// header, first rows and a suggested mapping.
-type Preview struct {
-	Encoding         string     `json:"encoding"`
-	Delimiter        string     `json:"delimiter"`
-	Header           []string   `json:"header"`
-	Rows             [][]string `json:"rows"`
-	SuggestedMapping Mapping    `json:"suggestedMapping"`
-	Fields           []string   `json:"fields"`
+// Fields implements importjob.Target.
+func (t *writeRules) Fields() []string { return fieldsFor(t.defs) }
+
+// Multi implements importjob.Target.
+func (t *writeRules) Multi(field string) bool { return slices.Contains(multiFields, field) }
+
+// Suggest implements importjob.Target.
+func (t *writeRules) Suggest(header []string) importjob.Mapping {
+	return suggestMapping(header, t.defs)
 }
 
-// RowError is one line of an import's error report: a row of the file
-// (the header is row 1), the column at fault ("" for the whole row), its
-// value and why the row was not imported.
-type RowError struct {
-	Row    int64  `db:"row_no"`
-	Column string `db:"col"`
-	Value  string `db:"value"`
-	Reason string `db:"reason"`
+// Check implements importjob.Target.
+func (t *writeRules) Check(p importjob.Plan, policy string) error {
+	return checkPlan(p, policy, t.defs)
 }
 
-// The errors of imports; libs/kitx maps their kinds to HTTP statuses.
-var (
-	ErrImportNotFound  = errs.New(errs.NotFound, "import-not-found", "import not found")
-	ErrImportFinished  = errs.New(errs.Conflict, "import-finished", "the import has already ended")
-	ErrEmptyFile       = errs.New(errs.Invalid, "empty-file", "the file is empty")
-	ErrFileTooLarge    = errs.New(errs.TooLarge, "file-too-large", "the file is larger than 1 GiB")
-	ErrNotCSV          = errs.New(errs.Invalid, "not-csv", "the file is not CSV text")
-	ErrUnknownEncoding = errs.New(errs.Invalid, "unknown-encoding", "the file's text encoding is not recognised")
-	ErrMixedEncodings  = errs.New(errs.Invalid, "mixed-encodings", "the file mixes text encodings")
-	ErrBadHeader       = errs.New(errs.Invalid, "bad-header", "the file's header row is not well-formed CSV")
-	ErrNothingMapped   = errs.New(errs.Invalid, "nothing-mapped", "the mapping maps no column of the file's header")
-	ErrBadUpload       = errs.New(errs.Invalid, "bad-upload", "the upload is not a multipart form with an options part and a file part")
-	ErrNotMultipart    = errs.New(errs.UnsupportedMediaType, "not-multipart", "the upload must be multipart/form-data")
-	ErrUploadCancelled = errs.New(errs.Conflict, "import-cancelled", "the import was cancelled while its file was uploaded")
-)
+// Apply implements importjob.Target.
+func (t *writeRules) Apply(ctx context.Context, tx *outbox.Tx, b *importjob.Batch) error {
+	m := &merger{ctx: ctx, tx: t.db.With(tx.SQL(), b.Job.Tenant), b: b, region: t.region, defs: t.defs}
+	return m.merge()
+}

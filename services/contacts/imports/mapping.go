@@ -1,8 +1,6 @@
 package imports
 
 import (
-	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,28 +8,8 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/importjob"
 )
-
-// Mapping maps the names of a file's header to the fields their columns
-// fill; a column mapped to "" (or not named) is left out.
-type Mapping map[string]string
-
-// Value implements driver.Valuer.
-func (m Mapping) Value() (driver.Value, error) {
-	if m == nil {
-		return []byte("{}"), nil
-	}
-	return json.Marshal(m)
-}
-
-// Scan implements sql.Scanner.
-func (m *Mapping) Scan(src any) error {
-	b, ok := src.([]byte)
-	if !ok {
-		return fmt.Errorf("imports: cannot scan %T as a mapping", src)
-	}
-	return json.Unmarshal(b, m)
-}
 
 // The fields of a contact's account: a column names it by id, by domain or
 // by name (accountDomain is no field of the contact; the others are in its
@@ -58,21 +36,6 @@ var fieldNames = []string{"firstName", "lastName", "displayName", "emails", "pho
 // needs a name, an email or a phone.
 var identityFields = []string{"firstName", "lastName", "displayName", "emails", "phones"}
 
-// column is a mapped column of a file: its index in the header, its name
-// and the field it fills.
-type column struct {
-	index int
-	name  string
-	field string
-}
-
-// plan is how the rows of a file become contacts: the mapped columns, in
-// the header's order, and the number of fields of a row.
-type plan struct {
-	columns []column
-	fields  int
-}
-
 // fieldsFor lists what a column may be mapped to with the custom field
 // definitions defs.
 func fieldsFor(defs map[string]customfields.Field) []string {
@@ -83,70 +46,20 @@ func fieldsFor(defs map[string]customfields.Field) []string {
 	return out
 }
 
-// planImport checks m against header, the custom field definitions defs
-// and the duplicate policy, and returns the plan of the rows: every name it
-// maps must be one column of the header, every field known, a field that
-// takes one value filled from one column; it must map a column to a name,
-// an email or a phone, to emails unless the policy is create, and to every
-// required custom field. Each fault names its mapping entry.
-func planImport(header []string, m Mapping, policy string, defs map[string]customfields.Field) (plan, error) {
+// checkPlan checks plan p against the duplicate policy and the custom
+// field definitions defs: it must map a column to a name, an email or a
+// phone, to emails unless the policy is create, and to every required
+// custom field.
+func checkPlan(p importjob.Plan, policy string, defs map[string]customfields.Field) error {
 	v := errs.NewValidator()
-	known := fieldsFor(defs)
-	at := map[string][]int{}
-	for i, h := range header {
-		at[h] = append(at[h], i)
-	}
-	p := plan{fields: len(header)}
-	from := map[string]string{}
-	for _, name := range slices.Sorted(maps.Keys(m)) {
-		field, path := strings.TrimSpace(m[name]), "mapping/"+name
-		if field == "" {
-			continue
-		}
-		cols := at[name]
-		switch {
-		case len(cols) == 0:
-			v.Check(false, path, fmt.Sprintf("no column of the header is called %q; it has %s", name, quoteAll(header)))
-			continue
-		case len(cols) > 1:
-			v.Check(false, path, fmt.Sprintf("%d columns of the header are called %q: rename them to map one", len(cols), name))
-			continue
-		case !slices.Contains(known, field):
-			v.Check(false, path, fmt.Sprintf("%q is no field a column can fill; one of %s", field, strings.Join(known, ", ")))
-			continue
-		}
-		if prev, taken := from[field]; taken && !slices.Contains(multiFields, field) {
-			v.Check(false, path, fmt.Sprintf("%s takes one value, and column %q fills it already", field, prev))
-			continue
-		}
-		from[field] = name
-		p.columns = append(p.columns, column{index: cols[0], name: name, field: field})
-	}
-	if err := v.Err(); err != nil {
-		return plan{}, err
-	}
-	if len(p.columns) == 0 {
-		return plan{}, ErrNothingMapped.WithDetail("the mapping maps no column of the header, which has %s", quoteAll(header))
-	}
-	slices.SortFunc(p.columns, func(a, b column) int { return a.index - b.index })
-	v.Check(slices.ContainsFunc(identityFields, func(f string) bool { _, ok := from[f]; return ok }), "mapping",
+	v.Check(slices.ContainsFunc(identityFields, p.Has), "mapping",
 		"map a column to "+strings.Join(identityFields, ", ")+": a contact needs a name, an email or a phone")
-	_, emails := from["emails"]
-	v.Check(emails || policy == PolicyCreate, "mapping",
+	v.Check(p.Has("emails") || policy == importjob.PolicyCreate, "mapping",
 		fmt.Sprintf("duplicatePolicy %s finds existing contacts by email: map a column to emails, or choose create", policy))
 	for _, key := range slices.Sorted(maps.Keys(defs)) {
-		if _, ok := from[customfields.Prefix+key]; defs[key].Required && !ok {
+		if defs[key].Required && !p.Has(customfields.Prefix+key) {
 			v.Check(false, "mapping", fmt.Sprintf("%s%s is required: map a column to it", customfields.Prefix, key))
 		}
 	}
-	return p, v.Err()
-}
-
-// quoteAll quotes names for a message.
-func quoteAll(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	return strings.Join(q, ", ")
+	return v.Err()
 }

@@ -66,7 +66,7 @@ func (m *merger) accountOf(d *draft, found map[string][]string) (string, bool) {
 		if ids := found["id:"+strings.ToLower(a.ID)]; len(ids) == 1 {
 			return ids[0], true
 		}
-		m.refuseAt(d, a.idCol, "accountId names no account")
+		m.b.FailAt(d.row, a.idCol, "accountId names no account")
 		return "", false
 	}
 	if a.Domain != "" {
@@ -74,10 +74,10 @@ func (m *merger) accountOf(d *draft, found map[string][]string) (string, bool) {
 		case len(ids) == 1:
 			return ids[0], true
 		case len(ids) > 1:
-			m.refuseAt(d, a.domainCol, "several accounts have this domain: map accountId")
+			m.b.FailAt(d.row, a.domainCol, "several accounts have this domain: map accountId")
 			return "", false
 		case a.Name == "":
-			m.refuseAt(d, a.domainCol, "no account has this domain")
+			m.b.FailAt(d.row, a.domainCol, "no account has this domain")
 			return "", false
 		}
 	}
@@ -85,9 +85,9 @@ func (m *merger) accountOf(d *draft, found map[string][]string) (string, bool) {
 	case len(ids) == 1:
 		return ids[0], true
 	case len(ids) > 1:
-		m.refuseAt(d, a.nameCol, "several accounts have this name: map accountDomain or accountId")
+		m.b.FailAt(d.row, a.nameCol, "several accounts have this name: map accountDomain or accountId")
 	default:
-		m.refuseAt(d, a.nameCol, "no account has this name")
+		m.b.FailAt(d.row, a.nameCol, "no account has this name")
 	}
 	return "", false
 }

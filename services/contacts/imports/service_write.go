@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/importjob"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -22,31 +23,31 @@ func (m *merger) create(ts []*target) error {
 	var mergedRows []int64
 	for i, t := range ts {
 		c := &t.create.contact
-		c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.DeletedAt = ids.New(), m.now, m.now, 1, nil
-		recs[i], cs[i], rows[i] = c, c, t.create.row
+		c.ID, c.CreatedAt, c.UpdatedAt, c.Version, c.DeletedAt = ids.New(), m.b.Now, m.b.Now, 1, nil
+		recs[i], cs[i], rows[i] = c, c, t.create.row.No
 		for _, d := range t.merged {
-			mergedIDs, mergedRows = append(mergedIDs, c.ID), append(mergedRows, d.row)
+			mergedIDs, mergedRows = append(mergedIDs, c.ID), append(mergedRows, d.row.No)
 		}
 	}
-	if err := records.ResolveNew(m.ctx, m.tx, recs, m.now); err != nil {
+	if err := records.ResolveNew(m.ctx, m.tx, recs, m.b.Now); err != nil {
 		return err
 	}
-	if err := insertContacts(m.ctx, m.tx, m.j.tenant, m.j.ID, cs, rows, m.now); err != nil {
+	if err := insertContacts(m.ctx, m.tx, m.b.Job.Tenant, m.b.Job.ID, cs, rows, m.b.Now); err != nil {
 		return err
 	}
-	if err := noteRecords(m.ctx, m.tx, m.j.ID, mergedIDs, mergedRows, customer.VerbUpdated, m.now); err != nil {
+	if err := importjob.NoteRecords(m.ctx, m.tx.SQL(), m.b.Job.ID, mergedIDs, mergedRows, customer.VerbUpdated, m.b.Now); err != nil {
 		return err
 	}
 	for _, c := range cs {
-		if err := records.RecordConsent(m.ctx, m.tx, m.j.principal, nil, c, records.ConsentCreated); err != nil {
+		if err := records.RecordConsent(m.ctx, m.tx, m.b.Job.Principal, nil, c, records.ConsentCreated); err != nil {
 			return err
 		}
 	}
 	if err := catalog.PresentWith(m.ctx, m.tx, m.defs, recs...); err != nil {
 		return err
 	}
-	m.t.Created += int64(len(ts))
-	m.t.Updated += int64(len(mergedIDs))
+	m.b.Created(len(ts))
+	m.b.Updated(len(mergedIDs))
 	return m.tx.EmitAll(m.ctx, customer.EntityContact, customer.VerbCreated, recs, nil)
 }
 
@@ -55,12 +56,12 @@ func (m *merger) create(ts []*target) error {
 // (records.Prepare): a row that would make the contact invalid fails alone;
 // a contact the rows do not change is left as it is (its rows skipped).
 func (m *merger) update(ts []*target) error {
-	p := m.j.principal
+	p := m.b.Job.Principal
 	for _, t := range ts {
 		rec, err := pgstore.GetRecord(m.ctx, m.tx, pgstore.Contacts, t.id, true, pgstore.LiveConds(p)...)
 		if errors.Is(err, customer.ErrContactNotFound) {
 			for _, d := range t.rows {
-				m.fail(RowError{Row: d.row, Reason: "the contact it matches was deleted or merged while the file was imported"})
+				m.b.Fail(importjob.RowError{Row: d.row.No, Reason: "the contact it matches was deleted or merged while the file was imported"})
 			}
 			continue
 		}
@@ -98,8 +99,8 @@ func (m *merger) update(ts []*target) error {
 // updated event; and notes the rows as the import's. Rows that change
 // nothing are skipped.
 func (m *merger) write(old, next *customer.Contact, applied []*draft) error {
-	next.UpdatedAt, next.Version = m.now, old.Version+1
-	defs, err := records.Prepare(m.ctx, m.tx, pgstore.Contacts, m.j.principal, next, old.StoredFields)
+	next.UpdatedAt, next.Version = m.b.Now, old.Version+1
+	defs, err := records.Prepare(m.ctx, m.tx, pgstore.Contacts, m.b.Job.Principal, next, old.StoredFields)
 	if err != nil {
 		for _, d := range applied {
 			if err := m.refuse(d, err); err != nil {
@@ -116,22 +117,22 @@ func (m *merger) write(old, next *customer.Contact, applied []*draft) error {
 		return err
 	}
 	if change.Verb == "" {
-		m.t.Skipped += int64(len(applied))
+		m.b.Skipped(len(applied))
 		return nil
 	}
 	if err := pgstore.UpdateRecord(m.ctx, m.tx, pgstore.Contacts, next); err != nil {
 		return err
 	}
-	if err := records.RecordConsent(m.ctx, m.tx, m.j.principal, old, next, records.ConsentUpdated); err != nil {
+	if err := records.RecordConsent(m.ctx, m.tx, m.b.Job.Principal, old, next, records.ConsentUpdated); err != nil {
 		return err
 	}
 	ids, rows := make([]string, len(applied)), make([]int64, len(applied))
 	for i, d := range applied {
-		ids[i], rows[i] = next.ID, d.row
+		ids[i], rows[i] = next.ID, d.row.No
 	}
-	if err := noteRecords(m.ctx, m.tx, m.j.ID, ids, rows, customer.VerbUpdated, m.now); err != nil {
+	if err := importjob.NoteRecords(m.ctx, m.tx.SQL(), m.b.Job.ID, ids, rows, customer.VerbUpdated, m.b.Now); err != nil {
 		return err
 	}
-	m.t.Updated += int64(len(applied))
+	m.b.Updated(len(applied))
 	return m.tx.Emit(m.ctx, customer.EntityContact, customer.VerbUpdated, next.ID, next, change.Fields)
 }

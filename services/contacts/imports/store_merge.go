@@ -3,7 +3,6 @@ package imports
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -185,25 +184,4 @@ func copyValue(v any) (any, error) {
 		return string(b), nil
 	}
 	return v, nil
-}
-
-// noteRecords notes that rows of import importID changed the contacts ids
-// (rows[i] changed ids[i]) with action (created or updated) at at.
-func noteRecords(ctx context.Context, tx *pgstore.Tx, importID string, ids []string, rows []int64, action string, at time.Time) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err := tx.SQL().ExecContext(ctx, `INSERT INTO import_records (tenant_id, record_id, import_id, row_no, action, at)
-		SELECT `+pgstore.CurrentTenant+`, q.id, $1, q.row_no, $2, $3 FROM unnest($4::uuid[], $5::bigint[]) q(id, row_no)`, importID, action, at, pq.StringArray(ids), pq.Array(rows))
-	if err != nil {
-		return fmt.Errorf("note imported contacts: %w", pg.MapError(err))
-	}
-	return nil
-}
-
-// refusedData reports whether err is the database refusing the data of a
-// write (an error of class 22, data exception, or 23, integrity violation).
-func refusedData(err error) bool {
-	var pqErr *pq.Error
-	return errors.As(err, &pqErr) && (strings.HasPrefix(string(pqErr.Code), "22") || strings.HasPrefix(string(pqErr.Code), "23"))
 }

@@ -3,13 +3,12 @@ package imports
 import (
 	"maps"
 	"slices"
-	"strings"
-	"unicode"
 
 	"github.com/rapport-crm/rapport/libs/customfields"
+	"github.com/rapport-crm/rapport/libs/importjob"
 )
 
-// synonyms are the header names, written as headerKey writes them, that
+// synonyms are the header names, written as importjob.HeaderKey writes them, that
 // suggest a field: the field's own name (so that a file exported from
 // Rapport maps itself), and what other CRMs, spreadsheets and Chinese and
 // German tools call it.
@@ -38,46 +37,18 @@ var synonyms = map[string][]string{
 	fieldAccountDomain:     {"accountdomain", "domain", "website", "companydomain", "companywebsite", "网站", "网址"},
 }
 
-// headerKey is a header name as synonyms write it: lower-cased, without
-// spaces and punctuation.
-func headerKey(name string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
-			return -1
-		}
-		return unicode.ToLower(r)
-	}, name)
-}
-
 // suggestMapping maps each column of header whose name suggests a field to
-// that field: a synonym, or a custom field's key, label or
-// "customFields.<key>". A field that takes one value goes to the first
-// column suggesting it; the others are left out.
-func suggestMapping(header []string, defs map[string]customfields.Field) Mapping {
-	byKey := map[string]string{}
+// that field (importjob.SuggestMapping): a synonym, or a custom field's key,
+// label or "customFields.<key>". A field that takes one value goes to the
+// first column suggesting it; the others are left out.
+func suggestMapping(header []string, defs map[string]customfields.Field) importjob.Mapping {
+	var list []importjob.Synonyms
 	for _, field := range slices.Sorted(maps.Keys(synonyms)) {
-		for _, s := range synonyms[field] {
-			byKey[s] = field
-		}
+		list = append(list, importjob.Synonyms{Field: field, Names: synonyms[field]})
 	}
 	for _, key := range slices.Sorted(maps.Keys(defs)) {
 		field := customfields.Prefix + key
-		for _, s := range []string{key, defs[key].Label, field} {
-			if _, taken := byKey[headerKey(s)]; !taken {
-				byKey[headerKey(s)] = field
-			}
-		}
+		list = append(list, importjob.Synonyms{Field: field, Names: []string{key, defs[key].Label, field}})
 	}
-	out, used, seen := Mapping{}, map[string]bool{}, map[string]int{}
-	for _, h := range header {
-		seen[h]++
-	}
-	for _, h := range header {
-		field, ok := byKey[headerKey(h)]
-		if !ok || seen[h] > 1 || used[field] && !slices.Contains(multiFields, field) {
-			continue
-		}
-		out[h], used[field] = field, true
-	}
-	return out
+	return importjob.SuggestMapping(header, list, func(f string) bool { return slices.Contains(multiFields, f) })
 }

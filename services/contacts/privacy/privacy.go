@@ -19,10 +19,10 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/importjob"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/records"
 	"github.com/rapport-crm/rapport/services/contacts/timeline"
 )
@@ -41,7 +41,7 @@ type PersonalData struct {
 	MergedContacts     []MergedContact         `json:"mergedContacts"`
 	Activities         []activities.Activity   `json:"activities"`
 	ConsentHistory     []records.ConsentChange `json:"consentHistory"`
-	Imports            []imports.Provenance    `json:"imports"`
+	Imports            []importjob.Provenance  `json:"imports"`
 	Timeline           []timeline.Entry        `json:"timeline"`
 	Erasure            *Erasure                `json:"erasure,omitempty"`
 }

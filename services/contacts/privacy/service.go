@@ -6,12 +6,12 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/contacts/records"
 	"github.com/rapport-crm/rapport/services/contacts/timeline"
@@ -72,7 +72,7 @@ func (s *service) Export(ctx context.Context, id string) (*PersonalData, error) 
 		if out.ConsentHistory, err = records.ConsentHistoryOf(ctx, tx, id); err != nil {
 			return err
 		}
-		if out.Imports, err = imports.ProvenanceOf(ctx, tx, who.contacts); err != nil {
+		if out.Imports, err = importjob.ProvenanceOf(ctx, tx.SQL(), who.contacts); err != nil {
 			return err
 		}
 		if out.Timeline, err = timeline.ForeignOf(ctx, tx, who.contacts); err != nil {

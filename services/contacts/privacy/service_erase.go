@@ -6,12 +6,12 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/contacts/activities"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 	"github.com/rapport-crm/rapport/services/contacts/duplicates"
-	"github.com/rapport-crm/rapport/services/contacts/imports"
 	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/contacts/timeline"
 )
@@ -80,11 +80,11 @@ func (s *service) Erase(ctx context.Context, id string, ifMatch int64, req Erase
 // redacted.
 func (s *service) erase(ctx context.Context, tx *pgstore.Tx, all []*customer.Contact, now time.Time) (int, error) {
 	who := personOf(all)
-	provenance, err := imports.ProvenanceOf(ctx, tx, who.contacts)
+	provenance, err := importjob.ProvenanceOf(ctx, tx.SQL(), who.contacts)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := imports.EraseRows(ctx, tx, provenance, who.words()); err != nil {
+	if _, err := importjob.EraseRows(ctx, tx.SQL(), provenance, who.words()); err != nil {
 		return 0, err
 	}
 	redacted, err := redactActivities(ctx, tx, who, now)

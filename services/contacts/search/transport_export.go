@@ -13,6 +13,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/importjob"
 
 	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
@@ -111,11 +112,11 @@ func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary 
 		row := make([]string, 0, len(cols)+len(fields))
 		r := any(rec).(customer.Record)
 		for _, c := range cols {
-			row = append(row, CellText(c.export(r)))
+			row = append(row, importjob.CellText(c.export(r)))
 		}
 		custom := r.Base().CustomFields
 		for _, f := range fields {
-			row = append(row, CellText(customText(custom[f.Key])))
+			row = append(row, importjob.CellText(customText(custom[f.Key])))
 		}
 		return out.Write(row)
 	}
@@ -128,16 +129,6 @@ func streamExport[T any](w http.ResponseWriter, name, format string, vocabulary 
 		panic(http.ErrAbortHandler)
 	}
 	return err
-}
-
-// CellText defuses a cell a spreadsheet would run as a formula (OWASP CSV
-// injection): one starting with =, +, -, @, a tab or a carriage return gets
-// a leading apostrophe.
-func CellText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // customText renders a custom field value: options of a multi select

@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/outbox"
 )
 
 // pendingJob is a job an instance may take: its tenant and id.
@@ -19,7 +19,7 @@ type pendingJob struct {
 }
 
 // pending lists up to max jobs of any tenant that an instance may take
-// (pending_imports, migration 0017).
+// (pending_imports, Migrations).
 func (s *Store) pending(ctx context.Context, max int) ([]pendingJob, error) {
 	var out []pendingJob
 	if err := s.db.Pool().SelectContext(ctx, &out, `SELECT tenant_id, id FROM pending_imports($1)`, max); err != nil {
@@ -44,7 +44,7 @@ func interval(d time.Duration) string { return fmt.Sprintf("%d milliseconds", d.
 // ends failed; so does a job taken maxIdle times without making progress
 // (idle_claims counts them: a job that fails whenever it runs).
 func (s *Store) claim(ctx context.Context, tenant, id, runner string, lease time.Duration, maxIdle int, now time.Time) (c *claimed, err error) {
-	err = s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		c = &claimed{}
 		err := tx.SQL().GetContext(ctx, c, `SELECT `+importColumns+`, principal, idle_claims FROM imports
 			WHERE id = $1 AND (state = $2 OR state IN ($3, $4) AND lease_until < now()) FOR UPDATE SKIP LOCKED`,
@@ -59,11 +59,11 @@ func (s *Store) claim(ctx context.Context, tenant, id, runner string, lease time
 		switch {
 		case c.State == StateUploading:
 			c = nil
-			_, err = endImport(ctx, tx, id, StateFailed, "the upload was interrupted: upload the file again", now)
+			_, err = s.endImport(ctx, tx, id, StateFailed, "the upload was interrupted: upload the file again", now)
 			return err
 		case c.IdleClaims >= maxIdle:
 			c = nil
-			_, err = endImport(ctx, tx, id, StateFailed, fmt.Sprintf("the import stopped %d times without progress: the service's log says why", maxIdle), now)
+			_, err = s.endImport(ctx, tx, id, StateFailed, fmt.Sprintf("the import stopped %d times without progress: the service's log says why", maxIdle), now)
 			return err
 		}
 		err = tx.SQL().GetContext(ctx, c, `UPDATE imports SET state = $2, runner = $3, lease_until = now() + $4::interval,
@@ -81,7 +81,7 @@ func (s *Store) claim(ctx context.Context, tenant, id, runner string, lease time
 // release lets job id go at once, if runner holds it, for any instance to
 // take again.
 func (s *Store) release(ctx context.Context, tenant, id, runner string) error {
-	return s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		if _, err := tx.SQL().ExecContext(ctx, `UPDATE imports SET lease_until = now() WHERE id = $1 AND runner = $2 AND state = $3`,
 			id, runner, StateRunning); err != nil {
 			return fmt.Errorf("release import: %w", pg.MapError(err))
@@ -92,7 +92,7 @@ func (s *Store) release(ctx context.Context, tenant, id, runner string) error {
 
 // holds locks job id in tx and reports whether runner still holds it: it
 // runs, and no other instance has taken it since.
-func holds(ctx context.Context, tx *pgstore.Tx, id, runner string) (bool, error) {
+func holds(ctx context.Context, tx *outbox.Tx, id, runner string) (bool, error) {
 	var row struct {
 		State  string `db:"state"`
 		Runner string `db:"runner"`
@@ -116,7 +116,7 @@ type tally struct {
 
 // advance adds a chunk's tally to job id, renews runner's lease and notes
 // that the job made progress.
-func advance(ctx context.Context, tx *pgstore.Tx, id string, t tally, lease time.Duration) error {
+func advance(ctx context.Context, tx *outbox.Tx, id string, t tally, lease time.Duration) error {
 	_, err := tx.SQL().ExecContext(ctx, `UPDATE imports SET rows_read = rows_read + $2, created = created + $3, updated = updated + $4,
 			skipped = skipped + $5, failed = failed + $6, next_offset = $7, next_row = $8, busy_ms = busy_ms + $9,
 			lease_until = now() + $10::interval, idle_claims = 0
@@ -129,12 +129,12 @@ func advance(ctx context.Context, tx *pgstore.Tx, id string, t tally, lease time
 
 // endJob ends job id in state with reason at now, if runner still holds it.
 func (s *Store) endJob(ctx context.Context, tenant, id, runner, state, reason string, now time.Time) error {
-	return s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		mine, err := holds(ctx, tx, id, runner)
 		if err != nil || !mine {
 			return err
 		}
-		_, err = endImport(ctx, tx, id, state, reason, now)
+		_, err = s.endImport(ctx, tx, id, state, reason, now)
 		return err
 	})
 }

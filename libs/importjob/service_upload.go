@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"bytes"
@@ -12,11 +12,8 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // uploadLease is how long an upload may go without storing a part before
@@ -33,8 +30,8 @@ func (s *service) Start(ctx context.Context, up Upload) (*Import, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, policy, l, defs, sample, complete := in.p, in.policy, in.l, in.defs, in.sample, in.complete
-	if _, err := planImport(l.Header, up.Options.Mapping, policy, defs); err != nil {
+	p, policy, l, sample, complete := in.p, in.policy, in.l, in.sample, in.complete
+	if _, err := PlanImport(l.Header, up.Options.Mapping, policy, in.target); err != nil {
 		return nil, err
 	}
 	if complete && len(l.Rows) == 0 {
@@ -115,24 +112,24 @@ func (s *service) Preview(ctx context.Context, up Upload) (*Preview, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, defs := in.l, in.defs
+	l, t := in.l, in.target
 	rows := l.Rows
 	if rows == nil {
 		rows = [][]string{}
 	}
 	return &Preview{Encoding: l.Encoding, Delimiter: string(l.Delimiter), Header: l.Header, Rows: rows,
-		SuggestedMapping: suggestMapping(l.Header, defs), Fields: fieldsFor(defs)}, nil
+		SuggestedMapping: t.Suggest(l.Header), Fields: t.Fields()}, nil
 }
 
 // inspection is what an upload's first bytes tell, for Start and Preview:
-// the caller, the duplicate policy, the file's layout, the tenant's custom
-// fields, and the bytes read (sample, complete when they are the whole
+// the caller, the duplicate policy, the file's layout, the tenant's
+// Target, and the bytes read (sample, complete when they are the whole
 // file).
 type inspection struct {
 	p        auth.Principal
 	policy   string
 	l        layout
-	defs     map[string]customfields.Field
+	target   Target
 	sample   []byte
 	complete bool
 }
@@ -141,7 +138,7 @@ type inspection struct {
 // detects its layout.
 func (s *service) inspect(ctx context.Context, up Upload) (inspection, error) {
 	var in inspection
-	p, err := customer.Caller(ctx)
+	p, err := caller(ctx)
 	if err != nil {
 		return in, err
 	}
@@ -157,11 +154,11 @@ func (s *service) inspect(ctx context.Context, up Upload) (inspection, error) {
 	if err != nil {
 		return in, err
 	}
-	defs, err := s.store.customFieldDefs(ctx, p.TenantID)
+	t, err := s.store.target(ctx, s.domain, p.TenantID)
 	if err != nil {
 		return in, err
 	}
-	return inspection{p: p, policy: policy, l: l, defs: defs, sample: sample, complete: complete}, nil
+	return inspection{p: p, policy: policy, l: l, target: t, sample: sample, complete: complete}, nil
 }
 
 // checkOptions checks the options but the mapping (which needs the header)
@@ -187,17 +184,6 @@ func checkOptions(o Options) (policy, encoding string, delimiter byte, err error
 		v.Check(false, "delimiter", `must be one ASCII character other than a quote or a line break, such as "," ";" or "\t"`)
 	}
 	return policy, encoding, delimiter, v.Err()
-}
-
-// mapped returns the entries of m that map a column.
-func mapped(m map[string]string) Mapping {
-	out := Mapping{}
-	for name, field := range m {
-		if field = strings.TrimSpace(field); field != "" {
-			out[name] = field
-		}
-	}
-	return out
 }
 
 // readStart reads the first sampleBytes of file, and whether that is all.

@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -6,14 +6,13 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/pg"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
 )
 
 // Service is the API of imports. An import is its creator's: another
-// caller sees it only with contacts:admin.
+// caller sees it only with the service's admin permission.
 type Service interface {
 	// Start stores the file of up and queues its import, which a Runner
 	// then runs; it returns the import queued.
@@ -25,7 +24,7 @@ type Service interface {
 	Get(ctx context.Context, id string) (*Import, error)
 	// List returns a page of the imports the caller may see, newest
 	// first: its own, or every import of the tenant for an administrator.
-	List(ctx context.Context, limit int, cursor string) (customer.Page[Import], error)
+	List(ctx context.Context, limit int, cursor string) (Page, error)
 	// Cancel ends a queued or running import: what it imported stays.
 	Cancel(ctx context.Context, id string) (*Import, error)
 	// Errors returns the error report of an import, streamed by its Stream.
@@ -49,23 +48,45 @@ type ErrorReport struct {
 
 type service struct {
 	store   *Store
+	domain  Domain
 	cursors *kitx.Cursors
+	admin   string // the permission that sees every import
 	now     func() time.Time
 	maxFile int64 // the largest file taken, MaxFileBytes
 }
 
-// NewService returns the Service on store, signing list cursors with
-// cursors.
-func NewService(store *Store, cursors *kitx.Cursors) Service {
-	return &service{store: store, cursors: cursors, now: time.Now, maxFile: MaxFileBytes}
+// NewService returns the Service of domain's imports on store, signing
+// list cursors with cursors; a caller holding admin (the service's
+// "<module>:admin") sees every import of the tenant.
+func NewService(store *Store, domain Domain, cursors *kitx.Cursors, admin string) Service {
+	return &service{store: store, domain: domain, cursors: cursors, admin: admin, now: time.Now, maxFile: MaxFileBytes}
 }
 
 // timestamp is the current time as PostgreSQL stores it.
 func (s *service) timestamp() time.Time { return pg.Timestamp(s.now()) }
 
+// caller returns the request's principal.
+func caller(ctx context.Context) (auth.Principal, error) {
+	p, ok := auth.PrincipalFrom(ctx)
+	if !ok {
+		return p, auth.ErrUnauthenticated
+	}
+	return p, nil
+}
+
+// callerOf returns the caller of a request naming the import id;
+// ErrImportNotFound when id cannot name one.
+func callerOf(ctx context.Context, id string) (auth.Principal, error) {
+	p, err := caller(ctx)
+	if err == nil && !ids.Valid(id) {
+		err = ErrImportNotFound
+	}
+	return p, err
+}
+
 // Get implements Service.
 func (s *service) Get(ctx context.Context, id string) (*Import, error) {
-	p, err := customer.CallerOf(ctx, id, ErrImportNotFound)
+	p, err := callerOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +94,7 @@ func (s *service) Get(ctx context.Context, id string) (*Import, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !visible(p, im) {
+	if !s.visible(p, im) {
 		return nil, ErrImportNotFound
 	}
 	return im, nil
@@ -81,11 +102,11 @@ func (s *service) Get(ctx context.Context, id string) (*Import, error) {
 
 // Cancel implements Service.
 func (s *service) Cancel(ctx context.Context, id string) (*Import, error) {
-	p, err := customer.CallerOf(ctx, id, ErrImportNotFound)
+	p, err := callerOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.cancel(ctx, p.TenantID, id, s.timestamp(), func(im *Import) bool { return visible(p, im) })
+	return s.store.cancel(ctx, p.TenantID, id, s.timestamp(), func(im *Import) bool { return s.visible(p, im) })
 }
 
 // Errors implements Service.
@@ -101,6 +122,44 @@ func (s *service) Errors(ctx context.Context, id string) (*ErrorReport, error) {
 }
 
 // visible reports whether p may see im: its creator, or an administrator.
-func visible(p auth.Principal, im *Import) bool {
-	return im.CreatedBy == p.UserID || p.Can(customer.PermAdmin)
+func (s *service) visible(p auth.Principal, im *Import) bool {
+	return im.CreatedBy == p.UserID || p.Can(s.admin)
+}
+
+// listPosition is where a page of imports ends: the last import's id
+// (time-ordered, so newest first is id order).
+type listPosition struct {
+	ID string `json:"i"`
+}
+
+// List implements Service.
+func (s *service) List(ctx context.Context, limit int, cursor string) (Page, error) {
+	page := Page{Items: []Import{}}
+	p, err := caller(ctx)
+	if err != nil {
+		return page, err
+	}
+	var after listPosition
+	if cursor != "" {
+		if err := s.cursors.DecodeCursor(cursor, &after); err != nil {
+			return page, err
+		}
+	}
+	if limit <= 0 || limit > kitx.MaxLimit {
+		limit = kitx.DefaultLimit
+	}
+	creator := p.UserID
+	if p.Can(s.admin) {
+		creator = ""
+	}
+	items, err := s.store.list(ctx, p.TenantID, creator, after.ID, limit+1)
+	if err != nil {
+		return page, err
+	}
+	if len(items) > limit {
+		items = items[:limit]
+		page.NextCursor = s.cursors.EncodeCursor(listPosition{ID: items[limit-1].ID})
+	}
+	page.Items = items
+	return page, nil
 }

@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -8,12 +8,12 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/outbox"
 )
 
 // addRowErrors adds errs, in row order, to the error report of import
 // importID.
-func addRowErrors(ctx context.Context, tx *pgstore.Tx, importID string, errs []RowError) error {
+func addRowErrors(ctx context.Context, tx *outbox.Tx, importID string, errs []RowError) error {
 	if len(errs) == 0 {
 		return nil
 	}
@@ -27,7 +27,7 @@ func addRowErrors(ctx context.Context, tx *pgstore.Tx, importID string, errs []R
 		}
 	}
 	_, err := tx.SQL().ExecContext(ctx, `INSERT INTO import_errors (tenant_id, import_id, row_no, n, col, value, reason)
-		SELECT `+pgstore.CurrentTenant+`, $1, q.row_no, q.n, q.col, q.value, q.reason
+		SELECT `+currentTenant+`, $1, q.row_no, q.n, q.col, q.value, q.reason
 		FROM unnest($2::bigint[], $3::int[], $4::text[], $5::text[], $6::text[]) q(row_no, n, col, value, reason)`,
 		importID, pq.Array(rows), pq.Array(seqs), cols, values, reasons)
 	if err != nil {
@@ -38,7 +38,7 @@ func addRowErrors(ctx context.Context, tx *pgstore.Tx, importID string, errs []R
 
 // rowErrors calls each with the error report of import id, in row order.
 func (s *Store) rowErrors(ctx context.Context, tenant, id string, each func(RowError) error) error {
-	return s.db.InTx(ctx, tenant, func(tx *pgstore.Tx) error {
+	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		rows, err := tx.SQL().QueryxContext(ctx, `SELECT row_no, col, value, reason FROM import_errors WHERE import_id = $1 ORDER BY row_no, n`, id)
 		if err != nil {
 			return fmt.Errorf("read import errors: %w", pg.MapError(err))

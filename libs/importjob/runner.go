@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -36,30 +34,26 @@ const (
 // and no job runs twice at once, and imports each from where it stopped.
 type Runner struct {
 	store     *Store
+	domain    Domain
 	name      string // the instance's: the jobs it holds name it
 	logger    *slog.Logger
 	now       func() time.Time
 	chunkRows int
 }
 
-// NewRunner returns the Runner of an instance on store.
-func NewRunner(store *Store, logger *slog.Logger) *Runner {
-	return &Runner{store: store, name: ids.New(), logger: logger, now: time.Now, chunkRows: chunkRows}
+// NewRunner returns the Runner of an instance running domain's imports on
+// store.
+func NewRunner(store *Store, domain Domain, logger *slog.Logger) *Runner {
+	return &Runner{store: store, domain: domain, name: ids.New(), logger: logger, now: time.Now, chunkRows: chunkRows}
 }
 
 // timestamp is the current time as PostgreSQL stores it.
 func (r *Runner) timestamp() time.Time { return pg.Timestamp(r.now()) }
 
-// job is an import a runner holds: the import, its tenant, its importer,
-// the plan of its rows and the custom field definitions its cells are read
-// with.
+// job is an import a runner holds, and whether it was stopped.
 type job struct {
-	*Import
-	tenant    string
-	principal auth.Principal
-	plan      plan
-	defs      map[string]customfields.Field
-	stopped   bool // cancelled, or taken by another instance
+	Job
+	stopped bool // cancelled, or taken by another instance
 }
 
 // Run claims and runs pending jobs until none is left or ctx ends. A job
@@ -102,17 +96,17 @@ func (r *Runner) Run(ctx context.Context) error {
 // runJob imports the rest of the claimed job c of tenant, a chunk per
 // transaction, until its file ends or it is stopped.
 func (r *Runner) runJob(ctx context.Context, tenant string, c *claimed) error {
-	j := &job{Import: &c.Import, tenant: tenant}
-	if err := json.Unmarshal(c.Principal, &j.principal); err != nil {
+	j := &job{Job: Job{Import: &c.Import, Tenant: tenant}}
+	if err := json.Unmarshal(c.Principal, &j.Principal); err != nil {
 		return fmt.Errorf("read the importer: %w", err)
 	}
-	var err error
-	if j.defs, err = r.store.customFieldDefs(ctx, tenant); err != nil {
+	t, err := r.store.target(ctx, r.domain, tenant)
+	if err != nil {
 		return err
 	}
-	if j.plan, err = planImport(j.Header, j.Mapping, j.DuplicatePolicy, j.defs); err != nil {
+	if j.Plan, err = PlanImport(j.Header, j.Mapping, j.DuplicatePolicy, t); err != nil {
 		// A required custom field defined since the upload, say.
-		return r.end(ctx, j, StateFailed, "the mapping no longer fits the contacts: "+err.Error())
+		return r.end(ctx, j, StateFailed, "the mapping no longer fits the records: "+err.Error())
 	}
 	rd := newCSVReader(r.store.openText(ctx, tenant, j.ID, j.NextOffset), j.Delimiter[0], j.LineBreak[0], j.NextOffset, j.NextRow)
 	if j.NextRow == 1 {
@@ -137,13 +131,11 @@ func (r *Runner) runJob(ctx context.Context, tenant string, c *claimed) error {
 	return nil
 }
 
-// item is a record of a chunk: the draft of a row to import, or the fault
-// that keeps a row out; end and row say where the record ends and which
-// row it is.
+// item is a record of a chunk: a row to import, or the fault that keeps a
+// row out; end says where the record ends.
 type item struct {
-	draft *draft
+	row   Row
 	fault []RowError
-	row   int64
 	end   int64
 }
 
@@ -159,10 +151,9 @@ type chunk struct {
 // readChunk reads the next chunk of rd: rows that are not well-formed CSV,
 // have another number of fields than the header, or hold text that is not
 // valid in the file's encoding in a mapped column, are faults; the others
-// become drafts.
+// are for the Target to apply.
 func (r *Runner) readChunk(rd *csvReader, j *job) (chunk, error) {
 	var ch chunk
-	at := r.timestamp()
 	for len(ch.items) < r.chunkRows {
 		rec, err := rd.read()
 		if errors.Is(err, io.EOF) {
@@ -175,18 +166,18 @@ func (r *Runner) readChunk(rd *csvReader, j *job) (chunk, error) {
 		if rec.problem == "" && blank(rec.fields) {
 			continue // a row of nothing, as spreadsheets write below their data
 		}
-		it := item{row: rec.row, end: rec.end}
+		it := item{row: Row{No: rec.row}, end: rec.end}
 		if fault := recordFault(rec, j); fault != nil {
 			it.fault = fault
 		} else {
-			it.draft = newDraft(rec.row, rec.fields[:len(j.Header)], j.plan, j.defs, at)
+			it.row.Cells = rec.fields[:len(j.Header)]
 		}
 		ch.items = append(ch.items, it)
 	}
 	ch.end, ch.next = rd.offset, rd.row
 	if !ch.last && len(ch.items) > 0 {
 		last := ch.items[len(ch.items)-1]
-		ch.end, ch.next = last.end, last.row+1
+		ch.end, ch.next = last.end, last.row.No+1
 	}
 	return ch, nil
 }
@@ -194,16 +185,16 @@ func (r *Runner) readChunk(rd *csvReader, j *job) (chunk, error) {
 // recordFault returns why rec cannot be imported with j's plan, or nil.
 func recordFault(rec record, j *job) []RowError {
 	if rec.problem != "" {
-		return []RowError{{Row: rec.row, Value: reportValue(rec.raw), Reason: rec.problem}}
+		return []RowError{{Row: rec.row, Value: ReportValue(rec.raw), Reason: rec.problem}}
 	}
 	if n := len(j.Header); len(rec.fields) != n && !(len(rec.fields) > n && blank(rec.fields[n:])) {
-		return []RowError{{Row: rec.row, Value: reportValue(strings.Join(rec.fields, j.Delimiter)),
+		return []RowError{{Row: rec.row, Value: ReportValue(strings.Join(rec.fields, j.Delimiter)),
 			Reason: fmt.Sprintf("the row has %d fields; the header has %d", len(rec.fields), n)}}
 	}
 	var out []RowError
-	for _, col := range j.plan.columns {
-		if reason := textFault(rec.fields[col.index], j.Encoding); reason != "" {
-			out = append(out, RowError{Row: rec.row, Column: col.name, Value: reportValue(rec.fields[col.index]), Reason: reason})
+	for _, col := range j.Plan.Columns {
+		if reason := textFault(rec.fields[col.Index], j.Encoding); reason != "" {
+			out = append(out, RowError{Row: rec.row, Column: col.Name, Value: ReportValue(rec.fields[col.Index]), Reason: reason})
 		}
 	}
 	return out
@@ -238,17 +229,7 @@ func textFault(cell, encoding string) string {
 	return ""
 }
 
-// reportValue is a value as the error report shows it: valid UTF-8, at most
-// 1000 characters.
-func reportValue(s string) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
-	if utf8.RuneCountInString(s) > 1000 {
-		s = string([]rune(s)[:1000]) + "…"
-	}
-	return s
-}
-
 // end ends j in state with reason, unless it was stopped meanwhile.
 func (r *Runner) end(ctx context.Context, j *job, state, reason string) error {
-	return r.store.endJob(ctx, j.tenant, j.ID, r.name, state, reason, r.timestamp())
+	return r.store.endJob(ctx, j.Tenant, j.ID, r.name, state, reason, r.timestamp())
 }

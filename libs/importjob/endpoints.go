@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -20,15 +20,16 @@ type listRequest struct {
 	Cursor string
 }
 
-// MakeEndpoints returns the endpoints of s.
-func MakeEndpoints(s Service) Endpoints {
+// MakeEndpoints returns the endpoints of s, whose imports are at path
+// ("/v1/imports").
+func MakeEndpoints(s Service, path string) Endpoints {
 	return Endpoints{
 		StartImport: func(ctx context.Context, r any) (any, error) {
 			im, err := s.Start(ctx, r.(Upload))
 			if err != nil {
 				return nil, err
 			}
-			return resource.Response{Body: im, Status: http.StatusAccepted, Location: "/v1/imports/" + im.ID}, nil
+			return resource.Response{Body: im, Status: http.StatusAccepted, Location: path + "/" + im.ID}, nil
 		},
 		PreviewImport: func(ctx context.Context, r any) (any, error) {
 			p, err := s.Preview(ctx, r.(Upload))

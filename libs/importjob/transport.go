@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -8,34 +8,45 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
-
-	"github.com/rapport-crm/rapport/services/contacts/customer"
-	"github.com/rapport-crm/rapport/services/contacts/search"
 )
 
-// Routes returns the routes of imports on s. Importing is writing contacts,
-// and an import's error report holds the file's rows, so every route needs
-// contacts:write. api/openapi.yaml documents each (Name is its
-// operationId).
-func Routes(s Service) []starter.Route {
-	e := MakeEndpoints(s)
-	write := customer.PermWrite
+// RouteConfig is where a service serves its imports and who may use them.
+type RouteConfig struct {
+	// Path is the imports' collection ("/v1/imports"): an import is at
+	// Path/{id}.
+	Path string
+	// Permission is what every route needs: importing is writing the
+	// records, and an import's error report holds the file's rows
+	// ("contacts:write").
+	Permission string
+	// Operation names the routes' operationIds: "Import" makes
+	// startImport, previewImport, listImports, getImport, cancelImport
+	// and importErrors.
+	Operation string
+}
+
+// Routes returns the routes of imports on s as c says. The service's
+// api/openapi.yaml documents each (Name is its operationId).
+func Routes(s Service, c RouteConfig) []starter.Route {
+	e := MakeEndpoints(s, c.Path)
+	op, write := c.Operation, c.Permission
 	return resource.Routes(
-		starter.Route{Name: "startImport", Method: "POST", Path: "/v1/imports", Permission: write, Endpoint: e.StartImport,
+		starter.Route{Name: "start" + op, Method: "POST", Path: c.Path, Permission: write, Endpoint: e.StartImport,
 			Decode: decodeUpload(true)},
-		starter.Route{Name: "previewImport", Method: "POST", Path: "/v1/imports/preview", Permission: write, Endpoint: e.PreviewImport,
+		starter.Route{Name: "preview" + op, Method: "POST", Path: c.Path + "/preview", Permission: write, Endpoint: e.PreviewImport,
 			Decode: decodeUpload(false)},
-		starter.Route{Name: "listImports", Method: "GET", Path: "/v1/imports", Permission: write, Endpoint: e.ListImports, Decode: decodeList},
-		starter.Route{Name: "getImport", Method: "GET", Path: "/v1/imports/{id}", Permission: write, Endpoint: e.GetImport, Decode: resource.DecodeID},
-		starter.Route{Name: "cancelImport", Method: "DELETE", Path: "/v1/imports/{id}", Permission: write, Endpoint: e.CancelImport,
+		starter.Route{Name: "list" + op + "s", Method: "GET", Path: c.Path, Permission: write, Endpoint: e.ListImports, Decode: decodeList},
+		starter.Route{Name: "get" + op, Method: "GET", Path: c.Path + "/{id}", Permission: write, Endpoint: e.GetImport, Decode: resource.DecodeID},
+		starter.Route{Name: "cancel" + op, Method: "DELETE", Path: c.Path + "/{id}", Permission: write, Endpoint: e.CancelImport,
 			Decode: resource.DecodeID},
-		starter.Route{Name: "importErrors", Method: "GET", Path: "/v1/imports/{id}/errors", Permission: write, Endpoint: e.ImportErrors,
-			Decode: resource.DecodeID, Encode: encodeErrors},
+		starter.Route{Name: strings.ToLower(op[:1]) + op[1:] + "Errors", Method: "GET", Path: c.Path + "/{id}/errors", Permission: write,
+			Endpoint: e.ImportErrors, Decode: resource.DecodeID, Encode: encodeErrors},
 	)
 }
 
@@ -110,13 +121,13 @@ func badPart(name, reason string) error {
 
 // encodeErrors streams an import's error report as CSV in UTF-8 with a
 // byte order mark, one line per fault (row, column, value, reason), values
-// defused as exports defuse them (search.CellText). Once the first line is
+// defused as exports defuse them (CellText). Once the first line is
 // written an error can only cut the response off, so that a client never
 // takes a cut-off report for a whole one.
 func encodeErrors(_ context.Context, w http.ResponseWriter, resp any) error {
 	report, ok := resp.(*ErrorReport)
 	if !ok {
-		return fmt.Errorf("imports: %T is no error report", resp)
+		return fmt.Errorf("importjob: %T is no error report", resp)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
@@ -130,7 +141,7 @@ func encodeErrors(_ context.Context, w http.ResponseWriter, resp any) error {
 	}
 	if err == nil {
 		err = report.Stream(func(e RowError) error {
-			return out.Write([]string{strconv.FormatInt(e.Row, 10), search.CellText(e.Column), search.CellText(e.Value), e.Reason})
+			return out.Write([]string{strconv.FormatInt(e.Row, 10), CellText(e.Column), CellText(e.Value), e.Reason})
 		})
 	}
 	if err == nil {

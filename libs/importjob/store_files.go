@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/outbox"
 )
 
 // partBytes is the size of the parts a file's text is stored in (the last
@@ -59,7 +59,7 @@ func (f *fileText) Read(p []byte) (int, error) {
 // fetch reads the next parts.
 func (f *fileText) fetch() error {
 	var parts [][]byte
-	err := f.store.db.InTx(f.ctx, f.tenant, func(tx *pgstore.Tx) error {
+	err := f.store.db.InTx(f.ctx, f.tenant, func(tx *outbox.Tx) error {
 		return tx.SQL().SelectContext(f.ctx, &parts, `SELECT data FROM import_files WHERE import_id = $1 AND seq >= $2 AND seq < $3 ORDER BY seq`,
 			f.id, f.seq, f.seq+partsPerRead)
 	})

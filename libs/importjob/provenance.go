@@ -1,4 +1,4 @@
-package imports
+package importjob
 
 import (
 	"context"
@@ -6,21 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
-	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/pg"
-
-	"github.com/rapport-crm/rapport/services/contacts/internal/pgstore"
 )
 
-// ErrImportRunning refuses the erasure of a contact that an import still
-// running (or queued) created or updated: its stored file holds the
-// contact's row until the import ends.
-var ErrImportRunning = errs.New(errs.Conflict, "import-running",
-	"an import that created or updated the contact has not ended, and its stored file holds the contact's row; erase the contact once the import has ended, or cancel the import")
-
-// Provenance is what an import did to a contact: which import (its file,
+// Provenance is what an import did to a record: which import (its file,
 // who started it, its state), from which row of the file (the header is
 // row 1), what it did (created or updated) and when. The row's values are
 // not kept: a file is removed when its import ends.
@@ -35,11 +27,27 @@ type Provenance struct {
 	State     string    `json:"state" db:"state"`
 }
 
-// ProvenanceOf returns what imports did to the contacts ids, oldest
-// first: a personal-data export's provenance (package privacy).
-func ProvenanceOf(ctx context.Context, tx *pgstore.Tx, ids []string) ([]Provenance, error) {
+// NoteRecords notes, in tx (a transaction of the tenant), that rows of
+// import importID changed the records ids (rows[i] changed ids[i]) with
+// action (ActionCreated or ActionUpdated) at at: the records' Provenance.
+func NoteRecords(ctx context.Context, tx sqlx.ExecerContext, importID string, ids []string, rows []int64, action string, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO import_records (tenant_id, record_id, import_id, row_no, action, at)
+		SELECT `+currentTenant+`, q.id, $1, q.row_no, $2, $3 FROM unnest($4::uuid[], $5::bigint[]) q(id, row_no)`,
+		importID, action, at, pq.StringArray(ids), pq.Array(rows))
+	if err != nil {
+		return fmt.Errorf("note imported records: %w", pg.MapError(err))
+	}
+	return nil
+}
+
+// ProvenanceOf returns what imports did to the records ids, oldest first,
+// in tx: a personal-data export's provenance.
+func ProvenanceOf(ctx context.Context, tx sqlx.QueryerContext, ids []string) ([]Provenance, error) {
 	out := []Provenance{}
-	err := tx.SQL().SelectContext(ctx, &out, `SELECT r.import_id, r.record_id, i.file_name, r.row_no, r.action, r.at, i.created_by, i.state
+	err := sqlx.SelectContext(ctx, tx, &out, `SELECT r.import_id, r.record_id, i.file_name, r.row_no, r.action, r.at, i.created_by, i.state
 		FROM unnest($1::uuid[]) x(id)
 		CROSS JOIN LATERAL (SELECT import_id, record_id, row_no, action, at FROM import_records WHERE record_id = x.id) r
 		JOIN imports i ON i.id = r.import_id
@@ -53,19 +61,19 @@ func ProvenanceOf(ctx context.Context, tx *pgstore.Tx, ids []string) ([]Provenan
 	return out, nil
 }
 
-// EraseRows readies the imports' data about the contacts ids for their
-// erasure (package privacy), given provenance, their ProvenanceOf: while an
-// import that wrote one of them has not ended, its stored file still holds
-// the row, and the erasure is refused (ErrImportRunning); otherwise, in the
+// EraseRows readies the imports' data about some records for their
+// erasure, in tx, given provenance, their ProvenanceOf: while an import
+// that wrote one of them has not ended, its stored file still holds the
+// row, and the erasure is refused (ErrImportRunning); otherwise, in the
 // error reports of those imports (other rows of the file may repeat the
 // person: a duplicate row's email; a malformed row's value is its text),
 // it blanks every value holding one of values (the person's addresses,
 // numbers and names, in any case) and returns how many.
-func EraseRows(ctx context.Context, tx *pgstore.Tx, provenance []Provenance, values []string) (int64, error) {
+func EraseRows(ctx context.Context, tx sqlx.ExecerContext, provenance []Provenance, values []string) (int64, error) {
 	var imports pq.StringArray
 	for _, p := range provenance {
 		if !Final(p.State) {
-			return 0, ErrImportRunning.WithDetail("import %s, which %s the contact, has not ended: erase the contact once it has, or cancel it",
+			return 0, ErrImportRunning.WithDetail("import %s, which %s the record, has not ended: erase the record once it has, or cancel it",
 				p.ImportID, p.Action)
 		}
 		imports = append(imports, p.ImportID)
@@ -79,7 +87,7 @@ func EraseRows(ctx context.Context, tx *pgstore.Tx, provenance []Provenance, val
 	if len(imports) == 0 || len(lowered) == 0 {
 		return 0, nil
 	}
-	res, err := tx.SQL().ExecContext(ctx, `UPDATE import_errors e SET value = ''
+	res, err := tx.ExecContext(ctx, `UPDATE import_errors e SET value = ''
 		FROM (SELECT DISTINCT x.id FROM unnest($1::uuid[]) x(id)) i
 		WHERE e.import_id = i.id AND e.value <> ''
 			AND EXISTS (SELECT 1 FROM unnest($2::text[]) v(value) WHERE strpos(lower(e.value), v.value) > 0)`, imports, lowered)
