@@ -17,5 +17,5 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracttest.CheckRoutes(t, doc, routes(outbox.NewDB(nil, pgstore.Events, ""), nil, nil))
+	contracttest.CheckRoutes(t, doc, routes(outbox.NewDB(nil, pgstore.Events, ""), nil, nil, nil))
 }

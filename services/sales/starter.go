@@ -28,6 +28,7 @@ import (
 	"github.com/rapport-crm/rapport/services/sales/contactevents"
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/forecasts"
+	"github.com/rapport-crm/rapport/services/sales/internal/contactsapi"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/leads"
 	"github.com/rapport-crm/rapport/services/sales/migrations"
@@ -47,11 +48,15 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		return starter.API{}, err
 	}
 	db := outbox.NewDB(env.DB, pgstore.Events, env.Topic)
+	contacts, err := contactsClient(env)
+	if err != nil {
+		return starter.API{}, err
+	}
 	dir, err := directory(env)
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: routes(db, env.Cursors, dir), OpenAPI: spec, Consumers: consumers(db, env.Logger),
+	return starter.API{Routes: routes(db, env.Cursors, contacts, dir), OpenAPI: spec, Consumers: consumers(db, env.Logger),
 		Jobs: jobs(db, env.Logger)}, nil
 }
 
@@ -73,6 +78,31 @@ func directory(env starter.Env) (quotes.Directory, error) {
 // directoryTimeout bounds one call to the gateway's team directory.
 const directoryTimeout = 10 * time.Second
 
+// contactsTimeout bounds one call to the gateway or to contacts.
+const contactsTimeout = 10 * time.Second
+
+// contactsClient is the client of the contacts service, called with the
+// caller's authority through the gateway's token exchange (GATEWAY_URL,
+// CONTACTS_URL); nil, with a warning, when either is missing: lead
+// conversion then answers 503, and opportunities' references are checked
+// for shape only.
+func contactsClient(env starter.Env) (*contactsapi.Client, error) {
+	base := env.Config.ServiceURLs[registry.Contacts]
+	if env.Config.GatewayURL == "" || base == "" {
+		env.Logger.Warn("no gateway or contacts URL (GATEWAY_URL, CONTACTS_URL): leads are not converted, opportunities' accounts and contacts not checked")
+		return nil, nil
+	}
+	c, err := svcclient.New(env.Config.GatewayURL, &http.Client{Timeout: contactsTimeout})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := c.Service(registry.Contacts, base)
+	if err != nil {
+		return nil, err
+	}
+	return contactsapi.New(svc), nil
+}
+
 // consumers are the service's consumers of other contexts' events: the
 // contacts' merges and erasures, applied to each context naming contacts'
 // records (a contactevents.Referrer), and their activities, which touch
@@ -89,10 +119,15 @@ func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 }
 
 // routes is the service's route table, every context's, each route with
-// its permission; the contexts share db.
-func routes(db *outbox.DB, cursors *kitx.Cursors, dir quotes.Directory) []starter.Route {
+// its permission; the contexts share db, and call the contacts service
+// with contacts (nil: none configured).
+func routes(db *outbox.DB, cursors *kitx.Cursors, contacts *contactsapi.Client, dir quotes.Directory) []starter.Route {
+	var records deals.Records // a nil *Client would be a non-nil Records
+	if contacts != nil {
+		records = contacts
+	}
 	store, leadStore := deals.NewStore(db), leads.NewStore(db)
-	opportunities := deals.NewOpportunityService(store, cursors)
+	opportunities := deals.NewOpportunityService(store, cursors, records)
 	return slices.Concat(
 		deals.Routes(deals.NewService(store)),
 		deals.OpportunityRoutes(opportunities),
@@ -101,6 +136,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, dir quotes.Directory) []starte
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
 		quotes.Routes(quotes.NewService(quotes.NewStore(db), dir, cursors)),
 		leads.Routes(leads.NewService(leadStore, cursors)),
+		leads.ConvertRoutes(leads.NewConverter(leadStore, contacts, opportunities)),
 		leads.AssignmentRoutes(leads.NewAssignmentService(leadStore)),
 		leads.FieldRoutes(leads.NewFieldService(leadStore)),
 	)

@@ -11,6 +11,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
+	"github.com/rapport-crm/rapport/libs/outbox"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -32,6 +33,7 @@ type OpportunityService interface {
 	StageHistory(ctx context.Context, id string) ([]StageVisit, error)
 	Board(ctx context.Context, pipelineID string, f Filter, order BoardOrder, limit int) (*Board, error)
 	LineItemService
+	Creator
 }
 
 // Page is a page of opportunities; NextCursor, when set, reads the next.
@@ -43,12 +45,14 @@ type Page struct {
 type opportunityService struct {
 	*service
 	cursors *kitx.Cursors
+	records Records
 }
 
 // NewOpportunityService returns the OpportunityService on store, signing
-// list cursors with cursors.
-func NewOpportunityService(store *Store, cursors *kitx.Cursors) OpportunityService {
-	return &opportunityService{service: &service{store: store, now: time.Now}, cursors: cursors}
+// list cursors with cursors and checking the accounts and contacts an
+// opportunity names with records (nil: their shape only).
+func NewOpportunityService(store *Store, cursors *kitx.Cursors, records Records) OpportunityService {
+	return &opportunityService{service: &service{store: store, now: time.Now}, cursors: cursors, records: records}
 }
 
 // visible reads the opportunity id as p may see it.
@@ -68,25 +72,65 @@ func (s *opportunityService) visible(ctx context.Context, p auth.Principal, id s
 
 // CreateOpportunity implements OpportunityService: in the tenant's
 // default pipeline unless it names one, in the pipeline's first stage
-// unless it names one, owned by the caller unless it names an owner.
+// unless it names one, owned by the caller unless it names an owner; the
+// accounts and contacts it names must be ones the caller may see in
+// contacts (checkReferences).
 func (s *opportunityService) CreateOpportunity(ctx context.Context, in Opportunity) (*Opportunity, error) {
 	p, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := in.normalize(p.UserID); err != nil {
+	if err := s.prepare(ctx, p, &in); err != nil {
 		return nil, err
+	}
+	if err := checkReferences(ctx, s.records, nil, &in); err != nil {
+		return nil, err
+	}
+	err = s.store.CreateOpportunity(ctx, p.TenantID, &in, s.firstStage(&in), p.UserID)
+	return &in, pipelineInvalid(err)
+}
+
+// PrepareOpportunity implements Creator.
+func (s *opportunityService) PrepareOpportunity(ctx context.Context, in *Opportunity) error {
+	p, err := s.caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.prepare(ctx, p, in)
+}
+
+// CreateOpportunityIn implements Creator.
+func (s *opportunityService) CreateOpportunityIn(ctx context.Context, tx *outbox.Tx, in *Opportunity) error {
+	p, err := s.caller(ctx)
+	if err != nil {
+		return err
+	}
+	return pipelineInvalid(createOpportunityIn(ctx, tx, in, s.firstStage(in), p.UserID))
+}
+
+// prepare checks a new opportunity's own fields, as p creates it, and
+// gives it its id, times and, unless it names one, the tenant's default
+// pipeline.
+func (s *opportunityService) prepare(ctx context.Context, p auth.Principal, in *Opportunity) error {
+	if err := in.normalize(p.UserID); err != nil {
+		return err
 	}
 	if in.PipelineID == "" {
 		list, err := s.store.Pipelines(ctx, p.TenantID)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		in.PipelineID = list[0].ID // the default comes first
 	}
 	now := s.timestamp()
 	in.ID, in.CreatedAt, in.UpdatedAt, in.Version, in.DeletedAt, in.Status = ids.New(), now, now, 1, nil, ""
-	err = s.store.CreateOpportunity(ctx, p.TenantID, &in, func(pl *Pipeline) (Stage, error) {
+	return nil
+}
+
+// firstStage returns the stage in enters in its pipeline: the one it
+// names, else the pipeline's first.
+func (s *opportunityService) firstStage(in *Opportunity) func(pl *Pipeline) (Stage, error) {
+	return func(pl *Pipeline) (Stage, error) {
 		if in.StageID == "" {
 			in.StageID = pl.Stages[0].ID
 		}
@@ -94,12 +138,17 @@ func (s *opportunityService) CreateOpportunity(ctx context.Context, in Opportuni
 		if !ok {
 			return st, errs.Invalidf([]errs.FieldError{{Field: "stageId", Reason: "must be a stage of the pipeline " + pl.ID}}, "no such stage")
 		}
-		return st, in.enter(st, now, in.Probability != nil, in.ForecastCategory != "")
-	}, p.UserID)
-	if errs.KindOf(err) == errs.NotFound {
-		return nil, errs.Invalidf([]errs.FieldError{{Field: "pipelineId", Reason: "must be the id of one of the tenant's pipelines"}}, "no such pipeline")
+		return st, in.enter(st, in.CreatedAt, in.Probability != nil, in.ForecastCategory != "")
 	}
-	return &in, err
+}
+
+// pipelineInvalid is err, a missing pipeline being a 400 naming
+// pipelineId.
+func pipelineInvalid(err error) error {
+	if errs.KindOf(err) == errs.NotFound {
+		return errs.Invalidf([]errs.FieldError{{Field: "pipelineId", Reason: "must be the id of one of the tenant's pipelines"}}, "no such pipeline")
+	}
+	return err
 }
 
 // GetOpportunity implements OpportunityService.
@@ -143,11 +192,15 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := s.visible(ctx, p, id); err != nil {
+	seen, err := s.visible(ctx, p, id)
+	if err != nil {
 		return nil, nil, err
 	}
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
+	}
+	if err := s.checkPatchReferences(ctx, seen, patch); err != nil {
+		return nil, nil, err
 	}
 	var keys map[string]json.RawMessage
 	_ = json.Unmarshal(patch, &keys) // mergepatch.Apply refuses what is no object

@@ -175,26 +175,30 @@ type OpportunityChange struct {
 // CreateOpportunity stores a new opportunity in its first stage, at once
 // its first stage history entry, and publishes opportunity.created.
 func (s *Store) CreateOpportunity(ctx context.Context, tenant string, o *Opportunity, stage func(*Pipeline) (Stage, error), by string) error {
-	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		p, err := getPipeline(ctx, tx, o.PipelineID, false)
-		if err != nil {
-			return err
-		}
-		st, err := stage(p)
-		if err != nil {
-			return err
-		}
-		if err := saveOpportunity(ctx, tx, o, true); err != nil {
-			return err
-		}
-		if err := applyTotals(ctx, tx, nil, o); err != nil {
-			return err
-		}
-		if err := enterStage(ctx, tx, o.ID, st, by, o.CreatedAt); err != nil {
-			return err
-		}
-		return tx.Emit(ctx, pgstore.EntityOpportunity, pgstore.VerbCreated, o.ID, o, nil)
-	})
+	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error { return createOpportunityIn(ctx, tx, o, stage, by) })
+}
+
+// createOpportunityIn is CreateOpportunity in tx, a transaction of the
+// tenant's that the caller opened (a lead's conversion).
+func createOpportunityIn(ctx context.Context, tx *outbox.Tx, o *Opportunity, stage func(*Pipeline) (Stage, error), by string) error {
+	p, err := getPipeline(ctx, tx, o.PipelineID, false)
+	if err != nil {
+		return err
+	}
+	st, err := stage(p)
+	if err != nil {
+		return err
+	}
+	if err := saveOpportunity(ctx, tx, o, true); err != nil {
+		return err
+	}
+	if err := applyTotals(ctx, tx, nil, o); err != nil {
+		return err
+	}
+	if err := enterStage(ctx, tx, o.ID, st, by, o.CreatedAt); err != nil {
+		return err
+	}
+	return tx.Emit(ctx, pgstore.EntityOpportunity, pgstore.VerbCreated, o.ID, o, nil)
 }
 
 // Opportunity reads an opportunity, deleted or not.

@@ -22,6 +22,9 @@ const (
 	VerbEntryDeleted = "entry_deleted"
 	// VerbOverridden is a manager's override of a forecast figure set.
 	VerbOverridden = "overridden"
+	// VerbConverted is a lead converted into contacts' records and,
+	// optionally, an opportunity (package leads).
+	VerbConverted = "converted"
 	// The moves of a quote through its states (package quotes): submitted
 	// for approval, a level approved or the quote rejected, sent to the
 	// customer, accepted or declined by them.
@@ -70,6 +73,6 @@ var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs:
 	EntityPriceBook:   {VerbCreated, VerbUpdated, VerbDeleted, VerbEntrySet, VerbEntryDeleted},
 	EntityForecast:    {VerbOverridden},
 	EntityQuote:       {VerbCreated, VerbUpdated, VerbSubmitted, VerbApproved, VerbRejected, VerbSent, VerbAccepted, VerbDeclined},
-	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbAssigned, VerbSLAMissed},
+	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbConverted, VerbAssigned, VerbSLAMissed},
 	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 }}
