@@ -236,6 +236,12 @@ func probes(v fixture) []probe {
 			gate: salesWrite, want: 404, echoes: true},
 		{name: "delete lead", method: "DELETE", path: "/v1/leads/" + v.LeadID, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
 		{name: "restore lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/restore", gate: salesWrite, want: 404, echoes: true},
+		// Conversion: the victim's lead is not found; the contacts service
+		// is called with the caller's own authority, so an opportunity
+		// naming the victim's account and contact is refused for them.
+		{name: "convert lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/convert", body: map[string]any{}, gate: salesWrite, want: 404, echoes: true},
+		{name: "create opportunity on the victim's account and contact", method: "POST", path: "/v1/opportunities",
+			body: map[string]any{"name": "Probe " + m, "accountId": v.AccountID, "primaryContactId": v.ContactID}, gate: salesWrite, want: 422, echoes: true},
 		{name: "list leads by the victim's tag", method: "GET", path: "/v1/leads?tag=" + q(v.LeadTag), gate: salesRead, want: 200},
 		// The custom fields of leads are the tenant's sales configuration:
 		// read with sales:read, changed with sales:admin.

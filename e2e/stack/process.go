@@ -14,8 +14,9 @@ const readyTimeout = 60 * time.Second
 
 // start runs bin with env (added to ours), waits until base answers
 // /readyz, and stops it when the test ends, printing the tail of its output
-// if the test failed.
-func start(t testing.TB, name, bin, base string, env []string) {
+// if the test failed. It returns the process, which the test may stop
+// sooner.
+func start(t testing.TB, name, bin, base string, env []string) *proc.Process {
 	t.Helper()
 	p, err := proc.Start(proc.Config{Name: name, Path: bin, Env: append(os.Environ(), env...)})
 	if err != nil {
@@ -30,4 +31,5 @@ func start(t testing.TB, name, bin, base string, env []string) {
 	if err := p.WaitReady(context.Background(), base, readyTimeout); err != nil {
 		t.Fatal(err)
 	}
+	return p
 }

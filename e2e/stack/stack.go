@@ -12,11 +12,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
@@ -33,6 +35,10 @@ type Stack struct {
 	PlatformToken string   // the operator's token for /admin/v1
 	SigningKey    crypto.Signer
 	ContactsDB    string // the contacts database's owner URL, to read its catalog
+
+	contacts    *proc.Process // the running contacts service; nil while stopped
+	contactsBin string
+	contactsEnv []string
 }
 
 // Start builds nothing (see Build): it provisions three databases and
@@ -69,12 +75,13 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		// the default 100/s per tenant would turn them into 429s.
 		"RATE_LIMIT_TENANT=100000:100000", "RATE_LIMIT_API_KEY=100000:100000",
 	))
-	start(t, "contacts", bins.Contacts, s.ContactsURL, append(common,
+	s.contactsBin, s.contactsEnv = bins.Contacts, append(common,
 		"SERVICE_NAME=contacts", "HTTP_ADDR="+cAddr,
 		"DATABASE_URL="+cdb.AppURL, "DATABASE_MIGRATE_URL="+cdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
-	))
+	)
+	s.StartContacts(t)
 	start(t, "sales", bins.Sales, s.SalesURL, append(common,
 		"SERVICE_NAME=sales", "HTTP_ADDR="+sAddr,
 		"CONTACTS_URL="+s.ContactsURL, // lead conversion calls contacts with its caller's authority
@@ -83,6 +90,25 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"CURSOR_KEY="+randomHex(32),
 	))
 	return s
+}
+
+// StopContacts stops the contacts service (a test of what its callers do
+// while it is down); StartContacts starts it again on the same address and
+// database.
+func (s *Stack) StopContacts() {
+	if s.contacts != nil {
+		s.contacts.Stop(5 * time.Second)
+		s.contacts = nil
+	}
+}
+
+// StartContacts starts the contacts service unless it runs, and waits
+// until it is ready.
+func (s *Stack) StartContacts(t testing.TB) {
+	t.Helper()
+	if s.contacts == nil {
+		s.contacts = start(t, "contacts", s.contactsBin, s.ContactsURL, s.contactsEnv)
+	}
 }
 
 func randomBytes(n int) []byte {
