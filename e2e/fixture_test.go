@@ -29,6 +29,7 @@ type fixture struct {
 	ProductID, PriceBookID                                   string
 	QuotedOpportunityID, QuoteID                             string
 	LeadID, LeadEmail, LeadFieldID, LeadTag                  string
+	LeadRuleID                                               string
 	StageName                                                string
 	ScanID, ImportID                                         string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
@@ -40,7 +41,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.LeadRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -115,6 +116,9 @@ func newFixture(t *testing.T, base, token string) fixture {
 	f.LeadFieldID = post("/v1/lead-custom-fields", map[string]any{"key": leadFieldKey, "label": "Label" + m, "type": "text"})
 	f.LeadID = post("/v1/leads", map[string]any{"lastName": leadName, "company": leadCompany, "email": f.LeadEmail, "phone": f.Phone,
 		"source": "Src" + m, "teamId": f.Team, "tags": []string{f.LeadTag}, "customFields": map[string]any{leadFieldKey: leadFieldValue}})
+	// An assignment rule matching none of the probes' leads.
+	f.LeadRuleID = post("/v1/lead-assignment-rules", map[string]any{"name": "Rule" + m, "condition": map[string]any{"field": "source", "op": "eq", "value": "Never" + m},
+		"target": map[string]any{"type": "user", "userId": "rep" + m}})
 	f.AccountID = post("/v1/accounts", map[string]any{"name": f.AccountName, "domain": f.Domain, "industry": industry, "tags": []string{tagName}})
 	f.ContactID = post("/v1/contacts", map[string]any{
 		"firstName": f.FirstName, "lastName": lastName, "jobTitle": jobTitle, "accountId": f.AccountID,

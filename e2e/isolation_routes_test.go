@@ -148,5 +148,6 @@ func placeholderFixture() fixture {
 		ActivityID: ids.New(), Phone: "+1 415 555 0100", Team: "team", ImportID: ids.New(),
 		PipelineID: ids.New(), DefaultPipelineID: ids.New(), OpportunityID: ids.New(), StageName: "Stage",
 		ProductID: ids.New(), PriceBookID: ids.New(), QuotedOpportunityID: ids.New(), QuoteID: ids.New(), SKU: "Sku", LeadID: ids.New(), LeadEmail: "lead@example.com", LeadFieldID: ids.New(), LeadTag: "Tag",
+		LeadRuleID: ids.New(),
 	}
 }

@@ -252,6 +252,26 @@ func probes(v fixture) []probe {
 			gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
 		{name: "delete lead custom field", method: "DELETE", path: "/v1/lead-custom-fields/" + v.LeadFieldID, header: ifMatch, gate: salesWrite, svc: salesAdmin,
 			want: 404, echoes: true},
+		// The assignment rules are the tenant's sales configuration too;
+		// running them reaches only the caller's leads.
+		{name: "list lead assignment rules", method: "GET", path: "/v1/lead-assignment-rules", gate: salesRead, want: 200},
+		{name: "get lead assignment rule", method: "GET", path: "/v1/lead-assignment-rules/" + v.LeadRuleID, gate: salesRead, want: 404, echoes: true},
+		{name: "create lead assignment rule", method: "POST", path: "/v1/lead-assignment-rules", body: map[string]any{"name": "Probe " + m,
+			"condition": map[string]any{"field": "source", "op": "eq", "value": "Never"}, "target": map[string]any{"type": "user", "userId": "probe"}},
+			gate: salesWrite, svc: salesAdmin, want: 201},
+		{name: "patch lead assignment rule", method: "PATCH", path: "/v1/lead-assignment-rules/" + v.LeadRuleID, body: map[string]any{"name": "pwned"},
+			header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete lead assignment rule", method: "DELETE", path: "/v1/lead-assignment-rules/" + v.LeadRuleID, header: ifMatch, gate: salesWrite,
+			svc: salesAdmin, want: 404, echoes: true},
+		{name: "reorder lead assignment rules with the victim's", method: "PUT", path: "/v1/lead-assignment-rules/order",
+			body: map[string]any{"ids": []string{v.LeadRuleID}}, gate: salesWrite, svc: salesAdmin, want: 400, echoes: true},
+		{name: "assign lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/assign", gate: salesWrite, want: 404, echoes: true},
+		{name: "assign the victim's leads in bulk", method: "POST", path: "/v1/leads/assign", body: map[string]any{"ids": []string{v.LeadID}},
+			gate: salesWrite, want: 200, check: func(t *testing.T, body []byte) {
+				if !strings.Contains(string(body), `"leads":0`) {
+					t.Errorf("the victim's lead was assigned: %s", body)
+				}
+			}},
 		// The catalogue is the tenant's sales configuration: read with
 		// sales:read, changed with sales:admin (the gateway asks sales:write
 		// of every write).
@@ -406,6 +426,8 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"lead duplicates", "GET", "/v1/leads/" + f.LeadID + "/duplicates", nil, `"items":[]`},
 		{"list leads by tag", "GET", "/v1/leads?tag=" + q(strings.ToLower(f.LeadTag)), nil, f.LeadID},
 		{"list lead custom fields", "GET", "/v1/lead-custom-fields", nil, f.LeadFieldID},
+		{"list lead assignment rules", "GET", "/v1/lead-assignment-rules", nil, f.LeadRuleID},
+		{"get lead assignment rule", "GET", "/v1/lead-assignment-rules/" + f.LeadRuleID, nil, f.LeadRuleID},
 		{"list products", "GET", "/v1/products?limit=200", nil, f.ProductID},
 		{"get product", "GET", "/v1/products/" + f.ProductID, nil, f.ProductID},
 		{"list price books", "GET", "/v1/price-books", nil, f.PriceBookID},
@@ -439,6 +461,7 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"default pipeline", "/v1/pipelines/" + f.DefaultPipelineID},
 		{"opportunity", "/v1/opportunities/" + f.OpportunityID},
 		{"lead", "/v1/leads/" + f.LeadID},
+		{"lead assignment rule", "/v1/lead-assignment-rules/" + f.LeadRuleID},
 		{"product", "/v1/products/" + f.ProductID},
 		{"price book", "/v1/price-books/" + f.PriceBookID},
 		{"quote", "/v1/quotes/" + f.QuoteID},
