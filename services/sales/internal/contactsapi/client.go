@@ -80,8 +80,11 @@ var (
 	ErrDuplicate = errs.New(errs.Conflict, "contacts-duplicate", "contacts refused the record as a likely duplicate of existing ones")
 	// ErrKeyReused: contacts saw the Idempotency-Key with another body.
 	ErrKeyReused = errs.New(errs.Conflict, "conversion-key-reused", "contacts saw this conversion's key with other data")
-	// ErrRefused: contacts refused the call (a permission the caller lacks
-	// there, or data it does not accept).
+	// ErrForbidden: contacts refused the caller a permission the call
+	// needs there (contacts:read to find, contacts:write to create).
+	ErrForbidden = errs.New(errs.Forbidden, "contacts-forbidden", "the contacts service refused you a permission this needs")
+	// ErrRefused: contacts refused the call otherwise (data it does not
+	// accept).
 	ErrRefused = errs.New(errs.Unprocessable, "contacts-refused", "the contacts service refused the request")
 )
 
@@ -181,6 +184,8 @@ func mapError(err error) error {
 		return ErrKeyReused.WithDetail("the lead or the request changed since a conversion with this Idempotency-Key began; convert with a new key").Wrap(p)
 	case p.Status == http.StatusUnauthorized:
 		return svcclient.ErrRefused.Wrap(p)
+	case p.Status == http.StatusForbidden:
+		return ErrForbidden.WithDetail("contacts: %s", p.Detail).Wrap(p)
 	}
 	return ErrRefused.WithDetail("contacts answered %d: %s", p.Status, p.Detail).Wrap(p)
 }
