@@ -266,6 +266,7 @@ func probes(v fixture) []probe {
 		{name: "reorder lead assignment rules with the victim's", method: "PUT", path: "/v1/lead-assignment-rules/order",
 			body: map[string]any{"ids": []string{v.LeadRuleID}}, gate: salesWrite, svc: salesAdmin, want: 400, echoes: true},
 		{name: "assign lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/assign", gate: salesWrite, want: 404, echoes: true},
+		{name: "lead assignment", method: "GET", path: "/v1/leads/" + v.LeadID + "/assignment", gate: salesRead, want: 404, echoes: true},
 		{name: "assign the victim's leads in bulk", method: "POST", path: "/v1/leads/assign", body: map[string]any{"ids": []string{v.LeadID}},
 			gate: salesWrite, want: 200, check: func(t *testing.T, body []byte) {
 				if !strings.Contains(string(body), `"leads":0`) {
@@ -428,6 +429,7 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list lead custom fields", "GET", "/v1/lead-custom-fields", nil, f.LeadFieldID},
 		{"list lead assignment rules", "GET", "/v1/lead-assignment-rules", nil, f.LeadRuleID},
 		{"get lead assignment rule", "GET", "/v1/lead-assignment-rules/" + f.LeadRuleID, nil, f.LeadRuleID},
+		{"lead assignment", "GET", "/v1/leads/" + f.LeadID + "/assignment", nil, f.LeadID},
 		{"list products", "GET", "/v1/products?limit=200", nil, f.ProductID},
 		{"get product", "GET", "/v1/products/" + f.ProductID, nil, f.ProductID},
 		{"list price books", "GET", "/v1/price-books", nil, f.PriceBookID},

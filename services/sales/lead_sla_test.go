@@ -15,6 +15,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/sales/contactevents"
+	"github.com/rapport-crm/rapport/services/sales/leads"
 )
 
 // touchEvent is an activity.created of tenant as contacts publishes it: a
@@ -99,9 +100,10 @@ func TestLeadFirstTouchSLA(t *testing.T) {
 	contracttest.ValidateEvents(t, "../contacts/api/events", evs)
 	e.sendContacts(evs...)
 	e.waitInbox(evs[1].ID)
-	var at time.Time
-	if err := e.admin.Get(&at, "SELECT touched_at FROM lead_first_touch WHERE lead_id = $1", touched.ID); err != nil || !at.Equal(call) {
-		t.Fatalf("touched at %s (%v), want %s", at, err, call)
+	a := contracttest.Decode[leads.Assignment](e.want(e.do(admin, "GET", "/v1/leads/"+touched.ID+"/assignment", nil), http.StatusOK))
+	if a.OwnerID != "rep" || a.AssignedByRuleID != rule.ID || a.FirstTouch == nil || a.FirstTouch.TouchedAt == nil ||
+		!a.FirstTouch.TouchedAt.Equal(call) || a.FirstTouch.MissedAt != nil {
+		t.Fatalf("assignment %+v, want touched at %s", a, call)
 	}
 
 	// Their deadlines pass: the untouched one is missed, the touched one is not.
@@ -124,6 +126,12 @@ func TestLeadFirstTouchSLA(t *testing.T) {
 			}
 		}
 	}
+	a = contracttest.Decode[leads.Assignment](e.want(e.do(admin, "GET", "/v1/leads/"+planned.ID+"/assignment", nil), http.StatusOK))
+	if a.FirstTouch == nil || a.FirstTouch.MissedAt == nil || a.FirstTouch.TouchedAt != nil {
+		t.Fatalf("missed assignment %+v", a.FirstTouch)
+	}
+	other := newUser(uuid.NewString())
+	e.want(e.do(other, "GET", "/v1/leads/"+planned.ID+"/assignment", nil), http.StatusNotFound)
 	// Assigned again, the deadline is armed again.
 	e.want(e.do(admin, "POST", "/v1/leads/"+planned.ID+"/assign", nil), http.StatusOK)
 	e.pastDue(planned.ID)

@@ -158,3 +158,33 @@ func (s *Store) AssignOne(ctx context.Context, tenant, id string, now time.Time,
 	})
 	return out, err
 }
+
+// Assignment is how a lead was assigned: its owner and team, the rule
+// and the reason, and its first-touch deadline when a rule set one.
+type Assignment struct {
+	LeadID           string    `json:"leadId"`
+	OwnerID          string    `json:"ownerId"`
+	TeamID           string    `json:"teamId,omitempty"`
+	AssignedByRuleID string    `json:"assignedByRuleId,omitempty"`
+	AssignmentReason string    `json:"assignmentReason,omitempty"`
+	FirstTouch       *Deadline `json:"firstTouch,omitempty"`
+}
+
+// AssignmentOf reads the assignment of the lead id in a transaction of
+// tenant; visible refuses a lead the caller may not see (ErrNotFound).
+func (s *Store) AssignmentOf(ctx context.Context, tenant, id string, visible func(*Lead) error) (*Assignment, error) {
+	var out *Assignment
+	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		l, err := get(ctx, tx, id, false)
+		if err != nil {
+			return err
+		}
+		if err := visible(l); err != nil {
+			return err
+		}
+		out = &Assignment{LeadID: l.ID, OwnerID: l.OwnerID, TeamID: l.TeamID, AssignedByRuleID: l.AssignedByRuleID, AssignmentReason: l.AssignmentReason}
+		out.FirstTouch, err = deadlineOf(ctx, tx, id)
+		return err
+	})
+	return out, err
+}

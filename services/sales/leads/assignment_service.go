@@ -30,6 +30,9 @@ type AssignmentService interface {
 	ReorderRules(ctx context.Context, ids []string) ([]Rule, error)
 	// Assign runs the rules over the lead id again.
 	Assign(ctx context.Context, id string) (*Assigned, error)
+	// Assignment reads how the lead id was assigned, with its first-touch
+	// deadline.
+	Assignment(ctx context.Context, id string) (*Assignment, error)
 	// AssignMany runs the rules over the leads of req, a batch of
 	// assignBatch leads per transaction.
 	AssignMany(ctx context.Context, req BulkAssign) (*BulkAssigned, error)
@@ -213,6 +216,24 @@ func (s *assignmentService) Assign(ctx context.Context, id string) (*Assigned, e
 			return ErrNotFound
 		case l.Status == StatusConverted:
 			return ErrConverted
+		}
+		return nil
+	})
+}
+
+// Assignment implements AssignmentService: a lead out of the caller's
+// scope, or deleted, is not found.
+func (s *assignmentService) Assignment(ctx context.Context, id string) (*Assignment, error) {
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ids.Valid(id) {
+		return nil, ErrNotFound
+	}
+	return s.store.AssignmentOf(ctx, p.TenantID, id, func(l *Lead) error {
+		if l.DeletedAt != nil || !deals.InScope(p, l.OwnerID, l.TeamID) {
+			return ErrNotFound
 		}
 		return nil
 	})

@@ -101,6 +101,11 @@ func AssignmentRoutes(s AssignmentService) []starter.Route {
 				}
 				return resource.OK(a, a.Version, nil)
 			}},
+		starter.Route{Name: "getLeadAssignment", Method: "GET", Path: "/v1/leads/{id}/assignment", Permission: deals.PermRead, Decode: resource.DecodeID,
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				a, err := s.Assignment(ctx, r.(resource.IDRequest).ID)
+				return resource.OK(a, 0, err)
+			}},
 		starter.Route{Name: "assignLeads", Method: "POST", Path: "/v1/leads/assign", Permission: deals.PermWrite,
 			Decode: resource.DecodeBody[BulkAssign](nil),
 			Endpoint: func(ctx context.Context, r any) (any, error) {

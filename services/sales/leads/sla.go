@@ -169,3 +169,28 @@ func (f *FirstTouch) sweepBatch(ctx context.Context, tenant string) (int, error)
 	})
 	return n, err
 }
+
+// Deadline is a lead's first-touch deadline: the rule that set it, who had
+// to touch the lead and by when, and when an activity touched it or the
+// deadline was missed.
+type Deadline struct {
+	RuleID    string     `json:"ruleId" db:"rule_id"`
+	OwnerID   string     `json:"ownerId" db:"owner_id"`
+	DueAt     time.Time  `json:"dueAt" db:"due_at"`
+	TouchedAt *time.Time `json:"touchedAt,omitempty" db:"touched_at"`
+	MissedAt  *time.Time `json:"missedAt,omitempty" db:"missed_at"`
+}
+
+// deadlineOf reads the first-touch deadline of the lead id in tx; nil
+// when it has none.
+func deadlineOf(ctx context.Context, tx *outbox.Tx, id string) (*Deadline, error) {
+	var d []Deadline
+	if err := tx.SQL().SelectContext(ctx, &d, "SELECT rule_id, owner_id, due_at, touched_at, missed_at FROM lead_first_touch WHERE lead_id = $1", id); err != nil {
+		return nil, fmt.Errorf("read first-touch deadline: %w", pg.MapError(err))
+	}
+	if len(d) == 0 {
+		return nil, nil
+	}
+	d[0].DueAt, d[0].TouchedAt, d[0].MissedAt = d[0].DueAt.UTC(), utc(d[0].TouchedAt), utc(d[0].MissedAt)
+	return &d[0], nil
+}
