@@ -37,7 +37,9 @@ type outcome struct {
 // assignIn runs the tenant's active rules over leads, locked in tx and
 // read as they are, in their order: each gets the assignee of the first
 // rule matching it with someone available, or keeps its owner, and its
-// assignedByRuleId and assignmentReason say which and why. The rotations
+// assignedByRuleId and assignmentReason say which and why. A tenant
+// without active rules assigns nothing and leaves the leads as they are
+// (no reason to give; a lead create then costs one query more). The rotations
 // of the rules that matched are locked (SELECT … FOR UPDATE of their state
 // rows, in rule id order) and the people they may assign to are locked
 // (advisory locks, in id order) before their open leads are counted, so
@@ -51,6 +53,13 @@ func assignIn(ctx context.Context, tx *outbox.Tx, leads []*Lead, now time.Time, 
 		return nil, err
 	}
 	rules = slices.DeleteFunc(rules, func(r Rule) bool { return !active(r.Active) })
+	if len(rules) == 0 {
+		out := make([]outcome, len(leads))
+		for i, l := range leads {
+			out[i] = outcome{lead: l, previous: l.OwnerID}
+		}
+		return out, nil
+	}
 	matched, err := matchRules(ctx, tx, rules, leads)
 	if err != nil {
 		return nil, err
