@@ -17,6 +17,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -38,7 +39,7 @@ import (
 // Starter is the sales service as libs/starter runs it: cmd/sales starts
 // it, and so do the tests.
 func Starter() starter.Service {
-	return starter.Service{Name: registry.Sales, Migrations: []pg.Source{migrations.Source()}, Build: build}
+	return starter.Service{Name: registry.Sales, Migrations: []pg.Source{migrations.Source(), importjob.Migrations()}, Build: build}
 }
 
 // build wires the service on what the starter opened.
@@ -115,8 +116,14 @@ func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 // jobs are the service's periodic jobs: the sweep of leads' first-touch
 // deadlines passed (lead.sla_missed), on every instance.
 func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
-	return []starter.Job{{Name: "lead first-touch deadlines", Every: leads.SweepFirstTouchEvery, Run: leads.NewFirstTouch(db, logger).Run}}
+	return []starter.Job{{Name: "lead first-touch deadlines", Every: leads.SweepFirstTouchEvery, Run: leads.NewFirstTouch(db, logger).Run},
+		{Name: "run lead imports", Every: importjob.RunEvery, Run: importjob.NewRunner(leadImports(db), leads.ImportDomain{}, logger).Run}}
 }
+
+// leadImports is the store of the CSV imports of leads on db
+// (libs/importjob), each ended by import.completed; the runner of jobs
+// runs them on every instance.
+func leadImports(db *outbox.DB) *importjob.Store { return importjob.NewStore(db, pgstore.EntityImport) }
 
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db, and call the contacts service
@@ -139,5 +146,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, contacts *contactsapi.Client, 
 		leads.ConvertRoutes(leads.NewConverter(leadStore, contacts, opportunities)),
 		leads.AssignmentRoutes(leads.NewAssignmentService(leadStore)),
 		leads.FieldRoutes(leads.NewFieldService(leadStore)),
+		importjob.Routes(importjob.NewService(leadImports(db), leads.ImportDomain{}, cursors, deals.PermAdmin),
+			importjob.RouteConfig{Path: "/v1/lead-imports", Permission: deals.PermWrite, Operation: "LeadImport"}),
 	)
 }

@@ -192,6 +192,17 @@ func get(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Lead, error
 // transaction, and lead.assigned follows lead.created.
 func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead, check func(*Lead, Fields) error) (duplicates []string, err error) {
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
+		duplicates, err = createIn(ctx, tx, p, l, check)
+		return err
+	})
+	return duplicates, err
+}
+
+// createIn is Create in tx, a transaction of p's tenant: the one way a
+// lead is created, by the API and by a CSV import in the transaction of
+// its chunk of rows (ImportDomain).
+func createIn(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead, check func(*Lead, Fields) error) (duplicates []string, err error) {
+	err = func() error {
 		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
 		if err != nil {
 			return err
@@ -213,7 +224,7 @@ func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead, check fun
 			return err
 		}
 		return assigned()
-	})
+	}()
 	return duplicates, err
 }
 
@@ -239,7 +250,18 @@ func (s *Store) Update(ctx context.Context, tenant, id string, change func(curre
 
 // update is Update whose change has the tenant's custom fields of leads,
 // read in the transaction.
-func (s *Store) update(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
+func (s *Store) update(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields) (*Lead, pgstore.Change, error)) (out *Lead, ch pgstore.Change, err error) {
+	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		out, ch, err = updateIn(ctx, tx, id, change)
+		return err
+	})
+	return out, ch, err
+}
+
+// updateIn is update in tx, a transaction of the lead's tenant
+// (pgstore.UpdateIn): the one way a lead changes, by the API and by a CSV
+// import in the transaction of its chunk of rows (ImportDomain).
+func updateIn(ctx context.Context, tx *outbox.Tx, id string, change func(current *Lead, defs Fields) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
 	var next *Lead
 	var defs Fields
 	rows := pgstore.Rows[*Lead]{
@@ -254,7 +276,7 @@ func (s *Store) update(ctx context.Context, tenant, id string, change func(curre
 		// A lead is deleted softly: its deletedAt is written.
 		Delete: func(ctx context.Context, tx *outbox.Tx, _ string) error { return save(ctx, tx, next, false) },
 	}
-	return pgstore.Update(ctx, s.db, tenant, id, rows, func(current *Lead) (*Lead, pgstore.Change, error) {
+	return pgstore.UpdateIn(ctx, tx, id, rows, func(current *Lead) (*Lead, pgstore.Change, error) {
 		n, ch, err := change(current, defs)
 		next = n
 		return n, ch, err

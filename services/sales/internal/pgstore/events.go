@@ -39,6 +39,9 @@ const (
 	// touching it (package leads).
 	VerbAssigned  = "assigned"
 	VerbSLAMissed = "sla_missed"
+	// VerbCompleted is a CSV import of leads ended, completed, failed or
+	// cancelled (libs/importjob).
+	VerbCompleted = "completed"
 )
 
 // The entities of the events this service publishes.
@@ -61,6 +64,9 @@ const (
 	// EntityCustomField is a custom field definition of leads (package
 	// leads).
 	EntityCustomField = "custom_field"
+	// EntityImport is a CSV import of leads (libs/importjob, package
+	// leads).
+	EntityImport = "import"
 )
 
 // Events is the catalogue of the events this service publishes, per entity:
@@ -75,4 +81,5 @@ var Events = events.Catalogue{Source: "/rapport/sales", Context: "sales", Verbs:
 	EntityQuote:       {VerbCreated, VerbUpdated, VerbSubmitted, VerbApproved, VerbRejected, VerbSent, VerbAccepted, VerbDeclined},
 	EntityLead:        {VerbCreated, VerbUpdated, VerbDeleted, VerbRestored, VerbConverted, VerbAssigned, VerbSLAMissed},
 	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
+	EntityImport:      {VerbCompleted},
 }}

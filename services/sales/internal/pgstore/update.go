@@ -35,33 +35,39 @@ type Rows[T any] struct {
 // changed — goes to the outbox in the same transaction. It returns the
 // record as change left it and the change.
 func Update[T any](ctx context.Context, db *outbox.DB, tenant, id string, rows Rows[T],
-	change func(current T) (T, Change, error)) (T, Change, error) {
-	var out T
-	var ch Change
-	err := db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		current, err := rows.Lock(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		next, c, err := change(current)
-		if err != nil {
-			return err
-		}
-		out, ch = next, c
-		switch ch.Verb {
-		case "":
-			return nil
-		case VerbDeleted:
-			err = rows.Delete(ctx, tx, id)
-		default:
-			err = rows.Write(ctx, tx, current, next)
-		}
-		if err != nil {
-			return err
-		}
-		return tx.Emit(ctx, rows.Entity, ch.Verb, id, next, ch.Fields)
+	change func(current T) (T, Change, error)) (out T, ch Change, err error) {
+	err = db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		out, ch, err = UpdateIn(ctx, tx, id, rows, change)
+		return err
 	})
 	return out, ch, err
+}
+
+// UpdateIn is Update in tx, a transaction of the record's tenant its
+// caller opened (a CSV import's chunk of rows, say).
+func UpdateIn[T any](ctx context.Context, tx *outbox.Tx, id string, rows Rows[T],
+	change func(current T) (T, Change, error)) (T, Change, error) {
+	var none T
+	current, err := rows.Lock(ctx, tx, id)
+	if err != nil {
+		return none, Change{}, err
+	}
+	next, ch, err := change(current)
+	if err != nil {
+		return none, Change{}, err
+	}
+	switch ch.Verb {
+	case "":
+		return next, ch, nil
+	case VerbDeleted:
+		err = rows.Delete(ctx, tx, id)
+	default:
+		err = rows.Write(ctx, tx, current, next)
+	}
+	if err != nil {
+		return next, ch, err
+	}
+	return next, ch, tx.Emit(ctx, rows.Entity, ch.Verb, id, next, ch.Fields)
 }
 
 // Updated is the change of an update from old to next (the fields
