@@ -409,3 +409,35 @@ func TestLeadAssignmentRerunAndBulk(t *testing.T) {
 	e.want(e.do(own, "POST", "/v1/leads/"+ids[1]+"/assign", nil), http.StatusNotFound)
 	validateEvents(t, e)
 }
+
+func TestLeadAssignmentCustomFieldsAndTags(t *testing.T) {
+	e := newEnv(t)
+	admin := newUser(uuid.NewString())
+	e.want(e.do(admin, "POST", "/v1/lead-custom-fields", map[string]any{"key": "budget", "label": "Budget", "type": "decimal"}), http.StatusCreated)
+	r := e.want(e.do(admin, "POST", "/v1/lead-assignment-rules", map[string]any{"name": "n", "target": map[string]any{"type": "user", "userId": "u"},
+		"condition": map[string]any{"field": "customFields.colour", "op": "eq", "value": "red"}}), http.StatusBadRequest)
+	if f := r.fields(); len(f) == 0 || f[0] != "condition/field" {
+		t.Fatalf("unknown custom field: %v", f)
+	}
+	createRule(e, admin, map[string]any{"name": "Big", "condition": map[string]any{"field": "customFields.budget", "op": "gte", "value": "10000.50"},
+		"target": map[string]any{"type": "user", "userId": "big"}})
+	createRule(e, admin, map[string]any{"name": "VIP", "condition": map[string]any{"field": "tags", "op": "contains", "value": "VIP"},
+		"target": map[string]any{"type": "user", "userId": "vip"}})
+	for _, c := range []struct {
+		body  map[string]any
+		owner string
+	}{
+		{map[string]any{"lastName": "a", "customFields": map[string]any{"budget": "10000.50"}, "tags": []string{"VIP"}}, "big"},
+		{map[string]any{"lastName": "b", "customFields": map[string]any{"budget": "9999.99"}, "tags": []string{"VIP"}}, "vip"},
+		{map[string]any{"lastName": "c", "customFields": map[string]any{"budget": "9999.99"}}, admin.id},
+	} {
+		if l := createLead(e, admin, c.body); l.OwnerID != c.owner {
+			t.Errorf("%v: owner %s, want %s (%s)", c.body, l.OwnerID, c.owner, l.AssignmentReason)
+		}
+	}
+	got := contracttest.Decode[leads.BulkAssigned](e.want(e.do(admin, "POST", "/v1/leads/assign",
+		map[string]any{"filter": map[string]any{"field": "customFields.budget", "op": "lt", "value": 10000}}), http.StatusOK))
+	if got.Leads != 2 || got.Assigned != 1 {
+		t.Fatalf("bulk by a custom field %+v", got)
+	}
+}

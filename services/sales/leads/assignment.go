@@ -104,9 +104,8 @@ var (
 // active is whether a *bool active flag is on (nil: on).
 func active(b *bool) bool { return b == nil || *b }
 
-// normalize validates r's own fields, defaulting Active; the condition is
-// parsed and compiled against the fields of a lead (errors name
-// condition/…).
+// normalize validates r's own fields, defaulting Active; the condition
+// needs the tenant's custom fields (checkCondition).
 func (r *Rule) normalize() error {
 	v := errs.NewValidator()
 	text(v, &r.Name, "name", maxRuleName, true)
@@ -116,14 +115,19 @@ func (r *Rule) normalize() error {
 	}
 	v.Check(r.FirstTouchMinutes >= 0 && r.FirstTouchMinutes <= maxSLA, "firstTouchMinutes", fmt.Sprintf("must be 1 to %d minutes, or absent", maxSLA))
 	r.Target.normalize(v)
-	if err := v.Err(); err != nil {
-		return err
-	}
 	if len(r.Condition) == 0 || string(r.Condition) == "null" {
 		r.Condition = nil
+	}
+	return v.Err()
+}
+
+// checkCondition parses and compiles r's condition against the fields of
+// a lead and the tenant's custom fields defs (errors name condition/…).
+func (r *Rule) checkCondition(defs Fields) error {
+	if r.Condition == nil {
 		return nil
 	}
-	_, _, err := compileCondition(r.Condition, 1)
+	_, _, err := compileCondition(r.Condition, 1, defs)
 	return err
 }
 

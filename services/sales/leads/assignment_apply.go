@@ -98,14 +98,18 @@ func (s *Store) AssignBatch(ctx context.Context, p auth.Principal, sel Selection
 	if sel.IDs != nil {
 		q.add("id = ANY(?::uuid[])", pq.StringArray(sel.IDs))
 	}
-	if sel.Filter != nil {
-		cond, args, err := compileFilter(sel.Filter, len(q.args)+1)
-		if err != nil {
-			return 0, 0, "", err
-		}
-		q.conds, q.args = append(q.conds, cond), append(q.args, args...)
-	}
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
+		if sel.Filter != nil {
+			defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+			if err != nil {
+				return err
+			}
+			cond, args, err := compileFilter(sel.Filter, len(q.args)+1, defs)
+			if err != nil {
+				return err
+			}
+			q.conds, q.args = append(q.conds, cond), append(q.args, args...)
+		}
 		var rows []row
 		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.conds, " AND ")+
 			" ORDER BY id LIMIT "+strconv.Itoa(limit)+" FOR UPDATE", q.args...); err != nil {

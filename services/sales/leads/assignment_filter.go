@@ -2,7 +2,9 @@ package leads
 
 import (
 	"encoding/json"
+	"strings"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/filter"
 )
 
@@ -11,7 +13,8 @@ import (
 var openStatuses = []string{StatusNew, StatusWorking, StatusNurturing, StatusQualified}
 
 // ruleFields are the fields of a lead a rule's condition (and a bulk
-// assignment's filter) may test, over the columns of leads.
+// assignment's filter) may test, over the columns of leads; ruleSchema
+// adds the tenant's custom fields.
 var ruleFields = filter.Schema{Fields: []filter.Field{
 	{Name: "firstName", Column: "first_name", Type: filter.String},
 	{Name: "lastName", Column: "last_name", Type: filter.String},
@@ -28,25 +31,42 @@ var ruleFields = filter.Schema{Fields: []filter.Field{
 	{Name: "ownerId", Column: "owner_id", Type: filter.String},
 	{Name: "teamId", Column: "team_id", Type: filter.String},
 	{Name: "createdAt", Column: "created_at", Type: filter.Time},
+	{Name: "tags", Column: "tags", Type: filter.StringArray},
 }}
 
-// compileCondition parses and compiles a rule's condition over
-// ruleFields, its parameters numbered from first; errors name
-// condition/….
-func compileCondition(raw json.RawMessage, first int) (string, []any, error) {
-	sql, args, err := compileFilter(raw, first)
+// ruleSchema is ruleFields with the custom fields defs (the tenant's live
+// definitions of leads) as "customFields.<key>" (customfields.FilterField).
+func ruleSchema(defs Fields) filter.Schema {
+	s := ruleFields
+	s.CustomField = func(name string) (filter.Field, bool) {
+		key, ok := strings.CutPrefix(name, customfields.Prefix)
+		d, found := defs[key]
+		if !ok || !found {
+			return filter.Field{}, false
+		}
+		return customfields.FilterField(name, "custom_fields", d), true
+	}
+	return s
+}
+
+// compileCondition parses and compiles a rule's condition over the
+// fields of a lead with the custom fields defs, its parameters numbered
+// from first; errors name condition/….
+func compileCondition(raw json.RawMessage, first int, defs Fields) (string, []any, error) {
+	sql, args, err := compileFilter(raw, first, defs)
 	if err != nil {
 		return "", nil, conditionError(err)
 	}
 	return sql, args, nil
 }
 
-// compileFilter parses and compiles a filter over ruleFields, its
-// parameters numbered from first; errors name filter/….
-func compileFilter(raw json.RawMessage, first int) (string, []any, error) {
+// compileFilter parses and compiles a filter over the fields of a lead
+// with the custom fields defs, its parameters numbered from first; errors
+// name filter/….
+func compileFilter(raw json.RawMessage, first int, defs Fields) (string, []any, error) {
 	node, err := filter.Parse(raw)
 	if err != nil {
 		return "", nil, err
 	}
-	return filter.Compile(node, ruleFields, first)
+	return filter.Compile(node, ruleSchema(defs), first)
 }

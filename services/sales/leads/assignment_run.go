@@ -60,7 +60,11 @@ func assignIn(ctx context.Context, tx *outbox.Tx, leads []*Lead, now time.Time, 
 		}
 		return out, nil
 	}
-	matched, err := matchRules(ctx, tx, rules, leads)
+	defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+	if err != nil {
+		return nil, err
+	}
+	matched, err := matchRules(ctx, tx, rules, defs, leads)
 	if err != nil {
 		return nil, err
 	}
@@ -117,8 +121,9 @@ func assignmentChanges(old, next *Lead) []string {
 }
 
 // matchRules returns, per lead id, the indexes of the rules matching it,
-// in their order: one query over the leads testing every condition.
-func matchRules(ctx context.Context, tx *outbox.Tx, rules []Rule, leads []*Lead) (map[string][]int, error) {
+// in their order: one query over the leads testing every condition (with
+// the tenant's custom fields defs).
+func matchRules(ctx context.Context, tx *outbox.Tx, rules []Rule, defs Fields, leads []*Lead) (map[string][]int, error) {
 	out := make(map[string][]int, len(leads))
 	if len(rules) == 0 || len(leads) == 0 {
 		return out, nil
@@ -132,7 +137,7 @@ func matchRules(ctx context.Context, tx *outbox.Tx, rules []Rule, leads []*Lead)
 	for i, r := range rules {
 		cond := "TRUE"
 		if r.Condition != nil {
-			sql, a, err := compileCondition(r.Condition, len(args)+1)
+			sql, a, err := compileCondition(r.Condition, len(args)+1, defs)
 			if err != nil {
 				return nil, fmt.Errorf("assignment rule %s: %w", r.ID, err)
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/filter"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -101,7 +102,7 @@ func (s *assignmentService) CreateRule(ctx context.Context, r Rule) (*Rule, erro
 	}
 	now := pg.Timestamp(s.now())
 	r.ID, r.CreatedAt, r.UpdatedAt, r.Version = ids.New(), now, now, 1
-	if err := s.store.CreateRule(ctx, p.TenantID, &r); err != nil {
+	if err := s.store.CreateRule(ctx, p.TenantID, &r, (*Rule).checkCondition); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -120,7 +121,7 @@ func (s *assignmentService) UpdateRule(ctx context.Context, id string, ifMatch i
 		return nil, nil, ErrIfMatchRequired
 	}
 	var changed []string
-	out, err := s.store.UpdateRule(ctx, p.TenantID, id, func(old *Rule) (*Rule, error) {
+	out, err := s.store.UpdateRule(ctx, p.TenantID, id, func(old *Rule, defs Fields) (*Rule, error) {
 		if old.Version != ifMatch {
 			return nil, ErrRuleVersion
 		}
@@ -129,6 +130,9 @@ func (s *assignmentService) UpdateRule(ctx context.Context, id string, ifMatch i
 			return nil, err
 		}
 		if err := next.normalize(); err != nil {
+			return nil, err
+		}
+		if err := next.checkCondition(defs); err != nil {
 			return nil, err
 		}
 		if changed = ruleChanges(old, next); len(changed) == 0 {
@@ -280,7 +284,7 @@ func (req BulkAssign) selection() (Selection, error) {
 	sel := Selection{IDs: req.IDs}
 	if hasFilter {
 		sel.Filter = req.Filter
-		if _, _, err := compileFilter(req.Filter, 1); err != nil {
+		if _, err := filter.Parse(req.Filter); err != nil {
 			return Selection{}, err
 		}
 	}

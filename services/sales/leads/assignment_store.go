@@ -136,9 +136,17 @@ func (s *Store) Rule(ctx context.Context, tenant, id string) (r *Rule, err error
 }
 
 // CreateRule stores r last in the tenant's list (ErrTooManyRules beyond
-// maxRules), setting its position.
-func (s *Store) CreateRule(ctx context.Context, tenant string, r *Rule) error {
+// maxRules), setting its position; check judges it against the tenant's
+// custom fields of leads, read in the transaction.
+func (s *Store) CreateRule(ctx context.Context, tenant string, r *Rule, check func(*Rule, Fields) error) error {
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+		if err != nil {
+			return err
+		}
+		if err := check(r, defs); err != nil {
+			return err
+		}
 		if err := lockRuleList(ctx, tx); err != nil {
 			return err
 		}
@@ -154,15 +162,19 @@ func (s *Store) CreateRule(ctx context.Context, tenant string, r *Rule) error {
 	})
 }
 
-// UpdateRule changes the rule id: change returns what it becomes, or nil
-// when nothing changes.
-func (s *Store) UpdateRule(ctx context.Context, tenant, id string, change func(current *Rule) (*Rule, error)) (out *Rule, err error) {
+// UpdateRule changes the rule id: change, given the tenant's custom
+// fields of leads, returns what it becomes, or nil when nothing changes.
+func (s *Store) UpdateRule(ctx context.Context, tenant, id string, change func(current *Rule, defs Fields) (*Rule, error)) (out *Rule, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+		if err != nil {
+			return err
+		}
 		current, err := getRule(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
-		next, err := change(current)
+		next, err := change(current, defs)
 		if err != nil {
 			return err
 		}
