@@ -31,7 +31,7 @@ type fixture struct {
 	LeadID, LeadEmail, LeadFieldID, LeadTag                  string
 	LeadRuleID                                               string
 	StageName                                                string
-	ScanID, ImportID                                         string
+	ScanID, ImportID, LeadImportID                           string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
 	SKU                                                      string
 	// Markers are strings only this tenant's records contain; no response
@@ -141,6 +141,7 @@ func newFixture(t *testing.T, base, token string) fixture {
 	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/duplicate-scans", Token: token, Body: map[string]any{"entity": "contact"}}, http.StatusAccepted, &scan)
 	f.ScanID = scan.ID
 	f.ImportID = importCSV(t, base, token, "Name,Email\nBad"+m+",not-an-email-"+m+"\n")
+	f.LeadImportID = importFile(t, base+"/v1/lead-imports", token, leadCSVUpload("Email\nnot-an-email-"+m+"\n"))
 	return f
 }
 
@@ -154,30 +155,49 @@ func phoneNumber() string {
 	return fmt.Sprintf("+1 415 555 %04d", (int(b[0])<<8|int(b[1]))%10000)
 }
 
-// csvUpload is the multipart body of a CSV import of text, Name and Email
-// mapped.
+// csvUpload is the multipart body of a CSV import of contacts from text,
+// Name and Email mapped.
 func csvUpload(text string) stack.Raw {
+	return upload(`{"mapping":{"Name":"displayName","Email":"emails"}}`, "contacts.csv", text)
+}
+
+// leadCSVUpload is the multipart body of a CSV import of leads from text,
+// Email mapped.
+func leadCSVUpload(text string) stack.Raw {
+	return upload(`{"mapping":{"Email":"email"}}`, "leads.csv", text)
+}
+
+// upload is the multipart body of an import: options (JSON), then text as
+// the file name.
+func upload(opts, name, text string) stack.Raw {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	options, _ := w.CreateFormField("options")
-	_, _ = options.Write([]byte(`{"mapping":{"Name":"displayName","Email":"emails"}}`))
-	file, _ := w.CreateFormFile("file", "contacts.csv")
+	_, _ = options.Write([]byte(opts))
+	file, _ := w.CreateFormFile("file", name)
 	_, _ = file.Write([]byte(text))
 	_ = w.Close()
 	return stack.Raw{ContentType: w.FormDataContentType(), Data: b.Bytes()}
 }
 
-// importCSV imports text through the gateway with token and waits until
-// the import has ended.
+// importCSV imports contacts from text through the gateway with token and
+// waits until the import has ended.
 func importCSV(t *testing.T, base, token, text string) string {
+	t.Helper()
+	return importFile(t, base+"/v1/imports", token, csvUpload(text))
+}
+
+// importFile starts an import of body at url, contacts' or sales' lead
+// imports through the gateway, with token and waits until it has ended.
+func importFile(t *testing.T, url, token string, body stack.Raw) string {
 	t.Helper()
 	var im struct {
 		ID    string `json:"id"`
 		State string `json:"state"`
 	}
-	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/imports", Token: token, Body: csvUpload(text)}, http.StatusAccepted, &im)
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: url, Token: token, Body: body}, http.StatusAccepted, &im)
 	testkit.Eventually(t, 30*time.Second, "the fixture's import ends", func() (bool, string) {
-		stack.Must(t, stack.Request{Method: http.MethodGet, URL: base + "/v1/imports/" + im.ID, Token: token}, http.StatusOK, &im)
+		stack.Must(t, stack.Request{Method: http.MethodGet, URL: url + "/" + im.ID, Token: token}, http.StatusOK, &im)
 		return im.State == "completed", im.State
 	})
 	return im.ID

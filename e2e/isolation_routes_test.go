@@ -145,7 +145,7 @@ func placeholderFixture() fixture {
 	return fixture{
 		TagID: ids.New(), FieldID: ids.New(), AccountID: ids.New(), ContactID: ids.New(), Contact2ID: ids.New(),
 		ViewID: ids.New(), ScanID: ids.New(), FirstName: "Fn", Email: "fn@example.com", AccountName: "Acct", Domain: "example.com",
-		ActivityID: ids.New(), Phone: "+1 415 555 0100", Team: "team", ImportID: ids.New(),
+		ActivityID: ids.New(), Phone: "+1 415 555 0100", Team: "team", ImportID: ids.New(), LeadImportID: ids.New(),
 		PipelineID: ids.New(), DefaultPipelineID: ids.New(), OpportunityID: ids.New(), StageName: "Stage",
 		ProductID: ids.New(), PriceBookID: ids.New(), QuotedOpportunityID: ids.New(), QuoteID: ids.New(), SKU: "Sku", LeadID: ids.New(), LeadEmail: "lead@example.com", LeadFieldID: ids.New(), LeadTag: "Tag",
 		LeadRuleID: ids.New(),

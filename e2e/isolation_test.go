@@ -266,6 +266,18 @@ func probes(v fixture) []probe {
 		{name: "reorder lead assignment rules with the victim's", method: "PUT", path: "/v1/lead-assignment-rules/order",
 			body: map[string]any{"ids": []string{v.LeadRuleID}}, gate: salesWrite, svc: salesAdmin, want: 400, echoes: true},
 		{name: "assign lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/assign", gate: salesWrite, want: 404, echoes: true},
+		// Lead imports, as contacts' imports: an import and its error report
+		// (the victim's holds its bad row) are found in the caller's tenant
+		// only; the service asks sales:write of every route.
+		{name: "get lead import", method: "GET", path: "/v1/lead-imports/" + v.LeadImportID, gate: salesRead, svc: salesWrite, want: 404, echoes: true},
+		{name: "lead import errors", method: "GET", path: "/v1/lead-imports/" + v.LeadImportID + "/errors", gate: salesRead, svc: salesWrite, want: 404,
+			echoes: true},
+		{name: "list lead imports", method: "GET", path: "/v1/lead-imports?limit=200", gate: salesRead, svc: salesWrite, want: 200},
+		{name: "cancel lead import", method: "DELETE", path: "/v1/lead-imports/" + v.LeadImportID, gate: salesWrite, want: 404, echoes: true},
+		{name: "start lead import", method: "POST", path: "/v1/lead-imports", body: leadCSVUpload("Email\nprobe." + m + "@example.com\n"), gate: salesWrite,
+			want: 202},
+		{name: "preview lead import", method: "POST", path: "/v1/lead-imports/preview", body: leadCSVUpload("Email\nprobe@example.com\n"), gate: salesWrite,
+			want: 200},
 		{name: "lead assignment", method: "GET", path: "/v1/leads/" + v.LeadID + "/assignment", gate: salesRead, want: 404, echoes: true},
 		{name: "assign the victim's leads in bulk", method: "POST", path: "/v1/leads/assign", body: map[string]any{"ids": []string{v.LeadID}},
 			gate: salesWrite, want: 200, check: func(t *testing.T, body []byte) {
@@ -357,7 +369,7 @@ func assertNoLeak(t *testing.T, body []byte, f fixture, withIDs bool) {
 	secrets := f.Markers
 	if withIDs {
 		secrets = append(secrets[:len(secrets):len(secrets)], f.IDs()...)
-		secrets = append(secrets, f.ScanID, f.ImportID, f.DefaultPipelineID)
+		secrets = append(secrets, f.ScanID, f.ImportID, f.LeadImportID, f.DefaultPipelineID)
 	}
 	for _, s := range secrets {
 		if strings.Contains(strings.ToLower(string(body)), strings.ToLower(s)) {
@@ -405,6 +417,9 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"get import", "GET", "/v1/imports/" + f.ImportID, nil, f.ImportID},
 		{"import errors", "GET", "/v1/imports/" + f.ImportID + "/errors", nil, "not-an-email"},
 		{"list imports", "GET", "/v1/imports?limit=200", nil, f.ImportID},
+		{"get lead import", "GET", "/v1/lead-imports/" + f.LeadImportID, nil, f.LeadImportID},
+		{"lead import errors", "GET", "/v1/lead-imports/" + f.LeadImportID + "/errors", nil, "not-an-email"},
+		{"list lead imports", "GET", "/v1/lead-imports?limit=200", nil, f.LeadImportID},
 		{"get activity", "GET", "/v1/activities/" + f.ActivityID, nil, f.ActivityID},
 		{"list the contact's activities", "GET", "/v1/activities?contact=" + f.ContactID, nil, f.ActivityID},
 		{"the team's calendar", "GET", "/v1/activities/calendar?from=2098-12-01T00:00:00Z&to=2099-02-01T00:00:00Z&team=" + f.Team, nil, f.ActivityID},
