@@ -201,31 +201,29 @@ func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead, check fun
 // createIn is Create in tx, a transaction of p's tenant: the one way a
 // lead is created, by the API and by a CSV import in the transaction of
 // its chunk of rows (ImportDomain).
-func createIn(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead, check func(*Lead, Fields) error) (duplicates []string, err error) {
-	err = func() error {
-		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
-		if err != nil {
-			return err
-		}
-		if err := check(l, defs); err != nil {
-			return err
-		}
-		if err := save(ctx, tx, l, true); err != nil {
-			return err
-		}
-		assigned, err := assignCreated(ctx, tx, l)
-		if err != nil {
-			return err
-		}
-		if duplicates, err = duplicatesOf(ctx, tx, p, l); err != nil {
-			return err
-		}
-		if err := tx.Emit(ctx, pgstore.EntityLead, pgstore.VerbCreated, l.ID, l, nil); err != nil {
-			return err
-		}
-		return assigned()
-	}()
-	return duplicates, err
+func createIn(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead, check func(*Lead, Fields) error) ([]string, error) {
+	defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+	if err != nil {
+		return nil, err
+	}
+	if err := check(l, defs); err != nil {
+		return nil, err
+	}
+	if err := save(ctx, tx, l, true); err != nil {
+		return nil, err
+	}
+	assigned, err := assignCreated(ctx, tx, l)
+	if err != nil {
+		return nil, err
+	}
+	duplicates, err := duplicatesOf(ctx, tx, p, l)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Emit(ctx, pgstore.EntityLead, pgstore.VerbCreated, l.ID, l, nil); err != nil {
+		return nil, err
+	}
+	return duplicates, assigned()
 }
 
 // Lead reads a lead, deleted or not.
