@@ -29,6 +29,7 @@ type fixture struct {
 	ProductID, PriceBookID                                   string
 	QuotedOpportunityID, QuoteID                             string
 	LeadID, LeadEmail, LeadFieldID, LeadTag                  string
+	OpportunityFieldID, OpportunityTag                       string
 	LeadRuleID                                               string
 	StageName                                                string
 	ScanID, ImportID, LeadImportID                           string
@@ -41,7 +42,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.LeadRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -64,11 +65,13 @@ func newFixture(t *testing.T, base, token string) fixture {
 	productName, priceBookName, forecastNote := "Prod"+m, "Book"+m, "Fcst"+m
 	leadName, leadCompany, leadFieldKey, leadFieldValue := "Lead"+m, "Co"+m, "lf_"+m, "Lfv"+m
 	f.LeadTag = "Tag" + m
+	f.OpportunityTag = "OppTag" + m
+	oppFieldKey, oppFieldValue := "of_"+m, "Ofv"+m
 	f.LeadEmail = "lead." + m + "@" + m + ".example"
 	f.SKU = "Sku" + m
 	f.StageName = stageName
 	f.Markers = []string{m, f.FirstName, f.Email, f.AccountName, f.Domain, tagName, fieldKey, fieldValue, lastName, lastName2, jobTitle, industry, consentSource, viewName, subject,
-		pipelineName, stageName, opportunityName, nextStep, competitor, f.SKU, productName, priceBookName, leadName, leadCompany, f.LeadEmail, leadFieldKey, leadFieldValue, forecastNote}
+		pipelineName, stageName, opportunityName, nextStep, competitor, f.SKU, productName, priceBookName, leadName, leadCompany, f.LeadEmail, leadFieldKey, leadFieldValue, f.OpportunityTag, oppFieldKey, oppFieldValue, forecastNote}
 
 	post := func(path string, body any) string {
 		var rec struct {
@@ -97,8 +100,10 @@ func newFixture(t *testing.T, base, token string) fixture {
 	if f.DefaultPipelineID == "" {
 		t.Fatal("the tenant has no default pipeline")
 	}
+	f.OpportunityFieldID = post("/v1/opportunity-custom-fields", map[string]any{"key": oppFieldKey, "label": "Label" + m, "type": "text"})
 	f.OpportunityID = post("/v1/opportunities", map[string]any{"name": opportunityName, "pipelineId": f.PipelineID, "nextStep": nextStep,
-		"competitors": []string{competitor}, "amount": map[string]any{"minor": 123456, "currency": "EUR"}, "closeDate": "2099-02-15"})
+		"competitors": []string{competitor}, "amount": map[string]any{"minor": 123456, "currency": "EUR"}, "closeDate": "2099-02-15",
+		"tags": []string{f.OpportunityTag}, "customFields": map[string]any{oppFieldKey: oppFieldValue}})
 	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/forecasts/rates", Token: token,
 		Body: map[string]any{"baseCurrency": "EUR", "rates": map[string]string{"USD": "0.9"}}}, http.StatusOK, nil)
 	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/forecasts/overrides", Token: token,

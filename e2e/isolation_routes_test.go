@@ -148,6 +148,7 @@ func placeholderFixture() fixture {
 		ActivityID: ids.New(), Phone: "+1 415 555 0100", Team: "team", ImportID: ids.New(), LeadImportID: ids.New(),
 		PipelineID: ids.New(), DefaultPipelineID: ids.New(), OpportunityID: ids.New(), StageName: "Stage",
 		ProductID: ids.New(), PriceBookID: ids.New(), QuotedOpportunityID: ids.New(), QuoteID: ids.New(), SKU: "Sku", LeadID: ids.New(), LeadEmail: "lead@example.com", LeadFieldID: ids.New(), LeadTag: "Tag",
+		OpportunityFieldID: ids.New(), OpportunityTag: "OppTag",
 		LeadRuleID: ids.New(),
 	}
 }

@@ -202,6 +202,16 @@ func probes(v fixture) []probe {
 		{name: "opportunity line items", method: "GET", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", gate: salesRead, want: 404, echoes: true},
 		{name: "set opportunity line items", method: "PUT", path: "/v1/opportunities/" + v.OpportunityID + "/line-items", body: map[string]any{"priceBookId": v.PriceBookID,
 			"lineItems": []map[string]any{{"productId": v.ProductID, "quantity": "1"}}}, header: ifMatch, gate: salesWrite, want: 404, echoes: true},
+		{name: "list opportunities by the victim's tag", method: "GET", path: "/v1/opportunities?tag=" + q(v.OpportunityTag), gate: salesRead, want: 200},
+		// The custom fields of opportunities are the tenant's sales
+		// configuration: read with sales:read, changed with sales:admin.
+		{name: "list opportunity custom fields", method: "GET", path: "/v1/opportunity-custom-fields", gate: salesRead, want: 200},
+		{name: "create opportunity custom field", method: "POST", path: "/v1/opportunity-custom-fields", body: map[string]any{"key": "probe_" + m, "label": "Probe", "type": "text"},
+			gate: salesWrite, svc: salesAdmin, want: 201},
+		{name: "patch opportunity custom field", method: "PATCH", path: "/v1/opportunity-custom-fields/" + v.OpportunityFieldID, body: map[string]any{"label": "pwned"},
+			header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete opportunity custom field", method: "DELETE", path: "/v1/opportunity-custom-fields/" + v.OpportunityFieldID, header: ifMatch, gate: salesWrite,
+			svc: salesAdmin, want: 404, echoes: true},
 		// Quotes: read with sales:read, made and moved with sales:write,
 		// within the record scope; the thresholds set with sales:admin.
 		{name: "list quotes", method: "GET", path: "/v1/quotes?limit=200", gate: salesRead, want: 200},
@@ -433,6 +443,8 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"get opportunity", "GET", "/v1/opportunities/" + f.OpportunityID, nil, f.OpportunityID},
 		{"opportunity stage history", "GET", "/v1/opportunities/" + f.OpportunityID + "/stage-history", nil, f.StageName},
 		{"opportunity line items", "GET", "/v1/opportunities/" + f.OpportunityID + "/line-items", nil, f.OpportunityID},
+		{"list opportunities by tag", "GET", "/v1/opportunities?tag=" + q(strings.ToLower(f.OpportunityTag)), nil, f.OpportunityID},
+		{"list opportunity custom fields", "GET", "/v1/opportunity-custom-fields", nil, f.OpportunityFieldID},
 		{"list quotes", "GET", "/v1/quotes?limit=200", nil, f.QuoteID},
 		{"get quote", "GET", "/v1/quotes/" + f.QuoteID, nil, f.QuoteID},
 		{"quote as HTML", "GET", "/v1/quotes/" + f.QuoteID + "/html", nil, "Quoted" + f.Markers[0]},

@@ -7,8 +7,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/tags"
 
 	"github.com/rapport-crm/rapport/services/sales/money"
 )
@@ -44,11 +46,17 @@ type Opportunity struct {
 	// LineItems are the products it would sell; while it has any, Amount
 	// is their total. They are set as a whole (PUT .../line-items).
 	LineItems []LineItem `json:"lineItems"`
-	ClosedAt  *time.Time `json:"closedAt,omitempty"`
-	CreatedAt time.Time  `json:"createdAt"`
-	UpdatedAt time.Time  `json:"updatedAt"`
-	Version   int64      `json:"version"`
-	DeletedAt *time.Time `json:"deletedAt,omitempty"`
+	// Tags are names, normalised as contacts' and leads' (libs/tags).
+	Tags []string `json:"tags"`
+	// CustomFields are the values of the tenant's custom fields of
+	// opportunities by key (libs/customfields), checked against their
+	// definitions (checkFields).
+	CustomFields customfields.Values `json:"customFields"`
+	ClosedAt     *time.Time          `json:"closedAt,omitempty"`
+	CreatedAt    time.Time           `json:"createdAt"`
+	UpdatedAt    time.Time           `json:"updatedAt"`
+	Version      int64               `json:"version"`
+	DeletedAt    *time.Time          `json:"deletedAt,omitempty"`
 }
 
 // ContactRole is a contact's part in an opportunity.
@@ -89,6 +97,7 @@ const (
 	maxShort           = 100  // characters of an owner, a team, a role, a competitor
 	maxContactRoles    = 50
 	maxCompetitors     = 20
+	maxTags            = 50 // tags of an opportunity
 )
 
 // opportunityReadOnly are the fields of an Opportunity the service sets.
@@ -105,8 +114,9 @@ var (
 )
 
 // normalize validates o's own fields (not its stage, which needs the
-// pipeline), trimming texts and setting the amount's exponent; owner is the
-// default owner.
+// pipeline, nor its custom field values, which need their definitions:
+// checkFields), trimming texts, normalising the tags and setting the
+// amount's exponent; owner is the default owner.
 func (o *Opportunity) normalize(owner string) error {
 	v := errs.NewValidator()
 	o.Name = strings.TrimSpace(o.Name)
@@ -150,6 +160,11 @@ func (o *Opportunity) normalize(owner string) error {
 	}
 	if o.LineItems == nil {
 		o.LineItems = []LineItem{}
+	}
+	o.Tags = tags.Names(v, "tags", o.Tags)
+	v.Check(len(o.Tags) <= maxTags, "tags", fmt.Sprintf("at most %d", maxTags))
+	if o.CustomFields == nil {
+		o.CustomFields = customfields.Values{}
 	}
 	v.Check(len(o.Competitors) <= maxCompetitors, "competitors", fmt.Sprintf("at most %d", maxCompetitors))
 	for i := range o.Competitors {

@@ -11,9 +11,11 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
+	"github.com/rapport-crm/rapport/services/sales/customdefs"
 	"github.com/rapport-crm/rapport/services/sales/money"
 )
 
@@ -25,6 +27,9 @@ const Module = "sales"
 type Filter struct {
 	PipelineID, StageID, OwnerID, TeamID, Status string
 	CloseFrom, CloseTo                           string
+	// Tag selects the opportunities with the tag, regardless of case (a
+	// list's filter, not the board's).
+	Tag string
 	// Deleted selects the deleted opportunities instead of the live ones.
 	Deleted bool
 }
@@ -91,6 +96,9 @@ func (q *query) filter(f Filter, alias string) {
 			q.add(alias+c.col+" = ?", c.v)
 		}
 	}
+	if f.Tag != "" {
+		q.add(alias+"tag_keys @> ?", pq.StringArray{strings.ToLower(f.Tag)})
+	}
 	if f.CloseFrom != "" {
 		q.add(alias+"close_date >= ?::date", f.CloseFrom)
 	}
@@ -114,20 +122,29 @@ func (s *Store) Opportunities(ctx context.Context, tenant string, p auth.Princip
 			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.args...); err != nil {
 			return fmt.Errorf("list opportunities: %w", pg.MapError(err))
 		}
-		out, err = opportunitiesOf(rows)
+		out, err = opportunitiesOf(ctx, tx, rows)
 		return err
 	})
 	return out, err
 }
 
-// opportunitiesOf is the Opportunities of rows.
-func opportunitiesOf(rows []opportunityRow) ([]Opportunity, error) {
+// opportunitiesOf is the Opportunities of rows as a read shows them: only
+// the custom field values with a definition they are valid for
+// (customfields.Visible), read in tx.
+func opportunitiesOf(ctx context.Context, tx *outbox.Tx, rows []opportunityRow) ([]Opportunity, error) {
 	out := make([]Opportunity, len(rows))
+	if len(rows) == 0 {
+		return out, nil
+	}
+	defs, err := customdefs.Defs(ctx, tx, EntityOpportunity)
+	if err != nil {
+		return nil, err
+	}
 	for i, r := range rows {
-		var err error
 		if out[i], err = r.opportunity(); err != nil {
 			return nil, err
 		}
+		out[i].CustomFields = customfields.Visible(defs, out[i].CustomFields, phoneRegion)
 	}
 	return out, nil
 }
@@ -214,7 +231,7 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 			" WHERE s.pipeline_id = $"+strconv.Itoa(len(cards.args)+1)+") ORDER BY "+by, append(cards.args, id)...); err != nil {
 			return fmt.Errorf("board cards: %w", pg.MapError(err))
 		}
-		list, err := opportunitiesOf(rows)
+		list, err := opportunitiesOf(ctx, tx, rows)
 		if err != nil {
 			return err
 		}

@@ -185,7 +185,8 @@ func (s *opportunityService) ListOpportunities(ctx context.Context, f Filter, cu
 }
 
 // UpdateOpportunity implements OpportunityService. A patch that changes
-// nothing keeps the version and publishes nothing. A move resets the
+// nothing keeps the version and publishes nothing; customFields merge by
+// key and are checked against the definitions in the write's transaction. A move resets the
 // probability to the new stage's unless the patch sets it.
 func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Opportunity, []string, error) {
 	p, err := s.caller(ctx)
@@ -210,7 +211,8 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 		return nil, nil, err
 	}
 	_, setsAmount := keys["amount"]
-	out, ch, err := s.store.UpdateOpportunity(ctx, p.TenantID, id, func(old *Opportunity, pipelines Pipelines) (*Opportunity, OpportunityChange, error) {
+	out, ch, err := s.store.updateOpportunity(ctx, p.TenantID, id, func(tx *outbox.Tx, old *Opportunity) (*Opportunity, OpportunityChange, error) {
+		pipelines := func(pid string) (*Pipeline, error) { return getPipeline(ctx, tx, pid, false) }
 		if old.DeletedAt != nil || !InScope(p, old.OwnerID, old.TeamID) {
 			return nil, OpportunityChange{}, ErrOpportunityNotFound
 		}
@@ -229,6 +231,9 @@ func (s *opportunityService) UpdateOpportunity(ctx context.Context, id string, i
 			return nil, OpportunityChange{}, err
 		}
 		if err := next.normalize(p.UserID); err != nil {
+			return nil, OpportunityChange{}, err
+		}
+		if err := checkFields(ctx, tx, next); err != nil {
 			return nil, OpportunityChange{}, err
 		}
 		now := s.timestamp()

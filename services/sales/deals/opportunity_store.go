@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -44,19 +45,21 @@ type opportunityRow struct {
 	DeletedAt        *time.Time     `db:"deleted_at"`
 	PriceBookID      *string        `db:"price_book_id"`
 	LineItems        []byte         `db:"line_items"`
+	Tags             pq.StringArray `db:"tags"`
+	CustomFields     []byte         `db:"custom_fields"`
 }
 
 // opportunityColumns are the columns of an opportunityRow, in the order
 // saveOpportunity binds them.
 const opportunityColumns = `id, name, account_id, primary_contact_id, contact_roles, amount_minor, currency, close_date::text AS close_date,
 	pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, competitors, closed_at,
-	created_at, updated_at, version, deleted_at, forecast_category, price_book_id, line_items`
+	created_at, updated_at, version, deleted_at, forecast_category, price_book_id, line_items, tags, custom_fields`
 
 // opportunity is the Opportunity of r.
 func (r opportunityRow) opportunity() (Opportunity, error) {
 	o := Opportunity{ID: r.ID, Name: r.Name, PipelineID: r.PipelineID, StageID: r.StageID, Status: r.Status, ForecastCategory: r.ForecastCategory, OwnerID: r.OwnerID,
 		TeamID: r.TeamID, NextStep: r.NextStep, LostReason: r.LostReason, Competitors: append([]string{}, r.Competitors...),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, Tags: append([]string{}, r.Tags...)}
 	p := r.Probability
 	o.Probability = &p
 	o.AccountID, o.PrimaryContactID, o.CloseDate, o.PriceBookID = deref(r.AccountID), deref(r.PrimaryContactID), deref(r.CloseDate), deref(r.PriceBookID)
@@ -76,6 +79,9 @@ func (r opportunityRow) opportunity() (Opportunity, error) {
 	}
 	if err := json.Unmarshal(r.LineItems, &o.LineItems); err != nil {
 		return o, fmt.Errorf("read line items: %w", err)
+	}
+	if err := json.Unmarshal(r.CustomFields, &o.CustomFields); err != nil {
+		return o, fmt.Errorf("read custom fields: %w", err)
 	}
 	return o, nil
 }
@@ -106,22 +112,32 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 	if err != nil {
 		return err
 	}
+	values, err := json.Marshal(o.CustomFields)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(o.Tags))
+	for i, t := range o.Tags {
+		keys[i] = strings.ToLower(t)
+	}
 	var minor, cur any
 	if o.Amount != nil {
 		minor, cur = o.Amount.Minor, o.Amount.Currency
 	}
 	args := []any{o.ID, o.Name, orNull(o.AccountID), orNull(o.PrimaryContactID), string(roles), minor, cur, orNull(o.CloseDate),
 		o.PipelineID, o.StageID, o.Status, *o.Probability, o.OwnerID, o.TeamID, o.NextStep, o.LostReason, pq.StringArray(o.Competitors),
-		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory, orNull(o.PriceBookID), string(lines)}
+		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory, orNull(o.PriceBookID), string(lines),
+		pq.StringArray(o.Tags), pq.StringArray(keys), string(values)}
 	q := `UPDATE opportunities SET name = $2, account_id = $3, primary_contact_id = $4, contact_roles = $5, amount_minor = $6, currency = $7,
 		close_date = $8, pipeline_id = $9, stage_id = $10, status = $11, probability = $12, owner_id = $13, team_id = $14, next_step = $15,
 		lost_reason = $16, competitors = $17, closed_at = $18, created_at = $19, updated_at = $20, version = $21, deleted_at = $22, forecast_category = $23,
-		price_book_id = $24, line_items = $25 WHERE id = $1`
+		price_book_id = $24, line_items = $25, tags = $26, tag_keys = $27, custom_fields = $28 WHERE id = $1`
 	if insert {
 		q = `INSERT INTO opportunities (tenant_id, id, name, account_id, primary_contact_id, contact_roles, amount_minor, currency, close_date,
 			pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, competitors, closed_at,
-			created_at, updated_at, version, deleted_at, forecast_category, price_book_id, line_items)
-			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`
+			created_at, updated_at, version, deleted_at, forecast_category, price_book_id, line_items, tags, tag_keys, custom_fields)
+			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+			$26, $27, $28)`
 	}
 	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("save opportunity: %w", pg.MapError(err))
@@ -129,7 +145,8 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 	return nil
 }
 
-// getOpportunity reads one opportunity, locking it when lock.
+// getOpportunity reads one opportunity, locking it when lock, as a read
+// shows it (opportunitiesOf).
 func getOpportunity(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Opportunity, error) {
 	q := "SELECT " + opportunityColumns + " FROM opportunities WHERE id = $1"
 	if lock {
@@ -142,8 +159,11 @@ func getOpportunity(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*
 		}
 		return nil, fmt.Errorf("get opportunity: %w", pg.MapError(err))
 	}
-	o, err := r.opportunity()
-	return &o, err
+	list, err := opportunitiesOf(ctx, tx, []opportunityRow{r})
+	if err != nil {
+		return nil, err
+	}
+	return &list[0], nil
 }
 
 // StageMove is an opportunity's move from one stage to another, as its
@@ -179,7 +199,8 @@ func (s *Store) CreateOpportunity(ctx context.Context, tenant string, o *Opportu
 }
 
 // createOpportunityIn is CreateOpportunity in tx, a transaction of the
-// tenant's that the caller opened (a lead's conversion).
+// tenant's that the caller opened (a lead's conversion). Its custom field
+// values are checked against the definitions read in tx (checkFields).
 func createOpportunityIn(ctx context.Context, tx *outbox.Tx, o *Opportunity, stage func(*Pipeline) (Stage, error), by string) error {
 	p, err := getPipeline(ctx, tx, o.PipelineID, false)
 	if err != nil {
@@ -187,6 +208,9 @@ func createOpportunityIn(ctx context.Context, tx *outbox.Tx, o *Opportunity, sta
 	}
 	st, err := stage(p)
 	if err != nil {
+		return err
+	}
+	if err := checkFields(ctx, tx, o); err != nil {
 		return err
 	}
 	if err := saveOpportunity(ctx, tx, o, true); err != nil {

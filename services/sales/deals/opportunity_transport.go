@@ -11,6 +11,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
+	"github.com/rapport-crm/rapport/libs/tags"
 )
 
 // The board's page per stage.
@@ -110,13 +111,14 @@ func decodeList(board bool) func(context.Context, *http.Request) (any, error) {
 		params := []param{{"ownerId", &f.OwnerID}, {"teamId", &f.TeamID}}
 		if !board {
 			params = append(params, param{"pipelineId", &f.PipelineID}, param{"stageId", &f.StageID}, param{"status", &f.Status},
-				param{"closeDateFrom", &f.CloseFrom}, param{"closeDateTo", &f.CloseTo})
+				param{"closeDateFrom", &f.CloseFrom}, param{"closeDateTo", &f.CloseTo}, param{"tag", &f.Tag})
 		}
 		for _, p := range params {
 			*p.dst = q.Get(p.name)
 		}
 		v.Check(f.PipelineID == "" || ids.Valid(f.PipelineID), "pipelineId", "must be a UUID")
 		v.Check(f.StageID == "" || ids.Valid(f.StageID), "stageId", "must be a UUID")
+		v.Check(len(f.Tag) <= 4*tags.MaxName, "tag", "must be a tag name")
 		v.Check(f.Status == "" || f.Status == StatusOpen || f.Status == StatusWon || f.Status == StatusLost, "status", "must be open, won or lost")
 		for _, d := range []struct{ name, v string }{{"closeDateFrom", f.CloseFrom}, {"closeDateTo", f.CloseTo}} {
 			_, err := time.Parse(time.DateOnly, d.v)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/resource"
@@ -81,44 +80,6 @@ func Routes(s Service) []starter.Route {
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				list, err := s.Duplicates(ctx, r.(resource.IDRequest).ID)
 				return resource.OK(resource.List[Lead]{Items: list}, 0, err)
-			}},
-	)
-}
-
-// FieldRoutes returns the routes of the custom field definitions of leads
-// on s: listed with sales:read; created, changed and deleted, tenant-wide
-// configuration, with sales:admin. api/openapi.yaml documents each.
-func FieldRoutes(s FieldService) []starter.Route {
-	return resource.Routes(
-		starter.Route{Name: "listLeadCustomFields", Method: "GET", Path: "/v1/lead-custom-fields", Permission: deals.PermRead,
-			Endpoint: func(ctx context.Context, _ any) (any, error) {
-				list, err := s.ListFields(ctx)
-				return resource.OK(resource.List[customfields.Field]{Items: list}, 0, err)
-			}},
-		starter.Route{Name: "createLeadCustomField", Method: "POST", Path: "/v1/lead-custom-fields", Permission: deals.PermAdmin,
-			Decode: resource.DecodeBody[customfields.Field](fieldReadOnly),
-			Endpoint: func(ctx context.Context, r any) (any, error) {
-				d, err := s.CreateField(ctx, r.(customfields.Field))
-				if err != nil {
-					return nil, err
-				}
-				return resource.Created(d, d.Version, "/v1/lead-custom-fields/"+d.ID, nil)
-			}},
-		starter.Route{Name: "updateLeadCustomField", Method: "PATCH", Path: "/v1/lead-custom-fields/{id}", Permission: deals.PermAdmin,
-			Decode: resource.DecodePatch,
-			Endpoint: func(ctx context.Context, r any) (any, error) {
-				req := r.(resource.PatchRequest)
-				d, changed, err := s.UpdateField(ctx, req.ID, req.IfMatch, req.Patch)
-				if err != nil {
-					return nil, err
-				}
-				return resource.Updated(d, d.Version, changed, nil)
-			}},
-		starter.Route{Name: "deleteLeadCustomField", Method: "DELETE", Path: "/v1/lead-custom-fields/{id}", Permission: deals.PermAdmin,
-			Decode: resource.DecodeID,
-			Endpoint: func(ctx context.Context, r any) (any, error) {
-				req := r.(resource.IDRequest)
-				return resource.NoContent{}, s.DeleteField(ctx, req.ID, req.IfMatch)
 			}},
 	)
 }

@@ -61,8 +61,8 @@ const (
 	EntityQuote = "quote"
 	// EntityLead is a lead (package leads).
 	EntityLead = "lead"
-	// EntityCustomField is a custom field definition of leads (package
-	// leads).
+	// EntityCustomField is a custom field definition of leads or of
+	// opportunities (package customdefs).
 	EntityCustomField = "custom_field"
 	// EntityImport is a CSV import of leads (libs/importjob, package
 	// leads).

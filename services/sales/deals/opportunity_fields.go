@@ -1,0 +1,44 @@
+package deals
+
+import (
+	"context"
+
+	"github.com/rapport-crm/rapport/libs/customfields"
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/starter"
+
+	"github.com/rapport-crm/rapport/services/sales/customdefs"
+)
+
+// EntityOpportunity is the entity of the custom fields of opportunities.
+const EntityOpportunity = "opportunity"
+
+// phoneRegion is the region a phone custom field's national numbers would
+// be read in: none, as leads' (the sales service knows no tenant region).
+const phoneRegion = ""
+
+// NewFieldService returns the custom field definitions of opportunities on
+// store's database (customdefs.Service of entity opportunity).
+func NewFieldService(store *Store) customdefs.Service {
+	return customdefs.NewService(store.db, EntityOpportunity)
+}
+
+// FieldRoutes returns the routes of the custom field definitions of
+// opportunities on s, at /v1/opportunity-custom-fields (customdefs.Routes).
+func FieldRoutes(s customdefs.Service) []starter.Route {
+	return customdefs.Routes(s, "/v1/opportunity-custom-fields", "Opportunity")
+}
+
+// checkFields checks o's custom field values against the tenant's
+// definitions of opportunities, read in tx, normalising them
+// (customfields.Check: errors name customFields/<key>).
+func checkFields(ctx context.Context, tx *outbox.Tx, o *Opportunity) error {
+	defs, err := customdefs.Defs(ctx, tx, EntityOpportunity)
+	if err != nil {
+		return err
+	}
+	v := errs.NewValidator()
+	customfields.Check(v, defs, o.CustomFields, phoneRegion)
+	return v.Err()
+}
