@@ -30,7 +30,7 @@ type fixture struct {
 	QuotedOpportunityID, QuoteID                             string
 	LeadID, LeadEmail, LeadFieldID, LeadTag                  string
 	OpportunityFieldID, OpportunityTag                       string
-	LeadRuleID                                               string
+	LeadRuleID, ScoringRuleID                                string
 	StageName                                                string
 	ScanID, ImportID, LeadImportID                           string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
@@ -42,7 +42,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.ScoringRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
 }
 
 // newFixture creates the records through the gateway with token.
@@ -119,6 +119,10 @@ func newFixture(t *testing.T, base, token string) fixture {
 			"lineItems": []map[string]any{{"productId": f.ProductID, "quantity": "2"}}}}, http.StatusOK, nil)
 	f.QuoteID = post("/v1/quotes", map[string]any{"opportunityId": f.QuotedOpportunityID})
 	f.LeadFieldID = post("/v1/lead-custom-fields", map[string]any{"key": leadFieldKey, "label": "Label" + m, "type": "text"})
+	// A scoring rule the lead matches, made before it so that the lead
+	// has its score and reasons at version 1.
+	f.ScoringRuleID = post("/v1/lead-scoring-rules", map[string]any{"name": "Score" + m, "kind": "field", "points": 7,
+		"condition": map[string]any{"field": "company", "op": "eq", "value": leadCompany}})
 	f.LeadID = post("/v1/leads", map[string]any{"lastName": leadName, "company": leadCompany, "email": f.LeadEmail, "phone": f.Phone,
 		"source": "Src" + m, "teamId": f.Team, "tags": []string{f.LeadTag}, "customFields": map[string]any{leadFieldKey: leadFieldValue}})
 	// An assignment rule matching none of the probes' leads.

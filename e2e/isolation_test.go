@@ -276,6 +276,18 @@ func probes(v fixture) []probe {
 		{name: "reorder lead assignment rules with the victim's", method: "PUT", path: "/v1/lead-assignment-rules/order",
 			body: map[string]any{"ids": []string{v.LeadRuleID}}, gate: salesWrite, svc: salesAdmin, want: 400, echoes: true},
 		{name: "assign lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/assign", gate: salesWrite, want: 404, echoes: true},
+		// The scoring rules are the tenant's sales configuration too; a
+		// change of them rescores only the caller's leads, and a lead's
+		// score is read within the record scope.
+		{name: "list lead scoring rules", method: "GET", path: "/v1/lead-scoring-rules", gate: salesRead, want: 200},
+		{name: "get lead scoring rule", method: "GET", path: "/v1/lead-scoring-rules/" + v.ScoringRuleID, gate: salesRead, want: 404, echoes: true},
+		{name: "create lead scoring rule", method: "POST", path: "/v1/lead-scoring-rules", body: map[string]any{"name": "Probe " + m, "kind": "field",
+			"points": 5, "condition": map[string]any{"field": "company", "op": "startsWith", "value": "Co"}}, gate: salesWrite, svc: salesAdmin, want: 201},
+		{name: "patch lead scoring rule", method: "PATCH", path: "/v1/lead-scoring-rules/" + v.ScoringRuleID, body: map[string]any{"points": 100},
+			header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
+		{name: "delete lead scoring rule", method: "DELETE", path: "/v1/lead-scoring-rules/" + v.ScoringRuleID, header: ifMatch, gate: salesWrite,
+			svc: salesAdmin, want: 404, echoes: true},
+		{name: "lead score", method: "GET", path: "/v1/leads/" + v.LeadID + "/score", gate: salesRead, want: 404, echoes: true},
 		// Lead imports, as contacts' imports: an import and its error report
 		// (the victim's holds its bad row) are found in the caller's tenant
 		// only; the service asks sales:write of every route.
@@ -456,6 +468,9 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"list lead custom fields", "GET", "/v1/lead-custom-fields", nil, f.LeadFieldID},
 		{"list lead assignment rules", "GET", "/v1/lead-assignment-rules", nil, f.LeadRuleID},
 		{"get lead assignment rule", "GET", "/v1/lead-assignment-rules/" + f.LeadRuleID, nil, f.LeadRuleID},
+		{"list lead scoring rules", "GET", "/v1/lead-scoring-rules", nil, f.ScoringRuleID},
+		{"get lead scoring rule", "GET", "/v1/lead-scoring-rules/" + f.ScoringRuleID, nil, f.ScoringRuleID},
+		{"lead score", "GET", "/v1/leads/" + f.LeadID + "/score", nil, f.ScoringRuleID},
 		{"lead assignment", "GET", "/v1/leads/" + f.LeadID + "/assignment", nil, f.LeadID},
 		{"list products", "GET", "/v1/products?limit=200", nil, f.ProductID},
 		{"get product", "GET", "/v1/products/" + f.ProductID, nil, f.ProductID},
@@ -491,6 +506,7 @@ func testIntact(t *testing.T, st *stack.Stack, s *side) {
 		{"opportunity", "/v1/opportunities/" + f.OpportunityID},
 		{"lead", "/v1/leads/" + f.LeadID},
 		{"lead assignment rule", "/v1/lead-assignment-rules/" + f.LeadRuleID},
+		{"lead scoring rule", "/v1/lead-scoring-rules/" + f.ScoringRuleID},
 		{"product", "/v1/products/" + f.ProductID},
 		{"price book", "/v1/price-books/" + f.PriceBookID},
 		{"quote", "/v1/quotes/" + f.QuoteID},

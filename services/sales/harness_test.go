@@ -70,9 +70,11 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	db := testkit.Postgres(t)
 	// One partition each: events in order. The service consumes contacts'
-	// topic (contactevents_test.go publishes to it).
+	// topic (contactevents_test.go publishes to it) and marketing's
+	// (lead_scoring_events_test.go).
 	topic, contacts := registry.MustTopic("", registry.Sales), registry.MustTopic("", registry.Contacts)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topic, events.DLQ(topic), contacts, events.DLQ(contacts)))
+	marketing := registry.MustTopic("", registry.Marketing)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(1, topic, events.DLQ(topic), contacts, events.DLQ(contacts), marketing, events.DLQ(marketing)))
 	signer, jwks := contracttest.Gateway(t)
 	doc, err := sales.OpenAPI(context.Background())
 	if err != nil {

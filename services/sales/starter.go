@@ -107,10 +107,14 @@ func contactsClient(env starter.Env) (*contactsapi.Client, error) {
 // consumers are the service's consumers of other contexts' events: the
 // contacts' merges and erasures, applied to each context naming contacts'
 // records (a contactevents.Referrer), and their activities, which touch
-// leads' first-touch deadlines (leads.FirstTouch).
+// leads' first-touch deadlines (leads.FirstTouch) and count for leads'
+// scores (leads.Behaviours); marketing's form submissions and email
+// opens, which count for leads' scores too.
 func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
+	behaviours := leads.NewBehaviours(leads.NewStore(db), logger)
 	return []starter.Consumer{{Group: contactevents.ConsumerGroup, Contexts: contactevents.Contexts,
-		Handler: contactevents.NewHandler(db, logger, deals.NewReferences()).WithActivities(leads.NewFirstTouch(db, logger)).Handle}}
+		Handler: contactevents.NewHandler(db, logger, deals.NewReferences()).WithActivities(leads.NewFirstTouch(db, logger), behaviours).Handle},
+		{Group: leads.MarketingGroup, Contexts: leads.MarketingContexts, Handler: behaviours.HandleMarketing}}
 }
 
 // jobs are the service's periodic jobs: the sweep of leads' first-touch
@@ -147,6 +151,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, contacts *contactsapi.Client, 
 		leads.ConvertRoutes(leads.NewConverter(leadStore, contacts, opportunities)),
 		leads.AssignmentRoutes(leads.NewAssignmentService(leadStore)),
 		leads.FieldRoutes(leads.NewFieldService(leadStore)),
+		leads.ScoringRoutes(leads.NewScoringService(leadStore)),
 		importjob.Routes(importjob.NewService(leadImports(db), leads.ImportDomain{}, cursors, deals.PermAdmin),
 			importjob.RouteConfig{Path: "/v1/lead-imports", Permission: deals.PermWrite, Operation: "LeadImport"}),
 	)

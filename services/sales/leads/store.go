@@ -209,6 +209,9 @@ func createIn(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead, che
 	if err := check(l, defs); err != nil {
 		return nil, err
 	}
+	if err := scoreIn(ctx, tx, 0, l); err != nil {
+		return nil, err
+	}
 	if err := save(ctx, tx, l, true); err != nil {
 		return nil, err
 	}
@@ -258,7 +261,9 @@ func (s *Store) update(ctx context.Context, tenant, id string, change func(curre
 
 // updateIn is update in tx, a transaction of the lead's tenant
 // (pgstore.UpdateIn): the one way a lead changes, by the API and by a CSV
-// import in the transaction of its chunk of rows (ImportDomain).
+// import in the transaction of its chunk of rows (ImportDomain). What the
+// change makes of the lead is scored in the transaction (rescored), but
+// for a deletion.
 func updateIn(ctx context.Context, tx *outbox.Tx, id string, change func(current *Lead, defs Fields) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
 	var next *Lead
 	var defs Fields
@@ -276,6 +281,9 @@ func updateIn(ctx context.Context, tx *outbox.Tx, id string, change func(current
 	}
 	return pgstore.UpdateIn(ctx, tx, id, rows, func(current *Lead) (*Lead, pgstore.Change, error) {
 		n, ch, err := change(current, defs)
+		if err == nil {
+			n, ch, err = rescored(ctx, tx, current, n, ch)
+		}
 		next = n
 		return n, ch, err
 	})
