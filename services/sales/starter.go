@@ -113,7 +113,7 @@ func contactsClient(env starter.Env) (*contactsapi.Client, error) {
 func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 	behaviours := leads.NewBehaviours(leads.NewStore(db), logger)
 	return []starter.Consumer{{Group: contactevents.ConsumerGroup, Contexts: contactevents.Contexts,
-		Handler: contactevents.NewHandler(db, logger, deals.NewReferences()).WithActivities(leads.NewFirstTouch(db, logger), behaviours).Handle},
+		Handler: contactevents.NewHandler(db, logger, deals.NewReferences(), leads.NewReferences()).WithActivities(leads.NewFirstTouch(db, logger), behaviours).Handle},
 		{Group: leads.MarketingGroup, Contexts: leads.MarketingContexts, Handler: behaviours.HandleMarketing}}
 }
 
