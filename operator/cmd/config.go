@@ -42,7 +42,7 @@ func loadConfig(getenv func(string) string, reg registry.Registry) (config, erro
 	cc.Version = env("RAPPORT_VERSION", "")
 	cc.GatewayURL = strings.TrimSuffix(env("GATEWAY_URL", ""), "/")
 	cc.GatewayToken = env("GATEWAY_PLATFORM_TOKEN", "")
-	cc.JWKSURL = env("GATEWAY_JWKS_URL", cc.GatewayURL+"/.well-known/jwks.json")
+	cc.JWKSURL = env("GATEWAY_JWKS_URL", cc.GatewayURL+controller.JWKSPath)
 	cc.GatewayNamespace = env("GATEWAY_NAMESPACE", cc.Namespace)
 	cc.ConsulAddr = env("CONSUL_HTTP_ADDR", "")
 	cc.DefaultResources = controller.DefaultResources()

@@ -41,6 +41,9 @@ const (
 // httpPort is the port every Rapport service listens on in its pod.
 const httpPort = 8080
 
+// JWKSPath is where the gateway serves its key set, below its base URL.
+const JWKSPath = "/.well-known/jwks.json"
+
 // Namespace names a dedicated tenant's namespace.
 func Namespace(tenant string) string { return "tenant-" + tenant }
 

@@ -25,8 +25,9 @@ func (r *TenantReconciler) image(t *v1alpha1.Tenant, svc string) string {
 }
 
 // podTemplate is the pod of service svc of t: the service's image with its
-// database Secret, topic prefix, the gateway's key set and the Consul tag
-// in its environment, probed on /healthz and /readyz.
+// database Secret, topic prefix, the gateway's key set and base URL, the
+// URLs of t's other services and the Consul tag in its environment, probed
+// on /healthz and /readyz.
 func (r *TenantReconciler) podTemplate(t *v1alpha1.Tenant, svc string, s v1alpha1.ServiceSpec) corev1.PodTemplateSpec {
 	fromSecret := func(name, key string) corev1.EnvVar {
 		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
@@ -42,12 +43,20 @@ func (r *TenantReconciler) podTemplate(t *v1alpha1.Tenant, svc string, s v1alpha
 		{Name: "KAFKA_BROKERS", Value: strings.Join(r.Config.KafkaBrokers, ",")},
 		{Name: "TOPIC_PREFIX", Value: events.TenantPrefix(t.Name)},
 		{Name: "AUTH_JWKS_URL", Value: r.Config.JWKSURL},
+		{Name: "GATEWAY_URL", Value: r.podGatewayURL()},
 		{Name: "CONSUL_SERVICE_TAGS", Value: consulTag(t)},
 		// The address the gateway dials, which the service registers in Consul.
 		{Name: "SERVICE_ADDRESS", ValueFrom: &corev1.EnvVarSource{FieldRef: &corev1.ObjectFieldSelector{FieldPath: "status.podIP"}}},
 	}
 	if r.Config.ConsulAddr != "" {
 		env = append(env, corev1.EnvVar{Name: "CONSUL_HTTP_ADDR", Value: r.Config.ConsulAddr})
+	}
+	// Where it calls the tenant's other services with its caller's
+	// authority (libs/svcclient): their Services in the namespace.
+	for _, other := range r.Config.Services {
+		if other != svc {
+			env = append(env, corev1.EnvVar{Name: strings.ToUpper(other) + "_URL", Value: serviceURL(t, other)})
+		}
 	}
 	resources := s.Resources
 	if len(resources.Requests) == 0 && len(resources.Limits) == 0 {
@@ -90,6 +99,23 @@ func (r *TenantReconciler) podTemplate(t *v1alpha1.Tenant, svc string, s v1alpha
 			}},
 		},
 	}
+}
+
+// podGatewayURL is the gateway's base URL as the tenants' pods reach it,
+// for its internal routes (token exchange, team directory), which it
+// serves beside its key set: JWKSURL without JWKSPath, else the admin
+// API's URL.
+func (r *TenantReconciler) podGatewayURL() string {
+	if base, ok := strings.CutSuffix(r.Config.JWKSURL, JWKSPath); ok {
+		return base
+	}
+	return r.Config.GatewayURL
+}
+
+// serviceURL is the base URL of service svc of t within the cluster: its
+// Service in t's namespace.
+func serviceURL(t *v1alpha1.Tenant, svc string) string {
+	return "http://" + svc + "." + Namespace(t.Name) + ".svc:" + strconv.Itoa(httpPort)
 }
 
 // hpaSpec scales service svc between its replicas and its ceiling on CPU.

@@ -153,6 +153,19 @@ func TestDedicatedTenantsAreProvisionedAndIsolated(t *testing.T) {
 				t.Errorf("Deployment %s = %v, want %v", ch.name, ch.got, ch.want)
 			}
 		}
+		w.get(t, ns, "sales", &dep)
+		env = map[string]corev1.EnvVar{}
+		for _, e := range dep.Spec.Template.Spec.Containers[0].Env {
+			env[e.Name] = e
+		}
+		for name, want := range map[string]string{"CONTACTS_URL": "http://contacts." + ns + ".svc:8080", "GATEWAY_URL": w.gw.URL} {
+			if got := env[name].Value; got != want {
+				t.Errorf("sales Deployment %s = %q, want %q", name, got, want)
+			}
+		}
+		if _, ok := env["SALES_URL"]; ok {
+			t.Errorf("the sales Deployment has SALES_URL, its own")
+		}
 		var hpa autoscalingv2.HorizontalPodAutoscaler
 		w.get(t, ns, "contacts", &hpa)
 		if *hpa.Spec.MinReplicas != 3 || hpa.Spec.MaxReplicas != 5 {
