@@ -32,6 +32,7 @@ import (
 	"github.com/rapport-crm/rapport/services/sales/internal/contactsapi"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/leads"
+	"github.com/rapport-crm/rapport/services/sales/marketingevents"
 	"github.com/rapport-crm/rapport/services/sales/migrations"
 	"github.com/rapport-crm/rapport/services/sales/quotes"
 )
@@ -108,13 +109,15 @@ func contactsClient(env starter.Env) (*contactsapi.Client, error) {
 // contacts' merges and erasures, applied to each context naming contacts'
 // records (a contactevents.Referrer), and their activities, which touch
 // leads' first-touch deadlines (leads.FirstTouch) and count for leads'
-// scores (leads.Behaviours); marketing's form submissions and email
-// opens, which count for leads' scores too.
+// scores (leads.Behaviours); marketing's form submissions and campaign
+// responses, which make leads (marketingevents), and with its email opens
+// count for leads' scores too, observed after them in one consumer.
 func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 	behaviours := leads.NewBehaviours(leads.NewStore(db), logger)
 	return []starter.Consumer{{Group: contactevents.ConsumerGroup, Contexts: contactevents.Contexts,
 		Handler: contactevents.NewHandler(db, logger, deals.NewReferences(), leads.NewReferences()).WithActivities(leads.NewFirstTouch(db, logger), behaviours).Handle},
-		{Group: leads.MarketingGroup, Contexts: leads.MarketingContexts, Handler: behaviours.HandleMarketing}}
+		{Group: leads.MarketingGroup, Contexts: leads.MarketingContexts,
+			Handler: marketingevents.NewHandler(db, logger, behaviours.HandleMarketing).Handle}}
 }
 
 // jobs are the service's periodic jobs: the sweep of leads' first-touch
