@@ -102,14 +102,14 @@ func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (cont
 		return res, err
 	}
 	defer app.Close()
-	created, err := storedContacts(ctx, app, p.TenantID)
+	created, err := storedRows(ctx, app, p.TenantID, contactsCeiling)
 	if err != nil {
 		return res, err
 	}
 	if walStart, err = walPosition(ctx, raw); err != nil {
 		return res, err
 	}
-	if res.SchemaInserts, err = schemaCeiling(ctx, app, created, createWriters, createPerWriter); err != nil {
+	if res.SchemaInserts, err = schemaCeiling(ctx, app, contactsCeiling, created, createWriters, createPerWriter, nil); err != nil {
 		return res, err
 	}
 	res.WALSchema, err = walSince(ctx, raw, walStart, createWriters*createPerWriter)

@@ -42,7 +42,7 @@ type results struct {
 	// Import is part 9, a CSV import of 1,000,000 contacts.
 	Import importRun
 	// Sales is part 10, the board of a pipeline of 100,000 opportunities
-	// and the forecast of their tenant.
+	// and the forecast of their tenant, then leads' assignment and creation.
 	Sales salesRun
 }
 
@@ -166,6 +166,9 @@ func writeSummary(w io.Writer, r results) {
 	fmt.Fprintf(w, "sales: board of %d opportunities p99 %s (scope all), %s (team), %s (own) (goal ≤ %s); forecast of %s p99 %s (tenant), %s (owner), %s (team) (goal ≤ %s)\n", salesOpportunities,
 		ms(sc[0].Latency.P99), ms(sc[1].Latency.P99), ms(sc[2].Latency.P99), ms(goalBoardP99),
 		r.Sales.Period, ms(sc[6].Latency.P99), ms(sc[7].Latency.P99), ms(sc[8].Latency.P99), ms(goalForecastP99))
+	la, lc := r.Sales.Assign, r.Sales.Create
+	fmt.Fprintf(w, "leads: %.0f assigned/s through %d rules (goal ≥ %.0f) vs %.0f raw UPDATE rows/s (ratio %.2f), %d over cap, %d uneven round robins; %.0f creates/s at concurrency %d vs %.0f same-schema INSERT + outbox tx/s (ratio %.2f)\n",
+		la.Rate, assignRules, goalAssignRate, la.Baseline, la.Rate/la.Baseline, la.OverCap, la.Uneven, lc.Rate, createWriters, lc.Ceiling, lc.Rate/lc.Ceiling)
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))

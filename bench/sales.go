@@ -49,6 +49,8 @@ type salesRun struct {
 	Cases   []salesCase // the board's, then the forecast's
 	Period  string      // the quarter forecast
 	Explain string
+	Assign  assignRun  // the leads assigned through the 20 rules
+	Create  leadCreate // the leads created at concurrency 16
 }
 
 // salesPrincipal is a user of the sales module with scope in tenant, in
@@ -62,7 +64,9 @@ func salesPrincipal(tenant string, owner int, scope auth.Scope) auth.Principal {
 // measureSales starts the sales binary, loads 100,000 opportunities into
 // the default pipeline of one tenant and 5,000 into each of four others,
 // and times the board of the big one for users of each scope, then its
-// forecast of the next quarter (measureForecast).
+// forecast of the next quarter (measureForecast); then, on the same
+// service, the lead assignment (measureLeadAssignment) and lead creation
+// (measureLeadCreate) of tenants of their own.
 func measureSales(ctx context.Context, root string) (r salesRun, err error) {
 	stack, err := startServiceStack(ctx, root, registry.Sales)
 	if err != nil {
@@ -142,8 +146,18 @@ func measureSales(ctx context.Context, root string) (r salesRun, err error) {
 		return r, err
 	}
 	r.Cases = append(r.Cases, forecast...)
-	r.Explain, err = salesExplain(ctx, stack.db.AppURL, tenant, pipeline)
-	return r, err
+	if r.Explain, err = salesExplain(ctx, stack.db.AppURL, tenant, pipeline); err != nil {
+		return r, err
+	}
+	fmt.Fprintf(os.Stderr, "bench: sales: lead assignment\n")
+	if r.Assign, err = measureLeadAssignment(ctx, stack, admin); err != nil {
+		return r, fmt.Errorf("lead assignment: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "bench: sales: lead create\n")
+	if r.Create, err = measureLeadCreate(ctx, stack, admin); err != nil {
+		return r, fmt.Errorf("lead create: %w", err)
+	}
+	return r, nil
 }
 
 // defaultPipeline lists the pipelines of the token's tenant, which creates
