@@ -114,7 +114,9 @@ func migrated(t *testing.T) (admin, app *sqlx.DB) {
 }
 
 // newStore returns the Store of the notes on app.
-func newStore(app *sqlx.DB) *Store { return NewStore(outbox.NewDB(app, catalogue, "rapport.notes.v1"), "import") }
+func newStore(app *sqlx.DB) *Store {
+	return NewStore(outbox.NewDB(app, catalogue, "rapport.notes.v1"), "import")
+}
 
 // upload starts an import of file as p with s.
 func upload(s Service, p auth.Principal, file []byte) (*Import, error) {
