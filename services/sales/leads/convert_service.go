@@ -67,7 +67,7 @@ func (c *converter) Convert(ctx context.Context, id, attempt string, req Convert
 			return nil, within("opportunity", err)
 		}
 	}
-	keys := keysOf(l.ID, attempt)
+	keys := keysOf(l.ID, p.UserID, attempt)
 	out := &Conversion{}
 	if out.AccountID, out.AccountAction, err = c.account(ctx, l, req.Account, keys("account")); err != nil {
 		return nil, err
@@ -93,11 +93,14 @@ func (c *converter) Convert(ctx context.Context, id, attempt string, req Convert
 }
 
 // keysOf returns the Idempotency-Key of each call of the conversion of
-// lead in attempt: a digest of both and the call, so that a retry of the
-// attempt sends the keys its first try sent.
-func keysOf(lead, attempt string) func(call string) string {
+// lead by user in attempt: a digest of them and the call, so that a retry
+// of the attempt sends the keys its first try sent. The user is in it
+// because contacts keeps keys per tenant: another user's conversion of the
+// lead must not be answered with records made for the first, which it may
+// not see.
+func keysOf(lead, user, attempt string) func(call string) string {
 	return func(call string) string {
-		sum := sha256.Sum256([]byte("lead-conversion\x00" + lead + "\x00" + attempt + "\x00" + call))
+		sum := sha256.Sum256([]byte("lead-conversion\x00" + lead + "\x00" + user + "\x00" + attempt + "\x00" + call))
 		return "sales-lead-conversion-" + hex.EncodeToString(sum[:])
 	}
 }
