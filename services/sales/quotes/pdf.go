@@ -22,12 +22,37 @@ const FontPath = "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"
 var ErrNoFont = errs.New(errs.Unavailable, "pdf-font-missing",
 	"the font of PDFs is not installed: install the Debian package fonts-droid-fallback ("+FontPath+")")
 
-// font reads the font once.
-var font = sync.OnceValues(func() ([]byte, error) { return os.ReadFile(FontPath) })
+// fontFile is a font file read once and kept: its bytes are read by the
+// first call of bytes that finds the file, while concurrent calls wait,
+// and every later call returns them without reading the disk; a failed
+// read is tried again by the next call, so a font installed after the
+// service started is taken without a restart.
+type fontFile struct {
+	path string
+	mu   sync.Mutex
+	ttf  []byte
+}
+
+// bytes returns the font's bytes.
+func (f *fontFile) bytes() ([]byte, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ttf == nil {
+		ttf, err := os.ReadFile(f.path)
+		if err != nil {
+			return nil, err
+		}
+		f.ttf = ttf
+	}
+	return f.ttf, nil
+}
+
+// font is the font of PDFs.
+var font = &fontFile{path: FontPath}
 
 // renderPDF renders d as a PDF of A4 pages.
 func renderPDF(d *Document) (*rendered, error) {
-	ttf, err := font()
+	ttf, err := font.bytes()
 	if err != nil {
 		return nil, ErrNoFont.Wrap(err)
 	}
