@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/sales/leads"
 )
@@ -19,6 +21,20 @@ import (
 func createScoringRule(e *env, u user, body map[string]any) leads.ScoringRule {
 	e.t.Helper()
 	return contracttest.Decode[leads.ScoringRule](e.want(e.do(u, "POST", "/v1/lead-scoring-rules", body), http.StatusCreated))
+}
+
+// waitRescan waits until the rescan of tenant's lead scores a change of
+// its scoring rules asked for is through (leads.Rescans, a job of the
+// service's: its row is deleted in the transaction of its last batch).
+func (e *env) waitRescan(tenant string) {
+	e.t.Helper()
+	testkit.Eventually(e.t, 45*time.Second, "lead scores of "+tenant+" rescanned", func() (bool, string) {
+		var n int
+		if err := e.admin.Get(&n, "SELECT count(*) FROM lead_score_rescans WHERE tenant_id = $1", tenant); err != nil {
+			e.t.Fatal(err)
+		}
+		return n == 0, ""
+	})
 }
 
 // readLead reads the lead id as u.
@@ -79,6 +95,7 @@ func TestLeadScoringFieldRulesAndThresholds(t *testing.T) {
 		"condition": map[string]any{"field": "email", "op": "contains", "value": "@gmail."}})
 	qualify := createScoringRule(e, u, map[string]any{"name": "Qualify at 50", "kind": "threshold", "minScore": 50,
 		"fromStatuses": []string{"new", "working"}, "toStatus": "qualified"})
+	e.waitRescan(u.tenant)
 	var cond struct{ Value string }
 	if err := json.Unmarshal(vip.Condition, &cond); err != nil || cond.Value != "vip" {
 		t.Errorf("the tag condition kept as %s (%v), want its value in lower case", vip.Condition, err)
@@ -146,8 +163,9 @@ func sorted(lists [][]string) [][]string {
 }
 
 // A change of the rules scores the tenant's live, unconverted leads again
-// (lead.updated for those that move), and only that tenant's; switching a
-// rule off or deleting it takes its points away.
+// (lead.updated for those that move) soon after, in the background, and
+// only that tenant's; switching a rule off or deleting it takes its
+// points away.
 func TestLeadScoringRuleChangesRescore(t *testing.T) {
 	e := newEnv(t)
 	u, other := newUser(uuid.NewString()), newUser(uuid.NewString())
@@ -159,6 +177,7 @@ func TestLeadScoringRuleChangesRescore(t *testing.T) {
 
 	rule := createScoringRule(e, u, map[string]any{"name": "Acme", "kind": "field", "points": 40,
 		"condition": map[string]any{"field": "company", "op": "startsWith", "value": "acme"}})
+	e.waitRescan(u.tenant)
 	if got := readLead(e, u, a.ID); got.Score != 40 || got.Version != 2 || !slices.Equal(reasons(got.ScoreReasons), []string{rule.ID + ":40"}) {
 		t.Errorf("a: score %d, version %d, reasons %v", got.Score, got.Version, reasons(got.ScoreReasons))
 	}
@@ -174,16 +193,20 @@ func TestLeadScoringRuleChangesRescore(t *testing.T) {
 
 	r := e.want(e.do(u, "PATCH", "/v1/lead-scoring-rules/"+rule.ID, map[string]any{"points": 15}, "If-Match", kitx.ETag(rule.Version)), http.StatusOK)
 	rule = contracttest.Decode[leads.ScoringRule](r)
+	e.waitRescan(u.tenant)
 	if got := readLead(e, u, a.ID); got.Score != 15 || got.Version != 3 {
 		t.Errorf("after the patch: score %d, version %d", got.Score, got.Version)
 	}
 	r = e.want(e.do(u, "PATCH", "/v1/lead-scoring-rules/"+rule.ID, map[string]any{"active": false}, "If-Match", kitx.ETag(rule.Version)), http.StatusOK)
 	rule = contracttest.Decode[leads.ScoringRule](r)
+	e.waitRescan(u.tenant)
 	if got := readLead(e, u, a.ID); got.Score != 0 || len(got.ScoreReasons) != 0 {
 		t.Errorf("switched off: score %d, reasons %v", got.Score, got.ScoreReasons)
 	}
 	e.want(e.do(u, "PATCH", "/v1/lead-scoring-rules/"+rule.ID, map[string]any{"active": true}, "If-Match", kitx.ETag(rule.Version)), http.StatusOK)
+	e.waitRescan(u.tenant)
 	e.want(e.do(u, "DELETE", "/v1/lead-scoring-rules/"+rule.ID, nil), http.StatusNoContent)
+	e.waitRescan(u.tenant)
 	if got := readLead(e, u, a.ID); got.Score != 0 || got.Version != 6 {
 		t.Errorf("deleted rule: score %d, version %d", got.Score, got.Version)
 	}
@@ -196,6 +219,33 @@ func TestLeadScoringRuleChangesRescore(t *testing.T) {
 		t.Errorf("lead.updated of b: %v", got)
 	}
 	validateEvents(t, e)
+}
+
+// A rescan goes through the tenant's leads in batches of their own
+// transactions until every one is scored: more leads than a batch holds
+// all move, each once.
+func TestLeadScoringRescanBatches(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	const n = 205
+	for i := range n {
+		createLead(e, u, map[string]any{"lastName": fmt.Sprint("L", i), "company": fmt.Sprint("Acme ", i)})
+	}
+	createScoringRule(e, u, map[string]any{"name": "Acme", "kind": "field", "points": 10,
+		"condition": map[string]any{"field": "company", "op": "startsWith", "value": "Acme"}})
+	e.waitRescan(u.tenant)
+	var scored, updates int
+	if err := e.admin.Get(&scored, "SELECT count(*) FROM leads WHERE tenant_id = $1 AND score = 10 AND version = 2", u.tenant); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range e.published() {
+		if ev.Type == "dev.rapport.sales.lead.updated.v1" {
+			updates++
+		}
+	}
+	if scored != n || updates != n {
+		t.Errorf("%d leads scored at version 2, %d lead.updated; want %d", scored, updates, n)
+	}
 }
 
 // Scoring rules are the tenant's configuration: read with sales:read,

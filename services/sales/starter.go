@@ -121,9 +121,11 @@ func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 }
 
 // jobs are the service's periodic jobs: the sweep of leads' first-touch
-// deadlines passed (lead.sla_missed), on every instance.
+// deadlines passed (lead.sla_missed), the rescans of lead scores after
+// their rules changed, on every instance.
 func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 	return []starter.Job{{Name: "lead first-touch deadlines", Every: leads.SweepFirstTouchEvery, Run: leads.NewFirstTouch(db, logger).Run},
+		{Name: "lead score rescans", Every: leads.RescanEvery, Run: leads.NewRescans(db, logger).Run},
 		{Name: "run lead imports", Every: importjob.RunEvery, Run: importjob.NewRunner(leadImports(db), leads.ImportDomain{}, logger).Run}}
 }
 

@@ -148,11 +148,11 @@ func (r *ScoringRule) normalize() error {
 	}
 	node, err := filter.Parse(r.Condition)
 	if err != nil {
-		return scoringConditionError(err)
+		return conditionError(err)
 	}
 	lowerTags(node)
 	if _, _, err := filter.Compile(node, scoreFields, 1); err != nil {
-		return scoringConditionError(err)
+		return conditionError(err)
 	}
 	if r.Condition, err = json.Marshal(node); err != nil {
 		return fmt.Errorf("write condition: %w", err)
@@ -185,19 +185,4 @@ func lowerTags(n *filter.Node) {
 			}
 		}
 	}
-}
-
-// scoringConditionError is err with the paths of a filter error under
-// condition rather than filter.
-func scoringConditionError(err error) error {
-	e, ok := errs.As(err)
-	if !ok || len(e.Fields) == 0 {
-		return err
-	}
-	out := e.WithDetail("%s", strings.Replace(e.Message, " at "+filter.Root, " at condition", 1))
-	out.Fields = make([]errs.FieldError, len(e.Fields))
-	for i, f := range e.Fields {
-		out.Fields[i] = errs.FieldError{Field: "condition" + strings.TrimPrefix(f.Field, filter.Root), Reason: f.Reason}
-	}
-	return out
 }

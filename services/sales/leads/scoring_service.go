@@ -14,11 +14,11 @@ import (
 )
 
 // ScoringService manages the tenant's lead scoring rules and shows why a
-// lead scores what it does. A change of the rules scores the tenant's
-// live, unconverted leads again before it answers, in batches of their
-// own transactions: each lead whose score, reasons or status move is
-// written with lead.updated. Patches are JSON merge patches needing
-// ifMatch; deletes take it when given.
+// lead scores what it does. A change of the rules asks, in its
+// transaction, for the tenant's live, unconverted leads to be scored
+// again (Rescans does it, soon after): each lead whose score, reasons or
+// status move is written with lead.updated. Patches are JSON merge
+// patches needing ifMatch; deletes take it when given.
 type ScoringService interface {
 	ListScoringRules(ctx context.Context) ([]ScoringRule, error)
 	GetScoringRule(ctx context.Context, id string) (*ScoringRule, error)
@@ -85,15 +85,16 @@ func (s *service) CreateScoringRule(ctx context.Context, r ScoringRule) (*Scorin
 	}
 	now := pg.Timestamp(s.now())
 	r.ID, r.CreatedAt, r.UpdatedAt, r.Version = ids.New(), now, now, 1
-	if err := s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error { return insertScoringRule(ctx, tx, &r) }); err != nil {
-		return nil, err
-	}
-	_, err = s.store.rescoreAll(ctx, t)
-	return &r, err
+	return &r, s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+		if err := insertScoringRule(ctx, tx, &r); err != nil {
+			return err
+		}
+		return requestRescan(ctx, tx)
+	})
 }
 
 // UpdateScoringRule implements ScoringService. A patch that changes
-// nothing keeps the version and rescores nothing.
+// nothing keeps the version and asks for no rescan.
 func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*ScoringRule, []string, error) {
 	t, err := tenantOf(ctx)
 	if err != nil {
@@ -126,12 +127,11 @@ func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int6
 		if out, ch, err = pgstore.Updated(old, next); err != nil || ch.Verb == "" {
 			return err
 		}
-		return updateScoringRule(ctx, tx, next)
+		if err := updateScoringRule(ctx, tx, next); err != nil {
+			return err
+		}
+		return requestRescan(ctx, tx)
 	})
-	if err != nil || ch.Verb == "" {
-		return out, ch.Fields, err
-	}
-	_, err = s.store.rescoreAll(ctx, t)
 	return out, ch.Fields, err
 }
 
@@ -144,7 +144,7 @@ func (s *service) DeleteScoringRule(ctx context.Context, id string, ifMatch int6
 	if !ids.Valid(id) {
 		return ErrScoringRuleNotFound
 	}
-	err = s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+	return s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
 		old, err := getScoringRule(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -152,13 +152,11 @@ func (s *service) DeleteScoringRule(ctx context.Context, id string, ifMatch int6
 		if ifMatch != 0 && old.Version != ifMatch {
 			return ErrScoringRuleVersion
 		}
-		return deleteScoringRule(ctx, tx, id)
+		if err := deleteScoringRule(ctx, tx, id); err != nil {
+			return err
+		}
+		return requestRescan(ctx, tx)
 	})
-	if err != nil {
-		return err
-	}
-	_, err = s.store.rescoreAll(ctx, t)
-	return err
 }
 
 // Score implements ScoringService for a lead the caller may see.

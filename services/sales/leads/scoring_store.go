@@ -144,43 +144,6 @@ func rescoreIn(ctx context.Context, tx *outbox.Tx, id string) (changed bool, err
 	return ch.Verb != "", err
 }
 
-// rescoreBatch is how many leads one transaction of a rescan rescores.
-const rescoreBatch = 200
-
-// rescoreAll scores every live, unconverted lead of tenant again
-// (rescoreIn), rescoreBatch leads per transaction in id order, returning
-// how many changed.
-func (s *Store) rescoreAll(ctx context.Context, tenant string) (int, error) {
-	var changed int
-	after := "00000000-0000-0000-0000-000000000000"
-	for {
-		var batch []string
-		err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-			if err := tx.SQL().SelectContext(ctx, &batch, `SELECT id FROM leads WHERE id > $1 AND deleted_at IS NULL AND status <> 'converted'
-				ORDER BY id LIMIT $2`, after, rescoreBatch); err != nil {
-				return fmt.Errorf("list leads to rescore: %w", pg.MapError(err))
-			}
-			for _, id := range batch {
-				moved, err := rescoreIn(ctx, tx, id)
-				if err != nil {
-					return err
-				}
-				if moved {
-					changed++
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return changed, err
-		}
-		if len(batch) < rescoreBatch {
-			return changed, nil
-		}
-		after = batch[len(batch)-1]
-	}
-}
-
 // Behaviour is a count of what a lead did that behaviour rules count: an
 // event with its detail (an activity's type; a form's or a campaign's id).
 type Behaviour struct {
