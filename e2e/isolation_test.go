@@ -277,12 +277,13 @@ func probes(v fixture) []probe {
 			body: map[string]any{"ids": []string{v.LeadRuleID}}, gate: salesWrite, svc: salesAdmin, want: 400, echoes: true},
 		{name: "assign lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/assign", gate: salesWrite, want: 404, echoes: true},
 		// The scoring rules are the tenant's sales configuration too; a
-		// change of them rescores only the caller's leads, and a lead's
-		// score is read within the record scope.
+		// change of them rescores only the caller's leads (the probe's rule
+		// matches none, so the caller's own fixture stays intact), and a
+		// lead's score is read within the record scope.
 		{name: "list lead scoring rules", method: "GET", path: "/v1/lead-scoring-rules", gate: salesRead, want: 200},
 		{name: "get lead scoring rule", method: "GET", path: "/v1/lead-scoring-rules/" + v.ScoringRuleID, gate: salesRead, want: 404, echoes: true},
 		{name: "create lead scoring rule", method: "POST", path: "/v1/lead-scoring-rules", body: map[string]any{"name": "Probe " + m, "kind": "field",
-			"points": 5, "condition": map[string]any{"field": "company", "op": "startsWith", "value": "Co"}}, gate: salesWrite, svc: salesAdmin, want: 201},
+			"points": 5, "condition": map[string]any{"field": "source", "op": "eq", "value": "Never"}}, gate: salesWrite, svc: salesAdmin, want: 201},
 		{name: "patch lead scoring rule", method: "PATCH", path: "/v1/lead-scoring-rules/" + v.ScoringRuleID, body: map[string]any{"points": 100},
 			header: ifMatch, gate: salesWrite, svc: salesAdmin, want: 404, echoes: true},
 		{name: "delete lead scoring rule", method: "DELETE", path: "/v1/lead-scoring-rules/" + v.ScoringRuleID, header: ifMatch, gate: salesWrite,
