@@ -221,6 +221,45 @@ func TestLeadScoringRuleChangesRescore(t *testing.T) {
 	validateEvents(t, e)
 }
 
+// Field rules test the tenant's custom fields of leads as
+// customFields.<key>, as typed by their definitions; a rule naming a
+// field without a definition is a 400, and a rule whose field's
+// definition is deleted matches no lead without failing its writes.
+func TestLeadScoringCustomFields(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	field := contracttest.Decode[struct {
+		ID string `json:"id"`
+	}](e.want(e.do(u, "POST", "/v1/lead-custom-fields", map[string]any{"key": "budget", "label": "Budget", "type": "number"}), http.StatusCreated))
+	big := createScoringRule(e, u, map[string]any{"name": "Big budget", "kind": "field", "points": 20,
+		"condition": map[string]any{"field": "customFields.budget", "op": "gte", "value": 10000}})
+	r := e.want(e.do(u, "POST", "/v1/lead-scoring-rules", map[string]any{"name": "Nope", "kind": "field", "points": 1,
+		"condition": map[string]any{"field": "customFields.nope", "op": "eq", "value": "x"}}), http.StatusBadRequest)
+	if got := r.fields(); !slices.Equal(got, []string{"condition/field"}) {
+		t.Errorf("an unknown custom field: fields %v", got)
+	}
+	e.waitRescan(u.tenant)
+
+	l := createLead(e, u, map[string]any{"lastName": "Rich", "customFields": map[string]any{"budget": 25000}})
+	if l.Score != 20 || !slices.Equal(reasons(l.ScoreReasons), []string{big.ID + ":20"}) {
+		t.Fatalf("created: score %d, reasons %v", l.Score, reasons(l.ScoreReasons))
+	}
+	got := contracttest.Decode[leads.Lead](patchLead(e, u, l.ID, l.Version, map[string]any{"customFields": map[string]any{"budget": 5000}}, http.StatusOK))
+	if got.Score != 0 {
+		t.Errorf("a small budget: score %d", got.Score)
+	}
+	got = contracttest.Decode[leads.Lead](patchLead(e, u, l.ID, got.Version, map[string]any{"customFields": map[string]any{"budget": 50000}}, http.StatusOK))
+	if got.Score != 20 {
+		t.Errorf("a big budget again: score %d", got.Score)
+	}
+	e.want(e.do(u, "DELETE", "/v1/lead-custom-fields/"+field.ID, nil), http.StatusNoContent)
+	got = contracttest.Decode[leads.Lead](patchLead(e, u, l.ID, got.Version, map[string]any{"title": "CEO"}, http.StatusOK))
+	if got.Score != 0 || len(got.ScoreReasons) != 0 {
+		t.Errorf("the definition deleted: score %d, reasons %v", got.Score, got.ScoreReasons)
+	}
+	validateEvents(t, e)
+}
+
 // A rescan goes through the tenant's leads in batches of their own
 // transactions until every one is scored: more leads than a batch holds
 // all move, each once.

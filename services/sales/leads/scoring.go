@@ -85,7 +85,8 @@ var (
 
 // scoreFields are the fields of a lead a field rule's condition may test,
 // over the columns of leads (matchFields evaluates it on the lead as it
-// is being written). tags are compared in lower case. The owner and the
+// is being written); scoreSchema adds the tenant's custom fields. tags are
+// compared in lower case. The owner and the
 // team are not among them: a score says how promising a lead is, not
 // whose it is (and assignment rules set them after a lead is scored).
 var scoreFields = filter.Schema{Fields: []filter.Field{
@@ -104,11 +105,20 @@ var scoreFields = filter.Schema{Fields: []filter.Field{
 	{Name: "createdAt", Column: "created_at", Type: filter.Time},
 }}
 
+// scoreSchema is scoreFields with the custom fields defs (the tenant's
+// definitions of leads) as "customFields.<key>", as assignment rules read
+// them (ruleSchema).
+func scoreSchema(defs Fields) filter.Schema {
+	s := scoreFields
+	s.CustomField = ruleSchema(defs).CustomField
+	return s
+}
+
 // normalize validates r for its kind, defaulting Active and dropping the
 // fields of other kinds' (400 naming each bad field); a field rule's
-// condition is parsed and compiled (errors name condition/…), its tags
-// put in lower case.
-func (r *ScoringRule) normalize() error {
+// condition is parsed and compiled with the custom fields defs (errors
+// name condition/…), its tags put in lower case.
+func (r *ScoringRule) normalize(defs Fields) error {
 	v := errs.NewValidator()
 	text(v, &r.Name, "name", maxRuleNameLen, true)
 	if r.Active == nil {
@@ -151,7 +161,7 @@ func (r *ScoringRule) normalize() error {
 		return conditionError(err)
 	}
 	lowerTags(node)
-	if _, _, err := filter.Compile(node, scoreFields, 1); err != nil {
+	if _, _, err := filter.Compile(node, scoreSchema(defs), 1); err != nil {
 		return conditionError(err)
 	}
 	if r.Condition, err = json.Marshal(node); err != nil {

@@ -137,16 +137,19 @@ func matchFields(ctx context.Context, tx *outbox.Tx, rules []ScoringRule, l *Lea
 	if err != nil {
 		return nil, err
 	}
+	defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+	if err != nil {
+		return nil, err
+	}
 	args := []any{record}
 	conds := make([]string, len(rules))
 	for i, r := range rules {
-		node, err := filter.Parse(r.Condition)
+		sql, more, err := compileScore(r.Condition, len(args)+1, defs)
 		if err != nil {
-			return nil, fmt.Errorf("scoring rule %s: %w", r.ID, err)
-		}
-		sql, more, err := filter.Compile(node, scoreFields, len(args)+1)
-		if err != nil {
-			return nil, fmt.Errorf("scoring rule %s: %w", r.ID, err)
+			// A condition on a custom field whose definition was deleted
+			// matches no lead, rather than failing every write of one.
+			conds[i] = "false"
+			continue
 		}
 		conds[i], args = "COALESCE(("+sql+"), false)", append(args, more...)
 	}
@@ -161,14 +164,24 @@ func matchFields(ctx context.Context, tx *outbox.Tx, rules []ScoringRule, l *Lea
 	return out, nil
 }
 
-// recordOf is l as a JSON object of the columns of leads scoreFields
+// compileScore compiles a field rule's condition over scoreSchema(defs),
+// its parameters numbered from first.
+func compileScore(raw json.RawMessage, first int, defs Fields) (string, []any, error) {
+	node, err := filter.Parse(raw)
+	if err != nil {
+		return "", nil, err
+	}
+	return filter.Compile(node, scoreSchema(defs), first)
+}
+
+// recordOf is l as a JSON object of the columns of leads scoreSchema
 // reads.
 func recordOf(l *Lead) ([]byte, error) {
 	keys := make([]string, len(l.Tags))
 	for i, t := range l.Tags {
 		keys[i] = strings.ToLower(t)
 	}
-	return json.Marshal(map[string]any{"first_name": l.FirstName, "last_name": l.LastName, "company": l.Company, "title": l.Title,
+	return json.Marshal(map[string]any{"custom_fields": l.CustomFields, "first_name": l.FirstName, "last_name": l.LastName, "company": l.Company, "title": l.Title,
 		"email": l.Email, "phone": l.Phone, "phone_e164": l.PhoneE164, "source": l.Source, "campaign_id": orNull(l.CampaignID),
 		"status": l.Status, "rating": l.Rating, "tag_keys": keys, "created_at": l.CreatedAt})
 }

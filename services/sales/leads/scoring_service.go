@@ -80,17 +80,25 @@ func (s *service) CreateScoringRule(ctx context.Context, r ScoringRule) (*Scorin
 	if err != nil {
 		return nil, err
 	}
-	if err := r.normalize(); err != nil {
-		return nil, err
-	}
 	now := pg.Timestamp(s.now())
 	r.ID, r.CreatedAt, r.UpdatedAt, r.Version = ids.New(), now, now, 1
-	return &r, s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+	err = s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+		if err != nil {
+			return err
+		}
+		if err := r.normalize(defs); err != nil {
+			return err
+		}
 		if err := insertScoringRule(ctx, tx, &r); err != nil {
 			return err
 		}
 		return requestRescan(ctx, tx)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // UpdateScoringRule implements ScoringService. A patch that changes
@@ -120,7 +128,11 @@ func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int6
 		if err := mergepatch.Apply(old, patch, append([]string{"kind"}, scoringReadOnly...), next); err != nil {
 			return err
 		}
-		if err := next.normalize(); err != nil {
+		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+		if err != nil {
+			return err
+		}
+		if err := next.normalize(defs); err != nil {
 			return err
 		}
 		next.ID, next.Kind, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.Kind, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
