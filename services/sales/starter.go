@@ -1,7 +1,7 @@
 // Package sales is the sales service of Rapport (issue 15): the pipelines
 // of each tenant with their ordered stages and its opportunities, its
-// catalogue of products and price books, its forecasts, its leads, and,
-// to come, quotes. Every read and write runs
+// catalogue of products and price books, its quotes, its forecasts and its
+// leads. Every read and write runs
 // in a tenant transaction under row-level security; every change is
 // published through the outbox to rapport.sales.v1.
 //
@@ -50,55 +50,49 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		return starter.API{}, err
 	}
 	db := outbox.NewDB(env.DB, pgstore.Events, env.Topic)
-	contacts, err := contactsClient(env)
+	gw, err := gateway(env)
 	if err != nil {
 		return starter.API{}, err
 	}
-	dir, err := directory(env)
+	contacts, err := contactsClient(env, gw)
 	if err != nil {
 		return starter.API{}, err
+	}
+	var dir quotes.Directory // a nil *svcclient.Client would be a non-nil Directory
+	if gw != nil {
+		dir = gw
 	}
 	return starter.API{Routes: routes(db, env.Cursors, contacts, dir), OpenAPI: spec, Consumers: consumers(db, env.Logger),
 		Jobs: jobs(db, env.Logger)}, nil
 }
 
-// directory is the gateway's team directory, which quote approvals ask
-// with each request's own token (GATEWAY_URL); nil without it, when a
-// quote needing an approval cannot be submitted (503).
-func directory(env starter.Env) (quotes.Directory, error) {
+// gateway is the client of the gateway's internal routes (GATEWAY_URL):
+// the token exchange that calls to contacts go through with each request's
+// own token, and the team directory that quote approvals ask. Nil, with a
+// warning, without it: a quote needing an approval cannot be submitted
+// (503), leads are not converted.
+func gateway(env starter.Env) (*svcclient.Client, error) {
 	if env.Config.GatewayURL == "" {
-		env.Logger.Warn("no gateway URL (GATEWAY_URL): quotes needing an approval cannot be submitted")
+		env.Logger.Warn("no gateway URL (GATEWAY_URL): quotes needing an approval cannot be submitted, leads are not converted")
 		return nil, nil
 	}
-	c, err := svcclient.New(env.Config.GatewayURL, &http.Client{Timeout: directoryTimeout})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return svcclient.New(env.Config.GatewayURL, &http.Client{Timeout: gatewayTimeout})
 }
 
-// directoryTimeout bounds one call to the gateway's team directory.
-const directoryTimeout = 10 * time.Second
+// gatewayTimeout bounds one call to the gateway or to contacts.
+const gatewayTimeout = 10 * time.Second
 
-// contactsTimeout bounds one call to the gateway or to contacts.
-const contactsTimeout = 10 * time.Second
-
-// contactsClient is the client of the contacts service, called with the
-// caller's authority through the gateway's token exchange (GATEWAY_URL,
-// CONTACTS_URL); nil, with a warning, when either is missing: lead
+// contactsClient is the client of the contacts service through gw
+// (CONTACTS_URL); nil, with a warning, when either is missing: lead
 // conversion then answers 503, and opportunities' references are checked
 // for shape only.
-func contactsClient(env starter.Env) (*contactsapi.Client, error) {
+func contactsClient(env starter.Env, gw *svcclient.Client) (*contactsapi.Client, error) {
 	base := env.Config.ServiceURLs[registry.Contacts]
-	if env.Config.GatewayURL == "" || base == "" {
+	if gw == nil || base == "" {
 		env.Logger.Warn("no gateway or contacts URL (GATEWAY_URL, CONTACTS_URL): leads are not converted, opportunities' accounts and contacts not checked")
 		return nil, nil
 	}
-	c, err := svcclient.New(env.Config.GatewayURL, &http.Client{Timeout: contactsTimeout})
-	if err != nil {
-		return nil, err
-	}
-	svc, err := c.Service(registry.Contacts, base)
+	svc, err := gw.Service(registry.Contacts, base)
 	if err != nil {
 		return nil, err
 	}

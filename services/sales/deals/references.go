@@ -117,7 +117,7 @@ func repointRoles(roles []ContactRole, winner, loser string) []ContactRole {
 // The queries of the ids of the opportunities, deleted ones too, naming
 // a contact, as primary contact or in a role ($1 its id, $2 contactRole of
 // it), or an account ($1), in id order; the indexes of
-// 0020_contact_references.sql find them.
+// 0016_contact_references.sql find them.
 const (
 	namingContact = `SELECT id FROM opportunities WHERE primary_contact_id = $1 OR contact_roles @> $2::jsonb ORDER BY id`
 	namingAccount = `SELECT id FROM opportunities WHERE account_id = $1 ORDER BY id`

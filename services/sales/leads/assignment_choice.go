@@ -57,9 +57,17 @@ func (c *chooser) choose(matched []int, owner string, counted bool) choice {
 		return choice{rule: r, userID: user, reason: strings.Join(append(passed, why), "; ")}
 	}
 	if len(matched) == 0 {
-		return choice{reason: "no assignment rule matched; kept by " + owner}
+		return choice{reason: "no assignment rule matched; " + kept(owner)}
 	}
-	return choice{reason: strings.Join(append(passed, "kept by "+owner), "; ")}
+	return choice{reason: strings.Join(append(passed, kept(owner)), "; ")}
+}
+
+// kept says who keeps a lead no rule assigned: its owner, or nobody.
+func kept(owner string) string {
+	if owner == "" {
+		return "left unassigned"
+	}
+	return "kept by " + owner
 }
 
 // label is how a reason names r: its name and its place from 1.
