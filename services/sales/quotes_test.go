@@ -284,3 +284,26 @@ func TestQuoteScope(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoteOfUnpricedLine: a quote is made of line items the opportunity's
+// price book still prices; one it no longer prices is a 422 naming the
+// line, for a new quote and for a revision, and nothing is numbered.
+func TestQuoteOfUnpricedLine(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	c, opp := quotable(e, u)
+	q := createQuote(e, u, opp)
+	e.want(e.do(u, "DELETE", "/v1/price-books/"+c.book+"/entries/"+c.hours, nil), http.StatusNoContent)
+	r := e.want(e.do(u, "POST", "/v1/quotes", map[string]any{"opportunityId": opp}), http.StatusUnprocessableEntity)
+	if !slices.Equal(r.fields(), []string{"lineItems/1/productId"}) {
+		t.Errorf("create names %v, want lineItems/1/productId", r.fields())
+	}
+	r = e.want(e.do(u, "POST", "/v1/quotes/"+q.ID+"/revise", nil, "If-Match", kitx.ETag(q.Version)), http.StatusUnprocessableEntity)
+	if !slices.Equal(r.fields(), []string{"lineItems/1/productId"}) {
+		t.Errorf("revise names %v, want lineItems/1/productId", r.fields())
+	}
+	e.want(e.do(u, "PUT", "/v1/price-books/"+c.book+"/entries/"+c.hours, price(125, "EUR")), http.StatusCreated)
+	if next := createQuote(e, u, opp); next.Number != quoteNumber(2) {
+		t.Errorf("the next quote is %s, want %s: a refused create took a number", next.Number, quoteNumber(2))
+	}
+}

@@ -3,6 +3,7 @@ package deals
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -44,4 +45,17 @@ func priceLine(ctx context.Context, tx *outbox.Tx, book, product string, day tim
 // for the transaction when lock (quotes read the one they are made from).
 func OpportunityIn(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Opportunity, error) {
 	return getOpportunity(ctx, tx, id, lock)
+}
+
+// CheckLinePrices checks, in tx, that the price book of o still prices
+// every product of its line items on day, as a quote made of them needs:
+// catalog.ErrNoPrice naming the line (lineItems/2/productId) when it does
+// not, the product gone included.
+func CheckLinePrices(ctx context.Context, tx *outbox.Tx, o *Opportunity, day time.Time) error {
+	for i, l := range o.LineItems {
+		if _, err := priceLine(ctx, tx, o.PriceBookID, l.ProductID, day); err != nil {
+			return renameField(err, "productId", fmt.Sprintf("lineItems/%d/productId", i))
+		}
+	}
+	return nil
 }

@@ -228,6 +228,9 @@ func (s *Store) Create(ctx context.Context, tenant, opportunityID string, build 
 		if err != nil {
 			return err
 		}
+		if err := deals.CheckLinePrices(ctx, tx, o, q.CreatedAt); err != nil {
+			return err
+		}
 		n, err := nextNumber(ctx, tx, q.CreatedAt.UTC().Year())
 		if err != nil {
 			return err
@@ -271,7 +274,7 @@ func (s *Store) Update(ctx context.Context, tenant, id string,
 		if err != nil {
 			return err
 		}
-		next, ch, err := change(current, func(oid string) (*deals.Opportunity, error) { return deals.OpportunityIn(ctx, tx, oid, false) })
+		next, ch, err := change(current, func(oid string) (*deals.Opportunity, error) { return pricedOpportunity(ctx, tx, oid) })
 		if err != nil || ch.Verb == "" {
 			out = next
 			return err
@@ -381,4 +384,18 @@ func (s *Store) Revision(ctx context.Context, tenant, id string, n int) (out *Re
 		return json.Unmarshal(r.LineItems, &out.LineItems)
 	})
 	return out, err
+}
+
+// pricedOpportunity reads the opportunity id in tx for a quote made of
+// its line items, which its price book must still price today: a product
+// it no longer prices is catalog.ErrNoPrice naming the line.
+func pricedOpportunity(ctx context.Context, tx *outbox.Tx, id string) (*deals.Opportunity, error) {
+	o, err := deals.OpportunityIn(ctx, tx, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if o.DeletedAt != nil {
+		return o, nil
+	}
+	return o, deals.CheckLinePrices(ctx, tx, o, time.Now())
 }
