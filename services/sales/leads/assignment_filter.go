@@ -2,6 +2,7 @@ package leads
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/rapport-crm/rapport/libs/customfields"
@@ -12,10 +13,9 @@ import (
 // load count.
 var openStatuses = []string{StatusNew, StatusWorking, StatusNurturing, StatusQualified}
 
-// ruleFields are the fields of a lead a rule's condition (and a bulk
-// assignment's filter) may test, over the columns of leads; ruleSchema
-// adds the tenant's custom fields.
-var ruleFields = filter.Schema{Fields: []filter.Field{
+// leadFields are the fields of a lead both kinds of rule test, over the
+// columns of leads: ruleFields and scoreFields add their own.
+var leadFields = []filter.Field{
 	{Name: "firstName", Column: "first_name", Type: filter.String},
 	{Name: "lastName", Column: "last_name", Type: filter.String},
 	{Name: "company", Column: "company", Type: filter.String},
@@ -27,12 +27,18 @@ var ruleFields = filter.Schema{Fields: []filter.Field{
 	{Name: "campaignId", Column: "campaign_id", Type: filter.UUID},
 	{Name: "status", Column: "status", Type: filter.Enum, Values: Statuses},
 	{Name: "rating", Column: "rating", Type: filter.Enum, Values: Ratings},
+	{Name: "createdAt", Column: "created_at", Type: filter.Time},
+}
+
+// ruleFields are the fields of a lead a rule's condition (and a bulk
+// assignment's filter) may test, over the columns of leads; ruleSchema
+// adds the tenant's custom fields.
+var ruleFields = filter.Schema{Fields: slices.Concat(leadFields, []filter.Field{
 	{Name: "score", Column: "score", Type: filter.Number},
 	{Name: "ownerId", Column: "owner_id", Type: filter.String},
 	{Name: "teamId", Column: "team_id", Type: filter.String},
-	{Name: "createdAt", Column: "created_at", Type: filter.Time},
 	{Name: "tags", Column: "tags", Type: filter.StringArray},
-}}
+})}
 
 // ruleSchema is ruleFields with the custom fields defs (the tenant's live
 // definitions of leads) as "customFields.<key>" (customfields.FilterField).

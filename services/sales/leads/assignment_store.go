@@ -46,46 +46,14 @@ func (r ruleRow) rule() (Rule, error) {
 	return out, nil
 }
 
-// lockRuleList serialises the changes of the tenant's list of rules (a
-// create, a delete, a reorder) in tx, so positions stay one per rule.
-func lockRuleList(ctx context.Context, tx *outbox.Tx) error {
-	if _, err := tx.SQL().ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('lead-assignment-rules:' || "+pgstore.CurrentTenant+"::text, 0))"); err != nil {
-		return fmt.Errorf("lock assignment rules: %w", pg.MapError(err))
-	}
-	return nil
-}
-
 // rulesIn reads the tenant's rules in their order.
 func rulesIn(ctx context.Context, tx *outbox.Tx) ([]Rule, error) {
-	var rows []ruleRow
-	if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+ruleColumns+" FROM lead_assignment_rules ORDER BY position, id"); err != nil {
-		return nil, fmt.Errorf("list assignment rules: %w", pg.MapError(err))
-	}
-	out := make([]Rule, len(rows))
-	for i, r := range rows {
-		var err error
-		if out[i], err = r.rule(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return listRules[ruleRow](ctx, tx, assignmentRules, "", "position, id")
 }
 
 // getRule reads the rule id, locking it when lock.
 func getRule(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Rule, error) {
-	q := "SELECT " + ruleColumns + " FROM lead_assignment_rules WHERE id = $1"
-	if lock {
-		q += " FOR UPDATE"
-	}
-	var r ruleRow
-	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
-		if err = pg.MapError(err); errs.KindOf(err) == errs.NotFound {
-			return nil, ErrRuleNotFound
-		}
-		return nil, fmt.Errorf("read assignment rule: %w", err)
-	}
-	out, err := r.rule()
-	return &out, err
+	return readRule[ruleRow](ctx, tx, assignmentRules, id, lock, ErrRuleNotFound)
 }
 
 // saveRule inserts or updates r's row; a new rule gets its rotation's
@@ -147,15 +115,9 @@ func (s *Store) CreateRule(ctx context.Context, tenant string, r *Rule, check fu
 		if err := check(r, defs); err != nil {
 			return err
 		}
-		if err := lockRuleList(ctx, tx); err != nil {
+		n, err := assignmentRules.room(ctx, tx)
+		if err != nil {
 			return err
-		}
-		var n int
-		if err := tx.SQL().GetContext(ctx, &n, "SELECT count(*) FROM lead_assignment_rules"); err != nil {
-			return fmt.Errorf("count assignment rules: %w", pg.MapError(err))
-		}
-		if n >= maxRules {
-			return ErrTooManyRules.WithDetail("a tenant has at most %d assignment rules", maxRules)
 		}
 		r.Position = n
 		return saveRule(ctx, tx, r, true)
@@ -192,7 +154,7 @@ func (s *Store) UpdateRule(ctx context.Context, tenant, id string, change func(c
 // its id.
 func (s *Store) DeleteRule(ctx context.Context, tenant, id string, ifMatch int64) error {
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		if err := lockRuleList(ctx, tx); err != nil {
+		if err := assignmentRules.lock(ctx, tx); err != nil {
 			return err
 		}
 		r, err := getRule(ctx, tx, id, true)
@@ -217,7 +179,7 @@ func (s *Store) DeleteRule(ctx context.Context, tenant, id string, ifMatch int64
 // changes gets a new version at now.
 func (s *Store) ReorderRules(ctx context.Context, tenant string, ids []string, now time.Time) (out []Rule, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
-		if err := lockRuleList(ctx, tx); err != nil {
+		if err := assignmentRules.lock(ctx, tx); err != nil {
 			return err
 		}
 		current, err := rulesIn(ctx, tx)

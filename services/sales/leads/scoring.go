@@ -85,25 +85,14 @@ var (
 
 // scoreFields are the fields of a lead a field rule's condition may test,
 // over the columns of leads (matchFields evaluates it on the lead as it
-// is being written); scoreSchema adds the tenant's custom fields. tags are
-// compared in lower case. The owner and the
-// team are not among them: a score says how promising a lead is, not
-// whose it is (and assignment rules set them after a lead is scored).
-var scoreFields = filter.Schema{Fields: []filter.Field{
-	{Name: "firstName", Column: "first_name", Type: filter.String},
-	{Name: "lastName", Column: "last_name", Type: filter.String},
-	{Name: "company", Column: "company", Type: filter.String},
-	{Name: "title", Column: "title", Type: filter.String},
-	{Name: "email", Column: "email", Type: filter.String},
-	{Name: "phone", Column: "phone", Type: filter.String},
-	{Name: "phoneE164", Column: "phone_e164", Type: filter.String},
-	{Name: "source", Column: "source", Type: filter.String},
-	{Name: "campaignId", Column: "campaign_id", Type: filter.UUID},
-	{Name: "status", Column: "status", Type: filter.Enum, Values: Statuses},
-	{Name: "rating", Column: "rating", Type: filter.Enum, Values: Ratings},
+// is being written): leadFields and the tags, compared in lower case
+// (tag_keys); scoreSchema adds the tenant's custom fields. The owner, the
+// team and the score itself are not among them: a score says how
+// promising a lead is, not whose it is (and assignment rules set them
+// after a lead is scored).
+var scoreFields = filter.Schema{Fields: slices.Concat(leadFields, []filter.Field{
 	{Name: "tags", Column: "tag_keys", Type: filter.StringArray},
-	{Name: "createdAt", Column: "created_at", Type: filter.Time},
-}}
+})}
 
 // scoreSchema is scoreFields with the custom fields defs (the tenant's
 // definitions of leads) as "customFields.<key>", as assignment rules read

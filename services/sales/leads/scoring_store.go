@@ -41,39 +41,16 @@ func (r scoringRow) rule() (ScoringRule, error) {
 // scoringRulesIn reads the tenant's scoring rules in their order (id:
 // creation), only the active ones when activeOnly.
 func scoringRulesIn(ctx context.Context, tx *outbox.Tx, activeOnly bool) ([]ScoringRule, error) {
-	q := "SELECT " + scoringColumns + " FROM lead_scoring_rules"
+	where := ""
 	if activeOnly {
-		q += " WHERE definition->>'active' IS DISTINCT FROM 'false'"
+		where = " WHERE definition->>'active' IS DISTINCT FROM 'false'"
 	}
-	var rows []scoringRow
-	if err := tx.SQL().SelectContext(ctx, &rows, q+" ORDER BY id"); err != nil {
-		return nil, fmt.Errorf("list scoring rules: %w", pg.MapError(err))
-	}
-	out := make([]ScoringRule, len(rows))
-	for i, r := range rows {
-		var err error
-		if out[i], err = r.rule(); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return listRules[scoringRow](ctx, tx, scoringRules, where, "id")
 }
 
 // getScoringRule reads the scoring rule id, locking it when lock.
 func getScoringRule(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*ScoringRule, error) {
-	q := "SELECT " + scoringColumns + " FROM lead_scoring_rules WHERE id = $1"
-	if lock {
-		q += " FOR UPDATE"
-	}
-	var r scoringRow
-	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
-		if err = pg.MapError(err); errs.KindOf(err) == errs.NotFound {
-			return nil, ErrScoringRuleNotFound
-		}
-		return nil, fmt.Errorf("read scoring rule: %w", err)
-	}
-	out, err := r.rule()
-	return &out, err
+	return readRule[scoringRow](ctx, tx, scoringRules, id, lock, ErrScoringRuleNotFound)
 }
 
 // definitionOf is r's definition column: r less its id, kind and
@@ -92,16 +69,8 @@ func insertScoringRule(ctx context.Context, tx *outbox.Tx, r *ScoringRule) error
 	if err != nil {
 		return err
 	}
-	if _, err := tx.SQL().ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('lead-scoring-rules:' || "+
-		pgstore.CurrentTenant+"::text, 0))"); err != nil {
-		return fmt.Errorf("lock scoring rules: %w", pg.MapError(err))
-	}
-	var n int
-	if err := tx.SQL().GetContext(ctx, &n, "SELECT count(*) FROM lead_scoring_rules"); err != nil {
-		return fmt.Errorf("count scoring rules: %w", pg.MapError(err))
-	}
-	if n >= maxScoringRules {
-		return ErrTooManyScoringRules.WithDetail("a tenant has at most %d scoring rules", maxScoringRules)
+	if _, err := scoringRules.room(ctx, tx); err != nil {
+		return err
 	}
 	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_scoring_rules (tenant_id, id, kind, definition, created_at, updated_at, version)
 		VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6)`, r.ID, r.Kind, body, r.CreatedAt, r.UpdatedAt, r.Version); err != nil {
