@@ -1,7 +1,6 @@
 package sales_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -19,44 +18,6 @@ import (
 	"github.com/rapport-crm/rapport/services/sales/contactevents"
 	"github.com/rapport-crm/rapport/services/sales/deals"
 )
-
-// contactsEvent is an event as the contacts service publishes it, of type
-// typ on subject of tenant.
-func contactsEvent(t *testing.T, typ, subject, tenant string, payload any) events.Event {
-	t.Helper()
-	ev, err := events.New("/rapport/contacts", typ, subject, tenant, payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
-}
-
-// sendContacts publishes evs to the contacts service's topic, which the
-// service consumes.
-func (e *env) sendContacts(evs ...events.Event) {
-	e.t.Helper()
-	pub := events.NewPublisher(e.brokers)
-	defer pub.Close()
-	for _, ev := range evs {
-		if err := pub.Publish(e.t.Context(), ev.Message(registry.MustTopic("", registry.Contacts))); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-}
-
-// waitInbox waits until the service has consumed the event id: applied
-// it, or skipped it as of a type it does not apply (both recorded in the
-// inbox, in the transaction of what it changed).
-func (e *env) waitInbox(id string) {
-	e.t.Helper()
-	testkit.Eventually(e.t, 45*time.Second, "event "+id+" consumed", func() (bool, string) {
-		var n int
-		if err := e.admin.Get(&n, "SELECT count(*) FROM inbox WHERE id = $1", id); err != nil {
-			e.t.Fatal(err)
-		}
-		return n == 1, ""
-	})
-}
 
 // contactMerged is a contact.merged of tenant as contacts publishes it:
 // loser merged into winner, whose full state it carries.
@@ -99,26 +60,6 @@ func roles(o deals.Opportunity) []string {
 	return out
 }
 
-// updates returns the changed fields of each opportunity.updated published
-// about subject, in order.
-func updates(e *env, subject string) [][]string {
-	e.t.Helper()
-	var out [][]string
-	for _, ev := range e.published() {
-		if ev.Subject != subject || ev.Type != "dev.rapport.sales.opportunity.updated.v1" {
-			continue
-		}
-		var p struct {
-			Changed []string `json:"changed"`
-		}
-		if err := json.Unmarshal(ev.Data, &p); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, p.Changed)
-	}
-	return out
-}
-
 // The contacts service's merges re-point opportunities and its erasures
 // remove the person from them, each opportunity changed publishing
 // opportunity.updated; another tenant's opportunities naming the same ids
@@ -142,7 +83,7 @@ func TestContactsMergesAndErasuresReachOpportunities(t *testing.T) {
 
 	evs := []events.Event{contactMerged(t, u.tenant, winner, loser), accountMerged(t, u.tenant, accWinner, accLoser), contactErased(t, u.tenant, gone)}
 	contracttest.ValidateEvents(t, "../contacts/api/events", evs)
-	e.sendContacts(evs...)
+	e.send(registry.Contacts, evs...)
 	e.waitInbox(evs[2].ID)
 
 	got := readOpportunity(e, u, o1.ID)
@@ -168,7 +109,7 @@ func TestContactsMergesAndErasuresReachOpportunities(t *testing.T) {
 		o2.ID: {{"contactRoles"}},
 		o3.ID: {{"accountId"}, {"contactRoles", "primaryContactId"}},
 	} {
-		if got := updates(e, id); fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := changes(e, "opportunity", id); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("opportunity.updated of %s changed %v, want %v", id, got, want)
 		}
 	}
@@ -186,7 +127,7 @@ func TestContactsEventsRedeliveredUnknownAndMalformed(t *testing.T) {
 	loser, winner := uuid.NewString(), uuid.NewString()
 	first := createOpportunity(e, u, map[string]any{"name": "First", "primaryContactId": loser})
 	merged := contactMerged(t, u.tenant, winner, loser)
-	e.sendContacts(merged)
+	e.send(registry.Contacts, merged)
 	e.waitInbox(merged.ID)
 	if got := readOpportunity(e, u, first.ID); got.PrimaryContactID != winner || got.Version != 2 {
 		t.Fatalf("first delivery: primary %s, version %d", got.PrimaryContactID, got.Version)
@@ -194,7 +135,7 @@ func TestContactsEventsRedeliveredUnknownAndMalformed(t *testing.T) {
 
 	later := createOpportunity(e, u, map[string]any{"name": "Later", "primaryContactId": loser})
 	marker := contactErased(t, u.tenant, uuid.NewString())
-	e.sendContacts(merged, marker)
+	e.send(registry.Contacts, merged, marker)
 	e.waitInbox(marker.ID)
 	if got := readOpportunity(e, u, later.ID); got.PrimaryContactID != loser || got.Version != 1 {
 		t.Errorf("the merge applied again: primary %s, version %d", got.PrimaryContactID, got.Version)
@@ -206,7 +147,7 @@ func TestContactsEventsRedeliveredUnknownAndMalformed(t *testing.T) {
 	unknown := contactsEvent(t, "dev.rapport.contacts.tag.created.v1", uuid.NewString(), u.tenant, map[string]any{"surprise": true})
 	malformed := contactsEvent(t, contactevents.TypeContactMerged, winner, u.tenant, map[string]any{"winner": map[string]any{"id": "nope"}, "loserId": later.ID})
 	after := contactErased(t, u.tenant, loser)
-	e.sendContacts(unknown, malformed, after)
+	e.send(registry.Contacts, unknown, malformed, after)
 	e.waitInbox(after.ID)
 	if got := readOpportunity(e, u, later.ID); got.PrimaryContactID != "" {
 		t.Errorf("the erasure after the malformed event: primary %s", got.PrimaryContactID)

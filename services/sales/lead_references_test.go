@@ -9,6 +9,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // convertedLead creates a lead as u and marks it converted into contact
@@ -45,7 +46,7 @@ func TestContactsMergesAndErasuresReachLeads(t *testing.T) {
 
 	evs := []events.Event{contactMerged(t, u.tenant, winner, loser), accountMerged(t, u.tenant, accWinner, accLoser), contactErased(t, u.tenant, erased)}
 	contracttest.ValidateEvents(t, "../contacts/api/events", evs)
-	e.sendContacts(evs...)
+	e.send(registry.Contacts, evs...)
 	e.waitInbox(evs[2].ID)
 
 	if l := readLead(e, u, merged); l.ConvertedContactID != winner || l.ConvertedAccountID != accWinner || l.LastName != "Lovelace" || l.Version != 4 {
@@ -68,7 +69,7 @@ func TestContactsMergesAndErasuresReachLeads(t *testing.T) {
 		merged: {{"convertedContactId"}, {"convertedAccountId"}},
 		gone:   {{"email", "firstName", "lastName", "phone", "phoneE164", "title"}},
 	} {
-		if got := leadUpdates(e, id); fmt.Sprint(sorted(got)) != fmt.Sprint(want) {
+		if got := changes(e, "lead", id); fmt.Sprint(sorted(got)) != fmt.Sprint(want) {
 			t.Errorf("lead.updated of %s changed %v, want %v", id, got, want)
 		}
 	}

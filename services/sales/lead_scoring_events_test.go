@@ -34,29 +34,6 @@ func activityEvent(t *testing.T, typ, tenant, id, kind string, leadIDs ...string
 	return contactsEvent(t, typ, id, tenant, payload)
 }
 
-// marketingEvent is an event of marketing's, as documented in the README
-// (Lead scoring), of type typ for tenant.
-func marketingEvent(t *testing.T, typ, tenant string, payload any) events.Event {
-	t.Helper()
-	ev, err := events.New("/rapport/marketing", typ, uuid.NewString(), tenant, payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
-}
-
-// sendMarketing publishes evs to marketing's topic.
-func (e *env) sendMarketing(evs ...events.Event) {
-	e.t.Helper()
-	pub := events.NewPublisher(e.brokers)
-	defer pub.Close()
-	for _, ev := range evs {
-		if err := pub.Publish(e.t.Context(), ev.Message(registry.MustTopic("", registry.Marketing))); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-}
-
 // Behaviour rules count contacts' activities related to a lead (by type,
 // capped), and marketing's form submissions and email opens naming it by
 // id or email; an activity changed or delivered again counts once, one
@@ -85,7 +62,7 @@ func TestLeadScoringBehaviours(t *testing.T) {
 		activityEvent(t, contactevents.TypeActivityCreated, other.tenant, uuid.NewString(), "call", l.ID),
 	}
 	contracttest.ValidateEvents(t, "../contacts/api/events", evs)
-	e.sendContacts(evs...)
+	e.send(registry.Contacts, evs...)
 	e.waitInbox(evs[len(evs)-1].ID)
 	got := readLead(e, u, l.ID)
 	if got.Score != 25 || got.Status != "working" || len(got.ScoreReasons) != 1 || got.ScoreReasons[0].RuleID != calls.ID ||
@@ -102,7 +79,7 @@ func TestLeadScoringBehaviours(t *testing.T) {
 		activityEvent(t, contactevents.TypeActivityDeleted, u.tenant, a3, "call", l.ID),
 	}
 	contracttest.ValidateEvents(t, "../contacts/api/events", evs)
-	e.sendContacts(evs...)
+	e.send(registry.Contacts, evs...)
 	e.waitInbox(evs[1].ID)
 	if got := readLead(e, u, l.ID); got.Score != 20 || got.Status != "working" {
 		t.Errorf("after the deletion: score %d, status %s", got.Score, got.Status)
@@ -122,7 +99,7 @@ func TestLeadScoringBehaviours(t *testing.T) {
 		marketingEvent(t, leads.TypeEmailOpened, u.tenant, map[string]any{"leadId": 42}),
 		marketingEvent(t, "dev.rapport.marketing.segment.updated.v1", u.tenant, map[string]any{"id": "s"}),
 	}
-	e.sendMarketing(mevs...)
+	e.send(registry.Marketing, mevs...)
 	for _, ev := range mevs {
 		e.waitInbox(ev.ID)
 	}

@@ -58,26 +58,6 @@ func reasons(rs []leads.ScoreReason) []string {
 	return out
 }
 
-// leadUpdates returns the changed fields of each lead.updated published
-// about the lead id, in order.
-func leadUpdates(e *env, id string) [][]string {
-	e.t.Helper()
-	var out [][]string
-	for _, ev := range e.published() {
-		if ev.Subject != id || ev.Type != "dev.rapport.sales.lead.updated.v1" {
-			continue
-		}
-		var p struct {
-			Changed []string `json:"changed"`
-		}
-		if err := json.Unmarshal(ev.Data, &p); err != nil {
-			e.t.Fatal(err)
-		}
-		out = append(out, p.Changed)
-	}
-	return out
-}
-
 // Field rules score a lead as it is created and each time it changes,
 // with the reason of each rule's points; a threshold moves a lead whose
 // score rises to it, once: a lead moved back stays where it was put, and
@@ -136,7 +116,7 @@ func TestLeadScoringFieldRulesAndThresholds(t *testing.T) {
 	}
 	want := [][]string{{"scoreReasons", "score", "tags"}, {"scoreReasons", "score", "source", "status"}, {"status", "title"},
 		{"scoreReasons", "score", "source"}, {"scoreReasons", "score", "source", "status"}}
-	if got := leadUpdates(e, l.ID); fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(want)) {
+	if got := changes(e, "lead", l.ID); fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(want)) {
 		t.Errorf("lead.updated changed %v, want %v", got, want)
 	}
 
@@ -212,10 +192,10 @@ func TestLeadScoringRuleChangesRescore(t *testing.T) {
 	}
 	e.want(e.do(u, "GET", "/v1/lead-scoring-rules/"+rule.ID, nil), http.StatusNotFound)
 	want := [][]string{{"score", "scoreReasons"}, {"score", "scoreReasons"}, {"score", "scoreReasons"}, {"score", "scoreReasons"}, {"score", "scoreReasons"}}
-	if got := leadUpdates(e, a.ID); fmt.Sprint(sorted(got)) != fmt.Sprint(want) {
+	if got := changes(e, "lead", a.ID); fmt.Sprint(sorted(got)) != fmt.Sprint(want) {
 		t.Errorf("lead.updated of a changed %v, want %v", got, want)
 	}
-	if got := leadUpdates(e, b.ID); len(got) != 0 {
+	if got := changes(e, "lead", b.ID); len(got) != 0 {
 		t.Errorf("lead.updated of b: %v", got)
 	}
 	validateEvents(t, e)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/sales/contactevents"
@@ -98,7 +99,7 @@ func TestLeadFirstTouchSLA(t *testing.T) {
 	call := time.Now().UTC().Truncate(time.Second)
 	evs := []events.Event{touchEvent(t, admin.tenant, "call", call, touched.ID), touchEvent(t, admin.tenant, "task", call, planned.ID)}
 	contracttest.ValidateEvents(t, "../contacts/api/events", evs)
-	e.sendContacts(evs...)
+	e.send(registry.Contacts, evs...)
 	e.waitInbox(evs[1].ID)
 	a := contracttest.Decode[leads.Assignment](e.want(e.do(admin, "GET", "/v1/leads/"+touched.ID+"/assignment", nil), http.StatusOK))
 	if a.OwnerID != "rep" || a.AssignedByRuleID != rule.ID || a.FirstTouch == nil || a.FirstTouch.TouchedAt == nil ||

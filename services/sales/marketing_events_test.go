@@ -17,30 +17,6 @@ import (
 	"github.com/rapport-crm/rapport/services/sales/marketingevents"
 )
 
-// submission is an event of marketing's of type typ for tenant, its data
-// payload (marketingevents.Submission's shape, or not).
-func submission(t *testing.T, typ, tenant string, payload any) events.Event {
-	t.Helper()
-	ev, err := events.New("/rapport/marketing", typ, uuid.NewString(), tenant, payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
-}
-
-// publishMarketing publishes evs to marketing's topic, which the service
-// consumes.
-func (e *env) publishMarketing(evs ...events.Event) {
-	e.t.Helper()
-	pub := events.NewPublisher(e.brokers)
-	defer pub.Close()
-	for _, ev := range evs {
-		if err := pub.Publish(e.t.Context(), ev.Message(registry.MustTopic("", registry.Marketing))); err != nil {
-			e.t.Fatal(err)
-		}
-	}
-}
-
 // leadsOf lists the live leads u sees whose names, company or email start
 // with q.
 func leadsOf(e *env, u user, q string) []leads.Lead {
@@ -60,12 +36,12 @@ func TestMarketingEventsMakeLeads(t *testing.T) {
 	createRule(e, u, map[string]any{"name": "Webinars", "condition": map[string]any{"field": "source", "op": "eq", "value": "webinar"},
 		"target": map[string]any{"type": "user", "userId": rep}})
 	campaign := uuid.NewString()
-	form := submission(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"formId": "demo-request", "firstName": " Ada ",
+	form := marketingEvent(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"formId": "demo-request", "firstName": " Ada ",
 		"lastName": "Lovelace", "company": "Analytical Engines", "title": "Countess", "email": "ada@engines.example",
 		"phone": "+44 20 7946 0958", "campaignId": campaign, "submittedAt": time.Now().UTC().Format(time.RFC3339), "extra": map[string]any{"x": 1}})
-	response := submission(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"email": "grace@navy.example", "lastName": "Hopper",
+	response := marketingEvent(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"email": "grace@navy.example", "lastName": "Hopper",
 		"source": "webinar", "campaignId": "not-a-uuid"})
-	e.publishMarketing(form, response)
+	e.send(registry.Marketing, form, response)
 	e.waitInbox(response.ID)
 
 	ada := leadsOf(e, u, "ada@engines")
@@ -93,10 +69,10 @@ func TestMarketingEventsMakeLeads(t *testing.T) {
 	// email in another case and by phone: no lead more. A bad phone is
 	// left out of a new lead.
 	e.want(e.do(u, "DELETE", "/v1/leads/"+grace[0].ID, nil), http.StatusNoContent)
-	again := submission(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"email": "ADA@Engines.Example", "lastName": "L."})
-	byPhone := submission(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"phone": "+442079460958", "company": "AE"})
-	badPhone := submission(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"email": "lin@example.com", "phone": "12345", "firstName": 7})
-	e.publishMarketing(response, again, byPhone, badPhone)
+	again := marketingEvent(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"email": "ADA@Engines.Example", "lastName": "L."})
+	byPhone := marketingEvent(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"phone": "+442079460958", "company": "AE"})
+	badPhone := marketingEvent(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"email": "lin@example.com", "phone": "12345", "firstName": 7})
+	e.send(registry.Marketing, response, again, byPhone, badPhone)
 	e.waitInbox(badPhone.ID)
 	all := contracttest.Decode[leadPage](e.want(e.do(u, "GET", "/v1/leads?limit=200", nil), http.StatusOK)).Items
 	if len(all) != 2 {
@@ -118,16 +94,16 @@ func TestMarketingEventsTolerated(t *testing.T) {
 	other := newUser(uuid.NewString())
 	e.want(e.do(other, "POST", "/v1/lead-custom-fields", map[string]any{"key": "budget", "label": "Budget", "type": "decimal", "required": true}), http.StatusCreated)
 	skipped := []events.Event{
-		submission(t, marketingevents.TypeFormSubmitted, u.tenant, []int{1, 2}),
-		submission(t, marketingevents.TypeFormSubmitted, u.tenant, "a string"),
-		submission(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"formId": "empty"}),
-		submission(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"leadId": uuid.NewString(), "email": "known@example.com"}),
-		submission(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"email": "not an address", "phone": "0800"}),
-		submission(t, "dev.rapport.marketing.segment.updated.v1", u.tenant, map[string]any{"email": "segment@example.com"}),
-		submission(t, marketingevents.TypeFormSubmitted, other.tenant, map[string]any{"email": "needs-budget@example.com"}),
+		marketingEvent(t, marketingevents.TypeFormSubmitted, u.tenant, []int{1, 2}),
+		marketingEvent(t, marketingevents.TypeFormSubmitted, u.tenant, "a string"),
+		marketingEvent(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"formId": "empty"}),
+		marketingEvent(t, marketingevents.TypeFormSubmitted, u.tenant, map[string]any{"leadId": uuid.NewString(), "email": "known@example.com"}),
+		marketingEvent(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"email": "not an address", "phone": "0800"}),
+		marketingEvent(t, "dev.rapport.marketing.segment.updated.v1", u.tenant, map[string]any{"email": "segment@example.com"}),
+		marketingEvent(t, marketingevents.TypeFormSubmitted, other.tenant, map[string]any{"email": "needs-budget@example.com"}),
 	}
-	last := submission(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"email": "after@example.com"})
-	e.publishMarketing(append(skipped, last)...)
+	last := marketingEvent(t, marketingevents.TypeCampaignResponded, u.tenant, map[string]any{"email": "after@example.com"})
+	e.send(registry.Marketing, append(skipped, last)...)
 	e.waitInbox(last.ID)
 	if got := leadsOf(e, u, ""); len(got) != 1 || got[0].Email != "after@example.com" {
 		t.Errorf("leads %+v, want the last event's only", got)
