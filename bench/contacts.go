@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -54,37 +52,16 @@ func measureContactsCreate(ctx context.Context, root string, raw *sqlx.DB) (cont
 		Permissions: []string{"*"}, RecordScope: map[string]auth.Scope{"*": auth.ScopeAll}}
 	token := stack.tokens(p)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: createWriters}, Timeout: 30 * time.Second}
-	var mu sync.Mutex
-	var took []time.Duration
 	walStart, err := walPosition(ctx, raw)
 	if err != nil {
 		return res, err
 	}
-	start := time.Now()
-	g, gctx := errgroup.WithContext(ctx)
-	for w := range createWriters {
-		g.Go(func() error {
-			mine := make([]time.Duration, 0, createPerWriter)
-			for i := range createPerWriter {
-				n := w*createPerWriter + i
-				t := time.Now()
-				if err := createContact(gctx, client, base, token, n); err != nil {
-					return err
-				}
-				mine = append(mine, time.Since(t))
-			}
-			mu.Lock()
-			took = append(took, mine...)
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	res.Rate, res.Latency, err = timedCreates(ctx, func(ctx context.Context, n int) error {
+		return createContact(ctx, client, base, token, n)
+	})
+	if err != nil {
 		return res, err
 	}
-	res.Rate = float64(createWriters*createPerWriter) / time.Since(start).Seconds()
-	slices.Sort(took)
-	res.Latency = latency{P50: quantile(took, 0.50), P99: quantile(took, 0.99), Max: took[len(took)-1], Samples: len(took)}
 	if res.WALCreate, err = walSince(ctx, raw, walStart, createWriters*createPerWriter); err != nil {
 		return res, err
 	}

@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
@@ -52,36 +49,18 @@ func measureLeadCreate(ctx context.Context, stack *contactsStack, admin *sqlx.DB
 	p := salesPrincipal(newTenant(), 0, auth.ScopeAll)
 	token := stack.tokens(p)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: createWriters}, Timeout: 30 * time.Second}
-	var mu sync.Mutex
-	var took []time.Duration
 	created := make([]json.RawMessage, createWriters*createPerWriter)
-	start := time.Now()
-	g, gctx := errgroup.WithContext(ctx)
-	for w := range createWriters {
-		g.Go(func() error {
-			mine := make([]time.Duration, 0, createPerWriter)
-			for i := range createPerWriter {
-				n := w*createPerWriter + i
-				t := time.Now()
-				body, err := benchRequest(gctx, client, token, http.MethodPost, stack.base+"/v1/leads", leadBody(n))
-				if err != nil {
-					return fmt.Errorf("create lead %d: %w", n, err)
-				}
-				mine = append(mine, time.Since(t))
-				created[n] = body
-			}
-			mu.Lock()
-			took = append(took, mine...)
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	res.Rate, res.Latency, err = timedCreates(ctx, func(ctx context.Context, n int) error {
+		body, err := benchRequest(ctx, client, token, http.MethodPost, stack.base+"/v1/leads", leadBody(n))
+		if err != nil {
+			return fmt.Errorf("create lead %d: %w", n, err)
+		}
+		created[n] = body
+		return nil
+	})
+	if err != nil {
 		return res, err
 	}
-	res.Rate = float64(createWriters*createPerWriter) / time.Since(start).Seconds()
-	slices.Sort(took)
-	res.Latency = latency{P50: quantile(took, 0.50), P99: quantile(took, 0.99), Max: took[len(took)-1], Samples: len(took)}
 
 	if err := copyLeadsTable(ctx, admin, stack.db.AppRole); err != nil {
 		return res, err
