@@ -94,3 +94,25 @@ func (c *Cursors) mac(payload []byte) []byte {
 	h.Write(payload)
 	return h.Sum(nil)
 }
+
+// Paged reads one page of a list ordered by a string key, keyset paged:
+// read is given the key of cursor ("" for the first page) and limit+1,
+// and returns the items after it; the extra item says there is a next
+// page, whose cursor encodes key of the page's last item (next is ""
+// without one). A bad cursor is DecodeCursor's error.
+func Paged[T any](c *Cursors, cursor string, limit int, read func(after string, n int) ([]T, error), key func(T) string) (items []T, next string, err error) {
+	var after string
+	if cursor != "" {
+		if err := c.DecodeCursor(cursor, &after); err != nil {
+			return nil, "", err
+		}
+	}
+	list, err := read(after, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(list) > limit {
+		return list[:limit], c.EncodeCursor(key(list[limit-1])), nil
+	}
+	return list, "", nil
+}

@@ -2,6 +2,8 @@ package kitx_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -135,5 +137,50 @@ func TestLimitThroughServer(t *testing.T) {
 				t.Errorf("limit got %d, want %d", got.Limit, tt.wantLimit)
 			}
 		})
+	}
+}
+
+// Paged walks a list page by page: each page's next cursor reads on
+// after its last item, the last page has none, and a cursor not of these
+// Cursors is refused before the list is read.
+func TestPaged(t *testing.T) {
+	c, err := kitx.NewCursors([]byte(strings.Repeat("p", kitx.MinCursorKeyLen)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := []string{"a", "b", "c", "d", "e"}
+	reads := 0
+	read := func(after string, n int) ([]string, error) {
+		reads++
+		i := 0
+		for i < len(all) && all[i] <= after {
+			i++
+		}
+		return all[i:min(i+n, len(all))], nil
+	}
+	key := func(s string) string { return s }
+	var got [][]string
+	cursor := ""
+	for {
+		items, next, err := kitx.Paged(c, cursor, 2, read, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, items)
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if want := [][]string{{"a", "b"}, {"c", "d"}, {"e"}}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("pages %v, want %v", got, want)
+	}
+	other, err := kitx.NewCursors([]byte(strings.Repeat("q", kitx.MinCursorKeyLen)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads = 0
+	if _, _, err := kitx.Paged(c, other.EncodeCursor("b"), 2, read, key); !errors.Is(err, kitx.ErrBadCursor) || reads != 0 {
+		t.Errorf("a foreign cursor: %v after %d reads", err, reads)
 	}
 }

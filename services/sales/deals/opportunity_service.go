@@ -166,22 +166,13 @@ func (s *opportunityService) ListOpportunities(ctx context.Context, f Filter, cu
 	if err != nil {
 		return nil, err
 	}
-	var after string
-	if cursor != "" {
-		if err := s.cursors.DecodeCursor(cursor, &after); err != nil {
-			return nil, err
-		}
-	}
-	list, err := s.store.Opportunities(ctx, p.TenantID, p, f, after, limit+1)
+	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) ([]Opportunity, error) {
+		return s.store.Opportunities(ctx, p.TenantID, p, f, after, n)
+	}, func(o Opportunity) string { return o.ID })
 	if err != nil {
 		return nil, err
 	}
-	page := &Page{Items: list}
-	if len(list) > limit {
-		page.Items = list[:limit]
-		page.NextCursor = s.cursors.EncodeCursor(list[limit-1].ID)
-	}
-	return page, nil
+	return &Page{Items: items, NextCursor: next}, nil
 }
 
 // UpdateOpportunity implements OpportunityService. A patch that changes

@@ -136,22 +136,13 @@ func (s *service) List(ctx context.Context, f Filter, cursor string, limit int) 
 	if err != nil {
 		return nil, err
 	}
-	var after string
-	if cursor != "" {
-		if err := s.cursors.DecodeCursor(cursor, &after); err != nil {
-			return nil, err
-		}
-	}
-	list, err := s.store.List(ctx, p, f, after, limit+1)
+	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) ([]Lead, error) {
+		return s.store.List(ctx, p, f, after, n)
+	}, func(l Lead) string { return l.ID })
 	if err != nil {
 		return nil, err
 	}
-	page := &Page{Items: list}
-	if len(list) > limit {
-		page.Items = list[:limit]
-		page.NextCursor = s.cursors.EncodeCursor(list[limit-1].ID)
-	}
-	return page, nil
+	return &Page{Items: items, NextCursor: next}, nil
 }
 
 // Update implements Service. A patch that changes nothing keeps the

@@ -165,22 +165,13 @@ func (s *service) ListQuotes(ctx context.Context, f Filter, cursor string, limit
 	if err != nil {
 		return nil, err
 	}
-	var after string
-	if cursor != "" {
-		if err := s.cursors.DecodeCursor(cursor, &after); err != nil {
-			return nil, err
-		}
-	}
-	list, err := s.store.Quotes(ctx, p.TenantID, p, f, after, limit+1)
+	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) ([]Quote, error) {
+		return s.store.Quotes(ctx, p.TenantID, p, f, after, n)
+	}, func(q Quote) string { return q.ID })
 	if err != nil {
 		return nil, err
 	}
-	page := &Page{Items: list}
-	if len(list) > limit {
-		page.Items = list[:limit]
-		page.NextCursor = s.cursors.EncodeCursor(list[limit-1].ID)
-	}
-	return page, nil
+	return &Page{Items: items, NextCursor: next}, nil
 }
 
 // GetRevision implements Service.
