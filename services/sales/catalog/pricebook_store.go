@@ -50,14 +50,6 @@ func (r priceBookRow) priceBook() PriceBook {
 	return b
 }
 
-// orNull is s, or NULL when empty.
-func orNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // CreatePriceBook stores a new price book and publishes it.
 func (s *Store) CreatePriceBook(ctx context.Context, tenant string, b *PriceBook) error {
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
@@ -70,7 +62,7 @@ func (s *Store) CreatePriceBook(ctx context.Context, tenant string, b *PriceBook
 
 // savePriceBook inserts or updates b's row.
 func savePriceBook(ctx context.Context, tx *outbox.Tx, b *PriceBook, insert bool) error {
-	args := []any{b.ID, b.Name, b.Currency, b.Segment, orNull(b.ValidFrom), orNull(b.ValidTo), *b.Active, b.IsStandard, b.CreatedAt, b.UpdatedAt, b.Version}
+	args := []any{b.ID, b.Name, b.Currency, b.Segment, pgstore.OrNull(b.ValidFrom), pgstore.OrNull(b.ValidTo), *b.Active, b.IsStandard, b.CreatedAt, b.UpdatedAt, b.Version}
 	q := `UPDATE price_books SET name = $2, currency = $3, segment = $4, valid_from = $5, valid_to = $6, active = $7, is_standard = $8,
 		created_at = $9, updated_at = $10, version = $11 WHERE id = $1`
 	if insert {

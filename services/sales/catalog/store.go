@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
@@ -104,16 +103,9 @@ func (s *Store) Product(ctx context.Context, tenant, id string) (p *Product, err
 
 // getProduct reads the product id, locking it for update when lock.
 func getProduct(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Product, error) {
-	q := "SELECT " + productColumns + " FROM products WHERE id = $1"
-	if lock {
-		q += " FOR UPDATE"
-	}
 	var r productRow
-	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
-		if err = pg.MapError(err); errs.KindOf(err) == errs.NotFound {
-			return nil, ErrProductNotFound
-		}
-		return nil, fmt.Errorf("read product: %w", err)
+	if err := pgstore.GetRow(ctx, tx, &r, "products", productColumns, id, lock, ErrProductNotFound, "product"); err != nil {
+		return nil, err
 	}
 	p := r.product()
 	return &p, nil

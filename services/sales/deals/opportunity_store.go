@@ -9,7 +9,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -62,7 +61,7 @@ func (r opportunityRow) opportunity() (Opportunity, error) {
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, Tags: append([]string{}, r.Tags...)}
 	p := r.Probability
 	o.Probability = &p
-	o.AccountID, o.PrimaryContactID, o.CloseDate, o.PriceBookID = deref(r.AccountID), deref(r.PrimaryContactID), deref(r.CloseDate), deref(r.PriceBookID)
+	o.AccountID, o.PrimaryContactID, o.CloseDate, o.PriceBookID = pgstore.Deref(r.AccountID), pgstore.Deref(r.PrimaryContactID), pgstore.Deref(r.CloseDate), pgstore.Deref(r.PriceBookID)
 	if r.AmountMinor != nil && r.Currency != nil {
 		exp, _ := money.Exponent(*r.Currency)
 		o.Amount = &Money{Minor: *r.AmountMinor, Currency: *r.Currency, Exponent: &exp}
@@ -84,22 +83,6 @@ func (r opportunityRow) opportunity() (Opportunity, error) {
 		return o, fmt.Errorf("read custom fields: %w", err)
 	}
 	return o, nil
-}
-
-// deref is *s, or "" for nil.
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// orNull is s, or NULL when empty.
-func orNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // saveOpportunity inserts or updates o's row.
@@ -124,9 +107,9 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 	if o.Amount != nil {
 		minor, cur = o.Amount.Minor, o.Amount.Currency
 	}
-	args := []any{o.ID, o.Name, orNull(o.AccountID), orNull(o.PrimaryContactID), string(roles), minor, cur, orNull(o.CloseDate),
+	args := []any{o.ID, o.Name, pgstore.OrNull(o.AccountID), pgstore.OrNull(o.PrimaryContactID), string(roles), minor, cur, pgstore.OrNull(o.CloseDate),
 		o.PipelineID, o.StageID, o.Status, *o.Probability, o.OwnerID, o.TeamID, o.NextStep, o.LostReason, pq.StringArray(o.Competitors),
-		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory, orNull(o.PriceBookID), string(lines),
+		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory, pgstore.OrNull(o.PriceBookID), string(lines),
 		pq.StringArray(o.Tags), pq.StringArray(keys), string(values)}
 	q := `UPDATE opportunities SET name = $2, account_id = $3, primary_contact_id = $4, contact_roles = $5, amount_minor = $6, currency = $7,
 		close_date = $8, pipeline_id = $9, stage_id = $10, status = $11, probability = $12, owner_id = $13, team_id = $14, next_step = $15,
@@ -148,16 +131,9 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 // getOpportunity reads one opportunity, locking it when lock, as a read
 // shows it (opportunitiesOf).
 func getOpportunity(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Opportunity, error) {
-	q := "SELECT " + opportunityColumns + " FROM opportunities WHERE id = $1"
-	if lock {
-		q += " FOR UPDATE"
-	}
 	var r opportunityRow
-	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
-		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
-			return nil, ErrOpportunityNotFound
-		}
-		return nil, fmt.Errorf("get opportunity: %w", pg.MapError(err))
+	if err := pgstore.GetRow(ctx, tx, &r, "opportunities", opportunityColumns, id, lock, ErrOpportunityNotFound, "opportunity"); err != nil {
+		return nil, err
 	}
 	list, err := opportunitiesOf(ctx, tx, []opportunityRow{r})
 	if err != nil {

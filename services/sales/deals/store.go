@@ -7,7 +7,6 @@ import (
 
 	"github.com/lib/pq"
 
-	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
@@ -184,16 +183,9 @@ func removedStages(old, next *Pipeline) []string {
 
 // getPipeline reads one pipeline with its stages, locking it when lock.
 func getPipeline(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Pipeline, error) {
-	q := "SELECT " + pipelineColumns + " FROM pipelines WHERE id = $1"
-	if lock {
-		q += " FOR UPDATE"
-	}
 	var r pipelineRow
-	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
-		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
-			return nil, ErrPipelineNotFound
-		}
-		return nil, fmt.Errorf("get pipeline: %w", pg.MapError(err))
+	if err := pgstore.GetRow(ctx, tx, &r, "pipelines", pipelineColumns, id, lock, ErrPipelineNotFound, "pipeline"); err != nil {
+		return nil, err
 	}
 	stages, err := stagesOf(ctx, tx, id)
 	if err != nil {

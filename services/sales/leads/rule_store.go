@@ -54,16 +54,9 @@ func listRules[R ruleRowOf[T], T any](ctx context.Context, tx *outbox.Tx, l rule
 // readRule reads the rule id of l, locking it when lock; notFound when
 // the tenant has none of that id.
 func readRule[R ruleRowOf[T], T any](ctx context.Context, tx *outbox.Tx, l ruleList, id string, lock bool, notFound error) (*T, error) {
-	q := "SELECT " + l.columns + " FROM " + l.table + " WHERE id = $1"
-	if lock {
-		q += " FOR UPDATE"
-	}
 	var r R
-	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
-		if err = pg.MapError(err); errs.KindOf(err) == errs.NotFound {
-			return nil, notFound
-		}
-		return nil, fmt.Errorf("read %s: %w", l.what, err)
+	if err := pgstore.GetRow(ctx, tx, &r, l.table, l.columns, id, lock, notFound, l.what); err != nil {
+		return nil, err
 	}
 	out, err := r.rule()
 	return &out, err

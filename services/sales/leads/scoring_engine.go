@@ -182,7 +182,7 @@ func recordOf(l *Lead) ([]byte, error) {
 		keys[i] = strings.ToLower(t)
 	}
 	return json.Marshal(map[string]any{"custom_fields": l.CustomFields, "first_name": l.FirstName, "last_name": l.LastName, "company": l.Company, "title": l.Title,
-		"email": l.Email, "phone": l.Phone, "phone_e164": l.PhoneE164, "source": l.Source, "campaign_id": orNull(l.CampaignID),
+		"email": l.Email, "phone": l.Phone, "phone_e164": l.PhoneE164, "source": l.Source, "campaign_id": pgstore.OrNull(l.CampaignID),
 		"status": l.Status, "rating": l.Rating, "tag_keys": keys, "created_at": l.CreatedAt})
 }
 

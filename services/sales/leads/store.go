@@ -12,7 +12,6 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/customfields"
-	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
@@ -67,22 +66,6 @@ const columns = `id, first_name, last_name, company, title, email, phone, phone_
 	rating, score, score_reasons, owner_id, team_id, assigned_by_rule_id, assignment_reason, converted_contact_id, converted_account_id,
 	converted_opportunity_id, converted_at, created_at, updated_at, version, deleted_at, tags, custom_fields`
 
-// deref is *s, or "" for nil.
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// orNull is s, or NULL when empty.
-func orNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // utc is t in UTC, nil for nil.
 func utc(t *time.Time) *time.Time {
 	if t == nil {
@@ -95,10 +78,10 @@ func utc(t *time.Time) *time.Time {
 // lead is the Lead of r.
 func (r row) lead() (Lead, error) {
 	l := Lead{ID: r.ID, FirstName: r.FirstName, LastName: r.LastName, Company: r.Company, Title: r.Title, Email: r.Email, Phone: r.Phone,
-		PhoneE164: r.PhoneE164, Source: r.Source, CampaignID: deref(r.CampaignID), Status: r.Status, DisqualifiedReason: r.DisqualifiedReason,
-		Rating: r.Rating, Score: r.Score, OwnerID: r.OwnerID, TeamID: r.TeamID, AssignedByRuleID: deref(r.AssignedByRuleID),
-		AssignmentReason: r.AssignmentReason, ConvertedContactID: deref(r.ConvertedContactID), ConvertedAccountID: deref(r.ConvertedAccountID),
-		ConvertedOpportunityID: deref(r.ConvertedOpportunityID), ConvertedAt: utc(r.ConvertedAt), CreatedAt: r.CreatedAt.UTC(),
+		PhoneE164: r.PhoneE164, Source: r.Source, CampaignID: pgstore.Deref(r.CampaignID), Status: r.Status, DisqualifiedReason: r.DisqualifiedReason,
+		Rating: r.Rating, Score: r.Score, OwnerID: r.OwnerID, TeamID: r.TeamID, AssignedByRuleID: pgstore.Deref(r.AssignedByRuleID),
+		AssignmentReason: r.AssignmentReason, ConvertedContactID: pgstore.Deref(r.ConvertedContactID), ConvertedAccountID: pgstore.Deref(r.ConvertedAccountID),
+		ConvertedOpportunityID: pgstore.Deref(r.ConvertedOpportunityID), ConvertedAt: utc(r.ConvertedAt), CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, DeletedAt: utc(r.DeletedAt), Tags: append([]string{}, r.Tags...)}
 	if err := json.Unmarshal(r.ScoreReasons, &l.ScoreReasons); err != nil {
 		return l, fmt.Errorf("read score reasons: %w", err)
@@ -144,9 +127,9 @@ func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
 	for i, t := range l.Tags {
 		keys[i] = strings.ToLower(t)
 	}
-	args := []any{l.ID, l.FirstName, l.LastName, l.Company, l.Title, l.Email, l.Phone, l.PhoneE164, l.Source, orNull(l.CampaignID), l.Status,
-		l.DisqualifiedReason, l.Rating, l.Score, string(reasons), l.OwnerID, l.TeamID, orNull(l.AssignedByRuleID), l.AssignmentReason,
-		orNull(l.ConvertedContactID), orNull(l.ConvertedAccountID), orNull(l.ConvertedOpportunityID), l.ConvertedAt, l.CreatedAt, l.UpdatedAt,
+	args := []any{l.ID, l.FirstName, l.LastName, l.Company, l.Title, l.Email, l.Phone, l.PhoneE164, l.Source, pgstore.OrNull(l.CampaignID), l.Status,
+		l.DisqualifiedReason, l.Rating, l.Score, string(reasons), l.OwnerID, l.TeamID, pgstore.OrNull(l.AssignedByRuleID), l.AssignmentReason,
+		pgstore.OrNull(l.ConvertedContactID), pgstore.OrNull(l.ConvertedAccountID), pgstore.OrNull(l.ConvertedOpportunityID), l.ConvertedAt, l.CreatedAt, l.UpdatedAt,
 		l.Version, l.DeletedAt, pq.StringArray(l.Tags), pq.StringArray(keys), string(values)}
 	q := `UPDATE leads SET first_name = $2, last_name = $3, company = $4, title = $5, email = $6, phone = $7, phone_e164 = $8, source = $9,
 		campaign_id = $10, status = $11, disqualified_reason = $12, rating = $13, score = $14, score_reasons = $15, owner_id = $16, team_id = $17,
@@ -166,16 +149,9 @@ func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
 
 // get reads the lead id, locking it when lock.
 func get(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Lead, error) {
-	q := "SELECT " + columns + " FROM leads WHERE id = $1"
-	if lock {
-		q += " FOR UPDATE"
-	}
 	var r row
-	if err := tx.SQL().GetContext(ctx, &r, q, id); err != nil {
-		if err = pg.MapError(err); errs.KindOf(err) == errs.NotFound {
-			return nil, ErrNotFound
-		}
-		return nil, fmt.Errorf("read lead: %w", err)
+	if err := pgstore.GetRow(ctx, tx, &r, "leads", columns, id, lock, ErrNotFound, "lead"); err != nil {
+		return nil, err
 	}
 	l, err := leadsOf(ctx, tx, []row{r})
 	if err != nil {

@@ -66,22 +66,6 @@ const quoteSelect = `SELECT q.id, q.number, q.opportunity_id, q.revision, q.stat
 	r.line_items, r.total_minor, r.created_by AS rev_created_by, r.created_at AS rev_created_at
 	FROM quotes q JOIN quote_revisions r ON r.quote_id = q.id AND r.revision = q.revision`
 
-// deref is *s, or "" for nil.
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-// orNull is s, or NULL when empty.
-func orNull(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
 // total is the money of minor units in currency.
 func total(minor int64, currency string) money.Money {
 	exp, _ := money.Exponent(currency)
@@ -90,8 +74,8 @@ func total(minor int64, currency string) money.Money {
 
 // quote is the Quote of r, without its history.
 func (r quoteRow) quote() (*Quote, error) {
-	q := &Quote{ID: r.ID, Number: r.Number, Revision: r.Revision, OpportunityID: r.OpportunityID, Name: r.Name, AccountID: deref(r.AccountID),
-		ContactID: deref(r.ContactID), OwnerID: r.OwnerID, TeamID: r.TeamID, PriceBookID: r.PriceBookID, Currency: r.Currency,
+	q := &Quote{ID: r.ID, Number: r.Number, Revision: r.Revision, OpportunityID: r.OpportunityID, Name: r.Name, AccountID: pgstore.Deref(r.AccountID),
+		ContactID: pgstore.Deref(r.ContactID), OwnerID: r.OwnerID, TeamID: r.TeamID, PriceBookID: r.PriceBookID, Currency: r.Currency,
 		Total: total(r.TotalMinor, r.Currency), State: r.State, ApprovalLevels: r.ApprovalLevels, ApprovedLevels: r.ApprovedLevels,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	if err := json.Unmarshal(r.LineItems, &q.LineItems); err != nil {
@@ -178,7 +162,7 @@ func insertRevision(ctx context.Context, tx *outbox.Tx, q *Quote, by string, at 
 	}
 	_, err = tx.SQL().ExecContext(ctx, `INSERT INTO quote_revisions (tenant_id, quote_id, revision, name, account_id, contact_id, price_book_id,
 		currency, line_items, total_minor, created_by, created_at) VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		q.ID, q.Revision, q.Name, orNull(q.AccountID), orNull(q.ContactID), q.PriceBookID, q.Currency, string(lines), q.Total.Minor, by, at)
+		q.ID, q.Revision, q.Name, pgstore.OrNull(q.AccountID), pgstore.OrNull(q.ContactID), q.PriceBookID, q.Currency, string(lines), q.Total.Minor, by, at)
 	if err != nil {
 		return fmt.Errorf("save quote revision: %w", pg.MapError(err))
 	}
@@ -379,7 +363,7 @@ func (s *Store) Revision(ctx context.Context, tenant, id string, n int) (out *Re
 		if err != nil {
 			return fmt.Errorf("read quote revision: %w", pg.MapError(err))
 		}
-		out = &Revision{QuoteID: id, Number: r.Number, Revision: n, Name: r.Name, AccountID: deref(r.AccountID), ContactID: deref(r.ContactID),
+		out = &Revision{QuoteID: id, Number: r.Number, Revision: n, Name: r.Name, AccountID: pgstore.Deref(r.AccountID), ContactID: pgstore.Deref(r.ContactID),
 			PriceBookID: r.PriceBookID, Currency: r.Currency, Total: total(r.TotalMinor, r.Currency), CreatedBy: r.RevCreated, CreatedAt: r.RevAt.UTC()}
 		return json.Unmarshal(r.LineItems, &out.LineItems)
 	})
