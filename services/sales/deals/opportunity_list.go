@@ -16,6 +16,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/sales/customdefs"
+	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/money"
 )
 
@@ -34,32 +35,9 @@ type Filter struct {
 	Deleted bool
 }
 
-// query builds a WHERE clause with numbered parameters.
-type query struct {
-	conds []string
-	args  []any
-}
-
-// add ANDs cond, whose "?" placeholders take args in order.
-func (q *query) add(cond string, args ...any) {
-	for _, a := range args {
-		q.args = append(q.args, a)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
-	}
-	q.conds = append(q.conds, cond)
-}
-
-// where is the clause, "" for none.
-func (q *query) where() string {
-	if len(q.conds) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(q.conds, " AND ")
-}
-
 // InScope reports whether p may see an opportunity owned by owner in team:
 // its own (scope own), its teams' and their subordinate teams' (team) or
-// all. scope is the same rule in SQL.
+// all. Scope is the same rule in SQL.
 func InScope(p auth.Principal, owner, team string) bool {
 	switch p.ScopeFor(Module) {
 	case auth.ScopeAll:
@@ -73,53 +51,55 @@ func InScope(p auth.Principal, owner, team string) bool {
 // teams returns p's teams and the teams under them.
 func teams(p auth.Principal) []string { return append(slices.Clone(p.Teams), p.Subordinates...) }
 
-// scope ANDs the rule of InScope, on the columns of alias (as "o.").
-func (q *query) scope(p auth.Principal, alias string) {
+// Scope ANDs to q the rule of InScope in SQL, on the owner_id and team_id
+// of alias ("o.", or "" for the table's own): what the lists of
+// opportunities, leads and quotes and the forecasts read.
+func Scope(q *pgstore.Query, p auth.Principal, alias string) {
 	switch p.ScopeFor(Module) {
 	case auth.ScopeAll:
 	case auth.ScopeTeam:
-		q.add("("+alias+"owner_id = ? OR "+alias+"team_id = ANY(?))", p.UserID, pq.StringArray(teams(p)))
+		q.Add("("+alias+"owner_id = ? OR "+alias+"team_id = ANY(?))", p.UserID, pq.StringArray(teams(p)))
 	default:
-		q.add(alias+"owner_id = ?", p.UserID)
+		q.Add(alias+"owner_id = ?", p.UserID)
 	}
 }
 
-// filter ANDs f's conditions on the columns of alias.
-func (q *query) filter(f Filter, alias string) {
+// filterOn ANDs to q f's conditions on the columns of alias.
+func filterOn(q *pgstore.Query, f Filter, alias string) {
 	if f.Deleted {
-		q.add(alias + "deleted_at IS NOT NULL")
+		q.Add(alias + "deleted_at IS NOT NULL")
 	} else {
-		q.add(alias + "deleted_at IS NULL")
+		q.Add(alias + "deleted_at IS NULL")
 	}
 	for _, c := range []struct{ col, v string }{{"pipeline_id", f.PipelineID}, {"stage_id", f.StageID}, {"owner_id", f.OwnerID}, {"team_id", f.TeamID}, {"status", f.Status}} {
 		if c.v != "" {
-			q.add(alias+c.col+" = ?", c.v)
+			q.Add(alias+c.col+" = ?", c.v)
 		}
 	}
 	if f.Tag != "" {
-		q.add(alias+"tag_keys @> ?", pq.StringArray{strings.ToLower(f.Tag)})
+		q.Add(alias+"tag_keys @> ?", pq.StringArray{strings.ToLower(f.Tag)})
 	}
 	if f.CloseFrom != "" {
-		q.add(alias+"close_date >= ?::date", f.CloseFrom)
+		q.Add(alias+"close_date >= ?::date", f.CloseFrom)
 	}
 	if f.CloseTo != "" {
-		q.add(alias+"close_date <= ?::date", f.CloseTo)
+		q.Add(alias+"close_date <= ?::date", f.CloseTo)
 	}
 }
 
 // Opportunities returns up to limit opportunities p may see that f
 // selects, newest first, after the id after ("" from the first).
 func (s *Store) Opportunities(ctx context.Context, tenant string, p auth.Principal, f Filter, after string, limit int) (out []Opportunity, err error) {
-	q := &query{}
-	q.filter(f, "")
-	q.scope(p, "")
+	q := &pgstore.Query{}
+	filterOn(q, f, "")
+	Scope(q, p, "")
 	if after != "" {
-		q.add("id < ?", after)
+		q.Add("id < ?", after)
 	}
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		var rows []opportunityRow
-		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+opportunityColumns+" FROM opportunities"+q.where()+
-			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.args...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+opportunityColumns+" FROM opportunities"+q.Where()+
+			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.Args...); err != nil {
 			return fmt.Errorf("list opportunities: %w", pg.MapError(err))
 		}
 		out, err = opportunitiesOf(ctx, tx, rows)
@@ -196,15 +176,15 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 			return err
 		}
 		f.PipelineID, f.Deleted = id, false
-		agg := &query{}
-		agg.add("pipeline_id = ?", id)
+		agg := &pgstore.Query{}
+		agg.Add("pipeline_id = ?", id)
 		if f.OwnerID != "" {
-			agg.add("owner_id = ?", f.OwnerID)
+			agg.Add("owner_id = ?", f.OwnerID)
 		}
 		if f.TeamID != "" {
-			agg.add("team_id = ?", f.TeamID)
+			agg.Add("team_id = ?", f.TeamID)
 		}
-		agg.scope(p, "")
+		Scope(agg, p, "")
 		var sums []struct {
 			StageID  string `db:"stage_id"`
 			Currency string `db:"currency"`
@@ -212,23 +192,23 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 			Total    string `db:"total"`
 		}
 		if err := tx.SQL().SelectContext(ctx, &sums, `SELECT stage_id, currency, sum(n) AS n, sum(total)::text AS total
-			FROM board_totals`+agg.where()+" GROUP BY stage_id, currency HAVING sum(n) > 0 ORDER BY stage_id, currency", agg.args...); err != nil {
+			FROM board_totals`+agg.Where()+" GROUP BY stage_id, currency HAVING sum(n) > 0 ORDER BY stage_id, currency", agg.Args...); err != nil {
 			return fmt.Errorf("board totals: %w", pg.MapError(err))
 		}
 		// The newest ids of each stage by an index-only scan (what the
 		// filters and the scope read is in the index), then their rows.
-		cards := &query{}
-		cards.add("t.pipeline_id = s.pipeline_id AND t.stage_id = s.id")
-		cards.filter(f, "t.")
-		cards.scope(p, "t.")
+		cards := &pgstore.Query{}
+		cards.Add("t.pipeline_id = s.pipeline_id AND t.stage_id = s.id")
+		filterOn(cards, f, "t.")
+		Scope(cards, p, "t.")
 		var rows []opportunityRow
 		by := "id DESC"
 		if order == OrderCloseDate {
 			by = "close_date, id DESC" // ascending, nulls last: opportunities_board_close
 		}
 		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+opportunityColumns+" FROM opportunities WHERE id IN (SELECT top.id FROM pipeline_stages s"+
-			" CROSS JOIN LATERAL (SELECT t.id FROM opportunities t"+cards.where()+" ORDER BY t."+by+" LIMIT "+strconv.Itoa(limit)+") top"+
-			" WHERE s.pipeline_id = $"+strconv.Itoa(len(cards.args)+1)+") ORDER BY "+by, append(cards.args, id)...); err != nil {
+			" CROSS JOIN LATERAL (SELECT t.id FROM opportunities t"+cards.Where()+" ORDER BY t."+by+" LIMIT "+strconv.Itoa(limit)+") top"+
+			" WHERE s.pipeline_id = $"+strconv.Itoa(len(cards.Args)+1)+") ORDER BY "+by, append(cards.Args, id)...); err != nil {
 			return fmt.Errorf("board cards: %w", pg.MapError(err))
 		}
 		list, err := opportunitiesOf(ctx, tx, rows)

@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -43,33 +40,22 @@ type inputs struct {
 // that a missing rate is named the same way each time), the tenant's rates
 // (empty when unset) and the period's overrides of req's grouping.
 func (s *Store) read(ctx context.Context, p auth.Principal, req Request) (in inputs, err error) {
-	q := []string{"deleted_at IS NULL", "close_date >= $1::date", "close_date <= $2::date"}
-	args := []any{req.Period.From, req.Period.To}
-	add := func(cond string, vs ...any) { // each "?" takes the next of vs
-		for _, v := range vs {
-			args = append(args, v)
-			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
-		}
-		q = append(q, cond)
-	}
-	switch p.ScopeFor(deals.Module) {
-	case auth.ScopeAll:
-	case auth.ScopeTeam:
-		add("(owner_id = ? OR team_id = ANY(?))", p.UserID, pq.StringArray(append(append([]string{}, p.Teams...), p.Subordinates...)))
-	default:
-		add("owner_id = ?", p.UserID)
-	}
+	q := &pgstore.Query{}
+	q.Add("deleted_at IS NULL")
+	q.Add("close_date >= ?::date", req.Period.From)
+	q.Add("close_date <= ?::date", req.Period.To)
+	deals.Scope(q, p, "")
 	if req.OwnerID != "" {
-		add("owner_id = ?", req.OwnerID)
+		q.Add("owner_id = ?", req.OwnerID)
 	}
 	if req.TeamID != "" {
-		add("team_id = ?", req.TeamID)
+		q.Add("team_id = ?", req.TeamID)
 	}
 	sql := "SELECT " + keyColumn[req.GroupBy] + ` AS key, coalesce(currency, '') AS currency, forecast_category AS category, count(*) AS n,
 		coalesce(sum(amount_minor), 0)::text AS total, coalesce(sum(amount_minor::numeric * probability), 0)::text AS weighted
-		FROM opportunities WHERE ` + strings.Join(q, " AND ") + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+		FROM opportunities` + q.Where() + " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
-		if err := tx.SQL().SelectContext(ctx, &in.rows, sql, args...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &in.rows, sql, q.Args...); err != nil {
 			return fmt.Errorf("forecast sums: %w", pg.MapError(err))
 		}
 		if in.rates, err = getRates(ctx, tx); err != nil {

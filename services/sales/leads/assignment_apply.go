@@ -13,6 +13,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
+	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
 
@@ -88,15 +89,15 @@ type Selection struct {
 // from the first), and returns how many it ran over, how many a rule
 // assigned, and the last id (for the next batch).
 func (s *Store) AssignBatch(ctx context.Context, p auth.Principal, sel Selection, after string, limit int, now time.Time) (n, assigned int, last string, err error) {
-	q := &query{}
-	q.add("deleted_at IS NULL")
-	q.add("status <> 'converted'")
-	q.scope(p)
+	q := &pgstore.Query{}
+	q.Add("deleted_at IS NULL")
+	q.Add("status <> 'converted'")
+	deals.Scope(q, p, "")
 	if after != "" {
-		q.add("id > ?", after)
+		q.Add("id > ?", after)
 	}
 	if sel.IDs != nil {
-		q.add("id = ANY(?::uuid[])", pq.StringArray(sel.IDs))
+		q.Add("id = ANY(?::uuid[])", pq.StringArray(sel.IDs))
 	}
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		if sel.Filter != nil {
@@ -104,15 +105,15 @@ func (s *Store) AssignBatch(ctx context.Context, p auth.Principal, sel Selection
 			if err != nil {
 				return err
 			}
-			cond, args, err := compileFilter(sel.Filter, len(q.args)+1, defs)
+			cond, args, err := compileFilter(sel.Filter, len(q.Args)+1, defs)
 			if err != nil {
 				return err
 			}
-			q.conds, q.args = append(q.conds, cond), append(q.args, args...)
+			q.Conds, q.Args = append(q.Conds, cond), append(q.Args, args...)
 		}
 		var rows []row
-		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.conds, " AND ")+
-			" ORDER BY id LIMIT "+strconv.Itoa(limit)+" FOR UPDATE", q.args...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.Conds, " AND ")+
+			" ORDER BY id LIMIT "+strconv.Itoa(limit)+" FOR UPDATE", q.Args...); err != nil {
 			return fmt.Errorf("select leads to assign: %w", pg.MapError(err))
 		}
 		list := make([]*Lead, len(rows))

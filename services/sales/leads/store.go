@@ -265,33 +265,6 @@ func updateIn(ctx context.Context, tx *outbox.Tx, id string, change func(current
 	})
 }
 
-// query builds a WHERE clause with numbered parameters.
-type query struct {
-	conds []string
-	args  []any
-}
-
-// add ANDs cond, whose "?" placeholders take args in order.
-func (q *query) add(cond string, args ...any) {
-	for _, a := range args {
-		q.args = append(q.args, a)
-		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
-	}
-	q.conds = append(q.conds, cond)
-}
-
-// scope ANDs the rule of deals.InScope: the caller's own leads (scope
-// own), its teams' and their subordinate teams' (team) or all.
-func (q *query) scope(p auth.Principal) {
-	switch p.ScopeFor(deals.Module) {
-	case auth.ScopeAll:
-	case auth.ScopeTeam:
-		q.add("(owner_id = ? OR team_id = ANY(?))", p.UserID, pq.StringArray(append(append([]string{}, p.Teams...), p.Subordinates...)))
-	default:
-		q.add("owner_id = ?", p.UserID)
-	}
-}
-
 // Filter selects leads: each set field must match; Query is a prefix of
 // the first or last name, the company or the email, regardless of case.
 type Filter struct {
@@ -311,32 +284,32 @@ func likePrefix(s string) string {
 // List returns up to limit leads p may see that f selects, newest first,
 // after the id after ("" from the first).
 func (s *Store) List(ctx context.Context, p auth.Principal, f Filter, after string, limit int) (out []Lead, err error) {
-	q := &query{}
+	q := &pgstore.Query{}
 	if f.Deleted {
-		q.add("deleted_at IS NOT NULL")
+		q.Add("deleted_at IS NOT NULL")
 	} else {
-		q.add("deleted_at IS NULL")
+		q.Add("deleted_at IS NULL")
 	}
 	for _, c := range []struct{ col, v string }{{"status", f.Status}, {"owner_id", f.OwnerID}, {"team_id", f.TeamID}, {"source", f.Source}, {"rating", f.Rating}} {
 		if c.v != "" {
-			q.add(c.col+" = ?", c.v)
+			q.Add(c.col+" = ?", c.v)
 		}
 	}
 	if f.Tag != "" {
-		q.add("tag_keys @> ?", pq.StringArray{strings.ToLower(f.Tag)})
+		q.Add("tag_keys @> ?", pq.StringArray{strings.ToLower(f.Tag)})
 	}
 	if f.Query != "" {
-		q.add("(lower(last_name) LIKE ? OR lower(first_name) LIKE ? OR lower(company) LIKE ? OR email_key LIKE ?)",
+		q.Add("(lower(last_name) LIKE ? OR lower(first_name) LIKE ? OR lower(company) LIKE ? OR email_key LIKE ?)",
 			likePrefix(f.Query), likePrefix(f.Query), likePrefix(f.Query), likePrefix(f.Query))
 	}
-	q.scope(p)
+	deals.Scope(q, p, "")
 	if after != "" {
-		q.add("id < ?", after)
+		q.Add("id < ?", after)
 	}
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		var rs []row
-		if err := tx.SQL().SelectContext(ctx, &rs, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.conds, " AND ")+
-			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.args...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &rs, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.Conds, " AND ")+
+			" ORDER BY id DESC LIMIT "+strconv.Itoa(limit), q.Args...); err != nil {
 			return fmt.Errorf("list leads: %w", pg.MapError(err))
 		}
 		out, err = leadsOf(ctx, tx, rs)
@@ -355,8 +328,8 @@ func (s *Store) Duplicates(ctx context.Context, p auth.Principal, l *Lead) (out 
 			return nil
 		}
 		var rs []row
-		if err := tx.SQL().SelectContext(ctx, &rs, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.conds, " AND ")+
-			" ORDER BY id DESC LIMIT "+strconv.Itoa(maxDuplicates), q.args...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &rs, "SELECT "+columns+" FROM leads WHERE "+strings.Join(q.Conds, " AND ")+
+			" ORDER BY id DESC LIMIT "+strconv.Itoa(maxDuplicates), q.Args...); err != nil {
 			return fmt.Errorf("lead duplicates: %w", pg.MapError(err))
 		}
 		out, err = leadsOf(ctx, tx, rs)
@@ -370,21 +343,21 @@ const maxDuplicates = 100
 
 // duplicateQuery is the condition of l's duplicates p may see; false when
 // l has neither email nor phone.
-func duplicateQuery(p auth.Principal, l *Lead) (*query, bool) {
-	q := &query{}
+func duplicateQuery(p auth.Principal, l *Lead) (*pgstore.Query, bool) {
+	q := &pgstore.Query{}
 	switch {
 	case l.Email != "" && l.PhoneE164 != "":
-		q.add("(email_key = ? OR phone_e164 = ?)", strings.ToLower(l.Email), l.PhoneE164)
+		q.Add("(email_key = ? OR phone_e164 = ?)", strings.ToLower(l.Email), l.PhoneE164)
 	case l.Email != "":
-		q.add("email_key = ?", strings.ToLower(l.Email))
+		q.Add("email_key = ?", strings.ToLower(l.Email))
 	case l.PhoneE164 != "":
-		q.add("phone_e164 = ?", l.PhoneE164)
+		q.Add("phone_e164 = ?", l.PhoneE164)
 	default:
 		return nil, false
 	}
-	q.add("deleted_at IS NULL")
-	q.add("id <> ?", l.ID)
-	q.scope(p)
+	q.Add("deleted_at IS NULL")
+	q.Add("id <> ?", l.ID)
+	deals.Scope(q, p, "")
 	return q, true
 }
 
@@ -395,8 +368,8 @@ func duplicatesOf(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead)
 	if !ok {
 		return out, nil
 	}
-	if err := tx.SQL().SelectContext(ctx, &out, "SELECT id FROM leads WHERE "+strings.Join(q.conds, " AND ")+
-		" ORDER BY id DESC LIMIT "+strconv.Itoa(maxDuplicates), q.args...); err != nil {
+	if err := tx.SQL().SelectContext(ctx, &out, "SELECT id FROM leads WHERE "+strings.Join(q.Conds, " AND ")+
+		" ORDER BY id DESC LIMIT "+strconv.Itoa(maxDuplicates), q.Args...); err != nil {
 		return nil, fmt.Errorf("lead duplicates: %w", pg.MapError(err))
 	}
 	return out, nil

@@ -11,6 +11,9 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+
+	"github.com/rapport-crm/rapport/services/sales/deals"
+	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
 
 // findByKeys returns, in tx, the live leads p may see with each of keys
@@ -32,11 +35,11 @@ func findByKeys(ctx context.Context, tx *outbox.Tx, p auth.Principal, all []stri
 	if len(emails)+len(phones) == 0 {
 		return out, nil
 	}
-	q := &query{args: []any{emails, phones}}
-	q.scope(p)
+	q := &pgstore.Query{Args: []any{emails, phones}}
+	deals.Scope(q, p, "")
 	scope := ""
-	if len(q.conds) > 0 {
-		scope = " AND " + strings.Join(q.conds, " AND ")
+	if len(q.Conds) > 0 {
+		scope = " AND " + strings.Join(q.Conds, " AND ")
 	}
 	var found []struct {
 		Key string `db:"key"`
@@ -48,7 +51,7 @@ func findByKeys(ctx context.Context, tx *outbox.Tx, p auth.Principal, all []stri
 		UNION ALL
 		SELECT 'phone:' || q.key, l.id FROM unnest($2::text[]) q(key)
 			CROSS JOIN LATERAL (SELECT id FROM leads WHERE phone_e164 = q.key AND phone_e164 <> '' AND deleted_at IS NULL`+scope+`
-				ORDER BY id DESC LIMIT 20) l`, q.args...)
+				ORDER BY id DESC LIMIT 20) l`, q.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("find leads by key: %w", pg.MapError(err))
 	}

@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
@@ -301,36 +298,20 @@ type Filter struct {
 // Quotes returns up to limit quotes p may see that f selects, newest
 // first, after the id after ("" from the first), without their history.
 func (s *Store) Quotes(ctx context.Context, tenant string, p auth.Principal, f Filter, after string, limit int) (out []Quote, err error) {
-	var conds []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, fmt.Sprintf(cond, len(args)))
-	}
+	where := &pgstore.Query{}
 	if f.OpportunityID != "" {
-		add("q.opportunity_id = $%d", f.OpportunityID)
+		where.Add("q.opportunity_id = ?", f.OpportunityID)
 	}
 	if f.State != "" {
-		add("q.state = $%d", f.State)
+		where.Add("q.state = ?", f.State)
 	}
 	if after != "" {
-		add("q.id < $%d", after)
+		where.Add("q.id < ?", after)
 	}
-	switch p.ScopeFor(deals.Module) {
-	case auth.ScopeAll:
-	case auth.ScopeTeam:
-		args = append(args, p.UserID, pq.StringArray(append(append([]string{}, p.Teams...), p.Subordinates...)))
-		conds = append(conds, fmt.Sprintf("(q.owner_id = $%d OR q.team_id = ANY($%d))", len(args)-1, len(args)))
-	default:
-		add("q.owner_id = $%d", p.UserID)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
+	deals.Scope(where, p, "q.")
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		var rows []quoteRow
-		if err := tx.SQL().SelectContext(ctx, &rows, quoteSelect+where+" ORDER BY q.id DESC LIMIT "+strconv.Itoa(limit), args...); err != nil {
+		if err := tx.SQL().SelectContext(ctx, &rows, quoteSelect+where.Where()+" ORDER BY q.id DESC LIMIT "+strconv.Itoa(limit), where.Args...); err != nil {
 			return fmt.Errorf("list quotes: %w", pg.MapError(err))
 		}
 		out = make([]Quote, 0, len(rows))
