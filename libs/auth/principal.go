@@ -80,6 +80,16 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 	return p, ok
 }
 
+// Caller returns the principal of ctx, as PrincipalFrom, or
+// ErrUnauthenticated when it has none: what a service method asks first.
+func Caller(ctx context.Context) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return p, ErrUnauthenticated
+	}
+	return p, nil
+}
+
 type tokenKey struct{}
 
 // WithToken returns a copy of ctx carrying the internal token the request

@@ -100,3 +100,13 @@ func TestPrincipalFrom(t *testing.T) {
 		t.Errorf("got (%+v, %v), want user u", got, ok)
 	}
 }
+
+func TestCaller(t *testing.T) {
+	if _, err := Caller(context.Background()); !errors.Is(err, ErrUnauthenticated) {
+		t.Errorf("empty context: %v, want ErrUnauthenticated", err)
+	}
+	got, err := Caller(WithPrincipal(context.Background(), Principal{UserID: "u"}))
+	if err != nil || got.UserID != "u" {
+		t.Errorf("got (%+v, %v), want user u", got, err)
+	}
+}

@@ -38,22 +38,13 @@ type service struct {
 // NewService returns the Service on store.
 func NewService(store *Store) Service { return &service{store: store, now: time.Now} }
 
-// caller is the principal of ctx.
-func caller(ctx context.Context) (auth.Principal, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return p, auth.ErrUnauthenticated
-	}
-	return p, nil
-}
-
 // Forecast implements Service: summed in SQL per group, currency and
 // category, converted and rounded here; the overrides the caller may see
 // (deals.InScope of the owner alone or the team alone: an owner's by the
 // owner and scope all, a team's by scope team over it and all) are given
 // on their owner's or team's group (withOverrides).
 func (s *service) Forecast(ctx context.Context, req Request) (*Forecast, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +96,7 @@ func withOverrides(gs []Group, overrides []Override, p auth.Principal, req Reque
 
 // Rates implements Service.
 func (s *service) Rates(ctx context.Context) (*Rates, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +105,7 @@ func (s *service) Rates(ctx context.Context) (*Rates, error) {
 
 // SetRates implements Service.
 func (s *service) SetRates(ctx context.Context, r Rates) (*Rates, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +122,7 @@ const maxNote = 1000
 
 // SetOverride implements Service.
 func (s *service) SetOverride(ctx context.Context, o Override) (*Override, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}

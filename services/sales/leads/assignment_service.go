@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
 	"github.com/rapport-crm/rapport/libs/ids"
@@ -72,7 +73,7 @@ func NewAssignmentService(store *Store) AssignmentService {
 
 // ListRules implements AssignmentService.
 func (s *assignmentService) ListRules(ctx context.Context) ([]Rule, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +82,7 @@ func (s *assignmentService) ListRules(ctx context.Context) ([]Rule, error) {
 
 // GetRule implements AssignmentService.
 func (s *assignmentService) GetRule(ctx context.Context, id string) (*Rule, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +94,7 @@ func (s *assignmentService) GetRule(ctx context.Context, id string) (*Rule, erro
 
 // CreateRule implements AssignmentService: the rule goes last.
 func (s *assignmentService) CreateRule(ctx context.Context, r Rule) (*Rule, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (s *assignmentService) CreateRule(ctx context.Context, r Rule) (*Rule, erro
 
 // UpdateRule implements AssignmentService.
 func (s *assignmentService) UpdateRule(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Rule, []string, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,7 +178,7 @@ func mustJSON(v any) []byte {
 
 // DeleteRule implements AssignmentService.
 func (s *assignmentService) DeleteRule(ctx context.Context, id string, ifMatch int64) error {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return err
 	}
@@ -189,7 +190,7 @@ func (s *assignmentService) DeleteRule(ctx context.Context, id string, ifMatch i
 
 // ReorderRules implements AssignmentService.
 func (s *assignmentService) ReorderRules(ctx context.Context, list []string) ([]Rule, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +208,7 @@ func (s *assignmentService) ReorderRules(ctx context.Context, list []string) ([]
 // Assign implements AssignmentService: a lead out of the caller's scope
 // is not found, a converted one is kept as it is (ErrConverted).
 func (s *assignmentService) Assign(ctx context.Context, id string) (*Assigned, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +229,7 @@ func (s *assignmentService) Assign(ctx context.Context, id string) (*Assigned, e
 // Assignment implements AssignmentService: a lead out of the caller's
 // scope, or deleted, is not found.
 func (s *assignmentService) Assignment(ctx context.Context, id string) (*Assignment, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +248,7 @@ func (s *assignmentService) Assignment(ctx context.Context, id string) (*Assignm
 // selection is done; each batch is committed on its own, so a failure
 // leaves the batches before it assigned (running it again is safe).
 func (s *assignmentService) AssignMany(ctx context.Context, req BulkAssign) (*BulkAssigned, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}

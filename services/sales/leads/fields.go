@@ -1,11 +1,6 @@
 package leads
 
 import (
-	"context"
-
-	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/customfields"
-	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/sales/customdefs"
@@ -30,19 +25,4 @@ func NewFieldService(store *Store) customdefs.Service {
 // on s, at /v1/lead-custom-fields (customdefs.Routes).
 func FieldRoutes(s customdefs.Service) []starter.Route {
 	return customdefs.Routes(s, "/v1/lead-custom-fields", "Lead")
-}
-
-// tenantOf returns the caller's tenant; an id that is no UUID (when ids
-// are given) is customfields.ErrNotFound.
-func tenantOf(ctx context.Context, idList ...string) (string, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return "", auth.ErrUnauthenticated
-	}
-	for _, id := range idList {
-		if !ids.Valid(id) {
-			return "", customfields.ErrNotFound
-		}
-	}
-	return p.TenantID, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/outbox"
@@ -47,11 +48,11 @@ func NewScoringService(store *Store) ScoringService {
 
 // ListScoringRules implements ScoringService, in creation order.
 func (s *service) ListScoringRules(ctx context.Context) (out []ScoringRule, err error) {
-	t, err := tenantOf(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+	err = s.store.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		out, err = scoringRulesIn(ctx, tx, false)
 		return err
 	})
@@ -60,14 +61,14 @@ func (s *service) ListScoringRules(ctx context.Context) (out []ScoringRule, err 
 
 // GetScoringRule implements ScoringService.
 func (s *service) GetScoringRule(ctx context.Context, id string) (out *ScoringRule, err error) {
-	t, err := tenantOf(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if !ids.Valid(id) {
 		return nil, ErrScoringRuleNotFound
 	}
-	err = s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+	err = s.store.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		out, err = getScoringRule(ctx, tx, id, false)
 		return err
 	})
@@ -76,13 +77,13 @@ func (s *service) GetScoringRule(ctx context.Context, id string) (out *ScoringRu
 
 // CreateScoringRule implements ScoringService.
 func (s *service) CreateScoringRule(ctx context.Context, r ScoringRule) (*ScoringRule, error) {
-	t, err := tenantOf(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := pg.Timestamp(s.now())
 	r.ID, r.CreatedAt, r.UpdatedAt, r.Version = ids.New(), now, now, 1
-	err = s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+	err = s.store.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
 		if err != nil {
 			return err
@@ -104,7 +105,7 @@ func (s *service) CreateScoringRule(ctx context.Context, r ScoringRule) (*Scorin
 // UpdateScoringRule implements ScoringService. A patch that changes
 // nothing keeps the version and asks for no rescan.
 func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*ScoringRule, []string, error) {
-	t, err := tenantOf(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,7 +117,7 @@ func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int6
 	}
 	var out *ScoringRule
 	var ch pgstore.Change
-	err = s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+	err = s.store.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		old, err := getScoringRule(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -149,14 +150,14 @@ func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int6
 
 // DeleteScoringRule implements ScoringService.
 func (s *service) DeleteScoringRule(ctx context.Context, id string, ifMatch int64) error {
-	t, err := tenantOf(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return err
 	}
 	if !ids.Valid(id) {
 		return ErrScoringRuleNotFound
 	}
-	return s.store.db.InTx(ctx, t, func(tx *outbox.Tx) error {
+	return s.store.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		old, err := getScoringRule(ctx, tx, id, true)
 		if err != nil {
 			return err

@@ -63,18 +63,9 @@ func NewService(store *Store, cursors *kitx.Cursors) Service {
 	return &service{store: store, cursors: cursors, now: time.Now}
 }
 
-// caller returns the request's principal.
-func caller(ctx context.Context) (auth.Principal, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return p, auth.ErrUnauthenticated
-	}
-	return p, nil
-}
-
 // visible reads the lead id as the caller may see it.
 func (s *service) visible(ctx context.Context, id string) (auth.Principal, *Lead, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return p, nil, err
 	}
@@ -94,7 +85,7 @@ func (s *service) visible(ctx context.Context, id string) (auth.Principal, *Lead
 // Create implements Service: a new lead unless the input sets a status,
 // owned by the caller unless it names an owner or a rule assigns it.
 func (s *service) Create(ctx context.Context, in Lead) (*Created, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +123,7 @@ func (s *service) Get(ctx context.Context, id string) (*Lead, error) {
 
 // List implements Service, newest first.
 func (s *service) List(ctx context.Context, f Filter, cursor string, limit int) (*Page, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}

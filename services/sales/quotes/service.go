@@ -67,15 +67,6 @@ func NewService(store *Store, dir Directory, cursors *kitx.Cursors) Service {
 	return &service{store: store, dir: dir, cursors: cursors, now: time.Now}
 }
 
-// caller returns the request's principal.
-func caller(ctx context.Context) (auth.Principal, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return p, auth.ErrUnauthenticated
-	}
-	return p, nil
-}
-
 // visible reports whether p may see q: in p's record scope, or p one of
 // its approvers.
 func visible(p auth.Principal, q *Quote) bool {
@@ -124,7 +115,7 @@ func snapshot(q *Quote, o *deals.Opportunity) error {
 // CreateQuote implements Service: the quote is owned as the opportunity
 // is (its owner and team), numbered in the transaction that stores it.
 func (s *service) CreateQuote(ctx context.Context, opportunityID string) (*Quote, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +143,7 @@ func (s *service) CreateQuote(ctx context.Context, opportunityID string) (*Quote
 
 // GetQuote implements Service.
 func (s *service) GetQuote(ctx context.Context, id string) (*Quote, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -161,7 +152,7 @@ func (s *service) GetQuote(ctx context.Context, id string) (*Quote, error) {
 
 // ListQuotes implements Service, newest first, within the record scope.
 func (s *service) ListQuotes(ctx context.Context, f Filter, cursor string, limit int) (*Page, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +176,7 @@ func (s *service) GetRevision(ctx context.Context, id string, n int) (*Revision,
 
 // Document implements Service.
 func (s *service) Document(ctx context.Context, id string, n int) (*Document, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +194,7 @@ func (s *service) Document(ctx context.Context, id string, n int) (*Document, er
 // Revise implements Service: from any state but pending approval and
 // accepted; the approvals start again.
 func (s *service) Revise(ctx context.Context, id string, ifMatch int64, comment string) (*Quote, []string, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

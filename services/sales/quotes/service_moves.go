@@ -27,7 +27,7 @@ var verbs = map[string]string{
 // (403 for anyone else who may see the quote); the other moves are for
 // anyone who may change it.
 func (s *service) Act(ctx context.Context, id, action string, ifMatch int64, comment string) (*Quote, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +174,7 @@ func move(p auth.Principal, q *Quote, action string, ifMatch int64) error {
 
 // Settings implements Service.
 func (s *service) Settings(ctx context.Context) (*Settings, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (s *service) Settings(ctx context.Context) (*Settings, error) {
 
 // SetSettings implements Service.
 func (s *service) SetSettings(ctx context.Context, in Settings) (*Settings, error) {
-	p, err := caller(ctx)
+	p, err := auth.Caller(ctx)
 	if err != nil {
 		return nil, err
 	}
