@@ -56,6 +56,30 @@ func people(prefix string, n int) []string {
 	return out
 }
 
+// createAtOnce creates n leads as u at once, alternately through e and r
+// (two instances of the service), the i-th with body(i).
+func createAtOnce(e, r *env, u user, n int, body func(i int) map[string]any) []leads.Created {
+	var mu sync.Mutex
+	var list []leads.Created
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			inst := e
+			if i%2 == 1 {
+				inst = r
+			}
+			l := createLead(inst, u, body(i))
+			mu.Lock()
+			list = append(list, l)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return list
+}
+
 // owners counts the owners of list.
 func owners(list []leads.Created) map[string]int {
 	out := map[string]int{}
@@ -230,25 +254,7 @@ func TestLeadAssignmentRoundRobinAcrossReplicas(t *testing.T) {
 		t.Fatalf("reason %q", got)
 	}
 	// At once on both replicas: still even.
-	var mu sync.Mutex
-	var list []leads.Created
-	var wg sync.WaitGroup
-	for i := range 39 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			inst := e
-			if i%2 == 1 {
-				inst = r
-			}
-			l := createLead(inst, admin, map[string]any{"lastName": fmt.Sprint("C", i)})
-			mu.Lock()
-			list = append(list, l)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	counts := owners(list)
+	counts := owners(createAtOnce(e, r, admin, 39, func(i int) map[string]any { return map[string]any{"lastName": fmt.Sprint("C", i)} }))
 	// 9 before (members[0] had 3), 39 now: 48 in all, 12 each.
 	counts[members[0]] += 3
 	for _, m := range members[1:] {
@@ -288,24 +294,7 @@ func TestLeadAssignmentLeastLoadedAndCap(t *testing.T) {
 		"target": team("roundRobin", capped, "maxOpenLeads", 4)})
 	createRule(e, admin, map[string]any{"name": "Fallback", "condition": map[string]any{"field": "source", "op": "eq", "value": "cap"},
 		"target": map[string]any{"type": "user", "userId": "overflow"}})
-	var mu sync.Mutex
-	var list []leads.Created
-	var wg sync.WaitGroup
-	for i := range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			inst := e
-			if i%2 == 1 {
-				inst = r
-			}
-			l := createLead(inst, admin, map[string]any{"lastName": "c", "source": "cap"})
-			mu.Lock()
-			list = append(list, l)
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+	list := createAtOnce(e, r, admin, 20, func(int) map[string]any { return map[string]any{"lastName": "c", "source": "cap"} })
 	counts := owners(list)
 	for _, m := range capped {
 		if counts[m] != 4 {

@@ -69,17 +69,7 @@ func TestOpportunityCustomFields(t *testing.T) {
 	u := newUser(uuid.NewString())
 	writer := u.as("sales:read", "sales:write")
 	const path = "/v1/opportunity-custom-fields"
-	e.want(e.do(writer, "POST", path, map[string]any{"key": "budget", "label": "Budget", "type": "decimal"}), http.StatusForbidden)
-	budget := contracttest.Decode[customfields.Field](e.want(e.do(u, "POST", path,
-		map[string]any{"key": "budget", "label": "Budget", "type": "decimal"}), http.StatusCreated))
-	if budget.Entity != deals.EntityOpportunity || budget.Version != 1 {
-		t.Fatalf("defined %+v", budget)
-	}
-	e.want(e.do(u, "POST", path, map[string]any{"key": "budget", "label": "Again", "type": "text"}), http.StatusConflict)
-	if got := e.want(e.do(u, "POST", path, map[string]any{"entity": "lead", "key": "Bad Key", "label": "X", "type": "colour"}),
-		http.StatusBadRequest).fields(); !slices.Equal(got, []string{"entity", "key", "type"}) {
-		t.Errorf("a bad definition names %v", got)
-	}
+	budget := defineBudget(e, u, writer, path, deals.EntityOpportunity, "lead")
 	// A lead's field of the same key is another definition, not one of
 	// opportunities.
 	leadField := contracttest.Decode[customfields.Field](e.want(e.do(u, "POST", "/v1/lead-custom-fields",
@@ -110,10 +100,7 @@ func TestOpportunityCustomFields(t *testing.T) {
 	}
 
 	// Options are added, never removed; the type is immutable.
-	e.want(e.do(u, "PATCH", path+"/"+size.ID, map[string]any{"options": []string{"S", "M", "L"}}), http.StatusPreconditionRequired)
-	e.want(e.do(u, "PATCH", path+"/"+size.ID, map[string]any{"options": []string{"S"}}, "If-Match", kitx.ETag(1)), http.StatusBadRequest)
-	e.want(e.do(u, "PATCH", path+"/"+size.ID, map[string]any{"type": "text"}, "If-Match", kitx.ETag(1)), http.StatusBadRequest)
-	e.want(e.do(u, "PATCH", path+"/"+size.ID, map[string]any{"options": []string{"S", "M", "L"}, "required": true}, "If-Match", kitx.ETag(1)), http.StatusOK)
+	growOptions(e, u, path, size.ID)
 	// Now required: an opportunity without a size is refused, a lead is not.
 	if got := e.want(e.do(u, "POST", "/v1/opportunities", map[string]any{"name": "C"}), http.StatusBadRequest).fields(); !slices.Equal(got, []string{"customFields/size"}) {
 		t.Errorf("a missing required value names %v", got)
