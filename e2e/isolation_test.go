@@ -231,6 +231,8 @@ func probes(v fixture) []probe {
 		{name: "decline quote", method: "POST", path: "/v1/quotes/" + v.QuoteID + "/decline", body: map[string]any{"comment": "pwned"}, gate: salesWrite, want: 404, echoes: true},
 		{name: "get quote settings", method: "GET", path: "/v1/quotes/settings", gate: salesRead, want: 200},
 		{name: "set quote settings", method: "PUT", path: "/v1/quotes/settings", body: map[string]any{"discountPercent": "10"}, gate: salesWrite, svc: salesAdmin, want: 200},
+		{name: "get lead settings", method: "GET", path: "/v1/lead-settings", gate: salesRead, want: 200},
+		{name: "set lead settings", method: "PUT", path: "/v1/lead-settings", body: map[string]any{"defaultRegion": "DE"}, gate: salesWrite, svc: salesAdmin, want: 200},
 		// Leads: read with sales:read, changed with sales:write, within the
 		// caller's record scope; their duplicates are found among the
 		// caller's tenant's leads only (the victim's lead has its phone).

@@ -41,6 +41,7 @@ func Default() Registry {
 			{Prefix: "/v1/lead-imports", Data: ExportData},
 			{Prefix: "/v1/lead-assignment-rules"},
 			{Prefix: "/v1/lead-scoring-rules"},
+			{Prefix: "/v1/lead-settings"},
 			{Prefix: "/v1/opportunities"},
 			{Prefix: "/v1/opportunity-custom-fields"},
 			{Prefix: "/v1/pipelines"},

@@ -39,6 +39,9 @@ func TestConvertLeadWithoutContacts(t *testing.T) {
 				[]string{"account/existingId", "contact/existingId"}},
 			{"an existing id and create", map[string]any{"contact": map[string]any{"existingId": uuid.NewString(), "create": true}}, []string{"contact/create"}},
 			{"an account allowing duplicates", map[string]any{"account": map[string]any{"allowDuplicate": true}}, []string{"account/allowDuplicate"}},
+			{"an opportunity's fields without create", map[string]any{"opportunity": map[string]any{"name": "Engines"}}, []string{"opportunity/create"}},
+			{"an opportunity's fields with create false", map[string]any{"opportunity": map[string]any{"create": false, "closeDate": "2027-03-31"}},
+				[]string{"opportunity/create"}},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				if got := convert(owner, l.ID, tt.body, http.StatusBadRequest).fields(); !slices.Equal(got, tt.fields) {
@@ -66,6 +69,8 @@ func TestConvertLeadWithoutContacts(t *testing.T) {
 		if got := contracttest.Decode[problemBody](r).Type; !strings.HasSuffix(got, "/contacts-not-configured") {
 			t.Errorf("problem type %q, want contacts-not-configured", got)
 		}
+		// create false alone makes no opportunity, and passes the check.
+		convert(owner, l.ID, map[string]any{"opportunity": map[string]any{"create": false}}, http.StatusServiceUnavailable)
 		got := contracttest.Decode[leads.Lead](e.want(e.do(owner, "GET", "/v1/leads/"+l.ID, nil), http.StatusOK))
 		if got.Status != leads.StatusNew || got.Version != l.Version || got.ConvertedContactID != "" {
 			t.Errorf("the lead after a failed conversion: %+v", got)

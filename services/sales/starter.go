@@ -151,6 +151,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, contacts *contactsapi.Client, 
 		leads.AssignmentRoutes(leads.NewAssignmentService(leadStore)),
 		leads.FieldRoutes(leads.NewFieldService(leadStore)),
 		leads.ScoringRoutes(leads.NewScoringService(leadStore)),
+		leads.SettingsRoutes(leads.NewSettingsService(leadStore)),
 		importjob.Routes(importjob.NewService(leadImports(db), leads.ImportDomain{}, cursors, deals.PermAdmin),
 			importjob.RouteConfig{Path: "/v1/lead-imports", Permission: deals.PermWrite, Operation: "LeadImport"}),
 	)

@@ -13,7 +13,9 @@ import (
 // Account and Contact left out are found or created: the contact whose
 // primary email is the lead's, else a new one from the lead; the account
 // named as the lead's company, else a new one (none for a lead without a
-// company). Opportunity left out (or create false) makes none.
+// company). Opportunity left out (or create false) makes none; its fields
+// without create true are a 400 naming opportunity/create, never a
+// conversion that silently makes no opportunity.
 type ConvertRequest struct {
 	Account     *RecordChoice      `json:"account,omitempty"`
 	Contact     *RecordChoice      `json:"contact,omitempty"`
@@ -30,7 +32,8 @@ type RecordChoice struct {
 	AllowDuplicate bool   `json:"allowDuplicate,omitempty"`
 }
 
-// OpportunityChoice is the opportunity a conversion creates when Create:
+// OpportunityChoice is the opportunity a conversion creates when Create
+// (another field without it is refused: ConvertRequest):
 // named Name (default: the lead's company, else its name), in the pipeline
 // and stage given (default: the tenant's default pipeline, its first
 // stage), with the account and contact the lead became.
@@ -106,6 +109,10 @@ func (r *ConvertRequest) check() error {
 		v.Check(c.choice.ExistingID == "" || ids.Valid(c.choice.ExistingID), c.field+"/existingId", "must be a UUID")
 		v.Check(c.choice.ExistingID == "" || !c.choice.Create, c.field+"/create", "cannot be true with existingId")
 		v.Check(!c.choice.AllowDuplicate || c.field == "contact", c.field+"/allowDuplicate", "is for contacts only")
+	}
+	if o := r.Opportunity; o != nil && !o.Create {
+		v.Check(*o == OpportunityChoice{}, "opportunity/create",
+			"must be true to create the opportunity these fields describe (left out or false, the conversion makes none)")
 	}
 	return v.Err()
 }

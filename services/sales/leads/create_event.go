@@ -23,7 +23,11 @@ func CreateKnownIn(ctx context.Context, tx *outbox.Tx, tenant string, l *Lead, n
 	if l.OwnerID == "" {
 		ctx = WithAssignment(ctx)
 	}
-	if err := l.normalize(""); err != nil {
+	region, err := regionIn(ctx, tx)
+	if err != nil {
+		return "", false, err
+	}
+	if err := l.normalize("", region); err != nil {
 		return "", false, err
 	}
 	if err := l.checkStatus(""); err != nil {
@@ -39,7 +43,7 @@ func CreateKnownIn(ctx context.Context, tx *outbox.Tx, tenant string, l *Lead, n
 	if len(known) > 0 {
 		return known[0], false, nil
 	}
-	if _, err := createIn(ctx, tx, tenantWide, l, checkFields); err != nil {
+	if _, err := createIn(ctx, tx, tenantWide, l, fieldsIn(region)); err != nil {
 		return "", false, err
 	}
 	return l.ID, true, nil

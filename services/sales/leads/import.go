@@ -29,18 +29,25 @@ const ImportEntity = "import"
 type ImportDomain struct{}
 
 // Target implements importjob.Domain: the tenant's custom field
-// definitions of leads.
+// definitions of leads and its default phone region.
 func (ImportDomain) Target(ctx context.Context, tx *outbox.Tx, _ string) (importjob.Target, error) {
 	defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
 	if err != nil {
 		return nil, err
 	}
-	return importTarget{defs: defs}, nil
+	region, err := regionIn(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return importTarget{defs: defs, region: region}, nil
 }
 
 // importTarget is the leads of a tenant as an import writes them: their
-// custom field definitions.
-type importTarget struct{ defs Fields }
+// custom field definitions and the region their phones are read in.
+type importTarget struct {
+	defs   Fields
+	region string
+}
 
 // importFields are the fields of a lead a column may fill, custom fields
 // ("customFields.<key>") aside: those the API writes.
@@ -115,5 +122,5 @@ func (t importTarget) Check(p importjob.Plan, policy string) error {
 
 // Apply implements importjob.Target.
 func (t importTarget) Apply(ctx context.Context, tx *outbox.Tx, b *importjob.Batch) error {
-	return (&leadImport{ctx: ctx, tx: tx, b: b, defs: t.defs}).run()
+	return (&leadImport{ctx: ctx, tx: tx, b: b, defs: t.defs, region: t.region}).run()
 }

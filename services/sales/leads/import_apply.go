@@ -16,10 +16,11 @@ import (
 
 // leadImport imports the rows of one chunk in its transaction.
 type leadImport struct {
-	ctx  context.Context
-	tx   *outbox.Tx
-	b    *importjob.Batch
-	defs Fields
+	ctx    context.Context
+	tx     *outbox.Tx
+	b      *importjob.Batch
+	defs   Fields
+	region string // the tenant's default phone region
 }
 
 // destination is what a row is imported as: a lead the chunk creates
@@ -68,10 +69,10 @@ func (m *leadImport) run() error {
 // status from ("" for a create): its own fields, its custom fields and
 // its status.
 func (m *leadImport) admit(l *Lead, from string) error {
-	if err := l.normalize(m.b.Job.Principal.UserID); err != nil {
+	if err := l.normalize(m.b.Job.Principal.UserID, m.region); err != nil {
 		return err
 	}
-	if err := checkFields(l, m.defs); err != nil {
+	if err := checkFields(l, m.defs, m.region); err != nil {
 		return err
 	}
 	return l.checkStatus(from)
@@ -162,7 +163,7 @@ func (m *leadImport) create(t *destination) error {
 		ctx = WithAssignment(ctx)
 	}
 	l.ID, l.CreatedAt, l.UpdatedAt, l.Version = ids.New(), now, now, 1
-	if _, err := createIn(ctx, m.tx, m.b.Job.Principal, l, checkFields); err != nil {
+	if _, err := createIn(ctx, m.tx, m.b.Job.Principal, l, fieldsIn(m.region)); err != nil {
 		return err
 	}
 	if err := importjob.NoteRecords(m.ctx, m.tx.SQL(), m.b.Job.ID, []string{l.ID}, []int64{t.create.row.No}, importjob.ActionCreated, now); err != nil {

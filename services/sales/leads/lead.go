@@ -137,10 +137,11 @@ func text(v *errs.Validator, s *string, field string, max int, required bool) {
 
 // normalize validates l's own fields, trimming texts, normalising the
 // phone and the tags (the custom field values need their definitions:
-// checkFields); owner is the default owner. The status is checked by the caller
-// (checkStatus) once it is one of Statuses; the read-only fields are the
-// service's.
-func (l *Lead) normalize(owner string) error {
+// checkFields); owner is the default owner, region the tenant's default
+// phone region (Settings; "" reads only international numbers). The
+// status is checked by the caller (checkStatus) once it is one of
+// Statuses; the read-only fields are the service's.
+func (l *Lead) normalize(owner, region string) error {
 	v := errs.NewValidator()
 	for _, f := range []struct {
 		s     *string
@@ -158,7 +159,7 @@ func (l *Lead) normalize(owner string) error {
 	}
 	l.Phone, l.PhoneE164 = strings.TrimSpace(l.Phone), ""
 	if l.Phone != "" {
-		e164, err := phone.Normalize(l.Phone, phoneRegion)
+		e164, err := phone.Normalize(l.Phone, region)
 		switch {
 		case err != nil:
 			v.Check(false, "phone", err.Error())
@@ -186,10 +187,9 @@ func (l *Lead) normalize(owner string) error {
 	return v.Err()
 }
 
-// phoneRegion is the region leads' national numbers would be read in:
-// none, for the sales service knows no tenant region (contacts keep it), so
-// a lead's phone is given with its international prefix (libs/phone).
-const phoneRegion = ""
+// storedRegion is the region stored custom field values are read in
+// (customfields.Visible): none, for a stored phone is in E.164 already.
+const storedRegion = ""
 
 // checkStatus checks a lead's status as the API sets it (one of Statuses,
 // normalize checked), from (the current status; "" for a create) to

@@ -92,7 +92,11 @@ func (s *service) Create(ctx context.Context, in Lead) (*Created, error) {
 	if in.OwnerID == "" {
 		ctx = WithAssignment(ctx)
 	}
-	if err := in.normalize(p.UserID); err != nil {
+	region, err := s.store.region(ctx, p.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.normalize(p.UserID, region); err != nil {
 		return nil, err
 	}
 	if err := in.checkStatus(""); err != nil {
@@ -100,7 +104,7 @@ func (s *service) Create(ctx context.Context, in Lead) (*Created, error) {
 	}
 	now := pg.Timestamp(s.now())
 	in.ID, in.CreatedAt, in.UpdatedAt, in.Version = ids.New(), now, now, 1
-	dups, err := s.store.Create(ctx, p, &in, checkFields)
+	dups, err := s.store.Create(ctx, p, &in, fieldsIn(region))
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +112,18 @@ func (s *service) Create(ctx context.Context, in Lead) (*Created, error) {
 }
 
 // checkFields checks l's custom field values against defs, normalising
-// them (customfields.Check: errors name customFields/<key>).
-func checkFields(l *Lead, defs Fields) error {
+// them (customfields.Check: errors name customFields/<key>) and reading
+// their phones in region.
+func checkFields(l *Lead, defs Fields, region string) error {
 	v := errs.NewValidator()
-	customfields.Check(v, defs, l.CustomFields, phoneRegion)
+	customfields.Check(v, defs, l.CustomFields, region)
 	return v.Err()
+}
+
+// fieldsIn is checkFields reading phones in region, as the store's writes
+// take it.
+func fieldsIn(region string) func(*Lead, Fields) error {
+	return func(l *Lead, defs Fields) error { return checkFields(l, defs, region) }
 }
 
 // Get implements Service.
@@ -146,6 +157,10 @@ func (s *service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
+	region, err := s.store.region(ctx, p.TenantID)
+	if err != nil {
+		return nil, nil, err
+	}
 	out, ch, err := s.store.update(ctx, p.TenantID, id, func(old *Lead, defs Fields) (*Lead, pgstore.Change, error) {
 		switch {
 		case old.DeletedAt != nil || !deals.InScope(p, old.OwnerID, old.TeamID):
@@ -159,10 +174,10 @@ func (s *service) Update(ctx context.Context, id string, ifMatch int64, patch js
 		if err := mergepatch.Apply(old, patch, readOnly, next); err != nil {
 			return nil, pgstore.Change{}, err
 		}
-		if err := next.normalize(p.UserID); err != nil {
+		if err := next.normalize(p.UserID, region); err != nil {
 			return nil, pgstore.Change{}, err
 		}
-		if err := checkFields(next, defs); err != nil {
+		if err := checkFields(next, defs, region); err != nil {
 			return nil, pgstore.Change{}, err
 		}
 		if err := next.checkStatus(old.Status); err != nil {

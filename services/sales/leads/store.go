@@ -108,7 +108,7 @@ func leadsOf(ctx context.Context, tx *outbox.Tx, rows []row) ([]Lead, error) {
 		if out[i], err = r.lead(); err != nil {
 			return nil, err
 		}
-		out[i].CustomFields = customfields.Visible(defs, out[i].CustomFields, phoneRegion)
+		out[i].CustomFields = customfields.Visible(defs, out[i].CustomFields, storedRegion)
 	}
 	return out, nil
 }
