@@ -2,7 +2,11 @@ package e2e
 
 import (
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
@@ -27,7 +31,8 @@ type quoteReply struct {
 // managers of its owner's team, then of the team's parent, as the
 // gateway's directory has them, through the sales service's call to it
 // with the caller's own token; anyone else's approval is a 403, and each
-// decision is kept with its comment.
+// decision is kept with its comment. A quote of an opportunity with an
+// account and a contact prints their names, read from contacts.
 func testQuoteApprovals(t *testing.T, w *world) {
 	st, tn := w.st, w.a.tenant
 	admin := tn.Admin.Token
@@ -108,4 +113,47 @@ func testQuoteApprovals(t *testing.T, w *world) {
 		t.Errorf("rejected %+v", q)
 	}
 	move(q, "send", rep, http.StatusConflict)
+
+	// A quote prints its account's and contact's names, which the sales
+	// service asks contacts for with the rep's own authority.
+	account := "北辰贸易 Quotes " + tn.Slug
+	var contact struct {
+		ID          string `json:"id"`
+		DisplayName string `json:"displayName"`
+	}
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/contacts", Token: rep.Token,
+		Body: map[string]any{"firstName": "Ada", "lastName": "Quotes"}}, http.StatusCreated, &contact)
+	opp := id(http.MethodPost, "/v1/opportunities", rep.Token, map[string]any{"name": "Named", "teamId": team,
+		"accountId": id(http.MethodPost, "/v1/accounts", rep.Token, map[string]any{"name": account}), "primaryContactId": contact.ID})
+	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/opportunities/" + opp + "/line-items", Token: rep.Token,
+		Header: map[string]string{"If-Match": `"1"`}, Body: map[string]any{"priceBookId": book,
+			"lineItems": []map[string]any{{"productId": product, "quantity": "1"}}}}, http.StatusOK, nil)
+	var named struct{ ID, AccountName, ContactName string }
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/v1/quotes", Token: rep.Token, Body: map[string]any{"opportunityId": opp}},
+		http.StatusCreated, &named)
+	if named.AccountName != account || contact.DisplayName == "" || named.ContactName != contact.DisplayName {
+		t.Errorf("quote names %q and %q, want %q and %q", named.AccountName, named.ContactName, account, contact.DisplayName)
+	}
+	html := stack.Must(t, stack.Request{Method: http.MethodGet, URL: base + "/v1/quotes/" + named.ID + "/html", Token: rep.Token}, http.StatusOK, nil)
+	pdf := stack.Must(t, stack.Request{Method: http.MethodGet, URL: base + "/v1/quotes/" + named.ID + "/pdf", Token: rep.Token}, http.StatusOK, nil)
+	for doc, text := range map[string]string{"HTML": string(html.Body), "PDF": pdfText(t, pdf.Body)} {
+		if !strings.Contains(text, account) || !strings.Contains(text, contact.DisplayName) {
+			t.Errorf("the quote's %s lacks %q or %q:\n%s", doc, account, contact.DisplayName, text)
+		}
+	}
+}
+
+// pdfText is the text of a PDF as pdftotext (poppler-utils, which make
+// test installs) extracts it.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "quote.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (Debian package poppler-utils; make test installs it): %v", err)
+	}
+	return string(out)
 }

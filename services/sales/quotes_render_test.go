@@ -42,14 +42,25 @@ func pdfText(t *testing.T, pdf []byte) string {
 
 // TestQuoteRendering: the HTML escapes what it shows; the PDF shows the
 // Chinese product name in its embedded font, as text a reader extracts.
+// The harness has no contacts service: the quote keeps its account and
+// contact ids but no names, and prints neither (e2e's TestQuoteApprovals
+// prints the names contacts gives).
 func TestQuoteRendering(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
 	_, opp := quotable(e, u)
 	q := createQuote(e, u, opp)
+	if q.AccountID == "" || q.ContactID == "" || q.AccountName != "" || q.ContactName != "" {
+		t.Errorf("without contacts the quote has account %q (%q), contact %q (%q); want ids, no names", q.AccountID, q.AccountName, q.ContactID, q.ContactName)
+	}
 
 	r := e.want(e.do(u, "GET", "/v1/quotes/"+q.ID+"/html", nil), http.StatusOK)
 	html := string(r.Raw)
+	for _, unwanted := range []string{q.AccountID, q.ContactID, "Account", "Contact"} {
+		if strings.Contains(html, unwanted) {
+			t.Errorf("the HTML shows %q without a name to show", unwanted)
+		}
+	}
 	if ct := r.Header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
@@ -67,6 +78,9 @@ func TestQuoteRendering(t *testing.T) {
 		t.Fatalf("Content-Type %q, body %.20q", ct, r.Raw)
 	}
 	text := pdfText(t, r.Raw)
+	if strings.Contains(text, q.AccountID) || strings.Contains(text, "Account") {
+		t.Errorf("the PDF shows the account without a name:\n%s", text)
+	}
 	for _, want := range []string{"报价单", q.Number, "企业版许可证", "Acme <renewal>", "9.36"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)

@@ -133,8 +133,9 @@ func leadImports(db *outbox.DB) *importjob.Store { return importjob.NewStore(db,
 // with contacts (nil: none configured).
 func routes(db *outbox.DB, cursors *kitx.Cursors, contacts *contactsapi.Client, dir quotes.Directory) []starter.Route {
 	var records deals.Records // a nil *Client would be a non-nil Records
+	var names quotes.Names    // and Names
 	if contacts != nil {
-		records = contacts
+		records, names = contacts, contacts
 	}
 	store, leadStore := deals.NewStore(db), leads.NewStore(db)
 	opportunities := deals.NewOpportunityService(store, cursors, records)
@@ -145,7 +146,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, contacts *contactsapi.Client, 
 		deals.FieldRoutes(deals.NewFieldService(store)),
 		catalog.Routes(catalog.NewService(catalog.NewStore(db), cursors)),
 		forecasts.Routes(forecasts.NewService(forecasts.NewStore(db))),
-		quotes.Routes(quotes.NewService(quotes.NewStore(db), dir, cursors)),
+		quotes.Routes(quotes.NewService(quotes.NewStore(db), dir, names, cursors)),
 		leads.Routes(leads.NewService(leadStore, cursors)),
 		leads.ConvertRoutes(leads.NewConverter(leadStore, contacts, opportunities)),
 		leads.AssignmentRoutes(leads.NewAssignmentService(leadStore)),

@@ -66,11 +66,11 @@ func renderPDF(d *Document) (*rendered, error) {
 	pdf.SetFont("cjk", "", 10)
 	pdf.CellFormat(0, 6, fmt.Sprintf("Revision %d · %s · %s", v.Revision, v.Date, v.State), "", 1, "L", false, 0, "")
 	pdf.CellFormat(0, 6, v.Name, "", 1, "L", false, 0, "")
-	if v.AccountID != "" {
-		pdf.CellFormat(0, 6, "Account "+v.AccountID, "", 1, "L", false, 0, "")
+	if v.Account != "" {
+		pdf.CellFormat(0, 6, "Account "+v.Account, "", 1, "L", false, 0, "")
 	}
-	if v.ContactID != "" {
-		pdf.CellFormat(0, 6, "Contact "+v.ContactID, "", 1, "L", false, 0, "")
+	if v.Contact != "" {
+		pdf.CellFormat(0, 6, "Contact "+v.Contact, "", 1, "L", false, 0, "")
 	}
 	pdf.Ln(4)
 	widths := []float64{28, 62, 22, 26, 18, 30}

@@ -53,9 +53,14 @@ type Quote struct {
 	Revision      int    `json:"revision"`
 	OpportunityID string `json:"opportunityId"`
 	// Name is the opportunity's name when the revision was made.
-	Name        string           `json:"name"`
-	AccountID   string           `json:"accountId,omitempty"`
-	ContactID   string           `json:"contactId,omitempty"`
+	Name      string `json:"name"`
+	AccountID string `json:"accountId,omitempty"`
+	ContactID string `json:"contactId,omitempty"`
+	// AccountName and ContactName are the account's name and the
+	// contact's display name as contacts showed them to whoever made the
+	// revision (empty when unknown: Names).
+	AccountName string           `json:"accountName,omitempty"`
+	ContactName string           `json:"contactName,omitempty"`
 	OwnerID     string           `json:"ownerId"`
 	TeamID      string           `json:"teamId,omitempty"`
 	PriceBookID string           `json:"priceBookId"`
@@ -107,6 +112,8 @@ type Revision struct {
 	Name        string           `json:"name"`
 	AccountID   string           `json:"accountId,omitempty"`
 	ContactID   string           `json:"contactId,omitempty"`
+	AccountName string           `json:"accountName,omitempty"`
+	ContactName string           `json:"contactName,omitempty"`
 	PriceBookID string           `json:"priceBookId"`
 	Currency    string           `json:"currency"`
 	LineItems   []deals.LineItem `json:"lineItems"`

@@ -49,11 +49,13 @@ func renderRoutes(s Service) []starter.Route {
 }
 
 // view is what a rendered quote shows: a revision of it and its state.
+// The account and the contact are shown by the names the revision keeps,
+// and not at all without one (an id means nothing to the customer).
 type view struct {
-	Number, Name, AccountID, ContactID, State, Date string
-	Revision                                        int
-	Lines                                           []viewLine
-	Total, Currency                                 string
+	Number, Name, Account, Contact, State, Date string
+	Revision                                    int
+	Lines                                       []viewLine
+	Total, Currency                             string
 }
 
 // viewLine is a line as shown.
@@ -64,7 +66,7 @@ type viewLine struct {
 // viewOf is the view of d.
 func viewOf(d *Document) view {
 	r := d.Revision
-	v := view{Number: r.Number, Name: r.Name, AccountID: r.AccountID, ContactID: r.ContactID, State: d.Quote.State,
+	v := view{Number: r.Number, Name: r.Name, Account: r.AccountName, Contact: r.ContactName, State: d.Quote.State,
 		Date: r.CreatedAt.Format("2006-01-02"), Revision: r.Revision, Total: amount(r.Total), Currency: r.Currency}
 	if r.Revision != d.Quote.Revision {
 		v.State = "superseded"
@@ -100,7 +102,7 @@ td.n, th.n { text-align: right; } @media print { body { margin: 0; } }
 <body>
 <h1>报价单 Quote {{.Number}}</h1>
 <p>Revision {{.Revision}} · {{.Date}} · {{.State}}</p>
-<p>{{.Name}}{{if .AccountID}}<br>Account {{.AccountID}}{{end}}{{if .ContactID}}<br>Contact {{.ContactID}}{{end}}</p>
+<p>{{.Name}}{{if .Account}}<br>Account {{.Account}}{{end}}{{if .Contact}}<br>Contact {{.Contact}}{{end}}</p>
 <table>
 <thead><tr><th>SKU</th><th>Product</th><th class="n">Quantity</th><th class="n">Unit price</th><th class="n">Discount</th><th class="n">Total</th></tr></thead>
 <tbody>{{range .Lines}}

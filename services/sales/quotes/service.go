@@ -56,15 +56,17 @@ type Document struct {
 type service struct {
 	store   *Store
 	dir     Directory
+	names   Names
 	cursors *kitx.Cursors
 	now     func() time.Time
 }
 
 // NewService returns the Service on store, finding approvers in dir (nil:
-// a quote needing approval cannot be submitted, 503) and signing list
-// cursors with cursors.
-func NewService(store *Store, dir Directory, cursors *kitx.Cursors) Service {
-	return &service{store: store, dir: dir, cursors: cursors, now: time.Now}
+// a quote needing approval cannot be submitted, 503), the names of
+// accounts and contacts in names (nil: quotes print none) and signing
+// list cursors with cursors.
+func NewService(store *Store, dir Directory, names Names, cursors *kitx.Cursors) Service {
+	return &service{store: store, dir: dir, names: names, cursors: cursors, now: time.Now}
 }
 
 // visible reports whether p may see q: in p's record scope, or p one of
@@ -92,8 +94,9 @@ func (s *service) read(ctx context.Context, p auth.Principal, id string) (*Quote
 var errOpportunity = errs.Invalidf([]errs.FieldError{{Field: "opportunityId", Reason: "must be the id of a live opportunity you may see"}}, "no such opportunity")
 
 // snapshot sets q's lines, price book, currency, total, account, contact
-// and name from o, which needs line items.
-func snapshot(q *Quote, o *deals.Opportunity) error {
+// and name from o, which needs line items, and the account's and
+// contact's names from names.
+func snapshot(q *Quote, o *deals.Opportunity, names recordNames) error {
 	if len(o.LineItems) == 0 {
 		e := ErrNoLines.WithDetail("the opportunity %s has no line items: set them first (PUT /v1/opportunities/{id}/line-items)", o.ID)
 		e.Fields = []errs.FieldError{{Field: "lineItems", Reason: "the opportunity needs at least one line item"}}
@@ -109,6 +112,7 @@ func snapshot(q *Quote, o *deals.Opportunity) error {
 	}
 	q.Name, q.AccountID, q.ContactID, q.PriceBookID = o.Name, o.AccountID, o.PrimaryContactID, o.PriceBookID
 	q.Currency, q.LineItems, q.Total = sum.Currency, o.LineItems, sum
+	names.apply(q)
 	return nil
 }
 
@@ -122,6 +126,7 @@ func (s *service) CreateQuote(ctx context.Context, opportunityID string) (*Quote
 	if !ids.Valid(opportunityID) {
 		return nil, errOpportunity
 	}
+	names := s.namesOf(ctx, p.TenantID, opportunityID)
 	now := pg.Timestamp(s.now())
 	q, err := s.store.Create(ctx, p.TenantID, opportunityID, func(o *deals.Opportunity) (*Quote, Step, error) {
 		if o.DeletedAt != nil || !deals.InScope(p, o.OwnerID, o.TeamID) {
@@ -129,7 +134,7 @@ func (s *service) CreateQuote(ctx context.Context, opportunityID string) (*Quote
 		}
 		q := &Quote{ID: ids.New(), Revision: 1, OpportunityID: o.ID, OwnerID: o.OwnerID, TeamID: o.TeamID, State: StateDraft,
 			levels: [][]string{}, CreatedBy: p.UserID, CreatedAt: now, UpdatedAt: now, Version: 1}
-		if err := snapshot(q, o); err != nil {
+		if err := snapshot(q, o, names); err != nil {
 			return nil, Step{}, err
 		}
 		q.settleApprovers()
@@ -201,9 +206,11 @@ func (s *service) Revise(ctx context.Context, id string, ifMatch int64, comment 
 	if err := checkComment(comment); err != nil {
 		return nil, nil, err
 	}
-	if _, err := s.read(ctx, p, id); err != nil {
+	read, err := s.read(ctx, p, id)
+	if err != nil {
 		return nil, nil, err
 	}
+	names := s.namesOf(ctx, p.TenantID, read.OpportunityID)
 	var changed []string
 	q, err := s.store.Update(ctx, p.TenantID, id, func(old *Quote, opportunity Opportunity) (*Quote, Change, error) {
 		if err := checkVersion(p, old, ifMatch); err != nil {
@@ -217,7 +224,7 @@ func (s *service) Revise(ctx context.Context, id string, ifMatch int64, comment 
 			return nil, Change{}, err
 		}
 		next := *old
-		if err := snapshot(&next, o); err != nil {
+		if err := snapshot(&next, o, names); err != nil {
 			return nil, Change{}, err
 		}
 		now := pg.Timestamp(s.now())

@@ -49,6 +49,8 @@ type revisionRow struct {
 	Name        string    `db:"name"`
 	AccountID   *string   `db:"account_id"`
 	ContactID   *string   `db:"contact_id"`
+	AccountName string    `db:"account_name"`
+	ContactName string    `db:"contact_name"`
 	PriceBookID string    `db:"price_book_id"`
 	Currency    string    `db:"currency"`
 	LineItems   []byte    `db:"line_items"`
@@ -59,7 +61,7 @@ type revisionRow struct {
 
 // quoteSelect reads quoteRows: q the quote, r its current revision.
 const quoteSelect = `SELECT q.id, q.number, q.opportunity_id, q.revision, q.state, q.owner_id, q.team_id, q.approval_levels, q.approved_levels,
-	q.approvers, q.created_by, q.created_at, q.updated_at, q.version, r.name, r.account_id, r.contact_id, r.price_book_id, r.currency,
+	q.approvers, q.created_by, q.created_at, q.updated_at, q.version, r.name, r.account_id, r.contact_id, r.account_name, r.contact_name, r.price_book_id, r.currency,
 	r.line_items, r.total_minor, r.created_by AS rev_created_by, r.created_at AS rev_created_at
 	FROM quotes q JOIN quote_revisions r ON r.quote_id = q.id AND r.revision = q.revision`
 
@@ -72,7 +74,7 @@ func total(minor int64, currency string) money.Money {
 // quote is the Quote of r, without its history.
 func (r quoteRow) quote() (*Quote, error) {
 	q := &Quote{ID: r.ID, Number: r.Number, Revision: r.Revision, OpportunityID: r.OpportunityID, Name: r.Name, AccountID: pgstore.Deref(r.AccountID),
-		ContactID: pgstore.Deref(r.ContactID), OwnerID: r.OwnerID, TeamID: r.TeamID, PriceBookID: r.PriceBookID, Currency: r.Currency,
+		ContactID: pgstore.Deref(r.ContactID), AccountName: r.AccountName, ContactName: r.ContactName, OwnerID: r.OwnerID, TeamID: r.TeamID, PriceBookID: r.PriceBookID, Currency: r.Currency,
 		Total: total(r.TotalMinor, r.Currency), State: r.State, ApprovalLevels: r.ApprovalLevels, ApprovedLevels: r.ApprovedLevels,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	if err := json.Unmarshal(r.LineItems, &q.LineItems); err != nil {
@@ -157,9 +159,10 @@ func insertRevision(ctx context.Context, tx *outbox.Tx, q *Quote, by string, at 
 	if err != nil {
 		return err
 	}
-	_, err = tx.SQL().ExecContext(ctx, `INSERT INTO quote_revisions (tenant_id, quote_id, revision, name, account_id, contact_id, price_book_id,
-		currency, line_items, total_minor, created_by, created_at) VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		q.ID, q.Revision, q.Name, pgstore.OrNull(q.AccountID), pgstore.OrNull(q.ContactID), q.PriceBookID, q.Currency, string(lines), q.Total.Minor, by, at)
+	_, err = tx.SQL().ExecContext(ctx, `INSERT INTO quote_revisions (tenant_id, quote_id, revision, name, account_id, contact_id, account_name,
+		contact_name, price_book_id, currency, line_items, total_minor, created_by, created_at)
+		VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		q.ID, q.Revision, q.Name, pgstore.OrNull(q.AccountID), pgstore.OrNull(q.ContactID), q.AccountName, q.ContactName, q.PriceBookID, q.Currency, string(lines), q.Total.Minor, by, at)
 	if err != nil {
 		return fmt.Errorf("save quote revision: %w", pg.MapError(err))
 	}
@@ -335,7 +338,7 @@ func (s *Store) Revision(ctx context.Context, tenant, id string, n int) (out *Re
 			Number string `db:"number"`
 			revisionRow
 		}
-		err := tx.SQL().GetContext(ctx, &r, `SELECT q.number, r.name, r.account_id, r.contact_id, r.price_book_id, r.currency, r.line_items,
+		err := tx.SQL().GetContext(ctx, &r, `SELECT q.number, r.name, r.account_id, r.contact_id, r.account_name, r.contact_name, r.price_book_id, r.currency, r.line_items,
 			r.total_minor, r.created_by AS rev_created_by, r.created_at AS rev_created_at
 			FROM quote_revisions r JOIN quotes q ON q.id = r.quote_id WHERE r.quote_id = $1 AND r.revision = $2`, id, n)
 		if errs.KindOf(pg.MapError(err)) == errs.NotFound {
@@ -345,7 +348,7 @@ func (s *Store) Revision(ctx context.Context, tenant, id string, n int) (out *Re
 			return fmt.Errorf("read quote revision: %w", pg.MapError(err))
 		}
 		out = &Revision{QuoteID: id, Number: r.Number, Revision: n, Name: r.Name, AccountID: pgstore.Deref(r.AccountID), ContactID: pgstore.Deref(r.ContactID),
-			PriceBookID: r.PriceBookID, Currency: r.Currency, Total: total(r.TotalMinor, r.Currency), CreatedBy: r.RevCreated, CreatedAt: r.RevAt.UTC()}
+			AccountName: r.AccountName, ContactName: r.ContactName, PriceBookID: r.PriceBookID, Currency: r.Currency, Total: total(r.TotalMinor, r.Currency), CreatedBy: r.RevCreated, CreatedAt: r.RevAt.UTC()}
 		return json.Unmarshal(r.LineItems, &out.LineItems)
 	})
 	return out, err

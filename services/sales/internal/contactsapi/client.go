@@ -134,6 +134,26 @@ func (c *Client) VisibleAccounts(ctx context.Context, ids []string) (map[string]
 		func() []string { return idsOf(page.Items, func(x Account) string { return x.ID }) })
 }
 
+// AccountName returns the name of the account id when it is live and
+// the caller may see it, else "".
+func (c *Client) AccountName(ctx context.Context, id string) (string, error) {
+	var page struct{ Items []Account }
+	if err := c.list(ctx, "/v1/accounts", condition("id", "in", []string{id}), 1, &page); err != nil || len(page.Items) == 0 {
+		return "", err
+	}
+	return page.Items[0].Name, nil
+}
+
+// ContactName returns the display name of the contact id when it is live
+// and the caller may see it, else "".
+func (c *Client) ContactName(ctx context.Context, id string) (string, error) {
+	var page struct{ Items []Contact }
+	if err := c.list(ctx, "/v1/contacts", condition("id", "in", []string{id}), 1, &page); err != nil || len(page.Items) == 0 {
+		return "", err
+	}
+	return page.Items[0].DisplayName, nil
+}
+
 // CreateContact creates in with the Idempotency-Key key (allowDuplicate:
 // even when contacts finds it like others).
 func (c *Client) CreateContact(ctx context.Context, in NewContact, key string, allowDuplicate bool) (*Contact, error) {
