@@ -92,23 +92,22 @@ func (s *service) Create(ctx context.Context, in Lead) (*Created, error) {
 	if in.OwnerID == "" {
 		ctx = WithAssignment(ctx)
 	}
-	region, err := s.store.region(ctx, p.TenantID)
+	l, dups, err := s.store.Create(ctx, p, func(region string) (*Lead, error) {
+		l := in
+		if err := l.normalize(p.UserID, region); err != nil {
+			return nil, err
+		}
+		if err := l.checkStatus(""); err != nil {
+			return nil, err
+		}
+		now := pg.Timestamp(s.now())
+		l.ID, l.CreatedAt, l.UpdatedAt, l.Version = ids.New(), now, now, 1
+		return &l, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := in.normalize(p.UserID, region); err != nil {
-		return nil, err
-	}
-	if err := in.checkStatus(""); err != nil {
-		return nil, err
-	}
-	now := pg.Timestamp(s.now())
-	in.ID, in.CreatedAt, in.UpdatedAt, in.Version = ids.New(), now, now, 1
-	dups, err := s.store.Create(ctx, p, &in, fieldsIn(region))
-	if err != nil {
-		return nil, err
-	}
-	return &Created{Lead: in, Duplicates: dups}, nil
+	return &Created{Lead: *l, Duplicates: dups}, nil
 }
 
 // checkFields checks l's custom field values against defs, normalising

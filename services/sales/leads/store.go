@@ -160,18 +160,29 @@ func get(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Lead, error
 	return &l[0], nil
 }
 
-// Create stores a new lead and publishes lead.created, returning the ids
-// of the live leads p may see that share its email or phone (Duplicates),
-// newest first. check judges the lead against the tenant's custom fields
-// of leads, read in the transaction. When ctx asks for it
-// (WithAssignment), the assignment rules give the lead its owner in the
-// transaction, and lead.assigned follows lead.created.
-func (s *Store) Create(ctx context.Context, p auth.Principal, l *Lead, check func(*Lead, Fields) error) (duplicates []string, err error) {
+// Create stores the lead prepare makes of the tenant's default phone region
+// ("" for international numbers only), read in the transaction, and
+// publishes lead.created, returning the lead and the ids of the live leads
+// p may see that share its email or phone (Duplicates), newest first. The
+// lead's custom field values are checked against the tenant's custom
+// fields of leads, read in the transaction, their phones read in the
+// region. When ctx asks for it (WithAssignment), the assignment rules give
+// the lead its owner in the transaction, and lead.assigned follows
+// lead.created. One transaction does it all: a create reads nothing
+// before it.
+func (s *Store) Create(ctx context.Context, p auth.Principal, prepare func(region string) (*Lead, error)) (l *Lead, duplicates []string, err error) {
 	err = s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
-		duplicates, err = createIn(ctx, tx, p, l, check)
+		region, err := regionIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if l, err = prepare(region); err != nil {
+			return err
+		}
+		duplicates, err = createIn(ctx, tx, p, l, fieldsIn(region))
 		return err
 	})
-	return duplicates, err
+	return l, duplicates, err
 }
 
 // createIn is Create in tx, a transaction of p's tenant: the one way a
