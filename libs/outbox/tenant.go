@@ -18,11 +18,15 @@ type DB struct {
 	pool    *sqlx.DB
 	catalog events.Catalogue
 	topic   string
+	stmts   *pg.Statements
 }
+
+// preparedStatements bounds the distinct queries a DB prepares (Tx.Prepared).
+const preparedStatements = 32
 
 // NewDB returns the DB on pool, publishing the events of catalog to topic.
 func NewDB(pool *sqlx.DB, catalog events.Catalogue, topic string) *DB {
-	return &DB{pool: pool, catalog: catalog, topic: topic}
+	return &DB{pool: pool, catalog: catalog, topic: topic, stmts: pg.NewStatements(pool, preparedStatements)}
 }
 
 // Pool returns the pool, for the work that crosses tenants (each tenant's
@@ -49,6 +53,13 @@ type Tx struct {
 
 // SQL returns the transaction, for a store's queries.
 func (t *Tx) SQL() *sqlx.Tx { return t.tx }
+
+// Prepared returns the transaction running its queries as the DB's
+// prepared statements (pg.Statements: parsed once per connection, planned
+// once after five runs). Only queries whose best plan does not depend on
+// their parameters' values go through it — a lookup by key, an INSERT, a
+// list with no parameters — never a search.
+func (t *Tx) Prepared() sqlx.ExtContext { return t.db.stmts.In(t.tx) }
 
 // Emit adds the event of a change of the tenant's to the outbox: verb on
 // entity, subject's state, and on an update the fields it changed

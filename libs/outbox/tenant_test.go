@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -88,4 +89,43 @@ func (f fixture) stored(t *testing.T) []string {
 		out = append(out, r.Type+"/"+r.Subject)
 	}
 	return out
+}
+
+// TestTxPrepared checks that a tenant transaction's prepared queries run
+// in it (they see its tenant) and, once the DB has prepared them, as
+// prepared statements of the session.
+func TestTxPrepared(t *testing.T) {
+	f := newFixture(t)
+	f.db.SetMaxOpenConns(1)
+	db := NewDB(f.db, things, f.topic)
+	ctx := context.Background()
+	const query = `SELECT current_setting('app.tenant_id') || $1`
+	// round runs query through Prepared in a transaction of the tenant and
+	// returns what it read and whether the session had it prepared.
+	round := func() (got string, prepared bool) {
+		t.Helper()
+		err := db.InTx(ctx, f.tenant, func(tx *Tx) error {
+			if err := sqlx.GetContext(ctx, tx.Prepared(), &got, query, "/x"); err != nil {
+				return err
+			}
+			return tx.SQL().Get(&prepared, `SELECT EXISTS (SELECT FROM pg_prepared_statements WHERE statement = $1)`, query)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, prepared
+	}
+	for n := 1; ; n++ {
+		got, prepared := round()
+		if got != f.tenant+"/x" {
+			t.Fatalf("round %d read %q, want %q", n, got, f.tenant+"/x")
+		}
+		if prepared {
+			break
+		}
+		if n == 50 {
+			t.Fatal("the query was never prepared")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

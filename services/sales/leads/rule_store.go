@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -38,7 +40,7 @@ type ruleRowOf[T any] interface{ rule() (T, error) }
 // empty) selects, ordered by orderBy, as their rules.
 func listRules[R ruleRowOf[T], T any](ctx context.Context, tx *outbox.Tx, l ruleList, where, orderBy string) ([]T, error) {
 	var rows []R
-	if err := tx.SQL().SelectContext(ctx, &rows, "SELECT "+l.columns+" FROM "+l.table+where+" ORDER BY "+orderBy); err != nil {
+	if err := sqlx.SelectContext(ctx, tx.Prepared(), &rows, "SELECT "+l.columns+" FROM "+l.table+where+" ORDER BY "+orderBy); err != nil {
 		return nil, fmt.Errorf("list %ss: %w", l.what, pg.MapError(err))
 	}
 	out := make([]T, len(rows))

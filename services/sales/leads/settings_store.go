@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -15,7 +17,7 @@ import (
 // empty Settings.
 func settingsIn(ctx context.Context, tx *outbox.Tx) (*Settings, error) {
 	out := &Settings{}
-	err := tx.SQL().GetContext(ctx, out, "SELECT default_region, updated_at, updated_by FROM lead_settings")
+	err := sqlx.GetContext(ctx, tx.Prepared(), out, "SELECT default_region, updated_at, updated_by FROM lead_settings")
 	if errs.KindOf(pg.MapError(err)) == errs.NotFound {
 		return &Settings{}, nil
 	}

@@ -141,7 +141,7 @@ func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
 			`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,
 			$28, $30, $29)`
 	}
-	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
+	if _, err := tx.Prepared().ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("save lead: %w", pg.MapError(err))
 	}
 	return nil
@@ -189,7 +189,7 @@ func (s *Store) Create(ctx context.Context, p auth.Principal, prepare func(regio
 // lead is created, by the API and by a CSV import in the transaction of
 // its chunk of rows (ImportDomain).
 func createIn(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead, check func(*Lead, Fields) error) ([]string, error) {
-	defs, err := fieldStore.Defs(ctx, tx.SQL(), EntityLead)
+	defs, err := fieldStore.Defs(ctx, tx.Prepared(), EntityLead)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func createIn(ctx context.Context, tx *outbox.Tx, p auth.Principal, l *Lead, che
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Emit(ctx, pgstore.EntityLead, pgstore.VerbCreated, l.ID, l, nil); err != nil {
+	if _, err := tx.Publish(ctx, tx.Prepared(), pgstore.EntityLead, pgstore.VerbCreated, []string{l.ID}, []any{l}, nil); err != nil {
 		return nil, err
 	}
 	return duplicates, assigned()
