@@ -156,11 +156,7 @@ func (s *service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	region, err := s.store.region(ctx, p.TenantID)
-	if err != nil {
-		return nil, nil, err
-	}
-	out, ch, err := s.store.update(ctx, p.TenantID, id, func(old *Lead, defs Fields) (*Lead, pgstore.Change, error) {
+	out, ch, err := s.store.patch(ctx, p.TenantID, id, func(old *Lead, defs Fields, region string) (*Lead, pgstore.Change, error) {
 		switch {
 		case old.DeletedAt != nil || !deals.InScope(p, old.OwnerID, old.TeamID):
 			return nil, pgstore.Change{}, ErrNotFound

@@ -48,16 +48,6 @@ func (s *Store) Settings(ctx context.Context, tenant string) (out *Settings, err
 	return out, err
 }
 
-// region returns the tenant's default phone region ("" for international
-// numbers only).
-func (s *Store) region(ctx context.Context, tenant string) (string, error) {
-	st, err := s.Settings(ctx, tenant)
-	if err != nil {
-		return "", err
-	}
-	return st.DefaultRegion, nil
-}
-
 // SetSettings replaces the tenant's settings of leads with in.
 func (s *Store) SetSettings(ctx context.Context, tenant string, in *Settings) error {
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {

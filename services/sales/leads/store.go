@@ -246,6 +246,22 @@ func (s *Store) update(ctx context.Context, tenant, id string, change func(curre
 	return out, ch, err
 }
 
+// patch is update whose change also has the tenant's default phone
+// region, read in the same transaction: a PATCH of the API.
+func (s *Store) patch(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields, region string) (*Lead, pgstore.Change, error)) (out *Lead, ch pgstore.Change, err error) {
+	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		region, err := regionIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		out, ch, err = updateIn(ctx, tx, id, func(current *Lead, defs Fields) (*Lead, pgstore.Change, error) {
+			return change(current, defs, region)
+		})
+		return err
+	})
+	return out, ch, err
+}
+
 // updateIn is update in tx, a transaction of the lead's tenant
 // (pgstore.UpdateIn): the one way a lead changes, by the API and by a CSV
 // import in the transaction of its chunk of rows (ImportDomain). What the
