@@ -42,6 +42,7 @@ fi
 
 bash scripts/tools.sh
 bash scripts/sales-packages.sh --test
+bash scripts/chromium.sh
 
 pkgs=$(go list -m -f '{{.Dir}}' | sed "s|^$root|.|; s|$|/...|")
 echo "test.sh: go test $pkgs"
