@@ -7,14 +7,15 @@ SHELL := /bin/bash
 # Every module of the workspace, as ./dir/... patterns (go.work lists them).
 PKGS = $(shell go list -m -f '{{.Dir}}' | sed "s|^$(CURDIR)|.|; s|$$|/...|")
 
-.PHONY: help run test build lint bench tools
+.PHONY: help run test build lint bench tools console
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 run: ## start the whole platform on this machine (Ctrl-C stops it)
 	@[ -n "$$DATABASE_URL" ] || bash scripts/pg-binaries.sh
 	@bash scripts/sales-packages.sh
+	@bash scripts/console.sh
 	@mkdir -p bin
 	go build -o bin/rapport-local ./deploy/local
 	exec ./bin/rapport-local
@@ -22,7 +23,8 @@ run: ## start the whole platform on this machine (Ctrl-C stops it)
 test: ## run every test of every module against real PostgreSQL, Kafka protocol, kube-apiserver and Consul
 	bash scripts/test.sh
 
-build: ## build every program into bin/
+build: ## build every program into bin/ (the gateway with the web console in it)
+	@bash scripts/console.sh
 	@mkdir -p bin
 	go build -o bin/ ./deploy/local $(wildcard ./services/*/cmd/*)
 	go build -o bin/rapport-operator ./operator/cmd
@@ -34,6 +36,9 @@ lint: ## gofmt check and go vet over every module; Redocly CLI lints each OpenAP
 
 bench: ## measure throughput and latency against raw baselines; writes bench/results.md
 	go run ./bench
+
+console: ## build the web console (services/console) into the gateway's embedded assets
+	bash scripts/console.sh
 
 tools: ## build kube-apiserver, etcd, the Consul agent and controller-gen into the cache outside the repo
 	bash scripts/tools.sh

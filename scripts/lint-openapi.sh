@@ -19,22 +19,8 @@ pin="$root/tools/redocly"
 dir="${RAPPORT_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rapport/tools}/redocly"
 redocly="$dir/node_modules/.bin/redocly"
 
-# need_node makes sure node and npm are there, in a version Redocly CLI runs on.
-need_node() {
-	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-		if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null; then
-			echo "lint: Redocly CLI needs Node.js (18.17 or later) and npm; install them" >&2
-			return 1
-		fi
-		echo "lint: installing nodejs and npm from the distribution's packages…"
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
-	fi
-	if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 18 || (a === 18 && b >= 17) ? 0 : 1)'; then
-		echo "lint: Redocly CLI needs Node.js 18.17 or later (Debian 12's own), this is $(node --version)" >&2
-		return 1
-	fi
-}
+# shellcheck source=scripts/node.sh
+source "$root/scripts/node.sh"
 
 # install puts the pinned Redocly CLI into the cache unless it is there.
 install() {
@@ -51,19 +37,11 @@ install() {
 	echo "$stamp" >"$dir/.stamp"
 }
 
-need_node
+need_node lint
 install
 
-docs=("$root/services/gateway/api/openapi.yaml")
-services=()
-for f in "$root"/services/*/api/openapi.yaml; do
-	name="$(basename "$(dirname "$(dirname "$f")")")"
-	[[ "$name" == gateway ]] && continue
-	docs+=("$f")
-	services+=("$name=$f")
-done
-mkdir -p "$root/bin"
-(cd "$root" && go run ./services/gateway/cmd/openapi-merge -o bin/openapi.json "${docs[0]}" "${services[@]}")
+docs=("$root"/services/*/api/openapi.yaml)
+bash "$root/scripts/openapi-merged.sh"
 docs+=("$root/bin/openapi.json" "$root/services/gateway/api/internal.yaml")
 
 # Redocly CLI says nothing when it may not send telemetry or look for

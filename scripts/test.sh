@@ -42,6 +42,10 @@ fi
 
 bash scripts/tools.sh
 bash scripts/sales-packages.sh --test
+# The web console: built before the gateway binaries the tests build embed
+# it, and its own unit tests (Vitest) run here.
+bash scripts/console.sh
+(cd services/console && npx --no-install vitest run)
 bash scripts/chromium.sh
 
 pkgs=$(go list -m -f '{{.Dir}}' | sed "s|^$root|.|; s|$|/...|")

@@ -15,6 +15,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/services/gateway/api"
 	"github.com/rapport-crm/rapport/services/gateway/audit"
+	"github.com/rapport-crm/rapport/services/gateway/console"
 	"github.com/rapport-crm/rapport/services/gateway/identity"
 	"github.com/rapport-crm/rapport/services/gateway/migrations"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
@@ -130,7 +131,15 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	identity.Mount(mux, ids, guard)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
-	mux.Handle("/", proxy.RequireRoute(routes)(authn(guard(ph)))) // every other path goes to the services
+	// Every other path goes to the services, but for the GETs of paths no
+	// API owns: those are the web console's (its assets, and index.html for
+	// its own routes).
+	api := proxy.RequireRoute(routes)(authn(guard(ph)))
+	web, err := console.New(console.Assets(), func(p string) bool { _, ok := routes.Lookup(p); return ok || console.IsAPIPath(p) }, api)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/", web)
 
 	// starter.Handler: every answer says nosniff and no-store (unless its handler
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a

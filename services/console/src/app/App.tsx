@@ -1,0 +1,74 @@
+import { App as AntApp, ConfigProvider } from "antd";
+import enUS from "antd/locale/en_US";
+import zhCN from "antd/locale/zh_CN";
+import dayjs from "dayjs";
+import "dayjs/locale/zh-cn";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useEffect, useMemo } from "react";
+import { createBrowserRouter, RouterProvider } from "react-router-dom";
+import { isApiError } from "../api/problem";
+import { areas } from "../areas";
+import { SessionProvider } from "../auth/session";
+import { common } from "../i18n/common";
+import { I18nProvider, useI18n } from "../i18n/I18n";
+import { merge } from "../i18n/translate";
+import { RequireSession } from "./RequireSession";
+import { RouteError } from "./RouteError";
+
+const tables = merge([common, ...areas.map((a) => a.catalog)]);
+
+const queries = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      // A 4xx will answer the same again; a lost connection or a 5xx may not.
+      retry: (n, err) => n < 2 && (!isApiError(err) || err.retryable),
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+const router = createBrowserRouter([
+  { path: "/signin", lazy: async () => ({ Component: (await import("./SignIn")).default }), errorElement: <RouteError /> },
+  {
+    element: <RequireSession />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        path: "/",
+        lazy: async () => ({ Component: (await import("./Shell")).default }),
+        errorElement: <RouteError />,
+        children: areas.flatMap((a) => a.routes).map((r) => ({ ...r, errorElement: <RouteError /> })),
+      },
+    ],
+  },
+]);
+
+/** Themed applies Ant Design's and dayjs's locale for the current language. */
+function Themed() {
+  const { locale } = useI18n();
+  const antLocale = useMemo(() => (locale === "zh-CN" ? zhCN : enUS), [locale]);
+  useEffect(() => {
+    dayjs.locale(locale === "zh-CN" ? "zh-cn" : "en");
+  }, [locale]);
+  return (
+    <ConfigProvider locale={antLocale} theme={{ token: { colorPrimary: "#1d4ed8" } }}>
+      <AntApp>
+        <SessionProvider>
+          <RouterProvider router={router} />
+        </SessionProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+/** App is the console: languages, server state, the session and the routes. */
+export default function App() {
+  return (
+    <QueryClientProvider client={queries}>
+      <I18nProvider tables={tables}>
+        <Themed />
+      </I18nProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,8 @@
+import { home } from "./home";
+import type { Area } from "./types";
+
+/**
+ * areas are the parts of the console, in menu order. A service's pages are
+ * an Area of their own folder, added here.
+ */
+export const areas: Area[] = [home];

@@ -1,0 +1,53 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import type { Locale, Messages } from "./types";
+import { format } from "./translate";
+
+/** T translates a key with optional parameters. */
+export type T = (key: string, params?: Record<string, string | number>) => string;
+
+interface I18nValue {
+  locale: Locale;
+  setLocale: (l: Locale) => void;
+  t: T;
+}
+
+const I18nContext = createContext<I18nValue | null>(null);
+
+/** storedLocaleKey keeps the last language on this device, for the sign-in page. */
+const storedLocaleKey = "rapport.locale";
+
+/** initialLocale is the device's last language, else the browser's. */
+export function initialLocale(): Locale {
+  const saved = localStorage.getItem(storedLocaleKey);
+  if (saved === "en" || saved === "zh-CN") return saved;
+  return navigator.language.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+/**
+ * I18nProvider holds the current language; it sets <html lang> and keeps
+ * the choice on the device. The signed-in user's own choice is stored on
+ * the server (PATCH /v1/me) by the language switch.
+ */
+export function I18nProvider({ tables, children }: { tables: Record<Locale, Messages>; children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    localStorage.setItem(storedLocaleKey, locale);
+  }, [locale]);
+  const setLocale = useCallback((l: Locale) => setLocaleState(l), []);
+  const t = useCallback<T>((key, params) => format(tables[locale], key, params), [tables, locale]);
+  const value = useMemo(() => ({ locale, setLocale, t }), [locale, setLocale, t]);
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+/** useI18n gives the language, its setter and t. */
+export function useI18n(): I18nValue {
+  const v = useContext(I18nContext);
+  if (!v) throw new Error("useI18n outside I18nProvider");
+  return v;
+}
+
+/** useT gives just the translate function. */
+export function useT(): T {
+  return useI18n().t;
+}
