@@ -11,7 +11,7 @@ import (
 type Endpoints struct {
 	Login, Refresh, Logout, AcceptInvitation, SSOCallback endpoint.Endpoint
 
-	Me endpoint.Endpoint
+	Me, UpdateMe endpoint.Endpoint
 
 	ListUsers, InviteUser, GetUser, UpdateUser, DisableUser endpoint.Endpoint
 	ListTeams, CreateTeam, GetTeam, UpdateTeam, DeleteTeam  endpoint.Endpoint
@@ -27,15 +27,18 @@ type Endpoints struct {
 	ExchangeToken, DirectoryTeam endpoint.Endpoint
 }
 
-// loginRequest is a LoginRequest with the client's address.
+// loginRequest is a LoginRequest with the client's address and whether a
+// browser session's cookies must be Secure.
 type loginRequest struct {
 	LoginRequest
 	ClientAddr string
+	Secure     bool
 }
 
 // ssoCallbackRequest is what the provider's redirect carries.
 type ssoCallbackRequest struct {
 	Cookie, State, Code, Error, ClientAddr string
+	Secure                                 bool
 }
 
 // idRequest names one resource.
@@ -60,18 +63,22 @@ func MakeEndpoints(s *Service) Endpoints {
 	return Endpoints{
 		Login: func(ctx context.Context, req any) (any, error) {
 			r := req.(loginRequest)
-			return s.Login(ctx, r.LoginRequest, r.ClientAddr)
+			pair, err := s.Login(ctx, r.LoginRequest, r.ClientAddr)
+			if err != nil || r.Session != SessionCookie {
+				return pair, err
+			}
+			return browserSession{pair: pair, secure: r.Secure}, nil
 		},
-		Refresh: func(ctx context.Context, req any) (any, error) { return s.Refresh(ctx, req.(RefreshRequest)) },
-		Logout:  func(ctx context.Context, req any) (any, error) { return nil, s.Logout(ctx, req.(RefreshRequest)) },
+		Refresh: func(ctx context.Context, req any) (any, error) { return s.refresh(ctx, req.(sessionRequest)) },
+		Logout:  func(ctx context.Context, req any) (any, error) { return s.logout(ctx, req.(sessionRequest)) },
 		AcceptInvitation: func(ctx context.Context, req any) (any, error) {
 			return s.AcceptInvitation(ctx, req.(AcceptInvitationRequest))
 		},
 		SSOCallback: func(ctx context.Context, req any) (any, error) {
-			r := req.(ssoCallbackRequest)
-			return s.SSOCallback(ctx, r.Cookie, r.State, r.Code, r.Error, r.ClientAddr)
+			return s.ssoCallbackEndpoint(ctx, req.(ssoCallbackRequest))
 		},
-		Me: func(ctx context.Context, _ any) (any, error) { return s.Me(ctx) },
+		Me:       func(ctx context.Context, _ any) (any, error) { return s.Me(ctx) },
+		UpdateMe: func(ctx context.Context, req any) (any, error) { return s.UpdateMe(ctx, req.(UpdateMeRequest)) },
 
 		ListUsers: func(ctx context.Context, req any) (any, error) {
 			r := req.(pageRequest)

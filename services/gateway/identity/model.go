@@ -111,10 +111,11 @@ type APIKey struct {
 	CreatedAt  time.Time  `json:"createdAt" db:"created_at"`
 }
 
-// TokenPair is the answer of every successful sign-in.
+// TokenPair is the answer of every successful sign-in. A browser session's
+// answer has no RefreshToken: its cookie holds it (session.go).
 type TokenPair struct {
 	AccessToken  string `json:"accessToken"`
-	RefreshToken string `json:"refreshToken"`
+	RefreshToken string `json:"refreshToken,omitempty"`
 	TokenType    string `json:"tokenType"`
 	ExpiresIn    int    `json:"expiresIn"` // seconds
 }

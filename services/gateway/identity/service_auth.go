@@ -15,33 +15,47 @@ import (
 
 // LoginRequest is the body of POST /v1/auth/login.
 type LoginRequest struct {
+	// Tenant is the tenant's slug or one of its domains.
 	Tenant   string `json:"tenant"`
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// Session SessionCookie asks for a browser session: the refresh token
+	// is set as a cookie instead of being returned (see session.go).
+	Session string `json:"session"`
 }
+
+// SessionCookie is the LoginRequest.Session of a browser session.
+const SessionCookie = "cookie"
 
 // Login checks a password and issues tokens. Every failure is
 // ErrBadCredentials with the same message and about the same latency: an
 // unknown tenant or email still costs one argon2id verification (against a
-// dummy hash). Failures are throttled per account and per client address.
+// dummy hash). Failures are throttled per account and per client address;
+// an account is the tenant's slug and the email, however the tenant was named.
 func (s *Service) Login(ctx context.Context, req LoginRequest, clientAddr string) (TokenPair, error) {
 	v := errs.NewValidator()
 	v.Check(req.Tenant != "", "tenant", "required")
 	v.Check(req.Email != "", "email", "required")
 	v.Check(req.Password != "", "password", "required")
 	v.Check(len(req.Password) <= maxPasswordLen, "password", "too long")
+	v.Check(req.Session == "" || req.Session == SessionCookie, "session", `"cookie" or absent`)
 	if err := v.Err(); err != nil {
 		return TokenPair{}, err
 	}
-	acct := "acct:" + strings.ToLower(req.Tenant) + "/" + strings.ToLower(req.Email)
+	t, terr := tenantByRef(ctx, s.db, req.Tenant)
+	slug := req.Tenant
+	if terr == nil {
+		slug = t.Slug
+	}
+	acct := "acct:" + strings.ToLower(slug) + "/" + strings.ToLower(req.Email)
 	addr := "addr:" + clientAddr
-	ev := LoginEvent{Method: LoginPassword, TenantSlug: req.Tenant, Email: strings.ToLower(req.Email), ClientAddr: clientAddr}
+	ev := LoginEvent{Method: LoginPassword, TenantSlug: slug, Email: strings.ToLower(req.Email), ClientAddr: clientAddr}
 	if wait := s.throttleWait(ctx, acct, addr); wait > 0 {
 		err := ErrTooManyAttempts.WithDetail("too many failed logins; try again in %d seconds", int(wait.Seconds()+0.999))
 		s.recordLogin(ctx, ev, err)
 		return TokenPair{}, err
 	}
-	pair, err := s.login(ctx, req, &ev)
+	pair, err := s.login(ctx, req, t, terr, &ev)
 	if isErr(err, ErrBadCredentials) {
 		s.throttleNote(ctx, s.throttles.Accounts.Fail(ctx, acct))
 		s.throttleNote(ctx, s.throttles.Addresses.Fail(ctx, addr))
@@ -72,20 +86,19 @@ func (s *Service) throttleNote(ctx context.Context, err error) {
 	}
 }
 
-// login checks the password; it fills in ev's tenant and user ids as they
-// become known.
-func (s *Service) login(ctx context.Context, req LoginRequest, ev *LoginEvent) (TokenPair, error) {
-	t, err := tenantBySlug(ctx, s.db, req.Tenant)
-	if err != nil || t.Status != TenantActive {
+// login checks the password against tenant t (or terr, the failure to find
+// it); it fills in ev's tenant and user ids as they become known.
+func (s *Service) login(ctx context.Context, req LoginRequest, t Tenant, terr error, ev *LoginEvent) (TokenPair, error) {
+	if terr != nil || t.Status != TenantActive {
 		VerifyPassword(req.Password, s.dummyHash, s.params)
-		if err != nil && !isErr(err, ErrTenantNotFound) {
-			return TokenPair{}, err
+		if terr != nil && !isErr(terr, ErrTenantNotFound) {
+			return TokenPair{}, terr
 		}
 		return TokenPair{}, ErrBadCredentials
 	}
 	ev.TenantID = t.ID
 	var pair TokenPair
-	err = s.tenantTx(ctx, t.ID, func(tx *sqlx.Tx) error {
+	err := s.tenantTx(ctx, t.ID, func(tx *sqlx.Tx) error {
 		u, err := userByEmail(ctx, tx, req.Email)
 		if err != nil && !isErr(err, ErrUserNotFound) {
 			return err

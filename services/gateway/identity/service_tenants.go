@@ -71,7 +71,7 @@ func (s *Service) CreateTenant(ctx context.Context, req CreateTenantRequest) (Cr
 		return CreatedTenant{}, err
 	}
 	now := s.now()
-	t := Tenant{ID: ids.New(), Slug: req.Slug, Name: req.Name, Domains: nonNil(req.Domains), Tier: req.Tier,
+	t := Tenant{ID: ids.New(), Slug: req.Slug, Name: req.Name, Domains: normaliseDomains(req.Domains), Tier: req.Tier,
 		Status: TenantActive, CreatedAt: now, UpdatedAt: now, Version: 1}
 	var out CreatedTenant
 	err := s.tenantTx(ctx, t.ID, func(tx *sqlx.Tx) error {
@@ -178,7 +178,7 @@ func (s *Service) UpdateTenant(ctx context.Context, id string, req UpdateTenantR
 			t.Tier = *req.Tier
 		}
 		if req.Domains != nil {
-			t.Domains = nonNil(*req.Domains)
+			t.Domains = normaliseDomains(*req.Domains)
 		}
 		return v.Err()
 	})

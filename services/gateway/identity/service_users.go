@@ -214,46 +214,6 @@ func (s *Service) DisableUser(ctx context.Context, id string) (User, error) {
 	return out, err
 }
 
-// Me is the answer of GET /v1/me: the caller's user, tenant and effective
-// grants.
-type Me struct {
-	User         User                  `json:"user"`
-	Tenant       TenantRef             `json:"tenant"`
-	Permissions  []string              `json:"permissions"`
-	RecordScopes map[string]auth.Scope `json:"recordScopes"`
-	Subordinates []string              `json:"subordinateTeams"`
-	Scopes       []string              `json:"scopes,omitempty"`
-}
-
-// TenantRef names a tenant.
-type TenantRef struct {
-	ID   string `json:"id"`
-	Slug string `json:"slug"`
-	Name string `json:"name"`
-}
-
-// Me describes the caller.
-func (s *Service) Me(ctx context.Context) (Me, error) {
-	p, ok := auth.PrincipalFrom(ctx)
-	if !ok {
-		return Me{}, auth.ErrUnauthenticated
-	}
-	t, err := tenantByID(ctx, s.db, p.TenantID)
-	if err != nil {
-		return Me{}, err
-	}
-	out := Me{Tenant: TenantRef{ID: t.ID, Slug: t.Slug, Name: t.Name}, Permissions: nonNil(p.Permissions),
-		RecordScopes: p.RecordScope, Subordinates: nonNil(p.Subordinates), Scopes: p.Scopes}
-	if out.RecordScopes == nil {
-		out.RecordScopes = map[string]auth.Scope{}
-	}
-	err = s.tenantTx(ctx, p.TenantID, func(tx *sqlx.Tx) error {
-		out.User, err = userByID(ctx, tx, p.UserID)
-		return err
-	})
-	return out, err
-}
-
 func orDefault(s, def string) string {
 	if s == "" {
 		return def

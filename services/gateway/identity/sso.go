@@ -129,6 +129,9 @@ type ssoState struct {
 	Nonce    string `json:"n"`
 	Verifier string `json:"v"`
 	Expires  int64  `json:"e"`
+	// Return is the console's local path to send the browser back to; empty
+	// for an API sign-in, whose callback answers tokens as JSON.
+	Return string `json:"r,omitempty"`
 }
 
 // ssoClient is a tenant's provider, ready to use.
@@ -167,11 +170,19 @@ func (s *Service) ssoClient(ctx context.Context, tenantID string) (ssoClient, er
 	}}, nil
 }
 
-// SSOStart begins a sign-in with the tenant's provider: it returns the
-// provider's authorisation URL (state, nonce and a PKCE S256 challenge) and
-// the signed, short-lived cookie holding what the callback checks.
-func (s *Service) SSOStart(ctx context.Context, tenantSlug string) (string, *http.Cookie, error) {
-	t, err := tenantBySlug(ctx, s.db, tenantSlug)
+// SSOStart begins a sign-in with the tenant's provider (tenantRef is its
+// slug or one of its domains): it returns the provider's authorisation URL
+// (state, nonce and a PKCE S256 challenge) and the signed, short-lived cookie
+// holding what the callback checks. returnPath, when not empty, must be a
+// local path (localPath); the callback then starts a browser session and
+// redirects there.
+func (s *Service) SSOStart(ctx context.Context, tenantRef, returnPath string, hasReturn bool) (string, *http.Cookie, error) {
+	if hasReturn && !localPath(returnPath) {
+		v := errs.NewValidator()
+		v.Check(false, "return", "a path on this site: one leading /, no scheme, host or backslash")
+		return "", nil, v.Err()
+	}
+	t, err := tenantByRef(ctx, s.db, tenantRef)
 	if err != nil || t.Status != TenantActive {
 		return "", nil, ErrSSONotFound
 	}
@@ -180,7 +191,7 @@ func (s *Service) SSOStart(ctx context.Context, tenantSlug string) (string, *htt
 		return "", nil, err
 	}
 	st := ssoState{TenantID: t.ID, State: randomToken(24), Nonce: randomToken(24),
-		Verifier: oauth2.GenerateVerifier(), Expires: s.now().Add(ssoStateTTL).Unix()}
+		Verifier: oauth2.GenerateVerifier(), Expires: s.now().Add(ssoStateTTL).Unix(), Return: returnPath}
 	authURL := c.oauth.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier))
 	cookie := &http.Cookie{Name: ssoCookie, Value: s.signState(st), Path: SSOCallbackPath,
 		MaxAge: int(ssoStateTTL / time.Second), HttpOnly: true, Secure: strings.HasPrefix(s.publicURL, "https://"),
@@ -196,6 +207,8 @@ func (s *Service) signState(st ssoState) string {
 	return enc.EncodeToString(b) + "." + enc.EncodeToString(m.Sum(nil))
 }
 
+// readState returns the state a cookie value holds and whether its
+// signature holds; the caller checks its expiry.
 func (s *Service) readState(v string) (ssoState, bool) {
 	p, sig, ok := strings.Cut(v, ".")
 	enc := base64.RawURLEncoding
@@ -207,7 +220,7 @@ func (s *Service) readState(v string) (ssoState, bool) {
 	m := hmac.New(sha256.New, deriveKey(s.box.master, "sso-state"))
 	m.Write(b)
 	var st ssoState
-	if !hmac.Equal(got, m.Sum(nil)) || json.Unmarshal(b, &st) != nil || s.now().Unix() > st.Expires {
+	if !hmac.Equal(got, m.Sum(nil)) || json.Unmarshal(b, &st) != nil {
 		return ssoState{}, false
 	}
 	return st, true
@@ -216,17 +229,19 @@ func (s *Service) readState(v string) (ssoState, bool) {
 // SSOCallback completes a sign-in: it checks state against the cookie,
 // exchanges the code with the PKCE verifier, verifies the ID token (issuer,
 // audience, expiry, signature, nonce), finds or creates the user (active,
-// with roles from the claim mapping) and issues tokens.
-func (s *Service) SSOCallback(ctx context.Context, cookieValue, state, code, providerErr, clientAddr string) (TokenPair, error) {
+// with roles from the claim mapping) and issues tokens. It also returns the
+// start's return path once the state cookie's signature holds, success or
+// not, so a console sign-in goes back to the console either way.
+func (s *Service) SSOCallback(ctx context.Context, cookieValue, state, code, providerErr, clientAddr string) (TokenPair, string, error) {
 	ev := LoginEvent{Method: LoginSSO, ClientAddr: clientAddr}
-	pair, err := s.ssoCallback(ctx, cookieValue, state, code, providerErr, &ev)
+	st, signed := s.readState(cookieValue)
+	pair, err := s.ssoCallback(ctx, st, signed, state, code, providerErr, &ev)
 	s.recordLogin(ctx, ev, err)
-	return pair, err
+	return pair, st.Return, err
 }
 
-func (s *Service) ssoCallback(ctx context.Context, cookieValue, state, code, providerErr string, ev *LoginEvent) (TokenPair, error) {
-	st, ok := s.readState(cookieValue)
-	if !ok || state == "" || !hmac.Equal([]byte(st.State), []byte(state)) {
+func (s *Service) ssoCallback(ctx context.Context, st ssoState, signed bool, state, code, providerErr string, ev *LoginEvent) (TokenPair, error) {
+	if !signed || s.now().Unix() > st.Expires || state == "" || !hmac.Equal([]byte(st.State), []byte(state)) {
 		return TokenPair{}, ErrSSOFailed.WithDetail("the sign-in state is missing, expired or does not match")
 	}
 	if providerErr != "" || code == "" {

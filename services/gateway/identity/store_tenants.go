@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -32,6 +33,42 @@ func tenantBySlug(ctx context.Context, q sqlx.QueryerContext, slug string) (Tena
 		return Tenant{}, notFound(err, ErrTenantNotFound)
 	}
 	return r.tenant(), nil
+}
+
+// tenantByRef reads the tenant a sign-in names: by slug, or by one of its
+// domains when no slug matches or the name holds a dot (slugs never do). A
+// domain two tenants both claim names neither: ErrTenantNotFound.
+func tenantByRef(ctx context.Context, q sqlx.QueryerContext, ref string) (Tenant, error) {
+	if !strings.Contains(ref, ".") {
+		t, err := tenantBySlug(ctx, q, ref)
+		if !isErr(err, ErrTenantNotFound) {
+			return t, err
+		}
+	}
+	var rows []tenantRow
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+tenantCols+` FROM tenants
+		WHERE domains @> ARRAY[$1]::text[] LIMIT 2`, normaliseDomain(ref))
+	if err != nil {
+		return Tenant{}, pg.MapError(err)
+	}
+	if len(rows) != 1 {
+		return Tenant{}, ErrTenantNotFound
+	}
+	return rows[0].tenant(), nil
+}
+
+// normaliseDomain is a domain as tenants store it: trimmed and lower-case.
+func normaliseDomain(d string) string { return strings.ToLower(strings.TrimSpace(d)) }
+
+// normaliseDomains normalises each domain and drops empty and repeated ones.
+func normaliseDomains(ds []string) []string {
+	out := make([]string, 0, len(ds))
+	for _, d := range ds {
+		if d = normaliseDomain(d); d != "" {
+			out = append(out, d)
+		}
+	}
+	return uniq(out)
 }
 
 // tenantByID reads a tenant by id.

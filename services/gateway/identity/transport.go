@@ -26,9 +26,10 @@ func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler
 		guard = func(h http.Handler) http.Handler { return h }
 	}
 	e := MakeEndpoints(s)
-	opts := append(kitx.ServerOptions(s.logger), kithttp.ServerAfter(noStore))
+	opts := append(kitx.ServerOptions(s.logger), kithttp.ServerAfter(noStore),
+		kithttp.ServerErrorEncoder(sessionErrors(kitx.ErrorEncoder(s.logger))))
 	server := func(ep func(context.Context, any) (any, error), dec kithttp.DecodeRequestFunc) http.Handler {
-		return kithttp.NewServer(ep, dec, kitx.EncodeJSON, opts...)
+		return kithttp.NewServer(ep, dec, encodeResponse, opts...)
 	}
 	public := func(pattern string, h http.Handler) { mux.Handle(pattern, h) }
 	authed := func(pattern string, h http.Handler) { mux.Handle(pattern, s.requireAuth(guard(h))) }
@@ -36,14 +37,15 @@ func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler
 	internal := func(pattern string, h http.Handler) { mux.Handle(pattern, s.requireInternal(h)) }
 
 	public("GET /.well-known/jwks.json", jwksHandler(s.keys))
-	public("POST /v1/auth/login", server(e.Login, decodeLogin))
-	public("POST /v1/auth/refresh", server(e.Refresh, decodeBody[RefreshRequest]))
-	public("POST /v1/auth/logout", server(e.Logout, decodeBody[RefreshRequest]))
+	public("POST /v1/auth/login", server(e.Login, s.decodeLogin))
+	public("POST /v1/auth/refresh", server(e.Refresh, s.decodeSession))
+	public("POST /v1/auth/logout", server(e.Logout, s.decodeSession))
 	public("POST /v1/auth/accept-invitation", server(e.AcceptInvitation, decodeBody[AcceptInvitationRequest]))
 	public("GET /v1/auth/oidc/{tenant}/start", http.HandlerFunc(s.serveSSOStart))
-	public("GET "+SSOCallbackPath, server(e.SSOCallback, decodeSSOCallback))
+	public("GET "+SSOCallbackPath, server(e.SSOCallback, s.decodeSSOCallback))
 
 	authed("GET /v1/me", server(e.Me, decodeNothing))
+	authed("PATCH /v1/me", server(e.UpdateMe, decodeBody[UpdateMeRequest]))
 
 	authed("GET /v1/users", server(e.ListUsers, decodePage))
 	authed("POST /v1/users", server(e.InviteUser, decodeBody[InviteUserRequest]))
@@ -99,16 +101,16 @@ func decodeBody[T any](_ context.Context, r *http.Request) (any, error) {
 	return req, nil
 }
 
-func decodeLogin(ctx context.Context, r *http.Request) (any, error) {
+func (s *Service) decodeLogin(ctx context.Context, r *http.Request) (any, error) {
 	req, err := decodeBody[LoginRequest](ctx, r)
 	if err != nil {
 		return nil, err
 	}
-	return loginRequest{LoginRequest: req.(LoginRequest), ClientAddr: clientAddr(r)}, nil
+	return loginRequest{LoginRequest: req.(LoginRequest), ClientAddr: clientAddr(r), Secure: s.secureCookies(r)}, nil
 }
 
-func decodeSSOCallback(_ context.Context, r *http.Request) (any, error) {
-	req := ssoCallbackRequest{ClientAddr: clientAddr(r)}
+func (s *Service) decodeSSOCallback(_ context.Context, r *http.Request) (any, error) {
+	req := ssoCallbackRequest{ClientAddr: clientAddr(r), Secure: s.secureCookies(r)}
 	if c, err := r.Cookie(ssoCookie); err == nil {
 		req.Cookie = c.Value
 	}
@@ -175,7 +177,8 @@ func (s *Service) requirePlatform(next http.Handler) http.Handler {
 }
 
 func (s *Service) serveSSOStart(w http.ResponseWriter, r *http.Request) {
-	to, cookie, err := s.SSOStart(r.Context(), r.PathValue("tenant"))
+	q := r.URL.Query()
+	to, cookie, err := s.SSOStart(r.Context(), r.PathValue("tenant"), q.Get("return"), q.Has("return"))
 	if err != nil {
 		kitx.WriteProblem(w, r, err)
 		return
