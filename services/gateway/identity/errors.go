@@ -36,4 +36,7 @@ var (
 	ErrScopeNotHeld       = errs.New(errs.Forbidden, "scope-not-held", "an API key cannot hold a permission its creator lacks")
 	ErrExchangeNotAllowed = errs.New(errs.Forbidden, "exchange-not-allowed", "this service may not call that one with its caller's authority")
 	ErrSSOFailed          = errs.New(errs.Unauthenticated, "sso-failed", "single sign-on failed")
+	// ErrCSRF refuses a refresh or logout that uses the browser session's
+	// cookie without the matching CSRF header (session.go).
+	ErrCSRF = errs.New(errs.Forbidden, "csrf-token-mismatch", "the X-CSRF-Token header is missing or does not match the rapport_csrf cookie")
 )

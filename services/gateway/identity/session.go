@@ -38,11 +38,6 @@ const (
 	signInPath = "/signin"
 )
 
-// ErrCSRF refuses a refresh or logout that uses the session cookie without
-// the matching CSRF header.
-var ErrCSRF = errs.New(errs.Forbidden, "csrf-token-mismatch",
-	"the X-CSRF-Token header is missing or does not match the rapport_csrf cookie")
-
 // browserSession is a sign-in answered with cookies: the body carries the
 // access token only.
 type browserSession struct {
