@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-crm/rapport/e2e/browser"
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/proc"
 )
@@ -29,6 +30,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	defer browser.Close() // the Chromium of the console's tests, if one started
 	root, err := proc.RepoRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)

@@ -231,11 +231,32 @@ func (p *Page) Value(selector string) string {
 }
 
 // Click clicks, with the mouse, the middle of the first visible element
-// matching the CSS selector.
+// matching the CSS selector once it has stopped moving (a menu that opens
+// with an animation, say).
 func (p *Page) Click(selector string) {
 	p.t.Helper()
-	p.run("click "+selector, chromedp.Click(chromedp.CSS(selector)))
+	sel := chromedp.CSS(selector)
+	p.run("click "+selector,
+		chromedp.WaitVisible(sel),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(settled, jsString(selector)), chromedp.EvalAwaitPromise),
+		chromedp.Click(sel),
+	)
 }
+
+// settled is a promise that resolves once the element's box (%s, a
+// selector) is the same in two looks 50 ms apart.
+const settled = `new Promise(done => {
+	const el = document.querySelector(%s);
+	let last = "";
+	const look = () => {
+		const r = el.getBoundingClientRect();
+		const box = [r.x, r.y, r.width, r.height].join();
+		if (box === last) return done();
+		last = box;
+		setTimeout(look, 50);
+	};
+	look();
+})`
 
 // Text is the visible text of the first element matching the CSS selector,
 // waiting until one is visible.
