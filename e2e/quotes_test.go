@@ -82,6 +82,17 @@ func testQuoteApprovals(t *testing.T, w *world) {
 			Body: map[string]any{"comment": action + " by " + u.Email}}, status, &out)
 		return out
 	}
+	// awaiting lists the ids of the quotes waiting for u's decision.
+	awaiting := func(u *stack.User) []string {
+		t.Helper()
+		var page struct{ Items []quoteReply }
+		stack.Must(t, stack.Request{Method: http.MethodGet, URL: base + "/v1/quotes?awaitingMe=true", Token: u.Token}, http.StatusOK, &page)
+		out := []string{}
+		for _, q := range page.Items {
+			out = append(out, q.ID)
+		}
+		return out
+	}
 
 	// 35 % is over both thresholds: the team's manager, then the region's.
 	q := move(quote("35"), "submit", rep, http.StatusOK)
@@ -92,9 +103,23 @@ func testQuoteApprovals(t *testing.T, w *world) {
 		move(q, "approve", u, http.StatusForbidden)
 		move(q, "reject", u, http.StatusForbidden)
 	}
+	// The pending level's approvers alone find it in their inbox, and only
+	// while that level is pending.
+	if got := awaiting(lead); !slices.Equal(got, []string{q.ID}) {
+		t.Errorf("the team manager awaits %v, want %s", got, q.ID)
+	}
+	if got := awaiting(director); len(got) != 0 {
+		t.Errorf("the director awaits %v before the first level", got)
+	}
 	q = move(q, "approve", lead, http.StatusOK)
 	if q.State != "pendingApproval" || q.ApprovedLevels != 1 || !slices.Equal(q.Approvers, []string{director.ID}) {
 		t.Fatalf("after the first level %+v, want pending %s", q, director.ID)
+	}
+	if got := awaiting(director); !slices.Equal(got, []string{q.ID}) {
+		t.Errorf("the director awaits %v, want %s", got, q.ID)
+	}
+	if got := awaiting(lead); len(got) != 0 {
+		t.Errorf("the team manager awaits %v after deciding", got)
 	}
 	move(q, "approve", lead, http.StatusForbidden)
 	q = move(q, "approve", director, http.StatusOK)

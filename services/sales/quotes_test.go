@@ -283,6 +283,14 @@ func TestQuoteScope(t *testing.T) {
 			t.Errorf("%s lists %d and reads %d, sees %v", tt.name, len(list), status, tt.sees)
 		}
 	}
+	// A draft awaits nobody's decision, whoever may see it; the pending
+	// ones are e2e/quotes_test.go's, which has the gateway's directory.
+	if list := contracttest.Decode[quotePage](e.want(e.do(admin, "GET", "/v1/quotes?awaitingMe=true", nil), http.StatusOK)).Items; len(list) != 0 {
+		t.Errorf("awaiting the admin: %d quotes", len(list))
+	}
+	if r := e.want(e.do(admin, "GET", "/v1/quotes?awaitingMe=maybe", nil), http.StatusBadRequest); !slices.Equal(r.fields(), []string{"awaitingMe"}) {
+		t.Errorf("awaitingMe=maybe names %v", r.fields())
+	}
 }
 
 // TestQuoteOfUnpricedLine: a quote is made of line items the opportunity's

@@ -155,7 +155,8 @@ func (s *service) GetQuote(ctx context.Context, id string) (*Quote, error) {
 	return s.read(ctx, p, id)
 }
 
-// ListQuotes implements Service, newest first, within the record scope.
+// ListQuotes implements Service, newest first, within the record scope
+// (or, with f.AwaitingMe, the quotes whose pending level the caller decides).
 func (s *service) ListQuotes(ctx context.Context, f Filter, cursor string, limit int) (*Page, error) {
 	p, err := auth.Caller(ctx)
 	if err != nil {

@@ -296,6 +296,10 @@ func (s *Store) Quote(ctx context.Context, tenant, id string) (q *Quote, err err
 // Filter selects quotes: each set field must match.
 type Filter struct {
 	OpportunityID, State string
+	// AwaitingMe selects the quotes pending approval whose pending level
+	// the caller may decide, in their record scope or not (an approver
+	// sees the quotes they are to decide).
+	AwaitingMe bool
 }
 
 // Quotes returns up to limit quotes p may see that f selects, newest
@@ -311,7 +315,12 @@ func (s *Store) Quotes(ctx context.Context, tenant string, p auth.Principal, f F
 	if after != "" {
 		where.Add("q.id < ?", after)
 	}
-	deals.Scope(where, p, "q.")
+	if f.AwaitingMe {
+		where.Add("q.state = ?", StatePending)
+		where.Add("q.approvers -> q.approved_levels @> jsonb_build_array(?::text)", p.UserID)
+	} else {
+		deals.Scope(where, p, "q.")
+	}
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		var rows []quoteRow
 		if err := tx.SQL().SelectContext(ctx, &rows, quoteSelect+where.Where()+" ORDER BY q.id DESC LIMIT "+strconv.Itoa(limit), where.Args...); err != nil {

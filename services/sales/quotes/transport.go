@@ -166,6 +166,11 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 	v.Check(req.Filter.OpportunityID == "" || ids.Valid(req.Filter.OpportunityID), "opportunityId", "must be a UUID")
 	states := []string{StateDraft, StatePending, StateApproved, StateRejected, StateSent, StateAccepted, StateDeclined}
 	v.Check(req.Filter.State == "" || slices.Contains(states, req.Filter.State), "state", "must be a quote's state")
+	if s := q.Get("awaitingMe"); s != "" {
+		b, err := strconv.ParseBool(s)
+		v.Check(err == nil, "awaitingMe", "must be true or false")
+		req.Filter.AwaitingMe = b
+	}
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		v.Check(err == nil && n >= 1 && n <= kitx.MaxLimit, "limit", "must be an integer from 1 to "+strconv.Itoa(kitx.MaxLimit))
