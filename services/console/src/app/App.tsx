@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider } from "antd";
+import { ConfigProvider } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import dayjs from "dayjs";
@@ -53,11 +53,9 @@ function Themed() {
   }, [locale]);
   return (
     <ConfigProvider locale={antLocale} theme={{ token: { colorPrimary: "#1d4ed8" } }}>
-      <AntApp>
-        <SessionProvider>
-          <RouterProvider router={router} />
-        </SessionProvider>
-      </AntApp>
+      <SessionProvider>
+        <RouterProvider router={router} />
+      </SessionProvider>
     </ConfigProvider>
   );
 }

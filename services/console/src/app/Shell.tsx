@@ -1,4 +1,4 @@
-import { Button, Drawer, Dropdown, Layout, Menu, Typography } from "antd";
+import { App as AntApp, Button, Drawer, Dropdown, Layout, Menu, Typography } from "antd";
 import { LogoutOutlined, MenuOutlined, UserOutlined } from "@ant-design/icons";
 import { Suspense, useEffect, useMemo, useState } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -56,6 +56,9 @@ export default function Shell() {
   const name = me?.user.name || me?.user.email || "";
 
   return (
+    // AntApp gives the pages App.useApp() (message, modal, notification); it
+    // lives here, not at the root, so the sign-in route does not load it.
+    <AntApp>
     <Layout style={{ minHeight: "100vh" }} data-testid="app-shell">
       {!phone && (
         <Layout.Sider width={220} theme="light" style={{ borderRight: "1px solid #f0f0f0" }}>
@@ -99,5 +102,6 @@ export default function Shell() {
         </Layout.Content>
       </Layout>
     </Layout>
+    </AntApp>
   );
 }
