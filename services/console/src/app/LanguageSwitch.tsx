@@ -14,8 +14,7 @@ export function LanguageSwitch() {
     const next = locale === "en" ? "zh-CN" : "en";
     setLocale(next);
     if (status === "signedIn") {
-      // eslint-disable-next-line
-      await (api.PATCH as unknown as (p: string, o: object) => Promise<unknown>)("/v1/me", { body: { locale: next } });
+      await api.PATCH("/v1/me", { body: { locale: next } });
       await reloadMe();
     }
   };
