@@ -1,8 +1,10 @@
+import { filterCatalog } from "../components/filter/catalog";
 import type { Catalog } from "./types";
 
 /** common holds the texts of the shell, sign-in and the shared components. */
 export const common: Catalog = {
   en: {
+    ...filterCatalog.en,
     "app.name": "Rapport",
     "action.retry": "Try again",
     "action.prev": "Previous",
@@ -50,6 +52,7 @@ export const common: Catalog = {
     "signin.ssoError": "Single sign-on failed: {code}",
   },
   zh: {
+    ...filterCatalog.zh,
     "app.name": "Rapport",
     "action.retry": "重试",
     "action.prev": "上一页",
