@@ -274,6 +274,8 @@ func probes(v fixture) []probe {
 			svc: salesAdmin, want: 404, echoes: true},
 		{name: "reorder lead assignment rules with the victim's", method: "PUT", path: "/v1/lead-assignment-rules/order",
 			body: map[string]any{"ids": []string{v.LeadRuleID}}, gate: salesWrite, svc: salesAdmin, want: 400, echoes: true},
+		{name: "preview lead assignment", method: "POST", path: "/v1/lead-assignment-rules/preview", body: map[string]any{"lastName": "Probe " + m},
+			gate: salesWrite, svc: salesAdmin, want: 200},
 		{name: "assign lead", method: "POST", path: "/v1/leads/" + v.LeadID + "/assign", gate: salesWrite, want: 404, echoes: true},
 		// The scoring rules are the tenant's sales configuration too; a
 		// change of them rescores only the caller's leads (the probe's rule

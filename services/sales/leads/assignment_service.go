@@ -38,6 +38,9 @@ type AssignmentService interface {
 	// AssignMany runs the rules over the leads of req, a batch of
 	// assignBatch leads per transaction.
 	AssignMany(ctx context.Context, req BulkAssign) (*BulkAssigned, error)
+	// PreviewAssignment says what the rules would make of the lead in,
+	// were it created now, writing nothing.
+	PreviewAssignment(ctx context.Context, in Lead) (*AssignmentPreview, error)
 }
 
 // BulkAssign is a bulk assignment's request: the leads IDs names, or

@@ -45,7 +45,9 @@ func decodeCreate(ctx context.Context, r *http.Request) (any, error) {
 // AssignmentRoutes returns the routes of the assignment rules and of
 // running them on s: the rules are read with sales:read and changed, the
 // tenant's configuration, with sales:admin; running them over leads needs
-// sales:write. api/openapi.yaml documents each (Name is its operationId).
+// sales:write; previewing them over a lead body, which writes nothing, is
+// part of configuring them (sales:admin). api/openapi.yaml documents each
+// (Name is its operationId).
 func AssignmentRoutes(s AssignmentService) []starter.Route {
 	return resource.Routes(
 		starter.Route{Name: "listLeadAssignmentRules", Method: "GET", Path: "/v1/lead-assignment-rules", Permission: deals.PermRead,
@@ -67,6 +69,12 @@ func AssignmentRoutes(s AssignmentService) []starter.Route {
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				list, err := s.ReorderRules(ctx, r.(ruleOrder).IDs)
 				return resource.OK(resource.List[Rule]{Items: list}, 0, err)
+			}},
+		starter.Route{Name: "previewLeadAssignment", Method: "POST", Path: "/v1/lead-assignment-rules/preview", Permission: deals.PermAdmin,
+			Decode: resource.DecodeBody[Lead](readOnly),
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				out, err := s.PreviewAssignment(ctx, r.(Lead))
+				return resource.OK(out, 0, err)
 			}},
 		starter.Route{Name: "getLeadAssignmentRule", Method: "GET", Path: "/v1/lead-assignment-rules/{id}", Permission: deals.PermRead,
 			Decode: resource.DecodeID,
