@@ -7,10 +7,10 @@ SHELL := /bin/bash
 # Every module of the workspace, as ./dir/... patterns (go.work lists them).
 PKGS = $(shell go list -m -f '{{.Dir}}' | sed "s|^$(CURDIR)|.|; s|$$|/...|")
 
-.PHONY: help run test build lint bench tools console
+.PHONY: help run test build lint bench tools console screenshots
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
 run: ## start the whole platform on this machine (Ctrl-C stops it)
 	@[ -n "$$DATABASE_URL" ] || bash scripts/pg-binaries.sh
@@ -39,6 +39,12 @@ bench: ## measure throughput and latency against raw baselines; writes bench/res
 
 console: ## build the web console (services/console) into the gateway's embedded assets
 	bash scripts/console.sh
+
+screenshots: ## photograph the console's pages in Chromium (desktop and phone) into docs/screenshots
+	@[ -n "$$TEST_DATABASE_URL" ] || bash scripts/pg-binaries.sh
+	@bash scripts/console.sh
+	@bash scripts/chromium.sh
+	RAPPORT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestConsoleScreenshots$$' ./e2e/
 
 tools: ## build kube-apiserver, etcd, the Consul agent and controller-gen into the cache outside the repo
 	bash scripts/tools.sh

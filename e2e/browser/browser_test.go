@@ -66,7 +66,7 @@ func TestFillClickText(t *testing.T) {
 		p := NewPage(t, width, 800)
 		p.Go(base + "/form")
 		p.Fill("#name", "Zoë 张")
-		p.Click(TestID("echo"))
+		p.ClickText("button", "Echo")
 		if got, want := p.Text(TestID("out")), fmt.Sprintf("typed Zoë 张 at %d", width); got != want {
 			t.Errorf("width %d: %q, want %q", width, got, want)
 		}
@@ -74,6 +74,11 @@ func TestFillClickText(t *testing.T) {
 		p.Eval(`Promise.resolve(document.title)`, &title)
 		if title != "t" {
 			t.Errorf("title %q", title)
+		}
+		p.Fill("#name", "again")
+		p.Click(TestID("echo"))
+		if got := p.Text(TestID("out")); !strings.HasPrefix(got, "typed again ") {
+			t.Errorf("width %d: %q after the second click", width, got)
 		}
 	}
 }

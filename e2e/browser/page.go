@@ -235,18 +235,32 @@ func (p *Page) Value(selector string) string {
 // with an animation, say).
 func (p *Page) Click(selector string) {
 	p.t.Helper()
-	sel := chromedp.CSS(selector)
-	p.run("click "+selector,
+	click(p, "click "+selector, chromedp.CSS(selector), "document.querySelector("+jsString(selector)+")")
+}
+
+// ClickText is Click on the first element matching the CSS selector whose
+// visible text, trimmed, is text: a menu item or a button by its label.
+func (p *Page) ClickText(selector, text string) {
+	p.t.Helper()
+	elem := fmt.Sprintf("[...document.querySelectorAll(%s)].find(e => e.innerText.trim() === %s)", jsString(selector), jsString(text))
+	click(p, fmt.Sprintf("click %s %q", selector, text), chromedp.JSPath(elem), elem)
+}
+
+// click waits until sel is visible and elem (a JavaScript expression of the
+// same element) has stopped moving, then clicks it.
+func click[S chromedp.Selectable](p *Page, what string, sel S, elem string) {
+	p.t.Helper()
+	p.run(what,
 		chromedp.WaitVisible(sel),
-		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(settled, jsString(selector)), chromedp.EvalAwaitPromise),
+		chromedp.Evaluate[chromedp.Void](fmt.Sprintf(settled, elem), chromedp.EvalAwaitPromise),
 		chromedp.Click(sel),
 	)
 }
 
-// settled is a promise that resolves once the element's box (%s, a
-// selector) is the same in two looks 50 ms apart.
+// settled is a promise that resolves once the box of the element (%s, an
+// expression) is the same in two looks 50 ms apart.
 const settled = `new Promise(done => {
-	const el = document.querySelector(%s);
+	const el = %s;
 	let last = "";
 	const look = () => {
 		const r = el.getBoundingClientRect();
