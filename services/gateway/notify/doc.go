@@ -1,0 +1,31 @@
+// Package notify is the gateway's notifications (issue 16, point 7): what
+// happens in the services that concerns one person — a task reminder due, a
+// lead or record assigned to them, an approval waiting for them, their quote
+// approved or rejected, a mention in a note — reaches that person in the
+// console at once and, by their preferences, by email.
+//
+// It lives in the gateway rather than in a service of its own: a
+// notification belongs to one user, is read with that user's token, is
+// pushed over a long-lived connection the gateway already terminates, and
+// needs the user's locale and email address, which the gateway owns.
+//
+// The pieces, each in its own file:
+//
+//   - kinds.go: the registry of kinds (their default preferences and email
+//     texts); a later service adds its own with Register.
+//   - rules.go, rules_*.go: which event of which topic makes which
+//     notification for whom (On).
+//   - consumer.go: the events.Handler of the consumer group
+//     ConsumerGroup: it stores the notifications in the event's
+//     transaction (inbox included, so a redelivery does nothing), signals
+//     them with NOTIFY, which PostgreSQL delivers only at commit, and hands
+//     the emails to the Mailer once committed.
+//   - hub.go: every gateway replica LISTENs on Channel and hands each
+//     notification to the open streams of its user.
+//   - stream.go: GET /v1/notifications/stream, Server-Sent Events.
+//   - handler.go: the rest of the HTTP API.
+//   - mailer.go: email over SMTP in the user's language, retried with
+//     backoff; a failure is logged, the in-app notification stays.
+//   - store.go: notifications and notification_preferences, under
+//     row-level security (migrations of their own, Migrations).
+package notify
