@@ -138,7 +138,8 @@ func (e *env) wait(t *testing.T, tenant, user string, want int) []Notification {
 	return list
 }
 
-// server serves the API as principal: user of tenant.
+// server returns a maker of servers of the API for the principal user of
+// tenant; heartbeat 0 keeps the default.
 func (e *env) server(t *testing.T, hub *Hub, heartbeat time.Duration) func(tenant, user string) *httptest.Server {
 	t.Helper()
 	cursors, err := kitx.NewCursors([]byte("0123456789abcdef0123456789abcdef"))
@@ -146,7 +147,9 @@ func (e *env) server(t *testing.T, hub *Hub, heartbeat time.Duration) func(tenan
 		t.Fatal(err)
 	}
 	a := NewAPI(e.store, hub, cursors)
-	a.heartbeat = heartbeat
+	if heartbeat > 0 {
+		a.heartbeat = heartbeat
+	}
 	return func(tenant, user string) *httptest.Server {
 		mux := http.NewServeMux()
 		Mount(mux, a, func(h http.Handler) http.Handler {
