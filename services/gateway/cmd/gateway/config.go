@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,6 +43,11 @@ type config struct {
 	BreakerFailures int             // BREAKER_FAILURES, default 5
 	BreakerCoolDown time.Duration   // BREAKER_COOLDOWN, default 10s
 	OpenAPIRefresh  time.Duration   // OPENAPI_REFRESH, default 5m
+
+	Brokers     []string // KAFKA_BROKERS: the events notifications are made of; none without
+	TopicPrefix string   // TOPIC_PREFIX of those topics, "" for the shared tier
+	SMTPURL     string   // GATEWAY_SMTP_URL: smtp://user:pass@host:port for notification emails; none without
+	MailFrom    string   // GATEWAY_MAIL_FROM: their sender, required with GATEWAY_SMTP_URL
 }
 
 // loadConfig reads the environment; an error names the variable at fault.
@@ -87,7 +93,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("GATEWAY_SHUTDOWN_TIMEOUT must be a positive duration such as 20s")
 		}
 	}
+	if err := loadNotifyConfig(getenv, &c); err != nil {
+		return c, err
+	}
 	return c, loadEdgeConfig(getenv, &c)
+}
+
+// loadNotifyConfig reads the settings of the notifications.
+func loadNotifyConfig(getenv func(string) string, c *config) error {
+	for _, b := range strings.Split(getenv("KAFKA_BROKERS"), ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			c.Brokers = append(c.Brokers, b)
+		}
+	}
+	c.TopicPrefix = getenv("TOPIC_PREFIX")
+	c.SMTPURL = strings.TrimSpace(getenv("GATEWAY_SMTP_URL"))
+	c.MailFrom = strings.TrimSpace(getenv("GATEWAY_MAIL_FROM"))
+	if c.SMTPURL == "" {
+		return nil
+	}
+	if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+		return fmt.Errorf("GATEWAY_SMTP_URL must be smtp://[user:password@]host[:port] (or smtps://)")
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return fmt.Errorf("GATEWAY_MAIL_FROM must be an email address (with GATEWAY_SMTP_URL): %v", err)
+	}
+	return nil
 }
 
 // loadEdgeConfig reads the settings of the proxy, the rate limits and the

@@ -43,6 +43,9 @@ func TestLoadConfig(t *testing.T) {
 		{"bad retries", map[string]string{"UPSTREAM_RETRIES": "many"}, "UPSTREAM_RETRIES"},
 		{"bad breaker", map[string]string{"BREAKER_FAILURES": "-2"}, "BREAKER_FAILURES"},
 		{"breaker that never opens", map[string]string{"BREAKER_FAILURES": "0"}, "BREAKER_FAILURES"},
+		{"smtp", map[string]string{"GATEWAY_SMTP_URL": "smtp://u:p@mail:587", "GATEWAY_MAIL_FROM": "Rapport <noreply@example.com>"}, ""},
+		{"bad smtp url", map[string]string{"GATEWAY_SMTP_URL": "mail:25", "GATEWAY_MAIL_FROM": "noreply@example.com"}, "GATEWAY_SMTP_URL"},
+		{"smtp without a sender", map[string]string{"GATEWAY_SMTP_URL": "smtp://mail:25"}, "GATEWAY_MAIL_FROM"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

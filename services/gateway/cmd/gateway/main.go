@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -18,6 +19,7 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/console"
 	"github.com/rapport-crm/rapport/services/gateway/identity"
 	"github.com/rapport-crm/rapport/services/gateway/migrations"
+	"github.com/rapport-crm/rapport/services/gateway/notify"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
 	"github.com/rapport-crm/rapport/services/gateway/specmerge"
@@ -40,7 +42,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	defer db.Close()
 	if err := starter.PrepareDatabase(ctx, db, cfg.MigrateURL, logger,
-		pg.EmbeddedSource("gateway", migrations.FS, "."), audit.Migrations()); err != nil {
+		pg.EmbeddedSource("gateway", migrations.FS, "."), audit.Migrations(), events.InboxMigrations(), notify.Migrations()); err != nil {
 		return err
 	}
 
@@ -83,6 +85,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	health := obs.NewHealth()
 	health.AddCheck("db", obs.PingDB(db.DB))
 	metrics := obs.NewMetrics("gateway")
+	notes, err := notifications(ctx, cfg, db, ids.Cursors(), metrics, logger)
+	if err != nil {
+		return err
+	}
 
 	if rdb != nil {
 		health.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
@@ -131,6 +137,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	identity.Mount(mux, ids, guard)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
+	notify.Mount(mux, notes, func(h http.Handler) http.Handler { return authn(guard(h)) })
 	// Every other path goes to the services, but for the GETs of paths no
 	// API owns: those are the web console's (its assets, and index.html for
 	// its own routes).
