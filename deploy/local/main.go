@@ -20,6 +20,7 @@
 //	RAPPORT_STATE_DIR         throwaway cluster and generated passwords (<repo>/.local)
 //	RAPPORT_REPO_ROOT         repository root (found by walking up to go.work)
 //	LOG_LEVEL                 passed to the services: debug, info, warn, error (info)
+//	GATEWAY_SMTP_URL, GATEWAY_MAIL_FROM  passed through to the gateway: its notification emails (none without)
 package main
 
 import (
