@@ -3,6 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { api, refreshSession, setSessionExpiredHandler, unwrap } from "../api/client";
 import { ApiError, type Problem } from "../api/problem";
 import type { components } from "../api/schema";
+import { setRecentUser } from "../lib/recent";
 import { csrfToken, setAccessToken } from "./token";
 
 /** Me is the signed-in user, their tenant and grants (GET /v1/me). */
@@ -58,6 +59,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const loadMe = useCallback(async () => {
     const m = await unwrap(api.GET("/v1/me"));
+    setRecentUser(`${m.tenant.id}.${m.user.id}`);
     setMe(m);
     setStatus("signedIn");
   }, []);
