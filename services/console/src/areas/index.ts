@@ -1,8 +1,9 @@
 import { home } from "./home";
+import { imports } from "./imports";
 import type { Area } from "./types";
 
 /**
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home];
+export const areas: Area[] = [home, imports];
