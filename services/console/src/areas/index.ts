@@ -1,3 +1,4 @@
+import { calendar } from "./calendar";
 import { home } from "./home";
 import { imports } from "./imports";
 import type { Area } from "./types";
@@ -6,4 +7,4 @@ import type { Area } from "./types";
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, imports];
+export const areas: Area[] = [home, calendar, imports];

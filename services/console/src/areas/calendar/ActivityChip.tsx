@@ -1,0 +1,80 @@
+import { CheckSquareOutlined, TeamOutlined } from "@ant-design/icons";
+import { Button, Descriptions, Modal, Tag } from "antd";
+import dayjs from "dayjs";
+import type { DragEvent } from "react";
+import { useI18n } from "../../i18n/I18n";
+import { formatDateTime } from "../../lib/dates";
+import { isOpenTask, startOf, useActivityWrites, type Activity } from "./activities";
+
+/** dragType is the drag data's type that carries an activity's id. */
+export const dragType = "application/x-rapport-activity";
+
+/** dropped is the id of the activity a drop carries, or "". */
+export function dropped(e: DragEvent): string {
+  return e.dataTransfer.getData(dragType) || e.dataTransfer.getData("text/plain");
+}
+
+/**
+ * ActivityChip is one meeting or task in a calendar: its time and subject,
+ * draggable to another slot (meetings and open tasks), opening its details
+ * when clicked.
+ */
+export function ActivityChip({ a, onOpen, showTime = true }: { a: Activity; onOpen: (a: Activity) => void; showTime?: boolean }) {
+  const done = a.type === "task" && !isOpenTask(a);
+  const movable = a.type === "meeting" || isOpenTask(a);
+  return (
+    <button
+      type="button"
+      className={`cal-chip cal-chip-${a.type}${done ? " cal-chip-done" : ""}`}
+      draggable={movable}
+      onDragStart={(e) => {
+        e.dataTransfer.setData(dragType, a.id);
+        e.dataTransfer.setData("text/plain", a.id);
+        e.dataTransfer.effectAllowed = "move";
+      }}
+      onClick={(e) => {
+        e.stopPropagation();
+        onOpen(a);
+      }}
+      data-testid="cal-item"
+      data-id={a.id}
+      data-start={startOf(a)}
+    >
+      {a.type === "meeting" ? <TeamOutlined aria-hidden /> : <CheckSquareOutlined aria-hidden />} {showTime && <span>{dayjs(startOf(a)).format("HH:mm")} </span>}
+      <span>{a.subject}</span>
+    </button>
+  );
+}
+
+/** ActivityDetails shows an activity opened in a calendar; an open task can be completed from it. */
+export function ActivityDetails({ a, onClose }: { a: Activity | null; onClose: () => void }) {
+  const { t, locale } = useI18n();
+  const { complete } = useActivityWrites();
+  return (
+    <Modal
+      open={!!a}
+      title={a?.subject || t(`calendar.type.${a?.type ?? "task"}`)}
+      onCancel={onClose}
+      footer={
+        a && isOpenTask(a) ? (
+          <Button type="primary" loading={complete.isPending} data-testid="activity-complete" onClick={() => complete.mutate({ a }, { onSuccess: onClose })}>
+            {t("calendar.complete")}
+          </Button>
+        ) : null
+      }
+    >
+      {a && (
+        <Descriptions column={1} size="small">
+          <Descriptions.Item label={t("calendar.type")}>
+            <Tag>{t(`calendar.type.${a.type}`)}</Tag>
+            {a.type === "task" && <Tag color={isOpenTask(a) ? "blue" : "green"}>{t(isOpenTask(a) ? "calendar.open" : "calendar.done")}</Tag>}
+          </Descriptions.Item>
+          <Descriptions.Item label={a.type === "meeting" ? t("calendar.start") : t("calendar.due")}>{formatDateTime(startOf(a), locale)}</Descriptions.Item>
+          {a.meeting && <Descriptions.Item label={t("calendar.end")}>{formatDateTime(a.meeting.endAt, locale)}</Descriptions.Item>}
+          {a.meeting?.location && <Descriptions.Item label={t("calendar.location")}>{a.meeting.location}</Descriptions.Item>}
+          {a.body && <Descriptions.Item label={t("calendar.notes")}>{a.body}</Descriptions.Item>}
+        </Descriptions>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,83 @@
+import dayjs, { type Dayjs } from "dayjs";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useI18n } from "../../i18n/I18n";
+import { startOf, type Activity } from "./activities";
+import { ActivityChip, dropped } from "./ActivityChip";
+
+const hours = Array.from({ length: 24 }, (_, h) => h);
+
+/**
+ * WeekGrid is a week as a CSS grid: a column per day, a row per hour. An
+ * activity shows in the hour it starts; clicking an empty slot plans one
+ * there, and dropping an activity on a slot moves it to that day and hour
+ * (its minutes kept).
+ */
+export function WeekGrid({ start, items, onCreate, onMove, onOpen }: { start: Dayjs; items: Activity[]; onCreate: (at: Dayjs) => void; onMove: (a: Activity, to: Dayjs) => void; onOpen: (a: Activity) => void }) {
+  const { t, locale } = useI18n();
+  const days = useMemo(() => Array.from({ length: 7 }, (_, i) => start.add(i, "day")), [start]);
+  const [over, setOver] = useState("");
+  const scroller = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 8 * 48; // the working day in view
+  }, []);
+  const slots = useMemo(() => {
+    const m = new Map<string, Activity[]>();
+    for (const a of items) {
+      const k = dayjs(startOf(a)).format("YYYY-MM-DD-H");
+      m.set(k, [...(m.get(k) ?? []), a]);
+    }
+    return m;
+  }, [items]);
+  const dayName = new Intl.DateTimeFormat(locale, { weekday: "short", month: "numeric", day: "numeric" });
+  const today = dayjs().format("YYYY-MM-DD");
+
+  return (
+    <div className="cal-week" role="region" aria-label={t("calendar.week")} data-testid="cal-week">
+      <div className="cal-week-head">
+        <div aria-hidden />
+        {days.map((d) => (
+          <div key={d.format("YYYY-MM-DD")} className={d.format("YYYY-MM-DD") === today ? "cal-today" : undefined}>
+            {dayName.format(d.toDate())}
+          </div>
+        ))}
+      </div>
+      <div className="cal-week-body" ref={scroller}>
+        {hours.map((h) => (
+          <div className="cal-week-row" key={h}>
+            <div className="cal-hour">
+              {String(h).padStart(2, "0")}:00
+            </div>
+            {days.map((d) => {
+              const at = d.hour(h);
+              const key = `${d.format("YYYY-MM-DD")}-${h}`;
+              return (
+                <div
+                  key={key}
+                  className={`cal-slot${over === key ? " cal-over" : ""}`}
+                  data-testid="cal-slot"
+                  data-slot={at.format("YYYY-MM-DDTHH:00")}
+                  onClick={() => onCreate(at)}
+                  onDragOver={(e) => {
+                    e.preventDefault();
+                    setOver(key);
+                  }}
+                  onDragLeave={() => setOver((o) => (o === key ? "" : o))}
+                  onDrop={(e) => {
+                    e.preventDefault();
+                    setOver("");
+                    const a = items.find((x) => x.id === dropped(e));
+                    if (a) onMove(a, at.minute(dayjs(startOf(a)).minute()));
+                  }}
+                >
+                  {(slots.get(key) ?? []).map((a) => (
+                    <ActivityChip key={a.id} a={a} onOpen={onOpen} />
+                  ))}
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
