@@ -1,10 +1,11 @@
 import { calendar } from "./calendar";
 import { home } from "./home";
 import { imports } from "./imports";
+import { quotes } from "./quotes";
 import type { Area } from "./types";
 
 /**
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, calendar, imports];
+export const areas: Area[] = [home, calendar, imports, quotes];

@@ -1,0 +1,85 @@
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { api, unwrap } from "../../api/client";
+import type { components } from "../../api/schema";
+import { useSession } from "../../auth/session";
+import type { T } from "../../i18n/I18n";
+import { exceeds } from "./money";
+
+/** Quote is a quote with its current revision (GET /v1/quotes/{id}). */
+export type Quote = components["schemas"]["Quote"];
+/** QuoteSettings are the tenant's approval thresholds. */
+export type QuoteSettings = components["schemas"]["QuoteSettings"];
+/** LineItem is a priced line of an opportunity or a quote. */
+export type LineItem = components["schemas"]["LineItem"];
+/** Product is an entry of the catalogue. */
+export type Product = components["schemas"]["Product"];
+/** PriceBook is a book of prices in one currency. */
+export type PriceBook = components["schemas"]["PriceBook"];
+
+/** stateColors are the Tag colours of a quote's states. */
+export const stateColors: Record<Quote["state"], string> = {
+  draft: "default",
+  pendingApproval: "gold",
+  approved: "green",
+  rejected: "red",
+  sent: "blue",
+  accepted: "green",
+  declined: "volcano",
+};
+
+/**
+ * approvalReasons say why lines and total need approval under settings, as
+ * the service decides on submit: a line's discount above a threshold, the
+ * total above its currency's. The service fixes the levels; this explains
+ * them.
+ */
+export function approvalReasons(t: T, settings: QuoteSettings | undefined, lines: LineItem[], totalMinor: number, currency: string, money: (minor: number) => string): string[] {
+  if (!settings) return [];
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    if (settings.secondLevelDiscountPercent && exceeds(l.discountPercent, settings.secondLevelDiscountPercent)) {
+      out.push(t("quotes.reason.discount2", { line: i + 1, discount: l.discountPercent, threshold: settings.secondLevelDiscountPercent }));
+    } else if (settings.discountPercent && exceeds(l.discountPercent, settings.discountPercent)) {
+      out.push(t("quotes.reason.discount", { line: i + 1, discount: l.discountPercent, threshold: settings.discountPercent }));
+    }
+  });
+  const limits = settings.totals[currency];
+  if (limits?.secondLevel !== undefined && totalMinor > limits.secondLevel) {
+    out.push(t("quotes.reason.total2", { total: money(totalMinor), threshold: money(limits.secondLevel) }));
+  } else if (limits?.approval !== undefined && totalMinor > limits.approval) {
+    out.push(t("quotes.reason.total", { total: money(totalMinor), threshold: money(limits.approval) }));
+  }
+  return out;
+}
+
+/** useQuoteSettings reads the tenant's approval thresholds. */
+export function useQuoteSettings() {
+  return useQuery({ queryKey: ["quotes", "settings"], queryFn: () => unwrap(api.GET("/v1/quotes/settings")) });
+}
+
+/**
+ * useDirectory names users and teams by id from the gateway's directory,
+ * for who may read it (users:read, teams:read); others see the ids.
+ */
+export function useDirectory() {
+  const { can } = useSession();
+  const users = useQuery({
+    queryKey: ["directory", "users"],
+    enabled: can("users:read"),
+    queryFn: () => unwrap(api.GET("/v1/users", { params: { query: { limit: 200 } } })),
+  });
+  const teams = useQuery({
+    queryKey: ["directory", "teams"],
+    enabled: can("teams:read"),
+    queryFn: () => unwrap(api.GET("/v1/teams", { params: { query: { limit: 200 } } })),
+  });
+  return useMemo(() => {
+    const userName = (id: string | undefined) => {
+      const u = users.data?.items.find((x) => x.id === id);
+      return u ? u.name || u.email : id ?? "";
+    };
+    const teamName = (id: string | undefined) => teams.data?.items.find((x) => x.id === id)?.name ?? id ?? "";
+    return { userName, teamName };
+  }, [users.data, teams.data]);
+}
