@@ -7,6 +7,7 @@ import type { MenuEntry, MenuGroup } from "../areas/types";
 import { useSession } from "../auth/session";
 import { useI18n } from "../i18n/I18n";
 import { useIsPhone } from "../lib/useIsPhone";
+import { NotificationBell } from "../components/notifications/NotificationBell";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { PageLoading } from "./PageLoading";
 
@@ -77,6 +78,7 @@ export default function Shell() {
         <Layout.Header style={{ background: "#fff", padding: "0 12px", display: "flex", alignItems: "center", gap: 8, borderBottom: "1px solid #f0f0f0" }}>
           {phone && <Button type="text" icon={<MenuOutlined />} aria-label={t("shell.openMenu")} onClick={() => setOpen(true)} data-testid="menu-button" />}
           <div style={{ flex: 1 }} id="shell-header-slot" />
+          <NotificationBell />
           <LanguageSwitch />
           <Dropdown
             trigger={["click"]}

@@ -1,6 +1,7 @@
 import { calendar } from "./calendar";
 import { home } from "./home";
 import { imports } from "./imports";
+import { notifications } from "./notifications";
 import { quotes } from "./quotes";
 import type { Area } from "./types";
 
@@ -8,4 +9,4 @@ import type { Area } from "./types";
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, calendar, imports, quotes];
+export const areas: Area[] = [home, calendar, imports, quotes, notifications];
