@@ -1,4 +1,5 @@
 import { calendar } from "./calendar";
+import { contacts } from "./contacts";
 import { home } from "./home";
 import { imports } from "./imports";
 import { notifications } from "./notifications";
@@ -9,4 +10,4 @@ import type { Area } from "./types";
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, calendar, imports, quotes, notifications];
+export const areas: Area[] = [home, contacts, calendar, imports, quotes, notifications];
