@@ -125,12 +125,12 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
             <Radio.Group aria-label={t("sales.convert.contact")}>
               <Space direction="vertical">
                 {contact.data ? (
-                  <Radio value="link" data-testid="convert-contact-link">
-                    {t("sales.convert.linkContact", { name: contact.data.displayName ?? "" })}
+                  <Radio value="link">
+                    <span data-testid="convert-contact-link">{t("sales.convert.linkContact", { name: contact.data.displayName ?? "" })}</span>
                   </Radio>
                 ) : null}
-                <Radio value="create" data-testid="convert-contact-create">
-                  {t("sales.convert.createContact", { name: who })}
+                <Radio value="create">
+                  <span data-testid="convert-contact-create">{t("sales.convert.createContact", { name: who })}</span>
                 </Radio>
               </Space>
             </Radio.Group>
@@ -146,12 +146,12 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
               <Radio.Group aria-label={t("sales.convert.account")}>
                 <Space direction="vertical">
                   {account.data ? (
-                    <Radio value="link" data-testid="convert-account-link">
-                      {t("sales.convert.linkAccount", { name: account.data.name ?? "" })}
+                    <Radio value="link">
+                      <span data-testid="convert-account-link">{t("sales.convert.linkAccount", { name: account.data.name ?? "" })}</span>
                     </Radio>
                   ) : null}
-                  <Radio value="create" data-testid="convert-account-create">
-                    {t("sales.convert.createAccount", { name: company })}
+                  <Radio value="create">
+                    <span data-testid="convert-account-create">{t("sales.convert.createAccount", { name: company })}</span>
                   </Radio>
                 </Space>
               </Radio.Group>
@@ -170,6 +170,7 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
               <Form.Item name={["opportunity", "pipelineId"]} label={t("sales.opp.pipeline")}>
                 <Select
                   id="convert-opp-pipeline"
+                  aria-label={t("sales.opp.pipeline")}
                   allowClear
                   placeholder={t("sales.convert.defaultPipeline")}
                   options={pipelines.data?.items.map((p) => ({ value: p.id, label: p.name }))}
@@ -179,6 +180,7 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
               <Form.Item name={["opportunity", "stageId"]} label={t("sales.opp.stage")}>
                 <Select
                   id="convert-opp-stage"
+                  aria-label={t("sales.opp.stage")}
                   allowClear
                   placeholder={t("sales.convert.firstStage")}
                   disabled={!pipeline}
@@ -195,7 +197,7 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
                   <Input id="convert-opp-amount" inputMode="decimal" />
                 </Form.Item>
                 <Form.Item name={["opportunity", "currency"]} label={t("sales.opp.currency")}>
-                  <CurrencySelect id="convert-opp-currency" />
+                  <CurrencySelect id="convert-opp-currency" label={t("sales.opp.currency")} />
                 </Form.Item>
               </Space.Compact>
               <Form.Item name={["opportunity", "closeDate"]} label={t("sales.opp.closeDate")}>

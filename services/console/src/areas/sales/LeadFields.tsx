@@ -94,13 +94,13 @@ export function LeadFields({ withStatus }: { withStatus?: boolean }) {
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="rating" label={t("sales.lead.rating")}>
-          <Select id="lead-rating" allowClear options={(["hot", "warm", "cold"] as const).map((r) => ({ value: r, label: t(`sales.rating.${r}`) }))} />
+          <Select id="lead-rating" aria-label={t("sales.lead.rating")} allowClear options={(["hot", "warm", "cold"] as const).map((r) => ({ value: r, label: t(`sales.rating.${r}`) }))} />
         </Form.Item>
       </Col>
       {withStatus ? (
         <Col xs={24} sm={12}>
           <Form.Item name="status" label={t("sales.lead.status")}>
-            <Select id="lead-status" options={leadStatuses.filter((s) => s !== "converted").map((s) => ({ value: s, label: t(`sales.status.${s}`) }))} />
+            <Select id="lead-status" aria-label={t("sales.lead.status")} options={leadStatuses.filter((s) => s !== "converted").map((s) => ({ value: s, label: t(`sales.status.${s}`) }))} />
           </Form.Item>
         </Col>
       ) : null}
@@ -113,7 +113,7 @@ export function LeadFields({ withStatus }: { withStatus?: boolean }) {
       ) : null}
       <Col xs={24}>
         <Form.Item name="tags" label={t("sales.lead.tags")}>
-          <Select id="lead-tags" mode="tags" tokenSeparators={[","]} open={false} suffixIcon={null} />
+          <Select id="lead-tags" aria-label={t("sales.lead.tags")} mode="tags" tokenSeparators={[","]} open={false} suffixIcon={null} />
         </Form.Item>
       </Col>
     </Row>

@@ -119,7 +119,7 @@ export function LineItemsEditor({ opportunityId }: { opportunityId: string }) {
     >
       {error ? <Alert type="error" message={error} style={{ marginBottom: 12 }} data-testid="line-items-error" /> : null}
       <Form.Item name="priceBookId" label={t("sales.lines.priceBook")}>
-        <Select id="line-items-book" loading={books.isLoading} options={books.data?.items.filter((b) => b.active).map((b) => ({ value: b.id, label: `${b.name} (${b.currency})` }))} />
+        <Select id="line-items-book" aria-label={t("sales.lines.priceBook")} loading={books.isLoading} options={books.data?.items.filter((b) => b.active).map((b) => ({ value: b.id, label: `${b.name} (${b.currency})` }))} />
       </Form.Item>
       <Form.List name="lineItems">
         {(fields, { add, remove }) => (

@@ -105,7 +105,7 @@ export function StageFieldsDialog({ stage, fields, opportunityId, onSubmit, onCa
               <Input id="stage-amount" inputMode="decimal" />
             </Form.Item>
             <Form.Item name="currency" label={t("sales.opp.currency")}>
-              <CurrencySelect id="stage-currency" />
+              <CurrencySelect id="stage-currency" label={t("sales.opp.currency")} />
             </Form.Item>
           </Space.Compact>
         ) : null}
@@ -116,12 +116,12 @@ export function StageFieldsDialog({ stage, fields, opportunityId, onSubmit, onCa
         ) : null}
         {has("accountId") ? (
           <Form.Item name="accountId" label={t("sales.opp.account")} rules={required}>
-            <RecordSelect kind="account" id="stage-accountId" />
+            <RecordSelect kind="account" id="stage-accountId" label={t("sales.opp.account")} />
           </Form.Item>
         ) : null}
         {has("primaryContactId") ? (
           <Form.Item name="primaryContactId" label={t("sales.opp.primaryContact")} rules={required}>
-            <RecordSelect kind="contact" id="stage-primaryContactId" />
+            <RecordSelect kind="contact" id="stage-primaryContactId" label={t("sales.opp.primaryContact")} />
           </Form.Item>
         ) : null}
         {has("nextStep") ? (
@@ -136,7 +136,7 @@ export function StageFieldsDialog({ stage, fields, opportunityId, onSubmit, onCa
         ) : null}
         {has("competitors") ? (
           <Form.Item name="competitors" label={t("sales.opp.competitors")} rules={required}>
-            <Select id="stage-competitors" mode="tags" open={false} suffixIcon={null} tokenSeparators={[","]} />
+            <Select id="stage-competitors" aria-label={t("sales.opp.competitors")} mode="tags" open={false} suffixIcon={null} tokenSeparators={[","]} />
           </Form.Item>
         ) : null}
         {has("lineItems") ? (
