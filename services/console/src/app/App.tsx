@@ -45,12 +45,12 @@ const router = createBrowserRouter([
 ]);
 
 /**
- * theme is Ant Design's default but for the greys of secondary text, which
- * are darkened to a contrast of at least 4.5:1 on white (WCAG AA; axe
- * checks it on every page).
+ * theme is Ant Design's default but for links, in the primary colour, and
+ * the greys of secondary text, which are darkened to a contrast of at
+ * least 4.5:1 on white (WCAG AA; axe checks it on every page).
  */
 const theme = {
-  token: { colorPrimary: "#1d4ed8", colorTextDescription: "#595959", colorTextTertiary: "#595959", colorTextPlaceholder: "#6e6e6e" },
+  token: { colorPrimary: "#1d4ed8", colorLink: "#1d4ed8", colorTextDescription: "#595959", colorTextTertiary: "#595959", colorTextPlaceholder: "#6e6e6e" },
 };
 
 /** Themed applies Ant Design's and dayjs's locale for the current language. */
@@ -61,7 +61,7 @@ function Themed() {
     dayjs.locale(locale === "zh-CN" ? "zh-cn" : "en");
   }, [locale]);
   return (
-    <ConfigProvider locale={antLocale} theme={{ token: { colorPrimary: "#1d4ed8", colorLink: "#1d4ed8", colorTextTertiary: "rgba(0, 0, 0, 0.58)", colorTextDescription: "rgba(0, 0, 0, 0.58)" } }}>
+    <ConfigProvider locale={antLocale} theme={theme}>
       <SessionProvider>
         <RouterProvider router={router} />
       </SessionProvider>

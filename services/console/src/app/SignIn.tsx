@@ -66,13 +66,13 @@ export default function SignIn() {
         <Form<Fields> form={form} layout="vertical" onFinish={submit} style={{ marginTop: 16 }} requiredMark={false}
           initialValues={{ tenant: localStorage.getItem("rapport.tenant") ?? "" }}
           onValuesChange={(c: Partial<Fields>) => c.tenant !== undefined && localStorage.setItem("rapport.tenant", c.tenant)}>
-          <Form.Item name="tenant" label={t("signin.tenant")} extra={t("signin.tenantHelp")} rules={[{ required: true, whitespace: true, message: t("signin.required") }]}>
+          <Form.Item name="tenant" htmlFor="signin-tenant" label={t("signin.tenant")} extra={t("signin.tenantHelp")} rules={[{ required: true, whitespace: true, message: t("signin.required") }]}>
             <Input id="signin-tenant" autoComplete="organization" />
           </Form.Item>
-          <Form.Item name="email" label={t("signin.email")} rules={[{ required: true, whitespace: true, message: t("signin.required") }]}>
+          <Form.Item name="email" htmlFor="signin-email" label={t("signin.email")} rules={[{ required: true, whitespace: true, message: t("signin.required") }]}>
             <Input id="signin-email" type="email" autoComplete="username" />
           </Form.Item>
-          <Form.Item name="password" label={t("signin.password")} rules={[{ required: true, message: t("signin.required") }]}>
+          <Form.Item name="password" htmlFor="signin-password" label={t("signin.password")} rules={[{ required: true, message: t("signin.required") }]}>
             <Input.Password id="signin-password" autoComplete="current-password" />
           </Form.Item>
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="signin-submit">
