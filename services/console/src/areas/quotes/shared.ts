@@ -60,10 +60,11 @@ export function useQuoteSettings() {
 
 /**
  * useDirectory names users and teams by id from the gateway's directory,
- * for who may read it (users:read, teams:read); others see the ids.
+ * for who may read it (users:read, teams:read); others see their own
+ * name and the others' ids.
  */
 export function useDirectory() {
-  const { can } = useSession();
+  const { can, me } = useSession();
   const users = useQuery({
     queryKey: ["directory", "users"],
     enabled: can("users:read"),
@@ -76,10 +77,10 @@ export function useDirectory() {
   });
   return useMemo(() => {
     const userName = (id: string | undefined) => {
-      const u = users.data?.items.find((x) => x.id === id);
+      const u = id && id === me?.user.id ? me.user : users.data?.items.find((x) => x.id === id);
       return u ? u.name || u.email : id ?? "";
     };
     const teamName = (id: string | undefined) => teams.data?.items.find((x) => x.id === id)?.name ?? id ?? "";
     return { userName, teamName };
-  }, [users.data, teams.data]);
+  }, [users.data, teams.data, me]);
 }
