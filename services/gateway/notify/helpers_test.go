@@ -1,17 +1,17 @@
 package notify
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jmoiron/sqlx"
 	"github.com/twmb/franz-go/pkg/kfake"
 
@@ -163,31 +163,33 @@ func (e *env) server(t *testing.T, hub *Hub, heartbeat time.Duration) func(tenan
 	}
 }
 
-// call sends a JSON request and decodes the answer into out (when not nil),
-// failing unless the status is want; it returns the body.
+// gatewayDoc is api/openapi.yaml, loaded once.
+var gatewayDoc = sync.OnceValues(func() (*openapi3.T, error) {
+	return openapi3.NewLoader().LoadFromFile("../api/openapi.yaml")
+})
+
+// call sends a JSON request (body "" for none) to srv, checking it and its
+// answer against api/openapi.yaml, and decodes the answer into out (when
+// not nil), failing unless the status is want; it returns the body.
 func call(t *testing.T, srv *httptest.Server, method, path, body string, want int, out any) string {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, strings.NewReader(body))
+	doc, err := gatewayDoc()
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc.Servers = openapi3.Servers{{URL: srv.URL}} // the document's "/" is wherever the gateway runs
+	var send any
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		send = body
 	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var sb strings.Builder
-	_, _ = bufio.NewReader(res.Body).WriteTo(&sb)
-	if res.StatusCode != want {
-		t.Fatalf("%s %s: %d %s, want %d", method, path, res.StatusCode, sb.String(), want)
+	res := contracttest.NewContract(t, doc, nil).Do(t, contracttest.NewRequest(t, method, srv.URL+path, send))
+	if res.Status != want {
+		t.Fatalf("%s %s: %d %s, want %d", method, path, res.Status, res.Raw, want)
 	}
 	if out != nil {
-		if err := json.Unmarshal([]byte(sb.String()), out); err != nil {
-			t.Fatalf("%s %s: %v in %s", method, path, err, sb.String())
+		if err := json.Unmarshal(res.Raw, out); err != nil {
+			t.Fatalf("%s %s: %v in %s", method, path, err, res.Raw)
 		}
 	}
-	return sb.String()
+	return string(res.Raw)
 }
