@@ -18,8 +18,8 @@ func TestAPI(t *testing.T) {
 	rep := e.user(t, e.tenantA, "Rep Ray", "ray@example.com", "en", "active")
 	e.startConsumer(t, nil)
 	hub := NewHub(e.appURL, quiet)
-	serve := e.server(t, hub, 0)
-	srv := serve(e.tenantA, rep)
+	a := e.api(t, hub)
+	srv := serve(t, a, e.tenantA, rep)
 	for range 3 {
 		e.publish(t, e.tenantA, TypeLeadAssigned, leadPayload(rep, ""))
 	}
@@ -72,7 +72,7 @@ func TestAPI(t *testing.T) {
 	if body := call(t, srv, "PUT", "/v1/notification-preferences", `{"items":[{"kind":"nope","inApp":true,"email":true}]}`, 400, nil); !strings.Contains(body, `"field":"items/0/kind"`) {
 		t.Errorf("bad kind: %s", body)
 	}
-	call(t, serve(e.tenantA, ""), "GET", "/v1/notifications", "", 403, nil)
+	call(t, serve(t, a, e.tenantA, ""), "GET", "/v1/notifications", "", 403, nil)
 }
 
 // TestIsolation checks a user's notifications are out of reach of the
@@ -83,7 +83,7 @@ func TestIsolation(t *testing.T) {
 	e.startConsumer(t, nil)
 	e.publish(t, e.tenantA, TypeLeadAssigned, leadPayload(rep, ""))
 	mine := e.wait(t, e.tenantA, rep, 1)[0]
-	srv := e.server(t, NewHub(e.appURL, quiet), 0)(e.tenantB, rep)
+	srv := serve(t, e.api(t, NewHub(e.appURL, quiet)), e.tenantB, rep)
 	var page Page
 	call(t, srv, "GET", "/v1/notifications", "", 200, &page)
 	if len(page.Items) != 0 {

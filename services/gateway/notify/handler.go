@@ -17,13 +17,14 @@ type API struct {
 	store     *Store
 	hub       *Hub
 	cursors   *kitx.Cursors
-	heartbeat time.Duration
+	heartbeat time.Duration // a comment on an idle stream this often
+	lifetime  time.Duration // a stream ends after this long: its client reconnects, authenticated anew
 }
 
 // NewAPI returns the API over store, its streams woken by hub (whose Run
 // must be running), cursors signing the list's cursors.
 func NewAPI(store *Store, hub *Hub, cursors *kitx.Cursors) *API {
-	return &API{store: store, hub: hub, cursors: cursors, heartbeat: 25 * time.Second}
+	return &API{store: store, hub: hub, cursors: cursors, heartbeat: 25 * time.Second, lifetime: 15 * time.Minute}
 }
 
 // Page is the body of GET /v1/notifications.

@@ -138,29 +138,33 @@ func (e *env) wait(t *testing.T, tenant, user string, want int) []Notification {
 	return list
 }
 
-// server returns a maker of servers of the API for the principal user of
-// tenant; heartbeat 0 keeps the default.
-func (e *env) server(t *testing.T, hub *Hub, heartbeat time.Duration) func(tenant, user string) *httptest.Server {
+// api returns the API of the env's store with streams woken by hub, its
+// streams' heartbeat and lifetime changed by the options.
+func (e *env) api(t *testing.T, hub *Hub, options ...func(*API)) *API {
 	t.Helper()
 	cursors, err := kitx.NewCursors([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := NewAPI(e.store, hub, cursors)
-	if heartbeat > 0 {
-		a.heartbeat = heartbeat
+	for _, o := range options {
+		o(a)
 	}
-	return func(tenant, user string) *httptest.Server {
-		mux := http.NewServeMux()
-		Mount(mux, a, func(h http.Handler) http.Handler {
-			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				h.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), auth.Principal{TenantID: tenant, UserID: user})))
-			})
+	return a
+}
+
+// serve serves a as the principal user of tenant until the test ends.
+func serve(t *testing.T, a *API, tenant, user string) *httptest.Server {
+	t.Helper()
+	mux := http.NewServeMux()
+	Mount(mux, a, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, r.WithContext(auth.WithPrincipal(r.Context(), auth.Principal{TenantID: tenant, UserID: user})))
 		})
-		srv := httptest.NewServer(mux)
-		t.Cleanup(srv.Close)
-		return srv
-	}
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // gatewayDoc is api/openapi.yaml, loaded once.

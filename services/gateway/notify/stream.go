@@ -19,7 +19,9 @@ const replayBatch = 100
 // event's id, its JSON as data), and a comment every heartbeat. With
 // Last-Event-ID, those after it are sent first (what a reconnecting client
 // missed); without, only those stored from now on. It ends when the
-// client goes or the gateway stops.
+// client goes, the gateway stops or its lifetime is over: the client then
+// reconnects with its current token, so a revoked session or a disabled
+// user does not keep a stream.
 func (a *API) stream(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	ctx := r.Context()
 	last := r.Header.Get("Last-Event-ID")
@@ -50,6 +52,8 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request, p auth.Principal) e
 	}
 	beat := time.NewTicker(a.heartbeat)
 	defer beat.Stop()
+	end := time.NewTimer(a.lifetime)
+	defer end.Stop()
 	for {
 		var err error
 		if last, err = a.send(w, r, p, last); err != nil {
@@ -62,6 +66,8 @@ func (a *API) stream(w http.ResponseWriter, r *http.Request, p auth.Principal) e
 		case <-ctx.Done():
 			return nil
 		case <-a.hub.Done():
+			return nil
+		case <-end.C:
 			return nil
 		case <-sub.Wake():
 		case <-beat.C:

@@ -102,7 +102,7 @@ func TestStream(t *testing.T) {
 	hub, other := NewHub(e.appURL, quiet), NewHub(e.appURL, quiet)
 	run(t, hub.Run)
 	run(t, other.Run)
-	srv := e.server(t, hub, 200*time.Millisecond)(e.tenantA, rep)
+	srv := serve(t, e.api(t, hub, func(a *API) { a.heartbeat = 200 * time.Millisecond }), e.tenantA, rep)
 
 	// One stored before the stream opens is not sent without Last-Event-ID.
 	e.publish(t, e.tenantA, TypeLeadAssigned, leadPayload(rep, ""))
@@ -138,6 +138,14 @@ func TestStream(t *testing.T) {
 	all := openStream(t, srv, first.ID)
 	if n := all.next(t); n.ID != live.ID {
 		t.Errorf("replay after the first: %+v, want %s", n, live.ID)
+	}
+
+	// A stream's lifetime over, it ends: the client reconnects.
+	short := serve(t, e.api(t, hub, func(a *API) { a.lifetime = 300 * time.Millisecond }), e.tenantA, rep)
+	select {
+	case <-openStream(t, short, "").done:
+	case <-time.After(10 * time.Second):
+		t.Error("a stream outlived its lifetime")
 	}
 
 	req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL+"/v1/notifications/stream", nil)
