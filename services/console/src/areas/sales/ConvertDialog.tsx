@@ -106,6 +106,7 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
       ) : (
         <Form
           form={form}
+          name="convert"
           layout="vertical"
           data-testid="convert-form"
           initialValues={{
@@ -165,11 +166,11 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
           {withOpportunity ? (
             <>
               <Form.Item name={["opportunity", "name"]} label={t("sales.opp.name")} rules={[{ required: true, message: t("sales.form.required") }]}>
-                <Input id="convert-opp-name" maxLength={200} />
+                <Input maxLength={200} />
               </Form.Item>
               <Form.Item name={["opportunity", "pipelineId"]} label={t("sales.opp.pipeline")}>
                 <Select
-                  id="convert-opp-pipeline"
+                 
                   aria-label={t("sales.opp.pipeline")}
                   allowClear
                   placeholder={t("sales.convert.defaultPipeline")}
@@ -179,7 +180,7 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
               </Form.Item>
               <Form.Item name={["opportunity", "stageId"]} label={t("sales.opp.stage")}>
                 <Select
-                  id="convert-opp-stage"
+                 
                   aria-label={t("sales.opp.stage")}
                   allowClear
                   placeholder={t("sales.convert.firstStage")}
@@ -194,14 +195,14 @@ export function ConvertDialog({ lead, onClose }: { lead: Lead; onClose: () => vo
                   style={{ flex: 1 }}
                   rules={[{ validator: (_, v: string | undefined) => (!v || toMinor(v, currencyDigits(form.getFieldValue(["opportunity", "currency"]) ?? "CNY")) !== null ? Promise.resolve() : Promise.reject(new Error(t("sales.form.badAmount")))) }]}
                 >
-                  <Input id="convert-opp-amount" inputMode="decimal" />
+                  <Input inputMode="decimal" />
                 </Form.Item>
                 <Form.Item name={["opportunity", "currency"]} label={t("sales.opp.currency")}>
-                  <CurrencySelect id="convert-opp-currency" label={t("sales.opp.currency")} />
+                  <CurrencySelect label={t("sales.opp.currency")} />
                 </Form.Item>
               </Space.Compact>
               <Form.Item name={["opportunity", "closeDate"]} label={t("sales.opp.closeDate")}>
-                <DatePicker id="convert-opp-closeDate" style={{ width: "100%" }} />
+                <DatePicker style={{ width: "100%" }} />
               </Form.Item>
             </>
           ) : null}

@@ -59,61 +59,61 @@ export function LeadFields({ withStatus }: { withStatus?: boolean }) {
     <Row gutter={12}>
       <Col xs={24} sm={12}>
         <Form.Item name="firstName" label={t("sales.lead.firstName")}>
-          <Input id="lead-firstName" maxLength={200} />
+          <Input maxLength={200} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="lastName" label={t("sales.lead.lastName")}>
-          <Input id="lead-lastName" maxLength={200} />
+          <Input maxLength={200} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="company" label={t("sales.lead.company")}>
-          <Input id="lead-company" maxLength={200} />
+          <Input maxLength={200} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="title" label={t("sales.lead.jobTitle")}>
-          <Input id="lead-title" maxLength={200} />
+          <Input maxLength={200} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="email" label={t("sales.lead.email")}>
-          <Input id="lead-email" type="email" maxLength={254} />
+          <Input type="email" maxLength={254} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="phone" label={t("sales.lead.phone")}>
-          <Input id="lead-phone" type="tel" maxLength={40} />
+          <Input type="tel" maxLength={40} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="source" label={t("sales.lead.source")}>
-          <Input id="lead-source" maxLength={100} />
+          <Input maxLength={100} />
         </Form.Item>
       </Col>
       <Col xs={24} sm={12}>
         <Form.Item name="rating" label={t("sales.lead.rating")}>
-          <Select id="lead-rating" aria-label={t("sales.lead.rating")} allowClear options={(["hot", "warm", "cold"] as const).map((r) => ({ value: r, label: t(`sales.rating.${r}`) }))} />
+          <Select aria-label={t("sales.lead.rating")} allowClear options={(["hot", "warm", "cold"] as const).map((r) => ({ value: r, label: t(`sales.rating.${r}`) }))} />
         </Form.Item>
       </Col>
       {withStatus ? (
         <Col xs={24} sm={12}>
           <Form.Item name="status" label={t("sales.lead.status")}>
-            <Select id="lead-status" aria-label={t("sales.lead.status")} options={leadStatuses.filter((s) => s !== "converted").map((s) => ({ value: s, label: t(`sales.status.${s}`) }))} />
+            <Select aria-label={t("sales.lead.status")} options={leadStatuses.filter((s) => s !== "converted").map((s) => ({ value: s, label: t(`sales.status.${s}`) }))} />
           </Form.Item>
         </Col>
       ) : null}
       {status === "disqualified" ? (
         <Col xs={24}>
           <Form.Item name="disqualifiedReason" label={t("sales.lead.disqualifiedReason")}>
-            <Input.TextArea id="lead-disqualifiedReason" maxLength={1000} autoSize />
+            <Input.TextArea maxLength={1000} autoSize />
           </Form.Item>
         </Col>
       ) : null}
       <Col xs={24}>
         <Form.Item name="tags" label={t("sales.lead.tags")}>
-          <Select id="lead-tags" aria-label={t("sales.lead.tags")} mode="tags" tokenSeparators={[","]} open={false} suffixIcon={null} />
+          <Select aria-label={t("sales.lead.tags")} mode="tags" tokenSeparators={[","]} open={false} suffixIcon={null} />
         </Form.Item>
       </Col>
     </Row>

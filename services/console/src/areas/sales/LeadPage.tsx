@@ -96,7 +96,7 @@ export default function LeadPage() {
                   size="small"
                   loading={score.isLoading}
                   dataSource={score.data?.reasons ?? []}
-                  locale={{ emptyText: t("sales.lead.noScore") }}
+                  locale={{ emptyText: <Typography.Text type="secondary">{t("sales.lead.noScore")}</Typography.Text> }}
                   renderItem={(r) => (
                     <List.Item extra={<Tag color={r.points >= 0 ? "green" : "red"}>{r.points > 0 ? `+${r.points}` : r.points}</Tag>}>{r.reason}</List.Item>
                   )}
@@ -130,7 +130,7 @@ export default function LeadPage() {
                   size="small"
                   loading={duplicates.isLoading}
                   dataSource={duplicates.data?.items ?? []}
-                  locale={{ emptyText: t("sales.lead.noDuplicates") }}
+                  locale={{ emptyText: <Typography.Text type="secondary">{t("sales.lead.noDuplicates")}</Typography.Text> }}
                   renderItem={(d) => (
                     <List.Item>
                       <Link to={`/leads/${d.id}`}>{leadTitle(d)}</Link> <Typography.Text type="secondary">{d.email || d.phone}</Typography.Text>
@@ -178,7 +178,7 @@ function EditLead({ lead, open, onClose }: { lead: Lead; open: boolean; onClose:
   });
   return (
     <Drawer open={open} onClose={onClose} title={t("sales.lead.edit")} width={phone ? "100%" : 520} destroyOnClose>
-      <Form form={form} layout="vertical" initialValues={leadValues(lead)} onFinish={(values) => save.mutate({ values, version: lead.version })} data-testid="lead-edit-form">
+      <Form form={form} name="lead" layout="vertical" initialValues={leadValues(lead)} onFinish={(values) => save.mutate({ values, version: lead.version })} data-testid="lead-edit-form">
         {error ? <Alert type="error" message={error} style={{ marginBottom: 12 }} /> : null}
         <LeadFields withStatus />
         <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="lead-save">

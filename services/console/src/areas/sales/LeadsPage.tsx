@@ -123,7 +123,7 @@ function NewLead({ onDone }: { onDone: (id: string) => void }) {
     onError: (err) => setError(applyProblem(form, err)),
   });
   return (
-    <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} data-testid="lead-create-form">
+    <Form form={form} name="lead" layout="vertical" onFinish={(v) => create.mutate(v)} data-testid="lead-create-form">
       {error ? <Alert type="error" message={error} style={{ marginBottom: 12 }} /> : null}
       <LeadFields />
       <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="lead-create-submit">

@@ -108,6 +108,7 @@ export function LineItemsEditor({ opportunityId }: { opportunityId: string }) {
   return (
     <Form
       form={form}
+      name="lines"
       layout="vertical"
       data-testid="line-items"
       initialValues={{
@@ -119,7 +120,7 @@ export function LineItemsEditor({ opportunityId }: { opportunityId: string }) {
     >
       {error ? <Alert type="error" message={error} style={{ marginBottom: 12 }} data-testid="line-items-error" /> : null}
       <Form.Item name="priceBookId" label={t("sales.lines.priceBook")}>
-        <Select id="line-items-book" aria-label={t("sales.lines.priceBook")} loading={books.isLoading} options={books.data?.items.filter((b) => b.active).map((b) => ({ value: b.id, label: `${b.name} (${b.currency})` }))} />
+        <Select aria-label={t("sales.lines.priceBook")} loading={books.isLoading} options={books.data?.items.filter((b) => b.active).map((b) => ({ value: b.id, label: `${b.name} (${b.currency})` }))} />
       </Form.Item>
       <Form.List name="lineItems">
         {(fields, { add, remove }) => (
@@ -136,7 +137,7 @@ export function LineItemsEditor({ opportunityId }: { opportunityId: string }) {
                   key: "product",
                   render: (_, f) => (
                     <Form.Item name={[f.name, "productId"]} rules={[{ required: true, message: t("sales.form.required") }]} style={{ margin: 0 }}>
-                      <ProductSelect id={`line-${f.name}-product`} known={known} label={t("sales.lines.product")} />
+                      <ProductSelect known={known} label={t("sales.lines.product")} />
                     </Form.Item>
                   ),
                 },

@@ -92,7 +92,7 @@ export function StageFieldsDialog({ stage, fields, opportunityId, onSubmit, onCa
       okButtonProps={{ loading: busy, "data-testid": "stage-fields-submit" }}
       destroyOnClose
     >
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ currency: "CNY" }} data-testid="stage-fields-form">
+      <Form form={form} name="stage" layout="vertical" onFinish={submit} initialValues={{ currency: "CNY" }} data-testid="stage-fields-form">
         {error ? <Alert type="error" message={error} style={{ marginBottom: 12 }} data-testid="stage-fields-error" /> : null}
         {has("amount") ? (
           <Space.Compact style={{ width: "100%" }}>
@@ -102,41 +102,41 @@ export function StageFieldsDialog({ stage, fields, opportunityId, onSubmit, onCa
               style={{ flex: 1 }}
               rules={[...required, { validator: (_, s: string | undefined) => (!s || toMinor(s, currencyDigits(form.getFieldValue("currency") ?? "CNY")) !== null ? Promise.resolve() : Promise.reject(new Error(t("sales.form.badAmount")))) }]}
             >
-              <Input id="stage-amount" inputMode="decimal" />
+              <Input inputMode="decimal" />
             </Form.Item>
             <Form.Item name="currency" label={t("sales.opp.currency")}>
-              <CurrencySelect id="stage-currency" label={t("sales.opp.currency")} />
+              <CurrencySelect label={t("sales.opp.currency")} />
             </Form.Item>
           </Space.Compact>
         ) : null}
         {has("closeDate") ? (
           <Form.Item name="closeDate" label={t("sales.opp.closeDate")} rules={required}>
-            <DatePicker id="stage-closeDate" style={{ width: "100%" }} />
+            <DatePicker style={{ width: "100%" }} />
           </Form.Item>
         ) : null}
         {has("accountId") ? (
           <Form.Item name="accountId" label={t("sales.opp.account")} rules={required}>
-            <RecordSelect kind="account" id="stage-accountId" label={t("sales.opp.account")} />
+            <RecordSelect kind="account" label={t("sales.opp.account")} />
           </Form.Item>
         ) : null}
         {has("primaryContactId") ? (
           <Form.Item name="primaryContactId" label={t("sales.opp.primaryContact")} rules={required}>
-            <RecordSelect kind="contact" id="stage-primaryContactId" label={t("sales.opp.primaryContact")} />
+            <RecordSelect kind="contact" label={t("sales.opp.primaryContact")} />
           </Form.Item>
         ) : null}
         {has("nextStep") ? (
           <Form.Item name="nextStep" label={t("sales.opp.nextStep")} rules={required}>
-            <Input id="stage-nextStep" maxLength={1000} />
+            <Input maxLength={1000} />
           </Form.Item>
         ) : null}
         {has("lostReason") ? (
           <Form.Item name="lostReason" label={t("sales.opp.lostReason")} rules={required}>
-            <Input.TextArea id="stage-lostReason" maxLength={1000} autoSize />
+            <Input.TextArea maxLength={1000} autoSize />
           </Form.Item>
         ) : null}
         {has("competitors") ? (
           <Form.Item name="competitors" label={t("sales.opp.competitors")} rules={required}>
-            <Select id="stage-competitors" aria-label={t("sales.opp.competitors")} mode="tags" open={false} suffixIcon={null} tokenSeparators={[","]} />
+            <Select aria-label={t("sales.opp.competitors")} mode="tags" open={false} suffixIcon={null} tokenSeparators={[","]} />
           </Form.Item>
         ) : null}
         {has("lineItems") ? (
