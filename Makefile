@@ -35,6 +35,8 @@ lint: ## gofmt check and go vet over every module; Redocly CLI lints each OpenAP
 	bash scripts/lint-openapi.sh
 
 bench: ## measure throughput and latency against raw baselines; writes bench/results.md
+	@bash scripts/console.sh
+	@bash scripts/chromium.sh
 	go run ./bench
 
 console: ## build the web console (services/console) into the gateway's embedded assets

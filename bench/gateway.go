@@ -74,7 +74,7 @@ func (g gatewayOverhead) Ratio() float64 { return g.ViaRate / g.DirectRate }
 // from one client. It then times sequential password logins.
 func measureGatewayOverhead(ctx context.Context, root string) (gatewayOverhead, error) {
 	var res gatewayOverhead
-	st, err := startGatewayStack(ctx, root)
+	st, err := startGatewayStack(ctx, root, false)
 	defer st.Close()
 	if err != nil {
 		return res, err

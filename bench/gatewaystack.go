@@ -26,10 +26,14 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
-// gatewayStack is the gateway in front of contacts, each on a scratch
-// database, with an in-process Kafka: the local launcher's wiring.
+// gatewayStack is the gateway in front of contacts (and sales, when
+// asked), each on a scratch database, with an in-process Kafka: the local
+// launcher's wiring.
 type gatewayStack struct {
 	Gateway, Contacts string // base URLs
+	Sales             string // base URL of sales; empty unless started
+	ContactsDB        string // the contacts database's owner URL
+	SalesDB           string // the sales database's owner URL, with Sales
 	GatewayMetrics    string // base URL of the gateway's internal listener (/metrics)
 	Platform          string // GATEWAY_PLATFORM_TOKEN
 	Key               *ecdsa.PrivateKey
@@ -44,9 +48,9 @@ func (s *gatewayStack) Close() {
 	}
 }
 
-// startGatewayStack builds and starts both binaries. The caller must Close
-// the stack, also on error.
-func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) {
+// startGatewayStack builds and starts the gateway and contacts, and sales
+// with withSales. The caller must Close the stack, also on error.
+func startGatewayStack(ctx context.Context, root string, withSales bool) (*gatewayStack, error) {
 	s := &gatewayStack{Platform: randomHex(24)}
 	dir, err := os.MkdirTemp("", "rapport-bench-gateway-")
 	if err != nil {
@@ -61,7 +65,16 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 	if err != nil {
 		return s, err
 	}
-	var dbs [2]*scratchDB
+	dbs := make([]*scratchDB, 2, 3)
+	topics := []string{registry.MustTopic("", registry.Contacts)}
+	var sl binary
+	if withSales {
+		if sl, err = buildBinary(ctx, root, dir, "./services/sales/cmd/sales"); err != nil {
+			return s, err
+		}
+		dbs = append(dbs, nil)
+		topics = append(topics, registry.MustTopic("", registry.Sales))
+	}
 	for i := range dbs {
 		if dbs[i], err = newScratchDB(ctx, serverURL()); err != nil {
 			return s, err
@@ -69,8 +82,12 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		db := dbs[i]
 		s.close = append(s.close, func() { db.Drop() }) //nolint:errcheck // best effort
 	}
-	topic := registry.MustTopic("", registry.Contacts)
-	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic, events.DLQ(topic)))
+	s.ContactsDB = dbs[1].AdminURL
+	var seeded []string
+	for _, topic := range topics {
+		seeded = append(seeded, topic, events.DLQ(topic))
+	}
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, seeded...))
 	if err != nil {
 		return s, err
 	}
@@ -81,12 +98,16 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		return s, err
 	}
 	s.Key = key
-	addrs, err := proc.FreeAddrs(3)
+	addrs, err := proc.FreeAddrs(4)
 	if err != nil {
 		return s, err
 	}
-	gAddr, cAddr, mAddr := addrs[0], addrs[1], addrs[2]
+	gAddr, cAddr, mAddr, sAddr := addrs[0], addrs[1], addrs[2], addrs[3]
 	s.Gateway, s.Contacts, s.GatewayMetrics = "http://"+gAddr, "http://"+cAddr, "http://"+mAddr
+	upstreams := "contacts=" + cAddr
+	if withSales {
+		s.Sales, s.SalesDB, upstreams = "http://"+sAddr, dbs[2].AdminURL, upstreams+",sales="+sAddr
+	}
 	s.admin = gatewayadmin.New(s.Gateway, s.Platform, time.Minute)
 	dataKey, _ := hex.DecodeString(randomHex(32)) // 32 random bytes
 	common := []string{"KAFKA_BROKERS=" + strings.Join(cluster.ListenAddrs(), ","), "TOPIC_PREFIX=", "LOG_LEVEL=error"}
@@ -95,7 +116,7 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		"GATEWAY_ADDR="+gAddr, "GATEWAY_METRICS_ADDR="+mAddr, "GATEWAY_PUBLIC_URL="+s.Gateway,
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(dataKey),
 		"GATEWAY_PLATFORM_TOKEN="+s.Platform, "GATEWAY_SIGNING_KEYS="+keyFile,
-		"STATIC_UPSTREAMS=contacts="+cAddr,
+		"STATIC_UPSTREAMS="+upstreams,
 		// Out of the way: the default 100 requests/s per tenant would
 		// measure the limiter, not the gateway.
 		"RATE_LIMIT_TENANT=1000000:1000000"))
@@ -110,6 +131,15 @@ func startGatewayStack(ctx context.Context, root string) (*gatewayStack, error) 
 		return s, err
 	}
 	s.close = append(s.close, stop)
+	if withSales {
+		stop, err = sl.start(ctx, s.Sales, append(common, "SERVICE_NAME=sales", "HTTP_ADDR="+sAddr, "CONTACTS_URL="+s.Contacts,
+			"DATABASE_URL="+dbs[2].AppURL, "DATABASE_MIGRATE_URL="+dbs[2].AdminURL,
+			"AUTH_JWKS_URL="+s.Gateway+"/.well-known/jwks.json", "CURSOR_KEY="+randomHex(32)))
+		if err != nil {
+			return s, err
+		}
+		s.close = append(s.close, stop)
+	}
 	return s, nil
 }
 

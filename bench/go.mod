@@ -3,6 +3,8 @@ module github.com/rapport-crm/rapport/bench
 go 1.26.0
 
 require (
+	github.com/chromedp/cdproto v0.160.1
+	github.com/chromedp/chromedp v0.23.1
 	github.com/go-logr/logr v1.4.4
 	github.com/google/uuid v1.6.0
 	github.com/jmoiron/sqlx v1.4.0

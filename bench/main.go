@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import" or "sales"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales" or "console"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -45,8 +45,10 @@ func main() {
 		fn = func() error { return runImportOnly(ctx) }
 	case "sales":
 		fn = func() error { return runSalesOnly(ctx) }
+	case "console":
+		fn = func() error { return runConsoleOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\" and \"sales\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\" and \"console\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -156,6 +158,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"sales", func() (err error) {
 		r.Sales, err = measureSales(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"console", func() (err error) {
+		r.Console, err = measureConsole(ctx, root)
 		return
 	}})
 	for _, s := range steps {

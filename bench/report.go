@@ -44,6 +44,9 @@ type results struct {
 	// Sales is part 10, the board of a pipeline of 100,000 opportunities
 	// and the forecast of their tenant, then leads' assignment and creation.
 	Sales salesRun
+	// Console is part 11, the web console in Chromium: its JavaScript, the
+	// contacts list over 1,000,000 contacts and the board.
+	Console consoleRun
 }
 
 // Goals the outbox is held to.
@@ -137,6 +140,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeTimelineSection(w, r.Timeline)
 	writeImportSection(w, r.Import)
 	writeSalesSection(w, r.Sales)
+	writeConsoleSection(w, r.Console)
 }
 
 // writeSummary prints the headline numbers.
@@ -169,6 +173,10 @@ func writeSummary(w io.Writer, r results) {
 	la, lc := r.Sales.Assign, r.Sales.Create
 	fmt.Fprintf(w, "leads: %.0f assigned/s through %d rules (goal ≥ %.0f) vs %.0f raw UPDATE rows/s (ratio %.2f), %d over cap, %d uneven round robins; %.0f creates/s at concurrency %d vs %.0f same-schema INSERT + outbox tx/s (ratio %.2f)\n",
 		la.Rate, assignRules, goalAssignRate, la.Baseline, la.Rate/la.Baseline, la.OverCap, la.Uneven, lc.Rate, createWriters, lc.Ceiling, lc.Rate/lc.Ceiling)
+	c := r.Console
+	fmt.Fprintf(w, "console: /signin JavaScript %.1f kB gzipped (goal ≤ %.0f kB); /contacts first page p50 %s (goal ≤ %s, API %s), next page %s (goal ≤ %s, API %s); board %s (goal ≤ %s, API %s)\n",
+		float64(c.JSGzip)/1000, float64(goalConsoleJS)/1000, ms(c.First.P50), ms(goalConsoleFirst), ms(c.FirstAPI.P50),
+		ms(c.Next.P50), ms(goalConsoleNext), ms(c.NextAPI.P50), ms(c.Board.P50), ms(goalConsoleBoard), ms(c.BoardAPI.P50))
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
