@@ -66,7 +66,7 @@ export function ActivityForm({ at, assignee, onClose }: { at: Dayjs | null; assi
       forceRender
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="activity-error" />}
-      <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} data-testid="activity-form">
+      <Form form={form} name="activity" layout="vertical" onFinish={(v) => create.mutate(v)} data-testid="activity-form">
         <Form.Item name="type" label={t("calendar.type")}>
           <Radio.Group>
             <Radio value="task" data-testid="activity-type-task">
@@ -78,7 +78,7 @@ export function ActivityForm({ at, assignee, onClose }: { at: Dayjs | null; assi
           </Radio.Group>
         </Form.Item>
         <Form.Item name="subject" label={t("calendar.subject")} rules={[{ required: true, message: t("calendar.required") }, { max: 500 }]}>
-          <Input id="activity-subject" maxLength={500} />
+          <Input maxLength={500} />
         </Form.Item>
         {type === "task" ? (
           <>

@@ -22,15 +22,15 @@ function weekStart(d: Dayjs): Dayjs {
   return d.startOf("day").subtract((d.day() + 6) % 7, "day");
 }
 
-/** range is the span a view reads: a day, a week from Monday, or the six weeks a month's grid shows. */
+/** range is the span a view reads: a day, a week from Monday, or the six weeks a month's grid shows (from Sunday or Monday). */
 function range(view: View, at: Dayjs): [Dayjs, Dayjs] {
   if (view === "day") return [at.startOf("day"), at.startOf("day").add(1, "day")];
   if (view === "week") {
     const s = weekStart(at);
     return [s, s.add(7, "day")];
   }
-  const s = weekStart(at.startOf("month"));
-  return [s, s.add(42, "day")];
+  const s = weekStart(at.startOf("month")).subtract(1, "day"); // a grid may start on Sunday
+  return [s, s.add(43, "day")];
 }
 
 /**
@@ -83,10 +83,9 @@ export default function CalendarPage() {
             value={chosen}
             onChange={setView}
             options={[
-              { value: "week", label: t("calendar.week") },
-              { value: "month", label: t("calendar.month") },
+              { value: "week", label: <span data-testid="cal-view-week">{t("calendar.week")}</span> },
+              { value: "month", label: <span data-testid="cal-view-month">{t("calendar.month")}</span> },
             ]}
-            data-testid="cal-view"
           />
         )}
         <WhoSelect value={who} onChange={setWho} />

@@ -16,6 +16,9 @@ export type Who = { assignee: string } | { team: string };
 const pageLimit = 200;
 const maxPages = 5;
 
+/** mergePatch is the Content-Type of a PATCH of an activity. */
+const mergePatch = { "Content-Type": "application/merge-patch+json" };
+
 /** ifMatch is the strong entity tag of version, as If-Match wants it. */
 export function ifMatch(version: number): string {
   return `"${version}"`;
@@ -95,7 +98,7 @@ export function useActivityWrites() {
   const reschedule = useMutation({
     mutationFn: async ({ a, start, force }: { a: Activity; start: Dayjs; force?: boolean }) => {
       const version = force ? (await unwrap(api.GET("/v1/activities/{id}", { params: { path: { id: a.id } } }))).version : a.version;
-      return unwrap(api.PATCH("/v1/activities/{id}", { params: { path: { id: a.id }, header: { "If-Match": ifMatch(version) } }, body: rescheduled(a, start) }));
+      return unwrap(api.PATCH("/v1/activities/{id}", { params: { path: { id: a.id }, header: { "If-Match": ifMatch(version) } }, headers: mergePatch, body: rescheduled(a, start) }));
     },
     onSuccess: () => refresh(),
     onError: (err, { a, start }) => conflictOr(err, () => reschedule.mutate({ a, start, force: true })),
