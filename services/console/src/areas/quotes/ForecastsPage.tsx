@@ -49,7 +49,7 @@ export default function ForecastsPage() {
   const period = periodOf(day, kind);
   const forecast = useQuery({
     queryKey: ["forecasts", period, groupBy, currency],
-    enabled: rates.isFetched,
+    enabled: rates.isFetched && books.isFetched,
     queryFn: () => unwrap(api.GET("/v1/forecasts", { params: { query: { period, groupBy, currency } } })),
   });
   const groupName = useCallback(

@@ -107,7 +107,7 @@ export function LineEditor({ opportunityId, saveLabel, onSaved }: { opportunityI
           save.mutate({ v: { ...v, lineItems: v.lineItems ?? [] }, version: current.data.version });
         }}
       >
-        <Form.Item name="priceBookId" label={t("quotes.lines.book")} rules={[{ required: true, message: t("quotes.required") }]}>
+        <Form.Item name="priceBookId" label={t("quotes.lines.book")}>
           <Select
             loading={books.isLoading}
             options={(books.data?.items ?? []).filter((b) => b.active || b.id === current.data.priceBookId).map((b) => ({ value: b.id, label: `${b.name} (${b.currency})` }))}

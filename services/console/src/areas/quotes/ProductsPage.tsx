@@ -164,7 +164,7 @@ function ProductForm({ product, onClose }: { product: Product | null; onClose: (
         <Form.Item name="family" label={t("quotes.products.family")}>
           <Input />
         </Form.Item>
-        <Form.Item name="unit" label={t("quotes.products.unit")} rules={[{ required: true, message: t("quotes.required") }]}>
+        <Form.Item name="unit" label={t("quotes.products.unit")}>
           <Select options={units.map((u) => ({ value: u, label: t(`quotes.unit.${u}`) }))} />
         </Form.Item>
         <Form.Item name="description" label={t("quotes.products.description")}>

@@ -141,7 +141,7 @@ export default function QuotePage() {
       <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("quotes.revisionN", { n: shown ?? q.revision })}</h2>} style={{ marginBottom: 12 }}>
         {shown !== undefined && old.isError ? <ErrorState error={old.error} onRetry={() => old.refetch()} /> : rev ? <QuoteLines lines={rev.lineItems} total={rev.total} /> : <Card loading bordered={false} />}
       </Card>
-      <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("quotes.history")}</h2>}>
+      <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("quotes.history")}</h2>} data-testid="quote-history">
         <Timeline
           items={(q.history ?? []).map((s) => ({
             color: s.action === "reject" || s.action === "decline" ? "red" : s.action === "approve" || s.action === "accept" ? "green" : "blue",
