@@ -82,6 +82,14 @@ func TestConsoleNotifications(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	p.WaitTestID("page-quote")
+	deadline = time.Now().Add(10 * time.Second)
+	for !strings.Contains(p.Text(browser.TestID("page-quote")), quote[1]) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the quote's page does not show %s: %q", quote[1], p.Text(browser.TestID("page-quote")))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 
 	for _, size := range [][2]int{desktop, phone} {
 		q := signIn(t, s, tn, manager, size)
