@@ -72,6 +72,9 @@ func TestAPI(t *testing.T) {
 	if body := call(t, srv, "PUT", "/v1/notification-preferences", `{"items":[{"kind":"nope","inApp":true,"email":true}]}`, 400, nil); !strings.Contains(body, `"field":"items/0/kind"`) {
 		t.Errorf("bad kind: %s", body)
 	}
+	if body := call(t, srv, "PUT", "/v1/notification-preferences", `{"items":[{"kind":"note.mention","inApp":true}]}`, 400, nil); !strings.Contains(body, `"field":"items/0/email"`) {
+		t.Errorf("a missing switch: %s", body)
+	}
 	call(t, serve(t, a, e.tenantA, ""), "GET", "/v1/notifications", "", 403, nil)
 }
 

@@ -143,26 +143,42 @@ func (a *API) preferences(w http.ResponseWriter, r *http.Request, p auth.Princip
 	return kitx.EncodeJSON(r.Context(), w, Preferences{Items: items})
 }
 
+// preferencesBody is the body of PUT /v1/notification-preferences: both
+// switches of each kind are required.
+type preferencesBody struct {
+	Items []struct {
+		Kind  string `json:"kind"`
+		InApp *bool  `json:"inApp"`
+		Email *bool  `json:"email"`
+	} `json:"items"`
+}
+
 // setPreferences stores the preferences of the kinds the body names (the
 // others keep theirs) and answers all of them.
 func (a *API) setPreferences(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
-	var body Preferences
+	var body preferencesBody
 	if err := kitx.Decode(r, &body, 0); err != nil {
 		return err
 	}
 	v := errs.NewValidator()
 	v.Check(body.Items != nil, "items", "required: the preferences to set")
 	seen := map[string]bool{}
-	for i, pref := range body.Items {
-		_, known := lookupKind(pref.Kind)
+	prefs := make([]Preference, 0, len(body.Items))
+	for i, it := range body.Items {
+		_, known := lookupKind(it.Kind)
 		v.Check(known, fmt.Sprintf("items/%d/kind", i), "not a kind of notification")
-		v.Check(!seen[pref.Kind], fmt.Sprintf("items/%d/kind", i), "named twice")
-		seen[pref.Kind] = true
+		v.Check(!seen[it.Kind], fmt.Sprintf("items/%d/kind", i), "named twice")
+		v.Check(it.InApp != nil, fmt.Sprintf("items/%d/inApp", i), "required: true or false")
+		v.Check(it.Email != nil, fmt.Sprintf("items/%d/email", i), "required: true or false")
+		seen[it.Kind] = true
+		if it.InApp != nil && it.Email != nil {
+			prefs = append(prefs, Preference{Kind: it.Kind, InApp: *it.InApp, Email: *it.Email})
+		}
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	items, err := a.store.SetPreferences(r.Context(), p.TenantID, p.UserID, body.Items)
+	items, err := a.store.SetPreferences(r.Context(), p.TenantID, p.UserID, prefs)
 	if err != nil {
 		return err
 	}
