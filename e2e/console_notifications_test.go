@@ -18,7 +18,8 @@ import (
 // reload (the sales event through Kafka to the gateway's consumer, NOTIFY,
 // the SSE stream); its text names the quote, and a click marks it read and
 // opens the quote. The settings page switches the email of mentions off,
-// which the API then answers; axe on it, at 375 px too.
+// which the API then answers; axe on it and on the open bell, at 375 px
+// too, where nothing overflows the page's width.
 func TestConsoleNotifications(t *testing.T) {
 	s := stack.Start(t, bins)
 	tn := s.CreateTenant(t, "console-notify")
@@ -97,6 +98,14 @@ func TestConsoleNotifications(t *testing.T) {
 		q.WaitTestID("page-notification-settings")
 		q.WaitTestID("pref-note.mention-email")
 		q.Axe(fmt.Sprintf("notification settings %dx%d", size[0], size[1]))
+		q.Click(browser.TestID("notification-bell"))
+		q.WaitTestID("notification-item")
+		q.Axe(fmt.Sprintf("notifications panel %dx%d", size[0], size[1]))
+		var overflow bool
+		q.Eval(`document.documentElement.scrollWidth > innerWidth`, &overflow)
+		if overflow {
+			t.Errorf("at %dx%d the open notifications overflow the page's width", size[0], size[1])
+		}
 	}
 	p.Go(s.GatewayURL + "/settings/notifications")
 	p.WaitTestID("pref-note.mention-email")
