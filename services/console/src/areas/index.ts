@@ -1,3 +1,4 @@
+import { admin } from "./admin";
 import { calendar } from "./calendar";
 import { contacts } from "./contacts";
 import { home } from "./home";
@@ -11,4 +12,4 @@ import type { Area } from "./types";
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, notifications];
+export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, notifications, admin];
