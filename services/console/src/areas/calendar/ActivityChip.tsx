@@ -67,7 +67,7 @@ export function ActivityDetails({ a, onClose }: { a: Activity | null; onClose: (
         <Descriptions column={1} size="small">
           <Descriptions.Item label={t("calendar.type")}>
             <Tag>{t(`calendar.type.${a.type}`)}</Tag>
-            {a.type === "task" && <Tag color={isOpenTask(a) ? "blue" : "green"}>{t(isOpenTask(a) ? "calendar.open" : "calendar.done")}</Tag>}
+            {a.type === "task" && <Tag color={isOpenTask(a) ? "blue" : "#166534"}>{t(isOpenTask(a) ? "calendar.open" : "calendar.done")}</Tag>}
           </Descriptions.Item>
           <Descriptions.Item label={a.type === "meeting" ? t("calendar.start") : t("calendar.due")}>{formatDateTime(startOf(a), locale)}</Descriptions.Item>
           {a.meeting && <Descriptions.Item label={t("calendar.end")}>{formatDateTime(a.meeting.endAt, locale)}</Descriptions.Item>}

@@ -1,4 +1,4 @@
-import { Calendar } from "antd";
+import { Calendar, ConfigProvider } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useMemo } from "react";
 import { startOf, type Activity } from "./activities";
@@ -21,36 +21,39 @@ export function MonthView({ month, items, onCreate, onMove, onOpen }: { month: D
 
   return (
     <div data-testid="cal-month">
-      <Calendar
-        value={month}
-        headerRender={() => null}
-        onSelect={(d, info) => {
-          if (info.source === "date") onCreate(d.hour(9).minute(0).second(0).millisecond(0));
-        }}
-        cellRender={(d, info) => {
-          if (info.type !== "date") return info.originNode;
-          const key = d.format("YYYY-MM-DD");
-          return (
-            <div
-              className="cal-month-cell"
-              data-testid="cal-day"
-              data-day={key}
-              onDragOver={(e) => e.preventDefault()}
-              onDrop={(e) => {
-                e.preventDefault();
-                const a = items.find((x) => x.id === dropped(e));
-                if (!a) return;
-                const from = dayjs(startOf(a));
-                onMove(a, d.hour(from.hour()).minute(from.minute()).second(0).millisecond(0));
-              }}
-            >
-              {(byDay.get(key) ?? []).map((a) => (
-                <ActivityChip key={a.id} a={a} onOpen={onOpen} />
-              ))}
-            </div>
-          );
-        }}
-      />
+      {/* the days of the months around are greyed, yet readable at 4.5:1 */}
+      <ConfigProvider theme={{ token: { colorTextDisabled: "#737373" } }}>
+        <Calendar
+          value={month}
+          headerRender={() => null}
+          onSelect={(d, info) => {
+            if (info.source === "date") onCreate(d.hour(9).minute(0).second(0).millisecond(0));
+          }}
+          cellRender={(d, info) => {
+            if (info.type !== "date") return info.originNode;
+            const key = d.format("YYYY-MM-DD");
+            return (
+              <div
+                className="cal-month-cell"
+                data-testid="cal-day"
+                data-day={key}
+                onDragOver={(e) => e.preventDefault()}
+                onDrop={(e) => {
+                  e.preventDefault();
+                  const a = items.find((x) => x.id === dropped(e));
+                  if (!a) return;
+                  const from = dayjs(startOf(a));
+                  onMove(a, d.hour(from.hour()).minute(from.minute()).second(0).millisecond(0));
+                }}
+              >
+                {(byDay.get(key) ?? []).map((a) => (
+                  <ActivityChip key={a.id} a={a} onOpen={onOpen} />
+                ))}
+              </div>
+            );
+          }}
+        />
+      </ConfigProvider>
     </div>
   );
 }

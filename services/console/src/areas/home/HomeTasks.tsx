@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Button, Card, List, Tag } from "antd";
+import { Button, Card, List, Tag, Typography } from "antd";
 import { Link } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { ErrorState } from "../../components/ErrorState";
@@ -21,7 +21,7 @@ function TaskList({ items, loading, overdue, testid }: { items: Activity[]; load
       loading={loading}
       dataSource={items}
       data-testid={testid}
-      locale={{ emptyText: t("home.noTasks") }}
+      locale={{ emptyText: <Typography.Text type="secondary">{t("home.noTasks")}</Typography.Text> }}
       renderItem={(a) => (
         <List.Item
           data-testid="home-task"

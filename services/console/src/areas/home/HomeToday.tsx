@@ -1,4 +1,4 @@
-import { Card, List } from "antd";
+import { Card, List, Typography } from "antd";
 import dayjs from "dayjs";
 import { useMemo, useSyncExternalStore } from "react";
 import { Link } from "react-router-dom";
@@ -25,7 +25,7 @@ export function HomeMeetings() {
           loading={cal.isLoading}
           dataSource={meetings}
           data-testid="home-meetings"
-          locale={{ emptyText: t("home.noMeetings") }}
+          locale={{ emptyText: <Typography.Text type="secondary">{t("home.noMeetings")}</Typography.Text> }}
           renderItem={(a) => (
             <List.Item data-testid="home-meeting">
               <List.Item.Meta
@@ -74,7 +74,7 @@ export function HomeRecent() {
       <List
         dataSource={recent.slice(0, 10)}
         data-testid="home-recent"
-        locale={{ emptyText: t("home.noRecent") }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t("home.noRecent")}</Typography.Text> }}
         renderItem={(r) => (
           <List.Item data-testid="home-recent-item">
             <Link to={r.path}>{r.label}</Link>

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Button, Card, Col, Descriptions, Form, Radio, Row, Select, Space, Table, Tag } from "antd";
+import { Alert, Button, Card, Col, Descriptions, Form, Radio, Row, Select, Space, Table, Tag } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { ErrorState } from "../ErrorState";
 import { useT } from "../../i18n/I18n";
@@ -26,6 +26,7 @@ export function MappingStep({ kind, file, busy, onBack, onStart }: { kind: Impor
   });
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [policy, setPolicy] = useState<DuplicatePolicy>("skip");
+  const [unmapped, setUnmapped] = useState(false);
   const data = preview.data;
   useEffect(() => {
     if (data) setMapping({ ...data.suggestedMapping });
@@ -105,14 +106,17 @@ export function MappingStep({ kind, file, busy, onBack, onStart }: { kind: Impor
           </Space>
         </Radio.Group>
       </Card>
+      {unmapped && <Alert type="warning" showIcon message={t("import.map.nothing")} data-testid="import-unmapped" />}
       <Space wrap>
         <Button onClick={onBack}>{t("import.back")}</Button>
         <Button
           type="primary"
-          disabled={!mapped}
           loading={busy}
           data-testid="import-start"
-          onClick={() => onStart({ duplicatePolicy: policy, mapping: Object.fromEntries(Object.entries(mapping).filter(([, f]) => f !== "")), encoding })}
+          onClick={() => {
+            setUnmapped(!mapped);
+            if (mapped) onStart({ duplicatePolicy: policy, mapping: Object.fromEntries(Object.entries(mapping).filter(([, f]) => f !== "")), encoding });
+          }}
         >
           {t("import.start")}
         </Button>
