@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-crm/rapport/e2e/browser"
+	"github.com/rapport-crm/rapport/e2e/stack"
+)
+
+// activity is the part of an activity the calendar test reads.
+type activity struct {
+	ID      string `json:"id"`
+	Subject string `json:"subject"`
+	Meeting *struct {
+		StartAt time.Time `json:"startAt"`
+		EndAt   time.Time `json:"endAt"`
+	} `json:"meeting"`
+	Task *struct {
+		DueAt  time.Time `json:"dueAt"`
+		Status string    `json:"status"`
+	} `json:"task"`
+}
+
+// TestConsoleCalendar walks the calendar and home in Chromium against the
+// real stack: a task planned by clicking a slot of the week view shows on
+// home; a meeting dragged to another day of the week moves there (its
+// length kept, through PATCH with If-Match); the task completed from home
+// leaves it. Axe checks the week, the month and home, and home and the
+// calendar (a day's list) fit a 375 px phone.
+func TestConsoleCalendar(t *testing.T) {
+	s := stack.Start(t, bins)
+	tn := s.CreateTenant(t, "console-calendar")
+	u := s.Invite(t, tn, "rep@console-calendar.test", []string{"sales_rep"})
+
+	// The browser runs in this machine's time zone, as the test does.
+	now := time.Now()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.Local)
+	other := today.AddDate(0, 0, 1) // another day of the same week (Monday to Sunday)
+	if today.Weekday() == time.Sunday {
+		other = today.AddDate(0, 0, -1)
+	}
+	start := today.Add(10 * time.Hour)
+	var meeting activity
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: s.GatewayURL + "/v1/activities", Token: u.Token, Body: map[string]any{
+		"type": "meeting", "subject": "Kick-off 启动会",
+		"meeting": map[string]any{"startAt": start.Format(time.RFC3339), "endAt": start.Add(90 * time.Minute).Format(time.RFC3339)},
+	}}, http.StatusCreated, &meeting)
+
+	p := signIn(t, s, tn, u, desktop)
+	p.Go(s.GatewayURL + "/calendar")
+	p.WaitTestID("page-calendar")
+	item := fmt.Sprintf(`[data-testid="cal-item"][data-id=%q]`, meeting.ID)
+	p.Wait(slot(start) + " " + item)
+	p.Axe("calendar: week")
+
+	// Plan a task by clicking an empty slot.
+	due := today.Add(15 * time.Hour)
+	p.Click(slot(due))
+	p.WaitTestID("activity-form")
+	p.Fill("#activity_subject", "Call 张伟 back")
+	p.Click(browser.TestID("activity-save"))
+	p.Wait(slot(due) + ` [data-testid="cal-item"]`)
+	var tasks struct {
+		Items []activity `json:"items"`
+	}
+	stack.Must(t, stack.Request{Method: http.MethodGet, URL: s.GatewayURL + "/v1/activities/my-tasks", Token: u.Token}, http.StatusOK, &tasks)
+	if len(tasks.Items) != 1 || tasks.Items[0].Subject != "Call 张伟 back" || tasks.Items[0].Task == nil || !tasks.Items[0].Task.DueAt.Equal(due) {
+		t.Fatalf("after planning a task in the %s slot my open tasks are %+v", due.Format("Mon 15:04"), tasks.Items)
+	}
+	task := tasks.Items[0]
+
+	// Drag the meeting to another day of the week, at the same hour.
+	var dropped bool
+	p.Eval(fmt.Sprintf(dragJS, jsQuote(item), jsQuote(slot(other.Add(10*time.Hour)))), &dropped)
+	if !dropped {
+		t.Fatal("the drag found no meeting or no slot")
+	}
+	p.Wait(slot(other.Add(10*time.Hour)) + " " + item)
+	var moved activity
+	stack.Must(t, stack.Request{Method: http.MethodGet, URL: s.GatewayURL + "/v1/activities/" + meeting.ID, Token: u.Token}, http.StatusOK, &moved)
+	if want := other.Add(10 * time.Hour); moved.Meeting == nil || !moved.Meeting.StartAt.Equal(want) || moved.Meeting.EndAt.Sub(moved.Meeting.StartAt) != 90*time.Minute {
+		t.Errorf("the dragged meeting is %+v, want %s for 90 minutes", moved.Meeting, want)
+	}
+
+	p.Click(browser.TestID("cal-view-month"))
+	p.WaitTestID("cal-month")
+	p.Wait(fmt.Sprintf(`[data-testid="cal-day"][data-day=%q] %s`, other.Format("2006-01-02"), item))
+	p.Axe("calendar: month")
+
+	// Home shows the task and today's meetings; complete the task there.
+	p.Go(s.GatewayURL + "/")
+	homeTask := fmt.Sprintf(`[data-testid="home-my-tasks"] [data-testid="home-task"][data-id=%q]`, task.ID)
+	p.Wait(homeTask)
+	if got := p.Text(homeTask); !strings.Contains(got, "Call 张伟 back") {
+		t.Errorf("home shows the task as %q", got)
+	}
+	p.Axe("home")
+	p.Click(homeTask + ` [data-testid="home-task-complete"]`)
+	p.WaitGone(homeTask)
+	var done activity
+	stack.Must(t, stack.Request{Method: http.MethodGet, URL: s.GatewayURL + "/v1/activities/" + task.ID, Token: u.Token}, http.StatusOK, &done)
+	if done.Task == nil || done.Task.Status != "completed" {
+		t.Errorf("the task completed from home is %+v", done.Task)
+	}
+
+	t.Run("phone", func(t *testing.T) {
+		q := signIn(t, s, tn, u, phone)
+		q.WaitTestID("page-home")
+		q.WaitTestID("home-my-tasks")
+		checkFits(t, q, "home")
+		q.Axe("home on a phone")
+		q.Go(s.GatewayURL + "/calendar")
+		q.WaitTestID("page-calendar")
+		q.Wait(`[data-testid="cal-day-list"], .ant-empty`)
+		checkFits(t, q, "the calendar")
+		q.Axe("calendar on a phone")
+	})
+}
+
+// slot is the selector of the week view's slot of the hour at.
+func slot(at time.Time) string {
+	return fmt.Sprintf(`[data-testid="cal-slot"][data-slot=%q]`, at.Format("2006-01-02T15:00"))
+}
+
+// dragJS drags the element of the first selector onto that of the second
+// with the HTML drag events a mouse drag fires, carrying one DataTransfer.
+const dragJS = `(() => {
+	const from = document.querySelector(%s), to = document.querySelector(%s);
+	if (!from || !to) return false;
+	const dataTransfer = new DataTransfer();
+	const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+	fire(from, "dragstart");
+	fire(to, "dragenter");
+	fire(to, "dragover");
+	fire(to, "drop");
+	fire(from, "dragend");
+	return true;
+})()`
+
+// jsQuote is s as a JavaScript string literal.
+func jsQuote(s string) string {
+	return fmt.Sprintf("%q", s)
+}
+
+// checkFits fails when the page is wider than its viewport.
+func checkFits(t *testing.T, p *browser.Page, what string) {
+	t.Helper()
+	var overflow bool
+	p.Eval(`document.documentElement.scrollWidth > innerWidth`, &overflow)
+	if overflow {
+		t.Errorf("%s is wider than a 375 px phone", what)
+	}
+}
