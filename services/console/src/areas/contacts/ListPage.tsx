@@ -1,7 +1,7 @@
-import { App, Badge, Button, Card, Input, Space, Tag, Typography } from "antd";
+import { App, Badge, Button, Card, Checkbox, Input, Space, Tag, Typography } from "antd";
 import { DownloadOutlined, FilterOutlined, PlusOutlined } from "@ant-design/icons";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState, type Key } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { CursorPager } from "../../components/CursorPager";
@@ -45,7 +45,7 @@ export function ListPage({ entity }: { entity: Entity }) {
   const [showFilter, setShowFilter] = useState(false);
   const [creating, setCreating] = useState(false);
   const [exporting, setExporting] = useState(false);
-  const [selectedKeys, setSelectedKeys] = useState<Key[]>([]);
+  const [selectedKeys, setSelectedKeys] = useState<string[]>([]);
   const cursor = useCursorStack();
   const customDefs = useMemo(() => custom.data?.items ?? [], [custom.data]);
   const fields = useMemo(() => filterFields(entity, customDefs, t), [entity, customDefs, t]);
@@ -102,7 +102,25 @@ export function ListPage({ entity }: { entity: Entity }) {
   };
 
   const open = (r: AnyRecord) => nav(`${basePath(entity)}/${r.id}`);
-  const tableColumns = columns.map((name, i) => ({
+  const pageIds = items.map((r) => r.id);
+  const allPicked = pageIds.length > 0 && pageIds.every((id) => selectedKeys.includes(id));
+  const selectColumn = {
+    key: "select",
+    width: 48,
+    // The table copies titles into a hidden row that measures the columns,
+    // so the title holds no control: "select all" is above the table.
+    title: <span className="sr-only">{t("contacts.selectColumn")}</span>,
+    render: (_: unknown, r: AnyRecord) => (
+      <Checkbox
+        aria-label={t("contacts.select", { name: recordName(r) })}
+        checked={selectedKeys.includes(r.id)}
+        onClick={(e) => e.stopPropagation()}
+        onChange={(e) => setSelectedKeys((k) => (e.target.checked ? [...k, r.id] : k.filter((x) => x !== r.id)))}
+        data-testid="row-select"
+      />
+    ),
+  };
+  const tableColumns = [selectColumn, ...columns.map((name, i) => ({
     key: name,
     title: fieldLabel(name, t, customDefs),
     render: (_: unknown, r: AnyRecord) =>
@@ -113,7 +131,7 @@ export function ListPage({ entity }: { entity: Entity }) {
       ) : (
         cell(name, r, ctx)
       ),
-  }));
+  }))];
   const card = (r: AnyRecord) => (
     <div>
       <Typography.Text strong>{recordName(r)}</Typography.Text>
@@ -155,6 +173,11 @@ export function ListPage({ entity }: { entity: Entity }) {
           style={{ width: phone ? "100%" : 320 }}
           data-testid="search"
         />
+        {!phone && (
+          <Checkbox checked={allPicked} indeterminate={!allPicked && selectedKeys.length > 0} onChange={(e) => setSelectedKeys(e.target.checked ? pageIds : [])} data-testid="select-all">
+            {t("contacts.selectAll")}
+          </Checkbox>
+        )}
         <Badge count={conditions} size="small">
           <Button icon={<FilterOutlined />} onClick={() => setShowFilter((s) => !s)} aria-expanded={showFilter} data-testid="filter-toggle">
             {t("filter.title")}
@@ -191,8 +214,6 @@ export function ListPage({ entity }: { entity: Entity }) {
           loading={list.isFetching}
           card={card}
           onOpen={open}
-          selectedKeys={selectedKeys}
-          onSelect={setSelectedKeys}
           caption={title}
           footer={<CursorPager hasPrev={cursor.depth > 1} hasNext={!!list.data?.nextCursor} busy={list.isFetching} onPrev={cursor.prev} onNext={() => list.data?.nextCursor && cursor.next(list.data.nextCursor)} />}
         />

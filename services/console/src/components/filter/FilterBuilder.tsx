@@ -34,6 +34,7 @@ export function FilterBuilder({ fields, value, onChange, suggestions, advanced, 
         <Space style={{ marginBottom: 8 }} wrap>
           <Typography.Text>{t("filter.match")}</Typography.Text>
           <Select
+        virtual={false}
             aria-label={t("filter.match")}
             data-testid="filter-match"
             value={value.match}
@@ -72,6 +73,7 @@ function ConditionRow({ index, row, fields, suggestions, onChange, onRemove }: {
   return (
     <Space wrap style={{ marginBottom: 8, display: "flex" }} data-testid="filter-row">
       <Select
+        virtual={false}
         aria-label={t("filter.field")}
         data-testid={`filter-field-${index}`}
         showSearch
@@ -86,6 +88,7 @@ function ConditionRow({ index, row, fields, suggestions, onChange, onRemove }: {
         options={fields.map((f) => ({ value: f.name, label: f.label }))}
       />
       <Select
+        virtual={false}
         aria-label={t("filter.operator")}
         data-testid={`filter-op-${index}`}
         value={row.op}
@@ -115,13 +118,13 @@ function ValueControl({ index, field, row, options, onChange }: { index: number;
     return (
       <Space.Compact>
         <InputNumber {...common} min={1} max={999999} precision={0} value={m[1] ? Number(m[1]) : null} onChange={(n) => onChange(`${n ?? ""}${m[2]}`)} style={{ width: 90 }} />
-        <Select aria-label={t("filter.unit")} value={m[2]} onChange={(u: string) => onChange(`${m[1]}${u}`)} options={allowed.map((u) => ({ value: u, label: t(`filter.unit.${u}`) }))} style={{ width: 100 }} />
+        <Select virtual={false} aria-label={t("filter.unit")} value={m[2]} onChange={(u: string) => onChange(`${m[1]}${u}`)} options={allowed.map((u) => ({ value: u, label: t(`filter.unit.${u}`) }))} style={{ width: 100 }} />
       </Space.Compact>
     );
   }
   if (field.type === "bool") {
     return (
-      <Select {...common} value={row.value === true ? "true" : row.value === false ? "false" : undefined} onChange={(v: string) => onChange(v === "true")} style={{ minWidth: 90 }} options={[{ value: "true", label: t("filter.yes") }, { value: "false", label: t("filter.no") }]} />
+      <Select {...common} virtual={false} value={row.value === true ? "true" : row.value === false ? "false" : undefined} onChange={(v: string) => onChange(v === "true")} style={{ minWidth: 90 }} options={[{ value: "true", label: t("filter.yes") }, { value: "false", label: t("filter.no") }]} />
     );
   }
   if (field.type === "time" || field.type === "date") {
@@ -133,6 +136,7 @@ function ValueControl({ index, field, row, options, onChange }: { index: number;
     const values = Array.isArray(row.value) ? row.value : typeof row.value === "string" && row.value ? [row.value] : [];
     return (
       <Select
+        virtual={false}
         {...common}
         mode={list ? (field.type === "enum" ? "multiple" : "tags") : undefined}
         value={list ? values : values[0]}

@@ -1,0 +1,191 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/rapport-crm/rapport/e2e/browser"
+	"github.com/rapport-crm/rapport/e2e/stack"
+)
+
+// xss is the canary stored in names, notes and custom fields: shown as
+// text it is harmless; run as HTML its onerror opens a dialog, which fails
+// the test (the harness fails on every dialog).
+const xss = `<img src=x onerror=alert(1)>`
+
+// contactsScene is a tenant with a manager (who may list users, so notes
+// can mention them), a contact custom field, a tagged and an untagged
+// contact, and a contact whose first name, note and custom field value are
+// the XSS canary.
+type contactsScene struct {
+	s       *stack.Stack
+	tn      *stack.Tenant
+	manager *stack.User
+	xssID   string
+}
+
+// api calls the gateway as the tenant's administrator.
+func (c *contactsScene) api(t *testing.T, method, path string, body any, want int, out any) {
+	t.Helper()
+	stack.Must(t, stack.Request{Method: method, URL: c.s.GatewayURL + path, Token: c.tn.Admin.Token, Body: body}, want, out)
+}
+
+func newContactsScene(t *testing.T, s *stack.Stack) *contactsScene {
+	c := &contactsScene{s: s, tn: s.CreateTenant(t, "console-contacts")}
+	c.manager = s.Invite(t, c.tn, "mia@console-contacts.test", []string{"manager"})
+	c.api(t, http.MethodPost, "/v1/custom-fields", map[string]any{"entity": "contact", "key": "remark", "label": "Remark", "type": "text"}, http.StatusCreated, nil)
+	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Vera", "lastName": "Tagged", "ownerId": c.manager.ID, "tags": []string{"vip"}}, http.StatusCreated, nil)
+	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Otto", "lastName": "Plain", "ownerId": c.manager.ID}, http.StatusCreated, nil)
+	var rec struct {
+		ID string `json:"id"`
+	}
+	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": xss, "ownerId": c.manager.ID, "customFields": map[string]any{"remark": xss}}, http.StatusCreated, &rec)
+	c.xssID = rec.ID
+	c.api(t, http.MethodPost, "/v1/activities", map[string]any{"type": "note", "contactId": rec.ID, "body": xss, "assigneeId": c.manager.ID}, http.StatusCreated, nil)
+	return c
+}
+
+// contactsWait waits until the JavaScript condition holds on p (10 s at
+// most) and fails the test with what when it does not.
+func contactsWait(t *testing.T, p *browser.Page, what, cond string) {
+	t.Helper()
+	var ok bool
+	p.Eval(fmt.Sprintf(`new Promise(done => {
+		const end = Date.now() + 10000;
+		const look = () => { if (%s) return done(true); if (Date.now() > end) return done(false); setTimeout(look, 100); };
+		look();
+	})`, cond), &ok)
+	if !ok {
+		t.Fatalf("waited in vain for %s", what)
+	}
+}
+
+// searchBox is the list's search input.
+const searchBox = `input[data-testid="search"], [data-testid="search"] input`
+
+// rowsText is the JavaScript text of every list row on the page.
+const rowsText = `[...document.querySelectorAll('[data-testid="row"]')].map(r => r.textContent).join("\n")`
+
+// TestConsoleContacts walks the contacts pages in Chromium against the
+// real stack: a contact with a Chinese name created through the form,
+// found by typing 张, opened and given a note mentioning a colleague; the
+// XSS canary in a name, a note and a custom field shown as text; the
+// filter builder narrowing the list by a tag; axe on the list and record
+// pages; the same walk as cards on a 375 px phone.
+func TestConsoleContacts(t *testing.T) {
+	s := stack.Start(t, bins)
+	c := newContactsScene(t, s)
+
+	t.Run("desktop", func(t *testing.T) {
+		p := signIn(t, s, c.tn, c.manager, desktop)
+		p.Go(s.GatewayURL + "/contacts")
+		p.WaitTestID("page-contacts")
+		p.Wait(`[data-testid="row"]`)
+		p.Axe("contacts list")
+
+		p.Click(browser.TestID("create"))
+		p.WaitTestID("record-form")
+		p.Fill("#f-lastName", "张")
+		p.Fill("#f-firstName", "伟")
+		p.Fill("#f-email-0", "zhang.wei@console-contacts.test")
+		p.Axe("contact form")
+		p.Click(browser.TestID("form-submit"))
+		p.WaitTestID("page-contact")
+		contactsWait(t, p, "the new contact's page", `document.querySelector('[data-testid="record-name"]')?.textContent === "张伟"`)
+
+		p.Go(s.GatewayURL + "/contacts")
+		p.WaitTestID("page-contacts")
+		p.Fill(searchBox, "张")
+		contactsWait(t, p, "张 to find 张伟 alone", `[...document.querySelectorAll('[data-testid="row"]')].length === 1 && `+rowsText+`.includes("张伟")`)
+		p.Click(`[data-testid="row"] a`)
+		p.WaitTestID("page-contact")
+		p.WaitTestID("timeline")
+		p.Axe("contact page")
+
+		p.Fill("#qa-note-body", "Called about pricing, @Admin")
+		p.Click(".ant-mentions-dropdown .ant-mentions-dropdown-menu-item")
+		p.Click(browser.TestID("quick-note-submit"))
+		contactsWait(t, p, "the note in the timeline", `[...document.querySelectorAll('[data-testid="note-body"]')].some(n => n.textContent.startsWith("Called about pricing, @Admin console-contacts"))`)
+		id := strings.TrimPrefix(pagePath(t, p), "/contacts/")
+		var timeline struct {
+			Items []struct {
+				Activity struct {
+					Body string `json:"body"`
+				} `json:"activity"`
+			} `json:"items"`
+		}
+		c.api(t, http.MethodGet, "/v1/contacts/"+id+"/timeline?type=note", nil, http.StatusOK, &timeline)
+		want := fmt.Sprintf("Called about pricing, @[Admin console-contacts](user:%s)", c.tn.Admin.ID)
+		if len(timeline.Items) != 1 || !strings.HasPrefix(timeline.Items[0].Activity.Body, want) {
+			t.Errorf("the note's body is %+v, want it to start %q", timeline.Items, want)
+		}
+	})
+
+	t.Run("xss", func(t *testing.T) {
+		p := signIn(t, s, c.tn, c.manager, desktop)
+		p.Go(s.GatewayURL + "/contacts/" + c.xssID)
+		p.WaitTestID("page-contact")
+		p.WaitTestID("note-body")
+		p.WaitTestID("custom-fields")
+		for sel, what := range map[string]string{browser.TestID("record-name"): "the name", browser.TestID("note-body"): "the note", browser.TestID("custom-fields"): "the custom field"} {
+			if got := p.Text(sel); !strings.Contains(got, xss) {
+				t.Errorf("%s shows %q, want the canary as text", what, got)
+			}
+		}
+		var images int
+		p.Eval(`document.querySelectorAll('img[src="x"]').length`, &images)
+		if images != 0 {
+			t.Errorf("the canary became %d <img> elements", images)
+		}
+		p.Go(s.GatewayURL + "/contacts")
+		contactsWait(t, p, "the canary in the list", rowsText+`.includes("<img src=x")`)
+	})
+
+	t.Run("filter by tag", func(t *testing.T) {
+		p := signIn(t, s, c.tn, c.manager, desktop)
+		p.Go(s.GatewayURL + "/contacts")
+		p.WaitTestID("page-contacts")
+		contactsWait(t, p, "every contact listed", rowsText+`.includes("Otto Plain") && `+rowsText+`.includes("Vera Tagged")`)
+		p.Click(browser.TestID("filter-toggle"))
+		p.Click(browser.TestID("filter-add"))
+		p.Click(browser.TestID("filter-field-0"))
+		p.Fill(`[data-testid="filter-field-0"] input`, "Tags")
+		p.Click(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="Tags"]`)
+		p.Click(browser.TestID("filter-value-0"))
+		p.Click(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="vip"]`)
+		p.Click("h1") // closes the value's dropdown
+		contactsWait(t, p, "the list narrowed to the vip contact", `[...document.querySelectorAll('[data-testid="row"]')].length === 1 && `+rowsText+`.includes("Vera Tagged")`)
+		p.Axe("contacts list filtered")
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		p := signIn(t, s, c.tn, c.manager, phone)
+		p.Go(s.GatewayURL + "/contacts")
+		p.WaitTestID("page-contacts")
+		p.Wait(`.ant-card [data-testid="row"], [data-testid="row"] .ant-card`)
+		if p.Has("table") {
+			t.Error("on a phone the contacts list is a table, want cards")
+		}
+		p.Fill(searchBox, "张")
+		contactsWait(t, p, "张 to find 张伟 on a phone", `[...document.querySelectorAll('[data-testid="row"]')].length === 1 && `+rowsText+`.includes("张伟")`)
+		contactsFits(t, p, "the contacts list")
+		p.Axe("contacts list on a phone")
+		p.Click(`[data-testid="row"] .ant-card`)
+		p.WaitTestID("page-contact")
+		p.WaitTestID("timeline")
+		contactsFits(t, p, "a contact's page")
+		p.Axe("contact page on a phone")
+	})
+}
+
+// contactsFits fails when the page is wider than its viewport.
+func contactsFits(t *testing.T, p *browser.Page, what string) {
+	t.Helper()
+	var overflow bool
+	p.Eval(`document.documentElement.scrollWidth > innerWidth`, &overflow)
+	if overflow {
+		t.Errorf("%s is wider than a 375 px phone", what)
+	}
+}
