@@ -97,8 +97,8 @@ func TestStream(t *testing.T) {
 	e := newEnv(t)
 	rep := e.user(t, e.tenantA, "Rep Ray", "ray@example.com", "en", "active")
 	e.startConsumer(t, nil)
-	// Two replicas' hubs: the stream is served by one, the consumer's NOTIFY
-	// reaches both.
+	// Two replicas' hubs, a stream on each: the consumer's NOTIFY reaches
+	// both.
 	hub, other := NewHub(e.appURL, quiet), NewHub(e.appURL, quiet)
 	run(t, hub.Run)
 	run(t, other.Run)
@@ -108,12 +108,17 @@ func TestStream(t *testing.T) {
 	e.publish(t, e.tenantA, TypeLeadAssigned, leadPayload(rep, ""))
 	first := e.wait(t, e.tenantA, rep, 1)[0]
 	s := openStream(t, srv, "")
-	time.Sleep(300 * time.Millisecond) // the hub listens before the next event
+	onOther := openStream(t, serve(t, e.api(t, other), e.tenantA, rep), "")
+	time.Sleep(300 * time.Millisecond) // the hubs listen before the next event
 	e.publish(t, e.tenantA, TypeContactUpdated, contactUpdated(rep, "ownerId"))
 	live := s.next(t)
 	if live.Kind != KindRecordAssigned || live.ID == first.ID {
 		t.Fatalf("live: %+v", live)
 	}
+	if n := onOther.next(t); n.ID != live.ID {
+		t.Errorf("the other replica's stream got %+v, want %s", n, live.ID)
+	}
+	onOther.close()
 	heartbeat := false
 	for !heartbeat {
 		select {
