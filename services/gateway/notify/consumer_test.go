@@ -29,6 +29,8 @@ func TestKinds(t *testing.T) {
 	e.publish(t, a, TypeOpportunityUpdated, opportunityUpdated(rep, "ownerId"))
 	e.publish(t, a, TypeQuoteSubmitted, quotePayload("submit", "draft", "pendingApproval", rep, rep, "", boss, boss2, gone, rep))
 	e.publish(t, a, TypeQuoteApproved, quotePayload("approve", "pendingApproval", "approved", rep, boss, "fine"))
+	// A first level approved: the second level's approver is waited for.
+	e.publish(t, a, TypeQuoteApproved, quotePayload("approve", "pendingApproval", "pendingApproval", rep, boss, "ok", boss2))
 	e.publish(t, a, TypeQuoteRejected, quotePayload("reject", "pendingApproval", "rejected", rep, boss, "too cheap"))
 	note := "Hi @[Boss Bo](user:" + boss + ") and @[Olga](user:" + other + "), see <b>this</b>; me: @[Rep Ray](user:" + rep + ")"
 	e.publish(t, a, TypeActivityCreated, activityPayload("note", rep, rep, contact, note))
@@ -79,13 +81,15 @@ func TestKinds(t *testing.T) {
 	if !ok || m.Link != "/contacts/"+contact || m.Params["actor"] != "Rep Ray" || m.Params["excerpt"] != "Hi @Boss Bo and @Olga, see <b>this</b>; me: @Rep Ray" {
 		t.Errorf("mention %+v", m)
 	}
-	if l := e.wait(t, a, boss2, 1); l[0].Kind != KindApprovalRequired {
-		t.Errorf("second approver got %+v", l)
+	for _, n := range e.wait(t, a, boss2, 2) {
+		if n.Kind != KindApprovalRequired {
+			t.Errorf("the second approver got %+v", n)
+		}
 	}
 	e.wait(t, a, gone, 0)
 	e.wait(t, b, other, 0)
 	var stored int
-	if err := e.admin.Get(&stored, `SELECT count(*) FROM notifications`); err != nil || stored != 10 {
-		t.Errorf("%d notifications stored (%v), want 10", stored, err)
+	if err := e.admin.Get(&stored, `SELECT count(*) FROM notifications`); err != nil || stored != 11 {
+		t.Errorf("%d notifications stored (%v), want 11", stored, err)
 	}
 }
