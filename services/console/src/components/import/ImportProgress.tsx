@@ -72,7 +72,7 @@ export function ImportProgress({ kind, id }: { kind: ImportKind; id: string }) {
   const n = (v: number) => formatNumber(v, locale);
 
   return (
-    <Card data-testid="import-progress" data-state={j.state} title={<h2 style={{ fontSize: 16, margin: 0 }}>{j.fileName}</h2>} extra={<Tag color={stateColor[j.state]} data-testid="import-state">{t(`import.state.${j.state}`)}</Tag>}>
+    <Card data-testid="import-progress" data-state={j.state} title={<h2 style={{ fontSize: 16, margin: 0 }}>{j.fileName}</h2>} extra={<Tag key={j.state} color={stateColor[j.state]} data-testid="import-state">{t(`import.state.${j.state}`)}</Tag>}>
       <Progress
         percent={percent}
         status={j.state === "failed" ? "exception" : j.state === "completed" ? "success" : live ? "active" : "normal"}
