@@ -7,6 +7,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { useI18n } from "../../i18n/I18n";
 import { useIsPhone } from "../../lib/useIsPhone";
 import { useActivityWrites, useCalendar, type Activity, type Who } from "./activities";
+import { range, type View } from "./time";
 import { ActivityDetails } from "./ActivityChip";
 import { ActivityForm, nextHour } from "./ActivityForm";
 import { DayList } from "./DayList";
@@ -14,24 +15,6 @@ import { MonthView } from "./MonthView";
 import { WeekGrid } from "./WeekGrid";
 import { WhoSelect } from "./WhoSelect";
 import "./calendar.css";
-
-type View = "week" | "month" | "day";
-
-/** weekStart is the Monday of d's week. */
-function weekStart(d: Dayjs): Dayjs {
-  return d.startOf("day").subtract((d.day() + 6) % 7, "day");
-}
-
-/** range is the span a view reads: a day, a week from Monday, or the six weeks a month's grid shows (from Sunday or Monday). */
-function range(view: View, at: Dayjs): [Dayjs, Dayjs] {
-  if (view === "day") return [at.startOf("day"), at.startOf("day").add(1, "day")];
-  if (view === "week") {
-    const s = weekStart(at);
-    return [s, s.add(7, "day")];
-  }
-  const s = weekStart(at.startOf("month")).subtract(1, "day"); // a grid may start on Sunday
-  return [s, s.add(43, "day")];
-}
 
 /**
  * CalendarPage shows the meetings and tasks of the user, another user or a

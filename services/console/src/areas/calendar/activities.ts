@@ -1,13 +1,13 @@
 import { App } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import dayjs, { type Dayjs } from "dayjs";
+import type { Dayjs } from "dayjs";
 import { api, unwrap } from "../../api/client";
-import type { components } from "../../api/schema";
 import { resolveConflict } from "../../components/conflict";
 import { useT } from "../../i18n/I18n";
+import { byStart, ifMatch, isOpenTask, rescheduled, startOf, type Activity } from "./time";
 
-/** Activity is a task, meeting, call, email or note (GET /v1/activities/{id}). */
-export type Activity = components["schemas"]["Activity"];
+export type { Activity };
+export { isOpenTask, startOf };
 
 /** Who is whose calendar is shown: the signed-in user's, another user's or a team's. */
 export type Who = { assignee: string } | { team: string };
@@ -18,26 +18,6 @@ const maxPages = 5;
 
 /** mergePatch is the Content-Type of a PATCH of an activity. */
 const mergePatch = { "Content-Type": "application/merge-patch+json" };
-
-/** ifMatch is the strong entity tag of version, as If-Match wants it. */
-export function ifMatch(version: number): string {
-  return `"${version}"`;
-}
-
-/** startOf is when an activity shows in a calendar: a meeting's start, a task's due time, a call's start, else when it happened. */
-export function startOf(a: Activity): string {
-  return a.meeting?.startAt ?? a.task?.dueAt ?? a.call?.startedAt ?? a.occurredAt ?? a.createdAt;
-}
-
-/** isOpenTask says whether a is a task still to do. */
-export function isOpenTask(a: Activity): boolean {
-  return a.type === "task" && a.task?.status !== "completed";
-}
-
-/** byStart sorts activities by when they show. */
-export function byStart(a: Activity, b: Activity): number {
-  return startOf(a).localeCompare(startOf(b));
-}
 
 /**
  * useCalendar reads the meetings and tasks of who overlapping [from, to),
@@ -60,15 +40,6 @@ export function useCalendar(who: Who, from: Dayjs, to: Dayjs) {
       return items.sort(byStart);
     },
   });
-}
-
-/** rescheduled is the merge patch that moves a meeting (keeping its length) or a task's due time to start. */
-export function rescheduled(a: Activity, start: Dayjs): Record<string, unknown> {
-  if (a.meeting) {
-    const length = dayjs(a.meeting.endAt).diff(dayjs(a.meeting.startAt));
-    return { meeting: { startAt: start.toISOString(), endAt: start.add(length, "millisecond").toISOString() } };
-  }
-  return { task: { dueAt: start.toISOString() } };
 }
 
 /**

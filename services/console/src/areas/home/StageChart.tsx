@@ -1,10 +1,10 @@
 import { BarChart } from "echarts/charts";
 import { GridComponent, TooltipComponent } from "echarts/components";
 import * as echarts from "echarts/core";
-import { SVGRenderer } from "echarts/renderers";
+import { CanvasRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 
-echarts.use([BarChart, GridComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
 /** StageBar is one bar: a stage's name and how many opportunities are in it. */
 export interface StageBar {
@@ -21,7 +21,7 @@ export default function StageChart({ bars, summary }: { bars: StageBar[]; summar
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current) return;
-    const chart = echarts.init(el.current, undefined, { renderer: "svg" });
+    const chart = echarts.init(el.current);
     chart.setOption({
       grid: { left: 8, right: 8, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis" },
