@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -43,9 +44,16 @@ func newContactsScene(t *testing.T, s *stack.Stack) *contactsScene {
 	}
 	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": xss, "ownerId": c.manager.ID, "customFields": map[string]any{"remark": xss}}, http.StatusCreated, &rec)
 	c.xssID = rec.ID
+	for i := range pageFill {
+		c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": fmt.Sprintf("Page%02d", i), "lastName": "Filler", "ownerId": c.manager.ID}, http.StatusCreated, nil)
+	}
 	c.api(t, http.MethodPost, "/v1/activities", map[string]any{"type": "note", "contactId": rec.ID, "body": xss, "assigneeId": c.manager.ID}, http.StatusCreated, nil)
 	return c
 }
+
+// pageFill is how many more contacts the scene makes so that the list has
+// a second page (a page holds 50).
+const pageFill = 50
 
 // contactsWait waits until the JavaScript condition holds on p (10 s at
 // most) and fails the test with what when it does not.
@@ -158,6 +166,50 @@ func TestConsoleContacts(t *testing.T) {
 		p.Click("h1") // closes the value's dropdown
 		contactsWait(t, p, "the list narrowed to the vip contact", `[...document.querySelectorAll('[data-testid="row"]')].length === 1 && `+rowsText+`.includes("Vera Tagged")`)
 		p.Axe("contacts list filtered")
+
+		p.Click(browser.TestID("view-save"))
+		p.Fill(`[data-testid="view-name"]`, "VIPs")
+		p.Click(browser.TestID("view-save-ok"))
+		p.WaitGone(`.ant-modal-wrap:not([style*="display: none"]) [data-testid="view-name"]`)
+		p.Reload()
+		p.WaitTestID("page-contacts")
+		contactsWait(t, p, "every contact listed again", rowsText+`.includes("Otto Plain")`)
+		p.Click(browser.TestID("view-pick"))
+		p.Click(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="VIPs"]`)
+		contactsWait(t, p, "the saved view to narrow the list again", `[...document.querySelectorAll('[data-testid="row"]')].length === 1 && `+rowsText+`.includes("Vera Tagged")`)
+	})
+
+	t.Run("pages and bulk tags", func(t *testing.T) {
+		p := signIn(t, s, c.tn, c.manager, desktop)
+		p.Go(s.GatewayURL + "/contacts")
+		p.WaitTestID("page-contacts")
+		contactsWait(t, p, "a full first page", `document.querySelectorAll('[data-testid="row"]').length === 50`)
+		var first string
+		p.Eval(rowsText, &first)
+		p.Click(browser.TestID("next-page"))
+		contactsWait(t, p, "the second page", `(n => n > 0 && n < 50)(document.querySelectorAll('[data-testid="row"]').length)`)
+		var second string
+		p.Eval(rowsText, &second)
+		if second == first {
+			t.Error("the next page shows the first page's rows")
+		}
+
+		p.Fill(searchBox, "Page0")
+		contactsWait(t, p, "Page0 to find the fillers", `(rows => rows.length >= 3 && rows[0].textContent.includes("Page0") && rows.every(r => r.textContent.includes("Filler")))([...document.querySelectorAll('[data-testid="row"]')])`)
+		p.Click(`[data-testid="row"]:nth-child(2) [data-testid="row-select"]`)
+		p.Click(`[data-testid="row"]:nth-child(3) [data-testid="row-select"]`)
+		p.Click(browser.TestID("bulk-tags"))
+		p.Click(browser.TestID("bulk-add-tags"))
+		p.Click(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="vip"]`)
+		p.Click(browser.TestID("bulk-tags-ok"))
+		p.WaitGone(browser.TestID("bulk-bar"))
+		var tagged struct {
+			Items []struct{} `json:"items"`
+		}
+		c.api(t, http.MethodGet, "/v1/contacts?limit=200&filter="+url.QueryEscape(`{"field":"tags","op":"contains","value":"vip"}`), nil, http.StatusOK, &tagged)
+		if len(tagged.Items) != 3 {
+			t.Errorf("after tagging two contacts vip, %d are, want 3", len(tagged.Items))
+		}
 	})
 
 	t.Run("phone", func(t *testing.T) {

@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { ErrorState } from "../../components/ErrorState";
 import { useI18n } from "../../i18n/I18n";
+import { rememberRecord } from "../../lib/recent";
 import { useCustomFields, useUsers, type Account, type AnyRecord, type Contact, type Entity } from "./api";
 import { cell, customValue, type CellContext } from "./cells";
 import { basePath, recordName } from "./entities";
@@ -66,7 +67,9 @@ export function RecordPage({ entity }: { entity: Entity }) {
   });
   const r = q.data;
   useEffect(() => {
-    if (r && r.id !== id) nav(`${basePath(entity)}/${r.id}`, { replace: true });
+    if (!r) return;
+    if (r.id !== id) nav(`${basePath(entity)}/${r.id}`, { replace: true });
+    else rememberRecord({ type: entity, id: r.id, label: recordName(r), path: `${basePath(entity)}/${r.id}` });
   }, [r, id, entity, nav]);
   const accountId = entity === "contact" ? (r as Contact | undefined)?.accountId : undefined;
   const account = useQuery({

@@ -82,6 +82,7 @@ export function ViewBar({ entity, views, current, state, custom, onPick, onColum
   return (
     <Space wrap style={{ marginBottom: 12 }}>
       <Select
+        virtual={false}
         aria-label={t("contacts.views.pick")}
         data-testid="view-pick"
         style={{ minWidth: 200 }}
@@ -124,6 +125,7 @@ export function ViewBar({ entity, views, current, state, custom, onPick, onColum
         </Button>
       </Popover>
       <Select
+        virtual={false}
         aria-label={t("contacts.sort")}
         data-testid="sort-field"
         style={{ minWidth: 160 }}
@@ -135,6 +137,7 @@ export function ViewBar({ entity, views, current, state, custom, onPick, onColum
       />
       {sortField && (
         <Select
+          virtual={false}
           aria-label={t("contacts.sortDirection")}
           value={direction}
           onChange={(d: string) => onSort([d + sortField, ...rest].join(","))}
