@@ -27,7 +27,7 @@ type activity struct {
 
 // TestConsoleCalendar walks the calendar and home in Chromium against the
 // real stack: a task planned by clicking a slot of the week view shows on
-// home; a meeting dragged to another day of the week moves there (its
+// home, as does the user's open opportunity in the chart by stage; a meeting dragged to another day of the week moves there (its
 // length kept, through PATCH with If-Match); the task completed from home
 // leaves it. Axe checks the week, the month and home, and home and the
 // calendar (a day's list) fit a 375 px phone.
@@ -49,6 +49,8 @@ func TestConsoleCalendar(t *testing.T) {
 		"type": "meeting", "subject": "Kick-off 启动会",
 		"meeting": map[string]any{"startAt": start.Format(time.RFC3339), "endAt": start.Add(90 * time.Minute).Format(time.RFC3339)},
 	}}, http.StatusCreated, &meeting)
+
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: s.GatewayURL + "/v1/opportunities", Token: u.Token, Body: map[string]any{"name": "Renewal 续约"}}, http.StatusCreated, nil)
 
 	p := signIn(t, s, tn, u, desktop)
 	p.Go(s.GatewayURL + "/calendar")
@@ -97,6 +99,12 @@ func TestConsoleCalendar(t *testing.T) {
 	p.Wait(homeTask)
 	if got := p.Text(homeTask); !strings.Contains(got, "Call 张伟 back") {
 		t.Errorf("home shows the task as %q", got)
+	}
+	p.WaitTestID("home-stage-chart")
+	var chart string
+	p.Eval(`document.querySelector('[data-testid="home-stage-chart"]').getAttribute("aria-label")`, &chart)
+	if !strings.HasSuffix(chart, ": 1") {
+		t.Errorf("home's chart of my open opportunities by stage reads %q, want one opportunity in its stage", chart)
 	}
 	p.Axe("home")
 	p.Click(homeTask + ` [data-testid="home-task-complete"]`)
