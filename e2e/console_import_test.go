@@ -26,7 +26,8 @@ const gb18030CSV = "姓,名,邮箱,职位\r\n张,伟,zhang.wei@import.test,销�
 // detected encoding and shows the Chinese cells, the headers are mapped
 // by the suggestions, the job runs to 100 % with every row created, the
 // contacts are found by a name, and the import shows among the recent
-// records on home. Axe checks the wizard's steps.
+// records on home. Axe checks the wizard's steps. A CSV of leads with a
+// bad row goes through the leads' wizard, whose error report downloads.
 func TestConsoleImport(t *testing.T) {
 	s := stack.Start(t, bins)
 	tn := s.CreateTenant(t, "console-import")
@@ -99,6 +100,33 @@ func TestConsoleImport(t *testing.T) {
 	if got := p.Text(browser.TestID("home-recent")); !strings.Contains(got, "联系人.csv") {
 		t.Errorf("home's recent records show %q, want the import of 联系人.csv", got)
 	}
+
+	t.Run("leads", func(t *testing.T) {
+		leads := filepath.Join(t.TempDir(), "线索.csv")
+		if err := os.WriteFile(leads, []byte("姓,名,公司,邮箱\n赵,磊,星辰科技,zhao.lei@import.test\n钱,坤,月光贸易,not-an-email\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p.Go(s.GatewayURL + "/leads/import")
+		p.WaitTestID("page-import-leads")
+		chooseFile(t, p, `[data-testid="page-import-leads"] input[type="file"]`, leads)
+		p.WaitTestID("import-mapping")
+		if enc := strings.ToLower(p.Text(browser.TestID("import-encoding"))); !strings.Contains(enc, "utf") {
+			t.Errorf("the preview names the encoding %q, want UTF-8", enc)
+		}
+		p.Click(browser.TestID("import-start"))
+		p.Wait(`[data-testid="import-progress"][data-state="completed"]`)
+		if created, failed := p.Text(browser.TestID("import-created")), p.Text(browser.TestID("import-failed")); created != "1" || failed != "1" {
+			t.Errorf("the lead import created %s and failed %s rows, want 1 and 1", created, failed)
+		}
+		// The error report is fetched with the token and handed over as a blob.
+		p.Eval(`(() => { window.reports = []; const make = URL.createObjectURL; URL.createObjectURL = b => (window.reports.push(b), make.call(URL, b)); return true; })()`, nil)
+		p.Click(browser.TestID("import-errors"))
+		var report string
+		p.Eval(`new Promise(done => { const look = () => window.reports.length ? window.reports[0].text().then(done) : setTimeout(look, 50); look(); })`, &report)
+		if !strings.HasPrefix(strings.TrimPrefix(report, "\uFEFF"), "row,column,value,reason") || !strings.Contains(report, "not-an-email") {
+			t.Errorf("the error report downloaded is %q, want its header and the bad email's row", report)
+		}
+	})
 }
 
 // chooseFile sets the file input matching selector (hidden or not) to file, as
