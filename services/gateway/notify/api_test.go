@@ -16,7 +16,7 @@ import (
 func TestAPI(t *testing.T) {
 	e := newEnv(t)
 	rep := e.user(t, e.tenantA, "Rep Ray", "ray@example.com", "en", "active")
-	e.startConsumer(t, nil)
+	e.startConsumer(t, false)
 	hub := NewHub(e.appURL, quiet)
 	a := e.api(t, hub)
 	srv := serve(t, a, e.tenantA, rep)
@@ -83,7 +83,7 @@ func TestAPI(t *testing.T) {
 func TestIsolation(t *testing.T) {
 	e := newEnv(t)
 	rep := e.user(t, e.tenantA, "Rep Ray", "ray@example.com", "en", "active")
-	e.startConsumer(t, nil)
+	e.startConsumer(t, false)
 	e.publish(t, e.tenantA, TypeLeadAssigned, leadPayload(rep, ""))
 	mine := e.wait(t, e.tenantA, rep, 1)[0]
 	srv := serve(t, e.api(t, NewHub(e.appURL, quiet)), e.tenantB, rep)

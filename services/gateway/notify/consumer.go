@@ -32,14 +32,15 @@ type signal struct {
 // Handler turns events into notifications: the events.Handler of
 // ConsumerGroup on Topics.
 type Handler struct {
-	mailer *Mailer
+	email  bool
 	logger *slog.Logger
 }
 
-// NewHandler returns the Handler, sending emails through mailer (none when
-// it is nil).
-func NewHandler(mailer *Mailer, logger *slog.Logger) *Handler {
-	return &Handler{mailer: mailer, logger: logger}
+// NewHandler returns the Handler; with email, it queues the emails its
+// recipients want for the Sender (without, when the gateway has no SMTP
+// server, none).
+func NewHandler(email bool, logger *slog.Logger) *Handler {
+	return &Handler{email: email, logger: logger}
 }
 
 // recipient is what the Handler reads of a user of the gateway's.
@@ -54,8 +55,8 @@ type recipient struct {
 
 // Handle is the events.Handler: it stores, in tx (the event's tenant's,
 // with its inbox row), the notifications the rules of ev's type make,
-// signals them on Channel (delivered at commit) and, once committed, hands
-// those their recipients want by email to the Mailer. A recipient who is
+// signals them on Channel (delivered at commit) and queues in tx the
+// emails of those their recipients want by email (notification_emails). A recipient who is
 // no active user of the tenant, or who did what the event tells, gets none.
 func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) error {
 	var drafts []Draft
@@ -79,8 +80,7 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 		if !ok || u.Status != "active" || d.UserID == d.ActorID {
 			continue
 		}
-		kind, ok := lookupKind(d.Kind)
-		if !ok {
+		if _, ok := lookupKind(d.Kind); !ok {
 			return fmt.Errorf("notify: %s %s: a rule made an unregistered kind %q", ev.Type, ev.ID, d.Kind)
 		}
 		if prefs[u.ID] == nil {
@@ -105,9 +105,10 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 				return fmt.Errorf("notify: signal: %w", err)
 			}
 		}
-		if p.Email && h.mailer != nil && u.Email != "" {
-			m := Mail{To: u.Email, Name: u.Name, Locale: u.Locale, TimeZone: u.TimeZone, Kind: kind, Params: n.Params, Link: n.Link}
-			pg.OnCommit(tx, func() { h.mailer.Enqueue(m) })
+		if p.Email && h.email && u.Email != "" {
+			if err := queueEmail(ctx, tx, ev.TenantID, u.ID, n); err != nil {
+				return err
+			}
 		}
 	}
 	h.logger.DebugContext(ctx, "notifications made", "event_id", ev.ID, "type", ev.Type, "drafts", len(drafts))

@@ -16,7 +16,7 @@ func TestKinds(t *testing.T) {
 	boss2 := e.user(t, a, "Boss Two", "two@example.com", "en", "active")
 	gone := e.user(t, a, "Gone Gil", "gil@example.com", "en", "disabled")
 	other := e.user(t, b, "Other Olga", "olga@example.com", "en", "active")
-	e.startConsumer(t, nil)
+	e.startConsumer(t, false)
 
 	due := time.Date(2026, 12, 6, 12, 30, 0, 0, time.UTC)
 	contact := "0190c5e6-0000-7000-8000-00000000c0de"

@@ -18,14 +18,17 @@
 //   - consumer.go: the events.Handler of the consumer group
 //     ConsumerGroup: it stores the notifications in the event's
 //     transaction (inbox included, so a redelivery does nothing), signals
-//     them with NOTIFY, which PostgreSQL delivers only at commit, and hands
-//     the emails to the Mailer once committed.
+//     them with NOTIFY, which PostgreSQL delivers only at commit, and
+//     queues their emails in the same transaction.
 //   - hub.go: every gateway replica LISTENs on Channel and hands each
 //     notification to the open streams of its user.
 //   - stream.go: GET /v1/notifications/stream, Server-Sent Events.
 //   - handler.go: the rest of the HTTP API.
-//   - mailer.go: email over SMTP in the user's language, retried with
-//     backoff; a failure is logged, the in-app notification stays.
+//   - sender.go, store_email.go: the durable queue of emails
+//     (notification_emails): every replica's Sender claims due emails with
+//     FOR UPDATE SKIP LOCKED, retries a refused one with backoff and marks
+//     it failed after the last attempt.
+//   - mailer.go: one email over SMTP in the user's language.
 //   - store.go: notifications and notification_preferences, under
 //     row-level security (migrations of their own, Migrations).
 package notify

@@ -82,22 +82,24 @@ func (e *env) user(t *testing.T, tenant, name, email, locale, status string) str
 	return id
 }
 
-// startConsumer runs the consumer of ConsumerGroup with mailer (nil for
-// none) until the test ends.
-func (e *env) startConsumer(t *testing.T, mailer *Mailer) {
+// startConsumer runs the consumer of ConsumerGroup, queueing emails when
+// email is set, until the test ends or stop, the function it returns, is
+// called.
+func (e *env) startConsumer(t *testing.T, email bool) (stop func()) {
 	t.Helper()
 	c, err := events.NewConsumer(events.ConsumerConfig{
 		Brokers: e.brokers, Group: ConsumerGroup, Topics: Topics(""), DB: e.app,
-		Handler: NewHandler(mailer, quiet).Handle, TopicWait: 100 * time.Millisecond, Backoff: 10 * time.Millisecond, Logger: quiet,
+		Handler: NewHandler(email, quiet).Handle, TopicWait: 100 * time.Millisecond, Backoff: 10 * time.Millisecond, Logger: quiet,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(t, c.Run)
+	return run(t, c.Run)
 }
 
-// run runs fn until the test ends.
-func run(t *testing.T, fn func(context.Context) error) {
+// run runs fn until the test ends or stop, the function it returns, is
+// called.
+func run(t *testing.T, fn func(context.Context) error) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -106,7 +108,9 @@ func run(t *testing.T, fn func(context.Context) error) {
 			t.Errorf("run: %v", err)
 		}
 	}()
-	t.Cleanup(func() { cancel(); <-done })
+	stop = func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return stop
 }
 
 // publish sends an event of typ for tenant with data as its payload.

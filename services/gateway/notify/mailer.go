@@ -3,7 +3,6 @@ package notify
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,7 +11,8 @@ import (
 	mail "github.com/wneessen/go-mail"
 )
 
-// Mail is one email of a notification, queued for the Mailer.
+// Mail is one email of a notification, as the Sender hands it to the
+// Mailer.
 type Mail struct {
 	To, Name         string // the recipient's address and name
 	Locale, TimeZone string // the recipient's, for the language and times
@@ -27,27 +27,16 @@ type MailerConfig struct {
 	URL       string
 	From      string
 	PublicURL string // the console's origin, for the links in the emails
-	Logger    *slog.Logger
-	// Attempts bounds the tries of one email (default 5); Backoff is the
-	// first wait between them, doubled each time (default 1s).
-	Attempts int
-	Backoff  time.Duration
 }
 
-// Mailer sends the notifications' emails over SMTP from a queue, each
-// retried with backoff; one that fails every attempt is logged and
-// dropped (its in-app notification is already stored). The queue is in
-// memory: emails queued when the gateway stops are not sent.
+// Mailer sends the notifications' emails over SMTP, each in its
+// recipient's language; the Sender retries those it fails to send.
 type Mailer struct {
 	cfg    MailerConfig
 	client *mail.Client
-	queue  chan Mail
 }
 
-// queueSize bounds the emails waiting; a full queue drops (and logs) more.
-const queueSize = 1000
-
-// NewMailer checks cfg and returns a Mailer; Run sends.
+// NewMailer checks cfg and returns a Mailer.
 func NewMailer(cfg MailerConfig) (*Mailer, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
@@ -78,63 +67,11 @@ func NewMailer(cfg MailerConfig) (*Mailer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SMTP client: %w", err)
 	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.Attempts <= 0 {
-		cfg.Attempts = 5
-	}
-	if cfg.Backoff <= 0 {
-		cfg.Backoff = time.Second
-	}
-	return &Mailer{cfg: cfg, client: client, queue: make(chan Mail, queueSize)}, nil
+	return &Mailer{cfg: cfg, client: client}, nil
 }
 
-// Enqueue queues m without waiting; a full queue drops it with a warning.
-func (m *Mailer) Enqueue(msg Mail) {
-	select {
-	case m.queue <- msg:
-	default:
-		m.cfg.Logger.Warn("notification email dropped: the queue is full", "kind", msg.Kind.Name)
-	}
-}
-
-// Run sends the queued emails until ctx ends.
-func (m *Mailer) Run(ctx context.Context) {
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case msg := <-m.queue:
-			m.deliver(ctx, msg)
-		}
-	}
-}
-
-// deliver sends msg, retrying with backoff; it logs a final failure.
-func (m *Mailer) deliver(ctx context.Context, msg Mail) {
-	wait := m.cfg.Backoff
-	for attempt := 1; ; attempt++ {
-		err := m.send(ctx, msg)
-		if err == nil {
-			return
-		}
-		if attempt >= m.cfg.Attempts {
-			m.cfg.Logger.Error("notification email not sent", "kind", msg.Kind.Name, "attempts", attempt, "error", err.Error())
-			return
-		}
-		m.cfg.Logger.Warn("notification email failed; retrying", "kind", msg.Kind.Name, "attempt", attempt, "error", err.Error())
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		wait *= 2
-	}
-}
-
-// send sends msg once.
-func (m *Mailer) send(ctx context.Context, msg Mail) error {
+// Send sends msg once.
+func (m *Mailer) Send(ctx context.Context, msg Mail) error {
 	subject, text := msg.Kind.render(emailLanguage(msg.Locale), localTimes(msg.Params, msg.TimeZone))
 	if m.cfg.PublicURL != "" && msg.Link != "" {
 		text += "\n\n" + strings.TrimSuffix(m.cfg.PublicURL, "/") + msg.Link

@@ -25,6 +25,7 @@ type inbox struct {
 	mu        sync.Mutex
 	msgs      []received
 	failFirst int
+	url       string // smtp://host:port
 }
 
 // received is one message the server accepted.
@@ -72,6 +73,15 @@ func (s *session) Data(r io.Reader) error {
 	return nil
 }
 
+// newInbox runs an SMTP server refusing its first failFirst messages until
+// the test ends.
+func newInbox(t *testing.T, failFirst int) *inbox {
+	t.Helper()
+	box := &inbox{failFirst: failFirst}
+	box.url = startSMTP(t, box)
+	return box
+}
+
 // startSMTP runs the SMTP server until the test ends and returns its URL.
 func startSMTP(t *testing.T, box *inbox) string {
 	t.Helper()
@@ -105,6 +115,22 @@ func (b *inbox) messages(t *testing.T, want int) []received {
 	return out
 }
 
+// startSender runs a Sender of e's queue through a Mailer of the SMTP
+// server at url until the test ends (or stop, the function it returns,
+// is called), with cfg's quiet logger.
+func (e *env) startSender(t *testing.T, url string, cfg SenderConfig) (stop func()) {
+	t.Helper()
+	mailer, err := NewMailer(MailerConfig{URL: url, From: "Rapport <noreply@rapport.test>", PublicURL: "https://crm.example.com/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Logger = quiet
+	if cfg.Poll == 0 {
+		cfg.Poll = 20 * time.Millisecond
+	}
+	return run(t, func(ctx context.Context) error { NewSender(e.app, mailer, cfg).Run(ctx); return nil })
+}
+
 // TestEmail checks the emails by preference: a zh-CN user gets hers in
 // Chinese with the time in her zone and the link, after the server
 // refused the first try; a user who turned a kind's email off gets none
@@ -112,13 +138,8 @@ func (b *inbox) messages(t *testing.T, want int) []received {
 // gets the email only.
 func TestEmail(t *testing.T) {
 	e := newEnv(t)
-	box := &inbox{failFirst: 1}
-	mailer, err := NewMailer(MailerConfig{URL: startSMTP(t, box), From: "Rapport <noreply@rapport.test>",
-		PublicURL: "https://crm.example.com/", Logger: quiet, Backoff: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run(t, func(ctx context.Context) error { mailer.Run(ctx); return nil })
+	box := newInbox(t, 1)
+	e.startSender(t, box.url, SenderConfig{Backoff: 50 * time.Millisecond})
 	li := e.user(t, e.tenantA, "李娜", "li@example.com", "zh-CN", "active")
 	ann := e.user(t, e.tenantA, "Ann", "ann@example.com", "en", "active")
 	bob := e.user(t, e.tenantA, "Bob", "bob@example.com", "en", "active")
@@ -128,7 +149,7 @@ func TestEmail(t *testing.T) {
 	if _, err := e.store.SetPreferences(t.Context(), e.tenantA, bob, []Preference{{Kind: KindLeadAssigned, InApp: false, Email: true}}); err != nil {
 		t.Fatal(err)
 	}
-	e.startConsumer(t, mailer)
+	e.startConsumer(t, true)
 
 	e.publish(t, e.tenantA, TypeReminderDue, reminderPayload(li, time.Date(2026, 12, 6, 12, 30, 0, 0, time.UTC)))
 	e.publish(t, e.tenantA, TypeLeadAssigned, leadPayload(ann, ""))

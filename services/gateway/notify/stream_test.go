@@ -96,7 +96,7 @@ func (s *sse) next(t *testing.T) Notification {
 func TestStream(t *testing.T) {
 	e := newEnv(t)
 	rep := e.user(t, e.tenantA, "Rep Ray", "ray@example.com", "en", "active")
-	e.startConsumer(t, nil)
+	e.startConsumer(t, false)
 	// Two replicas' hubs, a stream on each: the consumer's NOTIFY reaches
 	// both.
 	hub, other := NewHub(e.appURL, quiet), NewHub(e.appURL, quiet)

@@ -13,8 +13,8 @@ import (
 )
 
 // notifications starts what makes and delivers the notifications, each
-// until ctx ends: this replica's hub (LISTEN), the mailer with
-// GATEWAY_SMTP_URL, and the consumer of the services' events with
+// until ctx ends: this replica's hub (LISTEN), the sender of the queued
+// emails with GATEWAY_SMTP_URL, and the consumer of the services' events with
 // KAFKA_BROKERS (without, nothing makes notifications; the API still
 // answers). It returns the API to mount.
 func notifications(ctx context.Context, cfg config, db *sqlx.DB, cursors *kitx.Cursors, metrics events.Metrics, logger *slog.Logger) (*notify.API, error) {
@@ -24,18 +24,17 @@ func notifications(ctx context.Context, cfg config, db *sqlx.DB, cursors *kitx.C
 			logger.Error("notifications hub stopped", "error", err.Error())
 		}
 	}()
-	var mailer *notify.Mailer
 	if cfg.SMTPURL != "" {
-		var err error
-		if mailer, err = notify.NewMailer(notify.MailerConfig{URL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL, Logger: logger}); err != nil {
+		mailer, err := notify.NewMailer(notify.MailerConfig{URL: cfg.SMTPURL, From: cfg.MailFrom, PublicURL: cfg.PublicURL})
+		if err != nil {
 			return nil, err
 		}
-		go mailer.Run(ctx)
+		go notify.NewSender(db, mailer, notify.SenderConfig{Logger: logger}).Run(ctx)
 	}
 	if len(cfg.Brokers) > 0 {
 		consumer := events.ConsumerConfig{
 			Brokers: cfg.Brokers, Group: notify.ConsumerGroup, Topics: notify.Topics(cfg.TopicPrefix), DB: db,
-			Handler: notify.NewHandler(mailer, logger).Handle, Logger: logger, Metrics: metrics,
+			Handler: notify.NewHandler(cfg.SMTPURL != "", logger).Handle, Logger: logger, Metrics: metrics,
 		}
 		if _, err := events.NewConsumer(consumer); err != nil {
 			return nil, err
