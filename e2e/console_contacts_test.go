@@ -25,6 +25,7 @@ type contactsScene struct {
 	tn      *stack.Tenant
 	manager *stack.User
 	xssID   string
+	editID  string
 }
 
 // api calls the gateway as the tenant's administrator.
@@ -44,10 +45,12 @@ func newContactsScene(t *testing.T, s *stack.Stack) *contactsScene {
 	}
 	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": xss, "ownerId": c.manager.ID, "customFields": map[string]any{"remark": xss}}, http.StatusCreated, &rec)
 	c.xssID = rec.ID
+	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Edda", "lastName": "Edit", "ownerId": c.manager.ID}, http.StatusCreated, &rec)
+	c.editID = rec.ID
 	for i := range pageFill {
 		c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": fmt.Sprintf("Page%02d", i), "lastName": "Filler", "ownerId": c.manager.ID}, http.StatusCreated, nil)
 	}
-	c.api(t, http.MethodPost, "/v1/activities", map[string]any{"type": "note", "contactId": rec.ID, "body": xss, "assigneeId": c.manager.ID}, http.StatusCreated, nil)
+	c.api(t, http.MethodPost, "/v1/activities", map[string]any{"type": "note", "contactId": c.xssID, "body": xss, "assigneeId": c.manager.ID}, http.StatusCreated, nil)
 	return c
 }
 
@@ -149,6 +152,33 @@ func TestConsoleContacts(t *testing.T) {
 		}
 		p.Go(s.GatewayURL + "/contacts")
 		contactsWait(t, p, "the canary in the list", rowsText+`.includes("<img src=x")`)
+	})
+
+	t.Run("edit and conflict", func(t *testing.T) {
+		p := signIn(t, s, c.tn, c.manager, desktop)
+		p.Go(s.GatewayURL + "/contacts/" + c.editID)
+		p.WaitTestID("page-contact")
+		p.Click(browser.TestID("edit"))
+		p.Fill("#f-jobTitle", "CTO")
+		p.Click(browser.TestID("form-submit"))
+		contactsWait(t, p, "the page to show the new job title", `document.querySelector('[data-testid="page-contact"]').textContent.includes("CTO")`)
+
+		p.Click(browser.TestID("edit"))
+		p.Fill("#f-jobTitle", "CFO")
+		stack.Must(t, stack.Request{Method: http.MethodPatch, URL: s.GatewayURL + "/v1/contacts/" + c.editID, Token: c.tn.Admin.Token,
+			Header: map[string]string{"If-Match": `"2"`}, Body: map[string]any{"jobTitle": "CEO"}}, http.StatusOK, nil)
+		p.Click(browser.TestID("form-submit"))
+		p.Wait(".ant-modal-confirm")
+		p.Click(".ant-modal-confirm .ant-modal-confirm-btns .ant-btn-primary") // overwrite theirs
+		contactsWait(t, p, "the page to show the overwritten job title", `document.querySelector('[data-testid="page-contact"]').textContent.includes("CFO")`)
+		var got struct {
+			JobTitle string `json:"jobTitle"`
+			Version  int    `json:"version"`
+		}
+		c.api(t, http.MethodGet, "/v1/contacts/"+c.editID, nil, http.StatusOK, &got)
+		if got.JobTitle != "CFO" || got.Version != 4 {
+			t.Errorf("after the overwrite the contact is %+v, want CFO at version 4", got)
+		}
 	})
 
 	t.Run("filter by tag", func(t *testing.T) {
