@@ -27,10 +27,11 @@ type activity struct {
 
 // TestConsoleCalendar walks the calendar and home in Chromium against the
 // real stack: a task planned by clicking a slot of the week view shows on
-// home, as does the user's open opportunity in the chart by stage; a meeting dragged to another day of the week moves there (its
-// length kept, through PATCH with If-Match); the task completed from home
-// leaves it. Axe checks the week, the month and home, and home and the
-// calendar (a day's list) fit a 375 px phone.
+// home, as does the user's open opportunity in the chart by stage; a meeting
+// dragged to another day of the week moves there (its length kept, through
+// PATCH with If-Match); the task completed from home leaves it. Axe checks
+// the week, the month, the open tasks and home, and home and the calendar (a
+// day's list) fit a 375 px phone.
 func TestConsoleCalendar(t *testing.T) {
 	s := stack.Start(t, bins)
 	tn := s.CreateTenant(t, "console-calendar")
@@ -92,6 +93,14 @@ func TestConsoleCalendar(t *testing.T) {
 	p.WaitTestID("cal-month")
 	p.Wait(fmt.Sprintf(`[data-testid="cal-day"][data-day=%q] %s`, other.Format("2006-01-02"), item))
 	p.Axe("calendar: month")
+
+	p.Go(s.GatewayURL + "/tasks")
+	p.WaitTestID("page-tasks")
+	p.Wait(`[data-testid="page-tasks"] [data-testid="row"]`)
+	if got := p.Text(`[data-testid="page-tasks"] [data-testid="row"]`); !strings.Contains(got, "Call 张伟 back") {
+		t.Errorf("the open tasks show %q", got)
+	}
+	p.Axe("tasks")
 
 	// Home shows the task and today's meetings; complete the task there.
 	p.Go(s.GatewayURL + "/")

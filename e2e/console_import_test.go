@@ -22,11 +22,11 @@ import (
 const gb18030CSV = "姓,名,邮箱,职位\r\n张,伟,zhang.wei@import.test,销售经理\r\n李,娜,li.na@import.test,采购\r\n王,芳,wang.fang@import.test,总监\r\n"
 
 // TestConsoleImport imports a GB18030 CSV of contacts through the console's
-// wizard in Chromium against the real stack: the preview names the
-// detected encoding and shows the Chinese cells, the headers are mapped
-// by the suggestions, the job runs to 100 % with every row created, the
-// contacts are found by a name, and the import shows among the recent
-// records on home. Axe checks the wizard's steps. A CSV of leads with a
+// wizard in Chromium against the real stack: the preview names the detected
+// encoding and shows the Chinese cells, the headers are mapped by the
+// suggestions, the job runs to 100 % with every row created, the contacts
+// are found by a name, and the import shows among the recent records on
+// home. Axe checks the wizard's steps, on a phone too. A CSV of leads with a
 // bad row goes through the leads' wizard, whose error report downloads.
 func TestConsoleImport(t *testing.T) {
 	s := stack.Start(t, bins)
@@ -100,6 +100,16 @@ func TestConsoleImport(t *testing.T) {
 	if got := p.Text(browser.TestID("home-recent")); !strings.Contains(got, "联系人.csv") {
 		t.Errorf("home's recent records show %q, want the import of 联系人.csv", got)
 	}
+
+	t.Run("phone", func(t *testing.T) {
+		q := signIn(t, s, tn, u, phone)
+		q.Go(s.GatewayURL + "/import")
+		q.WaitTestID("page-import-contacts")
+		chooseFile(t, q, `[data-testid="page-import-contacts"] input[type="file"]`, file)
+		q.WaitTestID("import-mapping")
+		checkFits(t, q, "the import's mapping")
+		q.Axe("import on a phone")
+	})
 
 	t.Run("leads", func(t *testing.T) {
 		leads := filepath.Join(t.TempDir(), "线索.csv")
