@@ -57,7 +57,8 @@ type recipient struct {
 // with its inbox row), the notifications the rules of ev's type make,
 // signals them on Channel (delivered at commit) and queues in tx the
 // emails of those their recipients want by email (notification_emails). A recipient who is
-// no active user of the tenant, or who did what the event tells, gets none.
+// no active user of the tenant, or who did what the event tells, gets none;
+// nor does one already told of a draft's Once.
 func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) error {
 	var drafts []Draft
 	for _, r := range rulesFor(ev.Type) {
@@ -82,6 +83,15 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 		}
 		if _, ok := lookupKind(d.Kind); !ok {
 			return fmt.Errorf("notify: %s %s: a rule made an unregistered kind %q", ev.Type, ev.ID, d.Kind)
+		}
+		if d.Once != "" {
+			first, err := firstTime(ctx, tx, ev.TenantID, u.ID, d.Once)
+			if err != nil {
+				return err
+			}
+			if !first {
+				continue
+			}
 		}
 		if prefs[u.ID] == nil {
 			if prefs[u.ID], err = preferences(ctx, tx, ev.TenantID, u.ID); err != nil {

@@ -93,3 +93,48 @@ func TestKinds(t *testing.T) {
 		t.Errorf("%d notifications stored (%v), want 11", stored, err)
 	}
 }
+
+// TestMentionsOnEdit: editing a note's body tells only the users it newly
+// mentions, once; an update that leaves the body alone tells no one, and
+// one whose body names the same users again neither.
+func TestMentionsOnEdit(t *testing.T) {
+	e := newEnv(t)
+	a := e.tenantA
+	rep := e.user(t, a, "Rep Ray", "ray@example.com", "en", "active")
+	boss := e.user(t, a, "Boss Bo", "bo@example.com", "en", "active")
+	ann := e.user(t, a, "Ann", "ann@example.com", "en", "active")
+	cid := e.user(t, a, "Cid", "cid@example.com", "en", "active")
+	dee := e.user(t, a, "Dee", "dee@example.com", "en", "active")
+	e.startConsumer(t, false)
+	contact := "0190c5e6-0000-7000-8000-00000000c0de"
+	at := func(name, id string) string { return "@[" + name + "](user:" + id + ")" }
+	note := activityPayload("note", rep, rep, contact, "Ask "+at("Boss Bo", boss))
+	id := note["id"].(string)
+	edit := func(body string, changed ...string) map[string]any {
+		p := activityPayload("note", rep, rep, contact, body)
+		p["id"], p["version"], p["changed"] = id, 2, changed
+		return p
+	}
+	e.publishOf(t, a, TypeActivityCreated, id, note)
+	e.publishOf(t, a, TypeActivityUpdated, id, edit("Ask "+at("Boss Bo", boss)+" and "+at("Ann", ann), "body"))
+	e.publishOf(t, a, TypeActivityUpdated, id, edit("Ask "+at("Cid", cid), "subject")) // the body is not what changed
+	e.publishOf(t, a, TypeActivityUpdated, id, edit(at("Ann", ann)+" "+at("Boss Bo", boss)+", again", "body"))
+	e.publishOf(t, a, TypeActivityUpdated, id, edit("Now "+at("Dee", dee), "body"))
+
+	// Dee's comes last on the note's partition: by then every other one
+	// has been made or not.
+	if d := e.wait(t, a, dee, 1); d[0].Kind != KindNoteMention || d[0].Params["excerpt"] != "Now @Dee" || d[0].Params["actor"] != "Rep Ray" {
+		t.Errorf("dee's %+v", d[0])
+	}
+	if b := e.wait(t, a, boss, 1); b[0].Params["excerpt"] != "Ask @Boss Bo" {
+		t.Errorf("boss's %+v, want the one of the new note only", b[0])
+	}
+	if n := e.wait(t, a, ann, 1); n[0].Params["excerpt"] != "Ask @Boss Bo and @Ann" || n[0].Link != "/contacts/"+contact {
+		t.Errorf("ann's %+v, want the one of the edit that first named her", n[0])
+	}
+	e.wait(t, a, cid, 0)
+	var stored int
+	if err := e.admin.Get(&stored, `SELECT count(*) FROM notifications`); err != nil || stored != 3 {
+		t.Errorf("%d notifications stored (%v), want 3", stored, err)
+	}
+}

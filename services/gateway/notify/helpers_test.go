@@ -113,10 +113,19 @@ func run(t *testing.T, fn func(context.Context) error) (stop func()) {
 	return stop
 }
 
-// publish sends an event of typ for tenant with data as its payload.
+// publish sends an event of typ for tenant with data as its payload, of a
+// subject of its own.
 func (e *env) publish(t *testing.T, tenant, typ string, data any) {
 	t.Helper()
-	ev, err := events.New("/rapport/"+contextOf(typ), typ, ids.New(), tenant, data)
+	e.publishOf(t, tenant, typ, ids.New(), data)
+}
+
+// publishOf sends an event of typ about subject (its record key: the
+// events of one subject are read in order) for tenant with data as its
+// payload.
+func (e *env) publishOf(t *testing.T, tenant, typ, subject string, data any) {
+	t.Helper()
+	ev, err := events.New("/rapport/"+contextOf(typ), typ, subject, tenant, data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,9 @@ type Draft struct {
 	// ActorID is the user whose act made it: never told of their own act;
 	// their name fills the param actor.
 	ActorID string
+	// Once, when set, is what the recipient is told of once only: a later
+	// draft of the same Once for them makes nothing (notification_once).
+	Once string
 }
 
 // Rule makes the notifications of one event; an error says the event's

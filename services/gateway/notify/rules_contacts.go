@@ -15,6 +15,7 @@ import (
 const (
 	TypeReminderDue     = "dev.rapport.contacts.activity.reminder_due.v1"
 	TypeActivityCreated = "dev.rapport.contacts.activity.created.v1"
+	TypeActivityUpdated = "dev.rapport.contacts.activity.updated.v1"
 	TypeContactUpdated  = "dev.rapport.contacts.contact.updated.v1"
 	TypeAccountUpdated  = "dev.rapport.contacts.account.updated.v1"
 )
@@ -31,6 +32,7 @@ type activity struct {
 	AssigneeID string    `json:"assigneeId"`
 	CreatedBy  string    `json:"createdBy"`
 	ReminderAt time.Time `json:"reminderAt"`
+	Changed    []string  `json:"changed"` // an update's changed fields
 }
 
 // ref is a record an activity is related to.
@@ -78,13 +80,16 @@ func reminderDue(ev events.Event) ([]Draft, error) {
 	}}}, nil
 }
 
-// noteMentions tells each user a new note mentions, but its author.
+// noteMentions tells each user a note mentions, but its author, once per
+// note (Draft.Once): of a new note, every user it mentions; of an edited
+// body, those it newly mentions. The update event does not say who edited
+// the note: its author is named as the one who mentioned.
 func noteMentions(ev events.Event) ([]Draft, error) {
 	var a activity
 	if err := decode(ev, &a); err != nil {
 		return nil, err
 	}
-	if a.Type != "note" {
+	if a.Type != "note" || ev.Type == TypeActivityUpdated && !slices.Contains(a.Changed, "body") {
 		return nil, nil
 	}
 	var users []string
@@ -99,7 +104,7 @@ func noteMentions(ev events.Event) ([]Draft, error) {
 	}
 	out := make([]Draft, 0, len(users))
 	for _, u := range users {
-		out = append(out, Draft{UserID: u, Kind: KindNoteMention, Link: a.link(), ActorID: a.CreatedBy,
+		out = append(out, Draft{UserID: u, Kind: KindNoteMention, Link: a.link(), ActorID: a.CreatedBy, Once: "note:" + a.ID,
 			Params: map[string]string{"excerpt": string(excerpt), "subject": a.Subject, "id": a.ID}})
 	}
 	return out, nil
@@ -114,6 +119,7 @@ func accountName(data json.RawMessage) string { return field(data, "name") }
 func init() {
 	On(TypeReminderDue, reminderDue)
 	On(TypeActivityCreated, noteMentions)
+	On(TypeActivityUpdated, noteMentions)
 	On(TypeContactUpdated, assignedRule("contact", "/contacts/", contactName))
 	On(TypeAccountUpdated, assignedRule("account", "/accounts/", accountName))
 }

@@ -78,6 +78,18 @@ func insert(ctx context.Context, tx *sqlx.Tx, tenant, user string, n Notificatio
 	return nil
 }
 
+// firstTime records in tx (a transaction of tenant's) that user has been
+// told of key and reports whether it is the first time.
+func firstTime(ctx context.Context, tx *sqlx.Tx, tenant, user, key string) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO notification_once (tenant_id, user_id, key, created_at) VALUES ($1, $2, $3, now())
+		ON CONFLICT DO NOTHING`, tenant, user, key)
+	if err != nil {
+		return false, fmt.Errorf("notify: record once: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // query runs a select of notifications in a tenant transaction.
 func (s *Store) query(ctx context.Context, tenant, q string, args ...any) ([]Notification, error) {
 	var rows []row
