@@ -24,7 +24,7 @@ export default defineConfig({
   server: {
     proxy: {
       "/v1": "http://127.0.0.1:8080",
-      "/admin": "http://127.0.0.1:8080",
+      "/admin/v1": "http://127.0.0.1:8080",
       "/openapi.json": "http://127.0.0.1:8080",
     },
   },

@@ -127,12 +127,13 @@ func gzipBytes(b []byte) []byte {
 
 // IsAPIPath says whether p is under one of the gateway's API roots or is
 // /metrics (served only on the internal listener): the console never
-// answers for them, whatever the method.
+// answers for them, whatever the method. The platform's admin API is
+// /admin/v1/…; the rest of /admin/… is the console's administration pages.
 func IsAPIPath(p string) bool {
 	if p == "/metrics" {
 		return true
 	}
-	for _, root := range []string{"/v1/", "/admin/", "/internal/", "/.well-known/"} {
+	for _, root := range []string{"/v1/", "/admin/v1/", "/internal/", "/.well-known/"} {
 		if strings.HasPrefix(p, root) || p == strings.TrimSuffix(root, "/") {
 			return true
 		}

@@ -36,7 +36,7 @@ func serve(t *testing.T, fsys fstest.MapFS, method, path string, hdr map[string]
 }
 
 func TestConsoleRoutesGetIndex(t *testing.T) {
-	for _, p := range []string{"/", "/contacts", "/contacts/0190/edit", "/signin?return=/x"} {
+	for _, p := range []string{"/", "/contacts", "/contacts/0190/edit", "/signin?return=/x", "/admin/users"} {
 		w := serve(t, built, http.MethodGet, p, nil)
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "index-abc.js") {
 			t.Errorf("GET %s: %d %q, want index.html", p, w.Code, w.Body.String())
@@ -81,7 +81,7 @@ func TestConsoleAssetsCachedAndGzipped(t *testing.T) {
 
 func TestConsoleHandsOnTheAPI(t *testing.T) {
 	for _, c := range []struct{ method, path string }{
-		{http.MethodGet, "/v1/contacts"}, {http.MethodGet, "/admin/v1/tenants"}, {http.MethodGet, "/.well-known/jwks.json"}, {http.MethodGet, "/metrics"},
+		{http.MethodGet, "/v1/contacts"}, {http.MethodGet, "/admin/v1/tenants"}, {http.MethodGet, "/admin/v1"}, {http.MethodGet, "/.well-known/jwks.json"}, {http.MethodGet, "/metrics"},
 		{http.MethodPost, "/contacts"}, {http.MethodDelete, "/"},
 	} {
 		if w := serve(t, built, c.method, c.path, nil); w.Code != 299 {
