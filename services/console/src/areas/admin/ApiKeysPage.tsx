@@ -65,17 +65,16 @@ export default function ApiKeysPage() {
   });
 
   const state = (k: APIKey) =>
-    k.revokedAt ? <Tag>{t("admin.keys.state.revoked")}</Tag> : k.expiresAt && new Date(k.expiresAt) < new Date() ? <Tag>{t("admin.keys.state.expired")}</Tag> : <Tag color="green">{t("admin.keys.state.active")}</Tag>;
+    k.revokedAt ? <Tag>{t("admin.keys.state.revoked")}</Tag> : k.expiresAt && new Date(k.expiresAt) < new Date() ? <Tag>{t("admin.keys.state.expired")}</Tag> : <Tag>{t("admin.keys.state.active")}</Tag>;
   const revokeButton = (k: APIKey) =>
     !k.revokedAt && (
       <Button
         size="small"
-        danger
         data-testid="key-revoke"
         aria-label={t("admin.keys.revokeOf", { name: k.name })}
         onClick={(e) => {
           e.stopPropagation();
-          modal.confirm({ title: t("admin.keys.revokeTitle", { name: k.name }), content: t("admin.keys.revokeBody"), okText: t("admin.keys.revoke"), okButtonProps: { danger: true }, onOk: () => revoke.mutateAsync(k) });
+          modal.confirm({ title: t("admin.keys.revokeTitle", { name: k.name }), content: t("admin.keys.revokeBody"), okText: t("admin.keys.revoke"), onOk: () => revoke.mutateAsync(k) });
         }}
       >
         {t("admin.keys.revoke")}

@@ -140,10 +140,9 @@ export default function AssignmentRulesPage() {
                     <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(r)} aria-label={t("admin.rules.editOf", { name: r.name })} />
                     <Button
                       size="small"
-                      danger
                       icon={<DeleteOutlined />}
                       aria-label={t("admin.rules.deleteOf", { name: r.name })}
-                      onClick={() => modal.confirm({ title: t("admin.rules.deleteTitle", { name: r.name }), okText: t("action.delete"), okButtonProps: { danger: true }, onOk: () => remove.mutateAsync(r) })}
+                      onClick={() => modal.confirm({ title: t("admin.rules.deleteTitle", { name: r.name }), okText: t("action.delete"), onOk: () => remove.mutateAsync(r) })}
                     />
                   </Space>
                 )}

@@ -53,7 +53,7 @@ export default function AuditPage() {
   };
   const list = useQuery({ queryKey: ["admin", "audit", query], queryFn: () => unwrap(api.GET("/v1/audit", { params: { query } })) });
   const who = (e: Entry) => (e.userId ? userLabel(users.data?.items, e.userId) : e.apiKeyId ? t("admin.audit.apiKey", { id: e.apiKeyId }) : e.subject ?? "");
-  const statusTag = (e: Entry) => e.status !== undefined && <Tag color={e.status >= 400 ? "red" : "green"}>{e.status}</Tag>;
+  const statusTag = (e: Entry) => e.status !== undefined && <Tag>{e.status}</Tag>;
 
   return (
     <div data-testid="page-admin-audit">

@@ -75,9 +75,8 @@ function FieldsTab({ kind }: { kind: FieldKind }) {
         </Button>
         <Button
           size="small"
-          danger
           aria-label={t("admin.fields.deleteOf", { name: d.label })}
-          onClick={() => modal.confirm({ title: t("admin.fields.deleteTitle", { name: d.label }), content: t("admin.fields.deleteBody"), okText: t("action.delete"), okButtonProps: { danger: true }, onOk: () => remove.mutateAsync(d) })}
+          onClick={() => modal.confirm({ title: t("admin.fields.deleteTitle", { name: d.label }), content: t("admin.fields.deleteBody"), okText: t("action.delete"), onOk: () => remove.mutateAsync(d) })}
         >
           {t("action.delete")}
         </Button>

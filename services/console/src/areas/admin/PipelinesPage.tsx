@@ -96,7 +96,7 @@ export default function PipelinesPage() {
           ]}
         />
         {manage && current && !current.isDefault && (
-          <Button danger onClick={() => modal.confirm({ title: t("admin.pipelines.deleteTitle", { name: current.name }), okText: t("action.delete"), okButtonProps: { danger: true }, onOk: () => remove.mutateAsync(current) })}>
+          <Button onClick={() => modal.confirm({ title: t("admin.pipelines.deleteTitle", { name: current.name }), okText: t("action.delete"), onOk: () => remove.mutateAsync(current) })}>
             {t("action.delete")}
           </Button>
         )}
@@ -132,7 +132,7 @@ export default function PipelinesPage() {
                     <Space style={{ paddingTop: phone ? 0 : 30 }}>
                       <Button icon={<ArrowUpOutlined />} disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={t("admin.moveUp", { n: i + 1 })} />
                       <Button icon={<ArrowDownOutlined />} disabled={i === fields.length - 1} onClick={() => move(i, i + 1)} aria-label={t("admin.moveDown", { n: i + 1 })} />
-                      <Button icon={<DeleteOutlined />} danger onClick={() => drop(field.name)} aria-label={t("admin.pipelines.removeStage", { n: i + 1 })} />
+                      <Button icon={<DeleteOutlined />} onClick={() => drop(field.name)} aria-label={t("admin.pipelines.removeStage", { n: i + 1 })} />
                     </Space>
                   </Space>
                 </Card>

@@ -82,9 +82,8 @@ export default function RolesPage() {
       {manage && !r.builtin && (
         <Button
           size="small"
-          danger
           aria-label={t("admin.roles.deleteOf", { name: r.name })}
-          onClick={() => modal.confirm({ title: t("admin.roles.deleteTitle", { name: r.name }), okText: t("action.delete"), okButtonProps: { danger: true }, onOk: () => remove.mutateAsync(r) })}
+          onClick={() => modal.confirm({ title: t("admin.roles.deleteTitle", { name: r.name }), okText: t("action.delete"), onOk: () => remove.mutateAsync(r) })}
         >
           {t("action.delete")}
         </Button>

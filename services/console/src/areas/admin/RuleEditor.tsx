@@ -195,7 +195,7 @@ export function RuleEditor(p: {
                       <Form.Item name={[it.name, "active"]} label={t("admin.rules.memberActive")} valuePropName="checked">
                         <Switch />
                       </Form.Item>
-                      <Button icon={<DeleteOutlined />} danger onClick={() => remove(it.name)} aria-label={t("admin.rules.removeMember", { n: i + 1 })} />
+                      <Button icon={<DeleteOutlined />} onClick={() => remove(it.name)} aria-label={t("admin.rules.removeMember", { n: i + 1 })} />
                     </Space>
                   ))}
                   <Button icon={<PlusOutlined />} onClick={() => add({ userId: undefined, active: true })} style={{ marginBottom: 16 }}>

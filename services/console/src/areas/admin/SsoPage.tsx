@@ -94,7 +94,7 @@ export default function SsoPage() {
     <div data-testid="page-admin-sso">
       <PageHead title={t("admin.sso.title")}>
         {cfg && (
-          <Button danger onClick={() => modal.confirm({ title: t("admin.sso.removeTitle"), content: t("admin.sso.removeBody"), okText: t("action.delete"), okButtonProps: { danger: true }, onOk: () => remove.mutateAsync() })}>
+          <Button onClick={() => modal.confirm({ title: t("admin.sso.removeTitle"), content: t("admin.sso.removeBody"), okText: t("action.delete"), onOk: () => remove.mutateAsync() })}>
             {t("admin.sso.remove")}
           </Button>
         )}
@@ -136,7 +136,7 @@ export default function SsoPage() {
                   <Form.Item name={[it.name, "roles"]} label={t("admin.sso.mappedRoles", { n: i + 1 })}>
                     <Select mode="multiple" style={{ width: 260 }} options={roleOptions} />
                   </Form.Item>
-                  <Button icon={<DeleteOutlined />} danger onClick={() => drop(it.name)} aria-label={t("admin.sso.removeMapping", { n: i + 1 })} />
+                  <Button icon={<DeleteOutlined />} onClick={() => drop(it.name)} aria-label={t("admin.sso.removeMapping", { n: i + 1 })} />
                 </Space>
               ))}
               <Button icon={<PlusOutlined />} onClick={() => add({ claim: "", roles: [] })} style={{ marginBottom: 16 }}>

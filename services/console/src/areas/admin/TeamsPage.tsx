@@ -88,10 +88,9 @@ export default function TeamsPage() {
               <Button
                 size="small"
                 type="text"
-                danger
                 icon={<DeleteOutlined />}
                 aria-label={t("admin.teams.deleteOf", { name: x.name })}
-                onClick={() => modal.confirm({ title: t("admin.teams.deleteTitle", { name: x.name }), okButtonProps: { danger: true }, okText: t("action.delete"), onOk: () => remove.mutateAsync(x) })}
+                onClick={() => modal.confirm({ title: t("admin.teams.deleteTitle", { name: x.name }), okText: t("action.delete"), onOk: () => remove.mutateAsync(x) })}
               />
             </>
           )}

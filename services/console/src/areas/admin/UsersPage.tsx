@@ -33,8 +33,6 @@ function memberships(f: UserForm): components["schemas"]["TeamMembership"][] {
   return ids.map((id) => ({ id, manager: (f.managed ?? []).includes(id) }));
 }
 
-const statusColor: Record<User["status"], string> = { active: "green", invited: "blue", disabled: "default" };
-
 /**
  * UsersPage lists the tenant's users and invites new ones: the invitation's
  * link and token are shown once, as the API answers them only then. A user
@@ -95,7 +93,7 @@ export default function UsersPage() {
     setEditing(u);
   };
   const confirmDisable = (u: User) =>
-    modal.confirm({ title: t("admin.users.disableTitle", { name: u.name || u.email }), content: t("admin.users.disableBody"), okText: t("admin.users.disable"), okButtonProps: { danger: true }, onOk: () => disable.mutateAsync(u) });
+    modal.confirm({ title: t("admin.users.disableTitle", { name: u.name || u.email }), content: t("admin.users.disableBody"), okText: t("admin.users.disable"), onOk: () => disable.mutateAsync(u) });
 
   const teamName = (id: string) => teams.data?.items.find((x) => x.id === id)?.name ?? id;
   const roleOptions = (roles.data?.items ?? []).map((r) => ({ value: r.name, label: r.name }));
@@ -107,13 +105,13 @@ export default function UsersPage() {
           {t("action.edit")}
         </Button>
         {u.status !== "disabled" && (
-          <Button size="small" danger onClick={() => confirmDisable(u)} data-testid="user-disable" aria-label={t("admin.users.disableOf", { name: u.name || u.email })}>
+          <Button size="small" onClick={() => confirmDisable(u)} data-testid="user-disable" aria-label={t("admin.users.disableOf", { name: u.name || u.email })}>
             {t("admin.users.disable")}
           </Button>
         )}
       </Space>
     );
-  const status = (u: User) => <Tag color={statusColor[u.status]}>{t(`admin.users.status.${u.status}`)}</Tag>;
+  const status = (u: User) => <Tag color={u.status === "invited" ? "blue" : undefined}>{t(`admin.users.status.${u.status}`)}</Tag>;
 
   return (
     <div data-testid="page-admin-users">
