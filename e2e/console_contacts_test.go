@@ -181,6 +181,49 @@ func TestConsoleContacts(t *testing.T) {
 		}
 	})
 
+	t.Run("duplicates and merge", func(t *testing.T) {
+		var winner, loser struct {
+			ID string `json:"id"`
+		}
+		email := []map[string]any{{"address": "dup@console-contacts.test"}}
+		c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Alice", "lastName": "Dup", "emails": email, "ownerId": c.manager.ID}, http.StatusCreated, &winner)
+		c.api(t, http.MethodPost, "/v1/contacts?allowDuplicate=true", map[string]any{"firstName": "Betty", "lastName": "Dup", "emails": email, "ownerId": c.manager.ID}, http.StatusCreated, &loser)
+		p := signIn(t, s, c.tn, c.manager, desktop)
+		p.Go(s.GatewayURL + "/contacts/" + winner.ID)
+		p.WaitTestID("page-contact")
+		p.Click(browser.TestID("merge-open"))
+		p.Wait(`tr[data-row-key="firstName"]`)
+		p.Axe("merge dialog")
+		p.Click(`tr[data-row-key="firstName"] td:nth-child(3) .ant-radio-wrapper`)
+		p.Click(browser.TestID("merge-ok"))
+		contactsWait(t, p, "the merged name on the page", `document.querySelector('[data-testid="record-name"]')?.textContent === "Betty Dup"`)
+		var got struct {
+			FirstName string `json:"firstName"`
+		}
+		c.api(t, http.MethodGet, "/v1/contacts/"+winner.ID, nil, http.StatusOK, &got)
+		if got.FirstName != "Betty" {
+			t.Errorf("after the merge the winner's first name is %q, want the other's Betty", got.FirstName)
+		}
+		c.api(t, http.MethodGet, "/v1/contacts/"+loser.ID, nil, http.StatusMovedPermanently, nil)
+	})
+
+	t.Run("accounts", func(t *testing.T) {
+		var acct struct {
+			ID string `json:"id"`
+		}
+		c.api(t, http.MethodPost, "/v1/accounts", map[string]any{"name": "深圳云帆科技", "domain": "yunfan-console.test", "ownerId": c.manager.ID}, http.StatusCreated, &acct)
+		c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Ann", "lastName": "Account", "accountId": acct.ID, "ownerId": c.manager.ID}, http.StatusCreated, nil)
+		p := signIn(t, s, c.tn, c.manager, desktop)
+		p.Go(s.GatewayURL + "/accounts")
+		p.WaitTestID("page-accounts")
+		contactsWait(t, p, "the account listed", rowsText+`.includes("深圳云帆科技")`)
+		p.Axe("accounts list")
+		p.Click(`[data-testid="row"] a`)
+		p.WaitTestID("page-account")
+		contactsWait(t, p, "the account's contacts", `document.querySelector('[data-testid="account-contacts"]')?.textContent.includes("Ann Account")`)
+		p.Axe("account page")
+	})
+
 	t.Run("filter by tag", func(t *testing.T) {
 		p := signIn(t, s, c.tn, c.manager, desktop)
 		p.Go(s.GatewayURL + "/contacts")

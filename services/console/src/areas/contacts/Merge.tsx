@@ -32,7 +32,7 @@ export function Duplicates({ entity, record }: { entity: Entity; record: AnyReco
       <List
         loading={q.isLoading}
         dataSource={q.data?.items ?? []}
-        locale={{ emptyText: t("contacts.dups.none") }}
+        locale={{ emptyText: <Typography.Text>{t("contacts.dups.none")}</Typography.Text> }}
         renderItem={(d) => (
           <List.Item actions={[<Button key="m" size="small" onClick={() => setLoser(d.id)} data-testid="merge-open">{t("contacts.dups.merge")}</Button>]}>
             <List.Item.Meta
@@ -102,7 +102,7 @@ function MergeDialog({ entity, winner, loserId, onClose }: { entity: Entity; win
         pagination={false}
         scroll={{ x: "max-content" }}
         dataSource={fields.map((f) => ({ f }))}
-        locale={{ emptyText: t("contacts.dups.same") }}
+        locale={{ emptyText: <Typography.Text>{t("contacts.dups.same")}</Typography.Text> }}
         columns={[
           { key: "f", title: t("filter.field"), render: (_, { f }) => fieldLabel(f, t, defs) },
           ...(["winner", "loser"] as const).map((side) => ({

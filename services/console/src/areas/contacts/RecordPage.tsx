@@ -111,7 +111,7 @@ export function RecordPage({ entity }: { entity: Entity }) {
           )}
           {entity === "account" && (
             <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("contacts.title")}</h2>} size="small" style={{ marginTop: 16 }} data-testid="account-contacts">
-              <List size="small" loading={contacts.isLoading} dataSource={contacts.data?.items ?? []} locale={{ emptyText: t("contacts.none") }}
+              <List size="small" loading={contacts.isLoading} dataSource={contacts.data?.items ?? []} locale={{ emptyText: <Typography.Text>{t("contacts.none")}</Typography.Text> }}
                 renderItem={(c) => <List.Item><Link to={`/contacts/${c.id}`}>{c.displayName}</Link></List.Item>} />
             </Card>
           )}
