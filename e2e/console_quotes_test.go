@@ -56,8 +56,10 @@ func newQuoteScene(t *testing.T, s *stack.Stack) *quoteScene {
 // says why it needs approval, and submits it; the team's manager, on a
 // phone, finds it in the approvals inbox with the reason and approves it;
 // the rep sees it approved, downloads its PDF and previews its HTML in a
-// sandbox; the forecast shows the deal. Axe on the quotes list, the
-// builder, the quote, the inbox and the forecasts.
+// sandbox; the forecast shows the deal, and the manager overrides its
+// commit; the administrator creates a product and prices it in the book.
+// Axe on the quotes list, the builder, the quote, the inbox, the
+// forecasts, products and price books.
 func TestConsoleQuotes(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := newQuoteScene(t, s)
@@ -101,6 +103,7 @@ func TestConsoleQuotes(t *testing.T) {
 	if got := rep.Text(browser.TestID("quote-approval")); !strings.Contains(got, "15%") {
 		t.Errorf("the pending quote says %q, want the discount that needs approval", got)
 	}
+	rep.WaitGone(".ant-message-notice") // the tag's colour and the toast have settled
 	rep.Axe("quote pending approval")
 
 	t.Run("manager approves on a phone", func(t *testing.T) {
@@ -153,6 +156,61 @@ func TestConsoleQuotes(t *testing.T) {
 		t.Errorf("the forecast shows %q, want the deal's €170.00 in its pipeline", got)
 	}
 	rep.Axe("forecasts")
+
+	t.Run("manager overrides the forecast", func(t *testing.T) {
+		m := signIn(t, s, c.tn, c.manager, desktop)
+		m.Go(s.GatewayURL + "/forecasts")
+		m.Wait(`[data-testid="row"]`)
+		if got := textWith(m, `[data-testid="row"]`, "rep@console-quotes.test"); !strings.Contains(got, "rep@console-quotes.test") {
+			t.Errorf("the manager's forecast row is %q, want the rep by name", got)
+		}
+		// An owner's override is shown to who may see the owner's records
+		// without a team, so the manager overrides their team's commit.
+		m.Click("#forecast-group")
+		m.ClickText(".ant-select-item-option", "Team")
+		textWith(m, `[data-testid="row"]`, "Console quotes team")
+		m.Click(browser.TestID("forecast-override-set"))
+		m.Fill("#amount", "250.5")
+		m.Fill("#note", "Expect the renewal")
+		m.Click(browser.TestID("override-save"))
+		m.WaitTestID("forecast-override")
+		if got := m.Text(browser.TestID("forecast-override")); !strings.Contains(got, "Commit: €250.50") || !strings.Contains(got, "Expect the renewal") {
+			t.Errorf("the override shows %q, want Commit: €250.50 with its note", got)
+		}
+	})
+
+	t.Run("catalogue", func(t *testing.T) {
+		a := signIn(t, s, c.tn, c.tn.Admin, desktop)
+		a.Go(s.GatewayURL + "/products")
+		a.WaitTestID("page-products")
+		a.Wait(`[data-testid="row"]`)
+		a.Axe("products")
+		a.Click(browser.TestID("product-new"))
+		a.Fill("#sku", "QB-2")
+		a.Fill("#name", "咨询服务")
+		a.Click(browser.TestID("product-save"))
+		a.WaitGone(browser.TestID("product-save"))
+		if got := textWith(a, browser.TestID("page-products"), "咨询服务"); !strings.Contains(got, "QB-2") || !strings.Contains(got, "咨询服务") {
+			t.Errorf("after creating QB-2 the products page shows %q", got)
+		}
+		a.Go(s.GatewayURL + "/price-books")
+		a.WaitTestID("page-price-books")
+		a.Wait(`[data-testid="row"]`)
+		a.Axe("price books")
+		a.ClickText(`[data-testid="row"] td`, "Console EUR")
+		a.WaitTestID("page-price-book")
+		a.Wait(`[data-testid="row"]`)
+		a.Axe("price book")
+		a.Click(browser.TestID("price-new"))
+		a.Fill("#productId", "QB-2")
+		a.ClickText(".ant-select-item-option", "QB-2 · 咨询服务")
+		a.Fill("#price", "12.5")
+		a.Click(browser.TestID("price-save"))
+		a.WaitGone(browser.TestID("price-save"))
+		if got := textWith(a, browser.TestID("page-price-book"), "QB-2 · 咨询服务"); !strings.Contains(got, "QB-2 · 咨询服务") || !strings.Contains(got, "€12.50") {
+			t.Errorf("after pricing QB-2 the price book shows %q, want it at €12.50", got)
+		}
+	})
 }
 
 // textWith is the text of the first element matching selector once it

@@ -38,7 +38,7 @@ export default function ApprovalsPage() {
       <Button type="primary" onClick={() => setDeciding({ quote: q, move: "approve" })} data-testid="inbox-approve" aria-label={t("quotes.inbox.approveOne", { number: q.number })}>
         {t("quotes.move.approve")}
       </Button>
-      <Button danger onClick={() => setDeciding({ quote: q, move: "reject" })} data-testid="inbox-reject" aria-label={t("quotes.inbox.rejectOne", { number: q.number })}>
+      <Button onClick={() => setDeciding({ quote: q, move: "reject" })} data-testid="inbox-reject" aria-label={t("quotes.inbox.rejectOne", { number: q.number })}>
         {t("quotes.move.reject")}
       </Button>
     </Space>

@@ -103,6 +103,7 @@ export default function ForecastsPage() {
           data-testid="forecast-period"
         />
         <Select<GroupBy>
+          id="forecast-group"
           aria-label={t("quotes.forecast.groupBy")}
           value={groupBy}
           onChange={setGroupBy}
@@ -227,7 +228,7 @@ function OverrideForm(p: { period: string; groupBy: "owner" | "team"; group: Gro
         <Form.Item name="note" label={t("quotes.forecast.note")}>
           <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>
-        {error && <Typography.Text type="danger">{error}</Typography.Text>}
+        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
       </Form>
     </Modal>
   );

@@ -162,9 +162,9 @@ export function LineEditor({ opportunityId, saveLabel, onSaved }: { opportunityI
           </Button>
         </Space>
         {error && (
-          <Typography.Paragraph type="danger" data-testid="lines-error">
+          <div role="alert" style={{ color: "#a8071a", marginTop: 8 }} data-testid="lines-error">
             {error}
-          </Typography.Paragraph>
+          </div>
         )}
       </Form>
     </Card>

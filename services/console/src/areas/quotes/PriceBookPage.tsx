@@ -198,7 +198,7 @@ function PriceForm({ book, onClose }: { book: PriceBook; onClose: () => void }) 
         >
           <Input inputMode="decimal" data-testid="price-amount" />
         </Form.Item>
-        {error && <Typography.Text type="danger">{error}</Typography.Text>}
+        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
       </Form>
     </Modal>
   );

@@ -11,7 +11,7 @@ import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
 import { formatDate } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
-import type { PriceBook } from "./shared";
+import { activeColor, stateColors, type PriceBook } from "./shared";
 
 /** PriceBooksPage lists the price books and creates them (sales:admin). */
 export default function PriceBooksPage() {
@@ -70,8 +70,8 @@ export function BookTags({ book }: { book: PriceBook }) {
   const { t } = useI18n();
   return (
     <Space size={4}>
-      {book.isStandard && <Tag color="blue">{t("quotes.books.standard")}</Tag>}
-      <Tag color={book.active ? "green" : "default"}>{book.active ? t("quotes.books.active") : t("quotes.books.inactive")}</Tag>
+      {book.isStandard && <Tag color={stateColors.sent}>{t("quotes.books.standard")}</Tag>}
+      <Tag color={book.active ? activeColor : "default"}>{book.active ? t("quotes.books.active") : t("quotes.books.inactive")}</Tag>
     </Space>
   );
 }
@@ -173,7 +173,7 @@ export function PriceBookForm({ book, onClose }: { book: PriceBook | null; onClo
             <Switch />
           </Form.Item>
         </Space>
-        {error && <Typography.Text type="danger">{error}</Typography.Text>}
+        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
       </Form>
     </Modal>
   );

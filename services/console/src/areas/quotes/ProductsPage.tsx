@@ -10,7 +10,7 @@ import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
 import { applyProblem } from "../../lib/forms";
 import { useCursorStack } from "../../lib/useCursorStack";
-import type { Product } from "./shared";
+import { activeColor, type Product } from "./shared";
 
 const units = ["each", "hour", "month"];
 
@@ -63,7 +63,7 @@ export default function ProductsPage() {
             { title: t("quotes.products.name"), dataIndex: "name" },
             { title: t("quotes.products.family"), dataIndex: "family" },
             { title: t("quotes.products.unit"), dataIndex: "unit" },
-            { title: t("quotes.products.active"), dataIndex: "active", render: (a: boolean) => <Tag color={a ? "green" : "default"}>{a ? t("quotes.yes") : t("quotes.no")}</Tag> },
+            { title: t("quotes.products.active"), dataIndex: "active", render: (a: boolean) => <Tag color={a ? activeColor : "default"}>{a ? t("quotes.yes") : t("quotes.no")}</Tag> },
           ]}
           card={(p) => (
             <Space direction="vertical" size={0}>
@@ -173,7 +173,7 @@ function ProductForm({ product, onClose }: { product: Product | null; onClose: (
         <Form.Item name="active" label={t("quotes.products.active")} valuePropName="checked">
           <Switch />
         </Form.Item>
-        {error && <Typography.Text type="danger">{error}</Typography.Text>}
+        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
       </Form>
     </Modal>
   );

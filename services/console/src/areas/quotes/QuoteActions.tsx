@@ -73,7 +73,7 @@ export function QuoteActions({ quote, onDone }: { quote: Quote; onDone?: (q: Quo
   return (
     <Space wrap>
       {list.map((m) => (
-        <Button key={m} type={m === "reject" || m === "decline" ? "default" : "primary"} danger={m === "reject" || m === "decline"} onClick={() => setAsking(m)} data-testid={`quote-${m}`}>
+        <Button key={m} type={m === "reject" || m === "decline" ? "default" : "primary"} onClick={() => setAsking(m)} data-testid={`quote-${m}`}>
           {t(`quotes.move.${m}`)}
         </Button>
       ))}
@@ -113,7 +113,7 @@ export function MoveDialog({ quote, move, onClose, onDone }: { quote: Quote; mov
         <Form.Item name="comment" label={required ? t("quotes.move.reason") : t("quotes.move.comment")} rules={required ? [{ required: true, whitespace: true, message: t("quotes.required") }] : []}>
           <Input.TextArea rows={3} maxLength={2000} data-testid="move-comment" />
         </Form.Item>
-        {error && <div role="alert" style={{ color: "#cf1322" }}>{error}</div>}
+        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
       </Form>
     </Modal>
   );
