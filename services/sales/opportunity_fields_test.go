@@ -59,6 +59,26 @@ func TestOpportunityTags(t *testing.T) {
 	validateEvents(t, e)
 }
 
+// TestOpportunityAccountFilter: accountId lists an account's opportunities
+// (within the caller's scope, like every list) and must be a UUID.
+func TestOpportunityAccountFilter(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	account := uuid.NewString()
+	a := createOpportunity(e, u, map[string]any{"name": "A", "accountId": account})
+	createOpportunity(e, u, map[string]any{"name": "B", "accountId": uuid.NewString()})
+	createOpportunity(e, u, map[string]any{"name": "C"})
+	if got := listOpportunityIDs(e, u, "?accountId="+account); !slices.Equal(got, []string{a.ID}) {
+		t.Errorf("the account's opportunities: %v, want %v", got, []string{a.ID})
+	}
+	if got := listOpportunityIDs(e, newUser(uuid.NewString()), "?accountId="+account); len(got) != 0 {
+		t.Errorf("another tenant lists %v", got)
+	}
+	if got := e.want(e.do(u, "GET", "/v1/opportunities?accountId=x", nil), http.StatusBadRequest).fields(); !slices.Equal(got, []string{"accountId"}) {
+		t.Errorf("a bad accountId names %v", got)
+	}
+}
+
 // TestOpportunityCustomFields: definitions of opportunities (sales:admin
 // to change), apart from those of leads, check the values an opportunity
 // is given, naming customFields/<key>; a patch merges values by key; a

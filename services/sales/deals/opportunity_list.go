@@ -28,6 +28,9 @@ const Module = "sales"
 type Filter struct {
 	PipelineID, StageID, OwnerID, TeamID, Status string
 	CloseFrom, CloseTo                           string
+	// AccountID selects the opportunities of an account (a list's filter,
+	// not the board's).
+	AccountID string
 	// Tag selects the opportunities with the tag, regardless of case (a
 	// list's filter, not the board's).
 	Tag string
@@ -71,7 +74,7 @@ func filterOn(q *pgstore.Query, f Filter, alias string) {
 	} else {
 		q.Add(alias + "deleted_at IS NULL")
 	}
-	for _, c := range []struct{ col, v string }{{"pipeline_id", f.PipelineID}, {"stage_id", f.StageID}, {"owner_id", f.OwnerID}, {"team_id", f.TeamID}, {"status", f.Status}} {
+	for _, c := range []struct{ col, v string }{{"pipeline_id", f.PipelineID}, {"stage_id", f.StageID}, {"owner_id", f.OwnerID}, {"team_id", f.TeamID}, {"status", f.Status}, {"account_id", f.AccountID}} {
 		if c.v != "" {
 			q.Add(alias+c.col+" = ?", c.v)
 		}

@@ -111,13 +111,14 @@ func decodeList(board bool) func(context.Context, *http.Request) (any, error) {
 		params := []param{{"ownerId", &f.OwnerID}, {"teamId", &f.TeamID}}
 		if !board {
 			params = append(params, param{"pipelineId", &f.PipelineID}, param{"stageId", &f.StageID}, param{"status", &f.Status},
-				param{"closeDateFrom", &f.CloseFrom}, param{"closeDateTo", &f.CloseTo}, param{"tag", &f.Tag})
+				param{"closeDateFrom", &f.CloseFrom}, param{"closeDateTo", &f.CloseTo}, param{"tag", &f.Tag}, param{"accountId", &f.AccountID})
 		}
 		for _, p := range params {
 			*p.dst = q.Get(p.name)
 		}
 		v.Check(f.PipelineID == "" || ids.Valid(f.PipelineID), "pipelineId", "must be a UUID")
 		v.Check(f.StageID == "" || ids.Valid(f.StageID), "stageId", "must be a UUID")
+		v.Check(f.AccountID == "" || ids.Valid(f.AccountID), "accountId", "must be a UUID")
 		v.Check(len(f.Tag) <= 4*tags.MaxName, "tag", "must be a tag name")
 		v.Check(f.Status == "" || f.Status == StatusOpen || f.Status == StatusWon || f.Status == StatusLost, "status", "must be open, won or lost")
 		for _, d := range []struct{ name, v string }{{"closeDateFrom", f.CloseFrom}, {"closeDateTo", f.CloseTo}} {
