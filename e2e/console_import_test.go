@@ -25,9 +25,10 @@ const gb18030CSV = "姓,名,邮箱,职位\r\n张,伟,zhang.wei@import.test,销�
 // wizard in Chromium against the real stack: the preview names the detected
 // encoding and shows the Chinese cells, the headers are mapped by the
 // suggestions, the job runs to 100 % with every row created, the contacts
-// are found by a name, and the import shows among the recent records on
-// home. Axe checks the wizard's steps, on a phone too. A CSV of leads with a
-// bad row goes through the leads' wizard, whose error report downloads.
+// are found by 张 in the list and the API, and the import shows among the
+// recent records on home. Axe checks the wizard's steps, on a phone too. A
+// CSV of leads with a bad row goes through the leads' wizard, whose error
+// report downloads.
 func TestConsoleImport(t *testing.T) {
 	s := stack.Start(t, bins)
 	tn := s.CreateTenant(t, "console-import")
@@ -94,6 +95,12 @@ func TestConsoleImport(t *testing.T) {
 	if len(found.Items) != 1 || found.Items[0].LastName != "张" || found.Items[0].FirstName != "伟" || found.Items[0].JobTitle != "销售经理" {
 		t.Errorf("searching 张 after the import found %+v, want 张伟, 销售经理", found.Items)
 	}
+
+	// "See the records" leads to the contacts, where 张 finds 张伟.
+	p.Click(browser.TestID("import-done"))
+	p.WaitTestID("page-contacts")
+	p.Fill(searchBox, "张")
+	contactsWait(t, p, "张 to find the imported 张伟 alone", `[...document.querySelectorAll('[data-testid="row"]')].length === 1 && `+rowsText+`.includes("张伟")`)
 
 	p.Go(s.GatewayURL + "/")
 	p.WaitTestID("home-recent-item")
