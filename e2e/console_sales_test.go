@@ -93,6 +93,7 @@ func TestConsoleSales(t *testing.T) {
 
 		p.Click(browser.TestID("lead-edit"))
 		p.Fill("#lead_source", "trade show")
+		still(p)
 		p.Axe("lead edit")
 		p.Click(browser.TestID("lead-save"))
 		p.WaitGone(browser.TestID("lead-edit-form"))
@@ -117,6 +118,7 @@ func TestConsoleSales(t *testing.T) {
 		p.Click(browser.TestID("convert-with-opportunity"))
 		p.Wait("#convert_opportunity_name")
 		p.Fill("#convert_opportunity_amount", "8800")
+		still(p)
 		p.Axe("convert dialog")
 		p.Click(browser.TestID("convert-submit"))
 		p.WaitTestID("convert-result")
@@ -179,6 +181,7 @@ func TestConsoleSales(t *testing.T) {
 		if got := p.Text(`[data-testid="board-column"][data-stage="Qualify"]`); !strings.Contains(got, "Deal without amount") {
 			t.Errorf("a refused move left the card out of its column: Qualify shows %q", got)
 		}
+		still(p)
 		p.Axe("the stage's fields")
 		// A next step of spaces passes the form but not the service: its
 		// 422 shows on the field.
@@ -208,6 +211,11 @@ func TestConsoleSales(t *testing.T) {
 		c.api(t, http.MethodGet, "/v1/opportunities/"+c.dealID, nil, http.StatusOK, &deal)
 		if deal.NextStep != "Send the proposal" || deal.Amount.Minor != 120000 {
 			t.Errorf("the moved opportunity is %+v, want the form's amount and next step", deal)
+		}
+		p.Click(proposal + ` [data-id="` + c.dealID + `"] a`)
+		p.WaitTestID("page-opportunity")
+		if got := p.Text(browser.TestID("opportunity-stage")); got != "Proposal" {
+			t.Errorf("the moved opportunity's page shows the stage %q, want Proposal", got)
 		}
 	})
 
@@ -253,4 +261,10 @@ func drag(p *browser.Page, name, stage string) {
 		fire(card, "dragend");
 		return true;
 	})()`, name, stage), nil)
+}
+
+// still waits until no dialog or drawer is still opening (Ant Design's
+// motion classes), so axe sees its final colours.
+func still(p *browser.Page) {
+	p.WaitGone(`[class*="-appear"], [class*="-enter"]`)
 }

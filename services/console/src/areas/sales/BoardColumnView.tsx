@@ -1,10 +1,9 @@
 import { Button } from "antd";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { memo, useMemo, type DragEvent } from "react";
-import { Link } from "react-router-dom";
+import { memo, useEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from "react";
+import { useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useI18n } from "../../i18n/I18n";
-import { formatDate } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
 import type { BoardColumn, Opportunity, Stage } from "./api";
 
@@ -16,25 +15,57 @@ interface BoardColumnProps {
   over: boolean;
   onDragOver: (stageId: string) => void;
   onDrop: (opportunityId: string, stage: Stage) => void;
+  /** onMoveAsk asks where to move a card (its move button: keyboards and phones). */
   onMoveAsk: (o: Opportunity) => void;
 }
 
+/** firstCards is how many cards a column renders at first; scrolling near its end renders moreCards more. */
+const firstCards = 30;
+const moreCards = 100;
+
 /**
- * Card is one opportunity on the board: plain elements, no component per
- * card beyond a link and a button, so a thousand of them render at once.
+ * useReveal renders a long column a part at a time: n cards, and n grows
+ * when the sentinel after the last one comes within a screen of the
+ * column's scrolled view, so a board of a thousand cards renders only what
+ * can be seen.
  */
-const Card = memo(function Card({ o, onMoveAsk }: { o: Opportunity; onMoveAsk: (o: Opportunity) => void }) {
-  const { t, locale } = useI18n();
+function useReveal(total: number) {
+  const [n, setN] = useState(firstCards);
+  const sentinel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = sentinel.current;
+    if (!el || n >= total) return;
+    const io = new IntersectionObserver((es) => es.some((e) => e.isIntersecting) && setN((x) => x + moreCards), { root: el.parentElement, rootMargin: "100% 0px" });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [n, total]);
+  return { n, sentinel };
+}
+
+/** CardTexts are what every card writes the same way, made once per column. */
+interface CardTexts {
+  noAmount: string;
+  move: (name: string) => string;
+  money: (minor: number, currency: string) => string;
+  date: (iso: string) => string;
+}
+
+/**
+ * Card is one opportunity on the board: plain elements and no hooks, so a
+ * thousand of them render at once. Its link and its move button are
+ * handled by the board (one listener for all cards).
+ */
+const Card = memo(function Card({ o, texts }: { o: Opportunity; texts: CardTexts }) {
   return (
     <div className="board-card" draggable data-testid="board-card" data-id={o.id}>
-      <Link to={`/opportunities/${o.id}`} className="board-card-name">
+      <a href={`/opportunities/${o.id}`} className="board-card-name" data-open={o.id}>
         {o.name}
-      </Link>
+      </a>
       <div className="board-card-meta">
-        <span data-testid="board-card-amount">{o.amount ? formatMinor(o.amount.minor, o.amount.currency, locale) : t("sales.board.noAmount")}</span>
-        {o.closeDate ? <span>{formatDate(o.closeDate, locale)}</span> : null}
+        <span data-testid="board-card-amount">{o.amount ? texts.money(o.amount.minor, o.amount.currency) : texts.noAmount}</span>
+        {o.closeDate ? <span>{texts.date(o.closeDate)}</span> : null}
       </div>
-      <button type="button" className="board-card-move" aria-label={t("sales.board.moveCard", { name: o.name })} data-testid="board-card-move" onClick={() => onMoveAsk(o)}>
+      <button type="button" className="board-card-move" aria-label={texts.move(o.name)} data-testid="board-card-move" data-move={o.id}>
         ⇄
       </button>
     </div>
@@ -49,7 +80,17 @@ const Card = memo(function Card({ o, onMoveAsk }: { o: Opportunity; onMoveAsk: (
  */
 export function BoardColumnView({ column, pipelineId, phone, over, onDragOver, onDrop, onMoveAsk }: BoardColumnProps) {
   const { t, locale } = useI18n();
+  const navigate = useNavigate();
   const stage = column.stage;
+  const texts = useMemo<CardTexts>(() => {
+    const dates = new Intl.DateTimeFormat(locale, { year: "numeric", month: "short", day: "numeric" });
+    return {
+      noAmount: t("sales.board.noAmount"),
+      move: (name) => t("sales.board.moveCard", { name }),
+      money: (minor, currency) => formatMinor(minor, currency, locale),
+      date: (iso) => dates.format(new Date(iso)),
+    };
+  }, [t, locale]);
   const more = useInfiniteQuery({
     queryKey: ["board-more", pipelineId, stage.id],
     enabled: false,
@@ -63,6 +104,7 @@ export function BoardColumnView({ column, pipelineId, phone, over, onDragOver, o
     const seen = new Set(column.opportunities.map((o) => o.id));
     return [...column.opportunities, ...extra.filter((o) => !seen.has(o.id) && o.stageId === stage.id)];
   }, [column.opportunities, more.data, stage.id]);
+  const reveal = useReveal(cards.length);
   const hasMore = more.data ? more.hasNextPage : column.count > column.opportunities.length;
   const headingId = `board-stage-${stage.id}`;
   return (
@@ -80,6 +122,18 @@ export function BoardColumnView({ column, pipelineId, phone, over, onDragOver, o
         e.preventDefault();
         onDragOver(stage.id);
       }}
+      onClick={(e: MouseEvent) => {
+        const el = e.target as HTMLElement;
+        const open = el.closest<HTMLElement>("[data-open]")?.dataset.open;
+        const move = el.closest<HTMLElement>("[data-move]")?.dataset.move;
+        if (open && !e.ctrlKey && !e.metaKey && !e.shiftKey && e.button === 0) {
+          e.preventDefault();
+          navigate(`/opportunities/${open}`);
+        } else if (move) {
+          const o = cards.find((x) => x.id === move);
+          if (o) onMoveAsk(o);
+        }
+      }}
       onDrop={(e) => {
         e.preventDefault();
         const id = e.dataTransfer.getData("text/plain");
@@ -96,10 +150,11 @@ export function BoardColumnView({ column, pipelineId, phone, over, onDragOver, o
         </div>
       </header>
       <div className="board-column-cards">
-        {cards.map((o) => (
-          <Card key={o.id} o={o} onMoveAsk={onMoveAsk} />
+        {cards.slice(0, reveal.n).map((o) => (
+          <Card key={o.id} o={o} texts={texts} />
         ))}
-        {hasMore ? (
+        {reveal.n < cards.length ? <div ref={reveal.sentinel} className="board-sentinel" /> : null}
+        {hasMore && reveal.n >= cards.length ? (
           <Button block onClick={() => (more.data ? more.fetchNextPage() : more.refetch())} loading={more.isFetching} data-testid="board-more">
             {t("sales.board.more", { n: column.count - cards.length })}
           </Button>

@@ -239,7 +239,7 @@ function convertBody(v: Values, contactId: string | undefined, accountId: string
 function Converted({ conversion: c, onClose }: { conversion: Conversion; onClose: () => void }) {
   const { t } = useI18n();
   return (
-    <Modal open title={t("sales.convert.done")} onCancel={onClose} footer={<Button onClick={onClose}>{t("action.close")}</Button>}>
+    <Modal open title={t("sales.convert.done")} onCancel={onClose} transitionName="" maskTransitionName="" footer={<Button onClick={onClose}>{t("action.close")}</Button>}>
       <Space direction="vertical" data-testid="convert-result">
         <Link to={`/contacts/${c.contactId}`} data-testid="convert-go-contact">
           {t(c.contactAction === "created" ? "sales.convert.contactCreated" : "sales.convert.contactLinked")}

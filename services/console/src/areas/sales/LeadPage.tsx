@@ -11,6 +11,7 @@ import { applyProblem } from "../../lib/forms";
 import { useIsPhone } from "../../lib/useIsPhone";
 import { ifMatch, mergePatch, type Lead } from "./api";
 import { ConvertDialog } from "./ConvertDialog";
+import { customValue, useCustomLabels } from "./customFields";
 import { LeadFields, leadPatch, leadValues, type LeadValues } from "./LeadFields";
 import { leadTitle } from "./LeadsPage";
 
@@ -23,6 +24,7 @@ export default function LeadPage() {
   const lead = useQuery({ queryKey: ["lead", id], queryFn: () => unwrap(api.GET("/v1/leads/{id}", { params: { path: { id } } })) });
   const score = useQuery({ queryKey: ["lead", id, "score"], queryFn: () => unwrap(api.GET("/v1/leads/{id}/score", { params: { path: { id } } })) });
   const assignment = useQuery({ queryKey: ["lead", id, "assignment"], queryFn: () => unwrap(api.GET("/v1/leads/{id}/assignment", { params: { path: { id } } })) });
+  const labels = useCustomLabels("lead");
   const duplicates = useQuery({ queryKey: ["lead", id, "duplicates"], queryFn: () => unwrap(api.GET("/v1/leads/{id}/duplicates", { params: { path: { id } } })) });
   if (lead.isError) return <div data-testid="page-lead"><ErrorState error={lead.error} onRetry={() => lead.refetch()} /></div>;
   const l = lead.data;
@@ -79,7 +81,7 @@ export default function LeadPage() {
               {l.teamId ? <Descriptions.Item label={t("sales.lead.team")}>{l.teamId}</Descriptions.Item> : null}
               <Descriptions.Item label={t("sales.lead.tags")}>{l.tags.map((g) => <Tag key={g}>{g}</Tag>)}</Descriptions.Item>
               {custom.map(([k, v]) => (
-                <Descriptions.Item key={k} label={k}>{typeof v === "string" ? v : JSON.stringify(v)}</Descriptions.Item>
+                <Descriptions.Item key={k} label={labels.get(k) ?? k}>{customValue(v)}</Descriptions.Item>
               ))}
               <Descriptions.Item label={t("sales.lead.created")}>{formatDateTime(l.createdAt, locale)}</Descriptions.Item>
               <Descriptions.Item label={t("sales.lead.updated")}>{formatDateTime(l.updatedAt, locale)}</Descriptions.Item>

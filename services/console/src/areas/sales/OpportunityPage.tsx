@@ -8,6 +8,7 @@ import type { T } from "../../i18n/I18n";
 import { formatDate, formatDateTime } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
 import { useIsPhone } from "../../lib/useIsPhone";
+import { customValue, useCustomLabels } from "./customFields";
 import { LineItemsEditor } from "./LineItemsEditor";
 
 /** duration writes a number of seconds as days and hours, or minutes under an hour. */
@@ -24,6 +25,7 @@ export default function OpportunityPage() {
   const { id = "" } = useParams();
   const { t, locale } = useI18n();
   const phone = useIsPhone();
+  const labels = useCustomLabels("opportunity");
   const opp = useQuery({ queryKey: ["opportunity", id], queryFn: () => unwrap(api.GET("/v1/opportunities/{id}", { params: { path: { id } } })) });
   const pipelineId = opp.data?.pipelineId;
   const pipeline = useQuery({ queryKey: ["pipeline", pipelineId], enabled: !!pipelineId, queryFn: () => unwrap(api.GET("/v1/pipelines/{id}", { params: { path: { id: pipelineId ?? "" } } })) });
@@ -40,9 +42,11 @@ export default function OpportunityPage() {
         <Typography.Title level={1} style={{ fontSize: 24, margin: 0 }} data-testid="opportunity-name">
           {o.name}
         </Typography.Title>
-        <Tag color={o.status === "won" ? "green" : o.status === "lost" ? "red" : "blue"} data-testid="opportunity-stage">
-          {stage?.name ?? ""}
-        </Tag>
+        {stage ? (
+          <Tag color={o.status === "won" ? "green" : o.status === "lost" ? "red" : "blue"} data-testid="opportunity-stage">
+            {stage.name}
+          </Tag>
+        ) : null}
       </Space>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}>
@@ -71,7 +75,7 @@ export default function OpportunityPage() {
               {o.competitors.length ? <Descriptions.Item label={t("sales.opp.competitors")}>{o.competitors.join(", ")}</Descriptions.Item> : null}
               {o.tags.length ? <Descriptions.Item label={t("sales.lead.tags")}>{o.tags.map((g) => <Tag key={g}>{g}</Tag>)}</Descriptions.Item> : null}
               {custom.map(([k, v]) => (
-                <Descriptions.Item key={k} label={k}>{typeof v === "string" ? v : JSON.stringify(v)}</Descriptions.Item>
+                <Descriptions.Item key={k} label={labels.get(k) ?? k}>{customValue(v)}</Descriptions.Item>
               ))}
               <Descriptions.Item label={t("sales.lead.created")}>{formatDateTime(o.createdAt, locale)}</Descriptions.Item>
             </Descriptions>
