@@ -1,7 +1,7 @@
 import { CheckSquareOutlined, TeamOutlined } from "@ant-design/icons";
-import { Button, Descriptions, Modal, Tag } from "antd";
+import { Button, Descriptions, Modal, Space, Tag } from "antd";
 import dayjs from "dayjs";
-import type { DragEvent } from "react";
+import type { CSSProperties, DragEvent } from "react";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { isOpenTask, startOf, useActivityWrites, type Activity } from "./activities";
@@ -17,16 +17,16 @@ export function dropped(e: DragEvent): string {
 /**
  * ActivityChip is one meeting or task in a calendar: its time and subject,
  * draggable to another slot (meetings and open tasks), opening its details
- * when clicked.
+ * when clicked. Given a style (the week grid's span), it is placed by it.
  */
-export function ActivityChip({ a, onOpen, showTime = true }: { a: Activity; onOpen: (a: Activity) => void; showTime?: boolean }) {
+export function ActivityChip({ a, onOpen, showTime = true, style }: { a: Activity; onOpen: (a: Activity) => void; showTime?: boolean; style?: CSSProperties }) {
   const done = a.type === "task" && !isOpenTask(a);
-  const movable = a.type === "meeting" || isOpenTask(a);
   return (
     <button
       type="button"
-      className={`cal-chip cal-chip-${a.type}${done ? " cal-chip-done" : ""}`}
-      draggable={movable}
+      className={`cal-chip cal-chip-${a.type}${done ? " cal-chip-done" : ""}${style ? " cal-chip-span" : ""}`}
+      style={style}
+      draggable={movable(a)}
       onDragStart={(e) => {
         e.dataTransfer.setData(dragType, a.id);
         e.dataTransfer.setData("text/plain", a.id);
@@ -46,8 +46,13 @@ export function ActivityChip({ a, onOpen, showTime = true }: { a: Activity; onOp
   );
 }
 
-/** ActivityDetails shows an activity opened in a calendar; an open task can be completed from it. */
-export function ActivityDetails({ a, onClose }: { a: Activity | null; onClose: () => void }) {
+/** movable says whether a can be rescheduled: a meeting or an open task. */
+export function movable(a: Activity): boolean {
+  return a.type === "meeting" || isOpenTask(a);
+}
+
+/** ActivityDetails shows an activity opened in a calendar; a meeting or an open task can be moved (onMove) from it, an open task completed. */
+export function ActivityDetails({ a, onClose, onMove }: { a: Activity | null; onClose: () => void; onMove: (a: Activity) => void }) {
   const { t, locale } = useI18n();
   const { complete } = useActivityWrites();
   return (
@@ -56,10 +61,17 @@ export function ActivityDetails({ a, onClose }: { a: Activity | null; onClose: (
       title={a?.subject || t(`calendar.type.${a?.type ?? "task"}`)}
       onCancel={onClose}
       footer={
-        a && isOpenTask(a) ? (
-          <Button type="primary" loading={complete.isPending} data-testid="activity-complete" onClick={() => complete.mutate({ a }, { onSuccess: onClose })}>
-            {t("calendar.complete")}
-          </Button>
+        a && movable(a) ? (
+          <Space wrap>
+            <Button data-testid="activity-move" onClick={() => onMove(a)}>
+              {t("calendar.move")}
+            </Button>
+            {isOpenTask(a) && (
+              <Button type="primary" loading={complete.isPending} data-testid="activity-complete" onClick={() => complete.mutate({ a }, { onSuccess: onClose })}>
+                {t("calendar.complete")}
+              </Button>
+            )}
+          </Space>
         ) : null
       }
     >

@@ -12,6 +12,7 @@ import { ActivityDetails } from "./ActivityChip";
 import { ActivityForm, nextHour } from "./ActivityForm";
 import { DayList } from "./DayList";
 import { MonthView } from "./MonthView";
+import { MoveDialog } from "./MoveDialog";
 import { WeekGrid } from "./WeekGrid";
 import { WhoSelect } from "./WhoSelect";
 import "./calendar.css";
@@ -19,8 +20,9 @@ import "./calendar.css";
 /**
  * CalendarPage shows the meetings and tasks of the user, another user or a
  * team by week (a grid of hours) or by month; on a phone, a day's list.
- * Clicking a slot plans a task or meeting there, dragging one moves it, and
- * a task opened can be completed.
+ * Clicking a slot plans a task or meeting there, dragging one moves it, as
+ * does the "Move…" action (of one opened, or on a phone's list) without a
+ * mouse, and a task opened can be completed.
  */
 export default function CalendarPage() {
   const { t, locale } = useI18n();
@@ -35,6 +37,11 @@ export default function CalendarPage() {
   const { reschedule } = useActivityWrites();
   const [creating, setCreating] = useState<Dayjs | null>(null);
   const [open, setOpen] = useState<Activity | null>(null);
+  const [moving, setMoving] = useState<Activity | null>(null);
+  const moveOpened = (a: Activity) => {
+    setOpen(null);
+    setMoving(a);
+  };
 
   const step = view === "month" ? "month" : view === "week" ? "week" : "day";
   const title =
@@ -82,14 +89,15 @@ export default function CalendarPage() {
       {cal.isError ? (
         <ErrorState error={cal.error} onRetry={() => cal.refetch()} />
       ) : view === "day" ? (
-        <DayList items={items} onOpen={setOpen} />
+        <DayList items={items} onOpen={setOpen} onMove={setMoving} />
       ) : view === "week" ? (
         <WeekGrid start={from} items={items} onCreate={setCreating} onMove={move} onOpen={setOpen} />
       ) : (
         <MonthView month={at} items={items} onCreate={setCreating} onMove={move} onOpen={setOpen} />
       )}
       <ActivityForm at={creating} assignee={assignee} onClose={() => setCreating(null)} />
-      <ActivityDetails a={open} onClose={() => setOpen(null)} />
+      <ActivityDetails a={open} onClose={() => setOpen(null)} onMove={moveOpened} />
+      <MoveDialog a={moving} onClose={() => setMoving(null)} />
     </div>
   );
 }

@@ -3,13 +3,28 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useI18n } from "../../i18n/I18n";
 import { startOf, type Activity } from "./activities";
 import { ActivityChip, dropped } from "./ActivityChip";
+import { layDay, type Placed } from "./time";
 
 const hours = Array.from({ length: 24 }, (_, h) => h);
 
+/** rowPx is the height of an hour's row (calendar.css's .cal-slot). */
+const rowPx = 48;
+
+/** span is where a placed activity shows in the slot of its start's hour: down to its end, in its lane. */
+function span(p: Placed) {
+  const minutes = p.end.diff(p.start, "minute");
+  return {
+    top: (p.start.minute() / 60) * rowPx,
+    height: Math.max((minutes / 60) * rowPx, 20),
+    left: `calc(${(p.lane * 100) / p.lanes}% + 1px)`,
+    width: `calc(${100 / p.lanes}% - 2px)`,
+  };
+}
+
 /**
  * WeekGrid is a week as a CSS grid: a column per day, a row per hour. An
- * activity shows in the hour it starts; clicking an empty slot plans one
- * there, and dropping an activity on a slot moves it to that day and hour
+ * activity shows from its start down to its end (layDay), overlapping ones
+ * side by side; clicking an empty slot plans one there, and dropping an activity on a slot moves it to that day and hour
  * (its minutes kept).
  */
 export function WeekGrid({ start, items, onCreate, onMove, onOpen }: { start: Dayjs; items: Activity[]; onCreate: (at: Dayjs) => void; onMove: (a: Activity, to: Dayjs) => void; onOpen: (a: Activity) => void }) {
@@ -18,16 +33,18 @@ export function WeekGrid({ start, items, onCreate, onMove, onOpen }: { start: Da
   const [over, setOver] = useState("");
   const scroller = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 8 * 48; // the working day in view
+    if (scroller.current) scroller.current.scrollTop = 8 * rowPx; // the working day in view
   }, []);
   const slots = useMemo(() => {
-    const m = new Map<string, Activity[]>();
-    for (const a of items) {
-      const k = dayjs(startOf(a)).format("YYYY-MM-DD-H");
-      m.set(k, [...(m.get(k) ?? []), a]);
+    const m = new Map<string, Placed[]>();
+    for (const d of days) {
+      for (const p of layDay(items, d)) {
+        const k = p.start.format("YYYY-MM-DD-H");
+        m.set(k, [...(m.get(k) ?? []), p]);
+      }
     }
     return m;
-  }, [items]);
+  }, [items, days]);
   const dayName = new Intl.DateTimeFormat(locale, { weekday: "short", month: "numeric", day: "numeric" });
   const today = dayjs().format("YYYY-MM-DD");
 
@@ -69,8 +86,8 @@ export function WeekGrid({ start, items, onCreate, onMove, onOpen }: { start: Da
                     if (a) onMove(a, at.minute(dayjs(startOf(a)).minute()));
                   }}
                 >
-                  {(slots.get(key) ?? []).map((a) => (
-                    <ActivityChip key={a.id} a={a} onOpen={onOpen} />
+                  {(slots.get(key) ?? []).map((p) => (
+                    <ActivityChip key={p.a.id} a={p.a} onOpen={onOpen} style={span(p)} />
                   ))}
                 </div>
               );

@@ -49,6 +49,11 @@ export const catalog: Catalog = {
     "calendar.complete": "Complete",
     "calendar.completeNamed": "Complete {subject}",
     "calendar.completed": "Task completed",
+    "calendar.move": "Move…",
+    "calendar.moveNamed": "Move {subject}",
+    "calendar.moveSave": "Move",
+    "calendar.moveStart": "New start (its length is kept)",
+    "calendar.moveDue": "New due time",
   },
   zh: {
     "calendar.menu": "日历",
@@ -97,5 +102,10 @@ export const catalog: Catalog = {
     "calendar.complete": "完成",
     "calendar.completeNamed": "完成 {subject}",
     "calendar.completed": "任务已完成",
+    "calendar.move": "改期…",
+    "calendar.moveNamed": "改期：{subject}",
+    "calendar.moveSave": "改期",
+    "calendar.moveStart": "新的开始时间（时长不变）",
+    "calendar.moveDue": "新的截止时间",
   },
 };

@@ -51,3 +51,53 @@ export function range(view: View, at: Dayjs): [Dayjs, Dayjs] {
   const s = weekStart(at.startOf("month")).subtract(1, "day"); // a grid may start on Sunday
   return [s, s.add(43, "day")];
 }
+
+/** Placed is an activity laid out in a day of the week grid: its span that day and its lane among those it overlaps. */
+export interface Placed {
+  a: Activity;
+  start: Dayjs;
+  end: Dayjs;
+  lane: number;
+  lanes: number;
+}
+
+/** taskMinutes is how long a task (a due time, no length) shows in the week grid. */
+const taskMinutes = 30;
+
+/**
+ * layDay places the activities starting on day from their start to their
+ * end (a task for taskMinutes; a meeting running past midnight up to the
+ * day's end), those overlapping side by side: each gets the first lane free
+ * at its start, and every one of a run of overlapping activities shares
+ * that run's number of lanes.
+ */
+export function layDay(items: Activity[], day: Dayjs): Placed[] {
+  const from = day.startOf("day");
+  const until = from.add(1, "day");
+  const spans = items
+    .map((a) => {
+      const start = dayjs(startOf(a));
+      const end = a.meeting ? dayjs(a.meeting.endAt) : start.add(taskMinutes, "minute");
+      return { a, start, end: end.isAfter(until) ? until : end.isAfter(start) ? end : start.add(taskMinutes, "minute"), lane: 0, lanes: 1 };
+    })
+    .filter((p) => !p.start.isBefore(from) && p.start.isBefore(until))
+    .sort((x, y) => x.start.valueOf() - y.start.valueOf() || y.end.valueOf() - x.end.valueOf());
+  let run: Placed[] = [];
+  let laneEnds: number[] = [];
+  let runEnd = -Infinity;
+  const close = () => run.forEach((p) => (p.lanes = laneEnds.length));
+  for (const p of spans) {
+    if (p.start.valueOf() >= runEnd) {
+      close();
+      run = [];
+      laneEnds = [];
+    }
+    const free = laneEnds.findIndex((e) => e <= p.start.valueOf());
+    p.lane = free < 0 ? laneEnds.length : free;
+    laneEnds[p.lane] = p.end.valueOf();
+    run.push(p);
+    runEnd = Math.max(runEnd, p.end.valueOf());
+  }
+  close();
+  return spans;
+}
