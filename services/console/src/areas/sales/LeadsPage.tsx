@@ -69,6 +69,7 @@ export default function LeadsPage() {
           options={leadStatuses.map((s) => ({ value: s, label: t(`sales.status.${s}`) }))}
           data-testid="lead-status-filter"
         />
+        <Button onClick={() => navigate("/leads/import")} data-testid="lead-import">{t("imports.menu")}</Button>
       </Space>
       {list.isError ? (
         <ErrorState error={list.error} onRetry={() => list.refetch()} />
