@@ -213,6 +213,17 @@ func TestConsoleContacts(t *testing.T) {
 		}
 		c.api(t, http.MethodPost, "/v1/accounts", map[string]any{"name": "深圳云帆科技", "domain": "yunfan-console.test", "ownerId": c.manager.ID}, http.StatusCreated, &acct)
 		c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Ann", "lastName": "Account", "accountId": acct.ID, "ownerId": c.manager.ID}, http.StatusCreated, nil)
+		var pl struct {
+			ID     string `json:"id"`
+			Stages []struct {
+				ID string `json:"id"`
+			} `json:"stages"`
+		}
+		c.api(t, http.MethodPost, "/v1/pipelines", map[string]any{"name": "Direct", "stages": []map[string]any{
+			{"name": "Qualify", "kind": "open", "probability": 10}, {"name": "Won", "kind": "won"}, {"name": "Lost", "kind": "lost"},
+		}}, http.StatusCreated, &pl)
+		c.api(t, http.MethodPost, "/v1/opportunities", map[string]any{"name": "云帆 renewal", "pipelineId": pl.ID, "stageId": pl.Stages[0].ID,
+			"accountId": acct.ID, "ownerId": c.manager.ID}, http.StatusCreated, nil)
 		p := signIn(t, s, c.tn, c.manager, desktop)
 		p.Go(s.GatewayURL + "/accounts")
 		p.WaitTestID("page-accounts")
@@ -221,6 +232,7 @@ func TestConsoleContacts(t *testing.T) {
 		p.Click(`[data-testid="row"] a`)
 		p.WaitTestID("page-account")
 		contactsWait(t, p, "the account's contacts", `document.querySelector('[data-testid="account-contacts"]')?.textContent.includes("Ann Account")`)
+		contactsWait(t, p, "the account's opportunities", `document.querySelector('[data-testid="account-opportunities"]')?.textContent.includes("云帆 renewal")`)
 		p.Axe("account page")
 	})
 

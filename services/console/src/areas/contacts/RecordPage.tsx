@@ -5,7 +5,9 @@ import { useEffect, useState, type ReactNode } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { ErrorState } from "../../components/ErrorState";
+import { useSession } from "../../auth/session";
 import { useI18n } from "../../i18n/I18n";
+import { formatMinor } from "../../lib/money";
 import { rememberRecord } from "../../lib/recent";
 import { useCustomFields, useUsers, type Account, type AnyRecord, type Contact, type Entity } from "./api";
 import { cell, customValue, type CellContext } from "./cells";
@@ -55,6 +57,7 @@ function fieldRows(entity: Entity, r: AnyRecord, ctx: CellContext, account?: Acc
  */
 export function RecordPage({ entity }: { entity: Entity }) {
   const { t, locale } = useI18n();
+  const { can } = useSession();
   const { id = "" } = useParams();
   const nav = useNavigate();
   const [editing, setEditing] = useState(false);
@@ -81,6 +84,11 @@ export function RecordPage({ entity }: { entity: Entity }) {
     queryKey: ["contacts", "of-account", id],
     enabled: entity === "account",
     queryFn: () => unwrap(api.GET("/v1/contacts", { params: { query: { filter: JSON.stringify({ field: "accountId", op: "eq", value: id }), sort: "displayName", limit: 50 } } })),
+  });
+  const deals = useQuery({
+    queryKey: ["opportunities", "of-account", id],
+    enabled: entity === "account" && can("sales:read"),
+    queryFn: () => unwrap(api.GET("/v1/opportunities", { params: { query: { accountId: id, limit: 20 } } })),
   });
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
   if (!r) return <Card loading data-testid={`page-${entity}`} />;
@@ -113,6 +121,20 @@ export function RecordPage({ entity }: { entity: Entity }) {
             <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("contacts.title")}</h2>} size="small" style={{ marginTop: 16 }} data-testid="account-contacts">
               <List size="small" loading={contacts.isLoading} dataSource={contacts.data?.items ?? []} locale={{ emptyText: <Typography.Text>{t("contacts.none")}</Typography.Text> }}
                 renderItem={(c) => <List.Item><Link to={`/contacts/${c.id}`}>{c.displayName}</Link></List.Item>} />
+            </Card>
+          )}
+          {entity === "account" && can("sales:read") && (
+            <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("contacts.opportunities")}</h2>} size="small" style={{ marginTop: 16 }} data-testid="account-opportunities">
+              {deals.isError ? (
+                <ErrorState error={deals.error} onRetry={() => deals.refetch()} />
+              ) : (
+                <List size="small" loading={deals.isLoading} dataSource={deals.data?.items ?? []} locale={{ emptyText: <Typography.Text>{t("contacts.noOpportunities")}</Typography.Text> }}
+                  renderItem={(o) => (
+                    <List.Item extra={o.amount ? formatMinor(o.amount.minor, o.amount.currency, locale) : null}>
+                      <Link to={`/opportunities/${o.id}`}>{o.name}</Link> <Tag>{t(`contacts.dealStatus.${o.status}`)}</Tag>
+                    </List.Item>
+                  )} />
+              )}
             </Card>
           )}
           <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("contacts.dups.title")}</h2>} size="small" style={{ marginTop: 16 }}>
