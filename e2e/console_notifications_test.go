@@ -107,7 +107,12 @@ func TestConsoleNotifications(t *testing.T) {
 			t.Errorf("at %dx%d the open notifications overflow the page's width", size[0], size[1])
 		}
 	}
-	p.Go(s.GatewayURL + "/settings/notifications")
+	// The side menu's entry, which needs no permission, opens the settings.
+	p.ClickText(`nav [role="menuitem"]`, "Notifications")
+	p.WaitTestID("page-notification-settings")
+	if path := pagePath(t, p); path != "/settings/notifications" {
+		t.Errorf("the menu's Notifications opened %s", path)
+	}
 	p.WaitTestID("pref-note.mention-email")
 	p.Click(browser.TestID("pref-note.mention-email"))
 	var prefs struct {
