@@ -38,27 +38,29 @@ func TestConsoleScreenshots(t *testing.T) {
 	fillSignIn(d, tn.Slug, tn.Admin.Email, tn.Admin.Password)
 	d.WaitTestID("page-home")
 
-	var labels []string
-	d.Eval(`[...document.querySelectorAll('`+menuItem+`')].map(e => e.innerText.trim())`, &labels)
-	if len(labels) == 0 {
+	var entries []string
+	d.Eval(`[...document.querySelectorAll('`+menuItem+`')].map(e => e.innerText.trim())`, &entries)
+	if len(entries) == 0 {
 		t.Fatal("the console's menu has no entries")
 	}
-	paths := map[string]string{} // page name → path
+	entryOf := map[string]string{} // page name → its menu entry
 	var order []string
-	for _, label := range labels {
+	for _, entry := range entries {
 		before := currentPage(d)
-		d.ClickText(menuItem, label)
+		d.ClickText(menuItem, entry)
 		now := waitNewPage(d, before)
 		name := strings.TrimPrefix(now.ID, "page-")
-		if _, seen := paths[name]; seen {
+		if _, seen := entryOf[name]; seen {
 			continue
 		}
-		paths[name] = now.Path
+		entryOf[name] = entry
 		order = append(order, name)
 		settle(d)
 		d.Screenshot(filepath.Join(dir, name+"-desktop.png"))
 	}
 
+	// The phone walks the same entries through the menu's drawer, as a
+	// phone's user does.
 	p := browser.NewPage(t, phone[0], phone[1])
 	p.Go(s.GatewayURL + "/signin")
 	p.WaitTestID("page-signin")
@@ -67,8 +69,13 @@ func TestConsoleScreenshots(t *testing.T) {
 	fillSignIn(p, tn.Slug, tn.Admin.Email, tn.Admin.Password)
 	p.WaitTestID("page-home")
 	for _, name := range order {
-		p.Go(s.GatewayURL + paths[name])
-		p.WaitTestID("page-" + name)
+		before := currentPage(p)
+		p.Click(browser.TestID("menu-button"))
+		p.ClickText(menuItem, entryOf[name])
+		if now := waitNewPage(p, before); now.ID != "page-"+name {
+			t.Errorf("on a phone the menu's %q shows %s, on a desktop page-%s", entryOf[name], now.ID, name)
+			continue
+		}
 		settle(p)
 		p.Screenshot(filepath.Join(dir, name+"-phone.png"))
 	}
@@ -113,7 +120,7 @@ func waitNewPage(p *browser.Page, before shownPage) shownPage {
 // over, so that a screenshot shows the page as a user sees it.
 func settle(p *browser.Page) {
 	p.WaitGone(`[aria-busy="true"]`)
-	p.Eval(`Promise.all(document.getAnimations().map(a => a.finished)).then(() => new Promise(r => setTimeout(r, 300)))`, nil)
+	p.Eval(`Promise.all(document.getAnimations().map(a => a.finished.catch(() => null))).then(() => new Promise(r => setTimeout(r, 300)))`, nil)
 }
 
 // sampleRecords makes what the screenshots show: accounts with contacts

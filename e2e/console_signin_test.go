@@ -107,6 +107,22 @@ func TestConsoleSignIn(t *testing.T) {
 		waitChinese(t, q)
 	})
 
+	// A page the browser keeps for back and forward must not hold a
+	// connection: with six per host, loads of the console in one tab
+	// stalled at the seventh while the earlier pages' notification
+	// streams stayed open.
+	t.Run("loads", func(t *testing.T) {
+		p := signIn(t, s, tn, u, desktop)
+		for i := range 9 {
+			path, page := "/", "page-home"
+			if i%2 == 1 {
+				path, page = "/contacts", "page-contacts"
+			}
+			p.Go(s.GatewayURL + path)
+			p.WaitTestID(page)
+		}
+	})
+
 	t.Run("phone", func(t *testing.T) {
 		p := browser.NewPage(t, phone[0], phone[1])
 		// A return path to another site is not followed.

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/inspector"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -121,6 +122,8 @@ func (p *Page) listen(ev any) {
 			}
 			p.console = append(p.console, strings.Join(args, " "))
 		}
+	case *inspector.EventTargetCrashed:
+		p.problems = append(p.problems, "the page's renderer crashed")
 	case *cdplog.EventEntryAdded:
 		if ev.Entry.Level == cdplog.EntryLevelError {
 			p.console = append(p.console, ev.Entry.Text+" "+ev.Entry.URL)
