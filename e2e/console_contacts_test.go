@@ -262,6 +262,17 @@ func TestConsoleContacts(t *testing.T) {
 		p.Click(browser.TestID("view-pick"))
 		p.Click(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="VIPs"]`)
 		contactsWait(t, p, "the saved view to narrow the list again", `[...document.querySelectorAll('[data-testid="row"]')].length === 1 && `+rowsText+`.includes("Vera Tagged")`)
+
+		// The export is fetched with the in-memory token and saved from a
+		// blob: catch the blob to read what the download holds.
+		p.Eval(`(() => { const make = URL.createObjectURL; window.csv = ""; URL.createObjectURL = b => { b.text().then(t => window.csv = t); return make(b); }; })()`, nil)
+		p.Click(browser.TestID("export"))
+		contactsWait(t, p, "the view's CSV", `window.csv.includes("displayName")`)
+		var csv string
+		p.Eval(`window.csv`, &csv)
+		if !strings.Contains(csv, "Vera") || strings.Contains(csv, "Otto") {
+			t.Errorf("the view's export holds %q, want the vip contact alone", csv)
+		}
 	})
 
 	t.Run("pages and bulk tags", func(t *testing.T) {
