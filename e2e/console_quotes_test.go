@@ -56,7 +56,8 @@ func newQuoteScene(t *testing.T, s *stack.Stack) *quoteScene {
 // says why it needs approval, and submits it; the team's manager, on a
 // phone, finds it in the approvals inbox with the reason and approves it;
 // the rep sees it approved, downloads its PDF and previews its HTML in a
-// sandbox; the forecast shows the deal, and the manager overrides its
+// sandbox, then revises its lines into a second revision; the forecast
+// shows the deal, and the manager overrides its
 // commit; the administrator creates a product and prices it in the book.
 // Axe on the quotes list, the builder, the quote, the inbox, the
 // forecasts, products and price books.
@@ -148,12 +149,35 @@ func TestConsoleQuotes(t *testing.T) {
 		t.Errorf("the HTML preview is %+v, want sandbox=\"\" and the quote's number", frame)
 	}
 
+	rep.Click(".ant-modal-close")
+	rep.WaitGone(browser.TestID("quote-html-frame"))
+
+	// New lines make a second revision, a draft again, priced by the server.
+	rep.Click(browser.TestID("quote-edit-lines"))
+	rep.WaitTestID("line-editor")
+	rep.Fill("#lineItems_0_discountPercent", "5")
+	if got := rep.Text(browser.TestID("lines-preview-total")); got != "€190.00" {
+		t.Errorf("the revision's preview total is %q, want €190.00", got)
+	}
+	rep.Click(browser.TestID("lines-save"))
+	rep.Wait(`[data-testid="quote-state"][data-state="draft"]`)
+	rep.WaitGone(browser.TestID("line-editor"))
+	if got := rep.Text(browser.TestID("quote-total")); got != "€190.00" {
+		t.Errorf("the second revision's total is %q, want €190.00", got)
+	}
+	if got := rep.Text(browser.TestID("quote-revision")); got != "Revision 2" {
+		t.Errorf("the quote shows %q, want Revision 2", got)
+	}
+	if rep.Has(browser.TestID("quote-needs-approval")) {
+		t.Error("a 5 % discount is said to need approval")
+	}
+
 	rep.Go(s.GatewayURL + "/forecasts")
 	rep.WaitTestID("page-forecasts")
 	rep.Wait(`[data-testid="forecast-chart"] canvas`)
 	rep.Wait(`[data-testid="row"]`)
-	if got := rep.Text(`[data-testid="row"]`); !strings.Contains(got, "€170.00") {
-		t.Errorf("the forecast shows %q, want the deal's €170.00 in its pipeline", got)
+	if got := rep.Text(`[data-testid="row"]`); !strings.Contains(got, "€190.00") {
+		t.Errorf("the forecast shows %q, want the deal's €190.00 (its revised lines) in its pipeline", got)
 	}
 	rep.Axe("forecasts")
 

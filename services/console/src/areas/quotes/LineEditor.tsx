@@ -91,7 +91,8 @@ export function LineEditor({ opportunityId, saveLabel, onSaved }: { opportunityI
     const unit = l?.productId ? prices.data?.get(l.productId) : undefined;
     return unit === undefined || !l ? null : lineTotalMinor(l.quantity ?? "", unit, l.discountPercent ?? "");
   });
-  const sum = previews.every((p) => p !== null) ? previews.reduce<bigint>((a, p) => a + (p ?? 0n), 0n) : null;
+  // The watched lines lag the form by a render: until they come, no preview.
+  const sum = previews.length > 0 && previews.every((p) => p !== null) ? previews.reduce<bigint>((a, p) => a + (p ?? 0n), 0n) : null;
 
   return (
     <Card size="small" title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("quotes.lines.title")}</h2>} data-testid="line-editor">
@@ -137,7 +138,7 @@ export function LineEditor({ opportunityId, saveLabel, onSaved }: { opportunityI
                   </Col>
                   <Col xs={18} md={4}>
                     <Form.Item label={t("quotes.lines.preview")}>
-                      <Typography.Text data-testid={`line-preview-${i}`}>{previews[i] === null ? "—" : money(previews[i]!)}</Typography.Text>
+                      <Typography.Text data-testid={`line-preview-${i}`}>{previews[i] == null ? "—" : money(previews[i]!)}</Typography.Text>
                     </Form.Item>
                   </Col>
                   <Col xs={6} md={2}>
