@@ -55,6 +55,12 @@ func newSalesScene(t *testing.T, s *stack.Stack) *salesScene {
 		{"name": "Lost", "kind": "lost"},
 	}}, http.StatusCreated, &pl)
 	c.pipeline = pl.ID
+	var book, product struct {
+		ID string `json:"id"`
+	}
+	c.api(t, http.MethodPost, "/v1/products", map[string]any{"sku": "SEAT", "name": "Seat licence", "unit": "each"}, http.StatusCreated, &product)
+	c.api(t, http.MethodPost, "/v1/price-books", map[string]any{"name": "Standard CNY", "currency": "CNY", "isStandard": true}, http.StatusCreated, &book)
+	c.api(t, http.MethodPut, "/v1/price-books/"+book.ID+"/entries/"+product.ID, map[string]any{"unitPrice": map[string]any{"minor": 100000}}, http.StatusCreated, nil)
 	c.api(t, http.MethodPost, "/v1/opportunities", map[string]any{"name": "Deal without amount", "pipelineId": pl.ID, "stageId": pl.Stages[0].ID},
 		http.StatusCreated, &rec)
 	c.dealID = rec.ID
@@ -156,6 +162,19 @@ func TestConsoleSales(t *testing.T) {
 		p.WaitTestID("line-items")
 		p.Wait(`[data-testid="stage-history"] .ant-table-row`)
 		p.Axe("opportunity")
+
+		// Three seats at 1,000.00 less 10% replace the amount with 2,700.00.
+		p.Click(browser.TestID("line-add"))
+		p.Click(`[data-testid="line-items"] .ant-table-row .ant-select-selector`)
+		p.ClickText(".ant-select-item-option", "SEAT · Seat licence")
+		p.Fill(`[data-testid="line-quantity"]`, "3")
+		p.Fill(`[data-testid="line-discount"]`, "10")
+		if got := p.Text(browser.TestID("line-items-total")); !strings.Contains(got, "2,700.00") {
+			t.Errorf("the line items' total shows %q before saving, want 2,700.00", got)
+		}
+		p.Click(browser.TestID("line-items-save"))
+		p.Wait(`[data-testid="opportunity-amount"]:not(:empty)`)
+		waitText(t, p, browser.TestID("opportunity-amount"), "2,700.00")
 	})
 
 	t.Run("board", func(t *testing.T) {
@@ -243,6 +262,14 @@ func TestConsoleSales(t *testing.T) {
 			t.Errorf("the board's scroll-snap-type is %q, want x", shape.Snap)
 		}
 		p.Axe("board on a phone")
+
+		p.Go(s.GatewayURL + "/leads")
+		p.Wait(`[data-testid="row"] .ant-card`)
+		p.Eval(`document.documentElement.scrollWidth > innerWidth`, &shape.Overflow)
+		if shape.Overflow {
+			t.Error("the leads list is wider than a 375 px phone")
+		}
+		p.Axe("leads on a phone")
 	})
 }
 
@@ -267,4 +294,22 @@ func drag(p *browser.Page, name, stage string) {
 // motion classes), so axe sees its final colours.
 func still(p *browser.Page) {
 	p.WaitGone(`[class*="-appear"], [class*="-enter"]`)
+}
+
+// waitText waits up to 10 s for the element matching selector to show want.
+func waitText(t *testing.T, p *browser.Page, selector, want string) {
+	t.Helper()
+	var got string
+	p.Eval(fmt.Sprintf(`new Promise((done) => {
+		const end = Date.now() + 10000;
+		const look = () => {
+			const text = document.querySelector(%q)?.textContent ?? "";
+			if (text.includes(%q) || Date.now() > end) return done(text);
+			setTimeout(look, 50);
+		};
+		look();
+	})`, selector, want), &got)
+	if !strings.Contains(got, want) {
+		t.Errorf("%s shows %q, want %q", selector, got, want)
+	}
 }

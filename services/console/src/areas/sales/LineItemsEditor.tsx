@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Form, Input, Select, Space, Table, Typography } from "antd";
 import { DeleteOutlined, PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { ErrorState } from "../../components/ErrorState";
@@ -56,7 +56,11 @@ export function LineItemsEditor({ opportunityId }: { opportunityId: string }) {
   const key = ["opportunity", opportunityId, "line-items"];
   const items = useQuery({ queryKey: key, queryFn: () => unwrap(api.GET("/v1/opportunities/{id}/line-items", { params: { path: { id: opportunityId } } })) });
   const books = useQuery({ queryKey: ["price-books"], queryFn: () => unwrap(api.GET("/v1/price-books")) });
-  const bookId = Form.useWatch("priceBookId", form) ?? items.data?.priceBookId;
+  const defaultBook = items.data?.priceBookId ?? books.data?.items.find((b) => b.isStandard && b.active)?.id;
+  useEffect(() => {
+    if (defaultBook && !form.getFieldValue("priceBookId")) form.setFieldValue("priceBookId", defaultBook);
+  }, [defaultBook, form, items.data?.version]);
+  const bookId = Form.useWatch("priceBookId", form) ?? defaultBook;
   const book = books.data?.items.find((b) => b.id === bookId);
   const entries = useQuery({
     queryKey: ["price-book-entries", bookId],
@@ -112,10 +116,10 @@ export function LineItemsEditor({ opportunityId }: { opportunityId: string }) {
       layout="vertical"
       data-testid="line-items"
       initialValues={{
-        priceBookId: data.priceBookId ?? books.data?.items.find((b) => b.isStandard)?.id,
+        priceBookId: defaultBook,
         lineItems: data.lineItems.map((l) => ({ productId: l.productId, quantity: l.quantity, discountPercent: l.discountPercent })),
       }}
-      key={`${data.version}-${books.isSuccess}`}
+      key={data.version}
       onFinish={(v) => save.mutate({ v, version: data.version })}
     >
       {error ? <Alert type="error" message={error} style={{ marginBottom: 12 }} data-testid="line-items-error" /> : null}
