@@ -171,6 +171,15 @@ func TestForecastOverrides(t *testing.T) {
 	if f = forecastOf(e, u, "period=2027-02&currency=EUR&groupBy=owner"); len(f.Groups[0].Overrides)+len(f.Groups[1].Overrides) != 0 {
 		t.Errorf("a month shows the quarter's overrides: %+v", f.Groups)
 	}
+	// A manager of t1 (scope team) sees the override of bob, whose
+	// opportunity in t1 they see, though an owner's override names no
+	// team; not alice's, none of whose opportunities is theirs to see.
+	e.want(e.do(u, "PUT", "/v1/forecasts/overrides", map[string]any{"period": "2027-Q1", "ownerId": "bob", "category": "commit",
+		"amount": map[string]any{"minor": 7, "currency": "EUR"}}), http.StatusOK)
+	f = forecastOf(e, u.scoped(auth.ScopeTeam, "t1"), "period=2027-Q1&currency=EUR&groupBy=owner")
+	if len(f.Groups) != 1 || f.Groups[0].Key != "bob" || len(f.Groups[0].Overrides) != 1 || f.Groups[0].Overrides[0].Amount.Minor != 7 {
+		t.Errorf("t1's manager sees %+v, want bob's group with his override", f.Groups)
+	}
 	if got := eventTypes(e, forecasts.OverrideSubject("2027-Q1", "owner", alice.id)); !slices.Equal(got, []string{"dev.rapport.sales.forecast.overridden.v1"}) {
 		t.Errorf("alice's override events %v", got)
 	}

@@ -65,14 +65,17 @@ func (s *service) Forecast(ctx context.Context, req Request) (*Forecast, error) 
 // team, adding the group, its figures zero, when the period has no
 // opportunities of it that the request selects (unless the request
 // filters on the other kind of subject, which an override cannot be
-// matched to).
+// matched to). p sees an override of a team or owner in their record
+// scope, and an owner's whose group they see: a team's manager sees the
+// overrides of the members whose opportunities in their teams they see,
+// though an owner's override names no team.
 func withOverrides(gs []Group, overrides []Override, p auth.Principal, req Request) []Group {
 	for _, o := range overrides {
 		key := o.OwnerID + o.TeamID
-		if !deals.InScope(p, o.OwnerID, o.TeamID) {
+		i := slices.IndexFunc(gs, func(g Group) bool { return g.Key == key })
+		if !deals.InScope(p, o.OwnerID, o.TeamID) && (o.OwnerID == "" || i < 0) {
 			continue
 		}
-		i := slices.IndexFunc(gs, func(g Group) bool { return g.Key == key })
 		if i < 0 {
 			filter, other := req.OwnerID, req.TeamID
 			if o.TeamID != "" {
