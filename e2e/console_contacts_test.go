@@ -101,6 +101,7 @@ func TestConsoleContacts(t *testing.T) {
 		p.Fill("#f-lastName", "张")
 		p.Fill("#f-firstName", "伟")
 		p.Fill("#f-email-0", "zhang.wei@console-contacts.test")
+		p.WaitGone(".ant-form-item-explain-error") // the address was invalid while being typed
 		p.Axe("contact form")
 		p.Click(browser.TestID("form-submit"))
 		p.WaitTestID("page-contact")
@@ -275,8 +276,8 @@ func TestConsoleContacts(t *testing.T) {
 		}
 	})
 
-	t.Run("pages and bulk tags", func(t *testing.T) {
-		p := signIn(t, s, c.tn, c.manager, desktop)
+	t.Run("pages and bulk actions", func(t *testing.T) {
+		p := signIn(t, s, c.tn, c.tn.Admin, desktop) // who may give records to anyone
 		p.Go(s.GatewayURL + "/contacts")
 		p.WaitTestID("page-contacts")
 		contactsWait(t, p, "a full first page", `document.querySelectorAll('[data-testid="row"]').length === 50`)
@@ -305,6 +306,24 @@ func TestConsoleContacts(t *testing.T) {
 		c.api(t, http.MethodGet, "/v1/contacts?limit=200&filter="+url.QueryEscape(`{"field":"tags","op":"contains","value":"vip"}`), nil, http.StatusOK, &tagged)
 		if len(tagged.Items) != 3 {
 			t.Errorf("after tagging two contacts vip, %d are, want 3", len(tagged.Items))
+		}
+
+		p.Click(`[data-testid="row"]:nth-child(4) [data-testid="row-select"]`)
+		p.Click(`[data-testid="row"]:nth-child(5) [data-testid="row-select"]`)
+		p.Click(browser.TestID("bulk-owner"))
+		p.Click("#bulk-owner")
+		p.Click(`.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option[title="Admin console-contacts"]`)
+		p.Click(browser.TestID("bulk-owner-ok"))
+		p.WaitTestID("bulk-owner-result")
+		if got := p.Text(browser.TestID("bulk-owner-result")); got != "2 changed, 0 failed" {
+			t.Errorf("the owner change reports %q, want 2 changed, 0 failed", got)
+		}
+		var owned struct {
+			Items []struct{} `json:"items"`
+		}
+		c.api(t, http.MethodGet, "/v1/contacts?limit=200&filter="+url.QueryEscape(fmt.Sprintf(`{"field":"ownerId","op":"eq","value":%q}`, c.tn.Admin.ID)), nil, http.StatusOK, &owned)
+		if len(owned.Items) != 2 {
+			t.Errorf("after moving two contacts to the administrator, they own %d, want 2", len(owned.Items))
 		}
 	})
 
