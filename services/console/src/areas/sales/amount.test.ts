@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyDigits, fromMinor, lineTotal, toMinor } from "./amount";
+import { currencyDigits, lineTotal, toMinor } from "./amount";
 
 describe("toMinor", () => {
   it("reads decimals as minor units", () => {
@@ -14,14 +14,6 @@ describe("toMinor", () => {
     expect(toMinor("abc", 2)).toBeNull();
     expect(toMinor("", 2)).toBeNull();
     expect(toMinor("1.5", 0)).toBeNull();
-  });
-});
-
-describe("fromMinor", () => {
-  it("writes minor units as a decimal", () => {
-    expect(fromMinor(12345, 2)).toBe("123.45");
-    expect(fromMinor(5, 2)).toBe("0.05");
-    expect(fromMinor(100, 0)).toBe("100");
   });
 });
 

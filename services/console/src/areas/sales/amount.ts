@@ -1,6 +1,6 @@
 /**
- * Amounts typed by a user ("1 234.5") become minor units of a currency for
- * the API, and minor units become the decimal a form shows — from their
+ * Amounts typed by a user ("1,234.5") become minor units of a currency for
+ * the API, and line totals are reckoned as the service does — from their
  * digits, never through a float.
  */
 
@@ -25,14 +25,6 @@ export function toMinor(text: string, digits: number): number | null {
   if (frac.length > digits) return null;
   const n = Number(m[1] + frac.padEnd(digits, "0"));
   return Number.isSafeInteger(n) ? n : null;
-}
-
-/** fromMinor writes minor units as a plain decimal (12345, 2 digits: "123.45"). */
-export function fromMinor(minor: number, digits: number): string {
-  const s = String(Math.abs(minor)).padStart(digits + 1, "0");
-  const int = s.slice(0, s.length - digits);
-  const frac = s.slice(s.length - digits);
-  return (minor < 0 ? "-" : "") + (digits > 0 ? `${int}.${frac}` : int);
 }
 
 /** scaled reads a non-negative decimal with at most places fraction digits as an integer times 10^places. */

@@ -3,7 +3,6 @@ import type { components } from "../../api/schema";
 /** The sales API's shapes the area's pages use (generated from the OpenAPI document). */
 export type Lead = components["schemas"]["Lead"];
 export type Opportunity = components["schemas"]["Opportunity"];
-export type Pipeline = components["schemas"]["Pipeline"];
 export type Stage = components["schemas"]["Stage"];
 export type Board = components["schemas"]["Board"];
 export type BoardColumn = components["schemas"]["BoardColumn"];
