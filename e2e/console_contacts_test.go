@@ -235,6 +235,18 @@ func TestConsoleContacts(t *testing.T) {
 		contactsWait(t, p, "the account's contacts", `document.querySelector('[data-testid="account-contacts"]')?.textContent.includes("Ann Account")`)
 		contactsWait(t, p, "the account's opportunities", `document.querySelector('[data-testid="account-opportunities"]')?.textContent.includes("云帆 renewal")`)
 		p.Axe("account page")
+
+		p.Go(s.GatewayURL + "/accounts")
+		p.WaitTestID("page-accounts")
+		p.Click(browser.TestID("create"))
+		p.WaitTestID("record-form")
+		p.Fill("#f-name", "华为测试")
+		p.Fill("#f-domain", "not a domain")
+		p.Wait(".ant-form-item-explain-error")
+		p.Fill("#f-domain", "huawei-console.test")
+		p.Click(browser.TestID("form-submit"))
+		p.WaitTestID("page-account")
+		contactsWait(t, p, "the new account's page", `document.querySelector('[data-testid="record-name"]')?.textContent === "华为测试"`)
 	})
 
 	t.Run("filter by tag", func(t *testing.T) {
