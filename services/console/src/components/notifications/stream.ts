@@ -23,7 +23,10 @@ const maxBackoff = 30_000;
  * stop is called. A dropped connection is reopened after a growing,
  * jittered wait (1 s doubling up to 30 s, reset once connected) with
  * Last-Event-ID, so the gateway replays what was missed; a 401 renews the
- * session first.
+ * session first. Leaving the page (pagehide) closes the connection: a page
+ * kept in the back/forward cache would otherwise hold one of the browser's
+ * six connections to the gateway, and after a few reloads the next page's
+ * API calls would wait forever. Coming back from that cache reconnects.
  */
 export function openNotificationStream(h: StreamHandlers): () => void {
   let stopped = false;
@@ -31,6 +34,7 @@ export function openNotificationStream(h: StreamHandlers): () => void {
   let lastId: string | undefined;
   let backoff = 1000;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let hidden = false;
 
   const connect = async () => {
     if (stopped) return;
@@ -62,14 +66,29 @@ export function openNotificationStream(h: StreamHandlers): () => void {
     } catch {
       // dropped, refused or aborted: retried below unless stopped
     }
-    if (stopped) return;
+    if (stopped || hidden) return;
     const wait = backoff * (0.5 + Math.random() / 2);
     backoff = Math.min(backoff * 2, maxBackoff);
     timer = setTimeout(connect, wait);
   };
+  const onHide = () => {
+    hidden = true;
+    clearTimeout(timer);
+    controller?.abort();
+  };
+  const onShow = (e: PageTransitionEvent) => {
+    if (!e.persisted || !hidden || stopped) return;
+    hidden = false;
+    backoff = 1000;
+    void connect();
+  };
+  window.addEventListener("pagehide", onHide);
+  window.addEventListener("pageshow", onShow);
   void connect();
   return () => {
     stopped = true;
+    window.removeEventListener("pagehide", onHide);
+    window.removeEventListener("pageshow", onShow);
     clearTimeout(timer);
     controller?.abort();
   };
