@@ -14,6 +14,7 @@ type Endpoints struct {
 	Me, UpdateMe endpoint.Endpoint
 
 	ListUsers, InviteUser, GetUser, UpdateUser, DisableUser endpoint.Endpoint
+	ListPeople                                              endpoint.Endpoint
 	ListTeams, CreateTeam, GetTeam, UpdateTeam, DeleteTeam  endpoint.Endpoint
 	ListRoles, CreateRole, GetRole, UpdateRole, DeleteRole  endpoint.Endpoint
 	ListAPIKeys, CreateAPIKey, GetAPIKey, RevokeAPIKey      endpoint.Endpoint
@@ -84,6 +85,7 @@ func MakeEndpoints(s *Service) Endpoints {
 			r := req.(pageRequest)
 			return s.ListUsers(ctx, r.Cursor, r.Limit)
 		},
+		ListPeople: func(ctx context.Context, req any) (any, error) { return s.ListPeople(ctx, req.(PeopleQuery)) },
 		InviteUser: func(ctx context.Context, req any) (any, error) { return s.InviteUser(ctx, req.(InviteUserRequest)) },
 		GetUser:    func(ctx context.Context, req any) (any, error) { return s.GetUser(ctx, req.(idRequest).ID) },
 		UpdateUser: func(ctx context.Context, req any) (any, error) {

@@ -16,9 +16,9 @@ import (
 const bodyLimit = 64 << 10
 
 // Mount registers the identity routes on mux (see api/openapi.yaml):
-// sign-in and tokens, the JWKS, SSO, /v1/me, user, team, role, API-key and
-// SSO management, the operator's /admin/v1/tenants, and the services'
-// internal routes (api/internal.yaml). guard wraps every
+// sign-in and tokens, the JWKS, SSO, /v1/me, the people directory, user,
+// team, role, API-key and SSO management, the operator's /admin/v1/tenants,
+// and the services' internal routes (api/internal.yaml). guard wraps every
 // route that needs a signed-in principal, inside the authentication (the
 // gateway's rate limit and audit log); nil means none.
 func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler) {
@@ -52,6 +52,8 @@ func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler
 	authed("GET /v1/users/{id}", server(e.GetUser, decodeID))
 	authed("PATCH /v1/users/{id}", server(e.UpdateUser, decodePatch[UpdateUserRequest]))
 	authed("POST /v1/users/{id}/disable", server(e.DisableUser, decodeID))
+
+	authed("GET /v1/people", server(e.ListPeople, decodePeople))
 
 	authed("GET /v1/teams", server(e.ListTeams, decodePage))
 	authed("POST /v1/teams", server(e.CreateTeam, decodeBody[TeamRequest]))
@@ -131,6 +133,23 @@ func decodePage(_ context.Context, r *http.Request) (any, error) {
 		return nil, err
 	}
 	return pageRequest{Cursor: r.URL.Query().Get("cursor"), Limit: limit}, nil
+}
+
+// decodePeople reads the query of GET /v1/people; ListPeople checks it.
+func decodePeople(_ context.Context, r *http.Request) (any, error) {
+	limit, err := kitx.Limit(r)
+	if err != nil {
+		return nil, err
+	}
+	q := r.URL.Query()
+	req := PeopleQuery{Q: strings.TrimSpace(q.Get("q")), TeamID: q.Get("teamId"), Cursor: q.Get("cursor"), Limit: limit}
+	if raw := q.Get("ids"); raw != "" {
+		req.IDs = strings.Split(raw, ",")
+		for i := range req.IDs {
+			req.IDs[i] = strings.TrimSpace(req.IDs[i])
+		}
+	}
+	return req, nil
 }
 
 // decodePatch decodes a PATCH body and reads its If-Match version.
