@@ -9,13 +9,10 @@ import { createBrowserRouter, RouterProvider } from "react-router-dom";
 import { isApiError } from "../api/problem";
 import { areas } from "../areas";
 import { SessionProvider } from "../auth/session";
-import { common } from "../i18n/common";
 import { I18nProvider, useI18n } from "../i18n/I18n";
-import { merge } from "../i18n/translate";
+import { loadAreaCatalogs } from "../i18n/tables";
 import { RequireSession } from "./RequireSession";
 import { RouteError } from "./RouteError";
-
-const tables = merge([common, ...areas.map((a) => a.catalog)]);
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -36,7 +33,11 @@ const router = createBrowserRouter([
     children: [
       {
         path: "/",
-        lazy: async () => ({ Component: (await import("./Shell")).default }),
+        // The shell comes with every area's texts.
+        lazy: async () => {
+          const [shell] = await Promise.all([import("./Shell"), loadAreaCatalogs()]);
+          return { Component: shell.default };
+        },
         errorElement: <RouteError />,
         children: areas.flatMap((a) => a.routes).map((r) => ({ ...r, errorElement: <RouteError /> })),
       },
@@ -73,7 +74,7 @@ function Themed() {
 export default function App() {
   return (
     <QueryClientProvider client={queries}>
-      <I18nProvider tables={tables}>
+      <I18nProvider>
         <Themed />
       </I18nProvider>
     </QueryClientProvider>

@@ -21,14 +21,19 @@ export interface MenuEntry {
 /**
  * Area is one part of the console (contacts, sales, admin …): its routes
  * (children of the signed-in shell, each lazily loaded so it is its own
- * chunk), its menu entries and its texts in every language. A later service
+ * chunk), its menu entries and its texts in every language (loaded lazily
+ * too). A later service
  * adds its pages by adding an Area to src/areas/index.ts.
  */
 export interface Area {
   name: string;
   routes: RouteObject[];
   menu: MenuEntry[];
-  catalog: Catalog;
+  /**
+   * catalog loads the area's texts (a module exporting `catalog`); they are
+   * loaded with the signed-in shell, so the sign-in route carries none.
+   */
+  catalog: () => Promise<{ catalog: Catalog }>;
 }
 
 /** page makes a lazy route of a module whose default export is the page. */

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import type { Locale, Messages } from "./types";
+import { getTables, onTablesChange } from "./tables";
+import type { Locale } from "./types";
 import { format } from "./translate";
 
 /** T translates a key with optional parameters. */
@@ -28,8 +29,10 @@ export function initialLocale(): Locale {
  * the choice on the device. The signed-in user's own choice is stored on
  * the server (PATCH /v1/me) by the language switch.
  */
-export function I18nProvider({ tables, children }: { tables: Record<Locale, Messages>; children: ReactNode }) {
+export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [tables, setTables] = useState(getTables);
+  useEffect(() => onTablesChange(() => setTables(getTables())), []);
   useEffect(() => {
     document.documentElement.lang = locale;
     localStorage.setItem(storedLocaleKey, locale);

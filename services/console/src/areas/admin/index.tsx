@@ -1,6 +1,5 @@
 import { ApartmentOutlined, ApiOutlined, AuditOutlined, BranchesOutlined, FormOutlined, KeyOutlined, LoginOutlined, SafetyOutlined, SettingOutlined, TeamOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
-import { catalog } from "./catalog";
 
 /**
  * admin is the administration of a workspace: people and their access
@@ -34,5 +33,5 @@ export const admin: Area = {
     { path: "/admin/sso", labelKey: "admin.menu.sso", icon: <LoginOutlined />, group: "admin", order: 90, permission: "sso:manage" },
     { path: "/admin/audit", labelKey: "admin.menu.audit", icon: <AuditOutlined />, group: "admin", order: 100, permission: "audit:read" },
   ],
-  catalog,
+  catalog: () => import("./catalog"),
 };

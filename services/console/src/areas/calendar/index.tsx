@@ -1,6 +1,5 @@
 import { CalendarOutlined, CheckSquareOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
-import { catalog } from "./catalog";
 
 /** calendar is the meetings and tasks of a person or a team by week or month (/calendar), and the open tasks (/tasks). */
 export const calendar: Area = {
@@ -10,5 +9,5 @@ export const calendar: Area = {
     { path: "/calendar", labelKey: "calendar.menu", icon: <CalendarOutlined />, group: "main", order: 10, permission: "contacts:read" },
     { path: "/tasks", labelKey: "calendar.menuTasks", icon: <CheckSquareOutlined />, group: "main", order: 11, permission: "contacts:read" },
   ],
-  catalog,
+  catalog: () => import("./catalog"),
 };

@@ -1,6 +1,5 @@
 import { BankOutlined, TeamOutlined } from "@ant-design/icons";
 import type { Area } from "../types";
-import { catalog } from "./catalog";
 
 /**
  * contacts is the contacts and accounts part of the console: their lists
@@ -19,5 +18,5 @@ export const contacts: Area = {
     { path: "/contacts", labelKey: "contacts.menu", icon: <TeamOutlined />, group: "main", order: 10, permission: "contacts:read" },
     { path: "/accounts", labelKey: "contacts.accounts.menu", icon: <BankOutlined />, group: "main", order: 11, permission: "contacts:read" },
   ],
-  catalog,
+  catalog: () => import("./catalog"),
 };

@@ -1,6 +1,5 @@
 import { BellOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
-import { catalog } from "./catalog";
 
 /**
  * notifications is the preferences page of the notifications; the bell
@@ -12,5 +11,5 @@ export const notifications: Area = {
   name: "notifications",
   routes: [page("settings/notifications", () => import("./PreferencesPage"))],
   menu: [{ path: "/settings/notifications", labelKey: "notifications.prefs.menu", icon: <BellOutlined />, group: "main", order: 90 }],
-  catalog,
+  catalog: () => import("./catalog"),
 };

@@ -1,6 +1,5 @@
 import { AuditOutlined, BookOutlined, FileTextOutlined, LineChartOutlined, ShoppingOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
-import { catalog } from "./catalog";
 
 /** quotes is the catalogue (products, price books), quotes with their approvals, and the forecasts. */
 export const quotes: Area = {
@@ -22,5 +21,5 @@ export const quotes: Area = {
     { path: "/products", labelKey: "quotes.menu.products", icon: <ShoppingOutlined />, group: "sales", order: 60, permission: "sales:read" },
     { path: "/price-books", labelKey: "quotes.menu.priceBooks", icon: <BookOutlined />, group: "sales", order: 70, permission: "sales:read" },
   ],
-  catalog,
+  catalog: () => import("./catalog"),
 };

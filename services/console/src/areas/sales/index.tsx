@@ -1,6 +1,5 @@
 import { ProjectOutlined, UserAddOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
-import { catalog } from "./catalog";
 
 /** sales is the leads, the pipeline board and the opportunities. */
 export const sales: Area = {
@@ -16,5 +15,5 @@ export const sales: Area = {
     { path: "/leads", labelKey: "sales.menu.leads", icon: <UserAddOutlined />, group: "sales", order: 10, permission: "sales:read" },
     { path: "/board", labelKey: "sales.menu.board", icon: <ProjectOutlined />, group: "sales", order: 20, permission: "sales:read" },
   ],
-  catalog,
+  catalog: () => import("./catalog"),
 };
