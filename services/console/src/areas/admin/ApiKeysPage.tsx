@@ -1,7 +1,7 @@
 import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
 import type { Dayjs } from "dayjs";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -12,7 +12,7 @@ import { ResponsiveList } from "../../components/ResponsiveList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
-import { useCursorStack } from "../../lib/useCursorStack";
+import { usePagedQuery } from "../../lib/usePagedQuery";
 import { granted } from "../../auth/session";
 import { permissionLabel } from "./PermissionPicker";
 import { allPermissions } from "./permissions";
@@ -37,12 +37,8 @@ export default function ApiKeysPage() {
   const { me, can } = useSession();
   const { modal, message } = App.useApp();
   const qc = useQueryClient();
-  const pages = useCursorStack();
   const users = useUsers(can("users:read"));
-  const list = useQuery({
-    queryKey: ["admin", "api-keys", pages.cursor],
-    queryFn: () => unwrap(api.GET("/v1/api-keys", { params: { query: { limit: 50, cursor: pages.cursor || undefined } } })),
-  });
+  const { list, pager } = usePagedQuery(["admin", "api-keys"], (cursor) => unwrap(api.GET("/v1/api-keys", { params: { query: { limit: 50, cursor } } })));
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [form] = Form.useForm<KeyForm>();
@@ -118,7 +114,7 @@ export default function ApiKeysPage() {
               {revokeButton(k)}
             </Space>
           )}
-          footer={<CursorPager hasPrev={pages.depth > 1} hasNext={!!list.data?.nextCursor} onPrev={pages.prev} onNext={() => pages.next(list.data?.nextCursor ?? "")} busy={list.isFetching} />}
+          footer={<CursorPager {...pager} />}
         />
       )}
       <Modal

@@ -1,6 +1,5 @@
 import { DatePicker, Form, Input, Select, Space, Tag, Typography } from "antd";
 import type { Dayjs } from "dayjs";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -10,7 +9,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { ResponsiveList } from "../../components/ResponsiveList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
-import { useCursorStack } from "../../lib/useCursorStack";
+import { usePagedQuery } from "../../lib/usePagedQuery";
 import { PageHead, userLabel, useUsers } from "./shared";
 
 type Entry = components["schemas"]["AuditEntry"];
@@ -37,13 +36,10 @@ export default function AuditPage() {
   const { t, locale } = useI18n();
   const { can } = useSession();
   const users = useUsers(can("users:read"));
-  const pages = useCursorStack();
   const [f, setF] = useState<Filters>({});
   const [path, setPath] = useState("");
-  const set = (x: Partial<Filters>) => { setF((old) => ({ ...old, ...x })); pages.reset(); };
   const query = {
     limit: 50,
-    cursor: pages.cursor || undefined,
     userId: f.userId,
     kind: f.kind,
     method: f.method,
@@ -51,7 +47,8 @@ export default function AuditPage() {
     from: f.when?.[0]?.toISOString(),
     to: f.when?.[1]?.toISOString(),
   };
-  const list = useQuery({ queryKey: ["admin", "audit", query], queryFn: () => unwrap(api.GET("/v1/audit", { params: { query } })) });
+  const { list, pages, pager } = usePagedQuery(["admin", "audit", query], (cursor) => unwrap(api.GET("/v1/audit", { params: { query: { ...query, cursor } } })));
+  const set = (x: Partial<Filters>) => { setF((old) => ({ ...old, ...x })); pages.reset(); };
   const who = (e: Entry) => (e.userId ? userLabel(users.data?.items, e.userId) : e.apiKeyId ? t("admin.audit.apiKey", { id: e.apiKeyId }) : e.subject ?? "");
   const statusTag = (e: Entry) => e.status !== undefined && <Tag>{e.status}</Tag>;
 
@@ -103,7 +100,7 @@ export default function AuditPage() {
               <Typography.Text type="secondary">{`${formatDateTime(e.time, locale)} · ${who(e)} · ${t(`admin.audit.kind.${e.kind}`)}`}</Typography.Text>
             </Space>
           )}
-          footer={<CursorPager hasPrev={pages.depth > 1} hasNext={!!list.data?.nextCursor} onPrev={pages.prev} onNext={() => pages.next(list.data?.nextCursor ?? "")} busy={list.isFetching} />}
+          footer={<CursorPager {...pager} />}
         />
       )}
     </div>

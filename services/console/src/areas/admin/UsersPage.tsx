@@ -1,6 +1,6 @@
 import { App, Button, Form, Input, Modal, Select, Space, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -12,7 +12,7 @@ import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
-import { useCursorStack } from "../../lib/useCursorStack";
+import { usePagedQuery } from "../../lib/usePagedQuery";
 import { ifMatch, PageHead, useRoles, useTeams, type User, okProps } from "./shared";
 
 type Invitation = components["schemas"]["Invitation"];
@@ -43,14 +43,10 @@ export default function UsersPage() {
   const { can } = useSession();
   const { modal, message } = App.useApp();
   const qc = useQueryClient();
-  const pages = useCursorStack();
   const manage = can("users:manage");
   const roles = useRoles(can("roles:read"));
   const teams = useTeams(can("teams:read"));
-  const list = useQuery({
-    queryKey: ["admin", "users", pages.cursor],
-    queryFn: () => unwrap(api.GET("/v1/users", { params: { query: { limit: 50, cursor: pages.cursor || undefined } } })),
-  });
+  const { list, pager } = usePagedQuery(["admin", "users"], (cursor) => unwrap(api.GET("/v1/users", { params: { query: { limit: 50, cursor } } })));
   const [editing, setEditing] = useState<User | "new" | null>(null);
   const [invited, setInvited] = useState<Invitation | null>(null);
   const [form] = Form.useForm<UserForm>();
@@ -147,7 +143,7 @@ export default function UsersPage() {
               {actions(u)}
             </Space>
           )}
-          footer={<CursorPager hasPrev={pages.depth > 1} hasNext={!!list.data?.nextCursor} onPrev={pages.prev} onNext={() => pages.next(list.data?.nextCursor ?? "")} busy={list.isFetching} />}
+          footer={<CursorPager {...pager} />}
         />
       )}
       <Modal

@@ -1,5 +1,4 @@
 import { Button, Space, Typography } from "antd";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
@@ -9,7 +8,7 @@ import { ResponsiveList } from "../../components/ResponsiveList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
-import { useCursorStack } from "../../lib/useCursorStack";
+import { usePagedQuery } from "../../lib/usePagedQuery";
 import { MoveDialog, type Move } from "./QuoteActions";
 import { approvalReasons, useDirectory, useQuoteSettings, type Quote } from "./shared";
 
@@ -23,14 +22,10 @@ import { approvalReasons, useDirectory, useQuoteSettings, type Quote } from "./s
 export default function ApprovalsPage() {
   const { t, locale } = useI18n();
   const nav = useNavigate();
-  const dir = useDirectory();
   const settings = useQuoteSettings();
-  const pages = useCursorStack();
   const [deciding, setDeciding] = useState<{ quote: Quote; move: Move } | null>(null);
-  const list = useQuery({
-    queryKey: ["quotes", "awaiting", pages.cursor],
-    queryFn: () => unwrap(api.GET("/v1/quotes", { params: { query: { awaitingMe: true, limit: 50, cursor: pages.cursor || undefined } } })),
-  });
+  const { list, pages, pager } = usePagedQuery(["quotes", "awaiting"], (cursor) => unwrap(api.GET("/v1/quotes", { params: { query: { awaitingMe: true, limit: 50, cursor } } })));
+  const dir = useDirectory((list.data?.items ?? []).map((q) => q.ownerId));
   const money = (q: Quote) => (minor: number) => formatMinor(minor, q.currency, locale);
   const reasons = (q: Quote) => approvalReasons(t, settings.data, q.lineItems, q.total.minor, q.currency, money(q));
   const buttons = (q: Quote) => (
@@ -88,15 +83,7 @@ export default function ApprovalsPage() {
               {buttons(q)}
             </Space>
           )}
-          footer={
-            <CursorPager
-              hasPrev={pages.depth > 1}
-              hasNext={!!list.data?.nextCursor}
-              onPrev={pages.prev}
-              onNext={() => list.data?.nextCursor && pages.next(list.data.nextCursor)}
-              busy={list.isFetching}
-            />
-          }
+          footer={<CursorPager {...pager} />}
         />
       )}
       {!list.isLoading && list.data?.items.length === 0 && pages.depth === 1 && (

@@ -13,7 +13,7 @@ import { useI18n } from "../../i18n/I18n";
 import { formatDate } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
 import { formatMinor } from "../../lib/money";
-import { useCursorStack } from "../../lib/useCursorStack";
+import { usePagedQuery } from "../../lib/usePagedQuery";
 import { toMinor } from "./money";
 import { BookTags, PriceBookForm } from "./PriceBooksPage";
 import { ProductName, ProductPicker } from "./ProductPicker";
@@ -28,14 +28,12 @@ export default function PriceBookPage() {
   const { can } = useSession();
   const { modal } = App.useApp();
   const qc = useQueryClient();
-  const pages = useCursorStack();
   const [editing, setEditing] = useState(false);
   const [pricing, setPricing] = useState(false);
   const book = useQuery({ queryKey: ["price-books", id], queryFn: () => unwrap(api.GET("/v1/price-books/{id}", { params: { path: { id } } })) });
-  const entries = useQuery({
-    queryKey: ["price-books", id, "entries", pages.cursor],
-    queryFn: () => unwrap(api.GET("/v1/price-books/{id}/entries", { params: { path: { id }, query: { limit: 50, cursor: pages.cursor || undefined } } })),
-  });
+  const { list: entries, pager } = usePagedQuery(["price-books", id, "entries"], (cursor) =>
+    unwrap(api.GET("/v1/price-books/{id}/entries", { params: { path: { id }, query: { limit: 50, cursor } } })),
+  );
   const remove = useMutation({
     mutationFn: (productId: string) => unwrap(api.DELETE("/v1/price-books/{id}/entries/{productId}", { params: { path: { id, productId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["price-books", id, "entries"] }),
@@ -114,15 +112,7 @@ export default function PriceBookPage() {
               </Space>
             </Space>
           )}
-          footer={
-            <CursorPager
-              hasPrev={pages.depth > 1}
-              hasNext={!!entries.data?.nextCursor}
-              onPrev={pages.prev}
-              onNext={() => entries.data?.nextCursor && pages.next(entries.data.nextCursor)}
-              busy={entries.isFetching}
-            />
-          }
+          footer={<CursorPager {...pager} />}
         />
       )}
       {editing && b && (

@@ -1,5 +1,5 @@
 import { App, Button, Form, Input, Modal, Select, Space, Switch, Tag, Typography } from "antd";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
@@ -9,7 +9,7 @@ import { ResponsiveList } from "../../components/ResponsiveList";
 import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
 import { applyProblem } from "../../lib/forms";
-import { useCursorStack } from "../../lib/useCursorStack";
+import { usePagedQuery } from "../../lib/usePagedQuery";
 import { activeColor, type Product } from "./shared";
 
 const units = ["each", "hour", "month"];
@@ -19,12 +19,8 @@ export default function ProductsPage() {
   const { t } = useI18n();
   const { can } = useSession();
   const [q, setQ] = useState("");
-  const pages = useCursorStack();
   const [editing, setEditing] = useState<Product | "new" | null>(null);
-  const list = useQuery({
-    queryKey: ["products", q, pages.cursor],
-    queryFn: () => unwrap(api.GET("/v1/products", { params: { query: { q: q || undefined, limit: 50, cursor: pages.cursor || undefined } } })),
-  });
+  const { list, pages, pager } = usePagedQuery(["products", q], (cursor) => unwrap(api.GET("/v1/products", { params: { query: { q: q || undefined, limit: 50, cursor } } })));
   const admin = can("sales:admin");
   return (
     <div data-testid="page-products">
@@ -74,15 +70,7 @@ export default function ProductsPage() {
               {!p.active && <Tag>{t("quotes.products.inactive")}</Tag>}
             </Space>
           )}
-          footer={
-            <CursorPager
-              hasPrev={pages.depth > 1}
-              hasNext={!!list.data?.nextCursor}
-              onPrev={pages.prev}
-              onNext={() => list.data?.nextCursor && pages.next(list.data.nextCursor)}
-              busy={list.isFetching}
-            />
-          }
+          footer={<CursorPager {...pager} />}
         />
       )}
       {editing && <ProductForm product={editing === "new" ? null : editing} onClose={() => setEditing(null)} />}

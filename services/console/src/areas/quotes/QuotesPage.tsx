@@ -1,6 +1,5 @@
 import { Button, Select, Space, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
@@ -11,7 +10,7 @@ import { ResponsiveList } from "../../components/ResponsiveList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDate } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
-import { useCursorStack } from "../../lib/useCursorStack";
+import { usePagedQuery } from "../../lib/usePagedQuery";
 import { stateColors, type Quote } from "./shared";
 
 const states: Quote["state"][] = ["draft", "pendingApproval", "approved", "rejected", "sent", "accepted", "declined"];
@@ -21,12 +20,8 @@ export default function QuotesPage() {
   const { t, locale } = useI18n();
   const { can } = useSession();
   const nav = useNavigate();
-  const pages = useCursorStack();
   const [state, setState] = useState<Quote["state"] | undefined>();
-  const list = useQuery({
-    queryKey: ["quotes", "list", state, pages.cursor],
-    queryFn: () => unwrap(api.GET("/v1/quotes", { params: { query: { state, limit: 50, cursor: pages.cursor || undefined } } })),
-  });
+  const { list, pages, pager } = usePagedQuery(["quotes", "list", state], (cursor) => unwrap(api.GET("/v1/quotes", { params: { query: { state, limit: 50, cursor } } })));
   const stateTag = (q: Quote) => <Tag color={stateColors[q.state]}>{t(`quotes.state.${q.state}`)}</Tag>;
   const total = (q: Quote) => formatMinor(q.total.minor, q.total.currency, locale);
   return (
@@ -85,15 +80,7 @@ export default function QuotesPage() {
               </Typography.Text>
             </Space>
           )}
-          footer={
-            <CursorPager
-              hasPrev={pages.depth > 1}
-              hasNext={!!list.data?.nextCursor}
-              onPrev={pages.prev}
-              onNext={() => list.data?.nextCursor && pages.next(list.data.nextCursor)}
-              busy={list.isFetching}
-            />
-          }
+          footer={<CursorPager {...pager} />}
         />
       )}
     </div>
