@@ -1,7 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { Select } from "antd";
+import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
+import { displayName, usePeople, usePersonName } from "../../lib/people";
 import { useT } from "../../i18n/I18n";
 import type { Who } from "./activities";
 
@@ -11,18 +13,17 @@ function whoValue(w: Who): string {
 }
 
 /**
- * WhoSelect chooses whose calendar shows: the user's own, or — for who may
- * read the directory — another user's or a team's.
+ * WhoSelect chooses whose calendar shows: the user's own, a colleague's
+ * (from the people directory, which everyone reads; typing searches it) or
+ * — for who may read teams — a team's.
  */
 export function WhoSelect({ value, onChange }: { value: Who; onChange: (w: Who) => void }) {
   const t = useT();
   const { me, can } = useSession();
-  const users = useQuery({
-    queryKey: ["users", "directory"],
-    queryFn: () => unwrap(api.GET("/v1/users", { params: { query: { limit: 200 } } })),
-    enabled: can("users:read"),
-    staleTime: 300_000,
-  });
+  const [search, setSearch] = useState("");
+  const users = usePeople(search);
+  const chosen = "assignee" in value ? value.assignee : "";
+  const chosenName = usePersonName(chosen);
   const teams = useQuery({
     queryKey: ["teams", "directory"],
     queryFn: () => unwrap(api.GET("/v1/teams", { params: { query: { limit: 200 } } })),
@@ -30,7 +31,8 @@ export function WhoSelect({ value, onChange }: { value: Who; onChange: (w: Who) 
     staleTime: 300_000,
   });
   const myId = me?.user.id ?? "";
-  const people = (users.data?.items ?? []).filter((u) => u.id !== myId && u.status === "active").map((u) => ({ value: `user:${u.id}`, label: u.name || u.email }));
+  const found = (users.data ?? []).filter((u) => u.id !== myId).map((u) => ({ value: `user:${u.id}`, label: displayName(u) }));
+  const people = chosen && chosen !== myId && !found.some((o) => o.value === `user:${chosen}`) ? [{ value: `user:${chosen}`, label: chosenName }, ...found] : found;
   const options = [
     { value: `user:${myId}`, label: t("calendar.me") },
     ...(people.length ? [{ label: t("calendar.people"), options: people }] : []),
@@ -43,6 +45,7 @@ export function WhoSelect({ value, onChange }: { value: Who; onChange: (w: Who) 
       style={{ minWidth: 180 }}
       showSearch
       optionFilterProp="label"
+      onSearch={setSearch}
       value={whoValue(value)}
       loading={users.isLoading || teams.isLoading}
       options={options}

@@ -2,8 +2,10 @@ import { Alert, App, Button, Form, List, Modal, Progress, Select, Space, Typogra
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
+import { ErrorState } from "../../components/ErrorState";
 import { useT } from "../../i18n/I18n";
-import { ifMatch, mergePatch, patchBody, useTags, useUsers, type AnyRecord, type Entity } from "./api";
+import { displayName, usePeople } from "../../lib/people";
+import { ifMatch, mergePatch, patchBody, useTags, type AnyRecord, type Entity } from "./api";
 import { runBounded, type Failure } from "./bulk";
 import { recordName } from "./entities";
 
@@ -70,7 +72,8 @@ function TagDialog({ entity, selected, onClose }: { entity: Entity; selected: An
 
 function OwnerDialog({ entity, selected, onClose }: { entity: Entity; selected: AnyRecord[]; onClose: (changed: boolean) => void }) {
   const t = useT();
-  const users = useUsers();
+  const [search, setSearch] = useState("");
+  const users = usePeople(search);
   const [owner, setOwner] = useState<string>();
   const [done, setDone] = useState(0);
   const [failures, setFailures] = useState<Failure<AnyRecord>[] | null>(null);
@@ -100,11 +103,11 @@ function OwnerDialog({ entity, selected, onClose }: { entity: Entity; selected: 
       okButtonProps={{ disabled: !owner, "data-testid": "bulk-owner-ok" }}
     >
       {users.isError ? (
-        <Alert type="warning" showIcon message={t("contacts.bulk.noUsers")} />
+        <ErrorState error={users.error} onRetry={() => users.refetch()} />
       ) : (
         <Form layout="vertical">
           <Form.Item label={t("contacts.owner")} htmlFor="bulk-owner">
-            <Select id="bulk-owner" showSearch optionFilterProp="label" value={owner} onChange={setOwner} disabled={run.isPending || finished} loading={users.isLoading} options={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.name || u.email }))} />
+            <Select id="bulk-owner" showSearch filterOption={false} onSearch={setSearch} value={owner} onChange={setOwner} disabled={run.isPending || finished} loading={users.isFetching} options={(users.data ?? []).map((u) => ({ value: u.id, label: displayName(u) }))} />
           </Form.Item>
         </Form>
       )}

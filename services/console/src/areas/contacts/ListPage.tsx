@@ -12,7 +12,7 @@ import { ResponsiveList } from "../../components/ResponsiveList";
 import { useI18n } from "../../i18n/I18n";
 import { useCursorStack } from "../../lib/useCursorStack";
 import { useIsPhone } from "../../lib/useIsPhone";
-import { exportRecords, listRecords, useCustomFields, useTags, useUsers, type AnyRecord, type Contact, type Entity, type SavedView } from "./api";
+import { exportRecords, listRecords, useCustomFields, useTags, type AnyRecord, type Contact, type Entity, type SavedView } from "./api";
 import { BulkBar } from "./BulkBar";
 import { cell, primary, type CellContext } from "./cells";
 import { basePath, defaultColumns, fieldLabel, filterFields, recordName } from "./entities";
@@ -33,7 +33,6 @@ export function ListPage({ entity }: { entity: Entity }) {
   const phone = useIsPhone();
   const custom = useCustomFields(entity);
   const tags = useTags();
-  const users = useUsers();
   const views = useQuery({ queryKey: ["saved-views", entity], queryFn: () => unwrap(api.GET("/v1/saved-views", { params: { query: { entity } } })) });
   const [view, setView] = useState<SavedView>();
   const [search, setSearch] = useState("");
@@ -78,7 +77,7 @@ export function ListPage({ entity }: { entity: Entity }) {
     enabled: accountIds.length > 0,
     queryFn: () => unwrap(api.GET("/v1/accounts", { params: { query: { filter: JSON.stringify({ field: "id", op: "in", value: accountIds }), limit: 200 } } })),
   });
-  const ctx: CellContext = { t, locale, users: users.data?.items, custom: customDefs, accounts: new Map((accounts.data?.items ?? []).map((a) => [a.id, a.name ?? ""])) };
+  const ctx: CellContext = { t, locale, custom: customDefs, accounts: new Map((accounts.data?.items ?? []).map((a) => [a.id, a.name ?? ""])) };
 
   const pick = (v: SavedView | undefined) => {
     setView(v);

@@ -6,7 +6,7 @@ import { api, unwrap } from "../../api/client";
 import { isApiError } from "../../api/problem";
 import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
-import { ifMatch, useCustomFields, useUsers, type AnyRecord, type Entity } from "./api";
+import { ifMatch, useCustomFields, type AnyRecord, type Entity } from "./api";
 import { cell, type CellContext } from "./cells";
 import { basePath, fieldLabel, valueAt } from "./entities";
 
@@ -52,7 +52,6 @@ function MergeDialog({ entity, winner, loserId, onClose }: { entity: Entity; win
   const { modal } = App.useApp();
   const qc = useQueryClient();
   const custom = useCustomFields(entity);
-  const users = useUsers();
   const [choice, setChoice] = useState<Record<string, "winner" | "loser">>({});
   const loser = useQuery({
     queryKey: [entity, loserId],
@@ -60,7 +59,7 @@ function MergeDialog({ entity, winner, loserId, onClose }: { entity: Entity; win
       entity === "contact" ? unwrap(api.GET("/v1/contacts/{id}", { params: { path: { id: loserId } } })) : unwrap(api.GET("/v1/accounts/{id}", { params: { path: { id: loserId } } })),
   });
   const defs = custom.data?.items ?? [];
-  const ctx: CellContext = { t, locale, users: users.data?.items, custom: defs };
+  const ctx: CellContext = { t, locale, custom: defs };
   const fields = [...mergeable[entity], ...defs.map((d) => `customFields.${d.key}`)].filter(
     (f) => loser.data && JSON.stringify(valueAt(winner, f) ?? null) !== JSON.stringify(valueAt(loser.data, f) ?? null),
   );

@@ -4,7 +4,8 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useT } from "../../i18n/I18n";
 import { applyProblem } from "../../lib/forms";
-import { useUsers, type ActivityInput, type Entity } from "./api";
+import { displayName, usePeople } from "../../lib/people";
+import type { ActivityInput, Entity } from "./api";
 import { encodeMentions, type Mentioned } from "./mentions";
 
 type Kind = "note" | "call" | "task" | "meeting";
@@ -68,7 +69,8 @@ export function QuickActions({ entity, id }: { entity: Entity; id: string }) {
 function ActionForm({ kind, entity, id }: { kind: Kind; entity: Entity; id: string }) {
   const t = useT();
   const qc = useQueryClient();
-  const users = useUsers();
+  const [mentionQ, setMentionQ] = useState("");
+  const people = usePeople(mentionQ);
   const [form] = Form.useForm<Values>();
   const [picked, setPicked] = useState<Mentioned[]>([]);
   const [error, setError] = useState("");
@@ -134,11 +136,14 @@ function ActionForm({ kind, entity, id }: { kind: Kind; entity: Entity; id: stri
             rows={3}
             placeholder={t("contacts.quick.mentionHint")}
             data-testid="note-input"
+            onSearch={(text) => setMentionQ(text)}
             onSelect={(o) => {
-              const u = users.data?.items.find((x) => x.id === o.key);
-              if (u) setPicked((p) => [...p.filter((x) => x.id !== u.id), { name: String(o.value), id: u.id }]);
+              const id = String(o.key ?? "");
+              if (id) setPicked((p) => [...p.filter((x) => x.id !== id), { name: String(o.value), id }]);
             }}
-            options={(users.data?.items ?? []).filter((u) => u.status === "active").map((u) => ({ key: u.id, value: u.name || u.email, label: u.name ? `${u.name} <${u.email}>` : u.email }))}
+            filterOption={false}
+            loading={people.isFetching}
+            options={(people.data ?? []).map((u) => ({ key: u.id, value: displayName(u), label: u.name ? `${u.name} <${u.email}>` : u.email, "data-testid": "mention-option" }))}
           />
         ) : (
           <Input.TextArea id={fid("body")} rows={2} maxLength={50000} />

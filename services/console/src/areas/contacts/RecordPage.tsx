@@ -9,7 +9,7 @@ import { useSession } from "../../auth/session";
 import { useI18n } from "../../i18n/I18n";
 import { formatMinor } from "../../lib/money";
 import { rememberRecord } from "../../lib/recent";
-import { useCustomFields, useUsers, type Account, type AnyRecord, type Contact, type Entity } from "./api";
+import { useCustomFields, type Account, type AnyRecord, type Contact, type Entity } from "./api";
 import { cell, customValue, type CellContext } from "./cells";
 import { basePath, recordName } from "./entities";
 import { Duplicates } from "./Merge";
@@ -62,7 +62,6 @@ export function RecordPage({ entity }: { entity: Entity }) {
   const nav = useNavigate();
   const [editing, setEditing] = useState(false);
   const custom = useCustomFields(entity);
-  const users = useUsers();
   const q = useQuery({
     queryKey: [entity, id],
     queryFn: (): Promise<AnyRecord> =>
@@ -93,7 +92,7 @@ export function RecordPage({ entity }: { entity: Entity }) {
   if (q.isError) return <ErrorState error={q.error} onRetry={() => q.refetch()} />;
   if (!r) return <Card loading data-testid={`page-${entity}`} />;
   const defs = custom.data?.items ?? [];
-  const ctx: CellContext = { t, locale, users: users.data?.items, custom: defs };
+  const ctx: CellContext = { t, locale, custom: defs };
   return (
     <div data-testid={`page-${entity}`}>
       <Space style={{ width: "100%", justifyContent: "space-between", marginBottom: 12 }} wrap>

@@ -4,7 +4,8 @@ import { api, unwrap } from "../../api/client";
 import { ErrorState } from "../../components/ErrorState";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
-import { userName, useUsers, type Entity, type TimelineEntry } from "./api";
+import { PersonName } from "../../lib/people";
+import type { Entity, TimelineEntry } from "./api";
 import { mentionSegments } from "./mentions";
 
 const colours: Record<TimelineEntry["category"], string> = { activity: "blue", record: "gray", sales: "green", support: "orange", marketing: "purple" };
@@ -25,7 +26,6 @@ export function NoteBody({ body }: { body: string }) {
  */
 export function Timeline({ entity, id }: { entity: Entity; id: string }) {
   const { t, locale } = useI18n();
-  const users = useUsers();
   const q = useInfiniteQuery({
     queryKey: [entity, id, "timeline"],
     initialPageParam: "",
@@ -55,7 +55,12 @@ export function Timeline({ entity, id }: { entity: Entity; id: string }) {
               <div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {formatDateTime(e.at, locale)}
-                  {e.actor ? ` · ${userName(users.data?.items, e.actor)}` : ""}
+                  {e.actor && (
+                    <>
+                      {" · "}
+                      <PersonName id={e.actor} />
+                    </>
+                  )}
                 </Typography.Text>
               </div>
             </div>

@@ -13,7 +13,6 @@ export type CustomField = components["schemas"]["CustomField"];
 export type TimelineEntry = components["schemas"]["TimelineEntry"];
 export type ActivityInput = components["schemas"]["ActivityInput"];
 export type DuplicateCandidate = components["schemas"]["DuplicateCandidate"];
-export type User = components["schemas"]["User"];
 
 /** Entity is the kind of record a page lists or shows. */
 export type Entity = "contact" | "account";
@@ -103,25 +102,4 @@ export function useCustomFields(entity: Entity) {
 /** useTags lists the tenant's tag catalogue. */
 export function useTags() {
   return useQuery({ queryKey: ["tags"], queryFn: () => unwrap(api.GET("/v1/tags")), staleTime: 60_000 });
-}
-
-/**
- * useUsers lists the tenant's users (the first 200) for owners and
- * mentions; it needs users:read, so for others it fails once, quietly,
- * and the pages show ids instead of names.
- */
-export function useUsers() {
-  return useQuery({
-    queryKey: ["users", "directory"],
-    queryFn: () => unwrap(api.GET("/v1/users", { params: { query: { limit: 200 } } })),
-    staleTime: 5 * 60_000,
-    retry: false,
-  });
-}
-
-/** userName is a user's name by id, else the id itself. */
-export function userName(users: User[] | undefined, id: string | undefined): string {
-  if (!id) return "";
-  const u = users?.find((x) => x.id === id);
-  return u ? u.name || u.email : id;
 }

@@ -5,14 +5,14 @@ import type { T } from "../../i18n/I18n";
 import type { Locale } from "../../i18n/types";
 import { formatDate, formatDateTime } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
-import { userName, type AnyRecord, type Contact, type CustomField, type User } from "./api";
+import { PersonName } from "../../lib/people";
+import type { AnyRecord, Contact, CustomField } from "./api";
 import { valueAt } from "./entities";
 
 /** CellContext is what a cell needs besides its record. */
 export interface CellContext {
   t: T;
   locale: Locale;
-  users?: User[];
   /** accounts are account names by id (the accounts the page's contacts belong to). */
   accounts?: Map<string, string>;
   custom?: CustomField[];
@@ -62,7 +62,7 @@ export function cell(name: string, r: AnyRecord, ctx: CellContext): ReactNode {
       return p ? p.e164 || p.number : "";
     }
     case "ownerId":
-      return userName(ctx.users, r.ownerId);
+      return r.ownerId ? <PersonName id={r.ownerId} /> : "";
     case "accountId": {
       const id = (r as Contact).accountId;
       return id ? (

@@ -33,7 +33,6 @@ export function periodOf(d: Dayjs, kind: "month" | "quarter"): string {
 export default function ForecastsPage() {
   const { t, locale } = useI18n();
   const { can } = useSession();
-  const dir = useDirectory();
   const [kind, setKind] = useState<"month" | "quarter">("quarter");
   const [day, setDay] = useState<Dayjs>(dayjs());
   const [groupBy, setGroupBy] = useState<GroupBy>("owner");
@@ -52,6 +51,9 @@ export default function ForecastsPage() {
     enabled: rates.isFetched && books.isFetched,
     queryFn: () => unwrap(api.GET("/v1/forecasts", { params: { query: { period, groupBy, currency } } })),
   });
+  const dir = useDirectory(
+    (forecast.data?.groups ?? []).flatMap((g) => [...(groupBy === "owner" ? [g.key] : []), ...g.overrides.map((o) => o.setBy)]),
+  );
   const groupName = useCallback(
     (g: Group) => (groupBy === "tenant" ? t("quotes.forecast.everyone") : !g.key ? t("quotes.forecast.noTeam") : groupBy === "owner" ? dir.userName(g.key) : dir.teamName(g.key)),
     [groupBy, t, dir],

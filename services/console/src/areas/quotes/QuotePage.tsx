@@ -25,7 +25,6 @@ export default function QuotePage() {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const dir = useDirectory();
   const settings = useQuoteSettings();
   const [revision, setRevision] = useState<number | undefined>();
   const [editing, setEditing] = useState(false);
@@ -33,6 +32,7 @@ export default function QuotePage() {
   const [busy, setBusy] = useState<"pdf" | "html" | null>(null);
   const quote = useQuery({ queryKey: ["quotes", id], queryFn: () => unwrap(api.GET("/v1/quotes/{id}", { params: { path: { id } } })) });
   const q = quote.data;
+  const dir = useDirectory([q?.ownerId, ...(q?.history ?? []).map((s) => s.by)]);
   const shown = revision !== undefined && q && revision !== q.revision ? revision : undefined;
   const old = useQuery({
     queryKey: ["quotes", id, "revisions", shown],

@@ -3,6 +3,7 @@ import { useMemo } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSession } from "../../auth/session";
+import { displayName, usePeopleByIds } from "../../lib/people";
 import type { T } from "../../i18n/I18n";
 import { exceeds } from "./money";
 
@@ -65,17 +66,14 @@ export function useQuoteSettings() {
 }
 
 /**
- * useDirectory names users and teams by id from the gateway's directory,
- * for who may read it (users:read, teams:read); others see their own
- * name and the others' ids.
+ * useDirectory names users by id from the people directory, which every
+ * signed-in user reads (userIds are the ones the page shows, resolved in
+ * one request), and teams for who may read them (teams:read); others see
+ * the teams' ids.
  */
-export function useDirectory() {
-  const { can, me } = useSession();
-  const users = useQuery({
-    queryKey: ["directory", "users"],
-    enabled: can("users:read"),
-    queryFn: () => unwrap(api.GET("/v1/users", { params: { query: { limit: 200 } } })),
-  });
+export function useDirectory(userIds: (string | null | undefined)[] = []) {
+  const { can } = useSession();
+  const people = usePeopleByIds(userIds);
   const teams = useQuery({
     queryKey: ["directory", "teams"],
     enabled: can("teams:read"),
@@ -83,10 +81,10 @@ export function useDirectory() {
   });
   return useMemo(() => {
     const userName = (id: string | undefined) => {
-      const u = id && id === me?.user.id ? me.user : users.data?.items.find((x) => x.id === id);
-      return u ? u.name || u.email : id ?? "";
+      const p = id ? people.byId.get(id) : undefined;
+      return p ? displayName(p) : id ?? "";
     };
     const teamName = (id: string | undefined) => teams.data?.items.find((x) => x.id === id)?.name ?? id ?? "";
     return { userName, teamName };
-  }, [users.data, teams.data, me]);
+  }, [people.byId, teams.data]);
 }

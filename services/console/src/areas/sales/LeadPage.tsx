@@ -8,6 +8,7 @@ import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
+import { PersonName } from "../../lib/people";
 import { useIsPhone } from "../../lib/useIsPhone";
 import { ifMatch, mergePatch, type Lead } from "./api";
 import { ConvertDialog } from "./ConvertDialog";
@@ -77,7 +78,7 @@ export default function LeadPage() {
               <Descriptions.Item label={t("sales.lead.source")}>{l.source}</Descriptions.Item>
               <Descriptions.Item label={t("sales.lead.rating")}>{l.rating ? t(`sales.rating.${l.rating}`) : ""}</Descriptions.Item>
               {l.disqualifiedReason ? <Descriptions.Item label={t("sales.lead.disqualifiedReason")}>{l.disqualifiedReason}</Descriptions.Item> : null}
-              <Descriptions.Item label={t("sales.lead.owner")}>{l.ownerId}</Descriptions.Item>
+              <Descriptions.Item label={t("sales.lead.owner")}><PersonName id={l.ownerId} /></Descriptions.Item>
               {l.teamId ? <Descriptions.Item label={t("sales.lead.team")}>{l.teamId}</Descriptions.Item> : null}
               <Descriptions.Item label={t("sales.lead.tags")}>{l.tags.map((g) => <Tag key={g}>{g}</Tag>)}</Descriptions.Item>
               {custom.map(([k, v]) => (
@@ -110,7 +111,7 @@ export default function LeadPage() {
                 <ErrorState error={assignment.error} onRetry={() => assignment.refetch()} />
               ) : (
                 <Descriptions column={1} size="small">
-                  <Descriptions.Item label={t("sales.lead.owner")}>{assignment.data?.ownerId}</Descriptions.Item>
+                  <Descriptions.Item label={t("sales.lead.owner")}><PersonName id={assignment.data?.ownerId} /></Descriptions.Item>
                   <Descriptions.Item label={t("sales.lead.assignmentReason")}>{assignment.data?.assignmentReason || t("sales.lead.assignedByHand")}</Descriptions.Item>
                   {assignment.data?.firstTouch ? (
                     <Descriptions.Item label={t("sales.lead.firstTouch")}>

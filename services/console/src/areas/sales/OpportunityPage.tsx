@@ -7,6 +7,7 @@ import { useI18n } from "../../i18n/I18n";
 import type { T } from "../../i18n/I18n";
 import { formatDate, formatDateTime } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
+import { PersonName } from "../../lib/people";
 import { useIsPhone } from "../../lib/useIsPhone";
 import { customValue, useCustomLabels } from "./customFields";
 import { LineItemsEditor } from "./LineItemsEditor";
@@ -69,7 +70,7 @@ export default function OpportunityPage() {
               <Descriptions.Item label={t("sales.opp.primaryContact")}>
                 {o.primaryContactId ? <Link to={`/contacts/${o.primaryContactId}`} data-testid="opportunity-contact">{t("sales.opp.openContact")}</Link> : ""}
               </Descriptions.Item>
-              <Descriptions.Item label={t("sales.opp.owner")}>{o.ownerId}</Descriptions.Item>
+              <Descriptions.Item label={t("sales.opp.owner")}><PersonName id={o.ownerId} /></Descriptions.Item>
               {o.nextStep ? <Descriptions.Item label={t("sales.opp.nextStep")}>{o.nextStep}</Descriptions.Item> : null}
               {o.lostReason ? <Descriptions.Item label={t("sales.opp.lostReason")}>{o.lostReason}</Descriptions.Item> : null}
               {o.competitors.length ? <Descriptions.Item label={t("sales.opp.competitors")}>{o.competitors.join(", ")}</Descriptions.Item> : null}
