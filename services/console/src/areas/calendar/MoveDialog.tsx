@@ -1,4 +1,4 @@
-import { DatePicker, Form, Modal } from "antd";
+import { ConfigProvider, DatePicker, Form, Modal } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { isApiError } from "../../api/problem";
 import { useT } from "../../i18n/I18n";
@@ -41,11 +41,14 @@ export function MoveDialog({ a, onClose }: { a: Activity | null; onClose: () => 
       okButtonProps={{ "data-testid": "cal-move-save" }}
       destroyOnClose
     >
-      <Form key={a?.id} form={form} name="move" layout="vertical" initialValues={{ start: a ? dayjs(startOf(a)) : undefined }} onFinish={submit} data-testid="cal-move-form">
-        <Form.Item name="start" label={a?.type === "meeting" ? t("calendar.moveStart") : t("calendar.moveDue")} rules={[{ required: true, message: t("calendar.required") }]}>
-          <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" allowClear={false} style={{ width: "100%" }} />
-        </Form.Item>
-      </Form>
+      {/* the panel's days of the months around are greyed, yet readable at 4.5:1 */}
+      <ConfigProvider theme={{ token: { colorTextDisabled: "#737373" } }}>
+        <Form key={a?.id} form={form} name="move" layout="vertical" initialValues={{ start: a ? dayjs(startOf(a)) : undefined }} onFinish={submit} data-testid="cal-move-form">
+          <Form.Item name="start" label={a?.type === "meeting" ? t("calendar.moveStart") : t("calendar.moveDue")} rules={[{ required: true, message: t("calendar.required") }]}>
+            <DatePicker showTime={{ format: "HH:mm" }} format="YYYY-MM-DD HH:mm" allowClear={false} style={{ width: "100%" }} />
+          </Form.Item>
+        </Form>
+      </ConfigProvider>
     </Modal>
   );
 }
