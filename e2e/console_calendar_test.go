@@ -1,11 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/rapport-crm/rapport/e2e/browser"
 	"github.com/rapport-crm/rapport/e2e/stack"
@@ -29,9 +33,11 @@ type activity struct {
 // real stack: a task planned by clicking a slot of the week view shows on
 // home, as does the user's open opportunity in the chart by stage; a meeting
 // dragged to another day of the week moves there (its length kept, through
-// PATCH with If-Match); the task completed from home leaves it. Axe checks
-// the week, the month, the open tasks and home, and home and the calendar (a
-// day's list) fit a 375 px phone.
+// PATCH with If-Match) and shows across its 90 minutes; the task completed
+// from home leaves it. Axe checks the week, the month, the open tasks and
+// home, and home and the calendar (a day's list) fit a 375 px phone, where a
+// task is moved to the next day with the keyboard alone through the list's
+// "Move…" action.
 func TestConsoleCalendar(t *testing.T) {
 	s := stack.Start(t, bins)
 	tn := s.CreateTenant(t, "console-calendar")
@@ -52,6 +58,10 @@ func TestConsoleCalendar(t *testing.T) {
 	}}, http.StatusCreated, &meeting)
 
 	stack.Must(t, stack.Request{Method: http.MethodPost, URL: s.GatewayURL + "/v1/opportunities", Token: u.Token, Body: map[string]any{"name": "Renewal 续约"}}, http.StatusCreated, nil)
+	var quote activity
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: s.GatewayURL + "/v1/activities", Token: u.Token, Body: map[string]any{
+		"type": "task", "subject": "Send the 报价", "task": map[string]any{"dueAt": today.Add(11 * time.Hour).Format(time.RFC3339)},
+	}}, http.StatusCreated, &quote)
 
 	p := signIn(t, s, tn, u, desktop)
 	p.Go(s.GatewayURL + "/calendar")
@@ -71,10 +81,15 @@ func TestConsoleCalendar(t *testing.T) {
 		Items []activity `json:"items"`
 	}
 	stack.Must(t, stack.Request{Method: http.MethodGet, URL: s.GatewayURL + "/v1/activities/my-tasks", Token: u.Token}, http.StatusOK, &tasks)
-	if len(tasks.Items) != 1 || tasks.Items[0].Subject != "Call 张伟 back" || tasks.Items[0].Task == nil || !tasks.Items[0].Task.DueAt.Equal(due) {
+	var task activity
+	for _, a := range tasks.Items {
+		if a.ID != quote.ID {
+			task = a
+		}
+	}
+	if len(tasks.Items) != 2 || task.Subject != "Call 张伟 back" || task.Task == nil || !task.Task.DueAt.Equal(due) {
 		t.Fatalf("after planning a task in the %s slot my open tasks are %+v", due.Format("Mon 15:04"), tasks.Items)
 	}
-	task := tasks.Items[0]
 
 	// Drag the meeting to another day of the week, at the same hour.
 	var dropped bool
@@ -88,7 +103,13 @@ func TestConsoleCalendar(t *testing.T) {
 	if want := other.Add(10 * time.Hour); moved.Meeting == nil || !moved.Meeting.StartAt.Equal(want) || moved.Meeting.EndAt.Sub(moved.Meeting.StartAt) != 90*time.Minute {
 		t.Errorf("the dragged meeting is %+v, want %s for 90 minutes", moved.Meeting, want)
 	}
+	var rows float64 // the meeting's height in hours of the grid
+	p.Eval(fmt.Sprintf(`document.querySelector(%s).getBoundingClientRect().height / document.querySelector(%s).getBoundingClientRect().height`, jsQuote(item), jsQuote(slot(today))), &rows)
+	if rows < 1.4 || rows > 1.6 {
+		t.Errorf("the 90 minute meeting is %.2f hours of the week grid high", rows)
+	}
 
+	p.WaitGone(`.ant-modal-wrap:not([style*="display: none"])`) // the create form's dialog has left, its leaving mask catching clicks
 	p.Click(browser.TestID("cal-view-month"))
 	p.WaitTestID("cal-month")
 	p.Wait(fmt.Sprintf(`[data-testid="cal-day"][data-day=%q] %s`, other.Format("2006-01-02"), item))
@@ -97,7 +118,7 @@ func TestConsoleCalendar(t *testing.T) {
 	p.Go(s.GatewayURL + "/tasks")
 	p.WaitTestID("page-tasks")
 	p.Wait(`[data-testid="page-tasks"] [data-testid="row"]`)
-	if got := p.Text(`[data-testid="page-tasks"] [data-testid="row"]`); !strings.Contains(got, "Call 张伟 back") {
+	if got := p.Text(`[data-testid="page-tasks"]`); !strings.Contains(got, "Call 张伟 back") || !strings.Contains(got, "Send the 报价") {
 		t.Errorf("the open tasks show %q", got)
 	}
 	p.Axe("tasks")
@@ -135,6 +156,30 @@ func TestConsoleCalendar(t *testing.T) {
 		q.Wait(`[data-testid="cal-day-list"], .ant-empty`)
 		checkFits(t, q, "the calendar")
 		q.Axe("calendar on a phone")
+
+		// Move the quote's task to tomorrow 09:30 with the keyboard alone.
+		row := fmt.Sprintf(`[data-testid="cal-item"][data-id=%q]`, quote.ID)
+		to := today.AddDate(0, 0, 1).Add(9*time.Hour + 30*time.Minute)
+		press(t, q, row+` [data-testid="cal-move"]`, kb.Enter)
+		q.WaitTestID("cal-move-form")
+		q.Fill("#move_start", to.Format("2006-01-02 15:04"))
+		press(t, q, "#move_start", kb.Tab)
+		q.Axe("calendar on a phone: move")
+		press(t, q, browser.TestID("cal-move-save"), kb.Enter)
+		q.WaitGone(row)
+		q.WaitGone(browser.TestID("cal-move-form")) // the dialog and its mask have left
+		q.Click(browser.TestID("cal-next"))
+		q.Wait(row)
+		if got := q.Text(row); !strings.Contains(got, "Send the 报价") || !strings.Contains(got, "09:30") {
+			t.Errorf("tomorrow's list shows the moved task as %q", got)
+		}
+		var movedTask activity
+		stack.Must(t, stack.Request{Method: http.MethodGet, URL: s.GatewayURL + "/v1/activities/" + quote.ID, Token: u.Token}, http.StatusOK, &movedTask)
+		if movedTask.Task == nil || !movedTask.Task.DueAt.Equal(to) {
+			t.Errorf("the task moved with the keyboard is %+v, want due %s", movedTask.Task, to)
+		}
+		checkFits(t, q, "tomorrow's calendar")
+		q.Axe("calendar on a phone: tomorrow")
 	})
 }
 
@@ -157,6 +202,21 @@ const dragJS = `(() => {
 	fire(from, "dragend");
 	return true;
 })()`
+
+// press focuses the element matching selector and presses key, as a
+// keyboard user does.
+func press(t *testing.T, p *browser.Page, selector, key string) {
+	t.Helper()
+	p.Wait(selector)
+	ctx, cancel := context.WithTimeout(p.Context(), browser.Timeout)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Focus(chromedp.CSS(selector))); err != nil {
+		t.Fatalf("focus %s: %v", selector, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.KeyEvent(key)); err != nil {
+		t.Fatalf("press %q on %s: %v", key, selector, err)
+	}
+}
 
 // jsQuote is s as a JavaScript string literal.
 func jsQuote(s string) string {
