@@ -1,20 +1,13 @@
 import { api, unwrap } from "../../api/client";
+import { downloadWithToken } from "../../lib/download";
 
 /**
  * downloadPDF fetches a quote's PDF with the in-memory token (through the
  * API client, which renews it) and saves it as a file: a bare link could
  * not carry the token.
  */
-export async function downloadPDF(id: string, number: string, revision?: number): Promise<void> {
-  const blob = await unwrap(api.GET("/v1/quotes/{id}/pdf", { params: { path: { id }, query: { revision } }, parseAs: "blob" }));
-  const url = URL.createObjectURL(blob as Blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = `${number}${revision ? `-r${revision}` : ""}.pdf`;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+export function downloadPDF(id: string, number: string, revision?: number): Promise<void> {
+  return downloadWithToken(api.GET("/v1/quotes/{id}/pdf", { params: { path: { id }, query: { revision } }, parseAs: "blob" }), `${number}${revision ? `-r${revision}` : ""}.pdf`);
 }
 
 /** quoteHTML fetches a quote's printable page as text, for a sandboxed preview. */

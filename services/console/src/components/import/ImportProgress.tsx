@@ -5,6 +5,7 @@ import { Link } from "react-router-dom";
 import { ErrorState } from "../ErrorState";
 import { useI18n } from "../../i18n/I18n";
 import { formatNumber } from "../../lib/dates";
+import { saveBlob } from "../../lib/download";
 import { rememberRecord } from "../../lib/recent";
 import { running, type ImportJob, type ImportKind } from "./types";
 
@@ -20,18 +21,6 @@ const stateColor: Record<ImportJob["state"], string | undefined> = {
   failed: "#b91c1c",
   cancelled: "#92400e",
 };
-
-/** saveBlob hands a downloaded file to the browser under name. */
-function saveBlob(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * ImportProgress watches an import: read every second while it runs, its
