@@ -115,6 +115,16 @@ export function displayName(p: Person): string {
 }
 
 /**
+ * matchesPerson is whether q is part of p's name or email, in any case, as
+ * the directory's q matches: pickers filter what they hold with it while
+ * the directory answers the new term.
+ */
+export function matchesPerson(p: Person, q: string): boolean {
+  const s = q.trim().toLowerCase();
+  return p.name.toLowerCase().includes(s) || p.email.toLowerCase().includes(s);
+}
+
+/**
  * usePersonName writes a user id as the person's name; the id itself while
  * loading or when the directory does not know it (a disabled user).
  */

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useT } from "../../i18n/I18n";
 import { applyProblem } from "../../lib/forms";
-import { displayName, usePeople } from "../../lib/people";
+import { displayName, matchesPerson, usePeople } from "../../lib/people";
 import type { ActivityInput, Entity } from "./api";
 import { encodeMentions, type Mentioned } from "./mentions";
 
@@ -141,7 +141,7 @@ function ActionForm({ kind, entity, id }: { kind: Kind; entity: Entity; id: stri
               const id = String(o.key ?? "");
               if (id) setPicked((p) => [...p.filter((x) => x.id !== id), { name: String(o.value), id }]);
             }}
-            filterOption={false}
+            filterOption={(input, o) => people.data?.some((u) => u.id === o.key && matchesPerson(u, input)) ?? false}
             loading={people.isFetching}
             options={(people.data ?? []).map((u) => ({ key: u.id, value: displayName(u), label: u.name ? `${u.name} <${u.email}>` : u.email, "data-testid": "mention-option" }))}
           />
