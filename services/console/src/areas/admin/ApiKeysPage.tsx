@@ -16,7 +16,7 @@ import { usePagedQuery } from "../../lib/usePagedQuery";
 import { granted } from "../../auth/session";
 import { permissionLabel } from "./PermissionPicker";
 import { allPermissions } from "./permissions";
-import { PageHead, userLabel, useUsers, okProps } from "./shared";
+import { PageHead, userLabel, useUsers, okProps, useRemove } from "./shared";
 
 type APIKey = components["schemas"]["APIKey"];
 
@@ -54,11 +54,7 @@ export default function ApiKeysPage() {
       if (rest) message.error(rest);
     },
   });
-  const revoke = useMutation({
-    mutationFn: (k: APIKey) => unwrap(api.DELETE("/v1/api-keys/{id}", { params: { path: { id: k.id } } })),
-    onSuccess: () => { message.success(t("admin.keys.revoked")); refresh(); },
-    onError: (err) => message.error(err.message),
-  });
+  const revoke = useRemove((k: APIKey) => unwrap(api.DELETE("/v1/api-keys/{id}", { params: { path: { id: k.id } } })), refresh, "admin.keys.revoked");
 
   const state = (k: APIKey) =>
     k.revokedAt ? <Tag>{t("admin.keys.state.revoked")}</Tag> : k.expiresAt && new Date(k.expiresAt) < new Date() ? <Tag>{t("admin.keys.state.expired")}</Tag> : <Tag>{t("admin.keys.state.active")}</Tag>;

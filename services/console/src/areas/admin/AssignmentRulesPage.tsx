@@ -6,14 +6,12 @@ import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
-import { applyProblem } from "../../lib/forms";
 import { AssignmentPreview } from "./AssignmentPreview";
 import { RuleEditor, type RuleBody, type RuleForm } from "./RuleEditor";
 import { listFields } from "./fieldsApi";
 import { conditionText, leadFilterFields, moved } from "./ruleFields";
-import { ifMatch, mergePatch, PageHead, userLabel, useTeams, useUsers } from "./shared";
+import { ifMatch, mergePatch, PageHead, userLabel, useTeams, useUsers, useSave, useRemove } from "./shared";
 
 type Rule = components["schemas"]["LeadAssignmentRule"];
 
@@ -51,8 +49,10 @@ export default function AssignmentRulesPage() {
     onSuccess: (res) => { qc.setQueryData(key, res); message.success(t("admin.rules.reordered")); },
     onError: (err) => { message.error(err.message); refresh(); },
   });
-  const save = useMutation({
-    mutationFn: async ({ b, overwrite }: { b: RuleBody; overwrite?: boolean }) => {
+  const close = () => { setEditing(null); refresh(); };
+  const save = useSave({
+    form,
+    write: async (b: RuleBody, overwrite) => {
       if (editing === "new") {
         return unwrap(api.POST("/v1/lead-assignment-rules", { body: { ...b, condition: (b.condition ?? undefined) as Record<string, never> | undefined, firstTouchMinutes: b.firstTouchMinutes ?? undefined } }));
       }
@@ -68,18 +68,10 @@ export default function AssignmentRulesPage() {
         }),
       );
     },
-    onSuccess: () => { message.success(t("admin.saved")); setEditing(null); refresh(); },
-    onError: (err, vars) => {
-      if (resolveConflict(modal, t, err, () => { setEditing(null); refresh(); }, () => save.mutate({ ...vars, overwrite: true }))) return;
-      const rest = applyProblem(form, err);
-      if (rest) message.error(rest);
-    },
+    done: close,
+    reload: close,
   });
-  const remove = useMutation({
-    mutationFn: (r: Rule) => unwrap(api.DELETE("/v1/lead-assignment-rules/{id}", { params: { path: { id: r.id }, header: { "If-Match": ifMatch(r.version) } } })),
-    onSuccess: () => { message.success(t("admin.deleted")); refresh(); },
-    onError: (err) => message.error(err.message),
-  });
+  const remove = useRemove((r: Rule) => unwrap(api.DELETE("/v1/lead-assignment-rules/{id}", { params: { path: { id: r.id }, header: { "If-Match": ifMatch(r.version) } } })), refresh);
 
   const move = (from: number, to: number) => {
     if (to < 0 || to >= list.length || from === to) return;
@@ -162,7 +154,7 @@ export default function AssignmentRulesPage() {
         teams={teams.data?.items ?? []}
         saving={save.isPending}
         form={form}
-        onSave={(b) => save.mutate({ b })}
+        onSave={(b) => save.mutate({ values: b })}
         onClose={() => setEditing(null)}
       />
     </div>

@@ -1,16 +1,14 @@
 import { App, Button, Form, Input, Modal, Select, Space, Switch, Tabs, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
 import { ResponsiveList } from "../../components/ResponsiveList";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
-import { applyProblem } from "../../lib/forms";
 import { changeField, createField, deleteField, fieldKinds, fieldTypes, listFields, type FieldDef, type FieldKind, type FieldType } from "./fieldsApi";
-import { okProps, PageHead } from "./shared";
+import { okProps, PageHead, useSave, useRemove } from "./shared";
 
 /** DefForm is a definition as the dialog edits it. */
 interface DefForm {
@@ -32,7 +30,7 @@ function adminOf(kind: FieldKind): string {
 function FieldsTab({ kind }: { kind: FieldKind }) {
   const { t } = useI18n();
   const { can } = useSession();
-  const { modal, message } = App.useApp();
+  const { modal } = App.useApp();
   const qc = useQueryClient();
   const key = ["admin", "custom-fields", kind];
   const defs = useQuery({ queryKey: key, queryFn: () => listFields(kind) });
@@ -42,26 +40,21 @@ function FieldsTab({ kind }: { kind: FieldKind }) {
   const manage = can(adminOf(kind));
   const refresh = () => qc.invalidateQueries({ queryKey: key });
 
-  const save = useMutation({
-    mutationFn: async ({ f, overwrite }: { f: DefForm; overwrite?: boolean }) => {
+  const close = () => { setEditing(null); refresh(); };
+
+  const save = useSave({
+    form,
+    write: async (f: DefForm, overwrite) => {
       const options = selects.includes(f.type) ? f.options ?? [] : undefined;
       if (editing === "new") return createField(kind, { key: f.key, label: f.label, type: f.type, options, required: !!f.required });
       const d = editing as FieldDef;
       const version = overwrite ? (await listFields(kind)).find((x) => x.id === d.id)?.version ?? d.version : d.version;
       return changeField(kind, d, version, { label: f.label, options, required: !!f.required });
     },
-    onSuccess: () => { message.success(t("admin.saved")); setEditing(null); refresh(); },
-    onError: (err, vars) => {
-      if (resolveConflict(modal, t, err, () => { setEditing(null); refresh(); }, () => save.mutate({ ...vars, overwrite: true }))) return;
-      const rest = applyProblem(form, err);
-      if (rest) message.error(rest);
-    },
+    done: close,
+    reload: close,
   });
-  const remove = useMutation({
-    mutationFn: (d: FieldDef) => deleteField(kind, d),
-    onSuccess: () => { message.success(t("admin.deleted")); refresh(); },
-    onError: (err) => message.error(err.message),
-  });
+  const remove = useRemove((d: FieldDef) => deleteField(kind, d), refresh);
   const open = (d: FieldDef | "new") => {
     form.resetFields();
     form.setFieldsValue(d === "new" ? { key: "", label: "", type: "text", options: [], required: false } : { key: d.key, label: d.label, type: d.type as FieldType, options: d.options ?? [], required: d.required });
@@ -125,7 +118,7 @@ function FieldsTab({ kind }: { kind: FieldKind }) {
         okText={t("action.save")}
         cancelText={t("action.cancel")}
         onCancel={() => setEditing(null)}
-        onOk={() => form.validateFields().then((f) => save.mutate({ f }))}
+        onOk={() => form.validateFields().then((f) => save.mutate({ values: f }))}
         confirmLoading={save.isPending}
         okButtonProps={okProps(`field-save-${kind}`)}
         forceRender

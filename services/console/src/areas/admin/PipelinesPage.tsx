@@ -1,16 +1,14 @@
 import { App, Button, Card, Form, Input, InputNumber, Select, Space, Tag, Typography } from "antd";
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
-import { applyProblem } from "../../lib/forms";
 import { useIsPhone } from "../../lib/useIsPhone";
-import { ifMatch, mergePatch, PageHead } from "./shared";
+import { ifMatch, mergePatch, PageHead, useSave, useRemove } from "./shared";
 
 type Pipeline = components["schemas"]["Pipeline"];
 type StageInput = components["schemas"]["StageInput"];
@@ -44,7 +42,7 @@ function starter(t: (k: string) => string): StageInput[] {
 export default function PipelinesPage() {
   const { t } = useI18n();
   const { can } = useSession();
-  const { modal, message } = App.useApp();
+  const { modal } = App.useApp();
   const qc = useQueryClient();
   const phone = useIsPhone();
   const manage = can("sales:admin");
@@ -60,24 +58,17 @@ export default function PipelinesPage() {
   }, [selected, current, form, t]);
   const refresh = () => qc.invalidateQueries({ queryKey: ["admin", "pipelines"] });
 
-  const save = useMutation({
-    mutationFn: async ({ f, overwrite }: { f: PipelineForm; overwrite?: boolean }) => {
+  const save = useSave({
+    form,
+    write: async (f: PipelineForm, overwrite) => {
       if (!current) return unwrap(api.POST("/v1/pipelines", { body: f }));
       const version = overwrite ? (await unwrap(api.GET("/v1/pipelines/{id}", { params: { path: { id: current.id } } }))).version : current.version;
       return unwrap(api.PATCH("/v1/pipelines/{id}", { params: { path: { id: current.id }, header: { "If-Match": ifMatch(version) } }, headers: mergePatch, body: f }));
     },
-    onSuccess: (p) => { message.success(t("admin.saved")); setSelected(p.id); refresh(); },
-    onError: (err, vars) => {
-      if (resolveConflict(modal, t, err, refresh, () => save.mutate({ ...vars, overwrite: true }))) return;
-      const rest = applyProblem(form, err);
-      if (rest) message.error(rest);
-    },
+    done: (p) => { setSelected(p.id); refresh(); },
+    reload: refresh,
   });
-  const remove = useMutation({
-    mutationFn: (p: Pipeline) => unwrap(api.DELETE("/v1/pipelines/{id}", { params: { path: { id: p.id }, header: { "If-Match": ifMatch(p.version) } } })),
-    onSuccess: () => { message.success(t("admin.deleted")); setSelected(""); refresh(); },
-    onError: (err) => message.error(err.message),
-  });
+  const remove = useRemove((p: Pipeline) => unwrap(api.DELETE("/v1/pipelines/{id}", { params: { path: { id: p.id }, header: { "If-Match": ifMatch(p.version) } } })), () => { setSelected(""); refresh(); });
 
   if (list.isError) return <ErrorState error={list.error} onRetry={() => list.refetch()} />;
   return (
@@ -101,7 +92,7 @@ export default function PipelinesPage() {
           </Button>
         )}
       </PageHead>
-      <Form form={form} name="pipeline" layout="vertical" disabled={!manage} onFinish={(f) => save.mutate({ f })}>
+      <Form form={form} name="pipeline" layout="vertical" disabled={!manage} onFinish={(f) => save.mutate({ values: f })}>
         <Form.Item name="name" label={t("admin.pipelines.name")} rules={[{ required: true, message: t("admin.required") }]}>
           <Input autoComplete="off" style={{ maxWidth: 400 }} />
         </Form.Item>

@@ -1,17 +1,15 @@
 import { App, Button, Form, Input, Modal, Select, Space, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
 import { ResponsiveList } from "../../components/ResponsiveList";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
-import { applyProblem } from "../../lib/forms";
 import { PermissionPicker } from "./PermissionPicker";
 import { modules, scopes } from "./permissions";
-import { ifMatch, PageHead, useRoles, type Role, okProps } from "./shared";
+import { ifMatch, PageHead, useRoles, type Role, okProps, useSave, useRemove } from "./shared";
 
 type Scope = (typeof scopes)[number];
 
@@ -38,7 +36,7 @@ function toBody(f: RoleForm) {
 export default function RolesPage() {
   const { t } = useI18n();
   const { can } = useSession();
-  const { modal, message } = App.useApp();
+  const { modal } = App.useApp();
   const qc = useQueryClient();
   const roles = useRoles();
   const manage = can("roles:manage");
@@ -47,25 +45,20 @@ export default function RolesPage() {
   const readOnly = editing !== null && editing !== "new" && (editing.builtin || !manage);
   const refresh = () => qc.invalidateQueries({ queryKey: ["admin", "roles"] });
 
-  const save = useMutation({
-    mutationFn: async ({ f, overwrite }: { f: RoleForm; overwrite?: boolean }) => {
+  const close = () => { setEditing(null); refresh(); };
+
+  const save = useSave({
+    form,
+    write: async (f: RoleForm, overwrite) => {
       if (editing === "new") return unwrap(api.POST("/v1/roles", { body: toBody(f) }));
       const r = editing as Role;
       const version = overwrite ? (await unwrap(api.GET("/v1/roles/{id}", { params: { path: { id: r.id } } }))).version : r.version;
       return unwrap(api.PATCH("/v1/roles/{id}", { params: { path: { id: r.id }, header: { "If-Match": ifMatch(version) } }, body: toBody(f) }));
     },
-    onSuccess: () => { message.success(t("admin.saved")); setEditing(null); refresh(); },
-    onError: (err, vars) => {
-      if (resolveConflict(modal, t, err, () => { setEditing(null); refresh(); }, () => save.mutate({ ...vars, overwrite: true }))) return;
-      const rest = applyProblem(form, err);
-      if (rest) message.error(rest);
-    },
+    done: close,
+    reload: close,
   });
-  const remove = useMutation({
-    mutationFn: (r: Role) => unwrap(api.DELETE("/v1/roles/{id}", { params: { path: { id: r.id } } })),
-    onSuccess: () => { message.success(t("admin.deleted")); refresh(); },
-    onError: (err) => message.error(err.message),
-  });
+  const remove = useRemove((r: Role) => unwrap(api.DELETE("/v1/roles/{id}", { params: { path: { id: r.id } } })), refresh);
 
   const open = (r: Role | "new") => {
     form.resetFields();
@@ -136,7 +129,7 @@ export default function RolesPage() {
         okText={t("action.save")}
         cancelText={readOnly ? t("action.close") : t("action.cancel")}
         onCancel={() => setEditing(null)}
-        onOk={() => form.validateFields().then((f) => save.mutate({ f }))}
+        onOk={() => form.validateFields().then((f) => save.mutate({ values: f }))}
         okButtonProps={okProps("role-save", { style: readOnly ? { display: "none" } : undefined })}
         confirmLoading={save.isPending}
         forceRender

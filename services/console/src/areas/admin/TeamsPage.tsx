@@ -1,15 +1,13 @@
 import { App, Button, Empty, Form, Input, Modal, Select, Space, Tree } from "antd";
 import { DeleteOutlined, EditOutlined, PlusOutlined } from "@ant-design/icons";
 import type { DataNode } from "antd/es/tree";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
-import { applyProblem } from "../../lib/forms";
-import { ifMatch, PageHead, useTeams, type Team, okProps } from "./shared";
+import { ifMatch, PageHead, useTeams, type Team, okProps, useSave, useRemove } from "./shared";
 
 /** TeamForm is a team's name and the team it sits under. */
 interface TeamForm {
@@ -40,7 +38,7 @@ function below(all: Team[], id: string): Set<string> {
 export default function TeamsPage() {
   const { t } = useI18n();
   const { can } = useSession();
-  const { modal, message } = App.useApp();
+  const { modal } = App.useApp();
   const qc = useQueryClient();
   const teams = useTeams();
   const manage = can("teams:manage");
@@ -49,26 +47,21 @@ export default function TeamsPage() {
   const all = useMemo(() => teams.data?.items ?? [], [teams.data]);
   const refresh = () => qc.invalidateQueries({ queryKey: ["admin", "teams"] });
 
-  const save = useMutation({
-    mutationFn: async ({ f, overwrite }: { f: TeamForm; overwrite?: boolean }) => {
+  const close = () => { setEditing(null); refresh(); };
+
+  const save = useSave({
+    form,
+    write: async (f: TeamForm, overwrite) => {
       const body = { name: f.name, parentId: f.parentId ?? "" };
       if (editing === "new") return unwrap(api.POST("/v1/teams", { body }));
       const team = editing as Team;
       const version = overwrite ? (await unwrap(api.GET("/v1/teams/{id}", { params: { path: { id: team.id } } }))).version : team.version;
       return unwrap(api.PATCH("/v1/teams/{id}", { params: { path: { id: team.id }, header: { "If-Match": ifMatch(version) } }, body }));
     },
-    onSuccess: () => { message.success(t("admin.saved")); setEditing(null); refresh(); },
-    onError: (err, vars) => {
-      if (resolveConflict(modal, t, err, () => { setEditing(null); refresh(); }, () => save.mutate({ ...vars, overwrite: true }))) return;
-      const rest = applyProblem(form, err);
-      if (rest) message.error(rest);
-    },
+    done: close,
+    reload: close,
   });
-  const remove = useMutation({
-    mutationFn: (team: Team) => unwrap(api.DELETE("/v1/teams/{id}", { params: { path: { id: team.id } } })),
-    onSuccess: () => { message.success(t("admin.deleted")); refresh(); },
-    onError: (err) => message.error(err.message),
-  });
+  const remove = useRemove((team: Team) => unwrap(api.DELETE("/v1/teams/{id}", { params: { path: { id: team.id } } })), refresh);
 
   const open = (team: Team | "new", parentId?: string) => {
     form.resetFields();
@@ -127,7 +120,7 @@ export default function TeamsPage() {
         okText={t("action.save")}
         cancelText={t("action.cancel")}
         onCancel={() => setEditing(null)}
-        onOk={() => form.validateFields().then((f) => save.mutate({ f }))}
+        onOk={() => form.validateFields().then((f) => save.mutate({ values: f }))}
         confirmLoading={save.isPending}
         okButtonProps={okProps("team-save")}
         forceRender

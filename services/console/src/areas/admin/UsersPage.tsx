@@ -1,6 +1,6 @@
 import { App, Button, Form, Input, Modal, Select, Space, Tag, Typography } from "antd";
 import { PlusOutlined } from "@ant-design/icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
@@ -8,12 +8,10 @@ import { useSession } from "../../auth/session";
 import { CursorPager } from "../../components/CursorPager";
 import { ErrorState } from "../../components/ErrorState";
 import { ResponsiveList } from "../../components/ResponsiveList";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
-import { applyProblem } from "../../lib/forms";
 import { usePagedQuery } from "../../lib/usePagedQuery";
-import { ifMatch, PageHead, useRoles, useTeams, type User, okProps } from "./shared";
+import { ifMatch, PageHead, useRoles, useTeams, type User, okProps, useSave, useRemove } from "./shared";
 
 type Invitation = components["schemas"]["Invitation"];
 
@@ -41,7 +39,7 @@ function memberships(f: UserForm): components["schemas"]["TeamMembership"][] {
 export default function UsersPage() {
   const { t, locale } = useI18n();
   const { can } = useSession();
-  const { modal, message } = App.useApp();
+  const { modal } = App.useApp();
   const qc = useQueryClient();
   const manage = can("users:manage");
   const roles = useRoles(can("roles:read"));
@@ -52,8 +50,11 @@ export default function UsersPage() {
   const [form] = Form.useForm<UserForm>();
   const refresh = () => qc.invalidateQueries({ queryKey: ["admin", "users"] });
 
-  const save = useMutation({
-    mutationFn: async ({ f, overwrite }: { f: UserForm; overwrite?: boolean }) => {
+  const close = () => { setEditing(null); refresh(); };
+
+  const save = useSave({
+    form,
+    write: async (f: UserForm, overwrite) => {
       if (editing === "new") {
         return unwrap(api.POST("/v1/users", { body: { email: f.email ?? "", name: f.name, locale: f.locale, roles: f.roles, teams: memberships(f) } }));
       }
@@ -63,23 +64,15 @@ export default function UsersPage() {
         api.PATCH("/v1/users/{id}", { params: { path: { id: u.id }, header: { "If-Match": ifMatch(version) } }, body: { name: f.name, roles: f.roles, teams: memberships(f) } }),
       );
     },
-    onSuccess: (res) => {
-      if (res && "invitationLink" in res) setInvited(res);
-      else message.success(t("admin.saved"));
-      setEditing(null);
-      refresh();
+    done: (res) => {
+      close();
+      if (!(res && "invitationLink" in res)) return false;
+      setInvited(res);
+      return true;
     },
-    onError: (err, vars) => {
-      if (resolveConflict(modal, t, err, () => { setEditing(null); refresh(); }, () => save.mutate({ ...vars, overwrite: true }))) return;
-      const rest = applyProblem(form, err);
-      if (rest) message.error(rest);
-    },
+    reload: close,
   });
-  const disable = useMutation({
-    mutationFn: (u: User) => unwrap(api.POST("/v1/users/{id}/disable", { params: { path: { id: u.id } } })),
-    onSuccess: () => { message.success(t("admin.users.disabled")); refresh(); },
-    onError: (err) => message.error(err.message),
-  });
+  const disable = useRemove((u: User) => unwrap(api.POST("/v1/users/{id}/disable", { params: { path: { id: u.id } } })), refresh, "admin.users.disabled");
 
   const open = (u: User | "new") => {
     form.resetFields();
@@ -152,7 +145,7 @@ export default function UsersPage() {
         okText={editing === "new" ? t("admin.users.sendInvite") : t("action.save")}
         cancelText={t("action.cancel")}
         onCancel={() => setEditing(null)}
-        onOk={() => form.validateFields().then((f) => save.mutate({ f }))}
+        onOk={() => form.validateFields().then((f) => save.mutate({ values: f }))}
         confirmLoading={save.isPending}
         okButtonProps={okProps("user-save")}
         forceRender
