@@ -51,8 +51,8 @@ export function movable(a: Activity): boolean {
   return a.type === "meeting" || isOpenTask(a);
 }
 
-/** ActivityDetails shows an activity opened in a calendar; a meeting or an open task can be moved (onMove) from it, an open task completed. */
-export function ActivityDetails({ a, onClose, onMove }: { a: Activity | null; onClose: () => void; onMove: (a: Activity) => void }) {
+/** ActivityDetails shows an activity opened in a calendar; a meeting or an open task can be moved (onMove) from it, an open task completed; afterClose runs once it has left. */
+export function ActivityDetails({ a, onClose, onMove, afterClose }: { a: Activity | null; onClose: () => void; onMove: (a: Activity) => void; afterClose?: () => void }) {
   const { t, locale } = useI18n();
   const { complete } = useActivityWrites();
   return (
@@ -60,6 +60,7 @@ export function ActivityDetails({ a, onClose, onMove }: { a: Activity | null; on
       open={!!a}
       title={a?.subject || t(`calendar.type.${a?.type ?? "task"}`)}
       onCancel={onClose}
+      afterClose={afterClose}
       footer={
         a && movable(a) ? (
           <Space wrap>

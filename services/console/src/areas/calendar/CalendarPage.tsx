@@ -1,7 +1,7 @@
 import { LeftOutlined, PlusOutlined, RightOutlined } from "@ant-design/icons";
 import { Button, DatePicker, Segmented, Space, Spin, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
 import { useI18n } from "../../i18n/I18n";
@@ -38,9 +38,15 @@ export default function CalendarPage() {
   const [creating, setCreating] = useState<Dayjs | null>(null);
   const [open, setOpen] = useState<Activity | null>(null);
   const [moving, setMoving] = useState<Activity | null>(null);
+  const afterDetails = useRef<Activity | null>(null);
+  // The move dialog opens once the details' dialog has left and given the focus back, not to have it taken from the picker.
   const moveOpened = (a: Activity) => {
+    afterDetails.current = a;
     setOpen(null);
-    setMoving(a);
+  };
+  const detailsLeft = () => {
+    if (afterDetails.current) setMoving(afterDetails.current);
+    afterDetails.current = null;
   };
 
   const step = view === "month" ? "month" : view === "week" ? "week" : "day";
@@ -96,7 +102,7 @@ export default function CalendarPage() {
         <MonthView month={at} items={items} onCreate={setCreating} onMove={move} onOpen={setOpen} />
       )}
       <ActivityForm at={creating} assignee={assignee} onClose={() => setCreating(null)} />
-      <ActivityDetails a={open} onClose={() => setOpen(null)} onMove={moveOpened} />
+      <ActivityDetails a={open} onClose={() => setOpen(null)} onMove={moveOpened} afterClose={detailsLeft} />
       <MoveDialog a={moving} onClose={() => setMoving(null)} />
     </div>
   );
