@@ -115,6 +115,19 @@ func TestConsoleCalendar(t *testing.T) {
 	p.Wait(fmt.Sprintf(`[data-testid="cal-day"][data-day=%q] %s`, other.Format("2006-01-02"), item))
 	p.Axe("calendar: month")
 
+	// Move the meeting to 14:00 through its details' "Move…".
+	p.Click(fmt.Sprintf(`[data-testid="cal-day"][data-day=%q] %s`, other.Format("2006-01-02"), item))
+	p.Click(browser.TestID("activity-move"))
+	p.WaitTestID("cal-move-form")
+	p.Fill("#move_start", other.Add(14*time.Hour).Format("2006-01-02 15:04"))
+	press(t, p, "#move_start", kb.Tab)
+	p.Click(browser.TestID("cal-move-save"))
+	p.WaitGone(browser.TestID("cal-move-form"))
+	stack.Must(t, stack.Request{Method: http.MethodGet, URL: s.GatewayURL + "/v1/activities/" + meeting.ID, Token: u.Token}, http.StatusOK, &moved)
+	if want := other.Add(14 * time.Hour); moved.Meeting == nil || !moved.Meeting.StartAt.Equal(want) || moved.Meeting.EndAt.Sub(moved.Meeting.StartAt) != 90*time.Minute {
+		t.Errorf("the meeting moved from its details is %+v, want %s for 90 minutes", moved.Meeting, want)
+	}
+
 	p.Go(s.GatewayURL + "/tasks")
 	p.WaitTestID("page-tasks")
 	p.Wait(`[data-testid="page-tasks"] [data-testid="row"]`)
