@@ -1,4 +1,4 @@
-import { App, Button, Descriptions, Form, Input, Modal, Space, Typography } from "antd";
+import { App, Button, Descriptions, Form, Input, Space, Typography } from "antd";
 import { DeleteOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -11,9 +11,9 @@ import { ErrorState } from "../../components/ErrorState";
 import { ResponsiveList } from "../../components/ResponsiveList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDate } from "../../lib/dates";
-import { applyProblem } from "../../lib/forms";
 import { formatMinor } from "../../lib/money";
 import { usePagedQuery } from "../../lib/usePagedQuery";
+import { FormDialog, useDialogSave } from "./FormDialog";
 import { toMinor } from "./money";
 import { BookTags, PriceBookForm } from "./PriceBooksPage";
 import { ProductName, ProductPicker } from "./ProductPicker";
@@ -137,59 +137,34 @@ interface PriceValues {
 /** PriceForm sets a product's price in the book, typed in major units and sent in minor units. */
 function PriceForm({ book, onClose }: { book: PriceBook; onClose: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<PriceValues>();
-  const qc = useQueryClient();
-  const [error, setError] = useState("");
-  const save = useMutation({
-    mutationFn: (v: PriceValues) =>
+  const save = useDialogSave({
+    form,
+    queryKey: ["price-books", book.id, "entries"],
+    onClose,
+    write: (v: PriceValues) =>
       unwrap(
         api.PUT("/v1/price-books/{id}/entries/{productId}", {
           params: { path: { id: book.id, productId: v.productId } },
           body: { unitPrice: { minor: Number(toMinor(v.price, book.exponent)), currency: book.currency } },
         }),
       ),
-    onSuccess: () => {
-      qc.invalidateQueries({ queryKey: ["price-books", book.id, "entries"] });
-      message.success(t("quotes.saved"));
-      onClose();
-    },
-    onError: (err) => setError(applyProblem(form, err)),
   });
   return (
-    <Modal
-      open
-      title={t("quotes.books.setPrice")}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t("action.save")}
-      cancelText={t("action.cancel")}
-      confirmLoading={save.isPending}
-      okButtonProps={{ "data-testid": "price-save" }}
-    >
-      <Form<PriceValues>
-        form={form}
-        layout="vertical"
-        onFinish={(v) => {
-          setError("");
-          save.mutate(v);
-        }}
+    <FormDialog title={t("quotes.books.setPrice")} form={form} save={save} okTestId="price-save" onClose={onClose}>
+      <Form.Item name="productId" label={t("quotes.product")} rules={[{ required: true, message: t("quotes.required") }]}>
+        <ProductPicker testId="price-product" />
+      </Form.Item>
+      <Form.Item
+        name="price"
+        label={t("quotes.books.priceIn", { currency: book.currency })}
+        rules={[
+          { required: true, message: t("quotes.required") },
+          { validator: (_, v: string) => (!v || toMinor(v, book.exponent) !== null ? Promise.resolve() : Promise.reject(new Error(t("quotes.books.badPrice", { digits: book.exponent })))) },
+        ]}
       >
-        <Form.Item name="productId" label={t("quotes.product")} rules={[{ required: true, message: t("quotes.required") }]}>
-          <ProductPicker testId="price-product" />
-        </Form.Item>
-        <Form.Item
-          name="price"
-          label={t("quotes.books.priceIn", { currency: book.currency })}
-          rules={[
-            { required: true, message: t("quotes.required") },
-            { validator: (_, v: string) => (!v || toMinor(v, book.exponent) !== null ? Promise.resolve() : Promise.reject(new Error(t("quotes.books.badPrice", { digits: book.exponent })))) },
-          ]}
-        >
-          <Input inputMode="decimal" data-testid="price-amount" />
-        </Form.Item>
-        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
-      </Form>
-    </Modal>
+        <Input inputMode="decimal" data-testid="price-amount" />
+      </Form.Item>
+    </FormDialog>
   );
 }

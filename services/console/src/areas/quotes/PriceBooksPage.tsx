@@ -1,5 +1,5 @@
-import { App, Button, DatePicker, Form, Input, Modal, Space, Switch, Tag, Typography } from "antd";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Button, DatePicker, Form, Input, Space, Switch, Tag, Typography } from "antd";
+import { useQuery } from "@tanstack/react-query";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
@@ -7,10 +7,9 @@ import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
 import { ResponsiveList } from "../../components/ResponsiveList";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
 import { formatDate } from "../../lib/dates";
-import { applyProblem } from "../../lib/forms";
+import { FormDialog, useDialogSave } from "./FormDialog";
 import { activeColor, stateColors, type PriceBook } from "./shared";
 
 /** PriceBooksPage lists the price books and creates them (sales:admin). */
@@ -91,12 +90,13 @@ const day = (d?: Dayjs | null) => (d ? d.format("YYYY-MM-DD") : undefined);
 /** PriceBookForm creates a price book, or changes one with If-Match (its currency fixed). */
 export function PriceBookForm({ book, onClose }: { book: PriceBook | null; onClose: () => void }) {
   const { t } = useI18n();
-  const { modal, message } = App.useApp();
   const [form] = Form.useForm<BookValues>();
-  const qc = useQueryClient();
-  const [error, setError] = useState("");
-  const save = useMutation({
-    mutationFn: async ({ v, version }: { v: BookValues; version?: number }) => {
+  const save = useDialogSave({
+    form,
+    queryKey: ["price-books"],
+    onClose,
+    version: async () => (await unwrap(api.GET("/v1/price-books/{id}", { params: { path: { id: book!.id } } }))).version,
+    write: async (v: BookValues, version) => {
       const fields = { name: v.name, segment: v.segment || undefined, active: v.active, isStandard: v.isStandard };
       if (!book) return unwrap(api.POST("/v1/price-books", { body: { ...fields, currency: v.currency.toUpperCase(), validFrom: day(v.validFrom), validTo: day(v.validTo) } }));
       return unwrap(
@@ -107,74 +107,37 @@ export function PriceBookForm({ book, onClose }: { book: PriceBook | null; onClo
         }),
       );
     },
-    onSuccess: () => {
-      qc.invalidateQueries({ queryKey: ["price-books"] });
-      message.success(t("quotes.saved"));
-      onClose();
-    },
-    onError: (err, vars) => {
-      const reload = () => {
-        qc.invalidateQueries({ queryKey: ["price-books"] });
-        onClose();
-      };
-      const overwrite = async () => {
-        const cur = await unwrap(api.GET("/v1/price-books/{id}", { params: { path: { id: book!.id } } }));
-        save.mutate({ v: vars.v, version: cur.version });
-      };
-      if (resolveConflict(modal, t, err, reload, overwrite)) return;
-      setError(applyProblem(form, err));
-    },
   });
   const initial: Partial<BookValues> = book
     ? { ...book, validFrom: book.validFrom ? dayjs(book.validFrom) : null, validTo: book.validTo ? dayjs(book.validTo) : null }
     : { active: true, isStandard: false };
   return (
-    <Modal
-      open
-      title={book ? t("quotes.books.edit") : t("quotes.books.new")}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t("action.save")}
-      cancelText={t("action.cancel")}
-      confirmLoading={save.isPending}
-      okButtonProps={{ "data-testid": "book-save" }}
-    >
-      <Form<BookValues>
-        form={form}
-        layout="vertical"
-        initialValues={initial}
-        onFinish={(v) => {
-          setError("");
-          save.mutate({ v });
-        }}
-      >
-        <Form.Item name="name" label={t("quotes.books.name")} rules={[{ required: true, message: t("quotes.required") }]}>
-          <Input data-testid="book-name" />
+    <FormDialog title={book ? t("quotes.books.edit") : t("quotes.books.new")} form={form} save={save} okTestId="book-save" onClose={onClose} initialValues={initial}>
+      <Form.Item name="name" label={t("quotes.books.name")} rules={[{ required: true, message: t("quotes.required") }]}>
+        <Input data-testid="book-name" />
+      </Form.Item>
+      <Form.Item name="currency" label={t("quotes.books.currency")} rules={[{ required: true, pattern: /^[A-Za-z]{3}$/, message: t("quotes.books.currencyHelp") }]}>
+        <Input disabled={!!book} maxLength={3} data-testid="book-currency" />
+      </Form.Item>
+      <Form.Item name="segment" label={t("quotes.books.segment")}>
+        <Input />
+      </Form.Item>
+      <Space wrap>
+        <Form.Item name="validFrom" label={t("quotes.books.validFrom")}>
+          <DatePicker />
         </Form.Item>
-        <Form.Item name="currency" label={t("quotes.books.currency")} rules={[{ required: true, pattern: /^[A-Za-z]{3}$/, message: t("quotes.books.currencyHelp") }]}>
-          <Input disabled={!!book} maxLength={3} data-testid="book-currency" />
+        <Form.Item name="validTo" label={t("quotes.books.validTo")}>
+          <DatePicker />
         </Form.Item>
-        <Form.Item name="segment" label={t("quotes.books.segment")}>
-          <Input />
+      </Space>
+      <Space wrap size="large">
+        <Form.Item name="active" label={t("quotes.books.active")} valuePropName="checked">
+          <Switch />
         </Form.Item>
-        <Space wrap>
-          <Form.Item name="validFrom" label={t("quotes.books.validFrom")}>
-            <DatePicker />
-          </Form.Item>
-          <Form.Item name="validTo" label={t("quotes.books.validTo")}>
-            <DatePicker />
-          </Form.Item>
-        </Space>
-        <Space wrap size="large">
-          <Form.Item name="active" label={t("quotes.books.active")} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-          <Form.Item name="isStandard" label={t("quotes.books.standard")} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        </Space>
-        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
-      </Form>
-    </Modal>
+        <Form.Item name="isStandard" label={t("quotes.books.standard")} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Space>
+    </FormDialog>
   );
 }

@@ -1,15 +1,13 @@
-import { App, Button, Form, Input, Modal, Select, Space, Switch, Tag, Typography } from "antd";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Button, Form, Input, Select, Space, Switch, Tag, Typography } from "antd";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
 import { CursorPager } from "../../components/CursorPager";
 import { ErrorState } from "../../components/ErrorState";
 import { ResponsiveList } from "../../components/ResponsiveList";
-import { resolveConflict } from "../../components/conflict";
 import { useI18n } from "../../i18n/I18n";
-import { applyProblem } from "../../lib/forms";
 import { usePagedQuery } from "../../lib/usePagedQuery";
+import { FormDialog, useDialogSave } from "./FormDialog";
 import { activeColor, type Product } from "./shared";
 
 const units = ["each", "hour", "month"];
@@ -90,12 +88,13 @@ interface ProductValues {
 /** ProductForm creates a product, or changes one with If-Match. */
 function ProductForm({ product, onClose }: { product: Product | null; onClose: () => void }) {
   const { t } = useI18n();
-  const { modal, message } = App.useApp();
   const [form] = Form.useForm<ProductValues>();
-  const qc = useQueryClient();
-  const [error, setError] = useState("");
-  const save = useMutation({
-    mutationFn: async ({ v, version }: { v: ProductValues; version?: number }) => {
+  const save = useDialogSave({
+    form,
+    queryKey: ["products"],
+    onClose,
+    version: async () => (await unwrap(api.GET("/v1/products/{id}", { params: { path: { id: product!.id } } }))).version,
+    write: async (v: ProductValues, version) => {
       if (!product) return unwrap(api.POST("/v1/products", { body: { ...v, family: v.family || undefined, description: v.description || undefined } }));
       return unwrap(
         api.PATCH("/v1/products/{id}", {
@@ -105,64 +104,34 @@ function ProductForm({ product, onClose }: { product: Product | null; onClose: (
         }),
       );
     },
-    onSuccess: () => {
-      qc.invalidateQueries({ queryKey: ["products"] });
-      message.success(t("quotes.saved"));
-      onClose();
-    },
-    onError: (err, vars) => {
-      const reload = () => {
-        qc.invalidateQueries({ queryKey: ["products"] });
-        onClose();
-      };
-      const overwrite = async () => {
-        const cur = await unwrap(api.GET("/v1/products/{id}", { params: { path: { id: product!.id } } }));
-        save.mutate({ v: vars.v, version: cur.version });
-      };
-      if (resolveConflict(modal, t, err, reload, overwrite)) return;
-      setError(applyProblem(form, err));
-    },
   });
   return (
-    <Modal
-      open
+    <FormDialog
       title={product ? t("quotes.products.edit") : t("quotes.products.new")}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t("action.save")}
-      cancelText={t("action.cancel")}
-      confirmLoading={save.isPending}
-      okButtonProps={{ "data-testid": "product-save" }}
+      form={form}
+      save={save}
+      okTestId="product-save"
+      onClose={onClose}
+      initialValues={product ?? { unit: "each", active: true }}
     >
-      <Form<ProductValues>
-        form={form}
-        layout="vertical"
-        initialValues={product ?? { unit: "each", active: true }}
-        onFinish={(v) => {
-          setError("");
-          save.mutate({ v });
-        }}
-      >
-        <Form.Item name="sku" label={t("quotes.products.sku")} rules={[{ required: true, message: t("quotes.required") }]}>
-          <Input data-testid="product-sku" />
-        </Form.Item>
-        <Form.Item name="name" label={t("quotes.products.name")} rules={[{ required: true, message: t("quotes.required") }]}>
-          <Input data-testid="product-name" />
-        </Form.Item>
-        <Form.Item name="family" label={t("quotes.products.family")}>
-          <Input />
-        </Form.Item>
-        <Form.Item name="unit" label={t("quotes.products.unit")}>
-          <Select options={units.map((u) => ({ value: u, label: t(`quotes.unit.${u}`) }))} />
-        </Form.Item>
-        <Form.Item name="description" label={t("quotes.products.description")}>
-          <Input.TextArea rows={3} />
-        </Form.Item>
-        <Form.Item name="active" label={t("quotes.products.active")} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-        {error && <div role="alert" style={{ color: "#a8071a" }}>{error}</div>}
-      </Form>
-    </Modal>
+      <Form.Item name="sku" label={t("quotes.products.sku")} rules={[{ required: true, message: t("quotes.required") }]}>
+        <Input data-testid="product-sku" />
+      </Form.Item>
+      <Form.Item name="name" label={t("quotes.products.name")} rules={[{ required: true, message: t("quotes.required") }]}>
+        <Input data-testid="product-name" />
+      </Form.Item>
+      <Form.Item name="family" label={t("quotes.products.family")}>
+        <Input />
+      </Form.Item>
+      <Form.Item name="unit" label={t("quotes.products.unit")}>
+        <Select options={units.map((u) => ({ value: u, label: t(`quotes.unit.${u}`) }))} />
+      </Form.Item>
+      <Form.Item name="description" label={t("quotes.products.description")}>
+        <Input.TextArea rows={3} />
+      </Form.Item>
+      <Form.Item name="active" label={t("quotes.products.active")} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </FormDialog>
   );
 }
