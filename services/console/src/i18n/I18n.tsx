@@ -38,7 +38,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     localStorage.setItem(storedLocaleKey, locale);
   }, [locale]);
   const setLocale = useCallback((l: Locale) => setLocaleState(l), []);
-  const t = useCallback<T>((key, params) => format(tables[locale], key, params), [tables, locale]);
+  // t reads the tables when it is called, not when it was made: the areas'
+  // texts arrive just before the shell's first render, before this
+  // provider has re-rendered with them, and a page must not show keys then.
+  // tables stays a dependency so that pages re-render when texts arrive.
+  const t = useCallback<T>((key, params) => format(getTables()[locale], key, params), [tables, locale]);
   const value = useMemo(() => ({ locale, setLocale, t }), [locale, setLocale, t]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
