@@ -21,32 +21,20 @@ const xss = `<img src=x onerror=alert(1)>`
 // contact, and a contact whose first name, note and custom field value are
 // the XSS canary.
 type contactsScene struct {
-	s       *stack.Stack
-	tn      *stack.Tenant
+	scene
 	manager *stack.User
 	xssID   string
 	editID  string
 }
 
-// api calls the gateway as the tenant's administrator.
-func (c *contactsScene) api(t *testing.T, method, path string, body any, want int, out any) {
-	t.Helper()
-	stack.Must(t, stack.Request{Method: method, URL: c.s.GatewayURL + path, Token: c.tn.Admin.Token, Body: body}, want, out)
-}
-
 func newContactsScene(t *testing.T, s *stack.Stack) *contactsScene {
-	c := &contactsScene{s: s, tn: s.CreateTenant(t, "console-contacts")}
+	c := &contactsScene{scene: scene{s: s, tn: s.CreateTenant(t, "console-contacts")}}
 	c.manager = s.Invite(t, c.tn, "mia@console-contacts.test", []string{"manager"})
 	c.api(t, http.MethodPost, "/v1/custom-fields", map[string]any{"entity": "contact", "key": "remark", "label": "Remark", "type": "text"}, http.StatusCreated, nil)
 	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Vera", "lastName": "Tagged", "ownerId": c.manager.ID, "tags": []string{"vip"}}, http.StatusCreated, nil)
 	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Otto", "lastName": "Plain", "ownerId": c.manager.ID}, http.StatusCreated, nil)
-	var rec struct {
-		ID string `json:"id"`
-	}
-	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": xss, "ownerId": c.manager.ID, "customFields": map[string]any{"remark": xss}}, http.StatusCreated, &rec)
-	c.xssID = rec.ID
-	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Edda", "lastName": "Edit", "ownerId": c.manager.ID}, http.StatusCreated, &rec)
-	c.editID = rec.ID
+	c.xssID = c.create(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": xss, "ownerId": c.manager.ID, "customFields": map[string]any{"remark": xss}}, http.StatusCreated)
+	c.editID = c.create(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "Edda", "lastName": "Edit", "ownerId": c.manager.ID}, http.StatusCreated)
 	for i := range pageFill {
 		c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": fmt.Sprintf("Page%02d", i), "lastName": "Filler", "ownerId": c.manager.ID}, http.StatusCreated, nil)
 	}

@@ -16,37 +16,28 @@ import (
 // product priced 100.00 EUR in a price book, and the rep's open
 // opportunity closing today.
 type quoteScene struct {
-	s            *stack.Stack
-	tn           *stack.Tenant
+	scene
 	rep, manager *stack.User
 }
 
 // newQuoteScene sets the scene up through the public API as the tenant's
 // administrator.
 func newQuoteScene(t *testing.T, s *stack.Stack) *quoteScene {
-	c := &quoteScene{s: s, tn: s.CreateTenant(t, "console-quotes")}
-	api := func(method, path string, body any, want int) string {
-		t.Helper()
-		var rec struct {
-			ID string `json:"id"`
-		}
-		stack.Must(t, stack.Request{Method: method, URL: s.GatewayURL + path, Token: c.tn.Admin.Token, Body: body}, want, &rec)
-		return rec.ID
-	}
-	team := api(http.MethodPost, "/v1/teams", map[string]any{"name": "Console quotes team"}, http.StatusCreated)
+	c := &quoteScene{scene: scene{s: s, tn: s.CreateTenant(t, "console-quotes")}}
+	team := c.create(t, http.MethodPost, "/v1/teams", map[string]any{"name": "Console quotes team"}, http.StatusCreated)
 	member := func(email, role string, manager bool) *stack.User {
 		u := s.Invite(t, c.tn, email, []string{role})
-		api(http.MethodPatch, "/v1/users/"+u.ID, map[string]any{"teams": []map[string]any{{"id": team, "manager": manager}}}, http.StatusOK)
+		c.api(t, http.MethodPatch, "/v1/users/"+u.ID, map[string]any{"teams": []map[string]any{{"id": team, "manager": manager}}}, http.StatusOK, nil)
 		return u
 	}
 	c.rep = member("rep@console-quotes.test", "sales_rep", false)
 	c.manager = member("lead@console-quotes.test", "manager", true)
-	api(http.MethodPut, "/v1/quotes/settings", map[string]any{"discountPercent": "10"}, http.StatusOK)
-	product := api(http.MethodPost, "/v1/products", map[string]any{"sku": "QB-1", "name": "报价产品", "unit": "each"}, http.StatusCreated)
-	book := api(http.MethodPost, "/v1/price-books", map[string]any{"name": "Console EUR", "currency": "EUR"}, http.StatusCreated)
-	api(http.MethodPut, "/v1/price-books/"+book+"/entries/"+product, map[string]any{"unitPrice": map[string]any{"minor": 10000}}, http.StatusCreated)
-	api(http.MethodPost, "/v1/opportunities", map[string]any{"name": "Console deal", "ownerId": c.rep.ID, "teamId": team,
-		"closeDate": time.Now().Format(time.DateOnly)}, http.StatusCreated)
+	c.api(t, http.MethodPut, "/v1/quotes/settings", map[string]any{"discountPercent": "10"}, http.StatusOK, nil)
+	product := c.create(t, http.MethodPost, "/v1/products", map[string]any{"sku": "QB-1", "name": "报价产品", "unit": "each"}, http.StatusCreated)
+	book := c.create(t, http.MethodPost, "/v1/price-books", map[string]any{"name": "Console EUR", "currency": "EUR"}, http.StatusCreated)
+	c.api(t, http.MethodPut, "/v1/price-books/"+book+"/entries/"+product, map[string]any{"unitPrice": map[string]any{"minor": 10000}}, http.StatusCreated, nil)
+	c.api(t, http.MethodPost, "/v1/opportunities", map[string]any{"name": "Console deal", "ownerId": c.rep.ID, "teamId": team,
+		"closeDate": time.Now().Format(time.DateOnly)}, http.StatusCreated, nil)
 	return c
 }
 

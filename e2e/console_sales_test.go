@@ -14,32 +14,20 @@ import (
 // a contact already has, and a pipeline whose Proposal stage needs an
 // amount and a next step, with one opportunity in front of it and one in it.
 type salesScene struct {
-	s         *stack.Stack
-	tn        *stack.Tenant
+	scene
 	contactID string
 	leadID    string
 	pipeline  string
 	dealID    string
 }
 
-// api calls the gateway as the tenant's administrator.
-func (c *salesScene) api(t *testing.T, method, path string, body any, want int, out any) {
-	t.Helper()
-	stack.Must(t, stack.Request{Method: method, URL: c.s.GatewayURL + path, Token: c.tn.Admin.Token, Body: body}, want, out)
-}
-
 // newSalesScene sets the scene up through the public API.
 func newSalesScene(t *testing.T, s *stack.Stack) *salesScene {
-	c := &salesScene{s: s, tn: s.CreateTenant(t, "console-sales")}
-	var rec struct {
-		ID string `json:"id"`
-	}
-	c.api(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "伟", "lastName": "张",
-		"emails": []map[string]any{{"address": "zhang.wei@sales-console.test", "primary": true}}}, http.StatusCreated, &rec)
-	c.contactID = rec.ID
-	c.api(t, http.MethodPost, "/v1/leads", map[string]any{"firstName": "伟", "lastName": "张", "company": "深圳云帆科技",
-		"email": "Zhang.Wei@sales-console.test", "source": "web"}, http.StatusCreated, &rec)
-	c.leadID = rec.ID
+	c := &salesScene{scene: scene{s: s, tn: s.CreateTenant(t, "console-sales")}}
+	c.contactID = c.create(t, http.MethodPost, "/v1/contacts", map[string]any{"firstName": "伟", "lastName": "张",
+		"emails": []map[string]any{{"address": "zhang.wei@sales-console.test", "primary": true}}}, http.StatusCreated)
+	c.leadID = c.create(t, http.MethodPost, "/v1/leads", map[string]any{"firstName": "伟", "lastName": "张", "company": "深圳云帆科技",
+		"email": "Zhang.Wei@sales-console.test", "source": "web"}, http.StatusCreated)
 
 	var pl struct {
 		ID     string `json:"id"`
@@ -55,15 +43,11 @@ func newSalesScene(t *testing.T, s *stack.Stack) *salesScene {
 		{"name": "Lost", "kind": "lost"},
 	}}, http.StatusCreated, &pl)
 	c.pipeline = pl.ID
-	var book, product struct {
-		ID string `json:"id"`
-	}
-	c.api(t, http.MethodPost, "/v1/products", map[string]any{"sku": "SEAT", "name": "Seat licence", "unit": "each"}, http.StatusCreated, &product)
-	c.api(t, http.MethodPost, "/v1/price-books", map[string]any{"name": "Standard CNY", "currency": "CNY", "isStandard": true}, http.StatusCreated, &book)
-	c.api(t, http.MethodPut, "/v1/price-books/"+book.ID+"/entries/"+product.ID, map[string]any{"unitPrice": map[string]any{"minor": 100000}}, http.StatusCreated, nil)
-	c.api(t, http.MethodPost, "/v1/opportunities", map[string]any{"name": "Deal without amount", "pipelineId": pl.ID, "stageId": pl.Stages[0].ID},
-		http.StatusCreated, &rec)
-	c.dealID = rec.ID
+	product := c.create(t, http.MethodPost, "/v1/products", map[string]any{"sku": "SEAT", "name": "Seat licence", "unit": "each"}, http.StatusCreated)
+	book := c.create(t, http.MethodPost, "/v1/price-books", map[string]any{"name": "Standard CNY", "currency": "CNY", "isStandard": true}, http.StatusCreated)
+	c.api(t, http.MethodPut, "/v1/price-books/"+book+"/entries/"+product, map[string]any{"unitPrice": map[string]any{"minor": 100000}}, http.StatusCreated, nil)
+	c.dealID = c.create(t, http.MethodPost, "/v1/opportunities", map[string]any{"name": "Deal without amount", "pipelineId": pl.ID, "stageId": pl.Stages[0].ID},
+		http.StatusCreated)
 	c.api(t, http.MethodPost, "/v1/opportunities", map[string]any{"name": "Deal in proposal", "pipelineId": pl.ID, "stageId": pl.Stages[1].ID,
 		"amount": map[string]any{"minor": 50000, "currency": "CNY"}, "nextStep": "Call back"}, http.StatusCreated, nil)
 	return c

@@ -30,13 +30,7 @@ func TestConsoleScreenshots(t *testing.T) {
 	tn := s.CreateTenant(t, "acme")
 	sampleRecords(t, s.GatewayURL, tn.Admin.Token)
 
-	d := browser.NewPage(t, desktop[0], desktop[1])
-	d.Go(s.GatewayURL + "/signin")
-	d.WaitTestID("page-signin")
-	settle(d)
-	d.Screenshot(filepath.Join(dir, "signin-desktop.png"))
-	fillSignIn(d, tn.Slug, tn.Admin.Email, tn.Admin.Password)
-	d.WaitTestID("page-home")
+	d := shotSignIn(t, s, tn, desktop, filepath.Join(dir, "signin-desktop.png"))
 
 	var entries []string
 	d.Eval(`[...document.querySelectorAll('`+menuItem+`')].map(e => e.innerText.trim())`, &entries)
@@ -61,13 +55,7 @@ func TestConsoleScreenshots(t *testing.T) {
 
 	// The phone walks the same entries through the menu's drawer, as a
 	// phone's user does.
-	p := browser.NewPage(t, phone[0], phone[1])
-	p.Go(s.GatewayURL + "/signin")
-	p.WaitTestID("page-signin")
-	settle(p)
-	p.Screenshot(filepath.Join(dir, "signin-phone.png"))
-	fillSignIn(p, tn.Slug, tn.Admin.Email, tn.Admin.Password)
-	p.WaitTestID("page-home")
+	p := shotSignIn(t, s, tn, phone, filepath.Join(dir, "signin-phone.png"))
 	for _, name := range order {
 		before := currentPage(p)
 		p.Click(browser.TestID("menu-button"))
@@ -87,6 +75,20 @@ func TestConsoleScreenshots(t *testing.T) {
 type shownPage struct {
 	ID   string `json:"id"`
 	Path string `json:"path"`
+}
+
+// shotSignIn opens a page of size at the sign-in form, saves its
+// screenshot as file and signs tn's administrator in (to the home page).
+func shotSignIn(t *testing.T, s *stack.Stack, tn *stack.Tenant, size [2]int, file string) *browser.Page {
+	t.Helper()
+	p := browser.NewPage(t, size[0], size[1])
+	p.Go(s.GatewayURL + "/signin")
+	p.WaitTestID("page-signin")
+	settle(p)
+	p.Screenshot(file)
+	fillSignIn(p, tn.Slug, tn.Admin.Email, tn.Admin.Password)
+	p.WaitTestID("page-home")
+	return p
 }
 
 // currentPage is the page p shows now.

@@ -43,6 +43,30 @@ func signIn(t *testing.T, s *stack.Stack, tn *stack.Tenant, u *stack.User, size 
 	return p
 }
 
+// scene is a tenant on the stack that a console test sets up through the
+// public API as the tenant's administrator.
+type scene struct {
+	s  *stack.Stack
+	tn *stack.Tenant
+}
+
+// api calls the gateway as the tenant's administrator, failing the test
+// unless it answers want; out, if not nil, takes the answer's JSON.
+func (c *scene) api(t *testing.T, method, path string, body any, want int, out any) {
+	t.Helper()
+	stack.Must(t, stack.Request{Method: method, URL: c.s.GatewayURL + path, Token: c.tn.Admin.Token, Body: body}, want, out)
+}
+
+// create calls api and returns the id of the record it answers with.
+func (c *scene) create(t *testing.T, method, path string, body any, want int) string {
+	t.Helper()
+	var rec struct {
+		ID string `json:"id"`
+	}
+	c.api(t, method, path, body, want, &rec)
+	return rec.ID
+}
+
 // pagePath is the path of p's address (with its query, if any).
 func pagePath(t *testing.T, p *browser.Page) string {
 	t.Helper()
