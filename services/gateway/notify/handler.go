@@ -83,6 +83,14 @@ func asUser(h func(http.ResponseWriter, *http.Request, auth.Principal) error) ht
 	})
 }
 
+// reply answers v as JSON, or err when reading it failed.
+func reply(w http.ResponseWriter, r *http.Request, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	return kitx.EncodeJSON(r.Context(), w, v)
+}
+
 func (a *API) list(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	limit, err := kitx.Limit(r)
 	if err != nil {
@@ -101,18 +109,12 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, p auth.Principal) err
 	items, next, err := kitx.Paged(a.cursors, r.URL.Query().Get("cursor"), limit, func(before string, n int) ([]Notification, error) {
 		return a.store.List(r.Context(), p.TenantID, p.UserID, unread, before, n)
 	}, func(n Notification) string { return n.ID })
-	if err != nil {
-		return err
-	}
-	return kitx.EncodeJSON(r.Context(), w, Page{Items: items, NextCursor: next})
+	return reply(w, r, Page{Items: items, NextCursor: next}, err)
 }
 
 func (a *API) unread(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	n, err := a.store.UnreadCount(r.Context(), p.TenantID, p.UserID)
-	if err != nil {
-		return err
-	}
-	return kitx.EncodeJSON(r.Context(), w, UnreadCount{Count: n})
+	return reply(w, r, UnreadCount{Count: n}, err)
 }
 
 func (a *API) read(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -121,26 +123,17 @@ func (a *API) read(w http.ResponseWriter, r *http.Request, p auth.Principal) err
 		return ErrNotFound.WithDetail("%q is not a notification id", id)
 	}
 	n, err := a.store.MarkRead(r.Context(), p.TenantID, p.UserID, id)
-	if err != nil {
-		return err
-	}
-	return kitx.EncodeJSON(r.Context(), w, n)
+	return reply(w, r, n, err)
 }
 
 func (a *API) readAll(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	n, err := a.store.MarkAllRead(r.Context(), p.TenantID, p.UserID)
-	if err != nil {
-		return err
-	}
-	return kitx.EncodeJSON(r.Context(), w, Marked{Marked: n})
+	return reply(w, r, Marked{Marked: n}, err)
 }
 
 func (a *API) preferences(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
 	items, err := a.store.Preferences(r.Context(), p.TenantID, p.UserID)
-	if err != nil {
-		return err
-	}
-	return kitx.EncodeJSON(r.Context(), w, Preferences{Items: items})
+	return reply(w, r, Preferences{Items: items}, err)
 }
 
 // preferencesBody is the body of PUT /v1/notification-preferences: both
@@ -179,8 +172,5 @@ func (a *API) setPreferences(w http.ResponseWriter, r *http.Request, p auth.Prin
 		return err
 	}
 	items, err := a.store.SetPreferences(r.Context(), p.TenantID, p.UserID, prefs)
-	if err != nil {
-		return err
-	}
-	return kitx.EncodeJSON(r.Context(), w, Preferences{Items: items})
+	return reply(w, r, Preferences{Items: items}, err)
 }
