@@ -18,6 +18,10 @@ func TestGateway(t *testing.T) {
 		t.Run("B on A", func(t *testing.T) { testNotificationIsolation(t, w.st, w.b, w.a) })
 		t.Run("A on B", func(t *testing.T) { testNotificationIsolation(t, w.st, w.a, w.b) })
 	})
+	t.Run("people isolation", func(t *testing.T) {
+		t.Run("B on A", func(t *testing.T) { testPeopleIsolation(t, w.st, w.b, w.a) })
+		t.Run("A on B", func(t *testing.T) { testPeopleIsolation(t, w.st, w.a, w.b) })
+	})
 	t.Run("intact", func(t *testing.T) {
 		for _, s := range []*side{w.a, w.b} {
 			t.Run(s.name, func(t *testing.T) { testIntact(t, w.st, s) })
