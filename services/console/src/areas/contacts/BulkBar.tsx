@@ -4,7 +4,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { ErrorState } from "../../components/ErrorState";
 import { useT } from "../../i18n/I18n";
-import { displayName, usePeople } from "../../lib/people";
+import { displayName, matchesPerson, usePeople } from "../../lib/people";
 import { ifMatch, mergePatch, patchBody, useTags, type AnyRecord, type Entity } from "./api";
 import { runBounded, type Failure } from "./bulk";
 import { recordName } from "./entities";
@@ -107,7 +107,7 @@ function OwnerDialog({ entity, selected, onClose }: { entity: Entity; selected: 
       ) : (
         <Form layout="vertical">
           <Form.Item label={t("contacts.owner")} htmlFor="bulk-owner">
-            <Select id="bulk-owner" showSearch filterOption={false} onSearch={setSearch} value={owner} onChange={setOwner} disabled={run.isPending || finished} loading={users.isFetching} options={(users.data ?? []).map((u) => ({ value: u.id, label: displayName(u) }))} />
+            <Select id="bulk-owner" showSearch filterOption={(input, o) => users.data?.some((u) => u.id === o?.value && matchesPerson(u, input)) ?? false} onSearch={setSearch} value={owner} onChange={setOwner} disabled={run.isPending || finished} loading={users.isFetching} options={(users.data ?? []).map((u) => ({ value: u.id, label: displayName(u) }))} />
           </Form.Item>
         </Form>
       )}
