@@ -6,9 +6,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSession } from "../../auth/session";
-import { CursorPager } from "../../components/CursorPager";
-import { ErrorState } from "../../components/ErrorState";
-import { ResponsiveList } from "../../components/ResponsiveList";
+import { PagedList } from "../../components/PagedList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
@@ -38,7 +36,7 @@ export default function ApiKeysPage() {
   const { modal, message } = App.useApp();
   const qc = useQueryClient();
   const users = useUsers(can("users:read"));
-  const { list, pager } = usePagedQuery(["admin", "api-keys"], (cursor) => unwrap(api.GET("/v1/api-keys", { params: { query: { limit: 50, cursor } } })));
+  const paged = usePagedQuery(["admin", "api-keys"], (cursor) => unwrap(api.GET("/v1/api-keys", { params: { query: { limit: 50, cursor } } })));
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [form] = Form.useForm<KeyForm>();
@@ -80,39 +78,33 @@ export default function ApiKeysPage() {
           {t("admin.keys.create")}
         </Button>
       </PageHead>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      ) : (
-        <ResponsiveList<APIKey>
-          rowKey="id"
-          caption={t("admin.keys.title")}
-          data={list.data?.items ?? []}
-          loading={list.isLoading}
-          columns={[
-            { title: t("admin.keys.name"), dataIndex: "name" },
-            { title: t("admin.keys.prefix"), key: "prefix", render: (_, k) => <code>{k.prefix}</code> },
-            { title: t("admin.keys.scopes"), key: "scopes", render: (_, k) => k.scopes.map((s) => <Tag key={s}>{s}</Tag>) },
-            { title: t("admin.keys.owner"), key: "owner", render: (_, k) => userLabel(users.data?.items, k.userId) },
-            { title: t("admin.keys.state"), key: "state", render: (_, k) => state(k) },
-            { title: t("admin.keys.created"), key: "created", render: (_, k) => formatDateTime(k.createdAt, locale) },
-            { title: t("admin.keys.lastUsed"), key: "used", render: (_, k) => formatDateTime(k.lastUsedAt, locale) || t("admin.keys.never") },
-            { title: t("admin.keys.expires"), key: "expires", render: (_, k) => formatDateTime(k.expiresAt, locale) || t("admin.keys.never") },
-            { title: t("admin.actions"), key: "actions", render: (_, k) => revokeButton(k) },
-          ]}
-          card={(k) => (
-            <Space direction="vertical" size={4} style={{ width: "100%" }}>
-              <Space wrap>
-                <Typography.Text strong>{k.name}</Typography.Text>
-                {state(k)}
-              </Space>
-              <code>{k.prefix}</code>
-              <div>{k.scopes.map((s) => <Tag key={s}>{s}</Tag>)}</div>
-              {revokeButton(k)}
+      <PagedList<APIKey>
+        paged={paged}
+        rowKey="id"
+        caption={t("admin.keys.title")}
+        columns={[
+          { title: t("admin.keys.name"), dataIndex: "name" },
+          { title: t("admin.keys.prefix"), key: "prefix", render: (_, k) => <code>{k.prefix}</code> },
+          { title: t("admin.keys.scopes"), key: "scopes", render: (_, k) => k.scopes.map((s) => <Tag key={s}>{s}</Tag>) },
+          { title: t("admin.keys.owner"), key: "owner", render: (_, k) => userLabel(users.data?.items, k.userId) },
+          { title: t("admin.keys.state"), key: "state", render: (_, k) => state(k) },
+          { title: t("admin.keys.created"), key: "created", render: (_, k) => formatDateTime(k.createdAt, locale) },
+          { title: t("admin.keys.lastUsed"), key: "used", render: (_, k) => formatDateTime(k.lastUsedAt, locale) || t("admin.keys.never") },
+          { title: t("admin.keys.expires"), key: "expires", render: (_, k) => formatDateTime(k.expiresAt, locale) || t("admin.keys.never") },
+          { title: t("admin.actions"), key: "actions", render: (_, k) => revokeButton(k) },
+        ]}
+        card={(k) => (
+          <Space direction="vertical" size={4} style={{ width: "100%" }}>
+            <Space wrap>
+              <Typography.Text strong>{k.name}</Typography.Text>
+              {state(k)}
             </Space>
-          )}
-          footer={<CursorPager {...pager} />}
-        />
-      )}
+            <code>{k.prefix}</code>
+            <div>{k.scopes.map((s) => <Tag key={s}>{s}</Tag>)}</div>
+            {revokeButton(k)}
+          </Space>
+        )}
+      />
       <Modal
         open={creating}
         title={t("admin.keys.create")}

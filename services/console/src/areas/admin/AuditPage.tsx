@@ -4,9 +4,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSession } from "../../auth/session";
-import { CursorPager } from "../../components/CursorPager";
-import { ErrorState } from "../../components/ErrorState";
-import { ResponsiveList } from "../../components/ResponsiveList";
+import { PagedList } from "../../components/PagedList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { usePagedQuery } from "../../lib/usePagedQuery";
@@ -47,7 +45,8 @@ export default function AuditPage() {
     from: f.when?.[0]?.toISOString(),
     to: f.when?.[1]?.toISOString(),
   };
-  const { list, pages, pager } = usePagedQuery(["admin", "audit", query], (cursor) => unwrap(api.GET("/v1/audit", { params: { query: { ...query, cursor } } })));
+  const paged = usePagedQuery(["admin", "audit", query], (cursor) => unwrap(api.GET("/v1/audit", { params: { query: { ...query, cursor } } })));
+  const { pages } = paged;
   const set = (x: Partial<Filters>) => { setF((old) => ({ ...old, ...x })); pages.reset(); };
   const who = (e: Entry) => (e.userId ? userLabel(users.data?.items, e.userId) : e.apiKeyId ? t("admin.audit.apiKey", { id: e.apiKeyId }) : e.subject ?? "");
   const statusTag = (e: Entry) => e.status !== undefined && <Tag>{e.status}</Tag>;
@@ -74,35 +73,29 @@ export default function AuditPage() {
           </Form.Item>
         </Space>
       </Form>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      ) : (
-        <ResponsiveList<Entry>
-          rowKey="id"
-          caption={t("admin.audit.title")}
-          data={list.data?.items ?? []}
-          loading={list.isLoading}
-          columns={[
-            { title: t("admin.audit.time"), key: "time", render: (_, e) => formatDateTime(e.time, locale) },
-            { title: t("admin.audit.actor"), key: "who", render: (_, e) => who(e) },
-            { title: t("admin.audit.kind"), key: "kind", render: (_, e) => t(`admin.audit.kind.${e.kind}`) },
-            { title: t("admin.audit.action"), key: "action", render: (_, e) => <span data-testid="audit-action">{`${e.method ?? ""} ${e.path ?? ""}`}</span> },
-            { title: t("admin.audit.status"), key: "status", render: (_, e) => statusTag(e) },
-            { title: t("admin.audit.changed"), key: "changed", render: (_, e) => (e.changedFields ?? []).join(", ") },
-            { title: t("admin.audit.address"), dataIndex: "clientAddr" },
-          ]}
-          card={(e) => (
-            <Space direction="vertical" size={2} style={{ width: "100%" }}>
-              <Space wrap>
-                <Typography.Text strong data-testid="audit-action">{`${e.method ?? ""} ${e.path ?? ""}`}</Typography.Text>
-                {statusTag(e)}
-              </Space>
-              <Typography.Text type="secondary">{`${formatDateTime(e.time, locale)} · ${who(e)} · ${t(`admin.audit.kind.${e.kind}`)}`}</Typography.Text>
+      <PagedList<Entry>
+        paged={paged}
+        rowKey="id"
+        caption={t("admin.audit.title")}
+        columns={[
+          { title: t("admin.audit.time"), key: "time", render: (_, e) => formatDateTime(e.time, locale) },
+          { title: t("admin.audit.actor"), key: "who", render: (_, e) => who(e) },
+          { title: t("admin.audit.kind"), key: "kind", render: (_, e) => t(`admin.audit.kind.${e.kind}`) },
+          { title: t("admin.audit.action"), key: "action", render: (_, e) => <span data-testid="audit-action">{`${e.method ?? ""} ${e.path ?? ""}`}</span> },
+          { title: t("admin.audit.status"), key: "status", render: (_, e) => statusTag(e) },
+          { title: t("admin.audit.changed"), key: "changed", render: (_, e) => (e.changedFields ?? []).join(", ") },
+          { title: t("admin.audit.address"), dataIndex: "clientAddr" },
+        ]}
+        card={(e) => (
+          <Space direction="vertical" size={2} style={{ width: "100%" }}>
+            <Space wrap>
+              <Typography.Text strong data-testid="audit-action">{`${e.method ?? ""} ${e.path ?? ""}`}</Typography.Text>
+              {statusTag(e)}
             </Space>
-          )}
-          footer={<CursorPager {...pager} />}
-        />
-      )}
+            <Typography.Text type="secondary">{`${formatDateTime(e.time, locale)} · ${who(e)} · ${t(`admin.audit.kind.${e.kind}`)}`}</Typography.Text>
+          </Space>
+        )}
+      />
     </div>
   );
 }

@@ -5,9 +5,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSession } from "../../auth/session";
-import { CursorPager } from "../../components/CursorPager";
-import { ErrorState } from "../../components/ErrorState";
-import { ResponsiveList } from "../../components/ResponsiveList";
+import { PagedList } from "../../components/PagedList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { usePagedQuery } from "../../lib/usePagedQuery";
@@ -44,7 +42,7 @@ export default function UsersPage() {
   const manage = can("users:manage");
   const roles = useRoles(can("roles:read"));
   const teams = useTeams(can("teams:read"));
-  const { list, pager } = usePagedQuery(["admin", "users"], (cursor) => unwrap(api.GET("/v1/users", { params: { query: { limit: 50, cursor } } })));
+  const paged = usePagedQuery(["admin", "users"], (cursor) => unwrap(api.GET("/v1/users", { params: { query: { limit: 50, cursor } } })));
   const [editing, setEditing] = useState<User | "new" | null>(null);
   const [invited, setInvited] = useState<Invitation | null>(null);
   const [form] = Form.useForm<UserForm>();
@@ -111,34 +109,28 @@ export default function UsersPage() {
           </Button>
         )}
       </PageHead>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      ) : (
-        <ResponsiveList<User>
-          rowKey="id"
-          caption={t("admin.users.title")}
-          data={list.data?.items ?? []}
-          loading={list.isLoading}
-          columns={[
-            { title: t("admin.users.name"), dataIndex: "name" },
-            { title: t("admin.users.email"), dataIndex: "email" },
-            { title: t("admin.users.status"), key: "status", render: (_, u) => status(u) },
-            { title: t("admin.users.roles"), key: "roles", render: (_, u) => u.roles.map((r) => <Tag key={r}>{r}</Tag>) },
-            { title: t("admin.users.teams"), key: "teams", render: (_, u) => u.teams.map((m) => <Tag key={m.id}>{teamName(m.id) + (m.manager ? " ★" : "")}</Tag>) },
-            { title: t("admin.users.lastLogin"), key: "last", render: (_, u) => formatDateTime(u.lastLoginAt, locale) },
-            { title: t("admin.actions"), key: "actions", render: (_, u) => actions(u) },
-          ]}
-          card={(u) => (
-            <Space direction="vertical" size={4} style={{ width: "100%" }}>
-              <Typography.Text strong>{u.name || u.email}</Typography.Text>
-              <Typography.Text type="secondary">{u.email}</Typography.Text>
-              <div>{status(u)}{u.roles.map((r) => <Tag key={r}>{r}</Tag>)}</div>
-              {actions(u)}
-            </Space>
-          )}
-          footer={<CursorPager {...pager} />}
-        />
-      )}
+      <PagedList<User>
+        paged={paged}
+        rowKey="id"
+        caption={t("admin.users.title")}
+        columns={[
+          { title: t("admin.users.name"), dataIndex: "name" },
+          { title: t("admin.users.email"), dataIndex: "email" },
+          { title: t("admin.users.status"), key: "status", render: (_, u) => status(u) },
+          { title: t("admin.users.roles"), key: "roles", render: (_, u) => u.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+          { title: t("admin.users.teams"), key: "teams", render: (_, u) => u.teams.map((m) => <Tag key={m.id}>{teamName(m.id) + (m.manager ? " ★" : "")}</Tag>) },
+          { title: t("admin.users.lastLogin"), key: "last", render: (_, u) => formatDateTime(u.lastLoginAt, locale) },
+          { title: t("admin.actions"), key: "actions", render: (_, u) => actions(u) },
+        ]}
+        card={(u) => (
+          <Space direction="vertical" size={4} style={{ width: "100%" }}>
+            <Typography.Text strong>{u.name || u.email}</Typography.Text>
+            <Typography.Text type="secondary">{u.email}</Typography.Text>
+            <div>{status(u)}{u.roles.map((r) => <Tag key={r}>{r}</Tag>)}</div>
+            {actions(u)}
+          </Space>
+        )}
+      />
       <Modal
         open={editing !== null}
         title={editing === "new" ? t("admin.users.invite") : t("admin.users.edit")}

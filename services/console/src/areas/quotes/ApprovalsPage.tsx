@@ -2,9 +2,7 @@ import { Button, Space, Typography } from "antd";
 import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
-import { CursorPager } from "../../components/CursorPager";
-import { ErrorState } from "../../components/ErrorState";
-import { ResponsiveList } from "../../components/ResponsiveList";
+import { PagedList } from "../../components/PagedList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
@@ -24,7 +22,8 @@ export default function ApprovalsPage() {
   const nav = useNavigate();
   const settings = useQuoteSettings();
   const [deciding, setDeciding] = useState<{ quote: Quote; move: Move } | null>(null);
-  const { list, pages, pager } = usePagedQuery(["quotes", "awaiting"], (cursor) => unwrap(api.GET("/v1/quotes", { params: { query: { awaitingMe: true, limit: 50, cursor } } })));
+  const paged = usePagedQuery(["quotes", "awaiting"], (cursor) => unwrap(api.GET("/v1/quotes", { params: { query: { awaitingMe: true, limit: 50, cursor } } })));
+  const { list, pages } = paged;
   const dir = useDirectory((list.data?.items ?? []).map((q) => q.ownerId));
   const money = (q: Quote) => (minor: number) => formatMinor(minor, q.currency, locale);
   const reasons = (q: Quote) => approvalReasons(t, settings.data, q.lineItems, q.total.minor, q.currency, money(q));
@@ -53,39 +52,33 @@ export default function ApprovalsPage() {
       <Typography.Title level={1} style={{ fontSize: 22 }}>
         {t("quotes.inbox.title")}
       </Typography.Title>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      ) : (
-        <ResponsiveList<Quote>
-          rowKey="id"
-          caption={t("quotes.inbox.title")}
-          loading={list.isLoading}
-          data={list.data?.items ?? []}
-          onOpen={(q) => nav(`/quotes/${q.id}`)}
-          columns={[
-            { title: t("quotes.number"), dataIndex: "number" },
-            { title: t("quotes.name"), dataIndex: "name" },
-            { title: t("quotes.owner"), key: "owner", render: (_: unknown, q: Quote) => dir.userName(q.ownerId) },
-            { title: t("quotes.total"), key: "total", align: "right", render: (_: unknown, q: Quote) => money(q)(q.total.minor) },
-            { title: t("quotes.inbox.why"), key: "why", render: (_: unknown, q: Quote) => why(q) },
-            { title: t("quotes.updated"), key: "at", render: (_: unknown, q: Quote) => formatDateTime(q.updatedAt, locale) },
-            { title: t("quotes.inbox.decide"), key: "decide", render: (_: unknown, q: Quote) => buttons(q) },
-          ]}
-          card={(q) => (
-            <Space direction="vertical" size={4} style={{ width: "100%" }}>
-              <Typography.Text strong>
-                {q.number} · {q.name}
-              </Typography.Text>
-              <Typography.Text>
-                {dir.userName(q.ownerId)} · {money(q)(q.total.minor)}
-              </Typography.Text>
-              {why(q)}
-              {buttons(q)}
-            </Space>
-          )}
-          footer={<CursorPager {...pager} />}
-        />
-      )}
+      <PagedList<Quote>
+        paged={paged}
+        rowKey="id"
+        caption={t("quotes.inbox.title")}
+        onOpen={(q) => nav(`/quotes/${q.id}`)}
+        columns={[
+          { title: t("quotes.number"), dataIndex: "number" },
+          { title: t("quotes.name"), dataIndex: "name" },
+          { title: t("quotes.owner"), key: "owner", render: (_: unknown, q: Quote) => dir.userName(q.ownerId) },
+          { title: t("quotes.total"), key: "total", align: "right", render: (_: unknown, q: Quote) => money(q)(q.total.minor) },
+          { title: t("quotes.inbox.why"), key: "why", render: (_: unknown, q: Quote) => why(q) },
+          { title: t("quotes.updated"), key: "at", render: (_: unknown, q: Quote) => formatDateTime(q.updatedAt, locale) },
+          { title: t("quotes.inbox.decide"), key: "decide", render: (_: unknown, q: Quote) => buttons(q) },
+        ]}
+        card={(q) => (
+          <Space direction="vertical" size={4} style={{ width: "100%" }}>
+            <Typography.Text strong>
+              {q.number} · {q.name}
+            </Typography.Text>
+            <Typography.Text>
+              {dir.userName(q.ownerId)} · {money(q)(q.total.minor)}
+            </Typography.Text>
+            {why(q)}
+            {buttons(q)}
+          </Space>
+        )}
+      />
       {!list.isLoading && list.data?.items.length === 0 && pages.depth === 1 && (
         <Typography.Paragraph type="secondary" data-testid="inbox-empty">
           {t("quotes.inbox.empty")}

@@ -6,9 +6,8 @@ import { useParams } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useSession } from "../../auth/session";
-import { CursorPager } from "../../components/CursorPager";
 import { ErrorState } from "../../components/ErrorState";
-import { ResponsiveList } from "../../components/ResponsiveList";
+import { PagedList } from "../../components/PagedList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDate } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
@@ -31,7 +30,7 @@ export default function PriceBookPage() {
   const [editing, setEditing] = useState(false);
   const [pricing, setPricing] = useState(false);
   const book = useQuery({ queryKey: ["price-books", id], queryFn: () => unwrap(api.GET("/v1/price-books/{id}", { params: { path: { id } } })) });
-  const { list: entries, pager } = usePagedQuery(["price-books", id, "entries"], (cursor) =>
+  const paged = usePagedQuery(["price-books", id, "entries"], (cursor) =>
     unwrap(api.GET("/v1/price-books/{id}/entries", { params: { path: { id }, query: { limit: 50, cursor } } })),
   );
   const remove = useMutation({
@@ -87,34 +86,28 @@ export default function PriceBookPage() {
       <Typography.Title level={2} style={{ fontSize: 18 }}>
         {t("quotes.books.entries")}
       </Typography.Title>
-      {entries.isError ? (
-        <ErrorState error={entries.error} onRetry={() => entries.refetch()} />
-      ) : (
-        <ResponsiveList<Entry>
-          rowKey="productId"
-          caption={t("quotes.books.entries")}
-          loading={entries.isLoading}
-          data={entries.data?.items ?? []}
-          columns={[
-            { title: t("quotes.product"), key: "product", render: (_: unknown, e: Entry) => <ProductName id={e.productId} /> },
-            { title: t("quotes.unitPrice"), key: "price", align: "right", render: (_: unknown, e: Entry) => price(e) },
-            { title: t("quotes.books.updated"), key: "at", render: (_: unknown, e: Entry) => formatDate(e.updatedAt, locale) },
-            { title: "", key: "remove", render: (_: unknown, e: Entry) => removeButton(e) },
-          ]}
-          card={(e) => (
-            <Space style={{ width: "100%", justifyContent: "space-between" }}>
-              <span>
-                <ProductName id={e.productId} />
-              </span>
-              <Space>
-                <Typography.Text strong>{price(e)}</Typography.Text>
-                {removeButton(e)}
-              </Space>
+      <PagedList<Entry>
+        paged={paged}
+        rowKey="productId"
+        caption={t("quotes.books.entries")}
+        columns={[
+          { title: t("quotes.product"), key: "product", render: (_: unknown, e: Entry) => <ProductName id={e.productId} /> },
+          { title: t("quotes.unitPrice"), key: "price", align: "right", render: (_: unknown, e: Entry) => price(e) },
+          { title: t("quotes.books.updated"), key: "at", render: (_: unknown, e: Entry) => formatDate(e.updatedAt, locale) },
+          { title: "", key: "remove", render: (_: unknown, e: Entry) => removeButton(e) },
+        ]}
+        card={(e) => (
+          <Space style={{ width: "100%", justifyContent: "space-between" }}>
+            <span>
+              <ProductName id={e.productId} />
+            </span>
+            <Space>
+              <Typography.Text strong>{price(e)}</Typography.Text>
+              {removeButton(e)}
             </Space>
-          )}
-          footer={<CursorPager {...pager} />}
-        />
-      )}
+          </Space>
+        )}
+      />
       {editing && b && (
         <PriceBookForm
           book={b}

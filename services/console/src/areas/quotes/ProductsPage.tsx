@@ -2,9 +2,7 @@ import { Button, Form, Input, Select, Space, Switch, Tag, Typography } from "ant
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
-import { CursorPager } from "../../components/CursorPager";
-import { ErrorState } from "../../components/ErrorState";
-import { ResponsiveList } from "../../components/ResponsiveList";
+import { PagedList } from "../../components/PagedList";
 import { useI18n } from "../../i18n/I18n";
 import { usePagedQuery } from "../../lib/usePagedQuery";
 import { FormDialog, useDialogSave } from "./FormDialog";
@@ -18,7 +16,8 @@ export default function ProductsPage() {
   const { can } = useSession();
   const [q, setQ] = useState("");
   const [editing, setEditing] = useState<Product | "new" | null>(null);
-  const { list, pages, pager } = usePagedQuery(["products", q], (cursor) => unwrap(api.GET("/v1/products", { params: { query: { q: q || undefined, limit: 50, cursor } } })));
+  const paged = usePagedQuery(["products", q], (cursor) => unwrap(api.GET("/v1/products", { params: { query: { q: q || undefined, limit: 50, cursor } } })));
+  const { pages } = paged;
   const admin = can("sales:admin");
   return (
     <div data-testid="page-products">
@@ -43,34 +42,28 @@ export default function ProductsPage() {
         style={{ maxWidth: 360, marginBottom: 12 }}
         data-testid="product-search"
       />
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      ) : (
-        <ResponsiveList<Product>
-          rowKey="id"
-          caption={t("quotes.products.title")}
-          loading={list.isLoading}
-          data={list.data?.items ?? []}
-          onOpen={admin ? (p) => setEditing(p) : undefined}
-          columns={[
-            { title: t("quotes.products.sku"), dataIndex: "sku" },
-            { title: t("quotes.products.name"), dataIndex: "name" },
-            { title: t("quotes.products.family"), dataIndex: "family" },
-            { title: t("quotes.products.unit"), dataIndex: "unit" },
-            { title: t("quotes.products.active"), dataIndex: "active", render: (a: boolean) => <Tag color={a ? activeColor : "default"}>{a ? t("quotes.yes") : t("quotes.no")}</Tag> },
-          ]}
-          card={(p) => (
-            <Space direction="vertical" size={0}>
-              <Typography.Text strong>{p.name}</Typography.Text>
-              <Typography.Text type="secondary">
-                {p.sku} · {p.unit}
-              </Typography.Text>
-              {!p.active && <Tag>{t("quotes.products.inactive")}</Tag>}
-            </Space>
-          )}
-          footer={<CursorPager {...pager} />}
-        />
-      )}
+      <PagedList<Product>
+        paged={paged}
+        rowKey="id"
+        caption={t("quotes.products.title")}
+        onOpen={admin ? (p) => setEditing(p) : undefined}
+        columns={[
+          { title: t("quotes.products.sku"), dataIndex: "sku" },
+          { title: t("quotes.products.name"), dataIndex: "name" },
+          { title: t("quotes.products.family"), dataIndex: "family" },
+          { title: t("quotes.products.unit"), dataIndex: "unit" },
+          { title: t("quotes.products.active"), dataIndex: "active", render: (a: boolean) => <Tag color={a ? activeColor : "default"}>{a ? t("quotes.yes") : t("quotes.no")}</Tag> },
+        ]}
+        card={(p) => (
+          <Space direction="vertical" size={0}>
+            <Typography.Text strong>{p.name}</Typography.Text>
+            <Typography.Text type="secondary">
+              {p.sku} · {p.unit}
+            </Typography.Text>
+            {!p.active && <Tag>{t("quotes.products.inactive")}</Tag>}
+          </Space>
+        )}
+      />
       {editing && <ProductForm product={editing === "new" ? null : editing} onClose={() => setEditing(null)} />}
     </div>
   );

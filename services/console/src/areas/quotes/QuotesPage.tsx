@@ -4,9 +4,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useSession } from "../../auth/session";
-import { CursorPager } from "../../components/CursorPager";
-import { ErrorState } from "../../components/ErrorState";
-import { ResponsiveList } from "../../components/ResponsiveList";
+import { PagedList } from "../../components/PagedList";
 import { useI18n } from "../../i18n/I18n";
 import { formatDate } from "../../lib/dates";
 import { formatMinor } from "../../lib/money";
@@ -21,7 +19,8 @@ export default function QuotesPage() {
   const { can } = useSession();
   const nav = useNavigate();
   const [state, setState] = useState<Quote["state"] | undefined>();
-  const { list, pages, pager } = usePagedQuery(["quotes", "list", state], (cursor) => unwrap(api.GET("/v1/quotes", { params: { query: { state, limit: 50, cursor } } })));
+  const paged = usePagedQuery(["quotes", "list", state], (cursor) => unwrap(api.GET("/v1/quotes", { params: { query: { state, limit: 50, cursor } } })));
+  const { pages } = paged;
   const stateTag = (q: Quote) => <Tag color={stateColors[q.state]}>{t(`quotes.state.${q.state}`)}</Tag>;
   const total = (q: Quote) => formatMinor(q.total.minor, q.total.currency, locale);
   return (
@@ -49,40 +48,34 @@ export default function QuotesPage() {
         style={{ minWidth: 200, marginBottom: 12 }}
         data-testid="quote-state-filter"
       />
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => list.refetch()} />
-      ) : (
-        <ResponsiveList<Quote>
-          rowKey="id"
-          caption={t("quotes.list.title")}
-          loading={list.isLoading}
-          data={list.data?.items ?? []}
-          onOpen={(q) => nav(`/quotes/${q.id}`)}
-          columns={[
-            { title: t("quotes.number"), dataIndex: "number" },
-            { title: t("quotes.name"), dataIndex: "name" },
-            { title: t("quotes.account"), dataIndex: "accountName" },
-            { title: t("quotes.revision"), dataIndex: "revision", align: "right" },
-            { title: t("quotes.total"), key: "total", align: "right", render: (_: unknown, q: Quote) => total(q) },
-            { title: t("quotes.list.state"), key: "state", render: (_: unknown, q: Quote) => stateTag(q) },
-            { title: t("quotes.updated"), key: "updated", render: (_: unknown, q: Quote) => formatDate(q.updatedAt, locale) },
-          ]}
-          card={(q) => (
-            <Space direction="vertical" size={0} style={{ width: "100%" }}>
-              <Space style={{ justifyContent: "space-between", width: "100%" }}>
-                <Typography.Text strong>{q.number}</Typography.Text>
-                {stateTag(q)}
-              </Space>
-              <Typography.Text>{q.name}</Typography.Text>
-              <Typography.Text type="secondary">
-                {q.accountName ? `${q.accountName} · ` : ""}
-                {total(q)}
-              </Typography.Text>
+      <PagedList<Quote>
+        paged={paged}
+        rowKey="id"
+        caption={t("quotes.list.title")}
+        onOpen={(q) => nav(`/quotes/${q.id}`)}
+        columns={[
+          { title: t("quotes.number"), dataIndex: "number" },
+          { title: t("quotes.name"), dataIndex: "name" },
+          { title: t("quotes.account"), dataIndex: "accountName" },
+          { title: t("quotes.revision"), dataIndex: "revision", align: "right" },
+          { title: t("quotes.total"), key: "total", align: "right", render: (_: unknown, q: Quote) => total(q) },
+          { title: t("quotes.list.state"), key: "state", render: (_: unknown, q: Quote) => stateTag(q) },
+          { title: t("quotes.updated"), key: "updated", render: (_: unknown, q: Quote) => formatDate(q.updatedAt, locale) },
+        ]}
+        card={(q) => (
+          <Space direction="vertical" size={0} style={{ width: "100%" }}>
+            <Space style={{ justifyContent: "space-between", width: "100%" }}>
+              <Typography.Text strong>{q.number}</Typography.Text>
+              {stateTag(q)}
             </Space>
-          )}
-          footer={<CursorPager {...pager} />}
-        />
-      )}
+            <Typography.Text>{q.name}</Typography.Text>
+            <Typography.Text type="secondary">
+              {q.accountName ? `${q.accountName} · ` : ""}
+              {total(q)}
+            </Typography.Text>
+          </Space>
+        )}
+      />
     </div>
   );
 }
