@@ -71,6 +71,7 @@ func TestConsoleAdmin(t *testing.T) {
 			t.Errorf("the invitation token shows %q", tok)
 		}
 		waitTrue(t, p, `[...document.querySelectorAll(".ant-modal-wrap")].filter(e => e.getClientRects().length > 0).length === 1`, "the invite form to close")
+		still(p)
 		p.Axe("the invitation dialog")
 		p.Click(browser.TestID("invitation-close"))
 		p.WaitGone(browser.TestID("invitation-link"))
