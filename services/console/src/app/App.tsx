@@ -5,12 +5,13 @@ import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
-import { createBrowserRouter, RouterProvider } from "react-router-dom";
+import { createBrowserRouter, matchRoutes, RouterProvider, type RouteObject } from "react-router-dom";
 import { isApiError } from "../api/problem";
 import { areas } from "../areas";
 import { SessionProvider } from "../auth/session";
 import { I18nProvider, useI18n } from "../i18n/I18n";
 import { loadAreaCatalogs } from "../i18n/tables";
+import { csrfToken } from "../auth/token";
 import { RequireSession } from "./RequireSession";
 import { RouteError } from "./RouteError";
 
@@ -25,7 +26,7 @@ const queries = new QueryClient({
   },
 });
 
-const router = createBrowserRouter([
+const routes: RouteObject[] = [
   { path: "/signin", lazy: async () => ({ Component: (await import("./SignIn")).default }), errorElement: <RouteError /> },
   {
     element: <RequireSession />,
@@ -43,7 +44,22 @@ const router = createBrowserRouter([
       },
     ],
   },
-]);
+];
+
+/**
+ * prefetchRoute starts loading the code of the page at the address (the
+ * shell, the texts, the page itself) while the session is being restored,
+ * when there is one to restore: the router would otherwise ask for them
+ * only after the refresh and /v1/me have answered, one round trip after
+ * another. The browser's module cache serves the router's own loads.
+ */
+function prefetchRoute() {
+  if (!csrfToken()) return;
+  for (const m of matchRoutes(routes, window.location) ?? []) void m.route.lazy?.();
+}
+
+prefetchRoute();
+const router = createBrowserRouter(routes);
 
 /**
  * theme is Ant Design's default but for links, in the primary colour, and
