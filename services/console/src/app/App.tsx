@@ -78,7 +78,10 @@ function Themed() {
     dayjs.locale(locale === "zh-CN" ? "zh-cn" : "en");
   }, [locale]);
   return (
-    <ConfigProvider locale={antLocale} theme={theme}>
+    // virtual={false}: a virtual Select draws its options with aria-selected
+    // but no role (rc-select), which axe rightly calls invalid ARIA; our
+    // option lists are short (a page of 200 at most), so all are drawn.
+    <ConfigProvider locale={antLocale} theme={theme} virtual={false}>
       <SessionProvider>
         <RouterProvider router={router} />
       </SessionProvider>
