@@ -12,13 +12,7 @@ export type User = components["schemas"]["User"];
 export type Team = components["schemas"]["Team"];
 export type Role = components["schemas"]["Role"];
 
-/** ifMatch is the If-Match value of a record's version ("3" quoted, as the services' ETags). */
-export function ifMatch(version: number): string {
-  return `"${version}"`;
-}
-
-/** mergePatch is the header of a PATCH the services read as a JSON merge patch. */
-export const mergePatch = { "Content-Type": "application/merge-patch+json" };
+export { versionTag as ifMatch, mergePatch } from "../../api/headers";
 
 /**
  * directoryLimit is the page size of the directories the admin pages pick

@@ -2,6 +2,7 @@ import { App } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Dayjs } from "dayjs";
 import { api, unwrap } from "../../api/client";
+import { mergePatch } from "../../api/headers";
 import { resolveConflict } from "../../components/conflict";
 import { useT } from "../../i18n/I18n";
 import { byStart, ifMatch, isOpenTask, rescheduled, startOf, type Activity } from "./time";
@@ -15,9 +16,6 @@ export type Who = { assignee: string } | { team: string };
 /** pageLimit is the page size of the calendar's reads; maxPages bounds one range's. */
 const pageLimit = 200;
 const maxPages = 5;
-
-/** mergePatch is the Content-Type of a PATCH of an activity. */
-const mergePatch = { "Content-Type": "application/merge-patch+json" };
 
 /**
  * useCalendar reads the meetings and tasks of who overlapping [from, to),

@@ -7,10 +7,7 @@ export type Activity = components["schemas"]["Activity"];
 /** View is what the calendar shows: a day (on a phone), a week or a month. */
 export type View = "day" | "week" | "month";
 
-/** ifMatch is the strong entity tag of version, as If-Match wants it. */
-export function ifMatch(version: number): string {
-  return `"${version}"`;
-}
+export { versionTag as ifMatch } from "../../api/headers";
 
 /** startOf is when an activity shows in a calendar: a meeting's start, a task's due time, a call's start, else when it happened. */
 export function startOf(a: Activity): string {

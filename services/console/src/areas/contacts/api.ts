@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import type { FilterNode } from "../../components/filter/model";
+import { downloadWithToken } from "../../lib/download";
 
 /** The contacts API's shapes the area's pages use (generated from the OpenAPI document). */
 export type Contact = components["schemas"]["Contact"];
@@ -20,13 +21,7 @@ export type Entity = "contact" | "account";
 /** AnyRecord is a contact or an account. */
 export type AnyRecord = Contact | Account;
 
-/** ifMatch is the If-Match header of a write to a record at version (the ETag is the quoted version). */
-export function ifMatch(version: number): { "If-Match": string } {
-  return { "If-Match": `"${version}"` };
-}
-
-/** mergePatch is the Content-Type of the service's PATCH bodies. */
-export const mergePatch = { "Content-Type": "application/merge-patch+json" };
+export { ifMatch, mergePatch } from "../../api/headers";
 
 /**
  * patchBody passes a JSON merge patch where the document declares the body
@@ -77,17 +72,7 @@ export async function listRecords(entity: Entity, lq: ListQuery): Promise<Page<A
 export async function exportRecords(entity: Entity, lq: Omit<ListQuery, "cursor" | "limit">): Promise<void> {
   const query = { q: lq.q || undefined, filter: lq.filter ? JSON.stringify(lq.filter) : undefined, sort: lq.sort || undefined, format: "csv" as const };
   const call = entity === "contact" ? api.GET("/v1/contacts/export", { params: { query }, parseAs: "blob" }) : api.GET("/v1/accounts/export", { params: { query }, parseAs: "blob" });
-  const { response } = await call;
-  const blob = (await unwrap(call)) as unknown as Blob;
-  const name = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? `${entity}s.csv`;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  await downloadWithToken(call, `${entity}s.csv`);
 }
 
 /** useCustomFields lists the tenant's custom fields of entity. */

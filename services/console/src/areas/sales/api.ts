@@ -10,13 +10,7 @@ export type Amount = components["schemas"]["Amount"];
 export type OpportunityField = components["schemas"]["OpportunityField"];
 export type OpportunityPatch = components["schemas"]["OpportunityPatch"];
 
-/** ifMatch is the If-Match header of a write to a record at version. */
-export function ifMatch(version: number): { "If-Match": string } {
-  return { "If-Match": `"${version}"` };
-}
-
-/** mergePatch is the Content-Type of the service's PATCH bodies. */
-export const mergePatch = { "Content-Type": "application/merge-patch+json" };
+export { ifMatch, mergePatch } from "../../api/headers";
 
 /** leadStatuses are a lead's statuses in the order of its life. */
 export const leadStatuses: components["schemas"]["LeadStatus"][] = ["new", "working", "nurturing", "qualified", "disqualified", "converted"];
