@@ -67,7 +67,7 @@ const router = createBrowserRouter(routes);
  * least 4.5:1 on white (WCAG AA; axe checks it on every page).
  */
 const theme = {
-  token: { colorPrimary: "#1d4ed8", colorLink: "#1d4ed8", colorError: "#cf1322", colorTextDescription: "#595959", colorTextTertiary: "#595959", colorTextPlaceholder: "#6e6e6e" },
+  token: { colorPrimary: "#1d4ed8", colorPrimaryHover: "#1e40af", colorLink: "#1d4ed8", colorError: "#cf1322", colorTextDescription: "#595959", colorTextTertiary: "#595959", colorTextPlaceholder: "#6e6e6e" },
 };
 
 /** Themed applies Ant Design's and dayjs's locale for the current language. */
