@@ -15,7 +15,8 @@ import (
 // All methods are safe for concurrent use. A nil *Metrics is valid and records
 // nothing, so libraries can take an optional *Metrics.
 type Metrics struct {
-	reg *prometheus.Registry
+	reg     *prometheus.Registry
+	service string
 
 	httpDuration    *prometheus.HistogramVec
 	outboxBacklog   prometheus.Gauge
@@ -31,7 +32,8 @@ func NewMetrics(service string) *Metrics {
 	reg := prometheus.NewRegistry()
 	labels := prometheus.Labels{"service": service}
 	m := &Metrics{
-		reg: reg,
+		reg:     reg,
+		service: service,
 		httpDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:        "rapport_http_request_duration_seconds",
 			Help:        "Duration of HTTP requests by route template, method and status code.",
