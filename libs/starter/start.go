@@ -97,6 +97,7 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 	}
 	env := Env{Config: cfg, Logger: logger, DB: db, Cursors: cursors, Metrics: obs.NewMetrics(cfg.Name),
 		Topic: entry.Topic(cfg.TopicPrefix)}
+	env.Metrics.WatchPool(db.DB, cfg.Name)
 	api, err := s.Build(ctx, env)
 	if err != nil {
 		db.Close()
