@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 )
 
@@ -41,6 +42,8 @@ type Config struct {
 	APIKeyID func(*http.Request) string
 	// Logger receives limiter failures (default slog.Default()).
 	Logger *slog.Logger
+	// Metrics counts the rejections by kind of limit (nil: not counted).
+	Metrics *obs.GatewayMetrics
 }
 
 // Middleware limits the requests of each tenant, and of each API key, using
@@ -85,10 +88,11 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 			setHeaders(w.Header(), d, limit)
 			if !d.Allowed {
 				w.Header().Set(HeaderRetryAfter, strconv.Itoa(seconds(d.RetryAfter)))
-				what := "the tenant's"
+				what, kind := "the tenant's", obs.RateLimitTenant
 				if d.Key != buckets[0].Key {
-					what = "the API key's"
+					what, kind = "the API key's", obs.RateLimitAPIKey
 				}
+				cfg.Metrics.RateLimited(kind)
 				kitx.WriteProblem(w, r, ErrRateLimited.WithDetail("%s rate limit of %s requests per second (burst %d) is used up; retry in %d s",
 					what, strconv.FormatFloat(limit.Rate, 'f', -1, 64), limit.Burst, seconds(d.RetryAfter)))
 				return
