@@ -168,9 +168,13 @@ func (c *Consumer) consume(ctx context.Context, topics []string) error {
 	}
 }
 
-// process applies m with retries, or dead-letters it. It returns an error only
-// when the consumer must stop (ctx ended, the dead-letter topic is unwritable).
-func (c *Consumer) process(ctx context.Context, m kafka.Message) error {
+// process applies m with retries, or dead-letters it, in the record's
+// consumer span (trace.go), which the handler's context carries. It returns
+// an error only when the consumer must stop (ctx ended, the dead-letter
+// topic is unwritable).
+func (c *Consumer) process(ctx context.Context, m kafka.Message) (stop error) {
+	ctx, span := startProcess(ctx, m, c.cfg.Group)
+	defer func() { endProcess(span, stop) }()
 	ev, err := Parse(m)
 	if err == nil && ev.TenantID == "" {
 		err = errors.New("events: ce_tenantid missing")
@@ -225,7 +229,8 @@ func (c *Consumer) apply(ctx context.Context, ev Event) error {
 }
 
 // deadLetter copies m to its topic's DLQ with the error and attempt count in
-// headers, so the partition can move on.
+// headers added to its own (ce_traceparent included), so the partition can
+// move on.
 func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, cause error, attempts int) error {
 	dl := kafka.Message{
 		Topic: DLQ(m.Topic),
@@ -240,6 +245,7 @@ func (c *Consumer) deadLetter(ctx context.Context, m kafka.Message, cause error,
 	if err := c.dlq.Publish(ctx, dl); err != nil {
 		return fmt.Errorf("events: dead-letter %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
 	}
+	deadLettered(ctx, cause)
 	c.cfg.Logger.ErrorContext(ctx, "event dead-lettered", "topic", m.Topic, "partition", m.Partition, "offset", m.Offset, "attempts", attempts, "error", cause.Error())
 	if c.cfg.Metrics != nil {
 		c.cfg.Metrics.DeadLettered(m.Topic)

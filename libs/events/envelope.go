@@ -22,6 +22,10 @@ const (
 	HeaderTime        = "ce_time"
 	HeaderSubject     = "ce_subject"
 	HeaderTenantID    = "ce_tenantid"
+	// HeaderTraceParent is the CloudEvents distributed tracing extension:
+	// the W3C traceparent of the change that caused the event, when it was
+	// traced (trace.go).
+	HeaderTraceParent = "ce_traceparent"
 	HeaderContentType = "content-type"
 	// HeaderError and HeaderAttempts are added to dead-lettered records.
 	HeaderError    = "x-rapport-error"
@@ -39,6 +43,9 @@ type Event struct {
 	TenantID string          `json:"tenantId"`
 	Time     time.Time       `json:"time"`
 	Data     json.RawMessage `json:"data"`
+	// TraceParent is the W3C traceparent of the span the event was added
+	// to the outbox in (outbox.Add sets it), empty when that was not traced.
+	TraceParent string `json:"traceparent,omitempty"`
 }
 
 // New builds an event with a fresh UUIDv7 id and the current time. source is
@@ -56,9 +63,10 @@ func New(source, typ, subject, tenantID string, data any) (Event, error) {
 }
 
 // Message returns the Kafka record of e for topic: key = subject, value =
-// data, CloudEvents attributes as ce_* headers.
+// data, CloudEvents attributes as ce_* headers (ce_traceparent only when
+// e has one).
 func (e Event) Message(topic string) kafka.Message {
-	return kafka.Message{
+	m := kafka.Message{
 		Topic: topic,
 		Key:   []byte(e.Subject),
 		Value: e.Data,
@@ -73,10 +81,15 @@ func (e Event) Message(topic string) kafka.Message {
 			{Key: HeaderContentType, Value: []byte("application/json")},
 		},
 	}
+	if e.TraceParent != "" {
+		m.Headers = append(m.Headers, kafka.Header{Key: HeaderTraceParent, Value: []byte(e.TraceParent)})
+	}
+	return m
 }
 
 // Parse reads a binary-mode record back into an Event, checking that every
-// required attribute is present and well formed.
+// required attribute is present and well formed. ce_traceparent is kept as
+// it is: tracing reads it, and a malformed one only starts a new trace.
 func Parse(m kafka.Message) (Event, error) {
 	h := map[string]string{}
 	for _, kv := range m.Headers {
@@ -110,6 +123,6 @@ func Parse(m kafka.Message) (Event, error) {
 	}
 	return Event{
 		ID: h[HeaderID], Source: h[HeaderSource], Type: h[HeaderType], Subject: h[HeaderSubject],
-		TenantID: h[HeaderTenantID], Time: ts, Data: json.RawMessage(m.Value),
+		TenantID: h[HeaderTenantID], Time: ts, Data: json.RawMessage(m.Value), TraceParent: h[HeaderTraceParent],
 	}, nil
 }

@@ -170,6 +170,8 @@ type row struct {
 	Subject  string    `db:"subject"`
 	Time     time.Time `db:"time"`
 	Data     []byte    `db:"data"`
+	// TraceParent is "" for a row added without a trace (NULL).
+	TraceParent string `db:"traceparent"`
 }
 
 // beginBatch starts a relay's transaction: it may read and delete the
@@ -194,7 +196,7 @@ const beginBatch = `SELECT set_config('app.outbox_relay', 'on', true), set_confi
 // three minutes a batch at 1,000,000 rows, queued by a CSV import.
 const takeBatch = `DELETE FROM outbox WHERE ctid = ANY(ARRAY(SELECT o.ctid FROM (SELECT seq FROM outbox ORDER BY seq LIMIT $1) b
 		CROSS JOIN LATERAL (SELECT ctid FROM outbox WHERE seq = b.seq OFFSET 0) o))
-	RETURNING seq, tenant_id, topic, event_id, source, type, subject, time, data`
+	RETURNING seq, tenant_id, topic, event_id, source, type, subject, time, data, COALESCE(traceparent, '') AS traceparent`
 
 // relayBatch takes up to BatchSize rows out of the outbox in id order,
 // publishes them and commits, in one transaction holding the relay lock: a
@@ -219,7 +221,7 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 		msgs := make([]kafka.Message, len(rows))
 		for i, rw := range rows {
 			ev := events.Event{ID: rw.EventID, Source: rw.Source, Type: rw.Type, Subject: rw.Subject,
-				TenantID: rw.TenantID, Time: rw.Time, Data: rw.Data}
+				TenantID: rw.TenantID, Time: rw.Time, Data: rw.Data, TraceParent: rw.TraceParent}
 			msgs[i] = ev.Message(rw.Topic)
 		}
 		if err := r.cfg.Publisher.Publish(ctx, msgs...); err != nil {
