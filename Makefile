@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # Every module of the workspace, as ./dir/... patterns (go.work lists them).
 PKGS = $(shell go list -m -f '{{.Dir}}' | sed "s|^$(CURDIR)|.|; s|$$|/...|")
 
-.PHONY: help run test build lint bench tools console screenshots
+.PHONY: help run test build images lint bench tools console screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ build: ## build every program into bin/ (the gateway with the web console in it)
 	@mkdir -p bin
 	go build -o bin/ ./deploy/local $(wildcard ./services/*/cmd/*)
 	go build -o bin/rapport-operator ./operator/cmd
+
+images: ## build every program's container image without Docker into bin/images (OCI layout, docker tarball, CycloneDX SBOM)
+	bash scripts/images.sh
 
 lint: ## gofmt check and go vet over every module; Redocly CLI lints each OpenAPI document and the merged /openapi.json
 	@out="$$(gofmt -l $$(git ls-files '*.go'))"; if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
