@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -39,7 +40,9 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request) (auth.Princ
 		return auth.Principal{}, auth.ErrUnauthenticated.WithDetail("an Authorization: Bearer token or API key is required")
 	}
 	if strings.HasPrefix(token, APIKeyPrefix) {
-		return s.authenticateAPIKey(ctx, token)
+		p, err := s.authenticateAPIKey(ctx, token)
+		s.metrics.Login(obs.LoginAPIKey, err == nil)
+		return p, err
 	}
 	p, err := s.authenticateAccessToken(token, s.now())
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/services/gateway/migrations"
@@ -32,6 +33,8 @@ type env struct {
 	s   *Service
 	srv *httptest.Server
 	c   *client
+	// metrics holds what the service counted (GatewayMetrics).
+	metrics *obs.Metrics
 
 	mu        sync.Mutex
 	logins    []LoginEvent    // what OnLogin was told
@@ -59,9 +62,9 @@ func setup(t *testing.T) *env {
 	srv := httptest.NewUnstartedServer(mux)
 	srv.Start()
 	t.Cleanup(srv.Close)
-	e := &env{srv: srv, c: newClient(t, srv.URL)}
+	e := &env{srv: srv, c: newClient(t, srv.URL), metrics: obs.NewMetrics("gateway")}
 	s, err := New(Config{DB: app, Keys: keys, DataKey: bytes.Repeat([]byte{7}, DataKeyLen), PublicURL: srv.URL,
-		PlatformToken: testPlatformToken, Argon2: testArgon2, Logger: logger,
+		PlatformToken: testPlatformToken, Argon2: testArgon2, Logger: logger, Metrics: obs.NewGatewayMetrics(e.metrics),
 		OnLogin: func(_ context.Context, ev LoginEvent) {
 			e.mu.Lock()
 			defer e.mu.Unlock()

@@ -28,8 +28,10 @@ type LoginEvent struct {
 	At         time.Time
 }
 
-// recordLogin completes ev with the outcome err and hands it to OnLogin.
+// recordLogin counts the sign-in, completes ev with the outcome err and
+// hands it to OnLogin.
 func (s *Service) recordLogin(ctx context.Context, ev LoginEvent, err error) {
+	s.metrics.Login(ev.Method, err == nil)
 	if s.onLogin == nil {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -54,6 +55,9 @@ type Config struct {
 	// service asks (POST /internal/v1/token-exchange), granted or not, for
 	// the audit log; like OnLogin it must hand the event off.
 	OnExchange func(context.Context, ExchangeEvent)
+	// Metrics counts sign-ins and API-key authentications by method and
+	// result, and logins refused by the throttle (nil: not counted).
+	Metrics *obs.GatewayMetrics
 }
 
 // Service is the gateway's identity: sign-in, tokens, users, teams, roles,
@@ -76,6 +80,7 @@ type Service struct {
 	logger        *slog.Logger
 	onLogin       func(context.Context, LoginEvent)
 	onExchange    func(context.Context, ExchangeEvent)
+	metrics       *obs.GatewayMetrics
 	now           func() time.Time
 }
 
@@ -112,7 +117,7 @@ func New(cfg Config) (*Service, error) {
 		db: cfg.DB, keys: cfg.Keys, box: box, cursors: cursors, publicURL: cfg.PublicURL,
 		platformToken: []byte(cfg.PlatformToken), params: cfg.Argon2, dummyHash: dummy,
 		throttles: cfg.Throttles, httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin,
-		onExchange: cfg.OnExchange, now: pg.Now,
+		onExchange: cfg.OnExchange, metrics: cfg.Metrics, now: pg.Now,
 	}
 	s.tenants = newTenantCache(cfg.DB, 5*time.Second)
 	s.accessTokens = newAccessTokenCache(accessTokenCacheSize)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -52,6 +53,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest, clientAddr string
 	ev := LoginEvent{Method: LoginPassword, TenantSlug: slug, Email: strings.ToLower(req.Email), ClientAddr: clientAddr}
 	if wait := s.throttleWait(ctx, acct, addr); wait > 0 {
 		err := ErrTooManyAttempts.WithDetail("too many failed logins; try again in %d seconds", int(wait.Seconds()+0.999))
+		s.metrics.RateLimited(obs.RateLimitLoginThrottle)
 		s.recordLogin(ctx, ev, err)
 		return TokenPair{}, err
 	}

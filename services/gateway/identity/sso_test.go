@@ -101,6 +101,8 @@ func TestSSOEndToEnd(t *testing.T) {
 
 	// A callback without the state cookie, or with another state, fails.
 	e.c.call(t, "GET", SSOCallbackPath+"?state=forged&code=x", nil, nil, 401, nil)
+	e.wantCounts(t, `rapport_gateway_logins_total{method="sso",result="success",service="gateway"} 1`,
+		`rapport_gateway_logins_total{method="sso",result="failure",service="gateway"} 1`)
 }
 
 func TestMapRoles(t *testing.T) {
