@@ -72,10 +72,13 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		limiter, throttles = ratelimit.NewRedis(rdb, rateLimitPrefix), identity.RedisThrottles(rdb, loginThrottlePrefix)
 	}
 
+	metrics := obs.NewMetrics("gateway")
+	metrics.WatchPool(db.DB, "gateway")
+	gatewayMetrics := obs.NewGatewayMetrics(metrics)
 	ids, err := identity.New(identity.Config{
 		DB: db, Keys: keys, DataKey: cfg.DataKey, PublicURL: cfg.PublicURL,
 		PlatformToken: cfg.PlatformToken, Logger: logger, OnLogin: auditLogins(auditWriter), Throttles: throttles,
-		OnExchange: auditExchanges(auditWriter),
+		OnExchange: auditExchanges(auditWriter), Metrics: gatewayMetrics,
 	})
 	if err != nil {
 		return err
@@ -84,7 +87,6 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 
 	health := obs.NewHealth()
 	health.AddCheck("db", obs.PingDB(db.DB))
-	metrics := obs.NewMetrics("gateway")
 	notes, err := notifications(ctx, cfg, db, ids.Cursors(), metrics, logger)
 	if err != nil {
 		return err
@@ -124,7 +126,8 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 
 	// A signed-in request is rate limited, then audited (every change, and
 	// the reads of the routes of personal data), then served.
-	limited := ratelimit.Middleware(ratelimit.Config{Limiter: limiter, Tenant: cfg.TenantLimit, APIKey: cfg.APIKeyLimit, Logger: logger})
+	limited := ratelimit.Middleware(ratelimit.Config{Limiter: limiter, Tenant: cfg.TenantLimit, APIKey: cfg.APIKeyLimit, Logger: logger,
+		Metrics: gatewayMetrics})
 	audited := audit.Middleware(auditWriter, audit.Policy{Routes: routes, BulkReadLimit: cfg.AuditBulkRead})
 	guard := func(h http.Handler) http.Handler { return limited(audited(h)) }
 	authn := proxy.Authenticate(ids)

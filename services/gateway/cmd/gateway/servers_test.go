@@ -67,6 +67,13 @@ func TestMetricsOnlyOnInternalListener(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "rapport_http_request_duration_seconds") {
 		t.Errorf("metrics GET /metrics = %d, want 200 with the request durations:\n%.500s", resp.StatusCode, body)
 	}
+	// The pool's statistics and the gateway's own counters are registered.
+	for _, want := range []string{`go_sql_open_connections{db_name="gateway"}`, `rapport_gateway_logins_total{method="password",result="failure",service="gateway"} 0`,
+		`rapport_gateway_rate_limited_total{kind="tenant",service="gateway"} 0`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /metrics lacks %s", want)
+		}
+	}
 	for _, probe := range []string{"http://" + public + "/healthz", "http://" + internal + "/healthz", "http://" + internal + "/readyz"} {
 		if resp, _ := get(probe); resp.StatusCode != http.StatusOK {
 			t.Errorf("GET %s = %d, want 200", probe, resp.StatusCode)
