@@ -1,0 +1,116 @@
+{{/*
+The environment of each program (README "Configuration"), shared by its
+Deployment and its migration Job. The owner DSN is never here: only the
+migration Job adds DATABASE_MIGRATE_URL.
+*/}}
+
+{{/* rapport.publicURL: GATEWAY_PUBLIC_URL. */}}
+{{- define "rapport.publicURL" -}}
+{{- if .Values.gateway.host -}}
+{{- printf "%s://%s" (ternary "https" "http" .Values.gateway.tls.enabled) .Values.gateway.host -}}
+{{- else -}}
+{{- include "rapport.gatewayURL" . -}}
+{{- end -}}
+{{- end -}}
+
+{{/* rapport.staticUpstreams: STATIC_UPSTREAMS naming every enabled service's Kubernetes Service. */}}
+{{- define "rapport.staticUpstreams" -}}
+{{- $entries := list -}}
+{{- range $name, $svc := .Values.services -}}
+{{- if $svc.enabled -}}
+{{- $entries = append $entries (printf "%s=%s:8080" $name (include "rapport.serviceHost" (dict "ctx" $ "name" $name))) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $entries -}}
+{{- end -}}
+
+{{/* rapport.redisSecret: the Secret holding REDIS_URL, or nothing. */}}
+{{- define "rapport.redisSecret" -}}
+{{- if .Values.redis.existingSecret -}}
+{{- .Values.redis.existingSecret -}}
+{{- else if .Values.redis.url -}}
+{{- include "rapport.component.name" (dict "ctx" . "component" "redis") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* rapport.smtpSecret: the Secret holding GATEWAY_SMTP_URL, or nothing. */}}
+{{- define "rapport.smtpSecret" -}}
+{{- if .Values.smtp.existingSecret -}}
+{{- .Values.smtp.existingSecret -}}
+{{- else if .Values.smtp.url -}}
+{{- include "rapport.component.name" (dict "ctx" . "component" "smtp") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* rapport.gateway.env: the gateway's environment. */}}
+{{- define "rapport.gateway.env" -}}
+{{- $g := .Values.gateway -}}
+{{- $secret := include "rapport.runtimeSecret" (dict "ctx" . "name" "gateway" "values" $g) -}}
+- name: GATEWAY_ADDR
+  value: ":8080"
+- name: GATEWAY_METRICS_ADDR
+  value: ":9090"
+- name: GATEWAY_PUBLIC_URL
+  value: {{ include "rapport.publicURL" . | quote }}
+- name: GATEWAY_SHUTDOWN_TIMEOUT
+  value: {{ $g.shutdownTimeout | quote }}
+{{- range list "DATABASE_URL" "GATEWAY_DATA_KEY" "GATEWAY_PLATFORM_TOKEN" "GATEWAY_SIGNING_KEYS" }}
+{{ include "rapport.secretEnv" (dict "name" . "secret" $secret "key" .) }}
+{{- end }}
+{{- if .Values.consul.address }}
+- name: CONSUL_HTTP_ADDR
+  value: {{ .Values.consul.address | quote }}
+{{- else }}
+- name: STATIC_UPSTREAMS
+  value: {{ include "rapport.staticUpstreams" . | quote }}
+{{- end }}
+- name: KAFKA_BROKERS
+  value: {{ join "," .Values.kafka.brokers | quote }}
+- name: TOPIC_PREFIX
+  value: {{ .Values.topicPrefix | quote }}
+{{- with include "rapport.redisSecret" . }}
+{{ include "rapport.secretEnv" (dict "name" "REDIS_URL" "secret" . "key" "REDIS_URL") }}
+{{- end }}
+{{- with include "rapport.smtpSecret" . }}
+{{ include "rapport.secretEnv" (dict "name" "GATEWAY_SMTP_URL" "secret" . "key" "GATEWAY_SMTP_URL") }}
+- name: GATEWAY_MAIL_FROM
+  value: {{ $.Values.smtp.from | quote }}
+{{- end }}
+{{ include "rapport.sharedEnv" . }}
+{{- include "rapport.extraEnv" $g.extraEnv }}
+{{- end -}}
+
+{{/* rapport.service.env: dict "ctx" $ "name" service "svc" its values -> the service's environment. */}}
+{{- define "rapport.service.env" -}}
+{{- $ctx := .ctx -}}
+{{- $secret := include "rapport.runtimeSecret" (dict "ctx" $ctx "name" .name "values" .svc) -}}
+{{- $gateway := include "rapport.gatewayURL" $ctx -}}
+- name: SERVICE_NAME
+  value: {{ .name | quote }}
+- name: HTTP_ADDR
+  value: ":8080"
+{{ include "rapport.secretEnv" (dict "name" "DATABASE_URL" "secret" $secret "key" "DATABASE_URL") }}
+{{ include "rapport.secretEnv" (dict "name" "CURSOR_KEY" "secret" $secret "key" "CURSOR_KEY") }}
+- name: KAFKA_BROKERS
+  value: {{ join "," $ctx.Values.kafka.brokers | quote }}
+- name: TOPIC_PREFIX
+  value: {{ $ctx.Values.topicPrefix | quote }}
+- name: AUTH_JWKS_URL
+  value: {{ printf "%s/.well-known/jwks.json" $gateway | quote }}
+- name: GATEWAY_URL
+  value: {{ $gateway | quote }}
+{{- range .svc.calls }}
+- name: {{ printf "%s_URL" (upper .) }}
+  value: {{ printf "http://%s:8080" (include "rapport.serviceHost" (dict "ctx" $ctx "name" .)) | quote }}
+{{- end }}
+{{- if $ctx.Values.consul.address }}
+- name: CONSUL_HTTP_ADDR
+  value: {{ $ctx.Values.consul.address | quote }}
+- name: SERVICE_ADDRESS
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+{{- end }}
+{{ include "rapport.sharedEnv" $ctx }}
+{{- include "rapport.extraEnv" .svc.extraEnv }}
+{{- end -}}
