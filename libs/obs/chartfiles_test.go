@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"text/template"
 
 	"github.com/oasdiff/yaml"
 	"github.com/prometheus/common/model"
@@ -190,6 +191,11 @@ func TestDashboardsAndAlertsQueryKnownMetrics(t *testing.T) {
 						t.Errorf("%s: no %s", where, a)
 					}
 				}
+				for a, text := range r.Annotations {
+					if err := parseAlertTemplate(text); err != nil {
+						t.Errorf("%s: annotation %s: %v", where, a, err)
+					}
+				}
 				anchor, ok := strings.CutPrefix(r.Annotations["runbook_url"], runbookBase)
 				if !ok || !anchors[anchor] {
 					t.Errorf("%s: runbook_url %q is not a section of docs/operations.md", where, r.Annotations["runbook_url"])
@@ -261,4 +267,26 @@ func runbookAnchors(t *testing.T) map[string]bool {
 		}
 	}
 	return anchors
+}
+
+// alertTemplateFuncs are the functions Prometheus gives alert templates
+// (https://prometheus.io/docs/prometheus/latest/configuration/template_reference/),
+// stubbed: the test parses templates, it does not run them.
+var alertTemplateFuncs = func() template.FuncMap {
+	fm := template.FuncMap{}
+	for _, name := range []string{"query", "first", "label", "value", "strvalue", "sortByLabel", "humanize",
+		"humanize1024", "humanizeDuration", "humanizePercentage", "humanizeTimestamp", "toTime", "toDuration",
+		"now", "pathPrefix", "externalURL", "parseDuration", "match", "reReplaceAll", "title", "toUpper", "toLower",
+		"stripPort", "stripDomain", "safeHtml", "args", "tableLink", "graphLink"} {
+		fm[name] = func(...any) any { return nil }
+	}
+	return fm
+}()
+
+// parseAlertTemplate parses an alert's annotation as Prometheus does, with
+// $labels, $externalLabels and $value defined.
+func parseAlertTemplate(text string) error {
+	_, err := template.New("annotation").Funcs(alertTemplateFuncs).
+		Parse("{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$value := .Value}}" + text)
+	return err
 }
