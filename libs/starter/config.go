@@ -17,7 +17,7 @@ type Config struct {
 	Name        string     // SERVICE_NAME, default the Service's name; also the token audience
 	HTTPAddr    string     // HTTP_ADDR, default ":8080"
 	DatabaseURL string     // DATABASE_URL (required): the app role, no RLS bypass
-	MigrateURL  string     // DATABASE_MIGRATE_URL (required): the owner, runs migrations
+	MigrateURL  string     // DATABASE_MIGRATE_URL: the owner; set, the service migrates at start, else waits for `<name> migrate`
 	Brokers     []string   // KAFKA_BROKERS (required), comma-separated
 	TopicPrefix string     // TOPIC_PREFIX, "" for the shared tier
 	LogLevel    slog.Level // LOG_LEVEL, default info
@@ -55,19 +55,11 @@ func ParseConfig(name string, getenv func(string) string) (Config, error) {
 		JWKSURL:     getenv("AUTH_JWKS_URL"),
 		CursorKey:   []byte(getenv("CURSOR_KEY")),
 	}
-	for _, v := range []struct{ name, value string }{
-		{"DATABASE_URL", c.DatabaseURL}, {"DATABASE_MIGRATE_URL", c.MigrateURL}, {"AUTH_JWKS_URL", c.JWKSURL},
-	} {
-		u, err := url.Parse(v.value)
-		if v.value == "" {
-			return c, fmt.Errorf("%s is required", v.name)
-		}
-		if err != nil || u.Scheme == "" || u.Host == "" {
-			return c, fmt.Errorf("%s is not a URL", v.name)
-		}
-		if v.name == "DATABASE_URL" && u.User.Username() == "" {
-			return c, fmt.Errorf("DATABASE_URL names no user (the application role)")
-		}
+	if err := checkURLs(c.DatabaseURL, c.MigrateURL); err != nil {
+		return c, err
+	}
+	if err := checkURL("AUTH_JWKS_URL", c.JWKSURL, true); err != nil {
+		return c, err
 	}
 	c.Brokers = list(getenv("KAFKA_BROKERS"))
 	if len(c.Brokers) == 0 {
@@ -87,6 +79,58 @@ func ParseConfig(name string, getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("CURSOR_KEY must be at least %d bytes", kitx.MinCursorKeyLen)
 	}
 	return c, parsePeers(&c, getenv)
+}
+
+// MigrateConfig is what `<prog> migrate` reads from the environment.
+type MigrateConfig struct {
+	DatabaseURL string     // DATABASE_URL (required): the runtime role, granted DML
+	MigrateURL  string     // DATABASE_MIGRATE_URL (required): the owner, applies the migrations
+	LogLevel    slog.Level // LOG_LEVEL, default info
+}
+
+// ParseMigrateConfig reads the configuration of `<prog> migrate` through
+// getenv; the error names the first missing or malformed variable.
+func ParseMigrateConfig(getenv func(string) string) (MigrateConfig, error) {
+	c := MigrateConfig{DatabaseURL: getenv("DATABASE_URL"), MigrateURL: getenv("DATABASE_MIGRATE_URL")}
+	if c.MigrateURL == "" {
+		return c, fmt.Errorf("DATABASE_MIGRATE_URL is required: the owner of the database, who applies the migrations")
+	}
+	if err := checkURLs(c.DatabaseURL, c.MigrateURL); err != nil {
+		return c, err
+	}
+	level, err := obs.ParseLevel(getenv("LOG_LEVEL"))
+	if err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	c.LogLevel = level
+	return c, nil
+}
+
+// checkURLs checks DATABASE_URL (required, naming the application role) and
+// DATABASE_MIGRATE_URL (a URL when set).
+func checkURLs(databaseURL, migrateURL string) error {
+	if err := checkURL("DATABASE_URL", databaseURL, true); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(databaseURL); u.User.Username() == "" {
+		return fmt.Errorf("DATABASE_URL names no user (the application role)")
+	}
+	return checkURL("DATABASE_MIGRATE_URL", migrateURL, false)
+}
+
+// checkURL checks that variable name's value is a URL with a scheme and a
+// host, or empty when it is not required.
+func checkURL(name, value string, required bool) error {
+	if value == "" {
+		if required {
+			return fmt.Errorf("%s is required", name)
+		}
+		return nil
+	}
+	if u, err := url.Parse(value); err != nil || u.Scheme == "" || u.Host == "" {
+		return fmt.Errorf("%s is not a URL", name)
+	}
+	return nil
 }
 
 // list splits a comma-separated value, dropping blanks.

@@ -47,6 +47,45 @@ func TestParseConfigNamesTheBadVariable(t *testing.T) {
 	if err != nil || c.Name != "contacts" || c.HTTPAddr != ":8080" || len(c.Brokers) != 1 {
 		t.Errorf("valid config: %+v, %v", c, err)
 	}
+	// Without the owner's DSN the service serves and waits for `contacts migrate`.
+	c, err = ParseConfig("contacts", func(k string) string {
+		if k == "DATABASE_MIGRATE_URL" {
+			return ""
+		}
+		return valid[k]
+	})
+	if err != nil || c.MigrateURL != "" {
+		t.Errorf("config without DATABASE_MIGRATE_URL: %+v, %v", c, err)
+	}
+}
+
+func TestParseMigrateConfig(t *testing.T) {
+	valid := map[string]string{
+		"DATABASE_URL":         "postgres://contacts_app:pw@127.0.0.1:5432/contacts",
+		"DATABASE_MIGRATE_URL": "postgres://postgres@127.0.0.1:5432/contacts",
+	}
+	for _, tt := range []struct{ variable, value string }{
+		{"DATABASE_MIGRATE_URL", ""},
+		{"DATABASE_MIGRATE_URL", "not a url"},
+		{"DATABASE_URL", ""},
+		{"DATABASE_URL", "postgres://127.0.0.1:5432/contacts"},
+		{"LOG_LEVEL", "loud"},
+	} {
+		_, err := ParseMigrateConfig(func(k string) string {
+			if k == tt.variable {
+				return tt.value
+			}
+			return valid[k]
+		})
+		if err == nil || !strings.Contains(err.Error(), tt.variable) {
+			t.Errorf("%s=%q: error %v does not name %s", tt.variable, tt.value, err, tt.variable)
+		}
+	}
+	// The migration needs neither Kafka nor the gateway.
+	c, err := ParseMigrateConfig(func(k string) string { return valid[k] })
+	if err != nil || c.DatabaseURL != valid["DATABASE_URL"] || c.MigrateURL != valid["DATABASE_MIGRATE_URL"] {
+		t.Errorf("valid migrate config: %+v, %v", c, err)
+	}
 }
 
 func TestParseConfigPeers(t *testing.T) {

@@ -4,44 +4,59 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
-// PrepareDatabase makes db (the runtime role's pool) ready to serve: when
-// migrateURL (the owner's DSN) is set, it applies sources as the owner under
-// the migration lock and grants DML to the runtime role (unless both are one
-// role); then it waits for db, refuses a runtime role that bypasses
-// row-level security and a database that cannot classify CJK text.
-func PrepareDatabase(ctx context.Context, db *sqlx.DB, migrateURL string, logger *slog.Logger, sources ...pg.Source) error {
-	if migrateURL != "" {
-		if err := migrate(ctx, db, migrateURL, logger, sources); err != nil {
-			return err
-		}
-	}
-	if err := pg.WaitReady(ctx, db, logger, pg.Options{}); err != nil {
+// MigrateWait bounds how long `<prog> migrate` waits for its databases to
+// answer before it gives up; the migrations themselves take as long as they
+// take.
+const MigrateWait = 2 * time.Minute
+
+// Migrate is the work of `<prog> migrate`: it applies the schema's sources
+// as the owner of cfg.MigrateURL under the migration lock and grants DML on
+// them to the role of cfg.DatabaseURL (unless both are one role). Errors name
+// the variable whose database or role failed.
+func (s *Schema) Migrate(ctx context.Context, cfg MigrateConfig, logger *slog.Logger) error {
+	wait, cancel := context.WithTimeout(ctx, MigrateWait)
+	defer cancel()
+	db, err := pg.Connect(wait, cfg.DatabaseURL, logger, pg.Options{MaxOpenConns: 2})
+	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	if err := pg.CheckRole(ctx, db.DB); err != nil {
+	defer db.Close()
+	owner, err := pg.Connect(wait, cfg.MigrateURL, logger, pg.Options{MaxOpenConns: 2})
+	if err != nil {
+		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
+	}
+	defer owner.Close()
+	if err := migrate(ctx, db, owner, logger, s.sources); err != nil {
 		return err
 	}
-	return pg.CheckTextClassification(ctx, db.DB)
+	logger.InfoContext(ctx, s.prog+" database migrated", "sources", len(s.sources))
+	return nil
 }
 
-// migrate applies sources as the owner of migrateURL and grants DML on them
-// to db's role.
-func migrate(ctx context.Context, db *sqlx.DB, migrateURL string, logger *slog.Logger, sources []pg.Source) error {
+// migrateWith connects to migrateURL and runs migrate as its role.
+func migrateWith(ctx context.Context, db *sqlx.DB, migrateURL string, logger *slog.Logger, sources []pg.Source) error {
 	owner, err := pg.Connect(ctx, migrateURL, logger, pg.Options{MaxOpenConns: 2})
 	if err != nil {
 		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
 	}
 	defer owner.Close()
-	var app, own string
 	if err := pg.WaitReady(ctx, db, logger, pg.Options{}); err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
+	return migrate(ctx, db, owner, logger, sources)
+}
+
+// migrate applies sources as owner's role and grants DML on them to db's
+// role; both databases answer.
+func migrate(ctx context.Context, db, owner *sqlx.DB, logger *slog.Logger, sources []pg.Source) error {
+	var app, own string
 	if err := db.GetContext(ctx, &app, `SELECT current_user`); err != nil {
 		return fmt.Errorf("DATABASE_URL: runtime role: %w", err)
 	}
@@ -51,5 +66,8 @@ func migrate(ctx context.Context, db *sqlx.DB, migrateURL string, logger *slog.L
 	if app == own {
 		app = "" // one role for both: nothing to grant (CheckRole still applies)
 	}
-	return pg.Migrate(ctx, owner.DB, logger, app, sources...)
+	if err := pg.Migrate(ctx, owner.DB, logger, app, sources...); err != nil {
+		return fmt.Errorf("DATABASE_MIGRATE_URL: %w", err)
+	}
+	return nil
 }

@@ -10,8 +10,10 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/idempotency"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
@@ -30,6 +32,15 @@ type Service struct {
 	// Build wires the service on what the starter opened. It runs before
 	// the database is migrated, so it must not query it.
 	Build func(ctx context.Context, env Env) (API, error)
+}
+
+// Schema is the service's database schema, in the order it applies: the
+// shared outbox and inbox, the service's own migrations, then the shared
+// idempotency keys and statistics upkeep (contacts made both itself before
+// they were shared, and their migrations find what it made).
+func (s Service) Schema() *Schema {
+	sources := append([]pg.Source{outbox.Migrations(), events.InboxMigrations()}, s.Migrations...)
+	return NewSchema(s.Name, append(sources, idempotency.Migrations(), pg.UpkeepMigrations())...)
 }
 
 // Env is what the starter opened for a service's Build.

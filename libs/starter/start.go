@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -104,17 +103,12 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 		return nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
 
-	var migrated atomic.Bool
+	schema := s.Schema()
 	health := obs.NewHealth()
 	health.AddCheck("db", obs.PingDB(db.DB))
 	health.AddCheck("kafka", obs.PingKafka(cfg.Brokers))
 	health.AddCheck("auth", func(context.Context) error { return verifier.Ready() })
-	health.AddCheck("migrations", func(context.Context) error {
-		if !migrated.Load() {
-			return errors.New("database not migrated yet")
-		}
-		return nil
-	})
+	health.AddCheck("migrations", schema.Check)
 	mux := http.NewServeMux()
 	obs.Mount(mux, health, env.Metrics)
 	mux.Handle("GET /openapi.json", openAPIHandler(api.OpenAPI))
@@ -127,7 +121,7 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 		return nil, fmt.Errorf("HTTP_ADDR: %w", err)
 	}
 	publisher := events.NewPublisher(cfg.Brokers)
-	w := &worker{cfg: cfg, s: s, api: api, env: env, publisher: publisher, migrated: &migrated, noJobs: o.noJobs}
+	w := &worker{cfg: cfg, api: api, env: env, publisher: publisher, schema: schema, noJobs: o.noJobs}
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	// The first failure stops the instance; later ones are dropped.
 	errc := make(chan error, 1)

@@ -4,41 +4,34 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/rapport-crm/rapport/libs/events"
-	"github.com/rapport-crm/rapport/libs/idempotency"
 	"github.com/rapport-crm/rapport/libs/outbox"
-	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // worker is a service's background work: the database first, then the
 // relay, the consumers and the jobs.
 type worker struct {
 	cfg       Config
-	s         Service
 	api       API
 	env       Env
 	publisher *events.Publisher
-	migrated  *atomic.Bool
+	schema    *Schema
 	noJobs    bool        // WithoutJobs
 	fail      func(error) // stops the instance with an error
 }
 
-// run migrates and checks the database, marks the service migrated, then
-// runs the jobs and consumers (in group) and the outbox relay until ctx
-// ends. It returns an error only for what a restart would not fix.
+// run prepares the database (Schema.Prepare: migrates it, or waits until
+// it is migrated), then runs the jobs and consumers (in group) and the
+// outbox relay until ctx ends. It returns an error only for what a restart would not fix.
 func (w *worker) run(ctx context.Context, group *sync.WaitGroup) error {
-	// The idempotency keys and the statistics upkeep come after the
-	// service's own migrations: contacts made both itself before they were
-	// shared, and their migrations find what it made.
-	sources := append([]pg.Source{outbox.Migrations(), events.InboxMigrations()}, w.s.Migrations...)
-	sources = append(sources, idempotency.Migrations(), pg.UpkeepMigrations())
 	db, logger := w.env.DB, w.env.Logger
-	if err := PrepareDatabase(ctx, db, w.cfg.MigrateURL, logger, sources...); err != nil {
+	if err := w.schema.Prepare(ctx, db, w.cfg.MigrateURL, logger); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while waiting
+		}
 		return err
 	}
-	w.migrated.Store(true)
 	if !w.noJobs {
 		for _, job := range append([]Job{analyzeNewTables(db, logger)}, w.api.Jobs...) {
 			group.Go(func() { repeat(ctx, job, logger) })

@@ -22,7 +22,7 @@ type config struct {
 	Addr            string        // GATEWAY_ADDR, default :8080
 	MetricsAddr     string        // GATEWAY_METRICS_ADDR, default 127.0.0.1:9090: /metrics (and the probes), never on Addr
 	DatabaseURL     string        // DATABASE_URL: the runtime role (no BYPASSRLS)
-	MigrateURL      string        // DATABASE_MIGRATE_URL: the owner; migrations run when set
+	MigrateURL      string        // DATABASE_MIGRATE_URL: the owner; set, migrations run at start, else the gateway waits for `gateway migrate`
 	SigningKeys     string        // GATEWAY_SIGNING_KEYS: PEM path(s), comma-separated, current first; or PEM text
 	DataKey         []byte        // GATEWAY_DATA_KEY: 32 bytes, base64
 	PlatformToken   string        // GATEWAY_PLATFORM_TOKEN: the operator's token for /admin/v1 (at least 32 characters)
@@ -67,6 +67,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if _, err := url.Parse(c.DatabaseURL); err != nil {
 		return c, fmt.Errorf("DATABASE_URL is not a URL: %v", err)
+	}
+	if u, err := url.Parse(c.MigrateURL); c.MigrateURL != "" && (err != nil || u.Scheme == "" || u.Host == "") {
+		return c, fmt.Errorf("DATABASE_MIGRATE_URL is not a URL")
 	}
 	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(getenv("GATEWAY_DATA_KEY")))
 	if err != nil || len(key) != identity.DataKeyLen {

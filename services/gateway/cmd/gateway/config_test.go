@@ -26,6 +26,7 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{"valid", nil, ""},
 		{"no database", map[string]string{"DATABASE_URL": ""}, "DATABASE_URL"},
+		{"malformed migrate url", map[string]string{"DATABASE_MIGRATE_URL": "not a url"}, "DATABASE_MIGRATE_URL"},
 		{"short data key", map[string]string{"GATEWAY_DATA_KEY": "c2hvcnQ="}, "GATEWAY_DATA_KEY"},
 		{"short platform token", map[string]string{"GATEWAY_PLATFORM_TOKEN": "short"}, "GATEWAY_PLATFORM_TOKEN"},
 		{"bad public url", map[string]string{"GATEWAY_PUBLIC_URL": "ftp:/x"}, "GATEWAY_PUBLIC_URL"},

@@ -10,7 +10,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -18,31 +17,59 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/audit"
 	"github.com/rapport-crm/rapport/services/gateway/console"
 	"github.com/rapport-crm/rapport/services/gateway/identity"
-	"github.com/rapport-crm/rapport/services/gateway/migrations"
 	"github.com/rapport-crm/rapport/services/gateway/notify"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
 	"github.com/rapport-crm/rapport/services/gateway/specmerge"
 )
 
+// main runs the command line: `gateway version`, `gateway migrate`, or
+// serving (starter.CLI).
 func main() {
+	os.Exit(starter.CLI{Schema: schema(), Serve: serve}.Run(os.Args[1:]))
+}
+
+// serve reads the configuration and serves until SIGINT or SIGTERM; it
+// returns the exit status.
+func serve() int {
 	cfg, err := loadConfig(os.Getenv)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gateway: configuration:", err)
-		os.Exit(2)
+		return 2
 	}
-	starter.Exec("gateway", cfg.LogLevel, func(ctx context.Context, logger *slog.Logger) error { return run(ctx, cfg, logger) })
+	return starter.Exec("gateway", cfg.LogLevel, func(ctx context.Context, logger *slog.Logger) error { return run(ctx, cfg, logger) })
 }
 
-// run serves until ctx ends (SIGINT or SIGTERM), then stops gracefully.
+// run serves until ctx ends (SIGINT or SIGTERM), then stops gracefully. Both
+// ports answer the probes at once; the public API is served once the
+// database is prepared (migrated with DATABASE_MIGRATE_URL, else once
+// `gateway migrate` has migrated it) and the gateway wired.
 func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	db, err := pg.Open(cfg.DatabaseURL, pg.Options{})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := starter.PrepareDatabase(ctx, db, cfg.MigrateURL, logger,
-		pg.EmbeddedSource("gateway", migrations.FS, "."), audit.Migrations(), events.InboxMigrations(), notify.Migrations()); err != nil {
+	tables := schema()
+	health := obs.NewHealth()
+	health.AddCheck("db", obs.PingDB(db.DB))
+	health.AddCheck("migrations", tables.Check)
+	metrics := obs.NewMetrics("gateway")
+	metrics.WatchPool(db.DB, "gateway")
+	gatewayMetrics := obs.NewGatewayMetrics(metrics)
+	public := newStartup(health, metrics)
+	health.AddCheck("startup", public.Check)
+	servers, err := listen(cfg, public, obs.Mux(health, metrics))
+	if err != nil {
+		return err
+	}
+	defer servers.close()
+	failed := servers.serve()
+	logger.Info("gateway listening", "addr", servers.public.Addr().String(), "metrics_addr", servers.internal.Addr().String())
+	if err := tables.Prepare(ctx, db, cfg.MigrateURL, logger); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while waiting
+		}
 		return err
 	}
 
@@ -72,9 +99,6 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		limiter, throttles = ratelimit.NewRedis(rdb, rateLimitPrefix), identity.RedisThrottles(rdb, loginThrottlePrefix)
 	}
 
-	metrics := obs.NewMetrics("gateway")
-	metrics.WatchPool(db.DB, "gateway")
-	gatewayMetrics := obs.NewGatewayMetrics(metrics)
 	ids, err := identity.New(identity.Config{
 		DB: db, Keys: keys, DataKey: cfg.DataKey, PublicURL: cfg.PublicURL,
 		PlatformToken: cfg.PlatformToken, Logger: logger, OnLogin: auditLogins(auditWriter), Throttles: throttles,
@@ -85,8 +109,6 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	go ids.Run(ctx, 30*time.Second)
 
-	health := obs.NewHealth()
-	health.AddCheck("db", obs.PingDB(db.DB))
 	notes, err := notifications(ctx, cfg, db, ids.Cursors(), metrics, logger)
 	if err != nil {
 		return err
@@ -154,13 +176,12 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// starter.Handler: every answer says nosniff and no-store (unless its handler
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a
 	// 400 before anything reads it.
-	servers, err := listen(cfg, starter.Handler(mux, metrics), obs.Mux(health, metrics))
-	if err != nil {
+	public.serve(starter.Handler(mux, metrics))
+	logger.Info("gateway ready", "keys", keys.KeyIDs())
+	select {
+	case err := <-failed:
 		return err
-	}
-	logger.Info("gateway listening", "addr", servers.public.Addr().String(), "metrics_addr", servers.internal.Addr().String(), "keys", keys.KeyIDs())
-	if err := servers.serve(ctx); err != nil {
-		return err
+	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)

@@ -36,17 +36,20 @@ func listen(cfg config, api, internal http.Handler) (*servers, error) {
 	}, nil
 }
 
-// serve runs both servers until ctx ends (nil) or one of them fails.
-func (s *servers) serve(ctx context.Context) error {
+// serve starts both servers; the channel receives their errors, the first
+// of which is a failure unless shutdown or close came first.
+func (s *servers) serve() <-chan error {
 	errc := make(chan error, 2)
 	go func() { errc <- s.publicSrv.Serve(s.public) }()
 	go func() { errc <- s.internalSrv.Serve(s.internal) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		return nil
-	}
+	return errc
+}
+
+// close stops both servers at once, for a start that failed (after
+// shutdown, it has nothing left to do).
+func (s *servers) close() {
+	_ = s.publicSrv.Close()
+	_ = s.internalSrv.Close()
 }
 
 // shutdown stops both servers gracefully, within ctx.
