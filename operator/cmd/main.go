@@ -18,18 +18,26 @@ import (
 	"github.com/rapport-crm/rapport/operator/internal/controller"
 )
 
+// main runs the command line: `operator version`, or serving.
 func main() {
+	os.Exit(command(os.Args[1:], os.Stdout, os.Stderr, serve))
+}
+
+// serve reads the configuration and runs the operator until SIGINT or
+// SIGTERM; it returns the exit status (2 for a bad configuration).
+func serve() int {
 	cfg, err := loadConfig(os.Getenv, registry.Default())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "operator: configuration:", err)
-		os.Exit(2)
+		return 2
 	}
 	logger := obs.NewLogger("operator", os.Stderr, cfg.LogLevel)
 	ctrl.SetLogger(logr.FromSlogHandler(logger.Handler()))
 	if err := run(ctrl.SetupSignalHandler(), cfg); err != nil {
 		logger.Error("operator stopped", "error", err.Error())
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 // run starts the manager with the Tenant controller and blocks until ctx
