@@ -179,3 +179,40 @@ maximum below its minimum.
     {{- end }}
   {{- end }}
 {{- end -}}
+
+{{/* rapport.egressInfra: the egress rules to DNS, PostgreSQL, Kafka and Consul (when set) every program has. */}}
+{{- define "rapport.egressInfra" -}}
+{{- $np := .Values.networkPolicy -}}
+- ports:
+    {{- range $np.dns.ports }}
+    - protocol: UDP
+      port: {{ . }}
+    - protocol: TCP
+      port: {{ . }}
+    {{- end }}
+{{ include "rapport.egressTo" (dict "cidrs" $np.postgresql.cidrs "ports" (list $np.postgresql.port)) }}
+{{ include "rapport.egressTo" (dict "cidrs" $np.kafka.cidrs "ports" $np.kafka.ports) }}
+{{- if .Values.consul.address }}
+{{ include "rapport.egressTo" (dict "cidrs" $np.consul.cidrs "ports" (list $np.consul.port)) }}
+{{- end }}
+{{- end -}}
+
+{{/* rapport.podPeer: dict "ctx" $ "component" name -> a NetworkPolicy peer selecting that program's pods. */}}
+{{- define "rapport.podPeer" -}}
+- podSelector:
+    matchLabels:
+      {{- include "rapport.selectorLabels" . | nindent 6 }}
+{{- end -}}
+
+{{/* rapport.monitoringIngress: the ingress rule admitting the monitoring namespace's scrapes on port, when enabled. */}}
+{{- define "rapport.monitoringIngress" -}}
+{{- if .ctx.Values.networkPolicy.monitoring.enabled -}}
+- from:
+    - namespaceSelector:
+        matchLabels:
+          {{- toYaml .ctx.Values.networkPolicy.monitoring.namespaceLabels | nindent 10 }}
+  ports:
+    - protocol: TCP
+      port: {{ .port }}
+{{- end }}
+{{- end -}}

@@ -94,6 +94,9 @@ values; fails on a secret given the wrong way for the mode.
 {{- end -}}
 {{- include "rapport.checkSecrets" (dict "ctx" . "path" "gateway" "values" .Values.gateway) -}}
 {{- include "rapport.replicasFit" (dict "path" "gateway" "replicas" .Values.gateway.replicas "pdb" .Values.gateway.pdb "autoscaling" .Values.gateway.autoscaling) -}}
+{{- if .Values.operator.enabled -}}
+{{- include "rapport.replicasFit" (dict "path" "operator" "replicas" .Values.operator.replicas "pdb" .Values.operator.pdb "autoscaling" (dict "enabled" false)) -}}
+{{- end -}}
 {{- range $name, $svc := .Values.services -}}
 {{- if $svc.enabled -}}
 {{- $path := printf "services.%s" $name -}}
