@@ -170,6 +170,9 @@ func TestANewServiceThroughTheStarter(t *testing.T) {
 	if !bytes.Contains(metrics, []byte(`route="/v1/notes/{id}"`)) {
 		t.Errorf("/metrics has no series for the route /v1/notes/{id}")
 	}
+	if !bytes.Contains(metrics, []byte(`go_sql_open_connections{db_name="notes"}`)) {
+		t.Errorf("/metrics has no statistics of the notes pool")
+	}
 }
 
 // TestStarterRefusesCtypeC checks a service does not start on a database
