@@ -54,8 +54,9 @@ func exec(name string, level slog.Level, w io.Writer, run func(ctx context.Conte
 }
 
 // Handler is how every program of the platform serves mux: request ids,
-// duration metrics per route pattern, and kitx.Routes (problem+json for
-// every error, nosniff, no-store, bad path or query text refused).
+// duration metrics per route pattern, a trace span per request
+// (obs.TraceMux), and kitx.Routes (problem+json for every error, nosniff,
+// no-store, bad path or query text refused).
 func Handler(mux *http.ServeMux, m *obs.Metrics) http.Handler {
-	return kitx.RequestID(m.InstrumentMux(kitx.Routes(mux)))
+	return kitx.RequestID(m.InstrumentMux(obs.TraceMux(kitx.Routes(mux))))
 }

@@ -50,8 +50,14 @@ type options struct{ noJobs bool }
 // statistics upkeep, for tests that run them themselves when they choose.
 func WithoutJobs() Option { return func(o *options) { o.noJobs = true } }
 
-// Run starts s and serves until ctx ends, then stops gracefully.
+// Run starts s with tracing as the OTEL_* variables say (obs.StartTracing)
+// and serves until ctx ends, then stops gracefully and flushes the traces.
 func Run(ctx context.Context, cfg Config, s Service, logger *slog.Logger) error {
+	stopTracing, err := obs.StartTracing(ctx, cfg.Name)
+	if err != nil {
+		return err
+	}
+	defer obs.StopTracing(stopTracing, logger)
 	in, err := Start(ctx, cfg, s, logger)
 	if err != nil {
 		return err
