@@ -15,22 +15,17 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 )
 
-// tree is the content of one layer: entries by their path (no leading
-// slash), written in sorted order with fixed owners and one mtime, so the
-// same content always gives the same layer.
-type tree map[string]*tar.Header
-
-// contents holds the bytes of a tree's regular files.
-type contents map[string][]byte
-
-// layerTree is a tree and its files' bytes.
+// layerTree is the content of one layer: entries by their path (no
+// leading slash) and the bytes of its regular files, written in sorted
+// order with fixed owners and one mtime, so the same content always gives
+// the same layer.
 type layerTree struct {
-	entries tree
-	data    contents
+	entries map[string]*tar.Header
+	data    map[string][]byte
 }
 
 func newLayerTree() *layerTree {
-	return &layerTree{entries: tree{}, data: contents{}}
+	return &layerTree{entries: map[string]*tar.Header{}, data: map[string][]byte{}}
 }
 
 // dir adds a directory owned by uid:gid with mode (its parents root's 0755).
