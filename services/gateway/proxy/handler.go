@@ -114,7 +114,7 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h.rp = &httputil.ReverseProxy{
 		Rewrite:   rewrite,
-		Transport: &transport{base: h.base, breakers: h.breakers},
+		Transport: &transport{base: tracedTransport(h.base), breakers: h.breakers},
 		// ReverseProxy itself flushes every write of a response of unknown
 		// length (a stream) or of server-sent events, so those pass at once;
 		// a response of known length goes through the server's write buffer,
@@ -216,13 +216,16 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // rewrite builds the outbound request: the upstream is set by the transport;
-// here the headers are cleaned and the internal token added.
+// here the headers are cleaned and the internal token added. The client's
+// trace headers are dropped: the transport sends the gateway's own span's
+// (trace.go).
 func rewrite(pr *httputil.ProxyRequest) {
 	pl := planFrom(pr.In.Context())
 	pr.Out.URL.Scheme = "http"
 	pr.Out.URL.Host = pl.attempts[0].Address
 	pr.Out.Host = ""
 	stripInbound(pr.Out.Header)
+	stripTraceContext(pr.Out.Header)
 	pr.SetXForwarded()
 	pr.Out.Header.Set("Authorization", "Bearer "+pl.token)
 	pr.Out.Header.Set(kitx.RequestIDHeader, pl.requestID)

@@ -43,8 +43,15 @@ func serve() int {
 // run serves until ctx ends (SIGINT or SIGTERM), then stops gracefully. Both
 // ports answer the probes at once; the public API is served once the
 // database is prepared (migrated with DATABASE_MIGRATE_URL, else once
-// `gateway migrate` has migrated it) and the gateway wired.
+// `gateway migrate` has migrated it) and the gateway wired. It traces as
+// the OTEL_* variables say, the public's requests as untrusted parents
+// (obs.PublicEntry).
 func run(ctx context.Context, cfg config, logger *slog.Logger) error {
+	stopTracing, err := obs.StartTracing(ctx, "gateway", obs.PublicEntry())
+	if err != nil {
+		return err
+	}
+	defer obs.StopTracing(stopTracing, logger)
 	db, err := pg.Open(cfg.DatabaseURL, pg.Options{})
 	if err != nil {
 		return err

@@ -1,0 +1,34 @@
+package proxy
+
+import (
+	"net/http"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+)
+
+// traceHeaders are the W3C Trace Context and Baggage headers. A client's
+// never reach a service: the gateway's server span takes the client's
+// traceparent as its parent only (obs.TraceMux; its sampler decides anew,
+// obs.PublicEntry), and each attempt upstream carries the traceparent of
+// its own client span instead (with the tracestate that span inherited, as
+// W3C Trace Context asks; no baggage, which nothing here propagates).
+var traceHeaders = []string{"Traceparent", "Tracestate", "Baggage"}
+
+// stripTraceContext removes the client's trace headers from h.
+func stripTraceContext(h http.Header) {
+	for _, name := range traceHeaders {
+		h.Del(name)
+	}
+}
+
+// tracedTransport wraps base so that each attempt upstream is a client
+// span named "proxy <service>" whose traceparent the request carries
+// (nothing when tracing is off).
+func tracedTransport(base http.RoundTripper) http.RoundTripper {
+	return otelhttp.NewTransport(base, otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+		if pl := planFrom(r.Context()); pl != nil {
+			return "proxy " + pl.service
+		}
+		return "proxy"
+	}))
+}
