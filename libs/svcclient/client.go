@@ -13,10 +13,9 @@ import (
 	"sync"
 	"time"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
-
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/obs"
 )
 
 // The gateway's internal routes (services/gateway/api/internal.yaml).
@@ -52,7 +51,8 @@ type exchanged struct {
 // New returns a Client of the gateway at gatewayURL (starter.Config's
 // GatewayURL); hc nil is http.DefaultClient. Give hc a timeout. Its calls
 // are sent through a copy of hc whose transport traces each one as a client
-// span and sends its traceparent (otelhttp; nothing when tracing is off).
+// span and sends its traceparent (obs.TraceTransport; nothing when tracing
+// is off).
 func New(gatewayURL string, hc *http.Client) (*Client, error) {
 	if !absolute(gatewayURL) {
 		return nil, fmt.Errorf("svcclient: the gateway's URL %q is not an absolute http(s) URL (GATEWAY_URL)", gatewayURL)
@@ -61,7 +61,7 @@ func New(gatewayURL string, hc *http.Client) (*Client, error) {
 		hc = http.DefaultClient
 	}
 	traced := *hc
-	traced.Transport = otelhttp.NewTransport(hc.Transport)
+	traced.Transport = obs.TraceTransport(hc.Transport, nil)
 	hc = &traced
 	return &Client{gateway: strings.TrimRight(gatewayURL, "/"), hc: hc, now: time.Now, tokens: map[string]exchanged{}}, nil
 }

@@ -3,7 +3,7 @@ package proxy
 import (
 	"net/http"
 
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"github.com/rapport-crm/rapport/libs/obs"
 )
 
 // traceHeaders are the W3C Trace Context and Baggage headers. A client's
@@ -23,12 +23,12 @@ func stripTraceContext(h http.Header) {
 
 // tracedTransport wraps base so that each attempt upstream is a client
 // span named "proxy <service>" whose traceparent the request carries
-// (nothing when tracing is off).
+// (nothing when tracing is off: obs.TraceTransport).
 func tracedTransport(base http.RoundTripper) http.RoundTripper {
-	return otelhttp.NewTransport(base, otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+	return obs.TraceTransport(base, func(r *http.Request) string {
 		if pl := planFrom(r.Context()); pl != nil {
 			return "proxy " + pl.service
 		}
 		return "proxy"
-	}))
+	})
 }
