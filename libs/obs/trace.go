@@ -57,7 +57,8 @@ func PublicEntry() TraceOption { return func(o *traceOptions) { o.publicEntry = 
 // appended), unless OTEL_SDK_DISABLED is true or OTEL_TRACES_EXPORTER is
 // none. It then installs, as OpenTelemetry's globals, a tracer provider
 // batching spans to that receiver, sampled as OTEL_TRACES_SAMPLER and
-// OTEL_TRACES_SAMPLER_ARG say (default parentbased_always_on), with
+// OTEL_TRACES_SAMPLER_ARG say (default parentbased_always_on, or
+// parentbased_traceidratio when only the ratio is given), with
 // service.name serviceName unless OTEL_SERVICE_NAME says otherwise, and the
 // W3C Trace Context propagator (traceparent, tracestate).
 //
@@ -155,11 +156,16 @@ func traceEndpoint() (string, bool, error) {
 }
 
 // samplerFromEnv returns the sampler OTEL_TRACES_SAMPLER and
-// OTEL_TRACES_SAMPLER_ARG name. With publicEntry, a parent-based sampler
-// decides with its root sampler for remote parents too.
+// OTEL_TRACES_SAMPLER_ARG name; OTEL_TRACES_SAMPLER_ARG alone is
+// parentbased_traceidratio at that ratio (the specification would ignore
+// it). With publicEntry, a parent-based sampler decides with its root
+// sampler for remote parents too.
 func samplerFromEnv(publicEntry bool) (sdktrace.Sampler, error) {
 	name := strings.ToLower(strings.TrimSpace(os.Getenv(EnvTracesSampler)))
 	arg := strings.TrimSpace(os.Getenv(EnvTracesSamplerArg))
+	if name == "" && arg != "" {
+		name = "parentbased_traceidratio" // a ratio alone means sampling by it
+	}
 	ratio := 1.0
 	if arg != "" && strings.HasSuffix(name, "traceidratio") {
 		r, err := strconv.ParseFloat(arg, 64)
