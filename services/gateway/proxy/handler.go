@@ -161,6 +161,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		kitx.WriteProblem(w, r, ErrNoRoute.WithDetail("no API route matches %s", r.URL.Path))
 		return
 	}
+	annotateSpan(ctx, route)
 	p, ok := auth.PrincipalFrom(ctx)
 	if !ok {
 		if h.authn == nil {

@@ -1,7 +1,11 @@
 package proxy
 
 import (
+	"context"
 	"net/http"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/rapport-crm/rapport/libs/obs"
 )
@@ -31,4 +35,14 @@ func tracedTransport(base http.RoundTripper) http.RoundTripper {
 		}
 		return "proxy"
 	})
+}
+
+// annotateSpan names on the request's server span, when it is recorded, the
+// service and the route prefix the request goes to: the gateway's mux
+// serves every proxied path under one pattern ("/"), which names the span.
+func annotateSpan(ctx context.Context, route Route) {
+	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+		span.SetAttributes(attribute.String("rapport.upstream.service", route.Service),
+			attribute.String("rapport.upstream.prefix", route.Prefix))
+	}
 }

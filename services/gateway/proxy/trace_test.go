@@ -1,15 +1,21 @@
 package proxy
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace/noop"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rapport-crm/rapport/libs/discovery"
 	"github.com/rapport-crm/rapport/libs/obs"
@@ -20,7 +26,7 @@ import (
 // goes on (same trace id) under the gateway's own span, sampled by the
 // gateway whatever the client's flag says, and the client's baggage never
 // reaches the service (its tracestate does, inherited by the gateway's span
-// as W3C Trace Context asks).
+// as W3C Trace Context asks); the exported spans name the upstream.
 func TestTraceContextUpstream(t *testing.T) {
 	for _, k := range []string{obs.EnvOTLPEndpoint, obs.EnvOTLPTracesEndpoint, obs.EnvTracesSampler} {
 		t.Setenv(k, "")
@@ -55,7 +61,24 @@ func TestTraceContextUpstream(t *testing.T) {
 		}
 	}
 
-	collector := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	var (
+		mu       sync.Mutex
+		exported []*tracepb.Span
+	)
+	collector := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		req := &coltracepb.ExportTraceServiceRequest{}
+		if proto.Unmarshal(body, req) != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, rs := range req.ResourceSpans {
+			for _, ss := range rs.ScopeSpans {
+				exported = append(exported, ss.Spans...)
+			}
+		}
+	}))
 	t.Cleanup(collector.Close)
 	t.Setenv(obs.EnvOTLPEndpoint, collector.URL)
 	shutdown, err := obs.StartTracing(t.Context(), "gateway", obs.PublicEntry())
@@ -74,5 +97,24 @@ func TestTraceContextUpstream(t *testing.T) {
 	}
 	if v := got.Get("Baggage"); v != "" {
 		t.Errorf("the upstream got the client's baggage %q", v)
+	}
+
+	// The gateway's server span names the service, and each attempt is a
+	// client span named for it.
+	obs.StopTracing(shutdown, slog.New(slog.DiscardHandler))
+	mu.Lock()
+	defer mu.Unlock()
+	var names []string
+	upstream := ""
+	for _, s := range exported {
+		names = append(names, s.Name)
+		for _, a := range s.Attributes {
+			if a.Key == "rapport.upstream.service" {
+				upstream = a.Value.GetStringValue()
+			}
+		}
+	}
+	if !slices.Contains(names, "proxy contacts") || upstream != "contacts" {
+		t.Errorf("exported spans %v, upstream service %q; want a client span 'proxy contacts' and the server span naming contacts", names, upstream)
 	}
 }
