@@ -99,6 +99,9 @@ func StartTracing(ctx context.Context, serviceName string, opts ...TraceOption) 
 	)
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
+	// A failed export (the collector down) is a warning in the program's
+	// JSON log, not a line of the standard logger's plain text.
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { slog.Warn("tracing", "error", err.Error()) }))
 	return tp.Shutdown, nil
 }
 
