@@ -3,5 +3,7 @@
 // consumer-group runner that applies each event exactly once to the
 // consumer's database through an inbox table. A service's Catalogue names
 // the events it publishes and makes them (the entity's state, plus the
-// fields an update changed, ChangedFields).
+// fields an update changed, ChangedFields). An event's trace context
+// travels in the CloudEvents tracing extension (ce_traceparent), and the
+// consumer processes it in a child span of it (trace.go).
 package events

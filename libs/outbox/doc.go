@@ -11,4 +11,8 @@
 // poll as a fallback. Delivery
 // is at least once: a relay stopped after publishing and before its
 // transaction commits publishes the batch again.
+//
+// Add stores beside each event the traceparent of the span it runs in (the
+// traceparent column, NULL when tracing is off), which the relay publishes
+// as the event's ce_traceparent.
 package outbox
