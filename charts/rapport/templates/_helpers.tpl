@@ -216,3 +216,17 @@ maximum below its minimum.
       port: {{ .port }}
 {{- end }}
 {{- end -}}
+
+{{/*
+rapport.podAnnotations: dict "ctx" $ "values" a program's values -> in dev
+mode, the pod annotation holding the checksum of the secrets the chart
+makes from values (the DSNs, Redis and SMTP URLs), so changing one rolls
+the pods; nothing in production mode, where Secrets are yours.
+*/}}
+{{- define "rapport.podAnnotations" -}}
+{{- if not (include "rapport.production" .ctx) -}}
+{{- $v := .ctx.Values -}}
+annotations:
+  rapport.dev/secrets-checksum: {{ list .values.database $v.redis.url $v.smtp.url | toJson | sha256sum }}
+{{- end -}}
+{{- end -}}
