@@ -8,12 +8,11 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/rapport-crm/rapport/deploy/chart/kustomize"
+	"github.com/rapport-crm/rapport/libs/proc"
 )
 
 func main() {
@@ -24,13 +23,9 @@ func main() {
 }
 
 func run() error {
-	wd, err := os.Getwd()
+	root, err := proc.RepoRoot()
 	if err != nil {
-		return err
-	}
-	root, err := repoRoot(wd)
-	if err != nil {
-		return err
+		return fmt.Errorf("%w: run it inside the Rapport repository", err)
 	}
 	files, err := kustomize.Base(root)
 	if err != nil {
@@ -41,16 +36,4 @@ func run() error {
 	}
 	fmt.Printf("kustomize-base: wrote %d files to %s\n", len(files), kustomize.BaseDir)
 	return nil
-}
-
-// repoRoot is the nearest directory at or above dir holding go.work.
-func repoRoot(dir string) (string, error) {
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", errors.New("no go.work at or above " + dir + ": run inside the Rapport repository")
-		}
-	}
 }
