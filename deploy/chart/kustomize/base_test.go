@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"github.com/rapport-crm/rapport/deploy/chart/charttest"
 )
 
@@ -58,7 +60,8 @@ func firstDifference(got, want []byte) string {
 }
 
 // TestBaseIsPlain checks that kustomize gets plain objects: the chart's
-// hooks (its migration Jobs) are in the base as ordinary objects, and no
+// hooks (its migration Jobs) are in the base as ordinary objects, a Job
+// Helm deletes on success with a TTL instead, and no
 // object carries a Helm annotation or says it is managed by Helm.
 func TestBaseIsPlain(t *testing.T) {
 	root := charttest.RepoRoot(t)
@@ -66,9 +69,9 @@ func TestBaseIsPlain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := map[string]bool{}
+	names := map[string]*unstructured.Unstructured{}
 	for _, o := range objs {
-		names[o.GetKind()+"/"+o.GetName()] = true
+		names[o.GetKind()+"/"+o.GetName()] = o
 		for k := range o.GetAnnotations() {
 			if strings.HasPrefix(k, "helm.sh/") {
 				t.Errorf("%s %s keeps Helm's annotation %s", o.GetKind(), o.GetName(), k)
@@ -86,8 +89,14 @@ func TestBaseIsPlain(t *testing.T) {
 	for _, o := range charttest.Render(t, filepath.Join(root, ValuesFile)) {
 		if _, ok := o.GetAnnotations()["helm.sh/hook"]; ok && !isTestHook(o) {
 			hooks++
-			if !names[o.GetKind()+"/"+o.GetName()] {
+			plain := names[o.GetKind()+"/"+o.GetName()]
+			if plain == nil {
 				t.Errorf("the chart's hook %s %s is not in the base", o.GetKind(), o.GetName())
+				continue
+			}
+			deleted := strings.Contains(o.GetAnnotations()["helm.sh/hook-delete-policy"], "hook-succeeded")
+			if ttl, ok := intField(plain, "spec", "ttlSecondsAfterFinished"); deleted && o.GetKind() == "Job" && (!ok || ttl != JobTTL) {
+				t.Errorf("Job %s, which Helm deletes on success, has ttlSecondsAfterFinished %d in the base, want %d", o.GetName(), ttl, JobTTL)
 			}
 		}
 	}
