@@ -86,6 +86,16 @@ func sampleActivity(ctx context.Context, db *sql.DB) (stop func() activity) {
 	}
 }
 
+// busy is how many of the operator's sessions were running a statement,
+// on average over the samples.
+func (a activity) busy() float64 {
+	n := 0
+	for _, v := range a.Busy {
+		n += v
+	}
+	return float64(n) / float64(max(a.Samples, 1))
+}
+
 // activitySample is one look at pg_stat_activity.
 type activitySample struct {
 	all, operator int

@@ -56,6 +56,7 @@ func writeOperatorSection(w io.Writer, r operatorRun) {
 	fmt.Fprintf(w, "| CPU seconds by process (postgres: every postgres process that lived to the phase's end) | %s | %s |\n", byKey(c.CPU, 1, "%.1f"), byKey(d.CPU, 1, "%.1f"))
 	fmt.Fprintf(w, "| the machine's %d cores busy (everyone's work) | %.0f %% | %.0f %% |\n", runtime.NumCPU(), 100*c.MachineBusy, 100*d.MachineBusy)
 	fmt.Fprintf(w, "| PostgreSQL sessions at the peak: all / the operator's (its pool: %d per admin DSN) | %d / %d | %d / %d |\n", operatorPool, c.Activity.PeakAll, c.Activity.PeakOperator, d.Activity.PeakAll, d.Activity.PeakOperator)
+	fmt.Fprintf(w, "| the operator's sessions running a statement, on average (of its pool of %d) | %.2f | %.2f |\n", operatorPool, c.Activity.busy(), d.Activity.busy())
 	fmt.Fprintf(w, "| PostgreSQL sessions opened on the admin DSN's database (the operator's and the bench's) | %d | %d |\n", c.PG.Sessions, d.PG.Sessions)
 	fmt.Fprintf(w, "| PostgreSQL checkpoints; WAL written | %d; %s | %d; %s |\n", c.PG.Checkpoints, size(c.PG.WAL), d.PG.Checkpoints, size(d.PG.WAL))
 	fmt.Fprintf(w, "| samples in which the checkpointer was writing | %s | %s |\n\n", share(c.Activity.Checkpointer, c.Activity.Samples), share(d.Activity.Checkpointer, d.Activity.Samples))
