@@ -3,6 +3,7 @@ module github.com/rapport-crm/rapport/deploy/chart
 go 1.26.0
 
 require (
+	github.com/go-logr/logr v1.4.4
 	github.com/rapport-crm/rapport/libs v0.0.0
 	go.yaml.in/yaml/v3 v3.0.5
 	helm.sh/helm/v4 v4.3.2
@@ -54,7 +55,6 @@ require (
 	github.com/go-kit/kit v0.13.0 // indirect
 	github.com/go-kit/log v0.2.0 // indirect
 	github.com/go-logfmt/logfmt v0.6.0 // indirect
-	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v1.0.0 // indirect
 	github.com/go-openapi/jsonreference v1.0.0 // indirect

@@ -3,6 +3,7 @@ package charttest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -31,14 +32,22 @@ const FieldManager = "charttest"
 // into a missing namespace fails.
 func DryRunApply(t testing.TB, cfg *rest.Config, objs []*unstructured.Unstructured) {
 	t.Helper()
+	for _, err := range DryRun(cfg, objs) {
+		t.Error(err)
+	}
+}
+
+// DryRun is DryRunApply returning the errors, one per object refused (or
+// one for a namespace that could not be created).
+func DryRun(cfg *rest.Config, objs []*unstructured.Unstructured) []error {
 	ctx := context.Background()
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
-		t.Fatalf("charttest: %v", err)
+		return []error{err}
 	}
 	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
-		t.Fatalf("charttest: %v", err)
+		return []error{err}
 	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc))
 	type target struct {
@@ -46,12 +55,13 @@ func DryRunApply(t testing.TB, cfg *rest.Config, objs []*unstructured.Unstructur
 		mapping *meta.RESTMapping
 	}
 	var targets []target
+	var errs []error
 	namespaces := map[string]bool{}
 	for _, o := range objs {
 		gvk := o.GroupVersionKind()
 		m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 		if err != nil {
-			t.Errorf("%s %s: the API server does not serve it: %v", gvk, o.GetName(), err)
+			errs = append(errs, fmt.Errorf("%s %s: the API server does not serve it: %w", gvk, o.GetName(), err))
 			continue
 		}
 		o = o.DeepCopy()
@@ -66,13 +76,15 @@ func DryRunApply(t testing.TB, cfg *rest.Config, objs []*unstructured.Unstructur
 		}
 		targets = append(targets, target{o, m})
 	}
-	createNamespaces(t, cfg, namespaces)
+	if err := createNamespaces(ctx, cfg, namespaces); err != nil {
+		return append(errs, err)
+	}
 	force := true
 	for _, tg := range targets {
 		o := tg.obj
 		data, err := json.Marshal(o.Object)
 		if err != nil {
-			t.Errorf("%s %s: %v", o.GroupVersionKind(), o.GetName(), err)
+			errs = append(errs, fmt.Errorf("%s %s: %w", o.GroupVersionKind(), o.GetName(), err))
 			continue
 		}
 		var ri dynamic.ResourceInterface = dyn.Resource(tg.mapping.Resource)
@@ -86,23 +98,24 @@ func DryRunApply(t testing.TB, cfg *rest.Config, objs []*unstructured.Unstructur
 			Force:           &force,
 		})
 		if err != nil {
-			t.Errorf("server-side dry-run apply of %s %s/%s: %v", o.GroupVersionKind(), o.GetNamespace(), o.GetName(), err)
+			errs = append(errs, fmt.Errorf("server-side dry-run apply of %s %s/%s: %w", o.GroupVersionKind(), o.GetNamespace(), o.GetName(), err))
 		}
 	}
+	return errs
 }
 
 // createNamespaces creates each namespace unless it exists.
-func createNamespaces(t testing.TB, cfg *rest.Config, names map[string]bool) {
-	t.Helper()
+func createNamespaces(ctx context.Context, cfg *rest.Config, names map[string]bool) error {
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
-		t.Fatalf("charttest: %v", err)
+		return err
 	}
 	for name := range names {
 		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
-		_, err := cs.CoreV1().Namespaces().Create(context.Background(), ns, metav1.CreateOptions{})
+		_, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
 		if err != nil && !apierrors.IsAlreadyExists(err) {
-			t.Fatalf("charttest: create namespace %s: %v", name, err)
+			return fmt.Errorf("create namespace %s: %w", name, err)
 		}
 	}
+	return nil
 }
