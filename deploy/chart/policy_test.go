@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -34,15 +35,18 @@ func TestPodSecurity(t *testing.T) {
 				t.Fatal("no pod template rendered")
 			}
 			for _, p := range pods {
-				checkPodSecurity(t, p)
+				for _, problem := range podSecurityProblems(p) {
+					t.Error(problem)
+				}
 			}
 		})
 	}
 }
 
-// checkPodSecurity reports each security setting p lacks.
-func checkPodSecurity(t *testing.T, p podTemplate) {
-	t.Helper()
+// podSecurityProblems lists each security setting p lacks.
+func podSecurityProblems(p podTemplate) []string {
+	var problems []string
+	report := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
 	psc := p.spec.SecurityContext
 	if psc == nil {
 		psc = &corev1.PodSecurityContext{}
@@ -54,33 +58,34 @@ func checkPodSecurity(t *testing.T, p podTemplate) {
 			sc = &corev1.SecurityContext{}
 		}
 		if !isTrue(sc.RunAsNonRoot) && !isTrue(psc.RunAsNonRoot) {
-			t.Errorf("%s: runAsNonRoot is not true", where)
+			report("%s: runAsNonRoot is not true", where)
 		}
 		if sc.RunAsUser != nil && *sc.RunAsUser == 0 || sc.RunAsUser == nil && psc.RunAsUser != nil && *psc.RunAsUser == 0 {
-			t.Errorf("%s: runs as user 0", where)
+			report("%s: runs as user 0", where)
 		}
 		if !isTrue(sc.ReadOnlyRootFilesystem) {
-			t.Errorf("%s: readOnlyRootFilesystem is not true", where)
+			report("%s: readOnlyRootFilesystem is not true", where)
 		}
 		if sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation {
-			t.Errorf("%s: allowPrivilegeEscalation is not false", where)
+			report("%s: allowPrivilegeEscalation is not false", where)
 		}
 		if isTrue(sc.Privileged) {
-			t.Errorf("%s: privileged", where)
+			report("%s: privileged", where)
 		}
 		if sc.Capabilities == nil || !dropsAll(sc.Capabilities.Drop) {
-			t.Errorf("%s: capabilities do not drop ALL", where)
+			report("%s: capabilities do not drop ALL", where)
 		} else if len(sc.Capabilities.Add) > 0 {
-			t.Errorf("%s: adds capabilities %v", where, sc.Capabilities.Add)
+			report("%s: adds capabilities %v", where, sc.Capabilities.Add)
 		}
 		seccomp := sc.SeccompProfile
 		if seccomp == nil {
 			seccomp = psc.SeccompProfile
 		}
 		if seccomp == nil || seccomp.Type != corev1.SeccompProfileTypeRuntimeDefault {
-			t.Errorf("%s: seccomp profile is not RuntimeDefault", where)
+			report("%s: seccomp profile is not RuntimeDefault", where)
 		}
 	}
+	return problems
 }
 
 // TestProbesAndTermination: every Deployment's containers have a liveness
