@@ -11,6 +11,7 @@ import (
 	"helm.sh/helm/v4/pkg/action"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
@@ -105,7 +106,11 @@ func (c *jobCompleter) completeAll(ctx context.Context) error {
 				{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now, LastProbeTime: now},
 			},
 		}
-		if _, err := c.cs.BatchV1().Jobs(c.namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{}); err != nil {
+		_, err := c.cs.BatchV1().Jobs(c.namespace).UpdateStatus(ctx, j, metav1.UpdateOptions{})
+		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+			continue // changed or deleted meanwhile: the next poll sees it anew
+		}
+		if err != nil {
 			return fmt.Errorf("job %s: %w", j.Name, err)
 		}
 		c.mu.Lock()
