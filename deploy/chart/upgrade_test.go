@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"helm.sh/helm/v4/pkg/kube"
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/rapport-crm/rapport/deploy/chart/charttest"
@@ -27,8 +29,10 @@ import (
 const upgradeNamespace = "rapport-upgrade"
 
 // TestMigrationJobsAreHooks: every migration Job is a pre-install and
-// pre-upgrade hook, deleted before it is created again, and runs after the
-// hooks it needs (the Secrets and ServiceAccounts of lower weight).
+// pre-upgrade hook, deleted before it is created again, and what it uses
+// that the chart renders (its ServiceAccount, Secrets, ConfigMaps) is a
+// pre-install hook of lower weight, so it exists when the Job starts on a
+// first install (regular objects are only created after the hooks).
 func TestMigrationJobsAreHooks(t *testing.T) {
 	for _, name := range ciValues {
 		t.Run(name, func(t *testing.T) {
@@ -37,7 +41,20 @@ func TestMigrationJobsAreHooks(t *testing.T) {
 			if len(js) == 0 {
 				t.Fatal("no migration Job rendered")
 			}
+			rendered := map[string]*unstructured.Unstructured{}
+			for _, o := range objs {
+				rendered[o.GetKind()+"/"+o.GetName()] = o
+			}
 			for _, j := range js {
+				for _, ref := range jobRefs(j) {
+					o, ok := rendered[ref]
+					if !ok {
+						continue // not the chart's: an existingSecret the cluster holds before the install
+					}
+					if !isHook(o.GetAnnotations()) || hookWeight(t, o.GetAnnotations()) >= hookWeight(t, j.Annotations) {
+						t.Errorf("Job %s uses %s, which is not a pre-install hook of lower weight: on the first install it does not exist yet when the Job starts", j.Name, ref)
+					}
+				}
 				events := strings.Split(j.Annotations["helm.sh/hook"], ",")
 				if !hasAll(events, "pre-install", "pre-upgrade") {
 					t.Errorf("Job %s: helm.sh/hook %q, want pre-install,pre-upgrade", j.Name, j.Annotations["helm.sh/hook"])
@@ -48,6 +65,62 @@ func TestMigrationJobsAreHooks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// jobRefs lists the rendered objects a Job's pod needs, as Kind/name: its
+// ServiceAccount, and the Secrets and ConfigMaps of its env and volumes.
+func jobRefs(j *batchv1.Job) []string {
+	spec := j.Spec.Template.Spec
+	var refs []string
+	if spec.ServiceAccountName != "" {
+		refs = append(refs, "ServiceAccount/"+spec.ServiceAccountName)
+	}
+	for _, c := range append(spec.InitContainers, spec.Containers...) {
+		for _, e := range c.Env {
+			if e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+				refs = append(refs, "Secret/"+e.ValueFrom.SecretKeyRef.Name)
+			}
+			if e.ValueFrom != nil && e.ValueFrom.ConfigMapKeyRef != nil {
+				refs = append(refs, "ConfigMap/"+e.ValueFrom.ConfigMapKeyRef.Name)
+			}
+		}
+		for _, e := range c.EnvFrom {
+			if e.SecretRef != nil {
+				refs = append(refs, "Secret/"+e.SecretRef.Name)
+			}
+			if e.ConfigMapRef != nil {
+				refs = append(refs, "ConfigMap/"+e.ConfigMapRef.Name)
+			}
+		}
+	}
+	for _, v := range spec.Volumes {
+		if v.Secret != nil {
+			refs = append(refs, "Secret/"+v.Secret.SecretName)
+		}
+		if v.ConfigMap != nil {
+			refs = append(refs, "ConfigMap/"+v.ConfigMap.Name)
+		}
+	}
+	return refs
+}
+
+// isHook says whether annotations make an object a pre-install hook.
+func isHook(annotations map[string]string) bool {
+	return hasAll(strings.Split(annotations["helm.sh/hook"], ","), "pre-install")
+}
+
+// hookWeight reads helm.sh/hook-weight (0 when unset).
+func hookWeight(t *testing.T, annotations map[string]string) int {
+	t.Helper()
+	w := annotations["helm.sh/hook-weight"]
+	if w == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(w)
+	if err != nil {
+		t.Errorf("helm.sh/hook-weight %q: %v", w, err)
+	}
+	return n
 }
 
 // TestUpgradeWithoutValues installs the previous chart (see previousChart)
