@@ -1,10 +1,18 @@
 package chart
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"helm.sh/helm/v4/pkg/action"
+	"helm.sh/helm/v4/pkg/kube"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 
 	"github.com/rapport-crm/rapport/deploy/chart/charttest"
 )
@@ -67,4 +75,38 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// TestBadInstallAppliesNothing: a real `helm install` (Helm SDK, envtest)
+// with a missing existingSecret in production mode fails naming the value
+// and leaves the cluster as it was: not even its namespace is created.
+func TestBadInstallAppliesNothing(t *testing.T) {
+	cfg := charttest.APIServer(t)
+	const ns = "rapport-bad-input"
+	bad := filepath.Join(t.TempDir(), "bad-values.yaml")
+	if err := os.WriteFile(bad, []byte("gateway:\n  existingSecret: \"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ch, vals, err := charttest.Load(charttest.ChartDir(t), charttest.ValuesFile(t, "ci/production-values.yaml"), bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	install := action.NewInstall(helmConfig(t, cfg, ns))
+	install.ReleaseName = charttest.ReleaseName
+	install.Namespace = ns
+	install.CreateNamespace = true
+	install.WaitStrategy = kube.HookOnlyStrategy
+	install.Timeout = time.Minute
+	_, err = install.RunWithContext(context.Background(), ch, vals)
+	if err == nil || !strings.Contains(err.Error(), "gateway.existingSecret") {
+		t.Fatalf("install error %v, want one naming gateway.existingSecret", err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = cs.CoreV1().Namespaces().Get(context.Background(), ns, metav1.GetOptions{})
+	if !apierrors.IsNotFound(err) {
+		t.Errorf("after the failed install, namespace %s: %v (want not found: nothing applied)", ns, err)
+	}
 }
