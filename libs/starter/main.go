@@ -54,9 +54,11 @@ func exec(name string, level slog.Level, w io.Writer, run func(ctx context.Conte
 }
 
 // Handler is how every program of the platform serves mux: request ids,
-// duration metrics per route pattern, a trace span per request
-// (obs.TraceMux), and kitx.Routes (problem+json for every error, nosniff,
-// no-store, bad path or query text refused).
+// a trace span per request (obs.TraceMux), duration metrics per route
+// pattern, and kitx.Routes (problem+json for every error, nosniff,
+// no-store, bad path or query text refused). The span wraps the metrics:
+// the traced request is a copy, and the mux sets the pattern on the copy
+// it is handed, which InstrumentMux must be the one to hold.
 func Handler(mux *http.ServeMux, m *obs.Metrics) http.Handler {
-	return kitx.RequestID(m.InstrumentMux(obs.TraceMux(kitx.Routes(mux))))
+	return kitx.RequestID(obs.TraceMux(m.InstrumentMux(kitx.Routes(mux))))
 }

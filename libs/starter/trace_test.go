@@ -1,6 +1,7 @@
 package starter_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"testing"
@@ -87,6 +88,12 @@ func header(r *kgo.Record, key string) (string, bool) {
 // postNote starts tracedNotes and creates a note through its API; it
 // returns the service's brokers and the note's event.
 func postNote(t *testing.T) ([]string, *kgo.Record) {
+	brokers, rec, _ := postNoteAt(t)
+	return brokers, rec
+}
+
+// postNoteAt is postNote that also returns the service's base URL.
+func postNoteAt(t *testing.T) ([]string, *kgo.Record, string) {
 	t.Helper()
 	notesTopic, contactsTopic := events.Topic("", "notes"), events.Topic("", "contacts")
 	db := testkit.Postgres(t)
@@ -101,7 +108,7 @@ func postNote(t *testing.T) ([]string, *kgo.Record) {
 	if resp, body := call(t, signer, writer, "POST", base+"/v1/notes", `{"text":"traced"}`); resp.StatusCode != http.StatusCreated {
 		t.Fatalf("POST /v1/notes: %d %s", resp.StatusCode, body)
 	}
-	return brokers, noteRecords(t, brokers, notesTopic, 1)[0]
+	return brokers, noteRecords(t, brokers, notesTopic, 1)[0], base
 }
 
 // TestNoTraceparentWithoutTracing checks that with no OTEL_* variable set
@@ -147,7 +154,11 @@ func TestTraceThroughRequestKafkaAndConsumer(t *testing.T) {
 		return out
 	}
 
-	brokers, rec := postNote(t)
+	brokers, rec, base := postNoteAt(t)
+	// Traced, a request still counts under its route.
+	if _, metrics := call(t, nil, nil, "GET", base+"/metrics", ""); !bytes.Contains(metrics, []byte(`route="/v1/notes"`)) {
+		t.Errorf("with tracing on, /metrics has no series for the route /v1/notes")
+	}
 	tp, ok := header(rec, events.HeaderTraceParent)
 	if !ok {
 		t.Fatalf("the note's event has no %s header", events.HeaderTraceParent)
