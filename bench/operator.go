@@ -36,10 +36,13 @@ const (
 	operatorConcurrency = 8
 	// operatorPool is the most connections the operator opens per admin DSN
 	// (operator/internal/postgres: SetMaxOpenConns(4), SetMaxIdleConns(2)).
-	operatorPool    = 4
-	operatorKafka   = 3 // brokers, so the CRD's default replication factor 3 holds
-	goalOneTenant   = 5 * time.Second
-	goalManyTenants = 60 * time.Second
+	operatorPool  = 4
+	operatorKafka = 3 // brokers, so the CRD's default replication factor 3 holds
+	// operatorServiceRange is the API server's Service IP range: room for
+	// 65,534 Services, a ClusterIP for each service of each tenant.
+	operatorServiceRange = "10.0.0.0/16"
+	goalOneTenant        = 5 * time.Second
+	goalManyTenants      = 60 * time.Second
 )
 
 // operatorTenants is how many dedicated tenants part 6 applies at once
@@ -118,6 +121,9 @@ func measureOperator(ctx context.Context, root string) (res operatorRun, err err
 		CRDDirectoryPaths:     []string{filepath.Join(root, "operator", "config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
 	}
+	// envtest's default range, a /24, holds 254 Services: fewer than
+	// tenants × services.
+	env.ControlPlane.GetAPIServer().Configure().Set("service-cluster-ip-range", operatorServiceRange)
 	cfg, err := env.Start()
 	if err != nil {
 		return res, fmt.Errorf("envtest (run `make tools`): %w", err)

@@ -18,11 +18,14 @@ import (
 type readiness struct {
 	mu      sync.Mutex
 	readyAt map[string]time.Time
+	// state is the last phase and Ready message seen of each Tenant, for
+	// the error when some never get Ready.
+	state   map[string]string
 	changed chan struct{}
 }
 
 func newReadiness() *readiness {
-	return &readiness{readyAt: map[string]time.Time{}, changed: make(chan struct{}, 1)}
+	return &readiness{readyAt: map[string]time.Time{}, state: map[string]string{}, changed: make(chan struct{}, 1)}
 }
 
 // watch follows the Tenants until ctx ends, re-listing when a watch closes.
@@ -53,10 +56,12 @@ func (r *readiness) watch(ctx context.Context, dyn dynamic.Interface) {
 func (r *readiness) see(u *unstructured.Unstructured) {
 	phase, _, _ := unstructured.NestedString(u.Object, "status", "phase")
 	observed, _, _ := unstructured.NestedInt64(u.Object, "status", "observedGeneration")
+	r.mu.Lock()
+	r.state[u.GetName()] = fmt.Sprintf("phase %q, %s", phase, readyMessage(u))
 	if phase != "Ready" || observed != u.GetGeneration() {
+		r.mu.Unlock()
 		return
 	}
-	r.mu.Lock()
 	if _, ok := r.readyAt[u.GetName()]; !ok {
 		r.readyAt[u.GetName()] = time.Now()
 	}
@@ -79,9 +84,12 @@ func (r *readiness) await(ctx context.Context, names []string, limit time.Durati
 	deadline := time.After(limit)
 	for {
 		r.mu.Lock()
-		left := 0
+		left, first := 0, ""
 		for _, n := range names {
 			if _, ok := r.readyAt[n]; !ok {
+				if left == 0 {
+					first = n + ": " + r.state[n]
+				}
 				left++
 			}
 		}
@@ -92,9 +100,21 @@ func (r *readiness) await(ctx context.Context, names []string, limit time.Durati
 		select {
 		case <-r.changed:
 		case <-deadline:
-			return fmt.Errorf("%d of %d tenants not Ready after %s", left, len(names), limit)
+			return fmt.Errorf("%d of %d tenants not Ready after %s (the first, %s)", left, len(names), limit, first)
 		case <-ctx.Done():
-			return errors.Join(ctx.Err(), fmt.Errorf("%d of %d tenants not Ready", left, len(names)))
+			return errors.Join(ctx.Err(), fmt.Errorf("%d of %d tenants not Ready (the first, %s)", left, len(names), first))
 		}
 	}
+}
+
+// readyMessage is the reason and message of u's Ready condition.
+func readyMessage(u *unstructured.Unstructured) string {
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, c := range conds {
+		m, ok := c.(map[string]any)
+		if ok && m["type"] == "Ready" {
+			return fmt.Sprintf("Ready %v: %v: %v", m["status"], m["reason"], m["message"])
+		}
+	}
+	return "no Ready condition"
 }
