@@ -45,6 +45,9 @@ type activity struct {
 	// in which the checkpointer was writing or syncing.
 	Busy         map[string]int
 	Checkpointer int
+	// Pids are the server processes that worked for the operator: its
+	// sessions, the checkpointer, the WAL writer and the background writer.
+	Pids map[int]bool
 }
 
 // sampleActivity samples pg_stat_activity on db every activityEvery until
@@ -52,7 +55,7 @@ type activity struct {
 func sampleActivity(ctx context.Context, db *sql.DB) (stop func() activity) {
 	var (
 		mu  sync.Mutex
-		a   = activity{Busy: map[string]int{}}
+		a   = activity{Busy: map[string]int{}, Pids: map[int]bool{}}
 		wg  sync.WaitGroup
 		end = make(chan struct{})
 	)
@@ -101,6 +104,7 @@ type activitySample struct {
 	all, operator int
 	busy          []string // "<statement> · <wait>" of each active operator session
 	checkpointing bool
+	pids          []int // of the operator's sessions and the server's writers
 }
 
 func (a *activity) add(s activitySample) {
@@ -113,31 +117,38 @@ func (a *activity) add(s activitySample) {
 	if s.checkpointing {
 		a.Checkpointer++
 	}
+	for _, p := range s.pids {
+		a.Pids[p] = true
+	}
 }
 
 // activityNow reads pg_stat_activity once: the client sessions other than
-// its own, and the checkpointer.
+// its own, and the server's writers.
 func activityNow(ctx context.Context, db *sql.DB) (activitySample, error) {
 	var s activitySample
 	rows, err := db.QueryContext(ctx, `
-		SELECT backend_type, application_name = $1, coalesce(state, ''),
+		SELECT pid, backend_type, application_name = $1, coalesce(state, ''),
 		       coalesce(wait_event_type || ':' || wait_event, ''),
 		       split_part(ltrim(query), ' ', 1) || ' ' || split_part(ltrim(query), ' ', 2)
 		FROM pg_stat_activity
-		WHERE pid <> pg_backend_pid() AND backend_type IN ('client backend', 'checkpointer')`, operatorAppName)
+		WHERE pid <> pg_backend_pid() AND backend_type IN ('client backend', 'checkpointer', 'walwriter', 'background writer')`, operatorAppName)
 	if err != nil {
 		return s, err
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var pid int
 		var kind, state, wait, stmt string
 		var operator bool
-		if err := rows.Scan(&kind, &operator, &state, &wait, &stmt); err != nil {
+		if err := rows.Scan(&pid, &kind, &operator, &state, &wait, &stmt); err != nil {
 			return s, err
 		}
-		if kind == "checkpointer" {
+		if kind != "client backend" {
+			s.pids = append(s.pids, pid)
 			// Between checkpoints it waits on CheckpointerMain (Activity).
-			s.checkpointing = wait != "Activity:CheckpointerMain"
+			if kind == "checkpointer" {
+				s.checkpointing = wait != "Activity:CheckpointerMain"
+			}
 			continue
 		}
 		s.all++
@@ -145,6 +156,7 @@ func activityNow(ctx context.Context, db *sql.DB) (activitySample, error) {
 			continue
 		}
 		s.operator++
+		s.pids = append(s.pids, pid)
 		if state == "active" {
 			if wait == "" {
 				wait = "on CPU"

@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"runtime"
+	"sync"
 	"time"
 )
 
@@ -53,16 +55,17 @@ func (p probes) snap(ctx context.Context) (s snapshot, err error) {
 	return s, errors.Join(errs[:]...)
 }
 
-// phase runs fn, sampling PostgreSQL's sessions meanwhile, and returns
-// what it cost.
+// phase runs fn, sampling PostgreSQL's sessions and the CPU time of its
+// processes meanwhile, and returns what it cost.
 func (p probes) phase(ctx context.Context, fn func() error) (phaseCost, error) {
 	before, err := p.snap(ctx)
 	if err != nil {
 		return phaseCost{}, err
 	}
 	stop := sampleActivity(ctx, p.db)
+	stopCPU := p.samplePostgresCPU()
 	err = fn()
-	act := stop()
+	act, seen := stop(), stopCPU()
 	if err != nil {
 		return phaseCost{}, err
 	}
@@ -70,6 +73,8 @@ func (p probes) phase(ctx context.Context, fn func() error) (phaseCost, error) {
 	if err != nil {
 		return phaseCost{}, err
 	}
+	maps.Copy(seen, after.cpu.postgres)
+	after.cpu.postgres = seen
 	wall := after.cpu.At.Sub(before.cpu.At)
 	return phaseCost{
 		Wall:        wall,
@@ -77,9 +82,41 @@ func (p probes) phase(ctx context.Context, fn func() error) (phaseCost, error) {
 		Reconciles:  after.op.Reconciles.sub(before.op.Reconciles),
 		APIMean:     after.api.mean(before.api),
 		APIRequests: after.api.Count - before.api.Count,
-		CPU:         after.cpu.sub(before.cpu),
+		CPU:         after.cpu.sub(before.cpu, act.Pids),
 		MachineBusy: (after.cpu.Machine - before.cpu.Machine) / wall.Seconds() / float64(runtime.NumCPU()),
 		PG:          after.pg.sub(before.pg),
 		Activity:    act,
 	}, nil
+}
+
+// samplePostgresCPU reads the CPU time of every postgres process every
+// activityEvery until the returned stop is called, which returns the last
+// seen of each: so backends that end during the phase count too.
+func (p probes) samplePostgresCPU() (stop func() map[[2]uint64]float64) {
+	var (
+		seen = map[[2]uint64]float64{}
+		wg   sync.WaitGroup
+		end  = make(chan struct{})
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(activityEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+			case <-end:
+				return
+			}
+			if u, err := readCPU(p.operatorPid, p.gwPid); err == nil {
+				maps.Copy(seen, u.postgres)
+			}
+		}
+	}()
+	return func() map[[2]uint64]float64 {
+		close(end)
+		wg.Wait()
+		return seen
+	}
 }

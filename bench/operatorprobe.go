@@ -135,14 +135,16 @@ type cpuUse struct {
 	postgres map[[2]uint64]float64
 }
 
-// sub returns the CPU seconds used from o to u. A postgres process counts
-// from o, or from its start when it began since; one that ended before u
-// is missed, so the postgres figure is a lower bound.
-func (u cpuUse) sub(o cpuUse) counts {
+// sub returns the CPU seconds used from o to u. Of the postgres processes
+// only those in pids count, each from o, or from its start when it began
+// since, to the last time it was seen (samplePostgresCPU).
+func (u cpuUse) sub(o cpuUse, pids map[int]bool) counts {
 	d := u.By.sub(o.By)
 	var pg float64
 	for k, v := range u.postgres {
-		pg += v - o.postgres[k]
+		if pids[int(k[0])] {
+			pg += v - o.postgres[k]
+		}
 	}
 	d["postgres"] = pg
 	return d

@@ -53,7 +53,7 @@ func writeOperatorSection(w io.Writer, r operatorRun) {
 	fmt.Fprintf(w, "| the operator's API requests per tenant (by method) | %s | %s |\n", perTenant(c, n), perTenant(d, n+1))
 	fmt.Fprintf(w, "| its reconciles (by result) | %s | %s |\n", byKey(c.Reconciles, 1, "%.0f"), byKey(d.Reconciles, 1, "%.0f"))
 	fmt.Fprintf(w, "| the API server's mean time per request (all clients, WATCH aside; requests) | %s (%.0f) | %s (%.0f) |\n", ms(c.APIMean), c.APIRequests, ms(d.APIMean), d.APIRequests)
-	fmt.Fprintf(w, "| CPU seconds by process (postgres: every postgres process that lived to the phase's end) | %s | %s |\n", byKey(c.CPU, 1, "%.1f"), byKey(d.CPU, 1, "%.1f"))
+	fmt.Fprintf(w, "| CPU seconds by process (postgres: the operator's sessions and the server's checkpointer, WAL writer and background writer, sampled every %s) | %s | %s |\n", activityEvery, byKey(c.CPU, 1, "%.1f"), byKey(d.CPU, 1, "%.1f"))
 	fmt.Fprintf(w, "| the machine's %d cores busy (everyone's work) | %.0f %% | %.0f %% |\n", runtime.NumCPU(), 100*c.MachineBusy, 100*d.MachineBusy)
 	fmt.Fprintf(w, "| PostgreSQL sessions at the peak: all / the operator's (its pool: %d per admin DSN) | %d / %d | %d / %d |\n", operatorPool, c.Activity.PeakAll, c.Activity.PeakOperator, d.Activity.PeakAll, d.Activity.PeakOperator)
 	fmt.Fprintf(w, "| the operator's sessions running a statement, on average (of its pool of %d) | %.2f | %.2f |\n", operatorPool, c.Activity.busy(), d.Activity.busy())
