@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Alert, Button, Card, Col, Descriptions, Form, Radio, Row, Select, Space, Table, Tag } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { ErrorState } from "../ErrorState";
+import { ScrollRegion } from "../ScrollRegion";
 import { useT } from "../../i18n/I18n";
 import type { DuplicatePolicy, ImportKind, ImportOptions } from "./types";
 
@@ -67,14 +68,16 @@ export function MappingStep({ kind, file, busy, onBack, onStart }: { kind: Impor
             options={encodings.map((e) => ({ value: e, label: e }))}
           />
         </Form.Item>
-        <Table
-          size="small"
-          pagination={false}
-          scroll={{ x: "max-content" }}
-          dataSource={rows}
-          data-testid="import-preview"
-          columns={data.header.map((h, i) => ({ key: i, title: h, render: (_: unknown, r: { cells: string[] }) => r.cells[i] ?? "" }))}
-        />
+        <ScrollRegion label={t("import.preview.title")}>
+          <Table
+            size="small"
+            pagination={false}
+            style={{ width: "max-content", minWidth: "100%" }}
+            dataSource={rows}
+            data-testid="import-preview"
+            columns={data.header.map((h, i) => ({ key: i, title: h, render: (_: unknown, r: { cells: string[] }) => r.cells[i] ?? "" }))}
+          />
+        </ScrollRegion>
       </Card>
       <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("import.map.title")}</h2>}>
         <Row gutter={[16, 8]}>
