@@ -13,8 +13,9 @@ import (
 
 // TestPending checks what the runtime role reads of the migrations: all of
 // them pending on an empty database, the rest after a partial migration,
-// none after all, and a refusal naming the table while the owner has not
-// granted it yet.
+// none after all, a refusal naming the table while the owner has not
+// granted it yet, and the previous release at ease on the newer schema
+// after a rollback.
 func TestPending(t *testing.T) {
 	ctx := context.Background()
 	db := testkit.Postgres(t)
@@ -49,6 +50,17 @@ func TestPending(t *testing.T) {
 
 	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, all); err != nil {
 		t.Fatal(err)
+	}
+	pending(nil)
+
+	// A rollback (helm rollback): the previous release embeds only the
+	// first migration. On the newer schema nothing is pending for it, so
+	// it serves, and its migrate leaves the newer migration in place.
+	if got, err := pg.Pending(ctx, app.DB, first); err != nil || got != nil {
+		t.Errorf("the previous release's Pending on the newer schema = %v, %v; want nothing", got, err)
+	}
+	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, first); err != nil {
+		t.Errorf("the previous release's migrate on the newer schema: %v", err)
 	}
 	pending(nil)
 }
