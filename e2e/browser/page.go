@@ -212,20 +212,32 @@ func (p *Page) Has(selector string) bool {
 
 // Fill replaces the text of the input or textarea matching the CSS selector
 // with text, typed as real key events (so React's controlled inputs see
-// every change), and checks that the field then holds it.
+// every change), and checks that the field then holds it, typing again
+// when something wrote over it meanwhile (fillAttempts).
 func (p *Page) Fill(selector, text string) {
 	p.t.Helper()
 	sel := chromedp.CSS(selector)
 	selectAll := fmt.Sprintf("(() => { const el = document.querySelector(%s); el.focus(); el.select(); })()", jsString(selector))
-	p.run("fill "+selector,
-		chromedp.WaitVisible(sel),
-		chromedp.Evaluate[chromedp.Void](selectAll),
-		chromedp.SendKeys(sel, kb.Backspace+text),
-	)
-	if got := get(p, "read "+selector, chromedp.Value(sel)); got != text {
+	var got string
+	for attempt := 0; attempt < fillAttempts && got != text; attempt++ {
+		p.run("fill "+selector,
+			chromedp.WaitVisible(sel),
+			chromedp.Evaluate[chromedp.Void](selectAll),
+			chromedp.SendKeys(sel, kb.Backspace+text),
+		)
+		got = get(p, "read "+selector, chromedp.Value(sel))
+	}
+	if got != text {
 		p.t.Fatalf("browser: fill %s: the field holds %q, want %q", selector, got, text)
 	}
 }
+
+// fillAttempts is how often Fill types its text before it gives up. A date
+// picker that opens its panel on focus writes its current value back into
+// the field when the panel has opened; on a busy machine that lands after
+// the first keys, as it never does under a person's hands (CI saw the
+// calendar's "Move…" field so).
+const fillAttempts = 3
 
 // Value is the current value of the input matching the CSS selector.
 func (p *Page) Value(selector string) string {
