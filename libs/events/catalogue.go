@@ -9,6 +9,10 @@ import (
 // the entity's state, "changed", the top-level fields the update changed.
 const VerbUpdated = "updated"
 
+// VerbDeleted is the verb of a deletion (libs/pgrecord's Update deletes
+// the record on it).
+const VerbDeleted = "deleted"
+
 // Catalogue is the events one service publishes (DESIGN §5): their source,
 // the bounded context that names their types, and the verbs of each entity.
 // It is what the service's api/asyncapi.yaml and the schemas in api/events

@@ -7,6 +7,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/money"
@@ -53,19 +54,19 @@ func (s *service) UpdatePriceBook(ctx context.Context, id string, ifMatch int64,
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, pgstore.Change, error) {
+	out, ch, err := s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, pgrecord.Change, error) {
 		if old.Version != ifMatch {
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		}
 		next := &PriceBook{}
 		if err := mergepatch.Apply(old, patch, priceBookReadOnly, next); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		if err := next.normalize(old); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
-		return pgstore.Updated(old, next)
+		return pgrecord.Updated(old, next)
 	})
 	return out, ch.Fields, err
 }
@@ -76,11 +77,11 @@ func (s *service) DeletePriceBook(ctx context.Context, id string, ifMatch int64)
 	if err != nil {
 		return err
 	}
-	_, _, err = s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, pgstore.Change, error) {
+	_, _, err = s.store.UpdatePriceBook(ctx, t, id, func(old *PriceBook) (*PriceBook, pgrecord.Change, error) {
 		if ifMatch != 0 && old.Version != ifMatch {
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		}
-		return old, pgstore.Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgrecord.Change{Verb: pgstore.VerbDeleted}, nil
 	})
 	return err
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/money"
@@ -62,12 +63,12 @@ func (s *Store) CreatePriceBook(ctx context.Context, tenant string, b *PriceBook
 
 // savePriceBook inserts or updates b's row.
 func savePriceBook(ctx context.Context, tx *outbox.Tx, b *PriceBook, insert bool) error {
-	args := []any{b.ID, b.Name, b.Currency, b.Segment, pgstore.OrNull(b.ValidFrom), pgstore.OrNull(b.ValidTo), *b.Active, b.IsStandard, b.CreatedAt, b.UpdatedAt, b.Version}
+	args := []any{b.ID, b.Name, b.Currency, b.Segment, pgrecord.OrNull(b.ValidFrom), pgrecord.OrNull(b.ValidTo), *b.Active, b.IsStandard, b.CreatedAt, b.UpdatedAt, b.Version}
 	q := `UPDATE price_books SET name = $2, currency = $3, segment = $4, valid_from = $5, valid_to = $6, active = $7, is_standard = $8,
 		created_at = $9, updated_at = $10, version = $11 WHERE id = $1`
 	if insert {
 		q = `INSERT INTO price_books (tenant_id, id, name, currency, segment, valid_from, valid_to, active, is_standard, created_at, updated_at, version)
-			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
+			VALUES (` + pgrecord.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 	}
 	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
 		switch {
@@ -123,9 +124,9 @@ func (s *Store) PriceBooks(ctx context.Context, tenant, currency string) (out []
 	return out, err
 }
 
-// priceBookRows is how pgstore.Update reads, writes and deletes price
+// priceBookRows is how pgrecord.Update reads, writes and deletes price
 // books (a book's entries go with it).
-var priceBookRows = pgstore.Rows[*PriceBook]{
+var priceBookRows = pgrecord.Rows[*PriceBook]{
 	Entity: pgstore.EntityPriceBook,
 	Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*PriceBook, error) {
 		return getPriceBook(ctx, tx, id, "FOR UPDATE")
@@ -143,8 +144,8 @@ var priceBookRows = pgstore.Rows[*PriceBook]{
 
 // UpdatePriceBook changes, or deletes (with its entries), the price book
 // id in a transaction of tenant, as UpdateProduct does products.
-func (s *Store) UpdatePriceBook(ctx context.Context, tenant, id string, change func(current *PriceBook) (*PriceBook, pgstore.Change, error)) (*PriceBook, pgstore.Change, error) {
-	return pgstore.Update(ctx, s.db, tenant, id, priceBookRows, change)
+func (s *Store) UpdatePriceBook(ctx context.Context, tenant, id string, change func(current *PriceBook) (*PriceBook, pgrecord.Change, error)) (*PriceBook, pgrecord.Change, error) {
+	return pgrecord.Update(ctx, s.db, tenant, id, priceBookRows, change)
 }
 
 // entryRow is a row of price_book_entries.
@@ -236,7 +237,7 @@ func (s *Store) SetEntry(ctx context.Context, tenant, id, product string, set fu
 			return nil
 		}
 		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO price_book_entries (tenant_id, price_book_id, product_id, unit_price_minor, created_at, updated_at)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5)
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5)
 			ON CONFLICT (tenant_id, price_book_id, product_id) DO UPDATE SET unit_price_minor = EXCLUDED.unit_price_minor, updated_at = EXCLUDED.updated_at`,
 			id, product, out.UnitPrice.Minor, out.CreatedAt, out.UpdatedAt); err != nil {
 			if errors.Is(pg.MapError(err), pg.ErrReference) {

@@ -10,6 +10,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/money"
@@ -143,19 +144,19 @@ func (s *service) UpdateProduct(ctx context.Context, id string, ifMatch int64, p
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, pgstore.Change, error) {
+	out, ch, err := s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, pgrecord.Change, error) {
 		if old.Version != ifMatch {
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		}
 		next := &Product{}
 		if err := mergepatch.Apply(old, patch, productReadOnly, next); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		if err := next.normalize(); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
-		return pgstore.Updated(old, next)
+		return pgrecord.Updated(old, next)
 	})
 	return out, ch.Fields, err
 }
@@ -166,11 +167,11 @@ func (s *service) DeleteProduct(ctx context.Context, id string, ifMatch int64) e
 	if err != nil {
 		return err
 	}
-	_, _, err = s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, pgstore.Change, error) {
+	_, _, err = s.store.UpdateProduct(ctx, t, id, func(old *Product) (*Product, pgrecord.Change, error) {
 		if ifMatch != 0 && old.Version != ifMatch {
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		}
-		return old, pgstore.Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgrecord.Change{Verb: pgstore.VerbDeleted}, nil
 	})
 	return err
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -78,9 +79,9 @@ func (s *Store) CreateProduct(ctx context.Context, tenant string, p *Product) er
 // saveProduct inserts or updates p's row.
 func saveProduct(ctx context.Context, tx *outbox.Tx, p *Product, insert bool) error {
 	q := `UPDATE products SET sku = :sku, name = :name, family = :family, unit = :unit, description = :description, active = :active,
-		updated_at = :updated_at, version = :version WHERE tenant_id = ` + pgstore.CurrentTenant + ` AND id = :id`
+		updated_at = :updated_at, version = :version WHERE tenant_id = ` + pgrecord.CurrentTenant + ` AND id = :id`
 	if insert {
-		q = `INSERT INTO products (tenant_id, ` + productColumns + `) VALUES (` + pgstore.CurrentTenant +
+		q = `INSERT INTO products (tenant_id, ` + productColumns + `) VALUES (` + pgrecord.CurrentTenant +
 			`, :id, :sku, :name, :family, :unit, :description, :active, :created_at, :updated_at, :version)`
 	}
 	if _, err := tx.SQL().NamedExecContext(ctx, q, productRowOf(p)); err != nil {
@@ -104,7 +105,7 @@ func (s *Store) Product(ctx context.Context, tenant, id string) (p *Product, err
 // getProduct reads the product id, locking it for update when lock.
 func getProduct(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Product, error) {
 	var r productRow
-	if err := pgstore.GetRow(ctx, tx, &r, "products", productColumns, id, lock, ErrProductNotFound, "product"); err != nil {
+	if err := pgrecord.GetRow(ctx, tx, &r, "products", productColumns, id, lock, ErrProductNotFound, "product"); err != nil {
 		return nil, err
 	}
 	p := r.product()
@@ -145,8 +146,8 @@ func (s *Store) Products(ctx context.Context, tenant string, f ProductFilter, af
 	return out, err
 }
 
-// productRows is how pgstore.Update reads, writes and deletes products.
-var productRows = pgstore.Rows[*Product]{
+// productRows is how pgrecord.Update reads, writes and deletes products.
+var productRows = pgrecord.Rows[*Product]{
 	Entity: pgstore.EntityProduct,
 	Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*Product, error) {
 		return getProduct(ctx, tx, id, true)
@@ -158,12 +159,12 @@ var productRows = pgstore.Rows[*Product]{
 }
 
 // UpdateProduct changes, or deletes, the product id in a transaction of
-// tenant (pgstore.Update): it locks and reads the product, change returns
+// tenant (pgrecord.Update): it locks and reads the product, change returns
 // what it becomes and what happened, and unless nothing did, the product
 // is written (or deleted, refused while a price book lists it) and the
 // event goes to the outbox in the same transaction.
-func (s *Store) UpdateProduct(ctx context.Context, tenant, id string, change func(current *Product) (*Product, pgstore.Change, error)) (*Product, pgstore.Change, error) {
-	return pgstore.Update(ctx, s.db, tenant, id, productRows, change)
+func (s *Store) UpdateProduct(ctx context.Context, tenant, id string, change func(current *Product) (*Product, pgrecord.Change, error)) (*Product, pgrecord.Change, error) {
+	return pgrecord.Update(ctx, s.db, tenant, id, productRows, change)
 }
 
 // deleteProduct deletes the product id unless price books list it: then

@@ -19,6 +19,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -58,13 +59,13 @@ type service struct {
 	db     *outbox.DB
 	entity string
 	now    func() time.Time
-	rows   pgstore.Rows[*customfields.Field]
+	rows   pgrecord.Rows[*customfields.Field]
 }
 
 // NewService returns the Service of the definitions of entity on db.
 func NewService(db *outbox.DB, entity string) Service {
 	s := &service{db: db, entity: entity, now: time.Now}
-	s.rows = pgstore.Rows[*customfields.Field]{
+	s.rows = pgrecord.Rows[*customfields.Field]{
 		Entity: pgstore.EntityCustomField,
 		Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*customfields.Field, error) {
 			d, err := Store.Get(ctx, tx.SQL(), id, true)
@@ -145,19 +146,19 @@ func (s *service) UpdateField(ctx context.Context, id string, ifMatch int64, pat
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := pgstore.Update(ctx, s.db, t, id, s.rows, func(old *customfields.Field) (*customfields.Field, pgstore.Change, error) {
+	out, ch, err := pgrecord.Update(ctx, s.db, t, id, s.rows, func(old *customfields.Field) (*customfields.Field, pgrecord.Change, error) {
 		if old.Version != ifMatch {
-			return nil, pgstore.Change{}, ErrVersion
+			return nil, pgrecord.Change{}, ErrVersion
 		}
 		next := &customfields.Field{}
 		if err := mergepatch.Apply(old, patch, readOnly, next); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		if err := next.Validate(old, s.entity); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
-		return pgstore.Updated(old, next)
+		return pgrecord.Updated(old, next)
 	})
 	if out != nil {
 		out.UTC()
@@ -172,12 +173,12 @@ func (s *service) DeleteField(ctx context.Context, id string, ifMatch int64) err
 	if err != nil {
 		return err
 	}
-	_, _, err = pgstore.Update(ctx, s.db, t, id, s.rows, func(old *customfields.Field) (*customfields.Field, pgstore.Change, error) {
+	_, _, err = pgrecord.Update(ctx, s.db, t, id, s.rows, func(old *customfields.Field) (*customfields.Field, pgrecord.Change, error) {
 		if ifMatch != 0 && old.Version != ifMatch {
-			return nil, pgstore.Change{}, ErrVersion
+			return nil, pgrecord.Change{}, ErrVersion
 		}
 		old.UTC()
-		return old, pgstore.Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgrecord.Change{Verb: pgstore.VerbDeleted}, nil
 	})
 	return err
 }

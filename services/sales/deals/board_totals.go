@@ -9,7 +9,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // totalsKey is a row of board_totals: the opportunities of one stage, owner,
@@ -70,7 +70,7 @@ func applyTotals(ctx context.Context, tx *outbox.Tx, old, next *Opportunity) err
 			continue
 		}
 		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO board_totals (tenant_id, pipeline_id, stage_id, owner_id, team_id, currency, n, total)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7)
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (tenant_id, pipeline_id, stage_id, owner_id, team_id, currency)
 			DO UPDATE SET n = board_totals.n + EXCLUDED.n, total = board_totals.total + EXCLUDED.total`,
 			d.key.pipeline, d.key.stage, d.key.owner, d.key.team, d.key.currency, d.n, d.total)

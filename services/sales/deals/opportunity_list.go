@@ -15,8 +15,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 	"github.com/rapport-crm/rapport/services/sales/customdefs"
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/money"
 )
 
@@ -57,7 +57,7 @@ func teams(p auth.Principal) []string { return append(slices.Clone(p.Teams), p.S
 // Scope ANDs to q the rule of InScope in SQL, on the owner_id and team_id
 // of alias ("o.", or "" for the table's own): what the lists of
 // opportunities, leads and quotes and the forecasts read.
-func Scope(q *pgstore.Query, p auth.Principal, alias string) {
+func Scope(q *pgrecord.Query, p auth.Principal, alias string) {
 	switch p.ScopeFor(Module) {
 	case auth.ScopeAll:
 	case auth.ScopeTeam:
@@ -68,7 +68,7 @@ func Scope(q *pgstore.Query, p auth.Principal, alias string) {
 }
 
 // filterOn ANDs to q f's conditions on the columns of alias.
-func filterOn(q *pgstore.Query, f Filter, alias string) {
+func filterOn(q *pgrecord.Query, f Filter, alias string) {
 	if f.Deleted {
 		q.Add(alias + "deleted_at IS NOT NULL")
 	} else {
@@ -93,7 +93,7 @@ func filterOn(q *pgstore.Query, f Filter, alias string) {
 // Opportunities returns up to limit opportunities p may see that f
 // selects, newest first, after the id after ("" from the first).
 func (s *Store) Opportunities(ctx context.Context, tenant string, p auth.Principal, f Filter, after string, limit int) (out []Opportunity, err error) {
-	q := &pgstore.Query{}
+	q := &pgrecord.Query{}
 	filterOn(q, f, "")
 	Scope(q, p, "")
 	if after != "" {
@@ -179,7 +179,7 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 			return err
 		}
 		f.PipelineID, f.Deleted = id, false
-		agg := &pgstore.Query{}
+		agg := &pgrecord.Query{}
 		agg.Add("pipeline_id = ?", id)
 		if f.OwnerID != "" {
 			agg.Add("owner_id = ?", f.OwnerID)
@@ -200,7 +200,7 @@ func (s *Store) Board(ctx context.Context, tenant string, p auth.Principal, id s
 		}
 		// The newest ids of each stage by an index-only scan (what the
 		// filters and the scope read is in the index), then their rows.
-		cards := &pgstore.Query{}
+		cards := &pgrecord.Query{}
 		cards.Add("t.pipeline_id = s.pipeline_id AND t.stage_id = s.id")
 		filterOn(cards, f, "t.")
 		Scope(cards, p, "t.")

@@ -12,6 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 	"github.com/rapport-crm/rapport/services/sales/money"
@@ -61,7 +62,7 @@ func (r opportunityRow) opportunity() (Opportunity, error) {
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, Tags: append([]string{}, r.Tags...)}
 	p := r.Probability
 	o.Probability = &p
-	o.AccountID, o.PrimaryContactID, o.CloseDate, o.PriceBookID = pgstore.Deref(r.AccountID), pgstore.Deref(r.PrimaryContactID), pgstore.Deref(r.CloseDate), pgstore.Deref(r.PriceBookID)
+	o.AccountID, o.PrimaryContactID, o.CloseDate, o.PriceBookID = pgrecord.Deref(r.AccountID), pgrecord.Deref(r.PrimaryContactID), pgrecord.Deref(r.CloseDate), pgrecord.Deref(r.PriceBookID)
 	if r.AmountMinor != nil && r.Currency != nil {
 		exp, _ := money.Exponent(*r.Currency)
 		o.Amount = &Money{Minor: *r.AmountMinor, Currency: *r.Currency, Exponent: &exp}
@@ -107,9 +108,9 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 	if o.Amount != nil {
 		minor, cur = o.Amount.Minor, o.Amount.Currency
 	}
-	args := []any{o.ID, o.Name, pgstore.OrNull(o.AccountID), pgstore.OrNull(o.PrimaryContactID), string(roles), minor, cur, pgstore.OrNull(o.CloseDate),
+	args := []any{o.ID, o.Name, pgrecord.OrNull(o.AccountID), pgrecord.OrNull(o.PrimaryContactID), string(roles), minor, cur, pgrecord.OrNull(o.CloseDate),
 		o.PipelineID, o.StageID, o.Status, *o.Probability, o.OwnerID, o.TeamID, o.NextStep, o.LostReason, pq.StringArray(o.Competitors),
-		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory, pgstore.OrNull(o.PriceBookID), string(lines),
+		o.ClosedAt, o.CreatedAt, o.UpdatedAt, o.Version, o.DeletedAt, o.ForecastCategory, pgrecord.OrNull(o.PriceBookID), string(lines),
 		pq.StringArray(o.Tags), pq.StringArray(keys), string(values)}
 	q := `UPDATE opportunities SET name = $2, account_id = $3, primary_contact_id = $4, contact_roles = $5, amount_minor = $6, currency = $7,
 		close_date = $8, pipeline_id = $9, stage_id = $10, status = $11, probability = $12, owner_id = $13, team_id = $14, next_step = $15,
@@ -119,7 +120,7 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 		q = `INSERT INTO opportunities (tenant_id, id, name, account_id, primary_contact_id, contact_roles, amount_minor, currency, close_date,
 			pipeline_id, stage_id, status, probability, owner_id, team_id, next_step, lost_reason, competitors, closed_at,
 			created_at, updated_at, version, deleted_at, forecast_category, price_book_id, line_items, tags, tag_keys, custom_fields)
-			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+			VALUES (` + pgrecord.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
 			$26, $27, $28)`
 	}
 	if _, err := tx.SQL().ExecContext(ctx, q, args...); err != nil {
@@ -132,7 +133,7 @@ func saveOpportunity(ctx context.Context, tx *outbox.Tx, o *Opportunity, insert 
 // shows it (opportunitiesOf).
 func getOpportunity(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Opportunity, error) {
 	var r opportunityRow
-	if err := pgstore.GetRow(ctx, tx, &r, "opportunities", opportunityColumns, id, lock, ErrOpportunityNotFound, "opportunity"); err != nil {
+	if err := pgrecord.GetRow(ctx, tx, &r, "opportunities", opportunityColumns, id, lock, ErrOpportunityNotFound, "opportunity"); err != nil {
 		return nil, err
 	}
 	list, err := opportunitiesOf(ctx, tx, []opportunityRow{r})
@@ -288,7 +289,7 @@ func updateOpportunityIn(ctx context.Context, tx *outbox.Tx, id string,
 // enterStage opens a stage history entry of the opportunity id.
 func enterStage(ctx context.Context, tx *outbox.Tx, id string, st Stage, by string, at time.Time) error {
 	_, err := tx.SQL().ExecContext(ctx, `INSERT INTO opportunity_stage_history (tenant_id, id, opportunity_id, stage_id, stage_name, entered_at, entered_by)
-		VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6)`, ids.New(), id, st.ID, st.Name, at, by)
+		VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6)`, ids.New(), id, st.ID, st.Name, at, by)
 	if err != nil {
 		return fmt.Errorf("enter stage: %w", pg.MapError(err))
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -106,19 +107,19 @@ func (s *service) UpdatePipeline(ctx context.Context, id string, ifMatch int64, 
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, pgstore.Change, error) {
+	out, ch, err := s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, pgrecord.Change, error) {
 		if old.Version != ifMatch {
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		}
 		next := &Pipeline{}
 		if err := mergepatch.Apply(old, patch, readOnlyFields, next); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		if err := next.normalize(old.Stages); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		next.ID, next.IsDefault, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.IsDefault, old.CreatedAt, s.timestamp(), old.Version+1
-		return pgstore.Updated(old, next)
+		return pgrecord.Updated(old, next)
 	})
 	return out, ch.Fields, err
 }
@@ -129,14 +130,14 @@ func (s *service) DeletePipeline(ctx context.Context, id string, ifMatch int64) 
 	if err != nil {
 		return err
 	}
-	_, _, err = s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, pgstore.Change, error) {
+	_, _, err = s.store.Update(ctx, p.TenantID, id, func(old *Pipeline) (*Pipeline, pgrecord.Change, error) {
 		switch {
 		case ifMatch != 0 && old.Version != ifMatch:
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		case old.IsDefault:
-			return nil, pgstore.Change{}, ErrDefaultPipeline
+			return nil, pgrecord.Change{}, ErrDefaultPipeline
 		}
-		return old, pgstore.Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgrecord.Change{Verb: pgstore.VerbDeleted}, nil
 	})
 	return err
 }

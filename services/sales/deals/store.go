@@ -9,6 +9,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -59,7 +60,7 @@ func (s *Store) EnsureDefault(ctx context.Context, tenant string, def func() *Pi
 		}
 		p := def()
 		res, err := tx.SQL().NamedExecContext(ctx, `INSERT INTO pipelines (tenant_id, `+pipelineColumns+`)
-			VALUES (`+pgstore.CurrentTenant+`, :id, :name, :is_default, :created_at, :updated_at, :version) ON CONFLICT DO NOTHING`, rowOf(p))
+			VALUES (`+pgrecord.CurrentTenant+`, :id, :name, :is_default, :created_at, :updated_at, :version) ON CONFLICT DO NOTHING`, rowOf(p))
 		if err != nil {
 			return fmt.Errorf("create the default pipeline: %w", pg.MapError(err))
 		}
@@ -115,10 +116,10 @@ func (s *Store) Pipelines(ctx context.Context, tenant string) (out []Pipeline, e
 	return out, err
 }
 
-// pipelineRows is how pgstore.Update reads, writes and deletes pipelines:
+// pipelineRows is how pgrecord.Update reads, writes and deletes pipelines:
 // neither a delete nor the removal of stages leaves opportunities in a
 // stage that is gone.
-var pipelineRows = pgstore.Rows[*Pipeline]{
+var pipelineRows = pgrecord.Rows[*Pipeline]{
 	Entity: pgstore.EntityPipeline,
 	Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*Pipeline, error) {
 		return getPipeline(ctx, tx, id, true)
@@ -144,13 +145,13 @@ var pipelineRows = pgstore.Rows[*Pipeline]{
 }
 
 // Update changes, or deletes, the pipeline id in a transaction of tenant,
-// the one way either is written (pgstore.Update): it locks and reads the
+// the one way either is written (pgrecord.Update): it locks and reads the
 // pipeline, change returns what it becomes and what happened, and unless
 // nothing did, the pipeline is written (or deleted) and the event of the
 // change goes to the outbox in the same transaction. It returns the
 // pipeline as change left it.
-func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Pipeline) (*Pipeline, pgstore.Change, error)) (*Pipeline, pgstore.Change, error) {
-	return pgstore.Update(ctx, s.db, tenant, id, pipelineRows, change)
+func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Pipeline) (*Pipeline, pgrecord.Change, error)) (*Pipeline, pgrecord.Change, error) {
+	return pgrecord.Update(ctx, s.db, tenant, id, pipelineRows, change)
 }
 
 // refuseInUse is ErrStageInUse, naming how many, when opportunities
@@ -184,7 +185,7 @@ func removedStages(old, next *Pipeline) []string {
 // getPipeline reads one pipeline with its stages, locking it when lock.
 func getPipeline(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Pipeline, error) {
 	var r pipelineRow
-	if err := pgstore.GetRow(ctx, tx, &r, "pipelines", pipelineColumns, id, lock, ErrPipelineNotFound, "pipeline"); err != nil {
+	if err := pgrecord.GetRow(ctx, tx, &r, "pipelines", pipelineColumns, id, lock, ErrPipelineNotFound, "pipeline"); err != nil {
 		return nil, err
 	}
 	stages, err := stagesOf(ctx, tx, id)
@@ -220,10 +221,10 @@ func stagesOf(ctx context.Context, tx *outbox.Tx, id string) (map[string][]Stage
 // savePipeline inserts or updates p's row; a name taken is ErrPipelineExists.
 func savePipeline(ctx context.Context, tx *outbox.Tx, p *Pipeline, insert bool) error {
 	q := `UPDATE pipelines SET name = :name, updated_at = :updated_at, version = :version
-		WHERE tenant_id = ` + pgstore.CurrentTenant + ` AND id = :id`
+		WHERE tenant_id = ` + pgrecord.CurrentTenant + ` AND id = :id`
 	if insert {
 		q = `INSERT INTO pipelines (tenant_id, ` + pipelineColumns + `)
-			VALUES (` + pgstore.CurrentTenant + `, :id, :name, :is_default, :created_at, :updated_at, :version)`
+			VALUES (` + pgrecord.CurrentTenant + `, :id, :name, :is_default, :created_at, :updated_at, :version)`
 	}
 	if _, err := tx.SQL().NamedExecContext(ctx, q, rowOf(p)); err != nil {
 		if pg.IsUniqueViolation(err, "pipelines_name") {
@@ -247,7 +248,7 @@ func saveStages(ctx context.Context, tx *outbox.Tx, p *Pipeline) error {
 	}
 	for i, s := range p.Stages {
 		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO pipeline_stages (tenant_id, id, pipeline_id, position, name, kind, probability, required_fields)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7)
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (tenant_id, id) DO UPDATE SET position = EXCLUDED.position, name = EXCLUDED.name, kind = EXCLUDED.kind,
 				probability = EXCLUDED.probability, required_fields = EXCLUDED.required_fields
 			WHERE pipeline_stages.pipeline_id = EXCLUDED.pipeline_id`,

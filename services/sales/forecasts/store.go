@@ -12,6 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -40,7 +41,7 @@ type inputs struct {
 // that a missing rate is named the same way each time), the tenant's rates
 // (empty when unset) and the period's overrides of req's grouping.
 func (s *Store) read(ctx context.Context, p auth.Principal, req Request) (in inputs, err error) {
-	q := &pgstore.Query{}
+	q := &pgrecord.Query{}
 	q.Add("deleted_at IS NULL")
 	q.Add("close_date >= ?::date", req.Period.From)
 	q.Add("close_date <= ?::date", req.Period.To)
@@ -111,7 +112,7 @@ func (s *Store) SetRates(ctx context.Context, tenant string, r *Rates) error {
 	}
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO forecast_rates (tenant_id, base_currency, rates, updated_at, updated_by)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4) ON CONFLICT (tenant_id) DO UPDATE
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4) ON CONFLICT (tenant_id) DO UPDATE
 			SET base_currency = EXCLUDED.base_currency, rates = EXCLUDED.rates, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
 			r.BaseCurrency, string(b), *r.UpdatedAt, r.UpdatedBy)
 		if err != nil {
@@ -164,7 +165,7 @@ func (s *Store) SetOverride(ctx context.Context, tenant string, o *Override) err
 	}
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO forecast_overrides (tenant_id, period, subject_kind, subject_id, category, amount_minor, currency, note, set_by, set_at)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, period, subject_kind, subject_id, category) DO UPDATE
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, period, subject_kind, subject_id, category) DO UPDATE
 			SET amount_minor = EXCLUDED.amount_minor, currency = EXCLUDED.currency, note = EXCLUDED.note, set_by = EXCLUDED.set_by, set_at = EXCLUDED.set_at`,
 			o.Period, kind, id, o.Category, o.Amount.Minor, o.Amount.Currency, o.Note, o.SetBy, o.SetAt)
 		if err != nil {

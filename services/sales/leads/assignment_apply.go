@@ -12,6 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -89,7 +90,7 @@ type Selection struct {
 // from the first), and returns how many it ran over, how many a rule
 // assigned, and the last id (for the next batch).
 func (s *Store) AssignBatch(ctx context.Context, p auth.Principal, sel Selection, after string, limit int, now time.Time) (n, assigned int, last string, err error) {
-	q := &pgstore.Query{}
+	q := &pgrecord.Query{}
 	q.Add("deleted_at IS NULL")
 	q.Add("status <> 'converted'")
 	deals.Scope(q, p, "")

@@ -13,7 +13,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // Assigned is the payload of lead.assigned: the lead's full state after
@@ -269,7 +269,7 @@ func writeAssignments(ctx context.Context, tx *outbox.Tx, out []outcome, now tim
 	}
 	if len(armed) > 0 {
 		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_first_touch (tenant_id, lead_id, rule_id, owner_id, due_at)
-			SELECT `+pgstore.CurrentTenant+`, u.* FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS u
+			SELECT `+pgrecord.CurrentTenant+`, u.* FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS u
 			ON CONFLICT (tenant_id, lead_id) DO UPDATE SET rule_id = excluded.rule_id, owner_id = excluded.owner_id, due_at = excluded.due_at,
 				touched_at = NULL, missed_at = NULL`, armed, armedRules, armedOwners, pq.StringArray(dues)); err != nil {
 			return fmt.Errorf("arm first-touch deadlines: %w", pg.MapError(err))

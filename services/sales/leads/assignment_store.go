@@ -12,7 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // ruleRow is a row of lead_assignment_rules.
@@ -75,7 +75,7 @@ func saveRule(ctx context.Context, tx *outbox.Tx, r *Rule, insert bool) error {
 	q := `UPDATE lead_assignment_rules SET name = $2, position = $3, active = $4, condition = $5, target = $6, first_touch_minutes = $7,
 		created_at = $8, updated_at = $9, version = $10 WHERE id = $1`
 	if insert {
-		q = `WITH rule AS (INSERT INTO lead_assignment_rules (tenant_id, ` + ruleColumns + `) VALUES (` + pgstore.CurrentTenant +
+		q = `WITH rule AS (INSERT INTO lead_assignment_rules (tenant_id, ` + ruleColumns + `) VALUES (` + pgrecord.CurrentTenant +
 			`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING tenant_id, id)
 			INSERT INTO lead_assignment_state (tenant_id, rule_id) SELECT tenant_id, id FROM rule`
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/outbox"
 
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 	"github.com/rapport-crm/rapport/services/sales/deals"
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
 
 // leadImport imports the rows of one chunk in its transaction.
@@ -195,31 +195,31 @@ func (m *leadImport) update(t *destination) error {
 	p := m.b.Job.Principal
 	var applied []*leadDraft
 	var gone string
-	_, ch, err := updateIn(m.ctx, m.tx, t.id, func(old *Lead, _ Fields) (*Lead, pgstore.Change, error) {
+	_, ch, err := updateIn(m.ctx, m.tx, t.id, func(old *Lead, _ Fields) (*Lead, pgrecord.Change, error) {
 		switch {
 		case old.DeletedAt != nil || !deals.InScope(p, old.OwnerID, old.TeamID):
 			gone = "the lead it matches was deleted while the file was imported"
-			return old, pgstore.Change{}, nil
+			return old, pgrecord.Change{}, nil
 		case old.Status == StatusConverted:
 			gone = "the lead it matches is converted; it is kept as it was"
-			return old, pgstore.Change{}, nil
+			return old, pgrecord.Change{}, nil
 		}
 		next := old
 		for _, d := range t.rows {
 			trial := d.over(next)
 			if err := m.admit(trial, old.Status); err != nil {
 				if err := m.b.Refuse(d.row, d.paths, err); err != nil {
-					return nil, pgstore.Change{}, err
+					return nil, pgrecord.Change{}, err
 				}
 				continue
 			}
 			next, applied = trial, append(applied, d)
 		}
 		if len(applied) == 0 {
-			return old, pgstore.Change{}, nil
+			return old, pgrecord.Change{}, nil
 		}
 		next.UpdatedAt, next.Version = m.b.Now, old.Version+1
-		return pgstore.Updated(old, next)
+		return pgrecord.Updated(old, next)
 	})
 	if errors.Is(err, ErrNotFound) {
 		gone, err = "the lead it matches was deleted while the file was imported", nil

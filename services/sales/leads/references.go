@@ -9,6 +9,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -59,15 +60,15 @@ func (r *References) change(ctx context.Context, tx *outbox.Tx, column, id strin
 		return fmt.Errorf("leads converted into %s: %w", id, pg.MapError(err))
 	}
 	for _, lid := range list {
-		_, _, err := updateIn(ctx, tx, lid, func(old *Lead, _ Fields) (*Lead, pgstore.Change, error) {
+		_, _, err := updateIn(ctx, tx, lid, func(old *Lead, _ Fields) (*Lead, pgrecord.Change, error) {
 			next := *old
 			edit(&next)
 			changed, err := events.ChangedFields(old, &next)
 			if err != nil || len(changed) == 0 {
-				return old, pgstore.Change{}, err
+				return old, pgrecord.Change{}, err
 			}
 			next.UpdatedAt, next.Version = pg.Timestamp(r.now()), old.Version+1
-			return &next, pgstore.Change{Verb: pgstore.VerbUpdated, Fields: changed}, nil
+			return &next, pgrecord.Change{Verb: pgstore.VerbUpdated, Fields: changed}, nil
 		})
 		if err != nil {
 			return err

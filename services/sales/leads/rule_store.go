@@ -10,7 +10,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // ruleList is where a tenant's list of rules is kept — assignment rules
@@ -57,7 +57,7 @@ func listRules[R ruleRowOf[T], T any](ctx context.Context, tx *outbox.Tx, l rule
 // the tenant has none of that id.
 func readRule[R ruleRowOf[T], T any](ctx context.Context, tx *outbox.Tx, l ruleList, id string, lock bool, notFound error) (*T, error) {
 	var r R
-	if err := pgstore.GetRow(ctx, tx, &r, l.table, l.columns, id, lock, notFound, l.what); err != nil {
+	if err := pgrecord.GetRow(ctx, tx, &r, l.table, l.columns, id, lock, notFound, l.what); err != nil {
 		return nil, err
 	}
 	out, err := r.rule()
@@ -68,7 +68,7 @@ func readRule[R ruleRowOf[T], T any](ctx context.Context, tx *outbox.Tx, l ruleL
 // lock held to its end).
 func (l ruleList) lock(ctx context.Context, tx *outbox.Tx) error {
 	if _, err := tx.SQL().ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtextextended('"+l.lockKey+":' || "+
-		pgstore.CurrentTenant+"::text, 0))"); err != nil {
+		pgrecord.CurrentTenant+"::text, 0))"); err != nil {
 		return fmt.Errorf("lock %ss: %w", l.what, pg.MapError(err))
 	}
 	return nil

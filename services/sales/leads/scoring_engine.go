@@ -15,6 +15,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
@@ -25,7 +26,7 @@ import (
 // moved by the change is named; a change that changed nothing but the
 // score becomes an update of it (a new version), and a rescore that
 // changes nothing changes nothing. A deletion is not scored.
-func rescored(ctx context.Context, tx *outbox.Tx, current, next *Lead, ch pgstore.Change) (*Lead, pgstore.Change, error) {
+func rescored(ctx context.Context, tx *outbox.Tx, current, next *Lead, ch pgrecord.Change) (*Lead, pgrecord.Change, error) {
 	if next == nil || ch.Verb == pgstore.VerbDeleted {
 		return next, ch, nil
 	}
@@ -34,12 +35,12 @@ func rescored(ctx context.Context, tx *outbox.Tx, current, next *Lead, ch pgstor
 		scored.UpdatedAt, scored.Version = pg.Timestamp(time.Now()), current.Version+1
 	}
 	if err := scoreIn(ctx, tx, current.Score, &scored); err != nil {
-		return nil, pgstore.Change{}, err
+		return nil, pgrecord.Change{}, err
 	}
 	if ch.Verb != "" && ch.Verb != pgstore.VerbUpdated {
 		return &scored, ch, nil
 	}
-	return pgstore.Updated(current, &scored)
+	return pgrecord.Updated(current, &scored)
 }
 
 // scoreIn gives l its score and reasons from the tenant's active rules,
@@ -117,7 +118,7 @@ func crossThresholds(ctx context.Context, tx *outbox.Tx, thresholds []ScoringRul
 			continue
 		}
 		if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_score_moves (tenant_id, lead_id, id, rule_id, from_status, to_status, score, moved_at)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7)`, l.ID, ids.New(), r.ID, l.Status, r.ToStatus, l.Score, l.UpdatedAt); err != nil {
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7)`, l.ID, ids.New(), r.ID, l.Status, r.ToStatus, l.Score, l.UpdatedAt); err != nil {
 			return fmt.Errorf("record score move: %w", pg.MapError(err))
 		}
 		l.Status, l.DisqualifiedReason = r.ToStatus, ""
@@ -182,7 +183,7 @@ func recordOf(l *Lead) ([]byte, error) {
 		keys[i] = strings.ToLower(t)
 	}
 	return json.Marshal(map[string]any{"custom_fields": l.CustomFields, "first_name": l.FirstName, "last_name": l.LastName, "company": l.Company, "title": l.Title,
-		"email": l.Email, "phone": l.Phone, "phone_e164": l.PhoneE164, "source": l.Source, "campaign_id": pgstore.OrNull(l.CampaignID),
+		"email": l.Email, "phone": l.Phone, "phone_e164": l.PhoneE164, "source": l.Source, "campaign_id": pgrecord.OrNull(l.CampaignID),
 		"status": l.Status, "rating": l.Rating, "tag_keys": keys, "created_at": l.CreatedAt})
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // RescanEvery is how often an instance looks for tenants whose scoring
@@ -32,7 +32,7 @@ const (
 // scored again from the first (lead_score_rescans): a rescan under way
 // starts over, for what it did was scored by the old rules.
 func requestRescan(ctx context.Context, tx *outbox.Tx) error {
-	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_score_rescans (tenant_id, requested_at) VALUES (`+pgstore.CurrentTenant+`, now())
+	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_score_rescans (tenant_id, requested_at) VALUES (`+pgrecord.CurrentTenant+`, now())
 		ON CONFLICT (tenant_id) DO UPDATE SET requested_at = EXCLUDED.requested_at, after_id = NULL`); err != nil {
 		return fmt.Errorf("request a rescan of lead scores: %w", pg.MapError(err))
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // ScoringService manages the tenant's lead scoring rules and shows why a
@@ -116,7 +116,7 @@ func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int6
 		return nil, nil, ErrIfMatchRequired
 	}
 	var out *ScoringRule
-	var ch pgstore.Change
+	var ch pgrecord.Change
 	err = s.store.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		old, err := getScoringRule(ctx, tx, id, true)
 		if err != nil {
@@ -137,7 +137,7 @@ func (s *service) UpdateScoringRule(ctx context.Context, id string, ifMatch int6
 			return err
 		}
 		next.ID, next.Kind, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.Kind, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
-		if out, ch, err = pgstore.Updated(old, next); err != nil || ch.Verb == "" {
+		if out, ch, err = pgrecord.Updated(old, next); err != nil || ch.Verb == "" {
 			return err
 		}
 		if err := updateScoringRule(ctx, tx, next); err != nil {

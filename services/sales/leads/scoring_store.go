@@ -12,7 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // scoringRow is a row of lead_scoring_rules.
@@ -73,7 +73,7 @@ func insertScoringRule(ctx context.Context, tx *outbox.Tx, r *ScoringRule) error
 		return err
 	}
 	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_scoring_rules (tenant_id, id, kind, definition, created_at, updated_at, version)
-		VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6)`, r.ID, r.Kind, body, r.CreatedAt, r.UpdatedAt, r.Version); err != nil {
+		VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6)`, r.ID, r.Kind, body, r.CreatedAt, r.UpdatedAt, r.Version); err != nil {
 		return fmt.Errorf("save scoring rule: %w", pg.MapError(err))
 	}
 	return nil
@@ -106,7 +106,7 @@ func deleteScoringRule(ctx context.Context, tx *outbox.Tx, id string) error {
 // reasons or status did (changed). A deleted or converted lead, or one
 // that is not there, stays as it is.
 func rescoreIn(ctx context.Context, tx *outbox.Tx, id string) (changed bool, err error) {
-	_, ch, err := updateIn(ctx, tx, id, func(current *Lead, _ Fields) (*Lead, pgstore.Change, error) { return current, pgstore.Change{}, nil })
+	_, ch, err := updateIn(ctx, tx, id, func(current *Lead, _ Fields) (*Lead, pgrecord.Change, error) { return current, pgrecord.Change{}, nil })
 	if errs.KindOf(err) == errs.NotFound {
 		return false, nil
 	}

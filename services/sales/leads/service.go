@@ -12,6 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -156,30 +157,30 @@ func (s *service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return nil, nil, ErrIfMatchRequired
 	}
-	out, ch, err := s.store.patch(ctx, p.TenantID, id, func(old *Lead, defs Fields, region string) (*Lead, pgstore.Change, error) {
+	out, ch, err := s.store.patch(ctx, p.TenantID, id, func(old *Lead, defs Fields, region string) (*Lead, pgrecord.Change, error) {
 		switch {
 		case old.DeletedAt != nil || !deals.InScope(p, old.OwnerID, old.TeamID):
-			return nil, pgstore.Change{}, ErrNotFound
+			return nil, pgrecord.Change{}, ErrNotFound
 		case old.Version != ifMatch:
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		case old.Status == StatusConverted:
-			return nil, pgstore.Change{}, ErrConverted
+			return nil, pgrecord.Change{}, ErrConverted
 		}
 		next := &Lead{}
 		if err := mergepatch.Apply(old, patch, readOnly, next); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		if err := next.normalize(p.UserID, region); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		if err := checkFields(next, defs, region); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		if err := next.checkStatus(old.Status); err != nil {
-			return nil, pgstore.Change{}, err
+			return nil, pgrecord.Change{}, err
 		}
 		next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
-		return pgstore.Updated(old, next)
+		return pgrecord.Updated(old, next)
 	})
 	return out, ch.Fields, err
 }
@@ -202,14 +203,14 @@ func (s *service) setDeleted(ctx context.Context, id string, ifMatch int64, dele
 	if err != nil {
 		return nil, err
 	}
-	out, _, err := s.store.Update(ctx, p.TenantID, id, func(old *Lead) (*Lead, pgstore.Change, error) {
+	out, _, err := s.store.Update(ctx, p.TenantID, id, func(old *Lead) (*Lead, pgrecord.Change, error) {
 		switch {
 		case !deals.InScope(p, old.OwnerID, old.TeamID), deleted && old.DeletedAt != nil:
-			return nil, pgstore.Change{}, ErrNotFound
+			return nil, pgrecord.Change{}, ErrNotFound
 		case !deleted && old.DeletedAt == nil:
-			return nil, pgstore.Change{}, ErrNotDeleted
+			return nil, pgrecord.Change{}, ErrNotDeleted
 		case ifMatch != 0 && old.Version != ifMatch:
-			return nil, pgstore.Change{}, ErrVersionMismatch
+			return nil, pgrecord.Change{}, ErrVersionMismatch
 		}
 		next := *old
 		now := pg.Timestamp(s.now())
@@ -218,7 +219,7 @@ func (s *service) setDeleted(ctx context.Context, id string, ifMatch int64, dele
 		if deleted {
 			next.DeletedAt, verb = &now, pgstore.VerbDeleted
 		}
-		return &next, pgstore.Change{Verb: verb}, nil
+		return &next, pgrecord.Change{Verb: verb}, nil
 	})
 	return out, err
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // settingsIn reads the tenant's settings of leads in tx: none set are
@@ -52,7 +52,7 @@ func (s *Store) Settings(ctx context.Context, tenant string) (out *Settings, err
 func (s *Store) SetSettings(ctx context.Context, tenant string, in *Settings) error {
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_settings (tenant_id, default_region, updated_at, updated_by)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3)
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3)
 			ON CONFLICT (tenant_id) DO UPDATE SET default_region = EXCLUDED.default_region,
 				updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
 			in.DefaultRegion, *in.UpdatedAt, in.UpdatedBy)

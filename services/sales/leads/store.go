@@ -14,6 +14,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -78,10 +79,10 @@ func utc(t *time.Time) *time.Time {
 // lead is the Lead of r.
 func (r row) lead() (Lead, error) {
 	l := Lead{ID: r.ID, FirstName: r.FirstName, LastName: r.LastName, Company: r.Company, Title: r.Title, Email: r.Email, Phone: r.Phone,
-		PhoneE164: r.PhoneE164, Source: r.Source, CampaignID: pgstore.Deref(r.CampaignID), Status: r.Status, DisqualifiedReason: r.DisqualifiedReason,
-		Rating: r.Rating, Score: r.Score, OwnerID: r.OwnerID, TeamID: r.TeamID, AssignedByRuleID: pgstore.Deref(r.AssignedByRuleID),
-		AssignmentReason: r.AssignmentReason, ConvertedContactID: pgstore.Deref(r.ConvertedContactID), ConvertedAccountID: pgstore.Deref(r.ConvertedAccountID),
-		ConvertedOpportunityID: pgstore.Deref(r.ConvertedOpportunityID), ConvertedAt: utc(r.ConvertedAt), CreatedAt: r.CreatedAt.UTC(),
+		PhoneE164: r.PhoneE164, Source: r.Source, CampaignID: pgrecord.Deref(r.CampaignID), Status: r.Status, DisqualifiedReason: r.DisqualifiedReason,
+		Rating: r.Rating, Score: r.Score, OwnerID: r.OwnerID, TeamID: r.TeamID, AssignedByRuleID: pgrecord.Deref(r.AssignedByRuleID),
+		AssignmentReason: r.AssignmentReason, ConvertedContactID: pgrecord.Deref(r.ConvertedContactID), ConvertedAccountID: pgrecord.Deref(r.ConvertedAccountID),
+		ConvertedOpportunityID: pgrecord.Deref(r.ConvertedOpportunityID), ConvertedAt: utc(r.ConvertedAt), CreatedAt: r.CreatedAt.UTC(),
 		UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version, DeletedAt: utc(r.DeletedAt), Tags: append([]string{}, r.Tags...)}
 	if err := json.Unmarshal(r.ScoreReasons, &l.ScoreReasons); err != nil {
 		return l, fmt.Errorf("read score reasons: %w", err)
@@ -127,9 +128,9 @@ func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
 	for i, t := range l.Tags {
 		keys[i] = strings.ToLower(t)
 	}
-	args := []any{l.ID, l.FirstName, l.LastName, l.Company, l.Title, l.Email, l.Phone, l.PhoneE164, l.Source, pgstore.OrNull(l.CampaignID), l.Status,
-		l.DisqualifiedReason, l.Rating, l.Score, string(reasons), l.OwnerID, l.TeamID, pgstore.OrNull(l.AssignedByRuleID), l.AssignmentReason,
-		pgstore.OrNull(l.ConvertedContactID), pgstore.OrNull(l.ConvertedAccountID), pgstore.OrNull(l.ConvertedOpportunityID), l.ConvertedAt, l.CreatedAt, l.UpdatedAt,
+	args := []any{l.ID, l.FirstName, l.LastName, l.Company, l.Title, l.Email, l.Phone, l.PhoneE164, l.Source, pgrecord.OrNull(l.CampaignID), l.Status,
+		l.DisqualifiedReason, l.Rating, l.Score, string(reasons), l.OwnerID, l.TeamID, pgrecord.OrNull(l.AssignedByRuleID), l.AssignmentReason,
+		pgrecord.OrNull(l.ConvertedContactID), pgrecord.OrNull(l.ConvertedAccountID), pgrecord.OrNull(l.ConvertedOpportunityID), l.ConvertedAt, l.CreatedAt, l.UpdatedAt,
 		l.Version, l.DeletedAt, pq.StringArray(l.Tags), pq.StringArray(keys), string(values)}
 	q := `UPDATE leads SET first_name = $2, last_name = $3, company = $4, title = $5, email = $6, phone = $7, phone_e164 = $8, source = $9,
 		campaign_id = $10, status = $11, disqualified_reason = $12, rating = $13, score = $14, score_reasons = $15, owner_id = $16, team_id = $17,
@@ -137,7 +138,7 @@ func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
 		converted_at = $23, created_at = $24, updated_at = $25, version = $26, deleted_at = $27, tags = $28, tag_keys = $29,
 		custom_fields = $30 WHERE id = $1`
 	if insert {
-		q = `INSERT INTO leads (tenant_id, ` + columns + `, tag_keys) VALUES (` + pgstore.CurrentTenant +
+		q = `INSERT INTO leads (tenant_id, ` + columns + `, tag_keys) VALUES (` + pgrecord.CurrentTenant +
 			`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,
 			$28, $30, $29)`
 	}
@@ -150,7 +151,7 @@ func save(ctx context.Context, tx *outbox.Tx, l *Lead, insert bool) error {
 // get reads the lead id, locking it when lock.
 func get(ctx context.Context, tx *outbox.Tx, id string, lock bool) (*Lead, error) {
 	var r row
-	if err := pgstore.GetRow(ctx, tx, &r, "leads", columns, id, lock, ErrNotFound, "lead"); err != nil {
+	if err := pgrecord.GetRow(ctx, tx, &r, "leads", columns, id, lock, ErrNotFound, "lead"); err != nil {
 		return nil, err
 	}
 	l, err := leadsOf(ctx, tx, []row{r})
@@ -225,20 +226,20 @@ func (s *Store) Lead(ctx context.Context, tenant, id string) (l *Lead, err error
 	return l, err
 }
 
-// Update changes the lead id in a transaction of tenant (pgstore.Update):
+// Update changes the lead id in a transaction of tenant (pgrecord.Update):
 // it locks and reads the lead, change returns what it becomes and what
-// happened (pgstore.Updated for an update; VerbDeleted and VerbRestored
+// happened (pgrecord.Updated for an update; VerbDeleted and VerbRestored
 // for a soft delete and a restore, which write the lead as change left
 // it), and unless nothing did, the lead is written and its event goes to
 // the outbox in the same transaction. It is the one way a lead changes:
 // assignment, scoring and conversion write their fields through it.
-func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Lead) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
-	return s.update(ctx, tenant, id, func(current *Lead, _ Fields) (*Lead, pgstore.Change, error) { return change(current) })
+func (s *Store) Update(ctx context.Context, tenant, id string, change func(current *Lead) (*Lead, pgrecord.Change, error)) (*Lead, pgrecord.Change, error) {
+	return s.update(ctx, tenant, id, func(current *Lead, _ Fields) (*Lead, pgrecord.Change, error) { return change(current) })
 }
 
 // update is Update whose change has the tenant's custom fields of leads,
 // read in the transaction.
-func (s *Store) update(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields) (*Lead, pgstore.Change, error)) (out *Lead, ch pgstore.Change, err error) {
+func (s *Store) update(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields) (*Lead, pgrecord.Change, error)) (out *Lead, ch pgrecord.Change, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		out, ch, err = updateIn(ctx, tx, id, change)
 		return err
@@ -248,13 +249,13 @@ func (s *Store) update(ctx context.Context, tenant, id string, change func(curre
 
 // patch is update whose change also has the tenant's default phone
 // region, read in the same transaction: a PATCH of the API.
-func (s *Store) patch(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields, region string) (*Lead, pgstore.Change, error)) (out *Lead, ch pgstore.Change, err error) {
+func (s *Store) patch(ctx context.Context, tenant, id string, change func(current *Lead, defs Fields, region string) (*Lead, pgrecord.Change, error)) (out *Lead, ch pgrecord.Change, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		region, err := regionIn(ctx, tx)
 		if err != nil {
 			return err
 		}
-		out, ch, err = updateIn(ctx, tx, id, func(current *Lead, defs Fields) (*Lead, pgstore.Change, error) {
+		out, ch, err = updateIn(ctx, tx, id, func(current *Lead, defs Fields) (*Lead, pgrecord.Change, error) {
 			return change(current, defs, region)
 		})
 		return err
@@ -263,14 +264,14 @@ func (s *Store) patch(ctx context.Context, tenant, id string, change func(curren
 }
 
 // updateIn is update in tx, a transaction of the lead's tenant
-// (pgstore.UpdateIn): the one way a lead changes, by the API and by a CSV
+// (pgrecord.UpdateIn): the one way a lead changes, by the API and by a CSV
 // import in the transaction of its chunk of rows (ImportDomain). What the
 // change makes of the lead is scored in the transaction (rescored), but
 // for a deletion.
-func updateIn(ctx context.Context, tx *outbox.Tx, id string, change func(current *Lead, defs Fields) (*Lead, pgstore.Change, error)) (*Lead, pgstore.Change, error) {
+func updateIn(ctx context.Context, tx *outbox.Tx, id string, change func(current *Lead, defs Fields) (*Lead, pgrecord.Change, error)) (*Lead, pgrecord.Change, error) {
 	var next *Lead
 	var defs Fields
-	rows := pgstore.Rows[*Lead]{
+	rows := pgrecord.Rows[*Lead]{
 		Entity: pgstore.EntityLead,
 		Lock: func(ctx context.Context, tx *outbox.Tx, id string) (l *Lead, err error) {
 			if defs, err = fieldStore.Defs(ctx, tx.SQL(), EntityLead); err != nil {
@@ -282,7 +283,7 @@ func updateIn(ctx context.Context, tx *outbox.Tx, id string, change func(current
 		// A lead is deleted softly: its deletedAt is written.
 		Delete: func(ctx context.Context, tx *outbox.Tx, _ string) error { return save(ctx, tx, next, false) },
 	}
-	return pgstore.UpdateIn(ctx, tx, id, rows, func(current *Lead) (*Lead, pgstore.Change, error) {
+	return pgrecord.UpdateIn(ctx, tx, id, rows, func(current *Lead) (*Lead, pgrecord.Change, error) {
 		n, ch, err := change(current, defs)
 		if err == nil {
 			n, ch, err = rescored(ctx, tx, current, n, ch)
@@ -311,7 +312,7 @@ func likePrefix(s string) string {
 // List returns up to limit leads p may see that f selects, newest first,
 // after the id after ("" from the first).
 func (s *Store) List(ctx context.Context, p auth.Principal, f Filter, after string, limit int) (out []Lead, err error) {
-	q := &pgstore.Query{}
+	q := &pgrecord.Query{}
 	if f.Deleted {
 		q.Add("deleted_at IS NOT NULL")
 	} else {
@@ -370,8 +371,8 @@ const maxDuplicates = 100
 
 // duplicateQuery is the condition of l's duplicates p may see; false when
 // l has neither email nor phone.
-func duplicateQuery(p auth.Principal, l *Lead) (*pgstore.Query, bool) {
-	q := &pgstore.Query{}
+func duplicateQuery(p auth.Principal, l *Lead) (*pgrecord.Query, bool) {
+	q := &pgrecord.Query{}
 	switch {
 	case l.Email != "" && l.PhoneE164 != "":
 		q.Add("(email_key = ? OR phone_e164 = ?)", strings.ToLower(l.Email), l.PhoneE164)

@@ -12,8 +12,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 	"github.com/rapport-crm/rapport/services/sales/deals"
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
 
 // findByKeys returns, in tx, the live leads p may see with each of keys
@@ -35,7 +35,7 @@ func findByKeys(ctx context.Context, tx *outbox.Tx, p auth.Principal, all []stri
 	if len(emails)+len(phones) == 0 {
 		return out, nil
 	}
-	q := &pgstore.Query{Args: []any{emails, phones}}
+	q := &pgrecord.Query{Args: []any{emails, phones}}
 	deals.Scope(q, p, "")
 	scope := ""
 	if len(q.Conds) > 0 {

@@ -10,7 +10,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // getSettings reads the tenant's settings in tx: none set are empty
@@ -54,7 +54,7 @@ func (s *Store) SetSettings(ctx context.Context, tenant string, in *Settings) er
 	}
 	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		_, err := tx.SQL().ExecContext(ctx, `INSERT INTO quote_settings (tenant_id, settings, updated_at, updated_by)
-			VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3)
+			VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3)
 			ON CONFLICT (tenant_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
 			string(body), *in.UpdatedAt, in.UpdatedBy)
 		if err != nil {

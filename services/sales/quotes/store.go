@@ -12,6 +12,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -73,8 +74,8 @@ func total(minor int64, currency string) money.Money {
 
 // quote is the Quote of r, without its history.
 func (r quoteRow) quote() (*Quote, error) {
-	q := &Quote{ID: r.ID, Number: r.Number, Revision: r.Revision, OpportunityID: r.OpportunityID, Name: r.Name, AccountID: pgstore.Deref(r.AccountID),
-		ContactID: pgstore.Deref(r.ContactID), AccountName: r.AccountName, ContactName: r.ContactName, OwnerID: r.OwnerID, TeamID: r.TeamID, PriceBookID: r.PriceBookID, Currency: r.Currency,
+	q := &Quote{ID: r.ID, Number: r.Number, Revision: r.Revision, OpportunityID: r.OpportunityID, Name: r.Name, AccountID: pgrecord.Deref(r.AccountID),
+		ContactID: pgrecord.Deref(r.ContactID), AccountName: r.AccountName, ContactName: r.ContactName, OwnerID: r.OwnerID, TeamID: r.TeamID, PriceBookID: r.PriceBookID, Currency: r.Currency,
 		Total: total(r.TotalMinor, r.Currency), State: r.State, ApprovalLevels: r.ApprovalLevels, ApprovedLevels: r.ApprovedLevels,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 	if err := json.Unmarshal(r.LineItems, &q.LineItems); err != nil {
@@ -145,7 +146,7 @@ func saveQuote(ctx context.Context, tx *outbox.Tx, q *Quote, insert bool) error 
 	if insert {
 		query = `INSERT INTO quotes (tenant_id, id, number, opportunity_id, revision, state, owner_id, team_id, approval_levels, approved_levels,
 			approvers, created_by, created_at, updated_at, version)
-			VALUES (` + pgstore.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+			VALUES (` + pgrecord.CurrentTenant + `, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
 	}
 	if _, err := tx.SQL().ExecContext(ctx, query, args...); err != nil {
 		return fmt.Errorf("save quote: %w", pg.MapError(err))
@@ -161,8 +162,8 @@ func insertRevision(ctx context.Context, tx *outbox.Tx, q *Quote, by string, at 
 	}
 	_, err = tx.SQL().ExecContext(ctx, `INSERT INTO quote_revisions (tenant_id, quote_id, revision, name, account_id, contact_id, account_name,
 		contact_name, price_book_id, currency, line_items, total_minor, created_by, created_at)
-		VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		q.ID, q.Revision, q.Name, pgstore.OrNull(q.AccountID), pgstore.OrNull(q.ContactID), q.AccountName, q.ContactName, q.PriceBookID, q.Currency, string(lines), q.Total.Minor, by, at)
+		VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		q.ID, q.Revision, q.Name, pgrecord.OrNull(q.AccountID), pgrecord.OrNull(q.ContactID), q.AccountName, q.ContactName, q.PriceBookID, q.Currency, string(lines), q.Total.Minor, by, at)
 	if err != nil {
 		return fmt.Errorf("save quote revision: %w", pg.MapError(err))
 	}
@@ -172,7 +173,7 @@ func insertRevision(ctx context.Context, tx *outbox.Tx, q *Quote, by string, at 
 // insertStep appends s to the history of the quote id.
 func insertStep(ctx context.Context, tx *outbox.Tx, id string, s Step) error {
 	_, err := tx.SQL().ExecContext(ctx, `INSERT INTO quote_history (tenant_id, id, quote_id, revision, action, from_state, to_state, level,
-		by_user, at, comment) VALUES (`+pgstore.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		by_user, at, comment) VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		ids.New(), id, s.Revision, s.Action, s.From, s.To, s.Level, s.By, s.At, s.Comment)
 	if err != nil {
 		return fmt.Errorf("save quote history: %w", pg.MapError(err))
@@ -186,7 +187,7 @@ func insertStep(ctx context.Context, tx *outbox.Tx, id string, s Step) error {
 // gives the number back.
 func nextNumber(ctx context.Context, tx *outbox.Tx, year int) (int64, error) {
 	var n int64
-	err := tx.SQL().GetContext(ctx, &n, `INSERT INTO quote_numbers (tenant_id, year, last) VALUES (`+pgstore.CurrentTenant+`, $1, 1)
+	err := tx.SQL().GetContext(ctx, &n, `INSERT INTO quote_numbers (tenant_id, year, last) VALUES (`+pgrecord.CurrentTenant+`, $1, 1)
 		ON CONFLICT (tenant_id, year) DO UPDATE SET last = quote_numbers.last + 1 RETURNING last`, year)
 	if err != nil {
 		return 0, fmt.Errorf("next quote number: %w", pg.MapError(err))
@@ -305,7 +306,7 @@ type Filter struct {
 // Quotes returns up to limit quotes p may see that f selects, newest
 // first, after the id after ("" from the first), without their history.
 func (s *Store) Quotes(ctx context.Context, tenant string, p auth.Principal, f Filter, after string, limit int) (out []Quote, err error) {
-	where := &pgstore.Query{}
+	where := &pgrecord.Query{}
 	if f.OpportunityID != "" {
 		where.Add("q.opportunity_id = ?", f.OpportunityID)
 	}
@@ -356,7 +357,7 @@ func (s *Store) Revision(ctx context.Context, tenant, id string, n int) (out *Re
 		if err != nil {
 			return fmt.Errorf("read quote revision: %w", pg.MapError(err))
 		}
-		out = &Revision{QuoteID: id, Number: r.Number, Revision: n, Name: r.Name, AccountID: pgstore.Deref(r.AccountID), ContactID: pgstore.Deref(r.ContactID),
+		out = &Revision{QuoteID: id, Number: r.Number, Revision: n, Name: r.Name, AccountID: pgrecord.Deref(r.AccountID), ContactID: pgrecord.Deref(r.ContactID),
 			AccountName: r.AccountName, ContactName: r.ContactName, PriceBookID: r.PriceBookID, Currency: r.Currency, Total: total(r.TotalMinor, r.Currency), CreatedBy: r.RevCreated, CreatedAt: r.RevAt.UTC()}
 		return json.Unmarshal(r.LineItems, &out.LineItems)
 	})

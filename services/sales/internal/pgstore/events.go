@@ -1,3 +1,5 @@
+// Package pgstore holds what the sales service's stores share beyond
+// libs/pgrecord: the catalogue of the events the service publishes.
 package pgstore
 
 import "github.com/rapport-crm/rapport/libs/events"
@@ -6,7 +8,7 @@ import "github.com/rapport-crm/rapport/libs/events"
 const (
 	VerbCreated = "created"
 	VerbUpdated = events.VerbUpdated
-	VerbDeleted = "deleted"
+	VerbDeleted = events.VerbDeleted
 	// VerbRestored is a soft-deleted record brought back.
 	VerbRestored = "restored"
 	// VerbStageChanged is an opportunity moved to another stage.

@@ -1,4 +1,4 @@
-package pgstore
+package pgrecord
 
 import (
 	"context"
@@ -59,7 +59,7 @@ func UpdateIn[T any](ctx context.Context, tx *outbox.Tx, id string, rows Rows[T]
 	switch ch.Verb {
 	case "":
 		return next, ch, nil
-	case VerbDeleted:
+	case events.VerbDeleted:
 		err = rows.Delete(ctx, tx, id)
 	default:
 		err = rows.Write(ctx, tx, current, next)
@@ -78,5 +78,5 @@ func Updated[T any](old, next T) (T, Change, error) {
 	if err != nil || len(changed) == 0 {
 		return old, Change{}, err
 	}
-	return next, Change{Verb: VerbUpdated, Fields: changed}, nil
+	return next, Change{Verb: events.VerbUpdated, Fields: changed}, nil
 }
