@@ -1,0 +1,49 @@
+-- +goose Up
+-- Cases (package cases): a tenant's customer-service cases. number is
+-- gap-free per tenant (libs/numbering);
+-- sla_due_at is the nearest running SLA target (package sla writes it),
+-- what an agent's queue view sorts by.
+CREATE TABLE cases (
+    tenant_id    uuid        NOT NULL,
+    id           uuid        NOT NULL,
+    number       bigint      NOT NULL,
+    subject      text        NOT NULL,
+    description  text        NOT NULL DEFAULT '',
+    contact_id   uuid,
+    account_id   uuid,
+    channel      text        NOT NULL,
+    type         text        NOT NULL DEFAULT '',
+    priority     text        NOT NULL,
+    status       text        NOT NULL,
+    queue_id     uuid,
+    assignee_id  text,
+    tags         text[]      NOT NULL DEFAULT '{}',
+    custom_fields jsonb      NOT NULL DEFAULT '{}',
+    links        jsonb       NOT NULL DEFAULT '[]',
+    language     text        NOT NULL DEFAULT '',
+    sla_due_at   timestamptz,
+    solved_at    timestamptz,
+    closed_at    timestamptz,
+    merged_into  uuid,
+    created_by   text        NOT NULL,
+    created_at   timestamptz NOT NULL,
+    updated_at   timestamptz NOT NULL,
+    version      bigint      NOT NULL DEFAULT 1,
+    PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, number)
+);
+
+-- The agent's queue view: open cases of queues, by SLA due.
+CREATE INDEX cases_queue_due ON cases (tenant_id, queue_id, sla_due_at, id) WHERE status NOT IN ('solved', 'closed');
+CREATE INDEX cases_assignee ON cases (tenant_id, assignee_id, sla_due_at, id) WHERE status NOT IN ('solved', 'closed');
+CREATE INDEX cases_contact ON cases (tenant_id, contact_id);
+CREATE INDEX cases_account ON cases (tenant_id, account_id);
+
+ALTER TABLE cases ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cases FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON cases
+    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+
+-- +goose Down
+DROP TABLE cases;

@@ -1,0 +1,21 @@
+package support
+
+import (
+	"testing"
+
+	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/outbox"
+
+	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
+)
+
+// TestRoutesAreTheDocumentedOperations checks that api/openapi.yaml loads
+// and is valid, and the service's route table against it
+// (contracttest.CheckRoutes).
+func TestRoutesAreTheDocumentedOperations(t *testing.T) {
+	doc, err := OpenAPI(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracttest.CheckRoutes(t, doc, routes(outbox.NewDB(nil, supportdb.Events, ""), nil))
+}

@@ -1,0 +1,74 @@
+// Package support is the support service of Rapport (issue 18): the
+// customer-service domain. Cases from every channel with their threads,
+// the SLAs on business-hours calendars that time them, the knowledge base,
+// and the email channel. Every read and write runs in a tenant transaction
+// under row-level security; every change is published through the outbox
+// to rapport.support.v1.
+//
+// The service is split by bounded context (README.md has the map), each
+// package with its service, endpoints, transport and store. This package
+// wires them (Starter) and holds the embedded contract.
+package support
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
+	"github.com/rapport-crm/rapport/libs/starter"
+
+	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
+	"github.com/rapport-crm/rapport/services/support/migrations"
+)
+
+// Starter is the support service as libs/starter runs it: cmd/support
+// starts it, and so do the tests.
+func Starter() starter.Service {
+	return starter.Service{Name: registry.Support, Migrations: []pg.Source{migrations.Source()}, Build: build}
+}
+
+// build wires the service on what the starter opened.
+func build(ctx context.Context, env starter.Env) (starter.API, error) {
+	spec, err := starter.OpenAPIJSON(ctx, openapiYAML)
+	if err != nil {
+		return starter.API{}, err
+	}
+	db := outbox.NewDB(env.DB, supportdb.Events, env.Topic)
+	return starter.API{Routes: routes(db, env.Cursors), OpenAPI: spec, Consumers: consumers(db, env.Logger),
+		Jobs: jobs(db, env.Logger)}, nil
+}
+
+// consumers are the service's consumers of events.
+func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
+	return []starter.Consumer{
+		// cases consumers
+		// sla consumers
+		// kb consumers
+		// email consumers
+	}
+}
+
+// jobs are the service's periodic jobs, on every instance.
+func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
+	return []starter.Job{
+		// cases jobs
+		// sla jobs
+		// kb jobs
+		// email jobs
+	}
+}
+
+// routes is the service's route table, every context's, each route with
+// its permission; the contexts share db.
+func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
+	return slices.Concat[[]starter.Route](
+		// cases routes
+		// sla routes
+		// kb routes
+		// email routes
+	)
+}
