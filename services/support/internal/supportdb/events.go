@@ -1,5 +1,6 @@
-// Package supportdb holds what the support service's stores share beyond
-// libs/pgrecord: the catalogue of the events the service publishes.
+// Package supportdb holds what the support service's contexts share beyond
+// libs/pgrecord: the permissions of the support module and the catalogue
+// of the events the service publishes.
 package supportdb
 
 import "github.com/rapport-crm/rapport/libs/events"
@@ -23,3 +24,12 @@ var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Ve
 	// kb events
 	// email events
 }}
+
+// The permissions of the support module: reading; working cases (create,
+// update, reply, note, merge, split); configuring (calendars, SLA
+// policies, mailboxes, the knowledge base's publishing, deletions).
+const (
+	PermRead  = "support:read"
+	PermWrite = "support:write"
+	PermAdmin = "support:admin"
+)
