@@ -66,9 +66,9 @@ func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 // its permission; the contexts share db.
 func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 	return slices.Concat[[]starter.Route](
-		// cases routes
-		// sla routes
-		// kb routes
-		// email routes
+	// cases routes
+	// sla routes
+	// kb routes
+	// email routes
 	)
 }
