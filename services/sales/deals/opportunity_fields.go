@@ -3,13 +3,21 @@ package deals
 import (
 	"context"
 
+	"github.com/rapport-crm/rapport/libs/customdefs"
 	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/starter"
-
-	"github.com/rapport-crm/rapport/services/sales/customdefs"
 )
+
+// FieldStore is the SQL of the custom field definitions of the sales
+// service's records (leads, opportunities), in its custom_fields table
+// (0008_lead_tags_fields.sql).
+var FieldStore = customfields.Store{Table: "custom_fields"}
+
+// FieldPerms are the permissions of the custom field definitions: listed
+// with sales:read, changed with sales:admin.
+var FieldPerms = customdefs.Perms{Read: PermRead, Admin: PermAdmin}
 
 // EntityOpportunity is the entity of the custom fields of opportunities.
 const EntityOpportunity = "opportunity"
@@ -21,20 +29,20 @@ const phoneRegion = ""
 // NewFieldService returns the custom field definitions of opportunities on
 // store's database (customdefs.Service of entity opportunity).
 func NewFieldService(store *Store) customdefs.Service {
-	return customdefs.NewService(store.db, EntityOpportunity)
+	return customdefs.NewService(store.db, FieldStore, EntityOpportunity)
 }
 
 // FieldRoutes returns the routes of the custom field definitions of
 // opportunities on s, at /v1/opportunity-custom-fields (customdefs.Routes).
 func FieldRoutes(s customdefs.Service) []starter.Route {
-	return customdefs.Routes(s, "/v1/opportunity-custom-fields", "Opportunity")
+	return customdefs.Routes(s, "/v1/opportunity-custom-fields", "Opportunity", FieldPerms)
 }
 
 // checkFields checks o's custom field values against the tenant's
 // definitions of opportunities, read in tx, normalising them
 // (customfields.Check: errors name customFields/<key>).
 func checkFields(ctx context.Context, tx *outbox.Tx, o *Opportunity) error {
-	defs, err := customdefs.Defs(ctx, tx, EntityOpportunity)
+	defs, err := FieldStore.Defs(ctx, tx.SQL(), EntityOpportunity)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/libs/pgrecord"
-	"github.com/rapport-crm/rapport/services/sales/customdefs"
 	"github.com/rapport-crm/rapport/services/sales/money"
 )
 
@@ -119,7 +118,7 @@ func opportunitiesOf(ctx context.Context, tx *outbox.Tx, rows []opportunityRow) 
 	if len(rows) == 0 {
 		return out, nil
 	}
-	defs, err := customdefs.Defs(ctx, tx, EntityOpportunity)
+	defs, err := FieldStore.Defs(ctx, tx.SQL(), EntityOpportunity)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ const (
 	// EntityLead is a lead (package leads).
 	EntityLead = "lead"
 	// EntityCustomField is a custom field definition of leads or of
-	// opportunities (package customdefs).
+	// opportunities (libs/customdefs).
 	EntityCustomField = "custom_field"
 	// EntityImport is a CSV import of leads (libs/importjob, package
 	// leads).

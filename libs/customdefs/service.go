@@ -1,10 +1,12 @@
-// Package customdefs is the custom field definitions of the sales
-// service's records, one Service per entity ("lead", "opportunity"):
-// libs/customfields' definitions kept in sales' own custom_fields table
-// (0008_lead_tags_fields.sql, row-level security), listed with sales:read
-// and changed with sales:admin, each change published as
-// custom_field.created, .updated or .deleted. The packages of the records
-// check their values against Defs in their writes' transactions.
+// Package customdefs is the custom field definitions of a service's
+// records, one Service per entity ("lead", "case"): libs/customfields'
+// definitions kept in the service's own table (customfields.Store, with
+// row-level security), listed with the module's read permission and
+// changed with its admin permission, each change published as
+// custom_field.created, .updated or .deleted (EntityCustomField). The
+// packages of the records check their values against Defs in their
+// writes' transactions. Sales (leads, opportunities) and support (cases)
+// share it.
 package customdefs
 
 import (
@@ -15,25 +17,24 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/customfields"
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/mergepatch"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgrecord"
-
-	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
 
-// Store is the SQL of the definitions, in custom_fields.
-var Store = customfields.Store{Table: "custom_fields"}
+// EntityCustomField is the entity of the definitions' events; a service
+// using this package lists it in its catalogue with VerbCreated,
+// events.VerbUpdated and events.VerbDeleted.
+const EntityCustomField = "custom_field"
+
+// VerbCreated is the verb of a new definition's event.
+const VerbCreated = "created"
 
 // Fields are the tenant's custom field definitions of one entity by key.
 type Fields = map[string]customfields.Field
-
-// Defs reads the tenant's definitions of entity in tx, by key.
-func Defs(ctx context.Context, tx *outbox.Tx, entity string) (Fields, error) {
-	return Store.Defs(ctx, tx.SQL(), entity)
-}
 
 // readOnly are the fields of a definition the service sets.
 var readOnly = []string{"id", "createdAt", "updatedAt", "version"}
@@ -57,27 +58,29 @@ type Service interface {
 // service is the Service of the definitions of entity.
 type service struct {
 	db     *outbox.DB
+	store  customfields.Store
 	entity string
 	now    func() time.Time
 	rows   pgrecord.Rows[*customfields.Field]
 }
 
-// NewService returns the Service of the definitions of entity on db.
-func NewService(db *outbox.DB, entity string) Service {
-	s := &service{db: db, entity: entity, now: time.Now}
+// NewService returns the Service of the definitions of entity in store's
+// table on db.
+func NewService(db *outbox.DB, store customfields.Store, entity string) Service {
+	s := &service{db: db, store: store, entity: entity, now: time.Now}
 	s.rows = pgrecord.Rows[*customfields.Field]{
-		Entity: pgstore.EntityCustomField,
+		Entity: EntityCustomField,
 		Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*customfields.Field, error) {
-			d, err := Store.Get(ctx, tx.SQL(), id, true)
+			d, err := store.Get(ctx, tx.SQL(), id, true)
 			if err == nil && d.Entity != entity {
 				return nil, customfields.ErrNotFound
 			}
 			return d, err
 		},
 		Write: func(ctx context.Context, tx *outbox.Tx, _, next *customfields.Field) error {
-			return Store.Save(ctx, tx.SQL(), next, false)
+			return store.Save(ctx, tx.SQL(), next, false)
 		},
-		Delete: func(ctx context.Context, tx *outbox.Tx, id string) error { return Store.Delete(ctx, tx.SQL(), id) },
+		Delete: func(ctx context.Context, tx *outbox.Tx, id string) error { return store.Delete(ctx, tx.SQL(), id) },
 	}
 	return s
 }
@@ -104,7 +107,7 @@ func (s *service) ListFields(ctx context.Context) (out []customfields.Field, err
 		return nil, err
 	}
 	err = s.db.InTx(ctx, t, func(tx *outbox.Tx) error {
-		out, err = Store.List(ctx, tx.SQL(), s.entity)
+		out, err = s.store.List(ctx, tx.SQL(), s.entity)
 		return err
 	})
 	for i := range out {
@@ -129,10 +132,10 @@ func (s *service) CreateField(ctx context.Context, d customfields.Field) (*custo
 	now := pg.Timestamp(s.now())
 	d.ID, d.CreatedAt, d.UpdatedAt, d.Version = ids.New(), now, now, 1
 	return &d, s.db.InTx(ctx, t, func(tx *outbox.Tx) error {
-		if err := Store.Save(ctx, tx.SQL(), &d, true); err != nil {
+		if err := s.store.Save(ctx, tx.SQL(), &d, true); err != nil {
 			return err
 		}
-		return tx.Emit(ctx, pgstore.EntityCustomField, pgstore.VerbCreated, d.ID, &d, nil)
+		return tx.Emit(ctx, EntityCustomField, VerbCreated, d.ID, &d, nil)
 	})
 }
 
@@ -178,7 +181,7 @@ func (s *service) DeleteField(ctx context.Context, id string, ifMatch int64) err
 			return nil, pgrecord.Change{}, ErrVersion
 		}
 		old.UTC()
-		return old, pgrecord.Change{Verb: pgstore.VerbDeleted}, nil
+		return old, pgrecord.Change{Verb: events.VerbDeleted}, nil
 	})
 	return err
 }
