@@ -235,8 +235,8 @@ func TestQuoteNumbers(t *testing.T) {
 		return err == nil && waiting == 1, strconv.Itoa(waiting)
 	})
 	var held int64
-	if err := e.admin.Get(&held, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'quote_numbers' AND l.mode = 'RowExclusiveLock' AND l.granted"); err != nil || held == 0 {
-		t.Fatalf("the waiting create holds no lock of quote_numbers (%d, %v)", held, err)
+	if err := e.admin.Get(&held, "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND c.relname = 'number_sequences' AND l.mode = 'RowExclusiveLock' AND l.granted"); err != nil || held == 0 {
+		t.Fatalf("the waiting create holds no lock of number_sequences (%d, %v)", held, err)
 	}
 	cancel()
 	<-cancelled

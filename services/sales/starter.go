@@ -19,6 +19,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/numbering"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
@@ -38,9 +39,10 @@ import (
 )
 
 // Starter is the sales service as libs/starter runs it: cmd/sales starts
-// it, and so do the tests.
+// it, and so do the tests. libs/numbering's table comes first: the sales
+// migration 0020 moves the quote numbers into it.
 func Starter() starter.Service {
-	return starter.Service{Name: registry.Sales, Migrations: []pg.Source{migrations.Source(), importjob.Migrations()}, Build: build}
+	return starter.Service{Name: registry.Sales, Migrations: []pg.Source{numbering.Migrations(), migrations.Source(), importjob.Migrations()}, Build: build}
 }
 
 // build wires the service on what the starter opened.

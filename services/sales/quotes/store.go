@@ -10,6 +10,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/numbering"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgrecord"
@@ -182,17 +183,10 @@ func insertStep(ctx context.Context, tx *outbox.Tx, id string, s Step) error {
 }
 
 // nextNumber takes the next quote number of the transaction's tenant in
-// year: the counter row is raised in the transaction and stays locked to
-// its end, so concurrent creates take consecutive numbers and a rollback
-// gives the number back.
+// year (libs/numbering, sequence "quote" scoped by the year): concurrent
+// creates take consecutive numbers and a rollback gives the number back.
 func nextNumber(ctx context.Context, tx *outbox.Tx, year int) (int64, error) {
-	var n int64
-	err := tx.SQL().GetContext(ctx, &n, `INSERT INTO quote_numbers (tenant_id, year, last) VALUES (`+pgrecord.CurrentTenant+`, $1, 1)
-		ON CONFLICT (tenant_id, year) DO UPDATE SET last = quote_numbers.last + 1 RETURNING last`, year)
-	if err != nil {
-		return 0, fmt.Errorf("next quote number: %w", pg.MapError(err))
-	}
-	return n, nil
+	return numbering.Next(ctx, tx.SQL(), "quote", strconv.Itoa(year))
 }
 
 // Opportunity gives a change the opportunity of the quote, read in its
