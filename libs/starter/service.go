@@ -66,6 +66,19 @@ type API struct {
 	Jobs []Job
 	// Consumers consume other contexts' events once the database is ready.
 	Consumers []Consumer
+	// Servers are listeners besides HTTP (an SMTP server, …), started with
+	// the HTTP server.
+	Servers []Server
+}
+
+// Server is a listener a service runs beside its HTTP server. Run serves
+// until ctx ends, then finishes what is in flight and returns; its error
+// before then stops the instance. On shutdown the servers stop after the
+// HTTP server and before the background work (relay, consumers, jobs), so
+// what they wrote last is still relayed, and before the database closes.
+type Server struct {
+	Name string
+	Run  func(ctx context.Context) error
 }
 
 // Route is one route of a service's API, declared once: the router, the

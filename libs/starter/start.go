@@ -139,6 +139,7 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 	}
 	w.fail = fail
 	go func() { fail(srv.Serve(ln)) }()
+	servers, stopServers := runServers(context.WithoutCancel(ctx), api.Servers, fail)
 	var background sync.WaitGroup
 	background.Go(func() {
 		if err := w.run(bg, &background); err != nil {
@@ -172,6 +173,8 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 		if err := srv.Shutdown(shutdown); err != nil && in.err == nil {
 			in.err = err
 		}
+		stopServers()
+		servers.Wait()
 		stopBG()
 		background.Wait()
 		_ = publisher.Close() // nothing is published any more
@@ -179,6 +182,21 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 		logger.Info(cfg.Name + " stopped serving")
 	}()
 	return in, nil
+}
+
+// runServers runs servers until stop is called, each Run's error before
+// then passed to fail.
+func runServers(ctx context.Context, servers []Server, fail func(error)) (*sync.WaitGroup, context.CancelFunc) {
+	ctx, stop := context.WithCancel(ctx)
+	var group sync.WaitGroup
+	for _, s := range servers {
+		group.Go(func() {
+			if err := s.Run(ctx); err != nil && ctx.Err() == nil {
+				fail(fmt.Errorf("server %s: %w", s.Name, err))
+			}
+		})
+	}
+	return &group, stop
 }
 
 // openAPIHandler serves the service's contract.
