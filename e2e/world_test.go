@@ -21,6 +21,7 @@ var builtinRoles = []struct {
 	{"sales_rep", []string{"contacts:read", "contacts:write", "sales:read", "sales:write", "reporting:read"}},
 	{"marketer", []string{"contacts:read", "marketing:*", "reporting:read"}},
 	{"support_agent", []string{"contacts:read", "contacts:write", "support:read", "support:write"}},
+	{"support_manager", []string{"contacts:read", "contacts:write", "support:*", "reporting:read", "users:read", "teams:read"}},
 	{"analyst", []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:*"}},
 	{"read_only", []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:read"}},
 	{"integration", []string{"contacts:*", "sales:*", "marketing:*", "support:*", "reporting:read"}},

@@ -12,12 +12,16 @@ type Binaries struct {
 	Gateway  string
 	Contacts string
 	Sales    string
+	Support  string
 }
 
-// Build compiles services/gateway/cmd/gateway, services/contacts/cmd/contacts
-// and services/sales/cmd/sales from the repository at root (the directory
-// holding go.work) into dir, with one go build.
+// Build compiles services/gateway/cmd/gateway, services/contacts/cmd/contacts,
+// services/sales/cmd/sales and services/support/cmd/support from the
+// repository at root (the directory holding go.work) into dir, with one go
+// build.
 func Build(ctx context.Context, root, dir string) (Binaries, error) {
-	b := Binaries{Gateway: filepath.Join(dir, "gateway"), Contacts: filepath.Join(dir, "contacts"), Sales: filepath.Join(dir, "sales")}
-	return b, proc.Build(ctx, root, dir, "./services/gateway/cmd/gateway", "./services/contacts/cmd/contacts", "./services/sales/cmd/sales")
+	b := Binaries{Gateway: filepath.Join(dir, "gateway"), Contacts: filepath.Join(dir, "contacts"), Sales: filepath.Join(dir, "sales"),
+		Support: filepath.Join(dir, "support")}
+	return b, proc.Build(ctx, root, dir, "./services/gateway/cmd/gateway", "./services/contacts/cmd/contacts", "./services/sales/cmd/sales",
+		"./services/support/cmd/support")
 }

@@ -1,5 +1,5 @@
 // Package stack runs Rapport's real binaries for end-to-end tests: the
-// gateway and the contacts and sales services, each on its own scratch PostgreSQL
+// gateway and the contacts, sales and support services, each on its own scratch PostgreSQL
 // database (owner for migrations, a runtime role under RLS) and one
 // in-process Kafka, wired as the local launcher (deploy/local) wires them.
 package stack
@@ -23,13 +23,14 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
-// Stack is a running gateway in front of running contacts and sales
-// services.
+// Stack is a running gateway in front of running contacts, sales and
+// support services.
 type Stack struct {
 	GatewayURL    string   // http://127.0.0.1:port
 	MetricsURL    string   // the gateway's internal listener (GATEWAY_METRICS_ADDR)
 	ContactsURL   string   // the contacts service itself, bypassing the gateway
 	SalesURL      string   // the sales service itself, bypassing the gateway
+	SupportURL    string   // the support service itself, bypassing the gateway
 	Brokers       []string // the Kafka the contacts service publishes to
 	Topic         string   // the contacts topic, rapport.contacts.v1
 	PlatformToken string   // the operator's token for /admin/v1
@@ -41,26 +42,29 @@ type Stack struct {
 	contactsEnv []string
 }
 
-// Start builds nothing (see Build): it provisions three databases and
-// Kafka (the contacts and sales topics), starts the gateway and then the
+// Start builds nothing (see Build): it provisions four databases and
+// Kafka (the contacts, sales and support topics), starts the gateway and then the
 // services from bins, waits until each is ready and stops everything when
 // the test ends.
 func Start(t testing.TB, bins Binaries) *Stack {
 	t.Helper()
-	gdb, cdb, sdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
+	gdb, cdb, sdb, supdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
 	topic, salesTopic := registry.MustTopic("", registry.Contacts), registry.MustTopic("", registry.Sales)
-	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic)))
+	supportTopic := registry.MustTopic("", registry.Support)
+	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic),
+		supportTopic, events.DLQ(supportTopic)))
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "signing-key.pem")
 	key, err := auth.WriteKeyFile(keyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addrs := testkit.FreeAddrs(t, 4)
-	gAddr, mAddr, cAddr, sAddr := addrs[0], addrs[1], addrs[2], addrs[3]
+	addrs := testkit.FreeAddrs(t, 5)
+	gAddr, mAddr, cAddr, sAddr, supAddr := addrs[0], addrs[1], addrs[2], addrs[3], addrs[4]
 	s := &Stack{
 		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr, SalesURL: "http://" + sAddr,
-		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
+		SupportURL: "http://" + supAddr,
+		Brokers:    brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
 	start(t, "gateway", bins.Gateway, s.GatewayURL, append(common,
@@ -70,7 +74,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"GATEWAY_PLATFORM_TOKEN="+s.PlatformToken,
 		"GATEWAY_SIGNING_KEYS="+keyFile,
-		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr,
+		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr+",support="+supAddr,
 		// The matrix sends hundreds of requests per tenant within seconds;
 		// the default 100/s per tenant would turn them into 429s.
 		"RATE_LIMIT_TENANT=100000:100000", "RATE_LIMIT_API_KEY=100000:100000",
@@ -86,6 +90,12 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"SERVICE_NAME=sales", "HTTP_ADDR="+sAddr,
 		"CONTACTS_URL="+s.ContactsURL, // lead conversion calls contacts with its caller's authority
 		"DATABASE_URL="+sdb.AppURL, "DATABASE_MIGRATE_URL="+sdb.AdminURL,
+		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
+		"CURSOR_KEY="+randomHex(32),
+	))
+	start(t, "support", bins.Support, s.SupportURL, append(common,
+		"SERVICE_NAME=support", "HTTP_ADDR="+supAddr,
+		"DATABASE_URL="+supdb.AppURL, "DATABASE_MIGRATE_URL="+supdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
 	))

@@ -53,9 +53,18 @@ func Default() Registry {
 			{Prefix: "/v1/segments"},
 			{Prefix: "/v1/campaigns"},
 		}},
-		{Name: Support, Context: "support", Routes: []Route{
-			{Prefix: "/v1/cases"},
+		// Cases hold customers' words, names and addresses: their reads are
+		// audited; the knowledge base, the SLA's configuration and the
+		// mailboxes hold none.
+		{Name: Support, Context: "support", Built: true, Routes: []Route{
+			{Prefix: "/v1/cases", Data: PersonalData},
+			{Prefix: "/v1/case-custom-fields"},
+			{Prefix: "/v1/case-settings"},
 			{Prefix: "/v1/kb"},
+			{Prefix: "/v1/sla-policies"},
+			{Prefix: "/v1/business-calendars"},
+			{Prefix: "/v1/support-mailboxes"},
+			{Prefix: "/v1/inbound-email", Data: PersonalData},
 		}},
 		// Reporting consumes every topic into its read models and publishes
 		// none of its own.

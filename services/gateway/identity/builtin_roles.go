@@ -17,6 +17,10 @@ const (
 // AdminRole is the built-in role given to a tenant's first user.
 const AdminRole = "admin"
 
+// SupportManagerRole is the built-in role of those who run the support
+// desk; tenants made before it existed got it from migration 0003.
+const SupportManagerRole = "support_manager"
+
 // BuiltinRoles are created with every tenant; the README's table documents
 // them. They cannot be changed or deleted; tenants add custom roles instead.
 var BuiltinRoles = []Role{
@@ -34,6 +38,9 @@ var BuiltinRoles = []Role{
 	{Name: "support_agent", Description: "Works cases for their team; reads and updates contacts.",
 		Permissions:  []string{"contacts:read", "contacts:write", "support:read", "support:write"},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeTeam, "contacts": auth.ScopeAll}},
+	{Name: SupportManagerRole, Description: "Runs the support desk: works every case and configures queues, SLAs, calendars, mailboxes and the knowledge base.",
+		Permissions:  []string{"contacts:read", "contacts:write", "support:*", "reporting:read", PermUsersRead, PermTeamsRead},
+		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
 	{Name: "analyst", Description: "Reads every module and builds reports.",
 		Permissions:  []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:*"},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},

@@ -87,7 +87,7 @@ func TestRoleManagement(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	want := []string{"admin", "analyst", "integration", "manager", "marketer", "read_only", "sales_rep", "support_agent"}
+	want := []string{"admin", "analyst", "integration", "manager", "marketer", "read_only", "sales_rep", "support_agent", "support_manager"}
 	if !slices.Equal(names, want) {
 		t.Fatalf("built-in roles = %v, want %v", names, want)
 	}
