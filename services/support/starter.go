@@ -16,11 +16,13 @@ import (
 	"slices"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/numbering"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 
+	"github.com/rapport-crm/rapport/services/support/cases"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/migrations"
 )
@@ -28,7 +30,7 @@ import (
 // Starter is the support service as libs/starter runs it: cmd/support
 // starts it, and so do the tests.
 func Starter() starter.Service {
-	return starter.Service{Name: registry.Support, Migrations: []pg.Source{migrations.Source()}, Build: build}
+	return starter.Service{Name: registry.Support, Migrations: []pg.Source{numbering.Migrations(), migrations.Source()}, Build: build}
 }
 
 // build wires the service on what the starter opened.
@@ -66,7 +68,8 @@ func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 // its permission; the contexts share db.
 func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 	return slices.Concat[[]starter.Route](
-	// cases routes
+		// cases routes
+		cases.NewService(db, cursors).Routes(),
 	// sla routes
 	// kb routes
 	// email routes

@@ -2,7 +2,9 @@
 -- Cases (package cases): a tenant's customer-service cases. number is
 -- gap-free per tenant (libs/numbering);
 -- sla_due_at is the nearest running SLA target (package sla writes it),
--- what an agent's queue view sorts by.
+-- what an agent's queue view sorts by. tag_keys are the tags in lower case
+-- (the tag filter); deleted_at marks a case deleted (softly: its number
+-- stays taken, its row hidden from reads).
 CREATE TABLE cases (
     tenant_id    uuid        NOT NULL,
     id           uuid        NOT NULL,
@@ -18,6 +20,7 @@ CREATE TABLE cases (
     queue_id     uuid,
     assignee_id  text,
     tags         text[]      NOT NULL DEFAULT '{}',
+    tag_keys     text[]      NOT NULL DEFAULT '{}',
     custom_fields jsonb      NOT NULL DEFAULT '{}',
     links        jsonb       NOT NULL DEFAULT '[]',
     language     text        NOT NULL DEFAULT '',
@@ -29,6 +32,7 @@ CREATE TABLE cases (
     created_at   timestamptz NOT NULL,
     updated_at   timestamptz NOT NULL,
     version      bigint      NOT NULL DEFAULT 1,
+    deleted_at   timestamptz,
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, number)
 );
@@ -36,6 +40,11 @@ CREATE TABLE cases (
 -- The agent's queue view: open cases of queues, by SLA due.
 CREATE INDEX cases_queue_due ON cases (tenant_id, queue_id, sla_due_at, id) WHERE status NOT IN ('solved', 'closed');
 CREATE INDEX cases_assignee ON cases (tenant_id, assignee_id, sla_due_at, id) WHERE status NOT IN ('solved', 'closed');
+-- The tenant's queue view (view=queue): open cases by SLA due, then number.
+CREATE INDEX cases_open_due ON cases (tenant_id, sla_due_at NULLS LAST, number) WHERE status NOT IN ('solved', 'closed');
+-- Solved cases by when: the auto-close job's.
+CREATE INDEX cases_solved ON cases (tenant_id, solved_at) WHERE status = 'solved';
+CREATE INDEX cases_tags ON cases USING gin (tag_keys);
 CREATE INDEX cases_contact ON cases (tenant_id, contact_id);
 CREATE INDEX cases_account ON cases (tenant_id, account_id);
 

@@ -13,13 +13,25 @@ const (
 )
 
 // The entities of the events this service publishes.
-const ()
+const (
+	// EntityCase is a case (package cases); EntityCaseEntry a reply or
+	// note of its thread; EntityCustomField a custom field definition of
+	// cases (libs/customdefs). VerbStatusChanged and VerbMerged are cases'.
+	EntityCase        = "case"
+	EntityCaseEntry   = "case_entry"
+	EntityCustomField = "custom_field"
+	VerbStatusChanged = "status_changed"
+	VerbMerged        = "merged"
+)
 
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
 var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Verbs: map[string][]string{
 	// cases events
+	EntityCase:        {VerbCreated, VerbUpdated, VerbStatusChanged, VerbMerged, VerbDeleted},
+	EntityCaseEntry:   {VerbCreated},
+	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 	// sla events
 	// kb events
 	// email events
