@@ -65,6 +65,12 @@ func Default() Registry {
 			{Prefix: "/v1/business-calendars"},
 			{Prefix: "/v1/support-mailboxes"},
 			{Prefix: "/v1/inbound-email", Data: PersonalData},
+			{Prefix: "/v1/support-queues"},
+			{Prefix: "/v1/routing-rules"},
+			{Prefix: "/v1/support-agents"},
+			{Prefix: "/v1/service-contracts"},
+			{Prefix: "/v1/work-orders", Data: PersonalData},
+			{Prefix: "/v1/surveys", Data: PersonalData},
 		}},
 		// Reporting consumes every topic into its read models and publishes
 		// none of its own.
