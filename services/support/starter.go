@@ -24,6 +24,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/support/cases"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
+	"github.com/rapport-crm/rapport/services/support/kb"
 	"github.com/rapport-crm/rapport/services/support/migrations"
 )
 
@@ -72,6 +73,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		cases.NewService(db, cursors).Routes(),
 	// sla routes
 	// kb routes
+		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
 	// email routes
 	)
 }

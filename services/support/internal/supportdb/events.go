@@ -24,6 +24,15 @@ const (
 	VerbMerged        = "merged"
 )
 
+// The entities and verbs of the knowledge base (package kb): its articles
+// and their categories.
+const (
+	EntityArticle    = "article"
+	EntityKBCategory = "kb_category"
+	VerbPublished    = "published"
+	VerbArchived     = "archived"
+)
+
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
@@ -34,6 +43,8 @@ var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Ve
 	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 	// sla events
 	// kb events
+	EntityArticle:    {VerbCreated, VerbUpdated, VerbPublished, VerbArchived, VerbDeleted},
+	EntityKBCategory: {VerbCreated, VerbUpdated, VerbDeleted},
 	// email events
 }}
 
