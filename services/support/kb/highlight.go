@@ -23,8 +23,8 @@ type Highlights struct {
 	Body  string `json:"body"`
 }
 
-// highlighter marks a query's matches in a text: its CJK runs as
-// substrings, its other words by the lexemes the 'english' configuration
+// highlighter marks a query's matches in a text: the bigrams (or lone
+// characters) of its CJK runs as substrings, its other words by the lexemes the 'english' configuration
 // made of them (a word matches a lexeme it starts with, or that starts
 // with the word less its last letter: "resetting" matches "reset",
 // "policy" matches "polici"; for the display only, ranking is
@@ -34,8 +34,8 @@ type highlighter struct {
 	lexemes []string
 }
 
-// newHighlighter returns the highlighter of a query's CJK runs and its
-// English lexemes.
+// newHighlighter returns the highlighter of a query's CJK terms
+// (termRunes) and its English lexemes.
 func newHighlighter(runs [][]rune, lexemes []string) highlighter {
 	return highlighter{cjk: runs, lexemes: lexemes}
 }

@@ -85,13 +85,13 @@ type hitRow struct {
 // through the 'english' configuration, its CJK runs as bigram phrases),
 // then ranks the matching rows of kb_search by it through the GIN index.
 func (s *Store) Search(ctx context.Context, tenant string, q SearchQuery) (out []Hit, err error) {
-	other, marks := splitScripts(q.Text)
-	english, combine, cjk := "websearch_to_tsquery('english', $1)", " && ", cjkQuery(marks, true)
+	other, runs := splitScripts(q.Text)
+	english, combine, cjk := "websearch_to_tsquery('english', $1)", " && ", cjkQuery(runs, true)
 	if !q.All {
 		english, combine = "to_tsquery('english', $1)", " || "
 		cjk, other = suggestionQuery(q.Text)
-		marks = termRunes(marks)
 	}
+	out = []Hit{}
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		var prep struct {
 			Query   string         `db:"query"`
@@ -126,7 +126,7 @@ func (s *Store) Search(ctx context.Context, tenant string, q SearchQuery) (out [
 			ORDER BY score DESC, a.id LIMIT `+strconv.Itoa(q.Limit), where.Args...); err != nil {
 			return fmt.Errorf("search articles: %w", pg.MapError(err))
 		}
-		h := newHighlighter(marks, prep.Lexemes)
+		h := newHighlighter(termRunes(runs), prep.Lexemes)
 		out = make([]Hit, len(rows))
 		for i, r := range rows {
 			out[i] = Hit{ID: r.ID, TranslationGroupID: r.TranslationGroup, Locale: r.Locale, CategoryID: pgrecord.Deref(r.CategoryID),
