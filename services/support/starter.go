@@ -22,6 +22,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 
+	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/cases"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
@@ -69,10 +70,12 @@ func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 // its permission; the contexts share db.
 func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 	return slices.Concat[[]starter.Route](
+		// attachments routes
+		attachments.Routes(attachments.NewService(db, attachments.NewDBStore(attachments.DefaultLimit))),
 		// cases routes
 		cases.NewService(db, cursors).Routes(),
-	// sla routes
-	// kb routes
+		// sla routes
+		// kb routes
 		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
 	// email routes
 	)
