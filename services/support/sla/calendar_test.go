@@ -95,15 +95,15 @@ func TestDefinitionValidation(t *testing.T) {
 	}{
 		{Definition{TimeZone: "Mars/Olympus", Hours: weekdays(Interval{"09:00", "17:00"})}, "timeZone"},
 		{Definition{TimeZone: "", Hours: weekdays(Interval{"09:00", "17:00"})}, "timeZone"},
-		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "13:00"}, Interval{"12:00", "17:00"})}, "hours.monday"},
-		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"9:00", "17:00"})}, "hours.monday[0].from"},
-		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "24:30"})}, "hours.monday[0].to"},
-		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"17:00", "09:00"})}, "hours.monday[0].to"},
+		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "13:00"}, Interval{"12:00", "17:00"})}, "hours/monday"},
+		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"9:00", "17:00"})}, "hours/monday/0/from"},
+		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "24:30"})}, "hours/monday/0/to"},
+		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"17:00", "09:00"})}, "hours/monday/0/to"},
 		{Definition{TimeZone: "UTC"}, "hours"},
-		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "17:00"}), Holidays: []Holiday{{Date: "2026-02-30"}}}, "holidays[0].date"},
+		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "17:00"}), Holidays: []Holiday{{Date: "2026-02-30"}}}, "holidays/0/date"},
 		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "17:00"}), Holidays: []Holiday{{Date: "2026-02-03"}},
-			Workdays: []Workday{{Date: "2026-02-03", Hours: []Interval{{"09:00", "12:00"}}}}}, "workdays[0].date"},
-		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "17:00"}), Workdays: []Workday{{Date: "2026-02-07"}}}, "workdays[0].hours"},
+			Workdays: []Workday{{Date: "2026-02-03", Hours: []Interval{{"09:00", "12:00"}}}}}, "workdays/0/date"},
+		{Definition{TimeZone: "UTC", Hours: weekdays(Interval{"09:00", "17:00"}), Workdays: []Workday{{Date: "2026-02-07"}}}, "workdays/0/hours"},
 		{Definition{TimeZone: "UTC", AlwaysOpen: true, Hours: weekdays(Interval{"09:00", "17:00"})}, "alwaysOpen"},
 	}
 	for _, c := range cases {

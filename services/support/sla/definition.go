@@ -20,13 +20,13 @@ type Definition struct {
 // WeekHours are the working intervals of each weekday; a day without any
 // is a day off.
 type WeekHours struct {
-	Monday    []Interval `json:"monday"`
-	Tuesday   []Interval `json:"tuesday"`
-	Wednesday []Interval `json:"wednesday"`
-	Thursday  []Interval `json:"thursday"`
-	Friday    []Interval `json:"friday"`
-	Saturday  []Interval `json:"saturday"`
-	Sunday    []Interval `json:"sunday"`
+	Monday    []Interval `json:"monday,omitempty"`
+	Tuesday   []Interval `json:"tuesday,omitempty"`
+	Wednesday []Interval `json:"wednesday,omitempty"`
+	Thursday  []Interval `json:"thursday,omitempty"`
+	Friday    []Interval `json:"friday,omitempty"`
+	Saturday  []Interval `json:"saturday,omitempty"`
+	Sunday    []Interval `json:"sunday,omitempty"`
 }
 
 // days lists the weekdays' intervals with their JSON names.
@@ -77,28 +77,28 @@ func (d Definition) Calendar() (*Calendar, error) {
 	v.Check(d.TimeZone != "" && d.TimeZone != "Local" && err == nil, "timeZone", "not an IANA time zone")
 	c.loc = loc
 	for _, w := range d.Hours.days() {
-		c.week[w.day] = spans(v, "hours."+w.name, w.ivs)
+		c.week[w.day] = spans(v, "hours/"+w.name, w.ivs)
 		c.weekly = c.weekly || len(c.week[w.day]) > 0
 	}
 	dates := map[string]bool{}
 	for i, h := range d.Holidays {
-		field := fmt.Sprintf("holidays[%d].date", i)
+		field := fmt.Sprintf("holidays/%d/date", i)
 		if k, ok := date(v, field, h.Date); ok {
 			v.Check(!dates[h.Date], field, "date listed twice")
 			dates[h.Date], c.closed[k] = true, true
 		}
-		v.Check(len(h.Name) <= 200, fmt.Sprintf("holidays[%d].name", i), "at most 200 characters")
+		v.Check(len(h.Name) <= 200, fmt.Sprintf("holidays/%d/name", i), "at most 200 characters")
 	}
 	for i, w := range d.Workdays {
-		field := fmt.Sprintf("workdays[%d]", i)
-		s := spans(v, field+".hours", w.Hours)
-		v.Check(len(w.Hours) > 0, field+".hours", "required")
-		if k, ok := date(v, field+".date", w.Date); ok {
-			v.Check(!dates[w.Date], field+".date", "date listed twice")
+		field := fmt.Sprintf("workdays/%d", i)
+		s := spans(v, field+"/hours", w.Hours)
+		v.Check(len(w.Hours) > 0, field+"/hours", "required")
+		if k, ok := date(v, field+"/date", w.Date); ok {
+			v.Check(!dates[w.Date], field+"/date", "date listed twice")
 			dates[w.Date], c.open[k] = true, s
 			c.last = max(c.last, k)
 		}
-		v.Check(len(w.Name) <= 200, field+".name", "at most 200 characters")
+		v.Check(len(w.Name) <= 200, field+"/name", "at most 200 characters")
 	}
 	if d.AlwaysOpen {
 		v.Check(!c.weekly && len(dates) == 0, "alwaysOpen", "a 24/7 calendar has no hours, holidays or workdays")
@@ -126,13 +126,13 @@ func date(v *errs.Validator, field, s string) (int, bool) {
 func spans(v *errs.Validator, field string, ivs []Interval) []Span {
 	out := make([]Span, 0, len(ivs))
 	for i, iv := range ivs {
-		f := fmt.Sprintf("%s[%d]", field, i)
+		f := fmt.Sprintf("%s/%d", field, i)
 		from, okFrom := minute(iv.From)
 		to, okTo := minute(iv.To)
-		v.Check(okFrom && from < dayMinutes, f+".from", "not a time HH:MM")
-		v.Check(okTo, f+".to", "not a time HH:MM (24:00 for midnight)")
+		v.Check(okFrom && from < dayMinutes, f+"/from", "not a time HH:MM")
+		v.Check(okTo, f+"/to", "not a time HH:MM (24:00 for midnight)")
 		if okFrom && okTo && from < dayMinutes {
-			v.Check(from < to, f+".to", "not after from")
+			v.Check(from < to, f+"/to", "not after from")
 			if from < to {
 				out = append(out, Span{from, to})
 			}

@@ -33,15 +33,27 @@ const (
 	VerbArchived     = "archived"
 )
 
+// The entities and verbs of SLA (package sla): its business calendars and
+// policies, and its verbs of cases.
+const (
+	EntityBusinessCalendar = "business_calendar"
+	EntitySLAPolicy        = "sla_policy"
+	VerbSLAWarning         = "sla_warning"
+	VerbSLABreached        = "sla_breached"
+	VerbEscalated          = "escalated"
+)
+
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
 var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Verbs: map[string][]string{
 	// cases events
-	EntityCase:        {VerbCreated, VerbUpdated, VerbStatusChanged, VerbMerged, VerbDeleted},
+	EntityCase:        {VerbCreated, VerbUpdated, VerbStatusChanged, VerbMerged, VerbDeleted, VerbSLAWarning, VerbSLABreached, VerbEscalated},
 	EntityCaseEntry:   {VerbCreated},
 	EntityCustomField: {VerbCreated, VerbUpdated, VerbDeleted},
 	// sla events
+	EntityBusinessCalendar: {VerbCreated, VerbUpdated, VerbDeleted},
+	EntitySLAPolicy:        {VerbCreated, VerbUpdated, VerbDeleted},
 	// kb events
 	EntityArticle:    {VerbCreated, VerbUpdated, VerbPublished, VerbArchived, VerbDeleted},
 	EntityKBCategory: {VerbCreated, VerbUpdated, VerbDeleted},
