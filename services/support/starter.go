@@ -24,6 +24,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/cases"
+	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
 	"github.com/rapport-crm/rapport/services/support/migrations"
@@ -77,6 +78,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		// sla routes
 		// kb routes
 		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
-	// email routes
+		// email routes
+		email.MailboxRoutes(email.NewMailboxes(db)),
 	)
 }

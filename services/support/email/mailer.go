@@ -1,0 +1,115 @@
+package email
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/rapport-crm/rapport/libs/ids"
+
+	"github.com/rapport-crm/rapport/services/support/email/mailparse"
+)
+
+// Mailer sends the email channel's outbound mail through an SMTP relay,
+// each mail composed by go-message (headers encoded by the library, never
+// by concatenating what customers wrote).
+type Mailer struct {
+	addr   string
+	auth   sasl.Client // nil without credentials
+	domain string      // of the Message-IDs
+}
+
+// NewMailer returns the mailer of cfg, nil when cfg names no relay.
+func NewMailer(cfg Config) *Mailer {
+	if cfg.SMTPURL == "" {
+		return nil
+	}
+	u, _ := url.Parse(cfg.SMTPURL) // checked by ParseConfig
+	m := &Mailer{addr: u.Host, domain: cfg.domain()}
+	if user := u.User.Username(); user != "" {
+		pass, _ := u.User.Password()
+		m.auth = sasl.NewPlainClient("", user, pass)
+	}
+	return m
+}
+
+// Outgoing is a mail the service sends: in a thread (InReplyTo and
+// References, without angle brackets), an acknowledgement when
+// AutoReplied (Auto-Submitted: auto-replied, so the peer does not answer).
+type Outgoing struct {
+	From, To    mailparse.Address
+	Subject     string
+	Text, HTML  string
+	InReplyTo   string
+	References  []string
+	AutoReplied bool
+}
+
+// Send composes o with a fresh Message-ID of the service's domain and sends
+// it; it returns the Message-ID (without angle brackets).
+func (m *Mailer) Send(o Outgoing) (string, error) {
+	id := ids.New() + "@" + m.domain
+	var h mail.Header
+	h.SetDate(time.Now())
+	h.SetAddressList("From", []*mail.Address{{Name: o.From.Name, Address: o.From.Email}})
+	h.SetAddressList("To", []*mail.Address{{Name: o.To.Name, Address: o.To.Email}})
+	h.SetSubject(o.Subject)
+	h.SetMessageID(id)
+	if o.InReplyTo != "" {
+		h.SetMsgIDList("In-Reply-To", []string{o.InReplyTo})
+	}
+	var refs []string
+	for _, r := range o.References {
+		if r != "" {
+			refs = append(refs, r)
+		}
+	}
+	if len(refs) > 0 {
+		h.SetMsgIDList("References", refs)
+	}
+	if o.AutoReplied {
+		h.Set("Auto-Submitted", "auto-replied")
+		h.Set("X-Auto-Response-Suppress", "All")
+	}
+	var buf bytes.Buffer
+	if err := compose(&buf, h, o); err != nil {
+		return "", fmt.Errorf("compose mail: %w", err)
+	}
+	if err := smtp.SendMail(m.addr, m.auth, o.From.Email, []string{o.To.Email}, &buf); err != nil {
+		return "", fmt.Errorf("send mail to %s: %w", o.To.Email, err)
+	}
+	return id, nil
+}
+
+// compose writes o's body under h: its text, and its HTML as an
+// alternative when it has one.
+func compose(buf *bytes.Buffer, h mail.Header, o Outgoing) error {
+	w, err := mail.CreateInlineWriter(buf, h)
+	if err != nil {
+		return err
+	}
+	parts := []struct{ typ, body string }{{"text/plain", o.Text}}
+	if o.HTML != "" {
+		parts = append(parts, struct{ typ, body string }{"text/html", o.HTML})
+	}
+	for _, p := range parts {
+		var ph mail.InlineHeader
+		ph.SetContentType(p.typ, map[string]string{"charset": "utf-8"})
+		pw, err := w.CreatePart(ph)
+		if err != nil {
+			return err
+		}
+		if _, err := pw.Write([]byte(p.body)); err != nil {
+			return err
+		}
+		if err := pw.Close(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
