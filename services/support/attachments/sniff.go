@@ -1,9 +1,11 @@
 package attachments
 
 import (
+	"bytes"
 	"mime"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -14,7 +16,7 @@ import (
 // classes and compiled HTML help. A file of one of them (or of a subtype)
 // is ErrRefusedType.
 var refusedTypes = []string{
-	"application/vnd.microsoft.portable-executable", "application/x-ms-installer", "application/x-ms-shortcut",
+	windowsProgram, "application/x-ms-installer", "application/x-ms-shortcut",
 	"application/x-elf", "application/x-mach-binary", "application/x-java-applet", "application/vnd.ms-htmlhelp",
 }
 
@@ -25,6 +27,20 @@ var downloadOnlyTypes = []string{
 	"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "text/javascript", "application/x-shockwave-flash",
 	"text/x-shellscript", "text/x-php", "text/x-python", "text/x-perl", "text/x-ruby", "text/x-lua", "text/x-tcl",
 	"application/x-chrome-extension",
+}
+
+// windowsProgram is the type of Windows executables: any bytes that
+// start with "MZ", for mimetype.
+const windowsProgram = "application/vnd.microsoft.portable-executable"
+
+// isText reports whether the start of data is UTF-8 text without NUL
+// bytes, which no program's header is.
+func isText(data []byte) bool {
+	head := data[:min(len(data), 4096)]
+	for i := 0; i < utf8.UTFMax-1 && len(head) < len(data) && !utf8.Valid(head); i++ {
+		head = head[:len(head)-1] // a character cut at the end of the window
+	}
+	return utf8.Valid(head) && bytes.IndexByte(head, 0) < 0
 }
 
 // octetStream is the type of bytes of no known type, and the type
@@ -39,6 +55,9 @@ const octetStream = "application/octet-stream"
 // of file.
 func sniff(data []byte, declared, name string) string {
 	m := mimetype.Detect(data)
+	if m.Is(windowsProgram) && isText(data) {
+		return "text/plain; charset=utf-8" // text that starts with "MZ", the mark of a Windows program
+	}
 	for _, hint := range []string{declared, mime.TypeByExtension(path.Ext(name))} {
 		if h := mimetype.Lookup(hint); h != nil && h != m && descends(h, m.String()) && m.Parent() != nil {
 			return withParams(h.String(), m.String())

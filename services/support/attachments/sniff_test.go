@@ -76,6 +76,8 @@ func TestSniff(t *testing.T) {
 		{name: "JSON", file: "a.json", data: []byte(`{"a": 1}`), want: "application/json", served: "application/json"},
 		{name: "PDF", file: "a.pdf", data: []byte("%PDF-1.7\n"), want: "application/pdf", served: "application/pdf"},
 		{name: "an ELF executable", file: "tool.txt", declared: "text/plain", data: elfBytes(), want: "application/x-executable", refused: true},
+		{name: "text that starts with MZ", file: "notes.txt", data: []byte("MZ team: 周会纪要\n"), want: "text/plain; charset=utf-8", served: "text/plain; charset=utf-8"},
+		{name: "a long text that starts with MZ", file: "notes.txt", data: append([]byte("MZ"), bytes.Repeat([]byte("纪"), 2000)...), want: "text/plain; charset=utf-8", served: "text/plain; charset=utf-8"},
 		{name: "a Windows executable", file: "setup.pdf", declared: "application/pdf", data: append([]byte("MZ"), make([]byte, 62)...), want: "application/vnd.microsoft.portable-executable", refused: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
