@@ -51,6 +51,7 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 	return []starter.Consumer{
 		// cases consumers
+		{Group: cases.ContactsGroup, Contexts: cases.ContactsContexts, Handler: cases.NewContacts(db, logger).Handle},
 		// sla consumers
 		// kb consumers
 		// email consumers
@@ -61,6 +62,7 @@ func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 	return []starter.Job{
 		// cases jobs
+		{Name: "close solved cases", Every: cases.AutoCloseEvery, Run: cases.NewAutoClose(db, logger).Run},
 		// sla jobs
 		// kb jobs
 		// email jobs

@@ -13,6 +13,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 
+	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 )
 
@@ -24,12 +25,14 @@ import (
 type Service struct {
 	db      *outbox.DB
 	cursors *kitx.Cursors
+	store   attachments.Store
 	now     func() time.Time
 }
 
-// NewService returns the Service on db, signing list cursors with cursors.
+// NewService returns the Service on db, signing list cursors with cursors,
+// keeping the thread's files in the database (attachments.NewDBStore).
 func NewService(db *outbox.DB, cursors *kitx.Cursors) *Service {
-	return &Service{db: db, cursors: cursors, now: time.Now}
+	return &Service{db: db, cursors: cursors, store: attachments.NewDBStore(attachments.DefaultLimit), now: time.Now}
 }
 
 // Page is a page of cases; NextCursor, when set, reads the next.

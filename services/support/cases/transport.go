@@ -114,7 +114,7 @@ func decodeList(_ context.Context, r *http.Request) (any, error) {
 }
 
 // Routes returns every route of package cases on s: the cases', their
-// custom fields' and their settings'.
+// threads', custom fields' and settings'.
 func (s *Service) Routes() []starter.Route {
-	return slices.Concat(Routes(s), FieldRoutes(NewFieldService(s.db)), SettingsRoutes(s))
+	return slices.Concat(Routes(s), ThreadRoutes(s), FieldRoutes(NewFieldService(s.db)), SettingsRoutes(s))
 }
