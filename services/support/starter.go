@@ -28,6 +28,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
 	"github.com/rapport-crm/rapport/services/support/migrations"
+	"github.com/rapport-crm/rapport/services/support/queues"
 )
 
 // Starter is the support service as libs/starter runs it: cmd/support
@@ -53,6 +54,8 @@ func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 		// cases consumers
 		{Group: cases.ContactsGroup, Contexts: cases.ContactsContexts, Handler: cases.NewContacts(db, logger).Handle},
 		// sla consumers
+		// queues consumers
+		{Group: queues.ConsumerGroup, Contexts: queues.Contexts, Handler: queues.NewHandler(db).Handle},
 		// kb consumers
 		// email consumers
 	}
@@ -64,6 +67,8 @@ func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 		// cases jobs
 		{Name: "close solved cases", Every: cases.AutoCloseEvery, Run: cases.NewAutoClose(db, logger).Run},
 		// sla jobs
+		// queues jobs
+		{Name: "assign waiting cases", Every: queues.RetryEvery, Run: queues.NewRetrier(db, logger).Run},
 		// kb jobs
 		// email jobs
 	}
@@ -78,6 +83,8 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		// cases routes
 		cases.NewService(db, cursors).Routes(),
 		// sla routes
+		// queues routes
+		queues.Routes(queues.NewService(db)),
 		// kb routes
 		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
 		// email routes

@@ -43,6 +43,12 @@ const (
 	VerbEscalated          = "escalated"
 )
 
+// The entities of queues (package queues): its queues and routing rules.
+const (
+	EntitySupportQueue = "support_queue"
+	EntityRoutingRule  = "routing_rule"
+)
+
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
@@ -54,6 +60,9 @@ var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Ve
 	// sla events
 	EntityBusinessCalendar: {VerbCreated, VerbUpdated, VerbDeleted},
 	EntitySLAPolicy:        {VerbCreated, VerbUpdated, VerbDeleted},
+	// queues events
+	EntitySupportQueue: {VerbCreated, VerbUpdated, VerbDeleted},
+	EntityRoutingRule:  {VerbCreated, VerbUpdated, VerbDeleted},
 	// kb events
 	EntityArticle:    {VerbCreated, VerbUpdated, VerbPublished, VerbArchived, VerbDeleted},
 	EntityKBCategory: {VerbCreated, VerbUpdated, VerbDeleted},
