@@ -6,6 +6,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/outbox"
 
+	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 )
 
@@ -17,5 +18,10 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracttest.CheckRoutes(t, doc, routes(outbox.NewDB(nil, supportdb.Events, ""), nil))
+	db := outbox.NewDB(nil, supportdb.Events, "")
+	mail, err := email.NewChannel(db, nil, func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracttest.CheckRoutes(t, doc, routes(db, nil, mail))
 }

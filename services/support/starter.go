@@ -13,6 +13,7 @@ package support
 import (
 	"context"
 	"log/slog"
+	"os"
 	"slices"
 
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -44,12 +45,16 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		return starter.API{}, err
 	}
 	db := outbox.NewDB(env.DB, supportdb.Events, env.Topic)
-	return starter.API{Routes: routes(db, env.Cursors), OpenAPI: spec, Consumers: consumers(db, env.Logger),
-		Jobs: jobs(db, env.Logger)}, nil
+	mail, err := email.NewChannel(db, email.CasesOf(cases.NewService(db, env.Cursors)), os.Getenv, env.Logger)
+	if err != nil {
+		return starter.API{}, err
+	}
+	return starter.API{Routes: routes(db, env.Cursors, mail), OpenAPI: spec, Consumers: consumers(db, env.Logger, mail),
+		Jobs: jobs(db, env.Logger), Servers: mail.Servers()}, nil
 }
 
 // consumers are the service's consumers of events.
-func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
+func consumers(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starter.Consumer {
 	return []starter.Consumer{
 		// cases consumers
 		{Group: cases.ContactsGroup, Contexts: cases.ContactsContexts, Handler: cases.NewContacts(db, logger).Handle},
@@ -58,6 +63,7 @@ func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
 		{Group: queues.ConsumerGroup, Contexts: queues.Contexts, Handler: queues.NewHandler(db).Handle},
 		// kb consumers
 		// email consumers
+		mail.Consumer(),
 	}
 }
 
@@ -76,7 +82,7 @@ func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
-func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
+func routes(db *outbox.DB, cursors *kitx.Cursors, mail *email.Channel) []starter.Route {
 	return slices.Concat[[]starter.Route](
 		// attachments routes
 		attachments.Routes(attachments.NewService(db, attachments.NewDBStore(attachments.DefaultLimit))),
@@ -88,6 +94,6 @@ func routes(db *outbox.DB, cursors *kitx.Cursors) []starter.Route {
 		// kb routes
 		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
 		// email routes
-		email.MailboxRoutes(email.NewMailboxes(db)),
+		mail.Routes(),
 	)
 }

@@ -2,7 +2,10 @@ package email
 
 import (
 	"bytes"
+	"crypto/tls"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"time"
 
@@ -80,10 +83,36 @@ func (m *Mailer) Send(o Outgoing) (string, error) {
 	if err := compose(&buf, h, o); err != nil {
 		return "", fmt.Errorf("compose mail: %w", err)
 	}
-	if err := smtp.SendMail(m.addr, m.auth, o.From.Email, []string{o.To.Email}, &buf); err != nil {
+	if err := m.send(o.From.Email, o.To.Email, &buf); err != nil {
 		return "", fmt.Errorf("send mail to %s: %w", o.To.Email, err)
 	}
 	return id, nil
+}
+
+// send sends a composed mail through the relay, over TLS when the relay
+// offers STARTTLS, authenticated when the URL has credentials.
+func (m *Mailer) send(from, to string, r io.Reader) error {
+	c, err := smtp.Dial(m.addr)
+	if err != nil {
+		return err
+	}
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		_ = c.Close()
+		host, _, _ := net.SplitHostPort(m.addr)
+		if c, err = smtp.DialStartTLS(m.addr, &tls.Config{ServerName: host}); err != nil {
+			return err
+		}
+	}
+	defer c.Close()
+	if m.auth != nil {
+		if err := c.Auth(m.auth); err != nil {
+			return err
+		}
+	}
+	if err := c.SendMail(from, []string{to}, r); err != nil {
+		return err
+	}
+	return c.Quit()
 }
 
 // compose writes o's body under h: its text, and its HTML as an

@@ -34,7 +34,8 @@ type Receiver struct {
 // sends no acknowledgement. attachmentLimit is the attachments' size limit.
 func NewReceiver(db *outbox.DB, cases Cases, cfg Config, mailer *Mailer, attachmentLimit int64, logger *slog.Logger) *Receiver {
 	limits := mailparse.DefaultLimits
-	limits.Attachment = attachmentLimit
+	// A case entry's body holds 1 MiB: the parser's notes get the rest.
+	limits.Attachment, limits.Text = attachmentLimit, 1<<20-64<<10
 	return &Receiver{db: db, cases: cases, cfg: cfg, tokens: Tokens{key: cfg.TokenKey}, mailer: mailer, limits: limits,
 		logger: logger, now: time.Now}
 }
@@ -183,6 +184,9 @@ func entryOf(m *mailparse.Message) Entry {
 	text := m.Text
 	for _, n := range m.Notes {
 		text += "\n\n[" + n + "]"
+	}
+	if strings.TrimSpace(text) == "" && m.HTML == "" && len(m.Attachments) == 0 {
+		text = "(the mail has no text)"
 	}
 	return Entry{AuthorEmail: m.From.Email, AuthorName: m.From.Name, Text: strings.TrimSpace(text), HTML: m.HTML,
 		MessageID: m.MessageID, Attachments: m.Attachments}
