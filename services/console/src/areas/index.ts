@@ -6,10 +6,11 @@ import { imports } from "./imports";
 import { notifications } from "./notifications";
 import { quotes } from "./quotes";
 import { sales } from "./sales";
+import { support } from "./support";
 import type { Area } from "./types";
 
 /**
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, notifications, admin];
+export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, support, notifications, admin];
