@@ -37,9 +37,10 @@ CREATE TABLE cases (
     UNIQUE (tenant_id, number)
 );
 
--- The agent's queue view: open cases of queues, by SLA due.
-CREATE INDEX cases_queue_due ON cases (tenant_id, queue_id, sla_due_at, id) WHERE status NOT IN ('solved', 'closed');
-CREATE INDEX cases_assignee ON cases (tenant_id, assignee_id, sla_due_at, id) WHERE status NOT IN ('solved', 'closed');
+-- The agent's queue view: open cases of queues (or an assignee's), by SLA
+-- due (none last), then number, as GET /v1/cases?view=queue sorts them.
+CREATE INDEX cases_queue_due ON cases (tenant_id, queue_id, sla_due_at NULLS LAST, number) WHERE status NOT IN ('solved', 'closed');
+CREATE INDEX cases_assignee ON cases (tenant_id, assignee_id, sla_due_at NULLS LAST, number) WHERE status NOT IN ('solved', 'closed');
 -- The tenant's queue view (view=queue): open cases by SLA due, then number.
 CREATE INDEX cases_open_due ON cases (tenant_id, sla_due_at NULLS LAST, number) WHERE status NOT IN ('solved', 'closed');
 -- Solved cases by when: the auto-close job's.
