@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -201,11 +202,22 @@ func TestEmailAgentReplyGoesOut(t *testing.T) {
 
 // TestEmailWebhook posts raw mail: a Big5 body into the mailbox its To
 // names, else the default one; a broken MIME structure and a zip kept; a
-// 50 MB mail 413, another type 415, a tenant without mailbox 422.
+// 50 MB mail 413, another type 415, a tenant without mailbox 422; a
+// sender's mails past the rate are taken for a loop; a mail kept but not
+// delivered is delivered by the replay job.
 func TestEmailWebhook(t *testing.T) {
+	t.Setenv("SUPPORT_MAIL_SENDER_PER_MINUTE", "3")
 	e := newMailEnv(t)
 	u := e.newTenant("help@shop.test")
-	createMailbox(e.env, u, map[string]any{"address": "returns@shop.test"})
+	returns := createMailbox(e.env, u, map[string]any{"address": "returns@shop.test"})
+	// A mail kept but not delivered (an instance stopped while delivering
+	// it) is delivered by the replay job.
+	kept := mid(0)
+	if _, err := e.admin.Exec(`INSERT INTO inbound_messages (tenant_id, id, mailbox_id, entrance, sender, message_id, raw, status, received_at)
+		VALUES ($1, $2, $3, 'smtp', 'late@customer.example', $4, $5, 'received', now() - interval '2 minutes')`, u.tenant, uuid.NewString(),
+		returns.ID, kept, []byte(msg("kept\n", "From", "late@customer.example", "Subject", "late", "Message-ID", "<"+kept+">"))); err != nil {
+		t.Fatal(err)
+	}
 	post := func(u user, raw string, status int) receipt {
 		t.Helper()
 		return contracttest.Decode[receipt](e.want(e.do(u, "POST", "/v1/inbound-email", raw, "Content-Type", "message/rfc822"), status))
@@ -239,6 +251,32 @@ func TestEmailWebhook(t *testing.T) {
 	e.want(e.do(u, "POST", "/v1/inbound-email", `{"raw": "x"}`, "Content-Type", "application/json"), 415)
 	e.want(e.do(newUser(uuid.NewString()), "POST", "/v1/inbound-email", msg("hi", "From", "a@customer.example"), "Content-Type", "message/rfc822"), 422)
 	e.want(e.do(u.as("support:read"), "POST", "/v1/inbound-email", msg("hi"), "Content-Type", "message/rfc822"), 403)
+
+	// The loop guard: a sender's mails past SUPPORT_MAIL_SENDER_PER_MINUTE
+	// (3 here) in a minute are automatic.
+	for i := range 4 {
+		r := post(u, msg("again\n", "From", "robot@customer.example", "Subject", "again", "Message-ID", "<"+mid(10+i)+">"), 202)
+		if loop := strings.Contains(r.Automatic, "a loop"); loop != (i == 3) {
+			t.Errorf("mail %d: automatic %q", i+1, r.Automatic)
+		}
+	}
+
+	for i := 0; ; i++ { // the replay job runs every minute
+		var status string
+		if err := e.admin.Get(&status, `SELECT status FROM inbound_messages WHERE message_id = $1`, kept); err != nil {
+			t.Fatal(err)
+		}
+		if status == "delivered" {
+			break
+		}
+		if i == 150 {
+			t.Fatalf("the kept mail is still %s", status)
+		}
+		time.Sleep(time.Second)
+	}
+	if got := e.entries(u, e.caseOf(kept)); len(got) != 1 || got[0].BodyText != "kept" {
+		t.Errorf("the replayed mail's thread: %+v", got)
+	}
 }
 
 // receipt is the webhook's answer.

@@ -50,7 +50,7 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		return starter.API{}, err
 	}
 	return starter.API{Routes: routes(db, env.Cursors, mail), OpenAPI: spec, Consumers: consumers(db, env.Logger, mail),
-		Jobs: jobs(db, env.Logger), Servers: mail.Servers()}, nil
+		Jobs: jobs(db, env.Logger, mail), Servers: mail.Servers()}, nil
 }
 
 // consumers are the service's consumers of events.
@@ -68,7 +68,7 @@ func consumers(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starte
 }
 
 // jobs are the service's periodic jobs, on every instance.
-func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
+func jobs(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starter.Job {
 	return []starter.Job{
 		// cases jobs
 		{Name: "close solved cases", Every: cases.AutoCloseEvery, Run: cases.NewAutoClose(db, logger).Run},
@@ -77,6 +77,7 @@ func jobs(db *outbox.DB, logger *slog.Logger) []starter.Job {
 		{Name: "assign waiting cases", Every: queues.RetryEvery, Run: queues.NewRetrier(db, logger).Run},
 		// kb jobs
 		// email jobs
+		mail.ReplayJob(),
 	}
 }
 

@@ -63,14 +63,12 @@ func ParseConfig(getenv func(string) string) (Config, error) {
 	} else if len(c.TokenKey) < minTokenKey {
 		return c, fmt.Errorf("SUPPORT_MAIL_TOKEN_KEY must be at least %d bytes", minTokenKey)
 	}
-	for name, dst := range map[string]*int64{"SUPPORT_MAIL_MAX_BYTES": &c.MaxBytes} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 1<<10 {
-				return c, fmt.Errorf("%s must be a number of bytes, at least 1024", name)
-			}
-			*dst = n
+	if v := getenv("SUPPORT_MAIL_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1<<10 {
+			return c, fmt.Errorf("SUPPORT_MAIL_MAX_BYTES must be a number of bytes, at least 1024")
 		}
+		c.MaxBytes = n
 	}
 	if v := getenv("SUPPORT_MAIL_SENDER_PER_MINUTE"); v != "" {
 		n, err := strconv.Atoi(v)

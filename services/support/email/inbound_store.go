@@ -45,7 +45,7 @@ func storeInbound(ctx context.Context, tx *outbox.Tx, in inbound) (perMinute int
 // markInbound records what became of the inbound mail id.
 func markInbound(ctx context.Context, tx *outbox.Tx, id string, r Receipt, at time.Time) error {
 	_, err := tx.SQL().ExecContext(ctx, `UPDATE inbound_messages SET status = $2, case_id = $3, automatic = $4, notes = $5,
-		error = $6, delivered_at = CASE WHEN $2 = 'delivered' THEN $7::timestamptz END WHERE id = $1`,
+		error = $6, delivered_at = CASE WHEN $2 = 'delivered' THEN $7::timestamptz END, attempts = attempts + 1 WHERE id = $1`,
 		id, r.Status, pgrecord.OrNull(r.CaseID), r.Automatic, pq.StringArray(r.Notes), r.Error, at)
 	if err != nil {
 		return fmt.Errorf("mark inbound mail: %w", pg.MapError(err))
@@ -128,4 +128,32 @@ func requesterOf(ctx context.Context, tx *sqlx.Tx, caseID string) (r requester, 
 		return r, false, pg.MapError(err)
 	}
 	return found[0], true, nil
+}
+
+// maxAttempts is how many deliveries of a mail are tried: the first and
+// the replays.
+const maxAttempts = 5
+
+// undelivered reads up to n of the tenant's mails kept but not delivered
+// for a minute (a failed delivery, or one an instance stopped in), oldest
+// first, with fewer than maxAttempts tries.
+func undelivered(ctx context.Context, tx *outbox.Tx, n int) ([]inbound, error) {
+	var out []inbound
+	err := tx.SQL().SelectContext(ctx, &out, `SELECT id, mailbox_id, entrance, sender, message_id, raw, received_at
+		FROM inbound_messages WHERE status <> 'delivered' AND received_at < now() - interval '1 minute' AND attempts < $1
+		ORDER BY received_at LIMIT $2`, maxAttempts, n)
+	if err != nil {
+		return nil, fmt.Errorf("read undelivered mail: %w", pg.MapError(err))
+	}
+	return out, nil
+}
+
+// undeliveredTenants lists up to n tenants with mail to replay
+// (undelivered_inbound_tenants, across tenants).
+func undeliveredTenants(ctx context.Context, db *sqlx.DB, n int) ([]string, error) {
+	var out []string
+	if err := db.SelectContext(ctx, &out, "SELECT tenant_id FROM undelivered_inbound_tenants($1, $2)", maxAttempts, n); err != nil {
+		return nil, fmt.Errorf("list tenants with undelivered mail: %w", pg.MapError(err))
+	}
+	return out, nil
 }

@@ -75,24 +75,33 @@ func (r *Receiver) Receive(ctx context.Context, rt route, entrance string, raw [
 	if err != nil {
 		return Receipt{}, err
 	}
-	rec := Receipt{ID: in.ID, Notes: m.Notes, Automatic: automatic(m, r.cfg.domain())}
+	auto := automatic(m, r.cfg.domain())
+	if auto == "" && m.From.Email != "" && perMinute > r.cfg.SenderPerMinute {
+		auto = fmt.Sprintf("a loop: %s sent %d mails within a minute", m.From.Email, perMinute)
+	}
+	return r.deliverAndMark(ctx, rt, in.ID, m, auto)
+}
+
+// deliverAndMark delivers m, the kept mail id, and records what became of
+// it.
+func (r *Receiver) deliverAndMark(ctx context.Context, rt route, id string, m *mailparse.Message, auto string) (Receipt, error) {
+	rec := Receipt{ID: id, Notes: m.Notes, Automatic: auto}
 	if rec.Notes == nil {
 		rec.Notes = []string{}
 	}
-	if rec.Automatic == "" && m.From.Email != "" && perMinute > r.cfg.SenderPerMinute {
-		rec.Automatic = fmt.Sprintf("a loop: %s sent %d mails within a minute", m.From.Email, perMinute)
-	}
+	var err error
 	rec.CaseID, err = r.deliver(ctx, rt, m, rec.Automatic)
 	rec.Status = StatusDelivered
 	if err != nil {
 		rec.Status, rec.Error = StatusFailed, err.Error()
-		r.logger.ErrorContext(ctx, "inbound mail not delivered; it is kept for a replay", "tenant", rt.Tenant, "inbound", in.ID,
+		r.logger.ErrorContext(ctx, "inbound mail not delivered; it is kept for a replay", "tenant", rt.Tenant, "inbound", id,
 			"error", err.Error())
 	}
 	if rec.Automatic != "" {
-		r.logger.InfoContext(ctx, "automatic mail stored, not answered", "tenant", rt.Tenant, "inbound", in.ID, "why", rec.Automatic)
+		r.logger.InfoContext(ctx, "automatic mail stored, not answered", "tenant", rt.Tenant, "inbound", id, "why", rec.Automatic)
 	}
-	return rec, r.db.InTx(ctx, rt.Tenant, func(tx *outbox.Tx) error { return markInbound(ctx, tx, in.ID, rec, now) })
+	now := pg.Timestamp(r.now()).UTC()
+	return rec, r.db.InTx(ctx, rt.Tenant, func(tx *outbox.Tx) error { return markInbound(ctx, tx, id, rec, now) })
 }
 
 // deliver puts m into its case and returns the case's id.
