@@ -25,6 +25,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/cases"
+	"github.com/rapport-crm/rapport/services/support/contracts"
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
@@ -62,6 +63,8 @@ func consumers(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starte
 		// queues consumers
 		{Group: queues.ConsumerGroup, Contexts: queues.Contexts, Handler: queues.NewHandler(db).Handle},
 		// kb consumers
+		// contracts consumers
+		{Group: contracts.ConsumerGroup, Contexts: contracts.Contexts, Handler: contracts.NewHandler(db, logger).Handle},
 		// email consumers
 		mail.Consumer(),
 	}
@@ -76,6 +79,8 @@ func jobs(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starter.Job
 		// queues jobs
 		{Name: "assign waiting cases", Every: queues.RetryEvery, Run: queues.NewRetrier(db, logger).Run},
 		// kb jobs
+		// contracts jobs
+		{Name: "contracts' reminders and expiry", Every: contracts.ExpiryEvery, Run: contracts.NewExpiry(db, logger).Run},
 		// email jobs
 		mail.ReplayJob(),
 	}
@@ -94,6 +99,8 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, mail *email.Channel) []starter
 		queues.Routes(queues.NewService(db)),
 		// kb routes
 		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
+		// contracts routes
+		contracts.Routes(contracts.NewService(db, cases.NewService(db, cursors), attachments.NewDBStore(attachments.DefaultLimit), cursors)),
 		// email routes
 		mail.Routes(),
 	)

@@ -49,6 +49,16 @@ const (
 	EntityRoutingRule  = "routing_rule"
 )
 
+// The entities and verbs of contracts (package contracts): service
+// contracts and repair work orders.
+const (
+	EntityContract  = "contract"
+	EntityWorkOrder = "work_order"
+	VerbExpiring    = "expiring"
+	VerbExpired     = "expired"
+	VerbSignedOff   = "signed_off"
+)
+
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
@@ -66,6 +76,9 @@ var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Ve
 	// kb events
 	EntityArticle:    {VerbCreated, VerbUpdated, VerbPublished, VerbArchived, VerbDeleted},
 	EntityKBCategory: {VerbCreated, VerbUpdated, VerbDeleted},
+	// contracts events
+	EntityContract:  {VerbCreated, VerbUpdated, VerbDeleted, VerbExpiring, VerbExpired},
+	EntityWorkOrder: {VerbCreated, VerbUpdated, VerbStatusChanged, VerbSignedOff},
 	// email events
 }}
 
