@@ -9,11 +9,11 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/registry"
 
-	"github.com/rapport-crm/rapport/services/sales/contactevents"
 	"github.com/rapport-crm/rapport/services/sales/leads"
 )
 

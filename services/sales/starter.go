@@ -17,6 +17,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/importjob"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/numbering"
@@ -27,7 +28,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/svcclient"
 
 	"github.com/rapport-crm/rapport/services/sales/catalog"
-	"github.com/rapport-crm/rapport/services/sales/contactevents"
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/forecasts"
 	"github.com/rapport-crm/rapport/services/sales/internal/contactsapi"
@@ -109,8 +109,9 @@ func contactsClient(env starter.Env, gw *svcclient.Client) (*contactsapi.Client,
 // responses, which make leads (marketingevents), and with its email opens
 // count for leads' scores too, observed after them in one consumer.
 func consumers(db *outbox.DB, logger *slog.Logger) []starter.Consumer {
+	const contactsGroup = "sales-contacts"
 	behaviours := leads.NewBehaviours(leads.NewStore(db), logger)
-	return []starter.Consumer{{Group: contactevents.ConsumerGroup, Contexts: contactevents.Contexts,
+	return []starter.Consumer{{Group: contactsGroup, Contexts: contactevents.Contexts,
 		Handler: contactevents.NewHandler(db, logger, deals.NewReferences(), leads.NewReferences()).WithActivities(leads.NewFirstTouch(db, logger), behaviours).Handle},
 		{Group: leads.MarketingGroup, Contexts: leads.MarketingContexts,
 			Handler: marketingevents.NewHandler(db, logger, behaviours.HandleMarketing).Handle}}

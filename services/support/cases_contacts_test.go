@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -39,7 +40,7 @@ func TestCasesFollowContactsMergesAndErasures(t *testing.T) {
 	}
 	e.postEntry(u, c1.ID, "notes", map[string]any{"bodyText": "VIP"}, 201)
 
-	e.sendContactsEvents(mergedEvent(t, cases.TypeContactMerged, u.tenant, w, a), mergedEvent(t, cases.TypeAccountMerged, u.tenant, y, x),
+	e.sendContactsEvents(mergedEvent(t, contactevents.TypeContactMerged, u.tenant, w, a), mergedEvent(t, contactevents.TypeAccountMerged, u.tenant, y, x),
 		contactsEventOf(t, "dev.rapport.contacts.contact.updated.v1", b, u.tenant, map[string]any{"id": b}))
 	for _, tc := range []struct {
 		u                user
@@ -51,7 +52,7 @@ func TestCasesFollowContactsMergesAndErasures(t *testing.T) {
 		}
 	}
 
-	e.sendContactsEvents(contactsEventOf(t, cases.TypeContactErased, w, u.tenant, map[string]any{"id": w, "tenant": u.tenant,
+	e.sendContactsEvents(contactsEventOf(t, contactevents.TypeContactErased, w, u.tenant, map[string]any{"id": w, "tenant": u.tenant,
 		"erasedAt": time.Now().UTC().Format(time.RFC3339Nano), "erasedBy": "user-1"}))
 	for _, c := range []cases.Case{c1, c2} {
 		if got := e.readCase(u, c.ID); got.ContactID != "" {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/numbering"
 	"github.com/rapport-crm/rapport/libs/outbox"
@@ -58,7 +59,7 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 func consumers(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starter.Consumer {
 	return []starter.Consumer{
 		// cases consumers
-		{Group: cases.ContactsGroup, Contexts: cases.ContactsContexts, Handler: cases.NewContacts(db, logger).Handle},
+		{Group: cases.ContactsGroup, Contexts: contactevents.Contexts, Handler: contactevents.NewHandler(db, logger, cases.References{}).Handle},
 		// sla consumers
 		// queues consumers
 		{Group: queues.ConsumerGroup, Contexts: queues.Contexts, Handler: queues.NewHandler(db).Handle},

@@ -9,13 +9,12 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
-
-	"github.com/rapport-crm/rapport/services/sales/contactevents"
 )
 
 // Behaviours records what leads do for behaviour rules, from other
@@ -38,7 +37,7 @@ func NewBehaviours(store *Store, logger *slog.Logger) *Behaviours {
 // changes; a deleted one counts no more, nor for a lead it is no longer
 // related to.
 func (b *Behaviours) Activity(ctx context.Context, tx *outbox.Tx, verb string, a contactevents.Activity) error {
-	leadIDs := a.Leads()
+	leadIDs := a.RelatedIDs(registry.Sales, "lead")
 	if verb == contactevents.ActivityDeleted {
 		leadIDs = nil
 	}

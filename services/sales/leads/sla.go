@@ -8,10 +8,11 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
 
-	"github.com/rapport-crm/rapport/services/sales/contactevents"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
 )
 
@@ -66,7 +67,7 @@ func NewFirstTouch(db *outbox.DB, logger *slog.Logger) *FirstTouch {
 // nothing, nor does a deletion. It implements
 // contactevents.ActivityObserver.
 func (f *FirstTouch) Activity(ctx context.Context, tx *outbox.Tx, verb string, a contactevents.Activity) error {
-	leads := a.Leads()
+	leads := a.RelatedIDs(registry.Sales, "lead")
 	at := a.OccurredAt
 	switch {
 	case len(leads) == 0, verb == contactevents.ActivityDeleted:

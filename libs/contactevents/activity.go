@@ -10,7 +10,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
-	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // Activity is what the Handler reads of an activity event of contacts:
@@ -39,8 +38,8 @@ const (
 	ActivityDeleted   = "deleted"
 )
 
-// ActivityObserver is a context of the sales service that follows
-// contacts' activities (leads' scoring and first-touch deadlines). It
+// ActivityObserver is a context of a service that follows contacts'
+// activities (sales: leads' scoring and first-touch deadlines). It
 // runs in tx, a transaction of the event's tenant, and publishes its
 // changes through tx's outbox; an error rolls back the whole event, which
 // is then retried.
@@ -50,12 +49,12 @@ type ActivityObserver interface {
 	Activity(ctx context.Context, tx *outbox.Tx, verb string, a Activity) error
 }
 
-// Leads are the ids of the sales service's leads a is related to, once
-// each, in its order.
-func (a Activity) Leads() []string {
+// RelatedIDs are the ids of the records of type typ of the service a is
+// related to (registry.Sales, "lead"), once each, in its order.
+func (a Activity) RelatedIDs(service, typ string) []string {
 	var out []string
 	for _, r := range a.Related {
-		if r.Service == registry.Sales && r.Type == "lead" && ids.Valid(r.ID) && !slices.Contains(out, r.ID) {
+		if r.Service == service && r.Type == typ && ids.Valid(r.ID) && !slices.Contains(out, r.ID) {
 			out = append(out, r.ID)
 		}
 	}

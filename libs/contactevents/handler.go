@@ -1,12 +1,14 @@
-// Package contactevents is what the sales service consumes of the contacts
-// service's events on rapport.contacts.v1 (issue 15, point 10): a contact
-// or an account merged into another, and a contact erased; and activities
-// logged, changed, completed or deleted. It reads their payloads as
-// contacts' api/events schemas give them and hands each to the sales
-// contexts holding references to contacts' records (Referrer) or following
-// activities (ActivityObserver), in the consumer's transaction, which also
-// records the event in the inbox: a redelivered event is skipped, and one
-// message's changes are all written or none.
+// Package contactevents is what a service consumes of the contacts
+// service's events on rapport.contacts.v1: a contact or an account merged
+// into another, and a contact erased; and activities logged, changed,
+// completed or deleted. It reads their payloads as contacts' api/events
+// schemas give them and hands each to the service's contexts holding
+// references to contacts' records (Referrer) or following activities
+// (ActivityObserver), in the consumer's transaction, which also records
+// the event in the inbox: a redelivered event is skipped, and one
+// message's changes are all written or none. Each service runs the Handler
+// in a consumer group of its own (sales: sales-contacts; support:
+// support-cases-contacts).
 package contactevents
 
 import (
@@ -24,9 +26,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
-// ConsumerGroup is the consumer group of the Handler.
-const ConsumerGroup = "sales-contacts"
-
 // Contexts are the contexts whose topics the Handler reads.
 var Contexts = []string{registry.Contacts}
 
@@ -42,9 +41,9 @@ const (
 	TypeActivityDeleted   = "dev.rapport.contacts.activity.deleted.v1"
 )
 
-// Referrer is a context of the sales service that names contacts'
-// records: deals' opportunities (deals.References), and whichever context
-// registers next (NewHandler). Each method runs in tx, a transaction of
+// Referrer is a context of a service that names contacts' records (sales'
+// deals.References and leads.References, support's cases.References),
+// given to NewHandler. Each method runs in tx, a transaction of
 // the event's tenant, and publishes its changes through tx's outbox; an
 // error rolls back the whole event, which is then retried.
 type Referrer interface {
@@ -97,7 +96,7 @@ type erased struct {
 	ID string `json:"id"`
 }
 
-// Handle is the events.Handler of ConsumerGroup: it applies ev to every
+// Handle is the events.Handler of the service's consumer group: it applies ev to every
 // Referrer in tx, skips an event of another type, and fails on a
 // malformed payload (errMalformed).
 func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) error {
