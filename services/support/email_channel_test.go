@@ -159,8 +159,8 @@ func TestEmailAgentReplyGoesOut(t *testing.T) {
 	}
 	u := e.newTenant("help@acme.test")
 	first := mid(1)
-	if err := e.smtpSend("ann@customer.example", []string{"help@acme.test"}, msg("It broke.\n", "From", "Ann <ann@customer.example>",
-		"To", "help@acme.test", "Subject", "Broken screen", "Message-ID", "<"+first+">")); err != nil {
+	if err := e.smtpSend("ann@customer.example", []string{"help@acme.test"}, msg("It broke.\n", "From", "Ann <ann@work.example>",
+		"Reply-To", "Ann <ann@customer.example>", "To", "help@acme.test", "Subject", "Broken screen", "Message-ID", "<"+first+">")); err != nil {
 		t.Fatal(err)
 	}
 	caseID := e.caseOf(first)

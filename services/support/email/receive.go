@@ -137,7 +137,12 @@ func (r *Receiver) deliver(ctx context.Context, rt route, m *mailparse.Message, 
 	if err != nil {
 		return "", err
 	}
-	req := requester{CaseID: caseID, MailboxID: &mb.ID, Address: m.From.Email, Name: m.From.Name, Number: number,
+	// Replies go where the mail asks them to (Reply-To), else to its author.
+	to := m.From
+	if len(m.ReplyTo) > 0 && m.ReplyTo[0].Email != "" {
+		to = m.ReplyTo[0]
+	}
+	req := requester{CaseID: caseID, MailboxID: &mb.ID, Address: to.Email, Name: to.Name, Number: number,
 		Subject: subject, Automatic: auto != "", CreatedAt: now}
 	err = r.db.InTx(ctx, rt.Tenant, func(tx *outbox.Tx) error {
 		if err := saveRequester(ctx, tx, req); err != nil {

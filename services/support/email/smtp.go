@@ -32,6 +32,7 @@ func SMTPServer(cfg Config, r *Receiver, logger *slog.Logger) starter.Server {
 		}))
 		s.Domain, s.MaxMessageBytes, s.MaxRecipients = cfg.domain(), cfg.MaxBytes, 50
 		s.ReadTimeout, s.WriteTimeout = smtpTimeout, smtpTimeout
+		s.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 		done := make(chan error, 1)
 		go func() { done <- s.Serve(ln) }()
 		logger.Info("SMTP listening", "addr", ln.Addr().String())
