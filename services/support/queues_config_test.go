@@ -182,5 +182,19 @@ func TestRoutingRulesAndPreview(t *testing.T) {
 	if len(list.Items) != 4 || list.Items[0].ID != gold.ID || list.Items[3].ID != zh.ID {
 		t.Fatalf("rules %+v", list.Items)
 	}
+
+	// A rule on a custom field routes by it; once the field is deleted the
+	// rule matches nothing and the others still route.
+	region := contracttest.Decode[struct{ ID string }](e.want(e.do(admin, "POST", "/v1/case-custom-fields", map[string]any{"key": "region",
+		"label": "Region", "type": "text"}), http.StatusCreated))
+	e.createRoutingRule(admin, map[string]any{"name": "EU", "queueId": vip.ID, "position": 0,
+		"condition": map[string]any{"field": "customFields.region", "op": "eq", "value": "eu"}})
+	if p := e.preview(admin, map[string]any{"subject": "x", "customFields": map[string]any{"region": "eu"}}); p.QueueID != vip.ID {
+		t.Fatalf("custom field rule: %+v", p)
+	}
+	e.want(e.do(admin, "DELETE", "/v1/case-custom-fields/"+region.ID, nil), http.StatusNoContent)
+	if p := e.preview(admin, map[string]any{"subject": "x", "customFields": map[string]any{"region": "eu"}}); p.QueueID != general.ID {
+		t.Fatalf("rule on a deleted field: %+v", p)
+	}
 	contracttest.ValidateEvents(t, "api/events", e.published())
 }

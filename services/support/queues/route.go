@@ -63,7 +63,9 @@ const routingRow = `(SELECT $1::text AS priority, $2::text AS channel, $3::text 
 	$6::jsonb AS custom_fields, $7::text AS subject, $8::text AS description) r`
 
 // match returns the first of rules whose condition f meets, nil for none:
-// one query testing them in order over f's row.
+// one query testing them in order over f's row. A condition that no
+// longer compiles (it names a custom field deleted since) matches
+// nothing, rather than holding up every case's routing.
 func match(ctx context.Context, tx *outbox.Tx, rules []Rule, f CaseFields) (*Rule, error) {
 	rules = slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return !*r.Active })
 	if len(rules) == 0 {
@@ -83,10 +85,14 @@ func match(ctx context.Context, tx *outbox.Tx, rules []Rule, f CaseFields) (*Rul
 		cond := "TRUE"
 		if r.Condition != nil {
 			sql, a, err := compileCondition(r.Condition, len(args)+1, defs)
-			if err != nil {
+			switch {
+			case errs.KindOf(err) == errs.Invalid:
+				cond = "FALSE"
+			case err != nil:
 				return nil, fmt.Errorf("routing rule %s: %w", r.ID, err)
+			default:
+				cond, args = sql, append(args, a...)
 			}
-			cond, args = sql, append(args, a...)
 		}
 		whens.WriteString(" WHEN " + cond + " THEN " + strconv.Itoa(i))
 	}
