@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/support"
@@ -200,6 +201,13 @@ func TestCapacityPresenceAndRetry(t *testing.T) {
 	agents := e.agents(admin)
 	if agents["ann"].OpenCases != 1 || agents["bob"].OpenCases != 1 || agents["bob"].Status != queues.StatusOffline {
 		t.Fatalf("agents %+v", agents)
+	}
+	// Raising ann's capacity lets the queue's waiting case go to her.
+	current := contracttest.Decode[queues.Queue](e.want(e.do(admin, "GET", "/v1/support-queues/"+q.ID, nil), http.StatusOK))
+	e.want(e.do(admin, "PATCH", "/v1/support-queues/"+q.ID, map[string]any{"members": []any{member("ann", 2), member("bob", 2)}},
+		"If-Match", kitx.ETag(current.Version)), http.StatusOK)
+	if who := e.assignedTo(admin, fifth.ID); who != "ann" {
+		t.Fatalf("after the capacity grew: %s", who)
 	}
 }
 
