@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-message/mail"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
@@ -166,7 +167,8 @@ func TestEmailAgentReplyGoesOut(t *testing.T) {
 	caseID := e.caseOf(first)
 	e.nextSent() // the acknowledgement
 	e.want(e.do(u, "POST", "/v1/cases/"+caseID+"/notes", map[string]any{"bodyText": "internal"}), 201)
-	e.want(e.do(u, "POST", "/v1/cases/"+caseID+"/replies", map[string]any{"bodyText": "Please restart it."}), 201)
+	file := contracttest.Decode[struct{ ID string }](e.want(e.upload(u, caseID, "steps.txt", "text/plain", []byte("1. restart\n")), 201))
+	e.want(e.do(u, "POST", "/v1/cases/"+caseID+"/replies", map[string]any{"bodyText": "Please restart it.", "attachmentIds": []string{file.ID}}), 201)
 	out := e.nextSent()
 	subject, _ := out.Header.Subject()
 	outID, _ := out.Header.MessageID()
@@ -185,6 +187,21 @@ func TestEmailAgentReplyGoesOut(t *testing.T) {
 	}
 	if body, _ := io.ReadAll(part.Body); strings.TrimSpace(string(body)) != "Please restart it." {
 		t.Errorf("reply body %q", body)
+	}
+	var files []string
+	for {
+		p, err := out.NextPart()
+		if err != nil {
+			break
+		}
+		if h, ok := p.Header.(*mail.AttachmentHeader); ok {
+			name, _ := h.Filename()
+			data, _ := io.ReadAll(p.Body)
+			files = append(files, name+": "+string(data))
+		}
+	}
+	if len(files) != 1 || files[0] != "steps.txt: 1. restart\n" {
+		t.Errorf("the reply's attachments: %q", files)
 	}
 	answer := mid(2)
 	if err := e.smtpSend("ann@customer.example", []string{"help@acme.test"}, msg("Done, thanks.\n", "From", "ann@customer.example",

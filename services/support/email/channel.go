@@ -30,7 +30,7 @@ func NewChannel(db *outbox.DB, cases Cases, getenv func(string) string, logger *
 	}
 	mailer := NewMailer(cfg)
 	return &Channel{cfg: cfg, mailboxes: NewMailboxes(db), receiver: NewReceiver(db, cases, cfg, mailer, attachments.DefaultLimit, logger),
-		replies: NewReplies(db, cfg, mailer, logger), logger: logger}, nil
+		replies: NewReplies(db, attachments.NewDBStore(attachments.DefaultLimit), cfg, mailer, logger), logger: logger}, nil
 }
 
 // Routes are the channel's routes.

@@ -51,6 +51,7 @@ type Outgoing struct {
 	InReplyTo   string
 	References  []string
 	AutoReplied bool
+	Attachments []mailparse.Attachment
 }
 
 // Send composes o with a fresh Message-ID of the service's domain and sends
@@ -115,13 +116,54 @@ func (m *Mailer) send(from, to string, r io.Reader) error {
 	return c.Quit()
 }
 
-// compose writes o's body under h: its text, and its HTML as an
-// alternative when it has one.
+// compose writes o under h: its text, its HTML as an alternative when it
+// has one, and its attachments.
 func compose(buf *bytes.Buffer, h mail.Header, o Outgoing) error {
-	w, err := mail.CreateInlineWriter(buf, h)
+	if len(o.Attachments) == 0 {
+		w, err := mail.CreateInlineWriter(buf, h)
+		if err != nil {
+			return err
+		}
+		if err := writeBodies(w, o); err != nil {
+			return err
+		}
+		return w.Close()
+	}
+	w, err := mail.CreateWriter(buf, h)
 	if err != nil {
 		return err
 	}
+	iw, err := w.CreateInline()
+	if err != nil {
+		return err
+	}
+	if err := writeBodies(iw, o); err != nil {
+		return err
+	}
+	if err := iw.Close(); err != nil {
+		return err
+	}
+	for _, a := range o.Attachments {
+		var ah mail.AttachmentHeader
+		ah.SetContentType(a.ContentType, nil)
+		ah.SetFilename(a.Name)
+		aw, err := w.CreateAttachment(ah)
+		if err != nil {
+			return err
+		}
+		if _, err := aw.Write(a.Data); err != nil {
+			return err
+		}
+		if err := aw.Close(); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// writeBodies writes o's text, and its HTML when it has one, as the
+// alternatives of w.
+func writeBodies(w *mail.InlineWriter, o Outgoing) error {
 	parts := []struct{ typ, body string }{{"text/plain", o.Text}}
 	if o.HTML != "" {
 		parts = append(parts, struct{ typ, body string }{"text/html", o.HTML})
@@ -140,5 +182,5 @@ func compose(buf *bytes.Buffer, h mail.Header, o Outgoing) error {
 			return err
 		}
 	}
-	return w.Close()
+	return nil
 }

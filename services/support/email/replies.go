@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/starter"
 
+	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/email/mailparse"
 )
 
@@ -30,15 +32,17 @@ const RepliesGroup = "support-email-replies"
 // so the customer's answer threads back.
 type Replies struct {
 	db     *outbox.DB
+	files  attachments.Store
 	cfg    Config
 	tokens Tokens
 	mailer *Mailer
 	logger *slog.Logger
 }
 
-// NewReplies returns the sender of replies; mailer nil sends nothing.
-func NewReplies(db *outbox.DB, cfg Config, mailer *Mailer, logger *slog.Logger) *Replies {
-	return &Replies{db: db, cfg: cfg, tokens: Tokens{key: cfg.TokenKey}, mailer: mailer, logger: logger}
+// NewReplies returns the sender of replies, reading the replies' files
+// from files; mailer nil sends nothing.
+func NewReplies(db *outbox.DB, files attachments.Store, cfg Config, mailer *Mailer, logger *slog.Logger) *Replies {
+	return &Replies{db: db, files: files, cfg: cfg, tokens: Tokens{key: cfg.TokenKey}, mailer: mailer, logger: logger}
 }
 
 // Consumer is the consumer of the service's own topic that sends the
@@ -56,6 +60,9 @@ type entryEvent struct {
 	AuthorType string `json:"authorType"`
 	BodyText   string `json:"bodyText"`
 	BodyHTML   string `json:"bodyHtml"`
+	Files      []struct {
+		ID string `json:"id"`
+	} `json:"attachments"`
 }
 
 // Handle sends the reply of ev when it is an agent's public reply on a
@@ -100,11 +107,29 @@ func (r *Replies) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 	if len(refs) > 0 {
 		out.InReplyTo = refs[len(refs)-1]
 	}
+	for _, f := range e.Files {
+		a, err := r.file(ctx, ptx, f.ID)
+		if err != nil {
+			return fmt.Errorf("reply %s of case %s: %w", e.ID, e.CaseID, err)
+		}
+		out.Attachments = append(out.Attachments, a)
+	}
 	id, err := r.mailer.Send(out)
 	if err != nil {
 		return fmt.Errorf("reply %s of case %s: %w", e.ID, e.CaseID, err)
 	}
 	return recordMessageID(ctx, ptx, id, e.CaseID, "out", pg.Timestamp(time.Now()).UTC())
+}
+
+// file reads the attachment id of a reply.
+func (r *Replies) file(ctx context.Context, tx *outbox.Tx, id string) (mailparse.Attachment, error) {
+	m, data, err := r.files.Open(ctx, tx, id)
+	if err != nil {
+		return mailparse.Attachment{}, err
+	}
+	defer data.Close()
+	b, err := io.ReadAll(data)
+	return mailparse.Attachment{Name: m.Name, ContentType: m.ContentType, Data: b}, err
 }
 
 // replySubject is subject as a reply's: "Re: " before it unless it has one.
