@@ -31,7 +31,8 @@ func (e *env) endContract(id, start, end string) {
 // TestContractExpiryJob: the daily job publishes contract.expiring once
 // for an active contract within its reminder, expires (contract.expired)
 // an active one whose end date passed, and leaves drafts and contracts
-// further out alone; an expired contract is renewed by a new end date.
+// further out (or without a reminder) alone; an expired contract is
+// renewed by a new end date.
 func TestContractExpiryJob(t *testing.T) {
 	e := newEnv(t)
 	u, other := newUser(uuid.NewString()), newUser(uuid.NewString())
@@ -45,6 +46,7 @@ func TestContractExpiryJob(t *testing.T) {
 	e.endContract(ended.ID, day(-40), day(-1))
 	later := e.createContract(u, body(day(60), 30, "active"))
 	draft := e.createContract(u, body(day(5), 30, "draft"))
+	noReminder := e.createContract(u, body(day(5), 0, "active"))
 	lastDay := e.createContract(other, body(day(0), 0, "active"))
 
 	job := contracts.NewExpiry(e.contractsDB(), quiet)
@@ -61,7 +63,7 @@ func TestContractExpiryJob(t *testing.T) {
 	if got := e.getContract(u, ended.ID); got.Status != contracts.StatusExpired || got.Version != 2 {
 		t.Fatalf("ended %+v", got)
 	}
-	for _, c := range []contracts.Contract{later, draft} {
+	for _, c := range []contracts.Contract{later, draft, noReminder} {
 		if got := e.getContract(u, c.ID); got.Version != 1 || got.ExpiringAt != nil || got.Status != c.Status {
 			t.Fatalf("left alone %+v", got)
 		}
@@ -83,7 +85,7 @@ func TestContractExpiryJob(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range []contracts.Contract{later, draft} {
+	for _, c := range []contracts.Contract{later, draft, noReminder} {
 		if got := e.eventTypes(c.ID); !slices.Equal(got, []string{"contract.created"}) {
 			t.Fatalf("events of a contract left alone %v", got)
 		}

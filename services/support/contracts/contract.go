@@ -59,6 +59,23 @@ type Entitlement struct {
 	Remaining float64 `json:"remaining"`
 }
 
+// NewContract is the input of a new contract: a Contract whose
+// renewalReminderDays, when the input has none, is DefaultReminderDays.
+type NewContract struct {
+	Contract
+	ReminderDays *int `json:"renewalReminderDays"`
+}
+
+// contract is the Contract n describes.
+func (n NewContract) contract() Contract {
+	c := n.Contract
+	c.ReminderDays = DefaultReminderDays
+	if n.ReminderDays != nil {
+		c.ReminderDays = *n.ReminderDays
+	}
+	return c
+}
+
 // The kinds of an entitlement.
 const (
 	KindCases = "cases"
@@ -94,7 +111,8 @@ const (
 	maxName         = 200
 	maxTotal        = 1_000_000
 	maxReminderDays = 365
-	// DefaultReminderDays is the reminder of a contract that gives none.
+	// DefaultReminderDays is the reminder of a new contract that gives
+	// none.
 	DefaultReminderDays = 30
 	dateLayout          = "2006-01-02"
 )

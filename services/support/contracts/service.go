@@ -55,12 +55,10 @@ func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox
 }
 
 // CreateContract stores a new contract made by the caller, numbered next
-// in the tenant, and publishes contract.created.
+// in the tenant, and publishes contract.created (NewContract has the
+// defaults of its input).
 func (s *Service) CreateContract(ctx context.Context, in Contract) (out Contract, err error) {
 	c := in
-	if c.ReminderDays == 0 {
-		c.ReminderDays = DefaultReminderDays
-	}
 	if err := c.normalize(); err != nil {
 		return c, err
 	}

@@ -42,8 +42,8 @@ func Routes(s *Service) []starter.Route {
 				return resource.OK(page, 0, err)
 			}},
 		starter.Route{Name: "createServiceContract", Method: "POST", Path: "/v1/service-contracts", Permission: supportdb.PermAdmin,
-			Decode: resource.DecodeBody[Contract](contractReadOnly), Endpoint: func(ctx context.Context, r any) (any, error) {
-				c, err := s.CreateContract(ctx, r.(Contract))
+			Decode: resource.DecodeBody[NewContract](contractReadOnly), Endpoint: func(ctx context.Context, r any) (any, error) {
+				c, err := s.CreateContract(ctx, r.(NewContract).contract())
 				if err != nil {
 					return nil, err
 				}
