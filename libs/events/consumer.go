@@ -211,12 +211,16 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) (stop error) {
 }
 
 // apply runs the handler and the inbox insert in one tenant transaction; an
-// event already in the inbox is skipped without calling the handler.
+// event already in the inbox for the consumer's group is skipped without
+// calling the handler. A row of the group '' (written before the inbox
+// kept groups apart) counts for every group.
 func (c *Consumer) apply(ctx context.Context, ev Event) error {
 	return pg.WithTenantTx(ctx, c.cfg.DB, ev.TenantID, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`INSERT INTO inbox (tenant_id, source, id, type) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-			ev.TenantID, ev.Source, ev.ID, ev.Type)
+			`INSERT INTO inbox (tenant_id, source, id, type, consumer_group) SELECT $1, $2, $3, $4, $5
+			 WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE tenant_id = $1 AND source = $2 AND id = $3 AND consumer_group = '')
+			 ON CONFLICT DO NOTHING`,
+			ev.TenantID, ev.Source, ev.ID, ev.Type, c.cfg.Group)
 		if err != nil {
 			return fmt.Errorf("events: inbox insert: %w", err)
 		}

@@ -10,9 +10,7 @@
 // so a redelivered event creates nothing; a person already a live lead of
 // the tenant (the same email or phone) gets no second one. The Handler is
 // the service's one consumer of marketing's topic, in the consumer group
-// leads.MarketingGroup (the inbox keeps an event once per service, not per
-// consumer group, so a second group would take events from the first):
-// what else reads marketing's events (leads' behaviour scoring,
+// leads.MarketingGroup: what else reads marketing's events (leads' behaviour scoring,
 // Behaviours.HandleMarketing) observes every event after it, in the same
 // transaction, and so sees the lead it made.
 package marketingevents
