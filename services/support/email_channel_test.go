@@ -10,11 +10,10 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
+	"github.com/google/uuid"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
-
-	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
 )

@@ -90,17 +90,20 @@ func (m *Mailer) Send(o Outgoing) (string, error) {
 	return id, nil
 }
 
+// relayTimeout bounds dialling the relay and each of its answers: an
+// acknowledgement is sent before the inbound mail is answered.
+const relayTimeout = 20 * time.Second
+
 // send sends a composed mail through the relay, over TLS when the relay
 // offers STARTTLS, authenticated when the URL has credentials.
 func (m *Mailer) send(from, to string, r io.Reader) error {
-	c, err := smtp.Dial(m.addr)
+	c, err := m.dial(false)
 	if err != nil {
 		return err
 	}
 	if ok, _ := c.Extension("STARTTLS"); ok {
 		_ = c.Close()
-		host, _, _ := net.SplitHostPort(m.addr)
-		if c, err = smtp.DialStartTLS(m.addr, &tls.Config{ServerName: host}); err != nil {
+		if c, err = m.dial(true); err != nil {
 			return err
 		}
 	}
@@ -114,6 +117,26 @@ func (m *Mailer) send(from, to string, r io.Reader) error {
 		return err
 	}
 	return c.Quit()
+}
+
+// dial connects to the relay, switching to TLS when startTLS.
+func (m *Mailer) dial(startTLS bool) (*smtp.Client, error) {
+	conn, err := net.DialTimeout("tcp", m.addr, relayTimeout)
+	if err != nil {
+		return nil, err
+	}
+	c := (*smtp.Client)(nil)
+	if startTLS {
+		host, _, _ := net.SplitHostPort(m.addr)
+		if c, err = smtp.NewClientStartTLS(conn, &tls.Config{ServerName: host}); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+	} else {
+		c = smtp.NewClient(conn)
+	}
+	c.CommandTimeout, c.SubmissionTimeout = relayTimeout, relayTimeout
+	return c, nil
 }
 
 // compose writes o under h: its text, its HTML as an alternative when it
