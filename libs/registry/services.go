@@ -71,6 +71,7 @@ func Default() Registry {
 			{Prefix: "/v1/service-contracts"},
 			{Prefix: "/v1/work-orders", Data: PersonalData},
 			{Prefix: "/v1/surveys", Data: PersonalData},
+			{Prefix: "/v1/chats", Data: PersonalData},
 		}},
 		// Reporting consumes every topic into its read models and publishes
 		// none of its own.
