@@ -37,7 +37,7 @@ func (e *env) caseSLA(u user, id string) map[string]sla.CaseClock {
 func (e *env) waitClocks(u user, id, what string, cond func(map[string]sla.CaseClock) bool) map[string]sla.CaseClock {
 	e.t.Helper()
 	var clocks map[string]sla.CaseClock
-	testkit.Eventually(e.t, 20*time.Second, what, func() (bool, string) {
+	testkit.Eventually(e.t, time.Minute, what, func() (bool, string) {
 		clocks = e.caseSLA(u, id)
 		return cond(clocks), fmt.Sprintf("%+v", clocks)
 	})
@@ -153,7 +153,7 @@ func TestSLAClocksFollowTheCase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	testkit.Eventually(t, 20*time.Second, "the warning, the breach and its escalations published", func() (bool, string) {
+	testkit.Eventually(t, time.Minute, "the warning, the breach and its escalations published", func() (bool, string) {
 		types := e.eventTypes(c.ID)
 		return countOf(types, "case.sla_warning") == 1 && countOf(types, "case.sla_breached") == 1 && countOf(types, "case.escalated") == 2,
 			fmt.Sprint(types)

@@ -72,7 +72,7 @@ CREATE INDEX case_clocks_next ON case_clocks (next_at, tenant_id) WHERE next_at 
 CREATE INDEX case_clocks_next_tenant ON case_clocks (tenant_id, next_at) WHERE next_at IS NOT NULL;
 -- The running clocks of a policy: what its edit (or its calendar's)
 -- recomputes.
-CREATE INDEX case_clocks_policy ON case_clocks (tenant_id, policy_id, case_id) WHERE met_at IS NULL AND stopped_at IS NULL;
+CREATE INDEX case_clocks_policy ON case_clocks (tenant_id, policy_id, case_id, target) WHERE met_at IS NULL AND stopped_at IS NULL;
 
 ALTER TABLE business_calendars ENABLE ROW LEVEL SECURITY;
 ALTER TABLE business_calendars FORCE ROW LEVEL SECURITY;
