@@ -1,6 +1,7 @@
 package support
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
+	"github.com/rapport-crm/rapport/services/support/portal"
 )
 
 // TestRoutesAreTheDocumentedOperations checks that api/openapi.yaml loads
@@ -23,5 +25,9 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracttest.CheckRoutes(t, doc, routes(db, nil, mail))
+	site, err := portal.FromEnv(db, nil, func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracttest.CheckRoutes(t, doc, slices.Concat(routes(db, nil, mail), portal.Routes(site)))
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
 	"github.com/rapport-crm/rapport/services/support/migrations"
+	"github.com/rapport-crm/rapport/services/support/portal"
 	"github.com/rapport-crm/rapport/services/support/queues"
 )
 
@@ -51,7 +52,13 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: routes(db, env.Cursors, mail), OpenAPI: spec, Consumers: consumers(db, env.Logger, mail),
+	// portal: its routes (/portal/v1, reached through the gateway's public
+	// /portal/… only) join the others'
+	site, err := portal.FromEnv(db, env.Cursors, os.Getenv, env.Logger)
+	if err != nil {
+		return starter.API{}, err
+	}
+	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site)), OpenAPI: spec, Consumers: consumers(db, env.Logger, mail),
 		Jobs: jobs(db, env.Logger, mail), Servers: mail.Servers()}, nil
 }
 
