@@ -125,7 +125,7 @@ func (m *Mailer) dial(startTLS bool) (*smtp.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := (*smtp.Client)(nil)
+	var c *smtp.Client
 	if startTLS {
 		host, _, _ := net.SplitHostPort(m.addr)
 		if c, err = smtp.NewClientStartTLS(conn, &tls.Config{ServerName: host}); err != nil {
