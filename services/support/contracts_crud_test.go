@@ -16,11 +16,13 @@ import (
 func TestServiceContractsCRUD(t *testing.T) {
 	e := newEnv(t)
 	u, other := newUser(uuid.NewString()), newUser(uuid.NewString())
-	account, policy := uuid.NewString(), uuid.NewString()
+	account := uuid.NewString()
+	cal := e.createCalendar(u, shanghaiCalendar("Shanghai office"))
+	policy := e.createPolicy(u, map[string]any{"name": "Gold", "calendarId": cal.ID, "targets": map[string]any{"resolution": map[string]int{"normal": 240}}})
 	c := e.createContract(u, map[string]any{"accountId": account, "name": " Gold ", "startDate": day(0), "endDate": day(90),
-		"slaPolicyId": policy, "entitlement": map[string]any{"kind": "cases", "total": 5}})
+		"calendarId": cal.ID, "slaPolicyId": policy.ID, "entitlement": map[string]any{"kind": "cases", "total": 5}})
 	if c.Number != 1 || c.Name != "Gold" || c.Status != contracts.StatusDraft || c.ReminderDays != contracts.DefaultReminderDays ||
-		c.SLAPolicyID != policy || c.Entitlement != (contracts.Entitlement{Kind: "cases", Total: 5, Used: 0, Remaining: 5}) ||
+		c.SLAPolicyID != policy.ID || c.CalendarID != cal.ID || c.Entitlement != (contracts.Entitlement{Kind: "cases", Total: 5, Used: 0, Remaining: 5}) ||
 		c.CreatedBy != u.id || c.Version != 1 {
 		t.Fatalf("created %+v", c)
 	}
@@ -52,6 +54,12 @@ func TestServiceContractsCRUD(t *testing.T) {
 		t.Fatalf("updated %+v", up)
 	}
 	e.want(e.do(u, "PATCH", "/v1/service-contracts/"+c.ID, map[string]any{"name": "Stale"}, "If-Match", kitx.ETag(c.Version)), http.StatusPreconditionFailed)
+	// The calendar and SLA policy must be the tenant's.
+	e.wantFields(e.do(u, "PATCH", "/v1/service-contracts/"+c.ID, map[string]any{"calendarId": uuid.NewString(), "slaPolicyId": uuid.NewString()},
+		"If-Match", kitx.ETag(up.Version)), "calendarId", "slaPolicyId")
+	body := contractBody(account, "cases", 1)
+	body["slaPolicyId"] = policy.ID
+	e.wantFields(e.do(other, "POST", "/v1/service-contracts", body), "slaPolicyId")
 	same := contracttest.Decode[contracts.Contract](e.want(e.do(u, "PATCH", "/v1/service-contracts/"+c.ID, map[string]any{"name": "Gold"},
 		"If-Match", kitx.ETag(up.Version)), http.StatusOK))
 	if same.Version != up.Version {

@@ -33,6 +33,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/migrations"
 	"github.com/rapport-crm/rapport/services/support/portal"
 	"github.com/rapport-crm/rapport/services/support/queues"
+	"github.com/rapport-crm/rapport/services/support/sla"
 )
 
 // Starter is the support service as libs/starter runs it: cmd/support
@@ -108,7 +109,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, mail *email.Channel) []starter
 		// kb routes
 		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
 		// contracts routes
-		contracts.Routes(contracts.NewService(db, cases.NewService(db, cursors), attachments.NewDBStore(attachments.DefaultLimit), cursors)),
+		contracts.Routes(contracts.NewService(db, cases.NewService(db, cursors), sla.NewService(db), attachments.NewDBStore(attachments.DefaultLimit), cursors)),
 		// email routes
 		mail.Routes(),
 	)

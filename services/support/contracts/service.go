@@ -19,6 +19,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/cases"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
+	"github.com/rapport-crm/rapport/services/support/sla"
 )
 
 // Service works the tenant's service contracts and work orders for the
@@ -27,15 +28,17 @@ import (
 type Service struct {
 	db      *outbox.DB
 	cases   *cases.Service
+	sla     *sla.Service
 	files   attachments.Store
 	cursors *kitx.Cursors
 	now     func() time.Time
 }
 
-// NewService returns the Service on db, reading cases through cs and the
+// NewService returns the Service on db, reading cases through cs, the
+// business calendars and SLA policies contracts name through ss and the
 // signatures of sign-offs in files, signing list cursors with cursors.
-func NewService(db *outbox.DB, cs *cases.Service, files attachments.Store, cursors *kitx.Cursors) *Service {
-	return &Service{db: db, cases: cs, files: files, cursors: cursors, now: time.Now}
+func NewService(db *outbox.DB, cs *cases.Service, ss *sla.Service, files attachments.Store, cursors *kitx.Cursors) *Service {
+	return &Service{db: db, cases: cs, sla: ss, files: files, cursors: cursors, now: time.Now}
 }
 
 // ContractPage is a page of contracts; NextCursor, when set, reads the
@@ -68,6 +71,9 @@ func (s *Service) CreateContract(ctx context.Context, in Contract) (out Contract
 		return c, e
 	}
 	if err := c.checkStatus(StatusDraft, today(s.now())); err != nil {
+		return c, err
+	}
+	if err := s.checkRefs(ctx, c.CalendarID, c.SLAPolicyID); err != nil {
 		return c, err
 	}
 	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
@@ -138,13 +144,19 @@ var contractRows = pgrecord.Rows[Contract]{
 // ifMatch: its fields are checked as a create's and its status moves as
 // Transitions allow; a cancelled contract changes no more. A patch that
 // changes nothing keeps the version and publishes nothing; otherwise
-// contract.updated with the changed fields.
+// contract.updated with the changed fields. The calendar and SLA policy it
+// sets must be the tenant's.
 func (s *Service) UpdateContract(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (out Contract, changed []string, err error) {
 	if !ids.Valid(id) {
 		return out, nil, ErrNotFound
 	}
 	if ifMatch == 0 {
 		return out, nil, ErrIfMatchRequired
+	}
+	if calendarID, policyID := patchRefs(patch); ids.Valid(calendarID) || ids.Valid(policyID) {
+		if err := s.checkRefs(ctx, validOrNone(calendarID), validOrNone(policyID)); err != nil {
+			return out, nil, err
+		}
 	}
 	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		var ch pgrecord.Change
@@ -179,6 +191,15 @@ func (s *Service) UpdateContract(ctx context.Context, id string, ifMatch int64, 
 		return err
 	})
 	return out, changed, err
+}
+
+// validOrNone is id when it is a UUID, "" otherwise (the merge's checks
+// name it then).
+func validOrNone(id string) string {
+	if ids.Valid(id) {
+		return id
+	}
+	return ""
 }
 
 // DeleteContract deletes the contract id (support:admin) with its usage,
