@@ -189,3 +189,25 @@ func countOf(list []string, s string) int {
 	}
 	return n
 }
+
+// TestSLACalendarEditRecomputesDueTimes: a calendar edit moves the due
+// times of the running clocks on it, and the cases' slaDueAt with them.
+func TestSLACalendarEditRecomputesDueTimes(t *testing.T) {
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	cal := e.createCalendar(u, shanghaiCalendar("Shanghai"))
+	e.createPolicy(u, map[string]any{"name": "Standard", "calendarId": cal.ID, "targets": map[string]any{"resolution": map[string]int{"normal": 90}}})
+	c := e.createCase(u, map[string]any{"subject": "Slow printer"})
+	e.waitClocks(u, c.ID, "resolution started", func(k map[string]sla.CaseClock) bool { return running(k[sla.Resolution]) })
+
+	e.want(e.do(u, "PATCH", "/v1/business-calendars/"+cal.ID, map[string]any{"alwaysOpen": true, "hours": nil, "holidays": nil, "workdays": nil},
+		"If-Match", kitx.ETag(1)), http.StatusOK)
+	res := e.caseSLA(u, c.ID)[sla.Resolution]
+	if !res.DueAt.Equal(res.StartedAt.Add(90*time.Minute)) || !slices.ContainsFunc(res.History, func(ev sla.Event) bool { return ev.Event == "recomputed" }) {
+		t.Fatalf("recomputed %+v", res)
+	}
+	got := contracttest.Decode[cases.Case](e.want(e.do(u, "GET", "/v1/cases/"+c.ID, nil), http.StatusOK))
+	if got.SLADueAt == nil || !got.SLADueAt.Equal(*res.DueAt) {
+		t.Fatalf("slaDueAt %v, want %v", got.SLADueAt, res.DueAt)
+	}
+}

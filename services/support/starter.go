@@ -69,6 +69,7 @@ func consumers(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starte
 		// cases consumers
 		{Group: cases.ContactsGroup, Contexts: contactevents.Contexts, Handler: contactevents.NewHandler(db, logger, cases.References{}).Handle},
 		// sla consumers
+		{Group: sla.ConsumerGroup, Contexts: sla.Contexts, Handler: sla.NewHandler(db, logger).Handle},
 		// queues consumers
 		{Group: queues.ConsumerGroup, Contexts: queues.Contexts, Handler: queues.NewHandler(db).Handle},
 		// kb consumers
@@ -85,6 +86,7 @@ func jobs(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starter.Job
 		// cases jobs
 		{Name: "close solved cases", Every: cases.AutoCloseEvery, Run: cases.NewAutoClose(db, logger).Run},
 		// sla jobs
+		{Name: "SLA warnings and breaches", Every: sla.SweepEvery, Run: sla.NewSweeper(db, logger).Run},
 		// queues jobs
 		{Name: "assign waiting cases", Every: queues.RetryEvery, Run: queues.NewRetrier(db, logger).Run},
 		// kb jobs
@@ -104,6 +106,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, mail *email.Channel) []starter
 		// cases routes
 		cases.NewService(db, cursors).Routes(),
 		// sla routes
+		sla.Routes(sla.NewService(db)),
 		// queues routes
 		queues.Routes(queues.NewService(db)),
 		// kb routes

@@ -45,12 +45,6 @@ func (c *Calendar) spans(y int, m time.Month, d int) []Span {
 	return c.week[time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Weekday()]
 }
 
-// Location is the calendar's time zone.
-func (c *Calendar) Location() *time.Location { return c.loc }
-
-// AlwaysOpen reports a 24/7 calendar.
-func (c *Calendar) AlwaysOpen() bool { return c.always }
-
 // walk calls visit with the calendar's working intervals as instants
 // [s, e), in order and without overlap, from the local day before from's
 // until visit returns false or, for a calendar without weekly hours, past
@@ -146,9 +140,4 @@ func (c *Calendar) Between(a, b time.Time) time.Duration {
 		return true
 	})
 	return sum
-}
-
-// Open reports whether t is business time.
-func (c *Calendar) Open(t time.Time) bool {
-	return c.always || c.Between(t, t.Add(time.Nanosecond)) > 0
 }

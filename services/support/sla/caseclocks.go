@@ -85,6 +85,9 @@ func (c *caseClocks) caseEvent(typ string, p casePayload, at time.Time) {
 			c.start(FirstResponse, pol, p.CreatedAt)
 			c.start(Resolution, pol, p.CreatedAt)
 		}
+		if p.Status == cases.StatusPendingCustomer {
+			c.each(func(k *CaseClock) bool { return k.pause(p.CreatedAt) })
+		}
 	case TypeCaseUpdated:
 		if slices.Contains(p.Changed, "priority") {
 			c.retarget(p.Priority, p.AccountID, at)

@@ -3,6 +3,7 @@ package sla
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -94,7 +95,7 @@ func (s *Service) GetCalendar(ctx context.Context, id string) (b *BusinessCalend
 }
 
 // UpdateCalendar applies a merge patch at version ifMatch; a changed
-// definition recomputes the running clocks of the policies using it.
+// definition (anything but the name) recomputes the running clocks of the policies using it.
 func (s *Service) UpdateCalendar(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*BusinessCalendar, []string, error) {
 	t, err := tenant(ctx, ErrCalendarNotFound, id)
 	if err != nil {
@@ -120,7 +121,7 @@ func (s *Service) UpdateCalendar(ctx context.Context, id string, ifMatch int64, 
 			next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
 			return pgrecord.Updated(old, next)
 		})
-		if err != nil || ch.Verb == "" {
+		if err != nil || !slices.ContainsFunc(ch.Fields, func(f string) bool { return f != "name" }) {
 			return err
 		}
 		policies, err := listPolicies(ctx, tx)
@@ -201,8 +202,12 @@ func (s *Service) GetPolicy(ctx context.Context, id string) (p *Policy, err erro
 	return p, err
 }
 
-// UpdatePolicy applies a merge patch at version ifMatch and recomputes
-// the policy's running clocks (its conditions apply to new cases).
+// scheduling are the fields of a policy that its running clocks follow.
+var scheduling = []string{"calendarId", "targets", "warnBeforeMinutes"}
+
+// UpdatePolicy applies a merge patch at version ifMatch; a change of its
+// calendar, targets or warning recomputes the policy's running clocks
+// (its conditions, position and activity apply to new cases).
 func (s *Service) UpdatePolicy(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Policy, []string, error) {
 	t, err := tenant(ctx, ErrPolicyNotFound, id)
 	if err != nil {
@@ -228,7 +233,7 @@ func (s *Service) UpdatePolicy(ctx context.Context, id string, ifMatch int64, pa
 			next.ID, next.CreatedAt, next.UpdatedAt, next.Version = old.ID, old.CreatedAt, pg.Timestamp(s.now()), old.Version+1
 			return pgrecord.Updated(old, next)
 		})
-		if err != nil || ch.Verb == "" {
+		if err != nil || !slices.ContainsFunc(ch.Fields, func(f string) bool { return slices.Contains(scheduling, f) }) {
 			return err
 		}
 		_, err = recompute(ctx, tx, []string{id}, s.now())
