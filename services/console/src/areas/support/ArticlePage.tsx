@@ -127,35 +127,41 @@ function ArticleEditor({ article }: { article?: Article }) {
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={16}>
           <Card size="small">
-            <Form<ArticleValues> form={form} layout="vertical" initialValues={initial} onFinish={(v) => save(v)} disabled={!writable}>
+            <Form<ArticleValues> form={form} name="article" layout="vertical" initialValues={initial} onFinish={(v) => save(v)} disabled={!writable}>
               <Row gutter={12}>
                 <Col xs={24} md={8}>
-                  <Form.Item name="locale" label={t("support.kb.locale")} rules={[{ required: true, message: t("support.required") }]}>
-                    <Select id="article-locale" disabled={!!a} options={articleLocales.map((l) => ({ value: l, label: t(`support.kb.localeName.${l}`) }))} />
-                  </Form.Item>
+                  {a ? (
+                    <Form.Item label={t("support.kb.locale")}>
+                      <Typography.Text data-testid="article-locale">{articleLocales.includes(a.locale) ? t(`support.kb.localeName.${a.locale}`) : a.locale}</Typography.Text>
+                    </Form.Item>
+                  ) : (
+                    <Form.Item name="locale" label={t("support.kb.locale")}>
+                      <Select options={articleLocales.map((l) => ({ value: l, label: t(`support.kb.localeName.${l}`) }))} />
+                    </Form.Item>
+                  )}
                 </Col>
                 <Col xs={24} md={8}>
                   <Form.Item name="visibility" label={t("support.kb.visibility")}>
-                    <Select id="article-visibility" options={(["internal", "public"] as const).map((v) => ({ value: v, label: t(`support.kb.visibility.${v}`) }))} />
+                    <Select options={(["internal", "public"] as const).map((v) => ({ value: v, label: t(`support.kb.visibility.${v}`) }))} />
                   </Form.Item>
                 </Col>
                 <Col xs={24} md={8}>
                   <Form.Item name="categoryId" label={t("support.kb.category")}>
-                    <Select id="article-category" allowClear options={cats.options} />
+                    <Select allowClear options={cats.options} />
                   </Form.Item>
                 </Col>
               </Row>
               <Form.Item name="title" label={t("support.kb.articleTitle")} rules={[{ required: true, message: t("support.required") }, { max: 300 }]}>
-                <Input id="article-title" data-testid="article-title" />
+                <Input data-testid="article-title" />
               </Form.Item>
               <Form.Item name="bodyFormat" label={t("support.kb.bodyFormat")}>
-                <Select id="article-format" options={(["markdown", "html"] as const).map((f) => ({ value: f, label: t(`support.kb.format.${f}`) }))} style={{ maxWidth: 200 }} />
+                <Select options={(["markdown", "html"] as const).map((f) => ({ value: f, label: t(`support.kb.format.${f}`) }))} style={{ maxWidth: 200 }} />
               </Form.Item>
               <Form.Item name="body" label={t("support.kb.body")}>
-                <Input.TextArea id="article-body" rows={14} maxLength={100000} data-testid="article-body" style={{ fontFamily: "monospace" }} />
+                <Input.TextArea rows={14} maxLength={100000} data-testid="article-body" style={{ fontFamily: "monospace" }} />
               </Form.Item>
               <Form.Item name="tags" label={t("support.kb.tags")}>
-                <Select id="article-tags" mode="tags" maxCount={20} open={false} suffixIcon={null} />
+                <Select mode="tags" maxCount={20} open={false} suffixIcon={null} />
               </Form.Item>
               {error && (
                 <div role="alert" style={{ color: "#a8071a", marginBottom: 12 }}>

@@ -34,7 +34,7 @@ export function ArticleSide({ article: a }: { article: Article }) {
           size="small"
           dataSource={others}
           rowKey="id"
-          locale={{ emptyText: t("support.kb.noTranslations") }}
+          locale={{ emptyText: <Typography.Text type="secondary">{t("support.kb.noTranslations")}</Typography.Text> }}
           renderItem={(x) => (
             <List.Item>
               <Link to={`/kb/${x.id}`}>
@@ -110,15 +110,15 @@ function TranslateDialog({ article: a, locales, onClose }: { article: Article; l
   };
   return (
     <Modal open title={t("support.kb.translate")} onCancel={onClose} onOk={() => form.submit()} okText={t("action.create")} cancelText={t("action.cancel")} confirmLoading={busy} okButtonProps={{ "data-testid": "translation-create" }}>
-      <Form form={form} layout="vertical" initialValues={{ locale: locales[0], title: a.title, body: a.body }} onFinish={submit}>
+      <Form form={form} name="translation" layout="vertical" initialValues={{ locale: locales[0], title: a.title, body: a.body }} onFinish={submit}>
         <Form.Item name="locale" label={t("support.kb.locale")}>
-          <Select id="translation-locale" options={locales.map((l) => ({ value: l, label: t(`support.kb.localeName.${l}`) }))} />
+          <Select options={locales.map((l) => ({ value: l, label: t(`support.kb.localeName.${l}`) }))} />
         </Form.Item>
         <Form.Item name="title" label={t("support.kb.articleTitle")} rules={[{ required: true, message: t("support.required") }]}>
-          <Input id="translation-title" />
+          <Input />
         </Form.Item>
         <Form.Item name="body" label={t("support.kb.body")}>
-          <Input.TextArea id="translation-body" rows={8} />
+          <Input.TextArea rows={8} />
         </Form.Item>
         {error && (
           <div role="alert" style={{ color: "#a8071a" }}>

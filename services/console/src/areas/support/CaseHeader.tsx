@@ -8,6 +8,7 @@ import { formatDateTime } from "../../lib/dates";
 import { PersonName } from "../../lib/people";
 import { AssigneeSelect } from "./AssigneeSelect";
 import { casePriorities, nextStatuses, priorityColors, reopenable, statusColors, type Case, type CasePriority, type CaseStatus } from "./api";
+import { useQueues } from "./queues";
 import { SlaClock, useNow } from "./SlaClock";
 import { useCasePatch } from "./useCasePatch";
 
@@ -32,8 +33,8 @@ function RecordLink({ kind, id }: { kind: "contact" | "account"; id: string }) {
 
 /**
  * CaseHeader is a case's title and fields: its status with the moves it
- * allows, priority and assignee (changed in place, for who may write),
- * channel, queue, contact and account (linked to their pages), the SLA due
+ * allows, priority, assignee and queue (changed in place, for who may
+ * write), channel, contact and account (linked to their pages), the SLA due
  * and its dates.
  */
 export function CaseHeader({ c }: { c: Case }) {
@@ -42,6 +43,7 @@ export function CaseHeader({ c }: { c: Case }) {
   const now = useNow();
   const settings = useQuery({ queryKey: ["support", "case-settings"], queryFn: () => unwrap(api.GET("/v1/case-settings")), staleTime: 300_000 });
   const patch = useCasePatch(c);
+  const queues = useQueues();
   const writable = can("support:write") && c.status !== "closed";
   const moves = nextStatuses(c.status, reopenable(c.solvedAt, settings.data?.reopenDays ?? 7, now));
   return (
@@ -102,7 +104,26 @@ export function CaseHeader({ c }: { c: Case }) {
           <SlaClock dueAt={c.slaDueAt} testId="case-sla-due" />
         </Descriptions.Item>
         <Descriptions.Item label={t("support.case.channel")}>{t(`support.channel.${c.channel}`)}</Descriptions.Item>
-        <Descriptions.Item label={t("support.case.queue")}>{c.queueId ?? "—"}</Descriptions.Item>
+        <Descriptions.Item label={t("support.case.queue")}>
+          {writable && queues.options.length > 0 ? (
+            <Select
+              size="small"
+              allowClear
+              aria-label={t("support.case.queue")}
+              placeholder={t("support.case.noQueue")}
+              value={c.queueId}
+              onChange={(v?: string) => patch.change({ queueId: v ?? null })}
+              options={queues.options}
+              style={{ minWidth: 160 }}
+              disabled={patch.pending}
+              data-testid="case-queue"
+            />
+          ) : c.queueId ? (
+            queues.name(c.queueId)
+          ) : (
+            "—"
+          )}
+        </Descriptions.Item>
         <Descriptions.Item label={t("support.case.contact")}>{c.contactId ? <RecordLink kind="contact" id={c.contactId} /> : "—"}</Descriptions.Item>
         <Descriptions.Item label={t("support.case.account")}>{c.accountId ? <RecordLink kind="account" id={c.accountId} /> : "—"}</Descriptions.Item>
         <Descriptions.Item label={t("support.case.type")}>{c.type || "—"}</Descriptions.Item>

@@ -12,12 +12,13 @@ import { MergeDialog } from "./MergeDialog";
 import { ReplyEditor } from "./ReplyEditor";
 import { Suggestions } from "./Suggestions";
 import { Thread } from "./Thread";
+import { CaseWorkOrders } from "./WorkOrders";
 import { caseKey } from "./useCasePatch";
 
 /**
  * CasePage is a case: its header (status and the moves it allows, priority,
  * assignee, contact and account), its description, the thread with the
- * reply editor, the knowledge base's articles suggested for
+ * reply editor, its work orders, the knowledge base's articles suggested for
  * it, and merging it into another case.
  */
 export default function CasePage() {
@@ -53,6 +54,7 @@ export default function CasePage() {
           <Thread caseId={c.id} />
         </Col>
         <Col xs={24} lg={8}>
+          <CaseWorkOrders caseId={c.id} />
           <Suggestions text={`${c.subject}\n${c.description}`} />
         </Col>
       </Row>

@@ -10,6 +10,7 @@ import { PersonName } from "../../lib/people";
 import { usePagedQuery } from "../../lib/usePagedQuery";
 import { caseStatuses, casePriorities, priorityColors, statusColors, type Case, type CasePriority, type CaseStatus } from "./api";
 import { NewCaseDialog } from "./NewCaseDialog";
+import { useQueues } from "./queues";
 import { SlaClock } from "./SlaClock";
 
 /** Scope is whose cases the list shows. */
@@ -18,8 +19,8 @@ type Scope = "queue" | "mine" | "all";
 /**
  * CasesPage is the agent's queue view: the cases being worked by SLA due
  * (view=queue; the clock red when overdue, amber within the warning), or
- * every case newest first; filtered by status, priority and assignee (my
- * cases), searched by number or subject; and the new case dialog.
+ * every case newest first; filtered by status, priority, queue and
+ * assignee (my cases), searched by number or subject; and the new case dialog.
  */
 export default function CasesPage() {
   const { t } = useI18n();
@@ -28,6 +29,8 @@ export default function CasesPage() {
   const [scope, setScope] = useState<Scope>("queue");
   const [status, setStatus] = useState<CaseStatus[]>([]);
   const [priority, setPriority] = useState<CasePriority | undefined>();
+  const [queueId, setQueueId] = useState<string | undefined>();
+  const queues = useQueues();
   const [q, setQ] = useState("");
   const [creating, setCreating] = useState(false);
   const query = {
@@ -35,6 +38,7 @@ export default function CasesPage() {
     assigneeId: scope === "mine" ? "me" : undefined,
     status: status.length ? status.join(",") : undefined,
     priority,
+    queueId,
     q: q || undefined,
     limit: 50,
   };
@@ -103,6 +107,18 @@ export default function CasesPage() {
           style={{ minWidth: 140 }}
           data-testid="cases-priority"
         />
+        {queues.options.length > 0 && (
+          <Select
+            allowClear
+            aria-label={t("support.case.queue")}
+            placeholder={t("support.case.queue")}
+            value={queueId}
+            onChange={change(setQueueId)}
+            options={queues.options}
+            style={{ minWidth: 160 }}
+            data-testid="cases-queue"
+          />
+        )}
       </Space>
       <PagedList<Case>
         paged={paged}
@@ -114,6 +130,7 @@ export default function CasesPage() {
           { title: t("support.case.subject"), dataIndex: "subject" },
           { title: t("support.case.status"), key: "status", render: (_: unknown, c: Case) => statusTag(c) },
           { title: t("support.case.priority"), key: "priority", render: (_: unknown, c: Case) => priorityTag(c) },
+          { title: t("support.case.queue"), key: "queue", render: (_: unknown, c: Case) => (c.queueId ? queues.name(c.queueId) : "") },
           { title: t("support.case.assignee"), key: "assignee", render: (_: unknown, c: Case) => (c.assigneeId ? <PersonName id={c.assigneeId} /> : t("support.case.unassigned")) },
           { title: t("support.case.slaDue"), key: "sla", render: (_: unknown, c: Case) => <SlaClock dueAt={c.slaDueAt} /> },
         ]}

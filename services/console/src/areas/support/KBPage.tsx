@@ -75,7 +75,7 @@ export default function KBPage() {
             aria-label={t("support.kb.results")}
             dataSource={search.data?.items ?? []}
             rowKey="id"
-            locale={{ emptyText: t("support.kb.noResults") }}
+            locale={{ emptyText: <Typography.Text type="secondary">{t("support.kb.noResults")}</Typography.Text> }}
             renderItem={(h) => (
               <List.Item data-testid="kb-hit" style={{ display: "block" }}>
                 <Space wrap>

@@ -48,6 +48,7 @@ export function NewCaseDialog({ onClose, onCreated }: { onClose: () => void; onC
     >
       <Form<NewCaseValues>
         form={form}
+        name="case"
         layout="vertical"
         initialValues={{ priority: "normal", channel: "phone" }}
         onFinish={(v) => {
@@ -56,22 +57,22 @@ export function NewCaseDialog({ onClose, onCreated }: { onClose: () => void; onC
         }}
       >
         <Form.Item name="subject" label={t("support.case.subject")} rules={[{ required: true, message: t("support.required") }, { max: 500 }]}>
-          <Input id="case-subject" data-testid="case-subject" />
+          <Input data-testid="case-subject" />
         </Form.Item>
         <Form.Item name="description" label={t("support.case.description")}>
-          <Input.TextArea id="case-description" rows={4} maxLength={100000} />
+          <Input.TextArea rows={4} maxLength={100000} />
         </Form.Item>
         <Form.Item name="priority" label={t("support.case.priority")}>
-          <Select id="case-priority" options={casePriorities.map((p) => ({ value: p, label: t(`support.priority.${p}`) }))} />
+          <Select options={casePriorities.map((p) => ({ value: p, label: t(`support.priority.${p}`) }))} />
         </Form.Item>
         <Form.Item name="channel" label={t("support.case.channel")}>
-          <Select id="case-channel" options={caseChannels.map((c) => ({ value: c, label: t(`support.channel.${c}`) }))} />
+          <Select options={caseChannels.map((c) => ({ value: c, label: t(`support.channel.${c}`) }))} />
         </Form.Item>
         <Form.Item name="type" label={t("support.case.type")}>
-          <Input id="case-type" maxLength={100} />
+          <Input maxLength={100} />
         </Form.Item>
         <Form.Item name="assigneeId" label={t("support.case.assignee")}>
-          <AssigneeSelect id="case-assignee" testId="case-assignee" />
+          <AssigneeSelect testId="case-assignee" />
         </Form.Item>
         {error && (
           <div role="alert" style={{ color: "#a8071a" }}>

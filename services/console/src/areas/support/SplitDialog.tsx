@@ -33,9 +33,9 @@ export function SplitDialog({ entry, onClose }: { entry: Entry; onClose: () => v
   };
   return (
     <Modal open title={t("support.split.title")} onCancel={onClose} onOk={() => form.submit()} okText={t("support.split.action")} cancelText={t("action.cancel")} confirmLoading={busy} okButtonProps={{ "data-testid": "split-confirm" }}>
-      <Form form={form} layout="vertical" onFinish={submit}>
+      <Form form={form} name="split" layout="vertical" onFinish={submit}>
         <Form.Item name="subject" label={t("support.case.subject")} extra={t("support.split.subjectHelp")} rules={[{ max: 500 }]}>
-          <Input id="split-subject" />
+          <Input />
         </Form.Item>
         {error && (
           <div role="alert" style={{ color: "#a8071a" }}>

@@ -1,7 +1,7 @@
-import { BookOutlined, CustomerServiceOutlined } from "@ant-design/icons";
+import { BookOutlined, CustomerServiceOutlined, SafetyCertificateOutlined, ToolOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
 
-/** support is the service desk: the agent's cases with their SLA clocks, and the knowledge base. */
+/** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts and work orders. */
 export const support: Area = {
   name: "support",
   routes: [
@@ -10,10 +10,14 @@ export const support: Area = {
     page("kb", () => import("./KBPage")),
     page("kb/new", () => import("./ArticlePage")),
     page("kb/:id", () => import("./ArticlePage")),
+    page("service-contracts", () => import("./ContractsPage")),
+    page("work-orders", () => import("./WorkOrdersPage")),
   ],
   menu: [
     { path: "/cases", labelKey: "support.menu.cases", icon: <CustomerServiceOutlined />, group: "service", order: 10, permission: "support:read" },
     { path: "/kb", labelKey: "support.menu.kb", icon: <BookOutlined />, group: "service", order: 20, permission: "support:read" },
+    { path: "/service-contracts", labelKey: "support.menu.contracts", icon: <SafetyCertificateOutlined />, group: "service", order: 30, permission: "support:read" },
+    { path: "/work-orders", labelKey: "support.menu.workOrders", icon: <ToolOutlined />, group: "service", order: 40, permission: "support:read" },
   ],
   catalog: () => import("./catalog"),
 };

@@ -1,0 +1,149 @@
+package e2e
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/rapport-crm/rapport/e2e/browser"
+	"github.com/rapport-crm/rapport/e2e/stack"
+)
+
+// supportScene is a tenant with a published knowledge base article about
+// resetting a password, which a case about a password is suggested.
+type supportScene struct {
+	scene
+	articleID string
+}
+
+// newSupportScene sets the scene up through the public API.
+func newSupportScene(t *testing.T, s *stack.Stack) *supportScene {
+	c := &supportScene{scene: scene{s: s, tn: s.CreateTenant(t, "console-support")}}
+	c.articleID = c.create(t, http.MethodPost, "/v1/kb/articles", map[string]any{"locale": "en", "title": "How to reset your password",
+		"body": "Open the sign-in page and choose Forgot password; the reset link arrives by email.", "visibility": "public"}, http.StatusCreated)
+	c.api(t, http.MethodPost, "/v1/kb/articles/"+c.articleID+"/publish", nil, http.StatusOK, nil)
+	return c
+}
+
+// TestConsoleSupport walks the support pages in Chromium against the real
+// stack: the administrator opens a case from the queue view (the knowledge
+// base's article on the subject is suggested as it is typed), replies to
+// the customer (the new case opens), adds an internal note (styled apart
+// from the reply), sets the case pending the customer, and finds it in the
+// queue view and by its number; the knowledge base lists and finds the
+// article, and a new article is written and published; the case page on a
+// 375 px phone. Axe on the queue, the case, the knowledge base and the
+// article editor.
+func TestConsoleSupport(t *testing.T) {
+	s := stack.Start(t, bins)
+	c := newSupportScene(t, s)
+
+	p := signIn(t, s, c.tn, c.tn.Admin, desktop)
+	p.Go(s.GatewayURL + "/cases")
+	p.WaitTestID("page-cases")
+	p.Axe("cases queue")
+
+	p.Click(browser.TestID("case-new"))
+	p.Fill("#case_subject", "Cannot reset my password")
+	p.Fill("#case_description", "The reset email never arrives.")
+	p.WaitTestID("kb-suggestion")
+	if got := p.Text(browser.TestID("kb-suggestions")); !strings.Contains(got, "How to reset your password") {
+		t.Errorf("the new case dialog suggests %q, want the article on resetting a password", got)
+	}
+	p.Click(browser.TestID("case-create"))
+	p.WaitTestID("page-case")
+	p.WaitTestID("case-title")
+	if got := p.Text(browser.TestID("case-title")); got != "#1 · Cannot reset my password" {
+		t.Errorf("the case's title is %q, want its number and subject", got)
+	}
+	caseURL := p.URL()
+	p.Wait(`[data-testid="case-status"][data-status="new"]`)
+	p.WaitTestID("kb-suggestion")
+	p.WaitGone(".ant-message-notice")
+	p.Axe("case page")
+
+	p.Fill("#reply-body", "We are looking into it.")
+	p.Click(browser.TestID("reply-send"))
+	p.Wait(`[data-testid="thread-entry"][data-kind="reply"]`)
+	p.Wait(`[data-testid="case-status"][data-status="open"]`)
+	if got := p.Text(`[data-testid="thread-entry"][data-kind="reply"]`); !strings.Contains(got, "We are looking into it.") || !strings.Contains(got, "Public reply") {
+		t.Errorf("the reply shows as %q", got)
+	}
+
+	p.ClickText(".ant-segmented-item", "Internal note")
+	p.Fill("#reply-body", "Customer called twice <b>today</b>")
+	p.Click(browser.TestID("reply-send"))
+	p.Wait(`[data-testid="thread-entry"][data-kind="note"]`)
+	if got := p.Text(`[data-testid="thread-entry"][data-kind="note"]`); !strings.Contains(got, "Customer called twice <b>today</b>") || !strings.Contains(got, "Internal note") {
+		t.Errorf("the note shows as %q, want its text as written, marked internal", got)
+	}
+	var styles struct{ Reply, Note string }
+	p.Eval(`(() => { const bg = (k) => getComputedStyle(document.querySelector('[data-testid="thread-entry"][data-kind="' + k + '"]')).backgroundColor;
+		return { Reply: bg("reply"), Note: bg("note") }; })()`, &styles)
+	if styles.Reply == styles.Note {
+		t.Errorf("a reply and a note share the background %s, want them apart", styles.Note)
+	}
+
+	p.Click(browser.TestID("case-move"))
+	p.ClickText(".ant-select-item-option", "Pending customer")
+	p.Wait(`[data-testid="case-status"][data-status="pending_customer"]`)
+	p.WaitGone(".ant-message-notice")
+	p.Axe("case page with its thread")
+
+	p.Go(s.GatewayURL + "/cases")
+	p.WaitTestID("page-cases")
+	p.Wait(`[data-testid="row"]`)
+	if got := textWith(p, `[data-testid="row"]`, "Cannot reset my password"); !strings.Contains(got, "#1") || !strings.Contains(got, "Pending customer") {
+		t.Errorf("the queue view shows %q, want case #1 pending the customer", got)
+	}
+	p.Fill(`[data-testid="cases-search"]`, "#1")
+	p.Click(".ant-input-search-button")
+	p.Wait(`[data-testid="row"]`)
+	if got := textWith(p, `[data-testid="row"]`, "Cannot reset my password"); !strings.Contains(got, "Cannot reset my password") {
+		t.Errorf("searching #1 shows %q", got)
+	}
+
+	p.Go(s.GatewayURL + "/kb")
+	p.WaitTestID("page-kb")
+	p.Wait(`[data-testid="row"]`)
+	p.Axe("knowledge base")
+	p.Fill(`[data-testid="kb-search"]`, "passwords")
+	p.Click(".ant-input-search-button")
+	p.WaitTestID("kb-hit")
+	if got := p.Text(browser.TestID("kb-hit")); !strings.Contains(got, "How to reset your password") {
+		t.Errorf("searching passwords finds %q, want the article (stemmed)", got)
+	}
+
+	p.Go(s.GatewayURL + "/kb/new")
+	p.WaitTestID("page-article")
+	p.Click("#article_locale")
+	p.ClickText(".ant-select-item-option", "简体中文")
+	p.Fill("#article_title", "如何重置密码")
+	p.Fill("#article_body", "在登录页面点击“忘记密码”。")
+	p.Click(browser.TestID("article-save"))
+	p.Wait(`[data-testid="article-state"][data-state="draft"]`)
+	p.Click(browser.TestID("article-publish"))
+	p.Wait(`[data-testid="article-state"][data-state="published"]`)
+	p.WaitGone(".ant-message-notice")
+	p.Axe("article editor")
+	p.Go(s.GatewayURL + "/kb")
+	p.Fill(`[data-testid="kb-search"]`, "重置")
+	p.Click(".ant-input-search-button")
+	p.WaitTestID("kb-hit")
+	if got := textWith(p, browser.TestID("kb-hit"), "如何重置密码"); !strings.Contains(got, "如何重置密码") {
+		t.Errorf("searching 重置 finds %q, want the Chinese article", got)
+	}
+
+	t.Run("case on a phone", func(t *testing.T) {
+		m := signIn(t, s, c.tn, c.tn.Admin, phone)
+		m.Go(caseURL)
+		m.WaitTestID("page-case")
+		m.Wait(`[data-testid="thread-entry"][data-kind="note"]`)
+		var overflow bool
+		m.Eval(`document.documentElement.scrollWidth > innerWidth`, &overflow)
+		if overflow {
+			t.Error("the case page is wider than a 375 px phone")
+		}
+		m.Axe("case page on a phone")
+	})
+}
