@@ -19,47 +19,16 @@ import (
 	"github.com/rapport-crm/rapport/services/support/contracts"
 )
 
-// waitUsage waits until the contract id has n uses and returns them,
-// the cases' events of u's tenant delivered (deliverCases).
+// waitUsage waits until the contract id has n uses (the consumer group
+// support-contracts counting the cases' events) and returns them.
 func (e *env) waitUsage(u user, id string, n int) []contracts.Usage {
 	e.t.Helper()
-	e.deliverCases(u)
 	var got []contracts.Usage
 	testkit.Eventually(e.t, 45*time.Second, fmt.Sprintf("%d uses of contract %s", n, id), func() (bool, string) {
 		got = e.usage(u, id)
 		return len(got) == n, fmt.Sprintf("%d uses", len(got))
 	})
 	return got
-}
-
-// deliverCases hands the case.created events of u's tenant published so
-// far to the contracts' Handler, in order, as its consumer group does,
-// unless libs/events' inbox de-duplicates per consumer group: while it is
-// shared by the service's groups, another group reading the topic (sla,
-// routing, email) may apply an event first and the contracts' group never
-// sees it. The Handler counts a case once however often it gets it.
-func (e *env) deliverCases(u user) {
-	e.t.Helper()
-	var perConsumer bool
-	if err := e.admin.Get(&perConsumer, `SELECT EXISTS (SELECT 1 FROM information_schema.columns
-		WHERE table_name = 'inbox' AND column_name = 'consumer')`); err != nil {
-		e.t.Fatal(err)
-	}
-	if perConsumer {
-		return
-	}
-	db := e.contractsDB()
-	for _, ev := range e.published() {
-		if ev.TenantID != u.tenant || ev.Type != "dev.rapport.support.case.created.v1" {
-			continue
-		}
-		err := pg.WithTenantTx(context.Background(), db.Pool(), u.tenant, func(tx *sqlx.Tx) error {
-			return contracts.NewHandler(db, quiet).Handle(context.Background(), tx, ev)
-		})
-		if err != nil {
-			e.t.Fatal(err)
-		}
-	}
 }
 
 // TestContractEntitlementCountsCases: the cases of an account with an
