@@ -50,12 +50,11 @@ type Alert struct {
 type Sweeper struct {
 	db     *outbox.DB
 	logger *slog.Logger
-	now    func() time.Time
 }
 
 // NewSweeper returns the Sweeper of db, logging what it raises.
 func NewSweeper(db *outbox.DB, logger *slog.Logger) *Sweeper {
-	return &Sweeper{db: db, logger: logger, now: time.Now}
+	return &Sweeper{db: db, logger: logger}
 }
 
 // Run is Sweep as a periodic job: it logs how many clocks it raised.
@@ -127,7 +126,11 @@ func (s *Sweeper) batch(ctx context.Context, tenant string) (int, error) {
 		if err != nil {
 			return err
 		}
-		now := s.now().UTC()
+		var now time.Time // the database's, which claimed the clocks due
+		if err := tx.SQL().GetContext(ctx, &now, "SELECT now()"); err != nil {
+			return fmt.Errorf("read the time: %w", pg.MapError(err))
+		}
+		now = now.UTC()
 		for _, r := range rows {
 			k, err := r.clock()
 			if err != nil {
