@@ -3,7 +3,6 @@ package kb
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/lib/pq"
@@ -12,30 +11,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
-
-// The kinds of an article's rows in kb_search: the text it publishes and
-// its latest saved text.
-const (
-	kindPublished = "published"
-	kindDraft     = "draft"
-)
-
-// index writes the search row of kind of a's current text: its plain
-// text, and its tsvector of the 'english' lexemes of the non-CJK words and
-// the CJK bigrams and unigrams (tokens.go), title at weight A, body B.
-func index(ctx context.Context, tx *outbox.Tx, a *Article, kind string) error {
-	body := plainText(a.Body, a.BodyFormat)
-	titleOther, titleRuns := splitScripts(a.Title)
-	bodyOther, bodyRuns := splitScripts(body)
-	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO kb_search (tenant_id, article_id, kind, title, body_text, doc)
-		VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, setweight(to_tsvector('english', $5), 'A') || $6::tsvector
-			|| setweight(to_tsvector('english', $7), 'B') || $8::tsvector)
-		ON CONFLICT (tenant_id, article_id, kind) DO UPDATE SET title = excluded.title, body_text = excluded.body_text, doc = excluded.doc`,
-		a.ID, kind, a.Title, body, titleOther, cjkVector(titleRuns, 'A'), bodyOther, cjkVector(bodyRuns, 'B')); err != nil {
-		return fmt.Errorf("index article: %w", pg.MapError(err))
-	}
-	return nil
-}
 
 // SearchQuery is a search: Text, in all (every term must match) or any
 // mode, over the articles in State (the text they publish when published,
@@ -82,8 +57,9 @@ type hitRow struct {
 }
 
 // Search runs q: it makes the tsquery of q's text (its non-CJK words
-// through the 'english' configuration, its CJK runs as bigram phrases),
-// then ranks the matching rows of kb_search by it through the GIN index.
+// through the 'english' configuration, its CJK runs as bigram phrases) and
+// its terms (the lexemes and bigrams), ranks the candidates
+// (candidates.go) and reads the best ones' texts for their highlights.
 func (s *Store) Search(ctx context.Context, tenant string, q SearchQuery) (out []Hit, err error) {
 	other, runs := splitScripts(q.Text)
 	english, combine, cjk := "websearch_to_tsquery('english', $1)", " && ", cjkQuery(runs, true)
@@ -99,34 +75,25 @@ func (s *Store) Search(ctx context.Context, tenant string, q SearchQuery) (out [
 			Lexemes pq.StringArray `db:"lexemes"`
 		}
 		if err := tx.SQL().GetContext(ctx, &prep, `SELECT q::text AS query, numnode(q) AS nodes,
-			tsvector_to_array(to_tsvector('english', $3)) AS lexemes FROM (SELECT `+english+combine+`$2::tsquery AS q) x`,
-			other, cjk, q.Text); err != nil {
+			tsvector_to_array(to_tsvector('english', $1)) AS lexemes FROM (SELECT `+english+combine+`$2::tsquery AS q) x`,
+			other, cjk); err != nil {
 			return fmt.Errorf("parse search: %w", pg.MapError(err))
 		}
 		if prep.Nodes == 0 {
 			return nil
 		}
-		kind, state := kindDraft, q.State
-		if state == StatePublished {
-			kind = kindPublished
-		}
-		var where pgrecord.Query
-		where.Add("s.doc @@ ?::tsquery", prep.Query)
-		where.Add("s.kind = ?", kind)
-		where.Add("a.state = ?", state)
-		for col, v := range map[string]string{"a.locale": q.Locale, "a.visibility": q.Visibility, "a.category_id": q.CategoryID} {
-			if v != "" {
-				where.Add(col+" = ?", v)
-			}
-		}
+		cjkTerms := termRunes(runs)
+		sql, args := candidates(q, prep.Query, prep.Lexemes, cjkTerms)
 		var rows []hitRow
 		if err := tx.SQL().SelectContext(ctx, &rows, `SELECT a.id, a.translation_group, a.locale, a.category_id, a.visibility, a.state,
-			s.title, s.body_text, a.helpful_count, a.not_helpful_count, a.updated_at, ts_rank(s.doc, $1::tsquery) AS score
-			FROM kb_search s JOIN kb_articles a ON a.tenant_id = s.tenant_id AND a.id = s.article_id`+where.Where()+`
-			ORDER BY score DESC, a.id LIMIT `+strconv.Itoa(q.Limit), where.Args...); err != nil {
+			t.title, t.body_text, a.helpful_count, a.not_helpful_count, a.updated_at, r.score
+			FROM (`+sql+`) r
+			JOIN kb_articles a ON a.tenant_id = `+pgrecord.CurrentTenant+` AND a.id = r.article_id
+			JOIN kb_search t ON t.tenant_id = a.tenant_id AND t.article_id = r.article_id AND t.kind = '`+searchKind(q.State)+`'
+			ORDER BY r.score DESC, r.article_id`, args...); err != nil {
 			return fmt.Errorf("search articles: %w", pg.MapError(err))
 		}
-		h := newHighlighter(termRunes(runs), prep.Lexemes)
+		h := newHighlighter(cjkTerms, prep.Lexemes)
 		out = make([]Hit, len(rows))
 		for i, r := range rows {
 			out[i] = Hit{ID: r.ID, TranslationGroupID: r.TranslationGroup, Locale: r.Locale, CategoryID: pgrecord.Deref(r.CategoryID),

@@ -5,15 +5,17 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Search indexes a text in two parts, since PostgreSQL's parser does not
 // segment Chinese (or Japanese, or Korean) text into words: its other
 // words through the 'english' configuration (stemmed, stop words left
 // out), and its runs of CJK characters as their overlapping character
-// bigrams (and unigrams, for one-character queries), the standard n-gram
-// approach that needs no dictionary. A query is split the same way: a run
-// of CJK characters matches as the phrase of its bigrams.
+// bigrams, the standard n-gram approach that needs no dictionary, with
+// each run's last character alone. A query is split the same way: a run
+// of CJK characters matches as the phrase of its bigrams; one character
+// as the prefix of a bigram or a run's last character.
 
 // The limits of a tsvector's positions (PostgreSQL's): positions past the
 // last are left out, and so are a lexeme's positions past the most.
@@ -55,10 +57,10 @@ func splitScripts(s string) (other string, runs [][]rune) {
 	return b.String(), runs
 }
 
-// cjkVector returns the tsvector (in its text form) of runs' bigrams and
-// unigrams with weight: the bigram of the characters i and i+1, and the
-// unigram of i, are at position i+1, a gap between runs, so a query's
-// bigrams match as a phrase only within one run.
+// cjkVector returns the tsvector (in its text form) of runs' bigrams, and
+// each run's last character, with weight: the bigram of the characters i
+// and i+1, or the last character i, is at position i+1, a gap between
+// runs, so a query's bigrams match as a phrase only within one run.
 func cjkVector(runs [][]rune, weight byte) string {
 	positions := map[string][]int{}
 	var order []string
@@ -77,10 +79,7 @@ func cjkVector(runs [][]rune, weight byte) string {
 			if pos > maxPosition {
 				break
 			}
-			if i+1 < len(run) {
-				add(string(run[i:i+2]), pos)
-			}
-			add(string(run[i]), pos)
+			add(string(run[i:min(i+2, len(run))]), pos)
 			pos++
 		}
 		pos++
@@ -106,6 +105,15 @@ func cjkVector(runs [][]rune, weight byte) string {
 // quoteLexeme is lexeme quoted for a tsvector's or tsquery's text form.
 func quoteLexeme(lexeme string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(lexeme) + "'"
+}
+
+// cjkLexeme is term as a tsquery operand: a bigram itself, one character
+// the prefix of the lexemes that start with it.
+func cjkLexeme(term string) string {
+	if utf8.RuneCountInString(term) == 1 {
+		return quoteLexeme(term) + ":*"
+	}
+	return quoteLexeme(term)
 }
 
 // cjkTerms returns the terms a query's CJK runs search for: a run of one
@@ -134,7 +142,7 @@ func cjkQuery(runs [][]rune, all bool) string {
 	for _, phrase := range cjkTerms(runs) {
 		quoted := make([]string, len(phrase))
 		for i, t := range phrase {
-			quoted[i] = quoteLexeme(t)
+			quoted[i] = cjkLexeme(t)
 		}
 		parts = append(parts, "("+strings.Join(quoted, cjkPhraseSeparator)+")")
 	}
@@ -168,7 +176,7 @@ func suggestionQuery(text string) (cjk, words string) {
 	var terms []string
 	for _, t := range termRunes(runs) {
 		if len(terms) < maxSuggestionTerms {
-			terms = append(terms, quoteLexeme(string(t)))
+			terms = append(terms, cjkLexeme(string(t)))
 		}
 	}
 	var ws []string

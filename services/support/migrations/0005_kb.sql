@@ -63,9 +63,9 @@ CREATE TABLE kb_article_versions (
 -- What search reads: per article its published text (kind published) and
 -- its latest saved text (kind draft), as plain text for the highlights and
 -- as a tsvector: the 'english' configuration's lexemes (stemmed) of the
--- text's non-CJK words, and the CJK characters' bigrams and unigrams (the
--- service computes them: PostgreSQL's parser does not segment CJK), title
--- weight A, body B.
+-- text's non-CJK words, and the CJK characters' bigrams (the service
+-- computes them: PostgreSQL's parser does not segment CJK), title weight
+-- A, body B.
 CREATE TABLE kb_search (
     tenant_id   uuid     NOT NULL,
     article_id  uuid     NOT NULL,
@@ -76,7 +76,28 @@ CREATE TABLE kb_search (
     PRIMARY KEY (tenant_id, article_id, kind),
     FOREIGN KEY (tenant_id, article_id) REFERENCES kb_articles (tenant_id, id) ON DELETE CASCADE
 );
-CREATE INDEX kb_search_doc ON kb_search USING gin (doc);
+
+-- The inverted index of the published texts: a row per lexeme of a doc,
+-- weighted as ts_rank weighs title (A, 1.0) and body (B, 0.4). Under FORCE
+-- ROW LEVEL SECURITY PostgreSQL uses an index only for leakproof
+-- operators, which tsvector @@ is not: a GIN index on the doc would never
+-- serve the application role, and matching would read every doc of the
+-- tenant. Text equality and ^@ are leakproof, so search reads the postings
+-- of its terms through kb_terms_term (an index-only scan), and reads a doc
+-- only to check a phrase or an or/not of the query on the candidates.
+CREATE TABLE kb_terms (
+    tenant_id   uuid              NOT NULL,
+    article_id  uuid              NOT NULL,
+    term        text COLLATE "C"  NOT NULL,
+    weight      real              NOT NULL,
+    PRIMARY KEY (tenant_id, article_id, term),
+    FOREIGN KEY (tenant_id, article_id) REFERENCES kb_articles (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX kb_terms_term ON kb_terms (tenant_id, term, article_id) INCLUDE (weight);
+
+-- Drafts (and archived articles) are searched among the articles in their
+-- state.
+CREATE INDEX kb_articles_state ON kb_articles (tenant_id, state, id);
 
 -- Readers' feedback on an article: helpful or not, with a comment.
 CREATE TABLE kb_article_feedback (
@@ -112,6 +133,11 @@ ALTER TABLE kb_search FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON kb_search
     USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
     WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+ALTER TABLE kb_terms ENABLE ROW LEVEL SECURITY;
+ALTER TABLE kb_terms FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON kb_terms
+    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
 ALTER TABLE kb_article_feedback ENABLE ROW LEVEL SECURITY;
 ALTER TABLE kb_article_feedback FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON kb_article_feedback
@@ -120,6 +146,7 @@ CREATE POLICY tenant_isolation ON kb_article_feedback
 
 -- +goose Down
 DROP TABLE kb_article_feedback;
+DROP TABLE kb_terms;
 DROP TABLE kb_search;
 DROP TABLE kb_article_versions;
 DROP TABLE kb_articles;
