@@ -10,6 +10,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/portal"
+	"github.com/rapport-crm/rapport/services/support/surveys"
 )
 
 // TestRoutesAreTheDocumentedOperations checks that api/openapi.yaml loads
@@ -29,5 +30,9 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracttest.CheckRoutes(t, doc, slices.Concat(routes(db, nil, mail), portal.Routes(site)))
+	polls, err := surveys.FromEnv(db, nil, func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracttest.CheckRoutes(t, doc, slices.Concat(routes(db, nil, mail), portal.Routes(site), polls.Routes()))
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/portal"
 	"github.com/rapport-crm/rapport/services/support/queues"
 	"github.com/rapport-crm/rapport/services/support/sla"
+	"github.com/rapport-crm/rapport/services/support/surveys"
 )
 
 // Starter is the support service as libs/starter runs it: cmd/support
@@ -59,8 +60,14 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site)), OpenAPI: spec, Consumers: consumers(db, env.Logger, mail),
-		Jobs: jobs(db, env.Logger, mail), Servers: mail.Servers()}, nil
+	// surveys: CSAT after a solved case and NPS on a schedule, mailed
+	// through the email channel's relay, answered through the portal
+	polls, err := surveys.FromEnv(db, env.Cursors, os.Getenv, env.Logger)
+	if err != nil {
+		return starter.API{}, err
+	}
+	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site), polls.Routes()), OpenAPI: spec, Consumers: append(consumers(db, env.Logger, mail), polls.Consumer()),
+		Jobs: append(jobs(db, env.Logger, mail), polls.Jobs()...), Servers: mail.Servers()}, nil
 }
 
 // consumers are the service's consumers of events.

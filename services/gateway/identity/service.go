@@ -73,6 +73,7 @@ type Service struct {
 	dummyHash     string
 	throttles     LoginThrottles // failed logins per account and per client address
 	tenants       *tenantCache
+	portals       *portalTenants // the public portal's tenants (portal.go)
 	accessTokens  *accessTokenCache
 	apiKeys       *apiKeyCache
 	lastUsed      *lastUsed
@@ -120,6 +121,7 @@ func New(cfg Config) (*Service, error) {
 		onExchange: cfg.OnExchange, metrics: cfg.Metrics, now: pg.Now,
 	}
 	s.tenants = newTenantCache(cfg.DB, 5*time.Second)
+	s.portals = newPortalTenants()
 	s.accessTokens = newAccessTokenCache(accessTokenCacheSize)
 	s.apiKeys = newAPIKeyCache(10 * time.Second)
 	s.lastUsed = newLastUsed(cfg.DB, cfg.Logger)

@@ -45,9 +45,15 @@ func tenantByRef(ctx context.Context, q sqlx.QueryerContext, ref string) (Tenant
 			return t, err
 		}
 	}
+	return tenantByDomain(ctx, q, ref)
+}
+
+// tenantByDomain reads the tenant one of whose domains is domain; a domain
+// two tenants both claim names neither: ErrTenantNotFound.
+func tenantByDomain(ctx context.Context, q sqlx.QueryerContext, domain string) (Tenant, error) {
 	var rows []tenantRow
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+tenantCols+` FROM tenants
-		WHERE domains @> ARRAY[$1]::text[] LIMIT 2`, normaliseDomain(ref))
+		WHERE domains @> ARRAY[$1]::text[] LIMIT 2`, normaliseDomain(domain))
 	if err != nil {
 		return Tenant{}, pg.MapError(err)
 	}

@@ -182,6 +182,14 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 		kitx.WriteProblem(w, r, auth.ErrForbidden.WithDetail("this needs the permission %s", perm))
 		return
 	}
+	h.forward(w, r, route.Service, route.Prefix, p)
+}
+
+// forward sends r to an instance of service for p's tenant with an
+// internal token of p; prefix names what service serves in an answer of
+// ErrNotInstalled.
+func (h *Handler) forward(w http.ResponseWriter, r *http.Request, service, prefix string, p auth.Principal) {
+	ctx := r.Context()
 	slug, dedicated, err := h.tenants.Tenant(ctx, p.TenantID)
 	if err != nil {
 		kitx.WriteProblem(w, r, err)
@@ -193,22 +201,22 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	// 1 + h.retries instances, starting at the round-robin position; every
 	// one when there are more, as an open circuit is skipped.
-	attempts, err := h.balancer.Next(ctx, route.Service, tenant, 1+h.retries)
+	attempts, err := h.balancer.Next(ctx, service, tenant, 1+h.retries)
 	if errors.Is(err, discovery.ErrNotDeployed) {
-		kitx.WriteProblem(w, r, ErrNotInstalled.WithDetail("%s is served by the %s service, which is not installed here", route.Prefix, route.Service))
+		kitx.WriteProblem(w, r, ErrNotInstalled.WithDetail("%s is served by the %s service, which is not installed here", prefix, service))
 		return
 	}
 	if err != nil {
 		kitx.WriteProblem(w, r, err)
 		return
 	}
-	token, err := h.tokens.token(p, route.Service)
+	token, err := h.tokens.token(p, service)
 	if err != nil {
 		kitx.WriteProblem(w, r, err)
 		return
 	}
 	pl := &plan{
-		service:   route.Service,
+		service:   service,
 		token:     token,
 		requestID: kitx.RequestIDFrom(ctx),
 		attempts:  attempts,

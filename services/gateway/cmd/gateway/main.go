@@ -179,6 +179,12 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	mux.Handle("/", web)
+	// The self-service portal (proxy.Portal): public, per tenant, limited per
+	// client address before the tenant is looked up and per tenant after;
+	// its pages are the console's.
+	portalLimits := ratelimit.PortalConfig{Limiter: limiter, Logger: logger}
+	mux.Handle(proxy.PortalPath, ph.Portal(proxy.PortalConfig{Tenants: ids, ClientLimit: ratelimit.PortalClients(portalLimits),
+		TenantLimit: ratelimit.PortalTenants(portalLimits), Next: web, Logger: logger}))
 
 	// starter.Handler: every answer says nosniff and no-store (unless its handler
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a

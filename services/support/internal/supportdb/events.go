@@ -59,6 +59,14 @@ const (
 	VerbSignedOff   = "signed_off"
 )
 
+// The entity and verbs of surveys (package surveys): a CSAT or NPS survey
+// sent, then answered.
+const (
+	EntitySurvey = "survey"
+	VerbSent     = "sent"
+	VerbAnswered = "answered"
+)
+
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
@@ -80,6 +88,8 @@ var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Ve
 	EntityContract:  {VerbCreated, VerbUpdated, VerbDeleted, VerbExpiring, VerbExpired},
 	EntityWorkOrder: {VerbCreated, VerbUpdated, VerbStatusChanged, VerbSignedOff},
 	// email events
+	// surveys events
+	EntitySurvey: {VerbSent, VerbAnswered},
 }}
 
 // The permissions of the support module: reading; working cases (create,

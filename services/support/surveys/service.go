@@ -1,0 +1,58 @@
+package surveys
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// Service is the surveys' API: the tenant's settings and results for its
+// users, the questions and answers for the portal's principal. Every
+// method runs for the tenant of the caller's principal.
+type Service struct {
+	db      *outbox.DB
+	links   Links
+	cursors *kitx.Cursors
+	logger  *slog.Logger
+	now     func() time.Time
+}
+
+// NewService returns the surveys on db, checking links with cfg's key.
+func NewService(db *outbox.DB, cfg Config, cursors *kitx.Cursors, logger *slog.Logger) *Service {
+	return &Service{db: db, links: NewLinks(cfg.Key), cursors: cursors, logger: logger, now: time.Now}
+}
+
+// inTx runs fn in a transaction of the caller's tenant.
+func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
+	p, err := auth.Caller(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
+}
+
+// Settings returns the caller's tenant's settings.
+func (s *Service) Settings(ctx context.Context) (out Settings, err error) {
+	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+		out, err = settingsIn(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
+// SetSettings replaces the caller's tenant's settings with in.
+func (s *Service) SetSettings(ctx context.Context, in Settings) (Settings, error) {
+	if err := in.check(); err != nil {
+		return in, err
+	}
+	return in, s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+		now := pg.Timestamp(s.now()).UTC()
+		in.UpdatedAt, in.UpdatedBy = &now, p.UserID
+		return saveSettings(ctx, tx, in)
+	})
+}
