@@ -142,9 +142,12 @@ func TestSLAClocksFollowTheCase(t *testing.T) {
 	e.startedAgo(u, c.ID, sla.NextResponse, 27*time.Minute)
 	e.startedAgo(u, c.ID, sla.Resolution, 5*time.Hour)
 	e.want(e.do(u, "PATCH", "/v1/sla-policies/"+p.ID, map[string]any{"warnBeforeMinutes": 10}, "If-Match", kitx.ETag(1)), http.StatusOK)
-	clocks = e.caseSLA(u, c.ID)
-	if nr := clocks[sla.NextResponse]; nr.DueAt == nil || nr.RemainingSeconds > 3*60 || nr.RemainingSeconds < 2*60 ||
-		clocks[sla.Resolution].Status != sla.StatusBreached {
+	clocks = e.waitClocks(u, c.ID, "due times recomputed", func(k map[string]sla.CaseClock) bool {
+		return k[sla.Resolution].Status == sla.StatusBreached && slices.ContainsFunc(k[sla.NextResponse].History, func(ev sla.Event) bool {
+			return ev.Event == "recomputed"
+		})
+	})
+	if nr := clocks[sla.NextResponse]; nr.DueAt == nil || nr.RemainingSeconds > 3*60 || nr.RemainingSeconds < 2*60 {
 		t.Fatalf("recomputed %+v", clocks)
 	}
 	sweeper := sla.NewSweeper(db, quiet)
@@ -202,8 +205,10 @@ func TestSLACalendarEditRecomputesDueTimes(t *testing.T) {
 
 	e.want(e.do(u, "PATCH", "/v1/business-calendars/"+cal.ID, map[string]any{"alwaysOpen": true, "hours": nil, "holidays": nil, "workdays": nil},
 		"If-Match", kitx.ETag(1)), http.StatusOK)
-	res := e.caseSLA(u, c.ID)[sla.Resolution]
-	if !res.DueAt.Equal(res.StartedAt.Add(90*time.Minute)) || !slices.ContainsFunc(res.History, func(ev sla.Event) bool { return ev.Event == "recomputed" }) {
+	res := e.waitClocks(u, c.ID, "due time recomputed", func(k map[string]sla.CaseClock) bool {
+		return slices.ContainsFunc(k[sla.Resolution].History, func(ev sla.Event) bool { return ev.Event == "recomputed" })
+	})[sla.Resolution]
+	if !res.DueAt.Equal(res.StartedAt.Add(90 * time.Minute)) {
 		t.Fatalf("recomputed %+v", res)
 	}
 	got := contracttest.Decode[cases.Case](e.want(e.do(u, "GET", "/v1/cases/"+c.ID, nil), http.StatusOK))

@@ -94,6 +94,7 @@ func jobs(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starter.Job
 		{Name: "close solved cases", Every: cases.AutoCloseEvery, Run: cases.NewAutoClose(db, logger).Run},
 		// sla jobs
 		{Name: "SLA warnings and breaches", Every: sla.SweepEvery, Run: sla.NewSweeper(db, logger).Run},
+		{Name: "SLA recomputations", Every: sla.RecomputeEvery, Run: sla.NewRecomputer(db, logger).Run},
 		// queues jobs
 		{Name: "assign waiting cases", Every: queues.RetryEvery, Run: queues.NewRetrier(db, logger).Run},
 		// kb jobs

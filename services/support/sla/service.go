@@ -18,8 +18,9 @@ import (
 )
 
 // Service is SLA's API: the tenant's business calendars and SLA policies
-// (an edit recomputes the due times of the running clocks it affects, in
-// its transaction) and a case's clocks.
+// (an edit asks, in its transaction, for the due times of the running
+// clocks it affects to be recomputed: the Recomputer's job) and a case's
+// clocks.
 type Service struct {
 	db  *outbox.DB
 	now func() time.Time
@@ -95,7 +96,8 @@ func (s *Service) GetCalendar(ctx context.Context, id string) (b *BusinessCalend
 }
 
 // UpdateCalendar applies a merge patch at version ifMatch; a changed
-// definition (anything but the name) recomputes the running clocks of the policies using it.
+// definition (anything but the name) has the running clocks of the
+// policies using it recomputed.
 func (s *Service) UpdateCalendar(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*BusinessCalendar, []string, error) {
 	t, err := tenant(ctx, ErrCalendarNotFound, id)
 	if err != nil {
@@ -134,8 +136,7 @@ func (s *Service) UpdateCalendar(ctx context.Context, id string, ifMatch int64, 
 				using = append(using, p.ID)
 			}
 		}
-		_, err = recompute(ctx, tx, using, s.now())
-		return err
+		return requestRecompute(ctx, tx, using)
 	})
 	return out, ch.Fields, err
 }
@@ -206,8 +207,8 @@ func (s *Service) GetPolicy(ctx context.Context, id string) (p *Policy, err erro
 var scheduling = []string{"calendarId", "targets", "warnBeforeMinutes"}
 
 // UpdatePolicy applies a merge patch at version ifMatch; a change of its
-// calendar, targets or warning recomputes the policy's running clocks
-// (its conditions, position and activity apply to new cases).
+// calendar, targets or warning has the policy's running clocks
+// recomputed (its conditions, position and activity apply to new cases).
 func (s *Service) UpdatePolicy(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*Policy, []string, error) {
 	t, err := tenant(ctx, ErrPolicyNotFound, id)
 	if err != nil {
@@ -236,13 +237,13 @@ func (s *Service) UpdatePolicy(ctx context.Context, id string, ifMatch int64, pa
 		if err != nil || !slices.ContainsFunc(ch.Fields, func(f string) bool { return slices.Contains(scheduling, f) }) {
 			return err
 		}
-		_, err = recompute(ctx, tx, []string{id}, s.now())
-		return err
+		return requestRecompute(ctx, tx, []string{id})
 	})
 	return out, ch.Fields, err
 }
 
-// DeletePolicy deletes an SLA policy; its running clocks stop.
+// DeletePolicy deletes an SLA policy; its running clocks stop (the
+// Recomputer's job).
 func (s *Service) DeletePolicy(ctx context.Context, id string, ifMatch int64) error {
 	t, err := tenant(ctx, ErrPolicyNotFound, id)
 	if err != nil {
@@ -257,8 +258,7 @@ func (s *Service) DeletePolicy(ctx context.Context, id string, ifMatch int64) er
 		}); err != nil {
 			return err
 		}
-		_, err := recompute(ctx, tx, []string{id}, s.now())
-		return err
+		return requestRecompute(ctx, tx, []string{id})
 	})
 }
 
