@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"
+	"github.com/lib/pq"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/support/cases"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
+	"github.com/rapport-crm/rapport/services/support/phone"
 )
 
 // caseDB is the service's database as the service's role uses it, with
@@ -56,6 +57,10 @@ func (e *env) entriesOf(u user, id string) []cases.Entry {
 	return contracttest.Decode[cases.EntryPage](e.want(e.do(u, "GET", "/v1/cases/"+id+"/entries?limit=100", nil), http.StatusOK)).Items
 }
 
+// contactsGroups are the service's consumer groups on contacts' topic,
+// each of which keeps every event in the inbox.
+var contactsGroups = []string{cases.ContactsGroup, phone.ConsumerGroup}
+
 // sendContactsEvents publishes evs on contacts' topic, which the service
 // consumes, and waits until it has consumed each.
 func (e *env) sendContactsEvents(evs ...events.Event) {
@@ -70,10 +75,11 @@ func (e *env) sendContactsEvents(evs ...events.Event) {
 	for _, ev := range evs {
 		testkit.Eventually(e.t, 45*time.Second, "event "+ev.ID+" consumed", func() (bool, string) {
 			var n int
-			if err := e.admin.Get(&n, "SELECT count(*) FROM inbox WHERE id = $1", ev.ID); err != nil {
+			if err := e.admin.Get(&n, "SELECT count(*) FROM inbox WHERE id = $1 AND consumer_group = ANY($2)", ev.ID,
+				pq.Array(contactsGroups)); err != nil {
 				e.t.Fatal(err)
 			}
-			return n == 1, ""
+			return n == len(contactsGroups), ""
 		})
 	}
 }

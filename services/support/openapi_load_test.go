@@ -7,6 +7,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/outbox"
 
+	"github.com/rapport-crm/rapport/services/support/chat"
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/portal"
@@ -34,5 +35,6 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracttest.CheckRoutes(t, doc, slices.Concat(routes(db, nil, mail), portal.Routes(site), polls.Routes()))
+	contracttest.CheckRoutes(t, doc, slices.Concat(routes(db, nil, mail), portal.Routes(site), polls.Routes(),
+		chat.Routes(chat.NewService(db, nil, nil, nil), nil)))
 }

@@ -26,11 +26,13 @@ import (
 
 	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/cases"
+	"github.com/rapport-crm/rapport/services/support/chat"
 	"github.com/rapport-crm/rapport/services/support/contracts"
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
 	"github.com/rapport-crm/rapport/services/support/migrations"
+	"github.com/rapport-crm/rapport/services/support/phone"
 	"github.com/rapport-crm/rapport/services/support/portal"
 	"github.com/rapport-crm/rapport/services/support/queues"
 	"github.com/rapport-crm/rapport/services/support/sla"
@@ -60,14 +62,18 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
+	// chat: the replica's sockets (a server listening for new messages)
+	// and the chat desk's routes, the portal's socket among them
+	hub := chat.NewHub(env.Config.DatabaseURL, env.Logger)
+	desk := chat.Routes(chat.NewService(db, cases.NewService(db, env.Cursors), hub, env.Logger), chat.Origins(os.Getenv))
 	// surveys: CSAT after a solved case and NPS on a schedule, mailed
 	// through the email channel's relay, answered through the portal
 	polls, err := surveys.FromEnv(db, env.Cursors, os.Getenv, env.Logger)
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site), polls.Routes()), OpenAPI: spec, Consumers: append(consumers(db, env.Logger, mail), polls.Consumer()),
-		Jobs: append(jobs(db, env.Logger, mail), polls.Jobs()...), Servers: mail.Servers()}, nil
+	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site), polls.Routes(), desk), OpenAPI: spec, Consumers: append(consumers(db, env.Logger, mail), polls.Consumer()),
+		Jobs: append(jobs(db, env.Logger, mail), polls.Jobs()...), Servers: append(mail.Servers(), starter.Server{Name: "chat", Run: hub.Run})}, nil
 }
 
 // consumers are the service's consumers of events.
@@ -84,6 +90,8 @@ func consumers(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starte
 		{Group: contracts.ConsumerGroup, Contexts: contracts.Contexts, Handler: contracts.NewHandler(db, logger).Handle},
 		// email consumers
 		mail.Consumer(),
+		// phone consumers (cases' lists unused: no cursors)
+		{Group: phone.ConsumerGroup, Contexts: phone.Contexts, Handler: phone.NewHandler(cases.NewService(db, nil), logger).Handle},
 	}
 }
 

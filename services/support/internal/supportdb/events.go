@@ -67,6 +67,11 @@ const (
 	VerbAnswered = "answered"
 )
 
+// The entities of chat (package chat): its sessions.
+const (
+	EntityChatSession = "chat_session"
+)
+
 // Events is the catalogue of the events this service publishes, per entity:
 // what api/asyncapi.yaml and the schemas in api/events/ document.
 // outbox.Tx.Emit makes no other event.
@@ -88,6 +93,8 @@ var Events = events.Catalogue{Source: "/rapport/support", Context: "support", Ve
 	EntityContract:  {VerbCreated, VerbUpdated, VerbDeleted, VerbExpiring, VerbExpired},
 	EntityWorkOrder: {VerbCreated, VerbUpdated, VerbStatusChanged, VerbSignedOff},
 	// email events
+	// chat events
+	EntityChatSession: {VerbCreated, VerbUpdated},
 	// surveys events
 	EntitySurvey: {VerbSent, VerbAnswered},
 }}

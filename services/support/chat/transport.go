@@ -1,0 +1,130 @@
+package chat
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/coder/websocket"
+
+	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/resource"
+	"github.com/rapport-crm/rapport/libs/starter"
+
+	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
+	"github.com/rapport-crm/rapport/services/support/portal"
+)
+
+// upgrade is a socket's request once its route allowed it: the request to
+// upgrade, and the agent's session (nil for a visitor's socket).
+type upgrade struct {
+	r       *http.Request
+	session *Session
+}
+
+// Origins reads SUPPORT_CHAT_ORIGINS through getenv: the host patterns
+// (path.Match, comma-separated, such as "crm.example.com,*.example.com")
+// whose pages may open a socket besides the request's own host. A request
+// without an Origin header (no browser) is taken.
+func Origins(getenv func(string) string) []string {
+	var out []string
+	for _, p := range strings.Split(getenv("SUPPORT_CHAT_ORIGINS"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Routes returns the chat's routes on s, sockets accepted for origins
+// (Origins): the visitor's socket (support:portal, through the gateway's
+// portal), and the agents' list (support:read), accept, socket and end
+// (support:write). api/openapi.yaml documents each (Name is its
+// operationId).
+func Routes(s *Service, origins []string) []starter.Route {
+	opts := &websocket.AcceptOptions{OriginPatterns: origins}
+	return resource.Routes(
+		starter.Route{Name: "startPortalChat", Method: "GET", Path: "/portal/v1/chat", Permission: portal.PermPortal,
+			Decode:   func(_ context.Context, r *http.Request) (any, error) { return upgrade{r: r}, nil },
+			Endpoint: func(_ context.Context, r any) (any, error) { return r, nil },
+			Encode: func(ctx context.Context, w http.ResponseWriter, r any) error {
+				return s.visitorSocket(ctx, w, r.(upgrade).r, opts)
+			}},
+		starter.Route{Name: "listChats", Method: "GET", Path: "/v1/chats", Permission: supportdb.PermRead,
+			Endpoint: func(ctx context.Context, _ any) (any, error) {
+				list, err := s.List(ctx)
+				return resource.OK(resource.List[Session]{Items: list}, 0, err)
+			}},
+		starter.Route{Name: "acceptChat", Method: "POST", Path: "/v1/chats/{id}/accept", Permission: supportdb.PermWrite,
+			Decode: resource.DecodeID,
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				sess, err := s.Accept(ctx, r.(resource.IDRequest).ID)
+				return resource.OK(sess, sess.Version, err)
+			}},
+		starter.Route{Name: "chatSocket", Method: "GET", Path: "/v1/chats/{id}/ws", Permission: supportdb.PermWrite,
+			Decode: func(ctx context.Context, r *http.Request) (any, error) {
+				req, err := resource.DecodeID(ctx, r)
+				if err != nil {
+					return nil, err
+				}
+				return upgrade{r: r, session: &Session{ID: req.(resource.IDRequest).ID}}, nil
+			},
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				up := r.(upgrade)
+				sess, err := s.AgentSession(ctx, up.session.ID)
+				up.session = &sess
+				return up, err
+			},
+			Encode: func(ctx context.Context, w http.ResponseWriter, r any) error {
+				up := r.(upgrade)
+				return s.agentSocket(ctx, w, up.r, *up.session, opts)
+			}},
+		starter.Route{Name: "endChat", Method: "POST", Path: "/v1/chats/{id}/end", Permission: supportdb.PermWrite,
+			Decode: resource.DecodeID,
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				sess, err := s.EndByAgent(ctx, r.(resource.IDRequest).ID)
+				return resource.OK(sess, sess.Version, err)
+			}},
+	)
+}
+
+// visitorSocket upgrades r to the visitor's socket, starts their session
+// (startVisitor) and serves it.
+func (s *Service) visitorSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, opts *websocket.AcceptOptions) error {
+	p, err := auth.Caller(ctx)
+	if err != nil {
+		return err
+	}
+	conn, err := websocket.Accept(w, r, opts)
+	if err != nil {
+		return nil // Accept answered the request
+	}
+	conn.SetReadLimit(MaxFrame)
+	sess, err := s.startVisitor(ctx, conn, p.TenantID)
+	if err != nil {
+		if !errClosed(err) {
+			_ = conn.Close(websocket.StatusPolicyViolation, "start the chat with your name and email")
+		}
+		_ = conn.CloseNow()
+		return nil
+	}
+	s.serve(ctx, newSocket(conn, p.TenantID, sess.ID, Author{Type: AuthorVisitor, Name: sess.VisitorName, Email: sess.VisitorEmail}))
+	return nil
+}
+
+// agentSocket upgrades r to the calling agent's socket on sess and serves
+// it.
+func (s *Service) agentSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, sess Session,
+	opts *websocket.AcceptOptions) error {
+	p, err := auth.Caller(ctx)
+	if err != nil {
+		return err
+	}
+	conn, err := websocket.Accept(w, r, opts)
+	if err != nil {
+		return nil // Accept answered the request
+	}
+	conn.SetReadLimit(MaxFrame)
+	s.serve(ctx, newSocket(conn, p.TenantID, sess.ID, Author{Type: AuthorAgent, ID: p.UserID}))
+	return nil
+}
