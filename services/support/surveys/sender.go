@@ -73,11 +73,14 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
+// retryAfter is how long a survey the relay refused waits before it is
+// tried again.
+const retryAfter = time.Hour
+
 // tenant sends a batch of tenant's surveys due in one transaction and
-// returns how many it sent; a mail the relay refuses ends the batch,
-// keeping those sent before it.
+// returns how many it took on; a survey the relay refuses is logged and
+// tried again after retryAfter.
 func (s *Sender) tenant(ctx context.Context, tenant string) (n int, err error) {
-	var failed error
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
 		set, err := settingsIn(ctx, tx)
 		if err != nil {
@@ -87,15 +90,21 @@ func (s *Sender) tenant(ctx context.Context, tenant string) (n int, err error) {
 		if err != nil {
 			return err
 		}
+		n = len(due)
 		for i := range due {
-			if failed = s.send(ctx, tx, tenant, set, &due[i]); failed != nil {
-				return nil
+			err := s.send(ctx, tx, tenant, set, &due[i])
+			if errors.Is(err, ErrRelay) {
+				s.logger.WarnContext(ctx, "surveys: a survey could not be mailed; it is tried again later", "tenant", tenant,
+					"survey", due[i].ID, "error", err.Error())
+				err = postpone(ctx, tx, due[i].ID, pg.Timestamp(s.now().Add(retryAfter)).UTC())
 			}
-			n++
+			if err != nil {
+				return err
+			}
 		}
 		return nil
 	})
-	return n, errors.Join(err, failed)
+	return n, err
 }
 
 // send mails the survey v and records it sent.
@@ -114,7 +123,7 @@ func (s *Sender) send(ctx context.Context, tx *outbox.Tx, tenant string, set Set
 			"Answer here (valid for %d days):\n%s\n", set.ExpiryDays, link)
 	}
 	if _, err := s.mailer.Send(out); err != nil {
-		return fmt.Errorf("survey %s: %w", v.ID, err)
+		return fmt.Errorf("%w: survey %s: %w", ErrRelay, v.ID, err)
 	}
 	if err := markSent(ctx, tx, v, now, expires); err != nil {
 		return err

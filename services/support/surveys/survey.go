@@ -104,6 +104,15 @@ func dueSurveys(ctx context.Context, tx *outbox.Tx, now time.Time, n int) ([]Sur
 	return out, nil
 }
 
+// postpone moves the survey id's sending to at (a mail the relay
+// refused).
+func postpone(ctx context.Context, tx *outbox.Tx, id string, at time.Time) error {
+	if _, err := tx.SQL().ExecContext(ctx, `UPDATE surveys SET send_after = $2 WHERE id = $1`, id, at); err != nil {
+		return fmt.Errorf("postpone survey: %w", pg.MapError(err))
+	}
+	return nil
+}
+
 // markSent records that s was sent at sentAt, its link valid until
 // expiresAt.
 func markSent(ctx context.Context, tx *outbox.Tx, s *Survey, sentAt, expiresAt time.Time) error {
@@ -132,14 +141,16 @@ type requester struct {
 	Name    string `db:"name"`
 }
 
-// requesterSQL reads the requester of the case $1: the email channel's
+// requesterSQL reads the requester of the case c: the email channel's
 // requester of a case opened by a person's mail, else the first customer
-// entry's author with an address.
+// entry's author with an address; a case opened by an automatic mail (an
+// auto-reply, a loop) has none.
 const requesterSQL = `SELECT address, name FROM (
 		SELECT r.address, r.name, 0 AS rank, r.created_at FROM email_requesters r WHERE r.case_id = c.id AND NOT r.automatic
 		UNION ALL
 		SELECT e.author_email, e.author_name, 1, e.created_at FROM case_entries e
 		WHERE e.case_id = c.id AND e.author_type = 'customer' AND e.author_email <> ''
+			AND NOT EXISTS (SELECT 1 FROM email_requesters r WHERE r.case_id = c.id AND r.automatic)
 	) a ORDER BY rank, created_at LIMIT 1`
 
 // requesterOf reads the requester of the case id of tx's tenant; ok is

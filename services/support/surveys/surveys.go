@@ -55,4 +55,7 @@ var (
 	ErrNotFound = errs.New(errs.NotFound, "survey-not-found", "survey not found")
 	// ErrAnswered answers a second answer to a survey.
 	ErrAnswered = errs.New(errs.Conflict, "survey-answered", "this survey has already been answered")
+	// ErrRelay marks a survey the mail relay did not take (the Sender
+	// tries it again later).
+	ErrRelay = errs.New(errs.Unavailable, "survey-relay", "the mail relay did not take the survey")
 )
