@@ -2,6 +2,9 @@ package support_test
 
 import (
 	"bytes"
+	"io"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -161,4 +164,43 @@ func TestPortalCaseLinks(t *testing.T) {
 	if n := len(e.entriesOf(agent, id)); n != 5 {
 		t.Errorf("%d entries after the refused replies, want 5", n)
 	}
+}
+
+// TestPortalMailsTheCaseLink: the link of a submitted case goes out by
+// mail through the email channel's relay (with a key random to the
+// process, only the mail holds a valid token), to the portal the gateway
+// names; it opens the case, and the honeypot's forms are mailed nothing.
+func TestPortalMailsTheCaseLink(t *testing.T) {
+	t.Setenv("SUPPORT_PORTAL_URL", "https://crm.example.test/")
+	e := newMailEnv(t)
+	a := newTenant()
+	pa := portalUser(a)
+	e.want(e.do(pa, "POST", "/portal/v1/cases", map[string]any{"email": "bot@example.com", "subject": "Spam", "description": "Buy",
+		"website": "x"}), 202)
+	e.want(e.do(pa, "POST", "/portal/v1/cases", map[string]any{"name": "Ada", "email": "ada@example.com", "subject": "Printer jammed",
+		"description": "It blinks red."}, "X-Portal-Base", "/portal/acme"), 202)
+	out := e.nextSent()
+	to, _ := out.Header.AddressList("To")
+	subject, _ := out.Header.Subject()
+	if len(to) != 1 || to[0].Address != "ada@example.com" || !strings.Contains(subject, "Printer jammed") {
+		t.Errorf("mail to %v, subject %q", to, subject)
+	}
+	part, err := out.NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(part.Body)
+	m := regexp.MustCompile(`https://crm\.example\.test/portal/acme/cases/([0-9a-f-]{36})\?token=(\S+)`).FindStringSubmatch(string(body))
+	if m == nil {
+		t.Fatalf("no link in the mail:\n%s", body)
+	}
+	tok, err := url.QueryUnescape(m[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := contracttest.Decode[portalCase](e.want(e.do(pa, "GET", "/portal/v1/cases/"+m[1]+"?token="+url.QueryEscape(tok), nil), 200))
+	if c.Subject != "Printer jammed" || len(c.Entries) != 1 {
+		t.Errorf("the link opens %+v", c)
+	}
+	e.noneSent()
 }
