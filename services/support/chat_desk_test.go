@@ -142,8 +142,8 @@ func TestChatRateLimitsEachSide(t *testing.T) {
 }
 
 // Only the agent who accepted a chat gets its socket; another agent's
-// accept is a conflict; a request that is no upgrade is 426; the visitor
-// ends the chat from their socket.
+// accept is a conflict, another tenant's a 404; a request that is no
+// upgrade is 426; the visitor ends the chat from their socket.
 func TestChatAgentsRules(t *testing.T) {
 	e := newEnv(t)
 	tenant := uuid.NewString()
@@ -153,6 +153,10 @@ func TestChatAgentsRules(t *testing.T) {
 	e.want(e.do(agent, "GET", "/v1/chats/"+sess.ID+"/ws", nil), http.StatusForbidden)
 	e.want(e.do(agent.as("support:read"), "POST", "/v1/chats/"+sess.ID+"/accept", nil), http.StatusForbidden)
 	e.want(e.do(agent, "POST", "/v1/chats/"+uuid.NewString()+"/accept", nil), http.StatusNotFound)
+	e.want(e.do(newUser(uuid.NewString()), "POST", "/v1/chats/"+sess.ID+"/accept", nil), http.StatusNotFound)
+	if f := e.want(e.do(agent, "POST", "/v1/chats/not-a-chat/accept", nil), http.StatusBadRequest).fields(); !slices.Equal(f, []string{"id"}) {
+		t.Fatalf("fields %v, want id", f)
+	}
 	e.want(e.do(agent, "POST", "/v1/chats/"+sess.ID+"/accept", nil), http.StatusOK)
 	e.want(e.do(agent, "POST", "/v1/chats/"+sess.ID+"/accept", nil), http.StatusOK)
 	e.want(e.do(other, "POST", "/v1/chats/"+sess.ID+"/accept", nil), http.StatusConflict)

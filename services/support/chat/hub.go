@@ -82,17 +82,6 @@ func (h *Hub) remove(s *socket) {
 	}
 }
 
-// Open is how many sockets the replica holds.
-func (h *Hub) Open() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for _, set := range h.sockets {
-		n += len(set)
-	}
-	return n
-}
-
 // wake wakes the sockets of the session id.
 func (h *Hub) wake(id string) {
 	h.mu.Lock()

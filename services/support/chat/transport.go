@@ -8,6 +8,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/resource"
 	"github.com/rapport-crm/rapport/libs/starter"
 
@@ -56,14 +58,14 @@ func Routes(s *Service, origins []string) []starter.Route {
 				return resource.OK(resource.List[Session]{Items: list}, 0, err)
 			}},
 		starter.Route{Name: "acceptChat", Method: "POST", Path: "/v1/chats/{id}/accept", Permission: supportdb.PermWrite,
-			Decode: resource.DecodeID,
+			Decode: decodeID,
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				sess, err := s.Accept(ctx, r.(resource.IDRequest).ID)
 				return resource.OK(sess, sess.Version, err)
 			}},
 		starter.Route{Name: "chatSocket", Method: "GET", Path: "/v1/chats/{id}/ws", Permission: supportdb.PermWrite,
 			Decode: func(ctx context.Context, r *http.Request) (any, error) {
-				req, err := resource.DecodeID(ctx, r)
+				req, err := decodeID(ctx, r)
 				if err != nil {
 					return nil, err
 				}
@@ -80,12 +82,24 @@ func Routes(s *Service, origins []string) []starter.Route {
 				return s.agentSocket(ctx, w, up.r, *up.session, opts)
 			}},
 		starter.Route{Name: "endChat", Method: "POST", Path: "/v1/chats/{id}/end", Permission: supportdb.PermWrite,
-			Decode: resource.DecodeID,
+			Decode: decodeID,
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				sess, err := s.EndByAgent(ctx, r.(resource.IDRequest).ID)
 				return resource.OK(sess, sess.Version, err)
 			}},
 	)
+}
+
+// decodeID reads a chat's {id} (resource.DecodeID), naming it when it is
+// no UUID.
+func decodeID(ctx context.Context, r *http.Request) (any, error) {
+	req, err := resource.DecodeID(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	v := errs.NewValidator()
+	v.Check(ids.Valid(req.(resource.IDRequest).ID), "id", "must be a chat's id (a UUID)")
+	return req, v.Err()
 }
 
 // visitorSocket upgrades r to the visitor's socket, starts their session
