@@ -126,15 +126,28 @@ func TestPortalCaseLinks(t *testing.T) {
 	}
 	body, ct := portalForm(t, "log.txt", []byte("error 42"), "body", "")
 	e.want(e.do(pa, "POST", "/portal/v1/cases/"+id+"/replies?token="+tok, body, "Content-Type", ct), 201)
+	// the files of the public thread download; an internal note's do not
+	c = contracttest.Decode[portalCase](e.want(e.do(pa, "GET", "/portal/v1/cases/"+id+"?token="+tok, nil), 200))
+	if last := c.Entries[len(c.Entries)-1]; len(last.Attachments) != 1 || last.Attachments[0].Name != "log.txt" {
+		t.Fatalf("the reply's files: %+v", last.Attachments)
+	}
+	fileID := c.Entries[len(c.Entries)-1].Attachments[0].ID
+	if r := e.want(e.do(pa, "GET", "/portal/v1/cases/"+id+"/attachments/"+fileID+"?token="+tok, nil), 200); string(r.Raw) != "error 42" ||
+		!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment;") {
+		t.Errorf("download: %q, %q", r.Raw, r.Header.Get("Content-Disposition"))
+	}
+	up, upType := attachmentBody(t, "file", "secret.txt", "text/plain", []byte("internal only"))
+	secret := contracttest.Decode[map[string]any](e.want(e.do(agent, "POST", "/v1/cases/"+id+"/attachments", up, "Content-Type", upType), 201))
+	secretID, _ := secret["id"].(string)
+	e.want(e.do(agent, "POST", "/v1/cases/"+id+"/notes", map[string]any{"bodyText": "see file", "attachmentIds": []string{secretID}}), 201)
+	e.want(e.do(pa, "GET", "/portal/v1/cases/"+id+"/attachments/"+secretID+"?token="+tok, nil), 404)
+	e.want(e.do(pa, "GET", "/portal/v1/cases/"+id+"/attachments/"+fileID+"?token="+forgedOf(tok), nil), 403)
 	if r := e.do(pa, "POST", "/portal/v1/cases/"+id+"/replies?token="+tok, map[string]any{"body": " "}); r.Status != 400 ||
 		!slices.Equal(r.fields(), []string{"body"}) {
 		t.Errorf("an empty reply: %d %v, want 400 naming body", r.Status, r.fields())
 	}
 
-	forged := tok[:len(tok)-2] + "AA"
-	if forged == tok {
-		forged = tok[:len(tok)-2] + "BB"
-	}
+	forged := forgedOf(tok)
 	refused := map[string]struct {
 		u    user
 		path string
@@ -161,8 +174,8 @@ func TestPortalCaseLinks(t *testing.T) {
 	tokB := portalLink(t, portalKey, b, id, "ada@example.com", week)
 	e.want(e.do(pb, "GET", "/portal/v1/cases/"+id+"?token="+tokB, nil), 404)
 	e.want(e.do(pb, "POST", "/portal/v1/cases/"+id+"/replies?token="+tokB, map[string]any{"body": "hi"}), 404)
-	if n := len(e.entriesOf(agent, id)); n != 5 {
-		t.Errorf("%d entries after the refused replies, want 5", n)
+	if n := len(e.entriesOf(agent, id)); n != 6 {
+		t.Errorf("%d entries after the refused replies, want 6", n)
 	}
 }
 
@@ -203,4 +216,12 @@ func TestPortalMailsTheCaseLink(t *testing.T) {
 		t.Errorf("the link opens %+v", c)
 	}
 	e.noneSent()
+}
+
+// forgedOf is tok with its signature's end changed.
+func forgedOf(tok string) string {
+	if strings.HasSuffix(tok, "AA") {
+		return tok[:len(tok)-2] + "BB"
+	}
+	return tok[:len(tok)-2] + "AA"
 }

@@ -58,6 +58,7 @@ type portalEntry struct {
 	AuthorType  string `json:"authorType"`
 	BodyText    string `json:"bodyText"`
 	Attachments []struct {
+		ID          string `json:"id"`
 		Name        string `json:"name"`
 		ContentType string `json:"contentType"`
 	} `json:"attachments"`

@@ -8,6 +8,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 
+	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/cases"
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/email/mailparse"
@@ -22,6 +23,7 @@ type Service struct {
 	cases    *cases.Service
 	kb       *kb.Store
 	feedback kb.Service
+	files    *attachments.Service
 	links    Links
 	url      string
 	perHour  int
@@ -42,7 +44,7 @@ func New(db *outbox.DB, cs *cases.Service, store *kb.Store, articles kb.Service,
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{db: db, cases: cs, kb: store, feedback: articles, links: links, url: cfg.URL, perHour: cfg.CasesPerHour,
+	s := &Service{db: db, cases: cs, kb: store, feedback: articles, files: attachments.NewService(db, attachments.NewDBStore(attachments.DefaultLimit)), links: links, url: cfg.URL, perHour: cfg.CasesPerHour,
 		mailer: email.NewMailer(mailCfg), logger: logger, now: time.Now}
 	if a, err := mail.ParseAddress(mailCfg.From); err == nil {
 		s.from = mailparse.Address{Name: a.Name, Email: a.Address}

@@ -33,11 +33,11 @@ type feedbackRequest struct {
 	Body kb.Feedback
 }
 
-// caseRequest names a case and carries its link's token, a reply's form
-// and the portal's base (BaseHeader).
+// caseRequest names a case (and one of its files) and carries its link's
+// token, a reply's form and the portal's base (BaseHeader).
 type caseRequest struct {
-	ID, Token, Base string
-	Reply           ReplyForm
+	ID, FileID, Token, Base string
+	Reply                   ReplyForm
 }
 
 // submitRequest is a submitted case's form and the portal's base.
@@ -86,6 +86,16 @@ func Routes(s *Service) []starter.Route {
 				req := r.(caseRequest)
 				c, err := s.Case(ctx, req.ID, req.Token)
 				return resource.OK(c, 0, err)
+			}},
+		starter.Route{Name: "getPortalCaseAttachment", Method: "GET", Path: "/portal/v1/cases/{id}/attachments/{attachmentId}",
+			Permission: PermPortal, Decode: decodeCase(false), Encode: encodeFile,
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				req := r.(caseRequest)
+				m, data, err := s.File(ctx, req.ID, req.Token, req.FileID)
+				if err != nil {
+					return nil, err
+				}
+				return file{Meta: m, Data: data}, nil
 			}},
 		starter.Route{Name: "replyPortalCase", Method: "POST", Path: "/portal/v1/cases/{id}/replies", Permission: PermPortal,
 			Decode: decodeCase(true),
@@ -139,7 +149,8 @@ func decodeSubmit(_ context.Context, r *http.Request) (any, error) {
 // ErrLink, as a wrong one.
 func decodeCase(reply bool) func(context.Context, *http.Request) (any, error) {
 	return func(_ context.Context, r *http.Request) (any, error) {
-		req := caseRequest{ID: r.PathValue("id"), Token: r.URL.Query().Get("token"), Base: r.Header.Get(BaseHeader)}
+		req := caseRequest{ID: r.PathValue("id"), FileID: r.PathValue("attachmentId"), Token: r.URL.Query().Get("token"),
+			Base: r.Header.Get(BaseHeader)}
 		if req.Token == "" {
 			return nil, ErrLink
 		}
