@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales" or "console"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales", "console" or "support"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -47,8 +47,10 @@ func main() {
 		fn = func() error { return runSalesOnly(ctx) }
 	case "console":
 		fn = func() error { return runConsoleOnly(ctx) }
+	case "support":
+		fn = func() error { return runSupportOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\" and \"console\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\" and \"support\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
