@@ -111,6 +111,14 @@ func TestSurveyResults(t *testing.T) {
 		t.Errorf("bad settings named %v", got)
 	}
 	e.want(e.do(u.as("support:read"), "PUT", "/v1/surveys/settings", surveySettings(surveys.ActionAlert, false)), http.StatusForbidden)
+	set := contracttest.Decode[surveys.Settings](e.want(e.do(u.as("support:read"), "GET", "/v1/surveys/settings", nil), http.StatusOK))
+	if !set.CSATEnabled || set.LowAction != surveys.ActionAlert || set.PortalSlug != "acme" || set.UpdatedBy != u.id || set.UpdatedAt == nil {
+		t.Errorf("settings %+v", set)
+	}
+	if set := contracttest.Decode[surveys.Settings](e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/surveys/settings", nil), 200)); set.CSATEnabled ||
+		set.NPSEnabled || set.UpdatedAt != nil {
+		t.Errorf("a new tenant's settings %+v", set)
+	}
 }
 
 // TestSurveyNPS: the NPS schedule mails one survey per address to the

@@ -14,6 +14,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
+
+	"github.com/rapport-crm/rapport/services/support/cases"
 )
 
 // ConsumerGroup is the consumer group of the Handler.
@@ -60,7 +62,7 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 	if err := json.Unmarshal(ev.Data, &c); err != nil || !ids.Valid(c.ID) {
 		return fmt.Errorf("%s %s: malformed payload: %v", ev.Type, ev.ID, err)
 	}
-	if c.Status != "solved" {
+	if c.Status != cases.StatusSolved {
 		return nil
 	}
 	ptx := h.db.With(tx, ev.TenantID)

@@ -50,9 +50,10 @@ func (s *Service) SetSettings(ctx context.Context, in Settings) (Settings, error
 	if err := in.check(); err != nil {
 		return in, err
 	}
-	return in, s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err := s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		now := pg.Timestamp(s.now()).UTC()
 		in.UpdatedAt, in.UpdatedBy = &now, p.UserID
 		return saveSettings(ctx, tx, in)
 	})
+	return in, err
 }
