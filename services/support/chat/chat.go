@@ -15,10 +15,11 @@
 // message whose append failed is appended again when the session ends
 // (its Message-ID makes the append idempotent). Sockets are per replica
 // and learn of new messages through PostgreSQL's LISTEN/NOTIFY (lib/pq's
-// Listener on NotifyChannel, payload the session id, sent in the
-// message's transaction): each socket then reads the messages after the
-// last it sent, so a socket on any replica sees every message once and in
-// order, and after the listener reconnects every socket reads again.
+// Listener on NotifyChannel, payload the session id, sent once the
+// message is in the thread, and with the end): each socket then reads the
+// messages after the last it sent, so a socket on any replica sees every
+// message once and in order, and after the listener reconnects every
+// socket reads again. There is no poll besides.
 package chat
 
 import (

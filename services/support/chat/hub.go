@@ -30,7 +30,8 @@ func NewHub(url string, logger *slog.Logger) *Hub {
 // Run listens on NotifyChannel until ctx ends, waking the sockets of each
 // announced session, and every socket after the listener reconnected (it
 // may have missed announcements); then it closes every socket (going
-// away). It is the service's starter.Server.
+// away). It is the service's starter.Server. Sockets opened before it
+// listens are woken once it does.
 func (h *Hub) Run(ctx context.Context) error {
 	l := pq.NewListener(h.url, 100*time.Millisecond, 10*time.Second, func(ev pq.ListenerEventType, err error) {
 		if err != nil {
@@ -41,6 +42,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	if err := l.Listen(NotifyChannel); err != nil {
 		return err
 	}
+	h.wakeAll() // sockets opened before the listener may have missed announcements
 	defer h.closeAll()
 	for {
 		select {

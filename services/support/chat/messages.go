@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -13,8 +14,9 @@ import (
 	"github.com/rapport-crm/rapport/services/support/cases"
 )
 
-// Send stores the message text of a in the tenant's session, announces it
-// to every replica's sockets and appends it to the session's case. A text
+// Send stores the message text of a in the tenant's session, appends it
+// to the session's case, then announces it to every replica's sockets: a
+// message answering one seen on a socket lands after it in the thread. A text
 // that is empty or over MaxText characters is ErrTooLong; a side over
 // PerMinute messages a minute ErrRateLimited; an ended session ErrEnded.
 // A failed append is logged and done again when the session ends.
@@ -49,6 +51,10 @@ func (s *Service) Send(ctx context.Context, tenant, sessionID string, a Author, 
 		s.logger.WarnContext(ctx, "chat: a message is not in its case's thread yet; appended when the chat ends",
 			"tenant", tenant, "chat", sessionID, "message", m.ID, "error", err.Error())
 	}
+	if err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error { return notify(ctx, tx, sessionID) }); err != nil {
+		s.logger.WarnContext(ctx, "chat: a message is not announced; its sockets read it with the next one", "tenant", tenant,
+			"chat", sessionID, "message", m.ID, "error", err.Error())
+	}
 	return m, nil
 }
 
@@ -57,7 +63,9 @@ func (s *Service) Send(ctx context.Context, tenant, sessionID string, a Author, 
 func messageID(id string) string { return "<chat-" + id + "@rapport.invalid>" }
 
 // appendMessage appends m to the case of sess (a visitor's as the
-// customer's public reply, an agent's as theirs) and records its entry.
+// customer's public reply, an agent's as theirs) and records its entry. A
+// concurrent append of m (its Message-ID taken meanwhile) is tried again,
+// then finding the entry made.
 func (s *Service) appendMessage(ctx context.Context, tenant string, sess Session, m *Message) error {
 	e := cases.NewEntry{Kind: cases.KindReply, Public: true, AuthorType: cases.AuthorCustomer, AuthorEmail: sess.VisitorEmail,
 		AuthorName: sess.VisitorName, BodyText: m.Text, Channel: Channel, MessageID: messageID(m.ID)}
@@ -66,6 +74,11 @@ func (s *Service) appendMessage(ctx context.Context, tenant string, sess Session
 		e.AuthorType, e.AuthorID, e.AuthorEmail, e.AuthorName, actor = cases.AuthorAgent, m.AuthorID, "", m.AuthorName, m.AuthorID
 	}
 	entry, err := s.cases.Append(ctx, tenant, sess.CaseID, e, actor)
+	if errs.KindOf(err) == errs.Conflict {
+		// appended at the same time by another (Send and End's
+		// appendMissing): once it committed, the append is its entry
+		entry, err = s.cases.Append(ctx, tenant, sess.CaseID, e, actor)
+	}
 	if err != nil {
 		return err
 	}

@@ -164,6 +164,9 @@ func (s *Service) End(ctx context.Context, tenant, id, who string) (out Session,
 		if err := insertMessage(ctx, tx, &m); err != nil {
 			return err
 		}
+		if err := notify(ctx, tx, id); err != nil {
+			return err
+		}
 		out.LastSeq = m.Seq
 		return tx.Emit(ctx, supportdb.EntityChatSession, supportdb.VerbUpdated, out.ID, out, []string{"status", "endedAt"})
 	})

@@ -69,8 +69,8 @@ func openSessions(ctx context.Context, tx *outbox.Tx) ([]Session, error) {
 	return out, nil
 }
 
-// insertMessage numbers m in its session (locked by the caller), stores
-// it and announces it on NotifyChannel at commit.
+// insertMessage numbers m in its session (locked by the caller) and
+// stores it.
 func insertMessage(ctx context.Context, tx *outbox.Tx, m *Message) error {
 	if err := tx.SQL().GetContext(ctx, &m.Seq, `UPDATE chat_sessions SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq`,
 		m.SessionID); err != nil {
@@ -81,7 +81,7 @@ func insertMessage(ctx context.Context, tx *outbox.Tx, m *Message) error {
 		m.SessionID, m.Seq, m.ID, m.AuthorType, m.AuthorID, m.AuthorName, m.Text, m.CreatedAt); err != nil {
 		return fmt.Errorf("save chat message: %w", pg.MapError(err))
 	}
-	return notify(ctx, tx, m.SessionID)
+	return nil
 }
 
 // notify announces a change of the session id on NotifyChannel at commit.
