@@ -44,6 +44,11 @@ type config struct {
 	BreakerCoolDown time.Duration   // BREAKER_COOLDOWN, default 10s
 	OpenAPIRefresh  time.Duration   // OPENAPI_REFRESH, default 5m
 
+	// The public portal's limits: per client address, and per tenant's
+	// portal.
+	PortalAddressLimit ratelimit.Limit // RATE_LIMIT_PORTAL_ADDRESS, RATE:BURST, default 2:30
+	PortalTenantLimit  ratelimit.Limit // RATE_LIMIT_PORTAL_TENANT, RATE:BURST, default 50:100
+
 	Brokers     []string // KAFKA_BROKERS: the events notifications are made of; none without
 	TopicPrefix string   // TOPIC_PREFIX of those topics, "" for the shared tier
 	SMTPURL     string   // GATEWAY_SMTP_URL: smtp://user:pass@host:port for notification emails; none without
@@ -138,7 +143,9 @@ func loadEdgeConfig(getenv func(string) string, c *config) error {
 		name string
 		dst  *ratelimit.Limit
 		def  ratelimit.Limit
-	}{{"RATE_LIMIT_TENANT", &c.TenantLimit, ratelimit.DefaultTenantLimit}, {"RATE_LIMIT_API_KEY", &c.APIKeyLimit, ratelimit.DefaultAPIKeyLimit}} {
+	}{{"RATE_LIMIT_TENANT", &c.TenantLimit, ratelimit.DefaultTenantLimit}, {"RATE_LIMIT_API_KEY", &c.APIKeyLimit, ratelimit.DefaultAPIKeyLimit},
+		{"RATE_LIMIT_PORTAL_ADDRESS", &c.PortalAddressLimit, ratelimit.DefaultPortalClientLimit},
+		{"RATE_LIMIT_PORTAL_TENANT", &c.PortalTenantLimit, ratelimit.DefaultPortalTenantLimit}} {
 		*l.dst = l.def
 		if v := getenv(l.name); v != "" {
 			if *l.dst, err = ratelimit.ParseLimit(v); err != nil {

@@ -38,6 +38,8 @@ func TestLoadConfig(t *testing.T) {
 		{"consul instead of static", map[string]string{"STATIC_UPSTREAMS": "", "CONSUL_HTTP_ADDR": "127.0.0.1:8500"}, ""},
 		{"bad tenant limit", map[string]string{"RATE_LIMIT_TENANT": "fast"}, "RATE_LIMIT_TENANT"},
 		{"bad api key limit", map[string]string{"RATE_LIMIT_API_KEY": "1:x"}, "RATE_LIMIT_API_KEY"},
+		{"bad portal address limit", map[string]string{"RATE_LIMIT_PORTAL_ADDRESS": "0:5"}, "RATE_LIMIT_PORTAL_ADDRESS"},
+		{"bad portal tenant limit", map[string]string{"RATE_LIMIT_PORTAL_TENANT": "x"}, "RATE_LIMIT_PORTAL_TENANT"},
 		{"bad retention", map[string]string{"AUDIT_RETENTION": "forever"}, "AUDIT_RETENTION"},
 		{"bad bulk read limit", map[string]string{"AUDIT_BULK_READ_LIMIT": "-1"}, "AUDIT_BULK_READ_LIMIT"},
 		{"bad dial timeout", map[string]string{"UPSTREAM_DIAL_TIMEOUT": "-1s"}, "UPSTREAM_DIAL_TIMEOUT"},

@@ -182,7 +182,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// The self-service portal (proxy.Portal): public, per tenant, limited per
 	// client address before the tenant is looked up and per tenant after;
 	// its pages are the console's.
-	portalLimits := ratelimit.PortalConfig{Limiter: limiter, Logger: logger}
+	portalLimits := ratelimit.PortalConfig{Limiter: limiter, Client: cfg.PortalAddressLimit, Tenant: cfg.PortalTenantLimit, Logger: logger}
 	mux.Handle(proxy.PortalPath, ph.Portal(proxy.PortalConfig{Tenants: ids, ClientLimit: ratelimit.PortalClients(portalLimits),
 		TenantLimit: ratelimit.PortalTenants(portalLimits), Next: web, Logger: logger}))
 
