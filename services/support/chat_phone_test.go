@@ -46,7 +46,7 @@ func (e *env) phoneCases(tenant string) []string {
 // A call with a support disposition opens a phone case for its contact and
 // account with the call as a note; the contact's next call lands on that
 // case; a call without a disposition opens none, another contact's call
-// a case of its own.
+// a case of its own; a call no case can take is skipped.
 func TestCallsOpenAndUpdatePhoneCases(t *testing.T) {
 	e := newEnv(t)
 	tenant := uuid.NewString()
@@ -86,5 +86,9 @@ func TestCallsOpenAndUpdatePhoneCases(t *testing.T) {
 	e.sendContactsEvents(callEvent(t, tenant, uuid.NewString(), "", "Another caller", "complaint"))
 	if got := e.phoneCases(tenant); len(got) != 2 {
 		t.Fatalf("phone cases %v, want another contact's call in a case of its own", got)
+	}
+	e.sendContactsEvents(callEvent(t, tenant, uuid.NewString(), "", strings.Repeat("x", 501), "complaint"))
+	if got := e.phoneCases(tenant); len(got) != 2 {
+		t.Fatalf("phone cases %v, want a call whose subject no case takes skipped", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/contactevents"
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -67,7 +68,8 @@ func (c call) disposition() string {
 }
 
 // Handle opens or updates a case for a call with a support disposition
-// (activity.created); it ignores every other event. The case is written
+// (activity.created); it ignores every other event, and logs and skips a
+// call whose case the cases refuse (a subject too long). The case is written
 // in its own transactions (cases.Open, cases.Append), found again by the
 // call's Message-ID when the event is delivered again.
 func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) error {
@@ -103,8 +105,13 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 	}
 	kase, err := h.cases.Open(ctx, ev.TenantID, cases.NewCase{Case: cases.Case{Subject: subject, Description: c.Body, Channel: Channel,
 		Type: d, ContactID: validOr(c.ContactID), AccountID: validOr(c.AccountID)}, First: &note}, Actor)
-	if err == nil {
+	switch {
+	case err == nil:
 		h.logger.InfoContext(ctx, "phone: a call opened a case", "tenant", ev.TenantID, "case", kase.ID, "activity", c.ID)
+	case errs.KindOf(err) == errs.Invalid:
+		h.logger.WarnContext(ctx, "phone: a call that cannot make a case is skipped", "tenant", ev.TenantID, "activity", c.ID,
+			"error", err.Error())
+		return nil
 	}
 	return err
 }
