@@ -72,7 +72,7 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site), polls.Routes(), desk), OpenAPI: spec, Consumers: append(consumers(db, env.Logger, mail), polls.Consumer()),
+	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site), polls.Routes(), desk), OpenAPI: spec, Consumers: append(consumers(db, env.Logger, mail), polls.Consumers()...),
 		Jobs: append(jobs(db, env.Logger, mail), polls.Jobs()...), Servers: append(mail.Servers(), starter.Server{Name: "chat", Run: hub.Run})}, nil
 }
 

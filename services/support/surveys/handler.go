@@ -83,7 +83,8 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 		solved = pg.Timestamp(*c.SolvedAt).UTC()
 	}
 	caseID, number := c.ID, c.Number
-	_, err = insertSurvey(ctx, ptx, &Survey{ID: ids.New(), Kind: KindCSAT, CaseID: &caseID, CaseNumber: &number, Subject: c.Subject,
+	_, err = insertSurvey(ctx, ptx, &Survey{ID: ids.New(), Kind: KindCSAT, CaseID: &caseID, CaseNumber: &number, ContactID: r.ContactID,
+		Subject: c.Subject,
 		AgentID: c.AssigneeID, QueueID: c.QueueID, Address: r.Address, Name: r.Name, Status: StatusPending,
 		SendAfter: solved.Add(time.Duration(set.CSATDelayMinutes) * time.Minute), CreatedAt: pg.Timestamp(time.Now()).UTC()})
 	return err

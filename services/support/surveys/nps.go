@@ -77,8 +77,9 @@ func (j *NPS) tenant(ctx context.Context, tenant string) error {
 			return err
 		}
 		for _, r := range found {
-			added, err := insertSurvey(ctx, tx, &Survey{ID: ids.New(), Kind: KindNPS, Address: r.Address, Name: r.Name, PeriodStart: &from,
-				Status: StatusPending, SendAfter: now, CreatedAt: now})
+			added, err := insertSurvey(ctx, tx, &Survey{ID: ids.New(), Kind: KindNPS, ContactID: r.ContactID, Address: r.Address, Name: r.Name,
+				PeriodStart: &from,
+				Status:      StatusPending, SendAfter: now, CreatedAt: now})
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package surveys
 import (
 	"log/slog"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -18,6 +19,8 @@ type Parts struct {
 	Handler *Handler
 	Sender  *Sender
 	NPS     *NPS
+	db      *outbox.DB
+	logger  *slog.Logger
 }
 
 // FromEnv returns the Parts on db as the service runs them: the surveys'
@@ -33,15 +36,18 @@ func FromEnv(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string, l
 		return Parts{}, err
 	}
 	return Parts{Service: NewService(db, cfg, cursors, logger), Handler: NewHandler(db, logger), Sender: NewSender(db, cfg, mailCfg, logger),
-		NPS: NewNPS(db, logger)}, nil
+		NPS: NewNPS(db, logger), db: db, logger: logger}, nil
 }
 
 // Routes are the surveys' routes (Routes).
 func (p Parts) Routes() []starter.Route { return Routes(p.Service) }
 
-// Consumer is the consumer of the service's own topic adding CSAT surveys.
-func (p Parts) Consumer() starter.Consumer {
-	return starter.Consumer{Group: ConsumerGroup, Contexts: Contexts, Handler: p.Handler.Handle}
+// Consumers are the surveys' consumers: of the service's own topic,
+// adding CSAT surveys; of contacts', following merges and erasures
+// (References).
+func (p Parts) Consumers() []starter.Consumer {
+	return []starter.Consumer{{Group: ConsumerGroup, Contexts: Contexts, Handler: p.Handler.Handle},
+		{Group: ContactsGroup, Contexts: contactevents.Contexts, Handler: contactevents.NewHandler(p.db, p.logger, References{}).Handle}}
 }
 
 // Jobs are the surveys' jobs: sending the surveys due, scheduling NPS.

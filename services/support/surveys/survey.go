@@ -21,6 +21,7 @@ type Survey struct {
 	Kind        string     `json:"kind" db:"kind"`
 	CaseID      *string    `json:"caseId,omitempty" db:"case_id"`
 	CaseNumber  *int64     `json:"caseNumber,omitempty" db:"case_number"`
+	ContactID   *string    `json:"contactId,omitempty" db:"contact_id"`
 	Subject     string     `json:"subject,omitempty" db:"subject"`
 	AgentID     string     `json:"agentId,omitempty" db:"agent_id"`
 	QueueID     string     `json:"queueId,omitempty" db:"queue_id"`
@@ -39,7 +40,7 @@ type Survey struct {
 }
 
 // columns are the columns of a Survey.
-const columns = `id, kind, case_id, case_number, subject, agent_id, queue_id, address, name, period_start, status, send_after,
+const columns = `id, kind, case_id, case_number, contact_id, subject, agent_id, queue_id, address, name, period_start, status, send_after,
 	sent_at, expires_at, score, comment, low, answered_at, created_at`
 
 // utc gives s's times in UTC.
@@ -58,10 +59,10 @@ func (s *Survey) utc() {
 // insertSurvey stores s unless its case (CSAT) or its address and period
 // (NPS) has one already; added says whether it did.
 func insertSurvey(ctx context.Context, tx *outbox.Tx, s *Survey) (added bool, err error) {
-	res, err := tx.SQL().ExecContext(ctx, `INSERT INTO surveys (tenant_id, id, kind, case_id, case_number, subject, agent_id, queue_id,
-			address, name, period_start, status, send_after, created_at)
-		VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
-		s.ID, s.Kind, s.CaseID, s.CaseNumber, s.Subject, s.AgentID, s.QueueID, s.Address, s.Name, s.PeriodStart, s.Status, s.SendAfter,
+	res, err := tx.SQL().ExecContext(ctx, `INSERT INTO surveys (tenant_id, id, kind, case_id, case_number, contact_id, subject, agent_id,
+			queue_id, address, name, period_start, status, send_after, created_at)
+		VALUES (`+pgrecord.CurrentTenant+`, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT DO NOTHING`,
+		s.ID, s.Kind, s.CaseID, s.CaseNumber, s.ContactID, s.Subject, s.AgentID, s.QueueID, s.Address, s.Name, s.PeriodStart, s.Status, s.SendAfter,
 		s.CreatedAt)
 	if err != nil {
 		return false, fmt.Errorf("add survey: %w", pg.MapError(err))
@@ -135,10 +136,12 @@ func saveAnswer(ctx context.Context, tx *outbox.Tx, s *Survey) error {
 	return nil
 }
 
-// requester is a case's requester: whom its surveys go to.
+// requester is a case's requester: whom its surveys go to, and the
+// case's contact.
 type requester struct {
-	Address string `db:"address"`
-	Name    string `db:"name"`
+	Address   string  `db:"address"`
+	Name      string  `db:"name"`
+	ContactID *string `db:"contact_id"`
 }
 
 // requesterSQL reads the requester of the case c: the email channel's
@@ -157,7 +160,7 @@ const requesterSQL = `SELECT address, name FROM (
 // false when it has none with an address.
 func requesterOf(ctx context.Context, tx *outbox.Tx, id string) (r requester, ok bool, err error) {
 	var found []requester
-	err = tx.SQL().SelectContext(ctx, &found, `SELECT q.address, q.name FROM cases c CROSS JOIN LATERAL (`+requesterSQL+`) q
+	err = tx.SQL().SelectContext(ctx, &found, `SELECT q.address, q.name, c.contact_id FROM cases c CROSS JOIN LATERAL (`+requesterSQL+`) q
 		WHERE c.id = $1`, id)
 	if err != nil {
 		return r, false, fmt.Errorf("read the requester of case %s: %w", id, pg.MapError(err))
@@ -172,7 +175,7 @@ func requesterOf(ctx context.Context, tx *outbox.Tx, id string) (r requester, ok
 // [from, to), one per address.
 func solvedRequesters(ctx context.Context, tx *outbox.Tx, from, to time.Time) ([]requester, error) {
 	var out []requester
-	err := tx.SQL().SelectContext(ctx, &out, `SELECT DISTINCT ON (lower(q.address)) q.address, q.name
+	err := tx.SQL().SelectContext(ctx, &out, `SELECT DISTINCT ON (lower(q.address)) q.address, q.name, c.contact_id
 		FROM cases c CROSS JOIN LATERAL (`+requesterSQL+`) q
 		WHERE c.solved_at >= $1 AND c.solved_at < $2 AND c.status IN ('solved', 'closed') AND c.deleted_at IS NULL
 		ORDER BY lower(q.address), c.solved_at`, from, to)
