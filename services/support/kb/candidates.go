@@ -12,6 +12,11 @@ import (
 // the candidates of its first ones and checks the rest on their docs.
 const maxPostingTerms = 32
 
+// idfScale stands for the number of articles in a term's idf: a constant,
+// as ranking needs only the order of the terms' rarity, and counting the
+// tenant's articles would cost every search a scan of them.
+const idfScale = "10000.0"
+
 // searchKind is the kind of kb_search row a search in state reads: the
 // published text of published articles, the latest of the others.
 func searchKind(state string) string {
@@ -27,7 +32,7 @@ func searchKind(state string) string {
 // character a prefix).
 //
 // Published articles are found through their postings (kb_terms): each
-// term's articles with its weight times its idf, ln(1 + articles /
+// term's articles with its weight times its idf, ln(1 + idfScale /
 // articles with the term), summed per article; a search needs every term
 // (the articles that have them all, unless it has an or or a not), a
 // suggestion any. Only a phrase
@@ -65,8 +70,8 @@ func candidates(q SearchQuery, query string, lexemes []string, cjk [][]rune) (st
 			match = "term ^@ ?"
 		}
 		w.Args = append(w.Args, t)
-		postings = append(postings, `SELECT article_id, max(weight) * ln(1 + n.n / count(*) OVER ()) AS w FROM kb_terms, n
-			WHERE `+strings.Replace(match, "?", "$"+strconv.Itoa(len(w.Args)), 1)+` GROUP BY article_id, n.n`)
+		postings = append(postings, `SELECT article_id, max(weight) * ln(1 + `+idfScale+` / count(*) OVER ()) AS w FROM kb_terms
+			WHERE `+strings.Replace(match, "?", "$"+strconv.Itoa(len(w.Args)), 1)+` GROUP BY article_id`)
 	}
 	having := ""
 	if q.All && !strings.ContainsAny(query, "|!") {
@@ -78,8 +83,7 @@ func candidates(q SearchQuery, query string, lexemes []string, cjk [][]rune) (st
 		w.Add("s.doc @@ ?::tsquery", query)
 	}
 	filters()
-	return `WITH n AS (SELECT count(*)::float8 AS n FROM kb_articles WHERE state = 'published'),
-		m AS (SELECT x.article_id, sum(x.w) AS score FROM (` + strings.Join(postings, " UNION ALL ") + `) x
+	return `WITH m AS (SELECT x.article_id, sum(x.w) AS score FROM (` + strings.Join(postings, " UNION ALL ") + `) x
 			GROUP BY x.article_id` + having + `)
 		SELECT m.article_id, m.score FROM m JOIN kb_articles a ON a.tenant_id = ` + pgrecord.CurrentTenant + ` AND a.id = m.article_id` +
 		join + w.Where() + ` ORDER BY m.score DESC, m.article_id` + limit, w.Args

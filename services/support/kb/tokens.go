@@ -22,7 +22,7 @@ import (
 const (
 	maxPosition           = 16383
 	maxLexemePositions    = 256
-	maxSuggestionTerms    = 64
+	maxSuggestionTerms    = 24
 	cjkPhraseSeparator    = " <-> "
 	tsqueryAnd, tsqueryOr = " & ", " | "
 )
