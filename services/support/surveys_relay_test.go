@@ -3,6 +3,7 @@ package support_test
 import (
 	"context"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-smtp"
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/libs/contracttest"
 
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/surveys"
@@ -81,5 +84,13 @@ func TestSurveyRelayRefusal(t *testing.T) {
 	}
 	if pending != 0 {
 		t.Fatal("the refused survey held up the other")
+	}
+
+	// CSAT turned off: the surveys not sent go.
+	off := surveySettings(surveys.ActionBoth, false)
+	off["csatEnabled"] = false
+	e.setSurveys(u, off)
+	if left := contracttest.Decode[surveys.Page](e.want(e.do(u, "GET", "/v1/surveys?status=pending", nil), http.StatusOK)).Items; len(left) != 0 {
+		t.Fatalf("pending surveys after CSAT was turned off: %+v", left)
 	}
 }

@@ -45,7 +45,8 @@ func (s *Service) Settings(ctx context.Context) (out Settings, err error) {
 	return out, err
 }
 
-// SetSettings replaces the caller's tenant's settings with in.
+// SetSettings replaces the caller's tenant's settings with in; the
+// surveys not sent yet of a kind turned off go.
 func (s *Service) SetSettings(ctx context.Context, in Settings) (Settings, error) {
 	if err := in.check(); err != nil {
 		return in, err
@@ -53,7 +54,17 @@ func (s *Service) SetSettings(ctx context.Context, in Settings) (Settings, error
 	err := s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		now := pg.Timestamp(s.now()).UTC()
 		in.UpdatedAt, in.UpdatedBy = &now, p.UserID
-		return saveSettings(ctx, tx, in)
+		if err := saveSettings(ctx, tx, in); err != nil {
+			return err
+		}
+		for kind, on := range map[string]bool{KindCSAT: in.CSATEnabled, KindNPS: in.NPSEnabled} {
+			if !on {
+				if err := dropPending(ctx, tx, kind); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	return in, err
 }

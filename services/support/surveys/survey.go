@@ -105,6 +105,14 @@ func dueSurveys(ctx context.Context, tx *outbox.Tx, now time.Time, n int) ([]Sur
 	return out, nil
 }
 
+// dropPending removes tx's tenant's surveys of kind not sent yet.
+func dropPending(ctx context.Context, tx *outbox.Tx, kind string) error {
+	if _, err := tx.SQL().ExecContext(ctx, `DELETE FROM surveys WHERE kind = $1 AND status = 'pending'`, kind); err != nil {
+		return fmt.Errorf("drop pending surveys: %w", pg.MapError(err))
+	}
+	return nil
+}
+
 // postpone moves the survey id's sending to at (a mail the relay
 // refused).
 func postpone(ctx context.Context, tx *outbox.Tx, id string, at time.Time) error {
