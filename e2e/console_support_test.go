@@ -4,13 +4,15 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-crm/rapport/e2e/browser"
 	"github.com/rapport-crm/rapport/e2e/stack"
 )
 
 // supportScene is a tenant with a published knowledge base article about
-// resetting a password, which a case about a password is suggested.
+// resetting a password, which a case about a password is suggested, and an
+// account for a service contract.
 type supportScene struct {
 	scene
 	articleID string
@@ -22,23 +24,52 @@ func newSupportScene(t *testing.T, s *stack.Stack) *supportScene {
 	c.articleID = c.create(t, http.MethodPost, "/v1/kb/articles", map[string]any{"locale": "en", "title": "How to reset your password",
 		"body": "Open the sign-in page and choose Forgot password; the reset link arrives by email.", "visibility": "public"}, http.StatusCreated)
 	c.api(t, http.MethodPost, "/v1/kb/articles/"+c.articleID+"/publish", nil, http.StatusOK, nil)
+	c.create(t, http.MethodPost, "/v1/accounts", map[string]any{"name": "云帆科技"}, http.StatusCreated)
 	return c
 }
 
 // TestConsoleSupport walks the support pages in Chromium against the real
-// stack: the administrator opens a case from the queue view (the knowledge
+// stack: the administrator sets up business hours (a lunch break, a
+// holiday and a 调休 workday) and an SLA policy, opens a case from the queue view (the knowledge
 // base's article on the subject is suggested as it is typed), replies to
 // the customer (the new case opens), adds an internal note (styled apart
 // from the reply), sets the case pending the customer, and finds it in the
-// queue view and by its number; the knowledge base lists and finds the
-// article, and a new article is written and published; the case page on a
-// 375 px phone. Axe on the queue, the case, the knowledge base and the
-// article editor.
+// queue view and by its number, with its SLA clocks; the knowledge base lists and finds the
+// article, and a new article is written and published; a service contract
+// is made for the account; the case page on a 375 px phone. Axe on the
+// calendars, the policies, the queue, the case, the knowledge base, the
+// article editor, the contracts and the work orders.
 func TestConsoleSupport(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := newSupportScene(t, s)
 
 	p := signIn(t, s, c.tn, c.tn.Admin, desktop)
+	p.Go(s.GatewayURL + "/admin/business-calendars")
+	p.WaitTestID("page-business-calendars")
+	p.Click(browser.TestID("calendar-new"))
+	p.Fill("#name", "Shanghai office")
+	p.Fill("#timeZone", "Asia/Shanghai")
+	p.Fill("#holidays", "2026-10-01 国庆节")
+	p.Fill("#workdays", "2026-10-11 09:00-18:00 调休")
+	p.Click(browser.TestID("calendar-save"))
+	p.Wait(`[data-testid="row"]`)
+	if got := textWith(p, `[data-testid="row"]`, "Shanghai office"); !strings.Contains(got, "Asia/Shanghai") || !strings.Contains(got, "Monday 09:00-12:00, 13:00-18:00") {
+		t.Errorf("the calendars list shows %q, want the calendar in Asia/Shanghai with a lunch break", got)
+	}
+	p.WaitGone(".ant-message-notice")
+	p.Axe("business calendars")
+	p.Go(s.GatewayURL + "/admin/sla-policies")
+	p.WaitTestID("page-sla-policies")
+	p.Click(browser.TestID("policy-new"))
+	p.Fill("#name", "Standard")
+	p.Click(browser.TestID("policy-save"))
+	p.Wait(`[data-testid="row"]`)
+	if got := textWith(p, `[data-testid="row"]`, "Standard"); !strings.Contains(got, "Shanghai office") || !strings.Contains(got, "Normal 4h") {
+		t.Errorf("the policies list shows %q, want the policy on the calendar with its 4h first response", got)
+	}
+	p.WaitGone(".ant-message-notice")
+	p.Axe("SLA policies")
+
 	p.Go(s.GatewayURL + "/cases")
 	p.WaitTestID("page-cases")
 	p.Axe("cases queue")
@@ -58,6 +89,7 @@ func TestConsoleSupport(t *testing.T) {
 	}
 	caseURL := p.URL()
 	p.Wait(`[data-testid="case-status"][data-status="new"]`)
+	p.WaitTestID("case-sla")
 	p.WaitTestID("kb-suggestion")
 	p.WaitGone(".ant-message-notice")
 	p.Axe("case page")
@@ -89,6 +121,20 @@ func TestConsoleSupport(t *testing.T) {
 	p.Wait(`[data-testid="case-status"][data-status="pending_customer"]`)
 	p.WaitGone(".ant-message-notice")
 	p.Axe("case page with its thread")
+
+	// The clocks follow the case's events: the first response was met by
+	// the reply, and pending the customer pauses the resolution.
+	for try := 0; !p.Has(`[data-testid="sla-target"][data-target="resolution"][data-status="paused"]`); try++ {
+		if try == 30 {
+			t.Fatalf("the case pending the customer shows its clocks as %q, want the resolution paused", p.Text(browser.TestID("case-sla")))
+		}
+		time.Sleep(time.Second)
+		p.Reload()
+		p.WaitTestID("case-sla")
+	}
+	if got := p.Text(`[data-testid="sla-target"][data-target="first_response"]`); !strings.Contains(got, "Met") {
+		t.Errorf("the first response clock after the reply shows %q, want it met", got)
+	}
 
 	p.Go(s.GatewayURL + "/cases")
 	p.WaitTestID("page-cases")
@@ -133,6 +179,23 @@ func TestConsoleSupport(t *testing.T) {
 	if got := textWith(p, browser.TestID("kb-hit"), "如何重置密码"); !strings.Contains(got, "如何重置密码") {
 		t.Errorf("searching 重置 finds %q, want the Chinese article", got)
 	}
+
+	p.Go(s.GatewayURL + "/service-contracts")
+	p.WaitTestID("page-contracts")
+	p.Click(browser.TestID("contract-new"))
+	p.Fill("#accountId", "云帆")
+	p.ClickText(".ant-select-item-option", "云帆科技")
+	p.Fill("#name", "Gold support")
+	p.Click(browser.TestID("contract-save"))
+	p.Wait(`[data-testid="row"]`)
+	if got := textWith(p, `[data-testid="row"]`, "Gold support"); !strings.Contains(got, "10 of 10 cases left") || !strings.Contains(got, "Active") {
+		t.Errorf("the contracts list shows %q, want the active contract with its 10 cases", got)
+	}
+	p.WaitGone(".ant-message-notice")
+	p.Axe("service contracts")
+	p.Go(s.GatewayURL + "/work-orders")
+	p.WaitTestID("page-work-orders")
+	p.Axe("work orders")
 
 	t.Run("case on a phone", func(t *testing.T) {
 		m := signIn(t, s, c.tn, c.tn.Admin, phone)

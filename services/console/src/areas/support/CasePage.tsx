@@ -8,6 +8,7 @@ import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
 import { useI18n } from "../../i18n/I18n";
 import { CaseHeader } from "./CaseHeader";
+import { CaseSla } from "./CaseSla";
 import { MergeDialog } from "./MergeDialog";
 import { ReplyEditor } from "./ReplyEditor";
 import { Suggestions } from "./Suggestions";
@@ -18,7 +19,7 @@ import { caseKey } from "./useCasePatch";
 /**
  * CasePage is a case: its header (status and the moves it allows, priority,
  * assignee, contact and account), its description, the thread with the
- * reply editor, its work orders, the knowledge base's articles suggested for
+ * reply editor, its SLA clocks, its work orders, the knowledge base's articles suggested for
  * it, and merging it into another case.
  */
 export default function CasePage() {
@@ -54,6 +55,7 @@ export default function CasePage() {
           <Thread caseId={c.id} />
         </Col>
         <Col xs={24} lg={8}>
+          <CaseSla caseId={c.id} />
           <CaseWorkOrders caseId={c.id} />
           <Suggestions text={`${c.subject}\n${c.description}`} />
         </Col>

@@ -1,7 +1,7 @@
-import { BookOutlined, CustomerServiceOutlined, SafetyCertificateOutlined, ToolOutlined } from "@ant-design/icons";
+import { BookOutlined, ClockCircleOutlined, CustomerServiceOutlined, FieldTimeOutlined, SafetyCertificateOutlined, ToolOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
 
-/** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts and work orders. */
+/** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts and work orders, and the SLA's policies and calendars. */
 export const support: Area = {
   name: "support",
   routes: [
@@ -12,12 +12,16 @@ export const support: Area = {
     page("kb/:id", () => import("./ArticlePage")),
     page("service-contracts", () => import("./ContractsPage")),
     page("work-orders", () => import("./WorkOrdersPage")),
+    page("admin/business-calendars", () => import("./CalendarsPage")),
+    page("admin/sla-policies", () => import("./PoliciesPage")),
   ],
   menu: [
     { path: "/cases", labelKey: "support.menu.cases", icon: <CustomerServiceOutlined />, group: "service", order: 10, permission: "support:read" },
     { path: "/kb", labelKey: "support.menu.kb", icon: <BookOutlined />, group: "service", order: 20, permission: "support:read" },
     { path: "/service-contracts", labelKey: "support.menu.contracts", icon: <SafetyCertificateOutlined />, group: "service", order: 30, permission: "support:read" },
     { path: "/work-orders", labelKey: "support.menu.workOrders", icon: <ToolOutlined />, group: "service", order: 40, permission: "support:read" },
+    { path: "/admin/sla-policies", labelKey: "support.menu.policies", icon: <FieldTimeOutlined />, group: "admin", order: 75, permission: "support:admin" },
+    { path: "/admin/business-calendars", labelKey: "support.menu.calendars", icon: <ClockCircleOutlined />, group: "admin", order: 76, permission: "support:admin" },
   ],
   catalog: () => import("./catalog"),
 };
