@@ -112,7 +112,7 @@ func TestChatRefusesOversizedMessages(t *testing.T) {
 		t.Fatalf("closed with %d, want 1009", s)
 	}
 	var stored []string
-	if err := e.admin.Select(&stored, "SELECT body FROM chat_messages WHERE session_id = $1 ORDER BY seq", sess.ID); err != nil {
+	if err := e.admin.Select(&stored, "SELECT body FROM chat_messages WHERE session_id = $1 AND author_type = 'visitor' ORDER BY seq", sess.ID); err != nil {
 		t.Fatal(err)
 	}
 	if len(stored) != 1 || stored[0] != strings.Repeat("字", chat.MaxText) {
@@ -174,4 +174,25 @@ func TestChatAgentsRules(t *testing.T) {
 		c.next(chat.FrameEnded)
 	}
 	e.want(e.do(agent, "GET", "/v1/chats/"+sess.ID+"/ws", nil), http.StatusConflict)
+}
+
+// A visitor who closes their socket ends the chat: the agent's socket is
+// told, and the chat leaves the list.
+func TestChatEndsWhenTheVisitorLeaves(t *testing.T) {
+	e := newEnv(t)
+	tenant := uuid.NewString()
+	agent := newUser(tenant)
+	v, sess := e.startChat(tenant, "Di", "di@example.com")
+	e.want(e.do(agent, "POST", "/v1/chats/"+sess.ID+"/accept", nil), http.StatusOK)
+	a := e.dialChat(agent, "/v1/chats/"+sess.ID+"/ws")
+	v.send(chat.Frame{Type: chat.FrameMessage, Text: "Never mind, bye."})
+	a.message(chat.AuthorVisitor, "Never mind, bye.")
+	if err := v.conn.Close(websocket.StatusNormalClosure, "bye"); err != nil {
+		t.Fatal(err)
+	}
+	a.message(chat.AuthorSystem, "The chat has ended.")
+	a.next(chat.FrameEnded)
+	if list := contracttest.Decode[resource.List[chat.Session]](e.want(e.do(agent, "GET", "/v1/chats", nil), http.StatusOK)).Items; len(list) != 0 {
+		t.Fatalf("chats %+v after the visitor left, want none", list)
+	}
 }

@@ -7,7 +7,8 @@
 // Agents list the waiting and active sessions (GET /v1/chats), accept one
 // (POST /v1/chats/{id}/accept: the session and its case are assigned to
 // them), talk over GET /v1/chats/{id}/ws and end it (POST
-// /v1/chats/{id}/end, or the visitor's {"type":"end"}).
+// /v1/chats/{id}/end, or the visitor's {"type":"end"}; a visitor's socket
+// that closes ends its chat too, as a visitor cannot come back to it).
 //
 // Every message is stored in chat_messages, numbered in its session, and
 // appended at once to the case's thread (cases.Append: a visitor's as the
@@ -69,6 +70,8 @@ const (
 	// answer within pingTimeout is closed and its socket removed.
 	pingEvery   = 30 * time.Second
 	pingTimeout = 10 * time.Second
+	// leftTimeout bounds ending the chat of a visitor who left.
+	leftTimeout = 30 * time.Second
 	// pageSize is the most messages a socket reads at once.
 	pageSize = 200
 )

@@ -74,6 +74,14 @@ func (h *Hub) add(s *socket) bool {
 	return true
 }
 
+// stopping reports whether the hub has closed its sockets (the replica
+// stops).
+func (h *Hub) stopping() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closed
+}
+
 // remove forgets s.
 func (h *Hub) remove(s *socket) {
 	h.mu.Lock()

@@ -123,7 +123,22 @@ func (s *Service) visitorSocket(ctx context.Context, w http.ResponseWriter, r *h
 		return nil
 	}
 	s.serve(ctx, newSocket(conn, p.TenantID, sess.ID, Author{Type: AuthorVisitor, Name: sess.VisitorName, Email: sess.VisitorEmail}))
+	if !s.hub.stopping() {
+		s.left(context.WithoutCancel(ctx), p.TenantID, sess.ID)
+	}
 	return nil
+}
+
+// left ends the tenant's session id whose visitor's socket closed: a
+// visitor cannot come back to a chat (a new socket starts another), so
+// it would wait for nobody. A replica that stops leaves its chats to the
+// agents.
+func (s *Service) left(ctx context.Context, tenant, id string) {
+	ctx, stop := context.WithTimeout(ctx, leftTimeout)
+	defer stop()
+	if _, err := s.End(ctx, tenant, id, Actor); err != nil {
+		s.logger.WarnContext(ctx, "chat: the chat its visitor left is not ended", "tenant", tenant, "chat", id, "error", err.Error())
+	}
 }
 
 // agentSocket upgrades r to the calling agent's socket on sess and serves
