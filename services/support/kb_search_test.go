@@ -35,6 +35,11 @@ func TestKBSearchChineseAndEnglish(t *testing.T) {
 	// English is stemmed: "resetting passwords" finds "reset password".
 	wantTitles(t, "resetting passwords", e.searchTitles(u, "/v1/kb/search", "q", "resetting passwords"), "Reset password")
 	wantTitles(t, "reset", e.searchTitles(u, "/v1/kb/search", "q", "Reset"), "Reset password", "Billing cycles")
+	// The websearch syntax: or, not, quoted phrases.
+	wantTitles(t, "billing or forgot", e.searchTitles(u, "/v1/kb/search", "q", "billing or forgot"), "Billing cycles", "Reset password")
+	wantTitles(t, "reset -billing", e.searchTitles(u, "/v1/kb/search", "q", "reset -billing"), "Reset password")
+	wantTitles(t, "a phrase", e.searchTitles(u, "/v1/kb/search", "q", `"forgot password"`), "Reset password")
+	wantTitles(t, "a phrase reversed", e.searchTitles(u, "/v1/kb/search", "q", `"password forgot"`))
 	// Mixed: every term must match.
 	wantTitles(t, "VPN 设置", e.searchTitles(u, "/v1/kb/search", "q", "vpn 设置"), "VPN 设置指南")
 	wantTitles(t, "VPN 退款", e.searchTitles(u, "/v1/kb/search", "q", "VPN 退款"))

@@ -23,8 +23,8 @@ type SearchQuery struct {
 	Limit                                 int
 }
 
-// Hit is an article a search found, with its score (PostgreSQL's
-// ts_rank: a title's match weighs more than a body's) and its highlights.
+// Hit is an article a search found, with its score (candidates.go: a
+// title's match weighs more than a body's) and its highlights.
 type Hit struct {
 	ID                 string     `json:"id"`
 	TranslationGroupID string     `json:"translationGroupId"`
