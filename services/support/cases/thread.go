@@ -88,6 +88,27 @@ func (s *Service) Entries(ctx context.Context, id, cur string, limit int) (page 
 	return page, err
 }
 
+// Entry returns the entry entryID of the case id's thread.
+func (s *Service) Entry(ctx context.Context, id, entryID string) (out Entry, err error) {
+	if !ids.Valid(id) {
+		return out, ErrNotFound
+	}
+	if !ids.Valid(entryID) {
+		return out, ErrEntryNotFound
+	}
+	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+		if _, err := getIn(ctx, tx, id, false); err != nil {
+			return err
+		}
+		e, err := entryIn(ctx, tx, id, entryID)
+		if err == nil {
+			out = *e
+		}
+		return err
+	})
+	return out, err
+}
+
 // appendIn adds e to the thread of the case caseID in tx, by actor, and
 // returns it: the one way an entry is written. A case merged into another
 // passes the entry on to it. An entry whose MessageID is already in the

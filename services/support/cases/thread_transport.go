@@ -72,6 +72,15 @@ func ThreadRoutes(s *Service) []starter.Route {
 				page, err := s.Entries(ctx, req.ID, req.Cursor, req.Limit)
 				return resource.OK(page, 0, err)
 			}},
+		starter.Route{Name: "getCaseEntry", Method: "GET", Path: "/v1/cases/{id}/entries/{entryId}", Permission: supportdb.PermRead,
+			Decode: func(_ context.Context, r *http.Request) (any, error) {
+				return [2]string{r.PathValue("id"), r.PathValue("entryId")}, nil
+			},
+			Endpoint: func(ctx context.Context, r any) (any, error) {
+				req := r.([2]string)
+				e, err := s.Entry(ctx, req[0], req[1])
+				return resource.OK(e, 0, err)
+			}},
 		starter.Route{Name: "createCaseReply", Method: "POST", Path: "/v1/cases/{id}/replies", Permission: supportdb.PermWrite,
 			Decode: decodeEntry[entryBody](func(b entryBody) NewEntry {
 				return NewEntry{BodyText: b.BodyText, BodyHTML: b.BodyHTML, AttachmentIDs: b.AttachmentIDs, Status: b.Status}
@@ -79,7 +88,7 @@ func ThreadRoutes(s *Service) []starter.Route {
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				req := r.(entryRequest)
 				e, err := s.Reply(ctx, req.ID, req.Entry)
-				return resource.Created(e, 0, "", err)
+				return resource.Created(e, 0, entryLocation(e), err)
 			}},
 		starter.Route{Name: "createCaseNote", Method: "POST", Path: "/v1/cases/{id}/notes", Permission: supportdb.PermWrite,
 			Decode: decodeEntry[noteBody](func(b noteBody) NewEntry {
@@ -88,7 +97,7 @@ func ThreadRoutes(s *Service) []starter.Route {
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				req := r.(entryRequest)
 				e, err := s.Note(ctx, req.ID, req.Entry)
-				return resource.Created(e, 0, "", err)
+				return resource.Created(e, 0, entryLocation(e), err)
 			}},
 		starter.Route{Name: "mergeCase", Method: "POST", Path: "/v1/cases/{id}/merge", Permission: supportdb.PermWrite,
 			Decode: func(ctx context.Context, r *http.Request) (any, error) {
@@ -149,3 +158,6 @@ func decodeEntries(_ context.Context, r *http.Request) (any, error) {
 	}
 	return req, v.Err()
 }
+
+// entryLocation is the URL of the entry e of a case's thread.
+func entryLocation(e Entry) string { return "/v1/cases/" + e.CaseID + "/entries/" + e.ID }
