@@ -122,12 +122,13 @@ func TestKBArticleTranslations(t *testing.T) {
 	contracttest.ValidateEvents(t, "api/events", e.published())
 }
 
-// TestKBArticleFeedback counts readers' feedback, support:read being
-// enough, without changing the article's version.
+// TestKBArticleFeedback counts agents' feedback (support:write, which the
+// gateway asks of every POST; the public portal's readers give theirs
+// there) without changing the article's version.
 func TestKBArticleFeedback(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	reader := u.as("support:read")
+	reader := u.as("support:read", "support:write")
 	a := e.publishedArticle(u, "en", "public", "Reset your password", "Click forgot password.")
 	type counts struct {
 		HelpfulCount    int64 `json:"helpfulCount"`
@@ -149,4 +150,5 @@ func TestKBArticleFeedback(t *testing.T) {
 		t.Errorf("bad feedback: %d %s", r.Status, r.Raw)
 	}
 	e.want(e.do(reader, "POST", "/v1/kb/articles/"+uuid.NewString()+"/feedback", map[string]any{"helpful": true}), 404)
+	e.want(e.do(u.as("support:read"), "POST", "/v1/kb/articles/"+a.ID+"/feedback", map[string]any{"helpful": true}), 403)
 }

@@ -133,7 +133,7 @@ func articleRoutes(s Service) []starter.Route {
 				}
 				return resource.Created(a, a.Version, "/v1/kb/articles/"+a.ID, nil)
 			}},
-		{Name: "addKBArticleFeedback", Method: "POST", Path: "/v1/kb/articles/{id}/feedback", Permission: supportdb.PermRead,
+		{Name: "addKBArticleFeedback", Method: "POST", Path: "/v1/kb/articles/{id}/feedback", Permission: supportdb.PermWrite,
 			Decode: decodeWithBody[Feedback](nil),
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				req := r.(bodyRequest[Feedback])
