@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -30,15 +32,17 @@ func newSupportScene(t *testing.T, s *stack.Stack) *supportScene {
 
 // TestConsoleSupport walks the support pages in Chromium against the real
 // stack: the administrator sets up business hours (a lunch break, a
-// holiday and a 调休 workday) and an SLA policy, opens a case from the queue view (the knowledge
-// base's article on the subject is suggested as it is typed), replies to
-// the customer (the new case opens), adds an internal note (styled apart
-// from the reply), sets the case pending the customer, and finds it in the
-// queue view and by its number, with its SLA clocks; the knowledge base lists and finds the
-// article, and a new article is written and published; a service contract
-// is made for the account; the case page on a 375 px phone. Axe on the
-// calendars, the policies, the queue, the case, the knowledge base, the
-// article editor, the contracts and the work orders.
+// holiday and a 调休 workday) and an SLA policy, opens a case from the
+// queue view (the knowledge base's article on the subject is suggested as
+// it is typed), replies to the customer with a file attached (the new case
+// opens), adds an internal note (styled apart from the reply), sets the
+// case pending the customer and sees its clocks (first response met,
+// resolution paused), and finds it in the queue view and by its number;
+// the knowledge base lists and finds the article, and a new article is
+// written and published; a service contract is made for the account; the
+// case page on a 375 px phone. Axe on the calendars, the policies, the
+// queue, the case, the knowledge base, the article editor, the contracts
+// and the work orders.
 func TestConsoleSupport(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := newSupportScene(t, s)
@@ -94,12 +98,21 @@ func TestConsoleSupport(t *testing.T) {
 	p.WaitGone(".ant-message-notice")
 	p.Axe("case page")
 
+	steps := filepath.Join(t.TempDir(), "steps.txt")
+	if err := os.WriteFile(steps, []byte("1. Open the sign-in page\n2. Choose Forgot password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	chooseFile(t, p, `[data-testid="reply-editor"] input[type="file"]`, steps)
+	p.Wait(".ant-upload-list-item-done")
 	p.Fill("#reply-body", "We are looking into it.")
 	p.Click(browser.TestID("reply-send"))
 	p.Wait(`[data-testid="thread-entry"][data-kind="reply"]`)
 	p.Wait(`[data-testid="case-status"][data-status="open"]`)
 	if got := p.Text(`[data-testid="thread-entry"][data-kind="reply"]`); !strings.Contains(got, "We are looking into it.") || !strings.Contains(got, "Public reply") {
 		t.Errorf("the reply shows as %q", got)
+	}
+	if got := p.Text(`[data-testid="thread-entry"][data-kind="reply"] [data-testid="entry-attachment"]`); !strings.Contains(got, "steps.txt") {
+		t.Errorf("the reply's attachment shows as %q, want steps.txt", got)
 	}
 
 	p.ClickText(".ant-segmented-item", "Internal note")
