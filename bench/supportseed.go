@@ -69,20 +69,26 @@ func loadCases(ctx context.Context, admin *sqlx.DB, tenant string, n int) error 
 }
 
 // loadClocks gives the first n open cases of tenant (by number) a running
-// first-response and resolution clock of policy, started up to 5 days
-// ago, with no due time yet (the first calendar edit computes them), as
-// the SLA bench of services/support seeds them; it returns how many cases
-// got clocks.
+// first-response and resolution clock of policy, started in the last
+// hour (so that few warnings or breaches fall due for the sweep while the
+// part runs), due as if every minute were a business minute (the next
+// calendar edit computes them), and sets those cases' sla_due_at to their
+// nearest; it returns how many cases got clocks.
 func loadClocks(ctx context.Context, admin *sqlx.DB, tenant, policy string, n int) (int, error) {
 	var cases int
 	err := pg.WithTx(ctx, admin, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &cases, `WITH c AS (SELECT id, number FROM cases WHERE tenant_id = $1 AND status NOT IN ('solved', 'closed')
 				ORDER BY number LIMIT $3),
-			ins AS (INSERT INTO case_clocks (tenant_id, case_id, target, policy_id, minutes, started_at)
-				SELECT $1, c.id, t.target, $2, t.minutes, now() - (c.number % 7200) * interval '1 minute'
-				FROM c CROSS JOIN (VALUES ('first_response', 240), ('resolution', 2400)) AS t(target, minutes) RETURNING 1)
+			ins AS (INSERT INTO case_clocks (tenant_id, case_id, target, policy_id, minutes, started_at, due_at)
+				SELECT $1, c.id, t.target, $2, t.minutes, s.at, s.at + t.minutes * interval '1 minute'
+				FROM c CROSS JOIN (VALUES ('first_response', 240), ('resolution', 2400)) AS t(target, minutes)
+				CROSS JOIN LATERAL (SELECT now() - (c.number % 60) * interval '1 minute' AS at) s RETURNING 1)
 			SELECT count(*) / 2 FROM ins`, tenant, policy, n); err != nil {
 			return fmt.Errorf("load clocks: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases c SET sla_due_at = k.due FROM (SELECT case_id, min(due_at) AS due FROM case_clocks
+			WHERE tenant_id = $1 AND policy_id = $2 GROUP BY case_id) k WHERE c.tenant_id = $1 AND c.id = k.case_id`, tenant, policy); err != nil {
+			return fmt.Errorf("set the cases' due times: %w", err)
 		}
 		return nil
 	})
