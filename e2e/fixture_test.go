@@ -35,6 +35,8 @@ type fixture struct {
 	ScanID, ImportID, LeadImportID                           string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
 	SKU                                                      string
+	// Support holds the records of the support service.
+	Support supportFixture
 	// Markers are strings only this tenant's records contain; no response
 	// to another tenant may contain any of them.
 	Markers []string
@@ -42,7 +44,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return []string{f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.ScoringRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID}
+	return append(f.Support.IDs(), f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.ScoringRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID)
 }
 
 // newFixture creates the records through the gateway with token.
@@ -151,17 +153,20 @@ func newFixture(t *testing.T, base, token string) fixture {
 	f.ScanID = scan.ID
 	f.ImportID = importCSV(t, base, token, "Name,Email\nBad"+m+",not-an-email-"+m+"\n")
 	f.LeadImportID = importFile(t, base+"/v1/lead-imports", token, leadCSVUpload("Email\nnot-an-email-"+m+"\n"))
+	f.Support = newSupportFixture(t, base, token, m, f.AccountID)
 	return f
 }
 
-// phoneNumber returns a random number of San Francisco's 555 exchange,
-// written with spaces, as people type them.
+// phoneNumber returns a random San Francisco number (one of 8 million, so
+// that two tenants' fixtures in one stack do not share one), written with
+// spaces, as people type them.
 func phoneNumber() string {
-	var b [2]byte
+	var b [4]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err)
 	}
-	return fmt.Sprintf("+1 415 555 %04d", (int(b[0])<<8|int(b[1]))%10000)
+	n := int(b[0])<<24 | int(b[1])<<16 | int(b[2])<<8 | int(b[3])
+	return fmt.Sprintf("+1 415 %03d %04d", 200+n%800, n/800%10000)
 }
 
 // csvUpload is the multipart body of a CSV import of contacts from text,

@@ -77,7 +77,7 @@ func probes(v fixture) []probe {
 			t.Errorf("logged call %s: want it linked to nothing", body)
 		}
 	}
-	return []probe{
+	return append([]probe{
 		{name: "get contact", method: "GET", path: "/v1/contacts/" + v.ContactID, gate: read, want: 404, echoes: true},
 		{name: "get account", method: "GET", path: "/v1/accounts/" + v.AccountID, gate: read, want: 404, echoes: true},
 		{name: "get tag", method: "GET", path: "/v1/tags/" + v.TagID, gate: read, want: 404, echoes: true},
@@ -343,5 +343,5 @@ func probes(v fixture) []probe {
 			gate: salesWrite, svc: salesAdmin, want: 200},
 		{name: "override a team's forecast", method: "PUT", path: "/v1/forecasts/overrides", body: map[string]any{"period": "2099-Q1", "teamId": "probe" + m,
 			"category": "commit", "amount": map[string]any{"minor": 1, "currency": "EUR"}, "note": "pwned"}, gate: salesWrite, svc: salesAdmin, want: 200},
-	}
+	}, supportProbes(v, m)...)
 }

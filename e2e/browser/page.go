@@ -262,7 +262,8 @@ func (p *Page) ClickText(selector, text string) {
 }
 
 // click waits until sel is visible and elem (a JavaScript expression of the
-// same element) has stopped moving, then clicks it.
+// same element) has stopped moving and is what a click at its centre hits,
+// then clicks it.
 func click[S chromedp.Selectable](p *Page, what string, sel S, elem string) {
 	p.t.Helper()
 	p.run(what,
@@ -272,15 +273,25 @@ func click[S chromedp.Selectable](p *Page, what string, sel S, elem string) {
 	)
 }
 
-// settled is a promise that resolves once the box of the element (%s, an
-// expression) is the same in two looks 50 ms apart.
+// settled is a promise that resolves once the element (%s, an expression),
+// scrolled into view, has the same box in two looks 50 ms apart with no
+// finite animation running on the page (a drawer sliding in, a menu
+// opening) and a click at its centre lands on it or inside it. On a busy
+// machine a frame can take longer than 50 ms, so a box alone can look still
+// while a drawer is moving. After 3 s it resolves anyway (an element under
+// a tooltip is still clicked).
 const settled = `new Promise(done => {
 	const el = %s;
+	el.scrollIntoView({block: "nearest", inline: "nearest"});
+	const until = Date.now() + 3000;
 	let last = "";
+	const moving = () => document.getAnimations().some(a => a.playState === "running" && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
 	const look = () => {
 		const r = el.getBoundingClientRect();
 		const box = [r.x, r.y, r.width, r.height].join();
-		if (box === last) return done();
+		const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+		const onIt = hit !== null && (hit === el || el.contains(hit) || hit.contains(el));
+		if ((box === last && onIt && !moving()) || Date.now() > until) return done();
 		last = box;
 		setTimeout(look, 50);
 	};
