@@ -81,6 +81,9 @@ func TestKBArticleVersionsAndPublishing(t *testing.T) {
 	}
 	wantTitles(t, "search after archiving", e.searchTitles(agent, "/v1/kb/search", "q", "重置密码"))
 	wantTitles(t, "search of the archived", e.searchTitles(agent, "/v1/kb/search", "q", "步骤", "state", "archived"), "重置密码的步骤")
+	// Published again, its latest version is found.
+	e.want(e.do(admin, "POST", "/v1/kb/articles/"+a.ID+"/publish", nil), 200)
+	wantTitles(t, "search after publishing again", e.searchTitles(agent, "/v1/kb/search", "q", "步骤"), "重置密码的步骤")
 
 	e.want(e.do(agent, "DELETE", "/v1/kb/articles/"+a.ID, nil), 403)
 	e.want(e.do(admin, "DELETE", "/v1/kb/articles/"+a.ID, nil), 204)
@@ -88,7 +91,7 @@ func TestKBArticleVersionsAndPublishing(t *testing.T) {
 	e.want(e.do(admin, "GET", "/v1/kb/articles/"+a.ID+"/versions", nil), 404)
 
 	want := []string{"article.created", "article.updated", "article.updated", "article.published", "article.updated",
-		"article.archived", "article.deleted"}
+		"article.archived", "article.published", "article.deleted"}
 	var got []string
 	for _, ev := range e.published() {
 		got = append(got, strings.TrimSuffix(strings.TrimPrefix(ev.Type, "dev.rapport.support."), ".v1"))

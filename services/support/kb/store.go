@@ -208,8 +208,8 @@ func selectArticles(ctx context.Context, tx *outbox.Tx, query string, args ...an
 
 // articleRows is how pgrecord.Update reads, writes and deletes articles:
 // a write whose draft version is new saves that version (as actor's) and
-// indexes it; one whose published version changed indexes what it
-// publishes.
+// indexes it; one that publishes indexes what it publishes, and one that
+// archives takes its postings out.
 func articleRows(actor string) pgrecord.Rows[*Article] {
 	return pgrecord.Rows[*Article]{
 		Entity: supportdb.EntityArticle,
@@ -228,8 +228,11 @@ func articleRows(actor string) pgrecord.Rows[*Article] {
 					return err
 				}
 			}
-			if next.PublishedVersion != current.PublishedVersion {
+			switch {
+			case next.State == StatePublished && (current.State != StatePublished || next.PublishedVersion != current.PublishedVersion):
 				return index(ctx, tx, next, kindPublished)
+			case next.State != StatePublished && current.State == StatePublished:
+				return unindex(ctx, tx, next.ID)
 			}
 			return nil
 		},

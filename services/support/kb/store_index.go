@@ -42,14 +42,23 @@ func index(ctx context.Context, tx *outbox.Tx, a *Article, kind string) error {
 	if kind != kindPublished {
 		return nil
 	}
-	if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM kb_terms WHERE article_id = $1", a.ID); err != nil {
-		return fmt.Errorf("index article's terms: %w", pg.MapError(err))
+	if err := unindex(ctx, tx, a.ID); err != nil {
+		return err
 	}
 	if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO kb_terms (tenant_id, article_id, term, weight)
 		SELECT s.tenant_id, s.article_id, u.lexeme,
 			$2 * (SELECT count(*) FROM unnest(u.weights) w WHERE w = 'A') + $3 * ln(1 + (SELECT count(*) FROM unnest(u.weights) w WHERE w <> 'A'))
 		FROM kb_search s, unnest(s.doc) u WHERE s.article_id = $1 AND s.kind = 'published'`, a.ID, weightTitle, weightBody); err != nil {
 		return fmt.Errorf("index article's terms: %w", pg.MapError(err))
+	}
+	return nil
+}
+
+// unindex takes the postings of the article id out of kb_terms: it is no
+// longer published.
+func unindex(ctx context.Context, tx *outbox.Tx, id string) error {
+	if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM kb_terms WHERE article_id = $1", id); err != nil {
+		return fmt.Errorf("unindex article's terms: %w", pg.MapError(err))
 	}
 	return nil
 }

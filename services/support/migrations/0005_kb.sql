@@ -77,7 +77,7 @@ CREATE TABLE kb_search (
     FOREIGN KEY (tenant_id, article_id) REFERENCES kb_articles (tenant_id, id) ON DELETE CASCADE
 );
 
--- The inverted index of the published texts: a row per lexeme of a doc,
+-- The inverted index of the published articles' texts: a row per lexeme of a doc,
 -- weighted as ts_rank weighs title (A, 1.0) and body (B, 0.4). Under FORCE
 -- ROW LEVEL SECURITY PostgreSQL uses an index only for leakproof
 -- operators, which tsvector @@ is not: a GIN index on the doc would never
