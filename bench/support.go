@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -35,10 +36,14 @@ type supportRun struct {
 	KB           []kbRow
 	KBAll, KBRaw latency
 	KBFloor      latency
-	Inbound      inboundRun // the service
-	InboundRaw   inboundRun // a go-smtp server that discards the mail
-	InboundOne   inboundRun // the service, one mail at a time
-	EmailCases   int        // cases the service opened from the mails
+	KBExplain    string
+	// LoadBefore and LoadAfter are /proc/loadavg when the part began and
+	// ended: the machine is shared.
+	LoadBefore, LoadAfter string
+	Inbound               inboundRun // the service
+	InboundRaw            inboundRun // a go-smtp server that discards the mail
+	InboundOne            inboundRun // the service, one mail at a time
+	EmailCases            int        // cases the service opened from the mails
 	// CommitsPerMail and WALPerMail are the service database's
 	// transactions committed and WAL written during the paced run, per
 	// mail (the relay's, the consumers' and the jobs' included).
@@ -66,6 +71,8 @@ func measureSupport(ctx context.Context, root string) (r supportRun, err error) 
 	client := &http.Client{Timeout: 30 * time.Second}
 	tenant := newTenant()
 	token := stack.tokens(supportAgent(tenant, "manager-1"))
+	r.LoadBefore = loadAverage()
+	defer func() { r.LoadAfter = loadAverage() }()
 
 	// The cases (SQL as the owner) and the articles (the API) load side
 	// by side: each is timed on its own, on a machine the other shares.
@@ -114,6 +121,9 @@ func measureSupport(ctx context.Context, root string) (r supportRun, err error) 
 	}
 	if r.KBFloor, err = kbFloor(ctx, client, token, stack.base); err != nil {
 		return r, err
+	}
+	if r.KBExplain, err = kbExplain(ctx, app, tenant, corpus); err != nil {
+		return r, fmt.Errorf("KB explain: %w", err)
 	}
 
 	fmt.Fprintf(os.Stderr, "bench: support: inbound mail, raw SMTP server then the service\n")
@@ -194,6 +204,15 @@ func kbFloor(ctx context.Context, client *http.Client, token func() (string, err
 		return latency{}, fmt.Errorf("GET /v1/kb/articles: no article in %s", b)
 	}
 	return timeRequests(ctx, client, token, base+"/v1/kb/articles/"+page.Items[0].ID, func([]byte) error { return nil })
+}
+
+// loadAverage is the first three fields of /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 // runSupportOnly measures part 12 alone and prints its section; results.md

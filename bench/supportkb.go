@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
 // The knowledge base of the support part, as services/support's
@@ -162,16 +163,6 @@ type kbRow struct {
 	Requests int
 }
 
-// kbRun is the KB search part: the mix as a whole and per query.
-type kbRun struct {
-	Articles       int
-	Load           time.Duration
-	All, RawAll    latency
-	Floor          latency // GET /v1/kb/articles/{id}
-	Rows           []kbRow
-	ExplainPosting string
-}
-
 // kbRawSQL is the raw baseline's read: the articles having every term of
 // $1 in their published postings (kb_terms), scored by the sum of the
 // terms' weights, the best 10 — the index the service's search reads,
@@ -179,6 +170,31 @@ type kbRun struct {
 const kbRawSQL = `WITH q AS (SELECT DISTINCT t FROM unnest(tsvector_to_array(to_tsvector('english', $1)) || $2::text[]) t)
 	SELECT article_id, sum(weight) AS score FROM kb_terms WHERE term = ANY(ARRAY(SELECT t FROM q))
 	GROUP BY article_id HAVING count(*) = (SELECT count(*) FROM q) ORDER BY score DESC, article_id LIMIT 10`
+
+// kbSearchSQL is the shape of a published search of one term ($1) as
+// services/support's kb/store_search.go and kb/candidates.go render it
+// (hand-copied: the postings of the term, each article's weight times
+// the term's idf against a constant corpus, the best 10 published, then
+// their articles and texts for the hits and highlights).
+const kbSearchSQL = `SELECT a.id, a.translation_group, a.locale, a.category_id, a.visibility, a.state, t.title, t.body_text, a.helpful_count,
+	a.not_helpful_count, a.updated_at, r.score
+	FROM (WITH m AS (SELECT x.article_id, sum(x.w) AS score FROM (SELECT article_id, max(weight) * ln(1 + 10000.0 / count(*) OVER ()) AS w
+			FROM kb_terms WHERE term = $1 GROUP BY article_id) x GROUP BY x.article_id HAVING count(*) = 1)
+		SELECT m.article_id, m.score FROM m JOIN kb_articles a ON a.tenant_id = ` + pgrecord.CurrentTenant + ` AND a.id = m.article_id
+		WHERE a.state = 'published' ORDER BY m.score DESC, m.article_id LIMIT 10) r
+	JOIN kb_articles a ON a.tenant_id = ` + pgrecord.CurrentTenant + ` AND a.id = r.article_id
+	JOIN kb_search t ON t.tenant_id = a.tenant_id AND t.article_id = r.article_id AND t.kind = 'published'
+	ORDER BY r.score DESC, r.article_id`
+
+// kbExplain runs EXPLAIN ANALYZE of kbSearchSQL for the mix's first query
+// (a common Chinese word, one bigram) as the application role.
+func kbExplain(ctx context.Context, app *sqlx.DB, tenant string, c *kbCorpus) (string, error) {
+	var lines []string
+	err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
+		return tx.SelectContext(ctx, &lines, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+kbSearchSQL, c.queries()[0].Q)
+	})
+	return strings.Join(lines, "\n"), err
+}
 
 // measureKBSearch times GET /v1/kb/search?q=…&limit=10 over the mix,
 // kbRequests in turn after kbWarmup, then the raw baseline, the same
