@@ -41,8 +41,8 @@ func newSupportScene(t *testing.T, s *stack.Stack) *supportScene {
 // the knowledge base lists and finds the article, and a new article is
 // written and published; a service contract is made for the account; the
 // case page on a 375 px phone. Axe on the calendars, the policies, the
-// queue, the case, the knowledge base, the article editor, the contracts
-// and the work orders.
+// queue, the case, the knowledge base, the article editor, the contracts,
+// the work orders and the survey results.
 func TestConsoleSupport(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := newSupportScene(t, s)
@@ -209,6 +209,10 @@ func TestConsoleSupport(t *testing.T) {
 	p.Go(s.GatewayURL + "/work-orders")
 	p.WaitTestID("page-work-orders")
 	p.Axe("work orders")
+	p.Go(s.GatewayURL + "/surveys")
+	p.WaitTestID("page-surveys")
+	p.WaitTestID("survey-totals")
+	p.Axe("survey results")
 
 	t.Run("case on a phone", func(t *testing.T) {
 		m := signIn(t, s, c.tn, c.tn.Admin, phone)

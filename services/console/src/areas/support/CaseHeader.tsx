@@ -7,6 +7,7 @@ import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { PersonName } from "../../lib/people";
 import { AssigneeSelect } from "./AssigneeSelect";
+import { Entitlement } from "./Entitlement";
 import { casePriorities, nextStatuses, priorityColors, reopenable, statusColors, type Case, type CasePriority, type CaseStatus } from "./api";
 import { useQueues } from "./queues";
 import { SlaClock, useNow } from "./SlaClock";
@@ -34,8 +35,8 @@ function RecordLink({ kind, id }: { kind: "contact" | "account"; id: string }) {
 /**
  * CaseHeader is a case's title and fields: its status with the moves it
  * allows, priority, assignee and queue (changed in place, for who may
- * write), channel, contact and account (linked to their pages), the SLA due
- * and its dates.
+ * write), channel, contact and account (linked to their pages), the SLA due,
+ * its dates, and the entitlement its account's service contract gives it.
  */
 export function CaseHeader({ c }: { c: Case }) {
   const { t, locale } = useI18n();
@@ -56,6 +57,7 @@ export function CaseHeader({ c }: { c: Case }) {
           <Tag color={statusColors[c.status]} data-testid="case-status" data-status={c.status}>
             {t(`support.status.${c.status}`)}
           </Tag>
+          {c.accountId && <Entitlement caseId={c.id} />}
           {c.mergedInto && (
             <Link to={`/cases/${c.mergedInto}`} data-testid="case-merged-into">
               {t("support.case.mergedInto")}

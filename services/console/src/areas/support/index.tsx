@@ -1,7 +1,7 @@
-import { BookOutlined, ClockCircleOutlined, CustomerServiceOutlined, FieldTimeOutlined, SafetyCertificateOutlined, ToolOutlined } from "@ant-design/icons";
+import { BookOutlined, ClockCircleOutlined, CustomerServiceOutlined, FieldTimeOutlined, SafetyCertificateOutlined, SmileOutlined, ToolOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
 
-/** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts and work orders, and the SLA's policies and calendars. */
+/** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts, work orders and survey results, and the SLA's policies and calendars. */
 export const support: Area = {
   name: "support",
   routes: [
@@ -12,6 +12,7 @@ export const support: Area = {
     page("kb/:id", () => import("./ArticlePage")),
     page("service-contracts", () => import("./ContractsPage")),
     page("work-orders", () => import("./WorkOrdersPage")),
+    page("surveys", () => import("./SurveysPage")),
     page("admin/business-calendars", () => import("./CalendarsPage")),
     page("admin/sla-policies", () => import("./PoliciesPage")),
   ],
@@ -20,6 +21,7 @@ export const support: Area = {
     { path: "/kb", labelKey: "support.menu.kb", icon: <BookOutlined />, group: "service", order: 20, permission: "support:read" },
     { path: "/service-contracts", labelKey: "support.menu.contracts", icon: <SafetyCertificateOutlined />, group: "service", order: 30, permission: "support:read" },
     { path: "/work-orders", labelKey: "support.menu.workOrders", icon: <ToolOutlined />, group: "service", order: 40, permission: "support:read" },
+    { path: "/surveys", labelKey: "support.menu.surveys", icon: <SmileOutlined />, group: "service", order: 50, permission: "support:read" },
     { path: "/admin/sla-policies", labelKey: "support.menu.policies", icon: <FieldTimeOutlined />, group: "admin", order: 75, permission: "support:admin" },
     { path: "/admin/business-calendars", labelKey: "support.menu.calendars", icon: <ClockCircleOutlined />, group: "admin", order: 76, permission: "support:admin" },
   ],
