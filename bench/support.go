@@ -48,7 +48,10 @@ type supportRun struct {
 	// transactions committed and WAL written during the paced run, per
 	// mail (the relay's, the consumers' and the jobs' included).
 	CommitsPerMail, WALPerMail float64
-	SLA                        slaRun
+	// CPUPerMail is the service process's CPU time during the paced run,
+	// per mail (its consumers' and jobs' included).
+	CPUPerMail time.Duration
+	SLA        slaRun
 }
 
 // measureSupport starts the support binary with its SMTP listener, loads
@@ -145,6 +148,10 @@ func measureSupport(ctx context.Context, root string) (r supportRun, err error) 
 	if err != nil {
 		return r, err
 	}
+	cpuBefore, err := processCPU(ctx, stack.base)
+	if err != nil {
+		return r, err
+	}
 	if r.Inbound, err = sendInbound(ctx, stack.smtpAddr, supportMailbox, "svc", inboundRate, *supportSMTP, stack.relay); err != nil {
 		return r, fmt.Errorf("inbound mail: %w", err)
 	}
@@ -152,6 +159,11 @@ func measureSupport(ctx context.Context, root string) (r supportRun, err error) 
 	if err != nil {
 		return r, err
 	}
+	cpuAfter, err := processCPU(ctx, stack.base)
+	if err != nil {
+		return r, err
+	}
+	r.CPUPerMail = (cpuAfter - cpuBefore) / time.Duration(r.Inbound.Sent)
 	r.CommitsPerMail = float64(after.Commits-before.Commits) / float64(r.Inbound.Sent)
 	r.WALPerMail = float64(after.WAL-before.WAL) / float64(r.Inbound.Sent)
 	if err := admin.GetContext(ctx, &r.EmailCases, `SELECT count(*) FROM cases WHERE tenant_id = $1 AND number > $2`, tenant, r.Cases); err != nil {
