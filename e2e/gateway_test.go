@@ -37,4 +37,5 @@ func TestGateway(t *testing.T) {
 	t.Run("public port", func(t *testing.T) { testPublicPort(t, w) })
 	t.Run("answers", func(t *testing.T) { testAnswers(t, w) })
 	t.Run("quote approvals", func(t *testing.T) { testQuoteApprovals(t, w) })
+	t.Run("portal", func(t *testing.T) { testPortal(t, w) })
 }
