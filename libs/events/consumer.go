@@ -212,7 +212,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) (stop error) {
 
 // apply runs the handler and the inbox insert in one tenant transaction; an
 // event already in the inbox for the consumer's group is skipped without
-// calling the handler. A row of the group '' (written before the inbox
+// calling the handler. A row of the empty group (written before the inbox
 // kept groups apart) counts for every group.
 func (c *Consumer) apply(ctx context.Context, ev Event) error {
 	return pg.WithTenantTx(ctx, c.cfg.DB, ev.TenantID, func(tx *sqlx.Tx) error {

@@ -15,7 +15,7 @@ import (
 
 // TestEveryGroupAppliesEachEvent runs two consumer groups of one service
 // (one database, one inbox) on one topic: each applies every event once. An
-// event in the inbox from before groups were kept apart (group '') is
+// event in the inbox from before groups were kept apart (the empty group) is
 // applied by neither.
 func TestEveryGroupAppliesEachEvent(t *testing.T) {
 	f := newConsumerFixture(t)
