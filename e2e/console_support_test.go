@@ -81,6 +81,8 @@ func TestConsoleSupport(t *testing.T) {
 	p.Click(browser.TestID("case-new"))
 	p.Fill("#case_subject", "Cannot reset my password")
 	p.Fill("#case_description", "The reset email never arrives.")
+	p.Fill("#case_accountId", "云帆")
+	p.ClickText(".ant-select-item-option", "云帆科技")
 	p.WaitTestID("kb-suggestion")
 	if got := p.Text(browser.TestID("kb-suggestions")); !strings.Contains(got, "How to reset your password") {
 		t.Errorf("the new case dialog suggests %q, want the article on resetting a password", got)
@@ -92,6 +94,10 @@ func TestConsoleSupport(t *testing.T) {
 		t.Errorf("the case's title is %q, want its number and subject", got)
 	}
 	caseURL := p.URL()
+	if got := textWith(p, browser.TestID("case-account"), "云帆科技"); got != "云帆科技" {
+		t.Errorf("the case's account shows as %q, want a link named 云帆科技", got)
+	}
+	p.Wait(`[data-testid="case-entitlement"][data-state="none"]`) // the account has no contract yet
 	p.Wait(`[data-testid="case-status"][data-status="new"]`)
 	p.WaitTestID("case-sla")
 	p.WaitTestID("kb-suggestion")

@@ -22,11 +22,13 @@ const statusColors: Record<SLAClock["status"], string> = {
 
 /**
  * CaseSla shows a case's SLA clocks: per target its status, the due time
- * as a live clock while it runs, the business time left (or past due) and
+ * as a live clock while it runs (amber within its policy's warning), the business time left (or past due) and
  * its history; a case no policy applied to says so.
  */
 export function CaseSla({ caseId }: { caseId: string }) {
   const { t, locale } = useI18n();
+  const policies = useQuery({ queryKey: ["support", "sla-policies"], queryFn: () => unwrap(api.GET("/v1/sla-policies")), staleTime: 300_000 });
+  const warnBefore = (policyId: string) => policies.data?.items.find((p) => p.id === policyId)?.warnBeforeMinutes;
   const sla = useQuery({ queryKey: ["support", "cases", "sla", caseId], queryFn: () => unwrap(api.GET("/v1/cases/{id}/sla", { params: { path: { id: caseId } } })) });
   const title = <h2 style={{ fontSize: 16, margin: 0 }}>{t("support.sla.title")}</h2>;
   if (sla.isError) return <ErrorState error={sla.error} onRetry={() => sla.refetch()} />;
@@ -45,7 +47,7 @@ export function CaseSla({ caseId }: { caseId: string }) {
               <Space wrap>
                 <Typography.Text strong>{t(`support.sla.target.${c.target}`)}</Typography.Text>
                 <Tag color={statusColors[c.status]}>{t(`support.sla.status.${c.status}`)}</Tag>
-                {c.status === "running" && <SlaClock dueAt={c.dueAt} testId={`sla-${c.target}`} />}
+                {c.status === "running" && <SlaClock dueAt={c.dueAt} warningMinutes={warnBefore(c.policyId)} testId={`sla-${c.target}`} />}
                 <Typography.Text type="secondary">
                   {c.remainingSeconds < 0
                     ? t("support.sla.businessOver", { span: formatSpan(c.remainingSeconds * 1000, locale) })
