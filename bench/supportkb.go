@@ -174,14 +174,13 @@ const kbRawSQL = `WITH q AS (SELECT DISTINCT t FROM unnest(tsvector_to_array(to_
 // kbSearchSQL is the shape of a published search of one term ($1) as
 // services/support's kb/store_search.go and kb/candidates.go render it
 // (hand-copied: the postings of the term, each article's weight times
-// the term's idf against a constant corpus, the best 10 published, then
-// their articles and texts for the hits and highlights).
+// the term's idf against a constant corpus, the best 10, then their
+// articles and texts for the hits and highlights).
 const kbSearchSQL = `SELECT a.id, a.translation_group, a.locale, a.category_id, a.visibility, a.state, t.title, t.body_text, a.helpful_count,
 	a.not_helpful_count, a.updated_at, r.score
-	FROM (WITH m AS (SELECT x.article_id, sum(x.w) AS score FROM (SELECT article_id, max(weight) * ln(1 + 10000.0 / count(*) OVER ()) AS w
-			FROM kb_terms WHERE term = $1 GROUP BY article_id) x GROUP BY x.article_id HAVING count(*) = 1)
-		SELECT m.article_id, m.score FROM m JOIN kb_articles a ON a.tenant_id = ` + pgrecord.CurrentTenant + ` AND a.id = m.article_id
-		WHERE a.state = 'published' ORDER BY m.score DESC, m.article_id LIMIT 10) r
+	FROM (WITH m AS (SELECT x.article_id, sum(x.w) AS score FROM (SELECT article_id, weight * ln(1 + 10000.0 / count(*) OVER ()) AS w
+			FROM kb_terms WHERE term = $1) x GROUP BY x.article_id HAVING count(*) = 1)
+		SELECT m.article_id, m.score FROM m ORDER BY m.score DESC, m.article_id LIMIT 10) r
 	JOIN kb_articles a ON a.tenant_id = ` + pgrecord.CurrentTenant + ` AND a.id = r.article_id
 	JOIN kb_search t ON t.tenant_id = a.tenant_id AND t.article_id = r.article_id AND t.kind = 'published'
 	ORDER BY r.score DESC, r.article_id`
