@@ -40,9 +40,9 @@ func newSupportScene(t *testing.T, s *stack.Stack) *supportScene {
 // resolution paused), and finds it in the queue view and by its number;
 // the knowledge base lists and finds the article, and a new article is
 // written and published; a service contract is made for the account; the
-// case page on a 375 px phone. Axe on the calendars, the policies, the
-// queue, the case, the knowledge base, the article editor, the contracts,
-// the work orders and the survey results.
+// case page on a 375 px phone, and in 简体中文. Axe on the calendars, the
+// policies, the queue, the case, the knowledge base, the article editor,
+// the contracts, the work orders and the survey results.
 func TestConsoleSupport(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := newSupportScene(t, s)
@@ -232,4 +232,17 @@ func TestConsoleSupport(t *testing.T) {
 		}
 		m.Axe("case page on a phone")
 	})
+
+	p.Go(caseURL)
+	p.WaitTestID("page-case")
+	p.Click(browser.TestID("lang-switch"))
+	waitChinese(t, p)
+	p.Wait(`[data-testid="thread-entry"][data-kind="note"]`)
+	if got := p.Text(browser.TestID("case-status")); got != "等待客户" {
+		t.Errorf("in 简体中文 the case's status shows %q, want 等待客户", got)
+	}
+	if got := p.Text(`[data-testid="thread-entry"][data-kind="note"]`); !strings.Contains(got, "内部备注") {
+		t.Errorf("in 简体中文 the note shows as %q, want it marked 内部备注", got)
+	}
+	p.Axe("case page in 简体中文")
 }
