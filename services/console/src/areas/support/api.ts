@@ -10,7 +10,6 @@ export type CaseChannel = components["schemas"]["CaseChannel"];
 export type Attachment = components["schemas"]["Attachment"];
 export type Article = components["schemas"]["KBArticle"];
 export type ArticleVersion = components["schemas"]["KBArticleVersion"];
-export type SearchHit = components["schemas"]["KBSearchHit"];
 
 export { ifMatch, mergePatch } from "../../api/headers";
 

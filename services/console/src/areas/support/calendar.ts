@@ -8,9 +8,6 @@ export type Interval = components["schemas"]["WorkingIntervals"][number];
 /** weekdays are the keys of a calendar's hours, Monday first. */
 export const weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
-/** Weekday is a key of a calendar's hours. */
-export type Weekday = (typeof weekdays)[number];
-
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
 /** Parsed is a parser's answer: the value, or the reason it could not read the text. */

@@ -40,5 +40,5 @@ export function useCasePatch(c: Case | undefined) {
       message.error(err instanceof Error ? err.message : String(err));
     },
   });
-  return { change: (patch: CasePatch) => m.mutate({ patch }), pending: m.isPending, mutateAsync: (patch: CasePatch) => m.mutateAsync({ patch }) };
+  return { change: (patch: CasePatch) => m.mutate({ patch }), pending: m.isPending };
 }
