@@ -3,9 +3,9 @@
 // the version readers see), in locales linked as translations, in a tree
 // of categories, internal or public; ranked search that works for Chinese
 // (character bigrams) and English (stemming) with highlights; suggested
-// articles for a new case; and readers' feedback. Reading needs
-// support:read; writing drafts support:write; publishing, archiving,
-// deleting and the categories support:admin.
+// articles for a new case; and agents' feedback. Reading needs
+// support:read; writing drafts and feedback support:write; publishing,
+// archiving, deleting and the categories support:admin.
 package kb
 
 import (

@@ -38,9 +38,9 @@ type versionRequest struct {
 }
 
 // Routes returns the knowledge base's routes on s, each with the
-// permission it needs: reading and feedback support:read, writing drafts
-// and translations support:write, publishing, archiving, deleting and the
-// categories support:admin. api/openapi.yaml documents each (Name is its
+// permission it needs: reading support:read, writing drafts and
+// translations and feedback support:write (the gateway asks it of every
+// POST), publishing, archiving, deleting and the categories support:admin. api/openapi.yaml documents each (Name is its
 // operationId).
 func Routes(s Service) []starter.Route {
 	return resource.Routes(append(articleRoutes(s), append(searchRoutes(s), categoryRoutes(s)...)...)...)
