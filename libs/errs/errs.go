@@ -34,6 +34,7 @@ const (
 	NotImplemented                   // the feature is not installed on this deployment
 	MethodNotAllowed                 // the resource does not take the request's method
 	Unprocessable                    // well-formed, but the resource's rules refuse it in its current state
+	UpgradeRequired                  // the route speaks another protocol (a WebSocket) the request did not ask to switch to
 )
 
 var kindNames = map[Kind]string{
@@ -43,6 +44,7 @@ var kindNames = map[Kind]string{
 	RateLimited: "rate-limited", Unavailable: "unavailable", Gone: "gone",
 	UnsupportedMediaType: "unsupported-media-type", PreconditionRequired: "precondition-required",
 	NotImplemented: "not-implemented", MethodNotAllowed: "method-not-allowed", Unprocessable: "unprocessable",
+	UpgradeRequired: "upgrade-required",
 }
 
 // String returns the kind's slug, e.g. "not-found".

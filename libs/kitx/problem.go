@@ -65,6 +65,8 @@ func StatusCode(k errs.Kind) int {
 		return http.StatusNotImplemented
 	case errs.Unprocessable:
 		return http.StatusUnprocessableEntity
+	case errs.UpgradeRequired:
+		return http.StatusUpgradeRequired
 	default:
 		return http.StatusInternalServerError
 	}

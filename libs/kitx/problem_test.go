@@ -27,6 +27,7 @@ func TestKindToStatusThroughServer(t *testing.T) {
 		{errs.PreconditionFailed, 412},
 		{errs.MethodNotAllowed, 405},
 		{errs.Unprocessable, 422},
+		{errs.UpgradeRequired, 426},
 		{errs.TooLarge, 413},
 		{errs.RateLimited, 429},
 		{errs.Internal, 500},

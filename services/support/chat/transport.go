@@ -109,6 +109,9 @@ func (s *Service) visitorSocket(ctx context.Context, w http.ResponseWriter, r *h
 	if err != nil {
 		return err
 	}
+	if !upgradeRequested(r) {
+		return ErrNotWebSocket
+	}
 	conn, err := websocket.Accept(w, r, opts)
 	if err != nil {
 		return nil // Accept answered the request
@@ -149,6 +152,9 @@ func (s *Service) agentSocket(ctx context.Context, w http.ResponseWriter, r *htt
 	if err != nil {
 		return err
 	}
+	if !upgradeRequested(r) {
+		return ErrNotWebSocket
+	}
 	conn, err := websocket.Accept(w, r, opts)
 	if err != nil {
 		return nil // Accept answered the request
@@ -156,4 +162,28 @@ func (s *Service) agentSocket(ctx context.Context, w http.ResponseWriter, r *htt
 	conn.SetReadLimit(MaxFrame)
 	s.serve(ctx, newSocket(conn, p.TenantID, sess.ID, Author{Type: AuthorAgent, ID: p.UserID}))
 	return nil
+}
+
+// ErrNotWebSocket is a request to a socket's route that asks for no
+// WebSocket upgrade: a problem (426), where the library would answer in
+// plain text.
+var ErrNotWebSocket = errs.New(errs.UpgradeRequired, "websocket-upgrade-required", "this route is a WebSocket: open it with an upgrade request")
+
+// upgradeRequested reports whether r asks to switch to the WebSocket
+// protocol (Connection: upgrade, Upgrade: websocket).
+func upgradeRequested(r *http.Request) bool {
+	return headerHas(r.Header, "Connection", "upgrade") && headerHas(r.Header, "Upgrade", "websocket")
+}
+
+// headerHas reports whether the comma-separated values of header name hold
+// token, in any case.
+func headerHas(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
 }
