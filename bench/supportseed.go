@@ -52,7 +52,7 @@ func loadCases(ctx context.Context, admin *sqlx.DB, tenant string, n int) error 
 				s.status, ($2::uuid[])[1 + g % $4::int], 'agent-' || g % $5::int,
 				CASE WHEN g % 10 = 0 THEN '{VIP}'::text[] ELSE '{}' END, CASE WHEN g % 10 = 0 THEN '{vip}'::text[] ELSE '{}' END,
 				CASE WHEN g % 3 = 0 THEN 'zh-CN' ELSE 'en' END,
-				CASE WHEN s.open AND g % 10 <> 7 THEN now() - interval '2 days' + ((g * 7919) % 20160) * interval '1 minute' END,
+				CASE WHEN s.open AND g % 10 <> 7 THEN now() - interval '2 days' + ((g::bigint * 7919) % 20160) * interval '1 minute' END,
 				CASE WHEN NOT s.open THEN s.at + interval '1 day' END, CASE WHEN s.status = 'closed' THEN s.at + interval '5 days' END,
 				'system:bench', s.at, s.at, 1
 			FROM generate_series($6::int, $7::int) g
