@@ -166,6 +166,10 @@ func run(ctx context.Context, out string) (err error) {
 		r.Console, err = measureConsole(ctx, root)
 		return
 	}})
+	steps = append(steps, step{"support", func() (err error) {
+		r.Support, err = measureSupport(ctx, root)
+		return
+	}})
 	for _, s := range steps {
 		if err := run(s.name, s.fn); err != nil {
 			return err

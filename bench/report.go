@@ -47,6 +47,10 @@ type results struct {
 	// Console is part 11, the web console in Chromium: its JavaScript, the
 	// contacts list over 1,000,000 contacts and the board.
 	Console consoleRun
+	// Support is part 12, the support service over 1,000,000 cases: the
+	// queue view, KB search, inbound mail over SMTP and the SLA
+	// recomputation of a calendar edit.
+	Support supportRun
 }
 
 // Goals the outbox is held to.
@@ -141,6 +145,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeImportSection(w, r.Import)
 	writeSalesSection(w, r.Sales)
 	writeConsoleSection(w, r.Console)
+	writeSupportSection(w, r.Support)
 }
 
 // writeSummary prints the headline numbers.
@@ -177,6 +182,14 @@ func writeSummary(w io.Writer, r results) {
 	fmt.Fprintf(w, "console: /signin JavaScript %.1f kB gzipped (goal ≤ %.0f kB); /contacts first page p50 %s (goal ≤ %s, API %s), next page %s (goal ≤ %s, API %s); board %s (goal ≤ %s, API %s)\n",
 		float64(c.JSGzip)/1000, float64(goalConsoleJS)/1000, ms(c.First.P50), ms(goalConsoleFirst), ms(c.FirstAPI.P50),
 		ms(c.Next.P50), ms(goalConsoleNext), ms(c.NextAPI.P50), ms(c.Board.P50), ms(goalConsoleBoard), ms(c.BoardAPI.P50))
+	sp := r.Support
+	queueP99 := time.Duration(0)
+	if len(sp.Queue) > 0 {
+		queueP99 = sp.Queue[0].Latency.P99
+	}
+	fmt.Fprintf(w, "support: queue view over %d cases p99 %s (goal ≤ %s); KB search over %d articles p99 %s (goal ≤ %s); inbound mail DATA → 250 p99 %s at 50/s (goal ≤ %s); SLA recomputation of %d clocks %s (goal ≤ %s)\n",
+		sp.Cases, ms(queueP99), ms(goalQueueP99), sp.Articles, ms(sp.KBAll.P99), ms(goalKBP99), ms(sp.Inbound.Data.P99), ms(goalInboundP99),
+		sp.SLA.Running, sp.SLA.Zone.Done.Round(time.Millisecond), goalSLARecompute)
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
