@@ -12,6 +12,7 @@ import { SessionProvider } from "../auth/session";
 import { I18nProvider, useI18n } from "../i18n/I18n";
 import { loadAreaCatalogs } from "../i18n/tables";
 import { csrfToken } from "../auth/token";
+import { portalRoutes } from "../portal/routes";
 import { RequireSession } from "./RequireSession";
 import { RouteError } from "./RouteError";
 
@@ -28,6 +29,8 @@ const queries = new QueryClient({
 
 const routes: RouteObject[] = [
   { path: "/signin", lazy: async () => ({ Component: (await import("./SignIn")).default }), errorElement: <RouteError /> },
+  // The public self-service portal: customers without an account, no session.
+  ...portalRoutes,
   {
     element: <RequireSession />,
     errorElement: <RouteError />,

@@ -1,0 +1,17 @@
+import { Result } from "antd";
+import { Link } from "react-router-dom";
+import { usePortal } from "./usePortal";
+
+/** NotFoundPage answers an address under the portal that is none of its pages. */
+export default function NotFoundPage() {
+  const { slug, t } = usePortal();
+  return (
+    <Result
+      status="404"
+      title={t("portal.notFound.title")}
+      subTitle={t("portal.notFound.body")}
+      data-testid="portal-not-found"
+      extra={<Link to={`/portal/${encodeURIComponent(slug)}`}>{t("portal.article.back")}</Link>}
+    />
+  );
+}
