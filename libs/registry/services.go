@@ -53,8 +53,8 @@ func Default() Registry {
 			{Prefix: "/v1/segments"},
 			{Prefix: "/v1/campaigns"},
 		}},
-		// Cases hold customers' words, names and addresses: their reads are
-		// audited; the knowledge base, the SLA's configuration and the
+		// Cases hold customers' words, names and addresses, and so does a
+		// macro rendered for one: their reads are audited; the knowledge base, the SLA's configuration and the
 		// mailboxes hold none.
 		{Name: Support, Context: "support", Built: true, Routes: []Route{
 			{Prefix: "/v1/cases", Data: PersonalData},
@@ -68,6 +68,7 @@ func Default() Registry {
 			{Prefix: "/v1/support-queues"},
 			{Prefix: "/v1/routing-rules"},
 			{Prefix: "/v1/support-agents"},
+			{Prefix: "/v1/support-macros", Data: PersonalData},
 			{Prefix: "/v1/service-contracts"},
 			{Prefix: "/v1/work-orders", Data: PersonalData},
 			{Prefix: "/v1/surveys", Data: PersonalData},

@@ -31,6 +31,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
+	"github.com/rapport-crm/rapport/services/support/macros"
 	"github.com/rapport-crm/rapport/services/support/migrations"
 	"github.com/rapport-crm/rapport/services/support/phone"
 	"github.com/rapport-crm/rapport/services/support/portal"
@@ -127,6 +128,8 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, mail *email.Channel) []starter
 		queues.Routes(queues.NewService(db)),
 		// kb routes
 		kb.Routes(kb.NewService(kb.NewStore(db), cursors)),
+		// macros routes
+		macros.Routes(macros.NewService(db, cases.NewService(db, cursors))),
 		// contracts routes
 		contracts.Routes(contracts.NewService(db, cases.NewService(db, cursors), sla.NewService(db), attachments.NewDBStore(attachments.DefaultLimit), cursors)),
 		// email routes
