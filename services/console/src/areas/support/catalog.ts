@@ -1,10 +1,11 @@
 import type { Catalog } from "../../i18n/types";
 import { cases } from "./texts/cases";
+import { chats } from "./texts/chats";
 import { desk } from "./texts/desk";
 import { kb } from "./texts/kb";
 
-/** catalog holds the support pages' texts, kept in three files by subject. */
+/** catalog holds the support pages' texts, kept in files by subject. */
 export const catalog: Catalog = {
-  en: { ...cases.en, ...kb.en, ...desk.en },
-  zh: { ...cases.zh, ...kb.zh, ...desk.zh },
+  en: { ...cases.en, ...chats.en, ...kb.en, ...desk.en },
+  zh: { ...cases.zh, ...chats.zh, ...kb.zh, ...desk.zh },
 };

@@ -1,4 +1,4 @@
-import { BookOutlined, ClockCircleOutlined, CustomerServiceOutlined, FieldTimeOutlined, SafetyCertificateOutlined, SmileOutlined, ToolOutlined } from "@ant-design/icons";
+import { BookOutlined, ClockCircleOutlined, CommentOutlined, CustomerServiceOutlined, FieldTimeOutlined, SafetyCertificateOutlined, SmileOutlined, ToolOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
 
 /** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts, work orders and survey results, and the SLA's policies and calendars. */
@@ -7,6 +7,7 @@ export const support: Area = {
   routes: [
     page("cases", () => import("./CasesPage")),
     page("cases/:id", () => import("./CasePage")),
+    page("chats", () => import("./ChatsPage")),
     page("kb", () => import("./KBPage")),
     page("kb/new", () => import("./ArticlePage")),
     page("kb/:id", () => import("./ArticlePage")),
@@ -18,6 +19,7 @@ export const support: Area = {
   ],
   menu: [
     { path: "/cases", labelKey: "support.menu.cases", icon: <CustomerServiceOutlined />, group: "service", order: 10, permission: "support:read" },
+    { path: "/chats", labelKey: "support.menu.chats", icon: <CommentOutlined />, group: "service", order: 15, permission: "support:write" },
     { path: "/kb", labelKey: "support.menu.kb", icon: <BookOutlined />, group: "service", order: 20, permission: "support:read" },
     { path: "/service-contracts", labelKey: "support.menu.contracts", icon: <SafetyCertificateOutlined />, group: "service", order: 30, permission: "support:read" },
     { path: "/work-orders", labelKey: "support.menu.workOrders", icon: <ToolOutlined />, group: "service", order: 40, permission: "support:read" },

@@ -2,27 +2,14 @@ import { Alert, Button, Card, Form, Input, Space, Tag, Typography } from "antd";
 import { useEffect, useRef, useState } from "react";
 import { Composer } from "../../components/chat/Composer";
 import { Conversation } from "../../components/chat/Conversation";
-import { agentJoined, chatProtocol, issueKind, type ChatMessage, type ChatState } from "../../lib/chat";
+import { chatProtocol, issueKind, type ChatMessage } from "../../lib/chat";
 import { useChatSocket } from "../../lib/useChatSocket";
+import { visitorState, type VisitorState } from "./state";
 
 /** Visitor is who the visitor says they are when they start. */
 interface Visitor {
   name: string;
   email: string;
-}
-
-/** VisitorState is what the widget tells the visitor about their chat. */
-type VisitorState = "connecting" | "waiting" | "connected" | "retrying" | "lost" | "ended";
-
-/** visitorState reads the visitor's state from the socket's: waiting until an agent has written. */
-export function visitorState(s: ChatState): VisitorState {
-  switch (s.phase) {
-    case "open":
-      if (!s.session) return "connecting";
-      return agentJoined(s) ? "connected" : "waiting";
-    default:
-      return s.phase;
-  }
 }
 
 /** stateColors are the Tags' colours of the states. */
