@@ -23,8 +23,10 @@ const APIKeyPrefix = "rpk_"
 type Authenticator interface {
 	// Authenticate reads "Authorization: Bearer <token>" (or X-API-Key) from r:
 	// a user access token (a JWT issued by /v1/auth/login, /refresh or SSO) or
-	// an API key (rpk_...). It returns the caller's tenant, user, roles, teams,
-	// subordinate teams, permissions and record scopes, or an error of kind
+	// an API key (rpk_...); a WebSocket upgrade without either may offer a
+	// user access token as the subprotocol BearerProtocolPrefix+<token>. It
+	// returns the caller's tenant, user, roles, teams, subordinate teams,
+	// permissions and record scopes, or an error of kind
 	// errs.Unauthenticated (write it with kitx.WriteProblem: 401) when the
 	// credentials are missing, forged, expired, revoked, addressed to another
 	// audience, or belong to a suspended or deleted tenant.
@@ -36,6 +38,12 @@ var _ Authenticator = (*Service)(nil)
 // Authenticate implements Authenticator.
 func (s *Service) Authenticate(ctx context.Context, r *http.Request) (auth.Principal, error) {
 	token, ok := credentials(r)
+	if !ok && r.Header.Get("Authorization") == "" {
+		var err error
+		if token, ok, err = protocolToken(r); err != nil {
+			return auth.Principal{}, err
+		}
+	}
 	if !ok {
 		return auth.Principal{}, auth.ErrUnauthenticated.WithDetail("an Authorization: Bearer token or API key is required")
 	}

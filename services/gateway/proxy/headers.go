@@ -23,12 +23,19 @@ var strippedPrefixes = []string{"x-tenant-", "x-user-", "x-internal-"}
 // token: the services never see a user's token, API key or cookies.
 var strippedHeaders = []string{"Authorization", APIKeyHeader, "Cookie", "Proxy-Authorization"}
 
+// bearerProtocolPrefix starts the Sec-WebSocket-Protocol value in which a
+// browser's WebSocket upgrade carries its user access token (as
+// identity.BearerProtocolPrefix).
+const bearerProtocolPrefix = "rapport.bearer."
+
 // stripInbound removes from h every header a client must not pass to a
-// service (see strippedPrefixes and strippedHeaders).
+// service (see strippedPrefixes and strippedHeaders), and the access token
+// from Sec-WebSocket-Protocol (stripBearerProtocol).
 func stripInbound(h http.Header) {
 	for _, name := range strippedHeaders {
 		h.Del(name)
 	}
+	stripBearerProtocol(h)
 	for name := range h {
 		lower := strings.ToLower(name)
 		for _, p := range strippedPrefixes {
@@ -38,6 +45,41 @@ func stripInbound(h http.Header) {
 			}
 		}
 	}
+}
+
+// stripBearerProtocol removes from h's Sec-WebSocket-Protocol every value
+// starting with bearerProtocolPrefix (in any case), keeping the others in
+// their order, and the header itself when none is left: the service then
+// echoes a subprotocol the client offered besides its token.
+func stripBearerProtocol(h http.Header) {
+	const name = "Sec-Websocket-Protocol"
+	lines := h.Values(name)
+	if len(lines) == 0 {
+		return
+	}
+	var kept []string
+	for _, line := range lines {
+		var values []string
+		for _, v := range strings.Split(line, ",") {
+			v = strings.TrimSpace(v)
+			if v != "" && !hasPrefixFold(v, bearerProtocolPrefix) {
+				values = append(values, v)
+			}
+		}
+		if len(values) > 0 {
+			kept = append(kept, strings.Join(values, ", "))
+		}
+	}
+	if len(kept) == 0 {
+		h.Del(name)
+		return
+	}
+	h[name] = kept
+}
+
+// hasPrefixFold reports whether s starts with prefix, in any case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // APIKeyID returns a stable, non-secret identifier of the API key r
