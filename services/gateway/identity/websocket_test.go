@@ -61,7 +61,7 @@ func TestAuthenticateWebSocketProtocolToken(t *testing.T) {
 		r    *http.Request
 		slug string // the problem's; "" for any 401
 	}{
-		{"a plain GET", wsRequest(false, protocols("rapport.chat.v1, " + tok)), ""},
+		{"a plain GET", wsRequest(false, protocols("rapport.chat.v1, "+tok)), ""},
 		{"an upgrade to another protocol", func() *http.Request {
 			r := wsRequest(true, protocols(tok))
 			r.Header.Set("Upgrade", "h2c")
@@ -71,7 +71,7 @@ func TestAuthenticateWebSocketProtocolToken(t *testing.T) {
 		{"an empty token", wsRequest(true, protocols("rapport.chat.v1, "+BearerProtocolPrefix)), ""},
 		{"no token", wsRequest(true, protocols("rapport.chat.v1")), ""},
 		{"two tokens", wsRequest(true, protocols(tok, tok)), "invalid-websocket-credentials"},
-		{"an API key", wsRequest(true, protocols("rapport.chat.v1, " + BearerProtocolPrefix + key.Secret)), "invalid-websocket-credentials"},
+		{"an API key", wsRequest(true, protocols("rapport.chat.v1, "+BearerProtocolPrefix+key.Secret)), "invalid-websocket-credentials"},
 		{"another Authorization scheme comes first", wsRequest(true, http.Header{
 			"Authorization": {"Basic YWRtaW46c2VjcmV0"}, "Sec-Websocket-Protocol": {tok}}), ""},
 	}
