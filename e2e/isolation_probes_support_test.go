@@ -153,5 +153,18 @@ func supportProbes(v fixture, m string) []probe {
 			gate: supportWrite, svc: supportAdmin, want: 404, echoes: true},
 		{name: "delete support mailbox", method: "DELETE", path: "/v1/support-mailboxes/" + s.MailboxID, header: ifMatch, gate: supportWrite, svc: supportAdmin, want: 404, echoes: true},
 		{name: "mail to the victim's mailbox", method: "POST", path: "/v1/inbound-email", body: mail, gate: supportWrite, want: 422, echoes: true},
+		// Macros: the victim's shared macro is not the caller's to list,
+		// read, change, delete or render, nor is their case to render for
+		// (support:admin, asked of a shared macro's writes, comes after
+		// finding it: another tenant's is not found).
+		{name: "list macros", method: "GET", path: "/v1/support-macros", gate: supportRead, want: 200},
+		{name: "get macro", method: "GET", path: "/v1/support-macros/" + s.MacroID, gate: supportRead, want: 404, echoes: true},
+		{name: "create macro", method: "POST", path: "/v1/support-macros", body: map[string]any{"name": "Probe " + m, "body": "{{case.subject}}"},
+			gate: supportWrite, want: 201},
+		{name: "patch macro", method: "PATCH", path: "/v1/support-macros/" + s.MacroID, body: map[string]any{"name": "pwned"}, header: ifMatch,
+			gate: supportWrite, want: 404, echoes: true},
+		{name: "delete macro", method: "DELETE", path: "/v1/support-macros/" + s.MacroID, header: ifMatch, gate: supportWrite, want: 404, echoes: true},
+		{name: "render the victim's macro for their case", method: "POST", path: "/v1/support-macros/" + s.MacroID + "/render",
+			body: map[string]any{"caseId": s.CaseID}, gate: supportWrite, want: 404, echoes: true},
 	}
 }

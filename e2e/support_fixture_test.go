@@ -16,12 +16,13 @@ import (
 // business calendar and an SLA policy on it; a queue and a routing rule to
 // it; a knowledge-base category with a public article in it, published; a
 // service contract on the fixture's account and a work order on the case;
-// a support mailbox.
+// a support mailbox; a shared macro.
 type supportFixture struct {
 	CaseID, EntryID, AttachmentID, CaseFieldID string
 	CalendarID, PolicyID, QueueID, RuleID      string
 	CategoryID, ArticleID                      string
 	ContractID, WorkOrderID, MailboxID         string
+	MacroID                                    string
 	// Mailbox is the mailbox's address; CaseNumber the case's number.
 	Mailbox    string
 	CaseNumber int64
@@ -30,7 +31,7 @@ type supportFixture struct {
 // IDs are the support fixture's record ids.
 func (s supportFixture) IDs() []string {
 	return []string{s.CaseID, s.EntryID, s.AttachmentID, s.CaseFieldID, s.CalendarID, s.PolicyID, s.QueueID, s.RuleID,
-		s.CategoryID, s.ArticleID, s.ContractID, s.WorkOrderID, s.MailboxID}
+		s.CategoryID, s.ArticleID, s.ContractID, s.WorkOrderID, s.MailboxID, s.MacroID}
 }
 
 // newSupportFixture makes the support records through the gateway with
@@ -69,6 +70,7 @@ func newSupportFixture(t *testing.T, base, token, m, accountID string) supportFi
 	s.WorkOrderID = post("/v1/work-orders", map[string]any{"caseId": s.CaseID, "productId": ids.New(), "serialNumber": "SN" + m, "address": "Addr" + m}).ID
 	s.Mailbox = "support." + m + "@" + m + ".example"
 	s.MailboxID = post("/v1/support-mailboxes", map[string]any{"address": s.Mailbox, "fromName": "Desk" + m}).ID
+	s.MacroID = post("/v1/support-macros", map[string]any{"name": "Mac" + m, "body": "Macro" + m + " {{case.number}}", "shared": true}).ID
 	return s
 }
 
@@ -76,7 +78,7 @@ func newSupportFixture(t *testing.T, base, token, m, accountID string) supportFi
 func placeholderSupport() supportFixture {
 	return supportFixture{CaseID: ids.New(), EntryID: ids.New(), AttachmentID: ids.New(), CaseFieldID: ids.New(), CalendarID: ids.New(),
 		PolicyID: ids.New(), QueueID: ids.New(), RuleID: ids.New(), CategoryID: ids.New(), ArticleID: ids.New(), ContractID: ids.New(),
-		WorkOrderID: ids.New(), MailboxID: ids.New(), Mailbox: "support@example.com", CaseNumber: 1}
+		WorkOrderID: ids.New(), MailboxID: ids.New(), MacroID: ids.New(), Mailbox: "support@example.com", CaseNumber: 1}
 }
 
 // attachmentUpload is the multipart body of a case attachment named name

@@ -171,6 +171,6 @@ func TestSupportMacroRender(t *testing.T) {
 	e.want(e.do(newUser(uuid.NewString()), "POST", "/v1/support-macros/"+m.ID+"/render", map[string]any{"caseId": c.ID}), http.StatusNotFound)
 	e.want(e.do(admin, "POST", "/v1/support-macros/"+uuid.NewString()+"/render", map[string]any{"caseId": c.ID}), http.StatusNotFound)
 	e.want(e.do(admin, "POST", "/v1/support-macros/"+m.ID+"/render", map[string]any{"caseId": uuid.NewString()}), http.StatusNotFound)
-	// A reader renders (the reply itself needs support:write).
-	e.renderMacro(admin.as("support:read"), m.ID, c.ID)
+	// Rendering is for a reply: a reader may not.
+	e.want(e.do(admin.as("support:read"), "POST", "/v1/support-macros/"+m.ID+"/render", map[string]any{"caseId": c.ID}), http.StatusForbidden)
 }

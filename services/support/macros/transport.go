@@ -31,8 +31,9 @@ func decodeRender(_ context.Context, r *http.Request) (any, error) {
 }
 
 // Routes returns the routes of macros on s, each with its permission:
-// reading and rendering support:read; writing support:write, and the
-// service asks support:admin of a shared macro's writes. api/openapi.yaml
+// reading support:read; writing and rendering (for a reply, as the
+// gateway asks support:write of a POST) support:write, and the service
+// asks support:admin of a shared macro's writes. api/openapi.yaml
 // documents each (Name is its operationId).
 func Routes(s *Service) []starter.Route {
 	return resource.Routes(
@@ -75,7 +76,7 @@ func Routes(s *Service) []starter.Route {
 				req := r.(resource.IDRequest)
 				return resource.NoContent{}, s.Delete(ctx, req.ID, req.IfMatch)
 			}},
-		starter.Route{Name: "renderSupportMacro", Method: "POST", Path: "/v1/support-macros/{id}/render", Permission: supportdb.PermRead,
+		starter.Route{Name: "renderSupportMacro", Method: "POST", Path: "/v1/support-macros/{id}/render", Permission: supportdb.PermWrite,
 			Decode: decodeRender,
 			Endpoint: func(ctx context.Context, r any) (any, error) {
 				req := r.(renderRequest)
