@@ -41,7 +41,7 @@ func TestCasesFollowContactsMergesAndErasures(t *testing.T) {
 	e.postEntry(u, c1.ID, "notes", map[string]any{"bodyText": "VIP"}, 201)
 
 	e.sendContactsEvents(mergedEvent(t, contactevents.TypeContactMerged, u.tenant, w, a), mergedEvent(t, contactevents.TypeAccountMerged, u.tenant, y, x),
-		contactsEventOf(t, "dev.rapport.contacts.contact.updated.v1", b, u.tenant, map[string]any{"id": b}))
+		contactEvent(t, "updated", u.tenant, contactState(b, 2, "")))
 	for _, tc := range []struct {
 		u                user
 		c                cases.Case

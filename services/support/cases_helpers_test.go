@@ -17,6 +17,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/support/cases"
+	"github.com/rapport-crm/rapport/services/support/customers"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/phone"
 )
@@ -59,7 +60,7 @@ func (e *env) entriesOf(u user, id string) []cases.Entry {
 
 // contactsGroups are the service's consumer groups on contacts' topic,
 // each of which keeps every event in the inbox.
-var contactsGroups = []string{cases.ContactsGroup, phone.ConsumerGroup}
+var contactsGroups = []string{cases.ContactsGroup, phone.ConsumerGroup, customers.ConsumerGroup}
 
 // sendContactsEvents publishes evs on contacts' topic, which the service
 // consumes, and waits until it has consumed each.

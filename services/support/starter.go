@@ -28,6 +28,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/cases"
 	"github.com/rapport-crm/rapport/services/support/chat"
 	"github.com/rapport-crm/rapport/services/support/contracts"
+	"github.com/rapport-crm/rapport/services/support/customers"
 	"github.com/rapport-crm/rapport/services/support/email"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
@@ -82,6 +83,9 @@ func consumers(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starte
 	return []starter.Consumer{
 		// cases consumers
 		{Group: cases.ContactsGroup, Contexts: contactevents.Contexts, Handler: contactevents.NewHandler(db, logger, cases.References{}).Handle},
+		// customers consumers: contacts' addresses, which the channels' new
+		// cases are matched to
+		{Group: customers.ConsumerGroup, Contexts: customers.Contexts, Handler: customers.NewHandler(db, logger).Handle},
 		// sla consumers
 		{Group: sla.ConsumerGroup, Contexts: sla.Contexts, Handler: sla.NewHandler(db, logger).Handle},
 		// queues consumers

@@ -12,13 +12,22 @@ import (
 type NewCase struct {
 	Case
 	First *NewEntry
+	// CustomerEmail is the address of the customer the case is for, which
+	// gives a case without a contact the contact whose address it is;
+	// empty, the address of First when it is the customer's.
+	CustomerEmail string
 }
 
 // Open opens the case in for the tenant, by actor ("system:<channel>" or
 // a user id), with its first entry, in one transaction: case.created,
-// then case_entry.created. It returns the case as created.
+// then case_entry.created. A case without a contact gets the one whose
+// address its customer's is (matchCustomer). It returns the case as
+// created.
 func (s *Service) Open(ctx context.Context, tenant string, in NewCase, actor string) (out Case, err error) {
 	err = s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		if err := matchCustomer(ctx, tx, tenant, &in); err != nil {
+			return err
+		}
 		if out, err = s.createIn(ctx, tx, in.Case, actor); err != nil || in.First == nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func (s *Service) Start(ctx context.Context, tenant string, v Visitor) (Session,
 		return Session{}, err
 	}
 	kase, err := s.cases.Open(ctx, tenant, cases.NewCase{Case: cases.Case{Subject: "Chat with " + v.Name,
-		Description: "A chat from the portal with " + v.Name + " <" + v.Email + ">.", Channel: Channel}}, Actor)
+		Description: "A chat from the portal with " + v.Name + " <" + v.Email + ">.", Channel: Channel}, CustomerEmail: v.Email}, Actor)
 	if err != nil {
 		return Session{}, err
 	}
