@@ -196,3 +196,34 @@ func TestChatEndsWhenTheVisitorLeaves(t *testing.T) {
 		t.Fatalf("chats %+v after the visitor left, want none", list)
 	}
 }
+
+// Both sockets echo chat.Subprotocol to a client that offers it among
+// others (a browser's agent socket also offers its token, which the
+// gateway removes first), and serve a client that offers none.
+func TestChatSocketsEchoTheSubprotocol(t *testing.T) {
+	e := newEnv(t)
+	tenant := uuid.NewString()
+	agent := newUser(tenant)
+
+	plain := e.dialChatOffering(portalUser(tenant), "/portal/v1/chat")
+	if got := plain.conn.Subprotocol(); got != "" {
+		t.Errorf("a visitor offering none got subprotocol %q", got)
+	}
+	plain.send(chat.Frame{Type: chat.FrameStart, Name: "Ana", Email: "ana@example.com"})
+	sess := *plain.next(chat.FrameSession).Session
+	e.want(e.do(agent, "POST", "/v1/chats/"+sess.ID+"/accept", nil), http.StatusOK)
+
+	for _, c := range []struct {
+		name string
+		u    user
+		path string
+	}{
+		{"visitor", portalUser(tenant), "/portal/v1/chat"},
+		{"agent", agent, "/v1/chats/" + sess.ID + "/ws"},
+	} {
+		conn := e.dialChatOffering(c.u, c.path, "rapport.chat.v0", chat.Subprotocol)
+		if got := conn.conn.Subprotocol(); got != chat.Subprotocol {
+			t.Errorf("%s socket: subprotocol %q, want %q", c.name, got, chat.Subprotocol)
+		}
+	}
+}

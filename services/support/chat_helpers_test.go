@@ -24,9 +24,21 @@ type chatConn struct {
 }
 
 // dialChat opens a WebSocket on path as u (the gateway's internal token in
-// its Authorization header), failing the test with the answer when the
-// upgrade is refused.
+// its Authorization header) offering chat.Subprotocol, as browsers do,
+// failing the test with the answer when the upgrade is refused or the
+// subprotocol not echoed.
 func (e *env) dialChat(u user, path string) *chatConn {
+	e.t.Helper()
+	c := e.dialChatOffering(u, path, chat.Subprotocol)
+	if got := c.conn.Subprotocol(); got != chat.Subprotocol {
+		e.t.Fatalf("dial %s: subprotocol %q, want %q", path, got, chat.Subprotocol)
+	}
+	return c
+}
+
+// dialChatOffering opens a WebSocket on path as u offering the
+// subprotocols protocols (perhaps none).
+func (e *env) dialChatOffering(u user, path string, protocols ...string) *chatConn {
 	e.t.Helper()
 	req, err := http.NewRequest("GET", e.base+path, nil)
 	if err != nil {
@@ -35,7 +47,7 @@ func (e *env) dialChat(u user, path string) *chatConn {
 	e.authorize(req, u)
 	ctx, stop := context.WithTimeout(e.t.Context(), chatWait)
 	defer stop()
-	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.base, "http")+path, &websocket.DialOptions{HTTPHeader: req.Header})
+	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.base, "http")+path, &websocket.DialOptions{HTTPHeader: req.Header, Subprotocols: protocols})
 	if err != nil {
 		status := 0
 		if resp != nil {

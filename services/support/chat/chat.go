@@ -76,6 +76,13 @@ const (
 	pageSize = 200
 )
 
+// Subprotocol is the WebSocket subprotocol of the chat's frames (Frame):
+// both sockets accept it, so a client that offers it (a browser always
+// does, beside its "rapport.bearer.<token>" on the agents' socket, which
+// the gateway takes and removes) gets it echoed; a client offering none
+// is served the same.
+const Subprotocol = "rapport.chat.v1"
+
 // NotifyChannel is the PostgreSQL channel every message and end of a
 // session is announced on (payload: the session's id).
 const NotifyChannel = "support_chat"

@@ -39,12 +39,12 @@ func Origins(getenv func(string) string) []string {
 }
 
 // Routes returns the chat's routes on s, sockets accepted for origins
-// (Origins): the visitor's socket (support:portal, through the gateway's
+// (Origins) with the subprotocol Subprotocol: the visitor's socket (support:portal, through the gateway's
 // portal), and the agents' list (support:read), accept, socket and end
 // (support:write). api/openapi.yaml documents each (Name is its
 // operationId).
 func Routes(s *Service, origins []string) []starter.Route {
-	opts := &websocket.AcceptOptions{OriginPatterns: origins}
+	opts := &websocket.AcceptOptions{OriginPatterns: origins, Subprotocols: []string{Subprotocol}}
 	return resource.Routes(
 		starter.Route{Name: "startPortalChat", Method: "GET", Path: "/portal/v1/chat", Permission: portal.PermPortal,
 			Decode:   func(_ context.Context, r *http.Request) (any, error) { return upgrade{r: r}, nil },
