@@ -28,36 +28,36 @@ export default function Frame() {
     content = <Result status="404" title={t("portal.noPortal.title")} subTitle={t("portal.noPortal.body")} data-testid="portal-none" />;
   return (
     <AntApp>
-    <div style={{ minHeight: "100vh", background: "#f5f7fa" }} data-testid="portal">
-      <header style={{ background: "#fff", borderBottom: "1px solid #e5e7eb" }}>
-        <div style={{ maxWidth: 880, margin: "0 auto", padding: "12px 16px", display: "flex", flexWrap: "wrap", alignItems: "center", gap: "8px 20px" }}>
-          <Link to={home} style={{ fontSize: 20, fontWeight: 600, color: "#111827", marginRight: "auto" }} data-testid="portal-title">
-            {t("portal.title")}
-          </Link>
-          <nav aria-label={t("portal.title")} style={{ display: "flex", flexWrap: "wrap", gap: "4px 16px" }}>
-            <NavLink to={home} end style={navStyle}>
-              {t("portal.nav.home")}
-            </NavLink>
-            <NavLink to={`${home}/cases/new`} style={navStyle} data-testid="portal-nav-new-case">
-              {t("portal.nav.newCase")}
-            </NavLink>
-            <NavLink to={`${home}/chat`} style={navStyle} data-testid="portal-nav-chat">
-              {t("portal.nav.chat")}
-            </NavLink>
-          </nav>
-          <Button
-            type="text"
-            onClick={() => setLocale(locale === "en" ? "zh-CN" : "en")}
-            aria-label={t("portal.languageLabel")}
-            lang={locale === "en" ? "zh-CN" : "en"}
-            data-testid="portal-lang"
-          >
-            {t("portal.language")}
-          </Button>
-        </div>
-      </header>
-      <main style={{ maxWidth: 880, margin: "0 auto", padding: "16px" }}>{content}</main>
-    </div>
+      <div style={{ minHeight: "100vh", background: "#f5f7fa" }} data-testid="portal">
+        <header style={{ background: "#fff", borderBottom: "1px solid #e5e7eb" }}>
+          <div style={{ maxWidth: 880, margin: "0 auto", padding: "12px 16px", display: "flex", flexWrap: "wrap", alignItems: "center", gap: "8px 20px" }}>
+            <Link to={home} style={{ fontSize: 20, fontWeight: 600, color: "#111827", marginRight: "auto" }} data-testid="portal-title">
+              {t("portal.title")}
+            </Link>
+            <nav aria-label={t("portal.title")} style={{ display: "flex", flexWrap: "wrap", gap: "4px 16px" }}>
+              <NavLink to={home} end style={navStyle}>
+                {t("portal.nav.home")}
+              </NavLink>
+              <NavLink to={`${home}/cases/new`} style={navStyle} data-testid="portal-nav-new-case">
+                {t("portal.nav.newCase")}
+              </NavLink>
+              <NavLink to={`${home}/chat`} style={navStyle} data-testid="portal-nav-chat">
+                {t("portal.nav.chat")}
+              </NavLink>
+            </nav>
+            <Button
+              type="text"
+              onClick={() => setLocale(locale === "en" ? "zh-CN" : "en")}
+              aria-label={t("portal.languageLabel")}
+              lang={locale === "en" ? "zh-CN" : "en"}
+              data-testid="portal-lang"
+            >
+              {t("portal.language")}
+            </Button>
+          </div>
+        </header>
+        <main style={{ maxWidth: 880, margin: "0 auto", padding: "16px" }}>{content}</main>
+      </div>
     </AntApp>
   );
 }

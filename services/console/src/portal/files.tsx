@@ -8,16 +8,17 @@ export const maxFiles = 5;
 /** FilePicker holds a form's files in the page until it is sent: nothing uploads on its own. */
 export function FilePicker({ files, onChange, t, testId }: { files: UploadFile[]; onChange: (f: UploadFile[]) => void; t: PortalT; testId: string }) {
   return (
-    <Upload
-      multiple
-      maxCount={maxFiles}
-      fileList={files}
-      beforeUpload={() => false}
-      onChange={({ fileList }) => onChange(fileList.slice(0, maxFiles))}
-      data-testid={testId}
-    >
-      <Button icon={<PaperClipOutlined />}>{t("portal.newCase.addFiles")}</Button>
-    </Upload>
+    <div data-testid={testId}>
+      <Upload
+        multiple
+        maxCount={maxFiles}
+        fileList={files}
+        beforeUpload={() => false}
+        onChange={({ fileList }) => onChange(fileList.slice(0, maxFiles))}
+      >
+        <Button icon={<PaperClipOutlined />}>{t("portal.newCase.addFiles")}</Button>
+      </Upload>
+    </div>
   );
 }
 

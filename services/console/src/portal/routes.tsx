@@ -17,6 +17,7 @@ export const portalRoutes: RouteObject[] = [
       { path: "articles/:id", lazy: async () => ({ Component: (await import("./ArticlePage")).default }) },
       { path: "cases/new", lazy: async () => ({ Component: (await import("./NewCasePage")).default }) },
       { path: "cases/:id", lazy: async () => ({ Component: (await import("./CasePage")).default }) },
+      { path: "chat", lazy: async () => ({ Component: (await import("./ChatPage")).default }) },
       { path: "*", lazy: async () => ({ Component: (await import("./NotFoundPage")).default }) },
     ],
   },
