@@ -111,6 +111,25 @@ migration Job adds DATABASE_MIGRATE_URL.
     fieldRef:
       fieldPath: status.podIP
 {{- end }}
+{{- if eq .name "support" }}
+{{- include "rapport.support.env" $ctx }}
+{{- end }}
 {{ include "rapport.sharedEnv" $ctx }}
 {{- include "rapport.extraEnv" .svc.extraEnv }}
+{{- end -}}
+
+{{/* rapport.support.env: support's mail, in and out (supportMail). */}}
+{{- define "rapport.support.env" -}}
+{{- $m := .Values.supportMail -}}
+{{- with include "rapport.smtpSecret" . }}
+{{ include "rapport.secretEnv" (dict "name" "SUPPORT_SMTP_URL" "secret" . "key" "GATEWAY_SMTP_URL") }}
+{{- end }}
+{{- with ($m.from | default .Values.smtp.from) }}
+- name: SUPPORT_MAIL_FROM
+  value: {{ . | quote }}
+{{- end }}
+{{- if $m.inbound.enabled }}
+- name: SUPPORT_SMTP_ADDR
+  value: {{ printf ":%d" (int $m.inbound.port) | quote }}
+{{- end }}
 {{- end -}}
