@@ -95,6 +95,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	))
 	start(t, "support", bins.Support, s.SupportURL, append(common,
 		"SERVICE_NAME=support", "HTTP_ADDR="+supAddr,
+		"SALES_URL="+s.SalesURL, // cases' links to opportunities are checked in sales with the caller's authority
 		"DATABASE_URL="+supdb.AppURL, "DATABASE_MIGRATE_URL="+supdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),

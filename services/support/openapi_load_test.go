@@ -35,6 +35,6 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contracttest.CheckRoutes(t, doc, slices.Concat(routes(db, nil, mail), portal.Routes(site), polls.Routes(),
+	contracttest.CheckRoutes(t, doc, slices.Concat(routes(db, nil, mail, nil), portal.Routes(site), polls.Routes(),
 		chat.Routes(chat.NewService(db, nil, nil, nil), nil)))
 }

@@ -13,8 +13,10 @@ package support
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/kitx"
@@ -23,6 +25,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
+	"github.com/rapport-crm/rapport/libs/svcclient"
 
 	"github.com/rapport-crm/rapport/services/support/attachments"
 	"github.com/rapport-crm/rapport/services/support/cases"
@@ -30,6 +33,7 @@ import (
 	"github.com/rapport-crm/rapport/services/support/contracts"
 	"github.com/rapport-crm/rapport/services/support/customers"
 	"github.com/rapport-crm/rapport/services/support/email"
+	"github.com/rapport-crm/rapport/services/support/internal/salesapi"
 	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/kb"
 	"github.com/rapport-crm/rapport/services/support/macros"
@@ -74,8 +78,37 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail), portal.Routes(site), polls.Routes(), desk), OpenAPI: spec, Consumers: append(consumers(db, env.Logger, mail), polls.Consumers()...),
+	// cases: links to opportunities checked in sales
+	opps, err := opportunities(env)
+	if err != nil {
+		return starter.API{}, err
+	}
+	return starter.API{Routes: slices.Concat(routes(db, env.Cursors, mail, opps), portal.Routes(site), polls.Routes(), desk), OpenAPI: spec, Consumers: append(consumers(db, env.Logger, mail), polls.Consumers()...),
 		Jobs: append(jobs(db, env.Logger, mail), polls.Jobs()...), Servers: append(mail.Servers(), starter.Server{Name: "chat", Run: hub.Run})}, nil
+}
+
+// salesTimeout bounds one call to the gateway or to sales.
+const salesTimeout = 10 * time.Second
+
+// opportunities checks the opportunities cases link to in sales, with
+// each request's caller's authority through the gateway's token exchange
+// (GATEWAY_URL, SALES_URL); nil, with a warning, when either is missing:
+// links are then checked for their shape only.
+func opportunities(env starter.Env) (cases.Opportunities, error) {
+	base := env.Config.ServiceURLs[registry.Sales]
+	if env.Config.GatewayURL == "" || base == "" {
+		env.Logger.Warn("no gateway or sales URL (GATEWAY_URL, SALES_URL): cases' links to opportunities are not checked in sales")
+		return nil, nil
+	}
+	gw, err := svcclient.New(env.Config.GatewayURL, &http.Client{Timeout: salesTimeout})
+	if err != nil {
+		return nil, err
+	}
+	svc, err := gw.Service(registry.Sales, base)
+	if err != nil {
+		return nil, err
+	}
+	return salesapi.New(svc), nil
 }
 
 // consumers are the service's consumers of events.
@@ -120,12 +153,12 @@ func jobs(db *outbox.DB, logger *slog.Logger, mail *email.Channel) []starter.Job
 
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
-func routes(db *outbox.DB, cursors *kitx.Cursors, mail *email.Channel) []starter.Route {
+func routes(db *outbox.DB, cursors *kitx.Cursors, mail *email.Channel, opps cases.Opportunities) []starter.Route {
 	return slices.Concat[[]starter.Route](
 		// attachments routes
 		attachments.Routes(attachments.NewService(db, attachments.NewDBStore(attachments.DefaultLimit))),
 		// cases routes
-		cases.NewService(db, cursors).Routes(),
+		cases.NewService(db, cursors).WithOpportunities(opps).Routes(),
 		// sla routes
 		sla.Routes(sla.NewService(db)),
 		// queues routes

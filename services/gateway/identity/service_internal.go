@@ -30,6 +30,9 @@ var exchanges = map[string][]string{
 	// Lead conversion creates or links the contact and the account
 	// (issue 15, point 4).
 	registry.Sales: {registry.Contacts},
+	// A case's links to opportunities are checked in sales when an agent
+	// creates or changes the case (issue 18).
+	registry.Support: {registry.Sales},
 }
 
 // ExchangeRequest is the body of POST /internal/v1/token-exchange.

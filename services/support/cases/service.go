@@ -23,10 +23,11 @@ import (
 // "system:<channel>"). Every change runs in one transaction of the tenant
 // with its events.
 type Service struct {
-	db      *outbox.DB
-	cursors *kitx.Cursors
-	store   attachments.Store
-	now     func() time.Time
+	db            *outbox.DB
+	cursors       *kitx.Cursors
+	store         attachments.Store
+	now           func() time.Time
+	opportunities Opportunities // nil: links checked for their shape only
 }
 
 // NewService returns the Service on db, signing list cursors with cursors,
@@ -52,7 +53,11 @@ func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox
 
 // Create stores a new case (status new unless the input says open) made
 // by the caller, numbered next in the tenant, and publishes case.created.
+// Its links to opportunities are checked in sales first (checkLinks).
 func (s *Service) Create(ctx context.Context, in Case) (out Case, err error) {
+	if err := s.checkCreate(ctx, in); err != nil {
+		return out, err
+	}
 	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		out, err = s.createIn(ctx, tx, in, p.UserID)
 		return err
@@ -121,7 +126,8 @@ func (s *Service) ByNumber(ctx context.Context, number int64) (out Case, err err
 // Update applies a JSON merge patch to the case id at version ifMatch:
 // its fields are checked as a create's, its status moves as Transitions
 // allow (a reopening within the reopen window), a closed case changes no
-// more. A patch that changes nothing keeps the version and publishes
+// more; the links to opportunities it adds are checked in sales first
+// (checkLinks). A patch that changes nothing keeps the version and publishes
 // nothing; otherwise case.updated, and case.status_changed when the
 // status moved.
 func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (out Case, changed []string, err error) {
@@ -130,6 +136,9 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	}
 	if ifMatch == 0 {
 		return out, nil, ErrIfMatchRequired
+	}
+	if err := s.checkPatch(ctx, id, ifMatch, patch); err != nil {
+		return out, nil, err
 	}
 	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		st, err := settingsIn(ctx, tx)
