@@ -18,7 +18,9 @@ const UnmatchedRoute = "unmatched"
 // request is served) without the method and host parts, so
 // "GET /v1/contacts/{id}" is recorded as route "/v1/contacts/{id}", never
 // the raw path. Requests that matched no pattern are recorded as
-// UnmatchedRoute. A nil m records nothing.
+// UnmatchedRoute. A request that switched protocols (a WebSocket) is
+// recorded as status 101 with the time up to the switch, not the life of
+// the socket. A nil m records nothing.
 func (m *Metrics) InstrumentMux(h http.Handler) http.Handler {
 	if m == nil {
 		return h
@@ -27,9 +29,13 @@ func (m *Metrics) InstrumentMux(h http.Handler) http.Handler {
 		start := time.Now()
 		sw := &StatusWriter{ResponseWriter: w}
 		defer func() {
+			end := sw.Switched()
+			if end.IsZero() {
+				end = time.Now()
+			}
 			m.httpDuration.
 				WithLabelValues(RouteOf(r.Pattern), r.Method, strconv.Itoa(sw.Status())).
-				Observe(time.Since(start).Seconds())
+				Observe(end.Sub(start).Seconds())
 		}()
 		h.ServeHTTP(sw, r)
 	})

@@ -1,14 +1,18 @@
 package obs_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-crm/rapport/libs/obs"
 )
@@ -151,5 +155,60 @@ func TestParseLevel(t *testing.T) {
 		if (err != nil) != tc.wantErr || got != tc.want {
 			t.Errorf("ParseLevel(%q): got %v, %v; want %v, err=%v", tc.in, got, err, tc.want, tc.wantErr)
 		}
+	}
+}
+
+// TestMetricsSwitchedProtocols: a request whose connection is hijacked to
+// switch protocols (a WebSocket) is recorded as a 101 whose duration ends
+// at the switch; the life of the socket (two seconds held open here) is not
+// the request's latency.
+func TestMetricsSwitchedProtocols(t *testing.T) {
+	m := obs.NewMetrics("support")
+	release, done := make(chan struct{}), make(chan struct{})
+	api := http.NewServeMux()
+	api.HandleFunc("GET /ws", func(w http.ResponseWriter, _ *http.Request) {
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack through InstrumentMux: %v", err)
+			return
+		}
+		defer conn.Close()
+		_, _ = brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n")
+		_ = brw.Flush()
+		<-release
+	})
+	instrumented := m.InstrumentMux(api)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(done)
+		instrumented.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = io.WriteString(conn, "GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("the switch: %v, %v", resp, err)
+	}
+	time.Sleep(2 * time.Second)
+	close(release)
+	<-done
+
+	body := scrape(t, m)
+	const series = `rapport_http_request_duration_seconds_sum{method="GET",route="/ws",service="support",status="101"} `
+	i := strings.Index(body, series)
+	if i < 0 {
+		t.Fatalf("scrape lacks %q:\n%s", series, body)
+	}
+	line, _, _ := strings.Cut(body[i+len(series):], "\n")
+	sum, err := strconv.ParseFloat(line, 64)
+	if err != nil {
+		t.Fatalf("the sum %q: %v", line, err)
+	}
+	if sum >= 2 {
+		t.Errorf("the socket's request lasted %.3f s: its life was counted, not its switch", sum)
 	}
 }

@@ -87,6 +87,10 @@ func Middleware(rec Recorder, p Policy) func(http.Handler) http.Handler {
 			if !ok {
 				return // not authenticated: answered 401 before reaching a service
 			}
+			end := sw.Switched() // a socket's latency is up to its switch, not its life
+			if end.IsZero() {
+				end = time.Now()
+			}
 			requestID := kitx.RequestIDFrom(r.Context())
 			if requestID == "" {
 				requestID = w.Header().Get(kitx.RequestIDHeader)
@@ -106,7 +110,7 @@ func Middleware(rec Recorder, p Policy) func(http.Handler) http.Handler {
 				ResourceID:    ResourceID(w.Header().Get("Location"), r.URL.Path),
 				ChangedFields: up.ChangedFields,
 				RequestID:     requestID,
-				LatencyMS:     time.Since(start).Milliseconds(),
+				LatencyMS:     end.Sub(start).Milliseconds(),
 			})
 		})
 	}

@@ -147,9 +147,10 @@ func TestChainPassesWebSocketUpgrades(t *testing.T) {
 	}
 
 	// The socket is a read of personal data (a chat): audited once it
-	// closes, naming the path but never the token.
+	// closes as the 101 it was, naming the path but never the token.
 	entries := waitAudit(t, store, chainTenant, 1)
-	if len(entries) != 1 || entries[0].Path != chat || entries[0].Kind != audit.KindRead || entries[0].UserID != "u-1" {
+	if len(entries) != 1 || entries[0].Path != chat || entries[0].Kind != audit.KindRead || entries[0].UserID != "u-1" ||
+		entries[0].Status != http.StatusSwitchingProtocols {
 		t.Fatalf("audit entries %+v, want the socket's read", entries)
 	}
 	b, err := json.Marshal(entries[0])
