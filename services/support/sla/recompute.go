@@ -21,8 +21,11 @@ const recomputeBatch = 5000
 
 // recomputeSQL reads a batch of the running clocks of the policy $1
 // after the clock ($2, $3), with their case's priority (an index range of
-// case_clocks_policy).
-const recomputeSQL = `SELECT ` + clockColumnsK + `, c.priority FROM case_clocks k JOIN cases c ON c.id = k.case_id
+// case_clocks_policy). The cases are bounded by the batch's first case as
+// well (c.id >= $2): the planner draws no bound on them from the row
+// comparison on the clocks, and read every batch's cases from the
+// tenant's first (bench/results.md, part 12).
+const recomputeSQL = `SELECT ` + clockColumnsK + `, c.priority FROM case_clocks k JOIN cases c ON c.id = k.case_id AND c.id >= $2::uuid
 	WHERE k.policy_id = $1 AND k.met_at IS NULL AND k.stopped_at IS NULL AND (k.case_id, k.target) > ($2::uuid, $3)
 	ORDER BY k.case_id, k.target LIMIT $4`
 
