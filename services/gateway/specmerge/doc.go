@@ -10,7 +10,10 @@
 // security, and it is validated with kin-openapi before it is served. A
 // service's own top-level security (how the gateway calls it) stays out:
 // its operations are secured as the gateway's document says, unless one
-// names a requirement of its own, whose schemes come along.
+// names a requirement of its own, whose schemes come along. The
+// self-service portal's paths, which its service serves under /portal/v1,
+// are listed where the gateway serves them to the public,
+// /portal/{tenant}/api/v1/…, without security.
 //
 // Handler serves the merged document and keeps it current: with a
 // discovery.Resolver it fetches each service's /openapi.json at start and

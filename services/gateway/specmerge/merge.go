@@ -46,6 +46,7 @@ func Merge(gateway []byte, services map[string][]byte) ([]byte, error) {
 			return nil, err
 		}
 		dropUnnamedSchemes(docs[name])
+		publicPortal(docs[name])
 	}
 
 	renames := planRenames(out, names, docs)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/rapport-crm/rapport/services/gateway/proxy"
 )
 
 // repositoryDocuments reads the gateway's api/openapi.yaml and every
@@ -92,6 +94,11 @@ func TestRepositoryDocumentsMerge(t *testing.T) {
 	source := operationIDsOf(t, "gateway", gateway)
 	for name, data := range services {
 		for k, id := range operationIDsOf(t, name, data) {
+			// the portal's paths are listed at their public address (publicPortal)
+			method, path, _ := strings.Cut(k, " ")
+			if rest, ok := strings.CutPrefix(path, proxy.PortalUpstreamPrefix); ok && (rest == "" || rest[0] == '/') {
+				k = method + " " + PortalPublicPrefix + rest
+			}
 			source[k] = id
 		}
 	}
