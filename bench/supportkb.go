@@ -178,7 +178,8 @@ const kbRawSQL = `WITH q AS (SELECT DISTINCT t FROM unnest(tsvector_to_array(to_
 // articles and texts for the hits and highlights).
 const kbSearchSQL = `SELECT a.id, a.translation_group, a.locale, a.category_id, a.visibility, a.state, t.title, t.body_text, a.helpful_count,
 	a.not_helpful_count, a.updated_at, r.score
-	FROM (WITH m AS (SELECT x.article_id, sum(x.w) AS score FROM (SELECT article_id, weight * ln(1 + 10000.0 / count(*) OVER ()) AS w
+	FROM (WITH m AS (SELECT x.article_id, sum(x.w) AS score FROM (SELECT article_id,
+				weight * (SELECT ln(1 + 10000.0::float8 / count(*)) FROM kb_terms WHERE term = $1) AS w
 			FROM kb_terms WHERE term = $1) x GROUP BY x.article_id HAVING count(*) = 1)
 		SELECT m.article_id, m.score FROM m ORDER BY m.score DESC, m.article_id LIMIT 10) r
 	JOIN kb_articles a ON a.tenant_id = ` + pgrecord.CurrentTenant + ` AND a.id = r.article_id
