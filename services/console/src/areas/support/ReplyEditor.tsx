@@ -5,8 +5,10 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { useI18n } from "../../i18n/I18n";
 import { nextStatuses, type Attachment, type Case, type CaseStatus } from "./api";
+import { MacroActionsNote, MacroPicker } from "./MacroPicker";
+import { actionsPatch, replyStatus, type MacroActions, type MacroRendered } from "./macros";
 import { threadKey } from "./Thread";
-import { caseKey } from "./useCasePatch";
+import { caseKey, patchCase } from "./useCasePatch";
 
 /** Kind is what the editor writes: a public reply to the customer or an internal note. */
 type Kind = "reply" | "note";
@@ -27,9 +29,21 @@ function uploadAttachment(caseId: string, file: File): Promise<Attachment> {
 }
 
 /**
+ * applyActions makes the rest of a macro's actions (priority, queue, tags)
+ * on the case id once its reply is sent: on the case as the reply left it.
+ */
+async function applyActions(id: string, actions: MacroActions) {
+  const cur = await unwrap(api.GET("/v1/cases/{id}", { params: { path: { id } } }));
+  const patch = actionsPatch(cur, actions);
+  if (patch) await patchCase(id, cur.version, patch);
+}
+
+/**
  * ReplyEditor writes to a case's thread: a public reply (which may set the
  * case's status as it goes) or an internal note, with files uploaded to the
- * case first and sent with it. What was typed stays on a failed send.
+ * case first and sent with it. A macro fills the text, rendered for the
+ * case; its status goes with a reply and its other actions are made on the
+ * case after it. What was typed stays on a failed send.
  */
 export function ReplyEditor({ c }: { c: Case }) {
   const { t } = useI18n();
@@ -41,8 +55,15 @@ export function ReplyEditor({ c }: { c: Case }) {
   const [status, setStatus] = useState<CaseStatus | undefined>();
   const [files, setFiles] = useState<UploadFile<Attachment>[]>([]);
   const [sending, setSending] = useState(false);
+  const [actions, setActions] = useState<MacroActions | undefined>();
   const uploading = files.some((f) => f.status === "uploading");
   const ids = files.flatMap((f) => (f.status === "done" && f.response ? [f.response.id] : []));
+  const pickMacro = (r: MacroRendered) => {
+    setBody((cur) => (cur.trim() === "" ? r.bodyText : `${cur}\n${r.bodyText}`));
+    setActions(r.actions);
+    const s = replyStatus(c, r.actions);
+    if (s) setStatus(s);
+  };
   const send = async () => {
     setSending(true);
     try {
@@ -52,7 +73,9 @@ export function ReplyEditor({ c }: { c: Case }) {
       setBody("");
       setFiles([]);
       setStatus(undefined);
+      setActions(undefined);
       message.success(kind === "reply" ? t("support.reply.sent") : t("support.reply.noted"));
+      if (kind === "reply" && actions) await applyActions(c.id, actions).catch((err: Error) => message.error(t("support.macros.actionsFailed", { reason: err.message })));
       qc.invalidateQueries({ queryKey: threadKey(c.id) });
       qc.invalidateQueries({ queryKey: caseKey(c.id) });
       qc.invalidateQueries({ queryKey: ["support", "cases", "list"] });
@@ -76,6 +99,7 @@ export function ReplyEditor({ c }: { c: Case }) {
           ]}
           data-testid="reply-kind"
         />
+        <MacroPicker caseId={c.id} onPick={pickMacro} />
         <Input.TextArea
           id="reply-body"
           aria-label={kind === "reply" ? t("support.reply.public") : t("support.reply.note")}
@@ -102,6 +126,7 @@ export function ReplyEditor({ c }: { c: Case }) {
             {t("support.reply.attach")}
           </Button>
         </Upload>
+        {kind === "reply" && actions && <MacroActionsNote actions={actions} onDrop={() => setActions(undefined)} />}
         <Space wrap>
           {kind === "reply" && (
             <Select<CaseStatus>

@@ -1,7 +1,7 @@
-import { BookOutlined, ClockCircleOutlined, CommentOutlined, CustomerServiceOutlined, FieldTimeOutlined, SafetyCertificateOutlined, SmileOutlined, ToolOutlined } from "@ant-design/icons";
+import { BookOutlined, ClockCircleOutlined, CommentOutlined, CustomerServiceOutlined, FieldTimeOutlined, MessageOutlined, SafetyCertificateOutlined, SmileOutlined, ToolOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
 
-/** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts, work orders and survey results, and the SLA's policies and calendars. */
+/** support is the service desk: the agent's cases with their SLA clocks, the knowledge base, service contracts, work orders and survey results, the SLA's policies and calendars, and macros (canned replies). */
 export const support: Area = {
   name: "support",
   routes: [
@@ -16,6 +16,7 @@ export const support: Area = {
     page("surveys", () => import("./SurveysPage")),
     page("admin/business-calendars", () => import("./CalendarsPage")),
     page("admin/sla-policies", () => import("./PoliciesPage")),
+    page("admin/macros", () => import("./MacrosPage")),
   ],
   menu: [
     { path: "/cases", labelKey: "support.menu.cases", icon: <CustomerServiceOutlined />, group: "service", order: 10, permission: "support:read" },
@@ -26,6 +27,7 @@ export const support: Area = {
     { path: "/surveys", labelKey: "support.menu.surveys", icon: <SmileOutlined />, group: "service", order: 50, permission: "support:read" },
     { path: "/admin/sla-policies", labelKey: "support.menu.policies", icon: <FieldTimeOutlined />, group: "admin", order: 75, permission: "support:admin" },
     { path: "/admin/business-calendars", labelKey: "support.menu.calendars", icon: <ClockCircleOutlined />, group: "admin", order: 76, permission: "support:admin" },
+    { path: "/admin/macros", labelKey: "support.menu.macros", icon: <MessageOutlined />, group: "admin", order: 77, permission: "support:write" },
   ],
   catalog: () => import("./catalog"),
 };
