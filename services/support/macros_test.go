@@ -68,11 +68,14 @@ func TestSupportMacrosCRUDAndPermissions(t *testing.T) {
 	if got := e.macroNames(agent); !slices.Equal(got, []string{"Mine", "Thanks"}) {
 		t.Fatalf("agent sees %v", got)
 	}
+	c := e.createCase(admin, map[string]any{"subject": "Billing"})
+	e.renderMacro(agent, mine.ID, c.ID)
 	for _, u := range []user{other, admin} {
 		if got := e.macroNames(u); !slices.Equal(got, []string{"Thanks"}) {
 			t.Fatalf("%s sees %v", u.id, got)
 		}
 		e.want(e.do(u, "GET", "/v1/support-macros/"+mine.ID, nil), http.StatusNotFound)
+		e.want(e.do(u, "POST", "/v1/support-macros/"+mine.ID+"/render", map[string]any{"caseId": c.ID}), http.StatusNotFound)
 		e.want(e.do(u, "PATCH", "/v1/support-macros/"+mine.ID, map[string]any{"name": "Theirs"}, "If-Match", kitx.ETag(mine.Version)),
 			http.StatusNotFound)
 		e.want(e.do(u, "DELETE", "/v1/support-macros/"+mine.ID, nil), http.StatusNotFound)
