@@ -5,18 +5,26 @@ import (
 )
 
 // CaseClock is a case's clock of one target as GET /v1/cases/{id}/sla
-// shows it: Minutes of business time from StartedAt on its policy's
-// calendar, not counting Pauses, with what happened to it (History).
+// shows it: Minutes of business time from StartedAt on its calendar, not
+// counting Pauses, with what happened to it (History).
 type CaseClock struct {
-	Target    string     `json:"target"`
-	PolicyID  string     `json:"policyId"`
-	Minutes   int        `json:"minutes"`
-	StartedAt time.Time  `json:"startedAt"`
-	Pauses    []Pause    `json:"pauses"`
-	DueAt     *time.Time `json:"dueAt,omitempty"`
-	MetAt     *time.Time `json:"metAt,omitempty"`
-	StoppedAt *time.Time `json:"stoppedAt,omitempty"`
-	WarnedAt  *time.Time `json:"warnedAt,omitempty"`
+	Target   string `json:"target"`
+	PolicyID string `json:"policyId"`
+	// CalendarID is the business calendar the clock runs on: its
+	// contract's coverage hours when the case's contract has them (kept
+	// as the clock started), else "" and its policy's, which the API
+	// shows.
+	CalendarID string `json:"calendarId,omitempty"`
+	// ContractID is the service contract the case was under when the
+	// clock started, "" for none.
+	ContractID string     `json:"contractId,omitempty"`
+	Minutes    int        `json:"minutes"`
+	StartedAt  time.Time  `json:"startedAt"`
+	Pauses     []Pause    `json:"pauses"`
+	DueAt      *time.Time `json:"dueAt,omitempty"`
+	MetAt      *time.Time `json:"metAt,omitempty"`
+	StoppedAt  *time.Time `json:"stoppedAt,omitempty"`
+	WarnedAt   *time.Time `json:"warnedAt,omitempty"`
 	// BreachedAt is when the sweep found it breached.
 	BreachedAt *time.Time `json:"breachedAt,omitempty"`
 	// Status is running, paused, met, stopped or breached (running past its
@@ -53,6 +61,18 @@ func (k *CaseClock) running() bool { return k.MetAt == nil && k.StoppedAt == nil
 // clock is k's arithmetic.
 func (k *CaseClock) clock() Clock {
 	return Clock{Start: k.StartedAt, Target: time.Duration(k.Minutes) * time.Minute, Pauses: k.Pauses}
+}
+
+// calendar is the calendar of cals k runs on: its own when cals has it
+// (one deleted since falls back), else its policy p's; nil for neither.
+func (k *CaseClock) calendar(p *Policy, cals map[string]*Calendar) *Calendar {
+	if c := cals[k.CalendarID]; c != nil {
+		return c
+	}
+	if p == nil {
+		return nil
+	}
+	return cals[p.CalendarID]
 }
 
 // log appends an event to k's history.

@@ -12,10 +12,12 @@ import (
 	"github.com/rapport-crm/rapport/services/support/cases"
 )
 
-// caseClocks is a case with its clocks, the tenant's policies and
-// calendars: what a case's event changes.
+// caseClocks is a case with its clocks, the service contract it is under
+// (nil: none), the tenant's policies and calendars: what a case's event
+// changes.
 type caseClocks struct {
 	c        caseInfo
+	contract *caseContract
 	clocks   map[string]*CaseClock
 	policies []Policy
 	cals     map[string]*Calendar
@@ -25,8 +27,8 @@ type caseClocks struct {
 // targets are the clocks' targets in the order they are shown.
 var targets = []string{FirstResponse, NextResponse, Resolution}
 
-// loadCaseClocks reads the case id (locking it) with its clocks and the
-// tenant's policies and calendars.
+// loadCaseClocks reads the case id (locking it) with its clocks, its
+// contract and the tenant's policies and calendars.
 func loadCaseClocks(ctx context.Context, tx *outbox.Tx, id string) (*caseClocks, error) {
 	c, err := getCase(ctx, tx, id)
 	if err != nil {
@@ -34,6 +36,9 @@ func loadCaseClocks(ctx context.Context, tx *outbox.Tx, id string) (*caseClocks,
 	}
 	out := &caseClocks{c: c, changed: map[string]bool{}}
 	if out.clocks, err = readClocks(ctx, tx, id); err != nil {
+		return nil, err
+	}
+	if out.contract, err = contractOf(ctx, tx, c); err != nil {
 		return nil, err
 	}
 	if out.policies, err = listPolicies(ctx, tx); err != nil {
@@ -58,7 +63,9 @@ func (c *caseClocks) each(f func(*CaseClock) bool) {
 }
 
 // start starts the clock target at at on p for the case's priority,
-// unless p has no such target.
+// unless p has no such target, under the case's contract: on the
+// calendar of its coverage hours when it has one (and the tenant that
+// calendar).
 func (c *caseClocks) start(target string, p *Policy, at time.Time) {
 	m := p.minutes(target, c.c.Priority)
 	if m == 0 {
@@ -70,6 +77,10 @@ func (c *caseClocks) start(target string, p *Policy, at time.Time) {
 		c.clocks[target] = k
 	}
 	k.restart(at, p.ID, m)
+	k.ContractID, k.CalendarID = c.contract.id(), ""
+	if cal := c.contract.calendar(); c.cals[cal] != nil {
+		k.CalendarID = cal
+	}
 	c.changed[target] = true
 }
 
@@ -81,7 +92,7 @@ func (c *caseClocks) caseEvent(typ string, p casePayload, at time.Time) {
 			return
 		}
 		c.c.Priority = p.Priority
-		if pol := choose(c.policies, p.Priority, p.AccountID); pol != nil {
+		if pol := choose(c.policies, p.Priority, p.AccountID, c.contract); pol != nil {
 			c.start(FirstResponse, pol, p.CreatedAt)
 			c.start(Resolution, pol, p.CreatedAt)
 		}
@@ -153,7 +164,7 @@ func (c *caseClocks) entry(e entryPayload) {
 }
 
 // current is the policy of the case's clocks (the resolution's first),
-// else the one its priority and account choose now.
+// else the one its priority, account and contract choose now.
 func (c *caseClocks) current() *Policy {
 	for _, t := range []string{Resolution, FirstResponse, NextResponse} {
 		if k := c.clocks[t]; k != nil {
@@ -162,7 +173,7 @@ func (c *caseClocks) current() *Policy {
 			}
 		}
 	}
-	return choose(c.policies, c.c.Priority, pgrecord.Deref(c.c.AccountID))
+	return choose(c.policies, c.c.Priority, pgrecord.Deref(c.c.AccountID), c.contract)
 }
 
 // retarget re-picks the policy of a case whose priority changed: the
@@ -170,7 +181,7 @@ func (c *caseClocks) current() *Policy {
 // start and pauses) or stop when it has none.
 func (c *caseClocks) retarget(priority, account string, at time.Time) {
 	c.c.Priority = priority
-	pol := choose(c.policies, priority, account)
+	pol := choose(c.policies, priority, account, c.contract)
 	c.each(func(k *CaseClock) bool {
 		if !k.running() {
 			return false
@@ -191,9 +202,9 @@ func (c *caseClocks) retarget(priority, account string, at time.Time) {
 	})
 }
 
-// save schedules the changed clocks on their policies' calendars and
-// writes them, with the case's due time. A clock whose policy is gone
-// stops.
+// save schedules the changed clocks on their calendars (their own, else
+// their policies') and writes them, with the case's due time. A clock
+// whose policy is gone stops.
 func (c *caseClocks) save(ctx context.Context, tx *outbox.Tx) error {
 	var out []*CaseClock
 	for _, t := range targets {
@@ -206,7 +217,7 @@ func (c *caseClocks) save(ctx context.Context, tx *outbox.Tx) error {
 			k.stop(time.Now(), "SLA policy deleted")
 			k.schedule(nil, 0)
 		} else {
-			k.schedule(c.cals[pol.CalendarID], pol.WarnBeforeMinutes)
+			k.schedule(k.calendar(pol, c.cals), pol.WarnBeforeMinutes)
 		}
 		out = append(out, k)
 	}

@@ -14,8 +14,9 @@ import (
 
 // Policy is an SLA policy: the targets of the cases it applies to, in
 // business minutes per priority on its calendar, the warning before a
-// breach, and what a breach escalates to. A case gets the first active
-// policy, by Position then age, whose Conditions it meets.
+// breach, and what a breach escalates to. A case gets the policy its
+// service contract grants (when active), else the first active policy, by
+// Position then age, whose Conditions it meets.
 type Policy struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
@@ -34,10 +35,13 @@ type Policy struct {
 }
 
 // Conditions select the cases of a policy: each list, when not empty,
-// must hold the case's value.
+// must hold the case's value. ContractIDs are service contracts: the case
+// must be under one of them (the contract it links to, else its
+// account's in force on the day it was opened).
 type Conditions struct {
-	Priorities []string `json:"priorities"`
-	AccountIDs []string `json:"accountIds"`
+	Priorities  []string `json:"priorities"`
+	AccountIDs  []string `json:"accountIds"`
+	ContractIDs []string `json:"contractIds"`
 }
 
 // Targets are a policy's targets, each in business minutes by case
@@ -90,7 +94,7 @@ func (p *Policy) normalize() error {
 		t := true
 		p.Active = &t
 	}
-	p.Conditions.Priorities, p.Conditions.AccountIDs = nonNil(p.Conditions.Priorities), nonNil(p.Conditions.AccountIDs)
+	p.Conditions.nonNil()
 	for i, pr := range p.Conditions.Priorities {
 		v.Check(slices.Contains(cases.Priorities, pr), fmt.Sprintf("conditions/priorities/%d", i), "one of low, normal, high, urgent")
 	}
@@ -98,6 +102,10 @@ func (p *Policy) normalize() error {
 		v.Check(ids.Valid(id), fmt.Sprintf("conditions/accountIds/%d", i), "an account's id")
 	}
 	v.Check(len(p.Conditions.AccountIDs) <= 1000, "conditions/accountIds", "at most 1000")
+	for i, id := range p.Conditions.ContractIDs {
+		v.Check(ids.Valid(id), fmt.Sprintf("conditions/contractIds/%d", i), "a service contract's id")
+	}
+	v.Check(len(p.Conditions.ContractIDs) <= 1000, "conditions/contractIds", "at most 1000")
 	for _, t := range []struct {
 		field string
 		m     *map[string]int
@@ -136,12 +144,20 @@ func (p *Policy) normalize() error {
 	return v.Err()
 }
 
-// matches reports whether a case of priority and account meets p's
-// conditions; an inactive policy matches nothing.
-func (p *Policy) matches(priority, account string) bool {
+// nonNil sets c's lists that are nil (a policy stored before a list
+// existed has none) to empty ones.
+func (c *Conditions) nonNil() {
+	c.Priorities, c.AccountIDs, c.ContractIDs = nonNil(c.Priorities), nonNil(c.AccountIDs), nonNil(c.ContractIDs)
+}
+
+// matches reports whether a case of priority and account, under the
+// contract ("" for none), meets p's conditions; an inactive policy
+// matches nothing.
+func (p *Policy) matches(priority, account, contract string) bool {
 	c := p.Conditions
 	return *p.Active && (len(c.Priorities) == 0 || slices.Contains(c.Priorities, priority)) &&
-		(len(c.AccountIDs) == 0 || slices.Contains(c.AccountIDs, account))
+		(len(c.AccountIDs) == 0 || slices.Contains(c.AccountIDs, account)) &&
+		(len(c.ContractIDs) == 0 || slices.Contains(c.ContractIDs, contract))
 }
 
 // minutes returns p's target of kind for priority, 0 when it has none.
@@ -167,11 +183,16 @@ func (p *Policy) escalations(target string) []Escalation {
 	return out
 }
 
-// choose returns the first of policies (in order) that a case of priority
-// and account meets, nil for none.
-func choose(policies []Policy, priority, account string) *Policy {
+// choose returns the policy of a case of priority and account under the
+// contract k (nil for none): the one k grants, when it is among policies
+// and active, else the first of policies (in order) whose conditions the
+// case meets; nil for none.
+func choose(policies []Policy, priority, account string, k *caseContract) *Policy {
+	if p := findPolicy(policies, k.policy()); p != nil && *p.Active {
+		return p
+	}
 	for i := range policies {
-		if policies[i].matches(priority, account) {
+		if policies[i].matches(priority, account, k.id()) {
 			return &policies[i]
 		}
 	}

@@ -24,8 +24,9 @@ const recomputeBatch = 5000
 // case_clocks_policy). The cases are bounded by the batch's first case as
 // well (c.id >= $2): the planner draws no bound on them from the row
 // comparison on the clocks, and read every batch's cases from the
-// tenant's first (bench/results.md, part 12).
-const recomputeSQL = `SELECT ` + clockColumnsK + `, c.priority FROM case_clocks k JOIN cases c ON c.id = k.case_id AND c.id >= $2::uuid
+// tenant's first (bench/results.md, part 12). A clock's own calendar
+// (calendar_id: its contract's coverage hours) is read too.
+const recomputeSQL = `SELECT ` + clockColumnsK + `, k.calendar_id, c.priority FROM case_clocks k JOIN cases c ON c.id = k.case_id AND c.id >= $2::uuid
 	WHERE k.policy_id = $1 AND k.met_at IS NULL AND k.stopped_at IS NULL AND (k.case_id, k.target) > ($2::uuid, $3)
 	ORDER BY k.case_id, k.target LIMIT $4`
 
@@ -202,9 +203,9 @@ func recomputeBatchOf(ctx context.Context, tx *outbox.Tx, id, afterCase, afterTa
 }
 
 // reschedule applies policy p (nil: deleted) to the running clock k of a
-// case of priority at at, on its calendar of cals: the target it now
-// has, or a stop; a due time that moves is in k's history. It reports
-// whether k changed.
+// case of priority at at, on its calendar of cals (its own, else p's):
+// the target it now has, or a stop; a due time that moves is in k's
+// history. It reports whether k changed.
 func reschedule(k *CaseClock, p *Policy, cals map[string]*Calendar, priority string, at time.Time) bool {
 	before, warn, next, minutes := k.DueAt, k.warnAt, k.nextAt, k.Minutes
 	m := 0
@@ -224,7 +225,7 @@ func reschedule(k *CaseClock, p *Policy, cals map[string]*Calendar, priority str
 		k.Minutes = m
 		k.log(at, "retargeted", fmt.Sprintf("%s: %d business minutes (priority %s)", p.Name, m, priority))
 	}
-	k.schedule(cals[p.CalendarID], p.WarnBeforeMinutes)
+	k.schedule(k.calendar(p, cals), p.WarnBeforeMinutes)
 	moved := !sameTime(before, k.DueAt)
 	if moved {
 		k.log(at, "recomputed", "")

@@ -97,7 +97,8 @@ func (s *Service) GetCalendar(ctx context.Context, id string) (b *BusinessCalend
 
 // UpdateCalendar applies a merge patch at version ifMatch; a changed
 // definition (anything but the name) has the running clocks of the
-// policies using it recomputed.
+// policies using it recomputed, and of those whose clocks run on it as a
+// contract's coverage hours.
 func (s *Service) UpdateCalendar(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (*BusinessCalendar, []string, error) {
 	t, err := tenant(ctx, ErrCalendarNotFound, id)
 	if err != nil {
@@ -126,15 +127,9 @@ func (s *Service) UpdateCalendar(ctx context.Context, id string, ifMatch int64, 
 		if err != nil || !slices.ContainsFunc(ch.Fields, func(f string) bool { return f != "name" }) {
 			return err
 		}
-		policies, err := listPolicies(ctx, tx)
+		using, err := policiesOnCalendar(ctx, tx, id)
 		if err != nil {
 			return err
-		}
-		var using []string
-		for _, p := range policies {
-			if p.CalendarID == id {
-				using = append(using, p.ID)
-			}
 		}
 		return requestRecompute(ctx, tx, using)
 	})
@@ -296,9 +291,15 @@ func (s *Service) CaseSLA(ctx context.Context, id string) (*CaseSLA, error) {
 			if k == nil {
 				continue
 			}
-			cal := &Calendar{always: true}
-			if p := findPolicy(policies, k.PolicyID); p != nil {
-				cal = cals[p.CalendarID]
+			if cals[k.CalendarID] == nil { // none of its own (or deleted since): its policy's
+				k.CalendarID = ""
+				if p := findPolicy(policies, k.PolicyID); p != nil {
+					k.CalendarID = p.CalendarID
+				}
+			}
+			cal := cals[k.CalendarID]
+			if cal == nil { // its policy deleted
+				cal = &Calendar{always: true}
 			}
 			k.view(cal, now)
 			k.Pauses, k.History = nonNil(k.Pauses), nonNil(k.History)

@@ -82,7 +82,8 @@ func listCalendars(ctx context.Context, tx *outbox.Tx) ([]BusinessCalendar, erro
 }
 
 // calendarRows is how pgrecord.Update reads, writes and deletes calendars;
-// one a policy uses is not deleted.
+// one a policy or a running clock (a contract's coverage hours) uses is
+// not deleted.
 var calendarRows = pgrecord.Rows[*BusinessCalendar]{
 	Entity: supportdb.EntityBusinessCalendar,
 	Lock: func(ctx context.Context, tx *outbox.Tx, id string) (*BusinessCalendar, error) {
@@ -92,6 +93,14 @@ var calendarRows = pgrecord.Rows[*BusinessCalendar]{
 		return saveCalendar(ctx, tx, next, false)
 	},
 	Delete: func(ctx context.Context, tx *outbox.Tx, id string) error {
+		var running bool
+		if err := tx.SQL().GetContext(ctx, &running, `SELECT EXISTS (SELECT 1 FROM case_clocks
+			WHERE calendar_id = $1 AND met_at IS NULL AND stopped_at IS NULL)`, id); err != nil {
+			return fmt.Errorf("delete business calendar: %w", pg.MapError(err))
+		}
+		if running {
+			return ErrCalendarInUse.WithDetail("the running SLA clocks of cases under a service contract run on this business calendar")
+		}
 		if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM business_calendars WHERE id = $1", id); err != nil {
 			if errors.Is(pg.MapError(err), pg.ErrReference) {
 				return ErrCalendarInUse
@@ -134,6 +143,7 @@ func (r policyRow) policy() (Policy, error) {
 			return p, fmt.Errorf("read SLA policy %s: %w", r.ID, err)
 		}
 	}
+	p.Conditions.nonNil()
 	return p, nil
 }
 
