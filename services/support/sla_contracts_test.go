@@ -119,7 +119,8 @@ func TestSLAContractGrantsPolicyAndCoverage(t *testing.T) {
 
 // TestSLAPolicyContractConditions: a policy's contractIds are checked
 // like its accountIds, and select the cases under those contracts (one
-// that grants no policy).
+// that grants no policy); a contract granting an inactive policy leaves
+// the choice to the conditions.
 func TestSLAPolicyContractConditions(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
@@ -146,6 +147,13 @@ func TestSLAPolicyContractConditions(t *testing.T) {
 	c = e.createCase(u, map[string]any{"subject": "Not contracted", "accountId": uuid.NewString()})
 	if _, res = e.startedClocks(u, c.ID); res.PolicyID != standard.ID || res.ContractID != "" {
 		t.Fatalf("another account's case: %+v", res)
+	}
+	retired := e.createPolicy(u, map[string]any{"name": "Retired", "active": false, "calendarId": always.ID, "targets": targets})
+	other := uuid.NewString()
+	k2 := e.createContract(u, contractWith(other, map[string]any{"slaPolicyId": retired.ID}))
+	c = e.createCase(u, map[string]any{"subject": "Retired grant", "accountId": other})
+	if _, res = e.startedClocks(u, c.ID); res.PolicyID != standard.ID || res.ContractID != k2.ID {
+		t.Fatalf("a case whose contract grants an inactive policy: %+v", res)
 	}
 	contracttest.ValidateEvents(t, "api/events", e.published())
 }
