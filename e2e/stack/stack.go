@@ -37,6 +37,7 @@ type Stack struct {
 	SigningKey    crypto.Signer
 	ContactsDB    string // the contacts database's owner URL, to read its catalog
 
+	mail        *mailSink     // the support service's mail relay (MailTo)
 	contacts    *proc.Process // the running contacts service; nil while stopped
 	contactsBin string
 	contactsEnv []string
@@ -93,9 +94,14 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
 	))
+	// The support service mails through an in-process relay (MailTo): the
+	// portal's links to follow a case, agents' replies.
+	s.mail = startMailSink(t)
 	start(t, "support", bins.Support, s.SupportURL, append(common,
 		"SERVICE_NAME=support", "HTTP_ADDR="+supAddr,
 		"SALES_URL="+s.SalesURL, // cases' links to opportunities are checked in sales with the caller's authority
+		"SUPPORT_SMTP_URL=smtp://"+s.mail.addr, "SUPPORT_MAIL_FROM=Rapport Support <support@rapport.e2e.test>",
+		"SUPPORT_PORTAL_URL="+s.GatewayURL,
 		"DATABASE_URL="+supdb.AppURL, "DATABASE_MIGRATE_URL="+supdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),

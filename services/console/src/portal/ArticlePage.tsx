@@ -25,13 +25,14 @@ export default function ArticlePage() {
   });
   if (isApiError(article.error) && article.error.status === 404)
     return (
-      <Result
-        status="404"
-        title={t("portal.notFound.title")}
-        subTitle={t("portal.article.notFound")}
-        data-testid="portal-article-missing"
-        extra={<Link to={home}>{t("portal.article.back")}</Link>}
-      />
+      <div data-testid="portal-article-missing">
+        <Result
+          status="404"
+          title={t("portal.notFound.title")}
+          subTitle={t("portal.article.notFound")}
+          extra={<Link to={home}>{t("portal.article.back")}</Link>}
+        />
+      </div>
     );
   if (article.isError) return <PortalError error={article.error} t={t} onRetry={() => article.refetch()} />;
   if (!article.data) return <Card loading />;

@@ -47,7 +47,7 @@ export default function CasePage() {
   const [error, setError] = useState("");
   const [moved, setMoved] = useState(false);
   if (token === "" || (isApiError(kase.error) && (kase.error.status === 403 || kase.error.status === 404)))
-    return <Result status="403" title={t("portal.case.badLink")} data-testid="portal-case-badlink" />;
+    return <div data-testid="portal-case-badlink"><Result status="403" title={t("portal.case.badLink")} /></div>;
   if (kase.isError) return <PortalError error={kase.error} t={t} onRetry={() => kase.refetch()} />;
   if (!kase.data) return <Card loading />;
   const c = kase.data;

@@ -36,18 +36,19 @@ export default function HomePage() {
         <Typography.Title level={1} style={{ fontSize: 26 }}>
           {t("portal.home.heading")}
         </Typography.Title>
-        <Input.Search
-          key={q}
-          defaultValue={q}
-          placeholder={t("portal.home.search")}
-          aria-label={t("portal.home.search")}
-          enterButton={t("portal.home.searchButton")}
-          size="large"
-          maxLength={500}
-          allowClear
-          onSearch={(v) => setParams(v.trim() ? { q: v.trim() } : {})}
-          data-testid="portal-search"
-        />
+        <div role="search" data-testid="portal-search">
+          <Input.Search
+            key={q}
+            defaultValue={q}
+            placeholder={t("portal.home.search")}
+            aria-label={t("portal.home.search")}
+            enterButton={t("portal.home.searchButton")}
+            size="large"
+            maxLength={500}
+            allowClear
+            onSearch={(v) => setParams(v.trim() ? { q: v.trim() } : {})}
+          />
+        </div>
       </div>
       <Card size="small" title={q ? t("portal.home.results", { q }) : t("portal.home.latest")}>
         {articles.isError ? (

@@ -50,23 +50,24 @@ export default function NewCasePage() {
   };
   if (done)
     return (
-      <Result
-        status="success"
-        title={t("portal.newCase.doneTitle")}
-        subTitle={t("portal.newCase.doneBody")}
-        data-testid="portal-case-submitted"
-        extra={
-          <Button
-            onClick={() => {
-              form.resetFields();
-              setFiles([]);
-              setDone(false);
-            }}
-          >
-            {t("portal.newCase.another")}
-          </Button>
-        }
-      />
+      <div data-testid="portal-case-submitted">
+        <Result
+          status="success"
+          title={t("portal.newCase.doneTitle")}
+          subTitle={t("portal.newCase.doneBody")}
+          extra={
+            <Button
+              onClick={() => {
+                form.resetFields();
+                setFiles([]);
+                setDone(false);
+              }}
+            >
+              {t("portal.newCase.another")}
+            </Button>
+          }
+        />
+      </div>
     );
   const required = { required: true, whitespace: true, message: t("portal.newCase.required") };
   return (

@@ -6,12 +6,13 @@ import { usePortal } from "./usePortal";
 export default function NotFoundPage() {
   const { slug, t } = usePortal();
   return (
-    <Result
-      status="404"
-      title={t("portal.notFound.title")}
-      subTitle={t("portal.notFound.body")}
-      data-testid="portal-not-found"
-      extra={<Link to={`/portal/${encodeURIComponent(slug)}`}>{t("portal.article.back")}</Link>}
-    />
+    <div data-testid="portal-not-found">
+      <Result
+        status="404"
+        title={t("portal.notFound.title")}
+        subTitle={t("portal.notFound.body")}
+        extra={<Link to={`/portal/${encodeURIComponent(slug)}`}>{t("portal.article.back")}</Link>}
+      />
+    </div>
   );
 }

@@ -11,17 +11,18 @@ export function PortalError({ error, t, onRetry }: { error: unknown; t: PortalT;
   const title = status === 0 ? t("portal.error.network") : status === 429 ? t("portal.error.busy") : t("portal.error.server");
   const retry = !isApiError(error) || error.retryable;
   return (
-    <Result
-      status="warning"
-      title={title}
-      data-testid="portal-error"
-      extra={
-        retry && onRetry ? (
-          <Button type="primary" onClick={onRetry}>
-            {t("portal.retry")}
-          </Button>
-        ) : undefined
-      }
-    />
+    <div data-testid="portal-error">
+      <Result
+        status="warning"
+        title={title}
+        extra={
+          retry && onRetry ? (
+            <Button type="primary" onClick={onRetry}>
+              {t("portal.retry")}
+            </Button>
+          ) : undefined
+        }
+      />
+    </div>
   );
 }
