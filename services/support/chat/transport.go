@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/coder/websocket"
@@ -112,7 +113,7 @@ func (s *Service) visitorSocket(ctx context.Context, w http.ResponseWriter, r *h
 	if !upgradeRequested(r) {
 		return ErrNotWebSocket
 	}
-	conn, err := websocket.Accept(w, r, opts)
+	conn, err := websocket.Accept(w, r, forwardedOrigin(opts, r))
 	if err != nil {
 		return nil // Accept answered the request
 	}
@@ -155,13 +156,29 @@ func (s *Service) agentSocket(ctx context.Context, w http.ResponseWriter, r *htt
 	if !upgradeRequested(r) {
 		return ErrNotWebSocket
 	}
-	conn, err := websocket.Accept(w, r, opts)
+	conn, err := websocket.Accept(w, r, forwardedOrigin(opts, r))
 	if err != nil {
 		return nil // Accept answered the request
 	}
 	conn.SetReadLimit(MaxFrame)
 	s.serve(ctx, newSocket(conn, p.TenantID, sess.ID, Author{Type: AuthorAgent, ID: p.UserID}))
 	return nil
+}
+
+// forwardedOrigin returns opts taking, besides their origins, pages of the
+// host the gateway took r on (X-Forwarded-Host, which the gateway's proxy
+// sets, overwriting a client's): behind the gateway r's Host is the
+// service's own address, so a page of the console or the portal would not
+// be of the request's own host. A host holding a pattern's special
+// characters is not taken.
+func forwardedOrigin(opts *websocket.AcceptOptions, r *http.Request) *websocket.AcceptOptions {
+	host := r.Header.Get("X-Forwarded-Host")
+	if host == "" || strings.ContainsAny(host, "*?[\\/") {
+		return opts
+	}
+	out := *opts
+	out.OriginPatterns = append(slices.Clip(opts.OriginPatterns), host)
+	return &out
 }
 
 // ErrNotWebSocket is a request to a socket's route that asks for no
