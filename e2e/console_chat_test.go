@@ -1,117 +1,13 @@
 package e2e
 
 import (
-	"context"
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/rapport-crm/rapport/e2e/browser"
 	"github.com/rapport-crm/rapport/e2e/stack"
 )
-
-// chatFrame is a frame of the support chat's protocol (services/support/chat).
-type chatFrame struct {
-	Type    string `json:"type"`
-	Name    string `json:"name,omitempty"`
-	Email   string `json:"email,omitempty"`
-	Text    string `json:"text,omitempty"`
-	Session *struct {
-		ID     string `json:"id"`
-		CaseID string `json:"caseId"`
-	} `json:"session,omitempty"`
-	Message *struct {
-		AuthorType string `json:"authorType"`
-		Text       string `json:"text"`
-	} `json:"message,omitempty"`
-	Error *struct {
-		Code string `json:"code"`
-	} `json:"error,omitempty"`
-}
-
-// chatConn is a chat socket opened from Go through the gateway: a portal
-// visitor's, as a browser's widget opens it, or an agent's.
-type chatConn struct {
-	t    *testing.T
-	who  string
-	conn *websocket.Conn
-}
-
-// dialChat opens the socket at path of the gateway offering the chat's
-// subprotocol (with the header h, if any), and checks the service agreed on
-// it; who names the socket in failures.
-func dialChat(t *testing.T, s *stack.Stack, who, path string, h http.Header) *chatConn {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	url := "ws" + strings.TrimPrefix(s.GatewayURL, "http") + path
-	conn, res, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"rapport.chat.v1"}, HTTPHeader: h})
-	if err != nil {
-		t.Fatalf("open the %s's socket %s: %v", who, url, err)
-	}
-	t.Cleanup(func() { _ = conn.CloseNow() })
-	if got := res.Header.Get("Sec-WebSocket-Protocol"); got != "rapport.chat.v1" {
-		t.Errorf("the %s's socket speaks %q, want rapport.chat.v1", who, got)
-	}
-	return &chatConn{t: t, who: who, conn: conn}
-}
-
-// send writes f.
-func (v *chatConn) send(f chatFrame) {
-	v.t.Helper()
-	b, err := json.Marshal(f)
-	if err != nil {
-		v.t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := v.conn.Write(ctx, websocket.MessageText, b); err != nil {
-		v.t.Fatalf("the %s sends %s: %v", v.who, b, err)
-	}
-}
-
-// next reads frames until one of type typ (failing on an error frame), for
-// at most a minute.
-func (v *chatConn) next(typ string) chatFrame {
-	v.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for {
-		_, b, err := v.conn.Read(ctx)
-		if err != nil {
-			v.t.Fatalf("the %s waits for a %s frame: %v", v.who, typ, err)
-		}
-		var f chatFrame
-		if err := json.Unmarshal(b, &f); err != nil {
-			v.t.Fatalf("the %s reads %s: %v", v.who, b, err)
-		}
-		if f.Type == "error" && typ != "error" {
-			v.t.Fatalf("the %s's socket refused a frame: %s", v.who, b)
-		}
-		if f.Type == typ {
-			return f
-		}
-	}
-}
-
-// message reads messages until one by author, and checks its text.
-func (v *chatConn) message(author, text string) {
-	v.t.Helper()
-	for {
-		f := v.next("message")
-		if f.Message.AuthorType != author {
-			continue
-		}
-		if f.Message.Text != text {
-			v.t.Errorf("the %s reads %s's message %q, want %q", v.who, author, f.Message.Text, text)
-		}
-		return
-	}
-}
 
 // TestConsoleChat walks the chat desk in Chromium against the real stack:
 // a visitor opens the portal's chat socket (from Go, through the gateway)
@@ -128,7 +24,7 @@ func TestConsoleChat(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := &scene{s: s, tn: s.CreateTenant(t, "console-chat")}
 
-	v := dialChat(t, s, "visitor", "/portal/"+c.tn.Slug+"/api/v1/chat", nil)
+	v := openChat(t, s, "visitor", "/portal/"+c.tn.Slug+"/api/v1/chat", nil, chatSubprotocol)
 	v.send(chatFrame{Type: "start", Name: "Li Wei", Email: "li.wei@customer.example"})
 	sess := v.next("session").Session
 	v.send(chatFrame{Type: "message", Text: "My printer prints blank pages."})
@@ -225,7 +121,7 @@ func TestConsoleChat(t *testing.T) {
 			t.Fatalf("the chats %+v hold none of the widget's visitor", list.Items)
 		}
 		c.api(t, http.MethodPost, "/v1/chats/"+id+"/accept", nil, http.StatusOK, nil)
-		a := dialChat(t, s, "agent", "/v1/chats/"+id+"/ws", http.Header{"Authorization": {"Bearer " + c.tn.Admin.Token}})
+		a := openChat(t, s, "agent", "/v1/chats/"+id+"/ws", http.Header{"Authorization": {"Bearer " + c.tn.Admin.Token}}, chatSubprotocol)
 		a.message("visitor", "打印机卡纸了")
 		a.send(chatFrame{Type: "message", Text: "请打开前盖，取出纸张。"})
 		w.Wait(`[data-testid="chat-state"][data-state="connected"]`)
