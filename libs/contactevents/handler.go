@@ -34,6 +34,12 @@ const (
 	TypeContactMerged = "dev.rapport.contacts.contact.merged.v1"
 	TypeAccountMerged = "dev.rapport.contacts.account.merged.v1"
 	TypeContactErased = "dev.rapport.contacts.contact.erased.v1"
+	// A contact's lifecycle events, each carrying its full state (support's
+	// customers package follows them; the Handler does not).
+	TypeContactCreated  = "dev.rapport.contacts.contact.created.v1"
+	TypeContactUpdated  = "dev.rapport.contacts.contact.updated.v1"
+	TypeContactDeleted  = "dev.rapport.contacts.contact.deleted.v1"
+	TypeContactRestored = "dev.rapport.contacts.contact.restored.v1"
 	// The activity events, each carrying the activity's full state.
 	TypeActivityCreated   = "dev.rapport.contacts.activity.created.v1"
 	TypeActivityUpdated   = "dev.rapport.contacts.activity.updated.v1"

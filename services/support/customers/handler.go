@@ -10,20 +10,10 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
-)
-
-// The types of contacts' events the Handler follows; it skips others.
-const (
-	TypeContactCreated  = "dev.rapport.contacts.contact.created.v1"
-	TypeContactUpdated  = "dev.rapport.contacts.contact.updated.v1"
-	TypeContactDeleted  = "dev.rapport.contacts.contact.deleted.v1"
-	TypeContactRestored = "dev.rapport.contacts.contact.restored.v1"
-	TypeContactMerged   = "dev.rapport.contacts.contact.merged.v1"
-	TypeContactErased   = "dev.rapport.contacts.contact.erased.v1"
-	TypeAccountMerged   = "dev.rapport.contacts.account.merged.v1"
 )
 
 // errMalformed is a followed event whose payload is not what contacts'
@@ -73,12 +63,12 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 	ptx := h.db.With(tx, ev.TenantID)
 	var err error
 	switch ev.Type {
-	case TypeContactCreated, TypeContactUpdated, TypeContactDeleted, TypeContactRestored:
+	case contactevents.TypeContactCreated, contactevents.TypeContactUpdated, contactevents.TypeContactDeleted, contactevents.TypeContactRestored:
 		var c contact
 		if err = decode(ev, &c); err == nil {
 			err = h.keep(ctx, ptx, ev, c)
 		}
-	case TypeContactMerged:
+	case contactevents.TypeContactMerged:
 		var m merged
 		if err = decode(ev, &m); err == nil && (!ids.Valid(m.LoserID) || m.LoserID == m.Winner.ID) {
 			err = fmt.Errorf("%s %s: %w: loserId must be another UUID", ev.Type, ev.ID, errMalformed)
@@ -89,7 +79,7 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 		if err == nil {
 			err = retire(ctx, ptx, m.LoserID)
 		}
-	case TypeContactErased:
+	case contactevents.TypeContactErased:
 		var e erased
 		if err = decode(ev, &e); err == nil && !ids.Valid(e.ID) {
 			err = fmt.Errorf("%s %s: %w: id must be a UUID", ev.Type, ev.ID, errMalformed)
@@ -97,7 +87,7 @@ func (h *Handler) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 		if err == nil {
 			err = retire(ctx, ptx, e.ID)
 		}
-	case TypeAccountMerged:
+	case contactevents.TypeAccountMerged:
 		var m merged
 		if err = decode(ev, &m); err == nil && (!ids.Valid(m.Winner.ID) || !ids.Valid(m.LoserID) || m.Winner.ID == m.LoserID) {
 			err = fmt.Errorf("%s %s: %w: winner.id and loserId must be two UUIDs", ev.Type, ev.ID, errMalformed)
