@@ -28,3 +28,22 @@ func TestPortalTenant(t *testing.T) {
 		}
 	}
 }
+
+// TestPortalWordsAreNoSlugs: a tenant cannot take a slug that is the first
+// segment of the portal's own paths on a tenant's domain; the answer names
+// the field.
+func TestPortalWordsAreNoSlugs(t *testing.T) {
+	e := setup(t)
+	for _, slug := range portalWords {
+		var p struct {
+			Errors []struct {
+				Field string `json:"field"`
+			} `json:"errors"`
+		}
+		e.c.call(t, "POST", "/admin/v1/tenants", platformAuth(), map[string]any{"slug": slug, "name": "Words",
+			"admin": map[string]string{"email": "ops@words.test"}}, 400, &p)
+		if len(p.Errors) != 1 || p.Errors[0].Field != "slug" {
+			t.Errorf("slug %q: errors %+v, want one naming slug", slug, p.Errors)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -14,6 +15,12 @@ import (
 )
 
 var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$`)
+
+// portalWords are the first segments of the self-service portal's own
+// paths on a tenant's domain (/portal/api/v1/…, /portal/articles/…,
+// /portal/cases/…, /portal/chat): a tenant of such a slug would have
+// /portal/<slug>/… taken for them, so none is a tenant's slug.
+var portalWords = []string{"api", "articles", "cases", "chat"}
 
 // CheckPlatformToken reports whether token is the operator's platform token,
 // comparing in constant time.
@@ -64,6 +71,7 @@ func (s *Service) CreateTenant(ctx context.Context, req CreateTenantRequest) (Cr
 	}
 	v := errs.NewValidator()
 	v.Check(slugRE.MatchString(req.Slug), "slug", "lower-case letters, digits and dashes, at most 40")
+	v.Check(!slices.Contains(portalWords, req.Slug), "slug", "api, articles, cases and chat are the portal's own paths, not a tenant's slug")
 	v.Check(strings.TrimSpace(req.Name) != "" && len(req.Name) <= 200, "name", "required, at most 200 characters")
 	v.Check(req.Tier == TierShared || req.Tier == TierDedicated, "tier", "shared or dedicated")
 	v.Check(validEmail(req.Admin.Email), "admin/email", "a valid email address")

@@ -3,7 +3,7 @@ import { App, Button, Card, Result, Space, Typography } from "antd";
 import { LikeOutlined, DislikeOutlined } from "@ant-design/icons";
 import { Link, useParams } from "react-router-dom";
 import { isApiError } from "../api/problem";
-import { portalGet, portalPost, type Article, type FeedbackCounts } from "./api";
+import { portalGet, portalHome, portalPost, type Article, type FeedbackCounts } from "./api";
 import { ArticleBody } from "./body";
 import { PortalError } from "./PortalError";
 import { localeName, usePortal } from "./usePortal";
@@ -17,7 +17,7 @@ export default function ArticlePage() {
   const { slug, base, t } = usePortal();
   const { message } = App.useApp();
   const id = useParams().id ?? "";
-  const home = `/portal/${encodeURIComponent(slug)}`;
+  const home = portalHome(slug);
   const article = useQuery({ queryKey: ["portal", slug, "article", id], queryFn: () => portalGet<Article>(base, `/articles/${encodeURIComponent(id)}`) });
   const feedback = useMutation({
     mutationFn: (helpful: boolean) => portalPost<FeedbackCounts>(base, `/articles/${encodeURIComponent(id)}/feedback`, { helpful }),

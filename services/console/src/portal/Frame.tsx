@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { App as AntApp, Button, ConfigProvider, Result, Spin } from "antd";
 import { useEffect } from "react";
 import { Link, NavLink, Outlet } from "react-router-dom";
-import { isNoPortal, portalGet } from "./api";
+import { isNoPortal, portalGet, portalHome } from "./api";
 import { usePortal } from "./usePortal";
 
 /**
@@ -27,7 +27,7 @@ export default function Frame() {
   useEffect(() => {
     document.title = t("portal.title");
   }, [t]);
-  const home = `/portal/${encodeURIComponent(slug)}`;
+  const home = portalHome(slug);
   let content = <Outlet />;
   if (probe.isLoading) content = <Spin style={{ display: "block", margin: "48px auto" }} />;
   if (isNoPortal(probe.error))

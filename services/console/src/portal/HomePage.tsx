@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, Empty, Input, List, Space, Tag, Typography } from "antd";
 import { Link, useSearchParams } from "react-router-dom";
 import { markSegments } from "../areas/support/highlight";
-import { portalGet, type ArticleSummary } from "./api";
+import { portalGet, portalHome, type ArticleSummary } from "./api";
 import { PortalError } from "./PortalError";
 import { localeName, usePortal } from "./usePortal";
 
@@ -29,7 +29,7 @@ export default function HomePage() {
       return (await portalGet<{ items: ArticleSummary[] }>(base, "/articles", { q })).items;
     },
   });
-  const home = `/portal/${encodeURIComponent(slug)}`;
+  const home = portalHome(slug);
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }} data-testid="portal-home">
       <div style={{ textAlign: "center", padding: "16px 0" }}>

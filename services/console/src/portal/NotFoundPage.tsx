@@ -1,6 +1,7 @@
 import { Result } from "antd";
 import { Link } from "react-router-dom";
 import { usePortal } from "./usePortal";
+import { portalHome } from "./api";
 
 /** NotFoundPage answers an address under the portal that is none of its pages. */
 export default function NotFoundPage() {
@@ -11,7 +12,7 @@ export default function NotFoundPage() {
         status="404"
         title={t("portal.notFound.title")}
         subTitle={t("portal.notFound.body")}
-        extra={<Link to={`/portal/${encodeURIComponent(slug)}`}>{t("portal.article.back")}</Link>}
+        extra={<Link to={portalHome(slug)}>{t("portal.article.back")}</Link>}
       />
     </div>
   );

@@ -20,11 +20,17 @@ type Query = Record<string, string | number | undefined>;
 
 /**
  * portalBase is the API of the tenant's portal whose slug is in the page's
- * address: the gateway answers it without credentials, as the tenant's
+ * address, or, without a slug (a page on the tenant's own domain), of the
+ * domain's: the gateway answers it without credentials, as the tenant's
  * portal.
  */
 export function portalBase(slug: string): string {
-  return `/portal/${encodeURIComponent(slug)}/api/v1`;
+  return `${portalHome(slug)}/api/v1`;
+}
+
+/** portalHome is the address of the portal's home page: /portal/<slug>, or /portal on the tenant's own domain. */
+export function portalHome(slug: string): string {
+  return slug ? `/portal/${encodeURIComponent(slug)}` : "/portal";
 }
 
 /** url is base + path with the query's non-empty values. */

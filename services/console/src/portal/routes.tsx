@@ -2,14 +2,13 @@ import type { RouteObject } from "react-router-dom";
 import { RouteError } from "../app/RouteError";
 
 /**
- * portalRoutes are the public self-service portal's pages, outside the
- * signed-in console (no session, no shell): /portal/:slug and its
- * articles, a new request, a request followed through its mailed link, and
- * the chat. Each page is a chunk of its own.
+ * portalTree is the portal's pages under path: its home, articles, a new
+ * request, a request followed through its mailed link, and the chat, each
+ * page a chunk of its own.
  */
-export const portalRoutes: RouteObject[] = [
-  {
-    path: "/portal/:slug",
+function portalTree(path: string): RouteObject {
+  return {
+    path,
     lazy: async () => ({ Component: (await import("./Frame")).default }),
     errorElement: <RouteError />,
     children: [
@@ -20,5 +19,14 @@ export const portalRoutes: RouteObject[] = [
       { path: "chat", lazy: async () => ({ Component: (await import("./ChatPage")).default }) },
       { path: "*", lazy: async () => ({ Component: (await import("./NotFoundPage")).default }) },
     ],
-  },
-];
+  };
+}
+
+/**
+ * portalRoutes are the public self-service portal's pages, outside the
+ * signed-in console (no session, no shell): a tenant's at /portal/:slug,
+ * and, on a domain of the tenant's own, at /portal (where the links it
+ * mails point). No tenant's slug is one of the portal's own words (api,
+ * articles, cases, chat: the gateway refuses them), so the two never meet.
+ */
+export const portalRoutes: RouteObject[] = [portalTree("/portal/:slug"), portalTree("/portal")];
