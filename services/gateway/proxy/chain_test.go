@@ -55,17 +55,7 @@ func TestChain(t *testing.T) {
 	}))
 	t.Cleanup(up.Close)
 
-	db := testkit.Postgres(t)
-	admin := testkit.Open(t, db.AdminURL)
-	if err := pg.Migrate(t.Context(), admin.DB, quiet, db.AppRole, audit.Migrations()); err != nil {
-		t.Fatal(err)
-	}
-	store := audit.NewStore(testkit.Open(t, db.AppURL))
-	writer := audit.NewWriter(store, audit.WriterConfig{FlushInterval: 10 * time.Millisecond, Logger: quiet})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { writer.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	store, writer := auditLog(t)
 
 	authn := proxy.AuthenticatorFunc(func(ctx context.Context, r *http.Request) (auth.Principal, error) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -162,6 +152,25 @@ func TestChain(t *testing.T) {
 	if len(entries) != 1 || !slices.Equal(entries[0].ChangedFields, []string{"emails", "firstName"}) {
 		t.Errorf("audit entries of the update = %+v, want one naming emails and firstName", entries)
 	}
+}
+
+// auditLog returns the audit store on a scratch database (migrated) and a
+// writer into it, running until the test ends.
+func auditLog(t *testing.T) (*audit.Store, *audit.Writer) {
+	t.Helper()
+	quiet := slog.New(slog.DiscardHandler)
+	db := testkit.Postgres(t)
+	admin := testkit.Open(t, db.AdminURL)
+	if err := pg.Migrate(t.Context(), admin.DB, quiet, db.AppRole, audit.Migrations()); err != nil {
+		t.Fatal(err)
+	}
+	store := audit.NewStore(testkit.Open(t, db.AppURL))
+	writer := audit.NewWriter(store, audit.WriterConfig{FlushInterval: 10 * time.Millisecond, Logger: quiet})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { writer.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return store, writer
 }
 
 // waitAudit waits until tenant's audit log lists at least n entries, and

@@ -16,9 +16,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/discovery"
 	"github.com/rapport-crm/rapport/libs/obs"
-	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/starter"
-	"github.com/rapport-crm/rapport/libs/testkit"
 	"github.com/rapport-crm/rapport/services/gateway/audit"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
@@ -69,17 +67,7 @@ func TestChainPassesWebSocketUpgrades(t *testing.T) {
 	}))
 	t.Cleanup(up.Close)
 
-	db := testkit.Postgres(t)
-	admin := testkit.Open(t, db.AdminURL)
-	if err := pg.Migrate(t.Context(), admin.DB, quiet, db.AppRole, audit.Migrations()); err != nil {
-		t.Fatal(err)
-	}
-	store := audit.NewStore(testkit.Open(t, db.AppURL))
-	writer := audit.NewWriter(store, audit.WriterConfig{FlushInterval: 10 * time.Millisecond, Logger: quiet})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { writer.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	store, writer := auditLog(t)
 
 	routes, err := proxy.NewTable(proxy.DefaultRoutes())
 	if err != nil {
