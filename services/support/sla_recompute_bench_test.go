@@ -1,20 +1,9 @@
 package support_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
-	"github.com/google/uuid"
-
-	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/outbox"
-	"github.com/rapport-crm/rapport/libs/registry"
-	"github.com/rapport-crm/rapport/libs/starter"
-	"github.com/rapport-crm/rapport/libs/testkit"
-
-	"github.com/rapport-crm/rapport/services/support"
-	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/sla"
 )
 
@@ -30,15 +19,8 @@ const benchCases = 100_000
 // work it asks for (run here rather than by the job). Run it once: -run '^$' -bench
 // SLARecompute -benchtime 1x.
 func BenchmarkSLARecomputeCalendarEdit(b *testing.B) {
-	ctx := context.Background()
-	pg := testkit.Postgres(b)
-	if err := support.Starter().Schema().Migrate(ctx, starter.MigrateConfig{DatabaseURL: pg.AppURL, MigrateURL: pg.AdminURL}, quiet); err != nil {
-		b.Fatal(err)
-	}
-	tenant := uuid.NewString()
-	ctx = auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant, UserID: uuid.NewString(), Permissions: []string{"support:*"}})
-	db := outbox.NewDB(testkit.Open(b, pg.AppURL), supportdb.Events, registry.MustTopic("", registry.Support))
-	s := sla.NewService(db)
+	d := newSLADirect(b)
+	ctx, tenant, db, s := d.ctx, d.tenant, d.db, d.s
 	day := []sla.Interval{{From: "09:00", To: "12:00"}, {From: "13:00", To: "18:00"}}
 	cal, err := s.CreateCalendar(ctx, sla.BusinessCalendar{Name: "Shanghai", Definition: sla.Definition{TimeZone: "Asia/Shanghai",
 		Hours: sla.WeekHours{Monday: day, Tuesday: day, Wednesday: day, Thursday: day, Friday: day}}})
@@ -50,7 +32,7 @@ func BenchmarkSLARecomputeCalendarEdit(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	admin := testkit.Open(b, pg.AdminURL)
+	admin := d.admin
 	tx := admin.MustBegin()
 	tx.MustExec("SELECT set_config('app.tenant_id', $1, true)", tenant)
 	tx.MustExec(`INSERT INTO cases (tenant_id, id, number, subject, channel, priority, status, created_by, created_at, updated_at)

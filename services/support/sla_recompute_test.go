@@ -1,20 +1,9 @@
 package support_test
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
-	"github.com/google/uuid"
-
-	"github.com/rapport-crm/rapport/libs/auth"
-	"github.com/rapport-crm/rapport/libs/outbox"
-	"github.com/rapport-crm/rapport/libs/registry"
-	"github.com/rapport-crm/rapport/libs/starter"
-	"github.com/rapport-crm/rapport/libs/testkit"
-
-	"github.com/rapport-crm/rapport/services/support"
-	"github.com/rapport-crm/rapport/services/support/internal/supportdb"
 	"github.com/rapport-crm/rapport/services/support/sla"
 )
 
@@ -24,15 +13,8 @@ import (
 // two. The next batch starts within that case (its read bounds the cases
 // by the last one done, inclusive) and every clock gets its due time.
 func TestSLARecomputeBatchesSplitACase(t *testing.T) {
-	ctx := context.Background()
-	pg := testkit.Postgres(t)
-	if err := support.Starter().Schema().Migrate(ctx, starter.MigrateConfig{DatabaseURL: pg.AppURL, MigrateURL: pg.AdminURL}, quiet); err != nil {
-		t.Fatal(err)
-	}
-	tenant := uuid.NewString()
-	ctx = auth.WithPrincipal(ctx, auth.Principal{TenantID: tenant, UserID: uuid.NewString(), Permissions: []string{"support:*"}})
-	db := outbox.NewDB(testkit.Open(t, pg.AppURL), supportdb.Events, registry.MustTopic("", registry.Support))
-	s := sla.NewService(db)
+	d := newSLADirect(t)
+	ctx, tenant, db, s := d.ctx, d.tenant, d.db, d.s
 	cal, err := s.CreateCalendar(ctx, sla.BusinessCalendar{Name: "Always", Definition: sla.Definition{TimeZone: "Asia/Shanghai", AlwaysOpen: true}})
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +24,7 @@ func TestSLARecomputeBatchesSplitACase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin := testkit.Open(t, pg.AdminURL)
+	admin := d.admin
 	tx := admin.MustBegin()
 	tx.MustExec("SELECT set_config('app.tenant_id', $1, true)", tenant)
 	tx.MustExec(`INSERT INTO cases (tenant_id, id, number, subject, channel, priority, status, created_by, created_at, updated_at)
