@@ -1,0 +1,89 @@
+// Package marketing is the marketing service of Rapport (issue 19): the
+// audience (a read model of contacts built from their events), segments
+// and lists over it, campaigns, templates, consent-aware email and SMS
+// sends with their tracking, bounces and unsubscribes, journeys, web forms
+// that make leads, A/B tests and attribution. Every read and write runs in
+// a tenant transaction under row-level security; every change is
+// published through the outbox to rapport.marketing.v1.
+//
+// The service is split by bounded context (README.md has the map), each
+// package with its service, endpoints, transport and store. This package
+// wires them (Starter) and holds the embedded contract.
+package marketing
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"slices"
+
+	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
+	"github.com/rapport-crm/rapport/libs/starter"
+
+	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
+	"github.com/rapport-crm/rapport/services/marketing/migrations"
+)
+
+// Starter is the marketing service as libs/starter runs it: cmd/marketing
+// starts it, and so do the tests.
+func Starter() starter.Service {
+	return starter.Service{Name: registry.Marketing, Migrations: []pg.Source{migrations.Source()}, Build: build}
+}
+
+// build wires the service on what the starter opened.
+func build(ctx context.Context, env starter.Env) (starter.API, error) {
+	spec, err := starter.OpenAPIJSON(ctx, openapiYAML)
+	if err != nil {
+		return starter.API{}, err
+	}
+	db := outbox.NewDB(env.DB, marketingdb.Events, env.Topic)
+	getenv := os.Getenv
+	return starter.API{Routes: routes(db, env.Cursors, getenv), OpenAPI: spec,
+		Consumers: consumers(db, env.Logger, getenv), Jobs: jobs(db, env.Logger, getenv)}, nil
+}
+
+// consumers are the service's consumers of events.
+func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Consumer {
+	return []starter.Consumer{
+		// audience consumers
+		// campaigns consumers
+		// templates consumers
+		// messaging consumers
+		// tracking consumers
+		// journeys consumers
+		// forms consumers
+		// attribution consumers
+	}
+}
+
+// jobs are the service's periodic jobs, on every instance.
+func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Job {
+	return []starter.Job{
+		// audience jobs
+		// campaigns jobs
+		// templates jobs
+		// messaging jobs
+		// tracking jobs
+		// journeys jobs
+		// forms jobs
+		// attribution jobs
+	}
+}
+
+// routes is the service's route table, every context's, each route with
+// its permission; the contexts share db.
+func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []starter.Route {
+	return slices.Concat[[]starter.Route](
+		// audience routes
+		// campaigns routes
+		// templates routes
+		// messaging routes
+		// tracking routes
+		// journeys routes
+		// forms routes
+		// attribution routes
+	)
+}
