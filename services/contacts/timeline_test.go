@@ -192,10 +192,10 @@ func TestTimelineConsumesATopicCreatedLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	email := uuid.NewString()
-	opened := e.publishForeign("marketing", "dev.rapport.marketing.email.opened.v1", email, u.tenant, time.Now(),
+	opened := e.publishForeign("marketing", "dev.rapport.marketing.message.opened.v1", email, u.tenant, time.Now(),
 		map[string]any{"contactId": contact, "subject": "Spring offer"})
 	page := e.waitEntry(u, "/v1/contacts/"+contact+"/timeline", opened)
-	if o := entryOf(t, page, opened); o.Summary != "Marketing email opened: Spring offer" || o.Category != "marketing" {
+	if o := entryOf(t, page, opened); o.Summary != "Marketing message opened: Spring offer" || o.Category != "marketing" {
 		t.Errorf("marketing entry %+v", o)
 	}
 }

@@ -88,13 +88,16 @@ func TestLeadScoringBehaviours(t *testing.T) {
 		t.Errorf("second after a2 left it: score %d", got.Score)
 	}
 
-	// Marketing: a form by email (regardless of case), an open by id, an
-	// open of a lead of nobody's, one that does not parse, another type.
+	// Marketing: a form by email (regardless of case), an email's open by
+	// the address it went to, an SMS's open (not counted), an open of a
+	// lead of nobody's, one that does not parse, another type.
 	campaign := uuid.NewString()
 	mevs := []events.Event{
 		marketingEvent(t, leads.TypeFormSubmitted, u.tenant, map[string]any{"formId": "demo-request", "email": "NG@example.com",
 			"submittedAt": time.Now().UTC().Format(time.RFC3339)}),
-		marketingEvent(t, leads.TypeEmailOpened, u.tenant, map[string]any{"campaignId": campaign, "leadId": l.ID}),
+		marketingEvent(t, leads.TypeEmailOpened, u.tenant, map[string]any{"campaignId": campaign, "channel": "email", "address": "ng@example.com",
+			"at": time.Now().UTC().Format(time.RFC3339)}),
+		marketingEvent(t, leads.TypeEmailOpened, u.tenant, map[string]any{"campaignId": campaign, "channel": "sms", "leadId": l.ID}),
 		marketingEvent(t, leads.TypeEmailOpened, u.tenant, map[string]any{"leadId": uuid.NewString()}),
 		marketingEvent(t, leads.TypeEmailOpened, u.tenant, map[string]any{"leadId": 42}),
 		marketingEvent(t, "dev.rapport.marketing.segment.updated.v1", u.tenant, map[string]any{"id": "s"}),

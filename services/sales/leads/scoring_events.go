@@ -54,25 +54,28 @@ var MarketingContexts = []string{registry.Marketing}
 // The types of marketing's events behaviour rules count.
 const (
 	TypeFormSubmitted = "dev.rapport.marketing.form.submitted.v1"
-	TypeEmailOpened   = "dev.rapport.marketing.email.opened.v1"
+	TypeEmailOpened   = "dev.rapport.marketing.message.opened.v1"
 )
 
-// marketingEvent is what HandleMarketing reads of a form submission or an
-// email open (README, "Lead scoring"): the lead, by leadId or else by
-// email; the form or the campaign; when it happened. Other fields are
-// ignored.
+// marketingEvent is what HandleMarketing reads of a form submission or a
+// message's open (README, "Lead scoring"): the lead, by leadId or else by
+// email (a form's) or address (an opened message's, on its channel); the
+// form or the campaign; when it happened (a form's submittedAt, an open's
+// at). Other fields are ignored.
 type marketingEvent struct {
 	LeadID      string    `json:"leadId"`
 	Email       string    `json:"email"`
+	Address     string    `json:"address"`
+	Channel     string    `json:"channel"`
 	FormID      string    `json:"formId"`
 	CampaignID  string    `json:"campaignId"`
 	SubmittedAt time.Time `json:"submittedAt"`
-	OpenedAt    time.Time `json:"openedAt"`
+	At          time.Time `json:"at"`
 }
 
-// HandleMarketing is the events.Handler of MarketingGroup. Marketing does
-// not exist yet, so it reads its events tolerantly: a form.submitted or
-// an email.opened naming a lead of the tenant by leadId, or the live
+// HandleMarketing is the events.Handler of MarketingGroup. It reads
+// marketing's events tolerantly: a form.submitted or an email's
+// message.opened naming a lead of the tenant by leadId, or the live
 // leads having its email, counts for them once (by the event's id); one
 // that does not parse or names no lead is skipped, as are other types.
 func (b *Behaviours) HandleMarketing(ctx context.Context, tx *sqlx.Tx, ev events.Event) error {
@@ -90,9 +93,15 @@ func (b *Behaviours) HandleMarketing(ctx context.Context, tx *sqlx.Tx, ev events
 			at = m.SubmittedAt
 		}
 	case TypeEmailOpened:
+		if m.Channel != "" && m.Channel != "email" {
+			return nil
+		}
 		event, detail = EventEmailOpened, m.CampaignID
-		if !m.OpenedAt.IsZero() {
-			at = m.OpenedAt
+		if m.Email == "" {
+			m.Email = m.Address
+		}
+		if !m.At.IsZero() {
+			at = m.At
 		}
 	default:
 		return nil
