@@ -5,8 +5,6 @@
 package marketingdb
 
 import (
-	"maps"
-
 	"github.com/rapport-crm/rapport/libs/events"
 )
 
@@ -38,11 +36,15 @@ var Events = events.Catalogue{Source: "/rapport/marketing", Context: "marketing"
 	trackingEvents, journeysEvents, formsEvents, attributionEvents,
 )}
 
-// merged is the union of the contexts' entities and verbs.
+// merged is the union of the contexts' entities and verbs: an entity
+// two contexts publish (message: messaging's sent, tracking's opened) has
+// the verbs of both.
 func merged(parts ...map[string][]string) map[string][]string {
 	out := map[string][]string{}
 	for _, p := range parts {
-		maps.Copy(out, p)
+		for entity, verbs := range p {
+			out[entity] = append(out[entity], verbs...)
+		}
 	}
 	return out
 }
