@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/proc"
+	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // stopGrace is how long services get between SIGTERM and SIGKILL.
@@ -142,6 +143,13 @@ func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error
 	}
 	if svc.Name == "gateway" {
 		extra, err := gatewayEnv(l.cfg.StateDir, svc.Addr(), l.metricsAddr())
+		if err != nil {
+			return nil, err
+		}
+		env = append(env, extra...)
+	}
+	if svc.Name == registry.Marketing {
+		extra, err := marketingEnv(l.cfg.StateDir, "http://"+net.JoinHostPort("127.0.0.1", strconv.Itoa(l.cfg.GatewayPort)), os.Getenv)
 		if err != nil {
 			return nil, err
 		}

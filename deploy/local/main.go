@@ -21,6 +21,9 @@
 //	RAPPORT_REPO_ROOT         repository root (found by walking up to go.work)
 //	LOG_LEVEL                 passed to the services: debug, info, warn, error (info)
 //	GATEWAY_SMTP_URL, GATEWAY_MAIL_FROM  passed through to the gateway: its notification emails (none without)
+//	MARKETING_PUBLIC_URL      where the marketing service's links point (the gateway, http://127.0.0.1:8080)
+//	MARKETING_LINK_KEY        base64 HMAC key of those links (generated and kept in <state>/secrets)
+//	MARKETING_SMTP_URL, MARKETING_MAIL_FROM, MARKETING_SMS_URL, MARKETING_SMS_TOKEN  passed through to marketing: its relay and SMS provider (none without)
 package main
 
 import (

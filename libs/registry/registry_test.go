@@ -74,7 +74,7 @@ func TestDefaultServices(t *testing.T) {
 	if got, want := reg.Names(), []string{"contacts", "sales", "marketing", "support", "reporting", "gateway"}; !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}
-	if got, want := reg.Built().Names(), []string{"contacts", "sales", "support", "gateway"}; !slices.Equal(got, want) {
+	if got, want := reg.Built().Names(), []string{"contacts", "sales", "marketing", "support", "gateway"}; !slices.Equal(got, want) {
 		t.Errorf("Built() = %v, want %v", got, want)
 	}
 	if got, want := reg.Domain().Names(), []string{"contacts", "sales", "marketing", "support", "reporting"}; !slices.Equal(got, want) {

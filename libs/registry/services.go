@@ -49,9 +49,22 @@ func Default() Registry {
 			{Prefix: "/v1/products"},
 			{Prefix: "/v1/quotes"},
 		}},
-		{Name: Marketing, Context: "marketing", Routes: []Route{
-			{Prefix: "/v1/segments"},
-			{Prefix: "/v1/campaigns"},
+		// The audience is the contacts' projection, and segments, campaigns,
+		// suppressions, forms and attribution hang people under them
+		// (members, addresses, submissions, touches): their reads are
+		// audited; templates, sends' counts, the sending settings and the
+		// feedback endpoints' configuration hold none.
+		{Name: Marketing, Context: "marketing", Built: true, Routes: []Route{
+			{Prefix: "/v1/audience", Data: PersonalData},
+			{Prefix: "/v1/segments", Data: PersonalData},
+			{Prefix: "/v1/campaigns", Data: PersonalData},
+			{Prefix: "/v1/templates"},
+			{Prefix: "/v1/sends"},
+			{Prefix: "/v1/marketing-settings"},
+			{Prefix: "/v1/suppressions", Data: PersonalData},
+			{Prefix: "/v1/marketing-feedback"},
+			{Prefix: "/v1/forms", Data: PersonalData},
+			{Prefix: "/v1/attribution", Data: PersonalData},
 		}},
 		// Cases hold customers' words, names and addresses, and so does a
 		// macro rendered for one: their reads are audited; the knowledge base, the SLA's configuration and the
