@@ -27,19 +27,37 @@ import (
 // them then; migrating gives it the role exactly as BuiltinRoles declares
 // it.
 func TestSupportManagerBackfilled(t *testing.T) {
+	testBackfill(t, []string{"0001_identity.sql", "0002_tenant_domains.sql"}, SupportManagerRole,
+		`DELETE FROM roles WHERE name = $1`)
+}
+
+// TestMarketerBackfilled makes a tenant on the schema of before migration
+// 0004, with the marketer role as the gateway made it then; migrating
+// gives it the role exactly as BuiltinRoles declares it now.
+func TestMarketerBackfilled(t *testing.T) {
+	testBackfill(t, []string{"0001_identity.sql", "0002_tenant_domains.sql", "0003_support_manager_role.sql"}, MarketerRole,
+		`UPDATE roles SET description = 'Runs campaigns and segments over every contact.',
+			permissions = ARRAY['contacts:read', 'marketing:*', 'reporting:read'] WHERE name = $1`)
+}
+
+// testBackfill migrates a database with the migrations before, makes a
+// tenant whose role is then changed by the statement undo (of parameter
+// role) to what the gateway made before the rest of the migrations, runs
+// them, and checks the tenant's role is what BuiltinRoles declares.
+func testBackfill(t *testing.T, before []string, role, undo string) {
 	ctx := context.Background()
 	db := testkit.Postgres(t)
 	owner := testkit.Open(t, db.AdminURL)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	before := fstest.MapFS{}
-	for _, name := range []string{"0001_identity.sql", "0002_tenant_domains.sql"} {
+	early := fstest.MapFS{}
+	for _, name := range before {
 		data, err := fs.ReadFile(migrations.FS, name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		before[name] = &fstest.MapFile{Data: data}
+		early[name] = &fstest.MapFile{Data: data}
 	}
-	if err := pg.Migrate(ctx, owner.DB, logger, db.AppRole, pg.EmbeddedSource("gateway", before, ".")); err != nil {
+	if err := pg.Migrate(ctx, owner.DB, logger, db.AppRole, pg.EmbeddedSource("gateway", early, ".")); err != nil {
 		t.Fatal(err)
 	}
 	app := testkit.Open(t, db.AppURL)
@@ -58,7 +76,7 @@ func TestSupportManagerBackfilled(t *testing.T) {
 	}
 	tenant := created.Tenant.ID
 	if err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM roles WHERE name = $1`, SupportManagerRole)
+		_, err := tx.ExecContext(ctx, undo, role)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -74,11 +92,11 @@ func TestSupportManagerBackfilled(t *testing.T) {
 		Builtin     bool           `db:"builtin"`
 	}
 	if err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
-		return tx.GetContext(ctx, &got, `SELECT description, permissions, record_scopes, builtin FROM roles WHERE name = $1`, SupportManagerRole)
+		return tx.GetContext(ctx, &got, `SELECT description, permissions, record_scopes, builtin FROM roles WHERE name = $1`, role)
 	}); err != nil {
-		t.Fatalf("the early tenant's support_manager after migrating: %v", err)
+		t.Fatalf("the early tenant's %s after migrating: %v", role, err)
 	}
-	want := BuiltinRoles[slices.IndexFunc(BuiltinRoles, func(r Role) bool { return r.Name == SupportManagerRole })]
+	want := BuiltinRoles[slices.IndexFunc(BuiltinRoles, func(r Role) bool { return r.Name == role })]
 	var scopes map[string]auth.Scope
 	if err := json.Unmarshal(got.Scopes, &scopes); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,11 @@ const AdminRole = "admin"
 // desk; tenants made before it existed got it from migration 0003.
 const SupportManagerRole = "support_manager"
 
+// MarketerRole is the built-in role of those who run marketing; migration
+// 0004 gave the tenants made before the marketing service its present
+// description and permissions (users:read, to name a campaign's owner).
+const MarketerRole = "marketer"
+
 // BuiltinRoles are created with every tenant; the README's table documents
 // them. They cannot be changed or deleted; tenants add custom roles instead.
 var BuiltinRoles = []Role{
@@ -32,8 +37,8 @@ var BuiltinRoles = []Role{
 	{Name: "sales_rep", Description: "Works their own accounts, contacts, leads and deals.",
 		Permissions:  []string{"contacts:read", "contacts:write", "sales:read", "sales:write", "reporting:read"},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeOwn}},
-	{Name: "marketer", Description: "Runs campaigns and segments over every contact.",
-		Permissions:  []string{"contacts:read", "marketing:*", "reporting:read"},
+	{Name: MarketerRole, Description: "Runs marketing over every contact: segments, campaigns, templates, sends, forms and their attribution.",
+		Permissions:  []string{"contacts:read", "marketing:*", "reporting:read", PermUsersRead},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
 	{Name: "support_agent", Description: "Works cases for their team; reads and updates contacts.",
 		Permissions:  []string{"contacts:read", "contacts:write", "support:read", "support:write"},

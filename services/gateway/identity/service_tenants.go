@@ -72,6 +72,7 @@ func (s *Service) CreateTenant(ctx context.Context, req CreateTenantRequest) (Cr
 	v := errs.NewValidator()
 	v.Check(slugRE.MatchString(req.Slug), "slug", "lower-case letters, digits and dashes, at most 40")
 	v.Check(!slices.Contains(portalWords, req.Slug), "slug", "api, articles, cases and chat are the portal's own paths, not a tenant's slug")
+	v.Check(!ids.Valid(req.Slug), "slug", "a UUID is a tenant's id, not its slug (the public marketing pages take either)")
 	v.Check(strings.TrimSpace(req.Name) != "" && len(req.Name) <= 200, "name", "required, at most 200 characters")
 	v.Check(req.Tier == TierShared || req.Tier == TierDedicated, "tier", "shared or dedicated")
 	v.Check(validEmail(req.Admin.Email), "admin/email", "a valid email address")
