@@ -20,6 +20,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/errs"
+	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
 
@@ -62,9 +63,12 @@ var ErrNotFound = errs.New(errs.NotFound, "marketing-template-not-found", "templ
 
 // Load reads the template id in tx, a tenant transaction.
 func Load(ctx context.Context, tx *sqlx.Tx, id string) (Template, error) {
+	if !ids.Valid(id) {
+		return Template{}, ErrNotFound
+	}
 	var r templateRow
 	err := pg.MapError(tx.GetContext(ctx, &r, "SELECT "+templateColumns+" FROM templates WHERE id = $1", id))
-	if errs.KindOf(err) == errs.NotFound || errs.KindOf(err) == errs.Invalid {
+	if errs.KindOf(err) == errs.NotFound {
 		return Template{}, ErrNotFound
 	}
 	if err != nil {
