@@ -19,7 +19,7 @@ var builtinRoles = []struct {
 	{"admin", []string{"*"}},
 	{"manager", []string{"contacts:*", "sales:*", "support:*", "marketing:read", "reporting:read", "users:read", "teams:read", "roles:read"}},
 	{"sales_rep", []string{"contacts:read", "contacts:write", "sales:read", "sales:write", "reporting:read"}},
-	{"marketer", []string{"contacts:read", "marketing:*", "reporting:read", "users:read"}},
+	{"marketer", []string{"contacts:read", "marketing:read", "marketing:write", "marketing:send", "reporting:read"}},
 	{"support_agent", []string{"contacts:read", "contacts:write", "support:read", "support:write"}},
 	{"support_manager", []string{"contacts:read", "contacts:write", "support:*", "reporting:read", "users:read", "teams:read"}},
 	{"analyst", []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:*"}},

@@ -21,9 +21,12 @@ const AdminRole = "admin"
 // desk; tenants made before it existed got it from migration 0003.
 const SupportManagerRole = "support_manager"
 
-// MarketerRole is the built-in role of those who run marketing; migration
-// 0004 gave the tenants made before the marketing service its present
-// description and permissions (users:read, to name a campaign's owner).
+// MarketerRole is the built-in role of those who run marketing: it builds
+// and sends but holds neither marketing:admin (the tenant's sending
+// settings: DKIM key, suppression list, throttle; the admin's wildcard has
+// it) nor marketing:public (only the gateway's principal of the public
+// pages has it), which marketing:* gave it before the marketing service
+// existed; migration 0004 brought the tenants made before to this.
 const MarketerRole = "marketer"
 
 // BuiltinRoles are created with every tenant; the README's table documents
@@ -37,8 +40,8 @@ var BuiltinRoles = []Role{
 	{Name: "sales_rep", Description: "Works their own accounts, contacts, leads and deals.",
 		Permissions:  []string{"contacts:read", "contacts:write", "sales:read", "sales:write", "reporting:read"},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeOwn}},
-	{Name: MarketerRole, Description: "Runs marketing over every contact: segments, campaigns, templates, sends, forms and their attribution.",
-		Permissions:  []string{"contacts:read", "marketing:*", "reporting:read", PermUsersRead},
+	{Name: MarketerRole, Description: "Runs marketing over every contact: segments, campaigns, templates, sends, forms and attribution; the sending settings are the admin's.",
+		Permissions:  []string{"contacts:read", "marketing:read", "marketing:write", "marketing:send", "reporting:read"},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
 	{Name: "support_agent", Description: "Works cases for their team; reads and updates contacts.",
 		Permissions:  []string{"contacts:read", "contacts:write", "support:read", "support:write"},

@@ -1,6 +1,8 @@
 -- +goose Up
--- The built-in role marketer as identity.BuiltinRoles now declares it (the
--- marketing service's routes; users:read to name a campaign's owner) for
+-- The built-in role marketer as identity.BuiltinRoles now declares it, for
+-- the marketing service: marketing:read, write and send, where marketing:*
+-- also gave it marketing:admin (the sending settings, the admin's) and
+-- marketing:public (the gateway's principal of the public pages only). For
 -- the tenants made before: their built-in marketer is updated, and a tenant
 -- without one gets it (a custom role of that name is left as it is). roles
 -- is under forced row-level security, so each tenant's statements run with
@@ -14,8 +16,8 @@ BEGIN
         PERFORM set_config('app.tenant_id', t::text, true);
         INSERT INTO roles (tenant_id, id, name, description, permissions, record_scopes, builtin, created_at, updated_at, version)
         VALUES (t, gen_random_uuid(), 'marketer',
-                'Runs marketing over every contact: segments, campaigns, templates, sends, forms and their attribution.',
-                ARRAY['contacts:read', 'marketing:*', 'reporting:read', 'users:read'],
+                'Runs marketing over every contact: segments, campaigns, templates, sends, forms and attribution; the sending settings are the admin''s.',
+                ARRAY['contacts:read', 'marketing:read', 'marketing:write', 'marketing:send', 'reporting:read'],
                 '{"*": "all"}', true, now(), now(), 1)
         ON CONFLICT (tenant_id, name) DO UPDATE
             SET description = EXCLUDED.description, permissions = EXCLUDED.permissions,
