@@ -43,9 +43,9 @@ func TestAttributionCreditsWonOpportunities(t *testing.T) {
 		attrMessage(t, u.tenant, "sent", a, contact, closed.Add(-30*attrDay)),  // the first
 		attrMessage(t, u.tenant, "opened", a, contact, closed.Add(-20*attrDay)),
 		attrMessage(t, u.tenant, "clicked", b, colleague, closed.Add(-10*attrDay)), // the last, by a contact role
-		attrMessage(t, u.tenant, "opened", "", contact, closed.Add(-5*attrDay)),   // no campaign
-		attrForm(t, u.tenant, c, "", closed.Add(-4*attrDay)),                      // no contact
-		attrMessage(t, u.tenant, "clicked", c, contact, closed.Add(time.Hour)),    // after the win
+		attrMessage(t, u.tenant, "opened", "", contact, closed.Add(-5*attrDay)),    // no campaign
+		attrForm(t, u.tenant, c, "", closed.Add(-4*attrDay)),                       // no contact
+		attrMessage(t, u.tenant, "clicked", c, contact, closed.Add(time.Hour)),     // after the win
 	)
 	opp := attrOpp{id: uuid.NewString(), status: "open", primary: contact, roles: []string{colleague, contact}, minor: 100000,
 		created: closed.Add(-8 * attrDay), version: 1}

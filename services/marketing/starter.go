@@ -24,6 +24,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
+	"github.com/rapport-crm/rapport/services/marketing/messaging"
 	"github.com/rapport-crm/rapport/services/marketing/migrations"
 )
 
@@ -66,6 +67,7 @@ func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []star
 		// campaigns jobs
 		// templates jobs
 		// messaging jobs
+		messaging.NewSender(db, getenv, logger).Job(),
 		// tracking jobs
 		// journeys jobs
 		// forms jobs
@@ -81,6 +83,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		// campaigns routes
 		// templates routes
 		// messaging routes
+		messaging.Routes(messaging.NewService(db, cursors)),
 		// tracking routes
 		// journeys routes
 		// forms routes

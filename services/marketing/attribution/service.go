@@ -68,6 +68,10 @@ func (s *service) inTx(ctx context.Context, fn func(tx *outbox.Tx) error) error 
 func (s *service) Campaigns(ctx context.Context, q Query) (out Report, err error) {
 	out.Model = q.Model
 	err = s.inTx(ctx, func(tx *outbox.Tx) error {
+		campaigns, err := readCampaigns(ctx, tx)
+		if err != nil {
+			return err
+		}
 		leads, err := countLeads(ctx, tx, q)
 		if err != nil {
 			return err
@@ -80,7 +84,7 @@ func (s *service) Campaigns(ctx context.Context, q Query) (out Report, err error
 		if err != nil {
 			return err
 		}
-		out.Items, err = results(nil, leads, opportunities, won)
+		out.Items, err = results(campaigns, leads, opportunities, won)
 		return err
 	})
 	return out, err

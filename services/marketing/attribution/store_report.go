@@ -66,3 +66,14 @@ func sumWon(ctx context.Context, tx *outbox.Tx, q Query) ([]wonRow, error) {
 	}
 	return out, nil
 }
+
+// readCampaigns reads the campaigns of package campaigns with their names
+// and actual costs.
+func readCampaigns(ctx context.Context, tx *outbox.Tx) ([]campaignRow, error) {
+	var out []campaignRow
+	if err := tx.SQL().SelectContext(ctx, &out, `SELECT id, name, COALESCE(actual_cost_amount::text, '') AS cost,
+		COALESCE(actual_cost_currency, '') AS currency FROM campaigns`); err != nil {
+		return nil, fmt.Errorf("read campaigns: %w", pg.MapError(err))
+	}
+	return out, nil
+}
