@@ -1,0 +1,396 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/starter"
+
+	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
+	"github.com/rapport-crm/rapport/services/marketing/templates"
+)
+
+// Sender is the sending job, run by every replica: it starts the sends
+// due (their recipients made into messages), sends their messages and
+// completes the sends with none left.
+//
+// Exactly once per recipient, at most once when in doubt. The row of
+// messages (send, contact) is the idempotency record; a message goes out
+// only from status sending, claimed by this sender:
+//
+//  1. claim: queued messages due are moved to sending with the sender's
+//     id, the time and (email) their fixed Message-ID, FOR UPDATE SKIP
+//     LOCKED, within the tenant's throttle, and committed;
+//  2. recheck: just before its SMTP transaction (or SMS request) the row
+//     is checked to be still this sender's and its send not canceled, and
+//     the claim renewed, in a transaction of its own;
+//  3. the SMTP transaction; then in one transaction the row becomes sent
+//     and message.sent is published (failed and message.failed when the
+//     relay refused it for good).
+//
+// A refusal before the relay accepted the mail (a 4xx, a connection lost
+// before the end of DATA, a relay unreachable) puts the message back in
+// the queue, due later, up to maxAttempts. A connection lost after the end
+// of DATA and before the relay's answer, or a sender that stops there (a
+// crash, a kill), leaves it unknown whether the relay took the mail: such
+// a message fails with "interrupted; not retried to avoid a duplicate" —
+// at once when the sender sees it, else when its claim is older than
+// staleAfter — and is never sent again. Two replicas never hold the same
+// row, and a row that is sent or failed is never claimed again.
+type Sender struct {
+	db     *outbox.DB
+	cfg    Config
+	cfgErr error
+	id     string
+	logger *slog.Logger
+	now    func() time.Time
+}
+
+// Bounds of the sending job.
+const (
+	// SendEvery is how often the job looks for work.
+	SendEvery = time.Second
+	// tenantsPerRound is how many tenants one round takes on.
+	tenantsPerRound = 64
+	// materializeBatch is how many members one transaction makes into
+	// messages.
+	materializeBatch = 1000
+	// claimBatch is how many messages a claim takes, sent over one SMTP
+	// connection.
+	claimBatch = 20
+	// batchesPerTenant is how many claims one round makes for a tenant
+	// before it turns to the next.
+	batchesPerTenant = 50
+	// staleAfter is how old a claim of a message still sending is when
+	// its sender is deemed gone: longer than one SMTP transaction takes.
+	staleAfter = 5 * time.Minute
+	// maxAttempts is how often a message is tried before it fails.
+	maxAttempts = 5
+	// retryDelay is the wait after a first temporary refusal, doubled
+	// after each, at most maxRetryDelay.
+	retryDelay    = 5 * time.Second
+	maxRetryDelay = 15 * time.Minute
+	// bookkeeping bounds recording a result after the job's context ended.
+	bookkeeping = 10 * time.Second
+)
+
+// NewSender returns the sending job's worker on db, configured through
+// getenv (ConfigFromEnv); a bad configuration is the error of every run.
+func NewSender(db *outbox.DB, getenv func(string) string, logger *slog.Logger) *Sender {
+	cfg, err := ConfigFromEnv(getenv, logger)
+	host, _ := os.Hostname()
+	return &Sender{db: db, cfg: cfg, cfgErr: err, id: host + "/" + ids.New(), logger: logger, now: pg.Now}
+}
+
+// Job is the sending job, for the service's jobs.
+func (s *Sender) Job() starter.Job {
+	return starter.Job{Name: "marketing sends", Every: SendEvery, Run: s.Run}
+}
+
+// Run works on every tenant with sends to start, messages to send or
+// sends to complete.
+func (s *Sender) Run(ctx context.Context) error {
+	if s.cfgErr != nil {
+		return s.cfgErr
+	}
+	tenants, err := tenantsDue(ctx, s.db, tenantsPerRound)
+	if err != nil {
+		return err
+	}
+	var failed error
+	for _, tenant := range tenants {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := s.tenant(ctx, tenant); err != nil {
+			s.logger.WarnContext(ctx, "marketing sends: a tenant's sends failed; they go on at the next turn", "tenant", tenant, "error", err.Error())
+			failed = err
+		}
+	}
+	return failed
+}
+
+// tenant starts, sends and completes the sends of tenant.
+func (s *Sender) tenant(ctx context.Context, tenant string) error {
+	if err := s.start(ctx, tenant); err != nil {
+		return err
+	}
+	for range batchesPerTenant {
+		n, err := s.deliver(ctx, tenant)
+		if err != nil {
+			return err
+		}
+		if n == 0 || ctx.Err() != nil {
+			break
+		}
+	}
+	return s.complete(ctx, tenant)
+}
+
+// start makes the members of the tenant's sends due into messages, a
+// batch per transaction, until all are.
+func (s *Sender) start(ctx context.Context, tenant string) error {
+	for ctx.Err() == nil {
+		more := false
+		err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+			now := s.now()
+			sends, err := sendsToStart(ctx, tx, now, 1)
+			if err != nil || len(sends) == 0 {
+				return err
+			}
+			r := sends[0]
+			rs, err := recipientsOf(ctx, tx, r.SegmentID, r.Channel, r.After.String, materializeBatch)
+			if err != nil {
+				return err
+			}
+			if err := insertMessages(ctx, tx, r, rs, now); err != nil {
+				return err
+			}
+			after := ""
+			if len(rs) > 0 {
+				after = rs[len(rs)-1].ContactID
+			}
+			more = true
+			return advance(ctx, tx, r.ID, after, len(rs) < materializeBatch, now)
+		})
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// complete moves the tenant's sends with no message left to send to
+// completed, publishing send.completed with their counts.
+func (s *Sender) complete(ctx context.Context, tenant string) error {
+	return s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		done, err := sendsDone(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		for _, id := range done {
+			if err := setSendStatus(ctx, tx, id, StatusCompleted, "completed_at", now); err != nil {
+				return err
+			}
+			_, send, err := sendIn(ctx, tx, id, false)
+			if err != nil {
+				return err
+			}
+			if err := tx.Emit(ctx, marketingdb.EntitySend, marketingdb.VerbCompleted, id, send, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// deliver claims a batch of the tenant's messages and sends it; it
+// returns how many it claimed.
+func (s *Sender) deliver(ctx context.Context, tenant string) (int, error) {
+	var b batch
+	var msgs []message
+	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		now := s.now()
+		stale, err := failStale(ctx, tx, now.Add(-staleAfter))
+		if err != nil {
+			return err
+		}
+		for _, m := range stale {
+			s.logger.WarnContext(ctx, "marketing sends: a message's sender stopped while sending it; it is not sent again",
+				"tenant", tenant, "message", m.ID)
+			if err := emitMessage(ctx, tx, marketingdb.VerbFailed, m, now, errInterrupted.Error()); err != nil {
+				return err
+			}
+		}
+		if b, err = s.batchOf(ctx, tx, tenant); err != nil {
+			return err
+		}
+		q, err := quotaIn(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		n := min(claimBatch, b.settings.ThrottlePerMinute-q.Used)
+		if n <= 0 {
+			return nil
+		}
+		if msgs, err = claim(ctx, tx, s.id, b.domain, now, n); err != nil {
+			return err
+		}
+		q.Used += len(msgs)
+		return saveQuota(ctx, tx, q)
+	})
+	if err != nil || len(msgs) == 0 {
+		return 0, err
+	}
+	return len(msgs), s.sendBatch(ctx, b, msgs)
+}
+
+// batchOf reads what the tenant's messages are sent with.
+func (s *Sender) batchOf(ctx context.Context, tx *outbox.Tx, tenant string) (batch, error) {
+	set, err := settingsIn(ctx, tx)
+	if err != nil {
+		return batch{}, err
+	}
+	b := batch{tenant: tenant, settings: set, from: set.FromAddress}
+	if b.from == "" {
+		b.from = s.cfg.MailFrom
+	}
+	b.domain = domainOf(b.from)
+	if set.DKIM != nil {
+		b.domain = set.DKIM.Domain
+		if b.key, err = parseKey(set.DKIM.PrivateKey); err != nil {
+			return batch{}, fmt.Errorf("the tenant's DKIM key: %w", err)
+		}
+	}
+	if b.domain == "" {
+		b.domain = "rapport.invalid"
+	}
+	return b, nil
+}
+
+// sendBatch prepares and sends the claimed msgs of b, recording each
+// one's end.
+func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message) error {
+	var out []outgoing
+	err := s.db.InTx(ctx, b.tenant, func(tx *outbox.Tx) error {
+		var err error
+		out, err = s.prepare(ctx, tx, b, msgs)
+		return err
+	})
+	if err != nil {
+		s.release(ctx, b.tenant, msgs)
+		return err
+	}
+	var sess *session
+	defer func() {
+		if sess != nil {
+			sess.close()
+		}
+	}()
+	for i := range out {
+		o := &out[i]
+		if ctx.Err() != nil {
+			s.release(ctx, b.tenant, messagesOf(out[i:]))
+			return nil
+		}
+		if o.reason != "" || o.err != nil {
+			s.record(ctx, b.tenant, o)
+			continue
+		}
+		if o.msg.Channel == templates.ChannelSMS {
+			s.sendSMS(ctx, b, o)
+			continue
+		}
+		if s.cfg.Relay == nil {
+			o.err = ErrNoRelay
+			s.record(ctx, b.tenant, o)
+			continue
+		}
+		if sess == nil {
+			if sess, err = s.cfg.Relay.open(ctx, b.domain); err != nil {
+				sess = nil
+				s.logger.WarnContext(ctx, "marketing sends: the relay could not be reached; the mails are tried again later", "error", err.Error())
+				s.retry(ctx, b.tenant, emailsOf(out[i:]), err)
+				return nil
+			}
+		}
+		broken := s.sendMail(ctx, b, o, sess)
+		if broken {
+			sess.close()
+			sess = nil
+		}
+	}
+	return nil
+}
+
+// messagesOf is the messages of out.
+func messagesOf(out []outgoing) []message {
+	msgs := make([]message, len(out))
+	for i, o := range out {
+		msgs[i] = o.msg
+	}
+	return msgs
+}
+
+// emailsOf is the messages of out that are emails to send.
+func emailsOf(out []outgoing) []message {
+	var msgs []message
+	for _, o := range out {
+		if o.msg.Channel == templates.ChannelEmail && o.reason == "" && o.err == nil {
+			msgs = append(msgs, o.msg)
+		}
+	}
+	return msgs
+}
+
+// sendMail sends the mail of o in the session sess and records how it
+// ended; it says whether the session's connection broke.
+func (s *Sender) sendMail(ctx context.Context, b batch, o *outgoing, sess *session) bool {
+	raw, err := compose(o.mail, s.now(), b.key, b.domain, selectorOf(b.settings))
+	if err != nil {
+		o.err = err
+		s.record(ctx, b.tenant, o)
+		return false
+	}
+	if !s.recheck(ctx, b.tenant, o) {
+		return false
+	}
+	err = sess.send(b.from, o.msg.Address, raw)
+	var re *relayError
+	switch {
+	case err == nil:
+		s.sent(ctx, b.tenant, o, "")
+		return false
+	case errors.As(err, &re) && re.outcome == outcomeRetry:
+		s.retry(ctx, b.tenant, []message{o.msg}, err)
+	case errors.As(err, &re) && re.outcome == outcomeUncertain:
+		o.err = fmt.Errorf("%w (%v)", errInterrupted, err)
+		s.record(ctx, b.tenant, o)
+	default:
+		o.err = err
+		s.record(ctx, b.tenant, o)
+	}
+	return errors.As(err, &re) && re.broken
+}
+
+// selectorOf is the DKIM selector of set ("" unsigned).
+func selectorOf(set Settings) string {
+	if set.DKIM == nil {
+		return ""
+	}
+	return set.DKIM.Selector
+}
+
+// sendSMS sends the SMS of o and records how it ended.
+func (s *Sender) sendSMS(ctx context.Context, b batch, o *outgoing) {
+	if s.cfg.SMS == nil {
+		o.err = ErrNoSMS
+		s.record(ctx, b.tenant, o)
+		return
+	}
+	if !s.recheck(ctx, b.tenant, o) {
+		return
+	}
+	id, err := s.cfg.SMS.Send(ctx, o.sms)
+	var se *SMSError
+	switch {
+	case err == nil:
+		s.sent(ctx, b.tenant, o, id)
+	case errors.As(err, &se) && se.Retry:
+		s.retry(ctx, b.tenant, []message{o.msg}, err)
+	case errors.As(err, &se) && se.Uncertain:
+		o.err = fmt.Errorf("%w (%v)", errInterrupted, err)
+		s.record(ctx, b.tenant, o)
+	default:
+		o.err = err
+		s.record(ctx, b.tenant, o)
+	}
+}
