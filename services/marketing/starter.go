@@ -23,6 +23,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 
+	"github.com/rapport-crm/rapport/services/marketing/audience"
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 	"github.com/rapport-crm/rapport/services/marketing/migrations"
@@ -50,6 +51,8 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Consumer {
 	return []starter.Consumer{
 		// audience consumers
+		{Group: audience.ProjectionGroup, Contexts: audience.ProjectionContexts, Handler: audience.NewProjection(db, logger).Handle},
+		{Group: audience.FactsGroup, Contexts: audience.FactsContexts, Handler: audience.NewFacts(db, logger).Handle},
 		// campaigns consumers
 		// templates consumers
 		// messaging consumers
@@ -64,6 +67,7 @@ func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) [
 func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Job {
 	return []starter.Job{
 		// audience jobs
+		{Name: "audience: time-relative segments", Every: audience.RelativeEvery, Run: audience.NewRelative(db, logger).Run},
 		// campaigns jobs
 		// templates jobs
 		// messaging jobs
@@ -80,6 +84,8 @@ func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []star
 func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []starter.Route {
 	return slices.Concat[[]starter.Route](
 		// audience routes
+		audience.Routes(audience.NewService(db, cursors),
+			audience.NewRebuilder(db, audience.NewProjection(db, slog.Default()), getenv, slog.Default())),
 		// campaigns routes
 		// templates routes
 		// messaging routes
