@@ -24,6 +24,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/marketing/audience"
+	"github.com/rapport-crm/rapport/services/marketing/attribution"
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 	"github.com/rapport-crm/rapport/services/marketing/migrations"
@@ -60,6 +61,8 @@ func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) [
 		// journeys consumers
 		// forms consumers
 		// attribution consumers
+		{Group: attribution.TouchesGroup, Contexts: attribution.TouchesContexts, Handler: attribution.NewHandler(db, logger).HandleTouch},
+		{Group: attribution.SalesGroup, Contexts: attribution.SalesContexts, Handler: attribution.NewHandler(db, logger).HandleSales},
 	}
 }
 
@@ -94,5 +97,6 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		// journeys routes
 		// forms routes
 		// attribution routes
+		attribution.Routes(attribution.NewService(db, cursors)),
 	)
 }
