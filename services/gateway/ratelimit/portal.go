@@ -47,7 +47,7 @@ type PortalConfig struct {
 // Limiter lets requests through (logged).
 func PortalClients(cfg PortalConfig) func(http.Handler) http.Handler {
 	cfg = cfg.withDefaults()
-	return portalLimit(cfg, "the address's", func(r *http.Request) (string, Limit) {
+	return publicLimit(cfg.Limiter, cfg.Logger, "portal", "the address's", func(r *http.Request) (string, Limit) {
 		return portalClientPrefix + clientAddr(r), cfg.Client
 	})
 }
@@ -57,7 +57,7 @@ func PortalClients(cfg PortalConfig) func(http.Handler) http.Handler {
 // without one passes); as PortalClients otherwise.
 func PortalTenants(cfg PortalConfig) func(http.Handler) http.Handler {
 	cfg = cfg.withDefaults()
-	return portalLimit(cfg, "the portal's", func(r *http.Request) (string, Limit) {
+	return publicLimit(cfg.Limiter, cfg.Logger, "portal", "the portal's", func(r *http.Request) (string, Limit) {
 		p, ok := auth.PrincipalFrom(r.Context())
 		if !ok || p.TenantID == "" {
 			return "", cfg.Tenant
@@ -79,9 +79,10 @@ func (cfg PortalConfig) withDefaults() PortalConfig {
 	return cfg
 }
 
-// portalLimit is middleware taking a request from the bucket bucket names
-// ("" for none: the request passes).
-func portalLimit(cfg PortalConfig, what string, bucket func(*http.Request) (string, Limit)) func(http.Handler) http.Handler {
+// publicLimit is middleware taking a request of the public area (the
+// portal, the marketing pages) from the bucket bucket names in limiter
+// ("" for none: the request passes); what names the limit in a refusal.
+func publicLimit(limiter Limiter, logger *slog.Logger, area, what string, bucket func(*http.Request) (string, Limit)) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			key, limit := bucket(r)
@@ -89,15 +90,15 @@ func portalLimit(cfg PortalConfig, what string, bucket func(*http.Request) (stri
 				next.ServeHTTP(w, r)
 				return
 			}
-			d, err := cfg.Limiter.Allow(r.Context(), Bucket{Key: key, Limit: limit})
+			d, err := limiter.Allow(r.Context(), Bucket{Key: key, Limit: limit})
 			if err != nil {
-				cfg.Logger.ErrorContext(r.Context(), "rate limiter failed; portal request let through", "error", err.Error())
+				logger.ErrorContext(r.Context(), "rate limiter failed; "+area+" request let through", "error", err.Error())
 				next.ServeHTTP(w, r)
 				return
 			}
 			setHeaders(w.Header(), d, limit)
 			if !d.Allowed {
-				cfg.Logger.WarnContext(r.Context(), "portal: rate limited", "bucket", key, "client", clientAddr(r), "path", r.URL.Path,
+				logger.WarnContext(r.Context(), area+": rate limited", "bucket", key, "client", clientAddr(r), "path", r.URL.Path,
 					"retry_after_s", seconds(d.RetryAfter))
 				w.Header().Set(HeaderRetryAfter, strconv.Itoa(seconds(d.RetryAfter)))
 				kitx.WriteProblem(w, r, ErrRateLimited.WithDetail("%s rate limit of %s requests per second (burst %d) is used up; retry in %d s",

@@ -13,7 +13,9 @@
 // names a requirement of its own, whose schemes come along. The
 // self-service portal's paths, which its service serves under /portal/v1,
 // are listed where the gateway serves them to the public,
-// /portal/{tenant}/api/v1/…, without security.
+// /portal/{tenant}/api/v1/…, without security; so are the marketing
+// service's public pages, served under /public/v1 and listed at
+// /m/{tenant}/….
 //
 // Handler serves the merged document and keeps it current: with a
 // discovery.Resolver it fetches each service's /openapi.json at start and

@@ -47,6 +47,7 @@ func Merge(gateway []byte, services map[string][]byte) ([]byte, error) {
 		}
 		dropUnnamedSchemes(docs[name])
 		publicPortal(docs[name])
+		publicMarketing(docs[name])
 	}
 
 	renames := planRenames(out, names, docs)

@@ -24,9 +24,16 @@ var tenantParameter = map[string]any{
 // portal's customers have no credentials, and the gateway mints its
 // principal.
 func publicPortal(doc map[string]any) {
+	movePublic(doc, proxy.PortalUpstreamPrefix, PortalPublicPrefix, tenantParameter)
+}
+
+// movePublic moves doc's paths under from (as a service serves them, which
+// no client reaches there) to to, the gateway's public address of them,
+// with param first among their parameters and no security.
+func movePublic(doc map[string]any, from, to string, param map[string]any) {
 	paths := obj(doc, "paths")
 	for p, item := range paths {
-		rest, ok := strings.CutPrefix(p, proxy.PortalUpstreamPrefix)
+		rest, ok := strings.CutPrefix(p, from)
 		if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
 			continue
 		}
@@ -35,12 +42,12 @@ func publicPortal(doc map[string]any) {
 		if m == nil {
 			continue
 		}
-		m["parameters"] = append([]any{tenantParameter}, arr(m, "parameters")...)
+		m["parameters"] = append([]any{param}, arr(m, "parameters")...)
 		for _, method := range httpMethods {
 			if op, ok := m[method].(map[string]any); ok {
 				op["security"] = []any{}
 			}
 		}
-		paths[PortalPublicPrefix+rest] = m
+		paths[to+rest] = m
 	}
 }

@@ -94,10 +94,14 @@ func TestRepositoryDocumentsMerge(t *testing.T) {
 	source := operationIDsOf(t, "gateway", gateway)
 	for name, data := range services {
 		for k, id := range operationIDsOf(t, name, data) {
-			// the portal's paths are listed at their public address (publicPortal)
+			// the portal's and the marketing pages' paths are listed at their
+			// public address (publicPortal, publicMarketing)
 			method, path, _ := strings.Cut(k, " ")
 			if rest, ok := strings.CutPrefix(path, proxy.PortalUpstreamPrefix); ok && (rest == "" || rest[0] == '/') {
 				k = method + " " + PortalPublicPrefix + rest
+			}
+			if rest, ok := strings.CutPrefix(path, proxy.MarketingUpstreamPrefix); ok && (rest == "" || rest[0] == '/') {
+				k = method + " " + MarketingPublicPrefix + rest
 			}
 			source[k] = id
 		}

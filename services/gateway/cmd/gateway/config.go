@@ -49,6 +49,14 @@ type config struct {
 	PortalAddressLimit ratelimit.Limit // RATE_LIMIT_PORTAL_ADDRESS, RATE:BURST, default 2:30
 	PortalTenantLimit  ratelimit.Limit // RATE_LIMIT_PORTAL_TENANT, RATE:BURST, default 50:100
 
+	// The public marketing pages' limits per client address and per
+	// tenant, for tracking links (RATE_LIMIT_MARKETING_TRACK_ADDRESS,
+	// default 20:200; _TENANT, 1000:2000), form submissions
+	// (RATE_LIMIT_MARKETING_FORM_ADDRESS, 0.1:5; _TENANT, 20:50) and the
+	// other pages (RATE_LIMIT_MARKETING_PAGE_ADDRESS, 2:30; _TENANT, 50:100).
+	MarketingAddressLimits ratelimit.MarketingLimits
+	MarketingTenantLimits  ratelimit.MarketingLimits
+
 	Brokers     []string // KAFKA_BROKERS: the events notifications are made of; none without
 	TopicPrefix string   // TOPIC_PREFIX of those topics, "" for the shared tier
 	SMTPURL     string   // GATEWAY_SMTP_URL: smtp://user:pass@host:port for notification emails; none without
@@ -145,7 +153,13 @@ func loadEdgeConfig(getenv func(string) string, c *config) error {
 		def  ratelimit.Limit
 	}{{"RATE_LIMIT_TENANT", &c.TenantLimit, ratelimit.DefaultTenantLimit}, {"RATE_LIMIT_API_KEY", &c.APIKeyLimit, ratelimit.DefaultAPIKeyLimit},
 		{"RATE_LIMIT_PORTAL_ADDRESS", &c.PortalAddressLimit, ratelimit.DefaultPortalClientLimit},
-		{"RATE_LIMIT_PORTAL_TENANT", &c.PortalTenantLimit, ratelimit.DefaultPortalTenantLimit}} {
+		{"RATE_LIMIT_PORTAL_TENANT", &c.PortalTenantLimit, ratelimit.DefaultPortalTenantLimit},
+		{"RATE_LIMIT_MARKETING_TRACK_ADDRESS", &c.MarketingAddressLimits.Track, ratelimit.DefaultMarketingClientLimits.Track},
+		{"RATE_LIMIT_MARKETING_TRACK_TENANT", &c.MarketingTenantLimits.Track, ratelimit.DefaultMarketingTenantLimits.Track},
+		{"RATE_LIMIT_MARKETING_FORM_ADDRESS", &c.MarketingAddressLimits.Submit, ratelimit.DefaultMarketingClientLimits.Submit},
+		{"RATE_LIMIT_MARKETING_FORM_TENANT", &c.MarketingTenantLimits.Submit, ratelimit.DefaultMarketingTenantLimits.Submit},
+		{"RATE_LIMIT_MARKETING_PAGE_ADDRESS", &c.MarketingAddressLimits.Page, ratelimit.DefaultMarketingClientLimits.Page},
+		{"RATE_LIMIT_MARKETING_PAGE_TENANT", &c.MarketingTenantLimits.Page, ratelimit.DefaultMarketingTenantLimits.Page}} {
 		*l.dst = l.def
 		if v := getenv(l.name); v != "" {
 			if *l.dst, err = ratelimit.ParseLimit(v); err != nil {

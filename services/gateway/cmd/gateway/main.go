@@ -185,6 +185,12 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	portalLimits := ratelimit.PortalConfig{Limiter: limiter, Client: cfg.PortalAddressLimit, Tenant: cfg.PortalTenantLimit, Logger: logger}
 	mux.Handle(proxy.PortalPath, ph.Portal(proxy.PortalConfig{Tenants: ids, ClientLimit: ratelimit.PortalClients(portalLimits),
 		TenantLimit: ratelimit.PortalTenants(portalLimits), Next: web, Logger: logger}))
+	// The marketing service's public pages (proxy.Marketing: tracking
+	// links, unsubscribes, preferences, web forms), limited as the portal
+	// is, by class of request.
+	marketingLimits := ratelimit.MarketingConfig{Limiter: limiter, Client: cfg.MarketingAddressLimits, Tenant: cfg.MarketingTenantLimits, Logger: logger}
+	mux.Handle(proxy.MarketingPath, ph.Marketing(proxy.MarketingConfig{Tenants: ids, ClientLimit: ratelimit.MarketingClients(marketingLimits),
+		TenantLimit: ratelimit.MarketingTenants(marketingLimits), Logger: logger}))
 
 	// starter.Handler: every answer says nosniff and no-store (unless its handler
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a
