@@ -127,6 +127,9 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 		if err := mergepatch.Apply(cur, patch, patchReadOnly, &out); err != nil {
 			return err
 		}
+		if filter, ok := replacedFilter(patch); ok {
+			out.Filter = filter
+		}
 		relative, err := out.normalize()
 		if err != nil {
 			return err
@@ -170,4 +173,15 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 		}
 		return tx.Emit(ctx, marketingdb.EntitySegment, marketingdb.VerbDeleted, id, cur, nil)
 	})
+}
+
+// replacedFilter is the filter a merge patch sets, if it names one: a
+// filter is replaced as a whole, never merged into the one it replaces.
+func replacedFilter(patch json.RawMessage) (json.RawMessage, bool) {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(patch, &fields) != nil {
+		return nil, false
+	}
+	f, ok := fields["filter"]
+	return f, ok
 }
