@@ -28,6 +28,7 @@ import (
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 	"github.com/rapport-crm/rapport/services/marketing/migrations"
+	"github.com/rapport-crm/rapport/services/marketing/tracking"
 )
 
 // Starter is the marketing service as libs/starter runs it: cmd/marketing
@@ -44,8 +45,21 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	}
 	db := outbox.NewDB(env.DB, marketingdb.Events, env.Topic)
 	getenv := os.Getenv
+	// tracking: the links' key (MARKETING_LINK_KEY) is checked once here
+	if _, err := tracking.LinksFromEnv(getenv, env.Logger); err != nil {
+		return starter.API{}, err
+	}
 	return starter.API{Routes: routes(db, env.Cursors, getenv), OpenAPI: spec,
-		Consumers: consumers(db, env.Logger, getenv), Jobs: jobs(db, env.Logger, getenv)}, nil
+		Consumers: consumers(db, env.Logger, getenv), Jobs: jobs(db, env.Logger, getenv),
+		Servers: servers(db, env.Logger, getenv)}, nil
+}
+
+// servers are the service's listeners beside its HTTP server.
+func servers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Server {
+	return slices.Concat[[]starter.Server](
+		// tracking servers
+		tracking.MustFromEnv(db, nil, getenv, logger).Servers(getenv),
+	)
 }
 
 // consumers are the service's consumers of events.
@@ -94,6 +108,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		// messaging routes
 		messaging.Routes(messaging.NewService(db, cursors)),
 		// tracking routes
+		tracking.Routes(tracking.MustFromEnv(db, cursors, getenv, slog.Default())),
 		// journeys routes
 		// forms routes
 		// attribution routes

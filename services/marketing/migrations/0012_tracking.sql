@@ -4,15 +4,16 @@
 -- bounce, complaint). Every one is a row; bot is an open or click taken
 -- for a mail scanner's or a prefetch's (bot_reason says why), kept but
 -- never published. first marks the row whose event was published: one per
--- message, kind and url (a click's target; '' for the others), which the
--- partial unique index makes so under concurrent requests. detail is a
--- bounce's status and diagnostic or a complaint's feedback type.
+-- message, kind and target (a click's URL, a bounce's type hard or soft;
+-- '' for the others), which the partial unique index makes so under
+-- concurrent requests. detail is a bounce's status and diagnostic or a
+-- complaint's feedback type.
 CREATE TABLE message_events (
     tenant_id  uuid        NOT NULL,
     id         uuid        NOT NULL,
     message_id uuid        NOT NULL,
     kind       text        NOT NULL CHECK (kind IN ('open', 'click', 'delivered', 'bounce', 'complaint')),
-    url        text        NOT NULL DEFAULT '',
+    target     text        NOT NULL DEFAULT '',
     first      boolean     NOT NULL DEFAULT false,
     bot        boolean     NOT NULL DEFAULT false,
     bot_reason text        NOT NULL DEFAULT '',
@@ -24,7 +25,7 @@ CREATE TABLE message_events (
 );
 
 CREATE INDEX message_events_message ON message_events (tenant_id, message_id, kind);
-CREATE UNIQUE INDEX message_events_first ON message_events (tenant_id, message_id, kind, url) WHERE first;
+CREATE UNIQUE INDEX message_events_first ON message_events (tenant_id, message_id, kind, target) WHERE first;
 
 ALTER TABLE message_events ENABLE ROW LEVEL SECURITY;
 ALTER TABLE message_events FORCE ROW LEVEL SECURITY;

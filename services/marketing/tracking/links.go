@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 )
@@ -33,6 +34,15 @@ const defaultPublicURL = "http://127.0.0.1:8080"
 
 // minKeyLen is the shortest MARKETING_LINK_KEY accepted, in bytes decoded.
 const minKeyLen = 32
+
+// processKey is the random key of the links made without
+// MARKETING_LINK_KEY: one per process, so that the links messaging makes
+// are the ones tracking reads.
+var processKey = sync.OnceValue(func() []byte {
+	key := make([]byte, minKeyLen)
+	rand.Read(key)
+	return key
+})
 
 // ErrLinkKey is a MARKETING_LINK_KEY that is not base64 of at least 32 bytes.
 var ErrLinkKey = errors.New("tracking: MARKETING_LINK_KEY must be base64 of at least 32 bytes")
@@ -67,8 +77,8 @@ func NewLinks(publicURL string, key []byte) Links {
 
 // LinksFromEnv returns the links MARKETING_PUBLIC_URL and
 // MARKETING_LINK_KEY configure. An unset public URL is make run's gateway;
-// an unset key is a random one, with a warning: links die with the
-// process.
+// an unset key is a random one (the same for every caller in the
+// process), with a warning: links die with the process.
 func LinksFromEnv(getenv func(string) string, logger *slog.Logger) (Links, error) {
 	public := getenv(EnvPublicURL)
 	if public == "" {
@@ -79,10 +89,8 @@ func LinksFromEnv(getenv func(string) string, logger *slog.Logger) (Links, error
 	}
 	raw := getenv(EnvLinkKey)
 	if raw == "" {
-		key := make([]byte, minKeyLen)
-		rand.Read(key)
 		logger.Warn("MARKETING_LINK_KEY is unset: tracking and unsubscribe links are signed with a random key and stop working when the process ends")
-		return NewLinks(public, key), nil
+		return NewLinks(public, processKey()), nil
 	}
 	key, err := base64.StdEncoding.DecodeString(raw)
 	if err != nil {
