@@ -98,17 +98,10 @@ func (h *Handler) touch(ctx context.Context, tx *outbox.Tx, t Touch) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range won {
-		o, err := loadOpportunity(ctx, tx, id)
-		if err == nil {
-			err = credit(ctx, tx, o)
-		}
-		if err != nil {
-			return err
-		}
-		h.logger.DebugContext(ctx, "a late touch credited again", "opportunity", id, "touch", t.ID)
+	if len(won) > 0 {
+		h.logger.DebugContext(ctx, "a late touch: its won opportunities credited again", "opportunities", won, "touch", t.ID)
 	}
-	return nil
+	return recredit(ctx, tx, won)
 }
 
 // opportunity stores o, unless a later version is stored, and credits it
@@ -139,6 +132,20 @@ func credit(ctx context.Context, tx *outbox.Tx, o Opportunity) error {
 		}
 	}
 	return saveCredits(ctx, tx, o, credits)
+}
+
+// recredit credits the opportunities ids again.
+func recredit(ctx context.Context, tx *outbox.Tx, ids []string) error {
+	for _, id := range ids {
+		o, err := loadOpportunity(ctx, tx, id)
+		if err == nil {
+			err = credit(ctx, tx, o)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // skip logs ev, whose data could not be read, as skipped.
