@@ -17,6 +17,7 @@ import (
 	"os"
 	"slices"
 
+	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -77,6 +78,8 @@ func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) [
 		// attribution consumers
 		{Group: attribution.TouchesGroup, Contexts: attribution.TouchesContexts, Handler: attribution.NewHandler(db, logger).HandleTouch},
 		{Group: attribution.SalesGroup, Contexts: attribution.SalesContexts, Handler: attribution.NewHandler(db, logger).HandleSales},
+		{Group: attribution.ContactsGroup, Contexts: contactevents.Contexts,
+			Handler: contactevents.NewHandler(db, logger, attribution.References{}).Handle},
 	}
 }
 
