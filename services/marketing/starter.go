@@ -26,6 +26,7 @@ import (
 
 	"github.com/rapport-crm/rapport/services/marketing/audience"
 	"github.com/rapport-crm/rapport/services/marketing/attribution"
+	"github.com/rapport-crm/rapport/services/marketing/forms"
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 	"github.com/rapport-crm/rapport/services/marketing/migrations"
@@ -114,6 +115,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		tracking.Routes(tracking.MustFromEnv(db, cursors, getenv, slog.Default())),
 		// journeys routes
 		// forms routes
+		forms.Routes(forms.NewService(db, cursors, forms.MustConfig(getenv), slog.Default())),
 		// attribution routes
 		attribution.Routes(attribution.NewService(db, cursors)),
 	)
