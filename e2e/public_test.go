@@ -11,7 +11,7 @@ import (
 
 // testPublicPort checks what the gateway's public port does not serve: its
 // metrics (they are on the internal listener), and the routes of services
-// this installation does not run (marketing: not installed, not an outage).
+// this installation does not run (reporting: not installed, not an outage).
 func testPublicPort(t *testing.T, w *world) {
 	st, admin := w.st, w.a.tenant.Admin.Token
 	t.Run("metrics are not public", func(t *testing.T) {
@@ -27,14 +27,14 @@ func testPublicPort(t *testing.T, w *world) {
 		}
 	})
 	t.Run("a service not installed is 501", func(t *testing.T) {
-		for _, path := range []string{"/v1/campaigns", "/v1/segments/1"} {
+		for _, path := range []string{"/v1/reports", "/v1/reports/1"} {
 			res := stack.Do(t, stack.Request{Method: "GET", URL: st.GatewayURL + path, Token: admin})
 			var p struct{ Type, Detail string }
 			if err := json.Unmarshal(res.Body, &p); err != nil || res.Header.Get("Content-Type") != "application/problem+json" {
 				t.Fatalf("GET %s = %d %s %s, want problem+json", path, res.Status, res.Header.Get("Content-Type"), res.Body)
 			}
-			if res.Status != http.StatusNotImplemented || !strings.HasSuffix(p.Type, "/feature-not-installed") || !strings.Contains(p.Detail, "marketing") {
-				t.Errorf("GET %s = %d %s %q, want 501 feature-not-installed naming marketing", path, res.Status, p.Type, p.Detail)
+			if res.Status != http.StatusNotImplemented || !strings.HasSuffix(p.Type, "/feature-not-installed") || !strings.Contains(p.Detail, "reporting") {
+				t.Errorf("GET %s = %d %s %q, want 501 feature-not-installed naming reporting", path, res.Status, p.Type, p.Detail)
 			}
 		}
 	})

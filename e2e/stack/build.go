@@ -9,19 +9,20 @@ import (
 
 // Binaries are the paths of the built service binaries.
 type Binaries struct {
-	Gateway  string
-	Contacts string
-	Sales    string
-	Support  string
+	Gateway   string
+	Contacts  string
+	Sales     string
+	Support   string
+	Marketing string
 }
 
 // Build compiles services/gateway/cmd/gateway, services/contacts/cmd/contacts,
-// services/sales/cmd/sales and services/support/cmd/support from the
-// repository at root (the directory holding go.work) into dir, with one go
-// build.
+// services/sales/cmd/sales, services/support/cmd/support and
+// services/marketing/cmd/marketing from the repository at root (the
+// directory holding go.work) into dir, with one go build.
 func Build(ctx context.Context, root, dir string) (Binaries, error) {
 	b := Binaries{Gateway: filepath.Join(dir, "gateway"), Contacts: filepath.Join(dir, "contacts"), Sales: filepath.Join(dir, "sales"),
-		Support: filepath.Join(dir, "support")}
+		Support: filepath.Join(dir, "support"), Marketing: filepath.Join(dir, "marketing")}
 	return b, proc.Build(ctx, root, dir, "./services/gateway/cmd/gateway", "./services/contacts/cmd/contacts", "./services/sales/cmd/sales",
-		"./services/support/cmd/support")
+		"./services/support/cmd/support", "./services/marketing/cmd/marketing")
 }

@@ -17,15 +17,16 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// Mail is a message the support service sent through the stack's relay.
+// Mail is a message the support or marketing service sent through the
+// stack's relay.
 type Mail struct {
 	To      []string // the envelope's recipients
 	Subject string   // decoded
 	Text    string   // the body, its transfer encoding undone
 }
 
-// mailSink is the relay the support service sends its mail to: an
-// in-process SMTP server that keeps every message.
+// mailSink is the relay the support and marketing services send their mail
+// to: an in-process SMTP server that keeps every message.
 type mailSink struct {
 	addr string
 

@@ -1,5 +1,5 @@
 // Package stack runs Rapport's real binaries for end-to-end tests: the
-// gateway and the contacts, sales and support services, each on its own scratch PostgreSQL
+// gateway and the contacts, sales, support and marketing services, each on its own scratch PostgreSQL
 // database (owner for migrations, a runtime role under RLS) and one
 // in-process Kafka, wired as the local launcher (deploy/local) wires them.
 package stack
@@ -23,49 +23,50 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
-// Stack is a running gateway in front of running contacts, sales and
-// support services.
+// Stack is a running gateway in front of running contacts, sales, support
+// and marketing services.
 type Stack struct {
 	GatewayURL    string   // http://127.0.0.1:port
 	MetricsURL    string   // the gateway's internal listener (GATEWAY_METRICS_ADDR)
 	ContactsURL   string   // the contacts service itself, bypassing the gateway
 	SalesURL      string   // the sales service itself, bypassing the gateway
 	SupportURL    string   // the support service itself, bypassing the gateway
+	MarketingURL  string   // the marketing service itself, bypassing the gateway
 	Brokers       []string // the Kafka the contacts service publishes to
 	Topic         string   // the contacts topic, rapport.contacts.v1
 	PlatformToken string   // the operator's token for /admin/v1
 	SigningKey    crypto.Signer
 	ContactsDB    string // the contacts database's owner URL, to read its catalog
 
-	mail        *mailSink     // the support service's mail relay (MailTo)
+	mail        *mailSink     // the support and marketing services' mail relay (MailTo)
 	contacts    *proc.Process // the running contacts service; nil while stopped
 	contactsBin string
 	contactsEnv []string
 }
 
-// Start builds nothing (see Build): it provisions four databases and
-// Kafka (the contacts, sales and support topics), starts the gateway and then the
+// Start builds nothing (see Build): it provisions five databases and
+// Kafka (the contacts, sales, support and marketing topics), starts the gateway and then the
 // services from bins, waits until each is ready and stops everything when
 // the test ends.
 func Start(t testing.TB, bins Binaries) *Stack {
 	t.Helper()
-	gdb, cdb, sdb, supdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
+	gdb, cdb, sdb, supdb, mdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
 	topic, salesTopic := registry.MustTopic("", registry.Contacts), registry.MustTopic("", registry.Sales)
-	supportTopic := registry.MustTopic("", registry.Support)
+	supportTopic, marketingTopic := registry.MustTopic("", registry.Support), registry.MustTopic("", registry.Marketing)
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic),
-		supportTopic, events.DLQ(supportTopic)))
+		supportTopic, events.DLQ(supportTopic), marketingTopic, events.DLQ(marketingTopic)))
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "signing-key.pem")
 	key, err := auth.WriteKeyFile(keyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addrs := testkit.FreeAddrs(t, 5)
-	gAddr, mAddr, cAddr, sAddr, supAddr := addrs[0], addrs[1], addrs[2], addrs[3], addrs[4]
+	addrs := testkit.FreeAddrs(t, 6)
+	gAddr, mAddr, cAddr, sAddr, supAddr, mktAddr := addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5]
 	s := &Stack{
 		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr, SalesURL: "http://" + sAddr,
-		SupportURL: "http://" + supAddr,
-		Brokers:    brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
+		SupportURL: "http://" + supAddr, MarketingURL: "http://" + mktAddr,
+		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
 	start(t, "gateway", bins.Gateway, s.GatewayURL, append(common,
@@ -75,10 +76,14 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"GATEWAY_PLATFORM_TOKEN="+s.PlatformToken,
 		"GATEWAY_SIGNING_KEYS="+keyFile,
-		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr+",support="+supAddr,
+		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr+",support="+supAddr+",marketing="+mktAddr,
 		// The matrix sends hundreds of requests per tenant within seconds;
-		// the default 100/s per tenant would turn them into 429s.
+		// the default 100/s per tenant would turn them into 429s. Every
+		// public marketing request comes from 127.0.0.1, as no two
+		// recipients' would.
 		"RATE_LIMIT_TENANT=100000:100000", "RATE_LIMIT_API_KEY=100000:100000",
+		"RATE_LIMIT_MARKETING_TRACK_ADDRESS=100000:100000", "RATE_LIMIT_MARKETING_FORM_ADDRESS=100000:100000",
+		"RATE_LIMIT_MARKETING_PAGE_ADDRESS=100000:100000",
 	))
 	s.contactsBin, s.contactsEnv = bins.Contacts, append(common,
 		"SERVICE_NAME=contacts", "HTTP_ADDR="+cAddr,
@@ -103,6 +108,17 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"SUPPORT_SMTP_URL=smtp://"+s.mail.addr, "SUPPORT_MAIL_FROM=Rapport Support <support@rapport.e2e.test>",
 		"SUPPORT_PORTAL_URL="+s.GatewayURL,
 		"DATABASE_URL="+supdb.AppURL, "DATABASE_MIGRATE_URL="+supdb.AdminURL,
+		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
+		"CURSOR_KEY="+randomHex(32),
+	))
+	// The marketing service mails through the same relay; its tracking,
+	// unsubscribe and form links point at the gateway's /m/.
+	start(t, "marketing", bins.Marketing, s.MarketingURL, append(common,
+		"SERVICE_NAME=marketing", "HTTP_ADDR="+mktAddr,
+		"MARKETING_SMTP_URL=smtp://"+s.mail.addr, "MARKETING_MAIL_FROM=Rapport Marketing <news@rapport.e2e.test>",
+		"MARKETING_PUBLIC_URL="+s.GatewayURL,
+		"MARKETING_LINK_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
+		"DATABASE_URL="+mdb.AppURL, "DATABASE_MIGRATE_URL="+mdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
 	))
