@@ -39,13 +39,16 @@ func attrEvent(t *testing.T, source, entityVerb, subject, tenant string, data an
 func attrMessage(t *testing.T, tenant, verb, campaign, contact string, at time.Time) events.Event {
 	t.Helper()
 	data := map[string]any{"id": uuid.NewString(), "sendId": uuid.NewString(), "contactId": contact, "channel": "email",
-		"address": "someone@example.com", "variant": ""}
+		"address": "someone@example.com"}
 	if campaign != "" {
 		data["campaignId"] = campaign
 	}
-	if verb == "sent" {
-		data["sentAt"] = at.Format(time.RFC3339)
-	} else {
+	switch verb {
+	case "sent":
+		data["sentAt"], data["variant"] = at.Format(time.RFC3339), ""
+	case "clicked":
+		data["at"], data["url"] = at.Format(time.RFC3339), "https://example.com/offer"
+	default:
 		data["at"] = at.Format(time.RFC3339)
 	}
 	return attrEvent(t, "marketing", "message."+verb, data["id"].(string), tenant, data)
@@ -145,10 +148,11 @@ func (e *env) attrPublish(from, group string, evs ...events.Event) {
 	})
 }
 
-// attrTouches publishes evs, events of the service's own, and waits for
-// attribution to have read them.
+// attrTouches publishes evs, events of the service's own that match their
+// schemas in api/events, and waits for attribution to have read them.
 func (e *env) attrTouches(evs ...events.Event) {
 	e.t.Helper()
+	contracttest.ValidateEvents(e.t, "api/events", evs)
 	e.attrPublish(registry.Marketing, attribution.TouchesGroup, evs...)
 }
 
