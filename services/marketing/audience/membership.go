@@ -18,7 +18,9 @@ type Membership struct {
 
 // reevaluate puts the contact id into the tenant's dynamic segments whose
 // filter it now meets and out of those it no longer does, in one query
-// over its row (none: it leaves them all).
+// over its row (none: it leaves them all). Segments change in the order of
+// their ids, so that concurrent re-evaluations lock their counts in one
+// order.
 func reevaluate(ctx context.Context, tx *outbox.Tx, id string, at time.Time) error {
 	segs, err := dynamicSegments(ctx, tx)
 	if err != nil {
@@ -32,18 +34,18 @@ func reevaluate(ctx context.Context, tx *outbox.Tx, id string, at time.Time) err
 	if err != nil {
 		return err
 	}
-	for _, s := range matching {
-		if !slices.Contains(current, s) {
-			if err := enter(ctx, tx, s, []string{id}, at); err != nil {
-				return err
-			}
+	moved := slices.Concat(matching, current)
+	slices.Sort(moved)
+	for _, s := range slices.Compact(moved) {
+		in, was := slices.Contains(matching, s), slices.Contains(current, s)
+		switch {
+		case in && !was:
+			err = enter(ctx, tx, s, []string{id}, at)
+		case was && !in:
+			err = leave(ctx, tx, s, []string{id}, at)
 		}
-	}
-	for _, s := range current {
-		if !slices.Contains(matching, s) {
-			if err := leave(ctx, tx, s, []string{id}, at); err != nil {
-				return err
-			}
+		if err != nil {
+			return err
 		}
 	}
 	return nil
