@@ -14,12 +14,16 @@ const (
 	EnvMailFrom = "MARKETING_MAIL_FROM"
 	EnvSMSURL   = "MARKETING_SMS_URL"
 	EnvSMSToken = "MARKETING_SMS_TOKEN"
+	// EnvSender "off" runs no sender on the instance (it serves the API
+	// only); the other instances send.
+	EnvSender = "MARKETING_SENDER"
 )
 
 // Config is what the sender is configured with: the relay (nil: email
 // fails with ErrNoRelay), the default From, the SMS provider (nil: SMS
-// fails with ErrNoSMS) and the links of messages.
+// fails with ErrNoSMS) and the links of messages; Off runs no sender.
 type Config struct {
+	Off      bool
 	Relay    *relay
 	MailFrom string
 	SMS      SMSProvider
@@ -32,7 +36,7 @@ func ConfigFromEnv(getenv func(string) string, logger *slog.Logger) (Config, err
 	if err != nil {
 		return Config{}, err
 	}
-	cfg := Config{Links: links, MailFrom: getenv(EnvMailFrom)}
+	cfg := Config{Links: links, MailFrom: getenv(EnvMailFrom), Off: getenv(EnvSender) == "off"}
 	if cfg.MailFrom != "" && !isAddress(cfg.MailFrom) {
 		return Config{}, fmt.Errorf("%s %q is not an email address", EnvMailFrom, cfg.MailFrom)
 	}

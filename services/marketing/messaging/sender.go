@@ -100,6 +100,9 @@ func (s *Sender) Run(ctx context.Context) error {
 	if s.cfgErr != nil {
 		return s.cfgErr
 	}
+	if s.cfg.Off {
+		return nil
+	}
 	tenants, err := tenantsDue(ctx, s.db, tenantsPerRound)
 	if err != nil {
 		return err
