@@ -26,10 +26,12 @@ import (
 
 	"github.com/rapport-crm/rapport/services/marketing/audience"
 	"github.com/rapport-crm/rapport/services/marketing/attribution"
+	"github.com/rapport-crm/rapport/services/marketing/campaigns"
 	"github.com/rapport-crm/rapport/services/marketing/forms"
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 	"github.com/rapport-crm/rapport/services/marketing/migrations"
+	"github.com/rapport-crm/rapport/services/marketing/templates"
 	"github.com/rapport-crm/rapport/services/marketing/tracking"
 )
 
@@ -71,6 +73,7 @@ func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) [
 		{Group: audience.ProjectionGroup, Contexts: audience.ProjectionContexts, Handler: audience.NewProjection(db, logger).Handle},
 		{Group: audience.FactsGroup, Contexts: audience.FactsContexts, Handler: audience.NewFacts(db, logger).Handle},
 		// campaigns consumers
+		campaigns.NewHandler(db, logger).Consumer(),
 		// templates consumers
 		// messaging consumers
 		// tracking consumers
@@ -108,7 +111,9 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		audience.Routes(audience.NewService(db, cursors),
 			audience.NewRebuilder(db, audience.NewProjection(db, slog.Default()), getenv, slog.Default())),
 		// campaigns routes
+		campaigns.Routes(campaigns.NewService(db, cursors)),
 		// templates routes
+		templates.Routes(templates.NewService(db, cursors)),
 		// messaging routes
 		messaging.Routes(messaging.NewService(db, cursors)),
 		// tracking routes
