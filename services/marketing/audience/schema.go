@@ -94,3 +94,21 @@ func relative(n *filter.Node) bool {
 	}
 	return false
 }
+
+// canonical is a stored filter encoded as normalize encodes it (jsonb
+// keeps its keys in another order), so that comparing two states of a
+// segment sees only real changes; nil stays nil.
+func canonical(raw []byte) json.RawMessage {
+	if raw == nil {
+		return nil
+	}
+	n, err := filter.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	out, err := json.Marshal(n)
+	if err != nil {
+		return raw
+	}
+	return out
+}

@@ -30,7 +30,7 @@ const segmentColumns = "id, name, description, kind, filter, member_count, creat
 
 // segment is the Segment of r.
 func (r segmentRow) segment() Segment {
-	return Segment{ID: r.ID, Name: r.Name, Description: r.Description, Kind: r.Kind, Filter: r.Filter, MemberCount: r.MemberCount,
+	return Segment{ID: r.ID, Name: r.Name, Description: r.Description, Kind: r.Kind, Filter: canonical(r.Filter), MemberCount: r.MemberCount,
 		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 }
 

@@ -148,6 +148,10 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 			if err := s.computeIn(ctx, tx, &out); err != nil {
 				return err
 			}
+			if out.MemberCount != cur.MemberCount {
+				changed = append(changed, "memberCount")
+				slices.Sort(changed)
+			}
 		}
 		return tx.Emit(ctx, marketingdb.EntitySegment, marketingdb.VerbUpdated, out.ID, out, changed)
 	})
