@@ -109,7 +109,7 @@ func (s *Service) AddMembers(ctx context.Context, id string, contactIDs []string
 }
 
 // History returns the statuses the contact took as a member of the
-// campaign id, oldest first.
+// campaign id, in the order it took them.
 func (s *Service) History(ctx context.Context, id, contactID string) (out []HistoryEntry, err error) {
 	if !ids.Valid(contactID) {
 		return nil, ErrMemberNotFound

@@ -108,11 +108,14 @@ func getMember(ctx context.Context, tx *outbox.Tx, campaignID, contactID string)
 	return m, nil
 }
 
-// memberHistory reads the statuses the member took, oldest first.
+// memberHistory reads the statuses the member took in the order it took
+// them: as a status only rises, by rank (the events' times, which are
+// when each happened and not when it was applied, need not agree).
 func memberHistory(ctx context.Context, tx *outbox.Tx, campaignID, contactID string) ([]HistoryEntry, error) {
 	out := []HistoryEntry{}
 	if err := tx.SQL().SelectContext(ctx, &out, `SELECT status, previous_status, source, at FROM campaign_member_history
-		WHERE campaign_id = $1 AND contact_id = $2 ORDER BY at, id`, campaignID, contactID); err != nil {
+		WHERE campaign_id = $1 AND contact_id = $2 ORDER BY array_position($3::text[], status)`,
+		campaignID, contactID, pq.Array(MemberStatuses)); err != nil {
 		return nil, fmt.Errorf("read campaign member's history: %w", pg.MapError(err))
 	}
 	return out, nil
