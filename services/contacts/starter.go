@@ -67,6 +67,8 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 		Consumers: []starter.Consumer{
 			{Group: timeline.ConsumerGroup, Contexts: timeline.Contexts,
 				Handler: timeline.NewRecorder(db, env.Logger, env.Metrics.Registry()).Handle},
+			// marketing's unsubscribes: the contact's consent on the channel denied
+			{Group: records.UnsubscribesGroup, Contexts: records.UnsubscribesContexts, Handler: records.NewUnsubscribes(db, env.Logger).Handle},
 		},
 	}, nil
 }
