@@ -2,13 +2,11 @@ package audience
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
-	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // RelativeEvery is how often the segments whose filter is time-relative
@@ -36,14 +34,10 @@ func NewRelative(db *outbox.DB, logger *slog.Logger) *Relative {
 // Run computes the due segments until none is left.
 func (r *Relative) Run(ctx context.Context) error {
 	for {
-		var due []struct {
-			TenantID string `db:"tenant_id"`
-			ID       string `db:"id"`
-		}
 		now := r.now().UTC()
-		if err := r.db.Pool().SelectContext(ctx, &due, `SELECT tenant_id, id FROM segments_relative_due($1, $2)`,
-			now.Add(-RelativeEvery), relativeBatch); err != nil {
-			return fmt.Errorf("find time-relative segments: %w", pg.MapError(err))
+		due, err := relativeDue(ctx, r.db, now.Add(-RelativeEvery), relativeBatch)
+		if err != nil {
+			return err
 		}
 		if len(due) == 0 {
 			return nil

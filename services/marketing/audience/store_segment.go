@@ -110,3 +110,19 @@ func deleteSegment(ctx context.Context, tx *outbox.Tx, id string) error {
 	}
 	return nil
 }
+
+// dueSegment is a segment of a tenant the time-relative job computes.
+type dueSegment struct {
+	TenantID string `db:"tenant_id"`
+	ID       string `db:"id"`
+}
+
+// relativeDue lists, across tenants, up to n dynamic segments with a
+// time-relative filter last computed before staleBefore (or never).
+func relativeDue(ctx context.Context, db *outbox.DB, staleBefore time.Time, n int) ([]dueSegment, error) {
+	var out []dueSegment
+	if err := db.Pool().SelectContext(ctx, &out, `SELECT tenant_id, id FROM segments_relative_due($1, $2)`, staleBefore, n); err != nil {
+		return nil, fmt.Errorf("find time-relative segments: %w", pg.MapError(err))
+	}
+	return out, nil
+}
