@@ -181,10 +181,15 @@ func (s *Service) rows() pgrecord.Rows[Campaign] {
 }
 
 // checkParent checks c's parent: a campaign of the tenant that is not c
-// nor one of its descendants (c not among the parent's ancestors).
+// nor one of its descendants (c not among the parent's ancestors). The
+// tenant's hierarchy is locked for the transaction first, so that two
+// concurrent moves cannot make a cycle together.
 func checkParent(ctx context.Context, tx *outbox.Tx, c Campaign) error {
 	if c.ParentID == nil {
 		return nil
+	}
+	if err := lockHierarchy(ctx, tx); err != nil {
+		return err
 	}
 	up, err := ancestors(ctx, tx, *c.ParentID)
 	if err != nil {

@@ -132,6 +132,16 @@ func deleteCampaign(ctx context.Context, tx *outbox.Tx, id string) error {
 	return nil
 }
 
+// lockHierarchy takes the transaction-scoped lock of the tenant's
+// campaign hierarchy.
+func lockHierarchy(ctx context.Context, tx *outbox.Tx) error {
+	if _, err := tx.SQL().ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('marketing-campaign-hierarchy'),
+		hashtext(current_setting('app.tenant_id', true)))`); err != nil {
+		return fmt.Errorf("lock the campaign hierarchy: %w", pg.MapError(err))
+	}
+	return nil
+}
+
 // ancestors are the ids of the campaign id and its ancestors, up to the
 // root (bounded, should the data hold a cycle).
 func ancestors(ctx context.Context, tx *outbox.Tx, id string) ([]string, error) {
