@@ -94,9 +94,17 @@ func TestFormsDoubleOptIn(t *testing.T) {
 	if !strings.Contains(string(r.Raw), "we have sent you a mail") {
 		t.Fatalf("check-your-mail page:\n%s", r.Raw)
 	}
-	if _, to, _, _ := mailParts(t, relay.next(t)); !slices.Equal(to, []string{"grace@example.com"}) {
+	_, to, text, _ = mailParts(t, relay.next(t))
+	if !slices.Equal(to, []string{"grace@example.com"}) {
 		t.Fatalf("mailed %v", to)
 	}
+	// A link older than a week has expired.
+	if _, err := e.admin.Exec("UPDATE form_submissions SET created_at = created_at - interval '8 days' WHERE email = 'grace@example.com'"); err != nil {
+		t.Fatal(err)
+	}
+	old := "/public/v1/forms/" + f.ID + "/confirm/" + confirmLink.FindStringSubmatch(text)[3]
+	e.want(e.do(visitor, "GET", old, nil), http.StatusGone)
+	e.want(e.do(visitor, "POST", old, nil), http.StatusGone)
 
 	// An address on the suppression list gets no mail: the submission is
 	// kept as rejected:suppressed, the submitter sees what anyone sees.
