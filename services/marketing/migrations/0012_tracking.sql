@@ -61,7 +61,9 @@ CREATE POLICY tenant_isolation ON feedback_reports
 -- A bounce arriving at the SMTP listener names its message (by id or
 -- Message-ID) before any tenant is known: the owner (the role migrating)
 -- reads every tenant's messages, and marketing_message_by_ref, running as
--- the owner, returns the tenant and id of the message and nothing else.
+-- the owner, returns the tenant and id of the message msg, else of the one
+-- whose Message-ID is smtp (with or without its angle brackets), and
+-- nothing else.
 -- +goose StatementBegin
 DO $$
 BEGIN
@@ -77,7 +79,7 @@ CREATE FUNCTION marketing_message_by_ref(msg uuid, smtp text) RETURNS TABLE (ten
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT m.tenant_id, m.id FROM public.messages m WHERE m.id = msg
     UNION ALL
-    SELECT m.tenant_id, m.id FROM public.messages m WHERE smtp <> '' AND m.smtp_id = smtp
+    SELECT m.tenant_id, m.id FROM public.messages m WHERE smtp <> '' AND m.smtp_id IN (smtp, '<' || smtp || '>')
     LIMIT 1
 $$;
 -- +goose StatementEnd

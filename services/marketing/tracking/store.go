@@ -63,18 +63,13 @@ func messageTenant(ctx context.Context, db *outbox.DB, id, smtpID string) (tenan
 		Tenant string `db:"tenant_id"`
 		ID     string `db:"id"`
 	}
-	for _, ref := range []string{smtpID, "<" + smtpID + ">"} {
-		if err := db.Pool().SelectContext(ctx, &rows, "SELECT tenant_id, id FROM marketing_message_by_ref($1, $2)", msg, ref); err != nil {
-			return "", false, fmt.Errorf("message by reference: %w", pg.MapError(err))
-		}
-		if len(rows) > 0 {
-			return rows[0].Tenant, true, nil
-		}
-		if smtpID == "" {
-			break
-		}
+	if err := db.Pool().SelectContext(ctx, &rows, "SELECT tenant_id, id FROM marketing_message_by_ref($1, $2)", msg, smtpID); err != nil {
+		return "", false, fmt.Errorf("message by reference: %w", pg.MapError(err))
 	}
-	return "", false, nil
+	if len(rows) == 0 {
+		return "", false, nil
+	}
+	return rows[0].Tenant, true, nil
 }
 
 // eventRow is a row of message_events.
