@@ -73,14 +73,20 @@ func TestSupportMail(t *testing.T) {
 	})
 }
 
+// serviceContainer returns the container of the Deployment of service.
+func serviceContainer(t *testing.T, objs []*unstructured.Unstructured, service string) corev1.Container {
+	t.Helper()
+	i := slices.IndexFunc(deployments(t, objs), func(d *appsv1.Deployment) bool { return d.Labels[componentLabel] == service })
+	if i < 0 {
+		t.Fatalf("no %s Deployment", service)
+	}
+	return deployments(t, objs)[i].Spec.Template.Spec.Containers[0]
+}
+
 // supportContainer returns the container of support's Deployment.
 func supportContainer(t *testing.T, objs []*unstructured.Unstructured) corev1.Container {
 	t.Helper()
-	i := slices.IndexFunc(deployments(t, objs), func(d *appsv1.Deployment) bool { return d.Labels[componentLabel] == "support" })
-	if i < 0 {
-		t.Fatal("no support Deployment")
-	}
-	return deployments(t, objs)[i].Spec.Template.Spec.Containers[0]
+	return serviceContainer(t, objs, "support")
 }
 
 // supportSMTPService returns the Service named …-support-smtp, or nil.
@@ -96,18 +102,24 @@ func supportSMTPService(t *testing.T, objs []*unstructured.Unstructured) *corev1
 	return nil
 }
 
-// supportPolicy returns support's NetworkPolicy.
-func supportPolicy(t *testing.T, objs []*unstructured.Unstructured) *networkingv1.NetworkPolicy {
+// servicePolicy returns the NetworkPolicy of service.
+func servicePolicy(t *testing.T, objs []*unstructured.Unstructured, service string) *networkingv1.NetworkPolicy {
 	t.Helper()
 	for _, o := range charttest.Find(objs, "NetworkPolicy") {
-		if o.GetLabels()[componentLabel] == "support" {
+		if o.GetLabels()[componentLabel] == service {
 			p := &networkingv1.NetworkPolicy{}
 			typed(t, o, p)
 			return p
 		}
 	}
-	t.Fatal("no NetworkPolicy of support")
+	t.Fatalf("no NetworkPolicy of %s", service)
 	return nil
+}
+
+// supportPolicy returns support's NetworkPolicy.
+func supportPolicy(t *testing.T, objs []*unstructured.Unstructured) *networkingv1.NetworkPolicy {
+	t.Helper()
+	return servicePolicy(t, objs, "support")
 }
 
 // envValue returns the literal value of the variable name of c.

@@ -114,6 +114,9 @@ migration Job adds DATABASE_MIGRATE_URL.
 {{- if eq .name "support" }}
 {{- include "rapport.support.env" $ctx }}
 {{- end }}
+{{- if eq .name "marketing" }}
+{{- include "rapport.marketing.env" (dict "ctx" $ctx "secret" $secret) }}
+{{- end }}
 {{ include "rapport.sharedEnv" $ctx }}
 {{- include "rapport.extraEnv" .svc.extraEnv }}
 {{- end -}}
@@ -131,5 +134,29 @@ migration Job adds DATABASE_MIGRATE_URL.
 {{- if $m.inbound.enabled }}
 - name: SUPPORT_SMTP_ADDR
   value: {{ printf ":%d" (int $m.inbound.port) | quote }}
+{{- end }}
+{{- end -}}
+
+
+{{/* rapport.marketing.env: dict "ctx" $ "secret" marketing's runtime Secret -> marketing's links, mail and SMS (marketing). */}}
+{{- define "rapport.marketing.env" -}}
+{{- $ctx := .ctx -}}
+{{- $m := $ctx.Values.marketing }}
+- name: MARKETING_PUBLIC_URL
+  value: {{ include "rapport.publicURL" $ctx | quote }}
+{{ include "rapport.secretEnv" (dict "name" "MARKETING_LINK_KEY" "secret" .secret "key" "MARKETING_LINK_KEY") }}
+{{- with include "rapport.smtpSecret" $ctx }}
+{{ include "rapport.secretEnv" (dict "name" "MARKETING_SMTP_URL" "secret" . "key" "GATEWAY_SMTP_URL") }}
+{{- end }}
+{{- with ($m.from | default $ctx.Values.smtp.from) }}
+- name: MARKETING_MAIL_FROM
+  value: {{ . | quote }}
+{{- end }}
+{{- if $m.sms.url }}
+- name: MARKETING_SMS_URL
+  value: {{ $m.sms.url | quote }}
+{{- with $m.sms.existingSecret }}
+{{ include "rapport.secretEnv" (dict "name" "MARKETING_SMS_TOKEN" "secret" . "key" "MARKETING_SMS_TOKEN") }}
+{{- end }}
 {{- end }}
 {{- end -}}

@@ -68,7 +68,8 @@ func overlayBrokers(t *testing.T, path string) string {
 	return cm.Data["KAFKA_BROKERS"]
 }
 
-// checkPublicURL compares the gateway's GATEWAY_PUBLIC_URL with its Ingress.
+// checkPublicURL compares the gateway's GATEWAY_PUBLIC_URL with its
+// Ingress, and marketing's MARKETING_PUBLIC_URL with the gateway's.
 func checkPublicURL(t *testing.T, objs []*unstructured.Unstructured) {
 	t.Helper()
 	var ing, gw *unstructured.Unstructured
@@ -109,6 +110,15 @@ func checkPublicURL(t *testing.T, objs []*unstructured.Unstructured) {
 	u, err := url.Parse(public)
 	if err != nil || u.Host != host || u.Scheme != scheme {
 		t.Errorf("the gateway's GATEWAY_PUBLIC_URL is %q; the Ingress serves %s://%s", public, scheme, host)
+	}
+	for _, d := range charttest.Find(objs, "Deployment") {
+		for _, c := range podSpec(t, d).Containers {
+			for _, e := range c.Env {
+				if e.Name == "MARKETING_PUBLIC_URL" && e.Value != public {
+					t.Errorf("%s's MARKETING_PUBLIC_URL is %q, not the gateway's %q", d.GetName(), e.Value, public)
+				}
+			}
+		}
 	}
 }
 
