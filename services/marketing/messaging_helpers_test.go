@@ -1,7 +1,6 @@
 package marketing_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -82,10 +81,17 @@ type sinkSession struct {
 	from, to string
 }
 
+// Mail takes any sender.
 func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
-func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error   { s.to = to; return nil }
-func (s *sinkSession) Reset()                                      { s.from, s.to = "", "" }
-func (s *sinkSession) Logout() error                               { return nil }
+
+// Rcpt takes any recipient (the sender names one per mail).
+func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
+
+// Reset forgets the mail begun.
+func (s *sinkSession) Reset() { s.from, s.to = "", "" }
+
+// Logout ends the session.
+func (s *sinkSession) Logout() error { return nil }
 
 // Data keeps the mail, or refuses it, or holds it (stall).
 func (s *sinkSession) Data(r io.Reader) error {
@@ -231,25 +237,6 @@ func byRecipient(mails []sunkMail) map[string]int {
 	out := map[string]int{}
 	for _, m := range mails {
 		out[strings.ToLower(m.To)]++
-	}
-	return out
-}
-
-// header is the raw header field name of a mail, unfolded.
-func header(raw []byte, name string) string {
-	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
-	var out string
-	for _, line := range strings.Split(string(head), "\r\n") {
-		if out != "" && (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")) {
-			out += strings.TrimLeft(line, " \t")
-			continue
-		}
-		if out != "" {
-			return out
-		}
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, name) {
-			out = strings.TrimSpace(v)
-		}
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 )
@@ -168,4 +169,36 @@ func TestSendsStaleClaimFailsNeverResent(t *testing.T) {
 	if failed.Counts.Failed != 1 {
 		t.Errorf("GET shows %+v", failed.Counts)
 	}
+}
+
+// TestSendsKeepTheTenantsThrottle sends to five members at three a
+// minute: three go out and two wait in the queue; once the minute's
+// window has passed (moved back here), the other two go out.
+func TestSendsKeepTheTenantsThrottle(t *testing.T) {
+	sink := newMailSink(t)
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	list, tpl := e.emailAudience(u, 5)
+	e.want(e.do(u, "PUT", "/v1/marketing-settings", map[string]any{"fromAddress": "news@acme.example", "fromName": "", "replyTo": "",
+		"smsFrom": "", "throttlePerMinute": 3}), http.StatusOK)
+	s := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": list})
+	var got messaging.Send
+	testkit.Eventually(t, time.Minute, "three of five are sent", func() (bool, string) {
+		got = contracttest.Decode[messaging.Send](e.want(e.do(u, "GET", "/v1/sends/"+s.ID, nil), http.StatusOK))
+		return got.Counts.Sent == 3 && got.Counts.Queued == 2, fmt.Sprintf("%+v", got.Counts)
+	})
+	var used int
+	if err := e.admin.Get(&used, `SELECT used FROM messaging_quota WHERE tenant_id = $1`, u.tenant); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sink.received()); n != 3 || used != 3 || got.Status != messaging.StatusSending {
+		t.Fatalf("%d mails, %d of the quota used, the send %s; want 3, 3, sending", n, used, got.Status)
+	}
+	if _, err := e.admin.Exec(`UPDATE messaging_quota SET window_start = window_start - interval '1 minute' WHERE tenant_id = $1`, u.tenant); err != nil {
+		t.Fatal(err)
+	}
+	if done := e.waitSend(u, s.ID, messaging.StatusCompleted); done.Counts.Sent != 5 {
+		t.Errorf("counts %+v, want 5 sent", done.Counts)
+	}
+	wantEachOnce(t, sink, 5)
 }

@@ -151,6 +151,7 @@ func TestSendsScheduledStartLaterAndCancelStops(t *testing.T) {
 		{map[string]any{"templateId": tpl, "channel": "email", "segmentId": uuid.NewString()}, "segmentId"},
 		{map[string]any{"templateId": uuid.NewString(), "channel": "email", "segmentId": list}, "templateId"},
 		{map[string]any{"templateId": tpl, "channel": "sms", "segmentId": list}, "channel"},
+		{map[string]any{"campaignId": uuid.NewString(), "templateId": tpl, "channel": "email", "segmentId": list}, "campaignId"},
 	} {
 		if got := e.want(e.do(u, "POST", "/v1/sends", c.body), http.StatusUnprocessableEntity).fields(); !slices.Equal(got, []string{c.field}) {
 			t.Errorf("%v: fields %v, want %s", c.body, got, c.field)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -28,6 +29,11 @@ type message struct {
 
 // messageColumns are message's columns.
 const messageColumns = `id, send_id, campaign_id, contact_id, channel, address, variant, smtp_id, attempts`
+
+// qualified is columns (comma-separated) of the table m.
+func qualified(columns string) string {
+	return "m." + strings.ReplaceAll(columns, ", ", ", m.")
+}
 
 // tenantsDue lists up to n tenants with sends to work on.
 func tenantsDue(ctx context.Context, db *outbox.DB, n int) ([]string, error) {
@@ -94,11 +100,15 @@ func saveQuota(ctx context.Context, tx *outbox.Tx, q quota) error {
 // returns them.
 func claim(ctx context.Context, tx *outbox.Tx, claimer, domain string, now time.Time, n int) ([]message, error) {
 	var out []message
-	err := tx.SQL().SelectContext(ctx, &out, `UPDATE messages m SET status = 'sending', claimed_by = $1, claimed_at = $2,
-			attempts = m.attempts + 1, smtp_id = CASE WHEN m.channel = 'email' THEN m.id::text || '@' || $3 ELSE '' END
-		WHERE (m.tenant_id, m.id) IN (SELECT tenant_id, id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2
+	// The rows are picked once (a materialised CTE): a subquery under IN
+	// may be run again by the plan, picking more than n.
+	err := tx.SQL().SelectContext(ctx, &out, `WITH picked AS MATERIALIZED (
+			SELECT tenant_id, id FROM messages WHERE status = 'queued' AND next_attempt_at <= $2
 			ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-		RETURNING `+messageColumns, claimer, now, domain, n)
+		UPDATE messages m SET status = 'sending', claimed_by = $1, claimed_at = $2,
+			attempts = m.attempts + 1, smtp_id = CASE WHEN m.channel = 'email' THEN m.id::text || '@' || $3 ELSE '' END
+		FROM picked WHERE m.tenant_id = picked.tenant_id AND m.id = picked.id
+		RETURNING `+qualified(messageColumns), claimer, now, domain, n)
 	if err != nil {
 		return nil, fmt.Errorf("claim messages: %w", pg.MapError(err))
 	}

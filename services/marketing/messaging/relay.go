@@ -41,7 +41,10 @@ type relayError struct {
 	err     error
 }
 
+// Error is the failure's text.
 func (e *relayError) Error() string { return e.err.Error() }
+
+// Unwrap is the failure.
 func (e *relayError) Unwrap() error { return e.err }
 
 // parseRelay reads MARKETING_SMTP_URL.

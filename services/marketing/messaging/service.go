@@ -10,6 +10,7 @@
 package messaging
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -105,6 +106,11 @@ func (s *Service) Create(ctx context.Context, in NewSend) (out Send, err error) 
 		}
 		if t.Channel != in.Channel {
 			return refError(ErrWrongChannel, "channel", "the template is for "+t.Channel)
+		}
+		if in.CampaignID != "" {
+			if ok, err := campaignExists(ctx, tx, in.CampaignID); err != nil || !ok {
+				return cmp.Or(err, refError(ErrUnknownRef, "campaignId", "no such campaign"))
+			}
 		}
 		n, ok, err := memberCount(ctx, tx, in.SegmentID)
 		switch {

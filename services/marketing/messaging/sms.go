@@ -37,7 +37,10 @@ type SMSError struct {
 	Err              error
 }
 
+// Error is the failure's text.
 func (e *SMSError) Error() string { return e.Err.Error() }
+
+// Unwrap is the failure.
 func (e *SMSError) Unwrap() error { return e.Err }
 
 // smsTimeout bounds one request to the provider.

@@ -207,3 +207,12 @@ func saveSettings(ctx context.Context, tx *outbox.Tx, s Settings) error {
 	}
 	return nil
 }
+
+// campaignExists says the tenant has the campaign id.
+func campaignExists(ctx context.Context, tx *outbox.Tx, id string) (bool, error) {
+	var ok bool
+	if err := tx.SQL().GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM campaigns WHERE id = $1)`, id); err != nil {
+		return false, fmt.Errorf("look up a campaign: %w", pg.MapError(err))
+	}
+	return ok, nil
+}
