@@ -62,8 +62,8 @@ type UTM struct {
 
 // Links makes and reads the signed links of messages: every link is
 // <publicURL>/m/<tenantId>/<route>/<token>, the token an HMAC-SHA256
-// signed encoding of the link's kind, its Ref and, for a click, its
-// target (token.go).
+// signed encoding of the link's kind, its Ref (the tenant signed, not
+// carried) and, for a click, its target (token.go).
 type Links struct {
 	base string // the public URL, without a trailing slash
 	key  []byte

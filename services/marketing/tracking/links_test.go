@@ -46,18 +46,25 @@ func TestLinksRoundTripEveryKind(t *testing.T) {
 		{l.Preferences(r), "preferences", tracking.KindPreferences},
 	} {
 		tok := tokenOf(t, c.link, "https://crm.example.com", r, c.route)
-		got, err := l.Parse(c.kind, tok)
+		got, err := l.Parse(c.kind, r.TenantID, tok)
 		if err != nil {
 			t.Fatalf("%s: %v", c.route, err)
 		}
-		if got.Ref != r {
-			t.Fatalf("%s: ref %+v, want %+v", c.route, got.Ref, r)
+		want := r
+		if c.kind == tracking.KindOpen || c.kind == tracking.KindClick { // the message's row has the rest
+			want = tracking.Ref{TenantID: r.TenantID, MessageID: r.MessageID}
+		}
+		if got.Ref != want {
+			t.Fatalf("%s: ref %+v, want %+v", c.route, got.Ref, want)
+		}
+		if _, err := l.Parse(c.kind, uuid.NewString(), tok); err != tracking.ErrToken {
+			t.Fatalf("%s token accepted for another tenant: %v", c.route, err)
 		}
 		if c.kind == tracking.KindClick && got.Target != "https://shop.example.com/a?b=c" {
 			t.Fatalf("target %q", got.Target)
 		}
 		if other := tracking.KindOpen; c.kind != other {
-			if _, err := l.Parse(other, tok); err != tracking.ErrToken {
+			if _, err := l.Parse(other, r.TenantID, tok); err != tracking.ErrToken {
 				t.Fatalf("%s token accepted as an open: %v", c.route, err)
 			}
 		}
@@ -83,7 +90,7 @@ func TestLinksRejectForgedAndTamperedTokens(t *testing.T) {
 		"empty":       "",
 		"bit flipped": base64.RawURLEncoding.EncodeToString(append(bytes.Clone(raw[:5]), append([]byte{raw[5] ^ 1}, raw[6:]...)...)),
 	} {
-		if _, err := l.Parse(tracking.KindClick, bad); err != tracking.ErrToken {
+		if _, err := l.Parse(tracking.KindClick, r.TenantID, bad); err != tracking.ErrToken {
 			t.Errorf("%s: err %v, want ErrToken", name, err)
 		}
 	}
@@ -92,7 +99,7 @@ func TestLinksRejectForgedAndTamperedTokens(t *testing.T) {
 func TestLinksKeepNonUUIDFields(t *testing.T) {
 	l := tracking.NewLinks("http://127.0.0.1:8080", testKey)
 	r := tracking.Ref{TenantID: "acme", MessageID: "m-1", ContactID: "C-2", Channel: "sms"}
-	got, err := l.Parse(tracking.KindUnsubscribe, tokenOf(t, l.Unsubscribe(r), "http://127.0.0.1:8080", r, "u"))
+	got, err := l.Parse(tracking.KindUnsubscribe, r.TenantID, tokenOf(t, l.Unsubscribe(r), "http://127.0.0.1:8080", r, "u"))
 	if err != nil || got.Ref != r {
 		t.Fatalf("ref %+v err %v, want %+v", got.Ref, err, r)
 	}
@@ -120,7 +127,7 @@ func TestDecorateTracksHTTPLinksWithUTMAndAddsThePixel(t *testing.T) {
 			targets = append(targets, h)
 			continue
 		}
-		tok, err := l.Parse(tracking.KindClick, strings.TrimPrefix(h, "https://crm.example.com/m/"+r.TenantID+"/t/c/"))
+		tok, err := l.Parse(tracking.KindClick, r.TenantID, strings.TrimPrefix(h, "https://crm.example.com/m/"+r.TenantID+"/t/c/"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,7 +163,7 @@ func TestShortenTextTracksURLsInText(t *testing.T) {
 	if m == nil {
 		t.Fatalf("text %q", out)
 	}
-	tok, err := l.Parse(tracking.KindClick, m[1])
+	tok, err := l.Parse(tracking.KindClick, r.TenantID, m[1])
 	if err != nil || tok.Target != "https://shop.example.com/s?a=1&utm_medium=sms" {
 		t.Fatalf("target %q err %v", tok.Target, err)
 	}
@@ -174,7 +181,7 @@ func TestLinksFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := testRef()
-	if _, err := tracking.NewLinks("https://crm.example.com", testKey).Parse(tracking.KindOpen, tokenOf(t, l.Open(r), "https://crm.example.com", r, "t/o")); err != nil {
+	if _, err := tracking.NewLinks("https://crm.example.com", testKey).Parse(tracking.KindOpen, r.TenantID, tokenOf(t, l.Open(r), "https://crm.example.com", r, "t/o")); err != nil {
 		t.Fatalf("env key not the key: %v", err)
 	}
 	if _, err := tracking.LinksFromEnv(env(map[string]string{tracking.EnvLinkKey: base64.StdEncoding.EncodeToString([]byte("short"))}), quiet); err != tracking.ErrLinkKey {

@@ -59,11 +59,10 @@ func (s *Service) token(ctx context.Context, kind Kind, raw string) (Token, erro
 	if err != nil {
 		return Token{}, err
 	}
-	t, err := s.links.Parse(kind, raw)
-	if err != nil || !strings.EqualFold(t.Ref.TenantID, p.TenantID) {
+	t, err := s.links.Parse(kind, p.TenantID, raw)
+	if err != nil {
 		return Token{}, ErrNotFound
 	}
-	t.Ref.TenantID = p.TenantID
 	return t, nil
 }
 
