@@ -106,6 +106,7 @@ func (l Links) mac(tenant string, b []byte) []byte {
 	h.Write(b)
 	return h.Sum(nil)[:macLen]
 }
+
 // appendField appends f to b: a canonical UUID as uuidField and its 16
 // bytes, anything else as its length (at most 254 bytes kept) and bytes.
 func appendField(b []byte, f string) []byte {
