@@ -1,6 +1,7 @@
 package marketing_test
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"testing"
@@ -8,6 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/marketing/tracking"
 )
@@ -58,4 +61,33 @@ func TestTrackingSuppressionListAddListRemove(t *testing.T) {
 		t.Fatalf("another tenant sees %+v", other.Items)
 	}
 	e.want(e.do(admin.as("marketing:read", "marketing:write", "marketing:send"), "GET", "/v1/suppressions", nil), http.StatusForbidden)
+}
+
+func TestTrackingTablesHaveRowLevelSecurity(t *testing.T) {
+	e := newEnv(t)
+	tables, err := pg.TablesWithoutRLS(context.Background(), e.admin.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"message_events", "feedback_reports", "suppressions"} {
+		if slices.Contains(tables, table) {
+			t.Errorf("%s has no row-level security", table)
+		}
+		if n := e.count(`SELECT count(*) FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+			WHERE c.relname = $1 AND p.polname = 'tenant_isolation'`, table); n != 1 {
+			t.Errorf("%s: %d tenant_isolation policies", table, n)
+		}
+	}
+	// The app role reads another tenant's messages only through
+	// marketing_message_by_ref, which returns their tenant and id alone.
+	m := e.seedMessage(uuid.NewString(), "email")
+	app := testkit.Open(t, e.app)
+	var n int
+	if err := app.Get(&n, "SELECT count(*) FROM messages"); err != nil || n != 0 {
+		t.Fatalf("the app role sees %d messages outside a tenant (%v)", n, err)
+	}
+	var tenant string
+	if err := app.Get(&tenant, "SELECT tenant_id FROM marketing_message_by_ref(NULL, $1)", m.smtpID); err != nil || tenant != m.tenant {
+		t.Fatalf("by reference: %q (%v), want %s", tenant, err, m.tenant)
+	}
 }
