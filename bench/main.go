@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales", "console" or "support"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales", "console", "support" or "marketing"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -49,8 +49,10 @@ func main() {
 		fn = func() error { return runConsoleOnly(ctx) }
 	case "support":
 		fn = func() error { return runSupportOnly(ctx) }
+	case "marketing":
+		fn = func() error { return runMarketingOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\" and \"support\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\", \"support\" and \"marketing\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -168,6 +170,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"support", func() (err error) {
 		r.Support, err = measureSupport(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"marketing", func() (err error) {
+		r.Marketing, err = measureMarketing(ctx, root)
 		return
 	}})
 	for _, s := range steps {

@@ -51,6 +51,11 @@ type results struct {
 	// queue view, KB search, inbound mail over SMTP and the SLA
 	// recomputation of a calendar edit.
 	Support supportRun
+	// Marketing is part 13, the marketing service over 1,000,000
+	// projected contacts: a dynamic segment from scratch and kept up to
+	// date, a send of 100,000 personalised emails and the tracking
+	// endpoints.
+	Marketing marketingRun
 }
 
 // Goals the outbox is held to.
@@ -146,6 +151,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeSalesSection(w, r.Sales)
 	writeConsoleSection(w, r.Console)
 	writeSupportSection(w, r.Support)
+	writeMarketingSection(w, r.Marketing)
 }
 
 // writeSummary prints the headline numbers.

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// writeMarketingSection renders part 13.
+func writeMarketingSection(w io.Writer, r marketingRun) {
+	fmt.Fprintf(w, "## 13. Marketing: dynamic segment, personalised send and tracking\n\n")
+	fmt.Fprintf(w, "The real `services/marketing` binary on a scratch database and an in-process Kafka (topics rapport.marketing.v1, rapport.contacts.v1 and rapport.sales.v1 with their dead-letter topics), its mail relayed (`MARKETING_SMTP_URL`) to a go-smtp sink of the bench, its links signed with a fresh `MARKETING_LINK_KEY`, with internal tokens signed as the gateway signs them, of a marketer with marketing:read, write, send and admin. One tenant gets %d projected contacts, loaded straight into `audience_contacts` as the database owner in %s (`INSERT … SELECT … FROM generate_series`, 100,000 a statement): five countries, four lifecycle stages, email consent denied for one in ten, the first %d tagged `newsletter`; then `VACUUM ANALYZE` and a `CHECKPOINT` (%s). The machine is shared: its load average (1, 5, 15 min) was %s when the part began and %s when it ended.\n\n",
+		r.Contacts, r.Load.Round(time.Millisecond), r.Newsletter, r.Settle.Round(time.Millisecond), r.LoadBefore, r.LoadAfter)
+
+	sg := r.Segment
+	fmt.Fprintf(w, "### Dynamic segment\n\nFrom scratch: `POST /v1/segments` of a dynamic segment, country FR and lifecycle stage lead or customer (%d members), which computes its members in the request's transaction (`audience/store_membership.go` recompute: one `INSERT … SELECT` diffed against the members, then a history row and a segment.entered event in the outbox for each member). The raw baseline, run first, is the same condition's `INSERT INTO segment_members … SELECT … FROM audience_contacts` into a static list, through database/sql as the application role in a tenant transaction (`pg.WithTenantTx`: set_config, RLS), committed (its rows removed and the table vacuumed before the service's turn).\n\n", sg.Members)
+	fmt.Fprintf(w, "| measurement | members | time | goal |\n|---|---:|---:|---|\n")
+	fmt.Fprintf(w, "| raw `INSERT … SELECT` of the filter | %d | %s | |\n", sg.RawRows, sg.Raw.Round(time.Millisecond))
+	fmt.Fprintf(w, "| the service: `POST /v1/segments` answered (members, history, events) | %d | %s (ratio %.2f) | ≤ %s %s |\n", sg.MemberCount,
+		sg.Create.Round(time.Millisecond), sg.Create.Seconds()/sg.Raw.Seconds(), goalSegmentScratch, verdict(sg.Create <= goalSegmentScratch && sg.MemberCount == int64(sg.Members)))
+	fmt.Fprintf(w, "| … until its %d segment.entered events were on Kafka (the outbox empty) | | %s | |\n\n", sg.MemberCount, sg.Drain.Round(time.Millisecond))
+	fmt.Fprintf(w, "Incremental: %d `contact.updated` events of contacts' shape published on rapport.contacts.v1 at %d a second (a batch every %s, events.NewPublisher) in %s, each moving a contact of its own into the segment (%d, to France) or out of it (%d, to Germany). The audience's consumer applies each in a transaction (the projection's row, then the contact's dynamic segments re-evaluated). Lag is from just before the event's publish call to (a) the membership's change: the `at` of its row in `segment_membership_history`, the service's clock as it applied the event, read after the run; (b) its segment.entered or segment.left on rapport.marketing.v1: the record's time, set by the outbox relay's producer, read from the topic after the run.\n\n",
+		sg.Events, r.Rate, updateTick, sg.Published.Round(time.Millisecond), sg.Entered, sg.Events-sg.Entered)
+	fmt.Fprintf(w, "| lag | applied | p50 | p99 | max | goal |\n|---|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(w, "| publish → membership changed | %d of %d | %s | %s | %s | p99 ≤ %s %s |\n", sg.Applied, sg.Events, ms(sg.ToMembership.P50), ms(sg.ToMembership.P99), ms(sg.ToMembership.Max),
+		goalSegmentLagP99, verdict(sg.Applied == sg.Events && sg.ToMembership.P99 <= goalSegmentLagP99))
+	fmt.Fprintf(w, "| publish → segment event on Kafka | %d of %d | %s | %s | %s | |\n\n", sg.EventsSeen, sg.Events, ms(sg.ToEvent.P50), ms(sg.ToEvent.P99), ms(sg.ToEvent.Max))
+
+	sd := r.Send
+	fmt.Fprintf(w, "### Send of personalised emails\n\nThe tenant's settings: a From address, an RSA-2048 DKIM key and a throttle of 1,000,000 a minute (out of the way). A dynamic segment of the %d newsletter contacts (%d members), an email template with merge fields in its subject (with Chinese), HTML and text parts and two links, and `POST /v1/sends` of it now, with UTM tags: the service excludes the contacts without consent, makes a message of each other member, and its sending job (every second, %s) claims them 20 at a time, renders, decorates the links (signed click links, open pixel), composes (go-message), DKIM-signs (go-msgauth) and sends each over one go-smtp connection per batch, after rechecking its claim, recording each as sent with message.sent in the outbox. The sink (go-smtp) reads each mail and counts it by recipient and Message-ID against the %d expected recipients (consent granted), keeping a copy. The raw baseline sends those very mails (%.0f bytes each on average, DKIM signatures included) again from the copy, one after the other over one connection of one go-smtp client, to the same sink.\n\n",
+		r.Newsletter, sd.Members, "`messaging/sender.go`", sd.Expected, sd.MailBytes)
+	fmt.Fprintf(w, "| path | mails | duplicates | missing | unexpected | time | mails/s | goal |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(w, "| raw: one go-smtp client, the same mails | %d | %d | %d | %d | %s | %.0f | |\n", sd.Raw.Mails, sd.Raw.Duplicates, sd.Raw.Missing, sd.Raw.Unexpected,
+		sd.RawTook.Round(time.Millisecond), sd.RawRate())
+	ratio := sd.Rate() / sd.RawRate()
+	fmt.Fprintf(w, "| the service: `POST /v1/sends` → the last mail at the sink | %d | %d | %d | %d | %s | %.0f (ratio %.2f) | ≥ %.1f× %s |\n", sd.Service.Mails,
+		sd.Service.Duplicates, sd.Service.Missing, sd.Service.Unexpected, sd.Took.Round(time.Millisecond), sd.Rate(), ratio, goalSendRatio,
+		verdict(ratio >= goalSendRatio && sd.Service.Duplicates == 0 && sd.Service.Missing == 0 && sd.Service.Unexpected == 0))
+	fmt.Fprintf(w, "| the service: first → last mail | | | | | %s | %.0f (ratio %.2f) | |\n\n", sd.Service.Last.Sub(sd.Service.First).Round(time.Millisecond),
+		sd.SteadyRate(), sd.SteadyRate()/sd.RawRate())
+	fmt.Fprintf(w, "The send ended %s: %d recipients, %d sent, %d failed, %d excluded (%d without consent). During it, per mail, the service's process used %.2f ms of CPU and its database committed %.1f transactions (the relay's and the consumers' included: segments, campaigns, attribution follow message.sent).\n\n",
+		sd.Status, sd.Counts.Counts.Recipients, sd.Counts.Counts.Sent, sd.Counts.Counts.Failed, sd.Counts.Counts.Excluded, sd.Counts.Excluded.NoConsent,
+		float64(sd.CPUPerMail)/float64(time.Millisecond), sd.CommitsPerMail)
+
+	t := r.Track
+	fmt.Fprintf(w, "### Tracking endpoints\n\n%d open and click links read from the first %d mails the sink kept, requested straight on the service's public routes (`GET /public/v1/t/o/{token}` and `/public/v1/t/c/{token}`, alternately) with an internal token of the public principal (UserID public, marketing:public) as the gateway mints it for `/m/<tenant>/t/…`, a browser's User-Agent and an X-Forwarded-For from a documentation network: the gateway's hop is not in these numbers (part 4 measures it). %d requests at %d a second, each started at its due time on a pool of keep-alive connections whatever the others do, after 200 sequential warm-up requests. Each hit verifies the link's HMAC, reads the message and records the open or click in `message_events` (the first a person makes also publishes message.opened|clicked) in a transaction; a click answers 302 to the signed target with its UTM tags. The raw baseline is the same client and schedule against an HTTP server of the bench answering the same paths with a constant 1×1 GIF or 302.\n\n",
+		t.Links, trackingMails, t.Requests, t.Rate)
+	fmt.Fprintf(w, "| path | requests | failed | p50 | p99 | max | goal |\n|---|---:|---:|---:|---:|---:|---|\n")
+	fmt.Fprintf(w, "| raw: net/http server, constant GIF or 302 | %d | %d | %s | %s | %s | |\n", t.Requests, t.RawFailed, ms(t.Raw.P50), ms(t.Raw.P99), ms(t.Raw.Max))
+	fmt.Fprintf(w, "| the service: opens and clicks | %d | %d | %s | %s | %s | p99 ≤ %s %s |\n", t.Requests, t.Failed, ms(t.Service.P50), ms(t.Service.P99), ms(t.Service.Max),
+		ms(goalTrackP99), verdict(t.Failed == 0 && t.Service.P99 <= goalTrackP99))
+	fmt.Fprintf(w, "| … opens (GIF) | %d | | %s | %s | %s | |\n", t.Opens.Samples, ms(t.Opens.P50), ms(t.Opens.P99), ms(t.Opens.Max))
+	fmt.Fprintf(w, "| … clicks (302) | %d | | %s | %s | %s | |\n\n", t.Clicks.Samples, ms(t.Clicks.P50), ms(t.Clicks.P99), ms(t.Clicks.Max))
+	fmt.Fprintf(w, "Ratios to the raw server: p50 %.1f, p99 %.1f. The service recorded %d hits of the run in message_events, %d of them taken for a machine's", float64(t.Service.P50)/float64(t.Raw.P50),
+		float64(t.Service.P99)/float64(t.Raw.P99), t.Recorded, t.Bots)
+	if t.FirstError != "" {
+		fmt.Fprintf(w, "; the first failure: `%s`", t.FirstError)
+	}
+	fmt.Fprintf(w, ".\n\n")
+}

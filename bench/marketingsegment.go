@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
+)
+
+// segmentRun is the dynamic segment evaluated from scratch and kept up to
+// date as contacts' events arrive.
+type segmentRun struct {
+	Members      int           // contacts meeting the filter
+	Create       time.Duration // POST /v1/segments answered (members, history and events written)
+	MemberCount  int64         // the memberCount it answered
+	Raw          time.Duration // the raw INSERT … SELECT of the same filter
+	RawRows      int64
+	Drain        time.Duration // create answered → the outbox empty (its segment.entered events on Kafka)
+	Events       int           // contact.updated events published
+	Published    time.Duration // how long publishing them took
+	Applied      int           // of them, seen in the membership's history
+	Entered      int           // of them, moving the contact in (the rest out)
+	ToMembership latency       // publish → the membership's change (its history's at, the projection's clock)
+	ToEvent      latency       // publish → segment.entered|left on rapport.marketing.v1 (its record's time)
+	EventsSeen   int
+}
+
+// Flag-free shape of the incremental run.
+const (
+	updateTick    = 10 * time.Millisecond // one batch of events every tick
+	appliedWaitUp = 3 * time.Minute       // for the last events to be applied
+)
+
+// measureSegmentScratch times the raw INSERT … SELECT of segmentFilter
+// into a static list's members (then removed), then the creation of the
+// dynamic segment by the API; it returns the segment's id.
+func measureSegmentScratch(ctx context.Context, s *marketingStack, admin, app *sqlx.DB, client *http.Client,
+	token func() (string, error), tenant string, r *segmentRun) (string, error) {
+	if err := admin.GetContext(ctx, &r.Members, `SELECT count(*) FROM audience_contacts c WHERE c.tenant_id = $1 AND `+segmentSQL, tenant); err != nil {
+		return "", err
+	}
+	list, err := createSegment(ctx, client, token, s.base, `{"name": "Raw baseline", "kind": "static"}`)
+	if err != nil {
+		return "", err
+	}
+	began := time.Now()
+	err = pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO segment_members (tenant_id, segment_id, contact_id, entered_at)
+			SELECT $1, $2, c.id, now() FROM audience_contacts c WHERE `+segmentSQL, tenant, list.ID)
+		if err == nil {
+			r.RawRows, err = res.RowsAffected()
+		}
+		return err
+	})
+	r.Raw = time.Since(began)
+	if err != nil {
+		return "", fmt.Errorf("raw INSERT … SELECT: %w", err)
+	}
+	if _, err := admin.ExecContext(ctx, `DELETE FROM segment_members WHERE segment_id = $1`, list.ID); err != nil {
+		return "", err
+	}
+	if _, err := admin.ExecContext(ctx, `VACUUM ANALYZE segment_members`); err != nil {
+		return "", err
+	}
+	began = time.Now()
+	seg, err := createSegment(ctx, client, token, s.base, `{"name": "France, leads and customers", "kind": "dynamic", "filter": `+segmentFilter+`}`)
+	r.Create = time.Since(began)
+	if err != nil {
+		return "", err
+	}
+	r.MemberCount = seg.MemberCount
+	fmt.Fprintf(os.Stderr, "bench: marketing: segment of %d created in %s (raw %s); waiting for its events to be relayed\n",
+		seg.MemberCount, r.Create.Round(time.Millisecond), r.Raw.Round(time.Millisecond))
+	r.Drain, err = waitOutboxEmpty(ctx, admin)
+	r.Drain += r.Create
+	return seg.ID, err
+}
+
+// segmentReply is what the bench reads of a segment.
+type segmentReply struct {
+	ID          string `json:"id"`
+	MemberCount int64  `json:"memberCount"`
+}
+
+// createSegment creates a segment or list from body.
+func createSegment(ctx context.Context, client *http.Client, token func() (string, error), base, body string) (segmentReply, error) {
+	b, err := benchRequest(ctx, client, token, http.MethodPost, base+"/v1/segments", body)
+	if err != nil {
+		return segmentReply{}, err
+	}
+	var out segmentReply
+	return out, json.Unmarshal(b, &out)
+}
+
+// measureSegmentUpdates publishes contact.updated on contacts' topic at
+// rate a second for d, each moving a contact of its own into the segment
+// or out of it (contacts beyond the newsletter ones at stage lead or
+// customer: the French ones move to Germany, the others to France), then
+// reads each one's lag from its membership history and from the segment
+// event the service published.
+func measureSegmentUpdates(ctx context.Context, s *marketingStack, admin *sqlx.DB, tenant, segment string, n, newsletter, rate int, d time.Duration, r *segmentRun) error {
+	var movers []int
+	for g := newsletter + 1; g <= n && len(movers) < int(d.Seconds()*float64(rate)); g++ {
+		if st := audienceStages[g%4]; st == "lead" || st == "customer" {
+			movers = append(movers, g)
+		}
+	}
+	if len(movers) == 0 {
+		return errors.New("no contact to move: load more contacts")
+	}
+	msgs, wantVerb := make([]kafka.Message, len(movers)), map[string]string{}
+	topic := registry.MustTopic("", registry.Contacts)
+	for i, g := range movers {
+		country, verb := "FR", "entered"
+		if inSegment(g) {
+			country, verb = "DE", "left"
+			r.Entered--
+		}
+		r.Entered++
+		ev, err := contactUpdated(tenant, g, 2, country, newsletter)
+		if err != nil {
+			return err
+		}
+		msgs[i], wantVerb[ev.Subject] = ev.Message(topic), verb
+	}
+	pub := events.NewPublisher(s.brokers)
+	defer pub.Close()
+	perTick := max(1, rate*int(updateTick)/int(time.Second))
+	sent := make(map[string]time.Time, len(msgs))
+	start := time.Now()
+	for i := 0; i < len(msgs); i += perTick {
+		time.Sleep(time.Until(start.Add(time.Duration(i/perTick) * updateTick)))
+		batch := msgs[i:min(i+perTick, len(msgs))]
+		at := time.Now()
+		if err := pub.Publish(ctx, batch...); err != nil {
+			return err
+		}
+		for _, m := range batch {
+			sent[string(m.Key)] = at
+		}
+	}
+	r.Events, r.Published = len(msgs), time.Since(start)
+	fmt.Fprintf(os.Stderr, "bench: marketing: %d contact.updated published in %s; waiting for the segment to follow\n", r.Events, r.Published.Round(time.Millisecond))
+
+	var rows []struct {
+		ContactID string    `db:"contact_id"`
+		Action    string    `db:"action"`
+		At        time.Time `db:"at"`
+	}
+	for deadline := time.Now().Add(appliedWaitUp); ; time.Sleep(500 * time.Millisecond) {
+		rows = rows[:0]
+		if err := admin.SelectContext(ctx, &rows, `SELECT contact_id, action, at FROM segment_membership_history
+			WHERE tenant_id = $1 AND segment_id = $2 AND at >= $3`, tenant, segment, start); err != nil {
+			return err
+		}
+		if len(rows) >= len(msgs) || time.Now().After(deadline) {
+			break
+		}
+	}
+	var lags []time.Duration
+	for _, row := range rows {
+		if at, ok := sent[row.ContactID]; ok && wantVerb[row.ContactID] == row.Action {
+			lags = append(lags, row.At.Sub(at))
+		}
+	}
+	r.Applied = len(lags)
+	if len(lags) == 0 {
+		return errors.New("no contact moved in or out of the segment")
+	}
+	r.ToMembership = distribution(lags)
+	var err error
+	r.ToEvent, r.EventsSeen, err = segmentEventLags(ctx, s.brokers, segment, sent, wantVerb)
+	return err
+}
+
+// segmentEventLags reads rapport.marketing.v1 from its beginning for the
+// segment's entered|left events of the contacts in sent (the verb
+// wantVerb says) and returns the distribution of their records' time −
+// the contact's publish time; it stops when it has them all, or after
+// 10 s without one.
+func segmentEventLags(ctx context.Context, brokers []string, segment string, sent map[string]time.Time, wantVerb map[string]string) (latency, int, error) {
+	rd := kafka.NewReader(readerConfig(brokers, registry.MustTopic("", registry.Marketing), 100*time.Millisecond))
+	defer rd.Close()
+	seen := map[string]bool{}
+	var lags []time.Duration
+	for len(seen) < len(sent) {
+		fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		m, err := rd.FetchMessage(fctx)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			break
+		}
+		if err != nil {
+			return latency{}, 0, err
+		}
+		ev, err := events.Parse(m)
+		if err != nil || ev.Subject != segment {
+			continue
+		}
+		var data struct {
+			ContactID string `json:"contactId"`
+		}
+		if json.Unmarshal(ev.Data, &data) != nil || seen[data.ContactID] {
+			continue
+		}
+		at, ok := sent[data.ContactID]
+		if !ok || ev.Type != "dev.rapport.marketing.segment."+wantVerb[data.ContactID]+".v1" || m.Time.Before(at) {
+			continue
+		}
+		seen[data.ContactID] = true
+		lags = append(lags, m.Time.Sub(at))
+	}
+	if len(lags) == 0 {
+		return latency{}, 0, errors.New("no segment event of the moved contacts on the topic")
+	}
+	return distribution(lags), len(lags), nil
+}
