@@ -24,8 +24,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 
-	"github.com/rapport-crm/rapport/services/marketing/audience"
 	"github.com/rapport-crm/rapport/services/marketing/attribution"
+	"github.com/rapport-crm/rapport/services/marketing/audience"
 	"github.com/rapport-crm/rapport/services/marketing/campaigns"
 	"github.com/rapport-crm/rapport/services/marketing/forms"
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
