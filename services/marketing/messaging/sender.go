@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/ids"
@@ -65,9 +66,12 @@ const (
 	// claimBatch is how many messages a claim takes, sent over one SMTP
 	// connection.
 	claimBatch = 20
-	// batchesPerTenant is how many claims one round makes for a tenant
-	// before it turns to the next.
+	// batchesPerTenant is how many claims each worker of a round makes
+	// for a tenant before it turns to the next.
 	batchesPerTenant = 50
+	// workers is how many batches of a tenant an instance sends at once,
+	// each over its own connection to the relay.
+	workers = 4
 	// staleAfter is how old a claim of a message still sending is when
 	// its sender is deemed gone: longer than one SMTP transaction takes.
 	staleAfter = 5 * time.Minute
@@ -120,26 +124,65 @@ func (s *Sender) Run(ctx context.Context) error {
 	return failed
 }
 
-// tenant starts, sends and completes the sends of tenant.
+// tenant starts, sends (workers at once, each over its own connection
+// to the relay) and completes the sends of tenant.
 func (s *Sender) tenant(ctx context.Context, tenant string) error {
 	if err := s.start(ctx, tenant); err != nil {
 		return err
 	}
-	for range batchesPerTenant {
-		n, err := s.deliver(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		if n == 0 || ctx.Err() != nil {
-			break
-		}
+	failed := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var l line
+			defer l.hangUp()
+			for range batchesPerTenant {
+				n, err := s.deliver(ctx, tenant, &l)
+				if err != nil || n == 0 || ctx.Err() != nil {
+					failed[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(failed...); err != nil {
+		return err
 	}
 	return s.complete(ctx, tenant)
 }
 
+// line is a worker's connection to the relay, kept from one batch to the
+// next.
+type line struct{ sess *session }
+
+// session is the line's session, opened (or opened again when the relay
+// dropped it while idle) for a batch whose Message-IDs are of domain.
+func (l *line) session(ctx context.Context, r *relay, domain string) (*session, error) {
+	if l.sess != nil && l.sess.c.Noop() != nil {
+		l.hangUp()
+	}
+	if l.sess == nil {
+		sess, err := r.open(ctx, domain)
+		if err != nil {
+			return nil, err
+		}
+		l.sess = sess
+	}
+	return l.sess, nil
+}
+
+// hangUp ends the line's session, if any.
+func (l *line) hangUp() {
+	if l.sess != nil {
+		l.sess.close()
+		l.sess = nil
+	}
+}
+
 // deliver claims a batch of the tenant's messages and sends it; it
 // returns how many it claimed.
-func (s *Sender) deliver(ctx context.Context, tenant string) (int, error) {
+func (s *Sender) deliver(ctx context.Context, tenant string, l *line) (int, error) {
 	var b batch
 	var msgs []message
 	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
@@ -175,7 +218,7 @@ func (s *Sender) deliver(ctx context.Context, tenant string) (int, error) {
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
-	return len(msgs), s.sendBatch(ctx, b, msgs)
+	return len(msgs), s.sendBatch(ctx, b, msgs, l)
 }
 
 // batchOf reads what the tenant's messages are sent with.
@@ -201,9 +244,9 @@ func (s *Sender) batchOf(ctx context.Context, tx *outbox.Tx, tenant string) (bat
 	return b, nil
 }
 
-// sendBatch prepares and sends the claimed msgs of b, recording each
-// one's end.
-func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message) error {
+// sendBatch prepares and sends the claimed msgs of b, the mails over the
+// line l, recording each one's end.
+func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message, l *line) error {
 	var out []outgoing
 	err := s.db.InTx(ctx, b.tenant, func(tx *outbox.Tx) error {
 		var err error
@@ -214,12 +257,7 @@ func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message) error {
 		s.release(ctx, b.tenant, msgs)
 		return err
 	}
-	var sess *session
-	defer func() {
-		if sess != nil {
-			sess.close()
-		}
-	}()
+	checked := false // the line was checked for this batch
 	for i := range out {
 		o := &out[i]
 		if ctx.Err() != nil {
@@ -239,18 +277,16 @@ func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message) error {
 			s.record(ctx, b.tenant, o)
 			continue
 		}
-		if sess == nil {
-			if sess, err = s.cfg.Relay.open(ctx, b.domain); err != nil {
-				sess = nil
+		if !checked || l.sess == nil {
+			if _, err := l.session(ctx, s.cfg.Relay, b.domain); err != nil {
 				s.logger.WarnContext(ctx, "marketing sends: the relay could not be reached; the mails are tried again later", "error", err.Error())
 				s.retry(ctx, b.tenant, emailsOf(out[i:]), err)
 				return nil
 			}
+			checked = true
 		}
-		broken := s.sendMail(ctx, b, o, sess)
-		if broken {
-			sess.close()
-			sess = nil
+		if broken := s.sendMail(ctx, b, o, l.sess); broken {
+			l.hangUp()
 		}
 	}
 	return nil
