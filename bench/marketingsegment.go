@@ -32,13 +32,14 @@ type segmentRun struct {
 	Entered      int           // of them, moving the contact in (the rest out)
 	ToMembership latency       // publish → the membership's change (its history's at, the projection's clock)
 	ToEvent      latency       // publish → segment.entered|left on rapport.marketing.v1 (its record's time)
+	ApplyRate    float64       // events applied a second, first to last membership change
 	EventsSeen   int
 }
 
 // Flag-free shape of the incremental run.
 const (
-	updateTick    = 10 * time.Millisecond // one batch of events every tick
-	appliedWaitUp = 3 * time.Minute       // for the last events to be applied
+	updateTick   = 10 * time.Millisecond // one batch of events every tick
+	appliedStall = 30 * time.Second      // the wait for the events to be applied ends after so long without one
 )
 
 // measureSegmentScratch times the raw INSERT … SELECT of segmentFilter
@@ -157,20 +158,30 @@ func measureSegmentUpdates(ctx context.Context, s *marketingStack, admin *sqlx.D
 		Action    string    `db:"action"`
 		At        time.Time `db:"at"`
 	}
-	for deadline := time.Now().Add(appliedWaitUp); ; time.Sleep(500 * time.Millisecond) {
+	for last, progress := -1, time.Now(); ; time.Sleep(time.Second) {
 		rows = rows[:0]
 		if err := admin.SelectContext(ctx, &rows, `SELECT contact_id, action, at FROM segment_membership_history
 			WHERE tenant_id = $1 AND segment_id = $2 AND at >= $3`, tenant, segment, start); err != nil {
 			return err
 		}
-		if len(rows) >= len(msgs) || time.Now().After(deadline) {
+		if len(rows) > last {
+			last, progress = len(rows), time.Now()
+		}
+		if len(rows) >= len(msgs) || time.Since(progress) > appliedStall {
 			break
 		}
 	}
 	var lags []time.Duration
+	var first, last time.Time
 	for _, row := range rows {
 		if at, ok := sent[row.ContactID]; ok && wantVerb[row.ContactID] == row.Action {
 			lags = append(lags, row.At.Sub(at))
+			if first.IsZero() || row.At.Before(first) {
+				first = row.At
+			}
+			if row.At.After(last) {
+				last = row.At
+			}
 		}
 	}
 	r.Applied = len(lags)
@@ -178,6 +189,9 @@ func measureSegmentUpdates(ctx context.Context, s *marketingStack, admin *sqlx.D
 		return errors.New("no contact moved in or out of the segment")
 	}
 	r.ToMembership = distribution(lags)
+	if r.Applied > 1 {
+		r.ApplyRate = float64(r.Applied-1) / last.Sub(first).Seconds()
+	}
 	var err error
 	r.ToEvent, r.EventsSeen, err = segmentEventLags(ctx, s.brokers, segment, sent, wantVerb)
 	return err
