@@ -42,6 +42,7 @@ func loadConfig(getenv func(string) string, reg registry.Registry) (config, erro
 	cc.Version = env("RAPPORT_VERSION", "")
 	cc.GatewayURL = strings.TrimSuffix(env("GATEWAY_URL", ""), "/")
 	cc.GatewayToken = env("GATEWAY_PLATFORM_TOKEN", "")
+	cc.PublicURL = strings.TrimSuffix(env("GATEWAY_PUBLIC_URL", cc.GatewayURL), "/")
 	cc.JWKSURL = env("GATEWAY_JWKS_URL", cc.GatewayURL+controller.JWKSPath)
 	cc.GatewayNamespace = env("GATEWAY_NAMESPACE", cc.Namespace)
 	cc.ConsulAddr = env("CONSUL_HTTP_ADDR", "")
@@ -66,6 +67,8 @@ func loadConfig(getenv func(string) string, reg registry.Registry) (config, erro
 		return c, fmt.Errorf("GATEWAY_URL is required: the gateway's base URL, http(s)://host:port")
 	case len(cc.GatewayToken) < 32:
 		return c, fmt.Errorf("GATEWAY_PLATFORM_TOKEN must be the gateway's platform token (at least 32 characters)")
+	case !httpURL(cc.PublicURL):
+		return c, fmt.Errorf("GATEWAY_PUBLIC_URL must be an http(s) URL: the gateway's public URL, where the links the tenants' marketing mails point")
 	case !httpURL(cc.JWKSURL):
 		return c, fmt.Errorf("GATEWAY_JWKS_URL must be an http(s) URL")
 	}

@@ -69,7 +69,8 @@ func overlayBrokers(t *testing.T, path string) string {
 }
 
 // checkPublicURL compares the gateway's GATEWAY_PUBLIC_URL with its
-// Ingress, and marketing's MARKETING_PUBLIC_URL with the gateway's.
+// Ingress, and marketing's MARKETING_PUBLIC_URL and the operator's
+// GATEWAY_PUBLIC_URL with the gateway's.
 func checkPublicURL(t *testing.T, objs []*unstructured.Unstructured) {
 	t.Helper()
 	var ing, gw *unstructured.Unstructured
@@ -114,8 +115,8 @@ func checkPublicURL(t *testing.T, objs []*unstructured.Unstructured) {
 	for _, d := range charttest.Find(objs, "Deployment") {
 		for _, c := range podSpec(t, d).Containers {
 			for _, e := range c.Env {
-				if e.Name == "MARKETING_PUBLIC_URL" && e.Value != public {
-					t.Errorf("%s's MARKETING_PUBLIC_URL is %q, not the gateway's %q", d.GetName(), e.Value, public)
+				if (e.Name == "MARKETING_PUBLIC_URL" || e.Name == "GATEWAY_PUBLIC_URL") && e.Value != public {
+					t.Errorf("%s's %s is %q, not the gateway's %q", d.GetName(), e.Name, e.Value, public)
 				}
 			}
 		}

@@ -24,6 +24,9 @@ type Config struct {
 	KafkaBrokers []string
 	// GatewayURL is the base URL of the gateway's admin API.
 	GatewayURL string
+	// PublicURL is the gateway's public URL, where the links the tenants'
+	// marketing services mail point (MARKETING_PUBLIC_URL).
+	PublicURL string
 	// GatewayToken is the gateway's platform token.
 	GatewayToken string
 	// JWKSURL is the gateway's key set as the tenants' pods reach it.

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 )
@@ -99,6 +101,9 @@ func (r *TenantReconciler) ensureDatabase(ctx context.Context, t *v1alpha1.Tenan
 		keyMigrateURL:  []byte(srv.URL(d.Name, d.Owner, creds.OwnerPassword)),
 		keyCursorKey:   []byte(cursorKey),
 	}
+	if svc == registry.Marketing {
+		want[keyLinkKey] = []byte(linkKeyOf(sec))
+	}
 	if found && ok && maps.EqualFunc(sec.Data, want, func(a, b []byte) bool { return string(a) == string(b) }) {
 		return made, nil
 	}
@@ -148,6 +153,18 @@ func credentialsOf(s *corev1.Secret) (c postgres.Credentials, cursorKey string, 
 	c = postgres.Credentials{OwnerPassword: password(keyMigrateURL), AppPassword: password(keyDatabaseURL)}
 	cursorKey = string(s.Data[keyCursorKey])
 	return c, cursorKey, c.OwnerPassword != "" && c.AppPassword != "" && len(cursorKey) >= 32
+}
+
+// linkKeyOf returns the marketing service's link key that s holds, or a
+// new one (32 random bytes, base64) when it holds none: links mailed with
+// a key must keep working, so a key once made is kept.
+func linkKeyOf(s *corev1.Secret) string {
+	if k, err := base64.StdEncoding.DecodeString(string(s.Data[keyLinkKey])); err == nil && len(k) >= 32 {
+		return string(s.Data[keyLinkKey])
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails (crypto/rand)
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 // randomSecret returns 32 random bytes as 64 hexadecimal characters.

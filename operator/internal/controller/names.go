@@ -36,6 +36,9 @@ const (
 	keyDatabaseURL = "DATABASE_URL"
 	keyMigrateURL  = "DATABASE_MIGRATE_URL"
 	keyCursorKey   = "CURSOR_KEY"
+	// keyLinkKey is the marketing service's only: the HMAC key of the
+	// tracking, unsubscribe and form links it mails (base64).
+	keyLinkKey = "MARKETING_LINK_KEY"
 )
 
 // httpPort is the port every Rapport service listens on in its pod.

@@ -12,6 +12,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
 )
 
@@ -26,8 +27,9 @@ func (r *TenantReconciler) image(t *v1alpha1.Tenant, svc string) string {
 
 // podTemplate is the pod of service svc of t: the service's image with its
 // database Secret, topic prefix, the gateway's key set and base URL, the
-// URLs of t's other services and the Consul tag in its environment, probed
-// on /healthz and /readyz.
+// URLs of t's other services and the Consul tag in its environment (and
+// marketing's links: the gateway's public URL and its link key), probed on
+// /healthz and /readyz.
 func (r *TenantReconciler) podTemplate(t *v1alpha1.Tenant, svc string, s v1alpha1.ServiceSpec) corev1.PodTemplateSpec {
 	fromSecret := func(name, key string) corev1.EnvVar {
 		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
@@ -57,6 +59,11 @@ func (r *TenantReconciler) podTemplate(t *v1alpha1.Tenant, svc string, s v1alpha
 		if other != svc {
 			env = append(env, corev1.EnvVar{Name: strings.ToUpper(other) + "_URL", Value: serviceURL(t, other)})
 		}
+	}
+	// The marketing service's links point at the gateway's public URL and
+	// are signed with the key of its database Secret.
+	if svc == registry.Marketing {
+		env = append(env, corev1.EnvVar{Name: "MARKETING_PUBLIC_URL", Value: r.Config.PublicURL}, fromSecret("MARKETING_LINK_KEY", keyLinkKey))
 	}
 	resources := s.Resources
 	if len(resources.Requests) == 0 && len(resources.Limits) == 0 {
