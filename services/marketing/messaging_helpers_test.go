@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
@@ -238,5 +239,28 @@ func byRecipient(mails []sunkMail) map[string]int {
 	for _, m := range mails {
 		out[strings.ToLower(m.To)]++
 	}
+	return out
+}
+
+// messagingEvents returns the send and message events published so far
+// of the given verbs' types (e.g. "send.canceled"), having checked each
+// against its JSON Schema; it fails unless each type was published.
+func (e *env) messagingEvents(types ...string) []events.Event {
+	e.t.Helper()
+	var out []events.Event
+	seen := map[string]bool{}
+	for _, ev := range e.published() {
+		name := strings.TrimSuffix(strings.TrimPrefix(ev.Type, "dev.rapport.marketing."), ".v1")
+		if strings.HasPrefix(name, "send.") || name == "message.sent" || name == "message.failed" {
+			out = append(out, ev)
+			seen[name] = true
+		}
+	}
+	for _, t := range types {
+		if !seen[t] {
+			e.t.Errorf("no %s published", t)
+		}
+	}
+	contracttest.ValidateEvents(e.t, "api/events", out)
 	return out
 }

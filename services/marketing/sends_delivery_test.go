@@ -169,6 +169,11 @@ func TestSendsStaleClaimFailsNeverResent(t *testing.T) {
 	if failed.Counts.Failed != 1 {
 		t.Errorf("GET shows %+v", failed.Counts)
 	}
+	for _, ev := range e.messagingEvents("message.failed") {
+		if ev.Type == "dev.rapport.marketing.message.failed.v1" && !strings.Contains(string(ev.Data), "interrupted; not retried") {
+			t.Errorf("message.failed %s", ev.Data)
+		}
+	}
 }
 
 // TestSendsKeepTheTenantsThrottle sends to five members at three a

@@ -161,6 +161,7 @@ func TestSendsScheduledStartLaterAndCancelStops(t *testing.T) {
 		http.StatusBadRequest).fields(); !slices.Equal(got, []string{"templateId", "channel"}) {
 		t.Errorf("fields %v", got)
 	}
+	e.messagingEvents("send.created", "send.canceled", "send.completed")
 	other := newUser(uuid.NewString())
 	e.want(e.do(other, "GET", "/v1/sends/"+soon.ID, nil), http.StatusNotFound)
 	e.want(e.do(other, "POST", "/v1/sends/"+soon.ID+"/cancel", nil), http.StatusNotFound)
