@@ -14,7 +14,8 @@ import (
 // (MARKETING_PUBLIC_URL) and are signed with MARKETING_LINK_KEY from its
 // own Secret (generated in dev mode); with `smtp` (ci/all-values.yaml) it
 // mails through the same relay (MARKETING_SMTP_URL from its Secret,
-// MARKETING_MAIL_FROM) and with marketing.sms texts through the provider
+// MARKETING_MAIL_FROM from marketing.from, never smtp.from's name-addr)
+// and with marketing.sms texts through the provider
 // (MARKETING_SMS_URL, MARKETING_SMS_TOKEN from its Secret), its
 // NetworkPolicy reaching both. Without them (ci/minimal-values.yaml)
 // there is no relay, no provider, and no way out to either.
@@ -22,7 +23,7 @@ func TestMarketingEnv(t *testing.T) {
 	t.Run("all values", func(t *testing.T) {
 		objs := renderCI(t, "ci/all-values.yaml")
 		ctr := serviceContainer(t, objs, "marketing")
-		for name, want := range map[string]string{"MARKETING_PUBLIC_URL": "https://crm.example.com", "MARKETING_MAIL_FROM": "News <news@example.com>",
+		for name, want := range map[string]string{"MARKETING_PUBLIC_URL": "https://crm.example.com", "MARKETING_MAIL_FROM": "news@example.com",
 			"MARKETING_SMS_URL": "https://sms.example.com/api"} {
 			if got := envValue(ctr, name); got != want {
 				t.Errorf("marketing's %s = %q, want %q", name, got, want)
@@ -52,7 +53,7 @@ func TestMarketingEnv(t *testing.T) {
 		ctr := serviceContainer(t, objs, "marketing")
 		for _, name := range []string{"MARKETING_SMTP_URL", "MARKETING_MAIL_FROM", "MARKETING_SMS_URL", "MARKETING_SMS_TOKEN"} {
 			if hasEnv(ctr, name) {
-				t.Errorf("marketing has %s without smtp or marketing.sms", name)
+				t.Errorf("marketing has %s without smtp, marketing.from or marketing.sms", name)
 			}
 		}
 		ref := envSecret(ctr, "MARKETING_LINK_KEY")

@@ -115,7 +115,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	// unsubscribe and form links point at the gateway's /m/.
 	start(t, "marketing", bins.Marketing, s.MarketingURL, append(common,
 		"SERVICE_NAME=marketing", "HTTP_ADDR="+mktAddr,
-		"MARKETING_SMTP_URL=smtp://"+s.mail.addr, "MARKETING_MAIL_FROM=Rapport Marketing <news@rapport.e2e.test>",
+		"MARKETING_SMTP_URL=smtp://"+s.mail.addr, "MARKETING_MAIL_FROM=news@rapport.e2e.test",
 		"MARKETING_PUBLIC_URL="+s.GatewayURL,
 		"MARKETING_LINK_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"DATABASE_URL="+mdb.AppURL, "DATABASE_MIGRATE_URL="+mdb.AdminURL,
