@@ -68,7 +68,7 @@ func (s *Sender) prepare(ctx context.Context, tx *outbox.Tx, b batch, msgs []mes
 	for i, m := range msgs {
 		out[i].msg = m
 		if _, ok := sends[m.SendID]; !ok {
-			r, _, err := sendIn(ctx, tx, m.SendID, false)
+			r, err := sendRowIn(ctx, tx, m.SendID, false)
 			if err != nil {
 				return nil, err
 			}

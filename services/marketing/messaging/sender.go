@@ -75,8 +75,9 @@ const (
 	// staleAfter is how old a claim of a message still sending is when
 	// its sender is deemed gone: longer than one SMTP transaction takes.
 	staleAfter = 5 * time.Minute
-	// maxAttempts is how often a message is tried before it fails.
-	maxAttempts = 5
+	// maxAttempts is how often a message is tried before it fails: the
+	// last about 20 minutes after the first.
+	maxAttempts = 8
 	// retryDelay is the wait after a first temporary refusal, doubled
 	// after each, at most maxRetryDelay.
 	retryDelay    = 5 * time.Second

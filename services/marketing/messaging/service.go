@@ -182,7 +182,7 @@ func (s *Service) Cancel(ctx context.Context, id string) (out Send, err error) {
 		return out, ErrSendNotFound
 	}
 	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
-		r, _, err := sendIn(ctx, tx, id, true)
+		r, err := sendRowIn(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}

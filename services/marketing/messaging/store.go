@@ -78,10 +78,17 @@ func insertSend(ctx context.Context, tx *outbox.Tx, s Send) error {
 	return nil
 }
 
+// sendRowIn reads the row of the send id, locked for update when lock.
+func sendRowIn(ctx context.Context, tx *outbox.Tx, id string, lock bool) (sendRow, error) {
+	var r sendRow
+	err := pgrecord.GetRow(ctx, tx, &r, "sends", sendColumns, id, lock, ErrSendNotFound, "send")
+	return r, err
+}
+
 // sendIn reads the send id, locked for update when lock, with its counts.
 func sendIn(ctx context.Context, tx *outbox.Tx, id string, lock bool) (sendRow, Send, error) {
-	var r sendRow
-	if err := pgrecord.GetRow(ctx, tx, &r, "sends", sendColumns, id, lock, ErrSendNotFound, "send"); err != nil {
+	r, err := sendRowIn(ctx, tx, id, lock)
+	if err != nil {
 		return sendRow{}, Send{}, err
 	}
 	s := r.send()

@@ -32,10 +32,7 @@ func decodeSettings(_ context.Context, r *http.Request) (any, error) {
 // decodeNewSend reads the body of POST /v1/sends.
 func decodeNewSend(_ context.Context, r *http.Request) (any, error) {
 	var in NewSend
-	if err := kitx.Decode(r, &in, 0); err != nil {
-		return nil, err
-	}
-	return in, in.check()
+	return in, kitx.Decode(r, &in, 0)
 }
 
 // Routes returns the routes of sends and the sending settings on s, each
