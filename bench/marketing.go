@@ -75,7 +75,7 @@ func measureMarketing(ctx context.Context, root string) (r marketingRun, err err
 	}
 	defer app.Close()
 	client := &http.Client{Timeout: 10 * time.Minute}
-	tenant := newTenant()
+	tenant := s.tenant
 	token := s.tokens(marketer(tenant))
 	r.LoadBefore = loadAverage()
 	defer func() { r.LoadAfter = loadAverage() }()
@@ -103,7 +103,7 @@ func measureMarketing(ctx context.Context, root string) (r marketingRun, err err
 		return r, fmt.Errorf("send: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "bench: marketing: tracking at %d requests/s\n", *marketingTrackRate)
-	if r.Track, err = measureTracking(ctx, s, admin, tenant, *marketingTrackRate, *marketingTrack); err != nil {
+	if r.Track, err = measureTracking(ctx, s, admin, *marketingTrackRate, *marketingTrack); err != nil {
 		return r, fmt.Errorf("tracking: %w", err)
 	}
 	return r, nil

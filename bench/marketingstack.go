@@ -4,36 +4,41 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"net/http"
-	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/gatewayadmin"
+	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // marketingStack is the real marketing binary (contactsStack's way) on a
 // scratch database and an in-process Kafka with the topics it follows,
-// mailing through sink, a go-smtp server of the bench.
+// behind the real gateway (STATIC_UPSTREAMS, its own scratch database),
+// mailing through sink, a go-smtp server of the bench. The service
+// verifies the gateway's tokens; the bench signs its own with the
+// gateway's key.
 type marketingStack struct {
 	*contactsStack
-	sink *mailSink
+	sink    *mailSink
+	gateway string // base URL of the gateway, the links' MARKETING_PUBLIC_URL
+	tenant  string // the tenant made in the gateway, by its id
 }
 
-// marketingPublicURL is the gateway URL the service writes into its
-// links (MARKETING_PUBLIC_URL); the bench calls the service's
-// /public/v1 routes directly, as the gateway forwards them.
-const marketingPublicURL = "http://gateway.bench.test"
-
-// startMarketingStack builds services/marketing and starts it on a
-// scratch database and an in-process Kafka with its own topic and those
-// it follows (contacts' for the audience, sales' for attribution), each
-// with its dead-letter topic; its mail goes to a sink of the bench
-// (MARKETING_SMTP_URL), its links are signed with a fresh
+// startMarketingStack builds the gateway and services/marketing and
+// starts them: the gateway with a tenant of its admin API and its limits
+// of public marketing requests out of the way, marketing on a scratch
+// database and an in-process Kafka with its own topic and those it
+// follows (contacts' for the audience, sales' for attribution), each with
+// its dead-letter topic, its mail sent to a sink of the bench
+// (MARKETING_SMTP_URL), its links at the gateway signed with a fresh
 // MARKETING_LINK_KEY.
 func startMarketingStack(ctx context.Context, root string) (_ *marketingStack, err error) {
 	s := &marketingStack{contactsStack: &contactsStack{service: registry.Marketing}}
@@ -42,10 +47,14 @@ func startMarketingStack(ctx context.Context, root string) (_ *marketingStack, e
 			s.Close()
 		}
 	}()
-	if s.db, err = newScratchDB(ctx, serverURL()); err != nil {
-		return nil, err
+	var gdb *scratchDB
+	for _, db := range []**scratchDB{&s.db, &gdb} {
+		if *db, err = newScratchDB(ctx, serverURL()); err != nil {
+			return nil, err
+		}
+		d := *db
+		s.undo = append(s.undo, func() { d.Drop() }) //nolint:errcheck // best effort; the report does not depend on it
 	}
-	s.undo = append(s.undo, func() { s.db.Drop() }) //nolint:errcheck // best effort; the report does not depend on it
 	var seeded []string
 	for _, c := range []string{registry.Marketing, registry.Contacts, registry.Sales} {
 		t := registry.MustTopic("", c)
@@ -56,15 +65,7 @@ func startMarketingStack(ctx context.Context, root string) (_ *marketingStack, e
 		return nil, err
 	}
 	s.undo = append(s.undo, cluster.Close)
-	if s.signer, err = auth.NewSigner(); err != nil {
-		return nil, err
-	}
-	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b, _ := s.signer.PublicJWKS()
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b) //nolint:errcheck
-	}))
-	s.undo = append(s.undo, jwks.Close)
+	s.brokers = cluster.ListenAddrs()
 	dir, err := os.MkdirTemp("", "rapport-bench-")
 	if err != nil {
 		return nil, err
@@ -74,23 +75,77 @@ func startMarketingStack(ctx context.Context, root string) (_ *marketingStack, e
 		return nil, err
 	}
 	s.undo = append(s.undo, s.sink.Close)
+	gw, err := buildBinary(ctx, root, dir, "./services/gateway/cmd/gateway")
+	if err != nil {
+		return nil, err
+	}
 	if s.bin, err = buildBinary(ctx, root, dir, "./services/marketing/cmd/marketing"); err != nil {
+		return nil, err
+	}
+	addrs, err := proc.FreeAddrs(3)
+	if err != nil {
+		return nil, err
+	}
+	gAddr, mAddr, addr := addrs[0], addrs[1], addrs[2]
+	s.gateway, s.base = "http://"+gAddr, "http://"+addr
+	if err := s.startGateway(ctx, gw, gdb, dir, gAddr, mAddr, addr); err != nil {
 		return nil, err
 	}
 	key := make([]byte, 32)
 	rand.Read(key) //nolint:errcheck // crypto/rand.Read does not fail
-	s.brokers = cluster.ListenAddrs()
 	s.env = []string{"SERVICE_NAME=" + registry.Marketing,
 		"DATABASE_URL=" + s.db.AppURL, "DATABASE_MIGRATE_URL=" + s.db.AdminURL,
-		"KAFKA_BROKERS=" + strings.Join(s.brokers, ","), "AUTH_JWKS_URL=" + jwks.URL,
+		"KAFKA_BROKERS=" + strings.Join(s.brokers, ","), "AUTH_JWKS_URL=" + s.gateway + "/.well-known/jwks.json",
 		"CURSOR_KEY=" + randomHex(32), "LOG_LEVEL=error",
-		"MARKETING_PUBLIC_URL=" + marketingPublicURL, "MARKETING_LINK_KEY=" + base64.StdEncoding.EncodeToString(key),
+		"MARKETING_PUBLIC_URL=" + s.gateway, "MARKETING_LINK_KEY=" + base64.StdEncoding.EncodeToString(key),
 		"MARKETING_SMTP_URL=smtp://" + s.sink.Addr(), "MARKETING_MAIL_FROM=news@bench-mkt.test",
 	}
-	if s.base, err = s.replica(ctx); err != nil {
+	p, err := s.bin.run(ctx, s.base, append(slices.Clone(s.env), "HTTP_ADDR="+addr))
+	if err != nil {
 		return nil, err
 	}
+	s.procs = append(s.procs, p)
+	s.undo = append(s.undo, func() { p.Stop(10 * time.Second) })
 	return s, nil
+}
+
+// startGateway starts the gateway on gAddr (metrics on mAddr) with
+// marketing at addr, makes the stack's signer of its key and the stack's
+// tenant through its admin API.
+func (s *marketingStack) startGateway(ctx context.Context, gw binary, db *scratchDB, dir, gAddr, mAddr, addr string) error {
+	keyFile := filepath.Join(dir, "signing-key.pem")
+	key, err := auth.WriteKeyFile(keyFile)
+	if err != nil {
+		return err
+	}
+	platform := randomHex(24)
+	dataKey := make([]byte, 32)
+	rand.Read(dataKey) //nolint:errcheck // crypto/rand.Read does not fail
+	stop, err := gw.start(ctx, s.gateway, []string{"KAFKA_BROKERS=" + strings.Join(s.brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=error",
+		"SERVICE_NAME=gateway", "DATABASE_URL=" + db.AppURL, "DATABASE_MIGRATE_URL=" + db.AdminURL,
+		"GATEWAY_ADDR=" + gAddr, "GATEWAY_METRICS_ADDR=" + mAddr, "GATEWAY_PUBLIC_URL=" + s.gateway,
+		"GATEWAY_DATA_KEY=" + base64.StdEncoding.EncodeToString(dataKey),
+		"GATEWAY_PLATFORM_TOKEN=" + platform, "GATEWAY_SIGNING_KEYS=" + keyFile,
+		"STATIC_UPSTREAMS=" + registry.Marketing + "=" + addr,
+		// Out of the way: the limits would measure the limiter (every
+		// request of the bench comes from one address).
+		"RATE_LIMIT_TENANT=1000000:1000000",
+		"RATE_LIMIT_MARKETING_TRACK_ADDRESS=1000000:1000000", "RATE_LIMIT_MARKETING_TRACK_TENANT=1000000:1000000"})
+	if err != nil {
+		return err
+	}
+	s.undo = append(s.undo, stop)
+	g := &gatewayStack{Gateway: s.gateway, admin: gatewayadmin.New(s.gateway, platform, time.Minute)}
+	kid, err := g.kid(ctx)
+	if err != nil {
+		return err
+	}
+	if s.signer, err = auth.NewSignerFromKey(key, kid); err != nil {
+		return err
+	}
+	t, err := g.createTenant(ctx)
+	s.tenant = t.ID
+	return err
 }
 
 // marketer is a user of tenant with every marketing permission but the

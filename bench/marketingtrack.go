@@ -24,13 +24,16 @@ import (
 // trackRun is the tracking endpoints paced at a rate, beside a raw HTTP
 // server answering the same requests with constants.
 type trackRun struct {
-	Links             int // open and click links read from the mails
-	Requests          int // per path
-	Rate              int
-	Service, Raw      latency
-	Opens, Clicks     latency // the service's, by kind
-	Failed, RawFailed int
-	FirstError        string
+	Links            int // open and click links read from the mails
+	Requests         int // per path
+	Rate             int
+	Raw              latency
+	Direct           latency // the service's /public/v1 routes with the public principal's token
+	Gateway          latency // the mails' links as they are: the gateway's /m/<tenant>/t/…
+	Opens, Clicks    latency // through the gateway, by kind
+	RawFailed        int
+	Failed, GWFailed int // the service's failures, direct and through the gateway
+	FirstError       string
 	// Recorded are the service's message_events of the run, and Bots
 	// those it took for a machine's.
 	Recorded, Bots int
@@ -40,20 +43,22 @@ type trackRun struct {
 // from.
 const trackingMails = 2000
 
-// trackingLink matches an open or click link of a mail.
-var trackingLink = regexp.MustCompile(regexp.QuoteMeta(marketingPublicURL) + `/m/[^/]+/t/([oc])/([A-Za-z0-9._~%-]+)`)
+// trackingLink matches an open or click link of a mail: its path from /m/.
+var trackingLink = regexp.MustCompile(`https?://[^/"'\s]+(/m/[^/"'\s]+/t/([oc])/[A-Za-z0-9._~%-]+)`)
 
 // trackingGIF is the raw server's pixel: a 1×1 transparent GIF.
 var trackingGIF, _ = base64.StdEncoding.DecodeString("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 // measureTracking reads open and click links from the mails the send
-// left in the capture, and requests them at rate a second for d
-// (alternately an open and a click, each at its due time on a client of
-// a pool whatever the others do) straight on the service's public routes
-// with the public principal's token, as the gateway forwards
-// /m/<tenant>/t/…; the raw baseline is the same schedule against an
-// HTTP server of the bench answering a constant GIF or 302.
-func measureTracking(ctx context.Context, s *marketingStack, admin *sqlx.DB, tenant string, rate int, d time.Duration) (r trackRun, err error) {
+// left in the capture and requests them at rate a second for d,
+// alternately an open and a click, each at its due time on a client of a
+// pool whatever the others do: as they are, through the gateway's
+// /m/<tenant>/t/… (no credentials: the gateway mints the public
+// principal's token), and straight on the service's /public/v1/t/… with
+// that token, as the gateway forwards them. The raw baseline is the same
+// schedule against an HTTP server of the bench answering a constant GIF
+// or 302.
+func measureTracking(ctx context.Context, s *marketingStack, admin *sqlx.DB, rate int, d time.Duration) (r trackRun, err error) {
 	opens, clicks, err := trackingLinks(s.sink)
 	if err != nil {
 		return r, err
@@ -72,26 +77,38 @@ func measureTracking(ctx context.Context, s *marketingStack, admin *sqlx.DB, ten
 		w.Write(trackingGIF) //nolint:errcheck
 	}))
 	defer raw.Close()
-	token := s.tokens(publicPrincipal(tenant))
-	urls := func(base string) func(i int) string {
+	// urls maps a link's path (/m/<tenant>/t/o/<token>) to base, the
+	// prefix /m/<tenant> replaced by upstream unless it is "".
+	urls := func(base, upstream string) func(i int) string {
 		return func(i int) string {
+			p := clicks[(i/2)%len(clicks)]
 			if i%2 == 0 {
-				return base + "/public/v1/t/o/" + opens[(i/2)%len(opens)]
+				p = opens[(i/2)%len(opens)]
 			}
-			return base + "/public/v1/t/c/" + clicks[(i/2)%len(clicks)]
+			if upstream != "" {
+				p = upstream + p[strings.Index(p, "/t/"):]
+			}
+			return base + p
 		}
 	}
+	public := s.tokens(publicPrincipal(s.tenant))
+	none := func() (string, error) { return "", nil }
 	var before int
 	if err := admin.GetContext(ctx, &before, `SELECT count(*) FROM message_events WHERE kind IN ('open', 'click')`); err != nil {
 		return r, err
 	}
-	rawAll, _, _, rawFailed, _, err := pace(ctx, urls(raw.URL), token, r.Requests, rate)
-	if err != nil {
+	if r.Raw, _, _, r.RawFailed, _, err = pace(ctx, urls(raw.URL, ""), none, r.Requests, rate); err != nil {
 		return r, fmt.Errorf("raw server: %w", err)
 	}
-	r.Raw, r.RawFailed = rawAll, rawFailed
-	if r.Service, r.Opens, r.Clicks, r.Failed, r.FirstError, err = pace(ctx, urls(s.base), token, r.Requests, rate); err != nil {
+	var first string
+	if r.Direct, _, _, r.Failed, first, err = pace(ctx, urls(s.base, "/public/v1"), public, r.Requests, rate); err != nil {
 		return r, err
+	}
+	if r.Gateway, r.Opens, r.Clicks, r.GWFailed, r.FirstError, err = pace(ctx, urls(s.gateway, ""), none, r.Requests, rate); err != nil {
+		return r, err
+	}
+	if r.FirstError == "" {
+		r.FirstError = first
 	}
 	err = admin.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE bot) FROM message_events WHERE kind IN ('open', 'click')`).
 		Scan(&r.Recorded, &r.Bots)
@@ -99,8 +116,8 @@ func measureTracking(ctx context.Context, s *marketingStack, admin *sqlx.DB, ten
 	return r, err
 }
 
-// trackingLinks reads the open and click tokens of the first
-// trackingMails captured mails.
+// trackingLinks reads the paths (/m/<tenant>/t/o/<token>) of the open and
+// click links of the first trackingMails captured mails.
 func trackingLinks(sink *mailSink) (opens, clicks []string, err error) {
 	n := 0
 	errEnough := errors.New("enough")
@@ -110,10 +127,10 @@ func trackingLinks(sink *mailSink) (opens, clicks []string, err error) {
 			return err
 		}
 		for _, l := range trackingLink.FindAllStringSubmatch(body, -1) {
-			if l[1] == "o" {
-				opens = append(opens, l[2])
+			if l[2] == "o" {
+				opens = append(opens, l[1])
 			} else {
-				clicks = append(clicks, l[2])
+				clicks = append(clicks, l[1])
 			}
 		}
 		if n++; n == trackingMails {
@@ -167,8 +184,9 @@ func partText(out *strings.Builder, ctype, encoding string, body io.Reader) erro
 }
 
 // pace requests url(i) for i < n, rate a second, each at its due time on
-// a goroutine of its own, with the token and a browser's User-Agent from
-// a documentation address; it returns the latencies (all, even i, odd
+// a goroutine of its own, with the token (if any) and a browser's
+// User-Agent from a documentation address (X-Forwarded-For, which the
+// gateway replaces with the client's); it returns the latencies (all, even i, odd
 // i), the failures (not 200 image/gif for even i, not 302 for odd i) and
 // the first one.
 func pace(ctx context.Context, url func(int) string, token func() (string, error), n, rate int) (all, even, odd latency, failed int, first string, err error) {
@@ -180,12 +198,17 @@ func pace(ctx context.Context, url func(int) string, token func() (string, error
 	if err != nil {
 		return
 	}
+	if tok != "" {
+		tok = "Bearer " + tok
+	}
 	do := func(i int) (time.Duration, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url(i), nil)
 		if err != nil {
 			return 0, err
 		}
-		req.Header.Set("Authorization", "Bearer "+tok)
+		if tok != "" {
+			req.Header.Set("Authorization", tok)
+		}
 		req.Header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", 1+i%250))
 		began := time.Now()
