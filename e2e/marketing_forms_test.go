@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
-	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
@@ -31,14 +30,16 @@ func TestMarketingFormMakesALead(t *testing.T) {
 	tn := st.CreateTenant(t, "e2e-forms-"+letters(6))
 	other := st.CreateTenant(t, "e2e-forms-"+letters(6))
 	marketer := st.Invite(t, tn, "marketer@"+tn.Slug+".test", []string{"marketer"})
-	campaign := ids.New()
+	var campaign struct{ ID string }
+	stack.Must(t, stack.Request{Method: "POST", URL: st.GatewayURL + "/v1/campaigns", Token: marketer.Token,
+		Body: map[string]any{"name": "Spring webinar", "type": "webinar"}}, http.StatusCreated, &campaign)
 
 	var form struct {
 		ID      string
 		Version int64
 	}
 	stack.Must(t, stack.Request{Method: "POST", URL: st.GatewayURL + "/v1/forms", Token: marketer.Token, Body: map[string]any{
-		"name": "Webinar sign-up", "campaignId": campaign, "thankYou": map[string]any{"message": "See you at the webinar."},
+		"name": "Webinar sign-up", "campaignId": campaign.ID, "thankYou": map[string]any{"message": "See you at the webinar."},
 		"fields": []map[string]any{
 			{"key": "first", "label": "First name", "type": "text", "required": true, "mapsTo": "firstName"},
 			{"key": "last", "label": "Last name", "type": "text", "required": true, "mapsTo": "lastName"},
@@ -61,7 +62,7 @@ func TestMarketingFormMakesALead(t *testing.T) {
 		t.Fatalf("the thank-you page:\n%s", thanks.Body)
 	}
 	lead := waitLead(t, st, tn.Admin.Token, email)
-	if lead.FirstName != "Ada" || lead.LastName != "Lovelace" || lead.Company != "Analytical Engines" || lead.CampaignID != campaign ||
+	if lead.FirstName != "Ada" || lead.LastName != "Lovelace" || lead.Company != "Analytical Engines" || lead.CampaignID != campaign.ID ||
 		lead.Source != "web form" {
 		t.Fatalf("the lead %+v", lead)
 	}
@@ -84,7 +85,7 @@ func TestMarketingFormMakesALead(t *testing.T) {
 	}
 	stack.Must(t, stack.Request{Method: "GET", URL: link}, http.StatusOK, nil)
 	stack.Must(t, stack.Request{Method: "POST", URL: link}, http.StatusOK, nil)
-	if l := waitLead(t, st, tn.Admin.Token, grace); l.FirstName != "Grace" || l.CampaignID != campaign {
+	if l := waitLead(t, st, tn.Admin.Token, grace); l.FirstName != "Grace" || l.CampaignID != campaign.ID {
 		t.Fatalf("the confirmed lead %+v", l)
 	}
 }

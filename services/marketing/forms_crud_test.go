@@ -19,7 +19,13 @@ import (
 func TestFormsCRUDAndEvents(t *testing.T) {
 	e := newFormsEnv(t, "")
 	u := newUser(uuid.NewString())
-	campaign := uuid.NewString()
+	campaign := e.formsCampaign(u)
+	// The campaign is one of the tenant's.
+	for _, c := range []string{uuid.NewString(), e.formsCampaign(newUser(uuid.NewString()))} {
+		if got := e.want(e.do(u, "POST", "/v1/forms", leadForm(c)), http.StatusBadRequest).fields(); !slices.Equal(got, []string{"campaignId"}) {
+			t.Fatalf("campaign %s names %v", c, got)
+		}
+	}
 
 	f := e.createForm(u, leadForm(campaign))
 	if f.Name != "Webinar sign-up" || f.CampaignID != campaign || f.Language != "en" || f.Status != forms.StatusActive ||

@@ -60,6 +60,14 @@ func (e *env) readForm(u user, id string) forms.Form {
 	return contracttest.Decode[forms.Form](e.want(e.do(u, "GET", "/v1/forms/"+id, nil), http.StatusOK))
 }
 
+// formsCampaign creates a campaign as u and returns its id.
+func (e *env) formsCampaign(u user) string {
+	e.t.Helper()
+	c := contracttest.Decode[struct{ ID string }](e.want(e.do(u, "POST", "/v1/campaigns", map[string]any{"name": "Webinar", "type": "webinar"}),
+		http.StatusCreated))
+	return c.ID
+}
+
 // leadForm is a form body asking for a lead's names, email, company and
 // an interest, with a consent checkbox, for campaign ("" for none).
 func leadForm(campaign string) map[string]any {

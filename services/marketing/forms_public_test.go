@@ -80,7 +80,7 @@ func fieldID(f forms.Form, key string) string { return "rf-" + f.ID[len(f.ID)-8:
 func TestFormsSubmissionsBecomeFormSubmitted(t *testing.T) {
 	e := newFormsEnv(t, "")
 	u := newUser(uuid.NewString())
-	campaign := uuid.NewString()
+	campaign := e.formsCampaign(u)
 	f := e.createForm(u, leadForm(campaign))
 	visitor := formsVisitor(u)
 	contact := uuid.NewString()

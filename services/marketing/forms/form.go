@@ -143,6 +143,7 @@ var (
 var (
 	ErrNotFound           = errs.New(errs.NotFound, "marketing-form-not-found", "form not found")
 	ErrSubmissionNotFound = errs.New(errs.NotFound, "marketing-form-submission-not-found", "no such submission awaits confirmation")
+	ErrNoCampaign         = errs.Invalidf([]errs.FieldError{{Field: "campaignId", Reason: "is no campaign of the tenant"}}, "the form's campaign does not exist")
 	ErrVersionMismatch    = errs.New(errs.PreconditionFailed, "version-mismatch", "it changed since you read it; read it again and retry")
 	ErrIfMatchRequired    = errs.New(errs.PreconditionRequired, "if-match-required", "this update needs an If-Match header with the ETag you last read")
 )

@@ -85,6 +85,9 @@ func (s *Service) Create(ctx context.Context, in Form) (Form, error) {
 	in.ID, in.CreatedAt, in.UpdatedAt, in.Version, in.Rejections = ids.New(), now, now, 1, map[string]int64{}
 	return in, s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		in.CreatedBy = p.UserID
+		if err := checkCampaign(ctx, tx, in.CampaignID); err != nil {
+			return err
+		}
 		if err := saveForm(ctx, tx, in, true); err != nil {
 			return err
 		}
@@ -121,6 +124,11 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 		if changed, err = events.ChangedFields(cur, out); err != nil {
 			return err
 		}
+		if out.CampaignID != cur.CampaignID {
+			if err := checkCampaign(ctx, tx, out.CampaignID); err != nil {
+				return err
+			}
+		}
 		if err := saveForm(ctx, tx, out, false); err != nil {
 			return err
 		}
@@ -148,6 +156,19 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 		}
 		return tx.Emit(ctx, marketingdb.EntityForm, marketingdb.VerbDeleted, id, cur, nil)
 	})
+}
+
+// checkCampaign is ErrNoCampaign unless id is "" or one of the tenant's
+// campaigns.
+func checkCampaign(ctx context.Context, tx *outbox.Tx, id string) error {
+	if id == "" {
+		return nil
+	}
+	ok, err := campaignExists(ctx, tx, id)
+	if err == nil && !ok {
+		err = ErrNoCampaign
+	}
+	return err
 }
 
 // Submissions returns a page of the stored submissions of the form id,

@@ -166,3 +166,12 @@ func hit(ctx context.Context, tx *outbox.Tx, id string, window time.Time, keys [
 	}
 	return most, nil
 }
+
+// campaignExists reports whether the campaign id is one of the tenant's.
+func campaignExists(ctx context.Context, tx *outbox.Tx, id string) (bool, error) {
+	var n int
+	if err := tx.SQL().GetContext(ctx, &n, "SELECT count(*) FROM campaigns WHERE id = $1", id); err != nil {
+		return false, fmt.Errorf("find the form's campaign: %w", pg.MapError(err))
+	}
+	return n > 0, nil
+}
