@@ -207,3 +207,35 @@ func TestSendsKeepTheTenantsThrottle(t *testing.T) {
 	}
 	wantEachOnce(t, sink, 5)
 }
+
+// TestSendsCancelStopsASendMidway cancels a send held by the throttle
+// after two of its five mails: the other three are canceled and never
+// sent, even once the throttle allows it (a later send of the tenant goes
+// out meanwhile).
+func TestSendsCancelStopsASendMidway(t *testing.T) {
+	sink := newMailSink(t)
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	list, tpl := e.emailAudience(u, 5)
+	e.want(e.do(u, "PUT", "/v1/marketing-settings", map[string]any{"fromAddress": "news@acme.example", "fromName": "", "replyTo": "",
+		"smsFrom": "", "throttlePerMinute": 2}), http.StatusOK)
+	s := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": list})
+	testkit.Eventually(t, time.Minute, "two of five are sent", func() (bool, string) {
+		got := contracttest.Decode[messaging.Send](e.want(e.do(u, "GET", "/v1/sends/"+s.ID, nil), http.StatusOK))
+		return got.Counts.Sent == 2 && got.Counts.Queued == 3, fmt.Sprintf("%+v", got.Counts)
+	})
+	canceled := contracttest.Decode[messaging.Send](e.want(e.do(u, "POST", "/v1/sends/"+s.ID+"/cancel", nil), http.StatusOK))
+	if canceled.Counts.Canceled != 3 || canceled.Counts.Sent != 2 || canceled.Status != messaging.StatusCanceled {
+		t.Errorf("canceled %s with %+v", canceled.Status, canceled.Counts)
+	}
+	if _, err := e.admin.Exec(`UPDATE messaging_quota SET window_start = window_start - interval '1 minute' WHERE tenant_id = $1`, u.tenant); err != nil {
+		t.Fatal(err)
+	}
+	one, _ := e.seedAudience(u.tenant, audienceMember{first: "Zed", email: "zed@example.test", emailConsent: "granted"})
+	later := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": one})
+	e.waitSend(u, later.ID, messaging.StatusCompleted)
+	got := byRecipient(sink.received())
+	if len(got) != 3 || got["zed@example.test"] != 1 {
+		t.Errorf("mails to %v, want the two sent before the cancel and zed's", got)
+	}
+}
