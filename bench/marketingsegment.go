@@ -33,7 +33,11 @@ type segmentRun struct {
 	ToMembership latency       // publish → the membership's change (its history's at, the projection's clock)
 	ToEvent      latency       // publish → segment.entered|left on rapport.marketing.v1 (its record's time)
 	ApplyRate    float64       // events applied a second, first to last membership change
-	EventsSeen   int
+	// RawConsume is a group reader's fetch and synchronous offset commit
+	// of the same events, one at a time without a handler (events.Consumer's
+	// loop and settings), a second.
+	RawConsume float64
+	EventsSeen int
 }
 
 // Flag-free shape of the incremental run.
@@ -193,8 +197,37 @@ func measureSegmentUpdates(ctx context.Context, s *marketingStack, admin *sqlx.D
 		r.ApplyRate = float64(r.Applied-1) / last.Sub(first).Seconds()
 	}
 	var err error
-	r.ToEvent, r.EventsSeen, err = segmentEventLags(ctx, s.brokers, segment, sent, wantVerb)
+	if r.ToEvent, r.EventsSeen, err = segmentEventLags(ctx, s.brokers, segment, sent, wantVerb); err != nil {
+		return err
+	}
+	r.RawConsume, err = rawConsumeRate(ctx, s.brokers, topic, len(msgs))
 	return err
+}
+
+// rawConsumeRate reads the n records of topic with a reader of a new group
+// set as events.Consumer sets its own (MaxWait 100 ms, synchronous
+// commits), fetching and committing one at a time, and returns the
+// records a second after the first (the group's join left out).
+func rawConsumeRate(ctx context.Context, brokers []string, topic string, n int) (float64, error) {
+	rd := kafka.NewReader(kafka.ReaderConfig{Brokers: brokers, GroupID: "bench-raw-" + randomHex(4), GroupTopics: []string{topic},
+		MinBytes: 1, MaxBytes: 10 << 20, MaxWait: 100 * time.Millisecond, CommitInterval: 0, StartOffset: kafka.FirstOffset,
+		HeartbeatInterval: time.Second, SessionTimeout: 6 * time.Second, RebalanceTimeout: 6 * time.Second,
+		ReadBackoffMin: 10 * time.Millisecond, ReadBackoffMax: 100 * time.Millisecond})
+	defer rd.Close()
+	var began time.Time
+	for i := range n {
+		m, err := rd.FetchMessage(ctx)
+		if err != nil {
+			return 0, err
+		}
+		if err := rd.CommitMessages(ctx, m); err != nil {
+			return 0, err
+		}
+		if i == 0 {
+			began = time.Now()
+		}
+	}
+	return float64(n-1) / time.Since(began).Seconds(), nil
 }
 
 // segmentEventLags reads rapport.marketing.v1 from its beginning for the
