@@ -239,3 +239,25 @@ func TestSendsCancelStopsASendMidway(t *testing.T) {
 		t.Errorf("mails to %v, want the two sent before the cancel and zed's", got)
 	}
 }
+
+// TestSendsWithoutARelayFailClearly runs the service with no relay
+// (MARKETING_SMTP_URL unset): a send's mails fail, each with the error
+// naming the variable, and the send completes.
+func TestSendsWithoutARelayFailClearly(t *testing.T) {
+	t.Setenv(messaging.EnvSMTPURL, "")
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	list, tpl := e.emailAudience(u, 2)
+	s := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": list})
+	if done := e.waitSend(u, s.ID, messaging.StatusCompleted); done.Counts.Failed != 2 || done.Counts.Sent != 0 {
+		t.Errorf("counts %+v, want 2 failed", done.Counts)
+	}
+	var errText []string
+	if err := e.admin.Select(&errText, `SELECT DISTINCT error FROM messages WHERE send_id = $1`, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if len(errText) != 1 || !strings.Contains(errText[0], "MARKETING_SMTP_URL") {
+		t.Errorf("errors %q, want the relay's variable named", errText)
+	}
+	e.messagingEvents("message.failed")
+}
