@@ -3,7 +3,6 @@ package messaging
 import (
 	"context"
 	"crypto"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -89,12 +88,7 @@ func (s *Sender) prepare(ctx context.Context, tx *outbox.Tx, b batch, msgs []mes
 		if m.Channel == templates.ChannelSMS {
 			consent = c.SMSConsent
 		}
-		switch {
-		case suppressed[m.Channel+" "+m.Address] != "":
-			out[i].reason = recipient{Address: m.Address, Suppressed: sql.NullString{String: suppressed[m.Channel+" "+m.Address], Valid: true}}.exclusion()
-		case consent != "granted":
-			out[i].reason = ReasonNoConsent
-		default:
+		if out[i].reason = exclusionOf(m.Address, consent, suppressed[m.Channel+" "+m.Address]); out[i].reason == "" {
 			s.render(&out[i], b, sends[m.SendID], tpls[m.SendID], c)
 		}
 	}

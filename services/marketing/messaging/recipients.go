@@ -29,16 +29,21 @@ type recipient struct {
 
 // exclusion is why r is not sent to on its channel ("" if it is).
 func (r recipient) exclusion() string {
+	return exclusionOf(r.Address, r.Consent, r.Suppressed.String)
+}
+
+// exclusionOf is why a contact with address, consent and the reason its
+// address is suppressed ("" for none) on a channel is not sent to there
+// ("" if it is).
+func exclusionOf(address, consent, suppressed string) string {
 	switch {
-	case r.Address == "":
+	case address == "":
 		return ReasonNoAddress
-	case r.Suppressed.Valid && r.Suppressed.String == ReasonHardBounce:
-		return ReasonHardBounce
-	case r.Suppressed.Valid && r.Suppressed.String == ReasonComplaint:
-		return ReasonComplaint
-	case r.Suppressed.Valid:
+	case suppressed == ReasonHardBounce || suppressed == ReasonComplaint:
+		return suppressed
+	case suppressed != "":
 		return ReasonSuppressed
-	case r.Consent != "granted":
+	case consent != "granted":
 		return ReasonNoConsent
 	}
 	return ""
