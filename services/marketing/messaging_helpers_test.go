@@ -47,12 +47,15 @@ type sunkMail struct {
 
 // newMailSink starts a sink for the test's life and points
 // MARKETING_SMTP_URL at it (services started after read it).
-func newMailSink(t *testing.T) *mailSink {
+func newMailSink(t *testing.T) *mailSink { return newMailSinkAt(t, "127.0.0.1:0") }
+
+// newMailSinkAt is newMailSink listening on addr.
+func newMailSinkAt(t *testing.T, addr string) *mailSink {
 	t.Helper()
 	k := &mailSink{tries: map[string]int{}, stalled: make(chan struct{}), release: make(chan struct{})}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &sinkSession{k: k}, nil }))
 	srv.Domain, srv.AllowInsecureAuth = "sink.test", true
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package marketing_test
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -260,4 +261,34 @@ func TestSendsWithoutARelayFailClearly(t *testing.T) {
 		t.Errorf("errors %q, want the relay's variable named", errText)
 	}
 	e.messagingEvents("message.failed")
+}
+
+// TestSendsWaitForAnUnreachableRelay sends while the relay is down
+// (connection refused): the mails wait in the queue, and go out once
+// each when it is up.
+func TestSendsWaitForAnUnreachableRelay(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv(messaging.EnvSMTPURL, "smtp://"+addr)
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	list, tpl := e.emailAudience(u, 3)
+	s := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": list})
+	testkit.Eventually(t, time.Minute, "the mails wait after a refused connection", func() (bool, string) {
+		var n int
+		if err := e.admin.Get(&n, `SELECT count(*) FROM messages WHERE send_id = $1 AND status = 'queued' AND attempts = 1
+			AND error LIKE '%refused%'`, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		return n == 3, fmt.Sprint(n)
+	})
+	sink := newMailSinkAt(t, addr)
+	if done := e.waitSend(u, s.ID, messaging.StatusCompleted); done.Counts.Sent != 3 {
+		t.Errorf("counts %+v, want 3 sent", done.Counts)
+	}
+	wantEachOnce(t, sink, 3)
 }

@@ -258,7 +258,8 @@ func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message, l *line
 		s.release(ctx, b.tenant, msgs)
 		return err
 	}
-	checked := false // the line was checked for this batch
+	checked := false      // the line was checked for this batch
+	var unreachable error // the relay could not be reached: the batch's mails wait
 	for i := range out {
 		o := &out[i]
 		if ctx.Err() != nil {
@@ -278,11 +279,15 @@ func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message, l *line
 			s.record(ctx, b.tenant, o)
 			continue
 		}
+		if unreachable != nil {
+			continue
+		}
 		if !checked || l.sess == nil {
 			if _, err := l.session(ctx, s.cfg.Relay, b.domain); err != nil {
 				s.logger.WarnContext(ctx, "marketing sends: the relay could not be reached; the mails are tried again later", "error", err.Error())
+				unreachable = err
 				s.retry(ctx, b.tenant, emailsOf(out[i:]), err)
-				return nil
+				continue
 			}
 			checked = true
 		}
