@@ -117,7 +117,7 @@ func (s *Service) Submit(ctx context.Context, id string, in Input, v Visitor) (R
 		return res, ErrRateLimited
 	case in.Honeypot():
 		s.logger.WarnContext(ctx, "form submission refused", "tenant", p.TenantID, "form_id", id, "reason", RejectHoneypot, "client_ip", v.IP)
-		return s.outcome(res.Form, ids.New(), res.Form.DoubleOptIn), s.reject(ctx, p.TenantID, id, RejectHoneypot)
+		return outcome(res.Form, ids.New(), res.Form.DoubleOptIn), s.reject(ctx, p.TenantID, id, RejectHoneypot)
 	}
 	d, err := accept(res.Form, in)
 	if err != nil {
@@ -162,7 +162,7 @@ func (s *Service) Submit(ctx context.Context, id string, in Input, v Visitor) (R
 			return res, err
 		}
 	}
-	return s.outcome(res.Form, sub.ID, res.Form.DoubleOptIn), nil
+	return outcome(res.Form, sub.ID, res.Form.DoubleOptIn), nil
 }
 
 // sendConfirmation mails the confirmation link of sub, pending; a mail
@@ -190,7 +190,7 @@ func (s *Service) reject(ctx context.Context, tenant, id, reason string) error {
 
 // outcome is the Result of the submission id of f: confirmed, or pending
 // when it awaits its confirmation.
-func (s *Service) outcome(f Form, id string, pending bool) Result {
+func outcome(f Form, id string, pending bool) Result {
 	t := textsOf(f.Language)
 	r := Result{ID: id, Status: SubmissionConfirmed, Form: f}
 	switch {
@@ -245,18 +245,18 @@ func (s *Service) confirm(ctx context.Context, id, token string, apply bool) (ou
 		case err != nil:
 			return err
 		case status == SubmissionConfirmed:
-			out = s.outcome(f, sub.ID, false)
+			out = outcome(f, sub.ID, false)
 			return nil
 		case status != SubmissionPending:
 			return ErrSubmissionNotFound
 		case now.Sub(sub.CreatedAt) > confirmFor:
 			return ErrConfirmExpired
 		}
-		out = s.outcome(f, sub.ID, true)
+		out = outcome(f, sub.ID, true)
 		if !apply {
 			return nil
 		}
-		out = s.outcome(f, sub.ID, false)
+		out = outcome(f, sub.ID, false)
 		sub.Data.ConfirmedAt = &now
 		if err := confirmSubmission(ctx, tx, sub.ID, sub.Data, now); err != nil {
 			return err

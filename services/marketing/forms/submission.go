@@ -90,8 +90,7 @@ func (in Input) Email(f Form) string {
 func accept(f Form, in Input) (Data, error) {
 	v := errs.NewValidator()
 	for _, k := range slices.Sorted(maps.Keys(in.Values)) {
-		known := k == HoneypotKey || (k == ConsentKey && f.Consent != nil) || slices.ContainsFunc(f.Fields, func(fd Field) bool { return fd.Key == k })
-		v.Check(known, k, "is not a field of this form")
+		v.Check(k == HoneypotKey || known(f, k), k, "is not a field of this form")
 	}
 	for _, k := range in.Repeated {
 		v.Check(false, k, "is given more than once")
