@@ -95,7 +95,7 @@ func measureMarketing(ctx context.Context, root string) (r marketingRun, err err
 		return r, fmt.Errorf("segment from scratch: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "bench: marketing: segment kept up to date at %d events/s\n", r.Rate)
-	if err := measureSegmentUpdates(ctx, s, admin, tenant, segment, r.Contacts, r.Newsletter, r.Rate, *marketingEvents, &r.Segment); err != nil {
+	if err := measureSegmentUpdates(ctx, s, admin, app, tenant, segment, r.Contacts, r.Newsletter, r.Rate, *marketingEvents, &r.Segment); err != nil {
 		return r, fmt.Errorf("segment updates: %w", err)
 	}
 	fmt.Fprintf(os.Stderr, "bench: marketing: send\n")

@@ -37,8 +37,18 @@ type segmentRun struct {
 	// of the same events, one at a time without a handler (events.Consumer's
 	// loop and settings), a second.
 	RawConsume float64
-	EventsSeen int
+	EventsSeen int // of them, with their segment event found on the topic
+	// RawApply is the floor of applying the events one at a time: a
+	// tenant transaction per moved contact through database/sql, its
+	// projection row updated and its membership of a static list moved,
+	// one after the other, a second (RawApplied of them).
+	RawApply   float64
+	RawApplied int
+	rawList    string // the static list of the raw baselines
 }
+
+// rawApplyMax bounds the transactions of the RawApply floor.
+const rawApplyMax = 2000
 
 // Flag-free shape of the incremental run.
 const (
@@ -58,6 +68,8 @@ func measureSegmentScratch(ctx context.Context, s *marketingStack, admin, app *s
 	if err != nil {
 		return "", err
 	}
+	r.rawList = list.ID
+	r.rawList = list.ID
 	began := time.Now()
 	err = pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO segment_members (tenant_id, segment_id, contact_id, entered_at)
@@ -113,7 +125,7 @@ func createSegment(ctx context.Context, client *http.Client, token func() (strin
 // customer: the French ones move to Germany, the others to France), then
 // reads each one's lag from its membership history and from the segment
 // event the service published.
-func measureSegmentUpdates(ctx context.Context, s *marketingStack, admin *sqlx.DB, tenant, segment string, n, newsletter, rate int, d time.Duration, r *segmentRun) error {
+func measureSegmentUpdates(ctx context.Context, s *marketingStack, admin, app *sqlx.DB, tenant, segment string, n, newsletter, rate int, d time.Duration, r *segmentRun) error {
 	var movers []int
 	for g := newsletter + 1; g <= n && len(movers) < int(d.Seconds()*float64(rate)); g++ {
 		if st := audienceStages[g%4]; st == "lead" || st == "customer" {
@@ -200,8 +212,39 @@ func measureSegmentUpdates(ctx context.Context, s *marketingStack, admin *sqlx.D
 	if r.ToEvent, r.EventsSeen, err = segmentEventLags(ctx, s.brokers, segment, sent, wantVerb); err != nil {
 		return err
 	}
-	r.RawConsume, err = rawConsumeRate(ctx, s.brokers, topic, len(msgs))
+	if r.RawConsume, err = rawConsumeRate(ctx, s.brokers, topic, len(msgs)); err != nil {
+		return err
+	}
+	r.RawApplied = min(len(movers), rawApplyMax)
+	r.RawApply, err = rawApplyRate(ctx, app, tenant, r.rawList, movers[:r.RawApplied])
 	return err
+}
+
+// rawApplyRate moves each of movers back to its loaded country and into
+// the static list (out of it, French ones), a tenant transaction each
+// through database/sql as the application role, one after the other, and
+// returns the transactions a second.
+func rawApplyRate(ctx context.Context, app *sqlx.DB, tenant, list string, movers []int) (float64, error) {
+	began := time.Now()
+	for _, g := range movers {
+		err := pg.WithTenantTx(ctx, app, tenant, func(tx *sqlx.Tx) error {
+			id := audienceID(tenant, g)
+			if _, err := tx.ExecContext(ctx, `UPDATE audience_contacts SET country = $2, version = version + 1, updated_at = now() WHERE id = $1`,
+				id, audienceCountries[g%5]); err != nil {
+				return err
+			}
+			q := `INSERT INTO segment_members (tenant_id, segment_id, contact_id, entered_at) VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`
+			if !inSegment(g) {
+				q = `DELETE FROM segment_members WHERE tenant_id = $1 AND segment_id = $2 AND contact_id = $3`
+			}
+			_, err := tx.ExecContext(ctx, q, tenant, list, id)
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("raw apply: %w", err)
+		}
+	}
+	return float64(len(movers)) / time.Since(began).Seconds(), nil
 }
 
 // rawConsumeRate reads the n records of topic with a reader of a new group
