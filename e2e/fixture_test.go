@@ -35,8 +35,9 @@ type fixture struct {
 	ScanID, ImportID, LeadImportID                           string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
 	SKU                                                      string
-	// Support holds the records of the support service.
-	Support supportFixture
+	// Support and Marketing hold the records of those services.
+	Support   supportFixture
+	Marketing marketingFixture
 	// Markers are strings only this tenant's records contain; no response
 	// to another tenant may contain any of them.
 	Markers []string
@@ -44,11 +45,12 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return append(f.Support.IDs(), f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.ScoringRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID)
+	return append(append(f.Support.IDs(), f.Marketing.IDs()...), f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.ScoringRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID)
 }
 
-// newFixture creates the records through the gateway with token.
-func newFixture(t *testing.T, base, token string) fixture {
+// newFixture creates the records through the gateway with token, in the
+// tenant of slug tenant.
+func newFixture(t *testing.T, base, token, tenant string) fixture {
 	t.Helper()
 	m := letters(10)
 	f := fixture{
@@ -154,6 +156,7 @@ func newFixture(t *testing.T, base, token string) fixture {
 	f.ImportID = importCSV(t, base, token, "Name,Email\nBad"+m+",not-an-email-"+m+"\n")
 	f.LeadImportID = importFile(t, base+"/v1/lead-imports", token, leadCSVUpload("Email\nnot-an-email-"+m+"\n"))
 	f.Support = newSupportFixture(t, base, token, m, f.AccountID)
+	f.Marketing = newMarketingFixture(t, base, token, tenant, m, f.ContactID)
 	return f
 }
 

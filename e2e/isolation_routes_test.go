@@ -109,8 +109,10 @@ func TestProbePermissions(t *testing.T) {
 	}
 }
 
-// levels ranks the actions of a permission.
-var levels = map[string]int{"read": 0, "write": 1, "admin": 2}
+// levels ranks the actions of a permission. Marketing's send (starting a
+// send) ranks above write: the gateway asks write of every POST, so a role
+// is given send beside write (the built-in marketer) or not at all.
+var levels = map[string]int{"read": 0, "write": 1, "send": 2, "admin": 3}
 
 // implies reports whether a caller holding permission has is sure to hold
 // want too, as the matrix's permissions go: the same module, an action at
@@ -132,6 +134,7 @@ func TestImplies(t *testing.T) {
 		{write, write, true}, {admin, write, true}, {admin, admin, true},
 		{read, write, false}, {read, admin, false}, {write, admin, false},
 		{"sales:admin", read, false}, {"contacts:*", read, false}, {"", read, false},
+		{marketingSend, marketingWrite, true}, {marketingWrite, marketingSend, false},
 	} {
 		if got := implies(tt.has, tt.want); got != tt.ok {
 			t.Errorf("implies(%q, %q) = %v, want %v", tt.has, tt.want, got, tt.ok)
@@ -149,7 +152,7 @@ func placeholderFixture() fixture {
 		PipelineID: ids.New(), DefaultPipelineID: ids.New(), OpportunityID: ids.New(), StageName: "Stage",
 		ProductID: ids.New(), PriceBookID: ids.New(), QuotedOpportunityID: ids.New(), QuoteID: ids.New(), SKU: "Sku", LeadID: ids.New(), LeadEmail: "lead@example.com", LeadFieldID: ids.New(), LeadTag: "Tag",
 		OpportunityFieldID: ids.New(), OpportunityTag: "OppTag",
-		LeadRuleID: ids.New(), ScoringRuleID: ids.New(), Support: placeholderSupport(),
+		LeadRuleID: ids.New(), ScoringRuleID: ids.New(), Support: placeholderSupport(), Marketing: placeholderMarketing(),
 		Markers: []string{"marker"},
 	}
 }

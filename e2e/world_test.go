@@ -101,7 +101,7 @@ func newSide(t *testing.T, st *stack.Stack, name string) *side {
 		s.callers = append(s.callers, caller{name: r.name, token: u.Token, perms: auth.Principal{Permissions: r.perms}})
 	}
 	s.callers = append(s.callers, caller{name: "api_key", token: key, perms: auth.Principal{Permissions: apiKeyScopes}})
-	s.fixture = newFixture(t, base, tn.Admin.Token)
+	s.fixture = newFixture(t, base, tn.Admin.Token, tn.Slug)
 	return s
 }
 
