@@ -3,6 +3,7 @@ import { calendar } from "./calendar";
 import { contacts } from "./contacts";
 import { home } from "./home";
 import { imports } from "./imports";
+import { marketing } from "./marketing";
 import { notifications } from "./notifications";
 import { quotes } from "./quotes";
 import { sales } from "./sales";
@@ -13,4 +14,4 @@ import type { Area } from "./types";
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, support, notifications, admin];
+export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, support, marketing, notifications, admin];
