@@ -129,6 +129,16 @@ func recheck(ctx context.Context, tx *outbox.Tx, id, claimer string, now time.Ti
 	return n == 1, err
 }
 
+// renew renews the claims by claimer of the messages ids still sending.
+func renew(ctx context.Context, tx *outbox.Tx, ids []string, claimer string, now time.Time) error {
+	_, err := tx.SQL().ExecContext(ctx, `UPDATE messages SET claimed_at = $3
+		WHERE id = ANY($1::uuid[]) AND status = 'sending' AND claimed_by = $2`, pq.StringArray(ids), claimer, now)
+	if err != nil {
+		return fmt.Errorf("renew claims: %w", pg.MapError(err))
+	}
+	return nil
+}
+
 // finish records the end of the message id claimed by claimer: status
 // (sent, failed, excluded or canceled) with error, the provider's id of an
 // SMS (smtpID "" keeps the Message-ID) and sentAt when sent; false when

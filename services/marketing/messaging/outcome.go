@@ -132,11 +132,7 @@ func (s *Sender) requeue(ctx context.Context, tenant string, msgs []message, nex
 	}
 	ctx, cancel := books(ctx)
 	defer cancel()
-	idList := make([]string, len(msgs))
-	for i, m := range msgs {
-		idList[i] = m.ID
-	}
-	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error { return requeue(ctx, tx, idList, s.id, next, errText, undo) })
+	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error { return requeue(ctx, tx, idsOf(msgs), s.id, next, errText, undo) })
 	if err != nil {
 		s.logger.ErrorContext(ctx, "marketing sends: messages not given back to the queue", "tenant", tenant, "error", err.Error())
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/lib/pq"
 
@@ -34,13 +35,15 @@ var (
 )
 
 // batch is what a claimed batch of one tenant is sent with: its settings,
-// the From and domain of its mail and its DKIM key (nil: unsigned).
+// the From and domain of its mail, its DKIM key (nil: unsigned), and when
+// its claims were last made or renewed.
 type batch struct {
 	tenant   string
 	settings Settings
 	from     string
 	domain   string
 	key      crypto.Signer
+	claimed  time.Time
 }
 
 // outgoing is a claimed message as it goes out: the mail or the SMS, or

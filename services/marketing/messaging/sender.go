@@ -213,6 +213,7 @@ func (s *Sender) deliver(ctx context.Context, tenant string, l *line) (int, erro
 		if msgs, err = claim(ctx, tx, s.id, b.domain, now, n); err != nil {
 			return err
 		}
+		b.claimed = now
 		q.Used += len(msgs)
 		return saveQuota(ctx, tx, q)
 	})
@@ -270,6 +271,7 @@ func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message, l *line
 			s.record(ctx, b.tenant, o)
 			continue
 		}
+		s.renew(ctx, &b, out[i:])
 		if o.msg.Channel == templates.ChannelSMS {
 			s.sendSMS(ctx, b, o)
 			continue
@@ -296,6 +298,36 @@ func (s *Sender) sendBatch(ctx context.Context, b batch, msgs []message, l *line
 		}
 	}
 	return nil
+}
+
+// renewEvery is how old a batch's claims get before the sender renews
+// those of its messages still to go: well within staleAfter, so that a
+// slow batch's last messages are not taken for a dead sender's.
+const renewEvery = staleAfter / 3
+
+// renew renews the claims of the messages of rest when b's are older than
+// renewEvery; a failure is logged (the messages are then rechecked one by
+// one all the same).
+func (s *Sender) renew(ctx context.Context, b *batch, rest []outgoing) {
+	now := s.now()
+	if now.Sub(b.claimed) < renewEvery {
+		return
+	}
+	err := s.db.InTx(ctx, b.tenant, func(tx *outbox.Tx) error { return renew(ctx, tx, idsOf(messagesOf(rest)), s.id, now) })
+	if err != nil {
+		s.logger.WarnContext(ctx, "marketing sends: a batch's claims not renewed", "tenant", b.tenant, "error", err.Error())
+		return
+	}
+	b.claimed = now
+}
+
+// idsOf is the ids of msgs.
+func idsOf(msgs []message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = m.ID
+	}
+	return out
 }
 
 // messagesOf is the messages of out.
