@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -17,8 +18,11 @@ import (
 // MARKETING_MAIL_FROM from marketing.from, never smtp.from's name-addr)
 // and with marketing.sms texts through the provider
 // (MARKETING_SMS_URL, MARKETING_SMS_TOKEN from its Secret), its
-// NetworkPolicy reaching both. Without them (ci/minimal-values.yaml)
-// there is no relay, no provider, and no way out to either.
+// NetworkPolicy reaching both; with marketing.bounces it listens for
+// bounces and complaints (MARKETING_BOUNCE_SMTP_ADDR, a named port) behind
+// a Service of its own, its NetworkPolicy letting the source ranges in on
+// it. Without them (ci/minimal-values.yaml) there is no relay, no
+// provider, no listener, and no way out to either.
 func TestMarketingEnv(t *testing.T) {
 	t.Run("all values", func(t *testing.T) {
 		objs := renderCI(t, "ci/all-values.yaml")
@@ -35,7 +39,23 @@ func TestMarketingEnv(t *testing.T) {
 				t.Errorf("marketing's %s is %+v, want the key %s of Secret %q", name, ref, want[1], want[0])
 			}
 		}
+		if got := envValue(ctr, "MARKETING_BOUNCE_SMTP_ADDR"); got != ":2526" {
+			t.Errorf("marketing's MARKETING_BOUNCE_SMTP_ADDR = %q, want :2526", got)
+		}
+		if !slices.ContainsFunc(ctr.Ports, func(p corev1.ContainerPort) bool { return p.Name == "smtp" && p.ContainerPort == 2526 }) {
+			t.Errorf("marketing's container ports %+v have no smtp on 2526", ctr.Ports)
+		}
+		if svc := smtpService(t, objs, "marketing"); svc == nil || svc.Spec.Type != corev1.ServiceTypeClusterIP || len(svc.Spec.Ports) != 1 ||
+			svc.Spec.Ports[0].Port != 2526 || svc.Spec.Ports[0].TargetPort.StrVal != "smtp" || svc.Spec.Selector["app.kubernetes.io/name"] != "marketing" {
+			t.Errorf("marketing-smtp Service = %+v, want ClusterIP on 2526 to marketing's smtp port", svc)
+		}
 		pol := servicePolicy(t, objs, "marketing")
+		if !slices.ContainsFunc(pol.Spec.Ingress, func(r networkingv1.NetworkPolicyIngressRule) bool {
+			return len(r.Ports) == 1 && r.Ports[0].Port.IntValue() == 2526 && len(r.From) == 1 && r.From[0].IPBlock != nil &&
+				r.From[0].IPBlock.CIDR == "192.0.2.0/24"
+		}) {
+			t.Errorf("marketing's NetworkPolicy lets no bounces in from the source ranges: %+v", pol.Spec.Ingress)
+		}
 		for _, want := range []struct {
 			port int
 			cidr string
@@ -51,10 +71,13 @@ func TestMarketingEnv(t *testing.T) {
 	t.Run("minimal values", func(t *testing.T) {
 		objs := renderCI(t, "ci/minimal-values.yaml")
 		ctr := serviceContainer(t, objs, "marketing")
-		for _, name := range []string{"MARKETING_SMTP_URL", "MARKETING_MAIL_FROM", "MARKETING_SMS_URL", "MARKETING_SMS_TOKEN"} {
+		for _, name := range []string{"MARKETING_SMTP_URL", "MARKETING_MAIL_FROM", "MARKETING_SMS_URL", "MARKETING_SMS_TOKEN", "MARKETING_BOUNCE_SMTP_ADDR"} {
 			if hasEnv(ctr, name) {
-				t.Errorf("marketing has %s without smtp, marketing.from or marketing.sms", name)
+				t.Errorf("marketing has %s without smtp, marketing.from, marketing.sms or marketing.bounces", name)
 			}
+		}
+		if smtpService(t, objs, "marketing") != nil {
+			t.Error("a marketing-smtp Service without marketing.bounces")
 		}
 		ref := envSecret(ctr, "MARKETING_LINK_KEY")
 		if ref == nil || !secretHasKey(objs, ref.Name, ref.Key) {

@@ -35,7 +35,7 @@ func TestSupportMail(t *testing.T) {
 		if !slices.ContainsFunc(ctr.Ports, func(p corev1.ContainerPort) bool { return p.Name == "smtp" && p.ContainerPort == 2525 }) {
 			t.Errorf("support's container ports %+v have no smtp on 2525", ctr.Ports)
 		}
-		svc := supportSMTPService(t, objs)
+		svc := smtpService(t, objs, "support")
 		if svc == nil {
 			t.Fatal("no support-smtp Service")
 		}
@@ -67,7 +67,7 @@ func TestSupportMail(t *testing.T) {
 				t.Errorf("support has %s without supportMail or smtp", name)
 			}
 		}
-		if supportSMTPService(t, objs) != nil {
+		if smtpService(t, objs, "support") != nil {
 			t.Error("a support-smtp Service without supportMail.inbound")
 		}
 	})
@@ -89,11 +89,11 @@ func supportContainer(t *testing.T, objs []*unstructured.Unstructured) corev1.Co
 	return serviceContainer(t, objs, "support")
 }
 
-// supportSMTPService returns the Service named …-support-smtp, or nil.
-func supportSMTPService(t *testing.T, objs []*unstructured.Unstructured) *corev1.Service {
+// smtpService returns the Service named …-<service>-smtp, or nil.
+func smtpService(t *testing.T, objs []*unstructured.Unstructured, service string) *corev1.Service {
 	t.Helper()
 	for _, o := range charttest.Find(objs, "Service") {
-		if strings.HasSuffix(o.GetName(), "-support-smtp") {
+		if strings.HasSuffix(o.GetName(), "-"+service+"-smtp") {
 			s := &corev1.Service{}
 			typed(t, o, s)
 			return s

@@ -152,6 +152,10 @@ migration Job adds DATABASE_MIGRATE_URL.
 - name: MARKETING_MAIL_FROM
   value: {{ . | quote }}
 {{- end }}
+{{- if $m.bounces.enabled }}
+- name: MARKETING_BOUNCE_SMTP_ADDR
+  value: {{ printf ":%d" (int $m.bounces.port) | quote }}
+{{- end }}
 {{- if $m.sms.url }}
 - name: MARKETING_SMS_URL
   value: {{ $m.sms.url | quote }}
@@ -159,4 +163,13 @@ migration Job adds DATABASE_MIGRATE_URL.
 {{ include "rapport.secretEnv" (dict "name" "MARKETING_SMS_TOKEN" "secret" . "key" "MARKETING_SMS_TOKEN") }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/* rapport.smtpListener: dict "ctx" $ "name" service -> the values of the service's SMTP listener as YAML (support's supportMail.inbound, marketing's marketing.bounces), enabled or not; nothing for another service. */}}
+{{- define "rapport.smtpListener" -}}
+{{- if eq .name "support" -}}
+{{- toYaml .ctx.Values.supportMail.inbound -}}
+{{- else if eq .name "marketing" -}}
+{{- toYaml .ctx.Values.marketing.bounces -}}
+{{- end -}}
 {{- end -}}
