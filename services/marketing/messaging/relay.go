@@ -177,3 +177,31 @@ func refused(err error) *relayError {
 	}
 	return &relayError{outcome: outcomeRetry, err: err}
 }
+
+// line is a worker's connection to the relay, kept from one batch to the
+// next.
+type line struct{ sess *session }
+
+// session is the line's session, opened (or opened again when the relay
+// dropped it while idle) for a batch whose Message-IDs are of domain.
+func (l *line) session(ctx context.Context, r *relay, domain string) (*session, error) {
+	if l.sess != nil && l.sess.c.Noop() != nil {
+		l.hangUp()
+	}
+	if l.sess == nil {
+		sess, err := r.open(ctx, domain)
+		if err != nil {
+			return nil, err
+		}
+		l.sess = sess
+	}
+	return l.sess, nil
+}
+
+// hangUp ends the line's session, if any.
+func (l *line) hangUp() {
+	if l.sess != nil {
+		l.sess.close()
+		l.sess = nil
+	}
+}

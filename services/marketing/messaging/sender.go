@@ -153,34 +153,6 @@ func (s *Sender) tenant(ctx context.Context, tenant string) error {
 	return s.complete(ctx, tenant)
 }
 
-// line is a worker's connection to the relay, kept from one batch to the
-// next.
-type line struct{ sess *session }
-
-// session is the line's session, opened (or opened again when the relay
-// dropped it while idle) for a batch whose Message-IDs are of domain.
-func (l *line) session(ctx context.Context, r *relay, domain string) (*session, error) {
-	if l.sess != nil && l.sess.c.Noop() != nil {
-		l.hangUp()
-	}
-	if l.sess == nil {
-		sess, err := r.open(ctx, domain)
-		if err != nil {
-			return nil, err
-		}
-		l.sess = sess
-	}
-	return l.sess, nil
-}
-
-// hangUp ends the line's session, if any.
-func (l *line) hangUp() {
-	if l.sess != nil {
-		l.sess.close()
-		l.sess = nil
-	}
-}
-
 // deliver claims a batch of the tenant's messages and sends it; it
 // returns how many it claimed.
 func (s *Sender) deliver(ctx context.Context, tenant string, l *line) (int, error) {
