@@ -146,10 +146,11 @@ func advance(ctx context.Context, tx *outbox.Tx, id, after string, done bool, no
 }
 
 // sendsDone reads and locks the sends of tx's tenant that are sending, all
-// their messages made and none left queued or sending.
+// their messages made and none left queued or sending (a journey's send
+// is not: it takes messages as long as its journey lives).
 func sendsDone(ctx context.Context, tx *outbox.Tx) ([]string, error) {
 	var out []string
-	err := tx.SQL().SelectContext(ctx, &out, `SELECT s.id FROM sends s WHERE s.status = 'sending' AND s.materialized
+	err := tx.SQL().SelectContext(ctx, &out, `SELECT s.id FROM sends s WHERE s.status = 'sending' AND s.materialized AND s.journey_id IS NULL
 		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.send_id = s.id AND m.status IN ('queued', 'sending'))
 		FOR UPDATE SKIP LOCKED`)
 	if err != nil {

@@ -39,8 +39,9 @@ type sendRow struct {
 	Version      int64          `db:"version"`
 }
 
-// sendColumns are sendRow's columns.
-const sendColumns = `id, campaign_id, template_id, channel, segment_id, status, scheduled_at, utm, materialized_after, materialized,
+// sendColumns are sendRow's columns (a journey's send has no segment:
+// SegmentID "").
+const sendColumns = `id, campaign_id, template_id, channel, COALESCE(segment_id::text, '') AS segment_id, status, scheduled_at, utm, materialized_after, materialized,
 	created_by, created_at, started_at, completed_at, canceled_at, version`
 
 // send is r as a Send, without its counts.
