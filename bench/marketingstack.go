@@ -29,6 +29,7 @@ type marketingStack struct {
 	*contactsStack
 	sink    *mailSink
 	gateway string // base URL of the gateway, the links' MARKETING_PUBLIC_URL
+	metrics string // base URL of the gateway's internal listener (/metrics)
 	tenant  string // the tenant made in the gateway, by its id
 }
 
@@ -87,7 +88,7 @@ func startMarketingStack(ctx context.Context, root string) (_ *marketingStack, e
 		return nil, err
 	}
 	gAddr, mAddr, addr := addrs[0], addrs[1], addrs[2]
-	s.gateway, s.base = "http://"+gAddr, "http://"+addr
+	s.gateway, s.metrics, s.base = "http://"+gAddr, "http://"+mAddr, "http://"+addr
 	if err := s.startGateway(ctx, gw, gdb, dir, gAddr, mAddr, addr); err != nil {
 		return nil, err
 	}

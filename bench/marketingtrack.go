@@ -37,6 +37,22 @@ type trackRun struct {
 	// Recorded are the service's message_events of the run, and Bots
 	// those it took for a machine's.
 	Recorded, Bots int
+	// DirectCPU is the service process's CPU per request of the direct
+	// run; GatewayCPU and ServiceCPU the gateway's and the service's per
+	// request of the run through the gateway.
+	DirectCPU, GatewayCPU, ServiceCPU time.Duration
+}
+
+// cpuOf reads the CPU time of the processes at bases (their /metrics).
+func cpuOf(ctx context.Context, bases ...string) ([]time.Duration, error) {
+	out := make([]time.Duration, len(bases))
+	for i, b := range bases {
+		var err error
+		if out[i], err = processCPU(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // trackingMails is how many captured mails the tracking links are read
@@ -101,12 +117,27 @@ func measureTracking(ctx context.Context, s *marketingStack, admin *sqlx.DB, rat
 		return r, fmt.Errorf("raw server: %w", err)
 	}
 	var first string
+	c0, err := cpuOf(ctx, s.base, s.metrics)
+	if err != nil {
+		return r, err
+	}
 	if r.Direct, _, _, r.Failed, first, err = pace(ctx, urls(s.base, "/public/v1"), public, r.Requests, rate); err != nil {
+		return r, err
+	}
+	c1, err := cpuOf(ctx, s.base, s.metrics)
+	if err != nil {
 		return r, err
 	}
 	if r.Gateway, r.Opens, r.Clicks, r.GWFailed, r.FirstError, err = pace(ctx, urls(s.gateway, ""), none, r.Requests, rate); err != nil {
 		return r, err
 	}
+	c2, err := cpuOf(ctx, s.base, s.metrics)
+	if err != nil {
+		return r, err
+	}
+	// Each run's CPU includes its 200 warm-up requests.
+	per := time.Duration(r.Requests + 200)
+	r.DirectCPU, r.ServiceCPU, r.GatewayCPU = (c1[0]-c0[0])/per, (c2[0]-c1[0])/per, (c2[1]-c1[1])/per
 	if r.FirstError == "" {
 		r.FirstError = first
 	}
