@@ -196,6 +196,10 @@ func writeSummary(w io.Writer, r results) {
 	fmt.Fprintf(w, "support: queue view over %d cases p99 %s (goal ≤ %s); KB search over %d articles p99 %s (goal ≤ %s); inbound mail DATA → 250 p99 %s at 50/s (goal ≤ %s); SLA recomputation of %d clocks %s (goal ≤ %s)\n",
 		sp.Cases, ms(queueP99), ms(goalQueueP99), sp.Articles, ms(sp.KBAll.P99), ms(goalKBP99), ms(sp.Inbound.Data.P99), ms(goalInboundP99),
 		sp.SLA.Running, sp.SLA.Zone.Done.Round(time.Millisecond), goalSLARecompute)
+	mk := r.Marketing
+	fmt.Fprintf(w, "marketing: segment of %d members from scratch %s (goal ≤ %s, raw %s); lag p99 %s at %d events/s (goal ≤ %s); send %.0f mails/s vs %.0f raw (ratio %.2f, goal ≥ %.1f); tracking p99 %s through the gateway at %d/s (goal ≤ %s)\n",
+		mk.Segment.MemberCount, mk.Segment.Create.Round(time.Millisecond), goalSegmentScratch, mk.Segment.Raw.Round(time.Millisecond), ms(mk.Segment.ToMembership.P99), mk.Rate,
+		goalSegmentLagP99, mk.Send.Rate(), mk.Send.RawRate(), mk.Send.Rate()/mk.Send.RawRate(), goalSendRatio, ms(mk.Track.Gateway.P99), mk.Track.Rate, ms(goalTrackP99))
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
