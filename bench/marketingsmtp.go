@@ -159,18 +159,22 @@ type sinkSession struct {
 	rcpts []string
 }
 
+// Mail notes the envelope's sender.
 func (ss *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
 	ss.from = from
 	return nil
 }
 
+// Rcpt notes a recipient.
 func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 	ss.rcpts = append(ss.rcpts, to)
 	return nil
 }
 
+// Reset forgets the envelope.
 func (ss *sinkSession) Reset() { ss.from, ss.rcpts = "", nil }
 
+// Logout ends the session.
 func (ss *sinkSession) Logout() error { return nil }
 
 // Data reads the mail and counts it by its Message-ID.
