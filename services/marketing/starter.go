@@ -29,6 +29,7 @@ import (
 	"github.com/rapport-crm/rapport/services/marketing/campaigns"
 	"github.com/rapport-crm/rapport/services/marketing/forms"
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
+	"github.com/rapport-crm/rapport/services/marketing/journeys"
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 	"github.com/rapport-crm/rapport/services/marketing/migrations"
 	"github.com/rapport-crm/rapport/services/marketing/templates"
@@ -78,6 +79,7 @@ func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) [
 		// messaging consumers
 		// tracking consumers
 		// journeys consumers
+		journeys.NewHandler(db, logger).Consumer(),
 		// forms consumers
 		// attribution consumers
 		{Group: attribution.TouchesGroup, Contexts: attribution.TouchesContexts, Handler: attribution.NewHandler(db, logger).HandleTouch},
@@ -98,6 +100,7 @@ func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []star
 		messaging.NewSender(db, getenv, logger).Job(),
 		// tracking jobs
 		// journeys jobs
+		journeys.NewRunner(db, getenv, logger).Job(),
 		// forms jobs
 		// attribution jobs
 	}
@@ -119,6 +122,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		// tracking routes
 		tracking.Routes(tracking.MustFromEnv(db, cursors, getenv, slog.Default())),
 		// journeys routes
+		journeys.Routes(journeys.NewService(db, cursors)),
 		// forms routes
 		forms.Routes(forms.NewService(db, cursors, forms.MustConfig(getenv), slog.Default())),
 		// attribution routes

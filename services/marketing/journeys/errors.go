@@ -1,0 +1,10 @@
+package journeys
+
+import "github.com/rapport-crm/rapport/libs/errs"
+
+// The errors of journeys.
+var (
+	ErrNotFound        = errs.New(errs.NotFound, "marketing-journey-not-found", "journey not found")
+	ErrVersionMismatch = errs.New(errs.PreconditionFailed, "version-mismatch", "it changed since you read it; read it again and retry")
+	ErrIfMatchRequired = errs.New(errs.PreconditionRequired, "if-match-required", "this update needs an If-Match header with the ETag you last read")
+)
