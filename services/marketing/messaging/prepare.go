@@ -75,9 +75,14 @@ func (s *Sender) prepare(ctx context.Context, tx *outbox.Tx, b batch, msgs []mes
 				return nil, err
 			}
 			sends[m.SendID] = r
-			if tpls[m.SendID], err = templates.Load(ctx, tx.SQL(), r.TemplateID); err != nil && !errors.Is(err, templates.ErrNotFound) {
+		}
+		tpl := m.SendID + " " + m.Variant // an A/B test's variant has its template (templateFor)
+		if _, ok := tpls[tpl]; !ok {
+			t, err := templateFor(ctx, tx, sends[m.SendID], m.Variant)
+			if err != nil && !errors.Is(err, templates.ErrNotFound) {
 				return nil, err
 			}
+			tpls[tpl] = t
 		}
 		c, err := audience.LoadContact(ctx, tx.SQL(), m.ContactID)
 		switch {
@@ -92,7 +97,7 @@ func (s *Sender) prepare(ctx context.Context, tx *outbox.Tx, b batch, msgs []mes
 			consent = c.SMSConsent
 		}
 		if out[i].reason = exclusionOf(m.Address, consent, suppressed[m.Channel+" "+m.Address]); out[i].reason == "" {
-			s.render(&out[i], b, sends[m.SendID], tpls[m.SendID], c)
+			s.render(&out[i], b, sends[m.SendID], tpls[tpl], c)
 		}
 	}
 	return out, nil

@@ -146,12 +146,12 @@ func advance(ctx context.Context, tx *outbox.Tx, id, after string, done bool, no
 }
 
 // sendsDone reads and locks the sends of tx's tenant that are sending, all
-// their messages made and none left queued or sending (a journey's send
+// their messages made and none left queued, sending or held (a journey's send
 // is not: it takes messages as long as its journey lives).
 func sendsDone(ctx context.Context, tx *outbox.Tx) ([]string, error) {
 	var out []string
 	err := tx.SQL().SelectContext(ctx, &out, `SELECT s.id FROM sends s WHERE s.status = 'sending' AND s.materialized AND s.journey_id IS NULL
-		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.send_id = s.id AND m.status IN ('queued', 'sending'))
+		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.send_id = s.id AND m.status IN ('queued', 'sending', 'held'))
 		FOR UPDATE SKIP LOCKED`)
 	if err != nil {
 		return nil, fmt.Errorf("find completed sends: %w", pg.MapError(err))
@@ -159,9 +159,9 @@ func sendsDone(ctx context.Context, tx *outbox.Tx) ([]string, error) {
 	return out, nil
 }
 
-// cancelMessages cancels the queued messages of send id.
+// cancelMessages cancels the queued (and held) messages of send id.
 func cancelMessages(ctx context.Context, tx *outbox.Tx, id string) error {
-	if _, err := tx.SQL().ExecContext(ctx, `UPDATE messages SET status = 'canceled' WHERE send_id = $1 AND status = 'queued'`, id); err != nil {
+	if _, err := tx.SQL().ExecContext(ctx, `UPDATE messages SET status = 'canceled' WHERE send_id = $1 AND status IN ('queued', 'held')`, id); err != nil {
 		return fmt.Errorf("cancel a send's messages: %w", pg.MapError(err))
 	}
 	return nil

@@ -71,7 +71,8 @@ type UTM struct {
 }
 
 // Counts are a send's messages by status: Recipients is every member made
-// into a message (sent, failed, excluded or not yet sent).
+// into a message (sent, failed, excluded or not yet sent); Queued counts
+// those an A/B test holds until its winner is chosen.
 type Counts struct {
 	Recipients int `json:"recipients"`
 	Queued     int `json:"queued"`
@@ -96,7 +97,7 @@ type Exclusions struct {
 func (s *Send) add(status, reason string, n int) {
 	s.Counts.Recipients += n
 	switch status {
-	case msgQueued:
+	case msgQueued, msgHeld:
 		s.Counts.Queued += n
 	case msgSending:
 		s.Counts.Sending += n
@@ -133,6 +134,7 @@ type NewSend struct {
 	SegmentID   string     `json:"segmentId"`
 	ScheduledAt *time.Time `json:"scheduledAt"`
 	UTM         UTM        `json:"utm"`
+	ABTest      *ABTest    `json:"abTest"`
 }
 
 // maxUTM bounds a UTM value.
@@ -148,6 +150,11 @@ func (n *NewSend) check() error {
 	for _, f := range [][2]string{{"utm/source", n.UTM.Source}, {"utm/medium", n.UTM.Medium},
 		{"utm/campaign", n.UTM.Campaign}, {"utm/content", n.UTM.Content}} {
 		v.Check(len(f[1]) <= maxUTM, f[0], "must be at most 200 characters")
+	}
+	if n.ABTest != nil {
+		a := n.ABTest.withDefaults()
+		a.check(v, n.Channel, startOf(n.ScheduledAt))
+		n.ABTest = &a
 	}
 	return v.Err()
 }

@@ -131,6 +131,9 @@ func (s *Service) Create(ctx context.Context, in NewSend) (out Send, err error) 
 		if err := insertSend(ctx, tx, out); err != nil {
 			return err
 		}
+		if err := createABTest(ctx, tx, out, in.ABTest, now); err != nil {
+			return err
+		}
 		return tx.Emit(ctx, marketingdb.EntitySend, marketingdb.VerbCreated, out.ID, out, nil)
 	})
 	return out, err

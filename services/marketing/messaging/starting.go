@@ -27,6 +27,9 @@ func (s *Sender) start(ctx context.Context, tenant string) error {
 			if err := insertMessages(ctx, tx, r, rs, now); err != nil {
 				return err
 			}
+			if err := abMaterialized(ctx, tx, r.ID, len(rs) < materializeBatch, now); err != nil {
+				return err
+			}
 			after := ""
 			if len(rs) > 0 {
 				after = rs[len(rs)-1].ContactID

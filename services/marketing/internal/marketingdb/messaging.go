@@ -15,6 +15,6 @@ const (
 
 // messagingEvents are the events package messaging publishes.
 var messagingEvents = map[string][]string{
-	EntitySend:    {VerbCreated, VerbCompleted, VerbCanceled},
+	EntitySend:    {VerbCreated, VerbCompleted, VerbCanceled, VerbABDecided},
 	EntityMessage: {VerbSent, VerbFailed},
 }
