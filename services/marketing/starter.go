@@ -98,6 +98,7 @@ func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []star
 		// templates jobs
 		// messaging jobs
 		messaging.NewSender(db, getenv, logger).Job(),
+		messaging.NewABJudge(db, logger).Job(),
 		// tracking jobs
 		// journeys jobs
 		journeys.NewRunner(db, getenv, logger).Job(),
@@ -119,6 +120,7 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		templates.Routes(templates.NewService(db, cursors)),
 		// messaging routes
 		messaging.Routes(messaging.NewService(db, cursors)),
+		messaging.ABRoutes(messaging.NewService(db, cursors)),
 		// tracking routes
 		tracking.Routes(tracking.MustFromEnv(db, cursors, getenv, slog.Default())),
 		// journeys routes
