@@ -83,10 +83,10 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
     <Form.Item label={t(`marketing.campaign.${name}`)} style={{ marginBottom: 0 }}>
       <Space.Compact style={{ width: "100%" }}>
         <Form.Item name={[name, "amount"]} noStyle>
-          <Input id={`campaign-${name}-amount`} inputMode="decimal" aria-label={t(`marketing.campaign.${name}.amount`)} placeholder="0.00" style={{ width: "70%" }} />
+          <Input inputMode="decimal" aria-label={t(`marketing.campaign.${name}.amount`)} placeholder="0.00" style={{ width: "70%" }} />
         </Form.Item>
         <Form.Item name={[name, "currency"]} noStyle>
-          <Input id={`campaign-${name}-currency`} maxLength={3} aria-label={t("marketing.campaign.currency")} placeholder="CNY" style={{ width: "30%" }} />
+          <Input maxLength={3} aria-label={t("marketing.campaign.currency")} placeholder="CNY" style={{ width: "30%" }} />
         </Form.Item>
       </Space.Compact>
     </Form.Item>
@@ -119,36 +119,36 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
         </Card>
       )}
       <Card>
-        <Form<CampaignValues> form={form} layout="vertical" disabled={!writable} initialValues={initial} onFinish={(v) => save(v)}>
+        <Form<CampaignValues> form={form} name="campaign" layout="vertical" disabled={!writable} initialValues={initial} onFinish={(v) => save(v)}>
           <Row gutter={16}>
             <Col xs={24} md={12}>
               <Form.Item name="name" label={t("marketing.name")} rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}>
-                <Input id="campaign-name" maxLength={200} />
+                <Input maxLength={200} />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
               <Form.Item name="type" label={t("marketing.campaign.type")}>
-                <Select id="campaign-type" options={campaignTypes.map((v) => ({ value: v, label: t(`marketing.campaign.type.${v}`) }))} />
+                <Select aria-label={t("marketing.campaign.type")} options={campaignTypes.map((v) => ({ value: v, label: t(`marketing.campaign.type.${v}`) }))} />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
               <Form.Item name="status" label={t("marketing.campaign.status")}>
-                <Select id="campaign-status" options={campaignStatuses.map((v) => ({ value: v, label: t(`marketing.campaign.status.${v}`) }))} />
+                <Select aria-label={t("marketing.campaign.status")} options={campaignStatuses.map((v) => ({ value: v, label: t(`marketing.campaign.status.${v}`) }))} />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
               <Form.Item name="parentId" label={t("marketing.campaign.parent")}>
-                <Select id="campaign-parentId" allowClear showSearch optionFilterProp="label" options={parentOptions} loading={parents.isLoading} />
+                <Select aria-label={t("marketing.campaign.parent")} allowClear showSearch optionFilterProp="label" options={parentOptions} loading={parents.isLoading} />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
               <Form.Item name="startsOn" label={t("marketing.campaign.startsOn")}>
-                <Input id="campaign-startsOn" type="date" />
+                <Input type="date" />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>
               <Form.Item name="endsOn" label={t("marketing.campaign.endsOn")}>
-                <Input id="campaign-endsOn" type="date" />
+                <Input type="date" />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
@@ -159,7 +159,7 @@ function CampaignEditor({ campaign }: { campaign?: Campaign }) {
             </Col>
             <Col xs={24}>
               <Form.Item name="description" label={t("marketing.description")} style={{ marginTop: 16 }}>
-                <Input.TextArea id="campaign-description" rows={3} maxLength={10000} />
+                <Input.TextArea rows={3} maxLength={10000} />
               </Form.Item>
             </Col>
           </Row>

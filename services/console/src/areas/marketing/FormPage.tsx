@@ -103,26 +103,26 @@ function FormBuilder({ stored }: { stored?: MarketingForm }) {
         )}
       </PageTitle>
       <Card>
-        <Form<FormValues> form={form} layout="vertical" disabled={!writable} initialValues={stored ? formValues(stored) : newForm(t)} onFinish={(v) => save(v)}>
+        <Form<FormValues> form={form} name="webform" layout="vertical" disabled={!writable} initialValues={stored ? formValues(stored) : newForm(t)} onFinish={(v) => save(v)}>
           <Row gutter={16}>
             <Col xs={24} md={12}>
               <Form.Item name="name" label={t("marketing.name")} rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}>
-                <Input id="form-name" maxLength={200} />
+                <Input maxLength={200} />
               </Form.Item>
             </Col>
             <Col xs={24} md={6}>
               <Form.Item name="campaignId" label={t("marketing.send.campaign")}>
-                <Select id="form-campaignId" allowClear showSearch optionFilterProp="label" options={(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} />
+                <Select aria-label={t("marketing.send.campaign")} allowClear showSearch optionFilterProp="label" options={(campaigns.data?.items ?? []).map((c) => ({ value: c.id, label: c.name }))} />
               </Form.Item>
             </Col>
             <Col xs={12} md={3}>
               <Form.Item name="language" label={t("marketing.form.language")}>
-                <Select id="form-language" allowClear options={[{ value: "en", label: "English" }, { value: "zh", label: "简体中文" }]} />
+                <Select aria-label={t("marketing.form.language")} allowClear options={[{ value: "en", label: "English" }, { value: "zh", label: "简体中文" }]} />
               </Form.Item>
             </Col>
             <Col xs={12} md={3}>
               <Form.Item name="status" label={t("marketing.form.statusLabel")}>
-                <Select id="form-status" options={(["active", "inactive"] as const).map((s) => ({ value: s, label: t(`marketing.form.status.${s}`) }))} />
+                <Select aria-label={t("marketing.form.statusLabel")} options={(["active", "inactive"] as const).map((s) => ({ value: s, label: t(`marketing.form.status.${s}`) }))} />
               </Form.Item>
             </Col>
           </Row>
@@ -137,27 +137,27 @@ function FormBuilder({ stored }: { stored?: MarketingForm }) {
                     <Row gutter={8} align="bottom">
                       <Col xs={12} md={4}>
                         <Form.Item name={[name, "key"]} label={t("marketing.form.key")} rules={[{ required: true, pattern: /^[A-Za-z][A-Za-z0-9_]{0,39}$/, message: t("marketing.form.keyRule") }]}>
-                          <Input id={`form-field-${name}-key`} />
+                          <Input />
                         </Form.Item>
                       </Col>
                       <Col xs={12} md={6}>
                         <Form.Item name={[name, "label"]} label={t("marketing.form.label")} rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}>
-                          <Input id={`form-field-${name}-label`} maxLength={200} />
+                          <Input maxLength={200} />
                         </Form.Item>
                       </Col>
                       <Col xs={12} md={4}>
                         <Form.Item name={[name, "type"]} label={t("marketing.form.type")}>
-                          <Select id={`form-field-${name}-type`} options={fieldTypes.map((x) => ({ value: x, label: t(`marketing.form.type.${x}`) }))} />
+                          <Select aria-label={t("marketing.form.type")} options={fieldTypes.map((x) => ({ value: x, label: t(`marketing.form.type.${x}`) }))} />
                         </Form.Item>
                       </Col>
                       <Col xs={12} md={5}>
                         <Form.Item name={[name, "mapsTo"]} label={t("marketing.form.mapsTo")}>
-                          <AutoComplete id={`form-field-${name}-mapsTo`} options={mapsTo} allowClear />
+                          <AutoComplete aria-label={t("marketing.form.mapsTo")} options={mapsTo} allowClear />
                         </Form.Item>
                       </Col>
                       <Col xs={12} md={3}>
                         <Form.Item name={[name, "required"]} valuePropName="checked">
-                          <Checkbox id={`form-field-${name}-required`}>{t("marketing.form.required")}</Checkbox>
+                          <Checkbox>{t("marketing.form.required")}</Checkbox>
                         </Form.Item>
                       </Col>
                       <Col xs={12} md={2}>
@@ -170,7 +170,7 @@ function FormBuilder({ stored }: { stored?: MarketingForm }) {
                           form.getFieldValue(["fields", name, "type"]) === "select" && (
                             <Col xs={24}>
                               <Form.Item name={[name, "options"]} label={t("marketing.form.options")}>
-                                <Input.TextArea id={`form-field-${name}-options`} rows={3} />
+                                <Input.TextArea rows={3} />
                               </Form.Item>
                             </Col>
                           )
@@ -193,17 +193,17 @@ function FormBuilder({ stored }: { stored?: MarketingForm }) {
           <Row gutter={16}>
             <Col xs={24} md={14}>
               <Form.Item name="consentText" label={t("marketing.form.consentText")} extra={t("marketing.form.consentHint")}>
-                <Input.TextArea id="form-consentText" rows={2} />
+                <Input.TextArea rows={2} />
               </Form.Item>
             </Col>
             <Col xs={12} md={5}>
               <Form.Item name="consentChannel" label={t("marketing.template.channel")}>
-                <Select id="form-consentChannel" options={(["email", "sms"] as const).map((c) => ({ value: c, label: t(`marketing.channel.${c}`) }))} />
+                <Select aria-label={t("marketing.template.channel")} options={(["email", "sms"] as const).map((c) => ({ value: c, label: t(`marketing.channel.${c}`) }))} />
               </Form.Item>
             </Col>
             <Col xs={12} md={5}>
               <Form.Item name="consentRequired" label={t("marketing.form.consentRequired")} valuePropName="checked">
-                <Switch id="form-consentRequired" />
+                <Switch />
               </Form.Item>
             </Col>
           </Row>
@@ -218,22 +218,22 @@ function FormBuilder({ stored }: { stored?: MarketingForm }) {
           </Form.Item>
           {ending === "redirect" ? (
             <Form.Item name="redirectUrl" label={t("marketing.form.redirectUrl")} rules={[{ required: true, type: "url", message: t("marketing.form.urlRule") }]}>
-              <Input id="form-redirectUrl" placeholder="https://" />
+              <Input placeholder="https://" />
             </Form.Item>
           ) : (
             <Form.Item name="thankYou" label={t("marketing.form.thankYouMessage")}>
-              <Input.TextArea id="form-thankYou" rows={2} />
+              <Input.TextArea rows={2} />
             </Form.Item>
           )}
           <Row gutter={16}>
             <Col xs={24} md={12}>
               <Form.Item name="submitLabel" label={t("marketing.form.submitLabel")}>
-                <Input id="form-submitLabel" maxLength={100} />
+                <Input maxLength={100} />
               </Form.Item>
             </Col>
             <Col xs={24} md={12}>
               <Form.Item name="doubleOptIn" label={t("marketing.form.doubleOptIn")} valuePropName="checked" extra={t("marketing.form.doubleOptInHint")}>
-                <Switch id="form-doubleOptIn" />
+                <Switch />
               </Form.Item>
             </Col>
           </Row>

@@ -51,49 +51,49 @@ export default function RoiPage() {
       {q.isError ? (
         <ErrorState error={q.error} onRetry={() => q.refetch()} />
       ) : (
-        <Table<CampaignAttribution>
-          size="middle"
-          rowKey="campaignId"
-          loading={q.isLoading}
-          dataSource={q.data?.items ?? []}
-          pagination={false}
-          scroll={{ x: "max-content" }}
-          data-model={q.data?.model ?? ""}
-          data-testid="roi-table"
-          title={() => <span className="sr-only">{t("marketing.roi.title")}</span>}
-          onRow={() => ({ "data-testid": "roi-row" }) as object}
-          locale={{ emptyText: t("marketing.roi.empty") }}
-          columns={[
-            {
-              title: t("marketing.roi.campaign"),
-              key: "name",
-              render: (_: unknown, r) => <Link to={`/marketing/campaigns/${r.campaignId}`}>{r.name ?? t("marketing.roi.unknownCampaign")}</Link>,
-            },
-            { title: t("marketing.roi.leads"), key: "leads", align: "right", render: (_: unknown, r) => num(r.leads) },
-            { title: t("marketing.roi.opportunities"), key: "opps", align: "right", render: (_: unknown, r) => num(r.opportunities) },
-            { title: t("marketing.roi.wonOpportunities"), key: "wonOpps", align: "right", render: (_: unknown, r) => num(r.wonOpportunities) },
-            {
-              title: t("marketing.roi.won"),
-              key: "won",
-              align: "right",
-              render: (_: unknown, r) => (r.won.length === 0 ? "—" : r.won.map((m) => <div key={m.currency}>{formatMoney(m.amount, m.currency, locale)}</div>)),
-            },
-            { title: t("marketing.roi.cost"), key: "cost", align: "right", render: (_: unknown, r) => (r.cost ? formatMoney(r.cost.amount, r.cost.currency, locale) : "—") },
-            {
-              title: t("marketing.roi.roi"),
-              key: "roi",
-              align: "right",
-              render: (_: unknown, r) => {
-                const pct = roiPercent(r.roi);
-                return (
-                  <Typography.Text style={{ color: toneColors[roiTone(r.roi)] }} data-testid="roi-value" data-roi={r.roi ?? ""}>
-                    {pct === undefined ? "—" : `${pct} %`}
-                  </Typography.Text>
-                );
+        <div data-testid="roi-table" data-model={q.data?.model ?? ""}>
+          <Table<CampaignAttribution>
+            size="middle"
+            rowKey="campaignId"
+            loading={q.isLoading}
+            dataSource={q.data?.items ?? []}
+            pagination={false}
+            scroll={{ x: "max-content" }}
+            title={() => <span className="sr-only">{t("marketing.roi.title")}</span>}
+            onRow={() => ({ "data-testid": "roi-row" }) as object}
+            locale={{ emptyText: t("marketing.roi.empty") }}
+            columns={[
+              {
+                title: t("marketing.roi.campaign"),
+                key: "name",
+                render: (_: unknown, r) => <Link to={`/marketing/campaigns/${r.campaignId}`}>{r.name ?? t("marketing.roi.unknownCampaign")}</Link>,
               },
-            },
-          ]}
-        />
+              { title: t("marketing.roi.leads"), key: "leads", align: "right", render: (_: unknown, r) => num(r.leads) },
+              { title: t("marketing.roi.opportunities"), key: "opps", align: "right", render: (_: unknown, r) => num(r.opportunities) },
+              { title: t("marketing.roi.wonOpportunities"), key: "wonOpps", align: "right", render: (_: unknown, r) => num(r.wonOpportunities) },
+              {
+                title: t("marketing.roi.won"),
+                key: "won",
+                align: "right",
+                render: (_: unknown, r) => (r.won.length === 0 ? "—" : r.won.map((m) => <div key={m.currency}>{formatMoney(m.amount, m.currency, locale)}</div>)),
+              },
+              { title: t("marketing.roi.cost"), key: "cost", align: "right", render: (_: unknown, r) => (r.cost ? formatMoney(r.cost.amount, r.cost.currency, locale) : "—") },
+              {
+                title: t("marketing.roi.roi"),
+                key: "roi",
+                align: "right",
+                render: (_: unknown, r) => {
+                  const pct = roiPercent(r.roi);
+                  return (
+                    <Typography.Text style={{ color: toneColors[roiTone(r.roi)] }} data-testid="roi-value" data-roi={r.roi ?? ""}>
+                      {pct === undefined ? "—" : `${pct} %`}
+                    </Typography.Text>
+                  );
+                },
+              },
+            ]}
+          />
+        </div>
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
         {t(`marketing.roi.explain.${model}`)}

@@ -119,12 +119,12 @@ function SegmentEditor({ kind, segment }: { kind: Segment["kind"]; segment?: Seg
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={kind === "dynamic" ? 15 : 24}>
           <Card>
-            <Form<SegmentValues> form={form} layout="vertical" disabled={!writable} initialValues={{ name: segment?.name ?? "", description: segment?.description ?? "" }} onFinish={(v) => save(v)}>
+            <Form<SegmentValues> form={form} name="segment" layout="vertical" disabled={!writable} initialValues={{ name: segment?.name ?? "", description: segment?.description ?? "" }} onFinish={(v) => save(v)}>
               <Form.Item name="name" label={t("marketing.name")} rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}>
-                <Input id="segment-name" maxLength={200} />
+                <Input maxLength={200} />
               </Form.Item>
               <Form.Item name="description" label={t("marketing.description")}>
-                <Input.TextArea id="segment-description" rows={2} maxLength={2000} />
+                <Input.TextArea rows={2} maxLength={2000} />
               </Form.Item>
               {kind === "dynamic" && (
                 <div style={{ marginBottom: 16 }}>

@@ -41,6 +41,7 @@ export default function SendWizard() {
   const templates = useQuery({ queryKey: marketingKey("templates", "all"), queryFn: () => unwrap(api.GET("/v1/templates", { params: { query: { limit: 200 } } })) });
   const segments = useQuery({ queryKey: marketingKey("segments", "all"), queryFn: () => unwrap(api.GET("/v1/segments", { params: { query: { limit: 200 } } })) });
   const campaigns = useQuery({ queryKey: marketingKey("campaigns", "parents"), queryFn: () => unwrap(api.GET("/v1/campaigns", { params: { query: { limit: 200 } } })) });
+  const chosen = { validator: (_: unknown, x: unknown) => (x ? Promise.resolve() : Promise.reject(new Error(t("marketing.required")))) };
   const template = templates.data?.items.find((x) => x.id === v?.templateId);
   const segment = segments.data?.items.find((x) => x.id === v?.segmentId);
   const campaign = campaigns.data?.items.find((x) => x.id === v?.campaignId);
@@ -88,11 +89,11 @@ export default function SendWizard() {
       <PageTitle title={t("marketing.sends.new")} />
       <Card>
         <Steps current={step} items={steps.map((title) => ({ title }))} style={{ marginBottom: 24 }} responsive />
-        <Form<WizardValues> form={form} layout="vertical" initialValues={{ when: "now" }} preserve>
+        <Form<WizardValues> form={form} name="send" layout="vertical" initialValues={{ when: "now" }} preserve>
           <div hidden={step !== 0}>
-            <Form.Item name="templateId" label={t("marketing.send.template")} rules={[{ required: true, message: t("marketing.required") }]}>
+            <Form.Item name="templateId" label={t("marketing.send.template")} rules={[chosen]}>
               <Select
-                id="send-templateId"
+                aria-label={t("marketing.send.template")}
                 showSearch
                 optionFilterProp="label"
                 loading={templates.isLoading}
@@ -100,13 +101,13 @@ export default function SendWizard() {
               />
             </Form.Item>
             <Form.Item name="campaignId" label={t("marketing.send.campaign")}>
-              <Select id="send-campaignId" allowClear showSearch optionFilterProp="label" options={(campaigns.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))} />
+              <Select aria-label={t("marketing.send.campaign")} allowClear showSearch optionFilterProp="label" options={(campaigns.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))} />
             </Form.Item>
           </div>
           <div hidden={step !== 1}>
-            <Form.Item name="segmentId" label={t("marketing.send.segment")} rules={[{ required: true, message: t("marketing.required") }]}>
+            <Form.Item name="segmentId" label={t("marketing.send.segment")} rules={[chosen]}>
               <Select
-                id="send-segmentId"
+                aria-label={t("marketing.send.segment")}
                 showSearch
                 optionFilterProp="label"
                 loading={segments.isLoading}
@@ -126,13 +127,13 @@ export default function SendWizard() {
             </Form.Item>
             {v?.when === "later" && (
               <Form.Item name="scheduledAt" label={t("marketing.send.scheduledAt")} rules={[{ required: true, message: t("marketing.required") }]}>
-                <Input id="send-scheduledAt" type="datetime-local" />
+                <Input type="datetime-local" />
               </Form.Item>
             )}
             <Space wrap>
               {(["source", "medium", "campaign", "content"] as const).map((k) => (
                 <Form.Item key={k} name={["utm", k]} label={t(`marketing.send.utm.${k}`)}>
-                  <Input id={`send-utm-${k}`} maxLength={200} />
+                  <Input maxLength={200} />
                 </Form.Item>
               ))}
             </Space>

@@ -111,9 +111,9 @@ function TemplateEditor({ template }: { template?: Template }) {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={template ? 14 : 24}>
           <Card>
-            <Form<TemplateValues> form={form} layout="vertical" disabled={!writable} initialValues={initial} onFinish={(v) => save(v)}>
+            <Form<TemplateValues> form={form} name="template" layout="vertical" disabled={!writable} initialValues={initial} onFinish={(v) => save(v)}>
               <Form.Item name="name" label={t("marketing.name")} rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}>
-                <Input id="template-name" maxLength={200} />
+                <Input maxLength={200} />
               </Form.Item>
               <Form.Item name="channel" label={t("marketing.template.channel")}>
                 <Radio.Group disabled={!!template} data-testid="template-channel">
@@ -124,13 +124,13 @@ function TemplateEditor({ template }: { template?: Template }) {
               {channel === "email" ? (
                 <>
                   <Form.Item name="subject" label={t("marketing.template.subject")} rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}>
-                    <Input id="template-subject" maxLength={998} />
+                    <Input maxLength={998} />
                   </Form.Item>
                   <Form.Item name="html" label={t("marketing.template.html")} extra={t("marketing.template.mergeHint")} rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}>
-                    <Input.TextArea id="template-html" rows={10} style={{ fontFamily: "monospace" }} />
+                    <Input.TextArea rows={10} style={{ fontFamily: "monospace" }} />
                   </Form.Item>
                   <Form.Item name="text" label={t("marketing.template.text")}>
-                    <Input.TextArea id="template-text" rows={5} />
+                    <Input.TextArea rows={5} />
                   </Form.Item>
                 </>
               ) : (
@@ -144,11 +144,11 @@ function TemplateEditor({ template }: { template?: Template }) {
                   }
                   rules={[{ required: true, whitespace: true, message: t("marketing.required") }]}
                 >
-                  <Input.TextArea id="template-body" rows={5} maxLength={1600} />
+                  <Input.TextArea rows={5} maxLength={1600} />
                 </Form.Item>
               )}
               <Form.Item name="description" label={t("marketing.description")}>
-                <Input.TextArea id="template-description" rows={2} maxLength={2000} />
+                <Input.TextArea rows={2} maxLength={2000} />
               </Form.Item>
               {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="template-error" />}
               {writable && (
