@@ -18,12 +18,13 @@ import (
 type marketingScene struct {
 	scene
 	marketer *stack.User
+	ids      map[string]string // the contacts' ids by first name
 }
 
 // newMarketingScene sets the scene up through the public API and waits
 // until the marketing service has projected the four contacts.
 func newMarketingScene(t *testing.T, s *stack.Stack) *marketingScene {
-	c := &marketingScene{scene: scene{s: s, tn: s.CreateTenant(t, "console-marketing")}}
+	c := &marketingScene{scene: scene{s: s, tn: s.CreateTenant(t, "console-marketing")}, ids: map[string]string{}}
 	c.marketer = s.Invite(t, c.tn, "marketer@"+c.tn.Slug+".test", []string{"marketer"})
 	for _, p := range []struct{ first, last, city, consent string }{
 		{"Ada", "Lovelace", "Shanghai", "granted"}, {"Grace", "Hopper", "Shanghai", "granted"},
@@ -34,7 +35,7 @@ func newMarketingScene(t *testing.T, s *stack.Stack) *marketingScene {
 		if p.consent != "" {
 			body["consent"] = map[string]any{"email": map[string]any{"status": p.consent, "source": "e2e"}}
 		}
-		c.create(t, http.MethodPost, "/v1/contacts", body, http.StatusCreated)
+		c.ids[p.first] = c.create(t, http.MethodPost, "/v1/contacts", body, http.StatusCreated)
 	}
 	testkit.Eventually(t, time.Minute, "the audience holds the four contacts", func() (bool, string) {
 		var page struct{ Items []struct{ ID string } }
@@ -59,8 +60,10 @@ func pick(p *browser.Page, id, title string) {
 // previews it for Ada; sends it to the segment and sees the send's
 // recipients and the one excluded for want of consent; opens the ROI table
 // and switches its model. Axe on the segments, the builder, the campaign,
-// the template, the send wizard, the send and the ROI table; the send page
-// on a 375 px phone.
+// the template, the send wizard, the send and the ROI table. A static list
+// gets a member by id, and a web form is built with its snippet; axe on
+// them and on the lists of campaigns, templates, sends and forms; the send
+// page on a 375 px phone.
 func TestConsoleMarketing(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := newMarketingScene(t, s)
@@ -165,6 +168,43 @@ func TestConsoleMarketing(t *testing.T) {
 	p.ClickText(".ant-segmented-item", "First touch")
 	p.Wait(`[data-testid="roi-table"][data-model="first_touch"]`)
 	p.Axe("ROI table")
+
+	p.Go(s.GatewayURL + "/marketing/segments/new?kind=static")
+	p.WaitTestID("page-segment")
+	p.Fill("#segment_name", "Beijing guests")
+	p.Click(browser.TestID("segment-save"))
+	p.WaitTestID("list-add-ids")
+	p.Fill("#list-add-ids", c.ids["Linus"])
+	p.Click(browser.TestID("list-add"))
+	if got := textWith(p, browser.TestID("list-add-result"), "1 added"); !strings.Contains(got, "1 added, 0 already members") {
+		t.Errorf("adding Linus to the list reads %q", got)
+	}
+	if got := textWith(p, browser.TestID("segment-members"), "Linus Torvalds"); !strings.Contains(got, "Linus Torvalds") {
+		t.Errorf("the list's members are %q, want Linus", got)
+	}
+	p.WaitGone(".ant-message-notice")
+	p.Axe("static list")
+
+	p.Go(s.GatewayURL + "/marketing/forms/new")
+	p.WaitTestID("page-form")
+	p.Fill("#webform_name", "Spring webinar")
+	p.Fill("#webform_consentText", "Email me about the webinar.")
+	p.Click(browser.TestID("form-save"))
+	p.Wait(`[data-testid="form-snippet-code"]`)
+	if got := p.Value(browser.TestID("form-snippet-code")); !strings.Contains(got, "<form") || !strings.Contains(got, "Email me about the webinar.") {
+		t.Errorf("the form's snippet is %q, want an HTML form with the consent text", got)
+	}
+	p.WaitTestID("form-submissions")
+	p.WaitGone(".ant-message-notice")
+	p.Axe("form builder")
+
+	for _, l := range []struct{ path, id string }{{"/marketing/campaigns", "page-campaigns"}, {"/marketing/templates", "page-templates"},
+		{"/marketing/sends", "page-sends"}, {"/marketing/forms", "page-forms"}} {
+		p.Go(s.GatewayURL + l.path)
+		p.WaitTestID(l.id)
+		p.Wait(browser.TestID(l.id) + ` [data-testid="row"]`)
+		p.Axe(l.path)
+	}
 
 	ph := signIn(t, s, c.tn, c.marketer, phone)
 	ph.Go(s.GatewayURL + sendPath)
