@@ -3,19 +3,8 @@ import { Select } from "antd";
 import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { marketingKey } from "./api";
+import { audienceSearch } from "./segments";
 import { useDebounced } from "./useDebounced";
-
-/** audienceSearch is the filter of the audience's contacts whose name or address contains q (none for every contact). */
-export function audienceSearch(q: string): string | undefined {
-  const v = q.trim();
-  if (v === "") return undefined;
-  return JSON.stringify({
-    or: [
-      { field: "displayName", op: "contains", value: v },
-      { field: "email", op: "contains", value: v },
-    ],
-  });
-}
 
 /** ContactPicker chooses a contact of the audience, searched by name or address as it is typed. */
 export function ContactPicker({ id, label, value, onChange }: { id: string; label: string; value?: string; onChange: (id: string | undefined) => void }) {

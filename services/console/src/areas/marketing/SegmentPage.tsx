@@ -7,7 +7,7 @@ import { useSession } from "../../auth/session";
 import { resolveConflict } from "../../components/conflict";
 import { ErrorState } from "../../components/ErrorState";
 import { FilterBuilder } from "../../components/filter/FilterBuilder";
-import { buildFilter, parseFilter, type BuilderState } from "../../components/filter/model";
+import { buildFilter, parseFilter, type BuilderState, type FilterNode } from "../../components/filter/model";
 import { useI18n } from "../../i18n/I18n";
 import { formatNumber } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
@@ -53,7 +53,7 @@ function SegmentEditor({ kind, segment }: { kind: Segment["kind"]; segment?: Seg
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const writable = can("marketing:write");
-  const filter = advanced ? (segment?.filter as ReturnType<typeof buildFilter>) : buildFilter(builder, fields);
+  const filter = advanced ? (segment?.filter as FilterNode | undefined) : buildFilter(builder, fields);
 
   const save = async (v: SegmentValues, version?: number) => {
     setError("");

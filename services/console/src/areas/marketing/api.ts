@@ -8,7 +8,6 @@ export type CampaignInput = components["schemas"]["CampaignInput"];
 export type CampaignMember = components["schemas"]["CampaignMember"];
 export type Money = components["schemas"]["MarketingMoney"];
 export type Template = components["schemas"]["Template"];
-export type TemplatePreview = components["schemas"]["TemplatePreview"];
 export type Send = components["schemas"]["Send"];
 export type MarketingForm = components["schemas"]["MarketingForm"];
 export type MarketingFormInput = components["schemas"]["MarketingFormInput"];

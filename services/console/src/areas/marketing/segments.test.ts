@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildFilter } from "../../components/filter/model";
-import { parseContactIds, segmentFilterFields } from "./segments";
+import { audienceSearch, parseContactIds, segmentFilterFields } from "./segments";
 
 const t = (k: string) => k;
 
@@ -48,5 +48,17 @@ describe("parseContactIds", () => {
   it("sets apart what is not an id", () => {
     expect(parseContactIds("ada@example.com  42")).toEqual({ ids: [], invalid: ["ada@example.com", "42"] });
     expect(parseContactIds("  ")).toEqual({ ids: [], invalid: [] });
+  });
+});
+
+describe("audienceSearch", () => {
+  it("looks for the text in names and addresses, and for nothing when empty", () => {
+    expect(JSON.parse(audienceSearch(" 张 ")!)).toEqual({
+      or: [
+        { field: "displayName", op: "contains", value: "张" },
+        { field: "email", op: "contains", value: "张" },
+      ],
+    });
+    expect(audienceSearch("  ")).toBeUndefined();
   });
 });

@@ -23,9 +23,6 @@ export function segmentFilterFields(t: T): FilterField[] {
   return audienceFields.map(([name, type, values]) => ({ name, type, values, label: t(`marketing.field.${name}`) }));
 }
 
-/** segmentFieldNames are the names of the builder's fields (the catalog labels each). */
-export const segmentFieldNames = audienceFields.map(([name]) => name);
-
 /**
  * parseContactIds reads the contact ids a person pasted into a static
  * list's box: separated by commas, spaces or lines, each once, in the
@@ -42,4 +39,16 @@ export function parseContactIds(text: string): { ids: string[]; invalid: string[
     if (!list.includes(v)) list.push(v);
   }
   return { ids, invalid };
+}
+
+/** audienceSearch is the filter (JSON) of the audience's contacts whose name or address contains q; none for every contact. */
+export function audienceSearch(q: string): string | undefined {
+  const v = q.trim();
+  if (v === "") return undefined;
+  return JSON.stringify({
+    or: [
+      { field: "displayName", op: "contains", value: v },
+      { field: "email", op: "contains", value: v },
+    ],
+  });
 }
