@@ -123,6 +123,7 @@ Message-ID: <%[1]s@mail.rapport.test>
 			"segmentId": k.ListID}, gate: marketingWrite, svc: marketingSend, want: 422, echoes: true},
 		{name: "get send", method: "GET", path: "/v1/sends/" + k.SendID, gate: marketingRead, want: 404, echoes: true},
 		{name: "cancel send", method: "POST", path: "/v1/sends/" + k.SendID + "/cancel", gate: marketingWrite, svc: marketingSend, want: 404, echoes: true},
+		{name: "get send's A/B results", method: "GET", path: "/v1/sends/" + k.SendID + "/ab-results", gate: marketingRead, want: 404, echoes: true},
 		{name: "get marketing settings", method: "GET", path: "/v1/marketing-settings", gate: marketingRead, svc: marketingAdmin, want: 200},
 		{name: "set marketing settings", method: "PUT", path: "/v1/marketing-settings", body: map[string]any{"fromAddress": "probe@" + m + ".example",
 			"fromName": "Probe", "replyTo": "", "smsFrom": "", "throttlePerMinute": 60}, gate: marketingWrite, svc: marketingAdmin, want: 200},
