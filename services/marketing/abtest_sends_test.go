@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/rapport-crm/rapport/libs/contracttest"
+
 	"github.com/rapport-crm/rapport/services/marketing/messaging"
 )
 
@@ -243,4 +245,41 @@ func subjectOf(variant, subject string) bool {
 		return subject == "🌸 Spring"
 	}
 	return false
+}
+
+// TestABSendCanceledCancelsTheHeld cancels an A/B send once its test share
+// went out: the held rest is canceled with it, nobody else is mailed and
+// the test is never decided.
+func TestABSendCanceledCancelsTheHeld(t *testing.T) {
+	sink := newMailSink(t)
+	t.Setenv("MARKETING_PUBLIC_URL", "https://mkt.example.test")
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	e.abSettings(u)
+	list := e.abAudience(u.tenant, 10, 0)
+	tpl := e.seedTemplate(u.tenant, "email", "Hi", `<html><body><p>Hi</p></body></html>`, "Hi", "")
+	s := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": list,
+		"abTest": map[string]any{"variants": []map[string]any{{"subject": "One"}, {"subject": "Two"}}, "testShare": 20,
+			"decideAt": time.Now().Add(time.Minute).UTC().Format(time.RFC3339)}})
+	e.waitTestShareSent(u, s.ID, 2)
+	canceled := contracttest.Decode[messaging.Send](e.want(e.do(u, "POST", "/v1/sends/"+s.ID+"/cancel", nil), http.StatusOK))
+	if want := (messaging.Counts{Recipients: 10, Sent: 2, Canceled: 8}); canceled.Counts != want {
+		t.Errorf("counts %+v, want %+v", canceled.Counts, want)
+	}
+	// The deadline passes: a canceled send's test is not judged.
+	if _, err := e.admin.Exec(`UPDATE send_ab_tests SET decide_at = now() - interval '1 second' WHERE tenant_id = $1 AND send_id = $2`,
+		u.tenant, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.count(`SELECT count(*) FROM marketing_ab_tenants_due(1000) WHERE tenant_id = $1`, u.tenant); n != 0 {
+		t.Errorf("the tenant is due for judging with only a canceled send's test")
+	}
+	other := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": list})
+	e.waitSend(u, other.ID, messaging.StatusCompleted)
+	if r := e.abResults(u, s.ID); r.Decision != nil || r.Rest.Held != 0 || r.State != messaging.ABTesting {
+		t.Errorf("results %+v, want undecided, nothing held", r)
+	}
+	if got := byRecipient(sink.received()); len(sink.received()) != 12 || len(got) != 10 {
+		t.Errorf("%d mails to %d addresses, want the test share's 2 and the other send's 10", len(sink.received()), len(got))
+	}
 }
