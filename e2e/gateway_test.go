@@ -38,4 +38,8 @@ func TestGateway(t *testing.T) {
 	t.Run("answers", func(t *testing.T) { testAnswers(t, w) })
 	t.Run("quote approvals", func(t *testing.T) { testQuoteApprovals(t, w) })
 	t.Run("portal", func(t *testing.T) { testPortal(t, w) })
+	t.Run("marketing public pages", func(t *testing.T) {
+		t.Run("B on A", func(t *testing.T) { testMarketingPublic(t, w.st, w.b, w.a) })
+		t.Run("A on B", func(t *testing.T) { testMarketingPublic(t, w.st, w.a, w.b) })
+	})
 }

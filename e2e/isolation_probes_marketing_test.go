@@ -153,3 +153,33 @@ Message-ID: <%[1]s@mail.rapport.test>
 			echoes: true, check: noTouches},
 	}
 }
+
+// testMarketingPublic checks the marketing service's public pages behind
+// the gateway's /m/<tenant>/: victim's form is shown under its slug and
+// its id, and under attacker's slug (with or without attacker's
+// credentials, which the gateway strips) or an unknown tenant it is
+// neither shown nor taken, and nothing of victim's leaks.
+func testMarketingPublic(t *testing.T, st *stack.Stack, attacker, victim *side) {
+	form := "/forms/" + victim.fixture.Marketing.FormID
+	for _, ref := range []string{victim.tenant.Slug, victim.tenant.ID} {
+		res := stack.Do(t, stack.Request{Method: "GET", URL: st.GatewayURL + "/m/" + ref + form})
+		if res.Status != 200 || !strings.Contains(string(res.Body), victim.fixture.Marketing.FormLabel) {
+			t.Errorf("the victim's form under %s: %d %s, want 200 with its label", ref, res.Status, res.Body)
+		}
+	}
+	submit := stack.Raw{ContentType: "application/x-www-form-urlencoded", Data: []byte(url.Values{
+		"first": {"pwned"}, "email": {"pwned." + letters(6) + "@example.com"}}.Encode())}
+	for _, r := range []stack.Request{
+		{Method: "GET", URL: st.GatewayURL + "/m/" + attacker.tenant.Slug + form},
+		{Method: "GET", URL: st.GatewayURL + "/m/" + attacker.tenant.ID + form, Token: attacker.tenant.Admin.Token},
+		{Method: "POST", URL: st.GatewayURL + "/m/" + attacker.tenant.Slug + form, Body: submit},
+		{Method: "GET", URL: st.GatewayURL + "/m/nobody-" + letters(6) + form},
+		{Method: "GET", URL: st.GatewayURL + "/m/" + ids.New() + form},
+	} {
+		res := stack.Do(t, r)
+		if res.Status != 404 {
+			t.Errorf("%s %s: %d %s, want 404", r.Method, r.URL, res.Status, res.Body)
+		}
+		assertNoLeak(t, res.Body, victim.fixture, false)
+	}
+}

@@ -57,7 +57,7 @@ func assertNoLeak(t *testing.T, body []byte, f fixture, withIDs bool) {
 	secrets := f.Markers
 	if withIDs {
 		secrets = append(secrets[:len(secrets):len(secrets)], f.IDs()...)
-		secrets = append(secrets, f.ScanID, f.ImportID, f.LeadImportID, f.DefaultPipelineID)
+		secrets = append(secrets, f.ScanID, f.ImportID, f.LeadImportID, f.DefaultPipelineID, f.Marketing.Suppressed)
 	}
 	for _, s := range secrets {
 		if strings.Contains(strings.ToLower(string(body)), strings.ToLower(s)) {
