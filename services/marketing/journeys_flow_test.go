@@ -1,6 +1,7 @@
 package marketing_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -79,6 +80,12 @@ func TestJourneysSendWaitAndBranchOnAnOpen(t *testing.T) {
 	}
 	if !strings.Contains(string(mails[2].Raw), "Still there?") {
 		t.Fatalf("the follow-up is not the second template:\n%s", mails[2].Raw)
+	}
+
+	// The journey's sends are its steps': the list of sends has none.
+	var sends page[map[string]any]
+	if err := json.Unmarshal(e.want(e.do(u, "GET", "/v1/sends", nil), http.StatusOK).Raw, &sends); err != nil || len(sends.Items) != 0 {
+		t.Fatalf("sends listed %v (%v), want none", sends.Items, err)
 	}
 
 	evs := e.journeyEvents()

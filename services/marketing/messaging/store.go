@@ -100,11 +100,12 @@ func sendIn(ctx context.Context, tx *outbox.Tx, id string, lock bool) (sendRow, 
 	return r, list[0], nil
 }
 
-// listSends reads up to n sends, newest first, after the id after ("":
-// from the newest), with their counts.
+// listSends reads up to n sends to segments, newest first, after the id
+// after ("": from the newest), with their counts (a journey's sends are
+// its steps', not listed).
 func listSends(ctx context.Context, tx *outbox.Tx, after string, n int) ([]Send, error) {
 	var rows []sendRow
-	q := `SELECT ` + sendColumns + ` FROM sends WHERE ($1 = '' OR id < $1::uuid) ORDER BY id DESC LIMIT $2`
+	q := `SELECT ` + sendColumns + ` FROM sends WHERE journey_id IS NULL AND ($1 = '' OR id < $1::uuid) ORDER BY id DESC LIMIT $2`
 	if err := tx.SQL().SelectContext(ctx, &rows, q, after, n); err != nil {
 		return nil, fmt.Errorf("list sends: %w", pg.MapError(err))
 	}
