@@ -107,6 +107,24 @@ func (e *env) waitEnrolments(u user, journey string, n int, status, step string)
 	return es
 }
 
+// waitEnrolmentsEnded waits until the journey has n enrolments, none
+// active, and returns them.
+func (e *env) waitEnrolmentsEnded(u user, journey string, n int) []journeys.Enrolment {
+	e.t.Helper()
+	var es []journeys.Enrolment
+	testkit.Eventually(e.t, 60*time.Second, fmt.Sprintf("%d enrolments ended", n), func() (bool, string) {
+		es = e.enrolments(u, journey)
+		var states []string
+		ok := len(es) == n
+		for _, en := range es {
+			states = append(states, en.Status+"@"+en.StepID)
+			ok = ok && en.Status != journeys.EnrolmentActive
+		}
+		return ok, strings.Join(states, " ")
+	})
+	return es
+}
+
 // fastForward ends the waits of the journey's active enrolments now, as
 // if their time had come.
 func (e *env) fastForward(journey string) {
