@@ -164,6 +164,10 @@ func TestJourneysRefuseBadGraphsNamingTheField(t *testing.T) {
 	}
 	e.want(e.do(u, "PATCH", "/v1/journeys/"+j.ID, map[string]any{"steps": []map[string]any{send("a", "zz")}},
 		"If-Match", kitx.ETag(j.Version)), http.StatusBadRequest)
+	if got := e.want(e.do(u, "PATCH", "/v1/journeys/"+j.ID, map[string]any{"status": "active"}, "If-Match", kitx.ETag(j.Version)),
+		http.StatusBadRequest).fields(); !slices.Equal(got, []string{"status"}) {
+		t.Fatalf("reactivating an archived journey: fields %v, want status", got)
+	}
 	e.want(e.do(newUser(uuid.NewString()), "GET", "/v1/journeys/"+j.ID, nil), http.StatusNotFound)
 	e.want(e.do(u, "DELETE", "/v1/journeys/"+j.ID, nil), http.StatusNoContent)
 	e.want(e.do(u, "GET", "/v1/journeys/"+j.ID, nil), http.StatusNotFound)

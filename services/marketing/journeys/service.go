@@ -109,7 +109,8 @@ func (s *Service) Create(ctx context.Context, in Journey) (Journey, error) {
 // Update applies a merge patch to the journey id at version ifMatch and
 // publishes journey.updated with the fields it changed (nothing when none
 // did); a change of status publishes journey.activated or paused, and
-// archiving exits its active enrolments and completes its sends.
+// archiving exits its active enrolments and completes its sends (an
+// archived journey stays so: ErrArchived).
 func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch json.RawMessage) (out Journey, changed []string, err error) {
 	if !ids.Valid(id) {
 		return out, nil, ErrNotFound
@@ -131,6 +132,9 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 		}
 		if err := next.normalize(); err != nil {
 			return err
+		}
+		if cur.Status == StatusArchived && next.Status != StatusArchived {
+			return ErrArchived
 		}
 		if err := refs(ctx, tx, next); err != nil {
 			return err
