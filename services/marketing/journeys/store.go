@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgrecord"
@@ -140,9 +139,6 @@ func exists(ctx context.Context, tx *outbox.Tx, table, id, channel string) (bool
 	}
 	var ok bool
 	if err := tx.SQL().GetContext(ctx, &ok, q, args...); err != nil {
-		if errs.KindOf(pg.MapError(err)) == errs.Invalid {
-			return false, nil
-		}
 		return false, fmt.Errorf("look up %s: %w", table, pg.MapError(err))
 	}
 	return ok, nil
