@@ -82,11 +82,17 @@ func TestJourneysSendWaitAndBranchOnAnOpen(t *testing.T) {
 		t.Fatalf("the follow-up is not the second template:\n%s", mails[2].Raw)
 	}
 
-	// The journey's sends are its steps': the list of sends has none.
+	// The journey's sends are its steps': the sends' API has none of them.
 	var sends page[map[string]any]
 	if err := json.Unmarshal(e.want(e.do(u, "GET", "/v1/sends", nil), http.StatusOK).Raw, &sends); err != nil || len(sends.Items) != 0 {
 		t.Fatalf("sends listed %v (%v), want none", sends.Items, err)
 	}
+	var send string
+	if err := e.admin.Get(&send, "SELECT id FROM sends WHERE journey_id = $1 AND journey_step = 'welcome'", j.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.want(e.do(u, "GET", "/v1/sends/"+send, nil), http.StatusNotFound)
+	e.want(e.do(u, "POST", "/v1/sends/"+send+"/cancel", nil), http.StatusNotFound)
 
 	evs := e.journeyEvents()
 	count := map[string]int{}

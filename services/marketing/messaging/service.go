@@ -146,13 +146,17 @@ func refError(e *errs.Error, field, reason string) error {
 	return c
 }
 
-// Get returns the send id with its counts.
+// Get returns the send id with its counts (a journey step's send is its
+// journey's, not found here).
 func (s *Service) Get(ctx context.Context, id string) (out Send, err error) {
 	if !ids.Valid(id) {
 		return out, ErrSendNotFound
 	}
 	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
-		_, out, err = sendIn(ctx, tx, id, false)
+		var r sendRow
+		if r, out, err = sendIn(ctx, tx, id, false); err == nil && r.SegmentID == "" {
+			err = ErrSendNotFound
+		}
 		return err
 	})
 	return out, err
@@ -179,7 +183,8 @@ func (s *Service) List(ctx context.Context, cursor string, limit int) (out Page,
 }
 
 // Cancel cancels the send id: its messages not yet claimed by a sender
-// are canceled (those being sent finish), and send.canceled published.
+// are canceled (those being sent finish), and send.canceled published. A
+// journey step's send is not found (its journey is paused or archived).
 func (s *Service) Cancel(ctx context.Context, id string) (out Send, err error) {
 	if !ids.Valid(id) {
 		return out, ErrSendNotFound
@@ -188,6 +193,9 @@ func (s *Service) Cancel(ctx context.Context, id string) (out Send, err error) {
 		r, err := sendRowIn(ctx, tx, id, true)
 		if err != nil {
 			return err
+		}
+		if r.SegmentID == "" {
+			return ErrSendNotFound
 		}
 		if r.Status == StatusCompleted || r.Status == StatusCanceled {
 			return ErrNotCancelable
