@@ -50,9 +50,9 @@ func Default() Registry {
 			{Prefix: "/v1/quotes"},
 		}},
 		// The audience is the contacts' projection, and segments, campaigns,
-		// suppressions, forms and attribution hang people under them
-		// (members, addresses, submissions, touches): their reads are
-		// audited; templates, sends' counts, the sending settings and the
+		// journeys, suppressions, forms and attribution hang people under
+		// them (members, enrolments, addresses, submissions, touches): their
+		// reads are audited; templates, sends' counts, the sending settings and the
 		// feedback endpoints' configuration hold none.
 		{Name: Marketing, Context: "marketing", Built: true, Routes: []Route{
 			{Prefix: "/v1/audience", Data: PersonalData},
@@ -63,6 +63,7 @@ func Default() Registry {
 			{Prefix: "/v1/marketing-settings"},
 			{Prefix: "/v1/suppressions", Data: PersonalData},
 			{Prefix: "/v1/marketing-feedback"},
+			{Prefix: "/v1/journeys", Data: PersonalData},
 			{Prefix: "/v1/forms", Data: PersonalData},
 			{Prefix: "/v1/attribution", Data: PersonalData},
 		}},
