@@ -4,11 +4,13 @@ import (
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/kitx"
+	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/marketing/journeys"
 )
@@ -178,4 +180,31 @@ func TestJourneysRefuseBadGraphsNamingTheField(t *testing.T) {
 	if want := []string{"created", "updated", "activated", "updated", "paused", "updated", "deleted"}; !slices.Equal(verbs, want) {
 		t.Fatalf("journey events %v, want %v", verbs, want)
 	}
+}
+
+func TestJourneysPostponeAFailingStepAndGoOnWithTheOthers(t *testing.T) {
+	e, _ := newJourneysEnv(t, true)
+	u := newUser(uuid.NewString())
+	list, ids := e.journeyContacts(u.tenant, "fail", 1)
+	branch := func(name string) map[string]any {
+		return map[string]any{"name": name, "status": "active", "trigger": map[string]any{"type": "segment_entered", "segmentId": list},
+			"steps": []map[string]any{{"id": "b", "type": "branch",
+				"condition": map[string]any{"filter": map[string]any{"field": "firstName", "op": "eq", "value": "x"}}}}}
+	}
+	broken, fine := e.createJourney(u, branch("broken")), e.createJourney(u, branch("fine"))
+	// A filter the audience no longer knows (as after a field's removal).
+	if _, err := e.admin.Exec(`UPDATE journeys SET steps = jsonb_set(steps, '{0,condition,filter,field}', '"shoeSize"') WHERE id = $1`,
+		broken.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.enterSegment(u.tenant, list, ids[0])
+	e.waitEnrolmentsEnded(u, fine.ID, 1)
+	testkit.Eventually(t, 60*time.Second, "the broken step postponed", func() (bool, string) {
+		es := e.enrolments(u, broken.ID)
+		if len(es) != 1 || es[0].NextRunAt == nil {
+			return false, "not enrolled"
+		}
+		return es[0].Status == journeys.EnrolmentActive && es[0].StepID == "b" && len(es[0].History) == 0 &&
+			es[0].NextRunAt.After(time.Now().Add(30*time.Second)), es[0].NextRunAt.String()
+	})
 }

@@ -98,9 +98,8 @@ func (r *Runner) runTenant(ctx context.Context, tenant string) error {
 	return nil
 }
 
-// retryLater puts e's next run retryAfter from now.
+// retryLater puts e's next run retryAfter from now, unless another
+// instance moved it on meanwhile.
 func (r *Runner) retryLater(ctx context.Context, tenant string, e Enrolment) error {
-	at := r.now().Add(retryAfter)
-	e.NextRunAt = &at
-	return r.db.InTx(ctx, tenant, func(tx *outbox.Tx) error { return saveEnrolment(ctx, tx, e, r.now()) })
+	return r.db.InTx(ctx, tenant, func(tx *outbox.Tx) error { return postpone(ctx, tx, e.ID, e.StepID, r.now().Add(retryAfter)) })
 }

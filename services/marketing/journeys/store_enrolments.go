@@ -106,6 +106,17 @@ func saveEnrolment(ctx context.Context, tx *outbox.Tx, e Enrolment, now time.Tim
 	return nil
 }
 
+// postpone moves the next run of the enrolment id to at if it is still
+// active at step.
+func postpone(ctx context.Context, tx *outbox.Tx, id, step string, at time.Time) error {
+	_, err := tx.SQL().ExecContext(ctx, `UPDATE journey_enrolments SET next_run_at = $3, updated_at = now()
+		WHERE id = $1 AND status = 'active' AND step_id = $2`, id, step, at)
+	if err != nil {
+		return fmt.Errorf("postpone an enrolment: %w", pg.MapError(err))
+	}
+	return nil
+}
+
 // dueEnrolments reads and locks (skipping those another transaction
 // holds) up to n active enrolments of active journeys due at now.
 func dueEnrolments(ctx context.Context, tx *outbox.Tx, now time.Time, n int) ([]Enrolment, error) {
