@@ -105,10 +105,10 @@ func TestJourneysGoalConvertsTheEnrolment(t *testing.T) {
 	}
 }
 
-func TestJourneysRefuseBadGraphsNamingTheField(t *testing.T) {
+func TestJourneysRefuseBadGraphsAndGoFromDraftToArchived(t *testing.T) {
 	e, _ := newJourneysEnv(t, false)
 	u := newUser(uuid.NewString())
-	list, _ := e.journeyContacts(u.tenant, "bad", 1)
+	list, contacts := e.journeyContacts(u.tenant, "bad", 1)
 	tpl := e.journeyMailTemplate(u.tenant, "Hi")
 	send := func(id, next string) map[string]any {
 		return map[string]any{"id": id, "type": "send", "templateId": tpl, "channel": "email", "next": next}
@@ -155,7 +155,9 @@ func TestJourneysRefuseBadGraphsNamingTheField(t *testing.T) {
 		}
 	}
 
-	// A good journey: created as a draft, activated, paused, archived, deleted.
+	// A good journey: created as a draft, activated (a contact enrols; no
+	// instance runs its steps), paused, archived (the enrolment exits),
+	// deleted.
 	j := e.createJourney(u, map[string]any{"name": "Good", "trigger": trigger, "steps": []map[string]any{send("a", "")}})
 	if j.Status != journeys.StatusDraft || j.ReEntry.Mode != journeys.ReEntryNever || j.Version != 1 {
 		t.Fatalf("created %+v", j)
@@ -163,6 +165,13 @@ func TestJourneysRefuseBadGraphsNamingTheField(t *testing.T) {
 	for _, status := range []string{"active", "paused", "archived"} {
 		j = contracttest.Decode[journeys.Journey](e.want(e.do(u, "PATCH", "/v1/journeys/"+j.ID, map[string]any{"status": status},
 			"If-Match", kitx.ETag(j.Version)), http.StatusOK))
+		if status == "active" {
+			e.enterSegment(u.tenant, list, contacts...)
+			e.waitEnrolments(u, j.ID, 1, journeys.EnrolmentActive, "a")
+		}
+	}
+	if es := e.enrolments(u, j.ID); len(es) != 1 || es[0].Status != journeys.EnrolmentExited || es[0].EndedAt == nil {
+		t.Fatalf("after archiving: %+v, want the enrolment exited", es)
 	}
 	e.want(e.do(u, "PATCH", "/v1/journeys/"+j.ID, map[string]any{"steps": []map[string]any{send("a", "zz")}},
 		"If-Match", kitx.ETag(j.Version)), http.StatusBadRequest)
@@ -177,7 +186,7 @@ func TestJourneysRefuseBadGraphsNamingTheField(t *testing.T) {
 	for _, ev := range e.journeyEvents() {
 		verbs = append(verbs, ev.Type[len("dev.rapport.marketing.journey."):len(ev.Type)-len(".v1")])
 	}
-	if want := []string{"created", "updated", "activated", "updated", "paused", "updated", "deleted"}; !slices.Equal(verbs, want) {
+	if want := []string{"created", "updated", "activated", "enrolled", "updated", "paused", "updated", "exited", "deleted"}; !slices.Equal(verbs, want) {
 		t.Fatalf("journey events %v, want %v", verbs, want)
 	}
 }
