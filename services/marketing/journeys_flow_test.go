@@ -2,12 +2,15 @@ package marketing_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/rapport-crm/rapport/libs/testkit"
 
 	"github.com/rapport-crm/rapport/services/marketing/journeys"
 	"github.com/rapport-crm/rapport/services/marketing/tracking"
@@ -93,6 +96,15 @@ func TestJourneysSendWaitAndBranchOnAnOpen(t *testing.T) {
 	}
 	e.want(e.do(u, "GET", "/v1/sends/"+send, nil), http.StatusNotFound)
 	e.want(e.do(u, "POST", "/v1/sends/"+send+"/cancel", nil), http.StatusNotFound)
+	// With every message out, the journey's sends (still open to the next
+	// contacts) leave the tenant off the senders' round.
+	testkit.Eventually(t, 30*time.Second, "every message recorded", func() (bool, string) {
+		n := e.count("SELECT count(*) FROM messages WHERE tenant_id = $1 AND status IN ('queued', 'sending')", u.tenant)
+		return n == 0, fmt.Sprint(n)
+	})
+	if n := e.count("SELECT count(*) FROM messaging_tenants_due(1000) WHERE tenant_id = $1", u.tenant); n != 0 {
+		t.Fatal("the tenant is still due for its senders with nothing to send")
+	}
 
 	evs := e.journeyEvents()
 	count := map[string]int{}
