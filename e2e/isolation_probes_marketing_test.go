@@ -183,3 +183,31 @@ func testMarketingPublic(t *testing.T, st *stack.Stack, attacker, victim *side) 
 		assertNoLeak(t, res.Body, victim.fixture, false)
 	}
 }
+
+// marketingControls are testControls' reads of f's marketing records,
+// which the tenant's own administrator finds: the probes' refusals are of
+// records that are there.
+func marketingControls(f fixture) []struct {
+	name, method, path string
+	body               any
+	want               string
+} {
+	k := f.Marketing
+	return []struct {
+		name, method, path string
+		body               any
+		want               string
+	}{
+		{"get the contact in the audience", "GET", "/v1/audience/contacts/" + f.ContactID, nil, f.ContactID},
+		{"get segment", "GET", "/v1/segments/" + k.SegmentID, nil, k.SegmentID},
+		{"list members", "GET", "/v1/segments/" + k.ListID + "/members", nil, f.ContactID},
+		{"get campaign", "GET", "/v1/campaigns/" + k.CampaignID, nil, k.CampaignID},
+		{"campaign members", "GET", "/v1/campaigns/" + k.CampaignID + "/members", nil, f.ContactID},
+		{"get template", "GET", "/v1/templates/" + k.TemplateID, nil, k.TemplateID},
+		{"get send", "GET", "/v1/sends/" + k.SendID, nil, k.SendID},
+		{"list suppressions", "GET", "/v1/suppressions?limit=200", nil, k.Suppressed},
+		{"marketing settings", "GET", "/v1/marketing-settings", nil, f.Markers[0]},
+		{"get form", "GET", "/v1/forms/" + k.FormID, nil, k.FormID},
+		{"form submissions", "GET", "/v1/forms/" + k.FormID + "/submissions", nil, f.Markers[0]},
+	}
+}

@@ -146,7 +146,7 @@ func testControls(t *testing.T, st *stack.Stack, s *side) {
 		{"the forecast", "GET", "/v1/forecasts?period=2099-Q1&currency=USD", nil, `"pipeline":137173`},
 		{"the forecast by team", "GET", "/v1/forecasts?period=2099-Q1&currency=EUR&groupBy=team", nil, f.Markers[len(f.Markers)-1]},
 	}
-	for _, tt := range tests {
+	for _, tt := range append(tests, marketingControls(f)...) {
 		t.Run(tt.name, func(t *testing.T) {
 			res := stack.Do(t, stack.Request{Method: tt.method, URL: st.GatewayURL + tt.path, Token: s.tenant.Admin.Token, Body: tt.body})
 			if res.Status != http.StatusOK || !strings.Contains(string(res.Body), tt.want) {
