@@ -68,13 +68,7 @@ func (h *Handler) Marketing(cfg MarketingConfig) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	none := func(next http.Handler) http.Handler { return next }
-	if cfg.ClientLimit == nil {
-		cfg.ClientLimit = none
-	}
-	if cfg.TenantLimit == nil {
-		cfg.TenantLimit = none
-	}
+	cfg.ClientLimit, cfg.TenantLimit = orPass(cfg.ClientLimit), orPass(cfg.TenantLimit)
 	forward := cfg.TenantLimit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, _ := auth.PrincipalFrom(r.Context())
 		h.forward(w, r, MarketingService, MarketingPath, p)
@@ -105,14 +99,7 @@ func (h *Handler) Marketing(cfg MarketingConfig) http.Handler {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		limited.ServeHTTP(w, r)
 	})
-	withID := kitx.RequestID(serve)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if kitx.RequestIDFrom(r.Context()) == "" {
-			withID.ServeHTTP(w, r)
-			return
-		}
-		serve.ServeHTTP(w, r)
-	})
+	return withRequestID(serve)
 }
 
 // MarketingPrincipal is the principal of tenant's public marketing pages:

@@ -76,13 +76,7 @@ func (h *Handler) Portal(cfg PortalConfig) http.Handler {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	none := func(next http.Handler) http.Handler { return next }
-	if cfg.ClientLimit == nil {
-		cfg.ClientLimit = none
-	}
-	if cfg.TenantLimit == nil {
-		cfg.TenantLimit = none
-	}
+	cfg.ClientLimit, cfg.TenantLimit = orPass(cfg.ClientLimit), orPass(cfg.TenantLimit)
 	forward := cfg.TenantLimit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, _ := auth.PrincipalFrom(r.Context())
 		h.forward(w, r, PortalService, PortalUpstreamPrefix, p)
@@ -132,6 +126,21 @@ func (h *Handler) Portal(cfg PortalConfig) http.Handler {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		api.ServeHTTP(w, r)
 	})
+	return withRequestID(serve)
+}
+
+// orPass is mw, or middleware that passes every request on when mw is nil.
+func orPass(mw func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	if mw == nil {
+		return func(next http.Handler) http.Handler { return next }
+	}
+	return mw
+}
+
+// withRequestID gives a request that has no request id yet one
+// (kitx.RequestID), before serve: the public routes are mounted beside the
+// API's chain, which gives the others theirs.
+func withRequestID(serve http.Handler) http.Handler {
 	withID := kitx.RequestID(serve)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if kitx.RequestIDFrom(r.Context()) == "" {
