@@ -42,4 +42,6 @@ func TestGateway(t *testing.T) {
 		t.Run("B on A", func(t *testing.T) { testMarketingPublic(t, w.st, w.b, w.a) })
 		t.Run("A on B", func(t *testing.T) { testMarketingPublic(t, w.st, w.a, w.b) })
 	})
+	// Last: it withdraws tenant A's contact's email consent.
+	t.Run("marketing mail", func(t *testing.T) { testMarketingMail(t, w) })
 }

@@ -20,9 +20,11 @@ import (
 // Mail is a message the support or marketing service sent through the
 // stack's relay.
 type Mail struct {
-	To      []string // the envelope's recipients
-	Subject string   // decoded
-	Text    string   // the body, its transfer encoding undone
+	To      []string    // the envelope's recipients
+	Header  mail.Header // the message's header as sent
+	Subject string      // decoded
+	Text    string      // the text/plain body, its transfer encoding undone
+	HTML    string      // the text/html body, the same way; "" without one
 }
 
 // mailSink is the relay the support and marketing services send their mail
@@ -94,7 +96,8 @@ func (s *sinkSession) Reset() { s.to = nil }
 // Logout ends the session.
 func (s *sinkSession) Logout() error { return nil }
 
-// Data keeps the message with its text: its text/plain part, decoded.
+// Data keeps the message with its header and its text/plain and text/html
+// parts, decoded.
 func (s *sinkSession) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if err != nil {
@@ -108,18 +111,24 @@ func (s *sinkSession) Data(r io.Reader) error {
 	if err != nil {
 		subject = m.Header.Get("Subject")
 	}
-	text := textOf(m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), m.Body)
+	body, err := io.ReadAll(m.Body)
+	if err != nil {
+		return err
+	}
+	part := func(media string) string {
+		return partOf(media, m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), bytes.NewReader(body))
+	}
 	s.sink.mu.Lock()
 	defer s.sink.mu.Unlock()
-	s.sink.mails = append(s.sink.mails, Mail{To: s.to, Subject: subject, Text: text})
+	s.sink.mails = append(s.sink.mails, Mail{To: s.to, Header: m.Header, Subject: subject, Text: part("text/plain"), HTML: part("text/html")})
 	s.to = nil
 	return nil
 }
 
-// textOf is the first text/plain body of a part of contentType, looked
-// for through nested multiparts, its transfer encoding undone; "" when it
-// has none.
-func textOf(contentType, encoding string, body io.Reader) string {
+// partOf is the first body of media type want of a part of contentType,
+// looked for through nested multiparts, its transfer encoding undone; ""
+// when it has none.
+func partOf(want, contentType, encoding string, body io.Reader) string {
 	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		mediaType = "text/plain"
@@ -131,12 +140,12 @@ func textOf(contentType, encoding string, body io.Reader) string {
 			if err != nil {
 				return ""
 			}
-			if text := textOf(p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); text != "" {
+			if text := partOf(want, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p); text != "" {
 				return text
 			}
 		}
 	}
-	if mediaType != "text/plain" {
+	if mediaType != want {
 		return ""
 	}
 	data, _ := io.ReadAll(body)
