@@ -20,7 +20,7 @@ const (
 
 // marketingProbes are the probes of the marketing service's operations on
 // victim v's marketing records; m names the caller's own new records.
-// Reads need marketing:read; building segments, lists, campaigns,
+// Reads need marketing:read; building segments, lists, campaigns, journeys,
 // templates and forms marketing:write; starting and canceling sends
 // marketing:send; the sending settings, the suppression list, the feedback
 // upload and the audience's rebuild marketing:admin. The gateway asks
@@ -29,6 +29,7 @@ func marketingProbes(v fixture, m string) []probe {
 	k := v.Marketing
 	ifMatch := map[string]string{"If-Match": `"1"`}
 	seg, camp, tpl, form := "/v1/segments/"+k.SegmentID, "/v1/campaigns/"+k.CampaignID, "/v1/templates/"+k.TemplateID, "/v1/forms/"+k.FormID
+	jrn := "/v1/journeys/" + k.JourneyID
 	lead := map[string]any{"field": "lifecycleStage", "op": "eq", "value": "lead"}
 	noTouches := func(t *testing.T, body []byte) { // the victim's contact has no touch for another tenant
 		var r struct {
@@ -122,6 +123,7 @@ Message-ID: <%[1]s@mail.rapport.test>
 		{name: "send the victim's template to their list", method: "POST", path: "/v1/sends", body: map[string]any{"templateId": k.TemplateID, "channel": "email",
 			"segmentId": k.ListID}, gate: marketingWrite, svc: marketingSend, want: 422, echoes: true},
 		{name: "get send", method: "GET", path: "/v1/sends/" + k.SendID, gate: marketingRead, want: 404, echoes: true},
+		{name: "A/B results of the victim's send", method: "GET", path: "/v1/sends/" + k.SendID + "/ab-results", gate: marketingRead, want: 404, echoes: true},
 		{name: "cancel send", method: "POST", path: "/v1/sends/" + k.SendID + "/cancel", gate: marketingWrite, svc: marketingSend, want: 404, echoes: true},
 		{name: "get send's A/B results", method: "GET", path: "/v1/sends/" + k.SendID + "/ab-results", gate: marketingRead, want: 404, echoes: true},
 		{name: "get marketing settings", method: "GET", path: "/v1/marketing-settings", gate: marketingRead, svc: marketingAdmin, want: 200},
@@ -147,6 +149,19 @@ Message-ID: <%[1]s@mail.rapport.test>
 		{name: "delete form", method: "DELETE", path: form, header: ifMatch, gate: marketingWrite, want: 404, echoes: true},
 		{name: "form snippet", method: "GET", path: form + "/snippet", gate: marketingRead, want: 404, echoes: true},
 		{name: "form submissions", method: "GET", path: form + "/submissions", gate: marketingRead, want: 404, echoes: true},
+		// Journeys and their enrolments.
+		{name: "list journeys", method: "GET", path: "/v1/journeys?limit=200", gate: marketingRead, want: 200},
+		{name: "create journey", method: "POST", path: "/v1/journeys", body: map[string]any{"name": "Probe " + m,
+			"trigger": map[string]any{"type": "event", "event": "message.clicked"}, "steps": []map[string]any{{"id": "bye", "type": "exit"}}},
+			gate: marketingWrite, want: 201},
+		{name: "create journey on the victim's list and template", method: "POST", path: "/v1/journeys", body: map[string]any{"name": "Probe " + m,
+			"trigger": map[string]any{"type": "segment_entered", "segmentId": k.ListID},
+			"steps":   []map[string]any{{"id": "mail", "type": "send", "templateId": k.TemplateID, "channel": "email"}}},
+			gate: marketingWrite, want: 400, echoes: true},
+		{name: "get journey", method: "GET", path: jrn, gate: marketingRead, want: 404, echoes: true},
+		{name: "patch journey", method: "PATCH", path: jrn, body: map[string]any{"status": "active"}, header: ifMatch, gate: marketingWrite, want: 404, echoes: true},
+		{name: "delete journey", method: "DELETE", path: jrn, header: ifMatch, gate: marketingWrite, want: 404, echoes: true},
+		{name: "journey enrolments", method: "GET", path: jrn + "/enrolments", gate: marketingRead, want: 404, echoes: true},
 		// Attribution.
 		{name: "campaign attribution", method: "GET", path: "/v1/attribution/campaigns?model=linear", gate: marketingRead, want: 200},
 		{name: "the victim's contact's touches", method: "GET", path: "/v1/attribution/contacts/" + v.ContactID + "/touches", gate: marketingRead, want: 200,
@@ -209,5 +224,6 @@ func marketingControls(f fixture) []struct {
 		{"marketing settings", "GET", "/v1/marketing-settings", nil, f.Markers[0]},
 		{"get form", "GET", "/v1/forms/" + k.FormID, nil, k.FormID},
 		{"form submissions", "GET", "/v1/forms/" + k.FormID + "/submissions", nil, f.Markers[0]},
+		{"get journey", "GET", "/v1/journeys/" + k.JourneyID, nil, k.JourneyID},
 	}
 }

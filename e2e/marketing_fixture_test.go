@@ -18,11 +18,12 @@ import (
 // member; an email template; a send of the template to the list scheduled
 // far ahead (it mails nobody during the test); a suppressed address; a
 // form of the campaign with one submission, posted through the gateway's
-// public /m/<tenant>/forms/{id}; the tenant's sending settings; a rebuild
-// of the audience.
+// public /m/<tenant>/forms/{id}; a draft journey sending the template to
+// whoever enters the list; the tenant's sending settings; a rebuild of the
+// audience.
 type marketingFixture struct {
 	SegmentID, ListID, CampaignID, TemplateID string
-	SendID, FormID                            string
+	SendID, FormID, JourneyID                 string
 	// Suppressed is the suppressed address: its id in the API, which the
 	// matrix checks as it does ids (a probe naming it may see it again),
 	// so it holds no marker.
@@ -34,7 +35,7 @@ type marketingFixture struct {
 
 // IDs are the marketing fixture's record ids.
 func (f marketingFixture) IDs() []string {
-	return []string{f.SegmentID, f.ListID, f.CampaignID, f.TemplateID, f.SendID, f.FormID}
+	return []string{f.SegmentID, f.ListID, f.CampaignID, f.TemplateID, f.SendID, f.FormID, f.JourneyID}
 }
 
 // newMarketingFixture makes the marketing records through the gateway with
@@ -77,6 +78,9 @@ func newMarketingFixture(t *testing.T, base, token, tenant, m, contactID string)
 	stack.Must(t, stack.Request{Method: http.MethodPost, URL: base + "/m/" + tenant + "/forms/" + f.FormID,
 		Body: stack.Raw{ContentType: "application/x-www-form-urlencoded", Data: []byte(url.Values{
 			"first": {"Visitor" + m}, "email": {"visitor." + m + "@" + m + ".example"}}.Encode())}}, http.StatusOK, nil)
+	f.JourneyID = post("/v1/journeys", map[string]any{"name": "Jrn" + m, "campaignId": f.CampaignID,
+		"trigger": map[string]any{"type": "segment_entered", "segmentId": f.ListID},
+		"steps":   []map[string]any{{"id": "mail", "type": "send", "templateId": f.TemplateID, "channel": "email"}}})
 	stack.Must(t, stack.Request{Method: http.MethodPut, URL: base + "/v1/marketing-settings", Token: token,
 		Body: map[string]any{"fromAddress": "news@" + m + ".example", "fromName": "From" + m, "replyTo": "", "smsFrom": "", "throttlePerMinute": 600}},
 		http.StatusOK, nil)
@@ -87,5 +91,5 @@ func newMarketingFixture(t *testing.T, base, token, tenant, m, contactID string)
 // placeholderMarketing is a marketing fixture of made-up ids.
 func placeholderMarketing() marketingFixture {
 	return marketingFixture{SegmentID: ids.New(), ListID: ids.New(), CampaignID: ids.New(), TemplateID: ids.New(), SendID: ids.New(),
-		FormID: ids.New(), Suppressed: "supp@example.com", FormLabel: "Label"}
+		FormID: ids.New(), JourneyID: ids.New(), Suppressed: "supp@example.com", FormLabel: "Label"}
 }
