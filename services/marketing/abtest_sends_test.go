@@ -90,8 +90,13 @@ func TestABSendSignificantWinnerGoesToTheRest(t *testing.T) {
 	if r.State != messaging.ABDecided || d == nil || d.Winner != "B" || d.By != messaging.DecidedBySignificance || d.PValue >= 0.05 {
 		t.Fatalf("results %+v decision %+v, want B by significance", r, d)
 	}
-	if d.Variants[0].Opens != 1 || d.Variants[1].Opens != 10 || d.Variants[1].OpenRate != 1 || r.Rest.Sent != 20 || r.Rest.Held != 0 {
-		t.Errorf("decided on %+v, rest %+v; want 1 and 10 opens of 10, the rest's 20 sent", d.Variants, r.Rest)
+	// The judge may decide while B's opens are still coming in: the z-test
+	// is significant at 0.95 from 6 opens of 10 against A's 1 of 10.
+	if d.Variants[0].Opens != 1 || d.Variants[1].Opens < 6 || r.Rest.Sent != 20 || r.Rest.Held != 0 {
+		t.Errorf("decided on %+v, rest %+v; want 1 open of A's 10 and 6 or more of B's, the rest's 20 sent", d.Variants, r.Rest)
+	}
+	if r.Variants[0].Opens != 1 || r.Variants[1].Opens != 10 || r.Variants[1].OpenRate != 1 {
+		t.Errorf("results %+v, want 1 and 10 opens of 10", r.Variants)
 	}
 	decided := ofType(e.messagingEvents("send.ab_decided", "send.completed"), "dev.rapport.marketing.send.ab_decided.v1", s.ID)
 	if len(decided) != 1 || eventData[messaging.Decision](t, decided[0]).Winner != "B" {

@@ -1,7 +1,6 @@
 package marketing_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +24,6 @@ type rebuildBody struct {
 // contact deleted or merged away, nor touching another tenant's.
 func TestAudienceRebuildRestoresLostRows(t *testing.T) {
 	e := newEnv(t)
-	t.Setenv("KAFKA_BROKERS", strings.Join(e.brokers, ","))
 	u, other := newUser(uuid.NewString()), newUser(uuid.NewString())
 	ada := person{id: uuid.NewString(), first: "Ada", email: "ada@example.com", stage: "lead", version: 1}
 	bo := person{id: uuid.NewString(), first: "Bo", email: "bo@example.com", stage: "lead", version: 1}

@@ -1,10 +1,12 @@
 package marketing
 
 import (
+	"log/slog"
 	"testing"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/marketing/internal/marketingdb"
 )
@@ -17,6 +19,9 @@ func TestRoutesAreTheDocumentedOperations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := outbox.NewDB(nil, marketingdb.Events, "")
-	contracttest.CheckRoutes(t, doc, routes(db, nil, func(string) string { return "" }))
+	p, err := newParts(outbox.NewDB(nil, marketingdb.Events, ""), starter.Env{Logger: slog.New(slog.DiscardHandler)}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracttest.CheckRoutes(t, doc, routes(p))
 }

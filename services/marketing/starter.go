@@ -48,27 +48,58 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	db := outbox.NewDB(env.DB, marketingdb.Events, env.Topic)
-	getenv := os.Getenv
-	// tracking: the links' key (MARKETING_LINK_KEY) is checked once here
-	if _, err := tracking.LinksFromEnv(getenv, env.Logger); err != nil {
+	p, err := newParts(outbox.NewDB(env.DB, marketingdb.Events, env.Topic), env, os.Getenv)
+	if err != nil {
 		return starter.API{}, err
 	}
-	return starter.API{Routes: routes(db, env.Cursors, getenv), OpenAPI: spec,
-		Consumers: consumers(db, env.Logger, getenv), Jobs: jobs(db, env.Logger, getenv),
-		Servers: servers(db, env.Logger, getenv)}, nil
+	return starter.API{Routes: routes(p), OpenAPI: spec, Consumers: consumers(p), Jobs: jobs(p), Servers: servers(p)}, nil
+}
+
+// parts is what the contexts are wired on: the database, the cursors,
+// the logger, the environment, and what of it build reads once (a bad
+// value stops the start there, naming its variable).
+type parts struct {
+	db          *outbox.DB
+	cursors     *kitx.Cursors
+	logger      *slog.Logger
+	getenv      func(string) string
+	brokers     []string
+	topicPrefix string
+	// tracking: the service of the links (MARKETING_PUBLIC_URL,
+	// MARKETING_LINK_KEY) and of the feedback that comes back
+	tracking *tracking.Service
+	// messaging: the sender's relay, SMS provider and From
+	sending messaging.Config
+	// forms: the confirmation mails' relay and links
+	forms forms.Config
+}
+
+// newParts reads the environment's configuration of the contexts.
+func newParts(db *outbox.DB, env starter.Env, getenv func(string) string) (parts, error) {
+	p := parts{db: db, cursors: env.Cursors, logger: env.Logger, getenv: getenv, brokers: env.Config.Brokers, topicPrefix: env.Config.TopicPrefix}
+	links, err := tracking.LinksFromEnv(getenv, env.Logger)
+	if err != nil {
+		return p, err
+	}
+	p.tracking = tracking.NewService(db, links, env.Cursors, env.Logger)
+	if p.sending, err = messaging.ConfigFromEnv(links, getenv, env.Logger); err != nil {
+		return p, err
+	}
+	p.forms, err = forms.ConfigFromEnv(links, getenv)
+	return p, err
 }
 
 // servers are the service's listeners beside its HTTP server.
-func servers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Server {
+func servers(p parts) []starter.Server {
 	return slices.Concat[[]starter.Server](
 		// tracking servers
-		tracking.MustFromEnv(db, nil, getenv, logger).Servers(getenv),
+		p.tracking.Servers(p.getenv),
 	)
 }
 
 // consumers are the service's consumers of events.
-func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Consumer {
+func consumers(p parts) []starter.Consumer {
+	db, logger := p.db, p.logger
 	return []starter.Consumer{
 		// audience consumers
 		{Group: audience.ProjectionGroup, Contexts: audience.ProjectionContexts, Handler: audience.NewProjection(db, logger).Handle},
@@ -90,14 +121,15 @@ func consumers(db *outbox.DB, logger *slog.Logger, getenv func(string) string) [
 }
 
 // jobs are the service's periodic jobs, on every instance.
-func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []starter.Job {
+func jobs(p parts) []starter.Job {
+	db, logger, getenv := p.db, p.logger, p.getenv
 	return []starter.Job{
 		// audience jobs
 		{Name: "audience: time-relative segments", Every: audience.RelativeEvery, Run: audience.NewRelative(db, logger).Run},
 		// campaigns jobs
 		// templates jobs
 		// messaging jobs
-		messaging.NewSender(db, getenv, logger).Job(),
+		messaging.NewSender(db, p.sending, logger).Job(),
 		messaging.NewABJudge(db, logger).Job(),
 		// tracking jobs
 		// journeys jobs
@@ -109,11 +141,12 @@ func jobs(db *outbox.DB, logger *slog.Logger, getenv func(string) string) []star
 
 // routes is the service's route table, every context's, each route with
 // its permission; the contexts share db.
-func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []starter.Route {
+func routes(p parts) []starter.Route {
+	db, cursors, logger := p.db, p.cursors, p.logger
 	return slices.Concat[[]starter.Route](
 		// audience routes
 		audience.Routes(audience.NewService(db, cursors),
-			audience.NewRebuilder(db, audience.NewProjection(db, slog.Default()), getenv, slog.Default())),
+			audience.NewRebuilder(db, audience.NewProjection(db, logger), p.brokers, p.topicPrefix, logger)),
 		// campaigns routes
 		campaigns.Routes(campaigns.NewService(db, cursors)),
 		// templates routes
@@ -122,11 +155,11 @@ func routes(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string) []
 		messaging.Routes(messaging.NewService(db, cursors)),
 		messaging.ABRoutes(messaging.NewService(db, cursors)),
 		// tracking routes
-		tracking.Routes(tracking.MustFromEnv(db, cursors, getenv, slog.Default())),
+		tracking.Routes(p.tracking),
 		// journeys routes
 		journeys.Routes(journeys.NewService(db, cursors)),
 		// forms routes
-		forms.Routes(forms.NewService(db, cursors, forms.MustConfig(getenv), slog.Default())),
+		forms.Routes(forms.NewService(db, cursors, p.forms, logger)),
 		// attribution routes
 		attribution.Routes(attribution.NewService(db, cursors)),
 	)

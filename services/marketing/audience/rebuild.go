@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -48,19 +47,19 @@ type Rebuild struct {
 // its first offset up to the end it has when the rebuild starts, applies
 // the tenant's events as the Projection does (rewriting a row at the
 // event's version, so a damaged or lost row is put right; tombstones
-// still hold), and records its progress. It reads KAFKA_BROKERS and
-// TOPIC_PREFIX, the starter's own variables, when a rebuild starts.
+// still hold), and records its progress.
 type Rebuilder struct {
 	db         *outbox.DB
 	projection *Projection
-	getenv     func(string) string
+	brokers    []string // the service's brokers (KAFKA_BROKERS)
+	topic      string   // contacts' topic, with the service's prefix
 	logger     *slog.Logger
 	now        func() time.Time
 }
 
 // NewRebuilder returns the Rebuilder applying events with projection.
-func NewRebuilder(db *outbox.DB, projection *Projection, getenv func(string) string, logger *slog.Logger) *Rebuilder {
-	return &Rebuilder{db: db, projection: projection, getenv: getenv, logger: logger, now: time.Now}
+func NewRebuilder(db *outbox.DB, projection *Projection, brokers []string, topicPrefix string, logger *slog.Logger) *Rebuilder {
+	return &Rebuilder{db: db, projection: projection, brokers: brokers, topic: events.Topic(topicPrefix, registry.Contacts), logger: logger, now: time.Now}
 }
 
 // Start starts a rebuild of the caller's tenant's audience in the
@@ -70,7 +69,7 @@ func (r *Rebuilder) Start(ctx context.Context) (out Rebuild, err error) {
 	if err != nil {
 		return out, err
 	}
-	brokers := brokerList(r.getenv("KAFKA_BROKERS"))
+	brokers := r.brokers
 	if len(brokers) == 0 {
 		return out, ErrRebuildUnavailable
 	}
@@ -136,7 +135,7 @@ func (r *Rebuilder) run(ctx context.Context, tenant, id string, brokers []string
 // replay applies the tenant's events of contacts' topic, every partition
 // from its first offset to the end it has now, and returns how many.
 func (r *Rebuilder) replay(ctx context.Context, tenant, id string, brokers []string) (int64, error) {
-	topic := events.Topic(r.getenv("TOPIC_PREFIX"), registry.Contacts)
+	topic := r.topic
 	ends, err := endOffsets(ctx, brokers, topic)
 	if err != nil {
 		return 0, err
@@ -226,15 +225,4 @@ func endOffsets(ctx context.Context, brokers []string, topic string) (map[int]in
 		}
 	}
 	return out, nil
-}
-
-// brokerList splits KAFKA_BROKERS.
-func brokerList(s string) []string {
-	var out []string
-	for _, b := range strings.Split(s, ",") {
-		if b = strings.TrimSpace(b); b != "" {
-			out = append(out, b)
-		}
-	}
-	return out
 }

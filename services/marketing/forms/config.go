@@ -1,12 +1,8 @@
 package forms
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
-	"log/slog"
 	"net/url"
-	"strings"
 
 	"github.com/rapport-crm/rapport/services/marketing/tracking"
 )
@@ -35,37 +31,12 @@ type Config struct {
 	From string
 }
 
-// defaultPublicURL is the gateway of make run.
-const defaultPublicURL = "http://127.0.0.1:8080"
-
-// minKeyLen is the shortest link key accepted, in bytes decoded.
-const minKeyLen = 32
-
-// ConfigFromEnv reads the Config of getenv; a bad value is an error
-// naming its variable. An unset key is a random one, with a warning to
-// logger: confirmation links then die with the process.
-func ConfigFromEnv(getenv func(string) string, logger *slog.Logger) (Config, error) {
-	c := Config{PublicURL: strings.TrimRight(getenv(tracking.EnvPublicURL), "/"), SMTPURL: getenv(EnvSMTPURL), From: getenv(EnvMailFrom)}
-	if c.PublicURL == "" {
-		c.PublicURL = defaultPublicURL
-	}
-	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return c, fmt.Errorf("forms: %s %q is not an http(s) URL", tracking.EnvPublicURL, c.PublicURL)
-	}
-	if raw := getenv(tracking.EnvLinkKey); raw != "" {
-		key, err := base64.StdEncoding.DecodeString(raw)
-		if err != nil {
-			key, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(raw, "="))
-		}
-		if err != nil || len(key) < minKeyLen {
-			return c, fmt.Errorf("forms: %s must be base64 of at least %d bytes", tracking.EnvLinkKey, minKeyLen)
-		}
-		c.Key = key
-	} else {
-		c.Key = make([]byte, minKeyLen)
-		_, _ = rand.Read(c.Key)
-		logger.Warn(tracking.EnvLinkKey + " is unset: forms' confirmation links are signed with a random key and stop working when the process ends")
-	}
+// ConfigFromEnv reads the Config of getenv, under the public URL of
+// links (tracking's MARKETING_PUBLIC_URL) and with a key derived from
+// theirs (MARKETING_LINK_KEY); a bad value is an error naming its
+// variable.
+func ConfigFromEnv(links tracking.Links, getenv func(string) string) (Config, error) {
+	c := Config{PublicURL: links.PublicURL(), Key: links.SubKey("forms"), SMTPURL: getenv(EnvSMTPURL), From: getenv(EnvMailFrom)}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || u.Port() == "" {
@@ -77,15 +48,4 @@ func ConfigFromEnv(getenv func(string) string, logger *slog.Logger) (Config, err
 		c.From = "no-reply@" + u.Hostname()
 	}
 	return c, nil
-}
-
-// MustConfig is ConfigFromEnv for the service's wiring, whose route
-// table cannot return an error: a bad value stops the program with the
-// line naming its variable.
-func MustConfig(getenv func(string) string) Config {
-	c, err := ConfigFromEnv(getenv, slog.Default())
-	if err != nil {
-		panic(err)
-	}
-	return c
 }

@@ -20,25 +20,30 @@ const (
 )
 
 // Config is what the sender is configured with: the relay (nil: email
-// fails with ErrNoRelay), the default From, the SMS provider (nil: SMS
-// fails with ErrNoSMS) and the links of messages; Off runs no sender.
+// fails with ErrNoRelay), the default From (MailFrom the address,
+// MailFromName its display name), the SMS provider (nil: SMS fails with
+// ErrNoSMS) and the links of messages; Off runs no sender.
 type Config struct {
-	Off      bool
-	Relay    *relay
-	MailFrom string
-	SMS      SMSProvider
-	Links    tracking.Links
+	Off          bool
+	Relay        *relay
+	MailFrom     string
+	MailFromName string
+	SMS          SMSProvider
+	Links        tracking.Links
 }
 
-// ConfigFromEnv reads the sender's configuration through getenv.
-func ConfigFromEnv(getenv func(string) string, logger *slog.Logger) (Config, error) {
-	links, err := tracking.LinksFromEnv(getenv, logger)
-	if err != nil {
-		return Config{}, err
-	}
-	cfg := Config{Links: links, MailFrom: getenv(EnvMailFrom), Off: getenv(EnvSender) == "off"}
-	if cfg.MailFrom != "" && !isAddress(cfg.MailFrom) {
-		return Config{}, fmt.Errorf("%s %q is not an email address", EnvMailFrom, cfg.MailFrom)
+// ConfigFromEnv reads the sender's configuration through getenv, its
+// messages' links being links; a bad value is an error naming its
+// variable.
+func ConfigFromEnv(links tracking.Links, getenv func(string) string, logger *slog.Logger) (Config, error) {
+	var err error
+	cfg := Config{Links: links, Off: getenv(EnvSender) == "off"}
+	if raw := getenv(EnvMailFrom); raw != "" {
+		a, err := mail.ParseAddress(raw)
+		if err != nil {
+			return Config{}, fmt.Errorf("%s %q is not an email address (with or without a name)", EnvMailFrom, raw)
+		}
+		cfg.MailFrom, cfg.MailFromName = a.Address, a.Name
 	}
 	if raw := getenv(EnvSMTPURL); raw != "" {
 		if cfg.Relay, err = parseRelay(raw); err != nil {

@@ -48,7 +48,6 @@ import (
 type Sender struct {
 	db     *outbox.DB
 	cfg    Config
-	cfgErr error
 	id     string
 	logger *slog.Logger
 	now    func() time.Time
@@ -86,12 +85,10 @@ const (
 	bookkeeping = 10 * time.Second
 )
 
-// NewSender returns the sending job's worker on db, configured through
-// getenv (ConfigFromEnv); a bad configuration is the error of every run.
-func NewSender(db *outbox.DB, getenv func(string) string, logger *slog.Logger) *Sender {
-	cfg, err := ConfigFromEnv(getenv, logger)
+// NewSender returns the sending job's worker on db, configured with cfg.
+func NewSender(db *outbox.DB, cfg Config, logger *slog.Logger) *Sender {
 	host, _ := os.Hostname()
-	return &Sender{db: db, cfg: cfg, cfgErr: err, id: host + "/" + ids.New(), logger: logger, now: pg.Now}
+	return &Sender{db: db, cfg: cfg, id: host + "/" + ids.New(), logger: logger, now: pg.Now}
 }
 
 // Job is the sending job, for the service's jobs.
@@ -102,9 +99,6 @@ func (s *Sender) Job() starter.Job {
 // Run works on every tenant with sends to start, messages to send or
 // sends to complete.
 func (s *Sender) Run(ctx context.Context) error {
-	if s.cfgErr != nil {
-		return s.cfgErr
-	}
 	if s.cfg.Off {
 		return nil
 	}
@@ -204,6 +198,9 @@ func (s *Sender) batchOf(ctx context.Context, tx *outbox.Tx, tenant string) (bat
 	b := batch{tenant: tenant, settings: set, from: set.FromAddress}
 	if b.from == "" {
 		b.from = s.cfg.MailFrom
+		if b.settings.FromName == "" {
+			b.settings.FromName = s.cfg.MailFromName
+		}
 	}
 	b.domain = domainOf(b.from)
 	if set.DKIM != nil {

@@ -9,7 +9,9 @@ package tracking
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -100,6 +102,19 @@ func LinksFromEnv(getenv func(string) string, logger *slog.Logger) (Links, error
 		return Links{}, ErrLinkKey
 	}
 	return NewLinks(public, key), nil
+}
+
+// PublicURL is the public URL the links are under, without a trailing
+// slash.
+func (l Links) PublicURL() string { return l.base }
+
+// SubKey derives from the link key the key of another signed link of the
+// service (forms' confirmation links): HMAC-SHA256 of purpose, so that
+// no token of one kind ever verifies as another.
+func (l Links) SubKey(purpose string) []byte {
+	m := hmac.New(sha256.New, l.key)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
 }
 
 // The route of each kind of link, under /m/<tenant>/ at the gateway and

@@ -33,25 +33,6 @@ func NewService(db *outbox.DB, links Links, cursors *kitx.Cursors, logger *slog.
 	return &Service{db: db, links: links, cursors: cursors, logger: logger, now: time.Now}
 }
 
-// FromEnv returns the Service on db with LinksFromEnv's links.
-func FromEnv(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string, logger *slog.Logger) (*Service, error) {
-	links, err := LinksFromEnv(getenv, logger)
-	if err != nil {
-		return nil, err
-	}
-	return NewService(db, links, cursors, logger), nil
-}
-
-// MustFromEnv is FromEnv for the route table, which build has checked
-// LinksFromEnv for first: a bad MARKETING_LINK_KEY stops the start there.
-func MustFromEnv(db *outbox.DB, cursors *kitx.Cursors, getenv func(string) string, logger *slog.Logger) *Service {
-	s, err := FromEnv(db, cursors, getenv, logger)
-	if err != nil {
-		panic(err)
-	}
-	return s
-}
-
 // token reads the caller's token of kind: the caller's tenant (the
 // gateway's /m/<tenant>/) must be the token's, or the link is not found.
 func (s *Service) token(ctx context.Context, kind Kind, raw string) (Token, error) {
