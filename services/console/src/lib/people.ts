@@ -1,6 +1,7 @@
 import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { createElement, Fragment, useEffect, useMemo, useState } from "react";
+import { createElement, Fragment, useMemo } from "react";
 import { api, unwrap } from "../api/client";
+import { useDebounced } from "./useDebounced";
 import type { components } from "../api/schema";
 
 /** Person is a colleague as the people directory (GET /v1/people) shows them. */
@@ -62,16 +63,6 @@ function personQuery(id: string) {
 /** remember seeds the cache of each person by id from a list that holds them. */
 function remember(qc: QueryClient, people: Person[]): void {
   people.forEach((p) => qc.setQueryData(personKey(p.id), p));
-}
-
-/** useDebounced is value once it has stayed the same for ms. */
-function useDebounced<V>(value: V, ms: number): V {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const h = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(h);
-  }, [value, ms]);
-  return v;
 }
 
 /**

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { api, unwrap } from "../../api/client";
 import { marketingKey } from "./api";
 import { audienceSearch } from "./segments";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "../../lib/useDebounced";
 
 /** ContactPicker chooses a contact of the audience, searched by name or address as it is typed. */
 export function ContactPicker({ id, label, value, onChange }: { id: string; label: string; value?: string; onChange: (id: string | undefined) => void }) {

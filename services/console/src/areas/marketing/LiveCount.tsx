@@ -4,7 +4,7 @@ import { api, unwrap } from "../../api/client";
 import type { FilterNode } from "../../components/filter/model";
 import { useI18n } from "../../i18n/I18n";
 import { formatNumber } from "../../lib/dates";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "../../lib/useDebounced";
 import { marketingKey } from "./api";
 
 /**

@@ -5,7 +5,7 @@ import { useNavigate } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useI18n } from "../../i18n/I18n";
 import type { Case } from "./api";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "../../lib/useDebounced";
 
 /**
  * MergeDialog merges a duplicate case into another one, found by number or

@@ -5,7 +5,7 @@ import { Link } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { useI18n } from "../../i18n/I18n";
 import { Highlight } from "./Highlight";
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "../../lib/useDebounced";
 
 /**
  * Suggestions lists the published articles that match a case's text best
