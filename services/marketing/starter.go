@@ -85,8 +85,8 @@ func newParts(db *outbox.DB, env starter.Env, getenv func(string) string) (parts
 	if p.sending, err = messaging.ConfigFromEnv(links, getenv, env.Logger); err != nil {
 		return p, err
 	}
-	p.forms, err = forms.ConfigFromEnv(links, getenv)
-	return p, err
+	p.forms = forms.NewConfig(links, p.sending)
+	return p, nil
 }
 
 // servers are the service's listeners beside its HTTP server.

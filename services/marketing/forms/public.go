@@ -171,7 +171,7 @@ func (s *Service) sendConfirmation(ctx context.Context, tenant string, f Form, s
 	link := s.formURL(tenant, f.ID) + "/confirm/" + confirmToken(s.cfg.Key, tenant, f.ID, sub.ID)
 	l, err := confirmationMail(f, sub.Email, link)
 	if err == nil {
-		err = s.mail.send(l)
+		err = s.sendMail(ctx, l)
 	}
 	if err == nil {
 		return nil

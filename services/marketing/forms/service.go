@@ -23,7 +23,6 @@ type Service struct {
 	db      *outbox.DB
 	cursors *kitx.Cursors
 	cfg     Config
-	mail    mailer
 	logger  *slog.Logger
 	now     func() time.Time
 }
@@ -31,7 +30,7 @@ type Service struct {
 // NewService returns the Service on db, paging with cursors, configured
 // by cfg, logging the refused submissions to logger.
 func NewService(db *outbox.DB, cursors *kitx.Cursors, cfg Config, logger *slog.Logger) *Service {
-	return &Service{db: db, cursors: cursors, cfg: cfg, mail: newMailer(cfg), logger: logger, now: time.Now}
+	return &Service{db: db, cursors: cursors, cfg: cfg, logger: logger, now: time.Now}
 }
 
 // Page is a page of a list.

@@ -205,3 +205,19 @@ func (l *line) hangUp() {
 		l.sess = nil
 	}
 }
+
+// Deliver sends one composed mail, raw, from from to to through the relay
+// in a session of its own: the mails of other contexts (forms'
+// confirmations) that are not a send's messages. ErrNoRelay when none is
+// configured.
+func (c Config) Deliver(ctx context.Context, from, to string, raw []byte) error {
+	if c.Relay == nil {
+		return ErrNoRelay
+	}
+	s, err := c.Relay.open(ctx, domainOf(from))
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return s.transaction(from, to, raw)
+}
