@@ -69,6 +69,8 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 				Handler: timeline.NewRecorder(db, env.Logger, env.Metrics.Registry()).Handle},
 			// marketing's unsubscribes: the contact's consent on the channel denied
 			{Group: records.UnsubscribesGroup, Contexts: records.UnsubscribesContexts, Handler: records.NewUnsubscribes(db, env.Logger).Handle},
+			// marketing's journeys' update steps: the contact's tags or a field changed
+			{Group: records.JourneyUpdatesGroup, Contexts: records.JourneyUpdatesContexts, Handler: records.NewJourneyUpdates(db, env.Logger).Handle},
 		},
 	}, nil
 }
