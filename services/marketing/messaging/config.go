@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/mail"
 
+	"github.com/rapport-crm/rapport/libs/mailrelay"
+
 	"github.com/rapport-crm/rapport/services/marketing/tracking"
 )
 
@@ -25,7 +27,7 @@ const (
 // ErrNoSMS) and the links of messages; Off runs no sender.
 type Config struct {
 	Off          bool
-	Relay        *relay
+	Relay        *mailrelay.Relay
 	MailFrom     string
 	MailFromName string
 	SMS          SMSProvider
@@ -46,7 +48,7 @@ func ConfigFromEnv(links tracking.Links, getenv func(string) string, logger *slo
 		cfg.MailFrom, cfg.MailFromName = a.Address, a.Name
 	}
 	if raw := getenv(EnvSMTPURL); raw != "" {
-		if cfg.Relay, err = parseRelay(raw); err != nil {
+		if cfg.Relay, err = mailrelay.Parse(raw, EnvSMTPURL); err != nil {
 			return Config{}, err
 		}
 	} else {

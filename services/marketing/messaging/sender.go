@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/mailrelay"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -321,7 +322,7 @@ func emailsOf(out []outgoing) []message {
 
 // sendMail sends the mail of o in the session sess and records how it
 // ended; it says whether the session's connection broke.
-func (s *Sender) sendMail(ctx context.Context, b batch, o *outgoing, sess *session) bool {
+func (s *Sender) sendMail(ctx context.Context, b batch, o *outgoing, sess *mailrelay.Session) bool {
 	raw, err := compose(o.mail, s.now(), b.key, b.domain, selectorOf(b.settings))
 	if err != nil {
 		o.err = err
@@ -331,22 +332,22 @@ func (s *Sender) sendMail(ctx context.Context, b batch, o *outgoing, sess *sessi
 	if !s.recheck(ctx, b.tenant, o) {
 		return false
 	}
-	err = sess.send(b.from, o.msg.Address, raw)
-	var re *relayError
+	err = sess.Send(b.from, o.msg.Address, raw)
+	var re *mailrelay.Error
 	switch {
 	case err == nil:
 		s.sent(ctx, b.tenant, o, "")
 		return false
-	case errors.As(err, &re) && re.outcome == outcomeRetry:
+	case errors.As(err, &re) && re.Outcome == mailrelay.Retry:
 		s.retry(ctx, b.tenant, []message{o.msg}, err)
-	case errors.As(err, &re) && re.outcome == outcomeUncertain:
+	case errors.As(err, &re) && re.Outcome == mailrelay.Uncertain:
 		o.err = fmt.Errorf("%w (%v)", errInterrupted, err)
 		s.record(ctx, b.tenant, o)
 	default:
 		o.err = err
 		s.record(ctx, b.tenant, o)
 	}
-	return errors.As(err, &re) && re.broken
+	return errors.As(err, &re) && re.Broken
 }
 
 // selectorOf is the DKIM selector of set ("" unsigned).
