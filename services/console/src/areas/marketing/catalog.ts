@@ -3,9 +3,10 @@ import { audience } from "./texts/audience";
 import { campaigns } from "./texts/campaigns";
 import { content } from "./texts/content";
 import { forms } from "./texts/forms";
+import { journeys } from "./texts/journeys";
 
 /** catalog holds the marketing pages' texts, kept in files by subject. */
 export const catalog: Catalog = {
-  en: { ...audience.en, ...campaigns.en, ...content.en, ...forms.en },
-  zh: { ...audience.zh, ...campaigns.zh, ...content.zh, ...forms.zh },
+  en: { ...audience.en, ...campaigns.en, ...content.en, ...forms.en, ...journeys.en },
+  zh: { ...audience.zh, ...campaigns.zh, ...content.zh, ...forms.zh, ...journeys.zh },
 };

@@ -1,7 +1,7 @@
-import { ClusterOutlined, FileTextOutlined, FlagOutlined, FormOutlined, FundOutlined, SendOutlined } from "@ant-design/icons";
+import { ApartmentOutlined, ClusterOutlined, FileTextOutlined, FlagOutlined, FormOutlined, FundOutlined, SendOutlined } from "@ant-design/icons";
 import { page, type Area } from "../types";
 
-/** marketing is the marketer's area: segments and lists, campaigns, templates, sends, web forms and the campaigns' ROI. */
+/** marketing is the marketer's area: segments and lists, campaigns, templates, sends, web forms, journeys and the campaigns' ROI. */
 export const marketing: Area = {
   name: "marketing",
   routes: [
@@ -21,6 +21,9 @@ export const marketing: Area = {
     page("marketing/forms/new", () => import("./FormPage")),
     page("marketing/forms/:id", () => import("./FormPage")),
     page("marketing/roi", () => import("./RoiPage")),
+    page("marketing/journeys", () => import("./JourneysPage")),
+    page("marketing/journeys/new", () => import("./JourneyPage")),
+    page("marketing/journeys/:id", () => import("./JourneyPage")),
   ],
   menu: [
     { path: "/marketing/segments", labelKey: "marketing.menu.segments", icon: <ClusterOutlined />, group: "marketing", order: 10, permission: "marketing:read" },
@@ -29,6 +32,7 @@ export const marketing: Area = {
     { path: "/marketing/sends", labelKey: "marketing.menu.sends", icon: <SendOutlined />, group: "marketing", order: 40, permission: "marketing:read" },
     { path: "/marketing/forms", labelKey: "marketing.menu.forms", icon: <FormOutlined />, group: "marketing", order: 50, permission: "marketing:read" },
     { path: "/marketing/roi", labelKey: "marketing.menu.roi", icon: <FundOutlined />, group: "marketing", order: 60, permission: "marketing:read" },
+    { path: "/marketing/journeys", labelKey: "marketing.menu.journeys", icon: <ApartmentOutlined />, group: "marketing", order: 45, permission: "marketing:read" },
   ],
   catalog: () => import("./catalog"),
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addStep, layout, newStepId, removeStep, stepProblems, type JourneyStep } from "./journeys";
+import { addStep, journeyBody, layout, newStepId, removeStep, settingsOf, stepProblems, type JourneyStep } from "./journeys";
 
 /** welcome is a send, a wait, a branch on the send's open with a reminder on no, then an exit on both paths. */
 const welcome: JourneyStep[] = [
@@ -90,5 +90,32 @@ describe("journey graph edits", () => {
     ]);
     expect(byStep).toEqual({ opened: ["yes: must be the id of a step of this journey"], mail: ["templateId: must be a template's id"] });
     expect(rest.map((f) => f.field)).toEqual(["steps/9/next", "trigger/segmentId"]);
+  });
+});
+
+describe("journey body", () => {
+  it("keeps only the trigger's own fields, re-entry's after for mode after, and no goal as null", () => {
+    const v = { ...settingsOf(), name: " Welcome ", trigger: { type: "event" as const, event: "message.clicked", segmentId: "old", campaignId: "" } };
+    expect(journeyBody(v, welcome, undefined)).toEqual({
+      name: "Welcome",
+      campaignId: null,
+      trigger: { type: "event", event: "message.clicked" },
+      steps: welcome,
+      reEntry: { mode: "never" },
+      goal: null,
+    });
+  });
+  it("makes the goal from a segment or the filter, and re-entry after its duration", () => {
+    const base = { ...settingsOf(), name: "x", reEntry: { mode: "after" as const, after: " P30D " } };
+    expect(journeyBody({ ...base, goalKind: "segment", goalSegmentId: "g" }, welcome, undefined)).toMatchObject({ goal: { segmentId: "g" }, reEntry: { mode: "after", after: "P30D" } });
+    const f = { field: "city", op: "eq", value: "Shanghai" };
+    expect(journeyBody({ ...base, goalKind: "filter" }, welcome, f).goal).toEqual({ filter: f });
+    expect(journeyBody({ ...base, goalKind: "filter" }, welcome, undefined).goal).toEqual({ filter: {} });
+  });
+  it("reads a journey's goal kind back", () => {
+    const j = { id: "j", name: "n", status: "draft" as const, trigger: { type: "segment_entered" as const, segmentId: "s" }, steps: welcome, reEntry: { mode: "never" as const }, createdBy: "u", createdAt: "", updatedAt: "", version: 1 };
+    expect(settingsOf({ ...j, goal: { segmentId: "g" } })).toMatchObject({ goalKind: "segment", goalSegmentId: "g" });
+    expect(settingsOf({ ...j, goal: { filter: {} } }).goalKind).toBe("filter");
+    expect(settingsOf(j).goalKind).toBe("none");
   });
 });

@@ -210,3 +210,58 @@ export function stepProblems(steps: JourneyStep[], fields: { field: string; reas
   }
   return { byStep, rest };
 }
+
+/** JourneySettings are the journey form's fields beside the steps. */
+export interface JourneySettings {
+  name: string;
+  campaignId?: string;
+  trigger: { type: Journey["trigger"]["type"]; segmentId?: string; formId?: string; event?: string; campaignId?: string };
+  reEntry: { mode: Journey["reEntry"]["mode"]; after?: string };
+  goalKind: "none" | "segment" | "filter";
+  goalSegmentId?: string;
+}
+
+/** JourneyBody is what journeyBody makes: a JourneyInput whose campaign and goal are null when none (for a merge patch). */
+export type JourneyBody = Omit<JourneyInput, "campaignId" | "goal"> & { campaignId: string | null; goal: Journey["goal"] | null };
+
+/** triggerFields are the fields each trigger type keeps. */
+const triggerFields = { segment_entered: ["segmentId"], form_submitted: ["formId"], event: ["event", "campaignId"] } as const;
+
+/**
+ * settingsOf are a journey's settings as the form shows them; a new
+ * journey starts on a segment entered, never re-entered, with no goal.
+ */
+export function settingsOf(j?: Journey): JourneySettings {
+  if (!j) return { name: "", trigger: { type: "segment_entered" }, reEntry: { mode: "never" }, goalKind: "none" };
+  return {
+    name: j.name,
+    campaignId: j.campaignId,
+    trigger: { ...j.trigger },
+    reEntry: { ...j.reEntry },
+    goalKind: j.goal?.segmentId ? "segment" : j.goal?.filter ? "filter" : "none",
+    goalSegmentId: j.goal?.segmentId,
+  };
+}
+
+/**
+ * journeyBody is the journey the form, the canvas and the goal's filter
+ * make: the trigger keeps only its type's fields, re-entry its after only
+ * for mode after, and a goal of kind filter with no condition is an empty
+ * filter (which the API refuses, naming goal).
+ */
+export function journeyBody(v: JourneySettings, steps: JourneyStep[], goalFilter: object | undefined): JourneyBody {
+  const trigger: JourneySettings["trigger"] = { type: v.trigger.type };
+  for (const f of triggerFields[v.trigger.type] ?? []) {
+    const x = v.trigger[f]?.trim();
+    if (x) trigger[f] = x;
+  }
+  const goal = v.goalKind === "segment" ? { segmentId: v.goalSegmentId ?? "" } : v.goalKind === "filter" ? { filter: (goalFilter ?? {}) as Record<string, never> } : null;
+  return {
+    name: v.name.trim(),
+    campaignId: v.campaignId || null,
+    trigger,
+    steps,
+    reEntry: v.reEntry.mode === "after" ? { mode: "after", after: v.reEntry.after?.trim() ?? "" } : { mode: v.reEntry.mode },
+    goal,
+  };
+}
