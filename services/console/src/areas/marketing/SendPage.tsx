@@ -6,6 +6,7 @@ import { useSession } from "../../auth/session";
 import { ErrorState } from "../../components/ErrorState";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime, formatNumber } from "../../lib/dates";
+import { ABResultsCard } from "./ABResultsCard";
 import { marketingKey } from "./api";
 import { PageTitle } from "./PageTitle";
 import { cancelable, countNames, exclusionReasons, finished } from "./sends";
@@ -98,6 +99,7 @@ export default function SendPage() {
           </Card>
         </Col>
       </Row>
+      <ABResultsCard sendId={s.id} live={!finished(s)} />
     </div>
   );
 }

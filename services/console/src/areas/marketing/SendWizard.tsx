@@ -7,6 +7,8 @@ import { isApiError } from "../../api/problem";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime, formatNumber } from "../../lib/dates";
 import { applyProblem } from "../../lib/forms";
+import { abDefaults, abTestBody, type ABValues } from "./abtest";
+import { ABTestFields } from "./ABTestFields";
 import { marketingKey } from "./api";
 import { PageTitle } from "./PageTitle";
 import { scheduledAt, wizardStep } from "./sends";
@@ -19,10 +21,11 @@ interface WizardValues {
   when: "now" | "later";
   scheduledAt?: string;
   utm?: { source?: string; medium?: string; campaign?: string; content?: string };
+  abTest?: ABValues;
 }
 
 /** stepFields are the fields each step checks before the next. */
-const stepFields: (keyof WizardValues)[][] = [["templateId"], ["segmentId"], ["when", "scheduledAt"]];
+const stepFields: (keyof WizardValues)[][] = [["templateId"], ["segmentId"], ["when", "scheduledAt", "abTest"]];
 
 /**
  * SendWizard sends a template to a segment or list: the template, the
@@ -48,7 +51,7 @@ export default function SendWizard() {
 
   const next = async () => {
     try {
-      await form.validateFields(stepFields[step]);
+      await form.validateFields(stepFields[step], { recursive: true });
       setStep(step + 1);
     } catch {
       // the form shows what is missing under each field
@@ -70,6 +73,7 @@ export default function SendWizard() {
             campaignId: all.campaignId || undefined,
             scheduledAt: all.when === "later" ? scheduledAt(all.scheduledAt) : undefined,
             utm: Object.keys(utm).length > 0 ? utm : undefined,
+            abTest: abTestBody(all.abTest, template.channel),
           },
         }),
       );
@@ -83,13 +87,17 @@ export default function SendWizard() {
       setBusy(false);
     }
   };
+  // Turning the A/B test on makes the send's template its variant A.
+  const abFirstVariant = (changed: Partial<WizardValues>) => {
+    if (changed.abTest?.enabled && !form.getFieldValue(["abTest", "variants", 0, "templateId"])) form.setFieldValue(["abTest", "variants", 0, "templateId"], form.getFieldValue("templateId"));
+  };
   const steps = [t("marketing.send.stepTemplate"), t("marketing.send.stepRecipients"), t("marketing.send.stepWhen"), t("marketing.send.stepReview")];
   return (
     <div data-testid="page-send-new">
       <PageTitle title={t("marketing.sends.new")} />
       <Card>
         <Steps current={step} items={steps.map((title) => ({ title }))} style={{ marginBottom: 24 }} responsive />
-        <Form<WizardValues> form={form} name="send" layout="vertical" initialValues={{ when: "now" }} preserve>
+        <Form<WizardValues> form={form} name="send" layout="vertical" initialValues={{ when: "now", abTest: abDefaults() }} preserve onValuesChange={abFirstVariant}>
           <div hidden={step !== 0}>
             <Form.Item name="templateId" label={t("marketing.send.template")} rules={[chosen]}>
               <Select
@@ -137,6 +145,7 @@ export default function SendWizard() {
                 </Form.Item>
               ))}
             </Space>
+            <ABTestFields value={v?.abTest} channel={template?.channel ?? "email"} templates={templates.data?.items ?? []} />
           </div>
         </Form>
         {step === 3 && (
@@ -149,6 +158,9 @@ export default function SendWizard() {
               { key: "template", label: t("marketing.send.template"), children: template ? `${template.name} (${t(`marketing.channel.${template.channel}`)})` : "" },
               { key: "segment", label: t("marketing.send.segment"), children: segment ? `${segment.name} · ${t("marketing.segment.memberCount", { n: formatNumber(segment.memberCount, locale) })}` : "" },
               { key: "campaign", label: t("marketing.send.campaign"), children: campaign?.name ?? "—" },
+              ...(v?.abTest?.enabled
+                ? [{ key: "ab", label: t("marketing.ab.title"), children: t("marketing.ab.summary", { n: v.abTest.variants.length, share: v.abTest.testShare, metric: t(`marketing.ab.metric.${template?.channel === "sms" ? "click" : v.abTest.metric}`) }) }]
+                : []),
               { key: "when", label: t("marketing.send.when"), children: v?.when === "later" && v.scheduledAt ? formatDateTime(scheduledAt(v.scheduledAt), locale) : t("marketing.send.now") },
             ]}
           />

@@ -21,6 +21,7 @@ describe("sends", () => {
     expect(wizardStep("templateId")).toBe(0);
     expect(wizardStep("segmentId")).toBe(1);
     expect(wizardStep("utm/source")).toBe(2);
+    expect(wizardStep("abTest/variants/1/subject")).toBe(2);
     expect(wizardStep("")).toBe(3);
   });
 });

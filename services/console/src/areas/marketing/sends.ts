@@ -31,7 +31,7 @@ export function scheduledAt(local: string | undefined): string | undefined {
 }
 
 /** wizardSteps are the send fields each step of the send wizard holds. */
-const wizardSteps = [["templateId", "campaignId", "channel"], ["segmentId"], ["when", "scheduledAt", "utm"]];
+const wizardSteps = [["templateId", "campaignId", "channel"], ["segmentId"], ["when", "scheduledAt", "utm", "abTest"]];
 
 /** wizardStep is the step of the send wizard holding the field a problem names ("utm/source"); the review (3) for any other. */
 export function wizardStep(field: string): number {
