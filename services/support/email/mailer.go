@@ -2,18 +2,14 @@ package email
 
 import (
 	"bytes"
-	"crypto/tls"
+	"context"
 	"fmt"
-	"io"
-	"net"
-	"net/url"
 	"time"
 
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/mailrelay"
 
 	"github.com/rapport-crm/rapport/services/support/email/mailparse"
 )
@@ -22,23 +18,26 @@ import (
 // each mail composed by go-message (headers encoded by the library, never
 // by concatenating what customers wrote).
 type Mailer struct {
-	addr   string
-	auth   sasl.Client // nil without credentials
-	domain string      // of the Message-IDs
+	relay  *mailrelay.Relay
+	domain string // of the Message-IDs
 }
 
-// NewMailer returns the mailer of cfg, nil when cfg names no relay.
+// relayTimeout bounds dialling the relay and each of its answers: an
+// acknowledgement is sent before the inbound mail is answered.
+const relayTimeout = 20 * time.Second
+
+// NewMailer returns the mailer of cfg, nil when cfg names no relay (or one
+// ParseConfig refuses).
 func NewMailer(cfg Config) *Mailer {
 	if cfg.SMTPURL == "" {
 		return nil
 	}
-	u, _ := url.Parse(cfg.SMTPURL) // checked by ParseConfig
-	m := &Mailer{addr: u.Host, domain: cfg.domain()}
-	if user := u.User.Username(); user != "" {
-		pass, _ := u.User.Password()
-		m.auth = sasl.NewPlainClient("", user, pass)
+	r, err := mailrelay.Parse(cfg.SMTPURL, "SUPPORT_SMTP_URL")
+	if err != nil {
+		return nil
 	}
-	return m
+	r.Timeout = relayTimeout
+	return &Mailer{relay: r, domain: cfg.domain()}
 }
 
 // Outgoing is a mail the service sends: in a thread (InReplyTo and
@@ -84,59 +83,10 @@ func (m *Mailer) Send(o Outgoing) (string, error) {
 	if err := compose(&buf, h, o); err != nil {
 		return "", fmt.Errorf("compose mail: %w", err)
 	}
-	if err := m.send(o.From.Email, o.To.Email, &buf); err != nil {
+	if err := m.relay.Deliver(context.Background(), o.From.Email, o.To.Email, buf.Bytes()); err != nil {
 		return "", fmt.Errorf("send mail to %s: %w", o.To.Email, err)
 	}
 	return id, nil
-}
-
-// relayTimeout bounds dialling the relay and each of its answers: an
-// acknowledgement is sent before the inbound mail is answered.
-const relayTimeout = 20 * time.Second
-
-// send sends a composed mail through the relay, over TLS when the relay
-// offers STARTTLS, authenticated when the URL has credentials.
-func (m *Mailer) send(from, to string, r io.Reader) error {
-	c, err := m.dial(false)
-	if err != nil {
-		return err
-	}
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		_ = c.Close()
-		if c, err = m.dial(true); err != nil {
-			return err
-		}
-	}
-	defer c.Close()
-	if m.auth != nil {
-		if err := c.Auth(m.auth); err != nil {
-			return err
-		}
-	}
-	if err := c.SendMail(from, []string{to}, r); err != nil {
-		return err
-	}
-	return c.Quit()
-}
-
-// dial connects to the relay, switching to TLS when startTLS.
-func (m *Mailer) dial(startTLS bool) (*smtp.Client, error) {
-	conn, err := net.DialTimeout("tcp", m.addr, relayTimeout)
-	if err != nil {
-		return nil, err
-	}
-	var c *smtp.Client
-	if startTLS {
-		host, _, _ := net.SplitHostPort(m.addr)
-		if c, err = smtp.NewClientStartTLS(conn, &tls.Config{ServerName: host}); err != nil {
-			_ = conn.Close()
-			return nil, err
-		}
-	} else {
-		c = smtp.NewClient(conn)
-	}
-	c.CommandTimeout, c.SubmissionTimeout = relayTimeout, relayTimeout
-	return c, nil
 }
 
 // compose writes o under h: its text, its HTML as an alternative when it
