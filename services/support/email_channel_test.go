@@ -190,6 +190,7 @@ func TestEmailAgentReplyGoesOut(t *testing.T) {
 	if len(files) != 1 || files[0] != "steps.txt: 1. restart\n" {
 		t.Errorf("the reply's attachments: %q", files)
 	}
+	e.recorded(outID)
 	answer := mid(2)
 	if err := e.smtpSend("ann@customer.example", []string{"help@acme.test"}, msg("Done, thanks.\n", "From", "ann@customer.example",
 		"To", "help@acme.test", "Subject", "Re: whatever", "Message-ID", "<"+answer+">", "In-Reply-To", "<"+outID+">")); err != nil {

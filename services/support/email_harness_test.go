@@ -3,6 +3,7 @@ package support_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 func init() {
@@ -147,6 +149,21 @@ func (e *mailEnv) caseOf(messageID string) string {
 		e.t.Fatalf("the mail %s is not delivered: %v", messageID, err)
 	}
 	return id
+}
+
+// recorded waits until the mail the service sent with Message-ID id is
+// recorded in its case's thread (the sender records it in a transaction
+// after the relay took the mail, which the test's relay may deliver
+// first): a customer's answer to it is threaded from then on.
+func (e *mailEnv) recorded(messageID string) {
+	e.t.Helper()
+	testkit.Eventually(e.t, 10*time.Second, "the sent mail "+messageID+" recorded", func() (bool, string) {
+		var n int
+		if err := e.admin.Get(&n, `SELECT count(*) FROM email_message_ids WHERE message_id = $1 AND direction = 'out'`, messageID); err != nil {
+			return false, err.Error()
+		}
+		return n == 1, fmt.Sprintf("%d rows", n)
+	})
 }
 
 // kase is what the email tests read of a case.
