@@ -15,6 +15,8 @@ export function ABTestFields({ value, channel, templates }: { value?: ABValues; 
   const { t } = useI18n();
   const kind = channel === "sms" ? "template" : (value?.kind ?? "template");
   const required = [{ required: true, message: t("marketing.required") }];
+  // A Select's rule is a validator: a required rule sets aria-required on the Select's box, which its role does not allow.
+  const chosen = [{ validator: (_: unknown, x: unknown) => (x ? Promise.resolve() : Promise.reject(new Error(t("marketing.required")))) }];
   return (
     <Card size="small" title={t("marketing.ab.title")} style={{ marginBottom: 16 }} data-testid="ab-fields">
       <Form.Item name={["abTest", "enabled"]} label={t("marketing.ab.enable")} valuePropName="checked">
@@ -38,7 +40,7 @@ export function ABTestFields({ value, channel, templates }: { value?: ABValues; 
                   return (
                     <Space key={row.key} align="start" wrap>
                       {kind === "template" ? (
-                        <Form.Item name={[row.name, "templateId"]} label={label} rules={required} style={{ minWidth: 260 }}>
+                        <Form.Item name={[row.name, "templateId"]} label={label} rules={chosen} style={{ minWidth: 260 }}>
                           <Select
                             aria-label={label}
                             showSearch

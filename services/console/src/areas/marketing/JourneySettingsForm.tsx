@@ -36,6 +36,8 @@ export function JourneySettingsForm({ form, journey, readOnly, goal, onGoal, onC
   const segmentOptions = (segments.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }));
   const campaignOptions = (campaigns.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }));
   const required = [{ required: true, message: t("marketing.required") }];
+  // A Select's rule is a validator: a required rule sets aria-required on the Select's box, which its role does not allow.
+  const chosen = [{ validator: (_: unknown, x: unknown) => (x ? Promise.resolve() : Promise.reject(new Error(t("marketing.required")))) }];
   return (
     <Card>
       <Form<JourneySettings> form={form} name="journey" layout="vertical" disabled={readOnly} initialValues={settingsOf(journey)} onValuesChange={onChange}>
@@ -60,19 +62,19 @@ export function JourneySettingsForm({ form, journey, readOnly, goal, onGoal, onC
           </Col>
           <Col xs={24} md={12}>
             {type === "segment_entered" && (
-              <Form.Item name={["trigger", "segmentId"]} label={t("marketing.send.segment")} rules={required}>
+              <Form.Item name={["trigger", "segmentId"]} label={t("marketing.send.segment")} rules={chosen}>
                 <Select aria-label={t("marketing.send.segment")} showSearch optionFilterProp="label" options={segmentOptions} />
               </Form.Item>
             )}
             {type === "form_submitted" && (
-              <Form.Item name={["trigger", "formId"]} label={t("marketing.journey.form")} rules={required}>
+              <Form.Item name={["trigger", "formId"]} label={t("marketing.journey.form")} rules={chosen}>
                 <Select aria-label={t("marketing.journey.form")} showSearch optionFilterProp="label" options={(forms.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))} />
               </Form.Item>
             )}
             {type === "event" && (
               <Row gutter={8}>
                 <Col span={12}>
-                  <Form.Item name={["trigger", "event"]} label={t("marketing.journey.event")} rules={required}>
+                  <Form.Item name={["trigger", "event"]} label={t("marketing.journey.event")} rules={chosen}>
                     <Select aria-label={t("marketing.journey.event")} options={triggerEvents.map((x) => ({ value: x, label: x }))} />
                   </Form.Item>
                 </Col>
@@ -111,7 +113,7 @@ export function JourneySettingsForm({ form, journey, readOnly, goal, onGoal, onC
               </Radio.Group>
             </Form.Item>
             {v?.goalKind === "segment" && (
-              <Form.Item name="goalSegmentId" label={t("marketing.journey.goalSegment")} rules={required}>
+              <Form.Item name="goalSegmentId" label={t("marketing.journey.goalSegment")} rules={chosen}>
                 <Select aria-label={t("marketing.journey.goalSegment")} showSearch optionFilterProp="label" options={segmentOptions} />
               </Form.Item>
             )}
