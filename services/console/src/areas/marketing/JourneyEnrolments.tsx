@@ -28,7 +28,11 @@ export function JourneyEnrolments({ journey }: { journey: Journey }) {
     const h = e.history[e.history.length - 1];
     return h ? `${step(h.stepId)}: ${h.outcome}` : "";
   };
-  const contact = (e: JourneyEnrolment) => <Link to={`/contacts/${e.contactId}`}>{e.contactId.slice(0, 8)}</Link>;
+  const contact = (e: JourneyEnrolment) => (
+    <Link to={`/contacts/${e.contactId}`} title={e.contactId}>
+      {e.contactId.slice(0, 8)}
+    </Link>
+  );
   return (
     <Card title={t("marketing.journey.enrolments")} style={{ marginTop: 16 }} data-testid="journey-enrolments">
       <PagedList<JourneyEnrolment>

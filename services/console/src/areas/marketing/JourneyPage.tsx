@@ -100,7 +100,7 @@ function JourneyEditor({ journey }: { journey?: Journey }) {
         return;
       }
       const next = await unwrap(
-        api.PATCH("/v1/journeys/{id}", { params: { path: { id: journey.id }, header: ifMatch(version ?? journey.version) }, headers: mergePatch, body: body as never }),
+        api.PATCH("/v1/journeys/{id}", { params: { path: { id: journey.id }, header: ifMatch(version ?? journey.version) }, headers: mergePatch, body: { ...body, goal: body.goal as Record<string, never> | null } }),
       );
       qc.setQueryData(marketingKey("journeys", journey.id), next);
       qc.invalidateQueries({ queryKey: marketingKey("journeys", "list") });
@@ -137,6 +137,10 @@ function JourneyEditor({ journey }: { journey?: Journey }) {
     }
   };
 
+  const number = (id: string) => {
+    const i = steps.findIndex((x) => x.id === id);
+    return i < 0 ? id : String(i + 1);
+  };
   const describe = (s: JourneyStep): string => {
     switch (s.type) {
       case "send":
@@ -144,8 +148,8 @@ function JourneyEditor({ journey }: { journey?: Journey }) {
       case "wait":
         return s.duration || (s.until ? t("marketing.journey.untilValue", { until: s.until }) : "");
       case "branch":
-        if (s.condition?.opened) return t("marketing.journey.ifOpened", { step: s.condition.opened });
-        if (s.condition?.clicked) return t("marketing.journey.ifClicked", { step: s.condition.clicked });
+        if (s.condition?.opened) return t("marketing.journey.ifOpened", { step: number(s.condition.opened) });
+        if (s.condition?.clicked) return t("marketing.journey.ifClicked", { step: number(s.condition.clicked) });
         return t("marketing.journey.condition.filter");
       case "update":
         return s.update?.field ? `${s.update.field} = ${s.update.value ?? ""}` : [...(s.update?.addTags ?? []).map((x) => `+${x}`), ...(s.update?.removeTags ?? []).map((x) => `−${x}`)].join(" ");
