@@ -41,10 +41,13 @@ func setInput(t *testing.T, p *browser.Page, selector, value string) {
 // API's problem (steps/0/templateId); then the template, a wait, a branch
 // on the send's open with a field update on yes and an exit on no (yes
 // laid out left of no). It is saved, activated, and Linus joining the list
-// shows up in its enrolments. A send with an A/B test of two subjects to
+// shows up in its enrolments, his send step queued in his history. A send with an A/B test of two subjects to
 // the Shanghai segment shows its results card with a message sent by each
-// variant. Axe on the journeys list, the canvas, the journey with its
-// enrolments, the wizard's A/B test and the send's results.
+// variant; one made through the API with half of its recipients held back
+// (a send with none held completes undecided) and a deadline seconds away
+// shows variant A chosen by the deadline (a tie goes to the first). Axe on the
+// journeys list, the canvas, the journey with its enrolments, the wizard's
+// A/B test and both sends' results.
 func TestConsoleJourneys(t *testing.T) {
 	s := stack.Start(t, bins)
 	c := newMarketingScene(t, s)
@@ -56,8 +59,8 @@ func TestConsoleJourneys(t *testing.T) {
 		return rec.ID
 	}
 	listID := post("/v1/segments", map[string]any{"name": "Journey list", "kind": "static"})
-	post("/v1/segments", map[string]any{"name": "Shanghai", "kind": "dynamic", "filter": map[string]any{"field": "city", "op": "eq", "value": "Shanghai"}})
-	post("/v1/templates", map[string]any{"name": "Welcome", "channel": "email", "subject": "Welcome {{contact.firstName}}",
+	shanghaiID := post("/v1/segments", map[string]any{"name": "Shanghai", "kind": "dynamic", "filter": map[string]any{"field": "city", "op": "eq", "value": "Shanghai"}})
+	templateID := post("/v1/templates", map[string]any{"name": "Welcome", "channel": "email", "subject": "Welcome {{contact.firstName}}",
 		"html": `<html><body><p>Welcome {{contact.firstName}}</p><a href="{{unsubscribeUrl}}">unsubscribe</a></body></html>`,
 		"text": "Welcome {{unsubscribeUrl}}"})
 	p := signIn(t, s, c.tn, c.marketer, desktop)
@@ -111,12 +114,20 @@ func TestConsoleJourneys(t *testing.T) {
 		p.Go(s.GatewayURL + journeyPath)
 		p.WaitTestID("journey-enrolments")
 		p.Wait(`[data-testid="journey-enrolments"] .ant-table-tbody, [data-testid="journey-enrolments"] [data-testid="row"]`)
-		return p.Has(`[data-testid="journey-enrolments"] [data-testid="row"]`), p.Text(browser.TestID("journey-enrolments"))
+		if !p.Has(`[data-testid="journey-enrolments"] [data-testid="row"]`) {
+			return false, "no enrolment"
+		}
+		got := p.Text(browser.TestID("journey-enrolments"))
+		return strings.Contains(got, "1. Send: queued"), got
 	})
 	if got := p.Text(browser.TestID("journey-enrolments")); !strings.Contains(got, c.ids["Linus"][:8]) {
 		t.Errorf("the enrolments read %q, want Linus's", got)
 	}
 	p.Axe("journey with its enrolments")
+	p.Click(`[data-testid="journey-enrolments"] [data-testid="row"]`)
+	if got := p.Text(".ant-modal-body"); !strings.Contains(got, "1. Send: queued") {
+		t.Errorf("the enrolment's history reads %q, want its send step queued", got)
+	}
 
 	p.Go(s.GatewayURL + "/marketing/sends/new")
 	p.WaitTestID("page-send-new")
@@ -144,6 +155,19 @@ func TestConsoleJourneys(t *testing.T) {
 		t.Errorf("the A/B test reads %q, want the z-test and the best against the runner-up", got)
 	}
 	p.Axe("send with its A/B results")
+
+	sendID := post("/v1/sends", map[string]any{"templateId": templateID, "channel": "email", "segmentId": shanghaiID, "abTest": map[string]any{
+		"variants": []map[string]any{{"subject": "Short"}, {"subject": "Longer subject"}}, "testShare": 50, "metric": "click",
+		"decideAt": time.Now().Add(8 * time.Second).UTC().Format(time.RFC3339)}})
+	testkit.Eventually(t, time.Minute, "the send's A/B test is decided", func() (bool, string) {
+		p.Go(s.GatewayURL + "/marketing/sends/" + sendID)
+		p.WaitTestID("ab-results")
+		return p.Has(`[data-testid="ab-results"][data-state="decided"][data-winner="A"]`), p.Text(browser.TestID("ab-results"))
+	})
+	if got := p.Text(browser.TestID("ab-decision")); !strings.Contains(got, "Variant A won by the deadline") {
+		t.Errorf("the A/B decision reads %q, want A by the deadline (a tie goes to the first)", got)
+	}
+	p.Axe("send with a decided A/B test")
 
 	p.Go(s.GatewayURL + "/marketing/journeys")
 	p.Wait(browser.TestID("page-journeys") + ` [data-testid="row"]`)

@@ -1,4 +1,5 @@
-import { Card, Space, Tag, Typography } from "antd";
+import { Card, Modal, Space, Tag, Timeline, Typography } from "antd";
+import { useState } from "react";
 import { Link } from "react-router-dom";
 import { api, unwrap } from "../../api/client";
 import { PagedList } from "../../components/PagedList";
@@ -12,13 +13,15 @@ import { enrolmentStatusColors } from "./statusColors";
 /**
  * JourneyEnrolments lists the journey's enrolments, newest first: the
  * contact, its round, its status, the step it runs next (or ended at) and
- * when, and what came of the last step it ran.
+ * when, and what came of the last step it ran; opening one shows every
+ * step it ran with what came of it.
  */
 export function JourneyEnrolments({ journey }: { journey: Journey }) {
   const { t, locale } = useI18n();
   const paged = usePagedQuery(marketingKey("journeys", journey.id, "enrolments"), (cursor) =>
     unwrap(api.GET("/v1/journeys/{id}/enrolments", { params: { path: { id: journey.id }, query: { cursor, limit: 50 } } })),
   );
+  const [open, setOpen] = useState<JourneyEnrolment>();
   const step = (id?: string) => {
     const i = journey.steps.findIndex((s) => s.id === id);
     return i < 0 ? (id ?? "") : `${i + 1}. ${t(`marketing.journey.step.${journey.steps[i].type}`)}`;
@@ -39,6 +42,7 @@ export function JourneyEnrolments({ journey }: { journey: Journey }) {
         paged={paged}
         rowKey="id"
         caption={t("marketing.journey.enrolments")}
+        onOpen={setOpen}
         columns={[
           { title: t("marketing.enrolment.contact"), key: "contact", render: (_: unknown, e: JourneyEnrolment) => contact(e) },
           { title: t("marketing.enrolment.round"), dataIndex: "round", align: "right" },
@@ -58,6 +62,16 @@ export function JourneyEnrolments({ journey }: { journey: Journey }) {
           </Space>
         )}
       />
+      <Modal open={!!open} title={t("marketing.enrolment.history")} onCancel={() => setOpen(undefined)} footer={null} data-testid="enrolment-history">
+        {open && (
+          <Timeline
+            items={open.history.map((h) => ({
+              key: `${h.stepId}-${h.at}`,
+              children: `${formatDateTime(h.at, locale)} · ${step(h.stepId)}: ${h.outcome}`,
+            }))}
+          />
+        )}
+      </Modal>
     </Card>
   );
 }

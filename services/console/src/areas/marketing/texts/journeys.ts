@@ -84,6 +84,7 @@ export const journeys: Catalog = {
     "marketing.enrolment.nextRunAt": "Next run",
     "marketing.enrolment.last": "Last step ran",
     "marketing.enrolment.enteredAt": "Entered",
+    "marketing.enrolment.history": "The steps it ran",
   },
   zh: {
     "marketing.menu.journeys": "客户旅程",
@@ -167,5 +168,6 @@ export const journeys: Catalog = {
     "marketing.enrolment.nextRunAt": "下次执行",
     "marketing.enrolment.last": "最近执行的步骤",
     "marketing.enrolment.enteredAt": "进入时间",
+    "marketing.enrolment.history": "已执行的步骤",
   },
 };
