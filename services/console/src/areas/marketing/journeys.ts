@@ -14,9 +14,6 @@ export type JourneyEnrolment = components["schemas"]["JourneyEnrolment"];
 /** stepTypes are the types a step may have, in the add menu's order. */
 export const stepTypes: StepType[] = ["send", "wait", "branch", "update", "exit"];
 
-/** journeyStatuses are a journey's statuses. */
-export const journeyStatuses: Journey["status"][] = ["draft", "active", "paused", "archived"];
-
 /** triggerEvents are the events an event trigger may name (services/marketing/journeys/validate.go). */
 export const triggerEvents = [
   "message.sent", "message.delivered", "message.opened", "message.clicked", "message.bounced", "message.complained",
@@ -114,7 +111,7 @@ export function newStepId(steps: JourneyStep[]): string {
 }
 
 /** blankStep is a new step of type with id, going on to next (a branch's yes). */
-export function blankStep(type: StepType, id: string, next: string): JourneyStep {
+function blankStep(type: StepType, id: string, next: string): JourneyStep {
   switch (type) {
     case "send":
       return { id, type, next, channel: "email" };
@@ -172,7 +169,7 @@ export function removeStep(steps: JourneyStep[], id: string): JourneyStep[] {
 }
 
 /** removeUnreachable drops the steps the first step cannot reach. */
-export function removeUnreachable(steps: JourneyStep[]): JourneyStep[] {
+function removeUnreachable(steps: JourneyStep[]): JourneyStep[] {
   if (steps.length === 0) return steps;
   const byId = new Map(steps.map((s) => [s.id, s]));
   const seen = new Set<string>();
