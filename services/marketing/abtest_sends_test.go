@@ -201,7 +201,7 @@ func TestABSendBadInputIsNamed(t *testing.T) {
 		{"five variants", send("email", mail, map[string]any{"variants": []map[string]any{{"subject": "a"}, {"subject": "b"},
 			{"subject": "c"}, {"subject": "d"}, {"subject": "e"}}}), 400, "abTest/variants"},
 		{"no test share", send("email", mail, map[string]any{"testShare": 0}), 400, "abTest/testShare"},
-		{"a share over 100", send("email", mail, map[string]any{"testShare": 101}), 400, "abTest/testShare"},
+		{"a share of everyone (no rest for the winner)", send("email", mail, map[string]any{"testShare": 100}), 400, "abTest/testShare"},
 		{"unknown metric", send("email", mail, map[string]any{"metric": "reply"}), 400, "abTest/metric"},
 		{"opens of an SMS", send("sms", sms, map[string]any{"variants": []map[string]any{{"templateId": sms}, {"templateId": sms}}}),
 			400, "abTest/metric"},
