@@ -74,7 +74,6 @@ func messageTenant(ctx context.Context, db *outbox.DB, id, smtpID string) (tenan
 
 // eventRow is a row of message_events.
 type eventRow struct {
-	ID        string    `db:"id"`
 	MessageID string    `db:"message_id"`
 	Kind      string    `db:"kind"`
 	Target    string    `db:"target"`
@@ -88,25 +87,26 @@ type eventRow struct {
 
 // recordEvent adds e to message_events and reports whether it is the first
 // of its message, kind and target a person made (a bot's never is): the
-// one whose event is published.
+// one whose event is published. One statement: the row goes in as the
+// first unless the unique index of firsts already holds one (or e is a
+// bot's), else as another.
 func recordEvent(ctx context.Context, tx *outbox.Tx, e eventRow) (first bool, err error) {
-	e.ID = ids.New()
-	const insert = `INSERT INTO message_events (tenant_id, id, message_id, kind, target, first, bot, bot_reason, detail, user_agent, ip, at)
-		VALUES (` + pgrecord.CurrentTenant + `, :id, :message_id, :kind, :target, %s, :bot, :bot_reason, :detail, :user_agent, :ip, :at)`
-	if !e.Bot {
-		res, err := tx.SQL().NamedExecContext(ctx, fmt.Sprintf(insert, "true")+
-			" ON CONFLICT (tenant_id, message_id, kind, target) WHERE first DO NOTHING", e)
-		if err != nil {
-			return false, fmt.Errorf("record %s: %w", e.Kind, pg.MapError(err))
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return true, nil
-		}
-	}
-	if _, err := tx.SQL().NamedExecContext(ctx, fmt.Sprintf(insert, "false"), e); err != nil {
+	const columns = `tenant_id, id, message_id, kind, target, first, bot, bot_reason, detail, user_agent, ip, at`
+	const values = pgrecord.CurrentTenant + `, $1, $2, $3, $4, %s, $5, $6, $7, $8, $9, $10`
+	q := `WITH firsts AS (
+		INSERT INTO message_events (` + columns + `) SELECT ` + fmt.Sprintf(values, "true") + ` WHERE NOT $5
+		ON CONFLICT (tenant_id, message_id, kind, target) WHERE first DO NOTHING RETURNING true AS first
+	), other AS (
+		INSERT INTO message_events (` + columns + `) SELECT ` + fmt.Sprintf(values, "false") + `
+		WHERE NOT EXISTS (SELECT FROM firsts)
+	)
+	SELECT EXISTS (SELECT FROM firsts)`
+	err = tx.Prepared().QueryRowxContext(ctx, q, ids.New(), e.MessageID, e.Kind, e.Target, e.Bot, e.BotReason, e.Detail,
+		e.UserAgent, e.IP, e.At).Scan(&first)
+	if err != nil {
 		return false, fmt.Errorf("record %s: %w", e.Kind, pg.MapError(err))
 	}
-	return false, nil
+	return first, nil
 }
 
 // The values of messages.feedback.
