@@ -15,8 +15,7 @@ import (
 // (MARKETING_PUBLIC_URL) and are signed with MARKETING_LINK_KEY from its
 // own Secret (generated in dev mode); with `smtp` (ci/all-values.yaml) it
 // mails through the same relay (MARKETING_SMTP_URL from its Secret,
-// MARKETING_MAIL_FROM from marketing.from, never smtp.from's name-addr)
-// and with marketing.sms texts through the provider
+// MARKETING_MAIL_FROM from marketing.from, else smtp.from) and with marketing.sms texts through the provider
 // (MARKETING_SMS_URL, MARKETING_SMS_TOKEN from its Secret), its
 // NetworkPolicy reaching both; with marketing.bounces it listens for
 // bounces and complaints (MARKETING_BOUNCE_SMTP_ADDR, a named port) behind
@@ -27,7 +26,7 @@ func TestMarketingEnv(t *testing.T) {
 	t.Run("all values", func(t *testing.T) {
 		objs := renderCI(t, "ci/all-values.yaml")
 		ctr := serviceContainer(t, objs, "marketing")
-		for name, want := range map[string]string{"MARKETING_PUBLIC_URL": "https://crm.example.com", "MARKETING_MAIL_FROM": "news@example.com",
+		for name, want := range map[string]string{"MARKETING_PUBLIC_URL": "https://crm.example.com", "MARKETING_MAIL_FROM": "News <news@example.com>",
 			"MARKETING_SMS_URL": "https://sms.example.com/api"} {
 			if got := envValue(ctr, name); got != want {
 				t.Errorf("marketing's %s = %q, want %q", name, got, want)
@@ -73,7 +72,7 @@ func TestMarketingEnv(t *testing.T) {
 		ctr := serviceContainer(t, objs, "marketing")
 		for _, name := range []string{"MARKETING_SMTP_URL", "MARKETING_MAIL_FROM", "MARKETING_SMS_URL", "MARKETING_SMS_TOKEN", "MARKETING_BOUNCE_SMTP_ADDR"} {
 			if hasEnv(ctr, name) {
-				t.Errorf("marketing has %s without smtp, marketing.from, marketing.sms or marketing.bounces", name)
+				t.Errorf("marketing has %s without smtp, marketing.sms or marketing.bounces", name)
 			}
 		}
 		if smtpService(t, objs, "marketing") != nil {

@@ -148,7 +148,7 @@ migration Job adds DATABASE_MIGRATE_URL.
 {{- with include "rapport.smtpSecret" $ctx }}
 {{ include "rapport.secretEnv" (dict "name" "MARKETING_SMTP_URL" "secret" . "key" "GATEWAY_SMTP_URL") }}
 {{- end }}
-{{- with $m.from }}
+{{- with ($m.from | default $ctx.Values.smtp.from) }}
 - name: MARKETING_MAIL_FROM
   value: {{ . | quote }}
 {{- end }}
