@@ -138,7 +138,16 @@ func TestAttributionBadInput(t *testing.T) {
 	bad := []events.Event{garbage, attrEvent(t, "sales", "opportunity.won", noID.id, u.tenant, json.RawMessage(unnamed))}
 	good := attrOpp{id: uuid.NewString(), status: "won", primary: contact, minor: 1234, created: closed.Add(-2 * attrDay), closed: closed,
 		version: 2}
-	e.attrPublish(registry.Sales, attribution.SalesGroup, append(bad, good.event(t, u.tenant, "won"))...)
+	// An opportunity naming no contact yet is kept, with none to credit.
+	lone := attrOpp{id: uuid.NewString(), status: "open", created: closed, version: 1}
+	loneState := lone.state()
+	delete(loneState, "primaryContactId")
+	loneEvent := attrEvent(t, "sales", "opportunity.created", lone.id, u.tenant, loneState)
+	e.attrPublish(registry.Sales, attribution.SalesGroup, append(bad, loneEvent, good.event(t, u.tenant, "won"))...)
+	var kept int
+	if err := e.admin.Get(&kept, "SELECT count(*) FROM attribution_opportunities WHERE id = $1 AND contact_ids = '{}'", lone.id); err != nil || kept != 1 {
+		t.Errorf("the opportunity without contacts: %d kept (%v)", kept, err)
+	}
 	for _, ev := range bad {
 		var n int
 		if err := e.admin.Get(&n, "SELECT count(*) FROM inbox WHERE id = $1 AND consumer_group = $2", ev.ID, attribution.SalesGroup); err != nil {

@@ -98,7 +98,9 @@ func opportunityOf(ev events.Event) (o Opportunity, ok bool, err error) {
 	if !ids.Valid(s.ID) {
 		return o, false, errNoID
 	}
-	o = Opportunity{ID: s.ID, Status: s.Status, Created: s.CreatedAt.UTC(), Deleted: s.DeletedAt != nil, Version: s.Version}
+	// ContactIDs is never nil: an opportunity naming no contact yet is
+	// stored with none (contact_ids is NOT NULL).
+	o = Opportunity{ID: s.ID, Status: s.Status, ContactIDs: []string{}, Created: s.CreatedAt.UTC(), Deleted: s.DeletedAt != nil, Version: s.Version}
 	for _, c := range append([]string{s.PrimaryContactID}, contactsOf(s)...) {
 		if ids.Valid(c) && !slices.Contains(o.ContactIDs, c) {
 			o.ContactIDs = append(o.ContactIDs, c)
