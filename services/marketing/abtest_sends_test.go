@@ -173,6 +173,38 @@ func TestABSendDeadlinePicksTheBestRate(t *testing.T) {
 	e.messagingEvents("send.ab_decided")
 }
 
+// TestABSendOfEveryoneIsDecidedBeforeItCompletes: a test of all the
+// recipients holds none back, yet its send completes only once its winner
+// is chosen (here at the deadline), for the results to say which won.
+func TestABSendOfEveryoneIsDecidedBeforeItCompletes(t *testing.T) {
+	sink := newMailSink(t)
+	t.Setenv("MARKETING_PUBLIC_URL", "https://mkt.example.test")
+	e := newEnv(t)
+	u := newUser(uuid.NewString())
+	e.abSettings(u)
+	list := e.abAudience(u.tenant, 4, 0)
+	tpl := e.seedTemplate(u.tenant, "email", "Spring", `<html><body><p>Spring offer</p></body></html>`, "Spring offer", "")
+	s := e.createSend(u, map[string]any{"templateId": tpl, "channel": "email", "segmentId": list,
+		"abTest": map[string]any{"variants": []map[string]any{{"name": "A", "subject": "Hi"}, {"name": "B", "subject": "Hello"}},
+			"testShare": 100, "decideAt": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}})
+	e.waitTestShareSent(u, s.ID, 4)
+	waitMails(t, sink, 4)
+	if got := e.getSend(u, s.ID); got.Status != messaging.StatusSending {
+		t.Fatalf("the send, all its mails sent and its test undecided: %s, want sending", got.Status)
+	}
+	if _, err := e.admin.Exec(`UPDATE send_ab_tests SET decide_at = now() - interval '1 second' WHERE tenant_id = $1 AND send_id = $2`,
+		u.tenant, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.waitSend(u, s.ID, messaging.StatusCompleted)
+	if d := e.abResults(u, s.ID).Decision; d == nil || d.Winner != "A" || d.By != messaging.DecidedByDeadline {
+		t.Fatalf("decision %+v, want A (no opens: the first) at the deadline", d)
+	}
+	if n := len(sink.received()); n != 4 {
+		t.Errorf("%d mails, want 4", n)
+	}
+}
+
 // TestABSendBadInputIsNamed refuses each bad abTest with a problem naming
 // its field; a variant's template of the other channel or unknown is a
 // 422 naming it; a send without a test has no A/B results.
@@ -201,7 +233,7 @@ func TestABSendBadInputIsNamed(t *testing.T) {
 		{"five variants", send("email", mail, map[string]any{"variants": []map[string]any{{"subject": "a"}, {"subject": "b"},
 			{"subject": "c"}, {"subject": "d"}, {"subject": "e"}}}), 400, "abTest/variants"},
 		{"no test share", send("email", mail, map[string]any{"testShare": 0}), 400, "abTest/testShare"},
-		{"a share of everyone (no rest for the winner)", send("email", mail, map[string]any{"testShare": 100}), 400, "abTest/testShare"},
+		{"a share over 100", send("email", mail, map[string]any{"testShare": 101}), 400, "abTest/testShare"},
 		{"unknown metric", send("email", mail, map[string]any{"metric": "reply"}), 400, "abTest/metric"},
 		{"opens of an SMS", send("sms", sms, map[string]any{"variants": []map[string]any{{"templateId": sms}, {"templateId": sms}}}),
 			400, "abTest/metric"},

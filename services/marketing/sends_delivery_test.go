@@ -124,16 +124,26 @@ func TestSendsCrashMidSendMailsNobodyTwice(t *testing.T) {
 	close(sink.release)
 	e.replica()
 	done := e.waitSend(u, s.ID, messaging.StatusCompleted)
-	if done.Counts.Sent != 29 || done.Counts.Failed != 1 {
-		t.Errorf("counts %+v, want 29 sent and the interrupted one failed", done.Counts)
+	// Another of the replica's workers may have been past the end of a
+	// mail's DATA when it stopped, unanswered: that one is failed as
+	// interrupted too, never sent again.
+	if done.Counts.Sent+done.Counts.Failed != 30 || done.Counts.Failed < 1 {
+		t.Errorf("counts %+v, want 30 sent or failed, the interrupted ones failed", done.Counts)
 	}
 	wantEachOnce(t, sink, 30)
-	var status, errText string
-	if err := e.admin.QueryRow(`SELECT status, error FROM messages WHERE send_id = $1 AND address = 'm007@example.test'`, s.ID).Scan(&status, &errText); err != nil {
+	var failed []struct{ Address, Error string }
+	if err := e.admin.Select(&failed, `SELECT address, error FROM messages WHERE send_id = $1 AND status = 'failed' ORDER BY address`, s.ID); err != nil {
 		t.Fatal(err)
 	}
-	if status != "failed" || !strings.HasPrefix(errText, "interrupted; not retried to avoid a duplicate") {
-		t.Errorf("the interrupted message is %s: %s", status, errText)
+	stalled := false
+	for _, f := range failed {
+		stalled = stalled || f.Address == "m007@example.test"
+		if !strings.HasPrefix(f.Error, "interrupted; not retried to avoid a duplicate") {
+			t.Errorf("the failed message to %s: %s, want interrupted", f.Address, f.Error)
+		}
+	}
+	if !stalled || len(failed) != done.Counts.Failed {
+		t.Errorf("failed messages %+v, want the one to m007 among them", failed)
 	}
 }
 

@@ -84,7 +84,7 @@ func (a ABTest) withDefaults() ABTest {
 // start, naming every bad field under abTest/.
 func (a ABTest) check(v *errs.Validator, channel string, start time.Time) {
 	v.Check(len(a.Variants) >= minVariants && len(a.Variants) <= maxVariants, "abTest/variants", "must be 2 to 4 variants")
-	v.Check(a.TestShare >= 1 && a.TestShare <= 99, "abTest/testShare", "must be a percentage from 1 to 99: the rest gets the winner")
+	v.Check(a.TestShare >= 1 && a.TestShare <= 100, "abTest/testShare", "must be a percentage from 1 to 100")
 	v.Check(a.Metric == MetricOpen || a.Metric == MetricClick, "abTest/metric", "must be open or click")
 	v.Check(a.Metric != MetricOpen || channel != templates.ChannelSMS, "abTest/metric", "an SMS has no opens: use click")
 	v.Check(a.MinConfidence > 0.5 && a.MinConfidence < 1, "abTest/minConfidence", "must be above 0.5 and below 1")

@@ -146,12 +146,15 @@ func advance(ctx context.Context, tx *outbox.Tx, id, after string, done bool, no
 }
 
 // sendsDone reads and locks the sends of tx's tenant that are sending, all
-// their messages made and none left queued, sending or held (a journey's send
-// is not: it takes messages as long as its journey lives).
+// their messages made, none left queued, sending or held, and their A/B
+// test, if any, decided: a test of every recipient (no rest held back) is
+// still judged before its send completes (a journey's send is not: it takes
+// messages as long as its journey lives).
 func sendsDone(ctx context.Context, tx *outbox.Tx) ([]string, error) {
 	var out []string
 	err := tx.SQL().SelectContext(ctx, &out, `SELECT s.id FROM sends s WHERE s.status = 'sending' AND s.materialized AND s.journey_id IS NULL
 		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.send_id = s.id AND m.status IN ('queued', 'sending', 'held'))
+		AND NOT EXISTS (SELECT 1 FROM send_ab_tests a WHERE a.send_id = s.id AND a.decided_at IS NULL)
 		FOR UPDATE SKIP LOCKED`)
 	if err != nil {
 		return nil, fmt.Errorf("find completed sends: %w", pg.MapError(err))

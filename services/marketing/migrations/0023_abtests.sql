@@ -16,7 +16,7 @@ CREATE TABLE send_ab_tests (
     tenant_id      uuid             NOT NULL,
     send_id        uuid             NOT NULL,
     variants       jsonb            NOT NULL,
-    test_share     integer          NOT NULL CHECK (test_share BETWEEN 1 AND 99),
+    test_share     integer          NOT NULL CHECK (test_share BETWEEN 1 AND 100),
     metric         text             NOT NULL CHECK (metric IN ('open', 'click')),
     decide_at      timestamptz      NOT NULL,
     min_confidence double precision NOT NULL CHECK (min_confidence > 0.5 AND min_confidence < 1),

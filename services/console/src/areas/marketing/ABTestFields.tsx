@@ -71,7 +71,7 @@ export function ABTestFields({ value, channel, templates }: { value?: ABValues; 
           </Form.List>
           <Space wrap align="start">
             <Form.Item name={["abTest", "testShare"]} label={t("marketing.ab.testShare")} rules={required}>
-              <InputNumber min={1} max={99} addonAfter="%" />
+              <InputNumber min={1} max={100} addonAfter="%" />
             </Form.Item>
             {channel === "email" && (
               <Form.Item name={["abTest", "metric"]} label={t("marketing.ab.metric")}>
