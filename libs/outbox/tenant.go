@@ -5,6 +5,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -37,6 +38,16 @@ func (d *DB) Pool() *sqlx.DB { return d.pool }
 // security shows it the tenant's rows only.
 func (d *DB) InTx(ctx context.Context, tenant string, fn func(tx *Tx) error) error {
 	return pg.WithTenantTx(ctx, d.pool, tenant, func(tx *sqlx.Tx) error { return fn(d.With(tx, tenant)) })
+}
+
+// InCallerTx runs fn in a transaction of the request's caller's tenant
+// (auth.Caller), with the caller: what a service's request runs in.
+func (d *DB) InCallerTx(ctx context.Context, fn func(p auth.Principal, tx *Tx) error) error {
+	p, err := auth.Caller(ctx)
+	if err != nil {
+		return err
+	}
+	return d.InTx(ctx, p.TenantID, func(tx *Tx) error { return fn(p, tx) })
 }
 
 // With returns tx, a transaction of tenant its caller opened (an event

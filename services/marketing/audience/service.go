@@ -35,15 +35,6 @@ func NewService(db *outbox.DB, cursors *kitx.Cursors) *Service {
 	return &Service{db: db, cursors: cursors, now: time.Now}
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // Create stores a new segment or list of the caller's; a dynamic
 // segment's members are computed in the same transaction.
 func (s *Service) Create(ctx context.Context, in Segment) (Segment, error) {
@@ -52,7 +43,7 @@ func (s *Service) Create(ctx context.Context, in Segment) (Segment, error) {
 		return in, err
 	}
 	now := pg.Timestamp(s.now()).UTC()
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		in.ID, in.CreatedBy, in.CreatedAt, in.UpdatedAt, in.Version, in.MemberCount = ids.New(), p.UserID, now, now, 1, 0
 		if err := saveSegment(ctx, tx, in, relative, true); err != nil {
 			return err
@@ -88,7 +79,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Segment, err error) {
 	if !ids.Valid(id) {
 		return out, ErrSegmentNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = getSegment(ctx, tx, id, false)
 		return err
 	})
@@ -97,7 +88,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Segment, err error) {
 
 // List returns a page of the tenant's segments and lists, by id.
 func (s *Service) List(ctx context.Context, cursor string, limit int) (out Page[Segment], err error) {
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out.Items, out.NextCursor, err = kitx.Paged(s.cursors, cursor, limit, func(after string, n int) ([]Segment, error) {
 			return listSegments(ctx, tx, after, n)
 		}, func(sg Segment) string { return sg.ID })
@@ -115,7 +106,7 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return out, nil, ErrIfMatchRequired
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		cur, err := getSegment(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -164,7 +155,7 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 	if !ids.Valid(id) {
 		return ErrSegmentNotFound
 	}
-	return s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		cur, err := getSegment(ctx, tx, id, true)
 		if err != nil {
 			return err

@@ -64,7 +64,7 @@ func (s *Service) segmentTx(ctx context.Context, id string, lock bool, fn func(t
 	if !ids.Valid(id) {
 		return ErrSegmentNotFound
 	}
-	return s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		seg, err := getSegment(ctx, tx, id, lock)
 		if err != nil {
 			return err
@@ -100,7 +100,7 @@ func (s *Service) Preview(ctx context.Context, raw json.RawMessage) (out Preview
 	if err != nil {
 		return out, err
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		if out.Count, err = countAudience(ctx, tx, f); err != nil {
 			return err
 		}
@@ -198,7 +198,7 @@ func (s *Service) Contacts(ctx context.Context, raw json.RawMessage, cursor stri
 			return out, err
 		}
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out.Items, out.NextCursor, err = kitx.Paged(s.cursors, cursor, limit, func(after string, n int) ([]AudienceContact, error) {
 			return listAudience(ctx, tx, f, after, n)
 		}, func(c AudienceContact) string { return c.ID })
@@ -212,7 +212,7 @@ func (s *Service) Contact(ctx context.Context, id string) (out AudienceContact, 
 	if !ids.Valid(id) {
 		return out, ErrContactNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = getAudienceContact(ctx, tx, id)
 		return err
 	})

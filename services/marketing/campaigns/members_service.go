@@ -36,7 +36,7 @@ func (s *Service) inCampaign(ctx context.Context, id string, fn func(p auth.Prin
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
-	return s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		ok, err := campaignExists(ctx, tx, id)
 		if err != nil {
 			return err

@@ -37,20 +37,11 @@ func NewService(db *outbox.DB, cursors *kitx.Cursors) *Service {
 	return &Service{db: db, cursors: cursors, now: time.Now}
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // List returns a page of up to limit campaigns f selects, newest first,
 // after cursor ("" from the first).
 func (s *Service) List(ctx context.Context, f Filter, cursor string, limit int) (Page, error) {
 	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) (out []Campaign, err error) {
-		err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+		err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 			out, err = listCampaigns(ctx, tx, f, after, n)
 			return err
 		})
@@ -75,7 +66,7 @@ func (s *Service) Get(ctx context.Context, id string) (out View, err error) {
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		if out.Campaign, err = getCampaign(ctx, tx, id, false); err != nil {
 			return err
 		}
@@ -92,7 +83,7 @@ func (s *Service) Create(ctx context.Context, in Campaign) (View, error) {
 	if err := in.normalize(); err != nil {
 		return View{}, err
 	}
-	err := s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err := s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		if err := checkParent(ctx, tx, in); err != nil {
 			return err
 		}
@@ -118,7 +109,7 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return out, nil, ErrIfMatchRequired
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		c, ch, err := pgrecord.UpdateIn(ctx, tx, id, s.rows(), func(cur Campaign) (Campaign, pgrecord.Change, error) {
 			if cur.Version != ifMatch {
 				return cur, pgrecord.Change{}, ErrVersionMismatch
@@ -157,7 +148,7 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
-	return s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		_, _, err := pgrecord.UpdateIn(ctx, tx, id, s.rows(), func(cur Campaign) (Campaign, pgrecord.Change, error) {
 			if ifMatch != 0 && cur.Version != ifMatch {
 				return cur, pgrecord.Change{}, ErrVersionMismatch

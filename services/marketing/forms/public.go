@@ -58,7 +58,7 @@ func (s *Service) Public(ctx context.Context, id string) (out Form, err error) {
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = activeForm(ctx, tx, id)
 		return err
 	})

@@ -39,18 +39,9 @@ type Page[T any] struct {
 	NextCursor string `json:"nextCursor,omitempty"`
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // List returns a page of the tenant's forms, oldest first.
 func (s *Service) List(ctx context.Context, cursor string, limit int) (out Page[Form], err error) {
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out.Items, out.NextCursor, err = kitx.Paged(s.cursors, cursor, limit, func(after string, n int) ([]Form, error) {
 			return listForms(ctx, tx, after, n)
 		}, func(f Form) string { return f.ID })
@@ -67,7 +58,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Form, err error) {
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = getForm(ctx, tx, id, false)
 		return err
 	})
@@ -82,7 +73,7 @@ func (s *Service) Create(ctx context.Context, in Form) (Form, error) {
 	}
 	now := pg.Timestamp(s.now()).UTC()
 	in.ID, in.CreatedAt, in.UpdatedAt, in.Version, in.Rejections = ids.New(), now, now, 1, map[string]int64{}
-	return in, s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	return in, s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		in.CreatedBy = p.UserID
 		if err := checkCampaign(ctx, tx, in.CampaignID); err != nil {
 			return err
@@ -103,7 +94,7 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return out, nil, ErrIfMatchRequired
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		cur, err := getForm(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -142,7 +133,7 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
-	return s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		cur, err := getForm(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -176,7 +167,7 @@ func (s *Service) Submissions(ctx context.Context, id, cursor string, limit int)
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		if _, err := getForm(ctx, tx, id, false); err != nil {
 			return err
 		}

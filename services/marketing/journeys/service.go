@@ -48,19 +48,10 @@ func NewService(db *outbox.DB, cursors *kitx.Cursors) *Service {
 	return &Service{db: db, cursors: cursors, now: time.Now}
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // List returns a page of up to limit journeys, newest first, after cursor.
 func (s *Service) List(ctx context.Context, cursor string, limit int) (Page, error) {
 	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) (out []Journey, err error) {
-		err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+		err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 			out, err = listJourneys(ctx, tx, after, n)
 			return err
 		})
@@ -77,7 +68,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Journey, err error) {
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = getJourney(ctx, tx, id, false)
 		return err
 	})
@@ -90,7 +81,7 @@ func (s *Service) Create(ctx context.Context, in Journey) (Journey, error) {
 	if err := in.normalize(); err != nil {
 		return in, err
 	}
-	return in, s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	return in, s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		if err := refs(ctx, tx, in); err != nil {
 			return err
 		}
@@ -118,7 +109,7 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return out, nil, ErrIfMatchRequired
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		cur, err := getJourney(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -193,7 +184,7 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
-	return s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		cur, err := getJourney(ctx, tx, id, true)
 		if err != nil {
 			return err
@@ -218,7 +209,7 @@ func (s *Service) Enrolments(ctx context.Context, id, cursor string, limit int) 
 		return EnrolmentPage{}, ErrNotFound
 	}
 	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) (out []Enrolment, err error) {
-		err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+		err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 			if _, err := getJourney(ctx, tx, id, false); err != nil {
 				return err
 			}

@@ -92,7 +92,7 @@ func (s *Service) ABResults(ctx context.Context, id string) (out ABResults, err 
 	if !ids.Valid(id) {
 		return out, ErrSendNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		if _, err := sendRowIn(ctx, tx, id, false); err != nil {
 			return err
 		}

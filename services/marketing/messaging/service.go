@@ -49,19 +49,10 @@ func NewService(db *outbox.DB, cursors *kitx.Cursors) *Service {
 	return &Service{db: db, cursors: cursors, now: pg.Now}
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // Settings returns the tenant's sending settings, its DKIM key shown by
 // its public key only.
 func (s *Service) Settings(ctx context.Context) (out Settings, err error) {
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = settingsIn(ctx, tx)
 		return err
 	})
@@ -72,7 +63,7 @@ func (s *Service) Settings(ctx context.Context) (out Settings, err error) {
 // PutSettings replaces the tenant's sending settings with in; a DKIM key
 // given without its private key keeps the key held.
 func (s *Service) PutSettings(ctx context.Context, in Settings) (out Settings, err error) {
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		had, err := settingsIn(ctx, tx)
 		if err != nil {
 			return err
@@ -96,7 +87,7 @@ func (s *Service) Create(ctx context.Context, in NewSend) (out Send, err error) 
 	if err := in.check(); err != nil {
 		return out, err
 	}
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		t, err := templates.Load(ctx, tx.SQL(), in.TemplateID)
 		if errs.KindOf(err) == errs.NotFound {
 			return refError(ErrUnknownRef, "templateId", "no such template")
@@ -152,7 +143,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Send, err error) {
 	if !ids.Valid(id) {
 		return out, ErrSendNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		var r sendRow
 		if r, out, err = sendIn(ctx, tx, id, false); err == nil && r.SegmentID == "" {
 			err = ErrSendNotFound
@@ -170,7 +161,7 @@ type Page struct {
 
 // List returns a page of up to limit sends, newest first, after cursor.
 func (s *Service) List(ctx context.Context, cursor string, limit int) (out Page, err error) {
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out.Items, out.NextCursor, err = kitx.Paged(s.cursors, cursor, limit, func(after string, n int) ([]Send, error) {
 			return listSends(ctx, tx, after, n)
 		}, func(x Send) string { return x.ID })
@@ -189,7 +180,7 @@ func (s *Service) Cancel(ctx context.Context, id string) (out Send, err error) {
 	if !ids.Valid(id) {
 		return out, ErrSendNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		r, err := sendRowIn(ctx, tx, id, true)
 		if err != nil {
 			return err

@@ -44,20 +44,11 @@ func NewService(db *outbox.DB, cursors *kitx.Cursors) *Service {
 	return &Service{db: db, cursors: cursors, now: time.Now}
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // List returns a page of up to limit templates of channel ("" for any),
 // newest first, after cursor ("" from the first).
 func (s *Service) List(ctx context.Context, channel, cursor string, limit int) (Page, error) {
 	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) (out []Template, err error) {
-		err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+		err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 			out, err = listTemplates(ctx, tx, channel, after, n)
 			return err
 		})
@@ -74,7 +65,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Template, err error) 
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = getTemplate(ctx, tx, id, false)
 		return err
 	})
@@ -87,7 +78,7 @@ func (s *Service) Create(ctx context.Context, in Template) (Template, error) {
 	if err := in.normalize(); err != nil {
 		return in, err
 	}
-	return in, s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	return in, s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		now := pg.Timestamp(s.now()).UTC()
 		in.ID, in.CreatedBy, in.CreatedAt, in.UpdatedAt, in.Version = ids.New(), p.UserID, now, now, 1
 		if err := saveTemplate(ctx, tx, in, true); err != nil {
@@ -172,7 +163,7 @@ func (s *Service) Preview(ctx context.Context, id, contactID string) (out Previe
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		t, err := getTemplate(ctx, tx, id, false)
 		if err != nil {
 			return err

@@ -50,7 +50,7 @@ func (s *Service) List(ctx context.Context, f Filter, cur string, limit int) (Pa
 		}
 	}
 	var items []Case
-	err := s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) (err error) {
+	err := s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) (err error) {
 		items, err = list(ctx, tx, p, f, after, limit+1)
 		return err
 	})

@@ -38,7 +38,7 @@ func (s *Service) Merge(ctx context.Context, id, into string) (out Case, err err
 	case id == into:
 		return out, refuseMerge("a case cannot be merged into itself")
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		// Lock both in the order of their ids: two merges of the same pair
 		// queue instead of deadlocking.
 		cs := map[string]*Case{}
@@ -100,7 +100,7 @@ func (s *Service) Split(ctx context.Context, id, entryID, subject string) (out C
 	if !ids.Valid(entryID) {
 		return out, ErrEntryNotFound
 	}
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		source, err := getIn(ctx, tx, id, true)
 		if err != nil {
 			return err

@@ -42,15 +42,6 @@ type Page struct {
 	NextCursor string `json:"nextCursor,omitempty"`
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // Create stores a new case (status new unless the input says open) made
 // by the caller, numbered next in the tenant, and publishes case.created.
 // Its links to opportunities are checked in sales first (checkLinks).
@@ -58,7 +49,7 @@ func (s *Service) Create(ctx context.Context, in Case) (out Case, err error) {
 	if err := s.checkCreate(ctx, in); err != nil {
 		return out, err
 	}
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		out, err = s.createIn(ctx, tx, in, p.UserID)
 		return err
 	})
@@ -101,7 +92,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Case, err error) {
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		c, err := getIn(ctx, tx, id, false)
 		if err == nil {
 			out = *c
@@ -113,7 +104,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Case, err error) {
 
 // ByNumber returns the case numbered number.
 func (s *Service) ByNumber(ctx context.Context, number int64) (out Case, err error) {
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		c, err := getWhere(ctx, tx, "number = $1", number, false)
 		if err == nil {
 			out = *c
@@ -140,7 +131,7 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if err := s.checkPatch(ctx, id, ifMatch, patch); err != nil {
 		return out, nil, err
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		st, err := settingsIn(ctx, tx)
 		if err != nil {
 			return err
@@ -185,7 +176,7 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
-	return s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		c, err := getIn(ctx, tx, id, true)
 		if err != nil {
 			return err

@@ -48,7 +48,7 @@ func (s *Service) entry(ctx context.Context, id string, e NewEntry) (out Entry, 
 		return out, ErrNotFound
 	}
 	e.AuthorType, e.AuthorEmail, e.AuthorName, e.MessageID, e.Channel, e.Attachments = AuthorAgent, "", "", "", "", nil
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		e.AuthorID = p.UserID
 		out, err = s.appendIn(ctx, tx, id, e, p.UserID)
 		return err
@@ -68,7 +68,7 @@ func (s *Service) Entries(ctx context.Context, id, cur string, limit int) (page 
 			return page, err
 		}
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		if _, err := getIn(ctx, tx, id, false); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func (s *Service) Entry(ctx context.Context, id, entryID string) (out Entry, err
 	if !ids.Valid(entryID) {
 		return out, ErrEntryNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		if _, err := getIn(ctx, tx, id, false); err != nil {
 			return err
 		}

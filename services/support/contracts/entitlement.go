@@ -58,7 +58,7 @@ func (s *Service) Entitlement(ctx context.Context, id string) (out CaseEntitleme
 		return out, err
 	}
 	out = CaseEntitlement{CaseID: c.ID, AccountID: c.AccountID, State: EntitlementNone}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		u, counted, err := usageOf(ctx, tx, SourceCase, c.ID)
 		if err != nil {
 			return err

@@ -48,15 +48,6 @@ type ContractPage struct {
 	NextCursor string     `json:"nextCursor,omitempty"`
 }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // CreateContract stores a new contract made by the caller, numbered next
 // in the tenant, and publishes contract.created (NewContract has the
 // defaults of its input).
@@ -76,7 +67,7 @@ func (s *Service) CreateContract(ctx context.Context, in Contract) (out Contract
 	if err := s.checkRefs(ctx, c.CalendarID, c.SLAPolicyID); err != nil {
 		return c, err
 	}
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		if c.Number, err = numbering.Next(ctx, tx.SQL(), "contract", ""); err != nil {
 			return err
 		}
@@ -96,7 +87,7 @@ func (s *Service) GetContract(ctx context.Context, id string) (out Contract, err
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = getContract(ctx, tx, id, false)
 		return err
 	})
@@ -113,7 +104,7 @@ func (s *Service) ListContracts(ctx context.Context, f ContractFilter, cursor st
 		}
 	}
 	var items []Contract
-	err := s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) (err error) {
+	err := s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) (err error) {
 		items, err = listContracts(ctx, tx, f, before, limit+1)
 		return err
 	})
@@ -158,7 +149,7 @@ func (s *Service) UpdateContract(ctx context.Context, id string, ifMatch int64, 
 			return out, nil, err
 		}
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		var ch pgrecord.Change
 		out, ch, err = pgrecord.UpdateIn(ctx, tx, id, contractRows, func(c Contract) (Contract, pgrecord.Change, error) {
 			switch {
@@ -208,7 +199,7 @@ func (s *Service) DeleteContract(ctx context.Context, id string, ifMatch int64) 
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
-	return s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		_, _, err := pgrecord.UpdateIn(ctx, tx, id, contractRows, func(c Contract) (Contract, pgrecord.Change, error) {
 			if ifMatch != 0 && c.Version != ifMatch {
 				return c, pgrecord.Change{}, ErrVersionMismatch
@@ -224,7 +215,7 @@ func (s *Service) Usage(ctx context.Context, id string) (out []Usage, err error)
 	if !ids.Valid(id) {
 		return nil, ErrNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		if _, err := getContract(ctx, tx, id, false); err != nil {
 			return err
 		}

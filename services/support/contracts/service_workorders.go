@@ -53,7 +53,7 @@ func (s *Service) CreateWorkOrder(ctx context.Context, in WorkOrder) (WorkOrder,
 	if err != nil {
 		return w, err
 	}
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		if w.Number, err = numbering.Next(ctx, tx.SQL(), "work_order", ""); err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (s *Service) GetWorkOrder(ctx context.Context, id string) (out WorkOrder, e
 	if !ids.Valid(id) {
 		return out, ErrWorkOrderNotFound
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = getWorkOrder(ctx, tx, id, false)
 		return err
 	})
@@ -90,7 +90,7 @@ func (s *Service) ListWorkOrders(ctx context.Context, f WorkOrderFilter, cursor 
 		}
 	}
 	var items []WorkOrder
-	err := s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) (err error) {
+	err := s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) (err error) {
 		items, err = listWorkOrders(ctx, tx, f, before, limit+1)
 		return err
 	})
@@ -119,7 +119,7 @@ func (s *Service) UpdateWorkOrder(ctx context.Context, id string, ifMatch int64,
 	if ifMatch == 0 {
 		return out, nil, ErrIfMatchRequired
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		old, err := getWorkOrder(ctx, tx, id, true)
 		switch {
 		case err != nil:
@@ -189,7 +189,7 @@ func (s *Service) SignOff(ctx context.Context, id string, ifMatch int64, in Sign
 	if err := in.check(now); err != nil {
 		return out, err
 	}
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		w, err := getWorkOrder(ctx, tx, id, true)
 		switch {
 		case err != nil:

@@ -43,19 +43,10 @@ type Service struct {
 // NewService returns the Service on db, rendering cases read through c.
 func NewService(db *outbox.DB, c Cases) *Service { return &Service{db: db, cases: c, now: time.Now} }
 
-// inTx runs fn in a transaction of the caller's tenant, with the caller.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // List returns the macros the caller sees, by name: the shared ones and
 // their own.
 func (s *Service) List(ctx context.Context) (out []Macro, err error) {
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		out, err = listMacros(ctx, tx, p.UserID)
 		return err
 	})
@@ -67,7 +58,7 @@ func (s *Service) Get(ctx context.Context, id string) (out Macro, err error) {
 	if !ids.Valid(id) {
 		return out, ErrNotFound
 	}
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		out, err = getMacro(ctx, tx, p.UserID, id, false)
 		return err
 	})
@@ -101,7 +92,7 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 	if ifMatch == 0 {
 		return out, ErrIfMatchRequired
 	}
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		cur, err := s.writable(ctx, tx, p, id)
 		if err != nil {
 			return err
@@ -129,7 +120,7 @@ func (s *Service) Delete(ctx context.Context, id string, ifMatch int64) error {
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
-	return s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	return s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		cur, err := s.writable(ctx, tx, p, id)
 		if err != nil {
 			return err

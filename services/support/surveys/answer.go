@@ -60,7 +60,7 @@ const npsDetractor = 6
 
 // Question returns the question of the survey of token.
 func (s *Service) Question(ctx context.Context, token string) (out Question, err error) {
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		v, err := s.survey(ctx, tx, p.TenantID, token, false)
 		if err != nil {
 			return err
@@ -76,7 +76,7 @@ func (s *Service) Question(ctx context.Context, token string) (out Question, err
 // ErrAnswered); a low score reopens the survey's case and/or asks for an
 // alert (Settings.LowAction), and survey.answered is published.
 func (s *Service) Answer(ctx context.Context, token string, a Answer) (out Survey, err error) {
-	err = s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		v, err := s.survey(ctx, tx, p.TenantID, token, true)
 		if err != nil {
 			return err

@@ -26,7 +26,7 @@ type Page struct {
 // their answers, newest first (ids are time-ordered), after cursor.
 func (s *Service) List(ctx context.Context, f Filter, cursor string, limit int) (Page, error) {
 	items, next, err := kitx.Paged(s.cursors, cursor, limit, func(after string, n int) (out []Survey, err error) {
-		err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+		err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 			var q pgrecord.Query
 			if f.Kind != "" {
 				q.Add("kind = ?", f.Kind)

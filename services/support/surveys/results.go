@@ -77,7 +77,7 @@ type resultRow struct {
 func (s *Service) Results(ctx context.Context, q ResultsQuery) (out Results, err error) {
 	out = Results{Kind: q.Kind, From: q.From.UTC(), To: q.To.UTC(), GroupBy: q.GroupBy, Groups: []Result{}}
 	var rows []resultRow
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		err := tx.SQL().SelectContext(ctx, &rows, `SELECT `+groupKeys[q.GroupBy]+` AS key, count(*) AS sent,
 				count(score) AS answered, sum(score)::float8 AS sum,
 				count(*) FILTER (WHERE score >= 4) AS satisfied,

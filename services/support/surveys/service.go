@@ -27,18 +27,9 @@ func NewService(db *outbox.DB, cfg Config, cursors *kitx.Cursors, logger *slog.L
 	return &Service{db: db, links: NewLinks(cfg.Key), cursors: cursors, logger: logger, now: time.Now}
 }
 
-// inTx runs fn in a transaction of the caller's tenant.
-func (s *Service) inTx(ctx context.Context, fn func(p auth.Principal, tx *outbox.Tx) error) error {
-	p, err := auth.Caller(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error { return fn(p, tx) })
-}
-
 // Settings returns the caller's tenant's settings.
 func (s *Service) Settings(ctx context.Context) (out Settings, err error) {
-	err = s.inTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
+	err = s.db.InCallerTx(ctx, func(_ auth.Principal, tx *outbox.Tx) error {
 		out, err = settingsIn(ctx, tx)
 		return err
 	})
@@ -51,7 +42,7 @@ func (s *Service) SetSettings(ctx context.Context, in Settings) (Settings, error
 	if err := in.check(); err != nil {
 		return in, err
 	}
-	err := s.inTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
+	err := s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		now := pg.Timestamp(s.now()).UTC()
 		in.UpdatedAt, in.UpdatedBy = &now, p.UserID
 		if err := saveSettings(ctx, tx, in); err != nil {
