@@ -1,0 +1,4 @@
+package ingest
+
+// marketingHandlers apply the events of rapport.marketing.v1, by type.
+var marketingHandlers = map[string]apply{}

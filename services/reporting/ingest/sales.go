@@ -1,0 +1,4 @@
+package ingest
+
+// salesHandlers apply the events of rapport.sales.v1, by type.
+var salesHandlers = map[string]apply{}

@@ -1,0 +1,5 @@
+package reports
+
+// salesReports are the reports of sales and marketing: funnel, pipeline,
+// pipeline-stages, lead-sources, campaign-roi and forecast.
+func salesReports() []Definition { return nil }
