@@ -3,6 +3,7 @@ package reporting_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -175,4 +176,34 @@ func (r reply) fields() []string {
 		out = append(out, f.Field)
 	}
 	return out
+}
+
+// waitEvents waits until n events of context (contacts, sales, marketing,
+// support) have been applied to tenant's first generation: what a test
+// publishes is in the read models once it returns.
+func (e *env) waitEvents(tenant, context string, n int64) {
+	e.t.Helper()
+	testkit.Eventually(e.t, 30*time.Second, context+" events applied", func() (bool, string) {
+		got, err := e.applied(tenant, context)
+		if err != nil {
+			return false, err.Error()
+		}
+		return got >= n, fmt.Sprintf("%d of %d applied", got, n)
+	})
+}
+
+// applied returns how many events of context the read models of
+// tenant's first generation have applied.
+func (e *env) applied(tenant, context string) (int64, error) {
+	tx, err := e.admin.Beginx()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read only
+	if _, err := tx.Exec(`SELECT set_config('app.tenant_id', $1, true)`, tenant); err != nil {
+		return 0, err
+	}
+	var n int64
+	err = tx.Get(&n, `SELECT coalesce(sum(events), 0) FROM rm_freshness WHERE gen = 1 AND context = $1`, context)
+	return n, err
 }
