@@ -40,6 +40,11 @@ type Params struct {
 	Gen       rm.Gen         // the generation read
 	Principal auth.Principal // the caller, whose record scope limits the rows
 	Extra     url.Values     // the report's own parameters (Definition.Extra)
+	// Currency is the report currency (ReportCurrency), resolved before Run
+	// for a Definition whose Extra has CurrencyParam (AmountExtra); amount
+	// measures count only opportunities in Currency.Code and write with
+	// Currency.Money / Currency.MoneyQuo.
+	Currency Currency
 }
 
 // The types of a report's columns.
