@@ -101,6 +101,14 @@ type Definition struct {
 	// periods (interval applies).
 	GroupBys []string
 	Periodic bool
+	// DefaultGroupBy is the groupBy when the query names none ("" none).
+	DefaultGroupBy string
+	// Intervals are the intervals it allows when periodic; nil: all of
+	// Intervals (forecast: Month, Quarter).
+	Intervals []string
+	// Columns are the columns its table has (the catalogue lists them; a
+	// drill-down's measure is one of them).
+	Columns []Column
 	// Filter is what its filter may name (libs/filter), over its rows.
 	Filter filter.Schema
 	// Extra are its own query parameters and their allowed values (nil
