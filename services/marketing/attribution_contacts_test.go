@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	attrmodels "github.com/rapport-crm/rapport/libs/attribution"
 	"github.com/rapport-crm/rapport/libs/contactevents"
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
@@ -87,7 +88,7 @@ func TestAttributionFollowsContactMerges(t *testing.T) {
 	if got := attrTouchKinds(e, u, winner, names); len(got) != 0 {
 		t.Errorf("the erased contact's touches: %v", got)
 	}
-	for _, model := range attribution.Models {
+	for _, model := range attrmodels.Models {
 		report := e.attrReport(u, "model="+model)
 		for name, campaign := range map[string]string{"A": a, "B": b} {
 			attrCheck(t, report, "erased: "+model+", "+name, campaign, nil, 0)

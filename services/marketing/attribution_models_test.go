@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	attrmodels "github.com/rapport-crm/rapport/libs/attribution"
 	"github.com/rapport-crm/rapport/libs/contracttest"
 
 	"github.com/rapport-crm/rapport/services/marketing/attribution"
@@ -120,7 +121,7 @@ func TestAttributionCreditsWonOpportunities(t *testing.T) {
 	// Lost after all: no campaign is credited any more.
 	opp.status, opp.closed, opp.version = "lost", time.Time{}, 3
 	e.attrSales(opp.event(t, u.tenant, "lost"))
-	for _, model := range attribution.Models {
+	for _, model := range attrmodels.Models {
 		report := e.attrReport(u, "model="+model)
 		for name, campaign := range map[string]string{"A": a, "B": b, "D": d} {
 			attrCheck(t, report, "lost: "+model+", "+name, campaign, nil, 0)

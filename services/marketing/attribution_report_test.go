@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	attrmodels "github.com/rapport-crm/rapport/libs/attribution"
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/registry"
@@ -60,9 +61,9 @@ func TestAttributionROI(t *testing.T) {
 		webinarROI string
 		adsWon     []string
 	}{
-		{attribution.ModelFirstTouch, []string{"1000.00 EUR", "500.00 USD"}, "1.5000", nil},
-		{attribution.ModelLastTouch, []string{"500.00 USD"}, "-1.0000", []string{"1000.00 EUR"}},
-		{attribution.ModelLinear, []string{"500.00 EUR", "500.00 USD"}, "0.2500", []string{"500.00 EUR"}},
+		{attrmodels.ModelFirstTouch, []string{"1000.00 EUR", "500.00 USD"}, "1.5000", nil},
+		{attrmodels.ModelLastTouch, []string{"500.00 USD"}, "-1.0000", []string{"1000.00 EUR"}},
+		{attrmodels.ModelLinear, []string{"500.00 EUR", "500.00 USD"}, "0.2500", []string{"500.00 EUR"}},
 	} {
 		r := contracttest.Decode[attribution.Report](e.want(e.do(u, "GET", "/v1/attribution/campaigns?model="+tc.model, nil), http.StatusOK))
 		var names []string

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/rapport-crm/rapport/libs/attribution"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/registry"
@@ -118,16 +119,16 @@ func (h *Handler) opportunity(ctx context.Context, tx *outbox.Tx, o Opportunity)
 }
 
 // credit writes the credits of o under every model: its amount split over
-// the campaigns of its contacts' touches in the Lookback before its close;
+// the campaigns of its contacts' touches in the attribution.Lookback before its close;
 // none unless it is won.
 func credit(ctx context.Context, tx *outbox.Tx, o Opportunity) error {
-	var credits []Credit
+	var credits []attribution.Credit
 	if o.won() && len(o.ContactIDs) > 0 {
-		campaigns, err := campaignsTouched(ctx, tx, o.ContactIDs, o.Closed.Add(-Lookback), *o.Closed)
+		campaigns, err := campaignsTouched(ctx, tx, o.ContactIDs, o.Closed.Add(-attribution.Lookback), *o.Closed)
 		if err != nil {
 			return err
 		}
-		if credits, err = Credits(campaigns, *o.Minor); err != nil {
+		if credits, err = attribution.Credits(campaigns, *o.Minor); err != nil {
 			return err
 		}
 	}

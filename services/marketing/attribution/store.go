@@ -7,6 +7,7 @@ import (
 
 	"github.com/lib/pq"
 
+	"github.com/rapport-crm/rapport/libs/attribution"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgrecord"
@@ -38,11 +39,11 @@ func addTouch(ctx context.Context, tx *outbox.Tx, t Touch) (added bool, err erro
 }
 
 // wonAfter returns the ids of the won opportunities of contact a touch
-// at credits: closed after at, within Lookback of it.
+// at credits: closed after at, within attribution.Lookback of it.
 func wonAfter(ctx context.Context, tx *outbox.Tx, contact string, at time.Time) ([]string, error) {
 	var out []string
 	err := tx.SQL().SelectContext(ctx, &out, `SELECT id FROM attribution_opportunities WHERE contact_ids @> ARRAY[$1::uuid]
-		AND status = $2 AND NOT deleted AND closed_at > $3 AND closed_at <= $4 ORDER BY id`, contact, statusWon, at, at.Add(Lookback))
+		AND status = $2 AND NOT deleted AND closed_at > $3 AND closed_at <= $4 ORDER BY id`, contact, statusWon, at, at.Add(attribution.Lookback))
 	if err != nil {
 		return nil, fmt.Errorf("read won opportunities of a touch: %w", pg.MapError(err))
 	}
@@ -104,7 +105,7 @@ func loadOpportunity(ctx context.Context, tx *outbox.Tx, id string) (Opportunity
 }
 
 // saveCredits replaces the credits of the opportunity o with credits.
-func saveCredits(ctx context.Context, tx *outbox.Tx, o Opportunity, credits []Credit) error {
+func saveCredits(ctx context.Context, tx *outbox.Tx, o Opportunity, credits []attribution.Credit) error {
 	if _, err := tx.SQL().ExecContext(ctx, "DELETE FROM attributed_revenue WHERE opportunity_id = $1", o.ID); err != nil {
 		return fmt.Errorf("clear credits: %w", pg.MapError(err))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/rapport-crm/rapport/libs/attribution"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgrecord"
@@ -34,10 +35,10 @@ func countLeads(ctx context.Context, tx *outbox.Tx, q Query) ([]countRow, error)
 
 // countOpportunities counts the live opportunities of each campaign
 // created in q's period: those one of whose contacts touched the
-// campaign within Lookback before they were created, and those a lead of
+// campaign within attribution.Lookback before they were created, and those a lead of
 // the campaign was converted into.
 func countOpportunities(ctx context.Context, tx *outbox.Tx, q Query) ([]countRow, error) {
-	w := pgrecord.Query{Args: []any{Lookback.Seconds()}} // $1
+	w := pgrecord.Query{Args: []any{attribution.Lookback.Seconds()}} // $1
 	w.Add("NOT o.deleted")
 	within(&w, q, "o.created_at")
 	var out []countRow

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rapport-crm/rapport/libs/attribution"
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/starter"
@@ -36,10 +37,10 @@ func decodeQuery(_ context.Context, r *http.Request) (any, error) {
 	values := r.URL.Query()
 	q := Query{Model: values.Get("model")}
 	if q.Model == "" {
-		q.Model = ModelLinear
+		q.Model = attribution.ModelLinear
 	}
 	v := errs.NewValidator()
-	v.Check(slices.Contains(Models, q.Model), "model", "must be first_touch, last_touch or linear")
+	v.Check(slices.Contains(attribution.Models, q.Model), "model", "must be first_touch, last_touch or linear")
 	from, fromOK := date(values.Get("from"))
 	v.Check(fromOK, "from", "must be a date (YYYY-MM-DD)")
 	to, toOK := date(values.Get("to"))

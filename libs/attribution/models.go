@@ -1,3 +1,9 @@
+// Package attribution credits a won opportunity's amount to the campaigns
+// its contacts touched before it was won, under the attribution models
+// (first touch, last touch, linear): Credits splits the amount in whole
+// minor units that add up to it exactly. Marketing's attribution context
+// stores the credits; reporting's campaign-roi report computes them from
+// its read models.
 package attribution
 
 import (
@@ -143,10 +149,4 @@ func split(ws []weight, minor int64) ([]Credit, error) {
 		out[i].Minor++
 	}
 	return out, nil
-}
-
-// decimalText is minor units of a currency of exponent minor-unit digits
-// as a plain decimal ("666.67").
-func decimalText(minor int64, exponent int) string {
-	return apd.New(minor, -int32(exponent)).Text('f')
 }
