@@ -32,12 +32,12 @@ type stageRef struct{ Pipeline, Stage, Name, Kind string }
 // Version to 1; Currency "" publishes no amount.
 type opp struct {
 	ID, Name, Status, Currency, Owner, Team, Account, PrimaryContact, Category, CloseDate string
-	Stage                                                                                stageRef
-	Contacts                                                                             []string
-	Amount                                                                               int64
-	Exponent, Probability                                                                int
-	Created, Closed, Updated                                                             time.Time
-	Version                                                                              int
+	Stage                                                                                 stageRef
+	Contacts                                                                              []string
+	Amount                                                                                int64
+	Exponent, Probability                                                                 int
+	Created, Closed, Updated                                                              time.Time
+	Version                                                                               int
 }
 
 // salesType is the type of a sales event of entity and verb.
