@@ -14,15 +14,19 @@ type Binaries struct {
 	Sales     string
 	Support   string
 	Marketing string
+	Reporting string
 }
 
 // Build compiles services/gateway/cmd/gateway, services/contacts/cmd/contacts,
-// services/sales/cmd/sales, services/support/cmd/support and
-// services/marketing/cmd/marketing from the repository at root (the
-// directory holding go.work) into dir, with one go build.
+// services/sales/cmd/sales, services/support/cmd/support,
+// services/marketing/cmd/marketing and services/reporting/cmd/reporting
+// from the repository at root (the directory holding go.work) into dir,
+// with one go build.
 func Build(ctx context.Context, root, dir string) (Binaries, error) {
 	b := Binaries{Gateway: filepath.Join(dir, "gateway"), Contacts: filepath.Join(dir, "contacts"), Sales: filepath.Join(dir, "sales"),
-		Support: filepath.Join(dir, "support"), Marketing: filepath.Join(dir, "marketing")}
+		Support: filepath.Join(dir, "support"), Marketing: filepath.Join(dir, "marketing"),
+		Reporting: filepath.Join(dir, "reporting")}
 	return b, proc.Build(ctx, root, dir, "./services/gateway/cmd/gateway", "./services/contacts/cmd/contacts", "./services/sales/cmd/sales",
-		"./services/support/cmd/support", "./services/marketing/cmd/marketing")
+		"./services/support/cmd/support", "./services/marketing/cmd/marketing",
+		"./services/reporting/cmd/reporting")
 }

@@ -1,5 +1,5 @@
 // Package stack runs Rapport's real binaries for end-to-end tests: the
-// gateway and the contacts, sales, support and marketing services, each on its own scratch PostgreSQL
+// gateway and the contacts, sales, support, marketing and reporting services, each on its own scratch PostgreSQL
 // database (owner for migrations, a runtime role under RLS) and one
 // in-process Kafka, wired as the local launcher (deploy/local) wires them.
 package stack
@@ -23,8 +23,8 @@ import (
 	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
-// Stack is a running gateway in front of running contacts, sales, support
-// and marketing services.
+// Stack is a running gateway in front of running contacts, sales, support,
+// marketing and reporting services.
 type Stack struct {
 	GatewayURL    string   // http://127.0.0.1:port
 	MetricsURL    string   // the gateway's internal listener (GATEWAY_METRICS_ADDR)
@@ -32,40 +32,42 @@ type Stack struct {
 	SalesURL      string   // the sales service itself, bypassing the gateway
 	SupportURL    string   // the support service itself, bypassing the gateway
 	MarketingURL  string   // the marketing service itself, bypassing the gateway
+	ReportingURL  string   // the reporting service itself, bypassing the gateway
 	Brokers       []string // the Kafka the contacts service publishes to
 	Topic         string   // the contacts topic, rapport.contacts.v1
 	PlatformToken string   // the operator's token for /admin/v1
 	SigningKey    crypto.Signer
 	ContactsDB    string // the contacts database's owner URL, to read its catalog
 
-	mail        *mailSink     // the support and marketing services' mail relay (MailTo)
+	mail        *mailSink     // the support, marketing and reporting services' mail relay (MailTo)
 	contacts    *proc.Process // the running contacts service; nil while stopped
 	contactsBin string
 	contactsEnv []string
 }
 
-// Start builds nothing (see Build): it provisions five databases and
-// Kafka (the contacts, sales, support and marketing topics), starts the gateway and then the
+// Start builds nothing (see Build): it provisions six databases and
+// Kafka (the contacts, sales, support, marketing and reporting topics), starts the gateway and then the
 // services from bins, waits until each is ready and stops everything when
 // the test ends.
 func Start(t testing.TB, bins Binaries) *Stack {
 	t.Helper()
-	gdb, cdb, sdb, supdb, mdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
+	gdb, cdb, sdb, supdb, mdb, rdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
 	topic, salesTopic := registry.MustTopic("", registry.Contacts), registry.MustTopic("", registry.Sales)
 	supportTopic, marketingTopic := registry.MustTopic("", registry.Support), registry.MustTopic("", registry.Marketing)
+	reportingTopic := registry.MustTopic("", registry.Reporting)
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic),
-		supportTopic, events.DLQ(supportTopic), marketingTopic, events.DLQ(marketingTopic)))
+		supportTopic, events.DLQ(supportTopic), marketingTopic, events.DLQ(marketingTopic), reportingTopic, events.DLQ(reportingTopic)))
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "signing-key.pem")
 	key, err := auth.WriteKeyFile(keyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	addrs := testkit.FreeAddrs(t, 6)
-	gAddr, mAddr, cAddr, sAddr, supAddr, mktAddr := addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5]
+	addrs := testkit.FreeAddrs(t, 7)
+	gAddr, mAddr, cAddr, sAddr, supAddr, mktAddr, repAddr := addrs[0], addrs[1], addrs[2], addrs[3], addrs[4], addrs[5], addrs[6]
 	s := &Stack{
 		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr, SalesURL: "http://" + sAddr,
-		SupportURL: "http://" + supAddr, MarketingURL: "http://" + mktAddr,
+		SupportURL: "http://" + supAddr, MarketingURL: "http://" + mktAddr, ReportingURL: "http://" + repAddr,
 		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
@@ -76,7 +78,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"GATEWAY_PLATFORM_TOKEN="+s.PlatformToken,
 		"GATEWAY_SIGNING_KEYS="+keyFile,
-		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr+",support="+supAddr+",marketing="+mktAddr,
+		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr+",support="+supAddr+",marketing="+mktAddr+",reporting="+repAddr,
 		// The matrix sends hundreds of requests per tenant within seconds;
 		// the default 100/s per tenant would turn them into 429s. Every
 		// public marketing request comes from 127.0.0.1, as no two
@@ -119,6 +121,15 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"MARKETING_PUBLIC_URL="+s.GatewayURL,
 		"MARKETING_LINK_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"DATABASE_URL="+mdb.AppURL, "DATABASE_MIGRATE_URL="+mdb.AdminURL,
+		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
+		"CURSOR_KEY="+randomHex(32),
+	))
+	// The reporting service reads every topic into its read models and
+	// mails its scheduled reports through the same relay.
+	start(t, "reporting", bins.Reporting, s.ReportingURL, append(common,
+		"SERVICE_NAME=reporting", "HTTP_ADDR="+repAddr,
+		"REPORTING_SMTP_URL=smtp://"+s.mail.addr, "REPORTING_MAIL_FROM=Rapport Reports <reports@rapport.e2e.test>",
+		"DATABASE_URL="+rdb.AppURL, "DATABASE_MIGRATE_URL="+rdb.AdminURL,
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
 	))

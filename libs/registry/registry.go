@@ -39,8 +39,10 @@ type Service struct {
 // reads or its writes change only the caller's own things, and what its
 // records hold for the audit log.
 type Route struct {
-	// Prefix is a path prefix matched on segment boundaries: "/v1/contacts"
-	// matches "/v1/contacts" and "/v1/contacts/123", not "/v1/contactsx".
+	// Prefix is a path prefix under /v1/ (or /admin/v1/, for a service's
+	// administration a tenant's admin may call) matched on segment
+	// boundaries: "/v1/contacts" matches "/v1/contacts" and
+	// "/v1/contacts/123", not "/v1/contactsx".
 	Prefix string
 	// Module names the permission; empty means the service's name.
 	Module string

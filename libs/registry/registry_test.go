@@ -34,8 +34,8 @@ func TestDefaultIsConsistent(t *testing.T) {
 			}
 		}
 		for _, r := range s.Routes {
-			if !strings.HasPrefix(r.Prefix, "/v1/") || strings.HasSuffix(r.Prefix, "/") {
-				t.Errorf("service %s: prefix %q must start with /v1/ and not end with /", s.Name, r.Prefix)
+			if !strings.HasPrefix(r.Prefix, "/v1/") && !strings.HasPrefix(r.Prefix, "/admin/v1/") || strings.HasSuffix(r.Prefix, "/") {
+				t.Errorf("service %s: prefix %q must start with /v1/ or /admin/v1/ and not end with /", s.Name, r.Prefix)
 			}
 			if r.Query && r.OwnWrites {
 				t.Errorf("service %s: prefix %s is both Query and OwnWrites (OwnWrites already makes its POST a read)", s.Name, r.Prefix)
@@ -74,7 +74,7 @@ func TestDefaultServices(t *testing.T) {
 	if got, want := reg.Names(), []string{"contacts", "sales", "marketing", "support", "reporting", "gateway"}; !slices.Equal(got, want) {
 		t.Errorf("Names() = %v, want %v", got, want)
 	}
-	if got, want := reg.Built().Names(), []string{"contacts", "sales", "marketing", "support", "gateway"}; !slices.Equal(got, want) {
+	if got, want := reg.Built().Names(), []string{"contacts", "sales", "marketing", "support", "reporting", "gateway"}; !slices.Equal(got, want) {
 		t.Errorf("Built() = %v, want %v", got, want)
 	}
 	if got, want := reg.Domain().Names(), []string{"contacts", "sales", "marketing", "support", "reporting"}; !slices.Equal(got, want) {
@@ -90,9 +90,10 @@ func TestTopics(t *testing.T) {
 		"t.acme.rapport.sales.v1", "t.acme.rapport.sales.v1.dlq",
 		"t.acme.rapport.marketing.v1", "t.acme.rapport.marketing.v1.dlq",
 		"t.acme.rapport.support.v1", "t.acme.rapport.support.v1.dlq",
+		"t.acme.rapport.reporting.v1", "t.acme.rapport.reporting.v1.dlq",
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("Topics = %v, want %v (reporting and the gateway publish none)", got, want)
+		t.Errorf("Topics = %v, want %v (the gateway publishes none)", got, want)
 	}
 	if got := reg.Topics("", []string{"nothing", "gateway"}); len(got) != 0 {
 		t.Errorf("Topics of an unknown service and the gateway = %v, want none", got)

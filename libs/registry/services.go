@@ -88,10 +88,15 @@ func Default() Registry {
 			{Prefix: "/v1/surveys", Data: PersonalData},
 			{Prefix: "/v1/chats", Data: PersonalData},
 		}},
-		// Reporting consumes every topic into its read models and publishes
-		// none of its own.
-		{Name: Reporting, Routes: []Route{
-			{Prefix: "/v1/reports"},
+		// Reporting consumes every topic into its read models; it publishes
+		// its dashboards', schedules', models' and rebuilds' events. A
+		// report's drill-down lists people by name: its reads are audited.
+		{Name: Reporting, Context: "reporting", Built: true, Routes: []Route{
+			{Prefix: "/v1/reports", Data: PersonalData},
+			{Prefix: "/v1/predictions"},
+			{Prefix: "/v1/dashboards"},
+			{Prefix: "/v1/report-schedules"},
+			{Prefix: "/admin/v1/rebuild"},
 		}},
 		{Name: Gateway, Entry: true, Built: true},
 	}

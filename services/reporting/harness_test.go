@@ -76,9 +76,11 @@ func newEnv(t *testing.T) *env { return newEnvPartitions(t, 1) }
 func newEnvPartitions(t *testing.T, partitions int) *env {
 	t.Helper()
 	db := testkit.Postgres(t)
-	// The four source topics and their dead-letter topics, partitions
-	// partitions each (1: every event in order).
-	var topics []string
+	// The service's own topic, the four source topics and their
+	// dead-letter topics, partitions partitions each (1: every event in
+	// order).
+	own := registry.MustTopic("", registry.Reporting)
+	topics := []string{own, events.DLQ(own)}
 	for _, c := range sources {
 		topic := registry.MustTopic("", c)
 		topics = append(topics, topic, events.DLQ(topic))

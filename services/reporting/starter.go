@@ -18,7 +18,6 @@ import (
 	"os"
 	"slices"
 
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
@@ -26,6 +25,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/starter"
 
 	"github.com/rapport-crm/rapport/services/reporting/ingest"
+	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
 	"github.com/rapport-crm/rapport/services/reporting/migrations"
 )
 
@@ -41,7 +41,7 @@ func build(ctx context.Context, env starter.Env) (starter.API, error) {
 	if err != nil {
 		return starter.API{}, err
 	}
-	p, err := newParts(outbox.NewDB(env.DB, events.Catalogue{}, env.Topic), env, os.Getenv)
+	p, err := newParts(outbox.NewDB(env.DB, rm.Events, env.Topic), env, os.Getenv)
 	if err != nil {
 		return starter.API{}, err
 	}
