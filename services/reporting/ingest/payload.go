@@ -36,10 +36,11 @@ func requireIDs(ev events.Event, kv ...string) error {
 	return nil
 }
 
-// nullID is id as a nullable uuid column's value: nil for "".
-func nullID(id string) *string {
-	if id == "" {
+// nullable is s as the value of a nullable column (a uuid, a date): nil
+// for "".
+func nullable(s string) *string {
+	if s == "" {
 		return nil
 	}
-	return &id
+	return &s
 }
