@@ -2,4 +2,6 @@ package reports
 
 // customerReports are the reports of customers and service: lifecycle,
 // lifecycle-flows, customer-value, service and activity.
-func customerReports() []Definition { return nil }
+func customerReports() []Definition {
+	return []Definition{lifecycleReport(), flowsReport(), valueReport(), serviceReport(), activityReport()}
+}
