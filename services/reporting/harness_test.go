@@ -68,7 +68,7 @@ func (u user) as(perms ...string) user {
 }
 
 // sources are the service names whose topics the service reads.
-var sources = []string{registry.Contacts, registry.Sales, registry.Reporting, registry.Support}
+var sources = []string{registry.Contacts, registry.Sales, registry.Marketing, registry.Support}
 
 func newEnv(t *testing.T) *env { return newEnvPartitions(t, 1) }
 
