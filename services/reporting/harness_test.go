@@ -206,6 +206,6 @@ func (e *env) applied(tenant, context string) (int64, error) {
 		return 0, err
 	}
 	var n int64
-	err = tx.Get(&n, `SELECT coalesce(sum(events), 0) FROM rm_freshness WHERE gen = 1 AND context = $1`, context)
+	err = tx.Get(&n, `SELECT coalesce(sum(events), 0) FROM rm_freshness WHERE tenant_id = $1 AND gen = 1 AND context = $2`, tenant, context)
 	return n, err
 }
