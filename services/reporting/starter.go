@@ -24,6 +24,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/starter"
 
+	"github.com/rapport-crm/rapport/services/reporting/dashboards"
 	"github.com/rapport-crm/rapport/services/reporting/ingest"
 	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
 	"github.com/rapport-crm/rapport/services/reporting/migrations"
@@ -59,12 +60,18 @@ type parts struct {
 	brokers     []string
 	topicPrefix string
 	applier     *ingest.Applier
+	delivery    dashboards.Config // REPORTING_SMTP_URL, REPORTING_MAIL_FROM
 }
 
 // newParts reads the environment's configuration of the contexts.
 func newParts(db *outbox.DB, env starter.Env, getenv func(string) string) (parts, error) {
 	p := parts{db: db, cursors: env.Cursors, logger: env.Logger, getenv: getenv, brokers: env.Config.Brokers,
 		topicPrefix: env.Config.TopicPrefix, applier: ingest.NewApplier(env.Logger)}
+	delivery, err := dashboards.FromEnv(getenv)
+	if err != nil {
+		return parts{}, err
+	}
+	p.delivery = delivery
 	return p, nil
 }
 
@@ -83,6 +90,7 @@ func jobs(p parts) []starter.Job {
 	// ingest jobs
 	// predictions jobs
 	// dashboards jobs
+		[]starter.Job{dashboards.NewDeliverer(p.db, p.delivery, p.logger).Job()},
 	)
 }
 
@@ -94,5 +102,7 @@ func routes(p parts) []starter.Route {
 	// reports routes
 	// predictions routes
 	// dashboards routes
+		dashboards.Routes(dashboards.MakeEndpoints(dashboards.NewService(p.db, p.cursors))),
+		dashboards.ScheduleRoutes(dashboards.MakeScheduleEndpoints(dashboards.NewSchedules(p.db, p.cursors))),
 	)
 }
