@@ -123,7 +123,7 @@ type Definition struct {
 // Definitions are every report, by name.
 func Definitions() map[string]Definition {
 	out := map[string]Definition{}
-	for _, part := range [][]Definition{salesReports(), customerReports()} {
+	for _, part := range [][]Definition{{funnel(), forecast()}, salesReports(), customerReports()} {
 		for _, d := range part {
 			out[d.Name] = d
 		}
