@@ -1,0 +1,176 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/filter"
+
+	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
+)
+
+// stagesFilter is what the pipeline-stages report's filter may name: the
+// row's pipeline and stage (s) and the fields of the opportunities
+// counted in it (o).
+var stagesFilter = filter.Schema{Fields: append([]filter.Field{
+	{Name: "pipelineId", Column: "s.pipeline_id", Type: filter.UUID},
+	{Name: "stageId", Column: "s.stage_id", Type: filter.UUID},
+}, slices.DeleteFunc(slices.Clone(opportunityFields), func(f filter.Field) bool { return f.Name == "pipelineId" })...)}
+
+// stagesColumns are the pipeline-stages report's columns.
+var stagesColumns = []Column{
+	{Name: "group", Label: "Pipeline", LabelZh: "销售流程", Type: TypeString},
+	{Name: "pipelineName", Label: "Pipeline name", LabelZh: "销售流程名称", Type: TypeString},
+	{Name: "stage", Label: "Stage", LabelZh: "阶段", Type: TypeString},
+	{Name: "stageName", Label: "Stage name", LabelZh: "阶段名称", Type: TypeString},
+	{Name: "position", Label: "Position", LabelZh: "顺序", Type: TypeInteger},
+	{Name: "open", Label: "Open", LabelZh: "未结商机", Type: TypeInteger},
+	{Name: "openAmount", Label: "Open amount", LabelZh: "未结金额", Type: TypeMoney},
+	{Name: "weightedAmount", Label: "Weighted amount", LabelZh: "加权金额", Type: TypeMoney},
+	{Name: "age0to30", Label: "Age 0-30 days", LabelZh: "0-30天", Type: TypeInteger},
+	{Name: "age31to60", Label: "Age 31-60 days", LabelZh: "31-60天", Type: TypeInteger},
+	{Name: "age61to90", Label: "Age 61-90 days", LabelZh: "61-90天", Type: TypeInteger},
+	{Name: "age90plus", Label: "Age over 90 days", LabelZh: "90天以上", Type: TypeInteger},
+	{Name: "entered", Label: "Entered", LabelZh: "进入", Type: TypeInteger},
+	{Name: "advanced", Label: "Advanced", LabelZh: "推进", Type: TypeInteger},
+	{Name: "conversion", Label: "Conversion", LabelZh: "转化率", Type: TypePercent},
+	{Name: "timeInStageMedian", Label: "Time in stage (median, s)", LabelZh: "停留时间中位数（秒）", Type: TypeDuration},
+	{Name: "timeInStageP90", Label: "Time in stage (p90, s)", LabelZh: "停留时间P90（秒）", Type: TypeDuration},
+}
+
+// stagesReport is the pipeline-stages report (no periods; a row per stage
+// of every pipeline, grouped by pipeline): the caller's open
+// opportunities now in the stage (created before to) with their amounts
+// and ages, the moves into it and out of it in [from, to), its conversion
+// and the time opportunities spent in it before moving out.
+func stagesReport() Definition {
+	return Definition{Name: "pipeline-stages", Contexts: []string{rm.Sales}, GroupBys: []string{"pipeline"},
+		DefaultGroupBy: "pipeline", Columns: stagesColumns, Filter: stagesFilter, Extra: AmountExtra(nil),
+		Run: runStages, Records: stagesRecords}
+}
+
+// stagesFacts is the FROM of the pipeline-stages report: every stage (s)
+// with, for each, a row (f) per open opportunity in it (k open; days its
+// age), per move into it in the period (k in) and per move out of it (k
+// out; adv whether to a later stage or a won one, secs the time since the
+// opportunity entered the stage: its latest earlier move into it, else its
+// creation), of the caller's opportunities not deleted, in the filter.
+func stagesFacts(q *salesSQL) (string, error) {
+	scope := q.scope("o.owner_id", "o.team_id")
+	where, err := q.filter(stagesFilter)
+	if err != nil {
+		return "", err
+	}
+	return ` FROM rm_stages s LEFT JOIN LATERAL (SELECT o.* FROM (
+			SELECT 'open' AS k, o.*, floor(extract(epoch FROM ` + q.to() + ` - o.created_at) / 86400)::bigint AS days,
+				NULL::bigint AS secs, false AS adv
+			FROM rm_opportunities o
+			WHERE o.gen = s.gen AND o.pipeline_id = s.pipeline_id AND o.stage_id = s.stage_id AND o.status = 'open'
+				AND o.created_at < ` + q.to() + `
+			UNION ALL
+			SELECT 'in', o.*, NULL, NULL, false
+			FROM rm_stage_moves m JOIN rm_opportunities o ON o.gen = m.gen AND o.id = m.opportunity_id
+			WHERE m.gen = s.gen AND m.to_stage_id = s.stage_id AND ` + q.inRange("m.at") + `
+			UNION ALL
+			SELECT 'out', o.*, NULL,
+				` + secondsBetween(`coalesce((SELECT max(i.at) FROM rm_stage_moves i WHERE i.gen = m.gen
+					AND i.opportunity_id = m.opportunity_id AND i.to_stage_id = m.from_stage_id AND i.at < m.at), o.created_at)`, "m.at") + `,
+				EXISTS (SELECT FROM rm_stages t WHERE t.gen = m.gen AND t.stage_id = m.to_stage_id
+					AND (t.position > s.position OR t.kind = 'won'))
+			FROM rm_stage_moves m JOIN rm_opportunities o ON o.gen = m.gen AND o.id = m.opportunity_id
+			WHERE m.gen = s.gen AND m.from_stage_id = s.stage_id AND ` + q.inRange("m.at") + `
+		) o WHERE NOT o.deleted AND ` + scope + ` AND ` + where + `) f ON TRUE
+		WHERE s.gen = ` + q.gen(), nil
+}
+
+// stagesRow is a row of the pipeline-stages report as SQL computes it.
+type stagesRow struct {
+	Pipeline     string `db:"grp"`
+	PipelineName string `db:"pipeline_name"`
+	Stage        string `db:"stage"`
+	Name         string `db:"name"`
+	Position     int64  `db:"position"`
+	Open         int64  `db:"open"`
+	OpenAmount   int64  `db:"open_amount"`
+	Weighted     int64  `db:"weighted"`
+	Age30        int64  `db:"age30"`
+	Age60        int64  `db:"age60"`
+	Age90        int64  `db:"age90"`
+	AgeOver      int64  `db:"age_over"`
+	Entered      int64  `db:"entered"`
+	Advanced     int64  `db:"advanced"`
+	Median       *int64 `db:"median"`
+	P90          *int64 `db:"p90"`
+}
+
+// stagesMeasures are the facts behind each measure of the report, and
+// whether only opportunities in the report currency count.
+var stagesMeasures = map[string]struct {
+	cond     string
+	currency bool
+}{
+	"open": {"f.k = 'open'", false}, "openAmount": {"f.k = 'open'", true}, "weightedAmount": {"f.k = 'open'", true},
+	"age0to30": {"f.k = 'open' AND f.days <= 30", false}, "age31to60": {"f.k = 'open' AND f.days BETWEEN 31 AND 60", false},
+	"age61to90": {"f.k = 'open' AND f.days BETWEEN 61 AND 90", false}, "age90plus": {"f.k = 'open' AND f.days > 90", false},
+	"entered": {"f.k = 'in'", false}, "conversion": {"f.k = 'in'", false}, "advanced": {"f.k = 'out' AND f.adv", false},
+	"timeInStageMedian": {"f.k = 'out'", false}, "timeInStageP90": {"f.k = 'out'", false},
+}
+
+// runStages computes the pipeline-stages report.
+func runStages(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
+	q := newSalesSQL(p)
+	from, err := stagesFacts(q)
+	if err != nil {
+		return Table{}, err
+	}
+	count := func(measure string) string { return "count(*) FILTER (WHERE " + stagesMeasures[measure].cond + ")" }
+	open := "f.k = 'open' AND f.currency = " + q.cur()
+	sql := `SELECT s.pipeline_id::text AS grp, s.pipeline AS pipeline_name, s.stage_id::text AS stage, s.name, s.position,
+		` + count("open") + ` AS open,
+		coalesce(sum(f.amount_minor) FILTER (WHERE ` + open + `), 0)::bigint AS open_amount,
+		coalesce(sum(f.amount_minor::numeric * f.probability) FILTER (WHERE ` + open + `), 0)::bigint AS weighted,
+		` + count("age0to30") + ` AS age30, ` + count("age31to60") + ` AS age60,
+		` + count("age61to90") + ` AS age90, ` + count("age90plus") + ` AS age_over,
+		` + count("entered") + ` AS entered, ` + count("advanced") + ` AS advanced,
+		percentile_disc(0.5) WITHIN GROUP (ORDER BY f.secs) FILTER (WHERE f.k = 'out') AS median,
+		percentile_disc(0.9) WITHIN GROUP (ORDER BY f.secs) FILTER (WHERE f.k = 'out') AS p90` + from + `
+		GROUP BY s.pipeline_id, s.stage_id, s.pipeline, s.name, s.position
+		ORDER BY s.pipeline_id::text COLLATE "C", s.position, s.stage_id::text COLLATE "C"`
+	var rows []stagesRow
+	if err := tx.SelectContext(ctx, &rows, sql, q.Args...); err != nil {
+		return Table{}, fmt.Errorf("reports: pipeline-stages: %w", err)
+	}
+	c := p.Currency
+	out := make([][]any, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, []any{r.Pipeline, r.PipelineName, r.Stage, r.Name, r.Position, r.Open, c.Money(r.OpenAmount),
+			c.MoneyQuo(r.Weighted, 100), r.Age30, r.Age60, r.Age90, r.AgeOver, r.Entered, r.Advanced,
+			Percent(r.Advanced, r.Entered), nullable(r.Median), nullable(r.P90)})
+	}
+	return Table{Columns: stagesColumns, Rows: out}, nil
+}
+
+// stagesRecords lists the opportunities a pipeline-stages cell counted:
+// the group is the pipeline; a filter on stageId narrows them to a
+// stage's row. The time in stage's carry their seconds (timeInStageSeconds).
+func stagesRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
+	m, ok := stagesMeasures[cell.Measure]
+	if !ok {
+		return nil, errMeasure("pipeline-stages", cell.Measure)
+	}
+	q := newSalesSQL(p)
+	from, err := stagesFacts(q)
+	if err != nil {
+		return nil, err
+	}
+	cond := m.cond
+	if m.currency {
+		cond += " AND f.currency = " + q.cur()
+	}
+	sql := `SELECT ` + oppRecordColumns("f") + `, f.secs AS extra` + from + ` AND ` + cond + `
+		AND s.pipeline_id::text = ` + q.bind(cell.Group) + ` ORDER BY f.id, f.secs LIMIT ` + q.bind(limit)
+	return selectOppRecords(ctx, tx, "pipeline-stages", sql, q, "timeInStageSeconds", false)
+}
