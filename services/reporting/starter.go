@@ -87,7 +87,8 @@ func consumers(p parts) []starter.Consumer {
 // jobs are the service's periodic jobs, on every instance.
 func jobs(p parts) []starter.Job {
 	return slices.Concat[[]starter.Job](
-	// ingest jobs
+		// ingest jobs
+		ingest.NewRebuilder(p.db, p.applier, p.brokers, p.topicPrefix, p.logger).Jobs(),
 	// predictions jobs
 	// dashboards jobs
 		[]starter.Job{dashboards.NewDeliverer(p.db, p.delivery, p.logger).Job()},
@@ -98,7 +99,9 @@ func jobs(p parts) []starter.Job {
 // its permission; the contexts share db.
 func routes(p parts) []starter.Route {
 	return slices.Concat[[]starter.Route](
-	// ingest routes
+		// ingest routes
+		ingest.Routes(ingest.NewRebuilder(p.db, p.applier, p.brokers, p.topicPrefix, p.logger),
+			ingest.NewFreshnessService(p.db.Pool(), p.brokers, p.topicPrefix, p.logger)),
 	// reports routes
 	// predictions routes
 	// dashboards routes
