@@ -1,8 +1,8 @@
 -- +goose Up
 -- What the contacts and sales handlers of package ingest need beyond 0001.
 
--- A merge repoints the rows merged into its loser (rm_merges' winners,
--- contacts' and accounts' merged_into) to the final winner.
+-- A merge repoints the contacts and accounts merged into its loser
+-- (merged_into) to the final winner (rm_merges' own: 0015).
 CREATE INDEX rm_contacts_merged_into ON rm_contacts (tenant_id, gen, merged_into) WHERE merged_into IS NOT NULL;
 CREATE INDEX rm_accounts_merged_into ON rm_accounts (tenant_id, gen, merged_into) WHERE merged_into IS NOT NULL;
 
