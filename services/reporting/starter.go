@@ -28,6 +28,7 @@ import (
 	"github.com/rapport-crm/rapport/services/reporting/ingest"
 	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
 	"github.com/rapport-crm/rapport/services/reporting/migrations"
+	"github.com/rapport-crm/rapport/services/reporting/predictions"
 )
 
 // Starter is the reporting service as libs/starter runs it: cmd/reporting
@@ -90,6 +91,7 @@ func jobs(p parts) []starter.Job {
 		// ingest jobs
 		ingest.NewRebuilder(p.db, p.applier, p.brokers, p.topicPrefix, p.logger).Jobs(),
 	// predictions jobs
+		[]starter.Job{predictions.NewTrainer(p.db, p.getenv, p.logger).Job()},
 	// dashboards jobs
 		[]starter.Job{dashboards.NewDeliverer(p.db, p.delivery, p.logger).Job()},
 	)
@@ -104,6 +106,7 @@ func routes(p parts) []starter.Route {
 			ingest.NewFreshnessService(p.db.Pool(), p.brokers, p.topicPrefix, p.logger)),
 	// reports routes
 	// predictions routes
+		predictions.Routes(predictions.NewService(p.db, p.cursors, predictions.NewTrainer(p.db, p.getenv, p.logger))),
 	// dashboards routes
 		dashboards.Routes(dashboards.MakeEndpoints(dashboards.NewService(p.db, p.cursors))),
 		dashboards.ScheduleRoutes(dashboards.MakeScheduleEndpoints(dashboards.NewSchedules(p.db, p.cursors))),

@@ -15,7 +15,7 @@ import (
 // deleted records left out.
 
 // accountOf is the account a column names, resolved through merges (m the
-// rm_merges alias joined on it), as text ('' for none).
+// rm_merges alias joined on it), as text (” for none).
 const accountOf = "coalesce(coalesce(m.winner_id, %[1]s)::text, '')"
 
 // mergeJoin joins rm_merges m on the account column of alias x.

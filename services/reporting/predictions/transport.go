@@ -42,7 +42,9 @@ func decodePage(_ context.Context, r *http.Request) (any, error) {
 }
 
 // decodeID reads the path's id.
-func decodeID(_ context.Context, r *http.Request) (any, error) { return idRequest{ID: r.PathValue("id")}, nil }
+func decodeID(_ context.Context, r *http.Request) (any, error) {
+	return idRequest{ID: r.PathValue("id")}, nil
+}
 
 // decodeQueue reads the queue asked for ("" every one).
 func decodeQueue(_ context.Context, r *http.Request) (any, error) {
