@@ -29,6 +29,7 @@ import (
 	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
 	"github.com/rapport-crm/rapport/services/reporting/migrations"
 	"github.com/rapport-crm/rapport/services/reporting/predictions"
+	"github.com/rapport-crm/rapport/services/reporting/reports"
 )
 
 // Starter is the reporting service as libs/starter runs it: cmd/reporting
@@ -105,6 +106,7 @@ func routes(p parts) []starter.Route {
 		ingest.Routes(ingest.NewRebuilder(p.db, p.applier, p.brokers, p.topicPrefix, p.logger),
 			ingest.NewFreshnessService(p.db.Pool(), p.brokers, p.topicPrefix, p.logger)),
 	// reports routes
+		reports.Routes(reports.NewService(p.db)),
 	// predictions routes
 		predictions.Routes(predictions.NewService(p.db, p.cursors, predictions.NewTrainer(p.db, p.getenv, p.logger))),
 	// dashboards routes

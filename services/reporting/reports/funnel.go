@@ -121,7 +121,7 @@ func runFunnel(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 		count(*) FILTER (WHERE `+stepSQL+`) AS sql,
 		count(*) FILTER (WHERE `+stepOpportunity+`) AS opportunities,
 		count(*) FILTER (WHERE `+stepWon+`) AS won`+funnelFrom+q.Where()+`
-		GROUP BY 1, 2 ORDER BY 1, 2 COLLATE "C"`, q.Args...)
+		GROUP BY 1, 2 ORDER BY 1, `+funnelGroups[p.GroupBy]+` COLLATE "C"`, q.Args...)
 	if err != nil {
 		return Table{}, fmt.Errorf("reports: funnel: %w", err)
 	}
