@@ -26,18 +26,36 @@ const periodFormat = "YYYY-MM-DD"
 
 // custQuery is the SQL of one customer report being written: its bound
 // arguments and the placeholders of the parameters every report binds.
+// (PostgreSQL refuses a parameter the query does not use: from and to are
+// bound when first used.)
 type custQuery struct {
 	pgrecord.Query
-	p            Params
-	gen, from, to string // placeholders, cast to their types
+	p              Params
+	gen            string // the generation's placeholder
+	fromArg, toArg string
 }
 
-// newCustQuery binds p's generation and period.
+// newCustQuery binds p's generation.
 func newCustQuery(p Params) *custQuery {
 	q := &custQuery{p: p}
 	q.gen = q.bind(p.Gen) + "::integer"
-	q.from, q.to = q.bind(p.From.UTC())+"::timestamptz", q.bind(p.To.UTC())+"::timestamptz"
 	return q
+}
+
+// from is the placeholder of the period's start.
+func (q *custQuery) from() string {
+	if q.fromArg == "" {
+		q.fromArg = q.bind(q.p.From.UTC()) + "::timestamptz"
+	}
+	return q.fromArg
+}
+
+// to is the placeholder of the period's end (exclusive).
+func (q *custQuery) to() string {
+	if q.toArg == "" {
+		q.toArg = q.bind(q.p.To.UTC()) + "::timestamptz"
+	}
+	return q.toArg
 }
 
 // bind binds v and returns its placeholder.
@@ -54,7 +72,7 @@ func (q *custQuery) period(col string) string {
 
 // inRange is the condition that col lies in [from, to).
 func (q *custQuery) inRange(col string) string {
-	return "(" + col + " >= " + q.from + " AND " + col + " < " + q.to + ")"
+	return "(" + col + " >= " + q.from() + " AND " + col + " < " + q.to() + ")"
 }
 
 // periods is a query of the report's periods (Periods): label (the period
@@ -111,7 +129,7 @@ func (q *custQuery) pop(n int) string {
 // cellPeriod is the period of a drill-down's cell as written in the rows.
 func cellPeriod(c Cell) string { return c.Period.UTC().Format(time.DateOnly) }
 
-// groupColumn returns the column of groupBy in cols; "''" for no grouping.
+// groupColumn returns the column of groupBy in cols; "”" for no grouping.
 func groupColumn(groupBy string, cols map[string]string) string {
 	if c, ok := cols[groupBy]; ok {
 		return c

@@ -73,12 +73,12 @@ func valueAccounts(q *custQuery) (with, where string, err error) {
 			FROM rm_opportunities o
 			LEFT JOIN rm_merges m ON m.gen = o.gen AND m.kind = 'account' AND m.loser_id = o.account_id
 			WHERE o.gen = ` + q.gen + ` AND NOT o.deleted AND o.status = 'won' AND o.currency = ` + cur + `
-				AND o.closed_at < ` + q.to + ` AND o.account_id IS NOT NULL),
+				AND o.closed_at < ` + q.to() + ` AND o.account_id IS NOT NULL),
 		acc AS (
 			SELECT a.id, a.name, a.industry, a.owner_id, a.team_id,
-				floor(extract(epoch FROM ` + q.to + ` - max(w.closed_at)) / 86400)::bigint AS recency,
+				floor(extract(epoch FROM ` + q.to() + ` - max(w.closed_at)) / 86400)::bigint AS recency,
 				count(*) AS frequency, sum(w.amount_minor)::bigint AS monetary,
-				floor(extract(epoch FROM ` + q.to + ` - min(w.closed_at)) / 86400)::bigint AS age
+				floor(extract(epoch FROM ` + q.to() + ` - min(w.closed_at)) / 86400)::bigint AS age
 			FROM won w JOIN rm_accounts a ON a.gen = ` + q.gen + ` AND a.id = w.account_id AND NOT a.deleted AND a.merged_into IS NULL
 			GROUP BY a.tenant_id, a.gen, a.id),
 		scored AS (
