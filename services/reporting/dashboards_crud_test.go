@@ -14,8 +14,8 @@ import (
 )
 
 // A dashboard is saved, read, changed by merge patch with If-Match (428
-// without, 412 with a stale ETag), copied and deleted; lists page by
-// keyset with the built-in dashboards first.
+// without, 412 with a stale ETag), copied and deleted, each change
+// published; lists page by keyset with the built-in dashboards first.
 func TestDashboardsCRUD(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
@@ -71,6 +71,7 @@ func TestDashboardsCRUD(t *testing.T) {
 	e.want(e.do(u, http.MethodDelete, "/v1/dashboards/"+d.ID, nil), http.StatusNoContent)
 	e.want(e.do(u, http.MethodGet, "/v1/dashboards/"+d.ID, nil), http.StatusNotFound)
 	e.want(e.do(u, http.MethodGet, "/v1/dashboards/not-a-dashboard", nil), http.StatusNotFound)
+	e.validateOwnEvents("dashboard", "created", "updated", "deleted")
 }
 
 // Widgets are checked against the report catalogue: a 400 names each

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/contracttest"
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/registry"
 
 	"github.com/rapport-crm/rapport/services/reporting/dashboards"
@@ -32,6 +33,18 @@ func (e *env) doRoles(u user, roles []string, method, path string, body any, hea
 	}
 	req.Header.Set("Authorization", "Bearer "+tok)
 	return reply{e.contract.Do(e.t, req)}
+}
+
+// validateOwnEvents waits for an event of each of the verbs of entity
+// on the service's own topic and validates them against their schemas
+// in api/events.
+func (e *env) validateOwnEvents(entity string, verbs ...string) {
+	e.t.Helper()
+	var evs []events.Event
+	for _, v := range verbs {
+		evs = append(evs, e.ownEvent("dev.rapport.reporting."+entity+"."+v+".v1"))
+	}
+	contracttest.ValidateEvents(e.t, "api/events", evs)
 }
 
 // createDashboard saves body as u and returns the dashboard.

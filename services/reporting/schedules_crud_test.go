@@ -56,6 +56,7 @@ func TestSchedulesCRUD(t *testing.T) {
 	}
 	e.want(e.do(u, http.MethodDelete, path, nil), http.StatusNoContent)
 	e.want(e.do(u, http.MethodGet, path, nil), http.StatusNotFound)
+	e.validateOwnEvents("report_schedule", "created", "updated", "deleted")
 }
 
 // A schedule's fields are checked: what it mails (a dashboard the caller

@@ -126,6 +126,7 @@ func TestSchedulesDeliveredOnceWithXLSX(t *testing.T) {
 	if n := len(sink.received()); n != 4*2+1+1 {
 		t.Errorf("%d mails, want 10", n)
 	}
+	e.validateOwnEvents("report_schedule", "delivered")
 
 	// The report's workbook: its header and figures are the JSON's.
 	for _, m := range sink.received() {
@@ -232,4 +233,5 @@ func TestSchedulesFailedDeliveryIsRecorded(t *testing.T) {
 	if !strings.Contains(got.LastError, "relay") || !got.NextRunAt.After(start) {
 		t.Errorf("after a failed run: %+v", got)
 	}
+	e.validateOwnEvents("report_schedule", "failed")
 }
