@@ -1,6 +1,8 @@
 package reporting_test
 
 import (
+	"net/http"
+	"net/url"
 	"testing"
 	"time"
 
@@ -14,14 +16,16 @@ import (
 // amounts in the report currency (the tenant's most common by default, or
 // the one asked for), the win rate, the average deal and the weighted
 // amount rounded half-even, the sales cycle's median and p90 in seconds;
-// a deleted opportunity counts nowhere; grouped by owner; an owner with
-// scope own sees only theirs; the drill-down lists a cell's
-// opportunities.
+// a deleted opportunity counts nowhere; grouped by owner, team or
+// pipeline; a filter narrows it, an unknown groupBy or filter field is a
+// 400 naming it; an owner with scope own sees only theirs; the drill-down
+// lists a cell's opportunities.
 func TestPipelineReport(t *testing.T) {
 	e := newEnv(t)
 	admin := newUser(uuid.NewString())
 	ownA := admin.scoped(auth.ScopeOwn)
 	ownerA, ownerB := ownA.id, uuid.NewString()
+	p1, p2 := "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
 	ids := map[string]string{}
 	n := 0
 	publish := func(name, verb string, o opp) {
@@ -35,7 +39,7 @@ func TestPipelineReport(t *testing.T) {
 			o.Updated = o.Closed
 		}
 		if o.Owner == "" {
-			o.Owner = ownerA
+			o.Owner, o.Team, o.Stage.Pipeline = ownerA, "t1", p1
 		}
 		e.publishOpp(admin.tenant, verb, o)
 		n++
@@ -47,7 +51,7 @@ func TestPipelineReport(t *testing.T) {
 	publish("o6", "created", opp{Amount: 10006, Probability: 25, Created: plDay(1, 20)})                 // weighted 25.015 → 25.02
 	publish("o7", "won", opp{Amount: 70000, Currency: "USD", Created: plDay(2, 5), Closed: plDay(3, 1)}) // 24 days
 	publish("o8", "deleted", opp{Amount: 99999, Currency: "USD", Created: plDay(1, 6)})
-	publish("o9", "won", opp{Amount: 20000, Owner: ownerB, Created: plDay(1, 20), Closed: plDay(3, 5)}) // 44 days
+	publish("o9", "won", opp{Amount: 20000, Owner: ownerB, Team: "t2", Stage: stageRef{Pipeline: p2}, Created: plDay(1, 20), Closed: plDay(3, 5)}) // 44 days
 	e.waitEvents(admin.tenant, "sales", int64(n))
 	day := int64(24 * time.Hour / time.Second)
 	cols := []string{"period", "group", "created", "createdAmount", "won", "wonAmount", "lost", "lostAmount", "winRate",
@@ -78,6 +82,25 @@ func TestPipelineReport(t *testing.T) {
 		want[3], want[4] = want[4], want[3]
 	}
 	plWant(t, "pipeline by owner", plLines(r.Rows, "period", "group", "created", "createdAmount", "won"), want)
+
+	for _, g := range [][3]string{{"team", "t1", "t2"}, {"pipeline", p1, p2}} {
+		r = e.plReport(admin, "pipeline", append(period, "groupBy", g[0])...)
+		plWant(t, "pipeline by "+g[0], plLines(r.Rows, "period", "group", "created", "won"), []string{
+			"2026-01-01|" + g[1] + "|3|0", "2026-01-01|" + g[2] + "|1|0", "2026-02-01|" + g[1] + "|3|2",
+			"2026-03-01|" + g[1] + "|0|1", "2026-03-01|" + g[2] + "|0|1"})
+	}
+	r = e.plReport(admin, "pipeline", append(period, "filter", `{"field": "ownerId", "op": "eq", "value": "`+ownerB+`"}`)...)
+	plWant(t, "pipeline of owner B (filter)", plLines(r.Rows, "period", "created", "won", "wonAmount"), []string{
+		"2026-01-01|1|0|0.00", "2026-03-01|0|1|200.00"})
+	bad := e.want(e.do(admin, http.MethodGet, "/v1/reports/pipeline?groupBy=stage", nil), http.StatusBadRequest)
+	if f := bad.fields(); len(f) != 1 || f[0] != "groupBy" {
+		t.Errorf("groupBy stage: fields %v, want groupBy", f)
+	}
+	bad = e.want(e.do(admin, http.MethodGet, "/v1/reports/pipeline?filter="+url.QueryEscape(`{"field": "colour", "op": "eq", "value": 1}`), nil),
+		http.StatusBadRequest)
+	if f := bad.fields(); len(f) != 1 || f[0] != "filter/field" {
+		t.Errorf("a filter on an unknown field: fields %v, want filter/field", f)
+	}
 
 	r = e.plReport(ownA, "pipeline", period...)
 	plWant(t, "pipeline of owner A (scope own)", plLines(r.Rows, "period", "created", "won", "wonAmount", "cycleMedian"), []string{
