@@ -48,25 +48,25 @@ func activityReport() Definition {
 
 // activityRows is the FROM … WHERE of the activity report: the counted
 // activities (a) of the period in the caller's scope and the filter.
-func activityRows(q *custQuery) (string, error) {
+func activityRows(q *salesSQL) (string, error) {
 	scope := q.scope("a.owner_id", "a.team_id")
 	where, err := q.filter(activityFilter)
 	if err != nil {
 		return "", err
 	}
-	return ` FROM rm_activities a WHERE a.gen = ` + q.gen + ` AND NOT a.deleted AND ` + q.inRange("a.occurred_at") +
+	return ` FROM rm_activities a WHERE a.gen = ` + q.gen() + ` AND NOT a.deleted AND ` + q.inRange("a.occurred_at") +
 		` AND ` + scope + ` AND ` + where, nil
 }
 
 // runActivity computes the activity report.
 func runActivity(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	from, err := activityRows(q)
 	if err != nil {
 		return Table{}, err
 	}
 	rows, err := selectRows(ctx, tx, "activity", `SELECT `+q.period("a.occurred_at")+` AS label, `+
-		groupColumn(p.GroupBy, activityGroups)+` AS grp, a.type, count(*), count(*) FILTER (WHERE a.completed)`+from+`
+		salesGroup(p.GroupBy, activityGroups)+` AS grp, a.type, count(*), count(*) FILTER (WHERE a.completed)`+from+`
 		GROUP BY label, grp, a.type ORDER BY label, grp, a.type`, q)
 	return Table{Columns: activityColumns, Rows: rows}, err
 }
@@ -75,13 +75,13 @@ func runActivity(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 // or the completed ones (completed); a filter on type narrows them to a
 // row's.
 func activityRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	from, err := activityRows(q)
 	if err != nil {
 		return nil, err
 	}
 	sql := `SELECT a.id, a.type, a.owner_id, a.occurred_at, a.completed` + from + ` AND ` + q.period("a.occurred_at") + ` = ` +
-		q.bind(cellPeriod(cell)) + ` AND ` + groupColumn(p.GroupBy, activityGroups) + ` = ` + q.bind(cell.Group)
+		q.bind(cellPeriod(cell)) + ` AND ` + salesGroup(p.GroupBy, activityGroups) + ` = ` + q.bind(cell.Group)
 	if cell.Measure == "completed" {
 		sql += ` AND a.completed`
 	}

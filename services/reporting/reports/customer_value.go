@@ -61,25 +61,25 @@ func valueReport() Definition {
 // opportunities counted, by their account's merge winner) and v (the
 // accounts scored), where is the condition on v of the caller's scope and
 // the filter. The quintiles are over every account of the tenant.
-func valueAccounts(q *custQuery) (with, where string, err error) {
+func valueAccounts(q *salesSQL) (with, where string, err error) {
 	scope := q.scope("v.owner_id", "v.team_id")
 	filtered, err := q.filter(valueFilter)
 	if err != nil {
 		return "", "", err
 	}
-	cur := q.bind(q.p.Currency.Code) + "::text"
+	cur := q.cur()
 	return `WITH won AS (
 			SELECT coalesce(m.winner_id, o.account_id) AS account_id, o.id, o.name, o.amount_minor, o.closed_at
 			FROM rm_opportunities o
 			LEFT JOIN rm_merges m ON m.gen = o.gen AND m.kind = 'account' AND m.loser_id = o.account_id
-			WHERE o.gen = ` + q.gen + ` AND NOT o.deleted AND o.status = 'won' AND o.currency = ` + cur + `
+			WHERE o.gen = ` + q.gen() + ` AND NOT o.deleted AND o.status = 'won' AND o.currency = ` + cur + `
 				AND o.closed_at < ` + q.to() + ` AND o.account_id IS NOT NULL),
 		acc AS (
 			SELECT a.id, a.name, a.industry, a.owner_id, a.team_id,
 				floor(extract(epoch FROM ` + q.to() + ` - max(w.closed_at)) / 86400)::bigint AS recency,
 				count(*) AS frequency, sum(w.amount_minor)::bigint AS monetary,
 				floor(extract(epoch FROM ` + q.to() + ` - min(w.closed_at)) / 86400)::bigint AS age
-			FROM won w JOIN rm_accounts a ON a.gen = ` + q.gen + ` AND a.id = w.account_id AND NOT a.deleted AND a.merged_into IS NULL
+			FROM won w JOIN rm_accounts a ON a.gen = ` + q.gen() + ` AND a.id = w.account_id AND NOT a.deleted AND a.merged_into IS NULL
 			GROUP BY a.tenant_id, a.gen, a.id),
 		scored AS (
 			SELECT acc.*, ntile(5) OVER (ORDER BY recency DESC, id) AS r, ntile(5) OVER (ORDER BY frequency, id) AS f,
@@ -129,13 +129,13 @@ func runValue(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 	if p.Currency.Code == "" {
 		return t, nil
 	}
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	with, where, err := valueAccounts(q)
 	if err != nil {
 		return Table{}, err
 	}
 	var accs []scoredAccount
-	sql := with + ` SELECT v.id, v.name, ` + groupColumn(p.GroupBy, valueGroups) + ` AS grp, v.segment, v.recency,
+	sql := with + ` SELECT v.id, v.name, ` + salesGroup(p.GroupBy, valueGroups) + ` AS grp, v.segment, v.recency,
 		v.frequency, v.monetary, v.age, v.r, v.f, v.m FROM v WHERE ` + where + ` ORDER BY v.id`
 	if err := tx.SelectContext(ctx, &accs, sql, q.Args...); err != nil {
 		return Table{}, fmt.Errorf("reports: customer-value: %w", err)
@@ -183,12 +183,12 @@ func valueRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit i
 	if p.Currency.Code == "" {
 		return nil, nil
 	}
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	with, where, err := valueAccounts(q)
 	if err != nil {
 		return nil, err
 	}
-	grp := groupColumn(p.GroupBy, valueGroups)
+	grp := salesGroup(p.GroupBy, valueGroups)
 	if p.GroupBy == "" {
 		grp = "v.id::text"
 	}
@@ -218,7 +218,7 @@ func valueRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit i
 
 // valueOpportunities lists the won opportunities sql selects (accounts
 // of valueAccounts joined to their won opportunities).
-func valueOpportunities(ctx context.Context, tx *sqlx.Tx, q *custQuery, sql string, limit int) ([]Record, error) {
+func valueOpportunities(ctx context.Context, tx *sqlx.Tx, q *salesSQL, sql string, limit int) ([]Record, error) {
 	var opps []struct {
 		ID      string    `db:"id"`
 		Name    string    `db:"name"`

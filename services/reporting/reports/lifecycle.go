@@ -57,14 +57,14 @@ func lifecycleReport() Definition {
 // lifecycleSnapshot is the FROM … WHERE of the lifecycle report: a row per
 // period (pr) and counted contact (c) with the stage it had at the
 // period's end (s), in the caller's scope and the filter.
-func lifecycleSnapshot(q *custQuery) (string, error) {
+func lifecycleSnapshot(q *salesSQL) (string, error) {
 	scope := q.scope("c.owner_id", "c.team_id")
 	where, err := q.filter(lifecycleFilter)
 	if err != nil {
 		return "", err
 	}
-	return ` FROM (` + q.periods() + `) pr
-		JOIN rm_contacts c ON c.gen = ` + q.gen + ` AND NOT c.deleted AND c.merged_into IS NULL
+	return ` FROM (` + snapshotPeriods(q) + `) pr
+		JOIN rm_contacts c ON c.gen = ` + q.gen() + ` AND NOT c.deleted AND c.merged_into IS NULL
 		CROSS JOIN LATERAL (SELECT st.stage FROM rm_contact_stages st
 			WHERE st.gen = c.gen AND st.contact_id = c.id AND st.at < pr.e
 			ORDER BY st.version DESC LIMIT 1) s
@@ -73,12 +73,12 @@ func lifecycleSnapshot(q *custQuery) (string, error) {
 
 // runLifecycle computes the lifecycle report.
 func runLifecycle(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	from, err := lifecycleSnapshot(q)
 	if err != nil {
 		return Table{}, err
 	}
-	group := groupColumn(p.GroupBy, lifecycleGroups)
+	group := salesGroup(p.GroupBy, lifecycleGroups)
 	stages := q.bind(pq.StringArray(LifecycleStages))
 	rows, err := selectRows(ctx, tx, "lifecycle", `SELECT pr.label, `+group+` AS grp, s.stage, count(*)`+from+`
 		GROUP BY pr.label, grp, s.stage
@@ -90,7 +90,7 @@ func runLifecycle(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 // measure, contacts), their stage among their fields; a filter on stage
 // narrows them to a row's.
 func lifecycleRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	from, err := lifecycleSnapshot(q)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func lifecycleRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, lim
 		Stage string `db:"stage"`
 	}
 	sql := `SELECT c.id, c.display_name, s.stage` + from + ` AND pr.label = ` + q.bind(cellPeriod(cell)) +
-		` AND ` + groupColumn(p.GroupBy, lifecycleGroups) + ` = ` + q.bind(cell.Group) + ` ORDER BY c.id LIMIT ` + q.bind(limit)
+		` AND ` + salesGroup(p.GroupBy, lifecycleGroups) + ` = ` + q.bind(cell.Group) + ` ORDER BY c.id LIMIT ` + q.bind(limit)
 	if err := tx.SelectContext(ctx, &rows, sql, q.Args...); err != nil {
 		return nil, fmt.Errorf("reports: lifecycle records: %w", err)
 	}

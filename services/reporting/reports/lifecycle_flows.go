@@ -41,7 +41,7 @@ func flowsReport() Definition {
 // flowsTransitions is the FROM … WHERE of the lifecycle-flows report: a
 // row per transition (t: contact_id, from_stage, stage, at) in the period
 // of a counted contact (c) in the caller's scope and the filter.
-func flowsTransitions(q *custQuery) (string, error) {
+func flowsTransitions(q *salesSQL) (string, error) {
 	scope := q.scope("c.owner_id", "c.team_id")
 	where, err := q.filter(flowsFilter)
 	if err != nil {
@@ -49,14 +49,14 @@ func flowsTransitions(q *custQuery) (string, error) {
 	}
 	return ` FROM (SELECT st.contact_id, st.stage, st.at,
 				lag(st.stage) OVER (PARTITION BY st.contact_id ORDER BY st.version) AS from_stage
-			FROM rm_contact_stages st WHERE st.gen = ` + q.gen + ` AND st.stage <> '') t
-		JOIN rm_contacts c ON c.gen = ` + q.gen + ` AND c.id = t.contact_id AND NOT c.deleted AND c.merged_into IS NULL
+			FROM rm_contact_stages st WHERE st.gen = ` + q.gen() + ` AND st.stage <> '') t
+		JOIN rm_contacts c ON c.gen = ` + q.gen() + ` AND c.id = t.contact_id AND NOT c.deleted AND c.merged_into IS NULL
 		WHERE t.from_stage <> t.stage AND ` + q.inRange("t.at") + ` AND ` + scope + ` AND ` + where, nil
 }
 
 // runFlows computes the lifecycle-flows report.
 func runFlows(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	from, err := flowsTransitions(q)
 	if err != nil {
 		return Table{}, err
@@ -72,7 +72,7 @@ func runFlows(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 // record of the contact per transition with its stages and time; a filter
 // on from and to narrows them to a row's.
 func flowsRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	from, err := flowsTransitions(q)
 	if err != nil {
 		return nil, err

@@ -64,47 +64,44 @@ func serviceReport() Definition {
 		Periodic: true, Filter: serviceFilter, Columns: serviceColumns, Run: runService, Records: serviceRecords}
 }
 
-// seconds is the whole seconds from the timestamptz a to b.
-func seconds(a, b string) string { return "floor(extract(epoch FROM " + b + " - " + a + "))::bigint" }
-
 // serviceFacts is the WITH … of the service report: facts, a row per
 // fact a figure counts — label (its period), grp, k (created, solved,
 // backlog, csat or nps), id and number (the case's or survey's), secs (to
 // the first response of a created case, to the resolution of a solved
 // one), breached and score (a survey's) — of cases and surveys in the
 // caller's scope (through their case) and the filter.
-func serviceFacts(q *custQuery) (string, error) {
+func serviceFacts(q *salesSQL) (string, error) {
 	scope := q.scope("x.scope_owner", "''")
 	where, err := q.filter(serviceFilter)
 	if err != nil {
 		return "", err
 	}
-	grp := groupColumn(q.p.GroupBy, serviceGroups)
+	grp := salesGroup(q.p.GroupBy, serviceGroups)
 	return `WITH cs AS (SELECT x.*, ` + grp + ` AS grp FROM (
 			SELECT c.id, c.number, c.channel, c.queue_id, c.priority, c.type, c.assignee_id, c.assignee_id AS scope_owner,
 				c.created_at, c.solved_at, c.closed_at, r.first_response_at,
 				EXISTS (SELECT 1 FROM rm_case_breaches b WHERE b.gen = c.gen AND b.case_id = c.id) AS breached
 			FROM rm_cases c LEFT JOIN rm_case_responses r ON r.gen = c.gen AND r.case_id = c.id
-			WHERE c.gen = ` + q.gen + ` AND NOT c.deleted AND c.merged_into IS NULL) x
+			WHERE c.gen = ` + q.gen() + ` AND NOT c.deleted AND c.merged_into IS NULL) x
 		WHERE ` + scope + ` AND ` + where + `),
 	sv AS (SELECT x.*, ` + grp + ` AS grp FROM (
 			SELECT s.id, s.kind, s.score, s.answered_at, coalesce(c.number, 0) AS number, coalesce(c.channel, '') AS channel,
 				s.queue_id, coalesce(c.priority, '') AS priority, coalesce(c.type, '') AS type,
 				s.agent_id AS assignee_id, c.assignee_id AS scope_owner
 			FROM rm_surveys s LEFT JOIN rm_cases c ON c.gen = s.gen AND c.id = s.case_id
-			WHERE s.gen = ` + q.gen + ` AND ` + q.inRange("s.answered_at") + `
+			WHERE s.gen = ` + q.gen() + ` AND ` + q.inRange("s.answered_at") + `
 				AND (s.case_id IS NULL OR NOT c.deleted AND c.merged_into IS NULL)) x
 		WHERE ` + scope + ` AND ` + where + `),
 	facts AS (
 		SELECT ` + q.period("created_at") + ` AS label, grp, 'created' AS k, id, number,
-			` + seconds("created_at", "first_response_at") + ` AS secs, breached, NULL::integer AS score
+			` + secondsBetween("created_at", "first_response_at") + ` AS secs, breached, NULL::integer AS score
 		FROM cs WHERE ` + q.inRange("created_at") + `
 		UNION ALL
-		SELECT ` + q.period("solved_at") + `, grp, 'solved', id, number, ` + seconds("created_at", "solved_at") + `, false, NULL
+		SELECT ` + q.period("solved_at") + `, grp, 'solved', id, number, ` + secondsBetween("created_at", "solved_at") + `, false, NULL
 		FROM cs WHERE ` + q.inRange("solved_at") + `
 		UNION ALL
 		SELECT pr.label, grp, 'backlog', id, number, NULL, false, NULL
-		FROM (` + q.periods() + `) pr JOIN cs ON cs.created_at < pr.e
+		FROM (` + snapshotPeriods(q) + `) pr JOIN cs ON cs.created_at < pr.e
 			AND NOT coalesce(cs.solved_at < pr.e, false) AND NOT coalesce(cs.closed_at < pr.e, false)
 		UNION ALL
 		SELECT ` + q.period("answered_at") + `, grp, kind, id, number, NULL, false, score FROM sv)`, nil
@@ -112,7 +109,7 @@ func serviceFacts(q *custQuery) (string, error) {
 
 // runService computes the service report.
 func runService(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	with, err := serviceFacts(q)
 	if err != nil {
 		return Table{}, err
@@ -157,7 +154,7 @@ func serviceRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit
 	if !ok {
 		return nil, invalid(paramMeasure, oneOf(sortedKeys(serviceMeasureFacts)))
 	}
-	q := newCustQuery(p)
+	q := newSalesSQL(p)
 	with, err := serviceFacts(q)
 	if err != nil {
 		return nil, err
