@@ -104,31 +104,36 @@ func langOf(header string) string {
 }
 
 // encodeReport writes a report as JSON, CSV or XLSX, with its asOf in
-// X-Report-As-Of. A file is buffered before its status, so that a
-// failure is still a problem.
+// X-Report-As-Of. CSV streams from the computed table; XLSX is built
+// (its rows streamed to the workbook's sheet) before the status, so that
+// a failure is still a problem.
 func encodeReport(ctx context.Context, w http.ResponseWriter, response any) error {
 	r := response.(reportResponse)
 	setAsOf(w, r.Result.AsOf)
 	switch r.Format {
-	case formatCSV, formatXLSX:
+	case formatCSV:
+		attachment(w, MediaCSV+"; charset=utf-8", r.Result, formatCSV)
+		w.WriteHeader(http.StatusOK)
+		return WriteCSV(w, r.Result, r.Lang)
+	case formatXLSX:
 		var buf bytes.Buffer
-		media, ext := MediaCSV+"; charset=utf-8", formatCSV
-		err := WriteCSV(&buf, r.Result, r.Lang)
-		if r.Format == formatXLSX {
-			media, ext = MediaXLSX, formatXLSX
-			err = WriteXLSX(&buf, []Sheet{{Name: r.Result.Report, Result: r.Result}}, r.Lang)
-		}
-		if err != nil {
+		if err := WriteXLSX(&buf, []Sheet{{Name: r.Result.Report, Result: r.Result}}, r.Lang); err != nil {
 			return err
 		}
-		w.Header().Set("Content-Type", media)
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
-			map[string]string{"filename": r.Result.Report + "-" + r.Result.From.Format(time.DateOnly) + "." + ext}))
+		attachment(w, MediaXLSX, r.Result, formatXLSX)
 		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-		_, err = buf.WriteTo(w)
+		_, err := buf.WriteTo(w)
 		return err
 	}
 	return kitx.EncodeJSON(ctx, w, reportJSON(r.Result))
+}
+
+// attachment sets the headers of r as a file of media type media named
+// <report>-<from>.<ext>.
+func attachment(w http.ResponseWriter, media string, r Result, ext string) {
+	w.Header().Set("Content-Type", media)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
+		map[string]string{"filename": r.Report + "-" + r.From.Format(time.DateOnly) + "." + ext}))
 }
 
 // encodeRecords writes a drill-down as JSON with its asOf.
