@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/contracttest"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
@@ -50,31 +51,44 @@ func (e *env) waitRun(u user, id string) dashboards.Schedule {
 	return s
 }
 
+// reportJSON gets GET /v1/reports/<path> as u.
+func (e *env) reportJSON(u user, path string) reportTable {
+	e.t.Helper()
+	var out reportTable
+	if err := json.Unmarshal(e.want(e.do(u, http.MethodGet, "/v1/reports/"+path, nil), http.StatusOK).Raw, &out); err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}
+
 // Schedules due now are each mailed once — by one of two instances
 // whose jobs both run — to each recipient, with an XLSX attachment whose
 // sheets hold the reports' headers and figures as their JSON has them
-// (a dashboard's: a sheet per widget); then they are due at their next
-// time. Another tenant's schedule goes to its own recipients only.
+// for the schedule's owner (a dashboard's: a sheet per widget, or a CSV
+// file per widget); then they are due at their next time. Another
+// tenant's schedule goes to its own recipients only.
 func TestSchedulesDeliveredOnceWithXLSX(t *testing.T) {
 	sink := newMailSink(t)
 	e := newEnv(t)
 	contracttest.Start(t, e.cfg, reporting.Starter(), quiet) // a second instance, its job running too
 	tenant := uuid.NewString()
 	u := newUser(tenant)
+	own := u.scoped(auth.ScopeOwn)
 	jan := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
-	for i, typ := range []string{"call", "call", "email", "task"} {
-		e.publishActivity(tenant, "created", activity{ID: uuid.NewString(), Type: typ, Owner: u.id, Team: "t1",
+	for i, typ := range []string{"call", "call", "email", "task", "meeting"} {
+		owner := own.id
+		if typ == "meeting" {
+			owner = "rep2"
+		}
+		e.publishActivity(tenant, "created", activity{ID: uuid.NewString(), Type: typ, Owner: owner, Team: "t1",
 			Occurred: jan.AddDate(0, 0, 7*i), Completed: i == 0, Version: 1})
 	}
-	e.waitEvents(tenant, "contacts", 4)
+	e.waitEvents(tenant, "contacts", 5)
 	params := map[string]string{"from": "2026-01-01", "to": "2026-03-01", "groupBy": "type"}
-	var want reportTable
-	if err := json.Unmarshal(e.want(e.do(u, http.MethodGet, "/v1/reports/activity?from=2026-01-01&to=2026-03-01&groupBy=type", nil),
-		http.StatusOK).Raw, &want); err != nil {
-		t.Fatal(err)
-	}
-	if len(want.Rows) == 0 {
-		t.Fatal("the activity report has no rows")
+	query := "activity?from=2026-01-01&to=2026-03-01&groupBy=type"
+	want, wantOwn := e.reportJSON(u, query), e.reportJSON(own, query)
+	if len(wantOwn.Rows) == 0 || len(wantOwn.Rows) >= len(want.Rows) {
+		t.Fatalf("the activity report has %d rows, %d in scope own", len(want.Rows), len(wantOwn.Rows))
 	}
 	d := e.createDashboard(u, map[string]any{"name": "Weekly activity", "widgets": []any{
 		widgetOf("By type", "activity", "bar", "from", "2026-01-01", "to", "2026-03-01", "groupBy", "type"),
@@ -85,9 +99,11 @@ func TestSchedulesDeliveredOnceWithXLSX(t *testing.T) {
 			"frequency": "daily", "hour": 6, "recipients": []string{"ada@example.com", "grace@example.org"}})
 		ids = append(ids, s.ID)
 	}
-	dash := e.createSchedule(u, map[string]any{"dashboardId": d.ID, "frequency": "weekly", "weekday": "monday", "hour": 6,
+	mine := e.createSchedule(own, map[string]any{"name": "Mine", "report": "activity", "params": params, "frequency": "monthly",
+		"dayOfMonth": 1, "hour": 6, "recipients": []string{"me@example.com"}})
+	dash := e.createSchedule(u, map[string]any{"dashboardId": d.ID, "format": "csv", "frequency": "weekly", "weekday": "monday", "hour": 6,
 		"recipients": []string{"ada@example.com"}})
-	ids = append(ids, dash.ID)
+	ids = append(ids, mine.ID, dash.ID)
 	otherTenant := newUser(uuid.NewString())
 	elsewhere := e.createSchedule(otherTenant, map[string]any{"name": "Elsewhere", "report": "activity", "frequency": "daily", "hour": 6,
 		"recipients": []string{"linus@example.net"}})
@@ -117,43 +133,62 @@ func TestSchedulesDeliveredOnceWithXLSX(t *testing.T) {
 			t.Errorf("%q went to %v, want ada and grace once each", subject, got)
 		}
 	}
-	if got := bySubject["Weekly activity — "+today]; !slices.Equal(got, []string{"ada@example.com"}) {
-		t.Errorf("the dashboard's mail went to %v", got)
+	for subject, to := range map[string]string{"Mine": "me@example.com", "Weekly activity": "ada@example.com", "Elsewhere": "linus@example.net"} {
+		if got := bySubject[subject+" — "+today]; !slices.Equal(got, []string{to}) {
+			t.Errorf("%s's mail went to %v, want %s once", subject, got, to)
+		}
 	}
-	if got := bySubject["Elsewhere — "+today]; !slices.Equal(got, []string{"linus@example.net"}) {
-		t.Errorf("the other tenant's mail went to %v", got)
-	}
-	if n := len(sink.received()); n != 4*2+1+1 {
-		t.Errorf("%d mails, want 10", n)
+	if n := len(sink.received()); n != 4*2+3 {
+		t.Errorf("%d mails, want 11", n)
 	}
 	e.validateOwnEvents("report_schedule", "delivered")
 
-	// The report's workbook: its header and figures are the JSON's.
+	// The workbooks: their headers and figures are the JSON's, as each
+	// schedule's owner sees them; the dashboard's CSV files, one a widget.
+	seen := 0
 	for _, m := range sink.received() {
 		subject, parts := readMail(t, m.Raw)
-		switch {
-		case subject == "Activity 0 — "+today && m.To == "ada@example.com":
-			if len(parts) != 2 || parts[1].Name != "Activity 0-"+today+".xlsx" ||
+		switch subject {
+		case "Activity 0 — " + today, "Mine — " + today:
+			name, table := "Activity 0", want
+			if strings.HasPrefix(subject, "Mine") {
+				name, table = "Mine", wantOwn
+			}
+			if len(parts) != 2 || parts[1].Name != name+"-"+today+".xlsx" ||
 				parts[1].ContentType != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
 				!strings.Contains(string(parts[0].Data), "activity") {
-				t.Fatalf("the mail's parts: %d, %+v", len(parts), parts[len(parts)-1].Name)
+				t.Fatalf("%s's parts: %d, %+v", subject, len(parts), parts[len(parts)-1].Name)
 			}
 			sheets := workbook(t, parts[1].Data)
 			if len(sheets) != 1 {
 				t.Fatalf("%d sheets, want 1", len(sheets))
 			}
-			compareSheet(t, sheets[0], want)
-		case strings.HasPrefix(subject, "Weekly activity"):
-			if len(parts) != 2 || parts[1].Name != "Weekly activity-"+today+".xlsx" {
-				t.Fatalf("the dashboard's mail: %d parts", len(parts))
+			compareSheet(t, sheets[0], table)
+			seen++
+		case "Weekly activity — " + today:
+			if len(parts) != 3 || parts[1].Name != "Weekly activity-By type-"+today+".csv" || parts[2].Name != "Weekly activity-By owner-"+today+".csv" ||
+				parts[1].ContentType != "text/csv" {
+				t.Fatalf("the dashboard's mail: %d parts, %+v", len(parts), parts)
 			}
-			sheets := workbook(t, parts[1].Data)
-			if len(sheets) != 2 || sheets[0].name != "By type" || sheets[1].name != "By owner" {
-				t.Fatalf("the dashboard's sheets: %+v", sheets)
+			header, _, _ := strings.Cut(strings.TrimPrefix(string(parts[1].Data), "\ufeff"), "\n")
+			if header != strings.Join(labels(want), ",") {
+				t.Errorf("the CSV's header %q, want %q", header, strings.Join(labels(want), ","))
 			}
-			compareSheet(t, sheets[0], want)
+			seen++
 		}
 	}
+	if seen != 4 {
+		t.Errorf("%d of the 4 mails checked", seen)
+	}
+}
+
+// labels are t's columns' labels.
+func labels(t reportTable) []string {
+	var out []string
+	for _, c := range t.Columns {
+		out = append(out, c.Label)
+	}
+	return out
 }
 
 // sorted is a sorted copy of s.
@@ -195,12 +230,8 @@ func compareSheet(t *testing.T, s sheet, want reportTable) {
 	if len(s.rows) < 1+len(want.Rows) {
 		t.Fatalf("sheet %s has %d rows, want a header and %d", s.name, len(s.rows), len(want.Rows))
 	}
-	var header []string
-	for _, c := range want.Columns {
-		header = append(header, c.Label)
-	}
-	if !slices.Equal(s.rows[0], header) {
-		t.Errorf("header %v, want %v", s.rows[0], header)
+	if header := labels(want); !slices.Equal(s.rows[0], header) {
+		t.Errorf("header %v, want %v", s.rows[0], labels(want))
 	}
 	for i, r := range want.Rows {
 		var line []string
