@@ -19,8 +19,14 @@ import (
 )
 
 // soloAttempts is how often an event of a failed batch is tried alone
-// before the replay skips it (the live consumer dead-letters it).
-const soloAttempts = 3
+// before the replay skips it (the live consumer dead-letters it), and
+// replayWorkers how many transactions apply one topic's batches side by
+// side (writes are order-free, so batches of one partition may commit in
+// any order).
+const (
+	soloAttempts  = 3
+	replayWorkers = 3
+)
 
 // partitionRange is a partition's offsets to replay: from its first offset
 // up to its high watermark when the run started (exclusive).
@@ -31,10 +37,9 @@ type partitionRange struct {
 
 // replay applies tenant's events of the four source topics to gen: every
 // partition from its first offset up to the high watermark it had when
-// the replay started, the topics side by side (each topic's partitions
-// one after another, so that two transactions of the replay never wait
-// on each other's freshness row), in batches of batchSize events per
-// transaction.
+// the replay started, the topics side by side, each topic's partitions
+// read one after another and their batches of batchSize events applied
+// by replayWorkers transactions at a time.
 func (r *Rebuilder) replay(ctx context.Context, tenant string, gen rm.Gen, prog *progress) error {
 	client := &kafka.Client{Addr: kafka.TCP(r.brokers...), Timeout: 10 * time.Second}
 	ranges := make([][]partitionRange, len(rm.Contexts))
@@ -57,22 +62,42 @@ func (r *Rebuilder) replay(ctx context.Context, tenant string, gen rm.Gen, prog 
 	}
 	g, ctx := errgroup.WithContext(ctx)
 	for i := range rm.Contexts {
+		batches := make(chan batch)
 		g.Go(func() error {
+			defer close(batches)
 			for _, p := range ranges[i] {
-				if err := r.replayPartition(ctx, tenant, gen, topics[i].Topic, p, func(moved, n int64) { prog.advance(i, moved, n) }); err != nil {
+				if err := r.readPartition(ctx, tenant, topics[i].Topic, p, batches); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
+		for range replayWorkers {
+			g.Go(func() error {
+				for b := range batches {
+					n, err := r.applyBatch(ctx, tenant, gen, b.events)
+					if err != nil {
+						return err
+					}
+					prog.advance(i, b.moved, n)
+				}
+				return nil
+			})
+		}
 	}
 	return g.Wait()
 }
 
-// replayPartition reads p of topic from its first offset to its high
-// watermark and applies tenant's events in batches, telling advance how
-// far it moved and how many events it applied.
-func (r *Rebuilder) replayPartition(ctx context.Context, tenant string, gen rm.Gen, topic string, p partitionRange, advance func(moved, n int64)) error {
+// batch is a batch of a tenant's events of one partition, and how many
+// offsets reading it moved the partition by.
+type batch struct {
+	events []events.Event
+	moved  int64
+}
+
+// readPartition reads p of topic from its first offset to its high
+// watermark and sends tenant's events to out in batches of batchSize.
+func (r *Rebuilder) readPartition(ctx context.Context, tenant, topic string, p partitionRange, out chan<- batch) error {
 	if p.High <= p.First {
 		return nil
 	}
@@ -82,7 +107,7 @@ func (r *Rebuilder) replayPartition(ctx context.Context, tenant string, gen rm.G
 	if err := reader.SetOffset(p.First); err != nil {
 		return fmt.Errorf("rebuild: read %s/%d: %w", topic, p.Partition, err)
 	}
-	batch := make([]events.Event, 0, batchSize)
+	cur := batch{events: make([]events.Event, 0, batchSize)}
 	at := p.First // the next offset to read
 	for at < p.High {
 		m, err := reader.FetchMessage(ctx)
@@ -90,17 +115,18 @@ func (r *Rebuilder) replayPartition(ctx context.Context, tenant string, gen rm.G
 			return fmt.Errorf("rebuild: read %s/%d: %w", topic, p.Partition, err)
 		}
 		if ev, ok := r.tenantEvent(ctx, m, tenant); ok && m.Offset < p.High {
-			batch = append(batch, ev)
+			cur.events = append(cur.events, ev)
 		}
 		next := min(m.Offset+1, p.High)
-		done := next >= p.High
-		if len(batch) == batchSize || done {
-			n, err := r.applyBatch(ctx, tenant, gen, batch)
-			if err != nil {
-				return err
+		cur.moved += next - at
+		at = next
+		if len(cur.events) == batchSize || at >= p.High {
+			select {
+			case out <- cur:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
-			advance(next-at, n)
-			at, batch = next, batch[:0]
+			cur = batch{events: make([]events.Event, 0, batchSize)}
 		}
 	}
 	return nil
@@ -158,17 +184,39 @@ func (r *Rebuilder) applyBatch(ctx context.Context, tenant string, gen rm.Gen, b
 	return applied, nil
 }
 
-// applyTx applies evs to gen in one transaction of tenant. A crash loses
-// nothing the replay needs (it starts again from scratch), so the commit
-// does not wait for the WAL's flush.
+// applyTx applies evs to gen in one transaction of tenant, as ApplyTo
+// would one by one, but with one freshness write per context for the
+// whole batch (touchN: its newest time, its count), which halves the
+// statements and keeps the freshness row locked only at the end. A crash
+// loses nothing the replay needs (it starts again from scratch), so the
+// commit does not wait for the WAL's flush.
 func (r *Rebuilder) applyTx(ctx context.Context, tenant string, gen rm.Gen, evs []events.Event) error {
 	return pg.WithTenantTx(ctx, r.db, tenant, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
+		fresh := map[string]freshness{}
 		for _, ev := range evs {
-			if err := r.applier.ApplyTo(ctx, tx, gen, ev); err != nil {
+			fn, ok := r.applier.handlers[ev.Type]
+			if !ok {
+				continue
+			}
+			if err := fn(ctx, tx, gen, ev); err != nil {
 				return fmt.Errorf("event %s (%s): %w", ev.ID, ev.Type, err)
+			}
+			c := contextOf(ev.Type)
+			f := fresh[c]
+			f.events++
+			if ev.Time.After(f.asOf) {
+				f.asOf = ev.Time
+			}
+			fresh[c] = f
+		}
+		for _, c := range rm.Contexts {
+			if f, ok := fresh[c]; ok {
+				if err := touchN(ctx, tx, gen, c, f); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
