@@ -263,3 +263,33 @@ func TestRebuildNeedsAdmin(t *testing.T) {
 		t.Fatalf("a refused rebuild started: %+v", st)
 	}
 }
+
+// TestRebuildRestartsAStaleRun: a building generation whose run stopped
+// (its instance gone: a heartbeat long past) is claimed again, its rows
+// deleted (a row no event made is gone), replayed from scratch and
+// switched active with the live generation's rows.
+func TestRebuildRestartsAStaleRun(t *testing.T) {
+	e := newEnv(t)
+	a := newUser(uuid.NewString())
+	e.rebuildHistory(a.tenant)
+	before := e.snapshot(a.tenant, 1)
+	stray := uuid.NewString()
+	for _, q := range []string{
+		`INSERT INTO rm_generations (tenant_id, gen, state) VALUES ($1, 1, 'active')`,
+		`INSERT INTO rm_generations (tenant_id, gen, state, requested_by, runner, heartbeat_at, runs, applied)
+		 VALUES ($1, 2, 'building', 'someone', gen_random_uuid(), now() - interval '1 hour', 1, 7)`,
+		`INSERT INTO rm_campaigns (tenant_id, gen, id, name, created_at, version) VALUES ($1, 2, '` + stray + `', 'stray', now(), 1)`,
+	} {
+		if _, err := e.admin.Exec(q, a.tenant); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.waitActive(a, 2)
+	if got := e.snapshot(a.tenant, 2); fmt.Sprint(got) != fmt.Sprint(before) {
+		t.Errorf("the restarted generation 2 differs from generation 1:\n%v\n%v", got, before)
+	}
+	var runs int
+	if err := e.admin.Get(&runs, `SELECT runs FROM rm_generations WHERE tenant_id = $1 AND gen = 2`, a.tenant); err != nil || runs != 2 {
+		t.Errorf("runs %d (%v), want 2", runs, err)
+	}
+}
