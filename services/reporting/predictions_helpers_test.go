@@ -28,11 +28,11 @@ type predModel struct {
 		Name  string  `json:"name"`
 		Value float64 `json:"value"`
 	} `json:"metric"`
-	TrainSize     int        `json:"trainSize"`
-	TestSize      int        `json:"testSize"`
-	TrainPeriod   *predSpan  `json:"trainPeriod"`
-	HeldOutPeriod *predSpan  `json:"heldOutPeriod"`
-	Reason        string     `json:"reason"`
+	TrainSize     int       `json:"trainSize"`
+	TestSize      int       `json:"testSize"`
+	TrainPeriod   *predSpan `json:"trainPeriod"`
+	HeldOutPeriod *predSpan `json:"heldOutPeriod"`
+	Reason        string    `json:"reason"`
 }
 
 // predSpan is a model's period.
