@@ -104,6 +104,14 @@ func TestServiceReport(t *testing.T) {
 		"2026-01-01|phone|0|0|1|nil|nil|nil|nil|||",
 	})
 
+	// By owner: a case by its assignee, a survey by its agent (in any
+	// order: the owner's id is random).
+	got = e.report(u, "service", "from", "2026-01-01", "to", "2026-02-01", "groupBy", "owner")
+	wantLines(t, "service by owner", sortedIDs(lines(got.Rows, serviceColumns...)...), sortedIDs(
+		"2026-01-01|"+own.id+"|1|1|0|3600|3600|86400|86400|1.0000||",
+		"2026-01-01|agent|2|0|3|600|7200|nil|nil|0.5000|4.50|25.0",
+	))
+
 	got = e.report(own, "service", period...)
 	wantLines(t, "one's own cases", lines(got.Rows, serviceColumns...), []string{
 		"2026-01-01||1|1|0|3600|3600|86400|86400|1.0000|5.00|100.0",

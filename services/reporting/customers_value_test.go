@@ -131,6 +131,9 @@ func TestCustomerValueRFM(t *testing.T) {
 	if want := []string{deal1c, deal1b, deal1a}; !equalIDs(ids, want) {
 		t.Errorf("account 1's won opportunities %v, want %v (the merged-away account's first)", ids, want)
 	}
+	if ids, _ := e.records(own, "customer-value", append(period, "group", valueAccount(2), "measure", "clv")...); len(ids) != 0 {
+		t.Errorf("someone else's account drilled into by a user of scope own: %v", ids)
+	}
 	ids, body := e.records(u, "customer-value", append(period, "groupBy", "segment", "group", "at_risk", "measure", "accounts")...)
 	if want := []string{valueAccount(8), valueAccount(10)}; !equalIDs(ids, want) || body.Records[1].Fields["clv"] != "185.14" {
 		t.Errorf("at-risk accounts %+v, want %v", body.Records, want)

@@ -65,9 +65,10 @@ func runActivity(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 	if err != nil {
 		return Table{}, err
 	}
-	rows, err := selectRows(ctx, tx, "activity", `SELECT `+q.period("a.occurred_at")+` AS label, `+
-		salesGroup(p.GroupBy, activityGroups)+` AS grp, a.type, count(*), count(*) FILTER (WHERE a.completed)`+from+`
-		GROUP BY label, grp, a.type ORDER BY label, grp, a.type`, q)
+	group := salesGroup(p.GroupBy, activityGroups)
+	rows, err := selectRows(ctx, tx, "activity", `SELECT `+q.period("a.occurred_at")+` AS label, `+group+` AS grp, a.type,
+			count(*), count(*) FILTER (WHERE a.completed)`+from+`
+		GROUP BY label, grp, a.type ORDER BY label, `+group+` COLLATE "C", a.type`, q)
 	return Table{Columns: activityColumns, Rows: rows}, err
 }
 

@@ -82,7 +82,7 @@ func runLifecycle(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 	stages := q.bind(pq.StringArray(LifecycleStages))
 	rows, err := selectRows(ctx, tx, "lifecycle", `SELECT pr.label, `+group+` AS grp, s.stage, count(*)`+from+`
 		GROUP BY pr.label, grp, s.stage
-		ORDER BY pr.label, grp, array_position(`+stages+`::text[], s.stage), s.stage`, q)
+		ORDER BY pr.label, `+group+` COLLATE "C", array_position(`+stages+`::text[], s.stage), s.stage`, q)
 	return Table{Columns: lifecycleColumns, Rows: rows}, err
 }
 

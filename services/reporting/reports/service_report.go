@@ -124,7 +124,7 @@ func runService(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 			coalesce(sum(score) FILTER (WHERE k = 'csat'), 0), count(*) FILTER (WHERE k = 'csat'),
 			count(*) FILTER (WHERE k = 'nps' AND score >= 9) - count(*) FILTER (WHERE k = 'nps' AND score <= 6),
 			count(*) FILTER (WHERE k = 'nps')
-		FROM facts GROUP BY label, grp ORDER BY label, grp`, q)
+		FROM facts GROUP BY label, grp ORDER BY label, grp COLLATE "C"`, q)
 	if err != nil {
 		return Table{}, err
 	}
