@@ -72,7 +72,7 @@ var readOnly = []string{"id", "ownerId", "builtIn", "createdAt", "updatedAt", "v
 
 // normalize validates d, trimming its names, giving widgets without an
 // id one and an empty list for none: a name, widgets whose reports and
-// parameters reports.Definitions() allows (CheckParams), charts of
+// parameters reports.Definitions() allows (checkParams), charts of
 // Charts, layouts inside the grid, and role names.
 func (d *Dashboard) normalize() error {
 	v := errs.NewValidator()
@@ -102,7 +102,7 @@ func (d *Dashboard) normalize() error {
 		if w.Params == nil {
 			w.Params = map[string]string{}
 		}
-		CheckParams(v, at, w.Report, w.Params)
+		checkParams(v, at, w.Report, w.Params)
 		v.Check(slices.Contains(Charts, w.Chart), at+"chart", "must be one of "+strings.Join(Charts, ", "))
 		l := w.Layout
 		v.Check(l.X >= 0 && l.X < GridColumns, at+"layout/x", fmt.Sprintf("must be 0 to %d", GridColumns-1))

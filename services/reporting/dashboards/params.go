@@ -25,13 +25,13 @@ const (
 	paramFilter   = "filter"
 )
 
-// CheckParams checks, into v, that report is one of reports.Definitions()
+// checkParams checks, into v, that report is one of reports.Definitions()
 // and params are query parameters it takes with values it allows, naming
 // the fields at (a prefix: "widgets/0/", ""): at+"report" and
 // at+"params/<name>", with the allowed values. What it cannot know
 // without the data (a period's count of intervals) reports.Run checks
 // when the report runs.
-func CheckParams(v *errs.Validator, at, report string, params map[string]string) {
+func checkParams(v *errs.Validator, at, report string, params map[string]string) {
 	defs := reports.Definitions()
 	d, ok := defs[report]
 	if !ok {

@@ -81,7 +81,7 @@ func (s *Schedule) normalize(named string) error {
 		if s.Report == "" {
 			v.Check(false, "report", "a schedule mails a dashboard (dashboardId) or a report")
 		} else {
-			CheckParams(v, "", s.Report, s.Params)
+			checkParams(v, "", s.Report, s.Params)
 		}
 	}
 	if s.Format == "" {
