@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -104,9 +104,9 @@ func langOf(header string) string {
 }
 
 // encodeReport writes a report as JSON, CSV or XLSX, with its asOf in
-// X-Report-As-Of. CSV streams from the computed table; XLSX is built
-// (its rows streamed to the workbook's sheet) before the status, so that
-// a failure is still a problem.
+// X-Report-As-Of. CSV streams from the computed table; XLSX's headers
+// wait for its first byte (its rows are streamed into the workbook
+// first), so that a failure building it is still a problem.
 func encodeReport(ctx context.Context, w http.ResponseWriter, response any) error {
 	r := response.(reportResponse)
 	setAsOf(w, r.Result.AsOf)
@@ -116,16 +116,25 @@ func encodeReport(ctx context.Context, w http.ResponseWriter, response any) erro
 		w.WriteHeader(http.StatusOK)
 		return WriteCSV(w, r.Result, r.Lang)
 	case formatXLSX:
-		var buf bytes.Buffer
-		if err := WriteXLSX(&buf, []Sheet{{Name: r.Result.Report, Result: r.Result}}, r.Lang); err != nil {
-			return err
-		}
-		attachment(w, MediaXLSX, r.Result, formatXLSX)
-		w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-		_, err := buf.WriteTo(w)
-		return err
+		return WriteXLSX(&firstWrite{w: w, before: func() { attachment(w, MediaXLSX, r.Result, formatXLSX) }},
+			[]Sheet{{Name: r.Result.Report, Result: r.Result}}, r.Lang)
 	}
 	return kitx.EncodeJSON(ctx, w, reportJSON(r.Result))
+}
+
+// firstWrite is w that runs before once, at its first write.
+type firstWrite struct {
+	w      io.Writer
+	before func()
+}
+
+// Write implements io.Writer.
+func (f *firstWrite) Write(p []byte) (int, error) {
+	if f.before != nil {
+		f.before()
+		f.before = nil
+	}
+	return f.w.Write(p)
 }
 
 // attachment sets the headers of r as a file of media type media named
