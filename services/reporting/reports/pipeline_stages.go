@@ -52,37 +52,38 @@ func stagesReport() Definition {
 		Run: runStages, Records: stagesRecords}
 }
 
-// stagesFacts is the FROM of the pipeline-stages report: every stage (s)
-// with, for each, a row (f) per open opportunity in it (k open; days its
-// age), per move into it in the period (k in) and per move out of it (k
-// out; adv whether to a later stage or a won one, secs the time since the
-// opportunity entered the stage: its latest earlier move into it, else its
-// creation), of the caller's opportunities not deleted, in the filter.
+// stagesFacts is the FROM … WHERE of the pipeline-stages report: every
+// stage (s) joined to the facts (o) of the caller's opportunities (not
+// deleted, in the filter) behind its figures: a row per open opportunity
+// now in it (k open; days its age at to), per move into it in the period
+// (k in) and per move out of it in the period (k out; secs the time since
+// the opportunity entered the stage — its latest earlier move into it,
+// else its creation — and t the stage it moved to, of the same pipeline).
 func stagesFacts(q *salesSQL) (string, error) {
 	scope := q.scope("o.owner_id", "o.team_id")
 	where, err := q.filter(stagesFilter)
 	if err != nil {
 		return "", err
 	}
-	return ` FROM rm_stages s LEFT JOIN LATERAL (SELECT o.* FROM (
-			SELECT 'open' AS k, o.*, floor(extract(epoch FROM ` + q.to() + ` - o.created_at) / 86400)::bigint AS days,
-				NULL::bigint AS secs, false AS adv
+	moves := ` FROM rm_stage_moves m JOIN rm_opportunities o ON o.gen = m.gen AND o.id = m.opportunity_id AND NOT o.deleted
+		WHERE m.gen = ` + q.gen() + ` AND ` + q.inRange("m.at")
+	return ` FROM rm_stages s
+		LEFT JOIN (
+			SELECT 'open' AS k, o.stage_id AS key_stage, o.pipeline_id AS key_pipeline, o.*,
+				floor(extract(epoch FROM ` + q.to() + ` - o.created_at) / 86400)::bigint AS days, NULL::bigint AS secs,
+				NULL::uuid AS to_stage
 			FROM rm_opportunities o
-			WHERE o.gen = s.gen AND o.pipeline_id = s.pipeline_id AND o.stage_id = s.stage_id AND o.status = 'open'
-				AND o.created_at < ` + q.to() + `
+			WHERE o.gen = ` + q.gen() + ` AND o.status = 'open' AND NOT o.deleted AND o.created_at < ` + q.to() + `
 			UNION ALL
-			SELECT 'in', o.*, NULL, NULL, false
-			FROM rm_stage_moves m JOIN rm_opportunities o ON o.gen = m.gen AND o.id = m.opportunity_id
-			WHERE m.gen = s.gen AND m.to_stage_id = s.stage_id AND ` + q.inRange("m.at") + `
+			SELECT 'in', m.to_stage_id, NULL, o.*, NULL, NULL, NULL` + moves + `
 			UNION ALL
-			SELECT 'out', o.*, NULL,
+			SELECT 'out', m.from_stage_id, NULL, o.*, NULL,
 				` + secondsBetween(`coalesce((SELECT max(i.at) FROM rm_stage_moves i WHERE i.gen = m.gen
 					AND i.opportunity_id = m.opportunity_id AND i.to_stage_id = m.from_stage_id AND i.at < m.at), o.created_at)`, "m.at") + `,
-				EXISTS (SELECT FROM rm_stages t WHERE t.gen = m.gen AND t.stage_id = m.to_stage_id
-					AND (t.position > s.position OR t.kind = 'won'))
-			FROM rm_stage_moves m JOIN rm_opportunities o ON o.gen = m.gen AND o.id = m.opportunity_id
-			WHERE m.gen = s.gen AND m.from_stage_id = s.stage_id AND ` + q.inRange("m.at") + `
-		) o WHERE NOT o.deleted AND ` + scope + ` AND ` + where + `) f ON TRUE
+				m.to_stage_id` + moves + ` AND m.from_stage_id IS NOT NULL
+		) o ON o.key_stage = s.stage_id AND (o.key_pipeline IS NULL OR o.key_pipeline = s.pipeline_id)
+			AND ` + scope + ` AND ` + where + `
+		LEFT JOIN rm_stages t ON t.gen = s.gen AND t.pipeline_id = s.pipeline_id AND t.stage_id = o.to_stage
 		WHERE s.gen = ` + q.gen(), nil
 }
 
@@ -112,11 +113,12 @@ var stagesMeasures = map[string]struct {
 	cond     string
 	currency bool
 }{
-	"open": {"f.k = 'open'", false}, "openAmount": {"f.k = 'open'", true}, "weightedAmount": {"f.k = 'open'", true},
-	"age0to30": {"f.k = 'open' AND f.days <= 30", false}, "age31to60": {"f.k = 'open' AND f.days BETWEEN 31 AND 60", false},
-	"age61to90": {"f.k = 'open' AND f.days BETWEEN 61 AND 90", false}, "age90plus": {"f.k = 'open' AND f.days > 90", false},
-	"entered": {"f.k = 'in'", false}, "conversion": {"f.k = 'in'", false}, "advanced": {"f.k = 'out' AND f.adv", false},
-	"timeInStageMedian": {"f.k = 'out'", false}, "timeInStageP90": {"f.k = 'out'", false},
+	"open": {"o.k = 'open'", false}, "openAmount": {"o.k = 'open'", true}, "weightedAmount": {"o.k = 'open'", true},
+	"age0to30": {"o.k = 'open' AND o.days <= 30", false}, "age31to60": {"o.k = 'open' AND o.days BETWEEN 31 AND 60", false},
+	"age61to90": {"o.k = 'open' AND o.days BETWEEN 61 AND 90", false}, "age90plus": {"o.k = 'open' AND o.days > 90", false},
+	"entered": {"o.k = 'in'", false}, "conversion": {"o.k = 'in'", false},
+	"advanced":          {"o.k = 'out' AND (t.position > s.position OR t.kind = 'won')", false},
+	"timeInStageMedian": {"o.k = 'out'", false}, "timeInStageP90": {"o.k = 'out'", false},
 }
 
 // runStages computes the pipeline-stages report.
@@ -127,16 +129,16 @@ func runStages(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 		return Table{}, err
 	}
 	count := func(measure string) string { return "count(*) FILTER (WHERE " + stagesMeasures[measure].cond + ")" }
-	open := "f.k = 'open' AND f.currency = " + q.cur()
+	open := "o.k = 'open' AND o.currency = " + q.cur()
 	sql := `SELECT s.pipeline_id::text AS grp, s.pipeline AS pipeline_name, s.stage_id::text AS stage, s.name, s.position,
 		` + count("open") + ` AS open,
-		coalesce(sum(f.amount_minor) FILTER (WHERE ` + open + `), 0)::bigint AS open_amount,
-		coalesce(sum(f.amount_minor::numeric * f.probability) FILTER (WHERE ` + open + `), 0)::bigint AS weighted,
+		coalesce(sum(o.amount_minor) FILTER (WHERE ` + open + `), 0)::bigint AS open_amount,
+		coalesce(sum(o.amount_minor::numeric * o.probability) FILTER (WHERE ` + open + `), 0)::bigint AS weighted,
 		` + count("age0to30") + ` AS age30, ` + count("age31to60") + ` AS age60,
 		` + count("age61to90") + ` AS age90, ` + count("age90plus") + ` AS age_over,
 		` + count("entered") + ` AS entered, ` + count("advanced") + ` AS advanced,
-		percentile_disc(0.5) WITHIN GROUP (ORDER BY f.secs) FILTER (WHERE f.k = 'out') AS median,
-		percentile_disc(0.9) WITHIN GROUP (ORDER BY f.secs) FILTER (WHERE f.k = 'out') AS p90` + from + `
+		percentile_disc(0.5) WITHIN GROUP (ORDER BY o.secs) FILTER (WHERE o.k = 'out') AS median,
+		percentile_disc(0.9) WITHIN GROUP (ORDER BY o.secs) FILTER (WHERE o.k = 'out') AS p90` + from + `
 		GROUP BY s.pipeline_id, s.stage_id, s.pipeline, s.name, s.position
 		ORDER BY s.pipeline_id::text COLLATE "C", s.position, s.stage_id::text COLLATE "C"`
 	var rows []stagesRow
@@ -168,9 +170,9 @@ func stagesRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit 
 	}
 	cond := m.cond
 	if m.currency {
-		cond += " AND f.currency = " + q.cur()
+		cond += " AND o.currency = " + q.cur()
 	}
-	sql := `SELECT ` + oppRecordColumns("f") + `, f.secs AS extra` + from + ` AND ` + cond + `
-		AND s.pipeline_id::text = ` + q.bind(cell.Group) + ` ORDER BY f.id, f.secs LIMIT ` + q.bind(limit)
+	sql := `SELECT ` + oppRecordColumns("o") + `, o.secs AS extra` + from + ` AND ` + cond + `
+		AND s.pipeline_id::text = ` + q.bind(cell.Group) + ` ORDER BY o.id, o.secs LIMIT ` + q.bind(limit)
 	return selectOppRecords(ctx, tx, "pipeline-stages", sql, q, "timeInStageSeconds", false)
 }
