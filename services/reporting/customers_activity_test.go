@@ -1,6 +1,8 @@
 package reporting_test
 
 import (
+	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/google/uuid"
@@ -75,5 +77,18 @@ func TestActivityReport(t *testing.T) {
 	ids, _ = e.records(own, "activity", append(period, "period", "2026-01-01", "group", "rep2", "measure", "total")...)
 	if len(ids) != 0 {
 		t.Errorf("someone else's activities drilled into by a user of scope own: %v", ids)
+	}
+
+	for _, c := range []struct{ path, field string }{
+		{"/v1/reports/activity?groupBy=segment", "groupBy"},
+		{"/v1/reports/activity?filter=" + url.QueryEscape(`{"field":"stage","op":"eq","value":"lead"}`), "filter/field"},
+		{"/v1/reports/activity?filter=" + url.QueryEscape(`{"field":"type","op":"eq","value":"fax"}`), "filter/value"},
+		{"/v1/reports/customer-value?interval=month", "interval"},
+		{"/v1/reports/activity/records?period=2026-01-01&group=x&measure=type", "measure"},
+	} {
+		r := e.want(e.do(u, http.MethodGet, c.path, nil), http.StatusBadRequest)
+		if f := r.fields(); !equalIDs(f, []string{c.field}) {
+			t.Errorf("GET %s: fields %v, want %s", c.path, f, c.field)
+		}
 	}
 }
