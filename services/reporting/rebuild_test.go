@@ -43,9 +43,8 @@ type rebuildStatus struct {
 	Running     *rebuildReply `json:"running"`
 }
 
-// rebuildHistory publishes a small history of every context whose events
-// the read models hold yet (support, marketing) in tenant and waits until
-// it was applied; it returns a case id of it.
+// rebuildHistory publishes a small history of every context in tenant
+// and waits until it was applied; it returns a case id of it.
 func (e *env) rebuildHistory(tenant string) string {
 	e.t.Helper()
 	at := time.Date(2026, 2, 3, 9, 0, 0, 0, time.UTC)
@@ -63,12 +62,31 @@ func (e *env) rebuildHistory(tenant string) string {
 	}
 	e.publishBreach(tenant, first, "resolution", at.Add(2*time.Hour))
 	e.publishSurvey(tenant, uuid.NewString(), "csat", 4, first, "", "agent-1", "", at.Add(5*time.Hour))
-	campaignID, contact := uuid.NewString(), uuid.NewString()
+	campaignID, toucher := uuid.NewString(), uuid.NewString()
 	e.publishCampaign(tenant, "created", campaign{ID: campaignID, Name: "Spring", Cost: "100.50", Currency: "EUR", Created: at})
-	e.publishTouch(tenant, "sent", contact, campaignID, at.Add(time.Hour))
-	e.publishTouch(tenant, "clicked", contact, campaignID, at.Add(2*time.Hour))
+	e.publishTouch(tenant, "sent", toucher, campaignID, at.Add(time.Hour))
+	e.publishTouch(tenant, "clicked", toucher, campaignID, at.Add(2*time.Hour))
+	acct, person := uuid.NewString(), uuid.NewString()
+	e.publishAccount(tenant, "created", account{ID: acct, Name: "Acme", Industry: "retail", Owner: "u1", Created: at, Updated: at})
+	c := contact{ID: person, Account: acct, Owner: "u1", Source: "web", Stage: "lead", Name: "Ada", Created: at, Updated: at}
+	e.publishContact(tenant, "created", c)
+	c.Stage, c.Updated, c.Version = "customer", at.Add(time.Hour), 2
+	e.publishContact(tenant, "updated", c)
+	e.publishActivity(tenant, "created", activity{ID: uuid.NewString(), Type: "call", Owner: "u1", Contact: person, Occurred: at})
+	pipeline := uuid.NewString()
+	open := stageRef{Pipeline: pipeline, Stage: uuid.NewString(), Name: "Open", Kind: "open"}
+	won := stageRef{Pipeline: pipeline, Stage: uuid.NewString(), Name: "Won", Kind: "won"}
+	e.publishPipeline(tenant, pipeline, "Sales", []stageRef{open, won})
+	e.publishLead(tenant, "created", lead{ID: uuid.NewString(), Source: "web", Owner: "u1", Created: at})
+	o := opp{ID: uuid.NewString(), Name: "Deal", Currency: "EUR", Owner: "u1", Account: acct, PrimaryContact: person, Stage: open,
+		Amount: 100000, Exponent: 2, Probability: 20, Created: at}
+	e.publishOpp(tenant, "created", o)
+	o.Stage, o.Updated, o.Version = won, at.Add(2*time.Hour), 2
+	e.publishStageMove(tenant, o, open)
 	e.waitEvents(tenant, "support", 17)
 	e.waitEvents(tenant, "marketing", 3)
+	e.waitEvents(tenant, "contacts", 4)
+	e.waitEvents(tenant, "sales", 4)
 	return first
 }
 
@@ -152,7 +170,7 @@ func TestRebuildKeepsTheReadModels(t *testing.T) {
 	e.rebuildHistory(a.tenant)
 	e.rebuildHistory(b.tenant)
 	before, others := e.snapshot(a.tenant, 1), e.snapshot(b.tenant, 1)
-	if e.rows(a.tenant, 1) < 15 {
+	if e.rows(a.tenant, 1) < 25 {
 		t.Fatalf("the history made too few rows: %v", before)
 	}
 
@@ -245,7 +263,7 @@ func TestRebuildAnswersMeanwhile(t *testing.T) {
 		t.Fatalf("the campaign published during the rebuild in generation 2: %d, %v", n, err)
 	}
 	f = contracttest.Decode[freshnessReply](e.want(e.do(a, "GET", "/v1/reports/freshness", nil), http.StatusOK))
-	if f.Generation != 2 || f.of("support").Events != 17 || f.of("marketing").Events < 4 {
+	if f.Generation != 2 || f.of("support").Events != 17 || f.of("marketing").Events < 4 || f.of("sales").Events != 4 {
 		t.Fatalf("freshness after the switch: %+v", f)
 	}
 }
