@@ -59,7 +59,8 @@ func periodTimes(p *Period) (from, to any) {
 	return p.From, p.To
 }
 
-// saveModel records m, trained on gen, as the tenant's model of its kind.
+// saveModel records m, trained on gen, as the tenant's model of its kind,
+// and publishes model.trained with it.
 func saveModel(ctx context.Context, tx *outbox.Tx, gen rm.Gen, m Model) error {
 	var metricName string
 	var metricValue any
@@ -80,7 +81,8 @@ func saveModel(ctx context.Context, tx *outbox.Tx, gen rm.Gen, m Model) error {
 	if err != nil {
 		return fmt.Errorf("predictions: save the %s model: %w", m.Kind, pg.MapError(err))
 	}
-	return nil
+	// model.trained tells integrators a tenant's scores changed (subject: the kind).
+	return tx.Emit(ctx, rm.EntityModel, rm.VerbTrained, m.Kind, m, nil)
 }
 
 // readModels reads the tenant's models, by kind.
