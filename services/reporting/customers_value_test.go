@@ -64,8 +64,7 @@ func TestCustomerValueRFM(t *testing.T) {
 	won(5, 300, 100000, "USD")
 	won(5, 400, 100000, "USD")
 	won(5, 700, 50000, "USD")
-	won(6, 120, 10000, "USD")
-	won(6, 150, 10000, "USD")
+	won(6, 120, 20000, "USD")
 	won(7, 180, 70000, "USD")
 	won(8, 250, 40000, "USD")
 	won(8, 260, 40000, "USD")
@@ -100,22 +99,22 @@ func TestCustomerValueRFM(t *testing.T) {
 		valueAccount(3) + "|loyal|40|2|1600.00|4|3|4|4800.00",
 		valueAccount(4) + "|new|60|1|50.00|4|1|1|150.00",
 		valueAccount(5) + "|loyal|90|4|4500.00|3|5|5|7039.29", // 4500 × 3 / (700 / 365) = 7039.2857…
-		valueAccount(6) + "|loyal|120|2|200.00|3|3|2|600.00",
+		valueAccount(6) + "|needs_attention|120|1|200.00|3|2|2|600.00",
 		valueAccount(7) + "|hibernating|180|1|700.00|2|2|3|2100.00",
 		valueAccount(8) + "|at_risk|250|3|1200.00|2|5|4|3600.00",
-		valueAccount(9) + "|hibernating|365|1|900.00|1|2|3|2700.00",
+		valueAccount(9) + "|at_risk|365|1|900.00|1|3|3|2700.00",
 		valueAccount(10) + "|at_risk|500|2|123.43|1|4|1|185.14", // 123.43 × 3 / 2 = 185.145: half-even
 	})
 
 	got = e.report(u, "customer-value", append(period, "groupBy", "segment")...)
 	wantLines(t, "customer value by segment", lines(got.Rows, "group", "accounts", "monetary", "clv"), []string{
-		"at_risk|2|1323.43|3785.14", "champions|1|1700.00|3409.34", "hibernating|2|1600.00|4800.00",
-		"loyal|3|6300.00|12439.29", "new|2|350.00|1050.00",
+		"at_risk|3|2223.43|6485.14", "champions|1|1700.00|3409.34", "hibernating|1|700.00|2100.00",
+		"loyal|2|6100.00|11839.29", "needs_attention|1|200.00|600.00", "new|2|350.00|1050.00",
 	})
 	got = e.report(u, "customer-value", append(period, "groupBy", "industry", "filter",
 		`{"field":"segment","op":"in","value":["loyal","champions"]}`)...)
 	wantLines(t, "loyal and champion customers by industry", lines(got.Rows, "group", "accounts", "monetary", "clv"), []string{
-		"|1|200.00|600.00", "banking|2|6100.00|11839.29", "retail|1|1700.00|3409.34",
+		"banking|2|6100.00|11839.29", "retail|1|1700.00|3409.34",
 	})
 
 	got = e.report(own, "customer-value", period...)
@@ -135,7 +134,7 @@ func TestCustomerValueRFM(t *testing.T) {
 		t.Errorf("someone else's account drilled into by a user of scope own: %v", ids)
 	}
 	ids, body := e.records(u, "customer-value", append(period, "groupBy", "segment", "group", "at_risk", "measure", "accounts")...)
-	if want := []string{valueAccount(8), valueAccount(10)}; !equalIDs(ids, want) || body.Records[1].Fields["clv"] != "185.14" {
+	if want := []string{valueAccount(8), valueAccount(9), valueAccount(10)}; !equalIDs(ids, want) || body.Records[2].Fields["clv"] != "185.14" {
 		t.Errorf("at-risk accounts %+v, want %v", body.Records, want)
 	}
 }
