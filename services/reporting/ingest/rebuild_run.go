@@ -28,18 +28,45 @@ func (r *Rebuilder) Job() starter.Job {
 	return starter.Job{Name: "reporting rebuilds", Every: pollEvery, Run: r.RunDue}
 }
 
-// RunDue runs the due rebuilds of every tenant and waits for them.
+// RunDue runs the due rebuilds of every tenant, side by side, and keeps
+// looking for more every pollEvery while any runs; it returns when none
+// is left running on this instance.
 func (r *Rebuilder) RunDue(ctx context.Context) error {
-	due, err := dueRebuilds(ctx, r.db)
-	if err != nil {
-		return err
-	}
 	var runs sync.WaitGroup
-	for _, g := range due {
-		runs.Go(func() { r.run(ctx, g.Tenant, g.Gen) })
+	var mu sync.Mutex
+	running := map[tenantGen]bool{}
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for {
+		due, err := dueRebuilds(ctx, r.db)
+		if err != nil {
+			runs.Wait()
+			return err
+		}
+		mu.Lock()
+		for _, g := range due {
+			if !running[g] {
+				running[g] = true
+				runs.Go(func() {
+					r.run(ctx, g.Tenant, g.Gen)
+					mu.Lock()
+					delete(running, g)
+					mu.Unlock()
+				})
+			}
+		}
+		idle := len(running) == 0
+		mu.Unlock()
+		if idle {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			runs.Wait()
+			return nil
+		case <-tick.C:
+		}
 	}
-	runs.Wait()
-	return nil
 }
 
 // run claims the building generation gen of tenant and, if it got it,
