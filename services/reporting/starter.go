@@ -62,13 +62,20 @@ type parts struct {
 	brokers     []string
 	topicPrefix string
 	applier     *ingest.Applier
-	delivery    dashboards.Config // REPORTING_SMTP_URL, REPORTING_MAIL_FROM
+	rebuilder   *ingest.Rebuilder    // the rebuilds' job and routes share it
+	trainer     *predictions.Trainer // the hourly job and the retrain route share it
+	delivery    dashboards.Config    // REPORTING_SMTP_URL, REPORTING_MAIL_FROM
 }
 
 // newParts reads the environment's configuration of the contexts.
 func newParts(db *outbox.DB, env starter.Env, getenv func(string) string) (parts, error) {
 	p := parts{db: db, cursors: env.Cursors, logger: env.Logger, getenv: getenv, brokers: env.Config.Brokers,
 		topicPrefix: env.Config.TopicPrefix, applier: ingest.NewApplier(env.Logger)}
+	p.rebuilder = ingest.NewRebuilder(db, p.applier, p.brokers, p.topicPrefix, env.Logger)
+	if _, err := predictions.TrainEvery(getenv); err != nil {
+		return parts{}, err
+	}
+	p.trainer = predictions.NewTrainer(db, getenv, env.Logger)
 	delivery, err := dashboards.FromEnv(getenv)
 	if err != nil {
 		return parts{}, err
@@ -90,10 +97,10 @@ func consumers(p parts) []starter.Consumer {
 func jobs(p parts) []starter.Job {
 	return slices.Concat[[]starter.Job](
 		// ingest jobs
-		ingest.NewRebuilder(p.db, p.applier, p.brokers, p.topicPrefix, p.logger).Jobs(),
-	// predictions jobs
-		[]starter.Job{predictions.NewTrainer(p.db, p.getenv, p.logger).Job()},
-	// dashboards jobs
+		p.rebuilder.Jobs(),
+		// predictions jobs
+		[]starter.Job{p.trainer.Job()},
+		// dashboards jobs
 		[]starter.Job{dashboards.NewDeliverer(p.db, p.delivery, p.logger).Job()},
 	)
 }
@@ -103,13 +110,12 @@ func jobs(p parts) []starter.Job {
 func routes(p parts) []starter.Route {
 	return slices.Concat[[]starter.Route](
 		// ingest routes
-		ingest.Routes(ingest.NewRebuilder(p.db, p.applier, p.brokers, p.topicPrefix, p.logger),
-			ingest.NewFreshnessService(p.db.Pool(), p.brokers, p.topicPrefix, p.logger)),
-	// reports routes
+		ingest.Routes(p.rebuilder, ingest.NewFreshnessService(p.db.Pool(), p.brokers, p.topicPrefix, p.logger)),
+		// reports routes
 		reports.Routes(reports.NewService(p.db)),
-	// predictions routes
-		predictions.Routes(predictions.NewService(p.db, p.cursors, predictions.NewTrainer(p.db, p.getenv, p.logger))),
-	// dashboards routes
+		// predictions routes
+		predictions.Routes(predictions.NewService(p.db, p.cursors, p.trainer)),
+		// dashboards routes
 		dashboards.Routes(dashboards.MakeEndpoints(dashboards.NewService(p.db, p.cursors))),
 		dashboards.ScheduleRoutes(dashboards.MakeScheduleEndpoints(dashboards.NewSchedules(p.db, p.cursors))),
 	)

@@ -126,5 +126,6 @@ func Scope(q *pgrecord.Query, p auth.Principal, ownerCol, teamCol string) {
 }
 
 // teams returns p's teams and the teams under them.
-func teams(p auth.Principal) []string { return append(append([]string{}, p.Teams...), p.Subordinates...) }
-
+func teams(p auth.Principal) []string {
+	return append(append([]string{}, p.Teams...), p.Subordinates...)
+}
