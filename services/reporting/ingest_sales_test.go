@@ -91,7 +91,7 @@ func TestIngestSalesOutOfOrder(t *testing.T) {
 	e.publishOpp(tenant, "deleted", d)
 	d.Version, d.Updated = 1, ingestAt(0)
 	e.publishOpp(tenant, "updated", d)
-	e.waitEvents(tenant, "sales", 7)
+	e.waitEvents(tenant, "sales", 9)
 
 	rows := oppRows(r, tenant)
 	closed := ingestAt(2 * time.Hour)
@@ -128,7 +128,7 @@ func TestIngestSalesOutOfOrder(t *testing.T) {
 	o4 := o3
 	o4.Stage, o4.Status, o4.Updated, o4.Version = propose, "open", ingestAt(4*time.Hour), 4
 	e.publishStageMove(tenant, o4, stageRef{Pipeline: pipeline, Stage: won.Stage, Name: "Closed won", Kind: "won"})
-	e.waitEvents(tenant, "sales", 9)
+	e.waitEvents(tenant, "sales", 11)
 	positioned := []stageRow{{lost.Stage, "Lost", "lost", 4}, {propose.Stage, "Propose", "open", 2}, {qualify.Stage, "Qualify", "open", 1},
 		{won.Stage, "Won", "won", 3}}
 	if got := stageRows(r, tenant, pipeline); !slices.Equal(got, positioned) {
