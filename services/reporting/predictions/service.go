@@ -136,14 +136,21 @@ func (s *service) Opportunities(ctx context.Context, cursor string, limit int) (
 // Opportunity implements Service.
 func (s *service) Opportunity(ctx context.Context, id string) (out OpportunityPrediction, err error) {
 	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
-		if err := ready(ctx, tx, KindWin); err != nil {
-			return err
-		}
 		if !ids.Valid(id) {
 			return ErrOpportunityNotFound
 		}
 		gen, err := rm.Active(ctx, tx.SQL())
 		if err != nil {
+			return err
+		}
+		// An opportunity the caller may not see is a 404 whatever the
+		// model's state; one it may see without a model's score, a 422.
+		if ok, err := inScope(ctx, tx, gen, p, "rm_opportunities", id); err != nil {
+			return err
+		} else if !ok {
+			return ErrOpportunityNotFound
+		}
+		if err := ready(ctx, tx, KindWin); err != nil {
 			return err
 		}
 		list, err := listOpportunities(ctx, tx, gen, p, id, nil, 1)
@@ -190,14 +197,19 @@ func (s *service) Accounts(ctx context.Context, cursor string, limit int) (out A
 // Account implements Service.
 func (s *service) Account(ctx context.Context, id string) (out AccountPrediction, err error) {
 	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
-		if err := ready(ctx, tx, KindChurn); err != nil {
-			return err
-		}
 		if !ids.Valid(id) {
 			return ErrAccountNotFound
 		}
 		gen, err := rm.Active(ctx, tx.SQL())
 		if err != nil {
+			return err
+		}
+		if ok, err := inScope(ctx, tx, gen, p, "rm_accounts", id); err != nil {
+			return err
+		} else if !ok {
+			return ErrAccountNotFound
+		}
+		if err := ready(ctx, tx, KindChurn); err != nil {
 			return err
 		}
 		list, err := listAccounts(ctx, tx, gen, p, id, nil, 1)

@@ -218,6 +218,20 @@ func listOpportunities(ctx context.Context, tx *outbox.Tx, gen rm.Gen, p auth.Pr
 	return out, nil
 }
 
+// inScope reports whether the live record id of table (rm_opportunities
+// or rm_accounts, whose rows have owner_id, team_id and deleted) is in
+// gen and in p's scope.
+func inScope(ctx context.Context, tx *outbox.Tx, gen rm.Gen, p auth.Principal, table, id string) (bool, error) {
+	q := pgrecord.Query{Args: []any{gen, id}}
+	q.Add("gen = $1 AND id = $2 AND NOT deleted")
+	rm.Scope(&q, p, "owner_id", "team_id")
+	var n int
+	if err := tx.SQL().GetContext(ctx, &n, "SELECT count(*) FROM "+table+q.Where(), q.Args...); err != nil {
+		return false, fmt.Errorf("predictions: %s %s in scope: %w", table, id, pg.MapError(err))
+	}
+	return n > 0, nil
+}
+
 // accountRow is a row of pred_accounts with its account.
 type accountRow struct {
 	AccountPrediction

@@ -11,11 +11,12 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/libs/registry"
 	"github.com/rapport-crm/rapport/libs/testkit"
 
+	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
 	"github.com/rapport-crm/rapport/services/reporting/migrations"
 )
 
@@ -27,14 +28,14 @@ func TestPredictionsTrainerRetrainsTenantsDue(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db := testkit.Postgres(t)
 	admin := testkit.Open(t, db.AdminURL)
-	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, migrations.Source()); err != nil {
+	if err := pg.Migrate(ctx, admin.DB, quiet, db.AppRole, outbox.Migrations(), migrations.Source()); err != nil {
 		t.Fatal(err)
 	}
 	tenant := uuid.NewString()
 	if _, err := admin.Exec(`INSERT INTO rm_freshness (tenant_id, gen, context, as_of, events) VALUES ($1, 1, 'sales', now(), 1)`, tenant); err != nil {
 		t.Fatal(err)
 	}
-	tr := NewTrainer(outbox.NewDB(testkit.Open(t, db.AppURL), events.Catalogue{}, ""),
+	tr := NewTrainer(outbox.NewDB(testkit.Open(t, db.AppURL), rm.Events, registry.MustTopic("", registry.Reporting)),
 		func(string) string { return "6h" }, quiet)
 	start := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
 	trainedAt := func() (out []time.Time) {
