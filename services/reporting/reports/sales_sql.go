@@ -15,10 +15,11 @@ import (
 	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
 )
 
-// What the pipeline, pipeline-stages, lead-sources and campaign-roi
-// reports share to write their SQL: arguments bound in order, the
-// caller's record scope and the report's filter as conditions, the period
-// of a row, and the opportunity as a drill-down's record.
+// What the reports share to write their SQL (written for pipeline,
+// pipeline-stages, lead-sources and campaign-roi; the customer reports use
+// it too): arguments bound in order, the caller's record scope and the
+// report's filter as conditions, the period of a row, and the opportunity
+// as a drill-down's record.
 
 // salesSQL is the SQL of one of those reports being written: its bound
 // arguments and the placeholders of what every one of them binds, each
