@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,9 +36,10 @@ type fixture struct {
 	ScanID, ImportID, LeadImportID                           string
 	FirstName, Email, AccountName, Domain, Phone, Team       string
 	SKU                                                      string
-	// Support and Marketing hold the records of those services.
+	// Support, Marketing and Reporting hold the records of those services.
 	Support   supportFixture
 	Marketing marketingFixture
+	Reporting reportingFixture
 	// Markers are strings only this tenant's records contain; no response
 	// to another tenant may contain any of them.
 	Markers []string
@@ -45,7 +47,7 @@ type fixture struct {
 
 // IDs are the fixture's record ids, each created by a POST answered 201.
 func (f fixture) IDs() []string {
-	return append(append(f.Support.IDs(), f.Marketing.IDs()...), f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.ScoringRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID)
+	return append(slices.Concat(f.Support.IDs(), f.Marketing.IDs(), f.Reporting.IDs()), f.TagID, f.FieldID, f.PipelineID, f.OpportunityID, f.ProductID, f.PriceBookID, f.QuotedOpportunityID, f.QuoteID, f.LeadID, f.LeadFieldID, f.OpportunityFieldID, f.LeadRuleID, f.ScoringRuleID, f.AccountID, f.ContactID, f.Contact2ID, f.ViewID, f.ActivityID)
 }
 
 // newFixture creates the records through the gateway with token, in the
@@ -157,6 +159,7 @@ func newFixture(t *testing.T, base, token, tenant string) fixture {
 	f.LeadImportID = importFile(t, base+"/v1/lead-imports", token, leadCSVUpload("Email\nnot-an-email-"+m+"\n"))
 	f.Support = newSupportFixture(t, base, token, m, f.AccountID)
 	f.Marketing = newMarketingFixture(t, base, token, tenant, m, f.ContactID)
+	f.Reporting = newReportingFixture(t, base, token, m)
 	return f
 }
 

@@ -344,5 +344,5 @@ func probes(v fixture) []probe {
 			gate: salesWrite, svc: salesAdmin, want: 200},
 		{name: "override a team's forecast", method: "PUT", path: "/v1/forecasts/overrides", body: map[string]any{"period": "2099-Q1", "teamId": "probe" + m,
 			"category": "commit", "amount": map[string]any{"minor": 1, "currency": "EUR"}, "note": "pwned"}, gate: salesWrite, svc: salesAdmin, want: 200},
-	}, slices.Concat(supportProbes(v, m), marketingProbes(v, m))...)
+	}, slices.Concat(supportProbes(v, m), marketingProbes(v, m), reportingProbes(v, m))...)
 }

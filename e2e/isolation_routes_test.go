@@ -152,7 +152,7 @@ func placeholderFixture() fixture {
 		PipelineID: ids.New(), DefaultPipelineID: ids.New(), OpportunityID: ids.New(), StageName: "Stage",
 		ProductID: ids.New(), PriceBookID: ids.New(), QuotedOpportunityID: ids.New(), QuoteID: ids.New(), SKU: "Sku", LeadID: ids.New(), LeadEmail: "lead@example.com", LeadFieldID: ids.New(), LeadTag: "Tag",
 		OpportunityFieldID: ids.New(), OpportunityTag: "OppTag",
-		LeadRuleID: ids.New(), ScoringRuleID: ids.New(), Support: placeholderSupport(), Marketing: placeholderMarketing(),
+		LeadRuleID: ids.New(), ScoringRuleID: ids.New(), Support: placeholderSupport(), Marketing: placeholderMarketing(), Reporting: placeholderReporting(),
 		Markers: []string{"marker"},
 	}
 }

@@ -17,11 +17,11 @@ var builtinRoles = []struct {
 	perms []string
 }{
 	{"admin", []string{"*"}},
-	{"manager", []string{"contacts:*", "sales:*", "support:*", "marketing:read", "reporting:read", "users:read", "teams:read", "roles:read"}},
+	{"manager", []string{"contacts:*", "sales:*", "support:*", "marketing:read", "reporting:read", "reporting:write", "users:read", "teams:read", "roles:read"}},
 	{"sales_rep", []string{"contacts:read", "contacts:write", "sales:read", "sales:write", "reporting:read"}},
-	{"marketer", []string{"contacts:read", "marketing:read", "marketing:write", "marketing:send", "reporting:read"}},
+	{"marketer", []string{"contacts:read", "marketing:read", "marketing:write", "marketing:send", "reporting:read", "reporting:write"}},
 	{"support_agent", []string{"contacts:read", "contacts:write", "support:read", "support:write"}},
-	{"support_manager", []string{"contacts:read", "contacts:write", "support:*", "reporting:read", "users:read", "teams:read"}},
+	{"support_manager", []string{"contacts:read", "contacts:write", "support:*", "reporting:read", "reporting:write", "users:read", "teams:read"}},
 	{"analyst", []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:*"}},
 	{"read_only", []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:read"}},
 	{"integration", []string{"contacts:*", "sales:*", "marketing:*", "support:*", "reporting:read"}},

@@ -40,6 +40,19 @@ func TestMarketerBackfilled(t *testing.T) {
 			permissions = ARRAY['contacts:read', 'marketing:*', 'reporting:read'] WHERE name = $1`)
 }
 
+// TestReportingWriteBackfilled makes a tenant on the schema of before
+// migration 0005, whose manager, marketer and support_manager held only
+// reporting:read; migrating gives each its role exactly as BuiltinRoles
+// declares it now.
+func TestReportingWriteBackfilled(t *testing.T) {
+	for _, role := range []string{"manager", MarketerRole, SupportManagerRole} {
+		t.Run(role, func(t *testing.T) {
+			testBackfill(t, []string{"0001_identity.sql", "0002_tenant_domains.sql", "0003_support_manager_role.sql", "0004_marketer_role.sql"}, role,
+				`UPDATE roles SET permissions = array_remove(permissions, 'reporting:write') WHERE name = $1`)
+		})
+	}
+}
+
 // testBackfill migrates a database with the migrations before, makes a
 // tenant whose role is then changed by the statement undo (of parameter
 // role) to what the gateway made before the rest of the migrations, runs
