@@ -6,6 +6,7 @@ import { imports } from "./imports";
 import { marketing } from "./marketing";
 import { notifications } from "./notifications";
 import { quotes } from "./quotes";
+import { reports } from "./reports";
 import { sales } from "./sales";
 import { support } from "./support";
 import type { Area } from "./types";
@@ -14,4 +15,4 @@ import type { Area } from "./types";
  * areas are the parts of the console, in menu order. A service's pages are
  * an Area of their own folder, added here.
  */
-export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, support, marketing, notifications, admin];
+export const areas: Area[] = [home, contacts, calendar, imports, sales, quotes, support, marketing, reports, notifications, admin];
