@@ -117,6 +117,9 @@ migration Job adds DATABASE_MIGRATE_URL.
 {{- if eq .name "marketing" }}
 {{- include "rapport.marketing.env" (dict "ctx" $ctx "secret" $secret) }}
 {{- end }}
+{{- if eq .name "reporting" }}
+{{- include "rapport.reporting.env" $ctx }}
+{{- end }}
 {{ include "rapport.sharedEnv" $ctx }}
 {{- include "rapport.extraEnv" .svc.extraEnv }}
 {{- end -}}
@@ -161,6 +164,17 @@ migration Job adds DATABASE_MIGRATE_URL.
   value: {{ $m.sms.url | quote }}
 {{- with $m.sms.existingSecret }}
 {{ include "rapport.secretEnv" (dict "name" "MARKETING_SMS_TOKEN" "secret" . "key" "MARKETING_SMS_TOKEN") }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* rapport.reporting.env: reporting's mail, the scheduled reports (reporting). */}}
+{{- define "rapport.reporting.env" -}}
+{{- with include "rapport.smtpSecret" . }}
+{{ include "rapport.secretEnv" (dict "name" "REPORTING_SMTP_URL" "secret" . "key" "GATEWAY_SMTP_URL") }}
+{{- with ($.Values.reporting.from | default $.Values.smtp.from) }}
+- name: REPORTING_MAIL_FROM
+  value: {{ . | quote }}
 {{- end }}
 {{- end }}
 {{- end -}}
