@@ -24,6 +24,8 @@
 //	MARKETING_PUBLIC_URL      where the marketing service's links point (the gateway, http://127.0.0.1:8080)
 //	MARKETING_LINK_KEY        base64 HMAC key of those links (generated and kept in <state>/secrets)
 //	MARKETING_SMTP_URL, MARKETING_MAIL_FROM, MARKETING_SMS_URL, MARKETING_SMS_TOKEN  passed through to marketing: its relay and SMS provider (none without)
+//	REPORTING_SMTP_URL, REPORTING_MAIL_FROM  passed through to reporting: the relay its scheduled reports go through (none mailed without)
+//	REPORTING_TRAIN_EVERY     passed through to reporting: how old a tenant's prediction models may get (24h)
 package main
 
 import (
