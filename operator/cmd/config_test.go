@@ -31,7 +31,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		got, want any
 	}{
 		{"namespace", c.Namespace, "rapport-system"},
-		{"services", strings.Join(c.Services, ","), "contacts,sales,marketing,support"},
+		{"services", strings.Join(c.Services, ","), "contacts,sales,marketing,support,reporting"},
 		{"brokers", strings.Join(c.KafkaBrokers, ","), "kafka-0:9092,kafka-1:9092"},
 		{"gateway url", c.GatewayURL, "http://gateway.rapport-system.svc:8080"},
 		{"jwks url", c.JWKSURL, "http://gateway.rapport-system.svc:8080/.well-known/jwks.json"},
@@ -123,7 +123,7 @@ func TestLoadConfigFollowsRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"contacts", "sales", "marketing", "support", "billing"}; !slices.Equal(got.Controller.Services, want) {
+	if want := []string{"contacts", "sales", "marketing", "support", "reporting", "billing"}; !slices.Equal(got.Controller.Services, want) {
 		t.Errorf("default services = %v, want %v", got.Controller.Services, want)
 	}
 	env["TENANT_SERVICES"] = "ledger,sales"
