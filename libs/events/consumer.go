@@ -44,8 +44,14 @@ type ConsumerConfig struct {
 	// TopicWait is how often the consumer looks again for those of Topics
 	// that do not exist yet (default 5s): it consumes the others meanwhile.
 	TopicWait time.Duration
-	Logger    *slog.Logger
-	Metrics   Metrics
+	// Batch is how many events at most one transaction applies (0 or 1:
+	// one). Above one, the records already fetched are taken with the first
+	// (waiting batchWait at most), each tenant's in one transaction, and
+	// their offsets committed once every transaction has (consumer_batch.go).
+	// It suits handlers whose events are cheap and many.
+	Batch   int
+	Logger  *slog.Logger
+	Metrics Metrics
 }
 
 // Consumer runs a consumer group whose handler writes and inbox insert share
@@ -152,18 +158,28 @@ func (c *Consumer) consume(ctx context.Context, topics []string) error {
 			}
 			return fmt.Errorf("events: fetch: %w", err)
 		}
-		c.reportLag(m)
-		if err := c.process(ctx, m); err != nil {
+		msgs := []kafka.Message{m}
+		if c.cfg.Batch > 1 {
+			if msgs, err = c.fill(fetching, reader, m); err != nil {
+				return fmt.Errorf("events: fetch: %w", err)
+			}
+			err = c.processBatch(ctx, msgs)
+		} else {
+			c.reportLag(m)
+			err = c.process(ctx, m)
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			return err
 		}
-		if err := reader.CommitMessages(ctx, m); err != nil {
+		if err := reader.CommitMessages(ctx, newest(msgs)...); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("events: commit offset %s/%d@%d: %w", m.Topic, m.Partition, m.Offset, err)
+			last := msgs[len(msgs)-1]
+			return fmt.Errorf("events: commit offset %s/%d@%d: %w", last.Topic, last.Partition, last.Offset, err)
 		}
 	}
 }

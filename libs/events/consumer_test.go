@@ -41,7 +41,7 @@ type consumerFixture struct {
 	pub     *Publisher
 }
 
-func newConsumerFixture(t *testing.T) consumerFixture {
+func newConsumerFixture(t testing.TB) consumerFixture {
 	t.Helper()
 	topic := Topic("", "test")
 	return newConsumerFixtureOn(t, testkit.Kafka(t, kfake.SeedTopics(3, topic, DLQ(topic))), topic)
@@ -49,7 +49,7 @@ func newConsumerFixture(t *testing.T) consumerFixture {
 
 // newConsumerFixtureOn is newConsumerFixture on the Kafka of brokers,
 // publishing to topic.
-func newConsumerFixtureOn(t *testing.T, brokers []string, topic string) consumerFixture {
+func newConsumerFixtureOn(t testing.TB, brokers []string, topic string) consumerFixture {
 	t.Helper()
 	d := testkit.Postgres(t)
 	admin := testkit.Open(t, d.AdminURL)
@@ -95,7 +95,7 @@ func (f consumerFixture) effects(t *testing.T) int {
 	return n
 }
 
-func (f consumerFixture) run(t *testing.T, cfg ConsumerConfig, mutate func(*Consumer)) (stop func() error) {
+func (f consumerFixture) run(t testing.TB, cfg ConsumerConfig, mutate func(*Consumer)) (stop func() error) {
 	t.Helper()
 	cfg.Brokers, cfg.DB, cfg.Logger = f.brokers, f.db, quiet
 	if cfg.Topics == nil {

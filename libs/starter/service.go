@@ -112,4 +112,7 @@ type Consumer struct {
 	Group    string   // the consumer group, unique per service and purpose
 	Contexts []string // whose topics it reads (with the tier's prefix)
 	Handler  events.Handler
+	// Batch is how many events at most one transaction applies (0: one;
+	// events.ConsumerConfig.Batch), for handlers of many cheap events.
+	Batch int
 }

@@ -74,12 +74,16 @@ func (a *Applier) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 // Group is the consumer group of the live consumer of context's topic.
 func Group(context string) string { return "reporting-" + context }
 
+// liveBatch is how many events one transaction of a live consumer applies
+// at most: the handlers are idempotent and need no order between events.
+const liveBatch = 500
+
 // Consumers are the live consumers, one group per source context (each
-// topic's lag its own metric).
+// topic's lag its own metric), applying the events in batches.
 func (a *Applier) Consumers() []starter.Consumer {
 	out := make([]starter.Consumer, 0, len(rm.Contexts))
 	for _, c := range rm.Contexts {
-		out = append(out, starter.Consumer{Group: Group(c), Contexts: []string{c}, Handler: a.Handle})
+		out = append(out, starter.Consumer{Group: Group(c), Contexts: []string{c}, Handler: a.Handle, Batch: liveBatch})
 	}
 	return out
 }

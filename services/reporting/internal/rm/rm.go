@@ -63,17 +63,27 @@ func Active(ctx context.Context, tx *sqlx.Tx) (Gen, error) {
 }
 
 // Live returns the generations an event of the live consumers is applied
-// to: the active one and, while a rebuild runs, the one it builds.
+// to: the active one (First when none was switched) and, while a rebuild
+// runs, the one it builds. It is one query: the live consumers run it for
+// every event.
 func Live(ctx context.Context, tx *sqlx.Tx) ([]Gen, error) {
-	active, err := Active(ctx, tx)
-	if err != nil {
-		return nil, err
+	var rows []struct {
+		Gen    Gen  `db:"gen"`
+		Active bool `db:"active"`
 	}
-	var building []Gen
-	if err := tx.SelectContext(ctx, &building, `SELECT gen FROM rm_generations WHERE state = 'building'`); err != nil {
-		return nil, fmt.Errorf("rm: building generation: %w", err)
+	if err := tx.SelectContext(ctx, &rows, `SELECT gen, state = 'active' AS active FROM rm_generations
+		WHERE state IN ('active', 'building') ORDER BY state = 'active' DESC`); err != nil {
+		return nil, fmt.Errorf("rm: live generations: %w", err)
 	}
-	return append([]Gen{active}, building...), nil
+	live := []Gen{First}
+	for i, r := range rows {
+		if i == 0 && r.Active {
+			live[0] = r.Gen
+			continue
+		}
+		live = append(live, r.Gen)
+	}
+	return live, nil
 }
 
 // Touch records that an event of context made at at was applied to gen:
