@@ -132,7 +132,8 @@ func (w *crWorld) genLeads(n int) {
 		w.leads[l.ID] = st
 		w.leadState(st, "created", l)
 		path := pick(w.r, [][]string{{}, {"working"}, {"nurturing", "qualified"}, {"working", "qualified", "converted"},
-			{"qualified", "converted"}, {"working", "disqualified"}, {"qualified", "converted", "converted"}})
+			{"qualified", "converted"}, {"working", "disqualified"}, {"qualified", "converted", "converted"},
+			{"working", "qualified", "disqualified"}})
 		for _, status := range path {
 			l.Version++
 			verb := "updated"
@@ -229,6 +230,8 @@ func (w *crWorld) genTouches(n int) {
 				at = o.Closed.Add(-90 * crDay)
 			case x < 0.05:
 				at = o.Closed
+			case x < 0.1: // touches at one instant: ordered by their event ids
+				at = o.Closed.Add(-crDay)
 			default:
 				at = o.Closed.Add(-time.Duration(w.r.Int64N(int64(100*crDay/time.Second))) * time.Second)
 			}

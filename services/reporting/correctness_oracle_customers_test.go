@@ -29,7 +29,7 @@ func (w *crWorld) oracleLifecycle(p crParams) []crRow {
 			end = p.to
 		}
 		for id, st := range w.contacts {
-			if !w.counted(id) {
+			if !w.counted(id) || !p.sees(st.c.Owner) {
 				continue
 			}
 			best := crStageRow{version: -1}
@@ -58,7 +58,7 @@ func (w *crWorld) oracleLifecycle(p crParams) []crRow {
 func (w *crWorld) oracleFlows(p crParams) []crRow {
 	rows := map[crKey]int64{}
 	for id, st := range w.contacts {
-		if !w.counted(id) {
+		if !w.counted(id) || !p.sees(st.c.Owner) {
 			continue
 		}
 		ss := append([]crStageRow{}, st.stages...)
@@ -167,6 +167,13 @@ func (w *crWorld) oracleValue(p crParams) []crRow {
 		}
 	}
 	var out []crRow
+	seen := sc[:0:0]
+	for _, s := range sc {
+		if p.sees(s.owner) {
+			seen = append(seen, s)
+		}
+	}
+	sc = seen
 	if p.groupBy == "" {
 		for _, s := range sc {
 			out = append(out, crRow{"group": crS(s.id), "name": crS(s.name), "segment": crS(s.segment), "accounts": "1",
@@ -220,7 +227,7 @@ func (w *crWorld) oracleService(p crParams) []crRow {
 	}
 	periods := crPeriods(p.from, p.to, p.interval)
 	for id, st := range w.cases {
-		if !live(id) {
+		if !live(id) || !p.sees(st.k.Assignee) {
 			continue
 		}
 		k, g := st.k, group(st.k)
@@ -249,7 +256,7 @@ func (w *crWorld) oracleService(p crParams) []crRow {
 		}
 	}
 	for _, s := range w.surveys {
-		if !crIn(s.at, p.from, p.to) || s.caseID != "" && !live(s.caseID) {
+		if !crIn(s.at, p.from, p.to) || s.caseID != "" && !live(s.caseID) || p.own != "" && (s.caseID == "" || !p.sees(w.cases[s.caseID].k.Assignee)) {
 			continue
 		}
 		var k kase
@@ -293,7 +300,7 @@ func (w *crWorld) oracleActivity(p crParams) []crRow {
 	rows := map[crKey]*figs{}
 	for _, st := range w.acts {
 		a := st.a
-		if st.deleted || !crIn(a.Occurred, p.from, p.to) {
+		if st.deleted || !crIn(a.Occurred, p.from, p.to) || !p.sees(a.Owner) {
 			continue
 		}
 		g := map[string]string{"owner": a.Owner, "team": a.Team, "type": st.typ}[p.groupBy]

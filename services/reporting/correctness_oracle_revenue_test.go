@@ -101,7 +101,7 @@ func (w *crWorld) oracleForecast(p crParams) []crRow {
 	}
 	for _, st := range w.opps {
 		o := st.o
-		if st.deleted || o.Currency != cur {
+		if st.deleted || o.Currency != cur || !p.sees(o.Owner) {
 			continue
 		}
 		g := o.Owner
@@ -129,7 +129,7 @@ func (w *crWorld) oracleForecast(p crParams) []crRow {
 	for _, key := range crKeys(w.fcs) {
 		fc := w.fcs[key]
 		start, ok := crOverridePeriod(fc.period, p.interval)
-		if !ok || fc.currency != cur || !start.Before(p.to) || !crNext(start, p.interval).After(p.from) {
+		if !ok || fc.currency != cur || !p.sees(fc.owner) || !start.Before(p.to) || !crNext(start, p.interval).After(p.from) {
 			continue
 		}
 		g := fc.owner

@@ -10,11 +10,15 @@ import (
 // CONTRACT.md "Reports" 1-6).
 
 // crParams are a report's parameters: from, to, interval ("" for a report
-// without periods), groupBy, currency and model ("" their defaults).
+// without periods), groupBy, currency and model ("" their defaults); own
+// is the caller when its record scope is own ("" scope all).
 type crParams struct {
-	from, to                           time.Time
-	interval, groupBy, currency, model string
+	from, to                                time.Time
+	interval, groupBy, currency, model, own string
 }
+
+// sees says whether the caller of p sees a record owned by owner.
+func (p crParams) sees(owner string) bool { return p.own == "" || owner == p.own }
 
 // reportCurrency is the report currency of p and its exponent: p's, else
 // the currency most non-deleted opportunities have (a tie: the first
@@ -62,7 +66,7 @@ func (w *crWorld) oracleFunnel(p crParams) []crRow {
 	rows := map[crKey]*figs{}
 	for _, st := range w.leads {
 		l := st.l
-		if st.deleted || !crIn(l.Created, p.from, p.to) {
+		if st.deleted || !crIn(l.Created, p.from, p.to) || !p.sees(l.Owner) {
 			continue
 		}
 		g := map[string]string{"owner": l.Owner, "team": l.Team, "source": l.Source, "campaign": l.CampaignID}[p.groupBy]
@@ -131,7 +135,7 @@ func (w *crWorld) oraclePipeline(p crParams) []crRow {
 	}
 	for _, st := range w.opps {
 		o := st.o
-		if st.deleted {
+		if st.deleted || !p.sees(o.Owner) {
 			continue
 		}
 		g := map[string]string{"owner": o.Owner, "team": o.Team, "pipeline": o.Stage.Pipeline}[p.groupBy]
@@ -201,7 +205,7 @@ func (w *crWorld) oracleStages(p crParams) []crRow {
 		var secs []int64
 		for _, st := range w.opps {
 			o := st.o
-			if st.deleted || o.Status != "open" || !o.Created.Before(p.to) || o.Stage.Stage != s.id || o.Stage.Pipeline != s.pipeline {
+			if st.deleted || !p.sees(o.Owner) || o.Status != "open" || !o.Created.Before(p.to) || o.Stage.Stage != s.id || o.Stage.Pipeline != s.pipeline {
 				continue
 			}
 			open++
@@ -221,7 +225,7 @@ func (w *crWorld) oracleStages(p crParams) []crRow {
 			}
 		}
 		for _, m := range w.moves {
-			if w.opps[m.opp].deleted || !crIn(m.at, p.from, p.to) {
+			if o := w.opps[m.opp]; o.deleted || !p.sees(o.o.Owner) || !crIn(m.at, p.from, p.to) {
 				continue
 			}
 			if m.to == s.id {
@@ -263,7 +267,7 @@ func (w *crWorld) oracleLeadSources(p crParams) []crRow {
 	rows := map[crKey]*figs{}
 	for _, st := range w.leads {
 		l := st.l
-		if st.deleted || !crIn(l.Created, p.from, p.to) {
+		if st.deleted || !crIn(l.Created, p.from, p.to) || !p.sees(l.Owner) {
 			continue
 		}
 		g := l.Source

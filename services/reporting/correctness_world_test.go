@@ -262,7 +262,8 @@ func (w *crWorld) genCampaigns(n int) {
 		w.emitFx(registry.Marketing, campaignEvent("created", c))
 		c.Version, c.Status = 2, "completed"
 		switch i {
-		case 0: // no cost
+		case 0: // a budget, no cost
+			c.Currency, c.Budget = w.cur, crMoney(100000, w.exp)
 		case 1:
 			c.Currency, st.costCur, st.costMinor = w.other, w.other, 100000+w.r.Int64N(900000)
 			c.Cost = crMoney(st.costMinor, 2)
