@@ -185,6 +185,10 @@ func TestPredictionsNotEnoughData(t *testing.T) {
 	e := newEnv(t)
 	admin := newUser(uuid.NewString())
 	events := e.winDeals(admin.tenant, 12, []string{admin.id}, 3)
+	// An open opportunity the caller sees: its prediction is a 422 too,
+	// while one it cannot see (unknown here) is a 404 whatever the model.
+	open := opp{ID: uuid.NewString(), Currency: "EUR", Exponent: 2, Amount: 100_000, Owner: admin.id, Created: time.Now().UTC().Add(-day)}
+	events += e.openDeal(admin.tenant, open, 0, "")
 	e.waitEvents(admin.tenant, "sales", events)
 	models := e.retrain(admin)
 	for _, kind := range []string{"win", "churn", "demand"} {
@@ -195,7 +199,7 @@ func TestPredictionsNotEnoughData(t *testing.T) {
 	if !strings.Contains(models["win"].Reason, "only 12 closed opportunities") {
 		t.Errorf("win reason %q", models["win"].Reason)
 	}
-	for path, model := range map[string]string{"/v1/predictions/opportunities": "win", "/v1/predictions/opportunities/" + uuid.NewString(): "win",
+	for path, model := range map[string]string{"/v1/predictions/opportunities": "win", "/v1/predictions/opportunities/" + open.ID: "win",
 		"/v1/predictions/accounts": "churn", "/v1/predictions/demand": "demand"} {
 		r := e.want(e.do(admin, "GET", path, nil), 422)
 		p := contracttest.Decode[problemBody](r)
@@ -203,4 +207,5 @@ func TestPredictionsNotEnoughData(t *testing.T) {
 			t.Errorf("%s: %s, want not-enough-data naming the %s model", path, r.Raw, model)
 		}
 	}
+	e.want(e.do(admin, "GET", "/v1/predictions/opportunities/"+uuid.NewString(), nil), 404)
 }
