@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales", "console", "support" or "marketing"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales", "console", "support", "marketing" or "reporting"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -51,8 +51,10 @@ func main() {
 		fn = func() error { return runSupportOnly(ctx) }
 	case "marketing":
 		fn = func() error { return runMarketingOnly(ctx) }
+	case "reporting":
+		fn = func() error { return runReportingOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\", \"support\" and \"marketing\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\", \"support\", \"marketing\" and \"reporting\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -174,6 +176,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"marketing", func() (err error) {
 		r.Marketing, err = measureMarketing(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"reporting", func() (err error) {
+		r.Reporting, err = measureReporting(ctx, root)
 		return
 	}})
 	for _, s := range steps {

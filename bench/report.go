@@ -56,6 +56,10 @@ type results struct {
 	// date, a send of 100,000 personalised emails and the tracking
 	// endpoints.
 	Marketing marketingRun
+	// Reporting is part 14, the reporting service: events into read
+	// models, replay, reports over 1,000,000 events' worth of rows, an
+	// XLSX export of 100,000 rows and the win model's training.
+	Reporting reportingRun
 }
 
 // Goals the outbox is held to.
@@ -152,6 +156,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeConsoleSection(w, r.Console)
 	writeSupportSection(w, r.Support)
 	writeMarketingSection(w, r.Marketing)
+	writeReportingSection(w, r.Reporting)
 }
 
 // writeSummary prints the headline numbers.
@@ -200,6 +205,7 @@ func writeSummary(w io.Writer, r results) {
 	fmt.Fprintf(w, "marketing: segment of %d members from scratch %s (goal ≤ %s, raw %s); lag p99 %s at %d events/s (goal ≤ %s); send %.0f mails/s vs %.0f raw (ratio %.2f, goal ≥ %.1f); tracking p99 %s through the gateway at %d/s (goal ≤ %s)\n",
 		mk.Segment.MemberCount, mk.Segment.Create.Round(time.Millisecond), goalSegmentScratch, mk.Segment.Raw.Round(time.Millisecond), ms(mk.Segment.ToMembership.P99), mk.Rate,
 		goalSegmentLagP99, mk.Send.Rate(), mk.Send.RawRate(), mk.Send.Rate()/mk.Send.RawRate(), goalSendRatio, ms(mk.Track.Gateway.P99), mk.Track.Rate, ms(goalTrackP99))
+	writeReportingSummary(w, r.Reporting)
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
