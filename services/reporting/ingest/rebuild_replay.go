@@ -214,7 +214,7 @@ func (r *Rebuilder) applyTx(ctx context.Context, tenant string, gen rm.Gen, evs 
 		}
 		for _, c := range rm.Contexts {
 			if f, ok := fresh[c]; ok {
-				if err := touchN(ctx, tx, gen, c, f); err != nil {
+				if err := rm.TouchN(ctx, tx, gen, c, f.asOf, f.events); err != nil {
 					return err
 				}
 			}

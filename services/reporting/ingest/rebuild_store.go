@@ -208,16 +208,3 @@ type freshness struct {
 	events int64
 	asOf   time.Time
 }
-
-// touchN is rm.Touch for f.events events at once: gen's freshness of
-// context moves to f.asOf if newer, and its count by f.events.
-func touchN(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, context string, f freshness) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO rm_freshness (tenant_id, gen, context, as_of, events)
-		VALUES (current_setting('app.tenant_id')::uuid, $1, $2, $3, $4)
-		ON CONFLICT (tenant_id, gen, context) DO UPDATE SET as_of = GREATEST(rm_freshness.as_of, EXCLUDED.as_of), events = rm_freshness.events + EXCLUDED.events`,
-		gen, context, f.asOf, f.events)
-	if err != nil {
-		return fmt.Errorf("rebuild: freshness: %w", err)
-	}
-	return nil
-}

@@ -89,10 +89,16 @@ func Live(ctx context.Context, tx *sqlx.Tx) ([]Gen, error) {
 // Touch records that an event of context made at at was applied to gen:
 // the freshness reports answer with.
 func Touch(ctx context.Context, tx *sqlx.Tx, gen Gen, context string, at time.Time) error {
+	return TouchN(ctx, tx, gen, context, at, 1)
+}
+
+// TouchN records that n events of context, the newest made at at, were
+// applied to gen (a rebuild's batch).
+func TouchN(ctx context.Context, tx *sqlx.Tx, gen Gen, context string, at time.Time, n int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO rm_freshness (tenant_id, gen, context, as_of, events)
-		VALUES (current_setting('app.tenant_id')::uuid, $1, $2, $3, 1)
-		ON CONFLICT (tenant_id, gen, context) DO UPDATE SET as_of = GREATEST(rm_freshness.as_of, EXCLUDED.as_of), events = rm_freshness.events + 1`,
-		gen, context, at)
+		VALUES (current_setting('app.tenant_id')::uuid, $1, $2, $3, $4)
+		ON CONFLICT (tenant_id, gen, context) DO UPDATE SET as_of = GREATEST(rm_freshness.as_of, EXCLUDED.as_of), events = rm_freshness.events + EXCLUDED.events`,
+		gen, context, at, n)
 	if err != nil {
 		return fmt.Errorf("rm: freshness: %w", err)
 	}
