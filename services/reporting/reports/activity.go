@@ -48,7 +48,7 @@ func activityReport() Definition {
 
 // activityRows is the FROM … WHERE of the activity report: the counted
 // activities (a) of the period in the caller's scope and the filter.
-func activityRows(q *salesSQL) (string, error) {
+func activityRows(q *reportSQL) (string, error) {
 	scope := q.scope("a.owner_id", "a.team_id")
 	where, err := q.filter(activityFilter)
 	if err != nil {
@@ -60,12 +60,12 @@ func activityRows(q *salesSQL) (string, error) {
 
 // runActivity computes the activity report.
 func runActivity(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := activityRows(q)
 	if err != nil {
 		return Table{}, err
 	}
-	group := salesGroup(p.GroupBy, activityGroups)
+	group := reportGroup(p.GroupBy, activityGroups)
 	rows, err := selectRows(ctx, tx, "activity", `SELECT `+q.period("a.occurred_at")+` AS label, `+group+` AS grp, a.type,
 			count(*), count(*) FILTER (WHERE a.completed)`+from+`
 		GROUP BY label, grp, a.type ORDER BY label, `+group+` COLLATE "C", a.type`, q)
@@ -76,13 +76,13 @@ func runActivity(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 // or the completed ones (completed); a filter on type narrows them to a
 // row's.
 func activityRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := activityRows(q)
 	if err != nil {
 		return nil, err
 	}
 	sql := `SELECT a.id, a.type, a.owner_id, a.occurred_at, a.completed` + from + ` AND ` + q.period("a.occurred_at") + ` = ` +
-		q.bind(cellPeriod(cell)) + ` AND ` + salesGroup(p.GroupBy, activityGroups) + ` = ` + q.bind(cell.Group)
+		q.bind(cellPeriod(cell)) + ` AND ` + reportGroup(p.GroupBy, activityGroups) + ` = ` + q.bind(cell.Group)
 	if cell.Measure == "completed" {
 		sql += ` AND a.completed`
 	}

@@ -76,7 +76,7 @@ type campaignRow struct {
 
 // runCampaignROI computes the campaign-roi report.
 func runCampaignROI(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	where, err := q.filter(campaignFilter)
 	if err != nil {
 		return Table{}, err
@@ -140,7 +140,7 @@ type wonTouch struct {
 // the attribution.Lookback before the win, in the order of the touches
 // (at, then event id), under p's model.
 func wonCredits(ctx context.Context, tx *sqlx.Tx, p Params) ([]credit, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	var touches []wonTouch
 	err := tx.SelectContext(ctx, &touches, `WITH won AS (
 			SELECT o.gen, o.id, o.amount_minor, o.closed_at, o.primary_contact_id, o.contact_ids FROM rm_opportunities o
@@ -188,7 +188,7 @@ func wonCredits(ctx context.Context, tx *sqlx.Tx, p Params) ([]credit, error) {
 // credit (wonAmount, roi; field credit) or the campaign itself (cost).
 // Leads and opportunities are listed in the caller's record scope.
 func campaignROIRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	switch cell.Measure {
 	case "leads", "conversions":
 		cond := "TRUE"

@@ -10,14 +10,14 @@ import (
 )
 
 // What the customer reports (lifecycle, lifecycle-flows, customer-value,
-// service, activity) add to the SQL helpers of sales_sql.go: the series
+// service, activity) add to the SQL helpers of report_sql.go: the series
 // of periods with their ends (a snapshot's moment), a drill-down cell's
 // period and rows read as a table's.
 
 // snapshotPeriods is a query of the report's periods (Periods): label
 // (the period as written in the rows) and e, its end, no later than to —
 // the moment a snapshot of the period (a stage, a backlog) is taken before.
-func snapshotPeriods(q *salesSQL) string {
+func snapshotPeriods(q *reportSQL) string {
 	var labels []string
 	var ends []time.Time
 	for _, b := range Periods(q.p.From, q.p.To, q.p.Interval) {
@@ -41,7 +41,7 @@ func cellPeriod(c Cell) string { return c.Period.UTC().Format(time.DateOnly) }
 
 // selectRows runs sql with q's arguments and returns its rows, each value
 // as the report's table has it: strings, int64 or nil.
-func selectRows(ctx context.Context, tx *sqlx.Tx, name, sql string, q *salesSQL) ([][]any, error) {
+func selectRows(ctx context.Context, tx *sqlx.Tx, name, sql string, q *reportSQL) ([][]any, error) {
 	rows, err := tx.QueryxContext(ctx, sql, q.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %s: %w", name, err)

@@ -61,7 +61,7 @@ func valueReport() Definition {
 // opportunities counted, by their account's merge winner) and v (the
 // accounts scored), where is the condition on v of the caller's scope and
 // the filter. The quintiles are over every account of the tenant.
-func valueAccounts(q *salesSQL) (with, where string, err error) {
+func valueAccounts(q *reportSQL) (with, where string, err error) {
 	scope := q.scope("v.owner_id", "v.team_id")
 	filtered, err := q.filter(valueFilter)
 	if err != nil {
@@ -129,13 +129,13 @@ func runValue(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 	if p.Currency.Code == "" {
 		return t, nil
 	}
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	with, where, err := valueAccounts(q)
 	if err != nil {
 		return Table{}, err
 	}
 	var accs []scoredAccount
-	sql := with + ` SELECT v.id, v.name, ` + salesGroup(p.GroupBy, valueGroups) + ` AS grp, v.segment, v.recency,
+	sql := with + ` SELECT v.id, v.name, ` + reportGroup(p.GroupBy, valueGroups) + ` AS grp, v.segment, v.recency,
 		v.frequency, v.monetary, v.age, v.r, v.f, v.m FROM v WHERE ` + where + ` ORDER BY v.id`
 	if err := tx.SelectContext(ctx, &accs, sql, q.Args...); err != nil {
 		return Table{}, fmt.Errorf("reports: customer-value: %w", err)
@@ -183,12 +183,12 @@ func valueRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit i
 	if p.Currency.Code == "" {
 		return nil, nil
 	}
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	with, where, err := valueAccounts(q)
 	if err != nil {
 		return nil, err
 	}
-	grp := salesGroup(p.GroupBy, valueGroups)
+	grp := reportGroup(p.GroupBy, valueGroups)
 	if p.GroupBy == "" {
 		grp = "v.id::text"
 	}
@@ -218,7 +218,7 @@ func valueRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit i
 
 // valueOpportunities lists the won opportunities sql selects (accounts
 // of valueAccounts joined to their won opportunities).
-func valueOpportunities(ctx context.Context, tx *sqlx.Tx, q *salesSQL, sql string, limit int) ([]Record, error) {
+func valueOpportunities(ctx context.Context, tx *sqlx.Tx, q *reportSQL, sql string, limit int) ([]Record, error) {
 	var opps []struct {
 		ID      string    `db:"id"`
 		Name    string    `db:"name"`

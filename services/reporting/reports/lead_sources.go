@@ -54,7 +54,7 @@ func leadSourcesReport() Definition {
 // leadFacts is the FROM … WHERE of the lead-sources report: the caller's
 // leads (l) created in the period, in the filter, with their period, group
 // and won opportunity (o; NULL unless won and not deleted).
-func leadFacts(q *salesSQL) (string, error) {
+func leadFacts(q *reportSQL) (string, error) {
 	scope := q.scope("l.owner_id", "l.team_id")
 	where, err := q.filter(leadFilter)
 	if err != nil {
@@ -77,12 +77,12 @@ type leadSourcesRow struct {
 
 // runLeadSources computes the lead-sources report.
 func runLeadSources(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := leadFacts(q)
 	if err != nil {
 		return Table{}, err
 	}
-	sql := `SELECT * FROM (SELECT ` + q.period("l.created_at") + ` AS period, ` + salesGroup(p.GroupBy, leadGroups) + ` AS grp,
+	sql := `SELECT * FROM (SELECT ` + q.period("l.created_at") + ` AS period, ` + reportGroup(p.GroupBy, leadGroups) + ` AS grp,
 		count(*) AS leads, count(*) FILTER (WHERE l.reached = 3) AS converted, count(o.id) AS won,
 		coalesce(sum(o.amount_minor) FILTER (WHERE o.currency = ` + q.cur() + `), 0)::bigint AS won_amount` + from + `
 		GROUP BY period, grp) r ORDER BY period, grp COLLATE "C"`
@@ -119,7 +119,7 @@ const leadRecordColumns = `l.id, l.status, l.source, l.campaign_id, l.owner_id, 
 
 // selectLeadRecords runs sql, whose rows are leadRecords, and returns them
 // as records.
-func selectLeadRecords(ctx context.Context, tx *sqlx.Tx, report, sql string, q *salesSQL) ([]Record, error) {
+func selectLeadRecords(ctx context.Context, tx *sqlx.Tx, report, sql string, q *reportSQL) ([]Record, error) {
 	var rows []leadRecord
 	if err := tx.SelectContext(ctx, &rows, sql, q.Args...); err != nil {
 		return nil, fmt.Errorf("reports: %s records: %w", report, err)
@@ -146,7 +146,7 @@ func leadSourcesRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, l
 	if !ok {
 		return nil, errMeasure("lead-sources", cell.Measure)
 	}
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := leadFacts(q)
 	if err != nil {
 		return nil, err
@@ -156,6 +156,6 @@ func leadSourcesRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, l
 	}
 	sql := `SELECT ` + leadRecordColumns + from + ` AND ` + cond + `
 		AND ` + q.period("l.created_at") + ` = ` + q.bind(cell.Period.UTC().Format(time.DateOnly)) + `
-		AND ` + salesGroup(p.GroupBy, leadGroups) + ` = ` + q.bind(cell.Group) + ` ORDER BY l.id LIMIT ` + q.bind(limit)
+		AND ` + reportGroup(p.GroupBy, leadGroups) + ` = ` + q.bind(cell.Group) + ` ORDER BY l.id LIMIT ` + q.bind(limit)
 	return selectLeadRecords(ctx, tx, "lead-sources", sql, q)
 }

@@ -57,7 +57,7 @@ func lifecycleReport() Definition {
 // lifecycleSnapshot is the FROM … WHERE of the lifecycle report: a row per
 // period (pr) and counted contact (c) with the stage it had at the
 // period's end (s), in the caller's scope and the filter.
-func lifecycleSnapshot(q *salesSQL) (string, error) {
+func lifecycleSnapshot(q *reportSQL) (string, error) {
 	scope := q.scope("c.owner_id", "c.team_id")
 	where, err := q.filter(lifecycleFilter)
 	if err != nil {
@@ -73,12 +73,12 @@ func lifecycleSnapshot(q *salesSQL) (string, error) {
 
 // runLifecycle computes the lifecycle report.
 func runLifecycle(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := lifecycleSnapshot(q)
 	if err != nil {
 		return Table{}, err
 	}
-	group := salesGroup(p.GroupBy, lifecycleGroups)
+	group := reportGroup(p.GroupBy, lifecycleGroups)
 	stages := q.bind(pq.StringArray(LifecycleStages))
 	rows, err := selectRows(ctx, tx, "lifecycle", `SELECT pr.label, `+group+` AS grp, s.stage, count(*)`+from+`
 		GROUP BY pr.label, grp, s.stage
@@ -90,7 +90,7 @@ func runLifecycle(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 // measure, contacts), their stage among their fields; a filter on stage
 // narrows them to a row's.
 func lifecycleRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := lifecycleSnapshot(q)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func lifecycleRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, lim
 		Stage string `db:"stage"`
 	}
 	sql := `SELECT c.id, c.display_name, s.stage` + from + ` AND pr.label = ` + q.bind(cellPeriod(cell)) +
-		` AND ` + salesGroup(p.GroupBy, lifecycleGroups) + ` = ` + q.bind(cell.Group) + ` ORDER BY c.id LIMIT ` + q.bind(limit)
+		` AND ` + reportGroup(p.GroupBy, lifecycleGroups) + ` = ` + q.bind(cell.Group) + ` ORDER BY c.id LIMIT ` + q.bind(limit)
 	if err := tx.SelectContext(ctx, &rows, sql, q.Args...); err != nil {
 		return nil, fmt.Errorf("reports: lifecycle records: %w", err)
 	}

@@ -41,7 +41,7 @@ func flowsReport() Definition {
 // flowsTransitions is the FROM … WHERE of the lifecycle-flows report: a
 // row per transition (t: contact_id, from_stage, stage, at) in the period
 // of a counted contact (c) in the caller's scope and the filter.
-func flowsTransitions(q *salesSQL) (string, error) {
+func flowsTransitions(q *reportSQL) (string, error) {
 	scope := q.scope("c.owner_id", "c.team_id")
 	where, err := q.filter(flowsFilter)
 	if err != nil {
@@ -56,7 +56,7 @@ func flowsTransitions(q *salesSQL) (string, error) {
 
 // runFlows computes the lifecycle-flows report.
 func runFlows(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := flowsTransitions(q)
 	if err != nil {
 		return Table{}, err
@@ -72,7 +72,7 @@ func runFlows(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 // record of the contact per transition with its stages and time; a filter
 // on from and to narrows them to a row's.
 func flowsRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit int) ([]Record, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := flowsTransitions(q)
 	if err != nil {
 		return nil, err

@@ -55,13 +55,13 @@ func pipelineReport() Definition {
 // created in the period (k created) and per opportunity won or lost in it
 // (k its status), with its period, group and, won or lost, its cycle in
 // seconds.
-func pipelineFacts(q *salesSQL) (string, error) {
+func pipelineFacts(q *reportSQL) (string, error) {
 	scope := q.scope("o.owner_id", "o.team_id")
 	where, err := q.filter(pipelineFilter)
 	if err != nil {
 		return "", err
 	}
-	group := salesGroup(q.p.GroupBy, pipelineGroups)
+	group := reportGroup(q.p.GroupBy, pipelineGroups)
 	return ` FROM (
 		SELECT o.*, ` + group + ` AS grp FROM rm_opportunities o
 		WHERE o.gen = ` + q.gen() + ` AND NOT o.deleted AND ` + scope + ` AND ` + where + `) o,
@@ -92,7 +92,7 @@ type pipelineRow struct {
 
 // runPipeline computes the pipeline report.
 func runPipeline(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := pipelineFacts(q)
 	if err != nil {
 		return Table{}, err
@@ -149,7 +149,7 @@ func pipelineRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limi
 	if !ok {
 		return nil, errMeasure("pipeline", cell.Measure)
 	}
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := pipelineFacts(q)
 	if err != nil {
 		return nil, err

@@ -59,7 +59,7 @@ func stagesReport() Definition {
 // (k in) and per move out of it in the period (k out; secs the time since
 // the opportunity entered the stage — its latest earlier move into it,
 // else its creation — and t the stage it moved to, of the same pipeline).
-func stagesFacts(q *salesSQL) (string, error) {
+func stagesFacts(q *reportSQL) (string, error) {
 	scope := q.scope("o.owner_id", "o.team_id")
 	where, err := q.filter(stagesFilter)
 	if err != nil {
@@ -123,7 +123,7 @@ var stagesMeasures = map[string]struct {
 
 // runStages computes the pipeline-stages report.
 func runStages(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := stagesFacts(q)
 	if err != nil {
 		return Table{}, err
@@ -163,7 +163,7 @@ func stagesRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit 
 	if !ok {
 		return nil, errMeasure("pipeline-stages", cell.Measure)
 	}
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	from, err := stagesFacts(q)
 	if err != nil {
 		return nil, err

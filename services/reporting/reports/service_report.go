@@ -70,13 +70,13 @@ func serviceReport() Definition {
 // the first response of a created case, to the resolution of a solved
 // one), breached and score (a survey's) — of cases and surveys in the
 // caller's scope (through their case) and the filter.
-func serviceFacts(q *salesSQL) (string, error) {
+func serviceFacts(q *reportSQL) (string, error) {
 	scope := q.scope("x.scope_owner", "''")
 	where, err := q.filter(serviceFilter)
 	if err != nil {
 		return "", err
 	}
-	grp := salesGroup(q.p.GroupBy, serviceGroups)
+	grp := reportGroup(q.p.GroupBy, serviceGroups)
 	return `WITH cs AS (SELECT x.*, ` + grp + ` AS grp FROM (
 			SELECT c.id, c.number, c.channel, c.queue_id, c.priority, c.type, c.assignee_id, c.assignee_id AS scope_owner,
 				c.created_at, c.solved_at, c.closed_at, r.first_response_at,
@@ -109,7 +109,7 @@ func serviceFacts(q *salesSQL) (string, error) {
 
 // runService computes the service report.
 func runService(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	with, err := serviceFacts(q)
 	if err != nil {
 		return Table{}, err
@@ -154,7 +154,7 @@ func serviceRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit
 	if !ok {
 		return nil, invalid(paramMeasure, oneOf(sortedKeys(serviceMeasureFacts)))
 	}
-	q := newSalesSQL(p)
+	q := newReportSQL(p)
 	with, err := serviceFacts(q)
 	if err != nil {
 		return nil, err

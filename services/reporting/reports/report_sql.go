@@ -15,27 +15,25 @@ import (
 	"github.com/rapport-crm/rapport/services/reporting/internal/rm"
 )
 
-// What the reports share to write their SQL (written for pipeline,
-// pipeline-stages, lead-sources and campaign-roi; the customer reports use
-// it too): arguments bound in order, the caller's record scope and the
+// What the reports share to write their SQL: arguments bound in order, the caller's record scope and the
 // report's filter as conditions, the period of a row, and the opportunity
 // as a drill-down's record.
 
-// salesSQL is the SQL of one of those reports being written: its bound
+// reportSQL is the SQL of one of those reports being written: its bound
 // arguments and the placeholders of what every one of them binds, each
 // bound on first use (a parameter the SQL does not use has no type).
-type salesSQL struct {
+type reportSQL struct {
 	pgrecord.Query
 	p     Params
 	bound map[string]string // placeholders by what they hold
 }
 
-// newSalesSQL returns the SQL of a report for p.
-func newSalesSQL(p Params) *salesSQL { return &salesSQL{p: p, bound: map[string]string{}} }
+// newReportSQL returns the SQL of a report for p.
+func newReportSQL(p Params) *reportSQL { return &reportSQL{p: p, bound: map[string]string{}} }
 
 // once binds v under key, cast to typ, unless it was bound, and returns
 // its placeholder.
-func (q *salesSQL) once(key string, v any, typ string) string {
+func (q *reportSQL) once(key string, v any, typ string) string {
 	if ph, ok := q.bound[key]; ok {
 		return ph
 	}
@@ -44,36 +42,36 @@ func (q *salesSQL) once(key string, v any, typ string) string {
 }
 
 // gen is the placeholder of the generation read.
-func (q *salesSQL) gen() string { return q.once("gen", q.p.Gen, "integer") }
+func (q *reportSQL) gen() string { return q.once("gen", q.p.Gen, "integer") }
 
 // from is the placeholder of the period's start.
-func (q *salesSQL) from() string { return q.once("from", q.p.From.UTC(), "timestamptz") }
+func (q *reportSQL) from() string { return q.once("from", q.p.From.UTC(), "timestamptz") }
 
 // to is the placeholder of the period's end (exclusive).
-func (q *salesSQL) to() string { return q.once("to", q.p.To.UTC(), "timestamptz") }
+func (q *reportSQL) to() string { return q.once("to", q.p.To.UTC(), "timestamptz") }
 
 // cur is the placeholder of the report currency.
-func (q *salesSQL) cur() string { return q.once("currency", q.p.Currency.Code, "text") }
+func (q *reportSQL) cur() string { return q.once("currency", q.p.Currency.Code, "text") }
 
 // bind binds v and returns its placeholder.
-func (q *salesSQL) bind(v any) string {
+func (q *reportSQL) bind(v any) string {
 	q.Args = append(q.Args, v)
 	return "$" + strconv.Itoa(len(q.Args))
 }
 
 // inRange is the condition that col lies in [from, to).
-func (q *salesSQL) inRange(col string) string {
+func (q *reportSQL) inRange(col string) string {
 	return "(" + col + " >= " + q.from() + " AND " + col + " < " + q.to() + ")"
 }
 
 // period is the period holding col, as written in the rows ("2026-03-01").
-func (q *salesSQL) period(col string) string {
+func (q *reportSQL) period(col string) string {
 	return "to_char(" + q.p.BucketSQL(col) + ", 'YYYY-MM-DD')"
 }
 
 // scope is the caller's record scope on the owner and team columns given
 // (rm.Scope): "TRUE" for scope all.
-func (q *salesSQL) scope(owner, team string) string {
+func (q *reportSQL) scope(owner, team string) string {
 	n := len(q.Conds)
 	rm.Scope(&q.Query, q.p.Principal, owner, team)
 	if len(q.Conds) == n {
@@ -85,7 +83,7 @@ func (q *salesSQL) scope(owner, team string) string {
 }
 
 // filter compiles the report's filter over schema: "TRUE" without one.
-func (q *salesSQL) filter(schema filter.Schema) (string, error) {
+func (q *reportSQL) filter(schema filter.Schema) (string, error) {
 	if q.p.Filter == nil {
 		return "TRUE", nil
 	}
@@ -149,7 +147,7 @@ func oppRecordColumns(alias string) string {
 // selectOppRecords runs sql, whose rows are oppRecords, and returns them
 // as records; extra names the figure an oppRecord's Extra is ("" none),
 // written as money of the report currency when money.
-func selectOppRecords(ctx context.Context, tx *sqlx.Tx, report, sql string, q *salesSQL, extra string, money bool) ([]Record, error) {
+func selectOppRecords(ctx context.Context, tx *sqlx.Tx, report, sql string, q *reportSQL, extra string, money bool) ([]Record, error) {
 	var rows []oppRecord
 	if err := tx.SelectContext(ctx, &rows, sql, q.Args...); err != nil {
 		return nil, fmt.Errorf("reports: %s records: %w", report, err)
@@ -179,9 +177,9 @@ func errMeasure(report, measure string) error {
 	return invalid(paramMeasure, "report "+report+" has no records behind "+strconv.Quote(measure))
 }
 
-// salesGroup returns the column of groupBy in cols; the empty string
+// reportGroup returns the column of groupBy in cols; the empty string
 // literal of SQL for no grouping.
-func salesGroup(groupBy string, cols map[string]string) string {
+func reportGroup(groupBy string, cols map[string]string) string {
 	if c, ok := cols[groupBy]; ok {
 		return c
 	}
