@@ -38,9 +38,8 @@ type reportingRun struct {
 	LoadBefore, LoadAfter string
 	Rate                  int
 	Fresh                 freshRun
-	FreshCPU              time.Duration // the service's CPU while the events were published and applied
+	FreshCPU              time.Duration // the service's CPU during the raw baseline and while the events were published and applied
 	Replay                replayRun
-	ReplayCPU             time.Duration // the service's CPU from POST to switch
 	Shape                 reportingShape
 	History               int
 	Seed, Settle          time.Duration
@@ -76,12 +75,10 @@ func measureReporting(ctx context.Context, root string) (r reportingRun, err err
 	defer func() { r.LoadAfter = loadAverage() }()
 
 	fmt.Fprintf(os.Stderr, "bench: reporting: replay of %d events\n", *reportingReplay)
-	cpu0, _ := processCPU(ctx, s.base)
 	if r.Replay, err = measureReplay(ctx, s, admin, uuid.NewString(), *reportingReplay); err != nil {
 		return r, fmt.Errorf("replay: %w", err)
 	}
 	cpu1, _ := processCPU(ctx, s.base)
-	r.ReplayCPU = cpu1 - cpu0
 	if r.Fresh, err = measureFreshness(ctx, s, admin, uuid.NewString(), r.Rate, *reportingEventsFor); err != nil {
 		return r, fmt.Errorf("event → read model: %w", err)
 	}

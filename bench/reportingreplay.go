@@ -30,6 +30,8 @@ type replayRun struct {
 	Gen        int
 	Raw        time.Duration // kafka-go readers over the same topics
 	RawRecords int64
+	LiveCPU    time.Duration // the service's CPU while its live consumers applied the events
+	CPU        time.Duration // the service's CPU from POST to switch
 }
 
 // Rate is the replay's events a second, claim to switch.
@@ -65,6 +67,10 @@ func measureReplay(ctx context.Context, s *contactsStack, admin *sqlx.DB, tenant
 	}
 	pub := events.NewPublisher(s.brokers)
 	defer pub.Close()
+	cpu0, err := processCPU(ctx, s.base)
+	if err != nil {
+		return r, err
+	}
 	start := time.Now()
 	for i := 0; i < n; i += 1000 {
 		batch := evs[i:min(i+1000, n)]
@@ -90,6 +96,11 @@ func measureReplay(ctx context.Context, s *contactsStack, admin *sqlx.DB, tenant
 		}
 	}
 	r.LiveApply = time.Since(start)
+	cpu1, err := processCPU(ctx, s.base)
+	if err != nil {
+		return r, err
+	}
+	r.LiveCPU = cpu1 - cpu0
 	fmt.Fprintf(os.Stderr, "bench: reporting: applied live in %s; raw read of the topics\n", r.LiveApply.Round(time.Millisecond))
 	if r.Raw, r.RawRecords, err = rawReadTopics(ctx, s.brokers); err != nil {
 		return r, fmt.Errorf("raw read: %w", err)
@@ -97,6 +108,9 @@ func measureReplay(ctx context.Context, s *contactsStack, admin *sqlx.DB, tenant
 	fmt.Fprintf(os.Stderr, "bench: reporting: rebuild\n")
 	client := &http.Client{Timeout: time.Minute}
 	token := s.tokens(reportingAdmin(tenant))
+	if cpu1, err = processCPU(ctx, s.base); err != nil {
+		return r, err
+	}
 	posted := time.Now()
 	if _, err := benchRequest(ctx, client, token, http.MethodPost, s.base+"/admin/v1/rebuild", ""); err != nil {
 		return r, err
@@ -132,6 +146,11 @@ func measureReplay(ctx context.Context, s *contactsStack, admin *sqlx.DB, tenant
 		}
 		time.Sleep(5 * time.Millisecond) //nolint:forbidigo // polling the rebuild's progress
 	}
+	cpu2, err := processCPU(ctx, s.base)
+	if err != nil {
+		return r, err
+	}
+	r.CPU = cpu2 - cpu1
 	err = admin.GetContext(ctx, &r.Rebuilt, `SELECT coalesce(sum(events), 0) FROM rm_freshness WHERE tenant_id = $1 AND gen = $2`, tenant, r.Gen)
 	return r, err
 }
