@@ -105,124 +105,110 @@ func (s *service) after(cursor string) (*rankKey, error) {
 	return &k, nil
 }
 
-// Opportunities implements Service.
-func (s *service) Opportunities(ctx context.Context, cursor string, limit int) (out OpportunityPage, err error) {
+// scores is what the listings of one model's scores differ in: the model
+// whose scores they are, the read model of its records, the error of an
+// unknown record, the query of the scores and a score's place in a page.
+type scores[T any] struct {
+	kind     string
+	table    string
+	notFound error
+	list     func(ctx context.Context, tx *outbox.Tx, gen rm.Gen, p auth.Principal, id string, after *rankKey, n int) ([]T, error)
+	key      func(T) rankKey
+}
+
+// page returns a page of sc's scores in the caller's scope after cursor,
+// and the next page's cursor ("" on the last page).
+func page[T any](ctx context.Context, s *service, sc scores[T], cursor string, limit int) (items []T, next string, err error) {
 	after, err := s.after(cursor)
 	if err != nil {
-		return out, err
+		return nil, "", err
 	}
 	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
-		if err := ready(ctx, tx, KindWin); err != nil {
+		if err := ready(ctx, tx, sc.kind); err != nil {
 			return err
 		}
 		gen, err := rm.Active(ctx, tx.SQL())
 		if err != nil {
 			return err
 		}
-		out.Items, err = listOpportunities(ctx, tx, gen, p, "", after, limit+1)
+		items, err = sc.list(ctx, tx, gen, p, "", after, limit+1)
 		return err
 	})
 	if err != nil {
-		return out, err
+		return nil, "", err
 	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		last := out.Items[limit-1]
-		out.NextCursor = s.cursors.EncodeCursor(rankKey{Value: last.Probability, ID: last.OpportunityID})
+	if len(items) > limit {
+		items = items[:limit]
+		next = s.cursors.EncodeCursor(sc.key(items[limit-1]))
 	}
-	return out, nil
+	return items, next, nil
 }
 
-// Opportunity implements Service.
-func (s *service) Opportunity(ctx context.Context, id string) (out OpportunityPrediction, err error) {
+// one returns sc's score of the record id. A record the caller may not
+// see is sc.notFound whatever the model's state; one it may see without
+// a model's score, the model's not-ready error.
+func one[T any](ctx context.Context, s *service, sc scores[T], id string) (out T, err error) {
 	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
 		if !ids.Valid(id) {
-			return ErrOpportunityNotFound
+			return sc.notFound
 		}
 		gen, err := rm.Active(ctx, tx.SQL())
 		if err != nil {
 			return err
 		}
-		// An opportunity the caller may not see is a 404 whatever the
-		// model's state; one it may see without a model's score, a 422.
-		if ok, err := inScope(ctx, tx, gen, p, "rm_opportunities", id); err != nil {
+		if ok, err := inScope(ctx, tx, gen, p, sc.table, id); err != nil {
 			return err
 		} else if !ok {
-			return ErrOpportunityNotFound
+			return sc.notFound
 		}
-		if err := ready(ctx, tx, KindWin); err != nil {
+		if err := ready(ctx, tx, sc.kind); err != nil {
 			return err
 		}
-		list, err := listOpportunities(ctx, tx, gen, p, id, nil, 1)
+		list, err := sc.list(ctx, tx, gen, p, id, nil, 1)
 		if err != nil {
 			return err
 		}
 		if len(list) == 0 {
-			return ErrOpportunityNotFound
+			return sc.notFound
 		}
 		out = list[0]
 		return nil
 	})
 	return out, err
+}
+
+// winScores are the open opportunities' win probabilities.
+var winScores = scores[OpportunityPrediction]{
+	kind: KindWin, table: "rm_opportunities", notFound: ErrOpportunityNotFound, list: listOpportunities,
+	key: func(o OpportunityPrediction) rankKey { return rankKey{Value: o.Probability, ID: o.OpportunityID} },
+}
+
+// churnScores are the customer accounts' churn risks.
+var churnScores = scores[AccountPrediction]{
+	kind: KindChurn, table: "rm_accounts", notFound: ErrAccountNotFound, list: listAccounts,
+	key: func(a AccountPrediction) rankKey { return rankKey{Value: a.Risk, ID: a.AccountID} },
+}
+
+// Opportunities implements Service.
+func (s *service) Opportunities(ctx context.Context, cursor string, limit int) (out OpportunityPage, err error) {
+	out.Items, out.NextCursor, err = page(ctx, s, winScores, cursor, limit)
+	return out, err
+}
+
+// Opportunity implements Service.
+func (s *service) Opportunity(ctx context.Context, id string) (OpportunityPrediction, error) {
+	return one(ctx, s, winScores, id)
 }
 
 // Accounts implements Service.
 func (s *service) Accounts(ctx context.Context, cursor string, limit int) (out AccountPage, err error) {
-	after, err := s.after(cursor)
-	if err != nil {
-		return out, err
-	}
-	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
-		if err := ready(ctx, tx, KindChurn); err != nil {
-			return err
-		}
-		gen, err := rm.Active(ctx, tx.SQL())
-		if err != nil {
-			return err
-		}
-		out.Items, err = listAccounts(ctx, tx, gen, p, "", after, limit+1)
-		return err
-	})
-	if err != nil {
-		return out, err
-	}
-	if len(out.Items) > limit {
-		out.Items = out.Items[:limit]
-		last := out.Items[limit-1]
-		out.NextCursor = s.cursors.EncodeCursor(rankKey{Value: last.Risk, ID: last.AccountID})
-	}
-	return out, nil
+	out.Items, out.NextCursor, err = page(ctx, s, churnScores, cursor, limit)
+	return out, err
 }
 
 // Account implements Service.
-func (s *service) Account(ctx context.Context, id string) (out AccountPrediction, err error) {
-	err = s.db.InCallerTx(ctx, func(p auth.Principal, tx *outbox.Tx) error {
-		if !ids.Valid(id) {
-			return ErrAccountNotFound
-		}
-		gen, err := rm.Active(ctx, tx.SQL())
-		if err != nil {
-			return err
-		}
-		if ok, err := inScope(ctx, tx, gen, p, "rm_accounts", id); err != nil {
-			return err
-		} else if !ok {
-			return ErrAccountNotFound
-		}
-		if err := ready(ctx, tx, KindChurn); err != nil {
-			return err
-		}
-		list, err := listAccounts(ctx, tx, gen, p, id, nil, 1)
-		if err != nil {
-			return err
-		}
-		if len(list) == 0 {
-			return ErrAccountNotFound
-		}
-		out = list[0]
-		return nil
-	})
-	return out, err
+func (s *service) Account(ctx context.Context, id string) (AccountPrediction, error) {
+	return one(ctx, s, churnScores, id)
 }
 
 // Demand implements Service.
