@@ -89,9 +89,9 @@ type crAccount struct {
 
 // crActivity is an activity's last state.
 type crActivity struct {
-	a                        activity
-	typ                      string
-	completed, deleted, live bool
+	a                  activity
+	typ                string
+	completed, deleted bool
 }
 
 // crCampaign is a campaign's last state with its actual cost in minor
