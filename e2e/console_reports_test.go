@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/rapport-crm/rapport/e2e/browser"
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -20,6 +22,7 @@ type reportsScene struct {
 	scene
 	analyst *stack.User
 	oppID   string
+	leadIDs []string
 }
 
 // funnelSums are the funnel report's measures summed over its rows, as
@@ -49,8 +52,9 @@ func newReportsScene(t *testing.T, s *stack.Stack) *reportsScene {
 	}
 	converted := c.create(t, http.MethodPost, "/v1/leads", map[string]any{"firstName": "Ada", "lastName": "Lovelace", "company": "Analytical Engines",
 		"email": "ada@" + c.tn.Slug + ".example", "source": "web"}, http.StatusCreated)
-	c.create(t, http.MethodPost, "/v1/leads", map[string]any{"firstName": "Alan", "lastName": "Turing", "company": "Bletchley",
+	other := c.create(t, http.MethodPost, "/v1/leads", map[string]any{"firstName": "Alan", "lastName": "Turing", "company": "Bletchley",
 		"email": "alan@" + c.tn.Slug + ".example", "source": "web"}, http.StatusCreated)
+	c.leadIDs = []string{converted, other}
 	var conv struct {
 		OpportunityID string `json:"opportunityId"`
 	}
@@ -166,6 +170,26 @@ func TestConsoleReports(t *testing.T) {
 		}
 		p.Click(`.ant-drawer-close`)
 		p.WaitGone(rec)
+	})
+
+	t.Run("a funnel step clicked on the chart drills down to its leads", func(t *testing.T) {
+		var box struct{ X, Y, W, H float64 }
+		p.Eval(`(r => ({ x: r.left, y: r.top, w: r.width, h: r.height }))(document.querySelector('[data-widget="funnel"] [data-testid="report-chart"]').getBoundingClientRect())`, &box)
+		// The funnel's five steps share the height between its 60 px
+		// margins; the first, the leads, is the top one.
+		x, y := box.X+box.W/2, box.Y+60+(box.H-120)/10
+		contactsWait(t, p, "the funnel's first step uncovered (the closed drawer's mask gone)",
+			fmt.Sprintf(`document.querySelector('[data-widget="funnel"] [data-testid="report-chart"]').contains(document.elementFromPoint(%f, %f))`, x, y))
+		ctx, cancel := context.WithTimeout(p.Context(), browser.Timeout)
+		defer cancel()
+		if _, err := chromedp.Run(ctx, chromedp.MouseClickXY(x, y)); err != nil {
+			t.Fatalf("click the funnel's first step: %v", err)
+		}
+		for _, id := range c.leadIDs {
+			p.Wait(fmt.Sprintf(`.ant-drawer [data-testid="drill-record"][data-kind="lead"][data-id=%q] a[href="/leads/%s"]`, id, id))
+		}
+		p.Click(`.ant-drawer-close`)
+		p.WaitGone(`.ant-drawer [data-testid="drill-record"]`)
 	})
 
 	t.Run("a widget exports as CSV", func(t *testing.T) {
