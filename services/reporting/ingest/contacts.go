@@ -34,36 +34,11 @@ var contactsHandlers = map[string]apply{
 // applyContact upserts the contact a contact.* event carries unless a
 // newer version is stored (contact.deleted wins over the same version),
 // and records its lifecycle stage at that version.
-func applyContact(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.Event) error {
-	var p contactPayload
-	if err := decodePayload(ev, &p); err != nil {
-		return err
-	}
-	if err := p.check(ev); err != nil {
-		return err
-	}
-	return saveContact(ctx, tx, gen, p, ev.Type == typeContactDeleted)
-}
+var applyContact = applyState(typeContactDeleted, saveContact)
 
-// applyContactMerged upserts the merge's winner and records the loser as
-// merged into the winner (rm_merges, the loser's merged_into), the winner
-// final whatever order a chain of merges arrives in.
-func applyContactMerged(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.Event) error {
-	var p contactMergedPayload
-	if err := decodePayload(ev, &p); err != nil {
-		return err
-	}
-	if err := p.Winner.check(ev); err != nil {
-		return err
-	}
-	if err := requireIDs(ev, "loserId", p.LoserID); err != nil {
-		return err
-	}
-	if err := saveContact(ctx, tx, gen, p.Winner, false); err != nil {
-		return err
-	}
-	return mergeRecord(ctx, tx, gen, kindContact, p.LoserID, p.Winner.ID, p.Winner.UpdatedAt)
-}
+// applyContactMerged upserts contact.merged's winner and records the
+// loser as merged into it.
+var applyContactMerged = applyMerged(kindContact, saveContact)
 
 // applyContactErased erases the contact's name for good, whether or not
 // (or whenever) its other events arrive.
@@ -80,46 +55,13 @@ func applyContactErased(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.
 
 // applyAccount upserts the account an account.* event carries unless a
 // newer version is stored (account.deleted wins over the same version).
-func applyAccount(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.Event) error {
-	var p accountPayload
-	if err := decodePayload(ev, &p); err != nil {
-		return err
-	}
-	if err := p.check(ev); err != nil {
-		return err
-	}
-	return saveAccount(ctx, tx, gen, p, ev.Type == typeAccountDeleted)
-}
+var applyAccount = applyState(typeAccountDeleted, saveAccount)
 
-// applyAccountMerged upserts the merge's winner and records the loser as
-// merged into it, like applyContactMerged.
-func applyAccountMerged(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.Event) error {
-	var p accountMergedPayload
-	if err := decodePayload(ev, &p); err != nil {
-		return err
-	}
-	if err := p.Winner.check(ev); err != nil {
-		return err
-	}
-	if err := requireIDs(ev, "loserId", p.LoserID); err != nil {
-		return err
-	}
-	if err := saveAccount(ctx, tx, gen, p.Winner, false); err != nil {
-		return err
-	}
-	return mergeRecord(ctx, tx, gen, kindAccount, p.LoserID, p.Winner.ID, p.Winner.UpdatedAt)
-}
+// applyAccountMerged upserts account.merged's winner and records the
+// loser as merged into it.
+var applyAccountMerged = applyMerged(kindAccount, saveAccount)
 
 // applyActivity upserts the activity an activity.* event carries unless
 // a newer version is stored (activity.deleted wins over the same
 // version).
-func applyActivity(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.Event) error {
-	var p activityPayload
-	if err := decodePayload(ev, &p); err != nil {
-		return err
-	}
-	if err := p.check(ev); err != nil {
-		return err
-	}
-	return saveActivity(ctx, tx, gen, p, ev.Type == typeActivityDeleted)
-}
+var applyActivity = applyState(typeActivityDeleted, saveActivity)

@@ -50,12 +50,8 @@ func (p contactPayload) check(ev events.Event) error {
 	return checkState(ev, p.Version, "id", p.ID, "accountId", p.AccountID)
 }
 
-// contactMergedPayload is contact.merged: the winner's state after the
-// merge and the contact merged away into it.
-type contactMergedPayload struct {
-	Winner  contactPayload `json:"winner"`
-	LoserID string         `json:"loserId"`
-}
+// versionOf is the contact's id and the time of its version.
+func (p contactPayload) versionOf() (string, time.Time) { return p.ID, p.UpdatedAt }
 
 // contactErasedPayload is contact.erased: which contact, and when.
 type contactErasedPayload struct {
@@ -83,12 +79,8 @@ func (p accountPayload) check(ev events.Event) error {
 	return checkState(ev, p.Version, "id", p.ID)
 }
 
-// accountMergedPayload is account.merged: the winner's state after the
-// merge and the account merged away into it.
-type accountMergedPayload struct {
-	Winner  accountPayload `json:"winner"`
-	LoserID string         `json:"loserId"`
-}
+// versionOf is the account's id and the time of its version.
+func (p accountPayload) versionOf() (string, time.Time) { return p.ID, p.UpdatedAt }
 
 // activityPayload is what the read models use of an activity's full state
 // (activity.created, updated, completed, deleted): its owner is the

@@ -35,30 +35,12 @@ var salesHandlers = map[string]apply{
 // applyLead upserts the lead a lead.* event carries unless a newer version
 // is stored (lead.deleted wins over the same version), and raises the
 // funnel step it reached to what its status shows, whatever the version.
-func applyLead(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.Event) error {
-	var p leadPayload
-	if err := decodePayload(ev, &p); err != nil {
-		return err
-	}
-	if err := p.check(ev); err != nil {
-		return err
-	}
-	return saveLead(ctx, tx, gen, p, ev.Type == typeLeadDeleted)
-}
+var applyLead = applyState(typeLeadDeleted, saveLead)
 
 // applyOpportunity upserts the opportunity an opportunity.* event carries
 // unless a newer version is stored (opportunity.deleted wins over the
 // same version).
-func applyOpportunity(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, ev events.Event) error {
-	var p opportunityPayload
-	if err := decodePayload(ev, &p); err != nil {
-		return err
-	}
-	if err := p.check(ev); err != nil {
-		return err
-	}
-	return saveOpportunity(ctx, tx, gen, p, ev.Type == typeOpportunityDeleted)
-}
+var applyOpportunity = applyState(typeOpportunityDeleted, saveOpportunity)
 
 // applyStageChanged records the move (rm_stage_moves, keyed by the event,
 // at the opportunity's updatedAt), upserts the opportunity it embeds —
