@@ -6,23 +6,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/filter"
 
 	"github.com/rapport-crm/rapport/services/reporting/reports"
-)
-
-// The query parameters every report takes (GET /v1/reports/{name});
-// interval only a periodic one, and a report its Definition's Extra.
-const (
-	paramFrom     = "from"
-	paramTo       = "to"
-	paramRange    = "range"
-	paramInterval = "interval"
-	paramGroupBy  = "groupBy"
-	paramFilter   = "filter"
 )
 
 // checkParams checks, into v, that report is one of reports.Definitions()
@@ -38,9 +26,9 @@ func checkParams(v *errs.Validator, at, report string, params map[string]string)
 		v.Check(false, at+"report", "must be one of "+strings.Join(slices.Sorted(maps.Keys(defs)), ", "))
 		return
 	}
-	allowed := []string{paramFrom, paramTo, paramRange, paramGroupBy, paramFilter}
+	allowed := []string{reports.ParamFrom, reports.ParamTo, reports.ParamRange, reports.ParamGroupBy, reports.ParamFilter}
 	if d.Periodic {
-		allowed = append(allowed, paramInterval)
+		allowed = append(allowed, reports.ParamInterval)
 	}
 	allowed = append(allowed, slices.Sorted(maps.Keys(d.Extra))...)
 	for _, k := range slices.Sorted(maps.Keys(params)) {
@@ -48,16 +36,17 @@ func checkParams(v *errs.Validator, at, report string, params map[string]string)
 		switch {
 		case !slices.Contains(allowed, k):
 			v.Check(false, field, "is not a parameter of "+report+"; it takes "+strings.Join(allowed, ", "))
-		case k == paramFrom || k == paramTo:
-			v.Check(isTime(val), field, "must be an RFC 3339 date or date-time: 2026-03-01 or 2026-03-01T00:00:00Z")
-		case k == paramRange:
+		case k == reports.ParamFrom || k == reports.ParamTo:
+			_, ok := reports.ParseTime(val)
+			v.Check(ok, field, "must be an RFC 3339 date or date-time: 2026-03-01 or 2026-03-01T00:00:00Z")
+		case k == reports.ParamRange:
 			v.Check(slices.Contains(reports.Ranges, val), field, "must be one of "+strings.Join(reports.Ranges, ", "))
-			v.Check(params[paramFrom] == "" && params[paramTo] == "", field, "takes no from or to beside it")
-		case k == paramInterval:
+			v.Check(params[reports.ParamFrom] == "" && params[reports.ParamTo] == "", field, "takes no from or to beside it")
+		case k == reports.ParamInterval:
 			v.Check(slices.Contains(reports.Intervals, val), field, "must be one of "+strings.Join(reports.Intervals, ", "))
-		case k == paramGroupBy:
+		case k == reports.ParamGroupBy:
 			v.Check(val == "" || slices.Contains(d.GroupBys, val), field, "must be one of "+strings.Join(d.GroupBys, ", ")+" (or empty)")
-		case k == paramFilter:
+		case k == reports.ParamFilter:
 			checkFilter(v, field, val, d.Filter)
 		default:
 			if want := d.Extra[k]; want != nil {
@@ -65,15 +54,6 @@ func checkParams(v *errs.Validator, at, report string, params map[string]string)
 			}
 		}
 	}
-}
-
-// isTime reports whether s is an RFC 3339 date or date-time.
-func isTime(s string) bool {
-	if _, err := time.Parse(time.DateOnly, s); err == nil {
-		return true
-	}
-	_, err := time.Parse(time.RFC3339, s)
-	return err == nil
 }
 
 // checkFilter checks that raw is a libs/filter expression over schema.

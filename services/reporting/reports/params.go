@@ -13,14 +13,22 @@ import (
 	"github.com/rapport-crm/rapport/libs/pgrecord"
 )
 
-// The query parameters every report takes (besides its Extra).
+// The query parameters every report takes (besides its Extra); interval
+// only a periodic one.
 const (
-	paramFrom     = "from"
-	paramTo       = "to"
-	paramRange    = "range"
-	paramInterval = "interval"
-	paramGroupBy  = "groupBy"
-	paramFilter   = "filter"
+	// ParamFrom is the period's start: a date or an RFC 3339 time.
+	ParamFrom = "from"
+	// ParamTo is the period's end (exclusive): a date or an RFC 3339 time.
+	ParamTo = "to"
+	// ParamRange is a named period, one of Ranges, instead of from and to.
+	ParamRange = "range"
+	// ParamInterval is the length of a periodic report's periods.
+	ParamInterval = "interval"
+	// ParamGroupBy is the dimension the report groups by.
+	ParamGroupBy = "groupBy"
+	// ParamFilter is a libs/filter expression (JSON) over the report's
+	// Filter schema.
+	ParamFilter = "filter"
 )
 
 // Limits of a report's period.
@@ -43,7 +51,7 @@ var Ranges = []string{"last_7_days", "last_30_days", "last_90_days", "this_month
 // than those of allowed, the route's own).
 func parseParams(d Definition, q url.Values, now time.Time, allowed ...string) (Params, error) {
 	v := errs.NewValidator()
-	known := append([]string{paramFrom, paramTo, paramRange, paramInterval, paramGroupBy, paramFilter}, allowed...)
+	known := append([]string{ParamFrom, ParamTo, ParamRange, ParamInterval, ParamGroupBy, ParamFilter}, allowed...)
 	for _, k := range sortedKeys(q) {
 		_, extra := d.Extra[k]
 		v.Check(slices.Contains(known, k) || extra, k, "is no parameter of report "+d.Name+"; it takes "+
@@ -52,26 +60,26 @@ func parseParams(d Definition, q url.Values, now time.Time, allowed ...string) (
 	}
 	p := Params{Extra: url.Values{}}
 	p.From, p.To = period(q, now, v)
-	p.Interval = q.Get(paramInterval)
+	p.Interval = q.Get(ParamInterval)
 	allowedIntervals := d.Intervals
 	if allowedIntervals == nil {
 		allowedIntervals = Intervals
 	}
 	switch {
 	case !d.Periodic:
-		v.Check(p.Interval == "", paramInterval, "report "+d.Name+" has no periods")
+		v.Check(p.Interval == "", ParamInterval, "report "+d.Name+" has no periods")
 	case p.Interval == "" && slices.Contains(allowedIntervals, Month):
 		p.Interval = Month
 	case p.Interval == "":
 		p.Interval = allowedIntervals[0]
 	default:
-		v.Check(slices.Contains(allowedIntervals, p.Interval), paramInterval, oneOf(allowedIntervals))
+		v.Check(slices.Contains(allowedIntervals, p.Interval), ParamInterval, oneOf(allowedIntervals))
 	}
-	p.GroupBy = q.Get(paramGroupBy)
+	p.GroupBy = q.Get(ParamGroupBy)
 	if p.GroupBy == "" {
 		p.GroupBy = d.DefaultGroupBy
 	}
-	v.Check(p.GroupBy == "" || slices.Contains(d.GroupBys, p.GroupBy), paramGroupBy, oneOf(d.GroupBys))
+	v.Check(p.GroupBy == "" || slices.Contains(d.GroupBys, p.GroupBy), ParamGroupBy, oneOf(d.GroupBys))
 	for _, k := range sortedKeys(d.Extra) {
 		val, values := q.Get(k), d.Extra[k]
 		switch {
@@ -91,7 +99,7 @@ func parseParams(d Definition, q url.Values, now time.Time, allowed ...string) (
 	if err := checkSpan(d, p); err != nil {
 		return Params{}, err
 	}
-	if s := q.Get(paramFilter); s != "" {
+	if s := q.Get(ParamFilter); s != "" {
 		n, err := filter.Parse([]byte(s))
 		if err != nil {
 			return Params{}, err
@@ -109,30 +117,31 @@ func parseParams(d Definition, q url.Values, now time.Time, allowed ...string) (
 // none. A fault is checked into v.
 func period(q url.Values, now time.Time, v *errs.Validator) (from, to time.Time) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	if r := q.Get(paramRange); r != "" {
-		v.Check(q.Get(paramFrom) == "" && q.Get(paramTo) == "", paramRange, "must not be given with from or to")
+	if r := q.Get(ParamRange); r != "" {
+		v.Check(q.Get(ParamFrom) == "" && q.Get(ParamTo) == "", ParamRange, "must not be given with from or to")
 		from, to, ok := namedRange(r, today)
-		v.Check(ok, paramRange, oneOf(Ranges))
+		v.Check(ok, ParamRange, oneOf(Ranges))
 		return from, to
 	}
 	to = today.AddDate(0, 0, 1)
-	if s := q.Get(paramTo); s != "" {
-		t, ok := parseTime(s)
-		v.Check(ok, paramTo, "must be a date (2026-03-01) or an RFC 3339 time")
+	if s := q.Get(ParamTo); s != "" {
+		t, ok := ParseTime(s)
+		v.Check(ok, ParamTo, "must be a date (2026-03-01) or an RFC 3339 time")
 		to = t
 	}
 	from = to.AddDate(0, -12, 0)
-	if s := q.Get(paramFrom); s != "" {
-		t, ok := parseTime(s)
-		v.Check(ok, paramFrom, "must be a date (2026-03-01) or an RFC 3339 time")
+	if s := q.Get(ParamFrom); s != "" {
+		t, ok := ParseTime(s)
+		v.Check(ok, ParamFrom, "must be a date (2026-03-01) or an RFC 3339 time")
 		from = t
 	}
-	v.Check(from.Before(to), paramTo, "must be after from")
+	v.Check(from.Before(to), ParamTo, "must be after from")
 	return from, to
 }
 
-// parseTime reads a date (midnight UTC) or an RFC 3339 time, in UTC.
-func parseTime(s string) (time.Time, bool) {
+// ParseTime reads a date (midnight UTC) or an RFC 3339 time, in UTC, as
+// from and to take them; ok false when s is neither.
+func ParseTime(s string) (time.Time, bool) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, true
 	}
@@ -179,10 +188,10 @@ func checkSpan(d Definition, p Params) error {
 		return nil
 	}
 	if p.Interval == Day && p.From.AddDate(MaxDayYears, 0, 0).Before(p.To) {
-		return invalid(paramInterval, fmt.Sprintf("day covers at most %d years; use week, month, quarter or year", MaxDayYears))
+		return invalid(ParamInterval, fmt.Sprintf("day covers at most %d years; use week, month, quarter or year", MaxDayYears))
 	}
 	if n := len(Periods(p.From, p.To, p.Interval)); n > MaxPeriods {
-		return invalid(paramInterval, fmt.Sprintf("the period has %d %ss, more than %d; use a longer interval", n, p.Interval, MaxPeriods))
+		return invalid(ParamInterval, fmt.Sprintf("the period has %d %ss, more than %d; use a longer interval", n, p.Interval, MaxPeriods))
 	}
 	return nil
 }
