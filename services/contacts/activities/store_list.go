@@ -31,7 +31,7 @@ func scopeConds(p auth.Principal) []pgstore.Cond {
 		return nil
 	case auth.ScopeTeam:
 		return []pgstore.Cond{{SQL: "(assignee_id = ? OR created_by = ? OR team_id = ANY(?))",
-			Args: []any{p.UserID, p.UserID, pq.StringArray(customer.Teams(p))}}}
+			Args: []any{p.UserID, p.UserID, pq.StringArray(p.ScopeTeams())}}}
 	}
 	return []pgstore.Cond{{SQL: "(assignee_id = ? OR created_by = ?)", Args: []any{p.UserID, p.UserID}}}
 }

@@ -2,7 +2,6 @@ package customer
 
 import (
 	"context"
-	"slices"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/ids"
@@ -20,22 +19,9 @@ const (
 	PermAdmin = "contacts:admin"
 )
 
-// InScope reports whether p may see a record with m's owner and team: its
-// own (owner), its teams' and subordinate teams' (team) or all.
-func InScope(p auth.Principal, m *Meta) bool {
-	switch p.ScopeFor(Module) {
-	case auth.ScopeAll:
-		return true
-	case auth.ScopeTeam:
-		return m.OwnerID == p.UserID || m.TeamID != "" && slices.Contains(Teams(p), m.TeamID)
-	}
-	return m.OwnerID == p.UserID
-}
-
-// Teams returns p's teams and the teams under them.
-func Teams(p auth.Principal) []string {
-	return append(slices.Clone(p.Teams), p.Subordinates...)
-}
+// InScope reports whether p may see a record with m's owner and team
+// (auth.Principal.Sees in the contacts module).
+func InScope(p auth.Principal, m *Meta) bool { return p.Sees(Module, m.OwnerID, m.TeamID) }
 
 // Caller returns the caller of ctx.
 func Caller(ctx context.Context) (auth.Principal, error) {

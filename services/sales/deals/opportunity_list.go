@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -37,33 +36,15 @@ type Filter struct {
 	Deleted bool
 }
 
-// InScope reports whether p may see an opportunity owned by owner in team:
-// its own (scope own), its teams' and their subordinate teams' (team) or
-// all. Scope is the same rule in SQL.
-func InScope(p auth.Principal, owner, team string) bool {
-	switch p.ScopeFor(Module) {
-	case auth.ScopeAll:
-		return true
-	case auth.ScopeTeam:
-		return owner == p.UserID || team != "" && slices.Contains(teams(p), team)
-	}
-	return owner == p.UserID
-}
-
-// teams returns p's teams and the teams under them.
-func teams(p auth.Principal) []string { return append(slices.Clone(p.Teams), p.Subordinates...) }
+// InScope reports whether p may see an opportunity owned by owner in team
+// (auth.Principal.Sees in the sales module). Scope is the same rule in SQL.
+func InScope(p auth.Principal, owner, team string) bool { return p.Sees(Module, owner, team) }
 
 // Scope ANDs to q the rule of InScope in SQL, on the owner_id and team_id
 // of alias ("o.", or "" for the table's own): what the lists of
 // opportunities, leads and quotes and the forecasts read.
 func Scope(q *pgrecord.Query, p auth.Principal, alias string) {
-	switch p.ScopeFor(Module) {
-	case auth.ScopeAll:
-	case auth.ScopeTeam:
-		q.Add("("+alias+"owner_id = ? OR "+alias+"team_id = ANY(?))", p.UserID, pq.StringArray(teams(p)))
-	default:
-		q.Add(alias+"owner_id = ?", p.UserID)
-	}
+	q.Scope(p, Module, alias+"owner_id", alias+"team_id")
 }
 
 // filterOn ANDs to q f's conditions on the columns of alias.

@@ -77,7 +77,7 @@ func ScopeCond(p auth.Principal) (Cond, bool) {
 	case auth.ScopeAll:
 		return Cond{}, false
 	case auth.ScopeTeam:
-		return Cond{"(owner_id = ? OR team_id = ANY(?))", []any{p.UserID, pq.StringArray(customer.Teams(p))}}, true
+		return Cond{"(owner_id = ? OR team_id = ANY(?))", []any{p.UserID, pq.StringArray(p.ScopeTeams())}}, true
 	}
 	return Cond{"owner_id = ?", []any{p.UserID}}, true
 }

@@ -7,7 +7,6 @@ package rm
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -117,31 +116,11 @@ func AsOf(ctx context.Context, tx *sqlx.Tx, gen Gen, contexts ...string) (time.T
 }
 
 // InScope reports whether p may see a record owned by owner in team in the
-// reporting module: its own (scope own), its teams' and their subordinate
-// teams' (team) or all. Scope is the same rule in SQL.
-func InScope(p auth.Principal, owner, team string) bool {
-	switch p.ScopeFor(Module) {
-	case auth.ScopeAll:
-		return true
-	case auth.ScopeTeam:
-		return owner == p.UserID || team != "" && slices.Contains(teams(p), team)
-	}
-	return owner == p.UserID
-}
+// reporting module (auth.Principal.Sees). Scope is the same rule in SQL.
+func InScope(p auth.Principal, owner, team string) bool { return p.Sees(Module, owner, team) }
 
 // Scope ANDs to q the rule of InScope on the owner and team columns given
 // (qualified as the query needs: "o.owner_id", "o.team_id").
 func Scope(q *pgrecord.Query, p auth.Principal, ownerCol, teamCol string) {
-	switch p.ScopeFor(Module) {
-	case auth.ScopeAll:
-	case auth.ScopeTeam:
-		q.Add("("+ownerCol+" = ? OR "+teamCol+" = ANY(?))", p.UserID, pq.StringArray(teams(p)))
-	default:
-		q.Add(ownerCol+" = ?", p.UserID)
-	}
-}
-
-// teams returns p's teams and the teams under them.
-func teams(p auth.Principal) []string {
-	return append(append([]string{}, p.Teams...), p.Subordinates...)
+	q.Scope(p, Module, ownerCol, teamCol)
 }
