@@ -86,10 +86,10 @@ func TestLifecycleStagesAtPeriodEnds(t *testing.T) {
 	wantLines(t, "lifecycle's leads", lines(got.Rows, "period", "stage", "contacts"),
 		[]string{"2026-01-01|lead|2", "2026-02-01|lead|2", "2026-03-01|lead|1"})
 
-	ids, body := e.records(u, "lifecycle", append(period, "period", "2026-03-01", "group", "", "measure", "contacts",
+	ids, recs := e.records(u, "lifecycle", append(period, "period", "2026-03-01", "group", "", "measure", "contacts",
 		"filter", `{"field":"stage","op":"eq","value":"lead"}`)...)
-	if len(ids) != 1 || ids[0] != c5.ID || body.Records[0].Name != "" || body.Records[0].Kind != "contact" {
-		t.Errorf("March's leads: %+v, want the erased %s without a name", body.Records, c5.ID)
+	if len(ids) != 1 || ids[0] != c5.ID || recs[0].Name != "" || recs[0].Kind != "contact" {
+		t.Errorf("March's leads: %+v, want the erased %s without a name", recs, c5.ID)
 	}
 	ids, _ = e.records(u, "lifecycle", append(period, "period", "2026-02-01", "group", "", "measure", "contacts")...)
 	if want := sortedIDs(c1.ID, c2.ID, c5.ID); !equalIDs(ids, want) {
@@ -121,10 +121,10 @@ func TestLifecycleFlows(t *testing.T) {
 	got = e.report(own, "lifecycle-flows", period...)
 	wantLines(t, "one's own flows", lines(got.Rows, "period", "from", "to", "contacts"), []string{"2026-02-01|lead|customer|1"})
 
-	ids, body := e.records(u, "lifecycle-flows", append(period, "period", "2026-03-01", "measure", "contacts",
+	ids, recs := e.records(u, "lifecycle-flows", append(period, "period", "2026-03-01", "measure", "contacts",
 		"filter", `{"field":"to","op":"eq","value":"salesQualified"}`)...)
-	if len(ids) != 1 || ids[0] != c2.ID || body.Records[0].Fields["from"] != "marketingQualified" {
-		t.Errorf("March's moves into salesQualified: %+v, want %s's", body.Records, c2.ID)
+	if len(ids) != 1 || ids[0] != c2.ID || recs[0].Fields["from"] != "marketingQualified" {
+		t.Errorf("March's moves into salesQualified: %+v, want %s's", recs, c2.ID)
 	}
 	ids, _ = e.records(u, "lifecycle-flows", append(period, "period", "2026-02-01", "measure", "contacts")...)
 	if !equalIDs(ids, []string{c1.ID}) {

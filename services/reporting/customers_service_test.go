@@ -121,9 +121,9 @@ func TestServiceReport(t *testing.T) {
 	if want := []string{k2.ID, k3.ID, k6.ID}; !equalIDs(ids, want) {
 		t.Errorf("January's backlog %v, want %v", ids, want)
 	}
-	ids, body := e.records(u, "service", append(period, "period", "2026-01-01", "group", "", "measure", "csat")...)
-	if want := []string{s1, s2}; !equalIDs(ids, want) || body.Records[0].Kind != "survey" {
-		t.Errorf("January's CSAT surveys %+v, want %v", body.Records, want)
+	ids, recs := e.records(u, "service", append(period, "period", "2026-01-01", "group", "", "measure", "csat")...)
+	if want := []string{s1, s2}; !equalIDs(ids, want) || recs[0].Kind != "survey" {
+		t.Errorf("January's CSAT surveys %+v, want %v", recs, want)
 	}
 	ids, _ = e.records(u, "service", append(period, "period", "2026-02-01", "group", "", "measure", "firstResponseMedian")...)
 	if want := []string{k5.ID}; !equalIDs(ids, want) {

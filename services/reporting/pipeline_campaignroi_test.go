@@ -61,42 +61,42 @@ func TestCampaignROIReport(t *testing.T) {
 	e.waitEvents(u.tenant, "sales", 8)
 	period := []string{"from", "2026-01-01", "to", "2026-04-01"}
 	cols := []string{"name", "leads", "conversions", "wonAmount", "cost", "roi"}
-	check := func(what string, r plBody, want map[string]string) {
+	check := func(what string, r reportBody, want map[string]string) {
 		t.Helper()
 		if len(r.Rows) != 3 {
 			t.Errorf("%s: %d rows, want one per campaign not deleted: %v", what, len(r.Rows), r.Rows)
 		}
 		for id, line := range want {
-			plWant(t, what, plLines([]map[string]any{plRow(t, r.Rows, id)}, cols...), []string{line})
+			wantLines(t, what, lines([]map[string]any{plRow(t, r.Rows, id)}, cols...), []string{line})
 		}
 	}
 
-	r := e.plReport(u, "campaign-roi", period...)
+	r := e.report(u, "campaign-roi", period...)
 	if r.Currency == nil || *r.Currency != "EUR" || r.GroupBy != "campaign" {
 		t.Errorf("currency %v, groupBy %q: want EUR, campaign", r.Currency, r.GroupBy)
 	}
 	check("linear (the default)", r, map[string]string{c1: "Spring|2|1|500.01|400.00|0.2500", c2: "Webinar|0|0|250.00||",
 		c3: "Newsletter|0|0|250.00|0.00|"})
-	check("first touch", e.plReport(u, "campaign-roi", append(period, "model", "first_touch")...), map[string]string{
+	check("first touch", e.report(u, "campaign-roi", append(period, "model", "first_touch")...), map[string]string{
 		c1: "Spring|2|1|0.00|400.00|-1.0000", c2: "Webinar|0|0|0.00||", c3: "Newsletter|0|0|1000.01|0.00|"})
-	check("last touch", e.plReport(u, "campaign-roi", append(period, "model", "last_touch")...), map[string]string{
+	check("last touch", e.report(u, "campaign-roi", append(period, "model", "last_touch")...), map[string]string{
 		c1: "Spring|2|1|1000.01|400.00|1.5000", c2: "Webinar|0|0|0.00||", c3: "Newsletter|0|0|0.00|0.00|"})
 	// In USD: the opportunity won on 5 March, whose window holds the
 	// touch a second too early for the other.
-	check("linear in USD", e.plReport(u, "campaign-roi", append(period, "currency", "USD")...), map[string]string{
+	check("linear in USD", e.report(u, "campaign-roi", append(period, "currency", "USD")...), map[string]string{
 		c1: "Spring|2|1|37.50||", c2: "Webinar|0|0|0.00|100.00|-1.0000", c3: "Newsletter|0|0|12.50||"})
 
-	got, recs := e.plRecords(u, "campaign-roi", append(period, "group", c1, "measure", "wonAmount")...)
-	plWant(t, "records behind Spring's won amount", got, []string{w1.ID})
+	got, recs := e.records(u, "campaign-roi", append(period, "group", c1, "measure", "wonAmount")...)
+	wantLines(t, "records behind Spring's won amount", got, []string{w1.ID})
 	if len(recs) == 1 && (recs[0].Name != "Big deal" || recs[0].Fields["credit"] != "500.01") {
 		t.Errorf("record %+v: want Big deal credited 500.01", recs[0])
 	}
-	got, _ = e.plRecords(u, "campaign-roi", append(period, "group", c1, "measure", "leads")...)
-	plWant(t, "records behind Spring's leads", got, plSorted(leads["a"], leads["b"]))
-	got, _ = e.plRecords(u, "campaign-roi", append(period, "group", c1, "measure", "conversions")...)
-	plWant(t, "records behind Spring's conversions", got, []string{leads["a"]})
-	got, _ = e.plRecords(u, "campaign-roi", append(period, "group", c1, "measure", "cost")...)
-	plWant(t, "records behind Spring's cost", got, []string{c1})
+	got, _ = e.records(u, "campaign-roi", append(period, "group", c1, "measure", "leads")...)
+	wantLines(t, "records behind Spring's leads", got, sortedIDs(leads["a"], leads["b"]))
+	got, _ = e.records(u, "campaign-roi", append(period, "group", c1, "measure", "conversions")...)
+	wantLines(t, "records behind Spring's conversions", got, []string{leads["a"]})
+	got, _ = e.records(u, "campaign-roi", append(period, "group", c1, "measure", "cost")...)
+	wantLines(t, "records behind Spring's cost", got, []string{c1})
 
 	bad := e.want(e.do(u, http.MethodGet, "/v1/reports/campaign-roi?model=u_shaped", nil), http.StatusBadRequest)
 	if f := bad.fields(); len(f) != 1 || f[0] != "model" {

@@ -53,38 +53,38 @@ func TestLeadSourcesReport(t *testing.T) {
 	cols := []string{"period", "group", "leads", "converted", "won", "wonAmount", "conversionRate"}
 	period := []string{"from", "2026-01-01", "to", "2026-03-01"}
 
-	r := e.plReport(admin, "lead-sources", period...)
+	r := e.report(admin, "lead-sources", period...)
 	if r.GroupBy != "source" || r.Currency == nil || *r.Currency != "EUR" {
 		t.Errorf("groupBy %q, currency %v: want source, EUR", r.GroupBy, r.Currency)
 	}
-	plWant(t, "lead sources", plLines(r.Rows, cols...), []string{
+	wantLines(t, "lead sources", lines(r.Rows, cols...), []string{
 		"2026-01-01|event|1|1|1|0.00|1.0000",
 		"2026-01-01|web|3|2|1|1000.00|0.6667",
 		"2026-02-01||1|0|0|0.00|0.0000",
 		"2026-02-01|event|1|0|0|0.00|0.0000",
 	})
-	r = e.plReport(admin, "lead-sources", append(period, "currency", "USD")...)
-	plWant(t, "lead sources in USD", plLines(r.Rows, "period", "group", "wonAmount"), []string{
+	r = e.report(admin, "lead-sources", append(period, "currency", "USD")...)
+	wantLines(t, "lead sources in USD", lines(r.Rows, "period", "group", "wonAmount"), []string{
 		"2026-01-01|event|50.00", "2026-01-01|web|0.00", "2026-02-01||0.00", "2026-02-01|event|0.00",
 	})
-	r = e.plReport(admin, "lead-sources", append(period, "groupBy", "campaign", "interval", "quarter")...)
+	r = e.report(admin, "lead-sources", append(period, "groupBy", "campaign", "interval", "quarter")...)
 	want := []string{"2026-01-01||3|1|0|0.00|0.3333", "2026-01-01|" + c1 + "|2|1|1|1000.00|0.5000", "2026-01-01|" + c2 + "|1|1|1|0.00|1.0000"}
 	if c2 < c1 {
 		want[1], want[2] = want[2], want[1]
 	}
-	plWant(t, "lead sources by campaign and quarter", plLines(r.Rows, cols...), want)
-	r = e.plReport(ownB, "lead-sources", period...)
-	plWant(t, "lead sources of owner B (scope own)", plLines(r.Rows, cols...), []string{"2026-02-01||1|0|0|0.00|0.0000"})
+	wantLines(t, "lead sources by campaign and quarter", lines(r.Rows, cols...), want)
+	r = e.report(ownB, "lead-sources", period...)
+	wantLines(t, "lead sources of owner B (scope own)", lines(r.Rows, cols...), []string{"2026-02-01||1|0|0|0.00|0.0000"})
 
-	got, recs := e.plRecords(admin, "lead-sources", append(period, "period", "2026-01-01", "group", "web", "measure", "converted")...)
-	plWant(t, "records behind January's converted web leads", got, plSorted(leads["l1"], leads["l3"]))
+	got, recs := e.records(admin, "lead-sources", append(period, "period", "2026-01-01", "group", "web", "measure", "converted")...)
+	wantLines(t, "records behind January's converted web leads", got, sortedIDs(leads["l1"], leads["l3"]))
 	for _, rec := range recs {
 		if rec.Kind != "lead" || rec.Fields["source"] != "web" {
 			t.Errorf("record %+v: want a lead of source web", rec)
 		}
 	}
-	got, _ = e.plRecords(admin, "lead-sources", append(period, "period", "2026-01-01", "group", "web", "measure", "wonAmount")...)
-	plWant(t, "records behind January's won amount of web", got, []string{leads["l1"]})
-	got, _ = e.plRecords(ownB, "lead-sources", append(period, "period", "2026-01-01", "group", "web", "measure", "leads")...)
-	plWant(t, "records behind January's web leads, scope own", got, []string{})
+	got, _ = e.records(admin, "lead-sources", append(period, "period", "2026-01-01", "group", "web", "measure", "wonAmount")...)
+	wantLines(t, "records behind January's won amount of web", got, []string{leads["l1"]})
+	got, _ = e.records(ownB, "lead-sources", append(period, "period", "2026-01-01", "group", "web", "measure", "leads")...)
+	wantLines(t, "records behind January's web leads, scope own", got, []string{})
 }

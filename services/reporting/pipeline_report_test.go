@@ -58,22 +58,22 @@ func TestPipelineReport(t *testing.T) {
 		"avgDealSize", "cycleMedian", "cycleP90", "openAmount", "weightedAmount"}
 	period := []string{"from", "2026-01-01", "to", "2026-04-01"}
 
-	r := e.plReport(admin, "pipeline", period...)
+	r := e.report(admin, "pipeline", period...)
 	if r.Currency == nil || *r.Currency != "EUR" || r.GroupBy != "" {
 		t.Errorf("currency %v, groupBy %q: want EUR, none", r.Currency, r.GroupBy)
 	}
-	plWant(t, "pipeline in EUR", plLines(r.Rows, cols...), []string{
+	wantLines(t, "pipeline in EUR", lines(r.Rows, cols...), []string{
 		"2026-01-01||4|1800.07|0|0.00|0|0.00|||nil|nil|100.06|25.02",
 		"2026-02-01||3|400.02|2|1500.01|1|300.00|0.6667|750.00|" + plItoa(36*day) + "|" + plItoa(41*day) + "|100.02|25.00",
 		"2026-03-01||0|0.00|2|200.00|0|0.00|1.0000|200.00|" + plItoa(24*day) + "|" + plItoa(44*day) + "|0.00|0.00",
 	})
 
-	r = e.plReport(admin, "pipeline", append(period, "currency", "USD")...)
-	plWant(t, "pipeline in USD", plLines(r.Rows, "period", "created", "createdAmount", "won", "wonAmount", "avgDealSize"), []string{
+	r = e.report(admin, "pipeline", append(period, "currency", "USD")...)
+	wantLines(t, "pipeline in USD", lines(r.Rows, "period", "created", "createdAmount", "won", "wonAmount", "avgDealSize"), []string{
 		"2026-01-01|4|0.00|0|0.00|", "2026-02-01|3|700.00|2|0.00|", "2026-03-01|0|0.00|2|700.00|700.00",
 	})
 
-	r = e.plReport(admin, "pipeline", append(period, "groupBy", "owner")...)
+	r = e.report(admin, "pipeline", append(period, "groupBy", "owner")...)
 	a, b := "|"+ownerA+"|", "|"+ownerB+"|"
 	want := []string{"2026-01-01" + a + "3|1600.07|0", "2026-01-01" + b + "1|200.00|0", "2026-02-01" + a + "3|400.02|2",
 		"2026-03-01" + a + "0|0.00|1", "2026-03-01" + b + "0|0.00|1"}
@@ -81,16 +81,16 @@ func TestPipelineReport(t *testing.T) {
 		want[0], want[1] = want[1], want[0]
 		want[3], want[4] = want[4], want[3]
 	}
-	plWant(t, "pipeline by owner", plLines(r.Rows, "period", "group", "created", "createdAmount", "won"), want)
+	wantLines(t, "pipeline by owner", lines(r.Rows, "period", "group", "created", "createdAmount", "won"), want)
 
 	for _, g := range [][3]string{{"team", "t1", "t2"}, {"pipeline", p1, p2}} {
-		r = e.plReport(admin, "pipeline", append(period, "groupBy", g[0])...)
-		plWant(t, "pipeline by "+g[0], plLines(r.Rows, "period", "group", "created", "won"), []string{
+		r = e.report(admin, "pipeline", append(period, "groupBy", g[0])...)
+		wantLines(t, "pipeline by "+g[0], lines(r.Rows, "period", "group", "created", "won"), []string{
 			"2026-01-01|" + g[1] + "|3|0", "2026-01-01|" + g[2] + "|1|0", "2026-02-01|" + g[1] + "|3|2",
 			"2026-03-01|" + g[1] + "|0|1", "2026-03-01|" + g[2] + "|0|1"})
 	}
-	r = e.plReport(admin, "pipeline", append(period, "filter", `{"field": "ownerId", "op": "eq", "value": "`+ownerB+`"}`)...)
-	plWant(t, "pipeline of owner B (filter)", plLines(r.Rows, "period", "created", "won", "wonAmount"), []string{
+	r = e.report(admin, "pipeline", append(period, "filter", `{"field": "ownerId", "op": "eq", "value": "`+ownerB+`"}`)...)
+	wantLines(t, "pipeline of owner B (filter)", lines(r.Rows, "period", "created", "won", "wonAmount"), []string{
 		"2026-01-01|1|0|0.00", "2026-03-01|0|1|200.00"})
 	bad := e.want(e.do(admin, http.MethodGet, "/v1/reports/pipeline?groupBy=stage", nil), http.StatusBadRequest)
 	if f := bad.fields(); len(f) != 1 || f[0] != "groupBy" {
@@ -102,22 +102,22 @@ func TestPipelineReport(t *testing.T) {
 		t.Errorf("a filter on an unknown field: fields %v, want filter/field", f)
 	}
 
-	r = e.plReport(ownA, "pipeline", period...)
-	plWant(t, "pipeline of owner A (scope own)", plLines(r.Rows, "period", "created", "won", "wonAmount", "cycleMedian"), []string{
+	r = e.report(ownA, "pipeline", period...)
+	wantLines(t, "pipeline of owner A (scope own)", lines(r.Rows, "period", "created", "won", "wonAmount", "cycleMedian"), []string{
 		"2026-01-01|3|0|0.00|nil", "2026-02-01|3|2|1500.01|" + plItoa(36*day), "2026-03-01|0|1|0.00|" + plItoa(24*day),
 	})
 
-	got, recs := e.plRecords(admin, "pipeline", append(period, "period", "2026-02-01", "group", "", "measure", "cycleMedian")...)
-	plWant(t, "records behind February's cycle", got, plSorted(ids["o1"], ids["o2"]))
+	got, recs := e.records(admin, "pipeline", append(period, "period", "2026-02-01", "group", "", "measure", "cycleMedian")...)
+	wantLines(t, "records behind February's cycle", got, sortedIDs(ids["o1"], ids["o2"]))
 	for _, rec := range recs {
 		if rec.Kind != "opportunity" || rec.Fields["cycleSeconds"] == nil {
 			t.Errorf("record %+v: want an opportunity with its cycle", rec)
 		}
 	}
-	got, _ = e.plRecords(admin, "pipeline", append(period, "period", "2026-03-01", "group", "", "measure", "wonAmount")...)
-	plWant(t, "records behind March's won amount (EUR)", got, []string{ids["o9"]})
-	got, _ = e.plRecords(admin, "pipeline", append(period, "period", "2026-01-01", "group", "", "measure", "created")...)
-	plWant(t, "records behind January's created", got, plSorted(ids["o1"], ids["o2"], ids["o6"], ids["o9"]))
-	got, _ = e.plRecords(ownA, "pipeline", append(period, "period", "2026-03-01", "group", "", "measure", "won")...)
-	plWant(t, "records behind March's won, scope own", got, []string{ids["o7"]})
+	got, _ = e.records(admin, "pipeline", append(period, "period", "2026-03-01", "group", "", "measure", "wonAmount")...)
+	wantLines(t, "records behind March's won amount (EUR)", got, []string{ids["o9"]})
+	got, _ = e.records(admin, "pipeline", append(period, "period", "2026-01-01", "group", "", "measure", "created")...)
+	wantLines(t, "records behind January's created", got, sortedIDs(ids["o1"], ids["o2"], ids["o6"], ids["o9"]))
+	got, _ = e.records(ownA, "pipeline", append(period, "period", "2026-03-01", "group", "", "measure", "won")...)
+	wantLines(t, "records behind March's won, scope own", got, []string{ids["o7"]})
 }

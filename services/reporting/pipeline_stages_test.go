@@ -66,12 +66,12 @@ func TestPipelineStagesReport(t *testing.T) {
 	s := func(days int64) string { return plItoa(days * d2) }
 	period := []string{"from", "2026-03-01", "to", "2026-04-01"}
 
-	r := e.plReport(u, "pipeline-stages", period...)
+	r := e.report(u, "pipeline-stages", period...)
 	if r.GroupBy != "pipeline" {
 		t.Errorf("groupBy %q, want pipeline", r.GroupBy)
 	}
 	p := "|" + pipeline + "|Sales|"
-	plWant(t, "pipeline-stages", plLines(r.Rows, "group", "pipelineName", "stageName", "position", "open", "openAmount",
+	wantLines(t, "pipeline-stages", lines(r.Rows, "group", "pipelineName", "stageName", "position", "open", "openAmount",
 		"weightedAmount", "age0to30", "age31to60", "age61to90", "age90plus", "entered", "advanced", "conversion",
 		"timeInStageMedian", "timeInStageP90"), []string{
 		p[1:] + "Qualify|1|2|500.01|80.00|1|1|0|0|1|2|2.0000|" + s(29) + "|" + s(68),
@@ -85,17 +85,17 @@ func TestPipelineStagesReport(t *testing.T) {
 	}
 
 	inS2 := `{"field": "stageId", "op": "eq", "value": "` + s2.Stage + `"}`
-	got, recs := e.plRecords(u, "pipeline-stages", append(period, "group", pipeline, "measure", "timeInStageP90", "filter", inS2)...)
-	plWant(t, "records behind Propose's time in stage", got, plSorted(ids["c"], ids["d"]))
+	got, recs := e.records(u, "pipeline-stages", append(period, "group", pipeline, "measure", "timeInStageP90", "filter", inS2)...)
+	wantLines(t, "records behind Propose's time in stage", got, sortedIDs(ids["c"], ids["d"]))
 	for _, rec := range recs {
 		if want := map[string]float64{ids["c"]: float64(42 * d2), ids["d"]: float64(10 * d2)}[rec.ID]; rec.Fields["timeInStageSeconds"] != want {
 			t.Errorf("record %s: time in stage %v, want %v", rec.ID, rec.Fields["timeInStageSeconds"], want)
 		}
 	}
-	got, _ = e.plRecords(u, "pipeline-stages", append(period, "group", pipeline, "measure", "open", "filter", inS2)...)
-	plWant(t, "records behind Propose's open", got, plSorted(ids["a"], ids["e"]))
-	got, _ = e.plRecords(u, "pipeline-stages", append(period, "group", pipeline, "measure", "age90plus")...)
-	plWant(t, "records behind the pipeline's age over 90 days", got, []string{})
+	got, _ = e.records(u, "pipeline-stages", append(period, "group", pipeline, "measure", "open", "filter", inS2)...)
+	wantLines(t, "records behind Propose's open", got, sortedIDs(ids["a"], ids["e"]))
+	got, _ = e.records(u, "pipeline-stages", append(period, "group", pipeline, "measure", "age90plus")...)
+	wantLines(t, "records behind the pipeline's age over 90 days", got, []string{})
 
 	bad := e.want(e.do(u, http.MethodGet, "/v1/reports/pipeline-stages?interval=month", nil), http.StatusBadRequest)
 	if f := bad.fields(); len(f) != 1 || f[0] != "interval" {

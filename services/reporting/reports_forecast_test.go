@@ -54,34 +54,34 @@ func TestForecastFigures(t *testing.T) {
 	period := []string{"from", "2026-01-01", "to", "2026-04-01"}
 	cols := []string{"period", "group", "commit", "bestCase", "pipeline", "actual", "attainment"}
 
-	r := e.rpGet(u, "forecast", period...)
+	r := e.report(u, "forecast", period...)
 	if r.GroupBy != "owner" || r.Currency == nil || *r.Currency != "USD" || r.Interval != "month" {
 		t.Errorf("groupBy %q, currency %v, interval %q", r.GroupBy, r.Currency, r.Interval)
 	}
-	rpWantLines(t, "forecast by owner", rpLines(r.Rows, cols...), []string{
+	wantLines(t, "forecast by owner", lines(r.Rows, cols...), []string{
 		"2026-01-01|ann|1300.00|1800.00|1700.00|300.00|0.2308",
 		"2026-02-01|bob|450.00|400.00|400.00|250.00|0.5556", // commit overridden
 		"2026-03-01|bob|250.00|250.00|0.00|0.00|0.0000",
 	})
-	rpWantLines(t, "forecast by team", rpLines(e.rpGet(u, "forecast", append(period, "groupBy", "team")...).Rows, cols...), []string{
+	wantLines(t, "forecast by team", lines(e.report(u, "forecast", append(period, "groupBy", "team")...).Rows, cols...), []string{
 		"2026-01-01|east|2000.00|1800.00|1700.00|300.00|0.1500", // the team's override
 		"2026-02-01|west|400.00|400.00|400.00|250.00|0.6250",
 		"2026-03-01|west|250.00|250.00|0.00|0.00|0.0000",
 	})
-	rpWantLines(t, "forecast by quarter", rpLines(e.rpGet(u, "forecast", append(period, "interval", "quarter")...).Rows, cols...), []string{
+	wantLines(t, "forecast by quarter", lines(e.report(u, "forecast", append(period, "interval", "quarter")...).Rows, cols...), []string{
 		"2026-01-01|ann|1300.00|5000.00|1700.00|300.00|0.2308",
 		"2026-01-01|bob|650.00|650.00|400.00|250.00|0.3846",
 	})
-	rpWantLines(t, "forecast in EUR", rpLines(e.rpGet(u, "forecast", append(period, "currency", "EUR")...).Rows, cols...), []string{
+	wantLines(t, "forecast in EUR", lines(e.report(u, "forecast", append(period, "currency", "EUR")...).Rows, cols...), []string{
 		"2026-01-01|ann|999.99|999.99|999.99|0.00|0.0000",
 		"2026-03-01|bob|777.00|0.00|0.00|0.00|0.0000",
 	})
 	// Own scope: ann sees only hers.
 	ann := u.scoped("own")
 	ann.id = "ann"
-	rpWantLines(t, "ann's own", rpLines(e.rpGet(ann, "forecast", period...).Rows, cols[:3]...), []string{"2026-01-01|ann|1300.00"})
+	wantLines(t, "ann's own", lines(e.report(ann, "forecast", period...).Rows, cols[:3]...), []string{"2026-01-01|ann|1300.00"})
 	// The drill-down of a figure lists its opportunities.
-	if ids, _ := e.rpRecords(u, "forecast", append(period, "period", "2026-01-01", "group", "ann", "measure", "pipeline")...); len(ids) != 3 {
+	if ids, _ := e.records(u, "forecast", append(period, "period", "2026-01-01", "group", "ann", "measure", "pipeline")...); len(ids) != 3 {
 		t.Errorf("ann's January pipeline: %d opportunities, want 3", len(ids))
 	}
 }

@@ -59,8 +59,8 @@ func TestFunnelFiguresScopeDrillDownAndAsOf(t *testing.T) {
 	period := []string{"from", "2026-01-01", "to", "2026-03-01"}
 	cols := []string{"period", "group", "leads", "mql", "sql", "opportunities", "won", "mqlRate", "sqlRate", "opportunityRate", "winRate"}
 
-	r := e.rpGet(admin, "funnel", period...)
-	rpWantLines(t, "funnel", rpLines(r.Rows, cols...), []string{
+	r := e.report(admin, "funnel", period...)
+	wantLines(t, "funnel", lines(r.Rows, cols...), []string{
 		"2026-01-01||5|4|3|2|1|0.8000|0.7500|0.6667|0.5000",
 		"2026-02-01||3|3|2|1|1|1.0000|0.6667|0.5000|1.0000",
 	})
@@ -70,36 +70,36 @@ func TestFunnelFiguresScopeDrillDownAndAsOf(t *testing.T) {
 	if r.Interval != "month" || r.GroupBy != "" || r.Currency != nil || len(r.Columns) != len(cols) {
 		t.Errorf("interval %q, groupBy %q, currency %v, %d columns", r.Interval, r.GroupBy, r.Currency, len(r.Columns))
 	}
-	rpWantLines(t, "funnel by owner", rpLines(e.rpGet(admin, "funnel", append(period, "groupBy", "owner")...).Rows, cols[:3]...), []string{
+	wantLines(t, "funnel by owner", lines(e.report(admin, "funnel", append(period, "groupBy", "owner")...).Rows, cols[:3]...), []string{
 		"2026-01-01|" + own.id + "|5",
 		"2026-02-01|someone-else|3",
 	})
-	rpWantLines(t, "funnel by source, quarterly", rpLines(e.rpGet(admin, "funnel", append(period, "groupBy", "source", "interval", "quarter")...).Rows, cols[:4]...), []string{
+	wantLines(t, "funnel by source, quarterly", lines(e.report(admin, "funnel", append(period, "groupBy", "source", "interval", "quarter")...).Rows, cols[:4]...), []string{
 		"2026-01-01||3|3", // February's leads have no source
 		"2026-01-01|event|2|2",
 		"2026-01-01|web|3|2",
 	})
-	rpWantLines(t, "funnel filtered", rpLines(e.rpGet(admin, "funnel", append(period, "filter", `{"field":"source","op":"eq","value":"event"}`)...).Rows, cols[:5]...), []string{
+	wantLines(t, "funnel filtered", lines(e.report(admin, "funnel", append(period, "filter", `{"field":"source","op":"eq","value":"event"}`)...).Rows, cols[:5]...), []string{
 		"2026-01-01||2|2|2",
 	})
 	// Own scope: only own's leads.
-	rpWantLines(t, "own scope", rpLines(e.rpGet(own, "funnel", period...).Rows, cols...), []string{
+	wantLines(t, "own scope", lines(e.report(own, "funnel", period...).Rows, cols...), []string{
 		"2026-01-01||5|4|3|2|1|0.8000|0.7500|0.6667|0.5000",
 	})
 
 	// The drill-down lists the leads counted, in the caller's scope.
 	drill := append(period, "period", "2026-01-01", "group", "", "measure", "opportunities")
-	ids, body := e.rpRecords(admin, "funnel", drill...)
-	if !slices.Equal(ids, opportunities) || body.Records[0].Kind != "lead" || body.Records[0].Fields["opportunityId"] == nil {
+	ids, recs := e.records(admin, "funnel", drill...)
+	if !slices.Equal(ids, opportunities) || recs[0].Kind != "lead" || recs[0].Fields["opportunityId"] == nil {
 		t.Errorf("drill-down of January's opportunities: %v, want %v", ids, opportunities)
 	}
-	if ids, _ := e.rpRecords(admin, "funnel", append(period, "period", "2026-01-01", "group", "", "measure", "won")...); len(ids) != 1 || ids[0] != opportunities[0] {
+	if ids, _ := e.records(admin, "funnel", append(period, "period", "2026-01-01", "group", "", "measure", "won")...); len(ids) != 1 || ids[0] != opportunities[0] {
 		t.Errorf("drill-down of January's won: %v, want %s", ids, opportunities[0])
 	}
-	if ids, _ := e.rpRecords(own, "funnel", append(period, "period", "2026-02-01", "group", "", "measure", "leads")...); len(ids) != 0 {
+	if ids, _ := e.records(own, "funnel", append(period, "period", "2026-02-01", "group", "", "measure", "leads")...); len(ids) != 0 {
 		t.Errorf("own scope drills into another's leads: %v", ids)
 	}
-	if ids, _ := e.rpRecords(admin, "funnel", append(period, "period", "2026-02-01", "group", "", "measure", "leads", "limit", "2")...); len(ids) != 2 {
+	if ids, _ := e.records(admin, "funnel", append(period, "period", "2026-02-01", "group", "", "measure", "leads", "limit", "2")...); len(ids) != 2 {
 		t.Errorf("limit 2: %d records", len(ids))
 	}
 }
@@ -112,15 +112,15 @@ func TestReportsTenantsApart(t *testing.T) {
 	e.waitEvents(a.tenant, "sales", n)
 	e.waitEvents(b.tenant, "sales", 1)
 	period := []string{"from", "2026-01-01", "to", "2026-03-01"}
-	rpWantLines(t, "tenant a", rpLines(e.rpGet(a, "funnel", period...).Rows, "period", "leads"), []string{"2026-01-01|5", "2026-02-01|3"})
-	rb := e.rpGet(b, "funnel", period...)
-	rpWantLines(t, "tenant b", rpLines(rb.Rows, "period", "leads"), []string{"2026-01-01|1"})
+	wantLines(t, "tenant a", lines(e.report(a, "funnel", period...).Rows, "period", "leads"), []string{"2026-01-01|5", "2026-02-01|3"})
+	rb := e.report(b, "funnel", period...)
+	wantLines(t, "tenant b", lines(rb.Rows, "period", "leads"), []string{"2026-01-01|1"})
 	if rb.AsOf == nil || rb.AsOf.Equal(newest) {
 		t.Errorf("tenant b's asOf %v is a's", rb.AsOf)
 	}
 	// Nothing applied: asOf null.
 	c := newUser(uuid.NewString())
-	if rc := e.rpGet(c, "funnel", period...); rc.AsOf != nil || len(rc.Rows) != 0 {
+	if rc := e.report(c, "funnel", period...); rc.AsOf != nil || len(rc.Rows) != 0 {
 		t.Errorf("a tenant without events: asOf %v, %d rows", rc.AsOf, len(rc.Rows))
 	}
 	// Reading needs reporting:read.

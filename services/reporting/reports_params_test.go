@@ -12,7 +12,7 @@ import (
 func TestReportsBadInput(t *testing.T) {
 	e := newEnv(t)
 	u := newUser(uuid.NewString())
-	q := func(kv ...string) string { return "?" + rpPairs(kv).Encode() }
+	q := func(kv ...string) string { return "?" + pairs(kv).Encode() }
 	for _, c := range []struct {
 		path, field string
 		mentions    []string
