@@ -13,3 +13,16 @@ var (
 	ErrVersionMismatch = errs.New(errs.PreconditionFailed, "version-mismatch", "it changed since you read it; read it again and retry")
 	ErrIfMatchRequired = errs.New(errs.PreconditionRequired, "if-match-required", "this update needs an If-Match header with the ETag you last read")
 )
+
+// checkIfMatch is the precondition of an update of a record at version
+// by the If-Match ifMatch: ErrIfMatchRequired without one (0),
+// ErrVersionMismatch when the record changed since.
+func checkIfMatch(version, ifMatch int64) error {
+	switch {
+	case ifMatch == 0:
+		return ErrIfMatchRequired
+	case version != ifMatch:
+		return ErrVersionMismatch
+	}
+	return nil
+}

@@ -93,11 +93,8 @@ func (s *Schedules) Update(ctx context.Context, id string, ifMatch int64, patch 
 		if err != nil {
 			return err
 		}
-		if ifMatch == 0 {
-			return ErrIfMatchRequired
-		}
-		if cur.Version != ifMatch {
-			return ErrVersionMismatch
+		if err := checkIfMatch(cur.Version, ifMatch); err != nil {
+			return err
 		}
 		var next Schedule
 		if err := mergepatch.Apply(cur, patch, scheduleReadOnly, &next); err != nil {

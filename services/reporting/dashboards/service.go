@@ -181,11 +181,8 @@ func (s *Service) Update(ctx context.Context, id string, ifMatch int64, patch js
 		if err != nil {
 			return err
 		}
-		if ifMatch == 0 {
-			return ErrIfMatchRequired
-		}
-		if cur.Version != ifMatch {
-			return ErrVersionMismatch
+		if err := checkIfMatch(cur.Version, ifMatch); err != nil {
+			return err
 		}
 		var next Dashboard
 		if err := mergepatch.Apply(cur, patch, readOnly, &next); err != nil {
