@@ -57,7 +57,7 @@ func reportingProbes(v fixture, m string) []probe {
 		// Schedules.
 		{name: "list report schedules", method: "GET", path: "/v1/report-schedules?limit=200", gate: reportingRead, want: 200},
 		{name: "schedule the victim's dashboard", method: "POST", path: "/v1/report-schedules", body: map[string]any{"dashboardId": k.DashboardID,
-			"frequency": "daily", "hour": 6, "recipients": []string{"probe." + m + "@" + m + ".example"}}, gate: reportingWrite, want: 404, echoes: true},
+			"frequency": "daily", "hour": 6, "recipients": []string{"probe." + m + "@" + m + ".example"}}, gate: reportingWrite, want: 400, echoes: true},
 		{name: "get report schedule", method: "GET", path: sched, gate: reportingRead, want: 404, echoes: true},
 		{name: "patch report schedule", method: "PATCH", path: sched, body: map[string]any{"hour": 7}, header: ifMatch, gate: reportingWrite, want: 404, echoes: true},
 		{name: "delete report schedule", method: "DELETE", path: sched, header: ifMatch, gate: reportingWrite, want: 404, echoes: true},
