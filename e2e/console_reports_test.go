@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/rapport-crm/rapport/e2e/browser"
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/testkit"
@@ -122,8 +123,11 @@ func TestConsoleReports(t *testing.T) {
 	p.Go(s.GatewayURL + "/reports/dashboards")
 	p.WaitTestID("page-dashboards")
 	contactsWait(t, p, "the built-in dashboards first", `(ids => ids.slice(0, 3).join() === "sales-manager,marketer,support-manager")([...document.querySelectorAll('[data-testid="dashboard-item"]')].map(e => e.dataset.id))`)
+	p.Axe("dashboards")
 	p.Click(`[data-testid="dashboard-item"][data-id="sales-manager"] a`)
 	p.WaitTestID("page-dashboard")
+	drawnSeries(t, p, "funnel")
+	p.Axe("the sales manager's dashboard")
 
 	t.Run("the funnel is drawn with the report's figures and its freshness", func(t *testing.T) {
 		want := c.funnel(t)
@@ -210,11 +214,47 @@ func TestConsoleReports(t *testing.T) {
 		p.Fill("#dashboard-name", "Weekly review")
 		p.Click(browser.TestID("widget-add"))
 		p.WaitTestID("widget-editor")
+		p.Axe("the dashboard editor")
 		p.Click(browser.TestID("dashboard-save"))
 		p.WaitTestID("page-dashboard")
 		p.WaitTestID("widget")
 		p.Go(s.GatewayURL + "/reports/dashboards")
 		p.WaitTestID("page-dashboards")
 		contactsWait(t, p, "the new dashboard listed after the built-in ones", `(items => items.length === 4 && items[3].textContent.includes("Weekly review"))([...document.querySelectorAll('[data-testid="dashboard-item"]')])`)
+	})
+
+	t.Run("the explorer, the predictions and a schedule", func(t *testing.T) {
+		p.Go(s.GatewayURL + "/reports/explorer")
+		p.WaitTestID("page-explorer")
+		if series := drawnSeries(t, p, "explorer"); len(series) != 5 {
+			t.Errorf("the explorer's funnel bars %+v, want leads, MQLs, SQLs, opportunities and won", series)
+		}
+		p.Wait(`[data-testid="explorer-result"] [data-testid="report-row"]`)
+		p.Axe("the report explorer")
+
+		p.Go(s.GatewayURL + "/reports/predictions")
+		p.WaitTestID("page-predictions")
+		p.Wait(`[data-testid="win-row"], [data-testid="prediction-unavailable"]`)
+		p.ClickText(`.ant-tabs-tab`, "Models")
+		contactsWait(t, p, "the three models", `[...document.querySelectorAll('[data-testid="model-row"]')].map(r => r.dataset.kind).sort().join() === "churn,demand,win"`)
+		p.WaitTestID("models-retrain")
+		p.WaitTestID("rebuild")
+		p.Axe("the predictions' models")
+
+		p.Go(s.GatewayURL + "/reports/schedules")
+		p.WaitTestID("page-schedules")
+		p.Click(browser.TestID("schedule-new"))
+		pick(p, "schedule_dashboardId", "Sales manager")
+		p.Click(`.ant-select:has(#schedule_recipients)`)
+		p.Fill("#schedule_recipients", "boss@"+c.tn.Slug+".example")
+		press(t, p, "#schedule_recipients", kb.Enter)
+		p.Click(".ant-modal-title") // closes the recipients' dropdown, which covers the dialog's buttons
+		p.WaitGone(".ant-select-dropdown:not(.ant-select-dropdown-hidden)")
+		p.Click(browser.TestID("schedule-save"))
+		p.Wait(`[data-testid="schedule-row"]`)
+		if got := p.Text(`[data-testid="schedule-row"]`); !strings.Contains(got, "boss@"+c.tn.Slug+".example") || !strings.Contains(got, "Monday") {
+			t.Errorf("the schedule row reads %q, want its recipient and weekday", got)
+		}
+		p.Axe("report schedules")
 	})
 }

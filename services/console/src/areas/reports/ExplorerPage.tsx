@@ -42,7 +42,7 @@ export default function ExplorerPage() {
         </label>
       </Space>
       {entry && <div style={{ marginBottom: 12 }}><ParamsEditor entry={entry} params={params} onChange={setParams} idPrefix="explorer" /></div>}
-      <Card size="small" loading={q.isLoading} data-testid="explorer-result">
+      <Card size="small" loading={q.isLoading} data-testid="explorer-result" data-widget="explorer">
         {q.isError ? (
           <ErrorState error={q.error} onRetry={() => q.refetch()} />
         ) : q.data ? (
