@@ -20,6 +20,13 @@ import (
 // retried and, after MaxAttempts, dead-lettered.
 type Handler func(ctx context.Context, tx *sqlx.Tx, ev Event) error
 
+// BatchHandler applies, in the batch mode, a tenant's group of events
+// inside tx, the transaction that also records them in the inbox: evs are
+// those the inbox did not hold yet (each once), in the order their
+// partitions delivered them. Returning an error rolls the group back; its
+// events are then processed one by one by the Handler (consumer_batch.go).
+type BatchHandler func(ctx context.Context, tx *sqlx.Tx, evs []Event) error
+
 // Metrics is what the consumer reports; *obs.Metrics implements it.
 type Metrics interface {
 	ConsumerLag(topic, group string, lag int64)
@@ -49,7 +56,12 @@ type ConsumerConfig struct {
 	// (waiting batchWait at most), each tenant's in one transaction, and
 	// their offsets committed once every transaction has (consumer_batch.go).
 	// It suits handlers whose events are cheap and many.
-	Batch   int
+	Batch int
+	// BatchHandler, when set, applies each tenant's group of a batch
+	// instead of Handler event by event (only when Batch > 1); Handler
+	// still processes the events of a group that failed.
+	BatchHandler BatchHandler
+
 	Logger  *slog.Logger
 	Metrics Metrics
 }

@@ -18,7 +18,8 @@ import (
 // The batch mode (ConsumerConfig.Batch > 1): the records fetched with the
 // first are applied together, each tenant's in one transaction holding one
 // inbox insert for all of them and their handlers, in the order each
-// partition delivered them; the offsets are committed once every
+// partition delivered them (or, with a BatchHandler, one call of it with
+// the events that were new); the offsets are committed once every
 // transaction has. A tenant's transaction that fails is rolled back and
 // its events processed one by one as in the default mode (retries, then
 // the dead-letter topic), so a poison event holds up and loses no other;
@@ -111,7 +112,8 @@ func (c *Consumer) processBatch(ctx context.Context, msgs []kafka.Message) error
 
 // applyGroup applies the events of tenant in one tenant transaction: one
 // inbox insert for all, then the handler of each event that was new, in
-// order, in the event's consumer span (trace.go). A rolled-back group's
+// order, in the event's consumer span (trace.go), or the batch handler
+// once with all of them (in the batch's context). A rolled-back group's
 // spans say so; process then gives each event a span of its own.
 func (c *Consumer) applyGroup(ctx context.Context, tenant string, group []batchItem) (err error) {
 	spans := make([]trace.Span, len(group))
@@ -132,6 +134,7 @@ func (c *Consumer) applyGroup(ctx context.Context, tenant string, group []batchI
 		if err != nil {
 			return err
 		}
+		var evs []Event // the new ones, for the batch handler
 		for i, it := range group {
 			k := inboxKey{source: it.ev.Source, id: uuid.MustParse(it.ev.ID)}
 			if !fresh[k] {
@@ -139,8 +142,17 @@ func (c *Consumer) applyGroup(ctx context.Context, tenant string, group []batchI
 				continue
 			}
 			delete(fresh, k) // a second copy in the batch is a duplicate
+			if c.cfg.BatchHandler != nil {
+				evs = append(evs, it.ev)
+				continue
+			}
 			if err := c.cfg.Handler(ctxs[i], tx, it.ev); err != nil {
 				return fmt.Errorf("events: event %s: %w", it.ev.ID, err)
+			}
+		}
+		if len(evs) > 0 {
+			if err := c.cfg.BatchHandler(ctx, tx, evs); err != nil {
+				return fmt.Errorf("events: batch of %d events: %w", len(evs), err)
 			}
 		}
 		return nil

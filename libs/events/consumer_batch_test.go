@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -309,5 +310,160 @@ func TestBatchCrashBetweenCommitAndOffsetCommitHasNoSecondEffect(t *testing.T) {
 	}
 	if got := calls.Load(); got != int64(len(evs)) {
 		t.Errorf("handler calls: got %d, want %d (the redelivered batch is skipped by the inbox)", got, len(evs))
+	}
+}
+
+// seqOf returns the seq an event of the batch tests carries.
+func seqOf(t testing.TB, ev Event) int {
+	t.Helper()
+	var data struct{ Seq int }
+	if err := json.Unmarshal(ev.Data, &data); err != nil {
+		t.Fatal(err)
+	}
+	return data.Seq
+}
+
+func TestBatchHandlerGetsEachNewEventOnceInPartitionOrder(t *testing.T) {
+	f := newConsumerFixture(t)
+	old := f.event(t, f.tenant, "s0", thingCreated, 0)
+	if err := pg.WithTenantTx(context.Background(), f.db, f.tenant, func(tx *sqlx.Tx) error {
+		_, err := tx.Exec(`INSERT INTO inbox (tenant_id, source, id, type) VALUES ($1, $2, $3, $4)`, old.TenantID, old.Source, old.ID, old.Type)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tenants := []string{f.tenant, uuid.NewString()}
+	subjects := []string{"s1", "s2", "s3"}
+	var evs []Event
+	for i := 1; i <= 40; i++ {
+		evs = append(evs, f.event(t, tenants[i%2], subjects[i%3], thingCreated, i))
+	}
+	// Within a batch: two events twice and one the inbox had before groups were kept apart.
+	f.publishAll(t, append(append([]Event{}, evs[:20]...), evs[3], old, evs[7])...)
+	var mu sync.Mutex
+	got := map[string][]int{} // tenant/subject → seqs, as the batch handler got them
+	ids := map[string]int{}   // event id → times the batch handler got it
+	var batches, seen atomic.Int64
+	f.run(t, ConsumerConfig{Batch: 100,
+		Handler: func(context.Context, *sqlx.Tx, Event) error {
+			t.Errorf("the per-event handler was called though the batch handler succeeds")
+			return nil
+		},
+		BatchHandler: func(ctx context.Context, tx *sqlx.Tx, batch []Event) error {
+			batches.Add(1)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, ev := range batch {
+				if ev.TenantID != batch[0].TenantID {
+					t.Errorf("a batch of %s holds an event of %s", batch[0].TenantID, ev.TenantID)
+				}
+				ids[ev.ID]++
+				got[ev.TenantID+"/"+ev.Subject] = append(got[ev.TenantID+"/"+ev.Subject], seqOf(t, ev))
+				if _, err := tx.ExecContext(ctx, `INSERT INTO effects (tenant_id, event_id) VALUES ($1, $2)`, ev.TenantID, ev.ID); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}, func(c *Consumer) {
+		c.afterApply = func(Event) error { seen.Add(1); return nil }
+	})
+	testkit.Eventually(t, 45*time.Second, "the first records consumed", func() (bool, string) {
+		return seen.Load() == 23, fmt.Sprintf("%d of 23", seen.Load())
+	})
+	// Across batches: applied events again, with the rest.
+	f.publishAll(t, append([]Event{evs[0], evs[19]}, evs[20:]...)...)
+	f.waitCounts(t, map[string]int{tenants[0]: 20, tenants[1]: 20}, "every event applied")
+	testkit.Eventually(t, 45*time.Second, "every record consumed", func() (bool, string) {
+		return seen.Load() == 45, fmt.Sprintf("%d of 45", seen.Load())
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ids) != len(evs) {
+		t.Errorf("distinct events the batch handler got: %d, want %d", len(ids), len(evs))
+	}
+	for id, n := range ids {
+		if n != 1 || id == old.ID {
+			t.Errorf("event %s given to the batch handler %d times (the inbox's old one: %v), want once and never the old one", id, n, id == old.ID)
+		}
+	}
+	for key, seqs := range got {
+		if !slices.IsSorted(seqs) {
+			t.Errorf("%s given in the order %v, want the published one", key, seqs)
+		}
+	}
+	if n := batches.Load(); n >= int64(len(evs)) {
+		t.Errorf("batch handler calls: %d for %d events, want fewer (groups)", n, len(evs))
+	}
+}
+
+func TestBatchHandlerFailureFallsBackToHandlerAndDeadLettersThePoison(t *testing.T) {
+	f := newConsumerFixture(t)
+	other := uuid.NewString()
+	var evs []Event
+	for i := range 5 {
+		evs = append(evs, f.event(t, f.tenant, "a", thingCreated, i))
+	}
+	poison := f.event(t, f.tenant, "a", "dev.rapport.test.poison.created.v1", 5)
+	evs = append(evs, poison)
+	for i := 6; i < 11; i++ {
+		evs = append(evs, f.event(t, f.tenant, "a", thingCreated, i), f.event(t, other, "b", thingCreated, i))
+	}
+	f.publishAll(t, evs...)
+
+	var calls, poisonCalls, otherCalls atomic.Int64
+	record := f.recordEffect(&calls)
+	insert := func(ctx context.Context, tx *sqlx.Tx, ev Event) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO effects (tenant_id, event_id) VALUES ($1, $2)`, ev.TenantID, ev.ID)
+		return err
+	}
+	f.run(t, ConsumerConfig{Batch: 100, MaxAttempts: 3, Backoff: 10 * time.Millisecond,
+		Handler: func(ctx context.Context, tx *sqlx.Tx, ev Event) error {
+			switch {
+			case ev.ID == poison.ID:
+				poisonCalls.Add(1)
+				return errors.New("cannot handle poison")
+			case ev.TenantID == other:
+				otherCalls.Add(1)
+			}
+			return record(ctx, tx, ev)
+		},
+		BatchHandler: func(ctx context.Context, tx *sqlx.Tx, batch []Event) error {
+			for _, ev := range batch {
+				if ev.ID == poison.ID {
+					return errors.New("cannot handle poison")
+				}
+				// Written before the failure: the rollback must undo it.
+				if err := insert(ctx, tx, ev); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}, nil)
+
+	f.waitCounts(t, map[string]int{f.tenant: 10, other: 5}, "every event but the poison applied")
+	recs := testkit.ReadTopic(t, f.brokers, DLQ(f.topic), 1, 20*time.Second)
+	if len(recs) != 1 {
+		t.Fatalf("dead-lettered records: got %d, want 1 (the poison)", len(recs))
+	}
+	var id, attempts string
+	for _, kv := range recs[0].Headers {
+		switch kv.Key {
+		case HeaderID:
+			id = string(kv.Value)
+		case HeaderAttempts:
+			attempts = string(kv.Value)
+		}
+	}
+	if id != poison.ID || attempts != "3" {
+		t.Errorf("dead-lettered: event %s after %s attempts, want the poison %s after 3", id, attempts, poison.ID)
+	}
+	if got := poisonCalls.Load(); got != 3 {
+		t.Errorf("per-event handler calls of the poison: got %d, want 3", got)
+	}
+	if got := otherCalls.Load(); got != 0 {
+		t.Errorf("per-event handler calls of the other tenant: got %d, want 0 (its group's batch handler succeeded)", got)
+	}
+	if got := f.countOf(t, f.tenant, "inbox"); got != 10 {
+		t.Errorf("inbox rows of the poisoned tenant: got %d, want 10", got)
 	}
 }

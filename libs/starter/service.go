@@ -115,4 +115,8 @@ type Consumer struct {
 	// Batch is how many events at most one transaction applies (0: one;
 	// events.ConsumerConfig.Batch), for handlers of many cheap events.
 	Batch int
+	// BatchHandler, with Batch, applies each tenant's group of a batch in
+	// one call (events.ConsumerConfig.BatchHandler); Handler still
+	// applies the events of a group that failed, one by one.
+	BatchHandler events.BatchHandler
 }

@@ -67,7 +67,7 @@ func (w *worker) consumer(c Consumer) (*events.Consumer, error) {
 		topics[i] = events.Topic(w.cfg.TopicPrefix, ctxName)
 	}
 	consumer, err := events.NewConsumer(events.ConsumerConfig{Brokers: w.cfg.Brokers, Group: c.Group, Topics: topics,
-		DB: w.env.DB, Handler: c.Handler, Batch: c.Batch, Logger: w.env.Logger, Metrics: w.env.Metrics})
+		DB: w.env.DB, Handler: c.Handler, Batch: c.Batch, BatchHandler: c.BatchHandler, Logger: w.env.Logger, Metrics: w.env.Metrics})
 	if err != nil {
 		return nil, fmt.Errorf("consumer %s: %w", c.Group, err)
 	}
