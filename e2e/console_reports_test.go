@@ -18,7 +18,7 @@ import (
 
 // reportsScene is a tenant with an analyst (reporting:*) and a little sales
 // history made through the gateway: two leads, one converted into an
-// opportunity that was then won.
+// opportunity that was then won, and an open opportunity in the first stage.
 type reportsScene struct {
 	scene
 	analyst *stack.User
@@ -62,6 +62,8 @@ func newReportsScene(t *testing.T, s *stack.Stack) *reportsScene {
 	c.api(t, http.MethodPost, "/v1/leads/"+converted+"/convert", map[string]any{"opportunity": map[string]any{"create": true, "name": "Engines deal",
 		"pipelineId": pl.ID, "stageId": pl.Stages[0].ID, "amount": map[string]any{"minor": 1250000, "currency": "EUR"}}}, http.StatusOK, &conv)
 	c.oppID = conv.OpportunityID
+	c.create(t, http.MethodPost, "/v1/opportunities", map[string]any{"name": "Open deal", "pipelineId": pl.ID, "stageId": pl.Stages[0].ID,
+		"amount": map[string]any{"minor": 500000, "currency": "EUR"}}, http.StatusCreated)
 	res := stack.Must(t, stack.Request{Method: http.MethodGet, URL: s.GatewayURL + "/v1/opportunities/" + c.oppID, Token: c.tn.Admin.Token}, http.StatusOK, nil)
 	stack.Must(t, stack.Request{Method: http.MethodPatch, URL: s.GatewayURL + "/v1/opportunities/" + c.oppID, Token: c.tn.Admin.Token,
 		Header: map[string]string{"If-Match": res.Header.Get("ETag"), "Content-Type": "application/merge-patch+json"},
@@ -156,6 +158,22 @@ func TestConsoleReports(t *testing.T) {
 		}
 		if bars := drawnSeries(t, p, "pipeline"); len(bars) != 3 {
 			t.Errorf("the pipeline's bars %+v, want created, won and lost", bars)
+		}
+		// The stages (of every pipeline) by age: the open deal is the one
+		// square of 1, in the youngest age (column 0).
+		heat := drawnSeries(t, p, "stages")
+		var ones []string
+		for _, d := range heat[0].Data {
+			var xyv []float64
+			if err := json.Unmarshal(d, &xyv); err != nil {
+				t.Fatalf("a heatmap square %s: %v", d, err)
+			}
+			if xyv[2] != 0 {
+				ones = append(ones, fmt.Sprint(xyv[0], xyv[2]))
+			}
+		}
+		if fmt.Sprint(ones) != "[0 1]" {
+			t.Errorf("the heatmap's squares with deals (age column, deals) are %v, want [0 1]", ones)
 		}
 	})
 

@@ -96,11 +96,11 @@ function dimensionColumns(r: Pick<Report, "columns">): string[] {
 
 /**
  * groupLabel writes a row's group: the names a report gives (a pipeline's
- * or stage's, a campaign's or account's), else label(group) (a person's
+ * and its stage's, a campaign's or account's), else label(group) (a person's
  * name for an owner) — "" reads as label("").
  */
 function groupLabel(r: Pick<Report, "report">, row: Row, label: (g: string) => string): string {
-  if (r.report === "pipeline-stages") return String(row.stageName || row.stage || "");
+  if (r.report === "pipeline-stages") return [row.pipelineName, row.stageName || row.stage].filter((x) => typeof x === "string" && x !== "").join(" · ");
   if (typeof row.name === "string" && row.name !== "") return row.name;
   return label(String(row.group ?? ""));
 }
