@@ -9,6 +9,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"maps"
 	"strings"
@@ -71,6 +72,55 @@ func (a *Applier) Handle(ctx context.Context, tx *sqlx.Tx, ev events.Event) erro
 	return nil
 }
 
+// HandleBatch is the live consumers' batch handler: evs, a tenant's new
+// events in the order their partitions delivered them, are applied to
+// every live generation as Handle would one by one, with one rm.Live for
+// all of them and one freshness write per generation and context
+// (applyAll).
+func (a *Applier) HandleBatch(ctx context.Context, tx *sqlx.Tx, evs []events.Event) error {
+	gens, err := rm.Live(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, g := range gens {
+		if err := a.applyAll(ctx, tx, g, evs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyAll applies evs to gen in order, as ApplyTo would one by one, but
+// records the freshness once per context: the count of its events applied
+// and the newest one's time (rm.TouchN), in rm.Contexts' order.
+func (a *Applier) applyAll(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, evs []events.Event) error {
+	fresh := map[string]freshness{}
+	for _, ev := range evs {
+		fn, ok := a.handlers[ev.Type]
+		if !ok {
+			continue
+		}
+		if err := fn(ctx, tx, gen, ev); err != nil {
+			return fmt.Errorf("event %s (%s): %w", ev.ID, ev.Type, err)
+		}
+		c := contextOf(ev.Type)
+		f := fresh[c]
+		f.events++
+		if ev.Time.After(f.asOf) {
+			f.asOf = ev.Time
+		}
+		fresh[c] = f
+	}
+	for _, c := range rm.Contexts {
+		if f, ok := fresh[c]; ok {
+			if err := rm.TouchN(ctx, tx, gen, c, f.asOf, f.events); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Group is the consumer group of the live consumer of context's topic.
 func Group(context string) string { return "reporting-" + context }
 
@@ -79,11 +129,12 @@ func Group(context string) string { return "reporting-" + context }
 const liveBatch = 500
 
 // Consumers are the live consumers, one group per source context (each
-// topic's lag its own metric), applying the events in batches.
+// topic's lag its own metric), applying the events in batches
+// (HandleBatch; Handle one by one for a batch that failed).
 func (a *Applier) Consumers() []starter.Consumer {
 	out := make([]starter.Consumer, 0, len(rm.Contexts))
 	for _, c := range rm.Contexts {
-		out = append(out, starter.Consumer{Group: Group(c), Contexts: []string{c}, Handler: a.Handle, Batch: liveBatch})
+		out = append(out, starter.Consumer{Group: Group(c), Contexts: []string{c}, Handler: a.Handle, Batch: liveBatch, BatchHandler: a.HandleBatch})
 	}
 	return out
 }
