@@ -51,26 +51,25 @@ func pipelineReport() Definition {
 		Run: runPipeline, Records: pipelineRecords}
 }
 
-// pipelineFacts is the FROM of the pipeline report: a row per opportunity
-// created in the period (k created) and per opportunity won or lost in it
-// (k its status), with its period, group and, won or lost, its cycle in
-// seconds.
-func pipelineFacts(q *reportSQL) (string, error) {
+// pipelineFacts is the FROM of the pipeline report: a row (o, its
+// opportunity's columns cols and group grp) per opportunity created in the
+// period (k created) and per opportunity won or lost in it (k its status),
+// with its period and, won or lost, its cycle in seconds (secs) — each
+// kind one range scan of its own time.
+func pipelineFacts(q *reportSQL, cols string) (string, error) {
 	scope := q.scope("o.owner_id", "o.team_id")
 	where, err := q.filter(pipelineFilter)
 	if err != nil {
 		return "", err
 	}
 	group := reportGroup(q.p.GroupBy, pipelineGroups)
+	mine := `o.gen = ` + q.gen() + ` AND NOT o.deleted AND ` + scope + ` AND ` + where
 	return ` FROM (
-		SELECT o.*, ` + group + ` AS grp FROM rm_opportunities o
-		WHERE o.gen = ` + q.gen() + ` AND NOT o.deleted AND ` + scope + ` AND ` + where + `) o,
-		LATERAL (
-			SELECT 'created' AS k, ` + q.period("o.created_at") + ` AS period, NULL::bigint AS secs
-			WHERE ` + q.inRange("o.created_at") + `
-			UNION ALL
-			SELECT o.status, ` + q.period("o.closed_at") + `, ` + secondsBetween("o.created_at", "o.closed_at") + `
-			WHERE o.status IN ('won', 'lost') AND ` + q.inRange("o.closed_at") + `) f`, nil
+		SELECT ` + cols + `, ` + group + ` AS grp, 'created' AS k, ` + q.period("o.created_at") + ` AS period, NULL::bigint AS secs
+		FROM rm_opportunities o WHERE ` + mine + ` AND ` + q.inRange("o.created_at") + `
+		UNION ALL
+		SELECT ` + cols + `, ` + group + `, o.status, ` + q.period("o.closed_at") + `, ` + secondsBetween("o.created_at", "o.closed_at") + `
+		FROM rm_opportunities o WHERE ` + mine + ` AND o.status IN ('won', 'lost') AND ` + q.inRange("o.closed_at") + `) o`, nil
 }
 
 // pipelineRow is a row of the pipeline report as SQL computes it.
@@ -93,14 +92,14 @@ type pipelineRow struct {
 // runPipeline computes the pipeline report.
 func runPipeline(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 	q := newReportSQL(p)
-	from, err := pipelineFacts(q)
+	from, err := pipelineFacts(q, "o.status, o.currency, o.amount_minor, o.probability")
 	if err != nil {
 		return Table{}, err
 	}
 	inCur := "o.currency = " + q.cur()
-	created, won, lost := "f.k = 'created'", "f.k = 'won'", "f.k = 'lost'"
+	created, won, lost := "o.k = 'created'", "o.k = 'won'", "o.k = 'lost'"
 	open := created + " AND o.status = 'open' AND " + inCur
-	sql := `SELECT f.period, o.grp,
+	sql := `SELECT o.period, o.grp,
 		count(*) FILTER (WHERE ` + created + `) AS created,
 		coalesce(sum(o.amount_minor) FILTER (WHERE ` + created + ` AND ` + inCur + `), 0)::bigint AS created_amount,
 		count(*) FILTER (WHERE ` + won + `) AS won,
@@ -108,11 +107,11 @@ func runPipeline(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 		count(*) FILTER (WHERE ` + won + ` AND ` + inCur + `) AS won_in_currency,
 		count(*) FILTER (WHERE ` + lost + `) AS lost,
 		coalesce(sum(o.amount_minor) FILTER (WHERE ` + lost + ` AND ` + inCur + `), 0)::bigint AS lost_amount,
-		percentile_disc(0.5) WITHIN GROUP (ORDER BY f.secs) FILTER (WHERE ` + won + `) AS cycle_median,
-		percentile_disc(0.9) WITHIN GROUP (ORDER BY f.secs) FILTER (WHERE ` + won + `) AS cycle_p90,
+		percentile_disc(0.5) WITHIN GROUP (ORDER BY o.secs) FILTER (WHERE ` + won + `) AS cycle_median,
+		percentile_disc(0.9) WITHIN GROUP (ORDER BY o.secs) FILTER (WHERE ` + won + `) AS cycle_p90,
 		coalesce(sum(o.amount_minor) FILTER (WHERE ` + open + `), 0)::bigint AS open_amount,
 		coalesce(sum(o.amount_minor::numeric * o.probability) FILTER (WHERE ` + open + `), 0)::bigint AS weighted` + from + `
-		GROUP BY f.period, o.grp ORDER BY f.period, o.grp COLLATE "C"`
+		GROUP BY o.period, o.grp ORDER BY o.period, o.grp COLLATE "C"`
 	var rows []pipelineRow
 	if err := tx.SelectContext(ctx, &rows, sql, q.Args...); err != nil {
 		return Table{}, fmt.Errorf("reports: pipeline: %w", err)
@@ -134,12 +133,12 @@ var pipelineMeasures = map[string]struct {
 	cond     string
 	currency bool
 }{
-	"created": {"f.k = 'created'", false}, "createdAmount": {"f.k = 'created'", true},
-	"won": {"f.k = 'won'", false}, "wonAmount": {"f.k = 'won'", true}, "avgDealSize": {"f.k = 'won'", true},
-	"cycleMedian": {"f.k = 'won'", false}, "cycleP90": {"f.k = 'won'", false},
-	"lost": {"f.k = 'lost'", false}, "lostAmount": {"f.k = 'lost'", true},
-	"winRate":    {"f.k IN ('won', 'lost')", false},
-	"openAmount": {"f.k = 'created' AND o.status = 'open'", true}, "weightedAmount": {"f.k = 'created' AND o.status = 'open'", true},
+	"created": {"o.k = 'created'", false}, "createdAmount": {"o.k = 'created'", true},
+	"won": {"o.k = 'won'", false}, "wonAmount": {"o.k = 'won'", true}, "avgDealSize": {"o.k = 'won'", true},
+	"cycleMedian": {"o.k = 'won'", false}, "cycleP90": {"o.k = 'won'", false},
+	"lost": {"o.k = 'lost'", false}, "lostAmount": {"o.k = 'lost'", true},
+	"winRate":    {"o.k IN ('won', 'lost')", false},
+	"openAmount": {"o.k = 'created' AND o.status = 'open'", true}, "weightedAmount": {"o.k = 'created' AND o.status = 'open'", true},
 }
 
 // pipelineRecords lists the opportunities a pipeline cell counted; a
@@ -150,7 +149,7 @@ func pipelineRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limi
 		return nil, errMeasure("pipeline", cell.Measure)
 	}
 	q := newReportSQL(p)
-	from, err := pipelineFacts(q)
+	from, err := pipelineFacts(q, "o.*")
 	if err != nil {
 		return nil, err
 	}
@@ -158,8 +157,8 @@ func pipelineRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limi
 	if m.currency {
 		cond += " AND o.currency = " + q.cur()
 	}
-	sql := `SELECT ` + oppRecordColumns("o") + `, f.secs AS extra` + from + `
-		WHERE ` + cond + ` AND f.period = ` + q.bind(cell.Period.UTC().Format(time.DateOnly)) + ` AND o.grp = ` + q.bind(cell.Group) + `
+	sql := `SELECT ` + oppRecordColumns("o") + `, o.secs AS extra` + from + `
+		WHERE ` + cond + ` AND o.period = ` + q.bind(cell.Period.UTC().Format(time.DateOnly)) + ` AND o.grp = ` + q.bind(cell.Group) + `
 		ORDER BY o.id LIMIT ` + q.bind(limit)
 	return selectOppRecords(ctx, tx, "pipeline", sql, q, "cycleSeconds", false)
 }
