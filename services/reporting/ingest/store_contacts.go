@@ -24,11 +24,12 @@ var mergedTables = map[string]string{kindContact: "rm_contacts", kindAccount: "r
 // there (deleted: contact.deleted, which wins over the same version). An
 // erased contact stays erased and nameless whatever arrives after; its
 // merge (merged_into) is kept. The lifecycle stage p carries is recorded
-// at p's version.
+// at p's version, in the same statement (a writable CTE: one round trip
+// an event).
 func saveContact(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, p contactPayload, deleted bool) error {
 	deleted = deleted || p.DeletedAt != nil
 	erased := p.ErasedAt != nil
-	_, err := tx.ExecContext(ctx, `INSERT INTO rm_contacts (tenant_id, gen, id, account_id, owner_id, team_id, source,
+	_, err := tx.ExecContext(ctx, `WITH contact AS (INSERT INTO rm_contacts (tenant_id, gen, id, account_id, owner_id, team_id, source,
 			lifecycle_stage, display_name, created_at, deleted, erased, version)
 		VALUES (current_setting('app.tenant_id')::uuid, $1, $2, $3, $4, $5, $6, $7, CASE WHEN $9 THEN '' ELSE $8 END, $10, $11, $9, $12)
 		ON CONFLICT (tenant_id, gen, id) DO UPDATE SET account_id = EXCLUDED.account_id, owner_id = EXCLUDED.owner_id,
@@ -36,20 +37,14 @@ func saveContact(ctx context.Context, tx *sqlx.Tx, gen rm.Gen, p contactPayload,
 			display_name = CASE WHEN rm_contacts.erased OR EXCLUDED.erased THEN '' ELSE EXCLUDED.display_name END,
 			erased = rm_contacts.erased OR EXCLUDED.erased, created_at = EXCLUDED.created_at,
 			deleted = EXCLUDED.deleted, version = EXCLUDED.version
-		WHERE rm_contacts.version < EXCLUDED.version OR EXCLUDED.deleted AND rm_contacts.version <= EXCLUDED.version`,
+		WHERE rm_contacts.version < EXCLUDED.version OR EXCLUDED.deleted AND rm_contacts.version <= EXCLUDED.version)
+		INSERT INTO rm_contact_stages (tenant_id, gen, contact_id, version, stage, at)
+		SELECT current_setting('app.tenant_id')::uuid, $1, $2, $12, $7, $13::timestamptz WHERE $7 <> ''
+		ON CONFLICT (tenant_id, gen, contact_id, version) DO NOTHING`,
 		gen, p.ID, nullable(p.AccountID), p.OwnerID, p.TeamID, p.Source, p.LifecycleStage, p.DisplayName, erased,
-		p.CreatedAt, deleted, p.Version)
+		p.CreatedAt, deleted, p.Version, p.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("ingest: contact %s: %w", p.ID, err)
-	}
-	if p.LifecycleStage == "" {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO rm_contact_stages (tenant_id, gen, contact_id, version, stage, at)
-		VALUES (current_setting('app.tenant_id')::uuid, $1, $2, $3, $4, $5)
-		ON CONFLICT (tenant_id, gen, contact_id, version) DO NOTHING`,
-		gen, p.ID, p.Version, p.LifecycleStage, p.UpdatedAt); err != nil {
-		return fmt.Errorf("ingest: contact %s's stage: %w", p.ID, err)
 	}
 	return nil
 }
