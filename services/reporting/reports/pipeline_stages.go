@@ -58,8 +58,10 @@ func stagesReport() Definition {
 // now in it (k open; days its age at to), per move into it in the period
 // (k in) and per move out of it in the period (k out; secs the time since
 // the opportunity entered the stage — its latest earlier move into it,
-// else its creation — and t the stage it moved to, of the same pipeline).
-func stagesFacts(q *reportSQL) (string, error) {
+// else its creation — and t the stage it moved to, of the same pipeline),
+// each fact carrying the opportunity's columns cols (the scope's and the
+// filter's among them).
+func stagesFacts(q *reportSQL, cols string) (string, error) {
 	scope := q.scope("o.owner_id", "o.team_id")
 	where, err := q.filter(stagesFilter)
 	if err != nil {
@@ -69,22 +71,35 @@ func stagesFacts(q *reportSQL) (string, error) {
 		WHERE m.gen = ` + q.gen() + ` AND ` + q.inRange("m.at")
 	return ` FROM rm_stages s
 		LEFT JOIN (
-			SELECT 'open' AS k, o.stage_id AS key_stage, o.pipeline_id AS key_pipeline, o.*,
+			SELECT 'open' AS k, o.stage_id AS key_stage, o.pipeline_id AS key_pipeline, ` + cols + `,
 				floor(extract(epoch FROM ` + q.to() + ` - o.created_at) / 86400)::bigint AS days, NULL::bigint AS secs,
 				NULL::uuid AS to_stage
 			FROM rm_opportunities o
 			WHERE o.gen = ` + q.gen() + ` AND o.status = 'open' AND NOT o.deleted AND o.created_at < ` + q.to() + `
 			UNION ALL
-			SELECT 'in', m.to_stage_id, NULL, o.*, NULL, NULL, NULL` + moves + `
+			SELECT 'in', m.to_stage_id, NULL, ` + cols + `, NULL, NULL, NULL` + moves + `
 			UNION ALL
-			SELECT 'out', m.from_stage_id, NULL, o.*, NULL,
-				` + secondsBetween(`coalesce((SELECT max(i.at) FROM rm_stage_moves i WHERE i.gen = m.gen
-					AND i.opportunity_id = m.opportunity_id AND i.to_stage_id = m.from_stage_id AND i.at < m.at), o.created_at)`, "m.at") + `,
-				m.to_stage_id` + moves + ` AND m.from_stage_id IS NOT NULL
+			SELECT 'out', m.stage, NULL, ` + cols + `, NULL, ` + secondsBetween("coalesce(m.entered, o.created_at)", "m.at") + `, m.to_stage_id
+			FROM (` + stagesEntered(q) + `) m
+			JOIN rm_opportunities o ON o.gen = ` + q.gen() + ` AND o.id = m.opportunity_id AND NOT o.deleted
+			WHERE m.dir = 'out' AND ` + q.inRange("m.at") + `
 		) o ON o.key_stage = s.stage_id AND (o.key_pipeline IS NULL OR o.key_pipeline = s.pipeline_id)
 			AND ` + scope + ` AND ` + where + `
 		LEFT JOIN rm_stages t ON t.gen = s.gen AND t.pipeline_id = s.pipeline_id AND t.stage_id = o.to_stage
 		WHERE s.gen = ` + q.gen(), nil
+}
+
+// stagesEntered is a query of the moves into (dir in) and out of (dir
+// out) a stage (stage), one pass over the moves: with an out, entered is
+// the opportunity's latest move into the stage before it (null if none).
+func stagesEntered(q *reportSQL) string {
+	return `SELECT mm.*, max(mm.at) FILTER (WHERE mm.dir = 'in') OVER (PARTITION BY mm.opportunity_id, mm.stage ORDER BY mm.at
+			RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP) AS entered
+		FROM (SELECT opportunity_id, to_stage_id AS stage, 'in' AS dir, at, NULL::uuid AS to_stage_id
+				FROM rm_stage_moves WHERE gen = ` + q.gen() + `
+			UNION ALL
+			SELECT opportunity_id, from_stage_id, 'out', at, to_stage_id
+				FROM rm_stage_moves WHERE gen = ` + q.gen() + ` AND from_stage_id IS NOT NULL) mm`
 }
 
 // stagesRow is a row of the pipeline-stages report as SQL computes it.
@@ -121,10 +136,15 @@ var stagesMeasures = map[string]struct {
 	"timeInStageMedian": {"o.k = 'out'", false}, "timeInStageP90": {"o.k = 'out'", false},
 }
 
+// stagesColumnsUsed are the opportunity's columns the report's figures,
+// the scope and the filter (opportunityFields) read.
+const stagesColumnsUsed = `o.id, o.owner_id, o.team_id, o.pipeline_id, o.account_id, o.forecast_category, o.currency,
+	o.probability, o.close_date, o.created_at, o.amount_minor`
+
 // runStages computes the pipeline-stages report.
 func runStages(ctx context.Context, tx *sqlx.Tx, p Params) (Table, error) {
 	q := newReportSQL(p)
-	from, err := stagesFacts(q)
+	from, err := stagesFacts(q, stagesColumnsUsed)
 	if err != nil {
 		return Table{}, err
 	}
@@ -164,7 +184,7 @@ func stagesRecords(ctx context.Context, tx *sqlx.Tx, p Params, cell Cell, limit 
 		return nil, errMeasure("pipeline-stages", cell.Measure)
 	}
 	q := newReportSQL(p)
-	from, err := stagesFacts(q)
+	from, err := stagesFacts(q, "o.*")
 	if err != nil {
 		return nil, err
 	}
