@@ -184,10 +184,10 @@ func (r *Rebuilder) applyBatch(ctx context.Context, tenant string, gen rm.Gen, b
 	return applied, nil
 }
 
-// applyTx applies evs to gen in one transaction of tenant, as ApplyTo
-// would one by one, but with one freshness write per context for the
-// whole batch (touchN: its newest time, its count), which halves the
-// statements and keeps the freshness row locked only at the end. A crash
+// applyTx applies evs to gen in one transaction of tenant, as the live
+// consumers' batches are (Applier.applyAll: one freshness write per
+// context for the whole batch, which keeps the freshness row locked only
+// at the end). A crash
 // loses nothing the replay needs (it starts again from scratch), so the
 // commit does not wait for the WAL's flush.
 func (r *Rebuilder) applyTx(ctx context.Context, tenant string, gen rm.Gen, evs []events.Event) error {
@@ -195,31 +195,7 @@ func (r *Rebuilder) applyTx(ctx context.Context, tenant string, gen rm.Gen, evs 
 		if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			return err
 		}
-		fresh := map[string]freshness{}
-		for _, ev := range evs {
-			fn, ok := r.applier.handlers[ev.Type]
-			if !ok {
-				continue
-			}
-			if err := fn(ctx, tx, gen, ev); err != nil {
-				return fmt.Errorf("event %s (%s): %w", ev.ID, ev.Type, err)
-			}
-			c := contextOf(ev.Type)
-			f := fresh[c]
-			f.events++
-			if ev.Time.After(f.asOf) {
-				f.asOf = ev.Time
-			}
-			fresh[c] = f
-		}
-		for _, c := range rm.Contexts {
-			if f, ok := fresh[c]; ok {
-				if err := rm.TouchN(ctx, tx, gen, c, f.asOf, f.events); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return r.applier.applyAll(ctx, tx, gen, evs)
 	})
 }
 
