@@ -61,14 +61,10 @@ func startServiceStack(ctx context.Context, root, service string) (_ *contactsSt
 		return nil, err
 	}
 	s.undo = append(s.undo, cluster.Close)
-	if s.signer, err = auth.NewSigner(); err != nil {
+	var jwks *httptest.Server
+	if s.signer, jwks, err = serveJWKS(); err != nil {
 		return nil, err
 	}
-	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b, _ := s.signer.PublicJWKS()
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b) //nolint:errcheck
-	}))
 	s.undo = append(s.undo, jwks.Close)
 	dir, err := os.MkdirTemp("", "rapport-bench-")
 	if err != nil {

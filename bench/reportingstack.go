@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -44,14 +43,10 @@ func startReportingStack(ctx context.Context, root string) (_ *contactsStack, er
 		return nil, err
 	}
 	s.undo = append(s.undo, cluster.Close)
-	if s.signer, err = auth.NewSigner(); err != nil {
+	var jwks *httptest.Server
+	if s.signer, jwks, err = serveJWKS(); err != nil {
 		return nil, err
 	}
-	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b, _ := s.signer.PublicJWKS()
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b) //nolint:errcheck
-	}))
 	s.undo = append(s.undo, jwks.Close)
 	dir, err := os.MkdirTemp("", "rapport-bench-")
 	if err != nil {

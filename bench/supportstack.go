@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -48,14 +47,10 @@ func startSupportStack(ctx context.Context, root string) (_ *supportStack, err e
 		return nil, err
 	}
 	s.undo = append(s.undo, cluster.Close)
-	if s.signer, err = auth.NewSigner(); err != nil {
+	var jwks *httptest.Server
+	if s.signer, jwks, err = serveJWKS(); err != nil {
 		return nil, err
 	}
-	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b, _ := s.signer.PublicJWKS()
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b) //nolint:errcheck
-	}))
 	s.undo = append(s.undo, jwks.Close)
 	if s.relay, err = startAckRelay(); err != nil {
 		return nil, err
