@@ -50,7 +50,9 @@ func TestConsolePeople(t *testing.T) {
 	}
 
 	p.Fill("#qa-note-body", "Ask @Carl")
-	contactsWait(t, p, "Carla among the mention's suggestions",
-		`[...document.querySelectorAll('.ant-mentions-dropdown .ant-mentions-dropdown-menu-item')].some(o => o.textContent.includes("Carla Colleague"))`)
+	// Every suggestion has its name (none is the loading one a late search
+	// leaves, which has no text) and Carla is among them.
+	contactsWait(t, p, "Carla among the mention's suggestions, all loaded",
+		`((items) => items.length > 0 && items.every(o => o.textContent.trim() !== "") && items.some(o => o.textContent.includes("Carla Colleague")))([...document.querySelectorAll('.ant-mentions-dropdown .ant-mentions-dropdown-menu-item')])`)
 	p.Axe("a rep's contact page with the mention's suggestions")
 }
