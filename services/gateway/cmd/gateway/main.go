@@ -120,6 +120,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	// webhooks: anchor (issue 21, the webhooks' wiring)
 
 	if rdb != nil {
 		health.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
@@ -168,11 +169,14 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	obs.Mount(mux, health, nil)
 	identity.Mount(mux, ids, guard)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
+	// catalogue: anchor (issue 21, the event catalogue's routes)
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
 	notify.Mount(mux, notes, func(h http.Handler) http.Handler { return authn(guard(h)) })
+	// webhooks-mount: anchor (issue 21, the webhooks' API)
 	// Every other path goes to the services, but for the GETs of paths no
 	// API owns: those are the web console's (its assets, and index.html for
 	// its own routes).
+	// ergonomics: anchor (issue 21, conditional GETs and sparse fieldsets around ph)
 	api := proxy.RequireRoute(routes)(authn(guard(ph)))
 	web, err := console.New(console.Assets(), func(p string) bool { _, ok := routes.Lookup(p); return ok || console.IsAPIPath(p) }, api)
 	if err != nil {

@@ -142,7 +142,7 @@ function ActionForm({ kind, entity, id }: { kind: Kind; entity: Entity; id: stri
               if (id) setPicked((p) => [...p.filter((x) => x.id !== id), { name: String(o.value), id }]);
             }}
             filterOption={(input, o) => people.data?.some((u) => u.id === o.key && matchesPerson(u, input)) ?? false}
-            loading={people.isFetching}
+            notFoundContent={people.isFetching ? t("contacts.quick.mentionLoading") : t("contacts.quick.mentionNone")}
             options={(people.data ?? []).map((u) => ({ key: u.id, value: displayName(u), label: u.name ? `${u.name} <${u.email}>` : u.email, "data-testid": "mention-option" }))}
           />
         ) : (
