@@ -1,0 +1,120 @@
+package session
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rapport-crm/rapport/crmctl/internal/config"
+)
+
+// Client is the signed-in client of one gateway and tenant.
+type Client struct {
+	// Base is the gateway's URL, without a trailing slash.
+	Base string
+	// HTTP sends requests with the profile's access token, refreshing it
+	// when it expires; use it for streams and raw requests.
+	HTTP *http.Client
+	// Profile is the sign-in the client uses.
+	Profile config.Profile
+}
+
+// NewClient returns the signed-in client of the profile that the global
+// flags name (or of the current one). It fails with ErrNotLoggedIn when
+// there is none.
+func NewClient(cmd *cobra.Command) (*Client, error) {
+	o := Get(cmd)
+	path, err := o.ConfigPath()
+	if err != nil {
+		return nil, err
+	}
+	f, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := f.Lookup(o.Gateway, o.Tenant)
+	if !ok {
+		return nil, ErrNotLoggedIn
+	}
+	t := &tokenTransport{base: http.DefaultTransport, profile: p, path: path}
+	return &Client{Base: p.Gateway, HTTP: &http.Client{Transport: t}, Profile: p}, nil
+}
+
+// Do sends a request to path (relative to the gateway) with body (nil for
+// none) and the given headers, and returns the answer whatever its status.
+func (c *Client) Do(ctx context.Context, method, path string, body []byte, header http.Header) (*http.Response, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.Base+path, r)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	if body != nil && req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	return c.HTTP.Do(req)
+}
+
+// JSON sends in (JSON, unless nil) and decodes a 2xx answer into out
+// (unless nil); an error answer becomes a *Problem. It returns the answer's
+// headers.
+func (c *Client) JSON(ctx context.Context, method, path string, in, out any, header http.Header) (http.Header, error) {
+	var body []byte
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	res, err := c.Do(ctx, method, path, body, header)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	if err := Check(res.StatusCode, b); err != nil {
+		return res.Header, err
+	}
+	if out != nil && len(bytes.TrimSpace(b)) > 0 {
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		if err := d.Decode(out); err != nil {
+			return res.Header, fmt.Errorf("%s %s: decode: %w", method, path, err)
+		}
+	}
+	return res.Header, nil
+}
+
+// Check returns nil for a status below 400, else the *Problem that body
+// (problem+json, or any text) describes.
+func Check(status int, body []byte) error {
+	if status < 400 {
+		return nil
+	}
+	p := &Problem{Status: status}
+	if json.Unmarshal(body, p) != nil || p.Title == "" {
+		p.Title = fmt.Sprintf("HTTP %d %s", status, http.StatusText(status))
+		if p.Detail == "" {
+			p.Detail = strings.TrimSpace(string(body))
+		}
+	}
+	return p
+}
