@@ -55,8 +55,10 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	topic, salesTopic := registry.MustTopic("", registry.Contacts), registry.MustTopic("", registry.Sales)
 	supportTopic, marketingTopic := registry.MustTopic("", registry.Support), registry.MustTopic("", registry.Marketing)
 	reportingTopic := registry.MustTopic("", registry.Reporting)
+	webhooksTopic := WebhooksTopic // the gateway's own outbox: its webhook subscriptions' events
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic),
-		supportTopic, events.DLQ(supportTopic), marketingTopic, events.DLQ(marketingTopic), reportingTopic, events.DLQ(reportingTopic)))
+		supportTopic, events.DLQ(supportTopic), marketingTopic, events.DLQ(marketingTopic), reportingTopic, events.DLQ(reportingTopic),
+		webhooksTopic, events.DLQ(webhooksTopic)))
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "signing-key.pem")
 	key, err := auth.WriteKeyFile(keyFile)
@@ -86,6 +88,9 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"RATE_LIMIT_TENANT=100000:100000", "RATE_LIMIT_API_KEY=100000:100000",
 		"RATE_LIMIT_MARKETING_TRACK_ADDRESS=100000:100000", "RATE_LIMIT_MARKETING_FORM_ADDRESS=100000:100000",
 		"RATE_LIMIT_MARKETING_PAGE_ADDRESS=100000:100000",
+		// Webhooks reach the tests' receivers on 127.0.0.1 over http (the
+		// development setting), time out and retry within seconds.
+		"GATEWAY_WEBHOOK_ALLOW_PRIVATE=true", "GATEWAY_WEBHOOK_TIMEOUT=2s", "GATEWAY_WEBHOOK_SCHEDULE="+WebhookSchedule,
 	))
 	s.contactsBin, s.contactsEnv = bins.Contacts, append(common,
 		"SERVICE_NAME=contacts", "HTTP_ADDR="+cAddr,
@@ -135,6 +140,14 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	))
 	return s
 }
+
+// WebhooksTopic is the topic of the gateway's webhook events
+// (dev.rapport.webhooks.*), rapport.webhooks.v1.
+const WebhooksTopic = "rapport.webhooks.v1"
+
+// WebhookSchedule is the stack's GATEWAY_WEBHOOK_SCHEDULE: a delivery is
+// tried six times within about five seconds, then fails.
+const WebhookSchedule = "0s,1s,1s,1s,1s,1s"
 
 // StopContacts stops the contacts service (a test of what its callers do
 // while it is down); StartContacts starts it again on the same address and
