@@ -6,8 +6,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rapport-crm/rapport/crmctl/internal/api"
+	"github.com/rapport-crm/rapport/crmctl/internal/login"
 	"github.com/rapport-crm/rapport/crmctl/internal/output"
+	"github.com/rapport-crm/rapport/crmctl/internal/resources"
 	"github.com/rapport-crm/rapport/crmctl/internal/session"
+	"github.com/rapport-crm/rapport/crmctl/internal/tenants"
 )
 
 // NewRoot returns crmctl's root command with every sub-command, reading
@@ -34,7 +38,8 @@ func NewRoot(in io.Reader, out, errw io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return session.Usage(err) })
 	session.Register(root)
 
-	root.AddCommand(newVersion(), newCompletion())
+	root.AddCommand(login.New(), login.NewLogout(), tenants.New(), api.New(), newVersion(), newCompletion())
+	root.AddCommand(resources.Commands()...)
 	// commands: anchor
 	return root
 }

@@ -118,3 +118,22 @@ func Check(status int, body []byte) error {
 	}
 	return p
 }
+
+// NewStatic returns a client of the gateway at base that sends token as
+// it is (a platform token or an API key), never refreshing it.
+func NewStatic(base, token string) *Client {
+	return &Client{Base: strings.TrimSuffix(base, "/"), HTTP: &http.Client{Transport: bearer{token: token, base: http.DefaultTransport}}}
+}
+
+// bearer adds a fixed bearer token to every request.
+type bearer struct {
+	token string
+	base  http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	return b.base.RoundTrip(r)
+}
