@@ -36,7 +36,11 @@ func Execute(args []string, in io.Reader, out, errw io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(errw, "error: "+err.Error())
+	msg := err.Error()
+	if errors.Is(err, session.ErrExpired) {
+		msg = session.ErrExpired.Error() // without the request a transport error names
+	}
+	fmt.Fprintln(errw, "error: "+msg)
 	var usage *session.UsageError
 	// cobra checks flags, arguments and sub-command names before it runs
 	// the persistent pre-run: an error before it is the command line's.

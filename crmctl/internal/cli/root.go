@@ -29,6 +29,14 @@ func NewRoot(in io.Reader, out, errw io.Writer) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			// cobra checks these after the persistent pre-run; here their
+			// errors are usage errors like the other flag errors.
+			if err := cmd.ValidateRequiredFlags(); err != nil {
+				return session.Usage(err)
+			}
+			if err := cmd.ValidateFlagGroups(); err != nil {
+				return session.Usage(err)
+			}
 			return session.Usage(output.Check(session.Get(cmd).Output))
 		},
 	}

@@ -4,6 +4,8 @@ package resources
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/rapport-crm/rapport/crmctl/internal/session"
 )
 
 // Resource is one kind of record of the public API.
@@ -36,12 +38,12 @@ func (r Resource) Path() string { return "/v1/" + r.Name }
 
 // New returns the resource's command with its sub-commands.
 func New(r Resource) *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := session.Group(&cobra.Command{
 		Use:   r.Name,
 		Short: "Get, list, create and update " + r.Name,
 		Example: "  crmctl " + r.Name + " list --limit 20\n" +
 			"  crmctl " + r.Name + " get ID -o yaml",
-	}
+	})
 	cmd.AddCommand(newGet(r), newList(r), newCreate(r), newUpdate(r))
 	return cmd
 }

@@ -74,3 +74,16 @@ func Usagef(format string, a ...any) error { return Usage(fmt.Errorf(format, a..
 func Args(v cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error { return Usage(v(cmd, args)) }
 }
+
+// Group makes cmd a group of sub-commands: run without one it prints its
+// help, and with an unknown one it fails with a usage error.
+func Group(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return Usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+		}
+		return cmd.Help()
+	}
+	return cmd
+}

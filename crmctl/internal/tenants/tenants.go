@@ -27,12 +27,12 @@ var columns = []string{"id", "slug", "name", "tier", "status", "domains"}
 
 // New returns `crmctl tenants`.
 func New() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := session.Group(&cobra.Command{
 		Use:   "tenants",
 		Short: "List, create, suspend and resume tenants (platform operators)",
 		Example: `  CRMCTL_PLATFORM_TOKEN=… crmctl tenants list --gateway https://crm.example.com
   crmctl tenants create --slug acme --name "Acme Ltd" --admin-email ada@acme.test --platform-token "$TOKEN"`,
-	}
+	})
 	cmd.PersistentFlags().String("platform-token", os.Getenv(EnvPlatformToken), "the gateway's platform token (env "+EnvPlatformToken+")")
 	cmd.AddCommand(newList(), newCreate(), newStatus("suspend", "Suspend a tenant: its sign-ins, tokens and API keys are refused"),
 		newStatus("resume", "Resume a suspended tenant"))
