@@ -23,11 +23,12 @@ run: ## start the whole platform on this machine (Ctrl-C stops it)
 test: ## run every test of every module against real PostgreSQL, Kafka protocol, kube-apiserver and Consul
 	bash scripts/test.sh
 
-build: ## build every program into bin/ (the gateway with the web console in it)
+build: ## build every program into bin/ (the gateway with the web console in it; crmctl static)
 	@bash scripts/console.sh
 	@mkdir -p bin
 	go build -o bin/ ./deploy/local $(wildcard ./services/*/cmd/*)
 	go build -o bin/rapport-operator ./operator/cmd
+	CGO_ENABLED=0 go build -trimpath -o bin/crmctl ./crmctl/cmd/crmctl
 
 images: ## build every program's container image without Docker into bin/images (OCI layout, docker tarball, CycloneDX SBOM)
 	bash scripts/images.sh

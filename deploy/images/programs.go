@@ -18,14 +18,14 @@ type Program struct {
 
 // Programs lists every program that gets an image: each built service of
 // libs/registry (the gateway, the entry, among them) from its
-// services/<name>/cmd/<name>, then the operator. A service the registry
-// marks built appears here by itself.
+// services/<name>/cmd/<name>, then the operator and the crmctl command-line
+// client. A service the registry marks built appears here by itself.
 func Programs() []Program {
 	var out []Program
 	for _, s := range registry.Default().Built() {
 		out = append(out, Program{Name: s.Name, Package: "./" + filepath.ToSlash(filepath.Join("services", s.Name, "cmd", s.Name))})
 	}
-	return append(out, Program{Name: "operator", Package: "./operator/cmd"})
+	return append(out, Program{Name: "operator", Package: "./operator/cmd"}, Program{Name: "crmctl", Package: "./crmctl/cmd/crmctl"})
 }
 
 // Lookup returns the program called name from Programs.

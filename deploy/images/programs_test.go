@@ -13,17 +13,17 @@ import (
 const repoRoot = "../.."
 
 // TestProgramsCoverRegistryAndOperator: every built service of the
-// registry (the gateway among them) and the operator get an image, each
-// from a main package that exists.
+// registry (the gateway among them), the operator and crmctl get an image,
+// each from a main package that exists.
 func TestProgramsCoverRegistryAndOperator(t *testing.T) {
 	var names, pkgs []string
 	for _, p := range Programs() {
 		names = append(names, p.Name)
 		pkgs = append(pkgs, p.Package)
 	}
-	want := append(registry.Default().Built().Names(), "operator")
+	want := append(registry.Default().Built().Names(), "operator", "crmctl")
 	if !slices.Equal(names, want) {
-		t.Fatalf("programs %v, want the registry's built services and the operator %v", names, want)
+		t.Fatalf("programs %v, want the registry's built services, the operator and crmctl %v", names, want)
 	}
 	if !slices.Contains(names, registry.Gateway) {
 		t.Fatalf("programs %v lack the gateway", names)
@@ -46,7 +46,10 @@ func TestLookup(t *testing.T) {
 	if p, ok := Lookup("operator"); !ok || p.Package != "./operator/cmd" {
 		t.Fatalf("Lookup(operator) = %+v, %v", p, ok)
 	}
-	if _, ok := Lookup("crmctl"); ok {
-		t.Fatal("Lookup(crmctl) found a program that does not exist")
+	if p, ok := Lookup("crmctl"); !ok || p.Package != "./crmctl/cmd/crmctl" {
+		t.Fatalf("Lookup(crmctl) = %+v, %v", p, ok)
+	}
+	if _, ok := Lookup("nonesuch"); ok {
+		t.Fatal("Lookup(nonesuch) found a program that does not exist")
 	}
 }
