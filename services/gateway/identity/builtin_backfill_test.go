@@ -53,6 +53,16 @@ func TestReportingWriteBackfilled(t *testing.T) {
 	}
 }
 
+// TestWebhooksAPIIntegrationRoleBackfilled makes a tenant on the schema of
+// before migration 0006, whose integration role had no webhooks
+// permission; migrating gives it the role exactly as BuiltinRoles declares
+// it now.
+func TestWebhooksAPIIntegrationRoleBackfilled(t *testing.T) {
+	testBackfill(t, []string{"0001_identity.sql", "0002_tenant_domains.sql", "0003_support_manager_role.sql", "0004_marketer_role.sql", "0005_reporting_write.sql"}, "integration",
+		`UPDATE roles SET description = 'For the owners of API keys: reads and writes CRM data of every module.',
+			permissions = ARRAY['contacts:*', 'sales:*', 'marketing:*', 'support:*', 'reporting:read'] WHERE name = $1`)
+}
+
 // testBackfill migrates a database with the migrations before, makes a
 // tenant whose role is then changed by the statement undo (of parameter
 // role) to what the gateway made before the rest of the migrations, runs

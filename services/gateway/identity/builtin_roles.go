@@ -12,6 +12,10 @@ const (
 	PermRolesManage   = "roles:manage"
 	PermAPIKeysManage = "api-keys:manage"
 	PermSSOManage     = "sso:manage"
+	// PermWebhooksRead reads the webhook subscriptions and their delivery
+	// log; PermWebhooksManage changes them (and redelivers).
+	PermWebhooksRead   = "webhooks:read"
+	PermWebhooksManage = "webhooks:manage"
 )
 
 // AdminRole is the built-in role given to a tenant's first user.
@@ -55,7 +59,7 @@ var BuiltinRoles = []Role{
 	{Name: "read_only", Description: "Reads every module, changes nothing.",
 		Permissions:  []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:read"},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
-	{Name: "integration", Description: "For the owners of API keys: reads and writes CRM data of every module.",
-		Permissions:  []string{"contacts:*", "sales:*", "marketing:*", "support:*", "reporting:read"},
+	{Name: "integration", Description: "For the owners of API keys: reads and writes CRM data of every module and manages the webhooks.",
+		Permissions:  []string{"contacts:*", "sales:*", "marketing:*", "support:*", "reporting:read", PermWebhooksRead, PermWebhooksManage},
 		RecordScopes: map[string]auth.Scope{"*": auth.ScopeAll}},
 }
