@@ -24,7 +24,7 @@ var builtinRoles = []struct {
 	{"support_manager", []string{"contacts:read", "contacts:write", "support:*", "reporting:read", "reporting:write", "users:read", "teams:read"}},
 	{"analyst", []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:*"}},
 	{"read_only", []string{"contacts:read", "sales:read", "marketing:read", "support:read", "reporting:read"}},
-	{"integration", []string{"contacts:*", "sales:*", "marketing:*", "support:*", "reporting:read"}},
+	{"integration", []string{"contacts:*", "sales:*", "marketing:*", "support:*", "reporting:read", "webhooks:read", "webhooks:manage"}},
 }
 
 // apiKeyScopes are the scopes of each tenant's integration API key.
