@@ -15,6 +15,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/starter"
 	"github.com/rapport-crm/rapport/services/gateway/api"
 	"github.com/rapport-crm/rapport/services/gateway/audit"
+	"github.com/rapport-crm/rapport/services/gateway/catalogue"
 	"github.com/rapport-crm/rapport/services/gateway/console"
 	"github.com/rapport-crm/rapport/services/gateway/identity"
 	"github.com/rapport-crm/rapport/services/gateway/notify"
@@ -170,6 +171,9 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	identity.Mount(mux, ids, guard)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
 	// catalogue: anchor (issue 21, the event catalogue's routes)
+	events := catalogue.Default() // the event catalogue, public like the OpenAPI document
+	mux.Handle("GET "+catalogue.DocumentPath, events.Handler())
+	mux.Handle("GET "+catalogue.PagePath, events.Page())
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
 	notify.Mount(mux, notes, func(h http.Handler) http.Handler { return authn(guard(h)) })
 	// webhooks-mount: anchor (issue 21, the webhooks' API)
