@@ -42,6 +42,7 @@ fi
 
 bash scripts/tools.sh
 bash scripts/sales-packages.sh --test
+bash scripts/integration-packages.sh
 # The web console: built before the gateway binaries the tests build embed
 # it, and its own unit tests (Vitest) run here.
 bash scripts/console.sh

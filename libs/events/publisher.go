@@ -10,6 +10,13 @@ import (
 
 // Publisher writes records to Kafka, waiting for acknowledgement from all
 // in-sync replicas, keyed so one entity's events stay in one partition.
+//
+// A record's partition is murmur2 of its key, made positive with
+// & 0x7fffffff, modulo the topic's partitions: the Java client's default
+// partitioner and librdkafka's murmur2_random, so a producer in any
+// language puts an entity's events (keyed by its id, the CloudEvent
+// subject) where ours go. A record without a key goes to a random
+// partition.
 type Publisher struct {
 	w *kafka.Writer
 }
@@ -25,7 +32,7 @@ type Publisher struct {
 func NewPublisher(brokers []string) *Publisher {
 	return &Publisher{w: &kafka.Writer{
 		Addr:         kafka.TCP(brokers...),
-		Balancer:     &kafka.Hash{},
+		Balancer:     kafka.Murmur2Balancer{},
 		RequiredAcks: kafka.RequireAll,
 		BatchSize:    256,
 		BatchBytes:   16 << 20,
