@@ -10,6 +10,7 @@ import (
 // of api/openapi.yaml (the JWKS and the SSO redirect are plain handlers).
 type Endpoints struct {
 	Login, Refresh, Logout, AcceptInvitation, SSOCallback endpoint.Endpoint
+	SSOCLIToken                                           endpoint.Endpoint
 
 	Me, UpdateMe endpoint.Endpoint
 
@@ -77,6 +78,9 @@ func MakeEndpoints(s *Service) Endpoints {
 		},
 		SSOCallback: func(ctx context.Context, req any) (any, error) {
 			return s.ssoCallbackEndpoint(ctx, req.(ssoCallbackRequest))
+		},
+		SSOCLIToken: func(ctx context.Context, req any) (any, error) {
+			return s.SSOCLIToken(ctx, req.(SSOCLITokenRequest))
 		},
 		Me:       func(ctx context.Context, _ any) (any, error) { return s.Me(ctx) },
 		UpdateMe: func(ctx context.Context, req any) (any, error) { return s.UpdateMe(ctx, req.(UpdateMeRequest)) },

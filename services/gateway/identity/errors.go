@@ -21,6 +21,7 @@ var (
 	ErrRoleNotFound   = errs.New(errs.NotFound, "role-not-found", "role not found")
 	ErrAPIKeyNotFound = errs.New(errs.NotFound, "api-key-not-found", "API key not found")
 	ErrSSONotFound    = errs.New(errs.NotFound, "sso-not-configured", "single sign-on is not configured for this tenant")
+	ErrBadSSOCode     = errs.New(errs.Unauthenticated, "invalid-sso-code", "the sign-in code is not valid, has expired, was already used or does not match the verifier")
 
 	ErrSlugTaken       = errs.New(errs.Conflict, "slug-taken", "a tenant with this slug exists")
 	ErrEmailTaken      = errs.New(errs.Conflict, "email-taken", "a user with this email exists in the tenant")

@@ -141,6 +141,9 @@ func (s *Service) logout(ctx context.Context, req sessionRequest) (any, error) {
 // the tokens (or the problem) as JSON, with one it redirects to it with a
 // browser session, or to the sign-in page with a short error code.
 func (s *Service) ssoCallbackEndpoint(ctx context.Context, req ssoCallbackRequest) (any, error) {
+	if st, ok := s.readState(req.Cookie); ok && st.CLIRedirect != "" {
+		return s.ssoCLIRedirect(ctx, req, st), nil
+	}
 	pair, ret, err := s.SSOCallback(ctx, req.Cookie, req.State, req.Code, req.Error, req.ClientAddr)
 	switch {
 	case ret == "":

@@ -132,6 +132,11 @@ type ssoState struct {
 	// Return is the console's local path to send the browser back to; empty
 	// for an API sign-in, whose callback answers tokens as JSON.
 	Return string `json:"r,omitempty"`
+	// CLIRedirect, CLIState and CLIChallenge are a command-line sign-in's
+	// loopback callback, its state and its PKCE S256 challenge (sso_cli.go).
+	CLIRedirect  string `json:"cr,omitempty"`
+	CLIState     string `json:"cs,omitempty"`
+	CLIChallenge string `json:"cc,omitempty"`
 }
 
 // ssoClient is a tenant's provider, ready to use.
@@ -182,6 +187,12 @@ func (s *Service) SSOStart(ctx context.Context, tenantRef, returnPath string, ha
 		v.Check(false, "return", "a path on this site: one leading /, no scheme, host or backslash")
 		return "", nil, v.Err()
 	}
+	return s.ssoStart(ctx, tenantRef, ssoState{Return: returnPath})
+}
+
+// ssoStart is SSOStart with the state's return fields (Return, or the CLI's)
+// given in st.
+func (s *Service) ssoStart(ctx context.Context, tenantRef string, st ssoState) (string, *http.Cookie, error) {
 	t, err := tenantByRef(ctx, s.db, tenantRef)
 	if err != nil || t.Status != TenantActive {
 		return "", nil, ErrSSONotFound
@@ -190,8 +201,8 @@ func (s *Service) SSOStart(ctx context.Context, tenantRef, returnPath string, ha
 	if err != nil {
 		return "", nil, err
 	}
-	st := ssoState{TenantID: t.ID, State: randomToken(24), Nonce: randomToken(24),
-		Verifier: oauth2.GenerateVerifier(), Expires: s.now().Add(ssoStateTTL).Unix(), Return: returnPath}
+	st.TenantID, st.State, st.Nonce = t.ID, randomToken(24), randomToken(24)
+	st.Verifier, st.Expires = oauth2.GenerateVerifier(), s.now().Add(ssoStateTTL).Unix()
 	authURL := c.oauth.AuthCodeURL(st.State, oidc.Nonce(st.Nonce), oauth2.S256ChallengeOption(st.Verifier))
 	cookie := &http.Cookie{Name: ssoCookie, Value: s.signState(st), Path: SSOCallbackPath,
 		MaxAge: int(ssoStateTTL / time.Second), HttpOnly: true, Secure: strings.HasPrefix(s.publicURL, "https://"),

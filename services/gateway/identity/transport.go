@@ -43,6 +43,7 @@ func Mount(mux *http.ServeMux, s *Service, guard func(http.Handler) http.Handler
 	public("POST /v1/auth/accept-invitation", server(e.AcceptInvitation, decodeBody[AcceptInvitationRequest]))
 	public("GET /v1/auth/oidc/{tenant}/start", http.HandlerFunc(s.serveSSOStart))
 	public("GET "+SSOCallbackPath, server(e.SSOCallback, s.decodeSSOCallback))
+	public("POST "+SSOCLITokenPath, server(e.SSOCLIToken, decodeBody[SSOCLITokenRequest]))
 
 	authed("GET /v1/me", server(e.Me, decodeNothing))
 	authed("PATCH /v1/me", server(e.UpdateMe, decodeBody[UpdateMeRequest]))
@@ -197,7 +198,14 @@ func (s *Service) requirePlatform(next http.Handler) http.Handler {
 
 func (s *Service) serveSSOStart(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	to, cookie, err := s.SSOStart(r.Context(), r.PathValue("tenant"), q.Get("return"), q.Has("return"))
+	var to string
+	var cookie *http.Cookie
+	var err error
+	if q.Has("cli_redirect") {
+		to, cookie, err = s.SSOStartCLI(r.Context(), r.PathValue("tenant"), q.Get("cli_redirect"), q.Get("cli_state"), q.Get("cli_challenge"))
+	} else {
+		to, cookie, err = s.SSOStart(r.Context(), r.PathValue("tenant"), q.Get("return"), q.Has("return"))
+	}
 	if err != nil {
 		kitx.WriteProblem(w, r, err)
 		return
