@@ -41,8 +41,8 @@ func TestCrmctlSSOLoopback(t *testing.T) {
 	}
 
 	for field, path := range map[string]string{
-		"cli_redirect":  start("http://evil.example/callback", "s", challenge),
-		"cli_redirect ": start("http://localhost"+strings.TrimPrefix(cli.URL, "http://127.0.0.1")+"/callback", "s", challenge),
+		"cli_redirect":   start("http://evil.example/callback", "s", challenge),
+		"cli_redirect ":  start("http://localhost"+strings.TrimPrefix(cli.URL, "http://127.0.0.1")+"/callback", "s", challenge),
 		"cli_redirect  ": start(cli.URL+"/elsewhere", "s", challenge),
 		"cli_state":      start(redirect, "", challenge),
 		"cli_challenge":  start(redirect, "s", "plain"),
