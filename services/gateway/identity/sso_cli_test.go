@@ -40,16 +40,16 @@ func TestCrmctlSSOLoopback(t *testing.T) {
 		return "/v1/auth/oidc/acme/start?" + q.Encode()
 	}
 
-	for field, path := range map[string]string{
-		"cli_redirect":   start("http://evil.example/callback", "s", challenge),
-		"cli_redirect ":  start("http://localhost"+strings.TrimPrefix(cli.URL, "http://127.0.0.1")+"/callback", "s", challenge),
-		"cli_redirect  ": start(cli.URL+"/elsewhere", "s", challenge),
-		"cli_state":      start(redirect, "", challenge),
-		"cli_challenge":  start(redirect, "s", "plain"),
+	for _, bad := range []struct{ field, path string }{
+		{"cli_redirect", start("http://evil.example/callback", "s", challenge)},
+		{"cli_redirect", start("http://localhost"+strings.TrimPrefix(cli.URL, "http://127.0.0.1")+"/callback", "s", challenge)},
+		{"cli_redirect", start(cli.URL+"/elsewhere", "s", challenge)},
+		{"cli_state", start(redirect, "", challenge)},
+		{"cli_challenge", start(redirect, "s", "plain")},
 	} {
-		raw := e.c.call(t, "GET", path, nil, nil, 400, nil)
-		if !bytesContains(raw, `"field":"`+strings.TrimSpace(field)+`"`) {
-			t.Errorf("%s: %s, want the problem to name %s", path, raw, strings.TrimSpace(field))
+		raw := e.c.call(t, "GET", bad.path, nil, nil, 400, nil)
+		if !bytesContains(raw, `"field":"`+bad.field+`"`) {
+			t.Errorf("%s: %s, want the problem to name %s", bad.path, raw, bad.field)
 		}
 	}
 
