@@ -132,9 +132,9 @@ func run(t *testing.T, fn func(context.Context) error) {
 	t.Cleanup(func() { cancel(); <-done })
 }
 
-// kafka starts Kafka with the fan-out's topics and their dead-letter
+// startKafka starts Kafka with the fan-out's topics and their dead-letter
 // topics, and a publisher to it.
-func kafka(t *testing.T) ([]string, *events.Publisher) {
+func startKafka(t *testing.T) ([]string, *events.Publisher) {
 	t.Helper()
 	var seeded []string
 	for _, topic := range Topics("") {
