@@ -115,10 +115,7 @@ func TestWebhooksAPISubscriptionLifecycle(t *testing.T) {
 	call(t, srv, "GET", "/v1/webhooks/subscriptions/"+created.ID, "", 404, nil)
 
 	// Every change is an event in the outbox, for rapport.webhooks.v1.
-	var types []string
-	if err := e.admin.Select(&types, `SELECT type FROM outbox WHERE topic = 'rapport.webhooks.v1' ORDER BY seq`); err != nil {
-		t.Fatal(err)
-	}
+	types := e.outboxEvents(t)
 	want := []string{TypeCreated, TypeUpdated, TypeUpdated, TypeEnabled, TypeDeleted}
 	if strings.Join(types, " ") != strings.Join(want, " ") {
 		t.Errorf("outbox events %v, want %v", types, want)

@@ -44,6 +44,9 @@ func TestWebhooksAPIOnDisabledTellsTheActiveAdmins(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if types := e.outboxEvents(t); !slices.Equal(types, []string{TypeCreated, TypeDisabled}) {
+		t.Errorf("outbox events %v", types)
+	}
 	var row struct {
 		Subject string `db:"subject"`
 		Data    string `db:"data"`

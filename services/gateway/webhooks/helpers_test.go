@@ -159,3 +159,29 @@ func (e *env) startFanOut(t *testing.T, brokers []string) {
 	}
 	run(t, c.Run)
 }
+
+// outboxEvents returns the types of the events in the outbox for
+// rapport.webhooks.v1, in order, having checked each payload against its
+// schema in api/events.
+func (e *env) outboxEvents(t *testing.T) []string {
+	t.Helper()
+	var rows []struct {
+		ID      string `db:"event_id"`
+		Type    string `db:"type"`
+		Subject string `db:"subject"`
+		Tenant  string `db:"tenant_id"`
+		Data    string `db:"data"`
+	}
+	if err := e.admin.Select(&rows, `SELECT event_id, type, subject, tenant_id, data FROM outbox WHERE topic = 'rapport.webhooks.v1' ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	var evs []events.Event
+	var types []string
+	for _, r := range rows {
+		evs = append(evs, events.Event{ID: r.ID, Source: Source, Type: r.Type, Subject: r.Subject, TenantID: r.Tenant,
+			Time: time.Now(), Data: json.RawMessage(r.Data)})
+		types = append(types, r.Type)
+	}
+	contracttest.ValidateEvents(t, "../api/events", evs)
+	return types
+}

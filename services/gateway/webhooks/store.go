@@ -30,10 +30,11 @@ const (
 	TypePing     = "dev.rapport.webhooks.ping.v1"
 )
 
-// EventTypes are the types of the gateway's events on its topic.
-func EventTypes() []string {
-	return []string{TypeCreated, TypeDeleted, TypeDisabled, TypeEnabled, TypeUpdated}
-}
+// Events is the catalogue of the gateway's events on its topic
+// (api/asyncapi.yaml); TypePing is not among them.
+var Events = events.Catalogue{Source: Source, Context: Context, Verbs: map[string][]string{
+	"subscription": {"created", "updated", "deleted", "disabled", "enabled"},
+}}
 
 // Store reads and writes a tenant's subscriptions and deliveries as the
 // gateway's runtime role, under row-level security, adding the
