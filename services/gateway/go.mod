@@ -25,7 +25,7 @@ require (
 	google.golang.org/protobuf v1.36.12
 )
 
-require github.com/standard-webhooks/standard-webhooks/libraries v1.3.0 // indirect
+require github.com/standard-webhooks/standard-webhooks/libraries v1.3.0
 
 require (
 	github.com/armon/go-metrics v0.4.1 // indirect
@@ -77,7 +77,7 @@ require (
 	github.com/oasdiff/yaml3 v0.0.14 // indirect
 	github.com/pierrec/lz4/v4 v4.1.33 // indirect
 	github.com/pressly/goose/v3 v3.29.0 // indirect
-	github.com/prometheus/client_golang v1.25.0 // indirect
+	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3 // indirect
 	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect

@@ -1,0 +1,151 @@
+package delivery
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/rapport-crm/rapport/libs/pg"
+)
+
+// ErrNoOpener is Run's error when Config.Open is missing.
+var ErrNoOpener = errors.New("delivery: Config.Open is required to read the subscriptions' secrets")
+
+// tenantsPerPass bounds the tenants one pass of a Dispatcher visits.
+const tenantsPerPass = 100
+
+// leaseMargin is added to an attempt's Timeout for its lease: a delivery
+// claimed by a replica that stopped is claimed again after it.
+const leaseMargin = 30 * time.Second
+
+// Dispatcher sends the due webhook deliveries, up to Workers at once. Every
+// gateway replica runs one: a delivery is claimed with FOR UPDATE SKIP
+// LOCKED and leased (locked_until) while it is sent, outside any
+// transaction, so several Dispatchers share the work and none sends a
+// delivery another holds.
+type Dispatcher struct {
+	db      *sqlx.DB
+	cfg     Config
+	client  *http.Client
+	metrics *metrics
+	wake    chan struct{}
+	slots   chan struct{}
+}
+
+// NewDispatcher returns a Dispatcher of the deliveries in db (the gateway's
+// database, as its runtime role); Run sends.
+func NewDispatcher(db *sqlx.DB, cfg Config) *Dispatcher {
+	cfg = cfg.withDefaults()
+	return &Dispatcher{
+		db: db, cfg: cfg,
+		client:  NewClient(Guard{AllowLoopback: cfg.AllowLoopback}, cfg.AllowHTTP, cfg.Timeout),
+		metrics: newMetrics(cfg.Metrics),
+		wake:    make(chan struct{}, 1),
+		slots:   make(chan struct{}, cfg.Workers),
+	}
+}
+
+// Run sends deliveries until ctx ends, woken by NOTIFY on Channel and
+// every Poll; it waits for the attempts under way before it returns.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	if d.cfg.Open == nil {
+		return ErrNoOpener
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if d.cfg.DatabaseURL != "" {
+		wg.Add(1)
+		go func() { defer wg.Done(); d.listen(ctx) }()
+	}
+	for {
+		claimed, err := d.pass(ctx, &wg)
+		if err != nil && ctx.Err() == nil {
+			d.cfg.Logger.Error("webhook deliveries: a pass failed", "error", err.Error())
+		}
+		if claimed > 0 && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.wake:
+		case <-time.After(d.cfg.Poll):
+		}
+	}
+}
+
+// poke wakes Run's loop; pokes while it works are one.
+func (d *Dispatcher) poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pass claims the due deliveries of up to tenantsPerPass tenants, as many
+// as there are free workers, and starts sending each; it returns how many
+// it claimed.
+func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (int, error) {
+	tenants, err := dueTenants(ctx, d.db, tenantsPerPass)
+	if err != nil {
+		return 0, err
+	}
+	claimed := 0
+	for _, tenant := range tenants {
+		for {
+			free, err := d.acquire(ctx)
+			if err != nil {
+				return claimed, err
+			}
+			var jobs []job
+			err = pg.WithTenantTx(ctx, d.db, tenant, func(tx *sqlx.Tx) error {
+				jobs, err = claim(ctx, tx, free, d.cfg.Timeout+leaseMargin)
+				return err
+			})
+			if err != nil {
+				jobs = nil // rolled back: nothing leased
+			}
+			for range free - len(jobs) {
+				<-d.slots
+			}
+			if err != nil {
+				return claimed, err
+			}
+			claimed += len(jobs)
+			for i := range jobs {
+				wg.Add(1)
+				go func(j *job) {
+					defer func() { <-d.slots; d.poke(); wg.Done() }()
+					d.deliver(ctx, j)
+				}(&jobs[i])
+			}
+			if len(jobs) < free {
+				break
+			}
+		}
+	}
+	return claimed, nil
+}
+
+// acquire takes one worker slot, waiting for it, and every other free
+// one; it returns how many it took.
+func (d *Dispatcher) acquire(ctx context.Context) (int, error) {
+	select {
+	case d.slots <- struct{}{}:
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+	n := 1
+	for {
+		select {
+		case d.slots <- struct{}{}:
+			n++
+		default:
+			return n, nil
+		}
+	}
+}
