@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -18,35 +19,8 @@ import (
 
 var quiet = slog.New(slog.DiscardHandler)
 
-// testTables are package webhooks' tables as the contract lists them, with
-// their row-level security.
-const testTables = `
-CREATE TABLE webhook_subscriptions (
-    tenant_id uuid NOT NULL, id uuid NOT NULL, url text NOT NULL, description text NOT NULL DEFAULT '',
-    event_types text[] NOT NULL DEFAULT '{}', filter jsonb, secret_enc bytea NOT NULL,
-    status text NOT NULL DEFAULT 'active', disabled_reason text NOT NULL DEFAULT '', disabled_at timestamptz,
-    failing_since timestamptz, throttled_until timestamptz, created_by uuid, created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(), version int NOT NULL DEFAULT 1, PRIMARY KEY (tenant_id, id));
-CREATE TABLE webhook_deliveries (
-    tenant_id uuid NOT NULL, id uuid NOT NULL, subscription_id uuid NOT NULL, seq bigserial NOT NULL,
-    event_id text NOT NULL, event_type text NOT NULL, subject text NOT NULL DEFAULT '', payload jsonb NOT NULL,
-    status text NOT NULL DEFAULT 'pending', attempts int NOT NULL DEFAULT 0, next_attempt_at timestamptz NOT NULL DEFAULT now(),
-    locked_until timestamptz, last_status int, last_error text NOT NULL DEFAULT '', created_at timestamptz NOT NULL DEFAULT now(),
-    delivered_at timestamptz, PRIMARY KEY (tenant_id, id), UNIQUE (tenant_id, subscription_id, event_id));
-CREATE TABLE webhook_attempts (
-    tenant_id uuid NOT NULL, delivery_id uuid NOT NULL, n int NOT NULL, at timestamptz NOT NULL, duration_ms int NOT NULL,
-    request_headers jsonb NOT NULL, request_excerpt text NOT NULL, status int, response_headers jsonb NOT NULL,
-    response_excerpt text NOT NULL, error text NOT NULL, PRIMARY KEY (tenant_id, delivery_id, n));
-DO $$ DECLARE t text; BEGIN
-  FOREACH t IN ARRAY ARRAY['webhook_subscriptions', 'webhook_deliveries', 'webhook_attempts'] LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = NULLIF(current_setting(''app.tenant_id'', true), '''')::uuid) WITH CHECK (tenant_id = NULLIF(current_setting(''app.tenant_id'', true), '''')::uuid)', t);
-  END LOOP;
-END $$;`
-
 // env is a database with the webhooks' tables, migrated as the gateway
-// migrates it, and the application's connection to it.
+// migrates it (package webhooks' migrations, then this package's), and the application's connection to it.
 type env struct {
 	admin, app *sqlx.DB
 	appURL     string
@@ -57,10 +31,10 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	p := testkit.Postgres(t)
 	admin := testkit.Open(t, p.AdminURL)
-	if _, err := admin.Exec(testTables); err != nil {
-		t.Fatal(err)
-	}
-	if err := pg.Migrate(t.Context(), admin.DB, quiet, p.AppRole, Migrations()); err != nil {
+	// Package webhooks' migrations, read from their directory: that
+	// package imports this one.
+	tables := pg.EmbeddedSource("webhooks", os.DirFS("../migrations"), ".")
+	if err := pg.Migrate(t.Context(), admin.DB, quiet, p.AppRole, tables, Migrations()); err != nil {
 		t.Fatal(err)
 	}
 	return &env{admin: admin, app: testkit.Open(t, p.AppURL), appURL: p.AppURL, tenant: ids.New()}
@@ -74,8 +48,8 @@ func plain(sealed []byte) (string, error) { return string(sealed), nil }
 func (e *env) subscription(t *testing.T, url, secret string) string {
 	t.Helper()
 	id := ids.New()
-	if _, err := e.admin.Exec(`INSERT INTO webhook_subscriptions (tenant_id, id, url, event_types, secret_enc)
-		VALUES ($1, $2, $3, '{*}', $4)`, e.tenant, id, url, []byte(secret)); err != nil {
+	if _, err := e.admin.Exec(`INSERT INTO webhook_subscriptions (tenant_id, id, url, event_types, secret_enc, created_at, updated_at)
+		VALUES ($1, $2, $3, '{*}', $4, now(), now())`, e.tenant, id, url, []byte(secret)); err != nil {
 		t.Fatal(err)
 	}
 	return id
@@ -88,8 +62,9 @@ func (e *env) delivery(t *testing.T, sub, subject string) string {
 	id, event := ids.New(), ids.New()
 	payload, _ := json.Marshal(map[string]any{"specversion": "1.0", "id": event, "type": "dev.rapport.sales.opportunity.won.v1",
 		"source": "/sales", "subject": subject, "time": time.Now().UTC().Format(time.RFC3339Nano), "data": map[string]any{"amount": 42}})
-	if _, err := e.admin.Exec(`INSERT INTO webhook_deliveries (tenant_id, id, subscription_id, event_id, event_type, subject, payload)
-		VALUES ($1, $2, $3, $4, 'dev.rapport.sales.opportunity.won.v1', $5, $6)`, e.tenant, id, sub, event, subject, payload); err != nil {
+	if _, err := e.admin.Exec(`INSERT INTO webhook_deliveries (tenant_id, id, subscription_id, event_id, event_type, subject, payload,
+			next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, 'dev.rapport.sales.opportunity.won.v1', $5, $6, now(), now())`, e.tenant, id, sub, event, subject, payload); err != nil {
 		t.Fatal(err)
 	}
 	return id
