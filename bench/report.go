@@ -60,6 +60,9 @@ type results struct {
 	// models, replay, reports over 1,000,000 events' worth of rows, an
 	// XLSX export of 100,000 rows and the win model's training.
 	Reporting reportingRun
+	// Webhooks is part 15, the gateway's webhook deliveries of contact
+	// events to subscribers against a plain Go client.
+	Webhooks webhooksRun
 }
 
 // Goals the outbox is held to.
@@ -157,6 +160,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeSupportSection(w, r.Support)
 	writeMarketingSection(w, r.Marketing)
 	writeReportingSection(w, r.Reporting)
+	writeWebhooksSection(w, r.Webhooks)
 }
 
 // writeSummary prints the headline numbers.
@@ -206,6 +210,7 @@ func writeSummary(w io.Writer, r results) {
 		mk.Segment.MemberCount, mk.Segment.Create.Round(time.Millisecond), goalSegmentScratch, mk.Segment.Raw.Round(time.Millisecond), ms(mk.Segment.ToMembership.P99), mk.Rate,
 		goalSegmentLagP99, mk.Send.Rate(), mk.Send.RawRate(), mk.Send.Rate()/mk.Send.RawRate(), goalSendRatio, ms(mk.Track.Gateway.P99), mk.Track.Rate, ms(goalTrackP99))
 	writeReportingSummary(w, r.Reporting)
+	writeWebhooksSummary(w, r.Webhooks)
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
