@@ -15,6 +15,7 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/audit"
 	"github.com/rapport-crm/rapport/services/gateway/identity"
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
+	"github.com/rapport-crm/rapport/services/gateway/webhooks/delivery"
 )
 
 // config is the gateway's configuration, read from the environment.
@@ -61,6 +62,13 @@ type config struct {
 	TopicPrefix string   // TOPIC_PREFIX of those topics, "" for the shared tier
 	SMTPURL     string   // GATEWAY_SMTP_URL: smtp://user:pass@host:port for notification emails; none without
 	MailFrom    string   // GATEWAY_MAIL_FROM: their sender, required with GATEWAY_SMTP_URL
+
+	Webhooks            bool            // GATEWAY_WEBHOOKS on|off, default on: this replica's webhook fan-out and dispatcher
+	WebhookWorkers      int             // GATEWAY_WEBHOOK_WORKERS: deliveries sent at once, default 32
+	WebhookTimeout      time.Duration   // GATEWAY_WEBHOOK_TIMEOUT: one attempt, default 15s
+	WebhookDisableAfter time.Duration   // GATEWAY_WEBHOOK_DISABLE_AFTER: failing this long disables a subscription, default 72h
+	WebhookSchedule     []time.Duration // GATEWAY_WEBHOOK_SCHEDULE: comma-separated waits before each attempt; default the Standard Webhooks one
+	WebhookAllowPrivate bool            // GATEWAY_WEBHOOK_ALLOW_PRIVATE: the development setting (loopback and http allowed), default false
 }
 
 // loadConfig reads the environment; an error names the variable at fault.
@@ -112,6 +120,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := loadNotifyConfig(getenv, &c); err != nil {
 		return c, err
 	}
+	if err := loadWebhookConfig(getenv, &c); err != nil {
+		return c, err
+	}
 	return c, loadEdgeConfig(getenv, &c)
 }
 
@@ -135,6 +146,72 @@ func loadNotifyConfig(getenv func(string) string, c *config) error {
 		return fmt.Errorf("GATEWAY_MAIL_FROM must be an email address (with GATEWAY_SMTP_URL): %v", err)
 	}
 	return nil
+}
+
+// loadWebhookConfig reads the settings of the webhooks' delivery.
+func loadWebhookConfig(getenv func(string) string, c *config) error {
+	var err error
+	if c.Webhooks, err = parseSwitch(getenv("GATEWAY_WEBHOOKS"), true); err != nil {
+		return fmt.Errorf("GATEWAY_WEBHOOKS: %v", err)
+	}
+	if c.WebhookAllowPrivate, err = parseSwitch(getenv("GATEWAY_WEBHOOK_ALLOW_PRIVATE"), false); err != nil {
+		return fmt.Errorf("GATEWAY_WEBHOOK_ALLOW_PRIVATE: %v", err)
+	}
+	c.WebhookWorkers = delivery.DefaultWorkers
+	if v := getenv("GATEWAY_WEBHOOK_WORKERS"); v != "" {
+		if c.WebhookWorkers, err = strconv.Atoi(v); err != nil || c.WebhookWorkers < 1 {
+			return fmt.Errorf("GATEWAY_WEBHOOK_WORKERS: %q is not a whole number ≥ 1", v)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+		def  time.Duration
+	}{
+		{"GATEWAY_WEBHOOK_TIMEOUT", &c.WebhookTimeout, delivery.DefaultTimeout},
+		{"GATEWAY_WEBHOOK_DISABLE_AFTER", &c.WebhookDisableAfter, delivery.DefaultDisableAfter},
+	} {
+		*d.dst = d.def
+		if v := getenv(d.name); v != "" {
+			if *d.dst, err = time.ParseDuration(v); err != nil || *d.dst <= 0 {
+				return fmt.Errorf("%s: %q is not a positive duration such as 15s", d.name, v)
+			}
+		}
+	}
+	c.WebhookSchedule = delivery.DefaultSchedule(c.WebhookDisableAfter)
+	if v := getenv("GATEWAY_WEBHOOK_SCHEDULE"); v != "" {
+		c.WebhookSchedule = nil
+		for _, part := range strings.Split(v, ",") {
+			w, err := time.ParseDuration(strings.TrimSpace(part))
+			if err != nil || w < 0 {
+				return fmt.Errorf("GATEWAY_WEBHOOK_SCHEDULE: %q is not a comma-separated list of durations such as 0s,5s,5m", v)
+			}
+			c.WebhookSchedule = append(c.WebhookSchedule, w)
+		}
+	}
+	return nil
+}
+
+// webhookDelivery is the dispatcher's configuration these settings make;
+// the caller adds Open, OnDisabled, Logger and Metrics.
+func (c config) webhookDelivery() delivery.Config {
+	return delivery.Config{
+		DatabaseURL: c.DatabaseURL, Workers: c.WebhookWorkers, Timeout: c.WebhookTimeout, Schedule: c.WebhookSchedule,
+		DisableAfter: c.WebhookDisableAfter, AllowLoopback: c.WebhookAllowPrivate, AllowHTTP: c.WebhookAllowPrivate,
+	}
+}
+
+// parseSwitch reads on|off (also true|false, 1|0); def when empty.
+func parseSwitch(v string, def bool) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "":
+		return def, nil
+	case "on", "true", "1":
+		return true, nil
+	case "off", "false", "0":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is neither on nor off", v)
 }
 
 // loadEdgeConfig reads the settings of the proxy, the rate limits and the

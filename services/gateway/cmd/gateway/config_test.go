@@ -1,10 +1,13 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-crm/rapport/services/gateway/audit"
+	"github.com/rapport-crm/rapport/services/gateway/webhooks/delivery"
 )
 
 // validEnv is a complete, valid environment.
@@ -49,6 +52,14 @@ func TestLoadConfig(t *testing.T) {
 		{"smtp", map[string]string{"GATEWAY_SMTP_URL": "smtp://u:p@mail:587", "GATEWAY_MAIL_FROM": "Rapport <noreply@example.com>"}, ""},
 		{"bad smtp url", map[string]string{"GATEWAY_SMTP_URL": "mail:25", "GATEWAY_MAIL_FROM": "noreply@example.com"}, "GATEWAY_SMTP_URL"},
 		{"smtp without a sender", map[string]string{"GATEWAY_SMTP_URL": "smtp://mail:25"}, "GATEWAY_MAIL_FROM"},
+		{"webhooks off", map[string]string{"GATEWAY_WEBHOOKS": "off"}, ""},
+		{"bad webhooks switch", map[string]string{"GATEWAY_WEBHOOKS": "maybe"}, "GATEWAY_WEBHOOKS"},
+		{"bad webhook allow private", map[string]string{"GATEWAY_WEBHOOK_ALLOW_PRIVATE": "yes please"}, "GATEWAY_WEBHOOK_ALLOW_PRIVATE"},
+		{"bad webhook workers", map[string]string{"GATEWAY_WEBHOOK_WORKERS": "0"}, "GATEWAY_WEBHOOK_WORKERS"},
+		{"bad webhook timeout", map[string]string{"GATEWAY_WEBHOOK_TIMEOUT": "-1s"}, "GATEWAY_WEBHOOK_TIMEOUT"},
+		{"bad webhook disable after", map[string]string{"GATEWAY_WEBHOOK_DISABLE_AFTER": "never"}, "GATEWAY_WEBHOOK_DISABLE_AFTER"},
+		{"bad webhook schedule", map[string]string{"GATEWAY_WEBHOOK_SCHEDULE": "0s,soon"}, "GATEWAY_WEBHOOK_SCHEDULE"},
+		{"negative webhook wait", map[string]string{"GATEWAY_WEBHOOK_SCHEDULE": "0s,-5s"}, "GATEWAY_WEBHOOK_SCHEDULE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,5 +98,30 @@ func TestRetriesZeroMeansNone(t *testing.T) {
 				t.Errorf("Retries = %d (%v), want %d", cfg.Retries, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestDeliveryWebhookConfig: the GATEWAY_WEBHOOK* settings, their
+// defaults, and the dispatcher configuration they make.
+func TestDeliveryWebhookConfig(t *testing.T) {
+	env := validEnv()
+	cfg, err := loadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cfg.webhookDelivery()
+	if !cfg.Webhooks || d.Workers != 32 || d.Timeout != 15*time.Second || d.DisableAfter != 72*time.Hour || d.AllowLoopback || d.AllowHTTP ||
+		!slices.Equal(d.Schedule, delivery.DefaultSchedule(72*time.Hour)) || d.DatabaseURL != env["DATABASE_URL"] {
+		t.Errorf("defaults: %+v", d)
+	}
+	env["GATEWAY_WEBHOOKS"], env["GATEWAY_WEBHOOK_WORKERS"], env["GATEWAY_WEBHOOK_TIMEOUT"] = "off", "4", "2s"
+	env["GATEWAY_WEBHOOK_DISABLE_AFTER"], env["GATEWAY_WEBHOOK_SCHEDULE"], env["GATEWAY_WEBHOOK_ALLOW_PRIVATE"] = "1h", "0s, 1s,2s", "true"
+	if cfg, err = loadConfig(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	d = cfg.webhookDelivery()
+	if cfg.Webhooks || d.Workers != 4 || d.Timeout != 2*time.Second || d.DisableAfter != time.Hour || !d.AllowLoopback || !d.AllowHTTP ||
+		!slices.Equal(d.Schedule, []time.Duration{0, time.Second, 2 * time.Second}) {
+		t.Errorf("set: %+v", d)
 	}
 }
