@@ -132,7 +132,8 @@ func TestLauncherFollowsRegistry(t *testing.T) {
 	if got, want := staticUpstreams(services), "contacts=127.0.0.1:8081,gateway=127.0.0.1:8080"; got != want {
 		t.Errorf("default registry: upstreams %q, want %q", got, want)
 	}
-	if got, want := topics(services), []string{"rapport.contacts.v1", "rapport.contacts.v1.dlq"}; !reflect.DeepEqual(got, want) {
+	// The gateway's own topic, of its webhook events, is made too.
+	if got, want := topics(services), []string{"rapport.contacts.v1", "rapport.contacts.v1.dlq", "rapport.webhooks.v1", "rapport.webhooks.v1.dlq"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("default registry: topics %v, want %v", got, want)
 	}
 
@@ -147,7 +148,7 @@ func TestLauncherFollowsRegistry(t *testing.T) {
 	if got, want := staticUpstreams(services), "contacts=127.0.0.1:8081,billing=127.0.0.1:8086,gateway=127.0.0.1:8080"; got != want {
 		t.Errorf("with billing: upstreams %q, want %q", got, want)
 	}
-	want := []string{"rapport.contacts.v1", "rapport.contacts.v1.dlq", "rapport.billing.v1", "rapport.billing.v1.dlq"}
+	want := []string{"rapport.contacts.v1", "rapport.contacts.v1.dlq", "rapport.billing.v1", "rapport.billing.v1.dlq", "rapport.webhooks.v1", "rapport.webhooks.v1.dlq"}
 	if got := topics(services); !reflect.DeepEqual(got, want) {
 		t.Errorf("with billing: topics %v, want %v", got, want)
 	}

@@ -22,7 +22,8 @@ type Service struct {
 	// (rapport.<context>.v1); empty for a service that publishes no events.
 	Context string
 	// Entry marks the public entry, the gateway: it has a port of its own,
-	// is shared by every tenant and routes to the others.
+	// is shared by every tenant and routes to the others. Its Context is
+	// that of its own events (webhooks), on the shared tier only.
 	Entry bool
 	// Built says the service exists under services/. A planned one has its
 	// routes (the gateway answers them 501 feature-not-installed) and a
@@ -133,12 +134,14 @@ func (r Registry) filter(keep func(Service) bool) Registry {
 }
 
 // Topics lists, for each service named that publishes events, its topic
-// for prefix followed by its dead-letter topic. Names the registry does not
-// hold are skipped.
+// for prefix followed by its dead-letter topic: a dedicated tenant's
+// topics. Names the registry does not hold are skipped, and so is the
+// entry: the gateway is shared by every tenant, its topic
+// (rapport.webhooks.v1) is the shared tier's only.
 func (r Registry) Topics(prefix string, names []string) []string {
 	var out []string
 	for _, n := range names {
-		if s, ok := r.Lookup(n); ok && s.Context != "" {
+		if s, ok := r.Lookup(n); ok && s.Context != "" && !s.Entry {
 			t := s.Topic(prefix)
 			out = append(out, t, events.DLQ(t))
 		}

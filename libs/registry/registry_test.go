@@ -29,8 +29,8 @@ func TestDefaultIsConsistent(t *testing.T) {
 		}
 		if s.Entry {
 			entries++
-			if s.Context != "" || len(s.Routes) > 0 {
-				t.Errorf("entry %s has a context or routes", s.Name)
+			if len(s.Routes) > 0 {
+				t.Errorf("entry %s has routes", s.Name)
 			}
 		}
 		for _, r := range s.Routes {
@@ -93,7 +93,7 @@ func TestTopics(t *testing.T) {
 		"t.acme.rapport.reporting.v1", "t.acme.rapport.reporting.v1.dlq",
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("Topics = %v, want %v (the gateway publishes none)", got, want)
+		t.Errorf("Topics = %v, want %v (the shared gateway's topic is no dedicated tenant's)", got, want)
 	}
 	if got := reg.Topics("", []string{"nothing", "gateway"}); len(got) != 0 {
 		t.Errorf("Topics of an unknown service and the gateway = %v, want none", got)
@@ -101,15 +101,18 @@ func TestTopics(t *testing.T) {
 	if got, want := registry.MustTopic("", registry.Contacts), "rapport.contacts.v1"; got != want {
 		t.Errorf("MustTopic = %q, want %q", got, want)
 	}
+	if got, want := registry.MustTopic("", registry.Gateway), "rapport.webhooks.v1"; got != want {
+		t.Errorf("MustTopic(gateway) = %q, want %q", got, want)
+	}
 }
 
 func TestMustTopicPanicsWithoutTopic(t *testing.T) {
 	defer func() {
 		if recover() == nil {
-			t.Error("MustTopic(gateway) did not panic")
+			t.Error("MustTopic(nothing) did not panic")
 		}
 	}()
-	registry.MustTopic("", registry.Gateway)
+	registry.MustTopic("", "nothing")
 }
 
 // TestAddedServiceHasTopic adds a service to a copy of the registry: its

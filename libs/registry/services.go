@@ -98,6 +98,9 @@ func Default() Registry {
 			{Prefix: "/v1/report-schedules"},
 			{Prefix: "/admin/v1/rebuild"},
 		}},
-		{Name: Gateway, Entry: true, Built: true},
+		// The gateway publishes its webhook subscriptions' events
+		// (rapport.webhooks.v1, from its outbox) and reads every topic into
+		// webhook deliveries.
+		{Name: Gateway, Context: "webhooks", Entry: true, Built: true},
 	}
 }
