@@ -48,6 +48,9 @@ func gatewayEnv(stateDir, addr, metricsAddr string) ([]string, error) {
 		"GATEWAY_DATA_KEY=" + base64.StdEncoding.EncodeToString(raw[:32]),
 		"GATEWAY_PLATFORM_TOKEN=" + platform,
 		"GATEWAY_SIGNING_KEYS=" + keyFile,
+		// Webhooks may go to http and loopback URLs: a receiver on this
+		// machine (the development setting).
+		"GATEWAY_WEBHOOK_ALLOW_PRIVATE=true",
 	}, nil
 }
 
