@@ -6,7 +6,7 @@
 // errors.
 //
 //	c, err := apiclient.New("https://crm.example.com", apiclient.StaticToken(key))
-//	rsp, err := c.GetContactWithResponse(ctx, id)
+//	rsp, err := c.GetContactWithResponse(ctx, id, nil)
 //	if err == nil {
 //		err = apiclient.Check(rsp.HTTPResponse, rsp.Body)
 //	}

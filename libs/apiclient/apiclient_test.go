@@ -55,7 +55,7 @@ func TestAPIClientCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rsp, err := c.GetContactWithResponse(ctx, "c1")
+	rsp, err := c.GetContactWithResponse(ctx, "c1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestAPIClientCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetContactWithResponse(ctx, "c1"); err != nil {
+	if _, err := c.GetContactWithResponse(ctx, "c1", nil); err != nil {
 		t.Fatal(err)
 	}
 	if auth != "Bearer eyJ.jwt" || ua != "crmctl/test" || calls != 1 {
@@ -83,7 +83,7 @@ func TestAPIClientCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetContactWithResponse(ctx, "c1"); err != nil {
+	if _, err := c.GetContactWithResponse(ctx, "c1", nil); err != nil {
 		t.Fatal(err)
 	}
 	if auth != "" {
@@ -95,7 +95,7 @@ func TestAPIClientCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetContactWithResponse(ctx, "c1"); err == nil {
+	if _, err := c.GetContactWithResponse(ctx, "c1", nil); err == nil {
 		t.Fatal("a failing token source did not fail the request")
 	}
 }
@@ -126,7 +126,7 @@ func TestAPIClientProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rsp, err := c.GetContactWithResponse(ctx, "bad")
+	rsp, err := c.GetContactWithResponse(ctx, "bad", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestAPIClientProblem(t *testing.T) {
 		t.Fatalf("Error() = %q, want %q", p.Error(), want)
 	}
 
-	rsp, err = c.GetContactWithResponse(ctx, "busy")
+	rsp, err = c.GetContactWithResponse(ctx, "busy", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestAPIClientProblem(t *testing.T) {
 		t.Fatalf("Check = %#v", err)
 	}
 
-	rsp, err = c.GetContactWithResponse(ctx, "same")
+	rsp, err = c.GetContactWithResponse(ctx, "same", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

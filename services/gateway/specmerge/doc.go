@@ -17,6 +17,13 @@
 // service's public pages, served under /public/v1 and listed at
 // /m/{tenant}/….
 //
+// The merge also documents what the gateway adds to every operation (the
+// ergonomics and ratelimit packages): the RateLimit-* headers on every
+// response (Retry-After on 429s), If-None-Match, the 200's ETag and a 304 on
+// every signed-in GET, and the fields parameter on every signed-in GET of a
+// list (a 200 object with an items array); Handler.ListFields tells the
+// ergonomics middleware the member names of a list's items.
+//
 // Handler serves the merged document and keeps it current: with a
 // discovery.Resolver it fetches each service's /openapi.json at start and
 // periodically, keeping a service's last good document when a fetch fails.

@@ -44,8 +44,9 @@ type Config struct {
 
 // document is one merged document as served.
 type document struct {
-	body []byte
-	etag string
+	body  []byte
+	etag  string
+	lists map[string][]string // list GETs' path templates → their items' members
 }
 
 // Handler serves the merged document at GET /openapi.json. It is safe for
@@ -84,8 +85,22 @@ func (h *Handler) publish() error {
 		return err
 	}
 	sum := sha256.Sum256(body)
-	h.doc.Store(&document{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`})
+	h.doc.Store(&document{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, lists: listIndex(body)})
 	return nil
+}
+
+// ListFields returns the member names of the items of the list a GET of path
+// answers, as the merged document describes them; ok is false when no list
+// GET of the document matches path. It is the ergonomics package's
+// Config.Fields.
+func (h *Handler) ListFields(path string) (names []string, ok bool) {
+	best := -1
+	for p, n := range h.doc.Load().lists {
+		if literal, match := matchTemplate(p, path); match && literal > best {
+			best, names = literal, n
+		}
+	}
+	return names, best >= 0
 }
 
 // Refresh fetches every service's document, keeps those that are valid on

@@ -91,6 +91,7 @@ func Merge(gateway []byte, services map[string][]byte) ([]byte, error) {
 			}
 		}
 	}
+	documentErgonomics(out)
 	out["openapi"] = Version
 	if len(arr(out, "servers")) == 0 {
 		out["servers"] = []any{map[string]any{"url": "/"}}

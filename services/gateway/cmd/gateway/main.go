@@ -17,11 +17,13 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/audit"
 	"github.com/rapport-crm/rapport/services/gateway/catalogue"
 	"github.com/rapport-crm/rapport/services/gateway/console"
+	"github.com/rapport-crm/rapport/services/gateway/ergonomics"
 	"github.com/rapport-crm/rapport/services/gateway/identity"
 	"github.com/rapport-crm/rapport/services/gateway/notify"
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
 	"github.com/rapport-crm/rapport/services/gateway/specmerge"
+	"github.com/rapport-crm/rapport/services/gateway/webhooks"
 )
 
 // main runs the command line: `gateway version`, `gateway migrate`, or
@@ -122,6 +124,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	// webhooks: anchor (issue 21, the webhooks' wiring)
+	hooks, err := startWebhooks(ctx, cfg, db, ids.Cursors(), metrics, logger)
+	if err != nil {
+		return err
+	}
 
 	if rdb != nil {
 		health.AddCheck("redis", func(ctx context.Context) error { return rdb.Ping(ctx).Err() })
@@ -160,7 +166,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	limited := ratelimit.Middleware(ratelimit.Config{Limiter: limiter, Tenant: cfg.TenantLimit, APIKey: cfg.APIKeyLimit, Logger: logger,
 		Metrics: gatewayMetrics})
 	audited := audit.Middleware(auditWriter, audit.Policy{Routes: routes, BulkReadLimit: cfg.AuditBulkRead})
-	guard := func(h http.Handler) http.Handler { return limited(audited(h)) }
+	// ergonomics: ETags, If-None-Match → 304 and fields= on the JSON reads of
+	// every signed-in route (the services' through ph and the gateway's own).
+	ergo := ergonomics.Middleware(ergonomics.Config{Fields: specs.ListFields})
+	guard := func(h http.Handler) http.Handler { return limited(audited(ergo(h))) }
 	authn := proxy.Authenticate(ids)
 
 	// The public port serves the probes but not /metrics (served on the
@@ -177,10 +186,12 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
 	notify.Mount(mux, notes, func(h http.Handler) http.Handler { return authn(guard(h)) })
 	// webhooks-mount: anchor (issue 21, the webhooks' API)
+	webhooks.Mount(mux, hooks, func(h http.Handler) http.Handler { return authn(guard(h)) })
 	// Every other path goes to the services, but for the GETs of paths no
 	// API owns: those are the web console's (its assets, and index.html for
 	// its own routes).
 	// ergonomics: anchor (issue 21, conditional GETs and sparse fieldsets around ph)
+	// (applied inside guard above, so ph and the gateway's own routes have them)
 	api := proxy.RequireRoute(routes)(authn(guard(ph)))
 	web, err := console.New(console.Assets(), func(p string) bool { _, ok := routes.Lookup(p); return ok || console.IsAPIPath(p) }, api)
 	if err != nil {
