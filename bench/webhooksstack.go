@@ -18,9 +18,6 @@ import (
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
-// webhooksTopic is the gateway's own topic of webhook events.
-const webhooksTopic = "rapport.webhooks.v1"
-
 // webhooksStack is the gateway alone with its Kafka's brokers.
 type webhooksStack struct {
 	*gatewayStack
@@ -30,8 +27,8 @@ type webhooksStack struct {
 // startWebhooksStack builds the gateway and starts it alone (no service
 // behind it: STATIC_UPSTREAMS names an address nothing listens on) on a
 // scratch database and an in-process Kafka holding every built service's
-// topic and the gateway's rapport.webhooks.v1, each with its dead-letter
-// topic, partitions partitions each: the webhooks' consumer reads them all.
+// topic (the gateway's own rapport.webhooks.v1 too), each with its
+// dead-letter topic, partitions partitions each: the webhooks' consumer reads them all.
 // GATEWAY_WEBHOOK_ALLOW_PRIVATE lets it deliver to the bench's receiver
 // on 127.0.0.1. The caller must Close the stack, also on error.
 func startWebhooksStack(ctx context.Context, root string) (*webhooksStack, error) {
@@ -50,7 +47,8 @@ func startWebhooksStack(ctx context.Context, root string) (*webhooksStack, error
 		return s, err
 	}
 	s.close = append(s.close, func() { db.Drop() }) //nolint:errcheck // best effort
-	seeded := []string{webhooksTopic, events.DLQ(webhooksTopic)}
+	// The gateway's own rapport.webhooks.v1 among them.
+	var seeded []string
 	for _, svc := range registry.Default().Built() {
 		if svc.Context != "" {
 			t := svc.Topic("")

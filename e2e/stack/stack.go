@@ -55,7 +55,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	topic, salesTopic := registry.MustTopic("", registry.Contacts), registry.MustTopic("", registry.Sales)
 	supportTopic, marketingTopic := registry.MustTopic("", registry.Support), registry.MustTopic("", registry.Marketing)
 	reportingTopic := registry.MustTopic("", registry.Reporting)
-	webhooksTopic := WebhooksTopic // the gateway's own outbox: its webhook subscriptions' events
+	webhooksTopic := registry.MustTopic("", registry.Gateway) // the gateway's own outbox: its webhook subscriptions' events
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic),
 		supportTopic, events.DLQ(supportTopic), marketingTopic, events.DLQ(marketingTopic), reportingTopic, events.DLQ(reportingTopic),
 		webhooksTopic, events.DLQ(webhooksTopic)))
@@ -140,10 +140,6 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	))
 	return s
 }
-
-// WebhooksTopic is the topic of the gateway's webhook events
-// (dev.rapport.webhooks.*), rapport.webhooks.v1.
-const WebhooksTopic = "rapport.webhooks.v1"
 
 // WebhookSchedule is the stack's GATEWAY_WEBHOOK_SCHEDULE: a delivery is
 // tried six times within about five seconds, then fails.
