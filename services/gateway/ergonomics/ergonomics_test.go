@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-crm/rapport/services/gateway/ergonomics"
 )
@@ -35,6 +36,9 @@ func upstream(t *testing.T, cfg ergonomics.Config) (*httptest.Server, *string) {
 			_, _ = io.WriteString(w, "id,firstName\nc1,Ada\n")
 		case "/v1/stream":
 			w.Header().Set("Content-Type", "text/event-stream")
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				t.Errorf("flush: %v", err)
+			}
 			_, _ = io.WriteString(w, "data: 1\n\n")
 			w.(http.Flusher).Flush()
 		case "/v1/big":
@@ -166,5 +170,30 @@ func TestErgonomicsFieldsFromDocument(t *testing.T) {
 	*query = "untouched"
 	if rsp, body := get(t, gw.URL+"/v1/contacts?fields=email,shoeSize"); rsp.StatusCode != 400 || !strings.Contains(body, "shoeSize") || *query != "untouched" {
 		t.Fatalf("%d %s, upstream asked: %q", rsp.StatusCode, body, *query)
+	}
+}
+
+// TestErgonomicsStreamFlushes: an event stream's first Flush, before any
+// event, sends its headers through the middleware at once.
+func TestErgonomicsStreamFlushes(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(ergonomics.Middleware(ergonomics.Config{})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		if err := http.NewResponseController(w).Flush(); err != nil {
+			t.Errorf("flush: %v", err)
+		}
+		<-release // the client has the headers before any event
+		_, _ = io.WriteString(w, "data: 1\n\n")
+	})))
+	defer srv.Close()
+	defer close(release)
+	client := &http.Client{Timeout: 10 * time.Second}
+	rsp, err := client.Get(srv.URL + "/v1/notifications/stream")
+	if err != nil {
+		t.Fatalf("the headers did not come before the first event: %v", err)
+	}
+	defer rsp.Body.Close()
+	if rsp.StatusCode != 200 || rsp.Header.Get("Content-Type") != "text/event-stream" || rsp.Header.Get("ETag") != "" {
+		t.Fatalf("%d %v", rsp.StatusCode, rsp.Header)
 	}
 }

@@ -65,9 +65,13 @@ func (rec *recorder) Write(p []byte) (int, error) {
 }
 
 // Flush flushes an answer written through (an event stream); a buffered one
-// is written whole at the end.
+// is written whole at the end. A Flush before any Write sends the status,
+// as net/http's own does.
 func (rec *recorder) Flush() {
-	if rec.decided && !rec.buffering {
+	if !rec.decided {
+		rec.WriteHeader(http.StatusOK)
+	}
+	if !rec.buffering {
 		_ = http.NewResponseController(rec.w).Flush() // a writer that cannot flush writes at the end anyway
 	}
 }
