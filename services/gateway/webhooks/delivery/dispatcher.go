@@ -86,61 +86,58 @@ func (d *Dispatcher) poke() {
 	}
 }
 
-// pass claims the due deliveries of up to tenantsPerPass tenants, as many
-// as there are free workers, and starts sending each; it returns how many
-// it claimed.
+// pass claims due deliveries of up to tenantsPerPass tenants, each
+// tenant at most its share of the workers (so one tenant's backlog does not
+// hold the others' back), and starts sending each; it returns how many it
+// claimed. Run passes again at once while a pass claims some.
 func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (int, error) {
 	tenants, err := dueTenants(ctx, d.db, tenantsPerPass)
-	if err != nil {
+	if err != nil || len(tenants) == 0 {
 		return 0, err
 	}
+	share := max(1, d.cfg.Workers/len(tenants))
 	claimed := 0
 	for _, tenant := range tenants {
-		for {
-			free, err := d.acquire(ctx)
-			if err != nil {
-				return claimed, err
-			}
-			var jobs []job
-			err = pg.WithTenantTx(ctx, d.db, tenant, func(tx *sqlx.Tx) error {
-				jobs, err = claim(ctx, tx, free, d.cfg.Timeout+leaseMargin)
-				return err
-			})
-			if err != nil {
-				jobs = nil // rolled back: nothing leased
-			}
-			for range free - len(jobs) {
-				<-d.slots
-			}
-			if err != nil {
-				return claimed, err
-			}
-			claimed += len(jobs)
-			for i := range jobs {
-				wg.Add(1)
-				go func(j *job) {
-					defer func() { <-d.slots; d.poke(); wg.Done() }()
-					d.deliver(ctx, j)
-				}(&jobs[i])
-			}
-			if len(jobs) < free {
-				break
-			}
+		free, err := d.acquire(ctx, share)
+		if err != nil {
+			return claimed, err
+		}
+		var jobs []job
+		err = pg.WithTenantTx(ctx, d.db, tenant, func(tx *sqlx.Tx) error {
+			jobs, err = claim(ctx, tx, free, d.cfg.Timeout+leaseMargin)
+			return err
+		})
+		if err != nil {
+			jobs = nil // rolled back: nothing leased
+		}
+		for range free - len(jobs) {
+			<-d.slots
+		}
+		if err != nil {
+			return claimed, err
+		}
+		claimed += len(jobs)
+		for i := range jobs {
+			wg.Add(1)
+			go func(j *job) {
+				defer func() { <-d.slots; d.poke(); wg.Done() }()
+				d.deliver(ctx, j)
+			}(&jobs[i])
 		}
 	}
 	return claimed, nil
 }
 
-// acquire takes one worker slot, waiting for it, and every other free
-// one; it returns how many it took.
-func (d *Dispatcher) acquire(ctx context.Context) (int, error) {
+// acquire takes one worker slot, waiting for it, and other free ones up
+// to limit in all; it returns how many it took.
+func (d *Dispatcher) acquire(ctx context.Context, limit int) (int, error) {
 	select {
 	case d.slots <- struct{}{}:
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
 	n := 1
-	for {
+	for n < limit {
 		select {
 		case d.slots <- struct{}{}:
 			n++
@@ -148,4 +145,5 @@ func (d *Dispatcher) acquire(ctx context.Context) (int, error) {
 			return n, nil
 		}
 	}
+	return n, nil
 }

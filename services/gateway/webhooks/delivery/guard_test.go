@@ -1,8 +1,14 @@
 package delivery
 
 import (
+	"bytes"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -109,5 +115,50 @@ func TestDeliverySign(t *testing.T) {
 	}
 	if id := MessageID("01a25148-6a20-74c5-8e26-60ca8bd7326d"); id != "msg_01a251486a2074c58e2660ca8bd7326d" {
 		t.Errorf("MessageID = %s", id)
+	}
+}
+
+// TestDeliveryRedirects: a delivery follows a redirect (307 keeps the POST
+// and its body) but not a fourth one, nor one to a scheme refused.
+func TestDeliveryRedirects(t *testing.T) {
+	e := newEnv(t)
+	var mu sync.Mutex
+	var hops int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		switch r.URL.Path {
+		case "/moved":
+			http.Redirect(w, r, "/here", http.StatusTemporaryRedirect)
+		case "/here":
+			if r.Method != http.MethodPost || !bytes.Contains(body, []byte("specversion")) {
+				w.WriteHeader(http.StatusBadRequest)
+			}
+		default: // /loop/n redirects for ever
+			mu.Lock()
+			hops++
+			mu.Unlock()
+			http.Redirect(w, r, "/loop"+r.URL.Path, http.StatusTemporaryRedirect)
+		}
+	}))
+	defer srv.Close()
+	moved := e.delivery(t, e.subscription(t, srv.URL+"/moved", NewSecret()), "a")
+	loop := e.delivery(t, e.subscription(t, srv.URL+"/loop", NewSecret()), "a")
+	e.run(t, Config{Schedule: []time.Duration{0}})
+	eventually(t, "the moved delivery made", func() bool { return e.read(t, moved).Status == "succeeded" })
+	eventually(t, "the looping delivery failed", func() bool { return e.read(t, loop).Status == "failed" })
+	if as := e.attempts(t, loop); len(as) != 1 || !strings.Contains(as[0].Error, "more than 3 redirects") {
+		t.Errorf("looping attempts %+v", as)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if hops != 4 {
+		t.Errorf("%d requests of the loop, want 4 (the first and 3 redirects)", hops)
+	}
+
+	client := NewClient(Guard{}, false, time.Second)
+	to, _ := http.NewRequest(http.MethodPost, "http://93.184.216.34/", nil)
+	from, _ := http.NewRequest(http.MethodPost, "https://93.184.216.34/", nil)
+	if err := client.CheckRedirect(to, []*http.Request{from}); !errors.Is(err, ErrRedirect) {
+		t.Errorf("a redirect from https to http: %v, want ErrRedirect", err)
 	}
 }

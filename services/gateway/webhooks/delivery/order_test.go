@@ -158,3 +158,33 @@ func TestDeliveryWokenByNotify(t *testing.T) {
 	}
 	eventually(t, "the delivery made", func() bool { return e.read(t, id).Status == "succeeded" })
 }
+
+// TestDeliveryLease: a delivery leased by another replica (locked_until
+// ahead) is left alone, and sent once the lease has run out (as when that
+// replica stopped while sending it).
+func TestDeliveryLease(t *testing.T) {
+	e := newEnv(t)
+	rc := &receiver{}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	sub := e.subscription(t, srv.URL, NewSecret())
+	held, free := e.delivery(t, sub, "a"), e.delivery(t, sub, "b")
+	if _, err := e.admin.Exec(`UPDATE webhook_deliveries SET locked_until = now() + interval '1 hour' WHERE id = $1`, held); err != nil {
+		t.Fatal(err)
+	}
+	e.run(t, Config{Poll: 20 * time.Millisecond})
+	eventually(t, "the free delivery made", func() bool { return e.read(t, free).Status == "succeeded" })
+	time.Sleep(100 * time.Millisecond) // passes that would take it
+	if r := e.read(t, held); r.Status != "pending" || r.Attempts != 0 {
+		t.Errorf("the held delivery %+v, want untouched while leased", r)
+	}
+	if _, err := e.admin.Exec(`UPDATE webhook_deliveries SET locked_until = now() - interval '1 second' WHERE id = $1`, held); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the held delivery made after its lease", func() bool { return e.read(t, held).Status == "succeeded" })
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(rc.subjects) != 2 {
+		t.Errorf("requests %v, want one per delivery", rc.subjects)
+	}
+}
