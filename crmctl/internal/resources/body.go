@@ -26,9 +26,9 @@ func (b *bodyFlags) add(cmd *cobra.Command) {
 	cmd.MarkFlagsOneRequired("file", "set")
 }
 
-// body returns the request body as a JSON object: the file's, with every
+// body returns the request body, a JSON object: the file's, with every
 // --set applied on top.
-func (b *bodyFlags) body(in io.Reader) (map[string]any, error) {
+func (b *bodyFlags) body(in io.Reader) ([]byte, error) {
 	doc := map[string]any{}
 	if b.file != "" {
 		var data []byte
@@ -54,7 +54,7 @@ func (b *bodyFlags) body(in io.Reader) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	return doc, nil
+	return json.Marshal(doc)
 }
 
 // set applies one key=value to doc.

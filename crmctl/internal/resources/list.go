@@ -2,11 +2,11 @@ package resources
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -55,16 +55,13 @@ func list(cmd *cobra.Command, r Resource, f listFlags) error {
 	if f.limit < 0 {
 		return session.Usagef("--limit must not be negative")
 	}
-	q := url.Values{}
+	q := url.Values{} // filter, sort and fields: the same query parameters for every resource
 	if f.filter != "" {
 		filter, err := readFilter(f.filter)
 		if err != nil {
 			return err
 		}
 		q.Set("filter", filter)
-	}
-	if f.limit > 0 {
-		q.Set("limit", strconv.Itoa(f.limit))
 	}
 	if f.sort != "" {
 		q.Set("sort", f.sort)
@@ -76,17 +73,31 @@ func list(cmd *cobra.Command, r Resource, f listFlags) error {
 	if err != nil {
 		return err
 	}
+	query := func(_ context.Context, req *http.Request) error {
+		v := req.URL.Query()
+		for k, vs := range q {
+			v[k] = vs
+		}
+		req.URL.RawQuery = v.Encode()
+		return nil
+	}
+	var limit *int
+	if f.limit > 0 {
+		limit = &f.limit
+	}
+	var cursor *string
 	items := []map[string]any{}
 	for {
 		var p page
-		if _, err := c.JSON(cmd.Context(), http.MethodGet, r.Path()+"?"+q.Encode(), nil, &p, nil); err != nil {
+		res, err := callsOf[r.Name].list(cmd.Context(), c.API, limit, cursor, query)
+		if _, err := session.Decode(res, err, &p); err != nil {
 			return err
 		}
 		items = append(items, p.Items...)
 		if !f.all || p.NextCursor == "" {
 			break
 		}
-		q.Set("cursor", p.NextCursor)
+		cursor = &p.NextCursor
 	}
 	cols := r.Columns
 	if len(f.fields) > 0 {

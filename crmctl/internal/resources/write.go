@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,7 +30,8 @@ func newCreate(r Resource) *cobra.Command {
 				return err
 			}
 			var rec map[string]any
-			if _, err := c.JSON(cmd.Context(), http.MethodPost, r.Path(), body, &rec, nil); err != nil {
+			res, err := callsOf[r.Name].create(cmd.Context(), c.API, bytes.NewReader(body))
+			if _, err := session.Decode(res, err, &rec); err != nil {
 				return err
 			}
 			return session.Print(cmd, rec, r.Columns)
@@ -74,12 +76,9 @@ func newUpdate(r Resource) *cobra.Command {
 					tag = quoteVersion(v)
 				}
 			}
-			hdr := http.Header{"Content-Type": {"application/merge-patch+json"}}
-			if tag != "" {
-				hdr.Set("If-Match", tag)
-			}
 			var rec map[string]any
-			if _, err := c.JSON(cmd.Context(), http.MethodPatch, path, body, &rec, hdr); err != nil {
+			res, err := callsOf[r.Name].update(cmd.Context(), c.API, args[0], tag, bytes.NewReader(body))
+			if _, err := session.Decode(res, err, &rec); err != nil {
 				return err
 			}
 			return session.Print(cmd, rec, r.Columns)

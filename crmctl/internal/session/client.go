@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rapport-crm/rapport/crmctl/internal/config"
+	"github.com/rapport-crm/rapport/libs/apiclient"
+	"github.com/rapport-crm/rapport/libs/version"
 )
 
 // Client is the signed-in client of one gateway and tenant.
@@ -21,8 +23,26 @@ type Client struct {
 	// HTTP sends requests with the profile's access token, refreshing it
 	// when it expires; use it for streams and raw requests.
 	HTTP *http.Client
+	// API is libs/apiclient's client over HTTP; its answers go through
+	// Decode.
+	API apiclient.ClientInterface
 	// Profile is the sign-in the client uses.
 	Profile config.Profile
+}
+
+// userAgent is the User-Agent of crmctl's requests.
+func userAgent() string {
+	v, _ := version.Get()
+	return "crmctl/" + v
+}
+
+// newClient returns the Client of base sending requests through h.
+func newClient(base string, h *http.Client, p config.Profile) (*Client, error) {
+	api, err := apiclient.New(base, nil, apiclient.WithHTTPClient(h), apiclient.WithUserAgent(userAgent()))
+	if err != nil {
+		return nil, fmt.Errorf("the gateway's URL %q: %w", base, err)
+	}
+	return &Client{Base: base, HTTP: h, API: api.ClientInterface, Profile: p}, nil
 }
 
 // NewClient returns the signed-in client of the profile that the global
@@ -43,7 +63,7 @@ func NewClient(cmd *cobra.Command) (*Client, error) {
 		return nil, ErrNotLoggedIn
 	}
 	t := &tokenTransport{base: http.DefaultTransport, profile: p, path: path}
-	return &Client{Base: p.Gateway, HTTP: &http.Client{Transport: t}, Profile: p}, nil
+	return newClient(p.Gateway, &http.Client{Transport: t}, p)
 }
 
 // Do sends a request to path (relative to the gateway) with body (nil for
@@ -82,13 +102,21 @@ func (c *Client) JSON(ctx context.Context, method, path string, in, out any, hea
 		body = b
 	}
 	res, err := c.Do(ctx, method, path, body, header)
+	return Decode(res, err, out)
+}
+
+// Decode reads an answer (of Do or of API) and closes its body: a 2xx
+// answer's JSON goes into out (unless nil), an error answer becomes a
+// *Problem. It returns the answer's headers.
+func Decode(res *http.Response, err error, out any) (http.Header, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer res.Body.Close()
+	where := res.Request.Method + " " + res.Request.URL.Path
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
 	if err := Check(res.StatusCode, b); err != nil {
 		return res.Header, err
@@ -97,7 +125,7 @@ func (c *Client) JSON(ctx context.Context, method, path string, in, out any, hea
 		d := json.NewDecoder(bytes.NewReader(b))
 		d.UseNumber()
 		if err := d.Decode(out); err != nil {
-			return res.Header, fmt.Errorf("%s %s: decode: %w", method, path, err)
+			return res.Header, fmt.Errorf("%s: decode: %w", where, err)
 		}
 	}
 	return res.Header, nil
@@ -121,8 +149,8 @@ func Check(status int, body []byte) error {
 
 // NewStatic returns a client of the gateway at base that sends token as
 // it is (a platform token or an API key), never refreshing it.
-func NewStatic(base, token string) *Client {
-	return &Client{Base: strings.TrimSuffix(base, "/"), HTTP: &http.Client{Transport: bearer{token: token, base: http.DefaultTransport}}}
+func NewStatic(base, token string) (*Client, error) {
+	return newClient(strings.TrimSuffix(base, "/"), &http.Client{Transport: bearer{token: token, base: http.DefaultTransport}}, config.Profile{})
 }
 
 // bearer adds a fixed bearer token to every request.

@@ -3,16 +3,16 @@
 package tenants
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
-	"net/http"
-	"net/url"
 	"os"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rapport-crm/rapport/crmctl/internal/config"
 	"github.com/rapport-crm/rapport/crmctl/internal/session"
+	"github.com/rapport-crm/rapport/libs/apiclient"
 	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 )
 
@@ -58,7 +58,7 @@ func client(cmd *cobra.Command) (*session.Client, error) {
 	if gw == "" {
 		return nil, session.Usagef("no gateway: pass --gateway")
 	}
-	return session.NewStatic(gw, token), nil
+	return session.NewStatic(gw, token)
 }
 
 // newList is `crmctl tenants list`.
@@ -75,9 +75,9 @@ func newList() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			q := url.Values{}
+			var params apiclient.ListTenantsParams
 			if limit > 0 {
-				q.Set("limit", strconv.Itoa(limit))
+				params.Limit = &limit
 			}
 			items := []gatewayadmin.Tenant{}
 			for {
@@ -85,14 +85,15 @@ func newList() *cobra.Command {
 					Items      []gatewayadmin.Tenant `json:"items"`
 					NextCursor string                `json:"nextCursor"`
 				}
-				if _, err := c.JSON(cmd.Context(), http.MethodGet, "/admin/v1/tenants?"+q.Encode(), nil, &p, nil); err != nil {
+				res, err := c.API.ListTenants(cmd.Context(), &params)
+				if _, err := session.Decode(res, err, &p); err != nil {
 					return err
 				}
 				items = append(items, p.Items...)
 				if !all || p.NextCursor == "" {
 					break
 				}
-				q.Set("cursor", p.NextCursor)
+				params.Cursor = &p.NextCursor
 			}
 			return session.Print(cmd, items, columns)
 		},
@@ -123,7 +124,12 @@ func newCreate() *cobra.Command {
 				Tenant gatewayadmin.Tenant     `json:"tenant"`
 				Admin  gatewayadmin.Invitation `json:"admin"`
 			}
-			if _, err := c.JSON(cmd.Context(), http.MethodPost, "/admin/v1/tenants", t, &out, nil); err != nil {
+			body, err := json.Marshal(t)
+			if err != nil {
+				return err
+			}
+			res, err := c.API.CreateTenantWithBody(cmd.Context(), "application/json", bytes.NewReader(body))
+			if _, err := session.Decode(res, err, &out); err != nil {
 				return err
 			}
 			return session.Print(cmd, out, []string{"tenant", "admin"})
@@ -154,8 +160,13 @@ func newStatus(verb, short string) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			call := c.API.SuspendTenant
+			if verb == "resume" {
+				call = c.API.ResumeTenant
+			}
 			var t gatewayadmin.Tenant
-			if _, err := c.JSON(cmd.Context(), http.MethodPost, "/admin/v1/tenants/"+url.PathEscape(args[0])+"/"+verb, nil, &t, nil); err != nil {
+			res, err := call(cmd.Context(), args[0])
+			if _, err := session.Decode(res, err, &t); err != nil {
 				return err
 			}
 			return session.Print(cmd, t, columns)
