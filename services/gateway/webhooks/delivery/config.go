@@ -15,8 +15,11 @@ const Channel = "rapport_webhooks"
 
 // Defaults of Config.
 const (
-	DefaultWorkers      = 32
-	DefaultTimeout      = 15 * time.Second
+	// DefaultWorkers is Config.Workers' default.
+	DefaultWorkers = 32
+	// DefaultTimeout is Config.Timeout's default.
+	DefaultTimeout = 15 * time.Second
+	// DefaultDisableAfter is Config.DisableAfter's default.
 	DefaultDisableAfter = 72 * time.Hour
 )
 
