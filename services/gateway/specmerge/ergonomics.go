@@ -42,7 +42,6 @@ func ergonomicsComponents() map[string]map[string]any {
 			"RateLimitReset":     integer("Seconds until that quota is whole again."),
 			etagHeader: map[string]any{"description": "The representation's entity tag: the record's version, or a hash of the body. " +
 				"Send it back in If-None-Match to be answered 304 when nothing changed.", "schema": map[string]any{"type": "string"}},
-			retryAfterHeader: integer("Seconds to wait before retrying."),
 		},
 		"parameters": {
 			fieldsParam: map[string]any{"name": "fields", "in": "query", "style": "form", "explode": false,
@@ -109,8 +108,9 @@ func documentErgonomics(doc map[string]any) {
 				for c, h := range rateLimitHeaders {
 					addHeader(rm, h, c)
 				}
-				if code == "429" {
-					addHeader(rm, "Retry-After", retryAfterHeader)
+				if code == "429" && addHeader(rm, "Retry-After", retryAfterHeader) {
+					obj(comps, "headers")[retryAfterHeader] = map[string]any{"description": "Seconds to wait before retrying.",
+						"schema": map[string]any{"type": "integer", "minimum": 0}}
 				}
 			}
 		}
@@ -118,15 +118,16 @@ func documentErgonomics(doc map[string]any) {
 }
 
 // addHeader refers a response to the header component c under name, unless
-// it declares that header already.
-func addHeader(response map[string]any, name, c string) {
+// it declares that header already; it reports whether it added the reference.
+func addHeader(response map[string]any, name, c string) bool {
 	headers := obj(response, "headers")
 	for h := range headers {
 		if strings.EqualFold(h, name) {
-			return
+			return false
 		}
 	}
 	headers[name] = ref("headers", c)
+	return true
 }
 
 // addParam refers op to the parameter component c, unless it or its path
