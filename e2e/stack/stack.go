@@ -138,6 +138,9 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"AUTH_JWKS_URL="+s.GatewayURL+"/.well-known/jwks.json",
 		"CURSOR_KEY="+randomHex(32),
 	))
+	// Registered last, so it runs first at the end: every event the test made
+	// the services publish must be in the gateway's event catalogue.
+	t.Cleanup(func() { s.CheckEventTypes(t) })
 	return s
 }
 
