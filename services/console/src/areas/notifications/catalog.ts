@@ -17,6 +17,7 @@ export const catalog: Catalog = {
     "notifications.kind.quote.approved": "{actor} approved your quote {number} “{name}”",
     "notifications.kind.quote.rejected": "{actor} rejected your quote {number} “{name}”: {comment}",
     "notifications.kind.note.mention": "{actor} mentioned you: {excerpt}",
+    "notifications.kind.webhook.disabled": "The webhook to {url} was disabled: {reason}",
     "notifications.kind.unknown": "A notification of a kind this console does not know ({kind})",
     "notifications.entity.contact": "contact",
     "notifications.entity.account": "account",
@@ -36,6 +37,7 @@ export const catalog: Catalog = {
     "notifications.prefs.name.quote.approved": "My quote is approved",
     "notifications.prefs.name.quote.rejected": "My quote is rejected",
     "notifications.prefs.name.note.mention": "I am mentioned in a note",
+    "notifications.prefs.name.webhook.disabled": "A webhook subscription is disabled after failing",
   },
   zh: {
     "notifications.bell": "通知",
@@ -52,6 +54,7 @@ export const catalog: Catalog = {
     "notifications.kind.quote.approved": "{actor} 批准了您的报价单 {number}“{name}”",
     "notifications.kind.quote.rejected": "{actor} 驳回了您的报价单 {number}“{name}”：{comment}",
     "notifications.kind.note.mention": "{actor} 提到了您：{excerpt}",
+    "notifications.kind.webhook.disabled": "发往 {url} 的 Webhook 已停用：{reason}",
     "notifications.kind.unknown": "一条本控制台无法识别的通知（{kind}）",
     "notifications.entity.contact": "联系人",
     "notifications.entity.account": "客户",
@@ -71,5 +74,6 @@ export const catalog: Catalog = {
     "notifications.prefs.name.quote.approved": "我的报价单已批准",
     "notifications.prefs.name.quote.rejected": "我的报价单被驳回",
     "notifications.prefs.name.note.mention": "有人在备注中提到我",
+    "notifications.prefs.name.webhook.disabled": "Webhook 订阅因持续失败而停用",
   },
 };
