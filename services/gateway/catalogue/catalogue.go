@@ -98,12 +98,6 @@ func Parse(doc []byte) (*Catalogue, error) {
 // modify it.
 func (c *Catalogue) Document() []byte { return c.doc }
 
-// ETag returns the document's strong entity tag.
-func (c *Catalogue) ETag() string { return c.etag }
-
-// Channels returns the channels, sorted by key.
-func (c *Catalogue) Channels() []Channel { return slices.Clone(c.channels) }
-
 // Types returns every event type, sorted.
 func (c *Catalogue) Types() []string {
 	return slices.Sorted(maps.Keys(c.messages))
