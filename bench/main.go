@@ -22,7 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "", "markdown file to write (default <repo root>/bench/results.md)")
-	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales", "console", "support", "marketing", "reporting" or "webhooks"`)
+	only := flag.String("only", "", `run one step and print its section instead of writing the report: "gateway", "contacts", "scale", "operator", "reminders", "timeline", "import", "sales", "console", "support", "marketing", "reporting", "webhooks" or "crmctl"`)
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -55,8 +55,10 @@ func main() {
 		fn = func() error { return runReportingOnly(ctx) }
 	case "webhooks":
 		fn = func() error { return runWebhooksOnly(ctx) }
+	case "crmctl":
+		fn = func() error { return runCrmctlOnly(ctx) }
 	default:
-		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\", \"support\", \"marketing\", \"reporting\" and \"webhooks\"\n", *only)
+		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\", \"support\", \"marketing\", \"reporting\", \"webhooks\" and \"crmctl\"\n", *only)
 		os.Exit(2)
 	}
 	if err := fn(); err != nil {
@@ -186,6 +188,10 @@ func run(ctx context.Context, out string) (err error) {
 	}})
 	steps = append(steps, step{"webhooks", func() (err error) {
 		r.Webhooks, err = measureWebhooks(ctx, root)
+		return
+	}})
+	steps = append(steps, step{"crmctl", func() (err error) {
+		r.Crmctl, err = measureCrmctl(ctx, root)
 		return
 	}})
 	for _, s := range steps {

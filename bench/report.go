@@ -63,6 +63,9 @@ type results struct {
 	// Webhooks is part 15, the gateway's webhook deliveries of contact
 	// events to subscribers against a plain Go client.
 	Webhooks webhooksRun
+	// Crmctl is part 16, crmctl import of 1,000,000 contacts through the
+	// gateway against a plain Go client, and crmctl's peak memory.
+	Crmctl crmctlRun
 }
 
 // Goals the outbox is held to.
@@ -161,6 +164,7 @@ func writeMarkdown(w io.Writer, r results) {
 	writeMarketingSection(w, r.Marketing)
 	writeReportingSection(w, r.Reporting)
 	writeWebhooksSection(w, r.Webhooks)
+	writeCrmctlSection(w, r.Crmctl)
 }
 
 // writeSummary prints the headline numbers.
@@ -211,6 +215,7 @@ func writeSummary(w io.Writer, r results) {
 		goalSegmentLagP99, mk.Send.Rate(), mk.Send.RawRate(), mk.Send.Rate()/mk.Send.RawRate(), goalSendRatio, ms(mk.Track.Gateway.P99), mk.Track.Rate, ms(goalTrackP99))
 	writeReportingSummary(w, r.Reporting)
 	writeWebhooksSummary(w, r.Webhooks)
+	writeCrmctlSummary(w, r.Crmctl)
 	for _, p := range r.Latency {
 		fmt.Fprintf(w, "latency (MaxWait %s): raw p50 %s p99 %s; outbox p50 %s p99 %s (goal p99 ≤ %s)\n",
 			p.MaxWait, ms(p.Raw.P50), ms(p.Raw.P99), ms(p.Outbox.P50), ms(p.Outbox.P99), ms(goalP99))
