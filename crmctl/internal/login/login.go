@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strings"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/rapport-crm/rapport/crmctl/internal/config"
 	"github.com/rapport-crm/rapport/crmctl/internal/session"
+	"github.com/rapport-crm/rapport/libs/apiclient"
 )
 
 // errNoPassword is a password login without a terminal or --password-stdin.
@@ -137,8 +137,11 @@ func password(cmd *cobra.Command, fromStdin bool) (string, error) {
 // passwordLogin posts the credentials to POST /v1/auth/login.
 func passwordLogin(ctx context.Context, gateway, tenant, email, pw string) (session.Tokens, error) {
 	var tok session.Tokens
-	c := &session.Client{Base: gateway, HTTP: http.DefaultClient}
-	body := map[string]string{"tenant": tenant, "email": email, "password": pw}
-	_, err := c.JSON(ctx, http.MethodPost, "/v1/auth/login", body, &tok, nil)
+	c, err := session.NewStatic(gateway, "")
+	if err != nil {
+		return tok, err
+	}
+	res, err := c.API.Login(ctx, apiclient.LoginRequest{Tenant: tenant, Email: email, Password: pw})
+	_, err = session.Decode(res, err, &tok)
 	return tok, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rapport-crm/rapport/crmctl/internal/config"
 	"github.com/rapport-crm/rapport/crmctl/internal/session"
+	"github.com/rapport-crm/rapport/libs/apiclient"
 )
 
 // NewLogout returns `crmctl logout`.
@@ -33,9 +34,12 @@ func NewLogout() *cobra.Command {
 				return session.ErrNotLoggedIn
 			}
 			if p.RefreshToken != "" {
-				c := &session.Client{Base: p.Gateway, HTTP: http.DefaultClient}
-				body := map[string]string{"refreshToken": p.RefreshToken}
-				if _, err := c.JSON(cmd.Context(), http.MethodPost, "/v1/auth/logout", body, nil, nil); err != nil {
+				c, err := session.NewStatic(p.Gateway, "")
+				if err != nil {
+					return err
+				}
+				res, err := c.API.Logout(cmd.Context(), &apiclient.LogoutParams{}, apiclient.RefreshRequest{RefreshToken: &p.RefreshToken})
+				if _, err := session.Decode(res, err, nil); err != nil {
 					if p, ok := err.(*session.Problem); !ok || p.Status != http.StatusUnauthorized {
 						return err
 					}

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rapport-crm/rapport/crmctl/internal/session"
+	"github.com/rapport-crm/rapport/libs/apiclient"
 )
 
 // ssoTimeout bounds how long crmctl waits for the browser's sign-in.
@@ -84,9 +85,12 @@ func ssoLogin(cmd *cobra.Command, gateway, tenant string, browser bool) (session
 	if cb.err != "" || cb.code == "" {
 		return tok, fmt.Errorf("the single sign-on failed: %s", cb.err)
 	}
-	c := &session.Client{Base: gateway, HTTP: http.DefaultClient}
-	body := map[string]string{"code": cb.code, "verifier": verifier}
-	_, err = c.JSON(ctx, http.MethodPost, "/v1/auth/oidc/cli-token", body, &tok, nil)
+	c, err := session.NewStatic(gateway, "")
+	if err != nil {
+		return tok, err
+	}
+	res, err := c.API.ExchangeSSOCode(ctx, apiclient.ExchangeSSOCodeJSONRequestBody{Code: cb.code, Verifier: verifier})
+	_, err = session.Decode(res, err, &tok)
 	return tok, err
 }
 

@@ -15,6 +15,7 @@ const mergePatch = "application/merge-patch+json"
 // list's filter, sort and fields travel as query parameters that ed adds,
 // the same for every resource (not every list operation declares them).
 type calls struct {
+	get    func(ctx context.Context, c apiclient.ClientInterface, id string) (*http.Response, error)
 	list   func(ctx context.Context, c apiclient.ClientInterface, limit *int, cursor *string, ed apiclient.RequestEditorFn) (*http.Response, error)
 	create func(ctx context.Context, c apiclient.ClientInterface, body io.Reader) (*http.Response, error)
 	update func(ctx context.Context, c apiclient.ClientInterface, id, ifMatch string, body io.Reader) (*http.Response, error)
@@ -23,6 +24,9 @@ type calls struct {
 // callsOf maps each resource of All to its calls.
 var callsOf = map[string]calls{
 	"contacts": {
+		get: func(ctx context.Context, c apiclient.ClientInterface, id string) (*http.Response, error) {
+			return c.GetContact(ctx, id, &apiclient.GetContactParams{})
+		},
 		list: func(ctx context.Context, c apiclient.ClientInterface, limit *int, cursor *string, ed apiclient.RequestEditorFn) (*http.Response, error) {
 			return c.ListContacts(ctx, &apiclient.ListContactsParams{Limit: limit, Cursor: cursor}, ed)
 		},
@@ -34,6 +38,9 @@ var callsOf = map[string]calls{
 		},
 	},
 	"accounts": {
+		get: func(ctx context.Context, c apiclient.ClientInterface, id string) (*http.Response, error) {
+			return c.GetAccount(ctx, id, &apiclient.GetAccountParams{})
+		},
 		list: func(ctx context.Context, c apiclient.ClientInterface, limit *int, cursor *string, ed apiclient.RequestEditorFn) (*http.Response, error) {
 			return c.ListAccounts(ctx, &apiclient.ListAccountsParams{Limit: limit, Cursor: cursor}, ed)
 		},
@@ -45,6 +52,9 @@ var callsOf = map[string]calls{
 		},
 	},
 	"leads": {
+		get: func(ctx context.Context, c apiclient.ClientInterface, id string) (*http.Response, error) {
+			return c.GetLead(ctx, id, &apiclient.GetLeadParams{})
+		},
 		list: func(ctx context.Context, c apiclient.ClientInterface, limit *int, cursor *string, ed apiclient.RequestEditorFn) (*http.Response, error) {
 			return c.ListLeads(ctx, &apiclient.ListLeadsParams{Limit: limit, Cursor: cursor}, ed)
 		},
@@ -56,6 +66,9 @@ var callsOf = map[string]calls{
 		},
 	},
 	"opportunities": {
+		get: func(ctx context.Context, c apiclient.ClientInterface, id string) (*http.Response, error) {
+			return c.GetOpportunity(ctx, id, &apiclient.GetOpportunityParams{})
+		},
 		list: func(ctx context.Context, c apiclient.ClientInterface, limit *int, cursor *string, ed apiclient.RequestEditorFn) (*http.Response, error) {
 			return c.ListOpportunities(ctx, &apiclient.ListOpportunitiesParams{Limit: limit, Cursor: cursor}, ed)
 		},
@@ -67,6 +80,9 @@ var callsOf = map[string]calls{
 		},
 	},
 	"cases": {
+		get: func(ctx context.Context, c apiclient.ClientInterface, id string) (*http.Response, error) {
+			return c.GetCase(ctx, id, &apiclient.GetCaseParams{})
+		},
 		list: func(ctx context.Context, c apiclient.ClientInterface, limit *int, cursor *string, ed apiclient.RequestEditorFn) (*http.Response, error) {
 			return c.ListCases(ctx, &apiclient.ListCasesParams{Limit: limit, Cursor: cursor}, ed)
 		},

@@ -1,9 +1,6 @@
 package resources
 
 import (
-	"net/http"
-	"net/url"
-
 	"github.com/spf13/cobra"
 
 	"github.com/rapport-crm/rapport/crmctl/internal/session"
@@ -22,7 +19,8 @@ func newGet(r Resource) *cobra.Command {
 				return err
 			}
 			var rec map[string]any
-			if _, err := c.JSON(cmd.Context(), http.MethodGet, r.Path()+"/"+url.PathEscape(args[0]), nil, &rec, nil); err != nil {
+			res, err := callsOf[r.Name].get(cmd.Context(), c.API, args[0])
+			if _, err := session.Decode(res, err, &rec); err != nil {
 				return err
 			}
 			return session.Print(cmd, rec, r.Columns)

@@ -10,7 +10,8 @@ import (
 
 // Resource is one kind of record of the public API.
 type Resource struct {
-	// Name is the command's name and the API's collection ("contacts").
+	// Name is the command's name, the API's collection ("contacts") and
+	// the key of its calls in callsOf.
 	Name string
 	// Singular names one record in help texts ("contact").
 	Singular string
@@ -32,9 +33,6 @@ var All = []Resource{
 	{Name: "cases", Singular: "case", Columns: []string{"id", "number", "subject", "status", "priority", "version"},
 		Example: "subject='Cannot sign in' --set contactId=CONTACT_ID"},
 }
-
-// Path is the collection's path in the API.
-func (r Resource) Path() string { return "/v1/" + r.Name }
 
 // New returns the resource's command with its sub-commands.
 func New(r Resource) *cobra.Command {

@@ -2,8 +2,6 @@ package resources
 
 import (
 	"bytes"
-	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -61,13 +59,13 @@ func newUpdate(r Resource) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			path := r.Path() + "/" + url.PathEscape(args[0])
 			var tag string
 			if cmd.Flags().Changed("version") {
 				tag = quoteVersion(strconv.FormatInt(version, 10))
 			} else {
 				var cur map[string]any
-				h, err := c.JSON(cmd.Context(), http.MethodGet, path, nil, &cur, nil)
+				res, err := callsOf[r.Name].get(cmd.Context(), c.API, args[0])
+				h, err := session.Decode(res, err, &cur)
 				if err != nil {
 					return err
 				}

@@ -148,7 +148,8 @@ func Check(status int, body []byte) error {
 }
 
 // NewStatic returns a client of the gateway at base that sends token as
-// it is (a platform token or an API key), never refreshing it.
+// it is (a platform token or an API key), never refreshing it; "" sends
+// none (the public routes: sign-in, logout).
 func NewStatic(base, token string) (*Client, error) {
 	return newClient(strings.TrimSuffix(base, "/"), &http.Client{Transport: bearer{token: token, base: http.DefaultTransport}}, config.Profile{})
 }
@@ -159,8 +160,11 @@ type bearer struct {
 	base  http.RoundTripper
 }
 
-// RoundTrip implements http.RoundTripper.
+// RoundTrip implements http.RoundTripper; an empty token sends none.
 func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if b.token == "" {
+		return b.base.RoundTrip(req)
+	}
 	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "Bearer "+b.token)
 	return b.base.RoundTrip(r)
