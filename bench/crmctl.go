@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/proc"
@@ -54,7 +53,7 @@ type crmctlRun struct {
 	CLI       time.Duration // crmctl: process start until exit
 	RawJob    float64       // the job's own rows/s under the plain client
 	CLIJob    float64       // and under crmctl
-	HWM       int64         // crmctl's peak resident memory (VmHWM, or the kernel's ru_maxrss if higher), bytes
+	HWM       int64         // crmctl's peak resident memory (its last VmHWM), bytes
 }
 
 // Ratio is crmctl's rate against the plain client's.
@@ -128,7 +127,8 @@ func measureCrmctl(ctx context.Context, root string) (r crmctlRun, err error) {
 }
 
 // runCrmctl runs crmctl's import of file, timing it from start to exit and
-// watching its peak resident memory.
+// watching its peak resident memory. VmHWM, not the rusage's ru_maxrss: a
+// child's ru_maxrss counts the parent's memory it shared until exec.
 func runCrmctl(ctx context.Context, bin string, env []string, file string, r *crmctlRun) error {
 	cmd := exec.CommandContext(ctx, bin, "import", "contacts", file, "--mapping", crmctlMapping, "-o", "json")
 	cmd.Env = env
@@ -142,9 +142,6 @@ func runCrmctl(ctx context.Context, bin string, env []string, file string, r *cr
 	err := cmd.Wait()
 	r.CLI = time.Since(start)
 	stop()
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.HWM = max(r.HWM, ru.Maxrss<<10) // kB on Linux
-	}
 	if err != nil {
 		return fmt.Errorf("crmctl import: %w: %s%s", err, out.String(), errw.String())
 	}
