@@ -17,6 +17,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/rapport-crm/rapport/libs/events"
+	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
@@ -51,6 +52,29 @@ type webhooksRun struct {
 	Raw                   sinkStats
 	RawRate               float64 // requests a second, first tick → last arrival
 	RawFailed             int
+	Table                 map[string]int // the gateway's webhook_deliveries by status when the wait ended
+}
+
+// deliveriesByStatus counts the rows of webhook_deliveries by status in
+// the gateway's database at url (its owner's, past RLS).
+func deliveriesByStatus(ctx context.Context, url string) (map[string]int, error) {
+	db, err := pg.Open(url, pg.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	var rows []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := db.SelectContext(ctx, &rows, `SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status`); err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.Status] = r.N
+	}
+	return out, nil
 }
 
 // Expected is the number of deliveries the run offered.
@@ -110,10 +134,13 @@ func measureWebhooks(ctx context.Context, root string) (r webhooksRun, err error
 	}
 	r.Published = time.Since(start)
 	if err := awaitArrivals(ctx, sink, r.Expected()); err != nil {
-		fmt.Fprintf(os.Stderr, "bench: webhooks: %v\n", err)
+		fmt.Fprintf(os.Stderr, "bench: webhooks: %v; the gateway's output ends:\n%s\n", err, s.proc.Tail(4000))
 	}
 	cpu2, _ := processCPU(ctx, s.GatewayMetrics)
 	r.GatewayCPU = cpu2 - cpu1
+	if r.Table, err = deliveriesByStatus(ctx, s.dbURL); err != nil {
+		return r, err
+	}
 	r.Gateway = sink.stats()
 	r.GatewayRate = float64(r.Gateway.Arrived) / r.Gateway.Last.Sub(start).Seconds()
 	return r, nil

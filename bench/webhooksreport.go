@@ -17,6 +17,7 @@ func writeWebhooksSection(w io.Writer, r webhooksRun) {
 	ok := r.Gateway.Arrived >= r.Expected() && r.GatewayRate >= goalWebhookRate && r.Gateway.Lag.P99 <= goalWebhookP99
 	fmt.Fprintf(w, "| the gateway: event → delivery | %d | %d | %s | %s | %s | %.0f | ≥ %.0f/s, p99 ≤ %s %s |\n\n",
 		r.Gateway.Arrived, r.Gateway.Duplicates, ms(r.Gateway.Lag.P50), ms(r.Gateway.Lag.P99), ms(r.Gateway.Lag.Max), r.GatewayRate, goalWebhookRate, ms(goalWebhookP99), verdict(ok))
+	fmt.Fprintf(w, "When the wait ended the gateway's `webhook_deliveries` held %d succeeded, %d pending and %d failed. ", r.Table["succeeded"], r.Table["pending"], r.Table["failed"])
 	fmt.Fprintf(w, "Deliveries a second = arrivals over the time from the first event produced to the last arrival (the raw client's from its first tick). The events were produced in %s; the gateway's process used %.3f ms of CPU per delivery (process_cpu_seconds_total over the run).\n\n",
 		r.Published.Round(time.Millisecond), float64(r.GatewayCPU)/float64(time.Millisecond)/float64(max(r.Gateway.Arrived, 1)))
 }

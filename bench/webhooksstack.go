@@ -22,6 +22,8 @@ import (
 type webhooksStack struct {
 	*gatewayStack
 	brokers []string
+	proc    *proc.Process // the gateway's process: its pid and its output's tail
+	dbURL   string        // the gateway database's owner URL
 }
 
 // startWebhooksStack builds the gateway and starts it alone (no service
@@ -72,7 +74,8 @@ func startWebhooksStack(ctx context.Context, root string) (*webhooksStack, error
 	s.Gateway, s.GatewayMetrics = "http://"+addrs[0], "http://"+addrs[1]
 	s.admin = gatewayadmin.New(s.Gateway, s.Platform, time.Minute)
 	dataKey, _ := hex.DecodeString(randomHex(32))
-	stop, err := gw.start(ctx, s.Gateway, []string{"KAFKA_BROKERS=" + strings.Join(s.brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=error",
+	s.dbURL = db.AdminURL
+	s.proc, err = gw.run(ctx, s.Gateway, []string{"KAFKA_BROKERS=" + strings.Join(s.brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=error",
 		"SERVICE_NAME=gateway", "DATABASE_URL=" + db.AppURL, "DATABASE_MIGRATE_URL=" + db.AdminURL,
 		"GATEWAY_ADDR=" + addrs[0], "GATEWAY_METRICS_ADDR=" + addrs[1], "GATEWAY_PUBLIC_URL=" + s.Gateway,
 		"GATEWAY_DATA_KEY=" + base64.StdEncoding.EncodeToString(dataKey),
@@ -82,6 +85,6 @@ func startWebhooksStack(ctx context.Context, root string) (*webhooksStack, error
 	if err != nil {
 		return s, err
 	}
-	s.close = append(s.close, stop)
+	s.close = append(s.close, func() { s.proc.Stop(10 * time.Second) })
 	return s, nil
 }
