@@ -31,7 +31,8 @@ var badRows = []int{499, 999, 1499}
 // TestCrmctlImportExportTail runs crmctl import, export and events tail as
 // subprocesses against one real stack: a CSV of 2,000 contacts with 3 bad
 // rows imports the good ones, exits 1 and leaves the error report naming
-// the bad rows beside the file; an export equals what the API lists; the
+// the bad rows beside the file, and so does a file of accounts (created row
+// by row); an export equals what the API lists; the
 // tail prints the tenant's new contact's event and no other tenant's, and
 // stops on SIGINT.
 func TestCrmctlImportExportTail(t *testing.T) {
@@ -76,6 +77,30 @@ func TestCrmctlImportExportTail(t *testing.T) {
 			if want := !slices.Contains(badRows, i); emails[fmt.Sprintf("p%d@import.test", i)] != want {
 				t.Fatalf("row %d's contact listed: %v, want %v (%d contacts listed)", i+2, !want, want, len(listed))
 			}
+		}
+	})
+
+	t.Run("import accounts", func(t *testing.T) {
+		file := filepath.Join(dir, "accounts.csv")
+		data := "name,domain,sizeBand,billingAddress.city\nAcme,acme.test,11-50,Berlin\nGlobex,globex.test,huge,Paris\nInitech,initech.test,,Austin\n"
+		if err := os.WriteFile(file, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errw := c.run(t, "", "import", "accounts", file)
+		if code != 1 || !strings.HasPrefix(out, "completed: 3 rows read, 2 created, 0 updated, 0 skipped, 1 failed") {
+			t.Fatalf("import accounts: exit %d, stdout %q, stderr %q", code, out, errw)
+		}
+		report := readCSV(t, filepath.Join(dir, "accounts.errors.csv"))
+		if len(report) != 2 || report[1][0] != "3" || report[1][1] != "sizeBand" || report[1][2] != "huge" {
+			t.Fatalf("accounts.errors.csv = %v; want row 3's sizeBand", report)
+		}
+		var names []string
+		for _, a := range listAll(t, st, tn.Admin.Token, "/v1/accounts") {
+			names = append(names, a["name"].(string)+"/"+fmt.Sprint(a["billingAddress"].(map[string]any)["city"]))
+		}
+		slices.Sort(names)
+		if !slices.Equal(names, []string{"Acme/Berlin", "Initech/Austin"}) {
+			t.Fatalf("accounts listed: %v", names)
 		}
 	})
 
