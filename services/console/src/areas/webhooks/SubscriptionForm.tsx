@@ -6,7 +6,7 @@ import { applyProblem } from "../../lib/forms";
 import { okProps } from "../admin/shared";
 import { createSubscription, keys, updateSubscription, type Subscription, type SubscriptionInput } from "./api";
 import { anyType, groupTypes, matches, useEventTypes } from "./eventTypes";
-import { onFilter } from "./filterProblem";
+import { ontoFields } from "./fieldProblem";
 
 /** Values are the form's fields: the filter as JSON text. */
 interface Values {
@@ -46,7 +46,7 @@ export function SubscriptionForm({ open, sub, onClose, saved }: { open: boolean;
   const save = useMutation({
     mutationFn: (v: Values) => {
       const input: SubscriptionInput = { url: v.url.trim(), description: v.description?.trim() ?? "", eventTypes: v.eventTypes, filter: v.filter?.trim() ? JSON.parse(v.filter) : null };
-      return (sub ? updateSubscription(sub.id, sub.version, input) : createSubscription(input)).catch((e: unknown) => Promise.reject(onFilter(e)));
+      return (sub ? updateSubscription(sub.id, sub.version, input) : createSubscription(input)).catch((e: unknown) => Promise.reject(ontoFields(e)));
     },
     onSuccess: (s) => {
       void qc.invalidateQueries({ queryKey: keys.all });
@@ -90,7 +90,14 @@ export function SubscriptionForm({ open, sub, onClose, saved }: { open: boolean;
           name="eventTypes"
           label={t("webhooks.eventTypes")}
           extra={catalogue.isError ? t("webhooks.form.catalogueMissing") : t("webhooks.form.covered", { n: covered, total: known.length })}
-          rules={[{ required: true, message: t("webhooks.form.typesRequired") }]}
+          // A required rule would set aria-required on the Select's box, which its role does not allow.
+          rules={[
+            {
+              validator: async (_, v: string[] | undefined) => {
+                if (!v?.length) throw new Error(t("webhooks.form.typesRequired"));
+              },
+            },
+          ]}
         >
           <Select
             mode={catalogue.isError ? "tags" : "multiple"}
