@@ -18,10 +18,11 @@ const envBrokers = "KAFKA_BROKERS"
 
 // newEvents is `crmctl events`, with its sub-command tail.
 func newEvents() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "events",
-		Short: "Read the tenant's events from Kafka",
-	}
+	cmd := session.Group(&cobra.Command{
+		Use:     "events",
+		Short:   "Read the tenant's events from Kafka",
+		Example: "  crmctl events tail --type 'dev.rapport.sales.*' -o table",
+	})
 	cmd.AddCommand(newEventsTail())
 	return cmd
 }

@@ -35,6 +35,9 @@ func TestCrmctlUsageErrorsExit2(t *testing.T) {
 		{"contacts", "list", "--filter", "{not json"},
 		{"tenants", "create", "--slug", "x"},
 		{"completion", "tcsh"},
+		{"events", "bogus"},
+		{"events", "tail", "-o", "yaml"},
+		{"import", "contacts"},
 		{"login", "--gateway", "http://127.0.0.1:1", "--tenant", "acme"},
 	} {
 		code, _, stderr := run(t, "", append(args, "--config", cfg)...)
