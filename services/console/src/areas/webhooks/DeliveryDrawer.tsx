@@ -5,7 +5,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { useI18n } from "../../i18n/I18n";
 import { formatDateTime } from "../../lib/dates";
 import { keys, redeliver, useDelivery, type Attempt } from "./api";
-import { DeliveryStatusTag } from "./StatusTag";
+import { colours, DeliveryStatusTag } from "./StatusTag";
 
 /** Excerpt is a request's or a response's headers and the start of its body. */
 function Excerpt({ label, headers, body, testId }: { label: string; headers?: Record<string, string> | null; body?: string; testId: string }) {
@@ -34,7 +34,7 @@ function AttemptCard({ a }: { a: Attempt }) {
       title={
         <Space wrap>
           <span>{t("webhooks.attempt.n", { n: a.n })}</span>
-          {a.status ? <Tag color={ok ? "green" : "red"}>HTTP {a.status}</Tag> : <Tag color="red">{t("webhooks.delivery.noAnswer")}</Tag>}
+          {a.status ? <Tag color={ok ? colours.ok : colours.bad}>HTTP {a.status}</Tag> : <Tag color={colours.bad}>{t("webhooks.delivery.noAnswer")}</Tag>}
         </Space>
       }
       extra={<span>{t("webhooks.attempt.at", { at: formatDateTime(a.at, locale), ms: a.durationMs })}</span>}

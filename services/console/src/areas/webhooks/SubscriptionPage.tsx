@@ -79,9 +79,11 @@ export default function SubscriptionPage() {
 
   return (
     <div data-testid="page-webhook">
-      <Link to="/admin/webhooks">
-        <ArrowLeftOutlined /> {t("webhooks.title")}
-      </Link>
+      <div style={{ marginBottom: 8 }}>
+        <Link to="/admin/webhooks" style={{ textDecoration: "underline" }}>
+          <ArrowLeftOutlined /> {t("webhooks.title")}
+        </Link>
+      </div>
       {sub.isError && <ErrorState error={sub.error} onRetry={() => void sub.refetch()} />}
       {s && (
         <>
