@@ -35,6 +35,10 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job) {
 	if ctx.Err() != nil {
 		return
 	}
+	if r.Status >= 200 && r.Status <= 299 {
+		d.succeeded <- success{j: j, a: r.attempt}
+		return
+	}
 	rctx := context.WithoutCancel(ctx)
 	err := pg.WithTenantTx(rctx, d.db, j.TenantID, func(tx *sqlx.Tx) error {
 		return d.record(rctx, tx, j, r)
@@ -44,9 +48,9 @@ func (d *Dispatcher) deliver(ctx context.Context, j *job) {
 	}
 }
 
-// record logs r and settles j per its answer: 2xx succeeded; 410 failed
-// and the subscription disabled; otherwise retried after the next wait of
-// the schedule (429, 502 and 504 throttle the subscription until then, or
+// record logs r, an answer other than 2xx (recordSuccesses records
+// those), and settles j per it: 410 failed and the subscription disabled;
+// otherwise retried after the next wait of the schedule (429, 502 and 504 throttle the subscription until then, or
 // until Retry-After) or failed once the schedule is exhausted, and the
 // subscription disabled once it has been failing for DisableAfter.
 func (d *Dispatcher) record(ctx context.Context, tx *sqlx.Tx, j *job, r result) error {
@@ -54,15 +58,7 @@ func (d *Dispatcher) record(ctx context.Context, tx *sqlx.Tx, j *job, r result) 
 		return err
 	}
 	now := time.Now()
-	switch {
-	case r.Status >= 200 && r.Status <= 299:
-		if ok, err := settle(ctx, tx, j, "succeeded", now, r.attempt); err != nil || !ok {
-			return err
-		}
-		d.metrics.attempt(outcomeSucceeded)
-		d.metrics.delivered(now.Sub(eventTime(j)))
-		return markHealthy(ctx, tx, j)
-	case r.Status == http.StatusGone:
+	if r.Status == http.StatusGone {
 		if ok, err := settle(ctx, tx, j, "failed", now, r.attempt); err != nil || !ok {
 			return err
 		}

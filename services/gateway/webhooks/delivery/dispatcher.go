@@ -18,6 +18,13 @@ var ErrNoOpener = errors.New("delivery: Config.Open is required to read the subs
 // tenantsPerPass bounds the tenants one pass of a Dispatcher visits.
 const tenantsPerPass = 100
 
+// tenantsTTL is how long a pass reuses the due tenants an earlier one
+// found: finding them reads every due delivery, too much to do for each of
+// the passes a busy Dispatcher makes as its workers free up. A pass that
+// claims nothing finds them afresh, so a new tenant's first delivery waits
+// at most this long behind a busy one's.
+const tenantsTTL = 100 * time.Millisecond
+
 // leaseMargin is added to an attempt's Timeout for its lease: a delivery
 // claimed by a replica that stopped is claimed again after it.
 const leaseMargin = 30 * time.Second
@@ -34,6 +41,11 @@ type Dispatcher struct {
 	metrics *metrics
 	wake    chan struct{}
 	slots   chan struct{}
+	// succeeded takes the 2xx attempts to Run's recorder (recordSuccesses).
+	succeeded chan success
+	// tenants are the due tenants found at tenantsAt (Run's goroutine only).
+	tenants   []string
+	tenantsAt time.Time
 }
 
 // NewDispatcher returns a Dispatcher of the deliveries in db (the gateway's
@@ -50,13 +62,17 @@ func NewDispatcher(db *sqlx.DB, cfg Config) *Dispatcher {
 }
 
 // Run sends deliveries until ctx ends, woken by NOTIFY on Channel and
-// every Poll; it waits for the attempts under way before it returns.
+// every Poll; it waits for the attempts under way, and the recording of
+// their successes, before it returns.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	if d.cfg.Open == nil {
 		return ErrNoOpener
 	}
 	var wg sync.WaitGroup
-	defer wg.Wait()
+	d.succeeded = make(chan success, recordBatch)
+	recorded := make(chan struct{})
+	go func() { d.recordSuccesses(d.succeeded); close(recorded) }()
+	defer func() { wg.Wait(); close(d.succeeded); <-recorded }()
 	if d.cfg.DatabaseURL != "" {
 		wg.Add(1)
 		go func() { defer wg.Done(); d.listen(ctx) }()
@@ -91,7 +107,7 @@ func (d *Dispatcher) poke() {
 // hold the others' back), and starts sending each; it returns how many it
 // claimed. Run passes again at once while a pass claims some.
 func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (int, error) {
-	tenants, err := dueTenants(ctx, d.db, tenantsPerPass)
+	tenants, err := d.dueTenants(ctx)
 	if err != nil || len(tenants) == 0 {
 		return 0, err
 	}
@@ -117,6 +133,9 @@ func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (int, error) 
 			return claimed, err
 		}
 		claimed += len(jobs)
+		if len(jobs) == 0 {
+			d.tenants = nil // the list is stale: find them afresh next pass
+		}
 		for i := range jobs {
 			wg.Add(1)
 			go func(j *job) {
@@ -126,6 +145,21 @@ func (d *Dispatcher) pass(ctx context.Context, wg *sync.WaitGroup) (int, error) 
 		}
 	}
 	return claimed, nil
+}
+
+// dueTenants returns the tenants with deliveries due, those of an earlier
+// pass while they are younger than tenantsTTL and none of them came up
+// empty.
+func (d *Dispatcher) dueTenants(ctx context.Context) ([]string, error) {
+	if len(d.tenants) > 0 && time.Since(d.tenantsAt) < tenantsTTL {
+		return d.tenants, nil
+	}
+	tenants, err := dueTenants(ctx, d.db, tenantsPerPass)
+	if err != nil {
+		return nil, err
+	}
+	d.tenants, d.tenantsAt = tenants, time.Now()
+	return tenants, nil
 }
 
 // acquire takes one worker slot, waiting for it, and other free ones up

@@ -42,7 +42,9 @@ func dueTenants(ctx context.Context, db *sqlx.DB, max int) ([]string, error) {
 // webhook_deliveries_order per candidate) rather than a NOT EXISTS, which
 // on a table not yet analysed the planner ran as a join of every pending
 // row with every other (the bench's backlog of 24,000 took seconds per
-// claim).
+// claim). Candidates come in next_attempt_at order alone, the due index's,
+// so the LIMIT ends the scan early (a tie broken by seq made PostgreSQL
+// sort every due row first).
 // The candidates are a materialized CTE: a subquery under IN may run more
 // than once and lease more than n.
 func claim(ctx context.Context, tx *sqlx.Tx, n int, lease time.Duration) ([]job, error) {
@@ -55,7 +57,7 @@ func claim(ctx context.Context, tx *sqlx.Tx, n int, lease time.Duration) ([]job,
 			  AND cs.status = 'active' AND (cs.throttled_until IS NULL OR cs.throttled_until <= now())
 			  AND c.seq = (SELECT min(e.seq) FROM webhook_deliveries e WHERE e.tenant_id = c.tenant_id
 				AND e.subscription_id = c.subscription_id AND e.subject = c.subject AND e.status = 'pending')
-			ORDER BY c.next_attempt_at, c.seq LIMIT $1 FOR UPDATE OF c SKIP LOCKED)
+			ORDER BY c.next_attempt_at LIMIT $1 FOR UPDATE OF c SKIP LOCKED)
 		UPDATE webhook_deliveries d SET locked_until = now() + make_interval(secs => $2)
 		FROM c, webhook_subscriptions s
 		WHERE d.tenant_id = c.tenant_id AND d.id = c.id AND s.tenant_id = d.tenant_id AND s.id = d.subscription_id
@@ -115,16 +117,6 @@ func settle(ctx context.Context, tx *sqlx.Tx, j *job, status string, nextAt time
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
-}
-
-// markHealthy clears the subscription's failing_since after a success.
-func markHealthy(ctx context.Context, tx *sqlx.Tx, j *job) error {
-	_, err := tx.ExecContext(ctx, `UPDATE webhook_subscriptions SET failing_since = NULL
-		WHERE tenant_id = $1 AND id = $2 AND failing_since IS NOT NULL`, j.TenantID, j.SubscriptionID)
-	if err != nil {
-		return fmt.Errorf("delivery: mark healthy: %w", err)
-	}
-	return nil
 }
 
 // markFailing sets the subscription's failing_since if unset, and its
