@@ -52,7 +52,15 @@ export function DeliveryLog({ subscriptionId }: { subscriptionId: string }) {
         onOpen={(d) => setOpen(d.id)}
         columns={[
           { title: t("webhooks.status"), key: "status", render: (_, d) => <DeliveryStatusTag status={d.status} /> },
-          { title: t("webhooks.delivery.eventType"), dataIndex: "eventType" },
+          {
+            title: t("webhooks.delivery.eventType"),
+            key: "type",
+            render: (_, d) => (
+              <Button type="link" size="small" style={{ padding: 0 }} onClick={(e) => { e.stopPropagation(); setOpen(d.id); }}>
+                {d.eventType}
+              </Button>
+            ),
+          },
           { title: t("webhooks.delivery.subject"), key: "subject", render: (_, d) => <code data-testid="delivery-subject">{d.subject}</code> },
           { title: t("webhooks.delivery.attempts"), dataIndex: "attempts" },
           { title: t("webhooks.delivery.lastStatus"), key: "last", render: (_, d) => lastStatus(d) },
