@@ -26,7 +26,7 @@ describe("conditionText", () => {
 describe("permissions", () => {
   it("list each permission once, the gateway's management ones included", () => {
     expect(new Set(allPermissions).size).toBe(allPermissions.length);
-    for (const p of ["users:manage", "api-keys:manage", "sso:manage", "audit:read", "sales:admin", "*"]) expect(allPermissions).toContain(p);
+    for (const p of ["users:manage", "api-keys:manage", "sso:manage", "audit:read", "webhooks:manage", "sales:admin", "*"]) expect(allPermissions).toContain(p);
     expect(permissionGroups.map((g) => g.key)).toContain("management");
   });
 });

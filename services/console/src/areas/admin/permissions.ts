@@ -17,6 +17,8 @@ export const managementPermissions = [
   "api-keys:manage",
   "sso:manage",
   "audit:read",
+  "webhooks:read",
+  "webhooks:manage",
 ];
 
 /** PermissionGroup is one box of the picker: a module's permissions, or the management ones. */
