@@ -14,6 +14,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/gateway/internal/secretbox"
 )
 
 // Lifetimes of the gateway's opaque tokens.
@@ -65,7 +66,8 @@ type Config struct {
 type Service struct {
 	db            *sqlx.DB
 	keys          *Keys
-	box           *secretBox
+	box           *secretbox.Box // OIDC client secrets and command-line sign-in codes
+	dataKey       []byte         // what the SSO state's key derives from
 	cursors       *kitx.Cursors
 	publicURL     string
 	platformToken []byte
@@ -90,11 +92,11 @@ func New(cfg Config) (*Service, error) {
 	if cfg.DB == nil || cfg.Keys == nil {
 		return nil, errors.New("identity: New needs a DB and keys")
 	}
-	box, err := newSecretBox(cfg.DataKey)
+	box, err := secretbox.New(cfg.DataKey, "oidc-client-secret")
 	if err != nil {
 		return nil, err
 	}
-	cursors, err := kitx.NewCursors(deriveKey(cfg.DataKey, "cursor"))
+	cursors, err := kitx.NewCursors(secretbox.DeriveKey(cfg.DataKey, "cursor"))
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +117,7 @@ func New(cfg Config) (*Service, error) {
 		cfg.Throttles = MemoryThrottles()
 	}
 	s := &Service{
-		db: cfg.DB, keys: cfg.Keys, box: box, cursors: cursors, publicURL: cfg.PublicURL,
+		db: cfg.DB, keys: cfg.Keys, box: box, dataKey: append([]byte(nil), cfg.DataKey...), cursors: cursors, publicURL: cfg.PublicURL,
 		platformToken: []byte(cfg.PlatformToken), params: cfg.Argon2, dummyHash: dummy,
 		throttles: cfg.Throttles, httpClient: cfg.HTTPClient, logger: cfg.Logger, onLogin: cfg.OnLogin,
 		onExchange: cfg.OnExchange, metrics: cfg.Metrics, now: pg.Now,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/services/gateway/internal/secretbox"
 )
 
 // SSOCallbackPath is the redirect URI path registered with every provider.
@@ -73,7 +74,7 @@ func (s *Service) PutSSO(ctx context.Context, req PutSSORequest) (SSOConfig, err
 			row.CreatedAt, row.Version, row.ClientSecret = old.CreatedAt, old.Version+1, old.ClientSecret
 		}
 		if req.ClientSecret != "" {
-			row.ClientSecret = s.box.seal(req.ClientSecret)
+			row.ClientSecret = s.box.Seal(req.ClientSecret)
 		} else if !exists {
 			v := errs.NewValidator()
 			v.Check(false, "clientSecret", "required")
@@ -159,7 +160,7 @@ func (s *Service) ssoClient(ctx context.Context, tenantID string) (ssoClient, er
 	if !row.Enabled {
 		return ssoClient{}, ErrSSONotFound
 	}
-	secret, err := s.box.open(row.ClientSecret)
+	secret, err := s.box.Open(row.ClientSecret)
 	if err != nil {
 		return ssoClient{}, err
 	}
@@ -212,7 +213,7 @@ func (s *Service) ssoStart(ctx context.Context, tenantRef string, st ssoState) (
 
 func (s *Service) signState(st ssoState) string {
 	b, _ := json.Marshal(st)
-	m := hmac.New(sha256.New, deriveKey(s.box.master, "sso-state"))
+	m := hmac.New(sha256.New, secretbox.DeriveKey(s.dataKey, "sso-state"))
 	m.Write(b)
 	enc := base64.RawURLEncoding
 	return enc.EncodeToString(b) + "." + enc.EncodeToString(m.Sum(nil))
@@ -228,7 +229,7 @@ func (s *Service) readState(v string) (ssoState, bool) {
 	if !ok || err1 != nil || err2 != nil {
 		return ssoState{}, false
 	}
-	m := hmac.New(sha256.New, deriveKey(s.box.master, "sso-state"))
+	m := hmac.New(sha256.New, secretbox.DeriveKey(s.dataKey, "sso-state"))
 	m.Write(b)
 	var st ssoState
 	if !hmac.Equal(got, m.Sum(nil)) || json.Unmarshal(b, &st) != nil {

@@ -96,7 +96,7 @@ func (s *Service) ssoCLIRedirect(ctx context.Context, req ssoCallbackRequest, st
 	}
 	b, _ := json.Marshal(cliCode{RefreshToken: pair.RefreshToken, Challenge: st.CLIChallenge,
 		Expires: s.now().Add(ssoCLICodeTTL).Unix()})
-	q.Set("code", base64.RawURLEncoding.EncodeToString(s.box.seal(string(b))))
+	q.Set("code", base64.RawURLEncoding.EncodeToString(s.box.Seal(string(b))))
 	return ssoRedirect{to: st.CLIRedirect + "?" + q.Encode()}
 }
 
@@ -115,7 +115,7 @@ func (s *Service) SSOCLIToken(ctx context.Context, req SSOCLITokenRequest) (Toke
 	if err != nil {
 		return TokenPair{}, ErrBadSSOCode
 	}
-	plain, err := s.box.open(sealed)
+	plain, err := s.box.Open(sealed)
 	if err != nil || json.Unmarshal([]byte(plain), &c) != nil || s.now().Unix() > c.Expires {
 		return TokenPair{}, ErrBadSSOCode
 	}

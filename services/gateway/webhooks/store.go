@@ -13,6 +13,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/ids"
 	"github.com/rapport-crm/rapport/libs/outbox"
 	"github.com/rapport-crm/rapport/libs/pg"
+	"github.com/rapport-crm/rapport/services/gateway/internal/secretbox"
 	"github.com/rapport-crm/rapport/services/gateway/webhooks/delivery"
 )
 
@@ -41,7 +42,7 @@ var Events = events.Catalogue{Source: Source, Context: Context, Verbs: map[strin
 // subscriptions' events to the outbox in the same transactions.
 type Store struct {
 	db     *sqlx.DB
-	sealer *Sealer
+	sealer *secretbox.Box
 	topic  string
 	cache  *Cache
 }
@@ -49,7 +50,7 @@ type Store struct {
 // NewStore returns a Store over db, sealing secrets with sealer, its events
 // for topic (events.Topic(prefix, "webhooks")), telling cache (may be nil)
 // of every change of a tenant's subscriptions.
-func NewStore(db *sqlx.DB, sealer *Sealer, topic string, cache *Cache) *Store {
+func NewStore(db *sqlx.DB, sealer *secretbox.Box, topic string, cache *Cache) *Store {
 	return &Store{db: db, sealer: sealer, topic: topic, cache: cache}
 }
 
