@@ -211,17 +211,13 @@ func (a *API) update(w http.ResponseWriter, r *http.Request, p auth.Principal) e
 	if err != nil {
 		return err
 	}
-	v, ok, err := kitx.ParseIfMatch(r)
+	ifMatch, err := ifMatchOf(r)
 	if err != nil {
 		return err
 	}
 	var b subscriptionBody
 	if err := kitx.Decode(r, &b, bodyLimit); err != nil {
 		return err
-	}
-	var ifMatch *int64
-	if ok {
-		ifMatch = &v
 	}
 	out, err := a.store.Update(r.Context(), p.TenantID, id, ifMatch, func(s *Subscription) error { return a.apply(r, b, s) })
 	return reply(w, r, http.StatusOK, out, err)
@@ -232,13 +228,9 @@ func (a *API) delete(w http.ResponseWriter, r *http.Request, p auth.Principal) e
 	if err != nil {
 		return err
 	}
-	v, ok, err := kitx.ParseIfMatch(r)
+	ifMatch, err := ifMatchOf(r)
 	if err != nil {
 		return err
-	}
-	var ifMatch *int64
-	if ok {
-		ifMatch = &v
 	}
 	if err := a.store.Delete(r.Context(), p.TenantID, id, ifMatch); err != nil {
 		return err
@@ -263,4 +255,13 @@ func (a *API) rotate(w http.ResponseWriter, r *http.Request, p auth.Principal) e
 	}
 	out, err := a.store.RotateSecret(r.Context(), p.TenantID, id)
 	return reply(w, r, http.StatusOK, out, err)
+}
+
+// ifMatchOf returns the version r's If-Match names, nil without one.
+func ifMatchOf(r *http.Request) (*int64, error) {
+	v, ok, err := kitx.ParseIfMatch(r)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &v, nil
 }
