@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -123,7 +122,7 @@ func (o Options) print(r *kgo.Record) error {
 		_, err = fmt.Fprintf(o.Out, "%s  %-56s  %s\n", ev.Time.UTC().Format(time.RFC3339Nano), ev.Type, ev.Subject)
 		return err
 	}
-	b, err := json.Marshal(structured(ev))
+	b, err := json.Marshal(events.ToStructured(ev))
 	if err != nil {
 		return err
 	}
@@ -131,46 +130,8 @@ func (o Options) print(r *kgo.Record) error {
 	return err
 }
 
-// cloudEvent is an event in the CloudEvents structured JSON format.
-type cloudEvent struct {
-	SpecVersion     string          `json:"specversion"`
-	ID              string          `json:"id"`
-	Source          string          `json:"source"`
-	Type            string          `json:"type"`
-	Subject         string          `json:"subject,omitempty"`
-	Time            time.Time       `json:"time"`
-	TenantID        string          `json:"tenantid"`
-	TraceParent     string          `json:"traceparent,omitempty"`
-	DataContentType string          `json:"datacontenttype"`
-	Data            json.RawMessage `json:"data"`
-}
-
-// structured returns ev in the structured format.
-func structured(ev events.Event) cloudEvent {
-	return cloudEvent{
-		SpecVersion: events.SpecVersion, ID: ev.ID, Source: ev.Source, Type: ev.Type, Subject: ev.Subject,
-		Time: ev.Time.UTC(), TenantID: ev.TenantID, TraceParent: ev.TraceParent,
-		DataContentType: "application/json", Data: ev.Data,
-	}
-}
-
-// Match reports whether typ matches one of patterns (or patterns is
-// empty): "*" matches every type, "a.b.*" every type of one or more
-// segments after "a.b.", any other pattern only itself.
+// Match reports whether typ matches one of patterns, or patterns is empty
+// (every type); events.TypeMatches says what a pattern matches.
 func Match(patterns []string, typ string) bool {
-	if len(patterns) == 0 {
-		return true
-	}
-	for _, p := range patterns {
-		prefix, wild := strings.CutSuffix(p, "*")
-		switch {
-		case !wild && p == typ:
-			return true
-		case wild && prefix == "":
-			return true
-		case wild && strings.HasSuffix(prefix, ".") && len(typ) > len(prefix) && strings.HasPrefix(typ, prefix):
-			return true
-		}
-	}
-	return false
+	return len(patterns) == 0 || events.TypeMatchesAny(patterns, typ)
 }

@@ -112,20 +112,6 @@ func (c *Catalogue) Has(t string) bool {
 // Message returns the event type t, or nil.
 func (c *Catalogue) Message(t string) *Message { return c.messages[t] }
 
-// Matches reports whether the event type t matches pattern: the exact type,
-// "*" (any type), or a prefix of whole segments followed by ".*"
-// ("dev.rapport.sales.*"), where "*" stands for one or more segments.
-func Matches(pattern, t string) bool {
-	prefix, wild := strings.CutSuffix(pattern, "*")
-	if !wild {
-		return pattern == t
-	}
-	if prefix != "" && !strings.HasSuffix(prefix, ".") {
-		return false
-	}
-	return len(t) > len(prefix) && strings.HasPrefix(t, prefix)
-}
-
 // deref follows a {"$ref": "#/…"} object through the document.
 func (c *Catalogue) deref(v any) any {
 	for range 16 {

@@ -1,11 +1,12 @@
 package catalogue
 
 import (
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/filter"
 )
 
 // DataFields returns the filterable top-level properties of the payloads of
-// types (exact types or patterns, see Matches) with their filter types:
+// types (exact types or patterns, see events.TypeMatches) with their filter types:
 // a string is filter.String (filter.UUID, filter.Time or filter.Date by its
 // format; an enum or const of strings is filter.String too, as the values
 // differ by type), an integer filter.Number, a number filter.Decimal, a
@@ -16,7 +17,7 @@ func (c *Catalogue) DataFields(types []string) map[string]filter.Type {
 	out := map[string]filter.Type{}
 	conflict := map[string]bool{}
 	for _, t := range c.Types() {
-		if !matchesAny(types, t) {
+		if !events.TypeMatchesAny(types, t) {
 			continue
 		}
 		props, _ := c.messages[t].Schema["properties"].(map[string]any)
@@ -105,14 +106,4 @@ func allStrings(v any) (filter.Type, bool) {
 		}
 	}
 	return filter.String, len(values) > 0
-}
-
-// matchesAny reports whether t matches one of patterns.
-func matchesAny(patterns []string, t string) bool {
-	for _, p := range patterns {
-		if Matches(p, t) {
-			return true
-		}
-	}
-	return false
 }

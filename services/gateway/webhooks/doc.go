@@ -6,7 +6,7 @@
 // sends the deliveries.
 //
 // A subscription names event type patterns ("*", "dev.rapport.sales.*", an
-// exact type; catalogue.Matches) and optionally a libs/filter filter over
+// exact type; events.TypeMatches) and optionally a libs/filter filter over
 // the fields type, subject, source, time and data.<prop>, the top-level
 // properties of the subscribed types' payload schemas (the catalogue). Its
 // signing secret is sealed at rest with a key derived from the gateway's

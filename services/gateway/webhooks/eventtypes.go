@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/filter"
 	"github.com/rapport-crm/rapport/services/gateway/catalogue"
 )
@@ -48,17 +49,7 @@ func known(cat *catalogue.Catalogue, pattern string) bool {
 		return cat.Has(pattern)
 	}
 	for _, t := range cat.Types() {
-		if catalogue.Matches(pattern, t) {
-			return true
-		}
-	}
-	return false
-}
-
-// matchesAny reports whether the event type t matches one of patterns.
-func matchesAny(patterns []string, t string) bool {
-	for _, p := range patterns {
-		if catalogue.Matches(p, t) {
+		if events.TypeMatches(pattern, t) {
 			return true
 		}
 	}

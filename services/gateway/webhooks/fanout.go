@@ -87,7 +87,7 @@ func (h *Handler) HandleBatch(ctx context.Context, tx *sqlx.Tx, evs []events.Eve
 		var doc map[string]any
 		var body []byte
 		for _, s := range subs {
-			if !matchesAny(s.types, ev.Type) {
+			if !events.TypeMatchesAny(s.types, ev.Type) {
 				continue
 			}
 			if s.filter != nil {
