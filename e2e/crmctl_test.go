@@ -54,7 +54,8 @@ func (c crmctl) ok(t *testing.T, stdin string, args ...string) string {
 // login, contacts created, listed with a filter in every format, read,
 // updated (If-Match from a GET, and a stale --version refused), a raw api
 // call, a garbled login and a wrong flag refused with their exit statuses,
-// and the platform operator's tenants list.
+// and the platform operator's tenants: listed, created (a taken slug
+// refused), suspended and resumed.
 func TestCrmctl(t *testing.T) {
 	st := stack.Start(t, bins)
 	tn := st.CreateTenant(t, "crmctl")
@@ -134,6 +135,30 @@ func TestCrmctl(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.ok(t, "", "tenants", "list", "--platform-token", st.PlatformToken, "-o", "json")), &tenants); err != nil ||
 		len(tenants) != 1 || tenants[0]["slug"] != tn.Slug {
 		t.Fatalf("tenants list = %v, %v", tenants, err)
+	}
+	// A platform operator creates a tenant, suspends it and resumes it.
+	var made struct {
+		Tenant struct{ ID, Slug, Status string } `json:"tenant"`
+		Admin  struct {
+			User struct{ Email string }
+			Link string `json:"invitationLink"`
+		} `json:"admin"`
+	}
+	if err := json.Unmarshal([]byte(c.ok(t, "", "tenants", "create", "--platform-token", st.PlatformToken, "--slug", "crmctl-made",
+		"--name", "Made by crmctl", "--admin-email", "ada@crmctl-made.test", "-o", "json")), &made); err != nil ||
+		made.Tenant.ID == "" || made.Tenant.Slug != "crmctl-made" || made.Tenant.Status != "active" || made.Admin.User.Email != "ada@crmctl-made.test" || made.Admin.Link == "" {
+		t.Fatalf("tenants create = %+v, %v", made, err)
+	}
+	for verb, want := range map[string]string{"suspend": "suspended", "resume": "active"} {
+		var got struct{ Status string }
+		if err := json.Unmarshal([]byte(c.ok(t, "", "tenants", verb, made.Tenant.ID, "--platform-token", st.PlatformToken, "-o", "json")), &got); err != nil ||
+			got.Status != want {
+			t.Fatalf("tenants %s = %+v, %v; want %s", verb, got, err, want)
+		}
+	}
+	if code, _, errw := c.run(t, "", "tenants", "create", "--platform-token", st.PlatformToken, "--slug", "crmctl-made",
+		"--name", "Again", "--admin-email", "bo@crmctl-made.test"); code != 1 || !strings.HasPrefix(errw, "error: ") {
+		t.Fatalf("a taken slug: exit %d, stderr %q; want 1 and the problem", code, errw)
 	}
 
 	garble(t, c.config)
