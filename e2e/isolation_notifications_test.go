@@ -5,20 +5,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
-
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/proc"
-	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 // notificationFixture is a notification of one user of a tenant: its
@@ -196,50 +189,9 @@ func (p notificationProbe) do(t *testing.T, st *stack.Stack, token string) (int,
 // /v1/notification-preferences in its api/openapi.yaml is exercised by a
 // probe, and every probe reaches one. No stack is needed.
 func TestNotificationProbesCoverRoutes(t *testing.T) {
-	root, err := proc.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(root, "services", registry.Gateway, "api", "openapi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	covered := map[string]bool{}
-	for path, item := range doc.Paths.Map() {
-		if strings.HasPrefix(path, "/v1/notification") {
-			for method := range item.Operations() {
-				covered[method+" "+path] = false
-			}
-		}
-	}
-	if len(covered) == 0 {
-		t.Fatal("no notifications operations found")
-	}
-	doc.Servers = nil // match paths wherever the gateway runs
-	r, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var probes []probe
 	for _, p := range notificationProbes(notificationFixture{ID: ids.New()}) {
-		route, _, err := r.FindRoute(httptest.NewRequest(p.method, p.path, nil))
-		if err != nil {
-			t.Errorf("probe %q (%s %s) reaches no documented operation: %v", p.name, p.method, p.path, err)
-			continue
-		}
-		op := route.Method + " " + route.Path
-		if _, ok := covered[op]; !ok {
-			t.Errorf("probe %q reaches %s, not a notifications operation", p.name, op)
-		}
-		covered[op] = true
+		probes = append(probes, p.probe)
 	}
-	var missing []string
-	for op, ok := range covered {
-		if !ok {
-			missing = append(missing, op)
-		}
-	}
-	slices.Sort(missing)
-	for _, op := range missing {
-		t.Errorf("%s: no probe of the notifications' isolation matrix exercises it", op)
-	}
+	gatewayProbeOps(t, "notifications", "/v1/notification", probes)
 }

@@ -2,19 +2,12 @@ package e2e
 
 import (
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
-
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/ids"
-	"github.com/rapport-crm/rapport/libs/proc"
-	"github.com/rapport-crm/rapport/libs/registry"
 )
 
 const (
@@ -95,53 +88,11 @@ func testWebhookIsolation(t *testing.T, st *stack.Stack, attacker []caller, v we
 // a probe wants webhooks:read of a GET and webhooks:manage of any other
 // method, as the API's permissions go. No stack is needed.
 func TestWebhooksE2EProbesCoverRoutes(t *testing.T) {
-	root, err := proc.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(root, "services", registry.Gateway, "api", "openapi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	covered := map[string]bool{}
-	for path, item := range doc.Paths.Map() {
-		if strings.HasPrefix(path, "/v1/webhooks/") {
-			for method := range item.Operations() {
-				covered[method+" "+path] = false
-			}
-		}
-	}
-	if len(covered) == 0 {
-		t.Fatal("no webhooks operations found")
-	}
-	doc.Servers = nil // match paths wherever the gateway runs
-	r, err := gorillamux.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range webhookProbes(webhookFixture{SubscriptionID: ids.New(), DeliveryID: ids.New()}) {
-		route, _, err := r.FindRoute(httptest.NewRequest(p.method, p.path, nil))
-		if err != nil {
-			t.Errorf("probe %q (%s %s) reaches no documented operation: %v", p.name, p.method, p.path, err)
-			continue
-		}
-		op := route.Method + " " + route.Path
-		if _, ok := covered[op]; !ok {
-			t.Errorf("probe %q reaches %s, not a webhooks operation", p.name, op)
-		}
-		covered[op] = true
-		if want := map[bool]string{true: webhooksRead, false: webhooksManage}[p.method == http.MethodGet]; p.gate != want {
+	probes := webhookProbes(webhookFixture{SubscriptionID: ids.New(), DeliveryID: ids.New()})
+	for i, op := range gatewayProbeOps(t, "webhooks", "/v1/webhooks/", probes) {
+		p := probes[i]
+		if want := map[bool]string{true: webhooksRead, false: webhooksManage}[p.method == http.MethodGet]; op != "" && p.gate != want {
 			t.Errorf("probe %q (%s) asks %s, want %s", p.name, op, p.gate, want)
 		}
-	}
-	var missing []string
-	for op, ok := range covered {
-		if !ok {
-			missing = append(missing, op)
-		}
-	}
-	slices.Sort(missing)
-	for _, op := range missing {
-		t.Errorf("%s: no probe of the webhooks' isolation matrix exercises it", op)
 	}
 }
