@@ -123,7 +123,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	// webhooks: anchor (issue 21, the webhooks' wiring)
+	// The webhooks: their API, and this replica's fan-out and dispatcher.
 	hooks, err := startWebhooks(ctx, cfg, db, ids.Cursors(), metrics, logger)
 	if err != nil {
 		return err
@@ -179,19 +179,15 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	obs.Mount(mux, health, nil)
 	identity.Mount(mux, ids, guard)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
-	// catalogue: anchor (issue 21, the event catalogue's routes)
 	events := catalogue.Default() // the event catalogue, public like the OpenAPI document
 	mux.Handle("GET "+catalogue.DocumentPath, events.Handler())
 	mux.Handle("GET "+catalogue.PagePath, events.Page())
 	mux.Handle("GET /v1/audit", authn(guard(audit.Handler(auditStore, ids.Cursors(), audit.ReadPermission))))
 	notify.Mount(mux, notes, func(h http.Handler) http.Handler { return authn(guard(h)) })
-	// webhooks-mount: anchor (issue 21, the webhooks' API)
 	webhooks.Mount(mux, hooks, func(h http.Handler) http.Handler { return authn(guard(h)) })
 	// Every other path goes to the services, but for the GETs of paths no
 	// API owns: those are the web console's (its assets, and index.html for
 	// its own routes).
-	// ergonomics: anchor (issue 21, conditional GETs and sparse fieldsets around ph)
-	// (applied inside guard above, so ph and the gateway's own routes have them)
 	api := proxy.RequireRoute(routes)(authn(guard(ph)))
 	web, err := console.New(console.Assets(), func(p string) bool { _, ok := routes.Lookup(p); return ok || console.IsAPIPath(p) }, api)
 	if err != nil {

@@ -39,14 +39,15 @@ func notifications(ctx context.Context, cfg config, db *sqlx.DB, cursors *kitx.C
 		if _, err := events.NewConsumer(consumer); err != nil {
 			return nil, err
 		}
-		go consume(ctx, consumer, logger)
+		go consume(ctx, consumer, "notifications", logger)
 	}
 	return notify.NewAPI(notify.NewStore(db), hub, cursors), nil
 }
 
-// consume runs a consumer of cfg until ctx ends, a new one a few seconds
-// after one stops on an error (a failed offset commit).
-func consume(ctx context.Context, cfg events.ConsumerConfig, logger *slog.Logger) {
+// consume runs a consumer of cfg (what names it in the log) until ctx
+// ends, a new one a few seconds after one stops on an error (a failed
+// offset commit).
+func consume(ctx context.Context, cfg events.ConsumerConfig, what string, logger *slog.Logger) {
 	for ctx.Err() == nil {
 		c, err := events.NewConsumer(cfg)
 		if err == nil {
@@ -55,7 +56,7 @@ func consume(ctx context.Context, cfg events.ConsumerConfig, logger *slog.Logger
 		if err == nil {
 			return
 		}
-		logger.Error("notifications consumer stopped; restarting", "error", err.Error())
+		logger.Error(what+" consumer stopped; restarting", "error", err.Error())
 		select {
 		case <-ctx.Done():
 		case <-time.After(5 * time.Second):

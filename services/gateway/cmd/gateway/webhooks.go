@@ -58,7 +58,7 @@ func startWebhooks(ctx context.Context, cfg config, db *sqlx.DB, cursors *kitx.C
 		if _, err := events.NewConsumer(consumer); err != nil {
 			return nil, err
 		}
-		go consume(ctx, consumer, logger)
+		go consume(ctx, consumer, "webhooks", logger)
 	}
 	dc := cfg.webhookDelivery()
 	dc.Open, dc.OnDisabled, dc.Logger, dc.Metrics = sealer.Open, store.OnDisabled, logger, metrics.Registry()
