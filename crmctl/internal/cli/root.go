@@ -49,6 +49,5 @@ func NewRoot(in io.Reader, out, errw io.Writer) *cobra.Command {
 	root.AddCommand(login.New(), login.NewLogout(), tenants.New(), api.New(), newVersion(), newCompletion())
 	root.AddCommand(resources.Commands()...)
 	root.AddCommand(newImport(), newExport(), newEvents())
-	// commands: anchor
 	return root
 }
