@@ -15,15 +15,5 @@ elif [ ! -x "$CHROMIUM" ]; then
 	echo "chromium.sh: CHROMIUM=$CHROMIUM is not an executable file" >&2
 	exit 1
 fi
-missing=()
-for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-	echo "chromium.sh: missing Debian packages ${missing[*]}: install them (the console's browser tests run Chromium; screenshots need the CJK font)" >&2
-	exit 1
-fi
-echo "chromium.sh: installing ${missing[*]} from the distribution's packages"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
+need_packages chromium.sh "the console's browser tests run Chromium; screenshots need the CJK font" "${packages[@]}"

@@ -13,19 +13,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-missing=()
-for pkg in ca-certificates tzdata; do
-	dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "images.sh: the image base needs the Debian packages ${missing[*]}: apt-get install ${missing[*]}" >&2
-		exit 1
-	fi
-	echo "images.sh: installing ${missing[*]} for the image base"
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+source scripts/debian-packages.sh
+need_packages images.sh "the image base takes their files" ca-certificates tzdata
 
 # The gateway embeds the web console's build.
 bash scripts/console.sh
