@@ -74,3 +74,43 @@ func TestStaticResolveUnknown(t *testing.T) {
 		t.Errorf("Resolve(sales) error = %v, want ErrNotDeployed", err)
 	}
 }
+
+func TestParseStaticReplicasAndTenants(t *testing.T) {
+	r, err := discovery.ParseStatic("contacts=127.0.0.1:8081|127.0.0.1:8091, contacts@acme=127.0.0.1:9081,sales=127.0.0.1:8082")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, service, tenant string
+		want                  []string // addresses
+		wantTag               string
+	}{
+		{"shared replicas", "contacts", "", []string{"127.0.0.1:8081", "127.0.0.1:8091"}, discovery.SharedTag},
+		{"dedicated tenant", "contacts", "acme", []string{"127.0.0.1:9081"}, "tenant-acme"},
+		{"tenant without its own entry", "contacts", "globex", []string{"127.0.0.1:8081", "127.0.0.1:8091"}, discovery.SharedTag},
+		{"service without the tenant's entry", "sales", "acme", []string{"127.0.0.1:8082"}, discovery.SharedTag},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := r.Resolve(t.Context(), tt.service, tt.tenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var addrs []string
+			for _, in := range got {
+				addrs = append(addrs, in.Address)
+				if len(in.Tags) != 1 || in.Tags[0] != tt.wantTag {
+					t.Errorf("instance %s tags = %v, want [%s]", in.ID, in.Tags, tt.wantTag)
+				}
+			}
+			if strings.Join(addrs, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("Resolve(%s, %q) = %v, want %v", tt.service, tt.tenant, addrs, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"contacts@=a:1", "contacts=a:1|", "contacts=a:1|b", "contacts@acme=a:1,contacts@acme=b:2"} {
+		if _, err := discovery.ParseStatic(bad); err == nil {
+			t.Errorf("ParseStatic(%q) = nil error, want one", bad)
+		}
+	}
+}
