@@ -52,5 +52,7 @@ screenshots: ## photograph the console's pages in Chromium (desktop and phone) i
 	@bash scripts/chromium.sh
 	RAPPORT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestConsoleScreenshots$$' ./e2e/
 
+# ANCHOR(chaos): the chaos and soak targets (add them to .PHONY too).
+
 tools: ## build kube-apiserver, etcd, the Consul agent and controller-gen into the cache outside the repo
 	bash scripts/tools.sh

@@ -57,6 +57,7 @@ func main() {
 		fn = func() error { return runWebhooksOnly(ctx) }
 	case "crmctl":
 		fn = func() error { return runCrmctlOnly(ctx) }
+	// ANCHOR(backup): case "restore" (and name it in -only's help and the default's message).
 	default:
 		fmt.Fprintf(os.Stderr, "bench: -only %q: the steps that run alone are \"gateway\", \"contacts\", \"scale\", \"operator\", \"reminders\", \"timeline\", \"import\", \"sales\", \"console\", \"support\", \"marketing\", \"reporting\", \"webhooks\" and \"crmctl\"\n", *only)
 		os.Exit(2)

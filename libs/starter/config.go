@@ -41,6 +41,8 @@ type Config struct {
 	// by default http://host:port from STATIC_UPSTREAMS; a service with
 	// neither is absent.
 	ServiceURLs map[string]string
+	// ANCHOR(overload): fields.
+	// ANCHOR(export): fields.
 }
 
 // ParseConfig reads the configuration of service name through getenv; the
@@ -78,6 +80,7 @@ func ParseConfig(name string, getenv func(string) string) (Config, error) {
 	if len(c.CursorKey) > 0 && len(c.CursorKey) < kitx.MinCursorKeyLen {
 		return c, fmt.Errorf("CURSOR_KEY must be at least %d bytes", kitx.MinCursorKeyLen)
 	}
+	// ANCHOR(overload|export): one `if err := parseX(&c, getenv); err != nil { return c, err }` each, the function in your own file.
 	return c, parsePeers(&c, getenv)
 }
 

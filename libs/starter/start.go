@@ -119,7 +119,9 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 	obs.Mount(mux, health, env.Metrics)
 	mux.Handle("GET /openapi.json", openAPIHandler(api.OpenAPI))
 	mountRoutes(mux, api, verifier, idempotency.NewStore(db), logger)
+	// ANCHOR(export): mount the tenant export/import internal routes on mux.
 	srv := &http.Server{Handler: Handler(mux, env.Metrics), ReadHeaderTimeout: 10 * time.Second}
+	// ANCHOR(overload): srv.Handler = the in-flight limit around it.
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {

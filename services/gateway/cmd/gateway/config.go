@@ -45,6 +45,11 @@ type config struct {
 	BreakerCoolDown time.Duration   // BREAKER_COOLDOWN, default 10s
 	OpenAPIRefresh  time.Duration   // OPENAPI_REFRESH, default 5m
 
+	// ANCHOR(revocation): fields.
+	// ANCHOR(sweep): fields.
+	// ANCHOR(overload): fields.
+	// ANCHOR(export): fields.
+
 	// The public portal's limits: per client address, and per tenant's
 	// portal.
 	PortalAddressLimit ratelimit.Limit // RATE_LIMIT_PORTAL_ADDRESS, RATE:BURST, default 2:30
@@ -120,6 +125,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := loadNotifyConfig(getenv, &c); err != nil {
 		return c, err
 	}
+	// ANCHOR(revocation|sweep|overload|export): one `if err := loadXConfig(getenv, &c); err != nil { return c, err }` each, the function in your own file.
 	if err := loadWebhookConfig(getenv, &c); err != nil {
 		return c, err
 	}

@@ -118,6 +118,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	go ids.Run(ctx, 30*time.Second)
+	// ANCHOR(revocation): start the cross-replica revocation (Redis, with its fallback) here.
 
 	notes, err := notifications(ctx, cfg, db, ids.Cursors(), metrics, logger)
 	if err != nil {
@@ -178,6 +179,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	mux := http.NewServeMux()
 	obs.Mount(mux, health, nil)
 	identity.Mount(mux, ids, guard)
+	// ANCHOR(export): mount the tenant export/import admin routes here.
 	mux.Handle("GET "+specmerge.SpecPath, specs)
 	events := catalogue.Default() // the event catalogue, public like the OpenAPI document
 	mux.Handle("GET "+catalogue.DocumentPath, events.Handler())
@@ -210,7 +212,10 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// starter.Handler: every answer says nosniff and no-store (unless its handler
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a
 	// 400 before anything reads it.
-	public.serve(starter.Handler(mux, metrics))
+	root := starter.Handler(mux, metrics)
+	// ANCHOR(sweep): root = security headers and CORS around root.
+	// ANCHOR(overload): root = the gateway's in-flight limit around root.
+	public.serve(root)
 	logger.Info("gateway ready", "keys", keys.KeyIDs())
 	select {
 	case err := <-failed:
