@@ -47,6 +47,7 @@ type config struct {
 
 	// ANCHOR(revocation): fields.
 	// ANCHOR(sweep): fields.
+	CORSOrigins []string // GATEWAY_CORS_ORIGINS: comma-separated exact origins browsers may call the API from; none by default
 	// ANCHOR(overload): fields.
 	// ANCHOR(export): fields.
 
@@ -126,6 +127,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	// ANCHOR(revocation|sweep|overload|export): one `if err := loadXConfig(getenv, &c); err != nil { return c, err }` each, the function in your own file.
+	if err := loadWebsecConfig(getenv, &c); err != nil {
+		return c, err
+	}
 	if err := loadWebhookConfig(getenv, &c); err != nil {
 		return c, err
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/obs"
@@ -24,6 +25,7 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
 	"github.com/rapport-crm/rapport/services/gateway/specmerge"
 	"github.com/rapport-crm/rapport/services/gateway/webhooks"
+	"github.com/rapport-crm/rapport/services/gateway/websec"
 )
 
 // main runs the command line: `gateway version`, `gateway migrate`, or
@@ -214,6 +216,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// 400 before anything reads it.
 	root := starter.Handler(mux, metrics)
 	// ANCHOR(sweep): root = security headers and CORS around root.
+	root = websec.Headers(websec.CORS(root, cfg.CORSOrigins), strings.HasPrefix(cfg.PublicURL, "https://"))
 	// ANCHOR(overload): root = the gateway's in-flight limit around root.
 	public.serve(root)
 	logger.Info("gateway ready", "keys", keys.KeyIDs())
