@@ -73,10 +73,15 @@ func StatusCode(k errs.Kind) int {
 }
 
 // NewProblem builds the problem for err. An error that is not an *errs.Error,
-// or whose kind is Internal or unknown, becomes a 500 whose detail says
-// nothing about the cause.
+// or whose kind is Internal or unknown, becomes ErrOverloaded (503) when its
+// cause is the database or a dependency being too slow or unreachable
+// (overload.go), and otherwise a 500 whose detail says nothing about the
+// cause.
 func NewProblem(err error, instance, requestID string) Problem {
 	e, ok := errs.As(err)
+	if (!ok || StatusCode(e.Kind) == http.StatusInternalServerError) && overloaded(err) {
+		e, ok = ErrOverloaded, true
+	}
 	if !ok || StatusCode(e.Kind) == http.StatusInternalServerError {
 		return Problem{
 			Type:      ProblemTypeBase + errs.Internal.String(),
@@ -136,6 +141,9 @@ func writeProblem(ctx context.Context, w http.ResponseWriter, r *http.Request, e
 	}
 	if p.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="rapport"`)
+	}
+	if p.Status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", RetryAfterSeconds)
 	}
 	w.Header().Set("Content-Type", ProblemContentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")

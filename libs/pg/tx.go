@@ -36,16 +36,18 @@ func OnCommit(tx sqlx.ExtContext, fn func()) bool {
 }
 
 // WithTx runs fn in a transaction, committing when fn returns nil and rolling
-// back otherwise (also on panic, which it re-raises). Functions registered
-// with OnCommit run after a successful commit.
+// back otherwise (also on panic, which it re-raises), under the limits ctx
+// carries (WithLimits). Functions registered with OnCommit run after a
+// successful commit.
 func WithTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := db.BeginTxx(ctx, nil)
+	tx, release, err := begin(ctx, db) // under the request's limits (limits.go)
 	if err != nil {
 		return fmt.Errorf("pg: begin: %w", MapError(err))
 	}
 	hooks := &[]func(){}
 	commitHooks.Store(tx, hooks)
 	defer func() {
+		defer release()
 		commitHooks.Delete(tx)
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
