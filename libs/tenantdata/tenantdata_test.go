@@ -124,7 +124,7 @@ func dump(t *testing.T, db *sql.DB, tenant string) map[string][]string {
 	}
 	out := map[string][]string{}
 	for _, table := range tables[:6] {
-		rows, err := tx.Query(`SELECT replace(x::text, $1, '-') FROM ` + table + ` x ORDER BY x::text`, tenant)
+		rows, err := tx.Query(`SELECT replace(x::text, $1, '-') FROM `+table+` x ORDER BY x::text`, tenant)
 		if err != nil {
 			t.Fatal(err)
 		}
