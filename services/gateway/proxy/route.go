@@ -40,16 +40,10 @@ const (
 	ExportData   = registry.ExportData
 )
 
-// Permission returns the permission a request with method needs on r.
+// Permission returns the permission a request with method needs on r
+// (registry.Route.Permission).
 func (r Route) Permission(method string) string {
-	module := r.Module
-	if module == "" {
-		module = r.Service
-	}
-	if IsRead(method) || r.Query && method == http.MethodPost || r.OwnWrites {
-		return module + ":read"
-	}
-	return module + ":write"
+	return registry.Route{Module: r.Module, Query: r.Query, OwnWrites: r.OwnWrites}.Permission(r.Service, method)
 }
 
 // Exported reports whether path (under r's prefix) is one of the record
