@@ -10,9 +10,12 @@ import (
 	_ "github.com/lib/pq" // the PostgreSQL driver
 )
 
+// DefaultMaxOpenConns is the size of a pool Open makes unless told.
+const DefaultMaxOpenConns = 20
+
 // Options tune Open. The zero value is usable.
 type Options struct {
-	// MaxOpenConns caps the pool (default 20).
+	// MaxOpenConns caps the pool (default DefaultMaxOpenConns).
 	MaxOpenConns int
 	// MinBackoff and MaxBackoff bound the wait between connection attempts
 	// (defaults 200ms and 5s).
@@ -27,7 +30,7 @@ func Open(dsn string, o Options) (*sqlx.DB, error) {
 		return nil, fmt.Errorf("pg: open: %w", err)
 	}
 	if o.MaxOpenConns == 0 {
-		o.MaxOpenConns = 20
+		o.MaxOpenConns = DefaultMaxOpenConns
 	}
 	db.SetMaxOpenConns(o.MaxOpenConns)
 	db.SetMaxIdleConns(o.MaxOpenConns)
