@@ -30,6 +30,8 @@ const tokenLeeway = 5 * time.Second
 // accessClaims are the private claims of a user access token; the names match
 // the internal token's (libs/auth).
 type accessClaims struct {
+	ID           string                `json:"jti"`
+	IssuedAt     int64                 `json:"iat"`
 	Subject      string                `json:"sub"`
 	TenantID     string                `json:"tid"`
 	Roles        []string              `json:"roles,omitempty"`
@@ -52,12 +54,12 @@ func (k *Keys) signAccessToken(p auth.Principal, now time.Time) (string, error) 
 // verifyAccessToken checks a user access token: compact ES256 or EdDSA JWS
 // whose kid is one of ours and whose algorithm matches that key, issued by
 // auth.Issuer for UserAudience, within exp and nbf. It returns the principal
-// the claims carry and the token's expiry. Every failure is
-// auth.ErrInvalidToken.
-func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, time.Time, error) {
+// the claims carry and the token's id, issue time and expiry. Every failure
+// is auth.ErrInvalidToken.
+func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, tokenTimes, error) {
 	msg, vk, err := k.signedBy(token)
 	if err != nil {
-		return auth.Principal{}, time.Time{}, err
+		return auth.Principal{}, tokenTimes{}, err
 	}
 	tok, err := jwt.ParseString(token,
 		jwt.WithKey(vk.alg, vk.key),
@@ -70,17 +72,37 @@ func (k *Keys) verifyAccessToken(token string, now time.Time) (auth.Principal, t
 		jwt.WithMaxDelta(AccessTokenTTL, jwt.ExpirationKey, jwt.IssuedAtKey),
 	)
 	if err != nil {
-		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("%s", tokenProblem(err)).Wrap(err)
+		return auth.Principal{}, tokenTimes{}, auth.ErrInvalidToken.WithDetail("%s", tokenProblem(err)).Wrap(err)
 	}
 	expires, _ := tok.Expiration() // required above
 	var c accessClaims
 	if err := json.Unmarshal(msg.Payload(), &c); err != nil || c.Subject == "" || c.TenantID == "" {
-		return auth.Principal{}, time.Time{}, auth.ErrInvalidToken.WithDetail("the token's claims are malformed")
+		return auth.Principal{}, tokenTimes{}, auth.ErrInvalidToken.WithDetail("the token's claims are malformed")
 	}
 	return auth.Principal{
 		TenantID: c.TenantID, UserID: c.Subject, Roles: c.Roles, Teams: c.Teams,
 		Subordinates: c.Subordinates, Permissions: c.Permissions, RecordScope: c.RecordScope,
-	}, expires, nil
+	}, tokenTimes{jti: c.ID, iat: time.Unix(c.IssuedAt, 0), expires: expires}, nil
+}
+
+// tokenTimes are an access token's id, issue time and expiry.
+type tokenTimes struct {
+	jti          string
+	iat, expires time.Time
+}
+
+// accessTokenID returns the jti of an access token this replica has just
+// signed (its claims are not verified: use it on no other token).
+func accessTokenID(token string) (string, error) {
+	msg, err := jws.ParseString(token)
+	if err != nil {
+		return "", fmt.Errorf("identity: parse a signed access token: %w", err)
+	}
+	var c accessClaims
+	if err := json.Unmarshal(msg.Payload(), &c); err != nil || c.ID == "" {
+		return "", fmt.Errorf("identity: a signed access token without jti")
+	}
+	return c.ID, nil
 }
 
 // signedBy parses a compact ES256 or EdDSA JWS and returns it with the key

@@ -2,8 +2,6 @@ package identity
 
 import (
 	"crypto/sha256"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
@@ -15,18 +13,26 @@ import (
 // again when it comes back).
 const accessTokenCacheSize = 10_000
 
-// accessTokenCache remembers the principal of each verified user access
-// token, by the token's SHA-256, until the token expires: a token's
-// signature and claims are checked once per replica, not once per request.
-// Caching changes nothing a token grants, since a token is immutable and
-// valid until exp either way; the tenant's status is still checked on every
-// request. A disabled user's tokens are refused at once on the replica that
-// disabled them (disable).
+// accessTokenCache remembers each verified user access token, by the
+// token's SHA-256, until the token expires: a token's signature and claims
+// are checked once per replica, not once per request. What a cached token
+// grants is still checked against the replica's revocations on every
+// request (revocation.go): a revoked session is refused, and a principal
+// whose user or tenant was marked since is read again from the database.
 type accessTokenCache struct {
-	tokens *lru.Cache[tokenKey, auth.Principal]
+	tokens *lru.Cache[tokenKey, tokenEntry]
+}
 
-	mu       sync.Mutex                           // serialises writers of disabled
-	disabled atomic.Pointer[map[string]time.Time] // user id → refused until; copied on write
+// tokenEntry is a verified access token.
+type tokenEntry struct {
+	p   auth.Principal
+	jti string    // the token's id, which a logout revokes
+	iat time.Time // when it was issued, on the issuing replica's clock
+	// expires is the token's exp.
+	expires time.Time
+	// reloaded is when p was read again from the database on this
+	// replica's clock; zero while p is the token's own claims.
+	reloaded time.Time
 }
 
 // tokenKey is the SHA-256 of a token: the cache holds no bearer credential.
@@ -43,42 +49,21 @@ func keyOf(token string) tokenKey {
 }
 
 func newAccessTokenCache(size int) *accessTokenCache {
-	c := &accessTokenCache{tokens: lru.New[tokenKey, auth.Principal](size)}
-	c.disabled.Store(&map[string]time.Time{})
-	return c
+	return &accessTokenCache{tokens: lru.New[tokenKey, tokenEntry](size)}
 }
 
-// get returns the principal of a token verified before, if it has not
-// expired at now. The principal is shared: callers must not modify it.
-func (c *accessTokenCache) get(k tokenKey, now time.Time) (auth.Principal, bool) {
+// get returns a token verified before, if it has not expired at now. Its
+// principal is shared: callers must not modify it.
+func (c *accessTokenCache) get(k tokenKey, now time.Time) (tokenEntry, bool) {
 	return c.tokens.Get(k, now)
 }
 
-// put remembers the principal of a verified token until it expires.
-func (c *accessTokenCache) put(k tokenKey, p auth.Principal, expires time.Time) {
-	c.tokens.Put(k, p, expires)
+// put remembers a verified token until it expires.
+func (c *accessTokenCache) put(k tokenKey, e tokenEntry) {
+	c.tokens.Put(k, e, e.expires)
 }
 
-// disable forgets the cached tokens of user userID and refuses every token
-// of theirs presented before the last one they could hold has expired:
-// AccessTokenTTL (plus the clock leeway) after now. A disabled user cannot
-// sign in again, so no token issued later is refused by mistake.
-func (c *accessTokenCache) disable(userID string, now time.Time) {
-	c.mu.Lock()
-	next := make(map[string]time.Time, len(*c.disabled.Load())+1)
-	for id, until := range *c.disabled.Load() {
-		if now.Before(until) {
-			next[id] = until
-		}
-	}
-	next[userID] = now.Add(AccessTokenTTL + tokenLeeway)
-	c.disabled.Store(&next)
-	c.mu.Unlock()
-	c.tokens.DeleteFunc(func(_ tokenKey, p auth.Principal) bool { return p.UserID == userID })
-}
-
-// refused reports whether the tokens of user userID are refused at now.
-func (c *accessTokenCache) refused(userID string, now time.Time) bool {
-	until, ok := (*c.disabled.Load())[userID]
-	return ok && now.Before(until)
+// forgetSession drops the token whose jti was revoked.
+func (c *accessTokenCache) forgetSession(jti string) {
+	c.tokens.DeleteFunc(func(_ tokenKey, e tokenEntry) bool { return e.jti == jti })
 }

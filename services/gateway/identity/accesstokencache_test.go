@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"net/http/httptest"
@@ -85,89 +84,6 @@ func TestAuthenticateCachesAccessTokens(t *testing.T) {
 				t.Errorf("cached = %v, want %v", got, s.wantCached)
 			}
 		})
-	}
-}
-
-func TestDisabledUserTokens(t *testing.T) {
-	e := setup(t)
-	_, admin := e.tenant(t, "acme")
-	member, pair := e.member(t, admin, "rep@acme.test", []string{"sales_rep"}, nil)
-	_, other := e.member(t, admin, "other@acme.test", []string{"sales_rep"}, nil)
-	p, _, err := e.s.keys.verifyAccessToken(pair.AccessToken, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	uncached, err := e.s.keys.signAccessToken(p, time.Now().Add(-time.Minute)) // issued before the disable, never seen
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A second replica on the same database and keys, which did not handle
-	// the disable.
-	replica, err := New(Config{DB: e.s.db, Keys: e.s.keys, DataKey: bytes.Repeat([]byte{7}, DataKeyLen),
-		PublicURL: e.srv.URL, PlatformToken: testPlatformToken, Argon2: testArgon2, Logger: e.s.logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []*Service{e.s, replica} {
-		if _, err := authenticate(s, pair.AccessToken); err != nil {
-			t.Fatalf("before the disable: %v", err)
-		}
-	}
-	e.c.call(t, "POST", "/v1/users/"+member.ID+"/disable", bearer(admin.AccessToken), nil, 200, nil)
-
-	tests := []struct {
-		name       string
-		s          *Service
-		token      string
-		wantDetail string
-	}{
-		{"the cached token, on the replica that disabled", e.s, pair.AccessToken, "the user has been disabled"},
-		{"an uncached token of the user, on that replica", e.s, uncached, "the user has been disabled"},
-		{"another user's token, on that replica", e.s, other.AccessToken, ""},
-		{"the token on another replica, until it expires", replica, pair.AccessToken, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := authenticate(tt.s, tt.token)
-			if got := message(err); got != tt.wantDetail || (err == nil) != (tt.wantDetail == "") {
-				t.Errorf("Authenticate: error %v, want detail %q", err, tt.wantDetail)
-			}
-		})
-	}
-	if cached(e.s, pair.AccessToken, time.Now()) {
-		t.Error("the disabled user's token is still cached")
-	}
-}
-
-func TestAccessTokenCacheDisable(t *testing.T) {
-	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	window := AccessTokenTTL + tokenLeeway
-	c := newAccessTokenCache(10)
-	c.disable("u1", t0)
-	c.disable("u2", t0.Add(time.Minute))
-	tests := []struct {
-		name string
-		user string
-		at   time.Time
-		want bool
-	}{
-		{"at the disable", "u1", t0, true},
-		{"just before the last token could expire", "u1", t0.Add(window - time.Nanosecond), true},
-		{"once every token has expired", "u1", t0.Add(window), false},
-		{"a user never disabled", "u3", t0, false},
-		{"a user disabled later, past the first one's window", "u2", t0.Add(window), true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := c.refused(tt.user, tt.at); got != tt.want {
-				t.Errorf("refused(%s) = %v, want %v", tt.user, got, tt.want)
-			}
-		})
-	}
-	c.disable("u3", t0.Add(window)) // prunes u1, whose window is over
-	got := *c.disabled.Load()
-	if _, ok := got["u1"]; ok || len(got) != 2 {
-		t.Errorf("refused users after pruning = %v, want u2 and u3", got)
 	}
 }
 

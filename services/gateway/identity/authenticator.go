@@ -52,7 +52,7 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request) (auth.Princ
 		s.metrics.Login(obs.LoginAPIKey, err == nil)
 		return p, err
 	}
-	p, err := s.authenticateAccessToken(token, s.now())
+	p, err := s.authenticateAccessToken(ctx, token, s.now())
 	if err != nil {
 		return auth.Principal{}, err
 	}
@@ -64,25 +64,58 @@ func (s *Service) Authenticate(ctx context.Context, r *http.Request) (auth.Princ
 
 // authenticateAccessToken returns the principal of a user access token:
 // from the cache when this replica verified the token before, else verified
-// and then cached until the token expires. A disabled user's token is
-// refused either way.
-func (s *Service) authenticateAccessToken(token string, now time.Time) (auth.Principal, error) {
+// and then cached until the token expires. A token of a revoked session is
+// refused; one whose user or tenant was marked since it was issued (or since
+// its principal was last read) has its principal read again from the
+// database, which refuses a user no longer active (revocation.go).
+func (s *Service) authenticateAccessToken(ctx context.Context, token string, now time.Time) (auth.Principal, error) {
 	k := keyOf(token)
-	p, hit := s.accessTokens.get(k, now)
-	var expires time.Time
+	e, hit := s.accessTokens.get(k, now)
 	if !hit {
-		var err error
-		if p, expires, err = s.keys.verifyAccessToken(token, now); err != nil {
+		p, tt, err := s.keys.verifyAccessToken(token, now)
+		if err != nil {
 			return auth.Principal{}, err
 		}
+		e = tokenEntry{p: p, jti: tt.jti, iat: tt.iat, expires: tt.expires}
 	}
-	if s.accessTokens.refused(p.UserID, now) {
-		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the user has been disabled")
+	if s.revoked.sessionRevoked(e.jti) {
+		return auth.Principal{}, auth.ErrInvalidToken.WithDetail("the session has ended")
+	}
+	if s.revoked.stale(e.p.TenantID, e.p.UserID, e.iat, e.reloaded) {
+		reloaded := s.now()
+		p, err := s.reloadPrincipal(ctx, e.p.TenantID, e.p.UserID)
+		if err != nil {
+			return auth.Principal{}, err
+		}
+		e.p, e.reloaded, hit = p, reloaded, false
 	}
 	if !hit {
-		s.accessTokens.put(k, p, expires)
+		s.accessTokens.put(k, e)
 	}
-	return p, nil
+	return e.p, nil
+}
+
+// reloadPrincipal reads the principal of user userID of tenantID again, for
+// a token whose grants were revoked since it was issued: a user no longer
+// active is refused.
+func (s *Service) reloadPrincipal(ctx context.Context, tenantID, userID string) (auth.Principal, error) {
+	var p auth.Principal
+	err := s.tenantTx(ctx, tenantID, func(tx *sqlx.Tx) error {
+		u, err := userRowByID(ctx, tx, userID)
+		switch {
+		case isErr(err, ErrUserNotFound):
+			return auth.ErrInvalidToken.WithDetail("the user no longer exists")
+		case err != nil:
+			return err
+		case u.Status == UserDisabled:
+			return auth.ErrInvalidToken.WithDetail("the user has been disabled")
+		case u.Status != UserActive:
+			return auth.ErrInvalidToken.WithDetail("the user is not active")
+		}
+		p, err = principalFor(ctx, tx, tenantID, userID)
+		return err
+	})
+	return p, err
 }
 
 // credentials returns the bearer token or X-API-Key of r.
@@ -109,7 +142,9 @@ func splitAPIKey(key string) (prefix string, ok bool) {
 }
 
 // authenticateAPIKey verifies an API key. Its principal acts as the key's
-// owner, limited to the key's scopes that the owner still holds.
+// owner, limited to the key's scopes that the owner still holds. A
+// revocation of the key, its owner or their tenant drops it from the cache
+// (revocation.go), so its next use reads the database.
 func (s *Service) authenticateAPIKey(ctx context.Context, key string) (auth.Principal, error) {
 	hash := hashToken(key)
 	if e, ok := s.apiKeys.get(hash); ok {
@@ -125,6 +160,7 @@ func (s *Service) authenticateAPIKey(ctx context.Context, key string) (auth.Prin
 	}
 	var p auth.Principal
 	var row apiKeyRow
+	read := s.now()
 	err := pg.WithTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var err error
 		row, err = apiKeyByPrefix(ctx, tx, prefix)
@@ -168,7 +204,9 @@ func (s *Service) authenticateAPIKey(ctx context.Context, key string) (auth.Prin
 	if err := s.tenants.active(ctx, p.TenantID); err != nil {
 		return auth.Principal{}, err
 	}
-	s.apiKeys.put(hash, row.ID, p, row.ExpiresAt)
+	if !s.revoked.arrivedSince(p.TenantID, p.UserID, row.ID, read) {
+		s.apiKeys.put(hash, row.ID, p, row.ExpiresAt) // else read before a revocation: read again next time
+	}
 	s.lastUsed.mark(p.TenantID, row.ID, s.now())
 	return p, nil
 }

@@ -85,6 +85,8 @@ type Service struct {
 	onExchange    func(context.Context, ExchangeEvent)
 	metrics       *obs.GatewayMetrics
 	now           func() time.Time
+
+	revocationState // what every replica revoked (revocation.go)
 }
 
 // New returns a Service.
@@ -125,6 +127,7 @@ func New(cfg Config) (*Service, error) {
 	s.tenants = newTenantCache(cfg.DB, 5*time.Second)
 	s.portals = newPortalTenants()
 	s.accessTokens = newAccessTokenCache(accessTokenCacheSize)
+	s.revoked = newRevocationSet(func() time.Time { return s.now() })
 	s.apiKeys = newAPIKeyCache(10 * time.Second)
 	s.lastUsed = newLastUsed(cfg.DB, cfg.Logger)
 	return s, nil

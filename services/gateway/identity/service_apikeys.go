@@ -106,20 +106,20 @@ func (s *Service) GetAPIKey(ctx context.Context, id string) (APIKey, error) {
 	return k, err
 }
 
-// RevokeAPIKey revokes an API key at once (needs api-keys:manage).
+// RevokeAPIKey revokes an API key at once on this replica and within a
+// second on the others (needs api-keys:manage).
 func (s *Service) RevokeAPIKey(ctx context.Context, id string) error {
 	p, err := caller(ctx, PermAPIKeysManage)
 	if err != nil {
 		return err
 	}
-	err = pg.WithTenantTx(ctx, s.db, p.TenantID, func(tx *sqlx.Tx) error {
+	return pg.WithTenantTx(ctx, s.db, p.TenantID, func(tx *sqlx.Tx) error {
 		if _, err := apiKeyByID(ctx, tx, id); err != nil {
 			return err
 		}
-		return revokeAPIKey(ctx, tx, id, s.now())
+		if err := revokeAPIKey(ctx, tx, id, s.now()); err != nil {
+			return err
+		}
+		return s.revoke(ctx, tx, p.TenantID, revokesAPIKey, id, s.now().Add(apiKeyMarkTTL))
 	})
-	if err == nil {
-		s.apiKeys.forget(id)
-	}
-	return err
 }

@@ -141,8 +141,12 @@ func (s *Service) issue(ctx context.Context, tx *sqlx.Tx, tenantID, userID, fami
 	if err != nil {
 		return TokenPair{}, err
 	}
+	jti, err := accessTokenID(access)
+	if err != nil {
+		return TokenPair{}, err
+	}
 	refresh := "rrt_" + randomToken(32)
-	if err := insertRefresh(ctx, tx, tenantID, userID, familyID, hashToken(refresh), now, RefreshTokenTTL); err != nil {
+	if err := insertRefresh(ctx, tx, tenantID, userID, familyID, hashToken(refresh), jti, now, RefreshTokenTTL); err != nil {
 		return TokenPair{}, err
 	}
 	return TokenPair{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(AccessTokenTTL / time.Second)}, nil
@@ -180,7 +184,10 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (TokenPair, e
 		}
 		if !spent {
 			reused = true
-			return revokeFamily(ctx, tx, rt.FamilyID, now) // committed: the family stays revoked
+			if err := revokeFamily(ctx, tx, rt.FamilyID, now); err != nil {
+				return err
+			}
+			return s.revokeSessionAccess(ctx, tx, rt.TenantID, rt.FamilyID) // committed: the family stays revoked
 		}
 		if !rt.ExpiresAt.After(now) {
 			return ErrBadRefreshToken.WithDetail("the refresh token has expired")
@@ -205,8 +212,10 @@ func (s *Service) Refresh(ctx context.Context, req RefreshRequest) (TokenPair, e
 	return pair, nil
 }
 
-// Logout revokes the refresh token's whole family (the session). Unknown
-// tokens are ignored, so logging out twice succeeds.
+// Logout revokes the refresh token's whole family (the session) and the
+// access tokens issued with it, at once on this replica and within a second
+// on the others (revocation.go). Unknown tokens are ignored, so logging out
+// twice succeeds.
 func (s *Service) Logout(ctx context.Context, req RefreshRequest) error {
 	if req.RefreshToken == "" {
 		return nil
@@ -219,7 +228,10 @@ func (s *Service) Logout(ctx context.Context, req RefreshRequest) error {
 		if err := setTenant(ctx, tx, rt.TenantID); err != nil {
 			return err
 		}
-		return revokeFamily(ctx, tx, rt.FamilyID, s.now())
+		if err := revokeFamily(ctx, tx, rt.FamilyID, s.now()); err != nil {
+			return err
+		}
+		return s.revokeSessionAccess(ctx, tx, rt.TenantID, rt.FamilyID)
 	})
 	if isErr(err, ErrBadRefreshToken) {
 		return nil

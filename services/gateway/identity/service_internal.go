@@ -166,8 +166,10 @@ func (s *Service) authenticateInternal(r *http.Request) (auth.Principal, string,
 	if err != nil {
 		return auth.Principal{}, "", err
 	}
-	if s.accessTokens.refused(p.UserID, now) {
-		return auth.Principal{}, "", auth.ErrInvalidToken.WithDetail("the user has been disabled")
+	if s.revoked.marked(p.UserID) {
+		if _, err := s.reloadPrincipal(r.Context(), p.TenantID, p.UserID); err != nil {
+			return auth.Principal{}, "", err // no longer active
+		}
 	}
 	if err := s.tenants.active(r.Context(), p.TenantID); err != nil {
 		return auth.Principal{}, "", err

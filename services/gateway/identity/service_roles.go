@@ -97,7 +97,7 @@ func (s *Service) GetRole(ctx context.Context, id string) (Role, error) {
 }
 
 // UpdateRole changes a custom role (needs roles:manage). Holders get the new
-// grants when their access token is next issued.
+// grants within a second on every replica (revocation.go).
 func (s *Service) UpdateRole(ctx context.Context, id string, req RoleRequest, ifMatch *int64) (Role, error) {
 	p, err := caller(ctx, PermRolesManage)
 	if err != nil {
@@ -120,12 +120,19 @@ func (s *Service) UpdateRole(ctx context.Context, id string, req RoleRequest, if
 		}
 		r.UpdatedAt, r.Version = s.now(), r.Version+1
 		out = r
-		return updateRole(ctx, tx, r)
+		if err := updateRole(ctx, tx, r); err != nil {
+			return err
+		}
+		if req.Name == nil && req.Permissions == nil && req.RecordScopes == nil {
+			return nil // the description grants nothing
+		}
+		return s.revokeTenantGrants(ctx, tx, p.TenantID)
 	})
 	return out, err
 }
 
-// DeleteRole removes a custom role and its assignments (needs roles:manage).
+// DeleteRole removes a custom role and its assignments (needs roles:manage);
+// its holders lose its grants within a second on every replica.
 func (s *Service) DeleteRole(ctx context.Context, id string) error {
 	p, err := caller(ctx, PermRolesManage)
 	if err != nil {
@@ -139,6 +146,9 @@ func (s *Service) DeleteRole(ctx context.Context, id string) error {
 		if r.Builtin {
 			return ErrBuiltinRole
 		}
-		return deleteRole(ctx, tx, id)
+		if err := deleteRole(ctx, tx, id); err != nil {
+			return err
+		}
+		return s.revokeTenantGrants(ctx, tx, p.TenantID)
 	})
 }

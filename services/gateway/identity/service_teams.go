@@ -96,7 +96,9 @@ func (s *Service) GetTeam(ctx context.Context, id string) (Team, error) {
 	return t, err
 }
 
-// UpdateTeam renames or moves a team (needs teams:manage).
+// UpdateTeam renames or moves a team (needs teams:manage). Moving one
+// changes which teams their managers' record scope reaches: every replica
+// reads the tenant's principals again within a second (revocation.go).
 func (s *Service) UpdateTeam(ctx context.Context, id string, req TeamRequest, ifMatch *int64) (Team, error) {
 	p, err := caller(ctx, PermTeamsManage)
 	if err != nil {
@@ -116,7 +118,13 @@ func (s *Service) UpdateTeam(ctx context.Context, id string, req TeamRequest, if
 		}
 		t.UpdatedAt, t.Version = s.now(), t.Version+1
 		out = t
-		return updateTeam(ctx, tx, t)
+		if err := updateTeam(ctx, tx, t); err != nil {
+			return err
+		}
+		if req.ParentID == nil {
+			return nil
+		}
+		return s.revokeTenantGrants(ctx, tx, p.TenantID)
 	})
 	return out, err
 }

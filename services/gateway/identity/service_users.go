@@ -124,7 +124,8 @@ type UpdateUserRequest struct {
 
 // UpdateUser changes a user's profile, roles or teams (needs users:manage).
 // Their refresh tokens are revoked when roles or teams change, so new grants
-// apply at the next sign-in, and old ones end within AccessTokenTTL.
+// apply at the next sign-in, and every replica reads the principal of their
+// access tokens again within a second (revocation.go).
 func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserRequest, ifMatch *int64) (User, error) {
 	p, err := caller(ctx, PermUsersManage)
 	if err != nil {
@@ -172,6 +173,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserReque
 			if err := revokeUserTokens(ctx, tx, u.ID, now); err != nil {
 				return err
 			}
+			if err := s.revokeUserGrants(ctx, tx, p.TenantID, u.ID); err != nil {
+				return err
+			}
 		}
 		out, err = userByID(ctx, tx, u.ID)
 		return err
@@ -180,8 +184,8 @@ func (s *Service) UpdateUser(ctx context.Context, id string, req UpdateUserReque
 }
 
 // DisableUser disables a user and revokes their refresh tokens (needs
-// users:manage). Their API keys stop working at once; their access tokens
-// stop at once on this replica and within AccessTokenTTL on the others.
+// users:manage). Their API keys and access tokens stop working at once on
+// this replica and within a second on the others (revocation.go).
 func (s *Service) DisableUser(ctx context.Context, id string) (User, error) {
 	p, err := caller(ctx, PermUsersManage)
 	if err != nil {
@@ -204,13 +208,12 @@ func (s *Service) DisableUser(ctx context.Context, id string) (User, error) {
 		if err := revokeUserTokens(ctx, tx, u.ID, now); err != nil {
 			return err
 		}
+		if err := s.revokeUserGrants(ctx, tx, p.TenantID, u.ID); err != nil {
+			return err
+		}
 		out, err = userByID(ctx, tx, u.ID)
 		return err
 	})
-	if err == nil {
-		s.apiKeys.forgetUser(id)
-		s.accessTokens.disable(id, s.now())
-	}
 	return out, err
 }
 

@@ -53,9 +53,11 @@ func refreshByHash(ctx context.Context, tx *sqlx.Tx, hash string) (refreshRow, e
 	return r, nil
 }
 
-func insertRefresh(ctx context.Context, tx *sqlx.Tx, tenantID, userID, familyID, hash string, now time.Time, ttl time.Duration) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO refresh_tokens (tenant_id, id, user_id, family_id, token_hash, expires_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, tenantID, ids.New(), userID, familyID, hash, now.Add(ttl), now)
+// insertRefresh records a refresh token and the jti of the access token
+// issued with it.
+func insertRefresh(ctx context.Context, tx *sqlx.Tx, tenantID, userID, familyID, hash, accessJTI string, now time.Time, ttl time.Duration) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO refresh_tokens (tenant_id, id, user_id, family_id, token_hash, access_jti, expires_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tenantID, ids.New(), userID, familyID, hash, accessJTI, now.Add(ttl), now)
 	return pg.MapError(err)
 }
 
