@@ -35,20 +35,24 @@ type Overload struct {
 	DB pg.Limits
 }
 
+// DefaultOverload is a service's bounds when none is set.
+func DefaultOverload() Overload {
+	return Overload{MaxInFlight: DefaultMaxInFlight,
+		DB: pg.Limits{Acquire: DefaultAcquireTimeout, Lock: DefaultLockTimeout, Statement: DefaultStatementTimeout}}
+}
+
 // parseOverload reads the overload bounds; the error names the variable.
 func parseOverload(c *Config, getenv func(string) string) error {
-	o, err := ParseOverload(getenv, "")
+	o, err := ParseOverload(getenv, "", DefaultOverload())
 	c.Overload = o
 	return err
 }
 
 // ParseOverload reads MAX_IN_FLIGHT, DB_ACQUIRE_TIMEOUT, DB_LOCK_TIMEOUT and
 // DB_STATEMENT_TIMEOUT, each name after prefix (the gateway reads
-// GATEWAY_MAX_IN_FLIGHT, …), with the defaults above; the error names the
-// variable.
-func ParseOverload(getenv func(string) string, prefix string) (Overload, error) {
-	o := Overload{MaxInFlight: DefaultMaxInFlight,
-		DB: pg.Limits{Acquire: DefaultAcquireTimeout, Lock: DefaultLockTimeout, Statement: DefaultStatementTimeout}}
+// GATEWAY_MAX_IN_FLIGHT, …), into o, which holds the defaults; the error
+// names the variable.
+func ParseOverload(getenv func(string) string, prefix string, o Overload) (Overload, error) {
 	if v := strings.TrimSpace(getenv(prefix + "MAX_IN_FLIGHT")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {

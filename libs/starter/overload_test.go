@@ -13,7 +13,7 @@ import (
 // TestOverloadConfig reads the defaults, set values and the errors naming
 // a malformed variable, with and without the gateway's prefix.
 func TestOverloadConfig(t *testing.T) {
-	o, err := ParseOverload(func(string) string { return "" }, "")
+	o, err := ParseOverload(func(string) string { return "" }, "", DefaultOverload())
 	want := Overload{MaxInFlight: DefaultMaxInFlight,
 		DB: pg.Limits{Acquire: DefaultAcquireTimeout, Lock: DefaultLockTimeout, Statement: DefaultStatementTimeout}}
 	if err != nil || o != want {
@@ -21,7 +21,7 @@ func TestOverloadConfig(t *testing.T) {
 	}
 	set := map[string]string{"GATEWAY_MAX_IN_FLIGHT": "7", "GATEWAY_DB_ACQUIRE_TIMEOUT": "250ms",
 		"GATEWAY_DB_LOCK_TIMEOUT": "0", "GATEWAY_DB_STATEMENT_TIMEOUT": "5s"}
-	o, err = ParseOverload(func(k string) string { return set[k] }, "GATEWAY_")
+	o, err = ParseOverload(func(k string) string { return set[k] }, "GATEWAY_", DefaultOverload())
 	want = Overload{MaxInFlight: 7, DB: pg.Limits{Acquire: 250 * time.Millisecond, Statement: 5 * time.Second}}
 	if err != nil || o != want {
 		t.Fatalf("set: %+v, %v; want %+v", o, err, want)
@@ -32,7 +32,7 @@ func TestOverloadConfig(t *testing.T) {
 				return value
 			}
 			return ""
-		}, "")
+		}, "", DefaultOverload())
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%s: error %v does not name it", name, value, err)
 		}

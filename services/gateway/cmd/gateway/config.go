@@ -49,6 +49,7 @@ type config struct {
 	// ANCHOR(sweep): fields.
 	CORSOrigins []string // GATEWAY_CORS_ORIGINS: comma-separated exact origins browsers may call the API from; none by default
 	// ANCHOR(overload): fields.
+	Overload overloadConfig // GATEWAY_MAX_IN_FLIGHT, GATEWAY_DB_*_TIMEOUT (overload.go)
 	// ANCHOR(export): fields.
 
 	// The public portal's limits: per client address, and per tenant's
@@ -127,6 +128,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	// ANCHOR(revocation|sweep|overload|export): one `if err := loadXConfig(getenv, &c); err != nil { return c, err }` each, the function in your own file.
+	if err := loadOverloadConfig(getenv, &c); err != nil {
+		return c, err
+	}
 	if err := loadWebsecConfig(getenv, &c); err != nil {
 		return c, err
 	}

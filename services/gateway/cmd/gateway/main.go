@@ -218,6 +218,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// ANCHOR(sweep): root = security headers and CORS around root.
 	root = websec.Headers(websec.CORS(root, cfg.CORSOrigins), strings.HasPrefix(cfg.PublicURL, "https://"))
 	// ANCHOR(overload): root = the gateway's in-flight limit around root.
+	root = cfg.Overload.Guard(root)
 	public.serve(root)
 	logger.Info("gateway ready", "keys", keys.KeyIDs())
 	select {
