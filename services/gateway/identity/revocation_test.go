@@ -56,10 +56,10 @@ func TestRevocationSet(t *testing.T) {
 		t.Error("sessionRevoked: want jti-1 only")
 	}
 	since := []struct {
-		name                string
-		tenant, user, key   string
-		since               time.Time
-		want                bool
+		name              string
+		tenant, user, key string
+		since             time.Time
+		want              bool
 	}{
 		{"the key, read before its mark arrived", "t1", "u5", "k1", arrivedT2, true},
 		{"the key, read after", "t1", "u5", "k1", arrivedT2.Add(time.Nanosecond), false},
