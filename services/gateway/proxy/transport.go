@@ -42,9 +42,10 @@ func (e *circuitOpenError) Error() string {
 const retryPause = 50 * time.Millisecond
 
 // transport sends a request to the instances of its plan in turn: the next
-// one is tried only for an idempotent method, after a connection error,
-// when no byte of the body has been sent. Every outcome feeds the circuit
-// breakers.
+// one is tried, for any method, when the dial failed (nothing was sent: a
+// replica that is down or restarting), and for an idempotent method after
+// any connection error; never once a byte of the body has been sent. Every
+// outcome feeds the circuit breakers.
 type transport struct {
 	base     http.RoundTripper
 	breakers *breakers
@@ -101,7 +102,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		t.breakers.done(inst.Address, false)
 		lastErr = err
-		if !isIdempotent(req.Method) || !isConnError(err) || (body != nil && body.read.Load()) {
+		if !retryable(req.Method, err) || (body != nil && body.read.Load()) {
 			return nil, err
 		}
 	}
@@ -109,6 +110,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, lastErr
 	}
 	return nil, &circuitOpenError{service: pl.service, wait: wait}
+}
+
+// retryable reports whether a request with method that failed with err may
+// go to the next instance: any method when the connection was never made,
+// an idempotent one after any connection error.
+func retryable(method string, err error) bool {
+	return isDialError(err) || (isIdempotent(method) && isConnError(err))
 }
 
 // isIdempotent reports whether a request with method may be sent twice.
@@ -130,11 +138,14 @@ func upstreamFailed(status int) bool {
 // could not be made or broke before any answer: a dial failure, a refused
 // or reset connection.
 func isConnError(err error) bool {
+	return isDialError(err) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// isDialError reports whether err is a failure to connect: the request was
+// not sent.
+func isDialError(err error) bool {
 	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // isTimeout reports whether err is a timeout (dial, response header).
