@@ -77,12 +77,20 @@ type revocationSet struct {
 	now func() time.Time
 
 	mu    sync.RWMutex
-	seen  map[int64]time.Time       // applied rows → their expiry
+	seen  map[rowKey]time.Time      // applied rows → their expiry
 	marks map[string]revocationMark // kind + ":" + subject → mark
 }
 
+// rowKey names a revocation row. The subject is part of it: a message on
+// Redis from another platform's database (one Redis shared by two) may
+// carry the id of one of ours.
+type rowKey struct {
+	id      int64
+	subject string
+}
+
 func newRevocationSet(now func() time.Time) *revocationSet {
-	return &revocationSet{now: now, seen: map[int64]time.Time{}, marks: map[string]revocationMark{}}
+	return &revocationSet{now: now, seen: map[rowKey]time.Time{}, marks: map[string]revocationMark{}}
 }
 
 // markKey is the key of the mark of subject of kind k.
@@ -95,10 +103,11 @@ func (s *revocationSet) apply(revs []revocation) []revocation {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, r := range revs {
-		if _, ok := s.seen[r.ID]; ok {
+		rk := rowKey{r.ID, r.Subject}
+		if _, ok := s.seen[rk]; ok {
 			continue
 		}
-		s.seen[r.ID] = r.Expires
+		s.seen[rk] = r.Expires
 		k := markKey(r.Kind, r.Subject)
 		m := s.marks[k]
 		if r.At.After(m.at) {
@@ -119,9 +128,9 @@ func (s *revocationSet) prune() {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for id, exp := range s.seen {
+	for rk, exp := range s.seen {
 		if now.After(exp) {
-			delete(s.seen, id)
+			delete(s.seen, rk)
 		}
 	}
 	for k, m := range s.marks {

@@ -46,6 +46,7 @@ type config struct {
 	OpenAPIRefresh  time.Duration   // OPENAPI_REFRESH, default 5m
 
 	// ANCHOR(revocation): fields.
+	RevocationPoll time.Duration // GATEWAY_REVOCATION_POLL: how often the revocations table is read, default 500ms, at most 1s (revocation.go)
 	// ANCHOR(sweep): fields.
 	CORSOrigins []string // GATEWAY_CORS_ORIGINS: comma-separated exact origins browsers may call the API from; none by default
 	// ANCHOR(overload): fields.
@@ -128,6 +129,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, err
 	}
 	// ANCHOR(revocation|sweep|overload|export): one `if err := loadXConfig(getenv, &c); err != nil { return c, err }` each, the function in your own file.
+	if err := loadRevocationConfig(getenv, &c); err != nil {
+		return c, err
+	}
 	if err := loadOverloadConfig(getenv, &c); err != nil {
 		return c, err
 	}

@@ -121,6 +121,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	go ids.Run(ctx, 30*time.Second)
 	// ANCHOR(revocation): start the cross-replica revocation (Redis, with its fallback) here.
+	startRevocations(ctx, cfg, ids, rdb, health)
 
 	notes, err := notifications(ctx, cfg, db, ids.Cursors(), metrics, logger)
 	if err != nil {
