@@ -52,6 +52,13 @@ type Config struct {
 	// ReadyTimeout bounds the wait for each service's /readyz
 	// (RAPPORT_READY_TIMEOUT).
 	ReadyTimeout time.Duration
+	// Replicas is how many processes run of each service and of the
+	// gateway (RAPPORT_REPLICAS, default 1); above 1 the launcher fronts
+	// each service and the gateway with a balancer (replicas.go).
+	Replicas int
+	// ControlAddr is the loopback host:port of the control API
+	// (RAPPORT_CONTROL_ADDR); empty means no control API (control.go).
+	ControlAddr string
 }
 
 // Defaults of the optional variables.
@@ -63,6 +70,7 @@ const (
 	defaultMetricsPort    = 9090
 	defaultLogLevel       = "info"
 	defaultReadyTimeout   = 60 * time.Second
+	maxReplicas           = 9
 )
 
 // ConfigError is a missing or malformed variable; its message names it.
@@ -85,6 +93,7 @@ func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Co
 		GatewayMetricsPort: defaultMetricsPort,
 		LogLevel:           defaultLogLevel,
 		ReadyTimeout:       defaultReadyTimeout,
+		Replicas:           1,
 	}
 	var err error
 	if c.RepoRoot, err = dirVar(getenv, "RAPPORT_REPO_ROOT"); err != nil {
@@ -147,7 +156,35 @@ func LoadConfig(getenv func(string) string, findRoot func() (string, error)) (Co
 		}
 		c.ReadyTimeout = d
 	}
+	if v := strings.TrimSpace(getenv("RAPPORT_REPLICAS")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxReplicas {
+			return Config{}, &ConfigError{"RAPPORT_REPLICAS", fmt.Sprintf("%q is not a number of processes from 1 to %d", v, maxReplicas)}
+		}
+		c.Replicas = n
+	}
+	if c.ControlAddr, err = loopbackVar(getenv, "RAPPORT_CONTROL_ADDR"); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// loopbackVar accepts a host:port on a loopback address: the control API
+// kills processes and so never listens beyond this machine.
+func loopbackVar(getenv func(string) string, name string) (string, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return "", nil
+	}
+	host, port, err := net.SplitHostPort(v)
+	ip := net.ParseIP(host)
+	if err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		return "", &ConfigError{name, fmt.Sprintf("%q is not a loopback host:port (e.g. 127.0.0.1:7070)", v)}
+	}
+	if _, err := parsePort(port); err != nil {
+		return "", &ConfigError{name, fmt.Sprintf("%q has a bad port", v)}
+	}
+	return v, nil
 }
 
 func dirVar(getenv func(string) string, name string) (string, error) {

@@ -30,6 +30,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		GatewayMetricsPort: 9090,
 		LogLevel:           "info",
 		ReadyTimeout:       60 * time.Second,
+		Replicas:           1,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
@@ -51,6 +52,8 @@ func TestLoadConfigValues(t *testing.T) {
 		"LOG_LEVEL":                    "DEBUG",
 		"RAPPORT_SERVICES":             "contacts,gateway",
 		"RAPPORT_READY_TIMEOUT":        "2m",
+		"RAPPORT_REPLICAS":             "2",
+		"RAPPORT_CONTROL_ADDR":         "127.0.0.1:7072",
 	}), func() (string, error) { return "", errors.New("must not be called") })
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +75,8 @@ func TestLoadConfigValues(t *testing.T) {
 		LogLevel:           "debug",
 		Services:           []string{"contacts", "gateway"},
 		ReadyTimeout:       2 * time.Minute,
+		Replicas:           2,
+		ControlAddr:        "127.0.0.1:7072",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
@@ -101,6 +106,11 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"LOG_LEVEL", "loud", `LOG_LEVEL: "loud" is not one of debug, info, warn, error`},
 		{"RAPPORT_SERVICES", "contacts,Bad-Name", `RAPPORT_SERVICES: "Bad-Name" is not a service name`},
 		{"RAPPORT_READY_TIMEOUT", "60", `RAPPORT_READY_TIMEOUT: "60" is not a positive duration (e.g. 60s, 2m)`},
+		{"RAPPORT_REPLICAS", "0", `RAPPORT_REPLICAS: "0" is not a number of processes from 1 to 9`},
+		{"RAPPORT_REPLICAS", "two", `RAPPORT_REPLICAS: "two" is not a number of processes from 1 to 9`},
+		{"RAPPORT_CONTROL_ADDR", "0.0.0.0:7072", `RAPPORT_CONTROL_ADDR: "0.0.0.0:7072" is not a loopback host:port (e.g. 127.0.0.1:7070)`},
+		{"RAPPORT_CONTROL_ADDR", "7072", `RAPPORT_CONTROL_ADDR: "7072" is not a loopback host:port (e.g. 127.0.0.1:7070)`},
+		{"RAPPORT_CONTROL_ADDR", "127.0.0.1:x", `RAPPORT_CONTROL_ADDR: "127.0.0.1:x" has a bad port`},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			_, err := LoadConfig(envOf(map[string]string{tc.name: tc.value}), fixedRoot)

@@ -20,11 +20,12 @@ const (
 	demoAdminEmail = "admin@demo.rapport.local"
 )
 
-// gatewayEnv is what the gateway gets beyond every service's environment:
-// its metrics listener, and its data key, platform token and signing key,
-// kept under <state>/secrets so tokens, encrypted secrets and cursors
-// survive a restart.
-func gatewayEnv(stateDir, addr, metricsAddr string) ([]string, error) {
+// gatewayEnv is what a gateway process listening on addr gets beyond every
+// service's environment: its metrics listener, the public URL (the door, a
+// balancer when the gateway has replicas), and its data key, platform token
+// and signing key, kept under <state>/secrets so tokens, encrypted secrets
+// and cursors survive a restart and every replica shares them.
+func gatewayEnv(stateDir, addr, metricsAddr, publicURL string) ([]string, error) {
 	dataKey, err := secret(stateDir, "gateway.data-key")
 	if err != nil {
 		return nil, err
@@ -44,7 +45,7 @@ func gatewayEnv(stateDir, addr, metricsAddr string) ([]string, error) {
 	return []string{
 		"GATEWAY_ADDR=" + addr,
 		"GATEWAY_METRICS_ADDR=" + metricsAddr,
-		"GATEWAY_PUBLIC_URL=http://" + addr,
+		"GATEWAY_PUBLIC_URL=" + publicURL,
 		"GATEWAY_DATA_KEY=" + base64.StdEncoding.EncodeToString(raw[:32]),
 		"GATEWAY_PLATFORM_TOKEN=" + platform,
 		"GATEWAY_SIGNING_KEYS=" + keyFile,

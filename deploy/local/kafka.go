@@ -7,6 +7,7 @@ import (
 	"net"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -26,7 +27,7 @@ const topicPartitions = 3
 func topics(services []Service) []string {
 	var ts []string
 	for _, s := range services {
-		if s.Topic != "" {
+		if s.Topic != "" && s.Replica <= 1 {
 			ts = append(ts, s.Topic, events.DLQ(s.Topic))
 		}
 	}
@@ -36,8 +37,11 @@ func topics(services []Service) []string {
 // kafka is the event bus the services use.
 type kafka struct {
 	Brokers []string
-	Topics  []string       // the topics the launcher seeded or made sure of
-	fake    *kfake.Cluster // nil when KAFKA_BROKERS was given
+	Topics  []string // the topics the launcher seeded or made sure of
+
+	mu   sync.Mutex
+	fake *kfake.Cluster // nil when KAFKA_BROKERS was given
+	opts []kfake.Opt    // how fake was made, to reopen it
 }
 
 // startKafka runs the in-process Kafka, or, when cfg.KafkaBrokers is set,
@@ -54,18 +58,24 @@ func startKafka(ctx context.Context, cfg Config, topics []string) (*kafka, error
 		return &kafka{Brokers: cfg.KafkaBrokers, Topics: topics}, nil
 	}
 	dir := kafkaDir(cfg)
-	c, err := kfake.NewCluster(
-		kfake.Ports(cfg.LocalKafkaPort),
+	ports := kafkaPorts(cfg)
+	opts := []kfake.Opt{
+		kfake.NumBrokers(len(ports)),
+		kfake.Ports(ports...),
 		kfake.DataDir(dir),
 		kfake.DefaultNumPartitions(topicPartitions),
 		kfake.AllowAutoTopicCreation(),
 		kfake.SeedTopics(topicPartitions, topics...),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("in-process Kafka on 127.0.0.1:%d (RAPPORT_LOCAL_KAFKA_PORT) with its data in %s (remove it to start with no events): %w",
-			cfg.LocalKafkaPort, dir, err)
 	}
-	k := &kafka{Brokers: []string{net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.LocalKafkaPort))}, Topics: topics, fake: c}
+	c, err := kfake.NewCluster(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("in-process Kafka on 127.0.0.1:%v (RAPPORT_LOCAL_KAFKA_PORT) with its data in %s (remove it to start with no events): %w",
+			ports, dir, err)
+	}
+	k := &kafka{Topics: topics, fake: c, opts: opts}
+	for _, p := range ports {
+		k.Brokers = append(k.Brokers, net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+	}
 	// Data kept from an earlier run is loaded instead of the seed: the
 	// topics of a service added since are made here.
 	if err := ensureTopics(ctx, k.Brokers, topics); err != nil {
@@ -73,6 +83,16 @@ func startKafka(ctx context.Context, cfg Config, topics []string) (*kafka, error
 		return nil, fmt.Errorf("in-process Kafka: %w", err)
 	}
 	return k, nil
+}
+
+// kafkaPorts are the in-process brokers' ports: RAPPORT_LOCAL_KAFKA_PORT,
+// and the next one too when the services have replicas, so that a
+// partition's leader can move (POST /kafka/move-leader).
+func kafkaPorts(cfg Config) []int {
+	if cfg.Replicas > 1 {
+		return []int{cfg.LocalKafkaPort, cfg.LocalKafkaPort + 1}
+	}
+	return []int{cfg.LocalKafkaPort}
 }
 
 // kafkaDir is where the in-process Kafka keeps its data.
@@ -119,7 +139,48 @@ func ensureTopics(ctx context.Context, brokers, topics []string) error {
 // Stop closes the in-process Kafka, if we started one; its port is closed
 // when Stop returns.
 func (k *kafka) Stop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	if k.fake != nil {
 		k.fake.Close()
 	}
+}
+
+// Restart closes the in-process Kafka, which saves its data, and opens it
+// again on that data and the same ports: the services' clients reconnect.
+func (k *kafka) Restart() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fake == nil {
+		return errNotOurs.WithDetail("Kafka is not the launcher's (KAFKA_BROKERS is set)")
+	}
+	k.fake.Close()
+	c, err := kfake.NewCluster(k.opts...)
+	if err != nil {
+		k.fake = nil
+		return fmt.Errorf("reopen the in-process Kafka: %w", err)
+	}
+	k.fake = c
+	return nil
+}
+
+// MoveLeader moves the leadership of topic's partition to the next broker.
+func (k *kafka) MoveLeader(topic string, partition int32) (from, to int32, err error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.fake == nil {
+		return 0, 0, errNotOurs.WithDetail("Kafka is not the launcher's (KAFKA_BROKERS is set)")
+	}
+	if len(k.Brokers) < 2 {
+		return 0, 0, errNotOurs.WithDetail("the in-process Kafka has one broker; RAPPORT_REPLICAS above 1 runs two")
+	}
+	from = k.fake.LeaderFor(topic, partition)
+	if from < 0 {
+		return 0, 0, errUnknownPartition.WithDetail("no partition %d of topic %q", partition, topic)
+	}
+	to = (from + 1) % int32(len(k.Brokers))
+	if err := k.fake.MoveTopicPartition(topic, partition, to); err != nil {
+		return 0, 0, fmt.Errorf("move %s/%d to broker %d: %w", topic, partition, to, err)
+	}
+	return from, to, nil
 }

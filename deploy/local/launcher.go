@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rapport-crm/rapport/libs/proc"
 	"github.com/rapport-crm/rapport/libs/registry"
 )
 
@@ -24,11 +23,15 @@ type launcher struct {
 	con      *console
 	services []Service
 
-	pg       *postgres
-	kafka    *kafka
-	issuer   *devIssuer      // nil when a gateway issues tokens
-	demoPass string          // the demo administrator's password, when a gateway runs
-	children []*proc.Process // one per service, in order
+	pg        *postgres
+	kafka     *kafka
+	issuer    *devIssuer  // nil when a gateway issues tokens
+	demoPass  string      // the demo administrator's password, when a gateway runs
+	balancers []*balancer // the fronts of the replicas (RAPPORT_REPLICAS > 1)
+	children  []*child    // one per process, in order
+	// stopControl stops the control API (nil when RAPPORT_CONTROL_ADDR is
+	// unset).
+	stopControl func()
 }
 
 // logf prints a launcher line.
@@ -39,11 +42,6 @@ func (l *launcher) logf(format string, args ...any) { l.con.Printf(format, args.
 func (l *launcher) start(ctx context.Context) error {
 	if err := checkPortsFree(l.services); err != nil {
 		return err
-	}
-	if l.gateway() != nil {
-		if err := checkPortFree(l.metricsAddr(), "gateway metrics", "RAPPORT_GATEWAY_METRICS_PORT"); err != nil {
-			return err
-		}
 	}
 	if len(l.services) > 0 {
 		l.logf("building %s", names(l.services))
@@ -75,22 +73,30 @@ func (l *launcher) start(ctx context.Context) error {
 		}
 	}
 
+	for front, backends := range fronts(l.services) {
+		b, err := startBalancer(loopback(front), backends)
+		if err != nil {
+			return err
+		}
+		l.balancers = append(l.balancers, b)
+	}
 	for i, svc := range l.services {
 		env, err := l.serviceEnv(ctx, svc)
 		if err != nil {
 			return err
 		}
-		c, err := startChild(svc, l.cfg.RepoRoot, env, l.con.lineWriter(svc.Name, i+1))
-		if err != nil {
+		c := &child{svc: svc, env: env, dir: l.cfg.RepoRoot, logf: l.logf, watch: ctx,
+			out: func() *lineWriter { return l.con.lineWriter(svc.Label(), i+1) }}
+		if err := c.start(); err != nil {
 			return err
 		}
 		l.children = append(l.children, c)
 	}
-	for i, c := range l.children {
-		if err := waitReady(ctx, c, l.services[i], l.cfg.ReadyTimeout); err != nil {
+	for _, c := range l.children {
+		if err := waitReady(ctx, c.process(), c.svc, l.cfg.ReadyTimeout); err != nil {
 			return err
 		}
-		l.logf("%s is ready", c.Name())
+		l.logf("%s is ready", c.svc.Label())
 	}
 	if g := l.gateway(); g != nil {
 		password := l.cfg.DemoPassword
@@ -103,10 +109,15 @@ func (l *launcher) start(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := bootstrapDemo(ctx, g.URL(), platform, password); err != nil {
+		if err := bootstrapDemo(ctx, g.FrontURL(), platform, password); err != nil {
 			return err
 		}
 		l.demoPass = password
+	}
+	if l.cfg.ControlAddr != "" {
+		if l.stopControl, err = l.serveControl(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -141,8 +152,11 @@ func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error
 	if l.cfg.ConsulAddr != "" {
 		env = append(env, "CONSUL_HTTP_ADDR="+l.cfg.ConsulAddr)
 	}
-	if svc.Name == "gateway" {
-		extra, err := gatewayEnv(l.cfg.StateDir, svc.Addr(), l.metricsAddr())
+	if svc.Replicated {
+		env = append(env, l.peerEnv()...)
+	}
+	if svc.Entry {
+		extra, err := gatewayEnv(l.cfg.StateDir, svc.Addr(), loopback(svc.MetricsPort), svc.FrontURL())
 		if err != nil {
 			return nil, err
 		}
@@ -158,27 +172,35 @@ func (l *launcher) serviceEnv(ctx context.Context, svc Service) ([]string, error
 	return env, nil
 }
 
-// gateway returns the gateway among the services, if it is there.
+// gateway returns the gateway's first process, if the gateway is there.
 func (l *launcher) gateway() *Service {
 	for i := range l.services {
-		if l.services[i].Name == "gateway" {
+		if l.services[i].Entry {
 			return &l.services[i]
 		}
 	}
 	return nil
 }
 
-// metricsAddr is where the gateway serves /metrics: loopback, apart from
-// the public door.
-func (l *launcher) metricsAddr() string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(l.cfg.GatewayMetricsPort))
+// peerEnv points each service's calls to another (<NAME>_URL, read by
+// libs/starter) at that service's front, the balancer over its replicas,
+// rather than at its first replica (STATIC_UPSTREAMS' first address).
+func (l *launcher) peerEnv() []string {
+	var env []string
+	for _, s := range l.services {
+		if !s.Entry && s.Replica == 1 {
+			env = append(env, strings.ToUpper(s.Name)+"_URL="+s.FrontURL())
+		}
+	}
+	return env
 }
 
 // jwksURL is where services fetch the keys of their internal tokens: the
-// gateway's, or the stand-in issuer's while there is no gateway.
+// gateway's (every replica signs with the same key), or the stand-in
+// issuer's while there is no gateway.
 func (l *launcher) jwksURL() string {
 	if g := l.gateway(); g != nil {
-		return g.URL() + "/.well-known/jwks.json"
+		return g.FrontURL() + "/.well-known/jwks.json"
 	}
 	return l.issuer.JWKSURL()
 }
@@ -189,14 +211,26 @@ func (l *launcher) printWelcome() {
 		l.logf("no services under services/ yet: PostgreSQL and Kafka are up; add services/<name>/cmd/<name>/main.go and run again")
 	}
 	for _, s := range l.services {
-		l.logf("%-10s %s", s.Name, s.URL())
+		switch {
+		case s.Replicated && s.Replica == 1:
+			l.logf("%-12s %s (balancer over %d replicas)", s.Name, s.FrontURL(), l.cfg.Replicas)
+			fallthrough
+		case s.Replicated:
+			l.logf("  %-10s %s", s.ProcName(), s.URL())
+		default:
+			l.logf("%-10s %s", s.Name, s.URL())
+		}
 	}
 	if g := l.gateway(); g != nil {
-		l.logf("talk to the gateway, %s: tenant %q, %s, password %s", g.URL(), demoSlug, demoAdminEmail, l.demoPass)
+		l.logf("talk to the gateway, %s: tenant %q, %s, password %s", g.FrontURL(), demoSlug, demoAdminEmail, l.demoPass)
 		l.logf("  TOKEN=$(curl -s %s/v1/auth/login -H 'Content-Type: application/json' -d '{\"tenant\":\"%s\",\"email\":\"%s\",\"password\":\"%s\"}' | sed -E 's/.*\"accessToken\":\"([^\"]+)\".*/\\1/')",
-			g.URL(), demoSlug, demoAdminEmail, l.demoPass)
-		l.logf("  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/contacts", g.URL())
-		l.logf("gateway metrics http://%s/metrics (not on the public port)", l.metricsAddr())
+			g.FrontURL(), demoSlug, demoAdminEmail, l.demoPass)
+		l.logf("  curl -H \"Authorization: Bearer $TOKEN\" %s/v1/contacts", g.FrontURL())
+		for _, s := range l.services {
+			if s.Entry {
+				l.logf("%s metrics %s (not on the public port)", s.Label(), s.MetricsURL())
+			}
+		}
 	}
 	if l.issuer != nil && len(l.services) > 0 {
 		first := l.services[0]
@@ -208,22 +242,6 @@ func (l *launcher) printWelcome() {
 	l.logf("ready; press Ctrl-C to stop")
 }
 
-// watchChildren reports a service that exits while the platform runs; the
-// others keep running.
-func (l *launcher) watchChildren(ctx context.Context) {
-	for _, c := range l.children {
-		go func() {
-			select {
-			case <-c.Done():
-				if ctx.Err() == nil {
-					l.logf("%s exited: %v (the others keep running; Ctrl-C stops all)", c.Name(), exitText(c.Err()))
-				}
-			case <-ctx.Done():
-			}
-		}()
-	}
-}
-
 func exitText(err error) string {
 	if err == nil {
 		return "exit status 0"
@@ -231,12 +249,19 @@ func exitText(err error) string {
 	return err.Error()
 }
 
-// stop tears down in reverse order: services, then Kafka, then PostgreSQL.
+// stop tears down in reverse order: the control API and the balancers,
+// services, then Kafka, then PostgreSQL.
 func (l *launcher) stop(force <-chan struct{}) error {
+	if l.stopControl != nil {
+		l.stopControl()
+	}
+	for _, b := range l.balancers {
+		b.Close()
+	}
 	if len(l.children) > 0 {
 		l.logf("stopping services")
 	}
-	proc.StopAll(l.children, stopGrace, force, l.logf)
+	stopChildren(l.children, force, l.logf)
 	var errs []error
 	if l.issuer != nil {
 		if err := l.issuer.stop(); err != nil {
@@ -254,11 +279,13 @@ func (l *launcher) stop(force <-chan struct{}) error {
 	return errors.Join(errs...)
 }
 
-// serviceNames lists the services' names in order.
+// serviceNames lists the services' names in order, once each.
 func serviceNames(services []Service) []string {
-	n := make([]string, len(services))
-	for i, s := range services {
-		n[i] = s.Name
+	var n []string
+	for _, s := range services {
+		if s.Replica <= 1 {
+			n = append(n, s.Name)
+		}
 	}
 	return n
 }
@@ -270,10 +297,40 @@ func names(services []Service) string { return strings.Join(serviceNames(service
 func nameWidth(services []Service) int {
 	w := len(launcherName)
 	for _, s := range services {
-		w = max(w, len(s.Name))
+		w = max(w, len(s.Label()))
 	}
 	return w
 }
 
 // failLine formats the single line printed when the launcher cannot go on.
 func failLine(err error) string { return fmt.Sprintf("rapport-local: %v", err) }
+
+// restartKafka restarts the in-process Kafka (the control API).
+func (l *launcher) restartKafka(context.Context) error {
+	l.logf("control: restarting the in-process Kafka")
+	if err := l.kafka.Restart(); err != nil {
+		return err
+	}
+	l.logf("Kafka is back on %s", strings.Join(l.kafka.Brokers, ","))
+	return nil
+}
+
+// moveLeader moves a partition's leader to another broker (the control API).
+func (l *launcher) moveLeader(topic string, partition int32) error {
+	from, to, err := l.kafka.MoveLeader(topic, partition)
+	if err == nil {
+		l.logf("control: moved the leader of %s/%d from broker %d to %d", topic, partition, from, to)
+	}
+	return err
+}
+
+// restartPostgres restarts the throwaway cluster with an immediate
+// shutdown (the control API).
+func (l *launcher) restartPostgres(ctx context.Context) error {
+	l.logf("control: restarting PostgreSQL (immediate shutdown)")
+	if err := l.pg.Restart(ctx); err != nil {
+		return err
+	}
+	l.logf("PostgreSQL is back")
+	return nil
+}

@@ -19,6 +19,11 @@
 //	RAPPORT_READY_TIMEOUT     wait for each service's /readyz (60s)
 //	RAPPORT_STATE_DIR         throwaway cluster and generated passwords (<repo>/.local)
 //	RAPPORT_REPO_ROOT         repository root (found by walking up to go.work)
+//	RAPPORT_REPLICAS          processes of each service and of the gateway (1); above 1 the ports above
+//	                          become balancers over the replicas (port plan: replicas.go) and the
+//	                          in-process Kafka runs two brokers (RAPPORT_LOCAL_KAFKA_PORT and the next)
+//	RAPPORT_CONTROL_ADDR      loopback host:port of the control API that kills, restarts and pauses
+//	                          processes and restarts Kafka and PostgreSQL (control.go); off unless set
 //	LOG_LEVEL                 passed to the services: debug, info, warn, error (info)
 //	GATEWAY_SMTP_URL, GATEWAY_MAIL_FROM  passed through to the gateway: its notification emails (none without)
 //	MARKETING_PUBLIC_URL      where the marketing service's links point (the gateway, http://127.0.0.1:8080)
@@ -83,7 +88,6 @@ func run() int {
 		}
 	} else {
 		l.printWelcome()
-		l.watchChildren(ctx)
 		<-ctx.Done()
 	}
 	l.logf("stopping")

@@ -84,3 +84,12 @@ func (pg *postgres) Stop() error {
 	}
 	return nil
 }
+
+// Restart shuts the throwaway cluster down in immediate mode and starts it
+// again; a server the launcher did not start (DATABASE_URL) is not touched.
+func (pg *postgres) Restart(ctx context.Context) error {
+	if pg.cluster == nil {
+		return errNotOurs.WithDetail("PostgreSQL is not the launcher's (DATABASE_URL is set)")
+	}
+	return pg.cluster.RestartImmediate(ctx)
+}

@@ -180,6 +180,16 @@ func (c *Cluster) stop(ctx context.Context) error {
 	return err
 }
 
+// RestartImmediate stops the server in immediate mode, as a crash would (no
+// checkpoint: the next start recovers from the WAL), and starts it again,
+// returning once it accepts connections. The fault suite uses it.
+func (c *Cluster) RestartImmediate(ctx context.Context) error {
+	if _, err := c.run(ctx, "pg_ctl", "-D", c.dir, "-m", "immediate", "-w", "-t", "60", "stop"); err != nil {
+		return err
+	}
+	return c.start(ctx)
+}
+
 // running reports whether a server is running on the data directory.
 func (c *Cluster) running(ctx context.Context) bool {
 	_, err := c.run(ctx, "pg_ctl", "-D", c.dir, "status")
