@@ -28,6 +28,8 @@ type ImportOptions struct {
 	// ErrNotEmpty. The gateway uses it for its own rows of a tenant it has
 	// just created (the built-in roles, the invited administrator).
 	Replace bool
+	// Keep names tables Replace leaves as they are (an audit log).
+	Keep []string
 }
 
 // Import loads a part (Export's output) into db as tenant's rows, in one
@@ -56,6 +58,9 @@ func Import(ctx context.Context, db *sql.DB, tenant string, r io.Reader, o Impor
 	targets, err := checkSchema(ctx, tx, p)
 	if err != nil {
 		return Part{}, err
+	}
+	for _, k := range o.Keep {
+		delete(targets, k)
 	}
 	if err := prepareTenant(ctx, tx, p.Service, tenant, targets, o.Replace); err != nil {
 		return Part{}, err

@@ -24,10 +24,11 @@ type tenantCache struct {
 }
 
 type tenantEntry struct {
-	status  string
-	slug    string
-	tier    string
-	expires time.Time
+	status   string
+	slug     string
+	tier     string
+	readOnly bool
+	expires  time.Time
 }
 
 func newTenantCache(db *sqlx.DB, ttl time.Duration) *tenantCache {
@@ -57,7 +58,7 @@ func (c *tenantCache) get(ctx context.Context, id string) (tenantEntry, error) {
 		t, err := tenantByID(ctx, c.db, id)
 		switch {
 		case err == nil:
-			e = tenantEntry{status: t.Status, slug: t.Slug, tier: t.Tier, expires: time.Now().Add(c.ttl)}
+			e = tenantEntry{status: t.Status, slug: t.Slug, tier: t.Tier, readOnly: t.ReadOnly, expires: time.Now().Add(c.ttl)}
 		case isErr(err, ErrTenantNotFound):
 			e = tenantEntry{status: TenantDeleted, expires: time.Now().Add(c.ttl)}
 		default:

@@ -37,6 +37,9 @@ type Tenant struct {
 	CreatedAt time.Time `json:"createdAt" db:"created_at"`
 	UpdatedAt time.Time `json:"updatedAt" db:"updated_at"`
 	Version   int64     `json:"version" db:"version"`
+	// ReadOnly is the tenant's read-only window: every change is refused
+	// with 503 tenant-read-only while it is set.
+	ReadOnly bool `json:"readOnly" db:"read_only"`
 }
 
 // ETag implements kitx.ETagger.

@@ -172,9 +172,11 @@ type UpdateTenantRequest struct {
 	Name    *string   `json:"name"`
 	Domains *[]string `json:"domains"`
 	Tier    *string   `json:"tier"`
+	// ReadOnly opens (true) or ends (false) the tenant's read-only window.
+	ReadOnly *bool `json:"readOnly"`
 }
 
-// UpdateTenant changes a tenant's name, domains or tier.
+// UpdateTenant changes a tenant's name, domains, tier or read-only window.
 func (s *Service) UpdateTenant(ctx context.Context, id string, req UpdateTenantRequest, ifMatch *int64) (Tenant, error) {
 	return s.changeTenant(ctx, id, ifMatch, func(t *Tenant) error {
 		v := errs.NewValidator()
@@ -188,6 +190,9 @@ func (s *Service) UpdateTenant(ctx context.Context, id string, req UpdateTenantR
 		}
 		if req.Domains != nil {
 			t.Domains = normaliseDomains(*req.Domains)
+		}
+		if req.ReadOnly != nil {
+			t.ReadOnly = *req.ReadOnly
 		}
 		return v.Err()
 	})

@@ -23,7 +23,7 @@ func (r tenantRow) tenant() Tenant {
 	return t
 }
 
-const tenantCols = `id, slug, name, domains, tier, status, created_at, updated_at, version`
+const tenantCols = `id, slug, name, domains, tier, status, created_at, updated_at, version, read_only`
 
 // tenantBySlug reads a tenant by slug from the platform-level table.
 func tenantBySlug(ctx context.Context, q sqlx.QueryerContext, slug string) (Tenant, error) {
@@ -107,8 +107,8 @@ func listTenants(ctx context.Context, q sqlx.QueryerContext, after string, limit
 
 func insertTenant(ctx context.Context, tx *sqlx.Tx, t Tenant) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		t.ID, t.Slug, t.Name, pq.StringArray(t.Domains), t.Tier, t.Status, t.CreatedAt, t.UpdatedAt, t.Version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		t.ID, t.Slug, t.Name, pq.StringArray(t.Domains), t.Tier, t.Status, t.CreatedAt, t.UpdatedAt, t.Version, t.ReadOnly)
 	if pg.IsUniqueViolation(err, "tenants_slug") {
 		return ErrSlugTaken
 	}
@@ -117,7 +117,7 @@ func insertTenant(ctx context.Context, tx *sqlx.Tx, t Tenant) error {
 
 func updateTenant(ctx context.Context, tx *sqlx.Tx, t Tenant) error {
 	_, err := tx.ExecContext(ctx, `UPDATE tenants SET name = $2, domains = $3, tier = $4, status = $5,
-		updated_at = $6, version = $7 WHERE id = $1`,
-		t.ID, t.Name, pq.StringArray(t.Domains), t.Tier, t.Status, t.UpdatedAt, t.Version)
+		updated_at = $6, version = $7, read_only = $8 WHERE id = $1`,
+		t.ID, t.Name, pq.StringArray(t.Domains), t.Tier, t.Status, t.UpdatedAt, t.Version, t.ReadOnly)
 	return pg.MapError(err)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/rapport-crm/rapport/services/gateway/proxy"
 	"github.com/rapport-crm/rapport/services/gateway/ratelimit"
 	"github.com/rapport-crm/rapport/services/gateway/specmerge"
+	"github.com/rapport-crm/rapport/services/gateway/tenantdata"
 	"github.com/rapport-crm/rapport/services/gateway/webhooks"
 	"github.com/rapport-crm/rapport/services/gateway/websec"
 )
@@ -173,7 +174,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// ergonomics: ETags, If-None-Match → 304 and fields= on the JSON reads of
 	// every signed-in route (the services' through ph and the gateway's own).
 	ergo := ergonomics.Middleware(ergonomics.Config{Fields: specs.ListFields})
-	guard := func(h http.Handler) http.Handler { return limited(audited(ergo(h))) }
+	guard := func(h http.Handler) http.Handler { return ids.ReadOnly(limited(audited(ergo(h)))) }
 	authn := proxy.Authenticate(ids)
 
 	// The public port serves the probes but not /metrics (served on the
@@ -183,6 +184,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	obs.Mount(mux, health, nil)
 	identity.Mount(mux, ids, guard)
 	// ANCHOR(export): mount the tenant export/import admin routes here.
+	tenantdata.New(tenantdata.Config{DB: db, Tenants: ids, Resolver: upstreams, Signer: ids.Keys().Signer(), Logger: logger}).Mount(mux)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
 	events := catalogue.Default() // the event catalogue, public like the OpenAPI document
 	mux.Handle("GET "+catalogue.DocumentPath, events.Handler())
