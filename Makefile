@@ -7,7 +7,7 @@ SHELL := /bin/bash
 # Every module of the workspace, as ./dir/... patterns (go.work lists them).
 PKGS = $(shell go list -m -f '{{.Dir}}' | sed "s|^$(CURDIR)|.|; s|$$|/...|")
 
-.PHONY: help run test build images lint bench tools console screenshots
+.PHONY: help run test build images lint bench tools console screenshots chaos soak
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -53,6 +53,17 @@ screenshots: ## photograph the console's pages in Chromium (desktop and phone) i
 	RAPPORT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestConsoleScreenshots$$' ./e2e/
 
 # ANCHOR(chaos): the chaos and soak targets (add them to .PHONY too).
+chaos: ## the fault suite: the platform with 2 replicas under a mixed load, each fault in turn, then a reconciliation per tenant (bench/chaos.md)
+	@bash scripts/pg-binaries.sh
+	@bash scripts/sales-packages.sh
+	@bash scripts/console.sh
+	go run ./chaos/cmd/chaos -out bench/chaos.md
+
+soak: ## the load at half capacity for 10 minutes, no faults: server errors, p99 per minute, memory, goroutine and fd slopes (bench/soak.md)
+	@bash scripts/pg-binaries.sh
+	@bash scripts/sales-packages.sh
+	@bash scripts/console.sh
+	go run ./chaos/cmd/soak -duration 10m -out bench/soak.md
 
 tools: ## build kube-apiserver, etcd, the Consul agent and controller-gen into the cache outside the repo
 	bash scripts/tools.sh

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -49,6 +50,9 @@ type Recovery struct {
 	// Clear is the time from the fault to the end of the last failed try
 	// (0 when none failed): the clients saw no error after it.
 	Clear time.Duration
+	// Failures counts the failed tries by kind and status ("contact.create
+	// 503", "form.submit 0" for no answer).
+	Failures map[string]int
 }
 
 // RecoveryAfter measures the load's tries in [at, to).
@@ -59,6 +63,10 @@ func (s *Stats) RecoveryAfter(at, to time.Time) Recovery {
 		r.Tries++
 		if a.Failed() {
 			r.Errors++
+			if r.Failures == nil {
+				r.Failures = map[string]int{}
+			}
+			r.Failures[fmt.Sprintf("%s %d", a.Kind, a.Status)]++
 			if end := a.At.Add(a.Latency).Sub(at); end > r.Clear {
 				r.Clear = end
 			}

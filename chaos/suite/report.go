@@ -57,14 +57,20 @@ func (r Result) Markdown(w io.Writer, title, how string) {
 	p("")
 	p("Recovery is the time from the fault's start to the end of the last try a client saw fail (0 when none failed); the first 2xx is counted from the moment the fault was over (process ready again, broker or database up).")
 	p("")
-	p("| fault | injection took | tries failed / sent | recovery | first 2xx after | error |")
-	p("|---|---|---|---|---|---|")
+	p("| fault | injection took | tries failed / sent | failed tries (write, status; 0 = no answer) | recovery | first 2xx after | error |")
+	p("|---|---|---|---|---|---|---|")
 	for _, f := range r.Faults {
 		e := ""
 		if f.Err != nil {
 			e = f.Err.Error()
 		}
-		p("| %s | %s | %d / %d | %s | %s | %s |", f.Name, secs(f.Took), f.Recovery.Errors, f.Recovery.Tries, secs(f.Recovery.Clear), secs(f.AfterRestart), e)
+		var kinds []string
+		for k, n := range f.Recovery.Failures {
+			kinds = append(kinds, fmt.Sprintf("%s ×%d", k, n))
+		}
+		slices.Sort(kinds)
+		p("| %s | %s | %d / %d | %s | %s | %s | %s |", f.Name, secs(f.Took), f.Recovery.Errors, f.Recovery.Tries, strings.Join(kinds, ", "),
+			secs(f.Recovery.Clear), secs(f.AfterRestart), e)
 	}
 	p("")
 	writeLedger(w, r.Counts)

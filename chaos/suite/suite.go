@@ -118,10 +118,15 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		fr.Took = time.Since(fr.Start)
 		back := time.Now()
 		time.Sleep(cfg.Window)
+		// Watch on while the clients still see errors (at most a minute),
+		// so that a slow recovery is not put down to the next fault.
+		for quiet := time.Now(); time.Since(quiet) < time.Minute && env.Stats.RecoveryAfter(time.Now().Add(-3*time.Second), time.Now()).Errors > 0; {
+			time.Sleep(time.Second)
+		}
 		fr.Recovery = env.Stats.RecoveryAfter(fr.Start, time.Now())
 		fr.AfterRestart = env.Stats.RecoveryAfter(back, time.Now()).FirstSuccess
-		logf("  took %s, %d of %d tries failed, errors clear after %s, first 2xx %s after it was over (err %v)",
-			fr.Took.Round(time.Millisecond), fr.Recovery.Errors, fr.Recovery.Tries, fr.Recovery.Clear.Round(time.Millisecond),
+		logf("  took %s, %d of %d tries failed %v, errors clear after %s, first 2xx %s after it was over (err %v)",
+			fr.Took.Round(time.Millisecond), fr.Recovery.Errors, fr.Recovery.Tries, fr.Recovery.Failures, fr.Recovery.Clear.Round(time.Millisecond),
 			fr.AfterRestart.Round(time.Millisecond), fr.Err)
 		res.Faults = append(res.Faults, fr)
 	}

@@ -1,0 +1,77 @@
+package suite_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rapport-crm/rapport/chaos/platform"
+	"github.com/rapport-crm/rapport/chaos/suite"
+)
+
+// TestChaosShort is the short fault suite of make test: the platform as
+// make run starts it with two replicas of everything, the mixed load at
+// half its measured capacity, a SIGKILL and restart of a contacts replica
+// and of a gateway replica, a broker restart, an immediate PostgreSQL
+// restart, a reporting replica paused past its session timeout and a
+// poison event; then every tenant reconciled: nothing acknowledged lost,
+// nothing duplicated, nothing rejected made, every consumer caught up,
+// the DLQs holding the poison event only, and each fault's recovery
+// within its goal.
+func TestChaosShort(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	var log bytes.Buffer
+	p, err := platform.Start(ctx, platform.Options{Replicas: 2, Env: suite.PlatformEnv, Log: &log})
+	if err != nil {
+		t.Fatalf("start the platform: %v\n%s", err, log.String())
+	}
+	defer func() {
+		if err := p.Stop(); err != nil {
+			t.Errorf("stop the platform: %v", err)
+		}
+	}()
+	procs, err := p.Processes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sp []suite.Proc
+	dbs := map[string]string{}
+	for _, pr := range procs {
+		sp = append(sp, suite.Proc{Name: pr.Name, Service: pr.Service})
+		dbs[pr.Service] = p.Database(pr.Service)
+	}
+	var progress bytes.Buffer
+	res, err := suite.Run(ctx, suite.Config{GatewayURL: p.GatewayURL, PlatformToken: p.PlatformToken, Brokers: p.Brokers, Databases: dbs,
+		Injector: p, Faults: suite.Plan(sp, p.Brokers, false), Measure: 10 * time.Second, Warmup: 5 * time.Second, Window: 8 * time.Second,
+		Settle: 90 * time.Second, Log: &progress})
+	t.Log(progress.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(t.TempDir(), "chaos.md")
+	var md bytes.Buffer
+	res.Markdown(&md, "Short fault suite", "TestChaosShort")
+	if err := os.WriteFile(report, md.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res.Done == 0 {
+		t.Fatal("the load did nothing")
+	}
+	for _, f := range res.Faults {
+		if !f.Met() {
+			t.Errorf("%s: recovery %s (goal %s), %d of %d tries failed, error %v", f.Name, f.Recovery.Clear, f.Goal, f.Recovery.Errors, f.Recovery.Tries, f.Err)
+		}
+	}
+	for _, c := range res.Reconcile.Checks {
+		if !c.OK() {
+			t.Errorf("%s %s: want %d, got %d: %d lost, %d duplicated, %d extra (%s)", c.Tenant, c.Name, c.Want, c.Got, c.Lost, c.Duplicated, c.Extra, c.Detail)
+		}
+	}
+	if t.Failed() {
+		t.Logf("report:\n%s", md.String())
+	}
+}
