@@ -13,6 +13,7 @@ import (
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/kitx"
 	"github.com/rapport-crm/rapport/libs/obs"
+	"github.com/rapport-crm/rapport/libs/pg"
 )
 
 // ReplayedHeaders are the response headers kept and replayed with the body.
@@ -71,7 +72,10 @@ func Middleware(keys Keys, logger *slog.Logger) func(http.Handler) http.Handler 
 			}
 			rec := &recorder{StatusWriter: obs.StatusWriter{ResponseWriter: w}}
 			next.ServeHTTP(rec, r)
-			ctx := context.WithoutCancel(r.Context())
+			// Recording the outcome outlives the client and is not bounded
+			// as the request's own work is (pg.WithLimits): a key left
+			// claimed would refuse the client's retries.
+			ctx := pg.WithLimits(context.WithoutCancel(r.Context()), pg.Limits{})
 			if status := rec.Status(); status >= 200 && status < 300 {
 				err = keys.Complete(ctx, p.TenantID, route, key, rec.response())
 			} else {
