@@ -133,8 +133,10 @@ func (c *Consumer) newReader(topics []string) *kafka.Reader {
 	})
 }
 
-// Run consumes until ctx ends or a commit fails. It returns nil on a clean
-// stop. Topics that do not exist yet never make it fail: it consumes those
+// Run consumes until ctx ends or the dead-letter topic cannot be written.
+// It returns nil on a clean stop. A fetch or an offset commit the broker
+// failed (it is restarting) is not fatal: Run joins the group again a
+// moment later. Topics that do not exist yet never make it fail: it consumes those
 // that do (waiting while there are none) and, when another appears, joins
 // the group again with it.
 func (c *Consumer) Run(ctx context.Context) error {
@@ -145,11 +147,37 @@ func (c *Consumer) Run(ctx context.Context) error {
 		if err != nil {
 			return nil // ctx ended
 		}
-		if err := c.consume(ctx, present); err != nil || ctx.Err() != nil {
+		err = c.consume(ctx, present)
+		var unreachable *brokerError
+		if errors.As(err, &unreachable) && ctx.Err() == nil {
+			// The broker went away (restarted, a leader moved): what was
+			// fetched and not committed is fetched again, and the inbox
+			// keeps an event applied already from a second effect.
+			c.cfg.Logger.WarnContext(ctx, "events: the broker failed; joining the group again", "group", c.cfg.Group, "error", err.Error())
+			select {
+			case <-time.After(rejoinPause):
+				continue
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if err != nil || ctx.Err() != nil {
 			return err
 		}
 	}
 }
+
+// rejoinPause is the wait before a consumer whose broker failed joins its
+// group again.
+const rejoinPause = time.Second
+
+// brokerError is a fetch or an offset commit the broker failed (it is
+// restarting, or the group is being rebalanced). Run recovers from it by
+// joining the group again.
+type brokerError struct{ err error }
+
+func (e *brokerError) Error() string { return "events: " + e.err.Error() }
+func (e *brokerError) Unwrap() error { return e.err }
 
 // consume reads topics until ctx ends (nil), a commit fails (its error) or
 // a topic of the consumer's that was missing comes into being (nil, ctx
@@ -168,12 +196,12 @@ func (c *Consumer) consume(ctx context.Context, topics []string) error {
 			if fetching.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("events: fetch: %w", err)
+			return &brokerError{fmt.Errorf("fetch: %w", err)}
 		}
 		msgs := []kafka.Message{m}
 		if c.cfg.Batch > 1 {
 			if msgs, err = c.fill(fetching, reader, m); err != nil {
-				return fmt.Errorf("events: fetch: %w", err)
+				return &brokerError{fmt.Errorf("fetch: %w", err)}
 			}
 			err = c.processBatch(ctx, msgs)
 		} else {
@@ -191,7 +219,7 @@ func (c *Consumer) consume(ctx context.Context, topics []string) error {
 				return nil
 			}
 			last := msgs[len(msgs)-1]
-			return fmt.Errorf("events: commit offset %s/%d@%d: %w", last.Topic, last.Partition, last.Offset, err)
+			return &brokerError{fmt.Errorf("commit offset %s/%d@%d: %w", last.Topic, last.Partition, last.Offset, err)}
 		}
 	}
 }
