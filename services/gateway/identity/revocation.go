@@ -78,7 +78,14 @@ type revocationSet struct {
 
 	mu    sync.RWMutex
 	seen  map[rowKey]time.Time      // applied rows → their expiry
-	marks map[string]revocationMark // kind + ":" + subject → mark
+	marks map[markID]revocationMark // the latest revocation of each subject
+}
+
+// markID names a subject: comparing it allocates nothing on the request
+// path.
+type markID struct {
+	kind    revocationKind
+	subject string
 }
 
 // rowKey names a revocation row. The subject is part of it: a message on
@@ -90,11 +97,8 @@ type rowKey struct {
 }
 
 func newRevocationSet(now func() time.Time) *revocationSet {
-	return &revocationSet{now: now, seen: map[rowKey]time.Time{}, marks: map[string]revocationMark{}}
+	return &revocationSet{now: now, seen: map[rowKey]time.Time{}, marks: map[markID]revocationMark{}}
 }
-
-// markKey is the key of the mark of subject of kind k.
-func markKey(k revocationKind, subject string) string { return string(k) + ":" + subject }
 
 // apply records the revocations this replica had not seen and returns them.
 func (s *revocationSet) apply(revs []revocation) []revocation {
@@ -108,7 +112,7 @@ func (s *revocationSet) apply(revs []revocation) []revocation {
 			continue
 		}
 		s.seen[rk] = r.Expires
-		k := markKey(r.Kind, r.Subject)
+		k := markID{r.Kind, r.Subject}
 		m := s.marks[k]
 		if r.At.After(m.at) {
 			m.at = r.At
@@ -146,7 +150,7 @@ func (s *revocationSet) sessionRevoked(jti string) bool {
 		return false
 	}
 	s.mu.RLock()
-	_, ok := s.marks[markKey(revokesSession, jti)]
+	_, ok := s.marks[markID{revokesSession, jti}]
 	s.mu.RUnlock()
 	return ok
 }
@@ -159,7 +163,7 @@ func (s *revocationSet) sessionRevoked(jti string) bool {
 func (s *revocationSet) stale(tenantID, userID string, iat, reloaded time.Time) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, k := range [2]string{markKey(revokesUser, userID), markKey(revokesTenant, tenantID)} {
+	for _, k := range [2]markID{{revokesUser, userID}, {revokesTenant, tenantID}} {
 		m, ok := s.marks[k]
 		switch {
 		case !ok:
@@ -178,7 +182,7 @@ func (s *revocationSet) stale(tenantID, userID string, iat, reloaded time.Time) 
 func (s *revocationSet) arrivedSince(tenantID, userID, keyID string, since time.Time) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, k := range [3]string{markKey(revokesAPIKey, keyID), markKey(revokesUser, userID), markKey(revokesTenant, tenantID)} {
+	for _, k := range [3]markID{{revokesAPIKey, keyID}, {revokesUser, userID}, {revokesTenant, tenantID}} {
 		if m, ok := s.marks[k]; ok && !m.arrived.Before(since) {
 			return true
 		}
@@ -191,7 +195,7 @@ func (s *revocationSet) arrivedSince(tenantID, userID, keyID string, since time.
 // may predate it, and is accepted only once the user is found still active.
 func (s *revocationSet) marked(userID string) bool {
 	s.mu.RLock()
-	_, ok := s.marks[markKey(revokesUser, userID)]
+	_, ok := s.marks[markID{revokesUser, userID}]
 	s.mu.RUnlock()
 	return ok
 }
