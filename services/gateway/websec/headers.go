@@ -15,9 +15,12 @@ import (
 const HSTS = "max-age=63072000; includeSubDomains"
 
 // PageCSP is the Content-Security-Policy of an HTML answer that does not
-// set its own: nothing from elsewhere, no script, no framing.
-const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+// set its own (the marketing service's public pages): no script but from
+// the gateway, no plugin, no <base>. It allows framing, form targets and
+// https images on purpose: a tenant embeds its web forms in an iframe on
+// its own site, and a form may redirect to the tenant's thank-you page.
+const PageCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; " +
+	"object-src 'none'; base-uri 'self'"
 
 // bannerHeaders name the software behind an answer; they are removed from
 // every answer, the upstreams' included.
