@@ -27,6 +27,7 @@ func KafkaCluster(t testing.TB, opts ...kfake.Opt) *kfake.Cluster {
 		t.Fatalf("testkit: %v", err)
 	}
 	t.Cleanup(c.Close)
+	rememberKafka(t, c) // for KafkaAt
 	return c
 }
 
