@@ -30,6 +30,9 @@ type tokenEntry struct {
 	iat time.Time // when it was issued, on the issuing replica's clock
 	// expires is the token's exp.
 	expires time.Time
+	// refused is why the user was refused when p was read again (no longer
+	// active); nil while they are accepted.
+	refused error
 	// reloaded is when p was read again from the database on this
 	// replica's clock; zero while p is the token's own claims.
 	reloaded time.Time

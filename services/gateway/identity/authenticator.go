@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/rapport-crm/rapport/libs/auth"
+	"github.com/rapport-crm/rapport/libs/errs"
 	"github.com/rapport-crm/rapport/libs/obs"
 	"github.com/rapport-crm/rapport/libs/pg"
 )
@@ -84,10 +85,17 @@ func (s *Service) authenticateAccessToken(ctx context.Context, token string, now
 	if s.revoked.stale(e.p.TenantID, e.p.UserID, e.iat, e.reloaded) {
 		reloaded := s.now()
 		p, err := s.reloadPrincipal(ctx, e.p.TenantID, e.p.UserID)
+		if errs.KindOf(err) == errs.Unauthenticated {
+			e.refused, e.reloaded = err, reloaded // answered from memory until the next mark
+			s.accessTokens.put(k, e)
+		}
 		if err != nil {
 			return auth.Principal{}, err
 		}
 		e.p, e.reloaded, hit = p, reloaded, false
+	}
+	if e.refused != nil {
+		return auth.Principal{}, e.refused
 	}
 	if !hit {
 		s.accessTokens.put(k, e)
