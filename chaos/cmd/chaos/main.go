@@ -3,7 +3,7 @@
 // (chaos/platform), runs the fault suite under the load (chaos/suite) and
 // writes the report (bench/chaos.md).
 //
-//	go run ./chaos/cmd/chaos [-out bench/chaos.md] [-short] [-rate N] [-replicas 2]
+//	go run ./chaos/cmd/chaos [-out bench/chaos.md] [-short] [-rate N] [-replicas 2] [-repo dir]
 package main
 
 import (
@@ -23,18 +23,19 @@ func main() {
 	short := flag.Bool("short", false, "kill one replica of contacts and of the gateway only (the make test version)")
 	rate := flag.Float64("rate", 0, "operations per second (0: half the measured capacity)")
 	replicas := flag.Int("replicas", 2, "processes per service and of the gateway")
+	repo := flag.String("repo", "", "the repository whose platform is built and run (default: this one)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *out, !*short, *rate, *replicas); err != nil {
+	if err := run(ctx, *repo, *out, !*short, *rate, *replicas); err != nil {
 		fmt.Fprintln(os.Stderr, "chaos:", err)
 		os.Exit(1)
 	}
 }
 
 // run starts the platform, runs the suite and writes the report.
-func run(ctx context.Context, out string, full bool, rate float64, replicas int) error {
-	p, err := platform.Start(ctx, platform.Options{Replicas: replicas, Env: suite.PlatformEnv})
+func run(ctx context.Context, repo, out string, full bool, rate float64, replicas int) error {
+	p, err := platform.Start(ctx, platform.Options{RepoRoot: repo, Replicas: replicas, Env: suite.PlatformEnv})
 	if err != nil {
 		return err
 	}

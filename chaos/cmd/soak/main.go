@@ -25,18 +25,19 @@ func main() {
 	duration := flag.Duration("duration", 10*time.Minute, "how long the load runs")
 	rate := flag.Float64("rate", 0, "operations per second (0: half the measured capacity)")
 	replicas := flag.Int("replicas", 2, "processes per service and of the gateway")
+	repo := flag.String("repo", "", "the repository whose platform is built and run (default: this one)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *out, *duration, *rate, *replicas); err != nil {
+	if err := run(ctx, *repo, *out, *duration, *rate, *replicas); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
 }
 
 // run starts the platform, soaks it and writes the report.
-func run(ctx context.Context, out string, d time.Duration, rate float64, replicas int) error {
-	p, err := platform.Start(ctx, platform.Options{Replicas: replicas, Env: suite.PlatformEnv})
+func run(ctx context.Context, repo, out string, d time.Duration, rate float64, replicas int) error {
+	p, err := platform.Start(ctx, platform.Options{RepoRoot: repo, Replicas: replicas, Env: suite.PlatformEnv})
 	if err != nil {
 		return err
 	}
