@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/rapport-crm/rapport/chaos/platform"
 	"github.com/rapport-crm/rapport/libs/gatewayadmin"
@@ -183,6 +186,23 @@ func TestPlatform(t *testing.T) {
 		}
 	})
 
+	t.Run("restart Kafka, move partition leaders: events still arrive", func(t *testing.T) {
+		events := newEventWatch(t, p.Brokers, "rapport.contacts.v1")
+		if err := p.RestartKafka(ctx); err != nil {
+			t.Fatal(err)
+		}
+		events.waitFor(c.createContact("AfterKafka"))
+		for part := range 3 {
+			if err := p.MoveLeader(ctx, "rapport.contacts.v1", part); err != nil {
+				t.Fatal(err)
+			}
+		}
+		events.waitFor(c.createContact("AfterMove"))
+		if err := p.MoveLeader(ctx, "rapport.contacts.v1", 99); err == nil || !strings.Contains(err.Error(), "404") {
+			t.Errorf("moving a partition that does not exist: %v, want a 404", err)
+		}
+	})
+
 	t.Run("restart PostgreSQL", func(t *testing.T) {
 		if err := p.RestartPostgres(ctx); err != nil {
 			t.Fatal(err)
@@ -207,4 +227,41 @@ func procState(t *testing.T, pid int) string {
 	s := string(b)
 	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	return fields[0]
+}
+
+// eventWatch reads a topic from its start, with its own client, so it
+// sees the events published before and after a fault.
+type eventWatch struct {
+	t    *testing.T
+	cl   *kgo.Client
+	seen map[string]bool // record values that name an id, by id
+}
+
+func newEventWatch(t *testing.T, brokers []string, topic string) *eventWatch {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return &eventWatch{t: t, cl: cl, seen: map[string]bool{}}
+}
+
+// waitFor polls the topic until an event naming id has arrived.
+func (w *eventWatch) waitFor(id string) {
+	w.t.Helper()
+	testkit.Eventually(w.t, 30*time.Second, "an event of "+id, func() (bool, string) {
+		ctx, cancel := context.WithTimeout(w.t.Context(), time.Second)
+		defer cancel()
+		fs := w.cl.PollFetches(ctx)
+		n := 0
+		fs.EachRecord(func(r *kgo.Record) {
+			n++
+			if bytes.Contains(r.Value, []byte(id)) || bytes.Contains(r.Key, []byte(id)) {
+				w.seen[id] = true
+			}
+		})
+		return w.seen[id], fmt.Sprintf("%d records in the last poll, errors %v", n, fs.Errors())
+	})
 }
