@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -214,6 +215,37 @@ func TestRevocationAcrossServices(t *testing.T) {
 				refusedWithin(t, start, bound, func() string {
 					if p, err := authenticate(b, pair.AccessToken); err != nil || p.Can("sales:write") {
 						return fmt.Sprintf("%v, sales:write %v", err, p.Can("sales:write"))
+					}
+					return ""
+				})
+			})
+
+			t.Run("a refresh token's reuse ends the session", func(t *testing.T) {
+				_, first := e.member(t, admin, "stolen@acme.test", []string{"sales_rep"}, nil)
+				var second TokenPair
+				e.c.call(t, "POST", "/v1/auth/refresh", nil, map[string]string{"refreshToken": first.RefreshToken}, 200, &second)
+				if _, err := authenticate(b, second.AccessToken); err != nil {
+					t.Fatalf("before the reuse: %v", err)
+				}
+				e.c.call(t, "POST", "/v1/auth/refresh", nil, map[string]string{"refreshToken": first.RefreshToken}, 401, nil)
+				start := time.Now()
+				refusedWithin(t, start, bound, revokedToken(b, second.AccessToken, "the session has ended"))
+				refusedWithin(t, start, bound, revokedToken(b, first.AccessToken, "the session has ended"))
+			})
+
+			t.Run("moving a team changes its managers' subordinates", func(t *testing.T) {
+				var top, sub Team
+				e.c.call(t, "POST", "/v1/teams", bearer(admin.AccessToken), map[string]any{"name": "Top"}, 201, &top)
+				e.c.call(t, "POST", "/v1/teams", bearer(admin.AccessToken), map[string]any{"name": "Sub", "parentId": top.ID}, 201, &sub)
+				_, pair := e.member(t, admin, "boss@acme.test", []string{"manager"}, []TeamMembership{{TeamID: top.ID, Manager: true}})
+				if p, err := authenticate(b, pair.AccessToken); err != nil || !slices.Contains(p.Subordinates, sub.ID) {
+					t.Fatalf("before the move: %v, subordinates %v", err, p.Subordinates)
+				}
+				e.c.call(t, "PATCH", "/v1/teams/"+sub.ID, bearer(admin.AccessToken), map[string]any{"parentId": ""}, 200, nil)
+				start := time.Now()
+				refusedWithin(t, start, bound, func() string {
+					if p, err := authenticate(b, pair.AccessToken); err != nil || slices.Contains(p.Subordinates, sub.ID) {
+						return fmt.Sprintf("%v, subordinates %v", err, p.Subordinates)
 					}
 					return ""
 				})
