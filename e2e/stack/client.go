@@ -88,6 +88,7 @@ func Do(t testing.TB, r Request) Response {
 	if err != nil {
 		t.Fatalf("%s %s: read: %v", r.Method, r.URL, err)
 	}
+	rememberExchange(r.Token, r.Body, res, b) // no log line may hold them (ScanLog)
 	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 
