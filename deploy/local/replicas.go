@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 )
 
 // The port plan (RAPPORT_REPLICAS=N).
@@ -50,6 +52,65 @@ func planPorts(services []Service, cfg Config, slots int) ([]Service, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkPlan fails, naming the variable that moves it, when two listeners
+// of the plan would share a port: a process's, a front's, a gateway's
+// metrics, the in-process Kafka's brokers, the throwaway PostgreSQL or the
+// control API (with replicas, the metrics ports from
+// RAPPORT_GATEWAY_METRICS_PORT run into Kafka's 9092 from N = 3).
+func checkPlan(services []Service, cfg Config) error {
+	type owner struct{ what, variable string }
+	taken := map[int]owner{}
+	claim := func(port int, what, variable string) error {
+		if port == 0 {
+			return nil
+		}
+		if o, ok := taken[port]; ok {
+			return &ConfigError{variable, fmt.Sprintf("port %d would serve both %s and %s (%s)", port, what, o.what, o.variable)}
+		}
+		taken[port] = owner{what, variable}
+		return nil
+	}
+	for _, s := range services {
+		portVar, frontVar := "RAPPORT_HTTP_BASE_PORT", "RAPPORT_HTTP_BASE_PORT"
+		if s.Entry {
+			frontVar = "RAPPORT_GATEWAY_PORT"
+			if !s.Replicated {
+				portVar = frontVar
+			}
+		}
+		if err := claim(s.Port, s.Label(), portVar); err != nil {
+			return err
+		}
+		if s.Replicated && s.Replica == 1 {
+			if err := claim(s.Front, s.Name+"'s balancer", frontVar); err != nil {
+				return err
+			}
+		}
+		if err := claim(s.MetricsPort, s.Label()+" metrics", "RAPPORT_GATEWAY_METRICS_PORT"); err != nil {
+			return err
+		}
+	}
+	var infra []int
+	if len(cfg.KafkaBrokers) == 0 {
+		infra = kafkaPorts(cfg)
+	}
+	for _, p := range infra {
+		if err := claim(p, "the in-process Kafka", "RAPPORT_LOCAL_KAFKA_PORT"); err != nil {
+			return err
+		}
+	}
+	if cfg.DatabaseURL == nil {
+		if err := claim(cfg.LocalPGPort, "the throwaway PostgreSQL", "RAPPORT_LOCAL_PG_PORT"); err != nil {
+			return err
+		}
+	}
+	if _, port, err := net.SplitHostPort(cfg.ControlAddr); err == nil {
+		p, _ := strconv.Atoi(port)
+		return claim(p, "the control API", "RAPPORT_CONTROL_ADDR")
+	}
+	return nil
 }
 
 // fronts returns, when the services have replicas, each service's front

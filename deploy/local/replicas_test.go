@@ -111,3 +111,42 @@ func TestLauncherReplicasPortsOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+// TestLauncherReplicasPortClash: a plan in which two listeners share a
+// port is refused, naming the variable that moves one.
+func TestLauncherReplicasPortClash(t *testing.T) {
+	root := serviceTree(t, map[string]string{"gateway": "gateway", "contacts": "contacts"})
+	reg := registry.Registry{
+		{Name: "contacts", Context: "contacts", Built: true},
+		{Name: "gateway", Entry: true, Built: true},
+	}
+	base := Config{RepoRoot: root, HTTPBasePort: 8081, GatewayPort: 8080, GatewayMetricsPort: 9090, LocalKafkaPort: 9092, LocalPGPort: 55432}
+	for _, tc := range []struct {
+		name     string
+		change   func(*Config)
+		wantVar  string
+		wantText string
+	}{
+		{"metrics run into Kafka", func(c *Config) { c.Replicas = 3 }, "RAPPORT_LOCAL_KAFKA_PORT", "port 9092 would serve both the in-process Kafka and gateway-3 metrics"},
+		{"Kafka's second broker", func(c *Config) { c.Replicas, c.LocalKafkaPort = 2, 9089 }, "RAPPORT_LOCAL_KAFKA_PORT", "port 9090 would serve both the in-process Kafka and gateway-1 metrics"},
+		{"control on a service", func(c *Config) { c.ControlAddr = "127.0.0.1:8081" }, "RAPPORT_CONTROL_ADDR", "port 8081 would serve both the control API and contacts"},
+		{"PostgreSQL on the door", func(c *Config) { c.LocalPGPort = 8080 }, "RAPPORT_LOCAL_PG_PORT", "port 8080 would serve both the throwaway PostgreSQL and gateway"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := base
+			tc.change(&cfg)
+			_, err := discoverServices(reg, cfg)
+			ce, ok := err.(*ConfigError)
+			if !ok || ce.Var != tc.wantVar || !strings.Contains(ce.Msg, tc.wantText) {
+				t.Errorf("got %v, want %s: %s", err, tc.wantVar, tc.wantText)
+			}
+		})
+	}
+	ok := base
+	ok.Replicas = 2
+	ok.KafkaBrokers = []string{"k:9092"} // not ours: its port is no clash
+	ok.GatewayMetricsPort = 9091
+	if _, err := discoverServices(reg, ok); err != nil {
+		t.Errorf("a plan without clashes: %v", err)
+	}
+}

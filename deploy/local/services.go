@@ -106,7 +106,14 @@ func discoverServices(reg registry.Registry, cfg Config) ([]Service, error) {
 		}
 		services = append(services, s)
 	}
-	return planPorts(services, cfg, slot)
+	planned, err := planPorts(services, cfg, slot)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPlan(planned, cfg); err != nil {
+		return nil, err
+	}
+	return planned, nil
 }
 
 // buildServices compiles every service into bin/<name> with one go build, in
