@@ -139,3 +139,26 @@ func serve(h http.Handler, path string, header http.Header) *httptest.ResponseRe
 	h.ServeHTTP(rec, req)
 	return rec
 }
+
+// TestOverloadOverloadedLeavesConflictsToRetry checks that Overloaded, for
+// work that would retry in parts, names slowness but not a conflict
+// between transactions, which NewProblem still answers 503.
+func TestOverloadOverloadedLeavesConflictsToRetry(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&pq.Error{Code: "55P03"}, true},
+		{fmt.Errorf("batch: %w", &pq.Error{Code: "57014"}), true},
+		{fmt.Errorf("pg: begin: %w", context.DeadlineExceeded), true},
+		{kitx.ErrOverloaded, true},
+		{&pq.Error{Code: "40P01"}, false},
+		{&pq.Error{Code: "40001"}, false},
+		{&pq.Error{Code: "23505"}, false},
+		{errors.New("boom"), false},
+	} {
+		if got := kitx.Overloaded(c.err); got != c.want {
+			t.Errorf("Overloaded(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}
