@@ -43,6 +43,7 @@ type Stack struct {
 	contacts    *proc.Process // the running contacts service; nil while stopped
 	contactsBin string
 	contactsEnv []string
+	dedicated   *Dedicated // the planned dedicated deployment, if any
 }
 
 // Start builds nothing (see Build): it provisions six databases and
@@ -51,6 +52,13 @@ type Stack struct {
 // the test ends.
 func Start(t testing.TB, bins Binaries) *Stack {
 	t.Helper()
+	return StartWith(t, bins, Options{})
+}
+
+// StartWith is Start with options: a dedicated deployment the gateway
+// routes a tenant to (Options.Dedicated, started by StartDedicated).
+func StartWith(t testing.TB, bins Binaries, o Options) *Stack {
+	t.Helper()
 	gdb, cdb, sdb, supdb, mdb, rdb := testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t), testkit.Postgres(t)
 	topic, salesTopic := registry.MustTopic("", registry.Contacts), registry.MustTopic("", registry.Sales)
 	supportTopic, marketingTopic := registry.MustTopic("", registry.Support), registry.MustTopic("", registry.Marketing)
@@ -58,7 +66,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 	webhooksTopic := registry.MustTopic("", registry.Gateway) // the gateway's own outbox: its webhook subscriptions' events
 	brokers := testkit.Kafka(t, kfake.SeedTopics(3, topic, events.DLQ(topic), salesTopic, events.DLQ(salesTopic),
 		supportTopic, events.DLQ(supportTopic), marketingTopic, events.DLQ(marketingTopic), reportingTopic, events.DLQ(reportingTopic),
-		webhooksTopic, events.DLQ(webhooksTopic)))
+		webhooksTopic, events.DLQ(webhooksTopic)), kfake.SeedTopics(3, o.Dedicated.topics()...))
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "signing-key.pem")
 	key, err := auth.WriteKeyFile(keyFile)
@@ -71,6 +79,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		GatewayURL: "http://" + gAddr, MetricsURL: "http://" + mAddr, ContactsURL: "http://" + cAddr, SalesURL: "http://" + sAddr,
 		SupportURL: "http://" + supAddr, MarketingURL: "http://" + mktAddr, ReportingURL: "http://" + repAddr,
 		Brokers: brokers, Topic: topic, PlatformToken: randomHex(24), SigningKey: key, ContactsDB: cdb.AdminURL,
+		dedicated: o.Dedicated,
 	}
 	common := []string{"KAFKA_BROKERS=" + strings.Join(brokers, ","), "TOPIC_PREFIX=", "LOG_LEVEL=warn"}
 	start(t, "gateway", bins.Gateway, s.GatewayURL, append(common,
@@ -80,7 +89,7 @@ func Start(t testing.TB, bins Binaries) *Stack {
 		"GATEWAY_DATA_KEY="+base64.StdEncoding.EncodeToString(randomBytes(32)),
 		"GATEWAY_PLATFORM_TOKEN="+s.PlatformToken,
 		"GATEWAY_SIGNING_KEYS="+keyFile,
-		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr+",support="+supAddr+",marketing="+mktAddr+",reporting="+repAddr,
+		"STATIC_UPSTREAMS=contacts="+cAddr+",sales="+sAddr+",support="+supAddr+",marketing="+mktAddr+",reporting="+repAddr+o.Dedicated.upstreams(),
 		// The matrix sends hundreds of requests per tenant within seconds;
 		// the default 100/s per tenant would turn them into 429s. Every
 		// public marketing request comes from 127.0.0.1, as no two

@@ -30,6 +30,8 @@ type ImportOptions struct {
 	Replace bool
 	// Keep names tables Replace leaves as they are (an audit log).
 	Keep []string
+	// Skip names tables of the part not to load.
+	Skip []string
 }
 
 // Import loads a part (Export's output) into db as tenant's rows, in one
@@ -69,6 +71,9 @@ func Import(ctx context.Context, db *sql.DB, tenant string, r io.Reader, o Impor
 		h, err := tr.Next()
 		if err != nil || h.Name != t.File {
 			return Part{}, ErrArchive.WithDetail("%s: the entry %s is missing or out of order", p.Service, t.File)
+		}
+		if slices.Contains(o.Skip, t.Name) {
+			continue
 		}
 		if err := loadTable(ctx, tx, t, tenant, tr); err != nil {
 			return Part{}, fmt.Errorf("%s: %w", p.Service, err)

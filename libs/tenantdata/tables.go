@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -71,8 +72,10 @@ func Tables(ctx context.Context, q querier, skip ...string) ([]Table, error) {
 }
 
 // loadOrder sorts names so that every table comes after the tables its
-// foreign keys reference (a table's references to itself aside). A cycle is
-// an error naming its tables.
+// foreign keys reference (a table's references to itself aside), and after
+// the tables whose insert triggers insert into it (derived keys: Import
+// replaces what they made with the archived rows). A cycle is an error
+// naming its tables.
 func loadOrder(ctx context.Context, q querier, names []string) ([]string, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT c.relname, r.relname FROM pg_constraint k
@@ -95,6 +98,9 @@ func loadOrder(ctx context.Context, q querier, names []string) ([]string, error)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("tenantdata: foreign keys: %w", err)
+	}
+	if err := triggerDeps(ctx, q, names, deps); err != nil {
+		return nil, err
 	}
 	var out []string
 	done := map[string]bool{}
@@ -174,4 +180,39 @@ func queryRow(ctx context.Context, q querier, query string, args []any, dest ...
 		return fmt.Errorf("tenantdata: catalogue: %w", err)
 	}
 	return rows.Close()
+}
+
+// triggerDeps adds to deps, for every table of names an insert trigger of
+// another inserts into (its function's source says INSERT INTO it), that
+// other table.
+func triggerDeps(ctx context.Context, q querier, names []string, deps map[string][]string) error {
+	rows, err := q.QueryContext(ctx, `
+		SELECT c.relname, p.prosrc FROM pg_trigger tg
+		JOIN pg_class c ON c.oid = tg.tgrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		JOIN pg_proc p ON p.oid = tg.tgfoid
+		WHERE NOT tg.tgisinternal AND n.nspname = 'public' AND tg.tgtype & 4 <> 0`)
+	if err != nil {
+		return fmt.Errorf("tenantdata: triggers: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var table, src string
+		if err := rows.Scan(&table, &src); err != nil {
+			return fmt.Errorf("tenantdata: triggers: %w", err)
+		}
+		if !slices.Contains(names, table) {
+			continue
+		}
+		for _, n := range names {
+			into := regexp.MustCompile(`(?i)insert\s+into\s+(public\.)?"?` + regexp.QuoteMeta(n) + `\b`)
+			if n != table && into.MatchString(src) && !slices.Contains(deps[n], table) {
+				deps[n] = append(deps[n], table)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("tenantdata: triggers: %w", err)
+	}
+	return nil
 }

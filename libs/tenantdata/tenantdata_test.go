@@ -23,8 +23,9 @@ import (
 
 // schema is a service's schema in small: a parent and a child (a foreign
 // key, so load order matters), a table with an identity key and one with a
-// generated column, keys a trigger derives from the parent, the number
-// counters, the inbox and the outbox (left out).
+// generated column, keys an insert trigger of the parent derives (without
+// a foreign key: the trigger orders them), the number counters, the inbox
+// and the outbox (left out).
 const schema = `
 -- +goose Up
 CREATE TABLE accounts (tenant_id uuid NOT NULL, id uuid NOT NULL, name text NOT NULL, tags text[] NOT NULL DEFAULT '{}',
@@ -35,7 +36,7 @@ CREATE TABLE contacts (tenant_id uuid NOT NULL, id uuid NOT NULL, account_id uui
 CREATE TABLE entries (tenant_id uuid NOT NULL, seq bigint GENERATED ALWAYS AS IDENTITY, body text NOT NULL,
     PRIMARY KEY (tenant_id, seq));
 CREATE TABLE account_keys (tenant_id uuid NOT NULL, account_id uuid NOT NULL, key text NOT NULL,
-    PRIMARY KEY (tenant_id, account_id), FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id));
+    PRIMARY KEY (tenant_id, account_id));
 CREATE TABLE number_sequences (tenant_id uuid NOT NULL, name text NOT NULL, last bigint NOT NULL, PRIMARY KEY (tenant_id, name));
 CREATE TABLE inbox (tenant_id uuid NOT NULL, id uuid NOT NULL, PRIMARY KEY (tenant_id, id));
 CREATE TABLE outbox (seq bigserial PRIMARY KEY, tenant_id uuid NOT NULL, data text NOT NULL);

@@ -239,7 +239,14 @@ func (h *Handler) load(ctx context.Context, t identity.Tenant, u *tenantdata.Unp
 				res.Skipped = append(res.Skipped, p.Service)
 				continue
 			}
-			if _, err := tenantdata.Import(ctx, h.cfg.DB.DB, t.ID, u.Files[i], tenantdata.ImportOptions{Replace: true, Keep: []string{"audit_log"}}); err != nil {
+			o := tenantdata.ImportOptions{Replace: true, Keep: []string{"audit_log"}}
+			if _, err := h.cfg.Tenants.GetTenant(ctx, u.Manifest.Tenant); err == nil {
+				// API key prefixes are unique on the platform: while the
+				// archive's tenant is here its keys stay its own.
+				o.Skip = []string{"api_keys"}
+				res.Skipped = append(res.Skipped, registry.Gateway+"/api_keys")
+			}
+			if _, err := tenantdata.Import(ctx, h.cfg.DB.DB, t.ID, u.Files[i], o); err != nil {
 				return res, err
 			}
 		} else if err := h.put(ctx, targets[i], t.ID, u.Files[i]); err != nil {

@@ -1,0 +1,227 @@
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/rapport-crm/rapport/e2e/stack"
+	"github.com/rapport-crm/rapport/libs/tenantdata"
+)
+
+// TestTenantExportRoundTrip exports a tenant holding records of every
+// service (the fixture: contacts with custom fields and tags, accounts,
+// leads, opportunities with their stage history, quotes, cases with
+// replies, marketing segments and forms, reports) and its users and roles,
+// imports the archive into a new, empty tenant, and reads every record of
+// both through the API: every GET route of the merged OpenAPI, for every
+// fixture and user id, answers the same (ids equal, the tenant id aside).
+// An import into the tenant, now not empty, is 409; a tampered archive
+// is 400.
+func TestTenantExportRoundTrip(t *testing.T) {
+	st := stack.Start(t, bins)
+	src := newSide(t, st, "A")
+	archive := exportTenant(t, st, src.tenant.ID)
+	m := readManifest(t, archive)
+	services := map[string]int64{}
+	for _, p := range m.Parts {
+		for _, tb := range p.Tables {
+			services[p.Service] += tb.Rows
+		}
+	}
+	for _, svc := range []string{"contacts", "sales", "support", "marketing", "reporting", "gateway"} {
+		if services[svc] == 0 {
+			t.Errorf("the archive holds no rows of %s: %v", svc, services)
+		}
+	}
+	t.Logf("archive: %d bytes, rows per service %v", len(archive), services)
+
+	slug := "e2e-copy-" + letters(6)
+	var created struct {
+		Tenant struct {
+			ID string `json:"id"`
+		} `json:"tenant"`
+	}
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/admin/v1/tenants", Token: st.PlatformToken,
+		Body: map[string]any{"slug": slug, "name": "Copy", "admin": map[string]string{"email": "first@" + slug + ".test"}}},
+		http.StatusCreated, &created)
+	copyID := created.Tenant.ID
+
+	tampered := tamper(t, archive, "contacts/contacts.jsonl")
+	res := importTenant(t, st, copyID, tampered)
+	if res.Status != http.StatusBadRequest || !strings.Contains(string(res.Body), "archive-checksum") {
+		t.Fatalf("a tampered archive: %d %s, want 400 archive-checksum", res.Status, res.Body)
+	}
+	res = importTenant(t, st, copyID, archive)
+	if res.Status != http.StatusOK {
+		t.Fatalf("import: %d %s", res.Status, res.Body)
+	}
+	res = importTenant(t, st, copyID, archive)
+	if res.Status != http.StatusConflict || !strings.Contains(string(res.Body), "tenant-not-empty") {
+		t.Fatalf("an import into a tenant holding data: %d %s, want 409 tenant-not-empty", res.Status, res.Body)
+	}
+
+	// The users came along, passwords and all.
+	token := st.Login(t, slug, src.tenant.Admin.Email, src.tenant.Admin.Password)
+	ids := append(src.fixture.IDs(), src.userIDs...)
+	compared := compareTenants(t, st.GatewayURL, src.tenant.Admin.Token, src.tenant.ID, token, copyID, ids)
+	t.Logf("compared %d answers of the original and the copy", compared)
+	if compared < 50 {
+		t.Fatalf("only %d answers compared", compared)
+	}
+}
+
+// exportTenant answers tenant's archive.
+func exportTenant(t *testing.T, st *stack.Stack, tenant string) []byte {
+	t.Helper()
+	res := stack.Must(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/admin/v1/tenants/" + tenant + "/export",
+		Token: st.PlatformToken}, http.StatusOK, nil)
+	if ct := res.Header.Get("Content-Type"); ct != "application/x-tar+gzip" {
+		t.Fatalf("export Content-Type %q", ct)
+	}
+	return res.Body
+}
+
+// importTenant sends archive to tenant's import.
+func importTenant(t *testing.T, st *stack.Stack, tenant string, archive []byte) stack.Response {
+	t.Helper()
+	return stack.Do(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/admin/v1/tenants/" + tenant + "/import",
+		Token: st.PlatformToken, Body: stack.Raw{ContentType: "application/x-tar+gzip", Data: archive}})
+}
+
+// readManifest returns the archive's manifest.json, its first entry.
+func readManifest(t *testing.T, archive []byte) tenantdata.Manifest {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	h, err := tr.Next()
+	if err != nil || h.Name != tenantdata.ManifestFile {
+		t.Fatalf("the archive's first entry: %v %v", h, err)
+	}
+	var m tenantdata.Manifest
+	if err := json.NewDecoder(tr).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Format != tenantdata.Format {
+		t.Fatalf("manifest format %d", m.Format)
+	}
+	return m
+}
+
+// tamper changes one byte of entry name of archive, leaving the manifest
+// as it was.
+func tamper(t *testing.T, archive []byte, name string) []byte {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	tw := tar.NewWriter(zw)
+	changed := false
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Name == name && len(b) > 10 {
+			b[len(b)/2] ^= 0x01
+			changed = true
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !changed {
+		t.Fatalf("the archive has no entry %s to tamper with", name)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// compareTenants reads every GET route of the merged OpenAPI without a
+// parameter, and with one for each of ids, as both tenants, and fails on
+// every answer of the first (200) the second does not repeat, the tenant
+// ids aside. It returns how many answers it compared.
+func compareTenants(t *testing.T, gw, aToken, aID, bToken, bID string, ids []string) int {
+	t.Helper()
+	n := 0
+	for _, op := range sweepOps(t, gw) {
+		if op.method != http.MethodGet || !strings.HasPrefix(op.path, "/v1/") || strings.HasPrefix(op.path, "/v1/audit") || len(op.params) > 1 {
+			continue
+		}
+		urls := []string{gw + op.path}
+		if len(op.params) == 1 {
+			urls = urls[:0]
+			for _, id := range ids {
+				urls = append(urls, gw+op.concrete([]string{id}))
+			}
+		}
+		for _, u := range urls {
+			a := stack.Do(t, stack.Request{Method: http.MethodGet, URL: u, Token: aToken})
+			if a.Status != http.StatusOK {
+				continue
+			}
+			b := stack.Do(t, stack.Request{Method: http.MethodGet, URL: u, Token: bToken})
+			n++
+			if na, nb := normalise(a.Body, aID), normalise(b.Body, bID); b.Status != http.StatusOK || na != nb {
+				t.Errorf("GET %s: the copy answers %d\n%.1500s\nthe original\n%.1500s", strings.TrimPrefix(u, gw), b.Status, nb, na)
+			}
+		}
+	}
+	return n
+}
+
+// normalise is body with tenant's id blanked and list cursors (sealed
+// afresh on each answer) left out.
+func normalise(body []byte, tenant string) string {
+	s := strings.ReplaceAll(string(body), tenant, "TENANT")
+	var v any
+	if json.Unmarshal([]byte(s), &v) != nil {
+		return s
+	}
+	v = dropKeys(v, "nextCursor")
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// dropKeys removes key from every object of v.
+func dropKeys(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		delete(x, key)
+		for k, e := range x {
+			x[k] = dropKeys(e, key)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = dropKeys(e, key)
+		}
+	}
+	return v
+}
