@@ -42,7 +42,8 @@ func (p *Platform) Restart(ctx context.Context, name string) error {
 	return p.act(ctx, name, "restart")
 }
 
-// Pause stops the process called name with SIGSTOP.
+// Pause stops the process called name with SIGSTOP, returning once it is
+// stopped.
 func (p *Platform) Pause(ctx context.Context, name string) error { return p.act(ctx, name, "pause") }
 
 // Resume continues a paused process with SIGCONT.

@@ -146,6 +146,21 @@ func TestPlatform(t *testing.T) {
 			t.Errorf("%s has %d processes, want 2 (%v)", svc, replicas[svc], replicas)
 		}
 	}
+	for _, pr := range ps { // what the soak reads of each process
+		resp, err := http.Get(pr.MetricsURL)
+		if err != nil {
+			t.Errorf("%s metrics: %v", pr.Name, err)
+			continue
+		}
+		var b bytes.Buffer
+		b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		for _, m := range []string{"go_goroutines ", "process_resident_memory_bytes ", "process_open_fds "} {
+			if !strings.Contains(b.String(), "\n"+m) {
+				t.Errorf("%s metrics (%s, %d) lack %s", pr.Name, pr.MetricsURL, resp.StatusCode, m)
+			}
+		}
+	}
 	c := login(t, p)
 
 	t.Run("kill a contacts replica: every create succeeds on the other", func(t *testing.T) {
@@ -167,6 +182,25 @@ func TestPlatform(t *testing.T) {
 		}
 		for i := range 4 {
 			c.createContact(fmt.Sprintf("Restarted%d", i))
+		}
+	})
+
+	t.Run("kill a gateway replica: the door sends every request to the other", func(t *testing.T) {
+		if err := p.Kill(ctx, "gateway-2"); err != nil {
+			t.Fatal(err)
+		}
+		testkit.Eventually(t, 10*time.Second, "gateway-2 is down", func() (bool, string) {
+			pr := process(t, p, "gateway-2")
+			return !pr.Running, fmt.Sprintf("%+v", pr)
+		})
+		for i := range 6 {
+			c.createContact(fmt.Sprintf("GatewayKilled%d", i))
+		}
+		if err := p.Restart(ctx, "gateway-2"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 4 {
+			c.createContact(fmt.Sprintf("GatewayBack%d", i))
 		}
 	})
 

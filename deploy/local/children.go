@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/rapport-crm/rapport/libs/proc"
 )
@@ -94,6 +98,8 @@ func (c *child) pause() error { return c.setPaused(true, syscall.SIGSTOP) }
 // resume continues a paused process with SIGCONT.
 func (c *child) resume() error { return c.setPaused(false, syscall.SIGCONT) }
 
+// setPaused signals the process and returns once the kernel shows it
+// stopped (or no longer stopped): a signal is delivered asynchronously.
 func (c *child) setPaused(paused bool, sig syscall.Signal) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -101,7 +107,32 @@ func (c *child) setPaused(paused bool, sig syscall.Signal) error {
 		return err
 	}
 	c.paused = paused
-	return nil
+	for range stateChecks {
+		stopped, known := stoppedState(c.p.Pid())
+		if !known || stopped == paused || c.p.Exited() {
+			return nil
+		}
+		time.Sleep(stateCheckEvery)
+	}
+	return fmt.Errorf("%s: still not %s after %v", c.svc.ProcName(), map[bool]string{true: "stopped", false: "running"}[paused], stateChecks*stateCheckEvery)
+}
+
+// How setPaused waits for the kernel to apply SIGSTOP or SIGCONT.
+const (
+	stateChecks     = 500
+	stateCheckEvery = 10 * time.Millisecond
+)
+
+// stoppedState reads whether pid is stopped (state T in /proc/<pid>/stat);
+// known is false where there is no /proc.
+func stoppedState(pid int) (stopped, known bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false, false
+	}
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]) // pid (comm) state ...
+	return len(fields) > 0 && fields[0] == "T", len(fields) > 0
 }
 
 // state reports the process's pid, whether it runs and whether it is

@@ -40,8 +40,8 @@ type ProcessInfo struct {
 //	GET  /processes                           every process (ProcessInfo)
 //	POST /processes/{name}/kill               SIGKILL now, answer at once
 //	POST /processes/{name}/restart            kill if running, start again, answer when ready
-//	POST /processes/{name}/pause              SIGSTOP
-//	POST /processes/{name}/resume             SIGCONT
+//	POST /processes/{name}/pause              SIGSTOP, answer once the process is stopped
+//	POST /processes/{name}/resume             SIGCONT, answer once it runs
 //	POST /kafka/restart                       close the in-process Kafka, reopen it on its data and ports
 //	POST /kafka/move-leader?topic=&partition= move a partition's leader to another broker
 //	POST /postgres/restart                    immediate shutdown of the throwaway cluster, start again
