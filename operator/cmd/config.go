@@ -50,6 +50,8 @@ func loadConfig(getenv func(string) string, reg registry.Registry) (config, erro
 	known := reg.Domain()
 	cc.Services = list(env("TENANT_SERVICES", strings.Join(known.Built().Names(), ",")))
 	cc.KafkaBrokers = list(env("KAFKA_BROKERS", ""))
+	cc.BackupURL = env("BACKUP_URL", "")
+	cc.PGBinDir = env("PG_BIN_DIR", "")
 
 	for _, s := range cc.Services {
 		if _, ok := known.Lookup(s); !ok {

@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/go-logr/logr"
+	_ "gocloud.dev/blob/fileblob" // BACKUP_URL file:///…
+	_ "gocloud.dev/blob/s3blob"   // BACKUP_URL s3://…, S3-compatible stores too
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"

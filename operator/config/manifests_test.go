@@ -49,6 +49,8 @@ func TestManifestsUpToDate(t *testing.T) {
 	}{
 		{"deep copy", "../api/v1alpha1/zz_generated.deepcopy.go", deepcopy},
 		{"CRD", "crd/bases/crm.rapport.dev_tenants.yaml", read(t, filepath.Join(out, "crd", "crm.rapport.dev_tenants.yaml"))},
+		{"TenantBackup CRD", "crd/bases/crm.rapport.dev_tenantbackups.yaml", read(t, filepath.Join(out, "crd", "crm.rapport.dev_tenantbackups.yaml"))},
+		{"TenantRestore CRD", "crd/bases/crm.rapport.dev_tenantrestores.yaml", read(t, filepath.Join(out, "crd", "crm.rapport.dev_tenantrestores.yaml"))},
 		{"RBAC role", "rbac/role.yaml", read(t, filepath.Join(out, "rbac", "role.yaml"))},
 	}
 	for _, tt := range tests {
@@ -59,8 +61,8 @@ func TestManifestsUpToDate(t *testing.T) {
 		})
 	}
 	generated, err := filepath.Glob(filepath.Join(out, "crd", "*.yaml"))
-	if err != nil || len(generated) != 1 {
-		t.Errorf("controller-gen wrote CRDs %v, want exactly the Tenant CRD in config/crd/bases", generated)
+	if err != nil || len(generated) != 3 {
+		t.Errorf("controller-gen wrote CRDs %v, want exactly the Tenant, TenantBackup and TenantRestore CRDs in config/crd/bases", generated)
 	}
 }
 

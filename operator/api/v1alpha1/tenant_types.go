@@ -75,6 +75,12 @@ type TenantSpec struct {
 	// refuse its sign-ins, tokens and API keys; data is kept.
 	// +optional
 	Suspended bool `json:"suspended,omitempty"`
+
+	// Backup schedules backups of a dedicated tenant's databases: the
+	// operator makes a TenantBackup every interval and deletes those past
+	// the retention.
+	// +optional
+	Backup *BackupSchedule `json:"backup,omitempty"`
 }
 
 // AdminSpec names a tenant's first administrator.

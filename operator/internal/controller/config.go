@@ -48,6 +48,12 @@ type Config struct {
 	// tenant whose reconcile failed.
 	RetryBaseDelay time.Duration
 	RetryMaxDelay  time.Duration
+	// BackupURL is the gocloud.dev/blob URL of the store of the tenants'
+	// backups (s3://bucket?region=…, file:///path); empty turns the backup
+	// and restore controllers off.
+	BackupURL string
+	// PGBinDir holds pg_dump and pg_restore; empty finds them on PATH.
+	PGBinDir string
 }
 
 // Defaults of the optional settings.

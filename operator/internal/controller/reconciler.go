@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 
+	"gocloud.dev/blob"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/gatewayadmin"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
+	"github.com/rapport-crm/rapport/operator/internal/backup"
 	"github.com/rapport-crm/rapport/operator/internal/kafka"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 )
@@ -47,6 +49,8 @@ type TenantReconciler struct {
 	databases *postgres.Pool
 	topics    *kafka.Admin
 	gateway   *gatewayadmin.Client
+	bucket    *blob.Bucket // the backups' store; nil without BackupURL
+	tools     backup.Tools
 }
 
 // NewScheme returns a scheme with the built-in kinds and Tenant.
@@ -78,17 +82,57 @@ func Setup(mgr ctrl.Manager, cfg Config) (*TenantReconciler, error) {
 		databases: postgres.NewPool(),
 		topics:    topics,
 		gateway:   gatewayadmin.New(cfg.GatewayURL, cfg.GatewayToken, cfg.StepTimeout),
+		tools:     backup.Tools{BinDir: cfg.PGBinDir},
 	}
 	if err := r.setupWithManager(mgr); err != nil {
+		return nil, errors.Join(err, r.Close())
+	}
+	if cfg.BackupURL == "" {
+		return r, nil
+	}
+	if r.bucket, err = blob.OpenBucket(context.Background(), cfg.BackupURL); err != nil {
+		return nil, errors.Join(fmt.Errorf("BACKUP_URL: %w", err), r.Close())
+	}
+	if err := r.setupBackups(mgr); err != nil {
 		return nil, errors.Join(err, r.Close())
 	}
 	return r, nil
 }
 
-// Close releases the connections to PostgreSQL and Kafka.
+// Close releases the connections to PostgreSQL, Kafka and the backups'
+// store.
 func (r *TenantReconciler) Close() error {
 	r.topics.Close()
-	return r.databases.Close()
+	var err error
+	if r.bucket != nil {
+		err = r.bucket.Close()
+	}
+	return errors.Join(err, r.databases.Close())
+}
+
+// setupBackups registers the controllers of TenantBackups, of the Tenants'
+// backup schedules and of TenantRestores.
+func (r *TenantReconciler) setupBackups(mgr ctrl.Manager) error {
+	opts := controller.Options{
+		MaxConcurrentReconciles: r.Config.MaxConcurrentReconciles,
+		RateLimiter:             workqueue.NewTypedItemExponentialFailureRateLimiter[reconcile.Request](r.Config.RetryBaseDelay, r.Config.RetryMaxDelay),
+	}
+	err := ctrl.NewControllerManagedBy(mgr).Named("tenantbackup").WithOptions(opts).
+		For(&v1alpha1.TenantBackup{}, builder.WithPredicates(specOrDeletionChanged)).
+		Complete(backupReconciler{r})
+	if err != nil {
+		return err
+	}
+	err = ctrl.NewControllerManagedBy(mgr).Named("backupschedule").WithOptions(opts).
+		For(&v1alpha1.Tenant{}, builder.WithPredicates(specOrDeletionChanged)).
+		Watches(&v1alpha1.TenantBackup{}, handler.EnqueueRequestsFromMapFunc(scheduleOf)).
+		Complete(scheduleReconciler{r})
+	if err != nil {
+		return err
+	}
+	return ctrl.NewControllerManagedBy(mgr).Named("tenantrestore").WithOptions(opts).
+		For(&v1alpha1.TenantRestore{}, builder.WithPredicates(specOrDeletionChanged)).
+		Complete(restoreReconciler{r})
 }
 
 // setupWithManager watches Tenants, the objects made for them (a deleted or

@@ -140,6 +140,10 @@ func (s *Server) restrictConnect(ctx context.Context, d Database) error {
 		if _, err := s.db.ExecContext(ctx, `REVOKE ALL ON DATABASE `+db+` FROM PUBLIC`); err != nil {
 			return classify("revoke on "+d.Name, err)
 		}
+		// d.App may have had CONNECT only through PUBLIC.
+		if err := s.db.QueryRowContext(ctx, `SELECT has_database_privilege($1, $2, 'CONNECT')`, d.App, d.Name).Scan(&app); err != nil {
+			return classify("privileges of "+d.Name, err)
+		}
 	}
 	if !app {
 		if _, err := s.db.ExecContext(ctx, `GRANT CONNECT ON DATABASE `+db+` TO `+pq.QuoteIdentifier(d.App)); err != nil {
@@ -169,5 +173,13 @@ func (s *Server) URL(database, role, password string) string {
 	u := *s.url
 	u.Path, u.RawPath = "/"+database, ""
 	u.User = url.UserPassword(role, password)
+	return u.String()
+}
+
+// AdminURL returns the admin DSN with its database replaced by database:
+// what pg_dump and pg_restore connect with.
+func (s *Server) AdminURL(database string) string {
+	u := *s.url
+	u.Path, u.RawPath = "/"+database, ""
 	return u.String()
 }
