@@ -6,6 +6,7 @@
 package load
 
 import (
+	"fmt"
 	"sync"
 	"time"
 )
@@ -75,6 +76,23 @@ func (l *Ledger) Entries() []Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]Entry(nil), l.entries...)
+}
+
+// Unsettled returns, per kind, how many writes ended rejected or unknown
+// with each last status ("unknown 503", "rejected 409", "unknown 0" for no
+// answer).
+func (l *Ledger) Unsettled() map[string]map[string]int {
+	out := map[string]map[string]int{}
+	for _, e := range l.Entries() {
+		if e.Outcome == Acked {
+			continue
+		}
+		if out[e.Kind] == nil {
+			out[e.Kind] = map[string]int{}
+		}
+		out[e.Kind][fmt.Sprintf("%s %d", e.Outcome, e.Status)]++
+	}
+	return out
 }
 
 // Counts returns, per kind, how many writes ended with each outcome.

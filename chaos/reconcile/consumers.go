@@ -213,7 +213,7 @@ func dlq(published []Record, poison string) Check {
 			continue
 		}
 		c.c.Extra++
-		c.note(r.Topic + ": " + r.Type + " " + r.ID)
+		c.note(fmt.Sprintf("%s: %s %s (from %s: %.160s)", r.Topic, r.Type, r.ID, r.Origin, r.Error))
 	}
 	if poison != "" && c.c.Want == 0 {
 		c.c.Lost++

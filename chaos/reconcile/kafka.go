@@ -16,6 +16,8 @@ import (
 type Record struct {
 	Topic, ID, Type, Tenant string
 	Time                    time.Time // its ce_time
+	Error                   string    // a DLQ record's cause, as its consumer wrote it
+	Origin                  string    // a DLQ record's origin (topic/partition@offset)
 	Value                   []byte
 }
 
@@ -88,6 +90,10 @@ func ReadTopics(ctx context.Context, brokers []string) ([]Record, error) {
 					rec.Type = string(h.Value)
 				case events.HeaderTenantID:
 					rec.Tenant = string(h.Value)
+				case events.HeaderError:
+					rec.Error = string(h.Value)
+				case events.HeaderOrigin:
+					rec.Origin = string(h.Value)
 				case events.HeaderTime:
 					rec.Time, _ = time.Parse(time.RFC3339Nano, string(h.Value))
 				}

@@ -168,6 +168,15 @@ func (t *tally) want(key string, o load.Outcome, held int) {
 	}
 }
 
+// wantEntry is want for the write e, its key key: a rejected write made
+// is noted with its status and tries.
+func (t *tally) wantEntry(e load.Entry, key string, held int) {
+	t.want(key, e.Outcome, held)
+	if e.Outcome == load.Rejected && held > 0 {
+		t.note(fmt.Sprintf("(%s rejected with %d after %d tries)", key, e.Status, e.Tries))
+	}
+}
+
 // note keeps a few examples for the detail.
 func (t *tally) note(s string) {
 	if len(t.samples) < 3 {

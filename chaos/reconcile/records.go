@@ -63,9 +63,9 @@ func contacts(ctx context.Context, a api, entries []load.Entry) ([]Check, map[st
 	for _, e := range entries {
 		switch e.Kind {
 		case load.KindContactCreate:
-			creates.want(e.Value, e.Outcome, held[e.Value])
+			creates.wantEntry(e, e.Value, held[e.Value])
 		case load.KindLeadConvert:
-			converted.want(e.Value, e.Outcome, held[e.Value])
+			converted.wantEntry(e, e.Value, held[e.Value])
 		case load.KindImport:
 			if e.Outcome == load.Acked {
 				for _, m := range e.Values {
@@ -146,9 +146,9 @@ func leads(ctx context.Context, a api, entries []load.Entry) ([]Check, error) {
 	for _, e := range entries {
 		switch e.Kind {
 		case load.KindLeadCreate:
-			created.want(e.Value, e.Outcome, held[e.Value])
+			created.wantEntry(e, e.Value, held[e.Value])
 		case load.KindFormSubmit:
-			forms.want(e.Value, e.Outcome, held[e.Value])
+			forms.wantEntry(e, e.Value, held[e.Value])
 		}
 	}
 	return []Check{created.done(), forms.done()}, nil

@@ -62,7 +62,7 @@ func (r Result) Markdown(w io.Writer, title, how string) {
 		p("| %s | %s | %s | %s | %s | %s | %s |", t.Proc, t.Gauge, num(t.Gauge, t.First), num(t.Gauge, t.Last), num(t.Gauge, t.PerMinute), num(t.Gauge, t.Bound), verdict(t.WithinBounds))
 	}
 	p("")
-	suite.WriteLedger(w, r.Counts)
+	suite.WriteLedger(w, r.Counts, r.Unsettled)
 }
 
 // num renders a gauge's value: bytes in MiB, the others as numbers.

@@ -38,6 +38,7 @@ type Result struct {
 	ServerErrors   int // tries answered 5xx or not at all
 	Tries          int
 	Counts         map[string]map[load.Outcome]int
+	Unsettled      map[string]map[string]int
 	Behind         int64
 	Trends         []Trend
 	Samples        int
@@ -117,7 +118,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			res.ServerErrors++
 		}
 	}
-	res.Counts, res.Behind = env.Ledger.Counts(), runner.Behind.Load()
+	res.Counts, res.Unsettled, res.Behind = env.Ledger.Counts(), env.Ledger.Unsettled(), runner.Behind.Load()
 	res.Trends = Trends(sampler.Samples, res.Start.Add(cfg.Warmup), cfg.Bounds)
 	res.Samples, res.ScrapeErrors = len(sampler.Samples), sampler.Errors
 	logf("soak over: %d tries, %d server errors, p99 last/first %.2f", res.Tries, res.ServerErrors, res.P99Ratio())

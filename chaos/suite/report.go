@@ -73,7 +73,7 @@ func (r Result) Markdown(w io.Writer, title, how string) {
 			secs(f.Recovery.Clear), secs(f.AfterRestart), e)
 	}
 	p("")
-	writeLedger(w, r.Counts)
+	writeLedger(w, r.Counts, r.Unsettled)
 	p("## Reconciliation")
 	p("")
 	p("After the load stopped, the checks ran until they passed or the consumers' time was over (%s).", r.Reconcile.Settled.Round(time.Second))
@@ -94,9 +94,10 @@ func (r Result) Markdown(w io.Writer, title, how string) {
 	}
 }
 
-// writeLedger writes the ledger's outcomes per kind.
-func writeLedger(w io.Writer, counts map[string]map[load.Outcome]int) {
-	fmt.Fprintf(w, "## Ledger\n\n| write | acknowledged | rejected | unknown |\n|---|---|---|---|\n")
+// writeLedger writes the ledger's outcomes per kind, with the last
+// statuses of those not acknowledged.
+func writeLedger(w io.Writer, counts map[string]map[load.Outcome]int, unsettled map[string]map[string]int) {
+	fmt.Fprintf(w, "## Ledger\n\n| write | acknowledged | rejected | unknown | not acknowledged, by last status (0: no answer) |\n|---|---|---|---|---|\n")
 	var kinds []string
 	for k := range counts {
 		kinds = append(kinds, k)
@@ -104,11 +105,18 @@ func writeLedger(w io.Writer, counts map[string]map[load.Outcome]int) {
 	slices.Sort(kinds)
 	for _, k := range kinds {
 		c := counts[k]
-		fmt.Fprintf(w, "| %s | %d | %d | %d |\n", k, c[load.Acked], c[load.Rejected], c[load.Unknown])
+		var st []string
+		for s, n := range unsettled[k] {
+			st = append(st, fmt.Sprintf("%s ×%d", s, n))
+		}
+		slices.Sort(st)
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %s |\n", k, c[load.Acked], c[load.Rejected], c[load.Unknown], strings.Join(st, ", "))
 	}
 	fmt.Fprintln(w)
 }
 
 // WriteLedger writes the ledger's outcomes per kind (for the soak's
 // report).
-func WriteLedger(w io.Writer, counts map[string]map[load.Outcome]int) { writeLedger(w, counts) }
+func WriteLedger(w io.Writer, counts map[string]map[load.Outcome]int, unsettled map[string]map[string]int) {
+	writeLedger(w, counts, unsettled)
+}

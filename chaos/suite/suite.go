@@ -64,6 +64,7 @@ type Result struct {
 	Start, End     time.Time
 	Faults         []FaultResult
 	Counts         map[string]map[load.Outcome]int
+	Unsettled      map[string]map[string]int // the rejected and unknown writes' last statuses
 	Done, Behind   int64
 	Tries, Errors  int // every try of the load, and those that failed
 	Reconcile      reconcile.Result
@@ -140,7 +141,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			res.Errors++
 		}
 	}
-	res.Counts = env.Ledger.Counts()
+	res.Counts, res.Unsettled = env.Ledger.Counts(), env.Ledger.Unsettled()
 	logf("load over: %d operations, %d tries (%d failed); reconciling", res.Done, res.Tries, res.Errors)
 	res.Reconcile, err = reconcile.Run(ctx, reconcile.Config{Client: env.Client, Tenants: env.Tenants, Entries: env.Ledger.Entries(),
 		Databases: cfg.Databases, Brokers: cfg.Brokers, Receiver: env.Receiver, Poison: poison, Settle: cfg.Settle})
