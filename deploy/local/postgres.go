@@ -35,6 +35,9 @@ func startPostgres(ctx context.Context, cfg Config, logf func(string, ...any)) (
 			Dir:  filepath.Join(cfg.StateDir, "pg"),
 			Port: cfg.LocalPGPort,
 			Logf: logf,
+			// Under fault injection an immediate shutdown must lose no
+			// acknowledged write: the suite counts them.
+			SynchronousCommit: cfg.ControlAddr != "",
 		})
 		if err != nil {
 			return nil, fmt.Errorf("throwaway PostgreSQL (unset DATABASE_URL): %w", err)
