@@ -17,7 +17,7 @@ import (
 
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/operator/api/v1alpha1"
-	"github.com/rapport-crm/rapport/operator/internal/backup"
+	"github.com/rapport-crm/rapport/operator/backup"
 	"github.com/rapport-crm/rapport/operator/internal/kafka"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 )

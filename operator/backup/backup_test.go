@@ -12,7 +12,7 @@ import (
 	"gocloud.dev/blob/fileblob"
 
 	"github.com/rapport-crm/rapport/libs/testkit"
-	"github.com/rapport-crm/rapport/operator/internal/backup"
+	"github.com/rapport-crm/rapport/operator/backup"
 	"github.com/rapport-crm/rapport/operator/internal/postgres"
 	"github.com/rapport-crm/rapport/operator/internal/testenv"
 )
