@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/ids"
+	"github.com/rapport-crm/rapport/libs/kitx"
 
 	"github.com/rapport-crm/rapport/services/contacts/catalog"
 	"github.com/rapport-crm/rapport/services/contacts/customer"
@@ -38,7 +39,9 @@ func (s *service) create(ctx context.Context, k *pgstore.Table, rec customer.Rec
 
 // runBatch creates the records of items, all of key, in one transaction
 // (createBatch). When that transaction fails, each record is created again
-// in one of its own, so a record that makes a write fail fails alone.
+// in one of its own, so a record that makes a write fail fails alone; unless
+// the database was too slow for it (kitx.Overloaded), which fails them all
+// at once (503, Retry-After) rather than making each wait again.
 func (s *service) runBatch(key batchKey, items []*pendingCreate) {
 	var live []*pendingCreate
 	for _, it := range items {
@@ -52,7 +55,16 @@ func (s *service) runBatch(key batchKey, items []*pendingCreate) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(live[0].ctx), batchTimeout)
 	defer cancel()
 	if len(live) > 1 {
-		if err := s.createBatch(ctx, key, live); err == nil {
+		err := s.createBatch(ctx, key, live)
+		if err == nil {
+			return
+		}
+		if kitx.Overloaded(err) { // a locked table or a busy pool: each record alone would wait as long again
+			for _, it := range live {
+				if it.err == nil {
+					it.err = err
+				}
+			}
 			return
 		}
 	}
