@@ -45,7 +45,7 @@ func (a Answer) Outcome() Outcome {
 	switch {
 	case a.OK():
 		return Acked
-	case a.Status >= 400 && a.Status < 500 && a.Status != http.StatusTooManyRequests && !a.Ambiguous:
+	case a.Status >= 400 && a.Status < 500 && !a.Ambiguous:
 		return Rejected
 	default:
 		return Unknown

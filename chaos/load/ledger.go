@@ -18,8 +18,9 @@ type Outcome string
 const (
 	// Acked is a 2xx answer: the write happened, exactly once.
 	Acked Outcome = "acknowledged"
-	// Rejected is a 4xx answer to a request whose earlier tries (if any)
-	// were all answered: the write did not happen.
+	// Rejected is a 4xx answer (a 429 too, once the retries ran out) to a
+	// request whose earlier tries (if any) were all answered: the write
+	// did not happen.
 	Rejected Outcome = "rejected"
 	// Unknown is every other end: the retries ran out on connection errors
 	// or 5xx, or a 4xx came after a try whose fate is unknown (a PATCH

@@ -288,12 +288,17 @@ func replyCase(ctx context.Context, w *Worker, t *Tenant) {
 }
 
 func submitForm(ctx context.Context, w *Worker, t *Tenant) {
+	form := t.takeForm(time.Now())
+	if form == "" {
+		createContact(ctx, w, t)
+		return
+	}
 	key := NewKey()
 	email := "f-" + key[:12] + "@" + t.Slug + ".test"
-	form := url.Values{"last": {"Form " + key[:6]}, "email": {email}, "website": {""}}
-	e := Entry{Tenant: t.Slug, Kind: KindFormSubmit, Key: key, Target: t.Form, Value: email, At: time.Now()}
-	a := w.Client.Do(ctx, KindFormSubmit, Call{Method: http.MethodPost, Path: "/m/" + t.Slug + "/forms/" + t.Form, Key: key,
-		Raw: []byte(form.Encode()), ContentType: "application/x-www-form-urlencoded"})
+	values := url.Values{"last": {"Form " + key[:6]}, "email": {email}, "website": {""}}
+	e := Entry{Tenant: t.Slug, Kind: KindFormSubmit, Key: key, Target: form, Value: email, At: time.Now()}
+	a := w.Client.Do(ctx, KindFormSubmit, Call{Method: http.MethodPost, Path: "/m/" + t.Slug + "/forms/" + form, Key: key,
+		Raw: []byte(values.Encode()), ContentType: "application/x-www-form-urlencoded"})
 	e.Outcome, e.Status, e.Tries, e.Done = a.Outcome(), a.Status, a.Tries, time.Now()
 	w.Ledger.Add(e)
 }

@@ -19,7 +19,7 @@ type Tenant struct {
 	password string
 	Pipeline string   // the load's pipeline
 	Stages   []string // its open stages, in order
-	Form     string   // the public form's id
+	Forms    []string // the public forms' ids
 	Account  string   // the account the load's opportunities are on
 	Hook     string   // the webhook subscription's id ("" without a receiver)
 	// HookSince is when the subscription was answered: the events
@@ -31,7 +31,7 @@ type Tenant struct {
 	contacts []*record // live contacts the load made (merge losers leave)
 	opps     []*record
 	cases    []string
-	leads    []string // leads not yet converted
+	formUses map[string][]time.Time // each form's submissions in the last FormWindow
 }
 
 // record is a record of the load with its current ETag.
@@ -39,6 +39,40 @@ type record struct {
 	ID, ETag string
 	Stage    int  // an opportunity's stage index
 	busy     bool // a write on it is in flight
+}
+
+// The marketing service takes at most FormBudget submissions of a form
+// from one address in FormWindow; the load's visitors all come from one
+// address, so it spreads its submissions over FormsPerTenant forms and
+// sends none beyond that budget.
+const (
+	FormsPerTenant = 4
+	FormBudget     = 5
+	FormWindow     = 10 * time.Minute
+)
+
+// takeForm returns a form with budget left and counts a submission to it;
+// "" when every form has used its budget.
+func (t *Tenant) takeForm(now time.Time) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.formUses == nil {
+		t.formUses = map[string][]time.Time{}
+	}
+	for _, f := range t.Forms {
+		var recent []time.Time
+		for _, at := range t.formUses[f] {
+			if now.Sub(at) < FormWindow+time.Minute {
+				recent = append(recent, at)
+			}
+		}
+		t.formUses[f] = recent
+		if len(recent) < FormBudget {
+			t.formUses[f] = append(recent, now)
+			return f
+		}
+	}
+	return ""
 }
 
 // Token returns the administrator's access token.
@@ -90,15 +124,17 @@ func NewTenant(ctx context.Context, cl *Client, platformToken, slug, hookURL str
 		return nil, "", err
 	}
 	t.Account = acct.ID
-	var form struct{ ID string }
-	if err := t.setup(ctx, cl, "POST", "/v1/forms", map[string]any{"name": "Chaos sign-up",
-		"thankYou": map[string]any{"message": "Thanks."},
-		"fields": []map[string]any{
-			{"key": "last", "label": "Last name", "type": "text", "required": true, "mapsTo": "lastName"},
-			{"key": "email", "label": "Email", "type": "email", "required": true, "mapsTo": "email"}}}, &form); err != nil {
-		return nil, "", err
+	for i := range FormsPerTenant {
+		var form struct{ ID string }
+		if err := t.setup(ctx, cl, "POST", "/v1/forms", map[string]any{"name": fmt.Sprintf("Chaos sign-up %d", i+1),
+			"thankYou": map[string]any{"message": "Thanks."},
+			"fields": []map[string]any{
+				{"key": "last", "label": "Last name", "type": "text", "required": true, "mapsTo": "lastName"},
+				{"key": "email", "label": "Email", "type": "email", "required": true, "mapsTo": "email"}}}, &form); err != nil {
+			return nil, "", err
+		}
+		t.Forms = append(t.Forms, form.ID)
 	}
-	t.Form = form.ID
 	if hookURL == "" {
 		return t, "", nil
 	}
