@@ -87,16 +87,17 @@ type Minute struct {
 	P50, P99      time.Duration
 }
 
-// PerMinute returns the minutes of [from, to) with their percentiles.
+// PerMinute returns the whole minutes of [from, to) with their
+// percentiles (a shorter run is one partial minute).
 func (s *Stats) PerMinute(from, to time.Time) []Minute {
 	var out []Minute
 	for m := from; m.Before(to); m = m.Add(time.Minute) {
 		end := m.Add(time.Minute)
+		if end.After(to) && len(out) > 0 {
+			break // a tail shorter than a minute is no minute
+		}
 		if end.After(to) {
 			end = to
-		}
-		if end.Sub(m) < 30*time.Second && len(out) > 0 {
-			break // a tail shorter than half a minute is no minute
 		}
 		var lat []time.Duration
 		mi := Minute{Start: m}
