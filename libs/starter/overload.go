@@ -15,11 +15,12 @@ import (
 // of requests queue behind those holding its connections, and a request
 // waits at most DefaultAcquireTimeout for a connection and
 // DefaultLockTimeout for a lock before it is answered 503 with Retry-After.
+// No statement timeout is set unless DB_STATEMENT_TIMEOUT says so: an export
+// streams from one statement for as long as its client reads.
 const (
-	DefaultMaxInFlight      = 4 * pg.DefaultMaxOpenConns
-	DefaultAcquireTimeout   = 2 * time.Second
-	DefaultLockTimeout      = 2 * time.Second
-	DefaultStatementTimeout = 30 * time.Second
+	DefaultMaxInFlight    = 4 * pg.DefaultMaxOpenConns
+	DefaultAcquireTimeout = 2 * time.Second
+	DefaultLockTimeout    = 2 * time.Second
 )
 
 // Overload is how much an instance takes on before it sheds load with 503
@@ -31,14 +32,15 @@ type Overload struct {
 	MaxInFlight int
 	// DB bounds each request's transactions (pg.WithLimits):
 	// DB_ACQUIRE_TIMEOUT, DB_LOCK_TIMEOUT and DB_STATEMENT_TIMEOUT (Go
-	// durations, "0" for no bound). Background work is not bounded.
+	// durations, "0" for no bound; no statement bound by default).
+	// Background work is not bounded.
 	DB pg.Limits
 }
 
 // DefaultOverload is a service's bounds when none is set.
 func DefaultOverload() Overload {
 	return Overload{MaxInFlight: DefaultMaxInFlight,
-		DB: pg.Limits{Acquire: DefaultAcquireTimeout, Lock: DefaultLockTimeout, Statement: DefaultStatementTimeout}}
+		DB: pg.Limits{Acquire: DefaultAcquireTimeout, Lock: DefaultLockTimeout}}
 }
 
 // parseOverload reads the overload bounds; the error names the variable.

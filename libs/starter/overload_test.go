@@ -15,7 +15,7 @@ import (
 func TestOverloadConfig(t *testing.T) {
 	o, err := ParseOverload(func(string) string { return "" }, "", DefaultOverload())
 	want := Overload{MaxInFlight: DefaultMaxInFlight,
-		DB: pg.Limits{Acquire: DefaultAcquireTimeout, Lock: DefaultLockTimeout, Statement: DefaultStatementTimeout}}
+		DB: pg.Limits{Acquire: DefaultAcquireTimeout, Lock: DefaultLockTimeout}}
 	if err != nil || o != want {
 		t.Fatalf("defaults: %+v, %v; want %+v", o, err, want)
 	}
