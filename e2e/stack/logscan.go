@@ -92,6 +92,9 @@ func (w *prefixWriter) Write(p []byte) (int, error) {
 	}
 	var b strings.Builder
 	for line := range strings.SplitAfterSeq(string(w.partial[:i+1]), "\n") {
+		if line == "" {
+			continue // after the last newline
+		}
 		b.WriteString(w.prefix)
 		b.WriteString(line)
 	}

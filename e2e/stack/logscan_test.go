@@ -37,3 +37,23 @@ func TestSweepLuhn(t *testing.T) {
 		}
 	}
 }
+
+func TestSweepStackLogLines(t *testing.T) {
+	l := logFor(t)
+	a, b := l.writer("a"), l.writer("b")
+	for _, w := range []struct {
+		pw   *prefixWriter
+		text string
+	}{{a, "one\ntw"}, {b, "uno\n"}, {a, "o\nthree"}, {b, "dos\n"}} {
+		if _, err := w.pw.Write([]byte(w.text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Flush()
+	if got, want := l.tail("a", 100), "one\ntwo\nthree\n"; got != want {
+		t.Errorf("tail of a = %q, want %q", got, want)
+	}
+	if got, want := l.tail("b", 100), "uno\ndos\n"; got != want {
+		t.Errorf("tail of b = %q, want %q", got, want)
+	}
+}
