@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/tenantdata"
@@ -61,6 +63,24 @@ func TestTenantExportRoundTrip(t *testing.T) {
 	if res.Status != http.StatusOK {
 		t.Fatalf("import: %d %s", res.Status, res.Body)
 	}
+	// A support mailbox's address is unique on the platform: the copy, on
+	// the same platform as its original, goes without it.
+	var loaded struct {
+		Loaded []tenantdata.Part `json:"loaded"`
+	}
+	res.Decode(t, &loaded)
+	var skip []string
+	for _, p := range loaded.Loaded {
+		for _, tb := range p.Tables {
+			if tb.Left > 0 {
+				t.Logf("left out: %d rows of %s/%s", tb.Left, p.Service, tb.Name)
+				if tb.Name != "support_mailboxes" {
+					t.Errorf("%d rows of %s/%s were left out", tb.Left, p.Service, tb.Name)
+				}
+				skip = append(skip, "/mailboxes")
+			}
+		}
+	}
 	res = importTenant(t, st, copyID, archive)
 	if res.Status != http.StatusConflict || !strings.Contains(string(res.Body), "tenant-not-empty") {
 		t.Fatalf("an import into a tenant holding data: %d %s, want 409 tenant-not-empty", res.Status, res.Body)
@@ -69,20 +89,37 @@ func TestTenantExportRoundTrip(t *testing.T) {
 	// The users came along, passwords and all.
 	token := st.Login(t, slug, src.tenant.Admin.Email, src.tenant.Admin.Password)
 	ids := append(src.fixture.IDs(), src.userIDs...)
-	compared := compareTenants(t, st.GatewayURL, src.tenant.Admin.Token, src.tenant.ID, token, copyID, ids)
+	compared := compareTenants(t, st.GatewayURL, src.tenant.Admin.Token, src.tenant.ID, token, copyID, ids, skip)
 	t.Logf("compared %d answers of the original and the copy", compared)
 	if compared < 50 {
 		t.Fatalf("only %d answers compared", compared)
 	}
+
+	// The copy's read-only window: changes are refused with 503 and
+	// Retry-After, reads are served, until it ends.
+	readOnly := func(on bool) {
+		stack.Must(t, stack.Request{Method: http.MethodPatch, URL: st.GatewayURL + "/admin/v1/tenants/" + copyID, Token: st.PlatformToken,
+			Body: map[string]any{"readOnly": on}}, http.StatusOK, nil)
+	}
+	tag := stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/v1/tags", Token: token, Body: map[string]any{"name": "win" + letters(6)}}
+	readOnly(true)
+	res = stack.Do(t, tag)
+	if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || !strings.Contains(string(res.Body), "/problems/tenant-read-only") {
+		t.Fatalf("a change in the read-only window: %d (Retry-After %q) %s", res.Status, res.Header.Get("Retry-After"), res.Body)
+	}
+	stack.Must(t, stack.Request{Method: http.MethodGet, URL: st.GatewayURL + "/v1/tags", Token: token}, http.StatusOK, nil)
+	stack.Must(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/v1/tags", Token: src.tenant.Admin.Token,
+		Body: map[string]any{"name": "other" + letters(6)}}, http.StatusCreated, nil) // another tenant's changes go on
+	readOnly(false)
+	stack.Must(t, tag, http.StatusCreated, nil)
 }
 
 // exportTenant answers tenant's archive.
 func exportTenant(t *testing.T, st *stack.Stack, tenant string) []byte {
 	t.Helper()
-	res := stack.Must(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/admin/v1/tenants/" + tenant + "/export",
-		Token: st.PlatformToken}, http.StatusOK, nil)
-	if ct := res.Header.Get("Content-Type"); ct != "application/x-tar+gzip" {
-		t.Fatalf("export Content-Type %q", ct)
+	res := platformCall(t, st, "/admin/v1/tenants/"+tenant+"/export", nil)
+	if res.Status != http.StatusOK || res.Header.Get("Content-Type") != "application/x-tar+gzip" {
+		t.Fatalf("export: %d %s %.500s", res.Status, res.Header.Get("Content-Type"), res.Body)
 	}
 	return res.Body
 }
@@ -90,8 +127,32 @@ func exportTenant(t *testing.T, st *stack.Stack, tenant string) []byte {
 // importTenant sends archive to tenant's import.
 func importTenant(t *testing.T, st *stack.Stack, tenant string, archive []byte) stack.Response {
 	t.Helper()
-	return stack.Do(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/admin/v1/tenants/" + tenant + "/import",
-		Token: st.PlatformToken, Body: stack.Raw{ContentType: "application/x-tar+gzip", Data: archive}})
+	return platformCall(t, st, "/admin/v1/tenants/"+tenant+"/import", archive)
+}
+
+// platformCall POSTs body (an archive, or nothing) to path with the
+// platform token, with more patience than stack.Do: an import or a move
+// goes through every service.
+func platformCall(t *testing.T, st *stack.Stack, path string, body []byte) stack.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, st.GatewayURL+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+st.PlatformToken)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/x-tar+gzip")
+	}
+	res, err := (&http.Client{Timeout: 5 * time.Minute}).Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	return stack.Response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
 
 // readManifest returns the archive's manifest.json, its first entry.
@@ -168,11 +229,12 @@ func tamper(t *testing.T, archive []byte, name string) []byte {
 // parameter, and with one for each of ids, as both tenants, and fails on
 // every answer of the first (200) the second does not repeat, the tenant
 // ids aside. It returns how many answers it compared.
-func compareTenants(t *testing.T, gw, aToken, aID, bToken, bID string, ids []string) int {
+func compareTenants(t *testing.T, gw, aToken, aID, bToken, bID string, ids, skip []string) int {
 	t.Helper()
 	n := 0
 	for _, op := range sweepOps(t, gw) {
-		if op.method != http.MethodGet || !strings.HasPrefix(op.path, "/v1/") || strings.HasPrefix(op.path, "/v1/audit") || len(op.params) > 1 {
+		if op.method != http.MethodGet || !strings.HasPrefix(op.path, "/v1/") || strings.HasPrefix(op.path, "/v1/audit") || len(op.params) > 1 ||
+			slices.ContainsFunc(skip, func(s string) bool { return strings.Contains(op.path, s) }) {
 			continue
 		}
 		urls := []string{gw + op.path}

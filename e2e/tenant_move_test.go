@@ -51,7 +51,7 @@ func TestTenantMove(t *testing.T) {
 		Stayed         []string `json:"stayed"`
 		ReadOnlyMillis int64    `json:"readOnlyMillis"`
 	}
-	res := stack.Do(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/admin/v1/tenants/" + tn.ID + "/move", Token: st.PlatformToken})
+	res := platformCall(t, st, "/admin/v1/tenants/"+tn.ID+"/move", nil)
 	w.after(2) // two writes acknowledged after the move
 	close(w.stop)
 	wg.Wait()

@@ -67,7 +67,7 @@ func Import(ctx context.Context, db *sql.DB, tenant string, r io.Reader, o Impor
 	if err := prepareTenant(ctx, tx, p.Service, tenant, targets, o.Replace); err != nil {
 		return Part{}, err
 	}
-	for _, t := range p.Tables {
+	for i, t := range p.Tables {
 		h, err := tr.Next()
 		if err != nil || h.Name != t.File {
 			return Part{}, ErrArchive.WithDetail("%s: the entry %s is missing or out of order", p.Service, t.File)
@@ -75,9 +75,11 @@ func Import(ctx context.Context, db *sql.DB, tenant string, r io.Reader, o Impor
 		if slices.Contains(o.Skip, t.Name) {
 			continue
 		}
-		if err := loadTable(ctx, tx, t, tenant, tr); err != nil {
+		left, err := loadTable(ctx, tx, t, tenant, tr)
+		if err != nil {
 			return Part{}, fmt.Errorf("%s: %w", p.Service, err)
 		}
+		p.Tables[i].Left = left
 		if t.Rows > 0 {
 			if err := moveSequences(ctx, tx, targets[t.Name]); err != nil {
 				return Part{}, err
@@ -179,21 +181,23 @@ func prepareTenant(ctx context.Context, tx *sql.Tx, service, tenant string, tabl
 // loadTable copies t's entry (r) into the table, the tenant id rewritten,
 // checking the entry's checksum and row count before the COPY ends. Rows
 // the load of earlier tables made through triggers (derived keys) are
-// deleted first: the entry holds them as they were.
-func loadTable(ctx context.Context, tx *sql.Tx, t TableData, tenant string, r io.Reader) error {
+// deleted first: the entry holds them as they were. A row unique on the
+// whole database (an index without tenant_id: a mailbox address) that
+// another tenant holds is left out; it returns how many were.
+func loadTable(ctx context.Context, tx *sql.Tx, t TableData, tenant string, r io.Reader) (left int64, err error) {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM public.`+pq.QuoteIdentifier(t.Name)+` WHERE tenant_id = $1`, tenant); err != nil {
-		return fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+		return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
 	}
 	// COPY cannot write into a table under row-level security: the rows go
 	// to a temporary table first, then into the table by INSERT, which the
 	// policy checks.
 	staging := "tenantdata_" + t.Name
 	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE `+pq.QuoteIdentifier(staging)+` (LIKE public.`+pq.QuoteIdentifier(t.Name)+`) ON COMMIT DROP`); err != nil {
-		return fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+		return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
 	}
 	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(staging, t.Columns...))
 	if err != nil {
-		return fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+		return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
 	}
 	defer stmt.Close()
 	tenantCol := slices.Index(t.Columns, "tenant_id")
@@ -207,11 +211,11 @@ func loadTable(ctx context.Context, tx *sql.Tx, t TableData, tenant string, r io
 			break
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			return ErrArchive.WithDetail("table %s cannot be read", t.Name).Wrap(err)
+			return 0, ErrArchive.WithDetail("table %s cannot be read", t.Name).Wrap(err)
 		}
 		var row []*string
 		if err := json.Unmarshal(bytes.TrimSpace(line), &row); err != nil || len(row) != len(t.Columns) {
-			return ErrChecksum.WithDetail("table %s: line %d is not a row of %d columns", t.Name, rows+1, len(t.Columns))
+			return 0, ErrChecksum.WithDetail("table %s: line %d is not a row of %d columns", t.Name, rows+1, len(t.Columns))
 		}
 		for i, v := range row {
 			vals[i] = nil
@@ -221,26 +225,41 @@ func loadTable(ctx context.Context, tx *sql.Tx, t TableData, tenant string, r io
 		}
 		vals[tenantCol] = tenant
 		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
-			return fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+			return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
 		}
 		rows++
 	}
 	if got := hex.EncodeToString(sum.Sum(nil)); got != t.SHA256 || rows != t.Rows {
-		return ErrChecksum.WithDetail("table %s: %d rows with SHA-256 %s, the manifest says %d rows with %s", t.Name, rows, got, t.Rows, t.SHA256)
+		return 0, ErrChecksum.WithDetail("table %s: %d rows with SHA-256 %s, the manifest says %d rows with %s", t.Name, rows, got, t.Rows, t.SHA256)
 	}
 	if _, err := stmt.ExecContext(ctx); err != nil {
-		return fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+		return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
 	}
 	cols := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		cols[i] = pq.QuoteIdentifier(c)
 	}
 	list := strings.Join(cols, ", ")
-	if _, err := tx.ExecContext(ctx, `INSERT INTO public.`+pq.QuoteIdentifier(t.Name)+` (`+list+`) OVERRIDING SYSTEM VALUE SELECT `+list+
-		` FROM `+pq.QuoteIdentifier(staging)); err != nil {
-		return fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+	var platformUnique bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_index i
+		JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attname = 'tenant_id'
+		WHERE i.indrelid = ('public.' || quote_ident($1))::regclass AND i.indisunique AND NOT a.attnum = ANY (i.indkey))`, t.Name).Scan(&platformUnique); err != nil {
+		return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
 	}
-	return nil
+	conflict := ""
+	if platformUnique {
+		conflict = " ON CONFLICT DO NOTHING"
+	}
+	done, err := tx.ExecContext(ctx, `INSERT INTO public.`+pq.QuoteIdentifier(t.Name)+` (`+list+`) OVERRIDING SYSTEM VALUE SELECT `+list+
+		` FROM `+pq.QuoteIdentifier(staging)+conflict)
+	if err != nil {
+		return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+	}
+	n, err := done.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("tenantdata: load %s: %w", t.Name, err)
+	}
+	return rows - n, nil
 }
 
 // moveSequences sets every sequence of t at least to the greatest value the

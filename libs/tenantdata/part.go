@@ -34,6 +34,9 @@ type TableData struct {
 	File   string `json:"file"`
 	Rows   int64  `json:"rows"`
 	SHA256 string `json:"sha256"` // hex, of the entry's bytes
+	// Left is, in Import's answer, how many rows were left out: unique on
+	// the whole database, and held by another tenant there.
+	Left int64 `json:"left,omitzero"`
 }
 
 // Manifest is an archive's manifest.json.
