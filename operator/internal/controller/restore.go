@@ -40,7 +40,7 @@ func (r restoreReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		return ctrl.Result{}, nil
 	}
 	before := rs.DeepCopy()
-	res, err := r.advance(ctx, &rs)
+	res, err := r.advance(ctx, &rs, before)
 	if !equality.Semantic.DeepEqual(before.Status, rs.Status) {
 		if perr := r.Status().Patch(ctx, &rs, client.MergeFrom(before)); perr != nil && err == nil {
 			err = fmt.Errorf("restore status: %w", perr)
@@ -50,7 +50,9 @@ func (r restoreReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 }
 
 // advance does the next step of rs, recording it in rs's status.
-func (r restoreReconciler) advance(ctx context.Context, rs *v1alpha1.TenantRestore) (ctrl.Result, error) {
+// before is rs as read, for the status written before the tenant is
+// suspended.
+func (r restoreReconciler) advance(ctx context.Context, rs *v1alpha1.TenantRestore, before *v1alpha1.TenantRestore) (ctrl.Result, error) {
 	var b v1alpha1.TenantBackup
 	if err := r.Get(ctx, client.ObjectKey{Name: rs.Spec.Backup}, &b); err != nil {
 		if apierrors.IsNotFound(err) {
@@ -91,7 +93,9 @@ func (r restoreReconciler) advance(ctx context.Context, rs *v1alpha1.TenantResto
 		rs.Status.StartedAt = &metav1.Time{Time: time.Now().UTC()}
 		rs.Status.WasSuspended = t.Spec.Suspended
 		restoreCondition(rs, false, v1alpha1.ReasonRestoring, "suspending tenant "+t.Name)
-		return ctrl.Result{Requeue: true}, nil
+		if err := r.Status().Patch(ctx, rs, client.MergeFrom(before)); err != nil {
+			return ctrl.Result{}, fmt.Errorf("restore status: %w", err)
+		}
 	}
 	if err := r.suspend(ctx, &t, true); err != nil {
 		return ctrl.Result{}, err

@@ -26,8 +26,8 @@ const defaultKeep = 7
 type scheduleReconciler struct{ *TenantReconciler }
 
 // Reconcile applies retention to tenant req's scheduled backups, makes one
-// when the last is older than the interval, and comes back when the next is
-// due.
+// when the last ended and is older than the interval, and comes back when
+// the next is due.
 func (r scheduleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var t v1alpha1.Tenant
 	if err := r.Get(ctx, req.NamespacedName, &t); err != nil {
@@ -53,7 +53,12 @@ func (r scheduleReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	next := s.Every.Duration
 	if len(backups) > 0 {
-		if since := now.Sub(backups[0].CreationTimestamp.Time); since < next {
+		newest := backups[0]
+		if newest.Status.Phase != v1alpha1.BackupCompleted && newest.Status.Phase != v1alpha1.BackupFailed {
+			// One at a time: its end (watched) brings the tenant back.
+			return ctrl.Result{}, nil
+		}
+		if since := now.Sub(newest.CreationTimestamp.Time); since < next {
 			return ctrl.Result{RequeueAfter: next - since}, nil
 		}
 	}
