@@ -18,6 +18,15 @@ import (
 // configured. The stack's log scan (stack.ScanLog) runs at its end.
 func TestSweep(t *testing.T) {
 	w := newWorld(t)
+	// Records of A its fixture lacks: a team, and a webhook subscription
+	// (to a closed port: its deliveries fail, and their log must hold no
+	// secret either).
+	for path, body := range map[string]map[string]any{
+		"/v1/teams":                  {"name": "Sweep team " + letters(6)},
+		"/v1/webhooks/subscriptions": {"url": "http://127.0.0.1:9/hooks", "eventTypes": []string{"dev.rapport.contacts.contact.*"}},
+	} {
+		stack.Must(t, stack.Request{Method: http.MethodPost, URL: w.st.GatewayURL + path, Token: w.a.tenant.Admin.Token, Body: body}, http.StatusCreated, nil)
+	}
 	ops := sweepOps(t, w.st.GatewayURL)
 	t.Logf("sweep: %d operations in the merged OpenAPI", len(ops))
 	a := newHarvest(w.st.GatewayURL, w.a.tenant.Admin.Token, ops)
