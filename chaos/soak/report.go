@@ -3,6 +3,8 @@ package soak
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rapport-crm/rapport/chaos/suite"
@@ -31,7 +33,12 @@ func (r Result) Markdown(w io.Writer, title, how string) {
 	p("")
 	p("| goal | figure | verdict |")
 	p("|---|---|---|")
-	p("| 0 server errors (5xx or no answer) | %d | %s |", r.ServerErrors, verdict(r.ServerErrors == 0))
+	var failed []string
+	for k, n := range r.Failures {
+		failed = append(failed, fmt.Sprintf("%s ×%d", k, n))
+	}
+	slices.Sort(failed)
+	p("| 0 server errors (5xx or no answer) | %d %s | %s |", r.ServerErrors, strings.Join(failed, ", "), verdict(r.ServerErrors == 0))
 	ratio := r.P99Ratio()
 	p("| p99 of the last minute ≤ 1.5× the first | %.2f× | %s |", ratio, verdict(ratio <= 1.5))
 	worst := map[string]Trend{}

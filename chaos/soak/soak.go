@@ -35,7 +35,8 @@ type Result struct {
 	Start, End     time.Time
 	Warmup         time.Duration
 	Minutes        []load.Minute
-	ServerErrors   int // tries answered 5xx or not at all
+	ServerErrors   int            // tries answered 5xx or not at all
+	Failures       map[string]int // those tries by write and status ("contact.create 503")
 	Tries          int
 	Counts         map[string]map[load.Outcome]int
 	Unsettled      map[string]map[string]int
@@ -118,6 +119,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			res.ServerErrors++
 		}
 	}
+	res.Failures = env.Stats.RecoveryAfter(res.Start, res.End.Add(time.Minute)).Failures
 	res.Counts, res.Unsettled, res.Behind = env.Ledger.Counts(), env.Ledger.Unsettled(), runner.Behind.Load()
 	res.Trends = Trends(sampler.Samples, res.Start.Add(cfg.Warmup), cfg.Bounds)
 	res.Samples, res.ScrapeErrors = len(sampler.Samples), sampler.Errors
