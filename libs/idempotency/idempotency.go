@@ -7,6 +7,7 @@ package idempotency
 
 import (
 	"context"
+	"time"
 
 	"github.com/rapport-crm/rapport/libs/errs"
 )
@@ -16,6 +17,14 @@ const Header = "Idempotency-Key"
 
 // MaxKeyLen bounds the key's length.
 const MaxKeyLen = 255
+
+// ClaimLease is how long a claimed key refuses its retries with
+// ErrInFlight while its request has not finished; after it the claim is
+// taken to be a dead process's (killed between its work and Complete) and a
+// retry runs again. A handler whose work must not run twice records that it
+// did in the work's own transaction and answers the retry from it (as
+// sales' lead conversion does).
+const ClaimLease = 2 * time.Minute
 
 // The errors of a request with a key.
 var (
@@ -38,7 +47,8 @@ type Keys interface {
 	// returns nil, or returns the kept response of an earlier identical
 	// request; ErrMismatch when the earlier request had another body,
 	// ErrInFlight when it has not finished. A claim older than a day is
-	// forgotten.
+	// forgotten, and one still unfinished after ClaimLease too: the
+	// process holding it died before it recorded the outcome.
 	Claim(ctx context.Context, tenant, route, key, hash string) (*Response, error)
 	// Complete keeps the response of the request holding key.
 	Complete(ctx context.Context, tenant, route, key string, r Response) error

@@ -23,7 +23,9 @@ var ReplayedHeaders = []string{"Content-Type", "ETag", "Location"}
 // request with a key runs and its successful response is kept for 24 hours;
 // a retry with the same key and body gets that response again (with
 // Idempotent-Replayed: true), one with another body is ErrMismatch, and one
-// while the first is still running is ErrInFlight. Failed requests keep
+// while the first is still running is ErrInFlight (for ClaimLease at most:
+// a process killed before it kept the outcome leaves its claim for a retry
+// to take over then). Failed requests keep
 // nothing, so they can be retried. A request without a key, or without a
 // principal (auth.Middleware runs first), passes through.
 //

@@ -36,8 +36,9 @@ type kept struct {
 func (s *Store) Claim(ctx context.Context, tenant, route, key, hash string) (*Response, error) {
 	var prev *Response
 	err := pg.WithTenantTx(ctx, s.db, tenant, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys
-			WHERE route = $1 AND key = $2 AND created_at < now() - interval '24 hours'`, route, key); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE route = $1 AND key = $2
+			AND (created_at < now() - interval '24 hours' OR (status = 0 AND created_at < now() - make_interval(secs => $3)))`,
+			route, key, ClaimLease.Seconds()); err != nil {
 			return pg.MapError(err)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (tenant_id, route, key, request_hash)
