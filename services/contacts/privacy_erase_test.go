@@ -166,7 +166,7 @@ func TestPersonalDataErasure(t *testing.T) {
 	if !slices.Contains(typesOf(tl.Items), "record.erased") {
 		t.Errorf("timeline %v has no erasure", typesOf(tl.Items))
 	}
-	later := e.publishForeign("support", "dev.rapport.support.case.opened.v1", uuid.NewString(), u.tenant,
+	later := e.publishForeign("support", "dev.rapport.support.case.created.v1", uuid.NewString(), u.tenant,
 		time.Now().UTC().Truncate(time.Second), map[string]any{"contactId": p.id, "subject": "Ada Lovelace again"})
 	if en := entryOf(t, e.waitEntry(u, "/v1/contacts/"+p.id+"/timeline", later), later); en.Summary != "Case opened" {
 		t.Errorf("a case opened after the erasure %+v, want its title left out", en)

@@ -72,7 +72,7 @@ func newPerson(e *env, u user) person {
 		e.t.Fatalf("import %+v, want Ada updated and her ragged row failed", im)
 	}
 	p.importID = im.ID
-	p.caseEntry = e.publishForeign("support", "dev.rapport.support.case.opened.v1", uuid.NewString(), u.tenant,
+	p.caseEntry = e.publishForeign("support", "dev.rapport.support.case.created.v1", uuid.NewString(), u.tenant,
 		time.Now().Add(-time.Hour).UTC().Truncate(time.Second), map[string]any{"contactId": p.id, "subject": "Ada Lovelace cannot log in"})
 	e.waitEntry(u, "/v1/contacts/"+p.id+"/timeline", p.caseEntry)
 	return p

@@ -27,7 +27,7 @@ func TestTimelineFollowsMerges(t *testing.T) {
 		"occurredAt": rfc3339(now.Add(-5 * time.Hour))})
 	call := e.logActivity(u, map[string]any{"type": "call", "contactId": loser,
 		"call": map[string]any{"direction": "inbound", "startedAt": rfc3339(now.Add(-2 * time.Hour)), "durationSeconds": 30}})
-	opened := e.publishForeign("support", "dev.rapport.support.case.opened.v1", uuid.NewString(), u.tenant, now.Add(-3*time.Hour),
+	opened := e.publishForeign("support", "dev.rapport.support.case.created.v1", uuid.NewString(), u.tenant, now.Add(-3*time.Hour),
 		map[string]any{"contactId": loser})
 	e.waitEntry(u, "/v1/contacts/"+loser+"/timeline", opened)
 

@@ -108,12 +108,12 @@ func TestTimelineMergesActivitiesChangesAndOtherServicesEvents(t *testing.T) {
 	won := e.publishForeign("sales", "dev.rapport.sales.opportunity.won.v1", opp, u.tenant, now.Add(-time.Hour),
 		map[string]any{"contactId": contact, "accountId": account, "name": "Big deal", "amount": map[string]any{"minor": 1200000, "currency": "EUR"}})
 	caseID := uuid.NewString()
-	opened := e.publishForeign("support", "dev.rapport.support.case.opened.v1", caseID, u.tenant, now.Add(-4*time.Hour),
+	opened := e.publishForeign("support", "dev.rapport.support.case.created.v1", caseID, u.tenant, now.Add(-4*time.Hour),
 		map[string]any{"contactId": contact, "subject": "Printer on fire"})
 
 	e.waitEntry(u, "/v1/contacts/"+contact+"/timeline", opened)
 	page := e.waitEntry(u, "/v1/contacts/"+contact+"/timeline", won)
-	want := []string{timeline.TypeUpdated, timeline.TypeCreated, "sales.opportunity.won", "call", "note", "support.case.opened"}
+	want := []string{timeline.TypeUpdated, timeline.TypeCreated, "sales.opportunity.won", "call", "note", "support.case.created"}
 	if got := typesOf(page.Items); !slices.Equal(got, want) || page.NextCursor != "" {
 		t.Fatalf("contact's timeline: %v (next %q), want %v", got, page.NextCursor, want)
 	}
