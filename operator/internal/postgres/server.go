@@ -76,8 +76,8 @@ type Server struct {
 // Ensure makes d exist: both roles (LOGIN, no SUPERUSER, BYPASSRLS,
 // CREATEDB or CREATEROLE) with the passwords of c, the database owned by
 // d.Owner (made by pg.CreateDatabase: UTF-8 character classification
-// whatever the server's default locale), and CONNECT on it for d.App but not
-// for PUBLIC. It creates only
+// whatever the server's default locale), its schema public owned by d.Owner
+// too, and CONNECT on it for d.App but not for PUBLIC. It creates only
 // what is missing; resetPasswords also sets the passwords of roles that
 // already exist (when their Secret was lost). created reports whether a
 // role or the database was made.
@@ -123,7 +123,37 @@ func (s *Server) Ensure(ctx context.Context, d Database, c Credentials, resetPas
 		}
 		created = true
 	}
-	return created, s.restrictConnect(ctx, d)
+	if err := s.restrictConnect(ctx, d); err != nil {
+		return created, err
+	}
+	return created, s.ownPublicSchema(ctx, d)
+}
+
+// ownPublicSchema gives schema public of d's database to d.Owner, unless it
+// has it already. From PostgreSQL 15 that schema belongs to
+// pg_database_owner, whose rights a NOINHERIT owner role does not use, and
+// PUBLIC may no longer create in it: without this, the owner role running a
+// tenant's migrations could create no table.
+func (s *Server) ownPublicSchema(ctx context.Context, d Database) error {
+	db, err := sql.Open("postgres", s.AdminURL(d.Name))
+	if err != nil {
+		return ErrBadDSN
+	}
+	defer db.Close()
+	var owner sql.NullString
+	err = db.QueryRowContext(ctx, `SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'`).Scan(&owner)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil // dropped by hand: the migrations make their own schemas
+	case err != nil:
+		return classify("schema public of "+d.Name, err)
+	case owner.String == d.Owner:
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `ALTER SCHEMA public OWNER TO `+pq.QuoteIdentifier(d.Owner)); err != nil {
+		return classify("schema public of "+d.Name, err)
+	}
+	return nil
 }
 
 // restrictConnect revokes PUBLIC's privileges on d's database and grants

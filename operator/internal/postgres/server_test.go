@@ -108,6 +108,34 @@ func TestEnsureAndDrop(t *testing.T) {
 		}
 	})
 
+	t.Run("the owner role creates tables in schema public", func(t *testing.T) {
+		// PostgreSQL 15 gives schema public to pg_database_owner, whose
+		// privileges a NOINHERIT owner role does not use, and no longer lets
+		// PUBLIC create in it: a tenant's migrations run as the owner role.
+		db := testkit.Open(t, srv.URL(a.Name, a.Owner, ca.OwnerPassword))
+		if _, err := db.Exec(`CREATE TABLE public.owner_probe (id int PRIMARY KEY)`); err != nil {
+			t.Fatalf("owner %s: create table in public: %v", a.Owner, err)
+		}
+		var app bool
+		if err := db.QueryRow(`SELECT has_schema_privilege($1, 'public', 'CREATE')`, a.App).Scan(&app); err != nil || app {
+			t.Errorf("app role %s may create in public = %v (%v), want false", a.App, app, err)
+		}
+	})
+
+	t.Run("a database provisioned before gets schema public too", func(t *testing.T) {
+		db := testkit.Open(t, srv.AdminURL(a.Name))
+		if _, err := db.Exec(`ALTER SCHEMA public OWNER TO pg_database_owner`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.Ensure(ctx, a, ca, false); err != nil {
+			t.Fatal(err)
+		}
+		var owner string
+		if err := db.QueryRow(`SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'`).Scan(&owner); err != nil || owner != a.Owner {
+			t.Errorf("owner of schema public = %q (%v), want %s", owner, err, a.Owner)
+		}
+	})
+
 	connect := []struct {
 		name   string
 		url    string
