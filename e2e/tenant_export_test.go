@@ -69,7 +69,10 @@ func TestTenantExportRoundTrip(t *testing.T) {
 		Loaded []tenantdata.Part `json:"loaded"`
 	}
 	res.Decode(t, &loaded)
-	var skip []string
+	// Not compared: the caller's own view (/v1/me: the tenant's name
+	// differs) and, as the import says, the API keys (their prefixes are
+	// unique on the platform, the original's stay its own).
+	skip := []string{"/v1/me", "/v1/api-keys"}
 	for _, p := range loaded.Loaded {
 		for _, tb := range p.Tables {
 			if tb.Left > 0 {
@@ -77,7 +80,7 @@ func TestTenantExportRoundTrip(t *testing.T) {
 				if tb.Name != "support_mailboxes" {
 					t.Errorf("%d rows of %s/%s were left out", tb.Left, p.Service, tb.Name)
 				}
-				skip = append(skip, "/mailboxes")
+				skip = append(skip, "mailboxes")
 			}
 		}
 	}
@@ -259,15 +262,24 @@ func compareTenants(t *testing.T, gw, aToken, aID, bToken, bID string, ids, skip
 	return n
 }
 
-// normalise is body with tenant's id blanked and list cursors (sealed
-// afresh on each answer) left out.
+// normalise is body with tenant's id blanked, and without what is made at
+// read time: list cursors (sealed afresh on each answer), a personal-data
+// export's time, the built-in saved views (made per tenant on first read),
+// and a user's last sign-in (the test signs in to the copy).
 func normalise(body []byte, tenant string) string {
 	s := strings.ReplaceAll(string(body), tenant, "TENANT")
 	var v any
 	if json.Unmarshal([]byte(s), &v) != nil {
 		return s
 	}
-	v = dropKeys(v, "nextCursor")
+	if m, ok := v.(map[string]any); ok {
+		if items, ok := m["items"].([]any); ok {
+			m["items"] = slices.DeleteFunc(items, func(e any) bool { o, _ := e.(map[string]any); return o["builtin"] == true && o["ownerId"] == "system" })
+		}
+	}
+	for _, k := range []string{"nextCursor", "exportedAt", "lastLoginAt"} {
+		v = dropKeys(v, k)
+	}
 	out, _ := json.Marshal(v)
 	return string(out)
 }
