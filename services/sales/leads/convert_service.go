@@ -44,7 +44,10 @@ func NewConverter(store *Store, contacts *contactsapi.Client, opportunities deal
 // failure of contacts (down, 429, 5xx, a timeout) is a 503 and leaves the
 // lead as it was: the records contacts made stay, and a retry with the
 // same attempt finds or replays them (idempotencyKey), so it makes
-// nothing twice.
+// nothing twice. The attempt that converts the lead is kept in the
+// conversion's transaction (Store.convertedBy): a retry of it on the
+// converted lead gets the first answer again, even when libs/idempotency
+// never kept it; any other conversion is the 409 of alreadyConverted.
 func (c *converter) Convert(ctx context.Context, id, attempt string, req ConvertRequest) (*Conversion, error) {
 	p, l, err := c.visible(ctx, id)
 	switch {
@@ -52,8 +55,14 @@ func (c *converter) Convert(ctx context.Context, id, attempt string, req Convert
 		return nil, err
 	case l.DeletedAt != nil:
 		return nil, ErrNotFound
-	case l.Status == StatusConverted:
-		return nil, alreadyConverted(l)
+	}
+	keys := keysOf(l.ID, p.UserID, attempt)
+	var done string
+	if attempt != "" {
+		done = keys("lead")
+	}
+	if l.Status == StatusConverted {
+		return c.converted(ctx, p.TenantID, l, done)
 	}
 	if err := req.check(); err != nil {
 		return nil, err
@@ -67,7 +76,6 @@ func (c *converter) Convert(ctx context.Context, id, attempt string, req Convert
 			return nil, within("opportunity", err)
 		}
 	}
-	keys := keysOf(l.ID, p.UserID, attempt)
 	out := &Conversion{}
 	if out.AccountID, out.AccountAction, err = c.account(ctx, l, req.Account, keys("account")); err != nil {
 		return nil, err
@@ -84,11 +92,30 @@ func (c *converter) Convert(ctx context.Context, id, attempt string, req Convert
 			return within("opportunity", c.opportunities.CreateOpportunityIn(ctx, tx, opp))
 		}
 	}
-	lead, err := c.store.convert(ctx, p, l.ID, pg.Timestamp(c.now()), out, create)
+	lead, err := c.store.convert(ctx, p, l.ID, done, pg.Timestamp(c.now()), out, create)
 	if err != nil {
 		return nil, err
 	}
 	out.Lead = *lead
+	return out, nil
+}
+
+// converted answers a conversion of the converted lead l: its first
+// answer again when attempt (the digest of the caller's Idempotency-Key,
+// "" for none) converted it, so a retry whose first answer was lost (or
+// never kept by libs/idempotency) is not refused; otherwise the 409 naming
+// what the lead became.
+func (c *converter) converted(ctx context.Context, tenant string, l *Lead, attempt string) (*Conversion, error) {
+	if attempt == "" {
+		return nil, alreadyConverted(l)
+	}
+	out, err := c.store.convertedBy(ctx, tenant, l, attempt)
+	switch {
+	case err != nil:
+		return nil, err
+	case out == nil:
+		return nil, alreadyConverted(l)
+	}
 	return out, nil
 }
 

@@ -2,11 +2,14 @@ package leads
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/rapport-crm/rapport/libs/auth"
 	"github.com/rapport-crm/rapport/libs/events"
 	"github.com/rapport-crm/rapport/libs/outbox"
+	"github.com/rapport-crm/rapport/libs/pg"
 
 	"github.com/rapport-crm/rapport/services/sales/deals"
 	"github.com/rapport-crm/rapport/services/sales/internal/pgstore"
@@ -15,9 +18,11 @@ import (
 // convert writes the conversion of the lead id by p in one transaction of
 // its tenant: it locks the lead, refuses one converted (or deleted, or out
 // of p's scope) meanwhile, runs create (the opportunity's insert; nil for
-// none), and writes the lead converted at now into what it became,
-// publishing lead.updated with the changed fields and lead.converted.
-func (s *Store) convert(ctx context.Context, p auth.Principal, id string, now time.Time, into *Conversion, create func(*outbox.Tx) error) (*Lead, error) {
+// none), writes the lead converted at now into what it became, publishing
+// lead.updated with the changed fields and lead.converted, and keeps
+// attempt (its digest; "" keeps none) with into's actions for
+// convertedBy.
+func (s *Store) convert(ctx context.Context, p auth.Principal, id, attempt string, now time.Time, into *Conversion, create func(*outbox.Tx) error) (*Lead, error) {
 	var out *Lead
 	err := s.db.InTx(ctx, p.TenantID, func(tx *outbox.Tx) error {
 		old, err := get(ctx, tx, id, true)
@@ -41,6 +46,12 @@ func (s *Store) convert(ctx context.Context, p auth.Principal, id string, now ti
 		if err := save(ctx, tx, &next, false); err != nil {
 			return err
 		}
+		if attempt != "" {
+			if _, err := tx.SQL().ExecContext(ctx, `INSERT INTO lead_conversion_attempts (tenant_id, lead_id, attempt, contact_action, account_action)
+				VALUES ($1, $2, $3, $4, $5)`, p.TenantID, id, attempt, into.ContactAction, into.AccountAction); err != nil {
+				return pg.MapError(err)
+			}
+		}
 		changed, err := events.ChangedFields(old, &next)
 		if err != nil {
 			return err
@@ -50,6 +61,31 @@ func (s *Store) convert(ctx context.Context, p auth.Principal, id string, now ti
 		}
 		out = &next
 		return tx.Emit(ctx, pgstore.EntityLead, pgstore.VerbConverted, id, &next, nil)
+	})
+	return out, err
+}
+
+// convertedBy returns the conversion of the converted lead l as its
+// conversion answered, when attempt (its digest) converted it; nil when
+// another attempt, or one without a key, did.
+func (s *Store) convertedBy(ctx context.Context, tenant string, l *Lead, attempt string) (*Conversion, error) {
+	var out *Conversion
+	err := s.db.InTx(ctx, tenant, func(tx *outbox.Tx) error {
+		var kept struct {
+			Contact string `db:"contact_action"`
+			Account string `db:"account_action"`
+		}
+		err := tx.SQL().GetContext(ctx, &kept, `SELECT contact_action, account_action FROM lead_conversion_attempts
+			WHERE lead_id = $1 AND attempt = $2`, l.ID, attempt)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil
+		case err != nil:
+			return pg.MapError(err)
+		}
+		out = &Conversion{Lead: *l, ContactID: l.ConvertedContactID, ContactAction: kept.Contact, AccountID: l.ConvertedAccountID,
+			AccountAction: kept.Account, OpportunityID: l.ConvertedOpportunityID}
+		return nil
 	})
 	return out, err
 }
