@@ -17,7 +17,10 @@ import (
 
 // Handler applies one event inside tx, the transaction that also records the
 // event in the inbox. Returning an error rolls both back; the event is then
-// retried and, after MaxAttempts, dead-lettered.
+// retried and, after MaxAttempts, dead-lettered. An error that only waiting
+// cures (pg.Transient: too many connections, the server restarting, a lost
+// connection, a deadlock) counts no attempt: the event is tried again,
+// without limit, until it passes or fails for another reason (retry.go).
 type Handler func(ctx context.Context, tx *sqlx.Tx, ev Event) error
 
 // BatchHandler applies, in the batch mode, a tenant's group of events
@@ -44,8 +47,9 @@ type ConsumerConfig struct {
 	DB      *sqlx.DB
 	Handler Handler
 	// MaxAttempts bounds how often one event is tried before it goes to the
-	// dead-letter topic (default 5). Backoff is the first wait between
-	// attempts, doubled each time (default 100ms).
+	// dead-letter topic (default 5); transient failures (pg.Transient) do
+	// not count. Backoff is the first wait between attempts, doubled each
+	// time (default 100ms; up to transientWaitMax between transient ones).
 	MaxAttempts int
 	Backoff     time.Duration
 	// TopicWait is how often the consumer looks again for those of Topics
@@ -240,7 +244,7 @@ func (c *Consumer) process(ctx context.Context, m kafka.Message) (stop error) {
 	}
 	wait := c.cfg.Backoff
 	for attempt := 1; ; attempt++ {
-		err = c.apply(ctx, ev)
+		err = c.untilLasting(ctx, func() error { return c.apply(ctx, ev) })
 		if err == nil {
 			break
 		}

@@ -20,10 +20,11 @@ import (
 // inbox insert for all of them and their handlers, in the order each
 // partition delivered them (or, with a BatchHandler, one call of it with
 // the events that were new); the offsets are committed once every
-// transaction has. A tenant's transaction that fails is rolled back and
-// its events processed one by one as in the default mode (retries, then
-// the dead-letter topic), so a poison event holds up and loses no other;
-// the inbox keeps any event from being applied twice.
+// transaction has. A tenant's transaction that fails for a passing reason
+// (pg.Transient) is tried again whole (retry.go); one that fails otherwise
+// is rolled back and its events processed one by one as in the default
+// mode (retries, then the dead-letter topic), so a poison event holds up
+// and loses no other; the inbox keeps any event from being applied twice.
 
 // batchWait bounds how long a batch waits for records after its first:
 // the most it delays that event.
@@ -86,7 +87,7 @@ func (c *Consumer) processBatch(ctx context.Context, msgs []kafka.Message) error
 	}
 	for _, tenant := range tenants {
 		group := groups[tenant]
-		err := c.applyGroup(ctx, tenant, group)
+		err := c.untilLasting(ctx, func() error { return c.applyGroup(ctx, tenant, group) })
 		if err == nil {
 			if c.afterApply != nil {
 				for _, it := range group {
