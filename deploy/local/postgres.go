@@ -11,8 +11,28 @@ import (
 
 	_ "github.com/lib/pq" // the PostgreSQL driver
 
+	"github.com/rapport-crm/rapport/libs/pg"
 	"github.com/rapport-crm/rapport/libs/pgcluster"
 )
+
+// connectionHeadroom is what the throwaway cluster's max_connections holds
+// beyond the processes' pools: the launcher's own pool, migrations,
+// upkeep, a psql, and the superuser-reserved slots.
+const connectionHeadroom = 30
+
+// defaultMaxConnections is PostgreSQL's own max_connections, the least the
+// throwaway cluster is given.
+const defaultMaxConnections = 100
+
+// maxConnections is the throwaway cluster's max_connections for processes
+// service processes (replicas counted, the gateway's included): each holds
+// a pool of up to pg.DefaultMaxOpenConns connections (its relays and
+// consumers take theirs from it), plus connectionHeadroom; never less than
+// PostgreSQL's default. With RAPPORT_REPLICAS=2 the pools alone would
+// exceed the default 100, and the processes would see SQLSTATE 53300.
+func maxConnections(processes int) int {
+	return max(defaultMaxConnections, processes*pg.DefaultMaxOpenConns+connectionHeadroom)
+}
 
 // postgres is the server the services' databases live on.
 type postgres struct {
@@ -22,10 +42,11 @@ type postgres struct {
 }
 
 // startPostgres connects to cfg.DatabaseURL, or starts the throwaway cluster
-// in <StateDir>/pg when it is unset.
-func startPostgres(ctx context.Context, cfg Config, logf func(string, ...any)) (*postgres, error) {
-	pg := &postgres{AdminURL: cfg.DatabaseURL}
-	if pg.AdminURL == nil {
+// in <StateDir>/pg when it is unset, with room for the pools of processes
+// service processes (maxConnections).
+func startPostgres(ctx context.Context, cfg Config, processes int, logf func(string, ...any)) (*postgres, error) {
+	server := &postgres{AdminURL: cfg.DatabaseURL}
+	if server.AdminURL == nil {
 		// The server runs as the postgres OS user when we are root, so every
 		// directory on the way to its data must be searchable by it.
 		if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
@@ -38,24 +59,25 @@ func startPostgres(ctx context.Context, cfg Config, logf func(string, ...any)) (
 			// Under fault injection an immediate shutdown must lose no
 			// acknowledged write: the suite counts them.
 			SynchronousCommit: cfg.ControlAddr != "",
+			MaxConnections:    maxConnections(processes),
 		})
 		if err != nil {
 			return nil, fmt.Errorf("throwaway PostgreSQL (unset DATABASE_URL): %w", err)
 		}
-		pg.cluster = c
-		pg.AdminURL, _ = url.Parse(c.URL("postgres"))
+		server.cluster = c
+		server.AdminURL, _ = url.Parse(c.URL("postgres"))
 	}
-	db, err := sql.Open("postgres", pg.AdminURL.String())
+	db, err := sql.Open("postgres", server.AdminURL.String())
 	if err != nil {
-		pg.Stop()
-		return nil, fmt.Errorf("open %s: %w", pg.AdminURL.Redacted(), err)
+		server.Stop()
+		return nil, fmt.Errorf("open %s: %w", server.AdminURL.Redacted(), err)
 	}
-	pg.DB = db
+	server.DB = db
 	if err := pingUntil(ctx, db, 15*time.Second); err != nil {
-		pg.Stop()
-		return nil, fmt.Errorf("PostgreSQL at %s: %w", pg.AdminURL.Redacted(), err)
+		server.Stop()
+		return nil, fmt.Errorf("PostgreSQL at %s: %w", server.AdminURL.Redacted(), err)
 	}
-	return pg, nil
+	return server, nil
 }
 
 // pingUntil retries db.Ping until it succeeds or wait has passed.

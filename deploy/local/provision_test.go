@@ -110,7 +110,7 @@ func TestProvisionOnTheThrowawayCluster(t *testing.T) {
 	if err := os.Chmod(state, 0o755); err != nil { // the postgres OS user must reach it when we are root
 		t.Fatal(err)
 	}
-	server, err := startPostgres(ctx, Config{StateDir: state, LocalPGPort: testkit.FreePort(t)}, t.Logf)
+	server, err := startPostgres(ctx, Config{StateDir: state, LocalPGPort: testkit.FreePort(t)}, 0, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,9 @@ type Options struct {
 	// Either way fsync is off: the data survives the server's crash, not
 	// the machine's.
 	SynchronousCommit bool
+	// MaxConnections is the server's max_connections; 0 keeps PostgreSQL's
+	// default (100).
+	MaxConnections int
 }
 
 // Cluster is a running PostgreSQL cluster started by Start.
@@ -48,6 +51,7 @@ type Cluster struct {
 	owner      *owner
 	logf       func(string, ...any)
 	syncCommit bool
+	maxConns   int
 }
 
 // Start initialises the data directory if needed and starts the server,
@@ -80,7 +84,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{dir: dir, port: opts.Port, binDir: binDir, owner: own, logf: logf, syncCommit: opts.SynchronousCommit}
+	c := &Cluster{dir: dir, port: opts.Port, binDir: binDir, owner: own, logf: logf, syncCommit: opts.SynchronousCommit, maxConns: opts.MaxConnections}
 
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("pgcluster: create data dir: %w", err)
@@ -163,7 +167,7 @@ func (c *Cluster) start(ctx context.Context) error {
 	if c.syncCommit {
 		syncCommit = "on"
 	}
-	serverOpts := strings.Join([]string{
+	args := []string{
 		"-p", strconv.Itoa(c.port),
 		"-h", "127.0.0.1",
 		"-k", shellQuote(c.dir),
@@ -171,7 +175,11 @@ func (c *Cluster) start(ctx context.Context) error {
 		"-c", "fsync=off",
 		"-c", "synchronous_commit=" + syncCommit,
 		"-c", "full_page_writes=off",
-	}, " ")
+	}
+	if c.maxConns > 0 {
+		args = append(args, "-c", "max_connections="+strconv.Itoa(c.maxConns))
+	}
+	serverOpts := strings.Join(args, " ")
 	_, err := c.run(ctx, "pg_ctl", "-D", c.dir, "-l", c.LogFile(), "-w", "-t", "60", "-o", serverOpts, "start")
 	if err != nil {
 		return fmt.Errorf("%w (server log: %s)", err, c.LogFile())
