@@ -51,7 +51,7 @@ func (l *launcher) start(ctx context.Context) error {
 	}
 	// Starting PostgreSQL is not interrupted half-way: stop() then finds a
 	// cluster it can shut down rather than an orphaned server.
-	pg, err := startPostgres(context.WithoutCancel(ctx), l.cfg, len(l.services), l.logf)
+	pg, err := startPostgres(context.WithoutCancel(ctx), l.cfg, len(l.services)*l.cfg.Replicas, l.logf)
 	if err != nil {
 		return err
 	}
