@@ -27,7 +27,9 @@ import (
 // by libs/idempotency (the replica died between them: no idempotency row
 // exists). The retry with the same key gets the first answer again,
 // converting nothing twice; another key, none, or the same key from
-// another user is the 409 naming what the lead became.
+// another user is the 409 naming what the lead became. A retry that
+// overtook its first try, reaching the write after it, gets the first
+// answer too.
 func TestConvertRetryAfterTheAnswerWasLost(t *testing.T) {
 	db := testkit.Postgres(t)
 	admin := testkit.Open(t, db.AdminURL)
@@ -47,11 +49,10 @@ func TestConvertRetryAfterTheAnswerWasLost(t *testing.T) {
 	id := created.ID
 	first := &Conversion{ContactID: uuid.NewString(), ContactAction: ActionCreated, AccountID: uuid.NewString(), AccountAction: ActionLinked,
 		OpportunityID: uuid.NewString()}
-	lead, err := store.convert(ctx, p, id, keysOf(id, p.UserID, "key-1")("lead"), pg.Timestamp(time.Now()), first, nil)
-	if err != nil {
+	attempt := keysOf(id, p.UserID, "key-1")("lead")
+	if _, err := store.convert(ctx, p, id, attempt, pg.Timestamp(time.Now()), first, nil); err != nil {
 		t.Fatal(err)
 	}
-	first.Lead = *lead
 	var kept int
 	if err := admin.Get(&kept, `SELECT count(*) FROM idempotency_keys`); err != nil || kept != 0 {
 		t.Fatalf("%d idempotency keys kept (%v), want none: the outcome was lost", kept, err)
@@ -67,6 +68,17 @@ func TestConvertRetryAfterTheAnswerWasLost(t *testing.T) {
 		got.AccountAction != first.AccountAction || got.OpportunityID != first.OpportunityID || got.Lead.Version != first.Lead.Version ||
 		got.Lead.Status != StatusConverted {
 		t.Errorf("the retry's answer %+v, want the first %+v", got, first)
+	}
+	// A retry that overtook its first try (both past the check of the
+	// converted lead) reaches the write after it: the first answer again;
+	// another attempt there is refused.
+	overtaking := &Conversion{ContactID: first.ContactID, ContactAction: ActionLinked, AccountID: first.AccountID, AccountAction: ActionLinked}
+	if got, err := store.convert(ctx, p, id, attempt, pg.Timestamp(time.Now()), overtaking, nil); err != nil ||
+		got.ContactAction != first.ContactAction || got.OpportunityID != first.OpportunityID || got.Lead.Version != first.Lead.Version {
+		t.Errorf("the overtaking retry's write: %+v %v, want the first answer %+v", got, err, first)
+	}
+	if _, err := store.convert(ctx, p, id, keysOf(id, p.UserID, "key-2")("lead"), pg.Timestamp(time.Now()), overtaking, nil); !errors.Is(err, ErrAlreadyConverted) {
+		t.Errorf("another attempt's write: %v, want ErrAlreadyConverted", err)
 	}
 	var conversions int
 	relay, err := admin.Beginx()

@@ -92,12 +92,7 @@ func (c *converter) Convert(ctx context.Context, id, attempt string, req Convert
 			return within("opportunity", c.opportunities.CreateOpportunityIn(ctx, tx, opp))
 		}
 	}
-	lead, err := c.store.convert(ctx, p, l.ID, done, pg.Timestamp(c.now()), out, create)
-	if err != nil {
-		return nil, err
-	}
-	out.Lead = *lead
-	return out, nil
+	return c.store.convert(ctx, p, l.ID, done, pg.Timestamp(c.now()), out, create)
 }
 
 // converted answers a conversion of the converted lead l: its first
@@ -106,9 +101,6 @@ func (c *converter) Convert(ctx context.Context, id, attempt string, req Convert
 // never kept by libs/idempotency) is not refused; otherwise the 409 naming
 // what the lead became.
 func (c *converter) converted(ctx context.Context, tenant string, l *Lead, attempt string) (*Conversion, error) {
-	if attempt == "" {
-		return nil, alreadyConverted(l)
-	}
 	out, err := c.store.convertedBy(ctx, tenant, l, attempt)
 	switch {
 	case err != nil:
