@@ -234,6 +234,7 @@ func (h *Handler) load(ctx context.Context, t identity.Tenant, u *tenantdata.Unp
 		}
 	}
 	for i, p := range u.Manifest.Parts {
+		var err error
 		if p.Service == registry.Gateway {
 			if !withGateway {
 				res.Skipped = append(res.Skipped, p.Service)
@@ -246,10 +247,10 @@ func (h *Handler) load(ctx context.Context, t identity.Tenant, u *tenantdata.Unp
 				o.Skip = []string{"api_keys"}
 				res.Skipped = append(res.Skipped, registry.Gateway+"/api_keys")
 			}
-			if _, err := tenantdata.Import(ctx, h.cfg.DB.DB, t.ID, u.Files[i], o); err != nil {
+			if p, err = tenantdata.Import(ctx, h.cfg.DB.DB, t.ID, u.Files[i], o); err != nil {
 				return res, err
 			}
-		} else if err := h.put(ctx, targets[i], t.ID, u.Files[i]); err != nil {
+		} else if p, err = h.put(ctx, targets[i], t.ID, u.Files[i]); err != nil {
 			return res, err
 		}
 		res.Loaded = append(res.Loaded, p)

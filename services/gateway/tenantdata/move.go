@@ -114,7 +114,7 @@ func (h *Handler) copyParts(ctx context.Context, t identity.Tenant) (MoveResult,
 		if err != nil {
 			return res, err
 		}
-		err = h.put(ctx, p[1], t.ID, f)
+		_, err = h.put(ctx, p[1], t.ID, f)
 		discard(f)
 		if err != nil {
 			return res, err

@@ -143,16 +143,22 @@ func (h *Handler) rows(ctx context.Context, t target, tenant string) (map[string
 	return rows.Tables, nil
 }
 
-// put loads the part in f into t for tenant.
-func (h *Handler) put(ctx context.Context, t target, tenant string, f *os.File) error {
+// put loads the part in f into t for tenant and returns the part as the
+// service loaded it (with the rows it left out).
+func (h *Handler) put(ctx context.Context, t target, tenant string, f *os.File) (tenantdata.Part, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return err
+		return tenantdata.Part{}, err
 	}
 	resp, err := h.call(ctx, t, http.MethodPut, tenant, "", f)
 	if err != nil {
-		return err
+		return tenantdata.Part{}, err
 	}
-	return resp.Body.Close()
+	defer resp.Body.Close()
+	var p tenantdata.Part
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil {
+		return tenantdata.Part{}, ErrUpstream.WithDetail("%s: the import's answer is not JSON", t.service).Wrap(err)
+	}
+	return p, nil
 }
 
 // discard closes and removes a temporary file.
