@@ -67,7 +67,7 @@ func (a Answer) Decode(v any) error {
 type Client struct {
 	Base    string
 	HTTP    *http.Client
-	Budget  time.Duration // how long a call keeps retrying (default 45s)
+	Budget  time.Duration // how long a call keeps retrying (default 60s: longer than idempotency.ClaimLease)
 	MaxWait time.Duration // the longest pause between tries (default 2s)
 	Observe func(Attempt) // told of every try, when set
 }
@@ -84,7 +84,7 @@ type Attempt struct {
 func NewClient(base string, observe func(Attempt)) *Client {
 	return &Client{Base: base, HTTP: &http.Client{Timeout: 20 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		Budget: 45 * time.Second, MaxWait: 2 * time.Second, Observe: observe}
+		Budget: 60 * time.Second, MaxWait: 2 * time.Second, Observe: observe}
 }
 
 // NewKey returns a fresh Idempotency-Key.
@@ -107,7 +107,7 @@ func (cl *Client) Do(ctx context.Context, kind string, c Call) Answer {
 			cl.Observe(Attempt{At: start, Latency: time.Since(start), Status: status, Kind: kind})
 		}
 		a.Status, a.Header, a.Body, a.Err = status, header, body, err
-		if !retryable(status, err) || ctx.Err() != nil || time.Now().After(deadline) {
+		if !retryable(status, body, err) || ctx.Err() != nil || time.Now().After(deadline) {
 			return a
 		}
 		if status == 0 || status == http.StatusBadGateway || status == http.StatusGatewayTimeout {
@@ -127,14 +127,19 @@ func (cl *Client) Do(ctx context.Context, kind string, c Call) Answer {
 	}
 }
 
-// retryable reports whether a try's end is worth another try.
-func retryable(status int, err error) bool {
+// retryable reports whether a try's end is worth another try: no answer,
+// 429, 502, 503, 504, or a 409 saying the key's first request has not
+// finished (a process that died holding it lets it go after
+// idempotency.ClaimLease).
+func retryable(status int, body []byte, err error) bool {
 	if err != nil {
 		return !errors.Is(err, context.Canceled)
 	}
 	switch status {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
+	case http.StatusConflict:
+		return bytes.Contains(body, []byte("idempotency-key-in-flight"))
 	}
 	return false
 }

@@ -21,10 +21,12 @@ const MaxKeyLen = 255
 // ClaimLease is how long a claimed key refuses its retries with
 // ErrInFlight while its request has not finished; after it the claim is
 // taken to be a dead process's (killed between its work and Complete) and a
-// retry runs again. A handler whose work must not run twice records that it
-// did in the work's own transaction and answers the retry from it (as
-// sales' lead conversion does).
-const ClaimLease = 2 * time.Minute
+// retry runs again. It is a little longer than the gateway's wait for an
+// answer (UPSTREAM_RESPONSE_HEADER_TIMEOUT, 30 s), after which no client is
+// waiting for the first request any more. A handler whose work must not run
+// twice records that it did in the work's own transaction and answers the
+// retry from it (as sales' lead conversion does).
+const ClaimLease = 45 * time.Second
 
 // The errors of a request with a key.
 var (
