@@ -17,42 +17,64 @@ import (
 	"github.com/rapport-crm/rapport/deploy/chart/charttest"
 )
 
-// tenantCRD is the file name of the Tenant CRD in operator/config/crd/bases
-// and in the chart's files/crds.
-const tenantCRD = "crm.rapport.dev_tenants.yaml"
+// TestCRDsAreTheOperators: the chart's files/crds holds a byte-identical
+// copy of every CRD in operator/config/crd/bases and nothing else, and the
+// chart renders each with the same spec and the keep policy.
+func TestCRDsAreTheOperators(t *testing.T) {
+	bases := filepath.Join(charttest.RepoRoot(t), "operator", "config", "crd", "bases")
+	copies := filepath.Join(charttest.ChartDir(t), "files", "crds")
+	want, got := yamlFiles(t, bases), yamlFiles(t, copies)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("charts/rapport/files/crds holds %v, but operator/config/crd/bases holds %v: copy them again", got, want)
+	}
+	rendered := map[string]apiextensionsv1.CustomResourceDefinition{}
+	for _, o := range charttest.Find(renderCI(t, "ci/minimal-values.yaml"), "CustomResourceDefinition") {
+		var crd apiextensionsv1.CustomResourceDefinition
+		typed(t, o, &crd)
+		rendered[crd.Name] = crd
+	}
+	if len(rendered) != len(want) {
+		t.Errorf("the chart renders %d CRDs, want the operator's %d", len(rendered), len(want))
+	}
+	for _, file := range want {
+		data, err := os.ReadFile(filepath.Join(bases, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if copied, err := os.ReadFile(filepath.Join(copies, file)); err == nil && !bytes.Equal(copied, data) {
+			t.Errorf("charts/rapport/files/crds/%s differs from operator/config/crd/bases/%s: copy it again", file, file)
+		}
+		var wantCRD apiextensionsv1.CustomResourceDefinition
+		if err := yaml.UnmarshalStrict(data, &wantCRD); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		gotCRD, ok := rendered[wantCRD.Name]
+		switch {
+		case !ok:
+			t.Errorf("the chart does not render the CRD %s (%s)", wantCRD.Name, file)
+		case !reflect.DeepEqual(gotCRD.Spec, wantCRD.Spec):
+			t.Errorf("the rendered CRD %s differs from the operator's %s", gotCRD.Name, file)
+		case gotCRD.Annotations["helm.sh/resource-policy"] != "keep":
+			t.Errorf("the rendered CRD %s lacks helm.sh/resource-policy: keep (an uninstall would delete every object of it)", gotCRD.Name)
+		}
+	}
+}
 
-// TestTenantCRDIsTheOperators: the chart's copy of the Tenant CRD is
-// byte-identical to the operator's generated one, and the CRD the chart
-// renders has the same spec.
-func TestTenantCRDIsTheOperators(t *testing.T) {
-	root := charttest.RepoRoot(t)
-	want, err := os.ReadFile(filepath.Join(root, "operator", "config", "crd", "bases", tenantCRD))
+// yamlFiles returns the names of the .yaml files in dir, sorted.
+func yamlFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile(filepath.Join(charttest.ChartDir(t), "files", "crds", tenantCRD))
-	if err != nil {
-		t.Fatal(err)
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
+			names = append(names, e.Name())
+		}
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("charts/rapport/files/crds/%s differs from operator/config/crd/bases/%s: copy it again", tenantCRD, tenantCRD)
-	}
-	var wantCRD apiextensionsv1.CustomResourceDefinition
-	if err := yaml.UnmarshalStrict(want, &wantCRD); err != nil {
-		t.Fatal(err)
-	}
-	crds := charttest.Find(renderCI(t, "ci/minimal-values.yaml"), "CustomResourceDefinition")
-	if len(crds) != 1 {
-		t.Fatalf("the chart renders %d CRDs, want the Tenant CRD alone", len(crds))
-	}
-	var gotCRD apiextensionsv1.CustomResourceDefinition
-	typed(t, crds[0], &gotCRD)
-	if gotCRD.Name != wantCRD.Name || !reflect.DeepEqual(gotCRD.Spec, wantCRD.Spec) {
-		t.Errorf("the rendered CRD %s differs from the operator's %s", gotCRD.Name, wantCRD.Name)
-	}
-	if gotCRD.Annotations["helm.sh/resource-policy"] != "keep" {
-		t.Errorf("the rendered CRD lacks helm.sh/resource-policy: keep (an uninstall would delete every Tenant)")
-	}
+	sort.Strings(names)
+	return names
 }
 
 // TestOperatorRBACIsTheOperators: the operator's ClusterRole and its
