@@ -5,8 +5,11 @@ import "time"
 // PlatformEnv is the environment the suite and the soak give the platform:
 // every visitor of the load's public form comes from one address
 // (127.0.0.1), so the per-address limit of form submissions (0.1/s) is
-// raised to the per-tenant one.
-var PlatformEnv = []string{"RATE_LIMIT_MARKETING_FORM_ADDRESS=20:50"}
+// raised to the per-tenant one; and webhook deliveries that failed during a
+// fault are tried again within seconds rather than the default schedule's
+// minutes and hours, so the reconciliation sees them delivered (eight
+// attempts over about two minutes, longer than any fault).
+var PlatformEnv = []string{"RATE_LIMIT_MARKETING_FORM_ADDRESS=20:50", "GATEWAY_WEBHOOK_SCHEDULE=0s,1s,2s,5s,10s,20s,30s,60s"}
 
 // Proc is a process of the platform the faults may hit.
 type Proc struct {
