@@ -52,7 +52,6 @@ screenshots: ## photograph the console's pages in Chromium (desktop and phone) i
 	@bash scripts/chromium.sh
 	RAPPORT_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots go test -count=1 -run '^TestConsoleScreenshots$$' ./e2e/
 
-# ANCHOR(chaos): the chaos and soak targets (add them to .PHONY too).
 chaos: ## the fault suite: the platform with 2 replicas under a mixed load, each fault in turn, then a reconciliation per tenant (bench/chaos.md)
 	@bash scripts/pg-binaries.sh
 	@bash scripts/sales-packages.sh

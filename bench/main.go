@@ -57,7 +57,6 @@ func main() {
 		fn = func() error { return runWebhooksOnly(ctx) }
 	case "crmctl":
 		fn = func() error { return runCrmctlOnly(ctx) }
-	// ANCHOR(backup): case "restore" (and name it in -only's help and the default's message).
 	case "restore":
 		fn = func() error { return runRestoreOnly(ctx) }
 	default:

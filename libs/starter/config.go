@@ -41,12 +41,10 @@ type Config struct {
 	// by default http://host:port from STATIC_UPSTREAMS; a service with
 	// neither is absent.
 	ServiceURLs map[string]string
-	// ANCHOR(overload): fields.
 	// Overload bounds what the instance takes on before it sheds load
 	// (overload.go): MAX_IN_FLIGHT, DB_ACQUIRE_TIMEOUT, DB_LOCK_TIMEOUT,
 	// DB_STATEMENT_TIMEOUT.
 	Overload Overload
-	// ANCHOR(export): fields.
 }
 
 // ParseConfig reads the configuration of service name through getenv; the
@@ -84,7 +82,6 @@ func ParseConfig(name string, getenv func(string) string) (Config, error) {
 	if len(c.CursorKey) > 0 && len(c.CursorKey) < kitx.MinCursorKeyLen {
 		return c, fmt.Errorf("CURSOR_KEY must be at least %d bytes", kitx.MinCursorKeyLen)
 	}
-	// ANCHOR(overload|export): one `if err := parseX(&c, getenv); err != nil { return c, err }` each, the function in your own file.
 	if err := parseOverload(&c, getenv); err != nil {
 		return c, err
 	}

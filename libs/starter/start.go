@@ -119,13 +119,11 @@ func Start(ctx context.Context, cfg Config, s Service, logger *slog.Logger, opts
 	obs.Mount(mux, health, env.Metrics)
 	mux.Handle("GET /openapi.json", openAPIHandler(api.OpenAPI))
 	mountRoutes(mux, api, verifier, idempotency.NewStore(db), logger)
-	// ANCHOR(export): mount the tenant export/import internal routes on mux.
 	if err := mountTenantData(ctx, mux, cfg, db, logger); err != nil {
 		db.Close()
 		return nil, err
 	}
 	srv := &http.Server{Handler: Handler(mux, env.Metrics), ReadHeaderTimeout: 10 * time.Second}
-	// ANCHOR(overload): srv.Handler = the in-flight limit around it.
 	srv.Handler = cfg.Overload.Guard(srv.Handler)
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

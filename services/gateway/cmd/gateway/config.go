@@ -45,13 +45,9 @@ type config struct {
 	BreakerCoolDown time.Duration   // BREAKER_COOLDOWN, default 10s
 	OpenAPIRefresh  time.Duration   // OPENAPI_REFRESH, default 5m
 
-	// ANCHOR(revocation): fields.
-	RevocationPoll time.Duration // GATEWAY_REVOCATION_POLL: how often the revocations table is read, default 500ms, at most 1s (revocation.go)
-	// ANCHOR(sweep): fields.
-	CORSOrigins []string // GATEWAY_CORS_ORIGINS: comma-separated exact origins browsers may call the API from; none by default
-	// ANCHOR(overload): fields.
-	Overload overloadConfig // GATEWAY_MAX_IN_FLIGHT, GATEWAY_DB_*_TIMEOUT (overload.go)
-	// ANCHOR(export): fields.
+	RevocationPoll time.Duration  // GATEWAY_REVOCATION_POLL: how often the revocations table is read, default 500ms, at most 1s (revocation.go)
+	CORSOrigins    []string       // GATEWAY_CORS_ORIGINS: comma-separated exact origins browsers may call the API from; none by default
+	Overload       overloadConfig // GATEWAY_MAX_IN_FLIGHT, GATEWAY_DB_*_TIMEOUT (overload.go)
 
 	// The public portal's limits: per client address, and per tenant's
 	// portal.
@@ -128,7 +124,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := loadNotifyConfig(getenv, &c); err != nil {
 		return c, err
 	}
-	// ANCHOR(revocation|sweep|overload|export): one `if err := loadXConfig(getenv, &c); err != nil { return c, err }` each, the function in your own file.
 	if err := loadRevocationConfig(getenv, &c); err != nil {
 		return c, err
 	}

@@ -121,7 +121,6 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 		return err
 	}
 	go ids.Run(ctx, 30*time.Second)
-	// ANCHOR(revocation): start the cross-replica revocation (Redis, with its fallback) here.
 	startRevocations(ctx, cfg, ids, rdb, health)
 
 	notes, err := notifications(ctx, cfg, db, ids.Cursors(), metrics, logger)
@@ -183,7 +182,6 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	mux := http.NewServeMux()
 	obs.Mount(mux, health, nil)
 	identity.Mount(mux, ids, guard)
-	// ANCHOR(export): mount the tenant export/import admin routes here.
 	tenantdata.New(tenantdata.Config{DB: db, Tenants: ids, Resolver: upstreams, Signer: ids.Keys().Signer(), Logger: logger}).Mount(mux)
 	mux.Handle("GET "+specmerge.SpecPath, specs)
 	events := catalogue.Default() // the event catalogue, public like the OpenAPI document
@@ -218,9 +216,7 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a
 	// 400 before anything reads it.
 	root := starter.Handler(mux, metrics)
-	// ANCHOR(sweep): root = security headers and CORS around root.
 	root = websec.Headers(websec.CORS(root, cfg.CORSOrigins), strings.HasPrefix(cfg.PublicURL, "https://"))
-	// ANCHOR(overload): root = the gateway's in-flight limit around root.
 	root = cfg.Overload.Guard(root)
 	public.serve(root)
 	logger.Info("gateway ready", "keys", keys.KeyIDs())
