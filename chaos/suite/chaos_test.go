@@ -34,20 +34,13 @@ func TestChaosShort(t *testing.T) {
 			t.Errorf("stop the platform: %v", err)
 		}
 	}()
-	procs, err := p.Processes(ctx)
+	cfg, err := suite.For(ctx, p, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sp []suite.Proc
-	dbs := map[string]string{}
-	for _, pr := range procs {
-		sp = append(sp, suite.Proc{Name: pr.Name, Service: pr.Service})
-		dbs[pr.Service] = p.Database(pr.Service)
-	}
 	var progress bytes.Buffer
-	res, err := suite.Run(ctx, suite.Config{GatewayURL: p.GatewayURL, PlatformToken: p.PlatformToken, Brokers: p.Brokers, Databases: dbs,
-		Injector: p, Faults: suite.Plan(sp, p.Brokers, false), Measure: 10 * time.Second, Warmup: 5 * time.Second, Window: 8 * time.Second,
-		Settle: 90 * time.Second, Log: &progress})
+	cfg.Measure, cfg.Warmup, cfg.Window, cfg.Settle, cfg.Log = 10*time.Second, 5*time.Second, 8*time.Second, 90*time.Second, &progress
+	res, err := suite.Run(ctx, cfg)
 	t.Log(progress.String())
 	if err != nil {
 		t.Fatal(err)

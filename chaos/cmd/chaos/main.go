@@ -40,7 +40,7 @@ func run(ctx context.Context, repo, out string, full bool, rate float64, replica
 		return err
 	}
 	defer p.Stop()
-	cfg, err := Config(ctx, p, full)
+	cfg, err := suite.For(ctx, p, full)
 	if err != nil {
 		return err
 	}
@@ -61,20 +61,4 @@ func run(ctx context.Context, repo, out string, full bool, rate float64, replica
 	}
 	fmt.Fprintln(os.Stderr, "chaos: wrote", out)
 	return nil
-}
-
-// Config is the suite's configuration for platform p.
-func Config(ctx context.Context, p *platform.Platform, full bool) (suite.Config, error) {
-	procs, err := p.Processes(ctx)
-	if err != nil {
-		return suite.Config{}, err
-	}
-	var sp []suite.Proc
-	dbs := map[string]string{}
-	for _, pr := range procs {
-		sp = append(sp, suite.Proc{Name: pr.Name, Service: pr.Service})
-		dbs[pr.Service] = p.Database(pr.Service)
-	}
-	return suite.Config{GatewayURL: p.GatewayURL, PlatformToken: p.PlatformToken, Brokers: p.Brokers, Databases: dbs,
-		Injector: p, Faults: suite.Plan(sp, p.Brokers, full)}, nil
 }
