@@ -7,7 +7,9 @@
 # -version/-revision to override the chart's appVersion and git's HEAD.
 #
 # The base's files come from this machine's Debian packages ca-certificates
-# and tzdata; when one is missing and we run as root, it is installed.
+# and tzdata, the operator's pg_dump and pg_restore (with the libraries they
+# load) from postgresql-client; when one is missing and we run as root, it is
+# installed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +17,7 @@ cd "$root"
 
 source scripts/debian-packages.sh
 need_packages images.sh "the image base takes their files" ca-certificates tzdata
+need_packages images.sh "the operator's image carries pg_dump and pg_restore" postgresql-client
 
 # The gateway embeds the web console's build.
 bash scripts/console.sh

@@ -1,12 +1,10 @@
 package images
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 )
@@ -88,15 +86,11 @@ func baseTree() (*layerTree, error) {
 func basePackages(ctx context.Context) ([]debPackage, error) {
 	var out []debPackage
 	for _, name := range BasePackages {
-		cmd := exec.CommandContext(ctx, "dpkg-query", "-W", "-f", "${Version} ${Architecture}", name)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		raw, err := cmd.Output()
-		fields := strings.Fields(string(raw))
-		if err != nil || len(fields) != 2 {
-			return nil, fmt.Errorf("Debian package %s (apt-get install %s): dpkg-query: %v %s", name, name, err, strings.TrimSpace(stderr.String()))
+		d, err := debPackageOf(ctx, name)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, debPackage{Name: name, Version: fields[0], Arch: fields[1]})
+		out = append(out, d)
 	}
 	return out, nil
 }

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -109,7 +111,24 @@ func buildOne(ctx context.Context, root, work string, o Options, p Program, base
 	if err != nil {
 		return Image{}, err
 	}
-	img, err := assemble(p, o.Stamp, o.Arch, base, binary)
+	var t *tools
+	if p.PGTools {
+		dir, err := pgBinDir()
+		if err != nil {
+			return Image{}, err
+		}
+		tree, toolDebs, err := toolsTree(ctx, dir, PGTools)
+		if err != nil {
+			return Image{}, err
+		}
+		layer, err := tree.layer(o.Stamp.Created)
+		if err != nil {
+			return Image{}, err
+		}
+		t = &tools{layer: layer, env: []string{"PG_BIN_DIR=" + dir}, what: strings.Join(PGTools, ", ") + " in " + dir + " with their libraries"}
+		debs = append(slices.Clip(debs), toolDebs...)
+	}
+	img, err := assemble(p, o.Stamp, o.Arch, base, t, binary)
 	if err != nil {
 		return Image{}, err
 	}

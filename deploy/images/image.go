@@ -41,15 +41,28 @@ func Labels(p Program, s Stamp) map[string]string {
 	}
 }
 
-// assemble puts p's image together: the shared base layer, then a layer
-// holding only /<program>; user nonroot, entrypoint the program, workdir /,
-// no shell, the labels, and every time the stamp's.
-func assemble(p Program, s Stamp, arch string, base v1.Layer, binary []byte) (v1.Image, error) {
+// tools is a layer of programs an image carries beside its own (the
+// operator's pg_dump and pg_restore) and the environment naming them.
+type tools struct {
+	layer v1.Layer
+	env   []string
+	what  string
+}
+
+// assemble puts p's image together: the shared base layer, then t's layer
+// when t is not nil, then a layer holding only /<program>; user nonroot,
+// entrypoint the program, workdir /, no shell, the labels, t's environment,
+// and every time the stamp's.
+func assemble(p Program, s Stamp, arch string, base v1.Layer, t *tools, binary []byte) (v1.Image, error) {
 	app := newLayerTree()
 	app.file(p.Name, 0o755, binary)
 	appLayer, err := app.layer(s.Created)
 	if err != nil {
 		return nil, err
+	}
+	var env []string
+	if t != nil {
+		env = t.env
 	}
 	img := mutate.ConfigMediaType(mutate.MediaType(empty.Image, types.OCIManifestSchema1), types.OCIConfigJSON)
 	img, err = mutate.ConfigFile(img, &v1.ConfigFile{
@@ -61,6 +74,7 @@ func assemble(p Program, s Stamp, arch string, base v1.Layer, binary []byte) (v1
 			User:       fmt.Sprintf("%d:%d", NonRoot, NonRoot),
 			Entrypoint: []string{"/" + p.Name},
 			WorkingDir: "/",
+			Env:        env,
 			Labels:     Labels(p, s),
 		},
 	})
@@ -68,8 +82,10 @@ func assemble(p Program, s Stamp, arch string, base v1.Layer, binary []byte) (v1
 		return nil, err
 	}
 	created := v1.Time{Time: s.Created}
-	return mutate.Append(img,
-		mutate.Addendum{Layer: base, History: v1.History{Created: created, CreatedBy: "rapport images: base (CA bundle, time zones, passwd)"}},
-		mutate.Addendum{Layer: appLayer, History: v1.History{Created: created, CreatedBy: "rapport images: /" + p.Name}},
-	)
+	layers := []mutate.Addendum{{Layer: base, History: v1.History{Created: created, CreatedBy: "rapport images: base (CA bundle, time zones, passwd)"}}}
+	if t != nil {
+		layers = append(layers, mutate.Addendum{Layer: t.layer, History: v1.History{Created: created, CreatedBy: "rapport images: " + t.what}})
+	}
+	layers = append(layers, mutate.Addendum{Layer: appLayer, History: v1.History{Created: created, CreatedBy: "rapport images: /" + p.Name}})
+	return mutate.Append(img, layers...)
 }

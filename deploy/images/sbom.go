@@ -22,7 +22,7 @@ const SBOMMediaType = "application/vnd.cyclonedx+json"
 // sbom writes the CycloneDX SBOM of one image: the image (its digest in
 // its purl), the program with the Go toolchain that built it and every
 // module the binary at binaryPath was built from (its build info), and
-// the Debian packages the base took files from. Its serial number derives
+// the Debian packages the image took files from (the base's and its tools'). Its serial number derives
 // from the image's digest, so the same image gives the same document.
 func sbom(p Program, s Stamp, tag name.Tag, digest v1.Hash, binaryPath string, debs []debPackage) ([]byte, error) {
 	info, err := buildinfo.ReadFile(binaryPath)
