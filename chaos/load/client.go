@@ -110,7 +110,10 @@ func (cl *Client) Do(ctx context.Context, kind string, c Call) Answer {
 		if !retryable(status, body, err) || ctx.Err() != nil || time.Now().After(deadline) {
 			return a
 		}
-		if status == 0 || status == http.StatusBadGateway || status == http.StatusGatewayTimeout {
+		// No answer, a broken upstream, or an earlier try still held by the
+		// key: that try may have done the write, so a later refusal (a 409
+		// duplicate once the claim is let go) does not mean it did not.
+		if status == 0 || status == http.StatusBadGateway || status == http.StatusGatewayTimeout || inFlight(status, body) {
 			a.Ambiguous = true
 		}
 		pause := wait
@@ -139,9 +142,14 @@ func retryable(status int, body []byte, err error) bool {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	case http.StatusConflict:
-		return bytes.Contains(body, []byte("idempotency-key-in-flight"))
+		return inFlight(status, body)
 	}
 	return false
+}
+
+// inFlight reports a 409 saying the key's first request has not finished.
+func inFlight(status int, body []byte) bool {
+	return status == http.StatusConflict && bytes.Contains(body, []byte("idempotency-key-in-flight"))
 }
 
 // once sends one try of c.

@@ -142,9 +142,16 @@ func NewTenant(ctx context.Context, cl *Client, platformToken, slug, hookURL str
 	if err := t.setup(ctx, cl, "POST", "/v1/webhooks/subscriptions", map[string]any{"url": hookURL, "eventTypes": []string{"*"}}, &sub); err != nil {
 		return nil, "", err
 	}
-	t.Hook, t.HookSince = sub.ID, time.Now()
+	t.Hook, t.HookSince = sub.ID, time.Now().Add(SubscriptionDelay)
 	return t, sub.Secret, nil
 }
+
+// SubscriptionDelay is how long after its creation a webhook
+// subscription is sure to be in effect: each gateway replica's fan-out
+// trusts its cache of a tenant's subscriptions for 5 s
+// (webhooks.DefaultCacheTTL, documented with the webhooks API), so an
+// event published sooner may find none.
+const SubscriptionDelay = 6 * time.Second
 
 // setup sends one set-up write as the administrator and decodes its 2xx
 // answer into out.
