@@ -22,8 +22,9 @@ type Tenant struct {
 	Forms    []string // the public forms' ids
 	Account  string   // the account the load's opportunities are on
 	Hook     string   // the webhook subscription's id ("" without a receiver)
-	// HookSince is when the subscription was answered: the events
-	// published after it are all delivered.
+	// HookSince is when the subscription is sure to be in effect
+	// (SubscriptionDelay after it was answered): the events published
+	// after it are all delivered.
 	HookSince time.Time
 
 	mu       sync.Mutex
