@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/rapport-crm/rapport/e2e/stack"
 	"github.com/rapport-crm/rapport/libs/tenantdata"
 )
@@ -109,6 +111,14 @@ func TestTenantExportRoundTrip(t *testing.T) {
 	res = stack.Do(t, tag)
 	if res.Status != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || !strings.Contains(string(res.Body), "/problems/tenant-read-only") {
 		t.Fatalf("a change in the read-only window: %d (Retry-After %q) %s", res.Status, res.Header.Get("Retry-After"), res.Body)
+	}
+	// The public pages' changes wait too: a portal case or a form
+	// submitted in the window would miss the copy.
+	for _, public := range []string{"/portal/" + slug + "/api/v1/cases", "/m/" + slug + "/forms/" + uuid.NewString()} {
+		res = stack.Do(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + public, Body: map[string]any{}})
+		if res.Status != http.StatusServiceUnavailable || !strings.Contains(string(res.Body), "/problems/tenant-read-only") {
+			t.Errorf("POST %s in the read-only window: %d %.300s, want 503 tenant-read-only", public, res.Status, res.Body)
+		}
 	}
 	stack.Must(t, stack.Request{Method: http.MethodGet, URL: st.GatewayURL + "/v1/tags", Token: token}, http.StatusOK, nil)
 	stack.Must(t, stack.Request{Method: http.MethodPost, URL: st.GatewayURL + "/v1/tags", Token: src.tenant.Admin.Token,

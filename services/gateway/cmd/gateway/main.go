@@ -203,14 +203,18 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	// client address before the tenant is looked up and per tenant after;
 	// its pages are the console's.
 	portalLimits := ratelimit.PortalConfig{Limiter: limiter, Client: cfg.PortalAddressLimit, Tenant: cfg.PortalTenantLimit, Logger: logger}
+	// A tenant's read-only window (a move between tiers) holds the public
+	// pages' changes too: a case or form submitted then would miss the copy.
+	portalTenants := ratelimit.PortalTenants(portalLimits)
 	mux.Handle(proxy.PortalPath, ph.Portal(proxy.PortalConfig{Tenants: ids, ClientLimit: ratelimit.PortalClients(portalLimits),
-		TenantLimit: ratelimit.PortalTenants(portalLimits), Next: web, Logger: logger}))
+		TenantLimit: func(h http.Handler) http.Handler { return portalTenants(ids.ReadOnly(h)) }, Next: web, Logger: logger}))
 	// The marketing service's public pages (proxy.Marketing: tracking
 	// links, unsubscribes, preferences, web forms), limited as the portal
 	// is, by class of request.
 	marketingLimits := ratelimit.MarketingConfig{Limiter: limiter, Client: cfg.MarketingAddressLimits, Tenant: cfg.MarketingTenantLimits, Logger: logger}
+	marketingTenants := ratelimit.MarketingTenants(marketingLimits)
 	mux.Handle(proxy.MarketingPath, ph.Marketing(proxy.MarketingConfig{Tenants: ids, ClientLimit: ratelimit.MarketingClients(marketingLimits),
-		TenantLimit: ratelimit.MarketingTenants(marketingLimits), Logger: logger}))
+		TenantLimit: func(h http.Handler) http.Handler { return marketingTenants(ids.ReadOnly(h)) }, Logger: logger}))
 
 	// starter.Handler: every answer says nosniff and no-store (unless its handler
 	// sets a Cache-Control, as the JWKS does), and a bad path or query is a
