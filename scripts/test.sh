@@ -52,4 +52,4 @@ bash scripts/chromium.sh
 pkgs=$(go list -m -f '{{.Dir}}' | sed "s|^$root|.|; s|$|/...|")
 echo "test.sh: go test $pkgs"
 # shellcheck disable=SC2086 # one pattern per module
-go test -count=1 -timeout 25m $pkgs
+go test -count=1 -timeout 45m $pkgs

@@ -106,9 +106,11 @@ func listTenants(ctx context.Context, q sqlx.QueryerContext, after string, limit
 }
 
 func insertTenant(ctx context.Context, tx *sqlx.Tx, t Tenant) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO tenants (`+tenantCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		t.ID, t.Slug, t.Name, pq.StringArray(t.Domains), t.Tier, t.Status, t.CreatedAt, t.UpdatedAt, t.Version, t.ReadOnly)
+	// A tenant is never made read-only (read_only takes its default): the
+	// insert names only the columns a tenant has had from the start.
+	_, err := tx.ExecContext(ctx, `INSERT INTO tenants (id, slug, name, domains, tier, status, created_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ID, t.Slug, t.Name, pq.StringArray(t.Domains), t.Tier, t.Status, t.CreatedAt, t.UpdatedAt, t.Version)
 	if pg.IsUniqueViolation(err, "tenants_slug") {
 		return ErrSlugTaken
 	}
