@@ -90,20 +90,9 @@ func accountTimeline(ctx context.Context, a api, entries []load.Entry) (Check, e
 	if err != nil {
 		return Check{}, err
 	}
-	created := map[string]int{}
-	for _, it := range items {
-		var en struct {
-			Type  string
-			Event struct {
-				Related struct{ ID string }
-			}
-		}
-		if err := json.Unmarshal(it, &en); err != nil {
-			return Check{}, err
-		}
-		if en.Type == "sales.opportunity.created" {
-			created[en.Event.Related.ID]++
-		}
+	created, err := countRelated(items, "sales.opportunity.created")
+	if err != nil {
+		return Check{}, err
 	}
 	for _, e := range entries {
 		if e.Kind == load.KindOppCreate && e.Outcome == load.Acked {
@@ -129,26 +118,36 @@ func timeline(ctx context.Context, a api, entries []load.Entry) (Check, error) {
 		if err != nil {
 			return Check{}, err
 		}
-		opened := map[string]int{}
-		for _, it := range items {
-			var en struct {
-				Type  string
-				Event struct {
-					Related struct{ ID string }
-				}
-			}
-			if err := json.Unmarshal(it, &en); err != nil {
-				return Check{}, err
-			}
-			if strings.HasSuffix(en.Type, "case.created") || strings.HasSuffix(en.Type, "case.opened") {
-				opened[en.Event.Related.ID]++
-			}
+		opened, err := countRelated(items, "support.case.created")
+		if err != nil {
+			return Check{}, err
 		}
 		for _, id := range caseIDs {
 			t.want("case "+id, load.Acked, opened[id])
 		}
 	}
 	return t.done(), nil
+}
+
+// countRelated counts the timeline entries of type typ in items by the
+// record of another service each is about (event.related.id).
+func countRelated(items []json.RawMessage, typ string) (map[string]int, error) {
+	n := map[string]int{}
+	for _, it := range items {
+		var en struct {
+			Type  string
+			Event struct {
+				Related struct{ ID string }
+			}
+		}
+		if err := json.Unmarshal(it, &en); err != nil {
+			return nil, err
+		}
+		if en.Type == typ {
+			n[en.Event.Related.ID]++
+		}
+	}
+	return n, nil
 }
 
 // Receiver is the webhook receiver's record of deliveries per tenant: each
