@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/rapport-crm/rapport/libs/testkit"
 )
 
 // TestMaxConnections: the throwaway cluster's max_connections covers every
@@ -29,23 +26,7 @@ func TestMaxConnections(t *testing.T) {
 func TestMaxConnectionsOnTheThrowawayCluster(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	state, err := os.MkdirTemp("", "rapport-local-state-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(state) })
-	if err := os.Chmod(state, 0o755); err != nil { // the postgres OS user must reach it when we are root
-		t.Fatal(err)
-	}
-	server, err := startPostgres(ctx, Config{StateDir: state, LocalPGPort: testkit.FreePort(t)}, 13, t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := server.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	server := startThrowaway(ctx, t, 13)
 	var got int
 	if err := server.DB.QueryRowContext(ctx, `SELECT current_setting('max_connections')::int`).Scan(&got); err != nil {
 		t.Fatal(err)

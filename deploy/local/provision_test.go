@@ -102,23 +102,7 @@ func TestProvisionDatabase(t *testing.T) {
 func TestProvisionOnTheThrowawayCluster(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	state, err := os.MkdirTemp("", "rapport-local-state-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(state) })
-	if err := os.Chmod(state, 0o755); err != nil { // the postgres OS user must reach it when we are root
-		t.Fatal(err)
-	}
-	server, err := startPostgres(ctx, Config{StateDir: state, LocalPGPort: testkit.FreePort(t)}, 0, t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := server.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	server := startThrowaway(ctx, t, 0)
 	got, err := provisionDatabase(ctx, server.DB, server.AdminURL, "contacts", "a-password")
 	if err != nil {
 		t.Fatalf("provision: %v", err)
@@ -134,4 +118,28 @@ func TestProvisionOnTheThrowawayCluster(t *testing.T) {
 	if err := pg.CheckTextClassification(ctx, db); err != nil {
 		t.Error(err)
 	}
+}
+
+// startThrowaway starts the throwaway cluster in a fresh state directory,
+// sized for processes, and stops it when the test ends.
+func startThrowaway(ctx context.Context, t *testing.T, processes int) *postgres {
+	t.Helper()
+	state, err := os.MkdirTemp("", "rapport-local-state-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(state) })
+	if err := os.Chmod(state, 0o755); err != nil { // the postgres OS user must reach it when we are root
+		t.Fatal(err)
+	}
+	server, err := startPostgres(ctx, Config{StateDir: state, LocalPGPort: testkit.FreePort(t)}, processes, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := server.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return server
 }
